@@ -1,12 +1,12 @@
 import DequeModule
 import Foundation
 
-/// A serial executor backed by one OS thread of its own.
+/// A task executor backed by one OS thread of its own.
 ///
 /// Each pooled connection runs its blocking libpq calls here, never on Swift's cooperative
-/// thread pool. It is also a `TaskExecutor`, so a task that holds a connection can prefer
-/// this thread and call the connection without hopping between threads.
-final class DedicatedThreadExecutor: SerialExecutor, TaskExecutor, @unchecked Sendable {
+/// thread pool. A task that holds a connection prefers this executor, so its nonisolated
+/// code runs here too and calls libpq without hopping between threads.
+final class DedicatedThreadExecutor: TaskExecutor, @unchecked Sendable {
     // Invariant: `jobs` and `stopping` are read and written only while `condition` is locked.
     private let condition = NSCondition()
     private var jobs = Deque<UnownedJob>()
@@ -27,10 +27,6 @@ final class DedicatedThreadExecutor: SerialExecutor, TaskExecutor, @unchecked Se
         condition.unlock()
     }
 
-    func asUnownedSerialExecutor() -> UnownedSerialExecutor {
-        UnownedSerialExecutor(ordinary: self)
-    }
-
     /// Lets the thread end once the jobs already queued have run.
     func shutdown() {
         condition.lock()
@@ -39,9 +35,22 @@ final class DedicatedThreadExecutor: SerialExecutor, TaskExecutor, @unchecked Se
         condition.unlock()
     }
 
+    /// True when called on this executor's thread.
+    var isCurrentThread: Bool {
+        pthread_getspecific(Self.currentExecutorKey) == Unmanaged.passUnretained(self).toOpaque()
+    }
+
+    /// Each executor thread stores its executor here, so `isCurrentThread` is one load.
+    private static let currentExecutorKey: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key, nil)
+        return key
+    }()
+
     private func runLoop() {
+        pthread_setspecific(Self.currentExecutorKey, Unmanaged.passUnretained(self).toOpaque())
         while let job = nextJob() {
-            job.runSynchronously(isolatedTo: asUnownedSerialExecutor(), taskExecutor: asUnownedTaskExecutor())
+            job.runSynchronously(on: asUnownedTaskExecutor())
         }
     }
 

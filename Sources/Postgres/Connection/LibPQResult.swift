@@ -55,8 +55,19 @@ struct LibPQResult: ~Copyable {
                 cells.append(start..<storage.count)
             }
         }
-        let affected = PQcmdTuples(raw).flatMap { Int(String(cString: $0)) } ?? 0
+        let affected = PQcmdTuples(raw).map(Self.parseCount) ?? 0
         return PostgresRows(columns: columns, cells: cells, storage: storage, affectedRows: affected)
+    }
+
+    /// Reads the decimal count libpq gives as a C string ("" when there is none).
+    private static func parseCount(_ digits: UnsafeMutablePointer<CChar>) -> Int {
+        var value = 0
+        var cursor = digits
+        while cursor.pointee >= 48 && cursor.pointee <= 57 && value < Int.max / 10 - 9 {
+            value = value * 10 + Int(cursor.pointee - 48)
+            cursor += 1
+        }
+        return value
     }
 
     private func field(_ code: Character) -> String? {

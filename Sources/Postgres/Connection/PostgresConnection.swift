@@ -4,20 +4,20 @@ public import Logging
 
 /// One libpq connection, run on a thread of its own.
 ///
-/// Every libpq call on the connection happens inside this actor, whose executor is a
-/// dedicated OS thread, so blocking calls never stall Swift's cooperative pool. Get one from
-/// `PostgresPool.withConnection`; the pool guarantees one user at a time.
-public actor PostgresConnection {
+/// Every libpq call on the connection runs on its dedicated OS thread, so blocking calls
+/// never stall Swift's cooperative pool. Code already on that thread (the body of
+/// `PostgresPool.withConnection` called from nonisolated code) calls libpq directly; other
+/// callers hop there and back. Get one from the pool, which guarantees one user at a time.
+public final class PostgresConnection: @unchecked Sendable {
+    // Invariant: every mutable property below is touched only on `executor`'s thread, and
+    // only by the one task that leased the connection (the pool's guarantee).
     /// The thread this connection's libpq calls run on.
-    nonisolated let executor: DedicatedThreadExecutor
-    public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
-
+    let executor: DedicatedThreadExecutor
     private var owner: ConnectionHandle?
     private var handle: OpaquePointer? { owner?.raw }
+    private var preparedNames: [PreparedKey: String] = [:]
     private let cancelHandle = CancelHandle()
     private let notices: NoticeSink
-    private var preparedNames: [String: String] = [:]
-    private let logger: Logger
 
     /// Opens a connection on a new dedicated thread.
     /// - Throws: `PostgresError` with code `.connectionFailed` and libpq's reason.
@@ -27,24 +27,22 @@ public actor PostgresConnection {
         threadName: String = "postgres"
     ) async throws -> PostgresConnection {
         let connection = PostgresConnection(executor: DedicatedThreadExecutor(name: threadName), logger: logger)
-        try await connection.open(settings)
+        try await connection.onOwnThread { () throws(PostgresError) in try connection.open(settings) }
         return connection
     }
 
     private init(executor: DedicatedThreadExecutor, logger: Logger) {
         self.executor = executor
-        self.logger = logger
         self.notices = NoticeSink(logger: logger)
     }
 
     deinit {
+        owner = nil
         executor.shutdown()
     }
 
     private func open(_ settings: PostgresConnectionSettings) throws(PostgresError) {
-        let pairs = settings.orderedPairs + [
-            (keyword: "client_encoding", value: "UTF8"),
-        ]
+        let pairs = settings.orderedPairs + [(keyword: "client_encoding", value: "UTF8")]
         let keywords = pairs.map { strdup($0.keyword) }
         let values = pairs.map { strdup($0.value) }
         defer {
@@ -72,27 +70,34 @@ public actor PostgresConnection {
     /// - Parameter prepared: prepare the statement once per connection and reuse it.
     @discardableResult
     public func query(_ query: PostgresQuery, prepared: Bool = false) async throws -> PostgresRows {
-        try await cancellable { () throws(PostgresError) in
-            let connection = try self.liveHandle()
-            if let error = query.bindings.encodingError { throw error }
-            let name = prepared ? try self.preparedName(for: query, connection: connection) : nil
-            let raw = query.bindings.withParameters { count, types, values, lengths, formats in
-                if let name {
-                    PQexecPrepared(connection, name, count, values, lengths, formats, 1)
-                } else {
-                    PQexecParams(connection, query.sql, count, types, values, lengths, formats, 1)
-                }
-            }
-            let result = try LibPQResult(raw, connection: connection)
-            _ = try result.check(connection: connection)
-            return result.rows()
+        // The common case, inside a lease on this connection's thread, runs with no closure
+        // context to build and no hop.
+        if executor.isCurrentThread && !Task.isCancelled {
+            return try runMarked { () throws(PostgresError) in try execute(query, prepared: prepared) }
         }
+        return try await onOwnThread { () throws(PostgresError) in try self.execute(query, prepared: prepared) }
+    }
+
+    private func execute(_ query: borrowing PostgresQuery, prepared: Bool) throws(PostgresError) -> PostgresRows {
+        let connection = try liveHandle()
+        if let error = query.bindings.encodingError { throw error }
+        let name = prepared ? try preparedName(for: query, connection: connection) : nil
+        let raw = query.bindings.withParameters { count, types, values, lengths, formats in
+            if let name {
+                PQexecPrepared(connection, name, count, values, lengths, formats, 1)
+            } else {
+                PQexecParams(connection, query.sql, count, types, values, lengths, formats, 1)
+            }
+        }
+        let result = try LibPQResult(raw, connection: connection)
+        _ = try result.check(connection: connection)
+        return result.rows()
     }
 
     /// Runs trusted SQL text that may hold several statements (simple protocol, no
     /// parameters). Meant for migrations and fixed maintenance commands, never for input.
     public func runScript(trustedSQL sql: String) async throws {
-        try await cancellable { () throws(PostgresError) in
+        try await onOwnThread { () throws(PostgresError) in
             let connection = try self.liveHandle()
             let result = try LibPQResult(PQexec(connection, sql), connection: connection)
             _ = try result.check(connection: connection)
@@ -109,13 +114,12 @@ public actor PostgresConnection {
         _ query: PostgresQuery,
         _ body: (PostgresCopyWriter) async throws -> Void
     ) async throws -> Int {
-        let connection = try liveHandle()
-        let started = try await cancellable { () throws(PostgresError) in
+        let started = try await onOwnThread { () throws(PostgresError) in
+            let connection = try self.liveHandle()
             let raw = query.bindings.withParameters { count, types, values, lengths, formats in
                 PQexecParams(connection, query.sql, count, types, values, lengths, formats, 0)
             }
-            let result = try LibPQResult(raw, connection: connection)
-            return try result.check(connection: connection) == PGRES_COPY_IN
+            return try LibPQResult(raw, connection: connection).check(connection: connection) == PGRES_COPY_IN
         }
         guard started else {
             throw PostgresError(code: .unexpectedResult, message: "statement did not start COPY FROM STDIN")
@@ -123,25 +127,24 @@ public actor PostgresConnection {
         do {
             try await body(PostgresCopyWriter(connection: self))
         } catch {
-            _ = try? finishCopy(connection: connection, abortReason: "aborted by client")
+            _ = try? await onOwnThread { () throws(PostgresError) in try self.finishCopy(abortReason: "aborted by client") }
             throw error
         }
-        return try finishCopy(connection: connection, abortReason: nil)
+        return try await onOwnThread { () throws(PostgresError) in try self.finishCopy(abortReason: nil) }
     }
 
-    func putCopyData(_ bytes: UnsafeRawBufferPointer) throws(PostgresError) {
-        let connection = try liveHandle()
-        guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
-        var offset = 0
-        while offset < bytes.count {
-            let chunk = min(bytes.count - offset, Int(Int32.max))
-            let sent = PQputCopyData(connection, base.advanced(by: offset).assumingMemoryBound(to: CChar.self), Int32(chunk))
+    fileprivate func putCopyData(_ bytes: [UInt8]) async throws {
+        try await onOwnThread { () throws(PostgresError) in
+            let connection = try self.liveHandle()
+            let sent = bytes.withUnsafeBufferPointer { buffer in
+                buffer.withMemoryRebound(to: CChar.self) { PQputCopyData(connection, $0.baseAddress, Int32(buffer.count)) }
+            }
             guard sent == 1 else { throw LibPQResult.connectionError(connection) }
-            offset += chunk
         }
     }
 
-    private func finishCopy(connection: OpaquePointer, abortReason: String?) throws(PostgresError) -> Int {
+    private func finishCopy(abortReason: String?) throws(PostgresError) -> Int {
+        let connection = try liveHandle()
         guard PQputCopyEnd(connection, abortReason) == 1 else { throw LibPQResult.connectionError(connection) }
         var firstError: PostgresError?
         var copied = 0
@@ -161,14 +164,16 @@ public actor PostgresConnection {
     /// True if the connection can be handed to the next user: connected, outside any
     /// transaction, and with nothing waiting on its socket (a terminated backend leaves
     /// an error message and a closed socket there).
-    func isReusable() -> Bool {
-        guard let handle, PQstatus(handle) == CONNECTION_OK, PQtransactionStatus(handle) == PQTRANS_IDLE else {
-            return false
-        }
-        // An idle connection has nothing to read unless the server spoke unasked, which
-        // here means it is shutting the session down: such a connection is not reused.
-        var descriptor = pollfd(fd: PQsocket(handle), events: Int16(POLLIN), revents: 0)
-        return poll(&descriptor, 1, 0) == 0
+    func isReusable() async -> Bool {
+        (try? await onOwnThread { () throws(PostgresError) in
+            guard let handle = self.handle, PQstatus(handle) == CONNECTION_OK,
+                  PQtransactionStatus(handle) == PQTRANS_IDLE
+            else { return false }
+            // An idle connection has nothing to read unless the server spoke unasked,
+            // which here means it is ending the session: such a connection is not reused.
+            var descriptor = pollfd(fd: PQsocket(handle), events: Int16(POLLIN), revents: 0)
+            return poll(&descriptor, 1, 0) == 0
+        }) ?? false
     }
 
     /// Undoes session state a user may have left: settings, role, cursors, listens,
@@ -179,15 +184,17 @@ public actor PostgresConnection {
             """)
     }
 
-    /// Closes the connection now; later calls fail with `.connectionClosed`.
-    public func close() {
-        cancelHandle.install(nil)
-        owner = nil
+    /// Closes the connection; later calls fail with `.connectionClosed`.
+    public func close() async {
+        _ = try? await onOwnThread { () throws(PostgresError) in
+            self.cancelHandle.install(nil)
+            self.owner = nil
+        }
     }
 
-    /// The backend process id, as `pg_backend_pid()` reports it.
-    public func backendPID() -> Int32 {
-        handle.map { PQbackendPID($0) } ?? 0
+    /// The server process serving this connection, as `pg_backend_pid()` reports it.
+    public func backendPID() async -> Int32 {
+        (try? await onOwnThread { () throws(PostgresError) in self.handle.map { PQbackendPID($0) } ?? 0 }) ?? 0
     }
 
     private func liveHandle() throws(PostgresError) -> OpaquePointer {
@@ -195,36 +202,55 @@ public actor PostgresConnection {
         return handle
     }
 
-    private func preparedName(for query: PostgresQuery, connection: OpaquePointer) throws(PostgresError) -> String {
-        let key = query.bindings.types.map { String($0.oid) }.joined(separator: ",") + ":" + query.sql
+    private struct PreparedKey: Hashable {
+        var sql: String
+        var types: [PostgresDataType]
+    }
+
+    private func preparedName(for query: borrowing PostgresQuery, connection: OpaquePointer) throws(PostgresError) -> String {
+        let key = PreparedKey(sql: query.sql, types: query.bindings.types)
         if let name = preparedNames[key] { return name }
         let name = "strokepath_\(preparedNames.count + 1)"
-        let types = query.bindings.types.map(\.oid)
+        let types = key.types.map(\.oid)
         let raw = PQprepare(connection, name, query.sql, Int32(types.count), types)
         _ = try LibPQResult(raw, connection: connection).check(connection: connection)
         preparedNames[key] = name
         return name
     }
 
-    /// Runs a blocking libpq call so that cancelling the task sends `PQcancel`.
-    private func cancellable<Result: Sendable>(
-        _ body: () throws(PostgresError) -> Result
+    /// Runs blocking libpq work on the connection's own thread: directly when the caller is
+    /// already there (inside a pool lease, which watches for cancellation), else after a hop,
+    /// watching for cancellation itself. A cancelled task's running query gets `PQcancel`.
+    private func onOwnThread<Result: Sendable>(
+        _ work: () throws(PostgresError) -> Result
     ) async throws -> Result {
         if Task.isCancelled { throw PostgresError(code: .queryCancelled, message: "task was cancelled") }
+        if executor.isCurrentThread { return try runMarked(work) }
         let cancel = cancelHandle
         return try await withTaskCancellationHandler {
-            cancel.setQueryRunning(true)
-            defer { cancel.setQueryRunning(false) }
-            return try body()
+            try await withTaskExecutorPreference(executor) { try runMarked(work) }
         } onCancel: {
             cancel.fire()
         }
     }
+
+    private func runMarked<Result>(_ work: () throws(PostgresError) -> Result) throws(PostgresError) -> Result {
+        guard executor.isCurrentThread else {
+            throw PostgresError(code: .unexpectedResult, message: "libpq call off the connection's thread")
+        }
+        cancelHandle.setQueryRunning(true)
+        defer { cancelHandle.setQueryRunning(false) }
+        return try work()
+    }
+
+    /// Asks the server to stop the query running on this connection, if any.
+    func cancelRunningQuery() {
+        cancelHandle.fire()
+    }
 }
 
 /// Owns a `PGconn` and finishes it exactly once, when the last reference goes.
-private final class ConnectionHandle: @unchecked Sendable {
-    // Invariant: used only by the owning PostgresConnection, on its executor.
+private final class ConnectionHandle {
     let raw: OpaquePointer
 
     init(_ raw: OpaquePointer) { self.raw = raw }
@@ -238,12 +264,6 @@ public struct PostgresCopyWriter: Sendable {
 
     /// Sends bytes (rows in the COPY's format) to the server.
     public func write(_ bytes: [UInt8]) async throws {
-        try await connection.putCopyBytes(bytes)
-    }
-}
-
-extension PostgresConnection {
-    fileprivate func putCopyBytes(_ bytes: [UInt8]) throws {
-        try bytes.withUnsafeBytes { try putCopyData($0) }
+        try await connection.putCopyData(bytes)
     }
 }

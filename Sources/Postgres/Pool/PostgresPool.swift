@@ -112,17 +112,21 @@ public final class PostgresPool: Service, Sendable {
     ) async throws -> Result {
         while true {
             let connection = try await lease()
-            let outcome: LeaseOutcome<Result> = try await withTaskExecutorPreference(connection.executor, isolation: isolation) {
-                guard await connection.isReusable() else { return .stale }
-                let result: Result
-                do {
-                    result = try await body(connection)
-                } catch {
+            let outcome: LeaseOutcome<Result> = try await withTaskCancellationHandler {
+                try await withTaskExecutorPreference(connection.executor, isolation: isolation) {
+                    guard await connection.isReusable() else { return .stale }
+                    let result: Result
+                    do {
+                        result = try await body(connection)
+                    } catch {
+                        await self.giveBack(connection, resetSession: resetSession)
+                        throw error
+                    }
                     await self.giveBack(connection, resetSession: resetSession)
-                    throw error
+                    return .done(result)
                 }
-                await self.giveBack(connection, resetSession: resetSession)
-                return .done(result)
+            } onCancel: {
+                connection.cancelRunningQuery()
             }
             switch outcome {
             case .done(let result):

@@ -108,15 +108,26 @@ extension PostgresBindings {
             UnsafePointer<Int32>?, UnsafePointer<Int32>?
         ) -> Result
     ) -> Result {
-        let oids = types.map(\.oid)
-        let lengths = ranges.map { Int32($0?.count ?? 0) }
-        let formats = [Int32](repeating: 1, count: count)
-        return bytes.withUnsafeBufferPointer { storage in
-            storage.withMemoryRebound(to: CChar.self) { characters in
-                let values: [UnsafePointer<CChar>?] = ranges.map { range in
-                    range.flatMap { characters.baseAddress.map(UnsafePointer.init)?.advanced(by: $0.lowerBound) }
+        let count = self.count
+        return withUnsafeTemporaryAllocation(of: UInt32.self, capacity: count) { oids in
+            withUnsafeTemporaryAllocation(of: Int32.self, capacity: 2 * count) { lengthsAndFormats in
+                withUnsafeTemporaryAllocation(of: UnsafePointer<CChar>?.self, capacity: count) { values in
+                    bytes.withUnsafeBufferPointer { storage in
+                        storage.withMemoryRebound(to: CChar.self) { characters in
+                            let base = characters.baseAddress.map(UnsafePointer.init)
+                            for index in 0..<count {
+                                oids[index] = types[index].oid
+                                lengthsAndFormats[index] = Int32(ranges[index]?.count ?? 0)
+                                lengthsAndFormats[count + index] = 1
+                                values[index] = ranges[index].flatMap { range in base?.advanced(by: range.lowerBound) }
+                            }
+                            return body(
+                                Int32(count), oids.baseAddress, values.baseAddress,
+                                lengthsAndFormats.baseAddress, lengthsAndFormats.baseAddress?.advanced(by: count)
+                            )
+                        }
+                    }
                 }
-                return body(Int32(count), oids, values, lengths, formats)
             }
         }
     }

@@ -7,18 +7,12 @@ public struct PostgresRows: Sendable, RandomAccessCollection {
     public let affectedRows: Int
     private let cells: [Range<Int>?]
     private let storage: [UInt8]
-    private let columnIndex: [String: Int]
 
     init(columns: [PostgresColumn], cells: [Range<Int>?], storage: [UInt8], affectedRows: Int) {
         self.columns = columns
         self.cells = cells
         self.storage = storage
         self.affectedRows = affectedRows
-        var index: [String: Int] = [:]
-        for (position, column) in columns.enumerated() where index[column.name] == nil {
-            index[column.name] = position
-        }
-        columnIndex = index
     }
 
     public var startIndex: Int { 0 }
@@ -52,7 +46,7 @@ public struct PostgresRows: Sendable, RandomAccessCollection {
         cells[row * columns.count + column].map { storage[$0] }
     }
 
-    fileprivate func index(of name: String) -> Int? { columnIndex[name] }
+    fileprivate func index(of name: String) -> Int? { columns.firstIndex { $0.name == name } }
 }
 
 /// One result column: its name and type.
