@@ -47,15 +47,10 @@ public struct TestDatabase: Sendable {
 
     /// Applies the project's migrations as the owner.
     public func migrate() async throws {
-        let pool = PostgresPool(settings: owner, logger: Self.logger)
-        do {
-            let migrations = try MigrationSet(directory: TestPaths.migrations)
-            _ = try await Migrator(pool: pool, logger: Self.logger).apply(migrations)
-        } catch {
-            await pool.close()
-            throw error
+        let migrations = try MigrationSet(directory: TestPaths.migrations)
+        try await PostgresPool.withPool(settings: owner, logger: Self.logger) { pool in
+            try await Migrator(pool: pool, logger: Self.logger).apply(migrations)
         }
-        await pool.close()
     }
 
     private static func drop(_ database: TestDatabase, admin: PostgresPool) async throws {
@@ -78,6 +73,7 @@ public struct TestDatabase: Sendable {
 /// The test environment is not what the tests need.
 public struct TestSetupError: Error, CustomStringConvertible {
     public let message: String
+    public init(message: String) { self.message = message }
     public var description: String { message }
 }
 
@@ -110,15 +106,7 @@ extension TestDatabase {
         configuration: PostgresPool.Configuration = .init(),
         _ body: (PostgresPool) async throws -> Result
     ) async throws -> Result {
-        let pool = PostgresPool(settings: settings(role), configuration: configuration, logger: Self.logger)
-        do {
-            let result = try await body(pool)
-            await pool.close()
-            return result
-        } catch {
-            await pool.close()
-            throw error
-        }
+        try await PostgresPool.withPool(settings: settings(role), configuration: configuration, logger: Self.logger, body)
     }
 }
 

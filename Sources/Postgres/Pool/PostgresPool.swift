@@ -55,6 +55,26 @@ public final class PostgresPool: Service, Sendable {
         state = Mutex(State(machine: PoolStateMachine(maximumConnections: configuration.maximumConnections)))
     }
 
+    /// Runs `body` with a new pool and closes the pool afterwards, whatever happens; for
+    /// short-lived users such as CLI commands and tests (a service runs the pool instead).
+    @discardableResult
+    public static func withPool<Result>(
+        settings: PostgresConnectionSettings,
+        configuration: Configuration = .init(),
+        logger: Logger,
+        _ body: (PostgresPool) async throws -> Result
+    ) async throws -> Result {
+        let pool = PostgresPool(settings: settings, configuration: configuration, logger: logger)
+        do {
+            let result = try await body(pool)
+            await pool.close()
+            return result
+        } catch {
+            await pool.close()
+            throw error
+        }
+    }
+
     /// Lends a connection for the duration of `body`, then resets its session state
     /// (settings, role, cursors, listens, advisory locks, temporary tables) and returns it.
     ///

@@ -1,0 +1,17 @@
+public import Hummingbird
+import Logging
+
+/// Per-request state: Hummingbird's core context, the request id, and the body limit.
+public struct AppRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// The id that ties logs, responses and problem reports of one request together.
+    public var requestID: String
+    /// Largest body a handler may collect.
+    public var maxUploadSize: Int
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        requestID = ""
+        maxUploadSize = 1 << 20
+    }
+}

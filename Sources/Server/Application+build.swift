@@ -1,0 +1,55 @@
+import Foundation
+public import Hummingbird
+public import Logging
+public import Postgres
+public import Prometheus
+import Storage
+
+/// Builds the StrokePath HTTP service: routes, middleware and the database pool (run as a
+/// service of the application, closed after the server stops on SIGTERM/SIGINT).
+///
+/// `main` and the tests both call this; tests pass port 0.
+/// - Parameters:
+///   - configuration: where to listen, which database, limits.
+///   - logger: the service's logger.
+///   - metrics: the registry that `/metrics` exposes (bootstrapped as the metrics backend
+///     by the caller).
+public func buildApplication(
+    configuration: ServerConfiguration,
+    logger: Logger,
+    metrics: PrometheusCollectorRegistry
+) async throws -> some ApplicationProtocol {
+    let pool = PostgresPool(settings: configuration.database, configuration: configuration.pool, logger: logger)
+    return Application(
+        router: try await buildRouter(configuration: configuration, pool: pool, metrics: metrics),
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "StrokePath"),
+        services: [pool],
+        logger: logger
+    )
+}
+
+/// The service's routes and middleware, on a pool the caller runs.
+public func buildRouter(
+    configuration: ServerConfiguration,
+    pool: PostgresPool,
+    metrics: PrometheusCollectorRegistry
+) async throws -> Router<AppRequestContext> {
+    let migrations = try configuration.migrationsDirectory.map { try MigrationSet(directory: $0) }
+    let statistics = RequestStatistics { Date().timeIntervalSince1970 }
+    let health = HealthRoutes(pool: pool, timeout: configuration.readinessTimeout, version: configuration.version)
+
+    let router = Router(context: AppRequestContext.self)
+    router.add(middleware: RequestObservationMiddleware(statistics: statistics, maxBodyBytes: configuration.maxBodyBytes))
+    router.add(middleware: MetricsMiddleware())
+    health.register(on: router)
+    try DocumentRoutes(metrics: metrics).register(on: router)
+    StatusPage(
+        pages: try await PageRenderer.load(),
+        health: health,
+        pool: pool,
+        migrations: migrations,
+        statistics: statistics,
+        startedAt: Date()
+    ).register(on: router)
+    return router
+}

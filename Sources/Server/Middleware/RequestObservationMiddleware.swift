@@ -1,0 +1,92 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+
+/// The outermost middleware. Gives each request an id (a well-formed `X-Request-Id` from
+/// the caller is kept), turns every error into `application/problem+json` (unknown errors
+/// become a logged 500 without internals), adds security headers, logs one line per request
+/// with the route template (never the raw path, which may hold identifiers), and feeds the
+/// status page's statistics.
+struct RequestObservationMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+
+    let statistics: RequestStatistics
+    let maxBodyBytes: Int
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let started = ContinuousClock.now
+        var context = context
+        context.requestID = Self.requestID(from: request)
+        context.maxUploadSize = maxBodyBytes
+        context.logger[metadataKey: "request_id"] = .string(context.requestID)
+
+        var response: Response
+        do {
+            response = try await respond(request, context: context, next: next)
+        } catch {
+            var problem = Problem.from(error) ?? Problem(.internalServerError, "internal-error", detail: "The server could not complete the request.")
+            if problem.status == .internalServerError {
+                context.logger.error("request failed", metadata: ["error": "\(String(reflecting: type(of: error)))"])
+            }
+            problem.requestID = context.requestID
+            response = try problem.response(from: request, context: context)
+        }
+        response.headers[.requestID] = context.requestID
+        Self.addSecurityHeaders(to: &response.headers)
+
+        let elapsed = ContinuousClock.now - started
+        let route = context.endpointPath ?? "unmatched"
+        statistics.record(status: response.status.code, duration: elapsed)
+        context.logger.info("request", metadata: [
+            "method": .string(request.method.rawValue),
+            "route": .string(route),
+            "status": .stringConvertible(response.status.code),
+            "ms": .string(String(format: "%.2f", elapsed.milliseconds)),
+        ])
+        return response
+    }
+
+    private func respond(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBodyBytes {
+            throw Problem(.contentTooLarge, "body-too-large", detail: "The request body is larger than \(maxBodyBytes) bytes.")
+        }
+        return try await next(request, context)
+    }
+
+    private static func requestID(from request: Request) -> String {
+        if let given = request.headers[.requestID], (1...64).contains(given.utf8.count),
+           given.utf8.allSatisfy({ isASCIIAlphanumeric($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") }) {
+            return given
+        }
+        return RequestID().description
+    }
+
+    private static func isASCIIAlphanumeric(_ byte: UInt8) -> Bool {
+        (48...57).contains(byte) || (65...90).contains(byte) || (97...122).contains(byte)
+    }
+
+    /// No scripts at all, no framing, no sniffing, no referrer: pages are server-rendered.
+    private static func addSecurityHeaders(to headers: inout HTTPFields) {
+        headers[.contentSecurityPolicy] = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+        headers[.xContentTypeOptions] = "nosniff"
+        headers[.referrerPolicy] = "no-referrer"
+        headers[.xFrameOptions] = "DENY"
+    }
+}
+
+extension Duration {
+    /// The duration in milliseconds.
+    var milliseconds: Double {
+        Double(components.seconds) * 1_000 + Double(components.attoseconds) / 1e15
+    }
+}
+
+extension HTTPField.Name {
+    // Literal, valid header names: the failable initialiser cannot fail for them.
+    static let requestID = Self("X-Request-Id")!
+    static let contentSecurityPolicy = Self("Content-Security-Policy")!
+    static let xContentTypeOptions = Self("X-Content-Type-Options")!
+    static let referrerPolicy = Self("Referrer-Policy")!
+    static let xFrameOptions = Self("X-Frame-Options")!
+}

@@ -1,0 +1,65 @@
+import Foundation
+public import Hummingbird
+
+/// An RFC 9457 problem report, sent as `application/problem+json`.
+///
+/// `type` is a stable URN per kind of problem (`urn:strokepath:problem:not-found`); clients
+/// branch on it, people read `title` and `detail`. Nothing internal (stack traces, SQL,
+/// server messages) is ever put in a problem.
+public struct Problem: HTTPResponseError, Sendable {
+    public let status: HTTPResponse.Status
+    /// The last part of the type URN, e.g. `not-found`.
+    public let slug: String
+    public let detail: String
+    /// The request id, filled in by the problem middleware.
+    public var requestID: String?
+
+    public init(_ status: HTTPResponse.Status, _ slug: String, detail: String) {
+        self.status = status
+        self.slug = slug
+        self.detail = detail
+    }
+
+    public var type: String { "urn:strokepath:problem:\(slug)" }
+
+    private struct Body: Encodable {
+        let type: String
+        let title: String
+        let status: Int
+        let detail: String
+        let instance: String?
+        let requestId: String?
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        let body = Body(
+            type: type,
+            title: status.reasonPhrase,
+            status: status.code,
+            detail: detail,
+            instance: requestID.map { "urn:strokepath:request:\($0)" },
+            requestId: requestID
+        )
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data = try encoder.encode(body)
+        var headers: HTTPFields = [.contentType: "application/problem+json"]
+        if status == .methodNotAllowed { headers[.allow] = "GET, HEAD" }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+extension Problem {
+    /// The problem for an error a handler or Hummingbird threw.
+    static func from(_ error: any Error) -> Problem? {
+        switch error {
+        case let problem as Problem:
+            return problem
+        case let httpError as HTTPError:
+            let slug = httpError.status.reasonPhrase.lowercased().replacingOccurrences(of: " ", with: "-")
+            return Problem(httpError.status, slug, detail: httpError.body ?? httpError.status.reasonPhrase)
+        default:
+            return nil
+        }
+    }
+}

@@ -1,0 +1,36 @@
+import Foundation
+import Hummingbird
+import Prometheus
+
+/// The fixed documents: the API contract, the stylesheet, and Prometheus metrics.
+struct DocumentRoutes: Sendable {
+    let metrics: PrometheusCollectorRegistry
+    let openAPI: Data
+    let stylesheet: Data
+
+    init(metrics: PrometheusCollectorRegistry) throws {
+        self.metrics = metrics
+        openAPI = try ServerResources.contents(of: "openapi.yaml")
+        stylesheet = try ServerResources.contents(of: "static/app.css")
+    }
+
+    func register(on router: Router<AppRequestContext>) {
+        router.get("/openapi.yaml") { _, _ in
+            Self.document(openAPI, type: "application/yaml", cache: "no-cache")
+        }
+        router.get("/static/app.css") { _, _ in
+            Self.document(stylesheet, type: "text/css; charset=utf-8", cache: "public, max-age=3600")
+        }
+        router.get("/metrics") { _, _ in
+            Self.document(Data(metrics.emitToBuffer()), type: "text/plain; version=0.0.4; charset=utf-8", cache: "no-store")
+        }
+    }
+
+    private static func document(_ data: Data, type: String, cache: String) -> Response {
+        Response(
+            status: .ok,
+            headers: [.contentType: type, .cacheControl: cache],
+            body: .init(byteBuffer: ByteBuffer(bytes: data))
+        )
+    }
+}

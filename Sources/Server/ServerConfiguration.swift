@@ -1,0 +1,49 @@
+public import Foundation
+public import Postgres
+
+/// Everything the HTTP service needs to start. `main` fills it from the environment and
+/// flags; tests build it directly (port 0 picks a free port).
+public struct ServerConfiguration: Sendable {
+    /// Address to listen on (default loopback).
+    public var host: String
+    /// Port to listen on (default 8080; 0 picks a free one).
+    public var port: Int
+    /// The application database (a role that owns nothing).
+    public var database: PostgresConnectionSettings
+    /// Pool limits.
+    public var pool: PostgresPool.Configuration
+    /// Largest accepted request body, in bytes (default 1 MiB).
+    public var maxBodyBytes: Int
+    /// How long `/health/ready` waits for the database (default 2 s).
+    public var readinessTimeout: Duration
+    /// The migrations the running code expects; the status page compares the database with them.
+    public var migrationsDirectory: URL?
+    /// Shown on the status page and in `/health/live`.
+    public var version: String
+
+    /// A configuration with the documented defaults.
+    public init(
+        host: String = "127.0.0.1",
+        port: Int = 8080,
+        database: PostgresConnectionSettings = PostgresConnectionSettings(),
+        pool: PostgresPool.Configuration = .init(),
+        maxBodyBytes: Int = 1 << 20,
+        readinessTimeout: Duration = .seconds(2),
+        migrationsDirectory: URL? = nil,
+        version: String = StrokePathVersion.current
+    ) {
+        self.host = host
+        self.port = port
+        self.database = database
+        self.pool = pool
+        self.maxBodyBytes = maxBodyBytes
+        self.readinessTimeout = readinessTimeout
+        self.migrationsDirectory = migrationsDirectory
+        self.version = version
+    }
+}
+
+/// The service's version.
+public enum StrokePathVersion {
+    public static let current = "0.1.0"
+}

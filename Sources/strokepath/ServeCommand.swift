@@ -1,0 +1,80 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import UnixSignals
+import Logging
+import Metrics
+import Postgres
+import Prometheus
+import Server
+import Storage
+
+/// `strokepath serve`: runs the HTTP service until SIGTERM or SIGINT.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the HTTP service.",
+        discussion: """
+            Refuses to start while the database schema is behind this build (run \
+            `strokepath migrate`, or pass --migrate). Stops gracefully on SIGTERM or SIGINT.
+            """
+    )
+
+    @Option(help: "Port to listen on (default: PORT, else 8080).") var port: Int?
+    @Option(help: "Address to listen on (default: HOST, else 127.0.0.1).") var host: String?
+    @Flag(help: "Apply pending migrations (as the schema owner) before serving.") var migrate = false
+
+    func run() async throws {
+        let logger = Console.bootstrapLogging()
+        let environment = ProcessInfo.processInfo.environment
+        let database = DatabaseEnvironment()
+        let migrationsDirectory = try ResourceLocator.migrations()
+        let migrations = try MigrationSet(directory: migrationsDirectory)
+        if migrate {
+            let report = try await PostgresPool.withPool(
+                settings: database.owner, configuration: .init(maximumConnections: 1), logger: logger
+            ) { owner in
+                try await Migrator(pool: owner, logger: logger).apply(migrations)
+            }
+            logger.info("migrations applied", metadata: ["count": "\(report.applied.count)"])
+        }
+        try await checkSchema(migrations, settings: database.application, logger: logger)
+
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        let configuration = ServerConfiguration(
+            host: host ?? environment["HOST"] ?? "127.0.0.1",
+            port: try port ?? environment["PORT"].map(Self.parsePort) ?? 8080,
+            database: database.application,
+            migrationsDirectory: migrationsDirectory
+        )
+        logger.info("starting", metadata: ["database": .string(database.summary), "port": "\(configuration.port)"])
+        let app = try await buildApplication(configuration: configuration, logger: logger, metrics: registry)
+        try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+    }
+
+    /// Refuses to serve a schema that is behind or changed; a database that cannot be
+    /// reached yet is allowed (readiness reports it until it answers).
+    private func checkSchema(_ migrations: MigrationSet, settings: PostgresConnectionSettings, logger: Logger) async throws {
+        let statuses: [(migration: MigrationSet.Migration, status: Migrator.Status)]
+        do {
+            statuses = try await PostgresPool.withPool(settings: settings, configuration: .init(maximumConnections: 1), logger: logger) { pool in
+                try await Migrator(pool: pool, logger: logger).status(migrations)
+            }
+        } catch let error as PostgresError where error.isConnectionLoss {
+            logger.warning("database not reachable at start-up; serving, /health/ready will say when it is", metadata: ["error": "\(error)"])
+            return
+        }
+        let behind = statuses.filter { $0.status != .applied }.map { "\($0.migration.name) (\($0.status))" }
+        guard behind.isEmpty else {
+            throw ValidationError("the database schema is not current: \(behind.joined(separator: ", ")). Run `strokepath migrate` or pass --migrate.")
+        }
+    }
+
+    private static func parsePort(_ text: String) throws -> Int {
+        guard let port = Int(text), (0...65535).contains(port) else {
+            throw ValidationError("PORT must be a number from 0 to 65535, not \(text)")
+        }
+        return port
+    }
+}

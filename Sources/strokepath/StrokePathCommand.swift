@@ -1,0 +1,18 @@
+import ArgumentParser
+
+/// `strokepath`: the service and its operations from the command line.
+@main
+struct StrokePathCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "strokepath",
+        abstract: "StrokePath: stroke care and rehabilitation planning.",
+        discussion: """
+            The database comes from DATABASE_URL or libpq's PG* variables; with neither set, \
+            the local cluster that `ops/db start` runs (127.0.0.1:54329, database strokepath). \
+            Migrations connect as the schema owner: DATABASE_OWNER_URL, or the same settings \
+            with user strokepath_owner.
+            """,
+        version: "0.1.0",
+        subcommands: [ServeCommand.self, MigrateCommand.self, SeedCommand.self]
+    )
+}

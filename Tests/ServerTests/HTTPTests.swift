@@ -1,0 +1,127 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Postgres
+import PostgresTestSupport
+import Server
+import Testing
+
+@Suite struct HTTPTests {
+    @Test func liveAndReadyWithTheDatabaseUp() async throws {
+        try await TestDatabase.with { database in
+            try await Harness.live(database: database.app) { client in
+                try await client.execute(uri: "/health/live", method: .get) { response in
+                    #expect(response.status == .ok)
+                    #expect(response.json["status"] as? String == "live")
+                }
+                try await client.execute(uri: "/health/ready", method: .get) { response in
+                    #expect(response.status == .ok)
+                    #expect(response.headers[.contentType] == "application/json")
+                    #expect(response.json["database"] as? String == "reachable")
+                }
+            }
+        }
+    }
+
+    @Test func readyIs503WithAReasonWhenTheDatabaseIsDown() async throws {
+        try await Harness.live(database: Harness.unreachable) { client in
+            try await client.execute(uri: "/health/live", method: .get) { response in
+                #expect(response.status == .ok)
+            }
+            try await client.execute(uri: "/health/ready", method: .get) { response in
+                #expect(response.status == .serviceUnavailable)
+                #expect(response.headers[.contentType] == "application/problem+json")
+                #expect(response.json["type"] as? String == "urn:strokepath:problem:database-unavailable")
+                #expect((response.json["detail"] as? String)?.contains("connection failed") == true)
+            }
+        }
+    }
+
+    @Test func unknownRouteIsAProblemWithTheRequestID() async throws {
+        try await Harness.live(database: Harness.unreachable) { client in
+            try await client.execute(uri: "/no/such/page", method: .get) { response in
+                #expect(response.status == .notFound)
+                #expect(response.headers[.contentType] == "application/problem+json")
+                let json = response.json
+                #expect(json["type"] as? String == "urn:strokepath:problem:not-found")
+                #expect(json["status"] as? Int == 404)
+                let requestID = response.headers[HTTPField.Name("X-Request-Id")!]
+                #expect(requestID != nil)
+                #expect(json["requestId"] as? String == requestID)
+            }
+        }
+    }
+
+    @Test func oversizedBodyIsRefusedWith413() async throws {
+        try await Harness.live(database: Harness.unreachable, maxBodyBytes: 1024) { client in
+            let body = ByteBuffer(repeating: UInt8(ascii: "x"), count: 4096)
+            try await client.execute(uri: "/health/live", method: .post, body: body) { response in
+                #expect(response.status == .contentTooLarge)
+                #expect(response.headers[.contentType] == "application/problem+json")
+                #expect(response.json["type"] as? String == "urn:strokepath:problem:body-too-large")
+            }
+        }
+    }
+
+    @Test func wellFormedRequestIDsAreKeptOthersReplaced() async throws {
+        try await Harness.live(database: Harness.unreachable) { client in
+            let name = HTTPField.Name("X-Request-Id")!
+            try await client.execute(uri: "/health/live", method: .get, headers: [name: "abc-123.X_y"]) { response in
+                #expect(response.headers[name] == "abc-123.X_y")
+            }
+            try await client.execute(uri: "/health/live", method: .get, headers: [name: "bad id\u{7f}<script>"]) { response in
+                #expect(response.headers[name] != nil)
+                #expect(response.headers[name]?.contains("<") == false)
+            }
+        }
+    }
+
+    @Test func pagesCarrySecurityHeaders() async throws {
+        try await Harness.live(database: Harness.unreachable) { client in
+            try await client.execute(uri: "/", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType] == "text/html; charset=utf-8")
+                #expect(response.headers[HTTPField.Name("Content-Security-Policy")!]?.contains("default-src 'none'") == true)
+                #expect(response.headers[HTTPField.Name("X-Frame-Options")!] == "DENY")
+                #expect(response.text.contains("Unreachable"))
+            }
+        }
+    }
+
+    @Test func metricsCountRequestsByRouteTemplate() async throws {
+        try await Harness.live(database: Harness.unreachable) { client in
+            for _ in 0..<3 {
+                try await client.execute(uri: "/health/live", method: .get) { _ in }
+            }
+            try await client.execute(uri: "/metrics", method: .get) { response in
+                #expect(response.status == .ok)
+                let line = response.text.split(separator: "\n").first {
+                    $0.hasPrefix("hb_requests{") && $0.contains("http_route=\"/health/live\"") && $0.contains("status_code=\"200\"")
+                }
+                let count = line.flatMap { $0.split(separator: " ").last }.flatMap { Int($0) } ?? 0
+                #expect(count >= 3)
+            }
+        }
+    }
+
+    @Test func everyRouteIsInTheOpenAPIDocumentAndBack() async throws {
+        let document = try await Harness.live(database: Harness.unreachable) { client in
+            try await client.execute(uri: "/openapi.yaml", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType] == "application/yaml")
+                return response.text
+            }
+        }
+        #expect(document.hasPrefix("openapi: 3.1"))
+        let documented = Set(document.split(separator: "\n").compactMap { line -> String? in
+            guard line.hasPrefix("  /"), line.hasSuffix(":") else { return nil }
+            return String(line.dropFirst(2).dropLast())
+        })
+        let pool = PostgresPool(settings: Harness.unreachable, logger: TestDatabase.logger)
+        let router = try await buildRouter(configuration: Harness.configuration(database: Harness.unreachable), pool: pool, metrics: Harness.metrics)
+        let served = Set(router.routes.map { $0.path.description })
+        #expect(documented == served)
+        #expect(served.contains("/health/ready"))
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Metrics
+import Postgres
+import PostgresTestSupport
+import Prometheus
+import Server
+
+/// Builds the real application for tests, on a real database or on none.
+enum Harness {
+    /// One metrics registry for the whole test process (the metrics system is bootstrapped once).
+    static let metrics: PrometheusCollectorRegistry = {
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        return registry
+    }()
+
+    /// Settings for a database that is not there: nothing listens on port 1.
+    static let unreachable = PostgresConnectionSettings()
+        .setting("host", to: "127.0.0.1").setting("port", to: "1").setting("connect_timeout", to: "2")
+
+    static func configuration(database: PostgresConnectionSettings, maxBodyBytes: Int = 1 << 20) -> ServerConfiguration {
+        ServerConfiguration(
+            host: "127.0.0.1",
+            port: 0,
+            database: database,
+            maxBodyBytes: maxBodyBytes,
+            readinessTimeout: .seconds(2),
+            migrationsDirectory: TestPaths.migrations
+        )
+    }
+
+    /// Runs `test` against a live server (real HTTP on a free port).
+    static func live<Result: Sendable>(
+        database: PostgresConnectionSettings,
+        maxBodyBytes: Int = 1 << 20,
+        _ test: @escaping @Sendable (any TestClientProtocol) async throws -> Result
+    ) async throws -> Result {
+        let app = try await buildApplication(
+            configuration: configuration(database: database, maxBodyBytes: maxBodyBytes),
+            logger: TestDatabase.logger,
+            metrics: metrics
+        )
+        return try await app.test(.live, test)
+    }
+}
+
+extension TestResponse {
+    /// The body as text.
+    var text: String { String(buffer: body) }
+
+    /// The body parsed as a JSON object.
+    var json: [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]
+    }
+}
