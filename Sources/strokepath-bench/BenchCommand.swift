@@ -36,7 +36,7 @@ struct SelectBench: AsyncParsableCommand {
         _ = try await measure(pool, seconds: 1)
         let count = try await measure(pool, seconds: seconds)
         await pool.close()
-        print(String(format: "tps: %.0f", Double(count) / seconds))
+        report(String(format: "tps: %.0f", Double(count) / seconds))
     }
 
     /// Runs SELECTs from `clients` tasks for `seconds`; returns how many completed.
@@ -103,8 +103,13 @@ struct CopyBench: AsyncParsableCommand {
         let elapsed = ContinuousClock.now - started
         await pool.close()
         let secondsTaken = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        print(String(format: "rows: %d seconds: %.3f", copied, secondsTaken))
+        report(String(format: "rows: %d seconds: %.3f", copied, secondsTaken))
     }
+}
+
+/// Writes one line of figures to standard output.
+func report(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }
 
 /// A fast pseudo-random generator (pgbench has its own too), so the load loop does not

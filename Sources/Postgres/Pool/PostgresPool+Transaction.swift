@@ -25,7 +25,7 @@ extension PostgresPool {
         isolation: isolated (any Actor)? = #isolation,
         _ body: (PostgresConnection) async throws -> Result
     ) async throws -> Result {
-        let begin = PostgresQuery(unsafeSQL: "BEGIN ISOLATION LEVEL \(level.rawValue)\(readOnly ? " READ ONLY" : "")")
+        let begin = PostgresQuery(fixedSQL: "BEGIN ISOLATION LEVEL \(level.rawValue)\(readOnly ? " READ ONLY" : "")")
         var attempt = 1
         while true {
             do {

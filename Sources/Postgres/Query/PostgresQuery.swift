@@ -26,10 +26,10 @@ public struct PostgresQuery: Sendable, ExpressibleByStringInterpolation {
         bindings = stringInterpolation.bindings
     }
 
-    /// A query from SQL text with `$n` placeholders and matching bindings.
-    public init(unsafeSQL sql: String, bindings: PostgresBindings = PostgresBindings()) {
+    /// A query from SQL text built inside this module from fixed pieces (never from input).
+    init(fixedSQL sql: String) {
         self.sql = sql
-        self.bindings = bindings
+        bindings = PostgresBindings()
     }
 
     public struct StringInterpolation: StringInterpolationProtocol {
