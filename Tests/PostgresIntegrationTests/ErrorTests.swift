@@ -47,6 +47,23 @@ import Testing
         await pool.close()
     }
 
+    /// libpq's multi-host failover works because settings reach it as keywords: the first
+    /// host refuses, the second (the test cluster's socket) answers.
+    @Test func multiHostSettingsFailOverToTheNextHost() async throws {
+        try await TestDatabase.with(migrated: false) { database in
+            let socket = try #require(ProcessInfo.processInfo.environment["PGHOST"])
+            let port = ProcessInfo.processInfo.environment["PGPORT"] ?? "5432"
+            let settings = database.app
+                .setting("host", to: "127.0.0.1,\(socket)")
+                .setting("port", to: "1,\(port)")
+                .setting("target_session_attrs", to: "read-write")
+            try await PostgresPool.withPool(settings: settings, logger: TestDatabase.logger) { pool in
+                let user = try await pool.query("SELECT current_user").single().decode(String.self)
+                #expect(user == "strokepath_app")
+            }
+        }
+    }
+
     @Test func serverErrorsOfBadSQLAreReported() async throws {
         try await TestDatabase.withPool(migrated: false) { pool in
             let error = await #expect(throws: PostgresError.self) { try await pool.query("SELEC 1") }

@@ -87,7 +87,9 @@ public final class PostgresPool: Service, Sendable {
         try await withLease(resetSession: true, isolation: isolation, body)
     }
 
-    /// Runs one statement on a pooled connection.
+    /// Runs one statement on a pooled connection. The session is not reset afterwards, so
+    /// the statement must not change session state (`SET`, `LISTEN`, advisory locks): use
+    /// `withConnection` for those. Several statements in a row are cheaper in one lease.
     @discardableResult
     public func query(_ query: PostgresQuery, prepared: Bool = false) async throws -> PostgresRows {
         try await withLease(resetSession: false, isolation: nil) { connection in
