@@ -1,5 +1,5 @@
 import Foundation
-import Postgres
+@testable import Postgres
 import PostgresTestSupport
 import Synchronization
 import Testing
@@ -103,6 +103,19 @@ import Testing
             }
             let second = try await pool.query("SELECT pg_backend_pid()").single().decode(Int32.self)
             #expect(first != second)
+        }
+    }
+
+    @Test func connectionsIdleTooLongAreClosed() async throws {
+        let configuration = PostgresPool.Configuration(maximumConnections: 2, idleTimeout: .milliseconds(100))
+        try await TestDatabase.withPool(migrated: false, configuration: configuration) { pool in
+            _ = try await pool.query("SELECT 1")
+            await pool.maintain()
+            #expect(pool.statistics.open == 1)
+            try await Task.sleep(for: .milliseconds(200))
+            await pool.maintain()
+            #expect(pool.statistics.open == 0)
+            #expect(try await pool.query("SELECT 2").single().decode(Int.self) == 2)
         }
     }
 

@@ -20,7 +20,7 @@ import Testing
         _ = machine.lease(id: 1, waiter: "a")
         _ = machine.lease(id: 2, waiter: "b")
         _ = machine.lease(id: 3, waiter: "c")
-        guard case .handOver(let given, let waiter) = machine.release(connection, reusable: true) else {
+        guard case .handOver(let given, let waiter) = machine.release(connection, reusable: true, now: .now) else {
             Issue.record("expected hand-over"); return
         }
         #expect(given === connection)
@@ -32,7 +32,7 @@ import Testing
         var machine = Machine(maximumConnections: 1)
         _ = machine.lease(id: 1, waiter: "a")
         _ = machine.lease(id: 2, waiter: "b")
-        guard case .closeAndOpen(_, let waiter) = machine.release(Connection(), reusable: false) else {
+        guard case .closeAndOpen(_, let waiter) = machine.release(Connection(), reusable: false, now: .now) else {
             Issue.record("expected close and open"); return
         }
         #expect(waiter == "b")
@@ -44,8 +44,8 @@ import Testing
         let first = Connection(), second = Connection()
         _ = machine.lease(id: 1, waiter: "a")
         _ = machine.lease(id: 2, waiter: "b")
-        _ = machine.release(first, reusable: true)
-        _ = machine.release(second, reusable: true)
+        _ = machine.release(first, reusable: true, now: .now)
+        _ = machine.release(second, reusable: true, now: .now)
         guard case .use(let used) = machine.lease(id: 3, waiter: "c") else { Issue.record("expected use"); return }
         #expect(used === second)
     }
@@ -58,6 +58,20 @@ import Testing
         #expect(machine.total == 1)
         #expect(machine.openFailed() == nil)
         #expect(machine.total == 0)
+    }
+
+    @Test func idleConnectionsPastTheCutoffAreRemovedOldestFirst() {
+        var machine = Machine(maximumConnections: 3)
+        let start = ContinuousClock.now
+        let old = Connection(), recent = Connection()
+        _ = machine.lease(id: 1, waiter: "a")
+        _ = machine.lease(id: 2, waiter: "b")
+        _ = machine.release(old, reusable: true, now: start)
+        _ = machine.release(recent, reusable: true, now: start + .seconds(50))
+        let removed = machine.removeIdle(since: start + .seconds(10))
+        #expect(removed.count == 1 && removed.first === old)
+        #expect(machine.total == 1)
+        #expect(machine.idle.count == 1)
     }
 
     @Test func timedOutWaiterIsRemovedOnce() {
@@ -76,7 +90,7 @@ import Testing
         let closing = machine.close()
         #expect(closing.waiters == ["b"])
         guard case .fail = machine.lease(id: 3, waiter: "c") else { Issue.record("expected fail"); return }
-        guard case .close = machine.release(connection, reusable: true) else { Issue.record("expected close"); return }
+        guard case .close = machine.release(connection, reusable: true, now: .now) else { Issue.record("expected close"); return }
         #expect(machine.total == 0)
     }
 }

@@ -1,6 +1,6 @@
 import CLibPQ
 import Foundation
-public import Logging
+import Logging
 
 /// One libpq connection, run on a thread of its own.
 ///
@@ -19,14 +19,10 @@ public final class PostgresConnection: @unchecked Sendable {
     private let cancelHandle = CancelHandle()
     private let notices: NoticeSink
 
-    /// Opens a connection on a new dedicated thread.
+    /// Opens a connection on a new dedicated thread (the pool's job; users lease one).
     /// - Throws: `PostgresError` with code `.connectionFailed` and libpq's reason.
-    public static func connect(
-        settings: PostgresConnectionSettings,
-        logger: Logger,
-        threadName: String = "postgres"
-    ) async throws -> PostgresConnection {
-        let connection = PostgresConnection(executor: DedicatedThreadExecutor(name: threadName), logger: logger)
+    static func connect(settings: PostgresConnectionSettings, logger: Logger) async throws -> PostgresConnection {
+        let connection = PostgresConnection(executor: DedicatedThreadExecutor(name: "strokepath-postgres"), logger: logger)
         try await connection.onOwnThread { () throws(PostgresError) in try connection.open(settings) }
         return connection
     }
@@ -37,7 +33,6 @@ public final class PostgresConnection: @unchecked Sendable {
     }
 
     deinit {
-        owner = nil
         executor.shutdown()
     }
 
@@ -185,7 +180,7 @@ public final class PostgresConnection: @unchecked Sendable {
     }
 
     /// Closes the connection; later calls fail with `.connectionClosed`.
-    public func close() async {
+    func close() async {
         _ = try? await onOwnThread { () throws(PostgresError) in
             self.cancelHandle.install(nil)
             self.owner = nil

@@ -10,6 +10,8 @@ public struct PostgresConnectionSettings: Sendable, Equatable {
     public private(set) var connectionString: String?
     /// Keywords set one by one; they override the connection string.
     public private(set) var keywords: [String: String] = [:]
+    /// Fallback keywords; the connection string and `keywords` override them.
+    public private(set) var defaults: [String: String] = [:]
 
     /// Nothing set: libpq uses its environment variables and defaults.
     public init() {}
@@ -26,11 +28,21 @@ public struct PostgresConnectionSettings: Sendable, Equatable {
         return copy
     }
 
-    /// The keyword/value pairs in the order `PQconnectdbParams` must see them:
-    /// the connection string first (as `dbname`, expanded), then the single keywords.
+    /// A copy with a fallback for one libpq keyword, used unless the connection string or
+    /// `setting` gives the keyword a value.
+    public func defaulting(_ keyword: String, to value: String) -> Self {
+        var copy = self
+        copy.defaults[keyword] = value
+        return copy
+    }
+
+    /// The keyword/value pairs in the order `PQconnectdbParams` must see them (later ones
+    /// win): the defaults, the connection string (as `dbname`, expanded), the single keywords.
     var orderedPairs: [(keyword: String, value: String)] {
-        let single = keywords.sorted { $0.key < $1.key }.map { (keyword: $0.key, value: $0.value) }
-        guard let connectionString else { return single }
-        return [(keyword: "dbname", value: connectionString)] + single
+        func pairs(_ dictionary: [String: String]) -> [(keyword: String, value: String)] {
+            dictionary.sorted { $0.key < $1.key }.map { (keyword: $0.key, value: $0.value) }
+        }
+        let connection = connectionString.map { [(keyword: "dbname", value: $0)] } ?? []
+        return pairs(defaults) + connection + pairs(keywords)
     }
 }

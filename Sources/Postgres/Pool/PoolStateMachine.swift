@@ -26,7 +26,8 @@ struct PoolStateMachine<Connection: AnyObject, Waiter> {
     }
 
     let maximumConnections: Int
-    private(set) var idle: [Connection] = []
+    /// Idle connections with the time each came back, oldest first; leases take the newest.
+    private(set) var idle: [(connection: Connection, since: ContinuousClock.Instant)] = []
     /// Open connections plus connections being opened.
     private(set) var total = 0
     private(set) var waiters = Deque<(id: Int, waiter: Waiter)>()
@@ -41,7 +42,7 @@ struct PoolStateMachine<Connection: AnyObject, Waiter> {
 
     mutating func lease(id: Int, waiter: Waiter) -> LeaseAction {
         if isClosed { return .fail }
-        if let connection = idle.popLast() { return .use(connection) }
+        if let newest = idle.popLast() { return .use(newest.connection) }
         if total < maximumConnections {
             total += 1
             return .open
@@ -50,8 +51,8 @@ struct PoolStateMachine<Connection: AnyObject, Waiter> {
         return .wait
     }
 
-    /// A leased connection comes back; `reusable` says whether it passed its checks.
-    mutating func release(_ connection: Connection, reusable: Bool) -> ReleaseAction {
+    /// A leased connection comes back at `now`; `reusable` says whether it passed its checks.
+    mutating func release(_ connection: Connection, reusable: Bool, now: ContinuousClock.Instant) -> ReleaseAction {
         if isClosed {
             total -= 1
             return .close(connection)
@@ -63,8 +64,16 @@ struct PoolStateMachine<Connection: AnyObject, Waiter> {
             return .closeAndOpen(connection, for: next.waiter)
         }
         if let next = waiters.popFirst() { return .handOver(connection, to: next.waiter) }
-        idle.append(connection)
+        idle.append((connection, now))
         return .none
+    }
+
+    /// Takes out the connections idle since before `cutoff`, for closing.
+    mutating func removeIdle(since cutoff: ContinuousClock.Instant) -> [Connection] {
+        let stale = idle.prefix { $0.since < cutoff }.map(\.connection)
+        idle.removeFirst(stale.count)
+        total -= stale.count
+        return stale
     }
 
     /// Opening a connection failed; its slot is free again. Returns a waiter for whom a new
@@ -85,7 +94,7 @@ struct PoolStateMachine<Connection: AnyObject, Waiter> {
     /// Closes the pool: returns the idle connections to close and the waiters to fail.
     mutating func close() -> (idle: [Connection], waiters: [Waiter]) {
         isClosed = true
-        let closing = idle
+        let closing = idle.map(\.connection)
         total -= idle.count
         idle = []
         let failing = waiters.map(\.waiter)

@@ -1,5 +1,6 @@
 import Foundation
 public import Logging
+import Metrics
 public import ServiceLifecycle
 import Synchronization
 
@@ -9,7 +10,9 @@ import Synchronization
 /// waits up to `leaseTimeout`, then fails with `.poolTimeout`. Before a connection is lent
 /// it is checked (connected, idle, nothing unexpected on its socket); after use it is
 /// checked again and, if it was lent raw, its session state is reset. Broken ones are
-/// closed and replaced. `run()` closes the pool on graceful shutdown.
+/// closed and replaced. `run()` closes connections idle longer than `idleTimeout`, publishes
+/// the pool's gauges (`strokepath_db_pool_connections{state=open|idle|waiting}`), and closes
+/// the pool on graceful shutdown.
 public final class PostgresPool: Service, Sendable {
     /// Pool limits.
     public struct Configuration: Sendable {
@@ -17,13 +20,17 @@ public final class PostgresPool: Service, Sendable {
         public var maximumConnections: Int
         /// Longest wait for a free connection.
         public var leaseTimeout: Duration
+        /// A connection idle this long is closed by `run()`.
+        public var idleTimeout: Duration
 
         /// - Parameters:
         ///   - maximumConnections: at most this many connections (default 10).
         ///   - leaseTimeout: wait at most this long for one (default 10 s).
-        public init(maximumConnections: Int = 10, leaseTimeout: Duration = .seconds(10)) {
+        ///   - idleTimeout: close connections idle this long (default 60 s).
+        public init(maximumConnections: Int = 10, leaseTimeout: Duration = .seconds(10), idleTimeout: Duration = .seconds(60)) {
             self.maximumConnections = maximumConnections
             self.leaseTimeout = leaseTimeout
+            self.idleTimeout = idleTimeout
         }
     }
 
@@ -46,6 +53,11 @@ public final class PostgresPool: Service, Sendable {
     private let configuration: Configuration
     private let logger: Logger
     private let state: Mutex<State>
+    private let gauges = (
+        open: Gauge(label: "strokepath_db_pool_connections", dimensions: [("state", "open")]),
+        idle: Gauge(label: "strokepath_db_pool_connections", dimensions: [("state", "idle")]),
+        waiting: Gauge(label: "strokepath_db_pool_connections", dimensions: [("state", "waiting")])
+    )
 
     /// A pool that connects with `settings`; nothing connects until first use.
     public init(settings: PostgresConnectionSettings, configuration: Configuration = .init(), logger: Logger) {
@@ -109,10 +121,29 @@ public final class PostgresPool: Service, Sendable {
         }
     }
 
-    /// Waits for graceful shutdown (or cancellation), then closes the pool.
+    /// Until graceful shutdown (or cancellation): every few seconds closes connections
+    /// idle longer than `idleTimeout` and publishes the pool's gauges. Then closes the pool.
     public func run() async throws {
-        try? await gracefulShutdown()
+        let interval = min(configuration.idleTimeout / 4, .seconds(5))
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: interval)
+                await self.maintain()
+            }
+        }
         await close()
+    }
+
+    /// Closes connections idle too long and updates the gauges.
+    func maintain() async {
+        let stale = state.withLock { $0.machine.removeIdle(since: .now - configuration.idleTimeout) }
+        for connection in stale {
+            await connection.close()
+        }
+        let statistics = self.statistics
+        gauges.open.record(statistics.open)
+        gauges.idle.record(statistics.idle)
+        gauges.waiting.record(statistics.waiting)
     }
 
     /// Closes idle connections, fails waiters, and closes leased connections when they
@@ -155,7 +186,7 @@ public final class PostgresPool: Service, Sendable {
                 return result
             case .stale:
                 logger.debug("discarding a broken database connection")
-                releaseAction(state.withLock { $0.machine.release(connection, reusable: false) })
+                releaseAction(state.withLock { $0.machine.release(connection, reusable: false, now: .now) })
             }
         }
     }
@@ -174,7 +205,7 @@ public final class PostgresPool: Service, Sendable {
                 reusable = false
             }
         }
-        releaseAction(state.withLock { $0.machine.release(connection, reusable: reusable) })
+        releaseAction(state.withLock { $0.machine.release(connection, reusable: reusable, now: .now) })
     }
 
     private func releaseAction(_ action: PoolStateMachine<PostgresConnection, Waiter>.ReleaseAction) {

@@ -1,30 +1,31 @@
-import Foundation
-import Postgres
+public import Foundation
+public import Postgres
 
 /// Where the database is, from the environment: `DATABASE_URL` or libpq's own `PG*`
 /// variables; with neither, the local cluster of `ops/db` (loopback port 54329).
-struct DatabaseEnvironment {
+public struct DatabaseEnvironment: Sendable {
     /// The local cluster `ops/db start` runs.
-    static let localPort = "54329"
-    static let ownerRole = "strokepath_owner"
-    static let appRole = "strokepath_app"
+    public static let localPort = "54329"
+    public static let ownerRole = "strokepath_owner"
+    public static let appRole = "strokepath_app"
 
     /// libpq variables that mean "the user has said where the database is".
     private static let libpqVariables = ["PGHOST", "PGHOSTADDR", "PGPORT", "PGDATABASE", "PGUSER", "PGSERVICE"]
 
     let environment: [String: String]
 
-    init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+    /// Reads the given environment (the process's by default).
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.environment = environment
     }
 
     /// How the service connects: as the application role.
-    var application: PostgresConnectionSettings {
+    public var application: PostgresConnectionSettings {
         tuned(configured ?? local(user: Self.appRole))
     }
 
     /// How migrations connect: as the schema owner.
-    var owner: PostgresConnectionSettings {
+    public var owner: PostgresConnectionSettings {
         if let url = environment["DATABASE_OWNER_URL"], !url.isEmpty {
             return tuned(PostgresConnectionSettings(connectionString: url))
         }
@@ -32,7 +33,7 @@ struct DatabaseEnvironment {
     }
 
     /// A short description for logs: never the password.
-    var summary: String {
+    public var summary: String {
         if environment["DATABASE_URL"].map({ !$0.isEmpty }) == true { return "DATABASE_URL" }
         if configured != nil { return "libpq PG* variables" }
         return "local cluster on 127.0.0.1:\(Self.localPort)"
@@ -56,10 +57,18 @@ struct DatabaseEnvironment {
             .setting("user", to: user)
     }
 
+    /// Names the application and, unless the environment or the URL says otherwise, bounds
+    /// the connect time and lets TCP keepalives find a dead peer within about a minute.
     private func tuned(_ settings: PostgresConnectionSettings) -> PostgresConnectionSettings {
-        var settings = settings.setting("application_name", to: "strokepath")
-        if environment["PGCONNECT_TIMEOUT"] == nil {
-            settings = settings.setting("connect_timeout", to: "5")
+        // libpq reads its environment only for keywords not given at all.
+        let fromEnvironment = ["application_name": "PGAPPNAME", "connect_timeout": "PGCONNECT_TIMEOUT"]
+        let defaults = [
+            ("application_name", "strokepath"), ("connect_timeout", "5"),
+            ("keepalives_idle", "30"), ("keepalives_interval", "10"), ("keepalives_count", "3"),
+        ]
+        var settings = settings
+        for (keyword, value) in defaults where fromEnvironment[keyword].flatMap({ environment[$0] }) == nil {
+            settings = settings.defaulting(keyword, to: value)
         }
         return settings
     }

@@ -1,0 +1,48 @@
+@testable import Postgres
+import Storage
+import Testing
+
+@Suite struct DatabaseEnvironmentTests {
+    static func keywords(_ settings: PostgresConnectionSettings) -> [String: String] {
+        Dictionary(settings.orderedPairs.map { ($0.keyword, $0.value) }) { _, later in later }
+    }
+
+    @Test func nothingSetMeansTheLocalCluster() {
+        let environment = DatabaseEnvironment(environment: [:])
+        let app = Self.keywords(environment.application)
+        #expect(app["host"] == "127.0.0.1")
+        #expect(app["port"] == DatabaseEnvironment.localPort)
+        #expect(app["user"] == "strokepath_app")
+        #expect(Self.keywords(environment.owner)["user"] == "strokepath_owner")
+        #expect(environment.summary.contains("local cluster"))
+    }
+
+    @Test func databaseURLIsPassedWholeAndDefaultsComeFirst() {
+        let url = "postgresql://svc:p%27w@db.example:5433/stroke?sslmode=verify-full&keepalives_idle=99"
+        let environment = DatabaseEnvironment(environment: ["DATABASE_URL": url])
+        let pairs = environment.application.orderedPairs
+        let urlIndex = pairs.firstIndex { $0.keyword == "dbname" && $0.value == url }
+        let keepaliveIndex = pairs.firstIndex { $0.keyword == "keepalives_idle" }
+        #expect(urlIndex != nil)
+        // libpq lets later pairs win: the default must come before the URL so the URL's 99 stands.
+        #expect((keepaliveIndex ?? .max) < (urlIndex ?? .min))
+        #expect(!pairs.contains { $0.keyword == "host" })
+        #expect(environment.summary == "DATABASE_URL")
+        // Migrations use the same server as the owner role.
+        #expect(Self.keywords(environment.owner)["user"] == "strokepath_owner")
+    }
+
+    @Test func libpqVariablesAreLeftToLibpq() {
+        let environment = DatabaseEnvironment(environment: ["PGHOST": "/run/postgresql", "PGCONNECT_TIMEOUT": "9"])
+        let app = Self.keywords(environment.application)
+        #expect(app["host"] == nil)
+        #expect(app["connect_timeout"] == nil)
+        #expect(app["application_name"] == "strokepath")
+    }
+
+    @Test func ownerURLWinsForMigrations() {
+        let environment = DatabaseEnvironment(environment: ["DATABASE_URL": "postgresql://a@h/d", "DATABASE_OWNER_URL": "postgresql://o@h/d"])
+        #expect(Self.keywords(environment.owner)["dbname"] == "postgresql://o@h/d")
+        #expect(Self.keywords(environment.owner)["user"] == nil)
+    }
+}
