@@ -1,22 +1,35 @@
 /// The rows of a finished query, copied out of libpq's result so they can cross
 /// threads and outlive it.
 public struct PostgresRows: Sendable, RandomAccessCollection {
-    /// The result's columns, in order.
-    public let columns: [PostgresColumn]
-    /// Rows affected, for INSERT, UPDATE, DELETE, COPY and similar commands.
-    public let affectedRows: Int
-    private let cells: [Range<Int>?]
-    private let storage: [UInt8]
+    /// One shared, immutable buffer, so copies of the rows (and each `PostgresRow`) cost
+    /// one reference count.
+    private final class Buffer: Sendable {
+        let columns: [PostgresColumn]
+        let cells: [Range<Int>?]
+        let bytes: [UInt8]
+        let affectedRows: Int
 
-    init(columns: [PostgresColumn], cells: [Range<Int>?], storage: [UInt8], affectedRows: Int) {
-        self.columns = columns
-        self.cells = cells
-        self.storage = storage
-        self.affectedRows = affectedRows
+        init(columns: [PostgresColumn], cells: [Range<Int>?], bytes: [UInt8], affectedRows: Int) {
+            self.columns = columns
+            self.cells = cells
+            self.bytes = bytes
+            self.affectedRows = affectedRows
+        }
     }
 
+    private let buffer: Buffer
+
+    init(columns: [PostgresColumn], cells: [Range<Int>?], storage: [UInt8], affectedRows: Int) {
+        buffer = Buffer(columns: columns, cells: cells, bytes: storage, affectedRows: affectedRows)
+    }
+
+    /// The result's columns, in order.
+    public var columns: [PostgresColumn] { buffer.columns }
+    /// Rows affected, for INSERT, UPDATE, DELETE, COPY and similar commands.
+    public var affectedRows: Int { buffer.affectedRows }
+
     public var startIndex: Int { 0 }
-    public var endIndex: Int { columns.isEmpty ? 0 : cells.count / columns.count }
+    public var endIndex: Int { buffer.columns.isEmpty ? 0 : buffer.cells.count / buffer.columns.count }
 
     public subscript(position: Int) -> PostgresRow {
         PostgresRow(rows: self, row: position)
@@ -43,10 +56,10 @@ public struct PostgresRows: Sendable, RandomAccessCollection {
     }
 
     fileprivate func cell(row: Int, column: Int) -> ArraySlice<UInt8>? {
-        cells[row * columns.count + column].map { storage[$0] }
+        buffer.cells[row * buffer.columns.count + column].map { buffer.bytes[$0] }
     }
 
-    fileprivate func index(of name: String) -> Int? { columns.firstIndex { $0.name == name } }
+    fileprivate func index(of name: String) -> Int? { buffer.columns.firstIndex { $0.name == name } }
 }
 
 /// One result column: its name and type.
