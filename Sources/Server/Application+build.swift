@@ -23,7 +23,7 @@ public func buildApplication(
     return Application(
         router: try await buildRouter(configuration: configuration, pool: pool, metrics: metrics),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "StrokePath"),
-        services: [pool],
+        services: [pool, AuditSealer(pool: pool, interval: configuration.auditSealInterval, logger: logger)],
         logger: logger
     )
 }

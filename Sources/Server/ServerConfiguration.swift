@@ -20,6 +20,8 @@ public struct ServerConfiguration: Sendable {
     public var migrationsDirectory: URL?
     /// Shown on the status page and in `/health/live`.
     public var version: String
+    /// How often new audit rows are sealed into the hash chain (default 1 s).
+    public var auditSealInterval: Duration
 
     /// A configuration with the documented defaults.
     public init(
@@ -30,7 +32,8 @@ public struct ServerConfiguration: Sendable {
         maxBodyBytes: Int = 1 << 20,
         readinessTimeout: Duration = .seconds(2),
         migrationsDirectory: URL? = nil,
-        version: String = StrokePathVersion.current
+        version: String = StrokePathVersion.current,
+        auditSealInterval: Duration = .seconds(1)
     ) {
         self.host = host
         self.port = port
@@ -40,6 +43,7 @@ public struct ServerConfiguration: Sendable {
         self.readinessTimeout = readinessTimeout
         self.migrationsDirectory = migrationsDirectory
         self.version = version
+        self.auditSealInterval = auditSealInterval
     }
 }
 

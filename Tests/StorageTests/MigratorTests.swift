@@ -131,7 +131,9 @@ import Testing
         try await TestDatabase.withPool { pool in
             _ = try await DemoData.load(into: pool)
             let error = await #expect(throws: PostgresError.self) {
-                try await pool.query("UPDATE stroke_episodes SET nihss_at_arrival = 43")
+                try await pool.withOrganisations(DemoData.organisations.map(\.id)) { connection in
+                    try await connection.query("UPDATE stroke_episodes SET nihss_at_arrival = 43")
+                }
             }
             #expect(error?.sqlState == SQLState.checkViolation)
         }
