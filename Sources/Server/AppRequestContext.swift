@@ -8,10 +8,13 @@ public struct AppRequestContext: RequestContext {
     public var requestID: String
     /// Largest body a handler may collect.
     public var maxUploadSize: Int
+    /// The authenticated user, on API routes.
+    public var identity: Identity?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         requestID = ""
         maxUploadSize = 1 << 20
+        identity = nil
     }
 }

@@ -43,6 +43,8 @@ public func buildRouter(
     router.add(middleware: MetricsMiddleware())
     health.register(on: router)
     try DocumentRoutes(metrics: metrics).register(on: router)
+    let api = router.group("/api/v1").add(middleware: AuthenticationMiddleware(verifier: try await configuration.authentication.makeVerifier()))
+    IdentityRoutes().register(on: api)
     StatusPage(
         pages: try await PageRenderer.load(),
         health: health,

@@ -13,6 +13,8 @@ public struct Problem: HTTPResponseError, Sendable {
     public let detail: String
     /// The request id, filled in by the problem middleware.
     public var requestID: String?
+    /// Extra response headers (e.g. `WWW-Authenticate`).
+    public var headers: HTTPFields = [:]
 
     public init(_ status: HTTPResponse.Status, _ slug: String, detail: String) {
         self.status = status
@@ -43,7 +45,8 @@ public struct Problem: HTTPResponseError, Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let data = try encoder.encode(body)
-        var headers: HTTPFields = [.contentType: "application/problem+json"]
+        var headers = self.headers
+        headers[.contentType] = "application/problem+json"
         if status == .methodNotAllowed { headers[.allow] = "GET, HEAD" }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }

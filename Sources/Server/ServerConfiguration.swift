@@ -22,6 +22,8 @@ public struct ServerConfiguration: Sendable {
     public var version: String
     /// How often new audit rows are sealed into the hash chain (default 1 s).
     public var auditSealInterval: Duration
+    /// Which bearer tokens the API accepts (default: the local development key).
+    public var authentication: AuthenticationSettings
 
     /// A configuration with the documented defaults.
     public init(
@@ -33,7 +35,8 @@ public struct ServerConfiguration: Sendable {
         readinessTimeout: Duration = .seconds(2),
         migrationsDirectory: URL? = nil,
         version: String = StrokePathVersion.current,
-        auditSealInterval: Duration = .seconds(1)
+        auditSealInterval: Duration = .seconds(1),
+        authentication: AuthenticationSettings = .development(keyFile: DevelopmentKey.defaultFile)
     ) {
         self.host = host
         self.port = port
@@ -44,6 +47,7 @@ public struct ServerConfiguration: Sendable {
         self.migrationsDirectory = migrationsDirectory
         self.version = version
         self.auditSealInterval = auditSealInterval
+        self.authentication = authentication
     }
 }
 

@@ -42,11 +42,16 @@ struct ServeCommand: AsyncParsableCommand {
 
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        let authentication = try AuthenticationEnvironment.settings(environment)
+        if authentication.isDevelopment {
+            logger.warning("DEVELOPMENT MODE: the API accepts tokens signed with the local development key; configure STROKEPATH_JWT_JWKS and STROKEPATH_JWT_ISSUER for real use")
+        }
         let configuration = ServerConfiguration(
             host: host ?? environment["HOST"] ?? "127.0.0.1",
             port: try port ?? environment["PORT"].map(Self.parsePort) ?? 8080,
             database: database.application,
-            migrationsDirectory: migrationsDirectory
+            migrationsDirectory: migrationsDirectory,
+            authentication: authentication
         )
         logger.info("starting", metadata: ["database": .string(database.summary), "port": "\(configuration.port)"])
         let app = try await buildApplication(configuration: configuration, logger: logger, metrics: registry)

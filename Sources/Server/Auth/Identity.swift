@@ -1,0 +1,35 @@
+public import Foundation
+
+/// What a user does in StrokePath; each role sees only what its work needs.
+public enum Role: String, Sendable, CaseIterable, Codable {
+    /// Acute decisions for the own organisation's patients.
+    case clinician
+    /// Prescriptions, timetables and bookings at the own clinic.
+    case rehabCoordinator = "rehab_coordinator"
+    /// Own caseload and sessions, attendance.
+    case therapist
+    /// Aggregates only: never a patient row, never an identifier.
+    case planner
+    /// The audit log.
+    case auditor
+    /// Configuration; no patient data by default.
+    case admin
+}
+
+/// The authenticated user of one request, from a verified token.
+public struct Identity: Sendable, Equatable, Codable {
+    /// The token's subject: the user's stable id at the identity provider.
+    public var subject: String
+    /// The user's display name.
+    public var name: String
+    public var role: Role
+    /// The organisations the user acts for in this session.
+    public var organisations: [UUID]
+
+    public init(subject: String, name: String, role: Role, organisations: [UUID]) {
+        self.subject = subject
+        self.name = name
+        self.role = role
+        self.organisations = organisations
+    }
+}

@@ -1,0 +1,76 @@
+public import Foundation
+import JWTKit
+
+/// Verifies bearer tokens: the signature with a configured key (ES256 or RS256 only, the key
+/// chosen by the token's `kid`, which must be configured), the header's type, then `iss`,
+/// `aud`, `exp` and `nbf` with a small leeway, then the claims that make an `Identity`.
+public struct TokenVerifier: Sendable {
+    /// Why a token was refused. The text is safe to show; it never echoes the token.
+    public struct Rejection: Error, Sendable, Equatable, CustomStringConvertible {
+        public let reason: String
+        public var description: String { reason }
+    }
+
+    /// The signature algorithms accepted; `none` and HMAC never are.
+    static let allowedAlgorithms: Set<String> = ["ES256", "RS256"]
+
+    private let keys: JWTKeyCollection
+    private let keyAlgorithms: [String: String]
+    private let issuer: String
+    private let audience: String
+    private let leeway: TimeInterval
+
+    /// - Parameters:
+    ///   - keys: the verification keys, by key id, with their algorithms.
+    ///   - issuer: the only accepted `iss`.
+    ///   - audience: the `aud` that must be among the token's audiences.
+    ///   - leeway: clock skew allowed on `exp` and `nbf` (default 30 s).
+    init(keys: JWTKeyCollection, keyAlgorithms: [String: String], issuer: String, audience: String, leeway: TimeInterval = 30) {
+        self.keys = keys
+        self.keyAlgorithms = keyAlgorithms
+        self.issuer = issuer
+        self.audience = audience
+        self.leeway = leeway
+    }
+
+    /// The identity a token carries, or a `Rejection` saying why not.
+    public func identity(from token: String, now: Date = Date()) async throws(Rejection) -> Identity {
+        let header: JWTHeader
+        do {
+            header = try DefaultJWTParser().parse(Array(token.utf8), as: AccessTokenClaims.self).header
+        } catch {
+            throw Rejection(reason: "the token is not a well-formed JWT with StrokePath claims")
+        }
+        guard let algorithm = header.alg, Self.allowedAlgorithms.contains(algorithm) else {
+            throw Rejection(reason: "the token's algorithm is not accepted")
+        }
+        guard let kid = header.kid, let keyAlgorithm = keyAlgorithms[kid] else {
+            throw Rejection(reason: "the token's key id is not configured")
+        }
+        guard keyAlgorithm == algorithm else {
+            throw Rejection(reason: "the token's algorithm does not match its key")
+        }
+        if let type = header.typ, !["jwt", "at+jwt"].contains(type.lowercased()) {
+            throw Rejection(reason: "the token is not an access token")
+        }
+        let claims: AccessTokenClaims
+        do {
+            claims = try await keys.verify(token, as: AccessTokenClaims.self)
+        } catch {
+            throw Rejection(reason: "the token's signature is not valid")
+        }
+        return try check(claims, now: now)
+    }
+
+    private func check(_ claims: AccessTokenClaims, now: Date) throws(Rejection) -> Identity {
+        guard claims.iss.value == issuer else { throw Rejection(reason: "the token's issuer is not trusted") }
+        guard claims.aud.value.contains(audience) else { throw Rejection(reason: "the token is not meant for this service") }
+        guard claims.exp.value.addingTimeInterval(leeway) > now else { throw Rejection(reason: "the token has expired") }
+        if let notBefore = claims.nbf?.value, notBefore.addingTimeInterval(-leeway) > now {
+            throw Rejection(reason: "the token is not valid yet")
+        }
+        guard let role = Role(rawValue: claims.role) else { throw Rejection(reason: "the token's role is unknown") }
+        guard !claims.sub.value.isEmpty, claims.sub.value.count <= 200 else { throw Rejection(reason: "the token's subject is invalid") }
+        return Identity(subject: claims.sub.value, name: claims.name ?? claims.sub.value, role: role, organisations: claims.orgs)
+    }
+}

@@ -1,0 +1,163 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import JWTKit
+import PostgresTestSupport
+@testable import Server
+import Testing
+
+/// Bearer tokens: one good token, and every way a token must be refused (all 401).
+@Suite struct AuthenticationTests {
+    static let organisation = UUID()
+    static let identity = Identity(subject: "u-1", name: "Dr Test", role: .clinician, organisations: [organisation])
+
+    /// A fresh development key in a temporary file.
+    static func keyFile() -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("key-\(UUID().uuidString).pem")
+    }
+
+    static func claims(
+        issuer: String = DevelopmentKey.issuer, audience: String = "strokepath", role: String = "clinician",
+        expires: Date = Date().addingTimeInterval(600), notBefore: Date = Date()
+    ) -> AccessTokenClaims {
+        AccessTokenClaims(
+            iss: IssuerClaim(value: issuer), aud: AudienceClaim(value: [audience]), sub: SubjectClaim(value: "u-1"),
+            exp: ExpirationClaim(value: expires), nbf: NotBeforeClaim(value: notBefore), iat: IssuedAtClaim(value: Date()),
+            name: "Dr Test", role: role, orgs: [organisation]
+        )
+    }
+
+    /// Signs claims with the development key under a chosen key id.
+    static func sign(_ claims: AccessTokenClaims, keyFile: URL, kid: String = DevelopmentKey.keyID) async throws -> String {
+        let keys = JWTKeyCollection()
+        await keys.add(ecdsa: try DevelopmentKey.loadOrCreate(at: keyFile), kid: JWKIdentifier(string: kid))
+        return try await keys.sign(claims, kid: JWKIdentifier(string: kid), header: ["typ": "JWT"])
+    }
+
+    /// The status and `WWW-Authenticate` of `GET /api/v1/me` with the given Authorization header.
+    static func call(_ authorization: String?, keyFile: URL) async throws -> (HTTPResponse.Status, String?, String) {
+        var configuration = Harness.configuration(database: Harness.unreachable)
+        configuration.authentication = .development(keyFile: keyFile)
+        let app = try await buildApplication(configuration: configuration, logger: TestDatabase.logger, metrics: Harness.metrics)
+        return try await app.test(.router) { client in
+            var headers: HTTPFields = [:]
+            if let authorization { headers[.authorization] = authorization }
+            return try await client.execute(uri: "/api/v1/me", method: .get, headers: headers) { response in
+                (response.status, response.headers[.wwwAuthenticate], response.text)
+            }
+        }
+    }
+
+    @Test func validTokenGivesTheIdentity() async throws {
+        let file = Self.keyFile()
+        let token = try await DevelopmentKey.issueToken(for: Self.identity, lifetime: 300, keyFile: file)
+        let (status, _, body) = try await Self.call("Bearer \(token)", keyFile: file)
+        #expect(status == .ok)
+        let identity = try JSONDecoder().decode(Identity.self, from: Data(body.utf8))
+        #expect(identity == Self.identity)
+    }
+
+    @Test func missingTokenIs401WithAChallenge() async throws {
+        let (status, challenge, body) = try await Self.call(nil, keyFile: Self.keyFile())
+        #expect(status == .unauthorized)
+        #expect(challenge?.hasPrefix("Bearer") == true)
+        #expect(body.contains("urn:strokepath:problem:unauthenticated"))
+    }
+
+    enum BadToken: String, CaseIterable {
+        case expired, notYetValid, wrongAudience, wrongIssuer, unknownKeyID, algorithmNone, tamperedPayload
+        case hmacWithThePublicKey, unknownRole, otherKey, notAToken, basicScheme
+    }
+
+    @Test(arguments: BadToken.allCases)
+    func refusedTokensAre401(_ bad: BadToken) async throws {
+        let file = Self.keyFile()
+        let header: String
+        switch bad {
+        case .expired:
+            header = "Bearer " + (try await Self.sign(Self.claims(expires: Date().addingTimeInterval(-120)), keyFile: file))
+        case .notYetValid:
+            header = "Bearer " + (try await Self.sign(Self.claims(notBefore: Date().addingTimeInterval(3600)), keyFile: file))
+        case .wrongAudience:
+            header = "Bearer " + (try await Self.sign(Self.claims(audience: "another-service"), keyFile: file))
+        case .wrongIssuer:
+            header = "Bearer " + (try await Self.sign(Self.claims(issuer: "https://evil.example"), keyFile: file))
+        case .unknownKeyID:
+            header = "Bearer " + (try await Self.sign(Self.claims(), keyFile: file, kid: "not-configured"))
+        case .algorithmNone:
+            let keys = JWTKeyCollection()
+            await keys.addUnsecuredNone(kid: JWKIdentifier(string: DevelopmentKey.keyID))
+            header = "Bearer " + (try await keys.sign(Self.claims(), kid: JWKIdentifier(string: DevelopmentKey.keyID)))
+        case .tamperedPayload:
+            let good = try await Self.sign(Self.claims(), keyFile: file).split(separator: ".")
+            let admin = try await Self.sign(Self.claims(role: "admin"), keyFile: Self.keyFile()).split(separator: ".")
+            header = "Bearer \(good[0]).\(admin[1]).\(good[2])"
+        case .hmacWithThePublicKey:
+            let publicPEM = try DevelopmentKey.loadOrCreate(at: file).publicKey.pemRepresentation
+            let keys = JWTKeyCollection()
+            await keys.add(hmac: HMACKey(from: publicPEM), digestAlgorithm: .sha256, kid: JWKIdentifier(string: DevelopmentKey.keyID))
+            header = "Bearer " + (try await keys.sign(Self.claims(), kid: JWKIdentifier(string: DevelopmentKey.keyID)))
+        case .unknownRole:
+            header = "Bearer " + (try await Self.sign(Self.claims(role: "superuser"), keyFile: file))
+        case .otherKey:
+            header = "Bearer " + (try await Self.sign(Self.claims(), keyFile: Self.keyFile()))
+        case .notAToken:
+            header = "Bearer not.a.token"
+        case .basicScheme:
+            header = "Basic dXNlcjpwYXNz"
+        }
+        // The service's key is created from `file` when it first runs, unless made above.
+        _ = try DevelopmentKey.loadOrCreate(at: file)
+        let (status, challenge, body) = try await Self.call(header, keyFile: file)
+        #expect(status == .unauthorized, "\(bad): \(body)")
+        #expect(challenge?.hasPrefix("Bearer") == true)
+        #expect(!body.contains(header.dropFirst(7).prefix(20)))
+    }
+
+    @Test func leewayToleratesSmallClockSkew() async throws {
+        let file = Self.keyFile()
+        let token = try await Self.sign(Self.claims(expires: Date().addingTimeInterval(-10), notBefore: Date().addingTimeInterval(10)), keyFile: file)
+        let (status, _, _) = try await Self.call("Bearer \(token)", keyFile: file)
+        #expect(status == .ok)
+    }
+}
+
+/// Production keys come from a JWKS file of the identity provider.
+@Suite struct JWKSKeyTests {
+    static func jwksFile(_ jwks: JWKS) throws -> URL {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("jwks-\(UUID().uuidString).json")
+        try JSONEncoder().encode(jwks).write(to: file)
+        return file
+    }
+
+    @Test func tokensSignedByAConfiguredKeyAreAccepted() async throws {
+        let key = ES256PrivateKey()
+        guard let parameters = key.publicKey.parameters else { Issue.record("no key parameters"); return }
+        let jwk = JWK.ecdsa(.es256, identifier: "idp-2026", x: parameters.x, y: parameters.y, curve: .p256)
+        let settings = AuthenticationSettings(issuer: "https://idp.region.example", audience: "strokepath", keys: .jwks(try Self.jwksFile(JWKS(keys: [jwk]))))
+        let verifier = try await settings.makeVerifier()
+        let keys = JWTKeyCollection()
+        await keys.add(ecdsa: key, kid: "idp-2026")
+        var claims = AuthenticationTests.claims(issuer: "https://idp.region.example")
+        let token = try await keys.sign(claims, kid: "idp-2026", header: ["typ": "JWT"])
+        let identity = try await verifier.identity(from: token)
+        #expect(identity.role == .clinician)
+        claims.iss = IssuerClaim(value: DevelopmentKey.issuer)
+        let developmentToken = try await keys.sign(claims, kid: "idp-2026")
+        await #expect(throws: TokenVerifier.Rejection.self) { try await verifier.identity(from: developmentToken) }
+    }
+
+    @Test func keysWithoutAnIdOrUnreadableFilesStopStartUp() async throws {
+        let jwk = JWK.rsa(.rs256, identifier: nil, modulus: "AQAB", exponent: "AQAB")
+        let file = try Self.jwksFile(JWKS(keys: [jwk]))
+        let error = await #expect(throws: AuthenticationSettingsError.self) {
+            _ = try await AuthenticationSettings(issuer: "i", audience: "a", keys: .jwks(file)).makeVerifier()
+        }
+        #expect(error?.description.contains(file.path) == true)
+        let missing = await #expect(throws: AuthenticationSettingsError.self) {
+            _ = try await AuthenticationSettings(issuer: "i", audience: "a", keys: .jwks(URL(fileURLWithPath: "/nonexistent.json"))).makeVerifier()
+        }
+        #expect(missing?.problem.contains("JWKS") == true)
+    }
+}
