@@ -43,8 +43,12 @@ public func buildRouter(
     router.add(middleware: MetricsMiddleware())
     health.register(on: router)
     try DocumentRoutes(metrics: metrics).register(on: router)
-    let api = router.group("/api/v1").add(middleware: AuthenticationMiddleware(verifier: try await configuration.authentication.makeVerifier()))
+    let api = router.group("/api/v1")
+        .add(middleware: AuthenticationMiddleware(verifier: try await configuration.authentication.makeVerifier()))
+        .add(middleware: AuthorizationMiddleware())
     IdentityRoutes().register(on: api)
+    PatientRoutes(pool: pool).register(on: api)
+    AuditRoutes(pool: pool).register(on: api)
     StatusPage(
         pages: try await PageRenderer.load(),
         health: health,

@@ -49,8 +49,16 @@ import Testing
 
     @Test func cancellingATaskStopsItsQuery() async throws {
         try await TestDatabase.withPool(migrated: false) { pool in
+            _ = try await pool.query("SELECT 1")
             let task = Task { try await pool.query("SELECT pg_sleep(10)") }
-            try await Task.sleep(for: .milliseconds(300))
+            // Cancel only once the query really runs on the server.
+            for _ in 0..<250 {
+                let running = try await pool.query("""
+                    SELECT count(*) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(10)' AND state = 'active'
+                    """).single().decode(Int.self)
+                if running > 0 { break }
+                try await Task.sleep(for: .milliseconds(20))
+            }
             let clock = ContinuousClock()
             let started = clock.now
             task.cancel()
@@ -107,13 +115,12 @@ import Testing
     }
 
     @Test func connectionsIdleTooLongAreClosed() async throws {
-        let configuration = PostgresPool.Configuration(maximumConnections: 2, idleTimeout: .milliseconds(100))
+        let configuration = PostgresPool.Configuration(maximumConnections: 2, idleTimeout: .seconds(60))
         try await TestDatabase.withPool(migrated: false, configuration: configuration) { pool in
             _ = try await pool.query("SELECT 1")
             await pool.maintain()
             #expect(pool.statistics.open == 1)
-            try await Task.sleep(for: .milliseconds(200))
-            await pool.maintain()
+            await pool.maintain(now: .now + .seconds(61))
             #expect(pool.statistics.open == 0)
             #expect(try await pool.query("SELECT 2").single().decode(Int.self) == 2)
         }

@@ -36,10 +36,13 @@ enum Harness {
     static func live<Result: Sendable>(
         database: PostgresConnectionSettings,
         maxBodyBytes: Int = 1 << 20,
+        keyFile: URL? = nil,
         _ test: @escaping @Sendable (any TestClientProtocol) async throws -> Result
     ) async throws -> Result {
+        var configuration = configuration(database: database, maxBodyBytes: maxBodyBytes)
+        if let keyFile { configuration.authentication = .development(keyFile: keyFile) }
         let app = try await buildApplication(
-            configuration: configuration(database: database, maxBodyBytes: maxBodyBytes),
+            configuration: configuration,
             logger: TestDatabase.logger,
             metrics: metrics
         )

@@ -134,9 +134,9 @@ public final class PostgresPool: Service, Sendable {
         await close()
     }
 
-    /// Closes connections idle too long and updates the gauges.
-    func maintain() async {
-        let stale = state.withLock { $0.machine.removeIdle(since: .now - configuration.idleTimeout) }
+    /// Closes connections idle too long (as of `now`) and updates the gauges.
+    func maintain(now: ContinuousClock.Instant = .now) async {
+        let stale = state.withLock { $0.machine.removeIdle(since: now - configuration.idleTimeout) }
         for connection in stale {
             await connection.close()
         }

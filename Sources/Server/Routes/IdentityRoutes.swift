@@ -8,13 +8,7 @@ struct IdentityRoutes: Sendable {
             guard let identity = context.identity else {
                 throw Problem(.unauthorized, "unauthenticated", detail: "This operation needs a bearer token.")
             }
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            return Response(
-                status: .ok,
-                headers: [.contentType: "application/json", .cacheControl: "no-store"],
-                body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(identity)))
-            )
+            return try JSONResponse.make(identity)
         }
     }
 }

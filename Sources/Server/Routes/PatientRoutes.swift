@@ -1,0 +1,135 @@
+import Foundation
+import Hummingbird
+import Postgres
+import Storage
+
+/// The patient operations: register, list, read, the access-log extract, and break-glass.
+/// Row-level security decides what the caller can see; every access is audited.
+struct PatientRoutes: Sendable {
+    let pool: PostgresPool
+
+    struct Registration: Decodable {
+        var organisationId: UUID
+        var pseudonym: String
+        var birthYear: Int?
+        var sex: String?
+    }
+
+    struct BreakGlassRequest: Decodable {
+        var reason: String
+        var minutes: Int?
+    }
+
+    struct BreakGlassGrant: Encodable {
+        var patientId: UUID
+        var validUntil: Date
+    }
+
+    static let sexes: Set<String> = ["female", "male", "other", "unknown"]
+
+    func register(on api: RouterGroup<AppRequestContext>) {
+        api.post("/patients") { request, context in
+            let body = try await JSONResponse.decode(Registration.self, from: request, context: context)
+            let access = try context.accessContext()
+            guard access.organisations.contains(body.organisationId) else {
+                throw Problem(.forbidden, "forbidden", detail: "You do not act for that organisation.")
+            }
+            let pseudonym = body.pseudonym.trimmingCharacters(in: .whitespaces)
+            guard (1...64).contains(pseudonym.count), pseudonym.allSatisfy({ !$0.isNewline && $0.asciiValue != 0 }) else {
+                throw Problem(.badRequest, "invalid-body", detail: "pseudonym must be 1 to 64 characters on one line.")
+            }
+            if let year = body.birthYear, !(1900...2100).contains(year) {
+                throw Problem(.badRequest, "invalid-body", detail: "birthYear must be between 1900 and 2100.")
+            }
+            let sex = body.sex ?? "unknown"
+            guard Self.sexes.contains(sex) else {
+                throw Problem(.badRequest, "invalid-body", detail: "sex must be one of female, male, other, unknown.")
+            }
+            let patient = try await DatabaseProblem.map {
+                try await PatientRecords.register(pseudonym: pseudonym, birthYear: body.birthYear, sex: sex,
+                                                  organisation: body.organisationId, as: access, pool: pool)
+            }
+            return try JSONResponse.make(patient, status: .created)
+        }
+        api.get("/patients") { request, context in
+            let limit = try QueryParameter.integer(request, "limit", default: 50, range: 1...100)
+            let offset = try QueryParameter.integer(request, "offset", default: 0, range: 0...1_000_000)
+            let patients = try await DatabaseProblem.map {
+                try await PatientRecords.list(limit: limit, offset: offset, as: try context.accessContext(), pool: pool)
+            }
+            return try JSONResponse.make(patients)
+        }
+        api.get("/patients/:id") { _, context in
+            let id = try QueryParameter.patientID(context)
+            guard let patient = try await DatabaseProblem.map({ try await PatientRecords.find(id, as: try context.accessContext(), pool: pool) }) else {
+                throw Problem(.notFound, "not-found", detail: "No patient with that id is accessible to you.")
+            }
+            return try JSONResponse.make(patient)
+        }
+        api.get("/patients/:id/access-log") { _, context in
+            let id = try QueryParameter.patientID(context)
+            do {
+                let entries = try await AuditQueries.extract(for: id, as: try context.accessContext(), pool: pool)
+                return try JSONResponse.make(entries)
+            } catch let error as PostgresError where error.sqlState == SQLState.insufficientPrivilege {
+                throw Problem(.notFound, "not-found", detail: "No patient with that id is accessible to you.")
+            }
+        }
+        api.post("/patients/:id/break-glass") { request, context in
+            let id = try QueryParameter.patientID(context)
+            let body = try await JSONResponse.decode(BreakGlassRequest.self, from: request, context: context)
+            let access = try context.accessContext()
+            guard !access.organisations.isEmpty else {
+                throw Problem(.forbidden, "forbidden", detail: "Break-glass needs an organisation you act for.")
+            }
+            let reason = body.reason.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard (10...500).contains(reason.count) else {
+                throw Problem(.badRequest, "invalid-body", detail: "reason must say why, in 10 to 500 characters.")
+            }
+            let minutes = body.minutes ?? 60
+            guard (1...240).contains(minutes) else {
+                throw Problem(.badRequest, "invalid-body", detail: "minutes must be between 1 and 240.")
+            }
+            let until = try await DatabaseProblem.map {
+                try await PatientRecords.breakGlass(id, reason: reason, minutes: minutes, as: access, pool: pool)
+            }
+            return try JSONResponse.make(BreakGlassGrant(patientId: id, validUntil: until), status: .created)
+        }
+    }
+}
+
+/// The auditor's view of the audit log: filtered search and a random sample.
+struct AuditRoutes: Sendable {
+    let pool: PostgresPool
+
+    func register(on api: RouterGroup<AppRequestContext>) {
+        api.get("/audit/events") { request, context in
+            var filter = try period(request)
+            filter.subject = request.uri.queryParameters["subject"].map(String.init)
+            filter.patient = try request.uri.queryParameters["patient"].map { text in
+                guard let id = UUID(uuidString: String(text)) else {
+                    throw Problem(.badRequest, "invalid-parameter", detail: "patient must be a patient id (UUID).")
+                }
+                return id
+            }
+            filter.onlyBreakGlass = request.uri.queryParameters["breakGlass"] == "true"
+            filter.limit = try QueryParameter.integer(request, "limit", default: 500, range: 1...5000)
+            let entries = try await DatabaseProblem.map { try await AuditQueries.search(filter, as: try context.accessContext(), pool: pool) }
+            return try JSONResponse.make(entries)
+        }
+        api.get("/audit/sample") { request, context in
+            var filter = try period(request)
+            filter.sampleSize = try QueryParameter.integer(request, "size", default: 20, range: 1...1000)
+            let entries = try await DatabaseProblem.map { try await AuditQueries.search(filter, as: try context.accessContext(), pool: pool) }
+            return try JSONResponse.make(entries)
+        }
+    }
+
+    /// `since` and `until` (ISO 8601); the last 30 days by default.
+    private func period(_ request: Request) throws -> AuditQueries.Filter {
+        let until = try QueryParameter.date(request, "until") ?? Date()
+        let since = try QueryParameter.date(request, "since") ?? until.addingTimeInterval(-30 * 86_400)
+        guard since < until else { throw Problem(.badRequest, "invalid-parameter", detail: "since must be before until.") }
+        return AuditQueries.Filter(since: since, until: until)
+    }
+}

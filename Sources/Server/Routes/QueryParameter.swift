@@ -1,0 +1,28 @@
+import Foundation
+import Hummingbird
+
+/// Reading path and query parameters, with a 400 problem that names the parameter.
+enum QueryParameter {
+    static func integer(_ request: Request, _ name: String, default value: Int, range: ClosedRange<Int>) throws -> Int {
+        guard let text = request.uri.queryParameters[name[...]] else { return value }
+        guard let number = Int(text), range.contains(number) else {
+            throw Problem(.badRequest, "invalid-parameter", detail: "\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound).")
+        }
+        return number
+    }
+
+    static func date(_ request: Request, _ name: String) throws -> Date? {
+        guard let text = request.uri.queryParameters[name[...]] else { return nil }
+        guard let date = try? Date(String(text), strategy: .iso8601) else {
+            throw Problem(.badRequest, "invalid-parameter", detail: "\(name) must be an ISO 8601 time, e.g. 2026-11-29T08:00:00Z.")
+        }
+        return date
+    }
+
+    static func patientID(_ context: AppRequestContext) throws -> UUID {
+        guard let text = context.parameters.get("id"), let id = UUID(uuidString: text) else {
+            throw Problem(.badRequest, "invalid-parameter", detail: "The patient id must be a UUID.")
+        }
+        return id
+    }
+}

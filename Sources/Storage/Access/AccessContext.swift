@@ -1,0 +1,52 @@
+public import Foundation
+public import Postgres
+
+/// Who is acting in a transaction, as the database sees it: the organisations row-level
+/// security admits, and the subject and role that the audit functions and break-glass
+/// grants check. Set per transaction only.
+public struct AccessContext: Sendable {
+    public var subject: String
+    public var role: String
+    public var organisations: [UUID]
+    /// Carried into audit rows.
+    public var requestID: String?
+    public var clientAddress: String?
+
+    public init(subject: String, role: String, organisations: [UUID], requestID: String? = nil, clientAddress: String? = nil) {
+        self.subject = subject
+        self.role = role
+        self.organisations = organisations
+        self.requestID = requestID
+        self.clientAddress = clientAddress
+    }
+
+    /// An audit event by this actor; the first organisation is the one acted for.
+    func auditEvent(
+        _ action: AuditEvent.Action, patient: UUID?, resource: String, resourceID: String? = nil,
+        outcome: AuditEvent.Outcome = .success, purpose: String = "treatment", breakGlassReason: String? = nil
+    ) -> AuditEvent {
+        AuditEvent(
+            actorSubject: subject, actorRole: role, actorOrganisation: organisations.first, action: action,
+            patientID: patient, resourceType: resource, resourceID: resourceID, purpose: purpose, outcome: outcome,
+            breakGlassReason: breakGlassReason, requestID: requestID, clientAddress: clientAddress
+        )
+    }
+}
+
+extension PostgresPool {
+    /// Runs `body` in one transaction acting as `context`: organisations for row-level
+    /// security, subject and role for the audit functions, all transaction-local.
+    @discardableResult
+    public func withAccess<Result>(
+        _ context: AccessContext,
+        isolation: isolated (any Actor)? = #isolation,
+        _ body: (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        try await withOrganisations(context.organisations, isolation: isolation) { connection in
+            try await connection.query("""
+                SELECT set_config('app.subject', \(context.subject), true), set_config('app.role', \(context.role), true)
+                """)
+            return try await body(connection)
+        }
+    }
+}

@@ -1,0 +1,94 @@
+public import Foundation
+public import Postgres
+
+/// Reading the audit log, through the database functions that decide who may: a
+/// patient's access-log extract, and the auditor's search and random sample.
+public enum AuditQueries {
+    /// One line of a patient's access-log extract.
+    public struct ExtractEntry: Sendable, Equatable, Codable {
+        public var recordedAt: Date
+        public var organisation: String?
+        public var role: String
+        public var action: String
+        public var purpose: String
+        public var breakGlass: Bool
+    }
+
+    /// One audit row as the auditor sees it.
+    public struct Entry: Sendable, Equatable, Codable {
+        public var seq: Int
+        public var recordedAt: Date
+        public var actorSubject: String
+        public var actorRole: String
+        public var actorOrganisation: UUID?
+        public var action: String
+        public var patientId: UUID?
+        public var resourceType: String
+        public var resourceId: String?
+        public var purpose: String
+        public var outcome: String
+        public var breakGlassReason: String?
+        public var requestId: String?
+        public var clientAddress: String?
+        public var sealed: Bool
+    }
+
+    /// What the auditor asks for.
+    public struct Filter: Sendable {
+        public var since: Date
+        public var until: Date
+        public var subject: String?
+        public var patient: UUID?
+        public var onlyBreakGlass: Bool
+        /// A random sample of this size instead of a filtered list.
+        public var sampleSize: Int?
+        public var limit: Int
+
+        public init(since: Date, until: Date, subject: String? = nil, patient: UUID? = nil,
+                    onlyBreakGlass: Bool = false, sampleSize: Int? = nil, limit: Int = 500) {
+            self.since = since
+            self.until = until
+            self.subject = subject
+            self.patient = patient
+            self.onlyBreakGlass = onlyBreakGlass
+            self.sampleSize = sampleSize
+            self.limit = limit
+        }
+    }
+
+    /// Who accessed a patient's record, when, from which unit (the access itself is audited
+    /// as an export).
+    public static func extract(for patient: UUID, as context: AccessContext, pool: PostgresPool) async throws -> [ExtractEntry] {
+        try await pool.withAccess(context) { connection in
+            let rows = try await connection.query("""
+                SELECT recorded_at, organisation_name, actor_role, action, purpose, break_glass
+                FROM audit_patient_extract(\(patient))
+                """).decode((Date, String?, String, String, String, Bool).self)
+            try await AuditLog.record(context.auditEvent(.export, patient: patient, resource: "AccessLogExtract", purpose: "patient_information"), on: connection)
+            return rows.map { ExtractEntry(recordedAt: $0.0, organisation: $0.1, role: $0.2, action: $0.3, purpose: $0.4, breakGlass: $0.5) }
+        }
+    }
+
+    /// The auditor's search or sample (the database refuses anyone but an auditor).
+    public static func search(_ filter: Filter, as context: AccessContext, pool: PostgresPool) async throws -> [Entry] {
+        try await pool.withAccess(context) { connection in
+            let rows = try await connection.query("""
+                SELECT seq, recorded_at, actor_subject, actor_role, actor_organisation_id, action::text, patient_id,
+                       resource_type, resource_id, purpose, outcome::text, break_glass_reason, request_id,
+                       host(client_address), chain_position IS NOT NULL
+                FROM audit_search(\(filter.since), \(filter.until), \(filter.subject), \(filter.patient),
+                                  \(filter.onlyBreakGlass), \(filter.sampleSize.map(Int32.init)), \(Int32(min(max(filter.limit, 1), 5000))))
+                """)
+            return try rows.map { row in
+                let value = try row.decode(
+                    (Int, Date, String, String, UUID?, String, UUID?, String, String?, String, String, String?, String?, String?, Bool).self
+                )
+                return Entry(
+                    seq: value.0, recordedAt: value.1, actorSubject: value.2, actorRole: value.3, actorOrganisation: value.4,
+                    action: value.5, patientId: value.6, resourceType: value.7, resourceId: value.8, purpose: value.9,
+                    outcome: value.10, breakGlassReason: value.11, requestId: value.12, clientAddress: value.13, sealed: value.14
+                )
+            }
+        }
+    }
+}

@@ -1,0 +1,97 @@
+public import Foundation
+public import Postgres
+
+/// A pseudonymous patient as the API shows it.
+public struct Patient: Sendable, Equatable, Codable {
+    public var id: UUID
+    public var organisationId: UUID
+    public var pseudonym: String
+    public var birthYear: Int?
+    public var sex: String
+    public var createdAt: Date
+}
+
+/// Patients, read and written under row-level security, every access audited in the same
+/// transaction (one audit row per patient touched).
+public enum PatientRecords {
+    /// Registers a patient for `organisation` (which the context must act for).
+    public static func register(
+        pseudonym: String, birthYear: Int?, sex: String, organisation: UUID, as context: AccessContext, pool: PostgresPool
+    ) async throws -> Patient {
+        try await pool.withAccess(context) { connection in
+            let patient = try decode(try await connection.query("""
+                INSERT INTO patients (organisation_id, pseudonym, birth_year, sex)
+                VALUES (\(organisation), \(pseudonym), \(birthYear), \(sex))
+                RETURNING id, organisation_id, pseudonym, birth_year, sex, created_at
+                """).single())
+            try await AuditLog.record(context.auditEvent(.create, patient: patient.id, resource: "Patient", resourceID: patient.id.uuidString), on: connection)
+            return patient
+        }
+    }
+
+    /// One patient, if the context may see them. A refused or unknown id is recorded as a
+    /// denied read and answers nil, so the caller cannot tell the two apart.
+    public static func find(_ id: UUID, as context: AccessContext, pool: PostgresPool) async throws -> Patient? {
+        try await pool.withAccess(context) { connection in
+            let rows = try await connection.query("SELECT id, organisation_id, pseudonym, birth_year, sex, created_at FROM patients WHERE id = \(id)")
+            guard let row = rows.first else {
+                try await AuditLog.record(context.auditEvent(.read, patient: id, resource: "Patient", resourceID: id.uuidString, outcome: .denied), on: connection)
+                return nil
+            }
+            let patient = try decode(row)
+            let reason = try await breakGlassReason(for: patient, context: context, on: connection)
+            try await AuditLog.record(context.auditEvent(.read, patient: id, resource: "Patient", resourceID: id.uuidString, breakGlassReason: reason), on: connection)
+            return patient
+        }
+    }
+
+    /// The patients the context may see, newest first, a page at a time (at most 100).
+    public static func list(limit: Int, offset: Int, as context: AccessContext, pool: PostgresPool) async throws -> [Patient] {
+        let limit = min(max(limit, 1), 100), offset = max(offset, 0)
+        return try await pool.withAccess(context) { connection in
+            let patients = try await connection.query("""
+                SELECT id, organisation_id, pseudonym, birth_year, sex, created_at
+                FROM patients ORDER BY created_at DESC, id LIMIT \(limit) OFFSET \(offset)
+                """).map(decode)
+            for patient in patients {
+                try await AuditLog.record(context.auditEvent(.search, patient: patient.id, resource: "Patient", resourceID: patient.id.uuidString), on: connection)
+            }
+            return patients
+        }
+    }
+
+    /// Opens break-glass access to a patient outside the context's organisations for
+    /// `minutes` (at most 240), with a reason; recorded as such in the audit log.
+    public static func breakGlass(
+        _ patient: UUID, reason: String, minutes: Int, as context: AccessContext, pool: PostgresPool
+    ) async throws -> Date {
+        try await pool.withAccess(context) { connection in
+            let until = try await connection.query("""
+                INSERT INTO break_glass_grants (subject, acting_organisation_id, patient_id, reason, valid_until)
+                VALUES (\(context.subject), \(context.organisations.first), \(patient), \(reason), now() + make_interval(mins => \(Int32(minutes))))
+                RETURNING valid_until
+                """).single().decode(Date.self)
+            try await AuditLog.record(context.auditEvent(.create, patient: patient, resource: "BreakGlassGrant", purpose: "emergency", breakGlassReason: reason), on: connection)
+            return until
+        }
+    }
+
+    /// The reason of the subject's current break-glass grant when that is how the patient is
+    /// visible (not through the context's organisations or a care relationship).
+    private static func breakGlassReason(for patient: Patient, context: AccessContext, on connection: PostgresConnection) async throws -> String? {
+        guard !context.organisations.contains(patient.organisationId) else { return nil }
+        return try await connection.query("""
+            SELECT reason FROM break_glass_grants
+            WHERE patient_id = \(patient.id) AND valid_until > now()
+              AND NOT EXISTS (SELECT 1 FROM care_relationships c WHERE c.patient_id = \(patient.id)
+                              AND c.organisation_id = ANY (app_organisation_ids())
+                              AND c.valid_from <= now() AND (c.valid_until IS NULL OR c.valid_until > now()))
+            ORDER BY valid_until DESC LIMIT 1
+            """).first?.decode(String.self)
+    }
+
+    private static func decode(_ row: PostgresRow) throws -> Patient {
+        let (id, organisation, pseudonym, birthYear, sex, createdAt) = try row.decode((UUID, UUID, String, Int?, String, Date).self)
+        return Patient(id: id, organisationId: organisation, pseudonym: pseudonym, birthYear: birthYear, sex: sex, createdAt: createdAt)
+    }
+}

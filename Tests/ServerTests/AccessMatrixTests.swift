@@ -1,0 +1,66 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import PostgresTestSupport
+@testable import Server
+import Testing
+
+/// The matrix in docs/access-matrix.md is the policy, and the service obeys it.
+@Suite struct AccessMatrixTests {
+    /// The rows of the documented matrix: "METHOD /path" → roles marked yes.
+    static func documentedMatrix() throws -> [String: Set<Role>] {
+        let text = try String(contentsOf: TestPaths.projectRoot.appendingPathComponent("docs/access-matrix.md"), encoding: .utf8)
+        let lines = text.split(separator: "\n").map { $0.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) } }
+        guard let header = lines.first(where: { $0.first == "operation" }) else { return [:] }
+        let roles = header.dropFirst().map { Role(rawValue: $0) }
+        var matrix: [String: Set<Role>] = [:]
+        for cells in lines where cells.first?.hasPrefix("GET ") == true || cells.first?.hasPrefix("POST ") == true {
+            var allowed = Set<Role>()
+            for (role, cell) in zip(roles, cells.dropFirst()) where cell == "yes" {
+                if let role { allowed.insert(role) }
+            }
+            matrix[cells[0]] = allowed
+        }
+        return matrix
+    }
+
+    @Test func documentationAndCodeAreTheSamePolicy() throws {
+        let documented = try Self.documentedMatrix()
+        #expect(documented.count == AccessPolicy.matrix.count)
+        #expect(documented == AccessPolicy.matrix)
+    }
+
+    @Test func everyRoleAgainstEveryOperation() async throws {
+        let keyFile = FileManager.default.temporaryDirectory.appendingPathComponent("key-\(UUID().uuidString).pem")
+        let organisation = UUID()
+        var tokens: [Role: String] = [:]
+        for role in Role.allCases {
+            tokens[role] = try await DevelopmentKey.issueToken(
+                for: Identity(subject: "matrix-\(role.rawValue)", name: "M", role: role, organisations: [organisation]),
+                lifetime: 300, keyFile: keyFile)
+        }
+        let tokensByRole = tokens
+        try await TestDatabase.with { database in
+            try await Harness.live(database: database.app, keyFile: keyFile) { client in
+                for (operation, allowed) in AccessPolicy.matrix {
+                    let parts = operation.split(separator: " ", maxSplits: 1)
+                    let method: HTTPRequest.Method = parts[0] == "POST" ? .post : .get
+                    let path = String(parts[1]).replacingOccurrences(of: "{id}", with: UUID().uuidString)
+                    for role in Role.allCases {
+                        var headers: HTTPFields = [.authorization: "Bearer \(tokensByRole[role] ?? "")", .contentType: "application/json"]
+                        headers[.accept] = "application/json"
+                        let status = try await client.execute(uri: path, method: method, headers: headers, body: ByteBuffer(string: "{}")) { $0.status }
+                        if allowed.contains(role) {
+                            #expect(status != .forbidden && status != .unauthorized, "\(role) should reach \(operation), got \(status)")
+                        } else {
+                            #expect(status == .forbidden, "\(role) must be refused \(operation), got \(status)")
+                        }
+                    }
+                    let anonymous = try await client.execute(uri: path, method: method) { $0.status }
+                    #expect(anonymous == .unauthorized, "\(operation) without a token gave \(anonymous)")
+                }
+            }
+        }
+    }
+}
