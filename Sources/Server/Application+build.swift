@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 public import Hummingbird
 public import Logging
@@ -45,6 +46,9 @@ public func buildRouter(
     try DocumentRoutes(metrics: metrics).register(on: router)
     let api = router.group("/api/v1")
         .add(middleware: AuthenticationMiddleware(verifier: try await configuration.authentication.makeVerifier()))
+        .add(middleware: RateLimitMiddleware(limiter: RateLimiter(
+            perSecond: configuration.rateLimit.perSecond, burst: configuration.rateLimit.burst,
+            now: { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 })))
         .add(middleware: AuthorizationMiddleware())
     IdentityRoutes().register(on: api)
     PatientRoutes(pool: pool).register(on: api)

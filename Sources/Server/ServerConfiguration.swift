@@ -24,6 +24,8 @@ public struct ServerConfiguration: Sendable {
     public var auditSealInterval: Duration
     /// Which bearer tokens the API accepts (default: the local development key).
     public var authentication: AuthenticationSettings
+    /// Sustained API requests per second per user (default 20), and the burst (default 40).
+    public var rateLimit: (perSecond: Double, burst: Int)
 
     /// A configuration with the documented defaults.
     public init(
@@ -36,7 +38,8 @@ public struct ServerConfiguration: Sendable {
         migrationsDirectory: URL? = nil,
         version: String = StrokePathVersion.current,
         auditSealInterval: Duration = .seconds(1),
-        authentication: AuthenticationSettings = .development(keyFile: DevelopmentKey.defaultFile)
+        authentication: AuthenticationSettings = .development(keyFile: DevelopmentKey.defaultFile),
+        rateLimit: (perSecond: Double, burst: Int) = (20, 40)
     ) {
         self.host = host
         self.port = port
@@ -48,6 +51,7 @@ public struct ServerConfiguration: Sendable {
         self.version = version
         self.auditSealInterval = auditSealInterval
         self.authentication = authentication
+        self.rateLimit = rateLimit
     }
 }
 
