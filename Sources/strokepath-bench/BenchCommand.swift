@@ -9,7 +9,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "strokepath-bench",
         abstract: "Measures the database layer (run through ops/bench/*).",
-        subcommands: [SelectBench.self, CopyBench.self]
+        subcommands: [SelectBench.self, CopyBench.self, AuthBenchServer.self]
     )
 }
 

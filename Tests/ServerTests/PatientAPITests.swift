@@ -103,6 +103,17 @@ import Testing
                     #expect(entries.count == 2)
                     #expect(entries.allSatisfy { $0.actorSubject == "dr-south" && $0.patientId == created.id })
                 }
+                try await client.execute(uri: "/api/v1/audit/events?breakGlass=true&format=fhir", method: .get, headers: auditor.headers) { response in
+                    #expect(response.status == .ok)
+                    #expect(response.headers[.contentType] == "application/fhir+json")
+                    let bundle = try JSONSerialization.jsonObject(with: Data(response.text.utf8)) as? [String: Any]
+                    let resources = (bundle?["entry"] as? [[String: Any]])?.compactMap { $0["resource"] as? [String: Any] } ?? []
+                    #expect(bundle?["resourceType"] as? String == "Bundle")
+                    #expect(resources.count == 2)
+                    #expect(resources.allSatisfy { $0["resourceType"] as? String == "AuditEvent" })
+                    #expect(response.text.contains("Patient/\(created.id.uuidString.lowercased())"))
+                    #expect(response.text.contains("ETREAT"))
+                }
                 try await client.execute(uri: "/api/v1/audit/sample?size=3", method: .get, headers: auditor.headers) { response in
                     #expect(response.status == .ok)
                     let entries = try JSONDecoder.iso.decode([AuditQueries.Entry].self, from: Data(response.text.utf8))

@@ -115,7 +115,13 @@ struct AuditRoutes: Sendable {
             filter.onlyBreakGlass = request.uri.queryParameters["breakGlass"] == "true"
             filter.limit = try QueryParameter.integer(request, "limit", default: 500, range: 1...5000)
             let entries = try await DatabaseProblem.map { try await AuditQueries.search(filter, as: try context.accessContext(), pool: pool) }
-            return try JSONResponse.make(entries)
+            guard request.uri.queryParameters["format"] == "fhir" else { return try JSONResponse.make(entries) }
+            let data = try JSONSerialization.data(withJSONObject: FHIRAuditEvent.bundle(entries), options: [.sortedKeys])
+            return Response(
+                status: .ok,
+                headers: [.contentType: "application/fhir+json", .cacheControl: "no-store"],
+                body: .init(byteBuffer: ByteBuffer(bytes: data))
+            )
         }
         api.get("/audit/sample") { request, context in
             var filter = try period(request)

@@ -9,6 +9,15 @@ public struct Patient: Sendable, Equatable, Codable {
     public var birthYear: Int?
     public var sex: String
     public var createdAt: Date
+
+    public init(id: UUID, organisationId: UUID, pseudonym: String, birthYear: Int?, sex: String, createdAt: Date) {
+        self.id = id
+        self.organisationId = organisationId
+        self.pseudonym = pseudonym
+        self.birthYear = birthYear
+        self.sex = sex
+        self.createdAt = createdAt
+    }
 }
 
 /// Patients, read and written under row-level security, every access audited in the same

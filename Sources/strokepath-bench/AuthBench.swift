@@ -1,0 +1,59 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import Metrics
+import Postgres
+import Prometheus
+import Server
+import Storage
+
+/// Serves the real application plus one extra, bench-only route that reads the same
+/// patient (of the demo's North hospital) without authentication, authorisation or audit,
+/// so `ops/bench/auth` can compare the two under the same load. Never part of the service.
+struct AuthBenchServer: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "auth-server",
+        abstract: "Serve the API plus an unaudited read of the same patient, for ops/bench/auth."
+    )
+
+    @Option(help: "Port to listen on.") var port = 8099
+    @Option(help: "The development key file to trust.") var keyFile: String
+
+    func run() async throws {
+        var logger = Logger(label: "bench")
+        logger.logLevel = .warning
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        let settings = PostgresConnectionSettings()
+        let configuration = ServerConfiguration(
+            port: port, database: settings, pool: .init(maximumConnections: 8),
+            authentication: .development(keyFile: URL(fileURLWithPath: keyFile)), rateLimit: (perSecond: 1e9, burst: 1_000_000_000)
+        )
+        let pool = PostgresPool(settings: settings, configuration: configuration.pool, logger: logger)
+        let router = try await buildRouter(configuration: configuration, pool: pool, metrics: registry)
+        let organisation = DemoData.organisations[1].id
+        router.get("/bench/unaudited/patients/:id") { _, context in
+            guard let text = context.parameters.get("id"), let id = UUID(uuidString: text) else { throw HTTPError(.badRequest) }
+            let row = try await pool.withOrganisations([organisation]) { connection in
+                try await connection.query("""
+                    SELECT id, organisation_id, pseudonym, birth_year, sex, created_at FROM patients WHERE id = \(id)
+                    """).first?.decode((UUID, UUID, String, Int?, String, Date).self)
+            }
+            guard let row else { throw HTTPError(.notFound) }
+            let patient = Patient(id: row.0, organisationId: row.1, pseudonym: row.2, birthYear: row.3, sex: row.4, createdAt: row.5)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            encoder.dateEncodingStrategy = .iso8601
+            return Response(
+                status: .ok, headers: [.contentType: "application/json", .cacheControl: "no-store"],
+                body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(patient)))
+            )
+        }
+        let app = Application(
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)),
+            services: [pool], logger: logger
+        )
+        try await app.runService()
+    }
+}
