@@ -115,6 +115,17 @@ import Testing
         #expect(!body.contains(header.dropFirst(7).prefix(20)))
     }
 
+    @Test func aCachedTokenStillExpires() async throws {
+        let file = Self.keyFile()
+        let verifier = try await AuthenticationSettings.development(keyFile: file).makeVerifier()
+        let token = try await DevelopmentKey.issueToken(for: Self.identity, lifetime: 60, keyFile: file)
+        #expect(try await verifier.identity(from: token) == Self.identity)
+        #expect(try await verifier.identity(from: token) == Self.identity)
+        await #expect(throws: TokenVerifier.Rejection.self) {
+            try await verifier.identity(from: token, now: Date().addingTimeInterval(3600))
+        }
+    }
+
     @Test func leewayToleratesSmallClockSkew() async throws {
         let file = Self.keyFile()
         let token = try await Self.sign(Self.claims(expires: Date().addingTimeInterval(-10), notBefore: Date().addingTimeInterval(10)), keyFile: file)

@@ -1,5 +1,6 @@
 public import Foundation
 import JWTKit
+import Synchronization
 
 /// Verifies bearer tokens: the signature with a configured key (ES256 or RS256 only, the key
 /// chosen by the token's `kid`, which must be configured), the header's type, then `iss`,
@@ -19,6 +20,7 @@ public struct TokenVerifier: Sendable {
     private let issuer: String
     private let audience: String
     private let leeway: TimeInterval
+    private let cache = VerifiedTokens()
 
     /// - Parameters:
     ///   - keys: the verification keys, by key id, with their algorithms.
@@ -33,8 +35,17 @@ public struct TokenVerifier: Sendable {
         self.leeway = leeway
     }
 
-    /// The identity a token carries, or a `Rejection` saying why not.
+    /// The identity a token carries, or a `Rejection` saying why not. A token verified
+    /// before is answered from a bounded cache until it expires, so a client reusing its
+    /// token pays for the signature check once.
     public func identity(from token: String, now: Date = Date()) async throws(Rejection) -> Identity {
+        if let cached = cache.identity(for: token, now: now) { return cached }
+        let (identity, expiry) = try await verify(token, now: now)
+        cache.store(identity, for: token, until: expiry)
+        return identity
+    }
+
+    private func verify(_ token: String, now: Date) async throws(Rejection) -> (Identity, Date) {
         let header: JWTHeader
         do {
             header = try DefaultJWTParser().parse(Array(token.utf8), as: AccessTokenClaims.self).header
@@ -59,7 +70,7 @@ public struct TokenVerifier: Sendable {
         } catch {
             throw Rejection(reason: "the token's signature is not valid")
         }
-        return try check(claims, now: now)
+        return (try check(claims, now: now), claims.exp.value.addingTimeInterval(leeway))
     }
 
     private func check(_ claims: AccessTokenClaims, now: Date) throws(Rejection) -> Identity {
@@ -72,5 +83,34 @@ public struct TokenVerifier: Sendable {
         guard let role = Role(rawValue: claims.role) else { throw Rejection(reason: "the token's role is unknown") }
         guard !claims.sub.value.isEmpty, claims.sub.value.count <= 200 else { throw Rejection(reason: "the token's subject is invalid") }
         return Identity(subject: claims.sub.value, name: claims.name ?? claims.sub.value, role: role, organisations: claims.orgs)
+    }
+}
+
+/// Tokens already verified, with the identity they carry and when they stop being valid.
+/// Bounded: when full, expired entries go, and if that is not enough, all of them.
+final class VerifiedTokens: Sendable {
+    private let entries = Mutex<[String: (identity: Identity, until: Date)]>([:])
+    private let capacity = 10_000
+
+    func identity(for token: String, now: Date) -> Identity? {
+        entries.withLock { entries in
+            guard let entry = entries[token] else { return nil }
+            guard entry.until > now else {
+                entries[token] = nil
+                return nil
+            }
+            return entry.identity
+        }
+    }
+
+    func store(_ identity: Identity, for token: String, until: Date) {
+        entries.withLock { entries in
+            if entries.count >= capacity {
+                let now = Date()
+                entries = entries.filter { $0.value.until > now }
+                if entries.count >= capacity { entries.removeAll() }
+            }
+            entries[token] = (identity, until)
+        }
     }
 }

@@ -116,7 +116,7 @@ struct AuditRoutes: Sendable {
             filter.limit = try QueryParameter.integer(request, "limit", default: 500, range: 1...5000)
             let entries = try await DatabaseProblem.map { try await AuditQueries.search(filter, as: try context.accessContext(), pool: pool) }
             guard request.uri.queryParameters["format"] == "fhir" else { return try JSONResponse.make(entries) }
-            let data = try JSONSerialization.data(withJSONObject: FHIRAuditEvent.bundle(entries), options: [.sortedKeys])
+            let data = try JSONSerialization.data(withJSONObject: FHIRAuditEvent.bundle(entries), options: [.sortedKeys, .withoutEscapingSlashes])
             return Response(
                 status: .ok,
                 headers: [.contentType: "application/fhir+json", .cacheControl: "no-store"],

@@ -42,10 +42,12 @@ extension PostgresPool {
         isolation: isolated (any Actor)? = #isolation,
         _ body: (PostgresConnection) async throws -> Result
     ) async throws -> Result {
-        try await withOrganisations(context.organisations, isolation: isolation) { connection in
+        let organisations = "{" + context.organisations.map(\.uuidString).joined(separator: ",") + "}"
+        return try await withTransaction(isolation: isolation) { connection in
             try await connection.query("""
-                SELECT set_config('app.subject', \(context.subject), true), set_config('app.role', \(context.role), true)
-                """)
+                SELECT set_config('app.organisation_ids', \(organisations), true),
+                       set_config('app.subject', \(context.subject), true), set_config('app.role', \(context.role), true)
+                """, prepared: true)
             return try await body(connection)
         }
     }
