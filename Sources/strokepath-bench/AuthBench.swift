@@ -38,7 +38,7 @@ struct AuthBenchServer: AsyncParsableCommand {
             let row = try await pool.withOrganisations([organisation]) { connection in
                 try await connection.query("""
                     SELECT id, organisation_id, pseudonym, birth_year, sex, created_at FROM patients WHERE id = \(id)
-                    """).first?.decode((UUID, UUID, String, Int?, String, Date).self)
+                    """, prepared: true).first?.decode((UUID, UUID, String, Int?, String, Date).self)
             }
             guard let row else { throw HTTPError(.notFound) }
             let patient = Patient(id: row.0, organisationId: row.1, pseudonym: row.2, birthYear: row.3, sex: row.4, createdAt: row.5)

@@ -15,7 +15,7 @@ public enum AuditLog {
                     \(event.action.rawValue)::audit_action, \(event.patientID), \(event.resourceType),
                     \(event.resourceID), \(event.purpose), \(event.outcome.rawValue)::audit_outcome,
                     \(event.breakGlassReason), \(event.requestID), \(event.clientAddress)::inet)
-            """)
+            """, prepared: true)
     }
 
     /// Seals committed, unsealed rows into the chain (one sealer at a time); returns how many.
@@ -65,7 +65,7 @@ public enum AuditLog {
                     WHERE chain_position >= \(expected)
                     ORDER BY chain_position
                     LIMIT \(batchSize)
-                    """).decode((Int, Int, String, String?, String).self)
+                    """, prepared: true).decode((Int, Int, String, String?, String).self)
                 for (position, seq, hash, previousHash, recomputed) in rows {
                     let problem: String? = if position != expected {
                         "row at chain position \(expected) is missing (deleted?)"

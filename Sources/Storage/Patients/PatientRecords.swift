@@ -32,7 +32,7 @@ public enum PatientRecords {
                 INSERT INTO patients (organisation_id, pseudonym, birth_year, sex)
                 VALUES (\(organisation), \(pseudonym), \(birthYear), \(sex))
                 RETURNING id, organisation_id, pseudonym, birth_year, sex, created_at
-                """).single())
+                """, prepared: true).single())
             try await AuditLog.record(context.auditEvent(.create, patient: patient.id, resource: "Patient", resourceID: patient.id.uuidString), on: connection)
             return patient
         }
@@ -42,7 +42,7 @@ public enum PatientRecords {
     /// denied read and answers nil, so the caller cannot tell the two apart.
     public static func find(_ id: UUID, as context: AccessContext, pool: PostgresPool) async throws -> Patient? {
         try await pool.withAccess(context) { connection in
-            let rows = try await connection.query("SELECT id, organisation_id, pseudonym, birth_year, sex, created_at FROM patients WHERE id = \(id)")
+            let rows = try await connection.query("SELECT id, organisation_id, pseudonym, birth_year, sex, created_at FROM patients WHERE id = \(id)", prepared: true)
             guard let row = rows.first else {
                 try await AuditLog.record(context.auditEvent(.read, patient: id, resource: "Patient", resourceID: id.uuidString, outcome: .denied), on: connection)
                 return nil
@@ -61,7 +61,7 @@ public enum PatientRecords {
             let patients = try await connection.query("""
                 SELECT id, organisation_id, pseudonym, birth_year, sex, created_at
                 FROM patients ORDER BY created_at DESC, id LIMIT \(limit) OFFSET \(offset)
-                """).map(decode)
+                """, prepared: true).map(decode)
             for patient in patients {
                 try await AuditLog.record(context.auditEvent(.search, patient: patient.id, resource: "Patient", resourceID: patient.id.uuidString), on: connection)
             }
@@ -79,7 +79,7 @@ public enum PatientRecords {
                 INSERT INTO break_glass_grants (subject, acting_organisation_id, patient_id, reason, valid_until)
                 VALUES (\(context.subject), \(context.organisations.first), \(patient), \(reason), now() + make_interval(mins => \(Int32(minutes))))
                 RETURNING valid_until
-                """).single().decode(Date.self)
+                """, prepared: true).single().decode(Date.self)
             try await AuditLog.record(context.auditEvent(.create, patient: patient, resource: "BreakGlassGrant", purpose: "emergency", breakGlassReason: reason), on: connection)
             return until
         }
@@ -96,7 +96,7 @@ public enum PatientRecords {
                               AND c.organisation_id = ANY (app_organisation_ids())
                               AND c.valid_from <= now() AND (c.valid_until IS NULL OR c.valid_until > now()))
             ORDER BY valid_until DESC LIMIT 1
-            """).first?.decode(String.self)
+            """, prepared: true).first?.decode(String.self)
     }
 
     private static func decode(_ row: PostgresRow) throws -> Patient {
