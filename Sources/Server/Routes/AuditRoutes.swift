@@ -1,0 +1,46 @@
+import Foundation
+import Hummingbird
+import Postgres
+import Storage
+
+/// The auditor's view of the audit log: filtered search and a random sample.
+struct AuditRoutes: Sendable {
+    let pool: PostgresPool
+
+    func register(on api: RouterGroup<AppRequestContext>) {
+        api.get("/audit/events") { request, context in
+            var filter = try period(request)
+            filter.subject = request.uri.queryParameters["subject"].map(String.init)
+            filter.patient = try request.uri.queryParameters["patient"].map { text in
+                guard let id = UUID(uuidString: String(text)) else {
+                    throw Problem(.badRequest, "invalid-parameter", detail: "patient must be a patient id (UUID).")
+                }
+                return id
+            }
+            filter.onlyBreakGlass = request.uri.queryParameters["breakGlass"] == "true"
+            filter.limit = try QueryParameter.integer(request, "limit", default: 500, range: 1...5000)
+            let entries = try await DatabaseProblem.map { try await AuditQueries.search(filter, as: try context.accessContext(), pool: pool) }
+            guard request.uri.queryParameters["format"] == "fhir" else { return try JSONResponse.make(entries) }
+            let data = try JSONSerialization.data(withJSONObject: FHIRAuditEvent.bundle(entries), options: [.sortedKeys, .withoutEscapingSlashes])
+            return Response(
+                status: .ok,
+                headers: [.contentType: "application/fhir+json", .cacheControl: "no-store"],
+                body: .init(byteBuffer: ByteBuffer(bytes: data))
+            )
+        }
+        api.get("/audit/sample") { request, context in
+            var filter = try period(request)
+            filter.sampleSize = try QueryParameter.integer(request, "size", default: 20, range: 1...1000)
+            let entries = try await DatabaseProblem.map { try await AuditQueries.search(filter, as: try context.accessContext(), pool: pool) }
+            return try JSONResponse.make(entries)
+        }
+    }
+
+    /// `since` and `until` (ISO 8601); the last 30 days by default.
+    private func period(_ request: Request) throws -> AuditQueries.Filter {
+        let until = try QueryParameter.date(request, "until") ?? Date()
+        let since = try QueryParameter.date(request, "since") ?? until.addingTimeInterval(-30 * 86_400)
+        guard since < until else { throw Problem(.badRequest, "invalid-parameter", detail: "since must be before until.") }
+        return AuditQueries.Filter(since: since, until: until)
+    }
+}
