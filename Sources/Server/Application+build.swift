@@ -44,8 +44,11 @@ public func buildRouter(
     router.add(middleware: MetricsMiddleware())
     health.register(on: router)
     try DocumentRoutes(metrics: metrics).register(on: router)
+    let verifier = try await configuration.authentication.makeVerifier()
+    let pages = try await PageRenderer.load()
+    SignInPages(pages: pages, verifier: verifier).register(on: router)
     let api = router.group("/api/v1")
-        .add(middleware: AuthenticationMiddleware(verifier: try await configuration.authentication.makeVerifier()))
+        .add(middleware: AuthenticationMiddleware(verifier: verifier))
         .add(middleware: RateLimitMiddleware(limiter: RateLimiter(
             perSecond: configuration.rateLimit.perSecond, burst: configuration.rateLimit.burst,
             now: { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 })))
@@ -54,7 +57,7 @@ public func buildRouter(
     PatientRoutes(pool: pool).register(on: api)
     AuditRoutes(pool: pool).register(on: api)
     StatusPage(
-        pages: try await PageRenderer.load(),
+        pages: pages,
         health: health,
         pool: pool,
         migrations: migrations,

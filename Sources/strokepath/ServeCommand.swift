@@ -72,7 +72,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let behind = statuses.filter { $0.status != .applied }.map { "\($0.migration.name) (\($0.status))" }
         guard behind.isEmpty else {
-            throw ValidationError("the database schema is not current: \(behind.joined(separator: ", ")). Run `strokepath migrate` or pass --migrate.")
+            throw SchemaNotCurrent(migrations: behind)
         }
     }
 
@@ -81,5 +81,13 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("PORT must be a number from 0 to 65535, not \(text)")
         }
         return port
+    }
+}
+
+/// The database is behind (or differs from) the migrations this build expects.
+struct SchemaNotCurrent: Error, CustomStringConvertible {
+    let migrations: [String]
+    var description: String {
+        "the database schema is not current: \(migrations.joined(separator: ", ")). Run `strokepath migrate` or pass --migrate."
     }
 }

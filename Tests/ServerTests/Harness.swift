@@ -21,6 +21,7 @@ enum Harness {
     static let unreachable = PostgresConnectionSettings()
         .setting("host", to: "127.0.0.1").setting("port", to: "1").setting("connect_timeout", to: "2")
 
+    /// The test configuration; its development key lives in a temporary file.
     static func configuration(database: PostgresConnectionSettings, maxBodyBytes: Int = 1 << 20) -> ServerConfiguration {
         ServerConfiguration(
             host: "127.0.0.1",
@@ -28,7 +29,8 @@ enum Harness {
             database: database,
             maxBodyBytes: maxBodyBytes,
             readinessTimeout: .seconds(2),
-            migrationsDirectory: TestPaths.migrations
+            migrationsDirectory: TestPaths.migrations,
+            authentication: .development(keyFile: FileManager.default.temporaryDirectory.appendingPathComponent("key-\(UUID().uuidString).pem"))
         )
     }
 

@@ -48,4 +48,14 @@ import Testing
             }
         }
     }
+
+    @Test func signInPageLoadsWithoutConsoleErrors() async throws {
+        try await Harness.live(database: Harness.unreachable) { client in
+            let port = try #require(client.port)
+            let load = try await Self.load("http://127.0.0.1:\(port)/sign-in")
+            #expect(load.dom.contains("<h1>Sign in</h1>"))
+            #expect(load.dom.contains(#"name="csrf""#))
+            #expect(load.consoleMessages.isEmpty, "console: \(load.consoleMessages)")
+        }
+    }
 }

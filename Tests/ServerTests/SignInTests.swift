@@ -1,0 +1,85 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import PostgresTestSupport
+@testable import Server
+import Testing
+
+/// The web sign-in: token in a Secure, HttpOnly, SameSite=Strict cookie; forms guarded by a
+/// double-submit CSRF token.
+@Suite struct SignInTests {
+    static func app(keyFile: URL) async throws -> some ApplicationProtocol {
+        var configuration = Harness.configuration(database: Harness.unreachable)
+        configuration.authentication = .development(keyFile: keyFile)
+        return try await buildApplication(configuration: configuration, logger: TestDatabase.logger, metrics: Harness.metrics)
+    }
+
+    /// `name=value` of a Set-Cookie header, and its attributes.
+    static func cookie(_ name: String, in response: TestResponse) -> (value: String, attributes: String)? {
+        let header = response.headers[values: .setCookie].first { $0.hasPrefix("\(name)=") }
+        guard let header else { return nil }
+        let value = header.dropFirst(name.count + 1).prefix { $0 != ";" }
+        return (String(value), header)
+    }
+
+    static func form(_ fields: [String: String]) -> ByteBuffer {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        let body = fields.map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")" }.joined(separator: "&")
+        return ByteBuffer(string: body)
+    }
+
+    @Test func signInKeepsTheTokenInAStrictCookieAndSignOutClearsIt() async throws {
+        let keyFile = FileManager.default.temporaryDirectory.appendingPathComponent("key-\(UUID().uuidString).pem")
+        let token = try await DevelopmentKey.issueToken(
+            for: Identity(subject: "dr-web", name: "Dr Web", role: .clinician, organisations: []), lifetime: 300, keyFile: keyFile)
+        try await Self.app(keyFile: keyFile).test(.router) { client in
+            let csrf = try await client.execute(uri: "/sign-in", method: .get) { response in
+                #expect(response.status == .ok)
+                let cookie = try #require(Self.cookie(SignInPages.csrfCookie, in: response))
+                for attribute in ["HttpOnly", "Secure", "SameSite=Strict"] { #expect(cookie.attributes.contains(attribute)) }
+                #expect(response.text.contains(#"name="csrf" value="\#(cookie.value)""#))
+                return cookie.value
+            }
+            let formHeaders: HTTPFields = [.contentType: "application/x-www-form-urlencoded", .cookie: "\(SignInPages.csrfCookie)=\(csrf)"]
+
+            try await client.execute(uri: "/sign-in", method: .post, headers: formHeaders,
+                                     body: Self.form(["token": token, "csrf": String(repeating: "0", count: 64)])) { response in
+                #expect(response.status == .forbidden)
+                #expect(Self.cookie(SignInPages.sessionCookie, in: response) == nil)
+            }
+            try await client.execute(uri: "/sign-in", method: .post, headers: formHeaders,
+                                     body: Self.form(["token": "not.a.token", "csrf": csrf])) { response in
+                #expect(response.status == .unauthorized)
+                #expect(response.text.contains("The token was refused"))
+            }
+            let session = try await client.execute(uri: "/sign-in", method: .post, headers: formHeaders,
+                                                   body: Self.form(["token": token, "csrf": csrf])) { response in
+                #expect(response.status == .seeOther)
+                #expect(response.headers[.location] == "/account")
+                let cookie = try #require(Self.cookie(SignInPages.sessionCookie, in: response))
+                for attribute in ["HttpOnly", "Secure", "SameSite=Strict"] { #expect(cookie.attributes.contains(attribute)) }
+                return cookie.value
+            }
+            try await client.execute(uri: "/account", method: .get) { response in
+                #expect(response.status == .seeOther)
+                #expect(response.headers[.location] == "/sign-in")
+            }
+            let cookies = "\(SignInPages.sessionCookie)=\(session); \(SignInPages.csrfCookie)=\(csrf)"
+            try await client.execute(uri: "/account", method: .get, headers: [.cookie: cookies]) { response in
+                #expect(response.status == .ok)
+                #expect(response.text.contains("Dr Web"))
+                #expect(response.headers[.cacheControl] == "no-store")
+            }
+            try await client.execute(uri: "/sign-out", method: .post,
+                                     headers: [.contentType: "application/x-www-form-urlencoded", .cookie: cookies],
+                                     body: Self.form(["csrf": csrf])) { response in
+                #expect(response.status == .seeOther)
+                let cleared = try #require(Self.cookie(SignInPages.sessionCookie, in: response))
+                #expect(cleared.value.isEmpty)
+                #expect(cleared.attributes.contains("Max-Age=0"))
+            }
+        }
+    }
+}
