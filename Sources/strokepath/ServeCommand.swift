@@ -43,6 +43,9 @@ struct ServeCommand: AsyncParsableCommand {
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let authentication = try AuthenticationEnvironment.settings(environment)
+        if !authentication.isDevelopment, let violation = DatabaseTLSPolicy.violation(in: database.application) {
+            throw InsecureDatabaseConnection(reason: violation)
+        }
         if authentication.isDevelopment {
             logger.warning("DEVELOPMENT MODE: the API accepts tokens signed with the local development key; configure STROKEPATH_JWT_JWKS and STROKEPATH_JWT_ISSUER for real use")
         }
@@ -90,4 +93,10 @@ struct SchemaNotCurrent: Error, CustomStringConvertible {
     var description: String {
         "the database schema is not current: \(migrations.joined(separator: ", ")). Run `strokepath migrate` or pass --migrate."
     }
+}
+
+/// In production (a JWKS configured) the database must be reached over verified TLS.
+struct InsecureDatabaseConnection: Error, CustomStringConvertible {
+    let reason: String
+    var description: String { "refusing to serve patient data over an unverified database connection: \(reason)" }
 }
