@@ -187,11 +187,6 @@ public final class PostgresConnection: @unchecked Sendable {
         }
     }
 
-    /// The server process serving this connection, as `pg_backend_pid()` reports it.
-    public func backendPID() async -> Int32 {
-        (try? await onOwnThread { () throws(PostgresError) in self.handle.map { PQbackendPID($0) } ?? 0 }) ?? 0
-    }
-
     private func liveHandle() throws(PostgresError) -> OpaquePointer {
         guard let handle else { throw PostgresError(code: .connectionClosed, message: "connection is closed") }
         return handle

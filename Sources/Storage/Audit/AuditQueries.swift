@@ -77,7 +77,7 @@ public enum AuditQueries {
                        resource_type, resource_id, purpose, outcome::text, break_glass_reason, request_id,
                        host(client_address), chain_position IS NOT NULL
                 FROM audit_search(\(filter.since), \(filter.until), \(filter.subject), \(filter.patient),
-                                  \(filter.onlyBreakGlass), \(filter.sampleSize.map(Int32.init)), \(Int32(min(max(filter.limit, 1), 5000))))
+                                  \(filter.onlyBreakGlass), \(filter.sampleSize.map { Int32(clamping: min(max($0, 1), 1000)) }), \(Int32(min(max(filter.limit, 1), 5000))))
                 """)
             return try rows.map { row in
                 let value = try row.decode(
