@@ -31,17 +31,25 @@ CREATE POLICY care_relationships_parties ON care_relationships
     USING (organisation_id = ANY (app_organisation_ids()) OR granted_by = ANY (app_organisation_ids()))
     WITH CHECK (granted_by = ANY (app_organisation_ids()));
 
+-- True when one of the acting organisations has a current care relationship with the patient
+-- (read under the caller's row-level security, like the policies that use it).
+CREATE FUNCTION in_current_care(patient uuid) RETURNS boolean
+LANGUAGE sql STABLE PARALLEL SAFE
+AS $$
+    SELECT EXISTS (
+        SELECT 1 FROM care_relationships c
+        WHERE c.patient_id = patient
+          AND c.organisation_id = ANY (app_organisation_ids())
+          AND c.valid_from <= now() AND (c.valid_until IS NULL OR c.valid_until > now())
+    )
+$$;
+
 ALTER TABLE patients ENABLE ROW LEVEL SECURITY;
 ALTER TABLE patients FORCE ROW LEVEL SECURITY;
 CREATE POLICY patients_in_care ON patients
     USING (
         organisation_id = ANY (app_organisation_ids())
-        OR EXISTS (
-            SELECT 1 FROM care_relationships c
-            WHERE c.patient_id = patients.id
-              AND c.organisation_id = ANY (app_organisation_ids())
-              AND c.valid_from <= now() AND (c.valid_until IS NULL OR c.valid_until > now())
-        )
+        OR in_current_care(patients.id)
     )
     WITH CHECK (organisation_id = ANY (app_organisation_ids()));
 

@@ -34,12 +34,7 @@ DROP POLICY patients_in_care ON patients;
 CREATE POLICY patients_in_care ON patients
     USING (
         organisation_id = ANY (app_organisation_ids())
-        OR EXISTS (
-            SELECT 1 FROM care_relationships c
-            WHERE c.patient_id = patients.id
-              AND c.organisation_id = ANY (app_organisation_ids())
-              AND c.valid_from <= now() AND (c.valid_until IS NULL OR c.valid_until > now())
-        )
+        OR in_current_care(patients.id)
         OR EXISTS (
             SELECT 1 FROM break_glass_grants g
             WHERE g.patient_id = patients.id AND g.subject = app_subject() AND g.valid_until > now()

@@ -92,9 +92,7 @@ public enum PatientRecords {
         return try await connection.query("""
             SELECT reason FROM break_glass_grants
             WHERE patient_id = \(patient.id) AND valid_until > now()
-              AND NOT EXISTS (SELECT 1 FROM care_relationships c WHERE c.patient_id = \(patient.id)
-                              AND c.organisation_id = ANY (app_organisation_ids())
-                              AND c.valid_from <= now() AND (c.valid_until IS NULL OR c.valid_until > now()))
+              AND NOT in_current_care(\(patient.id))
             ORDER BY valid_until DESC LIMIT 1
             """, prepared: true).first?.decode(String.self)
     }
