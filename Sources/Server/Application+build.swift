@@ -54,7 +54,7 @@ public func buildRouter(
             now: { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 })))
         .add(middleware: AuthorizationMiddleware())
     IdentityRoutes().register(on: api)
-    PatientRoutes(pool: pool).register(on: api)
+    PatientRoutes(records: PatientRecords(pool: pool, audit: AuditWriter(pool: pool))).register(on: api)
     AuditRoutes(pool: pool).register(on: api)
     StatusPage(
         pages: pages,

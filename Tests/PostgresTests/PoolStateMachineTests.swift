@@ -28,6 +28,19 @@ import Testing
         #expect(machine.total == 1)
     }
 
+    @Test func urgentWaiterIsServedBeforeThoseAlreadyWaiting() {
+        var machine = Machine(maximumConnections: 1)
+        _ = machine.lease(id: 1, waiter: "a")
+        _ = machine.lease(id: 2, waiter: "b")
+        _ = machine.lease(id: 3, waiter: "c")
+        guard case .wait = machine.lease(id: 4, waiter: "audit", ahead: true) else { Issue.record("expected wait"); return }
+        #expect(machine.waiters.map(\.waiter) == ["audit", "b", "c"])
+        guard case .handOver(_, let waiter) = machine.release(Connection(), reusable: true, now: .now) else {
+            Issue.record("expected hand-over"); return
+        }
+        #expect(waiter == "audit")
+    }
+
     @Test func brokenConnectionIsReplacedForAWaiter() {
         var machine = Machine(maximumConnections: 1)
         _ = machine.lease(id: 1, waiter: "a")

@@ -40,14 +40,20 @@ struct PoolStateMachine<Connection: AnyObject, Waiter> {
     /// Connections handed out and not yet returned (including ones being opened).
     var leased: Int { total - idle.count }
 
-    mutating func lease(id: Int, waiter: Waiter) -> LeaseAction {
+    /// `ahead` puts the waiter before those already waiting (for work that completes requests
+    /// already under way, so they are not starved by new ones).
+    mutating func lease(id: Int, waiter: Waiter, ahead: Bool = false) -> LeaseAction {
         if isClosed { return .fail }
         if let newest = idle.popLast() { return .use(newest.connection) }
         if total < maximumConnections {
             total += 1
             return .open
         }
-        waiters.append((id, waiter))
+        if ahead {
+            waiters.prepend((id, waiter))
+        } else {
+            waiters.append((id, waiter))
+        }
         return .wait
     }
 

@@ -96,15 +96,18 @@ public final class PostgresPool: Service, Sendable {
         isolation: isolated (any Actor)? = #isolation,
         _ body: (PostgresConnection) async throws -> Result
     ) async throws -> Result {
-        try await withLease(resetSession: true, isolation: isolation, body)
+        try await withLease(resetSession: true, urgent: false, isolation: isolation, body)
     }
 
     /// Runs one statement on a pooled connection. The session is not reset afterwards, so
     /// the statement must not change session state (`SET`, `LISTEN`, advisory locks): use
     /// `withConnection` for those. Several statements in a row are cheaper in one lease.
+    /// `urgent` puts the statement ahead of every caller waiting for a connection: for work
+    /// that completes requests already under way (their audit records), so new requests
+    /// cannot starve it.
     @discardableResult
-    public func query(_ query: PostgresQuery, prepared: Bool = false) async throws -> PostgresRows {
-        try await withLease(resetSession: false, isolation: nil) { connection in
+    public func query(_ query: PostgresQuery, prepared: Bool = false, urgent: Bool = false) async throws -> PostgresRows {
+        try await withLease(resetSession: false, urgent: urgent, isolation: nil) { connection in
             try await connection.query(query, prepared: prepared)
         }
     }
@@ -160,11 +163,12 @@ public final class PostgresPool: Service, Sendable {
 
     private func withLease<Result>(
         resetSession: Bool,
+        urgent: Bool,
         isolation: isolated (any Actor)?,
         _ body: (PostgresConnection) async throws -> Result
     ) async throws -> Result {
         while true {
-            let connection = try await lease()
+            let connection = try await lease(urgent: urgent)
             let outcome: LeaseOutcome<Result> = try await withTaskCancellationHandler {
                 try await withTaskExecutorPreference(connection.executor, isolation: isolation) {
                     guard await connection.isReusable() else { return .stale }
@@ -222,7 +226,7 @@ public final class PostgresPool: Service, Sendable {
         }
     }
 
-    private func lease() async throws -> PostgresConnection {
+    private func lease(urgent: Bool) async throws -> PostgresConnection {
         try Task.checkCancellation()
         let waiterID = state.withLock { state in
             state.nextWaiterID += 1
@@ -230,7 +234,7 @@ public final class PostgresPool: Service, Sendable {
         }
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: Waiter) in
-                switch state.withLock({ $0.machine.lease(id: waiterID, waiter: continuation) }) {
+                switch state.withLock({ $0.machine.lease(id: waiterID, waiter: continuation, ahead: urgent) }) {
                 case .use(let connection):
                     continuation.resume(returning: connection)
                 case .open:

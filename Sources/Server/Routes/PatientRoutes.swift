@@ -6,7 +6,7 @@ import Storage
 /// The patient operations: register, list, read, the access-log extract, and break-glass.
 /// Row-level security decides what the caller can see; every access is audited.
 struct PatientRoutes: Sendable {
-    let pool: PostgresPool
+    let records: PatientRecords
 
     struct Registration: Decodable {
         var organisationId: UUID
@@ -46,8 +46,8 @@ struct PatientRoutes: Sendable {
                 throw Problem(.badRequest, "invalid-body", detail: "sex must be one of female, male, other, unknown.")
             }
             let patient = try await DatabaseProblem.map {
-                try await PatientRecords.register(pseudonym: pseudonym, birthYear: body.birthYear, sex: sex,
-                                                  organisation: body.organisationId, as: access, pool: pool)
+                try await records.register(pseudonym: pseudonym, birthYear: body.birthYear, sex: sex,
+                                                  organisation: body.organisationId, as: access)
             }
             return try JSONResponse.make(patient, status: .created)
         }
@@ -55,13 +55,13 @@ struct PatientRoutes: Sendable {
             let limit = try QueryParameter.integer(request, "limit", default: 50, range: 1...100)
             let offset = try QueryParameter.integer(request, "offset", default: 0, range: 0...1_000_000)
             let patients = try await DatabaseProblem.map {
-                try await PatientRecords.list(limit: limit, offset: offset, as: try context.accessContext(), pool: pool)
+                try await records.list(limit: limit, offset: offset, as: try context.accessContext())
             }
             return try JSONResponse.make(patients)
         }
         api.get("/patients/:id") { _, context in
             let id = try QueryParameter.patientID(context)
-            guard let patient = try await DatabaseProblem.map({ try await PatientRecords.find(id, as: try context.accessContext(), pool: pool) }) else {
+            guard let patient = try await DatabaseProblem.map({ try await records.find(id, as: try context.accessContext()) }) else {
                 throw Problem(.notFound, "not-found", detail: "No patient with that id is accessible to you.")
             }
             return try JSONResponse.make(patient)
@@ -69,7 +69,7 @@ struct PatientRoutes: Sendable {
         api.get("/patients/:id/access-log") { _, context in
             let id = try QueryParameter.patientID(context)
             do {
-                let entries = try await AuditQueries.extract(for: id, as: try context.accessContext(), pool: pool)
+                let entries = try await AuditQueries.extract(for: id, as: try context.accessContext(), pool: records.pool, audit: records.audit)
                 return try JSONResponse.make(entries)
             } catch let error as PostgresError where error.sqlState == SQLState.insufficientPrivilege {
                 throw Problem(.notFound, "not-found", detail: "No patient with that id is accessible to you.")
@@ -91,7 +91,7 @@ struct PatientRoutes: Sendable {
                 throw Problem(.badRequest, "invalid-body", detail: "minutes must be between 1 and 240.")
             }
             let until = try await DatabaseProblem.map {
-                try await PatientRecords.breakGlass(id, reason: reason, minutes: minutes, as: access, pool: pool)
+                try await records.breakGlass(id, reason: reason, minutes: minutes, as: access)
             }
             return try JSONResponse.make(BreakGlassGrant(patientId: id, validUntil: until), status: .created)
         }

@@ -39,11 +39,12 @@ extension PostgresPool {
     @discardableResult
     public func withAccess<Result>(
         _ context: AccessContext,
+        readOnly: Bool = false,
         isolation: isolated (any Actor)? = #isolation,
         _ body: (PostgresConnection) async throws -> Result
     ) async throws -> Result {
         let organisations = "{" + context.organisations.map(\.uuidString).joined(separator: ",") + "}"
-        return try await withTransaction(isolation: isolation) { connection in
+        return try await withTransaction(readOnly: readOnly, isolation: isolation) { connection in
             try await connection.query("""
                 SELECT set_config('app.organisation_ids', \(organisations), true),
                        set_config('app.subject', \(context.subject), true), set_config('app.role', \(context.role), true)

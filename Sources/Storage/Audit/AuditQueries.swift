@@ -57,16 +57,18 @@ public enum AuditQueries {
     }
 
     /// Who accessed a patient's record, when, from which unit (the access itself is audited
-    /// as an export).
-    public static func extract(for patient: UUID, as context: AccessContext, pool: PostgresPool) async throws -> [ExtractEntry] {
-        try await pool.withAccess(context) { connection in
-            let rows = try await connection.query("""
+    /// as an export, through `audit`, before it is returned).
+    public static func extract(
+        for patient: UUID, as context: AccessContext, pool: PostgresPool, audit: AuditWriter
+    ) async throws -> [ExtractEntry] {
+        let rows = try await pool.withAccess(context, readOnly: true) { connection in
+            try await connection.query("""
                 SELECT recorded_at, organisation_name, actor_role, action, purpose, break_glass
                 FROM audit_patient_extract(\(patient))
                 """).decode((Date, String?, String, String, String, Bool).self)
-            try await AuditLog.record(context.auditEvent(.export, patient: patient, resource: "AccessLogExtract", purpose: "patient_information"), on: connection)
-            return rows.map { ExtractEntry(recordedAt: $0.0, organisation: $0.1, role: $0.2, action: $0.3, purpose: $0.4, breakGlass: $0.5) }
         }
+        try await audit.record([context.auditEvent(.export, patient: patient, resource: "AccessLogExtract", purpose: "patient_information")])
+        return rows.map { ExtractEntry(recordedAt: $0.0, organisation: $0.1, role: $0.2, action: $0.3, purpose: $0.4, breakGlass: $0.5) }
     }
 
     /// The auditor's search or sample (the database refuses anyone but an auditor).

@@ -20,15 +20,24 @@ public struct Patient: Sendable, Equatable, Codable {
     }
 }
 
-/// Patients, read and written under row-level security, every access audited in the same
-/// transaction (one audit row per patient touched).
-public enum PatientRecords {
+/// Patients, read and written under row-level security. Every access is audited, one row
+/// per patient touched: writes in their own transaction, reads through the group-committing
+/// `AuditWriter` before the caller answers.
+public struct PatientRecords: Sendable {
+    public let pool: PostgresPool
+    public let audit: AuditWriter
+
+    public init(pool: PostgresPool, audit: AuditWriter) {
+        self.pool = pool
+        self.audit = audit
+    }
+
     /// Registers a patient for `organisation` (which the context must act for).
-    public static func register(
-        pseudonym: String, birthYear: Int?, sex: String, organisation: UUID, as context: AccessContext, pool: PostgresPool
+    public func register(
+        pseudonym: String, birthYear: Int?, sex: String, organisation: UUID, as context: AccessContext
     ) async throws -> Patient {
         try await pool.withAccess(context) { connection in
-            let patient = try decode(try await connection.query("""
+            let patient = try Self.decode(try await connection.query("""
                 INSERT INTO patients (organisation_id, pseudonym, birth_year, sex)
                 VALUES (\(organisation), \(pseudonym), \(birthYear), \(sex))
                 RETURNING id, organisation_id, pseudonym, birth_year, sex, created_at
@@ -40,40 +49,36 @@ public enum PatientRecords {
 
     /// One patient, if the context may see them. A refused or unknown id is recorded as a
     /// denied read and answers nil, so the caller cannot tell the two apart.
-    public static func find(_ id: UUID, as context: AccessContext, pool: PostgresPool) async throws -> Patient? {
-        try await pool.withAccess(context) { connection in
+    public func find(_ id: UUID, as context: AccessContext) async throws -> Patient? {
+        let (patient, breakGlassReason) = try await pool.withAccess(context, readOnly: true) { connection -> (Patient?, String?) in
             let rows = try await connection.query("SELECT id, organisation_id, pseudonym, birth_year, sex, created_at FROM patients WHERE id = \(id)", prepared: true)
-            guard let row = rows.first else {
-                try await AuditLog.record(context.auditEvent(.read, patient: id, resource: "Patient", resourceID: id.uuidString, outcome: .denied), on: connection)
-                return nil
-            }
-            let patient = try decode(row)
-            let reason = try await breakGlassReason(for: patient, context: context, on: connection)
-            try await AuditLog.record(context.auditEvent(.read, patient: id, resource: "Patient", resourceID: id.uuidString, breakGlassReason: reason), on: connection)
-            return patient
+            guard let row = rows.first else { return (nil, nil) }
+            let patient = try Self.decode(row)
+            return (patient, try await Self.breakGlassReason(for: patient, context: context, on: connection))
         }
+        try await audit.record([context.auditEvent(
+            .read, patient: id, resource: "Patient", resourceID: id.uuidString,
+            outcome: patient == nil ? .denied : .success, breakGlassReason: breakGlassReason
+        )])
+        return patient
     }
 
     /// The patients the context may see, newest first, a page at a time (at most 100).
-    public static func list(limit: Int, offset: Int, as context: AccessContext, pool: PostgresPool) async throws -> [Patient] {
+    public func list(limit: Int, offset: Int, as context: AccessContext) async throws -> [Patient] {
         let limit = min(max(limit, 1), 100), offset = max(offset, 0)
-        return try await pool.withAccess(context) { connection in
-            let patients = try await connection.query("""
+        let patients = try await pool.withAccess(context, readOnly: true) { connection in
+            try await connection.query("""
                 SELECT id, organisation_id, pseudonym, birth_year, sex, created_at
                 FROM patients ORDER BY created_at DESC, id LIMIT \(limit) OFFSET \(offset)
-                """, prepared: true).map(decode)
-            for patient in patients {
-                try await AuditLog.record(context.auditEvent(.search, patient: patient.id, resource: "Patient", resourceID: patient.id.uuidString), on: connection)
-            }
-            return patients
+                """, prepared: true).map(Self.decode)
         }
+        try await audit.record(patients.map { context.auditEvent(.search, patient: $0.id, resource: "Patient", resourceID: $0.id.uuidString) })
+        return patients
     }
 
     /// Opens break-glass access to a patient outside the context's organisations for
     /// `minutes` (at most 240), with a reason; recorded as such in the audit log.
-    public static func breakGlass(
-        _ patient: UUID, reason: String, minutes: Int, as context: AccessContext, pool: PostgresPool
-    ) async throws -> Date {
+    public func breakGlass(_ patient: UUID, reason: String, minutes: Int, as context: AccessContext) async throws -> Date {
         try await pool.withAccess(context) { connection in
             let until = try await connection.query("""
                 INSERT INTO break_glass_grants (subject, acting_organisation_id, patient_id, reason, valid_until)
