@@ -48,6 +48,10 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "AcuteCare",
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Storage",
             dependencies: [
                 "Postgres",
@@ -75,6 +79,7 @@ let package = Package(
         .executableTarget(
             name: "strokepath",
             dependencies: [
+                "AcuteCare",
                 "Postgres",
                 "Server",
                 "Storage",

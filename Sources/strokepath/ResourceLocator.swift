@@ -1,34 +1,46 @@
 import Foundation
 
-/// Finds the folders shipped beside the binary (SQL migrations): `STROKEPATH_SQL_DIR`, else
-/// `SQL/` next to the executable, else the nearest `SQL/` above it (a build inside the
-/// project), else `SQL/` in the working directory.
+/// Finds the folders shipped beside the binary — SQL migrations and the clinical protocols:
+/// the folder an environment variable names, else the folder next to the executable, else
+/// the nearest one above it (a build inside the project), else the working directory's.
 enum ResourceLocator {
     struct NotFound: Error, CustomStringConvertible {
+        let what: String
+        let variable: String
         let searched: [String]
         var description: String {
-            "cannot find SQL/migrations (looked in \(searched.joined(separator: ", "))); set STROKEPATH_SQL_DIR"
+            "cannot find \(what) (looked in \(searched.joined(separator: ", "))); set \(variable)"
         }
     }
 
+    /// SQL/migrations (`STROKEPATH_SQL_DIR` names the SQL folder).
     static func migrations(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> URL {
+        try locate("SQL", inner: "migrations", variable: "STROKEPATH_SQL_DIR", environment: environment)
+    }
+
+    /// Protocols/acute (`STROKEPATH_PROTOCOLS_DIR` names the Protocols folder).
+    static func acuteProtocols(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> URL {
+        try locate("Protocols", inner: "acute", variable: "STROKEPATH_PROTOCOLS_DIR", environment: environment)
+    }
+
+    private static func locate(_ folderName: String, inner: String, variable: String, environment: [String: String]) throws -> URL {
         var candidates: [URL] = []
-        if let configured = environment["STROKEPATH_SQL_DIR"], !configured.isEmpty {
+        if let configured = environment[variable], !configured.isEmpty {
             candidates.append(URL(fileURLWithPath: configured))
         }
         var folder = URL(fileURLWithPath: CommandLine.arguments.first ?? ".").resolvingSymlinksInPath().deletingLastPathComponent()
         for _ in 0..<6 {
-            candidates.append(folder.appendingPathComponent("SQL"))
+            candidates.append(folder.appendingPathComponent(folderName))
             folder = folder.deletingLastPathComponent()
         }
-        candidates.append(URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("SQL"))
+        candidates.append(URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(folderName))
         for candidate in candidates {
-            let migrations = candidate.appendingPathComponent("migrations")
+            let target = candidate.appendingPathComponent(inner)
             var isFolder: ObjCBool = false
-            if FileManager.default.fileExists(atPath: migrations.path, isDirectory: &isFolder), isFolder.boolValue {
-                return migrations
+            if FileManager.default.fileExists(atPath: target.path, isDirectory: &isFolder), isFolder.boolValue {
+                return target
             }
         }
-        throw NotFound(searched: candidates.map(\.path))
+        throw NotFound(what: "\(folderName)/\(inner)", variable: variable, searched: candidates.map(\.path))
     }
 }

@@ -1,0 +1,92 @@
+/// Thrombolytic doses for a body weight, in exact decimal arithmetic: weights are taken to
+/// the gram, doses rounded half-up to 0.1 mg (reference/acute.md section 0.4), and the
+/// alteplase infusion is the total minus the bolus.
+public struct DoseResult: Sendable, Encodable {
+    public struct Alteplase: Sendable, Encodable {
+        public var regimen: String
+        public var totalMg: Double
+        public var bolusMg: Double
+        public var infusionMg: Double
+        public var infusionRateMgPerH: Double
+        public var capped: Bool
+        public var discardFrom100mgVialMg: Double
+        public var volumeMlAt1mgPerMl: Double
+
+        enum CodingKeys: String, CodingKey {
+            case regimen, totalMg = "total_mg", bolusMg = "bolus_mg", infusionMg = "infusion_mg"
+            case infusionRateMgPerH = "infusion_rate_mg_per_h", capped, discardFrom100mgVialMg = "discard_from_100mg_vial_mg"
+            case volumeMlAt1mgPerMl = "volume_ml_at_1mg_per_ml"
+        }
+    }
+
+    public struct Tenecteplase: Sendable, Encodable {
+        public var regimen: String
+        public var exactWeightBasedMg: Double
+        public var exactVolumeMlAt5mgPerMl: Double
+        public var capped: Bool
+        public var weightBand: String
+        public var bandDoseMg: Double
+        public var bandVolumeMlAt5mgPerMl: Double
+        public var bandNote: String
+
+        enum CodingKeys: String, CodingKey {
+            case regimen, exactWeightBasedMg = "exact_weight_based_mg", exactVolumeMlAt5mgPerMl = "exact_volume_ml_at_5mg_per_ml"
+            case capped, weightBand = "weight_band", bandDoseMg = "band_dose_mg", bandVolumeMlAt5mgPerMl = "band_volume_ml_at_5mg_per_ml"
+            case bandNote = "band_note"
+        }
+    }
+
+    public var alteplase: Alteplase?
+    public var tenecteplase: Tenecteplase?
+    /// Whether IVT is on offer now (or after correction), so the doses apply.
+    public var doseApplicable: Bool
+    public var missingData: [MissingData]
+
+    enum CodingKeys: String, CodingKey {
+        case alteplase, tenecteplase, doseApplicable = "dose_applicable", missingData = "missing_data"
+    }
+}
+
+enum DoseCalculator {
+    static func doses(_ facts: Facts, _ dosing: DosingProtocol, applicable: Bool) -> DoseResult {
+        guard let weight = facts.number(.weightKg) else {
+            return DoseResult(doseApplicable: applicable,
+                              missingData: [MissingData(field: "weight_kg", neededBy: "doses", blocking: applicable)])
+        }
+        let grams = Int64((weight * 1000).rounded())
+        let a = dosing.alteplase
+        let total = min(tenths(grams, perKg: a.mgPerKg), tenths(a.maxMg))
+        let bolus = halfUp(Double(total) * a.bolusFraction)
+        let infusion = total - bolus
+        let alteplase = DoseResult.Alteplase(
+            regimen: a.regimen, totalMg: mg(total), bolusMg: mg(bolus), infusionMg: mg(infusion),
+            infusionRateMgPerH: mg(halfUp(Double(infusion) * 60 / a.infusionMinutes)), capped: total == tenths(a.maxMg),
+            discardFrom100mgVialMg: mg(tenths(a.vialMg) - total), volumeMlAt1mgPerMl: mg(halfUp(Double(total) / a.concentration))
+        )
+        let t = dosing.tenecteplase
+        let exact = min(tenths(grams, perKg: t.mgPerKg), tenths(t.maxMg))
+        let band = t.bands.first { band in band.belowKg.map { weight < $0 } ?? true } ?? t.bands[t.bands.count - 1]
+        let tenecteplase = DoseResult.Tenecteplase(
+            regimen: t.regimen, exactWeightBasedMg: mg(exact), exactVolumeMlAt5mgPerMl: mg(halfUp(Double(exact) / t.concentration)),
+            capped: exact == tenths(t.maxMg), weightBand: band.label, bandDoseMg: band.doseMg,
+            bandVolumeMlAt5mgPerMl: mg(halfUp(band.doseMg * 10 / t.concentration)), bandNote: t.bandNote
+        )
+        return DoseResult(alteplase: alteplase, tenecteplase: tenecteplase, doseApplicable: applicable, missingData: [])
+    }
+
+    /// mg/kg × weight in tenths of a mg, rounded half-up: the factor is taken to 1e-6 mg/kg
+    /// and the weight to the gram, so the product is exact in integers.
+    private static func tenths(_ grams: Int64, perKg: Double) -> Int64 {
+        let microPerKg = Int64((perKg * 1_000_000).rounded())
+        let product = grams * microPerKg            // in 1e-9 mg
+        return (product + 50_000_000) / 100_000_000 // tenths of a mg, half-up (non-negative)
+    }
+
+    private static func tenths(_ milligrams: Double) -> Int64 { Int64((milligrams * 10).rounded()) }
+
+    /// Rounds a value in tenths of a mg half-up to whole tenths (values from exact tenths times
+    /// protocol fractions, so a tiny tolerance absorbs binary representation error).
+    private static func halfUp(_ tenthsValue: Double) -> Int64 { Int64((tenthsValue + 0.5 + 1e-9).rounded(.down)) }
+
+    private static func mg(_ tenthsValue: Int64) -> Double { Double(tenthsValue) / 10 }
+}

@@ -1,0 +1,13 @@
+/// A value the evaluation needed and did not have, and what needed it.
+public struct MissingData: Sendable, Equatable, Encodable {
+    /// The fact's JSON path in the presentation, e.g. "labs.inr".
+    public var field: String
+    /// The rule, pathway, trial or score that needed it.
+    public var neededBy: String
+    /// Whether the decision waits for it (true) or treatment may start meanwhile (false).
+    public var blocking: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case field, neededBy = "needed_by", blocking
+    }
+}

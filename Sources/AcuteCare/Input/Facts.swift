@@ -1,0 +1,34 @@
+/// The facts of one presentation, one slot per `Fact`; nil means not known.
+public struct Facts: Sendable, Equatable {
+    private var values: [FactValue?]
+
+    public init() {
+        values = Array(repeating: nil, count: Fact.allCases.count)
+    }
+
+    public subscript(fact: Fact) -> FactValue? {
+        get { values[fact.rawValue] }
+        set { values[fact.rawValue] = newValue }
+    }
+
+    public func number(_ fact: Fact) -> Double? { values[fact.rawValue]?.number }
+    public func flag(_ fact: Fact) -> Bool? { values[fact.rawValue]?.flag }
+    public func code(_ fact: Fact) -> String? { values[fact.rawValue]?.code }
+
+    /// Fills in the facts computed from others: glucose in mmol/L (when only mg/dL was
+    /// given), the anticoagulant's class, and the perfusion mismatch.
+    mutating func derive(glucoseMmolPerMgDl divisor: Double, anticoagulantClasses: [String: String]) {
+        if self[.glucoseMmolL] == nil, let mgdl = number(.glucoseMgDl) {
+            self[.glucoseMmolL] = .number((mgdl / divisor * 10).rounded(.toNearestOrAwayFromZero) / 10)
+        }
+        if let type = code(.anticoagulantType) {
+            self[.anticoagulantClass] = anticoagulantClasses[type].map(FactValue.code)
+        }
+        let core = number(.imagingCoreMl), hypoperfusion = number(.imagingHypoperfusionTmax6Ml)
+        self[.perfusionAvailable] = .flag(core != nil && hypoperfusion != nil)
+        if let core, let hypoperfusion {
+            self[.perfusionMismatchVolumeMl] = .number(number(.imagingPenumbraMismatchMl) ?? (hypoperfusion - core))
+            self[.perfusionMismatchRatio] = core > 0 ? .number(hypoperfusion / core) : hypoperfusion > 0 ? .number(1_000_000) : nil
+        }
+    }
+}

@@ -1,0 +1,23 @@
+/// One thing wrong with an input document: the field's JSON path and what is wrong.
+public struct InputProblem: Error, Sendable, Equatable, Codable, CustomStringConvertible {
+    public var field: String
+    public var message: String
+
+    public init(field: String, message: String) {
+        self.field = field
+        self.message = message
+    }
+
+    public var description: String { "\(field): \(message)" }
+}
+
+/// Every problem found in an input document.
+public struct InputProblems: Error, Sendable, CustomStringConvertible {
+    public var problems: [InputProblem]
+
+    public init(_ problems: [InputProblem]) {
+        self.problems = problems
+    }
+
+    public var description: String { problems.map(\.description).joined(separator: "; ") }
+}

@@ -1,0 +1,101 @@
+/// Reads typed fields out of a JSON object, collecting a problem for each field that is
+/// missing, of the wrong type or out of range, so that one reply can name them all.
+struct InputReader {
+    private(set) var problems: [InputProblem] = []
+
+    mutating func report(_ field: String, _ message: String) {
+        problems.append(InputProblem(field: field, message: message))
+    }
+
+    /// The object at `key` of `object` (nil when absent or null; a problem when not an object).
+    mutating func object(_ object: [String: JSONValue]?, _ key: String, path: String, required: Bool = false) -> [String: JSONValue]? {
+        let field = join(path, key)
+        switch object?[key] {
+        case .object(let members)?:
+            return members
+        case nil, .null?:
+            if required { report(field, "is required") }
+            return nil
+        case let other?:
+            report(field, "must be an object, not \(other.kindName)")
+            return nil
+        }
+    }
+
+    mutating func number(
+        _ object: [String: JSONValue]?, _ key: String, path: String, in range: ClosedRange<Double>,
+        required: Bool = false, unit: String = ""
+    ) -> Double? {
+        let field = join(path, key)
+        switch object?[key] {
+        case .number(let value)?:
+            guard value.isFinite, range.contains(value) else {
+                report(field, "\(format(value)) is outside \(format(range.lowerBound))–\(format(range.upperBound))\(unit.isEmpty ? "" : " \(unit)")")
+                return nil
+            }
+            return value
+        case nil, .null?:
+            if required { report(field, "is required") }
+            return nil
+        case let other?:
+            report(field, "must be a number, not \(other.kindName)")
+            return nil
+        }
+    }
+
+    mutating func integer(
+        _ object: [String: JSONValue]?, _ key: String, path: String, in range: ClosedRange<Int>, required: Bool = false
+    ) -> Int? {
+        guard let value = number(object, key, path: path, in: Double(range.lowerBound)...Double(range.upperBound), required: required) else {
+            return nil
+        }
+        guard value == value.rounded() else {
+            report(join(path, key), "must be a whole number")
+            return nil
+        }
+        return Int(value)
+    }
+
+    mutating func bool(_ object: [String: JSONValue]?, _ key: String, path: String, required: Bool = false) -> Bool? {
+        let field = join(path, key)
+        switch object?[key] {
+        case .bool(let value)?:
+            return value
+        case nil, .null?:
+            if required { report(field, "is required") }
+            return nil
+        case let other?:
+            report(field, "must be true or false, not \(other.kindName)")
+            return nil
+        }
+    }
+
+    mutating func choice<Value: RawRepresentable & CaseIterable>(
+        _ object: [String: JSONValue]?, _ key: String, path: String, as: Value.Type, required: Bool = false
+    ) -> Value? where Value.RawValue == String {
+        let field = join(path, key)
+        let allowed = Value.allCases.map(\.rawValue).joined(separator: ", ")
+        switch object?[key] {
+        case .string(let text)?:
+            guard let value = Value(rawValue: text) else {
+                report(field, "must be one of \(allowed)")
+                return nil
+            }
+            return value
+        case nil, .null?:
+            if required { report(field, "is required (one of \(allowed))") }
+            return nil
+        case let other?:
+            report(field, "must be one of \(allowed), not \(other.kindName)")
+            return nil
+        }
+    }
+
+    func join(_ path: String, _ key: String) -> String {
+        path.isEmpty ? key : "\(path).\(key)"
+    }
+
+    private func format(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
+    }
+}

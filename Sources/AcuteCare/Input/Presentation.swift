@@ -1,0 +1,173 @@
+/// A patient's presentation as the acute team sends it: times relative to last known well,
+/// severity, vitals, labs, medication, history and imaging. Absent values stay unknown —
+/// the evaluation names what it needs instead of assuming.
+public struct Presentation: Sendable, Equatable {
+    public var facts: Facts
+    /// NIHSS item scores when sent item by item (nil for an item scored "UN", untestable).
+    public var nihssItems: [String: Int?]?
+    /// ASPECTS and pc-ASPECTS regions with early ischaemic change, when sent region by region.
+    public var aspectsRegions: [String]?
+    public var pcAspectsRegions: [String]?
+    /// Request members this version does not read (listed in the answer, never silently used).
+    public var ignoredFields: [String]
+
+    public init(facts: Facts, nihssItems: [String: Int?]? = nil, aspectsRegions: [String]? = nil,
+                pcAspectsRegions: [String]? = nil, ignoredFields: [String] = []) {
+        self.facts = facts
+        self.nihssItems = nihssItems
+        self.aspectsRegions = aspectsRegions
+        self.pcAspectsRegions = pcAspectsRegions
+        self.ignoredFields = ignoredFields
+    }
+}
+
+/// Reads a presentation from JSON, checking every field against `Fact`'s schema and the
+/// protocol's scale definitions; throws `InputProblems` naming each bad field.
+public struct PresentationReader: Sendable {
+    let scales: ScaleDefinitions
+    let units: UnitConventions
+
+    public init(protocol acute: AcuteProtocol) {
+        scales = acute.scales
+        units = acute.units
+    }
+
+    static let extraMembers: Set<String> = ["nihss_items", "aspects_regions", "pc_aspects_regions"]
+
+    public func read(_ json: JSONValue) throws(InputProblems) -> Presentation {
+        guard let root = json.object else {
+            throw InputProblems([InputProblem(field: "(body)", message: "must be a JSON object (one presentation)")])
+        }
+        var reader = InputReader()
+        var facts = Facts()
+        var known = Set<String>()
+        for fact in Fact.allCases {
+            let definition = fact.definition
+            guard case .input(let required) = definition.origin else { continue }
+            let path = definition.name.split(separator: ".").map(String.init)
+            known.formUnion(path.indices.map { path[...$0].joined(separator: ".") })
+            var object: [String: JSONValue]? = root
+            for (depth, key) in path.dropLast().enumerated() {
+                object = reader.object(object, key, path: path[..<depth].joined(separator: "."), required: required)
+            }
+            let parent = path.dropLast().joined(separator: ".")
+            let key = path[path.count - 1]
+            switch definition.kind {
+            case .number(let range, let unit):
+                facts[fact] = reader.number(object, key, path: parent, in: range, required: required, unit: unit).map(FactValue.number)
+            case .integer(let range):
+                facts[fact] = reader.integer(object, key, path: parent, in: range, required: required).map { .number(Double($0)) }
+            case .flag:
+                facts[fact] = reader.bool(object, key, path: parent, required: required).map(FactValue.flag)
+            case .choice(let allowed):
+                facts[fact] = choice(&reader, object, key, path: parent, allowed: allowed, required: required)
+            }
+        }
+        let items = nihssItems(&reader, root["nihss_items"])
+        let regions = readRegions(&reader, root["aspects_regions"], field: "aspects_regions", allowed: scales.aspects.regions.map(\.id))
+        let pcRegions = readRegions(&reader, root["pc_aspects_regions"], field: "pc_aspects_regions", allowed: scales.pcAspects.regions.map(\.id))
+        reconcile(&facts, &reader, nihssItems: items, aspectsRegions: regions, pcAspectsRegions: pcRegions)
+        if let systolic = facts.number(.bpSystolic), let diastolic = facts.number(.bpDiastolic), diastolic >= systolic {
+            reader.report("bp.diastolic", "must be below the systolic pressure")
+        }
+        guard reader.problems.isEmpty else { throw InputProblems(reader.problems) }
+        facts.derive(glucoseMmolPerMgDl: units.glucoseMgDlPerMmolL, anticoagulantClasses: units.anticoagulantClasses)
+        return Presentation(
+            facts: facts, nihssItems: items, aspectsRegions: regions, pcAspectsRegions: pcRegions,
+            ignoredFields: ignored(root, known: known.union(Self.extraMembers))
+        )
+    }
+
+    private func choice(
+        _ reader: inout InputReader, _ object: [String: JSONValue]?, _ key: String, path: String, allowed: [String], required: Bool
+    ) -> FactValue? {
+        let field = reader.join(path, key)
+        switch object?[key] {
+        case .string(let text)? where allowed.contains(text):
+            return .code(text)
+        case nil, .null?:
+            if required { reader.report(field, "is required (one of \(allowed.joined(separator: ", ")))") }
+            return nil
+        default:
+            reader.report(field, "must be one of \(allowed.joined(separator: ", "))")
+            return nil
+        }
+    }
+
+    private func nihssItems(_ reader: inout InputReader, _ value: JSONValue?) -> [String: Int?]? {
+        guard let value, value != .null else { return nil }
+        guard let members = value.object else {
+            reader.report("nihss_items", "must be an object of item scores, e.g. {\"1a\": 0, \"5a\": \"UN\"}")
+            return nil
+        }
+        var items: [String: Int?] = [:]
+        for item in scales.nihss.items {
+            let field = "nihss_items.\(item.id)"
+            switch members[item.id] {
+            case .number(let points)? where points == points.rounded() && (0...Double(item.max)).contains(points):
+                items[item.id] = Int(points)
+            case .string("UN")? where item.untestableAllowed:
+                items[item.id] = .some(nil)
+            case nil, .null?:
+                reader.report(field, "is required when items are given (0–\(item.max)\(item.untestableAllowed ? " or \"UN\"" : ""))")
+            default:
+                reader.report(field, "must be a whole number 0–\(item.max)\(item.untestableAllowed ? " or \"UN\" (untestable)" : "")")
+            }
+        }
+        for key in members.keys where !scales.nihss.items.contains(where: { $0.id == key }) {
+            reader.report("nihss_items.\(key)", "is not an NIHSS item")
+        }
+        return items
+    }
+
+    private func readRegions(_ reader: inout InputReader, _ value: JSONValue?, field: String, allowed: [String]) -> [String]? {
+        guard let value, value != .null else { return nil }
+        guard case .array(let elements) = value else {
+            reader.report(field, "must be a list of affected regions (\(allowed.joined(separator: ", ")))")
+            return nil
+        }
+        var regions: [String] = []
+        for (index, element) in elements.enumerated() {
+            guard case .string(let region) = element, allowed.contains(region) else {
+                reader.report("\(field)[\(index)]", "must be one of \(allowed.joined(separator: ", "))")
+                continue
+            }
+            if regions.contains(region) { reader.report("\(field)[\(index)]", "\(region) is listed twice") }
+            regions.append(region)
+        }
+        return regions
+    }
+
+    /// Item-level NIHSS and region-level ASPECTS give the totals; a total sent as well must agree.
+    private func reconcile(
+        _ facts: inout Facts, _ reader: inout InputReader,
+        nihssItems: [String: Int?]?, aspectsRegions: [String]?, pcAspectsRegions: [String]?
+    ) {
+        if let nihssItems, nihssItems.count == scales.nihss.items.count {
+            let total = nihssItems.values.reduce(0) { $0 + ($1 ?? 0) }
+            if let given = facts.number(.nihss), Int(given) != total {
+                reader.report("nihss", "is \(Int(given)) but the items add up to \(total)")
+            }
+            facts[.nihss] = .number(Double(total))
+        }
+        for (regions, scale, fact, name) in [(aspectsRegions, scales.aspects, Fact.imagingAspects, "imaging.aspects"),
+                                             (pcAspectsRegions, scales.pcAspects, Fact.imagingPcAspects, "imaging.pc_aspects")] {
+            guard let regions else { continue }
+            let score = scale.score(affected: regions)
+            if let given = facts.number(fact), Int(given) != score {
+                reader.report(name, "is \(Int(given)) but the affected regions give \(score)")
+            }
+            facts[fact] = .number(Double(score))
+        }
+    }
+
+    private func ignored(_ object: [String: JSONValue], known: Set<String>, path: String = "") -> [String] {
+        object.keys.sorted().flatMap { key -> [String] in
+            let field = path.isEmpty ? key : "\(path).\(key)"
+            guard known.contains(field) else { return [field] }
+            if Self.extraMembers.contains(field) { return [] }
+            if case .object(let members)? = object[key] { return ignored(members, known: known, path: field) }
+            return []
+        }
+    }
+}

@@ -1,0 +1,92 @@
+public import Foundation
+
+/// The acute-care clinical knowledge, read from the versioned files of Protocols/acute/
+/// and checked whole at start-up: every condition names a known fact with a fitting value,
+/// every rule, pathway, trial, statement and score cites sources that sources.json lists.
+public struct AcuteProtocol: Sendable {
+    public struct Profile: Sendable, Equatable {
+        public var id: String
+        public var title: String
+    }
+
+    public struct Source: Sendable, Equatable {
+        public var citation: String
+        public var doi: String?
+        public var evidence: String
+    }
+
+    public static let fileNames = ["profiles.json", "sources.json", "ivt.json", "evt.json", "doses.json",
+                                   "blood-pressure.json", "scores.json", "outcome.json"]
+
+    public var version: String
+    public var profiles: [Profile]
+    public var defaultProfile: String
+    public var sources: [String: Source]
+    public let units: UnitConventions
+    public let scales: ScaleDefinitions
+    let ivt: ThrombolysisProtocol
+    let evt: ThrombectomyProtocol
+    let doses: DosingProtocol
+    let bloodPressure: BloodPressureProtocol
+    let scores: [ScoreDefinition]
+    let outcome: OutcomeTables
+
+    /// Reads the protocol from `directory` (Protocols/acute).
+    public static func load(directory: URL) throws -> AcuteProtocol {
+        var files: [String: Data] = [:]
+        for name in fileNames {
+            let url = directory.appendingPathComponent(name)
+            do {
+                files[name] = try Data(contentsOf: url)
+            } catch {
+                throw ProtocolError(file: name, rule: "", field: "(file)", message: "cannot be read at \(url.path)")
+            }
+        }
+        return try decode(files: files)
+    }
+
+    /// Builds the protocol from the files' contents, by name.
+    public static func decode(files: [String: Data]) throws(ProtocolError) -> AcuteProtocol {
+        var documents: [String: [String: JSONValue]] = [:]
+        for name in fileNames {
+            guard let data = files[name] else { throw ProtocolError(file: name, rule: "", field: "(file)", message: "is missing") }
+            guard let document = (try? JSONDecoder().decode(JSONValue.self, from: data))?.object else {
+                throw ProtocolError(file: name, rule: "", field: "(file)", message: "is not a JSON object")
+            }
+            documents[name] = document
+        }
+        func document(_ name: String) -> [String: JSONValue] { documents[name] ?? [:] }
+
+        let sources = try readSources(document("sources.json"))
+        var loader = ProtocolLoader(sources: sources)
+        let (version, profiles, defaultProfile) = try loader.readProfiles(document("profiles.json"))
+        loader.profiles = profiles.map(\.id)
+        let (units, ivt) = try loader.readThrombolysis(document("ivt.json"))
+        return AcuteProtocol(
+            version: version, profiles: profiles, defaultProfile: defaultProfile, sources: sources, units: units,
+            scales: try loader.readScales(document("scores.json")), ivt: ivt,
+            evt: try loader.readThrombectomy(document("evt.json")), doses: try loader.readDoses(document("doses.json")),
+            bloodPressure: try loader.readBloodPressure(document("blood-pressure.json")),
+            scores: try loader.readScores(document("scores.json")), outcome: try loader.readOutcome(document("outcome.json"))
+        )
+    }
+
+    private static func readSources(_ document: [String: JSONValue]) throws(ProtocolError) -> [String: Source] {
+        var reader = ProtocolReader(file: "sources.json")
+        var sources: [String: Source] = [:]
+        for (id, value) in try reader.object(document["sources"], "sources") {
+            reader.rule = id
+            let members = try reader.object(value, "sources.\(id)")
+            sources[id] = Source(
+                citation: try reader.string(members["citation"], "citation"), doi: try reader.optionalString(members["doi"], "doi"),
+                evidence: try reader.string(members["evidence"], "evidence")
+            )
+        }
+        return sources
+    }
+
+    /// The profile `id`, or the default when nil; nil when there is no such profile.
+    public func profile(_ id: String?) -> Profile? {
+        profiles.first { $0.id == (id ?? defaultProfile) }
+    }
+}

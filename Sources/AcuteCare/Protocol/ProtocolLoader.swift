@@ -1,0 +1,334 @@
+/// Turns each protocol file's JSON into its typed part, checking citations against the
+/// source list and conditions against the fact catalogue.
+struct ProtocolLoader {
+    let sources: [String: AcuteProtocol.Source]
+    var profiles: [String] = []
+    private var pathwayIDs: [String] = []
+
+    init(sources: [String: AcuteProtocol.Source]) {
+        self.sources = sources
+    }
+
+    private func cited(_ reader: ProtocolReader, _ value: JSONValue?) throws(ProtocolError) -> [String] {
+        let ids = try reader.strings(value, "sources")
+        guard !ids.isEmpty else { throw reader.fail("sources", "must cite at least one source") }
+        for id in ids where sources[id] == nil {
+            throw reader.fail("sources", "\(id) is not in sources.json")
+        }
+        return ids
+    }
+
+    mutating func readProfiles(_ document: [String: JSONValue]) throws(ProtocolError) -> (String, [AcuteProtocol.Profile], String) {
+        var reader = ProtocolReader(file: "profiles.json")
+        var profiles: [AcuteProtocol.Profile] = []
+        for (index, value) in try reader.array(document["profiles"], "profiles").enumerated() {
+            let members = try reader.object(value, "profiles[\(index)]")
+            let id = try reader.string(members["id"], "profiles[\(index)].id")
+            reader.rule = id
+            _ = try cited(reader, members["sources"])
+            profiles.append(.init(id: id, title: try reader.string(members["title"], "title")))
+        }
+        reader.rule = ""
+        let defaultProfile = try reader.string(document["default_profile"], "default_profile")
+        guard profiles.contains(where: { $0.id == defaultProfile }) else { throw reader.fail("default_profile", "\(defaultProfile) is not a profile") }
+        return (try reader.string(document["version"], "version"), profiles, defaultProfile)
+    }
+
+    private func profileSet(_ reader: ProtocolReader, _ value: JSONValue?) throws(ProtocolError) -> Set<String>? {
+        guard let value, value != .null else { return nil }
+        let ids = try reader.strings(value, "profiles")
+        for id in ids where !profiles.contains(id) { throw reader.fail("profiles", "\(id) is not a profile in profiles.json") }
+        return Set(ids)
+    }
+
+    private func criteria(_ reader: ProtocolReader, _ value: JSONValue?) throws(ProtocolError) -> [Criterion] {
+        var result: [Criterion] = []
+        for (index, element) in try reader.array(value, "criteria").enumerated() {
+            let members = try reader.object(element, "criteria[\(index)]")
+            result.append(Criterion(condition: try reader.condition(members["if"], "criteria[\(index)].if"),
+                                    fails: try reader.string(members["fails"], "criteria[\(index)].fails")))
+        }
+        return result
+    }
+
+    private func conditionalTexts(_ reader: ProtocolReader, _ value: JSONValue?, _ field: String) throws(ProtocolError) -> [ConditionalText] {
+        guard let value, value != .null else { return [] }
+        var result: [ConditionalText] = []
+        for (index, element) in try reader.array(value, field).enumerated() {
+            let members = try reader.object(element, "\(field)[\(index)]")
+            result.append(ConditionalText(condition: try reader.condition(members["if"], "\(field)[\(index)].if"),
+                                          text: try reader.string(members["text"], "\(field)[\(index)].text")))
+        }
+        return result
+    }
+
+    mutating func readThrombolysis(_ document: [String: JSONValue]) throws(ProtocolError) -> (UnitConventions, ThrombolysisProtocol) {
+        var reader = ProtocolReader(file: "ivt.json")
+        let unitMembers = try reader.object(document["units"], "units")
+        var classes: [String: String] = [:]
+        for (type, value) in try reader.object(unitMembers["anticoagulant_classes"], "units.anticoagulant_classes") {
+            classes[type] = try reader.string(value, "units.anticoagulant_classes.\(type)")
+        }
+        let units = UnitConventions(
+            glucoseMgDlPerMmolL: try reader.number(unitMembers["glucose_mg_dl_per_mmol_l"], "units.glucose_mg_dl_per_mmol_l"),
+            anticoagulantClasses: classes
+        )
+        let pathwayValues = try reader.array(document["pathways"], "pathways")
+        for (index, value) in pathwayValues.enumerated() {
+            pathwayIDs.append(try reader.string(try reader.object(value, "pathways[\(index)]")["id"], "pathways[\(index)].id"))
+        }
+        reader.pathways = pathwayIDs
+        var pathways: [ThrombolysisPathway] = []
+        for (index, value) in pathwayValues.enumerated() {
+            let members = try reader.object(value, "pathways[\(index)]")
+            reader.rule = pathwayIDs[index]
+            pathways.append(ThrombolysisPathway(
+                id: pathwayIDs[index], title: try reader.string(members["title"], "title"),
+                window: try reader.condition(members["window"], "window"),
+                failsPrefix: try reader.optionalString(members["fails_prefix"], "fails_prefix") ?? "",
+                criteria: try criteria(reader, members["criteria"]),
+                warnings: try conditionalTexts(reader, members["warn_if"], "warn_if"),
+                agents: members["agents"] == nil ? nil : try reader.strings(members["agents"], "agents"),
+                evidence: try reader.string(members["evidence"], "evidence"), sources: try cited(reader, members["sources"])
+            ))
+        }
+        reader.rule = ""
+        let outside = try conditionalTexts(reader, document["outside_windows"], "outside_windows")
+        var rules: [ThrombolysisRule] = []
+        var ids = Set<String>()
+        for (index, value) in try reader.array(document["rules"], "rules").enumerated() {
+            let members = try reader.object(value, "rules[\(index)]")
+            let id = try reader.string(members["id"], "rules[\(index)].id")
+            reader.rule = id
+            guard ids.insert(id).inserted else { throw reader.fail("id", "is used by another rule") }
+            guard let category = ThrombolysisRule.Category(rawValue: try reader.string(members["category"], "category")) else {
+                throw reader.fail("category", "must be not_indicated, correct_before_treatment, contraindication, warning or note")
+            }
+            let severityText = try reader.optionalString(members["severity"], "severity")
+            let severity = try severityText.map { (text: String) throws(ProtocolError) -> ThrombolysisRule.Severity in
+                guard let severity = ThrombolysisRule.Severity(rawValue: text) else { throw reader.fail("severity", "must be absolute or relative") }
+                return severity
+            }
+            if category == .contraindication, severity == nil { throw reader.fail("severity", "a contraindication needs absolute or relative") }
+            let whenUnknownText = try reader.optionalString(members["when_unknown"], "when_unknown") ?? "needs_data"
+            guard let whenUnknown = ThrombolysisRule.WhenUnknown(rawValue: whenUnknownText) else {
+                throw reader.fail("when_unknown", "must be needs_data, pending or ignore")
+            }
+            rules.append(ThrombolysisRule(
+                id: id, code: try reader.string(members["code"], "code"), category: category, severity: severity,
+                profiles: try profileSet(reader, members["profiles"]), condition: try reader.condition(members["if"], "if"),
+                text: try reader.string(members["text"], "text"), notes: try reader.optionalStrings(members["notes"], "notes"),
+                whenUnknown: whenUnknown,
+                needsDataIf: members["needs_data_if"] == nil ? nil : try reader.condition(members["needs_data_if"], "needs_data_if"),
+                pendingText: try reader.optionalString(members["pending_text"], "pending_text"),
+                sources: try cited(reader, members["sources"])
+            ))
+        }
+        return (units, ThrombolysisProtocol(pathways: pathways, outsideWindows: outside, rules: rules))
+    }
+
+    func readThrombectomy(_ document: [String: JSONValue]) throws(ProtocolError) -> ThrombectomyProtocol {
+        var reader = ProtocolReader(file: "evt.json")
+        reader.pathways = pathwayIDs
+        let trialValues = try reader.array(document["trials"], "trials")
+        for (index, value) in trialValues.enumerated() {
+            reader.trials.append(try reader.string(try reader.object(value, "trials[\(index)]")["id"], "trials[\(index)].id"))
+        }
+        var trials: [ThrombectomyTrial] = []
+        for (index, value) in trialValues.enumerated() {
+            let members = try reader.object(value, "trials[\(index)]")
+            reader.rule = reader.trials[index]
+            trials.append(ThrombectomyTrial(
+                id: reader.trials[index], title: try reader.string(members["title"], "title"),
+                sites: try reader.strings(members["sites"], "sites"), criteria: try criteria(reader, members["criteria"]),
+                sources: try cited(reader, members["sources"])
+            ))
+        }
+        var statements: [String: [ThrombectomyStatement]] = [:]
+        let byProfile = try reader.object(document["statements"], "statements")
+        for profile in profiles {
+            reader.rule = "statements.\(profile)"
+            var list: [ThrombectomyStatement] = []
+            for (index, value) in try reader.array(byProfile[profile], "statements.\(profile)").enumerated() {
+                let members = try reader.object(value, "[\(index)]")
+                let recommendation = try reader.optionalString(members["recommendation"], "[\(index)].recommendation")
+                if let recommendation, !Self.recommendations.contains(recommendation) {
+                    throw reader.fail("[\(index)].recommendation", "must be one of \(Self.recommendations.joined(separator: ", "))")
+                }
+                list.append(ThrombectomyStatement(
+                    level: try reader.string(members["level"], "[\(index)].level"), recommendation: recommendation,
+                    condition: try reader.condition(members["if"], "[\(index)].if"), sources: try cited(reader, members["sources"])
+                ))
+            }
+            statements[profile] = list
+        }
+        reader.rule = ""
+        let without = try reader.object(document["without_statement"], "without_statement")
+        return ThrombectomyProtocol(
+            applicable: try reader.condition(document["applicable_if"], "applicable_if"),
+            notApplicableText: try reader.string(document["not_applicable_text"], "not_applicable_text"),
+            withTrialMet: try reader.string(without["trial_met"], "without_statement.trial_met"),
+            otherwise: try reader.string(without["otherwise"], "without_statement.otherwise"),
+            trials: trials, statements: statements
+        )
+    }
+
+    static let recommendations = ["recommended", "reasonable", "may_be_considered", "not_recommended"]
+
+    func readDoses(_ document: [String: JSONValue]) throws(ProtocolError) -> DosingProtocol {
+        var reader = ProtocolReader(file: "doses.json")
+        reader.rule = "alteplase"
+        let a = try reader.object(document["alteplase"], "alteplase")
+        _ = try cited(reader, a["sources"])
+        let alteplase = DosingProtocol.Alteplase(
+            mgPerKg: try reader.number(a["mg_per_kg"], "mg_per_kg"), maxMg: try reader.number(a["max_mg"], "max_mg"),
+            bolusFraction: try reader.number(a["bolus_fraction"], "bolus_fraction"),
+            infusionMinutes: try reader.number(a["infusion_minutes"], "infusion_minutes"),
+            vialMg: try reader.number(a["vial_mg"], "vial_mg"), concentration: try reader.number(a["concentration_mg_per_ml"], "concentration_mg_per_ml"),
+            regimen: try reader.string(a["regimen"], "regimen"), option: try reader.string(a["option"], "option")
+        )
+        reader.rule = "tenecteplase"
+        let t = try reader.object(document["tenecteplase"], "tenecteplase")
+        _ = try cited(reader, t["sources"])
+        var bands: [DosingProtocol.TenecteplaseBand] = []
+        for (index, value) in try reader.array(t["bands"], "bands").enumerated() {
+            let members = try reader.object(value, "bands[\(index)]")
+            bands.append(.init(label: try reader.string(members["label"], "bands[\(index)].label"),
+                               belowKg: try reader.optionalNumber(members["below_kg"], "bands[\(index)].below_kg"),
+                               doseMg: try reader.number(members["dose_mg"], "bands[\(index)].dose_mg")))
+        }
+        guard bands.last?.belowKg == nil else { throw reader.fail("bands", "the last band must be open (below_kg null)") }
+        let tenecteplase = DosingProtocol.Tenecteplase(
+            mgPerKg: try reader.number(t["mg_per_kg"], "mg_per_kg"), maxMg: try reader.number(t["max_mg"], "max_mg"),
+            concentration: try reader.number(t["concentration_mg_per_ml"], "concentration_mg_per_ml"),
+            regimen: try reader.string(t["regimen"], "regimen"), option: try reader.string(t["option"], "option"),
+            bandNote: try reader.string(t["band_note"], "band_note"), bands: bands
+        )
+        return DosingProtocol(alteplase: alteplase, tenecteplase: tenecteplase)
+    }
+
+    func readBloodPressure(_ document: [String: JSONValue]) throws(ProtocolError) -> BloodPressureProtocol {
+        var reader = ProtocolReader(file: "blood-pressure.json")
+        func section(_ key: String) throws(ProtocolError) -> [String: JSONValue] {
+            reader.rule = key
+            let members = try reader.object(document[key], key)
+            _ = try cited(reader, members["sources"])
+            return members
+        }
+        let before = try section("before_ivt"), none = try section("no_reperfusion")
+        return BloodPressureProtocol(
+            beforeIVT: (try reader.number(before["systolic_below"], "systolic_below"), try reader.number(before["diastolic_below"], "diastolic_below"),
+                        try reader.string(before["text"], "text")),
+            afterIVT: try reader.string(try section("after_ivt")["text"], "text"),
+            beforeEVT: try reader.string(try section("before_evt")["text"], "text"),
+            duringAfterEVT: try reader.string(try section("during_after_evt")["text"], "text"),
+            afterReperfusion: try reader.string(try section("after_reperfusion")["text"], "text"),
+            noReperfusion: (try reader.number(none["treat_at_or_above_systolic"], "treat_at_or_above_systolic"),
+                            try reader.number(none["treat_at_or_above_diastolic"], "treat_at_or_above_diastolic"),
+                            try reader.string(none["text"], "text")),
+            agents: try reader.string(document["agents"], "agents")
+        )
+    }
+
+    func readScales(_ document: [String: JSONValue]) throws(ProtocolError) -> ScaleDefinitions {
+        var reader = ProtocolReader(file: "scores.json")
+        reader.rule = "nihss"
+        let nihss = try reader.object(document["nihss"], "nihss")
+        var items: [ScaleDefinitions.NIHSSItem] = []
+        for (index, value) in try reader.array(nihss["items"], "items").enumerated() {
+            let members = try reader.object(value, "items[\(index)]")
+            items.append(.init(id: try reader.string(members["id"], "items[\(index)].id"), label: try reader.string(members["label"], "items[\(index)].label"),
+                               max: Int(try reader.number(members["max"], "items[\(index)].max")),
+                               untestableAllowed: members["untestable"] == .bool(true)))
+        }
+        let nihssSources = try cited(reader, nihss["sources"])
+        func regionScale(_ key: String) throws(ProtocolError) -> ScaleDefinitions.RegionScale {
+            reader.rule = key
+            let members = try reader.object(document[key], key)
+            _ = try cited(reader, members["sources"])
+            var regions: [ScaleDefinitions.RegionScale.Region] = []
+            for (index, value) in try reader.array(members["regions"], "regions").enumerated() {
+                let region = try reader.object(value, "regions[\(index)]")
+                regions.append(.init(id: try reader.string(region["id"], "regions[\(index)].id"),
+                                     weight: Int(try reader.number(region["weight"], "regions[\(index)].weight"))))
+            }
+            return .init(start: Int(try reader.number(members["start"], "start")), regions: regions)
+        }
+        return ScaleDefinitions(nihss: (items, nihssSources), aspects: try regionScale("aspects"), pcAspects: try regionScale("pc_aspects"))
+    }
+
+    func readScores(_ document: [String: JSONValue]) throws(ProtocolError) -> [ScoreDefinition] {
+        var reader = ProtocolReader(file: "scores.json")
+        var scores: [ScoreDefinition] = []
+        for (index, value) in try reader.array(document["scores"], "scores").enumerated() {
+            let members = try reader.object(value, "scores[\(index)]")
+            let id = try reader.string(members["id"], "scores[\(index)].id")
+            reader.rule = id
+            var items: [ScoreDefinition.Item] = []
+            for (position, element) in try reader.array(members["items"], "items").enumerated() {
+                let item = try reader.object(element, "items[\(position)]")
+                let key = try reader.string(item["key"], "items[\(position)].key")
+                if let scaled = item["scaled"] {
+                    let scale = try reader.object(scaled, "items[\(position)].scaled")
+                    let name = try reader.string(scale["fact"], "items[\(position)].scaled.fact")
+                    guard let fact = Fact.named(name) else { throw reader.fail("items[\(position)].scaled.fact", "\(name) is not a known fact") }
+                    items.append(.scaled(key: key, fact: fact, divisor: try reader.number(scale["divide_by"], "items[\(position)].scaled.divide_by")))
+                } else {
+                    var bands: [(condition: Condition, points: Int)] = []
+                    for (bandIndex, band) in try reader.array(item["bands"], "items[\(position)].bands").enumerated() {
+                        let field = "items[\(position)].bands[\(bandIndex)]"
+                        let bandMembers = try reader.object(band, field)
+                        bands.append((try reader.condition(bandMembers["if"], "\(field).if"), Int(try reader.number(bandMembers["points"], "\(field).points"))))
+                    }
+                    items.append(.bands(key: key, bands: bands, otherwise: Int(try reader.number(item["otherwise"], "items[\(position)].otherwise"))))
+                }
+            }
+            let risk = try reader.object(members["risk"], "risk")
+            var bands: [ScoreDefinition.RiskBand] = []
+            for (position, element) in try reader.array(risk["by_total"], "risk.by_total").enumerated() {
+                let band = try reader.object(element, "risk.by_total[\(position)]")
+                var values: [(key: String, value: String)] = []
+                for (key, text) in try reader.object(band["values"], "risk.by_total[\(position)].values").sorted(by: { $0.key < $1.key }) {
+                    values.append((key, try reader.string(text, "risk.by_total[\(position)].values.\(key)")))
+                }
+                bands.append(.init(from: Int(try reader.number(band["from"], "from")), to: Int(try reader.number(band["to"], "to")), values: values))
+            }
+            let logistic = try members["logistic"].map { (value: JSONValue) throws(ProtocolError) -> ScoreDefinition.Logistic in
+                let fit = try reader.object(value, "logistic")
+                return .init(key: try reader.string(fit["key"], "logistic.key"), intercept: try reader.number(fit["intercept"], "logistic.intercept"),
+                             slope: try reader.number(fit["slope"], "logistic.slope"), decimals: Int(try reader.number(fit["decimals"], "logistic.decimals")))
+            }
+            scores.append(ScoreDefinition(
+                id: id, title: try reader.string(members["title"], "title"), items: items, risk: bands,
+                riskSource: try reader.string(risk["source"], "risk.source"), anchor: try reader.optionalString(risk["anchor"], "risk.anchor"),
+                logistic: logistic, notes: try reader.optionalStrings(members["notes"], "notes"), sources: try cited(reader, members["sources"])
+            ))
+        }
+        return scores
+    }
+
+    func readOutcome(_ document: [String: JSONValue]) throws(ProtocolError) -> OutcomeTables {
+        let reader = ProtocolReader(file: "outcome.json")
+        _ = try cited(reader, document["sources"])
+        let noEffect = try reader.object(document["no_effect_minutes"], "no_effect_minutes")
+        var cumulative: [String: [Double]] = [:]
+        for (name, value) in try reader.object(document["cumulative"], "cumulative") {
+            let table = try reader.numbers(value, "cumulative.\(name)", count: 7)
+            guard zip(table, table.dropFirst()).allSatisfy({ $0 <= $1 }), table.last == 1 else {
+                throw reader.fail("cumulative.\(name)", "must rise to 1 (cumulative probabilities)")
+            }
+            cumulative[name] = table
+        }
+        for name in OutcomeModel.requiredTables where cumulative[name] == nil {
+            throw reader.fail("cumulative.\(name)", "is missing")
+        }
+        let utility = try reader.object(document["utility"], "utility")
+        return OutcomeTables(
+            model: try reader.string(document["model"], "model"),
+            noEffectIVT: try reader.number(noEffect["ivt"], "no_effect_minutes.ivt"), noEffectMT: try reader.number(noEffect["mt"], "no_effect_minutes.mt"),
+            nudge: try reader.number(document["probability_nudge"], "probability_nudge"), cumulative: cumulative,
+            utilityName: try reader.string(utility["name"], "utility.name"), utility: try reader.numbers(utility["weights"], "utility.weights", count: 7),
+            lvoSites: try reader.strings(document["lvo_sites"], "lvo_sites")
+        )
+    }
+}

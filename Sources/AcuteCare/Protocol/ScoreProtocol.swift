@@ -1,0 +1,74 @@
+/// The NIHSS items and the ASPECTS and pc-ASPECTS regions (scores.json).
+public struct ScaleDefinitions: Sendable {
+    struct NIHSSItem: Sendable {
+        var id: String
+        var label: String
+        var max: Int
+        var untestableAllowed: Bool
+    }
+
+    struct RegionScale: Sendable {
+        struct Region: Sendable {
+            var id: String
+            var weight: Int
+        }
+
+        var start: Int
+        var regions: [Region]
+
+        func score(affected: [String]) -> Int {
+            max(0, start - regions.filter { affected.contains($0.id) }.reduce(0) { $0 + $1.weight })
+        }
+    }
+
+    var nihss: (items: [NIHSSItem], sources: [String])
+    var aspects: RegionScale
+    var pcAspects: RegionScale
+}
+
+/// A prognostic score: items with points, and the published risk per total.
+struct ScoreDefinition: Sendable {
+    enum Item: Sendable {
+        /// The points of the first band whose condition holds, else `otherwise`.
+        case bands(key: String, bands: [(condition: Condition, points: Int)], otherwise: Int)
+        /// floor(fact / divisor) points.
+        case scaled(key: String, fact: Fact, divisor: Double)
+
+        var key: String {
+            switch self {
+            case .bands(let key, _, _), .scaled(let key, _, _): key
+            }
+        }
+    }
+
+    struct RiskBand: Sendable {
+        var from: Int, to: Int
+        var values: [(key: String, value: String)]
+    }
+
+    struct Logistic: Sendable {
+        var key: String, intercept: Double, slope: Double, decimals: Int
+    }
+
+    var id: String
+    var title: String
+    var items: [Item]
+    var risk: [RiskBand]
+    var riskSource: String
+    var anchor: String?
+    var logistic: Logistic?
+    var notes: [String]
+    var sources: [String]
+}
+
+/// The anchor distributions and constants of the time-to-treatment outcome model (outcome.json).
+struct OutcomeTables: Sendable {
+    var model: String
+    var noEffectIVT: Double
+    var noEffectMT: Double
+    var nudge: Double
+    var cumulative: [String: [Double]]
+    var utilityName: String
+    var utility: [Double]
+    var lvoSites: [String]
+}

@@ -1,0 +1,55 @@
+import AcuteCare
+import Foundation
+
+/// The evaluation as a clinician reads it at the bedside: IVT first, then doses, EVT, BP,
+/// the expected outcome and what is missing.
+enum AcuteTextReport {
+    static func render(_ evaluation: AcuteEvaluation) -> String {
+        var lines: [String] = []
+        let ivt = evaluation.ivt
+        lines.append("IVT: \(ivt.status.uppercased())" + (ivt.pathway.map { " — pathway \($0)" } ?? ""))
+        for (title, findings) in [("Absolute contraindication", ivt.absoluteContraindications), ("Relative contraindication", ivt.relativeContraindications),
+                                  ("Correct first", ivt.correctBeforeTreatment), ("Not indicated", ivt.notIndicatedReasons)] {
+            for finding in findings { lines.append("  \(title): \(finding.text) [\(finding.code)]") }
+        }
+        for warning in ivt.warnings { lines.append("  Warning: \(warning)") }
+        for note in ivt.notes { lines.append("  Note: \(note)") }
+        if evaluation.doses.doseApplicable, let alteplase = evaluation.doses.alteplase, let tenecteplase = evaluation.doses.tenecteplase {
+            lines.append("Doses:")
+            lines.append("  Tenecteplase \(number(tenecteplase.bandDoseMg)) mg (\(number(tenecteplase.bandVolumeMlAt5mgPerMl)) mL, band \(tenecteplase.weightBand)); exact 0.25 mg/kg = \(number(tenecteplase.exactWeightBasedMg)) mg")
+            lines.append("  Alteplase \(number(alteplase.totalMg)) mg: bolus \(number(alteplase.bolusMg)) mg over 1 min, then \(number(alteplase.infusionMg)) mg over 60 min; discard \(number(alteplase.discardFrom100mgVialMg)) mg from a 100 mg vial")
+        }
+        let evt = evaluation.evt
+        lines.append("EVT: \(evt.recommendation.replacingOccurrences(of: "_", with: " ").uppercased())" +
+                     (evt.levels[evaluation.profile].map { " — \($0)" } ?? ""))
+        if !evt.trialCriteriaMet.isEmpty { lines.append("  Criteria met: \(evt.trialCriteriaMet.joined(separator: ", "))") }
+        for (trial, failed) in evt.failedCriteria.sorted(by: { $0.key < $1.key }) where trial != "all" {
+            lines.append("  \(trial) not met: \(failed.joined(separator: "; "))")
+        }
+        for (profile, recommendation) in evt.recommendationByProfile.sorted(by: { $0.key < $1.key }) where profile != evaluation.profile {
+            lines.append("  Under \(profile): \(recommendation.replacingOccurrences(of: "_", with: " "))")
+        }
+        lines.append("Blood pressure:")
+        for (phase, text) in evaluation.bpPlan.sorted(by: { $0.key < $1.key }) { lines.append("  \(phase.replacingOccurrences(of: "_", with: " ")): \(text)") }
+        let outcome = evaluation.expectedOutcome
+        lines.append("Expected 90-day outcome (\(outcome.stroke.uppercased()), \(evaluation.outcomeModel)):")
+        for (label, estimate) in [("no treatment", outcome.noTreatment), ("IVT", outcome.ivt), ("EVT", outcome.evt), ("IVT + EVT", outcome.ivtAndEvt)] {
+            guard let estimate else { continue }
+            let independent = estimate.mrsProbabilities.prefix(3).reduce(0, +)
+            lines.append("  \(label): mRS 0-2 \(Int((independent * 100).rounded())) %, mean mRS \(number(estimate.meanMRS, places: 2))")
+        }
+        lines.append("Scores: " + evaluation.scores.sorted(by: { $0.key < $1.key }).map { "\($0.key) \($0.value.total.map(String.init) ?? "incomplete")" }.joined(separator: ", "))
+        if !evaluation.missingData.isEmpty {
+            lines.append("Missing: " + evaluation.missingData.map { "\($0.field) (for \($0.neededBy)\($0.blocking ? ", needed before deciding" : ""))" }.joined(separator: "; "))
+        }
+        lines.append("Profile \(evaluation.profile), protocol \(evaluation.protocolVersion). Decision support only: local protocols and the full guidelines take precedence.")
+        return lines.joined(separator: "\n")
+    }
+
+    private static func number(_ value: Double, places: Int = 1) -> String {
+        var scale = 1.0
+        for _ in 0..<places { scale *= 10 }
+        let rounded = (value * scale).rounded() / scale
+        return rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded)
+    }
+}

@@ -1,0 +1,55 @@
+import AcuteCare
+import Foundation
+
+/// Reading JSON inputs for the CLI (one object, an array of objects, or JSON Lines) and
+/// writing results.
+enum JSONDocuments {
+    struct Unreadable: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// The input documents of FILE or standard input, each parsed or failed on its own.
+    static func read(_ file: String?) throws -> [Result<JSONValue, any Error>] {
+        let data: Data
+        if let file {
+            guard let contents = FileManager.default.contents(atPath: file) else { throw Unreadable(description: "cannot read \(file)") }
+            data = contents
+        } else {
+            data = FileHandle.standardInput.readDataToEndOfFile()
+        }
+        let decoder = JSONDecoder()
+        if let whole = try? decoder.decode(JSONValue.self, from: data) {
+            if case .array(let elements) = whole { return elements.map { .success($0) } }
+            return [.success(whole)]
+        }
+        return data.split(separator: UInt8(ascii: "\n")).filter { !$0.allSatisfy { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\r") } }.map { line in
+            Result { () throws(any Error) -> JSONValue in
+                do {
+                    return try decoder.decode(JSONValue.self, from: Data(line))
+                } catch {
+                    throw Unreadable(description: "not valid JSON")
+                }
+            }
+        }
+    }
+
+    static func line(_ value: some Encodable) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    static func pretty(_ value: some Encodable) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    /// Names the bad input on standard error; in bench format also writes an error line so
+    /// results stay aligned with inputs.
+    static func reportError(_ error: any Error, input: Int, bench: Bool) {
+        let message = (error as? InputProblems)?.description ?? String(describing: error)
+        FileHandle.standardError.write(Data("input \(input): \(message)\n".utf8))
+        if bench { Console.line((try? line(["error": message])) ?? "{}") }
+    }
+}
