@@ -122,6 +122,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "AcuteCareTests",
+            dependencies: ["AcuteCare"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "StorageTests",
             dependencies: ["Postgres", "Storage", "PostgresTestSupport"],
             swiftSettings: swiftSettings

@@ -174,6 +174,17 @@ public enum Fact: Int, CaseIterable, Sendable {
         }
     }
 
+    /// The input facts a derived fact is computed from (the fact itself for inputs), so a
+    /// missing derived value is reported as the input to ask for.
+    public var sources: [Fact] {
+        switch self {
+        case .anticoagulantClass: [.anticoagulantType]
+        case .glucoseMmolL: [.glucoseMgDl]
+        case .perfusionAvailable, .perfusionMismatchRatio, .perfusionMismatchVolumeMl: [.imagingCoreMl, .imagingHypoperfusionTmax6Ml]
+        default: [self]
+        }
+    }
+
     /// The fact called `name`, if there is one.
     public static func named(_ name: String) -> Fact? { byName[name] }
 

@@ -89,7 +89,7 @@ indirect enum Condition: Sendable {
     func unknownFacts(_ facts: Facts) -> [Fact] {
         switch self {
         case .compare(let fact, _, _), .equals(let fact, _), .differs(let fact, _), .oneOf(let fact, _), .between(let fact, _, _):
-            facts[fact] == nil ? [fact] : []
+            facts[fact] == nil ? fact.sources.filter { facts[$0] == nil } : []
         case .known, .trialMet, .always:
             []
         case .all(let parts), .any(let parts):

@@ -1,0 +1,62 @@
+import Foundation
+import Testing
+
+/// The acceptance checks of issue 4, run on the project's copies of the vectors: the shared
+/// checkers drive `strokepath acute evaluate|outcome` as a clinician's tool would be driven.
+@Suite struct AcuteVectorTests {
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/acute")
+
+    static func check(_ script: String, _ options: [String], command: [String]) async throws -> Subprocess.Result {
+        try await Subprocess.run(
+            URL(fileURLWithPath: "/usr/bin/env"),
+            ["python3", fixtures.appendingPathComponent(script).path] + options + ["--", Subprocess.strokepath.path] + command
+        )
+    }
+
+    @Test func everyCasePassesUnderAHA2019() async throws {
+        let result = try await Self.check("check.py", ["--cases", Self.fixtures.appendingPathComponent("cases.json").path],
+                                          command: ["acute", "evaluate", "--profile", "aha-2019", "--format", "bench"])
+        #expect(result.output.hasSuffix("49 passed, 0 failed\n"), "\(result.output)\(result.errors)")
+        #expect(result.status == 0)
+    }
+
+    @Test func everyThrombectomyAnswerPassesUnderAHA2026() async throws {
+        let result = try await Self.check(
+            "check.py", ["--cases", Self.fixtures.appendingPathComponent("cases.json").path, "--evt-profile", "aha-2026"],
+            command: ["acute", "evaluate", "--profile", "aha-2026", "--format", "bench"]
+        )
+        #expect(result.output.hasSuffix("49 passed, 0 failed\n"), "\(result.output)\(result.errors)")
+    }
+
+    @Test func outcomeModelMatchesThePublishedPackage() async throws {
+        let result = try await Self.check("outcome_check.py", ["--cases", Self.fixtures.appendingPathComponent("outcome_cases.json").path],
+                                          command: ["acute", "outcome", "--format", "bench"])
+        #expect(result.output.hasSuffix("12 passed, 0 failed\n"), "\(result.output)\(result.errors)")
+    }
+
+    @Test func badInputNamesEveryBadFieldAndFails() async throws {
+        let input = FileManager.default.temporaryDirectory.appendingPathComponent("acute-\(UUID().uuidString).json")
+        try Data(#"{"age": 70, "times": {"onset_type": "witnessed", "lkw_to_decision_min": -5}, "nihss": 43, "labs": {"inr": "abc"}}"#.utf8).write(to: input)
+        defer { try? FileManager.default.removeItem(at: input) }
+        let result = try await Subprocess.run(Subprocess.strokepath, ["acute", "evaluate", input.path])
+        #expect(result.status != 0)
+        for field in ["times.lkw_to_decision_min", "nihss", "labs.inr"] {
+            #expect(result.errors.contains(field), "\(result.errors)")
+        }
+        #expect(result.output.isEmpty)
+    }
+
+    @Test func textFormatReadsLikeABedsideSummary() async throws {
+        let input = FileManager.default.temporaryDirectory.appendingPathComponent("acute-\(UUID().uuidString).json")
+        let cases = try JSONSerialization.jsonObject(with: Data(contentsOf: Self.fixtures.appendingPathComponent("cases.json"))) as? [String: Any]
+        let first = try #require((cases?["cases"] as? [[String: Any]])?.first?["presentation"])
+        try JSONSerialization.data(withJSONObject: first).write(to: input)
+        defer { try? FileManager.default.removeItem(at: input) }
+        let result = try await Subprocess.run(Subprocess.strokepath, ["acute", "evaluate", "--format", "text", input.path])
+        #expect(result.status == 0, "\(result.errors)")
+        #expect(result.output.contains("IVT: ELIGIBLE — pathway standard_0_3h"))
+        #expect(result.output.contains("Tenecteplase 22.5 mg"))
+        #expect(result.output.contains("Alteplase 72 mg"))
+    }
+}
