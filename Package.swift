@@ -95,6 +95,7 @@ let package = Package(
         .executableTarget(
             name: "strokepath-bench",
             dependencies: [
+                "AcuteCare",
                 "Postgres",
                 "Server",
                 "Storage",

@@ -8,8 +8,8 @@ import Postgres
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "strokepath-bench",
-        abstract: "Measures the database layer (run through ops/bench/*).",
-        subcommands: [SelectBench.self, CopyBench.self, AuthBenchServer.self]
+        abstract: "Measures the service (run through ops/bench/*).",
+        subcommands: [SelectBench.self, CopyBench.self, AuthBenchServer.self, AcuteBench.self]
     )
 }
 

@@ -38,7 +38,11 @@ enum AcuteTextReport {
             let independent = estimate.mrsProbabilities.prefix(3).reduce(0, +)
             lines.append("  \(label): mRS 0-2 \(Int((independent * 100).rounded())) %, mean mRS \(number(estimate.meanMRS, places: 2))")
         }
-        lines.append("Scores: " + evaluation.scores.sorted(by: { $0.key < $1.key }).map { "\($0.key) \($0.value.total.map(String.init) ?? "incomplete")" }.joined(separator: ", "))
+        let scores: [String] = evaluation.scores.all.keys.sorted().map { id in
+            let total = evaluation.scores.total(id).map(String.init) ?? "incomplete"
+            return "\(id) \(total)"
+        }
+        lines.append("Scores: " + scores.joined(separator: ", "))
         if !evaluation.missingData.isEmpty {
             lines.append("Missing: " + evaluation.missingData.map { "\($0.field) (for \($0.neededBy)\($0.blocking ? ", needed before deciding" : ""))" }.joined(separator: "; "))
         }

@@ -7,7 +7,7 @@ enum BloodPressurePlan {
             var before = bp.beforeIVT.text
             if let systolic = facts.number(.bpSystolic), let diastolic = facts.number(.bpDiastolic),
                systolic >= bp.beforeIVT.systolic || diastolic >= bp.beforeIVT.diastolic {
-                before += "; now \(TextTemplate.describe(.number(systolic)))/\(TextTemplate.describe(.number(diastolic))): lower first (\(bp.agents))"
+                before += "; now \(TextTemplate.describe(systolic))/\(TextTemplate.describe(diastolic)): lower first (\(bp.agents))"
             }
             plan["before_IVT"] = before
             plan["after_IVT_24h"] = bp.afterIVT

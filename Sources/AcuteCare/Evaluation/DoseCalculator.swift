@@ -65,7 +65,9 @@ enum DoseCalculator {
         )
         let t = dosing.tenecteplase
         let exact = min(tenths(grams, perKg: t.mgPerKg), tenths(t.maxMg))
-        let band = t.bands.first { band in band.belowKg.map { weight < $0 } ?? true } ?? t.bands[t.bands.count - 1]
+        guard let band = t.bands.first(where: { band in band.belowKg.map { weight < $0 } ?? true }) else {
+            return DoseResult(alteplase: alteplase, tenecteplase: nil, doseApplicable: applicable, missingData: [])
+        }
         let tenecteplase = DoseResult.Tenecteplase(
             regimen: t.regimen, exactWeightBasedMg: mg(exact), exactVolumeMlAt5mgPerMl: mg(halfUp(Double(exact) / t.concentration)),
             capped: exact == tenths(t.maxMg), weightBand: band.label, bandDoseMg: band.doseMg,

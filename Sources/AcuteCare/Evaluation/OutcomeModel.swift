@@ -20,11 +20,8 @@ public struct OutcomeEstimate: Sendable, Encodable, Equatable {
 public struct OutcomeModel: Sendable {
     let tables: OutcomeTables
 
-    static let requiredTables = ["no_treatment_lvo", "no_treatment_nlvo", "no_effect_nlvo_ivt_deaths", "no_effect_lvo_ivt_deaths",
-                                 "no_effect_lvo_mt_deaths", "t0_treatment_nlvo_ivt", "t0_treatment_lvo_ivt", "t0_treatment_lvo_mt"]
-
-    public init(protocol acute: AcuteProtocol) {
-        tables = acute.outcome
+    init(tables: OutcomeTables) {
+        self.tables = tables
     }
 
     /// The model's name and version, for every projection that uses it.
@@ -36,9 +33,9 @@ public struct OutcomeModel: Sendable {
     /// nLVO patient given MT is counted as LVO.
     public func estimate(lvo: Bool, needle: Double?, puncture: Double?) -> OutcomeEstimate {
         let lvo = lvo || puncture != nil
-        let untreated = summarise(table(lvo ? "no_treatment_lvo" : "no_treatment_nlvo"), treatment: "none")
-        let ivt = needle.map { summarise(interpolate(lvo ? "lvo_ivt" : "nlvo_ivt", at: $0, noEffect: tables.noEffectIVT), treatment: "ivt") }
-        let mt = puncture.map { summarise(interpolate("lvo_mt", at: $0, noEffect: tables.noEffectMT), treatment: "mt") }
+        let untreated = summarise(lvo ? tables.untreatedLVO : tables.untreatedNLVO, treatment: "none")
+        let ivt = needle.map { summarise(interpolate(lvo ? tables.lvoIVT : tables.nlvoIVT, at: $0, noEffect: tables.noEffectIVT), treatment: "ivt") }
+        let mt = puncture.map { summarise(interpolate(tables.lvoMT, at: $0, noEffect: tables.noEffectMT), treatment: "mt") }
         switch (ivt, mt) {
         case (nil, nil): return untreated
         case (let ivt?, nil): return ivt
@@ -48,36 +45,30 @@ public struct OutcomeModel: Sendable {
         }
     }
 
-    private func table(_ name: String) -> [Double] {
-        tables.cumulative[name] ?? [0, 0, 0, 0, 0, 0, 1]
-    }
-
-    private func interpolate(_ cohort: String, at minutes: Double, noEffect: Double) -> [Double] {
-        let late = table("no_effect_\(cohort)_deaths")
-        guard minutes < noEffect else { return late }
-        let early = table("t0_treatment_\(cohort)")
+    private func interpolate(_ cohort: OutcomeTables.Cohort, at minutes: Double, noEffect: Double) -> [Double] {
+        guard minutes < noEffect else { return cohort.late }
         let fraction = max(0, minutes) / noEffect
-        return (0..<7).map { k in
-            guard k < 6 else { return 1 }
-            let logit = (1 - fraction) * logitOf(early[k]) + fraction * logitOf(late[k])
-            return 1 / (1 + exp(-logit))
+        var cumulative: [Double] = []
+        cumulative.reserveCapacity(7)
+        for k in 0..<6 {
+            let logit = (1 - fraction) * cohort.earlyLogits[k] + fraction * cohort.lateLogits[k]
+            cumulative.append(1 / (1 + exp(-logit)))
         }
-    }
-
-    private func logitOf(_ probability: Double) -> Double {
-        let p = probability >= 1 ? 1 - tables.nudge : probability
-        return log(p / (1 - p))
+        cumulative.append(1)
+        return cumulative
     }
 
     private func summarise(_ cumulative: [Double], treatment: String) -> OutcomeEstimate {
         var probabilities: [Double] = []
-        var previous = 0.0
-        for value in cumulative {
-            probabilities.append(value - previous)
+        probabilities.reserveCapacity(7)
+        var previous = 0.0, mean = 0.0, utility = 0.0
+        for (k, value) in cumulative.enumerated() {
+            let probability = value - previous
+            probabilities.append(probability)
+            mean += Double(k) * probability
+            utility += probability * tables.utility[k]
             previous = value
         }
-        let mean = probabilities.enumerated().reduce(0) { $0 + Double($1.offset) * $1.element }
-        let utility = zip(probabilities, tables.utility).reduce(0) { $0 + $1.0 * $1.1 }
         return OutcomeEstimate(mrsProbabilities: probabilities, meanMRS: mean, meanUtility: utility, treatment: treatment)
     }
 }

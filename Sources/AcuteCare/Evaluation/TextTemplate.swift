@@ -1,5 +1,5 @@
 /// Fills `{fact.name}` placeholders of protocol texts with the presentation's values
-/// ("unknown" when not known); a ratio is shown to three decimals.
+/// ("unknown" when not known); fractional numbers are shown to three decimals.
 enum TextTemplate {
     static func render(_ template: String, _ facts: Facts) -> String {
         guard template.contains("{") else { return template }
@@ -8,17 +8,23 @@ enum TextTemplate {
         while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
             result += rest[..<open]
             let name = String(rest[rest.index(after: open)..<close])
-            result += Fact.named(name).map { describe(facts[$0]) } ?? "{\(name)}"
+            result += Fact.named(name).map { describe($0, facts) } ?? "{\(name)}"
             rest = rest[rest.index(after: close)...]
         }
         return result + rest
     }
 
-    static func describe(_ value: FactValue?) -> String {
-        guard let value else { return "unknown" }
-        if case .number(let number) = value, number != number.rounded() {
-            return String((number * 1000).rounded() / 1000)
+    static func describe(_ fact: Fact, _ facts: Facts) -> String {
+        switch facts[fact] {
+        case nil: "unknown"
+        case .number(let number)?: describe(number)
+        case .flag(let flag)?: flag ? "yes" : "no"
+        case .code?: facts.code(fact) ?? "unknown"
         }
-        return value.description
+    }
+
+    static func describe(_ number: Double) -> String {
+        if number == number.rounded(), abs(number) < 1e12 { return String(Int(number)) }
+        return String((number * 1000).rounded() / 1000)
     }
 }

@@ -185,6 +185,14 @@ public enum Fact: Int, CaseIterable, Sendable {
         }
     }
 
+    /// The codes a choice fact can take (empty for other kinds; the IVT pathway's codes are
+    /// the protocol's pathway ids).
+    public var vocabulary: [String] { Fact.vocabularies[rawValue] }
+
+    private static let vocabularies: [[String]] = allCases.map { fact in
+        if case .choice(let codes) = fact.definition.kind { codes } else { [] }
+    }
+
     /// The fact called `name`, if there is one.
     public static func named(_ name: String) -> Fact? { byName[name] }
 

@@ -1,8 +1,9 @@
-/// One known fact about a presentation: a number, a yes/no, or a coded value.
-public enum FactValue: Sendable, Equatable, Hashable, CustomStringConvertible {
+/// One known fact about a presentation: a number, a yes/no, or a coded value (the index of
+/// the code in its fact's vocabulary). Plain data, so evaluation copies no references.
+public enum FactValue: Sendable, Equatable, Hashable {
     case number(Double)
     case flag(Bool)
-    case code(String)
+    case code(Int16)
 
     public var number: Double? {
         if case .number(let value) = self { return value }
@@ -14,16 +15,8 @@ public enum FactValue: Sendable, Equatable, Hashable, CustomStringConvertible {
         return nil
     }
 
-    public var code: String? {
+    var codeIndex: Int16? {
         if case .code(let value) = self { return value }
         return nil
-    }
-
-    public var description: String {
-        switch self {
-        case .number(let value): value == value.rounded() && abs(value) < 1e12 ? String(Int(value)) : String(value)
-        case .flag(let value): value ? "yes" : "no"
-        case .code(let value): value
-        }
     }
 }

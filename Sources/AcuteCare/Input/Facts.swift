@@ -13,16 +13,24 @@ public struct Facts: Sendable, Equatable {
 
     public func number(_ fact: Fact) -> Double? { values[fact.rawValue]?.number }
     public func flag(_ fact: Fact) -> Bool? { values[fact.rawValue]?.flag }
-    public func code(_ fact: Fact) -> String? { values[fact.rawValue]?.code }
+
+    /// A choice fact's code, e.g. "M1" for the occlusion site (not for the IVT pathway).
+    public func code(_ fact: Fact) -> String? {
+        guard let index = values[fact.rawValue]?.codeIndex else { return nil }
+        let vocabulary = fact.vocabulary
+        return vocabulary.indices.contains(Int(index)) ? vocabulary[Int(index)] : nil
+    }
+
+    func codeIndex(_ fact: Fact) -> Int16? { values[fact.rawValue]?.codeIndex }
 
     /// Fills in the facts computed from others: glucose in mmol/L (when only mg/dL was
     /// given), the anticoagulant's class, and the perfusion mismatch.
-    mutating func derive(glucoseMmolPerMgDl divisor: Double, anticoagulantClasses: [String: String]) {
+    mutating func derive(_ units: UnitConventions) {
         if self[.glucoseMmolL] == nil, let mgdl = number(.glucoseMgDl) {
-            self[.glucoseMmolL] = .number((mgdl / divisor * 10).rounded(.toNearestOrAwayFromZero) / 10)
+            self[.glucoseMmolL] = .number((mgdl / units.glucoseMgDlPerMmolL * 10).rounded(.toNearestOrAwayFromZero) / 10)
         }
-        if let type = code(.anticoagulantType) {
-            self[.anticoagulantClass] = anticoagulantClasses[type].map(FactValue.code)
+        if let type = codeIndex(.anticoagulantType), units.anticoagulantClassByType.indices.contains(Int(type)) {
+            self[.anticoagulantClass] = .code(units.anticoagulantClassByType[Int(type)])
         }
         let core = number(.imagingCoreMl), hypoperfusion = number(.imagingHypoperfusionTmax6Ml)
         self[.perfusionAvailable] = .flag(core != nil && hypoperfusion != nil)

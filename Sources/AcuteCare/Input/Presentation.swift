@@ -71,7 +71,7 @@ public struct PresentationReader: Sendable {
             reader.report("bp.diastolic", "must be below the systolic pressure")
         }
         guard reader.problems.isEmpty else { throw InputProblems(reader.problems) }
-        facts.derive(glucoseMmolPerMgDl: units.glucoseMgDlPerMmolL, anticoagulantClasses: units.anticoagulantClasses)
+        facts.derive(units)
         return Presentation(
             facts: facts, nihssItems: items, aspectsRegions: regions, pcAspectsRegions: pcRegions,
             ignoredFields: ignored(root, known: known.union(Self.extraMembers))
@@ -83,8 +83,10 @@ public struct PresentationReader: Sendable {
     ) -> FactValue? {
         let field = reader.join(path, key)
         switch object?[key] {
-        case .string(let text)? where allowed.contains(text):
-            return .code(text)
+        case .string(let text)?:
+            if let index = allowed.firstIndex(of: text) { return .code(Int16(index)) }
+            reader.report(field, "must be one of \(allowed.joined(separator: ", "))")
+            return nil
         case nil, .null?:
             if required { reader.report(field, "is required (one of \(allowed.joined(separator: ", ")))") }
             return nil

@@ -24,12 +24,8 @@ public struct AcuteProtocol: Sendable {
     public var sources: [String: Source]
     public let units: UnitConventions
     public let scales: ScaleDefinitions
-    let ivt: ThrombolysisProtocol
-    let evt: ThrombectomyProtocol
-    let doses: DosingProtocol
-    let bloodPressure: BloodPressureProtocol
-    let scores: [ScoreDefinition]
-    let outcome: OutcomeTables
+    /// The compiled rules, shared by reference so an evaluation can keep them cheaply.
+    let book: RuleBook
 
     /// Reads the protocol from `directory` (Protocols/acute).
     public static func load(directory: URL) throws -> AcuteProtocol {
@@ -62,12 +58,16 @@ public struct AcuteProtocol: Sendable {
         let (version, profiles, defaultProfile) = try loader.readProfiles(document("profiles.json"))
         loader.profiles = profiles.map(\.id)
         let (units, ivt) = try loader.readThrombolysis(document("ivt.json"))
+        let evt = try loader.readThrombectomy(document("evt.json"))
+        let scores = try loader.readScores(document("scores.json"))
+        let book = RuleBook(
+            profiles: profiles.map(\.id), arena: loader.arena, ivt: ivt, evt: evt, doses: try loader.readDoses(document("doses.json")),
+            bloodPressure: try loader.readBloodPressure(document("blood-pressure.json")), scores: scores,
+            outcome: try loader.readOutcome(document("outcome.json"))
+        )
         return AcuteProtocol(
             version: version, profiles: profiles, defaultProfile: defaultProfile, sources: sources, units: units,
-            scales: try loader.readScales(document("scores.json")), ivt: ivt,
-            evt: try loader.readThrombectomy(document("evt.json")), doses: try loader.readDoses(document("doses.json")),
-            bloodPressure: try loader.readBloodPressure(document("blood-pressure.json")),
-            scores: try loader.readScores(document("scores.json")), outcome: try loader.readOutcome(document("outcome.json"))
+            scales: try loader.readScales(document("scores.json")), book: book
         )
     }
 

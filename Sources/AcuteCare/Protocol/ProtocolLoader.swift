@@ -1,7 +1,15 @@
+import Foundation
+
+/// The anchor tables the outcome model needs from outcome.json.
+let requiredOutcomeTables = ["no_treatment_lvo", "no_treatment_nlvo", "no_effect_nlvo_ivt_deaths", "no_effect_lvo_ivt_deaths",
+                             "no_effect_lvo_mt_deaths", "t0_treatment_nlvo_ivt", "t0_treatment_lvo_ivt", "t0_treatment_lvo_mt"]
+
 /// Turns each protocol file's JSON into its typed part, checking citations against the
-/// source list and conditions against the fact catalogue.
+/// source list and conditions against the fact catalogue, compiling every condition.
 struct ProtocolLoader {
     let sources: [String: AcuteProtocol.Source]
+    /// Every condition read so far, compiled.
+    var arena = ConditionArena()
     var profiles: [String] = []
     private var pathwayIDs: [String] = []
 
@@ -34,29 +42,37 @@ struct ProtocolLoader {
         return (try reader.string(document["version"], "version"), profiles, defaultProfile)
     }
 
-    private func profileSet(_ reader: ProtocolReader, _ value: JSONValue?) throws(ProtocolError) -> Set<String>? {
-        guard let value, value != .null else { return nil }
-        let ids = try reader.strings(value, "profiles")
-        for id in ids where !profiles.contains(id) { throw reader.fail("profiles", "\(id) is not a profile in profiles.json") }
-        return Set(ids)
+    /// Bit i set for each listed profile (all profiles when the rule lists none).
+    private func profileMask(_ reader: ProtocolReader, _ value: JSONValue?) throws(ProtocolError) -> UInt8 {
+        guard let value, value != .null else { return UInt8.max }
+        var mask: UInt8 = 0
+        for id in try reader.strings(value, "profiles") {
+            guard let index = profiles.firstIndex(of: id), index < 8 else { throw reader.fail("profiles", "\(id) is not a profile in profiles.json") }
+            mask |= 1 << UInt8(index)
+        }
+        return mask
     }
 
-    private func criteria(_ reader: ProtocolReader, _ value: JSONValue?) throws(ProtocolError) -> [Criterion] {
+    private mutating func compile(_ reader: ProtocolReader, _ value: JSONValue?, _ field: String) throws(ProtocolError) -> ConditionArena.Ref {
+        arena.add(try reader.condition(value, field))
+    }
+
+    private mutating func criteria(_ reader: ProtocolReader, _ value: JSONValue?) throws(ProtocolError) -> [Criterion] {
         var result: [Criterion] = []
         for (index, element) in try reader.array(value, "criteria").enumerated() {
             let members = try reader.object(element, "criteria[\(index)]")
-            result.append(Criterion(condition: try reader.condition(members["if"], "criteria[\(index)].if"),
+            result.append(Criterion(condition: try compile(reader, members["if"], "criteria[\(index)].if"),
                                     fails: try reader.string(members["fails"], "criteria[\(index)].fails")))
         }
         return result
     }
 
-    private func conditionalTexts(_ reader: ProtocolReader, _ value: JSONValue?, _ field: String) throws(ProtocolError) -> [ConditionalText] {
+    private mutating func conditionalTexts(_ reader: ProtocolReader, _ value: JSONValue?, _ field: String) throws(ProtocolError) -> [ConditionalText] {
         guard let value, value != .null else { return [] }
         var result: [ConditionalText] = []
         for (index, element) in try reader.array(value, field).enumerated() {
             let members = try reader.object(element, "\(field)[\(index)]")
-            result.append(ConditionalText(condition: try reader.condition(members["if"], "\(field)[\(index)].if"),
+            result.append(ConditionalText(condition: try compile(reader, members["if"], "\(field)[\(index)].if"),
                                           text: try reader.string(members["text"], "\(field)[\(index)].text")))
         }
         return result
@@ -65,13 +81,19 @@ struct ProtocolLoader {
     mutating func readThrombolysis(_ document: [String: JSONValue]) throws(ProtocolError) -> (UnitConventions, ThrombolysisProtocol) {
         var reader = ProtocolReader(file: "ivt.json")
         let unitMembers = try reader.object(document["units"], "units")
-        var classes: [String: String] = [:]
-        for (type, value) in try reader.object(unitMembers["anticoagulant_classes"], "units.anticoagulant_classes") {
-            classes[type] = try reader.string(value, "units.anticoagulant_classes.\(type)")
+        let classMembers = try reader.object(unitMembers["anticoagulant_classes"], "units.anticoagulant_classes")
+        var classes: [Int16] = []
+        for type in Fact.anticoagulantType.vocabulary {
+            let field = "units.anticoagulant_classes.\(type)"
+            let name = try reader.string(classMembers[type], field)
+            guard let index = Fact.anticoagulantClass.vocabulary.firstIndex(of: name) else {
+                throw reader.fail(field, "\(name) is not a value of anticoagulant.class (\(Fact.anticoagulantClass.vocabulary.joined(separator: ", ")))")
+            }
+            classes.append(Int16(index))
         }
         let units = UnitConventions(
             glucoseMgDlPerMmolL: try reader.number(unitMembers["glucose_mg_dl_per_mmol_l"], "units.glucose_mg_dl_per_mmol_l"),
-            anticoagulantClasses: classes
+            anticoagulantClassByType: classes
         )
         let pathwayValues = try reader.array(document["pathways"], "pathways")
         for (index, value) in pathwayValues.enumerated() {
@@ -84,7 +106,7 @@ struct ProtocolLoader {
             reader.rule = pathwayIDs[index]
             pathways.append(ThrombolysisPathway(
                 id: pathwayIDs[index], title: try reader.string(members["title"], "title"),
-                window: try reader.condition(members["window"], "window"),
+                window: try compile(reader, members["window"], "window"),
                 failsPrefix: try reader.optionalString(members["fails_prefix"], "fails_prefix") ?? "",
                 criteria: try criteria(reader, members["criteria"]),
                 warnings: try conditionalTexts(reader, members["warn_if"], "warn_if"),
@@ -116,10 +138,10 @@ struct ProtocolLoader {
             }
             rules.append(ThrombolysisRule(
                 id: id, code: try reader.string(members["code"], "code"), category: category, severity: severity,
-                profiles: try profileSet(reader, members["profiles"]), condition: try reader.condition(members["if"], "if"),
+                profileMask: try profileMask(reader, members["profiles"]), condition: try compile(reader, members["if"], "if"),
                 text: try reader.string(members["text"], "text"), notes: try reader.optionalStrings(members["notes"], "notes"),
                 whenUnknown: whenUnknown,
-                needsDataIf: members["needs_data_if"] == nil ? nil : try reader.condition(members["needs_data_if"], "needs_data_if"),
+                needsDataIf: members["needs_data_if"] == nil ? nil : try compile(reader, members["needs_data_if"], "needs_data_if"),
                 pendingText: try reader.optionalString(members["pending_text"], "pending_text"),
                 sources: try cited(reader, members["sources"])
             ))
@@ -127,24 +149,25 @@ struct ProtocolLoader {
         return (units, ThrombolysisProtocol(pathways: pathways, outsideWindows: outside, rules: rules))
     }
 
-    func readThrombectomy(_ document: [String: JSONValue]) throws(ProtocolError) -> ThrombectomyProtocol {
+    mutating func readThrombectomy(_ document: [String: JSONValue]) throws(ProtocolError) -> ThrombectomyProtocol {
         var reader = ProtocolReader(file: "evt.json")
         reader.pathways = pathwayIDs
         let trialValues = try reader.array(document["trials"], "trials")
         for (index, value) in trialValues.enumerated() {
             reader.trials.append(try reader.string(try reader.object(value, "trials[\(index)]")["id"], "trials[\(index)].id"))
         }
+        guard reader.trials.count <= 64 else { throw reader.fail("trials", "at most 64 trials") }
         var trials: [ThrombectomyTrial] = []
         for (index, value) in trialValues.enumerated() {
             let members = try reader.object(value, "trials[\(index)]")
             reader.rule = reader.trials[index]
             trials.append(ThrombectomyTrial(
                 id: reader.trials[index], title: try reader.string(members["title"], "title"),
-                sites: try reader.strings(members["sites"], "sites"), criteria: try criteria(reader, members["criteria"]),
+                sites: try occlusionSites(reader, members["sites"]), criteria: try criteria(reader, members["criteria"]),
                 sources: try cited(reader, members["sources"])
             ))
         }
-        var statements: [String: [ThrombectomyStatement]] = [:]
+        var statements: [[ThrombectomyStatement]] = []
         let byProfile = try reader.object(document["statements"], "statements")
         for profile in profiles {
             reader.rule = "statements.\(profile)"
@@ -157,20 +180,28 @@ struct ProtocolLoader {
                 }
                 list.append(ThrombectomyStatement(
                     level: try reader.string(members["level"], "[\(index)].level"), recommendation: recommendation,
-                    condition: try reader.condition(members["if"], "[\(index)].if"), sources: try cited(reader, members["sources"])
+                    condition: try compile(reader, members["if"], "[\(index)].if"), sources: try cited(reader, members["sources"])
                 ))
             }
-            statements[profile] = list
+            statements.append(list)
         }
         reader.rule = ""
         let without = try reader.object(document["without_statement"], "without_statement")
         return ThrombectomyProtocol(
-            applicable: try reader.condition(document["applicable_if"], "applicable_if"),
+            applicable: try compile(reader, document["applicable_if"], "applicable_if"),
             notApplicableText: try reader.string(document["not_applicable_text"], "not_applicable_text"),
             withTrialMet: try reader.string(without["trial_met"], "without_statement.trial_met"),
             otherwise: try reader.string(without["otherwise"], "without_statement.otherwise"),
             trials: trials, statements: statements
         )
+    }
+
+    private func occlusionSites(_ reader: ProtocolReader, _ value: JSONValue?) throws(ProtocolError) -> [String] {
+        let sites = try reader.strings(value, "sites")
+        for site in sites where !Fact.imagingOcclusionSite.vocabulary.contains(site) {
+            throw reader.fail("sites", "\(site) is not a value of imaging.occlusion_site")
+        }
+        return sites
     }
 
     static let recommendations = ["recommended", "reasonable", "may_be_considered", "not_recommended"]
@@ -257,7 +288,7 @@ struct ProtocolLoader {
         return ScaleDefinitions(nihss: (items, nihssSources), aspects: try regionScale("aspects"), pcAspects: try regionScale("pc_aspects"))
     }
 
-    func readScores(_ document: [String: JSONValue]) throws(ProtocolError) -> [ScoreDefinition] {
+    mutating func readScores(_ document: [String: JSONValue]) throws(ProtocolError) -> [ScoreDefinition] {
         var reader = ProtocolReader(file: "scores.json")
         var scores: [ScoreDefinition] = []
         for (index, value) in try reader.array(document["scores"], "scores").enumerated() {
@@ -274,11 +305,11 @@ struct ProtocolLoader {
                     guard let fact = Fact.named(name) else { throw reader.fail("items[\(position)].scaled.fact", "\(name) is not a known fact") }
                     items.append(.scaled(key: key, fact: fact, divisor: try reader.number(scale["divide_by"], "items[\(position)].scaled.divide_by")))
                 } else {
-                    var bands: [(condition: Condition, points: Int)] = []
+                    var bands: [(condition: ConditionArena.Ref, points: Int)] = []
                     for (bandIndex, band) in try reader.array(item["bands"], "items[\(position)].bands").enumerated() {
                         let field = "items[\(position)].bands[\(bandIndex)]"
                         let bandMembers = try reader.object(band, field)
-                        bands.append((try reader.condition(bandMembers["if"], "\(field).if"), Int(try reader.number(bandMembers["points"], "\(field).points"))))
+                        bands.append((try compile(reader, bandMembers["if"], "\(field).if"), Int(try reader.number(bandMembers["points"], "\(field).points"))))
                     }
                     items.append(.bands(key: key, bands: bands, otherwise: Int(try reader.number(item["otherwise"], "items[\(position)].otherwise"))))
                 }
@@ -319,16 +350,35 @@ struct ProtocolLoader {
             }
             cumulative[name] = table
         }
-        for name in OutcomeModel.requiredTables where cumulative[name] == nil {
+        for name in requiredOutcomeTables where cumulative[name] == nil {
             throw reader.fail("cumulative.\(name)", "is missing")
         }
         let utility = try reader.object(document["utility"], "utility")
+        let nudge = try reader.number(document["probability_nudge"], "probability_nudge")
+        func logits(_ table: [Double]) -> [Double] {
+            table.prefix(6).map { probability in
+                let p = probability >= 1 ? 1 - nudge : probability
+                return log(p / (1 - p))
+            }
+        }
+        func cohort(_ name: String) -> OutcomeTables.Cohort {
+            let late = cumulative["no_effect_\(name)_deaths"] ?? []
+            return .init(earlyLogits: logits(cumulative["t0_treatment_\(name)"] ?? []), lateLogits: logits(late), late: late)
+        }
+        var sites: [Int16] = []
+        for site in try reader.strings(document["lvo_sites"], "lvo_sites") {
+            guard let index = Fact.imagingOcclusionSite.vocabulary.firstIndex(of: site) else {
+                throw reader.fail("lvo_sites", "\(site) is not an occlusion site")
+            }
+            sites.append(Int16(index))
+        }
         return OutcomeTables(
             model: try reader.string(document["model"], "model"),
             noEffectIVT: try reader.number(noEffect["ivt"], "no_effect_minutes.ivt"), noEffectMT: try reader.number(noEffect["mt"], "no_effect_minutes.mt"),
-            nudge: try reader.number(document["probability_nudge"], "probability_nudge"), cumulative: cumulative,
+            nlvoIVT: cohort("nlvo_ivt"), lvoIVT: cohort("lvo_ivt"), lvoMT: cohort("lvo_mt"),
+            untreatedLVO: cumulative["no_treatment_lvo"] ?? [], untreatedNLVO: cumulative["no_treatment_nlvo"] ?? [],
             utilityName: try reader.string(utility["name"], "utility.name"), utility: try reader.numbers(utility["weights"], "utility.weights", count: 7),
-            lvoSites: try reader.strings(document["lvo_sites"], "lvo_sites")
+            lvoSites: sites
         )
     }
 }

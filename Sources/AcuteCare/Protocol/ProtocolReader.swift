@@ -143,8 +143,10 @@ struct ProtocolReader {
             return .flag(flag)
         case (.choice(let allowed), .string(let code)?):
             let allowed = fact == .ivtPathway ? pathways : allowed
-            guard allowed.contains(code) else { throw fail(path, "\(code) is not a value of \(name) (\(allowed.joined(separator: ", ")))") }
-            return .code(code)
+            guard let index = allowed.firstIndex(of: code) else {
+                throw fail(path, "\(code) is not a value of \(name) (\(allowed.joined(separator: ", ")))")
+            }
+            return .code(Int16(index))
         default:
             throw fail(path, "does not fit \(name)")
         }

@@ -30,7 +30,7 @@ public struct ScaleDefinitions: Sendable {
 struct ScoreDefinition: Sendable {
     enum Item: Sendable {
         /// The points of the first band whose condition holds, else `otherwise`.
-        case bands(key: String, bands: [(condition: Condition, points: Int)], otherwise: Int)
+        case bands(key: String, bands: [(condition: ConditionArena.Ref, points: Int)], otherwise: Int)
         /// floor(fact / divisor) points.
         case scaled(key: String, fact: Fact, divisor: Double)
 
@@ -61,14 +61,27 @@ struct ScoreDefinition: Sendable {
     var sources: [String]
 }
 
-/// The anchor distributions and constants of the time-to-treatment outcome model (outcome.json).
+/// The anchor distributions of the time-to-treatment outcome model (outcome.json), with
+/// their logits computed once at load.
 struct OutcomeTables: Sendable {
+    /// One cohort's anchors: logit P(mRS <= k), k = 0…5, at t = 0 and at the no-effect time,
+    /// and the no-effect cumulative table itself.
+    struct Cohort: Sendable {
+        var earlyLogits: [Double]
+        var lateLogits: [Double]
+        var late: [Double]
+    }
+
     var model: String
     var noEffectIVT: Double
     var noEffectMT: Double
-    var nudge: Double
-    var cumulative: [String: [Double]]
+    var nlvoIVT: Cohort
+    var lvoIVT: Cohort
+    var lvoMT: Cohort
+    var untreatedLVO: [Double]
+    var untreatedNLVO: [Double]
     var utilityName: String
     var utility: [Double]
-    var lvoSites: [String]
+    /// Occlusion-site codes (indices of imaging.occlusion_site) counted as LVO.
+    var lvoSites: [Int16]
 }

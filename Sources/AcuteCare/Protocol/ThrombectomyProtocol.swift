@@ -12,22 +12,45 @@ struct ThrombectomyTrial: Sendable {
 struct ThrombectomyStatement: Sendable {
     var level: String
     var recommendation: String?
-    var condition: Condition
+    var condition: ConditionArena.Ref
     var sources: [String]
 }
 
 /// The EVT part of the protocol (evt.json).
 struct ThrombectomyProtocol: Sendable {
-    var applicable: Condition
+    var applicable: ConditionArena.Ref
     var notApplicableText: String
     var withTrialMet: String
     var otherwise: String
     var trials: [ThrombectomyTrial]
-    var statements: [String: [ThrombectomyStatement]]
+    /// Per profile, in the order of profiles.json.
+    var statements: [[ThrombectomyStatement]]
+    /// Plain-data views for evaluation: each trial's occlusion sites as a bit set over the
+    /// codes of imaging.occlusion_site, its criteria conditions, and each profile's statement conditions.
+    let trialSites: [UInt64]
+    let trialCriteria: [[ConditionArena.Ref]]
+    let statementConditions: [[ConditionArena.Ref]]
+
+    init(applicable: ConditionArena.Ref, notApplicableText: String, withTrialMet: String, otherwise: String,
+         trials: [ThrombectomyTrial], statements: [[ThrombectomyStatement]]) {
+        self.applicable = applicable
+        self.notApplicableText = notApplicableText
+        self.withTrialMet = withTrialMet
+        self.otherwise = otherwise
+        self.trials = trials
+        self.statements = statements
+        let sites = Fact.imagingOcclusionSite.vocabulary
+        trialSites = trials.map { trial in
+            trial.sites.reduce(UInt64(0)) { mask, site in sites.firstIndex(of: site).map { mask | (1 << UInt64($0)) } ?? mask }
+        }
+        trialCriteria = trials.map { $0.criteria.map(\.condition) }
+        statementConditions = statements.map { $0.map(\.condition) }
+    }
 }
 
-/// How glucose units convert and which class each anticoagulant belongs to.
+/// How glucose units convert and which class each anticoagulant belongs to (by the codes'
+/// positions in `anticoagulant.type` and `anticoagulant.class`).
 public struct UnitConventions: Sendable {
     var glucoseMgDlPerMmolL: Double
-    var anticoagulantClasses: [String: String]
+    var anticoagulantClassByType: [Int16]
 }

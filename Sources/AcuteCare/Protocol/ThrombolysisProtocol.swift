@@ -1,12 +1,12 @@
 /// A criterion of a pathway or trial: the condition, and what to say when it fails.
 struct Criterion: Sendable {
-    var condition: Condition
+    var condition: ConditionArena.Ref
     var fails: String
 }
 
 /// A text shown when a condition holds.
 struct ConditionalText: Sendable {
-    var condition: Condition
+    var condition: ConditionArena.Ref
     var text: String
 }
 
@@ -14,7 +14,7 @@ struct ConditionalText: Sendable {
 struct ThrombolysisPathway: Sendable {
     var id: String
     var title: String
-    var window: Condition
+    var window: ConditionArena.Ref
     var failsPrefix: String
     var criteria: [Criterion]
     var warnings: [ConditionalText]
@@ -49,14 +49,34 @@ struct ThrombolysisRule: Sendable {
     var code: String
     var category: Category
     var severity: Severity?
-    var profiles: Set<String>?
-    var condition: Condition
+    /// Bit i set: the rule applies under profile i (of profiles.json).
+    var profileMask: UInt8
+    var condition: ConditionArena.Ref
     var text: String
     var notes: [String]
     var whenUnknown: WhenUnknown
-    var needsDataIf: Condition?
+    var needsDataIf: ConditionArena.Ref?
     var pendingText: String?
     var sources: [String]
+}
+
+/// What evaluation reads of a rule, as plain data (no references to count in the hot loop).
+struct RuleCheck: Sendable {
+    var profileMask: UInt8
+    var condition: ConditionArena.Ref
+    var category: ThrombolysisRule.Category
+    var absolute: Bool
+    var whenUnknown: ThrombolysisRule.WhenUnknown
+    var needsDataIf: ConditionArena.Ref?
+
+    init(_ rule: ThrombolysisRule) {
+        profileMask = rule.profileMask
+        condition = rule.condition
+        category = rule.category
+        absolute = rule.severity == .absolute
+        whenUnknown = rule.whenUnknown
+        needsDataIf = rule.needsDataIf
+    }
 }
 
 /// The IVT part of the protocol (ivt.json).
@@ -64,4 +84,18 @@ struct ThrombolysisProtocol: Sendable {
     var pathways: [ThrombolysisPathway]
     var outsideWindows: [ConditionalText]
     var rules: [ThrombolysisRule]
+    /// Plain-data views for evaluation: rule checks parallel to `rules`, pathway windows and
+    /// criteria conditions parallel to `pathways`.
+    let checks: [RuleCheck]
+    let windows: [ConditionArena.Ref]
+    let pathwayCriteria: [[ConditionArena.Ref]]
+
+    init(pathways: [ThrombolysisPathway], outsideWindows: [ConditionalText], rules: [ThrombolysisRule]) {
+        self.pathways = pathways
+        self.outsideWindows = outsideWindows
+        self.rules = rules
+        checks = rules.map(RuleCheck.init)
+        windows = pathways.map(\.window)
+        pathwayCriteria = pathways.map { $0.criteria.map(\.condition) }
+    }
 }

@@ -1,0 +1,131 @@
+import Foundation
+
+/// One prognostic score as the answer shows it: total, points per item, and the published
+/// risk for the total with its source.
+public struct ScoreResult: Sendable, Encodable {
+    public var total: Int?
+    public var points: [String: Int]
+    public var risk: [String: RiskValue]
+    public var notes: [String]
+    public var missingData: [MissingData]
+
+    /// A risk figure: published text ("15%") or a computed number.
+    public enum RiskValue: Sendable, Encodable, Equatable {
+        case text(String)
+        case number(Double)
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.singleValueContainer()
+            switch self {
+            case .text(let text): try container.encode(text)
+            case .number(let number): try container.encode(number)
+            }
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case total, points, risk, notes, missingData = "missing_data"
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(total, forKey: .total)
+        try container.encode(points, forKey: .points)
+        try container.encode(risk, forKey: .risk)
+        try container.encode(notes, forKey: .notes)
+        try container.encode(missingData, forKey: .missingData)
+    }
+}
+
+/// Every score of the protocol for one presentation: item points in one flat table
+/// (`unknownPoints` where an item's facts are missing), read out per score on demand.
+public struct ScoreResults: Sendable, Encodable {
+    static let unknownPoints = Int16.min
+
+    let book: RuleBook
+    let facts: Facts
+    let points: [Int16]
+
+    static func calculate(_ facts: Facts, book: RuleBook) -> ScoreResults {
+        var points: [Int16] = []
+        points.reserveCapacity(book.scoreItems.count)
+        for item in book.scoreItems {
+            switch item {
+            case .scaled(let fact, let divisor):
+                points.append(facts.number(fact).map { Int16((($0 / divisor).rounded(.down))) } ?? unknownPoints)
+            case .bands(let first, let count, let otherwise):
+                var value = otherwise
+                for position in Int(first)..<Int(first + count) {
+                    let truth = book.arena.evaluate(book.scoreBands[position].condition, facts)
+                    if truth == .yes {
+                        value = book.scoreBands[position].points
+                        break
+                    }
+                    if truth == .unknown {
+                        value = unknownPoints
+                        break
+                    }
+                }
+                points.append(value)
+            }
+        }
+        return ScoreResults(book: book, facts: facts, points: points)
+    }
+
+    /// The total of score `id` ("HAT", "SEDAN", "DRAGON", "ASTRAL", "THRIVE"), nil when an
+    /// item's facts are missing or there is no such score.
+    public func total(_ id: String) -> Int? { self[id]?.total }
+
+    public subscript(id: String) -> ScoreResult? {
+        var offset = 0
+        for score in book.scores {
+            if score.id == id { return result(score, Array(points[offset..<offset + score.items.count])) }
+            offset += score.items.count
+        }
+        return nil
+    }
+
+    private func result(_ score: ScoreDefinition, _ itemPoints: [Int16]) -> ScoreResult {
+        var byKey: [String: Int] = [:]
+        var missing: [MissingData] = []
+        for (item, value) in zip(score.items, itemPoints) {
+            if value == Self.unknownPoints {
+                switch item {
+                case .scaled(_, let fact, _):
+                    missing.append(MissingData(field: fact.definition.name, neededBy: score.id, blocking: false))
+                case .bands(_, let bands, _):
+                    for band in bands {
+                        missing += book.arena.unknownFacts(band.condition, facts).map { MissingData(field: $0.definition.name, neededBy: score.id, blocking: false) }
+                    }
+                }
+            } else {
+                byKey[item.key] = Int(value)
+            }
+        }
+        var result = ScoreResult(total: nil, points: byKey, risk: [:], notes: score.notes, missingData: missing)
+        guard missing.isEmpty else { return result }
+        let total = itemPoints.reduce(0) { $0 + Int($1) }
+        result.total = total
+        if let band = score.risk.first(where: { $0.from <= total && total <= $0.to }) ?? (total > (score.risk.last?.to ?? .max) ? score.risk.last : nil) {
+            for (key, value) in band.values { result.risk[key] = .text(value) }
+        }
+        if let fit = score.logistic {
+            let probability = 1 / (1 + exp(-(fit.slope * Double(total) + fit.intercept)))
+            let scale = pow(10, Double(fit.decimals))
+            result.risk[fit.key] = .number((probability * scale).rounded() / scale)
+        }
+        if let anchor = score.anchor { result.risk["anchor"] = .text(anchor) }
+        result.risk["source"] = .text(score.riskSource)
+        return result
+    }
+
+    /// Every score by id.
+    public var all: [String: ScoreResult] {
+        Dictionary(uniqueKeysWithValues: book.scores.compactMap { score in self[score.id].map { (score.id, $0) } })
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(all)
+    }
+}

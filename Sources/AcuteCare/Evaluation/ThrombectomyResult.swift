@@ -1,0 +1,108 @@
+/// The thrombectomy answer: the recommendation under the chosen profile and under every
+/// profile, each profile's guideline level, the trials whose criteria are all met, and for
+/// each other trial enrolling this occlusion site the criteria that failed.
+public struct ThrombectomyResult: Sendable {
+    enum Applicability: Sendable {
+        case applicable, notApplicable, unknown
+    }
+
+    let book: RuleBook
+    let facts: Facts
+    let profile: Int
+    let applicability: Applicability
+    /// Bit i: trial i enrols this site; bit i of `met`: all its criteria hold.
+    let enrolling: UInt64
+    let met: UInt64
+    /// Per profile, the index of the first statement that holds (-1: none).
+    let statements: [Int16]
+
+    public var trialCriteriaMet: [String] {
+        book.evt.trials.indices.filter { met & (1 << UInt64($0)) != 0 }.map { book.evt.trials[$0].id }
+    }
+
+    /// The recommendation under profile `index`.
+    func recommendation(profile index: Int) -> String {
+        switch applicability {
+        case .notApplicable: return "not_applicable"
+        case .unknown: return "needs_data"
+        case .applicable:
+            let position = statements[index]
+            if position >= 0, let recommendation = book.evt.statements[index][Int(position)].recommendation { return recommendation }
+            return met == 0 ? book.evt.otherwise : book.evt.withTrialMet
+        }
+    }
+
+    public var recommendation: String { recommendation(profile: profile) }
+
+    /// Whether thrombectomy is on the table under the chosen profile.
+    public var possible: Bool { ["recommended", "reasonable", "may_be_considered"].contains(recommendation) }
+
+    public var recommendationByProfile: [String: String] {
+        Dictionary(uniqueKeysWithValues: book.profiles.indices.map { (book.profiles[$0], recommendation(profile: $0)) })
+    }
+
+    public var levels: [String: String] {
+        Dictionary(uniqueKeysWithValues: book.profiles.indices.map { index in
+            let position = applicability == .applicable ? statements[index] : -1
+            return (book.profiles[index], position >= 0 ? book.evt.statements[index][Int(position)].level : "none")
+        })
+    }
+
+    public var failedCriteria: [String: [String]] {
+        switch applicability {
+        case .notApplicable: return ["all": [book.evt.notApplicableText]]
+        case .unknown: return [:]
+        case .applicable: break
+        }
+        var failed: [String: [String]] = [:]
+        for (index, trial) in book.evt.trials.enumerated() where enrolling & (1 << UInt64(index)) != 0 && met & (1 << UInt64(index)) == 0 {
+            failed[trial.id] = trial.criteria.filter { book.arena.evaluate($0.condition, facts) != .yes }.map { criterion in
+                let unknown = book.arena.unknownFacts(criterion.condition, facts).map(\.definition.name)
+                return TextTemplate.render(criterion.fails, facts) + (unknown.isEmpty ? "" : " (not known: \(unknown.joined(separator: ", ")))")
+            }
+        }
+        return failed
+    }
+
+    public var missingData: [MissingData] {
+        guard applicability == .unknown else { return [] }
+        return book.arena.unknownFacts(book.evt.applicable, facts).map { MissingData(field: $0.definition.name, neededBy: "EVT", blocking: true) }
+    }
+
+    /// Core and hypoperfusion volumes with the mismatch, when perfusion imaging was done.
+    public struct Perfusion: Sendable, Encodable {
+        public var coreMl: Double
+        public var hypoperfusionTmax6Ml: Double
+        public var mismatchVolumeMl: Double?
+        public var mismatchRatio: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case coreMl = "core_ml", hypoperfusionTmax6Ml = "hypoperfusion_tmax6_ml"
+            case mismatchVolumeMl = "mismatch_volume_ml", mismatchRatio = "mismatch_ratio"
+        }
+    }
+
+    public var perfusion: Perfusion? {
+        guard let core = facts.number(.imagingCoreMl), let hypoperfusion = facts.number(.imagingHypoperfusionTmax6Ml) else { return nil }
+        return .init(coreMl: core, hypoperfusionTmax6Ml: hypoperfusion, mismatchVolumeMl: facts.number(.perfusionMismatchVolumeMl),
+                     mismatchRatio: facts.number(.perfusionMismatchRatio).map { ($0 * 1000).rounded() / 1000 })
+    }
+}
+
+extension ThrombectomyResult: Encodable {
+    enum CodingKeys: String, CodingKey {
+        case recommendation, recommendationByProfile = "recommendation_by_profile", trialCriteriaMet = "trial_criteria_met"
+        case levels, failedCriteria = "failed_criteria", perfusion, missingData = "missing_data"
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(recommendation, forKey: .recommendation)
+        try container.encode(recommendationByProfile, forKey: .recommendationByProfile)
+        try container.encode(trialCriteriaMet, forKey: .trialCriteriaMet)
+        try container.encode(levels, forKey: .levels)
+        try container.encode(failedCriteria, forKey: .failedCriteria)
+        try container.encode(perfusion, forKey: .perfusion)
+        try container.encode(missingData, forKey: .missingData)
+    }
+}

@@ -1,0 +1,130 @@
+/// The IV thrombolysis answer: status, pathway, every rule that fired (with code, text and
+/// sources), warnings, notes, the agents on offer and the data still missing. Holds what
+/// was decided (indices into the protocol); texts are rendered when read.
+public struct ThrombolysisResult: Sendable {
+    /// A rule that fired.
+    public struct Finding: Sendable, Equatable, Encodable {
+        public var code: String
+        public var text: String
+        public var sources: [String]
+    }
+
+    public enum Status: String, Sendable {
+        case eligible, eligibleWithCaution = "eligible_with_caution", conditional, needsData = "needs_data"
+        case notIndicated = "not_indicated", contraindicated
+    }
+
+    let book: RuleBook
+    let facts: Facts
+    public let decision: Status
+    let pathwayIndex: Int?
+    /// When no pathway holds: each pathway tried and the position of its first failed criterion.
+    let pathwayFailures: [(pathway: Int16, criterion: Int16)]
+    let outsideWindows: [Int16]
+    let fired: [Int16]
+    let unknownRules: [(rule: Int16, blocking: Bool)]
+
+    public var status: String { decision.rawValue }
+
+    /// Whether a dose is worth giving now or after correction.
+    public var treatmentPossible: Bool {
+        decision == .eligible || decision == .eligibleWithCaution || decision == .conditional
+    }
+
+    var pathwayDefinition: ThrombolysisPathway? { pathwayIndex.map { book.ivt.pathways[$0] } }
+    public var pathway: String? { pathwayDefinition?.id }
+
+    private func findings(_ include: (ThrombolysisRule) -> Bool) -> [Finding] {
+        fired.map { book.ivt.rules[Int($0)] }.filter(include).map {
+            Finding(code: $0.code, text: TextTemplate.render($0.text, facts), sources: $0.sources)
+        }
+    }
+
+    public var absoluteContraindications: [Finding] { findings { $0.category == .contraindication && $0.severity == .absolute } }
+    public var relativeContraindications: [Finding] { findings { $0.category == .contraindication && $0.severity == .relative } }
+    public var correctBeforeTreatment: [Finding] { findings { $0.category == .correctBeforeTreatment } }
+
+    public var notIndicatedReasons: [Finding] {
+        var reasons: [Finding] = pathwayFailures.map { failure in
+            let pathway = book.ivt.pathways[Int(failure.pathway)]
+            let criterion = pathway.criteria[Int(failure.criterion)]
+            let unknown = book.arena.unknownFacts(criterion.condition, facts).map(\.definition.name)
+            let suffix = unknown.isEmpty ? "" : " (not known: \(unknown.joined(separator: ", ")))"
+            return Finding(code: ThrombolysisAssessment.outsideWindow, text: pathway.failsPrefix + TextTemplate.render(criterion.fails, facts) + suffix,
+                           sources: pathway.sources)
+        }
+        reasons += outsideWindows.map { Finding(code: ThrombolysisAssessment.outsideWindow, text: book.ivt.outsideWindows[Int($0)].text, sources: []) }
+        if pathwayIndex == nil && reasons.isEmpty {
+            let needle = TextTemplate.describe(.timesLkwToDecisionMin, facts)
+            reasons.append(Finding(code: ThrombolysisAssessment.outsideWindow, text: "no IVT pathway covers an expected needle time of \(needle) min from LKW", sources: []))
+        }
+        return reasons + findings { $0.category == .notIndicated }
+    }
+
+    public var warnings: [String] {
+        var texts = pathwayDefinition?.warnings.filter { book.arena.evaluate($0.condition, facts) == .yes }.map(\.text) ?? []
+        texts += findings { $0.category == .warning }.map(\.text)
+        for (index, blocking) in unknownRules where !blocking {
+            let rule = book.ivt.rules[Int(index)]
+            let fields = book.arena.unknownFacts(rule.condition, facts).map(\.definition.name)
+            texts.append(rule.pendingText ?? "\(rule.code): not known (\(fields.joined(separator: ", "))); checked before treatment")
+        }
+        return texts
+    }
+
+    public var notes: [String] {
+        fired.flatMap { index -> [String] in
+            let rule = book.ivt.rules[Int(index)]
+            return (rule.category == .note ? [TextTemplate.render(rule.text, facts)] : []) + rule.notes
+        }
+    }
+
+    public var agentOptions: [String] {
+        guard treatmentPossible else { return [] }
+        let agents = pathwayDefinition?.agents ?? ["tenecteplase", "alteplase"]
+        return agents.map { $0 == "alteplase" ? book.doses.alteplase.option : book.doses.tenecteplase.option }
+    }
+
+    public var missingData: [MissingData] {
+        var missing: [MissingData] = []
+        for failure in pathwayFailures {
+            let pathway = book.ivt.pathways[Int(failure.pathway)]
+            for fact in book.arena.unknownFacts(pathway.criteria[Int(failure.criterion)].condition, facts) {
+                missing.append(MissingData(field: fact.definition.name, neededBy: pathway.id, blocking: false))
+            }
+        }
+        for (index, blocking) in unknownRules {
+            let rule = book.ivt.rules[Int(index)]
+            for fact in book.arena.unknownFacts(rule.condition, facts) {
+                let item = MissingData(field: fact.definition.name, neededBy: rule.code, blocking: blocking)
+                if !missing.contains(item) { missing.append(item) }
+            }
+        }
+        return missing
+    }
+}
+
+extension ThrombolysisResult: Encodable {
+    enum CodingKeys: String, CodingKey {
+        case status, pathway, pathwayTitle = "pathway_title", pathwayEvidence = "pathway_evidence"
+        case absoluteContraindications = "absolute_contraindications", relativeContraindications = "relative_contraindications"
+        case correctBeforeTreatment = "correct_before_treatment", notIndicatedReasons = "not_indicated_reasons"
+        case warnings, notes, agentOptions = "agent_options", missingData = "missing_data"
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(status, forKey: .status)
+        try container.encode(pathway, forKey: .pathway)
+        try container.encode(pathwayDefinition?.title, forKey: .pathwayTitle)
+        try container.encode(pathwayDefinition?.evidence, forKey: .pathwayEvidence)
+        try container.encode(absoluteContraindications, forKey: .absoluteContraindications)
+        try container.encode(relativeContraindications, forKey: .relativeContraindications)
+        try container.encode(correctBeforeTreatment, forKey: .correctBeforeTreatment)
+        try container.encode(notIndicatedReasons, forKey: .notIndicatedReasons)
+        try container.encode(warnings, forKey: .warnings)
+        try container.encode(notes, forKey: .notes)
+        try container.encode(agentOptions, forKey: .agentOptions)
+        try container.encode(missingData, forKey: .missingData)
+    }
+}
