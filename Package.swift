@@ -56,12 +56,14 @@ let package = Package(
             dependencies: [
                 "Postgres",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "Server",
             dependencies: [
+                "AcuteCare",
                 "Postgres",
                 "Storage",
                 .product(name: "Hummingbird", package: "hummingbird"),

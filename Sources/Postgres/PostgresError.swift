@@ -92,6 +92,13 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible, CustomDeb
         return sqlState.hasPrefix("08") || ["57P01", "57P02", "57P03"].contains(sqlState)
     }
 
+    /// True when the database is unreachable or cannot take work now (connection lost or
+    /// refused, pool exhausted or closed, too many connections), rather than refusing this
+    /// statement: work may be kept elsewhere and retried later.
+    public var isUnavailable: Bool {
+        isConnectionLoss || code == .poolTimeout || code == .poolClosed || sqlState == "53300"
+    }
+
     /// True for serialisation failures (40001) and deadlocks (40P01): the whole
     /// transaction may succeed if run again.
     public var isTransactionRetryable: Bool {

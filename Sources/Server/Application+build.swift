@@ -4,7 +4,8 @@ public import Hummingbird
 public import Logging
 public import Postgres
 public import Prometheus
-import Storage
+import AcuteCare
+public import Storage
 
 /// Builds the StrokePath HTTP service: routes, middleware and the database pool (run as a
 /// service of the application, closed after the server stops on SIGTERM/SIGINT).
@@ -24,9 +25,16 @@ public func buildApplication(
     return Application(
         router: try await buildRouter(configuration: configuration, pool: pool, metrics: metrics),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "StrokePath"),
-        services: [pool, AuditSealer(pool: pool, interval: configuration.auditSealInterval, logger: logger)],
+        services: [pool, AuditSealer(pool: pool, interval: configuration.auditSealInterval, logger: logger),
+                   evaluationSpool(configuration, pool: pool, logger: logger)],
         logger: logger
     )
+}
+
+/// The durable spool for acute evaluations made while the database is away; run as a
+/// service, it writes them to the database when it returns.
+public func evaluationSpool(_ configuration: ServerConfiguration, pool: PostgresPool, logger: Logger) -> EvaluationSpool {
+    EvaluationSpool(directory: configuration.spoolDirectory, evaluations: AcuteEvaluations(pool: pool, audit: AuditWriter(pool: pool)), logger: logger)
 }
 
 /// The service's routes and middleware, on a pool the caller runs.
@@ -53,9 +61,18 @@ public func buildRouter(
             perSecond: configuration.rateLimit.perSecond, burst: configuration.rateLimit.burst,
             now: { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 })))
         .add(middleware: AuthorizationMiddleware())
+    let audit = AuditWriter(pool: pool)
+    let evaluations = AcuteEvaluations(pool: pool, audit: audit)
+    let acute = AcuteService(
+        evaluator: AcuteEvaluator(protocol: try AcuteProtocol.load(directory: configuration.protocolsDirectory.appendingPathComponent("acute"))),
+        evaluations: evaluations, spool: evaluationSpool(configuration, pool: pool, logger: Logger(label: "strokepath.acute")), pool: pool,
+        storeTimeout: configuration.acuteStoreTimeout, logger: Logger(label: "strokepath.acute")
+    )
     IdentityRoutes().register(on: api)
-    PatientRoutes(records: PatientRecords(pool: pool, audit: AuditWriter(pool: pool))).register(on: api)
+    PatientRoutes(records: PatientRecords(pool: pool, audit: audit)).register(on: api)
     AuditRoutes(pool: pool).register(on: api)
+    AcuteRoutes(service: acute).register(on: api)
+    EpisodeRoutes(episodes: AcuteEpisodes(pool: pool, audit: audit), evaluations: evaluations).register(on: api)
     StatusPage(
         pages: pages,
         health: health,

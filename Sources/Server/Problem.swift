@@ -15,6 +15,19 @@ public struct Problem: HTTPResponseError, Sendable {
     public var requestID: String?
     /// Extra response headers (e.g. `WWW-Authenticate`).
     public var headers: HTTPFields = [:]
+    /// For 422: every invalid field of the request, by JSON path.
+    public var errors: [FieldError] = []
+
+    /// One invalid field of a request body.
+    public struct FieldError: Sendable, Encodable, Equatable {
+        public var field: String
+        public var detail: String
+
+        public init(field: String, detail: String) {
+            self.field = field
+            self.detail = detail
+        }
+    }
 
     public init(_ status: HTTPResponse.Status, _ slug: String, detail: String) {
         self.status = status
@@ -31,6 +44,7 @@ public struct Problem: HTTPResponseError, Sendable {
         let detail: String
         let instance: String?
         let requestId: String?
+        let errors: [FieldError]?
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
@@ -40,7 +54,8 @@ public struct Problem: HTTPResponseError, Sendable {
             status: status.code,
             detail: detail,
             instance: requestID.map { "urn:strokepath:request:\($0)" },
-            requestId: requestID
+            requestId: requestID,
+            errors: errors.isEmpty ? nil : errors
         )
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]

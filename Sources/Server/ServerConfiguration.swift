@@ -26,6 +26,12 @@ public struct ServerConfiguration: Sendable {
     public var authentication: AuthenticationSettings
     /// Sustained API requests per second per user (default 20), and the burst (default 40).
     public var rateLimit: (perSecond: Double, burst: Int)
+    /// The Protocols folder (clinical knowledge; `acute/` is read and checked at start-up).
+    public var protocolsDirectory: URL
+    /// Where acute evaluations wait, durably, while the database is unreachable.
+    public var spoolDirectory: URL
+    /// How long an acute evaluation waits for the database before it is spooled instead (default 2 s).
+    public var acuteStoreTimeout: Duration
 
     /// A configuration with the documented defaults.
     public init(
@@ -39,7 +45,10 @@ public struct ServerConfiguration: Sendable {
         version: String = StrokePathVersion.current,
         auditSealInterval: Duration = .seconds(1),
         authentication: AuthenticationSettings = .development(keyFile: DevelopmentKey.defaultFile),
-        rateLimit: (perSecond: Double, burst: Int) = (20, 40)
+        rateLimit: (perSecond: Double, burst: Int) = (20, 40),
+        protocolsDirectory: URL = URL(fileURLWithPath: "Protocols"),
+        spoolDirectory: URL = URL(fileURLWithPath: ".local/spool/acute"),
+        acuteStoreTimeout: Duration = .seconds(2)
     ) {
         self.host = host
         self.port = port
@@ -52,6 +61,9 @@ public struct ServerConfiguration: Sendable {
         self.auditSealInterval = auditSealInterval
         self.authentication = authentication
         self.rateLimit = rateLimit
+        self.protocolsDirectory = protocolsDirectory
+        self.spoolDirectory = spoolDirectory
+        self.acuteStoreTimeout = acuteStoreTimeout
     }
 }
 

@@ -19,6 +19,7 @@ struct AuthBenchServer: AsyncParsableCommand {
 
     @Option(help: "Port to listen on.") var port = 8099
     @Option(help: "The development key file to trust.") var keyFile: String
+    @Option(help: "The Protocols folder.") var protocols = "Protocols"
 
     func run() async throws {
         var logger = Logger(label: "bench")
@@ -28,7 +29,8 @@ struct AuthBenchServer: AsyncParsableCommand {
         let settings = PostgresConnectionSettings()
         let configuration = ServerConfiguration(
             port: port, database: settings, pool: .init(maximumConnections: 8),
-            authentication: .development(keyFile: URL(fileURLWithPath: keyFile)), rateLimit: (perSecond: 1e9, burst: 1_000_000_000)
+            authentication: .development(keyFile: URL(fileURLWithPath: keyFile)), rateLimit: (perSecond: 1e9, burst: 1_000_000_000),
+            protocolsDirectory: URL(fileURLWithPath: protocols)
         )
         let pool = PostgresPool(settings: settings, configuration: configuration.pool, logger: logger)
         let router = try await buildRouter(configuration: configuration, pool: pool, metrics: registry)

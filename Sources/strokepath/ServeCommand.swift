@@ -54,7 +54,9 @@ struct ServeCommand: AsyncParsableCommand {
             port: try port ?? environment["PORT"].map(Self.parsePort) ?? 8080,
             database: database.application,
             migrationsDirectory: migrationsDirectory,
-            authentication: authentication
+            authentication: authentication,
+            protocolsDirectory: try ResourceLocator.acuteProtocols().deletingLastPathComponent(),
+            spoolDirectory: URL(fileURLWithPath: environment["STROKEPATH_SPOOL_DIR"] ?? ".local/spool/acute")
         )
         logger.info("starting", metadata: ["database": .string(database.summary), "port": "\(configuration.port)"])
         let app = try await buildApplication(configuration: configuration, logger: logger, metrics: registry)

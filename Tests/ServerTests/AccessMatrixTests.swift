@@ -15,7 +15,8 @@ import Testing
         guard let header = lines.first(where: { $0.first == "operation" }) else { return [:] }
         let roles = header.dropFirst().map { Role(rawValue: $0) }
         var matrix: [String: Set<Role>] = [:]
-        for cells in lines where cells.first?.hasPrefix("GET ") == true || cells.first?.hasPrefix("POST ") == true {
+        let methods = ["GET ", "POST ", "PUT ", "PATCH ", "DELETE "]
+        for cells in lines where methods.contains(where: { cells.first?.hasPrefix($0) == true }) {
             var allowed = Set<Role>()
             for (role, cell) in zip(roles, cells.dropFirst()) where cell == "yes" {
                 if let role { allowed.insert(role) }
@@ -45,7 +46,7 @@ import Testing
             try await Harness.live(database: database.app, keyFile: keyFile) { client in
                 for (operation, allowed) in AccessPolicy.matrix {
                     let parts = operation.split(separator: " ", maxSplits: 1)
-                    let method: HTTPRequest.Method = parts[0] == "POST" ? .post : .get
+                    let method = HTTPRequest.Method(String(parts[0])) ?? .get
                     let path = String(parts[1]).replacingOccurrences(of: "{id}", with: UUID().uuidString)
                     for role in Role.allCases {
                         var headers: HTTPFields = [.authorization: "Bearer \(tokensByRole[role] ?? "")", .contentType: "application/json"]

@@ -30,7 +30,9 @@ enum Harness {
             maxBodyBytes: maxBodyBytes,
             readinessTimeout: .seconds(2),
             migrationsDirectory: TestPaths.migrations,
-            authentication: .development(keyFile: FileManager.default.temporaryDirectory.appendingPathComponent("key-\(UUID().uuidString).pem"))
+            authentication: .development(keyFile: FileManager.default.temporaryDirectory.appendingPathComponent("key-\(UUID().uuidString).pem")),
+            protocolsDirectory: TestPaths.projectRoot.appendingPathComponent("Protocols"),
+            spoolDirectory: FileManager.default.temporaryDirectory.appendingPathComponent("spool-\(UUID().uuidString)")
         )
     }
 

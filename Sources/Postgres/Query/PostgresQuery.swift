@@ -7,8 +7,9 @@ import Foundation
 /// let query: PostgresQuery = "SELECT name FROM organisations WHERE id = \(id)"
 /// // sql: "SELECT name FROM organisations WHERE id = $1", one uuid parameter
 /// ```
-/// The only way to put text into the SQL itself is the visibly named
-/// `\(identifier: name)`, which quotes an identifier (a table or column name).
+/// The only ways to put text into the SQL itself are the visibly named
+/// `\(identifier: name)`, which quotes an identifier (a table or column name), and
+/// `\(fragment: "…")`, which takes a compile-time string literal (a shared column list).
 public struct PostgresQuery: Sendable, ExpressibleByStringInterpolation {
     /// The SQL text, with `$1`, `$2`, … for the parameters.
     public private(set) var sql: String
@@ -54,6 +55,12 @@ public struct PostgresQuery: Sendable, ExpressibleByStringInterpolation {
         public mutating func appendInterpolation<Value: PostgresEncodable>(_ value: Value?) {
             bindings.append(value)
             sql += "$\(bindings.count)"
+        }
+
+        /// Puts a fixed piece of SQL into the text. `StaticString` admits only literals written
+        /// in the source, so input can never reach this.
+        public mutating func appendInterpolation(fragment: StaticString) {
+            sql += fragment.withUTF8Buffer { String(decoding: $0, as: UTF8.self) }
         }
 
         /// Quotes a table or column name into the SQL text: wrapped in double quotes, each

@@ -13,6 +13,14 @@ enum AccessPolicy {
         "POST /api/v1/patients/{id}/break-glass": [.clinician],
         "GET /api/v1/audit/events": [.auditor],
         "GET /api/v1/audit/sample": [.auditor],
+        "POST /api/v1/acute/evaluate": [.clinician],
+        "GET /api/v1/acute/evaluations/{id}": [.clinician],
+        "GET /api/v1/acute/protocol": [.clinician, .admin],
+        "PUT /api/v1/organisations/{id}/acute-profile": [.admin],
+        "POST /api/v1/episodes": [.clinician],
+        "GET /api/v1/episodes/{id}": patientCare,
+        "PATCH /api/v1/episodes/{id}": [.clinician],
+        "GET /api/v1/episodes/{id}/evaluations": [.clinician],
     ]
 
     static func allows(_ role: Role, method: String, path: String) -> Bool {

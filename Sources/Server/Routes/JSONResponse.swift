@@ -15,6 +15,15 @@ enum JSONResponse {
         )
     }
 
+    /// A response whose body is JSON already encoded (a stored answer, sent as it was kept).
+    static func raw(_ json: Data, status: HTTPResponse.Status = .ok) -> Response {
+        Response(
+            status: status,
+            headers: [.contentType: "application/json", .cacheControl: "no-store"],
+            body: .init(byteBuffer: ByteBuffer(bytes: json))
+        )
+    }
+
     /// Decodes a JSON body (bounded by the context's upload limit) or answers 400 naming
     /// what is wrong.
     static func decode<Value: Decodable>(_: Value.Type, from request: Request, context: AppRequestContext) async throws -> Value {

@@ -20,8 +20,22 @@ enum QueryParameter {
     }
 
     static func patientID(_ context: AppRequestContext) throws -> UUID {
+        try id(context, "patient")
+    }
+
+    /// The `:id` path parameter as a UUID; `what` names it in the problem ("patient", "episode").
+    static func id(_ context: AppRequestContext, _ what: String) throws -> UUID {
         guard let text = context.parameters.get("id"), let id = UUID(uuidString: text) else {
-            throw Problem(.badRequest, "invalid-parameter", detail: "The patient id must be a UUID.")
+            throw Problem(.badRequest, "invalid-parameter", detail: "The \(what) id must be a UUID.")
+        }
+        return id
+    }
+
+    /// An optional query parameter holding a UUID.
+    static func uuid(_ request: Request, _ name: String) throws -> UUID? {
+        guard let text = request.uri.queryParameters[name[...]] else { return nil }
+        guard let id = UUID(uuidString: String(text)) else {
+            throw Problem(.badRequest, "invalid-parameter", detail: "\(name) must be a UUID.")
         }
         return id
     }

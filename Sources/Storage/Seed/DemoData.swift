@@ -42,6 +42,19 @@ public enum DemoData {
         Organisation(id: unit(6), parent: southHospital, kind: "unit", code: "DEMO-SOUTH-SU", name: "South Stroke Unit"),
     ]
 
+    /// The demo patients (DEMO-P1 and DEMO-P3 at North, DEMO-P2 at South) and their episodes.
+    public static let patients: [UUID] = (1...3).map { unit(100 + $0) }
+    public static let episodes: [UUID] = (1...3).map { unit(200 + $0) }
+
+    /// The acute course of each demo episode, in minutes after arrival: imaging, needle (and
+    /// agent), groin puncture, reperfusion (and mTICI). P1 had IVT, P2 IVT then thrombectomy,
+    /// P3 (a wake-up stroke) neither.
+    static let courses: [(imaging: Double, needle: Double?, agent: String?, puncture: Double?, reperfusion: Double?, mtici: String?)] = [
+        (14, 38, "tenecteplase", nil, nil, nil),
+        (10, 32, "alteplase", 85, 121, "2b"),
+        (22, nil, nil, nil, nil, nil),
+    ]
+
     /// Loads the demo data; what is already there is left as it is.
     public static func load(into pool: PostgresPool) async throws -> Report {
         // The loader acts for every demo organisation, so row-level security admits its rows.
@@ -65,11 +78,16 @@ public enum DemoData {
                     ON CONFLICT (id) DO NOTHING
                     """).affectedRows
                 let lastKnownWell = arrivals + Double(index) * 86_400
+                let arrival = lastKnownWell + Double(45 + 20 * index) * 60
+                let course = courses[index - 1]
+                func at(_ minutes: Double?) -> Date? { minutes.map { arrival + $0 * 60 } }
                 report.episodes += try await connection.query("""
-                    INSERT INTO stroke_episodes (id, organisation_id, patient_id, stroke_type, last_known_well,
-                                                 onset_witnessed, arrival_at, nihss_at_arrival)
-                    VALUES (\(unit(200 + index)), \(hospital), \(patient), 'ischaemic', \(lastKnownWell),
-                            true, \(lastKnownWell + Double(45 + 20 * index) * 60), \(4 + 5 * index))
+                    INSERT INTO stroke_episodes (id, organisation_id, patient_id, stroke_type, last_known_well, onset_witnessed,
+                                                 arrival_at, nihss_at_arrival, imaging_at, needle_at, thrombolytic,
+                                                 groin_puncture_at, reperfusion_at, mtici)
+                    VALUES (\(unit(200 + index)), \(hospital), \(patient), 'ischaemic', \(lastKnownWell), \(index != 3),
+                            \(arrival), \(4 + 5 * index), \(at(course.imaging)), \(at(course.needle)), \(course.agent),
+                            \(at(course.puncture)), \(at(course.reperfusion)), \(course.mtici)::mtici_grade)
                     ON CONFLICT (id) DO NOTHING
                     """).affectedRows
             }

@@ -1,0 +1,87 @@
+import AcuteCare
+import Foundation
+import Hummingbird
+import Storage
+
+/// The acute operations: evaluate a presentation, read a stored evaluation back exactly as
+/// given, the protocol's profiles, and an organisation's default profile.
+struct AcuteRoutes: Sendable {
+    let service: AcuteService
+
+    func register(on api: RouterGroup<AppRequestContext>) {
+        api.post("/acute/evaluate") { request, context in
+            let body = try await request.body.collect(upTo: context.maxUploadSize)
+            let profile = request.uri.queryParameters["profile"].map(String.init)
+            let episode = try QueryParameter.uuid(request, "episode")
+            let answer = try await service.evaluate(body: Data(body.readableBytesView), profile: profile, episode: episode,
+                                                    access: try context.accessContext())
+            var json = Data(#"{"episode_id":"#.utf8)
+            json += answer.episode.map { Data("\"\($0.uuidString)\"".utf8) } ?? Data("null".utf8)
+            json += Data(#","evaluation":"#.utf8) + answer.evaluation
+            json += Data(#","evaluation_id":"\#(answer.id.uuidString)","stored":"\#(answer.storage.rawValue)"}"#.utf8)
+            return JSONResponse.raw(json, status: .created)
+        }
+        api.get("/acute/evaluations/:id") { _, context in
+            let id = try QueryParameter.id(context, "evaluation")
+            guard let found = try await DatabaseProblem.map({ try await service.evaluations.find(id, as: try context.accessContext()) }) else {
+                throw Problem(.notFound, "not-found", detail: "No evaluation with that id is accessible to you.")
+            }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            encoder.dateEncodingStrategy = .iso8601
+            var json = Data(#"{"evaluation":"#.utf8) + found.output
+            json += Data(#","presentation":"#.utf8) + found.input
+            json += Data(#","summary":"#.utf8) + (try encoder.encode(found.summary)) + Data("}".utf8)
+            return JSONResponse.raw(json)
+        }
+        api.get("/acute/protocol") { _, _ in
+            let acute = service.evaluator.acute
+            return try JSONResponse.make(ProtocolSummary(
+                version: acute.version, defaultProfile: acute.defaultProfile,
+                profiles: acute.profiles.map { .init(id: $0.id, title: $0.title) },
+                sources: acute.sources.mapValues { .init(citation: $0.citation, doi: $0.doi, evidence: $0.evidence) }
+            ))
+        }
+        api.put("/organisations/:id/acute-profile") { request, context in
+            let organisation = try QueryParameter.id(context, "organisation")
+            let body = try await JSONResponse.decode(ProfileChoice.self, from: request, context: context)
+            let access = try context.accessContext()
+            guard access.organisations.contains(organisation) else {
+                throw Problem(.forbidden, "forbidden", detail: "You do not act for that organisation.")
+            }
+            let known = service.evaluator.acute.profiles.map(\.id)
+            guard known.contains(body.profile) else {
+                var problem = Problem(.unprocessableContent, "invalid-body", detail: "Unknown profile \(body.profile).")
+                problem.errors = [.init(field: "profile", detail: "must be one of \(known.joined(separator: ", "))")]
+                throw problem
+            }
+            guard try await OrganisationSettings.setAcuteProfile(body.profile, of: organisation, as: access, pool: service.evaluations.pool) else {
+                throw Problem(.notFound, "not-found", detail: "No such organisation.")
+            }
+            service.remember(profile: body.profile, for: organisation)
+            return try JSONResponse.make(body)
+        }
+    }
+
+    struct ProfileChoice: Codable {
+        var profile: String
+    }
+
+    struct ProtocolSummary: Encodable {
+        struct Profile: Encodable {
+            var id: String
+            var title: String
+        }
+
+        struct Source: Encodable {
+            var citation: String
+            var doi: String?
+            var evidence: String
+        }
+
+        var version: String
+        var defaultProfile: String
+        var profiles: [Profile]
+        var sources: [String: Source]
+    }
+}

@@ -1,0 +1,63 @@
+import AcuteCare
+import Foundation
+import Hummingbird
+import Storage
+
+/// Stroke episodes with their acute time stamps, and each episode's evaluations.
+struct EpisodeRoutes: Sendable {
+    let episodes: AcuteEpisodes
+    let evaluations: AcuteEvaluations
+
+    func register(on api: RouterGroup<AppRequestContext>) {
+        api.post("/episodes") { request, context in
+            let members = try await Self.body(request, context)
+            var reader = EpisodeChangesReader()
+            let changes = reader.read(members, allowing: ["patientId", "organisationId"])
+            let patient = reader.uuid(members["patientId"], "patientId")
+            let organisation = reader.uuid(members["organisationId"], "organisationId")
+            if let problem = reader.problem { throw problem }
+            guard let patient, let organisation else { throw Problem(.unprocessableContent, "invalid-body", detail: "patientId and organisationId are required.") }
+            let access = try context.accessContext()
+            guard access.organisations.contains(organisation) else {
+                throw Problem(.forbidden, "forbidden", detail: "You do not act for that organisation.")
+            }
+            let episode = try await DatabaseProblem.map {
+                try await episodes.create(patient: patient, organisation: organisation, changes: changes, as: access)
+            }
+            return try JSONResponse.make(episode, status: .created)
+        }
+        api.get("/episodes/:id") { _, context in
+            let id = try QueryParameter.id(context, "episode")
+            guard let episode = try await DatabaseProblem.map({ try await episodes.find(id, as: try context.accessContext()) }) else {
+                throw Problem(.notFound, "not-found", detail: "No episode with that id is accessible to you.")
+            }
+            return try JSONResponse.make(episode)
+        }
+        api.patch("/episodes/:id") { request, context in
+            let id = try QueryParameter.id(context, "episode")
+            var reader = EpisodeChangesReader()
+            let changes = reader.read(try await Self.body(request, context))
+            if let problem = reader.problem { throw problem }
+            guard let episode = try await DatabaseProblem.map({ try await episodes.update(id, changes: changes, as: try context.accessContext()) }) else {
+                throw Problem(.notFound, "not-found", detail: "No episode with that id is accessible to you.")
+            }
+            return try JSONResponse.make(episode)
+        }
+        api.get("/episodes/:id/evaluations") { _, context in
+            let id = try QueryParameter.id(context, "episode")
+            guard let list = try await DatabaseProblem.map({ try await evaluations.list(episode: id, as: try context.accessContext()) }) else {
+                throw Problem(.notFound, "not-found", detail: "No episode with that id is accessible to you.")
+            }
+            return try JSONResponse.make(list)
+        }
+    }
+
+    /// The body as a JSON object, or 400.
+    static func body(_ request: Request, _ context: AppRequestContext) async throws -> [String: JSONValue] {
+        let body = try await request.body.collect(upTo: context.maxUploadSize)
+        guard let members = (try? JSONDecoder().decode(JSONValue.self, from: Data(body.readableBytesView)))?.object else {
+            throw Problem(.badRequest, "invalid-body", detail: "The body must be a JSON object.")
+        }
+        return members
+    }
+}

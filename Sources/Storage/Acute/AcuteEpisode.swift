@@ -1,0 +1,47 @@
+public import Foundation
+
+/// A stroke episode with its acute time stamps and the intervals PostgreSQL derives from
+/// them (door-to-imaging, door-to-needle, door-to-groin, onset-to-needle, onset-to-groin).
+public struct AcuteEpisode: Sendable, Equatable, Codable {
+    public var id: UUID
+    public var organisationId: UUID
+    public var patientId: UUID
+    public var strokeType: String
+    public var lastKnownWell: Date?
+    public var onsetWitnessed: Bool?
+    public var arrivalAt: Date?
+    public var nihssAtArrival: Int?
+    public var imagingAt: Date?
+    public var needleAt: Date?
+    public var thrombolytic: String?
+    public var groinPunctureAt: Date?
+    public var reperfusionAt: Date?
+    public var mtici: String?
+    public var doorToImagingMin: Int?
+    public var doorToNeedleMin: Int?
+    public var doorToGroinMin: Int?
+    public var onsetToNeedleMin: Int?
+    public var onsetToGroinMin: Int?
+    public var createdAt: Date
+}
+
+/// What a request sets on an episode: a field left nil is unchanged; `.some(nil)` clears it.
+public struct EpisodeChanges: Sendable, Equatable {
+    public var strokeType: String?
+    public var lastKnownWell: Date??
+    public var onsetWitnessed: Bool??
+    public var arrivalAt: Date??
+    public var nihssAtArrival: Int??
+    public var imagingAt: Date??
+    public var needleAt: Date??
+    public var thrombolytic: String??
+    public var groinPunctureAt: Date??
+    public var reperfusionAt: Date??
+    public var mtici: String??
+
+    public init() {}
+
+    public static let strokeTypes: Set<String> = ["ischaemic", "haemorrhagic", "tia", "unknown"]
+    public static let thrombolytics: Set<String> = ["alteplase", "tenecteplase"]
+    public static let mticiGrades: Set<String> = ["0", "1", "2a", "2b", "2c", "3"]
+}

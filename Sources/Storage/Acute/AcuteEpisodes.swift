@@ -1,0 +1,92 @@
+public import Foundation
+public import Postgres
+
+/// Stroke episodes and their acute time stamps, under row-level security; every access is
+/// audited (writes in their transaction, reads through the group-committing writer).
+public struct AcuteEpisodes: Sendable {
+    public let pool: PostgresPool
+    public let audit: AuditWriter
+
+    public init(pool: PostgresPool, audit: AuditWriter) {
+        self.pool = pool
+        self.audit = audit
+    }
+
+    static let columns: StaticString = """
+        id, organisation_id, patient_id, stroke_type::text, last_known_well, onset_witnessed, arrival_at, nihss_at_arrival,
+        imaging_at, needle_at, thrombolytic, groin_puncture_at, reperfusion_at, mtici::text,
+        door_to_imaging_min, door_to_needle_min, door_to_groin_min, onset_to_needle_min, onset_to_groin_min, created_at
+        """
+
+    /// Opens an episode for a patient the context may see, held by `organisation` (which the
+    /// context must act for), with the first time stamps.
+    public func create(
+        patient: UUID, organisation: UUID, changes: EpisodeChanges, as context: AccessContext
+    ) async throws -> AcuteEpisode {
+        try await pool.withAccess(context) { connection in
+            let id = try await connection.query("""
+                INSERT INTO stroke_episodes (organisation_id, patient_id) VALUES (\(organisation), \(patient)) RETURNING id
+                """, prepared: true).single().decode(UUID.self)
+            let episode = try await Self.apply(changes, to: id, on: connection)
+            try await AuditLog.record(context.auditEvent(.create, patient: patient, resource: "Episode", resourceID: id.uuidString), on: connection)
+            return episode
+        }
+    }
+
+    /// Sets or clears time stamps and details; nil when the context cannot see the episode.
+    public func update(_ id: UUID, changes: EpisodeChanges, as context: AccessContext) async throws -> AcuteEpisode? {
+        try await pool.withAccess(context) { connection in
+            guard let patient = try await connection.query("SELECT patient_id FROM stroke_episodes WHERE id = \(id) FOR UPDATE", prepared: true)
+                .first?.decode(UUID.self, at: 0) else { return nil }
+            let episode = try await Self.apply(changes, to: id, on: connection)
+            try await AuditLog.record(context.auditEvent(.update, patient: patient, resource: "Episode", resourceID: id.uuidString), on: connection)
+            return episode
+        }
+    }
+
+    /// One episode, if the context may see it (the read is audited either way).
+    public func find(_ id: UUID, as context: AccessContext) async throws -> AcuteEpisode? {
+        let episode = try await pool.withAccess(context, readOnly: true) { connection in
+            try await connection.query("SELECT \(fragment: Self.columns) FROM stroke_episodes WHERE id = \(id)", prepared: true)
+                .first.map(Self.decode)
+        }
+        try await audit.record([context.auditEvent(.read, patient: episode?.patientId, resource: "Episode", resourceID: id.uuidString,
+                                                   outcome: episode == nil ? .denied : .success)])
+        return episode
+    }
+
+    private static func apply(_ changes: EpisodeChanges, to id: UUID, on connection: PostgresConnection) async throws -> AcuteEpisode {
+        func set<Value>(_ value: Value??) -> Bool { value != nil }
+        return try decode(try await connection.query("""
+            UPDATE stroke_episodes SET
+                stroke_type = coalesce(\(changes.strokeType)::stroke_type, stroke_type),
+                last_known_well = CASE WHEN \(set(changes.lastKnownWell)) THEN \(changes.lastKnownWell ?? nil) ELSE last_known_well END,
+                onset_witnessed = CASE WHEN \(set(changes.onsetWitnessed)) THEN \(changes.onsetWitnessed ?? nil) ELSE onset_witnessed END,
+                arrival_at = CASE WHEN \(set(changes.arrivalAt)) THEN \(changes.arrivalAt ?? nil) ELSE arrival_at END,
+                nihss_at_arrival = CASE WHEN \(set(changes.nihssAtArrival)) THEN \((changes.nihssAtArrival ?? nil).map(Int32.init)) ELSE nihss_at_arrival END,
+                imaging_at = CASE WHEN \(set(changes.imagingAt)) THEN \(changes.imagingAt ?? nil) ELSE imaging_at END,
+                needle_at = CASE WHEN \(set(changes.needleAt)) THEN \(changes.needleAt ?? nil) ELSE needle_at END,
+                thrombolytic = CASE WHEN \(set(changes.thrombolytic)) THEN \(changes.thrombolytic ?? nil) ELSE thrombolytic END,
+                groin_puncture_at = CASE WHEN \(set(changes.groinPunctureAt)) THEN \(changes.groinPunctureAt ?? nil) ELSE groin_puncture_at END,
+                reperfusion_at = CASE WHEN \(set(changes.reperfusionAt)) THEN \(changes.reperfusionAt ?? nil) ELSE reperfusion_at END,
+                mtici = CASE WHEN \(set(changes.mtici)) THEN \(changes.mtici ?? nil)::mtici_grade ELSE mtici END
+            WHERE id = \(id)
+            RETURNING \(fragment: columns)
+            """, prepared: true).single())
+    }
+
+    static func decode(_ row: PostgresRow) throws -> AcuteEpisode {
+        AcuteEpisode(
+            id: try row.decode(UUID.self, at: 0), organisationId: try row.decode(UUID.self, at: 1), patientId: try row.decode(UUID.self, at: 2),
+            strokeType: try row.decode(String.self, at: 3), lastKnownWell: try row.decode(Date?.self, at: 4),
+            onsetWitnessed: try row.decode(Bool?.self, at: 5), arrivalAt: try row.decode(Date?.self, at: 6),
+            nihssAtArrival: try row.decode(Int?.self, at: 7), imagingAt: try row.decode(Date?.self, at: 8),
+            needleAt: try row.decode(Date?.self, at: 9), thrombolytic: try row.decode(String?.self, at: 10),
+            groinPunctureAt: try row.decode(Date?.self, at: 11), reperfusionAt: try row.decode(Date?.self, at: 12),
+            mtici: try row.decode(String?.self, at: 13), doorToImagingMin: try row.decode(Int?.self, at: 14),
+            doorToNeedleMin: try row.decode(Int?.self, at: 15), doorToGroinMin: try row.decode(Int?.self, at: 16),
+            onsetToNeedleMin: try row.decode(Int?.self, at: 17), onsetToGroinMin: try row.decode(Int?.self, at: 18),
+            createdAt: try row.decode(Date.self, at: 19)
+        )
+    }
+}
