@@ -73,6 +73,7 @@ public func buildRouter(
     AuditRoutes(pool: pool).register(on: api)
     AcuteRoutes(service: acute).register(on: api)
     EpisodeRoutes(episodes: AcuteEpisodes(pool: pool, audit: audit), evaluations: evaluations).register(on: api)
+    AcutePages(pages: pages, verifier: verifier, service: acute).register(on: router)
     StatusPage(
         pages: pages,
         health: health,

@@ -124,7 +124,7 @@ import Testing
         let router = try await buildRouter(configuration: Harness.configuration(database: Harness.unreachable), pool: pool, metrics: Harness.metrics)
         let served = Set(router.routes.map { $0.path.description })
         #expect(documented == served.filter { $0.hasPrefix("/api/") })
-        let publicRoutes: Set = ["/health/live", "/health/ready", "/metrics", "/openapi.yaml", "/static/app.css", "/", "/sign-in", "/account", "/sign-out"]
+        let publicRoutes: Set = ["/health/live", "/health/ready", "/metrics", "/openapi.yaml", "/static/app.css", "/", "/sign-in", "/account", "/sign-out", "/acute", "/static/acute.js"]
         #expect(served.filter { !$0.hasPrefix("/api/") } == publicRoutes)
     }
 }

@@ -37,17 +37,17 @@ import Testing
         try await Self.app(keyFile: keyFile).test(.router) { client in
             let csrf = try await client.execute(uri: "/sign-in", method: .get) { response in
                 #expect(response.status == .ok)
-                let cookie = try #require(Self.cookie(SignInPages.csrfCookie, in: response))
+                let cookie = try #require(Self.cookie(WebSession.csrfCookie, in: response))
                 for attribute in ["HttpOnly", "Secure", "SameSite=Strict"] { #expect(cookie.attributes.contains(attribute)) }
                 #expect(response.text.contains(#"name="csrf" value="\#(cookie.value)""#))
                 return cookie.value
             }
-            let formHeaders: HTTPFields = [.contentType: "application/x-www-form-urlencoded", .cookie: "\(SignInPages.csrfCookie)=\(csrf)"]
+            let formHeaders: HTTPFields = [.contentType: "application/x-www-form-urlencoded", .cookie: "\(WebSession.csrfCookie)=\(csrf)"]
 
             try await client.execute(uri: "/sign-in", method: .post, headers: formHeaders,
                                      body: Self.form(["token": token, "csrf": String(repeating: "0", count: 64)])) { response in
                 #expect(response.status == .forbidden)
-                #expect(Self.cookie(SignInPages.sessionCookie, in: response) == nil)
+                #expect(Self.cookie(WebSession.sessionCookie, in: response) == nil)
             }
             try await client.execute(uri: "/sign-in", method: .post, headers: formHeaders,
                                      body: Self.form(["token": "not.a.token", "csrf": csrf])) { response in
@@ -58,7 +58,7 @@ import Testing
                                                    body: Self.form(["token": token, "csrf": csrf])) { response in
                 #expect(response.status == .seeOther)
                 #expect(response.headers[.location] == "/account")
-                let cookie = try #require(Self.cookie(SignInPages.sessionCookie, in: response))
+                let cookie = try #require(Self.cookie(WebSession.sessionCookie, in: response))
                 for attribute in ["HttpOnly", "Secure", "SameSite=Strict"] { #expect(cookie.attributes.contains(attribute)) }
                 return cookie.value
             }
@@ -66,7 +66,7 @@ import Testing
                 #expect(response.status == .seeOther)
                 #expect(response.headers[.location] == "/sign-in")
             }
-            let cookies = "\(SignInPages.sessionCookie)=\(session); \(SignInPages.csrfCookie)=\(csrf)"
+            let cookies = "\(WebSession.sessionCookie)=\(session); \(WebSession.csrfCookie)=\(csrf)"
             try await client.execute(uri: "/account", method: .get, headers: [.cookie: cookies]) { response in
                 #expect(response.status == .ok)
                 #expect(response.text.contains("Dr Web"))
@@ -76,7 +76,7 @@ import Testing
                                      headers: [.contentType: "application/x-www-form-urlencoded", .cookie: cookies],
                                      body: Self.form(["csrf": csrf])) { response in
                 #expect(response.status == .seeOther)
-                let cleared = try #require(Self.cookie(SignInPages.sessionCookie, in: response))
+                let cleared = try #require(Self.cookie(WebSession.sessionCookie, in: response))
                 #expect(cleared.value.isEmpty)
                 #expect(cleared.attributes.contains("Max-Age=0"))
             }

@@ -43,19 +43,26 @@ final class AcuteService: Sendable {
         var id: UUID
         var storage: Storage
         var episode: UUID?
-        /// The evaluation exactly as stored.
+        /// The evaluation exactly as stored, and as a value.
         var evaluation: Data
+        var result: AcuteEvaluation
     }
 
-    func evaluate(body: Data, profile requested: String?, episode: UUID?, access: AccessContext) async throws -> Answer {
-        guard let organisation = access.organisations.first else {
-            throw Problem(.forbidden, "forbidden", detail: "An acute evaluation needs an organisation you act for.")
-        }
+    /// Evaluates a request body (a presentation as JSON).
+    func evaluate(body: Data, profile: String?, episode: UUID?, access: AccessContext) async throws -> Answer {
         let json: JSONValue
         do {
             json = try JSONDecoder().decode(JSONValue.self, from: body)
         } catch {
             throw Problem(.badRequest, "invalid-body", detail: "The body is not JSON.")
+        }
+        return try await evaluate(json, input: body, profile: profile, episode: episode, access: access)
+    }
+
+    /// Evaluates a presentation document; `input` is what is stored as the request.
+    func evaluate(_ json: JSONValue, input body: Data, profile requested: String?, episode: UUID?, access: AccessContext) async throws -> Answer {
+        guard let organisation = access.organisations.first else {
+            throw Problem(.forbidden, "forbidden", detail: "An acute evaluation needs an organisation you act for.")
         }
         let presentation: Presentation
         do {
@@ -76,7 +83,7 @@ final class AcuteService: Sendable {
             outcomeModel: evaluation.outcomeModel, ivtStatus: evaluation.ivt.status, evtRecommendation: evaluation.evt.recommendation,
             input: body, output: output, requestId: access.requestID, clientAddress: access.clientAddress
         )
-        return Answer(id: record.id, storage: try await keep(record), episode: episode, evaluation: output)
+        return Answer(id: record.id, storage: try await keep(record), episode: episode, evaluation: output, result: evaluation)
     }
 
     /// Stores the record with its audit row, or spools it when the database is away.

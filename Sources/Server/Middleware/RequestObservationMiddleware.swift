@@ -68,7 +68,7 @@ struct RequestObservationMiddleware: RouterMiddleware {
 
     /// No scripts at all, no framing, no sniffing, no referrer: pages are server-rendered.
     private static func addSecurityHeaders(to headers: inout HTTPFields) {
-        headers[.contentSecurityPolicy] = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+        headers[.contentSecurityPolicy] = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
         headers[.xContentTypeOptions] = "nosniff"
         headers[.referrerPolicy] = "no-referrer"
         headers[.xFrameOptions] = "DENY"

@@ -85,6 +85,39 @@ public enum SVGChart {
         return svg(title: title, body: body)
     }
 
+    /// Horizontal stacked bars, one per row, each split into `categories` by share (a
+    /// distribution per row, e.g. 90-day mRS 0–6 per treatment); a legend names the
+    /// categories and each segment of 8 % or more shows its percentage.
+    public static func stackedShares(_ rows: [(label: String, shares: [Double])], categories: [String], title: String) -> String {
+        let usable = rows.filter { $0.shares.count == categories.count && $0.shares.allSatisfy(\.isFinite) }
+        guard !usable.isEmpty else { return empty(title: title) }
+        let labelWidth = 110.0, barLeft = Frame.left + labelWidth - 40, barWidth = Frame.width - Frame.right - barLeft
+        let rowHeight = min(40.0, (Frame.plotHeight - 24) / Double(usable.count))
+        var body = ""
+        for (index, row) in usable.enumerated() {
+            let y = Frame.top + Double(index) * rowHeight
+            body += text(row.label, x: barLeft - 8, y: y + rowHeight * 0.55, anchor: "end")
+            let total = row.shares.reduce(0, +)
+            var x = barLeft
+            for (category, share) in row.shares.enumerated() {
+                let width = total > 0 ? barWidth * share / total : 0
+                body += "<rect class=\"seg seg\(category)\" x=\"\(format(x))\" y=\"\(format(y + 4))\" width=\"\(format(width))\" height=\"\(format(rowHeight - 8))\"><title>\(escape(categories[category])): \(format(share * 100)) %</title></rect>"
+                if total > 0, share / total >= 0.08 {
+                    body += text("\(Int((share / total * 100).rounded()))%", x: x + width / 2, y: y + rowHeight * 0.6, anchor: "middle", cssClass: "seglabel")
+                }
+                x += width
+            }
+        }
+        let legendY = Frame.top + Double(usable.count) * rowHeight + 18
+        let step = barWidth / Double(categories.count)
+        for (category, name) in categories.enumerated() {
+            let x = barLeft + step * Double(category)
+            body += "<rect class=\"seg seg\(category)\" x=\"\(format(x))\" y=\"\(format(legendY - 10))\" width=\"12\" height=\"12\"/>"
+            body += text(name, x: x + 16, y: legendY, anchor: "start")
+        }
+        return svg(title: title, body: body)
+    }
+
     /// Maps a data range onto a pixel range, padding a range of zero width.
     struct Scale {
         let domain: ClosedRange<Double>

@@ -8,9 +8,7 @@ import Logging
 /// carry a CSRF token that must match a cookie of the same (double-submit), and pages that
 /// need a signed-in user redirect to the sign-in page instead of answering 401.
 struct SignInPages: Sendable {
-    static let sessionCookie = "strokepath_session"
-    static let csrfCookie = "strokepath_csrf"
-
+    
     let pages: PageRenderer
     let verifier: TokenVerifier
 
@@ -43,7 +41,7 @@ struct SignInPages: Sendable {
         }
         router.post("/sign-in") { request, context in
             let form = try await Self.form(SignInForm.self, request, context)
-            guard Self.csrfMatches(form.csrf, request) else {
+            guard WebSession.csrfMatches(form.csrf, request) else {
                 return try signInPage(request, error: "The form expired; please try again.", status: .forbidden)
             }
             let token = form.token.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -54,63 +52,42 @@ struct SignInPages: Sendable {
                 return try signInPage(request, error: "The token was refused: \((error as? TokenVerifier.Rejection)?.reason ?? "not valid").", status: .unauthorized)
             }
             var response = Response(status: .seeOther, headers: [.location: "/account"])
-            response.setCookie(Self.cookie(Self.sessionCookie, token, maxAge: 8 * 3600))
+            response.setCookie(WebSession.cookie(WebSession.sessionCookie, token, maxAge: 8 * 3600))
             context.logger.info("signed in", metadata: ["role": .string(identity.role.rawValue)])
             return response
         }
         router.get("/account") { request, _ in
-            guard let token = request.cookies[Self.sessionCookie]?.value,
-                  let identity = try? await verifier.identity(from: token)
-            else { return Response(status: .seeOther, headers: [.location: "/sign-in"]) }
+            guard let identity = await WebSession.identity(request, verifier: verifier) else {
+                return Response(status: .seeOther, headers: [.location: "/sign-in"])
+            }
             let view = AccountView(
-                csrf: Self.csrfToken(request), identity: identity, role: identity.role.rawValue,
+                csrf: WebSession.csrfToken(request), identity: identity, role: identity.role.rawValue,
                 organisations: identity.organisations.map { $0.uuidString.lowercased() }
             )
             var response = try pages.page("account", view)
-            response.setCookie(Self.cookie(Self.csrfCookie, view.csrf, maxAge: nil))
+            response.setCookie(WebSession.cookie(WebSession.csrfCookie, view.csrf, maxAge: nil))
             return response
         }
         router.post("/sign-out") { request, context in
             let form = try await Self.form(SignOutForm.self, request, context)
-            guard Self.csrfMatches(form.csrf, request) else {
+            guard WebSession.csrfMatches(form.csrf, request) else {
                 throw Problem(.forbidden, "csrf", detail: "The form expired; please sign out again.")
             }
             var response = Response(status: .seeOther, headers: [.location: "/sign-in"])
-            response.setCookie(Self.cookie(Self.sessionCookie, "", maxAge: 0))
+            response.setCookie(WebSession.cookie(WebSession.sessionCookie, "", maxAge: 0))
             return response
         }
     }
 
     private func signInPage(_ request: Request, error: String?, status: HTTPResponse.Status) throws -> Response {
-        let view = SignInView(csrf: Self.csrfToken(request), error: error)
+        let view = SignInView(csrf: WebSession.csrfToken(request), error: error)
         var response = try pages.page("sign-in", view)
         response.status = status
-        response.setCookie(Self.cookie(Self.csrfCookie, view.csrf, maxAge: nil))
+        response.setCookie(WebSession.cookie(WebSession.csrfCookie, view.csrf, maxAge: nil))
         return response
     }
 
-    /// The browser's CSRF token, or a new random one.
-    private static func csrfToken(_ request: Request) -> String {
-        if let existing = request.cookies[csrfCookie]?.value, existing.count == 64, existing.allSatisfy(\.isHexDigit) {
-            return existing
-        }
-        var generator = SystemRandomNumberGenerator()
-        return (0..<4).map { _ in String(format: "%016llx", generator.next() as UInt64) }.joined()
-    }
-
-    /// The form's token equals the cookie's (compared in constant time).
-    private static func csrfMatches(_ submitted: String, _ request: Request) -> Bool {
-        guard let cookie = request.cookies[csrfCookie]?.value, cookie.count == 64, submitted.utf8.count == cookie.utf8.count else {
-            return false
-        }
-        return zip(submitted.utf8, cookie.utf8).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
-    }
-
-    private static func cookie(_ name: String, _ value: String, maxAge: Int?) -> Cookie {
-        Cookie(name: name, value: value, maxAge: maxAge, path: "/", secure: true, httpOnly: true, sameSite: .strict)
-    }
-
-    private static func form<Form: Decodable>(_: Form.Type, _ request: Request, _ context: AppRequestContext) async throws -> Form {
+    static func form<Form: Decodable>(_: Form.Type, _ request: Request, _ context: AppRequestContext) async throws -> Form {
         let body = try await request.body.collect(upTo: context.maxUploadSize)
         do {
             return try URLEncodedFormDecoder().decode(Form.self, from: String(buffer: body))

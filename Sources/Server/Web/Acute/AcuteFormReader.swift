@@ -1,0 +1,60 @@
+import AcuteCare
+import Foundation
+
+/// Turns the acute form's fields into a presentation document: minutes-ago times into times
+/// from last known well, yes/no choices into booleans, numbers into numbers. Text that is not
+/// a number is kept as text, so the presentation reader names the field.
+enum AcuteFormReader {
+    static func presentation(from form: [String: String]) -> JSONValue {
+        var root: [String: JSONValue] = [:]
+        func set(_ path: String, _ value: JSONValue) {
+            let keys = path.split(separator: ".").map(String.init)
+            guard let first = keys.first else { return }
+            if keys.count == 1 {
+                root[first] = value
+            } else {
+                var inner = root[first]?.object ?? [:]
+                inner[keys[1]] = value
+                root[first] = .object(inner)
+            }
+        }
+        func number(_ name: String) -> Double? { form[name].flatMap { Double($0.trimmingCharacters(in: .whitespaces)) } }
+        func text(_ name: String) -> String? {
+            guard let value = form[name]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
+            return value
+        }
+        for group in AcuteFormFields.groups {
+            for field in group.fields where !field.name.contains("minutes_ago") && !field.name.hasSuffix("_in") {
+                guard let value = text(field.name) else { continue }
+                switch field.kind {
+                case .number: set(field.name, Double(value).map(JSONValue.number) ?? .string(value))
+                case .choice: set(field.name, .string(value))
+                case .yesNo: set(field.name, value == "yes" ? .bool(true) : value == "no" ? .bool(false) : .string(value))
+                }
+            }
+        }
+        let reviewed = form["history_reviewed"] == "on"
+        for flag in AcuteFormFields.historyFlags {
+            if form[flag.name] == "on" {
+                set(flag.name, .bool(true))
+            } else if reviewed {
+                set(flag.name, .bool(false))
+            }
+        }
+        for event in AcuteFormFields.recentEvents {
+            if let value = text(event.name) { set(event.name, Double(value).map(JSONValue.number) ?? .string(value)) }
+        }
+        // The clock: everything counted from last known well.
+        if let lkw = number("lkw_minutes_ago") {
+            let needle = number("needle_in") ?? 0
+            set("times.lkw_to_decision_min", .number(lkw + needle))
+            if let puncture = number("puncture_in") { set("times.lkw_to_puncture_min", .number(lkw + puncture)) }
+            if let arrival = number("arrival_minutes_ago") { set("times.lkw_to_arrival_min", .number(lkw - arrival)) }
+            if let recognition = number("recognition_minutes_ago") { set("times.symptom_recognition_to_decision_min", .number(recognition + needle)) }
+            if let midpoint = number("sleep_midpoint_minutes_ago") { set("times.sleep_midpoint_to_decision_min", .number(midpoint + needle)) }
+        } else if let raw = text("lkw_minutes_ago") {
+            set("times.lkw_to_decision_min", .string(raw))
+        }
+        return .object(root)
+    }
+}

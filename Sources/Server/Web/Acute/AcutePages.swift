@@ -1,0 +1,133 @@
+import AcuteCare
+import Foundation
+import Hummingbird
+import Storage
+
+/// The acute team's page: a form quick to fill on a tablet (`GET /acute`) and the answer
+/// (`POST /acute`): options as cards with status colours, the dose box, reasons with
+/// citations, the expected outcome as a stacked mRS chart, and a live clock since LKW.
+/// Signed-in clinicians only; the form carries a CSRF token; each evaluation is stored and
+/// audited like one made through the API.
+struct AcutePages: Sendable {
+    let pages: PageRenderer
+    let verifier: TokenVerifier
+    let service: AcuteService
+
+    struct FormView {
+        struct Field {
+            var name: String
+            var label: String
+            var value: String
+            var unit: String
+            var step: String
+            var hint: String?
+            var error: String?
+            var isNumber: Bool
+            var options: [Option]
+        }
+
+        struct Option {
+            var value: String
+            var label: String
+            var selected: Bool
+        }
+
+        struct Group {
+            var title: String
+            var fields: [Field]
+        }
+
+        struct Check {
+            var name: String
+            var label: String
+            var checked: Bool
+            var value: String
+        }
+
+        let title = "Acute decision"
+        var csrf: String
+        var groups: [Group]
+        var history: [Check]
+        var historyReviewed: Bool
+        var events: [Check]
+        var profiles: [Option]
+        var errors: [String]
+        /// Stored, not computed: Mustache reads stored properties only.
+        var hasErrors: Bool
+    }
+
+    /// Presentation fields the form fills under another name (the clock is entered as minutes ago).
+    static let formName = ["times.lkw_to_decision_min": "lkw_minutes_ago", "times.lkw_to_puncture_min": "puncture_in",
+                           "times.lkw_to_arrival_min": "arrival_minutes_ago"]
+
+    func register(on router: Router<AppRequestContext>) {
+        router.get("/acute") { request, _ in
+            guard let identity = await WebSession.identity(request, verifier: verifier) else { return Self.toSignIn }
+            guard identity.role == .clinician else { throw Problem(.forbidden, "forbidden", detail: "The acute page is for clinicians.") }
+            return try formPage(request, values: [:], errors: [:], status: .ok)
+        }
+        router.post("/acute") { request, context in
+            guard let identity = await WebSession.identity(request, verifier: verifier) else { return Self.toSignIn }
+            guard identity.role == .clinician else { throw Problem(.forbidden, "forbidden", detail: "The acute page is for clinicians.") }
+            let form = try await SignInPages.form([String: String].self, request, context)
+            guard WebSession.csrfMatches(form["csrf"] ?? "", request) else {
+                throw Problem(.forbidden, "csrf", detail: "The form expired; please open it again.")
+            }
+            let json = AcuteFormReader.presentation(from: form)
+            let access = AccessContext(subject: identity.subject, role: identity.role.rawValue, organisations: identity.organisations,
+                                       requestID: context.requestID, clientAddress: context.clientAddress)
+            let answer: AcuteService.Answer
+            do {
+                answer = try await service.evaluate(json, input: try JSONEncoder().encode(json), profile: form["profile"].flatMap { $0.isEmpty ? nil : $0 },
+                                                    episode: nil, access: access)
+            } catch let problem as Problem where problem.status == .unprocessableContent {
+                var errors: [String: String] = [:]
+                for error in problem.errors { errors[Self.formName[error.field] ?? error.field] = error.detail }
+                return try formPage(request, values: form, errors: errors, status: .unprocessableContent)
+            }
+            let view = AcuteResultView(answer.result, id: answer.id, stored: answer.storage.rawValue,
+                                       lkwMinutesAgo: Double(form["lkw_minutes_ago"] ?? "") ?? 0, now: Date(),
+                                       sources: service.evaluator.acute.sources)
+            return try pages.page("acute-result", view)
+        }
+    }
+
+    static let toSignIn = Response(status: .seeOther, headers: [.location: "/sign-in"])
+
+    private func formPage(_ request: Request, values: [String: String], errors: [String: String], status: HTTPResponse.Status) throws -> Response {
+        let fresh = values.isEmpty
+        let groups = AcuteFormFields.groups.map { group in
+            FormView.Group(title: group.title, fields: group.fields.map { field in
+                let value = fresh ? field.defaultValue : (values[field.name] ?? "")
+                var options: [FormView.Option] = []
+                var unit = "", step = "any", isNumber = false
+                switch field.kind {
+                case .number(let fieldUnit, let fieldStep):
+                    unit = fieldUnit
+                    step = fieldStep
+                    isNumber = true
+                case .choice(let choices):
+                    options = choices.map { FormView.Option(value: $0.value, label: $0.label, selected: $0.value == value) }
+                case .yesNo:
+                    options = [("", "not known"), ("yes", "yes"), ("no", "no")].map { FormView.Option(value: $0.0, label: $0.1, selected: $0.0 == value) }
+                }
+                return FormView.Field(name: field.name, label: field.label, value: value, unit: unit, step: step, hint: field.hint.isEmpty ? nil : field.hint,
+                                      error: errors[field.name], isNumber: isNumber, options: options)
+            })
+        }
+        let acute = service.evaluator.acute
+        let view = FormView(
+            csrf: WebSession.csrfToken(request), groups: groups,
+            history: AcuteFormFields.historyFlags.map { FormView.Check(name: $0.name, label: $0.label, checked: values[$0.name] == "on", value: "") },
+            historyReviewed: values["history_reviewed"] == "on",
+            events: AcuteFormFields.recentEvents.map { FormView.Check(name: $0.name, label: $0.label, checked: false, value: values[$0.name] ?? "") },
+            profiles: [FormView.Option(value: "", label: "organisation default", selected: (values["profile"] ?? "").isEmpty)]
+                + acute.profiles.map { FormView.Option(value: $0.id, label: $0.title, selected: values["profile"] == $0.id) },
+            errors: errors.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }, hasErrors: !errors.isEmpty
+        )
+        var response = try pages.page("acute-form", view)
+        response.status = status
+        response.setCookie(WebSession.cookie(WebSession.csrfCookie, view.csrf, maxAge: nil))
+        return response
+    }
+}

@@ -1,0 +1,131 @@
+import AcuteCare
+import Foundation
+
+/// What the acute result page shows, prepared for the template: one card per option with a
+/// status colour, the dose box, reasons with their citations, the expected outcome chart.
+struct AcuteResultView {
+    struct Reason {
+        var kind: String
+        var code: String
+        var text: String
+        var citation: String
+    }
+
+    struct Pair {
+        var name: String
+        var value: String
+    }
+
+    struct Doses {
+        var tenecteplaseBand: String
+        var tenecteplaseExact: String
+        var alteplase: String
+        var alteplaseDetail: String
+    }
+
+    let title = "Acute decision"
+    var evaluationId: String
+    var stored: String
+    var spooled: Bool
+    var profile: String
+    var protocolVersion: String
+    var lkwEpochMs: Int64
+    var lkwMinutesAgo: Int
+    var ivtStatus: String
+    var ivtTone: String
+    var ivtPathway: String
+    var ivtReasons: [Reason]
+    var ivtWarnings: [String]
+    var ivtNotes: [String]
+    var doses: Doses?
+    var evtRecommendation: String
+    var evtTone: String
+    var evtLevel: String
+    var evtMet: [String]
+    var evtFailed: [Pair]
+    var evtOtherProfiles: [Pair]
+    var bloodPressure: [Pair]
+    var scores: [Pair]
+    var missing: [String]
+    var outcomeChart: String
+    var outcomeRows: [Pair]
+    /// Stored, not computed: Mustache reads stored properties only.
+    var hasMet: Bool
+    var hasMissing: Bool
+
+    init(_ evaluation: AcuteEvaluation, id: UUID, stored: String, lkwMinutesAgo: Double, now: Date, sources: [String: AcuteProtocol.Source]) {
+        evaluationId = id.uuidString
+        self.stored = stored
+        spooled = stored == "spool"
+        profile = evaluation.profile
+        protocolVersion = evaluation.protocolVersion
+        lkwEpochMs = Int64((now.timeIntervalSince1970 - lkwMinutesAgo * 60) * 1000)
+        self.lkwMinutesAgo = Int(lkwMinutesAgo.rounded())
+        let ivt = evaluation.ivt
+        ivtStatus = ivt.status.replacingOccurrences(of: "_", with: " ")
+        ivtTone = switch ivt.decision {
+        case .eligible: "ok"
+        case .eligibleWithCaution, .conditional, .needsData: "warn"
+        case .contraindicated, .notIndicated: "bad"
+        }
+        ivtPathway = ivt.pathway ?? "no pathway"
+        func cite(_ ids: [String]) -> String {
+            ids.compactMap { sources[$0].map { "\($0.citation)\($0.doi.map { " doi:\($0)" } ?? "")" } }.joined(separator: "; ")
+        }
+        ivtReasons = ivt.absoluteContraindications.map { Reason(kind: "Absolute", code: $0.code, text: $0.text, citation: cite($0.sources)) }
+            + ivt.notIndicatedReasons.map { Reason(kind: "Not indicated", code: $0.code, text: $0.text, citation: cite($0.sources)) }
+            + ivt.correctBeforeTreatment.map { Reason(kind: "Correct first", code: $0.code, text: $0.text, citation: cite($0.sources)) }
+            + ivt.relativeContraindications.map { Reason(kind: "Relative", code: $0.code, text: $0.text, citation: cite($0.sources)) }
+        ivtWarnings = ivt.warnings
+        ivtNotes = ivt.notes
+        if evaluation.doses.doseApplicable, let tnk = evaluation.doses.tenecteplase, let tpa = evaluation.doses.alteplase {
+            doses = Doses(
+                tenecteplaseBand: "\(Self.mg(tnk.bandDoseMg)) mg = \(Self.mg(tnk.bandVolumeMlAt5mgPerMl)) mL (band \(tnk.weightBand))",
+                tenecteplaseExact: "exact 0.25 mg/kg: \(Self.mg(tnk.exactWeightBasedMg)) mg\(tnk.capped ? " (capped)" : "")",
+                alteplase: "\(Self.mg(tpa.totalMg)) mg\(tpa.capped ? " (capped)" : "")",
+                alteplaseDetail: "bolus \(Self.mg(tpa.bolusMg)) mg over 1 min, then \(Self.mg(tpa.infusionMg)) mg over 60 min; discard \(Self.mg(tpa.discardFrom100mgVialMg)) mg of a 100 mg vial"
+            )
+        }
+        let evt = evaluation.evt
+        evtRecommendation = evt.recommendation.replacingOccurrences(of: "_", with: " ")
+        evtTone = switch evt.recommendation {
+        case "recommended": "ok"
+        case "reasonable", "may_be_considered", "needs_data": "warn"
+        case "not_recommended": "bad"
+        default: "muted"
+        }
+        evtLevel = evt.levels[evaluation.profile] ?? "none"
+        evtMet = evt.trialCriteriaMet
+        hasMet = !evtMet.isEmpty
+        evtFailed = evt.failedCriteria.sorted { $0.key < $1.key }.map { Pair(name: $0.key == "all" ? "Not applicable" : $0.key, value: $0.value.joined(separator: "; ")) }
+        evtOtherProfiles = evt.recommendationByProfile.sorted { $0.key < $1.key }.filter { $0.key != evaluation.profile }
+            .map { Pair(name: $0.key, value: "\($0.value.replacingOccurrences(of: "_", with: " ")) — \(evt.levels[$0.key] ?? "none")") }
+        bloodPressure = evaluation.bpPlan.sorted { $0.key < $1.key }.map { Pair(name: $0.key.replacingOccurrences(of: "_", with: " "), value: $0.value) }
+        scores = evaluation.scores.all.sorted { $0.key < $1.key }.map { id, score in
+            let risk = score.risk.filter { $0.key != "source" && $0.key != "anchor" }.sorted { $0.key < $1.key }.map { key, value -> String in
+                let shown = switch value {
+                case .text(let text): text
+                case .number(let number): "\(Int((number * 100).rounded()))%"
+                }
+                return "\(key.replacingOccurrences(of: "_", with: " ")) \(shown)"
+            }
+            return Pair(name: id, value: score.total.map { "\($0) — \(risk.joined(separator: ", "))" } ?? "incomplete (needs \(score.missingData.map(\.field).joined(separator: ", ")))")
+        }
+        hasMissing = !evaluation.missingData.isEmpty
+        missing = evaluation.missingData.map { "\($0.field) — for \($0.neededBy)\($0.blocking ? " (needed before deciding)" : "")" }
+        let outcome = evaluation.expectedOutcome
+        let options: [(String, OutcomeEstimate?)] = [("No treatment", outcome.noTreatment), ("IVT", outcome.ivt), ("EVT", outcome.evt), ("IVT + EVT", outcome.ivtAndEvt)]
+        let shown = options.compactMap { label, estimate in estimate.map { (label, $0) } }
+        outcomeChart = SVGChart.stackedShares(shown.map { (label: $0.0, shares: $0.1.mrsProbabilities) },
+                                              categories: (0...6).map { "mRS \($0)" },
+                                              title: "Expected 90-day mRS (\(outcome.stroke.uppercased()), \(evaluation.outcomeModel))")
+        outcomeRows = shown.map { label, estimate in
+            let independent = estimate.mrsProbabilities.prefix(3).reduce(0, +)
+            return Pair(name: label, value: "mRS 0–2 \(Int((independent * 100).rounded())) %, mean mRS \(String(format: "%.2f", estimate.meanMRS)), utility \(String(format: "%.2f", estimate.meanUtility))")
+        }
+    }
+
+    private static func mg(_ value: Double) -> String {
+        value == value.rounded() ? String(Int(value)) : String(format: "%.1f", value)
+    }
+}
