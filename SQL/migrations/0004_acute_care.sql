@@ -66,6 +66,8 @@ CREATE TABLE acute_evaluations (
     via_spool boolean NOT NULL DEFAULT false,
     CHECK ((episode_id IS NULL) = (patient_id IS NULL))
 );
+-- Answers are a few kilobytes of JSON: lz4 compresses them at a fraction of pglz's cost.
+ALTER TABLE acute_evaluations ALTER COLUMN input SET COMPRESSION lz4, ALTER COLUMN output SET COMPRESSION lz4;
 CREATE INDEX acute_evaluations_episode_idx ON acute_evaluations (episode_id, evaluated_at);
 CREATE INDEX acute_evaluations_org_idx ON acute_evaluations (organisation_id, evaluated_at);
 

@@ -18,7 +18,7 @@ struct AcuteBench: AsyncParsableCommand {
         let acute = try AcuteProtocol.load(directory: URL(fileURLWithPath: protocols))
         let evaluator = AcuteEvaluator(protocol: acute)
         let reader = PresentationReader(protocol: acute)
-        guard case .array(let vectors)? = try JSONDecoder().decode(JSONValue.self, from: Data(contentsOf: URL(fileURLWithPath: cases))).object?["cases"] else {
+        guard case .array(let vectors)? = try JSONParser.parse(Data(contentsOf: URL(fileURLWithPath: cases))).object?["cases"] else {
             throw ValidationError("\(cases) has no cases list")
         }
         let presentations = try vectors.compactMap { $0.object?["presentation"] }.map { try reader.read($0) }

@@ -8,9 +8,10 @@ import Prometheus
 import Server
 import Storage
 
-/// Serves the real application plus one extra, bench-only route that reads the same
-/// patient (of the demo's North hospital) without authentication, authorisation or audit,
-/// so `ops/bench/auth` can compare the two under the same load. Never part of the service.
+/// Serves the real application (for `ops/bench/auth` and `ops/bench/acute`, without rate
+/// limits) plus one extra, bench-only route that reads the same patient (of the demo's North
+/// hospital) without authentication, authorisation or audit, so `ops/bench/auth` can compare
+/// the two under the same load. Never part of the service.
 struct AuthBenchServer: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "auth-server",
@@ -20,6 +21,7 @@ struct AuthBenchServer: AsyncParsableCommand {
     @Option(help: "Port to listen on.") var port = 8099
     @Option(help: "The development key file to trust.") var keyFile: String
     @Option(help: "The Protocols folder.") var protocols = "Protocols"
+    @Option(help: "The spool folder for acute evaluations.") var spool = ".local/spool/acute"
 
     func run() async throws {
         var logger = Logger(label: "bench")
@@ -30,7 +32,7 @@ struct AuthBenchServer: AsyncParsableCommand {
         let configuration = ServerConfiguration(
             port: port, database: settings, pool: .init(maximumConnections: 8),
             authentication: .development(keyFile: URL(fileURLWithPath: keyFile)), rateLimit: (perSecond: 1e9, burst: 1_000_000_000),
-            protocolsDirectory: URL(fileURLWithPath: protocols)
+            protocolsDirectory: URL(fileURLWithPath: protocols), spoolDirectory: URL(fileURLWithPath: spool)
         )
         let pool = PostgresPool(settings: settings, configuration: configuration.pool, logger: logger)
         let router = try await buildRouter(configuration: configuration, pool: pool, metrics: registry)
@@ -54,7 +56,7 @@ struct AuthBenchServer: AsyncParsableCommand {
         }
         let app = Application(
             router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)),
-            services: [pool], logger: logger
+            services: [pool, evaluationSpool(configuration, pool: pool, logger: logger)], logger: logger
         )
         try await app.runService()
     }

@@ -35,7 +35,7 @@ struct AcuteCommand: AsyncParsableCommand {
                 do {
                     let evaluation = try evaluator.evaluate(try reader.read(try document.get()), profile: profile)
                     switch format {
-                    case .bench: Console.line(try JSONDocuments.line(evaluation))
+                    case .bench: Console.line(JSONDocuments.line(evaluation))
                     case .json: Console.line(try JSONDocuments.pretty(evaluation))
                     case .text: Console.line(AcuteTextReport.render(evaluation))
                     }
@@ -69,7 +69,7 @@ struct AcuteCommand: AsyncParsableCommand {
                 do {
                     let request = try Self.request(try document.get())
                     let estimate = model.estimate(lvo: request.lvo, needle: request.needle, puncture: request.puncture)
-                    Console.line(format == .json ? try JSONDocuments.pretty(estimate) : try JSONDocuments.line(estimate))
+                    Console.line(format == .json ? try JSONDocuments.pretty(estimate) : JSONDocuments.line(estimate))
                 } catch {
                     failures += 1
                     JSONDocuments.reportError(error, input: number + 1, bench: format == .bench)

@@ -17,32 +17,29 @@ enum JSONDocuments {
         } else {
             data = FileHandle.standardInput.readDataToEndOfFile()
         }
-        let decoder = JSONDecoder()
-        if let whole = try? decoder.decode(JSONValue.self, from: data) {
+        if let whole = try? JSONParser.parse(data) {
             if case .array(let elements) = whole { return elements.map { .success($0) } }
             return [.success(whole)]
         }
         return data.split(separator: UInt8(ascii: "\n")).filter { !$0.allSatisfy { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\r") } }.map { line in
             Result { () throws(any Error) -> JSONValue in
                 do {
-                    return try decoder.decode(JSONValue.self, from: Data(line))
+                    return try JSONParser.parse(line)
                 } catch {
-                    throw Unreadable(description: "not valid JSON")
+                    throw Unreadable(description: "\(error)")
                 }
             }
         }
     }
 
-    static func line(_ value: some Encodable) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    static func line(_ value: some JSONWritable) -> String {
+        String(decoding: value.jsonBytes, as: UTF8.self)
     }
 
-    static func pretty(_ value: some Encodable) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    static func pretty(_ value: some JSONWritable) throws -> String {
+        let object = try JSONSerialization.jsonObject(with: Data(value.jsonBytes), options: [.fragmentsAllowed])
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        return String(decoding: data, as: UTF8.self)
     }
 
     /// Names the bad input on standard error; in bench format also writes an error line so
@@ -50,6 +47,8 @@ enum JSONDocuments {
     static func reportError(_ error: any Error, input: Int, bench: Bool) {
         let message = (error as? InputProblems)?.description ?? String(describing: error)
         FileHandle.standardError.write(Data("input \(input): \(message)\n".utf8))
-        if bench { Console.line((try? line(["error": message])) ?? "{}") }
+        var writer = JSONWriter()
+        writer.object { $0.field("error", message) }
+        if bench { Console.line(String(decoding: writer.bytes, as: UTF8.self)) }
     }
 }

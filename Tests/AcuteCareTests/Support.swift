@@ -55,7 +55,7 @@ enum Support {
             set(&document, path.split(separator: ".").map(String.init), value)
         }
         let data = try JSONSerialization.data(withJSONObject: document)
-        return try PresentationReader(protocol: acute).read(try JSONDecoder().decode(JSONValue.self, from: data))
+        return try PresentationReader(protocol: acute).read(try JSONParser.parse(data))
     }
 
     static func evaluate(_ changes: [String: Any] = [:], profile: String? = nil) throws -> AcuteEvaluation {

@@ -15,15 +15,22 @@ public struct AcuteEvaluation: Sendable {
     public let ignoredFields: [String]
 
     /// The outcome model's answer for no treatment and each reperfusion option on the table.
-    public struct ExpectedOutcome: Sendable, Encodable {
+    public struct ExpectedOutcome: Sendable, JSONWritable {
         public var stroke: String
         public var noTreatment: OutcomeEstimate
         public var ivt: OutcomeEstimate?
         public var evt: OutcomeEstimate?
         public var ivtAndEvt: OutcomeEstimate?
 
-        enum CodingKeys: String, CodingKey {
-            case stroke, noTreatment = "no_treatment", ivt, evt, ivtAndEvt = "ivt_and_evt"
+        public func write(to writer: inout JSONWriter) {
+            writer.object { json in
+                json.field("stroke", stroke)
+                json.field("no_treatment", noTreatment)
+                for (name, estimate) in [("ivt", ivt), ("evt", evt), ("ivt_and_evt", ivtAndEvt)] {
+                    json.key(name)
+                    if let estimate { estimate.write(to: &json) } else { json.null() }
+                }
+            }
         }
     }
 
@@ -39,25 +46,21 @@ public struct AcuteEvaluation: Sendable {
     }
 }
 
-extension AcuteEvaluation: Encodable {
-    enum CodingKeys: String, CodingKey {
-        case profile, protocolVersion = "protocol_version", outcomeModel = "outcome_model", ivt, doses, evt
-        case bpPlan = "bp_plan", scores, expectedOutcome = "expected_outcome", missingData = "missing_data"
-        case ignoredFields = "ignored_fields"
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(profile, forKey: .profile)
-        try container.encode(protocolVersion, forKey: .protocolVersion)
-        try container.encode(outcomeModel, forKey: .outcomeModel)
-        try container.encode(ivt, forKey: .ivt)
-        try container.encode(doses, forKey: .doses)
-        try container.encode(evt, forKey: .evt)
-        try container.encode(bpPlan, forKey: .bpPlan)
-        try container.encode(scores, forKey: .scores)
-        try container.encode(expectedOutcome, forKey: .expectedOutcome)
-        try container.encode(missingData, forKey: .missingData)
-        try container.encode(ignoredFields, forKey: .ignoredFields)
+extension AcuteEvaluation: JSONWritable {
+    public func write(to writer: inout JSONWriter) {
+        writer.object { json in
+            json.field("profile", profile)
+            json.field("protocol_version", protocolVersion)
+            json.field("outcome_model", outcomeModel)
+            json.field("ivt", ivt)
+            json.field("doses", doses)
+            json.field("evt", evt)
+            json.field("bp_plan", bpPlan)
+            json.field("scores", scores)
+            json.field("expected_outcome", expectedOutcome)
+            json.key("missing_data")
+            json.array(missingData) { $1.write(to: &$0) }
+            json.field("ignored_fields", strings: ignoredFields)
+        }
     }
 }

@@ -1,8 +1,8 @@
 /// Thrombolytic doses for a body weight, in exact decimal arithmetic: weights are taken to
 /// the gram, doses rounded half-up to 0.1 mg (reference/acute.md section 0.4), and the
 /// alteplase infusion is the total minus the bolus.
-public struct DoseResult: Sendable, Encodable {
-    public struct Alteplase: Sendable, Encodable {
+public struct DoseResult: Sendable, JSONWritable {
+    public struct Alteplase: Sendable {
         public var regimen: String
         public var totalMg: Double
         public var bolusMg: Double
@@ -12,14 +12,9 @@ public struct DoseResult: Sendable, Encodable {
         public var discardFrom100mgVialMg: Double
         public var volumeMlAt1mgPerMl: Double
 
-        enum CodingKeys: String, CodingKey {
-            case regimen, totalMg = "total_mg", bolusMg = "bolus_mg", infusionMg = "infusion_mg"
-            case infusionRateMgPerH = "infusion_rate_mg_per_h", capped, discardFrom100mgVialMg = "discard_from_100mg_vial_mg"
-            case volumeMlAt1mgPerMl = "volume_ml_at_1mg_per_ml"
-        }
     }
 
-    public struct Tenecteplase: Sendable, Encodable {
+    public struct Tenecteplase: Sendable {
         public var regimen: String
         public var exactWeightBasedMg: Double
         public var exactVolumeMlAt5mgPerMl: Double
@@ -29,11 +24,6 @@ public struct DoseResult: Sendable, Encodable {
         public var bandVolumeMlAt5mgPerMl: Double
         public var bandNote: String
 
-        enum CodingKeys: String, CodingKey {
-            case regimen, exactWeightBasedMg = "exact_weight_based_mg", exactVolumeMlAt5mgPerMl = "exact_volume_ml_at_5mg_per_ml"
-            case capped, weightBand = "weight_band", bandDoseMg = "band_dose_mg", bandVolumeMlAt5mgPerMl = "band_volume_ml_at_5mg_per_ml"
-            case bandNote = "band_note"
-        }
     }
 
     public var alteplase: Alteplase?
@@ -42,9 +32,44 @@ public struct DoseResult: Sendable, Encodable {
     public var doseApplicable: Bool
     public var missingData: [MissingData]
 
-    enum CodingKeys: String, CodingKey {
-        case alteplase, tenecteplase, doseApplicable = "dose_applicable", missingData = "missing_data"
+    public func write(to writer: inout JSONWriter) {
+        writer.object { json in
+            json.key("alteplase")
+            if let a = alteplase {
+                json.object { json in
+                    json.field("regimen", a.regimen)
+                    json.field("total_mg", a.totalMg)
+                    json.field("bolus_mg", a.bolusMg)
+                    json.field("infusion_mg", a.infusionMg)
+                    json.field("infusion_rate_mg_per_h", a.infusionRateMgPerH)
+                    json.field("capped", a.capped)
+                    json.field("discard_from_100mg_vial_mg", a.discardFrom100mgVialMg)
+                    json.field("volume_ml_at_1mg_per_ml", a.volumeMlAt1mgPerMl)
+                }
+            } else {
+                json.null()
+            }
+            json.key("tenecteplase")
+            if let t = tenecteplase {
+                json.object { json in
+                    json.field("regimen", t.regimen)
+                    json.field("exact_weight_based_mg", t.exactWeightBasedMg)
+                    json.field("exact_volume_ml_at_5mg_per_ml", t.exactVolumeMlAt5mgPerMl)
+                    json.field("capped", t.capped)
+                    json.field("weight_band", t.weightBand)
+                    json.field("band_dose_mg", t.bandDoseMg)
+                    json.field("band_volume_ml_at_5mg_per_ml", t.bandVolumeMlAt5mgPerMl)
+                    json.field("band_note", t.bandNote)
+                }
+            } else {
+                json.null()
+            }
+            json.field("dose_applicable", doseApplicable)
+            json.key("missing_data")
+            json.array(missingData) { $1.write(to: &$0) }
+        }
     }
+
 }
 
 enum DoseCalculator {

@@ -1,5 +1,5 @@
 /// A value the evaluation needed and did not have, and what needed it.
-public struct MissingData: Sendable, Equatable, Encodable {
+public struct MissingData: Sendable, Equatable, JSONWritable {
     /// The fact's JSON path in the presentation, e.g. "labs.inr".
     public var field: String
     /// The rule, pathway, trial or score that needed it.
@@ -7,7 +7,11 @@ public struct MissingData: Sendable, Equatable, Encodable {
     /// Whether the decision waits for it (true) or treatment may start meanwhile (false).
     public var blocking: Bool
 
-    enum CodingKeys: String, CodingKey {
-        case field, neededBy = "needed_by", blocking
+    public func write(to writer: inout JSONWriter) {
+        writer.object { json in
+            json.field("field", field)
+            json.field("needed_by", neededBy)
+            json.field("blocking", blocking)
+        }
     }
 }

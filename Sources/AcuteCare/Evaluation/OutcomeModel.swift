@@ -1,7 +1,7 @@
 import Foundation
 
 /// 90-day mRS distribution, mean mRS and mean utility for a treatment at a time.
-public struct OutcomeEstimate: Sendable, Encodable, Equatable {
+public struct OutcomeEstimate: Sendable, Equatable, JSONWritable {
     /// P(mRS = k), k = 0…6.
     public var mrsProbabilities: [Double]
     public var meanMRS: Double
@@ -9,8 +9,14 @@ public struct OutcomeEstimate: Sendable, Encodable, Equatable {
     /// Which treatment the estimate is for ("none", "ivt", "mt").
     public var treatment: String
 
-    enum CodingKeys: String, CodingKey {
-        case mrsProbabilities = "mrs_probabilities", meanMRS = "mean_mrs", meanUtility = "mean_utility", treatment
+    public func write(to writer: inout JSONWriter) {
+        writer.object { json in
+            json.key("mrs_probabilities")
+            json.array(mrsProbabilities) { $0.number($1) }
+            json.field("mean_mrs", meanMRS)
+            json.field("mean_utility", meanUtility)
+            json.field("treatment", treatment)
+        }
     }
 }
 

@@ -2,7 +2,7 @@ import Foundation
 
 /// One prognostic score as the answer shows it: total, points per item, and the published
 /// risk for the total with its source.
-public struct ScoreResult: Sendable, Encodable {
+public struct ScoreResult: Sendable, JSONWritable {
     public var total: Int?
     public var points: [String: Int]
     public var risk: [String: RiskValue]
@@ -10,36 +10,36 @@ public struct ScoreResult: Sendable, Encodable {
     public var missingData: [MissingData]
 
     /// A risk figure: published text ("15%") or a computed number.
-    public enum RiskValue: Sendable, Encodable, Equatable {
+    public enum RiskValue: Sendable, Equatable {
         case text(String)
         case number(Double)
+    }
 
-        public func encode(to encoder: any Encoder) throws {
-            var container = encoder.singleValueContainer()
-            switch self {
-            case .text(let text): try container.encode(text)
-            case .number(let number): try container.encode(number)
+    public func write(to writer: inout JSONWriter) {
+        writer.object { json in
+            json.field("total", total)
+            json.key("points")
+            json.object { json in for key in points.keys.sorted() { json.field(key, points[key]) } }
+            json.key("risk")
+            json.object { json in
+                for key in risk.keys.sorted() {
+                    switch risk[key] {
+                    case .text(let text)?: json.field(key, text)
+                    case .number(let number)?: json.field(key, number)
+                    case nil: break
+                    }
+                }
             }
+            json.field("notes", strings: notes)
+            json.key("missing_data")
+            json.array(missingData) { $1.write(to: &$0) }
         }
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case total, points, risk, notes, missingData = "missing_data"
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(total, forKey: .total)
-        try container.encode(points, forKey: .points)
-        try container.encode(risk, forKey: .risk)
-        try container.encode(notes, forKey: .notes)
-        try container.encode(missingData, forKey: .missingData)
     }
 }
 
 /// Every score of the protocol for one presentation: item points in one flat table
 /// (`unknownPoints` where an item's facts are missing), read out per score on demand.
-public struct ScoreResults: Sendable, Encodable {
+public struct ScoreResults: Sendable, JSONWritable {
     static let unknownPoints = Int16.min
 
     let book: RuleBook
@@ -124,8 +124,8 @@ public struct ScoreResults: Sendable, Encodable {
         Dictionary(uniqueKeysWithValues: book.scores.compactMap { score in self[score.id].map { (score.id, $0) } })
     }
 
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(all)
+    public func write(to writer: inout JSONWriter) {
+        let all = self.all
+        writer.object { json in for id in all.keys.sorted() { if let score = all[id] { json.field(id, score) } } }
     }
 }

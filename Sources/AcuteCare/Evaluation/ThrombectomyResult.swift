@@ -70,16 +70,11 @@ public struct ThrombectomyResult: Sendable {
     }
 
     /// Core and hypoperfusion volumes with the mismatch, when perfusion imaging was done.
-    public struct Perfusion: Sendable, Encodable {
+    public struct Perfusion: Sendable {
         public var coreMl: Double
         public var hypoperfusionTmax6Ml: Double
         public var mismatchVolumeMl: Double?
         public var mismatchRatio: Double?
-
-        enum CodingKeys: String, CodingKey {
-            case coreMl = "core_ml", hypoperfusionTmax6Ml = "hypoperfusion_tmax6_ml"
-            case mismatchVolumeMl = "mismatch_volume_ml", mismatchRatio = "mismatch_ratio"
-        }
     }
 
     public var perfusion: Perfusion? {
@@ -89,20 +84,31 @@ public struct ThrombectomyResult: Sendable {
     }
 }
 
-extension ThrombectomyResult: Encodable {
-    enum CodingKeys: String, CodingKey {
-        case recommendation, recommendationByProfile = "recommendation_by_profile", trialCriteriaMet = "trial_criteria_met"
-        case levels, failedCriteria = "failed_criteria", perfusion, missingData = "missing_data"
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(recommendation, forKey: .recommendation)
-        try container.encode(recommendationByProfile, forKey: .recommendationByProfile)
-        try container.encode(trialCriteriaMet, forKey: .trialCriteriaMet)
-        try container.encode(levels, forKey: .levels)
-        try container.encode(failedCriteria, forKey: .failedCriteria)
-        try container.encode(perfusion, forKey: .perfusion)
-        try container.encode(missingData, forKey: .missingData)
+extension ThrombectomyResult: JSONWritable {
+    public func write(to writer: inout JSONWriter) {
+        writer.object { json in
+            json.field("recommendation", recommendation)
+            json.field("recommendation_by_profile", recommendationByProfile)
+            json.field("trial_criteria_met", strings: trialCriteriaMet)
+            json.field("levels", levels)
+            json.key("failed_criteria")
+            let failed = failedCriteria
+            json.object { json in
+                for trial in failed.keys.sorted() { json.field(trial, strings: failed[trial] ?? []) }
+            }
+            json.key("perfusion")
+            if let perfusion {
+                json.object { json in
+                    json.field("core_ml", perfusion.coreMl)
+                    json.field("hypoperfusion_tmax6_ml", perfusion.hypoperfusionTmax6Ml)
+                    json.field("mismatch_volume_ml", perfusion.mismatchVolumeMl)
+                    json.field("mismatch_ratio", perfusion.mismatchRatio)
+                }
+            } else {
+                json.null()
+            }
+            json.key("missing_data")
+            json.array(missingData) { $1.write(to: &$0) }
+        }
     }
 }

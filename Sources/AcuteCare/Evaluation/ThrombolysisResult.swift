@@ -3,10 +3,18 @@
 /// was decided (indices into the protocol); texts are rendered when read.
 public struct ThrombolysisResult: Sendable {
     /// A rule that fired.
-    public struct Finding: Sendable, Equatable, Encodable {
+    public struct Finding: Sendable, Equatable, JSONWritable {
         public var code: String
         public var text: String
         public var sources: [String]
+
+        public func write(to writer: inout JSONWriter) {
+            writer.object { json in
+                json.field("code", code)
+                json.field("text", text)
+                json.field("sources", strings: sources)
+            }
+        }
     }
 
     public enum Status: String, Sendable {
@@ -104,27 +112,23 @@ public struct ThrombolysisResult: Sendable {
     }
 }
 
-extension ThrombolysisResult: Encodable {
-    enum CodingKeys: String, CodingKey {
-        case status, pathway, pathwayTitle = "pathway_title", pathwayEvidence = "pathway_evidence"
-        case absoluteContraindications = "absolute_contraindications", relativeContraindications = "relative_contraindications"
-        case correctBeforeTreatment = "correct_before_treatment", notIndicatedReasons = "not_indicated_reasons"
-        case warnings, notes, agentOptions = "agent_options", missingData = "missing_data"
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(status, forKey: .status)
-        try container.encode(pathway, forKey: .pathway)
-        try container.encode(pathwayDefinition?.title, forKey: .pathwayTitle)
-        try container.encode(pathwayDefinition?.evidence, forKey: .pathwayEvidence)
-        try container.encode(absoluteContraindications, forKey: .absoluteContraindications)
-        try container.encode(relativeContraindications, forKey: .relativeContraindications)
-        try container.encode(correctBeforeTreatment, forKey: .correctBeforeTreatment)
-        try container.encode(notIndicatedReasons, forKey: .notIndicatedReasons)
-        try container.encode(warnings, forKey: .warnings)
-        try container.encode(notes, forKey: .notes)
-        try container.encode(agentOptions, forKey: .agentOptions)
-        try container.encode(missingData, forKey: .missingData)
+extension ThrombolysisResult: JSONWritable {
+    public func write(to writer: inout JSONWriter) {
+        writer.object { json in
+            json.field("status", status)
+            json.field("pathway", pathway)
+            json.field("pathway_title", pathwayDefinition?.title)
+            json.field("pathway_evidence", pathwayDefinition?.evidence)
+            for (name, findings) in [("absolute_contraindications", absoluteContraindications), ("relative_contraindications", relativeContraindications),
+                                     ("correct_before_treatment", correctBeforeTreatment), ("not_indicated_reasons", notIndicatedReasons)] {
+                json.key(name)
+                json.array(findings) { $1.write(to: &$0) }
+            }
+            json.field("warnings", strings: warnings)
+            json.field("notes", strings: notes)
+            json.field("agent_options", strings: agentOptions)
+            json.key("missing_data")
+            json.array(missingData) { $1.write(to: &$0) }
+        }
     }
 }

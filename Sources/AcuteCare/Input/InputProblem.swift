@@ -21,3 +21,11 @@ public struct InputProblems: Error, Sendable, CustomStringConvertible {
 
     public var description: String { problems.map(\.description).joined(separator: "; ") }
 }
+
+extension [InputProblem] {
+    /// The problems without repeats (a missing object is reported once, not per field in it).
+    func uniqued() -> [InputProblem] {
+        var seen = Set<String>()
+        return filter { seen.insert($0.description).inserted }
+    }
+}

@@ -1,6 +1,6 @@
-/// A JSON document as a tree, so input can be checked field by field and every problem
-/// named, rather than stopping at the first one as `Decodable` does.
-public enum JSONValue: Sendable, Equatable, Codable {
+/// A JSON document as a tree (read by `JSONParser`), so input can be checked field by field
+/// and every problem named, rather than stopping at the first one as `Decodable` does.
+public enum JSONValue: Sendable, Equatable, JSONWritable {
     case null
     case bool(Bool)
     case number(Double)
@@ -8,32 +8,15 @@ public enum JSONValue: Sendable, Equatable, Codable {
     case array([JSONValue])
     case object([String: JSONValue])
 
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
-            self = .null
-        } else if let value = try? container.decode(Bool.self) {
-            self = .bool(value)
-        } else if let value = try? container.decode(Double.self) {
-            self = .number(value)
-        } else if let value = try? container.decode(String.self) {
-            self = .string(value)
-        } else if let value = try? container.decode([JSONValue].self) {
-            self = .array(value)
-        } else {
-            self = .object(try container.decode([String: JSONValue].self))
-        }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
+    public func write(to writer: inout JSONWriter) {
         switch self {
-        case .null: try container.encodeNil()
-        case .bool(let value): try container.encode(value)
-        case .number(let value): try container.encode(value)
-        case .string(let value): try container.encode(value)
-        case .array(let value): try container.encode(value)
-        case .object(let value): try container.encode(value)
+        case .null: writer.null()
+        case .bool(let value): writer.bool(value)
+        case .number(let value): writer.number(value)
+        case .string(let value): writer.string(value)
+        case .array(let elements): writer.array(elements) { $1.write(to: &$0) }
+        case .object(let members):
+            writer.object { json in for key in members.keys.sorted() { if let value = members[key] { json.field(key, value) } } }
         }
     }
 

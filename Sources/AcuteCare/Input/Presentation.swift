@@ -34,33 +34,48 @@ public struct PresentationReader: Sendable {
 
     static let extraMembers: Set<String> = ["nihss_items", "aspects_regions", "pc_aspects_regions"]
 
+    /// Each input fact's place in the document, worked out once.
+    private struct Input {
+        var fact: Fact
+        var parents: [String]
+        var parent: String
+        var key: String
+        var required: Bool
+    }
+
+    private static let inputs: [Input] = Fact.allCases.compactMap { fact in
+        guard case .input(let required) = fact.definition.origin else { return nil }
+        let path = fact.definition.name.split(separator: ".").map(String.init)
+        return Input(fact: fact, parents: Array(path.dropLast()), parent: path.dropLast().joined(separator: "."),
+                     key: path.last ?? fact.definition.name, required: required)
+    }
+
+    /// Every member path the reader knows (objects and fields).
+    private static let known: Set<String> = Set(inputs.flatMap { input in
+        let path = input.parents + [input.key]
+        return path.indices.map { path[...$0].joined(separator: ".") }
+    }).union(extraMembers)
+
     public func read(_ json: JSONValue) throws(InputProblems) -> Presentation {
         guard let root = json.object else {
             throw InputProblems([InputProblem(field: "(body)", message: "must be a JSON object (one presentation)")])
         }
         var reader = InputReader()
         var facts = Facts()
-        var known = Set<String>()
-        for fact in Fact.allCases {
-            let definition = fact.definition
-            guard case .input(let required) = definition.origin else { continue }
-            let path = definition.name.split(separator: ".").map(String.init)
-            known.formUnion(path.indices.map { path[...$0].joined(separator: ".") })
+        for input in Self.inputs {
             var object: [String: JSONValue]? = root
-            for (depth, key) in path.dropLast().enumerated() {
-                object = reader.object(object, key, path: path[..<depth].joined(separator: "."), required: required)
+            for (depth, key) in input.parents.enumerated() {
+                object = reader.object(object, key, path: input.parents[..<depth].joined(separator: "."), required: input.required)
             }
-            let parent = path.dropLast().joined(separator: ".")
-            let key = path[path.count - 1]
-            switch definition.kind {
+            switch input.fact.definition.kind {
             case .number(let range, let unit):
-                facts[fact] = reader.number(object, key, path: parent, in: range, required: required, unit: unit).map(FactValue.number)
+                facts[input.fact] = reader.number(object, input.key, path: input.parent, in: range, required: input.required, unit: unit).map(FactValue.number)
             case .integer(let range):
-                facts[fact] = reader.integer(object, key, path: parent, in: range, required: required).map { .number(Double($0)) }
+                facts[input.fact] = reader.integer(object, input.key, path: input.parent, in: range, required: input.required).map { .number(Double($0)) }
             case .flag:
-                facts[fact] = reader.bool(object, key, path: parent, required: required).map(FactValue.flag)
+                facts[input.fact] = reader.bool(object, input.key, path: input.parent, required: input.required).map(FactValue.flag)
             case .choice(let allowed):
-                facts[fact] = choice(&reader, object, key, path: parent, allowed: allowed, required: required)
+                facts[input.fact] = choice(&reader, object, input.key, path: input.parent, allowed: allowed, required: input.required)
             }
         }
         let items = nihssItems(&reader, root["nihss_items"])
@@ -70,11 +85,11 @@ public struct PresentationReader: Sendable {
         if let systolic = facts.number(.bpSystolic), let diastolic = facts.number(.bpDiastolic), diastolic >= systolic {
             reader.report("bp.diastolic", "must be below the systolic pressure")
         }
-        guard reader.problems.isEmpty else { throw InputProblems(reader.problems) }
+        guard reader.problems.isEmpty else { throw InputProblems(reader.problems.uniqued()) }
         facts.derive(units)
         return Presentation(
             facts: facts, nihssItems: items, aspectsRegions: regions, pcAspectsRegions: pcRegions,
-            ignoredFields: ignored(root, known: known.union(Self.extraMembers))
+            ignoredFields: ignored(root, known: Self.known)
         )
     }
 

@@ -46,7 +46,7 @@ public struct AcuteProtocol: Sendable {
         var documents: [String: [String: JSONValue]] = [:]
         for name in fileNames {
             guard let data = files[name] else { throw ProtocolError(file: name, rule: "", field: "(file)", message: "is missing") }
-            guard let document = (try? JSONDecoder().decode(JSONValue.self, from: data))?.object else {
+            guard let document = (try? JSONParser.parse(data))?.object else {
                 throw ProtocolError(file: name, rule: "", field: "(file)", message: "is not a JSON object")
             }
             documents[name] = document

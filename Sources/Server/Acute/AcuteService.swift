@@ -52,9 +52,9 @@ final class AcuteService: Sendable {
     func evaluate(body: Data, profile: String?, episode: UUID?, access: AccessContext) async throws -> Answer {
         let json: JSONValue
         do {
-            json = try JSONDecoder().decode(JSONValue.self, from: body)
+            json = try JSONParser.parse(body)
         } catch {
-            throw Problem(.badRequest, "invalid-body", detail: "The body is not JSON.")
+            throw Problem(.badRequest, "invalid-body", detail: "The body is not JSON (\(error.description)).")
         }
         return try await evaluate(json, input: body, profile: profile, episode: episode, access: access)
     }
@@ -74,9 +74,7 @@ final class AcuteService: Sendable {
         }
         let profile = try await chooseProfile(requested, organisation: organisation)
         let evaluation = try evaluator.evaluate(presentation, profile: profile)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let output = try encoder.encode(evaluation)
+        let output = Data(evaluation.jsonBytes)
         let record = AcuteEvaluationRecord(
             id: UUID(), organisationId: organisation, episodeId: episode, evaluatedAt: Date(), subject: access.subject, role: access.role,
             organisations: access.organisations, profile: evaluation.profile, protocolVersion: evaluation.protocolVersion,

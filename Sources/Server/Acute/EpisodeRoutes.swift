@@ -55,7 +55,7 @@ struct EpisodeRoutes: Sendable {
     /// The body as a JSON object, or 400.
     static func body(_ request: Request, _ context: AppRequestContext) async throws -> [String: JSONValue] {
         let body = try await request.body.collect(upTo: context.maxUploadSize)
-        guard let members = (try? JSONDecoder().decode(JSONValue.self, from: Data(body.readableBytesView)))?.object else {
+        guard let members = (try? JSONParser.parse(body.readableBytesView))?.object else {
             throw Problem(.badRequest, "invalid-body", detail: "The body must be a JSON object.")
         }
         return members

@@ -78,7 +78,7 @@ struct AcutePages: Sendable {
                                        requestID: context.requestID, clientAddress: context.clientAddress)
             let answer: AcuteService.Answer
             do {
-                answer = try await service.evaluate(json, input: try JSONEncoder().encode(json), profile: form["profile"].flatMap { $0.isEmpty ? nil : $0 },
+                answer = try await service.evaluate(json, input: Data(json.jsonBytes), profile: form["profile"].flatMap { $0.isEmpty ? nil : $0 },
                                                     episode: nil, access: access)
             } catch let problem as Problem where problem.status == .unprocessableContent {
                 var errors: [String: String] = [:]
