@@ -38,6 +38,14 @@ enum AcuteTextReport {
             let independent = estimate.mrsProbabilities.prefix(3).reduce(0, +)
             lines.append("  \(label): mRS 0-2 \(Int((independent * 100).rounded())) %, mean mRS \(number(estimate.meanMRS, places: 2))")
         }
+        if let routing = outcome.routing {
+            lines.append("Transport (LVO probability \(Int((routing.lvoProbability * 100).rounded())) %):")
+            for option in routing.options {
+                let needle = option.onsetToNeedleMin.map { "needle at \(number($0, places: 0)) min, " } ?? ""
+                lines.append("  \(option.name): \(needle)puncture at \(number(option.onsetToPunctureMin, places: 0)) min; mRS 0-2 \(Int((option.independent * 100).rounded())) %, mean utility \(number(option.meanUtility, places: 2))")
+            }
+            lines.append("  \(routing.note)")
+        }
         let scores: [String] = evaluation.scores.all.keys.sorted().map { id in
             let total = evaluation.scores.total(id).map(String.init) ?? "incomplete"
             return "\(id) \(total)"

@@ -62,6 +62,37 @@ import Testing
         }
     }
 
+    static var routing: [String: Any] { [
+        "lkw_to_scene_min": 40, "transfer_drive_min": 50,
+        "local": ["drive_min": 15, "door_to_needle_min": 35, "door_in_door_out_min": 80],
+        "evt_centre": ["drive_min": 60, "door_to_needle_min": 30, "door_to_puncture_min": 60, "transfer_door_to_puncture_min": 35],
+    ] }
+
+    @Test func dripAndShipAndMothershipAreComparedFromTravelTimes() throws {
+        let evaluation = try Support.evaluate(["imaging.occlusion_site": "M1", "routing": Self.routing])
+        let routing = try #require(evaluation.expectedOutcome.routing)
+        #expect(routing.lvoProbability == 1)
+        #expect(routing.options.map(\.name) == ["drip-and-ship", "mothership"])
+        #expect(routing.options[0].onsetToNeedleMin == 90)
+        #expect(routing.options[0].onsetToPunctureMin == 220)
+        #expect(routing.options[1].onsetToNeedleMin == 130)
+        #expect(routing.options[1].onsetToPunctureMin == 160)
+        // Earlier thrombectomy beats earlier IVT for a certain LVO.
+        #expect(routing.better == "mothership")
+        #expect(routing.note.contains("RACECAT"))
+    }
+
+    @Test func badRoutingTimesAreNamed() throws {
+        var routing = Self.routing
+        routing["local"] = ["drive_min": -1]
+        #expect {
+            _ = try Support.presentation(["routing": routing])
+        } throws: { error in
+            let fields = Set((error as? InputProblems)?.problems.map(\.field) ?? [])
+            return fields.isSuperset(of: ["routing.local.drive_min", "routing.local.door_to_needle_min"])
+        }
+    }
+
     @Test func outcomeModelMatchesTheHandCheck() {
         let estimate = Support.evaluator.outcomeModel.estimate(lvo: false, needle: 120, puncture: nil)
         #expect(abs(estimate.mrsProbabilities[0] - 0.3546) < 0.00005)

@@ -21,6 +21,8 @@ public struct AcuteEvaluation: Sendable {
         public var ivt: OutcomeEstimate?
         public var evt: OutcomeEstimate?
         public var ivtAndEvt: OutcomeEstimate?
+        /// Drip-and-ship against mothership, when travel times were given.
+        public var routing: RoutingComparison?
 
         public func write(to writer: inout JSONWriter) {
             writer.object { json in
@@ -30,6 +32,8 @@ public struct AcuteEvaluation: Sendable {
                     json.key(name)
                     if let estimate { estimate.write(to: &json) } else { json.null() }
                 }
+                json.key("routing")
+                if let routing { routing.write(to: &json) } else { json.null() }
             }
         }
     }

@@ -33,7 +33,10 @@ public struct AcuteEvaluator: Sendable {
             noTreatment: outcomeModel.estimate(lvo: lvo, needle: nil, puncture: nil),
             ivt: needle.map { outcomeModel.estimate(lvo: lvo, needle: $0, puncture: nil) },
             evt: puncture.map { outcomeModel.estimate(lvo: true, needle: nil, puncture: $0) },
-            ivtAndEvt: needle.flatMap { needle in puncture.map { outcomeModel.estimate(lvo: true, needle: needle, puncture: $0) } }
+            ivtAndEvt: needle.flatMap { needle in puncture.map { outcomeModel.estimate(lvo: true, needle: needle, puncture: $0) } },
+            routing: presentation.routing.map {
+                outcomeModel.compareRoutes($0, lvoSite: facts.codeIndex(.imagingOcclusionSite).map { _ in lvo }, ivtPossible: ivt.treatmentPossible)
+            }
         )
         return AcuteEvaluation(
             book: book, facts: facts, profile: wanted, protocolVersion: acute.version, ivt: ivt,

@@ -78,3 +78,63 @@ public struct OutcomeModel: Sendable {
         return OutcomeEstimate(mrsProbabilities: probabilities, meanMRS: mean, meanUtility: utility, treatment: treatment)
     }
 }
+
+/// Drip-and-ship against mothership for one patient: each option's times and expected
+/// outcome, weighted by the probability of LVO.
+public struct RoutingComparison: Sendable, JSONWritable {
+    public struct Option: Sendable {
+        public var name: String
+        public var onsetToNeedleMin: Double?
+        public var onsetToPunctureMin: Double
+        public var meanMRS: Double
+        public var meanUtility: Double
+        /// P(mRS 0–2).
+        public var independent: Double
+    }
+
+    public var lvoProbability: Double
+    public var options: [Option]
+    public var note: String
+
+    /// The option with the higher expected utility.
+    public var better: String? { options.max { $0.meanUtility < $1.meanUtility }?.name }
+
+    public func write(to writer: inout JSONWriter) {
+        writer.object { json in
+            json.field("lvo_probability", lvoProbability)
+            json.key("options")
+            json.array(options) { json, option in
+                json.object { json in
+                    json.field("name", option.name)
+                    json.field("onset_to_needle_min", option.onsetToNeedleMin)
+                    json.field("onset_to_puncture_min", option.onsetToPunctureMin)
+                    json.field("mean_mrs", option.meanMRS)
+                    json.field("mean_utility", option.meanUtility)
+                    json.field("mrs_0_2", option.independent)
+                }
+            }
+            json.field("better", better)
+            json.field("note", note)
+        }
+    }
+}
+
+extension OutcomeModel {
+    /// Compares drip-and-ship with mothership for the given times: the LVO share treated with
+    /// IVT (when on offer) and thrombectomy, the rest with IVT alone.
+    public func compareRoutes(_ times: RoutingTimes, lvoSite: Bool?, ivtPossible: Bool) -> RoutingComparison {
+        let probability = times.lvoProbability ?? (lvoSite == true ? tables.routingLVOProbability.lvoSite : tables.routingLVOProbability.otherwise)
+        func option(_ name: String, _ route: (needle: Double, puncture: Double)) -> RoutingComparison.Option {
+            let needle = ivtPossible ? route.needle : nil
+            let lvo = estimate(lvo: true, needle: needle, puncture: route.puncture)
+            let other = estimate(lvo: false, needle: needle, puncture: nil)
+            func mix(_ a: Double, _ b: Double) -> Double { probability * a + (1 - probability) * b }
+            return .init(name: name, onsetToNeedleMin: needle, onsetToPunctureMin: route.puncture,
+                         meanMRS: mix(lvo.meanMRS, other.meanMRS), meanUtility: mix(lvo.meanUtility, other.meanUtility),
+                         independent: mix(lvo.mrsProbabilities.prefix(3).reduce(0, +), other.mrsProbabilities.prefix(3).reduce(0, +)))
+        }
+        return RoutingComparison(lvoProbability: probability,
+                                 options: [option("drip-and-ship", times.dripAndShip), option("mothership", times.mothership)],
+                                 note: tables.routingNote)
+    }
+}

@@ -8,15 +8,18 @@ public struct Presentation: Sendable, Equatable {
     /// ASPECTS and pc-ASPECTS regions with early ischaemic change, when sent region by region.
     public var aspectsRegions: [String]?
     public var pcAspectsRegions: [String]?
+    /// Travel and process times, to compare drip-and-ship with mothership.
+    public var routing: RoutingTimes?
     /// Request members this version does not read (listed in the answer, never silently used).
     public var ignoredFields: [String]
 
     public init(facts: Facts, nihssItems: [String: Int?]? = nil, aspectsRegions: [String]? = nil,
-                pcAspectsRegions: [String]? = nil, ignoredFields: [String] = []) {
+                pcAspectsRegions: [String]? = nil, routing: RoutingTimes? = nil, ignoredFields: [String] = []) {
         self.facts = facts
         self.nihssItems = nihssItems
         self.aspectsRegions = aspectsRegions
         self.pcAspectsRegions = pcAspectsRegions
+        self.routing = routing
         self.ignoredFields = ignoredFields
     }
 }
@@ -32,7 +35,7 @@ public struct PresentationReader: Sendable {
         units = acute.units
     }
 
-    static let extraMembers: Set<String> = ["nihss_items", "aspects_regions", "pc_aspects_regions"]
+    static let extraMembers: Set<String> = ["nihss_items", "aspects_regions", "pc_aspects_regions", "routing"]
 
     /// Each input fact's place in the document, worked out once.
     private struct Input {
@@ -81,6 +84,7 @@ public struct PresentationReader: Sendable {
         let items = nihssItems(&reader, root["nihss_items"])
         let regions = readRegions(&reader, root["aspects_regions"], field: "aspects_regions", allowed: scales.aspects.regions.map(\.id))
         let pcRegions = readRegions(&reader, root["pc_aspects_regions"], field: "pc_aspects_regions", allowed: scales.pcAspects.regions.map(\.id))
+        let routing = RoutingTimes.read(root["routing"], into: &reader)
         reconcile(&facts, &reader, nihssItems: items, aspectsRegions: regions, pcAspectsRegions: pcRegions)
         if let systolic = facts.number(.bpSystolic), let diastolic = facts.number(.bpDiastolic), diastolic >= systolic {
             reader.report("bp.diastolic", "must be below the systolic pressure")
@@ -88,7 +92,7 @@ public struct PresentationReader: Sendable {
         guard reader.problems.isEmpty else { throw InputProblems(reader.problems.uniqued()) }
         facts.derive(units)
         return Presentation(
-            facts: facts, nihssItems: items, aspectsRegions: regions, pcAspectsRegions: pcRegions,
+            facts: facts, nihssItems: items, aspectsRegions: regions, pcAspectsRegions: pcRegions, routing: routing,
             ignoredFields: ignored(root, known: Self.known)
         )
     }

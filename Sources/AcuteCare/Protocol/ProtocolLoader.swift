@@ -372,13 +372,18 @@ struct ProtocolLoader {
             }
             sites.append(Int16(index))
         }
+        let routing = try reader.object(document["routing"], "routing")
+        _ = try cited(reader, routing["sources"])
         return OutcomeTables(
             model: try reader.string(document["model"], "model"),
             noEffectIVT: try reader.number(noEffect["ivt"], "no_effect_minutes.ivt"), noEffectMT: try reader.number(noEffect["mt"], "no_effect_minutes.mt"),
             nlvoIVT: cohort("nlvo_ivt"), lvoIVT: cohort("lvo_ivt"), lvoMT: cohort("lvo_mt"),
             untreatedLVO: cumulative["no_treatment_lvo"] ?? [], untreatedNLVO: cumulative["no_treatment_nlvo"] ?? [],
             utilityName: try reader.string(utility["name"], "utility.name"), utility: try reader.numbers(utility["weights"], "utility.weights", count: 7),
-            lvoSites: sites
+            lvoSites: sites,
+            routingLVOProbability: (try reader.number(routing["default_lvo_probability_when_lvo_site"], "routing.default_lvo_probability_when_lvo_site"),
+                                    try reader.number(routing["default_lvo_probability_when_no_lvo"], "routing.default_lvo_probability_when_no_lvo")),
+            routingNote: try reader.string(routing["note"], "routing.note")
         )
     }
 }

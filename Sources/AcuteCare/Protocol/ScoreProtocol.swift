@@ -84,4 +84,8 @@ struct OutcomeTables: Sendable {
     var utility: [Double]
     /// Occlusion-site codes (indices of imaging.occlusion_site) counted as LVO.
     var lvoSites: [Int16]
+    /// The LVO probability a routing comparison assumes when the request gives none: by
+    /// whether imaging shows an LVO site; and the caveat every comparison carries.
+    var routingLVOProbability: (lvoSite: Double, otherwise: Double)
+    var routingNote: String
 }
