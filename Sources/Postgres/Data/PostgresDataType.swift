@@ -38,6 +38,7 @@ public struct PostgresDataType: Hashable, Sendable, CustomStringConvertible {
     public static let timestamptzArray = Self(1185)
     public static let uuidArray = Self(2951)
     public static let jsonbArray = Self(3807)
+    public static let jsonArray = Self(199)
 
     public var description: String {
         switch self {

@@ -10,6 +10,7 @@ public struct PostgresRawJSON: PostgresEncodable, PostgresDecodable, Equatable {
     public init(_ bytes: Data) { self.bytes = bytes }
 
     public static var postgresType: PostgresDataType { .json }
+    public static var postgresArrayType: PostgresDataType? { .jsonArray }
 
     public func encode(into buffer: inout [UInt8]) throws(PostgresError) {
         buffer.append(contentsOf: bytes)

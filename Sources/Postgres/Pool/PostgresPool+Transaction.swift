@@ -10,6 +10,12 @@ public enum PostgresIsolationLevel: String, Sendable {
 extension PostgresPool {
     /// Runs `body` in one transaction: committed if it returns, rolled back if it throws.
     ///
+    /// The connection goes back to the pool without a session reset (a reset costs a round
+    /// trip and a parse per transaction), so `body` must leave no session state behind:
+    /// transaction-local settings (`SET LOCAL`, `set_config(…, true)`) and transaction advisory
+    /// locks only — never a plain `SET`, `LISTEN`, session advisory locks or temporary tables.
+    /// Work that needs those uses `withConnection`, which resets the session afterwards.
+    ///
     /// On a serialisation failure (40001) or deadlock (40P01) the whole transaction, `body`
     /// included, runs again, up to `maxAttempts` times, with a jittered, growing pause.
     /// So `body` must do nothing outside the database that cannot be repeated.
@@ -29,11 +35,11 @@ extension PostgresPool {
         var attempt = 1
         while true {
             do {
-                return try await withConnection(isolation: isolation) { connection in
-                    try await connection.query(begin)
+                return try await withLease(resetSession: false, urgent: false, isolation: isolation) { connection in
+                    try await connection.query(begin, prepared: true)
                     do {
                         let result = try await body(connection)
-                        try await connection.query("COMMIT")
+                        try await connection.query("COMMIT", prepared: true)
                         return result
                     } catch {
                         _ = try? await connection.query("ROLLBACK")

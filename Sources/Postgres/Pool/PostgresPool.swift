@@ -161,7 +161,7 @@ public final class PostgresPool: Service, Sendable {
         }
     }
 
-    private func withLease<Result>(
+    func withLease<Result>(
         resetSession: Bool,
         urgent: Bool,
         isolation: isolated (any Actor)?,

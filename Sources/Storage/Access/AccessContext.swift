@@ -20,6 +20,16 @@ public struct AccessContext: Sendable {
         self.clientAddress = clientAddress
     }
 
+    /// Sets the row-level security context and the audit actor for the rest of the
+    /// connection's current transaction (one statement, transaction-local).
+    func apply(on connection: PostgresConnection) async throws {
+        let organisations = "{" + organisations.map(\.uuidString).joined(separator: ",") + "}"
+        try await connection.query("""
+            SELECT set_config('app.organisation_ids', \(organisations), true),
+                   set_config('app.subject', \(subject), true), set_config('app.role', \(role), true)
+            """, prepared: true)
+    }
+
     /// An audit event by this actor; the first organisation is the one acted for.
     func auditEvent(
         _ action: AuditEvent.Action, patient: UUID?, resource: String, resourceID: String? = nil,
@@ -43,12 +53,8 @@ extension PostgresPool {
         isolation: isolated (any Actor)? = #isolation,
         _ body: (PostgresConnection) async throws -> Result
     ) async throws -> Result {
-        let organisations = "{" + context.organisations.map(\.uuidString).joined(separator: ",") + "}"
-        return try await withTransaction(readOnly: readOnly, isolation: isolation) { connection in
-            try await connection.query("""
-                SELECT set_config('app.organisation_ids', \(organisations), true),
-                       set_config('app.subject', \(context.subject), true), set_config('app.role', \(context.role), true)
-                """, prepared: true)
+        try await withTransaction(readOnly: readOnly, isolation: isolation) { connection in
+            try await context.apply(on: connection)
             return try await body(connection)
         }
     }

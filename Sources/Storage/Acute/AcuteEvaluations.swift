@@ -1,16 +1,19 @@
 public import Foundation
 public import Postgres
 
-/// Stored acute evaluations: written with their audit row in one transaction (idempotent by
-/// id, so a spooled evaluation written twice is stored and audited once), read back exactly
-/// as given.
+/// Stored acute evaluations: each written with its audit row in one transaction (idempotent
+/// by id, so a spooled evaluation written twice is stored and audited once), read back
+/// exactly as given. Writes are group-committed: evaluations arriving while a batch commits
+/// share the next transaction and its WAL flush, each still with its own outcome.
 public struct AcuteEvaluations: Sendable {
     public let pool: PostgresPool
     public let audit: AuditWriter
+    private let commits: GroupCommit<(record: AcuteEvaluationRecord, viaSpool: Bool), Bool>
 
     public init(pool: PostgresPool, audit: AuditWriter) {
         self.pool = pool
         self.audit = audit
+        commits = GroupCommit { batch in await Self.write(batch, pool: pool) }
     }
 
     /// Why an evaluation could not be linked to its episode.
@@ -20,31 +23,90 @@ public struct AcuteEvaluations: Sendable {
     /// Throws `EpisodeNotFound` when the record names an episode the caller cannot see.
     @discardableResult
     public func store(_ record: AcuteEvaluationRecord, viaSpool: Bool = false) async throws -> Bool {
-        let context = record.accessContext
-        return try await pool.withAccess(context) { connection in
-            var patient: UUID?
-            if let episode = record.episodeId {
-                patient = try await connection.query("SELECT patient_id FROM stroke_episodes WHERE id = \(episode)", prepared: true)
-                    .first?.decode(UUID.self, at: 0)
-                guard patient != nil else { throw EpisodeNotFound() }
+        try await commits.submit((record, viaSpool))
+    }
+
+    /// Writes a batch in one transaction, callers with the same access context together
+    /// (one context statement, one audit insert each); a record whose episode the caller
+    /// cannot see fails alone. If the database refuses the batch (one record breaks a
+    /// constraint), each record is written on its own, so only that one fails.
+    private static func write(_ batch: [(record: AcuteEvaluationRecord, viaSpool: Bool)], pool: PostgresPool) async -> [Result<Bool, any Error>] {
+        do {
+            return try await pool.withTransaction { connection in
+                var outcomes = [Result<Bool, any Error>](repeating: .success(false), count: batch.count)
+                var groups: [String: [Int]] = [:]
+                var order: [String] = []
+                for (index, item) in batch.enumerated() {
+                    let context = item.record.accessContext
+                    let key = "\(context.subject)\u{0}\(context.role)\u{0}\(context.organisations)"
+                    if groups[key] == nil { order.append(key) }
+                    groups[key, default: []].append(index)
+                }
+                for key in order {
+                    let indices = groups[key] ?? []
+                    guard let first = indices.first else { continue }
+                    try await batch[first].record.accessContext.apply(on: connection)
+                    let episodes = indices.compactMap { batch[$0].record.episodeId }
+                    var patients: [UUID: UUID] = [:]
+                    if !episodes.isEmpty {
+                        for row in try await connection.query("SELECT id, patient_id FROM stroke_episodes WHERE id = ANY(\(episodes))", prepared: true) {
+                            patients[try row.decode(UUID.self, at: 0)] = try row.decode(UUID.self, at: 1)
+                        }
+                    }
+                    var rows: [(index: Int, patient: UUID?)] = []
+                    for index in indices {
+                        guard let episode = batch[index].record.episodeId else {
+                            rows.append((index, nil))
+                            continue
+                        }
+                        guard let patient = patients[episode] else {
+                            outcomes[index] = .failure(EpisodeNotFound())
+                            continue
+                        }
+                        rows.append((index, patient))
+                    }
+                    let inserted = try await insert(rows.map { (batch[$0.index].record, $0.patient, batch[$0.index].viaSpool) }, on: connection)
+                    var events: [AuditEvent] = []
+                    for (index, patient) in rows {
+                        let record = batch[index].record
+                        let wasInserted = inserted.contains(record.id)
+                        if wasInserted {
+                            events.append(record.accessContext.auditEvent(.create, patient: patient, resource: "AcuteEvaluation",
+                                                                          resourceID: record.id.uuidString))
+                        }
+                        outcomes[index] = .success(wasInserted)
+                    }
+                    try await AuditLog.record(events, on: connection)
+                }
+                return outcomes
             }
-            let inserted = try await connection.query("""
-                INSERT INTO acute_evaluations (organisation_id, id, episode_id, patient_id, evaluated_at, evaluated_by, evaluator_role,
-                                               profile, protocol_version, outcome_model, input, output, ivt_status, evt_recommendation,
-                                               request_id, via_spool)
-                VALUES (\(record.organisationId), \(record.id), \(record.episodeId), \(patient), \(record.evaluatedAt),
-                        \(record.subject), \(record.role), \(record.profile), \(record.protocolVersion), \(record.outcomeModel),
-                        \(PostgresRawJSON(record.input)), \(PostgresRawJSON(record.output)), \(record.ivtStatus), \(record.evtRecommendation),
-                        \(record.requestId), \(viaSpool))
-                ON CONFLICT (id) DO NOTHING
-                RETURNING id
-                """, prepared: true).first != nil
-            if inserted {
-                try await AuditLog.record(context.auditEvent(.create, patient: patient, resource: "AcuteEvaluation",
-                                                             resourceID: record.id.uuidString), on: connection)
+        } catch let error as PostgresError where batch.count > 1 && !error.isUnavailable {
+            var outcomes: [Result<Bool, any Error>] = []
+            for item in batch {
+                outcomes += await write([item], pool: pool)
             }
-            return inserted
+            return outcomes
+        } catch {
+            return batch.map { _ in .failure(error) }
         }
+    }
+
+    /// Inserts the rows in one statement; returns the ids newly stored (a replayed id is not).
+    private static func insert(_ rows: [(record: AcuteEvaluationRecord, patient: UUID?, viaSpool: Bool)], on connection: PostgresConnection) async throws -> Set<UUID> {
+        guard !rows.isEmpty else { return [] }
+        let records = rows.map(\.record)
+        return Set(try await connection.query("""
+            INSERT INTO acute_evaluations (organisation_id, id, episode_id, patient_id, evaluated_at, evaluated_by, evaluator_role,
+                                           profile, protocol_version, outcome_model, input, output, ivt_status, evt_recommendation,
+                                           request_id, via_spool)
+            SELECT * FROM unnest(\(records.map(\.organisationId)), \(records.map(\.id)), \(records.map(\.episodeId)), \(rows.map(\.patient)),
+                                 \(records.map(\.evaluatedAt)), \(records.map(\.subject)), \(records.map(\.role)), \(records.map(\.profile)),
+                                 \(records.map(\.protocolVersion)), \(records.map(\.outcomeModel)), \(records.map { PostgresRawJSON($0.input) }),
+                                 \(records.map { PostgresRawJSON($0.output) }), \(records.map(\.ivtStatus)), \(records.map(\.evtRecommendation)),
+                                 \(records.map(\.requestId)), \(rows.map(\.viaSpool)))
+            ON CONFLICT (id) DO NOTHING
+            RETURNING id
+            """, prepared: true).map { try $0.decode(UUID.self, at: 0) })
     }
 
     /// The stored request and answer of one evaluation, if the context may see it.

@@ -4,8 +4,8 @@ import Postgres
 public import ServiceLifecycle
 
 /// A durable local spool for evaluations made while the database is unreachable: each is a
-/// JSON file written to a temporary name, flushed to disk, then renamed into place (so a
-/// crash leaves either the whole record or none). As a service, it writes spooled records
+/// JSON file (readable by the service's user only) written to a temporary name, flushed to
+/// disk, then renamed into place (so a crash leaves either the whole record or none). As a service, it writes spooled records
 /// to the database when it returns — evaluation and audit row together, idempotently — and
 /// removes each file only after its transaction committed.
 public final class EvaluationSpool: Service, Sendable {
@@ -30,10 +30,10 @@ public final class EvaluationSpool: Service, Sendable {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
         let data = try encoder.encode(record)
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let final = directory.appendingPathComponent("\(record.id.uuidString).json")
         let temporary = directory.appendingPathComponent(".\(record.id.uuidString).tmp")
-        guard FileManager.default.createFile(atPath: temporary.path, contents: nil),
+        guard FileManager.default.createFile(atPath: temporary.path, contents: nil, attributes: [.posixPermissions: 0o600]),
               let handle = FileHandle(forWritingAtPath: temporary.path) else {
             throw SpoolError(description: "cannot write to the spool at \(directory.path)")
         }

@@ -18,6 +18,30 @@ public enum AuditLog {
             """, prepared: true)
     }
 
+    /// Records many events in one statement (rows in the order given), in the caller's transaction.
+    public static func record(_ events: [AuditEvent], on connection: PostgresConnection) async throws {
+        guard !events.isEmpty else { return }
+        try await connection.query(insert(events), prepared: true)
+    }
+
+    /// The one statement that inserts `events`.
+    static func insert(_ events: [AuditEvent]) -> PostgresQuery {
+        """
+            INSERT INTO audit_events (actor_subject, actor_role, actor_organisation_id, action, patient_id,
+                                      resource_type, resource_id, purpose, outcome, break_glass_reason,
+                                      request_id, client_address)
+            SELECT subject, role, organisation, action::audit_action, patient, resource_type, resource_id,
+                   purpose, outcome::audit_outcome, break_glass_reason, request_id, client_address::inet
+            FROM unnest(\(events.map(\.actorSubject)), \(events.map(\.actorRole)), \(events.map(\.actorOrganisation)),
+                        \(events.map(\.action.rawValue)), \(events.map(\.patientID)), \(events.map(\.resourceType)),
+                        \(events.map(\.resourceID)), \(events.map(\.purpose)), \(events.map(\.outcome.rawValue)),
+                        \(events.map(\.breakGlassReason)), \(events.map(\.requestID)), \(events.map(\.clientAddress)))
+                 WITH ORDINALITY AS batch(subject, role, organisation, action, patient, resource_type, resource_id,
+                                          purpose, outcome, break_glass_reason, request_id, client_address, position)
+            ORDER BY position
+            """
+    }
+
     /// Seals committed, unsealed rows into the chain (one sealer at a time); returns how many.
     public static func seal(_ pool: PostgresPool) async throws -> Int {
         try await pool.query("SELECT audit_seal()").single().decode(Int.self)
