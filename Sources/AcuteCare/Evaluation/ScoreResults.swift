@@ -95,7 +95,10 @@ public struct ScoreResults: Sendable, JSONWritable {
                     missing.append(MissingData(field: fact.definition.name, neededBy: score.id, blocking: false))
                 case .bands(_, let bands, _):
                     for band in bands {
-                        missing += book.arena.unknownFacts(band.condition, facts).map { MissingData(field: $0.definition.name, neededBy: score.id, blocking: false) }
+                        for fact in book.arena.unknownFacts(band.condition, facts) {
+                            let item = MissingData(field: fact.definition.name, neededBy: score.id, blocking: false)
+                            if !missing.contains(item) { missing.append(item) }
+                        }
                     }
                 }
             } else {
@@ -109,11 +112,7 @@ public struct ScoreResults: Sendable, JSONWritable {
         if let band = score.risk.first(where: { $0.from <= total && total <= $0.to }) ?? (total > (score.risk.last?.to ?? .max) ? score.risk.last : nil) {
             for (key, value) in band.values { result.risk[key] = .text(value) }
         }
-        if let fit = score.logistic {
-            let probability = 1 / (1 + exp(-(fit.slope * Double(total) + fit.intercept)))
-            let scale = pow(10, Double(fit.decimals))
-            result.risk[fit.key] = .number((probability * scale).rounded() / scale)
-        }
+        if let fit = score.logistic { result.risk[fit.key] = .number(Self.logistic(fit, total)) }
         if let anchor = score.anchor { result.risk["anchor"] = .text(anchor) }
         result.risk["source"] = .text(score.riskSource)
         return result
@@ -124,8 +123,61 @@ public struct ScoreResults: Sendable, JSONWritable {
         Dictionary(uniqueKeysWithValues: book.scores.compactMap { score in self[score.id].map { (score.id, $0) } })
     }
 
+    /// Written straight from the item points (no intermediate dictionaries: this runs for
+    /// every answer), scores and their members in key order.
     public func write(to writer: inout JSONWriter) {
-        let all = self.all
-        writer.object { json in for id in all.keys.sorted() { if let score = all[id] { json.field(id, score) } } }
+        var offsets: [String: Int] = [:]
+        var offset = 0
+        for score in book.scores {
+            offsets[score.id] = offset
+            offset += score.items.count
+        }
+        writer.object { json in
+            for score in book.scores.sorted(by: { $0.id < $1.id }) {
+                let start = offsets[score.id] ?? 0
+                let itemPoints = points[start..<start + score.items.count]
+                guard !itemPoints.contains(Self.unknownPoints) else {
+                    json.field(score.id, result(score, Array(itemPoints)))
+                    continue
+                }
+                let total = itemPoints.reduce(0) { $0 + Int($1) }
+                json.key(score.id)
+                json.object { json in
+                    json.field("total", total)
+                    json.key("points")
+                    json.object { json in
+                        for (item, value) in zip(score.items, itemPoints).sorted(by: { $0.0.key < $1.0.key }) { json.field(item.key, Int(value)) }
+                    }
+                    json.key("risk")
+                    json.object { json in writeRisk(score, total: total, into: &json) }
+                    json.field("notes", strings: score.notes)
+                    json.key("missing_data")
+                    json.array([MissingData]()) { $1.write(to: &$0) }
+                }
+            }
+        }
+    }
+
+    /// The risk members of a complete score, in key order.
+    private func writeRisk(_ score: ScoreDefinition, total: Int, into json: inout JSONWriter) {
+        var members: [(String, ScoreResult.RiskValue)] = []
+        if let band = score.risk.first(where: { $0.from <= total && total <= $0.to }) ?? (total > (score.risk.last?.to ?? .max) ? score.risk.last : nil) {
+            members += band.values.map { ($0.key, .text($0.value)) }
+        }
+        if let fit = score.logistic { members.append((fit.key, .number(Self.logistic(fit, total)))) }
+        if let anchor = score.anchor { members.append(("anchor", .text(anchor))) }
+        members.append(("source", .text(score.riskSource)))
+        for (key, value) in members.sorted(by: { $0.0 < $1.0 }) {
+            switch value {
+            case .text(let text): json.field(key, text)
+            case .number(let number): json.field(key, number)
+            }
+        }
+    }
+
+    static func logistic(_ fit: ScoreDefinition.Logistic, _ total: Int) -> Double {
+        let probability = 1 / (1 + exp(-(fit.slope * Double(total) + fit.intercept)))
+        let scale = pow(10, Double(fit.decimals))
+        return (probability * scale).rounded() / scale
     }
 }

@@ -53,11 +53,17 @@ public struct PresentationReader: Sendable {
                      key: path.last ?? fact.definition.name, required: required)
     }
 
-    /// Every member path the reader knows (objects and fields).
-    private static let known: Set<String> = Set(inputs.flatMap { input in
-        let path = input.parents + [input.key]
-        return path.indices.map { path[...$0].joined(separator: ".") }
-    }).union(extraMembers)
+    /// The member names the reader knows under each object path ("" for the top level).
+    private static let known: [String: Set<String>] = {
+        var known: [String: Set<String>] = ["": extraMembers]
+        for input in inputs {
+            let path = input.parents + [input.key]
+            for depth in path.indices {
+                known[path[..<depth].joined(separator: "."), default: []].insert(path[depth])
+            }
+        }
+        return known
+    }()
 
     public func read(_ json: JSONValue) throws(InputProblems) -> Presentation {
         guard let root = json.object else {
@@ -182,13 +188,18 @@ public struct PresentationReader: Sendable {
         }
     }
 
-    private func ignored(_ object: [String: JSONValue], known: Set<String>, path: String = "") -> [String] {
-        object.keys.sorted().flatMap { key -> [String] in
-            let field = path.isEmpty ? key : "\(path).\(key)"
-            guard known.contains(field) else { return [field] }
-            if Self.extraMembers.contains(field) { return [] }
-            if case .object(let members)? = object[key] { return ignored(members, known: known, path: field) }
-            return []
+    /// Members this version does not read, as JSON paths (sorted).
+    private func ignored(_ object: [String: JSONValue], known: [String: Set<String>], path: String = "") -> [String] {
+        let names = known[path] ?? []
+        var ignored: [String] = []
+        for (key, value) in object {
+            guard names.contains(key) else {
+                ignored.append(path.isEmpty ? key : "\(path).\(key)")
+                continue
+            }
+            if path.isEmpty, Self.extraMembers.contains(key) { continue }
+            if case .object(let members) = value { ignored += self.ignored(members, known: known, path: path.isEmpty ? key : "\(path).\(key)") }
         }
+        return ignored.sorted()
     }
 }
