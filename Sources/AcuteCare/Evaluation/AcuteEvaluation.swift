@@ -46,7 +46,7 @@ public struct AcuteEvaluation: Sendable {
 
     /// Every value a rule, score or dose needed and did not have.
     public var missingData: [MissingData] {
-        ivt.missingData + doses.missingData + evt.missingData + book.scores.flatMap { scores[$0.id]?.missingData ?? [] }
+        ivt.missingData + doses.missingData + evt.missingData + scores.missingData
     }
 }
 

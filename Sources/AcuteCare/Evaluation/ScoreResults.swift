@@ -85,26 +85,42 @@ public struct ScoreResults: Sendable, JSONWritable {
         return nil
     }
 
-    private func result(_ score: ScoreDefinition, _ itemPoints: [Int16]) -> ScoreResult {
-        var byKey: [String: Int] = [:]
+    /// What every score lacked (cheap when nothing is missing: no result is built).
+    var missingData: [MissingData] {
         var missing: [MissingData] = []
-        for (item, value) in zip(score.items, itemPoints) {
-            if value == Self.unknownPoints {
-                switch item {
-                case .scaled(_, let fact, _):
-                    missing.append(MissingData(field: fact.definition.name, neededBy: score.id, blocking: false))
-                case .bands(_, let bands, _):
-                    for band in bands {
-                        for fact in book.arena.unknownFacts(band.condition, facts) {
-                            let item = MissingData(field: fact.definition.name, neededBy: score.id, blocking: false)
-                            if !missing.contains(item) { missing.append(item) }
-                        }
+        var offset = 0
+        for score in book.scores {
+            let itemPoints = points[offset..<offset + score.items.count]
+            offset += score.items.count
+            if itemPoints.contains(Self.unknownPoints) { missing += missingData(score, Array(itemPoints)) }
+        }
+        return missing
+    }
+
+    private func missingData(_ score: ScoreDefinition, _ itemPoints: [Int16]) -> [MissingData] {
+        var missing: [MissingData] = []
+        for (item, value) in zip(score.items, itemPoints) where value == Self.unknownPoints {
+            switch item {
+            case .scaled(_, let fact, _):
+                missing.append(MissingData(field: fact.definition.name, neededBy: score.id, blocking: false))
+            case .bands(_, let bands, _):
+                for band in bands {
+                    for fact in book.arena.unknownFacts(band.condition, facts) {
+                        let item = MissingData(field: fact.definition.name, neededBy: score.id, blocking: false)
+                        if !missing.contains(item) { missing.append(item) }
                     }
                 }
-            } else {
-                byKey[item.key] = Int(value)
             }
         }
+        return missing
+    }
+
+    private func result(_ score: ScoreDefinition, _ itemPoints: [Int16]) -> ScoreResult {
+        var byKey: [String: Int] = [:]
+        for (item, value) in zip(score.items, itemPoints) where value != Self.unknownPoints {
+            byKey[item.key] = Int(value)
+        }
+        let missing = missingData(score, itemPoints)
         var result = ScoreResult(total: nil, points: byKey, risk: [:], notes: score.notes, missingData: missing)
         guard missing.isEmpty else { return result }
         let total = itemPoints.reduce(0) { $0 + Int($1) }
