@@ -10,8 +10,10 @@ public import Postgres
 public final class AuditWriter: Sendable {
     private let commits: GroupCommit<[AuditEvent], Void>
 
+    /// One batch at a time: under load the next batch collects everyone who arrived meanwhile
+    /// (ops/bench/auth: audited/plain 0.65–0.70 this way, 0.53 with two batches in flight).
     public init(pool: PostgresPool) {
-        commits = GroupCommit { batches in
+        commits = GroupCommit(concurrentBatches: 1) { batches in
             do {
                 // Jumps the pool's queue: it completes requests already under way.
                 try await pool.query(AuditLog.insert(batches.flatMap { $0 }), prepared: true, urgent: true)
