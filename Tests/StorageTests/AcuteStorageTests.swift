@@ -83,3 +83,25 @@ import Testing
         }
     }
 }
+
+extension AcuteStorageTests {
+    /// `seed --demo` gives acute episodes with complete courses, and the intervals follow.
+    @Test func demoEpisodesCarryFullAcuteCourses() async throws {
+        try await TestDatabase.with { database in
+            try await database.withPool(.app) { pool in
+                _ = try await DemoData.load(into: pool)
+                let episodes = AcuteEpisodes(pool: pool, audit: AuditWriter(pool: pool))
+                let south = AccessContext(subject: "demo", role: "clinician", organisations: [DemoData.organisations[2].id])
+                let treated = try #require(try await episodes.find(DemoData.episodes[1], as: south))
+                #expect(treated.doorToImagingMin == 10)
+                #expect(treated.doorToNeedleMin == 32)
+                #expect(treated.doorToGroinMin == 85)
+                #expect(treated.thrombolytic == "alteplase")
+                #expect(treated.mtici == "2b")
+                let first = try #require(try await episodes.find(DemoData.episodes[0], as: Self.context))
+                #expect(first.doorToNeedleMin == 38)
+                #expect(first.groinPunctureAt == nil)
+            }
+        }
+    }
+}
