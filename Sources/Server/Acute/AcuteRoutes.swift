@@ -15,11 +15,15 @@ struct AcuteRoutes: Sendable {
             let episode = try QueryParameter.uuid(request, "episode")
             let answer = try await service.evaluate(body: Data(body.readableBytesView), profile: profile, episode: episode,
                                                     access: try context.accessContext())
-            var json = Data(#"{"episode_id":"#.utf8)
-            json += answer.episode.map { Data("\"\($0.uuidString)\"".utf8) } ?? Data("null".utf8)
-            json += Data(#","evaluation":"#.utf8) + answer.evaluation
-            json += Data(#","evaluation_id":"\#(answer.id.uuidString)","stored":"\#(answer.storage.rawValue)"}"#.utf8)
-            return JSONResponse.raw(json, status: .created)
+            var json = JSONWriter()
+            json.object { json in
+                json.field("episode_id", answer.episode?.uuidString)
+                json.key("evaluation")
+                json.raw(answer.evaluation)
+                json.field("evaluation_id", answer.id.uuidString)
+                json.field("stored", answer.storage.rawValue)
+            }
+            return JSONResponse.raw(Data(json.bytes), status: .created)
         }
         api.get("/acute/evaluations/:id") { _, context in
             let id = try QueryParameter.id(context, "evaluation")
@@ -29,10 +33,17 @@ struct AcuteRoutes: Sendable {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
             encoder.dateEncodingStrategy = .iso8601
-            var json = Data(#"{"evaluation":"#.utf8) + found.output
-            json += Data(#","presentation":"#.utf8) + found.input
-            json += Data(#","summary":"#.utf8) + (try encoder.encode(found.summary)) + Data("}".utf8)
-            return JSONResponse.raw(json)
+            let summary = try encoder.encode(found.summary)
+            var json = JSONWriter()
+            json.object { json in
+                json.key("evaluation")
+                json.raw(found.output)
+                json.key("presentation")
+                json.raw(found.input)
+                json.key("summary")
+                json.raw(summary)
+            }
+            return JSONResponse.raw(Data(json.bytes))
         }
         api.get("/acute/protocol") { _, _ in
             let acute = service.evaluator.acute
