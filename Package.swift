@@ -52,6 +52,10 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Rehabilitation",
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Storage",
             dependencies: [
                 "Postgres",
@@ -82,6 +86,7 @@ let package = Package(
             name: "strokepath",
             dependencies: [
                 "AcuteCare",
+                "Rehabilitation",
                 "Postgres",
                 "Server",
                 "Storage",
@@ -130,6 +135,11 @@ let package = Package(
         .testTarget(
             name: "AcuteCareTests",
             dependencies: ["AcuteCare"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RehabilitationTests",
+            dependencies: ["Rehabilitation"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

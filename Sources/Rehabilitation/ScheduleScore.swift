@@ -1,0 +1,28 @@
+/// What the scorer found for a schedule: hard-constraint violation counts by kind (all zero
+/// for a feasible schedule), the soft objective terms and their weighted sum.
+public struct ScheduleScore: Sendable, Equatable {
+    /// The violation kinds of problem.md §4, in score.py's order.
+    public static let hardKinds = [
+        "bad_reference", "outside_grid", "not_prescribed", "wrong_length",
+        "over_prescribed", "over_daily_modality", "therapist_field",
+        "qualification", "team", "therapist_unavailable", "therapist_overlap",
+        "therapist_contact_max", "room_type", "room_closed", "room_capacity",
+        "group_size", "duplicate_in_group", "patient_overlap",
+        "patient_unavailable", "patient_daily_max", "patient_gap",
+        "contraindication", "too_early_after_stroke", "same_day_exclusive",
+    ]
+
+    /// The soft terms of problem.md §5 and the weight each is multiplied by.
+    public static let softTerms = [
+        "unmet_minutes", "daily_imbalance_minutes", "extra_therapists",
+        "time_preference_violations", "outpatient_idle_minutes", "weekend_sessions",
+    ]
+
+    public var hard: [String: Int]
+    /// Raw value of each soft term.
+    public var soft: [String: Int]
+    public var objective: Int
+
+    public var hardTotal: Int { hard.values.reduce(0, +) }
+    public var feasible: Bool { hardTotal == 0 }
+}
