@@ -101,8 +101,9 @@ public struct RehabWeek: Sendable, Decodable {
     public static func decode(_ data: Data) throws(RehabWeekError) -> RehabWeek {
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
+        let week: RehabWeek
         do {
-            return try decoder.decode(RehabWeek.self, from: data)
+            week = try decoder.decode(RehabWeek.self, from: data)
         } catch let DecodingError.keyNotFound(key, context) {
             throw RehabWeekError(field: Self.path(context.codingPath + [key]), message: "is missing")
         } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
@@ -111,6 +112,49 @@ public struct RehabWeek: Sendable, Decodable {
             throw RehabWeekError(field: Self.path(context.codingPath), message: "is not valid JSON")
         } catch {
             throw RehabWeekError(field: "(document)", message: "cannot be read")
+        }
+        try week.checkRanges()
+        return week
+    }
+
+    /// Refuses numbers outside what a week can hold, so that no sum or product the scorer
+    /// forms can overflow.
+    private func checkRanges() throws(RehabWeekError) {
+        func check(_ value: Int, _ range: ClosedRange<Int>, _ field: @autoclosure () -> String) throws(RehabWeekError) {
+            guard range.contains(value) else { throw RehabWeekError(field: field(), message: "\(value) is outside \(range.lowerBound)–\(range.upperBound)") }
+        }
+        let slots = timeGrid.slotsPerDay
+        try check(timeGrid.slotMinutes, 1...240, "time_grid.slot_minutes")
+        try check(slots, 1...288, "time_grid.slots_per_day")
+        try check(timeGrid.amPmBoundarySlot, 0...slots, "time_grid.am_pm_boundary_slot")
+        try check(days.count, 1...14, "days")
+        for (index, modality) in modalities.enumerated() {
+            try check(modality.maxGroup, 1...100, "modalities[\(index)].max_group")
+            try check(modality.restAfterSlots, 0...slots, "modalities[\(index)].rest_after_slots")
+            for (type, day) in modality.minDaysAfterStroke { try check(day, 0...3_650, "modalities[\(index)].min_days_after_stroke.\(type)") }
+        }
+        for (index, room) in rooms.enumerated() {
+            try check(room.capacity, 0...10_000, "rooms[\(index)].capacity")
+            try check(room.maxSessions, 0...10_000, "rooms[\(index)].max_sessions")
+        }
+        for (index, therapist) in therapists.enumerated() {
+            for minutes in therapist.maxContactMinutes { try check(minutes, 0...1_440, "therapists[\(index)].max_contact_minutes") }
+        }
+        for (index, patient) in patients.enumerated() {
+            try check(patient.daysSinceStroke, 0...36_500, "patients[\(index)].days_since_stroke")
+            try check(patient.priority, 0...10, "patients[\(index)].priority")
+            try check(patient.maxMinutesPerDay, 0...1_440, "patients[\(index)].max_minutes_per_day")
+            try check(patient.minGapSlots, 0...slots, "patients[\(index)].min_gap_slots")
+        }
+        for (index, prescription) in prescriptions.enumerated() {
+            try check(prescription.sessionsPerWeek, 0...100, "prescriptions[\(index)].sessions_per_week")
+            try check(prescription.sessionSlots, 1...slots, "prescriptions[\(index)].session_slots")
+            try check(prescription.maxPerDay, 0...100, "prescriptions[\(index)].max_per_day")
+        }
+        for (name, weight) in [("unmet_minute", weights.unmetMinute), ("daily_imbalance_minute", weights.dailyImbalanceMinute),
+                               ("extra_therapist", weights.extraTherapist), ("time_preference", weights.timePreference),
+                               ("outpatient_idle_minute", weights.outpatientIdleMinute), ("weekend_session", weights.weekendSession)] {
+            try check(weight, 0...1_000_000, "weights.\(name)")
         }
     }
 

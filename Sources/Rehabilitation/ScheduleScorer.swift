@@ -98,20 +98,18 @@ public struct ScheduleScorer: Sendable {
                 bad("bad_reference")
                 continue
             }
-            let therapist: String?
-            switch row.therapist {
-            case nil, .some(nil): therapist = nil
-            case .some(.some(let id)): therapist = id
-            }
+            // A therapist value that is not text is an unknown id, as in score.py.
             if case .some(nil) = row.therapist {
                 bad("bad_reference")
                 continue
             }
+            let therapist = row.therapist ?? nil
             guard patients[patient] != nil, modalities[modality] != nil, rooms[room] != nil, therapist.map({ therapists[$0] != nil }) ?? true else {
                 bad("bad_reference")
                 continue
             }
-            guard (0..<dayCount).contains(day), start >= 0, length > 0, start + length <= grid.slotsPerDay else {
+            // Compared without adding, so that huge values cannot overflow.
+            guard (0..<dayCount).contains(day), start >= 0, length > 0, start <= grid.slotsPerDay, length <= grid.slotsPerDay - start else {
                 bad("outside_grid")
                 continue
             }

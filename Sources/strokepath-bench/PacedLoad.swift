@@ -56,9 +56,9 @@ struct PacedLoad: AsyncParsableCommand {
         let sorted = result.latencies.sorted()
         guard !sorted.isEmpty else { throw ValidationError("no request was measured") }
         func percentile(_ p: Double) -> Double { sorted[min(sorted.count - 1, Int(p / 100 * Double(sorted.count)))] * 1000 }
-        print(String(format: "requests: %d in %.1f s (%.0f/s at a target of %.0f/s), non-2xx: %d",
+        report(String(format: "requests: %d in %.1f s (%.0f/s at a target of %.0f/s), non-2xx: %d",
                      sorted.count, result.seconds, Double(sorted.count) / result.seconds, rate, result.failures))
-        print(String(format: "latency ms: p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f  max %.2f",
+        report(String(format: "latency ms: p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f  max %.2f",
                      percentile(50), percentile(90), percentile(99), percentile(99.9), (sorted.last ?? 0) * 1000))
     }
 }

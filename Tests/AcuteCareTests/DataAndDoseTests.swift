@@ -16,6 +16,13 @@ import Testing
         #expect(evaluation.ivt.warnings.contains { $0.hasPrefix("INR not known") })
     }
 
+    @Test func thrombectomyWithoutAPunctureTimeNeedsItInsteadOfNotRecommended() throws {
+        let evaluation = try Support.evaluate(["imaging.occlusion_site": "M1", "nihss": 14, "times.lkw_to_puncture_min": NSNull()])
+        #expect(evaluation.evt.recommendation == "needs_data")
+        #expect(evaluation.evt.recommendationByProfile.values.allSatisfy { $0 == "needs_data" })
+        #expect(evaluation.missingData.contains { $0.field == "times.lkw_to_puncture_min" && $0.blocking })
+    }
+
     @Test func unknownGlucoseBlocksTheDecision() throws {
         let evaluation = try Support.evaluate(["glucose_mg_dl": NSNull()])
         #expect(evaluation.ivt.status == "needs_data")

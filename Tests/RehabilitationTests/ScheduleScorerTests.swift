@@ -47,6 +47,27 @@ import Testing
         #expect(!result.feasible)
     }
 
+    @Test func hugeRowValuesAreOutsideTheGridNotACrash() throws {
+        let (week, rows) = try Self.load("S")
+        var changed = rows
+        changed[0].start = 9_000_000_000_000_000_000
+        changed[0].length = 9_000_000_000_000_000_000
+        #expect(ScheduleScorer(week: week).score(changed).hard["outside_grid"] == 1)
+    }
+
+    @Test func anInstanceNumberOutOfRangeIsRefused() throws {
+        let data = try Data(contentsOf: Self.fixtures.appendingPathComponent("instances/S_seed1.json"))
+        var object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        var patients = try #require(object["patients"] as? [[String: Any]])
+        patients[0]["priority"] = 1_000_000_000_000
+        object["patients"] = patients
+        #expect {
+            _ = try RehabWeek.decode(try JSONSerialization.data(withJSONObject: object))
+        } throws: { error in
+            (error as? RehabWeekError)?.field == "patients[0].priority"
+        }
+    }
+
     @Test func aMalformedInstanceIsRefusedNamingTheField() throws {
         let data = try Data(contentsOf: Self.fixtures.appendingPathComponent("instances/S_seed1.json"))
         var object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])

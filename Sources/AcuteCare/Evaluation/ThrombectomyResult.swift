@@ -15,6 +15,8 @@ public struct ThrombectomyResult: Sendable {
     let met: UInt64
     /// Per profile, the index of the first statement that holds (-1: none).
     let statements: [Int16]
+    /// Per profile, the statement that could not be decided for lack of data before any held (-1: none).
+    let undecided: [Int16]
 
     public var trialCriteriaMet: [String] {
         book.evt.trials.indices.filter { met & (1 << UInt64($0)) != 0 }.map { book.evt.trials[$0].id }
@@ -26,6 +28,7 @@ public struct ThrombectomyResult: Sendable {
         case .notApplicable: return "not_applicable"
         case .unknown: return "needs_data"
         case .applicable:
+            if undecided[index] >= 0 { return "needs_data" }
             let position = statements[index]
             if position >= 0, let recommendation = book.evt.statements[index][Int(position)].recommendation { return recommendation }
             return met == 0 ? book.evt.otherwise : book.evt.withTrialMet
@@ -43,7 +46,11 @@ public struct ThrombectomyResult: Sendable {
 
     public var levels: [String: String] {
         Dictionary(uniqueKeysWithValues: book.profiles.indices.map { index in
-            let position = applicability == .applicable ? statements[index] : -1
+            guard applicability == .applicable else { return (book.profiles[index], "none") }
+            if undecided[index] >= 0 {
+                return (book.profiles[index], "needs data to decide: \(book.evt.statements[index][Int(undecided[index])].level)")
+            }
+            let position = statements[index]
             return (book.profiles[index], position >= 0 ? book.evt.statements[index][Int(position)].level : "none")
         })
     }
@@ -65,8 +72,18 @@ public struct ThrombectomyResult: Sendable {
     }
 
     public var missingData: [MissingData] {
-        guard applicability == .unknown else { return [] }
-        return book.arena.unknownFacts(book.evt.applicable, facts).map { MissingData(field: $0.definition.name, neededBy: "EVT", blocking: true) }
+        switch applicability {
+        case .notApplicable:
+            return []
+        case .unknown:
+            return book.arena.unknownFacts(book.evt.applicable, facts).map { MissingData(field: $0.definition.name, neededBy: "EVT", blocking: true) }
+        case .applicable:
+            let position = undecided[profile]
+            guard position >= 0 else { return [] }
+            let statement = book.evt.statements[profile][Int(position)]
+            return book.arena.unknownFacts(statement.condition, facts)
+                .map { MissingData(field: $0.definition.name, neededBy: "EVT: \(statement.level)", blocking: true) }
+        }
     }
 
     /// Core and hypoperfusion volumes with the mismatch, when perfusion imaging was done.

@@ -12,7 +12,6 @@ public struct Facts: Sendable, Equatable {
     }
 
     public func number(_ fact: Fact) -> Double? { values[fact.rawValue]?.number }
-    public func flag(_ fact: Fact) -> Bool? { values[fact.rawValue]?.flag }
 
     /// A choice fact's code, e.g. "M1" for the occlusion site (not for the IVT pathway).
     public func code(_ fact: Fact) -> String? {
