@@ -64,7 +64,9 @@ import Testing
             task.cancel()
             let result = await task.result
             let elapsed = clock.now - started
-            #expect(elapsed < .seconds(1))
+            // Far below the 10 s the query would take: it was stopped (the bound allows for a
+            // loaded CI machine, where 1 s proved too tight).
+            #expect(elapsed < .seconds(5))
             #expect(throws: PostgresError.self) { try result.get() }
             #expect((try? result.get()) == nil)
             if case .failure(let error as PostgresError) = result {
