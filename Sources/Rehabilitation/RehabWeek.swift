@@ -114,6 +114,7 @@ public struct RehabWeek: Sendable, Decodable {
             throw RehabWeekError(field: "(document)", message: "cannot be read")
         }
         try week.checkRanges()
+        try week.checkReferences()
         return week
     }
 
@@ -155,6 +156,47 @@ public struct RehabWeek: Sendable, Decodable {
                                ("extra_therapist", weights.extraTherapist), ("time_preference", weights.timePreference),
                                ("outpatient_idle_minute", weights.outpatientIdleMinute), ("weekend_session", weights.weekendSession)] {
             try check(weight, 0...1_000_000, "weights.\(name)")
+        }
+    }
+
+    /// Refuses per-day lists that do not cover the week, duplicate ids, and prescriptions
+    /// naming a patient or modality the instance does not have.
+    private func checkReferences() throws(RehabWeekError) {
+        func unique(_ ids: [String], _ field: String) throws(RehabWeekError) {
+            var seen = Set<String>()
+            for (index, id) in ids.enumerated() where !seen.insert(id).inserted {
+                throw RehabWeekError(field: "\(field)[\(index)].id", message: "\(id) appears twice")
+            }
+        }
+        func coversWeek(_ count: Int, _ field: String) throws(RehabWeekError) {
+            guard count == days.count else { throw RehabWeekError(field: field, message: "has \(count) days, the week has \(days.count)") }
+        }
+        try unique(modalities.map(\.id), "modalities")
+        try unique(rooms.map(\.id), "rooms")
+        try unique(therapists.map(\.id), "therapists")
+        try unique(patients.map(\.id), "patients")
+        for (index, room) in rooms.enumerated() { try coversWeek(room.open.count, "rooms[\(index)].open") }
+        for (index, therapist) in therapists.enumerated() {
+            try coversWeek(therapist.shifts.count, "therapists[\(index)].shifts")
+            try coversWeek(therapist.maxContactMinutes.count, "therapists[\(index)].max_contact_minutes")
+        }
+        for (index, patient) in patients.enumerated() { try coversWeek(patient.availability.count, "patients[\(index)].availability") }
+        let strokeTypes = Dictionary(patients.map { ($0.id, $0.strokeType) }, uniquingKeysWith: { first, _ in first })
+        let modalityByID = Dictionary(modalities.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        var prescribed = Set<String>()
+        for (index, prescription) in prescriptions.enumerated() {
+            guard let strokeType = strokeTypes[prescription.patient] else {
+                throw RehabWeekError(field: "prescriptions[\(index)].patient", message: "\(prescription.patient) is not a patient of the instance")
+            }
+            guard let modality = modalityByID[prescription.modality] else {
+                throw RehabWeekError(field: "prescriptions[\(index)].modality", message: "\(prescription.modality) is not a modality of the instance")
+            }
+            guard modality.minDaysAfterStroke[strokeType] != nil else {
+                throw RehabWeekError(field: "modalities.\(modality.id).min_days_after_stroke", message: "has no entry for stroke type \(strokeType)")
+            }
+            guard prescribed.insert(prescription.patient + "\u{0}" + prescription.modality).inserted else {
+                throw RehabWeekError(field: "prescriptions[\(index)]", message: "a second \(prescription.modality) prescription for \(prescription.patient)")
+            }
         }
     }
 

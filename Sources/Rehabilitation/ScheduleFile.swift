@@ -53,3 +53,22 @@ public enum ScheduleFile {
         }
     }
 }
+
+extension ScheduleFile {
+    /// A `rehab-week/1` schedule document: one line per row, keys in a fixed order, the
+    /// therapist `null` where the modality needs none.
+    public static func document(instance: String, solver: String, rows: [ScheduleRow]) -> Data {
+        func text(_ value: String) -> String {
+            let data = (try? JSONSerialization.data(withJSONObject: [value], options: [.fragmentsAllowed])) ?? Data("[\"\"]".utf8)
+            return String(decoding: data.dropFirst().dropLast(), as: UTF8.self)
+        }
+        var out = "{\"instance\": \(text(instance)), \"solver\": \(text(solver)), \"sessions\": [\n"
+        for (index, row) in rows.enumerated() {
+            out += "  {\"patient\": \(text(row.patient)), \"modality\": \(text(row.modality)), \"therapist\": \(row.therapist.map(text) ?? "null"), "
+                + "\"room\": \(text(row.room)), \"day\": \(row.day), \"start\": \(row.start), \"length\": \(row.length)}"
+                + (index == rows.count - 1 ? "\n" : ",\n")
+        }
+        out += "]}\n"
+        return Data(out.utf8)
+    }
+}

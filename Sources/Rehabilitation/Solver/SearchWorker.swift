@@ -1,0 +1,200 @@
+import Foundation
+
+/// One search thread: builds a first plan greedily, then improves it by ruin and recreate
+/// (remove related sessions, put the freed and the waiting sessions back at their cheapest
+/// places) under simulated annealing. Everything it does follows from its seed; the driver
+/// decides how many epochs it runs.
+struct SearchWorker {
+    let model: SolverModel
+    private(set) var plan: PlanState
+    private var random: SolverRandom
+    private(set) var best: PlanSnapshot
+    private var bestObjective: Int
+    /// Candidate placements judged so far.
+    private(set) var evaluations = 0
+    /// Ruin-and-recreate moves tried so far.
+    private(set) var moves = 0
+    private var removed: [Int] = []
+    private var candidates: [(rx: Int, key: Double)] = []
+
+    struct Tuning: Sendable {
+        /// Ranking penalty for opening a group session instead of joining one.
+        var openPenalty = 60
+        /// Temperature at the start and at the end of a cooling cycle.
+        var hotTemperature = 40.0
+        var coldTemperature = 1.0
+        /// Most sessions one move removes.
+        var maximumRuin = 24
+        /// Ranking penalty per side of a therapist session that leaves a gap.
+        var fragmentPenalty = 0
+
+        init() {
+            // TEMPORARY: tuning experiments.
+            guard let text = ProcessInfo.processInfo.environment["SOLVER_TUNING"] else { return }
+            for pair in text.split(separator: ",") {
+                let parts = pair.split(separator: "=")
+                guard parts.count == 2, let value = Double(parts[1]) else { continue }
+                switch parts[0] {
+                case "open": openPenalty = Int(value)
+                case "hot": hotTemperature = value
+                case "cold": coldTemperature = value
+                case "ruin": maximumRuin = Int(value)
+                case "frag": fragmentPenalty = Int(value)
+                default: break
+                }
+            }
+        }
+    }
+
+    let tuning: Tuning
+
+    init(model: SolverModel, start: PlanState, seed: UInt64, tuning: Tuning = Tuning()) {
+        self.model = model
+        self.tuning = tuning
+        random = SolverRandom(seed: seed)
+        plan = start
+        best = PlanSnapshot(start)
+        bestObjective = best.objective
+    }
+
+    var objective: Int { plan.objective }
+
+    /// Places every waiting session it can, most valuable first (with a little noise so that
+    /// seeds differ), group modalities before individual ones.
+    mutating func construct() {
+        var jobs: [(rx: Int, key: Double)] = []
+        for x in plan.unfinished {
+            let group = model.modalityMaxGroup[model.rxModality[x]] > 1
+            for _ in plan.rxDelivered[x]..<model.rxSessions[x] {
+                jobs.append((x, Double(model.rxValue[x]) * (0.9 + 0.2 * random.unit()) + (group ? 1e12 : 0)))
+            }
+        }
+        jobs.sort { $0.key > $1.key }
+        for job in jobs { insert(job.rx) }
+        plan.commit()
+        saveBest()
+    }
+
+    @inline(__always) private mutating func insert(_ x: Int) {
+        if let placement = plan.bestPlacement(for: x, openPenalty: tuning.openPenalty, fragmentPenalty: tuning.fragmentPenalty, random: &random, evaluations: &evaluations),
+           placement.delta - (placement.session < 0 && model.modalityMaxGroup[model.rxModality[x]] > 1 ? tuning.openPenalty : 0) < 0 {
+            plan.place(x, at: placement)
+        }
+    }
+
+    /// Runs moves until `work` more units are done (a unit: one judged placement, or ten per
+    /// move), at a temperature falling from `fromTemperature` to `toTemperature`.
+    mutating func run(work: Int, fromTemperature: Double, toTemperature: Double) {
+        let target = evaluations + moves * 10 + work
+        var current = plan.objective
+        while evaluations + moves * 10 < target {
+            let done = Double(work - (target - evaluations - moves * 10)) / Double(work)
+            let temperature = fromTemperature * pow(toTemperature / fromTemperature, max(0, min(1, done)))
+            moves += 1
+            ruin()
+            recreate()
+            let next = plan.objective
+            let accept = next <= current || random.unit() < exp(Double(current - next) / temperature)
+            guard accept else {
+                plan.rollback()
+                continue
+            }
+            if next > current, current == bestObjective, best.objective > bestObjective {
+                // Leaving an unsaved best: keep it first, and give up this move.
+                plan.rollback()
+                saveBest()
+                continue
+            }
+            plan.commit()
+            current = next
+            if next < bestObjective { bestObjective = next }
+            if next == 0 { break }
+        }
+        if current == bestObjective, best.objective > bestObjective { saveBest() }
+    }
+
+    private mutating func saveBest() {
+        best = PlanSnapshot(plan)
+        bestObjective = best.objective
+    }
+
+    /// Starts again from `snapshot` (the best plan of all threads).
+    mutating func restart(from snapshot: PlanSnapshot) {
+        plan = snapshot.plan(model)
+        best = snapshot
+        bestObjective = snapshot.objective
+    }
+
+    // MARK: Ruin
+
+    private mutating func ruin() {
+        removed.removeAll(keepingCapacity: true)
+        let open = plan.openSessions
+        guard !open.isEmpty else { return }
+        let size = 1 + random.below(min(tuning.maximumRuin, max(2, open.count / 8)))
+        let seed = open[random.below(open.count)]
+        switch random.below(6) {
+        case 0:
+            for _ in 0..<size {
+                let sessions = plan.openSessions
+                guard !sessions.isEmpty else { break }
+                let id = sessions[random.below(sessions.count)]
+                let members = plan.sessionMembers[id]
+                removeMember(members[random.below(members.count)], from: id)
+            }
+        case 1:
+            let patient = model.rxPatient[plan.sessionMembers[seed][0]]
+            for day in 0..<model.dayCount {
+                for id in plan.patientDaySessions[patient * model.dayCount + day] {
+                    for x in plan.sessionMembers[id] where model.rxPatient[x] == patient { removeMember(x, from: id) }
+                }
+            }
+        case 2:
+            let x = plan.sessionMembers[seed][random.below(plan.sessionMembers[seed].count)]
+            for id in plan.rxSessionIDs[x] { removeMember(x, from: id) }
+        case 3:
+            removeSessions(near: seed, size: size) { state, id in
+                state.sessionTherapist[id] == state.sessionTherapist[seed] && state.sessionTherapist[id] >= 0
+            }
+        case 4:
+            removeSessions(near: seed, size: size) { state, id in state.sessionRoom[id] == state.sessionRoom[seed] }
+        default:
+            removeSessions(near: seed, size: size) { _, _ in true }
+        }
+    }
+
+    /// Removes whole sessions on the seed's day that `related` accepts, nearest in time first,
+    /// at most `size` of them.
+    private mutating func removeSessions(near seed: Int, size: Int, related: (PlanState, Int) -> Bool) {
+        let day = plan.sessionDay[seed], middle = plan.sessionStart[seed]
+        var near: [(id: Int, distance: Int)] = []
+        for id in plan.openSessions where plan.sessionDay[id] == day && related(plan, id) {
+            near.append((id, abs(plan.sessionStart[id] - middle) * 8 + random.below(8)))
+        }
+        near.sort { $0.distance < $1.distance }
+        for entry in near.prefix(size) {
+            for x in plan.sessionMembers[entry.id] { removeMember(x, from: entry.id) }
+        }
+    }
+
+    @inline(__always) private mutating func removeMember(_ x: Int, from id: Int) {
+        plan.removeMember(x, from: id)
+        removed.append(x)
+    }
+
+    // MARK: Recreate
+
+    private mutating func recreate() {
+        candidates.removeAll(keepingCapacity: true)
+        for x in removed { candidates.append((x, 0)) }
+        let waiting = plan.unfinished
+        if !waiting.isEmpty {
+            for _ in 0..<(removed.count + 2) { candidates.append((waiting[random.below(waiting.count)], 0)) }
+        }
+        for index in candidates.indices {
+            candidates[index].key = Double(model.rxValue[candidates[index].rx]) * (0.8 + 0.4 * random.unit())
+        }
+        candidates.sort { $0.key > $1.key }
+        for candidate in candidates { insert(candidate.rx) }
+    }
+}
