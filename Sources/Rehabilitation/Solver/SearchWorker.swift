@@ -21,12 +21,12 @@ struct SearchWorker {
         /// Ranking penalty for opening a group session instead of joining one.
         var openPenalty = 60
         /// Temperature at the start and at the end of a cooling cycle.
-        var hotTemperature = 40.0
+        var hotTemperature = 100.0
         var coldTemperature = 1.0
         /// Most sessions one move removes.
         var maximumRuin = 24
         /// Ranking penalty per side of a therapist session that leaves a gap.
-        var fragmentPenalty = 0
+        var fragmentPenalty = 15
 
         init() {
             // TEMPORARY: tuning experiments.
@@ -83,11 +83,12 @@ struct SearchWorker {
     }
 
     /// Runs moves until `work` more units are done (a unit: one judged placement, or ten per
-    /// move), at a temperature falling from `fromTemperature` to `toTemperature`.
-    mutating func run(work: Int, fromTemperature: Double, toTemperature: Double) {
+    /// move) or the deadline passes, at a temperature falling from `fromTemperature` to
+    /// `toTemperature`.
+    mutating func run(work: Int, fromTemperature: Double, toTemperature: Double, deadline: ContinuousClock.Instant) {
         let target = evaluations + moves * 10 + work
         var current = plan.objective
-        while evaluations + moves * 10 < target {
+        while evaluations + moves * 10 < target, moves % 8 != 0 || ContinuousClock.now < deadline {
             let done = Double(work - (target - evaluations - moves * 10)) / Double(work)
             let temperature = fromTemperature * pow(toTemperature / fromTemperature, max(0, min(1, done)))
             moves += 1

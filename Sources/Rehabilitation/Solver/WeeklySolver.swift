@@ -5,9 +5,10 @@ import Foundation
 ///
 /// Anytime: it stops at the time limit (or the work limit) with the best plan found. Each
 /// thread runs its own seeded search in epochs of a fixed amount of work; at the end of every
-/// cooling cycle all threads restart from the best plan of all. The whole run is therefore a
-/// deterministic function of (instance, seed, threads); a time limit only decides after which
-/// epoch it stops, and a work limit (`epochs`) makes the output reproducible to the byte.
+/// cooling cycle all threads restart from the best plan of all. The search is therefore a
+/// deterministic function of (instance, seed, threads); a time limit only decides where it is
+/// cut, and a work limit (`epochs`, with a generous time limit) makes the output
+/// reproducible to the byte.
 public struct WeeklySolver: Sendable {
     public struct Options: Sendable {
         /// Wall-clock limit, in seconds.
@@ -44,7 +45,7 @@ public struct WeeklySolver: Sendable {
     }
 
     /// Work per epoch: judged placements (a move counts ten).
-    static let epochWork = 200_000
+    static let epochWork = 100_000
     /// Epochs of the first cooling cycle; each following cycle is twice as long.
     static let firstCycle = 4
 
@@ -56,7 +57,7 @@ public struct WeeklySolver: Sendable {
     }
 
     public func solve(_ options: Options, progress: (@Sendable (Progress) -> Void)? = nil) -> Result {
-        let clock = ContinuousClock(), started = clock.now
+        let clock = ContinuousClock(), started = clock.now, deadline = started.advanced(by: .seconds(options.seconds))
         func elapsed() -> Double {
             let duration = clock.now - started
             return Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
@@ -74,7 +75,7 @@ public struct WeeklySolver: Sendable {
         while elapsed() < options.seconds, options.epochs.map({ epochs < $0 }) ?? true, shared.objective > 0 {
             let from = hot * pow(cold / hot, Double(epochInCycle) / Double(cycle))
             let to = hot * pow(cold / hot, Double(epochInCycle + 1) / Double(cycle))
-            Self.inParallel(workers) { $0.worker.run(work: Self.epochWork, fromTemperature: from, toTemperature: to) }
+            Self.inParallel(workers) { $0.worker.run(work: Self.epochWork, fromTemperature: from, toTemperature: to, deadline: deadline) }
             epochs += 1
             epochInCycle += 1
             let best = Self.best(of: workers)
