@@ -27,6 +27,19 @@ public struct RehabWeek: Sendable, Decodable {
         public var teamRestricted: Bool
         /// Earliest day after stroke, by stroke type ("ischaemic", "haemorrhagic").
         public var minDaysAfterStroke: [String: Int]
+
+        public init(id: String, skill: String?, requiresTherapist: Bool, roomType: String, maxGroup: Int, defaultSlots: Int,
+                    restAfterSlots: Int, teamRestricted: Bool, minDaysAfterStroke: [String: Int]) {
+            self.id = id
+            self.skill = skill
+            self.requiresTherapist = requiresTherapist
+            self.roomType = roomType
+            self.maxGroup = maxGroup
+            self.defaultSlots = defaultSlots
+            self.restAfterSlots = restAfterSlots
+            self.teamRestricted = teamRestricted
+            self.minDaysAfterStroke = minDaysAfterStroke
+        }
     }
 
     public struct ContraindicationRule: Sendable, Decodable {
@@ -83,6 +96,19 @@ public struct RehabWeek: Sendable, Decodable {
         public var timePreference: Int
         public var outpatientIdleMinute: Int
         public var weekendSession: Int
+
+        /// The weight of a soft term named as in `ScheduleScore.softTerms`.
+        public func weight(of term: String) -> Int {
+            switch term {
+            case "unmet_minutes": unmetMinute
+            case "daily_imbalance_minutes": dailyImbalanceMinute
+            case "extra_therapists": extraTherapist
+            case "time_preference_violations": timePreference
+            case "outpatient_idle_minutes": outpatientIdleMinute
+            case "weekend_sessions": weekendSession
+            default: 0
+            }
+        }
     }
 
     public var name: String

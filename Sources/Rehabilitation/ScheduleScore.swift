@@ -18,10 +18,20 @@ public struct ScheduleScore: Sendable, Equatable {
         "time_preference_violations", "outpatient_idle_minutes", "weekend_sessions",
     ]
 
+    /// score.py's KPIs, reported besides the objective, in its order.
+    public static let kpiNames = [
+        "sessions", "patient_sessions", "prescribed_minutes", "delivered_minutes", "delivered_fraction",
+        "patient_weekdays_ge_180min", "patient_weekdays", "therapist_contact_minutes", "therapist_contact_capacity",
+        "therapist_utilisation", "group_sessions", "mean_group_size",
+    ]
+    /// The KPIs score.py prints as fractions; the others are counts.
+    public static let fractionKPIs: Set<String> = ["delivered_fraction", "therapist_utilisation", "mean_group_size"]
+
     public var hard: [String: Int]
     /// Raw value of each soft term.
     public var soft: [String: Int]
     public var objective: Int
+    public var kpi: [String: Double]
 
     public var hardTotal: Int { hard.values.reduce(0, +) }
     public var feasible: Bool { hardTotal == 0 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The validator and scorer of `rehab-week/1` schedules, agreeing with the normative
 /// bench/rehab/score.py on every schedule (tested on its baselines, its mutation tests and
 /// random perturbations): the same hard-constraint counts, soft terms and objective.
@@ -299,13 +301,46 @@ public struct ScheduleScorer: Sendable {
         }.count
         soft["weekend_sessions"] = occurrences.filter { week.days[$0.day].weekend }.count
 
-        let w = week.weights
-        let weights = ["unmet_minutes": w.unmetMinute, "daily_imbalance_minutes": w.dailyImbalanceMinute, "extra_therapists": w.extraTherapist,
-                       "time_preference_violations": w.timePreference, "outpatient_idle_minutes": w.outpatientIdleMinute,
-                       "weekend_sessions": w.weekendSession]
-        let objective = ScheduleScore.softTerms.reduce(0) { $0 + (weights[$1] ?? 0) * (soft[$1] ?? 0) }
+        let objective = ScheduleScore.softTerms.reduce(0) { $0 + week.weights.weight(of: $1) * (soft[$1] ?? 0) }
         var counts: [String: Int] = [:]
         for kind in ScheduleScore.hardKinds { counts[kind] = hard[kind] ?? 0 }
-        return ScheduleScore(hard: counts, soft: soft, objective: objective)
+        // KPIs, reported besides the objective.
+        var kpi: [String: Double] = [:]
+        kpi["sessions"] = Double(sessions.count)
+        kpi["patient_sessions"] = Double(occurrences.count)
+        var prescribed = 0, delivered = 0
+        for prescription in week.prescriptions {
+            let wanted = prescription.sessionsPerWeek
+            let got = min(wanted, countByPair[Pair(patient: prescription.patient, modality: prescription.modality)] ?? 0)
+            prescribed += wanted * prescription.sessionSlots * grid.slotMinutes
+            delivered += got * prescription.sessionSlots * grid.slotMinutes
+        }
+        kpi["prescribed_minutes"] = Double(prescribed)
+        kpi["delivered_minutes"] = Double(delivered)
+        kpi["delivered_fraction"] = prescribed > 0 ? Self.round(Double(delivered) / Double(prescribed), 4) : 1
+        var weekdays = 0, full = 0
+        for patient in week.patients {
+            for day in 0..<dayCount where !week.days[day].weekend && !Self.windows(patient.availability, day).isEmpty {
+                weekdays += 1
+                if (minutesByDay[PatientDay(patient: patient.id, day: day)] ?? 0) >= 180 { full += 1 }
+            }
+        }
+        kpi["patient_weekdays_ge_180min"] = Double(full)
+        kpi["patient_weekdays"] = Double(weekdays)
+        let contact = sessions.filter { $0.therapist != nil }.reduce(0) { $0 + $1.length } * grid.slotMinutes
+        let capacity = week.therapists.reduce(0) { $0 + $1.maxContactMinutes.reduce(0, +) }
+        kpi["therapist_contact_minutes"] = Double(contact)
+        kpi["therapist_contact_capacity"] = Double(capacity)
+        kpi["therapist_utilisation"] = capacity > 0 ? Self.round(Double(contact) / Double(capacity), 4) : 0
+        let groupSessions = sessions.filter { (modalities[$0.modality]?.maxGroup ?? 1) > 1 }
+        let groupPatients: Int = groupSessions.reduce(0) { $0 + Set($1.patients).count }
+        kpi["group_sessions"] = Double(groupSessions.count)
+        kpi["mean_group_size"] = Self.round(Double(groupPatients) / Double(max(1, groupSessions.count)), 2)
+        return ScheduleScore(hard: counts, soft: soft, objective: objective, kpi: kpi)
+    }
+
+    /// Python's `round(value, digits)`: the exact binary value rounded to decimal digits.
+    private static func round(_ value: Double, _ digits: Int) -> Double {
+        Double(String(format: "%.\(digits)f", value)) ?? value
     }
 }

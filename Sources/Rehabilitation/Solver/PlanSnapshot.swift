@@ -7,6 +7,7 @@ struct PlanSnapshot: Sendable {
 
     var sessions: [Session]
     var objective: Int
+    var pins: PlanState.Pins
 
     init(_ plan: PlanState) {
         sessions = plan.openSessions.sorted().map { id in
@@ -15,11 +16,12 @@ struct PlanSnapshot: Sendable {
                     members: plan.sessionMembers[id])
         }
         objective = plan.objective
+        pins = plan.pins
     }
 
     /// The plan holding exactly these sessions.
     func plan(_ model: SolverModel) -> PlanState {
-        var plan = PlanState(model: model)
+        var plan = PlanState(model: model, pins: pins)
         for session in sessions {
             let id = plan.openSession(modality: session.modality, therapist: session.therapist, room: session.room,
                                       day: session.day, start: session.start, length: session.length)

@@ -39,7 +39,7 @@ extension PlanState {
         }
 
         let days = model.dayCount, rooms = model.modalityRooms[modality], longest = model.longest + 1
-        for day in model.rxDays[x] {
+        for day in model.rxDays[x] where day >= pins.firstOpenDay {
             if dayBlock(x, day: day) != nil { continue }
             let perDay = dayDelta(x, day: day)
             let patientStarts = patientStartMask(x, day: day)

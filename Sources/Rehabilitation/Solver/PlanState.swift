@@ -6,6 +6,18 @@
 /// The plan never holds a hard violation: callers check `fits…` before each change.
 struct PlanState {
     let model: SolverModel
+    /// What re-planning keeps: the published rows, the cost of changing one, and the first
+    /// day that may change.
+    let pins: Pins
+
+    struct Pins: Sendable {
+        var published: Set<ResolvedRow> = []
+        var moveWeight = 0
+        var firstOpenDay = 0
+    }
+
+    /// Published rows the plan still has.
+    private(set) var keptRows = 0
 
     // Sessions, by id (ids of closed sessions are reused, last closed first).
     private(set) var sessionModality: [Int] = []
@@ -69,8 +81,9 @@ struct PlanState {
     /// Changes since the log was last cleared.
     private(set) var log: [Change] = []
 
-    init(model: SolverModel) {
+    init(model: SolverModel, pins: Pins = Pins()) {
         self.model = model
+        self.pins = pins
         let days = model.dayCount
         groupSessions = Array(repeating: [], count: model.modalityCount * days)
         let rx = model.prescriptionCount
@@ -103,10 +116,15 @@ struct PlanState {
         }
     }
 
-    var objective: Int {
+    /// score.py's objective of the plan.
+    var scheduleObjective: Int {
         model.objective(unmetMinutes: unmetMinutes, imbalanceMinutes: imbalanceMinutes, extraTherapists: extraTherapists,
                         preferenceViolations: preferenceViolations, idleMinutes: idleMinutes, weekendSessions: weekendSessions)
     }
+
+    /// What the search minimises: score.py's objective plus, when re-planning, the cost of
+    /// every published row the plan no longer has.
+    var objective: Int { scheduleObjective + pins.moveWeight * (pins.published.count - keptRows) }
 
     /// Bits `[start, start + length)` of a day, clipped to the 64-slot mask.
     @inline(__always) static func mask(_ start: Int, _ length: Int) -> UInt64 {
@@ -208,6 +226,7 @@ struct PlanState {
         if violatesPreference(patient, start) { preferenceViolations += 1 }
         patientDaySessions[pd].append(id)
         patientChanged(patient, day)
+        if isPublished(x, id) { keptRows += 1 }
         log.append(.added(session: id, rx: x))
     }
 
@@ -240,6 +259,7 @@ struct PlanState {
         if violatesPreference(patient, start) { preferenceViolations -= 1 }
         if let index = patientDaySessions[pd].firstIndex(of: id) { patientDaySessions[pd].remove(at: index) }
         patientChanged(patient, day)
+        if isPublished(x, id) { keptRows -= 1 }
         log.append(.removed(session: id, rx: x))
         if closingEmpty, sessionMembers[id].isEmpty { closeSession(id) }
     }
@@ -264,6 +284,12 @@ struct PlanState {
     }
 
     // MARK: Derived terms
+
+    @inline(__always) private func isPublished(_ x: Int, _ id: Int) -> Bool {
+        !pins.published.isEmpty && pins.published.contains(ResolvedRow(rx: x, modality: sessionModality[id], therapist: sessionTherapist[id],
+                                                                      room: sessionRoom[id], day: sessionDay[id], start: sessionStart[id],
+                                                                      length: sessionLength[id]))
+    }
 
     private mutating func updateRoomMasks(_ room: Int, day: Int, start: Int, length: Int) {
         let rd = room * model.dayCount + day, base = rd * model.slotsPerDay

@@ -62,17 +62,22 @@ struct SearchWorker {
     /// Places every waiting session it can, most valuable first (with a little noise so that
     /// seeds differ), group modalities before individual ones.
     mutating func construct() {
+        fill(noise: 0.2)
+        saveBest()
+    }
+
+    /// Places every waiting session that still fits and lowers the objective.
+    mutating func fill(noise: Double) {
         var jobs: [(rx: Int, key: Double)] = []
         for x in plan.unfinished {
             let group = model.modalityMaxGroup[model.rxModality[x]] > 1
             for _ in plan.rxDelivered[x]..<model.rxSessions[x] {
-                jobs.append((x, Double(model.rxValue[x]) * (0.9 + 0.2 * random.unit()) + (group ? 1e12 : 0)))
+                jobs.append((x, Double(model.rxValue[x]) * (1 - noise / 2 + noise * random.unit()) + (group ? 1e12 : 0)))
             }
         }
         jobs.sort { $0.key > $1.key }
         for job in jobs { insert(job.rx) }
         plan.commit()
-        saveBest()
     }
 
     @inline(__always) private mutating func insert(_ x: Int) {
@@ -179,6 +184,7 @@ struct SearchWorker {
     }
 
     @inline(__always) private mutating func removeMember(_ x: Int, from id: Int) {
+        guard plan.sessionDay[id] >= plan.pins.firstOpenDay else { return }
         plan.removeMember(x, from: id)
         removed.append(x)
     }

@@ -17,6 +17,8 @@ public enum UnplacedReason: String, Sendable, CaseIterable, Codable {
     case roomFull = "room_or_pool_full"
     case noTherapistFree = "no_qualified_therapist_free"
     case therapistContactLimit = "therapist_contact_limit_reached"
+    /// Nothing blocks it: the plan could still take the session then.
+    case notChosen = "fits_but_not_chosen"
 
     /// The sentence a coordinator reads.
     public var explanation: String {
@@ -35,6 +37,7 @@ public enum UnplacedReason: String, Sendable, CaseIterable, Codable {
         case .roomFull: "every room or pool of the type is full then"
         case .noTherapistFree: "no qualified therapist is free while the patient is available"
         case .therapistContactLimit: "every qualified therapist free then has reached the daily contact limit"
+        case .notChosen: "a place is free then: the plan could still take it (solve again, or longer)"
         }
     }
 }

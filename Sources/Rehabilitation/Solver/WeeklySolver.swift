@@ -56,7 +56,12 @@ public struct WeeklySolver: Sendable {
         model = try SolverModel(week: week)
     }
 
+    /// Plans the week from nothing.
     public func solve(_ options: Options, progress: (@Sendable (Progress) -> Void)? = nil) -> Result {
+        search(from: PlanState(model: model), options, progress: progress)
+    }
+
+    func search(from start: PlanState, _ options: Options, progress: (@Sendable (Progress) -> Void)?) -> Result {
         let clock = ContinuousClock(), started = clock.now, deadline = started.advanced(by: .seconds(options.seconds))
         func elapsed() -> Double {
             let duration = clock.now - started
@@ -64,7 +69,7 @@ public struct WeeklySolver: Sendable {
         }
         let threads = max(1, options.threads)
         let workers = (0..<threads).map { index in
-            WorkerBox(SearchWorker(model: model, start: PlanState(model: model), seed: options.seed &* 0x2545_F491_4F6C_DD1D &+ UInt64(index)))
+            WorkerBox(SearchWorker(model: model, start: start, seed: options.seed &* 0x2545_F491_4F6C_DD1D &+ UInt64(index)))
         }
         Self.inParallel(workers) { $0.worker.construct() }
         var shared = Self.best(of: workers)
@@ -90,7 +95,12 @@ public struct WeeklySolver: Sendable {
                 cycle *= 2
             }
         }
-        return Result(rows: Self.rows(shared, model: model), objective: shared.objective,
+        // A last pass places anything that still fits in the best plan.
+        var finisher = workers[0].worker
+        finisher.restart(from: shared)
+        finisher.fill(noise: 0)
+        if finisher.objective < shared.objective { shared = PlanSnapshot(finisher.plan) } else { finisher.restart(from: shared) }
+        return Result(rows: Self.rows(shared, model: model), objective: finisher.plan.scheduleObjective,
                       moves: workers.reduce(0) { $0 + $1.worker.moves }, evaluations: workers.reduce(0) { $0 + $1.worker.evaluations },
                       seconds: elapsed(), epochs: epochs)
     }
@@ -134,7 +144,7 @@ private final class WorkerBox: @unchecked Sendable {
 }
 
 /// One row of a `rehab-week/1` schedule: one patient in one session.
-public struct ScheduleRow: Sendable, Equatable, Codable {
+public struct ScheduleRow: Sendable, Hashable, Codable {
     public var patient: String
     public var modality: String
     public var therapist: String?
@@ -151,5 +161,18 @@ public struct ScheduleRow: Sendable, Equatable, Codable {
         self.day = day
         self.start = start
         self.length = length
+    }
+
+    /// A file row with every field present and typed; nil otherwise.
+    public init?(_ row: ScheduleScorer.Row) {
+        guard let patient = row.patient, let modality = row.modality, let room = row.room,
+              let day = row.day, let start = row.start, let length = row.length else { return nil }
+        let therapist: String?
+        switch row.therapist {
+        case .none: therapist = nil
+        case .some(.none): return nil
+        case .some(.some(let id)): therapist = id
+        }
+        self.init(patient: patient, modality: modality, therapist: therapist, room: room, day: day, start: start, length: length)
     }
 }

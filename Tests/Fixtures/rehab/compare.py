@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Checks that a scorer command agrees with score.py: the same hard counts by kind, soft
-terms and objective, on the baseline schedule, on score.py's mutation tests and on seeded
+terms (raw, weight, weighted), objective and KPIs, on the baseline schedule, on score.py's mutation tests and on seeded
 random perturbations (moved, retimed, reassigned, removed, duplicated and ill-typed rows).
 
   compare.py INSTANCE BASELINE [--random N] [--seed S] -- COMMAND [ARGS...]
@@ -92,14 +92,15 @@ def main():
                 got = json.loads(proc.stdout)
             except ValueError:
                 got = {}
-            want = dict(hard=expected["hard"], soft={k: v["raw"] for k, v in expected["soft"].items()}, objective=expected["objective"])
-            have = dict(hard=got.get("hard"), soft=got.get("soft"), objective=got.get("objective"))
+            want = dict(hard=expected["hard"], soft=expected["soft"], objective=expected["objective"], kpi=expected["kpi"])
+            have = dict(hard=got.get("hard"), soft=got.get("soft"), objective=got.get("objective"), kpi=got.get("kpi"))
             if want == have:
                 agreed += 1
             else:
                 differed += 1
                 diff = {k: (want["hard"][k], (have["hard"] or {}).get(k)) for k in want["hard"] if want["hard"][k] != (have["hard"] or {}).get(k)}
-                print(f"{name}: hard {diff} soft {want['soft']} vs {have['soft']} objective {want['objective']} vs {have['objective']}")
+                print(f"{name}: hard {diff} soft {want['soft']} vs {have['soft']} objective {want['objective']} vs {have['objective']}"
+                      f" kpi {want['kpi']} vs {have['kpi']}")
     print(f"{agreed} agreed, {differed} differed")
     sys.exit(1 if differed else 0)
 
