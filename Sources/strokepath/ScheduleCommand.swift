@@ -44,9 +44,11 @@ enum ScheduleInput {
     }
 
     static func summary(_ result: WeeklySolver.Result) {
-        error(String(format: "done: objective %d after %.2f s; %d moves, %d placements judged (%.2f M/s), %d epochs",
-                     result.objective, result.seconds, result.moves, result.evaluations,
-                     Double(result.evaluations) / max(result.seconds, 1e-9) / 1e6, result.epochs))
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        error(String(format: "done: objective %d after %.2f s; %d moves (%.0f/s), %d placements judged (%.2f M/s), %d epochs; peak memory %.0f MB",
+                     result.objective, result.seconds, result.moves, Double(result.moves) / max(result.seconds, 1e-9), result.evaluations,
+                     Double(result.evaluations) / max(result.seconds, 1e-9) / 1e6, result.epochs, Double(usage.ru_maxrss) / 1024))
     }
 
     static func error(_ line: String) {

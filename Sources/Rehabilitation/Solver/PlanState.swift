@@ -33,6 +33,11 @@ struct PlanState {
     private var openPosition: [Int] = []
     /// Open group sessions per `[modality * dayCount + day]`, for joining.
     private(set) var groupSessions: [[Int]]
+    /// Open sessions per `[therapist * dayCount + day]`, per `[room * dayCount + day]` and per day.
+    private(set) var therapistDaySessions: [[Int]]
+    private(set) var roomDaySessions: [[Int]]
+    private(set) var daySessions: [[Int]]
+    private var dayPosition: [Int] = []
 
     // Prescriptions.
     private(set) var rxDelivered: [Int]
@@ -86,6 +91,9 @@ struct PlanState {
         self.pins = pins
         let days = model.dayCount
         groupSessions = Array(repeating: [], count: model.modalityCount * days)
+        therapistDaySessions = Array(repeating: [], count: model.therapistCount * days)
+        roomDaySessions = Array(repeating: [], count: model.roomCount * days)
+        daySessions = Array(repeating: [], count: days)
         let rx = model.prescriptionCount
         rxDelivered = Array(repeating: 0, count: rx)
         rxDayCount = Array(repeating: 0, count: rx * days)
@@ -158,9 +166,14 @@ struct PlanState {
             sessionLength.append(length)
             sessionMembers.append([])
             openPosition.append(-1)
+            dayPosition.append(-1)
         }
         openPosition[id] = openSessions.count
         openSessions.append(id)
+        dayPosition[id] = daySessions[day].count
+        daySessions[day].append(id)
+        roomDaySessions[room * model.dayCount + day].append(id)
+        if therapist >= 0 { therapistDaySessions[therapist * model.dayCount + day].append(id) }
         if model.modalityMaxGroup[modality] > 1 { groupSessions[modality * model.dayCount + day].append(id) }
         if therapist >= 0 {
             let td = therapist * model.dayCount + day
@@ -178,9 +191,13 @@ struct PlanState {
     mutating func closeSession(_ id: Int) {
         let modality = sessionModality[id], therapist = sessionTherapist[id], room = sessionRoom[id]
         let day = sessionDay[id], start = sessionStart[id], length = sessionLength[id]
-        if model.modalityMaxGroup[modality] > 1 {
-            let key = modality * model.dayCount + day
-            if let index = groupSessions[key].firstIndex(of: id) { groupSessions[key].remove(at: index) }
+        if model.modalityMaxGroup[modality] > 1 { Self.remove(id, from: &groupSessions[modality * model.dayCount + day]) }
+        Self.remove(id, from: &roomDaySessions[room * model.dayCount + day])
+        if therapist >= 0 { Self.remove(id, from: &therapistDaySessions[therapist * model.dayCount + day]) }
+        let dayIndex = dayPosition[id], lastOfDay = daySessions[day].removeLast()
+        if lastOfDay != id {
+            daySessions[day][dayIndex] = lastOfDay
+            dayPosition[lastOfDay] = dayIndex
         }
         if therapist >= 0 {
             let td = therapist * model.dayCount + day
@@ -281,6 +298,11 @@ struct PlanState {
             }
         }
         log.removeAll(keepingCapacity: true)
+    }
+
+    /// Removes `id` from a short list, keeping the order of the rest.
+    private static func remove(_ id: Int, from list: inout [Int]) {
+        if let index = list.firstIndex(of: id) { list.remove(at: index) }
     }
 
     // MARK: Derived terms

@@ -16,6 +16,7 @@ struct SearchWorker {
     private(set) var moves = 0
     private var removed: [Int] = []
     private var candidates: [(rx: Int, key: Double)] = []
+    private var nearby: [(id: Int, distance: Int)] = []
 
     struct Tuning: Sendable {
         /// Ranking penalty for opening a group session instead of joining one.
@@ -27,23 +28,6 @@ struct SearchWorker {
         var maximumRuin = 24
         /// Ranking penalty per side of a therapist session that leaves a gap.
         var fragmentPenalty = 15
-
-        init() {
-            // TEMPORARY: tuning experiments.
-            guard let text = ProcessInfo.processInfo.environment["SOLVER_TUNING"] else { return }
-            for pair in text.split(separator: ",") {
-                let parts = pair.split(separator: "=")
-                guard parts.count == 2, let value = Double(parts[1]) else { continue }
-                switch parts[0] {
-                case "open": openPenalty = Int(value)
-                case "hot": hotTemperature = value
-                case "cold": coldTemperature = value
-                case "ruin": maximumRuin = Int(value)
-                case "frag": fragmentPenalty = Int(value)
-                default: break
-                }
-            }
-        }
     }
 
     let tuning: Tuning
@@ -158,27 +142,26 @@ struct SearchWorker {
         case 2:
             let x = plan.sessionMembers[seed][random.below(plan.sessionMembers[seed].count)]
             for id in plan.rxSessionIDs[x] { removeMember(x, from: id) }
-        case 3:
-            removeSessions(near: seed, size: size) { state, id in
-                state.sessionTherapist[id] == state.sessionTherapist[seed] && state.sessionTherapist[id] >= 0
-            }
+        case 3 where plan.sessionTherapist[seed] >= 0:
+            removeSessions(near: seed, size: size, from: plan.therapistDaySessions[plan.sessionTherapist[seed] * model.dayCount + plan.sessionDay[seed]])
         case 4:
-            removeSessions(near: seed, size: size) { state, id in state.sessionRoom[id] == state.sessionRoom[seed] }
+            removeSessions(near: seed, size: size, from: plan.roomDaySessions[plan.sessionRoom[seed] * model.dayCount + plan.sessionDay[seed]])
         default:
-            removeSessions(near: seed, size: size) { _, _ in true }
+            removeSessions(near: seed, size: size, from: plan.daySessions[plan.sessionDay[seed]], within: 2 + random.below(10))
         }
     }
 
-    /// Removes whole sessions on the seed's day that `related` accepts, nearest in time first,
-    /// at most `size` of them.
-    private mutating func removeSessions(near seed: Int, size: Int, related: (PlanState, Int) -> Bool) {
-        let day = plan.sessionDay[seed], middle = plan.sessionStart[seed]
-        var near: [(id: Int, distance: Int)] = []
-        for id in plan.openSessions where plan.sessionDay[id] == day && related(plan, id) {
-            near.append((id, abs(plan.sessionStart[id] - middle) * 8 + random.below(8)))
+    /// Removes up to `size` whole sessions of `list`, nearest in start to the seed first (ties
+    /// at random), only those starting within `window` slots of it.
+    private mutating func removeSessions(near seed: Int, size: Int, from list: [Int], within window: Int = Int.max) {
+        let middle = plan.sessionStart[seed]
+        nearby.removeAll(keepingCapacity: true)
+        for id in list {
+            let distance = abs(plan.sessionStart[id] - middle)
+            if distance <= window { nearby.append((id, distance * 8 + random.below(8))) }
         }
-        near.sort { $0.distance < $1.distance }
-        for entry in near.prefix(size) {
+        nearby.sort { $0.distance < $1.distance }
+        for entry in nearby.prefix(size) {
             for x in plan.sessionMembers[entry.id] { removeMember(x, from: entry.id) }
         }
     }
