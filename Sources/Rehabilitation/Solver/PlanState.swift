@@ -116,7 +116,7 @@ struct PlanState {
         roomNoSession = Array(repeating: 0, count: model.roomCount * days)
         roomNoPatient = Array(repeating: 0, count: model.roomCount * days)
         for room in 0..<model.roomCount {
-            for day in 0..<days { updateRoomMasks(room, day: day, start: 0, length: model.slotsPerDay) }
+            for day in 0..<days { adjustRoom(room, day: day, start: 0, length: model.slotsPerDay, sessions: 0, patients: 0) }
         }
         for x in 0..<rx where model.rxSessions[x] > 0 {
             unmetMinutes += model.patientPriority[model.rxPatient[x]] * model.rxSessions[x] * model.rxLength[x] * model.slotMinutes
@@ -180,9 +180,7 @@ struct PlanState {
             therapistBusy[td] |= Self.mask(start, length)
             therapistSlots[td] += length
         }
-        let base = (room * model.dayCount + day) * model.slotsPerDay
-        for slot in start..<(start + length) { roomSessions[base + slot] += 1 }
-        updateRoomMasks(room, day: day, start: start, length: length)
+        adjustRoom(room, day: day, start: start, length: length, sessions: 1, patients: 0)
         log.append(.opened(id))
         return id
     }
@@ -204,9 +202,7 @@ struct PlanState {
             therapistBusy[td] &= ~Self.mask(start, length)
             therapistSlots[td] -= length
         }
-        let base = (room * model.dayCount + day) * model.slotsPerDay
-        for slot in start..<(start + length) { roomSessions[base + slot] -= 1 }
-        updateRoomMasks(room, day: day, start: start, length: length)
+        adjustRoom(room, day: day, start: start, length: length, sessions: -1, patients: 0)
         let position = openPosition[id], last = openSessions.removeLast()
         if last != id {
             openSessions[position] = last
@@ -236,9 +232,7 @@ struct PlanState {
                 if rxDistinctTherapists[x] > 1 { extraTherapists += 1 }
             }
         }
-        let base = (sessionRoom[id] * days + day) * model.slotsPerDay
-        for slot in start..<(start + length) { roomPatients[base + slot] += 1 }
-        updateRoomMasks(sessionRoom[id], day: day, start: start, length: length)
+        adjustRoom(sessionRoom[id], day: day, start: start, length: length, sessions: 0, patients: 1)
         if model.isWeekend[day] { weekendSessions += 1 }
         if violatesPreference(patient, start) { preferenceViolations += 1 }
         patientDaySessions[pd].append(id)
@@ -269,9 +263,7 @@ struct PlanState {
                 rxDistinctTherapists[x] -= 1
             }
         }
-        let base = (sessionRoom[id] * days + day) * model.slotsPerDay
-        for slot in start..<(start + length) { roomPatients[base + slot] -= 1 }
-        updateRoomMasks(sessionRoom[id], day: day, start: start, length: length)
+        adjustRoom(sessionRoom[id], day: day, start: start, length: length, sessions: 0, patients: -1)
         if model.isWeekend[day] { weekendSessions -= 1 }
         if violatesPreference(patient, start) { preferenceViolations -= 1 }
         if let index = patientDaySessions[pd].firstIndex(of: id) { patientDaySessions[pd].remove(at: index) }
@@ -313,15 +305,22 @@ struct PlanState {
                                                                       length: sessionLength[id]))
     }
 
-    private mutating func updateRoomMasks(_ room: Int, day: Int, start: Int, length: Int) {
+    /// Changes a room's session and patient counts over `[start, start + length)` and the
+    /// masks of slots where no further session or patient fits.
+    @inline(__always) private mutating func adjustRoom(_ room: Int, day: Int, start: Int, length: Int, sessions: Int, patients: Int) {
         let rd = room * model.dayCount + day, base = rd * model.slotsPerDay
         let sessionLimit = model.roomMaxSessions[room], capacity = model.roomCapacity[room]
+        var noSession = roomNoSession[rd], noPatient = roomNoPatient[rd]
         for slot in start..<(start + length) {
+            roomSessions[base + slot] += sessions
+            roomPatients[base + slot] += patients
             let bit = UInt64(1) << UInt64(slot)
             let patientsFull = roomPatients[base + slot] >= capacity
-            if patientsFull { roomNoPatient[rd] |= bit } else { roomNoPatient[rd] &= ~bit }
-            if patientsFull || roomSessions[base + slot] >= sessionLimit { roomNoSession[rd] |= bit } else { roomNoSession[rd] &= ~bit }
+            noPatient = patientsFull ? noPatient | bit : noPatient & ~bit
+            noSession = patientsFull || roomSessions[base + slot] >= sessionLimit ? noSession | bit : noSession & ~bit
         }
+        roomNoSession[rd] = noSession
+        roomNoPatient[rd] = noPatient
     }
 
     /// Starts of a session of `length` slots that meet none of the `blocked` slots.

@@ -17,6 +17,8 @@ struct SearchWorker {
     private var removed: [Int] = []
     private var candidates: [(rx: Int, key: Double)] = []
     private var nearby: [(id: Int, distance: Int)] = []
+    /// Therapists whose time the current move freed.
+    private var freedTherapists: [Int] = []
 
     struct Tuning: Sendable {
         /// Ranking penalty for opening a group session instead of joining one.
@@ -28,6 +30,10 @@ struct SearchWorker {
         var maximumRuin = 24
         /// Ranking penalty per side of a therapist session that leaves a gap.
         var fragmentPenalty = 15
+        /// Epochs of the first cooling cycle; each following cycle is twice as long.
+        var firstCycle = 4
+        /// Work per epoch: judged placements, a move counting ten.
+        var epochWork = 100_000
     }
 
     let tuning: Tuning
@@ -81,8 +87,12 @@ struct SearchWorker {
             let done = Double(work - (target - evaluations - moves * 10)) / Double(work)
             let temperature = fromTemperature * pow(toTemperature / fromTemperature, max(0, min(1, done)))
             moves += 1
-            ruin()
-            recreate()
+            if random.below(5) == 0 {
+                guard exchangeTherapists() else { continue }
+            } else {
+                ruin()
+                recreate()
+            }
             let next = plan.objective
             let accept = next <= current || random.unit() < exp(Double(current - next) / temperature)
             guard accept else {
@@ -119,11 +129,14 @@ struct SearchWorker {
 
     private mutating func ruin() {
         removed.removeAll(keepingCapacity: true)
+        freedTherapists.removeAll(keepingCapacity: true)
         let open = plan.openSessions
         guard !open.isEmpty else { return }
         let size = 1 + random.below(min(tuning.maximumRuin, max(2, open.count / 8)))
         let seed = open[random.below(open.count)]
-        switch random.below(6) {
+        switch random.below(7) {
+        case 6:
+            makeRoom(size: size)
         case 0:
             for _ in 0..<size {
                 let sessions = plan.openSessions
@@ -151,6 +164,37 @@ struct SearchWorker {
         }
     }
 
+    /// Clears a place for a waiting session: on one of its days, the sessions of one of its
+    /// therapists near a time its patient is free, and the patient's own sessions that day
+    /// (the waiting session is put back first, being among the most valuable).
+    private mutating func makeRoom(size: Int) {
+        let waiting = plan.unfinished
+        guard !waiting.isEmpty else { return }
+        let x = waiting[random.below(waiting.count)], days = model.rxDays[x]
+        guard !days.isEmpty else { return }
+        let day = days[random.below(days.count)]
+        let therapists = model.rxTherapists[x]
+        var starts = model.rxStartMask[x * model.dayCount + day]
+        guard starts != 0 else { return }
+        for _ in 0..<random.below(starts.nonzeroBitCount) { starts &= starts - 1 }
+        let start = starts.trailingZeroBitCount
+        let list = therapists.isEmpty
+            ? plan.daySessions[day]
+            : plan.therapistDaySessions[therapists[random.below(therapists.count)] * model.dayCount + day]
+        nearby.removeAll(keepingCapacity: true)
+        for id in list { nearby.append((id, abs(plan.sessionStart[id] - start) * 8 + random.below(8))) }
+        nearby.sort { $0.distance < $1.distance }
+        for entry in nearby.prefix(max(1, size / 4)) {
+            for member in plan.sessionMembers[entry.id] { removeMember(member, from: entry.id) }
+        }
+        if random.below(2) == 0 {
+            for id in plan.patientDaySessions[model.rxPatient[x] * model.dayCount + day] {
+                for member in plan.sessionMembers[id] where model.rxPatient[member] == model.rxPatient[x] { removeMember(member, from: id) }
+            }
+        }
+        removed.append(x)
+    }
+
     /// Removes up to `size` whole sessions of `list`, nearest in start to the seed first (ties
     /// at random), only those starting within `window` slots of it.
     private mutating func removeSessions(near seed: Int, size: Int, from list: [Int], within window: Int = Int.max) {
@@ -168,8 +212,57 @@ struct SearchWorker {
 
     @inline(__always) private mutating func removeMember(_ x: Int, from id: Int) {
         guard plan.sessionDay[id] >= plan.pins.firstOpenDay else { return }
+        let therapist = plan.sessionTherapist[id]
+        if therapist >= 0, !freedTherapists.contains(therapist) { freedTherapists.append(therapist) }
         plan.removeMember(x, from: id)
         removed.append(x)
+    }
+
+    // MARK: Therapist exchange
+
+    /// Gives an individual session the therapist its prescription already has elsewhere (or
+    /// another qualified one), handing that therapist's overlapping session, if any, the
+    /// first therapist in exchange: what continuity needs and ruin and recreate rarely finds.
+    /// Returns false (and changes nothing) when the exchange does not fit.
+    private mutating func exchangeTherapists() -> Bool {
+        let open = plan.openSessions
+        guard !open.isEmpty else { return false }
+        let first = open[random.below(open.count)], firstTherapist = plan.sessionTherapist[first]
+        guard firstTherapist >= 0, model.modalityIndividualWithTherapist[plan.sessionModality[first]] else { return false }
+        let x = plan.sessionMembers[first][0], day = plan.sessionDay[first]
+        guard day >= plan.pins.firstOpenDay else { return false }
+        let used = plan.rxSessionIDs[x].map { plan.sessionTherapist[$0] }.filter { $0 != firstTherapist }
+        let choices = used.isEmpty ? model.rxTherapists[x].filter { $0 != firstTherapist } : used
+        guard !choices.isEmpty else { return false }
+        let target = choices[random.below(choices.count)]
+        let start = plan.sessionStart[first], end = start + plan.sessionLength[first]
+        let partner = plan.therapistDaySessions[target * model.dayCount + day].first { id in
+            plan.sessionStart[id] < end && start < plan.sessionStart[id] + plan.sessionLength[id]
+        }
+        var moved = [(session: first, rx: x, therapist: target)]
+        if let partner {
+            guard model.modalityIndividualWithTherapist[plan.sessionModality[partner]] else { return false }
+            let y = plan.sessionMembers[partner][0]
+            guard model.rxTherapistAllowed[y * model.therapistCount + firstTherapist] else { return false }
+            moved.append((partner, y, firstTherapist))
+        }
+        var placed: [(modality: Int, therapist: Int, room: Int, day: Int, start: Int, length: Int, rx: Int)] = []
+        for entry in moved {
+            let id = entry.session
+            placed.append((plan.sessionModality[id], entry.therapist, plan.sessionRoom[id], plan.sessionDay[id], plan.sessionStart[id],
+                           plan.sessionLength[id], entry.rx))
+            plan.removeMember(entry.rx, from: id)
+        }
+        for session in placed {
+            guard plan.therapistBlock(session.therapist, day: session.day, start: session.start, length: session.length) == nil else {
+                plan.rollback()
+                return false
+            }
+            let id = plan.openSession(modality: session.modality, therapist: session.therapist, room: session.room, day: session.day,
+                                      start: session.start, length: session.length)
+            plan.addMember(session.rx, to: id)
+        }
+        return true
     }
 
     // MARK: Recreate
@@ -180,6 +273,15 @@ struct SearchWorker {
         let waiting = plan.unfinished
         if !waiting.isEmpty {
             for _ in 0..<(removed.count + 2) { candidates.append((waiting[random.below(waiting.count)], 0)) }
+        }
+        // Waiting sessions that could use the time the move freed.
+        for therapist in freedTherapists.prefix(4) {
+            let eligible = model.therapistPrescriptions[therapist]
+            guard !eligible.isEmpty else { continue }
+            for _ in 0..<4 {
+                let x = eligible[random.below(eligible.count)]
+                if plan.rxDelivered[x] < model.rxSessions[x] { candidates.append((x, 0)) }
+            }
         }
         for index in candidates.indices {
             candidates[index].key = Double(model.rxValue[candidates[index].rx]) * (0.8 + 0.4 * random.unit())

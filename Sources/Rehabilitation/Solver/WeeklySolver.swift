@@ -44,11 +44,6 @@ public struct WeeklySolver: Sendable {
         public var epochs: Int
     }
 
-    /// Work per epoch: judged placements (a move counts ten).
-    static let epochWork = 100_000
-    /// Epochs of the first cooling cycle; each following cycle is twice as long.
-    static let firstCycle = 4
-
     let model: SolverModel
 
     /// Compiles the instance; refuses one the solver cannot represent, naming the field.
@@ -75,12 +70,12 @@ public struct WeeklySolver: Sendable {
         var shared = Self.best(of: workers)
         progress?(Progress(seconds: elapsed(), objective: shared.objective, moves: 0, evaluations: 0))
 
-        var epochs = 0, cycle = Self.firstCycle, epochInCycle = 0
+        var epochs = 0, cycle = workers[0].worker.tuning.firstCycle, epochInCycle = 0
         let hot = workers[0].worker.tuning.hotTemperature, cold = workers[0].worker.tuning.coldTemperature
         while elapsed() < options.seconds, options.epochs.map({ epochs < $0 }) ?? true, shared.objective > 0 {
             let from = hot * pow(cold / hot, Double(epochInCycle) / Double(cycle))
             let to = hot * pow(cold / hot, Double(epochInCycle + 1) / Double(cycle))
-            Self.inParallel(workers) { $0.worker.run(work: Self.epochWork, fromTemperature: from, toTemperature: to, deadline: deadline) }
+            Self.inParallel(workers) { $0.worker.run(work: $0.worker.tuning.epochWork, fromTemperature: from, toTemperature: to, deadline: deadline) }
             epochs += 1
             epochInCycle += 1
             let best = Self.best(of: workers)
