@@ -50,20 +50,23 @@ import Testing
         #expect(!replan.result.rows.contains { $0.patient == patient && $0.day == 3 })
     }
 
-    /// The admitted patient joins the pool groups, which have room.
+    /// A new priority-3 admission, available all day, gets physiotherapy at the expense of
+    /// less urgent sessions: worth more than a displaced session plus the move cost.
     @Test func aNewAdmissionIsPlannedAroundThePublishedWeek() throws {
         let published = try Self.published()
         let week = try RehabFixtures.week("S") { object in
             var patients = object["patients"] as? [[String: Any]] ?? []
             var admitted = patients[0]
             admitted["id"] = "P900"
-            admitted["priority"] = 2
-            admitted["days_since_stroke"] = 40
+            admitted["priority"] = 3
+            admitted["days_since_stroke"] = 5
             admitted["flags"] = [String]()
+            admitted["max_minutes_per_day"] = 180
+            admitted["availability"] = Array(repeating: [[0, 16], [20, 32]], count: 5)
             patients.append(admitted)
             object["patients"] = patients
             var prescriptions = object["prescriptions"] as? [[String: Any]] ?? []
-            prescriptions.append(["id": "R9000", "patient": "P900", "modality": "HYDRO_GRP", "sessions_per_week": 2, "session_slots": 3, "max_per_day": 1])
+            prescriptions.append(["id": "R9000", "patient": "P900", "modality": "PT", "sessions_per_week": 4, "session_slots": 3, "max_per_day": 1])
             object["prescriptions"] = prescriptions
         }
         let replan = try WeeklySolver(week: week).replan(published, firstOpenDay: 1, moveWeight: 500, Self.options)

@@ -17,7 +17,7 @@ extension PlanState {
         return rows.map { row in
             guard let patient = patients[row.patient], let modality = modalities[row.modality], let room = rooms[row.room],
                   let x = prescriptions[patient * model.modalityCount + modality],
-                  (0..<model.dayCount).contains(row.day), row.start >= 0, row.length == model.rxLength[x], row.start + row.length <= model.slotsPerDay
+                  (0..<model.dayCount).contains(row.day), row.length == model.rxLength[x], (0...(model.slotsPerDay - row.length)).contains(row.start)
             else { return nil }
             let therapist: Int
             if let id = row.therapist {
