@@ -69,7 +69,7 @@ struct SearchOptions: ParsableArguments {
     @Option(help: "Stop after this many epochs of fixed work: the same schedule on any machine (give --seconds enough room).") var epochs: Int?
 
     func validate() throws {
-        guard seconds > 0, seconds.isFinite else { throw ValidationError("--seconds must be a positive number") }
+        guard seconds > 0, seconds <= 86_400 else { throw ValidationError("--seconds must be a positive number of seconds, at most 86400") }
         guard (1...64).contains(threads) else { throw ValidationError("--threads must be between 1 and 64") }
         if let epochs, epochs < 0 { throw ValidationError("--epochs must not be negative") }
     }

@@ -45,6 +45,8 @@ public struct WeeklySolver: Sendable {
     }
 
     let model: SolverModel
+    /// The longest time limit taken (a week); longer ones are cut to it.
+    static let longestRun = 604_800.0
 
     /// Compiles the instance; refuses one the solver cannot represent, naming the field.
     public init(week: RehabWeek) throws(RehabWeekError) {
@@ -57,7 +59,8 @@ public struct WeeklySolver: Sendable {
     }
 
     func search(from start: PlanState, _ options: Options, progress: (@Sendable (Progress) -> Void)?) -> Result {
-        let clock = ContinuousClock(), started = clock.now, deadline = started.advanced(by: .seconds(options.seconds))
+        let seconds = max(0, min(options.seconds, Self.longestRun))
+        let clock = ContinuousClock(), started = clock.now, deadline = started.advanced(by: .seconds(seconds))
         func elapsed() -> Double {
             let duration = clock.now - started
             return Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
@@ -72,7 +75,7 @@ public struct WeeklySolver: Sendable {
 
         var epochs = 0, cycle = workers[0].worker.tuning.firstCycle, epochInCycle = 0
         let hot = workers[0].worker.tuning.hotTemperature, cold = workers[0].worker.tuning.coldTemperature
-        while elapsed() < options.seconds, options.epochs.map({ epochs < $0 }) ?? true, shared.objective > 0 {
+        while elapsed() < seconds, options.epochs.map({ epochs < $0 }) ?? true, shared.objective > 0 {
             let from = hot * pow(cold / hot, Double(epochInCycle) / Double(cycle))
             let to = hot * pow(cold / hot, Double(epochInCycle + 1) / Double(cycle))
             Self.inParallel(workers) { $0.worker.run(work: $0.worker.tuning.epochWork, fromTemperature: from, toTemperature: to, deadline: deadline) }
@@ -94,7 +97,7 @@ public struct WeeklySolver: Sendable {
         var finisher = workers[0].worker
         finisher.restart(from: shared)
         finisher.fill(noise: 0)
-        if finisher.objective < shared.objective { shared = PlanSnapshot(finisher.plan) } else { finisher.restart(from: shared) }
+        if finisher.objective < shared.objective { shared = PlanSnapshot(finisher.plan) }
         return Result(rows: Self.rows(shared, model: model), objective: finisher.plan.scheduleObjective,
                       moves: workers.reduce(0) { $0 + $1.worker.moves }, evaluations: workers.reduce(0) { $0 + $1.worker.evaluations },
                       seconds: elapsed(), epochs: epochs)
