@@ -53,6 +53,7 @@ let package = Package(
         ),
         .target(
             name: "Rehabilitation",
+            dependencies: [.product(name: "OrderedCollections", package: "swift-collections")],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -32,6 +32,8 @@ public struct ScheduleScore: Sendable, Equatable {
     public var soft: [String: Int]
     public var objective: Int
     public var kpi: [String: Double]
+    /// Up to a few violations of each kind, worded as score.py words them.
+    public var examples: [String: [String]] = [:]
 
     public var hardTotal: Int { hard.values.reduce(0, +) }
     public var feasible: Bool { hardTotal == 0 }

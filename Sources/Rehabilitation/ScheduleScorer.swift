@@ -1,4 +1,5 @@
 import Foundation
+import OrderedCollections
 
 /// The validator and scorer of `rehab-week/1` schedules, agreeing with the normative
 /// bench/rehab/score.py on every schedule (tested on its baselines, its mutation tests and
@@ -86,36 +87,42 @@ public struct ScheduleScorer: Sendable {
         day < all.count ? all[day] : []
     }
 
-    public func score(_ rows: [Row]) -> ScheduleScore {
+    /// Scores the rows; `details` examples per violation kind are kept, worded as score.py
+    /// words them.
+    public func score(_ rows: [Row], details: Int = 3) -> ScheduleScore {
         let grid = week.timeGrid
         let dayCount = week.days.count
         var hard: [String: Int] = [:]
-        func bad(_ kind: String, _ count: Int = 1) { hard[kind, default: 0] += count }
+        var examples: [String: [String]] = [:]
+        func bad(_ kind: String, _ count: Int = 1, _ example: @autoclosure () -> String) {
+            hard[kind, default: 0] += count
+            if examples[kind, default: []].count < details { examples[kind, default: []].append(example()) }
+        }
 
         // Rows.
-        var valid: [(patient: String, modality: String, therapist: String?, room: String, day: Int, start: Int, length: Int)] = []
-        for row in rows {
+        var valid: [(index: Int, patient: String, modality: String, therapist: String?, room: String, day: Int, start: Int, length: Int)] = []
+        for (index, row) in rows.enumerated() {
             guard let patient = row.patient, let modality = row.modality, let room = row.room,
                   let day = row.day, let start = row.start, let length = row.length else {
-                bad("bad_reference")
+                bad("bad_reference", 1, "row \(index): missing/invalid field")
                 continue
             }
             // A therapist value that is not text is an unknown id, as in score.py.
             if case .some(nil) = row.therapist {
-                bad("bad_reference")
+                bad("bad_reference", 1, "row \(index): unknown id in \(Self.python(row))")
                 continue
             }
             let therapist = row.therapist ?? nil
             guard patients[patient] != nil, modalities[modality] != nil, rooms[room] != nil, therapist.map({ therapists[$0] != nil }) ?? true else {
-                bad("bad_reference")
+                bad("bad_reference", 1, "row \(index): unknown id in \(Self.python(row))")
                 continue
             }
             // Compared without adding, so that huge values cannot overflow.
             guard (0..<dayCount).contains(day), start >= 0, length > 0, start <= grid.slotsPerDay, length <= grid.slotsPerDay - start else {
-                bad("outside_grid")
+                bad("outside_grid", 1, "row \(index): day/start/length out of grid \(Self.python(row))")
                 continue
             }
-            valid.append((patient, modality, therapist, room, day, start, length))
+            valid.append((index, patient, modality, therapist, room, day, start, length))
         }
 
         // Sessions.
@@ -126,7 +133,9 @@ public struct ScheduleScorer: Sendable {
             if modality.maxGroup > 1 {
                 let key = GroupKey(modality: row.modality, therapist: row.therapist, room: row.room, day: row.day, start: row.start)
                 if let group = groups[key] {
-                    if row.length != group.length { bad("wrong_length") }
+                    if row.length != group.length {
+                        bad("wrong_length", 1, "row \(row.index): length differs inside group ('\(row.modality)', \(Self.python(row.therapist)), '\(row.room)', \(row.day), \(row.start))")
+                    }
                     group.patients.append(row.patient)
                 } else {
                     let group = Session(modality: row.modality, therapist: row.therapist, room: row.room, day: row.day, start: row.start, length: row.length)
@@ -149,7 +158,10 @@ public struct ScheduleScorer: Sendable {
                 if counts[patient] == nil { order.append(patient) }
                 counts[patient, default: 0] += 1
             }
-            for patient in order where (counts[patient] ?? 0) > 1 { bad("duplicate_in_group", (counts[patient] ?? 1) - 1) }
+            for patient in order where (counts[patient] ?? 0) > 1 {
+                let count = counts[patient] ?? 1
+                bad("duplicate_in_group", count - 1, "\(patient) listed \(count)x in \(session.modality) d\(session.day) s\(session.start)")
+            }
             for patient in order {
                 occurrences.append(Occurrence(patient: patient, modality: session.modality, day: session.day, start: session.start,
                                               end: session.end, length: session.length, session: session))
@@ -160,37 +172,46 @@ public struct ScheduleScorer: Sendable {
         for session in sessions {
             guard let modality = modalities[session.modality], let room = rooms[session.room] else { continue }
             let distinct = Set(session.patients).count
-            if distinct > modality.maxGroup { bad("group_size", distinct - modality.maxGroup) }
-            if modality.requiresTherapist != (session.therapist != nil) { bad("therapist_field") }
+            let at = "\(session.modality) d\(session.day) s\(session.start)"
+            if distinct > modality.maxGroup { bad("group_size", distinct - modality.maxGroup, "\(at): \(distinct) > \(modality.maxGroup)") }
+            if modality.requiresTherapist != (session.therapist != nil) { bad("therapist_field", 1, "\(at): therapist=\(session.therapist ?? "None")") }
             if let id = session.therapist, let therapist = therapists[id] {
-                if modality.requiresTherapist, !therapist.skills.contains(modality.skill ?? "") { bad("qualification") }
-                if modality.teamRestricted {
-                    for patient in Set(session.patients) where !therapist.teams.contains(patients[patient]?.team ?? -1) { bad("team") }
+                if modality.requiresTherapist, !therapist.skills.contains(modality.skill ?? "") {
+                    bad("qualification", 1, "\(id) lacks \(modality.skill ?? "None") for \(session.modality)")
                 }
-                if !Self.inside(Self.windows(therapist.shifts, session.day), session.start, session.end) { bad("therapist_unavailable") }
+                if modality.teamRestricted {
+                    for patient in Self.unique(session.patients) where !therapist.teams.contains(patients[patient]?.team ?? -1) {
+                        bad("team", 1, "\(id) not in team \(patients[patient]?.team ?? -1) of \(patient)")
+                    }
+                }
+                if !Self.inside(Self.windows(therapist.shifts, session.day), session.start, session.end) {
+                    bad("therapist_unavailable", 1, "\(id) d\(session.day) [\(session.start),\(session.end))")
+                }
             }
-            if room.type != modality.roomType { bad("room_type") }
-            if !Self.inside(Self.windows(room.open, session.day), session.start, session.end) { bad("room_closed") }
+            if room.type != modality.roomType { bad("room_type", 1, "\(session.room) is \(room.type), \(session.modality) needs \(modality.roomType)") }
+            if !Self.inside(Self.windows(room.open, session.day), session.start, session.end) {
+                bad("room_closed", 1, "\(session.room) d\(session.day) [\(session.start),\(session.end))")
+            }
         }
 
         // Therapist overlap and contact time.
-        var byTherapist: [String: [Int: [Session]]] = [:]
+        struct TherapistDay: Hashable { var therapist: String, day: Int }
+        var byTherapist: OrderedDictionary<TherapistDay, [Session]> = [:]
         for session in sessions {
-            if let therapist = session.therapist { byTherapist[therapist, default: [:]][session.day, default: []].append(session) }
+            if let therapist = session.therapist { byTherapist[TherapistDay(therapist: therapist, day: session.day), default: []].append(session) }
         }
-        for (id, days) in byTherapist {
-            for (day, list) in days {
-                let sorted = list.enumerated().sorted { ($0.element.start, $0.offset) < ($1.element.start, $1.offset) }.map(\.element)
-                for i in sorted.indices {
-                    for j in (i + 1)..<sorted.count {
-                        if sorted[j].start >= sorted[i].end { break }
-                        bad("therapist_overlap")
-                    }
+        for (key, list) in byTherapist {
+            let id = key.therapist, day = key.day
+            let sorted = list.enumerated().sorted { ($0.element.start, $0.offset) < ($1.element.start, $1.offset) }.map(\.element)
+            for i in sorted.indices {
+                for j in (i + 1)..<sorted.count {
+                    if sorted[j].start >= sorted[i].end { break }
+                    bad("therapist_overlap", 1, "\(id) d\(day): \(sorted[i].modality)@\(sorted[i].start) vs \(sorted[j].modality)@\(sorted[j].start)")
                 }
-                let minutes = sorted.reduce(0) { $0 + $1.length } * grid.slotMinutes
-                let limit = therapists[id].map { day < $0.maxContactMinutes.count ? $0.maxContactMinutes[day] : 0 } ?? 0
-                if minutes > limit { bad("therapist_contact_max") }
             }
+            let minutes = sorted.reduce(0) { $0 + $1.length } * grid.slotMinutes
+            let limit = therapists[id].map { day < $0.maxContactMinutes.count ? $0.maxContactMinutes[day] : 0 } ?? 0
+            if minutes > limit { bad("therapist_contact_max", 1, "\(id) d\(day): \(minutes) > \(limit)") }
         }
 
         // Room capacity, slot by slot.
@@ -204,59 +225,73 @@ public struct ScheduleScorer: Sendable {
                 load[key] = (current.sessions + 1, current.patients + distinct)
             }
         }
-        for (key, value) in load {
-            guard let room = rooms[key.room] else { continue }
-            if value.sessions > room.maxSessions || value.patients > room.capacity { bad("room_capacity") }
+        for key in load.keys.sorted(by: { ($0.room, $0.day, $0.slot) < ($1.room, $1.day, $1.slot) }) {
+            guard let room = rooms[key.room], let value = load[key] else { continue }
+            if value.sessions > room.maxSessions || value.patients > room.capacity {
+                bad("room_capacity", 1, "\(key.room) d\(key.day) slot \(key.slot): \(value.sessions) sessions, \(value.patients) patients")
+            }
         }
 
         // Patient checks.
         struct PatientDay: Hashable { var patient: String, day: Int }
         struct PatientModalityDay: Hashable { var pair: Pair, day: Int }
-        var byPatientDay: [PatientDay: [Occurrence]] = [:]
-        var countByPair: [Pair: Int] = [:]
-        var countByPairDay: [PatientModalityDay: Int] = [:]
+        var byPatientDay: OrderedDictionary<PatientDay, [Occurrence]> = [:]
+        var countByPair: OrderedDictionary<Pair, Int> = [:]
+        var countByPairDay: OrderedDictionary<PatientModalityDay, Int> = [:]
         for occurrence in occurrences {
             guard let patient = patients[occurrence.patient], let modality = modalities[occurrence.modality] else { continue }
             byPatientDay[PatientDay(patient: occurrence.patient, day: occurrence.day), default: []].append(occurrence)
             let pair = Pair(patient: occurrence.patient, modality: occurrence.modality)
             if let prescription = prescriptions[pair] {
-                if occurrence.length != prescription.sessionSlots { bad("wrong_length") }
+                if occurrence.length != prescription.sessionSlots {
+                    bad("wrong_length", 1, "\(occurrence.patient) \(occurrence.modality): length \(occurrence.length) != \(prescription.sessionSlots)")
+                }
                 countByPair[pair, default: 0] += 1
                 countByPairDay[PatientModalityDay(pair: pair, day: occurrence.day), default: 0] += 1
             } else {
-                bad("not_prescribed")
+                bad("not_prescribed", 1, "\(occurrence.patient) has no \(occurrence.modality) prescription")
             }
-            if !Self.inside(Self.windows(patient.availability, occurrence.day), occurrence.start, occurrence.end) { bad("patient_unavailable") }
-            for flag in patient.flags where forbidden[flag]?.contains(occurrence.modality) == true { bad("contraindication") }
+            if !Self.inside(Self.windows(patient.availability, occurrence.day), occurrence.start, occurrence.end) {
+                bad("patient_unavailable", 1, "\(occurrence.patient) d\(occurrence.day) [\(occurrence.start),\(occurrence.end))")
+            }
+            for flag in patient.flags where forbidden[flag]?.contains(occurrence.modality) == true {
+                bad("contraindication", 1, "\(occurrence.patient) flag \(flag) forbids \(occurrence.modality)")
+            }
             let need = modality.minDaysAfterStroke[patient.strokeType] ?? 0
-            if patient.daysSinceStroke + occurrence.day < need { bad("too_early_after_stroke") }
+            if patient.daysSinceStroke + occurrence.day < need {
+                bad("too_early_after_stroke", 1, "\(occurrence.patient) \(occurrence.modality) day \(occurrence.day): \(patient.daysSinceStroke + occurrence.day) < \(need)")
+            }
         }
         for (pair, count) in countByPair {
             let allowed = prescriptions[pair]?.sessionsPerWeek ?? 0
-            if count > allowed { bad("over_prescribed", count - allowed) }
+            if count > allowed { bad("over_prescribed", count - allowed, "\(pair.patient) \(pair.modality): \(count) > \(allowed)") }
         }
         for (key, count) in countByPairDay {
             let allowed = prescriptions[key.pair]?.maxPerDay ?? 0
-            if count > allowed { bad("over_daily_modality", count - allowed) }
+            if count > allowed {
+                bad("over_daily_modality", count - allowed, "\(key.pair.patient) \(key.pair.modality) d\(key.day): \(count) > \(allowed)")
+            }
         }
         for (key, list) in byPatientDay {
             guard let patient = patients[key.patient] else { continue }
             let sorted = list.enumerated().sorted { ($0.element.start, $0.element.end, $0.offset) < ($1.element.start, $1.element.end, $1.offset) }.map(\.element)
             let minutes = sorted.reduce(0) { $0 + $1.length } * grid.slotMinutes
-            if minutes > patient.maxMinutesPerDay { bad("patient_daily_max") }
+            if minutes > patient.maxMinutesPerDay { bad("patient_daily_max", 1, "\(key.patient) d\(key.day): \(minutes) > \(patient.maxMinutesPerDay)") }
             for i in sorted.indices {
                 for j in (i + 1)..<sorted.count {
                     if sorted[j].start >= sorted[i].end { break }
-                    bad("patient_overlap")
+                    bad("patient_overlap", 1, "\(key.patient) d\(key.day): \(sorted[i].modality)@\(sorted[i].start) vs \(sorted[j].modality)@\(sorted[j].start)")
                 }
             }
             for (a, b) in zip(sorted, sorted.dropFirst()) where b.start >= a.end {
                 let need = max(patient.minGapSlots, modalities[a.modality]?.restAfterSlots ?? 0)
-                if b.start - a.end < need { bad("patient_gap") }
+                if b.start - a.end < need {
+                    bad("patient_gap", 1, "\(key.patient) d\(key.day): \(a.modality) ends \(a.end), \(b.modality) starts \(b.start), need \(need)")
+                }
             }
             let today = Set(sorted.map(\.modality))
             for pair in week.sameDayExclusive where pair.count == 2 && today.contains(pair[0]) && today.contains(pair[1]) {
-                bad("same_day_exclusive")
+                bad("same_day_exclusive", 1, "\(key.patient) d\(key.day): \(pair[0]) and \(pair[1])")
             }
         }
 
@@ -336,7 +371,29 @@ public struct ScheduleScorer: Sendable {
         let groupPatients: Int = groupSessions.reduce(0) { $0 + Set($1.patients).count }
         kpi["group_sessions"] = Double(groupSessions.count)
         kpi["mean_group_size"] = Self.round(Double(groupPatients) / Double(max(1, groupSessions.count)), 2)
-        return ScheduleScore(hard: counts, soft: soft, objective: objective, kpi: kpi)
+        return ScheduleScore(hard: counts, soft: soft, objective: objective, kpi: kpi, examples: examples)
+    }
+
+    /// A row as Python prints the dict score.py read (fields in the file format's order).
+    private static func python(_ row: Row) -> String {
+        func text(_ value: String?) -> String { value.map { "'\($0)'" } ?? "None" }
+        let therapist: String
+        switch row.therapist {
+        case .none: therapist = "None"
+        case .some(.none): therapist = "<not text>"
+        case .some(.some(let id)): therapist = "'\(id)'"
+        }
+        return "{'patient': \(text(row.patient)), 'modality': \(text(row.modality)), 'therapist': \(therapist), 'room': \(text(row.room)), "
+            + "'day': \(row.day.map(String.init) ?? "None"), 'start': \(row.start.map(String.init) ?? "None"), 'length': \(row.length.map(String.init) ?? "None")}"
+    }
+
+    private static func python(_ value: String?) -> String { value.map { "'\($0)'" } ?? "None" }
+
+    /// The distinct values in first-seen order (Python's iteration of a small set is not
+    /// promised; first-seen is stable).
+    private static func unique(_ values: [String]) -> [String] {
+        var seen = Set<String>()
+        return values.filter { seen.insert($0).inserted }
     }
 
     /// Python's `round(value, digits)`: the exact binary value rounded to decimal digits.

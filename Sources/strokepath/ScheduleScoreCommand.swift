@@ -12,11 +12,16 @@ struct ScheduleScoreCommand: AsyncParsableCommand {
     @Argument(help: "The instance (rehab-week/1 JSON).") var instance: String
     @Argument(help: "The schedule ({\"sessions\": [...]}).") var schedule: String
     @Flag(help: "Print the result as JSON (score.py --json).") var json = false
+    @Option(help: "Examples per violation kind.") var details = 3
+
+    func validate() throws {
+        guard (0...1_000).contains(details) else { throw ValidationError("--details must be between 0 and 1000") }
+    }
 
     func run() async throws {
         let week = try ScheduleInput.week(instance)
         let rows = try ScheduleInput.rows(schedule)
-        let result = ScheduleScorer(week: week).score(rows)
+        let result = ScheduleScorer(week: week).score(rows, details: details)
         if json {
             let soft = Dictionary(uniqueKeysWithValues: ScheduleScore.softTerms.map { term in
                 let raw = result.soft[term] ?? 0, weight = week.weights.weight(of: term)
@@ -26,14 +31,16 @@ struct ScheduleScoreCommand: AsyncParsableCommand {
                 let value = result.kpi[name] ?? 0
                 return (name, ScheduleScore.fractionKPIs.contains(name) ? value as Any : Int(value) as Any)
             })
-            let object: [String: Any] = ["instance": week.name, "feasible": result.feasible, "hard": result.hard, "hard_total": result.hardTotal,
+            var object: [String: Any] = ["instance": week.name, "feasible": result.feasible, "hard": result.hard, "hard_total": result.hardTotal,
                                          "soft": soft, "objective": result.objective, "kpi": kpi]
+            if details > 0 { object["examples"] = result.examples }
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
             Console.line(String(decoding: data, as: UTF8.self))
         } else {
             Console.line("instance \(week.name): \(result.feasible ? "FEASIBLE" : "INFEASIBLE") (\(result.hardTotal) hard violations)")
             for kind in ScheduleScore.hardKinds where (result.hard[kind] ?? 0) > 0 {
                 Console.line("  hard \(kind.padding(24)) \(result.hard[kind] ?? 0)")
+                for example in result.examples[kind] ?? [] { Console.line("      e.g. \(example)") }
             }
             Console.line("objective \(result.objective)")
             for term in ScheduleScore.softTerms {

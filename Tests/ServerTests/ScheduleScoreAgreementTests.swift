@@ -2,7 +2,8 @@ import Foundation
 import Testing
 
 /// `strokepath schedule score` agrees with the normative score.py (the project's copy) on the
-/// baselines, score.py's mutation cases and seeded random perturbations, for S and M.
+/// baselines, score.py's mutation cases and seeded random perturbations, for S and M: the
+/// same counts, terms, objective and KPIs, and for the first 40 cases the same printed text.
 @Suite struct ScheduleScoreAgreementTests {
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Fixtures/rehab")
@@ -13,7 +14,7 @@ import Testing
             "python3", Self.fixtures.appendingPathComponent("compare.py").path,
             Self.fixtures.appendingPathComponent("instances/\(size)_seed1.json").path,
             Self.fixtures.appendingPathComponent("baseline/\(size)_seed1.feasible.json").path,
-            "--random", String(random), "--seed", "3", "--", Subprocess.strokepath.path, "schedule", "score",
+            "--random", String(random), "--seed", "3", "--text", "40", "--", Subprocess.strokepath.path, "schedule", "score",
         ])
         #expect(result.output.hasSuffix(" agreed, 0 differed\n"), "\(result.output)\(result.errors)")
         #expect(result.status == 0)

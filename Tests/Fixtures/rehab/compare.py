@@ -3,8 +3,11 @@
 terms (raw, weight, weighted), objective and KPIs, on the baseline schedule, on score.py's mutation tests and on seeded
 random perturbations (moved, retimed, reassigned, removed, duplicated and ill-typed rows).
 
-  compare.py INSTANCE BASELINE [--random N] [--seed S] -- COMMAND [ARGS...]
-The command is run as COMMAND ARGS INSTANCE SCHEDULE --json. Ends with 'N agreed, M differed'.
+  compare.py INSTANCE BASELINE [--random N] [--seed S] [--text K] -- COMMAND [ARGS...]
+The command is run as COMMAND ARGS INSTANCE SCHEDULE --json; for the first K cases (default
+10) also without --json, and where every row is well typed its text must equal score.py's,
+examples included.
+Ends with 'N agreed, M differed'.
 """
 import copy, json, os, random, subprocess, sys, tempfile
 
@@ -70,6 +73,15 @@ def perturb(inst, base, rng):
     return rows
 
 
+def well_typed(row):
+    """Rows whose ids are text (the therapist may be None) and whose numbers are integers:
+    for these our text output must equal score.py's, examples included (score.py prints an
+    ill-typed row as Python's repr of what it read, which we do not reproduce)."""
+    return (isinstance(row, dict) and all(isinstance(row.get(k), str) for k in ("patient", "modality", "room"))
+            and (row.get("therapist") is None or isinstance(row.get("therapist"), str))
+            and all(type(row.get(k)) is int for k in ("day", "start", "length")))
+
+
 def main():
     args = sys.argv[1:]
     command = args[args.index("--") + 1:]
@@ -77,13 +89,14 @@ def main():
     inst_path, base_path = args[0], args[1]
     count = int(args[args.index("--random") + 1]) if "--random" in args else 50
     seed = int(args[args.index("--seed") + 1]) if "--seed" in args else 1
+    text_cases = int(args[args.index("--text") + 1]) if "--text" in args else 10
     inst = json.load(open(inst_path))
     base = json.load(open(base_path))["sessions"]
     rng = random.Random(seed)
     cases = mutations(inst, base) + [(f"random {k}", perturb(inst, base, rng)) for k in range(count)]
     agreed = differed = 0
     with tempfile.TemporaryDirectory() as folder:
-        for name, rows in cases:
+        for number, (name, rows) in enumerate(cases):
             path = os.path.join(folder, "schedule.json")
             json.dump(dict(sessions=rows), open(path, "w"))
             expected = score.score(inst, dict(sessions=rows))
@@ -94,6 +107,11 @@ def main():
                 got = {}
             want = dict(hard=expected["hard"], soft=expected["soft"], objective=expected["objective"], kpi=expected["kpi"])
             have = dict(hard=got.get("hard"), soft=got.get("soft"), objective=got.get("objective"), kpi=got.get("kpi"))
+            if number < text_cases and all(well_typed(r) for r in rows):
+                ours = subprocess.run(command + [inst_path, path], capture_output=True, text=True).stdout
+                theirs = subprocess.run([sys.executable, os.path.join(here, "score.py"), inst_path, path], capture_output=True, text=True).stdout
+                if ours != theirs:
+                    want["text"], have["text"] = theirs, ours
             if want == have:
                 agreed += 1
             else:
