@@ -1,9 +1,9 @@
-/// Where one more session of a prescription could go, and the cheapest such place.
+/// Where one more session of a prescription could go (a new session takes the first free
+/// room of its type when placed).
 struct Placement {
     var day: Int
     var start: Int
     var therapist: Int
-    var room: Int
     /// The group session to join, or −1 to open a new session.
     var session: Int
     /// The objective change (plus the opening penalty when ranking group openings).
@@ -47,7 +47,7 @@ extension PlanState {
                 for id in groupSessions[modality * days + day] {
                     let start = sessionStart[id]
                     guard patientStarts & (UInt64(1) << UInt64(start)) != 0, groupBlock(x, session: id) == nil else { continue }
-                    consider(Placement(day: day, start: start, therapist: sessionTherapist[id], room: sessionRoom[id], session: id,
+                    consider(Placement(day: day, start: start, therapist: sessionTherapist[id], session: id,
                                        delta: perDay + startDelta(x, day: day, start: start)))
                 }
             }
@@ -69,7 +69,7 @@ extension PlanState {
                     while free != 0 {
                         let start = free.trailingZeroBitCount
                         free &= free - 1
-                        consider(Placement(day: day, start: start, therapist: therapist, room: -1, session: -1,
+                        consider(Placement(day: day, start: start, therapist: therapist, session: -1,
                                            delta: perDay + startDelta(x, day: day, start: start) + opening + continuity
                                                + fragmentPenalty * gapSides(therapist, day: day, start: start, length: length)))
                     }
@@ -80,7 +80,7 @@ extension PlanState {
                     let start = free.trailingZeroBitCount
                     free &= free - 1
                     if isGroup, !rooms.contains(where: { freeRoom($0, modality: modality, day: day, start: start, length: length) }) { continue }
-                    consider(Placement(day: day, start: start, therapist: -1, room: -1, session: -1,
+                    consider(Placement(day: day, start: start, therapist: -1, session: -1,
                                        delta: perDay + startDelta(x, day: day, start: start) + opening))
                 }
             }
