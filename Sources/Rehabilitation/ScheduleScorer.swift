@@ -43,16 +43,6 @@ public struct ScheduleScorer: Sendable {
         public var day: Int?
         public var start: Int?
         public var length: Int?
-
-        public init(patient: String?, modality: String?, therapist: String??, room: String?, day: Int?, start: Int?, length: Int?) {
-            self.patient = patient
-            self.modality = modality
-            self.therapist = therapist
-            self.room = room
-            self.day = day
-            self.start = start
-            self.length = length
-        }
     }
 
     private final class Session {
@@ -399,5 +389,13 @@ public struct ScheduleScorer: Sendable {
     /// Python's `round(value, digits)`: the exact binary value rounded to decimal digits.
     private static func round(_ value: Double, _ digits: Int) -> Double {
         Double(String(format: "%.\(digits)f", value)) ?? value
+    }
+}
+
+extension ScheduleScorer.Row {
+    /// A typed schedule row as the file would hold it.
+    public init(_ row: ScheduleRow) {
+        self.init(patient: row.patient, modality: row.modality, therapist: row.therapist.map { .some($0) }, room: row.room,
+                  day: row.day, start: row.start, length: row.length)
     }
 }

@@ -32,8 +32,7 @@ enum RehabFixtures {
 
     /// The rows as the scorer reads them from a file.
     static func scorerRows(_ rows: [ScheduleRow]) -> [ScheduleScorer.Row] {
-        rows.map { ScheduleScorer.Row(patient: $0.patient, modality: $0.modality, therapist: $0.therapist.map { .some($0) } ?? nil,
-                                      room: $0.room, day: $0.day, start: $0.start, length: $0.length) }
+        rows.map(ScheduleScorer.Row.init)
     }
 }
 
