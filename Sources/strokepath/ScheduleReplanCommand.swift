@@ -14,6 +14,7 @@ struct ScheduleReplanCommand: AsyncParsableCommand {
     @Argument(help: "The published schedule.") var published: String
     @Option(help: "First day (index) that may change; earlier days are kept as they were.") var fromDay = 0
     @Option(help: "Objective cost of moving or dropping one published row (score.py's units; a 45-minute session of a priority-1 patient is worth 450).") var moveWeight = 500
+    @Flag(help: "Move no published row that still fits; place only the displaced and the new sessions around them.") var keepPublished = false
     @OptionGroup var search: SearchOptions
 
     func validate() throws {
@@ -25,7 +26,7 @@ struct ScheduleReplanCommand: AsyncParsableCommand {
         let week = try ScheduleInput.week(instance)
         let rows = try ScheduleInput.rows(published)
         let solver = try ScheduleInput.solver(week, instance)
-        let replan = solver.replan(rows.compactMap(ScheduleRow.init), firstOpenDay: fromDay, moveWeight: moveWeight, search.solverOptions,
+        let replan = solver.replan(rows.compactMap(ScheduleRow.init), firstOpenDay: fromDay, moveWeight: moveWeight, keepPublished: keepPublished, search.solverOptions,
                                    progress: ScheduleInput.progress)
         FileHandle.standardOutput.write(ScheduleFile.document(instance: week.name, solver: "strokepath replan", rows: replan.result.rows))
         ScheduleInput.summary(replan.result)

@@ -33,6 +33,24 @@ import Testing
         #expect(replan.removed.count - replan.displaced.count <= replan.displaced.count)
     }
 
+    @Test func keepingThePublishedWeekMovesOnlyTheDisplaced() throws {
+        let published = try Self.published()
+        let sick = try #require(published.first { $0.day >= 1 && $0.therapist != nil }?.therapist)
+        let week = try RehabFixtures.week("S") { object in
+            var therapists = object["therapists"] as? [[String: Any]] ?? []
+            let index = try #require(therapists.index(of: sick, at: "id"))
+            var shifts = therapists[index]["shifts"] as? [Any] ?? []
+            for day in 1..<shifts.count { shifts[day] = [[Int]]() }
+            therapists[index]["shifts"] = shifts
+            object["therapists"] = therapists
+        }
+        let replan = try WeeklySolver(week: week).replan(published, firstOpenDay: 1, moveWeight: 0, keepPublished: true, Self.options)
+        #expect(ScheduleScorer(week: week).score(RehabFixtures.scorerRows(replan.result.rows)).feasible)
+        #expect(!replan.displaced.isEmpty)
+        #expect(Set(replan.removed) == Set(replan.displaced))
+        #expect(Set(replan.kept) == Set(published).subtracting(replan.displaced))
+    }
+
     @Test func aCancellingPatientFreesTheirSlots() throws {
         let published = try Self.published()
         let patient = try #require(published.first { $0.day == 3 }?.patient)

@@ -6,14 +6,15 @@
 /// The plan never holds a hard violation: callers check `fits…` before each change.
 struct PlanState {
     let model: SolverModel
-    /// What re-planning keeps: the published rows, the cost of changing one, and the first
-    /// day that may change.
+    /// What re-planning keeps: the published rows, the cost of changing one, the first day
+    /// that may change, and whether published rows that still fit may move at all.
     let pins: Pins
 
     struct Pins: Sendable {
         var published: Set<ResolvedRow> = []
         var moveWeight = 0
         var firstOpenDay = 0
+        var keepPublished = false
     }
 
     /// Published rows the plan still has.
@@ -298,6 +299,12 @@ struct PlanState {
     }
 
     // MARK: Derived terms
+
+    /// Whether prescription `x`'s place in session `id` may not change: its day is past, or
+    /// it is a published row kept as it is.
+    @inline(__always) func isPinned(_ x: Int, _ id: Int) -> Bool {
+        sessionDay[id] < pins.firstOpenDay || (pins.keepPublished && isPublished(x, id))
+    }
 
     @inline(__always) private func isPublished(_ x: Int, _ id: Int) -> Bool {
         !pins.published.isEmpty && pins.published.contains(ResolvedRow(rx: x, modality: sessionModality[id], therapist: sessionTherapist[id],

@@ -211,7 +211,7 @@ struct SearchWorker {
     }
 
     @inline(__always) private mutating func removeMember(_ x: Int, from id: Int) {
-        guard plan.sessionDay[id] >= plan.pins.firstOpenDay else { return }
+        guard !plan.isPinned(x, id) else { return }
         let therapist = plan.sessionTherapist[id]
         if therapist >= 0, !freedTherapists.contains(therapist) { freedTherapists.append(therapist) }
         plan.removeMember(x, from: id)
@@ -230,7 +230,7 @@ struct SearchWorker {
         let first = open[random.below(open.count)], firstTherapist = plan.sessionTherapist[first]
         guard firstTherapist >= 0, model.modalityIndividualWithTherapist[plan.sessionModality[first]] else { return false }
         let x = plan.sessionMembers[first][0], day = plan.sessionDay[first]
-        guard day >= plan.pins.firstOpenDay else { return false }
+        guard !plan.isPinned(x, first) else { return false }
         let used = plan.rxSessionIDs[x].map { plan.sessionTherapist[$0] }.filter { $0 != firstTherapist }
         let choices = used.isEmpty ? model.rxTherapists[x].filter { $0 != firstTherapist } : used
         guard !choices.isEmpty else { return false }
@@ -243,7 +243,7 @@ struct SearchWorker {
         if let partner {
             guard model.modalityIndividualWithTherapist[plan.sessionModality[partner]] else { return false }
             let y = plan.sessionMembers[partner][0]
-            guard model.rxTherapistAllowed[y * model.therapistCount + firstTherapist] else { return false }
+            guard model.rxTherapistAllowed[y * model.therapistCount + firstTherapist], !plan.isPinned(y, partner) else { return false }
             moved.append((partner, y, firstTherapist))
         }
         var placed: [(modality: Int, therapist: Int, room: Int, day: Int, start: Int, length: Int, rx: Int)] = []

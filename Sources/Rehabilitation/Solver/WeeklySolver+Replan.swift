@@ -17,12 +17,13 @@ extension WeeklySolver {
     /// shifts removed for sickness, a patient's availability for a cancellation, a new
     /// patient with prescriptions): keeps what still fits, never changes days before
     /// `firstOpenDay`, and minimises score.py's objective plus `moveWeight` for every
-    /// published row that moves or goes.
-    public func replan(_ published: [ScheduleRow], firstOpenDay: Int, moveWeight: Int, _ options: Options,
+    /// published row that moves or goes. With `keepPublished`, no published row that still
+    /// fits moves at all: only the displaced and the new sessions are placed around them.
+    public func replan(_ published: [ScheduleRow], firstOpenDay: Int, moveWeight: Int, keepPublished: Bool = false, _ options: Options,
                        progress: (@Sendable (Progress) -> Void)? = nil) -> Replan {
         let resolved = PlanState.resolve(published, model: model)
         var start = PlanState(model: model, pins: PlanState.Pins(published: Set(resolved.compactMap { $0 }), moveWeight: max(0, moveWeight),
-                                                                  firstOpenDay: max(0, firstOpenDay)))
+                                                                  firstOpenDay: max(0, firstOpenDay), keepPublished: keepPublished))
         let left = start.load(resolved)
         let result = search(from: start, options, progress: progress)
         let before = Set(published), after = Set(result.rows)
