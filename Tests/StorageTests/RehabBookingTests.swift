@@ -1,0 +1,106 @@
+import Foundation
+import Postgres
+import PostgresTestSupport
+import Storage
+import Testing
+
+/// PostgreSQL itself forbids double booking: 1,000 racing attempts on overlapping slots —
+/// one therapist, a patient pool of 20, a single-capacity speech room and a pool at capacity
+/// — never store an overlap or an over-capacity, and every loser gets a `BookingConflict`.
+@Suite struct RehabBookingTests {
+    static let clinic = DemoData.organisations.first { $0.kind == "rehab_clinic" }?.id ?? UUID()
+    static let context = AccessContext(subject: "coordinator", role: "rehab_coordinator", organisations: [clinic])
+    static let therapist = UUID(uuidString: "00000000-0000-4000-8000-0000000000a1") ?? UUID()
+    static let gym = UUID(uuidString: "00000000-0000-4000-8000-0000000000b1") ?? UUID()
+    static let pool = UUID(uuidString: "00000000-0000-4000-8000-0000000000b2") ?? UUID()
+    static let speechRoom = UUID(uuidString: "00000000-0000-4000-8000-0000000000b3") ?? UUID()
+    static let monday = Date(timeIntervalSince1970: 1_796_112_000)  // 2026-12-01 08:00 UTC
+
+    static func setUp(_ pool: PostgresPool) async throws -> [UUID] {
+        _ = try await DemoData.load(into: pool)
+        let patients = (0..<20).map { _ in UUID() }
+        try await pool.withAccess(context) { connection in
+            for (index, patient) in patients.enumerated() {
+                try await connection.query("INSERT INTO patients (organisation_id, id, pseudonym) VALUES (\(clinic), \(patient), \("race-\(index)"))")
+            }
+            try await connection.query("INSERT INTO rehab_therapists (organisation_id, id, code, name) VALUES (\(clinic), \(therapist), 'T1', 'Therapist')")
+            try await connection.query("""
+                INSERT INTO rehab_rooms (organisation_id, id, code, name, room_type, capacity, max_sessions) VALUES
+                (\(clinic), \(gym), 'GYM1', 'Gym', 'gym', 100, 100), (\(clinic), \(Self.pool), 'POOL1', 'Pool', 'pool', 5, 2),
+                (\(clinic), \(speechRoom), 'SPR1', 'Speech room', 'speech_room', 1, 1)
+                """)
+        }
+        return patients
+    }
+
+    @Test func racingBookingsNeverStoreAnOverlapOrAnOverCapacity() async throws {
+        try await TestDatabase.with { database in
+            try await database.withPool(.app, configuration: .init(maximumConnections: 8)) { pool in
+                let patients = try await Self.setUp(pool)
+                let bookings = RehabBookings(pool: pool)
+                var generator = SystemRandomNumberGenerator()
+                let requests = (0..<1_000).map { _ -> RehabBookingRequest in
+                    let start = Self.monday + Double(Int.random(in: 0..<8, using: &generator) * 900)
+                    let chosen = Array(patients.shuffled(using: &generator).prefix(Int.random(in: 1...3, using: &generator)))
+                    switch Int.random(in: 0..<3, using: &generator) {
+                    case 0: return RehabBookingRequest(organisation: Self.clinic, modality: "PT", therapist: Self.therapist, room: Self.gym,
+                                                       start: start, end: start + 2_700, maxParticipants: 1, patients: [chosen[0]])
+                    case 1: return RehabBookingRequest(organisation: Self.clinic, modality: "SLT", therapist: nil, room: Self.speechRoom,
+                                                       start: start, end: start + 1_800, maxParticipants: 1, patients: [chosen[0]])
+                    default: return RehabBookingRequest(organisation: Self.clinic, modality: "HYDRO_GRP", therapist: nil, room: Self.pool,
+                                                        start: start, end: start + 2_700, maxParticipants: 6, patients: chosen)
+                    }
+                }
+                let outcomes = await withTaskGroup(of: Result<UUID, any Error>.self) { group in
+                    for request in requests {
+                        group.addTask {
+                            do { return .success(try await bookings.book(request, as: Self.context)) } catch { return .failure(error) }
+                        }
+                    }
+                    return await group.reduce(into: []) { $0.append($1) }
+                }
+                let booked = outcomes.filter { if case .success = $0 { true } else { false } }.count
+                let conflicts = outcomes.compactMap { outcome -> BookingConflict? in
+                    if case .failure(let error) = outcome { return error as? BookingConflict }
+                    return nil
+                }
+                let others = outcomes.compactMap { outcome -> String? in
+                    if case .failure(let error) = outcome, !(error is BookingConflict) { return "\(error)" }
+                    return nil
+                }
+                #expect(others.isEmpty, "\(others.prefix(3))")
+                #expect(booked > 0)
+                #expect(booked + conflicts.count == 1_000)
+                #expect(conflicts.allSatisfy { $0.session != nil }, "every loser is told which booking it clashes with")
+
+                try await pool.withAccess(Self.context, readOnly: true) { connection in
+                    let therapistOverlaps = try await connection.query("""
+                        SELECT count(*) FROM rehab_sessions a JOIN rehab_sessions b ON a.therapist_id = b.therapist_id AND a.id < b.id
+                        WHERE a.during && b.during AND a.cancelled_at IS NULL AND b.cancelled_at IS NULL
+                        """).single().decode(Int.self, at: 0)
+                    let roomOverlaps = try await connection.query("""
+                        SELECT count(*) FROM rehab_sessions a JOIN rehab_sessions b ON a.room_id = b.room_id AND a.id < b.id
+                        WHERE a.room_single AND a.during && b.during
+                        """).single().decode(Int.self, at: 0)
+                    let patientOverlaps = try await connection.query("""
+                        SELECT count(*) FROM rehab_participants a JOIN rehab_participants b ON a.patient_id = b.patient_id AND a.session_id < b.session_id
+                        WHERE a.during && b.during
+                        """).single().decode(Int.self, at: 0)
+                    let poolPeak = try await connection.query("""
+                        SELECT coalesce(max(sessions), 0), coalesce(max(patients), 0) FROM (
+                            SELECT count(DISTINCT s.id) AS sessions, count(p.patient_id) AS patients
+                            FROM rehab_sessions a
+                            JOIN rehab_sessions s ON s.room_id = a.room_id AND s.during @> lower(a.during)
+                            LEFT JOIN rehab_participants p ON p.session_id = s.id
+                            WHERE a.room_id = \(Self.pool) GROUP BY a.id) peaks
+                        """).single()
+                    #expect(therapistOverlaps == 0)
+                    #expect(roomOverlaps == 0)
+                    #expect(patientOverlaps == 0)
+                    #expect(try poolPeak.decode(Int.self, at: 0) <= 2)
+                    #expect(try poolPeak.decode(Int.self, at: 1) <= 5)
+                }
+            }
+        }
+    }
+}
