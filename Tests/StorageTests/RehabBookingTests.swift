@@ -72,6 +72,9 @@ import Testing
                 #expect(booked > 0)
                 #expect(booked + conflicts.count == 1_000)
                 #expect(conflicts.allSatisfy { $0.session != nil }, "every loser is told which booking it clashes with")
+                // Every resource was contended.
+                let kinds = Set(conflicts.map(\.kind))
+                #expect(kinds.isSuperset(of: [.therapistBusy, .patientBusy, .roomBusy, .roomFull]), "\(kinds)")
 
                 try await pool.withAccess(Self.context, readOnly: true) { connection in
                     let therapistOverlaps = try await connection.query("""
