@@ -13,7 +13,8 @@ CREATE TABLE rehab_therapists (
     name text NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
     skills text[] NOT NULL DEFAULT '{}',
     teams integer[] NOT NULL DEFAULT '{}',
-    UNIQUE (organisation_id, code)
+    UNIQUE (organisation_id, code),
+    UNIQUE (id, organisation_id)
 );
 
 CREATE TABLE rehab_rooms (
@@ -30,14 +31,14 @@ CREATE TABLE rehab_rooms (
     -- Bumped by every booking of the room, so that concurrent bookings of it serialise.
     bookings bigint NOT NULL DEFAULT 0,
     UNIQUE (organisation_id, code),
-    UNIQUE (id, single)
+    UNIQUE (id, organisation_id, single)
 );
 
 CREATE TABLE rehab_sessions (
     organisation_id uuid NOT NULL REFERENCES organisations (id),
     id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
     modality text NOT NULL CHECK (modality ~ '^[A-Za-z0-9_]{1,40}$'),
-    therapist_id uuid REFERENCES rehab_therapists (id),
+    therapist_id uuid,
     room_id uuid NOT NULL,
     room_single boolean NOT NULL,
     during tstzrange NOT NULL CHECK (
@@ -49,8 +50,11 @@ CREATE TABLE rehab_sessions (
     booked_by text NOT NULL CHECK (length(booked_by) BETWEEN 1 AND 200),
     cancelled_at timestamptz,
     cancelled boolean GENERATED ALWAYS AS (cancelled_at IS NOT NULL) STORED,
-    FOREIGN KEY (room_id, room_single) REFERENCES rehab_rooms (id, single) ON UPDATE CASCADE,
-    UNIQUE (id, during, cancelled),
+    -- A session uses its own organisation's therapist and room (foreign keys do not see
+    -- row-level security, so the organisation is part of the key).
+    FOREIGN KEY (therapist_id, organisation_id) REFERENCES rehab_therapists (id, organisation_id),
+    FOREIGN KEY (room_id, organisation_id, room_single) REFERENCES rehab_rooms (id, organisation_id, single) ON UPDATE CASCADE,
+    UNIQUE (id, organisation_id, during, cancelled),
     CONSTRAINT rehab_sessions_therapist_free EXCLUDE USING gist (therapist_id WITH =, during WITH &&)
         WHERE (cancelled_at IS NULL AND therapist_id IS NOT NULL),
     CONSTRAINT rehab_sessions_room_free EXCLUDE USING gist (room_id WITH =, during WITH &&)
@@ -69,7 +73,8 @@ CREATE TABLE rehab_participants (
     session_cancelled boolean NOT NULL DEFAULT false,
     cancelled_at timestamptz,
     PRIMARY KEY (session_id, patient_id),
-    FOREIGN KEY (session_id, during, session_cancelled) REFERENCES rehab_sessions (id, during, cancelled) ON UPDATE CASCADE,
+    FOREIGN KEY (session_id, organisation_id, during, session_cancelled)
+        REFERENCES rehab_sessions (id, organisation_id, during, cancelled) ON UPDATE CASCADE,
     CONSTRAINT rehab_participants_patient_free EXCLUDE USING gist (patient_id WITH =, during WITH &&)
         WHERE (cancelled_at IS NULL AND NOT session_cancelled)
 );

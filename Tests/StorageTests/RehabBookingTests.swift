@@ -106,4 +106,34 @@ import Testing
             }
         }
     }
+
+    /// A booking uses its own organisation's rooms: another's is unknown to the service, and a
+    /// writer that names it anyway is refused by the foreign key.
+    @Test func anotherOrganisationsRoomCannotBeBooked() async throws {
+        let hospital = DemoData.organisations.first { $0.kind == "hospital" }?.id ?? UUID()
+        let hospitalContext = AccessContext(subject: "hospital", role: "rehab_coordinator", organisations: [hospital])
+        let foreignRoom = UUID()
+        try await TestDatabase.with { database in
+            try await database.withPool(.app) { pool in
+                let patients = try await Self.setUp(pool)
+                try await pool.withAccess(hospitalContext) { connection in
+                    try await connection.query("""
+                        INSERT INTO rehab_rooms (organisation_id, id, code, name, room_type, capacity, max_sessions)
+                        VALUES (\(hospital), \(foreignRoom), 'GYM9', 'Ward gym', 'gym', 4, 4)
+                        """)
+                }
+                let request = RehabBookingRequest(organisation: Self.clinic, modality: "PT", therapist: nil, room: foreignRoom,
+                                                  start: Self.monday, end: Self.monday + 2_700, maxParticipants: 1, patients: [patients[0]])
+                await #expect(throws: UnknownRoom.self) { try await RehabBookings(pool: pool).book(request, as: Self.context) }
+                await #expect {
+                    try await pool.withAccess(Self.context) { connection in
+                        try await connection.query("""
+                            INSERT INTO rehab_sessions (organisation_id, modality, room_id, room_single, during, max_participants, booked_by)
+                            VALUES (\(Self.clinic), 'PT', \(foreignRoom), false, tstzrange(\(Self.monday), \(Self.monday + 2_700)), 1, 'writer')
+                            """)
+                    }
+                } throws: { ($0 as? PostgresError)?.sqlState == "23503" }
+            }
+        }
+    }
 }
