@@ -49,7 +49,10 @@ CREATE TABLE rehab_sessions (
     booked_at timestamptz NOT NULL DEFAULT now(),
     booked_by text NOT NULL CHECK (length(booked_by) BETWEEN 1 AND 200),
     cancelled_at timestamptz,
+    cancelled_by text CHECK (length(cancelled_by) BETWEEN 1 AND 200),
+    cancel_reason text CHECK (length(cancel_reason) BETWEEN 1 AND 500),
     cancelled boolean GENERATED ALWAYS AS (cancelled_at IS NOT NULL) STORED,
+    CHECK ((cancelled_at IS NULL) = (cancelled_by IS NULL)),
     -- A session uses its own organisation's therapist and room (foreign keys do not see
     -- row-level security, so the organisation is part of the key).
     FOREIGN KEY (therapist_id, organisation_id) REFERENCES rehab_therapists (id, organisation_id),
@@ -96,7 +99,7 @@ BEGIN
     END IF;
     SELECT instant, count(DISTINCT s.id) AS sessions, count(p.patient_id) AS patients INTO worst
     FROM (
-        SELECT greatest(lower(s.during), lower(span)) AS instant
+        SELECT DISTINCT greatest(lower(s.during), lower(span)) AS instant
         FROM rehab_sessions s
         WHERE s.room_id = room AND s.cancelled_at IS NULL AND s.during && span
     ) instants

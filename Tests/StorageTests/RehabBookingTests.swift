@@ -136,4 +136,43 @@ import Testing
             }
         }
     }
+
+    /// A group fills to its size, a pool to its places and lanes; cancelling a session
+    /// cancels its participants and frees them and the room.
+    @Test func groupsFillToTheirSizeAndCancellingFreesTheSlot() async throws {
+        try await TestDatabase.with { database in
+            try await database.withPool(.app) { pool in
+                let patients = try await Self.setUp(pool)
+                let bookings = RehabBookings(pool: pool)
+                func group(_ members: ArraySlice<UUID>, size: Int) -> RehabBookingRequest {
+                    RehabBookingRequest(organisation: Self.clinic, modality: "HYDRO_GRP", therapist: nil, room: Self.pool,
+                                        start: Self.monday, end: Self.monday + 2_700, maxParticipants: size, patients: Array(members))
+                }
+                let first = try await bookings.book(group(patients[0..<1], size: 2), as: Self.context)
+                try await bookings.join(first, patient: patients[1], as: Self.context)
+                await #expect { try await bookings.join(first, patient: patients[2], as: Self.context) } throws: {
+                    ($0 as? BookingConflict)?.kind == .groupFull && ($0 as? BookingConflict)?.session == first
+                }
+                _ = try await bookings.book(group(patients[2..<5], size: 6), as: Self.context)
+                await #expect { try await bookings.book(group(patients[5..<6], size: 6), as: Self.context) } throws: {
+                    ($0 as? BookingConflict)?.kind == .roomFull
+                }
+                await #expect { try await bookings.book(group(patients[0..<1], size: 6), as: Self.context) } throws: {
+                    ($0 as? BookingConflict)?.kind == .patientBusy
+                }
+
+                #expect(try await bookings.cancel(first, reason: "pool closed for cleaning", as: Self.context))
+                #expect(try await !bookings.cancel(first, reason: "again", as: Self.context))
+                let individual = RehabBookingRequest(organisation: Self.clinic, modality: "PT", therapist: Self.therapist, room: Self.gym,
+                                                     start: Self.monday, end: Self.monday + 2_700, maxParticipants: 1, patients: [patients[0]])
+                _ = try await bookings.book(individual, as: Self.context)
+                _ = try await bookings.book(group(patients[5..<6], size: 6), as: Self.context)
+                let cancelled = try await pool.withAccess(Self.context, readOnly: true) { connection in
+                    try await connection.query("SELECT count(*) FROM rehab_participants WHERE session_id = \(first) AND session_cancelled")
+                        .single().decode(Int.self, at: 0)
+                }
+                #expect(cancelled == 2)
+            }
+        }
+    }
 }

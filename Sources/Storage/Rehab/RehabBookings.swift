@@ -45,6 +45,9 @@ public struct BookingConflict: Error, Sendable, Equatable {
 /// The room of a booking does not exist or belongs to another organisation.
 public struct UnknownRoom: Error, Sendable {}
 
+/// No booked session with this id for the caller.
+public struct UnknownSession: Error, Sendable {}
+
 /// Rehabilitation sessions in PostgreSQL, which itself refuses double booking (exclusion
 /// constraints and the room-capacity trigger of 0005_rehab_clinic); every booking is audited
 /// per patient in its transaction.
@@ -82,6 +85,51 @@ public struct RehabBookings: Sendable {
         } catch let error as PostgresError {
             guard let kind = Self.conflictKind(error) else { throw error }
             throw try await conflict(kind, request, as: context)
+        }
+    }
+
+    /// Adds a patient to a booked group session; a clash (the patient busy, the group or the
+    /// room full) throws `BookingConflict`.
+    public func join(_ session: UUID, patient: UUID, as context: AccessContext) async throws {
+        var request: RehabBookingRequest?
+        do {
+            try await pool.withAccess(context) { connection in
+                guard let row = try await connection.query("""
+                    SELECT organisation_id, modality, therapist_id, room_id, lower(during), upper(during), max_participants
+                    FROM rehab_sessions WHERE id = \(session) AND cancelled_at IS NULL
+                    """, prepared: true).first else { throw UnknownSession() }
+                let booking = RehabBookingRequest(
+                    organisation: try row.decode(UUID.self, at: 0), modality: try row.decode(String.self, at: 1),
+                    therapist: try row.decode(UUID?.self, at: 2), room: try row.decode(UUID.self, at: 3), start: try row.decode(Date.self, at: 4),
+                    end: try row.decode(Date.self, at: 5), maxParticipants: try row.decode(Int.self, at: 6), patients: [patient])
+                request = booking
+                try await connection.query("UPDATE rehab_rooms SET bookings = bookings + 1 WHERE id = \(booking.room)", prepared: true)
+                try await connection.query("""
+                    INSERT INTO rehab_participants (organisation_id, session_id, patient_id, during)
+                    SELECT organisation_id, id, \(patient), during FROM rehab_sessions WHERE id = \(session)
+                    """, prepared: true)
+                try await AuditLog.record(context.auditEvent(.update, patient: patient, resource: "RehabSession", resourceID: session.uuidString),
+                                          on: connection)
+            }
+        } catch let error as PostgresError {
+            guard let kind = Self.conflictKind(error), let request else { throw error }
+            throw try await conflict(kind, request, as: context)
+        }
+    }
+
+    /// Cancels a booked session and with it every participant, saying who and why; false when
+    /// there is no such booked session for the caller.
+    public func cancel(_ session: UUID, reason: String, as context: AccessContext) async throws -> Bool {
+        try await pool.withAccess(context) { connection in
+            guard try await connection.query("""
+                UPDATE rehab_sessions SET cancelled_at = now(), cancelled_by = \(context.subject), cancel_reason = \(reason)
+                WHERE id = \(session) AND cancelled_at IS NULL RETURNING id
+                """, prepared: true).first != nil else { return false }
+            for row in try await connection.query("SELECT patient_id FROM rehab_participants WHERE session_id = \(session)", prepared: true) {
+                try await AuditLog.record(context.auditEvent(.update, patient: try row.decode(UUID.self, at: 0), resource: "RehabSession",
+                                                            resourceID: session.uuidString), on: connection)
+            }
+            return true
         }
     }
 
