@@ -125,23 +125,26 @@ struct SearchWorker {
         bestObjective = snapshot.objective
     }
 
+    /// A random open session, read in place: holding a copy of the list while the plan
+    /// changes would copy it on every move.
+    private mutating func randomOpenSession() -> Int? {
+        let count = plan.openSessions.count
+        return count == 0 ? nil : plan.openSessions[random.below(count)]
+    }
+
     // MARK: Ruin
 
     private mutating func ruin() {
         removed.removeAll(keepingCapacity: true)
         freedTherapists.removeAll(keepingCapacity: true)
-        let open = plan.openSessions
-        guard !open.isEmpty else { return }
-        let size = 1 + random.below(min(tuning.maximumRuin, max(2, open.count / 8)))
-        let seed = open[random.below(open.count)]
+        guard let seed = randomOpenSession() else { return }
+        let size = 1 + random.below(min(tuning.maximumRuin, max(2, plan.openSessions.count / 8)))
         switch random.below(7) {
         case 6:
             makeRoom(size: size)
         case 0:
             for _ in 0..<size {
-                let sessions = plan.openSessions
-                guard !sessions.isEmpty else { break }
-                let id = sessions[random.below(sessions.count)]
+                guard let id = randomOpenSession() else { break }
                 let members = plan.sessionMembers[id]
                 removeMember(members[random.below(members.count)], from: id)
             }
@@ -225,9 +228,8 @@ struct SearchWorker {
     /// first therapist in exchange: what continuity needs and ruin and recreate rarely finds.
     /// Returns false (and changes nothing) when the exchange does not fit.
     private mutating func exchangeTherapists() -> Bool {
-        let open = plan.openSessions
-        guard !open.isEmpty else { return false }
-        let first = open[random.below(open.count)], firstTherapist = plan.sessionTherapist[first]
+        guard let first = randomOpenSession() else { return false }
+        let firstTherapist = plan.sessionTherapist[first]
         guard firstTherapist >= 0, model.modalityIndividualWithTherapist[plan.sessionModality[first]] else { return false }
         let x = plan.sessionMembers[first][0], day = plan.sessionDay[first]
         guard !plan.isPinned(x, first) else { return false }
