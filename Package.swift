@@ -60,6 +60,7 @@ let package = Package(
             name: "Storage",
             dependencies: [
                 "Postgres",
+                "Rehabilitation",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -120,7 +121,7 @@ let package = Package(
         ),
         .target(
             name: "PostgresTestSupport",
-            dependencies: ["Postgres", "Storage"],
+            dependencies: ["Postgres", "Storage", "Rehabilitation"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -145,13 +146,13 @@ let package = Package(
         ),
         .testTarget(
             name: "StorageTests",
-            dependencies: ["Postgres", "Storage", "PostgresTestSupport"],
+            dependencies: ["Postgres", "Storage", "Rehabilitation", "PostgresTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "Postgres", "Storage", "PostgresTestSupport",
+                "Server", "Postgres", "Storage", "Rehabilitation", "PostgresTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

@@ -64,6 +64,8 @@ public struct RehabCatalogue: Sendable, Decodable {
     public var sources: [Source]
     public var intensityTargets: [IntensityTarget]
     public var priorityByDaysSinceStroke: [PriorityBand]
+    /// The weights a clinic's exported week is planned with (local policy, cited in the file).
+    public var planningWeights: RehabWeek.Weights
     public var modalities: [Modality]
     public var contraindicationRules: [ContraindicationRule]
     public var sameDayExclusive: [Exclusion]

@@ -89,7 +89,7 @@ public struct RehabWeek: Sendable, Decodable {
         public var maxPerDay: Int
     }
 
-    public struct Weights: Sendable, Decodable {
+    public struct Weights: Sendable, Codable {
         public var unmetMinute: Int
         public var dailyImbalanceMinute: Int
         public var extraTherapist: Int

@@ -1,54 +1,55 @@
 import Foundation
 import Postgres
 import PostgresTestSupport
+import Rehabilitation
 import Storage
 import Testing
 
-/// PostgreSQL itself forbids double booking: 1,000 racing attempts on overlapping slots —
-/// one therapist, a patient pool of 20, a single-capacity speech room and a pool at capacity
-/// — never store an overlap or an over-capacity, and every loser gets a `BookingConflict`.
+/// PostgreSQL itself forbids double booking: 1,000 racing attempts on overlapping slots of the
+/// demo clinic — one therapist, a few patients, a single speech room and a pool at capacity —
+/// never store an overlap or an over-capacity, and every loser gets a `BookingConflict`.
 @Suite struct RehabBookingTests {
-    static let clinic = DemoData.organisations.first { $0.kind == "rehab_clinic" }?.id ?? UUID()
-    static let context = AccessContext(subject: "coordinator", role: "rehab_coordinator", organisations: [clinic])
-    static let therapist = UUID(uuidString: "00000000-0000-4000-8000-0000000000a1") ?? UUID()
-    static let gym = UUID(uuidString: "00000000-0000-4000-8000-0000000000b1") ?? UUID()
-    static let pool = UUID(uuidString: "00000000-0000-4000-8000-0000000000b2") ?? UUID()
-    static let speechRoom = UUID(uuidString: "00000000-0000-4000-8000-0000000000b3") ?? UUID()
-    static let monday = Date(timeIntervalSince1970: 1_796_112_000)  // 2026-12-01 08:00 UTC
+    static let clinic = DemoClinicFixture.clinic
+    static let context = DemoClinicFixture.coordinator
+    /// Patients every raced modality (PT, SLT, group pool) is allowed for on the test week.
+    static let racers = ["DEMO-R02", "DEMO-R05", "DEMO-R09", "DEMO-R10", "DEMO-R11", "DEMO-R12", "DEMO-R13", "DEMO-R16"].map(DemoClinicFixture.patient)
 
-    static func setUp(_ pool: PostgresPool) async throws -> [UUID] {
-        _ = try await DemoData.load(into: pool)
-        let patients = (0..<20).map { _ in UUID() }
-        try await pool.withAccess(context) { connection in
-            for (index, patient) in patients.enumerated() {
-                try await connection.query("INSERT INTO patients (organisation_id, id, pseudonym) VALUES (\(clinic), \(patient), \("race-\(index)"))")
-            }
-            try await connection.query("INSERT INTO rehab_therapists (organisation_id, id, code, name) VALUES (\(clinic), \(therapist), 'T1', 'Therapist')")
-            try await connection.query("""
-                INSERT INTO rehab_rooms (organisation_id, id, code, name, room_type, capacity, max_sessions) VALUES
-                (\(clinic), \(gym), 'GYM1', 'Gym', 'gym', 100, 100), (\(clinic), \(Self.pool), 'POOL1', 'Pool', 'pool', 5, 2),
-                (\(clinic), \(speechRoom), 'SPR1', 'Speech room', 'speech_room', 1, 1)
-                """)
+    /// The demo clinic and its ids by code, with two more aquatic therapists so that the pool's
+    /// two lanes, not its staff, are what runs out.
+    static func setUp(_ pool: PostgresPool) async throws -> (bookings: RehabBookings, therapists: [String: UUID], rooms: [String: UUID]) {
+        let catalogue = try await DemoClinicFixture.load(into: pool)
+        let resources = RehabResources(pool: pool)
+        for code in ["T10", "T11"] {
+            _ = try await resources.create(RehabTherapist(organisationId: clinic, code: code, name: "Aquatic \(code)", skills: ["PT", "AQUA"], teams: [0],
+                                                          shifts: []), as: context)
         }
-        return patients
+        let therapists = try await resources.therapists(clinic: clinic, as: context)
+        let rooms = try await resources.rooms(clinic: clinic, as: context)
+        return (RehabBookings(pool: pool, catalogue: catalogue),
+                Dictionary(uniqueKeysWithValues: therapists.compactMap { therapist in therapist.id.map { (therapist.code, $0) } }),
+                Dictionary(uniqueKeysWithValues: rooms.compactMap { room in room.id.map { (room.code, $0) } }))
+    }
+
+    static func request(_ modality: String, _ therapist: UUID?, _ room: UUID?, at start: Date, minutes: Int, _ patients: [UUID],
+                        max: Int? = nil) -> RehabBookingRequest {
+        RehabBookingRequest(organisation: clinic, modality: modality, therapist: therapist, room: room ?? UUID(), start: start,
+                            end: start + Double(minutes * 60), maxParticipants: max, patients: patients)
     }
 
     @Test func racingBookingsNeverStoreAnOverlapOrAnOverCapacity() async throws {
         try await TestDatabase.with { database in
             try await database.withPool(.app, configuration: .init(maximumConnections: 8)) { pool in
-                let patients = try await Self.setUp(pool)
-                let bookings = RehabBookings(pool: pool)
+                let (bookings, therapists, rooms) = try await Self.setUp(pool)
+                let monday = DemoClinicFixture.at(day: 0, "09:00")
                 var generator = SystemRandomNumberGenerator()
+                let aquatic = ["T02", "T04", "T10", "T11"].compactMap { therapists[$0] }
                 let requests = (0..<1_000).map { _ -> RehabBookingRequest in
-                    let start = Self.monday + Double(Int.random(in: 0..<8, using: &generator) * 900)
-                    let chosen = Array(patients.shuffled(using: &generator).prefix(Int.random(in: 1...3, using: &generator)))
+                    let start = monday + Double(Int.random(in: 0..<8, using: &generator) * 900)
+                    let chosen = Array(Self.racers.shuffled(using: &generator).prefix(Int.random(in: 1...5, using: &generator)))
                     switch Int.random(in: 0..<3, using: &generator) {
-                    case 0: return RehabBookingRequest(organisation: Self.clinic, modality: "PT", therapist: Self.therapist, room: Self.gym,
-                                                       start: start, end: start + 2_700, maxParticipants: 1, patients: [chosen[0]])
-                    case 1: return RehabBookingRequest(organisation: Self.clinic, modality: "SLT", therapist: nil, room: Self.speechRoom,
-                                                       start: start, end: start + 1_800, maxParticipants: 1, patients: [chosen[0]])
-                    default: return RehabBookingRequest(organisation: Self.clinic, modality: "HYDRO_GRP", therapist: nil, room: Self.pool,
-                                                        start: start, end: start + 2_700, maxParticipants: 6, patients: chosen)
+                    case 0: return Self.request("PT", therapists["T01"], rooms["GYM1"], at: start, minutes: 45, [chosen[0]])
+                    case 1: return Self.request("SLT", therapists[Bool.random(using: &generator) ? "T07" : "T08"], rooms["SPR1"], at: start, minutes: 30, [chosen[0]])
+                    default: return Self.request("HYDRO_GRP", aquatic.randomElement(using: &generator), rooms["POOL1"], at: start, minutes: 45, chosen)
                     }
                 }
                 let outcomes = await withTaskGroup(of: Result<UUID, any Error>.self) { group in
@@ -72,37 +73,9 @@ import Testing
                 #expect(booked > 0)
                 #expect(booked + conflicts.count == 1_000)
                 #expect(conflicts.allSatisfy { $0.session != nil }, "every loser is told which booking it clashes with")
-                // Every resource was contended.
                 let kinds = Set(conflicts.map(\.kind))
                 #expect(kinds.isSuperset(of: [.therapistBusy, .patientBusy, .roomBusy, .roomFull]), "\(kinds)")
-
-                try await pool.withAccess(Self.context, readOnly: true) { connection in
-                    let therapistOverlaps = try await connection.query("""
-                        SELECT count(*) FROM rehab_sessions a JOIN rehab_sessions b ON a.therapist_id = b.therapist_id AND a.id < b.id
-                        WHERE a.during && b.during AND a.cancelled_at IS NULL AND b.cancelled_at IS NULL
-                        """).single().decode(Int.self, at: 0)
-                    let roomOverlaps = try await connection.query("""
-                        SELECT count(*) FROM rehab_sessions a JOIN rehab_sessions b ON a.room_id = b.room_id AND a.id < b.id
-                        WHERE a.room_single AND a.during && b.during
-                        """).single().decode(Int.self, at: 0)
-                    let patientOverlaps = try await connection.query("""
-                        SELECT count(*) FROM rehab_participants a JOIN rehab_participants b ON a.patient_id = b.patient_id AND a.session_id < b.session_id
-                        WHERE a.during && b.during
-                        """).single().decode(Int.self, at: 0)
-                    let poolPeak = try await connection.query("""
-                        SELECT coalesce(max(sessions), 0), coalesce(max(patients), 0) FROM (
-                            SELECT count(DISTINCT s.id) AS sessions, count(p.patient_id) AS patients
-                            FROM rehab_sessions a
-                            JOIN rehab_sessions s ON s.room_id = a.room_id AND s.during @> lower(a.during)
-                            LEFT JOIN rehab_participants p ON p.session_id = s.id
-                            WHERE a.room_id = \(Self.pool) GROUP BY a.id) peaks
-                        """).single()
-                    #expect(therapistOverlaps == 0)
-                    #expect(roomOverlaps == 0)
-                    #expect(patientOverlaps == 0)
-                    #expect(try poolPeak.decode(Int.self, at: 0) <= 2)
-                    #expect(try poolPeak.decode(Int.self, at: 1) <= 5)
-                }
+                try await StoredBookings.expectNoOverlapOrOverCapacity(pool, context: Self.context, pool: rooms["POOL1"] ?? UUID(), places: 8, lanes: 2)
             }
         }
     }
@@ -115,21 +88,22 @@ import Testing
         let foreignRoom = UUID()
         try await TestDatabase.with { database in
             try await database.withPool(.app) { pool in
-                let patients = try await Self.setUp(pool)
+                let (bookings, therapists, _) = try await Self.setUp(pool)
                 try await pool.withAccess(hospitalContext) { connection in
                     try await connection.query("""
                         INSERT INTO rehab_rooms (organisation_id, id, code, name, room_type, capacity, max_sessions)
                         VALUES (\(hospital), \(foreignRoom), 'GYM9', 'Ward gym', 'gym', 4, 4)
                         """)
                 }
-                let request = RehabBookingRequest(organisation: Self.clinic, modality: "PT", therapist: nil, room: foreignRoom,
-                                                  start: Self.monday, end: Self.monday + 2_700, maxParticipants: 1, patients: [patients[0]])
-                await #expect(throws: UnknownRoom.self) { try await RehabBookings(pool: pool).book(request, as: Self.context) }
+                let monday = DemoClinicFixture.at(day: 0, "09:00")
+                await #expect(throws: UnknownRoom.self) {
+                    try await bookings.book(Self.request("PT", therapists["T01"], foreignRoom, at: monday, minutes: 45, [Self.racers[0]]), as: Self.context)
+                }
                 await #expect {
                     try await pool.withAccess(Self.context) { connection in
                         try await connection.query("""
                             INSERT INTO rehab_sessions (organisation_id, modality, room_id, room_single, during, max_participants, booked_by)
-                            VALUES (\(Self.clinic), 'PT', \(foreignRoom), false, tstzrange(\(Self.monday), \(Self.monday + 2_700)), 1, 'writer')
+                            VALUES (\(Self.clinic), 'PT', \(foreignRoom), false, tstzrange(\(monday), \(monday + 2_700)), 1, 'writer')
                             """)
                     }
                 } throws: { ($0 as? PostgresError)?.sqlState == "23503" }
@@ -137,42 +111,110 @@ import Testing
         }
     }
 
-    /// A group fills to its size, a pool to its places and lanes; cancelling a session
-    /// cancels its participants and frees them and the room.
+    /// A group fills to its size, a pool to its places and lanes; cancelling a session cancels
+    /// its participants, frees them and the room, and offers the slot to the waitlist.
     @Test func groupsFillToTheirSizeAndCancellingFreesTheSlot() async throws {
         try await TestDatabase.with { database in
             try await database.withPool(.app) { pool in
-                let patients = try await Self.setUp(pool)
-                let bookings = RehabBookings(pool: pool)
-                func group(_ members: ArraySlice<UUID>, size: Int) -> RehabBookingRequest {
-                    RehabBookingRequest(organisation: Self.clinic, modality: "HYDRO_GRP", therapist: nil, room: Self.pool,
-                                        start: Self.monday, end: Self.monday + 2_700, maxParticipants: size, patients: Array(members))
+                let (bookings, therapists, rooms) = try await Self.setUp(pool)
+                let start = DemoClinicFixture.at(day: 2, "10:00")
+                func group(_ therapist: String, _ members: ArraySlice<UUID>, size: Int) -> RehabBookingRequest {
+                    Self.request("HYDRO_GRP", therapists[therapist], rooms["POOL1"], at: start, minutes: 45, Array(members), max: size)
                 }
-                let first = try await bookings.book(group(patients[0..<1], size: 2), as: Self.context)
-                try await bookings.join(first, patient: patients[1], as: Self.context)
-                await #expect { try await bookings.join(first, patient: patients[2], as: Self.context) } throws: {
+                let first = try await bookings.book(group("T02", Self.racers[0..<1], size: 2), as: Self.context)
+                try await bookings.join(first, patient: Self.racers[1], as: Self.context)
+                await #expect { try await bookings.join(first, patient: Self.racers[2], as: Self.context) } throws: {
                     ($0 as? BookingConflict)?.kind == .groupFull && ($0 as? BookingConflict)?.session == first
                 }
-                _ = try await bookings.book(group(patients[2..<5], size: 6), as: Self.context)
-                await #expect { try await bookings.book(group(patients[5..<6], size: 6), as: Self.context) } throws: {
+                _ = try await bookings.book(group("T04", Self.racers[2..<8], size: 6), as: Self.context)
+                await #expect { try await bookings.book(group("T10", Self.racers[0..<0] + [DemoClinicFixture.patient("DEMO-R07")], size: 6), as: Self.context) } throws: {
                     ($0 as? BookingConflict)?.kind == .roomFull
                 }
-                await #expect { try await bookings.book(group(patients[0..<1], size: 6), as: Self.context) } throws: {
-                    ($0 as? BookingConflict)?.kind == .patientBusy
-                }
 
-                #expect(try await bookings.cancel(first, reason: "pool closed for cleaning", as: Self.context))
-                #expect(try await !bookings.cancel(first, reason: "again", as: Self.context))
-                let individual = RehabBookingRequest(organisation: Self.clinic, modality: "PT", therapist: Self.therapist, room: Self.gym,
-                                                     start: Self.monday, end: Self.monday + 2_700, maxParticipants: 1, patients: [patients[0]])
-                _ = try await bookings.book(individual, as: Self.context)
-                _ = try await bookings.book(group(patients[5..<6], size: 6), as: Self.context)
-                let cancelled = try await pool.withAccess(Self.context, readOnly: true) { connection in
+                let waiting = try await RehabWaitlist(bookings: bookings).add(
+                    WaitlistEntry(organisationId: Self.clinic, patientId: DemoClinicFixture.patient("DEMO-R07"), modality: "HYDRO_GRP", priority: 2,
+                                  wantedBy: DemoClinicFixture.week.adding(days: 4)), as: Self.context)
+                let busy = try await RehabWaitlist(bookings: bookings).add(
+                    WaitlistEntry(organisationId: Self.clinic, patientId: Self.racers[3], modality: "HYDRO_GRP", priority: 3,
+                                  wantedBy: DemoClinicFixture.week.adding(days: 4)), as: Self.context)
+                let outcome = try #require(try await bookings.cancel(first, reason: "pool closed for cleaning", as: Self.context))
+                #expect(outcome.sessionCancelled)
+                #expect(outcome.offer?.id == waiting.id, "the busy patient (higher priority, but booked then) is passed over for \(String(describing: busy.id))")
+                #expect(try await bookings.cancel(first, reason: "again", as: Self.context) == nil)
+                let taken = try await RehabWaitlist(bookings: bookings).accept(try #require(waiting.id), as: Self.context)
+                let entries = try await RehabWaitlist(bookings: bookings).entries(clinic: Self.clinic, as: Self.context)
+                #expect(entries.first { $0.id == waiting.id }?.status == "booked")
+                #expect(entries.first { $0.id == waiting.id }?.bookedSession == taken)
+                let participants = try await pool.withAccess(Self.context, readOnly: true) { connection in
                     try await connection.query("SELECT count(*) FROM rehab_participants WHERE session_id = \(first) AND session_cancelled")
                         .single().decode(Int.self, at: 0)
                 }
-                #expect(cancelled == 2)
+                #expect(participants == 2)
             }
+        }
+    }
+
+    /// Every booking is checked against the catalogue, not only the solver's plans.
+    @Test func contraindicationsAndTheEarliestDayAreCheckedOnEveryBooking() async throws {
+        try await TestDatabase.with { database in
+            try await database.withPool(.app) { pool in
+                let (bookings, therapists, rooms) = try await Self.setUp(pool)
+                let start = DemoClinicFixture.at(day: 2, "09:00")
+                func refusal(_ request: RehabBookingRequest) async -> BookingRuleViolation.Kind? {
+                    do {
+                        _ = try await bookings.book(request, as: Self.context)
+                        return nil
+                    } catch {
+                        return (error as? BookingRuleViolation)?.kind
+                    }
+                }
+                // DEMO-R04 has incontinence: no pool; DEMO-R15 is 7 days after the stroke: no pool before day 14.
+                #expect(await refusal(Self.request("HYDRO_GRP", therapists["T02"], rooms["POOL1"], at: start, minutes: 45, [DemoClinicFixture.patient("DEMO-R04")])) == .contraindicated)
+                #expect(await refusal(Self.request("HYDRO_GRP", therapists["T02"], rooms["POOL1"], at: start, minutes: 45, [DemoClinicFixture.patient("DEMO-R15")])) == .tooEarly)
+                #expect(await refusal(Self.request("PT", therapists["T01"], rooms["POOL1"], at: start, minutes: 45, [DemoClinicFixture.patient("DEMO-R15")])) == .wrongRoom)
+                #expect(await refusal(Self.request("SLT", therapists["T01"], rooms["SPR1"], at: start, minutes: 30, [DemoClinicFixture.patient("DEMO-R02")])) == .therapistNotQualified)
+                #expect(await refusal(Self.request("PT", therapists["T01"], rooms["GYM1"], at: DemoClinicFixture.at(day: 40, "09:00"), minutes: 45,
+                                                   [DemoClinicFixture.patient("DEMO-R02")])) == .notAdmitted)
+                #expect(await refusal(Self.request("PT", therapists["T01"], rooms["GYM1"], at: start, minutes: 45, [DemoClinicFixture.patient("DEMO-R15")])) == nil)
+                let stored = try await pool.withAccess(Self.context, readOnly: true) { connection in
+                    try await connection.query("SELECT count(*) FROM rehab_sessions").single().decode(Int.self, at: 0)
+                }
+                #expect(stored == 1, "refused bookings change nothing")
+            }
+        }
+    }
+}
+
+/// Checks on the stored rows: no therapist, single room or patient is booked twice at once, and
+/// the pool never holds more sessions or patients than it may.
+enum StoredBookings {
+    static func expectNoOverlapOrOverCapacity(_ database: PostgresPool, context: AccessContext, pool: UUID, places: Int, lanes: Int) async throws {
+        try await database.withAccess(context, readOnly: true) { connection in
+            let therapistOverlaps = try await connection.query("""
+                SELECT count(*) FROM rehab_sessions a JOIN rehab_sessions b ON a.therapist_id = b.therapist_id AND a.id < b.id
+                WHERE a.during && b.during AND a.cancelled_at IS NULL AND b.cancelled_at IS NULL
+                """).single().decode(Int.self, at: 0)
+            let roomOverlaps = try await connection.query("""
+                SELECT count(*) FROM rehab_sessions a JOIN rehab_sessions b ON a.room_id = b.room_id AND a.id < b.id
+                WHERE a.room_single AND a.during && b.during AND a.cancelled_at IS NULL AND b.cancelled_at IS NULL
+                """).single().decode(Int.self, at: 0)
+            let patientOverlaps = try await connection.query("""
+                SELECT count(*) FROM rehab_participants a JOIN rehab_participants b ON a.patient_id = b.patient_id AND a.session_id < b.session_id
+                WHERE a.during && b.during AND a.cancelled_at IS NULL AND b.cancelled_at IS NULL AND NOT a.session_cancelled AND NOT b.session_cancelled
+                """).single().decode(Int.self, at: 0)
+            let peak = try await connection.query("""
+                SELECT coalesce(max(sessions), 0), coalesce(max(patients), 0) FROM (
+                    SELECT count(DISTINCT s.id) AS sessions, count(p.patient_id) AS patients
+                    FROM rehab_sessions a
+                    JOIN rehab_sessions s ON s.room_id = a.room_id AND s.during @> lower(a.during) AND s.cancelled_at IS NULL
+                    LEFT JOIN rehab_participants p ON p.session_id = s.id AND p.cancelled_at IS NULL
+                    WHERE a.room_id = \(pool) AND a.cancelled_at IS NULL GROUP BY a.id) peaks
+                """).single()
+            #expect(therapistOverlaps == 0)
+            #expect(roomOverlaps == 0)
+            #expect(patientOverlaps == 0)
+            #expect(try peak.decode(Int.self, at: 0) <= lanes)
+            #expect(try peak.decode(Int.self, at: 1) <= places)
         }
     }
 }

@@ -1,5 +1,6 @@
 public import Foundation
 public import Postgres
+public import Rehabilitation
 
 /// A session to book: who gives it, where, when, for whom.
 public struct RehabBookingRequest: Sendable {
@@ -9,11 +10,13 @@ public struct RehabBookingRequest: Sendable {
     public var room: UUID
     public var start: Date
     public var end: Date
-    /// 1 for an individual session, the modality's group size for a group.
-    public var maxParticipants: Int
+    /// At most this many patients; nil: 1 for an individual modality, the catalogue's group
+    /// size for a group.
+    public var maxParticipants: Int?
     public var patients: [UUID]
 
-    public init(organisation: UUID, modality: String, therapist: UUID?, room: UUID, start: Date, end: Date, maxParticipants: Int, patients: [UUID]) {
+    public init(organisation: UUID, modality: String, therapist: UUID?, room: UUID, start: Date, end: Date, maxParticipants: Int? = nil,
+                patients: [UUID]) {
         self.organisation = organisation
         self.modality = modality
         self.therapist = therapist
@@ -45,46 +48,32 @@ public struct BookingConflict: Error, Sendable, Equatable {
 /// The room of a booking does not exist or belongs to another organisation.
 public struct UnknownRoom: Error, Sendable {}
 
+/// The therapist of a booking does not exist, is inactive or belongs to another organisation.
+public struct UnknownTherapist: Error, Sendable {}
+
 /// No booked session with this id for the caller.
 public struct UnknownSession: Error, Sendable {}
 
 /// Rehabilitation sessions in PostgreSQL, which itself refuses double booking (exclusion
-/// constraints and the room-capacity trigger of 0005_rehab_clinic); every booking is audited
-/// per patient in its transaction.
+/// constraints and the room-capacity trigger of 0005_rehab_clinic). Every booking is checked
+/// against the modality catalogue (contraindications, earliest day after stroke, room type,
+/// therapist skill, group size) and audited per patient in its transaction.
 public struct RehabBookings: Sendable {
     public let pool: PostgresPool
+    public let catalogue: RehabCatalogue
 
-    public init(pool: PostgresPool) {
+    public init(pool: PostgresPool, catalogue: RehabCatalogue) {
         self.pool = pool
+        self.catalogue = catalogue
     }
 
-    /// Books a session with its patients, all or nothing; a clash throws `BookingConflict`.
-    /// The room row is taken first, so bookings of one room queue instead of deadlocking.
+    /// Books a session with its patients, all or nothing; a clash throws `BookingConflict`,
+    /// a rule of the catalogue `BookingRuleViolation`.
     public func book(_ request: RehabBookingRequest, as context: AccessContext) async throws -> UUID {
-        do {
-            return try await pool.withAccess(context) { connection in
-                guard let single = try await connection.query("""
-                    UPDATE rehab_rooms SET bookings = bookings + 1 WHERE id = \(request.room) RETURNING single
-                    """, prepared: true).first?.decode(Bool.self, at: 0) else { throw UnknownRoom() }
-                let id = try await connection.query("""
-                    INSERT INTO rehab_sessions (organisation_id, modality, therapist_id, room_id, room_single, during, max_participants, booked_by)
-                    VALUES (\(request.organisation), \(request.modality), \(request.therapist), \(request.room), \(single),
-                            tstzrange(\(request.start), \(request.end)), \(request.maxParticipants), \(context.subject))
-                    RETURNING id
-                    """, prepared: true).single().decode(UUID.self, at: 0)
-                for patient in request.patients {
-                    try await connection.query("""
-                        INSERT INTO rehab_participants (organisation_id, session_id, patient_id, during)
-                        VALUES (\(request.organisation), \(id), \(patient), tstzrange(\(request.start), \(request.end)))
-                        """, prepared: true)
-                    try await AuditLog.record(context.auditEvent(.create, patient: patient, resource: "RehabSession", resourceID: id.uuidString),
-                                              on: connection)
-                }
-                return id
+        try await mappingConflicts(request, excluding: nil, as: context) {
+            try await pool.withAccess(context) { connection in
+                try await insert(request, series: nil, plan: nil, as: context, on: connection)
             }
-        } catch let error as PostgresError {
-            guard let kind = Self.conflictKind(error) else { throw error }
-            throw try await conflict(kind, request, as: context)
         }
     }
 
@@ -92,44 +81,161 @@ public struct RehabBookings: Sendable {
     /// room full) throws `BookingConflict`.
     public func join(_ session: UUID, patient: UUID, as context: AccessContext) async throws {
         var request: RehabBookingRequest?
-        do {
+        try await mappingConflicts(nil, excluding: nil, as: context, lateRequest: { request }) {
             try await pool.withAccess(context) { connection in
-                guard let row = try await connection.query("""
-                    SELECT organisation_id, modality, therapist_id, room_id, lower(during), upper(during), max_participants
-                    FROM rehab_sessions WHERE id = \(session) AND cancelled_at IS NULL
-                    """, prepared: true).first else { throw UnknownSession() }
-                let booking = RehabBookingRequest(
-                    organisation: try row.decode(UUID.self, at: 0), modality: try row.decode(String.self, at: 1),
-                    therapist: try row.decode(UUID?.self, at: 2), room: try row.decode(UUID.self, at: 3), start: try row.decode(Date.self, at: 4),
-                    end: try row.decode(Date.self, at: 5), maxParticipants: try row.decode(Int.self, at: 6), patients: [patient])
-                request = booking
-                try await connection.query("UPDATE rehab_rooms SET bookings = bookings + 1 WHERE id = \(booking.room)", prepared: true)
+                let booked = try await Self.session(session, on: connection)
+                var joining = booked.request
+                joining.patients = [patient]
+                request = joining
+                try await connection.query("UPDATE rehab_rooms SET bookings = bookings + 1 WHERE id = \(booked.request.room)", prepared: true)
+                try await checkPatients(joining, on: connection)
                 try await connection.query("""
-                    INSERT INTO rehab_participants (organisation_id, session_id, patient_id, during)
-                    SELECT organisation_id, id, \(patient), during FROM rehab_sessions WHERE id = \(session)
+                    INSERT INTO rehab_participants (organisation_id, session_id, patient_id, during, prescription_id)
+                    SELECT s.organisation_id, s.id, \(patient), s.during, \(try await Self.prescription(patient, joining, on: connection))
+                    FROM rehab_sessions s WHERE s.id = \(session)
                     """, prepared: true)
                 try await AuditLog.record(context.auditEvent(.update, patient: patient, resource: "RehabSession", resourceID: session.uuidString),
                                           on: connection)
             }
-        } catch let error as PostgresError {
-            guard let kind = Self.conflictKind(error), let request else { throw error }
-            throw try await conflict(kind, request, as: context)
         }
     }
 
-    /// Cancels a booked session and with it every participant, saying who and why; false when
-    /// there is no such booked session for the caller.
-    public func cancel(_ session: UUID, reason: String, as context: AccessContext) async throws -> Bool {
-        try await pool.withAccess(context) { connection in
-            guard try await connection.query("""
-                UPDATE rehab_sessions SET cancelled_at = now(), cancelled_by = \(context.subject), cancel_reason = \(reason)
-                WHERE id = \(session) AND cancelled_at IS NULL RETURNING id
-                """, prepared: true).first != nil else { return false }
-            for row in try await connection.query("SELECT patient_id FROM rehab_participants WHERE session_id = \(session)", prepared: true) {
-                try await AuditLog.record(context.auditEvent(.update, patient: try row.decode(UUID.self, at: 0), resource: "RehabSession",
-                                                            resourceID: session.uuidString), on: connection)
+    /// Moves a booked session to another time, therapist or room (nil: keep). An occurrence
+    /// of a series is marked as edited on its own. A clash throws `BookingConflict`.
+    public func move(_ session: UUID, start: Date?, end: Date?, therapist: UUID??, room: UUID?, as context: AccessContext) async throws {
+        var request: RehabBookingRequest?
+        try await mappingConflicts(nil, excluding: session, as: context, lateRequest: { request }) {
+            try await pool.withAccess(context) { connection in
+                let booked = try await Self.session(session, on: connection)
+                var moved = booked.request
+                moved.start = start ?? moved.start
+                moved.end = end ?? moved.end
+                if let therapist { moved.therapist = therapist }
+                moved.room = room ?? moved.room
+                guard moved.end > moved.start else { throw RehabInputError("end", "must be after the start") }
+                request = moved
+                let single = try await checkResources(moved, participants: moved.patients.count, on: connection)
+                try await checkPatients(moved, on: connection)
+                try await connection.query("""
+                    UPDATE rehab_sessions SET during = tstzrange(\(moved.start), \(moved.end)), therapist_id = \(moved.therapist),
+                        room_id = \(moved.room), room_single = \(single), series_edited = series_id IS NOT NULL
+                    WHERE id = \(session)
+                    """, prepared: true)
+                for patient in moved.patients {
+                    try await AuditLog.record(context.auditEvent(.update, patient: patient, resource: "RehabSession", resourceID: session.uuidString),
+                                              on: connection)
+                }
             }
-            return true
+        }
+    }
+
+    // MARK: Inside a transaction
+
+    /// Checks and inserts one session with its participants (the room row taken first, so
+    /// bookings of one room queue instead of deadlocking).
+    func insert(_ request: RehabBookingRequest, series: UUID?, plan: UUID?, as context: AccessContext, on connection: PostgresConnection) async throws -> UUID {
+        guard request.end > request.start else { throw RehabInputError("end", "must be after the start") }
+        guard !request.patients.isEmpty, Set(request.patients).count == request.patients.count else {
+            throw RehabInputError("patients", "must name each patient once, at least one")
+        }
+        let single = try await checkResources(request, participants: request.patients.count, on: connection)
+        try await checkPatients(request, on: connection)
+        let limit = try request.maxParticipants ?? catalogue.modality(request.modality).maxGroup
+        guard limit >= request.patients.count else { throw RehabInputError("maxParticipants", "is less than the patients booked") }
+        let id = try await connection.query("""
+            INSERT INTO rehab_sessions (organisation_id, modality, therapist_id, room_id, room_single, during, max_participants, booked_by,
+                                        series_id, plan_id)
+            VALUES (\(request.organisation), \(request.modality), \(request.therapist), \(request.room), \(single),
+                    tstzrange(\(request.start), \(request.end)), \(limit), \(context.subject), \(series), \(plan))
+            RETURNING id
+            """, prepared: true).single().decode(UUID.self, at: 0)
+        for patient in request.patients {
+            try await connection.query("""
+                INSERT INTO rehab_participants (organisation_id, session_id, patient_id, during, prescription_id)
+                VALUES (\(request.organisation), \(id), \(patient), tstzrange(\(request.start), \(request.end)),
+                        \(try await Self.prescription(patient, request, on: connection)))
+                """, prepared: true)
+            try await AuditLog.record(context.auditEvent(.create, patient: patient, resource: "RehabSession", resourceID: id.uuidString), on: connection)
+        }
+        return id
+    }
+
+    /// Takes the room row and checks room type, therapist and group size; returns whether
+    /// the room is single-occupancy.
+    private func checkResources(_ request: RehabBookingRequest, participants: Int, on connection: PostgresConnection) async throws -> Bool {
+        guard let room = try await connection.query("""
+            UPDATE rehab_rooms SET bookings = bookings + 1 WHERE id = \(request.room) AND organisation_id = \(request.organisation)
+            RETURNING single, room_type
+            """, prepared: true).first else { throw UnknownRoom() }
+        var skills: [String]?
+        if let therapist = request.therapist {
+            guard let row = try await connection.query("""
+                SELECT skills FROM rehab_therapists WHERE id = \(therapist) AND organisation_id = \(request.organisation) AND active
+                """, prepared: true).first else { throw UnknownTherapist() }
+            skills = try row.decode([String].self, at: 0)
+        }
+        try catalogue.checkResources(modality: request.modality, roomType: try room.decode(String.self, at: 1), therapistSkills: skills,
+                                     participants: participants)
+        return try room.decode(Bool.self, at: 0)
+    }
+
+    /// Checks each patient's stay on the session's day against the catalogue: admitted,
+    /// not contraindicated, not before the modality's earliest day after stroke.
+    func checkPatients(_ request: RehabBookingRequest, on connection: PostgresConnection) async throws {
+        let settings = try await ClinicSettings.load(request.organisation, on: connection)
+        let day = settings.local(request.start).day
+        for patient in request.patients {
+            guard let row = try await connection.query("""
+                SELECT p.pseudonym, s.flags, s.stroke_type, (\(day.description)::date - s.stroke_date)
+                FROM rehab_stays s JOIN patients p ON p.id = s.patient_id
+                WHERE s.patient_id = \(patient) AND s.organisation_id = \(request.organisation)
+                  AND daterange(s.admitted_on, s.discharge_on, '[]') @> \(day.description)::date
+                """, prepared: true).first else {
+                let visible = try await connection.query("SELECT 1 FROM patients WHERE id = \(patient)", prepared: true).first != nil
+                guard visible else { throw UnknownPatient() }
+                throw BookingRuleViolation(kind: .notAdmitted, message: "the patient has no rehab stay at this clinic on \(day)", sources: [])
+            }
+            try catalogue.checkPatient(modality: request.modality, flags: try row.decode([String].self, at: 1),
+                                       strokeType: try row.decode(String.self, at: 2), daysSinceStroke: try row.decode(Int.self, at: 3),
+                                       patient: try row.decode(String.self, at: 0))
+        }
+    }
+
+    /// The patient's prescription of the session's modality current on its day, if any.
+    static func prescription(_ patient: UUID, _ request: RehabBookingRequest, on connection: PostgresConnection) async throws -> UUID? {
+        try await connection.query("""
+            SELECT r.id FROM rehab_prescriptions r JOIN rehab_stays s ON s.id = r.stay_id
+            WHERE s.patient_id = \(patient) AND s.organisation_id = \(request.organisation) AND r.modality = \(request.modality)
+              AND daterange(r.starts_on, r.ends_on, '[]') @> lower(tstzrange(\(request.start), \(request.end)))::date
+            LIMIT 1
+            """, prepared: true).first?.decode(UUID.self, at: 0)
+    }
+
+    /// A booked (not cancelled) session as a request, with its active participants.
+    static func session(_ id: UUID, on connection: PostgresConnection) async throws -> (request: RehabBookingRequest, series: UUID?) {
+        guard let row = try await connection.query("""
+            SELECT organisation_id, modality, therapist_id, room_id, lower(during), upper(during), max_participants, series_id,
+                   ARRAY(SELECT patient_id FROM rehab_participants p WHERE p.session_id = s.id AND p.cancelled_at IS NULL ORDER BY patient_id)
+            FROM rehab_sessions s WHERE id = \(id) AND cancelled_at IS NULL
+            """, prepared: true).first else { throw UnknownSession() }
+        let request = RehabBookingRequest(
+            organisation: try row.decode(UUID.self, at: 0), modality: try row.decode(String.self, at: 1),
+            therapist: try row.decode(UUID?.self, at: 2), room: try row.decode(UUID.self, at: 3), start: try row.decode(Date.self, at: 4),
+            end: try row.decode(Date.self, at: 5), maxParticipants: try row.decode(Int.self, at: 6), patients: try row.decode([UUID].self, at: 8))
+        return (request, try row.decode(UUID?.self, at: 7))
+    }
+
+    // MARK: Conflicts
+
+    /// Runs `work`; a clash the database reports becomes a `BookingConflict` naming the
+    /// caller's booked session it clashes with.
+    func mappingConflicts<Result>(_ request: RehabBookingRequest?, excluding: UUID?, as context: AccessContext,
+                                  lateRequest: () -> RehabBookingRequest? = { nil }, _ work: () async throws -> Result) async throws -> Result {
+        do {
+            return try await work()
+        } catch let error as PostgresError {
+            guard let kind = Self.conflictKind(error), let request = request ?? lateRequest() else { throw error }
+            throw try await conflict(kind, request, excluding: excluding, as: context)
         }
     }
 
@@ -146,13 +252,15 @@ public struct RehabBookings: Sendable {
     }
 
     /// Names the caller's booked session the request clashes with.
-    private func conflict(_ kind: BookingConflict.Kind, _ request: RehabBookingRequest, as context: AccessContext) async throws -> BookingConflict {
+    func conflict(_ kind: BookingConflict.Kind, _ request: RehabBookingRequest, excluding: UUID?, as context: AccessContext) async throws -> BookingConflict {
+        let span = (request.start, request.end)
         let row = try await pool.withAccess(context, readOnly: true) { connection -> PostgresRow? in
             switch kind {
             case .therapistBusy:
                 return try await connection.query("""
                     SELECT id, lower(during), upper(during) FROM rehab_sessions
-                    WHERE therapist_id = \(request.therapist) AND cancelled_at IS NULL AND during && tstzrange(\(request.start), \(request.end))
+                    WHERE therapist_id = \(request.therapist) AND cancelled_at IS NULL AND during && tstzrange(\(span.0), \(span.1))
+                      AND id IS DISTINCT FROM \(excluding)
                     ORDER BY lower(during) LIMIT 1
                     """, prepared: true).first
             case .patientBusy:
@@ -160,7 +268,7 @@ public struct RehabBookings: Sendable {
                     if let row = try await connection.query("""
                         SELECT s.id, lower(s.during), upper(s.during) FROM rehab_participants p JOIN rehab_sessions s ON s.id = p.session_id
                         WHERE p.patient_id = \(patient) AND p.cancelled_at IS NULL AND s.cancelled_at IS NULL
-                          AND s.during && tstzrange(\(request.start), \(request.end))
+                          AND s.during && tstzrange(\(span.0), \(span.1)) AND s.id IS DISTINCT FROM \(excluding)
                         ORDER BY lower(s.during) LIMIT 1
                         """, prepared: true).first { return row }
                 }
@@ -168,7 +276,8 @@ public struct RehabBookings: Sendable {
             case .roomBusy, .roomFull, .groupFull:
                 return try await connection.query("""
                     SELECT id, lower(during), upper(during) FROM rehab_sessions
-                    WHERE room_id = \(request.room) AND cancelled_at IS NULL AND during && tstzrange(\(request.start), \(request.end))
+                    WHERE room_id = \(request.room) AND cancelled_at IS NULL AND during && tstzrange(\(span.0), \(span.1))
+                      AND id IS DISTINCT FROM \(excluding)
                     ORDER BY lower(during) LIMIT 1
                     """, prepared: true).first
             }

@@ -95,7 +95,7 @@ public enum DemoData {
         }
     }
 
-    private static func unit(_ number: Int) -> UUID {
+    static func unit(_ number: Int) -> UUID {
         UUID(uuidString: "5e1d0000-0000-4000-8000-" + String(format: "%012d", number)) ?? UUID()
     }
 }

@@ -1,0 +1,180 @@
+public import Foundation
+import Postgres
+public import Rehabilitation
+
+/// A stored weekly plan: the exported instance, the solver's schedule with its score and
+/// the sessions it could not place with their reasons; reviewed, then published or discarded.
+public struct RehabPlan: Sendable, Codable, Equatable {
+    public var id: UUID
+    public var organisationId: UUID
+    public var weekStart: CalendarDay
+    /// queued, running, done, failed, published or discarded.
+    public var status: String
+    public var seconds: Int
+    /// 0–1 while running.
+    public var progress: Double
+    public var objective: Int?
+    public var schedule: [ScheduleRow]?
+    /// The score.py breakdown: hard violations, soft terms, KPIs.
+    public var score: PlanScore?
+    public var unplaced: [PlanUnplaced]?
+    public var error: String?
+    public var createdBy: String
+    public var createdAt: Date
+    public var publishedAt: Date?
+}
+
+/// A plan's score as stored.
+public struct PlanScore: Sendable, Codable, Equatable {
+    public var feasible: Bool
+    public var objective: Int
+    public var hard: [String: Int]
+    public var soft: [String: Int]
+    public var kpi: [String: Double]
+
+    public init(_ score: ScheduleScore) {
+        feasible = score.feasible
+        objective = score.objective
+        hard = score.hard
+        soft = score.soft
+        kpi = score.kpi
+    }
+}
+
+/// Sessions of a prescription the plan could not place, and why.
+public struct PlanUnplaced: Sendable, Codable, Equatable {
+    public var prescription: String
+    public var patient: String
+    public var modality: String
+    public var prescribed: Int
+    public var missing: Int
+    public var reason: String
+    public var explanation: String
+
+    public init(_ session: UnplacedSession) {
+        prescription = session.prescription
+        patient = session.patient
+        modality = session.modality
+        prescribed = session.prescribed
+        missing = session.missing
+        reason = session.reason.rawValue
+        explanation = session.reason.explanation
+    }
+}
+
+/// A plan that cannot be published in its state.
+public struct PlanNotReady: Error, Sendable {
+    public var status: String
+}
+
+/// Weekly plans: stored solves, their progress, review and publication.
+public struct RehabPlans: Sendable {
+    public let bookings: RehabBookings
+
+    public init(bookings: RehabBookings) {
+        self.bookings = bookings
+    }
+
+    /// Queues a plan of the clinic's week with the exported instance; returns its id.
+    public func queue(clinic: UUID, week: CalendarDay, seconds: Int, export: RehabWeekExport, as context: AccessContext) async throws -> UUID {
+        guard (1...600).contains(seconds) else { throw RehabInputError("seconds", "must be 1 to 600") }
+        return try await bookings.pool.withAccess(context) { connection in
+            try await connection.query("""
+                INSERT INTO rehab_plans (organisation_id, week_start, seconds, instance, created_by)
+                VALUES (\(clinic), \(week.description)::date, \(seconds), \(String(decoding: export.document, as: UTF8.self))::jsonb, \(context.subject))
+                RETURNING id
+                """, prepared: true).single().decode(UUID.self, at: 0)
+        }
+    }
+
+    /// Records a running plan's progress.
+    public func progress(_ plan: UUID, fraction: Double, objective: Int?, as context: AccessContext) async throws {
+        try await bookings.pool.withAccess(context) { connection in
+            try await connection.query("""
+                UPDATE rehab_plans SET status = 'running', progress = \(min(max(fraction, 0), 1)), objective = \(objective)
+                WHERE id = \(plan) AND status IN ('queued', 'running')
+                """, prepared: true)
+        }
+    }
+
+    /// Stores a finished solve: schedule, score and the unplaced sessions with reasons.
+    public func finish(_ plan: UUID, result: WeeklySolver.Result, week: RehabWeek, as context: AccessContext) async throws {
+        let score = ScheduleScorer(week: week).score(result.rows.map(ScheduleScorer.Row.init))
+        let unplaced = try WeeklySolver(week: week).explain(result.rows).map(PlanUnplaced.init)
+        let encoder = JSONEncoder()
+        let schedule = String(decoding: try encoder.encode(result.rows), as: UTF8.self)
+        let scoreJSON = String(decoding: try encoder.encode(PlanScore(score)), as: UTF8.self)
+        let unplacedJSON = String(decoding: try encoder.encode(unplaced), as: UTF8.self)
+        try await bookings.pool.withAccess(context) { connection in
+            try await connection.query("""
+                UPDATE rehab_plans SET status = 'done', progress = 1, objective = \(score.objective), schedule = \(schedule)::jsonb,
+                    score = \(scoreJSON)::jsonb, unplaced = \(unplacedJSON)::jsonb, finished_at = now()
+                WHERE id = \(plan)
+                """, prepared: true)
+        }
+    }
+
+    /// Marks a plan failed, saying why.
+    public func fail(_ plan: UUID, error: String, as context: AccessContext) async throws {
+        try await bookings.pool.withAccess(context) { connection in
+            try await connection.query("""
+                UPDATE rehab_plans SET status = 'failed', error = \(String(error.prefix(500))), finished_at = now() WHERE id = \(plan)
+                """, prepared: true)
+        }
+    }
+
+    /// Stores a solve made elsewhere (the demo seed) as a done plan; returns its id.
+    public func store(solved result: WeeklySolver.Result, export: RehabWeekExport, week: CalendarDay, clinic: UUID,
+                      as context: AccessContext) async throws -> UUID {
+        let id = try await queue(clinic: clinic, week: week, seconds: max(1, Int(result.seconds.rounded(.up))), export: export, as: context)
+        try await finish(id, result: result, week: export.week, as: context)
+        return id
+    }
+
+    /// A plan, or nil.
+    public func plan(_ id: UUID, as context: AccessContext) async throws -> RehabPlan? {
+        try await bookings.pool.withAccess(context, readOnly: true) { connection in
+            guard let row = try await connection.query("""
+                SELECT organisation_id, week_start::text, status, seconds, progress::float8, objective, schedule::text, score::text, unplaced::text,
+                       error, created_by, created_at, published_at
+                FROM rehab_plans WHERE id = \(id)
+                """, prepared: true).first else { return nil }
+            let decoder = JSONDecoder()
+            func json<T: Decodable>(_ type: T.Type, _ column: Int) throws -> T? {
+                try row.decode(String?.self, at: column).map { try decoder.decode(T.self, from: Data($0.utf8)) }
+            }
+            return RehabPlan(
+                id: id, organisationId: try row.decode(UUID.self, at: 0), weekStart: try RehabStays.day(row, 1), status: try row.decode(String.self, at: 2),
+                seconds: try row.decode(Int.self, at: 3), progress: try row.decode(Double.self, at: 4), objective: try row.decode(Int?.self, at: 5),
+                schedule: try json([ScheduleRow].self, 6), score: try json(PlanScore.self, 7), unplaced: try json([PlanUnplaced].self, 8),
+                error: try row.decode(String?.self, at: 9), createdBy: try row.decode(String.self, at: 10), createdAt: try row.decode(Date.self, at: 11),
+                publishedAt: try row.decode(Date?.self, at: 12))
+        }
+    }
+
+    /// Books a done plan's schedule (replacing earlier plans' unattended sessions of the week),
+    /// all or nothing, and marks it published.
+    public func publish(_ id: UUID, as context: AccessContext) async throws -> ScheduleImportResult {
+        guard let plan = try await plan(id, as: context) else { throw UnknownPlan() }
+        guard plan.status == "done", let rows = plan.schedule else { throw PlanNotReady(status: plan.status) }
+        let result = try await bookings.importSchedule(rows, clinic: plan.organisationId, week: plan.weekStart, plan: id, replace: true, as: context)
+        try await bookings.pool.withAccess(context) { connection in
+            try await connection.query("""
+                UPDATE rehab_plans SET status = 'published', published_by = \(context.subject), published_at = now() WHERE id = \(id)
+                """, prepared: true)
+        }
+        return result
+    }
+
+    /// Discards a plan that was not published; false if there is none such.
+    public func discard(_ id: UUID, as context: AccessContext) async throws -> Bool {
+        try await bookings.pool.withAccess(context) { connection in
+            try await connection.query("""
+                UPDATE rehab_plans SET status = 'discarded' WHERE id = \(id) AND status IN ('done', 'failed') RETURNING id
+                """, prepared: true).first != nil
+        }
+    }
+}
+
+/// No plan with this id for the caller.
+public struct UnknownPlan: Error, Sendable {}

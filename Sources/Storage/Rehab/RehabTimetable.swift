@@ -1,0 +1,94 @@
+public import Foundation
+import Postgres
+
+/// One session in a timetable, with its participants.
+public struct TimetableEntry: Sendable, Codable, Equatable {
+    public struct Participant: Sendable, Codable, Equatable {
+        public var patientId: UUID
+        public var pseudonym: String
+        public var cancelled: Bool
+        public var attendance: String?
+        public var minutesDelivered: Int?
+    }
+
+    public var session: UUID
+    public var modality: String
+    public var therapistId: UUID?
+    public var therapistCode: String?
+    public var roomId: UUID
+    public var roomCode: String
+    public var start: Date
+    public var end: Date
+    public var maxParticipants: Int
+    public var seriesId: UUID?
+    public var planId: UUID?
+    public var cancelled: Bool
+    public var cancelReason: String?
+    public var participants: [Participant]
+}
+
+/// Which sessions a timetable shows: a clinic's, between two instants, of one therapist,
+/// room or patient when given.
+public struct TimetableQuery: Sendable {
+    public var clinic: UUID?
+    public var from: Date
+    public var to: Date
+    public var therapist: UUID?
+    public var room: UUID?
+    public var patient: UUID?
+    public var includeCancelled: Bool
+
+    public init(clinic: UUID?, from: Date, to: Date, therapist: UUID? = nil, room: UUID? = nil, patient: UUID? = nil, includeCancelled: Bool = false) {
+        self.clinic = clinic
+        self.from = from
+        self.to = to
+        self.therapist = therapist
+        self.room = room
+        self.patient = patient
+        self.includeCancelled = includeCancelled
+    }
+}
+
+extension RehabBookings {
+    /// The sessions the query asks for, by start; each patient shown is audited.
+    public func timetable(_ query: TimetableQuery, as context: AccessContext) async throws -> [TimetableEntry] {
+        try await pool.withAccess(context) { connection in
+            let entries = try await Self.timetable(query, on: connection)
+            for patient in Set(entries.flatMap { $0.participants.map(\.patientId) }) {
+                try await AuditLog.record(context.auditEvent(.search, patient: patient, resource: "RehabTimetable"), on: connection)
+            }
+            return entries
+        }
+    }
+
+    static func timetable(_ query: TimetableQuery, on connection: PostgresConnection) async throws -> [TimetableEntry] {
+        try await connection.query("""
+            SELECT s.id, s.modality, s.therapist_id, t.code, s.room_id, r.code, lower(s.during), upper(s.during), s.max_participants,
+                   s.series_id, s.plan_id, s.cancelled, s.cancel_reason,
+                   coalesce(json_agg(json_build_object('patientId', p.patient_id, 'pseudonym', pt.pseudonym, 'cancelled', p.cancelled_at IS NOT NULL,
+                                                       'attendance', p.attendance, 'minutesDelivered', p.minutes_delivered)
+                                     ORDER BY pt.pseudonym) FILTER (WHERE p.patient_id IS NOT NULL), '[]')::text
+            FROM rehab_sessions s
+            JOIN rehab_rooms r ON r.id = s.room_id
+            LEFT JOIN rehab_therapists t ON t.id = s.therapist_id
+            LEFT JOIN rehab_participants p ON p.session_id = s.id
+            LEFT JOIN patients pt ON pt.id = p.patient_id
+            WHERE s.during && tstzrange(\(query.from), \(query.to))
+              AND (\(query.clinic)::uuid IS NULL OR s.organisation_id = \(query.clinic))
+              AND (\(query.therapist)::uuid IS NULL OR s.therapist_id = \(query.therapist))
+              AND (\(query.room)::uuid IS NULL OR s.room_id = \(query.room))
+              AND (\(query.patient)::uuid IS NULL OR EXISTS (SELECT 1 FROM rehab_participants q WHERE q.session_id = s.id AND q.patient_id = \(query.patient)))
+              AND (\(query.includeCancelled) OR NOT s.cancelled)
+            GROUP BY s.id, t.code, r.code
+            ORDER BY lower(s.during), r.code, s.id
+            """, prepared: true).map { row in
+            let participants = try JSONDecoder().decode([TimetableEntry.Participant].self, from: Data(try row.decode(String.self, at: 13).utf8))
+            return TimetableEntry(
+                session: try row.decode(UUID.self, at: 0), modality: try row.decode(String.self, at: 1), therapistId: try row.decode(UUID?.self, at: 2),
+                therapistCode: try row.decode(String?.self, at: 3), roomId: try row.decode(UUID.self, at: 4), roomCode: try row.decode(String.self, at: 5),
+                start: try row.decode(Date.self, at: 6), end: try row.decode(Date.self, at: 7), maxParticipants: try row.decode(Int.self, at: 8),
+                seriesId: try row.decode(UUID?.self, at: 9), planId: try row.decode(UUID?.self, at: 10), cancelled: try row.decode(Bool.self, at: 11),
+                cancelReason: try row.decode(String?.self, at: 12), participants: participants)
+        }
+    }
+}

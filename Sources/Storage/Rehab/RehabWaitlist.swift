@@ -1,0 +1,207 @@
+public import Foundation
+import Postgres
+import Rehabilitation
+
+/// A patient waiting for a session of a modality: waiting → offered (a freed slot, held for a
+/// while) → booked, or expired when not booked by `wantedBy`. An offer not taken in time
+/// returns the entry to waiting.
+public struct WaitlistEntry: Sendable, Codable, Equatable {
+    public var id: UUID?
+    public var organisationId: UUID
+    public var patientId: UUID
+    public var pseudonym: String?
+    public var modality: String
+    /// 1–3, higher first (the catalogue's priority bands: early after stroke is 3).
+    public var priority: Int
+    public var wantedBy: CalendarDay
+    public var note: String?
+    public var status: String?
+    /// The freed slot offered: a cancelled session (book the same slot) or a group session
+    /// with a free place (join it).
+    public var offeredSession: UUID?
+    public var offerExpiresAt: Date?
+    public var bookedSession: UUID?
+
+    public init(id: UUID? = nil, organisationId: UUID, patientId: UUID, pseudonym: String? = nil, modality: String, priority: Int,
+                wantedBy: CalendarDay, note: String? = nil, status: String? = nil, offeredSession: UUID? = nil, offerExpiresAt: Date? = nil,
+                bookedSession: UUID? = nil) {
+        self.id = id
+        self.organisationId = organisationId
+        self.patientId = patientId
+        self.pseudonym = pseudonym
+        self.modality = modality
+        self.priority = priority
+        self.wantedBy = wantedBy
+        self.note = note
+        self.status = status
+        self.offeredSession = offeredSession
+        self.offerExpiresAt = offerExpiresAt
+        self.bookedSession = bookedSession
+    }
+}
+
+/// The entry is not (or no longer) offered a slot.
+public struct NoOpenOffer: Error, Sendable {}
+
+/// The clinic's waitlist and the backfill of freed slots.
+public struct RehabWaitlist: Sendable {
+    public let bookings: RehabBookings
+
+    public init(bookings: RehabBookings) {
+        self.bookings = bookings
+    }
+
+    /// Puts a patient the clinic has admitted on the waitlist.
+    public func add(_ entry: WaitlistEntry, as context: AccessContext) async throws -> WaitlistEntry {
+        _ = try bookings.catalogue.modality(entry.modality)
+        guard (1...3).contains(entry.priority) else { throw RehabInputError("priority", "must be 1 to 3") }
+        if let note = entry.note { try RehabResources.checkName(note, "note") }
+        return try await bookings.pool.withAccess(context) { connection in
+            guard try await connection.query("SELECT 1 FROM patients WHERE id = \(entry.patientId)", prepared: true).first != nil else {
+                throw UnknownPatient()
+            }
+            let id = try await connection.query("""
+                INSERT INTO rehab_waitlist (organisation_id, patient_id, modality, priority, wanted_by, note, created_by)
+                VALUES (\(entry.organisationId), \(entry.patientId), \(entry.modality), \(entry.priority), \(entry.wantedBy.description)::date,
+                        \(entry.note), \(context.subject))
+                RETURNING id
+                """, prepared: true).single().decode(UUID.self, at: 0)
+            try await AuditLog.record(context.auditEvent(.create, patient: entry.patientId, resource: "RehabWaitlist", resourceID: id.uuidString),
+                                      on: connection)
+            var created = entry
+            created.id = id
+            created.status = "waiting"
+            return created
+        }
+    }
+
+    /// The clinic's waitlist (open entries first, by priority and age).
+    public func entries(clinic: UUID?, as context: AccessContext) async throws -> [WaitlistEntry] {
+        try await bookings.pool.withAccess(context) { connection in
+            try await Self.refresh(on: connection)
+            let entries = try await connection.query("""
+                SELECT w.id, w.organisation_id, w.patient_id, p.pseudonym, w.modality, w.priority, w.wanted_by::text, w.note, w.status,
+                       w.offered_session, w.offer_expires_at, w.booked_session
+                FROM rehab_waitlist w JOIN patients p ON p.id = w.patient_id
+                WHERE \(clinic)::uuid IS NULL OR w.organisation_id = \(clinic)
+                ORDER BY w.status IN ('booked', 'expired'), w.priority DESC, w.created_at
+                """, prepared: true).map { row in
+                WaitlistEntry(id: try row.decode(UUID.self, at: 0), organisationId: try row.decode(UUID.self, at: 1), patientId: try row.decode(UUID.self, at: 2),
+                              pseudonym: try row.decode(String.self, at: 3), modality: try row.decode(String.self, at: 4),
+                              priority: try row.decode(Int.self, at: 5), wantedBy: try RehabStays.day(row, 6), note: try row.decode(String?.self, at: 7),
+                              status: try row.decode(String.self, at: 8), offeredSession: try row.decode(UUID?.self, at: 9),
+                              offerExpiresAt: try row.decode(Date?.self, at: 10), bookedSession: try row.decode(UUID?.self, at: 11))
+            }
+            for entry in entries {
+                try await AuditLog.record(context.auditEvent(.search, patient: entry.patientId, resource: "RehabWaitlist", resourceID: entry.id?.uuidString),
+                                          on: connection)
+            }
+            return entries
+        }
+    }
+
+    /// Takes an offer: books the freed slot (or joins the group) for the entry's patient.
+    /// Returns the session; a clash (the slot was taken) returns the entry to waiting.
+    public func accept(_ id: UUID, as context: AccessContext) async throws -> UUID {
+        let offer = try await bookings.pool.withAccess(context) { connection -> (patient: UUID, session: UUID)? in
+            try await Self.refresh(on: connection)
+            guard let row = try await connection.query("""
+                SELECT patient_id, offered_session FROM rehab_waitlist WHERE id = \(id) AND status = 'offered' FOR UPDATE
+                """, prepared: true).first else { return nil }
+            return (try row.decode(UUID.self, at: 0), try row.decode(UUID.self, at: 1))
+        }
+        guard let offer else { throw NoOpenOffer() }
+        do {
+            let session = try await bookFreedSlot(offer.session, for: offer.patient, as: context)
+            try await bookings.pool.withAccess(context) { connection in
+                try await connection.query("""
+                    UPDATE rehab_waitlist SET status = 'booked', booked_session = \(session), offered_session = NULL, offer_expires_at = NULL
+                    WHERE id = \(id)
+                    """, prepared: true)
+            }
+            return session
+        } catch let error as BookingConflict {
+            try await decline(id, as: context)
+            throw error
+        }
+    }
+
+    /// Declines an offer: the entry waits again and the slot goes to the next fitting entry.
+    public func decline(_ id: UUID, as context: AccessContext) async throws {
+        try await bookings.pool.withAccess(context) { connection in
+            guard let session = try await connection.query("""
+                UPDATE rehab_waitlist w SET status = 'waiting', offered_session = NULL, offer_expires_at = NULL
+                FROM rehab_waitlist old WHERE w.id = \(id) AND old.id = w.id AND old.status = 'offered'
+                RETURNING old.offered_session
+                """, prepared: true).first?.decode(UUID.self, at: 0) else { throw NoOpenOffer() }
+            _ = try await offer(freed: session, skipping: id, on: connection)
+        }
+    }
+
+    /// Books the slot of a cancelled session again, or joins a group session with a free place.
+    private func bookFreedSlot(_ session: UUID, for patient: UUID, as context: AccessContext) async throws -> UUID {
+        let freed = try await bookings.pool.withAccess(context, readOnly: true) { connection in
+            try await connection.query("""
+                SELECT organisation_id, modality, therapist_id, room_id, lower(during), upper(during), max_participants, cancelled
+                FROM rehab_sessions WHERE id = \(session)
+                """, prepared: true).single()
+        }
+        if try !freed.decode(Bool.self, at: 7) {
+            try await bookings.join(session, patient: patient, as: context)
+            return session
+        }
+        return try await bookings.book(RehabBookingRequest(
+            organisation: try freed.decode(UUID.self, at: 0), modality: try freed.decode(String.self, at: 1),
+            therapist: try freed.decode(UUID?.self, at: 2), room: try freed.decode(UUID.self, at: 3), start: try freed.decode(Date.self, at: 4),
+            end: try freed.decode(Date.self, at: 5), maxParticipants: try freed.decode(Int.self, at: 6), patients: [patient]), as: context)
+    }
+
+    /// Offers a freed slot (a cancelled session, or a group session with a place free) to the
+    /// first waiting entry of its modality whose patient is free then and may have it.
+    func offer(freed session: UUID, skipping: UUID? = nil, on connection: PostgresConnection) async throws -> WaitlistEntry? {
+        try await Self.refresh(on: connection)
+        guard let slot = try await connection.query("""
+            SELECT organisation_id, modality, therapist_id, room_id, lower(during), upper(during), max_participants
+            FROM rehab_sessions WHERE id = \(session) AND lower(during) > now()
+            """, prepared: true).first else { return nil }
+        let organisation = try slot.decode(UUID.self, at: 0), start = try slot.decode(Date.self, at: 4), end = try slot.decode(Date.self, at: 5)
+        let modality = try slot.decode(String.self, at: 1)
+        let candidates = try await connection.query("""
+            SELECT w.id, w.patient_id, w.priority, w.wanted_by::text FROM rehab_waitlist w
+            WHERE w.organisation_id = \(organisation) AND w.modality = \(modality) AND w.status = 'waiting'
+              AND w.wanted_by >= lower(tstzrange(\(start), \(end)))::date AND w.id IS DISTINCT FROM \(skipping)
+              AND NOT EXISTS (SELECT 1 FROM rehab_participants p WHERE p.patient_id = w.patient_id AND p.cancelled_at IS NULL
+                              AND NOT p.session_cancelled AND p.during && tstzrange(\(start), \(end)))
+            ORDER BY w.priority DESC, w.created_at
+            LIMIT 20
+            """, prepared: true)
+        let settings = try await ClinicSettings.load(organisation, on: connection)
+        for candidate in candidates {
+            let entry = try candidate.decode(UUID.self, at: 0), patient = try candidate.decode(UUID.self, at: 1)
+            let request = RehabBookingRequest(organisation: organisation, modality: modality, therapist: try slot.decode(UUID?.self, at: 2),
+                                              room: try slot.decode(UUID.self, at: 3), start: start, end: end, patients: [patient])
+            do {
+                try await bookings.checkPatients(request, on: connection)
+            } catch is BookingRuleViolation {
+                continue
+            }
+            let expires = min(Date().addingTimeInterval(Double(settings.offerMinutes) * 60), start)
+            try await connection.query("""
+                UPDATE rehab_waitlist SET status = 'offered', offered_session = \(session), offer_expires_at = \(expires) WHERE id = \(entry)
+                """, prepared: true)
+            return WaitlistEntry(id: entry, organisationId: organisation, patientId: patient, modality: modality,
+                                 priority: try candidate.decode(Int.self, at: 2), wantedBy: try RehabStays.day(candidate, 3), status: "offered",
+                                 offeredSession: session, offerExpiresAt: expires)
+        }
+        return nil
+    }
+
+    /// Lapsed offers wait again; entries past their day expire.
+    static func refresh(on connection: PostgresConnection) async throws {
+        try await connection.query("""
+            UPDATE rehab_waitlist SET status = 'waiting', offered_session = NULL, offer_expires_at = NULL
+            WHERE status = 'offered' AND offer_expires_at < now()
+            """, prepared: true)
+        try await connection.query("UPDATE rehab_waitlist SET status = 'expired' WHERE status = 'waiting' AND wanted_by < current_date", prepared: true)
+    }
+}

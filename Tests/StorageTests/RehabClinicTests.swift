@@ -1,0 +1,104 @@
+import Foundation
+import Postgres
+import PostgresTestSupport
+import Rehabilitation
+import Storage
+import Testing
+
+/// The clinic's week leaves the database as a `rehab-week/1` instance and a solved schedule
+/// comes back as bookings, all or nothing; attendance feeds the dose report.
+@Suite struct RehabClinicTests {
+    static let context = DemoClinicFixture.coordinator
+
+    @Test func exportSolveImportRoundTrip() async throws {
+        try await TestDatabase.with { database in
+            try await database.withPool(.app) { pool in
+                let catalogue = try await DemoClinicFixture.load(into: pool)
+                let bookings = RehabBookings(pool: pool, catalogue: catalogue)
+                let export = try await bookings.exportWeek(clinic: DemoClinicFixture.clinic, week: DemoClinicFixture.week, as: Self.context)
+                #expect(export.week.patients.count == 16)
+                #expect(export.week.therapists.count == 9)
+                #expect(export.week.days.count == 6)
+                let result = try WeeklySolver(week: export.week).solve(.init(seconds: 5, seed: 1, threads: 1, epochs: 2))
+                #expect(ScheduleScorer(week: export.week).score(result.rows.map(ScheduleScorer.Row.init)).feasible)
+                let imported = try await bookings.importSchedule(result.rows, clinic: DemoClinicFixture.clinic, week: DemoClinicFixture.week,
+                                                                 replace: false, as: Self.context)
+                #expect(result.rows.count > 100)
+                #expect(imported.participants == result.rows.count)
+
+                let timetable = try await bookings.timetable(TimetableQuery(clinic: DemoClinicFixture.clinic, from: DemoClinicFixture.at(day: 0, "00:00"),
+                                                                            to: DemoClinicFixture.at(day: 7, "00:00")), as: Self.context)
+                #expect(Set(try RoundTrip.rows(timetable)) == Set(result.rows), "the bookings are the schedule")
+                // Importing it again clashes with itself and changes nothing.
+                await #expect(throws: BookingConflict.self) {
+                    try await bookings.importSchedule(result.rows, clinic: DemoClinicFixture.clinic, week: DemoClinicFixture.week, replace: false,
+                                                      as: Self.context)
+                }
+                let again = try await bookings.timetable(TimetableQuery(clinic: DemoClinicFixture.clinic, from: DemoClinicFixture.at(day: 0, "00:00"),
+                                                                        to: DemoClinicFixture.at(day: 7, "00:00")), as: Self.context)
+                #expect(again.count == timetable.count)
+            }
+        }
+    }
+
+    @Test func attendanceFeedsTheDoseReport() async throws {
+        try await TestDatabase.with { database in
+            try await database.withPool(.app) { pool in
+                let catalogue = try await DemoClinicFixture.load(into: pool)
+                let bookings = RehabBookings(pool: pool, catalogue: catalogue)
+                let resources = RehabResources(pool: pool)
+                let therapist = try await resources.therapists(clinic: DemoClinicFixture.clinic, as: Self.context).first { $0.code == "T07" }?.id
+                let room = try await resources.rooms(clinic: DemoClinicFixture.clinic, as: Self.context).first { $0.code == "SPR1" }?.id ?? UUID()
+                let patient = DemoClinicFixture.patient("DEMO-R02")
+                var sessions: [UUID] = []
+                for day in 0..<4 {
+                    let start = DemoClinicFixture.at(day: day, "09:00")
+                    sessions.append(try await bookings.book(RehabBookingRequest(organisation: DemoClinicFixture.clinic, modality: "SLT", therapist: therapist,
+                                                                                room: room, start: start, end: start + 1_800, patients: [patient]),
+                                                            as: Self.context))
+                }
+                let later = DemoClinicFixture.at(day: 10, "00:00")
+                #expect(try await bookings.recordAttendance(AttendanceRecord(attendance: "attended"), session: sessions[0], patient: patient, now: later,
+                                                            as: Self.context))
+                #expect(try await bookings.recordAttendance(AttendanceRecord(attendance: "attended", minutesDelivered: 20), session: sessions[1],
+                                                            patient: patient, now: later, as: Self.context))
+                #expect(try await bookings.recordAttendance(AttendanceRecord(attendance: "no_show", note: "unwell"), session: sessions[2],
+                                                            patient: patient, now: later, as: Self.context))
+                await #expect(throws: SessionNotStarted.self) {
+                    try await bookings.recordAttendance(AttendanceRecord(attendance: "attended"), session: sessions[3], patient: patient,
+                                                        now: DemoClinicFixture.at(day: 0, "08:00"), as: Self.context)
+                }
+                await #expect(throws: RehabInputError.self) {
+                    try await bookings.recordAttendance(AttendanceRecord(attendance: "no_show", minutesDelivered: 5), session: sessions[3], patient: patient,
+                                                        now: later, as: Self.context)
+                }
+                let dose = try #require(try await bookings.dose(patient: patient, from: DemoClinicFixture.week, to: DemoClinicFixture.week.adding(days: 6),
+                                                                as: Self.context))
+                let slt = try #require(dose.modalities.first { $0.modality == "SLT" })
+                #expect(slt.prescribedMinutes == 150)
+                #expect(slt.bookedMinutes == 120)
+                #expect(slt.deliveredMinutes == 50)
+                #expect(slt.attended == 2 && slt.noShows == 1)
+                let aphasia = try #require(dose.targets.first { $0.target == "se-aphasia-4h" })
+                #expect(aphasia.requiredMinutes == 240 && aphasia.deliveredMinutes == 50 && !aphasia.met)
+            }
+        }
+    }
+}
+
+/// A clinic timetable as schedule rows, in the demo clinic's grid.
+enum RoundTrip {
+    static func rows(_ timetable: [TimetableEntry]) throws -> [ScheduleRow] {
+        let settings = DemoClinic.settings
+        let names = Dictionary(uniqueKeysWithValues: DemoClinic.patientIDs.enumerated().map { ($1, String(format: "DEMO-R%02d", $0 + 1)) })
+        return timetable.flatMap { entry in
+            entry.participants.filter { !$0.cancelled }.map { participant in
+                let local = settings.local(entry.start)
+                return ScheduleRow(patient: names[participant.patientId] ?? "?", modality: entry.modality, therapist: entry.therapistCode,
+                                   room: entry.roomCode, day: DemoClinicFixture.week.days(to: local.day),
+                                   start: (local.minutes - settings.dayStart.minutes) / settings.slotMinutes,
+                                   length: Int(entry.end.timeIntervalSince(entry.start)) / 60 / settings.slotMinutes)
+            }
+        }
+    }
+}
