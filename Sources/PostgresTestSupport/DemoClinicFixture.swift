@@ -38,4 +38,19 @@ public enum DemoClinicFixture {
     public static func at(day: Int, _ time: String) -> Date {
         DemoClinic.settings.instant(week.adding(days: day), ClockTime(time) ?? ClockTime(clamping: 480))
     }
+
+    /// A timetable of the demo clinic as `rehab-week/1` schedule rows of the week starting `week`.
+    public static func rows(_ timetable: [TimetableEntry], week: CalendarDay) -> [ScheduleRow] {
+        let settings = DemoClinic.settings
+        let names = Dictionary(uniqueKeysWithValues: DemoClinic.patientIDs.enumerated().map { ($1, String(format: "DEMO-R%02d", $0 + 1)) })
+        return timetable.flatMap { entry in
+            entry.participants.filter { !$0.cancelled }.map { participant in
+                let local = settings.local(entry.start)
+                return ScheduleRow(patient: names[participant.patientId] ?? "?", modality: entry.modality, therapist: entry.therapistCode,
+                                   room: entry.roomCode, day: week.days(to: local.day),
+                                   start: (local.minutes - settings.dayStart.minutes) / settings.slotMinutes,
+                                   length: Int(entry.end.timeIntervalSince(entry.start)) / 60 / settings.slotMinutes)
+            }
+        }
+    }
 }

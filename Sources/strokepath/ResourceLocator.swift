@@ -1,4 +1,5 @@
 import Foundation
+import Rehabilitation
 
 /// Finds the folders shipped beside the binary — SQL migrations and the clinical protocols:
 /// the folder an environment variable names, else the folder next to the executable, else
@@ -21,6 +22,12 @@ enum ResourceLocator {
     /// Protocols/acute (`STROKEPATH_PROTOCOLS_DIR` names the Protocols folder).
     static func acuteProtocols(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> URL {
         try locate("Protocols", inner: "acute", variable: "STROKEPATH_PROTOCOLS_DIR", environment: environment)
+    }
+
+    /// Protocols/rehab/catalogue.json, read and checked.
+    static func rehabCatalogue(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> RehabCatalogue {
+        let folder = try locate("Protocols", inner: "rehab", variable: "STROKEPATH_PROTOCOLS_DIR", environment: environment)
+        return try RehabCatalogue.decode(try Data(contentsOf: folder.appendingPathComponent("catalogue.json")))
     }
 
     private static func locate(_ folderName: String, inner: String, variable: String, environment: [String: String]) throws -> URL {

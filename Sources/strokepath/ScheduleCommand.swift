@@ -7,7 +7,8 @@ struct ScheduleCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "schedule",
         abstract: "Weekly rehabilitation timetables (rehab-week/1).",
-        subcommands: [ScheduleSolveCommand.self, ScheduleScoreCommand.self, ScheduleExplainCommand.self, ScheduleReplanCommand.self]
+        subcommands: [ScheduleSolveCommand.self, ScheduleScoreCommand.self, ScheduleExplainCommand.self, ScheduleReplanCommand.self,
+                      ScheduleExportCommand.self, ScheduleImportCommand.self]
     )
 }
 

@@ -28,7 +28,7 @@ import Testing
 
                 let timetable = try await bookings.timetable(TimetableQuery(clinic: DemoClinicFixture.clinic, from: DemoClinicFixture.at(day: 0, "00:00"),
                                                                             to: DemoClinicFixture.at(day: 7, "00:00")), as: Self.context)
-                #expect(Set(try RoundTrip.rows(timetable)) == Set(result.rows), "the bookings are the schedule")
+                #expect(Set(DemoClinicFixture.rows(timetable, week: DemoClinicFixture.week)) == Set(result.rows), "the bookings are the schedule")
                 // Importing it again clashes with itself and changes nothing.
                 await #expect(throws: BookingConflict.self) {
                     try await bookings.importSchedule(result.rows, clinic: DemoClinicFixture.clinic, week: DemoClinicFixture.week, replace: false,
@@ -81,23 +81,6 @@ import Testing
                 #expect(slt.attended == 2 && slt.noShows == 1)
                 let aphasia = try #require(dose.targets.first { $0.target == "se-aphasia-4h" })
                 #expect(aphasia.requiredMinutes == 240 && aphasia.deliveredMinutes == 50 && !aphasia.met)
-            }
-        }
-    }
-}
-
-/// A clinic timetable as schedule rows, in the demo clinic's grid.
-enum RoundTrip {
-    static func rows(_ timetable: [TimetableEntry]) throws -> [ScheduleRow] {
-        let settings = DemoClinic.settings
-        let names = Dictionary(uniqueKeysWithValues: DemoClinic.patientIDs.enumerated().map { ($1, String(format: "DEMO-R%02d", $0 + 1)) })
-        return timetable.flatMap { entry in
-            entry.participants.filter { !$0.cancelled }.map { participant in
-                let local = settings.local(entry.start)
-                return ScheduleRow(patient: names[participant.patientId] ?? "?", modality: entry.modality, therapist: entry.therapistCode,
-                                   room: entry.roomCode, day: DemoClinicFixture.week.days(to: local.day),
-                                   start: (local.minutes - settings.dayStart.minutes) / settings.slotMinutes,
-                                   length: Int(entry.end.timeIntervalSince(entry.start)) / 60 / settings.slotMinutes)
             }
         }
     }

@@ -257,6 +257,15 @@ public struct RehabResources: Sendable {
 
     // MARK: Clinic settings
 
+    /// The organisation a code or id names, if any (organisations are not secret).
+    public func organisation(_ codeOrID: String) async throws -> UUID? {
+        try await pool.withConnection { connection in
+            try await connection.query("""
+                SELECT id FROM organisations WHERE code = \(codeOrID) OR id::text = lower(\(codeOrID))
+                """, prepared: true).first?.decode(UUID.self, at: 0)
+        }
+    }
+
     /// The clinic's grid and time zone (`ClinicSettings.standard` until it sets its own).
     public func settings(_ clinic: UUID, as context: AccessContext) async throws -> ClinicSettings {
         try await pool.withAccess(context, readOnly: true) { connection in try await ClinicSettings.load(clinic, on: connection) }

@@ -13,6 +13,8 @@ public enum DemoClinic {
         public var rooms = 0
         public var stays = 0
         public var sessions = 0
+        public var attendance = 0
+        public var waiting = 0
     }
 
     static let clinic = DemoData.rehabClinic
@@ -86,9 +88,17 @@ public enum DemoClinic {
     /// The demo patients' ids, in the order of `patients`.
     public static let patientIDs: [UUID] = (1...patients.count).map { DemoData.unit(300 + $0) }
 
+    /// The Monday of the week `instant` falls in, in the clinic's time.
+    public static func monday(of instant: Date) -> CalendarDay {
+        let day = settings.local(instant).day
+        return day.adding(days: -day.weekday)
+    }
+
     /// Loads the clinic with stays around the week starting Monday `week`, and, with
-    /// `publishing` seconds of planning, a published plan of that week.
-    public static func load(into pool: PostgresPool, catalogue: RehabCatalogue, week: CalendarDay, publishing seconds: Double?) async throws -> Report {
+    /// `publishing` seconds of planning, a published plan of that week whose sessions before
+    /// `now` have their attendance recorded, and two patients on the waitlist.
+    public static func load(into pool: PostgresPool, catalogue: RehabCatalogue, week: CalendarDay, publishing seconds: Double?,
+                            now: Date = Date()) async throws -> Report {
         var report = Report()
         let resources = RehabResources(pool: pool)
         let stays = RehabStays(pool: pool, catalogue: catalogue)
@@ -136,7 +146,31 @@ public enum DemoClinic {
             let result = try WeeklySolver(week: export.week).solve(.init(seconds: seconds, seed: 1, threads: 1, epochs: 4))
             let plan = try await RehabPlans(bookings: bookings).store(solved: result, export: export, week: week, clinic: clinic, as: context)
             report.sessions = try await RehabPlans(bookings: bookings).publish(plan, as: context).sessions
+            report.attendance = try await recordAttendance(before: now, week: week, bookings: bookings)
+            let waitlist = RehabWaitlist(bookings: bookings)
+            for (pseudonym, modality, priority) in [("DEMO-R06", "PT", 3), ("DEMO-R09", "HYDRO_GRP", 2)] {
+                let index = patients.firstIndex { $0.0 == pseudonym } ?? 0
+                _ = try await waitlist.add(WaitlistEntry(organisationId: clinic, patientId: patientIDs[index], modality: modality, priority: priority,
+                                                         wantedBy: week.adding(days: 11), note: "extra session wanted"), as: context)
+                report.waiting += 1
+            }
         }
         return report
+    }
+
+    /// Marks the week's sessions that ended before `now`: one in twelve a no-show, the rest
+    /// attended in full.
+    private static func recordAttendance(before now: Date, week: CalendarDay, bookings: RehabBookings) async throws -> Int {
+        let timetable = try await bookings.timetable(TimetableQuery(clinic: clinic, from: settings.instant(week, ClockTime(clamping: 0)), to: now),
+                                                     as: context)
+        var recorded = 0
+        for entry in timetable where entry.end <= now {
+            for participant in entry.participants where !participant.cancelled {
+                recorded += 1
+                let record = recorded % 12 == 0 ? AttendanceRecord(attendance: "no_show", note: "unwell") : AttendanceRecord(attendance: "attended")
+                _ = try await bookings.recordAttendance(record, session: entry.session, patient: participant.patientId, now: now, as: context)
+            }
+        }
+        return recorded
     }
 }

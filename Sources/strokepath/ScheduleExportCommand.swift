@@ -1,0 +1,30 @@
+import ArgumentParser
+import Foundation
+import Rehabilitation
+import Storage
+
+/// `strokepath schedule export`: a clinic's week from the database as a `rehab-week/1` instance.
+struct ScheduleExportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Export a clinic's week from the database as a rehab-week/1 instance (JSON on standard output or --output).",
+        discussion: "Rooms with their hours, active therapists' shifts less leave, the week's patients (by pseudonym) with availability and prescriptions, and the modality catalogue. Bookings already in the week are not subtracted; plan the week, then import with --replace."
+    )
+
+    @OptionGroup var clinic: ScheduleClinicOptions
+    @Option(name: .shortAndLong, help: "Write the instance to this file.") var output: String?
+
+    func run() async throws {
+        let week = try clinic.monday()
+        let export = try await clinic.withClinic { bookings, id, context in
+            try await bookings.exportWeek(clinic: id, week: week, as: context)
+        }
+        if let output {
+            try export.document.write(to: URL(fileURLWithPath: output))
+        } else {
+            Console.line(String(decoding: export.document, as: UTF8.self))
+        }
+        ScheduleInput.error("exported \(export.week.name): \(export.week.patients.count) patients, \(export.week.prescriptions.count) prescriptions, "
+                            + "\(export.week.therapists.count) therapists, \(export.week.rooms.count) rooms")
+    }
+}
