@@ -71,6 +71,7 @@ let package = Package(
             dependencies: [
                 "AcuteCare",
                 "Postgres",
+                "Rehabilitation",
                 "Storage",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),

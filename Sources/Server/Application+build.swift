@@ -5,6 +5,7 @@ public import Logging
 public import Postgres
 public import Prometheus
 import AcuteCare
+import Rehabilitation
 public import Storage
 
 /// Builds the StrokePath HTTP service: routes, middleware and the database pool (run as a
@@ -74,6 +75,13 @@ public func buildRouter(
     AcuteRoutes(service: acute).register(on: api)
     EpisodeRoutes(episodes: AcuteEpisodes(pool: pool, audit: audit), evaluations: evaluations).register(on: api)
     AcutePages(pages: pages, verifier: verifier, service: acute).register(on: router)
+    let catalogue = try RehabCatalogue.decode(try Data(contentsOf: configuration.protocolsDirectory.appendingPathComponent("rehab/catalogue.json")))
+    let bookings = RehabBookings(pool: pool, catalogue: catalogue)
+    RehabResourceRoutes(resources: RehabResources(pool: pool)).register(on: api)
+    RehabStayRoutes(stays: RehabStays(pool: pool, catalogue: catalogue), bookings: bookings).register(on: api)
+    RehabSessionRoutes(bookings: bookings).register(on: api)
+    RehabSeriesRoutes(bookings: bookings).register(on: api)
+    RehabPlanRoutes(bookings: bookings, runner: PlanRunner(plans: RehabPlans(bookings: bookings), logger: Logger(label: "strokepath.rehab"))).register(on: api)
     StatusPage(
         pages: pages,
         health: health,

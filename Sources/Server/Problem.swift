@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 public import Hummingbird
 
 /// An RFC 9457 problem report, sent as `application/problem+json`.
@@ -17,6 +17,17 @@ public struct Problem: HTTPResponseError, Sendable {
     public var headers: HTTPFields = [:]
     /// For 422: every invalid field of the request, by JSON path.
     public var errors: [FieldError] = []
+    /// For a 409 booking conflict: what clashed and the caller's own booking it clashes with.
+    public var conflict: ConflictDetail?
+
+    /// The booking a refused booking clashes with (the caller's own organisation's session:
+    /// its id and time, never another patient's data).
+    public struct ConflictDetail: Sendable, Encodable, Equatable {
+        public var kind: String
+        public var sessionId: UUID?
+        public var start: Date?
+        public var end: Date?
+    }
 
     /// One invalid field of a request body.
     public struct FieldError: Sendable, Encodable, Equatable {
@@ -45,6 +56,7 @@ public struct Problem: HTTPResponseError, Sendable {
         let instance: String?
         let requestId: String?
         let errors: [FieldError]?
+        let conflict: ConflictDetail?
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
@@ -55,10 +67,12 @@ public struct Problem: HTTPResponseError, Sendable {
             detail: detail,
             instance: requestID.map { "urn:strokepath:request:\($0)" },
             requestId: requestID,
-            errors: errors.isEmpty ? nil : errors
+            errors: errors.isEmpty ? nil : errors,
+            conflict: conflict
         )
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
         let data = try encoder.encode(body)
         var headers = self.headers
         headers[.contentType] = "application/problem+json"

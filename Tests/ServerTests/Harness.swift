@@ -41,10 +41,12 @@ enum Harness {
         database: PostgresConnectionSettings,
         maxBodyBytes: Int = 1 << 20,
         keyFile: URL? = nil,
+        rateLimit: (perSecond: Double, burst: Int)? = nil,
         _ test: @escaping @Sendable (any TestClientProtocol) async throws -> Result
     ) async throws -> Result {
         var configuration = configuration(database: database, maxBodyBytes: maxBodyBytes)
         if let keyFile { configuration.authentication = .development(keyFile: keyFile) }
+        if let rateLimit { configuration.rateLimit = rateLimit }
         let app = try await buildApplication(
             configuration: configuration,
             logger: TestDatabase.logger,

@@ -51,11 +51,12 @@ import Testing
                 #expect(Set(DemoClinicFixture.rows(timetable, week: next)) == Set(rows), "the imported bookings are the schedule")
             }
 
-            // The same schedule again clashes with itself: refused, nothing booked.
+            // The same schedule again: its sessions are now booked, so the week no longer has room
+            // for it — refused, nothing booked.
             let twice = try await Subprocess.run(Subprocess.strokepath, ["schedule", "import", schedule.path, "--clinic", "DEMO-REHAB",
                                                                          "--week", "\(next)"], environment: environment)
             #expect(twice.status == 1)
-            #expect(twice.errors.contains("clashes with session"), "\(twice.errors)")
+            #expect(twice.errors.contains("refused: the schedule breaks"), "\(twice.errors)")
             let unknown = try await Subprocess.run(Subprocess.strokepath, ["schedule", "export", "--clinic", "NOPE", "--week", "\(next)"],
                                                    environment: environment)
             #expect(unknown.status == 2 && unknown.errors.contains("no organisation with code or id NOPE"))

@@ -2,6 +2,10 @@
 /// `docs/access-matrix.md`. An operation missing here is refused to everyone (fail closed).
 enum AccessPolicy {
     private static let patientCare: Set<Role> = [.clinician, .rehabCoordinator, .therapist]
+    private static let rehabStaff: Set<Role> = [.rehabCoordinator, .therapist]
+    /// The clinic's resources (no patient data): staff read, coordinators and admins manage.
+    private static let clinicStaffAndAdmin: Set<Role> = [.rehabCoordinator, .therapist, .admin]
+    private static let clinicManagers: Set<Role> = [.rehabCoordinator, .admin]
 
     /// "METHOD /path/{template}" → the roles allowed.
     static let matrix: [String: Set<Role>] = [
@@ -21,6 +25,44 @@ enum AccessPolicy {
         "GET /api/v1/episodes/{id}": patientCare,
         "PATCH /api/v1/episodes/{id}": [.clinician],
         "GET /api/v1/episodes/{id}/evaluations": [.clinician],
+        "GET /api/v1/rehab/clinics/{id}/settings": clinicStaffAndAdmin,
+        "PUT /api/v1/rehab/clinics/{id}/settings": clinicManagers,
+        "GET /api/v1/rehab/therapists": clinicStaffAndAdmin,
+        "POST /api/v1/rehab/therapists": clinicManagers,
+        "GET /api/v1/rehab/therapists/{id}": clinicStaffAndAdmin,
+        "PUT /api/v1/rehab/therapists/{id}": clinicManagers,
+        "GET /api/v1/rehab/therapists/{id}/leave": clinicStaffAndAdmin,
+        "POST /api/v1/rehab/therapists/{id}/leave": clinicManagers,
+        "GET /api/v1/rehab/rooms": clinicStaffAndAdmin,
+        "POST /api/v1/rehab/rooms": clinicManagers,
+        "GET /api/v1/rehab/rooms/{id}": clinicStaffAndAdmin,
+        "PUT /api/v1/rehab/rooms/{id}": clinicManagers,
+        "GET /api/v1/rehab/stays": rehabStaff,
+        "POST /api/v1/rehab/stays": [.rehabCoordinator],
+        "GET /api/v1/rehab/stays/{id}": rehabStaff,
+        "PUT /api/v1/rehab/stays/{id}": [.rehabCoordinator],
+        "GET /api/v1/rehab/stays/{id}/prescriptions": rehabStaff,
+        "POST /api/v1/rehab/stays/{id}/prescriptions": [.rehabCoordinator],
+        "PUT /api/v1/rehab/prescriptions/{id}": [.rehabCoordinator],
+        "GET /api/v1/rehab/patients/{id}/dose": patientCare,
+        "POST /api/v1/rehab/sessions": [.rehabCoordinator],
+        "GET /api/v1/rehab/sessions/{id}": rehabStaff,
+        "PATCH /api/v1/rehab/sessions/{id}": [.rehabCoordinator],
+        "POST /api/v1/rehab/sessions/{id}/cancel": rehabStaff,
+        "POST /api/v1/rehab/sessions/{id}/participants": [.rehabCoordinator],
+        "PUT /api/v1/rehab/sessions/{id}/attendance": rehabStaff,
+        "GET /api/v1/rehab/timetable": rehabStaff,
+        "POST /api/v1/rehab/series": [.rehabCoordinator],
+        "GET /api/v1/rehab/series/{id}": rehabStaff,
+        "PATCH /api/v1/rehab/series/{id}": [.rehabCoordinator],
+        "GET /api/v1/rehab/waitlist": rehabStaff,
+        "POST /api/v1/rehab/waitlist": [.rehabCoordinator],
+        "POST /api/v1/rehab/waitlist/{id}/accept": [.rehabCoordinator],
+        "POST /api/v1/rehab/waitlist/{id}/decline": [.rehabCoordinator],
+        "POST /api/v1/rehab/plans": [.rehabCoordinator],
+        "GET /api/v1/rehab/plans/{id}": rehabStaff,
+        "POST /api/v1/rehab/plans/{id}/publish": [.rehabCoordinator],
+        "POST /api/v1/rehab/plans/{id}/discard": [.rehabCoordinator],
     ]
 
     static func allows(_ role: Role, method: String, path: String) -> Bool {

@@ -37,6 +37,9 @@ enum JSONResponse {
         } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
             let field = context.codingPath.map(\.stringValue).joined(separator: ".")
             throw Problem(.badRequest, "invalid-body", detail: "The field \(field) has the wrong type.")
+        } catch let DecodingError.dataCorrupted(context) where !context.codingPath.isEmpty {
+            let field = context.codingPath.map(\.stringValue).joined(separator: ".")
+            throw Problem(.badRequest, "invalid-body", detail: "The field \(field): \(context.debugDescription).")
         } catch {
             throw Problem(.badRequest, "invalid-body", detail: "The body is not the JSON this operation takes.")
         }

@@ -131,9 +131,14 @@ public struct RehabPlans: Sendable {
         return id
     }
 
-    /// A plan, or nil.
+    /// A plan, or nil. A solve that has not finished long after its time (the service stopped
+    /// while it ran) is marked failed.
     public func plan(_ id: UUID, as context: AccessContext) async throws -> RehabPlan? {
-        try await bookings.pool.withAccess(context, readOnly: true) { connection in
+        try await bookings.pool.withAccess(context) { connection in
+            try await connection.query("""
+                UPDATE rehab_plans SET status = 'failed', error = 'interrupted: the service stopped while the plan was being solved', finished_at = now()
+                WHERE id = \(id) AND status IN ('queued', 'running') AND created_at + make_interval(secs => seconds + 300) < now()
+                """, prepared: true)
             guard let row = try await connection.query("""
                 SELECT organisation_id, week_start::text, status, seconds, progress::float8, objective, schedule::text, score::text, unplaced::text,
                        error, created_by, created_at, published_at

@@ -36,15 +36,18 @@ public struct TimetableQuery: Sendable {
     public var therapist: UUID?
     public var room: UUID?
     public var patient: UUID?
+    public var session: UUID?
     public var includeCancelled: Bool
 
-    public init(clinic: UUID?, from: Date, to: Date, therapist: UUID? = nil, room: UUID? = nil, patient: UUID? = nil, includeCancelled: Bool = false) {
+    public init(clinic: UUID?, from: Date, to: Date, therapist: UUID? = nil, room: UUID? = nil, patient: UUID? = nil, session: UUID? = nil,
+                includeCancelled: Bool = false) {
         self.clinic = clinic
         self.from = from
         self.to = to
         self.therapist = therapist
         self.room = room
         self.patient = patient
+        self.session = session
         self.includeCancelled = includeCancelled
     }
 }
@@ -59,6 +62,11 @@ extension RehabBookings {
             }
             return entries
         }
+    }
+
+    /// One session (cancelled or not), or nil.
+    public func session(_ id: UUID, as context: AccessContext) async throws -> TimetableEntry? {
+        try await timetable(TimetableQuery(clinic: nil, from: .distantPast, to: .distantFuture, session: id, includeCancelled: true), as: context).first
     }
 
     static func timetable(_ query: TimetableQuery, on connection: PostgresConnection) async throws -> [TimetableEntry] {
@@ -78,6 +86,7 @@ extension RehabBookings {
               AND (\(query.therapist)::uuid IS NULL OR s.therapist_id = \(query.therapist))
               AND (\(query.room)::uuid IS NULL OR s.room_id = \(query.room))
               AND (\(query.patient)::uuid IS NULL OR EXISTS (SELECT 1 FROM rehab_participants q WHERE q.session_id = s.id AND q.patient_id = \(query.patient)))
+              AND (\(query.session)::uuid IS NULL OR s.id = \(query.session))
               AND (\(query.includeCancelled) OR NOT s.cancelled)
             GROUP BY s.id, t.code, r.code
             ORDER BY lower(s.during), r.code, s.id

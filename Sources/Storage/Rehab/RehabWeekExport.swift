@@ -4,8 +4,11 @@ public import Rehabilitation
 
 /// A clinic's week as a `rehab-week/1` instance: the rooms and their hours, the active
 /// therapists' shifts less their leave, the patients staying that week with their
-/// availability and prescriptions, the modality catalogue and its rules. Patients are named
-/// by pseudonym, therapists and rooms by code, prescriptions by id.
+/// availability and prescriptions, the modality catalogue and its rules. Sessions already
+/// booked that a new plan keeps (booked by hand, in a series, or attended) are planned
+/// around: their times leave the therapist's shifts, the patients' availability and a single
+/// room's hours, and they count against the prescription. Patients are named by pseudonym,
+/// therapists and rooms by code, prescriptions by id.
 public struct RehabWeekExport: Sendable {
     /// The instance, as JSON in the format's field names.
     public var document: Data
@@ -43,20 +46,21 @@ struct RehabWeekWriter {
         let code = try await connection.query("SELECT code FROM organisations WHERE id = \(clinic)", prepared: true).first?.decode(String.self, at: 0) ?? "clinic"
         let grid = Grid(settings: settings)
 
+        let weekStart = settings.instant(week, ClockTime(clamping: 0)), weekEnd = settings.instant(week.adding(days: 7), ClockTime(clamping: 0))
+        let kept = try await KeptBookings.load(clinic: clinic, from: weekStart, to: weekEnd, on: connection)
         let rooms = try await RehabResources.rooms(clinic: clinic, id: nil, on: connection).map { room in
             Instance.Room(id: room.code, type: room.type, capacity: room.capacity, maxSessions: room.maxSessions,
-                          open: days.map { grid.slots(room.hours, on: $0, minus: []) })
+                          open: days.map { grid.slots(room.hours, on: $0, minus: room.capacity == 1 && room.maxSessions == 1 ? kept.busy[room.id ?? UUID()] ?? [] : []) })
         }
-        let weekStart = settings.instant(week, ClockTime(clamping: 0)), weekEnd = settings.instant(week.adding(days: 7), ClockTime(clamping: 0))
-        var leave: [UUID: [(Date, Date)]] = [:]
+        var away = kept.busy
         for row in try await connection.query("""
             SELECT therapist_id, lower(during), upper(during) FROM rehab_therapist_leave
             WHERE organisation_id = \(clinic) AND during && tstzrange(\(weekStart), \(weekEnd))
             """, prepared: true) {
-            leave[try row.decode(UUID.self, at: 0), default: []].append((try row.decode(Date.self, at: 1), try row.decode(Date.self, at: 2)))
+            away[try row.decode(UUID.self, at: 0), default: []].append((try row.decode(Date.self, at: 1), try row.decode(Date.self, at: 2)))
         }
         let therapists = try await RehabResources.therapists(clinic: clinic, id: nil, on: connection).filter(\.active).map { therapist in
-            let shifts = days.map { grid.slots(therapist.shifts, on: $0, minus: leave[therapist.id ?? UUID()] ?? []) }
+            let shifts = days.map { grid.slots(therapist.shifts, on: $0, minus: away[therapist.id ?? UUID()] ?? []) }
             return Instance.Therapist(id: therapist.code, skills: therapist.skills, teams: therapist.teams, shifts: shifts,
                                       maxContactMinutes: shifts.map { windows in
                                           windows.reduce(0) { $0 + ($1[1] - $1[0]) } * settings.slotMinutes * settings.contactPercent / 100
@@ -67,7 +71,7 @@ struct RehabWeekWriter {
             let since = stay.daysSinceStroke(on: week)
             let availability = days.map { day -> [[Int]] in
                 guard day >= stay.admittedOn, stay.dischargeOn.map({ day <= $0 }) ?? true else { return [] }
-                return grid.slots(stay.availability, on: day, minus: [])
+                return grid.slots(stay.availability, on: day, minus: kept.busy[stay.patientId] ?? [])
             }
             return Instance.Patient(id: stay.pseudonym ?? stay.patientId.uuidString, team: stay.team, setting: stay.setting, strokeType: stay.strokeType,
                                     daysSinceStroke: max(since, 0), priority: catalogue.priority(daysSinceStroke: since), flags: stay.flags,
@@ -76,11 +80,14 @@ struct RehabWeekWriter {
                                     timePreference: stay.timePreference, availability: availability)
         }
         let names = Dictionary(stays.compactMap { stay in stay.id.map { ($0, stay.pseudonym ?? stay.patientId.uuidString) } }, uniquingKeysWith: { first, _ in first })
+        let patientOfStay = Dictionary(stays.compactMap { stay in stay.id.map { ($0, stay.patientId) } }, uniquingKeysWith: { first, _ in first })
         let prescriptions = try await RehabStays.prescriptions(stays: Array(names.keys), during: days[0], through: days[dayCount - 1], on: connection)
             .compactMap { prescription -> Instance.Prescription? in
                 guard let patient = names[prescription.stayId], let id = prescription.id else { return nil }
+                let booked = kept.sessions[KeptBookings.Key(patient: patientOfStay[prescription.stayId] ?? UUID(), modality: prescription.modality)] ?? 0
+                guard prescription.sessionsPerWeek > booked else { return nil }
                 return Instance.Prescription(id: id.uuidString, patient: patient, modality: prescription.modality,
-                                             sessionsPerWeek: prescription.sessionsPerWeek,
+                                             sessionsPerWeek: prescription.sessionsPerWeek - booked,
                                              sessionSlots: (prescription.sessionMinutes + settings.slotMinutes - 1) / settings.slotMinutes,
                                              maxPerDay: prescription.maxPerDay)
             }
@@ -102,6 +109,41 @@ struct RehabWeekWriter {
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.outputFormatting = [.sortedKeys]
         return (try encoder.encode(instance), stays.map(\.patientId))
+    }
+
+    /// The week's bookings a new plan keeps: every active session but those of earlier plans
+    /// that nobody attended (publishing a plan replaces them).
+    struct KeptBookings {
+        struct Key: Hashable {
+            var patient: UUID
+            var modality: String
+        }
+
+        /// Busy times by therapist, patient and room id.
+        var busy: [UUID: [(Date, Date)]] = [:]
+        /// Sessions booked per patient and modality.
+        var sessions: [Key: Int] = [:]
+
+        static func load(clinic: UUID, from: Date, to: Date, on connection: PostgresConnection) async throws -> KeptBookings {
+            var kept = KeptBookings()
+            for row in try await connection.query("""
+                SELECT s.therapist_id, s.room_id, lower(s.during), upper(s.during), s.modality,
+                       ARRAY(SELECT p.patient_id FROM rehab_participants p WHERE p.session_id = s.id AND p.cancelled_at IS NULL)
+                FROM rehab_sessions s
+                WHERE s.organisation_id = \(clinic) AND s.cancelled_at IS NULL AND s.during && tstzrange(\(from), \(to))
+                  AND (s.plan_id IS NULL OR EXISTS (SELECT 1 FROM rehab_participants p WHERE p.session_id = s.id AND p.attendance IS NOT NULL))
+                """, prepared: true) {
+                let span = (try row.decode(Date.self, at: 2), try row.decode(Date.self, at: 3))
+                if let therapist = try row.decode(UUID?.self, at: 0) { kept.busy[therapist, default: []].append(span) }
+                kept.busy[try row.decode(UUID.self, at: 1), default: []].append(span)
+                let modality = try row.decode(String.self, at: 4)
+                for patient in try row.decode([UUID].self, at: 5) {
+                    kept.busy[patient, default: []].append(span)
+                    kept.sessions[Key(patient: patient, modality: modality), default: 0] += 1
+                }
+            }
+            return kept
+        }
     }
 
     /// The clinic's grid: local times of a day as slot windows.

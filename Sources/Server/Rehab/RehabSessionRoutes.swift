@@ -1,0 +1,132 @@
+import Foundation
+import Hummingbird
+import Storage
+
+/// Booking, moving, cancelling and joining sessions, attendance, and timetables.
+struct RehabSessionRoutes: Sendable {
+    let bookings: RehabBookings
+
+    struct BookingBody: Decodable {
+        var organisationId: UUID
+        var modality: String
+        var therapistId: UUID?
+        var roomId: UUID
+        var start: Date
+        var end: Date
+        var maxParticipants: Int?
+        var patients: [UUID]
+    }
+
+    /// A move: any of a new time, therapist (null: none) or room.
+    struct MoveBody: Decodable {
+        var start: Date?
+        var end: Date?
+        var therapistId: UUID??
+        var roomId: UUID?
+
+        enum CodingKeys: String, CodingKey { case start, end, therapistId, roomId }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            start = try container.decodeIfPresent(Date.self, forKey: .start)
+            end = try container.decodeIfPresent(Date.self, forKey: .end)
+            therapistId = container.contains(.therapistId) ? .some(try container.decodeIfPresent(UUID.self, forKey: .therapistId)) : nil
+            roomId = try container.decodeIfPresent(UUID.self, forKey: .roomId)
+        }
+    }
+
+    struct CancelBody: Decodable {
+        var reason: String
+        /// Only this patient's place in a group.
+        var patientId: UUID?
+    }
+
+    struct JoinBody: Decodable {
+        var patientId: UUID
+    }
+
+    struct AttendanceBody: Decodable {
+        var patientId: UUID
+        var attendance: String
+        var minutesDelivered: Int?
+        var note: String?
+    }
+
+    func register(on api: RouterGroup<AppRequestContext>) {
+        api.post("/rehab/sessions") { request, context in
+            let body = try await JSONResponse.decode(BookingBody.self, from: request, context: context)
+            let access = try context.accessContext()
+            try RehabProblem.acting(for: body.organisationId, access)
+            let booking = RehabBookingRequest(organisation: body.organisationId, modality: body.modality, therapist: body.therapistId, room: body.roomId,
+                                              start: body.start, end: body.end, maxParticipants: body.maxParticipants, patients: body.patients)
+            let id = try await RehabProblem.map { try await bookings.book(booking, as: access) }
+            return try await session(id, access, status: .created)
+        }
+        api.get("/rehab/sessions/:id") { _, context in
+            try await session(try QueryParameter.id(context, "session"), try context.accessContext())
+        }
+        api.patch("/rehab/sessions/:id") { request, context in
+            let id = try QueryParameter.id(context, "session")
+            let body = try await JSONResponse.decode(MoveBody.self, from: request, context: context)
+            let access = try context.accessContext()
+            try await RehabProblem.map {
+                try await bookings.move(id, start: body.start, end: body.end, therapist: body.therapistId, room: body.roomId, as: access)
+            }
+            return try await session(id, access)
+        }
+        api.post("/rehab/sessions/:id/cancel") { request, context in
+            let id = try QueryParameter.id(context, "session")
+            let body = try await JSONResponse.decode(CancelBody.self, from: request, context: context)
+            guard let outcome = try await RehabProblem.map({
+                try await bookings.cancel(id, patient: body.patientId, reason: body.reason, as: try context.accessContext())
+            }) else {
+                throw Problem(.notFound, "not-found", detail: "No booked session with that id is accessible to you.")
+            }
+            return try JSONResponse.make(outcome)
+        }
+        api.post("/rehab/sessions/:id/participants") { request, context in
+            let id = try QueryParameter.id(context, "session")
+            let body = try await JSONResponse.decode(JoinBody.self, from: request, context: context)
+            let access = try context.accessContext()
+            try await RehabProblem.map { try await bookings.join(id, patient: body.patientId, as: access) }
+            return try await session(id, access)
+        }
+        api.put("/rehab/sessions/:id/attendance") { request, context in
+            let id = try QueryParameter.id(context, "session")
+            let body = try await JSONResponse.decode(AttendanceBody.self, from: request, context: context)
+            let access = try context.accessContext()
+            let record = AttendanceRecord(attendance: body.attendance, minutesDelivered: body.minutesDelivered, note: body.note)
+            guard try await RehabProblem.map({ try await bookings.recordAttendance(record, session: id, patient: body.patientId, as: access) }) else {
+                throw Problem(.notFound, "not-found", detail: "That patient is not booked on a session with that id accessible to you.")
+            }
+            return try await session(id, access)
+        }
+        api.get("/rehab/timetable") { request, context in
+            let access = try context.accessContext()
+            let query = try await timetableQuery(request, access)
+            return try JSONResponse.make(try await RehabProblem.map { try await bookings.timetable(query, as: access) })
+        }
+    }
+
+    /// The timetable a request asks for: `from` (a day, default this week's Monday) for `days`
+    /// days (default 7) of the clinic, for one therapist, room or patient when named.
+    func timetableQuery(_ request: Request, _ access: AccessContext) async throws -> TimetableQuery {
+        let clinic = try RehabProblem.clinic(request, access)
+        let settings = try await RehabResources(pool: bookings.pool).settings(clinic, as: access)
+        let today = settings.local(Date()).day
+        let from = try RehabProblem.day(request, "from") ?? today.adding(days: -today.weekday)
+        let days = try QueryParameter.integer(request, "days", default: 7, range: 1...42)
+        return TimetableQuery(clinic: clinic, from: settings.instant(from, ClockTime(clamping: 0)),
+                              to: settings.instant(from.adding(days: days), ClockTime(clamping: 0)),
+                              therapist: try QueryParameter.uuid(request, "therapist"), room: try QueryParameter.uuid(request, "room"),
+                              patient: try QueryParameter.uuid(request, "patient"),
+                              includeCancelled: request.uri.queryParameters["cancelled"] == "true")
+    }
+
+    private func session(_ id: UUID, _ access: AccessContext, status: HTTPResponse.Status = .ok) async throws -> Response {
+        guard let entry = try await RehabProblem.map({ try await bookings.session(id, as: access) }) else {
+            throw Problem(.notFound, "not-found", detail: "No session with that id is accessible to you.")
+        }
+        return try JSONResponse.make(entry, status: status)
+    }
+}
