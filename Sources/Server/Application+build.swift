@@ -82,6 +82,7 @@ public func buildRouter(
     RehabSessionRoutes(bookings: bookings).register(on: api)
     RehabSeriesRoutes(bookings: bookings).register(on: api)
     RehabPlanRoutes(bookings: bookings, runner: PlanRunner(plans: RehabPlans(bookings: bookings), logger: Logger(label: "strokepath.rehab"))).register(on: api)
+    RehabPages(pages: pages, verifier: verifier, bookings: bookings).register(on: router)
     StatusPage(
         pages: pages,
         health: health,

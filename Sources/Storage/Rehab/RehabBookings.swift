@@ -52,7 +52,9 @@ public struct UnknownRoom: Error, Sendable {}
 public struct UnknownTherapist: Error, Sendable {}
 
 /// No booked session with this id for the caller.
-public struct UnknownSession: Error, Sendable {}
+public struct UnknownSession: Error, Sendable {
+    public init() {}
+}
 
 /// Rehabilitation sessions in PostgreSQL, which itself refuses double booking (exclusion
 /// constraints and the room-capacity trigger of 0005_rehab_clinic). Every booking is checked

@@ -157,6 +157,19 @@ public struct RehabPlans: Sendable {
         }
     }
 
+    /// The newest plan of a clinic's week that was solved (done or published), or nil.
+    public func latest(clinic: UUID, week: CalendarDay, as context: AccessContext) async throws -> RehabPlan? {
+        let id = try await bookings.pool.withAccess(context, readOnly: true) { connection in
+            try await connection.query("""
+                SELECT id FROM rehab_plans
+                WHERE organisation_id = \(clinic) AND week_start = \(week.description)::date AND status IN ('done', 'published')
+                ORDER BY created_at DESC LIMIT 1
+                """, prepared: true).first?.decode(UUID.self, at: 0)
+        }
+        guard let id else { return nil }
+        return try await plan(id, as: context)
+    }
+
     /// Books a done plan's schedule (replacing earlier plans' unattended sessions of the week),
     /// all or nothing, and marks it published.
     public func publish(_ id: UUID, as context: AccessContext) async throws -> ScheduleImportResult {

@@ -167,7 +167,7 @@ public struct RehabWaitlist: Sendable {
         let organisation = try slot.decode(UUID.self, at: 0), start = try slot.decode(Date.self, at: 4), end = try slot.decode(Date.self, at: 5)
         let modality = try slot.decode(String.self, at: 1)
         let candidates = try await connection.query("""
-            SELECT w.id, w.patient_id, w.priority, w.wanted_by::text FROM rehab_waitlist w
+            SELECT w.id, w.patient_id, w.priority, w.wanted_by::text, p.pseudonym FROM rehab_waitlist w JOIN patients p ON p.id = w.patient_id
             WHERE w.organisation_id = \(organisation) AND w.modality = \(modality) AND w.status = 'waiting'
               AND w.wanted_by >= lower(tstzrange(\(start), \(end)))::date AND w.id IS DISTINCT FROM \(skipping)
               AND NOT EXISTS (SELECT 1 FROM rehab_participants p WHERE p.patient_id = w.patient_id AND p.cancelled_at IS NULL
@@ -189,7 +189,7 @@ public struct RehabWaitlist: Sendable {
             try await connection.query("""
                 UPDATE rehab_waitlist SET status = 'offered', offered_session = \(session), offer_expires_at = \(expires) WHERE id = \(entry)
                 """, prepared: true)
-            return WaitlistEntry(id: entry, organisationId: organisation, patientId: patient, modality: modality,
+            return WaitlistEntry(id: entry, organisationId: organisation, patientId: patient, pseudonym: try candidate.decode(String.self, at: 4), modality: modality,
                                  priority: try candidate.decode(Int.self, at: 2), wantedBy: try RehabStays.day(candidate, 3), status: "offered",
                                  offeredSession: session, offerExpiresAt: expires)
         }

@@ -1,0 +1,112 @@
+import Foundation
+import Hummingbird
+import Rehabilitation
+import Storage
+
+/// The clinic's pages: the week grid per therapist, room or pool, or patient, with the plan's
+/// unplaced sessions and the waitlist (`GET /rehab`); a session with attendance marking and the
+/// move and cancel forms, cancelling offering the waitlist (`/rehab/sessions/{id}`); a plan's
+/// review and publication (`/rehab/plans/{id}`); a patient's week to print for the patient
+/// (`/rehab/patients/{id}/week`). For signed-in coordinators and therapists; forms carry the
+/// CSRF token; every change goes through the same storage calls as the API.
+struct RehabPages: Sendable {
+    let pages: PageRenderer
+    let verifier: TokenVerifier
+    let bookings: RehabBookings
+
+    var resources: RehabResources { RehabResources(pool: bookings.pool) }
+    var plans: RehabPlans { RehabPlans(bookings: bookings) }
+    var catalogue: RehabCatalogue { bookings.catalogue }
+
+    /// The signed-in caller of a page.
+    struct Caller {
+        var identity: Identity
+        var access: AccessContext
+        var clinic: UUID
+        var settings: ClinicSettings
+        var isCoordinator: Bool { identity.role == .rehabCoordinator }
+    }
+
+    func register(on router: Router<AppRequestContext>) {
+        router.get("/rehab") { request, context in
+            guard let caller = try await caller(request, context) else { return AcutePages.toSignIn }
+            return try await weekPage(request, caller)
+        }
+        router.get("/rehab/sessions/:id") { request, context in
+            guard let caller = try await caller(request, context) else { return AcutePages.toSignIn }
+            return try await sessionPage(request, caller, id: try QueryParameter.id(context, "session"), notice: nil)
+        }
+        router.post("/rehab/sessions/:id") { request, context in
+            guard let caller = try await caller(request, context) else { return AcutePages.toSignIn }
+            return try await sessionForm(request, context, caller, id: try QueryParameter.id(context, "session"))
+        }
+        router.post("/rehab/waitlist/:id/accept") { request, context in
+            guard let caller = try await caller(request, context) else { return AcutePages.toSignIn }
+            _ = try await Self.checkedForm(request, context)
+            let entry = try QueryParameter.id(context, "waitlist entry")
+            let session = try await RehabProblem.map { try await RehabWaitlist(bookings: bookings).accept(entry, as: caller.access) }
+            return Response(status: .seeOther, headers: [.location: "/rehab/sessions/\(session.uuidString.lowercased())"])
+        }
+        router.get("/rehab/plans/:id") { request, context in
+            guard let caller = try await caller(request, context) else { return AcutePages.toSignIn }
+            return try await planPage(request, caller, id: try QueryParameter.id(context, "plan"))
+        }
+        router.post("/rehab/plans/:id/publish") { request, context in
+            guard let caller = try await caller(request, context) else { return AcutePages.toSignIn }
+            guard caller.isCoordinator else { throw Problem(.forbidden, "forbidden", detail: "Coordinators publish plans.") }
+            _ = try await Self.checkedForm(request, context)
+            let id = try QueryParameter.id(context, "plan")
+            _ = try await RehabProblem.map { try await plans.publish(id, as: caller.access) }
+            return Response(status: .seeOther, headers: [.location: "/rehab/plans/\(id.uuidString.lowercased())"])
+        }
+        router.get("/rehab/patients/:id/week") { request, context in
+            guard let caller = try await caller(request, context) else { return AcutePages.toSignIn }
+            return try await patientWeekPage(request, caller, patient: try QueryParameter.patientID(context))
+        }
+    }
+
+    /// The signed-in coordinator or therapist, acting for the clinic (`clinic` parameter, else
+    /// the first organisation of the token); nil when nobody is signed in.
+    func caller(_ request: Request, _ context: AppRequestContext) async throws -> Caller? {
+        guard let identity = await WebSession.identity(request, verifier: verifier) else { return nil }
+        guard identity.role == .rehabCoordinator || identity.role == .therapist else {
+            throw Problem(.forbidden, "forbidden", detail: "The clinic's pages are for rehab coordinators and therapists.")
+        }
+        let access = AccessContext(subject: identity.subject, role: identity.role.rawValue, organisations: identity.organisations,
+                                   requestID: context.requestID, clientAddress: context.clientAddress)
+        let clinic = try RehabProblem.clinic(request, access)
+        guard access.organisations.contains(clinic) else { throw Problem(.notFound, "not-found", detail: "No clinic with that id is one you act for.") }
+        let settings = try await resources.settings(clinic, as: access)
+        return Caller(identity: identity, access: access, clinic: clinic, settings: settings)
+    }
+
+    /// A posted form whose CSRF token matches the browser's.
+    static func checkedForm(_ request: Request, _ context: AppRequestContext) async throws -> [String: String] {
+        let form = try await SignInPages.form([String: String].self, request, context)
+        guard WebSession.csrfMatches(form["csrf"] ?? "", request) else {
+            throw Problem(.forbidden, "csrf", detail: "The form expired; please open it again.")
+        }
+        return form
+    }
+
+    /// Renders a page with a fresh CSRF cookie.
+    func render(_ template: String, _ view: Any, csrf: String, status: HTTPResponse.Status = .ok) throws -> Response {
+        var response = try pages.page(template, view)
+        response.status = status
+        response.setCookie(WebSession.cookie(WebSession.csrfCookie, csrf, maxAge: nil))
+        return response
+    }
+
+    /// The catalogue's name of a modality.
+    func name(of modality: String) -> String {
+        catalogue.modalities.first { $0.id == modality }?.name ?? modality
+    }
+
+    /// The catalogue's discipline of a modality, as a CSS class.
+    func discipline(of modality: String) -> String {
+        catalogue.modalities.first { $0.id == modality }?.discipline ?? "other"
+    }
+
+    /// A local time of day, "09:15".
+    static func clock(_ minutes: Int) -> String { String(format: "%02d:%02d", minutes / 60, minutes % 60) }
+}

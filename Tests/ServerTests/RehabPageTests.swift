@@ -1,0 +1,142 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Postgres
+import PostgresTestSupport
+@testable import Server
+import Storage
+import Testing
+
+/// The clinic's pages in headless Chromium, on last week of the demo clinic (planned,
+/// published, attendance recorded) and a session booked next week.
+@Suite struct RehabPageTests {
+    static let clinic = DemoClinicFixture.clinic
+
+    struct Browser: Sendable {
+        let client: any TestClientProtocol
+        let session: String
+        let port: Int
+
+        /// GETs a page with the session cookie: its status, HTML and CSRF cookie.
+        func get(_ path: String) async throws -> (status: HTTPResponse.Status, html: String, csrf: String?) {
+            try await client.execute(uri: path, method: .get, headers: [.cookie: session]) { response in
+                (response.status, response.text, SignInTests.cookie(WebSession.csrfCookie, in: response)?.value)
+            }
+        }
+
+        /// POSTs a form with the CSRF token: status, HTML and where it redirects.
+        func post(_ path: String, _ fields: [String: String], csrf: String) async throws -> (status: HTTPResponse.Status, html: String, location: String?) {
+            var values = fields
+            values["csrf"] = csrf
+            return try await client.execute(uri: path, method: .post, headers: [
+                .contentType: "application/x-www-form-urlencoded", .cookie: "\(session); \(WebSession.csrfCookie)=\(csrf)",
+            ], body: SignInTests.form(values)) { response in (response.status, response.text, response.headers[.location]) }
+        }
+
+        /// Loads the HTML in headless Chromium with the server's stylesheet; fails on console errors.
+        func render(_ html: String) async throws -> String {
+            let load = try await PageTests.load(try AcutePageTests.saved(html, port: port))
+            #expect(load.consoleMessages.isEmpty, "console: \(load.consoleMessages)")
+            return load.dom
+        }
+    }
+
+    @Test func weekGridSessionFormsPlanAndPrintableWeekWorkInABrowser() async throws {
+        let keyFile = FileManager.default.temporaryDirectory.appendingPathComponent("key-\(UUID().uuidString).pem")
+        let coordinator = try await DevelopmentKey.issueToken(
+            for: Identity(subject: "coordinator", name: "Coordinator", role: .rehabCoordinator, organisations: [Self.clinic]), lifetime: 900, keyFile: keyFile)
+        let therapistToken = try await DevelopmentKey.issueToken(
+            for: Identity(subject: "therapist", name: "Therapist", role: .therapist, organisations: [Self.clinic]), lifetime: 900, keyFile: keyFile)
+        let adminToken = try await DevelopmentKey.issueToken(
+            for: Identity(subject: "admin", name: "Admin", role: .admin, organisations: [Self.clinic]), lifetime: 900, keyFile: keyFile)
+        let thisWeek = DemoClinic.monday(of: Date())
+        let lastWeek = thisWeek.adding(days: -7), nextWeek = thisWeek.adding(days: 7)
+        try await TestDatabase.with { database in
+            let (future, gym, pool) = try await database.withPool(.app) { pool -> (UUID, UUID, UUID) in
+                let catalogue = try DemoClinicFixture.catalogue()
+                _ = try await DemoData.load(into: pool)
+                _ = try await DemoClinic.load(into: pool, catalogue: catalogue, week: lastWeek, publishing: 2)
+                let resources = RehabResources(pool: pool)
+                let t01 = try await resources.therapists(clinic: Self.clinic, as: DemoClinicFixture.coordinator).first { $0.code == "T01" }?.id
+                let rooms = try await resources.rooms(clinic: Self.clinic, as: DemoClinicFixture.coordinator)
+                let gym = rooms.first { $0.code == "GYM1" }?.id ?? UUID(), poolRoom = rooms.first { $0.code == "POOL1" }?.id ?? UUID()
+                let start = DemoClinic.settings.instant(nextWeek, ClockTime(clamping: 600))
+                let session = try await RehabBookings(pool: pool, catalogue: catalogue).book(RehabBookingRequest(
+                    organisation: Self.clinic, modality: "PT", therapist: t01, room: gym, start: start, end: start + 2_700,
+                    patients: [DemoClinicFixture.patient("DEMO-R01")]), as: DemoClinicFixture.coordinator)
+                _ = try await RehabWaitlist(bookings: RehabBookings(pool: pool, catalogue: catalogue)).add(WaitlistEntry(
+                    organisationId: Self.clinic, patientId: DemoClinicFixture.patient("DEMO-R07"), modality: "PT", priority: 2,
+                    wantedBy: nextWeek.adding(days: 6)), as: DemoClinicFixture.coordinator)
+                return (session, gym, poolRoom)
+            }
+            try await Harness.live(database: database.app, keyFile: keyFile) { client in
+                let port = try #require(client.port)
+                let browser = Browser(client: client, session: "\(WebSession.sessionCookie)=\(coordinator)", port: port)
+                #expect(try await client.execute(uri: "/rehab", method: .get) { $0.status } == .seeOther, "signed out: to the sign-in page")
+                let admin = Browser(client: client, session: "\(WebSession.sessionCookie)=\(adminToken)", port: port)
+                #expect(try await admin.get("/rehab").status == .forbidden)
+
+                // The pool's week: group sessions with places, the plan's unplaced sessions, the waitlist.
+                let week = try await browser.get("/rehab?week=\(lastWeek)&room=\(pool.uuidString.lowercased())")
+                #expect(week.status == .ok)
+                let dom = try await browser.render(week.html)
+                #expect(dom.contains("<svg") && dom.contains("class=\"session balneology"))
+                #expect(dom.contains("HYDRO_GRP "), "group sessions show places taken")
+                #expect(dom.contains("Sessions this week's plan could not place"))
+                #expect(dom.contains("DEMO-R06"), "the waitlist")
+                let link = try #require(week.html.range(of: #"/rehab/sessions/[0-9a-f-]{36}"#, options: .regularExpression).map { String(week.html[$0]) })
+
+                // Attendance marking on a past session.
+                let past = try await browser.get(link)
+                #expect(past.status == .ok)
+                let pastDOM = try await browser.render(past.html)
+                #expect(pastDOM.contains("Patients and attendance") && pastDOM.contains(#"name="attendance""#))
+                let patient = try #require(past.html.range(of: #"name="patient" value="[0-9a-f-]{36}""#, options: .regularExpression)
+                    .map { String(past.html[$0].dropFirst(#"name="patient" value=""#.count).dropLast()) })
+                let marked = try await browser.post(link, ["do": "attendance", "patient": patient, "attendance": "no_show", "note": "unwell"], csrf: try #require(past.csrf))
+                #expect(marked.status == .ok && marked.html.contains("Attendance recorded."))
+                let sessionID = UUID(uuidString: String(link.dropFirst("/rehab/sessions/".count)))
+                let recorded = try await database.withPool(.superuser) { pool in
+                    try await pool.query("SELECT attendance, attendance_by FROM rehab_participants WHERE session_id = \(sessionID) AND patient_id = \(UUID(uuidString: patient))")
+                        .single()
+                }
+                #expect(try recorded.decode(String.self, at: 0) == "no_show" && recorded.decode(String.self, at: 1) == "coordinator")
+
+                // Next week's session: a refused move shows why; a good move; cancel offers the slot to the waitlist; book the offer.
+                let futureLink = "/rehab/sessions/\(future.uuidString.lowercased())"
+                let open = try await browser.get(futureLink)
+                let csrf = try #require(open.csrf)
+                #expect(try await browser.render(open.html).contains("Cancel and offer the slot"))
+                let refused = try await browser.post(futureLink, ["do": "move", "day": "\(nextWeek)", "start": "10:00", "end": "10:45",
+                                                                  "therapist": "", "room": pool.uuidString.lowercased()], csrf: csrf)
+                #expect(refused.status == .unprocessableContent && refused.html.contains("class=\"error\""), "PT is not given in a pool")
+                let moved = try await browser.post(futureLink, ["do": "move", "day": "\(nextWeek)", "start": "11:00", "end": "11:45",
+                                                                "therapist": "", "room": gym.uuidString.lowercased()], csrf: csrf)
+                #expect(moved.status == .unprocessableContent, "PT needs a therapist")
+                let cancelled = try await browser.post(futureLink, ["do": "cancel", "reason": "patient at imaging"], csrf: csrf)
+                #expect(cancelled.status == .ok && cancelled.html.contains("offered to DEMO-R07"))
+                let accept = try #require(cancelled.html.range(of: #"/rehab/waitlist/[0-9a-f-]{36}/accept"#, options: .regularExpression)
+                    .map { String(cancelled.html[$0]) })
+                let booked = try await browser.post(accept, [:], csrf: csrf)
+                #expect(booked.status == .seeOther && booked.location?.hasPrefix("/rehab/sessions/") == true)
+                let rebooked = try await browser.get(try #require(booked.location))
+                #expect(rebooked.html.contains("DEMO-R07"))
+
+                // The plan's review page and the printable patient week.
+                let planLink = try #require(week.html.range(of: #"/rehab/plans/[0-9a-f-]{36}"#, options: .regularExpression).map { String(week.html[$0]) })
+                let plan = try await browser.get(planLink)
+                let planDOM = try await browser.render(plan.html)
+                #expect(planDOM.contains("published") && planDOM.contains("Indicators") && !planDOM.contains("Publish: book"))
+                let printable = try await browser.get("/rehab/patients/\(DemoClinicFixture.patient("DEMO-R01").uuidString.lowercased())/week?week=\(lastWeek)")
+                let printDOM = try await browser.render(printable.html)
+                #expect(printDOM.contains("Your therapy week from \(lastWeek)") && printDOM.contains("Physiotherapy, individual"))
+
+                // A therapist sees the session and marks attendance, but gets no move form.
+                let therapist = Browser(client: client, session: "\(WebSession.sessionCookie)=\(therapistToken)", port: port)
+                let seen = try await therapist.get(link)
+                #expect(seen.status == .ok && seen.html.contains(#"name="attendance""#) && !seen.html.contains(#"value="move""#))
+            }
+        }
+    }
+}
