@@ -64,7 +64,7 @@ import Testing
                 let start = DemoClinic.settings.instant(nextWeek, ClockTime(clamping: 600))
                 let session = try await RehabBookings(pool: pool, catalogue: catalogue).book(RehabBookingRequest(
                     organisation: Self.clinic, modality: "PT", therapist: t01, room: gym, start: start, end: start + 2_700,
-                    patients: [DemoClinicFixture.patient("DEMO-R01")]), as: DemoClinicFixture.coordinator)
+                    patients: [DemoClinicFixture.patient("DEMO-R01")]), as: DemoClinicFixture.coordinator).session
                 _ = try await RehabWaitlist(bookings: RehabBookings(pool: pool, catalogue: catalogue)).add(WaitlistEntry(
                     organisationId: Self.clinic, patientId: DemoClinicFixture.patient("DEMO-R07"), modality: "PT", priority: 2,
                     wantedBy: nextWeek.adding(days: 6)), as: DemoClinicFixture.coordinator)

@@ -55,7 +55,7 @@ import Testing
                 let outcomes = await withTaskGroup(of: Result<UUID, any Error>.self) { group in
                     for request in requests {
                         group.addTask {
-                            do { return .success(try await bookings.book(request, as: Self.context)) } catch { return .failure(error) }
+                            do { return .success(try await bookings.book(request, as: Self.context).session) } catch { return .failure(error) }
                         }
                     }
                     return await group.reduce(into: []) { $0.append($1) }
@@ -123,7 +123,7 @@ import Testing
                 func group(_ therapist: String, _ members: ArraySlice<UUID>, size: Int) -> RehabBookingRequest {
                     Self.request("HYDRO_GRP", therapists[therapist], rooms["POOL1"], at: start, minutes: 45, Array(members), max: size)
                 }
-                let first = try await bookings.book(group("T02", Self.racers[0..<1], size: 2), as: Self.context)
+                let first = try await bookings.book(group("T02", Self.racers[0..<1], size: 2), as: Self.context).session
                 try await bookings.join(first, patient: Self.racers[1], as: Self.context)
                 await #expect { try await bookings.join(first, patient: Self.racers[2], as: Self.context) } throws: {
                     ($0 as? BookingConflict)?.kind == .groupFull && ($0 as? BookingConflict)?.session == first

@@ -55,7 +55,7 @@ import Testing
                     let start = DemoClinicFixture.at(day: day, "09:00")
                     sessions.append(try await bookings.book(RehabBookingRequest(organisation: DemoClinicFixture.clinic, modality: "SLT", therapist: therapist,
                                                                                 room: room, start: start, end: start + 1_800, patients: [patient]),
-                                                            as: Self.context))
+                                                            as: Self.context).session)
                 }
                 let later = DemoClinicFixture.at(day: 10, "00:00")
                 #expect(try await bookings.recordAttendance(AttendanceRecord(attendance: "attended"), session: sessions[0], patient: patient, now: later,

@@ -59,8 +59,7 @@ struct RehabSessionRoutes: Sendable {
             try RehabProblem.acting(for: body.organisationId, access)
             let booking = RehabBookingRequest(organisation: body.organisationId, modality: body.modality, therapist: body.therapistId, room: body.roomId,
                                               start: body.start, end: body.end, maxParticipants: body.maxParticipants, patients: body.patients)
-            let id = try await RehabProblem.map { try await bookings.book(booking, as: access) }
-            return try await session(id, access, status: .created)
+            return try JSONResponse.make(try await RehabProblem.map { try await bookings.book(booking, as: access) }, status: .created)
         }
         api.get("/rehab/sessions/:id") { _, context in
             try await session(try QueryParameter.id(context, "session"), try context.accessContext())

@@ -69,12 +69,15 @@ public struct RehabBookings: Sendable {
         self.catalogue = catalogue
     }
 
-    /// Books a session with its patients, all or nothing; a clash throws `BookingConflict`,
-    /// a rule of the catalogue `BookingRuleViolation`.
-    public func book(_ request: RehabBookingRequest, as context: AccessContext) async throws -> UUID {
+    /// Books a session with its patients, all or nothing, and returns it as stored; a clash
+    /// throws `BookingConflict`, a rule of the catalogue `BookingRuleViolation`.
+    public func book(_ request: RehabBookingRequest, as context: AccessContext) async throws -> TimetableEntry {
         try await mappingConflicts(request, excluding: nil, as: context) {
             try await pool.withAccess(context) { connection in
-                try await insert(request, series: nil, plan: nil, as: context, on: connection)
+                let id = try await insert(request, series: nil, plan: nil, as: context, on: connection)
+                guard let entry = try await Self.timetable(TimetableQuery(clinic: nil, from: request.start, to: request.end, session: id),
+                                                           on: connection).first else { throw UnknownSession() }
+                return entry
             }
         }
     }
@@ -90,6 +93,9 @@ public struct RehabBookings: Sendable {
                 joining.patients = [patient]
                 request = joining
                 try await connection.query("UPDATE rehab_rooms SET bookings = bookings + 1 WHERE id = \(booked.request.room)", prepared: true)
+                try await Self.lockPeople(RehabBookingRequest(organisation: joining.organisation, modality: joining.modality, therapist: nil,
+                                                              room: joining.room, start: joining.start, end: joining.end, patients: [patient]),
+                                          on: connection)
                 try await checkPatients(joining, on: connection)
                 try await connection.query("""
                     INSERT INTO rehab_participants (organisation_id, session_id, patient_id, during, prescription_id)
@@ -117,6 +123,7 @@ public struct RehabBookings: Sendable {
                 guard moved.end > moved.start else { throw RehabInputError("end", "must be after the start") }
                 request = moved
                 let single = try await checkResources(moved, participants: moved.patients.count, on: connection)
+                try await Self.lockPeople(moved, on: connection)
                 try await checkPatients(moved, on: connection)
                 try await connection.query("""
                     UPDATE rehab_sessions SET during = tstzrange(\(moved.start), \(moved.end)), therapist_id = \(moved.therapist),
@@ -141,6 +148,7 @@ public struct RehabBookings: Sendable {
             throw RehabInputError("patients", "must name each patient once, at least one")
         }
         let single = try await checkResources(request, participants: request.patients.count, on: connection)
+        try await Self.lockPeople(request, on: connection)
         try await checkPatients(request, on: connection)
         let limit = try request.maxParticipants ?? catalogue.modality(request.modality).maxGroup
         guard limit >= request.patients.count else { throw RehabInputError("maxParticipants", "is less than the patients booked") }
@@ -179,6 +187,16 @@ public struct RehabBookings: Sendable {
         try catalogue.checkResources(modality: request.modality, roomType: try room.decode(String.self, at: 1), therapistSkills: skills,
                                      participants: participants)
         return try room.decode(Bool.self, at: 0)
+    }
+
+    /// Takes the booking's therapist and patients, in one global order, after its room: two
+    /// bookings of one person then queue instead of each waiting on the other's row in the
+    /// exclusion constraints (a deadlock PostgreSQL would break only after a second).
+    static func lockPeople(_ request: RehabBookingRequest, on connection: PostgresConnection) async throws {
+        let keys = ([request.therapist] + request.patients).compactMap { $0?.uuidString }
+        try await connection.query("""
+            SELECT pg_advisory_xact_lock(hashtextextended(k, 6)) FROM (SELECT k FROM unnest(\(keys)::text[]) AS k ORDER BY k) ordered
+            """, prepared: true)
     }
 
     /// Checks each patient's stay on the session's day against the catalogue: admitted,
@@ -260,10 +278,11 @@ public struct RehabBookings: Sendable {
             switch kind {
             case .therapistBusy:
                 return try await connection.query("""
-                    SELECT id, lower(during), upper(during) FROM rehab_sessions
-                    WHERE therapist_id = \(request.therapist) AND cancelled_at IS NULL AND during && tstzrange(\(span.0), \(span.1))
+                    SELECT id, starts_at, ends_at FROM rehab_sessions
+                    WHERE therapist_id = \(request.therapist) AND cancelled_at IS NULL
+                      AND starts_at >= \(span.0.addingTimeInterval(-12 * 3_600)) AND starts_at < \(span.1) AND ends_at > \(span.0)
                       AND id IS DISTINCT FROM \(excluding)
-                    ORDER BY lower(during) LIMIT 1
+                    ORDER BY starts_at LIMIT 1
                     """, prepared: true).first
             case .patientBusy:
                 for patient in request.patients {
@@ -277,10 +296,11 @@ public struct RehabBookings: Sendable {
                 return nil
             case .roomBusy, .roomFull, .groupFull:
                 return try await connection.query("""
-                    SELECT id, lower(during), upper(during) FROM rehab_sessions
-                    WHERE room_id = \(request.room) AND cancelled_at IS NULL AND during && tstzrange(\(span.0), \(span.1))
+                    SELECT id, starts_at, ends_at FROM rehab_sessions
+                    WHERE room_id = \(request.room) AND cancelled_at IS NULL
+                      AND starts_at >= \(span.0.addingTimeInterval(-12 * 3_600)) AND starts_at < \(span.1) AND ends_at > \(span.0)
                       AND id IS DISTINCT FROM \(excluding)
-                    ORDER BY lower(during) LIMIT 1
+                    ORDER BY starts_at LIMIT 1
                     """, prepared: true).first
             }
         }

@@ -36,7 +36,7 @@ extension RehabBookings {
                     replaced = try await connection.query("""
                         UPDATE rehab_sessions s SET cancelled_at = now(), cancelled_by = \(context.subject), cancel_reason = 'replaced by a new plan'
                         WHERE s.organisation_id = \(clinic) AND s.plan_id IS NOT NULL AND s.cancelled_at IS NULL
-                          AND s.during && tstzrange(\(weekStart), \(weekEnd))
+                          AND s.starts_at >= \(weekStart.addingTimeInterval(-12 * 3_600)) AND s.starts_at < \(weekEnd) AND s.ends_at > \(weekStart)
                           AND NOT EXISTS (SELECT 1 FROM rehab_participants p WHERE p.session_id = s.id AND p.attendance IS NOT NULL)
                         """, prepared: true).affectedRows
                 }

@@ -70,34 +70,46 @@ extension RehabBookings {
     }
 
     static func timetable(_ query: TimetableQuery, on connection: PostgresConnection) async throws -> [TimetableEntry] {
-        try await connection.query("""
-            SELECT s.id, s.modality, s.therapist_id, t.code, s.room_id, r.code, lower(s.during), upper(s.during), s.max_participants,
-                   s.series_id, s.plan_id, s.cancelled, s.cancel_reason,
-                   coalesce(json_agg(json_build_object('patientId', p.patient_id, 'pseudonym', pt.pseudonym, 'cancelled', p.cancelled_at IS NOT NULL,
-                                                       'attendance', p.attendance, 'minutesDelivered', p.minutes_delivered)
-                                     ORDER BY pt.pseudonym) FILTER (WHERE p.patient_id IS NOT NULL), '[]')::text
-            FROM rehab_sessions s
-            JOIN rehab_rooms r ON r.id = s.room_id
-            LEFT JOIN rehab_therapists t ON t.id = s.therapist_id
-            LEFT JOIN rehab_participants p ON p.session_id = s.id
-            LEFT JOIN patients pt ON pt.id = p.patient_id
-            WHERE s.during && tstzrange(\(query.from), \(query.to))
+        if let session = query.session {
+            return try await connection.query("""
+                \(fragment: columns) WHERE s.id = \(session) \(fragment: grouping)
+                """, prepared: true).map(entry)
+        }
+        // Sessions last at most 12 hours (rehab_sessions_length): the window on starts_at uses the
+        // btree, which the range operators cannot under row-level security.
+        return try await connection.query("""
+            \(fragment: columns)
+            WHERE s.starts_at >= \(query.from.addingTimeInterval(-12 * 3_600)) AND s.starts_at < \(query.to) AND s.ends_at > \(query.from)
               AND (\(query.clinic)::uuid IS NULL OR s.organisation_id = \(query.clinic))
               AND (\(query.therapist)::uuid IS NULL OR s.therapist_id = \(query.therapist))
               AND (\(query.room)::uuid IS NULL OR s.room_id = \(query.room))
               AND (\(query.patient)::uuid IS NULL OR EXISTS (SELECT 1 FROM rehab_participants q WHERE q.session_id = s.id AND q.patient_id = \(query.patient)))
-              AND (\(query.session)::uuid IS NULL OR s.id = \(query.session))
               AND (\(query.includeCancelled) OR NOT s.cancelled)
-            GROUP BY s.id, t.code, r.code
-            ORDER BY lower(s.during), r.code, s.id
-            """, prepared: true).map { row in
-            let participants = try JSONDecoder().decode([TimetableEntry.Participant].self, from: Data(try row.decode(String.self, at: 13).utf8))
-            return TimetableEntry(
-                session: try row.decode(UUID.self, at: 0), modality: try row.decode(String.self, at: 1), therapistId: try row.decode(UUID?.self, at: 2),
-                therapistCode: try row.decode(String?.self, at: 3), roomId: try row.decode(UUID.self, at: 4), roomCode: try row.decode(String.self, at: 5),
-                start: try row.decode(Date.self, at: 6), end: try row.decode(Date.self, at: 7), maxParticipants: try row.decode(Int.self, at: 8),
-                seriesId: try row.decode(UUID?.self, at: 9), planId: try row.decode(UUID?.self, at: 10), cancelled: try row.decode(Bool.self, at: 11),
-                cancelReason: try row.decode(String?.self, at: 12), participants: participants)
-        }
+            \(fragment: grouping)
+            """, prepared: true).map(entry)
+    }
+
+    private static let columns: StaticString = """
+        SELECT s.id, s.modality, s.therapist_id, t.code, s.room_id, r.code, s.starts_at, s.ends_at, s.max_participants,
+               s.series_id, s.plan_id, s.cancelled, s.cancel_reason,
+               coalesce(json_agg(json_build_object('patientId', p.patient_id, 'pseudonym', pt.pseudonym, 'cancelled', p.cancelled_at IS NOT NULL,
+                                                   'attendance', p.attendance, 'minutesDelivered', p.minutes_delivered)
+                                 ORDER BY pt.pseudonym) FILTER (WHERE p.patient_id IS NOT NULL), '[]')::text
+        FROM rehab_sessions s
+        JOIN rehab_rooms r ON r.id = s.room_id
+        LEFT JOIN rehab_therapists t ON t.id = s.therapist_id
+        LEFT JOIN rehab_participants p ON p.session_id = s.id
+        LEFT JOIN patients pt ON pt.id = p.patient_id
+        """
+    private static let grouping: StaticString = "GROUP BY s.id, t.code, r.code ORDER BY s.starts_at, r.code, s.id"
+
+    private static func entry(_ row: PostgresRow) throws -> TimetableEntry {
+        let participants = try JSONDecoder().decode([TimetableEntry.Participant].self, from: Data(try row.decode(String.self, at: 13).utf8))
+        return TimetableEntry(
+            session: try row.decode(UUID.self, at: 0), modality: try row.decode(String.self, at: 1), therapistId: try row.decode(UUID?.self, at: 2),
+            therapistCode: try row.decode(String?.self, at: 3), roomId: try row.decode(UUID.self, at: 4), roomCode: try row.decode(String.self, at: 5),
+            start: try row.decode(Date.self, at: 6), end: try row.decode(Date.self, at: 7), maxParticipants: try row.decode(Int.self, at: 8),
+            seriesId: try row.decode(UUID?.self, at: 9), planId: try row.decode(UUID?.self, at: 10), cancelled: try row.decode(Bool.self, at: 11),
+            cancelReason: try row.decode(String?.self, at: 12), participants: participants)
     }
 }

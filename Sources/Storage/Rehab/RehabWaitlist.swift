@@ -153,7 +153,7 @@ public struct RehabWaitlist: Sendable {
         return try await bookings.book(RehabBookingRequest(
             organisation: try freed.decode(UUID.self, at: 0), modality: try freed.decode(String.self, at: 1),
             therapist: try freed.decode(UUID?.self, at: 2), room: try freed.decode(UUID.self, at: 3), start: try freed.decode(Date.self, at: 4),
-            end: try freed.decode(Date.self, at: 5), maxParticipants: try freed.decode(Int.self, at: 6), patients: [patient]), as: context)
+            end: try freed.decode(Date.self, at: 5), maxParticipants: try freed.decode(Int.self, at: 6), patients: [patient]), as: context).session
     }
 
     /// Offers a freed slot (a cancelled session, or a group session with a place free) to the

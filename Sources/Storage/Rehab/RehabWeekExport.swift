@@ -130,7 +130,8 @@ struct RehabWeekWriter {
                 SELECT s.therapist_id, s.room_id, lower(s.during), upper(s.during), s.modality,
                        ARRAY(SELECT p.patient_id FROM rehab_participants p WHERE p.session_id = s.id AND p.cancelled_at IS NULL)
                 FROM rehab_sessions s
-                WHERE s.organisation_id = \(clinic) AND s.cancelled_at IS NULL AND s.during && tstzrange(\(from), \(to))
+                WHERE s.organisation_id = \(clinic) AND s.cancelled_at IS NULL
+                  AND s.starts_at >= \(from.addingTimeInterval(-12 * 3_600)) AND s.starts_at < \(to) AND s.ends_at > \(from)
                   AND (s.plan_id IS NULL OR EXISTS (SELECT 1 FROM rehab_participants p WHERE p.session_id = s.id AND p.attendance IS NOT NULL))
                 """, prepared: true) {
                 let span = (try row.decode(Date.self, at: 2), try row.decode(Date.self, at: 3))
