@@ -78,3 +78,6 @@ BEGIN
     RETURN NULL;
 END
 $$;
+
+-- A re-plan records what it changed against the published week: kept, displaced, removed, added.
+ALTER TABLE rehab_plans ADD COLUMN changes jsonb;

@@ -8,6 +8,8 @@ public struct RehabWeek: Sendable, Decodable {
         public var slotMinutes: Int
         public var slotsPerDay: Int
         public var amPmBoundarySlot: Int
+        /// "08:00": the time slot 0 starts.
+        public var dayStart: String?
     }
 
     public struct Day: Sendable, Decodable {

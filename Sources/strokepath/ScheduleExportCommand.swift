@@ -8,7 +8,7 @@ struct ScheduleExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
         abstract: "Export a clinic's week from the database as a rehab-week/1 instance (JSON on standard output or --output).",
-        discussion: "Rooms with their hours, active therapists' shifts less leave, the week's patients (by pseudonym) with availability and prescriptions, and the modality catalogue. Bookings already in the week are not subtracted; plan the week, then import with --replace."
+        discussion: "Rooms with their hours, active therapists' shifts less leave, the week's patients (by pseudonym) with availability and prescriptions, and the modality catalogue. Nobody is free before now, so no plan books the past. Sessions booked by hand, in a series or attended are planned around (their times taken, counted against the prescription); sessions of earlier plans are not: import with --replace to replace them."
     )
 
     @OptionGroup var clinic: ScheduleClinicOptions
@@ -17,7 +17,7 @@ struct ScheduleExportCommand: AsyncParsableCommand {
     func run() async throws {
         let week = try clinic.monday()
         let export = try await clinic.withClinic { bookings, id, context in
-            try await bookings.exportWeek(clinic: id, week: week, as: context)
+            try await bookings.exportWeek(clinic: id, week: week, notBefore: Date(), as: context)
         }
         if let output {
             try export.document.write(to: URL(fileURLWithPath: output))

@@ -19,7 +19,7 @@ struct ScheduleImportCommand: AsyncParsableCommand {
         let week = try clinic.monday()
         let rows = try ScheduleInput.rows(schedule).compactMap(ScheduleRow.init)
         let result = try await clinic.withClinic { bookings, id, context -> ScheduleImportResult in
-            let export = try await bookings.exportWeek(clinic: id, week: week, as: context)
+            let export = try await bookings.exportWeek(clinic: id, week: week, notBefore: Date(), as: context)
             let score = ScheduleScorer(week: export.week).score(rows.map(ScheduleScorer.Row.init), details: 3)
             guard score.feasible else {
                 ScheduleInput.error("refused: the schedule breaks \(score.hardTotal) rules of \(export.week.name)")

@@ -13,7 +13,7 @@ struct ScheduleReplanCommand: AsyncParsableCommand {
     @Argument(help: "The instance as it now is (rehab-week/1 JSON).") var instance: String
     @Argument(help: "The published schedule.") var published: String
     @Option(help: "First day (index) that may change; earlier days are kept as they were.") var fromDay = 0
-    @Option(help: "Objective cost of moving or dropping one published row (score.py's units; a 45-minute session of a priority-1 patient is worth 450).") var moveWeight = 500
+    @Option(help: "Objective cost of moving or dropping one published row (score.py's units; a 45-minute session of a priority-1 patient is worth 450).") var moveWeight = WeeklySolver.defaultMoveWeight
     @Flag(help: "Move no published row that still fits; place only the displaced and the new sessions around them.") var keepPublished = false
     @OptionGroup var search: SearchOptions
 
@@ -31,12 +31,7 @@ struct ScheduleReplanCommand: AsyncParsableCommand {
         FileHandle.standardOutput.write(ScheduleFile.document(instance: week.name, solver: "strokepath replan", rows: replan.result.rows))
         ScheduleInput.summary(replan.result)
         ScheduleInput.error("kept \(replan.kept.count) published rows; \(replan.displaced.count) no longer fit; removed or moved \(replan.removed.count); added \(replan.added.count)")
-        for row in replan.removed { ScheduleInput.error("  - \(Self.describe(row, week))") }
-        for row in replan.added { ScheduleInput.error("  + \(Self.describe(row, week))") }
-    }
-
-    static func describe(_ row: ScheduleRow, _ week: RehabWeek) -> String {
-        let day = week.days.indices.contains(row.day) ? week.days[row.day].name : "day \(row.day)"
-        return "\(row.patient) \(row.modality) \(day) slot \(row.start)+\(row.length) \(row.therapist ?? "-") \(row.room)"
+        for row in replan.removed { ScheduleInput.error("  - \(row.describe(in: week))") }
+        for row in replan.added { ScheduleInput.error("  + \(row.describe(in: week))") }
     }
 }

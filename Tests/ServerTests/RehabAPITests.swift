@@ -260,6 +260,30 @@ import Testing
                 #expect(answer.status == .ok && ((answer.json as? [String: Any])?["sessions"] as? Int ?? 0) > 50, "\(answer.json ?? "")")
                 answer = try await coordinator.send(.post, "/api/v1/rehab/plans/\(plan)/publish")
                 #expect(answer.status == .conflict, "a plan is published once")
+
+                // T01 is off sick on Wednesday: a re-plan moves T01's Wednesday sessions and few others.
+                let wednesday = Self.iso(DemoClinicFixture.at(day: 2, "00:00")), thursday = Self.iso(DemoClinicFixture.at(day: 3, "00:00"))
+                let t01 = therapists["T01"]?.uuidString ?? ""
+                answer = try await coordinator.send(.post, "/api/v1/rehab/therapists/\(t01)/leave", ["start": wednesday, "end": thursday, "reason": "sick"])
+                #expect(answer.status == .created)
+                answer = try await coordinator.send(.post, "/api/v1/rehab/plans", ["organisationId": clinic, "week": "\(DemoClinicFixture.week)", "seconds": 2,
+                                                                                   "replan": true, "fromDay": 2])
+                let replan = try #require((answer.json as? [String: Any])?["id"] as? String)
+                status = ""
+                for _ in 0..<100 where !["done", "failed"].contains(status) {
+                    try await Task.sleep(for: .milliseconds(200))
+                    answer = try await coordinator.send(.get, "/api/v1/rehab/plans/\(replan)")
+                    status = (answer.json as? [String: Any])?["status"] as? String ?? ""
+                }
+                let changes = try #require((answer.json as? [String: Any])?["changes"] as? [String: Any])
+                let displaced = changes["displaced"] as? [String] ?? [], removed = changes["removed"] as? [String] ?? []
+                #expect(!displaced.isEmpty && displaced.allSatisfy { $0.contains(" Wed ") && $0.contains(" T01 ") }, "\(displaced)")
+                #expect((changes["kept"] as? Int ?? 0) > 50)
+                #expect(removed.allSatisfy { !$0.contains(" Mon ") && !$0.contains(" Tue ") }, "days before fromDay are kept: \(removed)")
+                answer = try await coordinator.send(.post, "/api/v1/rehab/plans/\(replan)/publish")
+                #expect(answer.status == .ok)
+                let wednesdayT01 = try await therapist.send(.get, "/api/v1/rehab/timetable?from=\(DemoClinicFixture.week.adding(days: 2))&days=1&therapist=\(t01)")
+                #expect((wednesdayT01.json as? [[String: Any]])?.isEmpty == true, "nothing booked for T01 on the day off")
             }
         }
     }

@@ -1,4 +1,9 @@
 extension WeeklySolver {
+    /// The objective cost of moving or dropping one published row when re-planning, in
+    /// score.py's units (a 45-minute session of a priority-1 patient is worth 450): moving a
+    /// booked session must buy more than it costs the patient to be told.
+    public static let defaultMoveWeight = 500
+
     /// A re-planned week and how it differs from the published one.
     public struct Replan: Sendable {
         public var result: Result

@@ -9,7 +9,16 @@ import Storage
 actor PlanRunner {
     private let plans: RehabPlans
     private let logger: Logger
-    private var queue: [(plan: UUID, week: RehabWeek, seconds: Int, context: AccessContext)] = []
+    /// A solve to run: a plan from nothing, or a re-plan of the booked rows from a day on.
+    struct Job: Sendable {
+        var plan: UUID
+        var week: RehabWeek
+        var seconds: Int
+        var replan: (booked: [ScheduleRow], fromDay: Int)?
+        var context: AccessContext
+    }
+
+    private var queue: [Job] = []
     private var running = false
 
     init(plans: RehabPlans, logger: Logger) {
@@ -18,8 +27,8 @@ actor PlanRunner {
     }
 
     /// Queues a stored plan's solve; it starts when the solves before it are done.
-    func enqueue(_ plan: UUID, week: RehabWeek, seconds: Int, as context: AccessContext) {
-        queue.append((plan, week, seconds, context))
+    func enqueue(_ job: Job) {
+        queue.append(job)
         guard !running else { return }
         running = true
         Task { await drain() }
@@ -27,13 +36,13 @@ actor PlanRunner {
 
     private func drain() async {
         while !queue.isEmpty {
-            let job = queue.removeFirst()
-            await run(job.plan, week: job.week, seconds: job.seconds, as: job.context)
+            await run(queue.removeFirst())
         }
         running = false
     }
 
-    private func run(_ plan: UUID, week: RehabWeek, seconds: Int, as context: AccessContext) async {
+    private func run(_ job: Job) async {
+        let plan = job.plan, week = job.week, seconds = job.seconds, context = job.context
         do {
             let solver = try WeeklySolver(week: week)
             let (updates, continuation) = AsyncStream.makeStream(of: WeeklySolver.Progress.self, bufferingPolicy: .bufferingNewest(1))
@@ -45,14 +54,23 @@ actor PlanRunner {
                     try? await plans.progress(plan, fraction: update.seconds / Double(seconds), objective: update.objective, as: context)
                 }
             }
-            let result = await withCheckedContinuation { (done: CheckedContinuation<WeeklySolver.Result, Never>) in
+            let replan = job.replan
+            let (result, changes) = await withCheckedContinuation { (done: CheckedContinuation<(WeeklySolver.Result, PlanChanges?), Never>) in
                 Thread {
-                    done.resume(returning: solver.solve(.init(seconds: Double(seconds), seed: 1, threads: 1)) { continuation.yield($0) })
+                    let options = WeeklySolver.Options(seconds: Double(seconds), seed: 1, threads: 1)
+                    if let replan {
+                        let outcome = solver.replan(replan.booked, firstOpenDay: replan.fromDay, moveWeight: WeeklySolver.defaultMoveWeight, options) {
+                            continuation.yield($0)
+                        }
+                        done.resume(returning: (outcome.result, PlanChanges(outcome, week: week)))
+                    } else {
+                        done.resume(returning: (solver.solve(options) { continuation.yield($0) }, nil))
+                    }
                     continuation.finish()
                 }.start()
             }
             await recorder.value
-            try await plans.finish(plan, result: result, week: week, as: context)
+            try await plans.finish(plan, result: result, week: week, changes: changes, as: context)
         } catch {
             logger.error("plan \(plan) failed: \(error)")
             try? await plans.fail(plan, error: "\(error)", as: context)

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Rehabilitation
 import Storage
 
 /// Weekly plans: solve a clinic's week in the background (progress in the plan), review the
@@ -13,6 +14,11 @@ struct RehabPlanRoutes: Sendable {
         var week: CalendarDay
         /// Search time, 1–600 s (default 20).
         var seconds: Int?
+        /// Re-plan the booked week after a change, moving as little as it can.
+        var replan: Bool?
+        /// With `replan`: the first day (0 = Monday) that may change (default: today in this
+        /// week, else 0).
+        var fromDay: Int?
     }
 
     func register(on api: RouterGroup<AppRequestContext>) {
@@ -22,10 +28,18 @@ struct RehabPlanRoutes: Sendable {
             let access = try context.accessContext()
             try RehabProblem.acting(for: body.organisationId, access)
             let seconds = body.seconds ?? 20
+            if let fromDay = body.fromDay, !(0...6).contains(fromDay) { throw Problem(.unprocessableContent, "invalid-body", detail: "fromDay must be 0 to 6.") }
             let plan = try await RehabProblem.map {
-                let export = try await bookings.exportWeek(clinic: body.organisationId, week: body.week, as: access)
+                let export = try await bookings.exportWeek(clinic: body.organisationId, week: body.week, notBefore: Date(), as: access)
                 let id = try await plans.queue(clinic: body.organisationId, week: body.week, seconds: seconds, export: export, as: access)
-                await runner.enqueue(id, week: export.week, seconds: seconds, as: access)
+                var replan: (booked: [ScheduleRow], fromDay: Int)?
+                if body.replan == true {
+                    let settings = try await RehabResources(pool: bookings.pool).settings(body.organisationId, as: access)
+                    let today = body.week.days(to: settings.local(Date()).day)
+                    replan = (try await plans.bookedRows(clinic: body.organisationId, week: body.week, as: access),
+                              body.fromDay ?? min(max(today, 0), 6))
+                }
+                await runner.enqueue(.init(plan: id, week: export.week, seconds: seconds, replan: replan, context: access))
                 return try await plans.plan(id, as: access)
             }
             guard let plan else { throw Problem(.notFound, "not-found", detail: "The plan is not accessible to you.") }

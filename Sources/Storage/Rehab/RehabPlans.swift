@@ -18,6 +18,8 @@ public struct RehabPlan: Sendable, Codable, Equatable {
     /// The score.py breakdown: hard violations, soft terms, KPIs.
     public var score: PlanScore?
     public var unplaced: [PlanUnplaced]?
+    /// For a re-plan: what changed against the week as it was booked.
+    public var changes: PlanChanges?
     public var error: String?
     public var createdBy: String
     public var createdAt: Date
@@ -62,6 +64,24 @@ public struct PlanUnplaced: Sendable, Codable, Equatable {
     }
 }
 
+/// What a re-plan changed against the booked week, each row as a coordinator reads it.
+public struct PlanChanges: Sendable, Codable, Equatable {
+    public var kept: Int
+    /// Booked sessions that no longer fit (the change that prompted the re-plan).
+    public var displaced: [String]
+    /// Booked sessions the new plan moves or drops.
+    public var removed: [String]
+    /// Sessions it adds or moves to.
+    public var added: [String]
+
+    public init(_ replan: WeeklySolver.Replan, week: RehabWeek) {
+        kept = replan.kept.count
+        displaced = replan.displaced.map { $0.describe(in: week) }
+        removed = replan.removed.map { $0.describe(in: week) }
+        added = replan.added.map { $0.describe(in: week) }
+    }
+}
+
 /// A plan that cannot be published in its state.
 public struct PlanNotReady: Error, Sendable {
     public var status: String
@@ -97,20 +117,45 @@ public struct RehabPlans: Sendable {
         }
     }
 
-    /// Stores a finished solve: schedule, score and the unplaced sessions with reasons.
-    public func finish(_ plan: UUID, result: WeeklySolver.Result, week: RehabWeek, as context: AccessContext) async throws {
+    /// Stores a finished solve: schedule, score, the unplaced sessions with reasons and, for a
+    /// re-plan, what changed.
+    public func finish(_ plan: UUID, result: WeeklySolver.Result, week: RehabWeek, changes: PlanChanges? = nil, as context: AccessContext) async throws {
         let score = ScheduleScorer(week: week).score(result.rows.map(ScheduleScorer.Row.init))
         let unplaced = try WeeklySolver(week: week).explain(result.rows).map(PlanUnplaced.init)
         let encoder = JSONEncoder()
         let schedule = String(decoding: try encoder.encode(result.rows), as: UTF8.self)
         let scoreJSON = String(decoding: try encoder.encode(PlanScore(score)), as: UTF8.self)
         let unplacedJSON = String(decoding: try encoder.encode(unplaced), as: UTF8.self)
+        let changesJSON = try changes.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
         try await bookings.pool.withAccess(context) { connection in
             try await connection.query("""
                 UPDATE rehab_plans SET status = 'done', progress = 1, objective = \(score.objective), schedule = \(schedule)::jsonb,
-                    score = \(scoreJSON)::jsonb, unplaced = \(unplacedJSON)::jsonb, finished_at = now()
+                    score = \(scoreJSON)::jsonb, unplaced = \(unplacedJSON)::jsonb, changes = \(changesJSON)::jsonb, finished_at = now()
                 WHERE id = \(plan)
                 """, prepared: true)
+        }
+    }
+
+    /// The week's booked plan sessions nobody has attended yet, as schedule rows of the
+    /// clinic's export (what a re-plan starts from; attended and hand-booked sessions are
+    /// fixed and already left out of the exported week).
+    public func bookedRows(clinic: UUID, week: CalendarDay, as context: AccessContext) async throws -> [ScheduleRow] {
+        try await bookings.pool.withAccess(context, readOnly: true) { connection in
+            let settings = try await ClinicSettings.load(clinic, on: connection)
+            let codes = try await ScheduleCodes.load(clinic: clinic, week: week, on: connection)
+            let pseudonyms = Dictionary(codes.patients.map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+            let entries = try await RehabBookings.timetable(TimetableQuery(clinic: clinic, from: settings.instant(week, ClockTime(clamping: 0)),
+                                                                           to: settings.instant(week.adding(days: 7), ClockTime(clamping: 0))),
+                                                            on: connection)
+            return entries.filter { $0.planId != nil && $0.participants.allSatisfy { $0.attendance == nil } }.flatMap { entry in
+                entry.participants.filter { !$0.cancelled }.compactMap { participant -> ScheduleRow? in
+                    guard let patient = pseudonyms[participant.patientId] else { return nil }
+                    let local = settings.local(entry.start)
+                    return ScheduleRow(patient: patient, modality: entry.modality, therapist: entry.therapistCode, room: entry.roomCode,
+                                       day: week.days(to: local.day), start: (local.minutes - settings.dayStart.minutes) / settings.slotMinutes,
+                                       length: Int(entry.end.timeIntervalSince(entry.start) / 60) / settings.slotMinutes)
+                }
+            }
         }
     }
 
@@ -141,7 +186,7 @@ public struct RehabPlans: Sendable {
                 """, prepared: true)
             guard let row = try await connection.query("""
                 SELECT organisation_id, week_start::text, status, seconds, progress::float8, objective, schedule::text, score::text, unplaced::text,
-                       error, created_by, created_at, published_at
+                       error, created_by, created_at, published_at, changes::text
                 FROM rehab_plans WHERE id = \(id)
                 """, prepared: true).first else { return nil }
             let decoder = JSONDecoder()
@@ -152,7 +197,7 @@ public struct RehabPlans: Sendable {
                 id: id, organisationId: try row.decode(UUID.self, at: 0), weekStart: try RehabStays.day(row, 1), status: try row.decode(String.self, at: 2),
                 seconds: try row.decode(Int.self, at: 3), progress: try row.decode(Double.self, at: 4), objective: try row.decode(Int?.self, at: 5),
                 schedule: try json([ScheduleRow].self, 6), score: try json(PlanScore.self, 7), unplaced: try json([PlanUnplaced].self, 8),
-                error: try row.decode(String?.self, at: 9), createdBy: try row.decode(String.self, at: 10), createdAt: try row.decode(Date.self, at: 11),
+                changes: try json(PlanChanges.self, 13), error: try row.decode(String?.self, at: 9), createdBy: try row.decode(String.self, at: 10), createdAt: try row.decode(Date.self, at: 11),
                 publishedAt: try row.decode(Date?.self, at: 12))
         }
     }

@@ -20,11 +20,12 @@ public struct RehabWeekExport: Sendable {
 public struct NotAMonday: Error, Sendable {}
 
 extension RehabBookings {
-    /// Exports the clinic's week starting on Monday `week`.
-    public func exportWeek(clinic: UUID, week: CalendarDay, as context: AccessContext) async throws -> RehabWeekExport {
+    /// Exports the clinic's week starting on Monday `week`; with `notBefore` (now, when planning
+    /// for real), nobody is free before that instant, so no plan books the past.
+    public func exportWeek(clinic: UUID, week: CalendarDay, notBefore: Date? = nil, as context: AccessContext) async throws -> RehabWeekExport {
         guard week.weekday == 0 else { throw NotAMonday() }
         return try await pool.withAccess(context) { connection in
-            let export = try await RehabWeekWriter(catalogue: catalogue, clinic: clinic, week: week).write(on: connection)
+            let export = try await RehabWeekWriter(catalogue: catalogue, clinic: clinic, week: week, notBefore: notBefore).write(on: connection)
             for patient in export.patients {
                 try await AuditLog.record(context.auditEvent(.export, patient: patient, resource: "RehabWeek", resourceID: week.description), on: connection)
             }
@@ -38,6 +39,7 @@ struct RehabWeekWriter {
     let catalogue: RehabCatalogue
     let clinic: UUID
     let week: CalendarDay
+    let notBefore: Date?
 
     func write(on connection: PostgresConnection) async throws -> (document: Data, patients: [UUID]) {
         let settings = try await ClinicSettings.load(clinic, on: connection)
@@ -48,9 +50,10 @@ struct RehabWeekWriter {
 
         let weekStart = settings.instant(week, ClockTime(clamping: 0)), weekEnd = settings.instant(week.adding(days: 7), ClockTime(clamping: 0))
         let kept = try await KeptBookings.load(clinic: clinic, from: weekStart, to: weekEnd, on: connection)
+        let past = notBefore.map { [(weekStart, $0)] } ?? []
         let rooms = try await RehabResources.rooms(clinic: clinic, id: nil, on: connection).map { room in
             Instance.Room(id: room.code, type: room.type, capacity: room.capacity, maxSessions: room.maxSessions,
-                          open: days.map { grid.slots(room.hours, on: $0, minus: room.capacity == 1 && room.maxSessions == 1 ? kept.busy[room.id ?? UUID()] ?? [] : []) })
+                          open: days.map { grid.slots(room.hours, on: $0, minus: past + (room.capacity == 1 && room.maxSessions == 1 ? kept.busy[room.id ?? UUID()] ?? [] : [])) })
         }
         var away = kept.busy
         for row in try await connection.query("""
@@ -60,7 +63,7 @@ struct RehabWeekWriter {
             away[try row.decode(UUID.self, at: 0), default: []].append((try row.decode(Date.self, at: 1), try row.decode(Date.self, at: 2)))
         }
         let therapists = try await RehabResources.therapists(clinic: clinic, id: nil, on: connection).filter(\.active).map { therapist in
-            let shifts = days.map { grid.slots(therapist.shifts, on: $0, minus: away[therapist.id ?? UUID()] ?? []) }
+            let shifts = days.map { grid.slots(therapist.shifts, on: $0, minus: past + (away[therapist.id ?? UUID()] ?? [])) }
             return Instance.Therapist(id: therapist.code, skills: therapist.skills, teams: therapist.teams, shifts: shifts,
                                       maxContactMinutes: shifts.map { windows in
                                           windows.reduce(0) { $0 + ($1[1] - $1[0]) } * settings.slotMinutes * settings.contactPercent / 100
@@ -71,7 +74,7 @@ struct RehabWeekWriter {
             let since = stay.daysSinceStroke(on: week)
             let availability = days.map { day -> [[Int]] in
                 guard day >= stay.admittedOn, stay.dischargeOn.map({ day <= $0 }) ?? true else { return [] }
-                return grid.slots(stay.availability, on: day, minus: kept.busy[stay.patientId] ?? [])
+                return grid.slots(stay.availability, on: day, minus: past + (kept.busy[stay.patientId] ?? []))
             }
             return Instance.Patient(id: stay.pseudonym ?? stay.patientId.uuidString, team: stay.team, setting: stay.setting, strokeType: stay.strokeType,
                                     daysSinceStroke: max(since, 0), priority: catalogue.priority(daysSinceStroke: since), flags: stay.flags,

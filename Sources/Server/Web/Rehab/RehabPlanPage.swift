@@ -33,6 +33,15 @@ extension RehabPages {
         var kpis: [Row]
         var unplaced: [Unplaced]
         var hasUnplaced: Bool
+        /// For a re-plan: what changed against the booked week.
+        var replan: Bool
+        var kept: Int
+        var displaced: [String]
+        var removed: [String]
+        var added: [String]
+        var hasDisplaced: Bool
+        var hasRemoved: Bool
+        var hasAdded: Bool
         var publishAction: String
         var weekLink: String
     }
@@ -75,7 +84,10 @@ extension RehabPages {
             kpis: (score?.kpi ?? [:]).sorted { $0.key < $1.key }.map { .init(name: $0.key.replacingOccurrences(of: "_", with: " "),
                                                                              value: $0.value == $0.value.rounded() ? "\(Int($0.value))" : String(format: "%.2f", $0.value)) },
             unplaced: (plan.unplaced ?? []).map { .init(patient: $0.patient, modality: name(of: $0.modality), missing: "\($0.missing) of \($0.prescribed)", reason: $0.explanation) },
-            hasUnplaced: !(plan.unplaced ?? []).isEmpty, publishAction: "/rehab/plans/\(id.uuidString.lowercased())/publish",
+            hasUnplaced: !(plan.unplaced ?? []).isEmpty, replan: plan.changes != nil, kept: plan.changes?.kept ?? 0,
+            displaced: plan.changes?.displaced ?? [], removed: plan.changes?.removed ?? [], added: plan.changes?.added ?? [],
+            hasDisplaced: !(plan.changes?.displaced ?? []).isEmpty, hasRemoved: !(plan.changes?.removed ?? []).isEmpty,
+            hasAdded: !(plan.changes?.added ?? []).isEmpty, publishAction: "/rehab/plans/\(id.uuidString.lowercased())/publish",
             weekLink: "/rehab?week=\(plan.weekStart)")
         var response = try render("rehab-plan", view, csrf: csrf)
         if view.running, let refresh = HTTPField.Name("Refresh") { response.headers[refresh] = "2" }
