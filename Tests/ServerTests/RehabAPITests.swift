@@ -284,6 +284,11 @@ import Testing
                 #expect(answer.status == .ok)
                 let wednesdayT01 = try await therapist.send(.get, "/api/v1/rehab/timetable?from=\(DemoClinicFixture.week.adding(days: 2))&days=1&therapist=\(t01)")
                 #expect((wednesdayT01.json as? [[String: Any]])?.isEmpty == true, "nothing booked for T01 on the day off")
+                let leave = try await coordinator.send(.get, "/api/v1/rehab/therapists/\(t01)/leave?from=\(wednesday)&to=\(thursday)").json as? [[String: Any]]
+                let leaveID = try #require(leave?.first?["id"] as? String)
+                #expect(try await therapist.send(.delete, "/api/v1/rehab/leave/\(leaveID)").status == .forbidden)
+                #expect(try await coordinator.send(.delete, "/api/v1/rehab/leave/\(leaveID)").status == .noContent)
+                #expect(try await coordinator.send(.delete, "/api/v1/rehab/leave/\(leaveID)").status == .notFound)
             }
         }
     }

@@ -33,6 +33,7 @@ enum AccessPolicy {
         "PUT /api/v1/rehab/therapists/{id}": clinicManagers,
         "GET /api/v1/rehab/therapists/{id}/leave": clinicStaffAndAdmin,
         "POST /api/v1/rehab/therapists/{id}/leave": clinicManagers,
+        "DELETE /api/v1/rehab/leave/{id}": clinicManagers,
         "GET /api/v1/rehab/rooms": clinicStaffAndAdmin,
         "POST /api/v1/rehab/rooms": clinicManagers,
         "GET /api/v1/rehab/rooms/{id}": clinicStaffAndAdmin,

@@ -74,6 +74,13 @@ struct RehabResourceRoutes: Sendable {
             }
             return try JSONResponse.make(stored, status: .created)
         }
+        api.delete("/rehab/leave/:id") { _, context in
+            let id = try QueryParameter.id(context, "leave")
+            guard try await RehabProblem.map({ try await resources.removeLeave(id, as: try context.accessContext()) }) else {
+                throw Problem(.notFound, "not-found", detail: "No leave with that id is accessible to you.")
+            }
+            return Response(status: .noContent)
+        }
 
         api.get("/rehab/rooms") { request, context in
             let clinic = try QueryParameter.uuid(request, "clinic")

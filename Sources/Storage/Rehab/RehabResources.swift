@@ -179,6 +179,13 @@ public struct RehabResources: Sendable {
         }
     }
 
+    /// Removes recorded leave (entered in error, or the therapist is back); false if there is none such.
+    public func removeLeave(_ id: UUID, as context: AccessContext) async throws -> Bool {
+        try await pool.withAccess(context) { connection in
+            try await connection.query("DELETE FROM rehab_therapist_leave WHERE id = \(id) RETURNING id", prepared: true).first != nil
+        }
+    }
+
     /// A therapist's leave overlapping `[from, to)`.
     public func leave(of therapist: UUID, from: Date, to: Date, as context: AccessContext) async throws -> [TherapistLeave] {
         try await pool.withAccess(context, readOnly: true) { connection in
