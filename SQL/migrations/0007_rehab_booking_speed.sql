@@ -81,3 +81,5 @@ $$;
 
 -- A re-plan records what it changed against the published week: kept, displaced, removed, added.
 ALTER TABLE rehab_plans ADD COLUMN changes jsonb;
+-- When the solve started (queued plans wait for the ones before them).
+ALTER TABLE rehab_plans ADD COLUMN started_at timestamptz;

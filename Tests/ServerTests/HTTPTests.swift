@@ -25,7 +25,9 @@ import Testing
     }
 
     @Test func readyIs503WithAReasonWhenTheDatabaseIsDown() async throws {
-        try await Harness.live(database: Harness.unreachable) { client in
+        // A refused connection answers at once; the long timeout keeps a loaded machine (the
+        // suite runs in parallel) from turning the reason into "no answer within 2 seconds".
+        try await Harness.live(database: Harness.unreachable, readinessTimeout: .seconds(20)) { client in
             try await client.execute(uri: "/health/live", method: .get) { response in
                 #expect(response.status == .ok)
             }

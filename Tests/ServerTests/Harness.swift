@@ -42,9 +42,11 @@ enum Harness {
         maxBodyBytes: Int = 1 << 20,
         keyFile: URL? = nil,
         rateLimit: (perSecond: Double, burst: Int)? = nil,
+        readinessTimeout: Duration? = nil,
         _ test: @escaping @Sendable (any TestClientProtocol) async throws -> Result
     ) async throws -> Result {
         var configuration = configuration(database: database, maxBodyBytes: maxBodyBytes)
+        if let readinessTimeout { configuration.readinessTimeout = readinessTimeout }
         if let keyFile { configuration.authentication = .development(keyFile: keyFile) }
         if let rateLimit { configuration.rateLimit = rateLimit }
         let app = try await buildApplication(

@@ -125,6 +125,13 @@ import Testing
                 }
                 let first = try await bookings.book(group("T02", Self.racers[0..<1], size: 2), as: Self.context).session
                 try await bookings.join(first, patient: Self.racers[1], as: Self.context)
+                // A patient leaves the group and comes back; joining twice clashes.
+                let left = try #require(try await bookings.cancel(first, patient: Self.racers[1], reason: "tired", as: Self.context))
+                #expect(!left.sessionCancelled)
+                try await bookings.join(first, patient: Self.racers[1], as: Self.context)
+                await #expect { try await bookings.join(first, patient: Self.racers[1], as: Self.context) } throws: {
+                    ($0 as? BookingConflict)?.kind == .patientBusy
+                }
                 await #expect { try await bookings.join(first, patient: Self.racers[2], as: Self.context) } throws: {
                     ($0 as? BookingConflict)?.kind == .groupFull && ($0 as? BookingConflict)?.session == first
                 }
@@ -177,6 +184,10 @@ import Testing
                 #expect(await refusal(Self.request("SLT", therapists["T01"], rooms["SPR1"], at: start, minutes: 30, [DemoClinicFixture.patient("DEMO-R02")])) == .therapistNotQualified)
                 #expect(await refusal(Self.request("PT", therapists["T01"], rooms["GYM1"], at: DemoClinicFixture.at(day: 40, "09:00"), minutes: 45,
                                                    [DemoClinicFixture.patient("DEMO-R02")])) == .notAdmitted)
+                await #expect(throws: RehabInputError.self, "a one-to-one session is not a group") {
+                    try await bookings.book(Self.request("PT", therapists["T01"], rooms["GYM1"], at: start, minutes: 45, [DemoClinicFixture.patient("DEMO-R15")],
+                                                         max: 10), as: Self.context)
+                }
                 #expect(await refusal(Self.request("PT", therapists["T01"], rooms["GYM1"], at: start, minutes: 45, [DemoClinicFixture.patient("DEMO-R15")])) == nil)
                 let stored = try await pool.withAccess(Self.context, readOnly: true) { connection in
                     try await connection.query("SELECT count(*) FROM rehab_sessions").single().decode(Int.self, at: 0)

@@ -72,6 +72,9 @@ import Testing
                     try await bookings.recordAttendance(AttendanceRecord(attendance: "no_show", minutesDelivered: 5), session: sessions[3], patient: patient,
                                                         now: later, as: Self.context)
                 }
+                await #expect(throws: AttendanceRecorded.self, "a session that happened is not cancelled") {
+                    try await bookings.cancel(sessions[0], reason: "entered in error", as: Self.context)
+                }
                 let dose = try #require(try await bookings.dose(patient: patient, from: DemoClinicFixture.week, to: DemoClinicFixture.week.adding(days: 6),
                                                                 as: Self.context))
                 let slt = try #require(dose.modalities.first { $0.modality == "SLT" })
@@ -83,5 +86,40 @@ import Testing
                 #expect(aphasia.requiredMinutes == 240 && aphasia.deliveredMinutes == 50 && !aphasia.met)
             }
         }
+    }
+
+    /// A stay is for the clinic's own patient or one transferred to it, not for one seen only
+    /// through break-glass or not at all.
+    @Test func aStayNeedsTheClinicsPatientOrATransfer() async throws {
+        try await TestDatabase.with { database in
+            try await database.withPool(.app) { pool in
+                let catalogue = try await DemoClinicFixture.load(into: pool)
+                let stays = RehabStays(pool: pool, catalogue: catalogue)
+                let hospital = DemoData.organisations.first { $0.kind == "hospital" }?.id ?? UUID()
+                let patient = DemoData.patients[0]
+                let stay = RehabStay(organisationId: DemoClinicFixture.clinic, patientId: patient, setting: "inpatient", strokeDate: DemoClinicFixture.week.adding(days: -20),
+                                     strokeType: "ischaemic", team: 0, flags: [], maxMinutesPerDay: 180, minGapMinutes: 0, timePreference: "none",
+                                     admittedOn: DemoClinicFixture.week.adding(days: -3), dischargeOn: nil, availability: [])
+                await #expect(throws: UnknownPatient.self) { try await stays.create(stay, as: Self.context) }
+                try await pool.withAccess(AccessContext(subject: "ward", role: "clinician", organisations: [hospital])) { connection in
+                    try await connection.query("""
+                        INSERT INTO care_relationships (organisation_id, patient_id, granted_by, kind) VALUES (\(DemoClinicFixture.clinic), \(patient), \(hospital), 'transfer')
+                        """)
+                }
+                let admitted = try await stays.create(stay, as: Self.context)
+                #expect(admitted.id != nil)
+                await #expect(throws: (any Error).self, "one stay at a time") { try await stays.create(stay, as: Self.context) }
+            }
+        }
+    }
+
+    /// Local clock times on a daylight-saving day are clock times.
+    @Test func localTimesOnADaylightSavingDay() throws {
+        let settings = DemoClinic.settings
+        let spring = try #require(CalendarDay("2026-03-29"))
+        #expect(settings.instant(spring, ClockTime(clamping: 600)) == (try Date("2026-03-29T08:00:00Z", strategy: .iso8601)))
+        #expect(settings.instant(spring, ClockTime(clamping: 60)) == (try Date("2026-03-29T00:00:00Z", strategy: .iso8601)))
+        #expect(settings.local(settings.instant(spring, ClockTime(clamping: 600))).minutes == 600)
+        #expect(settings.instant(spring, ClockTime(clamping: 1_440)) == settings.instant(spring.adding(days: 1), ClockTime(clamping: 0)))
     }
 }

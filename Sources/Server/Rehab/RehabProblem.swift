@@ -27,6 +27,11 @@ enum RehabProblem {
             throw Problem(.unprocessableContent, "unknown-room", detail: "No room or pool with that id at that clinic is accessible to you.")
         } catch is UnknownTherapist {
             throw Problem(.unprocessableContent, "unknown-therapist", detail: "No active therapist with that id at that clinic is accessible to you.")
+        } catch is NotTransferred {
+            throw Problem(.unprocessableContent, "not-transferred",
+                          detail: "The patient belongs to another organisation that has not transferred them to this clinic.")
+        } catch is AttendanceRecorded {
+            throw Problem(.conflict, "attendance-recorded", detail: "Attendance is recorded for that session: it happened. Correct the attendance instead.")
         } catch is UnknownPatient {
             throw Problem(.unprocessableContent, "unknown-patient", detail: "No patient with that id is accessible to you.")
         } catch is UnknownSession {

@@ -24,12 +24,14 @@ public struct ClinicSettings: Sendable, Codable, Equatable {
     /// The clinic's time zone; UTC if the stored name is unknown to this system.
     public var zone: TimeZone { TimeZone(identifier: timeZone) ?? .gmt }
 
-    /// The instant a local day and time of day name in the clinic's zone.
+    /// The instant a local day and time of day name in the clinic's zone (clock time: on a
+    /// daylight-saving day 10:00 is 10:00, not ten hours after midnight).
     public func instant(_ day: CalendarDay, _ time: ClockTime) -> Date {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone
-        let midnight = calendar.date(from: DateComponents(year: day.year, month: day.month, day: day.day)) ?? Date(timeIntervalSince1970: 0)
-        return calendar.date(byAdding: .minute, value: time.minutes, to: midnight) ?? midnight
+        let (date, minutes) = time.minutes == 1_440 ? (day.adding(days: 1), 0) : (day, time.minutes)
+        return calendar.date(from: DateComponents(year: date.year, month: date.month, day: date.day, hour: minutes / 60, minute: minutes % 60))
+            ?? Date(timeIntervalSince1970: Double(date.ordinal) * 86_400 + Double(minutes) * 60)
     }
 
     /// The local day and minutes after midnight of an instant.

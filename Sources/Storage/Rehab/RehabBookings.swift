@@ -88,24 +88,33 @@ public struct RehabBookings: Sendable {
         var request: RehabBookingRequest?
         try await mappingConflicts(nil, excluding: nil, as: context, lateRequest: { request }) {
             try await pool.withAccess(context) { connection in
-                let booked = try await Self.session(session, on: connection)
-                var joining = booked.request
-                joining.patients = [patient]
-                request = joining
-                try await connection.query("UPDATE rehab_rooms SET bookings = bookings + 1 WHERE id = \(booked.request.room)", prepared: true)
-                try await Self.lockPeople(RehabBookingRequest(organisation: joining.organisation, modality: joining.modality, therapist: nil,
-                                                              room: joining.room, start: joining.start, end: joining.end, patients: [patient]),
-                                          on: connection)
-                try await checkPatients(joining, on: connection)
-                try await connection.query("""
-                    INSERT INTO rehab_participants (organisation_id, session_id, patient_id, during, prescription_id)
-                    SELECT s.organisation_id, s.id, \(patient), s.during, \(try await Self.prescription(patient, joining, on: connection))
-                    FROM rehab_sessions s WHERE s.id = \(session)
-                    """, prepared: true)
-                try await AuditLog.record(context.auditEvent(.update, patient: patient, resource: "RehabSession", resourceID: session.uuidString),
-                                          on: connection)
+                try await addParticipant(patient, to: session, as: context, on: connection) { request = $0 }
             }
         }
+    }
+
+    /// Inside a transaction: checks and adds a patient to a booked session (room, then the
+    /// patient's lock, then the catalogue's rules); `trying` learns the request for naming a clash.
+    func addParticipant(_ patient: UUID, to session: UUID, as context: AccessContext, on connection: PostgresConnection,
+                        trying: (RehabBookingRequest) -> Void) async throws {
+        var joining = try await Self.session(session, on: connection).request
+        joining.patients = [patient]
+        joining.therapist = nil
+        trying(joining)
+        try await connection.query("UPDATE rehab_rooms SET bookings = bookings + 1 WHERE id = \(joining.room)", prepared: true)
+        try await Self.lockPeople(joining, on: connection)
+        let day = try await checkPatients(joining, on: connection)
+        // A patient whose own place was cancelled takes it back; one already in the group clashes.
+        let added = try await connection.query("""
+            INSERT INTO rehab_participants (organisation_id, session_id, patient_id, during, prescription_id)
+            SELECT s.organisation_id, s.id, \(patient), s.during, \(try await Self.prescription(patient, joining, day: day, on: connection))
+            FROM rehab_sessions s WHERE s.id = \(session)
+            ON CONFLICT (session_id, patient_id) DO UPDATE SET cancelled_at = NULL, cancelled_by = NULL, cancel_reason = NULL
+                WHERE rehab_participants.cancelled_at IS NOT NULL
+            """, prepared: true).affectedRows
+        guard added == 1 else { throw BookingConflict(kind: .patientBusy, session: session, start: joining.start, end: joining.end) }
+        try await AuditLog.record(context.auditEvent(.update, patient: patient, resource: "RehabSession", resourceID: session.uuidString),
+                                  on: connection)
     }
 
     /// Moves a booked session to another time, therapist or room (nil: keep). An occurrence
@@ -149,9 +158,12 @@ public struct RehabBookings: Sendable {
         }
         let single = try await checkResources(request, participants: request.patients.count, on: connection)
         try await Self.lockPeople(request, on: connection)
-        try await checkPatients(request, on: connection)
-        let limit = try request.maxParticipants ?? catalogue.modality(request.modality).maxGroup
-        guard limit >= request.patients.count else { throw RehabInputError("maxParticipants", "is less than the patients booked") }
+        let day = try await checkPatients(request, on: connection)
+        let group = try catalogue.modality(request.modality).maxGroup
+        let limit = request.maxParticipants ?? group
+        guard limit >= request.patients.count, limit <= group else {
+            throw RehabInputError("maxParticipants", "must be from the patients booked (\(request.patients.count)) to \(request.modality)'s group size (\(group))")
+        }
         let id = try await connection.query("""
             INSERT INTO rehab_sessions (organisation_id, modality, therapist_id, room_id, room_single, during, max_participants, booked_by,
                                         series_id, plan_id)
@@ -163,7 +175,7 @@ public struct RehabBookings: Sendable {
             try await connection.query("""
                 INSERT INTO rehab_participants (organisation_id, session_id, patient_id, during, prescription_id)
                 VALUES (\(request.organisation), \(id), \(patient), tstzrange(\(request.start), \(request.end)),
-                        \(try await Self.prescription(patient, request, on: connection)))
+                        \(try await Self.prescription(patient, request, day: day, on: connection)))
                 """, prepared: true)
             try await AuditLog.record(context.auditEvent(.create, patient: patient, resource: "RehabSession", resourceID: id.uuidString), on: connection)
         }
@@ -200,8 +212,10 @@ public struct RehabBookings: Sendable {
     }
 
     /// Checks each patient's stay on the session's day against the catalogue: admitted,
-    /// not contraindicated, not before the modality's earliest day after stroke.
-    func checkPatients(_ request: RehabBookingRequest, on connection: PostgresConnection) async throws {
+    /// not contraindicated, not before the modality's earliest day after stroke. Returns the
+    /// session's day in the clinic's time.
+    @discardableResult
+    func checkPatients(_ request: RehabBookingRequest, on connection: PostgresConnection) async throws -> CalendarDay {
         let settings = try await ClinicSettings.load(request.organisation, on: connection)
         let day = settings.local(request.start).day
         for patient in request.patients {
@@ -219,24 +233,26 @@ public struct RehabBookings: Sendable {
                                        strokeType: try row.decode(String.self, at: 2), daysSinceStroke: try row.decode(Int.self, at: 3),
                                        patient: try row.decode(String.self, at: 0))
         }
+        return day
     }
 
     /// The patient's prescription of the session's modality current on its day, if any.
-    static func prescription(_ patient: UUID, _ request: RehabBookingRequest, on connection: PostgresConnection) async throws -> UUID? {
+    static func prescription(_ patient: UUID, _ request: RehabBookingRequest, day: CalendarDay, on connection: PostgresConnection) async throws -> UUID? {
         try await connection.query("""
             SELECT r.id FROM rehab_prescriptions r JOIN rehab_stays s ON s.id = r.stay_id
             WHERE s.patient_id = \(patient) AND s.organisation_id = \(request.organisation) AND r.modality = \(request.modality)
-              AND daterange(r.starts_on, r.ends_on, '[]') @> lower(tstzrange(\(request.start), \(request.end)))::date
+              AND daterange(r.starts_on, r.ends_on, '[]') @> \(day.description)::date
             LIMIT 1
             """, prepared: true).first?.decode(UUID.self, at: 0)
     }
 
-    /// A booked (not cancelled) session as a request, with its active participants.
+    /// A booked (not cancelled) session as a request, with its active participants; locked
+    /// against other changes of it until the transaction ends.
     static func session(_ id: UUID, on connection: PostgresConnection) async throws -> (request: RehabBookingRequest, series: UUID?) {
         guard let row = try await connection.query("""
             SELECT organisation_id, modality, therapist_id, room_id, lower(during), upper(during), max_participants, series_id,
                    ARRAY(SELECT patient_id FROM rehab_participants p WHERE p.session_id = s.id AND p.cancelled_at IS NULL ORDER BY patient_id)
-            FROM rehab_sessions s WHERE id = \(id) AND cancelled_at IS NULL
+            FROM rehab_sessions s WHERE id = \(id) AND cancelled_at IS NULL FOR UPDATE
             """, prepared: true).first else { throw UnknownSession() }
         let request = RehabBookingRequest(
             organisation: try row.decode(UUID.self, at: 0), modality: try row.decode(String.self, at: 1),

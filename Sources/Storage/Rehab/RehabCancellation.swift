@@ -8,6 +8,10 @@ public struct CancelOutcome: Sendable, Encodable {
     public var offer: WaitlistEntry?
 }
 
+/// The session (or the patient's place) already has attendance recorded: it happened, and
+/// cannot be cancelled; correct the attendance instead.
+public struct AttendanceRecorded: Error, Sendable {}
+
 extension RehabBookings {
     /// Cancels a booked session, saying who and why, or, when `patient` is given and others
     /// stay in the group, only that patient's place. The freed slot is offered to the
@@ -25,10 +29,15 @@ extension RehabBookings {
                 guard booked.request.patients.contains(patient) else { throw UnknownPatient() }
             }
             let onlyOne = patient != nil && booked.request.patients.count > 1
+            let recorded = try await connection.query("""
+                SELECT count(*) FROM rehab_participants
+                WHERE session_id = \(session) AND attendance IS NOT NULL AND (\(onlyOne ? patient : nil)::uuid IS NULL OR patient_id = \(patient))
+                """, prepared: true).single().decode(Int.self, at: 0)
+            guard recorded == 0 else { throw AttendanceRecorded() }
             if let patient, onlyOne {
                 try await connection.query("""
                     UPDATE rehab_participants SET cancelled_at = now(), cancelled_by = \(context.subject), cancel_reason = \(reason)
-                    WHERE session_id = \(session) AND patient_id = \(patient) AND attendance IS NULL
+                    WHERE session_id = \(session) AND patient_id = \(patient)
                     """, prepared: true)
                 try await AuditLog.record(context.auditEvent(.update, patient: patient, resource: "RehabSession", resourceID: session.uuidString),
                                           on: connection)

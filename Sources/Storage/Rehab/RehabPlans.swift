@@ -111,7 +111,8 @@ public struct RehabPlans: Sendable {
     public func progress(_ plan: UUID, fraction: Double, objective: Int?, as context: AccessContext) async throws {
         try await bookings.pool.withAccess(context) { connection in
             try await connection.query("""
-                UPDATE rehab_plans SET status = 'running', progress = \(min(max(fraction, 0), 1)), objective = \(objective)
+                UPDATE rehab_plans SET status = 'running', progress = \(min(max(fraction, 0), 1)), objective = \(objective),
+                    started_at = coalesce(started_at, now())
                 WHERE id = \(plan) AND status IN ('queued', 'running')
                 """, prepared: true)
         }
@@ -131,14 +132,14 @@ public struct RehabPlans: Sendable {
             try await connection.query("""
                 UPDATE rehab_plans SET status = 'done', progress = 1, objective = \(score.objective), schedule = \(schedule)::jsonb,
                     score = \(scoreJSON)::jsonb, unplaced = \(unplacedJSON)::jsonb, changes = \(changesJSON)::jsonb, finished_at = now()
-                WHERE id = \(plan)
+                WHERE id = \(plan) AND status IN ('queued', 'running')
                 """, prepared: true)
         }
     }
 
-    /// The week's booked plan sessions nobody has attended yet, as schedule rows of the
-    /// clinic's export (what a re-plan starts from; attended and hand-booked sessions are
-    /// fixed and already left out of the exported week).
+    /// The week's booked plan sessions that have not started and nobody attended, as schedule
+    /// rows of the clinic's export (what a re-plan starts from; the others are fixed and
+    /// already left out of the exported week).
     public func bookedRows(clinic: UUID, week: CalendarDay, as context: AccessContext) async throws -> [ScheduleRow] {
         try await bookings.pool.withAccess(context, readOnly: true) { connection in
             let settings = try await ClinicSettings.load(clinic, on: connection)
@@ -147,7 +148,8 @@ public struct RehabPlans: Sendable {
             let entries = try await RehabBookings.timetable(TimetableQuery(clinic: clinic, from: settings.instant(week, ClockTime(clamping: 0)),
                                                                            to: settings.instant(week.adding(days: 7), ClockTime(clamping: 0))),
                                                             on: connection)
-            return entries.filter { $0.planId != nil && $0.participants.allSatisfy { $0.attendance == nil } }.flatMap { entry in
+            let now = Date()
+            return entries.filter { $0.planId != nil && $0.start >= now && $0.participants.allSatisfy { $0.attendance == nil } }.flatMap { entry in
                 entry.participants.filter { !$0.cancelled }.compactMap { participant -> ScheduleRow? in
                     guard let patient = pseudonyms[participant.patientId] else { return nil }
                     let local = settings.local(entry.start)
@@ -163,7 +165,8 @@ public struct RehabPlans: Sendable {
     public func fail(_ plan: UUID, error: String, as context: AccessContext) async throws {
         try await bookings.pool.withAccess(context) { connection in
             try await connection.query("""
-                UPDATE rehab_plans SET status = 'failed', error = \(String(error.prefix(500))), finished_at = now() WHERE id = \(plan)
+                UPDATE rehab_plans SET status = 'failed', error = \(String(error.prefix(500))), finished_at = now()
+                WHERE id = \(plan) AND status IN ('queued', 'running')
                 """, prepared: true)
         }
     }
@@ -176,13 +179,14 @@ public struct RehabPlans: Sendable {
         return id
     }
 
-    /// A plan, or nil. A solve that has not finished long after its time (the service stopped
-    /// while it ran) is marked failed.
+    /// A plan, or nil. A solve that has not finished long after its time, or a plan still queued
+    /// after six hours (the service stopped meanwhile), is marked failed.
     public func plan(_ id: UUID, as context: AccessContext) async throws -> RehabPlan? {
         try await bookings.pool.withAccess(context) { connection in
             try await connection.query("""
                 UPDATE rehab_plans SET status = 'failed', error = 'interrupted: the service stopped while the plan was being solved', finished_at = now()
-                WHERE id = \(id) AND status IN ('queued', 'running') AND created_at + make_interval(secs => seconds + 300) < now()
+                WHERE id = \(id) AND ((status = 'running' AND started_at + make_interval(secs => seconds + 300) < now())
+                                     OR (status = 'queued' AND created_at + interval '6 hours' < now()))
                 """, prepared: true)
             guard let row = try await connection.query("""
                 SELECT organisation_id, week_start::text, status, seconds, progress::float8, objective, schedule::text, score::text, unplaced::text,
@@ -215,18 +219,13 @@ public struct RehabPlans: Sendable {
         return try await plan(id, as: context)
     }
 
-    /// Books a done plan's schedule (replacing earlier plans' unattended sessions of the week),
-    /// all or nothing, and marks it published.
+    /// Books a done plan's schedule (replacing earlier plans' sessions of the week that have
+    /// not started and nobody attended), all or nothing, and marks it published — in one
+    /// transaction, so a plan is published once.
     public func publish(_ id: UUID, as context: AccessContext) async throws -> ScheduleImportResult {
         guard let plan = try await plan(id, as: context) else { throw UnknownPlan() }
         guard plan.status == "done", let rows = plan.schedule else { throw PlanNotReady(status: plan.status) }
-        let result = try await bookings.importSchedule(rows, clinic: plan.organisationId, week: plan.weekStart, plan: id, replace: true, as: context)
-        try await bookings.pool.withAccess(context) { connection in
-            try await connection.query("""
-                UPDATE rehab_plans SET status = 'published', published_by = \(context.subject), published_at = now() WHERE id = \(id)
-                """, prepared: true)
-        }
-        return result
+        return try await bookings.importSchedule(rows, clinic: plan.organisationId, week: plan.weekStart, plan: id, replace: true, as: context)
     }
 
     /// Discards a plan that was not published; false if there is none such.

@@ -20,15 +20,22 @@ public struct ScheduleImportResult: Sendable, Codable, Equatable {
 extension RehabBookings {
     /// Books a solved `rehab-week/1` schedule for the clinic's week starting Monday `week`,
     /// all or nothing: rows sharing modality, therapist, room, day and start of a group
-    /// modality become one session. With `replace`, unattended sessions of earlier plans in
-    /// the week are cancelled first. Clashes throw `BookingConflict`, rules
-    /// `BookingRuleViolation`, unknown codes `UnknownScheduleReference`.
+    /// modality become one session. With `replace`, sessions of earlier plans in the week that
+    /// have not started and nobody attended are cancelled first. With `plan`, the plan (which
+    /// must be done) is marked published in the same transaction. Clashes throw
+    /// `BookingConflict`, rules `BookingRuleViolation`, unknown codes `UnknownScheduleReference`.
     public func importSchedule(_ rows: [ScheduleRow], clinic: UUID, week: CalendarDay, plan: UUID? = nil, replace: Bool,
                                as context: AccessContext) async throws -> ScheduleImportResult {
         guard week.weekday == 0 else { throw NotAMonday() }
         var current: RehabBookingRequest?
         return try await mappingConflicts(nil, excluding: nil, as: context, lateRequest: { current }) {
             try await pool.withAccess(context) { connection in
+                if let plan {
+                    guard try await connection.query("""
+                        UPDATE rehab_plans SET status = 'published', published_by = \(context.subject), published_at = now()
+                        WHERE id = \(plan) AND status = 'done' RETURNING id
+                        """, prepared: true).first != nil else { throw PlanNotReady(status: "not done") }
+                }
                 let settings = try await ClinicSettings.load(clinic, on: connection)
                 let weekStart = settings.instant(week, ClockTime(clamping: 0)), weekEnd = settings.instant(week.adding(days: 7), ClockTime(clamping: 0))
                 var replaced = 0
@@ -36,7 +43,7 @@ extension RehabBookings {
                     replaced = try await connection.query("""
                         UPDATE rehab_sessions s SET cancelled_at = now(), cancelled_by = \(context.subject), cancel_reason = 'replaced by a new plan'
                         WHERE s.organisation_id = \(clinic) AND s.plan_id IS NOT NULL AND s.cancelled_at IS NULL
-                          AND s.starts_at >= \(weekStart.addingTimeInterval(-12 * 3_600)) AND s.starts_at < \(weekEnd) AND s.ends_at > \(weekStart)
+                          AND s.starts_at >= greatest(\(weekStart), now()) AND s.starts_at < \(weekEnd)
                           AND NOT EXISTS (SELECT 1 FROM rehab_participants p WHERE p.session_id = s.id AND p.attendance IS NOT NULL)
                         """, prepared: true).affectedRows
                 }

@@ -108,6 +108,10 @@ public struct RehabPrescription: Sendable, Codable, Equatable {
 /// The patient of a stay or booking is not one the caller may see.
 public struct UnknownPatient: Error, Sendable {}
 
+/// The patient is another organisation's and has not been transferred to the clinic (no
+/// current care relationship).
+public struct NotTransferred: Error, Sendable {}
+
 /// Patients' rehab stays and prescriptions; every read and write is audited per patient.
 public struct RehabStays: Sendable {
     public let pool: PostgresPool
@@ -118,13 +122,19 @@ public struct RehabStays: Sendable {
         self.catalogue = catalogue
     }
 
-    /// Admits a patient the caller may see; the clinic gets a care relationship if the
-    /// patient is another organisation's.
+    /// Admits a patient of the clinic, or one another organisation has transferred to it (a
+    /// current care relationship); a patient seen only through break-glass is refused.
     public func create(_ stay: RehabStay, as context: AccessContext) async throws -> RehabStay {
         try stay.check()
         return try await pool.withAccess(context) { connection in
             guard let owner = try await connection.query("SELECT organisation_id FROM patients WHERE id = \(stay.patientId)", prepared: true)
                 .first?.decode(UUID.self, at: 0) else { throw UnknownPatient() }
+            if owner != stay.organisationId {
+                guard try await connection.query("""
+                    SELECT 1 FROM care_relationships WHERE organisation_id = \(stay.organisationId) AND patient_id = \(stay.patientId)
+                      AND valid_from <= now() AND (valid_until IS NULL OR valid_until > now())
+                    """, prepared: true).first != nil else { throw NotTransferred() }
+            }
             let id = try await connection.query("""
                 INSERT INTO rehab_stays (organisation_id, patient_id, setting, stroke_date, stroke_type, team, flags, max_minutes_per_day,
                                          min_gap_minutes, time_preference, admitted_on, discharge_on)
@@ -133,12 +143,6 @@ public struct RehabStays: Sendable {
                         \(stay.admittedOn.description)::date, \(stay.dischargeOn?.description)::date)
                 RETURNING id
                 """, prepared: true).single().decode(UUID.self, at: 0)
-            if owner != stay.organisationId {
-                try await connection.query("""
-                    INSERT INTO care_relationships (organisation_id, patient_id, granted_by, kind)
-                    VALUES (\(stay.organisationId), \(stay.patientId), \(owner), 'transfer')
-                    """, prepared: true)
-            }
             try await RehabResources.replaceWindows(stay.availability, .availability, id: id, organisation: stay.organisationId, on: connection)
             try await AuditLog.record(context.auditEvent(.create, patient: stay.patientId, resource: "RehabStay", resourceID: id.uuidString), on: connection)
             var created = stay

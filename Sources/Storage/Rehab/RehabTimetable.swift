@@ -92,7 +92,7 @@ extension RehabBookings {
     private static let columns: StaticString = """
         SELECT s.id, s.modality, s.therapist_id, t.code, s.room_id, r.code, s.starts_at, s.ends_at, s.max_participants,
                s.series_id, s.plan_id, s.cancelled, s.cancel_reason,
-               coalesce(json_agg(json_build_object('patientId', p.patient_id, 'pseudonym', pt.pseudonym, 'cancelled', p.cancelled_at IS NOT NULL,
+               coalesce(json_agg(json_build_object('patientId', p.patient_id, 'pseudonym', coalesce(pt.pseudonym, '(not accessible)'), 'cancelled', p.cancelled_at IS NOT NULL,
                                                    'attendance', p.attendance, 'minutesDelivered', p.minutes_delivered)
                                  ORDER BY pt.pseudonym) FILTER (WHERE p.patient_id IS NOT NULL), '[]')::text
         FROM rehab_sessions s

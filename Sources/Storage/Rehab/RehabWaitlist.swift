@@ -100,26 +100,41 @@ public struct RehabWaitlist: Sendable {
         }
     }
 
-    /// Takes an offer: books the freed slot (or joins the group) for the entry's patient.
-    /// Returns the session; a clash (the slot was taken) returns the entry to waiting.
+    /// Takes an offer: books the freed slot (or joins the group) for the entry's patient, in
+    /// the transaction that claims the offer, so an offer is taken once. Returns the session; a
+    /// clash (the slot was taken meanwhile) returns the entry to waiting.
     public func accept(_ id: UUID, as context: AccessContext) async throws -> UUID {
-        let offer = try await bookings.pool.withAccess(context) { connection -> (patient: UUID, session: UUID)? in
-            try await Self.refresh(on: connection)
-            guard let row = try await connection.query("""
-                SELECT patient_id, offered_session FROM rehab_waitlist WHERE id = \(id) AND status = 'offered' FOR UPDATE
-                """, prepared: true).first else { return nil }
-            return (try row.decode(UUID.self, at: 0), try row.decode(UUID.self, at: 1))
-        }
-        guard let offer else { throw NoOpenOffer() }
+        var request: RehabBookingRequest?
         do {
-            let session = try await bookFreedSlot(offer.session, for: offer.patient, as: context)
-            try await bookings.pool.withAccess(context) { connection in
-                try await connection.query("""
-                    UPDATE rehab_waitlist SET status = 'booked', booked_session = \(session), offered_session = NULL, offer_expires_at = NULL
-                    WHERE id = \(id)
-                    """, prepared: true)
+            return try await bookings.mappingConflicts(nil, excluding: nil, as: context, lateRequest: { request }) {
+                try await bookings.pool.withAccess(context) { connection in
+                    try await Self.refresh(on: connection)
+                    guard let offer = try await connection.query("""
+                        SELECT patient_id, offered_session FROM rehab_waitlist WHERE id = \(id) AND status = 'offered' FOR UPDATE
+                        """, prepared: true).first else { throw NoOpenOffer() }
+                    let patient = try offer.decode(UUID.self, at: 0), freed = try offer.decode(UUID.self, at: 1)
+                    let slot = try await connection.query("""
+                        SELECT organisation_id, modality, therapist_id, room_id, lower(during), upper(during), max_participants, cancelled
+                        FROM rehab_sessions WHERE id = \(freed)
+                        """, prepared: true).single()
+                    var session = freed
+                    if try slot.decode(Bool.self, at: 7) {
+                        let booking = RehabBookingRequest(
+                            organisation: try slot.decode(UUID.self, at: 0), modality: try slot.decode(String.self, at: 1),
+                            therapist: try slot.decode(UUID?.self, at: 2), room: try slot.decode(UUID.self, at: 3), start: try slot.decode(Date.self, at: 4),
+                            end: try slot.decode(Date.self, at: 5), maxParticipants: try slot.decode(Int.self, at: 6), patients: [patient])
+                        request = booking
+                        session = try await bookings.insert(booking, series: nil, plan: nil, as: context, on: connection)
+                    } else {
+                        try await bookings.addParticipant(patient, to: freed, as: context, on: connection) { request = $0 }
+                    }
+                    try await connection.query("""
+                        UPDATE rehab_waitlist SET status = 'booked', booked_session = \(session), offered_session = NULL, offer_expires_at = NULL
+                        WHERE id = \(id)
+                        """, prepared: true)
+                    return session
+                }
             }
-            return session
         } catch let error as BookingConflict {
             try await decline(id, as: context)
             throw error
@@ -138,24 +153,6 @@ public struct RehabWaitlist: Sendable {
         }
     }
 
-    /// Books the slot of a cancelled session again, or joins a group session with a free place.
-    private func bookFreedSlot(_ session: UUID, for patient: UUID, as context: AccessContext) async throws -> UUID {
-        let freed = try await bookings.pool.withAccess(context, readOnly: true) { connection in
-            try await connection.query("""
-                SELECT organisation_id, modality, therapist_id, room_id, lower(during), upper(during), max_participants, cancelled
-                FROM rehab_sessions WHERE id = \(session)
-                """, prepared: true).single()
-        }
-        if try !freed.decode(Bool.self, at: 7) {
-            try await bookings.join(session, patient: patient, as: context)
-            return session
-        }
-        return try await bookings.book(RehabBookingRequest(
-            organisation: try freed.decode(UUID.self, at: 0), modality: try freed.decode(String.self, at: 1),
-            therapist: try freed.decode(UUID?.self, at: 2), room: try freed.decode(UUID.self, at: 3), start: try freed.decode(Date.self, at: 4),
-            end: try freed.decode(Date.self, at: 5), maxParticipants: try freed.decode(Int.self, at: 6), patients: [patient]), as: context).session
-    }
-
     /// Offers a freed slot (a cancelled session, or a group session with a place free) to the
     /// first waiting entry of its modality whose patient is free then and may have it.
     func offer(freed session: UUID, skipping: UUID? = nil, on connection: PostgresConnection) async throws -> WaitlistEntry? {
@@ -166,16 +163,16 @@ public struct RehabWaitlist: Sendable {
             """, prepared: true).first else { return nil }
         let organisation = try slot.decode(UUID.self, at: 0), start = try slot.decode(Date.self, at: 4), end = try slot.decode(Date.self, at: 5)
         let modality = try slot.decode(String.self, at: 1)
+        let settings = try await ClinicSettings.load(organisation, on: connection)
         let candidates = try await connection.query("""
             SELECT w.id, w.patient_id, w.priority, w.wanted_by::text, p.pseudonym FROM rehab_waitlist w JOIN patients p ON p.id = w.patient_id
             WHERE w.organisation_id = \(organisation) AND w.modality = \(modality) AND w.status = 'waiting'
-              AND w.wanted_by >= lower(tstzrange(\(start), \(end)))::date AND w.id IS DISTINCT FROM \(skipping)
+              AND w.wanted_by >= \(settings.local(start).day.description)::date AND w.id IS DISTINCT FROM \(skipping)
               AND NOT EXISTS (SELECT 1 FROM rehab_participants p WHERE p.patient_id = w.patient_id AND p.cancelled_at IS NULL
                               AND NOT p.session_cancelled AND p.during && tstzrange(\(start), \(end)))
             ORDER BY w.priority DESC, w.created_at
             LIMIT 20
             """, prepared: true)
-        let settings = try await ClinicSettings.load(organisation, on: connection)
         for candidate in candidates {
             let entry = try candidate.decode(UUID.self, at: 0), patient = try candidate.decode(UUID.self, at: 1)
             let request = RehabBookingRequest(organisation: organisation, modality: modality, therapist: try slot.decode(UUID?.self, at: 2),
@@ -186,9 +183,11 @@ public struct RehabWaitlist: Sendable {
                 continue
             }
             let expires = min(Date().addingTimeInterval(Double(settings.offerMinutes) * 60), start)
-            try await connection.query("""
-                UPDATE rehab_waitlist SET status = 'offered', offered_session = \(session), offer_expires_at = \(expires) WHERE id = \(entry)
-                """, prepared: true)
+            // Another cancellation may have offered this entry a slot meanwhile: then the next one.
+            guard try await connection.query("""
+                UPDATE rehab_waitlist SET status = 'offered', offered_session = \(session), offer_expires_at = \(expires)
+                WHERE id = \(entry) AND status = 'waiting' RETURNING id
+                """, prepared: true).first != nil else { continue }
             return WaitlistEntry(id: entry, organisationId: organisation, patientId: patient, pseudonym: try candidate.decode(String.self, at: 4), modality: modality,
                                  priority: try candidate.decode(Int.self, at: 2), wantedBy: try RehabStays.day(candidate, 3), status: "offered",
                                  offeredSession: session, offerExpiresAt: expires)
@@ -196,12 +195,16 @@ public struct RehabWaitlist: Sendable {
         return nil
     }
 
-    /// Lapsed offers wait again; entries past their day expire.
+    /// Lapsed offers wait again; entries past their day (in the clinic's time) expire.
     static func refresh(on connection: PostgresConnection) async throws {
         try await connection.query("""
             UPDATE rehab_waitlist SET status = 'waiting', offered_session = NULL, offer_expires_at = NULL
             WHERE status = 'offered' AND offer_expires_at < now()
             """, prepared: true)
-        try await connection.query("UPDATE rehab_waitlist SET status = 'expired' WHERE status = 'waiting' AND wanted_by < current_date", prepared: true)
+        try await connection.query("""
+            UPDATE rehab_waitlist w SET status = 'expired'
+            WHERE status = 'waiting' AND wanted_by < (now() AT TIME ZONE coalesce(
+                (SELECT time_zone FROM rehab_clinic_settings c WHERE c.organisation_id = w.organisation_id), 'UTC'))::date
+            """, prepared: true)
     }
 }

@@ -49,7 +49,7 @@ struct RehabWeekWriter {
         let grid = Grid(settings: settings)
 
         let weekStart = settings.instant(week, ClockTime(clamping: 0)), weekEnd = settings.instant(week.adding(days: 7), ClockTime(clamping: 0))
-        let kept = try await KeptBookings.load(clinic: clinic, from: weekStart, to: weekEnd, on: connection)
+        let kept = try await KeptBookings.load(clinic: clinic, from: weekStart, to: weekEnd, now: notBefore, on: connection)
         let past = notBefore.map { [(weekStart, $0)] } ?? []
         let rooms = try await RehabResources.rooms(clinic: clinic, id: nil, on: connection).map { room in
             Instance.Room(id: room.code, type: room.type, capacity: room.capacity, maxSessions: room.maxSessions,
@@ -115,7 +115,7 @@ struct RehabWeekWriter {
     }
 
     /// The week's bookings a new plan keeps: every active session but those of earlier plans
-    /// that nobody attended (publishing a plan replaces them).
+    /// that have not started (before `now`) and nobody attended (publishing a plan replaces them).
     struct KeptBookings {
         struct Key: Hashable {
             var patient: UUID
@@ -127,7 +127,7 @@ struct RehabWeekWriter {
         /// Sessions booked per patient and modality.
         var sessions: [Key: Int] = [:]
 
-        static func load(clinic: UUID, from: Date, to: Date, on connection: PostgresConnection) async throws -> KeptBookings {
+        static func load(clinic: UUID, from: Date, to: Date, now: Date?, on connection: PostgresConnection) async throws -> KeptBookings {
             var kept = KeptBookings()
             for row in try await connection.query("""
                 SELECT s.therapist_id, s.room_id, lower(s.during), upper(s.during), s.modality,
@@ -135,7 +135,8 @@ struct RehabWeekWriter {
                 FROM rehab_sessions s
                 WHERE s.organisation_id = \(clinic) AND s.cancelled_at IS NULL
                   AND s.starts_at >= \(from.addingTimeInterval(-12 * 3_600)) AND s.starts_at < \(to) AND s.ends_at > \(from)
-                  AND (s.plan_id IS NULL OR EXISTS (SELECT 1 FROM rehab_participants p WHERE p.session_id = s.id AND p.attendance IS NOT NULL))
+                  AND (s.plan_id IS NULL OR s.starts_at < \(now ?? .distantPast)
+                       OR EXISTS (SELECT 1 FROM rehab_participants p WHERE p.session_id = s.id AND p.attendance IS NOT NULL))
                 """, prepared: true) {
                 let span = (try row.decode(Date.self, at: 2), try row.decode(Date.self, at: 3))
                 if let therapist = try row.decode(UUID?.self, at: 0) { kept.busy[therapist, default: []].append(span) }

@@ -42,6 +42,7 @@ struct RehabPages: Sendable {
         }
         router.post("/rehab/waitlist/:id/accept") { request, context in
             guard let caller = try await caller(request, context) else { return AcutePages.toSignIn }
+            guard caller.isCoordinator else { throw Problem(.forbidden, "forbidden", detail: "Coordinators book waitlist offers.") }
             _ = try await Self.checkedForm(request, context)
             let entry = try QueryParameter.id(context, "waitlist entry")
             let session = try await RehabProblem.map { try await RehabWaitlist(bookings: bookings).accept(entry, as: caller.access) }
