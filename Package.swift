@@ -57,6 +57,10 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Recovery",
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Storage",
             dependencies: [
                 "Postgres",
@@ -89,6 +93,7 @@ let package = Package(
             name: "strokepath",
             dependencies: [
                 "AcuteCare",
+                "Recovery",
                 "Rehabilitation",
                 "Postgres",
                 "Server",
@@ -143,6 +148,11 @@ let package = Package(
         .testTarget(
             name: "RehabilitationTests",
             dependencies: ["Rehabilitation"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RecoveryTests",
+            dependencies: ["Recovery"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

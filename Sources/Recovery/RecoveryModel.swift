@@ -1,0 +1,88 @@
+import Foundation
+
+/// The neurovascular recovery sub-model (docs/recovery.md): penumbra in closed form, NVC
+/// capacity N, plasticity M, arm use U and global plasticity MG as ODEs, FM-UE as observation.
+public struct RecoveryModel: Sendable {
+    /// The model's version, named with every projection.
+    public static let version = "neurovascular-recovery 0.1"
+
+    /// The ODE states (P has a closed form).
+    public struct State: Sendable, Equatable {
+        public var n: Double
+        public var m: Double
+        public var u: Double
+        public var mg: Double
+
+        static func + (a: State, b: State) -> State { State(n: a.n + b.n, m: a.m + b.m, u: a.u + b.u, mg: a.mg + b.mg) }
+        static func * (k: Double, a: State) -> State { State(n: k * a.n, m: k * a.m, u: k * a.u, mg: k * a.mg) }
+    }
+
+    public let parameters: RecoveryParameters
+    public let schedule: DoseSchedule
+    /// Salvage, S = P(t_stab).
+    public let salvage: Double
+    /// The recoverable fraction used: r_s as given, or φ_D + φ_P·S in forward mode.
+    public let recoverable: Double
+    private let impairment0: Double
+    private let batemanScale: Double
+
+    public init(_ parameters: RecoveryParameters, schedule: DoseSchedule) throws(RecoveryInputError) {
+        try parameters.check()
+        self.parameters = parameters
+        self.schedule = schedule
+        let p = parameters
+        salvage = Self.penumbra(at: p.tStab, p)
+        recoverable = min(max(p.rS ?? ((p.phiD ?? 0) + p.phiP * salvage), 0), 1)
+        impairment0 = 1 - p.fm0 / 66
+        if p.tauR > 0, abs(p.tauW - p.tauR) > 1e-12 {
+            let peak = log(p.tauW / p.tauR) * p.tauW * p.tauR / (p.tauW - p.tauR)
+            batemanScale = exp(-peak / p.tauW) - exp(-peak / p.tauR)
+        } else if p.tauR > 0 {
+            batemanScale = p.tauW * exp(-1)  // τ_r = τ_w: (t/τ)·e^(−t/τ) peaks at t = τ; scale so max W = 1
+        } else {
+            batemanScale = 1
+        }
+    }
+
+    /// P(t) = exp(−k_g·min(t, t_R, t_stab) − k_g(1−ρ)·max(0, min(t, t_stab) − t_R)).
+    static func penumbra(at t: Double, _ p: RecoveryParameters) -> Double {
+        let reperfused = p.tR ?? .infinity
+        let occluded = min(t, reperfused, p.tStab)
+        let residual = max(0, min(t, p.tStab) - reperfused)
+        return exp(-p.kG * occluded - p.kG * (1 - p.rho) * residual)
+    }
+
+    /// The critical window W(t).
+    func window(at t: Double) -> Double {
+        let p = parameters
+        guard p.tauR > 0 else { return p.wInf + (1 - p.wInf) * exp(-t / p.tauW) }
+        let shape = abs(p.tauW - p.tauR) > 1e-12 ? exp(-t / p.tauW) - exp(-t / p.tauR) : t * exp(-t / p.tauW)
+        return p.wInf + (1 - p.wInf) * shape / batemanScale
+    }
+
+    /// r(t) = clip(r_s − φ_P·(S − P(t)), 0, 1).
+    func recoverableFraction(at t: Double) -> Double {
+        guard t < parameters.tStab else { return recoverable }
+        return min(max(recoverable - parameters.phiP * (salvage - Self.penumbra(at: t, parameters)), 0), 1)
+    }
+
+    /// Y(t) = 1 − I(t), the recovered share of the arm's function (FM = 66·Y).
+    func function(at t: Double, _ state: State) -> Double {
+        1 - impairment0 * (1 - recoverableFraction(at: t) * state.n) * (1 - parameters.cM * state.m)
+    }
+
+    /// The right-hand side at `t` with the dose held at `dose`.
+    func derivatives(at t: Double, _ s: State, dose: DoseSchedule.Dose) -> State {
+        let p = parameters
+        let use = p.uMax * s.u
+        let effective = p.wPT * dose.pt + p.wOT * dose.ot + p.wSLP * dose.slp + p.wBAL * dose.bal + use
+        let global = p.wgPT * dose.pt + p.wgOT * dose.ot + p.wgSLP * dose.slp + p.wgBAL * dose.bal + use
+        let gate = window(at: t) * (p.nu == 1 ? s.n : pow(max(s.n, 0), p.nu))
+        let y = function(at: t, s)
+        return State(
+            n: (p.nInf - s.n) / p.tauN + p.kB * dose.bal * (1 - s.n),
+            m: p.eta * gate * effective / (effective + p.kU) * (1 - s.m) - p.deltaM * s.m,
+            u: (1 / (1 + exp(-(y - p.thetaU) / p.sU)) - s.u) / p.tauU,
+            mg: p.etaG * gate * global / (global + p.kU) * (1 - s.mg) - p.deltaM * s.mg)
+    }
+}

@@ -1,0 +1,125 @@
+/// The neurovascular recovery sub-model's parameters, named as in the model specification
+/// (docs/recovery.md): per-patient ones (FM0, r_s, τ_N, η) and population ones.
+public struct RecoveryParameters: Sendable, Codable, Equatable {
+    /// FM-UE at onset, 0–66.
+    public var fm0: Double
+    /// Recoverable fraction; nil: forward mode, r_s = φ_D + φ_P·S.
+    public var rS: Double?
+    /// NVC / spontaneous recovery time constant (days).
+    public var tauN: Double
+    /// Therapy responsiveness (1/day).
+    public var eta: Double
+    public var cM: Double
+    public var tauW: Double
+    /// Rise time of the critical window (0: none).
+    public var tauR: Double
+    public var wInf: Double
+    public var nu: Double
+    /// Emax half-dose (min/day).
+    public var kU: Double
+    public var deltaM: Double
+    public var n0: Double
+    public var nInf: Double
+    /// Balneotherapy effect on NVC recovery (speculative).
+    public var kB: Double
+    public var wPT: Double
+    public var wOT: Double
+    public var wSLP: Double
+    public var wBAL: Double
+    /// Use loop gain (0: off).
+    public var uMax: Double
+    public var thetaU: Double
+    public var sU: Double
+    public var tauU: Double
+    /// Penumbral loss rate (1/day).
+    public var kG: Double
+    /// Onset to reperfusion (days); nil: no reperfusion.
+    public var tR: Double?
+    public var rho: Double
+    public var tStab: Double
+    public var phiP: Double
+    public var phiD: Double?
+    public var nihss0: Double
+    public var rG: Double
+    public var cG: Double
+    public var etaG: Double
+    public var wgPT: Double
+    public var wgOT: Double
+    public var wgSLP: Double
+    public var wgBAL: Double
+
+    enum CodingKeys: String, CodingKey {
+        case fm0 = "FM0", rS = "r_s", tauN = "tau_N", eta, cM = "c_M", tauW = "tau_w", tauR = "tau_r", wInf = "W_inf", nu, kU = "K_u"
+        case deltaM = "delta_M", n0 = "N0", nInf = "N_inf", kB = "k_B", wPT = "w_PT", wOT = "w_OT", wSLP = "w_SLP", wBAL = "w_BAL"
+        case uMax = "U_max", thetaU = "theta_U", sU = "s_U", tauU = "tau_U", kG = "k_g", tR = "t_R", rho, tStab = "t_stab", phiP = "phi_P"
+        case phiD = "phi_D", nihss0 = "NIHSS0", rG = "r_G", cG = "c_G", etaG = "eta_G", wgPT = "wG_PT", wgOT = "wG_OT", wgSLP = "wG_SLP"
+        case wgBAL = "wG_BAL"
+    }
+
+    /// Refuses values the model cannot run with, naming the parameter.
+    public func check() throws(RecoveryInputError) {
+        func positive(_ value: Double, _ name: String) throws(RecoveryInputError) {
+            guard value.isFinite, value > 0 else { throw RecoveryInputError(name, "must be a positive number") }
+        }
+        func nonNegative(_ value: Double, _ name: String) throws(RecoveryInputError) {
+            guard value.isFinite, value >= 0 else { throw RecoveryInputError(name, "must be zero or more") }
+        }
+        func fraction(_ value: Double, _ name: String) throws(RecoveryInputError) {
+            guard value.isFinite, (0...1).contains(value) else { throw RecoveryInputError(name, "must be between 0 and 1") }
+        }
+        guard fm0.isFinite, (0...66).contains(fm0) else { throw RecoveryInputError("FM0", "must be between 0 and 66") }
+        if let rS { try fraction(rS, "r_s") } else {
+            guard let phiD else { throw RecoveryInputError("phi_D", "is needed when r_s is not given (forward mode)") }
+            try fraction(phiD, "phi_D")
+        }
+        try positive(tauN, "tau_N"); try nonNegative(eta, "eta"); try fraction(cM, "c_M"); try positive(tauW, "tau_w")
+        try nonNegative(tauR, "tau_r"); try fraction(wInf, "W_inf"); try nonNegative(nu, "nu"); try positive(kU, "K_u")
+        try nonNegative(deltaM, "delta_M"); try fraction(n0, "N0"); try fraction(nInf, "N_inf"); try nonNegative(kB, "k_B")
+        for (value, name) in [(wPT, "w_PT"), (wOT, "w_OT"), (wSLP, "w_SLP"), (wBAL, "w_BAL"), (wgPT, "wG_PT"), (wgOT, "wG_OT"),
+                              (wgSLP, "wG_SLP"), (wgBAL, "wG_BAL"), (uMax, "U_max"), (kG, "k_g"), (etaG, "eta_G"), (nihss0, "NIHSS0")] {
+            try nonNegative(value, name)
+        }
+        try positive(sU, "s_U"); try positive(tauU, "tau_U"); try positive(tStab, "t_stab")
+        guard thetaU.isFinite else { throw RecoveryInputError("theta_U", "must be a number") }
+        if let tR { try nonNegative(tR, "t_R") }
+        try fraction(rho, "rho"); try fraction(phiP, "phi_P"); try fraction(rG, "r_G"); try fraction(cG, "c_G")
+        guard nihss0 <= 42 else { throw RecoveryInputError("NIHSS0", "must be at most 42") }
+    }
+}
+
+/// Therapy given at a constant daily rate from `start` to `end` (days; end exclusive), in
+/// minutes a day per modality. Overlapping segments add.
+public struct DoseSegment: Sendable, Codable, Equatable {
+    public var start: Double
+    public var end: Double
+    public var pt: Double
+    public var ot: Double
+    public var slp: Double
+    public var bal: Double
+
+    public init(start: Double, end: Double, pt: Double = 0, ot: Double = 0, slp: Double = 0, bal: Double = 0) {
+        self.start = start
+        self.end = end
+        self.pt = pt
+        self.ot = ot
+        self.slp = slp
+        self.bal = bal
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case start, end, pt = "PT", ot = "OT", slp = "SLP", bal = "BAL"
+    }
+}
+
+/// Bad model input: the field and why.
+public struct RecoveryInputError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var field: String
+    public var message: String
+
+    public init(_ field: String, _ message: String) {
+        self.field = field
+        self.message = message
+    }
+
+    public var description: String { "\(field): \(message)" }
+}
