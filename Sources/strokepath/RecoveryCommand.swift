@@ -8,7 +8,7 @@ struct RecoveryCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "recovery",
         abstract: "Upper-limb recovery (FM-UE) from the neurovascular sub-model.",
-        subcommands: [RecoverySimulateCommand.self]
+        subcommands: [RecoverySimulateCommand.self, RecoveryFitCommand.self]
     )
 }
 
@@ -53,7 +53,7 @@ struct RecoverySimulateCommand: AsyncParsableCommand {
         var failures = 0
         for (number, document) in try JSONDocuments.read(file).enumerated() {
             do {
-                let input = try Self.decode(Data(try document.get().jsonBytes))
+                let input = try RecoveryInputDecoder.decode(Input.self, Data(try document.get().jsonBytes))
                 let days = input.days ?? 180
                 guard (1...3_650).contains(days) else { throw RecoveryInputError("days", "must be 1 to 3650") }
                 let model = try RecoveryModel(input.params, schedule: try DoseSchedule(input.schedule ?? []))
@@ -71,14 +71,16 @@ struct RecoverySimulateCommand: AsyncParsableCommand {
         }
         if failures > 0 { throw ExitCode(1) }
     }
+}
 
-    /// The input, or the field that is missing or of the wrong type.
-    static func decode(_ data: Data) throws -> Input {
+/// Decodes a recovery input, or names the field that is missing or of the wrong type.
+enum RecoveryInputDecoder {
+    static func decode<Value: Decodable>(_: Value.Type, _ data: Data) throws -> Value {
         func path(_ keys: [any CodingKey]) -> String {
             keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().trimmingCharacters(in: CharacterSet(charactersIn: "."))
         }
         do {
-            return try JSONDecoder().decode(Input.self, from: data)
+            return try JSONDecoder().decode(Value.self, from: data)
         } catch DecodingError.keyNotFound(let key, let context) {
             throw RecoveryInputError(path(context.codingPath + [key]), "is missing")
         } catch DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context) {

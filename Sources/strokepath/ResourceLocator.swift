@@ -1,4 +1,5 @@
 import Foundation
+import Recovery
 import Rehabilitation
 
 /// Finds the folders shipped beside the binary — SQL migrations and the clinical protocols:
@@ -28,6 +29,12 @@ enum ResourceLocator {
     static func rehabCatalogue(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> RehabCatalogue {
         let folder = try locate("Protocols", inner: "rehab", variable: "STROKEPATH_PROTOCOLS_DIR", environment: environment)
         return try RehabCatalogue.decode(try Data(contentsOf: folder.appendingPathComponent("catalogue.json")))
+    }
+
+    /// Protocols/recovery/parameters.json, read and checked.
+    static func recoveryPriors(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> RecoveryPriors {
+        let folder = try locate("Protocols", inner: "recovery", variable: "STROKEPATH_PROTOCOLS_DIR", environment: environment)
+        return try RecoveryPriors.decode(try Data(contentsOf: folder.appendingPathComponent("parameters.json")))
     }
 
     private static func locate(_ folderName: String, inner: String, variable: String, environment: [String: String]) throws -> URL {

@@ -75,4 +75,11 @@ import Testing
         #expect(throws: RecoveryInputError("schedule[0].end", "must be after the start")) { try DoseSchedule([DoseSegment(start: 10, end: 5, pt: 30)]) }
         #expect(throws: RecoveryInputError("schedule[0].start", "must be a day on or after onset (0)")) { try DoseSchedule([DoseSegment(start: -1, end: 5)]) }
     }
+
+    @Test func chiSquareQuantiles() {
+        #expect(abs(ChiSquare.quantile(0.95, degrees: 1) - 3.841459) < 1e-5)
+        #expect(abs(ChiSquare.quantile(0.95, degrees: 4) - 9.487729) < 1e-5)
+        #expect(abs(ChiSquare.quantile(0.95, degrees: 6) - 12.591587) < 1e-5)
+        #expect(abs(ChiSquare.quantile(0.99, degrees: 30) - 50.892181) < 1e-4)
+    }
 }

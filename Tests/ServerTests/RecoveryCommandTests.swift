@@ -7,19 +7,35 @@ import Testing
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Fixtures/recovery")
 
-    @Test func everyReferenceSimulationIsReproduced() async throws {
-        // The reference fits come with the fitting (next increment); the simulations are checked here.
-        let data = try Data(contentsOf: Self.fixtures.appendingPathComponent("cases.json"))
-        let all = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-        let simulations = (all["cases"] as? [[String: Any]] ?? []).filter { $0["kind"] as? String == "simulation" }
-        #expect(simulations.count == 14)
-        let cases = FileManager.default.temporaryDirectory.appendingPathComponent("recovery-simulations-\(UUID().uuidString).json")
-        try JSONSerialization.data(withJSONObject: ["cases": simulations]).write(to: cases)
-        defer { try? FileManager.default.removeItem(at: cases) }
+    /// check.py's acceptance: 14 simulations within 1e-4 FM points on every day, and 2 fits at the
+    /// reference's cost or better with curves within 0.5 and bands within 1.5 points.
+    @Test func theReferenceCasesPass() async throws {
         let result = try await Subprocess.run(URL(fileURLWithPath: "/usr/bin/env"), [
-            "python3", Self.fixtures.appendingPathComponent("check.py").path, "--cases", cases.path, "--", Subprocess.strokepath.path, "recovery",
+            "python3", Self.fixtures.appendingPathComponent("check.py").path, "--cases", Self.fixtures.appendingPathComponent("cases.json").path,
+            "--", Subprocess.strokepath.path, "recovery",
         ])
-        #expect(result.output.hasSuffix("14 passed, 0 failed\n"), "\(result.output)\(result.errors)")
+        #expect(result.output.hasSuffix("16 passed, 0 failed\n"), "\(result.output)\(result.errors)")
+        #expect(result.status == 0)
+    }
+
+    @Test func aFitReportsItsChiSquareTestAndRefusesImpossibleScores() async throws {
+        let all = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: Self.fixtures.appendingPathComponent("cases.json"))) as? [String: Any])
+        let reference = try #require((all["cases"] as? [[String: Any]])?.first { $0["kind"] as? String == "fit" })
+        var input: [String: Any] = ["params_base": reference["params_base"] ?? [:], "schedule": reference["schedule"] ?? [],
+                                    "t_obs": reference["t_obs"] ?? [], "y_obs": reference["y_obs"] ?? []]
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("recovery-fit-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try JSONSerialization.data(withJSONObject: input).write(to: file)
+        let fitted = try await Subprocess.run(Subprocess.strokepath, ["recovery", "fit", file.path, "--samples", "300"])
+        #expect(fitted.status == 0, "\(fitted.errors)")
+        let answer = try #require(try JSONSerialization.jsonObject(with: Data(fitted.output.utf8)) as? [String: Any])
+        #expect(answer["chi2_test_pass"] as? Bool == true)
+        #expect(abs((answer["chi2_threshold"] as? Double ?? 0) - 12.5916) < 1e-3, "χ²₀.₉₅(6)")
+        #expect((answer["model"] as? String)?.hasPrefix("neurovascular-recovery") == true && (answer["priors"] as? String)?.hasPrefix("recovery-") == true)
+        input["y_obs"] = [23, 35, 43, 47, 53, 70]
+        try JSONSerialization.data(withJSONObject: input).write(to: file)
+        let refused = try await Subprocess.run(Subprocess.strokepath, ["recovery", "fit", file.path])
+        #expect(refused.status == 1 && refused.errors.contains("y_obs[5]: must be an FM-UE score from 0 to 66"), "\(refused.errors)")
     }
 
     @Test func badInputGetsAnErrorLineAndExitCode1() async throws {

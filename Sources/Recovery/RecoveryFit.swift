@@ -1,0 +1,162 @@
+import Foundation
+
+/// Observations of FM-UE to fit the model to.
+public struct RecoveryObservations: Sendable, Equatable {
+    /// Days since onset, 0–180.
+    public var days: [Double]
+    /// FM-UE, 0–66.
+    public var scores: [Double]
+
+    public init(days: [Double], scores: [Double]) throws(RecoveryInputError) {
+        guard !days.isEmpty, days.count == scores.count else { throw RecoveryInputError("t_obs", "needs one day per observation, at least one") }
+        for (index, day) in days.enumerated() where !(day.isFinite && (0...180).contains(day)) {
+            throw RecoveryInputError("t_obs[\(index)]", "must be a day from onset (0) to 180")
+        }
+        for (index, score) in scores.enumerated() where !(score.isFinite && (0...66).contains(score)) {
+            throw RecoveryInputError("y_obs[\(index)]", "must be an FM-UE score from 0 to 66")
+        }
+        self.days = days
+        self.scores = scores
+    }
+}
+
+/// A patient's fit: MAP estimates of FM0, r_s, τ_N and η (priors as pseudo-residuals), the
+/// costs, and the χ² model test.
+public struct RecoveryFit: Sendable {
+    /// The fitted parameters on their transformed scale, z = [logit(FM0/66), logit r_s, log τ_N, log η].
+    public var z: [Double]
+    public var parameters: RecoveryParameters
+    /// Data plus prior residuals squared.
+    public var totalCost: Double
+    public var dataCost: Double
+    /// χ²₀.₉₅ with as many degrees of freedom as observations.
+    public var threshold: Double
+    public var passes: Bool { dataCost <= threshold }
+    public var evaluations: Int
+}
+
+/// Fits the per-patient parameters to a patient's observations (docs/recovery.md).
+public struct RecoveryFitter: Sendable {
+    /// The population parameters the fit starts from (its FM0, r_s, τ_N and η are replaced).
+    public let base: RecoveryParameters
+    public let schedule: DoseSchedule
+    public let observations: RecoveryObservations
+    /// Measurement error of FM-UE (van der Vliet 2020).
+    public let sigma: Double
+    /// Priors on the transformed r_s, τ_N and η: (mean, SD).
+    public let priors: [(mean: Double, sd: Double)]
+    public let step: Double
+
+    /// Bounds of z.
+    static let lower = [-Double.infinity, logit(0.0025), log(2.0), log(1e-4)]
+    static let upper = [Double.infinity, logit(0.9975), log(150.0), log(1.0)]
+
+    public init(base: RecoveryParameters, schedule: DoseSchedule, observations: RecoveryObservations, sigma: Double,
+                priors: [(mean: Double, sd: Double)], step: Double = 0.25) {
+        self.base = base
+        self.schedule = schedule
+        self.observations = observations
+        self.sigma = sigma
+        self.priors = priors
+        self.step = step
+    }
+
+    static func logit(_ p: Double) -> Double { log(p / (1 - p)) }
+    static func expit(_ x: Double) -> Double { 1 / (1 + exp(-x)) }
+
+    /// The parameters z stands for.
+    public func parameters(_ z: [Double]) -> RecoveryParameters {
+        var p = base
+        p.fm0 = 66 * Self.expit(z[0])
+        p.rS = Self.expit(z[1])
+        p.tauN = exp(z[2])
+        p.eta = exp(z[3])
+        return p
+    }
+
+    /// FM-UE on days 0–180 for z.
+    public func scores(_ z: [Double]) -> [Double] {
+        guard let model = try? RecoveryModel(parameters(z), schedule: schedule) else { return Array(repeating: .nan, count: 181) }
+        return model.functionScores(days: 180, step: step)
+    }
+
+    /// The residuals for z: data (y − FM)/σ, then the priors (z − μ)/s.
+    func residuals(_ z: [Double], scores: [Double]) -> [Double] {
+        var result: [Double] = []
+        for (day, y) in zip(observations.days, observations.scores) {
+            let below = Int(day.rounded(.down)), above = min(below + 1, 180), share = day - Double(below)
+            result.append((y - (scores[below] * (1 - share) + scores[above] * share)) / sigma)
+        }
+        for (index, prior) in priors.enumerated() { result.append((z[index + 1] - prior.mean) / prior.sd) }
+        return result
+    }
+
+    /// Cost of z (total) and its data part.
+    public func cost(_ z: [Double]) -> (total: Double, data: Double) {
+        let r = residuals(z, scores: scores(z))
+        let data = r.prefix(observations.days.count).reduce(0) { $0 + $1 * $1 }
+        return (r.reduce(0) { $0 + $1 * $1 }, data)
+    }
+
+    /// The Jacobian of the residuals at z (forward differences, step 1e-6 in z).
+    func jacobian(_ z: [Double], residuals base: [Double]) -> [[Double]] {
+        var columns: [[Double]] = []
+        for k in 0..<4 {
+            var moved = z
+            moved[k] += 1e-6
+            let r = residuals(moved, scores: scores(moved))
+            columns.append(zip(r, base).map { ($0 - $1) / 1e-6 })
+        }
+        return (0..<base.count).map { row in columns.map { $0[row] } }
+    }
+
+    /// Levenberg–Marquardt within the bounds of z from the specification's start: FM0 two
+    /// points below the first observation, r_s 0.6, τ_N 21 d, η 0.1/d. Deterministic.
+    public func fit() -> RecoveryFit {
+        var z = [Self.logit(min(max(observations.scores[0] - 2, 0.5), 65.5) / 66), Self.logit(0.6), log(21.0), log(0.1)]
+        var r = residuals(z, scores: scores(z))
+        var cost = r.reduce(0) { $0 + $1 * $1 }
+        var lambda = 1e-3, evaluations = 1
+        for _ in 0..<200 {
+            let jac = jacobian(z, residuals: r)
+            evaluations += 4
+            let (normal, gradient) = Self.normalEquations(jac, r)
+            var improved = false
+            while lambda < 1e12 {
+                var damped = normal
+                for i in 0..<4 { damped[i][i] += lambda * max(normal[i][i], 1e-12) }
+                guard let delta = LinearAlgebra.solve(damped, gradient.map { -$0 }) else { lambda *= 10; continue }
+                let trial = (0..<4).map { min(max(z[$0] + delta[$0], Self.lower[$0]), Self.upper[$0]) }
+                let trialResiduals = residuals(trial, scores: scores(trial))
+                evaluations += 1
+                let trialCost = trialResiduals.reduce(0) { $0 + $1 * $1 }
+                if trialCost < cost {
+                    let gain = cost - trialCost
+                    z = trial
+                    r = trialResiduals
+                    cost = trialCost
+                    lambda = max(lambda / 10, 1e-12)
+                    improved = gain > 1e-12 * max(cost, 1)
+                    break
+                }
+                lambda *= 10
+            }
+            if !improved { break }
+        }
+        let data = r.prefix(observations.days.count).reduce(0) { $0 + $1 * $1 }
+        return RecoveryFit(z: z, parameters: parameters(z), totalCost: cost, dataCost: data,
+                           threshold: ChiSquare.quantile(0.95, degrees: observations.days.count), evaluations: evaluations)
+    }
+
+    /// JᵀJ and Jᵀr.
+    static func normalEquations(_ jac: [[Double]], _ r: [Double]) -> ([[Double]], [Double]) {
+        var normal = Array(repeating: Array(repeating: 0.0, count: 4), count: 4), gradient = Array(repeating: 0.0, count: 4)
+        for (row, residual) in zip(jac, r) {
+            for i in 0..<4 {
+                gradient[i] += row[i] * residual
+                for j in 0..<4 { normal[i][j] += row[i] * row[j] }
+            }
+        }
+        return (normal, gradient)
+    }
+}

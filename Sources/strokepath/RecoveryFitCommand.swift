@@ -1,0 +1,87 @@
+import AcuteCare
+import ArgumentParser
+import Foundation
+import Recovery
+
+/// `strokepath recovery fit`: a patient's parameters from their FM-UE observations, with the
+/// χ² test and the prediction band.
+struct RecoveryFitCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fit",
+        abstract: "Fit FM0, r_s, tau_N and eta to observations: {\"params_base\": {…}, \"schedule\": […], \"t_obs\": […], \"y_obs\": […]}.",
+        discussion: "Priors and the FM-UE error come from Protocols/recovery/parameters.json; the poor-recovery r_s prior applies only when the input names the class (\"prep2\": \"limited\" or \"poor\", or \"mep\": \"negative\"). Reads one JSON object, an array, or JSON Lines; --format bench writes what bench/recovery/check.py reads."
+    )
+
+    struct Input: Decodable {
+        var paramsBase: RecoveryParameters
+        var schedule: [DoseSegment]?
+        var tObs: [Double]
+        var yObs: [Double]
+        var prep2: String?
+        var mep: String?
+
+        enum CodingKeys: String, CodingKey {
+            case paramsBase = "params_base", schedule, tObs = "t_obs", yObs = "y_obs", prep2, mep
+        }
+    }
+
+    struct Output: Encodable {
+        struct Theta: Encodable {
+            var FM0: Double, r_s: Double, tau_N: Double, eta: Double
+        }
+
+        struct Band: Encodable {
+            var lower_simultaneous: [Double], upper_simultaneous: [Double], lower_pointwise: [Double], upper_pointwise: [Double]
+            var accepted_sets: Int
+        }
+
+        var model: String
+        var priors: String
+        var theta: Theta
+        var total_cost: Double
+        var data_cost: Double
+        var chi2_threshold: Double
+        var chi2_test_pass: Bool
+        var FM_fit: [Double]
+        var band: Band
+    }
+
+    @Argument(help: "JSON or JSON Lines input (standard input when absent).") var file: String?
+    @Option(help: "json (default) or bench.") var format: RecoverySimulateCommand.Format = .json
+    @Option(help: "Parameter sets sampled for the band.") var samples = 3_000
+
+    func validate() throws {
+        guard (10...100_000).contains(samples) else { throw ValidationError("--samples must be 10 to 100000") }
+    }
+
+    func run() async throws {
+        let priors = try ResourceLocator.recoveryPriors()
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = format == .json ? [.sortedKeys, .prettyPrinted] : [.sortedKeys]
+        var failures = 0
+        for (number, document) in try JSONDocuments.read(file).enumerated() {
+            do {
+                let input = try RecoveryInputDecoder.decode(Input.self, Data(try document.get().jsonBytes))
+                let poor = ["limited", "poor"].contains(input.prep2?.lowercased() ?? "") || input.mep?.lowercased() == "negative"
+                let fitter = RecoveryFitter(base: input.paramsBase, schedule: try DoseSchedule(input.schedule ?? []),
+                                            observations: try RecoveryObservations(days: input.tObs, scores: input.yObs),
+                                            sigma: priors.sigmaFm.value, priors: priors.transformed(poorRecovery: poor))
+                _ = try RecoveryModel(input.paramsBase, schedule: fitter.schedule)
+                let fit = fitter.fit()
+                let band = fitter.band(around: fit, samples: samples)
+                let p = fit.parameters
+                let output = Output(
+                    model: RecoveryModel.version, priors: priors.version,
+                    theta: .init(FM0: p.fm0, r_s: p.rS ?? 0, tau_N: p.tauN, eta: p.eta), total_cost: fit.totalCost, data_cost: fit.dataCost,
+                    chi2_threshold: fit.threshold, chi2_test_pass: fit.passes, FM_fit: fitter.scores(fit.z),
+                    band: .init(lower_simultaneous: band.lowerSimultaneous, upper_simultaneous: band.upperSimultaneous,
+                                lower_pointwise: band.lowerPointwise, upper_pointwise: band.upperPointwise, accepted_sets: band.accepted.count))
+                Console.line(String(decoding: try encoder.encode(output), as: UTF8.self))
+            } catch {
+                failures += 1
+                JSONDocuments.reportError(error, input: number + 1, bench: format == .bench)
+            }
+        }
+        if failures > 0 { throw ExitCode(1) }
+    }
+}
