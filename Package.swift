@@ -111,6 +111,7 @@ let package = Package(
             name: "strokepath-bench",
             dependencies: [
                 "AcuteCare",
+                "Recovery",
                 "Postgres",
                 "Server",
                 "Storage",

@@ -52,7 +52,7 @@ public struct RecoveryFitter: Sendable {
     static let upper = [Double.infinity, logit(0.9975), log(150.0), log(1.0)]
 
     public init(base: RecoveryParameters, schedule: DoseSchedule, observations: RecoveryObservations, sigma: Double,
-                priors: [(mean: Double, sd: Double)], step: Double = 0.25) {
+                priors: [(mean: Double, sd: Double)], step: Double = 1) {
         self.base = base
         self.schedule = schedule
         self.observations = observations

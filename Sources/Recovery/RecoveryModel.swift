@@ -24,7 +24,7 @@ public struct RecoveryModel: Sendable {
     /// The recoverable fraction used: r_s as given, or φ_D + φ_P·S in forward mode.
     public let recoverable: Double
     private let impairment0: Double
-    private let batemanScale: Double
+    fileprivate let batemanScale: Double
 
     public init(_ parameters: RecoveryParameters, schedule: DoseSchedule) throws(RecoveryInputError) {
         try parameters.check()
@@ -71,18 +71,58 @@ public struct RecoveryModel: Sendable {
         1 - impairment0 * (1 - recoverableFraction(at: t) * state.n) * (1 - parameters.cM * state.m)
     }
 
-    /// The right-hand side at `t` with the dose held at `dose`.
-    func derivatives(at t: Double, _ s: State, dose: DoseSchedule.Dose) -> State {
+    /// The right-hand side at `t` with the dose held at `dose` and the critical window at
+    /// `window` (= W(t), kept by the integrator). With `scoresOnly`, the states FM does not
+    /// depend on are left still: MG always, U when its loop is off.
+    func derivatives(at t: Double, _ s: State, dose: DoseSchedule.Dose, window: Double, scoresOnly: Bool = false) -> State {
         let p = parameters
         let use = p.uMax * s.u
         let effective = p.wPT * dose.pt + p.wOT * dose.ot + p.wSLP * dose.slp + p.wBAL * dose.bal + use
+        let gate = window * (p.nu == 1 ? s.n : pow(max(s.n, 0), p.nu))
+        let n = (p.nInf - s.n) / p.tauN + p.kB * dose.bal * (1 - s.n)
+        let m = p.eta * gate * effective / (effective + p.kU) * (1 - s.m) - p.deltaM * s.m
+        guard !scoresOnly || p.uMax > 0 else { return State(n: n, m: m, u: 0, mg: 0) }
+        let u = (1 / (1 + exp(-(function(at: t, s) - p.thetaU) / p.sU)) - s.u) / p.tauU
+        guard !scoresOnly else { return State(n: n, m: m, u: u, mg: 0) }
         let global = p.wgPT * dose.pt + p.wgOT * dose.ot + p.wgSLP * dose.slp + p.wgBAL * dose.bal + use
-        let gate = window(at: t) * (p.nu == 1 ? s.n : pow(max(s.n, 0), p.nu))
-        let y = function(at: t, s)
-        return State(
-            n: (p.nInf - s.n) / p.tauN + p.kB * dose.bal * (1 - s.n),
-            m: p.eta * gate * effective / (effective + p.kU) * (1 - s.m) - p.deltaM * s.m,
-            u: (1 / (1 + exp(-(y - p.thetaU) / p.sU)) - s.u) / p.tauU,
-            mg: p.etaG * gate * global / (global + p.kU) * (1 - s.mg) - p.deltaM * s.mg)
+        return State(n: n, m: m, u: u, mg: p.etaG * gate * global / (global + p.kU) * (1 - s.mg) - p.deltaM * s.mg)
+    }
+
+    /// The critical window along the integration: its exponentials advanced by multiplication,
+    /// so a step costs no exponential.
+    struct WindowClock {
+        let model: RecoveryModel
+        private var slow: Double
+        private var fast: Double
+        private var lastStep = Double.nan
+        private var slowFactor = 1.0
+        private var fastFactor = 1.0
+
+        init(_ model: RecoveryModel) {
+            self.model = model
+            slow = 1
+            let p = model.parameters
+            fast = p.tauR > 0 && abs(p.tauW - p.tauR) <= 1e-12 ? 0 : 1
+        }
+
+        /// W at the clock's time.
+        var value: Double {
+            let p = model.parameters
+            guard p.tauR > 0 else { return p.wInf + (1 - p.wInf) * slow }
+            let shape = abs(p.tauW - p.tauR) > 1e-12 ? slow - fast : fast * slow  // fast holds t for τ_r = τ_w
+            return p.wInf + (1 - p.wInf) * shape / model.batemanScale
+        }
+
+        /// Moves the clock on by `dt` days.
+        mutating func advance(by dt: Double) {
+            let p = model.parameters
+            if dt != lastStep {
+                lastStep = dt
+                slowFactor = exp(-dt / p.tauW)
+                fastFactor = p.tauR > 0 ? exp(-dt / p.tauR) : 1
+            }
+            slow *= slowFactor
+            if p.tauR > 0, abs(p.tauW - p.tauR) <= 1e-12 { fast += dt } else { fast *= fastFactor }
+        }
     }
 }

@@ -1,5 +1,5 @@
 import Foundation
-import Recovery
+@testable import Recovery
 import Testing
 
 /// The model's special cases and its input checks.
@@ -81,5 +81,22 @@ import Testing
         #expect(abs(ChiSquare.quantile(0.95, degrees: 4) - 9.487729) < 1e-5)
         #expect(abs(ChiSquare.quantile(0.95, degrees: 6) - 12.591587) < 1e-5)
         #expect(abs(ChiSquare.quantile(0.99, degrees: 30) - 50.892181) < 1e-4)
+    }
+
+    /// The integrator's running window equals W(t) computed directly, with and without the rise.
+    @Test(arguments: [0.0, 10.0, 90.0])
+    func theWindowClockKeepsTime(tauR: Double) throws {
+        var p = try Self.baseline()
+        p.tauR = tauR
+        let model = try RecoveryModel(p, schedule: DoseSchedule([]))
+        var clock = RecoveryModel.WindowClock(model)
+        var t = 0.0, worst = 0.0
+        for step in [0.25, 0.5, 0.1666, 1, 1, 0.3334] + Array(repeating: 1.0, count: 170) {
+            worst = max(worst, abs(clock.value - model.window(at: t)))
+            clock.advance(by: step)
+            t += step
+        }
+        #expect(worst < 1e-12, "largest difference \(worst)")
+        #expect(tauR == 0 || abs((0..<2_000).map { model.window(at: Double($0) / 10) }.max() ?? 0) - 1 < 1e-4, "the rising window peaks at 1")
     }
 }

@@ -30,8 +30,9 @@ struct Subprocess {
 
     func start() throws { try process.run() }
 
-    /// Waits for the program to end (at most `timeout`, then it is killed).
-    func finish(timeout: Duration = .seconds(60)) async throws -> Result {
+    /// Waits for the program to end (at most `timeout`, then it is killed: generous, since the
+    /// suite runs tests in parallel on a small machine).
+    func finish(timeout: Duration = .seconds(180)) async throws -> Result {
         let deadline = ContinuousClock.now + timeout
         while process.isRunning {
             if ContinuousClock.now > deadline { process.interrupt(); kill(process.processIdentifier, SIGKILL) }

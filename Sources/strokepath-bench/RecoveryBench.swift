@@ -1,0 +1,91 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import Recovery
+
+/// Per-operation times of the recovery model on the shared reference cases.
+struct RecoveryBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "recovery",
+        abstract: "Times one 180-day simulation (one thread), one fit, a band from 3,000 sets (both cores) and a what-if on the accepted sets."
+    )
+
+    @Option(help: "The reference cases (bench/recovery/cases.json).") var cases: String
+    @Option(help: "Priors (Protocols/recovery/parameters.json).") var priors: String
+    @Option(help: "Seconds per measurement.") var seconds = 2.0
+
+    struct Cases: Decodable {
+        struct Case: Decodable {
+            var kind: String
+            var params: RecoveryParameters?
+            var paramsBase: RecoveryParameters?
+            var schedule: [DoseSegment]
+            var tObs: [Double]?
+            var yObs: [Double]?
+        }
+
+        var cases: [Case]
+    }
+
+    func run() async throws {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .custom { keys in
+            let key = keys.last?.stringValue ?? ""
+            let renamed = ["params_base": "paramsBase", "t_obs": "tObs", "y_obs": "yObs"][key] ?? key
+            return Key(renamed)
+        }
+        let all = try decoder.decode(Cases.self, from: Data(contentsOf: URL(fileURLWithPath: cases))).cases
+        let loaded = try RecoveryPriors.decode(Data(contentsOf: URL(fileURLWithPath: priors)))
+        let simulations = try all.compactMap { item -> RecoveryModel? in
+            guard let params = item.params else { return nil }
+            return try RecoveryModel(params, schedule: DoseSchedule(item.schedule))
+        }
+        let fitters = try all.compactMap { item -> RecoveryFitter? in
+            guard let base = item.paramsBase, let days = item.tObs, let scores = item.yObs else { return nil }
+            return RecoveryFitter(base: base, schedule: try DoseSchedule(item.schedule), observations: try RecoveryObservations(days: days, scores: scores),
+                                  sigma: loaded.sigmaFm.value, priors: loaded.transformed(poorRecovery: false))
+        }
+        var sink = 0.0
+        let simulation = measure { index in sink += simulations[index % simulations.count].functionScores()[90] }
+        report(String(format: "simulation (180 days, one thread, one-day RK4 steps): %.1f µs", simulation * 1e6))
+        let quarter = measure { index in sink += simulations[index % simulations.count].functionScores(step: 0.25)[90] }
+        report(String(format: "simulation (quarter-day steps, for comparison): %.1f µs", quarter * 1e6))
+        let fits = fitters.map { $0.fit() }
+        let fit = measure { index in sink += fitters[index % fitters.count].fit().totalCost }
+        report(String(format: "fit (Levenberg–Marquardt, %d evaluations on average): %.2f ms", fits.map(\.evaluations).reduce(0, +) / max(fits.count, 1), fit * 1e3))
+        let bands = zip(fitters, fits).map { $0.band(around: $1) }
+        let band = measure { index in
+            let which = index % fitters.count
+            sink += fitters[which].band(around: fits[which]).upperSimultaneous[90]
+        }
+        report(String(format: "band (3,000 sets, both cores): %.1f ms", band * 1e3))
+        let more = try DoseSchedule([DoseSegment(start: 3, end: 90, pt: 60, ot: 60, slp: 0, bal: 30)])
+        let whatIf = measure { index in
+            let which = index % fitters.count
+            sink += fitters[which].whatIf(fits[which], sets: bands[which].accepted, schedule: more).upper[90]
+        }
+        report(String(format: "what-if on the stored sets (%d sets on average, both cores): %.1f ms",
+                      bands.map(\.accepted.count).reduce(0, +) / max(bands.count, 1), whatIf * 1e3))
+        if sink.isNaN { report("(no result)") }
+    }
+
+    /// Seconds per call of `body`, run repeatedly for `seconds` after a warm-up.
+    private func measure(_ body: (Int) -> Void) -> Double {
+        for index in 0..<3 { body(index) }
+        let start = DispatchTime.now().uptimeNanoseconds
+        var count = 0
+        while Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 < seconds {
+            body(count)
+            count += 1
+        }
+        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 / Double(count)
+    }
+
+    private struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(_ string: String) { stringValue = string }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+}
