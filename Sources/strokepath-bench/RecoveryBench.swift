@@ -64,6 +64,11 @@ struct RecoveryBench: AsyncParsableCommand {
             let which = index % fitters.count
             sink += fitters[which].whatIf(fits[which], sets: bands[which].accepted, schedule: more).upper[90]
         }
+        let profile = measure { index in
+            let which = index % fitters.count
+            sink += fitters[which].predictionProfile(day: 90, fit: fits[which], sets: bands[which].accepted).upper
+        }
+        report(String(format: "prediction profile likelihood, day 90, both bounds: %.1f ms", profile * 1e3))
         report(String(format: "what-if on the stored sets (%d sets on average, both cores): %.1f ms",
                       bands.map(\.accepted.count).reduce(0, +) / max(bands.count, 1), whatIf * 1e3))
         if sink.isNaN { report("(no result)") }

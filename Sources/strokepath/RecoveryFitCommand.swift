@@ -35,6 +35,10 @@ struct RecoveryFitCommand: AsyncParsableCommand {
             var accepted_sets: Int
         }
 
+        struct Profile: Encodable {
+            var day: Int, lower: Double, upper: Double
+        }
+
         var model: String
         var priors: String
         var theta: Theta
@@ -44,14 +48,18 @@ struct RecoveryFitCommand: AsyncParsableCommand {
         var chi2_test_pass: Bool
         var FM_fit: [Double]
         var band: Band
+        /// With --profile-day: the prediction profile likelihood's range of FM on those days.
+        var prediction_profile: [Profile]?
     }
 
     @Argument(help: "JSON or JSON Lines input (standard input when absent).") var file: String?
     @Option(help: "json (default) or bench.") var format: RecoverySimulateCommand.Format = .json
     @Option(help: "Parameter sets sampled for the band.") var samples = 3_000
+    @Option(help: "A day (0–180) to answer with the prediction profile likelihood; repeat for more.") var profileDay: [Int] = []
 
     func validate() throws {
         guard (10...100_000).contains(samples) else { throw ValidationError("--samples must be 10 to 100000") }
+        guard profileDay.allSatisfy({ (0...180).contains($0) }) else { throw ValidationError("--profile-day must be 0 to 180") }
     }
 
     func run() async throws {
@@ -75,7 +83,11 @@ struct RecoveryFitCommand: AsyncParsableCommand {
                     theta: .init(FM0: p.fm0, r_s: p.rS ?? 0, tau_N: p.tauN, eta: p.eta), total_cost: fit.totalCost, data_cost: fit.dataCost,
                     chi2_threshold: fit.threshold, chi2_test_pass: fit.passes, FM_fit: fitter.scores(fit.z),
                     band: .init(lower_simultaneous: band.lowerSimultaneous, upper_simultaneous: band.upperSimultaneous,
-                                lower_pointwise: band.lowerPointwise, upper_pointwise: band.upperPointwise, accepted_sets: band.accepted.count))
+                                lower_pointwise: band.lowerPointwise, upper_pointwise: band.upperPointwise, accepted_sets: band.accepted.count),
+                    prediction_profile: profileDay.isEmpty ? nil : profileDay.map { day in
+                        let profile = fitter.predictionProfile(day: day, fit: fit, sets: band.accepted)
+                        return .init(day: day, lower: profile.lower, upper: profile.upper)
+                    })
                 Console.line(String(decoding: try encoder.encode(output), as: UTF8.self))
             } catch {
                 failures += 1

@@ -100,3 +100,52 @@ import Testing
         #expect(tauR == 0 || abs((0..<2_000).map { model.window(at: Double($0) / 10) }.max() ?? 0) - 1 < 1e-4, "the rising window peaks at 1")
     }
 }
+
+/// The prediction profile matches the reference (scipy SLSQP) within 0.01 FM points on the shared fit cases.
+@Suite struct PredictionProfileTests {
+    struct Case: Decodable {
+        var id: String
+        var kind: String
+        var paramsBase: RecoveryParameters?
+        var schedule: [DoseSegment]
+        var tObs: [Double]?
+        var yObs: [Double]?
+        var predictionProfile: [String: [String: AnyNumber]]?
+
+        enum CodingKeys: String, CodingKey {
+            case id, kind, schedule, paramsBase = "params_base", tObs = "t_obs", yObs = "y_obs", predictionProfile = "prediction_profile"
+        }
+    }
+
+    /// A JSON value read as a number when it is one.
+    struct AnyNumber: Decodable {
+        var value: Double?
+        init(from decoder: any Decoder) throws {
+            value = try? decoder.singleValueContainer().decode(Double.self)
+        }
+    }
+
+    @Test func theProfileAtDay90MatchesTheReference() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        let decoder = JSONDecoder()
+        struct File: Decodable { var cases: [Case] }
+        let cases = try decoder.decode(File.self, from: Data(contentsOf: root.appendingPathComponent("Fixtures/recovery/cases.json"))).cases
+        let priors = try RecoveryPriors.decode(Data(contentsOf: root.deletingLastPathComponent().appendingPathComponent("Protocols/recovery/parameters.json")))
+        var checked = 0
+        for item in cases where item.kind == "fit" {
+            let base = try #require(item.paramsBase), days = try #require(item.tObs), scores = try #require(item.yObs)
+            let reference = try #require(item.predictionProfile?["90"])
+            let fitter = RecoveryFitter(base: base, schedule: try DoseSchedule(item.schedule), observations: try RecoveryObservations(days: days, scores: scores),
+                                        sigma: priors.sigmaFm.value, priors: priors.transformed(poorRecovery: false))
+            let fit = fitter.fit()
+            let band = fitter.band(around: fit, samples: 1_000)
+            let profile = fitter.predictionProfile(day: 90, fit: fit, sets: band.accepted)
+            let low = try #require(reference["min"]?.value), high = try #require(reference["max"]?.value)
+            #expect(abs(profile.lower - low) < 0.01 && abs(profile.upper - high) < 0.01,
+                    "\(item.id): [\(profile.lower), \(profile.upper)] vs reference [\(low), \(high)] after \(profile.evaluations) simulations")
+            #expect(profile.lower <= band.lowerPointwise[90] + 1e-9 && profile.upper >= band.upperPointwise[90] - 1e-9, "at least the sampled band")
+            checked += 1
+        }
+        #expect(checked == 2)
+    }
+}

@@ -26,10 +26,12 @@ import Testing
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("recovery-fit-\(UUID().uuidString).json")
         defer { try? FileManager.default.removeItem(at: file) }
         try JSONSerialization.data(withJSONObject: input).write(to: file)
-        let fitted = try await Subprocess.run(Subprocess.strokepath, ["recovery", "fit", file.path, "--samples", "300"])
+        let fitted = try await Subprocess.run(Subprocess.strokepath, ["recovery", "fit", file.path, "--samples", "300", "--profile-day", "90"])
         #expect(fitted.status == 0, "\(fitted.errors)")
         let answer = try #require(try JSONSerialization.jsonObject(with: Data(fitted.output.utf8)) as? [String: Any])
         #expect(answer["chi2_test_pass"] as? Bool == true)
+        let profile = try #require((answer["prediction_profile"] as? [[String: Any]])?.first)
+        #expect(abs((profile["lower"] as? Double ?? 0) - 49.298) < 0.05 && abs((profile["upper"] as? Double ?? 0) - 58.912) < 0.05, "\(profile)")
         #expect(abs((answer["chi2_threshold"] as? Double ?? 0) - 12.5916) < 1e-3, "χ²₀.₉₅(6)")
         #expect((answer["model"] as? String)?.hasPrefix("neurovascular-recovery") == true && (answer["priors"] as? String)?.hasPrefix("recovery-") == true)
         input["y_obs"] = [23, 35, 43, 47, 53, 70]

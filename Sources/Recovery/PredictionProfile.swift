@@ -1,0 +1,67 @@
+/// The range of FM-UE on one day that the data allow: the least and greatest FM(t*) over the
+/// parameter sets whose cost is within χ²₀.₉₅(1) of the best (Kreutz et al. 2012's prediction
+/// profile likelihood) — for single-day questions such as "FM at day 90".
+public struct PredictionProfile: Sendable, Equatable {
+    public var day: Int
+    public var lower: Double
+    public var upper: Double
+    /// Simulations it took.
+    public var evaluations: Int
+}
+
+extension RecoveryFitter {
+    /// The profile on `day`: from the most extreme accepted set, steps that maximise (or
+    /// minimise) the day's score over the ellipsoid where the Gauss–Newton model of the cost
+    /// stays within the limit, each checked on the true cost and halved until it holds.
+    public func predictionProfile(day: Int, fit: RecoveryFit, sets: [RecoveryBand.Set]) -> PredictionProfile {
+        let limit = fit.totalCost + ChiSquare.quantile(0.95, degrees: 1)
+        let target = min(max(day, 0), 180)
+        var evaluations = 0
+        func evaluate(_ z: [Double]) -> (score: Double, residuals: [Double], cost: Double) {
+            evaluations += 1
+            let curve = scores(z)
+            let r = residuals(z, scores: curve)
+            return (curve[target], r, r.reduce(0) { $0 + $1 * $1 })
+        }
+        let candidates = [fit.z] + sets.filter { $0.cost <= limit }.map(\.z)
+        let starts = candidates.map { ($0, evaluate($0)) }
+        func search(_ sign: Double) -> Double {
+            guard var (z, best) = starts.max(by: { sign * $0.1.score < sign * $1.1.score }) else { return .nan }
+            for _ in 0..<40 {
+                // Residual Jacobian and the day's score gradient from the same four simulations.
+                var jacobian = Array(repeating: Array(repeating: 0.0, count: 4), count: best.residuals.count)
+                var gradient = Array(repeating: 0.0, count: 4)
+                for axis in 0..<4 {
+                    var moved = z
+                    moved[axis] += 1e-6
+                    let result = evaluate(moved)
+                    gradient[axis] = (result.score - best.score) / 1e-6
+                    for row in jacobian.indices { jacobian[row][axis] = (result.residuals[row] - best.residuals[row]) / 1e-6 }
+                }
+                let (normal, slope) = Self.normalEquations(jacobian, best.residuals)
+                guard let centre = LinearAlgebra.solve(normal, slope.map { -$0 }), let towards = LinearAlgebra.solve(normal, gradient) else { break }
+                let modelMinimum = best.cost + zip(slope, centre).reduce(0) { $0 + $1.0 * $1.1 }
+                let reach = limit - modelMinimum, spread = zip(gradient, towards).reduce(0) { $0 + $1.0 * $1.1 }
+                guard reach > 0, spread > 0 else { break }
+                let scale = sign * (reach / spread).squareRoot()
+                let delta = (0..<4).map { centre[$0] + scale * towards[$0] }
+                var fraction = 1.0, improved = false
+                while fraction > 1e-3 {
+                    var trial = z
+                    for axis in 0..<4 { trial[axis] = min(max(z[axis] + fraction * delta[axis], Self.lower[axis]), Self.upper[axis]) }
+                    let result = evaluate(trial)
+                    if result.cost <= limit, sign * result.score > sign * best.score {
+                        improved = sign * (result.score - best.score) > 1e-6
+                        (z, best) = (trial, result)
+                        break
+                    }
+                    fraction /= 2
+                }
+                if !improved { break }
+            }
+            return best.score
+        }
+        let upper = search(1), lower = search(-1)
+        return PredictionProfile(day: day, lower: lower, upper: upper, evaluations: evaluations)
+    }
+}
