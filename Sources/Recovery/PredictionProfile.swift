@@ -48,7 +48,7 @@ extension RecoveryFitter {
                 var fraction = 1.0, improved = false
                 while fraction > 1e-3 {
                     var trial = z
-                    for axis in 0..<4 { trial[axis] = min(max(z[axis] + fraction * delta[axis], Self.lower[axis]), Self.upper[axis]) }
+                    for axis in 0..<4 { trial[axis] = min(max(z[axis] + fraction * delta[axis], lower[axis]), upper[axis]) }
                     let result = evaluate(trial)
                     if result.cost <= limit, sign * result.score > sign * best.score {
                         improved = sign * (result.score - best.score) > 1e-6
@@ -61,7 +61,7 @@ extension RecoveryFitter {
             }
             return best.score
         }
-        let upper = search(1), lower = search(-1)
-        return PredictionProfile(day: day, lower: lower, upper: upper, evaluations: evaluations)
+        let highest = search(1), lowest = search(-1)
+        return PredictionProfile(day: day, lower: lowest, upper: highest, evaluations: evaluations)
     }
 }

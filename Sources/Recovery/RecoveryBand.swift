@@ -61,7 +61,7 @@ extension RecoveryFitter {
             let v = direction.map { $0 * r }
             return (0..<4).map { i in
                 let moved = fit.z[i] + (0...i).reduce(0) { $0 + factor[i][$1] * v[$1] }
-                return min(max(moved, Self.lower[i]), Self.upper[i])
+                return min(max(moved, lower[i]), upper[i])
             }
         }
         let results = simulateAll(points, threads: threads)

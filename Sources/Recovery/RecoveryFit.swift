@@ -43,16 +43,15 @@ public struct RecoveryFitter: Sendable {
     public let observations: RecoveryObservations
     /// Measurement error of FM-UE (van der Vliet 2020).
     public let sigma: Double
-    /// Priors on the transformed r_s, τ_N and η: (mean, SD).
-    public let priors: [(mean: Double, sd: Double)]
+    /// Priors on the transformed r_s, τ_N and η, and the bounds of z (Protocols/recovery).
+    public let priors: RecoveryPriors.Fit
     public let step: Double
 
-    /// Bounds of z.
-    static let lower = [-Double.infinity, logit(0.0025), log(2.0), log(1e-4)]
-    static let upper = [Double.infinity, logit(0.9975), log(150.0), log(1.0)]
+    var lower: [Double] { priors.lower }
+    var upper: [Double] { priors.upper }
 
     public init(base: RecoveryParameters, schedule: DoseSchedule, observations: RecoveryObservations, sigma: Double,
-                priors: [(mean: Double, sd: Double)], step: Double = 1) {
+                priors: RecoveryPriors.Fit, step: Double = 1) {
         self.base = base
         self.schedule = schedule
         self.observations = observations
@@ -87,7 +86,7 @@ public struct RecoveryFitter: Sendable {
             let below = Int(day.rounded(.down)), above = min(below + 1, 180), share = day - Double(below)
             result.append((y - (scores[below] * (1 - share) + scores[above] * share)) / sigma)
         }
-        for (index, prior) in priors.enumerated() { result.append((z[index + 1] - prior.mean) / prior.sd) }
+        for (index, prior) in priors.priors.enumerated() { result.append((z[index + 1] - prior.mean) / prior.sd) }
         return result
     }
 
@@ -126,7 +125,7 @@ public struct RecoveryFitter: Sendable {
                 var damped = normal
                 for i in 0..<4 { damped[i][i] += lambda * max(normal[i][i], 1e-12) }
                 guard let delta = LinearAlgebra.solve(damped, gradient.map { -$0 }) else { lambda *= 10; continue }
-                let trial = (0..<4).map { min(max(z[$0] + delta[$0], Self.lower[$0]), Self.upper[$0]) }
+                let trial = (0..<4).map { min(max(z[$0] + delta[$0], lower[$0]), upper[$0]) }
                 let trialResiduals = residuals(trial, scores: scores(trial))
                 evaluations += 1
                 let trialCost = trialResiduals.reduce(0) { $0 + $1 * $1 }

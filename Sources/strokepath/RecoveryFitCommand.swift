@@ -74,7 +74,9 @@ struct RecoveryFitCommand: AsyncParsableCommand {
                 let fitter = RecoveryFitter(base: input.paramsBase, schedule: try DoseSchedule(input.schedule ?? []),
                                             observations: try RecoveryObservations(days: input.tObs, scores: input.yObs),
                                             sigma: priors.sigmaFm.value, priors: priors.transformed(poorRecovery: poor))
-                _ = try RecoveryModel(input.paramsBase, schedule: fitter.schedule)
+                var checked = input.paramsBase
+                checked.rS = checked.rS ?? 0.5  // the fit estimates r_s: the base need not give it
+                _ = try RecoveryModel(checked, schedule: fitter.schedule)
                 let fit = fitter.fit()
                 let band = fitter.band(around: fit, samples: samples)
                 let p = fit.parameters

@@ -149,7 +149,7 @@ public struct RehabResources: Sendable {
     }
 
     static func therapists(clinic: UUID?, id: UUID?, on connection: PostgresConnection) async throws -> [RehabTherapist] {
-        let windows = try await Self.windows(.shifts, on: connection)
+        let windows = try await Self.windows(.shifts, clinic: clinic, owner: id, on: connection)
         return try await connection.query("""
             SELECT id, organisation_id, code, name, role, skills, teams, active FROM rehab_therapists
             WHERE (\(clinic)::uuid IS NULL OR organisation_id = \(clinic)) AND (\(id)::uuid IS NULL OR id = \(id))
@@ -249,7 +249,7 @@ public struct RehabResources: Sendable {
     }
 
     static func rooms(clinic: UUID?, id: UUID?, on connection: PostgresConnection) async throws -> [RehabRoom] {
-        let windows = try await Self.windows(.hours, on: connection)
+        let windows = try await Self.windows(.hours, clinic: clinic, owner: id, on: connection)
         return try await connection.query("""
             SELECT id, organisation_id, code, name, room_type, capacity, max_sessions FROM rehab_rooms
             WHERE (\(clinic)::uuid IS NULL OR organisation_id = \(clinic)) AND (\(id)::uuid IS NULL OR id = \(id))
@@ -297,12 +297,15 @@ public struct RehabResources: Sendable {
         var end: String { self == .hours ? "closes" : "ends" }
     }
 
-    /// Every weekly window of a table the caller may see, by owner.
-    static func windows(_ table: WindowTable, on connection: PostgresConnection) async throws -> [UUID: [WeeklyWindow]] {
+    /// The weekly windows of a table the caller may see, by owner: one clinic's, or one
+    /// owner's, when given.
+    static func windows(_ table: WindowTable, clinic: UUID?, owner: UUID?, on connection: PostgresConnection) async throws -> [UUID: [WeeklyWindow]] {
         var result: [UUID: [WeeklyWindow]] = [:]
         let rows = try await connection.query("""
             SELECT \(identifier: table.owner), weekday, to_char(\(identifier: table.start), 'HH24:MI'), to_char(\(identifier: table.end), 'HH24:MI')
-            FROM \(identifier: table.rawValue) ORDER BY 1, 2, 3
+            FROM \(identifier: table.rawValue)
+            WHERE (\(clinic)::uuid IS NULL OR organisation_id = \(clinic)) AND (\(owner)::uuid IS NULL OR \(identifier: table.owner) = \(owner))
+            ORDER BY 1, 2, 3
             """, prepared: true)
         for row in rows {
             let window = WeeklyWindow(weekday: try row.decode(Int.self, at: 1), start: ClockTime(try row.decode(String.self, at: 2)) ?? ClockTime(clamping: 0),

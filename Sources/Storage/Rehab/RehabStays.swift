@@ -194,7 +194,7 @@ public struct RehabStays: Sendable {
     /// Stays current during `[from, to]` (both days included), or one stay by id.
     static func stays(clinic: UUID?, during day: CalendarDay?, through last: CalendarDay? = nil, id: UUID?,
                       on connection: PostgresConnection) async throws -> [RehabStay] {
-        let windows = try await RehabResources.windows(.availability, on: connection)
+        let windows = try await RehabResources.windows(.availability, clinic: clinic, owner: id, on: connection)
         let first = day?.description, end = (last ?? day)?.description
         return try await connection.query("""
             SELECT s.id, s.organisation_id, s.patient_id, p.pseudonym, s.setting, s.stroke_date::text, s.stroke_type, s.team, s.flags,

@@ -98,6 +98,26 @@ struct RehabPages: Sendable {
         return response
     }
 
+    /// An option of a page's select.
+    struct Choice {
+        var value: String
+        var label: String
+        var selected: Bool
+    }
+
+    /// A prescription's sessions a plan could not place, and why.
+    struct UnplacedRow {
+        var patient: String
+        var modality: String
+        var missing: String
+        var reason: String
+    }
+
+    /// The rows of a plan's unplaced sessions.
+    func unplacedRows(_ plan: RehabPlan?) -> [UnplacedRow] {
+        (plan?.unplaced ?? []).map { .init(patient: $0.patient, modality: name(of: $0.modality), missing: "\($0.missing) of \($0.prescribed)", reason: $0.explanation) }
+    }
+
     /// The catalogue's name of a modality.
     func name(of modality: String) -> String {
         catalogue.modalities.first { $0.id == modality }?.name ?? modality

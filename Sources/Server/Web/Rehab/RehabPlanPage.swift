@@ -10,13 +10,6 @@ extension RehabPages {
             var value: String
         }
 
-        struct Unplaced {
-            var patient: String
-            var modality: String
-            var missing: String
-            var reason: String
-        }
-
         let title = "Weekly plan"
         var csrf: String
         var week: String
@@ -31,7 +24,7 @@ extension RehabPages {
         var error: String?
         var terms: [Row]
         var kpis: [Row]
-        var unplaced: [Unplaced]
+        var unplaced: [UnplacedRow]
         var hasUnplaced: Bool
         /// For a re-plan: what changed against the booked week.
         var replan: Bool
@@ -83,7 +76,7 @@ extension RehabPages {
             terms: (score?.soft ?? [:]).sorted { $0.key < $1.key }.map { .init(name: $0.key.replacingOccurrences(of: "_", with: " "), value: "\($0.value)") },
             kpis: (score?.kpi ?? [:]).sorted { $0.key < $1.key }.map { .init(name: $0.key.replacingOccurrences(of: "_", with: " "),
                                                                              value: $0.value == $0.value.rounded() ? "\(Int($0.value))" : String(format: "%.2f", $0.value)) },
-            unplaced: (plan.unplaced ?? []).map { .init(patient: $0.patient, modality: name(of: $0.modality), missing: "\($0.missing) of \($0.prescribed)", reason: $0.explanation) },
+            unplaced: unplacedRows(plan),
             hasUnplaced: !(plan.unplaced ?? []).isEmpty, replan: plan.changes != nil, kept: plan.changes?.kept ?? 0,
             displaced: plan.changes?.displaced ?? [], removed: plan.changes?.removed ?? [], added: plan.changes?.added ?? [],
             hasDisplaced: !(plan.changes?.displaced ?? []).isEmpty, hasRemoved: !(plan.changes?.removed ?? []).isEmpty,

@@ -15,12 +15,6 @@ extension RehabPages {
             var weekLink: String
         }
 
-        struct Choice {
-            var value: String
-            var label: String
-            var selected: Bool
-        }
-
         struct Waiting {
             var pseudonym: String
             var priority: Int

@@ -4,19 +4,6 @@ import Storage
 
 extension RehabPages {
     struct WeekView {
-        struct Choice {
-            var value: String
-            var label: String
-            var selected: Bool
-        }
-
-        struct Unplaced {
-            var patient: String
-            var modality: String
-            var missing: String
-            var reason: String
-        }
-
         struct Waiting {
             var patient: String
             var modality: String
@@ -40,7 +27,7 @@ extension RehabPages {
         var printLink: String?
         var planLink: String?
         var planStatus: String?
-        var unplaced: [Unplaced]
+        var unplaced: [UnplacedRow]
         var hasUnplaced: Bool
         var waitlist: [Waiting]
         var hasWaitlist: Bool
@@ -107,7 +94,7 @@ extension RehabPages {
             grid: grid, sessionCount: entries.filter { !$0.cancelled }.count,
             printLink: patientID.map { "/rehab/patients/\($0.uuidString.lowercased())/week?week=\(week)" },
             planLink: plan.map { "/rehab/plans/\($0.id.uuidString.lowercased())" }, planStatus: plan?.status,
-            unplaced: (plan?.unplaced ?? []).map { .init(patient: $0.patient, modality: name(of: $0.modality), missing: "\($0.missing) of \($0.prescribed)", reason: $0.explanation) },
+            unplaced: unplacedRows(plan),
             hasUnplaced: !(plan?.unplaced ?? []).isEmpty,
             waitlist: waitlist.map { .init(patient: $0.pseudonym ?? "", modality: name(of: $0.modality), priority: $0.priority, status: $0.status ?? "", wantedBy: "\($0.wantedBy)") },
             hasWaitlist: !waitlist.isEmpty)
