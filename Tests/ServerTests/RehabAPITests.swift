@@ -62,20 +62,10 @@ import Testing
         let signed = tokens
         try await TestDatabase.with { database in
             let (therapists, rooms) = try await Self.setUp(database)
-            let racers = ["DEMO-R02", "DEMO-R05", "DEMO-R09", "DEMO-R10", "DEMO-R11", "DEMO-R12", "DEMO-R13", "DEMO-R16"].map(DemoClinicFixture.patient)
-            let monday = DemoClinicFixture.at(day: 0, "09:00")
-            var generator = SystemRandomNumberGenerator()
-            let aquatic = ["T02", "T04", "T10", "T11"].compactMap { therapists[$0]?.uuidString }
-            let bodies: [[String: Any]] = (0..<1_000).map { _ in
-                let start = monday + Double(Int.random(in: 0..<8, using: &generator) * 900)
-                let chosen = Array(racers.shuffled(using: &generator).prefix(Int.random(in: 1...5, using: &generator))).map(\.uuidString)
-                let (modality, therapist, room, minutes, patients): (String, String, String, Double, [String]) = switch Int.random(in: 0..<3, using: &generator) {
-                case 0: ("PT", therapists["T01"]?.uuidString ?? "", rooms["GYM1"]?.uuidString ?? "", 45, [chosen[0]])
-                case 1: ("SLT", (Bool.random(using: &generator) ? therapists["T07"] : therapists["T08"])?.uuidString ?? "", rooms["SPR1"]?.uuidString ?? "", 30, [chosen[0]])
-                default: ("HYDRO_GRP", aquatic.randomElement(using: &generator) ?? "", rooms["POOL1"]?.uuidString ?? "", 45, chosen)
-                }
-                return ["organisationId": Self.clinic.uuidString, "modality": modality, "therapistId": therapist, "roomId": room,
-                        "start": Self.iso(start), "end": Self.iso(start + minutes * 60), "patients": patients]
+            let bodies: [[String: Any]] = RacingBookingMix.requests(1_000, therapists: therapists, rooms: rooms).map { request in
+                ["organisationId": Self.clinic.uuidString, "modality": request.modality, "therapistId": request.therapist?.uuidString ?? "",
+                 "roomId": request.room.uuidString, "start": Self.iso(request.start), "end": Self.iso(request.end),
+                 "patients": request.patients.map(\.uuidString)]
             }
             let payloads = try bodies.map { try JSONSerialization.data(withJSONObject: $0) }
             let shares = (0..<16).map { client in stride(from: client, to: payloads.count, by: 16).map { payloads[$0] } }

@@ -11,8 +11,7 @@ import Testing
 @Suite struct RehabBookingTests {
     static let clinic = DemoClinicFixture.clinic
     static let context = DemoClinicFixture.coordinator
-    /// Patients every raced modality (PT, SLT, group pool) is allowed for on the test week.
-    static let racers = ["DEMO-R02", "DEMO-R05", "DEMO-R09", "DEMO-R10", "DEMO-R11", "DEMO-R12", "DEMO-R13", "DEMO-R16"].map(DemoClinicFixture.patient)
+    static let racers = RacingBookingMix.racers
 
     /// The demo clinic and its ids by code, with two more aquatic therapists so that the pool's
     /// two lanes, not its staff, are what runs out.
@@ -32,33 +31,26 @@ import Testing
 
     static func request(_ modality: String, _ therapist: UUID?, _ room: UUID?, at start: Date, minutes: Int, _ patients: [UUID],
                         max: Int? = nil) -> RehabBookingRequest {
-        RehabBookingRequest(organisation: clinic, modality: modality, therapist: therapist, room: room ?? UUID(), start: start,
-                            end: start + Double(minutes * 60), maxParticipants: max, patients: patients)
+        RacingBookingMix.request(modality, therapist, room, at: start, minutes: minutes, patients, max: max)
     }
 
     @Test func racingBookingsNeverStoreAnOverlapOrAnOverCapacity() async throws {
         try await TestDatabase.with { database in
             try await database.withPool(.app, configuration: .init(maximumConnections: 8)) { pool in
                 let (bookings, therapists, rooms) = try await Self.setUp(pool)
-                let monday = DemoClinicFixture.at(day: 0, "09:00")
-                var generator = SystemRandomNumberGenerator()
-                let aquatic = ["T02", "T04", "T10", "T11"].compactMap { therapists[$0] }
-                let requests = (0..<1_000).map { _ -> RehabBookingRequest in
-                    let start = monday + Double(Int.random(in: 0..<8, using: &generator) * 900)
-                    let chosen = Array(Self.racers.shuffled(using: &generator).prefix(Int.random(in: 1...5, using: &generator)))
-                    switch Int.random(in: 0..<3, using: &generator) {
-                    case 0: return Self.request("PT", therapists["T01"], rooms["GYM1"], at: start, minutes: 45, [chosen[0]])
-                    case 1: return Self.request("SLT", therapists[Bool.random(using: &generator) ? "T07" : "T08"], rooms["SPR1"], at: start, minutes: 30, [chosen[0]])
-                    default: return Self.request("HYDRO_GRP", aquatic.randomElement(using: &generator), rooms["POOL1"], at: start, minutes: 45, chosen)
-                    }
-                }
-                let outcomes = await withTaskGroup(of: Result<UUID, any Error>.self) { group in
-                    for request in requests {
+                let requests = RacingBookingMix.requests(1_000, therapists: therapists, rooms: rooms)
+                // 16 clients at once, each booking its share one after another, as the API's clients do.
+                let outcomes = await withTaskGroup(of: [Result<UUID, any Error>].self) { group in
+                    for client in 0..<16 {
                         group.addTask {
-                            do { return .success(try await bookings.book(request, as: Self.context).session) } catch { return .failure(error) }
+                            var results: [Result<UUID, any Error>] = []
+                            for request in stride(from: client, to: requests.count, by: 16).map({ requests[$0] }) {
+                                do { results.append(.success(try await bookings.book(request, as: Self.context).session)) } catch { results.append(.failure(error)) }
+                            }
+                            return results
                         }
                     }
-                    return await group.reduce(into: []) { $0.append($1) }
+                    return await group.reduce(into: []) { $0 += $1 }
                 }
                 let booked = outcomes.filter { if case .success = $0 { true } else { false } }.count
                 let conflicts = outcomes.compactMap { outcome -> BookingConflict? in
