@@ -65,6 +65,7 @@ let package = Package(
             dependencies: [
                 "Postgres",
                 "Rehabilitation",
+                "Recovery",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -75,6 +76,7 @@ let package = Package(
             dependencies: [
                 "AcuteCare",
                 "Postgres",
+                "Recovery",
                 "Rehabilitation",
                 "Storage",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -128,7 +130,7 @@ let package = Package(
         ),
         .target(
             name: "PostgresTestSupport",
-            dependencies: ["Postgres", "Storage", "Rehabilitation"],
+            dependencies: ["Postgres", "Storage", "Rehabilitation", "Recovery"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -158,13 +160,13 @@ let package = Package(
         ),
         .testTarget(
             name: "StorageTests",
-            dependencies: ["Postgres", "Storage", "Rehabilitation", "PostgresTestSupport"],
+            dependencies: ["Postgres", "Storage", "Rehabilitation", "Recovery", "PostgresTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "Postgres", "Storage", "Rehabilitation", "PostgresTestSupport",
+                "Server", "Postgres", "Recovery", "Storage", "Rehabilitation", "PostgresTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

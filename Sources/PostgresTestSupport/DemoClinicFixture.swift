@@ -1,5 +1,6 @@
 public import Foundation
 public import Postgres
+public import Recovery
 public import Rehabilitation
 public import Storage
 
@@ -14,10 +15,20 @@ public enum DemoClinicFixture {
     public static let clinic = DemoData.organisations.first { $0.kind == "rehab_clinic" }?.id ?? UUID()
     public static let coordinator = AccessContext(subject: "coordinator", role: "rehab_coordinator", organisations: [clinic])
 
+    /// The Protocols folder of this checkout.
+    static var protocols: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Protocols")
+    }
+
     /// Protocols/rehab/catalogue.json of this checkout.
     public static func catalogue() throws -> RehabCatalogue {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        return try RehabCatalogue.decode(try Data(contentsOf: root.appendingPathComponent("Protocols/rehab/catalogue.json")))
+        try RehabCatalogue.decode(try Data(contentsOf: protocols.appendingPathComponent("rehab/catalogue.json")))
+    }
+
+    /// Protocols/recovery/parameters.json of this checkout.
+    public static func recoveryProtocol() throws -> RecoveryProtocol {
+        try RecoveryProtocol.decode(try Data(contentsOf: protocols.appendingPathComponent("recovery/parameters.json")))
     }
 
     /// Loads the demo region and its clinic (no plan) into a test database.

@@ -9,6 +9,11 @@ public struct RecoveryBand: Sendable {
     public struct Set: Sendable, Equatable {
         public var z: [Double]
         public var cost: Double
+
+        public init(z: [Double], cost: Double) {
+            self.z = z
+            self.cost = cost
+        }
     }
 
     public var lowerSimultaneous: [Double]

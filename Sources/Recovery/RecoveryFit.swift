@@ -33,6 +33,8 @@ public struct RecoveryFit: Sendable {
     public var threshold: Double
     public var passes: Bool { dataCost <= threshold }
     public var evaluations: Int
+    /// The start the fit came from: the specification's, or the subgroup centre that won.
+    public var start: String
 }
 
 /// Fits the per-patient parameters to a patient's observations (docs/recovery.md).
@@ -46,18 +48,21 @@ public struct RecoveryFitter: Sendable {
     /// Priors on the transformed r_s, τ_N and η, and the bounds of z (Protocols/recovery).
     public let priors: RecoveryPriors.Fit
     public let step: Double
+    /// Further starts (van der Vliet's subgroup centres, Protocols/recovery).
+    public let centres: [RecoveryPopulation.Centre]
 
     var lower: [Double] { priors.lower }
     var upper: [Double] { priors.upper }
 
     public init(base: RecoveryParameters, schedule: DoseSchedule, observations: RecoveryObservations, sigma: Double,
-                priors: RecoveryPriors.Fit, step: Double = 1) {
+                priors: RecoveryPriors.Fit, step: Double = 1, centres: [RecoveryPopulation.Centre] = []) {
         self.base = base
         self.schedule = schedule
         self.observations = observations
         self.sigma = sigma
         self.priors = priors
         self.step = step
+        self.centres = centres
     }
 
     static func logit(_ p: Double) -> Double { log(p / (1 - p)) }
@@ -109,10 +114,31 @@ public struct RecoveryFitter: Sendable {
         return (0..<base.count).map { row in columns.map { $0[row] } }
     }
 
-    /// Levenberg–Marquardt within the bounds of z from the specification's start: FM0 two
-    /// points below the first observation, r_s 0.6, τ_N 21 d, η 0.1/d. Deterministic.
+    /// The MAP fit, deterministic. Levenberg–Marquardt runs from the specification's start —
+    /// FM0 two points below the first observation, r_s 0.6, τ_N 21 d, η 0.1/d — and, when
+    /// there are centres, from the one whose (r_s, τ_N) costs least there; the lower cost wins.
     public func fit() -> RecoveryFit {
-        var z = [Self.logit(min(max(observations.scores[0] - 2, 0.5), 65.5) / 66), Self.logit(0.6), log(21.0), log(0.1)]
+        let first = [Self.logit(min(max(observations.scores[0] - 2, 0.5), 65.5) / 66), Self.logit(0.6), log(21.0), log(0.1)]
+        var best = descend(from: first)
+        var start = "specification", evaluations = best.evaluations
+        let screened = centres.map { centre -> (String, [Double], Double) in
+            let z = (0..<4).map { k in min(max([first[0], Self.logit(centre.rS), log(centre.tauNDays), first[3]][k], lower[k]), upper[k]) }
+            return (centre.name, z, cost(z).total)
+        }
+        evaluations += screened.count
+        if let centre = screened.min(by: { $0.2 < $1.2 }) {
+            let other = descend(from: centre.1)
+            evaluations += other.evaluations
+            if other.cost < best.cost { (best, start) = (other, centre.0) }
+        }
+        let data = best.residuals.prefix(observations.days.count).reduce(0) { $0 + $1 * $1 }
+        return RecoveryFit(z: best.z, parameters: parameters(best.z), totalCost: best.cost, dataCost: data,
+                           threshold: ChiSquare.quantile(0.95, degrees: observations.days.count), evaluations: evaluations, start: start)
+    }
+
+    /// Levenberg–Marquardt within the bounds of z from `start`.
+    func descend(from start: [Double]) -> (z: [Double], residuals: [Double], cost: Double, evaluations: Int) {
+        var z = start
         var r = residuals(z, scores: scores(z))
         var cost = r.reduce(0) { $0 + $1 * $1 }
         var lambda = 1e-3, evaluations = 1
@@ -142,9 +168,7 @@ public struct RecoveryFitter: Sendable {
             }
             if !improved { break }
         }
-        let data = r.prefix(observations.days.count).reduce(0) { $0 + $1 * $1 }
-        return RecoveryFit(z: z, parameters: parameters(z), totalCost: cost, dataCost: data,
-                           threshold: ChiSquare.quantile(0.95, degrees: observations.days.count), evaluations: evaluations)
+        return (z, r, cost, evaluations)
     }
 
     /// JᵀJ and Jᵀr.

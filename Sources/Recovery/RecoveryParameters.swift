@@ -48,6 +48,15 @@ public struct RecoveryParameters: Sendable, Codable, Equatable {
     public var wgSLP: Double
     public var wgBAL: Double
 
+    /// The per-patient parameters and the acute ones given; every population parameter zero
+    /// until `RecoveryPopulation` sets it.
+    init(fm0: Double, rS: Double?, tauN: Double, eta: Double, tR: Double?, nihss0: Double) {
+        (self.fm0, self.rS, self.tauN, self.eta, self.tR, self.nihss0) = (fm0, rS, tauN, eta, tR, nihss0)
+        (cM, tauW, tauR, wInf, nu, kU, deltaM, n0, nInf, kB) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        (wPT, wOT, wSLP, wBAL, uMax, thetaU, sU, tauU, kG, rho, tStab, phiP) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        (phiD, rG, cG, etaG, wgPT, wgOT, wgSLP, wgBAL) = (nil, 0, 0, 0, 0, 0, 0, 0)
+    }
+
     enum CodingKeys: String, CodingKey {
         case fm0 = "FM0", rS = "r_s", tauN = "tau_N", eta, cM = "c_M", tauW = "tau_w", tauR = "tau_r", wInf = "W_inf", nu, kU = "K_u"
         case deltaM = "delta_M", n0 = "N0", nInf = "N_inf", kB = "k_B", wPT = "w_PT", wOT = "w_OT", wSLP = "w_SLP", wBAL = "w_BAL"
@@ -108,6 +117,17 @@ public struct DoseSegment: Sendable, Codable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case start, end, pt = "PT", ot = "OT", slp = "SLP", bal = "BAL"
+    }
+
+    /// A modality left out gives no minutes.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        start = try container.decode(Double.self, forKey: .start)
+        end = try container.decode(Double.self, forKey: .end)
+        pt = try container.decodeIfPresent(Double.self, forKey: .pt) ?? 0
+        ot = try container.decodeIfPresent(Double.self, forKey: .ot) ?? 0
+        slp = try container.decodeIfPresent(Double.self, forKey: .slp) ?? 0
+        bal = try container.decodeIfPresent(Double.self, forKey: .bal) ?? 0
     }
 }
 

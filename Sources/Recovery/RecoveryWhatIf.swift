@@ -7,11 +7,11 @@ public struct RecoveryProjection: Sendable, Equatable {
 }
 
 extension RecoveryFitter {
-    /// Re-simulates the fit and its accepted sets under `schedule` (more minutes, another
-    /// modality mix, balneology added) on `threads` threads.
-    public func whatIf(_ fit: RecoveryFit, sets: [RecoveryBand.Set], schedule: DoseSchedule, threads: Int = 2) -> RecoveryProjection {
+    /// Re-simulates the estimate `z` and the accepted sets under `schedule` (more minutes,
+    /// another modality mix, balneology added) on `threads` threads.
+    public func whatIf(estimate z: [Double], sets: [RecoveryBand.Set], schedule: DoseSchedule, threads: Int = 2) -> RecoveryProjection {
         let proposed = RecoveryFitter(base: base, schedule: schedule, observations: observations, sigma: sigma, priors: priors, step: step)
-        let curve = proposed.scores(fit.z)
+        let curve = proposed.scores(z)
         var projection = RecoveryProjection(curve: curve, lower: curve, upper: curve)
         for result in proposed.simulateAll(sets.map(\.z), threads: threads) {
             for day in result.scores.indices {

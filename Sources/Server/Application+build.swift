@@ -5,6 +5,7 @@ public import Logging
 public import Postgres
 public import Prometheus
 import AcuteCare
+import Recovery
 import Rehabilitation
 public import Storage
 
@@ -83,6 +84,11 @@ public func buildRouter(
     RehabSeriesRoutes(bookings: bookings).register(on: api)
     RehabPlanRoutes(bookings: bookings, runner: PlanRunner(plans: RehabPlans(bookings: bookings), logger: Logger(label: "strokepath.rehab"))).register(on: api)
     RehabPages(pages: pages, verifier: verifier, bookings: bookings).register(on: router)
+    let recovery = try RecoveryProtocol.decode(try Data(contentsOf: configuration.protocolsDirectory.appendingPathComponent("recovery/parameters.json")))
+    let projections = RecoveryProjections(pool: pool, projector: RecoveryProjector(recovery), catalogue: catalogue)
+    let recoveryRecords = RecoveryRecords(pool: pool, recovery: recovery)
+    RecoveryRoutes(projections: projections, records: recoveryRecords).register(on: api)
+    RecoveryPage(pages: pages, verifier: verifier, projections: projections, records: recoveryRecords).register(on: router)
     StatusPage(
         pages: pages,
         health: health,

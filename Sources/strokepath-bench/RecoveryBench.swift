@@ -35,15 +35,15 @@ struct RecoveryBench: AsyncParsableCommand {
             return Key(renamed)
         }
         let all = try decoder.decode(Cases.self, from: Data(contentsOf: URL(fileURLWithPath: cases))).cases
-        let loaded = try RecoveryPriors.decode(Data(contentsOf: URL(fileURLWithPath: priors)))
+        let loaded = try RecoveryProtocol.decode(Data(contentsOf: URL(fileURLWithPath: priors)))
         let simulations = try all.compactMap { item -> RecoveryModel? in
             guard let params = item.params else { return nil }
             return try RecoveryModel(params, schedule: DoseSchedule(item.schedule))
         }
         let fitters = try all.compactMap { item -> RecoveryFitter? in
             guard let base = item.paramsBase, let days = item.tObs, let scores = item.yObs else { return nil }
-            return RecoveryFitter(base: base, schedule: try DoseSchedule(item.schedule), observations: try RecoveryObservations(days: days, scores: scores),
-                                  sigma: loaded.sigmaFm.value, priors: loaded.transformed(poorRecovery: false))
+            return loaded.fitter(base: base, schedule: try DoseSchedule(item.schedule), observations: try RecoveryObservations(days: days, scores: scores),
+                                 recoveryClass: .standard)
         }
         var sink = 0.0
         let simulation = measure { index in sink += simulations[index % simulations.count].functionScores()[90] }
@@ -52,7 +52,7 @@ struct RecoveryBench: AsyncParsableCommand {
         report(String(format: "simulation (quarter-day steps, for comparison): %.1f µs", quarter * 1e6))
         let fits = fitters.map { $0.fit() }
         let fit = measure { index in sink += fitters[index % fitters.count].fit().totalCost }
-        report(String(format: "fit (Levenberg–Marquardt, %d evaluations on average): %.2f ms", fits.map(\.evaluations).reduce(0, +) / max(fits.count, 1), fit * 1e3))
+        report(String(format: "fit (Levenberg–Marquardt from two of six starts, %d evaluations on average): %.2f ms", fits.map(\.evaluations).reduce(0, +) / max(fits.count, 1), fit * 1e3))
         let bands = zip(fitters, fits).map { $0.band(around: $1) }
         let band = measure { index in
             let which = index % fitters.count
@@ -62,7 +62,7 @@ struct RecoveryBench: AsyncParsableCommand {
         let more = try DoseSchedule([DoseSegment(start: 3, end: 90, pt: 60, ot: 60, slp: 0, bal: 30)])
         let whatIf = measure { index in
             let which = index % fitters.count
-            sink += fitters[which].whatIf(fits[which], sets: bands[which].accepted, schedule: more).upper[90]
+            sink += fitters[which].whatIf(estimate: fits[which].z, sets: bands[which].accepted, schedule: more).upper[90]
         }
         let profile = measure { index in
             let which = index % fitters.count
@@ -71,16 +71,23 @@ struct RecoveryBench: AsyncParsableCommand {
         report(String(format: "prediction profile likelihood, day 90, both bounds: %.1f ms", profile * 1e3))
         report(String(format: "what-if on the stored sets (%d sets on average, both cores): %.1f ms",
                       bands.map(\.accepted.count).reduce(0, +) / max(bands.count, 1), whatIf * 1e3))
+        let projector = RecoveryProjector(loaded)
+        let patients = try all.compactMap { item -> RecoveryCase? in
+            guard let days = item.tObs, let scores = item.yObs else { return nil }
+            return RecoveryCase(days: days, scores: scores, schedule: item.schedule, reperfusionDays: 1.0 / 6, nihss0: 10, recoveryClass: .standard)
+        }
+        let projection = try measure { index in sink += try projector.project(patients[index % patients.count]).outlook.day90.upper }
+        report(String(format: "a patient's whole projection (fit, band, day-90 profile, placeholder outcomes): %.1f ms", projection * 1e3))
         if sink.isNaN { report("(no result)") }
     }
 
     /// Seconds per call of `body`, run repeatedly for `seconds` after a warm-up.
-    private func measure(_ body: (Int) -> Void) -> Double {
-        for index in 0..<3 { body(index) }
+    private func measure(_ body: (Int) throws -> Void) rethrows -> Double {
+        for index in 0..<3 { try body(index) }
         let start = DispatchTime.now().uptimeNanoseconds
         var count = 0
         while Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 < seconds {
-            body(count)
+            try body(count)
             count += 1
         }
         return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 / Double(count)

@@ -8,7 +8,7 @@ struct RecoveryCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "recovery",
         abstract: "Upper-limb recovery (FM-UE) from the neurovascular sub-model.",
-        subcommands: [RecoverySimulateCommand.self, RecoveryFitCommand.self]
+        subcommands: [RecoverySimulateCommand.self, RecoveryFitCommand.self, RecoveryWhatIfCommand.self]
     )
 }
 

@@ -23,6 +23,18 @@ struct RecoveryFitCommand: AsyncParsableCommand {
         enum CodingKeys: String, CodingKey {
             case paramsBase = "params_base", schedule, tObs = "t_obs", yObs = "y_obs", prep2, mep
         }
+
+        /// The fitter of this input: the poor-recovery priors only when it names the class
+        /// ("prep2": "limited" or "poor", or "mep": "negative"); its base checked with the model.
+        func fitter(_ recovery: RecoveryProtocol) throws -> RecoveryFitter {
+            let poor = ["limited", "poor"].contains(prep2?.lowercased() ?? "") || mep?.lowercased() == "negative"
+            let fitter = recovery.fitter(base: paramsBase, schedule: try DoseSchedule(schedule ?? []),
+                                         observations: try RecoveryObservations(days: tObs, scores: yObs), recoveryClass: poor ? .poor : .standard)
+            var checked = paramsBase
+            checked.rS = checked.rS ?? 0.5  // the fit estimates r_s: the base need not give it
+            _ = try RecoveryModel(checked, schedule: fitter.schedule)
+            return fitter
+        }
     }
 
     struct Output: Encodable {
@@ -41,6 +53,8 @@ struct RecoveryFitCommand: AsyncParsableCommand {
 
         var model: String
         var priors: String
+        /// The start the fit came from (the specification's or a van der Vliet subgroup centre).
+        var start: String
         var theta: Theta
         var total_cost: Double
         var data_cost: Double
@@ -63,25 +77,19 @@ struct RecoveryFitCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let priors = try ResourceLocator.recoveryPriors()
+        let recovery = try ResourceLocator.recoveryProtocol()
         let encoder = JSONEncoder()
         encoder.outputFormatting = format == .json ? [.sortedKeys, .prettyPrinted] : [.sortedKeys]
         var failures = 0
         for (number, document) in try JSONDocuments.read(file).enumerated() {
             do {
                 let input = try RecoveryInputDecoder.decode(Input.self, Data(try document.get().jsonBytes))
-                let poor = ["limited", "poor"].contains(input.prep2?.lowercased() ?? "") || input.mep?.lowercased() == "negative"
-                let fitter = RecoveryFitter(base: input.paramsBase, schedule: try DoseSchedule(input.schedule ?? []),
-                                            observations: try RecoveryObservations(days: input.tObs, scores: input.yObs),
-                                            sigma: priors.sigmaFm.value, priors: priors.transformed(poorRecovery: poor))
-                var checked = input.paramsBase
-                checked.rS = checked.rS ?? 0.5  // the fit estimates r_s: the base need not give it
-                _ = try RecoveryModel(checked, schedule: fitter.schedule)
+                let fitter = try input.fitter(recovery)
                 let fit = fitter.fit()
                 let band = fitter.band(around: fit, samples: samples)
                 let p = fit.parameters
                 let output = Output(
-                    model: RecoveryModel.version, priors: priors.version,
+                    model: RecoveryModel.version, priors: recovery.version, start: fit.start,
                     theta: .init(FM0: p.fm0, r_s: p.rS ?? 0, tau_N: p.tauN, eta: p.eta), total_cost: fit.totalCost, data_cost: fit.dataCost,
                     chi2_threshold: fit.threshold, chi2_test_pass: fit.passes, FM_fit: fitter.scores(fit.z),
                     band: .init(lower_simultaneous: band.lowerSimultaneous, upper_simultaneous: band.upperSimultaneous,

@@ -32,9 +32,9 @@ enum ResourceLocator {
     }
 
     /// Protocols/recovery/parameters.json, read and checked.
-    static func recoveryPriors(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> RecoveryPriors {
+    static func recoveryProtocol(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> RecoveryProtocol {
         let folder = try locate("Protocols", inner: "recovery", variable: "STROKEPATH_PROTOCOLS_DIR", environment: environment)
-        return try RecoveryPriors.decode(try Data(contentsOf: folder.appendingPathComponent("parameters.json")))
+        return try RecoveryProtocol.decode(try Data(contentsOf: folder.appendingPathComponent("parameters.json")))
     }
 
     private static func locate(_ folderName: String, inner: String, variable: String, environment: [String: String]) throws -> URL {

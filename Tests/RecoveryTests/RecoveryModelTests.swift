@@ -130,13 +130,13 @@ import Testing
         let decoder = JSONDecoder()
         struct File: Decodable { var cases: [Case] }
         let cases = try decoder.decode(File.self, from: Data(contentsOf: root.appendingPathComponent("Fixtures/recovery/cases.json"))).cases
-        let priors = try RecoveryPriors.decode(Data(contentsOf: root.deletingLastPathComponent().appendingPathComponent("Protocols/recovery/parameters.json")))
+        let recovery = try RecoveryProtocol.decode(Data(contentsOf: root.deletingLastPathComponent().appendingPathComponent("Protocols/recovery/parameters.json")))
         var checked = 0
         for item in cases where item.kind == "fit" {
             let base = try #require(item.paramsBase), days = try #require(item.tObs), scores = try #require(item.yObs)
             let reference = try #require(item.predictionProfile?["90"])
-            let fitter = RecoveryFitter(base: base, schedule: try DoseSchedule(item.schedule), observations: try RecoveryObservations(days: days, scores: scores),
-                                        sigma: priors.sigmaFm.value, priors: priors.transformed(poorRecovery: false))
+            let fitter = recovery.fitter(base: base, schedule: try DoseSchedule(item.schedule), observations: try RecoveryObservations(days: days, scores: scores),
+                                         recoveryClass: .standard)
             let fit = fitter.fit()
             let band = fitter.band(around: fit, samples: 1_000)
             let profile = fitter.predictionProfile(day: 90, fit: fit, sets: band.accepted)

@@ -64,6 +64,13 @@ enum AccessPolicy {
         "GET /api/v1/rehab/plans/{id}": rehabStaff,
         "POST /api/v1/rehab/plans/{id}/publish": [.rehabCoordinator],
         "POST /api/v1/rehab/plans/{id}/discard": [.rehabCoordinator],
+        "GET /api/v1/patients/{id}/recovery": patientCare,
+        "GET /api/v1/patients/{id}/recovery/parameters": patientCare,
+        "POST /api/v1/patients/{id}/recovery/whatif": patientCare,
+        "GET /api/v1/patients/{id}/recovery/observations": patientCare,
+        "POST /api/v1/patients/{id}/recovery/observations": patientCare,
+        "POST /api/v1/recovery/observations/{id}/withdraw": patientCare,
+        "POST /api/v1/patients/{id}/recovery/therapy": [.clinician, .rehabCoordinator],
     ]
 
     static func allows(_ role: Role, method: String, path: String) -> Bool {

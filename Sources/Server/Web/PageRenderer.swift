@@ -29,6 +29,14 @@ struct PageRenderer: Sendable {
             body: .init(byteBuffer: ByteBuffer(string: html))
         )
     }
+
+    /// Renders a page with forms, setting the fresh CSRF cookie its forms carry.
+    func page(_ template: String, _ object: Any, csrf: String, status: HTTPResponse.Status = .ok) throws -> Response {
+        var response = try page(template, object)
+        response.status = status
+        response.setCookie(WebSession.cookie(WebSession.csrfCookie, csrf, maxAge: nil))
+        return response
+    }
 }
 
 /// The files shipped with the server (templates, stylesheet, API document).

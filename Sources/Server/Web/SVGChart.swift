@@ -140,7 +140,7 @@ public enum SVGChart {
         }
     }
 
-    private static func axes(xs: Scale, ys: Scale, xLabel: String, yLabel: String) -> String {
+    static func axes(xs: Scale, ys: Scale, xLabel: String, yLabel: String) -> String {
         var body = yAxis(ys, label: yLabel)
         let baseline = Frame.top + Frame.plotHeight
         for tick in ticks(xs.domain) {
@@ -150,7 +150,7 @@ public enum SVGChart {
         return body
     }
 
-    private static func yAxis(_ ys: Scale, label: String) -> String {
+    static func yAxis(_ ys: Scale, label: String) -> String {
         var body = ""
         for tick in ticks(ys.domain) {
             let y = ys(tick)
@@ -178,17 +178,17 @@ public enum SVGChart {
         return result
     }
 
-    private static func svg(title: String, body: String) -> String {
+    static func svg(title: String, body: String, height: Double = Frame.height) -> String {
         """
-        <svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 \(format(Frame.width)) \(format(Frame.height))" role="img"><title>\(escape(title))</title>\(text(title, x: Frame.left, y: 16, anchor: "start", cssClass: "title"))\(body)</svg>
+        <svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 \(format(Frame.width)) \(format(height))" role="img"><title>\(escape(title))</title>\(text(title, x: Frame.left, y: 16, anchor: "start", cssClass: "title"))\(body)</svg>
         """
     }
 
-    private static func empty(title: String) -> String {
+    static func empty(title: String) -> String {
         svg(title: title, body: text("No data yet", x: Frame.width / 2, y: Frame.height / 2, anchor: "middle", cssClass: "caption"))
     }
 
-    private static func text(_ content: String, x: Double, y: Double, anchor: String, cssClass: String = "tick") -> String {
+    static func text(_ content: String, x: Double, y: Double, anchor: String, cssClass: String = "tick") -> String {
         "<text class=\"\(cssClass)\" x=\"\(format(x))\" y=\"\(format(y))\" text-anchor=\"\(anchor)\">\(escape(content))</text>"
     }
 

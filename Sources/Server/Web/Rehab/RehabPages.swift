@@ -90,14 +90,6 @@ struct RehabPages: Sendable {
         return form
     }
 
-    /// Renders a page with a fresh CSRF cookie.
-    func render(_ template: String, _ view: Any, csrf: String, status: HTTPResponse.Status = .ok) throws -> Response {
-        var response = try pages.page(template, view)
-        response.status = status
-        response.setCookie(WebSession.cookie(WebSession.csrfCookie, csrf, maxAge: nil))
-        return response
-    }
-
     /// An option of a page's select.
     struct Choice {
         var value: String

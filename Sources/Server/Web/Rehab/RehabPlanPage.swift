@@ -82,7 +82,7 @@ extension RehabPages {
             hasDisplaced: !(plan.changes?.displaced ?? []).isEmpty, hasRemoved: !(plan.changes?.removed ?? []).isEmpty,
             hasAdded: !(plan.changes?.added ?? []).isEmpty, publishAction: "/rehab/plans/\(id.uuidString.lowercased())/publish",
             weekLink: "/rehab?week=\(plan.weekStart)")
-        var response = try render("rehab-plan", view, csrf: csrf)
+        var response = try pages.page("rehab-plan", view, csrf: csrf)
         if view.running, let refresh = HTTPField.Name("Refresh") { response.headers[refresh] = "2" }
         return response
     }

@@ -98,6 +98,6 @@ extension RehabPages {
             hasUnplaced: !(plan?.unplaced ?? []).isEmpty,
             waitlist: waitlist.map { .init(patient: $0.pseudonym ?? "", modality: name(of: $0.modality), priority: $0.priority, status: $0.status ?? "", wantedBy: "\($0.wantedBy)") },
             hasWaitlist: !waitlist.isEmpty)
-        return try render("rehab-week", view, csrf: WebSession.csrfToken(request))
+        return try pages.page("rehab-week", view, csrf: WebSession.csrfToken(request))
     }
 }

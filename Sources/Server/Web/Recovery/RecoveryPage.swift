@@ -1,0 +1,167 @@
+import Foundation
+import Hummingbird
+import Recovery
+import Storage
+
+/// A patient's recovery chart (`/patients/{id}/recovery`): FM-UE observations as points, the
+/// fitted curve with its 95 % band, day 90's range, therapy per day as bars under the time
+/// axis, and a what-if form that redraws the projection for another dose; the estimates, the
+/// class, the warnings and the versions beside it, and a form to record an assessment. For
+/// signed-in clinicians, coordinators and therapists.
+struct RecoveryPage: Sendable {
+    let pages: PageRenderer
+    let verifier: TokenVerifier
+    let projections: RecoveryProjections
+    let records: RecoveryRecords
+
+    /// The what-if form's values: minutes a day per input from one day to another.
+    struct Proposal {
+        var from: Int, to: Int
+        var minutes: [String: Double]
+
+        init?(_ request: Request, horizon: Int) throws {
+            guard request.uri.queryParameters.get("whatif") != nil else { return nil }
+            func number(_ name: String, _ range: ClosedRange<Int>) throws -> Int {
+                let text = request.uri.queryParameters.get(name) ?? "0"
+                guard let value = Int(text.isEmpty ? "0" : text), range.contains(value) else {
+                    throw Problem(.unprocessableContent, "invalid-parameter", detail: "\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound).")
+                }
+                return value
+            }
+            from = try number("from", 0...(horizon - 1))
+            to = try number("to", (from + 1)...horizon)
+            minutes = try Dictionary(uniqueKeysWithValues: TherapyElsewhere.modelInputs.map { ($0, Double(try number($0, 0...480))) })
+        }
+
+        var segment: DoseSegment {
+            DoseSegment(start: Double(from), end: Double(to), pt: minutes["PT"] ?? 0, ot: minutes["OT"] ?? 0, slp: minutes["SLP"] ?? 0, bal: minutes["BAL"] ?? 0)
+        }
+    }
+
+    struct View {
+        struct Row { var label: String, value: String }
+        struct Observation { var when: String, day: String, instrument: String, value: Int, rater: String }
+
+        var pseudonym: String
+        var action: String
+        var csrf: String
+        var chart: String
+        var onset: String
+        var classBasis: String
+        var estimates: [Row]
+        var fitted: Bool
+        var testPasses: Bool
+        var test: String
+        var day90: String?
+        var whatIf: String?
+        var proposal: [Row]
+        var warnings: [String]
+        var missing: [String]
+        var observations: [Observation]
+        var instruments: [String]
+        var versions: String
+        var notice: String?
+        var error: String?
+    }
+
+    func register(on router: Router<AppRequestContext>) {
+        router.get("/patients/:id/recovery") { request, context in
+            guard let access = try await caller(request, context) else { return AcutePages.toSignIn }
+            return try await page(request, access, patient: try QueryParameter.patientID(context), notice: nil)
+        }
+        router.post("/patients/:id/recovery") { request, context in
+            guard let access = try await caller(request, context) else { return AcutePages.toSignIn }
+            let patient = try QueryParameter.patientID(context)
+            let form = try await RehabPages.checkedForm(request, context)
+            let report = try await RecoveryProblem.map { try await projections.report(patient, as: access) }
+            guard let zone = report.map({ TimeZone(identifier: $0.onset.timeZone) ?? .gmt }) else {
+                throw Problem(.notFound, "not-found", detail: "No patient with that id is accessible to you.")
+            }
+            do {
+                let observation = try Self.observation(form, patient: patient, zone: zone)
+                _ = try await RecoveryProblem.map { try await records.record(observation, as: access) }
+                return try await page(request, access, patient: patient, notice: "Recorded \(observation.instrument.rawValue) \(observation.value).")
+            } catch let problem as Problem where problem.status == .unprocessableContent {
+                return try await page(request, access, patient: patient, notice: nil, error: problem.detail, status: problem.status)
+            }
+        }
+    }
+
+    /// The signed-in caller who may see patients' care; nil when nobody is signed in.
+    private func caller(_ request: Request, _ context: AppRequestContext) async throws -> AccessContext? {
+        guard let identity = await WebSession.identity(request, verifier: verifier) else { return nil }
+        guard [.clinician, .rehabCoordinator, .therapist].contains(identity.role) else {
+            throw Problem(.forbidden, "forbidden", detail: "Recovery charts are for clinicians, coordinators and therapists.")
+        }
+        return AccessContext(subject: identity.subject, role: identity.role.rawValue, organisations: identity.organisations,
+                             requestID: context.requestID, clientAddress: context.clientAddress)
+    }
+
+    /// An observation from the form: instrument, value, local date and time, rater.
+    static func observation(_ form: [String: String], patient: UUID, zone: TimeZone) throws -> RecoveryObservation {
+        guard let instrument = RecoveryObservation.Instrument(rawValue: form["instrument"] ?? "") else {
+            throw Problem(.unprocessableContent, "invalid-body", detail: "Choose an instrument.")
+        }
+        guard let value = Int(form["value"] ?? "") else { throw Problem(.unprocessableContent, "invalid-body", detail: "The score must be a whole number.") }
+        let parser = DateFormatter()
+        parser.locale = Locale(identifier: "en_US_POSIX")
+        parser.timeZone = zone
+        parser.dateFormat = "yyyy-MM-dd'T'HH:mm"
+        guard let when = parser.date(from: form["observedAt"] ?? "") else {
+            throw Problem(.unprocessableContent, "invalid-body", detail: "When must be a date and time (YYYY-MM-DDTHH:MM).")
+        }
+        return RecoveryObservation(patientId: patient, instrument: instrument, observedAt: when, value: value, rater: form["rater"] ?? "")
+    }
+
+    private func page(_ request: Request, _ access: AccessContext, patient: UUID, notice: String?, error: String? = nil,
+                      status: HTTPResponse.Status = .ok) async throws -> Response {
+        guard let report = try await RecoveryProblem.map({ try await projections.report(patient, as: access) }) else {
+            throw Problem(.notFound, "not-found", detail: "No patient with that id is accessible to you.")
+        }
+        let proposal = try Proposal(request, horizon: report.horizonDays)
+        var whatIf: RecoveryWhatIfOutlook?
+        if let proposal {
+            whatIf = try await RecoveryProblem.map { try await projections.whatIf(patient, proposal: RecoveryProposal(segments: [proposal.segment]), as: access) }
+        }
+        let zone = TimeZone(identifier: report.onset.timeZone) ?? .gmt
+        let view = View(
+            pseudonym: report.pseudonym, action: "/patients/\(patient.uuidString.lowercased())/recovery", csrf: WebSession.csrfToken(request),
+            chart: RecoveryChart.svg(report, whatIf: whatIf), onset: "\(Self.format(report.onset.at, zone)) (\(report.onset.source))",
+            classBasis: report.recoveryClass.basis + (report.recoveryClass.prep2Missing.isEmpty ? "" : "; PREP2 needs " + report.recoveryClass.prep2Missing.joined(separator: ", ")),
+            estimates: report.outlook.map { Self.rows($0.estimates) } ?? [], fitted: report.outlook != nil,
+            testPasses: report.outlook?.estimates.passes ?? false,
+            test: report.outlook.map { String(format: "data cost %.2f against χ²₀.₉₅(%d) = %.2f", $0.estimates.dataCost, $0.estimates.observations, $0.estimates.threshold) } ?? "",
+            day90: report.outlook.map { String(format: "FM-UE at day 90: %.1f (95 %% range %.1f–%.1f, prediction profile likelihood)", $0.day90.fm, $0.day90.lower, $0.day90.upper) },
+            whatIf: whatIf.map { String(format: "With the proposal: %+.1f FM-UE points at day 90, %+.1f at day 180.", $0.differenceDay90, $0.differenceDay180) },
+            proposal: TherapyElsewhere.modelInputs.map { input in View.Row(label: input, value: proposal.map { String(Int($0.minutes[input] ?? 0)) } ?? "") }
+                + [View.Row(label: "from", value: proposal.map { String($0.from) } ?? ""), View.Row(label: "to", value: proposal.map { String($0.to) } ?? "")],
+            warnings: report.warnings + (whatIf?.speculative.map { "The what-if depends on the speculative parameter \($0.parameter)." } ?? []),
+            missing: report.missing,
+            observations: report.observations.reversed().map { observation in
+                View.Observation(when: Self.format(observation.observedAt, zone), day: observation.day.map { String(format: "%.1f", $0) } ?? "–",
+                                 instrument: observation.instrument.rawValue, value: observation.value, rater: observation.rater)
+            },
+            instruments: RecoveryObservation.Instrument.allCases.map(\.rawValue),
+            versions: "\(report.outlook?.model ?? RecoveryModel.version), parameters \(report.outlook?.parameterVersion ?? projections.projector.recovery.version)"
+                + (report.cached ? ", computed \(Self.format(report.computedAt, zone))" : ""),
+            notice: notice, error: error)
+        return try pages.page("recovery", view, csrf: view.csrf, status: status)
+    }
+
+    private static func rows(_ estimates: RecoveryOutlook.Estimates) -> [View.Row] {
+        [View.Row(label: "FM-UE at onset (FM0)", value: String(format: "%.1f", estimates.fm0)),
+         View.Row(label: "Recoverable fraction (r_s)", value: String(format: "%.2f", estimates.rS)),
+         View.Row(label: "Recovery time constant (τ_N)", value: String(format: "%.0f days", estimates.tauN)),
+         View.Row(label: "Therapy responsiveness (η)", value: String(format: "%.3f per day", estimates.eta)),
+         View.Row(label: "Class", value: estimates.recoveryClass == .poor ? "poor recovery priors" : "default priors"),
+         View.Row(label: "Fit started from", value: estimates.start)]
+    }
+
+    private static func format(_ date: Date, _ zone: TimeZone) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_GB")
+        formatter.timeZone = zone
+        formatter.dateFormat = "yyyy-MM-dd HH:mm"
+        return formatter.string(from: date)
+    }
+}

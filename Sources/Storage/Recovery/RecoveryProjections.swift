@@ -1,0 +1,158 @@
+public import Foundation
+public import Postgres
+public import Recovery
+public import Rehabilitation
+
+/// Patients' recovery projections: the inputs read under the caller's access, the fit, bands
+/// and accepted sets computed by `RecoveryProjector`, cached per organisation and patient
+/// with the exact inputs they came from — a new observation, an attended or newly booked
+/// session or a new parameter file changes the inputs, and the next request refits.
+public struct RecoveryProjections: Sendable {
+    public let pool: PostgresPool
+    public let projector: RecoveryProjector
+    public let catalogue: RehabCatalogue
+
+    public init(pool: PostgresPool, projector: RecoveryProjector, catalogue: RehabCatalogue) {
+        self.pool = pool
+        self.projector = projector
+        self.catalogue = catalogue
+    }
+
+    /// A patient's report; nil when the patient is not visible, `UnknownOnset` when nothing
+    /// records when the stroke began.
+    public func report(_ patient: UUID, as context: AccessContext, now: Date = Date()) async throws -> RecoveryReport? {
+        try await current(patient, as: context, now: now)?.report
+    }
+
+    /// The projection under a proposed schedule beside the current one; nil when the patient
+    /// is not visible, `MissingRecoveryData` when there is nothing to fit yet.
+    public func whatIf(_ patient: UUID, proposal: RecoveryProposal, as context: AccessContext, now: Date = Date()) async throws -> RecoveryWhatIfOutlook? {
+        try proposal.check(horizon: projector.recovery.population.modelInputs.horizonDays)
+        guard let current = try await current(patient, as: context, now: now) else { return nil }
+        guard let outlook = current.report.outlook, let recoveryCase = current.recoveryCase else { throw MissingRecoveryData(missing: current.report.missing) }
+        var proposed = recoveryCase
+        proposed.schedule = proposal.replacing(recoveryCase.schedule)
+        return try projector.whatIf(recoveryCase, outlook: outlook, sets: current.sets, proposal: proposed.schedule)
+    }
+
+    /// The report, the case it was fitted as and its accepted sets, from the cache when the
+    /// inputs are unchanged.
+    private func current(_ patient: UUID, as context: AccessContext, now: Date) async throws
+        -> (report: RecoveryReport, recoveryCase: RecoveryCase?, sets: [RecoveryBand.Set])? {
+        guard let organisation = context.organisations.first else { return nil }
+        let recovery = projector.recovery, catalogue = catalogue
+        guard let (inputs, cached) = try await pool.withAccess(context, { connection -> (PatientRecoveryInputs, (String, Data, [Double])?)? in
+            guard let inputs = try await PatientRecoveryInputs.load(patient, recovery: recovery, catalogue: catalogue, now: now, on: connection) else {
+                return nil
+            }
+            try await AuditLog.record(context.auditEvent(.read, patient: patient, resource: "RecoveryProjection"), on: connection)
+            let row = try await connection.query("""
+                SELECT inputs, result::text, accepted_sets FROM recovery_projections WHERE organisation_id = \(organisation) AND patient_id = \(patient)
+                """, prepared: true).first
+            return (inputs, try row.map { (try $0.decode(String.self, at: 0), Data(try $0.decode(String.self, at: 1).utf8), try $0.decode([Double].self, at: 2)) })
+        }) else { return nil }
+        let key = try Self.canonical(inputs)
+        let classBasis = classify(inputs)
+        let recoveryCase = recoveryCase(inputs, recoveryClass: classBasis.recoveryClass)
+        if let cached, cached.0 == key, var report = try? Self.decoder.decode(RecoveryReport.self, from: cached.1) {
+            report.cached = true
+            return (report, recoveryCase, Self.sets(cached.2))
+        }
+        let projected = try recoveryCase.map { try projector.project($0) }
+        let report = RecoveryReport(
+            patientId: patient, pseudonym: inputs.pseudonym, onset: inputs.onset, horizonDays: inputs.horizonDays, recoveryClass: classBasis, observations: inputs.observations,
+            therapy: inputs.therapy, unrecordedSessions: inputs.unrecordedSessions, outlook: projected?.outlook,
+            missing: recoveryCase == nil ? ["an FM-UE observation from onset to day \(inputs.horizonDays)"] : [],
+            warnings: warnings(inputs, outlook: projected?.outlook), computedAt: now, cached: false)
+        let sets = projected?.sets ?? []
+        let flat = sets.flatMap { $0.z + [$0.cost] }
+        let result = String(decoding: try Self.encoder.encode(report), as: UTF8.self)
+        try await pool.withAccess(context) { connection in
+            try await connection.query("""
+                INSERT INTO recovery_projections (organisation_id, patient_id, inputs, result, accepted_sets, computed_at)
+                VALUES (\(organisation), \(patient), \(key), \(result)::jsonb, \(flat), \(now))
+                ON CONFLICT (organisation_id, patient_id) DO UPDATE
+                SET inputs = EXCLUDED.inputs, result = EXCLUDED.result, accepted_sets = EXCLUDED.accepted_sets, computed_at = EXCLUDED.computed_at
+                """, prepared: true)
+        }
+        return (report, recoveryCase, sets)
+    }
+
+    /// The model's case: FM-UE from onset to the horizon, the therapy, the acute course.
+    private func recoveryCase(_ inputs: PatientRecoveryInputs, recoveryClass: RecoveryClass) -> RecoveryCase? {
+        let fitted = inputs.fitted
+        guard !fitted.isEmpty else { return nil }
+        return RecoveryCase(days: fitted.compactMap(\.day), scores: fitted.map { Double($0.value) }, schedule: inputs.schedule,
+                            reperfusionDays: inputs.onset.reperfusionDays, nihss0: inputs.onset.nihssAtArrival.map(Double.init),
+                            recoveryClass: recoveryClass)
+    }
+
+    /// PREP2 from the observations: SAFE up to day 3, MEP status on days 3–7, age from the
+    /// birth year, NIHSS up to day 3 or else at arrival. Without a category, an MEP status
+    /// alone picks the class; without either, the default priors apply — and the report says which.
+    func classify(_ inputs: PatientRecoveryInputs) -> RecoveryReport.ClassBasis {
+        let rules = projector.recovery.population.prep2
+        func latest(_ instrument: RecoveryObservation.Instrument, within days: ClosedRange<Double>) -> RecoveryObservation? {
+            inputs.observations.last { $0.instrument == instrument && $0.day.map(days.contains) == true }
+        }
+        let safe = latest(.safe, within: 0...Double(rules.safeLatestDay))
+        let mepWindow = Double(rules.mepDays.first ?? 3)...Double(rules.mepDays.last ?? 7)
+        let mep = latest(.mep, within: mepWindow).map { $0.value == 1 }
+        let nihss = latest(.nihss, within: 0...Double(rules.safeLatestDay))?.value ?? inputs.onset.nihssAtArrival
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: inputs.onset.timeZone) ?? .gmt
+        let age = inputs.birthYear.map { calendar.component(.year, from: inputs.onset.at) - $0 }
+        let result = rules.classify(safe: safe?.value, age: age, mep: mep, nihss: nihss)
+        let missing: [String] = if case .missing(let list) = result { list } else { [] }
+        let category: Prep2Category? = if case .category(let found) = result { found } else { nil }
+        let basis = category.map { "PREP2 \($0.rawValue) (Stinear 2017)" }
+            ?? mep.map { "MEP \($0 ? "present" : "absent"), no PREP2 category" }
+            ?? "no PREP2 category or MEP status: the default priors"
+        return .init(recoveryClass: rules.recoveryClass(result, mep: mep) ?? .standard, prep2: category, prep2Missing: missing, basis: basis)
+    }
+
+    /// What a reader must know: the χ² test failing, observations left out, sessions not counted,
+    /// speculative parameters.
+    private func warnings(_ inputs: PatientRecoveryInputs, outlook: RecoveryOutlook?) -> [String] {
+        var warnings: [String] = []
+        if let outlook, !outlook.estimates.passes {
+            warnings.append(String(format: "The fit fails the χ² test (%.1f > %.1f): the model does not describe these observations well; read the projection with care.",
+                                   outlook.estimates.dataCost, outlook.estimates.threshold))
+        }
+        let outside = inputs.observations.filter { $0.instrument == .fmUE }.count - inputs.fitted.count
+        if outside > 0 { warnings.append("\(outside) FM-UE observation(s) outside days 0–\(inputs.horizonDays) are shown but not fitted.") }
+        if inputs.unrecordedSessions > 0 {
+            warnings.append("\(inputs.unrecordedSessions) past session(s) have no attendance recorded and are not counted as therapy.")
+        }
+        for speculative in outlook?.speculative ?? [] {
+            warnings.append("The projection depends on the speculative parameter \(speculative.parameter) (\(speculative.justification)).")
+        }
+        return warnings
+    }
+
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        return encoder
+    }()
+
+    static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }()
+
+    static func canonical(_ inputs: PatientRecoveryInputs) throws -> String {
+        String(decoding: try encoder.encode(inputs), as: UTF8.self)
+    }
+
+    static func sets(_ flat: [Double]) -> [RecoveryBand.Set] {
+        stride(from: 0, to: flat.count - 4, by: 5).map { RecoveryBand.Set(z: Array(flat[$0..<($0 + 4)]), cost: flat[$0 + 4]) }
+    }
+}
+
+/// The patient has no data to fit yet; `missing` names what.
+public struct MissingRecoveryData: Error, Sendable {
+    public var missing: [String]
+}

@@ -1,0 +1,77 @@
+import Foundation
+@testable import Recovery
+import Testing
+
+/// The parameter file, PREP2 and the multi-start fit.
+@Suite struct RecoveryProtocolTests {
+    static func recovery() throws -> RecoveryProtocol {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        return try RecoveryProtocol.decode(Data(contentsOf: root.appendingPathComponent("Protocols/recovery/parameters.json")))
+    }
+
+    /// Every §5.2 parameter is in the file with its status and sources; the population
+    /// parameters reproduce the bench's baseline; k_B is the one speculative parameter.
+    @Test func theFileGivesEveryPopulationParameterWithItsStatus() throws {
+        let recovery = try Self.recovery()
+        let population = recovery.population
+        #expect(population.speculative == ["k_B"])
+        #expect(population.population.values.allSatisfy { !$0.sources.isEmpty && !$0.justification.isEmpty })
+        #expect(["eta_G", "r_G", "c_G"].allSatisfy { population.population[$0]?.status == .placeholder })
+        let built = population.parameters(fm0: 20, rS: 0.7, tauN: 21, eta: 0.1, recoveryClass: .standard, reperfusion: 1.0 / 6, nihss0: 10)
+        var baseline = try RecoveryModelTests.baseline()
+        (baseline.thetaU, baseline.sU) = (0.6, 0.015)  // the use loop is off (U_max 0): the file carries the demo's threshold
+        #expect(built == baseline)
+        #expect(population.parameters(fm0: 20, rS: 0.7, tauN: 21, eta: 0.1, recoveryClass: .poor, reperfusion: nil, nihss0: 0).cM == 0.15)
+        let broken = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Protocols/recovery/parameters.json"))) as? [String: Any]
+        var withoutKB = try #require(broken)
+        var entries = try #require(withoutKB["population"] as? [String: Any])
+        entries["k_B"] = nil
+        withoutKB["population"] = entries
+        #expect(throws: RecoveryInputError("population.k_B", "is missing")) {
+            try RecoveryProtocol.decode(JSONSerialization.data(withJSONObject: withoutKB))
+        }
+    }
+
+    /// PREP2's branches (Stinear 2017), and each missing input named rather than assumed.
+    @Test func prep2ClassifiesAndNamesWhatIsMissing() throws {
+        let rules = try Self.recovery().population.prep2
+        #expect(rules.classify(safe: 8, age: 85, mep: nil, nihss: nil) == .category(.excellent))
+        #expect(rules.classify(safe: 5, age: 79, mep: nil, nihss: nil) == .category(.excellent))
+        #expect(rules.classify(safe: 6, age: 80, mep: nil, nihss: nil) == .category(.good))
+        #expect(rules.classify(safe: 4, age: 60, mep: true, nihss: nil) == .category(.good))
+        #expect(rules.classify(safe: 4, age: 60, mep: false, nihss: 6) == .category(.limited))
+        #expect(rules.classify(safe: 0, age: 60, mep: false, nihss: 7) == .category(.poor))
+        guard case .missing(let noSafe) = rules.classify(safe: nil, age: 60, mep: false, nihss: 3) else { Issue.record("SAFE is needed"); return }
+        #expect(noSafe.first?.contains("SAFE") == true)
+        #expect(rules.classify(safe: 6, age: nil, mep: nil, nihss: nil) == .missing(["age"]))
+        #expect(rules.classify(safe: 2, age: 70, mep: false, nihss: nil) == .missing(["NIHSS"]))
+        guard case .missing(let noMep) = rules.classify(safe: 2, age: 70, mep: nil, nihss: 9) else { Issue.record("MEP is needed"); return }
+        #expect(noMep.first?.contains("MEP") == true)
+        #expect(rules.recoveryClass(.category(.limited), mep: false) == .poor)
+        #expect(rules.recoveryClass(.category(.good), mep: true) == .standard)
+        #expect(rules.recoveryClass(.missing(["SAFE"]), mep: false) == .poor, "MEP− alone picks the poor class")
+        #expect(rules.recoveryClass(.missing(["SAFE"]), mep: nil) == nil, "nothing known: the default priors")
+    }
+
+    /// The multi-start never ends above the single start, and a patient who recovers little
+    /// from a low start (near van der Vliet's subgroup 1) is fitted within the χ² test.
+    @Test func multiStartFromTheSubgroupCentresIsNeverWorse() throws {
+        let recovery = try Self.recovery()
+        var truth = try RecoveryModelTests.baseline()
+        (truth.fm0, truth.rS, truth.tauN, truth.eta) = (3, 0.09, 37, 0.1)
+        let schedule = try DoseSchedule([DoseSegment(start: 3, end: 60, pt: 30, ot: 30)])
+        let clean = try RecoveryModel(truth, schedule: schedule).functionScores()
+        let days: [Double] = [3, 7, 14, 30, 60, 90]
+        let noise: [Double] = [1, -2, 2, 0, -1, 1]
+        let observations = try RecoveryObservations(days: days, scores: zip(days, noise).map { min(max(clean[Int($0)] + $1, 0), 66) })
+        let multi = recovery.fitter(base: truth, schedule: schedule, observations: observations, recoveryClass: .standard).fit()
+        let single = RecoveryFitter(base: truth, schedule: schedule, observations: observations, sigma: recovery.priors.sigmaFm.value,
+                                    priors: recovery.priors.transformed(poorRecovery: false)).fit()
+        #expect(multi.totalCost <= single.totalCost + 1e-9)
+        #expect(single.start == "specification")
+        #expect(multi.passes, "data cost \(multi.dataCost) within \(multi.threshold)")
+        let fitted = recovery.fitter(base: truth, schedule: schedule, observations: observations, recoveryClass: .standard).scores(multi.z)
+        #expect(abs(fitted[90] - clean[90]) < 3, "day 90: fitted \(fitted[90]), truth \(clean[90])")
+    }
+}
