@@ -72,7 +72,7 @@ struct RecoveryBench: AsyncParsableCommand {
         report(String(format: "what-if on the stored sets (%d sets on average, both cores): %.1f ms",
                       bands.map(\.accepted.count).reduce(0, +) / max(bands.count, 1), whatIf * 1e3))
         let projector = RecoveryProjector(loaded)
-        let patients = try all.compactMap { item -> RecoveryCase? in
+        let patients = all.compactMap { item -> RecoveryCase? in
             guard let days = item.tObs, let scores = item.yObs else { return nil }
             return RecoveryCase(days: days, scores: scores, schedule: item.schedule, reperfusionDays: 1.0 / 6, nihss0: 10, recoveryClass: .standard)
         }
