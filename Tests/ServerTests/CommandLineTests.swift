@@ -41,6 +41,9 @@ import Testing
             let seeded = try await Subprocess.run(Subprocess.strokepath, ["seed", "--demo"], environment: environment)
             #expect(seeded.status == 0, "\(seeded.errors)")
             #expect(seeded.output.contains("6 organisations"))
+            #expect(seeded.output.range(of: #", [1-9][0-9]* recovery assessments"#, options: .regularExpression) != nil, "\(seeded.output)")
+            let again = try await Subprocess.run(Subprocess.strokepath, ["seed", "--demo"], environment: environment)
+            #expect(again.status == 0 && again.output.contains(", 0 recovery assessments"), "seeding again adds nothing: \(again.output)")
 
             let port = Int.random(in: 20_000...40_000)
             let server = try Subprocess(Subprocess.strokepath, ["serve", "--port", "\(port)"], environment: environment)
