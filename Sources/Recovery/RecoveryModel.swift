@@ -24,6 +24,7 @@ public struct RecoveryModel: Sendable {
     /// The recoverable fraction used: r_s as given, or φ_D + φ_P·S in forward mode.
     public let recoverable: Double
     private let impairment0: Double
+    private let inverseTauN: Double
     fileprivate let batemanScale: Double
 
     public init(_ parameters: RecoveryParameters, schedule: DoseSchedule) throws(RecoveryInputError) {
@@ -34,6 +35,7 @@ public struct RecoveryModel: Sendable {
         salvage = Self.penumbra(at: p.tStab, p)
         recoverable = min(max(p.rS ?? ((p.phiD ?? 0) + p.phiP * salvage), 0), 1)
         impairment0 = 1 - p.fm0 / 66
+        inverseTauN = 1 / p.tauN
         if p.tauR > 0, abs(p.tauW - p.tauR) > 1e-12 {
             let peak = log(p.tauW / p.tauR) * p.tauW * p.tauR / (p.tauW - p.tauR)
             batemanScale = exp(-peak / p.tauW) - exp(-peak / p.tauR)
@@ -71,21 +73,40 @@ public struct RecoveryModel: Sendable {
         1 - impairment0 * (1 - recoverableFraction(at: t) * state.n) * (1 - parameters.cM * state.m)
     }
 
-    /// The right-hand side at `t` with the dose held at `dose` and the critical window at
-    /// `window` (= W(t), kept by the integrator). With `scoresOnly`, the states FM does not
-    /// depend on are left still: MG always, U when its loop is off.
-    func derivatives(at t: Double, _ s: State, dose: DoseSchedule.Dose, window: Double, scoresOnly: Bool = false) -> State {
+    /// What a constant dose contributes to the right-hand side, worked out once per stretch of
+    /// constant dose: the weighted minutes, their saturation when the use loop is off, and the
+    /// bath's push on NVC recovery.
+    struct Drive {
+        let effective: Double
+        let global: Double
+        let saturation: Double
+        let globalSaturation: Double
+        let bath: Double
+
+        init(_ dose: DoseSchedule.Dose, _ p: RecoveryParameters) {
+            effective = p.wPT * dose.pt + p.wOT * dose.ot + p.wSLP * dose.slp + p.wBAL * dose.bal
+            global = p.wgPT * dose.pt + p.wgOT * dose.ot + p.wgSLP * dose.slp + p.wgBAL * dose.bal
+            saturation = effective / (effective + p.kU)
+            globalSaturation = global / (global + p.kU)
+            bath = p.kB * dose.bal
+        }
+    }
+
+    /// The right-hand side at `t` with the dose's `drive` and the critical window at `window`
+    /// (= W(t), kept by the integrator). With `scoresOnly`, the states FM does not depend on
+    /// are left still: MG always, U when its loop is off.
+    func derivatives(at t: Double, _ s: State, drive: Drive, window: Double, scoresOnly: Bool = false) -> State {
         let p = parameters
         let use = p.uMax * s.u
-        let effective = p.wPT * dose.pt + p.wOT * dose.ot + p.wSLP * dose.slp + p.wBAL * dose.bal + use
         let gate = window * (p.nu == 1 ? s.n : pow(max(s.n, 0), p.nu))
-        let n = (p.nInf - s.n) / p.tauN + p.kB * dose.bal * (1 - s.n)
-        let m = p.eta * gate * effective / (effective + p.kU) * (1 - s.m) - p.deltaM * s.m
+        let n = (p.nInf - s.n) * inverseTauN + drive.bath * (1 - s.n)
+        let saturation = use != 0 ? (drive.effective + use) / (drive.effective + use + p.kU) : drive.saturation
+        let m = p.eta * gate * saturation * (1 - s.m) - p.deltaM * s.m
         guard !scoresOnly || p.uMax > 0 else { return State(n: n, m: m, u: 0, mg: 0) }
         let u = (1 / (1 + exp(-(function(at: t, s) - p.thetaU) / p.sU)) - s.u) / p.tauU
         guard !scoresOnly else { return State(n: n, m: m, u: u, mg: 0) }
-        let global = p.wgPT * dose.pt + p.wgOT * dose.ot + p.wgSLP * dose.slp + p.wgBAL * dose.bal + use
-        return State(n: n, m: m, u: u, mg: p.etaG * gate * global / (global + p.kU) * (1 - s.mg) - p.deltaM * s.mg)
+        let globalSaturation = use != 0 ? (drive.global + use) / (drive.global + use + p.kU) : drive.globalSaturation
+        return State(n: n, m: m, u: u, mg: p.etaG * gate * globalSaturation * (1 - s.mg) - p.deltaM * s.mg)
     }
 
     /// The critical window along the integration: its exponentials advanced by multiplication,

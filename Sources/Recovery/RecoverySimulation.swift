@@ -64,7 +64,7 @@ extension RecoveryModel {
                 let span = stop - t
                 let steps = max(1, Int((span / step - 1e-9).rounded(.up)))
                 let h = span / Double(steps)
-                let dose = schedule.dose(at: t)
+                let drive = Drive(schedule.dose(at: t), p)
                 for index in 0..<steps {
                     let t0 = t + Double(index) * h
                     let w0 = clock.value
@@ -72,10 +72,10 @@ extension RecoveryModel {
                     let wMiddle = clock.value
                     clock.advance(by: h / 2)
                     let w1 = clock.value
-                    let k1 = derivatives(at: t0, state, dose: dose, window: w0, scoresOnly: scoresOnly)
-                    let k2 = derivatives(at: t0 + h / 2, state + (h / 2) * k1, dose: dose, window: wMiddle, scoresOnly: scoresOnly)
-                    let k3 = derivatives(at: t0 + h / 2, state + (h / 2) * k2, dose: dose, window: wMiddle, scoresOnly: scoresOnly)
-                    let k4 = derivatives(at: t0 + h, state + h * k3, dose: dose, window: w1, scoresOnly: scoresOnly)
+                    let k1 = derivatives(at: t0, state, drive: drive, window: w0, scoresOnly: scoresOnly)
+                    let k2 = derivatives(at: t0 + h / 2, state + (h / 2) * k1, drive: drive, window: wMiddle, scoresOnly: scoresOnly)
+                    let k3 = derivatives(at: t0 + h / 2, state + (h / 2) * k2, drive: drive, window: wMiddle, scoresOnly: scoresOnly)
+                    let k4 = derivatives(at: t0 + h, state + h * k3, drive: drive, window: w1, scoresOnly: scoresOnly)
                     state = state + (h / 6) * (k1 + 2 * k2 + 2 * k3 + k4)
                 }
                 t = stop
