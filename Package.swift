@@ -61,11 +61,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Reporting",
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Storage",
             dependencies: [
                 "Postgres",
                 "Rehabilitation",
                 "Recovery",
+                "Reporting",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -77,6 +82,7 @@ let package = Package(
                 "AcuteCare",
                 "Postgres",
                 "Recovery",
+                "Reporting",
                 "Rehabilitation",
                 "Storage",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -96,6 +102,7 @@ let package = Package(
             dependencies: [
                 "AcuteCare",
                 "Recovery",
+                "Reporting",
                 "Rehabilitation",
                 "Postgres",
                 "Server",
@@ -114,6 +121,7 @@ let package = Package(
             dependencies: [
                 "AcuteCare",
                 "Recovery",
+                "Reporting",
                 "Postgres",
                 "Server",
                 "Storage",
@@ -156,6 +164,11 @@ let package = Package(
         .testTarget(
             name: "RecoveryTests",
             dependencies: ["Recovery"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ReportingTests",
+            dependencies: ["Reporting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

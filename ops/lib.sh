@@ -19,6 +19,7 @@ PG_LOG="$PG_BASE/postgres.log"
 APP_DATABASE=strokepath
 OWNER_ROLE=strokepath_owner
 APP_ROLE=strokepath_app
+PLANNER_ROLE=strokepath_planner
 
 say() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }

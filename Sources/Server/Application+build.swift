@@ -6,6 +6,7 @@ public import Postgres
 public import Prometheus
 import AcuteCare
 import Recovery
+import Reporting
 import Rehabilitation
 public import Storage
 
@@ -89,6 +90,8 @@ public func buildRouter(
     let recoveryRecords = RecoveryRecords(pool: pool, recovery: recovery)
     RecoveryRoutes(projections: projections, records: recoveryRecords).register(on: api)
     RecoveryPage(pages: pages, verifier: verifier, projections: projections, records: recoveryRecords).register(on: router)
+    let indicators = try IndicatorCatalogue.decode(try Data(contentsOf: configuration.protocolsDirectory.appendingPathComponent("indicators/indicators.json")))
+    ReportRoutes(reports: RegionalReports(pool: pool, catalogue: indicators)).register(on: api)
     StatusPage(
         pages: pages,
         health: health,

@@ -8,6 +8,17 @@ enum Console {
         FileHandle.standardOutput.write(Data((text + "\n").utf8))
     }
 
+    /// Draws a progress bar on standard error (rewritten in place; a new line when done).
+    static func progress(_ done: Int, of total: Int, started: Date, label: String) {
+        let share = total > 0 ? Double(done) / Double(total) : 1
+        let filled = Int(share * 30)
+        let seconds = Date().timeIntervalSince(started)
+        let rate = seconds > 0 ? Double(done) / seconds : 0
+        let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: 30 - filled)
+        let text = String(format: "\r%@ [%@] %3.0f%%  %d of %d  %.0f/s  %.1f s", label, bar, share * 100, done, total, rate, seconds)
+        FileHandle.standardError.write(Data((text + (done >= total ? "\n" : "")).utf8))
+    }
+
     /// Sets up logging once for the process: to standard error, at `LOG_LEVEL` (default info).
     static func bootstrapLogging() -> Logger {
         let level = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info

@@ -1,5 +1,6 @@
 import Foundation
 import Recovery
+import Reporting
 import Rehabilitation
 
 /// Finds the folders shipped beside the binary — SQL migrations and the clinical protocols:
@@ -35,6 +36,12 @@ enum ResourceLocator {
     static func recoveryProtocol(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> RecoveryProtocol {
         let folder = try locate("Protocols", inner: "recovery", variable: "STROKEPATH_PROTOCOLS_DIR", environment: environment)
         return try RecoveryProtocol.decode(try Data(contentsOf: folder.appendingPathComponent("parameters.json")))
+    }
+
+    /// Protocols/indicators/indicators.json, read and checked.
+    static func indicatorCatalogue(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> IndicatorCatalogue {
+        let folder = try locate("Protocols", inner: "indicators", variable: "STROKEPATH_PROTOCOLS_DIR", environment: environment)
+        return try IndicatorCatalogue.decode(try Data(contentsOf: folder.appendingPathComponent("indicators.json")))
     }
 
     private static func locate(_ folderName: String, inner: String, variable: String, environment: [String: String]) throws -> URL {

@@ -9,16 +9,23 @@ struct SeedCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "seed",
         abstract: "Load data into the database.",
-        discussion: "--demo loads a small demo region (two hospitals, one rehabilitation clinic with therapists, rooms, a pool, bath cabins and a mud room, patients with prescriptions and a published plan of the current week, and recovery assessments to fit); loading it again changes nothing."
+        discussion: "--synthetic --episodes N --regions R --seed S loads N synthetic acute episodes (with patients and 90-day outcomes) into R new regions of eight hospitals, as the schema owner with COPY, then computes the report cells; the distributions and their sources are in docs/reporting.md. --demo loads a small demo region (two hospitals, one rehabilitation clinic with therapists, rooms, a pool, bath cabins and a mud room, patients with prescriptions and a published plan of the current week, and recovery assessments to fit); loading it again changes nothing."
     )
 
     @Flag(help: "Load the demo region.") var demo = false
+    @Flag(help: "Load synthetic episodes for reports (with --episodes, --regions, --seed).") var synthetic = false
+    @Option(help: "Synthetic episodes to load.") var episodes = 100_000
+    @Option(help: "Synthetic regions (eight hospitals each).") var regions = 4
+    @Option(help: "Seed of the synthetic data (the same seed gives the same data).") var seed: UInt64 = 1
 
     func validate() throws {
-        guard demo else { throw ValidationError("say what to load: --demo") }
+        guard demo != synthetic else { throw ValidationError("say what to load: --demo or --synthetic") }
+        guard (1...10_000_000).contains(episodes) else { throw ValidationError("--episodes must be 1 to 10000000") }
+        guard (1...50).contains(regions) else { throw ValidationError("--regions must be 1 to 50") }
     }
 
     func run() async throws {
+        if synthetic { return try await loadSynthetic() }
         let logger = Console.bootstrapLogging()
         let catalogue = try ResourceLocator.rehabCatalogue()
         let (report, clinic, assessments) = try await PostgresPool.withPool(
@@ -32,5 +39,31 @@ struct SeedCommand: AsyncParsableCommand {
         Console.line("demo data: \(report.organisations) organisations, \(report.patients) patients, \(report.episodes) episodes added")
         Console.line("demo clinic: \(clinic.therapists) therapists, \(clinic.rooms) rooms, \(clinic.stays) stays, \(clinic.sessions) sessions booked, "
                      + "\(clinic.attendance) attendances recorded, \(clinic.waiting) on the waitlist, \(assessments) recovery assessments")
+    }
+
+    /// Loads the synthetic region as the owner, then computes the report cells; prints both times.
+    private func loadSynthetic() async throws {
+        let logger = Console.bootstrapLogging()
+        let total = episodes, started = Date()
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = .gmt
+        let end = calendar.startOfDay(for: Date())
+        let region = SyntheticRegion(episodes: total, regions: regions, seed: seed, end: end)
+        let (loaded, refreshed, refreshSeconds) = try await PostgresPool.withPool(
+            settings: DatabaseEnvironment().owner, configuration: .init(maximumConnections: 1), logger: logger
+        ) { pool in
+            let loaded: SyntheticRegion.Report
+            do {
+                loaded = try await region.load(into: pool) { done in Console.progress(done, of: total, started: started, label: "episodes") }
+            } catch let error as RehabInputError {
+                throw ValidationError("\(error.field): \(error.message)")
+            }
+            let refreshStarted = Date()
+            let refreshed = try await pool.query("SELECT report_refresh()").single().decode(Int.self, at: 0)
+            return (loaded, refreshed, Date().timeIntervalSince(refreshStarted))
+        }
+        Console.line(String(format: "synthetic data: %d organisations, %d episodes with their patients in %.1f s (%.0f episodes/s)",
+                            loaded.organisations, loaded.episodes, loaded.seconds, Double(loaded.episodes) / max(loaded.seconds, 1e-9)))
+        Console.line(String(format: "report cells computed from %d episodes in %.1f s", refreshed, refreshSeconds))
     }
 }

@@ -14,6 +14,6 @@ struct StrokePathCommand: AsyncParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [ServeCommand.self, MigrateCommand.self, SeedCommand.self, AuditCommand.self, TokenCommand.self, AcuteCommand.self, ScheduleCommand.self,
-                      RecoveryCommand.self]
+                      RecoveryCommand.self, ReportCommand.self]
     )
 }

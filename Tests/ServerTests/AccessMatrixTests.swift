@@ -43,7 +43,8 @@ import Testing
         }
         let tokensByRole = tokens
         try await TestDatabase.with { database in
-            try await Harness.live(database: database.app, keyFile: keyFile) { client in
+            // Every role of one subject per role against every operation: more than the per-subject rate limit allows.
+            try await Harness.live(database: database.app, keyFile: keyFile, rateLimit: (1e6, 1_000_000)) { client in
                 for (operation, allowed) in AccessPolicy.matrix {
                     let parts = operation.split(separator: " ", maxSplits: 1)
                     let method = HTTPRequest.Method(String(parts[0])) ?? .get

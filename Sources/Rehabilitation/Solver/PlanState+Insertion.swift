@@ -15,7 +15,7 @@ extension PlanState {
     /// random; nil if none fits. Opening a new group session is ranked `openPenalty` worse
     /// than joining one, so that groups fill before therapists are spent on new ones.
     /// Every candidate judged counts in `evaluations`.
-    func bestPlacement(for x: Int, openPenalty: Int, fragmentPenalty: Int, random: inout SolverRandom, evaluations: inout Int) -> Placement? {
+    func bestPlacement(for x: Int, openPenalty: Int, fragmentPenalty: Int, random: inout SeededRandom, evaluations: inout Int) -> Placement? {
         guard rxDelivered[x] < model.rxSessions[x] else { return nil }
         let modality = model.rxModality[x], length = model.rxLength[x]
         let isGroup = model.modalityMaxGroup[modality] > 1, needsTherapist = model.modalityNeedsTherapist[modality]

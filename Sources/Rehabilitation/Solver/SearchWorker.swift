@@ -7,7 +7,7 @@ import Foundation
 struct SearchWorker {
     let model: SolverModel
     private(set) var plan: PlanState
-    private var random: SolverRandom
+    private var random: SeededRandom
     private(set) var best: PlanSnapshot
     private var bestObjective: Int
     /// Candidate placements judged so far.
@@ -41,7 +41,7 @@ struct SearchWorker {
     init(model: SolverModel, start: PlanState, seed: UInt64, tuning: Tuning = Tuning()) {
         self.model = model
         self.tuning = tuning
-        random = SolverRandom(seed: seed)
+        random = SeededRandom(seed: seed)
         plan = start
         best = PlanSnapshot(start)
         bestObjective = best.objective

@@ -71,6 +71,8 @@ enum AccessPolicy {
         "POST /api/v1/patients/{id}/recovery/observations": patientCare,
         "POST /api/v1/recovery/observations/{id}/withdraw": patientCare,
         "POST /api/v1/patients/{id}/recovery/therapy": [.clinician, .rehabCoordinator],
+        "GET /api/v1/reports/regional": [.planner, .admin],
+        "POST /api/v1/reports/refresh": [.planner, .admin],
     ]
 
     static func allows(_ role: Role, method: String, path: String) -> Bool {

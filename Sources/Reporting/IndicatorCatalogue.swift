@@ -1,0 +1,133 @@
+public import Foundation
+
+/// Protocols/indicators/indicators.json: each indicator as data — population, numerator or
+/// measure, exclusions, unit, direction, the published target and sources — with the
+/// disclosure threshold and the funnel plot's limits.
+public struct IndicatorCatalogue: Sendable, Decodable {
+    /// How an indicator is computed from the report cells.
+    public enum Kind: String, Sendable, Codable {
+        /// Median and quartiles of a minute interval (and shares within thresholds).
+        case minutes
+        /// The share of a measure within a threshold.
+        case shareWithin = "share_within"
+        /// A proportion of the population.
+        case rate
+        /// The share in each grade (mRS 0–6).
+        case distribution
+        /// A mean grade.
+        case mean
+    }
+
+    /// The episodes an indicator is about (its denominator).
+    public enum Population: String, Sendable, Codable, CaseIterable {
+        case allEpisodes = "all_episodes", ischaemic, ivt, evt, followedUp90 = "followed_up_90"
+    }
+
+    public enum Direction: String, Sendable, Codable {
+        case higher, lower
+    }
+
+    public struct Target: Sendable, Codable, Equatable {
+        /// The statistic the target is about when not the indicator's own value.
+        public var statistic: String?
+        public var value: Double
+        public var unit: String
+        public var note: String
+        public var sources: [String]
+    }
+
+    public struct Indicator: Sendable, Codable, Equatable {
+        public var id: String
+        public var title: String
+        public var kind: Kind
+        public var population: Population
+        public var measure: String?
+        public var numerator: String?
+        public var statistics: [String]?
+        public var thresholds: [Int]?
+        public var exclusions: String?
+        public var target: Target?
+        public var unit: String
+        public var direction: Direction
+        public var sources: [String]
+    }
+
+    public struct Source: Sendable, Codable, Equatable {
+        public var id: String
+        public var citation: String
+    }
+
+    public struct Disclosure: Sendable, Decodable {
+        public var defaultK: Int
+        public var allowedK: [Int]
+    }
+
+    public struct Funnel: Sendable, Decodable {
+        public var limits: [Double]
+    }
+
+    public var version: String
+    public var sources: [Source]
+    public var disclosure: Disclosure
+    public var funnel: Funnel
+    public var indicators: [Indicator]
+
+    /// The measures the report cells hold histograms of.
+    public static let measures = ["onset_to_door", "door_to_imaging", "door_to_needle", "door_to_groin"]
+    /// The rates the report cells count, by their numerator's name.
+    public static let rateNumerators = ["ivt_rate": "ivt", "evt_rate": "evt", "reperfusion_rate": "reperfused", "follow_up_90": "followed_up",
+                                        "mortality_90": "mrs6"]
+
+    /// Reads and checks the file: unique ids, known sources, measures the cells hold, and a
+    /// computation for every rate.
+    public static func decode(_ data: Data) throws(ReportInputError) -> IndicatorCatalogue {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        let catalogue: IndicatorCatalogue
+        do {
+            catalogue = try decoder.decode(IndicatorCatalogue.self, from: data)
+        } catch {
+            throw ReportInputError("(indicators)", "cannot be read: \(error)")
+        }
+        let sources = Set(catalogue.sources.map(\.id))
+        var seen = Set<String>()
+        for indicator in catalogue.indicators {
+            guard seen.insert(indicator.id).inserted else { throw ReportInputError("indicators.\(indicator.id)", "is defined twice") }
+            let cited = indicator.sources + (indicator.target?.sources ?? [])
+            guard !indicator.sources.isEmpty, cited.allSatisfy(sources.contains) else {
+                throw ReportInputError("indicators.\(indicator.id).sources", "must cite sources listed in the file")
+            }
+            switch indicator.kind {
+            case .minutes, .shareWithin:
+                guard let measure = indicator.measure, measures.contains(measure) else {
+                    throw ReportInputError("indicators.\(indicator.id).measure", "must be one of \(measures.joined(separator: ", "))")
+                }
+                if indicator.kind == .shareWithin, indicator.thresholds?.count != 1 {
+                    throw ReportInputError("indicators.\(indicator.id).thresholds", "must give one threshold")
+                }
+            case .rate:
+                guard rateNumerators[indicator.id] != nil else { throw ReportInputError("indicators.\(indicator.id)", "is a rate the report cells do not count") }
+            case .distribution, .mean:
+                guard indicator.population == .followedUp90 else { throw ReportInputError("indicators.\(indicator.id).population", "must be followed_up_90") }
+            }
+        }
+        guard catalogue.disclosure.allowedK.count == 2, catalogue.disclosure.allowedK[0] <= catalogue.disclosure.defaultK,
+              catalogue.disclosure.defaultK <= catalogue.disclosure.allowedK[1] else {
+            throw ReportInputError("disclosure", "default_k must lie within allowed_k [low, high]")
+        }
+        return catalogue
+    }
+}
+
+/// Bad report input or definitions: the field and why.
+public struct ReportInputError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var field: String
+    public var message: String
+
+    public init(_ field: String, _ message: String) {
+        self.field = field
+        self.message = message
+    }
+
+    public var description: String { "\(field): \(message)" }
+}

@@ -1,0 +1,148 @@
+/// One published value of an indicator: its statistic for a group, or why it is withheld.
+public struct ReportValue: Sendable, Codable, Equatable {
+    /// The patients the value is based on (the population, or those with the interval known).
+    public var n: Int?
+    /// The statistic: a median (minutes), a percentage, a mean grade.
+    public var value: Double?
+    public var q1: Double?
+    public var q3: Double?
+    /// Percentages within each threshold of a minutes indicator, by threshold.
+    public var within: [String: Double]?
+    /// Percentages in each grade of a distribution (mRS 0–6).
+    public var shares: [Double]?
+    /// Episodes of the population without the measure (missing time stamps).
+    public var missing: Int?
+    public var suppressed: Bool?
+    public var reason: String?
+
+    static func withheld(_ reason: Suppression.Reason, k: Int) -> ReportValue {
+        var value = ReportValue()
+        value.suppressed = true
+        value.reason = switch reason {
+        case .smallCell: "based on fewer than \(k) patients"
+        case .complementary: "withheld so that a small cell cannot be worked out from the other cells and totals"
+        }
+        return value
+    }
+}
+
+/// An indicator by row (hospital, or stratum) and period, with row, period and overall totals,
+/// all suppressed where they would disclose small numbers; and, for proportions, the funnel.
+public struct IndicatorTable: Sendable, Codable, Equatable {
+    public var indicator: IndicatorCatalogue.Indicator
+    public var rows: [String]
+    public var periods: [String]
+    public var cells: [[ReportValue]]
+    public var rowTotals: [ReportValue]
+    public var periodTotals: [ReportValue]
+    public var total: ReportValue
+    public var funnel: Funnel?
+
+    /// Each row's proportion against its volume over the whole period, with the limits
+    /// around the overall proportion (only rows whose total is published).
+    public struct Funnel: Sendable, Codable, Equatable {
+        public struct Point: Sendable, Codable, Equatable {
+            public var row: String
+            public var n: Int
+            public var proportion: Double
+            /// Outside the 95 % or the 99.8 % limits: "above", "below", or nil.
+            public var outside95: String?
+            public var outside998: String?
+        }
+
+        public var overall: Double
+        public var coverages: [Double]
+        public var points: [Point]
+    }
+}
+
+/// Builds the indicator tables from counts by row and period, with the disclosure threshold k.
+public struct RegionalReportBuilder: Sendable {
+    public let catalogue: IndicatorCatalogue
+    public let k: Int
+
+    public init(catalogue: IndicatorCatalogue, k: Int) {
+        self.catalogue = catalogue
+        self.k = k
+    }
+
+    /// Every indicator of the catalogue over `counts[row][period]`.
+    public func tables(rows: [String], periods: [String], counts: [[ReportCounts]]) -> [IndicatorTable] {
+        var patterns: [String: Suppression.Pattern] = [:]
+        let rowTotals = counts.map { row in row.reduce(into: ReportCounts()) { $0.add($1) } }
+        let periodTotals = periods.indices.map { period in counts.reduce(into: ReportCounts()) { $0.add($1[period]) } }
+        let total = rowTotals.reduce(into: ReportCounts()) { $0.add($1) }
+        return catalogue.indicators.map { indicator in
+            let base = basis(indicator)
+            let pattern = patterns[base.key] ?? Suppression.pattern(counts.map { $0.map(base.size) }, k: k)
+            patterns[base.key] = pattern
+            func publish(_ group: ReportCounts, _ reason: Suppression.Reason?) -> ReportValue {
+                reason.map { ReportValue.withheld($0, k: k) } ?? value(indicator, group)
+            }
+            return IndicatorTable(
+                indicator: indicator, rows: rows, periods: periods,
+                cells: counts.indices.map { r in periods.indices.map { p in publish(counts[r][p], pattern.cells[r][p]) } },
+                rowTotals: rowTotals.indices.map { publish(rowTotals[$0], pattern.rowTotals[$0]) },
+                periodTotals: periodTotals.indices.map { publish(periodTotals[$0], pattern.columnTotals[$0]) },
+                total: publish(total, pattern.grandTotal),
+                funnel: funnel(indicator, rows: rows, totals: rowTotals, overall: total, pattern: pattern.rowTotals))
+        }
+    }
+
+    /// What a cell of the indicator is based on: the population, or those with its interval known.
+    func basis(_ indicator: IndicatorCatalogue.Indicator) -> (key: String, size: (ReportCounts) -> Int) {
+        if let measure = indicator.measure, [.minutes, .shareWithin].contains(indicator.kind) {
+            return ("known:" + measure, { $0.known[measure] ?? 0 })
+        }
+        return ("population:" + indicator.population.rawValue, { $0.size(indicator.population) })
+    }
+
+    /// The indicator's statistic for a group; nil values when the group is empty.
+    func value(_ indicator: IndicatorCatalogue.Indicator, _ group: ReportCounts) -> ReportValue {
+        var result = ReportValue()
+        let population = group.size(indicator.population)
+        switch indicator.kind {
+        case .minutes, .shareWithin:
+            let measure = indicator.measure ?? ""
+            let histogram = group.histograms[measure] ?? MinuteHistogram()
+            result.n = histogram.count
+            result.missing = max(0, population - (group.known[measure] ?? 0))
+            if indicator.kind == .minutes {
+                (result.value, result.q1, result.q3) = (histogram.quantile(0.5), histogram.quantile(0.25), histogram.quantile(0.75))
+                let shares = (indicator.thresholds ?? []).compactMap { threshold in histogram.share(within: threshold).map { ("\(threshold)", $0 * 100) } }
+                result.within = shares.isEmpty ? nil : Dictionary(uniqueKeysWithValues: shares)
+            } else {
+                result.value = histogram.share(within: indicator.thresholds?.first ?? 0).map { $0 * 100 }
+            }
+        case .rate:
+            result.n = population
+            let numerator = group.numerator(IndicatorCatalogue.rateNumerators[indicator.id] ?? "")
+            result.value = population > 0 ? 100 * Double(numerator) / Double(population) : nil
+        case .distribution:
+            result.n = population
+            result.shares = population > 0 ? group.mrs.map { 100 * Double($0) / Double(population) } : nil
+        case .mean:
+            result.n = population
+            let sum = group.mrs.enumerated().reduce(0) { $0 + $1.offset * $1.element }
+            result.value = population > 0 ? Double(sum) / Double(population) : nil
+        }
+        return result
+    }
+
+    /// The funnel of a proportion: each published row's total against the overall proportion.
+    func funnel(_ indicator: IndicatorCatalogue.Indicator, rows: [String], totals: [ReportCounts], overall: ReportCounts,
+                pattern: [Suppression.Reason?]) -> IndicatorTable.Funnel? {
+        guard [.rate, .shareWithin].contains(indicator.kind), let proportion = value(indicator, overall).value.map({ $0 / 100 }) else { return nil }
+        let coverages = catalogue.funnel.limits
+        let points = rows.indices.compactMap { index -> IndicatorTable.Funnel.Point? in
+            let cell = value(indicator, totals[index])
+            guard pattern[index] == nil, let n = cell.n, n > 0, let share = cell.value.map({ $0 / 100 }) else { return nil }
+            func side(_ coverage: Double) -> String? {
+                let limits = FunnelLimits.limits(proportion: proportion, volume: n, coverage: coverage)
+                return share > limits.upper ? "above" : (share < limits.lower ? "below" : nil)
+            }
+            return .init(row: rows[index], n: n, proportion: share, outside95: side(coverages.first ?? 0.95), outside998: side(coverages.last ?? 0.998))
+        }
+        return .init(overall: proportion, coverages: coverages, points: points)
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+import Hummingbird
+import Reporting
+import Storage
+
+/// Regional reports for planners: the indicator tables (JSON, or CSV with `format=csv`) read
+/// from the report cells only, and recomputing those cells.
+struct ReportRoutes: Sendable {
+    let reports: RegionalReports
+
+    func register(on api: RouterGroup<AppRequestContext>) {
+        api.get("/reports/regional") { request, context in
+            let query = try Self.query(request)
+            let report = try await RecoveryProblem.map { try await reports.report(query, as: try context.accessContext()) }
+            guard request.uri.queryParameters.get("format") == "csv" else { return try JSONResponse.make(report) }
+            return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"regional-report.csv\""],
+                            body: .init(byteBuffer: ByteBuffer(string: ReportCSV.render(report.tables))))
+        }
+        api.post("/reports/refresh") { _, context in
+            let counted = try await reports.refresh(as: try context.accessContext())
+            return try JSONResponse.make(["episodesCounted": counted])
+        }
+    }
+
+    /// The query of a request: `region` (repeatable), `from`, `to`, `period`, `rows`, and strata.
+    static func query(_ request: Request) throws -> ReportQuery {
+        let parameters = request.uri.queryParameters
+        func day(_ name: String) throws -> CalendarDay? {
+            guard let text = parameters.get(name) else { return nil }
+            guard let day = CalendarDay(text) else { throw Problem(.badRequest, "invalid-parameter", detail: "\(name) must be a day (YYYY-MM-DD).") }
+            return day
+        }
+        func number(_ name: String) throws -> Int? {
+            guard let text = parameters.get(name) else { return nil }
+            guard let value = Int(text) else { throw Problem(.badRequest, "invalid-parameter", detail: "\(name) must be a whole number.") }
+            return value
+        }
+        guard let period = ReportQuery.Period(rawValue: parameters.get("period") ?? "year") else {
+            throw Problem(.badRequest, "invalid-parameter", detail: "period must be month, quarter, year or all.")
+        }
+        guard let rows = ReportQuery.Rows(rawValue: parameters.get("rows") ?? "hospital") else {
+            throw Problem(.badRequest, "invalid-parameter", detail: "rows must be one of \(ReportQuery.Rows.allCases.map(\.rawValue).joined(separator: ", ")).")
+        }
+        if let format = parameters.get("format"), !["json", "csv"].contains(format) {
+            throw Problem(.badRequest, "invalid-parameter", detail: "format must be json or csv.")
+        }
+        return ReportQuery(regions: parameters.getAll("region").map { String($0) }, from: try day("from"), to: try day("to"), period: period, rows: rows,
+                           ageBand: try number("ageBand"), sex: parameters.get("sex"), strokeType: parameters.get("strokeType"),
+                           severityBand: try number("severityBand"))
+    }
+}

@@ -1,0 +1,107 @@
+import Foundation
+import Postgres
+
+/// What a report covers and how it is laid out: regions (codes; none: every region the
+/// caller may see), months from and to, the period of a column, what a row is, and strata
+/// to keep to.
+public struct ReportQuery: Sendable, Equatable {
+    /// A column: a month, a quarter, a year, or all time.
+    public enum Period: String, Sendable, Codable, CaseIterable {
+        case month, quarter, year, all
+
+        /// The period of a cell's month (a date), grouped on before it is named.
+        var fragment: StaticString {
+            switch self {
+            case .month: "month"
+            case .quarter: "date_trunc('quarter', month)::date"
+            case .year: "date_trunc('year', month)::date"
+            case .all: "'1900-01-01'::date"
+            }
+        }
+
+        /// The same for the yearly histograms (reports by year or over all time).
+        var yearlyFragment: StaticString {
+            switch self {
+            case .all: "'1900-01-01'::date"
+            default: "year"
+            }
+        }
+
+        /// Whether the yearly histograms are fine enough.
+        var usesYearlyHistograms: Bool { self == .year || self == .all }
+
+        /// A period's name from its first day: 2026-03, 2026-Q1, 2026, all.
+        func label(_ first: CalendarDay) -> String {
+            switch self {
+            case .month: String(first.description.prefix(7))
+            case .quarter: String(first.description.prefix(4)) + "-Q\((first.month - 1) / 3 + 1)"
+            case .year: String(first.description.prefix(4))
+            case .all: "all"
+            }
+        }
+    }
+
+    /// A row: a hospital, a region, or a stratum.
+    public enum Rows: String, Sendable, Codable, CaseIterable {
+        case hospital, region
+        case ageBand = "age_band", sex
+        case strokeType = "stroke_type"
+        case severityBand = "severity_band"
+
+        /// The column a row groups on (named as text after grouping).
+        var fragment: StaticString {
+            switch self {
+            case .hospital: "hospital_id"
+            case .region: "region_id"
+            case .ageBand: "age_band"
+            case .sex: "sex"
+            case .strokeType: "stroke_type"
+            case .severityBand: "severity_band"
+            }
+        }
+
+        /// Rows by hospital or region read the interval histograms too (kept by hospital and
+        /// month); rows by a stratum have none.
+        var hasHistograms: Bool { self == .hospital || self == .region }
+    }
+
+    public var regions: [String]
+    public var from: CalendarDay?
+    public var to: CalendarDay?
+    public var period: Period
+    public var rows: Rows
+    public var ageBand: Int?
+    public var sex: String?
+    public var strokeType: String?
+    public var severityBand: Int?
+
+    public init(regions: [String] = [], from: CalendarDay? = nil, to: CalendarDay? = nil, period: Period = .year, rows: Rows = .hospital,
+                ageBand: Int? = nil, sex: String? = nil, strokeType: String? = nil, severityBand: Int? = nil) {
+        self.regions = regions
+        self.from = from
+        self.to = to
+        self.period = period
+        self.rows = rows
+        self.ageBand = ageBand
+        self.sex = sex
+        self.strokeType = strokeType
+        self.severityBand = severityBand
+    }
+
+    /// Refuses reversed dates and strata that do not exist, naming the field.
+    public func check() throws(RehabInputError) {
+        if let from, let to, to < from { throw RehabInputError("to", "must be on or after from") }
+        if let ageBand, !(0...5).contains(ageBand) { throw RehabInputError("ageBand", "must be 0 (<55), 1 (55–64), 2 (65–74), 3 (75–84), 4 (85+) or 5 (unknown)") }
+        if let severityBand, !(0...4).contains(severityBand) {
+            throw RehabInputError("severityBand", "must be 0 (NIHSS 0–4), 1 (5–15), 2 (16–20), 3 (21–42) or 4 (unknown)")
+        }
+        if let sex, !["female", "male", "other", "unknown"].contains(sex) { throw RehabInputError("sex", "must be female, male, other or unknown") }
+        if let strokeType, !["ischaemic", "haemorrhagic", "tia", "unknown"].contains(strokeType) {
+            throw RehabInputError("strokeType", "must be ischaemic, haemorrhagic, tia or unknown")
+        }
+        for region in regions where !(1...32).contains(region.count) { throw RehabInputError("region", "must be an organisation code") }
+    }
+
+    /// Any stratum kept to: the interval histograms (not kept by stratum) do not apply.
+    var isStratified: Bool { ageBand != nil || sex != nil || strokeType != nil || severityBand != nil }
+}

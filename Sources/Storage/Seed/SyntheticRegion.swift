@@ -1,0 +1,147 @@
+public import Foundation
+public import Postgres
+
+/// Synthetic acute stroke episodes for load and report tests: `regions` regions of eight
+/// hospitals (two thrombectomy centres, volumes from large to very small so that some report
+/// cells are small), one patient per episode, arrivals over the three years before `end`.
+///
+/// Distributions (each a round figure from a registry report, not a fit):
+/// - age mean 75, SD 12, 18–100; 47 % women — Riksstroke annual report 2021 (mean age 75–76,
+///   47 % women);
+/// - 86 % ischaemic, 12 % haemorrhagic, 2 % unknown — Riksstroke 2021 (about 87 % infarction,
+///   12 % intracerebral haemorrhage);
+/// - NIHSS at arrival: 55 % 0–4, 30 % 5–15, 8 % 16–20, 7 % 21 or more — Riksstroke (median NIHSS 3);
+/// - last known well recorded for 85 %, onset to door log-normal with median 170 minutes —
+///   Riksstroke (about a third arrive within 3 hours);
+/// - door to imaging median 22 minutes; IV thrombolysis for about 13 % and thrombectomy for
+///   about 7 % of ischaemic strokes — RES-Q European survey 2019 (IVT 17 %, EVT 6.9 % of
+///   incident ischaemic strokes) and Riksstroke (reperfusion 15–17 %); door to needle median
+///   28 minutes (Sweden 2022: 82 % within 60 minutes, MJA 2024); door to groin median 75
+///   minutes; each hospital a speed and a treatment propensity of its own;
+/// - 90-day mRS recorded for 88 % (Riksstroke follow-up target 85–90 %), by NIHSS band and
+///   better after reperfusion, with 90-day mortality about 15 % overall.
+public struct SyntheticRegion: Sendable {
+    public let episodes: Int
+    public let regions: Int
+    public let seed: UInt64
+    /// The end of the period (exclusive); arrivals fall in the 1,095 days before it.
+    public let end: Date
+
+    public init(episodes: Int, regions: Int, seed: UInt64, end: Date) {
+        self.episodes = episodes
+        self.regions = regions
+        self.seed = seed
+        self.end = end
+    }
+
+    /// Hospital volume weights and whether it does thrombectomy.
+    static let hospitals: [(weight: Double, thrombectomy: Bool)] = [(3, true), (2.5, true), (1.5, false), (1.2, false), (1, false), (0.8, false),
+                                                                    (0.3, false), (0.08, false)]
+
+    /// Lifts, for this transaction, what makes a bulk load slow or impossible: the forced
+    /// row-level security (COPY FROM refuses it) and the foreign keys of patients and episodes
+    /// (checked row by row; `afterCopy` adds them back, checking every row in one pass).
+    static let beforeCopy = """
+        ALTER TABLE patients NO FORCE ROW LEVEL SECURITY;
+        ALTER TABLE stroke_episodes NO FORCE ROW LEVEL SECURITY;
+        CREATE TEMPORARY TABLE synthetic_foreign_keys ON COMMIT DROP AS
+            SELECT c.relname AS table_name, k.conname, pg_get_constraintdef(k.oid) AS definition
+            FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
+            WHERE k.contype = 'f' AND c.relname IN ('patients', 'stroke_episodes') AND c.relnamespace = 'public'::regnamespace;
+        DO $$
+        DECLARE
+            k record;
+        BEGIN
+            FOR k IN SELECT * FROM synthetic_foreign_keys LOOP
+                EXECUTE format('ALTER TABLE %I DROP CONSTRAINT %I', k.table_name, k.conname);
+            END LOOP;
+        END
+        $$;
+        """
+
+    static let afterCopy = """
+        DO $$
+        DECLARE
+            k record;
+        BEGIN
+            FOR k IN SELECT * FROM synthetic_foreign_keys ORDER BY table_name LOOP
+                EXECUTE format('ALTER TABLE %I ADD CONSTRAINT %I %s', k.table_name, k.conname, k.definition);
+            END LOOP;
+        END
+        $$;
+        ALTER TABLE patients FORCE ROW LEVEL SECURITY;
+        ALTER TABLE stroke_episodes FORCE ROW LEVEL SECURITY;
+        """
+
+    /// What was loaded and how long it took.
+    public struct Report: Sendable {
+        public var organisations = 0
+        public var episodes = 0
+        public var seconds = 0.0
+    }
+
+    /// Loads everything in one transaction as the schema owner (COPY into tables under
+    /// row-level security needs the owner, with the tables' FORCE lifted inside the
+    /// transaction, and the foreign keys checked once at the end). Refuses to load the same
+    /// seed twice. `progress` gets the episodes written so far.
+    public func load(into owner: PostgresPool, progress: @Sendable (Int) -> Void) async throws -> Report {
+        guard (1...10_000_000).contains(episodes), (1...50).contains(regions) else {
+            throw RehabInputError("episodes", "must be 1 to 10,000,000 with 1 to 50 regions")
+        }
+        let started = Date()
+        let prefix = "SYN\(seed % 100_000)"
+        var report = Report()
+        try await owner.withTransaction { connection in
+            guard try await connection.query("SELECT 1 FROM organisations WHERE code = \(prefix + "-R01")").first == nil else {
+                throw RehabInputError("seed", "synthetic data of seed \(seed) is loaded already")
+            }
+            var generator = SyntheticGenerator(seed: seed)
+            var sites: [(id: UUID, region: Int, thrombectomy: Bool, speed: Double, propensity: Double)] = []
+            for region in 1...regions {
+                let regionID = generator.uuid()
+                try await connection.query("""
+                    INSERT INTO organisations (id, kind, code, name) VALUES (\(regionID), 'region', \(String(format: "%@-R%02d", prefix, region)),
+                                                                            \("Synthetic region \(region)"))
+                    """)
+                for (index, hospital) in Self.hospitals.enumerated() {
+                    let id = generator.uuid()
+                    try await connection.query("""
+                        INSERT INTO organisations (id, parent_id, kind, code, name)
+                        VALUES (\(id), \(regionID), 'hospital', \(String(format: "%@-R%02d-H%d", prefix, region, index + 1)),
+                                \("Synthetic hospital \(region).\(index + 1)"))
+                        """)
+                    sites.append((id, region, hospital.thrombectomy, generator.logNormal(median: 1, sigma: 0.25), generator.logNormal(median: 1, sigma: 0.2)))
+                }
+                report.organisations += 1 + Self.hospitals.count
+            }
+            try await connection.runScript(trustedSQL: Self.beforeCopy)
+            let volume = (0..<sites.count).map { Self.hospitals[$0 % Self.hospitals.count].weight }
+            let cumulative = volume.reduce(into: [Double]()) { $0.append(($0.last ?? 0) + $1) }
+            let total = cumulative.last ?? 1
+            var patients: [UInt8] = [], rows: [UInt8] = []
+            let batch = 20_000
+            var written = 0
+            while written < episodes {
+                let count = min(batch, episodes - written)
+                patients.removeAll(keepingCapacity: true)
+                rows.removeAll(keepingCapacity: true)
+                for number in written..<(written + count) {
+                    let pick = generator.uniform() * total
+                    let site = sites[cumulative.firstIndex { $0 > pick } ?? (sites.count - 1)]
+                    generator.episode(number: number, prefix: prefix, site: site, end: end, patients: &patients, episodes: &rows)
+                }
+                _ = try await connection.copyFrom("COPY patients (organisation_id, id, pseudonym, birth_year, sex) FROM STDIN") { try await $0.write(patients) }
+                _ = try await connection.copyFrom("""
+                    COPY stroke_episodes (organisation_id, id, patient_id, stroke_type, last_known_well, arrival_at, nihss_at_arrival, imaging_at,
+                                          needle_at, thrombolytic, groin_puncture_at, reperfusion_at, mtici, mrs_90) FROM STDIN
+                    """) { try await $0.write(rows) }
+                written += count
+                progress(written)
+            }
+            try await connection.runScript(trustedSQL: Self.afterCopy)
+            report.episodes = written
+        }
+        report.seconds = Date().timeIntervalSince(started)
+        return report
+    }
+}

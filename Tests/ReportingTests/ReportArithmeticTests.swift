@@ -1,0 +1,44 @@
+import Foundation
+@testable import Reporting
+import Testing
+
+/// Quantiles from the minute histograms, funnel limits, and the indicator file.
+@Suite struct ReportArithmeticTests {
+    @Test func quantilesMatchPercentileCont() {
+        var histogram = MinuteHistogram()
+        for minutes in [20, 25, 25, 31, 40, 47, 60, 75] { histogram.add(minutes: minutes, episodes: 1) }
+        // percentile_cont(0.5) of the eight values: (31 + 40) / 2.
+        #expect(histogram.quantile(0.5) == 35.5)
+        #expect(histogram.quantile(0.25) == 25)
+        #expect(histogram.quantile(0.75) == 50.25)
+        #expect(histogram.share(within: 60) == 7.0 / 8)
+        #expect(histogram.share(within: 45) == 5.0 / 8)
+        var long = MinuteHistogram()
+        long.add(minutes: 240, episodes: 1)  // a 10-minute bin: 240-249
+        #expect(long.quantile(0.5) == 244.5 && long.share(within: 245) == 0 && long.share(within: 249) == 1)
+        #expect(MinuteHistogram().quantile(0.5) == nil)
+    }
+
+    @Test func funnelLimitsNarrowWithVolume() {
+        #expect(abs(FunnelLimits.z(coverage: 0.95) - 1.959964) < 1e-5)
+        #expect(abs(FunnelLimits.z(coverage: 0.998) - 3.090232) < 1e-5)
+        let small = FunnelLimits.limits(proportion: 0.2, volume: 25, coverage: 0.95), large = FunnelLimits.limits(proportion: 0.2, volume: 2_500, coverage: 0.95)
+        #expect(abs(small.lower - (0.2 - 1.959964 * 0.08)) < 1e-5 && large.upper - large.lower < (small.upper - small.lower) / 9)
+    }
+
+    @Test func theIndicatorFileIsCompleteAndChecked() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Protocols/indicators/indicators.json")
+        let catalogue = try IndicatorCatalogue.decode(Data(contentsOf: url))
+        let ids = Set(catalogue.indicators.map(\.id))
+        #expect(ids.isSuperset(of: ["onset_to_door", "door_to_imaging", "door_to_needle", "dtn_within_60", "dtn_within_45", "door_to_groin", "ivt_rate",
+                                    "evt_rate", "mrs_90_distribution", "mrs_90_mean", "mortality_90"]))
+        #expect(catalogue.indicators.first { $0.id == "dtn_within_60" }?.target?.value == 75)
+        #expect(catalogue.disclosure.defaultK == 10)
+        var broken = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+        var indicators = try #require(broken["indicators"] as? [[String: Any]])
+        indicators[0]["measure"] = "door_to_coffee"
+        broken["indicators"] = indicators
+        #expect(throws: ReportInputError.self) { try IndicatorCatalogue.decode(JSONSerialization.data(withJSONObject: broken)) }
+    }
+}

@@ -1,0 +1,64 @@
+import Foundation
+import Postgres
+import PostgresTestSupport
+import Reporting
+import Storage
+import Testing
+
+/// The synthetic load: the episodes arrive with their patients and outcomes in plausible
+/// proportions, the tables' foreign keys and forced row-level security are back afterwards,
+/// a seed loads once, and the report cells count every episode.
+@Suite struct SyntheticRegionTests {
+    @Test func aSyntheticRegionLoadsOnceWithPlausibleCareAndOutcomes() async throws {
+        try await TestDatabase.with { database in
+            let end = try #require(try? Date("2026-11-01T00:00:00Z", strategy: .iso8601))
+            let region = SyntheticRegion(episodes: 6_000, regions: 1, seed: 11, end: end)
+            let progress = ProgressLog()
+            let report = try await database.withPool(.owner) { pool in
+                try await region.load(into: pool) { progress.add($0) }
+            }
+            #expect(report.episodes == 6_000 && report.organisations == 9)
+            #expect(progress.values.last == 6_000 && progress.values == progress.values.sorted(), "progress rises to the total")
+            try await database.withPool(.superuser) { pool in
+                let row = try await pool.query("""
+                    SELECT count(*) FILTER (WHERE stroke_type = 'ischaemic')::float8 / count(*),
+                           count(*) FILTER (WHERE needle_at IS NOT NULL)::float8 / count(*) FILTER (WHERE stroke_type = 'ischaemic'),
+                           count(*) FILTER (WHERE groin_puncture_at IS NOT NULL)::float8 / count(*) FILTER (WHERE stroke_type = 'ischaemic'),
+                           count(mrs_90)::float8 / count(*), count(*) FILTER (WHERE mrs_90 = 6)::float8 / count(mrs_90),
+                           percentile_cont(0.5) WITHIN GROUP (ORDER BY door_to_needle_min),
+                           min(arrival_at) >= \(end - 1_095 * 86_400) AND max(arrival_at) < \(end)
+                    FROM stroke_episodes
+                    """).single()
+                let ischaemic = try row.decode(Double.self, at: 0), ivt = try row.decode(Double.self, at: 1), evt = try row.decode(Double.self, at: 2)
+                let followed = try row.decode(Double.self, at: 3), dead = try row.decode(Double.self, at: 4), dtn = try row.decode(Double.self, at: 5)
+                #expect((0.83...0.89).contains(ischaemic) && (0.08...0.20).contains(ivt) && (0.03...0.12).contains(evt), "\(ischaemic) \(ivt) \(evt)")
+                #expect((0.85...0.91).contains(followed) && (0.08...0.25).contains(dead) && (20...45).contains(dtn), "\(followed) \(dead) \(dtn)")
+                #expect(try row.decode(Bool.self, at: 6), "arrivals in the three years before the end")
+                let keys = try await pool.query("""
+                    SELECT count(*)::integer FROM pg_constraint WHERE contype = 'f' AND conrelid IN ('patients'::regclass, 'stroke_episodes'::regclass)
+                    """).single().decode(Int.self, at: 0)
+                #expect(keys == 3, "the foreign keys are back")
+                let forced = try await pool.query("""
+                    SELECT bool_and(relforcerowsecurity) FROM pg_class WHERE relname IN ('patients', 'stroke_episodes')
+                    """).single().decode(Bool.self, at: 0)
+                #expect(forced, "row-level security is forced again")
+            }
+            await #expect(throws: RehabInputError.self) {
+                try await database.withPool(.owner) { pool in try await region.load(into: pool) { _ in } }
+            }
+            let counted = try await database.withPool(.app) { pool in
+                try await RegionalReports(pool: pool, catalogue: try RegionalReportTests.catalogue())
+                    .refresh(as: AccessContext(subject: "planner", role: "planner", organisations: []))
+            }
+            #expect(counted == 6_000)
+        }
+    }
+
+    /// Progress values, in the order reported.
+    final class ProgressLog: @unchecked Sendable {
+        private let lock = NSLock()
+        private var list: [Int] = []
+        func add(_ value: Int) { lock.withLock { list.append(value) } }
+        var values: [Int] { lock.withLock { list } }
+    }
+}
