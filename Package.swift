@@ -138,7 +138,7 @@ let package = Package(
         ),
         .target(
             name: "PostgresTestSupport",
-            dependencies: ["Postgres", "Storage", "Rehabilitation", "Recovery"],
+            dependencies: ["Postgres", "Storage", "Rehabilitation", "Recovery", "Reporting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -91,7 +91,9 @@ public func buildRouter(
     RecoveryRoutes(projections: projections, records: recoveryRecords).register(on: api)
     RecoveryPage(pages: pages, verifier: verifier, projections: projections, records: recoveryRecords).register(on: router)
     let indicators = try IndicatorCatalogue.decode(try Data(contentsOf: configuration.protocolsDirectory.appendingPathComponent("indicators/indicators.json")))
-    ReportRoutes(reports: RegionalReports(pool: pool, catalogue: indicators)).register(on: api)
+    let regionalReports = RegionalReports(pool: pool, catalogue: indicators)
+    ReportRoutes(reports: regionalReports).register(on: api)
+    ReportsPage(pages: pages, verifier: verifier, reports: regionalReports).register(on: router)
     StatusPage(
         pages: pages,
         health: health,

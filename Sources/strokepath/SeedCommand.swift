@@ -9,7 +9,7 @@ struct SeedCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "seed",
         abstract: "Load data into the database.",
-        discussion: "--synthetic --episodes N --regions R --seed S loads N synthetic acute episodes (with patients and 90-day outcomes) into R new regions of eight hospitals, as the schema owner with COPY, then computes the report cells; the distributions and their sources are in docs/reporting.md. --demo loads a small demo region (two hospitals, one rehabilitation clinic with therapists, rooms, a pool, bath cabins and a mud room, patients with prescriptions and a published plan of the current week, and recovery assessments to fit); loading it again changes nothing."
+        discussion: "--synthetic --episodes N --regions R --seed S loads N synthetic acute episodes (with patients and 90-day outcomes) into R new regions of eight hospitals, as the schema owner with COPY, then computes the report cells; the distributions and their sources are in docs/reporting.md. --demo loads a small demo region (two hospitals, one rehabilitation clinic with therapists, rooms, a pool, bath cabins and a mud room, patients with prescriptions and a published plan of the current week, recovery assessments to fit, and a small synthetic region SYN2026-R01 for the reports); loading it again changes nothing."
     )
 
     @Flag(help: "Load the demo region.") var demo = false
@@ -36,9 +36,30 @@ struct SeedCommand: AsyncParsableCommand {
             let clinic = try await DemoClinic.load(into: pool, catalogue: catalogue, week: DemoClinic.monday(of: Date()), publishing: 3)
             return (report, clinic, try await DemoRecovery.load(into: pool))
         }
+        let episodes = try await loadDemoReports(logger: logger)
         Console.line("demo data: \(report.organisations) organisations, \(report.patients) patients, \(report.episodes) episodes added")
         Console.line("demo clinic: \(clinic.therapists) therapists, \(clinic.rooms) rooms, \(clinic.stays) stays, \(clinic.sessions) sessions booked, "
                      + "\(clinic.attendance) attendances recorded, \(clinic.waiting) on the waitlist, \(assessments) recovery assessments")
+        Console.line("demo reports: \(episodes) synthetic episodes added in region \(Self.demoReportRegion) (small hospitals: some cells withheld)")
+    }
+
+    /// The demo's reporting region: a small synthetic region (seed 2026) whose smallest
+    /// hospitals give withheld cells; the report cells computed. Nothing when loaded already.
+    static let demoReportRegion = "SYN2026-R01"
+
+    private func loadDemoReports(logger: Logger) async throws -> Int {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = .gmt
+        let region = SyntheticRegion(episodes: 3_000, regions: 1, seed: 2026, end: calendar.startOfDay(for: Date()))
+        return try await PostgresPool.withPool(settings: DatabaseEnvironment().owner, configuration: .init(maximumConnections: 1), logger: logger) { pool in
+            do {
+                let loaded = try await region.load(into: pool) { _ in }
+                _ = try await pool.query("SELECT report_refresh()")
+                return loaded.episodes
+            } catch let error as RehabInputError where error.field == "seed" {
+                return 0
+            }
+        }
     }
 
     /// Loads the synthetic region as the owner, then computes the report cells; prints both times.

@@ -44,6 +44,7 @@ import Testing
             #expect(seeded.output.range(of: #", [1-9][0-9]* recovery assessments"#, options: .regularExpression) != nil, "\(seeded.output)")
             let again = try await Subprocess.run(Subprocess.strokepath, ["seed", "--demo"], environment: environment)
             #expect(again.status == 0 && again.output.contains(", 0 recovery assessments"), "seeding again adds nothing: \(again.output)")
+            #expect(seeded.output.contains("demo reports: 3000 synthetic episodes") && again.output.contains("demo reports: 0 synthetic episodes"))
 
             let port = Int.random(in: 20_000...40_000)
             let server = try Subprocess(Subprocess.strokepath, ["serve", "--port", "\(port)"], environment: environment)

@@ -128,7 +128,7 @@ import Testing
         #expect(documented == served.filter { $0.hasPrefix("/api/") })
         let publicRoutes: Set = ["/health/live", "/health/ready", "/metrics", "/openapi.yaml", "/static/app.css", "/", "/sign-in", "/account", "/sign-out", "/acute", "/static/acute.js",
                                     "/rehab", "/rehab/sessions/{id}", "/rehab/waitlist/{id}/accept", "/rehab/plans/{id}", "/rehab/plans/{id}/publish",
-                                    "/rehab/patients/{id}/week", "/patients/{id}/recovery"]
+                                    "/rehab/patients/{id}/week", "/patients/{id}/recovery", "/reports"]
         #expect(served.filter { !$0.hasPrefix("/api/") } == publicRoutes)
     }
 }

@@ -11,7 +11,7 @@ struct ReportRoutes: Sendable {
     func register(on api: RouterGroup<AppRequestContext>) {
         api.get("/reports/regional") { request, context in
             let query = try Self.query(request)
-            let report = try await RecoveryProblem.map { try await reports.report(query, as: try context.accessContext()) }
+            let report = try await RehabProblem.map { try await reports.report(query, as: try context.accessContext()) }
             guard request.uri.queryParameters.get("format") == "csv" else { return try JSONResponse.make(report) }
             return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"regional-report.csv\""],
                             body: .init(byteBuffer: ByteBuffer(string: ReportCSV.render(report.tables))))

@@ -32,15 +32,16 @@ extension SVGChart {
     static let stripHeight = 84.0
 
     /// A chart of layers on shared axes, with a legend of the labelled layers and an optional
-    /// strip of stacked bars under the x axis on the same x scale.
+    /// strip of stacked bars under the x axis on the same x scale; `xNames` names the whole x
+    /// positions (periods) instead of numbering them.
     public static func layered(_ layers: [Layer], title: String, xLabel: String, yLabel: String, xDomain: ClosedRange<Double>? = nil,
-                               yDomain: ClosedRange<Double>? = nil, strip: Strip? = nil) -> String {
+                               yDomain: ClosedRange<Double>? = nil, xNames: [String]? = nil, strip: Strip? = nil) -> String {
         let points = layers.flatMap(\.points).filter { $0.x.isFinite && $0.y.isFinite }
         guard !points.isEmpty else { return empty(title: title) }
         let xs = Scale(points.map(\.x) + (xDomain.map { [$0.lowerBound, $0.upperBound] } ?? []), from: Frame.left, to: Frame.left + Frame.plotWidth)
         let values = points.flatMap { [$0.y, $0.low, $0.high].compactMap { $0 }.filter(\.isFinite) }
         let ys = Scale(yDomain.map { [$0.lowerBound, $0.upperBound] } ?? values + [0], from: Frame.top + Frame.plotHeight, to: Frame.top)
-        var body = axes(xs: xs, ys: ys, xLabel: xLabel, yLabel: yLabel)
+        var body = axes(xs: xs, ys: ys, xLabel: xLabel, yLabel: yLabel, xNames: xNames)
         for layer in layers { body += draw(layer, xs: xs, ys: ys) }
         body += legend(layers.compactMap(\.legendEntry))
         guard let strip else { return svg(title: title, body: body) }

@@ -140,11 +140,19 @@ public enum SVGChart {
         }
     }
 
-    static func axes(xs: Scale, ys: Scale, xLabel: String, yLabel: String) -> String {
+    /// The axes; `xNames` puts names at whole x positions instead of numbers (periods).
+    static func axes(xs: Scale, ys: Scale, xLabel: String, yLabel: String, xNames: [String]? = nil) -> String {
         var body = yAxis(ys, label: yLabel)
         let baseline = Frame.top + Frame.plotHeight
-        for tick in ticks(xs.domain) {
-            body += text(format(tick), x: xs(tick), y: baseline + 16, anchor: "middle")
+        if let xNames {
+            let every = max(1, Int((Double(xNames.count) / 8).rounded(.up)))
+            for (index, name) in xNames.enumerated() where index % every == 0 {
+                body += text(name, x: xs(Double(index)), y: baseline + 16, anchor: "middle")
+            }
+        } else {
+            for tick in ticks(xs.domain) {
+                body += text(format(tick), x: xs(tick), y: baseline + 16, anchor: "middle")
+            }
         }
         body += text(xLabel, x: Frame.left + Frame.plotWidth / 2, y: Frame.height - 6, anchor: "middle", cssClass: "caption")
         return body

@@ -1,0 +1,45 @@
+import Reporting
+
+/// The dashboard's pictures of an indicator table: the trend of each row over the periods,
+/// and the funnel plot of a proportion (rows' proportions against their volume, with the 95 %
+/// and 99.8 % limits around the overall proportion).
+enum ReportCharts {
+    /// One line per row through its published values; withheld or empty periods break nothing
+    /// (the line joins the values it has). The target, if any, as a dashed line.
+    static func trend(_ table: IndicatorTable, rowNames: [String: String]) -> String {
+        let indicator = table.indicator
+        var layers: [SVGChart.Layer] = []
+        if let target = indicator.target, target.statistic == nil, !table.periods.isEmpty {
+            layers.append(.line([SVGChart.Point(x: 0, y: target.value), SVGChart.Point(x: Double(table.periods.count - 1), y: target.value)],
+                                cssClass: "line target", label: "target"))
+        }
+        for index in table.rows.indices {
+            let points = table.cells[index].enumerated().compactMap { period, value in value.value.map { SVGChart.Point(x: Double(period), y: $0) } }
+            guard !points.isEmpty else { continue }
+            layers.append(.line(points, cssClass: "line series\(index % 8)", label: nil))
+            layers.append(.dots(points, cssClass: "dot series\(index % 8)", label: nil))
+        }
+        layers.append(.line(table.periodTotals.enumerated().compactMap { period, value in value.value.map { SVGChart.Point(x: Double(period), y: $0) } },
+                            cssClass: "line overall", label: "region"))
+        let title = "\(indicator.title) by \(rowNames.isEmpty ? "row" : "hospital") and period (\(table.periods.first ?? "")–\(table.periods.last ?? ""))"
+        return SVGChart.layered(layers, title: title, xLabel: "period", yLabel: indicator.unit, xNames: table.periods)
+    }
+
+    /// Rows as points (volume, proportion in %) with the limits as curves over the volumes.
+    static func funnel(_ table: IndicatorTable) -> String? {
+        guard let funnel = table.funnel, let largest = funnel.points.map(\.n).max(), let smallest = funnel.points.map(\.n).min() else { return nil }
+        // The limits from half the smallest hospital's volume: below it they only widen to 0–100 %.
+        let first = max(5, Double(smallest) / 2)
+        let volumes = stride(from: first, through: Double(largest) * 1.1, by: max(1, (Double(largest) * 1.1 - first) / 60)).map { Int($0) }
+        var layers: [SVGChart.Layer] = [.line([SVGChart.Point(x: first, y: funnel.overall * 100), SVGChart.Point(x: Double(largest) * 1.1, y: funnel.overall * 100)],
+                                              cssClass: "line overall", label: "region")]
+        for (coverage, css) in zip(funnel.coverages, ["line limit95", "line limit998"]) {
+            let limits = volumes.map { FunnelLimits.limits(proportion: funnel.overall, volume: $0, coverage: coverage) }
+            let label = coverage >= 0.99 ? "99.8 % limits" : "95 % limits"
+            layers.append(.line(zip(volumes, limits).map { SVGChart.Point(x: Double($0), y: $1.upper * 100) }, cssClass: css, label: label))
+            layers.append(.line(zip(volumes, limits).map { SVGChart.Point(x: Double($0), y: $1.lower * 100) }, cssClass: css, label: nil))
+        }
+        layers.append(.dots(funnel.points.map { SVGChart.Point(x: Double($0.n), y: $0.proportion * 100) }, cssClass: "dot observed", label: "hospitals"))
+        return SVGChart.layered(layers, title: "\(table.indicator.title): funnel plot", xLabel: "patients (volume)", yLabel: "%")
+    }
+}

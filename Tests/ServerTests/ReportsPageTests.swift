@@ -1,0 +1,61 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import PostgresTestSupport
+@testable import Server
+import Storage
+import Testing
+
+/// The planners' dashboard in headless Chromium, and the report API as planners and others
+/// see it: values withheld as promised, targets marked, trend and funnel drawn, CSV served;
+/// no patient operation open to a planner.
+@Suite struct ReportsPageTests {
+    @Test func dashboardAndReportAPIForPlanners() async throws {
+        let keyFile = FileManager.default.temporaryDirectory.appendingPathComponent("key-\(UUID().uuidString).pem")
+        func token(_ role: Role) async throws -> String {
+            try await DevelopmentKey.issueToken(for: Identity(subject: role.rawValue, name: role.rawValue, role: role, organisations: [ReportFixture.region]),
+                                                lifetime: 900, keyFile: keyFile)
+        }
+        let planner = try await token(.planner), clinician = try await token(.clinician)
+        try await TestDatabase.with { database in
+            try await ReportFixture.load(database)
+            try await Harness.live(database: database.app, keyFile: keyFile) { client in
+                let port = try #require(client.port)
+                let api = RehabAPITests.Caller(client: client, token: planner)
+                #expect(try await api.send(.post, "/api/v1/reports/refresh").status == .ok)
+                let answer = try await api.send(.get, "/api/v1/reports/regional?period=all")
+                #expect(answer.status == .ok)
+                let tables = try #require((answer.json as? [String: Any])?["tables"] as? [[String: Any]])
+                let followUp = try #require(tables.first { ($0["indicator"] as? [String: Any])?["id"] as? String == "follow_up_90" })
+                let rows = try #require(followUp["rows"] as? [String]), totals = try #require(followUp["rowTotals"] as? [[String: Any]])
+                let small = totals[try #require(rows.firstIndex(of: "TESTR-SMALL"))]
+                #expect(small["suppressed"] as? Bool == true && small["reason"] as? String == "based on fewer than 5 patients" && small["value"] == nil)
+                let csv = try await client.execute(uri: "/api/v1/reports/regional?period=all&format=csv", method: .get,
+                                                   headers: [.authorization: "Bearer \(planner)"]) { ($0.headers[.contentType], $0.text) }
+                #expect(csv.0 == "text/csv; charset=utf-8" && csv.1.hasPrefix("indicator,unit,row,period"))
+                #expect(try await api.send(.get, "/api/v1/reports/regional?period=fortnight").status == .badRequest)
+                #expect(try await api.send(.get, "/api/v1/reports/regional?region=NOWHERE").status == .unprocessableContent)
+                #expect(try await RehabAPITests.Caller(client: client, token: clinician).send(.get, "/api/v1/reports/regional").status == .forbidden)
+                // Nothing patient-level for a planner: every patient operation refuses the role.
+                for operation in AccessPolicy.matrix.keys where operation.contains("patients") || operation.contains("episodes") {
+                    let parts = operation.split(separator: " ", maxSplits: 1)
+                    let path = String(parts[1]).replacingOccurrences(of: "{id}", with: UUID().uuidString)
+                    #expect(try await api.send(HTTPRequest.Method(String(parts[0])) ?? .get, path, [:]).status == .forbidden, "\(operation)")
+                }
+
+                let browser = RehabPageTests.Browser(client: client, session: "\(WebSession.sessionCookie)=\(planner)", port: port)
+                let page = try await browser.get("/reports?indicator=follow_up_90&period=month")
+                #expect(page.status == .ok)
+                let dom = try await browser.render(page.html)
+                #expect(dom.contains("Regional stroke care") && dom.contains("Followed up at 90 days by hospital and period"))
+                #expect(dom.contains("class=\"withheld\"") && dom.contains("* based on fewer than 5 patients"))
+                #expect(dom.contains("90.0 %") && (dom.contains("target-met") || dom.contains("target-missed")), "the target is marked")
+                #expect(dom.components(separatedBy: "<svg").count - 1 == 2, "a trend and a funnel plot")
+                #expect(dom.contains("class=\"line limit998\"") && dom.contains("class=\"dot observed\""))
+                let doctor = RehabPageTests.Browser(client: client, session: "\(WebSession.sessionCookie)=\(clinician)", port: port)
+                #expect(try await doctor.get("/reports").status == .forbidden)
+            }
+        }
+    }
+}
