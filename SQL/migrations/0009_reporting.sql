@@ -15,8 +15,9 @@ $$;
 -- The modified Rankin Scale 90 days after the stroke (6: dead); NULL: not followed up.
 ALTER TABLE stroke_episodes ADD COLUMN mrs_90 smallint CHECK (mrs_90 BETWEEN 0 AND 6);
 
--- The smallest number of patients a published cell may be based on (k), per organisation.
-ALTER TABLE organisations ADD COLUMN report_min_cell smallint NOT NULL DEFAULT 10 CHECK (report_min_cell BETWEEN 5 AND 20);
+-- The smallest number of patients a published cell may be based on (k), per organisation;
+-- NULL: the default of Protocols/indicators.
+ALTER TABLE organisations ADD COLUMN report_min_cell smallint CHECK (report_min_cell BETWEEN 5 AND 20);
 GRANT UPDATE (report_min_cell) ON organisations TO strokepath_app;
 
 -- Strata: age band at the stroke (0 <55, 1 55-64, 2 65-74, 3 75-84, 4 85+, 5 unknown) and
@@ -48,9 +49,13 @@ CREATE TABLE report_cells (
     severity_band smallint NOT NULL,
     episodes integer NOT NULL,
     ischaemic integer NOT NULL,
+    -- Thrombolysed and thrombectomy episodes of any stroke type (the door-to-needle and
+    -- door-to-groin populations), and the ischaemic ones (the treatment rates' numerators).
     ivt integer NOT NULL,
     evt integer NOT NULL,
-    reperfused integer NOT NULL,
+    ivt_ischaemic integer NOT NULL,
+    evt_ischaemic integer NOT NULL,
+    reperfused_ischaemic integer NOT NULL,
     followed_up integer NOT NULL,
     -- Followed-up episodes in each 90-day mRS grade 0-6.
     mrs integer[] NOT NULL CHECK (cardinality(mrs) = 7),
@@ -119,11 +124,14 @@ BEGIN
     INSERT INTO report_cells
     SELECT region_id, hospital_id, month, age_band, sex, stroke_type, severity_band, count(*),
            count(*) FILTER (WHERE stroke_type = 'ischaemic'), count(*) FILTER (WHERE ivt), count(*) FILTER (WHERE evt),
-           count(*) FILTER (WHERE ivt OR evt), count(mrs_90),
+           count(*) FILTER (WHERE ivt AND stroke_type = 'ischaemic'), count(*) FILTER (WHERE evt AND stroke_type = 'ischaemic'),
+           count(*) FILTER (WHERE (ivt OR evt) AND stroke_type = 'ischaemic'), count(mrs_90),
            ARRAY[count(*) FILTER (WHERE mrs_90 = 0), count(*) FILTER (WHERE mrs_90 = 1), count(*) FILTER (WHERE mrs_90 = 2),
                  count(*) FILTER (WHERE mrs_90 = 3), count(*) FILTER (WHERE mrs_90 = 4), count(*) FILTER (WHERE mrs_90 = 5),
                  count(*) FILTER (WHERE mrs_90 = 6)]::integer[],
-           count(onset_to_door), count(door_to_imaging), count(door_to_needle), count(door_to_groin)
+           -- Counted as the histograms count them: a negative interval is not a known one.
+           count(*) FILTER (WHERE onset_to_door >= 0), count(*) FILTER (WHERE door_to_imaging >= 0),
+           count(*) FILTER (WHERE door_to_needle >= 0), count(*) FILTER (WHERE door_to_groin >= 0)
     FROM report_facts GROUP BY 1, 2, 3, 4, 5, 6, 7;
     INSERT INTO report_minutes
     SELECT region_id, hospital_id, month, measure, report_minute_bin(value), count(*)

@@ -75,7 +75,7 @@ public struct IndicatorCatalogue: Sendable, Decodable {
     /// The measures the report cells hold histograms of.
     public static let measures = ["onset_to_door", "door_to_imaging", "door_to_needle", "door_to_groin"]
     /// The rates the report cells count, by their numerator's name.
-    public static let rateNumerators = ["ivt_rate": "ivt", "evt_rate": "evt", "reperfusion_rate": "reperfused", "follow_up_90": "followed_up",
+    public static let rateNumerators = ["ivt_rate": "ivt_ischaemic", "evt_rate": "evt_ischaemic", "reperfusion_rate": "reperfused_ischaemic", "follow_up_90": "followed_up",
                                         "mortality_90": "mrs6"]
 
     /// Reads and checks the file: unique ids, known sources, measures the cells hold, and a

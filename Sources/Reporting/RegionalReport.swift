@@ -15,13 +15,13 @@ public struct ReportValue: Sendable, Codable, Equatable {
     public var suppressed: Bool?
     public var reason: String?
 
-    static func withheld(_ reason: Suppression.Reason, k: Int) -> ReportValue {
+    /// A withheld value. Every withheld value gives the same reason: telling small cells from
+    /// their companions would tell a reader that the companions hold k or more, which can pin
+    /// a small cell down.
+    static func withheld(k: Int) -> ReportValue {
         var value = ReportValue()
         value.suppressed = true
-        value.reason = switch reason {
-        case .smallCell: "based on fewer than \(k) patients"
-        case .complementary: "withheld so that a small cell cannot be worked out from the other cells and totals"
-        }
+        value.reason = "withheld: based on fewer than \(k) patients, or would let such a value be worked out"
         return value
     }
 }
@@ -66,18 +66,20 @@ public struct RegionalReportBuilder: Sendable {
         self.k = k
     }
 
-    /// Every indicator of the catalogue over `counts[row][period]`.
+    /// Every indicator of the catalogue over `counts[row][period]`, all withholding one joint
+    /// pattern (the counts behind different indicators are linked).
     public func tables(rows: [String], periods: [String], counts: [[ReportCounts]]) -> [IndicatorTable] {
-        var patterns: [String: Suppression.Pattern] = [:]
+        let bases = Dictionary(catalogue.indicators.map { indicator -> (String, @Sendable (ReportCounts) -> Int) in
+            let base = basis(indicator)
+            return (base.key, base.size)
+        }, uniquingKeysWith: { first, _ in first })
+        let pattern = Suppression.jointPattern(bases.keys.sorted().compactMap { key in bases[key].map { size in counts.map { $0.map(size) } } }, k: k)
         let rowTotals = counts.map { row in row.reduce(into: ReportCounts()) { $0.add($1) } }
         let periodTotals = periods.indices.map { period in counts.reduce(into: ReportCounts()) { $0.add($1[period]) } }
         let total = rowTotals.reduce(into: ReportCounts()) { $0.add($1) }
         return catalogue.indicators.map { indicator in
-            let base = basis(indicator)
-            let pattern = patterns[base.key] ?? Suppression.pattern(counts.map { $0.map(base.size) }, k: k)
-            patterns[base.key] = pattern
             func publish(_ group: ReportCounts, _ reason: Suppression.Reason?) -> ReportValue {
-                reason.map { ReportValue.withheld($0, k: k) } ?? value(indicator, group)
+                reason == nil ? value(indicator, group) : ReportValue.withheld(k: k)
             }
             return IndicatorTable(
                 indicator: indicator, rows: rows, periods: periods,
@@ -85,12 +87,12 @@ public struct RegionalReportBuilder: Sendable {
                 rowTotals: rowTotals.indices.map { publish(rowTotals[$0], pattern.rowTotals[$0]) },
                 periodTotals: periodTotals.indices.map { publish(periodTotals[$0], pattern.columnTotals[$0]) },
                 total: publish(total, pattern.grandTotal),
-                funnel: funnel(indicator, rows: rows, totals: rowTotals, overall: total, pattern: pattern.rowTotals))
+                funnel: pattern.grandTotal == nil ? funnel(indicator, rows: rows, totals: rowTotals, overall: total, pattern: pattern.rowTotals) : nil)
         }
     }
 
     /// What a cell of the indicator is based on: the population, or those with its interval known.
-    func basis(_ indicator: IndicatorCatalogue.Indicator) -> (key: String, size: (ReportCounts) -> Int) {
+    func basis(_ indicator: IndicatorCatalogue.Indicator) -> (key: String, size: @Sendable (ReportCounts) -> Int) {
         if let measure = indicator.measure, [.minutes, .shareWithin].contains(indicator.kind) {
             return ("known:" + measure, { $0.known[measure] ?? 0 })
         }

@@ -4,9 +4,13 @@
 public struct ReportCounts: Sendable, Equatable {
     public var episodes = 0
     public var ischaemic = 0
+    /// Thrombolysed and thrombectomy episodes of any stroke type.
     public var ivt = 0
     public var evt = 0
-    public var reperfused = 0
+    /// The ischaemic ones among them, and those with either.
+    public var ivtIschaemic = 0
+    public var evtIschaemic = 0
+    public var reperfusedIschaemic = 0
     public var followedUp = 0
     /// Followed-up episodes per mRS grade 0–6.
     public var mrs = Array(repeating: 0, count: 7)
@@ -21,7 +25,9 @@ public struct ReportCounts: Sendable, Equatable {
         ischaemic += other.ischaemic
         ivt += other.ivt
         evt += other.evt
-        reperfused += other.reperfused
+        ivtIschaemic += other.ivtIschaemic
+        evtIschaemic += other.evtIschaemic
+        reperfusedIschaemic += other.reperfusedIschaemic
         followedUp += other.followedUp
         for grade in 0..<7 { mrs[grade] += other.mrs[grade] }
         for (measure, count) in other.known { known[measure, default: 0] += count }
@@ -42,9 +48,9 @@ public struct ReportCounts: Sendable, Equatable {
     /// A rate's numerator by its name in `IndicatorCatalogue.rateNumerators`.
     func numerator(_ name: String) -> Int {
         switch name {
-        case "ivt": ivt
-        case "evt": evt
-        case "reperfused": reperfused
+        case "ivt_ischaemic": ivtIschaemic
+        case "evt_ischaemic": evtIschaemic
+        case "reperfused_ischaemic": reperfusedIschaemic
         case "followed_up": followedUp
         case "mrs6": mrs[6]
         default: 0

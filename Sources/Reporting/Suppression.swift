@@ -26,16 +26,54 @@ public enum Suppression {
         public var rowTotals: [Reason?]
         public var columnTotals: [Reason?]
         public var grandTotal: Reason?
+
+        /// The withheld entries, in the coordinates of the table with its totals.
+        public var entries: Set<Entry> {
+            var entries = Set<Entry>()
+            let rows = cells.count, columns = columnTotals.count
+            for r in 0..<rows {
+                for c in 0..<columns where cells[r][c] != nil { entries.insert(Entry(row: r, column: c)) }
+                if rowTotals[r] != nil { entries.insert(Entry(row: r, column: columns)) }
+            }
+            for c in 0..<columns where columnTotals[c] != nil { entries.insert(Entry(row: rows, column: c)) }
+            if grandTotal != nil { entries.insert(Entry(row: rows, column: columns)) }
+            return entries
+        }
+
+        func reason(_ entry: Entry) -> Reason? {
+            let rows = cells.count, columns = columnTotals.count
+            switch (entry.row == rows, entry.column == columns) {
+            case (false, false): return cells[entry.row][entry.column]
+            case (false, true): return rowTotals[entry.row]
+            case (true, false): return columnTotals[entry.column]
+            case (true, true): return grandTotal
+            }
+        }
+
+        mutating func set(_ entry: Entry, _ reason: Reason) {
+            let rows = cells.count, columns = columnTotals.count
+            switch (entry.row == rows, entry.column == columns) {
+            case (false, false): cells[entry.row][entry.column] = reason
+            case (false, true): rowTotals[entry.row] = reason
+            case (true, false): columnTotals[entry.column] = reason
+            case (true, true): grandTotal = reason
+            }
+        }
     }
 
-    /// The suppression pattern of `counts` (rows of equal length, counts ≥ 0) for threshold `k`.
-    public static func pattern(_ counts: [[Int]], k: Int) -> Pattern {
+    /// The suppression pattern of `counts` (rows of equal length, counts ≥ 0) for threshold `k`;
+    /// `withheld` entries (of the table with its totals: row `rows` and column `columns` are the
+    /// totals) are withheld from the start, as when another table published beside it withholds them.
+    public static func pattern(_ counts: [[Int]], k: Int, withheld: Set<Entry> = []) -> Pattern {
         let rows = counts.count, columns = counts.first?.count ?? 0
         var table = Augmented(counts)
         for r in 0...rows {
             for c in 0...columns where table.values[r][c] > 0 && table.values[r][c] < k {
                 table.reasons[r][c] = .smallCell
             }
+        }
+        for entry in withheld where entry.row <= rows && entry.column <= columns && table.reasons[entry.row][entry.column] == nil {
+            table.reasons[entry.row][entry.column] = .complementary
         }
         while let bridge = table.firstBridge() {
             // A path always exists: a non-zero entry's row and column totals and the grand total
@@ -50,9 +88,37 @@ public enum Suppression {
                        columnTotals: (0..<columns).map { table.reasons[rows][$0] }, grandTotal: table.reasons[rows][columns])
     }
 
-    struct Entry: Hashable {
-        var row: Int
-        var column: Int
+    /// An entry of the table with its totals (row `rows` and column `columns` hold the totals).
+    public struct Entry: Hashable, Sendable {
+        public var row: Int
+        public var column: Int
+
+        public init(row: Int, column: Int) {
+            self.row = row
+            self.column = column
+        }
+    }
+
+    /// One pattern for tables published side by side whose counts are linked (a rate's
+    /// numerator is another table's population; an interval's known count plus its missing
+    /// count is the population): every table withholds the union of the entries any of them
+    /// withholds, grown until each table, with that union withheld, needs nothing more.
+    public static func jointPattern(_ tables: [[[Int]]], k: Int) -> Pattern {
+        guard let first = tables.first else { return pattern([], k: k) }
+        var union = Set<Entry>()
+        while true {
+            var grown = union
+            for table in tables { grown.formUnion(pattern(table, k: k, withheld: union).entries) }
+            if grown == union { break }
+            union = grown
+        }
+        var joint = pattern(first, k: k, withheld: union)
+        // A small cell of any table is small in the joint pattern too.
+        for table in tables.dropFirst() {
+            let own = pattern(table, k: k)
+            for entry in own.entries where own.reason(entry) == .smallCell { joint.set(entry, .smallCell) }
+        }
+        return joint
     }
 
     /// The table with its totals in the last row and column.

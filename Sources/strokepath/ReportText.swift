@@ -8,7 +8,7 @@ enum ReportText {
     static func render(_ report: RegionalReport) -> String {
         var out: [String] = []
         let asOf = report.asOf.map { $0.formatted(.iso8601) } ?? "never"
-        out.append("Regional report · cells computed \(asOf) from \(report.episodesCounted ?? 0) episodes · k = \(report.k) · \(report.indicatorsVersion)")
+        out.append("Regional report · cells computed \(asOf) · k = \(report.k) · \(report.indicatorsVersion)")
         out += report.notes
         for table in report.tables {
             out.append("")

@@ -41,4 +41,18 @@ import Testing
         broken["indicators"] = indicators
         #expect(throws: ReportInputError.self) { try IndicatorCatalogue.decode(JSONSerialization.data(withJSONObject: broken)) }
     }
+
+    /// A report whose every value is withheld publishes no funnel either (its overall
+    /// proportion would be the withheld total's), and every withheld value gives one reason.
+    @Test func aWithheldTotalDrawsNoFunnel() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Protocols/indicators/indicators.json")
+        let builder = RegionalReportBuilder(catalogue: try IndicatorCatalogue.decode(Data(contentsOf: url)), k: 10)
+        var few = ReportCounts()
+        (few.episodes, few.ischaemic, few.ivtIschaemic, few.followedUp) = (4, 4, 2, 3)
+        let tables = builder.tables(rows: ["H1"], periods: ["2026"], counts: [[few]])
+        let rate = try #require(tables.first { $0.indicator.id == "ivt_rate" })
+        #expect(rate.total.suppressed == true && rate.funnel == nil)
+        #expect(Set(tables.flatMap { [$0.total.reason] + $0.rowTotals.map(\.reason) }).count == 1)
+    }
 }

@@ -117,4 +117,22 @@ import Testing
         let clean = Suppression.pattern([[30, 40], [50, 60]], k: 10)
         #expect(clean.cells.joined().allSatisfy { $0 == nil })
     }
+
+    /// Linked tables (followed-up patients among all episodes) withhold one joint pattern:
+    /// every small cell of either is withheld in both, and neither table lets a withheld entry
+    /// be solved for.
+    @Test func linkedTablesWithholdOneJointPattern() {
+        var generator = Generator(state: 7)
+        for _ in 0..<100 {
+            let rows = Int.random(in: 1...6, using: &generator), columns = Int.random(in: 1...6, using: &generator)
+            let episodes = (0..<rows).map { _ in (0..<columns).map { _ in Int.random(in: 0...40, using: &generator) } }
+            let followed = episodes.map { $0.map { Int(Double($0) * Double.random(in: 0.5...1, using: &generator)) } }
+            let joint = Suppression.jointPattern([episodes, followed], k: 10)
+            let hidden = Self.hidden(joint)
+            for table in [episodes, followed] {
+                #expect(Self.recoverable(table, hidden: hidden).isEmpty, "\(table)")
+                for r in 0..<rows { for c in 0..<columns where (1..<10).contains(table[r][c]) { #expect(hidden.contains([r, c])) } }
+            }
+        }
+    }
 }

@@ -17,20 +17,24 @@ import Testing
             try await DevelopmentKey.issueToken(for: Identity(subject: role.rawValue, name: role.rawValue, role: role, organisations: [ReportFixture.region]),
                                                 lifetime: 900, keyFile: keyFile)
         }
-        let planner = try await token(.planner), clinician = try await token(.clinician)
+        let planner = try await token(.planner), clinician = try await token(.clinician), admin = try await token(.admin)
         try await TestDatabase.with { database in
             try await ReportFixture.load(database)
             try await Harness.live(database: database.app, keyFile: keyFile) { client in
                 let port = try #require(client.port)
                 let api = RehabAPITests.Caller(client: client, token: planner)
-                #expect(try await api.send(.post, "/api/v1/reports/refresh").status == .ok)
+                #expect(try await api.send(.post, "/api/v1/reports/refresh").status == .forbidden, "recomputing every region's cells is the admin's")
+                #expect(try await RehabAPITests.Caller(client: client, token: admin).send(.post, "/api/v1/reports/refresh").status == .ok)
+                #expect(try await api.send(.get, "/api/v1/reports/regional?from=2026-03-05").status == .unprocessableContent, "whole periods only")
+                #expect(try await api.send(.get, "/api/v1/reports/regional?sex=female").status == .unprocessableContent, "no hospital-by-stratum cells")
+                #expect(try await api.send(.get, "/api/v1/reports/regional?sex=female&rows=region").status == .ok)
                 let answer = try await api.send(.get, "/api/v1/reports/regional?period=all")
                 #expect(answer.status == .ok)
                 let tables = try #require((answer.json as? [String: Any])?["tables"] as? [[String: Any]])
                 let followUp = try #require(tables.first { ($0["indicator"] as? [String: Any])?["id"] as? String == "follow_up_90" })
                 let rows = try #require(followUp["rows"] as? [String]), totals = try #require(followUp["rowTotals"] as? [[String: Any]])
                 let small = totals[try #require(rows.firstIndex(of: "TESTR-SMALL"))]
-                #expect(small["suppressed"] as? Bool == true && small["reason"] as? String == "based on fewer than 5 patients" && small["value"] == nil)
+                #expect(small["suppressed"] as? Bool == true && small["reason"] as? String == "withheld: based on fewer than 5 patients, or would let such a value be worked out" && small["value"] == nil)
                 let csv = try await client.execute(uri: "/api/v1/reports/regional?period=all&format=csv", method: .get,
                                                    headers: [.authorization: "Bearer \(planner)"]) { ($0.headers[.contentType], $0.text) }
                 #expect(csv.0 == "text/csv; charset=utf-8" && csv.1.hasPrefix("indicator,unit,row,period"))
@@ -49,7 +53,7 @@ import Testing
                 #expect(page.status == .ok)
                 let dom = try await browser.render(page.html)
                 #expect(dom.contains("Regional stroke care") && dom.contains("Followed up at 90 days by hospital and period"))
-                #expect(dom.contains("class=\"withheld\"") && dom.contains("* based on fewer than 5 patients"))
+                #expect(dom.contains("class=\"withheld\"") && dom.contains("* withheld: based on fewer than 5 patients, or would let such a value be worked out"))
                 #expect(dom.contains("90.0 %") && (dom.contains("target-met") || dom.contains("target-missed")), "the target is marked")
                 #expect(dom.components(separatedBy: "<svg").count - 1 == 2, "a trend and a funnel plot")
                 #expect(dom.contains("class=\"line limit998\"") && dom.contains("class=\"dot observed\""))

@@ -72,7 +72,7 @@ enum AccessPolicy {
         "POST /api/v1/recovery/observations/{id}/withdraw": patientCare,
         "POST /api/v1/patients/{id}/recovery/therapy": [.clinician, .rehabCoordinator],
         "GET /api/v1/reports/regional": [.planner, .admin],
-        "POST /api/v1/reports/refresh": [.planner, .admin],
+        "POST /api/v1/reports/refresh": [.admin],
     ]
 
     static func allows(_ role: Role, method: String, path: String) -> Bool {

@@ -80,9 +80,10 @@ public struct PatientRecoveryInputs: Sendable, Codable, Equatable {
         var settings = ClinicSettings.standard
         settings.timeZone = onset.timeZone
         for entry in try await TherapyElsewhere.load(patient, on: connection) {
-            var date = entry.firstDay
-            while date <= entry.lastDay {
-                let day = Int(onset.days(to: settings.instant(date, ClockTime(clamping: 720))).rounded(.down))
+            // A calendar day's therapy counts at its noon, and on the day of onset at day 0.
+            var date = max(entry.firstDay, onset.day)
+            while date <= entry.lastDay, date <= onset.day.adding(days: horizon) {
+                let day = max(0, Int(onset.days(to: settings.instant(date, ClockTime(clamping: 720))).rounded(.down)))
                 if days.indices.contains(day) { days[day].delivered.add(entry.modelInput, entry.minutesPerDay) }
                 date = date.adding(days: 1)
             }

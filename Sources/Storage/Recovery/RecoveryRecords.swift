@@ -62,6 +62,11 @@ public struct RecoveryRecords: Sendable {
             return try await pool.withAccess(context) { connection in
                 let onset = try await onset(therapy.patientId, on: connection)
                 guard therapy.firstDay >= onset.day else { throw RehabInputError("firstDay", "is before the day of the stroke's onset (\(onset.day))") }
+                var zone = ClinicSettings.standard
+                zone.timeZone = onset.timeZone
+                guard therapy.lastDay <= zone.local(Date()).day else {
+                    throw RehabInputError("lastDay", "is in the future: enter therapy given elsewhere once it has been given")
+                }
                 let id = try await connection.query("""
                     INSERT INTO recovery_therapy_elsewhere (organisation_id, patient_id, model_input, first_day, last_day, minutes_per_day, place, entered_by)
                     VALUES (\(organisation), \(therapy.patientId), \(therapy.modelInput), \(therapy.firstDay.description)::date,

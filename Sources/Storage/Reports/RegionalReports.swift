@@ -8,7 +8,6 @@ public struct RegionalReport: Sendable, Codable, Equatable {
     public var generatedAt: Date
     /// When the report cells were last computed (nil: never).
     public var asOf: Date?
-    public var episodesCounted: Int?
     public var k: Int
     public var indicatorsVersion: String
     public var period: ReportQuery.Period
@@ -44,9 +43,11 @@ public struct RegionalReports: Sendable {
         return try await pool.withAccess(context, readOnly: true) { connection in
             try await connection.query("SET LOCAL ROLE strokepath_planner")
             let regions = try await Self.regions(query.regions, on: connection)
-            let k = try await connection.query("""
+            let disclosure = catalogue.disclosure
+            let configured = try await connection.query("""
                 SELECT max(report_min_cell)::integer FROM organisations WHERE id = ANY (app_organisation_ids())
-                """).first?.decode(Int?.self, at: 0) ?? catalogue.disclosure.defaultK
+                """).first?.decode(Int?.self, at: 0)
+            let k = min(max(configured ?? disclosure.defaultK, disclosure.allowedK[0]), disclosure.allowedK[1])
             var counts: [String: [String: ReportCounts]] = [:]
             var labels: [String: String] = [:]
             func period(_ first: String) -> String {
@@ -57,11 +58,12 @@ public struct RegionalReports: Sendable {
             }
             for row in try await connection.query(Self.cellsQuery(query, regions: regions)) {
                 var group = ReportCounts()
-                (group.episodes, group.ischaemic, group.ivt, group.evt, group.reperfused, group.followedUp) = (
-                    try row.decode(Int.self, at: 2), try row.decode(Int.self, at: 3), try row.decode(Int.self, at: 4), try row.decode(Int.self, at: 5),
-                    try row.decode(Int.self, at: 6), try row.decode(Int.self, at: 7))
-                group.mrs = try (8..<15).map { try row.decode(Int.self, at: $0) }
-                for (index, measure) in IndicatorCatalogue.measures.enumerated() { group.known[measure] = try row.decode(Int.self, at: 15 + index) }
+                (group.episodes, group.ischaemic, group.ivt, group.evt) = (
+                    try row.decode(Int.self, at: 2), try row.decode(Int.self, at: 3), try row.decode(Int.self, at: 4), try row.decode(Int.self, at: 5))
+                (group.ivtIschaemic, group.evtIschaemic, group.reperfusedIschaemic, group.followedUp) = (
+                    try row.decode(Int.self, at: 6), try row.decode(Int.self, at: 7), try row.decode(Int.self, at: 8), try row.decode(Int.self, at: 9))
+                group.mrs = try (10..<17).map { try row.decode(Int.self, at: $0) }
+                for (index, measure) in IndicatorCatalogue.measures.enumerated() { group.known[measure] = try row.decode(Int.self, at: 17 + index) }
                 counts[try row.decode(String.self, at: 0), default: [:]][period(try row.decode(String.self, at: 1))] = group
             }
             var notes: [String] = []
@@ -75,7 +77,7 @@ public struct RegionalReports: Sendable {
             } else {
                 notes.append("Time intervals are kept by hospital and month only: with rows by stratum or a stratum filter, the minutes indicators have no values.")
             }
-            let refreshed = try await connection.query("SELECT refreshed_at, episodes FROM report_refreshes").first
+            let refreshed = try await connection.query("SELECT refreshed_at FROM report_refreshes").first
             let names = try await Self.names(Array(counts.keys), query.rows, on: connection)
             let rows = counts.keys.sorted { (names[$0]?.code ?? $0, $0) < (names[$1]?.code ?? $1, $1) }
             let periods = Set(counts.values.flatMap(\.keys)).sorted()
@@ -83,7 +85,7 @@ public struct RegionalReports: Sendable {
             let builder = RegionalReportBuilder(catalogue: catalogue, k: k)
             let tables = builder.tables(rows: keys, periods: periods, counts: rows.map { row in periods.map { counts[row]?[$0] ?? ReportCounts() } })
             if refreshed == nil { notes.append("The report cells have not been computed yet: refresh them first.") }
-            return RegionalReport(generatedAt: now, asOf: try refreshed?.decode(Date.self, at: 0), episodesCounted: try refreshed?.decode(Int.self, at: 1),
+            return RegionalReport(generatedAt: now, asOf: try refreshed?.decode(Date.self, at: 0),
                                   k: k, indicatorsVersion: catalogue.version, period: query.period, rows: query.rows,
                                   rowNames: Dictionary(uniqueKeysWithValues: rows.map { (names[$0]?.code ?? $0, names[$0]?.name ?? Self.stratumName($0, query.rows)) }),
                                   tables: tables, notes: notes)
@@ -106,10 +108,13 @@ public struct RegionalReports: Sendable {
 
     static func cellsQuery(_ query: ReportQuery, regions: [UUID]?) -> PostgresQuery {
         """
-        SELECT row_key::text, period::text, episodes, ischaemic, ivt, evt, reperfused, followed_up, mrs0, mrs1, mrs2, mrs3, mrs4, mrs5, mrs6,
+        SELECT row_key::text, period::text, episodes, ischaemic, ivt, evt, ivt_ischaemic, evt_ischaemic, reperfused_ischaemic, followed_up,
+               mrs0, mrs1, mrs2, mrs3, mrs4, mrs5, mrs6,
                onset_to_door, door_to_imaging, door_to_needle, door_to_groin
         FROM (SELECT \(fragment: query.rows.fragment) AS row_key, \(fragment: query.period.fragment) AS period, sum(episodes)::bigint AS episodes,
-                     sum(ischaemic)::bigint AS ischaemic, sum(ivt)::bigint AS ivt, sum(evt)::bigint AS evt, sum(reperfused)::bigint AS reperfused,
+                     sum(ischaemic)::bigint AS ischaemic, sum(ivt)::bigint AS ivt, sum(evt)::bigint AS evt,
+                     sum(ivt_ischaemic)::bigint AS ivt_ischaemic, sum(evt_ischaemic)::bigint AS evt_ischaemic,
+                     sum(reperfused_ischaemic)::bigint AS reperfused_ischaemic,
                      sum(followed_up)::bigint AS followed_up, sum(mrs[1])::bigint AS mrs0, sum(mrs[2])::bigint AS mrs1, sum(mrs[3])::bigint AS mrs2,
                      sum(mrs[4])::bigint AS mrs3, sum(mrs[5])::bigint AS mrs4, sum(mrs[6])::bigint AS mrs5, sum(mrs[7])::bigint AS mrs6,
                      sum(onset_to_door_known)::bigint AS onset_to_door, sum(door_to_imaging_known)::bigint AS door_to_imaging,

@@ -27,6 +27,15 @@ public struct ReportQuery: Sendable, Equatable {
             }
         }
 
+        /// Whether `day` is the first day of one of these periods (of a year for all time).
+        func starts(_ day: CalendarDay) -> Bool {
+            switch self {
+            case .month: day.day == 1
+            case .quarter: day.day == 1 && (day.month - 1) % 3 == 0
+            case .year, .all: day.day == 1 && day.month == 1
+            }
+        }
+
         /// Whether the yearly histograms are fine enough.
         var usesYearlyHistograms: Bool { self == .year || self == .all }
 
@@ -88,9 +97,17 @@ public struct ReportQuery: Sendable, Equatable {
         self.severityBand = severityBand
     }
 
-    /// Refuses reversed dates and strata that do not exist, naming the field.
+    /// Refuses reversed dates, dates that cut a period, a stratum filter with rows by hospital,
+    /// and strata that do not exist, naming the field. Whole periods and no hospital-by-stratum
+    /// cells keep two reports from being subtracted into a group smaller than k.
     public func check() throws(RehabInputError) {
         if let from, let to, to < from { throw RehabInputError("to", "must be on or after from") }
+        let unit = period == .all ? "year" : period.rawValue
+        if let from, !period.starts(from) { throw RehabInputError("from", "must be the first day of a \(unit): reports cover whole periods") }
+        if let to, !period.starts(to.adding(days: 1)) { throw RehabInputError("to", "must be the last day of a \(unit): reports cover whole periods") }
+        if isStratified, rows == .hospital {
+            throw RehabInputError("rows", "must be region or a stratum when a stratum is chosen: hospital by stratum is too fine to publish")
+        }
         if let ageBand, !(0...5).contains(ageBand) { throw RehabInputError("ageBand", "must be 0 (<55), 1 (55–64), 2 (65–74), 3 (75–84), 4 (85+) or 5 (unknown)") }
         if let severityBand, !(0...4).contains(severityBand) {
             throw RehabInputError("severityBand", "must be 0 (NIHSS 0–4), 1 (5–15), 2 (16–20), 3 (21–42) or 4 (unknown)")
