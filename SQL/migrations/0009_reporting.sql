@@ -95,17 +95,23 @@ CREATE TABLE report_refreshes (
     episodes bigint NOT NULL
 );
 
--- Recomputes the cells from every organisation's episodes; returns the number counted. It
--- runs as the owner, under the same row-level security as everyone, acting for every
--- organisation while it reads (the caller's organisations are restored before it returns).
+-- While report_refresh runs (and only then: it sets app.report_refresh for its own duration),
+-- the owner reads every patient and episode. PostgreSQL tries a table's permissive policies from
+-- the last name to the first: named last, the cheap test is made before the per-row care check
+-- (20 s instead of 35 s for a million episodes).
+CREATE POLICY patients_zz_report_refresh ON patients FOR SELECT TO strokepath_owner
+    USING ((SELECT current_setting('app.report_refresh', true)) = 'on');
+CREATE POLICY stroke_episodes_zz_report_refresh ON stroke_episodes FOR SELECT TO strokepath_owner
+    USING ((SELECT current_setting('app.report_refresh', true)) = 'on');
+
+-- Recomputes the cells from every organisation's episodes; returns the number counted.
 CREATE FUNCTION report_refresh() RETURNS bigint
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp
 AS $$
 DECLARE
     counted bigint;
-    caller text := current_setting('app.organisation_ids', true);
 BEGIN
-    PERFORM set_config('app.organisation_ids', (SELECT '{' || string_agg(id::text, ',') || '}' FROM organisations), true);
+    PERFORM set_config('app.report_refresh', 'on', true);
     LOCK TABLE report_cells, report_minutes, report_minutes_yearly IN EXCLUSIVE MODE;
     TRUNCATE report_cells, report_minutes, report_minutes_yearly;
     CREATE TEMPORARY TABLE report_facts ON COMMIT DROP AS
@@ -146,7 +152,7 @@ BEGIN
     SELECT count(*) INTO counted FROM report_facts;
     INSERT INTO report_refreshes VALUES (true, now(), counted)
     ON CONFLICT (singleton) DO UPDATE SET refreshed_at = EXCLUDED.refreshed_at, episodes = EXCLUDED.episodes;
-    PERFORM set_config('app.organisation_ids', coalesce(caller, ''), true);
+    PERFORM set_config('app.report_refresh', 'off', true);
     RETURN counted;
 END
 $$;

@@ -28,7 +28,7 @@ struct ReportBench: AsyncParsableCommand {
             let reports = RegionalReports(pool: pool, catalogue: catalogue)
             let full = try await median { _ = try await reports.report(ReportQuery(period: .year, rows: .hospital), as: context) }
             let sample = try await reports.report(ReportQuery(period: .year, rows: .hospital), as: context)
-            let episodes = try await pool.query("SELECT episodes FROM report_refreshes").first?.decode(Int.self, at: 0) ?? 0
+            let episodes = sample.tables.first { $0.indicator.population == .allEpisodes && $0.indicator.kind == .rate }?.total.n ?? 0
             let cells = sample.tables.first?.rows.count ?? 0
             let withheld = sample.tables.reduce(0) { $0 + $1.cells.joined().filter { $0.suppressed == true }.count }
             report(String(format: "full regional report (%d episodes, %d hospitals by year, %d indicators, %d values withheld): median %.0f ms of %d",
