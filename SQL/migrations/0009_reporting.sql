@@ -104,8 +104,10 @@ CREATE POLICY patients_zz_report_refresh ON patients FOR SELECT TO strokepath_ow
 CREATE POLICY stroke_episodes_zz_report_refresh ON stroke_episodes FOR SELECT TO strokepath_owner
     USING ((SELECT current_setting('app.report_refresh', true)) = 'on');
 
--- Recomputes the cells from every organisation's episodes; returns the number counted.
-CREATE FUNCTION report_refresh() RETURNS bigint
+-- Recomputes the cells from every organisation's episodes; returns the number counted. The
+-- 90-day mRS is the episode's own, else the mRS assessment nearest day 90 within
+-- follow_up_from to follow_up_to days after last known well (Protocols/indicators).
+CREATE FUNCTION report_refresh(follow_up_from integer, follow_up_to integer) RETURNS bigint
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp
 AS $$
 DECLARE
@@ -119,14 +121,21 @@ BEGIN
            date_trunc('month', coalesce(e.arrival_at, e.last_known_well, e.created_at) AT TIME ZONE 'UTC')::date AS month,
            report_age_band(extract(year FROM coalesce(e.arrival_at, e.last_known_well, e.created_at) AT TIME ZONE 'UTC')::integer - p.birth_year) AS age_band,
            p.sex, e.stroke_type, report_severity_band(e.nihss_at_arrival) AS severity_band,
-           e.needle_at IS NOT NULL AS ivt, e.groin_puncture_at IS NOT NULL AS evt, e.mrs_90,
+           e.needle_at IS NOT NULL AS ivt, e.groin_puncture_at IS NOT NULL AS evt, coalesce(e.mrs_90, assessed.value) AS mrs_90,
            minutes_between(e.last_known_well, e.arrival_at) AS onset_to_door, e.door_to_imaging_min AS door_to_imaging,
            e.door_to_needle_min AS door_to_needle, e.door_to_groin_min AS door_to_groin
     FROM stroke_episodes e
     JOIN patients p ON p.id = e.patient_id
     JOIN organisations o ON o.id = e.organisation_id
     JOIN organisations h ON h.id = CASE WHEN o.kind = 'unit' THEN o.parent_id ELSE o.id END
-    LEFT JOIN organisations r ON r.id = h.parent_id AND r.kind = 'region';
+    LEFT JOIN organisations r ON r.id = h.parent_id AND r.kind = 'region'
+    LEFT JOIN LATERAL (
+        SELECT o.value FROM recovery_observations o
+        WHERE e.mrs_90 IS NULL AND o.patient_id = e.patient_id AND o.instrument = 'mRS' AND o.withdrawn_at IS NULL
+          AND o.observed_at BETWEEN e.last_known_well + make_interval(days => follow_up_from)
+                                AND e.last_known_well + make_interval(days => follow_up_to)
+        ORDER BY abs(extract(epoch FROM o.observed_at - (e.last_known_well + interval '90 days'))) LIMIT 1
+    ) assessed ON true;
     INSERT INTO report_cells
     SELECT region_id, hospital_id, month, age_band, sex, stroke_type, severity_band, count(*),
            count(*) FILTER (WHERE stroke_type = 'ischaemic'), count(*) FILTER (WHERE ivt), count(*) FILTER (WHERE evt),
@@ -156,8 +165,8 @@ BEGIN
     RETURN counted;
 END
 $$;
-REVOKE ALL ON FUNCTION report_refresh() FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION report_refresh() TO strokepath_app;
+REVOKE ALL ON FUNCTION report_refresh(integer, integer) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION report_refresh(integer, integer) TO strokepath_app;
 
 -- Reports are read as strokepath_planner: the cells of the regions and hospitals the caller
 -- acts for, and nothing else of the database. (Not forced: the owner writes the cells. The

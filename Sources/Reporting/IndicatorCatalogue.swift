@@ -66,10 +66,16 @@ public struct IndicatorCatalogue: Sendable, Decodable {
         public var limits: [Double]
     }
 
+    /// Days after last known well in which an mRS assessment counts as the 90-day mRS.
+    public struct FollowUp: Sendable, Decodable {
+        public var windowDays: [Int]
+    }
+
     public var version: String
     public var sources: [Source]
     public var disclosure: Disclosure
     public var funnel: Funnel
+    public var followUp: FollowUp
     public var indicators: [Indicator]
 
     /// The measures the report cells hold histograms of.
@@ -114,6 +120,10 @@ public struct IndicatorCatalogue: Sendable, Decodable {
         guard catalogue.disclosure.allowedK.count == 2, catalogue.disclosure.allowedK[0] <= catalogue.disclosure.defaultK,
               catalogue.disclosure.defaultK <= catalogue.disclosure.allowedK[1] else {
             throw ReportInputError("disclosure", "default_k must lie within allowed_k [low, high]")
+        }
+        let window = catalogue.followUp.windowDays
+        guard window.count == 2, window[0] >= 0, window[0] < window[1] else {
+            throw ReportInputError("follow_up.window_days", "must be [first, last] days with first < last")
         }
         return catalogue
     }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import Postgres
+import Reporting
 import Storage
 
 /// `strokepath seed --demo`: loads the demo region.
@@ -54,7 +55,7 @@ struct SeedCommand: AsyncParsableCommand {
         return try await PostgresPool.withPool(settings: DatabaseEnvironment().owner, configuration: .init(maximumConnections: 1), logger: logger) { pool in
             do {
                 let loaded = try await region.load(into: pool) { _ in }
-                _ = try await pool.query("SELECT report_refresh()")
+                _ = try await pool.query(RegionalReports.refreshQuery(try ResourceLocator.indicatorCatalogue()))
                 return loaded.episodes
             } catch let error as RehabInputError where error.field == "seed" {
                 return 0
@@ -80,7 +81,7 @@ struct SeedCommand: AsyncParsableCommand {
                 throw ValidationError("\(error.field): \(error.message)")
             }
             let refreshStarted = Date()
-            let refreshed = try await pool.query("SELECT report_refresh()").single().decode(Int.self, at: 0)
+            let refreshed = try await pool.query(RegionalReports.refreshQuery(try ResourceLocator.indicatorCatalogue())).single().decode(Int.self, at: 0)
             return (loaded, refreshed, Date().timeIntervalSince(refreshStarted))
         }
         Console.line(String(format: "synthetic data: %d organisations, %d episodes with their patients in %.1f s (%.0f episodes/s)",

@@ -46,6 +46,19 @@ import Testing
                         "the middle hospital is withheld with it, or the region's total would give the small one away")
                 // The funnel places the big hospital; the withheld one is not drawn.
                 #expect(try table("ivt_rate").funnel?.points.map(\.row) == ["TESTR-BIG"], "the only hospital with ischaemic strokes")
+                // An mRS assessment at day 90 counts as the 90-day mRS of an episode that has none.
+                let ninth = try await database.withPool(.superuser) { pool in
+                    try await pool.query("""
+                        INSERT INTO recovery_observations (organisation_id, patient_id, instrument, observed_at, value, rater, recorded_by)
+                        SELECT organisation_id, patient_id, 'mRS', last_known_well + interval '91 days', 3, 'Follow-up nurse', 'test'
+                        FROM stroke_episodes WHERE organisation_id = \(ReportFixture.big) AND mrs_90 IS NULL AND last_known_well IS NOT NULL
+                        LIMIT 1 RETURNING 1
+                        """).count
+                }
+                #expect(ninth == 1)
+                _ = try await reports.refresh(as: Self.planner)
+                let refollowed = try await reports.report(ReportQuery(period: .all), as: Self.planner).tables.first { $0.indicator.id == "follow_up_90" }
+                #expect(refollowed?.rowTotals[row].value.map { abs($0 - 900.0 / 13) < 1e-9 } == true, "nine of thirteen followed up")
                 let csv = ReportCSV.render(report.tables)
                 #expect(csv.hasPrefix(ReportCSV.header) && csv.contains("follow_up_90,%,TESTR-SMALL,all,,,,,,true,\"withheld: based on fewer than 5 patients, or would let such a value be worked out\""))
             }

@@ -31,9 +31,16 @@ public struct RegionalReports: Sendable {
 
     /// Recomputes the report cells from every episode; returns the episodes counted.
     public func refresh(as context: AccessContext) async throws -> Int {
-        try await pool.withAccess(context) { connection in
-            try await connection.query("SELECT report_refresh()").single().decode(Int.self, at: 0)
+        let query = Self.refreshQuery(catalogue)
+        return try await pool.withAccess(context) { connection in
+            try await connection.query(query).single().decode(Int.self, at: 0)
         }
+    }
+
+    /// `report_refresh` with the follow-up window of the indicators file.
+    public static func refreshQuery(_ catalogue: IndicatorCatalogue) -> PostgresQuery {
+        let window = catalogue.followUp.windowDays
+        return "SELECT report_refresh(\(Int32(clamping: window.first ?? 0)), \(Int32(clamping: window.last ?? 0)))"
     }
 
     /// The report for `query`, over the regions and hospitals the caller acts for.
