@@ -81,6 +81,10 @@ public struct RecoveryPopulation: Sendable, Decodable {
         guard population.outcomePlaceholders.mrsThresholds.count == 5, population.outcomePlaceholders.mrsScale > 0 else {
             throw RecoveryInputError("outcome_placeholders", "needs five mRS thresholds and a positive scale")
         }
+        let prep2 = population.prep2
+        guard prep2.mepDays.count == 2, prep2.mepDays[0] <= prep2.mepDays[1], prep2.safeLatestDay >= 0 else {
+            throw RecoveryInputError("prep2", "needs mep_days [first, last] and a safe_latest_day of 0 or more")
+        }
         guard population.modelInputs.horizonDays > 0 else { throw RecoveryInputError("model_inputs.horizon_days", "must be positive") }
         for recoveryClass in [RecoveryClass.standard, .poor] {
             try population.parameters(fm0: 33, rS: 0.5, tauN: 21, eta: 0.1, recoveryClass: recoveryClass, reperfusion: nil, nihss0: 10).check()

@@ -102,6 +102,11 @@ public struct RecoveryRecords: Sendable {
         }
     }
 
+    /// When the patient's stroke began (`UnknownPatient`, `UnknownOnset` when not known).
+    public func onset(_ patient: UUID, as context: AccessContext) async throws -> RecoveryOnset {
+        try await pool.withAccess(context, readOnly: true) { connection in try await onset(patient, on: connection) }
+    }
+
     private func onset(_ patient: UUID, on connection: PostgresConnection) async throws -> RecoveryOnset {
         guard try await connection.query("SELECT 1 FROM patients WHERE id = \(patient)", prepared: true).first != nil else { throw UnknownPatient() }
         guard let onset = try await RecoveryOnset.load(patient, reperfusedGrades: reperfusedGrades, on: connection) else { throw UnknownOnset() }

@@ -73,10 +73,9 @@ struct RecoveryPage: Sendable {
             guard let access = try await caller(request, context) else { return AcutePages.toSignIn }
             let patient = try QueryParameter.patientID(context)
             let form = try await RehabPages.checkedForm(request, context)
-            let report = try await RecoveryProblem.map { try await projections.report(patient, as: access) }
-            guard let zone = report.map({ TimeZone(identifier: $0.onset.timeZone) ?? .gmt }) else {
-                throw Problem(.notFound, "not-found", detail: "No patient with that id is accessible to you.")
-            }
+            // The form's local time is the onset's zone: read it alone, not the whole projection.
+            let onset = try await RecoveryProblem.map { try await records.onset(patient, as: access) }
+            let zone = TimeZone(identifier: onset.timeZone) ?? .gmt
             do {
                 let observation = try Self.observation(form, patient: patient, zone: zone)
                 _ = try await RecoveryProblem.map { try await records.record(observation, as: access) }
