@@ -1,5 +1,6 @@
 public import Foundation
 import Postgres
+public import Rehabilitation
 public import Reporting
 public import Storage
 
@@ -10,14 +11,21 @@ public enum ReportFixture {
     public static let big = UUID(uuidString: "7e570000-0000-4000-8000-000000000002") ?? UUID()
     public static let small = UUID(uuidString: "7e570000-0000-4000-8000-000000000003") ?? UUID()
     public static let middle = UUID(uuidString: "7e570000-0000-4000-8000-000000000004") ?? UUID()
+    public static let clinic = UUID(uuidString: "7e570000-0000-4000-8000-000000000005") ?? UUID()
     public static let planner = AccessContext(subject: "planner", role: "planner", organisations: [region])
 
     /// Protocols/indicators/indicators.json of this checkout.
     public static func catalogue() throws -> IndicatorCatalogue {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Protocols/indicators/indicators.json")
-        return try IndicatorCatalogue.decode(Data(contentsOf: url))
+        try IndicatorCatalogue.decode(Data(contentsOf: protocols.appendingPathComponent("indicators/indicators.json")))
     }
+
+    /// Protocols/rehab/catalogue.json of this checkout.
+    public static func rehabCatalogue() throws -> RehabCatalogue {
+        try RehabCatalogue.decode(Data(contentsOf: protocols.appendingPathComponent("rehab/catalogue.json")))
+    }
+
+    static let protocols = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Protocols")
 
     /// Thirteen ischaemic episodes at the big hospital in March 2026 — ten with onset 60 minutes
     /// before arrival, six thrombolysed 25–75 minutes after arrival, one more thrombolysed with no
@@ -63,4 +71,110 @@ public enum ReportFixture {
             }
         }
     }
+
+    /// A rehab clinic of the region (UTC), every value computed by hand in February 2026:
+    /// seven stays from 2 to 13 February (12 days each), strokes on 26 January; physiotherapy
+    /// prescribed to all (5 × 45 minutes a week), group pool therapy to P0–P2 (2 × 30); places
+    /// attended, missed for each reason and not recorded; a physiotherapist (on leave on 16
+    /// February) and a pool therapist on 08:00–16:00 shifts, a gym of two sessions at once and a
+    /// pool of four places open 08:00–16:00; and day-90 forecasts of P0–P6 held against FM-UE
+    /// assessments (five count: a later forecast, one made inside the window and one assessed
+    /// outside it do not).
+    public static func loadRehab(_ database: TestDatabase) async throws {
+        try await database.withPool(.superuser) { pool in
+            try await pool.withTransaction { connection in
+                try await connection.runScript(trustedSQL: rehabScript)
+            }
+        }
+    }
+
+    static let rehabScript = """
+        INSERT INTO organisations (id, parent_id, kind, code, name) VALUES
+            ('7e570000-0000-4000-8000-000000000005', '7e570000-0000-4000-8000-000000000001', 'rehab_clinic', 'TESTR-CLINIC', 'Test rehab clinic');
+        INSERT INTO rehab_clinic_settings (organisation_id, time_zone, day_start, slot_minutes, weekday_slots, saturday_slots,
+                                           am_pm_boundary_slot, contact_percent, offer_minutes)
+        VALUES ('7e570000-0000-4000-8000-000000000005', 'UTC', '08:00', 15, 32, 0, 16, 80, 60);
+        INSERT INTO rehab_therapists (organisation_id, id, code, name, role, skills) VALUES
+            ('7e570000-0000-4000-8000-000000000005', '7e571000-0000-4000-8000-000000000001', 'T1', 'Physiotherapist', 'physiotherapist', '{PT}'),
+            ('7e570000-0000-4000-8000-000000000005', '7e571000-0000-4000-8000-000000000002', 'T2', 'Pool therapist', 'physiotherapist', '{AQUA}');
+        INSERT INTO rehab_therapist_shifts (organisation_id, therapist_id, weekday, starts, ends)
+        SELECT '7e570000-0000-4000-8000-000000000005'::uuid, t, d, '08:00'::time, '16:00'::time
+        FROM unnest(ARRAY['7e571000-0000-4000-8000-000000000001', '7e571000-0000-4000-8000-000000000002']::uuid[]) t, generate_series(0, 4) d;
+        INSERT INTO rehab_therapist_leave (organisation_id, therapist_id, during, reason)
+        VALUES ('7e570000-0000-4000-8000-000000000005', '7e571000-0000-4000-8000-000000000001', '[2026-02-16 00:00Z, 2026-02-17 00:00Z)', 'Course');
+        INSERT INTO rehab_rooms (organisation_id, id, code, name, room_type, capacity, max_sessions) VALUES
+            ('7e570000-0000-4000-8000-000000000005', '7e572000-0000-4000-8000-000000000001', 'GYM', 'Gym', 'gym', 6, 2),
+            ('7e570000-0000-4000-8000-000000000005', '7e572000-0000-4000-8000-000000000002', 'POOL', 'Pool', 'pool', 4, 1);
+        INSERT INTO rehab_room_hours (organisation_id, room_id, weekday, opens, closes)
+        SELECT '7e570000-0000-4000-8000-000000000005'::uuid, r, d, '08:00'::time, '16:00'::time
+        FROM unnest(ARRAY['7e572000-0000-4000-8000-000000000001', '7e572000-0000-4000-8000-000000000002']::uuid[]) r, generate_series(0, 4) d;
+        INSERT INTO patients (organisation_id, id, pseudonym, birth_year, sex)
+        SELECT '7e570000-0000-4000-8000-000000000005'::uuid, ('7e573000-0000-4000-8000-00000000000' || n)::uuid, 'P' || n, 1950, 'female'
+        FROM generate_series(0, 6) n;
+        INSERT INTO rehab_stays (organisation_id, id, patient_id, setting, stroke_date, stroke_type, max_minutes_per_day, admitted_on, discharge_on)
+        SELECT '7e570000-0000-4000-8000-000000000005'::uuid, ('7e574000-0000-4000-8000-00000000000' || n)::uuid,
+               ('7e573000-0000-4000-8000-00000000000' || n)::uuid, 'inpatient', '2026-01-26'::date, 'ischaemic', 180, '2026-02-02'::date, '2026-02-13'::date
+        FROM generate_series(0, 6) n;
+        INSERT INTO rehab_prescriptions (organisation_id, stay_id, modality, sessions_per_week, session_minutes, starts_on, prescribed_by)
+        SELECT '7e570000-0000-4000-8000-000000000005'::uuid, ('7e574000-0000-4000-8000-00000000000' || n)::uuid, 'PT', 5, 45, '2026-02-02'::date, 'test'
+        FROM generate_series(0, 6) n
+        UNION ALL
+        SELECT '7e570000-0000-4000-8000-000000000005'::uuid, ('7e574000-0000-4000-8000-00000000000' || n)::uuid, 'HYDRO_GRP', 2, 30, '2026-02-02'::date, 'test'
+        FROM generate_series(0, 2) n;
+        -- Sessions: (id, therapist, room, start, minutes, cancelled), then places (session, patient, outcome, minutes delivered).
+        CREATE TEMPORARY TABLE fixture_sessions (id uuid, therapist uuid, room uuid, starts timestamptz, minutes integer, cancelled boolean) ON COMMIT DROP;
+        INSERT INTO fixture_sessions VALUES
+            ('7e575000-0000-4000-8000-000000000001', '7e571000-0000-4000-8000-000000000001', '7e572000-0000-4000-8000-000000000001', '2026-02-03 09:00Z', 45, false),
+            ('7e575000-0000-4000-8000-000000000002', '7e571000-0000-4000-8000-000000000001', '7e572000-0000-4000-8000-000000000001', '2026-02-03 10:00Z', 45, false),
+            ('7e575000-0000-4000-8000-000000000003', '7e571000-0000-4000-8000-000000000001', '7e572000-0000-4000-8000-000000000001', '2026-02-03 11:00Z', 45, false),
+            ('7e575000-0000-4000-8000-000000000004', '7e571000-0000-4000-8000-000000000001', '7e572000-0000-4000-8000-000000000001', '2026-02-03 12:00Z', 45, false),
+            ('7e575000-0000-4000-8000-000000000005', '7e571000-0000-4000-8000-000000000001', '7e572000-0000-4000-8000-000000000001', '2026-02-03 13:00Z', 45, true),
+            ('7e575000-0000-4000-8000-000000000006', '7e571000-0000-4000-8000-000000000001', '7e572000-0000-4000-8000-000000000001', '2026-02-03 14:00Z', 45, false),
+            ('7e575000-0000-4000-8000-000000000007', '7e571000-0000-4000-8000-000000000002', '7e572000-0000-4000-8000-000000000002', '2026-02-04 10:00Z', 30, false),
+            ('7e575000-0000-4000-8000-000000000008', '7e571000-0000-4000-8000-000000000001', '7e572000-0000-4000-8000-000000000001', '2026-02-05 09:00Z', 45, false),
+            ('7e575000-0000-4000-8000-000000000009', '7e571000-0000-4000-8000-000000000001', '7e572000-0000-4000-8000-000000000001', '2026-02-05 10:00Z', 45, false),
+            ('7e575000-0000-4000-8000-00000000000a', '7e571000-0000-4000-8000-000000000001', '7e572000-0000-4000-8000-000000000001', '2026-02-06 09:00Z', 45, false),
+            ('7e575000-0000-4000-8000-00000000000b', '7e571000-0000-4000-8000-000000000001', '7e572000-0000-4000-8000-000000000001', '2026-02-09 09:00Z', 45, false);
+        INSERT INTO rehab_sessions (organisation_id, id, modality, therapist_id, room_id, room_single, during, max_participants, booked_by,
+                                    cancelled_at, cancelled_by, cancel_reason)
+        SELECT '7e570000-0000-4000-8000-000000000005'::uuid, id, CASE WHEN room = '7e572000-0000-4000-8000-000000000002' THEN 'HYDRO_GRP' ELSE 'PT' END,
+               therapist, room, false, tstzrange(starts, starts + make_interval(mins => minutes)),
+               CASE WHEN room = '7e572000-0000-4000-8000-000000000002' THEN 4 ELSE 1 END, 'test',
+               CASE WHEN cancelled THEN starts - interval '1 day' END, CASE WHEN cancelled THEN 'test' END, CASE WHEN cancelled THEN 'Therapist ill' END
+        FROM fixture_sessions;
+        CREATE TEMPORARY TABLE fixture_places (session uuid, patient integer, outcome text, delivered integer) ON COMMIT DROP;
+        INSERT INTO fixture_places VALUES
+            ('7e575000-0000-4000-8000-000000000001', 0, 'attended', 45), ('7e575000-0000-4000-8000-000000000002', 1, 'attended', 40),
+            ('7e575000-0000-4000-8000-000000000003', 2, 'no_show', NULL), ('7e575000-0000-4000-8000-000000000004', 3, 'place_cancelled', NULL),
+            ('7e575000-0000-4000-8000-000000000005', 4, 'session_cancelled', NULL), ('7e575000-0000-4000-8000-000000000006', 5, NULL, NULL),
+            ('7e575000-0000-4000-8000-000000000007', 0, 'attended', 30), ('7e575000-0000-4000-8000-000000000007', 1, 'attended', 30),
+            ('7e575000-0000-4000-8000-000000000007', 2, 'attended', 25), ('7e575000-0000-4000-8000-000000000008', 0, 'attended', 45),
+            ('7e575000-0000-4000-8000-000000000009', 1, 'attended', 45), ('7e575000-0000-4000-8000-00000000000a', 5, 'attended', 45),
+            ('7e575000-0000-4000-8000-00000000000b', 6, 'attended', 45);
+        INSERT INTO rehab_participants (organisation_id, session_id, patient_id, during, session_cancelled, cancelled_at, cancelled_by, cancel_reason,
+                                        attendance, minutes_delivered, attendance_by, attendance_at)
+        SELECT s.organisation_id, s.id, ('7e573000-0000-4000-8000-00000000000' || p.patient)::uuid, s.during, s.cancelled,
+               CASE WHEN p.outcome = 'place_cancelled' THEN lower(s.during) - interval '1 day' END,
+               CASE WHEN p.outcome = 'place_cancelled' THEN 'test' END, CASE WHEN p.outcome = 'place_cancelled' THEN 'Transport' END,
+               CASE WHEN p.outcome IN ('attended', 'no_show') THEN p.outcome END, p.delivered,
+               CASE WHEN p.outcome IN ('attended', 'no_show') THEN 'test' END, CASE WHEN p.outcome IN ('attended', 'no_show') THEN upper(s.during) END
+        FROM fixture_places p JOIN rehab_sessions s ON s.id = p.session;
+        -- Forecasts (onset 26 January 08:00) and FM-UE 88 days after onset (P5: 110 days, outside the window).
+        CREATE TEMPORARY TABLE fixture_forecasts (patient integer, last_day real, fm real, lower real, upper real, observed integer, made text) ON COMMIT DROP;
+        INSERT INTO fixture_forecasts VALUES (0, 30, 40, 34, 46, 44, '2026-02-25'), (1, 30, 30, 25, 35, 37, '2026-02-25'), (2, 30, 50, 45, 55, 50, '2026-02-25'),
+                                             (3, 30, 20, 15, 25, 17, '2026-02-25'), (4, 30, 60, 55, 65, 58, '2026-02-25'), (5, 30, 30, 25, 35, 30, '2026-02-25'),
+                                             (6, 90, 30, 25, 35, 30, '2026-04-27');
+        INSERT INTO recovery_forecasts (organisation_id, patient_id, made_at, onset_at, last_observed_day, fm_day_90, lower_day_90, upper_day_90, model, parameter_version)
+        SELECT '7e570000-0000-4000-8000-000000000005'::uuid, ('7e573000-0000-4000-8000-00000000000' || patient)::uuid, made::timestamptz,
+               '2026-01-26 08:00Z'::timestamptz, last_day, fm, lower, upper, 'neurovascular-recovery 0.1', 'test'
+        FROM fixture_forecasts
+        UNION ALL
+        SELECT '7e570000-0000-4000-8000-000000000005'::uuid, '7e573000-0000-4000-8000-000000000000'::uuid, '2026-04-17'::timestamptz,
+               '2026-01-26 08:00Z'::timestamptz, 80, 44, 40, 48,
+               'neurovascular-recovery 0.1', 'test';
+        INSERT INTO recovery_observations (organisation_id, patient_id, instrument, observed_at, value, rater, recorded_by)
+        SELECT '7e570000-0000-4000-8000-000000000005'::uuid, ('7e573000-0000-4000-8000-00000000000' || patient)::uuid, 'FM-UE',
+               timestamptz '2026-01-26 08:00Z' + make_interval(days => CASE WHEN patient = 5 THEN 110 ELSE 88 END), observed, 'Therapist', 'test'
+        FROM fixture_forecasts;
+        """
 }

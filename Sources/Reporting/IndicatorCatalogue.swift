@@ -14,17 +14,49 @@ public struct IndicatorCatalogue: Sendable, Decodable {
         case rate
         /// The share in each grade (mRS 0–6).
         case distribution
-        /// A mean grade.
+        /// A mean of a measure (the 90-day mRS grade, the recovery model's day-90 error).
         case mean
+        /// Therapy minutes of a discipline delivered and prescribed per day of rehab stay.
+        case therapy
+        /// A resource's used share of its available minutes (not a patient measure).
+        case utilisation
     }
 
-    /// The episodes an indicator is about (its denominator).
+    /// What an indicator is about (its denominator): acute episodes, rehab stays, places in
+    /// rehab sessions that have ended, day-90 forecasts held against an assessment, or resources.
     public enum Population: String, Sendable, Codable, CaseIterable {
         case allEpisodes = "all_episodes", ischaemic, ivt, evt, followedUp90 = "followed_up_90"
+        case rehabStays = "rehab_stays", rehabPlaces = "rehab_places", forecasts, resources
+
+        /// The cohort whose counts the population is one of.
+        public var cohort: Cohort {
+            switch self {
+            case .allEpisodes, .ischaemic, .ivt, .evt, .followedUp90: .acute
+            case .rehabStays, .rehabPlaces: .rehab
+            case .forecasts: .forecasts
+            case .resources: .resources
+            }
+        }
     }
 
+    /// Groups of patients counted apart: acute episodes, rehab stays, forecasts; and resources.
+    public enum Cohort: Sendable, Hashable {
+        case acute, rehab, forecasts, resources
+    }
+
+    /// Which way is better: higher, lower, or nearer the target (`nominal`: a calibration's
+    /// nominal value; without a target, neither).
     public enum Direction: String, Sendable, Codable {
-        case higher, lower
+        case higher, lower, nominal
+
+        /// How a reader should read it.
+        public var phrase: String {
+            switch self {
+            case .higher: "higher is better"
+            case .lower: "lower is better"
+            case .nominal: "nearest the target is best"
+            }
+        }
     }
 
     public struct Target: Sendable, Codable, Equatable {
@@ -45,6 +77,9 @@ public struct IndicatorCatalogue: Sendable, Decodable {
         public var numerator: String?
         public var statistics: [String]?
         public var thresholds: [Int]?
+        /// The discipline of a therapy indicator, the resource of a utilisation indicator.
+        public var discipline: String?
+        public var resource: String?
         public var exclusions: String?
         public var target: Target?
         public var unit: String
@@ -78,11 +113,18 @@ public struct IndicatorCatalogue: Sendable, Decodable {
     public var followUp: FollowUp
     public var indicators: [Indicator]
 
-    /// The measures the report cells hold histograms of.
-    public static let measures = ["onset_to_door", "door_to_imaging", "door_to_needle", "door_to_groin"]
+    /// The measures the report cells hold histograms of (minutes; days for the first rehab session).
+    public static let measures = ["onset_to_door", "door_to_imaging", "door_to_needle", "door_to_groin", "stroke_to_first_session"]
+    /// The acute measures (histograms of episodes).
+    public static let acuteMeasures = Array(measures.prefix(4))
     /// The rates the report cells count, by their numerator's name.
     public static let rateNumerators = ["ivt_rate": "ivt_ischaemic", "evt_rate": "evt_ischaemic", "reperfusion_rate": "reperfused_ischaemic", "follow_up_90": "followed_up",
-                                        "mortality_90": "mrs6"]
+                                        "mortality_90": "mrs6", "missed_no_show": "no_show", "missed_place_cancelled": "place_cancelled",
+                                        "missed_session_cancelled": "session_cancelled", "fm_ue_90_coverage": "fm_within_interval"]
+    /// The means the report cells sum, by measure, with their population.
+    public static let meanMeasures: [String: Population] = ["mrs_90": .followedUp90, "fm_error": .forecasts, "fm_abs_error": .forecasts]
+    /// The resources whose utilisation is counted.
+    public static let resources = ["therapists", "rooms", "pools"]
 
     /// Reads and checks the file: unique ids, known sources, measures the cells hold, and a
     /// computation for every rate.
@@ -113,8 +155,20 @@ public struct IndicatorCatalogue: Sendable, Decodable {
                 }
             case .rate:
                 guard rateNumerators[indicator.id] != nil else { throw ReportInputError("indicators.\(indicator.id)", "is a rate the report cells do not count") }
-            case .distribution, .mean:
+            case .distribution:
                 guard indicator.population == .followedUp90 else { throw ReportInputError("indicators.\(indicator.id).population", "must be followed_up_90") }
+            case .mean:
+                guard let measure = indicator.measure, meanMeasures[measure] == indicator.population else {
+                    throw ReportInputError("indicators.\(indicator.id).measure", "must be one of \(meanMeasures.keys.sorted().joined(separator: ", ")) with its population")
+                }
+            case .therapy:
+                guard indicator.discipline != nil, indicator.population == .rehabStays else {
+                    throw ReportInputError("indicators.\(indicator.id)", "a therapy indicator needs a discipline and the rehab_stays population")
+                }
+            case .utilisation:
+                guard let resource = indicator.resource, resources.contains(resource), indicator.population == .resources else {
+                    throw ReportInputError("indicators.\(indicator.id).resource", "must be one of \(resources.joined(separator: ", ")) with the resources population")
+                }
             }
         }
         guard catalogue.disclosure.allowedK.count == 2, catalogue.disclosure.allowedK[0] <= catalogue.disclosure.defaultK,

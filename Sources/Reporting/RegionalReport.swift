@@ -10,6 +10,9 @@ public struct ReportValue: Sendable, Codable, Equatable {
     public var within: [String: Double]?
     /// Percentages in each grade of a distribution (mRS 0–6).
     public var shares: [Double]?
+    /// Therapy: minutes prescribed per day of stay, and the delivered minutes' share of them (%).
+    public var prescribed: Double?
+    public var percentOfPrescribed: Double?
     /// Episodes of the population without the measure (missing time stamps).
     public var missing: Int?
     public var suppressed: Bool?
@@ -66,18 +69,26 @@ public struct RegionalReportBuilder: Sendable {
         self.k = k
     }
 
-    /// Every indicator of the catalogue over `counts[row][period]`, all withholding one joint
-    /// pattern (the counts behind different indicators are linked).
+    /// Every indicator of the catalogue over `counts[row][period]`. The counts behind the
+    /// indicators of one cohort are linked (a rate's numerator is another's population), so all
+    /// of a cohort's tables withhold one joint pattern; acute episodes, rehab stays and forecasts
+    /// are separate cohorts, none a sum or part of another, each with a pattern of its own.
+    /// Resources are not patients: their utilisation is not withheld.
     public func tables(rows: [String], periods: [String], counts: [[ReportCounts]]) -> [IndicatorTable] {
-        let bases = Dictionary(catalogue.indicators.map { indicator -> (String, @Sendable (ReportCounts) -> Int) in
-            let base = basis(indicator)
-            return (base.key, base.size)
-        }, uniquingKeysWith: { first, _ in first })
-        let pattern = Suppression.jointPattern(bases.keys.sorted().compactMap { key in bases[key].map { size in counts.map { $0.map(size) } } }, k: k)
+        var bases: [IndicatorCatalogue.Cohort: [String: @Sendable (ReportCounts) -> Int]] = [:]
+        for indicator in catalogue.indicators {
+            if let base = basis(indicator) { bases[indicator.population.cohort, default: [:]][base.key] = base.size }
+        }
+        let patterns = bases.mapValues { sizes in
+            Suppression.jointPattern(sizes.keys.sorted().compactMap { key in sizes[key].map { size in counts.map { $0.map(size) } } }, k: k)
+        }
         let rowTotals = counts.map { row in row.reduce(into: ReportCounts()) { $0.add($1) } }
         let periodTotals = periods.indices.map { period in counts.reduce(into: ReportCounts()) { $0.add($1[period]) } }
         let total = rowTotals.reduce(into: ReportCounts()) { $0.add($1) }
+        let published = Suppression.Pattern(cells: counts.map { $0.map { _ in nil } }, rowTotals: rows.map { _ in nil },
+                                            columnTotals: periods.map { _ in nil }, grandTotal: nil)
         return catalogue.indicators.map { indicator in
+            let pattern = patterns[indicator.population.cohort] ?? published
             func publish(_ group: ReportCounts, _ reason: Suppression.Reason?) -> ReportValue {
                 reason == nil ? value(indicator, group) : ReportValue.withheld(k: k)
             }
@@ -91,12 +102,14 @@ public struct RegionalReportBuilder: Sendable {
         }
     }
 
-    /// What a cell of the indicator is based on: the population, or those with its interval known.
-    func basis(_ indicator: IndicatorCatalogue.Indicator) -> (key: String, size: @Sendable (ReportCounts) -> Int) {
+    /// The patients a cell of the indicator is based on: the population's, or those with its
+    /// interval known; nil for resources.
+    func basis(_ indicator: IndicatorCatalogue.Indicator) -> (key: String, size: @Sendable (ReportCounts) -> Int)? {
         if let measure = indicator.measure, [.minutes, .shareWithin].contains(indicator.kind) {
             return ("known:" + measure, { $0.known[measure] ?? 0 })
         }
-        return ("population:" + indicator.population.rawValue, { $0.size(indicator.population) })
+        guard indicator.population != .resources else { return nil }
+        return ("patients:" + indicator.population.rawValue, { $0.patients(indicator.population) })
     }
 
     /// The indicator's statistic for a group; nil values when the group is empty.
@@ -125,8 +138,16 @@ public struct RegionalReportBuilder: Sendable {
             result.shares = population > 0 ? group.mrs.map { 100 * Double($0) / Double(population) } : nil
         case .mean:
             result.n = population
-            let sum = group.mrs.enumerated().reduce(0) { $0 + $1.offset * $1.element }
-            result.value = population > 0 ? Double(sum) / Double(population) : nil
+            result.value = population > 0 ? group.sum(indicator.measure ?? "") / Double(population) : nil
+        case .therapy:
+            result.n = population
+            let minutes = group.therapy[indicator.discipline ?? ""] ?? ReportCounts.Therapy()
+            let days = Double(group.patientDays)
+            (result.value, result.prescribed) = days > 0 ? (minutes.delivered / days, minutes.prescribed / days) : (nil, nil)
+            result.percentOfPrescribed = minutes.prescribed > 0 && days > 0 ? 100 * minutes.delivered / minutes.prescribed : nil
+        case .utilisation:
+            let minutes = group.utilisation[indicator.resource ?? ""] ?? ReportCounts.Utilisation()
+            result.value = minutes.available > 0 ? 100 * minutes.used / minutes.available : nil
         }
         return result
     }

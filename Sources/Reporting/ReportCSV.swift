@@ -2,9 +2,10 @@ import Foundation
 
 /// Indicator tables as CSV, one line per published or withheld value: indicator, row, period
 /// ("all" for a row's total, row "all" for a period's total), n, value, q1, q3, the shares of
-/// a distribution (";"-separated), and whether and why it is withheld.
+/// a distribution (";"-separated), a therapy's minutes prescribed per day and the delivered
+/// share of them (%), and whether and why it is withheld.
 public enum ReportCSV {
-    public static let header = "indicator,unit,row,period,n,value,q1,q3,shares,suppressed,reason"
+    public static let header = "indicator,unit,row,period,n,value,q1,q3,shares,prescribed,percent_of_prescribed,suppressed,reason"
 
     public static func render(_ tables: [IndicatorTable]) -> String {
         var lines = [header]
@@ -13,6 +14,7 @@ public enum ReportCSV {
                 let fields: [String] = [table.indicator.id, table.indicator.unit, row, period, value.n.map(String.init) ?? "",
                                         number(value.value), number(value.q1), number(value.q3),
                                         value.shares.map { $0.map { String(format: "%.1f", $0) }.joined(separator: ";") } ?? "",
+                                        number(value.prescribed), number(value.percentOfPrescribed),
                                         value.suppressed == true ? "true" : "false", value.reason ?? ""]
                 lines.append(fields.map(quoted).joined(separator: ","))
             }

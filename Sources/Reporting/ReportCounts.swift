@@ -1,6 +1,7 @@
-/// What the report cells hold for one group of episodes (a hospital in a period, a region,
-/// everything): counts per population and numerator, the 90-day mRS grades, and the minute
-/// histograms of the intervals.
+/// What the report cells hold for one group (a site in a period, a region, everything):
+/// acute episodes by population and numerator, the 90-day mRS grades, rehab stays with their
+/// places and therapy, the recovery model's day-90 forecasts held against assessments,
+/// resources' minutes, and the histograms of the intervals.
 public struct ReportCounts: Sendable, Equatable {
     public var episodes = 0
     public var ischaemic = 0
@@ -14,9 +15,49 @@ public struct ReportCounts: Sendable, Equatable {
     public var followedUp = 0
     /// Followed-up episodes per mRS grade 0–6.
     public var mrs = Array(repeating: 0, count: 7)
-    /// Episodes with a value of each measure.
+    /// Rehab stays admitted; those with a place in a session that has ended; their days of stay.
+    public var stays = 0
+    public var staysBooked = 0
+    public var patientDays = 0
+    /// Places in sessions that have ended and what became of them.
+    public var places = 0
+    public var attended = 0
+    public var noShow = 0
+    public var placeCancelled = 0
+    public var sessionCancelled = 0
+    /// Day-90 forecasts held against an assessment: sums of the error (forecast − observed),
+    /// of its absolute value, and the observations within the forecast's 95 % interval.
+    public var forecasts = 0
+    public var fmErrorSum = 0.0
+    public var fmAbsErrorSum = 0.0
+    public var fmWithinInterval = 0
+    /// Therapy minutes by discipline.
+    public var therapy: [String: Therapy] = [:]
+    /// Minutes available and used by resource (therapists, rooms, pools).
+    public var utilisation: [String: Utilisation] = [:]
+    /// Patients (episodes, stays) with a value of each measure.
     public var known: [String: Int] = [:]
     public var histograms: [String: MinuteHistogram] = [:]
+
+    public struct Therapy: Sendable, Equatable {
+        public var prescribed = 0.0
+        public var delivered = 0.0
+
+        public init(prescribed: Double = 0, delivered: Double = 0) {
+            self.prescribed = prescribed
+            self.delivered = delivered
+        }
+    }
+
+    public struct Utilisation: Sendable, Equatable {
+        public var available = 0.0
+        public var used = 0.0
+
+        public init(available: Double = 0, used: Double = 0) {
+            self.available = available
+            self.used = used
+        }
+    }
 
     public init() {}
 
@@ -30,11 +71,31 @@ public struct ReportCounts: Sendable, Equatable {
         reperfusedIschaemic += other.reperfusedIschaemic
         followedUp += other.followedUp
         for grade in 0..<7 { mrs[grade] += other.mrs[grade] }
+        stays += other.stays
+        staysBooked += other.staysBooked
+        patientDays += other.patientDays
+        places += other.places
+        attended += other.attended
+        noShow += other.noShow
+        placeCancelled += other.placeCancelled
+        sessionCancelled += other.sessionCancelled
+        forecasts += other.forecasts
+        fmErrorSum += other.fmErrorSum
+        fmAbsErrorSum += other.fmAbsErrorSum
+        fmWithinInterval += other.fmWithinInterval
+        for (discipline, minutes) in other.therapy {
+            therapy[discipline, default: Therapy()].prescribed += minutes.prescribed
+            therapy[discipline, default: Therapy()].delivered += minutes.delivered
+        }
+        for (resource, minutes) in other.utilisation {
+            utilisation[resource, default: Utilisation()].available += minutes.available
+            utilisation[resource, default: Utilisation()].used += minutes.used
+        }
         for (measure, count) in other.known { known[measure, default: 0] += count }
         for (measure, histogram) in other.histograms { histograms[measure, default: MinuteHistogram()].add(histogram) }
     }
 
-    /// The size of a population.
+    /// The size of a population (resources have none).
     public func size(_ population: IndicatorCatalogue.Population) -> Int {
         switch population {
         case .allEpisodes: episodes
@@ -42,7 +103,16 @@ public struct ReportCounts: Sendable, Equatable {
         case .ivt: ivt
         case .evt: evt
         case .followedUp90: followedUp
+        case .rehabStays: stays
+        case .rehabPlaces: places
+        case .forecasts: forecasts
+        case .resources: 0
         }
+    }
+
+    /// The patients a population's values rest on (places rest on the stays that had them).
+    func patients(_ population: IndicatorCatalogue.Population) -> Int {
+        population == .rehabPlaces ? staysBooked : size(population)
     }
 
     /// A rate's numerator by its name in `IndicatorCatalogue.rateNumerators`.
@@ -53,6 +123,20 @@ public struct ReportCounts: Sendable, Equatable {
         case "reperfused_ischaemic": reperfusedIschaemic
         case "followed_up": followedUp
         case "mrs6": mrs[6]
+        case "no_show": noShow
+        case "place_cancelled": placeCancelled
+        case "session_cancelled": sessionCancelled
+        case "fm_within_interval": fmWithinInterval
+        default: 0
+        }
+    }
+
+    /// A mean's sum by its measure in `IndicatorCatalogue.meanMeasures`.
+    func sum(_ measure: String) -> Double {
+        switch measure {
+        case "mrs_90": Double(mrs.enumerated().reduce(0) { $0 + $1.offset * $1.element })
+        case "fm_error": fmErrorSum
+        case "fm_abs_error": fmAbsErrorSum
         default: 0
         }
     }

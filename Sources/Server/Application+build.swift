@@ -91,7 +91,7 @@ public func buildRouter(
     RecoveryRoutes(projections: projections, records: recoveryRecords).register(on: api)
     RecoveryPage(pages: pages, verifier: verifier, projections: projections, records: recoveryRecords).register(on: router)
     let indicators = try IndicatorCatalogue.decode(try Data(contentsOf: configuration.protocolsDirectory.appendingPathComponent("indicators/indicators.json")))
-    let regionalReports = RegionalReports(pool: pool, catalogue: indicators)
+    let regionalReports = RegionalReports(pool: pool, catalogue: indicators, rehab: catalogue)
     ReportRoutes(reports: regionalReports).register(on: api)
     ReportsPage(pages: pages, verifier: verifier, reports: regionalReports).register(on: router)
     StatusPage(

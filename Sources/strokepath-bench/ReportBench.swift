@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import Logging
 import Postgres
+import Rehabilitation
 import Reporting
 import Storage
 
@@ -16,16 +17,18 @@ struct ReportBench: AsyncParsableCommand {
     )
 
     @Option(help: "Protocols/indicators/indicators.json.") var indicators: String
+    @Option(help: "Protocols/rehab/catalogue.json.") var rehab: String
     @Option(help: "Runs of each report.") var runs = 5
 
     func run() async throws {
         let catalogue = try IndicatorCatalogue.decode(Data(contentsOf: URL(fileURLWithPath: indicators)))
+        let rehabCatalogue = try RehabCatalogue.decode(Data(contentsOf: URL(fileURLWithPath: rehab)))
         let logger = Logger(label: "bench")
         try await PostgresPool.withPool(settings: DatabaseEnvironment().application, configuration: .init(maximumConnections: 2), logger: logger) { pool in
             let regions = try await pool.query("SELECT id, code FROM organisations WHERE kind = 'region' ORDER BY code")
             let ids = try regions.map { try $0.decode(UUID.self, at: 0) }, codes = try regions.map { try $0.decode(String.self, at: 1) }
             let context = AccessContext(subject: "bench", role: "planner", organisations: ids)
-            let reports = RegionalReports(pool: pool, catalogue: catalogue)
+            let reports = RegionalReports(pool: pool, catalogue: catalogue, rehab: rehabCatalogue)
             let full = try await median { _ = try await reports.report(ReportQuery(period: .year, rows: .hospital), as: context) }
             let sample = try await reports.report(ReportQuery(period: .year, rows: .hospital), as: context)
             let episodes = sample.tables.first { $0.indicator.population == .allEpisodes && $0.indicator.kind == .rate }?.total.n ?? 0

@@ -39,7 +39,7 @@ struct ReportCommand: AsyncParsableCommand {
                                                      logger: logger) { pool in
             let regions = try await pool.query("SELECT id FROM organisations WHERE kind = 'region'").map { try $0.decode(UUID.self, at: 0) }
             let context = AccessContext(subject: "strokepath-report", role: "planner", organisations: regions)
-            let reports = RegionalReports(pool: pool, catalogue: catalogue)
+            let reports = RegionalReports(pool: pool, catalogue: catalogue, rehab: try ResourceLocator.rehabCatalogue())
             if refresh { _ = try await reports.refresh(as: context) }
             do {
                 return try await reports.report(query, as: context)

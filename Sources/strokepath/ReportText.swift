@@ -12,7 +12,7 @@ enum ReportText {
         out += report.notes
         for table in report.tables {
             out.append("")
-            var title = "\(table.indicator.title) (\(table.indicator.unit), \(table.indicator.direction.rawValue) is better)"
+            var title = "\(table.indicator.title) (\(table.indicator.unit)\(table.indicator.target == nil && table.indicator.direction == .nominal ? "" : ", " + table.indicator.direction.phrase))"
             if let target = table.indicator.target { title += " · target \(format(target.value)) \(target.unit)\(target.statistic.map { " (\($0))" } ?? "")" }
             out.append(title)
             let columns = table.periods + ["all"]
@@ -26,6 +26,7 @@ enum ReportText {
                 }
                 if let shares = value.shares { return shares.map { String(Int($0.rounded())) }.joined(separator: "/") }
                 guard let number = value.value else { return "–" }
+                if let prescribed = value.prescribed { return "\(format(number)) of \(format(prescribed))" }
                 return format(number) + (value.n.map { " (\($0))" } ?? "")
             }
             for (index, row) in table.rows.enumerated() {

@@ -10,7 +10,7 @@ struct SeedCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "seed",
         abstract: "Load data into the database.",
-        discussion: "--synthetic --episodes N --regions R --seed S loads N synthetic acute episodes (with patients and 90-day outcomes) into R new regions of eight hospitals, as the schema owner with COPY, then computes the report cells; the distributions and their sources are in docs/reporting.md. --demo loads a small demo region (two hospitals, one rehabilitation clinic with therapists, rooms, a pool, bath cabins and a mud room, patients with prescriptions and a published plan of the current week, recovery assessments to fit, and a small synthetic region SYN2026-R01 for the reports); loading it again changes nothing."
+        discussion: "--synthetic --episodes N --regions R --seed S loads N synthetic acute episodes (with patients and 90-day outcomes) into R new regions of eight hospitals, and a session-level rehab sample (--rehab-stays, by default one stay for 200 episodes up to 5,000: a rehab clinic per region with therapists, rooms and a pool, stays, prescriptions, sessions with attendance, and day-90 forecasts with their assessments), as the schema owner with COPY, then computes the report cells; the distributions and their sources are in docs/reporting.md. --demo loads a small demo region (two hospitals, one rehabilitation clinic with therapists, rooms, a pool, bath cabins and a mud room, patients with prescriptions and a published plan of the current week, recovery assessments to fit, and a small synthetic region SYN2026-R01 for the reports); loading it again changes nothing."
     )
 
     @Flag(help: "Load the demo region.") var demo = false
@@ -18,11 +18,13 @@ struct SeedCommand: AsyncParsableCommand {
     @Option(help: "Synthetic episodes to load.") var episodes = 100_000
     @Option(help: "Synthetic regions (eight hospitals each).") var regions = 4
     @Option(help: "Seed of the synthetic data (the same seed gives the same data).") var seed: UInt64 = 1
+    @Option(help: "Rehab stays in the session-level sample (default: one for 200 episodes, at most 5,000).") var rehabStays: Int?
 
     func validate() throws {
         guard demo != synthetic else { throw ValidationError("say what to load: --demo or --synthetic") }
         guard (1...10_000_000).contains(episodes) else { throw ValidationError("--episodes must be 1 to 10000000") }
         guard (1...50).contains(regions) else { throw ValidationError("--regions must be 1 to 50") }
+        if let rehabStays, !(0...100_000).contains(rehabStays) { throw ValidationError("--rehab-stays must be 0 to 100000") }
     }
 
     func run() async throws {
@@ -41,7 +43,8 @@ struct SeedCommand: AsyncParsableCommand {
         Console.line("demo data: \(report.organisations) organisations, \(report.patients) patients, \(report.episodes) episodes added")
         Console.line("demo clinic: \(clinic.therapists) therapists, \(clinic.rooms) rooms, \(clinic.stays) stays, \(clinic.sessions) sessions booked, "
                      + "\(clinic.attendance) attendances recorded, \(clinic.waiting) on the waitlist, \(assessments) recovery assessments")
-        Console.line("demo reports: \(episodes) synthetic episodes added in region \(Self.demoReportRegion) (small hospitals: some cells withheld)")
+        Console.line("demo reports: \(episodes) synthetic episodes added in region \(Self.demoReportRegion) with a rehab clinic "
+                     + "(small hospitals: some cells withheld)")
     }
 
     /// The demo's reporting region: a small synthetic region (seed 2026) whose smallest
@@ -51,11 +54,11 @@ struct SeedCommand: AsyncParsableCommand {
     private func loadDemoReports(logger: Logger) async throws -> Int {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = .gmt
-        let region = SyntheticRegion(episodes: 3_000, regions: 1, seed: 2026, end: calendar.startOfDay(for: Date()))
+        let region = SyntheticRegion(episodes: 3_000, regions: 1, seed: 2026, end: calendar.startOfDay(for: Date()), rehabStays: 150)
         return try await PostgresPool.withPool(settings: DatabaseEnvironment().owner, configuration: .init(maximumConnections: 1), logger: logger) { pool in
             do {
                 let loaded = try await region.load(into: pool) { _ in }
-                _ = try await pool.query(RegionalReports.refreshQuery(try ResourceLocator.indicatorCatalogue()))
+                _ = try await Self.refreshReports(pool)
                 return loaded.episodes
             } catch let error as RehabInputError where error.field == "seed" {
                 return 0
@@ -70,7 +73,7 @@ struct SeedCommand: AsyncParsableCommand {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = .gmt
         let end = calendar.startOfDay(for: Date())
-        let region = SyntheticRegion(episodes: total, regions: regions, seed: seed, end: end)
+        let region = SyntheticRegion(episodes: total, regions: regions, seed: seed, end: end, rehabStays: rehabStays ?? min(total / 200, 5_000))
         let (loaded, refreshed, refreshSeconds) = try await PostgresPool.withPool(
             settings: DatabaseEnvironment().owner, configuration: .init(maximumConnections: 1), logger: logger
         ) { pool in
@@ -81,11 +84,19 @@ struct SeedCommand: AsyncParsableCommand {
                 throw ValidationError("\(error.field): \(error.message)")
             }
             let refreshStarted = Date()
-            let refreshed = try await pool.query(RegionalReports.refreshQuery(try ResourceLocator.indicatorCatalogue())).single().decode(Int.self, at: 0)
+            let refreshed = try await Self.refreshReports(pool)
             return (loaded, refreshed, Date().timeIntervalSince(refreshStarted))
         }
         Console.line(String(format: "synthetic data: %d organisations, %d episodes with their patients in %.1f s (%.0f episodes/s)",
                             loaded.organisations, loaded.episodes, loaded.seconds, Double(loaded.episodes) / max(loaded.seconds, 1e-9)))
-        Console.line(String(format: "report cells computed from %d episodes in %.1f s", refreshed, refreshSeconds))
+        Console.line(String(format: "rehab sample: %d stays with %d sessions and %d day-90 forecasts in %.1f s", loaded.rehabStays, loaded.rehabSessions,
+                            loaded.forecasts, loaded.rehabSeconds))
+        Console.line(String(format: "report cells computed from %d episodes and %d rehab stays in %.1f s", refreshed.episodes, refreshed.stays, refreshSeconds))
+    }
+
+    /// Computes the report cells as the owner; returns the episodes and stays counted.
+    static func refreshReports(_ owner: PostgresPool) async throws -> (episodes: Int, stays: Int) {
+        let catalogue = try ResourceLocator.indicatorCatalogue(), rehab = try ResourceLocator.rehabCatalogue()
+        return try await owner.withTransaction { try await RegionalReports.refresh(on: $0, catalogue: catalogue, rehab: rehab) }
     }
 }

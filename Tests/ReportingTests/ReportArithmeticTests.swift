@@ -53,6 +53,34 @@ import Testing
         let tables = builder.tables(rows: ["H1"], periods: ["2026"], counts: [[few]])
         let rate = try #require(tables.first { $0.indicator.id == "ivt_rate" })
         #expect(rate.total.suppressed == true && rate.funnel == nil)
-        #expect(Set(tables.flatMap { [$0.total.reason] + $0.rowTotals.map(\.reason) }).count == 1)
+        let acute = tables.filter { [.allEpisodes, .ischaemic, .ivt, .evt, .followedUp90].contains($0.indicator.population) }
+        #expect(acute.allSatisfy { $0.total.suppressed == true })
+        #expect(Set(tables.flatMap { [$0.total.reason] + $0.rowTotals.map(\.reason) }.compactMap { $0 }).count == 1)
+    }
+
+    /// A small rehab cohort withholds rehab values only: the acute totals of the same periods
+    /// are published (the cohorts are counted apart, none a part of another).
+    @Test func eachCohortWithholdsItsOwnPattern() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Protocols/indicators/indicators.json")
+        let builder = RegionalReportBuilder(catalogue: try IndicatorCatalogue.decode(Data(contentsOf: url)), k: 10)
+        func hospital(_ episodes: Int) -> ReportCounts {
+            var counts = ReportCounts()
+            (counts.episodes, counts.ischaemic, counts.ivtIschaemic) = (episodes, episodes, episodes / 5)
+            return counts
+        }
+        func clinic(_ stays: Int) -> ReportCounts {
+            var counts = ReportCounts()
+            (counts.stays, counts.staysBooked, counts.patientDays, counts.places, counts.noShow) = (stays, stays, 20 * stays, 30 * stays, stays)
+            return counts
+        }
+        let tables = builder.tables(rows: ["H1", "C1"], periods: ["2025", "2026"], counts: [[hospital(50), hospital(60)], [clinic(3), clinic(30)]])
+        let ivt = try #require(tables.first { $0.indicator.id == "ivt_rate" })
+        #expect(ivt.periodTotals.allSatisfy { $0.suppressed == nil } && ivt.total.suppressed == nil)
+        let noShow = try #require(tables.first { $0.indicator.id == "missed_no_show" })
+        #expect(noShow.cells[1][0].suppressed == true && noShow.periodTotals[0].suppressed == true, "three stays: withheld, and the period's total with them")
+        #expect(noShow.cells[1][1].suppressed == true && noShow.rowTotals[1].suppressed == nil, "the other year goes too, so the clinic's total is safe")
+        let pools = try #require(tables.first { $0.indicator.id == "utilisation_pools" })
+        #expect(pools.cells[1][0].suppressed == nil, "resources are not withheld")
     }
 }

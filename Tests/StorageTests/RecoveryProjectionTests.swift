@@ -46,6 +46,14 @@ import Testing
 
                 let again = try #require(try await projections.report(patient, as: Self.context, now: now))
                 #expect(again.cached && again.outlook == first.outlook)
+                // The computed projection left its day-90 forecast for the calibration report; the cached answer none.
+                let forecasts = try await pool.withAccess(Self.context) { connection in
+                    try await connection.query("SELECT fm_day_90::float8, lower_day_90::float8, upper_day_90::float8, last_observed_day::float8 FROM recovery_forecasts WHERE patient_id = \(patient)")
+                        .map { try $0.decode((Double, Double, Double, Double).self) }
+                }
+                #expect(forecasts.count == 1)
+                #expect(forecasts.first.map { abs($0.0 - outlook.day90.fm) < 1e-3 && abs($0.1 - outlook.day90.lower) < 1e-3 && abs($0.2 - outlook.day90.upper) < 1e-3 } == true)
+                #expect(forecasts.first?.3 == Self.fm.map(\.0).max(), "made from the observations up to the last one")
 
                 // A SAFE score of 2 and an absent MEP on day 4 with NIHSS 12: PREP2 Poor, poor priors; a new FM point refits.
                 let onset = first.onset.at

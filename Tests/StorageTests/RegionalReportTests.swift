@@ -17,8 +17,8 @@ import Testing
         try await TestDatabase.with { database in
             try await ReportFixture.load(database)
             try await database.withPool(.app) { pool in
-                let reports = RegionalReports(pool: pool, catalogue: try Self.catalogue())
-                #expect(try await reports.refresh(as: Self.planner) == 22)
+                let reports = RegionalReports(pool: pool, catalogue: try Self.catalogue(), rehab: try ReportFixture.rehabCatalogue())
+                #expect(try await reports.refresh(as: Self.planner) == (22, 0))
                 let report = try await reports.report(ReportQuery(period: .all), as: Self.planner)
                 #expect(report.k == 5 && report.asOf != nil)
                 func table(_ id: String) throws -> IndicatorTable { try #require(report.tables.first { $0.indicator.id == id }) }
@@ -60,7 +60,55 @@ import Testing
                 let refollowed = try await reports.report(ReportQuery(period: .all), as: Self.planner).tables.first { $0.indicator.id == "follow_up_90" }
                 #expect(refollowed?.rowTotals[row].value.map { abs($0 - 900.0 / 13) < 1e-9 } == true, "nine of thirteen followed up")
                 let csv = ReportCSV.render(report.tables)
-                #expect(csv.hasPrefix(ReportCSV.header) && csv.contains("follow_up_90,%,TESTR-SMALL,all,,,,,,true,\"withheld: based on fewer than 5 patients, or would let such a value be worked out\""))
+                #expect(csv.hasPrefix(ReportCSV.header) && csv.contains("follow_up_90,%,TESTR-SMALL,all,,,,,,,,true,\"withheld: based on fewer than 5 patients, or would let such a value be worked out\""))
+            }
+        }
+    }
+
+    @Test func rehabilitationAndCalibrationAgainstAHandComputedClinic() async throws {
+        try await TestDatabase.with { database in
+            try await ReportFixture.load(database)
+            try await ReportFixture.loadRehab(database)
+            try await database.withPool(.app) { pool in
+                let reports = RegionalReports(pool: pool, catalogue: try Self.catalogue(), rehab: try ReportFixture.rehabCatalogue())
+                #expect(try await reports.refresh(as: Self.planner) == (22, 7))
+                let february = try await reports.report(
+                    ReportQuery(from: CalendarDay("2026-02-01"), to: CalendarDay("2026-02-28"), period: .month), as: Self.planner)
+                func clinic(_ id: String, in report: RegionalReport) throws -> ReportValue {
+                    let table = try #require(report.tables.first { $0.indicator.id == id })
+                    return table.rowTotals[try #require(table.rows.firstIndex(of: "TESTR-CLINIC"))]
+                }
+                func near(_ value: Double?, _ expected: Double) -> Bool { value.map { abs($0 - expected) < 1e-9 } == true }
+                let first = try clinic("stroke_to_first_session", in: february)
+                #expect(first.n == 5 && first.missing == 2 && first.value == 9 && first.q1 == 8 && first.q3 == 11, "first sessions on days 8, 8, 9, 11, 14: \(first)")
+                let physiotherapy = try clinic("therapy_physiotherapy", in: february)
+                #expect(physiotherapy.n == 7 && near(physiotherapy.value, 265.0 / 84) && near(physiotherapy.prescribed, 2_700.0 / 84)
+                        && near(physiotherapy.percentOfPrescribed, 100 * 265.0 / 2_700), "84 days of stay: \(physiotherapy)")
+                let balneology = try clinic("therapy_balneology", in: february)
+                #expect(near(balneology.value, 85.0 / 84) && near(balneology.prescribed, 2_160.0 / 7 / 84), "\(balneology)")
+                for reason in ["no_show", "place_cancelled", "session_cancelled"] {
+                    let missed = try clinic("missed_" + reason, in: february)
+                    #expect(missed.n == 13 && near(missed.value, 100.0 / 13), "one of thirteen places: \(reason) \(missed)")
+                }
+                #expect(near(try clinic("utilisation_therapists", in: february).value, 100 * 435.0 / 18_720), "two shifts on 20 days less a day of leave")
+                #expect(near(try clinic("utilisation_rooms", in: february).value, 100 * 405.0 / 19_200), "the gym: 480 minutes × 2 sessions × 20 days")
+                #expect(near(try clinic("utilisation_pools", in: february).value, 100 * 90.0 / 38_400), "three patients for 30 minutes of 4 places")
+                // Calibration counts by month of onset (January): over all time.
+                let all = try await reports.report(ReportQuery(period: .all), as: Self.planner)
+                #expect(try clinic("fm_ue_90_bias", in: all).n == 5 && near(try clinic("fm_ue_90_bias", in: all).value, -6.0 / 5))
+                #expect(near(try clinic("fm_ue_90_mae", in: all).value, 16.0 / 5))
+                #expect(near(try clinic("fm_ue_90_coverage", in: all).value, 80))
+                // Acute indicators have no patients at the clinic; the hospitals have no rehab.
+                let acute = try clinic("ivt_rate", in: all)
+                #expect(acute.value == nil && acute.suppressed == nil && acute.n == 0)
+                // With k = 6 for the region, five forecasts and five first sessions are withheld.
+                try await database.withPool(.superuser) { owner in
+                    _ = try await owner.query("UPDATE organisations SET report_min_cell = 6 WHERE id = \(ReportFixture.region)")
+                }
+                let stricter = try await reports.report(ReportQuery(period: .all), as: Self.planner)
+                let (bias, firstWithheld) = (try clinic("fm_ue_90_bias", in: stricter), try clinic("stroke_to_first_session", in: stricter))
+                #expect(bias.suppressed == true && bias.value == nil && firstWithheld.suppressed == true && firstWithheld.value == nil)
+                #expect(try clinic("utilisation_pools", in: stricter).suppressed == nil, "resources are not patients")
             }
         }
     }
@@ -69,9 +117,10 @@ import Testing
         try await TestDatabase.with { database in
             try await ReportFixture.load(database)
             try await database.withPool(.app) { pool in
-                _ = try await RegionalReports(pool: pool, catalogue: try Self.catalogue()).refresh(as: Self.planner)
+                _ = try await RegionalReports(pool: pool, catalogue: try Self.catalogue(), rehab: try ReportFixture.rehabCatalogue()).refresh(as: Self.planner)
                 for table in ["patients", "stroke_episodes", "audit_events", "acute_evaluations", "rehab_sessions", "rehab_participants",
-                              "recovery_observations", "recovery_projections", "care_relationships"] {
+                              "rehab_stays", "rehab_prescriptions", "rehab_therapists", "recovery_observations", "recovery_projections",
+                              "recovery_forecasts", "care_relationships"] {
                     await #expect {
                         try await pool.withAccess(Self.planner, readOnly: true) { connection in
                             try await connection.query("SET LOCAL ROLE strokepath_planner")

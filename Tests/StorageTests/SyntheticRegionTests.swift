@@ -12,12 +12,15 @@ import Testing
     @Test func aSyntheticRegionLoadsOnceWithPlausibleCareAndOutcomes() async throws {
         try await TestDatabase.with { database in
             let end = try #require(try? Date("2026-11-01T00:00:00Z", strategy: .iso8601))
-            let region = SyntheticRegion(episodes: 6_000, regions: 1, seed: 11, end: end)
+            let region = SyntheticRegion(episodes: 6_000, regions: 1, seed: 11, end: end, rehabStays: 60)
             let progress = ProgressLog()
+            let forcedTables: PostgresQuery = "SELECT string_agg(relname, ',' ORDER BY relname) FROM pg_class WHERE relforcerowsecurity"
+            let forcedBefore = try await database.withPool(.superuser) { try await $0.query(forcedTables).single().decode(String.self, at: 0) }
             let report = try await database.withPool(.owner) { pool in
                 try await region.load(into: pool) { progress.add($0) }
             }
-            #expect(report.episodes == 6_000 && report.organisations == 9)
+            #expect(report.episodes == 6_000 && report.organisations == 10, "a region, eight hospitals and a rehab clinic")
+            #expect(report.rehabStays == 60 && report.rehabSessions > 60 * 10 && report.forecasts > 10, "\(report)")
             #expect(progress.values.last == 6_000 && progress.values == progress.values.sorted(), "progress rises to the total")
             try await database.withPool(.superuser) { pool in
                 let row = try await pool.query("""
@@ -38,19 +41,32 @@ import Testing
                     SELECT count(*)::integer FROM pg_constraint WHERE contype = 'f' AND conrelid IN ('patients'::regclass, 'stroke_episodes'::regclass)
                     """).single().decode(Int.self, at: 0)
                 #expect(keys == 3, "the foreign keys are back")
-                let forced = try await pool.query("""
-                    SELECT bool_and(relforcerowsecurity) FROM pg_class WHERE relname IN ('patients', 'stroke_episodes')
-                    """).single().decode(Bool.self, at: 0)
-                #expect(forced, "row-level security is forced again")
+                #expect(try await pool.query(forcedTables).single().decode(String.self, at: 0) == forcedBefore, "row-level security is forced again")
+                // The rehab sample: the room triggers are back, and every room keeps within its sessions at once and places.
+                let triggers = try await pool.query("""
+                    SELECT count(*)::integer FROM pg_trigger WHERE tgname LIKE 'rehab_%_room_capacity' AND tgenabled = 'O'
+                    """).single().decode(Int.self, at: 0)
+                #expect(triggers == 2)
+                let crowded = try await pool.query("""
+                    SELECT count(*)::integer FROM (
+                        SELECT s.room_id, s.starts_at FROM rehab_sessions s JOIN rehab_rooms r ON r.id = s.room_id
+                        WHERE s.cancelled_at IS NULL GROUP BY s.room_id, s.starts_at, r.max_sessions HAVING count(*) > r.max_sessions) crowded
+                    """).single().decode(Int.self, at: 0)
+                #expect(crowded == 0)
+                let attendance = try await pool.query("""
+                    SELECT count(*) FILTER (WHERE attendance = 'attended')::float8 / count(*), avg(minutes_delivered)::float8 FROM rehab_participants
+                    """).single()
+                let attended = try attendance.decode(Double.self, at: 0), minutes = try attendance.decode(Double.self, at: 1)
+                #expect((0.84...0.92).contains(attended) && (30...45).contains(minutes), "\(attended) \(minutes)")
             }
             await #expect(throws: RehabInputError.self) {
                 try await database.withPool(.owner) { pool in try await region.load(into: pool) { _ in } }
             }
             let counted = try await database.withPool(.app) { pool in
-                try await RegionalReports(pool: pool, catalogue: try RegionalReportTests.catalogue())
+                try await RegionalReports(pool: pool, catalogue: try RegionalReportTests.catalogue(), rehab: try ReportFixture.rehabCatalogue())
                     .refresh(as: AccessContext(subject: "planner", role: "planner", organisations: []))
             }
-            #expect(counted == 6_000)
+            #expect(counted.episodes == 6_000 && counted.stays == 60)
         }
     }
 

@@ -18,7 +18,7 @@ struct ReportRoutes: Sendable {
         }
         api.post("/reports/refresh") { _, context in
             let counted = try await reports.refresh(as: try context.accessContext())
-            return try JSONResponse.make(["episodesCounted": counted])
+            return try JSONResponse.make(["episodesCounted": counted.episodes, "staysCounted": counted.stays])
         }
     }
 

@@ -74,8 +74,25 @@ public struct RecoveryProjections: Sendable {
                 ON CONFLICT (organisation_id, patient_id) DO UPDATE
                 SET inputs = EXCLUDED.inputs, result = EXCLUDED.result, accepted_sets = EXCLUDED.accepted_sets, computed_at = EXCLUDED.computed_at
                 """, prepared: true)
+            if let outlook = projected?.outlook, let lastDay = recoveryCase?.days.max() {
+                try await Self.recordForecast(outlook, lastObservedDay: lastDay, onset: inputs.onset.at, organisation: organisation, patient: patient,
+                                              now: now, on: connection)
+            }
         }
         return (report, recoveryCase, sets)
+    }
+
+    /// Keeps the day-90 forecast of a projection just computed, for the region's calibration
+    /// report (held against the day-90 assessment when it comes).
+    private static func recordForecast(_ outlook: RecoveryOutlook, lastObservedDay: Double, onset: Date, organisation: UUID, patient: UUID, now: Date,
+                                       on connection: PostgresConnection) async throws {
+        let fm = min(max(outlook.day90.fm, 0), 66)
+        try await connection.query("""
+            INSERT INTO recovery_forecasts (organisation_id, patient_id, made_at, onset_at, last_observed_day, fm_day_90, lower_day_90, upper_day_90,
+                                            model, parameter_version)
+            VALUES (\(organisation), \(patient), \(now), \(onset), \(max(lastObservedDay, 0)), \(fm),
+                    \(min(outlook.day90.lower, fm)), \(max(outlook.day90.upper, fm)), \(outlook.model), \(outlook.parameterVersion))
+            """, prepared: true)
     }
 
     /// The model's case: FM-UE from onset to the horizon, the therapy, the acute course.

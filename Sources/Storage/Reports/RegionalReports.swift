@@ -1,5 +1,6 @@
 public import Foundation
 public import Postgres
+public import Rehabilitation
 public import Reporting
 
 /// A regional report as served: the indicator tables with their suppression and funnels, when
@@ -23,24 +24,34 @@ public struct RegionalReport: Sendable, Codable, Equatable {
 public struct RegionalReports: Sendable {
     public let pool: PostgresPool
     public let catalogue: IndicatorCatalogue
+    /// The rehab catalogue: the discipline of each modality.
+    public let rehab: RehabCatalogue
 
-    public init(pool: PostgresPool, catalogue: IndicatorCatalogue) {
+    public init(pool: PostgresPool, catalogue: IndicatorCatalogue, rehab: RehabCatalogue) {
         self.pool = pool
         self.catalogue = catalogue
+        self.rehab = rehab
     }
 
-    /// Recomputes the report cells from every episode; returns the episodes counted.
-    public func refresh(as context: AccessContext) async throws -> Int {
-        let query = Self.refreshQuery(catalogue)
+    /// Recomputes the report cells from every episode, rehab stay and forecast; returns the
+    /// episodes and stays counted.
+    public func refresh(as context: AccessContext) async throws -> (episodes: Int, stays: Int) {
+        let (catalogue, rehab) = (catalogue, rehab)
         return try await pool.withAccess(context) { connection in
-            try await connection.query(query).single().decode(Int.self, at: 0)
+            try await Self.refresh(on: connection, catalogue: catalogue, rehab: rehab)
         }
     }
 
-    /// `report_refresh` with the follow-up window of the indicators file.
-    public static func refreshQuery(_ catalogue: IndicatorCatalogue) -> PostgresQuery {
+    /// `report_refresh` and then `report_refresh_rehab` on `connection` (in its transaction),
+    /// with the follow-up window of the indicators file and the disciplines of the rehab catalogue.
+    public static func refresh(on connection: PostgresConnection, catalogue: IndicatorCatalogue, rehab: RehabCatalogue) async throws -> (episodes: Int, stays: Int) {
         let window = catalogue.followUp.windowDays
-        return "SELECT report_refresh(\(Int32(clamping: window.first ?? 0)), \(Int32(clamping: window.last ?? 0)))"
+        let (first, last) = (Int32(clamping: window.first ?? 0), Int32(clamping: window.last ?? 0))
+        let modalities = rehab.modalities.map(\.id), disciplines = rehab.modalities.map(\.discipline)
+        let episodes = try await connection.query("SELECT report_refresh(\(first), \(last))").single().decode(Int.self, at: 0)
+        let stays = try await connection.query("SELECT report_refresh_rehab(\(modalities)::text[], \(disciplines)::text[], \(first), \(last))")
+            .single().decode(Int.self, at: 0)
+        return (episodes, stays)
     }
 
     /// The report for `query`, over the regions and hospitals the caller acts for.
@@ -64,25 +75,30 @@ public struct RegionalReports: Sendable {
                 return label
             }
             for row in try await connection.query(Self.cellsQuery(query, regions: regions)) {
-                var group = ReportCounts()
-                (group.episodes, group.ischaemic, group.ivt, group.evt) = (
-                    try row.decode(Int.self, at: 2), try row.decode(Int.self, at: 3), try row.decode(Int.self, at: 4), try row.decode(Int.self, at: 5))
-                (group.ivtIschaemic, group.evtIschaemic, group.reperfusedIschaemic, group.followedUp) = (
-                    try row.decode(Int.self, at: 6), try row.decode(Int.self, at: 7), try row.decode(Int.self, at: 8), try row.decode(Int.self, at: 9))
-                group.mrs = try (10..<17).map { try row.decode(Int.self, at: $0) }
-                for (index, measure) in IndicatorCatalogue.measures.enumerated() { group.known[measure] = try row.decode(Int.self, at: 17 + index) }
-                counts[try row.decode(String.self, at: 0), default: [:]][period(try row.decode(String.self, at: 1))] = group
+                let (key, first, numbers) = try row.decode((String, String, [Double]).self)
+                counts[key, default: [:]][period(first)] = Self.counts(numbers)
+            }
+            for row in try await connection.query(Self.therapyQuery(query, regions: regions)) {
+                let key = try row.decode(String.self, at: 0), period = period(try row.decode(String.self, at: 1))
+                counts[key, default: [:]][period, default: ReportCounts()].therapy[try row.decode(String.self, at: 2)] =
+                    .init(prescribed: try row.decode(Double.self, at: 3), delivered: try row.decode(Double.self, at: 4))
             }
             var notes: [String] = []
             if query.rows.hasHistograms && !query.isStratified {
                 for row in try await connection.query(Self.minutesQuery(query, regions: regions)) {
                     let key = try row.decode(String.self, at: 0), period = period(try row.decode(String.self, at: 1))
-                let measure = try row.decode(String.self, at: 2)
+                    let measure = try row.decode(String.self, at: 2)
                     counts[key, default: [:]][period, default: ReportCounts()].histograms[measure, default: MinuteHistogram()]
                         .add(minutes: try row.decode(Int.self, at: 3), episodes: try row.decode(Int.self, at: 4))
                 }
+                for row in try await connection.query(Self.utilisationQuery(query, regions: regions)) {
+                    let key = try row.decode(String.self, at: 0), period = period(try row.decode(String.self, at: 1))
+                    counts[key, default: [:]][period, default: ReportCounts()].utilisation[try row.decode(String.self, at: 2)] =
+                        .init(available: try row.decode(Double.self, at: 3), used: try row.decode(Double.self, at: 4))
+                }
             } else {
-                notes.append("Time intervals are kept by hospital and month only: with rows by stratum or a stratum filter, the minutes indicators have no values.")
+                notes.append("Time intervals and resource use are kept by site and month only: with rows by stratum or a stratum filter, "
+                             + "the minutes, days and utilisation indicators have no values.")
             }
             let refreshed = try await connection.query("SELECT refreshed_at FROM report_refreshes").first
             let names = try await Self.names(Array(counts.keys), query.rows, on: connection)
@@ -113,27 +129,65 @@ public struct RegionalReports: Sendable {
         return codes.compactMap { ids[$0] }
     }
 
+    /// One group's counts from the cells query's numbers (in its column order).
+    static func counts(_ numbers: [Double]) -> ReportCounts {
+        var group = ReportCounts()
+        var column = numbers.makeIterator()
+        func next() -> Int { Int(column.next() ?? 0) }
+        (group.episodes, group.ischaemic, group.ivt, group.evt) = (next(), next(), next(), next())
+        (group.ivtIschaemic, group.evtIschaemic, group.reperfusedIschaemic, group.followedUp) = (next(), next(), next(), next())
+        group.mrs = (0..<7).map { _ in next() }
+        for measure in IndicatorCatalogue.measures { group.known[measure] = next() }
+        (group.stays, group.staysBooked, group.patientDays) = (next(), next(), next())
+        (group.places, group.attended, group.noShow, group.placeCancelled, group.sessionCancelled) = (next(), next(), next(), next(), next())
+        group.forecasts = next()
+        (group.fmErrorSum, group.fmAbsErrorSum) = (column.next() ?? 0, column.next() ?? 0)
+        group.fmWithinInterval = next()
+        return group
+    }
+
     static func cellsQuery(_ query: ReportQuery, regions: [UUID]?) -> PostgresQuery {
+        grouped(query, regions: regions, table: "report_cells", columns: """
+            ARRAY[sum(episodes), sum(ischaemic), sum(ivt), sum(evt), sum(ivt_ischaemic), sum(evt_ischaemic), sum(reperfused_ischaemic),
+                  sum(followed_up), sum(mrs[1]), sum(mrs[2]), sum(mrs[3]), sum(mrs[4]), sum(mrs[5]), sum(mrs[6]), sum(mrs[7]),
+                  sum(onset_to_door_known), sum(door_to_imaging_known), sum(door_to_needle_known), sum(door_to_groin_known),
+                  sum(stroke_to_first_session_known), sum(stays), sum(stays_booked), sum(patient_days), sum(places), sum(attended),
+                  sum(no_show), sum(place_cancelled), sum(session_cancelled), sum(forecasts), sum(fm_error_sum), sum(fm_abs_error_sum),
+                  sum(fm_within_interval)]::float8[]
+            """, groupBy: "1, 2")
+    }
+
+    /// Therapy minutes by row, period and discipline.
+    static func therapyQuery(_ query: ReportQuery, regions: [UUID]?) -> PostgresQuery {
+        grouped(query, regions: regions, table: "report_therapy", columns: "discipline, sum(prescribed_minutes), sum(delivered_minutes)::float8",
+                groupBy: "1, 2, 3")
+    }
+
+    /// A table of cells by row and period, kept to the regions, whole months from and to, and strata.
+    static func grouped(_ query: ReportQuery, regions: [UUID]?, table: StaticString, columns: StaticString, groupBy: StaticString) -> PostgresQuery {
         """
-        SELECT row_key::text, period::text, episodes, ischaemic, ivt, evt, ivt_ischaemic, evt_ischaemic, reperfused_ischaemic, followed_up,
-               mrs0, mrs1, mrs2, mrs3, mrs4, mrs5, mrs6,
-               onset_to_door, door_to_imaging, door_to_needle, door_to_groin
-        FROM (SELECT \(fragment: query.rows.fragment) AS row_key, \(fragment: query.period.fragment) AS period, sum(episodes)::bigint AS episodes,
-                     sum(ischaemic)::bigint AS ischaemic, sum(ivt)::bigint AS ivt, sum(evt)::bigint AS evt,
-                     sum(ivt_ischaemic)::bigint AS ivt_ischaemic, sum(evt_ischaemic)::bigint AS evt_ischaemic,
-                     sum(reperfused_ischaemic)::bigint AS reperfused_ischaemic,
-                     sum(followed_up)::bigint AS followed_up, sum(mrs[1])::bigint AS mrs0, sum(mrs[2])::bigint AS mrs1, sum(mrs[3])::bigint AS mrs2,
-                     sum(mrs[4])::bigint AS mrs3, sum(mrs[5])::bigint AS mrs4, sum(mrs[6])::bigint AS mrs5, sum(mrs[7])::bigint AS mrs6,
-                     sum(onset_to_door_known)::bigint AS onset_to_door, sum(door_to_imaging_known)::bigint AS door_to_imaging,
-                     sum(door_to_needle_known)::bigint AS door_to_needle, sum(door_to_groin_known)::bigint AS door_to_groin
-              FROM report_cells
-              WHERE (\(regions)::uuid[] IS NULL OR region_id = ANY (\(regions)::uuid[]))
-                AND (\(query.from?.description)::date IS NULL OR month >= date_trunc('month', \(query.from?.description)::date))
-                AND (\(query.to?.description)::date IS NULL OR month <= \(query.to?.description)::date)
-                AND (\(query.ageBand)::integer IS NULL OR age_band = \(query.ageBand)) AND (\(query.sex)::text IS NULL OR sex = \(query.sex))
-                AND (\(query.strokeType)::text IS NULL OR stroke_type::text = \(query.strokeType))
-                AND (\(query.severityBand)::integer IS NULL OR severity_band = \(query.severityBand))
-              GROUP BY 1, 2) grouped
+        SELECT \(fragment: query.rows.fragment)::text, \(fragment: query.period.fragment)::text, \(fragment: columns)
+        FROM \(fragment: table)
+        WHERE (\(regions)::uuid[] IS NULL OR region_id = ANY (\(regions)::uuid[]))
+          AND (\(query.from?.description)::date IS NULL OR month >= date_trunc('month', \(query.from?.description)::date))
+          AND (\(query.to?.description)::date IS NULL OR month <= \(query.to?.description)::date)
+          AND (\(query.ageBand)::integer IS NULL OR age_band = \(query.ageBand)) AND (\(query.sex)::text IS NULL OR sex = \(query.sex))
+          AND (\(query.strokeType)::text IS NULL OR stroke_type::text = \(query.strokeType))
+          AND (\(query.severityBand)::integer IS NULL OR severity_band = \(query.severityBand))
+        GROUP BY \(fragment: groupBy)
+        """
+    }
+
+    /// Resource minutes by row, period and resource (sites and regions only).
+    static func utilisationQuery(_ query: ReportQuery, regions: [UUID]?) -> PostgresQuery {
+        """
+        SELECT \(fragment: query.rows.fragment)::text, \(fragment: query.period.fragment)::text, resource,
+               sum(available_minutes), sum(used_minutes)
+        FROM report_utilisation
+        WHERE (\(regions)::uuid[] IS NULL OR region_id = ANY (\(regions)::uuid[]))
+          AND (\(query.from?.description)::date IS NULL OR month >= date_trunc('month', \(query.from?.description)::date))
+          AND (\(query.to?.description)::date IS NULL OR month <= \(query.to?.description)::date)
+        GROUP BY 1, 2, 3
         """
     }
 

@@ -3,7 +3,7 @@ import Rehabilitation
 
 /// The random draws of `SyntheticRegion` (seeded: the same seed gives the same data) and
 /// the COPY text of one episode and its patient.
-struct SyntheticGenerator {
+struct SyntheticGenerator: RandomNumberGenerator {
     private var random: SeededRandom
 
     init(seed: UInt64) {

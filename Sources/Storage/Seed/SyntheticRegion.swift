@@ -3,7 +3,8 @@ public import Postgres
 
 /// Synthetic acute stroke episodes for load and report tests: `regions` regions of eight
 /// hospitals (two thrombectomy centres, volumes from large to very small so that some report
-/// cells are small), one patient per episode, arrivals over the three years before `end`.
+/// cells are small), one patient per episode, arrivals over the three years before `end`; and
+/// the session-level rehab sample of `SyntheticRehab` for `rehabStays` of them.
 ///
 /// Distributions (each a round figure from a registry report, not a fit):
 /// - age mean 75, SD 12, 18–100; 47 % women — Riksstroke annual report 2021 (mean age 75–76,
@@ -26,51 +27,73 @@ public struct SyntheticRegion: Sendable {
     public let seed: UInt64
     /// The end of the period (exclusive); arrivals fall in the 1,095 days before it.
     public let end: Date
+    /// Stays in the session-level rehab sample (`SyntheticRehab`).
+    public let rehabStays: Int
 
-    public init(episodes: Int, regions: Int, seed: UInt64, end: Date) {
+    public init(episodes: Int, regions: Int, seed: UInt64, end: Date, rehabStays: Int = 0) {
         self.episodes = episodes
         self.regions = regions
         self.seed = seed
         self.end = end
+        self.rehabStays = rehabStays
     }
 
     /// Hospital volume weights and whether it does thrombectomy.
     static let hospitals: [(weight: Double, thrombectomy: Bool)] = [(3, true), (2.5, true), (1.5, false), (1.2, false), (1, false), (0.8, false),
                                                                     (0.3, false), (0.08, false)]
 
+    /// The tables a synthetic load writes (as the owner, outside any organisation).
+    static let loadedTables = ["patients", "stroke_episodes", "rehab_clinic_settings", "rehab_therapists", "rehab_therapist_shifts", "rehab_rooms",
+                                      "rehab_room_hours", "rehab_stays", "rehab_prescriptions", "rehab_sessions", "rehab_participants",
+                                      "recovery_forecasts", "recovery_observations"]
+
     /// Lifts, for this transaction, what makes a bulk load slow or impossible: the forced
-    /// row-level security (COPY FROM refuses it) and the foreign keys of patients and episodes
-    /// (checked row by row; `afterCopy` adds them back, checking every row in one pass).
+    /// row-level security of the loaded tables and of the tables their foreign keys refer to
+    /// (COPY FROM refuses it, and the keys' check as the owner would see no rows), the foreign
+    /// keys (checked row by row; `afterCopy` adds them back, checking every row in one pass) and
+    /// the rooms' capacity triggers (the sample is booked within capacity by construction).
     static let beforeCopy = """
-        ALTER TABLE patients NO FORCE ROW LEVEL SECURITY;
-        ALTER TABLE stroke_episodes NO FORCE ROW LEVEL SECURITY;
         CREATE TEMPORARY TABLE synthetic_foreign_keys ON COMMIT DROP AS
-            SELECT c.relname AS table_name, k.conname, pg_get_constraintdef(k.oid) AS definition
-            FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
-            WHERE k.contype = 'f' AND c.relname IN ('patients', 'stroke_episodes') AND c.relnamespace = 'public'::regnamespace;
+            SELECT c.relname AS table_name, con.conname, pg_get_constraintdef(con.oid) AS definition, con.confrelid::regclass::text AS referenced
+            FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid
+            WHERE con.contype = 'f' AND c.relname = ANY (ARRAY['\(loadedTables.joined(separator: "', '"))']) AND c.relnamespace = 'public'::regnamespace;
+        CREATE TEMPORARY TABLE synthetic_forced ON COMMIT DROP AS
+            SELECT relname AS table_name FROM pg_class
+            WHERE relforcerowsecurity AND relnamespace = 'public'::regnamespace
+              AND (relname = ANY (ARRAY['\(loadedTables.joined(separator: "', '"))']) OR relname IN (SELECT referenced FROM synthetic_foreign_keys));
         DO $$
         DECLARE
+            t record;
             k record;
         BEGIN
+            FOR t IN SELECT * FROM synthetic_forced LOOP
+                EXECUTE format('ALTER TABLE %I NO FORCE ROW LEVEL SECURITY', t.table_name);
+            END LOOP;
             FOR k IN SELECT * FROM synthetic_foreign_keys LOOP
                 EXECUTE format('ALTER TABLE %I DROP CONSTRAINT %I', k.table_name, k.conname);
             END LOOP;
         END
         $$;
+        ALTER TABLE rehab_sessions DISABLE TRIGGER rehab_sessions_room_capacity;
+        ALTER TABLE rehab_participants DISABLE TRIGGER rehab_participants_room_capacity;
         """
 
     static let afterCopy = """
+        ALTER TABLE rehab_sessions ENABLE TRIGGER rehab_sessions_room_capacity;
+        ALTER TABLE rehab_participants ENABLE TRIGGER rehab_participants_room_capacity;
         DO $$
         DECLARE
+            t record;
             k record;
         BEGIN
             FOR k IN SELECT * FROM synthetic_foreign_keys ORDER BY table_name LOOP
                 EXECUTE format('ALTER TABLE %I ADD CONSTRAINT %I %s', k.table_name, k.conname, k.definition);
             END LOOP;
+            FOR t IN SELECT * FROM synthetic_forced LOOP
+                EXECUTE format('ALTER TABLE %I FORCE ROW LEVEL SECURITY', t.table_name);
+            END LOOP;
         END
         $$;
-        ALTER TABLE patients FORCE ROW LEVEL SECURITY;
-        ALTER TABLE stroke_episodes FORCE ROW LEVEL SECURITY;
         """
 
     /// What was loaded and how long it took.
@@ -78,6 +101,11 @@ public struct SyntheticRegion: Sendable {
         public var organisations = 0
         public var episodes = 0
         public var seconds = 0.0
+        /// The session-level rehab sample: stays, sessions, forecasts, and its own time.
+        public var rehabStays = 0
+        public var rehabSessions = 0
+        public var forecasts = 0
+        public var rehabSeconds = 0.0
     }
 
     /// Loads everything in one transaction as the schema owner (COPY into tables under
@@ -88,6 +116,7 @@ public struct SyntheticRegion: Sendable {
         guard (1...10_000_000).contains(episodes), (1...50).contains(regions) else {
             throw RehabInputError("episodes", "must be 1 to 10,000,000 with 1 to 50 regions")
         }
+        guard (0...100_000).contains(rehabStays) else { throw RehabInputError("rehabStays", "must be 0 to 100,000") }
         let started = Date()
         let prefix = "SYN\(seed % 100_000)"
         var report = Report()
@@ -138,10 +167,15 @@ public struct SyntheticRegion: Sendable {
                 written += count
                 progress(written)
             }
-            try await connection.runScript(trustedSQL: Self.afterCopy)
             report.episodes = written
+            report.seconds = Date().timeIntervalSince(started)
+            let rehabStarted = Date()
+            let sample = try await SyntheticRehab(stays: rehabStays, prefix: prefix, end: end).load(on: connection, generator: &generator)
+            (report.rehabStays, report.rehabSessions, report.forecasts) = (sample.stays, sample.sessions, sample.forecasts)
+            report.organisations += sample.stays > 0 ? regions : 0
+            try await connection.runScript(trustedSQL: Self.afterCopy)
+            report.rehabSeconds = Date().timeIntervalSince(rehabStarted)
         }
-        report.seconds = Date().timeIntervalSince(started)
         return report
     }
 }

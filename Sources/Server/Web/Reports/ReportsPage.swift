@@ -61,7 +61,11 @@ struct ReportsPage: Sendable {
             }
             if let shares = value.shares { return .init(text: shares.map { String(Int($0.rounded())) }.joined(separator: " / "), withheld: false, title: "mRS 0–6, %") }
             guard let number = value.value else { return .init(text: "–", withheld: false, title: "no patients") }
-            return .init(text: Self.format(number) + (value.n.map { " (\($0))" } ?? ""), withheld: false, title: "n = \(value.n ?? 0)")
+            if let prescribed = value.prescribed {
+                return .init(text: "\(Self.format(number)) of \(Self.format(prescribed))" + (value.percentOfPrescribed.map { " (\(Int($0.rounded())) %)" } ?? ""),
+                             withheld: false, title: "delivered of prescribed per day of stay, n = \(value.n ?? 0) stays")
+            }
+            return .init(text: Self.format(number) + (value.n.map { " (\($0))" } ?? ""), withheld: false, title: value.n.map { "n = \($0)" } ?? "")
         }
         let summary = report.tables.map { table -> View.Summary in
             let total = table.total
@@ -69,8 +73,11 @@ struct ReportsPage: Sendable {
             let value = total.value
             let met: String = {
                 guard let target, target.statistic == nil, let value else { return "" }
-                let good = table.indicator.direction == .higher ? value >= target.value : value <= target.value
-                return good ? "met" : "not met"
+                switch table.indicator.direction {
+                case .higher: return value >= target.value ? "met" : "not met"
+                case .lower: return value <= target.value ? "met" : "not met"
+                case .nominal: return ""
+                }
             }()
             return .init(id: table.indicator.id, title: table.indicator.title, value: text(total).text,
                          target: target.map { "\(Self.format($0.value)) \($0.unit)\($0.statistic.map { " (\($0))" } ?? "")" } ?? "",

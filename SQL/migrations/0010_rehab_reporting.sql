@@ -1,0 +1,298 @@
+-- Regional reporting of rehabilitation and of the recovery model (issue 8): rehab stays,
+-- therapy prescribed and delivered, missed sessions and the recovery model's day-90 forecasts
+-- are counted into the report cells by site (hospital or rehab clinic), month and stratum;
+-- therapy minutes by discipline; resource utilisation by clinic and month. As with 0009, the
+-- reporting role reads only these aggregates.
+
+-- The recovery model's forecasts of FM-UE at day 90, one per projection computed (not per
+-- cached answer): what the model said from the observations up to `last_observed_day`, to be
+-- held against the day-90 assessment once it is made (the model's calibration in the region).
+CREATE TABLE recovery_forecasts (
+    organisation_id uuid NOT NULL REFERENCES organisations (id),
+    id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    patient_id uuid NOT NULL REFERENCES patients (id),
+    made_at timestamptz NOT NULL,
+    onset_at timestamptz NOT NULL,
+    -- The day after onset of the last FM-UE observation the fit used.
+    last_observed_day real NOT NULL CHECK (last_observed_day >= 0),
+    fm_day_90 real NOT NULL CHECK (fm_day_90 BETWEEN 0 AND 66),
+    -- The 95 % prediction interval for day 90 (profile likelihood).
+    lower_day_90 real NOT NULL CHECK (lower_day_90 <= fm_day_90),
+    upper_day_90 real NOT NULL CHECK (upper_day_90 >= fm_day_90),
+    model text NOT NULL,
+    parameter_version text NOT NULL
+);
+CREATE INDEX recovery_forecasts_patient_idx ON recovery_forecasts (patient_id, made_at);
+ALTER TABLE recovery_forecasts ENABLE ROW LEVEL SECURITY;
+ALTER TABLE recovery_forecasts FORCE ROW LEVEL SECURITY;
+CREATE POLICY recovery_forecasts_in_care ON recovery_forecasts
+    USING (EXISTS (SELECT 1 FROM patients p WHERE p.id = recovery_forecasts.patient_id))
+    WITH CHECK (organisation_id = ANY (app_organisation_ids()) AND EXISTS (SELECT 1 FROM patients p WHERE p.id = recovery_forecasts.patient_id));
+GRANT SELECT, INSERT ON recovery_forecasts TO strokepath_app;
+
+-- Rehabilitation and calibration counts in the report cells. Rehab stays count in the month
+-- of admission (their sessions with them, so a patient is one cohort's); forecasts in the
+-- month of onset.
+ALTER TABLE report_cells
+    -- Rehab stays admitted; those with an attended session (stroke to first session known);
+    -- those with a place in a session that has ended; their days of stay up to discharge or
+    -- the refresh.
+    ADD COLUMN stays integer NOT NULL DEFAULT 0,
+    ADD COLUMN stroke_to_first_session_known integer NOT NULL DEFAULT 0,
+    ADD COLUMN stays_booked integer NOT NULL DEFAULT 0,
+    ADD COLUMN patient_days integer NOT NULL DEFAULT 0,
+    -- Places in sessions that have ended, and what became of them (the rest: not recorded).
+    ADD COLUMN places integer NOT NULL DEFAULT 0,
+    ADD COLUMN attended integer NOT NULL DEFAULT 0,
+    ADD COLUMN no_show integer NOT NULL DEFAULT 0,
+    ADD COLUMN place_cancelled integer NOT NULL DEFAULT 0,
+    ADD COLUMN session_cancelled integer NOT NULL DEFAULT 0,
+    -- Patients with a day-90 forecast made before the follow-up window and an FM-UE
+    -- assessment in it: the sums of forecast minus observed, of its absolute value, and how
+    -- many observations fell within the forecast's 95 % interval.
+    ADD COLUMN forecasts integer NOT NULL DEFAULT 0,
+    ADD COLUMN fm_error_sum double precision NOT NULL DEFAULT 0,
+    ADD COLUMN fm_abs_error_sum double precision NOT NULL DEFAULT 0,
+    ADD COLUMN fm_within_interval integer NOT NULL DEFAULT 0;
+
+-- Days from the stroke to the first attended session, in the histograms beside the minutes.
+ALTER TABLE report_minutes DROP CONSTRAINT report_minutes_measure_check;
+ALTER TABLE report_minutes ADD CONSTRAINT report_minutes_measure_check
+    CHECK (measure IN ('onset_to_door', 'door_to_imaging', 'door_to_needle', 'door_to_groin', 'stroke_to_first_session'));
+
+-- Therapy minutes by site, admission month, stratum and discipline (Protocols/rehab's
+-- catalogue maps modalities to disciplines): prescribed (pro rata over the days of stay the
+-- prescription covered) and delivered (attended sessions).
+CREATE TABLE report_therapy (
+    region_id uuid NOT NULL REFERENCES organisations (id),
+    hospital_id uuid NOT NULL REFERENCES organisations (id),
+    month date NOT NULL,
+    age_band smallint NOT NULL,
+    sex text NOT NULL,
+    stroke_type stroke_type NOT NULL,
+    severity_band smallint NOT NULL,
+    discipline text NOT NULL,
+    prescribed_minutes double precision NOT NULL,
+    delivered_minutes bigint NOT NULL,
+    PRIMARY KEY (region_id, hospital_id, month, age_band, sex, stroke_type, severity_band, discipline)
+);
+
+-- Resource use by clinic and month (days before the refresh, in the clinic's time zone):
+-- therapists' booked minutes against their shifts less leave, rooms' session minutes against
+-- opening hours times sessions at once, pools' patient minutes against opening hours times places.
+CREATE TABLE report_utilisation (
+    region_id uuid NOT NULL REFERENCES organisations (id),
+    hospital_id uuid NOT NULL REFERENCES organisations (id),
+    month date NOT NULL,
+    resource text NOT NULL CHECK (resource IN ('therapists', 'rooms', 'pools')),
+    available_minutes double precision NOT NULL,
+    used_minutes double precision NOT NULL,
+    PRIMARY KEY (region_id, hospital_id, month, resource)
+);
+
+-- The refresh reads the clinics' records as it reads the episodes (0009): only while it runs.
+DO $$
+DECLARE
+    t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['rehab_stays', 'rehab_prescriptions', 'rehab_sessions', 'rehab_participants', 'rehab_therapists',
+                             'rehab_therapist_shifts', 'rehab_therapist_leave', 'rehab_rooms', 'rehab_room_hours', 'rehab_clinic_settings',
+                             'recovery_observations', 'recovery_forecasts'] LOOP
+        EXECUTE format('CREATE POLICY %I ON %I FOR SELECT TO strokepath_owner
+                        USING ((SELECT current_setting(''app.report_refresh'', true)) = ''on'')', t || '_zz_report_refresh', t);
+    END LOOP;
+    FOREACH t IN ARRAY ARRAY['report_therapy', 'report_utilisation'] LOOP
+        EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
+        EXECUTE format('CREATE POLICY %I ON %I FOR SELECT TO strokepath_planner
+                        USING (region_id = ANY ((SELECT app_organisation_ids())::uuid[]) OR hospital_id = ANY ((SELECT app_organisation_ids())::uuid[]))',
+                       t || '_caller', t);
+        EXECUTE format('GRANT SELECT ON %I TO strokepath_planner', t);
+    END LOOP;
+END
+$$;
+
+-- Adds the rehabilitation and calibration counts to the cells report_refresh has just made
+-- (call it after report_refresh, in the same transaction). `modalities` and `disciplines`
+-- pair each catalogue modality with its discipline; the FM-UE assessment nearest day 90 within
+-- follow_up_from to follow_up_to days after onset is the observed value, and the latest
+-- forecast made from observations before follow_up_from days is the forecast held against it.
+-- Returns the rehab stays counted.
+CREATE FUNCTION report_refresh_rehab(modalities text[], disciplines text[], follow_up_from integer, follow_up_to integer) RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp
+AS $$
+DECLARE
+    counted bigint;
+BEGIN
+    PERFORM set_config('app.report_refresh', 'on', true);
+    LOCK TABLE report_therapy, report_utilisation IN EXCLUSIVE MODE;
+    TRUNCATE report_therapy, report_utilisation;
+    DELETE FROM report_minutes WHERE measure = 'stroke_to_first_session';
+    DELETE FROM report_minutes_yearly WHERE measure = 'stroke_to_first_session';
+
+    -- Each organisation's site (a unit's hospital), region and time zone.
+    CREATE TEMPORARY TABLE report_sites ON COMMIT DROP AS
+    SELECT o.id AS organisation_id, site.id AS hospital_id, coalesce(r.id, site.id) AS region_id,
+           coalesce(cs.time_zone, 'UTC') AS time_zone
+    FROM organisations o
+    JOIN organisations site ON site.id = CASE WHEN o.kind = 'unit' THEN o.parent_id ELSE o.id END
+    LEFT JOIN organisations r ON r.id = site.parent_id AND r.kind = 'region'
+    LEFT JOIN rehab_clinic_settings cs ON cs.organisation_id = o.id;
+
+    CREATE TEMPORARY TABLE report_stays ON COMMIT DROP AS
+    SELECT st.id AS stay_id, st.organisation_id, s.hospital_id, s.region_id, s.time_zone, st.patient_id, st.stroke_date, st.admitted_on,
+           st.discharge_on, least(coalesce(st.discharge_on, today.day), today.day) AS last_day,
+           date_trunc('month', st.admitted_on)::date AS month,
+           report_age_band(extract(year FROM st.stroke_date)::integer - p.birth_year) AS age_band, p.sex,
+           st.stroke_type::stroke_type AS stroke_type, report_severity_band(episode.nihss_at_arrival) AS severity_band
+    FROM rehab_stays st
+    JOIN report_sites s ON s.organisation_id = st.organisation_id
+    JOIN patients p ON p.id = st.patient_id
+    CROSS JOIN LATERAL (SELECT (now() AT TIME ZONE s.time_zone)::date AS day) today
+    LEFT JOIN LATERAL (
+        SELECT e.nihss_at_arrival FROM stroke_episodes e WHERE e.patient_id = st.patient_id
+        ORDER BY abs(((coalesce(e.last_known_well, e.arrival_at, e.created_at) AT TIME ZONE s.time_zone)::date) - st.stroke_date) LIMIT 1
+    ) episode ON true
+    WHERE st.admitted_on <= today.day;
+
+    -- Every place in a session that has ended, with the stay it belongs to.
+    CREATE TEMPORARY TABLE report_places ON COMMIT DROP AS
+    SELECT st.stay_id, se.modality, (lower(pa.during) AT TIME ZONE st.time_zone)::date AS day, pa.attendance, pa.minutes_delivered,
+           pa.cancelled_at IS NOT NULL AND NOT pa.session_cancelled AS place_cancelled, pa.session_cancelled
+    FROM rehab_participants pa
+    JOIN rehab_sessions se ON se.id = pa.session_id
+    JOIN report_stays st ON st.patient_id = pa.patient_id AND st.organisation_id = pa.organisation_id
+     AND (lower(pa.during) AT TIME ZONE st.time_zone)::date BETWEEN st.admitted_on AND coalesce(st.discharge_on, 'infinity')
+    WHERE upper(pa.during) <= now();
+
+    CREATE TEMPORARY TABLE report_stay_counts ON COMMIT DROP AS
+    SELECT st.*, st.last_day - st.admitted_on + 1 AS patient_days, first.day - st.stroke_date AS to_first_session,
+           coalesce(places.places, 0) AS places, coalesce(places.attended, 0) AS attended, coalesce(places.no_show, 0) AS no_show,
+           coalesce(places.place_cancelled, 0) AS place_cancelled, coalesce(places.session_cancelled, 0) AS session_cancelled
+    FROM report_stays st
+    LEFT JOIN LATERAL (SELECT min(pl.day) AS day FROM report_places pl WHERE pl.stay_id = st.stay_id AND pl.attendance = 'attended') first ON true
+    LEFT JOIN LATERAL (
+        SELECT count(*) AS places, count(*) FILTER (WHERE pl.attendance = 'attended') AS attended,
+               count(*) FILTER (WHERE pl.attendance = 'no_show') AS no_show, count(*) FILTER (WHERE pl.place_cancelled) AS place_cancelled,
+               count(*) FILTER (WHERE pl.session_cancelled) AS session_cancelled
+        FROM report_places pl WHERE pl.stay_id = st.stay_id
+    ) places ON true;
+
+    -- Forecasts held against the FM-UE assessment nearest day 90.
+    CREATE TEMPORARY TABLE report_forecasts ON COMMIT DROP AS
+    SELECT s.hospital_id, s.region_id, date_trunc('month', f.onset_at AT TIME ZONE 'UTC')::date AS month,
+           report_age_band(extract(year FROM f.onset_at AT TIME ZONE 'UTC')::integer - p.birth_year) AS age_band, p.sex,
+           coalesce(episode.stroke_type, 'unknown') AS stroke_type, report_severity_band(episode.nihss_at_arrival) AS severity_band,
+           f.fm_day_90 - observed.value AS error, observed.value BETWEEN f.lower_day_90 AND f.upper_day_90 AS within_interval
+    FROM (SELECT DISTINCT ON (organisation_id, patient_id) * FROM recovery_forecasts
+          WHERE last_observed_day < follow_up_from ORDER BY organisation_id, patient_id, made_at DESC) f
+    JOIN report_sites s ON s.organisation_id = f.organisation_id
+    JOIN patients p ON p.id = f.patient_id
+    JOIN LATERAL (
+        SELECT o.value FROM recovery_observations o
+        WHERE o.patient_id = f.patient_id AND o.instrument = 'FM-UE' AND o.withdrawn_at IS NULL
+          AND o.observed_at BETWEEN f.onset_at + make_interval(days => follow_up_from) AND f.onset_at + make_interval(days => follow_up_to)
+        ORDER BY abs(extract(epoch FROM o.observed_at - (f.onset_at + interval '90 days'))) LIMIT 1
+    ) observed ON true
+    LEFT JOIN LATERAL (
+        SELECT e.stroke_type, e.nihss_at_arrival FROM stroke_episodes e WHERE e.patient_id = f.patient_id
+        ORDER BY abs(extract(epoch FROM coalesce(e.last_known_well, e.arrival_at, e.created_at) - f.onset_at)) LIMIT 1
+    ) episode ON true;
+
+    INSERT INTO report_cells (region_id, hospital_id, month, age_band, sex, stroke_type, severity_band, episodes, ischaemic, ivt, evt,
+                                   ivt_ischaemic, evt_ischaemic, reperfused_ischaemic, followed_up, mrs, onset_to_door_known,
+                                   door_to_imaging_known, door_to_needle_known, door_to_groin_known,
+                                   stays, stroke_to_first_session_known, stays_booked, patient_days, places, attended, no_show,
+                                   place_cancelled, session_cancelled, forecasts, fm_error_sum, fm_abs_error_sum, fm_within_interval)
+    SELECT region_id, hospital_id, month, age_band, sex, stroke_type, severity_band, 0, 0, 0, 0, 0, 0, 0, 0, '{0,0,0,0,0,0,0}', 0, 0, 0, 0,
+           sum(stays), sum(started), sum(booked), sum(patient_days), sum(places), sum(attended), sum(no_show), sum(place_cancelled),
+           sum(session_cancelled), sum(forecasts), sum(error), sum(abs_error), sum(within_interval)
+    FROM (SELECT region_id, hospital_id, month, age_band, sex, stroke_type, severity_band, 1 AS stays,
+                 coalesce(to_first_session >= 0, false)::integer AS started, (places > 0)::integer AS booked, patient_days, places, attended, no_show,
+                 place_cancelled, session_cancelled, 0 AS forecasts, 0::double precision AS error, 0::double precision AS abs_error, 0 AS within_interval
+          FROM report_stay_counts
+          UNION ALL
+          SELECT region_id, hospital_id, month, age_band, sex, stroke_type, severity_band, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                 1, error, abs(error), within_interval::integer
+          FROM report_forecasts) rehab
+    GROUP BY 1, 2, 3, 4, 5, 6, 7
+    ON CONFLICT (region_id, hospital_id, month, age_band, sex, stroke_type, severity_band) DO UPDATE
+    SET stays = EXCLUDED.stays, stroke_to_first_session_known = EXCLUDED.stroke_to_first_session_known, stays_booked = EXCLUDED.stays_booked,
+        patient_days = EXCLUDED.patient_days, places = EXCLUDED.places, attended = EXCLUDED.attended, no_show = EXCLUDED.no_show,
+        place_cancelled = EXCLUDED.place_cancelled, session_cancelled = EXCLUDED.session_cancelled, forecasts = EXCLUDED.forecasts,
+        fm_error_sum = EXCLUDED.fm_error_sum, fm_abs_error_sum = EXCLUDED.fm_abs_error_sum, fm_within_interval = EXCLUDED.fm_within_interval;
+
+    INSERT INTO report_minutes
+    SELECT region_id, hospital_id, month, 'stroke_to_first_session', report_minute_bin(to_first_session), count(*)
+    FROM report_stay_counts WHERE to_first_session >= 0 GROUP BY 1, 2, 3, 5;
+    INSERT INTO report_minutes_yearly
+    SELECT region_id, hospital_id, date_trunc('year', month)::date, measure, minutes, sum(episodes)
+    FROM report_minutes WHERE measure = 'stroke_to_first_session' GROUP BY 1, 2, 3, 4, 5;
+
+    -- Prescribed minutes: a prescription's weekly minutes pro rata over the days of stay it covered.
+    INSERT INTO report_therapy
+    SELECT region_id, hospital_id, month, age_band, sex, stroke_type, severity_band, discipline, sum(prescribed), sum(delivered)
+    FROM (SELECT st.region_id, st.hospital_id, st.month, st.age_band, st.sex, st.stroke_type, st.severity_band,
+                 coalesce(disciplines[array_position(modalities, pr.modality)], 'other') AS discipline,
+                 greatest(least(coalesce(pr.ends_on, st.last_day), st.last_day) - greatest(pr.starts_on, st.admitted_on) + 1, 0)
+                     * pr.sessions_per_week * pr.session_minutes / 7.0 AS prescribed, 0 AS delivered
+          FROM report_stay_counts st JOIN rehab_prescriptions pr ON pr.stay_id = st.stay_id
+          UNION ALL
+          SELECT st.region_id, st.hospital_id, st.month, st.age_band, st.sex, st.stroke_type, st.severity_band,
+                 coalesce(disciplines[array_position(modalities, pl.modality)], 'other'), 0, pl.minutes_delivered
+          FROM report_stay_counts st JOIN report_places pl ON pl.stay_id = st.stay_id AND pl.attendance = 'attended') therapy
+    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8;
+
+    -- Utilisation over whole months from a clinic's first session to the day before the refresh.
+    CREATE TEMPORARY TABLE report_clinic_days ON COMMIT DROP AS
+    SELECT s.organisation_id, s.hospital_id, s.region_id, s.time_zone, day::date AS day
+    FROM (SELECT organisation_id, min(starts_at) AS first FROM rehab_sessions GROUP BY 1) span
+    JOIN report_sites s ON s.organisation_id = span.organisation_id
+    CROSS JOIN LATERAL generate_series(date_trunc('month', span.first AT TIME ZONE s.time_zone),
+                                       ((now() AT TIME ZONE s.time_zone)::date - 1)::timestamp, interval '1 day') day;
+
+    INSERT INTO report_utilisation
+    SELECT region_id, hospital_id, month, resource, sum(available), sum(used)
+    FROM (
+        -- Therapists: shift minutes less leave; minutes of sessions they hold.
+        SELECT d.region_id, d.hospital_id, date_trunc('month', d.day)::date AS month, 'therapists' AS resource,
+               extract(epoch FROM upper(shift.during) - lower(shift.during)) / 60 - coalesce(away.minutes, 0) AS available, 0 AS used
+        FROM report_clinic_days d
+        JOIN rehab_therapist_shifts sh ON sh.organisation_id = d.organisation_id AND sh.weekday = extract(isodow FROM d.day) - 1
+        CROSS JOIN LATERAL (SELECT tstzrange((d.day + sh.starts) AT TIME ZONE d.time_zone, (d.day + sh.ends) AT TIME ZONE d.time_zone) AS during) shift
+        LEFT JOIN LATERAL (
+            SELECT sum(extract(epoch FROM upper(shift.during * l.during) - lower(shift.during * l.during)) / 60) AS minutes
+            FROM rehab_therapist_leave l WHERE l.therapist_id = sh.therapist_id AND l.during && shift.during
+        ) away ON true
+        UNION ALL
+        -- Rooms and pools: opening minutes times sessions at once (rooms) or places (pools).
+        SELECT d.region_id, d.hospital_id, date_trunc('month', d.day)::date, CASE WHEN r.room_type = 'pool' THEN 'pools' ELSE 'rooms' END,
+               extract(epoch FROM h.closes - h.opens) / 60 * CASE WHEN r.room_type = 'pool' THEN r.capacity ELSE r.max_sessions END, 0
+        FROM report_clinic_days d
+        JOIN rehab_rooms r ON r.organisation_id = d.organisation_id
+        JOIN rehab_room_hours h ON h.room_id = r.id AND h.weekday = extract(isodow FROM d.day) - 1
+        UNION ALL
+        -- Sessions held (not cancelled) on those days: therapist and room minutes; a pool's patient minutes.
+        SELECT d.region_id, d.hospital_id, date_trunc('month', d.day)::date, held.resource, 0, held.minutes
+        FROM report_clinic_days d
+        JOIN rehab_sessions se ON se.organisation_id = d.organisation_id AND se.cancelled_at IS NULL
+         AND se.starts_at >= d.day::timestamp AT TIME ZONE d.time_zone AND se.starts_at < (d.day + 1)::timestamp AT TIME ZONE d.time_zone
+        JOIN rehab_rooms r ON r.id = se.room_id
+        CROSS JOIN LATERAL (SELECT extract(epoch FROM se.ends_at - se.starts_at) / 60 AS minutes) session
+        CROSS JOIN LATERAL (
+            SELECT 'therapists' AS resource, session.minutes AS minutes WHERE se.therapist_id IS NOT NULL
+            UNION ALL
+            SELECT 'rooms', session.minutes WHERE r.room_type <> 'pool'
+            UNION ALL
+            SELECT 'pools', session.minutes * (SELECT count(*) FROM rehab_participants pa WHERE pa.session_id = se.id AND pa.cancelled_at IS NULL)
+            WHERE r.room_type = 'pool'
+        ) held
+    ) utilisation
+    GROUP BY 1, 2, 3, 4;
+
+    SELECT count(*) INTO counted FROM report_stays;
+    PERFORM set_config('app.report_refresh', 'off', true);
+    RETURN counted;
+END
+$$;
+REVOKE ALL ON FUNCTION report_refresh_rehab(text[], text[], integer, integer) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION report_refresh_rehab(text[], text[], integer, integer) TO strokepath_app;
