@@ -30,13 +30,13 @@ CREATE POLICY recovery_forecasts_in_care ON recovery_forecasts
     WITH CHECK (organisation_id = ANY (app_organisation_ids()) AND EXISTS (SELECT 1 FROM patients p WHERE p.id = recovery_forecasts.patient_id));
 GRANT SELECT, INSERT ON recovery_forecasts TO strokepath_app;
 
--- Rehabilitation and calibration counts in the report cells. Rehab stays count in the month
--- of admission (their sessions with them, so a patient is one cohort's); forecasts in the
--- month of onset.
+-- Rehabilitation and calibration counts in the report cells. A patient's rehab for one stroke
+-- at one site (an inpatient stay and the outpatient one after it) counts once, in the month of
+-- its first admission, with all its sessions; a forecast once per patient, in the month of onset.
 ALTER TABLE report_cells
-    -- Rehab stays admitted; those with an attended session (stroke to first session known);
-    -- those with a place in a session that has ended; their days of stay up to discharge or
-    -- the refresh.
+    -- Rehab episodes admitted (column `stays`); those with an attended session (stroke to first
+    -- session known); those with a place in a session that has ended; their days of stay,
+    -- admission and discharge day included, up to discharge or the day of the refresh.
     ADD COLUMN stays integer NOT NULL DEFAULT 0,
     ADD COLUMN stroke_to_first_session_known integer NOT NULL DEFAULT 0,
     ADD COLUMN stays_booked integer NOT NULL DEFAULT 0,
@@ -80,6 +80,8 @@ CREATE TABLE report_therapy (
 -- Resource use by clinic and month (days before the refresh, in the clinic's time zone):
 -- therapists' booked minutes against their shifts less leave, rooms' session minutes against
 -- opening hours times sessions at once, pools' patient minutes against opening hours times places.
+-- The patients whose sessions used the minutes are counted too: a month of a few patients is
+-- withheld like any small cell.
 CREATE TABLE report_utilisation (
     region_id uuid NOT NULL REFERENCES organisations (id),
     hospital_id uuid NOT NULL REFERENCES organisations (id),
@@ -87,10 +89,26 @@ CREATE TABLE report_utilisation (
     resource text NOT NULL CHECK (resource IN ('therapists', 'rooms', 'pools')),
     available_minutes double precision NOT NULL,
     used_minutes double precision NOT NULL,
+    patients integer NOT NULL,
     PRIMARY KEY (region_id, hospital_id, month, resource)
 );
 
--- The refresh reads the clinics' records as it reads the episodes (0009): only while it runs.
+-- The refresh reads every organisation's records as the owner, only inside report_refresh_all:
+-- it raises app.report_refresh and holds a row of report_refresh_running for its transaction.
+-- A setting alone would not do — any session may set one — but no other session can see an
+-- uncommitted row, nor write to this table, so no other owner-run function (an audit extract
+-- called by the application) ever reads past row-level security.
+CREATE TABLE report_refresh_running (
+    singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton)
+);
+REVOKE ALL ON report_refresh_running FROM PUBLIC;
+
+ALTER POLICY patients_zz_report_refresh ON patients
+    USING ((SELECT current_setting('app.report_refresh', true)) = 'on' AND (SELECT EXISTS (SELECT FROM report_refresh_running)));
+ALTER POLICY stroke_episodes_zz_report_refresh ON stroke_episodes
+    USING ((SELECT current_setting('app.report_refresh', true)) = 'on' AND (SELECT EXISTS (SELECT FROM report_refresh_running)));
+REVOKE EXECUTE ON FUNCTION report_refresh(integer, integer) FROM strokepath_app;
+
 DO $$
 DECLARE
     t text;
@@ -99,7 +117,8 @@ BEGIN
                              'rehab_therapist_shifts', 'rehab_therapist_leave', 'rehab_rooms', 'rehab_room_hours', 'rehab_clinic_settings',
                              'recovery_observations', 'recovery_forecasts'] LOOP
         EXECUTE format('CREATE POLICY %I ON %I FOR SELECT TO strokepath_owner
-                        USING ((SELECT current_setting(''app.report_refresh'', true)) = ''on'')', t || '_zz_report_refresh', t);
+                        USING ((SELECT current_setting(''app.report_refresh'', true)) = ''on''
+                               AND (SELECT EXISTS (SELECT FROM report_refresh_running)))', t || '_zz_report_refresh', t);
     END LOOP;
     FOREACH t IN ARRAY ARRAY['report_therapy', 'report_utilisation'] LOOP
         EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
@@ -111,12 +130,12 @@ BEGIN
 END
 $$;
 
--- Adds the rehabilitation and calibration counts to the cells report_refresh has just made
--- (call it after report_refresh, in the same transaction). `modalities` and `disciplines`
--- pair each catalogue modality with its discipline; the FM-UE assessment nearest day 90 within
--- follow_up_from to follow_up_to days after onset is the observed value, and the latest
--- forecast made from observations before follow_up_from days is the forecast held against it.
--- Returns the rehab stays counted.
+-- Adds the rehabilitation and calibration counts to the cells report_refresh has just made in
+-- this transaction (only report_refresh_all calls it). `modalities` and `disciplines` pair each
+-- catalogue modality with its discipline. The FM-UE assessment nearest day 90 within
+-- follow_up_from to follow_up_to days after onset is the observed value; the forecast held
+-- against it is the patient's latest made from observations before day follow_up_from.
+-- Returns the rehab episodes counted.
 CREATE FUNCTION report_refresh_rehab(modalities text[], disciplines text[], follow_up_from integer, follow_up_to integer) RETURNS bigint
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp
 AS $$
@@ -129,19 +148,26 @@ BEGIN
     DELETE FROM report_minutes WHERE measure = 'stroke_to_first_session';
     DELETE FROM report_minutes_yearly WHERE measure = 'stroke_to_first_session';
 
-    -- Each organisation's site (a unit's hospital), region and time zone.
+    -- Each organisation's site (a unit's hospital or clinic), region and time zone (its own
+    -- clinic settings, else its site's; a name PostgreSQL does not know counts as UTC).
+    CREATE TEMPORARY TABLE report_zones ON COMMIT DROP AS SELECT name FROM pg_timezone_names;
     CREATE TEMPORARY TABLE report_sites ON COMMIT DROP AS
     SELECT o.id AS organisation_id, site.id AS hospital_id, coalesce(r.id, site.id) AS region_id,
-           coalesce(cs.time_zone, 'UTC') AS time_zone
+           coalesce((SELECT z.name FROM report_zones z WHERE z.name = own.time_zone),
+                    (SELECT z.name FROM report_zones z WHERE z.name = inherited.time_zone), 'UTC') AS time_zone
     FROM organisations o
     JOIN organisations site ON site.id = CASE WHEN o.kind = 'unit' THEN o.parent_id ELSE o.id END
     LEFT JOIN organisations r ON r.id = site.parent_id AND r.kind = 'region'
-    LEFT JOIN rehab_clinic_settings cs ON cs.organisation_id = o.id;
+    LEFT JOIN rehab_clinic_settings own ON own.organisation_id = o.id
+    LEFT JOIN rehab_clinic_settings inherited ON inherited.organisation_id = site.id;
 
+    -- Stays admitted by the refresh, each with its rehab episode (`cohort`: the first stay of
+    -- the patient's stays at the site for one stroke) and the strata: age at the stroke, sex,
+    -- stroke type, NIHSS at arrival of the patient's acute episode within 30 days of the stroke.
     CREATE TEMPORARY TABLE report_stays ON COMMIT DROP AS
-    SELECT st.id AS stay_id, st.organisation_id, s.hospital_id, s.region_id, s.time_zone, st.patient_id, st.stroke_date, st.admitted_on,
-           st.discharge_on, least(coalesce(st.discharge_on, today.day), today.day) AS last_day,
-           date_trunc('month', st.admitted_on)::date AS month,
+    SELECT st.id AS stay_id, first_value(st.id) OVER (PARTITION BY st.patient_id, s.hospital_id, st.stroke_date ORDER BY st.admitted_on, st.id) AS cohort,
+           st.organisation_id, s.hospital_id, s.region_id, s.time_zone, st.patient_id, st.stroke_date, st.admitted_on, st.discharge_on,
+           least(coalesce(st.discharge_on, today.day), today.day) AS last_day,
            report_age_band(extract(year FROM st.stroke_date)::integer - p.birth_year) AS age_band, p.sex,
            st.stroke_type::stroke_type AS stroke_type, report_severity_band(episode.nihss_at_arrival) AS severity_band
     FROM rehab_stays st
@@ -149,67 +175,77 @@ BEGIN
     JOIN patients p ON p.id = st.patient_id
     CROSS JOIN LATERAL (SELECT (now() AT TIME ZONE s.time_zone)::date AS day) today
     LEFT JOIN LATERAL (
-        SELECT e.nihss_at_arrival FROM stroke_episodes e WHERE e.patient_id = st.patient_id
-        ORDER BY abs(((coalesce(e.last_known_well, e.arrival_at, e.created_at) AT TIME ZONE s.time_zone)::date) - st.stroke_date) LIMIT 1
+        SELECT e.nihss_at_arrival FROM stroke_episodes e
+        CROSS JOIN LATERAL (SELECT abs(((coalesce(e.last_known_well, e.arrival_at, e.created_at) AT TIME ZONE s.time_zone)::date) - st.stroke_date) AS apart) gap
+        WHERE e.patient_id = st.patient_id AND gap.apart <= 30
+        ORDER BY gap.apart, e.id LIMIT 1
     ) episode ON true
     WHERE st.admitted_on <= today.day;
 
-    -- Every place in a session that has ended, with the stay it belongs to.
+    -- Every place in a session that has ended, with its rehab episode: the stay of its
+    -- prescription, else the patient's stay at the session's organisation on its day.
     CREATE TEMPORARY TABLE report_places ON COMMIT DROP AS
-    SELECT st.stay_id, se.modality, (lower(pa.during) AT TIME ZONE st.time_zone)::date AS day, pa.attendance, pa.minutes_delivered,
+    SELECT st.cohort, se.modality, (lower(pa.during) AT TIME ZONE st.time_zone)::date AS day, pa.attendance, pa.minutes_delivered,
            pa.cancelled_at IS NOT NULL AND NOT pa.session_cancelled AS place_cancelled, pa.session_cancelled
     FROM rehab_participants pa
     JOIN rehab_sessions se ON se.id = pa.session_id
+    LEFT JOIN rehab_prescriptions pr ON pr.id = pa.prescription_id
     JOIN report_stays st ON st.patient_id = pa.patient_id AND st.organisation_id = pa.organisation_id
-     AND (lower(pa.during) AT TIME ZONE st.time_zone)::date BETWEEN st.admitted_on AND coalesce(st.discharge_on, 'infinity')
+     AND CASE WHEN pr.stay_id IS NOT NULL THEN pr.stay_id = st.stay_id
+              ELSE (lower(pa.during) AT TIME ZONE st.time_zone)::date BETWEEN st.admitted_on AND coalesce(st.discharge_on, 'infinity') END
     WHERE upper(pa.during) <= now();
 
-    CREATE TEMPORARY TABLE report_stay_counts ON COMMIT DROP AS
-    SELECT st.*, st.last_day - st.admitted_on + 1 AS patient_days, first.day - st.stroke_date AS to_first_session,
-           coalesce(places.places, 0) AS places, coalesce(places.attended, 0) AS attended, coalesce(places.no_show, 0) AS no_show,
-           coalesce(places.place_cancelled, 0) AS place_cancelled, coalesce(places.session_cancelled, 0) AS session_cancelled
-    FROM report_stays st
-    LEFT JOIN LATERAL (SELECT min(pl.day) AS day FROM report_places pl WHERE pl.stay_id = st.stay_id AND pl.attendance = 'attended') first ON true
-    LEFT JOIN LATERAL (
-        SELECT count(*) AS places, count(*) FILTER (WHERE pl.attendance = 'attended') AS attended,
-               count(*) FILTER (WHERE pl.attendance = 'no_show') AS no_show, count(*) FILTER (WHERE pl.place_cancelled) AS place_cancelled,
-               count(*) FILTER (WHERE pl.session_cancelled) AS session_cancelled
-        FROM report_places pl WHERE pl.stay_id = st.stay_id
-    ) places ON true;
+    -- One row per rehab episode: its cell, days of stay, places and first attended day.
+    CREATE TEMPORARY TABLE report_cohorts ON COMMIT DROP AS
+    SELECT c.*, coalesce(pl.places, 0) AS places, coalesce(pl.attended, 0) AS attended, coalesce(pl.no_show, 0) AS no_show,
+           coalesce(pl.place_cancelled, 0) AS place_cancelled, coalesce(pl.session_cancelled, 0) AS session_cancelled,
+           pl.first_day - c.stroke_date AS to_first_session
+    FROM (SELECT cohort, region_id, hospital_id, stroke_date, age_band, sex, severity_band,
+                 date_trunc('month', min(admitted_on))::date AS month, (array_agg(stroke_type ORDER BY admitted_on))[1] AS stroke_type,
+                 sum(last_day - admitted_on + 1)::integer AS patient_days
+          FROM report_stays GROUP BY cohort, region_id, hospital_id, patient_id, stroke_date, age_band, sex, severity_band) c
+    LEFT JOIN (SELECT cohort, count(*) AS places, count(*) FILTER (WHERE attendance = 'attended') AS attended,
+                      count(*) FILTER (WHERE attendance = 'no_show') AS no_show, count(*) FILTER (WHERE place_cancelled) AS place_cancelled,
+                      count(*) FILTER (WHERE session_cancelled) AS session_cancelled, min(day) FILTER (WHERE attendance = 'attended') AS first_day
+               FROM report_places GROUP BY cohort) pl ON pl.cohort = c.cohort;
 
-    -- Forecasts held against the FM-UE assessment nearest day 90.
+    -- Each patient's latest forecast made from observations before the follow-up window, held
+    -- against the FM-UE assessment nearest day 90 within it.
     CREATE TEMPORARY TABLE report_forecasts ON COMMIT DROP AS
     SELECT s.hospital_id, s.region_id, date_trunc('month', f.onset_at AT TIME ZONE 'UTC')::date AS month,
            report_age_band(extract(year FROM f.onset_at AT TIME ZONE 'UTC')::integer - p.birth_year) AS age_band, p.sex,
            coalesce(episode.stroke_type, 'unknown') AS stroke_type, report_severity_band(episode.nihss_at_arrival) AS severity_band,
            f.fm_day_90 - observed.value AS error, observed.value BETWEEN f.lower_day_90 AND f.upper_day_90 AS within_interval
-    FROM (SELECT DISTINCT ON (organisation_id, patient_id) * FROM recovery_forecasts
-          WHERE last_observed_day < follow_up_from ORDER BY organisation_id, patient_id, made_at DESC) f
+    FROM (SELECT DISTINCT ON (patient_id) * FROM recovery_forecasts
+          WHERE last_observed_day < follow_up_from ORDER BY patient_id, made_at DESC, id) f
     JOIN report_sites s ON s.organisation_id = f.organisation_id
     JOIN patients p ON p.id = f.patient_id
     JOIN LATERAL (
         SELECT o.value FROM recovery_observations o
         WHERE o.patient_id = f.patient_id AND o.instrument = 'FM-UE' AND o.withdrawn_at IS NULL
           AND o.observed_at BETWEEN f.onset_at + make_interval(days => follow_up_from) AND f.onset_at + make_interval(days => follow_up_to)
-        ORDER BY abs(extract(epoch FROM o.observed_at - (f.onset_at + interval '90 days'))) LIMIT 1
+        ORDER BY abs(extract(epoch FROM o.observed_at - (f.onset_at + interval '90 days'))), o.id LIMIT 1
     ) observed ON true
     LEFT JOIN LATERAL (
-        SELECT e.stroke_type, e.nihss_at_arrival FROM stroke_episodes e WHERE e.patient_id = f.patient_id
-        ORDER BY abs(extract(epoch FROM coalesce(e.last_known_well, e.arrival_at, e.created_at) - f.onset_at)) LIMIT 1
+        SELECT e.stroke_type, e.nihss_at_arrival FROM stroke_episodes e
+        CROSS JOIN LATERAL (SELECT abs(extract(epoch FROM coalesce(e.last_known_well, e.arrival_at, e.created_at) - f.onset_at)) AS apart) gap
+        WHERE e.patient_id = f.patient_id AND gap.apart <= 30 * 86400
+        ORDER BY gap.apart, e.id LIMIT 1
     ) episode ON true;
 
     INSERT INTO report_cells (region_id, hospital_id, month, age_band, sex, stroke_type, severity_band, episodes, ischaemic, ivt, evt,
-                                   ivt_ischaemic, evt_ischaemic, reperfused_ischaemic, followed_up, mrs, onset_to_door_known,
-                                   door_to_imaging_known, door_to_needle_known, door_to_groin_known,
-                                   stays, stroke_to_first_session_known, stays_booked, patient_days, places, attended, no_show,
-                                   place_cancelled, session_cancelled, forecasts, fm_error_sum, fm_abs_error_sum, fm_within_interval)
+                              ivt_ischaemic, evt_ischaemic, reperfused_ischaemic, followed_up, mrs, onset_to_door_known,
+                              door_to_imaging_known, door_to_needle_known, door_to_groin_known,
+                              stays, stroke_to_first_session_known, stays_booked, patient_days, places, attended, no_show,
+                              place_cancelled, session_cancelled, forecasts, fm_error_sum, fm_abs_error_sum, fm_within_interval)
     SELECT region_id, hospital_id, month, age_band, sex, stroke_type, severity_band, 0, 0, 0, 0, 0, 0, 0, 0, '{0,0,0,0,0,0,0}', 0, 0, 0, 0,
            sum(stays), sum(started), sum(booked), sum(patient_days), sum(places), sum(attended), sum(no_show), sum(place_cancelled),
            sum(session_cancelled), sum(forecasts), sum(error), sum(abs_error), sum(within_interval)
     FROM (SELECT region_id, hospital_id, month, age_band, sex, stroke_type, severity_band, 1 AS stays,
-                 coalesce(to_first_session >= 0, false)::integer AS started, (places > 0)::integer AS booked, patient_days, places, attended, no_show,
-                 place_cancelled, session_cancelled, 0 AS forecasts, 0::double precision AS error, 0::double precision AS abs_error, 0 AS within_interval
-          FROM report_stay_counts
+                 coalesce(to_first_session >= 0, false)::integer AS started, (places > 0)::integer AS booked, patient_days, places, attended,
+                 no_show, place_cancelled, session_cancelled, 0 AS forecasts, 0::double precision AS error, 0::double precision AS abs_error,
+                 0 AS within_interval
+          FROM report_cohorts
           UNION ALL
           SELECT region_id, hospital_id, month, age_band, sex, stroke_type, severity_band, 0, 0, 0, 0, 0, 0, 0, 0, 0,
                  1, error, abs(error), within_interval::integer
@@ -223,26 +259,28 @@ BEGIN
 
     INSERT INTO report_minutes
     SELECT region_id, hospital_id, month, 'stroke_to_first_session', report_minute_bin(to_first_session), count(*)
-    FROM report_stay_counts WHERE to_first_session >= 0 GROUP BY 1, 2, 3, 5;
+    FROM report_cohorts WHERE to_first_session >= 0 GROUP BY 1, 2, 3, 5;
     INSERT INTO report_minutes_yearly
     SELECT region_id, hospital_id, date_trunc('year', month)::date, measure, minutes, sum(episodes)
     FROM report_minutes WHERE measure = 'stroke_to_first_session' GROUP BY 1, 2, 3, 4, 5;
 
-    -- Prescribed minutes: a prescription's weekly minutes pro rata over the days of stay it covered.
+    -- Prescribed minutes: a prescription's weekly minutes pro rata over the days of stay it
+    -- covered (admission and the last day included, as the days of stay count them).
     INSERT INTO report_therapy
-    SELECT region_id, hospital_id, month, age_band, sex, stroke_type, severity_band, discipline, sum(prescribed), sum(delivered)
-    FROM (SELECT st.region_id, st.hospital_id, st.month, st.age_band, st.sex, st.stroke_type, st.severity_band,
-                 coalesce(disciplines[array_position(modalities, pr.modality)], 'other') AS discipline,
+    SELECT c.region_id, c.hospital_id, c.month, c.age_band, c.sex, c.stroke_type, c.severity_band, t.discipline, sum(t.prescribed), sum(t.delivered)
+    FROM (SELECT st.cohort, coalesce(disciplines[array_position(modalities, pr.modality)], 'other') AS discipline,
                  greatest(least(coalesce(pr.ends_on, st.last_day), st.last_day) - greatest(pr.starts_on, st.admitted_on) + 1, 0)
                      * pr.sessions_per_week * pr.session_minutes / 7.0 AS prescribed, 0 AS delivered
-          FROM report_stay_counts st JOIN rehab_prescriptions pr ON pr.stay_id = st.stay_id
+          FROM report_stays st JOIN rehab_prescriptions pr ON pr.stay_id = st.stay_id
           UNION ALL
-          SELECT st.region_id, st.hospital_id, st.month, st.age_band, st.sex, st.stroke_type, st.severity_band,
-                 coalesce(disciplines[array_position(modalities, pl.modality)], 'other'), 0, pl.minutes_delivered
-          FROM report_stay_counts st JOIN report_places pl ON pl.stay_id = st.stay_id AND pl.attendance = 'attended') therapy
+          SELECT pl.cohort, coalesce(disciplines[array_position(modalities, pl.modality)], 'other'), 0, pl.minutes_delivered
+          FROM report_places pl WHERE pl.attendance = 'attended') t
+    JOIN report_cohorts c ON c.cohort = t.cohort
     GROUP BY 1, 2, 3, 4, 5, 6, 7, 8;
 
-    -- Utilisation over whole months from a clinic's first session to the day before the refresh.
+    -- Utilisation by month from a clinic's first session month to the day before the refresh
+    -- (the current month so far), in the clinic's time zone. Shifts are the weekly roster of
+    -- the therapists active now.
     CREATE TEMPORARY TABLE report_clinic_days ON COMMIT DROP AS
     SELECT s.organisation_id, s.hospital_id, s.region_id, s.time_zone, day::date AS day
     FROM (SELECT organisation_id, min(starts_at) AS first FROM rehab_sessions GROUP BY 1) span
@@ -250,49 +288,78 @@ BEGIN
     CROSS JOIN LATERAL generate_series(date_trunc('month', span.first AT TIME ZONE s.time_zone),
                                        ((now() AT TIME ZONE s.time_zone)::date - 1)::timestamp, interval '1 day') day;
 
+    -- The sessions held (not cancelled) on those days, with the places taken.
+    CREATE TEMPORARY TABLE report_held ON COMMIT DROP AS
+    SELECT d.region_id, d.hospital_id, date_trunc('month', d.day)::date AS month, se.id, se.therapist_id IS NOT NULL AS with_therapist,
+           r.room_type = 'pool' AS pool, extract(epoch FROM se.ends_at - se.starts_at) / 60 AS minutes
+    FROM report_clinic_days d
+    JOIN rehab_sessions se ON se.organisation_id = d.organisation_id AND se.cancelled_at IS NULL
+     AND se.starts_at >= d.day::timestamp AT TIME ZONE d.time_zone AND se.starts_at < (d.day + 1)::timestamp AT TIME ZONE d.time_zone
+    JOIN rehab_rooms r ON r.id = se.room_id;
+
     INSERT INTO report_utilisation
-    SELECT region_id, hospital_id, month, resource, sum(available), sum(used)
+    SELECT region_id, hospital_id, month, resource, sum(available), sum(used), coalesce(max(patients), 0)
     FROM (
-        -- Therapists: shift minutes less leave; minutes of sessions they hold.
+        -- Therapists: shift minutes less leave (overlapping leave counted once).
         SELECT d.region_id, d.hospital_id, date_trunc('month', d.day)::date AS month, 'therapists' AS resource,
-               extract(epoch FROM upper(shift.during) - lower(shift.during)) / 60 - coalesce(away.minutes, 0) AS available, 0 AS used
+               extract(epoch FROM upper(shift.during) - lower(shift.during)) / 60 - coalesce(away.minutes, 0) AS available, 0 AS used,
+               NULL::bigint AS patients
         FROM report_clinic_days d
         JOIN rehab_therapist_shifts sh ON sh.organisation_id = d.organisation_id AND sh.weekday = extract(isodow FROM d.day) - 1
+        JOIN rehab_therapists t ON t.id = sh.therapist_id AND t.active
         CROSS JOIN LATERAL (SELECT tstzrange((d.day + sh.starts) AT TIME ZONE d.time_zone, (d.day + sh.ends) AT TIME ZONE d.time_zone) AS during) shift
         LEFT JOIN LATERAL (
-            SELECT sum(extract(epoch FROM upper(shift.during * l.during) - lower(shift.during * l.during)) / 60) AS minutes
-            FROM rehab_therapist_leave l WHERE l.therapist_id = sh.therapist_id AND l.during && shift.during
+            SELECT sum(extract(epoch FROM upper(part) - lower(part)) / 60) AS minutes
+            FROM unnest((SELECT range_agg(l.during) FROM rehab_therapist_leave l WHERE l.therapist_id = sh.therapist_id AND l.during && shift.during)
+                        * multirange(shift.during)) part
         ) away ON true
         UNION ALL
         -- Rooms and pools: opening minutes times sessions at once (rooms) or places (pools).
         SELECT d.region_id, d.hospital_id, date_trunc('month', d.day)::date, CASE WHEN r.room_type = 'pool' THEN 'pools' ELSE 'rooms' END,
-               extract(epoch FROM h.closes - h.opens) / 60 * CASE WHEN r.room_type = 'pool' THEN r.capacity ELSE r.max_sessions END, 0
+               extract(epoch FROM h.closes - h.opens) / 60 * CASE WHEN r.room_type = 'pool' THEN r.capacity ELSE r.max_sessions END, 0, NULL
         FROM report_clinic_days d
         JOIN rehab_rooms r ON r.organisation_id = d.organisation_id
         JOIN rehab_room_hours h ON h.room_id = r.id AND h.weekday = extract(isodow FROM d.day) - 1
         UNION ALL
-        -- Sessions held (not cancelled) on those days: therapist and room minutes; a pool's patient minutes.
-        SELECT d.region_id, d.hospital_id, date_trunc('month', d.day)::date, held.resource, 0, held.minutes
-        FROM report_clinic_days d
-        JOIN rehab_sessions se ON se.organisation_id = d.organisation_id AND se.cancelled_at IS NULL
-         AND se.starts_at >= d.day::timestamp AT TIME ZONE d.time_zone AND se.starts_at < (d.day + 1)::timestamp AT TIME ZONE d.time_zone
-        JOIN rehab_rooms r ON r.id = se.room_id
-        CROSS JOIN LATERAL (SELECT extract(epoch FROM se.ends_at - se.starts_at) / 60 AS minutes) session
-        CROSS JOIN LATERAL (
-            SELECT 'therapists' AS resource, session.minutes AS minutes WHERE se.therapist_id IS NOT NULL
-            UNION ALL
-            SELECT 'rooms', session.minutes WHERE r.room_type <> 'pool'
-            UNION ALL
-            SELECT 'pools', session.minutes * (SELECT count(*) FROM rehab_participants pa WHERE pa.session_id = se.id AND pa.cancelled_at IS NULL)
-            WHERE r.room_type = 'pool'
-        ) held
+        -- Used: therapists' and rooms' session minutes, pools' patient minutes.
+        SELECT held.region_id, held.hospital_id, held.month, taking.resource, 0,
+               sum(held.minutes * CASE WHEN taking.resource = 'pools' THEN places.taken ELSE 1 END), NULL
+        FROM report_held held
+        CROSS JOIN LATERAL (SELECT count(*) AS taken FROM rehab_participants pa WHERE pa.session_id = held.id AND pa.cancelled_at IS NULL) places
+        CROSS JOIN LATERAL (VALUES ('therapists', held.with_therapist), ('rooms', NOT held.pool), ('pools', held.pool)) taking(resource, applies)
+        WHERE taking.applies
+        GROUP BY 1, 2, 3, 4
+        UNION ALL
+        -- The patients behind the used minutes.
+        SELECT held.region_id, held.hospital_id, held.month, taking.resource, 0, 0, count(DISTINCT pa.patient_id)
+        FROM report_held held
+        JOIN rehab_participants pa ON pa.session_id = held.id AND pa.cancelled_at IS NULL
+        CROSS JOIN LATERAL (VALUES ('therapists', held.with_therapist), ('rooms', NOT held.pool), ('pools', held.pool)) taking(resource, applies)
+        WHERE taking.applies
+        GROUP BY 1, 2, 3, 4
     ) utilisation
     GROUP BY 1, 2, 3, 4;
 
-    SELECT count(*) INTO counted FROM report_stays;
+    SELECT count(*) INTO counted FROM report_cohorts;
     PERFORM set_config('app.report_refresh', 'off', true);
     RETURN counted;
 END
 $$;
 REVOKE ALL ON FUNCTION report_refresh_rehab(text[], text[], integer, integer) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION report_refresh_rehab(text[], text[], integer, integer) TO strokepath_app;
+
+-- Recomputes every report table: the acute cells (report_refresh, 0009), then rehabilitation,
+-- utilisation and calibration; returns the episodes and rehab episodes counted.
+CREATE FUNCTION report_refresh_all(follow_up_from integer, follow_up_to integer, modalities text[], disciplines text[])
+RETURNS TABLE (episodes bigint, stays bigint)
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp
+AS $$
+BEGIN
+    INSERT INTO report_refresh_running DEFAULT VALUES;
+    episodes := report_refresh(follow_up_from, follow_up_to);
+    stays := report_refresh_rehab(modalities, disciplines, follow_up_from, follow_up_to);
+    DELETE FROM report_refresh_running;
+    RETURN NEXT;
+END
+$$;
+REVOKE ALL ON FUNCTION report_refresh_all(integer, integer, text[], text[]) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION report_refresh_all(integer, integer, text[], text[]) TO strokepath_app;

@@ -78,8 +78,9 @@ public enum ReportFixture {
     /// attended, missed for each reason and not recorded; a physiotherapist (on leave on 16
     /// February) and a pool therapist on 08:00–16:00 shifts, a gym of two sessions at once and a
     /// pool of four places open 08:00–16:00; and day-90 forecasts of P0–P6 held against FM-UE
-    /// assessments (five count: a later forecast, one made inside the window and one assessed
-    /// outside it do not).
+    /// assessments 88 days after onset: five count — P1's later forecast from observations to
+    /// day 60 replaces its first; P0's later one (to day 80) and P6's (to day 90) are too late to
+    /// count; P5 was assessed on day 110, outside the window.
     public static func loadRehab(_ database: TestDatabase) async throws {
         try await database.withPool(.superuser) { pool in
             try await pool.withTransaction { connection in
@@ -169,9 +170,9 @@ public enum ReportFixture {
                '2026-01-26 08:00Z'::timestamptz, last_day, fm, lower, upper, 'neurovascular-recovery 0.1', 'test'
         FROM fixture_forecasts
         UNION ALL
-        SELECT '7e570000-0000-4000-8000-000000000005'::uuid, '7e573000-0000-4000-8000-000000000000'::uuid, '2026-04-17'::timestamptz,
-               '2026-01-26 08:00Z'::timestamptz, 80, 44, 40, 48,
-               'neurovascular-recovery 0.1', 'test';
+        SELECT '7e570000-0000-4000-8000-000000000005'::uuid, ('7e573000-0000-4000-8000-00000000000' || patient)::uuid, made::timestamptz,
+               '2026-01-26 08:00Z'::timestamptz, last_day, fm, lower, upper, 'neurovascular-recovery 0.1', 'test'
+        FROM (VALUES (0, '2026-04-17', 80, 44, 40, 48), (1, '2026-04-21', 60, 31, 29, 33)) later (patient, made, last_day, fm, lower, upper);
         INSERT INTO recovery_observations (organisation_id, patient_id, instrument, observed_at, value, rater, recorded_by)
         SELECT '7e570000-0000-4000-8000-000000000005'::uuid, ('7e573000-0000-4000-8000-00000000000' || patient)::uuid, 'FM-UE',
                timestamptz '2026-01-26 08:00Z' + make_interval(days => CASE WHEN patient = 5 THEN 110 ELSE 88 END), observed, 'Therapist', 'test'

@@ -1,6 +1,7 @@
 /// One published value of an indicator: its statistic for a group, or why it is withheld.
 public struct ReportValue: Sendable, Codable, Equatable {
-    /// The patients the value is based on (the population, or those with the interval known).
+    /// What the value is based on: its population (episodes, rehab episodes, places in ended
+    /// sessions, forecasts), or those with the interval known.
     public var n: Int?
     /// The statistic: a median (minutes), a percentage, a mean grade.
     public var value: Double?
@@ -73,7 +74,9 @@ public struct RegionalReportBuilder: Sendable {
     /// indicators of one cohort are linked (a rate's numerator is another's population), so all
     /// of a cohort's tables withhold one joint pattern; acute episodes, rehab stays and forecasts
     /// are separate cohorts, none a sum or part of another, each with a pattern of its own.
-    /// Resources are not patients: their utilisation is not withheld.
+    /// A resource's utilisation is withheld wherever a clinic's month that went into it rests on
+    /// 1 to k − 1 patients: every total that includes such a month is withheld too, so nothing
+    /// published can be subtracted down to it.
     public func tables(rows: [String], periods: [String], counts: [[ReportCounts]]) -> [IndicatorTable] {
         var bases: [IndicatorCatalogue.Cohort: [String: @Sendable (ReportCounts) -> Int]] = [:]
         for indicator in catalogue.indicators {
@@ -90,7 +93,8 @@ public struct RegionalReportBuilder: Sendable {
         return catalogue.indicators.map { indicator in
             let pattern = patterns[indicator.population.cohort] ?? published
             func publish(_ group: ReportCounts, _ reason: Suppression.Reason?) -> ReportValue {
-                reason == nil ? value(indicator, group) : ReportValue.withheld(k: k)
+                let fewest = indicator.resource.flatMap { group.utilisation[$0]?.fewestPatients } ?? k
+                return reason == nil && fewest >= k ? value(indicator, group) : ReportValue.withheld(k: k)
             }
             return IndicatorTable(
                 indicator: indicator, rows: rows, periods: periods,

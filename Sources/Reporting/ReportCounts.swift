@@ -52,10 +52,19 @@ public struct ReportCounts: Sendable, Equatable {
     public struct Utilisation: Sendable, Equatable {
         public var available = 0.0
         public var used = 0.0
+        /// The fewest patients behind the use of any clinic's month in the group (nil: no use).
+        public var fewestPatients: Int?
 
-        public init(available: Double = 0, used: Double = 0) {
+        public init(available: Double = 0, used: Double = 0, fewestPatients: Int? = nil) {
             self.available = available
             self.used = used
+            self.fewestPatients = fewestPatients
+        }
+
+        mutating func add(_ other: Utilisation) {
+            available += other.available
+            used += other.used
+            fewestPatients = [fewestPatients, other.fewestPatients].compactMap { $0 }.min()
         }
     }
 
@@ -87,10 +96,7 @@ public struct ReportCounts: Sendable, Equatable {
             therapy[discipline, default: Therapy()].prescribed += minutes.prescribed
             therapy[discipline, default: Therapy()].delivered += minutes.delivered
         }
-        for (resource, minutes) in other.utilisation {
-            utilisation[resource, default: Utilisation()].available += minutes.available
-            utilisation[resource, default: Utilisation()].used += minutes.used
-        }
+        for (resource, minutes) in other.utilisation { utilisation[resource, default: Utilisation()].add(minutes) }
         for (measure, count) in other.known { known[measure, default: 0] += count }
         for (measure, histogram) in other.histograms { histograms[measure, default: MinuteHistogram()].add(histogram) }
     }

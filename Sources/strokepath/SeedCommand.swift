@@ -79,11 +79,13 @@ struct SeedCommand: AsyncParsableCommand {
         ) { pool in
             let loaded: SyntheticRegion.Report
             do {
-                loaded = try await region.load(into: pool) { done in Console.progress(done, of: total, started: started, label: "episodes") }
+                loaded = try await region.load(into: pool, progress: { done in Console.progress(done, of: total, started: started, label: "episodes") },
+                                               stage: { Console.line($0) })
             } catch let error as RehabInputError {
                 throw ValidationError("\(error.field): \(error.message)")
             }
             let refreshStarted = Date()
+            Console.line("computing the report cells …")
             let refreshed = try await Self.refreshReports(pool)
             return (loaded, refreshed, Date().timeIntervalSince(refreshStarted))
         }

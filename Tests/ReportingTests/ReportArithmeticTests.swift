@@ -59,7 +59,8 @@ import Testing
     }
 
     /// A small rehab cohort withholds rehab values only: the acute totals of the same periods
-    /// are published (the cohorts are counted apart, none a part of another).
+    /// are published (the cohorts are counted apart, none a part of another). Utilisation is
+    /// withheld with every total that holds a month of few patients.
     @Test func eachCohortWithholdsItsOwnPattern() throws {
         let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Protocols/indicators/indicators.json")
@@ -72,6 +73,8 @@ import Testing
         func clinic(_ stays: Int) -> ReportCounts {
             var counts = ReportCounts()
             (counts.stays, counts.staysBooked, counts.patientDays, counts.places, counts.noShow) = (stays, stays, 20 * stays, 30 * stays, stays)
+            counts.utilisation["pools"] = .init(available: 1_000, used: Double(10 * stays), fewestPatients: stays)
+            counts.utilisation["rooms"] = .init(available: 1_000, used: 0)
             return counts
         }
         let tables = builder.tables(rows: ["H1", "C1"], periods: ["2025", "2026"], counts: [[hospital(50), hospital(60)], [clinic(3), clinic(30)]])
@@ -81,6 +84,10 @@ import Testing
         #expect(noShow.cells[1][0].suppressed == true && noShow.periodTotals[0].suppressed == true, "three stays: withheld, and the period's total with them")
         #expect(noShow.cells[1][1].suppressed == true && noShow.rowTotals[1].suppressed == nil, "the other year goes too, so the clinic's total is safe")
         let pools = try #require(tables.first { $0.indicator.id == "utilisation_pools" })
-        #expect(pools.cells[1][0].suppressed == nil, "resources are not withheld")
+        #expect(pools.cells[1][0].suppressed == true && pools.cells[1][1].value == 30, "a month of three pool patients is withheld, one of thirty is not")
+        #expect(pools.rowTotals[1].suppressed == true && pools.periodTotals[0].suppressed == true && pools.total.suppressed == true,
+                "nor is any total that holds the small month")
+        let rooms = try #require(tables.first { $0.indicator.id == "utilisation_rooms" })
+        #expect(rooms.total.value == 0 && rooms.total.suppressed == nil, "unused rooms rest on no patients")
     }
 }

@@ -20,6 +20,7 @@ import Testing
         let planner = try await token(.planner), clinician = try await token(.clinician), admin = try await token(.admin)
         try await TestDatabase.with { database in
             try await ReportFixture.load(database)
+            try await ReportFixture.loadRehab(database)
             try await Harness.live(database: database.app, keyFile: keyFile) { client in
                 let port = try #require(client.port)
                 let api = RehabAPITests.Caller(client: client, token: planner)
@@ -57,6 +58,11 @@ import Testing
                 #expect(dom.contains("90.0 %") && (dom.contains("target-met") || dom.contains("target-missed")), "the target is marked")
                 #expect(dom.components(separatedBy: "<svg").count - 1 == 2, "a trend and a funnel plot")
                 #expect(dom.contains("class=\"line limit998\"") && dom.contains("class=\"dot observed\""))
+                // Rehabilitation: minutes delivered of prescribed per day of stay in February; the clinic's no-shows on the funnel.
+                let therapy = try await browser.render(try await browser.get("/reports?indicator=therapy_physiotherapy&period=month&from=2026-02-01&to=2026-02-28").html)
+                #expect(therapy.contains("3.2 of 32.1 (10 %)"), "265 of 2,700 minutes over 84 days of stay")
+                let missed = try await browser.render(try await browser.get("/reports?indicator=missed_no_show&period=all").html)
+                #expect(missed.contains("7.7 (13)") && missed.contains("class=\"dot observed\""), "one of thirteen places, and its funnel")
                 let doctor = RehabPageTests.Browser(client: client, session: "\(WebSession.sessionCookie)=\(clinician)", port: port)
                 #expect(try await doctor.get("/reports").status == .forbidden)
             }

@@ -42,15 +42,15 @@ public struct RegionalReports: Sendable {
         }
     }
 
-    /// `report_refresh` and then `report_refresh_rehab` on `connection` (in its transaction),
-    /// with the follow-up window of the indicators file and the disciplines of the rehab catalogue.
+    /// `report_refresh_all` on `connection`, with the follow-up window of the indicators file
+    /// and the disciplines of the rehab catalogue.
     public static func refresh(on connection: PostgresConnection, catalogue: IndicatorCatalogue, rehab: RehabCatalogue) async throws -> (episodes: Int, stays: Int) {
         let window = catalogue.followUp.windowDays
         let (first, last) = (Int32(clamping: window.first ?? 0), Int32(clamping: window.last ?? 0))
         let modalities = rehab.modalities.map(\.id), disciplines = rehab.modalities.map(\.discipline)
-        let episodes = try await connection.query("SELECT report_refresh(\(first), \(last))").single().decode(Int.self, at: 0)
-        let stays = try await connection.query("SELECT report_refresh_rehab(\(modalities)::text[], \(disciplines)::text[], \(first), \(last))")
-            .single().decode(Int.self, at: 0)
+        let (episodes, stays) = try await connection.query("""
+            SELECT episodes, stays FROM report_refresh_all(\(first), \(last), \(modalities)::text[], \(disciplines)::text[])
+            """).single().decode((Int, Int).self)
         return (episodes, stays)
     }
 
@@ -94,7 +94,8 @@ public struct RegionalReports: Sendable {
                 for row in try await connection.query(Self.utilisationQuery(query, regions: regions)) {
                     let key = try row.decode(String.self, at: 0), period = period(try row.decode(String.self, at: 1))
                     counts[key, default: [:]][period, default: ReportCounts()].utilisation[try row.decode(String.self, at: 2)] =
-                        .init(available: try row.decode(Double.self, at: 3), used: try row.decode(Double.self, at: 4))
+                        .init(available: try row.decode(Double.self, at: 3), used: try row.decode(Double.self, at: 4),
+                              fewestPatients: try row.decode(Int?.self, at: 5))
                 }
             } else {
                 notes.append("Time intervals and resource use are kept by site and month only: with rows by stratum or a stratum filter, "
@@ -178,11 +179,12 @@ public struct RegionalReports: Sendable {
         """
     }
 
-    /// Resource minutes by row, period and resource (sites and regions only).
+    /// Resource minutes by row, period and resource (sites and regions only), with the fewest
+    /// patients behind any clinic's month of use that went into them.
     static func utilisationQuery(_ query: ReportQuery, regions: [UUID]?) -> PostgresQuery {
         """
         SELECT \(fragment: query.rows.fragment)::text, \(fragment: query.period.fragment)::text, resource,
-               sum(available_minutes), sum(used_minutes)
+               sum(available_minutes), sum(used_minutes), min(nullif(patients, 0))
         FROM report_utilisation
         WHERE (\(regions)::uuid[] IS NULL OR region_id = ANY (\(regions)::uuid[]))
           AND (\(query.from?.description)::date IS NULL OR month >= date_trunc('month', \(query.from?.description)::date))
@@ -208,13 +210,17 @@ public struct RegionalReports: Sendable {
             """
     }
 
-    /// Organisation codes and names of rows by hospital or region.
+    /// Organisation codes and names of rows by hospital or region. A region the caller does not
+    /// act for as a whole (a hospital's planner) is named as the part of it they see.
     static func names(_ keys: [String], _ rows: ReportQuery.Rows, on connection: PostgresConnection) async throws -> [String: (code: String, name: String)] {
         guard rows == .hospital || rows == .region else { return [:] }
         let ids = keys.compactMap(UUID.init(uuidString:))
         var names: [String: (code: String, name: String)] = [:]
-        for row in try await connection.query("SELECT id::text, code, name FROM organisations WHERE id = ANY (\(ids))") {
-            names[try row.decode(String.self, at: 0)] = (try row.decode(String.self, at: 1), try row.decode(String.self, at: 2))
+        for row in try await connection.query("""
+            SELECT id::text, code, name, kind = 'region' AND NOT id = ANY (app_organisation_ids()) FROM organisations WHERE id = ANY (\(ids))
+            """) {
+            let (id, code, name, partly) = try row.decode((String, String, String, Bool).self)
+            names[id] = (code, partly ? "\(name) (only the sites you report for)" : name)
         }
         return names
     }

@@ -111,8 +111,8 @@ public struct SyntheticRegion: Sendable {
     /// Loads everything in one transaction as the schema owner (COPY into tables under
     /// row-level security needs the owner, with the tables' FORCE lifted inside the
     /// transaction, and the foreign keys checked once at the end). Refuses to load the same
-    /// seed twice. `progress` gets the episodes written so far.
-    public func load(into owner: PostgresPool, progress: @Sendable (Int) -> Void) async throws -> Report {
+    /// seed twice. `progress` gets the episodes written so far, `stage` what follows them.
+    public func load(into owner: PostgresPool, progress: @Sendable (Int) -> Void, stage: @Sendable (String) -> Void = { _ in }) async throws -> Report {
         guard (1...10_000_000).contains(episodes), (1...50).contains(regions) else {
             throw RehabInputError("episodes", "must be 1 to 10,000,000 with 1 to 50 regions")
         }
@@ -170,9 +170,11 @@ public struct SyntheticRegion: Sendable {
             report.episodes = written
             report.seconds = Date().timeIntervalSince(started)
             let rehabStarted = Date()
+            stage("rehab sample: \(rehabStays) stays with their sessions …")
             let sample = try await SyntheticRehab(stays: rehabStays, prefix: prefix, end: end).load(on: connection, generator: &generator)
+            stage("checking every foreign key once …")
             (report.rehabStays, report.rehabSessions, report.forecasts) = (sample.stays, sample.sessions, sample.forecasts)
-            report.organisations += sample.stays > 0 ? regions : 0
+            report.organisations += sample.clinics
             try await connection.runScript(trustedSQL: Self.afterCopy)
             report.rehabSeconds = Date().timeIntervalSince(rehabStarted)
         }

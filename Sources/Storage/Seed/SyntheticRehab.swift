@@ -30,6 +30,7 @@ struct SyntheticRehab {
 
     /// What was loaded.
     struct Counts {
+        var clinics = 0
         var stays = 0
         var sessions = 0
         var forecasts = 0
@@ -51,6 +52,8 @@ struct SyntheticRehab {
     private static let slots = 8
     /// The share of a therapist's weekday that the sample's clinics are staffed to fill.
     private static let staffedLoad = 0.75
+    /// Therapists of one skill at most (four skills stay under the calendar's 64 numbers).
+    private static let maxPerSkill = 15
 
     /// Therapists by skill for a clinic expecting `stays` stays over the three years: enough
     /// for the minutes prescribed a day (per day of stay, over the median 21-day stay) to fill
@@ -59,7 +62,7 @@ struct SyntheticRehab {
         let concurrent = stays * 21 / 1_095
         return ["PT", "OT", "SLT", "AQUA"].map { skill in
             let perDay = prescriptions.filter { $0.skill == skill }.reduce(0.0) { $0 + $1.share * Double($1.perWeek * $1.minutes) / 7 }
-            return (skill, max(1, Int((concurrent * perDay / (480 * 5 / 7 * staffedLoad)).rounded(.up))))
+            return (skill, min(maxPerSkill, max(1, Int((concurrent * perDay / (480 * 5 / 7 * staffedLoad)).rounded(.up)))))
         }
     }
 
@@ -116,6 +119,7 @@ struct SyntheticRehab {
             }
         }
         try await rows.copy(on: connection)
+        counts.clinics = clinics.count
         return counts
     }
 

@@ -67,6 +67,7 @@ struct ReportsPage: Sendable {
             }
             return .init(text: Self.format(number) + (value.n.map { " (\($0))" } ?? ""), withheld: false, title: value.n.map { "n = \($0)" } ?? "")
         }
+        let range = (query.from.map { "&from=\($0)" } ?? "") + (query.to.map { "&to=\($0)" } ?? "")
         let summary = report.tables.map { table -> View.Summary in
             let total = table.total
             let target = table.indicator.target
@@ -81,7 +82,7 @@ struct ReportsPage: Sendable {
             }()
             return .init(id: table.indicator.id, title: table.indicator.title, value: text(total).text,
                          target: target.map { "\(Self.format($0.value)) \($0.unit)\($0.statistic.map { " (\($0))" } ?? "")" } ?? "",
-                         met: met, metClass: met == "met" ? "target-met" : (met.isEmpty ? "" : "target-missed"), link: "?indicator=\(table.indicator.id)&period=\(query.period.rawValue)", selected: table.indicator.id == chosen.indicator.id)
+                         met: met, metClass: met == "met" ? "target-met" : (met.isEmpty ? "" : "target-missed"), link: "?indicator=\(table.indicator.id)&period=\(query.period.rawValue)" + range, selected: table.indicator.id == chosen.indicator.id)
         }
         let rows = chosen.rows.indices.map { index in
             View.Row(name: report.rowNames[chosen.rows[index]] ?? chosen.rows[index], series: "series\(index % 8)",
