@@ -148,7 +148,7 @@ public struct RegionalReports: Sendable {
     }
 
     static func cellsQuery(_ query: ReportQuery, regions: [UUID]?) -> PostgresQuery {
-        grouped(query, regions: regions, table: "report_cells", columns: """
+        grouped(query, regions: regions, table: query.readsYearly ? "report_cells_yearly" : "report_cells", columns: """
             ARRAY[sum(episodes), sum(ischaemic), sum(ivt), sum(evt), sum(ivt_ischaemic), sum(evt_ischaemic), sum(reperfused_ischaemic),
                   sum(followed_up), sum(mrs[1]), sum(mrs[2]), sum(mrs[3]), sum(mrs[4]), sum(mrs[5]), sum(mrs[6]), sum(mrs[7]),
                   sum(onset_to_door_known), sum(door_to_imaging_known), sum(door_to_needle_known), sum(door_to_groin_known),
@@ -193,11 +193,9 @@ public struct RegionalReports: Sendable {
         """
     }
 
-    /// The histograms: by year from the yearly table when the period allows and no bound
-    /// cuts a year, else by month.
+    /// The histograms: by year from the yearly table when the report reads years, else by month.
     static func minutesQuery(_ query: ReportQuery, regions: [UUID]?) -> PostgresQuery {
-        let yearly = query.period.usesYearlyHistograms && query.from.map { $0.month == 1 && $0.day == 1 } != false
-            && query.to.map { $0.month == 12 && $0.day == 31 } != false
+        let yearly = query.readsYearly
         return """
             SELECT row_key::text, period::text, measure, minutes::integer, episodes
             FROM (SELECT \(fragment: query.rows.fragment) AS row_key, \(fragment: yearly ? query.period.yearlyFragment : query.period.fragment) AS period,

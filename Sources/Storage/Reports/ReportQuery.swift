@@ -36,8 +36,6 @@ public struct ReportQuery: Sendable, Equatable {
             }
         }
 
-        /// Whether the yearly histograms are fine enough.
-        var usesYearlyHistograms: Bool { self == .year || self == .all }
 
         /// A period's name from its first day: 2026-03, 2026-Q1, 2026, all.
         func label(_ first: CalendarDay) -> String {
@@ -117,6 +115,12 @@ public struct ReportQuery: Sendable, Equatable {
             throw RehabInputError("strokeType", "must be ischaemic, haemorrhagic, tia or unknown")
         }
         for region in regions where !(1...32).contains(region.count) { throw RehabInputError("region", "must be an organisation code") }
+    }
+
+    /// Whether the yearly tables (cells and histograms summed by calendar year) answer the
+    /// report: periods of a year or all time, and no bound that cuts a year.
+    var readsYearly: Bool {
+        (period == .year || period == .all) && from.map { $0.month == 1 && $0.day == 1 } != false && to.map { $0.month == 12 && $0.day == 31 } != false
     }
 
     /// Any stratum kept to: the interval histograms (not kept by stratum) do not apply.
