@@ -60,6 +60,24 @@ ALTER TABLE report_cells
 CREATE TABLE report_cells_yearly (LIKE report_cells INCLUDING DEFAULTS INCLUDING CONSTRAINTS);
 ALTER TABLE report_cells_yearly ADD PRIMARY KEY (region_id, hospital_id, month, age_band, sex, stroke_type, severity_band);
 
+-- The acute intervals' histograms by region, stratum and calendar year: medians and quartiles
+-- by age band, sex, stroke type or NIHSS band (by hospital and month they stay in
+-- report_minutes).
+CREATE TABLE report_minutes_strata (
+    region_id uuid NOT NULL REFERENCES organisations (id),
+    stratum text NOT NULL CHECK (stratum IN ('age_band', 'sex', 'stroke_type', 'severity_band')),
+    value text NOT NULL,
+    year date NOT NULL,
+    measure text NOT NULL,
+    minutes smallint NOT NULL,
+    episodes integer NOT NULL,
+    PRIMARY KEY (region_id, stratum, value, measure, year, minutes)
+);
+ALTER TABLE report_minutes_strata ENABLE ROW LEVEL SECURITY;
+CREATE POLICY report_minutes_strata_caller ON report_minutes_strata FOR SELECT TO strokepath_planner
+    USING (region_id = ANY ((SELECT app_organisation_ids())::uuid[]));
+GRANT SELECT ON report_minutes_strata TO strokepath_planner;
+
 -- Days from the stroke to the first attended session, in the histograms beside the minutes.
 ALTER TABLE report_minutes DROP CONSTRAINT report_minutes_measure_check;
 ALTER TABLE report_minutes ADD CONSTRAINT report_minutes_measure_check
@@ -353,9 +371,9 @@ END
 $$;
 REVOKE ALL ON FUNCTION report_refresh_rehab(text[], text[], integer, integer) FROM PUBLIC;
 
--- Recomputes every report table: the acute cells (report_refresh, 0009), then rehabilitation,
--- utilisation and calibration, then the yearly cells; returns the episodes and rehab episodes
--- counted.
+-- Recomputes every report table: the acute cells (report_refresh, 0009) and their histograms
+-- by stratum, then rehabilitation, utilisation and calibration, then the yearly cells; returns
+-- the episodes and rehab episodes counted.
 CREATE FUNCTION report_refresh_all(follow_up_from integer, follow_up_to integer, modalities text[], disciplines text[])
 RETURNS TABLE (episodes bigint, stays bigint)
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp
@@ -364,6 +382,21 @@ AS $$
 BEGIN
     INSERT INTO report_refresh_running DEFAULT VALUES;
     episodes := report_refresh(follow_up_from, follow_up_to);
+    -- report_refresh's episodes (report_facts, dropped at commit) by stratum and year.
+    LOCK TABLE report_minutes_strata IN EXCLUSIVE MODE;
+    TRUNCATE report_minutes_strata;
+    INSERT INTO report_minutes_strata
+    SELECT f.region_id, s.stratum, s.value, f.year, f.measure, f.minutes, sum(f.episodes)
+    FROM (SELECT region_id, date_trunc('year', month)::date AS year, age_band, sex, stroke_type, severity_band, m.measure,
+                 report_minute_bin(m.value) AS minutes, count(*) AS episodes
+          FROM report_facts
+          CROSS JOIN LATERAL (VALUES ('onset_to_door', onset_to_door), ('door_to_imaging', door_to_imaging),
+                                     ('door_to_needle', door_to_needle), ('door_to_groin', door_to_groin)) AS m(measure, value)
+          WHERE m.value >= 0
+          GROUP BY 1, 2, 3, 4, 5, 6, 7, 8) f
+    CROSS JOIN LATERAL (VALUES ('age_band', f.age_band::text), ('sex', f.sex), ('stroke_type', f.stroke_type::text),
+                               ('severity_band', f.severity_band::text)) AS s(stratum, value)
+    GROUP BY 1, 2, 3, 4, 5, 6;
     stays := report_refresh_rehab(modalities, disciplines, follow_up_from, follow_up_to);
     LOCK TABLE report_cells_yearly IN EXCLUSIVE MODE;
     TRUNCATE report_cells_yearly;

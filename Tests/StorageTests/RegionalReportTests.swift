@@ -59,6 +59,15 @@ import Testing
                 _ = try await reports.refresh(as: Self.planner)
                 let refollowed = try await reports.report(ReportQuery(period: .all), as: Self.planner).tables.first { $0.indicator.id == "follow_up_90" }
                 #expect(refollowed?.rowTotals[row].value.map { abs($0 - 900.0 / 13) < 1e-9 } == true, "nine of thirteen followed up")
+                // By stratum over all time, the acute intervals come from the histograms by region, stratum and year.
+                let byType = try await reports.report(ReportQuery(period: .all, rows: .strokeType), as: Self.planner)
+                let needleByType = try #require(byType.tables.first { $0.indicator.id == "door_to_needle" })
+                let ischaemic = needleByType.rowTotals[try #require(needleByType.rows.firstIndex(of: "ischaemic"))]
+                #expect(ischaemic.n == 6 && ischaemic.value == 50 && ischaemic.q1 == 37.5 && ischaemic.missing == 1, "the big hospital's: \(ischaemic)")
+                let femaleRegion = try await reports.report(ReportQuery(period: .year, rows: .region, sex: "female"), as: Self.planner)
+                #expect(femaleRegion.tables.first { $0.indicator.id == "door_to_needle" }?.total.value == 50)
+                let byMonth = try await reports.report(ReportQuery(period: .month, rows: .sex), as: Self.planner)
+                #expect(byMonth.tables.first { $0.indicator.id == "door_to_needle" }?.total.value == nil && !byMonth.notes.isEmpty, "not kept by month")
                 let csv = ReportCSV.render(report.tables)
                 #expect(csv.hasPrefix(ReportCSV.header) && csv.contains("follow_up_90,%,TESTR-SMALL,all,,,,,,,,true,\"withheld: based on fewer than 5 patients, or would let such a value be worked out\""))
             }

@@ -97,9 +97,18 @@ public struct RegionalReports: Sendable {
                         .init(available: try row.decode(Double.self, at: 3), used: try row.decode(Double.self, at: 4),
                               fewestPatients: try row.decode(Int?.self, at: 5))
                 }
+            } else if let stratum = query.histogramStratum {
+                for row in try await connection.query(Self.strataMinutesQuery(query, stratum: stratum, regions: regions)) {
+                    let key = try row.decode(String.self, at: 0), period = period(try row.decode(String.self, at: 1))
+                    let measure = try row.decode(String.self, at: 2)
+                    counts[key, default: [:]][period, default: ReportCounts()].histograms[measure, default: MinuteHistogram()]
+                        .add(minutes: try row.decode(Int.self, at: 3), episodes: try row.decode(Int.self, at: 4))
+                }
+                notes.append("By stratum, the acute intervals are kept by region and year: days to the first rehab session and utilisation have no values.")
             } else {
-                notes.append("Time intervals and resource use are kept by site and month only: with rows by stratum or a stratum filter, "
-                             + "the minutes, days and utilisation indicators have no values.")
+                notes.append("Time intervals and resource use are kept by site and month, and by region, stratum and year: with these rows, "
+                             + "periods or filters the minutes, days and utilisation indicators have no values (rows by one stratum, or by region "
+                             + "kept to one stratum, by year or over all time have the acute intervals).")
             }
             let refreshed = try await connection.query("SELECT refreshed_at FROM report_refreshes").first
             let names = try await Self.names(Array(counts.keys), query.rows, on: connection)
@@ -206,6 +215,20 @@ public struct RegionalReports: Sendable {
                     AND (\(query.to?.description)::date IS NULL OR \(fragment: yearly ? "year" : "month") <= \(query.to?.description)::date)
                   GROUP BY 1, 2, 3, 4) grouped
             """
+    }
+
+    /// The acute intervals' histograms by stratum and year, rows by stratum value or by region.
+    static func strataMinutesQuery(_ query: ReportQuery, stratum: (name: String, value: String?), regions: [UUID]?) -> PostgresQuery {
+        """
+        SELECT \(fragment: query.rows == .region ? "region_id::text" : "value"), \(fragment: query.period.yearlyFragment)::text, measure,
+               minutes::integer, sum(episodes)::bigint
+        FROM report_minutes_strata
+        WHERE stratum = \(stratum.name) AND (\(stratum.value)::text IS NULL OR value = \(stratum.value))
+          AND (\(regions)::uuid[] IS NULL OR region_id = ANY (\(regions)::uuid[]))
+          AND (\(query.from?.description)::date IS NULL OR year >= \(query.from?.description)::date)
+          AND (\(query.to?.description)::date IS NULL OR year <= \(query.to?.description)::date)
+        GROUP BY 1, 2, 3, 4
+        """
     }
 
     /// Organisation codes and names of rows by hospital or region. A region the caller does not

@@ -123,6 +123,19 @@ public struct ReportQuery: Sendable, Equatable {
         (period == .year || period == .all) && from.map { $0.month == 1 && $0.day == 1 } != false && to.map { $0.month == 12 && $0.day == 31 } != false
     }
 
+    /// The stratum (and value) whose yearly histograms answer a stratified report: rows by a
+    /// stratum with no stratum filter, or rows by region kept to one stratum; nil otherwise.
+    var histogramStratum: (name: String, value: String?)? {
+        guard readsYearly else { return nil }
+        let filters = [("age_band", ageBand.map(String.init)), ("sex", sex), ("stroke_type", strokeType), ("severity_band", severityBand.map(String.init))]
+            .compactMap { name, value in value.map { (name: name, value: $0) } }
+        switch rows {
+        case .ageBand, .sex, .strokeType, .severityBand: return filters.isEmpty ? (rows.rawValue, nil) : nil
+        case .region: return filters.count == 1 ? (filters[0].name, filters[0].value) : nil
+        case .hospital: return nil
+        }
+    }
+
     /// Any stratum kept to: the interval histograms (not kept by stratum) do not apply.
     var isStratified: Bool { ageBand != nil || sex != nil || strokeType != nil || severityBand != nil }
 }
