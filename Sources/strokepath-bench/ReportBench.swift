@@ -37,8 +37,12 @@ struct ReportBench: AsyncParsableCommand {
             report(String(format: "full regional report (%d episodes, %d hospitals by year, %d indicators, %d values withheld): median %.0f ms of %d",
                           episodes, cells, sample.tables.count, withheld, full * 1e3, runs))
             let region = codes.first.map { [$0] } ?? []
-            let trend = try await median { _ = try await reports.report(ReportQuery(regions: region, period: .month, rows: .hospital), as: context) }
-            report(String(format: "trend: %@'s hospitals by month (every indicator's trend at once; one indicator is a table of it): median %.0f ms of %d", region.first ?? "-", trend * 1e3, runs))
+            let trend = try await median {
+                _ = try await reports.report(ReportQuery(regions: region, period: .month, rows: .hospital, indicator: "door_to_needle"), as: context)
+            }
+            report(String(format: "trend of door to needle: %@'s hospitals by month: median %.0f ms of %d", region.first ?? "-", trend * 1e3, runs))
+            let every = try await median { _ = try await reports.report(ReportQuery(regions: region, period: .month, rows: .hospital), as: context) }
+            report(String(format: "every indicator's trend at once (the dashboard's read): median %.0f ms of %d", every * 1e3, runs))
         }
     }
 

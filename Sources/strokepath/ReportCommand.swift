@@ -20,6 +20,7 @@ struct ReportCommand: AsyncParsableCommand {
     @Option(help: "Last day (YYYY-MM-DD).") var to: String?
     @Option(help: "month, quarter, year or all.") var period: String = "year"
     @Option(help: "Rows: hospital, region, age_band, sex, stroke_type or severity_band.") var rows: String = "hospital"
+    @Option(help: "One indicator only (an id of Protocols/indicators).") var indicator: String?
     @Option(help: "table, csv or json.") var format: Format = .table
     @Flag(help: "Compute the report cells from the episodes first.") var refresh = false
 
@@ -33,7 +34,7 @@ struct ReportCommand: AsyncParsableCommand {
                 return day
             }
         }
-        let query = ReportQuery(regions: region, from: days[0], to: days[1], period: period, rows: rows)
+        let query = ReportQuery(regions: region, from: days[0], to: days[1], period: period, rows: rows, indicator: indicator)
         let catalogue = try ResourceLocator.indicatorCatalogue()
         let report = try await PostgresPool.withPool(settings: DatabaseEnvironment().application, configuration: .init(maximumConnections: 1),
                                                      logger: logger) { pool in

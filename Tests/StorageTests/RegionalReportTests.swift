@@ -68,6 +68,12 @@ import Testing
                 #expect(femaleRegion.tables.first { $0.indicator.id == "door_to_needle" }?.total.value == 50)
                 let byMonth = try await reports.report(ReportQuery(period: .month, rows: .sex), as: Self.planner)
                 #expect(byMonth.tables.first { $0.indicator.id == "door_to_needle" }?.total.value == nil && !byMonth.notes.isEmpty, "not kept by month")
+                // One indicator alone: its table as in the full report, the same values withheld.
+                let alone = try await reports.report(ReportQuery(period: .all, indicator: "onset_to_door"), as: Self.planner)
+                let full = try await reports.report(ReportQuery(period: .all), as: Self.planner)
+                #expect(alone.tables.count == 1 && alone.tables.first == full.tables.first { $0.indicator.id == "onset_to_door" })
+                #expect(alone.tables.first?.rowTotals.contains { $0.suppressed == true } == true, "the small hospital withheld here too")
+                await #expect(throws: RehabInputError.self) { try await reports.report(ReportQuery(indicator: "door_to_coffee"), as: Self.planner) }
                 let csv = ReportCSV.render(report.tables)
                 #expect(csv.hasPrefix(ReportCSV.header) && csv.contains("follow_up_90,%,TESTR-SMALL,all,,,,,,,,true,\"withheld: based on fewer than 5 patients, or would let such a value be worked out\""))
             }

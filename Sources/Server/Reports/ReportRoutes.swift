@@ -46,6 +46,6 @@ struct ReportRoutes: Sendable {
         }
         return ReportQuery(regions: parameters.getAll("region").map { String($0) }, from: try day("from"), to: try day("to"), period: period, rows: rows,
                            ageBand: try number("ageBand"), sex: parameters.get("sex"), strokeType: parameters.get("strokeType"),
-                           severityBand: try number("severityBand"))
+                           severityBand: try number("severityBand"), indicator: parameters.get("indicator"))
     }
 }

@@ -58,6 +58,13 @@ public struct RegionalReports: Sendable {
     public func report(_ query: ReportQuery, as context: AccessContext, now: Date = Date()) async throws -> RegionalReport {
         try query.check()
         let catalogue = catalogue
+        let wanted = try query.indicator.map { id in
+            guard let indicator = catalogue.indicators.first(where: { $0.id == id }) else { throw RehabInputError("indicator", "\(id) is not an indicator") }
+            return indicator
+        }
+        // One indicator needs only its own histograms; the cells of every indicator are still read,
+        // so that the same values are withheld as in the full report.
+        let measures = wanted.map { [$0.measure].compactMap { $0 } }
         return try await pool.withAccess(context, readOnly: true) { connection in
             try await connection.query("SET LOCAL ROLE strokepath_planner")
             let regions = try await Self.regions(query.regions, on: connection)
@@ -85,7 +92,7 @@ public struct RegionalReports: Sendable {
             }
             var notes: [String] = []
             if query.rows.hasHistograms && !query.isStratified {
-                for row in try await connection.query(Self.minutesQuery(query, regions: regions)) {
+                for row in try await connection.query(Self.minutesQuery(query, measures: measures, regions: regions)) {
                     let key = try row.decode(String.self, at: 0), period = period(try row.decode(String.self, at: 1))
                     let measure = try row.decode(String.self, at: 2)
                     counts[key, default: [:]][period, default: ReportCounts()].histograms[measure, default: MinuteHistogram()]
@@ -98,7 +105,7 @@ public struct RegionalReports: Sendable {
                               fewestPatients: try row.decode(Int?.self, at: 5))
                 }
             } else if let stratum = query.histogramStratum {
-                for row in try await connection.query(Self.strataMinutesQuery(query, stratum: stratum, regions: regions)) {
+                for row in try await connection.query(Self.strataMinutesQuery(query, stratum: stratum, measures: measures, regions: regions)) {
                     let key = try row.decode(String.self, at: 0), period = period(try row.decode(String.self, at: 1))
                     let measure = try row.decode(String.self, at: 2)
                     counts[key, default: [:]][period, default: ReportCounts()].histograms[measure, default: MinuteHistogram()]
@@ -117,6 +124,7 @@ public struct RegionalReports: Sendable {
             let keys = rows.map { names[$0]?.code ?? $0 }
             let builder = RegionalReportBuilder(catalogue: catalogue, k: k)
             let tables = builder.tables(rows: keys, periods: periods, counts: rows.map { row in periods.map { counts[row]?[$0] ?? ReportCounts() } })
+                .filter { table in wanted.map { $0.id == table.indicator.id } ?? true }
             if refreshed == nil { notes.append("The report cells have not been computed yet: refresh them first.") }
             return RegionalReport(generatedAt: now, asOf: try refreshed?.decode(Date.self, at: 0),
                                   k: k, indicatorsVersion: catalogue.version, period: query.period, rows: query.rows,
@@ -203,7 +211,7 @@ public struct RegionalReports: Sendable {
     }
 
     /// The histograms: by year from the yearly table when the report reads years, else by month.
-    static func minutesQuery(_ query: ReportQuery, regions: [UUID]?) -> PostgresQuery {
+    static func minutesQuery(_ query: ReportQuery, measures: [String]?, regions: [UUID]?) -> PostgresQuery {
         let yearly = query.readsYearly
         return """
             SELECT row_key::text, period::text, measure, minutes::integer, episodes
@@ -211,6 +219,7 @@ public struct RegionalReports: Sendable {
                          measure, minutes, sum(episodes)::bigint AS episodes
                   FROM \(fragment: yearly ? "report_minutes_yearly" : "report_minutes")
                   WHERE (\(regions)::uuid[] IS NULL OR region_id = ANY (\(regions)::uuid[]))
+                    AND (\(measures)::text[] IS NULL OR measure = ANY (\(measures)::text[]))
                     AND (\(query.from?.description)::date IS NULL OR \(fragment: yearly ? "year" : "month") >= date_trunc('month', \(query.from?.description)::date))
                     AND (\(query.to?.description)::date IS NULL OR \(fragment: yearly ? "year" : "month") <= \(query.to?.description)::date)
                   GROUP BY 1, 2, 3, 4) grouped
@@ -218,12 +227,13 @@ public struct RegionalReports: Sendable {
     }
 
     /// The acute intervals' histograms by stratum and year, rows by stratum value or by region.
-    static func strataMinutesQuery(_ query: ReportQuery, stratum: (name: String, value: String?), regions: [UUID]?) -> PostgresQuery {
+    static func strataMinutesQuery(_ query: ReportQuery, stratum: (name: String, value: String?), measures: [String]?, regions: [UUID]?) -> PostgresQuery {
         """
         SELECT \(fragment: query.rows == .region ? "region_id::text" : "value"), \(fragment: query.period.yearlyFragment)::text, measure,
                minutes::integer, sum(episodes)::bigint
         FROM report_minutes_strata
         WHERE stratum = \(stratum.name) AND (\(stratum.value)::text IS NULL OR value = \(stratum.value))
+          AND (\(measures)::text[] IS NULL OR measure = ANY (\(measures)::text[]))
           AND (\(regions)::uuid[] IS NULL OR region_id = ANY (\(regions)::uuid[]))
           AND (\(query.from?.description)::date IS NULL OR year >= \(query.from?.description)::date)
           AND (\(query.to?.description)::date IS NULL OR year <= \(query.to?.description)::date)

@@ -81,9 +81,11 @@ public struct ReportQuery: Sendable, Equatable {
     public var sex: String?
     public var strokeType: String?
     public var severityBand: Int?
+    /// One indicator's table only (nil: every indicator). What is withheld does not depend on it.
+    public var indicator: String?
 
     public init(regions: [String] = [], from: CalendarDay? = nil, to: CalendarDay? = nil, period: Period = .year, rows: Rows = .hospital,
-                ageBand: Int? = nil, sex: String? = nil, strokeType: String? = nil, severityBand: Int? = nil) {
+                ageBand: Int? = nil, sex: String? = nil, strokeType: String? = nil, severityBand: Int? = nil, indicator: String? = nil) {
         self.regions = regions
         self.from = from
         self.to = to
@@ -93,6 +95,7 @@ public struct ReportQuery: Sendable, Equatable {
         self.sex = sex
         self.strokeType = strokeType
         self.severityBand = severityBand
+        self.indicator = indicator
     }
 
     /// Refuses reversed dates, dates that cut a period, a stratum filter with rows by hospital,
