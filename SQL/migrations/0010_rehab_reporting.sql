@@ -218,29 +218,32 @@ BEGIN
               ELSE (lower(pa.during) AT TIME ZONE st.time_zone)::date BETWEEN st.admitted_on AND coalesce(st.discharge_on, 'infinity') END
     WHERE upper(pa.during) <= now();
 
-    -- One row per rehab episode: its cell, days of stay, places and first attended day.
+    -- One row per rehab episode: its cell (the strata of its first stay), days of stay, places
+    -- and first attended day.
     CREATE TEMPORARY TABLE report_cohorts ON COMMIT DROP AS
     SELECT c.*, coalesce(pl.places, 0) AS places, coalesce(pl.attended, 0) AS attended, coalesce(pl.no_show, 0) AS no_show,
            coalesce(pl.place_cancelled, 0) AS place_cancelled, coalesce(pl.session_cancelled, 0) AS session_cancelled,
            pl.first_day - c.stroke_date AS to_first_session
-    FROM (SELECT cohort, region_id, hospital_id, stroke_date, age_band, sex, severity_band,
-                 date_trunc('month', min(admitted_on))::date AS month, (array_agg(stroke_type ORDER BY admitted_on))[1] AS stroke_type,
+    FROM (SELECT cohort, region_id, hospital_id, stroke_date, date_trunc('month', min(admitted_on))::date AS month,
+                 (array_agg(age_band ORDER BY admitted_on, stay_id))[1] AS age_band, (array_agg(sex ORDER BY admitted_on, stay_id))[1] AS sex,
+                 (array_agg(stroke_type ORDER BY admitted_on, stay_id))[1] AS stroke_type,
+                 (array_agg(severity_band ORDER BY admitted_on, stay_id))[1] AS severity_band,
                  sum(last_day - admitted_on + 1)::integer AS patient_days
-          FROM report_stays GROUP BY cohort, region_id, hospital_id, patient_id, stroke_date, age_band, sex, severity_band) c
+          FROM report_stays GROUP BY cohort, region_id, hospital_id, stroke_date) c
     LEFT JOIN (SELECT cohort, count(*) AS places, count(*) FILTER (WHERE attendance = 'attended') AS attended,
                       count(*) FILTER (WHERE attendance = 'no_show') AS no_show, count(*) FILTER (WHERE place_cancelled) AS place_cancelled,
                       count(*) FILTER (WHERE session_cancelled) AS session_cancelled, min(day) FILTER (WHERE attendance = 'attended') AS first_day
                FROM report_places GROUP BY cohort) pl ON pl.cohort = c.cohort;
 
-    -- Each patient's latest forecast made from observations before the follow-up window, held
-    -- against the FM-UE assessment nearest day 90 within it.
+    -- The latest forecast for each patient and stroke (onset) made from observations before the
+    -- follow-up window, held against the FM-UE assessment nearest day 90 within it.
     CREATE TEMPORARY TABLE report_forecasts ON COMMIT DROP AS
     SELECT s.hospital_id, s.region_id, date_trunc('month', f.onset_at AT TIME ZONE 'UTC')::date AS month,
            report_age_band(extract(year FROM f.onset_at AT TIME ZONE 'UTC')::integer - p.birth_year) AS age_band, p.sex,
            coalesce(episode.stroke_type, 'unknown') AS stroke_type, report_severity_band(episode.nihss_at_arrival) AS severity_band,
            f.fm_day_90 - observed.value AS error, observed.value BETWEEN f.lower_day_90 AND f.upper_day_90 AS within_interval
-    FROM (SELECT DISTINCT ON (patient_id) * FROM recovery_forecasts
-          WHERE last_observed_day < follow_up_from ORDER BY patient_id, made_at DESC, id) f
+    FROM (SELECT DISTINCT ON (patient_id, onset_at) * FROM recovery_forecasts
+          WHERE last_observed_day < follow_up_from ORDER BY patient_id, onset_at, made_at DESC, id) f
     JOIN report_sites s ON s.organisation_id = f.organisation_id
     JOIN patients p ON p.id = f.patient_id
     JOIN LATERAL (
@@ -311,13 +314,15 @@ BEGIN
     CROSS JOIN LATERAL generate_series(date_trunc('month', span.first AT TIME ZONE s.time_zone),
                                        ((now() AT TIME ZONE s.time_zone)::date - 1)::timestamp, interval '1 day') day;
 
-    -- The sessions held (not cancelled) on those days: every session before today's date.
+    -- The sessions held (not cancelled) on those days: every session before today's date; the
+    -- therapists' only for those on the roster (active now), as their shifts are.
     CREATE TEMPORARY TABLE report_held ON COMMIT DROP AS
-    SELECT s.region_id, s.hospital_id, date_trunc('month', local.day)::date AS month, se.id, se.therapist_id IS NOT NULL AS with_therapist,
+    SELECT s.region_id, s.hospital_id, date_trunc('month', local.day)::date AS month, se.id, coalesce(t.active, false) AS with_therapist,
            r.room_type = 'pool' AS pool, extract(epoch FROM se.ends_at - se.starts_at) / 60 AS minutes
     FROM rehab_sessions se
     JOIN report_sites s ON s.organisation_id = se.organisation_id
     JOIN rehab_rooms r ON r.id = se.room_id
+    LEFT JOIN rehab_therapists t ON t.id = se.therapist_id
     CROSS JOIN LATERAL (SELECT (se.starts_at AT TIME ZONE s.time_zone)::date AS day) local
     WHERE se.cancelled_at IS NULL AND local.day < (now() AT TIME ZONE s.time_zone)::date;
 
@@ -363,6 +368,11 @@ BEGIN
         GROUP BY 1, 2, 3, 4
     ) utilisation
     GROUP BY 1, 2, 3, 4;
+    -- A clinic's month is withheld as a whole (one resource's minutes could be worked out from
+    -- another's): every resource carries the fewest patients behind any resource's use.
+    UPDATE report_utilisation u SET patients = month.fewest
+    FROM (SELECT hospital_id, month, min(nullif(patients, 0)) AS fewest FROM report_utilisation GROUP BY 1, 2) month
+    WHERE u.hospital_id = month.hospital_id AND u.month = month.month AND month.fewest IS NOT NULL;
 
     SELECT count(*) INTO counted FROM report_cohorts;
     PERFORM set_config('app.report_refresh', 'off', true);

@@ -74,10 +74,11 @@ public enum ReportFixture {
 
     /// A rehab clinic of the region (UTC), every value computed by hand in February 2026:
     /// seven stays from 2 to 13 February (12 days each), strokes on 26 January; physiotherapy
-    /// prescribed to all (5 × 45 minutes a week), group pool therapy to P0–P2 (2 × 30); places
-    /// attended, missed for each reason and not recorded; a physiotherapist (on leave on 16
+    /// prescribed to all (5 × 45 minutes a week), group pool therapy to P0–P2 (2 × 30; P5 and P6
+    /// join the group unprescribed); places attended, missed for each reason and not recorded; a
+    /// physiotherapist (on leave on 16
     /// February) and a pool therapist on 08:00–16:00 shifts, a gym of two sessions at once and a
-    /// pool of four places open 08:00–16:00; and day-90 forecasts of P0–P6 held against FM-UE
+    /// pool of six places open 08:00–16:00; and day-90 forecasts of P0–P6 held against FM-UE
     /// assessments 88 days after onset: five count — P1's later forecast from observations to
     /// day 60 replaces its first; P0's later one (to day 80) and P6's (to day 90) are too late to
     /// count; P5 was assessed on day 110, outside the window.
@@ -105,7 +106,7 @@ public enum ReportFixture {
         VALUES ('7e570000-0000-4000-8000-000000000005', '7e571000-0000-4000-8000-000000000001', '[2026-02-16 00:00Z, 2026-02-17 00:00Z)', 'Course');
         INSERT INTO rehab_rooms (organisation_id, id, code, name, room_type, capacity, max_sessions) VALUES
             ('7e570000-0000-4000-8000-000000000005', '7e572000-0000-4000-8000-000000000001', 'GYM', 'Gym', 'gym', 6, 2),
-            ('7e570000-0000-4000-8000-000000000005', '7e572000-0000-4000-8000-000000000002', 'POOL', 'Pool', 'pool', 4, 1);
+            ('7e570000-0000-4000-8000-000000000005', '7e572000-0000-4000-8000-000000000002', 'POOL', 'Pool', 'pool', 6, 1);
         INSERT INTO rehab_room_hours (organisation_id, room_id, weekday, opens, closes)
         SELECT '7e570000-0000-4000-8000-000000000005'::uuid, r, d, '08:00'::time, '16:00'::time
         FROM unnest(ARRAY['7e572000-0000-4000-8000-000000000001', '7e572000-0000-4000-8000-000000000002']::uuid[]) r, generate_series(0, 4) d;
@@ -140,7 +141,7 @@ public enum ReportFixture {
                                     cancelled_at, cancelled_by, cancel_reason)
         SELECT '7e570000-0000-4000-8000-000000000005'::uuid, id, CASE WHEN room = '7e572000-0000-4000-8000-000000000002' THEN 'HYDRO_GRP' ELSE 'PT' END,
                therapist, room, false, tstzrange(starts, starts + make_interval(mins => minutes)),
-               CASE WHEN room = '7e572000-0000-4000-8000-000000000002' THEN 4 ELSE 1 END, 'test',
+               CASE WHEN room = '7e572000-0000-4000-8000-000000000002' THEN 6 ELSE 1 END, 'test',
                CASE WHEN cancelled THEN starts - interval '1 day' END, CASE WHEN cancelled THEN 'test' END, CASE WHEN cancelled THEN 'Therapist ill' END
         FROM fixture_sessions;
         CREATE TEMPORARY TABLE fixture_places (session uuid, patient integer, outcome text, delivered integer) ON COMMIT DROP;
@@ -149,7 +150,8 @@ public enum ReportFixture {
             ('7e575000-0000-4000-8000-000000000003', 2, 'no_show', NULL), ('7e575000-0000-4000-8000-000000000004', 3, 'place_cancelled', NULL),
             ('7e575000-0000-4000-8000-000000000005', 4, 'session_cancelled', NULL), ('7e575000-0000-4000-8000-000000000006', 5, NULL, NULL),
             ('7e575000-0000-4000-8000-000000000007', 0, 'attended', 30), ('7e575000-0000-4000-8000-000000000007', 1, 'attended', 30),
-            ('7e575000-0000-4000-8000-000000000007', 2, 'attended', 25), ('7e575000-0000-4000-8000-000000000008', 0, 'attended', 45),
+            ('7e575000-0000-4000-8000-000000000007', 2, 'attended', 25), ('7e575000-0000-4000-8000-000000000007', 5, 'attended', 30),
+            ('7e575000-0000-4000-8000-000000000007', 6, 'attended', 30), ('7e575000-0000-4000-8000-000000000008', 0, 'attended', 45),
             ('7e575000-0000-4000-8000-000000000009', 1, 'attended', 45), ('7e575000-0000-4000-8000-00000000000a', 5, 'attended', 45),
             ('7e575000-0000-4000-8000-00000000000b', 6, 'attended', 45);
         INSERT INTO rehab_participants (organisation_id, session_id, patient_id, during, session_cancelled, cancelled_at, cancelled_by, cancel_reason,

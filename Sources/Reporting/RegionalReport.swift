@@ -94,7 +94,7 @@ public struct RegionalReportBuilder: Sendable {
             let pattern = patterns[indicator.population.cohort] ?? published
             func publish(_ group: ReportCounts, _ reason: Suppression.Reason?) -> ReportValue {
                 let fewest = indicator.resource.flatMap { group.utilisation[$0]?.fewestPatients } ?? k
-                return reason == nil && fewest >= k ? value(indicator, group) : ReportValue.withheld(k: k)
+                return reason == nil && fewest >= k && histogramMatches(indicator, group) ? value(indicator, group) : ReportValue.withheld(k: k)
             }
             return IndicatorTable(
                 indicator: indicator, rows: rows, periods: periods,
@@ -104,6 +104,14 @@ public struct RegionalReportBuilder: Sendable {
                 total: publish(total, pattern.grandTotal),
                 funnel: pattern.grandTotal == nil ? funnel(indicator, rows: rows, totals: rowTotals, overall: total, pattern: pattern.rowTotals) : nil)
         }
+    }
+
+    /// Whether an interval's histogram, when there is one, holds exactly the patients the cells
+    /// count as having the interval: the cells' count is what the suppression protects.
+    func histogramMatches(_ indicator: IndicatorCatalogue.Indicator, _ group: ReportCounts) -> Bool {
+        guard let measure = indicator.measure, [.minutes, .shareWithin].contains(indicator.kind),
+              let histogram = group.histograms[measure], histogram.count > 0 else { return true }
+        return histogram.count == group.known[measure] ?? 0
     }
 
     /// The patients a cell of the indicator is based on: the population's, or those with its

@@ -90,4 +90,20 @@ import Testing
         let rooms = try #require(tables.first { $0.indicator.id == "utilisation_rooms" })
         #expect(rooms.total.value == 0 && rooms.total.suppressed == nil, "unused rooms rest on no patients")
     }
+
+    /// A median is published only from a histogram holding exactly the patients the cells
+    /// count: the cells' count is what the suppression protects.
+    @Test func aHistogramOfOtherPatientsIsNotPublished() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Protocols/indicators/indicators.json")
+        let builder = RegionalReportBuilder(catalogue: try IndicatorCatalogue.decode(Data(contentsOf: url)), k: 10)
+        var counts = ReportCounts()
+        (counts.episodes, counts.known["door_to_imaging"]) = (40, 30)
+        for minutes in [10, 20, 30] { counts.histograms["door_to_imaging", default: MinuteHistogram()].add(minutes: minutes, episodes: 1) }
+        let imaging = try #require(builder.tables(rows: ["H1"], periods: ["2026"], counts: [[counts]]).first { $0.indicator.id == "door_to_imaging" })
+        #expect(imaging.total.suppressed == true, "three of the thirty counted")
+        counts.histograms["door_to_imaging"]?.add(minutes: 25, episodes: 27)
+        let matching = try #require(builder.tables(rows: ["H1"], periods: ["2026"], counts: [[counts]]).first { $0.indicator.id == "door_to_imaging" })
+        #expect(matching.total.value == 25 && matching.total.n == 30)
+    }
 }

@@ -62,7 +62,7 @@ import Testing
                 let therapy = try await browser.render(try await browser.get("/reports?indicator=therapy_physiotherapy&period=month&from=2026-02-01&to=2026-02-28").html)
                 #expect(therapy.contains("3.2 of 32.1 (10 %)"), "265 of 2,700 minutes over 84 days of stay")
                 let missed = try await browser.render(try await browser.get("/reports?indicator=missed_no_show&period=all").html)
-                #expect(missed.contains("7.7 (13)") && missed.contains("class=\"dot observed\""), "one of thirteen places, and its funnel")
+                #expect(missed.contains("6.7 (15)") && missed.contains("class=\"dot observed\""), "one of fifteen places, and its funnel")
                 let doctor = RehabPageTests.Browser(client: client, session: "\(WebSession.sessionCookie)=\(clinician)", port: port)
                 #expect(try await doctor.get("/reports").status == .forbidden)
             }

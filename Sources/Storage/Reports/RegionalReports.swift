@@ -104,7 +104,7 @@ public struct RegionalReports: Sendable {
                         .init(available: try row.decode(Double.self, at: 3), used: try row.decode(Double.self, at: 4),
                               fewestPatients: try row.decode(Int?.self, at: 5))
                 }
-            } else if let stratum = query.histogramStratum {
+            } else if let stratum = query.histogramStratum, try await Self.actsForRegionsOnly(on: connection) {
                 for row in try await connection.query(Self.strataMinutesQuery(query, stratum: stratum, measures: measures, regions: regions)) {
                     let key = try row.decode(String.self, at: 0), period = period(try row.decode(String.self, at: 1))
                     let measure = try row.decode(String.self, at: 2)
@@ -115,7 +115,7 @@ public struct RegionalReports: Sendable {
             } else {
                 notes.append("Time intervals and resource use are kept by site and month, and by region, stratum and year: with these rows, "
                              + "periods or filters the minutes, days and utilisation indicators have no values (rows by one stratum, or by region "
-                             + "kept to one stratum, by year or over all time have the acute intervals).")
+                             + "kept to one stratum, by year or over all time, have the acute intervals for those who report for whole regions).")
             }
             let refreshed = try await connection.query("SELECT refreshed_at FROM report_refreshes").first
             let names = try await Self.names(Array(counts.keys), query.rows, on: connection)
@@ -224,6 +224,14 @@ public struct RegionalReports: Sendable {
                     AND (\(query.to?.description)::date IS NULL OR \(fragment: yearly ? "year" : "month") <= \(query.to?.description)::date)
                   GROUP BY 1, 2, 3, 4) grouped
             """
+    }
+
+    /// Whether the caller acts only for whole regions: the histograms by stratum are kept by
+    /// region, and a caller who also sees a hospital's cells would get medians of part of them.
+    static func actsForRegionsOnly(on connection: PostgresConnection) async throws -> Bool {
+        try await connection.query("""
+            SELECT coalesce(bool_and(kind = 'region'), false) FROM organisations WHERE id = ANY (app_organisation_ids())
+            """).single().decode(Bool.self, at: 0)
     }
 
     /// The acute intervals' histograms by stratum and year, rows by stratum value or by region.
