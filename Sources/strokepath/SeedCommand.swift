@@ -54,7 +54,7 @@ struct SeedCommand: AsyncParsableCommand {
     private func loadDemoReports(logger: Logger) async throws -> Int {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = .gmt
-        let region = SyntheticRegion(episodes: 3_000, regions: 1, seed: 2026, end: calendar.startOfDay(for: Date()), rehabStays: 150)
+        let region = SyntheticRegion(episodes: 3_000, regions: 1, seed: 2026, end: calendar.startOfDay(for: Date()), rehabStays: 400)
         return try await PostgresPool.withPool(settings: DatabaseEnvironment().owner, configuration: .init(maximumConnections: 1), logger: logger) { pool in
             do {
                 let loaded = try await region.load(into: pool) { _ in }

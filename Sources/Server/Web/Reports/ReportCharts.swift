@@ -6,7 +6,7 @@ import Reporting
 enum ReportCharts {
     /// One line per row through its published values; withheld or empty periods break nothing
     /// (the line joins the values it has). The target, if any, as a dashed line.
-    static func trend(_ table: IndicatorTable, rowNames: [String: String]) -> String {
+    static func trend(_ table: IndicatorTable) -> String {
         let indicator = table.indicator
         var layers: [SVGChart.Layer] = []
         if let target = indicator.target, target.statistic == nil, !table.periods.isEmpty {
@@ -21,8 +21,8 @@ enum ReportCharts {
         }
         layers.append(.line(table.periodTotals.enumerated().compactMap { period, value in value.value.map { SVGChart.Point(x: Double(period), y: $0) } },
                             cssClass: "line overall", label: "region"))
-        let title = "\(indicator.title) by \(rowNames.isEmpty ? "row" : "hospital") and period (\(table.periods.first ?? "")–\(table.periods.last ?? ""))"
-        return SVGChart.layered(layers, title: title, xLabel: "period", yLabel: indicator.unit, xNames: table.periods)
+        // The page's heading says what the rows are; the title names the indicator alone, to fit.
+        return SVGChart.layered(layers, title: indicator.title, xLabel: "period", yLabel: indicator.unit, xNames: table.periods)
     }
 
     /// Rows as points (volume, proportion in %) with the limits as curves over the volumes.

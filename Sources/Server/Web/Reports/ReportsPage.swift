@@ -92,7 +92,7 @@ struct ReportsPage: Sendable {
         return View(
             asOf: report.asOf.map { $0.formatted(date: .abbreviated, time: .shortened) } ?? "never (refresh the cells)", k: report.k, summary: summary,
             chosen: chosen.indicator.title, periods: chosen.periods + ["all"], rows: rows,
-            trend: ReportCharts.trend(chosen, rowNames: report.rowNames), funnel: ReportCharts.funnel(chosen), reasons: reasons.sorted(),
+            trend: ReportCharts.trend(chosen), funnel: ReportCharts.funnel(chosen), reasons: reasons.sorted(),
             notes: report.notes,
             periodChoices: [ReportQuery.Period.month, .quarter, .year].map { .init(value: $0.rawValue, label: $0.rawValue, selected: $0 == query.period) },
             from: query.from?.description ?? "", to: query.to?.description ?? "", indicator: chosen.indicator.id)
