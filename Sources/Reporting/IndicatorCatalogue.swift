@@ -115,8 +115,6 @@ public struct IndicatorCatalogue: Sendable, Decodable {
 
     /// The measures the report cells hold histograms of (minutes; days for the first rehab session).
     public static let measures = ["onset_to_door", "door_to_imaging", "door_to_needle", "door_to_groin", "stroke_to_first_session"]
-    /// The acute measures (histograms of episodes).
-    public static let acuteMeasures = Array(measures.prefix(4))
     /// The rates the report cells count, by their numerator's name.
     public static let rateNumerators = ["ivt_rate": "ivt_ischaemic", "evt_rate": "evt_ischaemic", "reperfusion_rate": "reperfused_ischaemic", "follow_up_90": "followed_up",
                                         "mortality_90": "mrs6", "missed_no_show": "no_show", "missed_place_cancelled": "place_cancelled",

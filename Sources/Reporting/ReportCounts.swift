@@ -19,9 +19,8 @@ public struct ReportCounts: Sendable, Equatable {
     public var stays = 0
     public var staysBooked = 0
     public var patientDays = 0
-    /// Places in sessions that have ended and what became of them.
+    /// Places in sessions that have ended, and those missed for each reason.
     public var places = 0
-    public var attended = 0
     public var noShow = 0
     public var placeCancelled = 0
     public var sessionCancelled = 0
@@ -84,7 +83,6 @@ public struct ReportCounts: Sendable, Equatable {
         staysBooked += other.staysBooked
         patientDays += other.patientDays
         places += other.places
-        attended += other.attended
         noShow += other.noShow
         placeCancelled += other.placeCancelled
         sessionCancelled += other.sessionCancelled
