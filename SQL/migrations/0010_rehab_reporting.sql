@@ -157,7 +157,8 @@ $$;
 -- this transaction (only report_refresh_all calls it). `modalities` and `disciplines` pair each
 -- catalogue modality with its discipline. The FM-UE assessment nearest day 90 within
 -- follow_up_from to follow_up_to days after onset is the observed value; the forecast held
--- against it is the patient's latest made from observations before day follow_up_from.
+-- against it is the latest for that patient and stroke made from observations before day
+-- follow_up_from.
 -- Returns the rehab episodes counted.
 CREATE FUNCTION report_refresh_rehab(modalities text[], disciplines text[], follow_up_from integer, follow_up_to integer) RETURNS bigint
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp
