@@ -78,6 +78,9 @@ import Testing
                 #expect(alone.tables.count == 1 && alone.tables.first == full.tables.first { $0.indicator.id == "onset_to_door" })
                 #expect(alone.tables.first?.rowTotals.contains { $0.suppressed == true } == true, "the small hospital withheld here too")
                 await #expect(throws: RehabInputError.self) { try await reports.report(ReportQuery(indicator: "door_to_coffee"), as: Self.planner) }
+                await #expect(throws: RehabInputError.self) {
+                    try await reports.report(ReportQuery(indicator: String(repeating: "x", count: 100_000)), as: Self.planner)
+                }
                 let csv = ReportCSV.render(report.tables)
                 #expect(csv.hasPrefix(ReportCSV.header) && csv.contains("follow_up_90,%,TESTR-SMALL,all,,,,,,,,true,\"withheld: based on fewer than 5 patients, or would let such a value be worked out\""))
             }

@@ -118,6 +118,7 @@ public struct ReportQuery: Sendable, Equatable {
             throw RehabInputError("strokeType", "must be ischaemic, haemorrhagic, tia or unknown")
         }
         for region in regions where !(1...32).contains(region.count) { throw RehabInputError("region", "must be an organisation code") }
+        if let indicator, !(1...64).contains(indicator.count) { throw RehabInputError("indicator", "must be an indicator's id") }
     }
 
     /// Whether the yearly tables (cells and histograms summed by calendar year) answer the
