@@ -58,7 +58,7 @@ import Testing
 
     @Test(arguments: [(48.0, "contraindicated"), (48.5, "eligible")])
     func doacLastDoseFortyEightHoursAgoIsNotEnough(hours: Double, status: String) throws {
-        let ivt = try Support.evaluate(["anticoagulant.type": "apixaban", "anticoagulant.last_dose_hours_ago": hours]).ivt
+        let ivt = try Support.evaluate(["anticoagulant.type": "apixaban", "anticoagulant.last_dose_hours_ago": hours], profile: "aha-2019").ivt
         #expect(ivt.status == status)
     }
 

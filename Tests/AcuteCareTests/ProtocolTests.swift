@@ -5,7 +5,6 @@ import Testing
 @Suite struct ProtocolTests {
     @Test func theProjectsProtocolLoadsWithThreeProfiles() {
         #expect(Support.acute.profiles.map(\.id) == ["aha-2019", "aha-2026", "eso"])
-        #expect(Support.acute.defaultProfile == "aha-2019")
     }
 
     /// Every rule, pathway, trial, statement and score must cite a source in sources.json;

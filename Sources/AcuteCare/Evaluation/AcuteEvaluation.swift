@@ -6,6 +6,8 @@ public struct AcuteEvaluation: Sendable {
     let book: RuleBook
     let facts: Facts
     public let profile: String
+    /// What the answer must say about its profile: superseded by a newer one, or not yet read in full.
+    public let profileNotices: [String]
     public let protocolVersion: String
     public let ivt: ThrombolysisResult
     public let doses: DoseResult
@@ -14,24 +16,33 @@ public struct AcuteEvaluation: Sendable {
     public let expectedOutcome: ExpectedOutcome
     public let ignoredFields: [String]
 
-    /// The outcome model's answer for no treatment and each reperfusion option on the table.
+    /// The outcome model's answer for no treatment and each reperfusion option on the table;
+    /// nil, with the reason in `notEstimated`, where the model does not cover the patient.
     public struct ExpectedOutcome: Sendable, JSONWritable {
+        let tables: OutcomeTables
+        let pathways: [ThrombolysisPathway]
         public var stroke: String
-        public var noTreatment: OutcomeEstimate
+        public var noTreatment: OutcomeEstimate?
         public var ivt: OutcomeEstimate?
         public var evt: OutcomeEstimate?
         public var ivtAndEvt: OutcomeEstimate?
+        let notEstimated: [(option: String, reason: OutcomeScope.Reason)]
         /// Drip-and-ship against mothership, when travel times were given.
         public var routing: RoutingComparison?
+
+        /// Why each option on the table has no estimate, by option (no_treatment, ivt, evt, ivt_and_evt).
+        public var notEstimatedReasons: [String: String] {
+            Dictionary(notEstimated.map { ($0.option, tables.scope.text($0.reason, tables, pathways: pathways)) }) { first, _ in first }
+        }
 
         public func write(to writer: inout JSONWriter) {
             writer.object { json in
                 json.field("stroke", stroke)
-                json.field("no_treatment", noTreatment)
-                for (name, estimate) in [("ivt", ivt), ("evt", evt), ("ivt_and_evt", ivtAndEvt)] {
+                for (name, estimate) in [("no_treatment", noTreatment), ("ivt", ivt), ("evt", evt), ("ivt_and_evt", ivtAndEvt)] {
                     json.key(name)
                     if let estimate { estimate.write(to: &json) } else { json.null() }
                 }
+                json.field("not_estimated", notEstimatedReasons)
                 json.key("routing")
                 if let routing { routing.write(to: &json) } else { json.null() }
             }
@@ -54,6 +65,7 @@ extension AcuteEvaluation: JSONWritable {
     public func write(to writer: inout JSONWriter) {
         writer.object { json in
             json.field("profile", profile)
+            json.field("profile_notices", strings: profileNotices)
             json.field("protocol_version", protocolVersion)
             json.field("outcome_model", outcomeModel)
             json.field("ivt", ivt)

@@ -11,9 +11,59 @@ public struct AcuteEvaluator: Sendable {
     /// The time-to-treatment outcome model, also answered on its own (`strokepath acute outcome`).
     public let outcomeModel: OutcomeModel
 
+    /// Per profile (in profiles.json order), what every answer under it must say about it.
+    private let profileNotices: [[String]]
+
     public init(protocol acute: AcuteProtocol) {
         self.acute = acute
         outcomeModel = OutcomeModel(tables: acute.book.outcome)
+        profileNotices = acute.profiles.map { $0.notices(in: acute) }
+    }
+
+    /// The model's estimate for no treatment and each option on the table, or, where the model
+    /// does not cover the patient (outcome.json `estimable`), the reason it gives none.
+    private func expectedOutcome(_ facts: Facts, _ presentation: Presentation, ivt: ThrombolysisResult,
+                                 evt: ThrombectomyResult) -> AcuteEvaluation.ExpectedOutcome {
+        let book = acute.book
+        let scope = book.outcome.scope
+        let site = facts.codeIndex(.imagingOcclusionSite)
+        let lvo = site.map(book.outcome.lvoSites.contains) ?? false
+        let needle = ivt.treatmentPossible ? facts.number(.timesLkwToDecisionMin) : nil
+        let puncture = evt.possible ? facts.number(.timesLkwToPunctureMin) : nil
+        let outside = site.flatMap { scope.sitesOutsideModel.contains($0) ? OutcomeScope.Reason.siteOutsideModel($0) : nil }
+        var ivtReason = outside, evtReason = outside
+        if let needle, ivtReason == nil {
+            if let pathway = ivt.pathwayIndex, scope.ivtPathwaysNotEstimated.contains(pathway) {
+                ivtReason = .imagingSelectedIVT(pathway: pathway)
+            } else if needle > book.outcome.noEffectIVT {
+                ivtReason = .pastNoEffectIVT(minutes: needle)
+            }
+        }
+        if let puncture, evtReason == nil {
+            if let site, !scope.evtSites.contains(site) {
+                evtReason = .evtSite(site)
+            } else if puncture > book.outcome.noEffectMT {
+                evtReason = .pastNoEffectEVT(minutes: puncture)
+            }
+        }
+        var notEstimated: [(option: String, reason: OutcomeScope.Reason)] = []
+        if let outside { notEstimated.append(("no_treatment", outside)) }
+        if needle != nil, let ivtReason { notEstimated.append(("ivt", ivtReason)) }
+        if puncture != nil, let evtReason { notEstimated.append(("evt", evtReason)) }
+        if needle != nil, puncture != nil, let reason = evtReason ?? ivtReason { notEstimated.append(("ivt_and_evt", reason)) }
+        let ivtEstimate = ivtReason == nil ? needle : nil, evtEstimate = evtReason == nil ? puncture : nil
+        return AcuteEvaluation.ExpectedOutcome(
+            tables: book.outcome, pathways: book.ivt.pathways,
+            stroke: lvo ? "lvo" : "nlvo",
+            noTreatment: outside == nil ? outcomeModel.estimate(lvo: lvo, needle: nil, puncture: nil) : nil,
+            ivt: ivtEstimate.map { outcomeModel.estimate(lvo: lvo, needle: $0, puncture: nil) },
+            evt: evtEstimate.map { outcomeModel.estimate(lvo: true, needle: nil, puncture: $0) },
+            ivtAndEvt: ivtEstimate.flatMap { needle in evtEstimate.map { outcomeModel.estimate(lvo: true, needle: needle, puncture: $0) } },
+            notEstimated: notEstimated,
+            routing: presentation.routing.map {
+                outcomeModel.compareRoutes($0, lvoSite: site.map { _ in lvo }, ivtPossible: ivt.treatmentPossible)
+            }
+        )
     }
 
     public func evaluate(_ presentation: Presentation, profile requested: String? = nil) throws(UnknownProfile) -> AcuteEvaluation {
@@ -25,23 +75,11 @@ public struct AcuteEvaluator: Sendable {
         var facts = presentation.facts
         let ivt = ThrombolysisAssessment.assess(&facts, book: book, profile: profile)
         let evt = ThrombectomyAssessment.assess(facts, book: book, profile: profile)
-        let lvo = facts.codeIndex(.imagingOcclusionSite).map(book.outcome.lvoSites.contains) ?? false
-        let needle = ivt.treatmentPossible ? facts.number(.timesLkwToDecisionMin) : nil
-        let puncture = evt.possible ? facts.number(.timesLkwToPunctureMin) : nil
-        let expected = AcuteEvaluation.ExpectedOutcome(
-            stroke: lvo ? "lvo" : "nlvo",
-            noTreatment: outcomeModel.estimate(lvo: lvo, needle: nil, puncture: nil),
-            ivt: needle.map { outcomeModel.estimate(lvo: lvo, needle: $0, puncture: nil) },
-            evt: puncture.map { outcomeModel.estimate(lvo: true, needle: nil, puncture: $0) },
-            ivtAndEvt: needle.flatMap { needle in puncture.map { outcomeModel.estimate(lvo: true, needle: needle, puncture: $0) } },
-            routing: presentation.routing.map {
-                outcomeModel.compareRoutes($0, lvoSite: facts.codeIndex(.imagingOcclusionSite).map { _ in lvo }, ivtPossible: ivt.treatmentPossible)
-            }
-        )
         return AcuteEvaluation(
-            book: book, facts: facts, profile: wanted, protocolVersion: acute.version, ivt: ivt,
-            doses: DoseCalculator.doses(facts, book.doses, applicable: ivt.treatmentPossible), evt: evt,
-            scores: ScoreResults.calculate(facts, book: book), expectedOutcome: expected, ignoredFields: presentation.ignoredFields
+            book: book, facts: facts, profile: wanted, profileNotices: profileNotices[profile], protocolVersion: acute.version, ivt: ivt,
+            doses: DoseCalculator.doses(facts, book.doses, applicable: ivt.treatmentPossible, offered: ivt.offers), evt: evt,
+            scores: ScoreResults.calculate(facts, book: book), expectedOutcome: expectedOutcome(facts, presentation, ivt: ivt, evt: evt),
+            ignoredFields: presentation.ignoredFields
         )
     }
 }

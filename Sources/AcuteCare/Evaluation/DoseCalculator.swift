@@ -11,7 +11,8 @@ public struct DoseResult: Sendable, JSONWritable {
         public var capped: Bool
         public var discardFrom100mgVialMg: Double
         public var volumeMlAt1mgPerMl: Double
-
+        /// Whether the IVT pathway offers alteplase.
+        public var offered: Bool
     }
 
     public struct Tenecteplase: Sendable {
@@ -23,7 +24,10 @@ public struct DoseResult: Sendable, JSONWritable {
         public var bandDoseMg: Double
         public var bandVolumeMlAt5mgPerMl: Double
         public var bandNote: String
-
+        /// Whether the IVT pathway offers tenecteplase.
+        public var offered: Bool
+        /// Said beside the dose (below 50 kg: why the band dose differs from the label's first band).
+        public var warnings: [String]
     }
 
     public var alteplase: Alteplase?
@@ -45,6 +49,7 @@ public struct DoseResult: Sendable, JSONWritable {
                     json.field("capped", a.capped)
                     json.field("discard_from_100mg_vial_mg", a.discardFrom100mgVialMg)
                     json.field("volume_ml_at_1mg_per_ml", a.volumeMlAt1mgPerMl)
+                    json.field("offered", a.offered)
                 }
             } else {
                 json.null()
@@ -60,6 +65,8 @@ public struct DoseResult: Sendable, JSONWritable {
                     json.field("band_dose_mg", t.bandDoseMg)
                     json.field("band_volume_ml_at_5mg_per_ml", t.bandVolumeMlAt5mgPerMl)
                     json.field("band_note", t.bandNote)
+                    json.field("offered", t.offered)
+                    json.field("warnings", strings: t.warnings)
                 }
             } else {
                 json.null()
@@ -73,7 +80,8 @@ public struct DoseResult: Sendable, JSONWritable {
 }
 
 enum DoseCalculator {
-    static func doses(_ facts: Facts, _ dosing: DosingProtocol, applicable: Bool) -> DoseResult {
+    /// Both agents' doses for the weight; `offered` tells which agents the IVT pathway offers.
+    static func doses(_ facts: Facts, _ dosing: DosingProtocol, applicable: Bool, offered: (String) -> Bool) -> DoseResult {
         guard let weight = facts.number(.weightKg) else {
             return DoseResult(doseApplicable: applicable,
                               missingData: [MissingData(field: "weight_kg", neededBy: "doses", blocking: applicable)])
@@ -86,17 +94,29 @@ enum DoseCalculator {
         let alteplase = DoseResult.Alteplase(
             regimen: a.regimen, totalMg: mg(total), bolusMg: mg(bolus), infusionMg: mg(infusion),
             infusionRateMgPerH: mg(halfUp(Double(infusion) * 60 / a.infusionMinutes)), capped: total == tenths(a.maxMg),
-            discardFrom100mgVialMg: mg(tenths(a.vialMg) - total), volumeMlAt1mgPerMl: mg(halfUp(Double(total) / a.concentration))
+            discardFrom100mgVialMg: mg(tenths(a.vialMg) - total), volumeMlAt1mgPerMl: mg(halfUp(Double(total) / a.concentration)),
+            offered: offered("alteplase")
         )
         let t = dosing.tenecteplase
         let exact = min(tenths(grams, perKg: t.mgPerKg), tenths(t.maxMg))
-        guard let band = t.bands.first(where: { band in band.belowKg.map { weight < $0 } ?? true }) else {
+        guard var band = t.bands.first(where: { band in band.belowKg.map { weight < $0 } ?? true }) else {
             return DoseResult(alteplase: alteplase, tenecteplase: nil, doseApplicable: applicable, missingData: [])
+        }
+        var warnings: [String] = []
+        if weight < t.perKgBands.belowKg {
+            let bands = t.perKgBands
+            let lower = (weight / bands.widthKg).rounded(.down) * bands.widthKg
+            let labelDose = band.doseMg
+            band = .init(label: TextTemplate.fill(bands.label, ["from": TextTemplate.describe(lower), "to": TextTemplate.describe(lower + bands.widthKg)]),
+                         belowKg: lower + bands.widthKg, doseMg: mg(tenthsDown(Int64((lower * 1000).rounded()), perKg: t.mgPerKg)))
+            let perKg = (labelDose / weight * 100).rounded() / 100
+            warnings.append(TextTemplate.fill(bands.warning, ["band_mg_per_kg": TextTemplate.describe(perKg)]))
         }
         let tenecteplase = DoseResult.Tenecteplase(
             regimen: t.regimen, exactWeightBasedMg: mg(exact), exactVolumeMlAt5mgPerMl: mg(halfUp(Double(exact) / t.concentration)),
             capped: exact == tenths(t.maxMg), weightBand: band.label, bandDoseMg: band.doseMg,
-            bandVolumeMlAt5mgPerMl: mg(halfUp(band.doseMg * 10 / t.concentration)), bandNote: t.bandNote
+            bandVolumeMlAt5mgPerMl: mg(halfUp(band.doseMg * 10 / t.concentration)), bandNote: t.bandNote,
+            offered: offered("tenecteplase"), warnings: warnings
         )
         return DoseResult(alteplase: alteplase, tenecteplase: tenecteplase, doseApplicable: applicable, missingData: [])
     }
@@ -107,6 +127,12 @@ enum DoseCalculator {
         let microPerKg = Int64((perKg * 1_000_000).rounded())
         let product = grams * microPerKg            // in 1e-9 mg
         return (product + 50_000_000) / 100_000_000 // tenths of a mg, half-up (non-negative)
+    }
+
+    /// mg/kg × weight in tenths of a mg, rounded down: never above the per-kg dose.
+    private static func tenthsDown(_ grams: Int64, perKg: Double) -> Int64 {
+        let microPerKg = Int64((perKg * 1_000_000).rounded())
+        return grams * microPerKg / 100_000_000
     }
 
     private static func tenths(_ milligrams: Double) -> Int64 { Int64((milligrams * 10).rounded()) }

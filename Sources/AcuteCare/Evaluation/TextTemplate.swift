@@ -14,6 +14,11 @@ enum TextTemplate {
         return result + rest
     }
 
+    /// Fills named placeholders (`{minutes}`) of a protocol text with the given values.
+    static func fill(_ template: String, _ values: [String: String]) -> String {
+        values.reduce(template) { text, value in text.replacing("{\(value.key)}", with: value.value) }
+    }
+
     static func describe(_ fact: Fact, _ facts: Facts) -> String {
         switch facts[fact] {
         case nil: "unknown"

@@ -37,6 +37,33 @@ public struct ThrombectomyResult: Sendable {
 
     public var recommendation: String { recommendation(profile: profile) }
 
+    /// What the chosen profile's recommendation rests on: a guideline `statement`, only met
+    /// `trial_criteria`, or `no_statement` (no statement covers the patient: an individual
+    /// decision, not a graded recommendation); nil when thrombectomy does not apply or waits for data.
+    public var basis: String? {
+        guard applicability == .applicable, undecided[profile] < 0 else { return nil }
+        if let statement, statement.recommendation != nil { return statement.basis.rawValue }
+        return met == 0 ? ThrombectomyStatement.Basis.noStatement.rawValue : "trial_criteria"
+    }
+
+    /// The chosen profile's statement that holds, if one does.
+    private var statement: ThrombectomyStatement? {
+        guard applicability == .applicable, undecided[profile] < 0, statements[profile] >= 0 else { return nil }
+        return book.evt.statements[profile][Int(statements[profile])]
+    }
+
+    /// What the clinician must know beside the recommendation: warnings of the statement that
+    /// holds (later trials, no statement) and of each met trial (how this answer's timing differs).
+    public var warnings: [String] {
+        var texts = statement?.warnings ?? []
+        for (index, trial) in book.evt.trials.enumerated() where met & (1 << UInt64(index)) != 0 {
+            for warning in trial.warningsWhenMet where book.arena.evaluate(warning.condition, facts) == .yes && !texts.contains(warning.text) {
+                texts.append(warning.text)
+            }
+        }
+        return texts
+    }
+
     /// Whether thrombectomy is on the table under the chosen profile.
     public var possible: Bool { ["recommended", "reasonable", "may_be_considered"].contains(recommendation) }
 
@@ -105,9 +132,11 @@ extension ThrombectomyResult: JSONWritable {
     public func write(to writer: inout JSONWriter) {
         writer.object { json in
             json.field("recommendation", recommendation)
+            json.field("basis", basis)
             json.field("recommendation_by_profile", recommendationByProfile)
             json.field("trial_criteria_met", strings: trialCriteriaMet)
             json.field("levels", levels)
+            json.field("warnings", strings: warnings)
             json.key("failed_criteria")
             let failed = failedCriteria
             json.object { json in

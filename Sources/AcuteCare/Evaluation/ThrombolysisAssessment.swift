@@ -2,7 +2,9 @@
 /// first pathway whose window and criteria hold, then every rule, then the status by the
 /// vectors' precedence (contraindicated > not_indicated > needs_data > conditional >
 /// eligible_with_caution > eligible). `needs_data` extends the vectors' vocabulary: a rule
-/// needed a value that is not known, and the answer names it instead of assuming.
+/// needed a value that is not known, and the answer names it instead of assuming. A blank
+/// recent-event field counts as "no such event" only when the history was not marked
+/// unreviewed (`history.reviewed` false): then it is named as not confirmed.
 enum ThrombolysisAssessment {
     static let outsideWindow = "OUTSIDE_WINDOW"
 
@@ -11,7 +13,11 @@ enum ThrombolysisAssessment {
         let ivt = book.ivt
         var pathwayIndex: Int?
         var failures: [(pathway: Int16, criterion: Int16)] = []
-        for (index, window) in ivt.windows.enumerated() where arena.evaluate(window, facts) == .yes {
+        var undecidedWindows: [Int16] = []
+        for (index, window) in ivt.windows.enumerated() {
+            let truth = arena.evaluate(window, facts)
+            if truth == .unknown { undecidedWindows.append(Int16(index)) }
+            guard truth == .yes else { continue }
             if let failed = ivt.pathwayCriteria[index].firstIndex(where: { arena.evaluate($0, facts) != .yes }) {
                 failures.append((Int16(index), Int16(failed)))
             } else {
@@ -23,6 +29,7 @@ enum ThrombolysisAssessment {
         if let pathwayIndex {
             facts[.ivtPathway] = .code(Int16(pathwayIndex))
             failures = []
+            undecidedWindows = []
         } else {
             for (index, text) in ivt.outsideWindows.enumerated() where arena.evaluate(text.condition, facts) == .yes {
                 outside.append(Int16(index))
@@ -32,6 +39,7 @@ enum ThrombolysisAssessment {
         var unknown: [(rule: Int16, blocking: Bool)] = []
         var absolute = false, notIndicated = pathwayIndex == nil, blocking = false, correct = false, relative = false
         let mask: UInt8 = 1 << UInt8(profile)
+        let unconfirmedHistory = facts[.historyReviewed] == .flag(false)
         for (index, rule) in ivt.checks.enumerated() where rule.profileMask & mask != 0 {
             switch arena.evaluate(rule.condition, facts) {
             case .yes:
@@ -45,7 +53,7 @@ enum ThrombolysisAssessment {
             case .no:
                 break
             case .unknown:
-                guard rule.whenUnknown != .ignore, rule.category != .note, rule.category != .warning else { break }
+                guard rule.whenUnknown != .ignore || unconfirmedHistory, rule.category != .note, rule.category != .warning else { break }
                 let needed = rule.whenUnknown == .needsData || rule.needsDataIf.map { arena.evaluate($0, facts) == .yes } ?? false
                 unknown.append((Int16(index), needed))
                 blocking = blocking || needed
@@ -65,6 +73,6 @@ enum ThrombolysisAssessment {
             .eligible
         }
         return ThrombolysisResult(book: book, facts: facts, decision: status, pathwayIndex: pathwayIndex, pathwayFailures: failures,
-                                  outsideWindows: outside, fired: fired, unknownRules: unknown)
+                                  undecidedWindows: undecidedWindows, outsideWindows: outside, fired: fired, unknownRules: unknown)
     }
 }

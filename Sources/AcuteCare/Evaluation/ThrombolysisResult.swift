@@ -28,6 +28,8 @@ public struct ThrombolysisResult: Sendable {
     let pathwayIndex: Int?
     /// When no pathway holds: each pathway tried and the position of its first failed criterion.
     let pathwayFailures: [(pathway: Int16, criterion: Int16)]
+    /// When no pathway holds: the pathways whose window could not be decided for lack of data.
+    let undecidedWindows: [Int16]
     let outsideWindows: [Int16]
     let fired: [Int16]
     let unknownRules: [(rule: Int16, blocking: Bool)]
@@ -70,12 +72,20 @@ public struct ThrombolysisResult: Sendable {
     }
 
     public var warnings: [String] {
-        var texts = pathwayDefinition?.warnings.filter { book.arena.evaluate($0.condition, facts) == .yes }.map(\.text) ?? []
+        var texts = pathwayDefinition?.warnings.filter { book.arena.evaluate($0.condition, facts) == .yes }.map { TextTemplate.render($0.text, facts) } ?? []
         texts += findings { $0.category == .warning }.map(\.text)
+        for index in undecidedWindows {
+            let pathway = book.ivt.pathways[Int(index)]
+            let fields = book.arena.unknownFacts(pathway.window, facts).map(\.definition.name)
+            texts.append("\(pathway.id) not assessed: \(fields.joined(separator: ", ")) not known")
+        }
         for (index, blocking) in unknownRules where !blocking {
             let rule = book.ivt.rules[Int(index)]
-            let fields = book.arena.unknownFacts(rule.condition, facts).map(\.definition.name)
-            texts.append(rule.pendingText ?? "\(rule.code): not known (\(fields.joined(separator: ", "))); checked before treatment")
+            let fields = book.arena.unknownFacts(rule.condition, facts).map(\.definition.name).joined(separator: ", ")
+            let text = rule.whenUnknown == .ignore
+                ? "\(rule.code): not confirmed (\(fields) left blank and the history not marked as reviewed); ask before treatment"
+                : rule.pendingText ?? "\(rule.code): not known (\(fields)); checked before treatment"
+            if !texts.contains(text) { texts.append(text) }
         }
         return texts
     }
@@ -87,14 +97,26 @@ public struct ThrombolysisResult: Sendable {
         }
     }
 
+    /// The agents the pathway offers, in the protocol's order (ivt.json cites why).
     public var agentOptions: [String] {
-        guard treatmentPossible else { return [] }
-        let agents = pathwayDefinition?.agents ?? ["tenecteplase", "alteplase"]
-        return agents.map { $0 == "alteplase" ? book.doses.alteplase.option : book.doses.tenecteplase.option }
+        guard treatmentPossible, let pathway = pathwayDefinition else { return [] }
+        return pathway.agents.map { $0 == "alteplase" ? book.doses.alteplase.option : book.doses.tenecteplase.option }
     }
+
+    /// Why the pathway offers these agents, and in this order.
+    public var agentRationale: String? { treatmentPossible ? pathwayDefinition?.agentsRationale : nil }
+
+    /// Whether the pathway offers `agent` ("alteplase", "tenecteplase").
+    public func offers(_ agent: String) -> Bool { treatmentPossible && pathwayDefinition?.agents.contains(agent) == true }
 
     public var missingData: [MissingData] {
         var missing: [MissingData] = []
+        for index in undecidedWindows {
+            let pathway = book.ivt.pathways[Int(index)]
+            for fact in book.arena.unknownFacts(pathway.window, facts) {
+                missing.append(MissingData(field: fact.definition.name, neededBy: pathway.id, blocking: false))
+            }
+        }
         for failure in pathwayFailures {
             let pathway = book.ivt.pathways[Int(failure.pathway)]
             for fact in book.arena.unknownFacts(pathway.criteria[Int(failure.criterion)].condition, facts) {
@@ -127,6 +149,7 @@ extension ThrombolysisResult: JSONWritable {
             json.field("warnings", strings: warnings)
             json.field("notes", strings: notes)
             json.field("agent_options", strings: agentOptions)
+            json.field("agent_rationale", agentRationale)
             json.key("missing_data")
             json.array(missingData) { $1.write(to: &$0) }
         }

@@ -27,6 +27,9 @@ public enum Fact: Int, CaseIterable, Sendable {
     case labsInr
     case labsApttS
     case labsPtS
+    case labsCreatinineClearanceMlMin
+    case labsAntiXaLevel
+    case labsDiluteThrombinTimeS
     case anticoagulantType
     case anticoagulantLastDoseHoursAgo
     case historyDiabetes
@@ -47,6 +50,13 @@ public enum Fact: Int, CaseIterable, Sendable {
     case historyIntraAxialNeoplasm
     case historyPregnant
     case historySeizureAtOnset
+    case historySpinalCordInjuryDaysAgo
+    case historyAmyloidImmunotherapy
+    case historyMajorTraumaDaysAgo
+    case historyDuralPunctureDaysAgo
+    case historyReviewed
+    case symptomsSuggestSah
+    case headTraumaAtOnset
     case imagingModality
     case imagingHemorrhage
     case imagingHypodensityExtent
@@ -62,6 +72,7 @@ public enum Fact: Int, CaseIterable, Sendable {
     case imagingFlairNoEarlyChange
     case imagingSignificantMassEffect
     case imagingPenumbraMismatchMl
+    case imagingPonsMidbrainIndex
     case prestrokeMrs
     case facility
     case plannedEvt
@@ -127,6 +138,9 @@ public enum Fact: Int, CaseIterable, Sendable {
         case .labsInr: Definition(name: "labs.inr", kind: .number(0.5...20, unit: ""), origin: .input(required: false))
         case .labsApttS: Definition(name: "labs.aptt_s", kind: .number(5...300, unit: "s"), origin: .input(required: false))
         case .labsPtS: Definition(name: "labs.pt_s", kind: .number(5...300, unit: "s"), origin: .input(required: false))
+        case .labsCreatinineClearanceMlMin: Definition(name: "labs.creatinine_clearance_ml_min", kind: .number(0...300, unit: "mL/min"), origin: .input(required: false))
+        case .labsAntiXaLevel: Definition(name: "labs.anti_xa_level", kind: .number(0...5_000, unit: "ng/mL (DOAC-calibrated)"), origin: .input(required: false))
+        case .labsDiluteThrombinTimeS: Definition(name: "labs.dilute_thrombin_time_s", kind: .number(5...300, unit: "s"), origin: .input(required: false))
         case .anticoagulantType: Definition(name: "anticoagulant.type", kind: .choice(Fact.anticoagulants), origin: .input(required: false))
         case .anticoagulantLastDoseHoursAgo: Definition(name: "anticoagulant.last_dose_hours_ago", kind: .number(0...8_760, unit: "h"), origin: .input(required: false))
         case .historyDiabetes: Definition(name: "history.diabetes", kind: .flag, origin: .input(required: false))
@@ -147,6 +161,13 @@ public enum Fact: Int, CaseIterable, Sendable {
         case .historyIntraAxialNeoplasm: Definition(name: "history.intra_axial_neoplasm", kind: .flag, origin: .input(required: false))
         case .historyPregnant: Definition(name: "history.pregnant", kind: .flag, origin: .input(required: false))
         case .historySeizureAtOnset: Definition(name: "history.seizure_at_onset", kind: .flag, origin: .input(required: false))
+        case .historySpinalCordInjuryDaysAgo: Definition(name: "history.spinal_cord_injury_days_ago", kind: .number(Fact.days, unit: "days"), origin: .input(required: false))
+        case .historyAmyloidImmunotherapy: Definition(name: "history.amyloid_immunotherapy", kind: .flag, origin: .input(required: false))
+        case .historyMajorTraumaDaysAgo: Definition(name: "history.major_trauma_days_ago", kind: .number(Fact.days, unit: "days"), origin: .input(required: false))
+        case .historyDuralPunctureDaysAgo: Definition(name: "history.dural_puncture_days_ago", kind: .number(Fact.days, unit: "days"), origin: .input(required: false))
+        case .historyReviewed: Definition(name: "history.reviewed", kind: .flag, origin: .input(required: false))
+        case .symptomsSuggestSah: Definition(name: "symptoms_suggest_sah", kind: .flag, origin: .input(required: false))
+        case .headTraumaAtOnset: Definition(name: "head_trauma_at_onset", kind: .flag, origin: .input(required: false))
         case .imagingModality: Definition(name: "imaging.modality", kind: .choice(["NCCT", "NCCT+CTA", "NCCT+CTA+CTP", "MRI"]), origin: .input(required: false))
         case .imagingHemorrhage: Definition(name: "imaging.hemorrhage", kind: .flag, origin: .input(required: false))
         case .imagingHypodensityExtent: Definition(name: "imaging.hypodensity_extent", kind: .choice(["none", "lt_third", "gt_third"]), origin: .input(required: false))
@@ -162,6 +183,7 @@ public enum Fact: Int, CaseIterable, Sendable {
         case .imagingFlairNoEarlyChange: Definition(name: "imaging.flair_no_early_change", kind: .flag, origin: .input(required: false))
         case .imagingSignificantMassEffect: Definition(name: "imaging.significant_mass_effect", kind: .flag, origin: .input(required: false))
         case .imagingPenumbraMismatchMl: Definition(name: "imaging.penumbra_mismatch_ml", kind: .number(0...2_000, unit: "mL"), origin: .input(required: false))
+        case .imagingPonsMidbrainIndex: Definition(name: "imaging.pons_midbrain_index", kind: .integer(0...8), origin: .input(required: false))
         case .prestrokeMrs: Definition(name: "prestroke_mrs", kind: .integer(0...5), origin: .input(required: false))
         case .facility: Definition(name: "facility", kind: .choice(["EVT_capable", "non_EVT"]), origin: .input(required: false))
         case .plannedEvt: Definition(name: "planned_evt", kind: .flag, origin: .input(required: false))
@@ -179,7 +201,6 @@ public enum Fact: Int, CaseIterable, Sendable {
     public var sources: [Fact] {
         switch self {
         case .anticoagulantClass: [.anticoagulantType]
-        case .glucoseMmolL: [.glucoseMgDl]
         case .perfusionAvailable, .perfusionMismatchRatio, .perfusionMismatchVolumeMl: [.imagingCoreMl, .imagingHypoperfusionTmax6Ml]
         default: [self]
         }

@@ -95,6 +95,11 @@ public struct PresentationReader: Sendable {
         if let systolic = facts.number(.bpSystolic), let diastolic = facts.number(.bpDiastolic), diastolic >= systolic {
             reader.report("bp.diastolic", "must be below the systolic pressure")
         }
+        if let mgdl = facts.number(.glucoseMgDl), let mmol = facts.number(.glucoseMmolL),
+           abs(mgdl / units.glucoseMgDlPerMmolL - mmol) > units.glucoseAgreementMmolL + 1e-9 {
+            let converted = TextTemplate.describe((mgdl / units.glucoseMgDlPerMmolL * 10).rounded() / 10)
+            reader.report("glucose_mmol_l", "is \(TextTemplate.describe(mmol)) mmol/L but glucose_mg_dl \(TextTemplate.describe(mgdl)) mg/dL is \(converted) mmol/L: give one unit, or values that agree")
+        }
         guard reader.problems.isEmpty else { throw InputProblems(reader.problems.uniqued()) }
         facts.derive(units)
         return Presentation(

@@ -7,6 +7,23 @@ public struct AcuteProtocol: Sendable {
     public struct Profile: Sendable, Equatable {
         public var id: String
         public var title: String
+        /// Whose product labels the off-label notes follow (US, EU).
+        public var jurisdiction: String
+        /// The profile that replaces this one, when a newer guideline exists.
+        public var supersededBy: String?
+        /// What of the guideline is still read from secondary sources, said plainly.
+        public var verification: String?
+
+        /// What every answer under this profile must say about it (superseded, not fully verified).
+        public func notices(in acute: AcuteProtocol) -> [String] {
+            var notices: [String] = []
+            if let newer = supersededBy {
+                let title = acute.profile(newer)?.title ?? newer
+                notices.append("\(id) (\(self.title)) is superseded: a newer profile exists, \(newer) (\(title)). This answer follows \(id) as chosen.")
+            }
+            if let verification { notices.append("\(id): \(verification)") }
+            return notices
+        }
     }
 
     public struct Source: Sendable, Equatable {

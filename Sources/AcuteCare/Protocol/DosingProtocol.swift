@@ -12,10 +12,19 @@ struct DosingProtocol: Sendable {
         var doseMg: Double
     }
 
+    /// Below `belowKg` the first band would exceed the per-kg dose: bands `widthKg` wide,
+    /// each dosed at mg/kg of its lower edge (AHA 2026 Table 7 footnote).
+    struct PerKgBands: Sendable {
+        var belowKg: Double, widthKg: Double
+        var label: String, warning: String
+        var sources: [String]
+    }
+
     struct Tenecteplase: Sendable {
         var mgPerKg: Double, maxMg: Double, concentration: Double
         var regimen: String, option: String, bandNote: String
         var bands: [TenecteplaseBand]
+        var perKgBands: PerKgBands
     }
 
     var alteplase: Alteplase

@@ -17,11 +17,11 @@ struct ProtocolLoader {
         self.sources = sources
     }
 
-    private func cited(_ reader: ProtocolReader, _ value: JSONValue?) throws(ProtocolError) -> [String] {
-        let ids = try reader.strings(value, "sources")
-        guard !ids.isEmpty else { throw reader.fail("sources", "must cite at least one source") }
+    private func cited(_ reader: ProtocolReader, _ value: JSONValue?, field: String = "sources") throws(ProtocolError) -> [String] {
+        let ids = try reader.strings(value, field)
+        guard !ids.isEmpty else { throw reader.fail(field, "must cite at least one source") }
         for id in ids where sources[id] == nil {
-            throw reader.fail("sources", "\(id) is not in sources.json")
+            throw reader.fail(field, "\(id) is not in sources.json")
         }
         return ids
     }
@@ -34,11 +34,22 @@ struct ProtocolLoader {
             let id = try reader.string(members["id"], "profiles[\(index)].id")
             reader.rule = id
             _ = try cited(reader, members["sources"])
-            profiles.append(.init(id: id, title: try reader.string(members["title"], "title")))
+            profiles.append(.init(
+                id: id, title: try reader.string(members["title"], "title"), jurisdiction: try reader.string(members["jurisdiction"], "jurisdiction"),
+                supersededBy: try reader.optionalString(members["superseded_by"], "superseded_by"),
+                verification: try reader.optionalString(members["verification"], "verification")
+            ))
+        }
+        for profile in profiles {
+            reader.rule = profile.id
+            if let newer = profile.supersededBy, !profiles.contains(where: { $0.id == newer && $0.supersededBy == nil }) {
+                throw reader.fail("superseded_by", "\(newer) is not a current profile")
+            }
         }
         reader.rule = ""
         let defaultProfile = try reader.string(document["default_profile"], "default_profile")
-        guard profiles.contains(where: { $0.id == defaultProfile }) else { throw reader.fail("default_profile", "\(defaultProfile) is not a profile") }
+        guard let chosen = profiles.first(where: { $0.id == defaultProfile }) else { throw reader.fail("default_profile", "\(defaultProfile) is not a profile") }
+        guard chosen.supersededBy == nil else { throw reader.fail("default_profile", "\(defaultProfile) is superseded; the default must be current") }
         return (try reader.string(document["version"], "version"), profiles, defaultProfile)
     }
 
@@ -93,6 +104,7 @@ struct ProtocolLoader {
         }
         let units = UnitConventions(
             glucoseMgDlPerMmolL: try reader.number(unitMembers["glucose_mg_dl_per_mmol_l"], "units.glucose_mg_dl_per_mmol_l"),
+            glucoseAgreementMmolL: try reader.number(unitMembers["glucose_agreement_mmol_l"], "units.glucose_agreement_mmol_l"),
             anticoagulantClassByType: classes
         )
         let pathwayValues = try reader.array(document["pathways"], "pathways")
@@ -110,7 +122,9 @@ struct ProtocolLoader {
                 failsPrefix: try reader.optionalString(members["fails_prefix"], "fails_prefix") ?? "",
                 criteria: try criteria(reader, members["criteria"]),
                 warnings: try conditionalTexts(reader, members["warn_if"], "warn_if"),
-                agents: members["agents"] == nil ? nil : try reader.strings(members["agents"], "agents"),
+                agents: try agents(reader, members["agents"]),
+                agentsRationale: try reader.string(members["agents_rationale"], "agents_rationale"),
+                agentsSources: try cited(reader, members["agents_sources"], field: "agents_sources"),
                 evidence: try reader.string(members["evidence"], "evidence"), sources: try cited(reader, members["sources"])
             ))
         }
@@ -149,6 +163,18 @@ struct ProtocolLoader {
         return (units, ThrombolysisProtocol(pathways: pathways, outsideWindows: outside, rules: rules))
     }
 
+    /// Agents of a pathway: at least one, each a thrombolytic doses.json describes.
+    private func agents(_ reader: ProtocolReader, _ value: JSONValue?) throws(ProtocolError) -> [String] {
+        let agents = try reader.strings(value, "agents")
+        guard !agents.isEmpty else { throw reader.fail("agents", "must name at least one agent") }
+        for agent in agents where !Self.agents.contains(agent) {
+            throw reader.fail("agents", "\(agent) is not one of \(Self.agents.joined(separator: ", "))")
+        }
+        return agents
+    }
+
+    static let agents = ["tenecteplase", "alteplase"]
+
     mutating func readThrombectomy(_ document: [String: JSONValue]) throws(ProtocolError) -> ThrombectomyProtocol {
         var reader = ProtocolReader(file: "evt.json")
         reader.pathways = pathwayIDs
@@ -164,6 +190,7 @@ struct ProtocolLoader {
             trials.append(ThrombectomyTrial(
                 id: reader.trials[index], title: try reader.string(members["title"], "title"),
                 sites: try occlusionSites(reader, members["sites"]), criteria: try criteria(reader, members["criteria"]),
+                warningsWhenMet: try conditionalTexts(reader, members["warnings_when_met"], "warnings_when_met"),
                 sources: try cited(reader, members["sources"])
             ))
         }
@@ -178,9 +205,14 @@ struct ProtocolLoader {
                 if let recommendation, !Self.recommendations.contains(recommendation) {
                     throw reader.fail("[\(index)].recommendation", "must be one of \(Self.recommendations.joined(separator: ", "))")
                 }
+                let basisText = try reader.optionalString(members["basis"], "[\(index)].basis") ?? "statement"
+                guard let basis = ThrombectomyStatement.Basis(rawValue: basisText) else {
+                    throw reader.fail("[\(index)].basis", "must be statement or no_statement")
+                }
                 list.append(ThrombectomyStatement(
-                    level: try reader.string(members["level"], "[\(index)].level"), recommendation: recommendation,
-                    condition: try compile(reader, members["if"], "[\(index)].if"), sources: try cited(reader, members["sources"])
+                    level: try reader.string(members["level"], "[\(index)].level"), recommendation: recommendation, basis: basis,
+                    condition: try compile(reader, members["if"], "[\(index)].if"),
+                    warnings: try reader.optionalStrings(members["warnings"], "[\(index)].warnings"), sources: try cited(reader, members["sources"])
                 ))
             }
             statements.append(list)
@@ -229,11 +261,20 @@ struct ProtocolLoader {
                                doseMg: try reader.number(members["dose_mg"], "bands[\(index)].dose_mg")))
         }
         guard bands.last?.belowKg == nil else { throw reader.fail("bands", "the last band must be open (below_kg null)") }
+        let perKg = try reader.object(t["per_kg_bands"], "per_kg_bands")
+        let perKgBands = DosingProtocol.PerKgBands(
+            belowKg: try reader.number(perKg["below_kg"], "per_kg_bands.below_kg"), widthKg: try reader.number(perKg["band_width_kg"], "per_kg_bands.band_width_kg"),
+            label: try reader.string(perKg["label"], "per_kg_bands.label"), warning: try reader.string(perKg["warning"], "per_kg_bands.warning"),
+            sources: try cited(reader, perKg["sources"], field: "per_kg_bands.sources")
+        )
+        guard perKgBands.widthKg > 0, let first = bands.first?.belowKg, perKgBands.belowKg <= first else {
+            throw reader.fail("per_kg_bands", "needs a positive band width and below_kg no higher than the first band's")
+        }
         let tenecteplase = DosingProtocol.Tenecteplase(
             mgPerKg: try reader.number(t["mg_per_kg"], "mg_per_kg"), maxMg: try reader.number(t["max_mg"], "max_mg"),
             concentration: try reader.number(t["concentration_mg_per_ml"], "concentration_mg_per_ml"),
             regimen: try reader.string(t["regimen"], "regimen"), option: try reader.string(t["option"], "option"),
-            bandNote: try reader.string(t["band_note"], "band_note"), bands: bands
+            bandNote: try reader.string(t["band_note"], "band_note"), bands: bands, perKgBands: perKgBands
         )
         return DosingProtocol(alteplase: alteplase, tenecteplase: tenecteplase)
     }
@@ -374,6 +415,7 @@ struct ProtocolLoader {
         }
         let routing = try reader.object(document["routing"], "routing")
         _ = try cited(reader, routing["sources"])
+        let scope = try readOutcomeScope(reader, try reader.object(document["estimable"], "estimable"))
         return OutcomeTables(
             model: try reader.string(document["model"], "model"),
             noEffectIVT: try reader.number(noEffect["ivt"], "no_effect_minutes.ivt"), noEffectMT: try reader.number(noEffect["mt"], "no_effect_minutes.mt"),
@@ -383,7 +425,36 @@ struct ProtocolLoader {
             lvoSites: sites,
             routingLVOProbability: (try reader.number(routing["default_lvo_probability_when_lvo_site"], "routing.default_lvo_probability_when_lvo_site"),
                                     try reader.number(routing["default_lvo_probability_when_no_lvo"], "routing.default_lvo_probability_when_no_lvo")),
-            routingNote: try reader.string(routing["note"], "routing.note")
+            routingNote: try reader.string(routing["note"], "routing.note"), scope: scope
+        )
+    }
+
+    private func readOutcomeScope(_ reader: ProtocolReader, _ members: [String: JSONValue]) throws(ProtocolError) -> OutcomeScope {
+        _ = try cited(reader, members["sources"], field: "estimable.sources")
+        func sites(_ key: String) throws(ProtocolError) -> [Int16] {
+            var codes: [Int16] = []
+            for site in try reader.strings(members[key], "estimable.\(key)") {
+                guard let index = Fact.imagingOcclusionSite.vocabulary.firstIndex(of: site) else {
+                    throw reader.fail("estimable.\(key)", "\(site) is not an occlusion site")
+                }
+                codes.append(Int16(index))
+            }
+            return codes
+        }
+        var pathways: [Int] = []
+        for id in try reader.strings(members["ivt_pathways_not_estimated"], "estimable.ivt_pathways_not_estimated") {
+            guard let index = pathwayIDs.firstIndex(of: id) else {
+                throw reader.fail("estimable.ivt_pathways_not_estimated", "\(id) is not a pathway of ivt.json")
+            }
+            pathways.append(index)
+        }
+        let texts = try reader.object(members["texts"], "estimable.texts")
+        func text(_ key: String) throws(ProtocolError) -> String { try reader.string(texts[key], "estimable.texts.\(key)") }
+        return OutcomeScope(
+            evtSites: try sites("evt_sites"), sitesOutsideModel: try sites("sites_outside_model"), ivtPathwaysNotEstimated: pathways,
+            texts: .init(pastNoEffectIVT: try text("past_no_effect_ivt"), pastNoEffectEVT: try text("past_no_effect_evt"),
+                         imagingSelectedIVT: try text("imaging_selected_ivt"), evtSite: try text("evt_site"),
+                         siteOutsideModel: try text("site_outside_model"))
         )
     }
 }

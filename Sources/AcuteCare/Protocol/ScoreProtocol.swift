@@ -88,4 +88,5 @@ struct OutcomeTables: Sendable {
     /// whether imaging shows an LVO site; and the caveat every comparison carries.
     var routingLVOProbability: (lvoSite: Double, otherwise: Double)
     var routingNote: String
+    var scope: OutcomeScope
 }

@@ -4,15 +4,26 @@ struct ThrombectomyTrial: Sendable {
     var title: String
     var sites: [String]
     var criteria: [Criterion]
+    /// Shown when every criterion is met and the condition holds (e.g. how the answer's timing differs from the trial's).
+    var warningsWhenMet: [ConditionalText]
     var sources: [String]
 }
 
 /// A guideline statement of one profile: its level, the recommendation it gives (nil when
-/// the statement grades nothing) and when it applies.
+/// the statement grades nothing), when it applies, whether it is a graded statement or the
+/// place-holder for patients no statement covers, and the warnings it carries (a statement
+/// later trials have overtaken says so).
 struct ThrombectomyStatement: Sendable {
+    enum Basis: String, Sendable {
+        case statement
+        case noStatement = "no_statement"
+    }
+
     var level: String
     var recommendation: String?
+    var basis: Basis
     var condition: ConditionArena.Ref
+    var warnings: [String]
     var sources: [String]
 }
 
@@ -52,5 +63,7 @@ struct ThrombectomyProtocol: Sendable {
 /// positions in `anticoagulant.type` and `anticoagulant.class`).
 public struct UnitConventions: Sendable {
     var glucoseMgDlPerMmolL: Double
+    /// How far a glucose given in both units may disagree (the rounding of either), in mmol/L.
+    var glucoseAgreementMmolL: Double
     var anticoagulantClassByType: [Int16]
 }

@@ -18,8 +18,10 @@ struct ThrombolysisPathway: Sendable {
     var failsPrefix: String
     var criteria: [Criterion]
     var warnings: [ConditionalText]
-    /// Agents offered on this pathway (nil: every agent).
-    var agents: [String]?
+    /// Agents offered on this pathway, in order, with why (cited in `agentsSources`).
+    var agents: [String]
+    var agentsRationale: String
+    var agentsSources: [String]
     var evidence: String
     var sources: [String]
 }
