@@ -77,6 +77,7 @@ public func buildRouter(
     AcuteRoutes(service: acute).register(on: api)
     EpisodeRoutes(episodes: AcuteEpisodes(pool: pool, audit: audit), evaluations: evaluations).register(on: api)
     AcutePages(pages: pages, verifier: verifier, service: acute).register(on: router)
+    AcuteProfilesPage(pages: pages, verifier: verifier, service: acute).register(on: router)
     let catalogue = try RehabCatalogue.decode(try Data(contentsOf: configuration.protocolsDirectory.appendingPathComponent("rehab/catalogue.json")))
     let bookings = RehabBookings(pool: pool, catalogue: catalogue)
     RehabResourceRoutes(resources: RehabResources(pool: pool)).register(on: api)

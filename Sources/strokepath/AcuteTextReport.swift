@@ -5,7 +5,7 @@ import Foundation
 /// the expected outcome and what is missing.
 enum AcuteTextReport {
     static func render(_ evaluation: AcuteEvaluation) -> String {
-        var lines: [String] = []
+        var lines: [String] = evaluation.profileNotices.map { "Profile: \($0)" }
         let ivt = evaluation.ivt
         lines.append("IVT: \(ivt.status.uppercased())" + (ivt.pathway.map { " — pathway \($0)" } ?? ""))
         for (title, findings) in [("Absolute contraindication", ivt.absoluteContraindications), ("Relative contraindication", ivt.relativeContraindications),
@@ -16,12 +16,19 @@ enum AcuteTextReport {
         for note in ivt.notes { lines.append("  Note: \(note)") }
         if evaluation.doses.doseApplicable, let alteplase = evaluation.doses.alteplase, let tenecteplase = evaluation.doses.tenecteplase {
             lines.append("Doses:")
-            lines.append("  Tenecteplase \(number(tenecteplase.bandDoseMg)) mg (\(number(tenecteplase.bandVolumeMlAt5mgPerMl)) mL, band \(tenecteplase.weightBand)); exact 0.25 mg/kg = \(number(tenecteplase.exactWeightBasedMg)) mg")
-            lines.append("  Alteplase \(number(alteplase.totalMg)) mg: bolus \(number(alteplase.bolusMg)) mg over 1 min, then \(number(alteplase.infusionMg)) mg over 60 min; discard \(number(alteplase.discardFrom100mgVialMg)) mg from a 100 mg vial")
+            if tenecteplase.offered {
+                lines.append("  Tenecteplase \(number(tenecteplase.bandDoseMg)) mg (\(number(tenecteplase.bandVolumeMlAt5mgPerMl)) mL, band \(tenecteplase.weightBand)); exact 0.25 mg/kg = \(number(tenecteplase.exactWeightBasedMg)) mg")
+                for warning in tenecteplase.warnings { lines.append("    Warning: \(warning)") }
+            }
+            if alteplase.offered {
+                lines.append("  Alteplase \(number(alteplase.totalMg)) mg: bolus \(number(alteplase.bolusMg)) mg over 1 min, then \(number(alteplase.infusionMg)) mg over 60 min; discard \(number(alteplase.discardFrom100mgVialMg)) mg from a 100 mg vial")
+            }
+            if let rationale = ivt.agentRationale { lines.append("  Why these agents: \(rationale)") }
         }
         let evt = evaluation.evt
         lines.append("EVT: \(evt.recommendation.replacingOccurrences(of: "_", with: " ").uppercased())" +
-                     (evt.levels[evaluation.profile].map { " — \($0)" } ?? ""))
+                     (evt.levels[evaluation.profile].map { " — \($0)" } ?? "") + (evt.basis.map { " [basis: \($0.replacingOccurrences(of: "_", with: " "))]" } ?? ""))
+        for warning in evt.warnings { lines.append("  Warning: \(warning)") }
         if !evt.trialCriteriaMet.isEmpty { lines.append("  Criteria met: \(evt.trialCriteriaMet.joined(separator: ", "))") }
         for (trial, failed) in evt.failedCriteria.sorted(by: { $0.key < $1.key }) where trial != "all" {
             lines.append("  \(trial) not met: \(failed.joined(separator: "; "))")
@@ -37,6 +44,9 @@ enum AcuteTextReport {
             guard let estimate else { continue }
             let independent = estimate.mrsProbabilities.prefix(3).reduce(0, +)
             lines.append("  \(label): mRS 0-2 \(Int((independent * 100).rounded())) %, mean mRS \(number(estimate.meanMRS, places: 2))")
+        }
+        for (option, reason) in outcome.notEstimatedReasons.sorted(by: { $0.key < $1.key }) {
+            lines.append("  \(option.replacingOccurrences(of: "_", with: " ")): not estimated — \(reason)")
         }
         if let routing = outcome.routing {
             lines.append("Transport (LVO probability \(Int((routing.lvoProbability * 100).rounded())) %):")

@@ -73,7 +73,7 @@ import Testing
                     #expect(response.status == .ok)
                     let stored = try #require(response.json["evaluation"] as? [String: Any])
                     #expect(try JSONSerialization.data(withJSONObject: stored, options: .sortedKeys) == evaluation)
-                    #expect((response.json["summary"] as? [String: Any])?["protocolVersion"] as? String == "acute-2026.11.0")
+                    #expect((response.json["summary"] as? [String: Any])?["protocolVersion"] as? String == "acute-2026.12.0")
                 }
                 try await client.execute(uri: "/api/v1/episodes/\(episode)/evaluations", method: .get, headers: doctor.headers) { response in
                     #expect(response.status == .ok)

@@ -47,6 +47,22 @@ import Testing
         #expect(result.output.isEmpty)
     }
 
+    /// Clinical review A4, A10: the new laboratory fields and glucose in both units are read and checked.
+    @Test func A4_A10_badValuesOfTheNewFieldsFailNamingEachField() async throws {
+        let input = FileManager.default.temporaryDirectory.appendingPathComponent("acute-\(UUID().uuidString).json")
+        try Data(#"""
+            {"age": 70, "times": {"onset_type": "witnessed", "lkw_to_decision_min": 90},
+             "labs": {"creatinine_clearance_ml_min": "abc", "anti_xa_level": -1}, "glucose_mg_dl": 126, "glucose_mmol_l": 9.0}
+            """#.utf8).write(to: input)
+        defer { try? FileManager.default.removeItem(at: input) }
+        let result = try await Subprocess.run(Subprocess.strokepath, ["acute", "evaluate", input.path])
+        #expect(result.status == 1)
+        for field in ["labs.creatinine_clearance_ml_min", "labs.anti_xa_level", "glucose_mmol_l"] {
+            #expect(result.errors.contains(field), "\(result.errors)")
+        }
+        #expect(result.output.isEmpty)
+    }
+
     @Test func textFormatReadsLikeABedsideSummary() async throws {
         let input = FileManager.default.temporaryDirectory.appendingPathComponent("acute-\(UUID().uuidString).json")
         let cases = try JSONSerialization.jsonObject(with: Data(contentsOf: Self.fixtures.appendingPathComponent("cases.json"))) as? [String: Any]

@@ -121,10 +121,15 @@ final class AcuteService: Sendable {
         let cached = profiles.withLock { $0[organisation] }
         if let cached, ContinuousClock.now - cached.read < Self.profileLifetime { return cached.profile }
         let pool = self.pool
-        if let stored = try? await withDeadline(storeTimeout, { try await OrganisationSettings.acuteProfile(of: organisation, pool: pool) }),
-           known.contains(stored) {
+        switch try? await withDeadline(storeTimeout, { try await OrganisationSettings.acuteProfile(of: organisation, pool: pool) }) {
+        case .chosen(let stored)? where known.contains(stored):
             remember(profile: stored, for: organisation)
             return stored
+        case .protocolDefault?:
+            remember(profile: evaluator.acute.defaultProfile, for: organisation)
+            return evaluator.acute.defaultProfile
+        default:
+            break
         }
         return cached?.profile ?? evaluator.acute.defaultProfile
     }

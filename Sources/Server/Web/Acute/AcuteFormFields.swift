@@ -38,8 +38,8 @@ enum AcuteFormFields {
             Field(name: "lkw_minutes_ago", label: "Last known well", kind: .number(unit: "min ago", step: "1"), hint: "required"),
             Field(name: "times.onset_type", label: "Onset", kind: .choice([("witnessed", "witnessed"), ("wake_up", "wake-up / unknown")]), defaultValue: "witnessed"),
             Field(name: "arrival_minutes_ago", label: "Arrived", kind: .number(unit: "min ago", step: "1")),
-            Field(name: "needle_in", label: "Needle expected in", kind: .number(unit: "min", step: "1"), defaultValue: "15"),
-            Field(name: "puncture_in", label: "Groin puncture expected in", kind: .number(unit: "min", step: "1"), defaultValue: "60"),
+            Field(name: "needle_in", label: "Needle expected in", kind: .number(unit: "min", step: "1"), defaultValue: "15", hint: "required"),
+            Field(name: "puncture_in", label: "Groin puncture expected in", kind: .number(unit: "min", step: "1"), defaultValue: "60", hint: "required"),
             Field(name: "recognition_minutes_ago", label: "Symptoms recognised (wake-up)", kind: .number(unit: "min ago", step: "1")),
             Field(name: "sleep_midpoint_minutes_ago", label: "Midpoint of sleep (wake-up)", kind: .number(unit: "min ago", step: "1")),
         ]),
@@ -58,12 +58,16 @@ enum AcuteFormFields {
             Field(name: "bp.diastolic", label: "Diastolic BP", kind: .number(unit: "mmHg", step: "1")),
             Field(name: "bp.lowerable", label: "BP can be lowered", kind: .yesNo),
             Field(name: "glucose_mg_dl", label: "Glucose", kind: .number(unit: "mg/dL", step: "1")),
+            Field(name: "glucose_mmol_l", label: "or glucose", kind: .number(unit: "mmol/L", step: "0.1")),
             Field(name: "labs.platelets_10e9_l", label: "Platelets", kind: .number(unit: "×10⁹/L", step: "1")),
             Field(name: "labs.inr", label: "INR", kind: .number(unit: "", step: "0.01")),
             Field(name: "labs.aptt_s", label: "aPTT", kind: .number(unit: "s", step: "0.1")),
             Field(name: "labs.pt_s", label: "PT", kind: .number(unit: "s", step: "0.1")),
             Field(name: "anticoagulant.type", label: "Anticoagulant", kind: .choice(anticoagulants)),
             Field(name: "anticoagulant.last_dose_hours_ago", label: "Last dose", kind: .number(unit: "h ago", step: "0.5")),
+            Field(name: "labs.creatinine_clearance_ml_min", label: "Creatinine clearance", kind: .number(unit: "mL/min", step: "1")),
+            Field(name: "labs.anti_xa_level", label: "Anti-Xa (DOAC-calibrated)", kind: .number(unit: "ng/mL", step: "1")),
+            Field(name: "labs.dilute_thrombin_time_s", label: "Dilute thrombin time", kind: .number(unit: "s", step: "0.1")),
         ]),
         Group(title: "Imaging", fields: [
             Field(name: "imaging.modality", label: "Modality", kind: .choice([("", "not known"), ("NCCT", "NCCT"), ("NCCT+CTA", "NCCT + CTA"), ("NCCT+CTA+CTP", "NCCT + CTA + CTP"), ("MRI", "MRI")])),
@@ -74,6 +78,7 @@ enum AcuteFormFields {
             Field(name: "imaging.occlusion_site", label: "Occlusion", kind: .choice(occlusionSites)),
             Field(name: "imaging.aspects", label: "ASPECTS", kind: .number(unit: "0–10", step: "1")),
             Field(name: "imaging.pc_aspects", label: "pc-ASPECTS", kind: .number(unit: "0–10", step: "1")),
+            Field(name: "imaging.pons_midbrain_index", label: "Pons-midbrain index", kind: .number(unit: "0–8", step: "1")),
             Field(name: "imaging.core_ml", label: "Core (rCBF<30%)", kind: .number(unit: "mL", step: "0.1")),
             Field(name: "imaging.hypoperfusion_tmax6_ml", label: "Tmax>6 s", kind: .number(unit: "mL", step: "0.1")),
             Field(name: "imaging.dwi_flair_mismatch", label: "DWI-FLAIR mismatch", kind: .yesNo),
@@ -94,13 +99,23 @@ enum AcuteFormFields {
         ("history.seizure_at_onset", "Seizure at onset"), ("history.pregnant", "Pregnant"),
         ("history.infective_endocarditis", "Infective endocarditis"), ("history.aortic_arch_dissection", "Aortic arch dissection"),
         ("history.gi_malignancy", "GI malignancy"), ("history.intra_axial_neoplasm", "Intra-axial neoplasm"),
+        ("history.amyloid_immunotherapy", "Anti-amyloid immunotherapy (lecanemab, donanemab) or ARIA"),
+        ("symptoms_suggest_sah", "Symptoms suggest subarachnoid haemorrhage"), ("head_trauma_at_onset", "Head trauma at onset (e.g. a fall)"),
     ]
 
-    /// Recent events, in days ago (blank = none).
+    /// Recent events, in days ago: blank = none only when the history is marked reviewed,
+    /// otherwise the answer names them as not confirmed.
     static let recentEvents: [(name: String, label: String)] = [
         ("history.ischemic_stroke_days_ago", "Ischaemic stroke"), ("history.severe_head_trauma_days_ago", "Severe head trauma"),
         ("history.intracranial_or_spinal_surgery_days_ago", "Intracranial/spinal surgery"), ("history.major_surgery_days_ago", "Major surgery"),
         ("history.gi_bleed_days_ago", "GI bleeding"), ("history.arterial_puncture_noncompressible_days_ago", "Non-compressible arterial puncture"),
-        ("history.mi_days_ago", "Myocardial infarction"),
+        ("history.mi_days_ago", "Myocardial infarction"), ("history.spinal_cord_injury_days_ago", "Spinal cord injury"),
+        ("history.major_trauma_days_ago", "Major trauma (not head)"), ("history.dural_puncture_days_ago", "Lumbar (dural) puncture"),
+    ]
+
+    /// Clock fields that must be given: the windows are tested at the expected needle and puncture times.
+    static let requiredTimes: [(name: String, message: String)] = [
+        ("needle_in", "is required: the IVT windows are tested at the expected needle time (minutes from now)"),
+        ("puncture_in", "is required: the thrombectomy windows are tested at the expected groin puncture time (minutes from now)"),
     ]
 }

@@ -5,6 +5,21 @@ import Foundation
 /// from last known well, yes/no choices into booleans, numbers into numbers. Text that is not
 /// a number is kept as text, so the presentation reader names the field.
 enum AcuteFormReader {
+    /// Clock fields left blank or not numbers, by form field: refused before any evaluation,
+    /// since a window tested at "now" instead of at the needle can be wrong at its edge.
+    static func clockProblems(_ form: [String: String]) -> [String: String] {
+        var problems: [String: String] = [:]
+        for field in AcuteFormFields.requiredTimes {
+            let value = form[field.name]?.trimmingCharacters(in: .whitespaces) ?? ""
+            if value.isEmpty {
+                problems[field.name] = field.message
+            } else if Double(value).map({ $0 < 0 || !$0.isFinite }) ?? true {
+                problems[field.name] = "must be a number of minutes from now (0 or more)"
+            }
+        }
+        return problems
+    }
+
     static func presentation(from form: [String: String]) -> JSONValue {
         var root: [String: JSONValue] = [:]
         func set(_ path: String, _ value: JSONValue) {
@@ -34,6 +49,7 @@ enum AcuteFormReader {
             }
         }
         let reviewed = form["history_reviewed"] == "on"
+        set("history.reviewed", .bool(reviewed))
         for flag in AcuteFormFields.historyFlags {
             if form[flag.name] == "on" {
                 set(flag.name, .bool(true))
@@ -45,8 +61,7 @@ enum AcuteFormReader {
             if let value = text(event.name) { set(event.name, Double(value).map(JSONValue.number) ?? .string(value)) }
         }
         // The clock: everything counted from last known well.
-        if let lkw = number("lkw_minutes_ago") {
-            let needle = number("needle_in") ?? 0
+        if let lkw = number("lkw_minutes_ago"), let needle = number("needle_in") {
             set("times.lkw_to_decision_min", .number(lkw + needle))
             if let puncture = number("puncture_in") { set("times.lkw_to_puncture_min", .number(lkw + puncture)) }
             if let arrival = number("arrival_minutes_ago") { set("times.lkw_to_arrival_min", .number(lkw - arrival)) }

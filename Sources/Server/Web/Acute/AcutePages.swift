@@ -73,6 +73,8 @@ struct AcutePages: Sendable {
             guard WebSession.csrfMatches(form["csrf"] ?? "", request) else {
                 throw Problem(.forbidden, "csrf", detail: "The form expired; please open it again.")
             }
+            let clock = AcuteFormReader.clockProblems(form)
+            guard clock.isEmpty else { return try formPage(request, values: form, errors: clock, status: .unprocessableContent) }
             let json = AcuteFormReader.presentation(from: form)
             let access = AccessContext(subject: identity.subject, role: identity.role.rawValue, organisations: identity.organisations,
                                        requestID: context.requestID, clientAddress: context.clientAddress)

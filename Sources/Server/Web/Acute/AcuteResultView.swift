@@ -17,10 +17,20 @@ struct AcuteResultView {
     }
 
     struct Doses {
-        var tenecteplaseBand: String
-        var tenecteplaseExact: String
-        var alteplase: String
-        var alteplaseDetail: String
+        var tenecteplase: Tenecteplase?
+        var alteplase: Alteplase?
+        var rationale: String
+    }
+
+    struct Tenecteplase {
+        var band: String
+        var exact: String
+        var warnings: [String]
+    }
+
+    struct Alteplase {
+        var total: String
+        var detail: String
     }
 
     let title = "Acute decision"
@@ -28,6 +38,7 @@ struct AcuteResultView {
     var stored: String
     var spooled: Bool
     var profile: String
+    var profileNotices: [String]
     var protocolVersion: String
     var lkwEpochMs: Int64
     var lkwMinutesAgo: Int
@@ -41,6 +52,8 @@ struct AcuteResultView {
     var evtRecommendation: String
     var evtTone: String
     var evtLevel: String
+    var evtBasis: String?
+    var evtWarnings: [String]
     var evtMet: [String]
     var evtFailed: [Pair]
     var evtOtherProfiles: [Pair]
@@ -49,6 +62,7 @@ struct AcuteResultView {
     var missing: [String]
     var outcomeChart: String
     var outcomeRows: [Pair]
+    var notEstimated: [Pair]
     /// Stored, not computed: Mustache reads stored properties only.
     var hasMet: Bool
     var hasMissing: Bool
@@ -58,6 +72,7 @@ struct AcuteResultView {
         self.stored = stored
         spooled = stored == "spool"
         profile = evaluation.profile
+        profileNotices = evaluation.profileNotices
         protocolVersion = evaluation.protocolVersion
         lkwEpochMs = Int64((now.timeIntervalSince1970 - lkwMinutesAgo * 60) * 1000)
         self.lkwMinutesAgo = Int(lkwMinutesAgo.rounded())
@@ -78,13 +93,16 @@ struct AcuteResultView {
             + ivt.relativeContraindications.map { Reason(kind: "Relative", code: $0.code, text: $0.text, citation: cite($0.sources)) }
         ivtWarnings = ivt.warnings
         ivtNotes = ivt.notes
-        if evaluation.doses.doseApplicable, let tnk = evaluation.doses.tenecteplase, let tpa = evaluation.doses.alteplase {
-            doses = Doses(
-                tenecteplaseBand: "\(Self.mg(tnk.bandDoseMg)) mg = \(Self.mg(tnk.bandVolumeMlAt5mgPerMl)) mL (band \(tnk.weightBand))",
-                tenecteplaseExact: "exact 0.25 mg/kg: \(Self.mg(tnk.exactWeightBasedMg)) mg\(tnk.capped ? " (capped)" : "")",
-                alteplase: "\(Self.mg(tpa.totalMg)) mg\(tpa.capped ? " (capped)" : "")",
-                alteplaseDetail: "bolus \(Self.mg(tpa.bolusMg)) mg over 1 min, then \(Self.mg(tpa.infusionMg)) mg over 60 min; discard \(Self.mg(tpa.discardFrom100mgVialMg)) mg of a 100 mg vial"
-            )
+        if evaluation.doses.doseApplicable {
+            let tnk = evaluation.doses.tenecteplase.flatMap { tnk in
+                tnk.offered ? Tenecteplase(band: "\(Self.mg(tnk.bandDoseMg)) mg = \(Self.mg(tnk.bandVolumeMlAt5mgPerMl)) mL (band \(tnk.weightBand))",
+                                           exact: "exact 0.25 mg/kg: \(Self.mg(tnk.exactWeightBasedMg)) mg\(tnk.capped ? " (capped)" : "")", warnings: tnk.warnings) : nil
+            }
+            let tpa = evaluation.doses.alteplase.flatMap { tpa in
+                tpa.offered ? Alteplase(total: "\(Self.mg(tpa.totalMg)) mg\(tpa.capped ? " (capped)" : "")",
+                                        detail: "bolus \(Self.mg(tpa.bolusMg)) mg over 1 min, then \(Self.mg(tpa.infusionMg)) mg over 60 min; discard \(Self.mg(tpa.discardFrom100mgVialMg)) mg of a 100 mg vial") : nil
+            }
+            if tnk != nil || tpa != nil { doses = Doses(tenecteplase: tnk, alteplase: tpa, rationale: ivt.agentRationale ?? "") }
         }
         let evt = evaluation.evt
         evtRecommendation = evt.recommendation.replacingOccurrences(of: "_", with: " ")
@@ -95,6 +113,8 @@ struct AcuteResultView {
         default: "muted"
         }
         evtLevel = evt.levels[evaluation.profile] ?? "none"
+        evtBasis = evt.basis.map { Self.basisText[$0] ?? $0 }
+        evtWarnings = evt.warnings
         evtMet = evt.trialCriteriaMet
         hasMet = !evtMet.isEmpty
         evtFailed = evt.failedCriteria.sorted { $0.key < $1.key }.map { Pair(name: $0.key == "all" ? "Not applicable" : $0.key, value: $0.value.joined(separator: "; ")) }
@@ -119,11 +139,18 @@ struct AcuteResultView {
         outcomeChart = SVGChart.stackedShares(shown.map { (label: $0.0, shares: $0.1.mrsProbabilities) },
                                               categories: (0...6).map { "mRS \($0)" },
                                               title: "Expected 90-day mRS (\(outcome.stroke.uppercased()), \(evaluation.outcomeModel))")
+        notEstimated = outcome.notEstimatedReasons.sorted { $0.key < $1.key }
+            .map { Pair(name: Self.optionLabel[$0.key] ?? $0.key, value: $0.value) }
         outcomeRows = shown.map { label, estimate in
             let independent = estimate.mrsProbabilities.prefix(3).reduce(0, +)
             return Pair(name: label, value: "mRS 0–2 \(Int((independent * 100).rounded())) %, mean mRS \(String(format: "%.2f", estimate.meanMRS)), utility \(String(format: "%.2f", estimate.meanUtility))")
         }
     }
+
+    static let basisText = ["statement": "a guideline statement grades this patient",
+                            "trial_criteria": "no statement; the patient meets trial criteria",
+                            "no_statement": "no guideline statement covers this patient: an individual decision"]
+    static let optionLabel = ["no_treatment": "No treatment", "ivt": "IVT", "evt": "EVT", "ivt_and_evt": "IVT + EVT"]
 
     private static func mg(_ value: Double) -> String {
         value == value.rounded() ? String(Int(value)) : String(format: "%.1f", value)
