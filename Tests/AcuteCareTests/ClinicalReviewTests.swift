@@ -45,6 +45,11 @@ import Testing
         #expect(distal.profileNotices.contains { $0.contains("newer profile exists") })
         let eso = try Support.evaluate(Self.lvo(180, ["imaging.occlusion_site": "M2_nondominant"]), profile: "eso").evt
         #expect(eso.warnings.contains { $0.contains("ESCAPE-MeVO") })
+        let largeCore = try Support.evaluate(Self.lvo(240, ["imaging.aspects": 4]), profile: "aha-2019").evt
+        #expect(largeCore.warnings.contains { $0.contains("large-core trials") })
+        let lowNIHSS = try Support.evaluate(Self.lvo(200, ["nihss": 5, "imaging.aspects": 9]), profile: "aha-2019").evt
+        #expect(lowNIHSS.recommendation == "may_be_considered")
+        #expect(!lowNIHSS.warnings.contains { $0.contains("large-core trials") })
         let current = try Support.evaluate(Self.lvo(180, ["imaging.occlusion_site": "M3"]))
         #expect(current.profile == "aha-2026")
         #expect(current.evt.recommendation == "not_recommended")

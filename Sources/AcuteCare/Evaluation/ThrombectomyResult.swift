@@ -55,7 +55,7 @@ public struct ThrombectomyResult: Sendable {
     /// What the clinician must know beside the recommendation: warnings of the statement that
     /// holds (later trials, no statement) and of each met trial (how this answer's timing differs).
     public var warnings: [String] {
-        var texts = statement?.warnings ?? []
+        var texts = (statement?.warnings ?? []).filter { book.arena.evaluate($0.condition, facts) == .yes }.map(\.text)
         for (index, trial) in book.evt.trials.enumerated() where met & (1 << UInt64(index)) != 0 {
             for warning in trial.warningsWhenMet where book.arena.evaluate(warning.condition, facts) == .yes && !texts.contains(warning.text) {
                 texts.append(warning.text)

@@ -163,6 +163,23 @@ struct ProtocolLoader {
         return (units, ThrombolysisProtocol(pathways: pathways, outsideWindows: outside, rules: rules))
     }
 
+    /// A statement's warnings: a text shown whenever the statement is the answer, or
+    /// `{"if": condition, "text": …}` shown when the condition also holds.
+    private mutating func statementWarnings(_ reader: ProtocolReader, _ value: JSONValue?, _ field: String) throws(ProtocolError) -> [ConditionalText] {
+        guard let value, value != .null else { return [] }
+        var warnings: [ConditionalText] = []
+        for (index, element) in try reader.array(value, field).enumerated() {
+            if case .string(let text) = element {
+                warnings.append(ConditionalText(condition: arena.add(.always), text: text))
+            } else {
+                let members = try reader.object(element, "\(field)[\(index)]")
+                warnings.append(ConditionalText(condition: try compile(reader, members["if"], "\(field)[\(index)].if"),
+                                                text: try reader.string(members["text"], "\(field)[\(index)].text")))
+            }
+        }
+        return warnings
+    }
+
     /// Agents of a pathway: at least one, each a thrombolytic doses.json describes.
     private func agents(_ reader: ProtocolReader, _ value: JSONValue?) throws(ProtocolError) -> [String] {
         let agents = try reader.strings(value, "agents")
@@ -212,7 +229,7 @@ struct ProtocolLoader {
                 list.append(ThrombectomyStatement(
                     level: try reader.string(members["level"], "[\(index)].level"), recommendation: recommendation, basis: basis,
                     condition: try compile(reader, members["if"], "[\(index)].if"),
-                    warnings: try reader.optionalStrings(members["warnings"], "[\(index)].warnings"), sources: try cited(reader, members["sources"])
+                    warnings: try statementWarnings(reader, members["warnings"], "[\(index)].warnings"), sources: try cited(reader, members["sources"])
                 ))
             }
             statements.append(list)

@@ -23,7 +23,7 @@ struct ThrombectomyStatement: Sendable {
     var recommendation: String?
     var basis: Basis
     var condition: ConditionArena.Ref
-    var warnings: [String]
+    var warnings: [ConditionalText]
     var sources: [String]
 }
 
