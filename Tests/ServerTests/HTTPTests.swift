@@ -126,7 +126,7 @@ import Testing
         let router = try await buildRouter(configuration: Harness.configuration(database: Harness.unreachable), pool: pool, metrics: Harness.metrics)
         let served = Set(router.routes.map { $0.path.description })
         #expect(documented == served.filter { $0.hasPrefix("/api/") })
-        let publicRoutes: Set = ["/health/live", "/health/ready", "/metrics", "/openapi.yaml", "/static/app.css", "/", "/sign-in", "/account", "/sign-out", "/acute", "/static/acute.js",
+        let publicRoutes: Set = ["/health/live", "/health/ready", "/metrics", "/openapi.yaml", "/static/app.css", "/", "/sign-in", "/account", "/sign-out", "/acute", "/acute/profiles", "/static/acute.js",
                                     "/rehab", "/rehab/sessions/{id}", "/rehab/waitlist/{id}/accept", "/rehab/plans/{id}", "/rehab/plans/{id}/publish",
                                     "/rehab/patients/{id}/week", "/patients/{id}/recovery", "/reports"]
         #expect(served.filter { !$0.hasPrefix("/api/") } == publicRoutes)

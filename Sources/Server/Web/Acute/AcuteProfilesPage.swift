@@ -28,13 +28,7 @@ struct AcuteProfilesPage: Sendable {
             var id: String
             var profile: String
             var notice: String?
-            var choices: [Choice]
-        }
-
-        struct Choice {
-            var value: String
-            var label: String
-            var selected: Bool
+            var choices: [AcutePages.FormView.Option]
         }
 
         let title = "Guideline profiles"
@@ -104,8 +98,8 @@ struct AcuteProfilesPage: Sendable {
                 id: organisation.uuidString,
                 profile: chosen.map { "\($0) (chosen)" } ?? "\(acute.defaultProfile) (the protocol's default)",
                 notice: effective?.supersededBy.map { "A newer profile exists: \($0). Answers under \(effective?.id ?? "") say so." },
-                choices: [View.Choice(value: "", label: "the protocol's default (\(acute.defaultProfile))", selected: chosen == nil)]
-                    + acute.profiles.map { View.Choice(value: $0.id, label: "\($0.id) — \($0.title)", selected: $0.id == chosen) }
+                choices: [AcutePages.FormView.Option(value: "", label: "the protocol's default (\(acute.defaultProfile))", selected: chosen == nil)]
+                    + acute.profiles.map { AcutePages.FormView.Option(value: $0.id, label: "\($0.id) — \($0.title)", selected: $0.id == chosen) }
             ))
         }
         let view = View(csrf: WebSession.csrfToken(request), profiles: profiles, organisations: organisations,
