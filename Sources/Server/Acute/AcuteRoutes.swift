@@ -49,7 +49,9 @@ struct AcuteRoutes: Sendable {
             let acute = service.evaluator.acute
             return try JSONResponse.make(ProtocolSummary(
                 version: acute.version, defaultProfile: acute.defaultProfile,
-                profiles: acute.profiles.map { .init(id: $0.id, title: $0.title) },
+                profiles: acute.profiles.map {
+                    .init(id: $0.id, title: $0.title, jurisdiction: $0.jurisdiction, supersededBy: $0.supersededBy, verification: $0.verification)
+                },
                 sources: acute.sources.mapValues { .init(citation: $0.citation, doi: $0.doi, evidence: $0.evidence) }
             ))
         }
@@ -82,6 +84,9 @@ struct AcuteRoutes: Sendable {
         struct Profile: Encodable {
             var id: String
             var title: String
+            var jurisdiction: String
+            var supersededBy: String?
+            var verification: String?
         }
 
         struct Source: Encodable {
