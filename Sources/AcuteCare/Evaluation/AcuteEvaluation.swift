@@ -19,8 +19,7 @@ public struct AcuteEvaluation: Sendable {
     /// The outcome model's answer for no treatment and each reperfusion option on the table;
     /// nil, with the reason in `notEstimated`, where the model does not cover the patient.
     public struct ExpectedOutcome: Sendable, JSONWritable {
-        let tables: OutcomeTables
-        let pathways: [ThrombolysisPathway]
+        let book: RuleBook
         public var stroke: String
         public var noTreatment: OutcomeEstimate?
         public var ivt: OutcomeEstimate?
@@ -32,7 +31,7 @@ public struct AcuteEvaluation: Sendable {
 
         /// Why each option on the table has no estimate, by option (no_treatment, ivt, evt, ivt_and_evt).
         public var notEstimatedReasons: [String: String] {
-            Dictionary(notEstimated.map { ($0.option, tables.scope.text($0.reason, tables, pathways: pathways)) }) { first, _ in first }
+            Dictionary(notEstimated.map { ($0.option, book.outcome.scope.text($0.reason, book.outcome, pathways: book.ivt.pathways)) }) { first, _ in first }
         }
 
         public func write(to writer: inout JSONWriter) {

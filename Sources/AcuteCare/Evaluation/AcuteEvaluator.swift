@@ -53,8 +53,7 @@ public struct AcuteEvaluator: Sendable {
         if needle != nil, puncture != nil, let reason = evtReason ?? ivtReason { notEstimated.append(("ivt_and_evt", reason)) }
         let ivtEstimate = ivtReason == nil ? needle : nil, evtEstimate = evtReason == nil ? puncture : nil
         return AcuteEvaluation.ExpectedOutcome(
-            tables: book.outcome, pathways: book.ivt.pathways,
-            stroke: lvo ? "lvo" : "nlvo",
+            book: book, stroke: lvo ? "lvo" : "nlvo",
             noTreatment: outside == nil ? outcomeModel.estimate(lvo: lvo, needle: nil, puncture: nil) : nil,
             ivt: ivtEstimate.map { outcomeModel.estimate(lvo: lvo, needle: $0, puncture: nil) },
             evt: evtEstimate.map { outcomeModel.estimate(lvo: true, needle: nil, puncture: $0) },
