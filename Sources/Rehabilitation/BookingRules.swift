@@ -9,6 +9,7 @@ public struct BookingRuleViolation: Error, Sendable, Equatable {
         case therapistNotQualified = "therapist_not_qualified"
         case groupTooLarge = "group_too_large"
         case notAdmitted = "not_admitted"
+        case unknownFlag = "unknown_flag"
     }
 
     public var kind: Kind
@@ -18,6 +19,24 @@ public struct BookingRuleViolation: Error, Sendable, Equatable {
     public init(kind: Kind, message: String, sources: [String]) {
         self.kind = kind
         self.message = message
+        self.sources = sources
+    }
+}
+
+/// A precaution the catalogue attaches to a booking it allows: whose, which flag, what to do
+/// and the sources.
+public struct BookingPrecaution: Sendable, Codable, Equatable {
+    public var patient: String
+    public var flag: String
+    public var modality: String
+    public var note: String
+    public var sources: [String]
+
+    public init(patient: String, flag: String, modality: String, note: String, sources: [String]) {
+        self.patient = patient
+        self.flag = flag
+        self.modality = modality
+        self.note = note
         self.sources = sources
     }
 }
@@ -32,11 +51,20 @@ extension RehabCatalogue {
     }
 
     /// Refuses a session of `modality` for a patient with these flags this many days after a
-    /// stroke of this type: a contraindication rule that names one of the flags, or a day
-    /// before the modality's earliest day after stroke.
-    public func checkPatient(modality id: String, flags: [String], strokeType: String, daysSinceStroke: Int, patient: String) throws(BookingRuleViolation) {
+    /// stroke of this type: a flag the catalogue does not know (it fails closed: a misspelt
+    /// flag could hide a contraindication), a contraindication rule that names one of the flags,
+    /// or a day before the modality's earliest day after stroke. Returns the precautions that
+    /// apply to the allowed session.
+    @discardableResult
+    public func checkPatient(modality id: String, flags: [String], strokeType: String, daysSinceStroke: Int,
+                             patient: String) throws(BookingRuleViolation) -> [BookingPrecaution] {
         let modality = try modality(id)
-        if let rule = contraindicationRules.first(where: { flags.contains($0.flag) && $0.modalities.contains(id) }) {
+        if let unknown = firstUnknownFlag(in: flags) {
+            throw BookingRuleViolation(kind: .unknownFlag,
+                                       message: "\(patient)'s stay carries the flag \(unknown.flag), which the rehab catalogue \(version) does not know: correct the stay's flags before booking",
+                                       sources: [])
+        }
+        if let rule = contraindicationRules.first(where: { $0.level == .contraindication && flags.contains($0.flag) && $0.modalities.contains(id) }) {
             throw BookingRuleViolation(kind: .contraindicated, message: "\(id) is contraindicated for \(patient): \(rule.flag) (\(rule.note))",
                                        sources: rule.sources)
         }
@@ -44,6 +72,18 @@ extension RehabCatalogue {
             throw BookingRuleViolation(kind: .tooEarly,
                                        message: "\(id) starts on day \(earliest) after a\(strokeType.first == "i" ? "n" : "") \(strokeType) stroke; \(patient) is on day \(daysSinceStroke)",
                                        sources: modality.sources)
+        }
+        return precautions(modality: id, flags: flags, patient: patient)
+    }
+
+    /// The rules that bind a planner (an exported `rehab-week/1` week): contraindications only;
+    /// precautions warn at booking and never keep a session out of a plan.
+    public var bindingRules: [ContraindicationRule] { contraindicationRules.filter { $0.level == .contraindication } }
+
+    /// The precaution rules that name `modality` and one of the flags.
+    public func precautions(modality id: String, flags: [String], patient: String) -> [BookingPrecaution] {
+        contraindicationRules.filter { $0.level == .precaution && flags.contains($0.flag) && $0.modalities.contains(id) }.map {
+            BookingPrecaution(patient: patient, flag: $0.flag, modality: id, note: $0.note, sources: $0.sources)
         }
     }
 

@@ -237,5 +237,14 @@ public struct RehabWeek: Sendable, Decodable {
 public struct RehabWeekError: Error, Sendable, CustomStringConvertible {
     public var field: String
     public var message: String
-    public var description: String { "\(field): \(message)" }
+    /// The file the field is in, when one was read (the catalogue).
+    public var file: String?
+
+    public init(field: String, message: String, file: String? = nil) {
+        self.field = field
+        self.message = message
+        self.file = file
+    }
+
+    public var description: String { (file.map { "\($0): " } ?? "") + "\(field): \(message)" }
 }

@@ -15,14 +15,20 @@ public struct ScheduleScorer: Sendable {
     private let rooms: [String: RehabWeek.Room]
     private let prescriptions: [Pair: RehabWeek.Prescription]
     private let forbidden: [String: Set<String>]
+    private let dailyTarget: DailyTarget?
 
     struct Pair: Hashable {
         var patient: String
         var modality: String
     }
 
-    public init(week: RehabWeek) {
+    /// - Parameters:
+    ///   - week: the instance.
+    ///   - dailyTarget: the catalogue's daily intensity target, for the KPI
+    ///     `patient_weekdays_at_daily_target` (nil: the KPIs are score.py's alone).
+    public init(week: RehabWeek, dailyTarget: DailyTarget? = nil) {
         self.week = week
+        self.dailyTarget = dailyTarget
         modalities = Dictionary(week.modalities.map { ($0.id, $0) }, uniquingKeysWith: { $1 })
         patients = Dictionary(week.patients.map { ($0.id, $0) }, uniquingKeysWith: { $1 })
         therapists = Dictionary(week.therapists.map { ($0.id, $0) }, uniquingKeysWith: { $1 })
@@ -343,14 +349,22 @@ public struct ScheduleScorer: Sendable {
         kpi["prescribed_minutes"] = Double(prescribed)
         kpi["delivered_minutes"] = Double(delivered)
         kpi["delivered_fraction"] = prescribed > 0 ? Self.round(Double(delivered) / Double(prescribed), 4) : 1
-        var weekdays = 0, full = 0
+        // score.py's bench KPI counts every modality's minutes against its own 180 (kept for
+        // agreement with it); the clinical one counts the catalogue target's disciplines only.
+        var weekdays = 0, full = 0, atTarget = 0
         for patient in week.patients {
             for day in 0..<dayCount where !week.days[day].weekend && !Self.windows(patient.availability, day).isEmpty {
                 weekdays += 1
-                if (minutesByDay[PatientDay(patient: patient.id, day: day)] ?? 0) >= 180 { full += 1 }
+                let key = PatientDay(patient: patient.id, day: day)
+                if (minutesByDay[key] ?? 0) >= 180 { full += 1 }
+                if let dailyTarget {
+                    let minutes = (byPatientDay[key] ?? []).filter { dailyTarget.modalities.contains($0.modality) }.reduce(0) { $0 + $1.length } * grid.slotMinutes
+                    if minutes >= dailyTarget.minutesPerDay { atTarget += 1 }
+                }
             }
         }
         kpi["patient_weekdays_ge_180min"] = Double(full)
+        if dailyTarget != nil { kpi[DailyTarget.kpiName] = Double(atTarget) }
         kpi["patient_weekdays"] = Double(weekdays)
         let contact = sessions.filter { $0.therapist != nil }.reduce(0) { $0 + $1.length } * grid.slotMinutes
         let capacity = week.therapists.reduce(0) { $0 + $1.maxContactMinutes.reduce(0, +) }

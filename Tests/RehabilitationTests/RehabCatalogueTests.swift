@@ -46,7 +46,8 @@ import Testing
         var modalities = object["modalities"] as? [[String: Any]] ?? []
         modalities.append(["id": "PARAFFIN", "name": "Paraffin hand bath", "discipline": "balneology", "skill": NSNull(), "requires_therapist": false,
                            "room_type": "paraffin_room", "max_group": 3, "session_minutes": 30, "rest_after_minutes": 15, "team_restricted": false,
-                           "min_days_after_stroke": ["ischaemic": 2, "haemorrhagic": 7], "sources": ["rehab-domain"]])
+                           "min_days_after_stroke": ["ischaemic": 2, "haemorrhagic": 7], "sources": ["rehab-domain"],
+                           "evidence": ["grade": "not rated", "text": "Not reviewed for stroke.", "sources": ["rehab-domain"]]])
         object["modalities"] = modalities
         let catalogue = try RehabCatalogue.decode(try JSONSerialization.data(withJSONObject: object))
         let paraffin = try #require(try catalogue.instanceModalities(slotMinutes: 15).first { $0.id == "PARAFFIN" })

@@ -139,4 +139,34 @@ import Testing
             }
         }
     }
+
+    /// Review 2026-12, R8 and R4: the session page shows the evidence for the modality after
+    /// stroke and the precautions for its patients, in a browser.
+    @Test func R8_theSessionPageShowsTheEvidenceAndThePrecautions() async throws {
+        let keyFile = FileManager.default.temporaryDirectory.appendingPathComponent("key-\(UUID().uuidString).pem")
+        let coordinator = try await DevelopmentKey.issueToken(
+            for: Identity(subject: "coordinator", name: "Coordinator", role: .rehabCoordinator, organisations: [Self.clinic]), lifetime: 900, keyFile: keyFile)
+        try await TestDatabase.with { database in
+            let session = try await database.withPool(.app) { pool -> UUID in
+                let catalogue = try await DemoClinicFixture.load(into: pool)
+                let resources = RehabResources(pool: pool)
+                let t02 = try await resources.therapists(clinic: Self.clinic, as: DemoClinicFixture.coordinator).first { $0.code == "T02" }?.id
+                let poolRoom = try await resources.rooms(clinic: Self.clinic, as: DemoClinicFixture.coordinator).first { $0.code == "POOL1" }?.id ?? UUID()
+                let start = DemoClinicFixture.at(day: 2, "10:00")
+                // DEMO-R09 has urinary incontinence: the pool with a precaution.
+                return try await RehabBookings(pool: pool, catalogue: catalogue).book(RehabBookingRequest(
+                    organisation: Self.clinic, modality: "HYDRO_GRP", therapist: t02, room: poolRoom, start: start, end: start + 2_700,
+                    patients: [DemoClinicFixture.patient("DEMO-R09")]), as: DemoClinicFixture.coordinator).session
+            }
+            try await Harness.live(database: database.app, keyFile: keyFile) { client in
+                let browser = Browser(client: client, session: "\(WebSession.sessionCookie)=\(coordinator)", port: try #require(client.port))
+                let page = try await browser.get("/rehab/sessions/\(session.uuidString.lowercased())")
+                #expect(page.status == .ok)
+                let dom = try await browser.render(page.html)
+                #expect(dom.contains("Evidence after stroke") && dom.contains("low to moderate") && dom.contains("Mehrholz 2011"))
+                #expect(dom.contains("mehrholz-2011, veldema-2021"), "the sources")
+                #expect(dom.contains("Precautions") && dom.contains("DEMO-R09") && dom.contains("urinary incontinence"))
+            }
+        }
+    }
 }

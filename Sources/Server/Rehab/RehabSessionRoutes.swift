@@ -59,7 +59,8 @@ struct RehabSessionRoutes: Sendable {
             try RehabProblem.acting(for: body.organisationId, access)
             let booking = RehabBookingRequest(organisation: body.organisationId, modality: body.modality, therapist: body.therapistId, room: body.roomId,
                                               start: body.start, end: body.end, maxParticipants: body.maxParticipants, patients: body.patients)
-            return try JSONResponse.make(try await RehabProblem.map { try await bookings.book(booking, as: access) }, status: .created)
+            let entry = try await RehabProblem.map { try await bookings.book(booking, as: access) }
+            return try JSONResponse.make(try await RehabSessionAnswer.make(entry, bookings: bookings, as: access), status: .created)
         }
         api.get("/rehab/sessions/:id") { _, context in
             try await session(try QueryParameter.id(context, "session"), try context.accessContext())
@@ -126,6 +127,6 @@ struct RehabSessionRoutes: Sendable {
         guard let entry = try await RehabProblem.map({ try await bookings.session(id, as: access) }) else {
             throw Problem(.notFound, "not-found", detail: "No session with that id is accessible to you.")
         }
-        return try JSONResponse.make(entry, status: status)
+        return try JSONResponse.make(try await RehabSessionAnswer.make(entry, bookings: bookings, as: access), status: status)
     }
 }

@@ -121,7 +121,7 @@ public struct RehabPlans: Sendable {
     /// Stores a finished solve: schedule, score, the unplaced sessions with reasons and, for a
     /// re-plan, what changed.
     public func finish(_ plan: UUID, result: WeeklySolver.Result, week: RehabWeek, changes: PlanChanges? = nil, as context: AccessContext) async throws {
-        let score = ScheduleScorer(week: week).score(result.rows.map(ScheduleScorer.Row.init))
+        let score = ScheduleScorer(week: week, dailyTarget: bookings.catalogue.scheduleDailyTarget).score(result.rows.map(ScheduleScorer.Row.init))
         let unplaced = try WeeklySolver(week: week).explain(result.rows).map(PlanUnplaced.init)
         let encoder = JSONEncoder()
         let schedule = String(decoding: try encoder.encode(result.rows), as: UTF8.self)

@@ -16,8 +16,8 @@ public struct RehabStay: Sendable, Codable, Equatable {
     public var strokeType: String
     /// The ward team whose therapists treat the patient (team-restricted modalities).
     public var team: Int
-    /// Clinical flags the contraindication rules and planning read (incontinence, open_wound,
-    /// uncontrolled_epilepsy, fatigue, aphasia, …).
+    /// Clinical flags the contraindication rules and planning read (faecal_incontinence,
+    /// open_wound, uncontrolled_epilepsy, fatigue, aphasia, …): only those of the catalogue's `flags`.
     public var flags: [String]
     public var maxMinutesPerDay: Int
     /// Rest the patient needs between two sessions.
@@ -49,12 +49,16 @@ public struct RehabStay: Sendable, Codable, Equatable {
         self.availability = availability
     }
 
-    func check() throws(RehabInputError) {
+    func check(_ catalogue: RehabCatalogue) throws(RehabInputError) {
         guard ["inpatient", "outpatient"].contains(setting) else { throw RehabInputError("setting", "must be inpatient or outpatient") }
         guard ["ischaemic", "haemorrhagic"].contains(strokeType) else { throw RehabInputError("strokeType", "must be ischaemic or haemorrhagic") }
         guard (0...99).contains(team) else { throw RehabInputError("team", "must be 0 to 99") }
         for (index, flag) in flags.enumerated() where !RehabResources.isToken(flag) {
             throw RehabInputError("flags[\(index)]", "must be letters, digits or _ (1–40)")
+        }
+        // A flag the catalogue does not know would match no rule and let a contraindicated booking through.
+        if let unknown = catalogue.firstUnknownFlag(in: flags) {
+            throw RehabInputError("flags[\(unknown.index)]", catalogue.unknownFlagMessage(unknown.flag))
         }
         guard (15...480).contains(maxMinutesPerDay) else { throw RehabInputError("maxMinutesPerDay", "must be 15 to 480") }
         guard (0...240).contains(minGapMinutes) else { throw RehabInputError("minGapMinutes", "must be 0 to 240") }
@@ -125,7 +129,7 @@ public struct RehabStays: Sendable {
     /// Admits a patient of the clinic, or one another organisation has transferred to it (a
     /// current care relationship); a patient seen only through break-glass is refused.
     public func create(_ stay: RehabStay, as context: AccessContext) async throws -> RehabStay {
-        try stay.check()
+        try stay.check(catalogue)
         return try await pool.withAccess(context) { connection in
             guard let owner = try await connection.query("SELECT organisation_id FROM patients WHERE id = \(stay.patientId)", prepared: true)
                 .first?.decode(UUID.self, at: 0) else { throw UnknownPatient() }
@@ -154,7 +158,7 @@ public struct RehabStays: Sendable {
     /// Replaces a stay's details and availability (not its patient or clinic); false if there
     /// is no such stay for the caller.
     public func update(_ id: UUID, _ stay: RehabStay, as context: AccessContext) async throws -> Bool {
-        try stay.check()
+        try stay.check(catalogue)
         return try await pool.withAccess(context) { connection in
             guard let row = try await connection.query("""
                 UPDATE rehab_stays SET setting = \(stay.setting), stroke_date = \(stay.strokeDate.description)::date, stroke_type = \(stay.strokeType),

@@ -70,6 +70,14 @@ struct RehabWeekWriter {
                                       })
         }
         let stays = try await RehabStays.stays(clinic: clinic, during: days[0], through: days[dayCount - 1], id: nil, on: connection)
+        // A stored flag the catalogue does not know (written before the vocabulary, or by hand)
+        // could hide a contraindication from the planner: the week is not exported until it is corrected.
+        for stay in stays {
+            if let unknown = catalogue.firstUnknownFlag(in: stay.flags) {
+                throw RehabInputError("flags", "the stay of \(stay.pseudonym ?? stay.patientId.uuidString): \(catalogue.unknownFlagMessage(unknown.flag)); "
+                                      + "correct the stay before planning the week")
+            }
+        }
         let patients = stays.map { stay in
             let since = stay.daysSinceStroke(on: week)
             let availability = days.map { day -> [[Int]] in
@@ -105,7 +113,8 @@ struct RehabWeekWriter {
                       roomType: modality.roomType, maxGroup: modality.maxGroup, defaultSlots: modality.defaultSlots,
                       restAfterSlots: modality.restAfterSlots, teamRestricted: modality.teamRestricted, minDaysAfterStroke: modality.minDaysAfterStroke)
             },
-            contraindicationRules: catalogue.contraindicationRules.map { .init(flag: $0.flag, modalities: $0.modalities, note: $0.note) },
+            // Precautions warn at booking; only contraindications bind the planner.
+            contraindicationRules: catalogue.bindingRules.map { .init(flag: $0.flag, modalities: $0.modalities, note: $0.note) },
             sameDayExclusive: catalogue.sameDayExclusive.map(\.modalities),
             rooms: rooms, therapists: therapists, patients: patients, prescriptions: prescriptions, weights: catalogue.planningWeights)
         let encoder = JSONEncoder()

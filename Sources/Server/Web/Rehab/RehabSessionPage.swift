@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Rehabilitation
 import Storage
 
 extension RehabPages {
@@ -15,6 +16,12 @@ extension RehabPages {
             var weekLink: String
         }
 
+        struct Precaution {
+            var patient: String
+            var flag: String
+            var note: String
+            var sources: String
+        }
         struct Waiting {
             var pseudonym: String
             var priority: Int
@@ -30,6 +37,13 @@ extension RehabPages {
         var therapist: String
         var room: String
         var places: String
+        /// The catalogue's evidence for the modality after stroke.
+        var hasEvidence: Bool
+        var evidenceGrade: String
+        var evidenceText: String
+        var evidenceSources: String
+        var precautions: [Precaution]
+        var hasPrecautions: Bool
         var cancelled: Bool
         var cancelReason: String
         var series: Bool
@@ -67,12 +81,18 @@ extension RehabPages {
         let week = start.day.adding(days: -start.day.weekday)
         let csrf = WebSession.csrfToken(request)
         let active = entry.participants.filter { !$0.cancelled }
+        let evidence = try? bookings.catalogue.modality(entry.modality).evidence
+        let precautions = try await bookings.precautions(entry, as: caller.access)
         let view = SessionView(
             csrf: csrf, action: "/rehab/sessions/\(id.uuidString.lowercased())", modality: name(of: entry.modality),
             when: "\(start.day) \(Self.clock(start.minutes))–\(Self.clock(end.minutes))",
             therapist: therapists.first { $0.id == entry.therapistId }.map { "\($0.name) (\($0.code))" } ?? entry.therapistCode ?? "none needed",
             room: rooms.first { $0.id == entry.roomId }.map { "\($0.name) (\($0.code))" } ?? entry.roomCode,
-            places: "\(active.count) of \(entry.maxParticipants)", cancelled: entry.cancelled, cancelReason: entry.cancelReason ?? "",
+            places: "\(active.count) of \(entry.maxParticipants)",
+            hasEvidence: evidence != nil, evidenceGrade: evidence?.grade ?? "", evidenceText: evidence?.text ?? "", evidenceSources: evidence?.sources.joined(separator: ", ") ?? "",
+            precautions: precautions.map { .init(patient: $0.patient, flag: $0.flag.replacingOccurrences(of: "_", with: " "), note: $0.note,
+                                                 sources: $0.sources.joined(separator: ", ")) },
+            hasPrecautions: !precautions.isEmpty, cancelled: entry.cancelled, cancelReason: entry.cancelReason ?? "",
             series: entry.seriesId != nil,
             participants: entry.participants.map { participant in
                 .init(patientId: participant.patientId.uuidString.lowercased(), pseudonym: participant.pseudonym, cancelled: participant.cancelled,
