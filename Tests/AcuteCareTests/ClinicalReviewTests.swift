@@ -54,6 +54,7 @@ import Testing
         #expect(current.profile == "aha-2026")
         #expect(current.evt.recommendation == "not_recommended")
         #expect(!current.profileNotices.contains { $0.contains("newer profile exists") })
+        #expect(current.profileNotices.contains { $0.contains("not yet verified against the guideline's primary text") })  // O8
     }
 
     @Test func E5_noStatementIsNotShownAsAGradedRecommendation() throws {

@@ -21,7 +21,9 @@ public struct AcuteProtocol: Sendable {
                 let title = acute.profile(newer)?.title ?? newer
                 notices.append("\(id) (\(self.title)) is superseded: a newer profile exists, \(newer) (\(title)). This answer follows \(id) as chosen.")
             }
-            if let verification { notices.append("\(id): \(verification)") }
+            if verification != nil {
+                notices.append("\(id) is not yet verified against the guideline's primary text: which statements are read from secondary sources is listed with the profile (/acute/profiles, GET /api/v1/acute/protocol).")
+            }
             return notices
         }
     }
