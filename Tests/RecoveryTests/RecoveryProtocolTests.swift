@@ -61,10 +61,10 @@ import Testing
         var truth = try RecoveryModelTests.baseline()
         (truth.fm0, truth.rS, truth.tauN, truth.eta) = (3, 0.09, 37, 0.1)
         let schedule = try DoseSchedule([DoseSegment(start: 3, end: 60, pt: 30, ot: 30)])
-        let clean = try RecoveryModel(truth, schedule: schedule).functionScores()
+        let clean = try RecoveryModel(truth, schedule: schedule).functionScores(days: 180)
         let days: [Double] = [3, 7, 14, 30, 60, 90]
         let noise: [Double] = [1, -2, 2, 0, -1, 1]
-        let observations = try RecoveryObservations(days: days, scores: zip(days, noise).map { min(max(clean[Int($0)] + $1, 0), 66) })
+        let observations = try RecoveryObservations(days: days, scores: zip(days, noise).map { min(max(clean[Int($0)] + $1, 0), 66) }, horizon: 180)
         let multi = recovery.fitter(base: truth, schedule: schedule, observations: observations, recoveryClass: .standard).fit()
         let single = RecoveryFitter(base: truth, schedule: schedule, observations: observations, sigma: recovery.priors.sigmaFm.value,
                                     priors: recovery.priors.transformed(poorRecovery: false)).fit()
