@@ -75,3 +75,29 @@ import Testing
         #expect(abs(fitted[90] - clean[90]) < 3, "day 90: fitted \(fitted[90]), truth \(clean[90])")
     }
 }
+
+/// The parameter file's statuses and citations after the clinical review.
+@Suite struct RecoveryCitationTests {
+    static func file() throws -> [String: Any] {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Protocols/recovery/parameters.json")
+        return try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+    }
+
+    /// V6: rho and tau_w are modelling assumptions informed by the literature, not literature values.
+    @Test func V6_rhoAndTauWAreAssumptionsInformedByTheLiterature() throws {
+        let population = try RecoveryProtocolTests.recovery().population.population
+        for name in ["rho", "tau_w"] {
+            let entry = try #require(population[name])
+            #expect(entry.status == .assumption && entry.justification.hasPrefix("assumption (informed by"), "\(name): \(entry.status)")
+        }
+    }
+
+    /// V9: he-2020 is cited with its journal and DOI.
+    @Test func V9_he2020CitedWithJournalAndDoi() throws {
+        let sources = try #require(try Self.file()["sources"] as? [[String: Any]])
+        let he = try #require(sources.first { $0["id"] as? String == "he-2020" })
+        #expect((he["citation"] as? String)?.contains("Sci Adv 2020;6:eaba1933") == true)
+        #expect(he["doi"] as? String == "10.1126/sciadv.aba1933")
+    }
+}
