@@ -25,7 +25,8 @@ extension RecoveryFitter {
     /// The set within `limit` (total cost) that makes FM on `day` greatest (`sign` 1) or least
     /// (−1), searched from the most extreme of `sets` within the limit: its parameters, curve,
     /// cost and the simulations it took.
-    func extreme(day: Int, limit: Double, sign: Double, from sets: [RecoveryBand.Set])
+    /// Steps stop when one gains less than `settle` FM points, or after `iterations`.
+    func extreme(day: Int, limit: Double, sign: Double, from sets: [RecoveryBand.Set], settle: Double = 1e-6, iterations: Int = 40)
         -> (z: [Double], scores: [Double], cost: Double, evaluations: Int) {
         let target = min(max(day, 0), horizon)
         var evaluations = 0
@@ -36,12 +37,12 @@ extension RecoveryFitter {
             return (curve, curve[target], r, r.reduce(0) { $0 + $1 * $1 })
         }
         let starts = sets.filter { $0.cost <= limit }.map { ($0.z, evaluate($0.z)) }.sorted { sign * $0.1.score > sign * $1.1.score }
-        // From the most extreme set and, as the limit may enclose a cost far from quadratic,
-        // from the next two: the furthest end wins.
+        // From the three most extreme sets, as the limit may enclose a cost far from quadratic
+        // (and the band repeats its searches from the sets they found): the furthest end wins.
         var found: (z: [Double], best: (curve: [Double], score: Double, residuals: [Double], cost: Double))?
         for start in starts.prefix(3) {
             var (z, best) = start
-            for _ in 0..<40 {
+            for _ in 0..<iterations {
                 // Residual Jacobian and the day's score gradient from the same four simulations.
                 var jacobian = Array(repeating: Array(repeating: 0.0, count: 4), count: best.residuals.count)
                 var gradient = Array(repeating: 0.0, count: 4)
@@ -65,7 +66,7 @@ extension RecoveryFitter {
                     for axis in 0..<4 { trial[axis] = min(max(z[axis] + fraction * delta[axis], lower[axis]), upper[axis]) }
                     let result = evaluate(trial)
                     if result.cost <= limit, sign * result.score > sign * best.score {
-                        improved = sign * (result.score - best.score) > 1e-6
+                        improved = sign * (result.score - best.score) > settle
                         (z, best) = (trial, result)
                         break
                     }

@@ -109,9 +109,12 @@ extension RecoveryFitter {
         var band = RecoveryBand(lowerSimultaneous: best, upperSimultaneous: best, lowerPointwise: best, upperPointwise: best,
                                 accepted: [RecoveryBand.Set(z: fit.z, cost: fit.totalCost)], evaluated: 1, sampled: 0,
                                 lastMovement: .infinity, converged: false)
+        // The accepted sets' curves, from which each profile search picks its start.
+        var curves: [[Double]] = [best]
         func include(_ z: [Double], _ result: (scores: [Double], cost: Double)) {
             guard result.cost <= limitSimultaneous, result.scores.count == best.count else { return }
             band.accepted.append(RecoveryBand.Set(z: z, cost: result.cost))
+            curves.append(result.scores)
             for day in result.scores.indices {
                 band.lowerSimultaneous[day] = min(band.lowerSimultaneous[day], result.scores[day])
                 band.upperSimultaneous[day] = max(band.upperSimultaneous[day], result.scores[day])
@@ -172,12 +175,18 @@ extension RecoveryFitter {
             let searches = days.flatMap { day in
                 [(day, limitPointwise, 1.0), (day, limitPointwise, -1.0), (day, limitSimultaneous, 1.0), (day, limitSimultaneous, -1.0)]
             }
-            let starts = band.accepted, lanes = max(1, min(threads, searches.count))
+            // Settled to a hundredth of the tolerance: the band needs no more.
+            let settle = sampling.edgeToleranceFm / 100
+            let starts = searches.map { day, limit, sign in
+                band.accepted.indices.filter { band.accepted[$0].cost <= limit }.sorted { sign * curves[$0][day] > sign * curves[$1][day] }
+                    .prefix(3).map { band.accepted[$0] }
+            }
+            let lanes = max(1, min(threads, searches.count))
             let found = SearchSlots(count: searches.count)
             DispatchQueue.concurrentPerform(iterations: lanes) { lane in
                 for index in stride(from: lane, to: searches.count, by: lanes) {
                     let (day, limit, sign) = searches[index]
-                    found.store(index, extreme(day: day, limit: limit, sign: sign, from: starts))
+                    found.store(index, extreme(day: day, limit: limit, sign: sign, from: starts[index], settle: settle, iterations: 15))
                 }
             }
             for result in found.values {
@@ -191,8 +200,9 @@ extension RecoveryFitter {
     }
 
     /// The band from a fixed number of sets in one batch (no stability check, no profile):
-    /// the band as it was before the stability check, kept for the tests that compare with it.
-    func band(around fit: RecoveryFit, samples: Int, seed: UInt64 = 1, threads: Int = 2) -> RecoveryBand {
+    /// the reference implementation's band (bench/recovery), which `--format bench` reproduces
+    /// so that check.py compares like with like.
+    public func band(around fit: RecoveryFit, samples: Int, seed: UInt64 = 1, threads: Int = 2) -> RecoveryBand {
         band(around: fit, sampling: BandSampling(batch: samples, minBatches: 1, maxSamples: samples, edgeToleranceFm: .infinity, anchorDays: []),
              seed: seed, threads: threads)
     }
