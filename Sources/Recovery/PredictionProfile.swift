@@ -15,19 +15,34 @@ extension RecoveryFitter {
     /// stays within the limit, each checked on the true cost and halved until it holds.
     public func predictionProfile(day: Int, fit: RecoveryFit, sets: [RecoveryBand.Set]) -> PredictionProfile {
         let limit = fit.totalCost + ChiSquare.quantile(0.95, degrees: 1)
-        let target = min(max(day, 0), 180)
+        let candidates = [RecoveryBand.Set(z: fit.z, cost: fit.totalCost)] + sets
+        let highest = extreme(day: day, limit: limit, sign: 1, from: candidates), lowest = extreme(day: day, limit: limit, sign: -1, from: candidates)
+        let target = min(max(day, 0), horizon)
+        return PredictionProfile(day: day, lower: lowest.scores[safe: target] ?? .nan, upper: highest.scores[safe: target] ?? .nan,
+                                 evaluations: highest.evaluations + lowest.evaluations)
+    }
+
+    /// The set within `limit` (total cost) that makes FM on `day` greatest (`sign` 1) or least
+    /// (−1), searched from the most extreme of `sets` within the limit: its parameters, curve,
+    /// cost and the simulations it took.
+    /// Steps stop when one gains less than `settle` FM points, or after `iterations`.
+    func extreme(day: Int, limit: Double, sign: Double, from sets: [RecoveryBand.Set], settle: Double = 1e-6, iterations: Int = 40)
+        -> (z: [Double], scores: [Double], cost: Double, evaluations: Int) {
+        let target = min(max(day, 0), horizon)
         var evaluations = 0
-        func evaluate(_ z: [Double]) -> (score: Double, residuals: [Double], cost: Double) {
+        func evaluate(_ z: [Double]) -> (curve: [Double], score: Double, residuals: [Double], cost: Double) {
             evaluations += 1
             let curve = scores(z)
             let r = residuals(z, scores: curve)
-            return (curve[target], r, r.reduce(0) { $0 + $1 * $1 })
+            return (curve, curve[target], r, r.reduce(0) { $0 + $1 * $1 })
         }
-        let candidates = [fit.z] + sets.filter { $0.cost <= limit }.map(\.z)
-        let starts = candidates.map { ($0, evaluate($0)) }
-        func search(_ sign: Double) -> Double {
-            guard var (z, best) = starts.max(by: { sign * $0.1.score < sign * $1.1.score }) else { return .nan }
-            for _ in 0..<40 {
+        let starts = sets.filter { $0.cost <= limit }.map { ($0.z, evaluate($0.z)) }.sorted { sign * $0.1.score > sign * $1.1.score }
+        // From the three most extreme sets, as the limit may enclose a cost far from quadratic
+        // (and the band repeats its searches from the sets they found): the furthest end wins.
+        var found: (z: [Double], best: (curve: [Double], score: Double, residuals: [Double], cost: Double))?
+        for start in starts.prefix(3) {
+            var (z, best) = start
+            for _ in 0..<iterations {
                 // Residual Jacobian and the day's score gradient from the same four simulations.
                 var jacobian = Array(repeating: Array(repeating: 0.0, count: 4), count: best.residuals.count)
                 var gradient = Array(repeating: 0.0, count: 4)
@@ -51,7 +66,7 @@ extension RecoveryFitter {
                     for axis in 0..<4 { trial[axis] = min(max(z[axis] + fraction * delta[axis], lower[axis]), upper[axis]) }
                     let result = evaluate(trial)
                     if result.cost <= limit, sign * result.score > sign * best.score {
-                        improved = sign * (result.score - best.score) > 1e-6
+                        improved = sign * (result.score - best.score) > settle
                         (z, best) = (trial, result)
                         break
                     }
@@ -59,9 +74,13 @@ extension RecoveryFitter {
                 }
                 if !improved { break }
             }
-            return best.score
+            if found.map({ sign * best.score > sign * $0.best.score }) ?? true { found = (z, best) }
         }
-        let highest = search(1), lowest = search(-1)
-        return PredictionProfile(day: day, lower: lowest, upper: highest, evaluations: evaluations)
+        guard let (z, best) = found else { return ([], [], .infinity, evaluations) }
+        return (z, best.curve, best.cost, evaluations)
     }
+}
+
+extension Array {
+    subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
 }

@@ -17,6 +17,12 @@ public struct Prep2Rules: Sendable, Decodable {
     public var nihssThreshold: Int
     /// The SAFE score counts when taken up to this day after onset (day 3).
     public var safeLatestDay: Int
+    /// PREP2 assesses SAFE about 72 h after onset: the value nearest this day is used.
+    public var safeAssessmentDay: Int
+    /// A SAFE taken only before this day underestimates the day-3 score: used with a warning.
+    public var safeEarlyBeforeDay: Int
+    /// The NIHSS counts when taken up to this day after onset (about day 3).
+    public var nihssLatestDay: Int
     /// TMS counts when done within these days after onset (3–7).
     public var mepDays: [Int]
     /// Categories that choose the poor-recovery priors.

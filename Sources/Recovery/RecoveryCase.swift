@@ -49,6 +49,10 @@ public struct RecoveryOutlook: Sendable, Codable, Equatable {
         public var lowerPointwise: [Double]
         public var upperPointwise: [Double]
         public var acceptedSets: Int
+        /// Sets drawn at random until the edges were stable (Protocols/recovery `band`).
+        public var sampledSets: Int
+        /// False when the edges still moved by the tolerance at the cap (the report warns).
+        public var converged: Bool
     }
 
     /// FM-UE on one day with its 95 % range from the prediction profile likelihood.
@@ -104,8 +108,12 @@ public struct RecoveryWhatIfOutlook: Sendable, Codable, Equatable {
     public var parameterVersion: String
     public var current: Course
     public var proposed: Course
-    /// Proposed minus current, on days 90 and 180 (the estimate's curves).
+    /// Proposed minus current, on days 90 and 180 (the estimate's curves); day 180 only when
+    /// the horizon reaches it.
     public var differenceDay90: Double
-    public var differenceDay180: Double
+    public var differenceDay180: Double?
+    /// The model's horizon (Protocols/recovery) and the difference on that day.
+    public var horizonDays: Int
+    public var differenceAtHorizon: Double
     public var speculative: [RecoveryOutlook.Speculative]
 }

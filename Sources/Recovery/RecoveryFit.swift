@@ -2,21 +2,25 @@ import Foundation
 
 /// Observations of FM-UE to fit the model to.
 public struct RecoveryObservations: Sendable, Equatable {
-    /// Days since onset, 0–180.
+    /// Days since onset, 0 to the horizon.
     public var days: [Double]
     /// FM-UE, 0–66.
     public var scores: [Double]
+    /// The model's horizon in days since onset (`model_inputs.horizon_days` of Protocols/recovery).
+    public var horizon: Int
 
-    public init(days: [Double], scores: [Double]) throws(RecoveryInputError) {
+    public init(days: [Double], scores: [Double], horizon: Int) throws(RecoveryInputError) {
+        guard horizon > 0 else { throw RecoveryInputError("horizon_days", "must be positive") }
         guard !days.isEmpty, days.count == scores.count else { throw RecoveryInputError("t_obs", "needs one day per observation, at least one") }
-        for (index, day) in days.enumerated() where !(day.isFinite && (0...180).contains(day)) {
-            throw RecoveryInputError("t_obs[\(index)]", "must be a day from onset (0) to 180")
+        for (index, day) in days.enumerated() where !(day.isFinite && (0...Double(horizon)).contains(day)) {
+            throw RecoveryInputError("t_obs[\(index)]", "must be a day from onset (0) to \(horizon)")
         }
         for (index, score) in scores.enumerated() where !(score.isFinite && (0...66).contains(score)) {
             throw RecoveryInputError("y_obs[\(index)]", "must be an FM-UE score from 0 to 66")
         }
         self.days = days
         self.scores = scores
+        self.horizon = horizon
     }
 }
 
@@ -52,6 +56,8 @@ public struct RecoveryFitter: Sendable {
     public let centres: [RecoveryPopulation.Centre]
 
     var lower: [Double] { priors.lower }
+    /// The last day simulated: the observations' horizon.
+    public var horizon: Int { observations.horizon }
     var upper: [Double] { priors.upper }
 
     public init(base: RecoveryParameters, schedule: DoseSchedule, observations: RecoveryObservations, sigma: Double,
@@ -78,17 +84,17 @@ public struct RecoveryFitter: Sendable {
         return p
     }
 
-    /// FM-UE on days 0–180 for z.
+    /// FM-UE on days 0 to the horizon for z.
     public func scores(_ z: [Double]) -> [Double] {
-        guard let model = try? RecoveryModel(parameters(z), schedule: schedule) else { return Array(repeating: .nan, count: 181) }
-        return model.functionScores(days: 180, step: step)
+        guard let model = try? RecoveryModel(parameters(z), schedule: schedule) else { return Array(repeating: .nan, count: horizon + 1) }
+        return model.functionScores(days: horizon, step: step)
     }
 
     /// The residuals for z: data (y − FM)/σ, then the priors (z − μ)/s.
     func residuals(_ z: [Double], scores: [Double]) -> [Double] {
         var result: [Double] = []
         for (day, y) in zip(observations.days, observations.scores) {
-            let below = Int(day.rounded(.down)), above = min(below + 1, 180), share = day - Double(below)
+            let below = Int(day.rounded(.down)), above = min(below + 1, horizon), share = day - Double(below)
             result.append((y - (scores[below] * (1 - share) + scores[above] * share)) / sigma)
         }
         for (index, prior) in priors.priors.enumerated() { result.append((z[index + 1] - prior.mean) / prior.sd) }

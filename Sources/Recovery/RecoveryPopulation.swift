@@ -51,6 +51,8 @@ public struct RecoveryPopulation: Sendable, Decodable {
     public var prep2: Prep2Rules
     public var outcomePlaceholders: OutcomePlaceholders
     public var modelInputs: ModelInputs
+    /// How the prediction band samples (numerical settings).
+    public var band: BandSampling
 
     /// The population parameters by their specification name and where each goes.
     static let fields: [(String, any WritableKeyPath<RecoveryParameters, Double> & Sendable)] = [
@@ -86,6 +88,13 @@ public struct RecoveryPopulation: Sendable, Decodable {
             throw RecoveryInputError("prep2", "needs mep_days [first, last] and a safe_latest_day of 0 or more")
         }
         guard population.modelInputs.horizonDays > 0 else { throw RecoveryInputError("model_inputs.horizon_days", "must be positive") }
+        let band = population.band
+        guard band.batch >= 2, band.minBatches >= 1, band.maxSamples >= band.batch, band.edgeToleranceFm > 0 else {
+            throw RecoveryInputError("band", "needs a batch of 2 or more, min_batches of 1 or more, max_samples of at least a batch, a positive edge_tolerance_fm")
+        }
+        guard prep2.safeAssessmentDay <= prep2.safeLatestDay, prep2.safeEarlyBeforeDay <= prep2.safeAssessmentDay, prep2.nihssLatestDay >= 0 else {
+            throw RecoveryInputError("prep2", "needs safe_early_before_day <= safe_assessment_day <= safe_latest_day and a nihss_latest_day of 0 or more")
+        }
         for recoveryClass in [RecoveryClass.standard, .poor] {
             try population.parameters(fm0: 33, rS: 0.5, tauN: 21, eta: 0.1, recoveryClass: recoveryClass, reperfusion: nil, nihss0: 10).check()
         }

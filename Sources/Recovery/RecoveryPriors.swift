@@ -9,6 +9,14 @@ public struct RecoveryPriors: Sendable, Decodable {
     public struct Probability: Sendable, Decodable {
         public var probability: Double
         public var sd: Double
+        /// What a reader must know about the evidence behind the prior, when it is disputed.
+        public var contested: Caveat?
+    }
+
+    /// A caveat with its sources.
+    public struct Caveat: Sendable, Decodable {
+        public var note: String
+        public var sources: [String]
     }
 
     public struct Days: Sendable, Decodable {

@@ -5,17 +5,18 @@ import Foundation
 /// speculative parameter it depends on, and what another schedule would change.
 public struct RecoveryProjector: Sendable {
     public let recovery: RecoveryProtocol
-    /// Parameter sets sampled for the band.
-    public let samples: Int
+    /// How the band samples: the parameter file's settings, or another batch size.
+    public let sampling: BandSampling
 
-    public init(_ recovery: RecoveryProtocol, samples: Int = 3_000) {
+    /// `samples`: sets per batch instead of the file's (tests use fewer).
+    public init(_ recovery: RecoveryProtocol, samples: Int? = nil) {
         self.recovery = recovery
-        self.samples = samples
+        self.sampling = samples.map { recovery.population.band.batches(of: $0) } ?? recovery.population.band
     }
 
     /// The fitter of a case: its observations and schedule, population parameters of its class.
     public func fitter(_ patient: RecoveryCase) throws(RecoveryInputError) -> RecoveryFitter {
-        let observations = try RecoveryObservations(days: patient.days, scores: patient.scores)
+        let observations = try recovery.observations(days: patient.days, scores: patient.scores)
         let prior = recovery.priors.priors
         let base = recovery.population.parameters(fm0: observations.scores[0], rS: prior.rS.default.probability, tauN: prior.tauN.days,
                                                   eta: prior.eta.perDay, recoveryClass: patient.recoveryClass,
@@ -29,20 +30,22 @@ public struct RecoveryProjector: Sendable {
     public func project(_ patient: RecoveryCase) throws(RecoveryInputError) -> (outlook: RecoveryOutlook, sets: [RecoveryBand.Set]) {
         let fitter = try fitter(patient)
         let fit = fitter.fit()
-        let band = fitter.band(around: fit, samples: samples)
+        let band = fitter.band(around: fit, sampling: sampling)
         let curve = fitter.scores(fit.z)
-        let profile = fitter.predictionProfile(day: 90, fit: fit, sets: band.accepted)
+        let answerDay = min(90, fitter.horizon)
+        let profile = fitter.predictionProfile(day: answerDay, fit: fit, sets: band.accepted)
         let p = fit.parameters
         let outlook = RecoveryOutlook(
             model: RecoveryModel.version, parameterVersion: recovery.version, curve: curve,
             band: .init(lowerSimultaneous: band.lowerSimultaneous, upperSimultaneous: band.upperSimultaneous,
-                        lowerPointwise: band.lowerPointwise, upperPointwise: band.upperPointwise, acceptedSets: band.accepted.count),
-            day90: .init(day: 90, fm: curve[90], lower: profile.lower, upper: profile.upper),
+                        lowerPointwise: band.lowerPointwise, upperPointwise: band.upperPointwise, acceptedSets: band.accepted.count,
+                        sampledSets: band.sampled, converged: band.converged),
+            day90: .init(day: answerDay, fm: curve[answerDay], lower: profile.lower, upper: profile.upper),
             estimates: .init(z: fit.z, fm0: p.fm0, rS: p.rS ?? 0, tauN: p.tauN, eta: p.eta, totalCost: fit.totalCost, dataCost: fit.dataCost,
                              threshold: fit.threshold, passes: fit.passes, observations: patient.days.count, start: fit.start,
                              recoveryClass: patient.recoveryClass),
             speculative: speculative(fit.z, fitter: fitter, schedule: fitter.schedule),
-            placeholderOutcomes: patient.nihss0 == nil ? nil : placeholderOutcomes(p, schedule: fitter.schedule))
+            placeholderOutcomes: patient.nihss0 == nil ? nil : placeholderOutcomes(p, schedule: fitter.schedule, horizon: fitter.horizon))
         return (outlook, band.accepted)
     }
 
@@ -61,7 +64,9 @@ public struct RecoveryProjector: Sendable {
         return RecoveryWhatIfOutlook(
             model: RecoveryModel.version, parameterVersion: recovery.version, current: current,
             proposed: .init(curve: proposed.curve, lower: proposed.lower, upper: proposed.upper),
-            differenceDay90: proposed.curve[90] - current.curve[90], differenceDay180: proposed.curve[180] - current.curve[180],
+            differenceDay90: proposed.curve[min(90, fitter.horizon)] - current.curve[min(90, fitter.horizon)],
+            differenceDay180: fitter.horizon >= 180 ? proposed.curve[180] - current.curve[180] : nil,
+            horizonDays: fitter.horizon, differenceAtHorizon: proposed.curve[fitter.horizon] - current.curve[fitter.horizon],
             speculative: speculative(z, fitter: fitter, schedule: proposal))
     }
 
@@ -75,14 +80,14 @@ public struct RecoveryProjector: Sendable {
             var base = fitter.parameters(z)
             base[keyPath: field] = 0
             guard let model = try? RecoveryModel(base, schedule: schedule) else { return nil }
-            return .init(parameter: name, justification: entry.justification, curveWithout: model.functionScores())
+            return .init(parameter: name, justification: entry.justification, curveWithout: model.functionScores(days: fitter.horizon))
         }
     }
 
     /// NIHSS(t) = NIHSS0·(1 − r_G·N)·(1 − c_G·MG) and the cumulative-logit mRS at day 90.
-    func placeholderOutcomes(_ parameters: RecoveryParameters, schedule: DoseSchedule) -> RecoveryOutlook.PlaceholderOutcomes? {
-        guard let model = try? RecoveryModel(parameters, schedule: schedule) else { return nil }
-        let course = model.simulate(step: 1)
+    func placeholderOutcomes(_ parameters: RecoveryParameters, schedule: DoseSchedule, horizon: Int) -> RecoveryOutlook.PlaceholderOutcomes? {
+        guard horizon >= 90, let model = try? RecoveryModel(parameters, schedule: schedule) else { return nil }
+        let course = model.simulate(days: horizon, step: 1)
         let nihss = zip(course.n, course.mg).map { n, mg in parameters.nihss0 * (1 - parameters.rG * n) * (1 - parameters.cG * mg) }
         let block = recovery.population.outcomePlaceholders
         let atMost = block.mrsThresholds.map { theta in 1 / (1 + exp(-(theta - nihss[90]) / block.mrsScale)) }

@@ -6,12 +6,20 @@ public struct RecoveryProtocol: Sendable {
     public let priors: RecoveryPriors
     public let population: RecoveryPopulation
 
-    /// The parameter file's version ("recovery-2026.11.1").
+    /// The parameter file's version ("recovery-2026.12.1").
     public var version: String { priors.version }
 
     /// Reads and checks the file.
     public static func decode(_ data: Data) throws(RecoveryInputError) -> RecoveryProtocol {
         RecoveryProtocol(priors: try RecoveryPriors.decode(data), population: try RecoveryPopulation.decode(data))
+    }
+
+    /// The model's horizon in days since onset (`model_inputs.horizon_days`).
+    public var horizon: Int { population.modelInputs.horizonDays }
+
+    /// FM-UE observations checked against this file's horizon.
+    public func observations(days: [Double], scores: [Double]) throws(RecoveryInputError) -> RecoveryObservations {
+        try RecoveryObservations(days: days, scores: scores, horizon: horizon)
     }
 
     /// A fitter of the patient's observations with this file's priors (of the class), error

@@ -15,10 +15,10 @@ public struct RecoveryTrajectory: Sendable, Codable, Equatable {
 }
 
 extension RecoveryModel {
-    /// Simulates days 0…`days` with the classical Runge–Kutta method: steps of at most `step`
+    /// Simulates days 0…`days` (the horizon of Protocols/recovery: `model_inputs.horizon_days`) with the classical Runge–Kutta method: steps of at most `step`
     /// days, aligned to every instant the inputs change (dose segments, reperfusion, t_stab)
     /// and to whole days, so that each step sees smooth inputs and a constant dose.
-    public func simulate(days: Int = 180, step: Double = 0.25) -> RecoveryTrajectory {
+    public func simulate(days: Int, step: Double = 0.25) -> RecoveryTrajectory {
         var trajectory = RecoveryTrajectory(model: Self.version, fm: [], n: [], m: [], u: [], mg: [], p: [], r: [])
         trajectory.fm.reserveCapacity(days + 1)
         integrate(days: days, step: step) { day, state in
@@ -37,7 +37,7 @@ extension RecoveryModel {
     /// FM-UE on days 0…`days` only (the fit's and the band's inner loop): one-day steps by
     /// default, within 1e-4 FM points of the quarter-day course (tested), and the states FM
     /// does not depend on left out.
-    public func functionScores(days: Int = 180, step: Double = 1) -> [Double] {
+    public func functionScores(days: Int, step: Double = 1) -> [Double] {
         var scores: [Double] = []
         scores.reserveCapacity(days + 1)
         integrate(days: days, step: step, scoresOnly: true) { day, state in scores.append(66 * function(at: Double(day), state)) }

@@ -82,9 +82,19 @@ public struct IndicatorCatalogue: Sendable, Decodable {
         public var resource: String?
         public var exclusions: String?
         public var target: Target?
+        /// How far a comparison with another programme's measure holds (ESO Angels: approximate).
+        public var comparison: String?
+        /// What a reader must know before comparing values (under-ascertainment, no case-mix adjustment).
+        public var caveat: String?
         public var unit: String
         public var direction: Direction
         public var sources: [String]
+
+        /// What goes under the indicator wherever it is shown: its target's note (which names
+        /// the programme and year the target is from), the comparison's limits, the caveat.
+        public var readerNotes: [String] {
+            [target.map { "Target: \($0.note)" }, comparison.map { "Comparison: \($0)" }, caveat.map { "Caveat: \($0)" }].compactMap { $0 }
+        }
     }
 
     public struct Source: Sendable, Codable, Equatable {

@@ -16,7 +16,7 @@ struct RecoveryCommand: AsyncParsableCommand {
 struct RecoverySimulateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "simulate",
-        abstract: "Simulate FM-UE over days 0–180 for each input: {\"params\": {…}, \"schedule\": [{start, end, PT, OT, SLP, BAL}]}.",
+        abstract: "Simulate FM-UE over days 0 to the horizon (Protocols/recovery model_inputs.horizon_days; \"days\" for another) for each input: {\"params\": {…}, \"schedule\": [{start, end, PT, OT, SLP, BAL}]}.",
         discussion: "Reads one JSON object, an array, or JSON Lines from FILE or standard input; writes one result per input (--format bench: {\"FM\": [...]} per line, as bench/recovery/check.py reads). A malformed input gets {\"error\": …} and exit code 1."
     )
 
@@ -54,7 +54,7 @@ struct RecoverySimulateCommand: AsyncParsableCommand {
         for (number, document) in try JSONDocuments.read(file).enumerated() {
             do {
                 let input = try RecoveryInputDecoder.decode(Input.self, Data(try document.get().jsonBytes))
-                let days = input.days ?? 180
+                let days = try input.days ?? ResourceLocator.recoveryProtocol().horizon
                 guard (1...3_650).contains(days) else { throw RecoveryInputError("days", "must be 1 to 3650") }
                 let model = try RecoveryModel(input.params, schedule: try DoseSchedule(input.schedule ?? []))
                 let data: Data

@@ -29,7 +29,7 @@ struct RecoveryFitCommand: AsyncParsableCommand {
         func fitter(_ recovery: RecoveryProtocol) throws -> RecoveryFitter {
             let poor = ["limited", "poor"].contains(prep2?.lowercased() ?? "") || mep?.lowercased() == "negative"
             let fitter = recovery.fitter(base: paramsBase, schedule: try DoseSchedule(schedule ?? []),
-                                         observations: try RecoveryObservations(days: tObs, scores: yObs), recoveryClass: poor ? .poor : .standard)
+                                         observations: try recovery.observations(days: tObs, scores: yObs), recoveryClass: poor ? .poor : .standard)
             var checked = paramsBase
             checked.rS = checked.rS ?? 0.5  // the fit estimates r_s: the base need not give it
             _ = try RecoveryModel(checked, schedule: fitter.schedule)
@@ -68,16 +68,20 @@ struct RecoveryFitCommand: AsyncParsableCommand {
 
     @Argument(help: "JSON or JSON Lines input (standard input when absent).") var file: String?
     @Option(help: "json (default) or bench.") var format: RecoverySimulateCommand.Format = .json
-    @Option(help: "Parameter sets sampled for the band.") var samples = 3_000
-    @Option(help: "A day (0–180) to answer with the prediction profile likelihood; repeat for more.") var profileDay: [Int] = []
+    @Option(help: "Parameter sets per batch of the band (default: the parameter file's band.batch).") var samples: Int?
+    @Option(help: "A day (0 to the horizon, 180) to answer with the prediction profile likelihood; repeat for more.") var profileDay: [Int] = []
+    @Flag(help: "Print the band's progress (sets drawn, how far the edges moved) to standard error.") var progress = false
 
     func validate() throws {
-        guard (10...100_000).contains(samples) else { throw ValidationError("--samples must be 10 to 100000") }
-        guard profileDay.allSatisfy({ (0...180).contains($0) }) else { throw ValidationError("--profile-day must be 0 to 180") }
+        guard samples.map({ (10...100_000).contains($0) }) ?? true else { throw ValidationError("--samples must be 10 to 100000") }
     }
 
     func run() async throws {
         let recovery = try ResourceLocator.recoveryProtocol()
+        guard profileDay.allSatisfy({ (0...recovery.horizon).contains($0) }) else {
+            throw ValidationError("--profile-day must be 0 to \(recovery.horizon) (model_inputs.horizon_days)")
+        }
+        let sampling = samples.map { recovery.population.band.batches(of: $0) } ?? recovery.population.band
         let encoder = JSONEncoder()
         encoder.outputFormatting = format == .json ? [.sortedKeys, .prettyPrinted] : [.sortedKeys]
         var failures = 0
@@ -86,7 +90,13 @@ struct RecoveryFitCommand: AsyncParsableCommand {
                 let input = try RecoveryInputDecoder.decode(Input.self, Data(try document.get().jsonBytes))
                 let fitter = try input.fitter(recovery)
                 let fit = fitter.fit()
-                let band = fitter.band(around: fit, samples: samples)
+                let started = Date()
+                // The bench format answers as the reference does (3,000 sets, one batch); the
+                // service's band is sampled until stable and profiled at the anchor days.
+                let band = format == .bench ? fitter.band(around: fit, samples: samples ?? 3_000)
+                    : fitter.band(around: fit, sampling: sampling) { step in
+                        if progress { Console.progress(step.sampled, of: step.cap, started: started, label: String(format: "band (edges moved %.2f)", step.movement)) }
+                    }
                 let p = fit.parameters
                 let output = Output(
                     model: RecoveryModel.version, priors: recovery.version, start: fit.start,

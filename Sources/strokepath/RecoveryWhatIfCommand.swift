@@ -26,10 +26,10 @@ struct RecoveryWhatIfCommand: AsyncParsableCommand {
 
     @Argument(help: "JSON or JSON Lines input (standard input when absent).") var file: String?
     @Option(help: "json (default) or bench.") var format: RecoverySimulateCommand.Format = .json
-    @Option(help: "Parameter sets sampled for the band.") var samples = 3_000
+    @Option(help: "Parameter sets per batch of the band (default: the parameter file's band.batch).") var samples: Int?
 
     func validate() throws {
-        guard (10...100_000).contains(samples) else { throw ValidationError("--samples must be 10 to 100000") }
+        guard samples.map({ (10...100_000).contains($0) }) ?? true else { throw ValidationError("--samples must be 10 to 100000") }
     }
 
     func run() async throws {
@@ -43,7 +43,7 @@ struct RecoveryWhatIfCommand: AsyncParsableCommand {
                 let fitter = try input.fit.fitter(projector.recovery)
                 let proposal = try DoseSchedule(input.proposal)
                 let fit = fitter.fit()
-                let sets = fitter.band(around: fit, samples: samples).accepted
+                let sets = fitter.band(around: fit, sampling: projector.sampling).accepted
                 let current = fitter.whatIf(estimate: fit.z, sets: sets, schedule: fitter.schedule)
                 let outlook = projector.compare(fitter, estimate: fit.z, current: .init(curve: current.curve, lower: current.lower, upper: current.upper),
                                                 sets: sets, proposal: proposal)

@@ -15,6 +15,7 @@ enum ReportText {
             var title = "\(table.indicator.title) (\(table.indicator.unit)\(table.indicator.target == nil && table.indicator.direction == .nominal ? "" : ", " + table.indicator.direction.phrase))"
             if let target = table.indicator.target { title += " · target \(format(target.value)) \(target.unit)\(target.statistic.map { " (\($0))" } ?? "")" }
             out.append(title)
+            out += table.indicator.readerNotes.map { "  \($0)" }
             let columns = table.periods + ["all"]
             let width = max(8, (table.rows.map(\.count).max() ?? 0) + 1)
             out.append(pad("", width) + columns.map { pad($0, 14) }.joined())

@@ -21,7 +21,7 @@ import Testing
     func withoutTherapyTheCourseIsVanDerVliets(fm0: Double, rS: Double, tauN: Double) throws {
         var p = try Self.baseline()
         (p.fm0, p.rS, p.tauN, p.eta, p.tR, p.phiP) = (fm0, rS, tauN, 0, nil, 0)
-        let fm = try RecoveryModel(p, schedule: DoseSchedule([])).functionScores(step: 0.25)
+        let fm = try RecoveryModel(p, schedule: DoseSchedule([])).functionScores(days: 180, step: 0.25)
         var worst = 0.0
         for day in 1...180 {
             let closedForm: Double = fm0 + rS * (66 - fm0) * (1 - exp(-Double(day) / tauN))
@@ -34,7 +34,7 @@ import Testing
     @Test func theProportionalRecoveryRule() throws {
         var p = try Self.baseline()
         (p.fm0, p.tauN, p.eta, p.tR, p.phiP) = (10, 10, 0, nil, 0)
-        let fm = try RecoveryModel(p, schedule: DoseSchedule([])).functionScores()
+        let fm = try RecoveryModel(p, schedule: DoseSchedule([])).functionScores(days: 180)
         #expect(abs(fm[180] - 10 - 0.7 * 56) < 1e-6)
     }
 
@@ -44,7 +44,7 @@ import Testing
         var p = try Self.baseline()
         p.kB = 0.01
         let rate = 1 / p.tauN + p.kB * 30
-        let course = try RecoveryModel(p, schedule: DoseSchedule([DoseSegment(start: 0, end: 200, bal: 30)])).simulate(step: 0.25)
+        let course = try RecoveryModel(p, schedule: DoseSchedule([DoseSegment(start: 0, end: 200, bal: 30)])).simulate(days: 180, step: 0.25)
         var worst = 0.0
         for day in 0...180 {
             let exact: Double = 1 - exp(-rate * Double(day))
@@ -57,11 +57,11 @@ import Testing
     @Test func therapyHelpsAndTheStepDoesNotMatter() throws {
         let p = try Self.baseline()
         let schedule = try DoseSchedule([DoseSegment(start: 3, end: 28, pt: 45, ot: 45, slp: 30), DoseSegment(start: 28, end: 90, pt: 20, ot: 20, slp: 10)])
-        let treated = try RecoveryModel(p, schedule: schedule).functionScores(step: 0.25)
-        let untreated = try RecoveryModel(p, schedule: DoseSchedule([])).functionScores(step: 0.25)
+        let treated = try RecoveryModel(p, schedule: schedule).functionScores(days: 180, step: 0.25)
+        let untreated = try RecoveryModel(p, schedule: DoseSchedule([])).functionScores(days: 180, step: 0.25)
         #expect(treated[90] > untreated[90] + 1)
         #expect(treated.allSatisfy { (0...66).contains($0) })
-        let coarse = try RecoveryModel(p, schedule: schedule).functionScores(step: 1)
+        let coarse = try RecoveryModel(p, schedule: schedule).functionScores(days: 180, step: 1)
         #expect(zip(coarse, treated).map { abs($0 - $1) }.max() ?? 1 < 1e-4)
     }
 
@@ -135,7 +135,7 @@ import Testing
         for item in cases where item.kind == "fit" {
             let base = try #require(item.paramsBase), days = try #require(item.tObs), scores = try #require(item.yObs)
             let reference = try #require(item.predictionProfile?["90"])
-            let fitter = recovery.fitter(base: base, schedule: try DoseSchedule(item.schedule), observations: try RecoveryObservations(days: days, scores: scores),
+            let fitter = recovery.fitter(base: base, schedule: try DoseSchedule(item.schedule), observations: try RecoveryObservations(days: days, scores: scores, horizon: 180),
                                          recoveryClass: .standard)
             let fit = fitter.fit()
             let band = fitter.band(around: fit, samples: 1_000)

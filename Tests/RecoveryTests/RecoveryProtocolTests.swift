@@ -61,10 +61,10 @@ import Testing
         var truth = try RecoveryModelTests.baseline()
         (truth.fm0, truth.rS, truth.tauN, truth.eta) = (3, 0.09, 37, 0.1)
         let schedule = try DoseSchedule([DoseSegment(start: 3, end: 60, pt: 30, ot: 30)])
-        let clean = try RecoveryModel(truth, schedule: schedule).functionScores()
+        let clean = try RecoveryModel(truth, schedule: schedule).functionScores(days: 180)
         let days: [Double] = [3, 7, 14, 30, 60, 90]
         let noise: [Double] = [1, -2, 2, 0, -1, 1]
-        let observations = try RecoveryObservations(days: days, scores: zip(days, noise).map { min(max(clean[Int($0)] + $1, 0), 66) })
+        let observations = try RecoveryObservations(days: days, scores: zip(days, noise).map { min(max(clean[Int($0)] + $1, 0), 66) }, horizon: 180)
         let multi = recovery.fitter(base: truth, schedule: schedule, observations: observations, recoveryClass: .standard).fit()
         let single = RecoveryFitter(base: truth, schedule: schedule, observations: observations, sigma: recovery.priors.sigmaFm.value,
                                     priors: recovery.priors.transformed(poorRecovery: false)).fit()
@@ -73,5 +73,31 @@ import Testing
         #expect(multi.passes, "data cost \(multi.dataCost) within \(multi.threshold)")
         let fitted = recovery.fitter(base: truth, schedule: schedule, observations: observations, recoveryClass: .standard).scores(multi.z)
         #expect(abs(fitted[90] - clean[90]) < 3, "day 90: fitted \(fitted[90]), truth \(clean[90])")
+    }
+}
+
+/// The parameter file's statuses and citations after the clinical review.
+@Suite struct RecoveryCitationTests {
+    static func file() throws -> [String: Any] {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Protocols/recovery/parameters.json")
+        return try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+    }
+
+    /// V6: rho and tau_w are modelling assumptions informed by the literature, not literature values.
+    @Test func V6_rhoAndTauWAreAssumptionsInformedByTheLiterature() throws {
+        let population = try RecoveryProtocolTests.recovery().population.population
+        for name in ["rho", "tau_w"] {
+            let entry = try #require(population[name])
+            #expect(entry.status == .assumption && entry.justification.hasPrefix("assumption (informed by"), "\(name): \(entry.status)")
+        }
+    }
+
+    /// V9: he-2020 is cited with its journal and DOI.
+    @Test func V9_he2020CitedWithJournalAndDoi() throws {
+        let sources = try #require(try Self.file()["sources"] as? [[String: Any]])
+        let he = try #require(sources.first { $0["id"] as? String == "he-2020" })
+        #expect((he["citation"] as? String)?.contains("Sci Adv 2020;6:eaba1933") == true)
+        #expect(he["doi"] as? String == "10.1126/sciadv.aba1933")
     }
 }

@@ -33,7 +33,7 @@ import Testing
         let ids = Set(catalogue.indicators.map(\.id))
         #expect(ids.isSuperset(of: ["onset_to_door", "door_to_imaging", "door_to_needle", "dtn_within_60", "dtn_within_45", "door_to_groin", "ivt_rate",
                                     "evt_rate", "mrs_90_distribution", "mrs_90_mean", "mortality_90"]))
-        #expect(catalogue.indicators.first { $0.id == "dtn_within_60" }?.target?.value == 75)
+        #expect(catalogue.indicators.first { $0.id == "dtn_within_60" }?.target?.value == 85)
         #expect(catalogue.disclosure.defaultK == 10)
         var broken = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
         var indicators = try #require(broken["indicators"] as? [[String: Any]])

@@ -33,7 +33,7 @@ import Testing
                 var report = try #require(answer.json as? [String: Any])
                 var outlook = try #require(report["outlook"] as? [String: Any])
                 #expect(outlook["model"] as? String == "neurovascular-recovery 0.1")
-                #expect(outlook["parameterVersion"] as? String == "recovery-2026.11.1")
+                #expect(outlook["parameterVersion"] as? String == "recovery-2026.12.1")
                 #expect((outlook["curve"] as? [Double])?.count == 181)
                 #expect(((outlook["band"] as? [String: Any])?["upperSimultaneous"] as? [Double])?.count == 181)
                 #expect((report["observations"] as? [[String: Any]])?.count == 3)

@@ -39,7 +39,7 @@ import Testing
                 #expect(dom.components(separatedBy: "class=\"dot observed\"").count - 1 == 4 + 1, "four observations and the legend's swatch")
                 #expect(dom.components(separatedBy: "class=\"therapy pt\"").count - 1 == 10 + 1, "ten days of physiotherapy and the legend's swatch")
                 #expect(dom.contains("FM-UE at day 90:") && dom.contains("χ² model test"))
-                #expect(dom.contains("neurovascular-recovery 0.1, parameters recovery-2026.11.1"))
+                #expect(dom.contains("neurovascular-recovery 0.1, parameters recovery-2026.12.1"))
                 #expect(!dom.contains("whatif\" fill"), "no what-if curve before one is asked for")
 
                 // The what-if form redraws the projection with the proposed dose.

@@ -38,7 +38,7 @@ import Testing
                 #expect(outlook.band.lowerSimultaneous[90] <= outlook.curve[90] && outlook.curve[90] <= outlook.band.upperSimultaneous[90])
                 #expect(outlook.day90.lower <= outlook.day90.fm && outlook.day90.fm <= outlook.day90.upper)
                 #expect(first.therapy.count == 10 && first.therapy.allSatisfy { $0.delivered.pt == 45 }, "ten days of attended physiotherapy")
-                #expect(outlook.model == RecoveryModel.version && outlook.parameterVersion == "recovery-2026.11.1")
+                #expect(outlook.model == RecoveryModel.version && outlook.parameterVersion == "recovery-2026.12.1")
                 #expect(outlook.speculative.isEmpty, "no balneotherapy: k_B plays no part")
                 #expect(outlook.placeholderOutcomes?.status == "placeholder", "NIHSS at arrival known: placeholder outcomes, marked")
                 #expect(first.recoveryClass.recoveryClass == .standard && first.recoveryClass.prep2 == nil)

@@ -52,7 +52,7 @@ public struct RecoveryProjections: Sendable {
             return (inputs, try row.map { (try $0.decode(String.self, at: 0), Data(try $0.decode(String.self, at: 1).utf8), try $0.decode([Double].self, at: 2)) })
         }) else { return nil }
         let key = try Self.canonical(inputs)
-        let classBasis = classify(inputs)
+        let classBasis = Self.classify(inputs, recovery: recovery)
         let recoveryCase = recoveryCase(inputs, recoveryClass: classBasis.recoveryClass)
         if let cached, cached.0 == key, var report = try? Self.decoder.decode(RecoveryReport.self, from: cached.1) {
             report.cached = true
@@ -104,34 +104,70 @@ public struct RecoveryProjections: Sendable {
                             recoveryClass: recoveryClass)
     }
 
-    /// PREP2 from the observations: SAFE up to day 3, MEP status on days 3–7, age from the
-    /// birth year, NIHSS up to day 3 or else at arrival. Without a category, an MEP status
-    /// alone picks the class; without either, the default priors apply — and the report says which.
-    func classify(_ inputs: PatientRecoveryInputs) -> RecoveryReport.ClassBasis {
-        let rules = projector.recovery.population.prep2
-        func latest(_ instrument: RecoveryObservation.Instrument, within days: ClosedRange<Double>) -> RecoveryObservation? {
-            inputs.observations.last { $0.instrument == instrument && $0.day.map(days.contains) == true }
+    /// PREP2 from the observations, in the windows of Protocols/recovery `prep2`: the SAFE
+    /// nearest the assessment day (day 3) up to the latest day, MEP status on days 3–7, age from
+    /// the birth year, the latest NIHSS up to about day 3 or else the one at arrival. Without a
+    /// category, an MEP status alone picks the class; without either, the default priors apply
+    /// — and the report says which, and how each input was taken where it matters.
+    static func classify(_ inputs: PatientRecoveryInputs, recovery: RecoveryProtocol) -> RecoveryReport.ClassBasis {
+        let rules = recovery.population.prep2
+        func within(_ instrument: RecoveryObservation.Instrument, _ days: ClosedRange<Double>) -> [(observation: RecoveryObservation, day: Double)] {
+            inputs.observations.compactMap { o in o.day.flatMap { o.instrument == instrument && days.contains($0) ? (o, $0) : nil } }
         }
-        let safe = latest(.safe, within: 0...Double(rules.safeLatestDay))
-        let mepWindow = Double(rules.mepDays.first ?? 3)...Double(rules.mepDays.last ?? 7)
-        let mep = latest(.mep, within: mepWindow).map { $0.value == 1 }
-        let nihss = latest(.nihss, within: 0...Double(rules.safeLatestDay))?.value ?? inputs.onset.nihssAtArrival
+        let assessment = Double(rules.safeAssessmentDay)
+        // Nearest the assessment day; of two as near, the later.
+        let safe = within(.safe, 0...Double(rules.safeLatestDay))
+            .min { (abs($0.day - assessment), -$0.day) < (abs($1.day - assessment), -$1.day) }
+        let mepWindow = Double(rules.mepDays[0])...Double(rules.mepDays[1])  // two days, checked when the file is read
+        let mep = within(.mep, mepWindow).last.map { $0.observation.value == 1 }
+        let recordedNihss = within(.nihss, 0...Double(rules.nihssLatestDay)).last?.observation.value
+        let nihss = recordedNihss ?? inputs.onset.nihssAtArrival
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: inputs.onset.timeZone) ?? .gmt
+        // Only the birth year is stored: the age at onset is this or one less.
         let age = inputs.birthYear.map { calendar.component(.year, from: inputs.onset.at) - $0 }
-        let result = rules.classify(safe: safe?.value, age: age, mep: mep, nihss: nihss)
+        let result = rules.classify(safe: safe?.observation.value, age: age, mep: mep, nihss: nihss)
         let missing: [String] = if case .missing(let list) = result { list } else { [] }
         let category: Prep2Category? = if case .category(let found) = result { found } else { nil }
+        var notes: [String] = []
+        if let safe, safe.day < Double(rules.safeEarlyBeforeDay) {
+            notes.append(String(format: "SAFE from day %.1f only (PREP2 assesses it about day %d; an earlier SAFE tends to underestimate it)",
+                                safe.day, rules.safeAssessmentDay))
+        }
+        if recordedNihss == nil, let arrival = inputs.onset.nihssAtArrival, category == .limited || category == .poor {
+            notes.append("NIHSS \(arrival) at arrival used: none recorded by day \(rules.nihssLatestDay) (PREP2 uses the day-3 NIHSS; the arrival score, "
+                         + "before any reperfusion, is often higher and biases towards Poor)")
+        }
+        if let age, let safe, safe.observation.value >= rules.safeThreshold,
+           rules.classify(safe: safe.observation.value, age: age - 1, mep: mep, nihss: nihss) != result {
+            notes.append("age approximate: only the birth year is stored, so the age at onset is \(age - 1) or \(age), on either side of PREP2's "
+                         + "age split at \(rules.ageThreshold); \(age) was used")
+        }
+        let recoveryClass = rules.recoveryClass(result, mep: mep) ?? .standard
+        if recoveryClass == .standard, let contested = recovery.priors.priors.rS.default.contested { notes.append(contested.note) }
         let basis = category.map { "PREP2 \($0.rawValue) (Stinear 2017)" }
             ?? mep.map { "MEP \($0 ? "present" : "absent"), no PREP2 category" }
             ?? "no PREP2 category or MEP status: the default priors"
-        return .init(recoveryClass: rules.recoveryClass(result, mep: mep) ?? .standard, prep2: category, prep2Missing: missing, basis: basis)
+        return .init(recoveryClass: recoveryClass, prep2: category, prep2Missing: missing,
+                     basis: ([basis] + notes).joined(separator: "; "), notes: notes)
+    }
+
+    /// PREP2's SAFE taken only before the early day (day 2): PREP2 assesses it about day 3.
+    static func prep2Warnings(_ inputs: PatientRecoveryInputs, recovery: RecoveryProtocol) -> [String] {
+        let rules = recovery.population.prep2
+        let safes = inputs.observations.filter { $0.instrument == .safe && ($0.day.map { (0...Double(rules.safeLatestDay)).contains($0) } ?? false) }
+        guard !safes.isEmpty, safes.allSatisfy({ ($0.day ?? 0) < Double(rules.safeEarlyBeforeDay) }) else { return [] }
+        return ["Only a SAFE from before day \(rules.safeEarlyBeforeDay) is recorded: PREP2 assesses SAFE about day \(rules.safeAssessmentDay) "
+                + "and an earlier score tends to underestimate it; record a SAFE at about day \(rules.safeAssessmentDay)."]
     }
 
     /// What a reader must know: the χ² test failing, observations left out, sessions not counted,
     /// speculative parameters.
     private func warnings(_ inputs: PatientRecoveryInputs, outlook: RecoveryOutlook?) -> [String] {
-        var warnings: [String] = []
+        var warnings = Self.prep2Warnings(inputs, recovery: projector.recovery)
+        if let outlook, !outlook.band.converged {
+            warnings.append("The band's edges still moved after \(outlook.band.sampledSets) parameter sets (the cap): read its edges as approximate.")
+        }
         if let outlook, !outlook.estimates.passes {
             warnings.append(String(format: "The fit fails the χ² test (%.1f > %.1f): the model does not describe these observations well; read the projection with care.",
                                    outlook.estimates.dataCost, outlook.estimates.threshold))

@@ -11,7 +11,12 @@ public struct RecoveryReport: Sendable, Codable, Equatable {
         public var prep2: Prep2Category?
         /// PREP2 inputs still missing (each named).
         public var prep2Missing: [String]
+        /// What chose the class, with the notes below appended.
         public var basis: String
+        /// How the PREP2 inputs were taken where it matters — the arrival NIHSS in place of a
+        /// day-3 one, a SAFE from before day 2, an age from the birth year near the age split —
+        /// and that the default r_s prior rests on the contested proportional recovery rule.
+        public var notes: [String]
     }
 
     public var patientId: UUID

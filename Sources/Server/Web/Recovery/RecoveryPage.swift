@@ -131,7 +131,7 @@ struct RecoveryPage: Sendable {
             testPasses: report.outlook?.estimates.passes ?? false,
             test: report.outlook.map { String(format: "data cost %.2f against χ²₀.₉₅(%d) = %.2f", $0.estimates.dataCost, $0.estimates.observations, $0.estimates.threshold) } ?? "",
             day90: report.outlook.map { String(format: "FM-UE at day 90: %.1f (95 %% range %.1f–%.1f, prediction profile likelihood)", $0.day90.fm, $0.day90.lower, $0.day90.upper) },
-            whatIf: whatIf.map { String(format: "With the proposal: %+.1f FM-UE points at day 90, %+.1f at day 180.", $0.differenceDay90, $0.differenceDay180) },
+            whatIf: whatIf.map { String(format: "With the proposal: %+.1f FM-UE points at day 90, %+.1f at day %d.", $0.differenceDay90, $0.differenceAtHorizon, $0.horizonDays) },
             proposal: TherapyElsewhere.modelInputs.map { input in View.Row(label: input, value: proposal.map { String(Int($0.minutes[input] ?? 0)) } ?? "") }
                 + [View.Row(label: "from", value: proposal.map { String($0.from) } ?? ""), View.Row(label: "to", value: proposal.map { String($0.to) } ?? "")],
             warnings: report.warnings + (whatIf?.speculative.map { "The what-if depends on the speculative parameter \($0.parameter)." } ?? []),

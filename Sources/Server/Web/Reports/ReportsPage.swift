@@ -93,7 +93,7 @@ struct ReportsPage: Sendable {
             asOf: report.asOf.map { $0.formatted(date: .abbreviated, time: .shortened) } ?? "never (refresh the cells)", k: report.k, summary: summary,
             chosen: chosen.indicator.title, periods: chosen.periods + ["all"], rows: rows,
             trend: ReportCharts.trend(chosen), funnel: ReportCharts.funnel(chosen), reasons: reasons.sorted(),
-            notes: report.notes,
+            notes: report.notes + chosen.indicator.readerNotes,
             periodChoices: [ReportQuery.Period.month, .quarter, .year].map { .init(value: $0.rawValue, label: $0.rawValue, selected: $0 == query.period) },
             from: query.from?.description ?? "", to: query.to?.description ?? "", indicator: chosen.indicator.id)
     }
