@@ -40,13 +40,13 @@ enum AcuteTextReport {
         for (phase, text) in evaluation.bpPlan.sorted(by: { $0.key < $1.key }) { lines.append("  \(phase.replacingOccurrences(of: "_", with: " ")): \(text)") }
         let outcome = evaluation.expectedOutcome
         lines.append("Expected 90-day outcome (\(outcome.stroke.uppercased()), \(evaluation.outcomeModel)):")
-        for (label, estimate) in [("no treatment", outcome.noTreatment), ("IVT", outcome.ivt), ("EVT", outcome.evt), ("IVT + EVT", outcome.ivtAndEvt)] {
+        let reasons = outcome.notEstimatedReasons
+        for (key, label, estimate) in [("no_treatment", "no treatment", outcome.noTreatment), ("ivt", "IVT", outcome.ivt), ("evt", "EVT", outcome.evt),
+                                       ("ivt_and_evt", "IVT + EVT", outcome.ivtAndEvt)] {
+            if let reason = reasons[key] { lines.append("  \(label): not estimated — \(reason)") }
             guard let estimate else { continue }
             let independent = estimate.mrsProbabilities.prefix(3).reduce(0, +)
             lines.append("  \(label): mRS 0-2 \(Int((independent * 100).rounded())) %, mean mRS \(number(estimate.meanMRS, places: 2))")
-        }
-        for (option, reason) in outcome.notEstimatedReasons.sorted(by: { $0.key < $1.key }) {
-            lines.append("  \(option.replacingOccurrences(of: "_", with: " ")): not estimated — \(reason)")
         }
         if let routing = outcome.routing {
             lines.append("Transport (LVO probability \(Int((routing.lvoProbability * 100).rounded())) %):")
