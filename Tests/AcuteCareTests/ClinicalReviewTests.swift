@@ -231,8 +231,11 @@ import Testing
 
     @Test func A17_blankRecentEventsAreNotConfirmedWhenTheHistoryWasNotReviewed() throws {
         let unreviewed = try Support.evaluate(["history.reviewed": false]).ivt
-        #expect(unreviewed.warnings.contains { $0.hasPrefix("ISCHEMIC_STROKE_WITHIN_3MO: not confirmed") })
+        #expect(unreviewed.warnings.contains { $0.hasPrefix("Recent events not confirmed") && $0.contains("history.ischemic_stroke_days_ago") })
         #expect(unreviewed.status == "eligible")
+        let outsideWindow = try Support.evaluate(["history.reviewed": false, "times.lkw_to_decision_min": 600]).ivt
+        #expect(outsideWindow.status == "not_indicated")
+        #expect(!outsideWindow.warnings.contains { $0.contains("not confirmed") || $0.contains("not asked") })
         let reviewed = try Support.evaluate(["history.reviewed": true]).ivt
         #expect(!reviewed.warnings.contains { $0.contains("not confirmed") })
     }

@@ -79,13 +79,21 @@ public struct ThrombolysisResult: Sendable {
             let fields = book.arena.unknownFacts(pathway.window, facts).map(\.definition.name)
             texts.append("\(pathway.id) not assessed: \(fields.joined(separator: ", ")) not known")
         }
+        // What is still to be checked before treatment matters only while treatment is on the table.
+        guard decision != .contraindicated, decision != .notIndicated else { return texts }
+        var unconfirmed: [String] = []
         for (index, blocking) in unknownRules where !blocking {
             let rule = book.ivt.rules[Int(index)]
-            let fields = book.arena.unknownFacts(rule.condition, facts).map(\.definition.name).joined(separator: ", ")
-            let text = rule.whenUnknown == .ignore
-                ? "\(rule.code): not confirmed (\(fields) left blank and the history not marked as reviewed); ask before treatment"
-                : rule.pendingText ?? "\(rule.code): not known (\(fields)); checked before treatment"
+            let fields = book.arena.unknownFacts(rule.condition, facts).map(\.definition.name)
+            if rule.whenUnknown == .ignore {
+                unconfirmed += fields.filter { !unconfirmed.contains($0) }
+                continue
+            }
+            let text = rule.pendingText ?? "\(rule.code): not known (\(fields.joined(separator: ", "))); checked before treatment"
             if !texts.contains(text) { texts.append(text) }
+        }
+        if !unconfirmed.isEmpty {
+            texts.append("Recent events not confirmed (left blank and the history not marked as reviewed): \(unconfirmed.joined(separator: ", ")); ask before treatment")
         }
         return texts
     }
