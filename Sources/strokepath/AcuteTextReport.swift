@@ -17,7 +17,7 @@ enum AcuteTextReport {
         if evaluation.doses.doseApplicable, let alteplase = evaluation.doses.alteplase, let tenecteplase = evaluation.doses.tenecteplase {
             lines.append("Doses:")
             if tenecteplase.offered {
-                lines.append("  Tenecteplase \(number(tenecteplase.bandDoseMg)) mg (\(number(tenecteplase.bandVolumeMlAt5mgPerMl)) mL, band \(tenecteplase.weightBand)); exact 0.25 mg/kg = \(number(tenecteplase.exactWeightBasedMg)) mg")
+                lines.append("  Tenecteplase \(number(tenecteplase.bandDoseMg)) mg (\(number(tenecteplase.bandVolumeMlAt5mgPerMl)) mL, band \(tenecteplase.weightBand)); exact \(number(tenecteplase.mgPerKg, places: 2)) mg/kg = \(number(tenecteplase.exactWeightBasedMg)) mg")
                 for warning in tenecteplase.warnings { lines.append("    Warning: \(warning)") }
             }
             if alteplase.offered {
@@ -27,7 +27,7 @@ enum AcuteTextReport {
         }
         let evt = evaluation.evt
         lines.append("EVT: \(evt.recommendation.replacingOccurrences(of: "_", with: " ").uppercased())" +
-                     (evt.levels[evaluation.profile].map { " — \($0)" } ?? "") + (evt.basis.map { " [basis: \($0.replacingOccurrences(of: "_", with: " "))]" } ?? ""))
+                     (evt.levels[evaluation.profile].map { " — \($0)" } ?? "") + (evt.basis.map { " [basis: \($0 == "no_statement" && evt.recommendation == "not_recommended" ? "no statement or trial criteria" : $0.replacingOccurrences(of: "_", with: " "))]" } ?? ""))
         for warning in evt.warnings { lines.append("  Warning: \(warning)") }
         if !evt.trialCriteriaMet.isEmpty { lines.append("  Criteria met: \(evt.trialCriteriaMet.joined(separator: ", "))") }
         for (trial, failed) in evt.failedCriteria.sorted(by: { $0.key < $1.key }) where trial != "all" {

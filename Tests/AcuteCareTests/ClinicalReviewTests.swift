@@ -132,9 +132,13 @@ import Testing
     }
 
     @Test(arguments: ["aha-2019", "aha-2026", "eso"])
-    func A3_subarachnoidSymptomsAndHeadTraumaAtOnsetAreAbsolute(profile: String) throws {
+    func A3_subarachnoidSymptomsAndHeadTraumaAtOnsetAreContraindications(profile: String) throws {
         #expect(try Support.evaluate(["symptoms_suggest_sah": true], profile: profile).ivt.absoluteContraindications.map(\.code) == ["SYMPTOMS_SUGGEST_SAH"])
-        #expect(try Support.evaluate(["head_trauma_at_onset": true], profile: profile).ivt.absoluteContraindications.map(\.code) == ["HEAD_TRAUMA_AT_ONSET"])
+        let trauma = try Support.evaluate(["head_trauma_at_onset": true], profile: profile).ivt
+        // AHA 2026 makes only moderate-severe brain injury absolute (recorded as severe head trauma 0 days ago).
+        #expect((profile == "aha-2026" ? trauma.relativeContraindications : trauma.absoluteContraindications).map(\.code) == ["HEAD_TRAUMA_AT_ONSET"])
+        let severe = try Support.evaluate(["head_trauma_at_onset": true, "history.severe_head_trauma_days_ago": 0], profile: profile).ivt
+        #expect(severe.status == "contraindicated")
         let notAsked = try Support.evaluate(profile: profile).ivt
         #expect(notAsked.warnings.contains { $0.contains("head trauma at onset not asked") })
         #expect(notAsked.warnings.contains { $0.contains("subarachnoid") })
@@ -149,8 +153,12 @@ import Testing
             == "eligible_with_caution")
         #expect(try Support.evaluate(dabigatran.merging(["labs.creatinine_clearance_ml_min": 90]) { $1 }, profile: "aha-2019").ivt.status == "eligible")
         let unknown = try Support.evaluate(dabigatran, profile: "aha-2019")
-        #expect(unknown.missingData.contains { $0.field == "labs.creatinine_clearance_ml_min" })
-        #expect(unknown.ivt.warnings.contains { $0.contains("creatinine clearance not known") })
+        #expect(unknown.ivt.status == "needs_data")
+        #expect(unknown.missingData.contains { $0.field == "labs.creatinine_clearance_ml_min" && $0.blocking })
+        #expect(!unknown.missingData.contains { $0.field == "labs.anti_xa_level" })
+        let unknown2026 = try Support.evaluate(dabigatran, profile: "aha-2026").ivt
+        #expect(unknown2026.status == "eligible")
+        #expect(unknown2026.warnings.contains { $0.contains("creatinine clearance not known") })
         let later = try Support.evaluate(dabigatran.merging(["anticoagulant.last_dose_hours_ago": 97, "labs.creatinine_clearance_ml_min": 40]) { $1 },
                                          profile: "aha-2019")
         #expect(later.ivt.status == "eligible")
@@ -162,6 +170,15 @@ import Testing
                                        profile: "aha-2019").ivt
         #expect(ivt.status == status)
         #expect(ivt.notes.contains { $0.contains("drug-specific test normal") } == (status == "eligible"))
+    }
+
+    @Test func A4_aHeparinCalibratedAntiXaIsRefused() throws {
+        #expect {
+            _ = try Support.presentation(["anticoagulant.type": "apixaban", "anticoagulant.last_dose_hours_ago": 10, "labs.anti_xa_level": 0.4])
+        } throws: { error in
+            (error as? InputProblems)?.problems.map(\.field) == ["labs.anti_xa_level"]
+        }
+        _ = try Support.presentation(["labs.anti_xa_level": 0])
     }
 
     @Test(arguments: [30.0, 35.5, 40.0, 45.3, 49.9])
@@ -213,6 +230,8 @@ import Testing
         let low = try Support.evaluate(["glucose_mg_dl": NSNull(), "glucose_mmol_l": 2.5]).ivt
         #expect(low.correctBeforeTreatment.map(\.code) == ["GLUCOSE_LT_50"])
         #expect(try Support.evaluate(["glucose_mg_dl": NSNull(), "glucose_mmol_l": 7.0]).ivt.status == "eligible")
+        // 2.75 mmol/L is 49.5 mg/dL: below 50 whatever the rounding of the derived unit.
+        #expect(try Support.evaluate(["glucose_mg_dl": NSNull(), "glucose_mmol_l": 2.75]).ivt.correctBeforeTreatment.map(\.code) == ["GLUCOSE_LT_50"])
         #expect {
             _ = try Support.presentation(["glucose_mg_dl": 126, "glucose_mmol_l": 12.0])
         } throws: { error in
@@ -229,8 +248,9 @@ import Testing
         #expect(older.contains { $0.code == "MINOR_NONDISABLING" && !$0.text.contains("dual antiplatelet") })
     }
 
-    @Test func A17_blankRecentEventsAreNotConfirmedWhenTheHistoryWasNotReviewed() throws {
-        let unreviewed = try Support.evaluate(["history.reviewed": false]).ivt
+    @Test(arguments: [false, nil] as [Bool?])
+    func A17_blankRecentEventsAreNotConfirmedUnlessTheHistoryWasReviewed(reviewed: Bool?) throws {
+        let unreviewed = try Support.evaluate(["history.reviewed": reviewed.map { $0 as Any } ?? NSNull()]).ivt
         #expect(unreviewed.warnings.contains { $0.hasPrefix("Recent events not confirmed") && $0.contains("history.ischemic_stroke_days_ago") })
         #expect(unreviewed.status == "eligible")
         let outsideWindow = try Support.evaluate(["history.reviewed": false, "times.lkw_to_decision_min": 600]).ivt
@@ -251,6 +271,12 @@ import Testing
         #expect(extend.ivt.pathway == "extended_4.5_9h_perfusion_mismatch (EXTEND)")
         #expect(extend.expectedOutcome.ivt == nil)
         #expect(extend.expectedOutcome.notEstimatedReasons["ivt"]?.contains("imaging") == true)
+        for puncture in [420.0, 480.0] {
+            let late = try Support.evaluate(Self.lvo(puncture, ["imaging.core_ml": 20, "imaging.hypoperfusion_tmax6_ml": 80, "age": 70]))
+            #expect(late.evt.possible)
+            #expect(late.expectedOutcome.evt == nil, "a late-window puncture at \(puncture) min got an estimate")
+            #expect(late.expectedOutcome.notEstimatedReasons["evt"] != nil)
+        }
         let early = try Support.evaluate(Self.lvo(200))
         #expect(early.expectedOutcome.evt != nil)
         #expect(early.expectedOutcome.notEstimatedReasons.isEmpty)

@@ -35,15 +35,17 @@ public struct AcuteEvaluator: Sendable {
         if let needle, ivtReason == nil {
             if let pathway = ivt.pathwayIndex, scope.ivtPathwaysNotEstimated.contains(pathway) {
                 ivtReason = .imagingSelectedIVT(pathway: pathway)
-            } else if needle > book.outcome.noEffectIVT {
+            } else if needle >= book.outcome.noEffectIVT {
                 ivtReason = .pastNoEffectIVT(minutes: needle)
             }
         }
         if let puncture, evtReason == nil {
             if let site, !scope.evtSites.contains(site) {
                 evtReason = .evtSite(site)
-            } else if puncture > book.outcome.noEffectMT {
+            } else if puncture >= book.outcome.noEffectMT {
                 evtReason = .pastNoEffectEVT(minutes: puncture)
+            } else if puncture > scope.evtLateWindowAfter {
+                evtReason = .lateWindowEVT(minutes: puncture)
             }
         }
         var notEstimated: [(option: String, reason: OutcomeScope.Reason)] = []

@@ -17,6 +17,8 @@ public struct DoseResult: Sendable, JSONWritable {
 
     public struct Tenecteplase: Sendable {
         public var regimen: String
+        /// The per-kg dose the exact dose is based on (doses.json).
+        public var mgPerKg: Double
         public var exactWeightBasedMg: Double
         public var exactVolumeMlAt5mgPerMl: Double
         public var capped: Bool
@@ -113,7 +115,7 @@ enum DoseCalculator {
             warnings.append(TextTemplate.fill(bands.warning, ["band_mg_per_kg": TextTemplate.describe(perKg)]))
         }
         let tenecteplase = DoseResult.Tenecteplase(
-            regimen: t.regimen, exactWeightBasedMg: mg(exact), exactVolumeMlAt5mgPerMl: mg(halfUp(Double(exact) / t.concentration)),
+            regimen: t.regimen, mgPerKg: t.mgPerKg, exactWeightBasedMg: mg(exact), exactVolumeMlAt5mgPerMl: mg(halfUp(Double(exact) / t.concentration)),
             capped: exact == tenths(t.maxMg), weightBand: band.label, bandDoseMg: band.doseMg,
             bandVolumeMlAt5mgPerMl: mg(halfUp(band.doseMg * 10 / t.concentration)), bandNote: t.bandNote,
             offered: offered("tenecteplase"), warnings: warnings

@@ -108,7 +108,7 @@ public struct ThrombectomyResult: Sendable {
             let position = undecided[profile]
             guard position >= 0 else { return [] }
             let statement = book.evt.statements[profile][Int(position)]
-            return book.arena.unknownFacts(statement.condition, facts)
+            return book.arena.unknownFacts(statement.condition, facts, trials: met)
                 .map { MissingData(field: $0.definition.name, neededBy: "EVT: \(statement.level)", blocking: true) }
         }
     }

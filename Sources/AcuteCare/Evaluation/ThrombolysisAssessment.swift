@@ -3,8 +3,8 @@
 /// vectors' precedence (contraindicated > not_indicated > needs_data > conditional >
 /// eligible_with_caution > eligible). `needs_data` extends the vectors' vocabulary: a rule
 /// needed a value that is not known, and the answer names it instead of assuming. A blank
-/// recent-event field counts as "no such event" only when the history was not marked
-/// unreviewed (`history.reviewed` false): then it is named as not confirmed.
+/// recent-event field counts as "no such event" only when the history is marked reviewed
+/// (`history.reviewed` true); otherwise it is named as not confirmed.
 enum ThrombolysisAssessment {
     static let outsideWindow = "OUTSIDE_WINDOW"
 
@@ -39,7 +39,7 @@ enum ThrombolysisAssessment {
         var unknown: [(rule: Int16, blocking: Bool)] = []
         var absolute = false, notIndicated = pathwayIndex == nil, blocking = false, correct = false, relative = false
         let mask: UInt8 = 1 << UInt8(profile)
-        let unconfirmedHistory = facts[.historyReviewed] == .flag(false)
+        let unconfirmedHistory = facts[.historyReviewed] != .flag(true)
         for (index, rule) in ivt.checks.enumerated() where rule.profileMask & mask != 0 {
             switch arena.evaluate(rule.condition, facts) {
             case .yes:

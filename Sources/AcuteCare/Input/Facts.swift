@@ -23,12 +23,13 @@ public struct Facts: Sendable, Equatable {
     func codeIndex(_ fact: Fact) -> Int16? { values[fact.rawValue]?.codeIndex }
 
     /// Fills in the facts computed from others: glucose in the unit not given (mmol/L to
-    /// 0.1, mg/dL to 1), the anticoagulant's class, and the perfusion mismatch.
+    /// 0.1; mg/dL unrounded, so a threshold is not crossed by rounding), the anticoagulant's
+    /// class, and the perfusion mismatch.
     mutating func derive(_ units: UnitConventions) {
         if self[.glucoseMmolL] == nil, let mgdl = number(.glucoseMgDl) {
             self[.glucoseMmolL] = .number((mgdl / units.glucoseMgDlPerMmolL * 10).rounded(.toNearestOrAwayFromZero) / 10)
         } else if self[.glucoseMgDl] == nil, let mmol = number(.glucoseMmolL) {
-            self[.glucoseMgDl] = .number((mmol * units.glucoseMgDlPerMmolL).rounded(.toNearestOrAwayFromZero))
+            self[.glucoseMgDl] = .number(mmol * units.glucoseMgDlPerMmolL)
         }
         if let type = codeIndex(.anticoagulantType), units.anticoagulantClassByType.indices.contains(Int(type)) {
             self[.anticoagulantClass] = .code(units.anticoagulantClassByType[Int(type)])

@@ -37,6 +37,10 @@ public struct PresentationReader: Sendable {
 
     static let extraMembers: Set<String> = ["nihss_items", "aspects_regions", "pc_aspects_regions", "routing"]
 
+    /// Below this a DOAC-calibrated level (ng/mL) is not reported: a value under it, other than
+    /// 0, is a heparin-calibrated anti-Xa in IU/mL (a plausibility limit of the unit, not a clinical threshold).
+    static let lowestDOACLevelNgMl = 5.0
+
     /// Each input fact's place in the document, worked out once.
     private struct Input {
         var fact: Fact
@@ -94,6 +98,9 @@ public struct PresentationReader: Sendable {
         reconcile(&facts, &reader, nihssItems: items, aspectsRegions: regions, pcAspectsRegions: pcRegions)
         if let systolic = facts.number(.bpSystolic), let diastolic = facts.number(.bpDiastolic), diastolic >= systolic {
             reader.report("bp.diastolic", "must be below the systolic pressure")
+        }
+        if let level = facts.number(.labsAntiXaLevel), level > 0, level < Self.lowestDOACLevelNgMl {
+            reader.report("labs.anti_xa_level", "\(TextTemplate.describe(level)) looks like a heparin-calibrated anti-Xa in IU/mL: give the DOAC-calibrated level in ng/mL (0 when below the laboratory's limit of quantification)")
         }
         if let mgdl = facts.number(.glucoseMgDl), let mmol = facts.number(.glucoseMmolL),
            abs(mgdl / units.glucoseMgDlPerMmolL - mmol) > units.glucoseAgreementMmolL + 1e-9 {

@@ -76,6 +76,7 @@ public struct AcuteProtocol: Sendable {
         var loader = ProtocolLoader(sources: sources)
         let (version, profiles, defaultProfile) = try loader.readProfiles(document("profiles.json"))
         loader.profiles = profiles.map(\.id)
+        loader.jurisdictions = profiles.map(\.jurisdiction)
         let (units, ivt) = try loader.readThrombolysis(document("ivt.json"))
         let evt = try loader.readThrombectomy(document("evt.json"))
         let scores = try loader.readScores(document("scores.json"))

@@ -126,14 +126,16 @@ struct ConditionArena: Sendable {
         }
     }
 
-    /// The input facts a condition reads that are not known (to name what is missing).
-    func unknownFacts(_ ref: Ref, _ facts: Facts) -> [Fact] {
+    /// The input facts not known that leave the condition undecided (to name what is missing):
+    /// a branch already decided by known facts is passed over, so a value that cannot change
+    /// the answer is not asked for. `trials` as for `evaluate`.
+    func unknownFacts(_ ref: Ref, _ facts: Facts, trials: UInt64 = 0) -> [Fact] {
         var found: [Fact] = []
-        collectUnknown(ref.node, facts, into: &found)
+        collectUnknown(ref.node, facts, trials, into: &found)
         return found
     }
 
-    private func collectUnknown(_ index: Int32, _ facts: Facts, into found: inout [Fact]) {
+    private func collectUnknown(_ index: Int32, _ facts: Facts, _ trials: UInt64, into found: inout [Fact]) {
         switch nodes[Int(index)] {
         case .compare(let fact, _, _), .equals(let fact, _), .differs(let fact, _), .oneOf(let fact, _, _), .between(let fact, _, _):
             guard facts[fact] == nil else { return }
@@ -141,9 +143,11 @@ struct ConditionArena: Sendable {
         case .known, .trialMet, .always:
             return
         case .all(let first, let count), .any(let first, let count):
-            for position in Int(first)..<Int(first + count) { collectUnknown(children[position], facts, into: &found) }
+            for position in Int(first)..<Int(first + count) where evaluate(node: children[position], facts, trials) == .unknown {
+                collectUnknown(children[position], facts, trials, into: &found)
+            }
         case .not(let inner):
-            collectUnknown(inner, facts, into: &found)
+            collectUnknown(inner, facts, trials, into: &found)
         }
     }
 

@@ -7,6 +7,7 @@ struct OutcomeScope: Sendable {
     enum Reason: Sendable, Equatable {
         case pastNoEffectIVT(minutes: Double)
         case pastNoEffectEVT(minutes: Double)
+        case lateWindowEVT(minutes: Double)
         case imagingSelectedIVT(pathway: Int)
         case evtSite(Int16)
         case siteOutsideModel(Int16)
@@ -16,12 +17,15 @@ struct OutcomeScope: Sendable {
     var evtSites: [Int16]
     /// Occlusion-site codes the model does not cover at all.
     var sitesOutsideModel: [Int16]
+    /// Thrombectomy later than this (minutes from LKW) is imaging-selected: no estimate.
+    var evtLateWindowAfter: Double
     /// IVT pathways (indices into ivt.json's pathways) selected by imaging.
     var ivtPathwaysNotEstimated: [Int]
     var texts: Texts
 
     struct Texts: Sendable {
-        var pastNoEffectIVT: String, pastNoEffectEVT: String, imagingSelectedIVT: String, evtSite: String, siteOutsideModel: String
+        var pastNoEffectIVT: String, pastNoEffectEVT: String, lateWindowEVT: String, imagingSelectedIVT: String, evtSite: String
+        var siteOutsideModel: String
     }
 
     func text(_ reason: Reason, _ tables: OutcomeTables, pathways: [ThrombolysisPathway]) -> String {
@@ -32,6 +36,8 @@ struct OutcomeScope: Sendable {
             return TextTemplate.fill(texts.pastNoEffectIVT, ["minutes": TextTemplate.describe(minutes), "limit": TextTemplate.describe(tables.noEffectIVT)])
         case .pastNoEffectEVT(let minutes):
             return TextTemplate.fill(texts.pastNoEffectEVT, ["minutes": TextTemplate.describe(minutes), "limit": TextTemplate.describe(tables.noEffectMT)])
+        case .lateWindowEVT(let minutes):
+            return TextTemplate.fill(texts.lateWindowEVT, ["minutes": TextTemplate.describe(minutes), "limit": TextTemplate.describe(evtLateWindowAfter)])
         case .imagingSelectedIVT(let pathway):
             return TextTemplate.fill(texts.imagingSelectedIVT, ["pathway": pathways.indices.contains(pathway) ? pathways[pathway].id : "?"])
         case .evtSite(let code):

@@ -11,6 +11,8 @@ struct ProtocolLoader {
     /// Every condition read so far, compiled.
     var arena = ConditionArena()
     var profiles: [String] = []
+    /// Each profile's jurisdiction, parallel to `profiles`.
+    var jurisdictions: [String] = []
     private var pathwayIDs: [String] = []
 
     init(sources: [String: AcuteProtocol.Source]) {
@@ -53,15 +55,29 @@ struct ProtocolLoader {
         return (try reader.string(document["version"], "version"), profiles, defaultProfile)
     }
 
-    /// Bit i set for each listed profile (all profiles when the rule lists none).
-    private func profileMask(_ reader: ProtocolReader, _ value: JSONValue?) throws(ProtocolError) -> UInt8 {
-        guard let value, value != .null else { return UInt8.max }
-        var mask: UInt8 = 0
-        for id in try reader.strings(value, "profiles") {
-            guard let index = profiles.firstIndex(of: id), index < 8 else { throw reader.fail("profiles", "\(id) is not a profile in profiles.json") }
-            mask |= 1 << UInt8(index)
+    /// Bit i set for each profile the rule lists, or each profile of the jurisdictions it
+    /// lists (all profiles when it lists neither).
+    private func profileMask(_ reader: ProtocolReader, _ members: [String: JSONValue]) throws(ProtocolError) -> UInt8 {
+        switch (members["profiles"], members["jurisdictions"]) {
+        case (let value?, nil) where value != .null:
+            var mask: UInt8 = 0
+            for id in try reader.strings(value, "profiles") {
+                guard let index = profiles.firstIndex(of: id), index < 8 else { throw reader.fail("profiles", "\(id) is not a profile in profiles.json") }
+                mask |= 1 << UInt8(index)
+            }
+            return mask
+        case (nil, let value?) where value != .null:
+            var mask: UInt8 = 0
+            for jurisdiction in try reader.strings(value, "jurisdictions") {
+                guard jurisdictions.contains(jurisdiction) else { throw reader.fail("jurisdictions", "no profile is of jurisdiction \(jurisdiction)") }
+                for (index, own) in jurisdictions.enumerated() where own == jurisdiction && index < 8 { mask |= 1 << UInt8(index) }
+            }
+            return mask
+        case (nil, nil):
+            return UInt8.max
+        default:
+            throw reader.fail("profiles", "name profiles or jurisdictions, not both")
         }
-        return mask
     }
 
     private mutating func compile(_ reader: ProtocolReader, _ value: JSONValue?, _ field: String) throws(ProtocolError) -> ConditionArena.Ref {
@@ -152,7 +168,7 @@ struct ProtocolLoader {
             }
             rules.append(ThrombolysisRule(
                 id: id, code: try reader.string(members["code"], "code"), category: category, severity: severity,
-                profileMask: try profileMask(reader, members["profiles"]), condition: try compile(reader, members["if"], "if"),
+                profileMask: try profileMask(reader, members), condition: try compile(reader, members["if"], "if"),
                 text: try reader.string(members["text"], "text"), notes: try reader.optionalStrings(members["notes"], "notes"),
                 whenUnknown: whenUnknown,
                 needsDataIf: members["needs_data_if"] == nil ? nil : try compile(reader, members["needs_data_if"], "needs_data_if"),
@@ -468,9 +484,11 @@ struct ProtocolLoader {
         let texts = try reader.object(members["texts"], "estimable.texts")
         func text(_ key: String) throws(ProtocolError) -> String { try reader.string(texts[key], "estimable.texts.\(key)") }
         return OutcomeScope(
-            evtSites: try sites("evt_sites"), sitesOutsideModel: try sites("sites_outside_model"), ivtPathwaysNotEstimated: pathways,
+            evtSites: try sites("evt_sites"), sitesOutsideModel: try sites("sites_outside_model"),
+            evtLateWindowAfter: try reader.number(members["evt_late_window_after_minutes"], "estimable.evt_late_window_after_minutes"),
+            ivtPathwaysNotEstimated: pathways,
             texts: .init(pastNoEffectIVT: try text("past_no_effect_ivt"), pastNoEffectEVT: try text("past_no_effect_evt"),
-                         imagingSelectedIVT: try text("imaging_selected_ivt"), evtSite: try text("evt_site"),
+                         lateWindowEVT: try text("late_window_evt"), imagingSelectedIVT: try text("imaging_selected_ivt"), evtSite: try text("evt_site"),
                          siteOutsideModel: try text("site_outside_model"))
         )
     }

@@ -63,21 +63,44 @@ struct AcuteRoutes: Sendable {
                 throw Problem(.forbidden, "forbidden", detail: "You do not act for that organisation.")
             }
             let known = service.evaluator.acute.profiles.map(\.id)
-            guard known.contains(body.profile) else {
-                var problem = Problem(.unprocessableContent, "invalid-body", detail: "Unknown profile \(body.profile).")
-                problem.errors = [.init(field: "profile", detail: "must be one of \(known.joined(separator: ", "))")]
+            if let profile = body.profile, !known.contains(profile) {
+                var problem = Problem(.unprocessableContent, "invalid-body", detail: "Unknown profile \(profile).")
+                problem.errors = [.init(field: "profile", detail: "must be one of \(known.joined(separator: ", ")), or null for the protocol's default")]
                 throw problem
             }
             guard try await OrganisationSettings.setAcuteProfile(body.profile, of: organisation, as: access, pool: service.evaluations.pool) else {
                 throw Problem(.notFound, "not-found", detail: "No such organisation.")
             }
-            service.remember(profile: body.profile, for: organisation)
+            service.remember(profile: body.profile ?? service.evaluator.acute.defaultProfile, for: organisation)
             return try JSONResponse.make(body)
         }
     }
 
+    /// An organisation's choice; nil follows the protocol's default profile.
     struct ProfileChoice: Codable {
-        var profile: String
+        var profile: String?
+
+        enum CodingKeys: String, CodingKey {
+            case profile
+        }
+
+        init(profile: String?) {
+            self.profile = profile
+        }
+
+        /// `profile` must be present (null to follow the default): a body without it changes nothing.
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            guard container.contains(.profile) else {
+                throw DecodingError.keyNotFound(CodingKeys.profile, .init(codingPath: [], debugDescription: "profile is required (null for the protocol's default)"))
+            }
+            profile = try container.decodeIfPresent(String.self, forKey: .profile)
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(profile, forKey: .profile)
+        }
     }
 
     struct ProtocolSummary: Encodable {

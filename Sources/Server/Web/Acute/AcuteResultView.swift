@@ -96,7 +96,7 @@ struct AcuteResultView {
         if evaluation.doses.doseApplicable {
             let tnk = evaluation.doses.tenecteplase.flatMap { tnk in
                 tnk.offered ? Tenecteplase(band: "\(Self.mg(tnk.bandDoseMg)) mg = \(Self.mg(tnk.bandVolumeMlAt5mgPerMl)) mL (band \(tnk.weightBand))",
-                                           exact: "exact 0.25 mg/kg: \(Self.mg(tnk.exactWeightBasedMg)) mg\(tnk.capped ? " (capped)" : "")", warnings: tnk.warnings) : nil
+                                           exact: "exact \(tnk.mgPerKg) mg/kg: \(Self.mg(tnk.exactWeightBasedMg)) mg\(tnk.capped ? " (capped)" : "")", warnings: tnk.warnings) : nil
             }
             let tpa = evaluation.doses.alteplase.flatMap { tpa in
                 tpa.offered ? Alteplase(total: "\(Self.mg(tpa.totalMg)) mg\(tpa.capped ? " (capped)" : "")",
@@ -113,7 +113,9 @@ struct AcuteResultView {
         default: "muted"
         }
         evtLevel = evt.levels[evaluation.profile] ?? "none"
-        evtBasis = evt.basis.map { Self.basisText[$0] ?? $0 }
+        evtBasis = evt.basis.map { basis in
+            basis == "no_statement" && evt.recommendation == "not_recommended" ? Self.noStatementOrTrial : Self.basisText[basis] ?? basis
+        }
         evtWarnings = evt.warnings
         evtMet = evt.trialCriteriaMet
         hasMet = !evtMet.isEmpty
@@ -150,6 +152,7 @@ struct AcuteResultView {
     static let basisText = ["statement": "a guideline statement grades this patient",
                             "trial_criteria": "no statement; the patient meets trial criteria",
                             "no_statement": "no guideline statement covers this patient: an individual decision"]
+    static let noStatementOrTrial = "no guideline statement or trial criteria cover this patient"
     static let optionLabel = ["no_treatment": "No treatment", "ivt": "IVT", "evt": "EVT", "ivt_and_evt": "IVT + EVT"]
 
     private static func mg(_ value: Double) -> String {
