@@ -72,6 +72,59 @@ public enum ReportFixture {
         }
     }
 
+    /// A second region for the arrival-mode split (clinical review I4; k = 5 for the region), every
+    /// value computed by hand, all ischaemic episodes arriving on 10 March 2026 at 10:00 UTC (minutes
+    /// after arrival):
+    /// - the centre (`arrivalCentre`, 20 episodes): six direct thrombectomies, door to groin 50,
+    ///   70, 80, 95, 100, 120 (three within 90; median 87.5); six transfers, 30, 45, 55, 65, 70,
+    ///   90 (three within 60; median 60); one thrombectomy whose arrival mode is not recorded, 200;
+    ///   five direct thrombolyses, door to needle 20, 30, 40, 50, 60 (median 40); two strokes of
+    ///   in-hospital onset, one thrombolysed at 10 and one punctured at 20 minutes — in neither
+    ///   door interval. Door to groin of all arrivals: 13 episodes, median 70.
+    /// - a small centre (`arrivalSmall`): two transfers punctured at 40 and 50 minutes (fewer than
+    ///   k: withheld);
+    /// - a companion (`arrivalCompanion`): five transfers punctured at 35, 40, 45, 50 and 55 minutes
+    ///   (cheaper to withhold with the small one than the centre in every table).
+    /// No last known well, imaging or 90-day mRS, so that only the door intervals and counts matter.
+    public static let arrivalRegion = UUID(uuidString: "7e570000-0000-4000-8000-000000000011") ?? UUID()
+    public static let arrivalCentre = UUID(uuidString: "7e570000-0000-4000-8000-000000000012") ?? UUID()
+    public static let arrivalSmall = UUID(uuidString: "7e570000-0000-4000-8000-000000000013") ?? UUID()
+    public static let arrivalCompanion = UUID(uuidString: "7e570000-0000-4000-8000-000000000014") ?? UUID()
+    public static let arrivalPlanner = AccessContext(subject: "planner", role: "planner", organisations: [arrivalRegion])
+
+    public static func loadArrivals(_ database: TestDatabase) async throws {
+        // (hospital, arrival mode, minutes to needle, minutes to groin puncture)
+        typealias Episode = (hospital: UUID, mode: String?, needle: Double?, groin: Double?)
+        func punctured(_ hospital: UUID, _ mode: String?, _ minutes: [Double]) -> [Episode] { minutes.map { (hospital, mode, nil, $0) } }
+        func thrombolysed(_ hospital: UUID, _ mode: String?, _ minutes: [Double]) -> [Episode] { minutes.map { (hospital, mode, $0, nil) } }
+        var episodes = punctured(arrivalCentre, "direct", [50, 70, 80, 95, 100, 120])
+        episodes += punctured(arrivalCentre, "transfer", [30, 45, 55, 65, 70, 90])
+        episodes += punctured(arrivalCentre, nil, [200])
+        episodes += thrombolysed(arrivalCentre, "direct", [20, 30, 40, 50, 60])
+        episodes += thrombolysed(arrivalCentre, "in_hospital", [10])
+        episodes += punctured(arrivalCentre, "in_hospital", [20])
+        episodes += punctured(arrivalSmall, "transfer", [40, 50])
+        episodes += punctured(arrivalCompanion, "transfer", [35, 40, 45, 50, 55])
+        try await database.withPool(.superuser) { pool in
+            try await pool.query("""
+                INSERT INTO organisations (id, parent_id, kind, code, name, report_min_cell) VALUES
+                    (\(arrivalRegion), NULL, 'region', 'TESTA', 'Arrival test region', 5),
+                    (\(arrivalCentre), \(arrivalRegion), 'hospital', 'TESTA-CENTRE', 'Thrombectomy centre', 10),
+                    (\(arrivalSmall), \(arrivalRegion), 'hospital', 'TESTA-SMALL', 'Small centre', 10),
+                    (\(arrivalCompanion), \(arrivalRegion), 'hospital', 'TESTA-COMPANION', 'Companion centre', 10)
+                """)
+            let arrival = Date(timeIntervalSince1970: 1_773_136_800)  // 2026-03-10T10:00:00Z
+            for (index, (hospital, mode, needle, groin)) in episodes.enumerated() {
+                let patient = UUID()
+                try await pool.query("INSERT INTO patients (organisation_id, id, pseudonym, birth_year, sex) VALUES (\(hospital), \(patient), \("A\(index)"), 1950, 'female')")
+                try await pool.query("""
+                    INSERT INTO stroke_episodes (organisation_id, patient_id, stroke_type, arrival_at, arrival_mode, needle_at, groin_puncture_at)
+                    VALUES (\(hospital), \(patient), 'ischaemic', \(arrival), \(mode), \(needle.map { arrival + $0 * 60 }), \(groin.map { arrival + $0 * 60 }))
+                    """)
+            }
+        }
+    }
+
     /// A rehab clinic of the region (UTC), every value computed by hand in February 2026:
     /// seven stays from 2 to 13 February (12 days each), strokes on 26 January; physiotherapy
     /// prescribed to all (5 × 45 minutes a week), group pool therapy to P0–P2 (2 × 30; P5 and P6

@@ -24,14 +24,19 @@ public struct IndicatorCatalogue: Sendable, Decodable {
 
     /// What an indicator is about (its denominator): acute episodes, rehab stays, places in
     /// rehab sessions that have ended, day-90 forecasts held against an assessment, or resources.
+    /// `ivt` and `evt` are every thrombolysed and thrombectomy episode; `ivt_arrivals` and
+    /// `evt_arrivals` leave out in-hospital onset (the door intervals' populations); `evt_direct`
+    /// and `evt_transfer` are the thrombectomy episodes of direct arrivals and of transfers (an
+    /// unrecorded arrival mode is in neither).
     public enum Population: String, Sendable, Codable, CaseIterable {
         case allEpisodes = "all_episodes", ischaemic, ivt, evt, followedUp90 = "followed_up_90"
+        case ivtArrivals = "ivt_arrivals", evtArrivals = "evt_arrivals", evtDirect = "evt_direct", evtTransfer = "evt_transfer"
         case rehabStays = "rehab_stays", rehabPlaces = "rehab_places", forecasts, resources
 
         /// The cohort whose counts the population is one of.
         public var cohort: Cohort {
             switch self {
-            case .allEpisodes, .ischaemic, .ivt, .evt, .followedUp90: .acute
+            case .allEpisodes, .ischaemic, .ivt, .evt, .followedUp90, .ivtArrivals, .evtArrivals, .evtDirect, .evtTransfer: .acute
             case .rehabStays, .rehabPlaces: .rehab
             case .forecasts: .forecasts
             case .resources: .resources
@@ -124,11 +129,14 @@ public struct IndicatorCatalogue: Sendable, Decodable {
     public var indicators: [Indicator]
 
     /// The measures the report cells hold histograms of (minutes; days for the first rehab session).
-    public static let measures = ["onset_to_door", "door_to_imaging", "door_to_needle", "door_to_groin", "stroke_to_first_session"]
+    /// In the order the cells query returns their known counts.
+    public static let measures = ["onset_to_door", "door_to_imaging", "door_to_needle", "door_to_groin", "stroke_to_first_session",
+                                  "door_to_groin_direct", "door_to_groin_transfer"]
     /// The rates the report cells count, by their numerator's name.
     public static let rateNumerators = ["ivt_rate": "ivt_ischaemic", "evt_rate": "evt_ischaemic", "reperfusion_rate": "reperfused_ischaemic", "follow_up_90": "followed_up",
                                         "mortality_90": "mrs6", "missed_no_show": "no_show", "missed_place_cancelled": "place_cancelled",
-                                        "missed_session_cancelled": "session_cancelled", "fm_ue_90_coverage": "fm_within_interval"]
+                                        "missed_session_cancelled": "session_cancelled", "fm_ue_90_coverage": "fm_within_interval",
+                                        "in_hospital_onset": "in_hospital"]
     /// The means the report cells sum, by measure, with their population.
     public static let meanMeasures: [String: Population] = ["mrs_90": .followedUp90, "fm_error": .forecasts, "fm_abs_error": .forecasts]
     /// The resources whose utilisation is counted.

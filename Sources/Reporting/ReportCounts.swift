@@ -13,6 +13,13 @@ public struct ReportCounts: Sendable, Equatable {
     public var evtIschaemic = 0
     public var reperfusedIschaemic = 0
     public var followedUp = 0
+    /// The door intervals' populations: thrombolysed and thrombectomy episodes less in-hospital
+    /// onset; thrombectomy episodes of direct arrivals and of transfers; in-hospital-onset episodes.
+    public var ivtArrivals = 0
+    public var evtArrivals = 0
+    public var evtDirect = 0
+    public var evtTransfer = 0
+    public var inHospital = 0
     /// Followed-up episodes per mRS grade 0–6.
     public var mrs = Array(repeating: 0, count: 7)
     /// Rehab stays admitted; those with a place in a session that has ended; their days of stay.
@@ -78,6 +85,11 @@ public struct ReportCounts: Sendable, Equatable {
         evtIschaemic += other.evtIschaemic
         reperfusedIschaemic += other.reperfusedIschaemic
         followedUp += other.followedUp
+        ivtArrivals += other.ivtArrivals
+        evtArrivals += other.evtArrivals
+        evtDirect += other.evtDirect
+        evtTransfer += other.evtTransfer
+        inHospital += other.inHospital
         for grade in 0..<7 { mrs[grade] += other.mrs[grade] }
         stays += other.stays
         staysBooked += other.staysBooked
@@ -107,6 +119,10 @@ public struct ReportCounts: Sendable, Equatable {
         case .ivt: ivt
         case .evt: evt
         case .followedUp90: followedUp
+        case .ivtArrivals: ivtArrivals
+        case .evtArrivals: evtArrivals
+        case .evtDirect: evtDirect
+        case .evtTransfer: evtTransfer
         case .rehabStays: stays
         case .rehabPlaces: places
         case .forecasts: forecasts
@@ -131,6 +147,7 @@ public struct ReportCounts: Sendable, Equatable {
         case "place_cancelled": placeCancelled
         case "session_cancelled": sessionCancelled
         case "fm_within_interval": fmWithinInterval
+        case "in_hospital": inHospital
         default: 0
         }
     }

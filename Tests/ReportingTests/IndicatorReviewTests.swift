@@ -16,21 +16,71 @@ import Testing
     }
 
     /// I1: Target: Stroke Phase III — DTN ≤60 in ≥85 %, ≤45 in ≥75 %, the new ≤30 in ≥50 %,
-    /// door to device ≤90 min in ≥50 % — cited to the AHA's 2019 Phase III release.
+    /// door to device ≤90 min (direct arrivals) and ≤60 min (transfers) in ≥50 % — cited to the
+    /// AHA's 2019 Phase III release (the door-to-device split since I4).
     @Test func I1_targetStrokePhaseIII() throws {
         let catalogue = try Self.catalogue()
-        #expect(catalogue.version == "indicators-2026.12.1")
+        #expect(catalogue.version == "indicators-2026.12.2")
         let phase3 = try #require(catalogue.sources.first { $0.id == "gwtg-target-stroke" })
         #expect(phase3.citation.contains("Phase III") && !phase3.citation.contains("Phase II:") && phase3.citation.contains("2019"))
-        for (id, threshold, target) in [("dtn_within_60", 60, 85.0), ("dtn_within_45", 45, 75), ("dtn_within_30", 30, 50), ("dtg_within_90", 90, 50)] {
+        for (id, threshold, target) in [("dtn_within_60", 60, 85.0), ("dtn_within_45", 45, 75), ("dtn_within_30", 30, 50), ("dtg_direct_within_90", 90, 50),
+                                          ("dtg_transfer_within_60", 60, 50)] {
             let indicator = try Self.indicator(id)
             #expect(indicator.kind == .shareWithin && indicator.thresholds == [threshold] && indicator.target?.value == target, "\(id)")
             #expect(indicator.target?.note.contains("Phase III") == true && indicator.target?.sources.contains("gwtg-target-stroke") == true, "\(id)")
         }
-        #expect(try Self.indicator("dtn_within_30").population == .ivt && (try Self.indicator("dtg_within_90")).population == .evt)
+        #expect(try Self.indicator("dtn_within_30").population == .ivtArrivals && (try Self.indicator("dtg_direct_within_90")).population == .evtDirect)
+        #expect(try Self.indicator("dtg_transfer_within_60").population == .evtTransfer)
         let needle = try Self.indicator("door_to_needle")
         #expect(needle.target?.value == 85 && needle.thresholds == [60, 45, 30])
-        #expect(try Self.indicator("door_to_groin").target?.note.contains("60 minutes (transfers)") == true)
+        #expect(try Self.indicator("door_to_groin_direct").target?.note.contains("direct presenters") == true)
+        #expect(try Self.indicator("door_to_groin").target == nil, "all arrivals: no programme's target is for them")
+    }
+
+    /// I4: door to needle and door to groin leave in-hospital onset out (their populations say
+    /// so), door to groin is split into direct arrivals and transfers, in-hospital onset is a rate
+    /// of its own; and a split's small count withholds the group in every acute table.
+    @Test func I4_doorIntervalsByArrivalMode() throws {
+        let catalogue = try Self.catalogue()
+        #expect(!catalogue.indicators.contains { $0.id == "dtg_within_90" }, "replaced by the direct and transfer splits")
+        for id in ["door_to_needle", "dtn_within_60", "dtn_within_45", "dtn_within_30"] {
+            let indicator = try Self.indicator(id)
+            #expect(indicator.population == .ivtArrivals && indicator.exclusions?.contains("in-hospital-onset") == true, "\(id)")
+        }
+        #expect(try Self.indicator("door_to_groin").population == .evtArrivals)
+        for (id, population, measure) in [("door_to_groin_direct", IndicatorCatalogue.Population.evtDirect, "door_to_groin_direct"),
+                                          ("dtg_direct_within_90", .evtDirect, "door_to_groin_direct"),
+                                          ("door_to_groin_transfer", .evtTransfer, "door_to_groin_transfer"),
+                                          ("dtg_transfer_within_60", .evtTransfer, "door_to_groin_transfer")] {
+            let indicator = try Self.indicator(id)
+            #expect(indicator.population == population && indicator.measure == measure && population.cohort == .acute, "\(id)")
+        }
+        let inHospital = try Self.indicator("in_hospital_onset")
+        #expect(inHospital.kind == .rate && inHospital.population == .allEpisodes && IndicatorCatalogue.rateNumerators["in_hospital_onset"] == "in_hospital")
+
+        // A hospital with 40 episodes but 3 transfers punctured: withheld in every acute table,
+        // with a companion so that the total cannot give it away.
+        let builder = RegionalReportBuilder(catalogue: catalogue, k: 10)
+        func hospital(episodes: Int, transfers: Int, inHospital: Int) -> ReportCounts {
+            var counts = ReportCounts()
+            (counts.episodes, counts.ischaemic, counts.evt, counts.evtArrivals, counts.evtTransfer, counts.inHospital) =
+                (episodes, episodes, transfers, transfers, transfers, inHospital)
+            counts.known["door_to_groin"] = transfers
+            counts.known["door_to_groin_transfer"] = transfers
+            for measure in ["door_to_groin", "door_to_groin_transfer"] {
+                for minutes in 0..<transfers { counts.histograms[measure, default: MinuteHistogram()].add(minutes: 40 + minutes, episodes: 1) }
+            }
+            return counts
+        }
+        let counts = [[hospital(episodes: 200, transfers: 30, inHospital: 8)], [hospital(episodes: 40, transfers: 3, inHospital: 2)],
+                      [hospital(episodes: 60, transfers: 12, inHospital: 3)]]
+        let tables = builder.tables(rows: ["A", "B", "C"], periods: ["2026"], counts: counts)
+        for table in tables where table.indicator.population.cohort == .acute {
+            #expect(table.rowTotals[1].suppressed == true && table.rowTotals[2].suppressed == true, "\(table.indicator.id)")
+            #expect(table.rowTotals[0].suppressed == nil && table.total.suppressed == nil, "\(table.indicator.id)")
+        }
+        let share = try #require(tables.first { $0.indicator.id == "in_hospital_onset" })
+        #expect(share.rowTotals[0].n == 200 && share.rowTotals[0].value == 4)
     }
 
     /// I2: Riksstroke's 2015 levels are superseded (revised 2018 to Socialstyrelsen's 2018

@@ -53,7 +53,7 @@ import Testing
         let tables = builder.tables(rows: ["H1"], periods: ["2026"], counts: [[few]])
         let rate = try #require(tables.first { $0.indicator.id == "ivt_rate" })
         #expect(rate.total.suppressed == true && rate.funnel == nil)
-        let acute = tables.filter { [.allEpisodes, .ischaemic, .ivt, .evt, .followedUp90].contains($0.indicator.population) }
+        let acute = tables.filter { $0.indicator.population.cohort == .acute }
         #expect(acute.allSatisfy { $0.total.suppressed == true })
         #expect(Set(tables.flatMap { [$0.total.reason] + $0.rowTotals.map(\.reason) }.compactMap { $0 }).count == 1)
     }

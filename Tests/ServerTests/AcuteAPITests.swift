@@ -156,6 +156,65 @@ import Testing
         }
     }
 
+    /// I4: an episode records how the patient came — direct, transfer or in-hospital onset —
+    /// stored and shown back, changed and cleared by PATCH; any other value is 422 naming
+    /// `arrivalMode` and changes nothing.
+    @Test func I4_arrivalModeIsStoredAndABadValueIs422() async throws {
+        let keyFile = FileManager.default.temporaryDirectory.appendingPathComponent("key-\(UUID().uuidString).pem")
+        let doctor = try await PatientAPITests.caller(.clinician, Self.north, subject: "dr-acute", keyFile: keyFile)
+        try await TestDatabase.with { database in
+            try await database.withPool(.app) { pool in _ = try await DemoData.load(into: pool) }
+            try await Harness.live(database: database.app, keyFile: keyFile) { client in
+                let episode = try await client.execute(
+                    uri: "/api/v1/episodes", method: .post, headers: doctor.headers,
+                    body: ByteBuffer(string: #"{"patientId":"\#(Self.northPatient)","organisationId":"\#(Self.north)","arrivalAt":"2026-11-29T08:00:00Z","arrivalMode":"transfer"}"#)
+                ) { response in
+                    #expect(response.status == .created, "\(response.text)")
+                    #expect(response.json["arrivalMode"] as? String == "transfer")
+                    return try #require(response.json["id"] as? String)
+                }
+                func stored() async throws -> String? {
+                    try await database.withPool(.superuser) { pool in
+                        try await pool.query("SELECT arrival_mode FROM stroke_episodes WHERE id = \(try #require(UUID(uuidString: episode)))")
+                            .single().decode(String?.self, at: 0)
+                    }
+                }
+                #expect(try await stored() == "transfer")
+                try await client.execute(uri: "/api/v1/episodes/\(episode)", method: .patch, headers: doctor.headers,
+                                         body: ByteBuffer(string: #"{"arrivalMode":"in_hospital"}"#)) { response in
+                    #expect(response.status == .ok, "\(response.text)")
+                    #expect(response.json["arrivalMode"] as? String == "in_hospital")
+                }
+                try await client.execute(uri: "/api/v1/episodes/\(episode)", method: .get, headers: doctor.headers) { response in
+                    #expect(response.json["arrivalMode"] as? String == "in_hospital")
+                }
+                for bad in [#""walk-in""#, "3", #""DIRECT""#] {
+                    try await client.execute(uri: "/api/v1/episodes/\(episode)", method: .patch, headers: doctor.headers,
+                                             body: ByteBuffer(string: #"{"arrivalMode":\#(bad),"nihssAtArrival":7}"#)) { response in
+                        #expect(response.status == .unprocessableContent, "\(bad)")
+                        #expect(response.headers[.contentType]?.hasPrefix("application/problem+json") == true)
+                        let fields = (response.json["errors"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String }
+                        #expect(fields == ["arrivalMode"], "\(bad)")
+                    }
+                }
+                #expect(try await stored() == "in_hospital", "a refused change changes nothing")
+                #expect(try await Self.count(database, "SELECT count(*) FROM stroke_episodes WHERE nihss_at_arrival = 7") == 0)
+                try await client.execute(
+                    uri: "/api/v1/episodes", method: .post, headers: doctor.headers,
+                    body: ByteBuffer(string: #"{"patientId":"\#(Self.northPatient)","organisationId":"\#(Self.north)","arrivalMode":"ambulance"}"#)
+                ) { response in
+                    #expect(response.status == .unprocessableContent)
+                }
+                #expect(try await Self.count(database, "SELECT count(*) FROM stroke_episodes") == DemoData.episodes.count + 1, "the refused create stored nothing")
+                try await client.execute(uri: "/api/v1/episodes/\(episode)", method: .patch, headers: doctor.headers,
+                                         body: ByteBuffer(string: #"{"arrivalMode":null}"#)) { response in
+                    #expect(response.status == .ok && response.json["arrivalMode"] == nil, "\(response.text)")
+                }
+                #expect(try await stored() == nil, "null: not recorded")
+            }
+        }
+    }
+
     /// The database goes away (connections refused and cut), an evaluation is still answered
     /// and spooled; when the database is back, the spool writes it with its audit row.
     @Test func evaluationSurvivesADatabaseOutageThroughTheSpool() async throws {

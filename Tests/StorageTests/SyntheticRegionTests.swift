@@ -37,6 +37,15 @@ import Testing
                 #expect((0.83...0.89).contains(ischaemic) && (0.08...0.20).contains(ivt) && (0.03...0.12).contains(evt), "\(ischaemic) \(ivt) \(evt)")
                 #expect((0.85...0.91).contains(followed) && (0.08...0.25).contains(dead) && (20...45).contains(dtn), "\(followed) \(dead) \(dtn)")
                 #expect(try row.decode(Bool.self, at: 6), "arrivals in the three years before the end")
+                // I4: every episode has an arrival mode, about 75 % direct, 20 % transfers, 5 % in-hospital onset.
+                let modes = try await pool.query("""
+                    SELECT count(*) FILTER (WHERE arrival_mode = 'direct')::float8 / count(*), count(*) FILTER (WHERE arrival_mode = 'transfer')::float8 / count(*),
+                           count(*) FILTER (WHERE arrival_mode = 'in_hospital')::float8 / count(*), count(*) FILTER (WHERE arrival_mode IS NULL)
+                    FROM stroke_episodes
+                    """).single()
+                let (direct, transfer, inHospital, unrecorded) = try modes.decode((Double, Double, Double, Int).self)
+                #expect((0.72...0.78).contains(direct) && (0.17...0.23).contains(transfer) && (0.035...0.065).contains(inHospital) && unrecorded == 0,
+                        "\(direct) \(transfer) \(inHospital) \(unrecorded)")
                 let keys = try await pool.query("""
                     SELECT count(*)::integer FROM pg_constraint WHERE contype = 'f' AND conrelid IN ('patients'::regclass, 'stroke_episodes'::regclass)
                     """).single().decode(Int.self, at: 0)

@@ -7,7 +7,7 @@ import Storage
 /// unchanged, `null` clears it, and every bad member is named in one 422 answer.
 struct EpisodeChangesReader {
     static let timeFields = ["lastKnownWell", "arrivalAt", "imagingAt", "needleAt", "groinPunctureAt", "reperfusionAt"]
-    static let fields = Set(timeFields + ["strokeType", "onsetWitnessed", "nihssAtArrival", "thrombolytic", "mtici"])
+    static let fields = Set(timeFields + ["strokeType", "onsetWitnessed", "nihssAtArrival", "thrombolytic", "mtici", "arrivalMode"])
 
     private(set) var errors: [Problem.FieldError] = []
 
@@ -36,6 +36,7 @@ struct EpisodeChangesReader {
             }
         }
         changes.thrombolytic = code(members["thrombolytic"], "thrombolytic", EpisodeChanges.thrombolytics)
+        changes.arrivalMode = code(members["arrivalMode"], "arrivalMode", EpisodeChanges.arrivalModes)
         changes.mtici = code(members["mtici"], "mtici", EpisodeChanges.mticiGrades)
         switch members["onsetWitnessed"] {
         case nil: break

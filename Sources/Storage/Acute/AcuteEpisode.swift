@@ -10,6 +10,9 @@ public struct AcuteEpisode: Sendable, Equatable, Codable {
     public var lastKnownWell: Date?
     public var onsetWitnessed: Bool?
     public var arrivalAt: Date?
+    /// How the patient came: `direct`, `transfer` (in from another hospital) or `in_hospital`
+    /// (onset while in this hospital); nil: not recorded.
+    public var arrivalMode: String?
     public var nihssAtArrival: Int?
     public var imagingAt: Date?
     public var needleAt: Date?
@@ -31,6 +34,7 @@ public struct EpisodeChanges: Sendable, Equatable {
     public var lastKnownWell: Date??
     public var onsetWitnessed: Bool??
     public var arrivalAt: Date??
+    public var arrivalMode: String??
     public var nihssAtArrival: Int??
     public var imagingAt: Date??
     public var needleAt: Date??
@@ -43,5 +47,8 @@ public struct EpisodeChanges: Sendable, Equatable {
 
     public static let strokeTypes: Set<String> = ["ischaemic", "haemorrhagic", "tia", "unknown"]
     public static let thrombolytics: Set<String> = ["alteplase", "tenecteplase"]
+    /// Arrival modes (SQL/migrations/0012_arrival_mode.sql): in-hospital onset has no door
+    /// interval in the reports; transfers and direct arrivals have door to groin apart.
+    public static let arrivalModes: Set<String> = ["direct", "transfer", "in_hospital"]
     public static let mticiGrades: Set<String> = ["0", "1", "2a", "2b", "2c", "3"]
 }

@@ -15,7 +15,7 @@ public struct AcuteEpisodes: Sendable {
     static let columns: StaticString = """
         id, organisation_id, patient_id, stroke_type::text, last_known_well, onset_witnessed, arrival_at, nihss_at_arrival,
         imaging_at, needle_at, thrombolytic, groin_puncture_at, reperfusion_at, mtici::text,
-        door_to_imaging_min, door_to_needle_min, door_to_groin_min, onset_to_needle_min, onset_to_groin_min, created_at
+        door_to_imaging_min, door_to_needle_min, door_to_groin_min, onset_to_needle_min, onset_to_groin_min, created_at, arrival_mode
         """
 
     /// Opens an episode for a patient the context may see, held by `organisation` (which the
@@ -63,6 +63,7 @@ public struct AcuteEpisodes: Sendable {
                 last_known_well = CASE WHEN \(set(changes.lastKnownWell)) THEN \(changes.lastKnownWell ?? nil) ELSE last_known_well END,
                 onset_witnessed = CASE WHEN \(set(changes.onsetWitnessed)) THEN \(changes.onsetWitnessed ?? nil) ELSE onset_witnessed END,
                 arrival_at = CASE WHEN \(set(changes.arrivalAt)) THEN \(changes.arrivalAt ?? nil) ELSE arrival_at END,
+                arrival_mode = CASE WHEN \(set(changes.arrivalMode)) THEN \(changes.arrivalMode ?? nil) ELSE arrival_mode END,
                 nihss_at_arrival = CASE WHEN \(set(changes.nihssAtArrival)) THEN \((changes.nihssAtArrival ?? nil).map(Int32.init)) ELSE nihss_at_arrival END,
                 imaging_at = CASE WHEN \(set(changes.imagingAt)) THEN \(changes.imagingAt ?? nil) ELSE imaging_at END,
                 needle_at = CASE WHEN \(set(changes.needleAt)) THEN \(changes.needleAt ?? nil) ELSE needle_at END,
@@ -80,6 +81,7 @@ public struct AcuteEpisodes: Sendable {
             id: try row.decode(UUID.self, at: 0), organisationId: try row.decode(UUID.self, at: 1), patientId: try row.decode(UUID.self, at: 2),
             strokeType: try row.decode(String.self, at: 3), lastKnownWell: try row.decode(Date?.self, at: 4),
             onsetWitnessed: try row.decode(Bool?.self, at: 5), arrivalAt: try row.decode(Date?.self, at: 6),
+            arrivalMode: try row.decode(String?.self, at: 20),
             nihssAtArrival: try row.decode(Int?.self, at: 7), imagingAt: try row.decode(Date?.self, at: 8),
             needleAt: try row.decode(Date?.self, at: 9), thrombolytic: try row.decode(String?.self, at: 10),
             groinPunctureAt: try row.decode(Date?.self, at: 11), reperfusionAt: try row.decode(Date?.self, at: 12),

@@ -161,6 +161,7 @@ public struct RegionalReports: Sendable {
         group.forecasts = next()
         (group.fmErrorSum, group.fmAbsErrorSum) = (column.next() ?? 0, column.next() ?? 0)
         group.fmWithinInterval = next()
+        (group.ivtArrivals, group.evtArrivals, group.evtDirect, group.evtTransfer, group.inHospital) = (next(), next(), next(), next(), next())
         return group
     }
 
@@ -169,8 +170,10 @@ public struct RegionalReports: Sendable {
             ARRAY[sum(episodes), sum(ischaemic), sum(ivt), sum(evt), sum(ivt_ischaemic), sum(evt_ischaemic), sum(reperfused_ischaemic),
                   sum(followed_up), sum(mrs[1]), sum(mrs[2]), sum(mrs[3]), sum(mrs[4]), sum(mrs[5]), sum(mrs[6]), sum(mrs[7]),
                   sum(onset_to_door_known), sum(door_to_imaging_known), sum(door_to_needle_known), sum(door_to_groin_known),
-                  sum(stroke_to_first_session_known), sum(stays), sum(stays_booked), sum(patient_days), sum(places), sum(no_show),
-                  sum(place_cancelled), sum(session_cancelled), sum(forecasts), sum(fm_error_sum), sum(fm_abs_error_sum), sum(fm_within_interval)]::float8[]
+                  sum(stroke_to_first_session_known), sum(door_to_groin_direct_known), sum(door_to_groin_transfer_known), sum(stays),
+                  sum(stays_booked), sum(patient_days), sum(places), sum(no_show),
+                  sum(place_cancelled), sum(session_cancelled), sum(forecasts), sum(fm_error_sum), sum(fm_abs_error_sum), sum(fm_within_interval),
+                  sum(ivt_arrivals), sum(evt_arrivals), sum(evt_direct), sum(evt_transfer), sum(in_hospital)]::float8[]
             """, groupBy: "1, 2")
     }
 

@@ -48,7 +48,7 @@ public enum DemoData {
 
     /// The acute course of each demo episode, in minutes after arrival: imaging, needle (and
     /// agent), groin puncture, reperfusion (and mTICI). P1 had IVT, P2 IVT then thrombectomy,
-    /// P3 (a wake-up stroke) neither.
+    /// P3 (a wake-up stroke) neither. All three came direct (arrival mode `direct`).
     static let courses: [(imaging: Double, needle: Double?, agent: String?, puncture: Double?, reperfusion: Double?, mtici: String?)] = [
         (14, 38, "tenecteplase", nil, nil, nil),
         (10, 32, "alteplase", 85, 121, "2b"),
@@ -84,10 +84,10 @@ public enum DemoData {
                 report.episodes += try await connection.query("""
                     INSERT INTO stroke_episodes (id, organisation_id, patient_id, stroke_type, last_known_well, onset_witnessed,
                                                  arrival_at, nihss_at_arrival, imaging_at, needle_at, thrombolytic,
-                                                 groin_puncture_at, reperfusion_at, mtici)
+                                                 groin_puncture_at, reperfusion_at, mtici, arrival_mode)
                     VALUES (\(unit(200 + index)), \(hospital), \(patient), 'ischaemic', \(lastKnownWell), \(index != 3),
                             \(arrival), \(4 + 5 * index), \(at(course.imaging)), \(at(course.needle)), \(course.agent),
-                            \(at(course.puncture)), \(at(course.reperfusion)), \(course.mtici)::mtici_grade)
+                            \(at(course.puncture)), \(at(course.reperfusion)), \(course.mtici)::mtici_grade, 'direct')
                     ON CONFLICT (id) DO NOTHING
                     """).affectedRows
             }

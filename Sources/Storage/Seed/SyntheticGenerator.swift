@@ -63,6 +63,8 @@ struct SyntheticGenerator: RandomNumberGenerator {
         let type = pick([0.86, 0.12, 0.02])
         let band = pick([0.55, 0.30, 0.08, 0.07])
         let nihss = [Int(uniform() * 5), 5 + Int(uniform() * 11), 16 + Int(uniform() * 5), 21 + Int(uniform() * 15)][band]
+        // Arrival mode: 75 % direct, 20 % transferred in, 5 % in-hospital onset (SyntheticRegion).
+        let mode = pick([0.75, 0.20, 0.05])
         let onsetToDoor: Int? = chance(0.85) ? Int(min(max(logNormal(median: 170, sigma: 1.0), 10), 2_880)) : nil
         let imaging: Int? = chance(0.97) ? arrival + 60 * Int(min(max(logNormal(median: 22 * site.speed, sigma: 0.6), 1), 600)) : nil
         var needle: Int?, groin: Int?, reperfusion: Int?, mtici: String?
@@ -71,7 +73,9 @@ struct SyntheticGenerator: RandomNumberGenerator {
                 needle = max(arrival + 60 * Int(min(max(logNormal(median: 28 * site.speed, sigma: 0.45), 8), 300)), imaging + 300)
             }
             if nihss >= 6, onsetToDoor <= 360, chance((site.thrombectomy ? 0.40 : 0.04) * site.propensity) {
-                let puncture = max(arrival + 60 * Int(min(max(logNormal(median: 75 * site.speed, sigma: 0.5), 20), 600)), imaging + 600)
+                // A transfer comes imaged and expected: door to groin a quarter shorter.
+                let median = 75 * site.speed * (mode == 1 ? 0.75 : 1)
+                let puncture = max(arrival + 60 * Int(min(max(logNormal(median: median, sigma: 0.5), 20), 600)), imaging + 600)
                 groin = puncture
                 let grade = pick([0.05, 0.04, 0.06, 0.35, 0.2, 0.3])
                 mtici = ["0", "1", "2a", "2b", "2c", "3"][grade]
@@ -91,7 +95,7 @@ struct SyntheticGenerator: RandomNumberGenerator {
         Self.append(String(birthYear), to: &patients, tab: true)
         Self.append(female ? "female" : "male", to: &patients, tab: false)
         // episodes: organisation_id, id, patient_id, stroke_type, last_known_well, arrival_at, nihss_at_arrival, imaging_at, needle_at,
-        // thrombolytic, groin_puncture_at, reperfusion_at, mtici, mrs_90
+        // thrombolytic, groin_puncture_at, reperfusion_at, mtici, mrs_90, arrival_mode
         Self.append(site.id.uuidString, to: &episodes, tab: true)
         Self.append(episode.uuidString, to: &episodes, tab: true)
         Self.append(patient.uuidString, to: &episodes, tab: true)
@@ -105,7 +109,8 @@ struct SyntheticGenerator: RandomNumberGenerator {
         Self.timestamp(groin, to: &episodes)
         Self.timestamp(reperfusion, to: &episodes)
         Self.append(mtici ?? "\\N", to: &episodes, tab: true)
-        Self.append(mrs.map(String.init) ?? "\\N", to: &episodes, tab: false)
+        Self.append(mrs.map(String.init) ?? "\\N", to: &episodes, tab: true)
+        Self.append(["direct", "transfer", "in_hospital"][mode], to: &episodes, tab: false)
     }
 
     static func append(_ text: String, to buffer: inout [UInt8], tab: Bool) {
