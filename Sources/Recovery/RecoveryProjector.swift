@@ -8,7 +8,8 @@ public struct RecoveryProjector: Sendable {
     /// How the band samples: the parameter file's settings, or another batch size.
     public let sampling: BandSampling
 
-    /// `samples`: sets per batch instead of the file's (tests use fewer).
+    /// `samples`: sets per batch instead of the file's; sampling still goes on until the edges are
+    /// stable (or the file's cap), so a smaller batch checks stability more often, not less work.
     public init(_ recovery: RecoveryProtocol, samples: Int? = nil) {
         self.recovery = recovery
         self.sampling = samples.map { recovery.population.band.batches(of: $0) } ?? recovery.population.band

@@ -126,8 +126,10 @@ import Testing
         }
         let warnings = try catalogue.checkPatient(modality: "HYDRO_GRP", flags: ["urinary_incontinence", "aphasia"], strokeType: "ischaemic",
                                                   daysSinceStroke: 60, patient: "P1")
+        let rule = try #require(catalogue.contraindicationRules.first { $0.flag == "urinary_incontinence" && $0.level == .precaution })
+        #expect(rule.note.hasPrefix("relative: decided case by case"))
         #expect(warnings == [BookingPrecaution(patient: "P1", flag: "urinary_incontinence", modality: "HYDRO_GRP",
-                                               note: warnings.first?.note ?? "", sources: ["wales-hydro-2016", "apa-aquatic-2015", "rehab-domain"])])
+                                               note: rule.note, sources: ["wales-hydro-2016", "apa-aquatic-2015", "rehab-domain"])])
         // The planner is bound by contraindications only: a precaution is not exported as a rule.
         #expect(!catalogue.bindingRules.contains { $0.flag == "urinary_incontinence" })
         #expect(catalogue.bindingRules.contains { $0.flag == "faecal_incontinence" } && catalogue.bindingRules.contains { $0.flag == "incontinence" })

@@ -20,7 +20,7 @@ import Testing
     /// AHA's 2019 Phase III release (the door-to-device split since I4).
     @Test func I1_targetStrokePhaseIII() throws {
         let catalogue = try Self.catalogue()
-        #expect(catalogue.version == "indicators-2026.12.2")
+        #expect(catalogue.version == "indicators-2026.12.3")
         let phase3 = try #require(catalogue.sources.first { $0.id == "gwtg-target-stroke" })
         #expect(phase3.citation.contains("Phase III") && !phase3.citation.contains("Phase II:") && phase3.citation.contains("2019"))
         for (id, threshold, target) in [("dtn_within_60", 60, 85.0), ("dtn_within_45", 45, 75), ("dtn_within_30", 30, 50), ("dtg_direct_within_90", 90, 50),

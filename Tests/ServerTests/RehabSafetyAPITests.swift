@@ -22,6 +22,15 @@ import Testing
          "admittedOn": "2026-11-05", "dischargeOn": "2026-12-31", "availability": (0...4).map { ["weekday": $0, "start": "08:00", "end": "16:00"] }]
     }
 
+    /// Audited reads of a patient's rehab stay.
+    static func stayReads(_ database: TestDatabase, _ patient: String) async throws -> Int {
+        try await database.withPool(.superuser) { pool in
+            try await pool.query("""
+                SELECT count(*) FROM audit_events WHERE resource_type = 'RehabStay' AND action = 'read' AND patient_id = \(patient)::uuid
+                """).single().decode(Int.self)
+        }
+    }
+
     @Test func R0_R4_R8_flagsAreRefusedOrWarnedAndSessionsCarryTheirEvidence() async throws {
         let keyFile = FileManager.default.temporaryDirectory.appendingPathComponent("key-\(UUID().uuidString).pem")
         let token = try await RehabAPITests.token(.rehabCoordinator, subject: "coordinator", keyFile: keyFile)
@@ -56,8 +65,11 @@ import Testing
                 let booking: [String: Any] = [
                     "organisationId": Self.clinic.uuidString, "modality": "HYDRO_IND", "therapistId": therapists["T02"]?.uuidString ?? "",
                     "roomId": rooms["POOL1"]?.uuidString ?? "", "start": RehabAPITests.iso(start), "end": RehabAPITests.iso(start + 1_800), "patients": [patient]]
+                let staysReadBefore = try await Self.stayReads(database, patient)
                 answer = try await coordinator.send(.post, "/api/v1/rehab/sessions", booking)
                 #expect(answer.status == .created)
+                // Reading the stay's flags for the precautions is a patient read: audited.
+                #expect(try await Self.stayReads(database, patient) == staysReadBefore + 1)
                 for json in [answer.json, try await coordinator.send(.get, "/api/v1/rehab/sessions/\((answer.json as? [String: Any])?["session"] as? String ?? "")").json] {
                     let session = json as? [String: Any]
                     let precautions = session?["precautions"] as? [[String: Any]]

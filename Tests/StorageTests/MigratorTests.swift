@@ -32,6 +32,37 @@ import Testing
         }
     }
 
+    /// Clinical review E4: 0004's column default wrote aha-2019 into every organisation; after
+    /// 0011 those follow the protocol's default, while one an administrator set keeps its choice.
+    @Test func E4_organisationsOnTheOldColumnDefaultFollowTheProtocolAndChoicesStay() async throws {
+        let all = try MigrationSet(directory: TestPaths.migrations)
+        let before = try Self.copyOfMigrations()
+        defer { try? FileManager.default.removeItem(at: before) }
+        for file in try FileManager.default.contentsOfDirectory(atPath: before.path) where file >= "0011" {
+            try FileManager.default.removeItem(at: before.appendingPathComponent(file))
+        }
+        try await TestDatabase.withPool(migrated: false, .owner) { pool in
+            let migrator = Migrator(pool: pool, logger: TestDatabase.logger)
+            _ = try await migrator.apply(try MigrationSet(directory: before))
+            let (region, untouched, chosen) = (UUID(), UUID(), UUID())
+            try await pool.query("INSERT INTO organisations (id, kind, code, name) VALUES (\(region), 'region', 'E4-R', 'Region')")
+            try await pool.query("""
+                INSERT INTO organisations (id, parent_id, kind, code, name)
+                VALUES (\(untouched), \(region), 'hospital', 'E4-A', 'Never chose'), (\(chosen), \(region), 'hospital', 'E4-B', 'Chose 2019')
+                """)
+            try await pool.query("""
+                INSERT INTO audit_events (actor_subject, actor_role, action, resource_type, resource_id, purpose, outcome)
+                VALUES ('admin', 'admin', 'update', 'Organisation', \(chosen.uuidString), 'configuration', 'success')
+                """)
+            _ = try await migrator.apply(all)
+            let profiles = try await pool.query("""
+                SELECT code, acute_profile FROM organisations WHERE code IN ('E4-A', 'E4-B') ORDER BY code
+                """).map { (try $0.decode(String.self, at: 0), try $0.decode(String?.self, at: 1)) }
+            #expect(profiles.map(\.0) == ["E4-A", "E4-B"])
+            #expect(profiles.map(\.1) == [nil, "aha-2019"])
+        }
+    }
+
     @Test func changedAppliedMigrationIsRefused() async throws {
         let folder = try Self.copyOfMigrations()
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -60,7 +60,7 @@ struct RehabSessionRoutes: Sendable {
             let booking = RehabBookingRequest(organisation: body.organisationId, modality: body.modality, therapist: body.therapistId, room: body.roomId,
                                               start: body.start, end: body.end, maxParticipants: body.maxParticipants, patients: body.patients)
             let entry = try await RehabProblem.map { try await bookings.book(booking, as: access) }
-            return try JSONResponse.make(try await RehabSessionAnswer.make(entry, bookings: bookings, as: access), status: .created)
+            return try JSONResponse.make(await RehabSessionAnswer.make(entry, bookings: bookings, as: access), status: .created)
         }
         api.get("/rehab/sessions/:id") { _, context in
             try await session(try QueryParameter.id(context, "session"), try context.accessContext())
@@ -127,6 +127,6 @@ struct RehabSessionRoutes: Sendable {
         guard let entry = try await RehabProblem.map({ try await bookings.session(id, as: access) }) else {
             throw Problem(.notFound, "not-found", detail: "No session with that id is accessible to you.")
         }
-        return try JSONResponse.make(try await RehabSessionAnswer.make(entry, bookings: bookings, as: access), status: status)
+        return try JSONResponse.make(await RehabSessionAnswer.make(entry, bookings: bookings, as: access), status: status)
     }
 }

@@ -32,7 +32,16 @@ public struct RecoveryProjections: Sendable {
         guard let outlook = current.report.outlook, let recoveryCase = current.recoveryCase else { throw MissingRecoveryData(missing: current.report.missing) }
         var proposed = recoveryCase
         proposed.schedule = proposal.replacing(recoveryCase.schedule)
-        return try projector.whatIf(recoveryCase, outlook: outlook, sets: current.sets, proposal: proposed.schedule)
+        let projector = projector, sets = current.sets, schedule = proposed.schedule
+        return try await Self.offCooperativePool { try projector.whatIf(recoveryCase, outlook: outlook, sets: sets, proposal: schedule) }
+    }
+
+    /// Runs CPU-bound work (a projection: the fit, then the band's thousands of simulations)
+    /// on a dispatch thread, so the cooperative threads keep serving requests meanwhile.
+    static func offCooperativePool<Value: Sendable>(_ work: @escaping @Sendable () throws -> Value) async throws -> Value {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global(qos: .userInitiated).async { continuation.resume(with: Result { try work() }) }
+        }
     }
 
     /// The report, the case it was fitted as and its accepted sets, from the cache when the
@@ -58,7 +67,9 @@ public struct RecoveryProjections: Sendable {
             report.cached = true
             return (report, recoveryCase, Self.sets(cached.2))
         }
-        let projected = try recoveryCase.map { try projector.project($0) }
+        let projector = projector
+        var projected: (outlook: RecoveryOutlook, sets: [RecoveryBand.Set])?
+        if let recoveryCase { projected = try await Self.offCooperativePool { try projector.project(recoveryCase) } }
         let report = RecoveryReport(
             patientId: patient, pseudonym: inputs.pseudonym, onset: inputs.onset, horizonDays: inputs.horizonDays, recoveryClass: classBasis, observations: inputs.observations,
             therapy: inputs.therapy, unrecordedSessions: inputs.unrecordedSessions, outlook: projected?.outlook,

@@ -126,6 +126,11 @@ public struct RegionalReports: Sendable {
             let tables = builder.tables(rows: keys, periods: periods, counts: rows.map { row in periods.map { counts[row]?[$0] ?? ReportCounts() } })
                 .filter { table in wanted.map { $0.id == table.indicator.id } ?? true }
             if refreshed == nil { notes.append("The report cells have not been computed yet: refresh them first.") }
+            if let asOf = try refreshed?.decode(Date.self, at: 0) {
+                let closing = asOf.addingTimeInterval(-Double(catalogue.followUp.windowDays[1]) * 86_400)
+                notes.append("Follow-up and 90-day mortality are incomplete for strokes from \(closing.formatted(.iso8601.year().month().day())) on: "
+                             + "their follow-up window (to day \(catalogue.followUp.windowDays[1])) had not closed at the refresh, so recent periods read low.")
+            }
             return RegionalReport(generatedAt: now, asOf: try refreshed?.decode(Date.self, at: 0),
                                   k: k, indicatorsVersion: catalogue.version, period: query.period, rows: query.rows,
                                   rowNames: Dictionary(uniqueKeysWithValues: rows.map { (names[$0]?.code ?? $0, names[$0]?.name ?? Self.stratumName($0, query.rows)) }),
