@@ -24,6 +24,12 @@ import Testing
         return String(decoding: try JSONSerialization.data(withJSONObject: try #require(found)), as: UTF8.self)
     }
 
+    /// The acute protocol's version as the project's profiles.json states it.
+    static func protocolVersion() throws -> String? {
+        let url = TestPaths.projectRoot.appendingPathComponent("Protocols/acute/profiles.json")
+        return (try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])?["version"] as? String
+    }
+
     static func count(_ database: TestDatabase, _ sql: PostgresQuery) async throws -> Int {
         try await database.withPool(.superuser) { try await $0.query(sql).single().decode(Int.self) }
     }
@@ -73,7 +79,7 @@ import Testing
                     #expect(response.status == .ok)
                     let stored = try #require(response.json["evaluation"] as? [String: Any])
                     #expect(try JSONSerialization.data(withJSONObject: stored, options: .sortedKeys) == evaluation)
-                    #expect((response.json["summary"] as? [String: Any])?["protocolVersion"] as? String == "acute-2026.12.0")
+                    #expect((response.json["summary"] as? [String: Any])?["protocolVersion"] as? String == (try Self.protocolVersion()))
                 }
                 try await client.execute(uri: "/api/v1/episodes/\(episode)/evaluations", method: .get, headers: doctor.headers) { response in
                     #expect(response.status == .ok)
