@@ -13,5 +13,5 @@ UPDATE organisations o SET acute_profile = NULL
 WHERE o.acute_profile = 'aha-2019'
   AND NOT EXISTS (
       SELECT 1 FROM audit_events a
-      WHERE a.resource_type = 'Organisation' AND a.action = 'update' AND lower(a.resource_id) = o.id::text
+      WHERE a.resource_type = 'Organisation' AND a.action = 'update' AND a.outcome = 'success' AND lower(a.resource_id) = o.id::text
   );

@@ -82,6 +82,9 @@ public struct RegionalReportBuilder: Sendable {
         for indicator in catalogue.indicators {
             if let base = basis(indicator) { bases[indicator.population.cohort, default: [:]][base.key] = base.size }
         }
+        for remainder in Self.remainders where bases[.acute]?[remainder.whole] != nil {
+            bases[.acute, default: [:]]["remainder:" + remainder.whole] = remainder.size
+        }
         let patterns = bases.mapValues { sizes in
             Suppression.jointPattern(sizes.keys.sorted().compactMap { key in sizes[key].map { size in counts.map { $0.map(size) } } }, k: k)
         }
@@ -105,6 +108,14 @@ public struct RegionalReportBuilder: Sendable {
                 funnel: pattern.grandTotal == nil ? funnel(indicator, rows: rows, totals: rowTotals, overall: total, pattern: pattern.rowTotals) : nil)
         }
     }
+
+    /// Counts published beside parts of them: thrombectomy for all arrivals beside direct
+    /// arrivals and transfers. What the parts leave (arrival mode not recorded) is protected as
+    /// a count of its own, so subtracting published figures cannot reveal 1 to k − 1 patients.
+    static let remainders: [(whole: String, size: @Sendable (ReportCounts) -> Int)] = [
+        ("known:door_to_groin", { ($0.known["door_to_groin"] ?? 0) - ($0.known["door_to_groin_direct"] ?? 0) - ($0.known["door_to_groin_transfer"] ?? 0) }),
+        ("patients:evt_arrivals", { $0.patients(.evtArrivals) - $0.patients(.evtDirect) - $0.patients(.evtTransfer) }),
+    ]
 
     /// Whether an interval's histogram, when there is one, holds exactly the patients the cells
     /// count as having the interval: the cells' count is what the suppression protects.

@@ -48,6 +48,7 @@ enum AcuteTextReport {
             let independent = estimate.mrsProbabilities.prefix(3).reduce(0, +)
             lines.append("  \(label): mRS 0-2 \(Int((independent * 100).rounded())) %, mean mRS \(number(estimate.meanMRS, places: 2))")
         }
+        if let reason = reasons["routing"] { lines.append("Transport: not estimated — \(reason)") }
         if let routing = outcome.routing {
             lines.append("Transport (LVO probability \(Int((routing.lvoProbability * 100).rounded())) %):")
             for option in routing.options {

@@ -93,6 +93,16 @@ import Testing
         #expect(!child.levels["aha-2026", default: ""].contains("basilar"))
     }
 
+    /// A trial criterion that cannot be decided does not count as failed: a statement resting on
+    /// that trial waits for the value instead of passing to a weaker one (found on a second reading).
+    @Test func anUndecidedTrialLeavesTheAnswerAtNeedsDataNamingTheValue() throws {
+        let evaluation = try Support.evaluate(Self.lvo(200, ["imaging.aspects": NSNull()]), profile: "aha-2019")
+        #expect(evaluation.evt.recommendation == "needs_data")
+        #expect(evaluation.missingData.contains { $0.field == "imaging.aspects" && $0.blocking })
+        let known = try Support.evaluate(Self.lvo(200), profile: "aha-2019").evt
+        #expect(known.recommendation == "recommended")
+    }
+
     @Test func E9_dawnTimingToPunctureIsSaid() throws {
         let evt = try Support.evaluate(Self.lvo(600, ["imaging.core_ml": 20, "imaging.hypoperfusion_tmax6_ml": 80, "age": 70])).evt
         #expect(evt.trialCriteriaMet.contains("DAWN_group_B"))
@@ -248,6 +258,18 @@ import Testing
         #expect(older.contains { $0.code == "MINOR_NONDISABLING" && !$0.text.contains("dual antiplatelet") })
     }
 
+    /// Under AHA 2026 only a moderate-severe brain injury is absolute: with head trauma at onset
+    /// and the history not reviewed, its severity is needed before deciding.
+    @Test func A3_headTraumaAtOnsetUnderAHA2026NeedsItsSeverityUnlessTheHistoryIsReviewed() throws {
+        let unreviewed = try Support.evaluate(["head_trauma_at_onset": true], profile: "aha-2026")
+        #expect(unreviewed.ivt.status == "needs_data")
+        #expect(unreviewed.missingData.contains { $0.field == "history.severe_head_trauma_days_ago" && $0.blocking })
+        let reviewed = try Support.evaluate(["head_trauma_at_onset": true, "history.reviewed": true], profile: "aha-2026").ivt
+        #expect(reviewed.status == "eligible_with_caution")
+        let notAsked = try Support.evaluate(["history.reviewed": true], profile: "aha-2026").ivt
+        #expect(notAsked.warnings.contains { $0.contains("moderate-severe brain injury within 14 days is an absolute contraindication") })
+    }
+
     @Test(arguments: [false, nil] as [Bool?])
     func A17_blankRecentEventsAreNotConfirmedUnlessTheHistoryWasReviewed(reviewed: Bool?) throws {
         let unreviewed = try Support.evaluate(["history.reviewed": reviewed.map { $0 as Any } ?? NSNull()]).ivt
@@ -271,15 +293,33 @@ import Testing
         #expect(extend.ivt.pathway == "extended_4.5_9h_perfusion_mismatch (EXTEND)")
         #expect(extend.expectedOutcome.ivt == nil)
         #expect(extend.expectedOutcome.notEstimatedReasons["ivt"]?.contains("imaging") == true)
-        for puncture in [420.0, 480.0] {
+        let lastEarly = try Support.evaluate(Self.lvo(360))
+        #expect(lastEarly.expectedOutcome.evt != nil, "6 h is still the early window")
+        for puncture in [361.0, 420.0, 480.0] {
             let late = try Support.evaluate(Self.lvo(puncture, ["imaging.core_ml": 20, "imaging.hypoperfusion_tmax6_ml": 80, "age": 70]))
             #expect(late.evt.possible)
             #expect(late.expectedOutcome.evt == nil, "a late-window puncture at \(puncture) min got an estimate")
             #expect(late.expectedOutcome.notEstimatedReasons["evt"] != nil)
+            #expect(late.expectedOutcome.ivtAndEvt == nil)
         }
         let early = try Support.evaluate(Self.lvo(200))
         #expect(early.expectedOutcome.evt != nil)
         #expect(early.expectedOutcome.notEstimatedReasons.isEmpty)
+    }
+
+    @Test func O1_O2_transportComparisonKeepsTheSameLimits() throws {
+        let routing: [String: Any] = [
+            "lkw_to_scene_min": 40, "transfer_drive_min": 50,
+            "local": ["drive_min": 15, "door_to_needle_min": 35, "door_in_door_out_min": 80],
+            "evt_centre": ["drive_min": 60, "door_to_needle_min": 30, "door_to_puncture_min": 60, "transfer_door_to_puncture_min": 35],
+        ]
+        #expect(try Support.evaluate(["imaging.occlusion_site": "M1", "routing": routing]).expectedOutcome.routing != nil)
+        let basilar = try Support.evaluate(["imaging.occlusion_site": "basilar", "routing": routing]).expectedOutcome
+        #expect(basilar.routing == nil && basilar.notEstimatedReasons["routing"] != nil)
+        var late = routing
+        late["lkw_to_scene_min"] = 300
+        let lateWindow = try Support.evaluate(["imaging.occlusion_site": "M1", "routing": late]).expectedOutcome
+        #expect(lateWindow.routing == nil && lateWindow.notEstimatedReasons["routing"] != nil)
     }
 
     @Test func O2_noThrombectomyEstimateOutsideTheAnteriorLargeVesselPopulation() throws {

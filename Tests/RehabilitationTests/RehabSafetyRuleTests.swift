@@ -98,6 +98,8 @@ import Testing
         ("unsafe_swallow", "HYDRO_IND"), ("unsafe_swallow", "HYDRO_GRP"), ("respiratory_insufficiency", "HYDRO_GRP"), ("respiratory_insufficiency", "BATH"),
         ("recent_dvt_pe", "HYDRO_IND"), ("recent_dvt_pe", "HYDRO_GRP"), ("symptomatic_hypotension", "HYDRO_GRP"), ("symptomatic_hypotension", "BATH"),
         ("symptomatic_hypotension", "PELO"), ("renal_failure", "HYDRO_GRP"), ("bleeding_risk", "PELO"),
+        // The mineral bath has no therapist in the cabin.
+        ("unsafe_swallow", "BATH"), ("recent_dvt_pe", "BATH"), ("cognitive_safety_risk", "BATH"),
     ])
     func R3_theMissingPoolAndMudContraindicationsRefuse(flag: String, modality: String) throws {
         let catalogue = try Self.catalogue()

@@ -83,6 +83,30 @@ import Testing
         #expect(share.rowTotals[0].n == 200 && share.rowTotals[0].value == 4)
     }
 
+    /// I4: all arrivals less direct arrivals less transfers is the thrombectomies whose arrival
+    /// mode was not recorded; one such patient must not be found by subtracting published cells.
+    @Test func I4_theUnrecordedArrivalsCannotBeSubtractedOut() throws {
+        let builder = RegionalReportBuilder(catalogue: try Self.catalogue(), k: 10)
+        func hospital(direct: Int, transfers: Int, unrecorded: Int) -> ReportCounts {
+            var counts = ReportCounts()
+            let all = direct + transfers + unrecorded
+            (counts.episodes, counts.ischaemic, counts.evt, counts.evtArrivals, counts.evtDirect, counts.evtTransfer) = (200, 200, all, all, direct, transfers)
+            (counts.known["door_to_groin"], counts.known["door_to_groin_direct"], counts.known["door_to_groin_transfer"]) = (all, direct, transfers)
+            for (measure, n) in [("door_to_groin", all), ("door_to_groin_direct", direct), ("door_to_groin_transfer", transfers)] {
+                for minutes in 0..<n { counts.histograms[measure, default: MinuteHistogram()].add(minutes: 50 + minutes, episodes: 1) }
+            }
+            return counts
+        }
+        let counts = [[hospital(direct: 12, transfers: 12, unrecorded: 1)], [hospital(direct: 30, transfers: 20, unrecorded: 0)],
+                      [hospital(direct: 25, transfers: 15, unrecorded: 0)]]
+        let tables = builder.tables(rows: ["A", "B", "C"], periods: ["2026"], counts: counts)
+        let direct = try #require(tables.first { $0.indicator.id == "door_to_groin_direct" })
+        let all = try #require(tables.first { $0.indicator.id == "door_to_groin" })
+        #expect(direct.rowTotals[0].suppressed == true && all.rowTotals[0].suppressed == true, "hospital A's lone unrecorded patient")
+        // The region's remainder is that one patient too: its total (or a companion) is withheld with it.
+        #expect(all.total.suppressed == true || all.rowTotals[1].suppressed == true || all.rowTotals[2].suppressed == true)
+    }
+
     /// I2: Riksstroke's 2015 levels are superseded (revised 2018 to Socialstyrelsen's 2018
     /// indicators): no target rests on them; the current levels are cited and the 2015 source
     /// says it is superseded.

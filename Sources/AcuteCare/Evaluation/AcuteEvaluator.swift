@@ -54,6 +54,17 @@ public struct AcuteEvaluator: Sendable {
         if puncture != nil, let evtReason { notEstimated.append(("evt", evtReason)) }
         if needle != nil, puncture != nil, let reason = evtReason ?? ivtReason { notEstimated.append(("ivt_and_evt", reason)) }
         let ivtEstimate = ivtReason == nil ? needle : nil, evtEstimate = evtReason == nil ? puncture : nil
+        // Drip-and-ship against mothership estimates thrombectomy at each route's puncture: the same limits apply.
+        var routingReason = outside
+        if routingReason == nil, let routes = presentation.routing {
+            let latest = max(routes.dripAndShip.puncture, routes.mothership.puncture)
+            if latest >= book.outcome.noEffectMT {
+                routingReason = .pastNoEffectEVT(minutes: latest)
+            } else if latest > scope.evtLateWindowAfter {
+                routingReason = .lateWindowEVT(minutes: latest)
+            }
+        }
+        if presentation.routing != nil, let routingReason { notEstimated.append(("routing", routingReason)) }
         return AcuteEvaluation.ExpectedOutcome(
             book: book, stroke: lvo ? "lvo" : "nlvo",
             noTreatment: outside == nil ? outcomeModel.estimate(lvo: lvo, needle: nil, puncture: nil) : nil,
@@ -61,7 +72,7 @@ public struct AcuteEvaluator: Sendable {
             evt: evtEstimate.map { outcomeModel.estimate(lvo: true, needle: nil, puncture: $0) },
             ivtAndEvt: ivtEstimate.flatMap { needle in evtEstimate.map { outcomeModel.estimate(lvo: true, needle: needle, puncture: $0) } },
             notEstimated: notEstimated,
-            routing: presentation.routing.map {
+            routing: routingReason != nil ? nil : presentation.routing.map {
                 outcomeModel.compareRoutes($0, lvoSite: site.map { _ in lvo }, ivtPossible: ivt.treatmentPossible)
             }
         )

@@ -1,6 +1,7 @@
 /// Decides thrombectomy (reference/acute.md section 2): which trials enrolling the
-/// occlusion site have every criterion met, then for each profile the first guideline
-/// statement that holds. A statement that cannot be decided for lack of data before any
+/// occlusion site have every criterion met (or none failed but some cannot be decided), then
+/// for each profile the first guideline statement that holds; a statement resting on an
+/// undecided trial is itself undecided. A statement that cannot be decided for lack of data before any
 /// holds leaves that profile's answer at `needs_data`, naming what it needs, rather than
 /// passing over it to a weaker statement.
 enum ThrombectomyAssessment {
@@ -12,17 +13,24 @@ enum ThrombectomyAssessment {
         case .no: .notApplicable
         case .unknown: .unknown
         }
-        var enrolling: UInt64 = 0, met: UInt64 = 0
+        var enrolling: UInt64 = 0, trials = ConditionArena.TrialTruths()
         var statements: [Int16] = Array(repeating: -1, count: evt.statements.count)
         var undecided: [Int16] = Array(repeating: -1, count: evt.statements.count)
         if applicability == .applicable, let site = facts.codeIndex(.imagingOcclusionSite) {
             for (index, sites) in evt.trialSites.enumerated() where sites & (1 << UInt64(site)) != 0 {
-                enrolling |= 1 << UInt64(index)
-                if evt.trialCriteria[index].allSatisfy({ arena.evaluate($0, facts) == .yes }) { met |= 1 << UInt64(index) }
+                let bit: UInt64 = 1 << UInt64(index)
+                enrolling |= bit
+                var truth = Truth.yes
+                for criterion in evt.trialCriteria[index] {
+                    let value = arena.evaluate(criterion, facts)
+                    if value == .no { truth = .no; break }
+                    if value == .unknown { truth = .unknown }
+                }
+                if truth == .yes { trials.met |= bit } else if truth == .unknown { trials.undecided |= bit }
             }
             for (index, list) in evt.statementConditions.enumerated() {
                 for (position, condition) in list.enumerated() {
-                    let truth = arena.evaluate(condition, facts, trials: met)
+                    let truth = arena.evaluate(condition, facts, trials: trials)
                     if truth == .no { continue }
                     if truth == .yes { statements[index] = Int16(position) } else { undecided[index] = Int16(position) }
                     break
@@ -30,6 +38,6 @@ enum ThrombectomyAssessment {
             }
         }
         return ThrombectomyResult(book: book, facts: facts, profile: profile, applicability: applicability, enrolling: enrolling,
-                                  met: met, statements: statements, undecided: undecided)
+                                  trials: trials, statements: statements, undecided: undecided)
     }
 }

@@ -10,9 +10,10 @@ public struct ThrombectomyResult: Sendable {
     let facts: Facts
     let profile: Int
     let applicability: Applicability
-    /// Bit i: trial i enrols this site; bit i of `met`: all its criteria hold.
+    /// Bit i: trial i enrols this site; which trials' criteria all hold or cannot yet be decided.
     let enrolling: UInt64
-    let met: UInt64
+    let trials: ConditionArena.TrialTruths
+    var met: UInt64 { trials.met }
     /// Per profile, the index of the first statement that holds (-1: none).
     let statements: [Int16]
     /// Per profile, the statement that could not be decided for lack of data before any held (-1: none).
@@ -108,8 +109,11 @@ public struct ThrombectomyResult: Sendable {
             let position = undecided[profile]
             guard position >= 0 else { return [] }
             let statement = book.evt.statements[profile][Int(position)]
-            return book.arena.unknownFacts(statement.condition, facts, trials: met)
-                .map { MissingData(field: $0.definition.name, neededBy: "EVT: \(statement.level)", blocking: true) }
+            var fields = book.arena.unknownFacts(statement.condition, facts, trials: trials)
+            for (index, criteria) in book.evt.trialCriteria.enumerated() where trials.undecided & (1 << UInt64(index)) != 0 {
+                for criterion in criteria { fields += book.arena.unknownFacts(criterion, facts).filter { !fields.contains($0) } }
+            }
+            return fields.map { MissingData(field: $0.definition.name, neededBy: "EVT: \(statement.level)", blocking: true) }
         }
     }
 

@@ -53,8 +53,9 @@ enum ThrombolysisAssessment {
             case .no:
                 break
             case .unknown:
-                guard rule.whenUnknown != .ignore || unconfirmedHistory, rule.category != .note, rule.category != .warning else { break }
+                guard rule.category != .note, rule.category != .warning else { break }
                 let needed = rule.whenUnknown == .needsData || rule.needsDataIf.map { arena.evaluate($0, facts) == .yes } ?? false
+                guard needed || rule.whenUnknown != .ignore || unconfirmedHistory else { break }
                 unknown.append((Int16(index), needed))
                 blocking = blocking || needed
             }

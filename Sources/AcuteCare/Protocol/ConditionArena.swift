@@ -62,12 +62,19 @@ struct ConditionArena: Sendable {
         return Int32(nodes.count - 1)
     }
 
-    /// The truth of a condition; `trials` has bit i set when trial i's criteria are all met.
-    func evaluate(_ ref: Ref, _ facts: Facts, trials: UInt64 = 0) -> Truth {
+    /// Which trials' criteria hold: bit i of `met` when all of trial i's criteria hold, of
+    /// `undecided` when none fails but one cannot be decided for lack of data.
+    struct TrialTruths: Sendable {
+        var met: UInt64 = 0
+        var undecided: UInt64 = 0
+    }
+
+    /// The truth of a condition; `trials` says which trials' criteria are met or undecided.
+    func evaluate(_ ref: Ref, _ facts: Facts, trials: TrialTruths = .init()) -> Truth {
         evaluate(node: ref.node, facts, trials)
     }
 
-    private func evaluate(node index: Int32, _ facts: Facts, _ trials: UInt64) -> Truth {
+    private func evaluate(node index: Int32, _ facts: Facts, _ trials: TrialTruths) -> Truth {
         switch nodes[Int(index)] {
         case .compare(let fact, let comparison, let threshold):
             guard let value = facts.number(fact) else { return .unknown }
@@ -94,7 +101,9 @@ struct ConditionArena: Sendable {
         case .known(let fact, let expected):
             return Truth((facts[fact] != nil) == expected)
         case .trialMet(let trial):
-            return Truth(trial < 64 && trials & (1 << UInt64(trial)) != 0)
+            guard trial < 64 else { return .no }
+            if trials.met & (1 << UInt64(trial)) != 0 { return .yes }
+            return trials.undecided & (1 << UInt64(trial)) != 0 ? .unknown : .no
         case .all(let first, let count):
             var result = Truth.yes
             for position in Int(first)..<Int(first + count) {
@@ -129,13 +138,13 @@ struct ConditionArena: Sendable {
     /// The input facts not known that leave the condition undecided (to name what is missing):
     /// a branch already decided by known facts is passed over, so a value that cannot change
     /// the answer is not asked for. `trials` as for `evaluate`.
-    func unknownFacts(_ ref: Ref, _ facts: Facts, trials: UInt64 = 0) -> [Fact] {
+    func unknownFacts(_ ref: Ref, _ facts: Facts, trials: TrialTruths = .init()) -> [Fact] {
         var found: [Fact] = []
-        collectUnknown(ref.node, facts, trials, into: &found)
+        if evaluate(node: ref.node, facts, trials) == .unknown { collectUnknown(ref.node, facts, trials, into: &found) }
         return found
     }
 
-    private func collectUnknown(_ index: Int32, _ facts: Facts, _ trials: UInt64, into found: inout [Fact]) {
+    private func collectUnknown(_ index: Int32, _ facts: Facts, _ trials: TrialTruths, into found: inout [Fact]) {
         switch nodes[Int(index)] {
         case .compare(let fact, _, _), .equals(let fact, _), .differs(let fact, _), .oneOf(let fact, _, _), .between(let fact, _, _):
             guard facts[fact] == nil else { return }

@@ -70,7 +70,10 @@ struct ProtocolLoader {
             var mask: UInt8 = 0
             for jurisdiction in try reader.strings(value, "jurisdictions") {
                 guard jurisdictions.contains(jurisdiction) else { throw reader.fail("jurisdictions", "no profile is of jurisdiction \(jurisdiction)") }
-                for (index, own) in jurisdictions.enumerated() where own == jurisdiction && index < 8 { mask |= 1 << UInt8(index) }
+                for (index, own) in jurisdictions.enumerated() where own == jurisdiction {
+                    guard index < 8 else { throw reader.fail("jurisdictions", "profile \(profiles[index]) is beyond the eighth, which rules cannot name") }
+                    mask |= 1 << UInt8(index)
+                }
             }
             return mask
         case (nil, nil):

@@ -106,7 +106,7 @@ enum AcuteFormFields {
     /// Recent events, in days ago: blank = none only when the history is marked reviewed,
     /// otherwise the answer names them as not confirmed.
     static let recentEvents: [(name: String, label: String)] = [
-        ("history.ischemic_stroke_days_ago", "Ischaemic stroke"), ("history.severe_head_trauma_days_ago", "Severe head trauma"),
+        ("history.ischemic_stroke_days_ago", "Ischaemic stroke"), ("history.severe_head_trauma_days_ago", "Moderate–severe head injury (TBI)"),
         ("history.intracranial_or_spinal_surgery_days_ago", "Intracranial/spinal surgery"), ("history.major_surgery_days_ago", "Major surgery"),
         ("history.gi_bleed_days_ago", "GI bleeding"), ("history.arterial_puncture_noncompressible_days_ago", "Non-compressible arterial puncture"),
         ("history.mi_days_ago", "Myocardial infarction"), ("history.spinal_cord_injury_days_ago", "Spinal cord injury"),

@@ -153,7 +153,8 @@ struct AcuteResultView {
                             "trial_criteria": "no statement; the patient meets trial criteria",
                             "no_statement": "no guideline statement covers this patient: an individual decision"]
     static let noStatementOrTrial = "no guideline statement or trial criteria cover this patient"
-    static let optionLabel = ["no_treatment": "No treatment", "ivt": "IVT", "evt": "EVT", "ivt_and_evt": "IVT + EVT"]
+    static let optionLabel = ["no_treatment": "No treatment", "ivt": "IVT", "evt": "EVT", "ivt_and_evt": "IVT + EVT",
+                              "routing": "Drip-and-ship vs mothership"]
 
     private static func mg(_ value: Double) -> String {
         value == value.rounded() ? String(Int(value)) : String(format: "%.1f", value)
