@@ -58,7 +58,9 @@ let package = Package(
         ),
         .target(
             name: "Recovery",
-            swiftSettings: swiftSettings
+            // The band simulates thousands of parameter sets: unoptimised, a projection takes
+            // seconds and the tests (debug builds) would wait on it; optimised even in debug.
+            swiftSettings: swiftSettings + [.unsafeFlags(["-O"], .when(configuration: .debug))]
         ),
         .target(
             name: "Reporting",
