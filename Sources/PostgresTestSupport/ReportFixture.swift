@@ -99,7 +99,9 @@ public enum ReportFixture {
         func thrombolysed(_ hospital: UUID, _ mode: String?, _ minutes: [Double]) -> [Episode] { minutes.map { (hospital, mode, $0, nil) } }
         var episodes = punctured(arrivalCentre, "direct", [50, 70, 80, 95, 100, 120])
         episodes += punctured(arrivalCentre, "transfer", [30, 45, 55, 65, 70, 90])
-        episodes += punctured(arrivalCentre, nil, [200])
+        // Five with the arrival mode not recorded: fewer than k would be withheld, since all
+        // arrivals less direct arrivals less transfers would give them away.
+        episodes += punctured(arrivalCentre, nil, [200, 210, 220, 230, 240])
         episodes += thrombolysed(arrivalCentre, "direct", [20, 30, 40, 50, 60])
         episodes += thrombolysed(arrivalCentre, "in_hospital", [10])
         episodes += punctured(arrivalCentre, "in_hospital", [20])
