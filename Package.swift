@@ -79,6 +79,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Seed",
+            dependencies: [
+                "Postgres",
+                "Storage",
+                "Rehabilitation",
+                "Recovery",
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Server",
             dependencies: [
                 "AcuteCare",
@@ -107,6 +117,7 @@ let package = Package(
                 "Reporting",
                 "Rehabilitation",
                 "Postgres",
+                "Seed",
                 "Server",
                 "Storage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -122,6 +133,7 @@ let package = Package(
             name: "strokepath-bench",
             dependencies: [
                 "AcuteCare",
+                "Seed",
                 "Recovery",
                 "Reporting",
                 "Postgres",
@@ -140,7 +152,7 @@ let package = Package(
         ),
         .target(
             name: "PostgresTestSupport",
-            dependencies: ["Postgres", "Storage", "Rehabilitation", "Recovery", "Reporting"],
+            dependencies: ["Postgres", "Storage", "Seed", "Rehabilitation", "Recovery", "Reporting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -175,13 +187,13 @@ let package = Package(
         ),
         .testTarget(
             name: "StorageTests",
-            dependencies: ["Postgres", "Storage", "Rehabilitation", "Recovery", "PostgresTestSupport"],
+            dependencies: ["Postgres", "Storage", "Seed", "Rehabilitation", "Recovery", "PostgresTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "Postgres", "Recovery", "Storage", "Rehabilitation", "PostgresTestSupport",
+                "Server", "Postgres", "Recovery", "Seed", "Storage", "Rehabilitation", "PostgresTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

@@ -3,6 +3,7 @@ public import Postgres
 public import Recovery
 public import Rehabilitation
 public import Storage
+import Seed
 
 /// The demo rehabilitation clinic for tests: the project's modality catalogue, and the clinic
 /// loaded around a fixed week (Monday 2026-12-07) with no plan published.

@@ -7,6 +7,7 @@ import Postgres
 import Prometheus
 import Server
 import Storage
+import Seed
 
 /// Serves the real application (for `ops/bench/auth` and `ops/bench/acute`, without rate
 /// limits) plus one extra, bench-only route that reads the same patient (of the demo's North

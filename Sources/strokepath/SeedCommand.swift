@@ -4,6 +4,7 @@ import Logging
 import Postgres
 import Reporting
 import Storage
+import Seed
 
 /// `strokepath seed --demo`: loads the demo region.
 struct SeedCommand: AsyncParsableCommand {

@@ -7,6 +7,7 @@ import PostgresTestSupport
 @testable import Server
 import Storage
 import Testing
+import Seed
 
 /// The acute API over real HTTP on a real database: evaluation stored with its audit row,
 /// 422 naming every bad field, episodes with derived intervals, a past answer shown exactly

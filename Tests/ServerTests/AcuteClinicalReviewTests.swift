@@ -7,6 +7,7 @@ import PostgresTestSupport
 @testable import Server
 import Storage
 import Testing
+import Seed
 
 /// The acute findings of the December 2026 clinical review that show at the edges: the form
 /// (A17, A18), the profile an organisation follows and what answers and the profiles page say

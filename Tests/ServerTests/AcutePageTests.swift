@@ -7,6 +7,7 @@ import PostgresTestSupport
 @testable import Server
 import Storage
 import Testing
+import Seed
 
 /// The acute page: the form and the answer, served for a signed-in clinician and checked in
 /// headless Chromium (the pages are saved with their stylesheet and script pointing at the

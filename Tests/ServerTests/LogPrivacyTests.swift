@@ -8,6 +8,7 @@ import PostgresTestSupport
 @testable import Server
 import Storage
 import Testing
+import Seed
 
 /// Patient data never reaches the logs: a Swedish personal identity number put (wrongly) into
 /// a pseudonym and a break-glass reason must not appear in any log line, at any level.

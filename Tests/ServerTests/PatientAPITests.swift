@@ -7,6 +7,7 @@ import PostgresTestSupport
 @testable import Server
 import Storage
 import Testing
+import Seed
 
 /// The patient API over real HTTP on a real database: isolation between organisations,
 /// one audit row per access, break-glass, the auditor's view.

@@ -7,6 +7,7 @@ import PostgresTestSupport
 @testable import Server
 import Storage
 import Testing
+import Seed
 
 /// The clinic's pages in headless Chromium, on last week of the demo clinic (planned,
 /// published, attendance recorded) and a session booked next week.

@@ -4,6 +4,7 @@ import PostgresTestSupport
 import Rehabilitation
 import Storage
 import Testing
+import Seed
 
 /// `strokepath seed --demo`, `schedule export`, `solve` and `import` on the demo clinic: the
 /// exported week solved is rated feasible by score.py, and the imported bookings are the schedule.

@@ -3,6 +3,7 @@ import Postgres
 import PostgresTestSupport
 import Storage
 import Testing
+import Seed
 
 @Suite struct AcuteStorageTests {
     static let north = DemoData.organisations[1].id

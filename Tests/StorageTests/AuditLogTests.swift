@@ -3,6 +3,7 @@ import Postgres
 import PostgresTestSupport
 import Storage
 import Testing
+import Seed
 
 @Suite struct AuditLogTests {
     static func event(_ number: Int, patient: UUID = UUID()) -> AuditEvent {

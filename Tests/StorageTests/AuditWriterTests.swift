@@ -3,6 +3,7 @@ import Postgres
 import PostgresTestSupport
 import Storage
 import Testing
+import Seed
 
 @Suite struct AuditWriterTests {
     static func event(_ request: String, subject: String = "user", organisation: UUID? = DemoData.organisations[1].id) -> AuditEvent {

@@ -3,6 +3,7 @@ import Postgres
 import PostgresTestSupport
 import Storage
 import Testing
+import Seed
 
 /// Row-level security: each organisation sees its own patients and those it has a care
 /// relationship with; nothing without a context.

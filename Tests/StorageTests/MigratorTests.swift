@@ -3,6 +3,7 @@ import Postgres
 import PostgresTestSupport
 import Storage
 import Testing
+import Seed
 
 @Suite struct MigratorTests {
     static let project = try? MigrationSet(directory: TestPaths.migrations)

@@ -4,6 +4,7 @@ import PostgresTestSupport
 import Rehabilitation
 import Storage
 import Testing
+import Seed
 
 /// PostgreSQL itself forbids double booking: 1,000 racing attempts on overlapping slots of the
 /// demo clinic — one therapist, a few patients, a single speech room and a pool at capacity —

@@ -4,6 +4,7 @@ import PostgresTestSupport
 import Rehabilitation
 import Storage
 import Testing
+import Seed
 
 /// The clinic's week leaves the database as a `rehab-week/1` instance and a solved schedule
 /// comes back as bookings, all or nothing; attendance feeds the dose report.

@@ -4,6 +4,7 @@ import PostgresTestSupport
 import Reporting
 import Storage
 import Testing
+import Seed
 
 /// The synthetic load: the episodes arrive with their patients and outcomes in plausible
 /// proportions, the tables' foreign keys and forced row-level security are back afterwards,

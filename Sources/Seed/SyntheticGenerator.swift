@@ -1,5 +1,6 @@
 import Foundation
 import Rehabilitation
+import Storage
 
 /// The random draws of `SyntheticRegion` (seeded: the same seed gives the same data) and
 /// the COPY text of one episode and its patient.

@@ -1,6 +1,7 @@
 public import Foundation
 public import Postgres
 public import Rehabilitation
+public import Storage
 
 /// The demo rehabilitation clinic (Lakeside): therapists, a gym, a hall, OT and speech rooms,
 /// a pool, bath cabins and a mud room, sixteen patients at different stages after stroke with

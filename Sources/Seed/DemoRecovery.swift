@@ -1,5 +1,6 @@
 public import Foundation
 public import Postgres
+import Storage
 
 /// Assessments for the demo clinic's patients (load `DemoClinic` first), so that their
 /// recovery charts have something to fit: FM-UE on days 3, 7, 14, 30, 60, 90 and 150 after

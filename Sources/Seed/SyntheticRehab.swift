@@ -1,5 +1,6 @@
 import Foundation
 import Postgres
+import Storage
 
 /// The session-level rehabilitation sample of a synthetic region: one rehab clinic per region
 /// (UTC, weekdays 08:00–16:00 in hourly slots) with its therapists (as many as its expected

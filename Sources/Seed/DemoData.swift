@@ -1,5 +1,6 @@
 public import Foundation
 public import Postgres
+import Storage
 
 /// A small demo region — two hospitals with stroke units and one rehabilitation clinic,
 /// with a few pseudonymous patients — loaded by `strokepath seed --demo`. Fixed ids make

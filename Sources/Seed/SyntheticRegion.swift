@@ -1,5 +1,6 @@
 public import Foundation
 public import Postgres
+import Storage
 
 /// Synthetic acute stroke episodes for load and report tests: `regions` regions of eight
 /// hospitals (two thrombectomy centres, volumes from large to very small so that some report
