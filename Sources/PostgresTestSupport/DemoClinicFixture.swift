@@ -2,8 +2,8 @@ public import Foundation
 public import Postgres
 public import Recovery
 public import Rehabilitation
-public import Storage
 import Seed
+public import Storage
 
 /// The demo rehabilitation clinic for tests: the project's modality catalogue, and the clinic
 /// loaded around a fixed week (Monday 2026-12-07) with no plan published.
@@ -58,10 +58,11 @@ public enum DemoClinicFixture {
         return timetable.flatMap { entry in
             entry.participants.filter { !$0.cancelled }.map { participant in
                 let local = settings.local(entry.start)
-                return ScheduleRow(patient: names[participant.patientId] ?? "?", modality: entry.modality, therapist: entry.therapistCode,
-                                   room: entry.roomCode, day: week.days(to: local.day),
-                                   start: (local.minutes - settings.dayStart.minutes) / settings.slotMinutes,
-                                   length: Int(entry.end.timeIntervalSince(entry.start)) / 60 / settings.slotMinutes)
+                return ScheduleRow(
+                    patient: names[participant.patientId] ?? "?", modality: entry.modality, therapist: entry.therapistCode,
+                    room: entry.roomCode, day: week.days(to: local.day),
+                    start: (local.minutes - settings.dayStart.minutes) / settings.slotMinutes,
+                    length: Int(entry.end.timeIntervalSince(entry.start)) / 60 / settings.slotMinutes)
             }
         }
     }

@@ -18,7 +18,8 @@ public enum RacingBookingMix {
     /// `count` random attempts; `therapists` and `rooms` are the clinic's ids by code.
     public static func requests(_ count: Int, therapists: [String: UUID], rooms: [String: UUID]) -> [RehabBookingRequest] {
         var generator = SystemRandomNumberGenerator()
-        let morning = DemoClinicFixture.at(day: 0, "09:00"), afternoon = DemoClinicFixture.at(day: 0, "14:00")
+        let morning = DemoClinicFixture.at(day: 0, "09:00")
+        let afternoon = DemoClinicFixture.at(day: 0, "14:00")
         let aquatic = aquaticTherapists.compactMap { therapists[$0] }
         return (0..<count).map { _ in
             let patients = racers.shuffled(using: &generator)
@@ -31,16 +32,20 @@ public enum RacingBookingMix {
                 return request("SLT", therapist, rooms["SPR1"], at: morning + quarter, minutes: 30, [patients[0]])
             default:
                 let start = afternoon + Double(900 * Int.random(in: 0..<4, using: &generator))
-                return request("HYDRO_GRP", aquatic.randomElement(using: &generator), rooms["POOL1"], at: start, minutes: 45,
-                               Array(patients.prefix(Int.random(in: 1...3, using: &generator))))
+                return request(
+                    "HYDRO_GRP", aquatic.randomElement(using: &generator), rooms["POOL1"], at: start, minutes: 45,
+                    Array(patients.prefix(Int.random(in: 1...3, using: &generator))))
             }
         }
     }
 
     /// One booking request of the demo clinic.
-    public static func request(_ modality: String, _ therapist: UUID?, _ room: UUID?, at start: Date, minutes: Int, _ patients: [UUID],
-                               max: Int? = nil) -> RehabBookingRequest {
-        RehabBookingRequest(organisation: DemoClinicFixture.clinic, modality: modality, therapist: therapist, room: room ?? UUID(), start: start,
-                            end: start + Double(minutes * 60), maxParticipants: max, patients: patients)
+    public static func request(
+        _ modality: String, _ therapist: UUID?, _ room: UUID?, at start: Date, minutes: Int, _ patients: [UUID],
+        max: Int? = nil
+    ) -> RehabBookingRequest {
+        RehabBookingRequest(
+            organisation: DemoClinicFixture.clinic, modality: modality, therapist: therapist, room: room ?? UUID(), start: start,
+            end: start + Double(minutes * 60), maxParticipants: max, patients: patients)
     }
 }

@@ -12,20 +12,25 @@ public enum RecoveryFixture {
 
     /// The patient's id.
     public static func patient(in pool: PostgresPool, now: Date, onsetDaysAgo: Int = 40, fm: [(day: Double, value: Int)]) async throws -> UUID {
-        let context = DemoClinicFixture.coordinator, clinic = DemoClinicFixture.clinic
+        let context = DemoClinicFixture.coordinator
+        let clinic = DemoClinicFixture.clinic
         let onset = now.addingTimeInterval(-Double(onsetDaysAgo) * 86_400)
         let settings = try await RehabResources(pool: pool).settings(clinic, as: context)
         let onsetDay = settings.local(onset).day
         let patient = try await pool.withAccess(context) { connection in
-            let id = try await connection.query("""
+            let id = try await connection.query(
+                """
                 INSERT INTO patients (organisation_id, pseudonym, birth_year, sex) VALUES (\(clinic), \(pseudonym), 1956, 'female') RETURNING id
-                """).single().decode(UUID.self, at: 0)
-            try await connection.query("""
+                """
+            ).single().decode(UUID.self, at: 0)
+            try await connection.query(
+                """
                 INSERT INTO stroke_episodes (organisation_id, patient_id, stroke_type, last_known_well, arrival_at, nihss_at_arrival, imaging_at,
                                              groin_puncture_at, reperfusion_at, mtici)
                 VALUES (\(clinic), \(id), 'ischaemic', \(onset), \(onset + 5_400), 12, \(onset + 6_000), \(onset + 10_800), \(onset + 14_400), '2b')
                 """)
-            try await connection.query("""
+            try await connection.query(
+                """
                 INSERT INTO rehab_stays (organisation_id, patient_id, setting, stroke_date, stroke_type, max_minutes_per_day, admitted_on)
                 VALUES (\(clinic), \(id), 'inpatient', \(onsetDay.description)::date, 'ischaemic', 240, \(onsetDay.adding(days: 5).description)::date)
                 """)
@@ -42,8 +47,10 @@ public enum RecoveryFixture {
         }
         let records = RecoveryRecords(pool: pool, recovery: try DemoClinicFixture.recoveryProtocol())
         for (day, value) in fm {
-            _ = try await records.record(RecoveryObservation(patientId: patient, instrument: .fmUE, observedAt: onset + day * 86_400, value: value,
-                                                             rater: "PT Test"), as: context)
+            _ = try await records.record(
+                RecoveryObservation(
+                    patientId: patient, instrument: .fmUE, observedAt: onset + day * 86_400, value: value,
+                    rater: "PT Test"), as: context)
         }
         return patient
     }

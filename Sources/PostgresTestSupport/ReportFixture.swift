@@ -34,7 +34,8 @@ public enum ReportFixture {
     /// totals published, hiding the small hospital alone would not hide it).
     public static func load(_ database: TestDatabase) async throws {
         try await database.withPool(.superuser) { pool in
-            try await pool.query("""
+            try await pool.query(
+                """
                 INSERT INTO organisations (id, parent_id, kind, code, name, report_min_cell) VALUES
                     (\(region), NULL, 'region', 'TESTR', 'Test region', 5),
                     (\(big), \(region), 'hospital', 'TESTR-BIG', 'Big hospital', 10),
@@ -46,8 +47,10 @@ public enum ReportFixture {
             let grades: [Int?] = [0, 1, 1, 2, 3, 4, 6, nil, nil, nil, nil, nil]
             for index in 0..<12 {
                 let patient = UUID()
-                try await pool.query("INSERT INTO patients (organisation_id, id, pseudonym, birth_year, sex) VALUES (\(big), \(patient), \("B\(index)"), 1950, 'female')")
-                try await pool.query("""
+                try await pool.query(
+                    "INSERT INTO patients (organisation_id, id, pseudonym, birth_year, sex) VALUES (\(big), \(patient), \("B\(index)"), 1950, 'female')")
+                try await pool.query(
+                    """
                     INSERT INTO stroke_episodes (organisation_id, patient_id, stroke_type, last_known_well, arrival_at, imaging_at, needle_at, nihss_at_arrival, mrs_90)
                     VALUES (\(big), \(patient), 'ischaemic', \(index < 10 ? arrival - 3_600 : nil), \(arrival), \(arrival + 1_200),
                             \(needles[index].map { arrival + $0 * 60 }), 8, \(grades[index]))
@@ -55,15 +58,19 @@ public enum ReportFixture {
             }
             let patient = UUID()
             try await pool.query("INSERT INTO patients (organisation_id, id, pseudonym, birth_year, sex) VALUES (\(big), \(patient), 'B12', 1950, 'male')")
-            try await pool.query("""
+            try await pool.query(
+                """
                 INSERT INTO stroke_episodes (organisation_id, patient_id, stroke_type, last_known_well, needle_at, mrs_90)
                 VALUES (\(big), \(patient), 'ischaemic', \(arrival + 86_400), \(arrival + 86_400 + 6_000), 6)
                 """)
             for (hospital, count) in [(small, 3), (middle, 6)] {
                 for index in 0..<count {
                     let patient = UUID()
-                    try await pool.query("INSERT INTO patients (organisation_id, id, pseudonym, birth_year, sex) VALUES (\(hospital), \(patient), \("H\(count)-\(index)"), 1940, 'male')")
-                    try await pool.query("""
+                    try await pool.query(
+                        "INSERT INTO patients (organisation_id, id, pseudonym, birth_year, sex) VALUES (\(hospital), \(patient), \("H\(count)-\(index)"), 1940, 'male')"
+                    )
+                    try await pool.query(
+                        """
                         INSERT INTO stroke_episodes (organisation_id, patient_id, stroke_type, last_known_well, arrival_at, imaging_at, mrs_90)
                         VALUES (\(hospital), \(patient), 'haemorrhagic', \(arrival - 7_200), \(arrival), \(arrival + 900), \(index % 3))
                         """)
@@ -108,7 +115,8 @@ public enum ReportFixture {
         episodes += punctured(arrivalSmall, "transfer", [40, 50])
         episodes += punctured(arrivalCompanion, "transfer", [35, 40, 45, 50, 55])
         try await database.withPool(.superuser) { pool in
-            try await pool.query("""
+            try await pool.query(
+                """
                 INSERT INTO organisations (id, parent_id, kind, code, name, report_min_cell) VALUES
                     (\(arrivalRegion), NULL, 'region', 'TESTA', 'Arrival test region', 5),
                     (\(arrivalCentre), \(arrivalRegion), 'hospital', 'TESTA-CENTRE', 'Thrombectomy centre', 10),
@@ -118,8 +126,10 @@ public enum ReportFixture {
             let arrival = Date(timeIntervalSince1970: 1_773_136_800)  // 2026-03-10T10:00:00Z
             for (index, (hospital, mode, needle, groin)) in episodes.enumerated() {
                 let patient = UUID()
-                try await pool.query("INSERT INTO patients (organisation_id, id, pseudonym, birth_year, sex) VALUES (\(hospital), \(patient), \("A\(index)"), 1950, 'female')")
-                try await pool.query("""
+                try await pool.query(
+                    "INSERT INTO patients (organisation_id, id, pseudonym, birth_year, sex) VALUES (\(hospital), \(patient), \("A\(index)"), 1950, 'female')")
+                try await pool.query(
+                    """
                     INSERT INTO stroke_episodes (organisation_id, patient_id, stroke_type, arrival_at, arrival_mode, needle_at, groin_puncture_at)
                     VALUES (\(hospital), \(patient), 'ischaemic', \(arrival), \(mode), \(needle.map { arrival + $0 * 60 }), \(groin.map { arrival + $0 * 60 }))
                     """)

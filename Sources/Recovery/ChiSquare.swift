@@ -6,7 +6,8 @@ public enum ChiSquare {
     /// probability `probability` (bisection on the regularised incomplete gamma function).
     public static func quantile(_ probability: Double, degrees: Int) -> Double {
         let a = Double(max(degrees, 1)) / 2
-        var low = 0.0, high = max(10.0, 10 * Double(degrees))
+        var low = 0.0
+        var high = max(10.0, 10 * Double(degrees))
         while lowerGamma(a, high / 2) < probability { high *= 2 }
         for _ in 0..<200 {
             let middle = (low + high) / 2
@@ -20,7 +21,9 @@ public enum ChiSquare {
         guard x > 0 else { return 0 }
         let logPrefix = a * log(x) - x - lgamma(a)
         if x < a + 1 {
-            var term = 1 / a, sum = term, n = a
+            var term = 1 / a
+            var sum = term
+            var n = a
             for _ in 0..<1_000 {
                 n += 1
                 term *= x / n
@@ -30,7 +33,10 @@ public enum ChiSquare {
             return sum * exp(logPrefix)
         }
         // Continued fraction for the upper function (Lentz).
-        var b = x + 1 - a, c = 1 / 1e-300, d = 1 / b, h = d
+        var b = x + 1 - a
+        var c = 1 / 1e-300
+        var d = 1 / b
+        var h = d
         for i in 1..<1_000 {
             let an = -Double(i) * (Double(i) - a)
             b += 2

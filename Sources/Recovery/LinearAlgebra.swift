@@ -3,7 +3,8 @@ enum LinearAlgebra {
     /// Solves A·x = b by Gaussian elimination with partial pivoting; nil if A is singular.
     static func solve(_ a: [[Double]], _ b: [Double]) -> [Double]? {
         let n = b.count
-        var m = a, x = b
+        var m = a
+        var x = b
         for column in 0..<n {
             guard let pivot = (column..<n).max(by: { abs(m[$0][column]) < abs(m[$1][column]) }), abs(m[pivot][column]) > 1e-300 else { return nil }
             m.swapAt(column, pivot)

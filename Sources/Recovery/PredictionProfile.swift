@@ -16,10 +16,12 @@ extension RecoveryFitter {
     public func predictionProfile(day: Int, fit: RecoveryFit, sets: [RecoveryBand.Set]) -> PredictionProfile {
         let limit = fit.totalCost + ChiSquare.quantile(0.95, degrees: 1)
         let candidates = [RecoveryBand.Set(z: fit.z, cost: fit.totalCost)] + sets
-        let highest = extreme(day: day, limit: limit, sign: 1, from: candidates), lowest = extreme(day: day, limit: limit, sign: -1, from: candidates)
+        let highest = extreme(day: day, limit: limit, sign: 1, from: candidates)
+        let lowest = extreme(day: day, limit: limit, sign: -1, from: candidates)
         let target = min(max(day, 0), horizon)
-        return PredictionProfile(day: day, lower: lowest.scores[safe: target] ?? .nan, upper: highest.scores[safe: target] ?? .nan,
-                                 evaluations: highest.evaluations + lowest.evaluations)
+        return PredictionProfile(
+            day: day, lower: lowest.scores[safe: target] ?? .nan, upper: highest.scores[safe: target] ?? .nan,
+            evaluations: highest.evaluations + lowest.evaluations)
     }
 
     /// The set within `limit` (total cost) that makes FM on `day` greatest (`sign` 1) or least
@@ -27,7 +29,8 @@ extension RecoveryFitter {
     /// cost and the simulations it took.
     /// Steps stop when one gains less than `settle` FM points, or after `iterations`.
     func extreme(day: Int, limit: Double, sign: Double, from sets: [RecoveryBand.Set], settle: Double = 1e-6, iterations: Int = 40)
-        -> (z: [Double], scores: [Double], cost: Double, evaluations: Int) {
+        -> (z: [Double], scores: [Double], cost: Double, evaluations: Int)
+    {
         let target = min(max(day, 0), horizon)
         var evaluations = 0
         func evaluate(_ z: [Double]) -> (curve: [Double], score: Double, residuals: [Double], cost: Double) {
@@ -56,11 +59,13 @@ extension RecoveryFitter {
                 let (normal, slope) = Self.normalEquations(jacobian, best.residuals)
                 guard let centre = LinearAlgebra.solve(normal, slope.map { -$0 }), let towards = LinearAlgebra.solve(normal, gradient) else { break }
                 let modelMinimum = best.cost + zip(slope, centre).reduce(0) { $0 + $1.0 * $1.1 }
-                let reach = limit - modelMinimum, spread = zip(gradient, towards).reduce(0) { $0 + $1.0 * $1.1 }
+                let reach = limit - modelMinimum
+                let spread = zip(gradient, towards).reduce(0) { $0 + $1.0 * $1.1 }
                 guard reach > 0, spread > 0 else { break }
                 let scale = sign * (reach / spread).squareRoot()
                 let delta = (0..<4).map { centre[$0] + scale * towards[$0] }
-                var fraction = 1.0, improved = false
+                var fraction = 1.0
+                var improved = false
                 while fraction > 1e-3 {
                     var trial = z
                     for axis in 0..<4 { trial[axis] = min(max(z[axis] + fraction * delta[axis], lower[axis]), upper[axis]) }

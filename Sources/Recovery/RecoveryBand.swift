@@ -82,7 +82,8 @@ struct SplitMix64: RandomNumberGenerator {
 
     /// A standard normal draw (Box–Muller).
     mutating func normal() -> Double {
-        let u = Double.random(in: Double.ulpOfOne..<1, using: &self), v = Double.random(in: 0..<1, using: &self)
+        let u = Double.random(in: Double.ulpOfOne..<1, using: &self)
+        let v = Double.random(in: 0..<1, using: &self)
         return (-2 * log(u)).squareRoot() * cos(2 * Double.pi * v)
     }
 }
@@ -96,19 +97,23 @@ extension RecoveryFitter {
     /// anchor day, the prediction profile pushes each edge to the extreme the cost allows (the
     /// band at day 0 thereby spans FM0 over the accepted sets), and those sets join the band.
     /// Simulates on `threads` threads; deterministic for a seed.
-    public func band(around fit: RecoveryFit, sampling: BandSampling, seed: UInt64 = 1, threads: Int = 2,
-                     progress: ((BandProgress) -> Void)? = nil) -> RecoveryBand {
+    public func band(
+        around fit: RecoveryFit, sampling: BandSampling, seed: UInt64 = 1, threads: Int = 2,
+        progress: ((BandProgress) -> Void)? = nil
+    ) -> RecoveryBand {
         let best = scores(fit.z)
         let jac = jacobian(fit.z, residuals: residuals(fit.z, scores: best))
         let (normal, _) = Self.normalEquations(jac, Array(repeating: 0, count: jac.count))
-        let factor = LinearAlgebra.inverse(normal).flatMap(LinearAlgebra.cholesky)
+        let factor =
+            LinearAlgebra.inverse(normal).flatMap(LinearAlgebra.cholesky)
             ?? (0..<4).map { i in (0..<4).map { $0 == i ? 0.1 : 0 } }
         let radius = ChiSquare.quantile(0.95, degrees: 4).squareRoot()
         let limitSimultaneous = fit.totalCost + ChiSquare.quantile(0.95, degrees: 4)
         let limitPointwise = fit.totalCost + ChiSquare.quantile(0.95, degrees: 1)
-        var band = RecoveryBand(lowerSimultaneous: best, upperSimultaneous: best, lowerPointwise: best, upperPointwise: best,
-                                accepted: [RecoveryBand.Set(z: fit.z, cost: fit.totalCost)], evaluated: 1, sampled: 0,
-                                lastMovement: .infinity, converged: false)
+        var band = RecoveryBand(
+            lowerSimultaneous: best, upperSimultaneous: best, lowerPointwise: best, upperPointwise: best,
+            accepted: [RecoveryBand.Set(z: fit.z, cost: fit.totalCost)], evaluated: 1, sampled: 0,
+            lastMovement: .infinity, converged: false)
         // The accepted sets' curves, from which each profile search picks its start.
         var curves: [[Double]] = [best]
         func include(_ z: [Double], _ result: (scores: [Double], cost: Double)) {
@@ -125,7 +130,8 @@ extension RecoveryFitter {
             }
         }
         var generator = SplitMix64(state: seed)
-        var widen = 1.0, batches = 0
+        var widen = 1.0
+        var batches = 0
         let batch = max(sampling.batch, 2)
         while band.sampled < sampling.maxSamples {
             let count = min(batch, sampling.maxSamples - band.sampled)
@@ -133,7 +139,9 @@ extension RecoveryFitter {
                 var direction = (0..<4).map { _ in generator.normal() }
                 let length = direction.reduce(0) { $0 + $1 * $1 }.squareRoot()
                 direction = direction.map { $0 / max(length, 1e-12) }
-                let r = index < count / 2 ? 1.3 * widen * radius * pow(Double.random(in: 0..<1, using: &generator), 0.25)
+                let r =
+                    index < count / 2
+                    ? 1.3 * widen * radius * pow(Double.random(in: 0..<1, using: &generator), 0.25)
                     : Double.random(in: 0.55...1.22, using: &generator) * widen * radius
                 let v = direction.map { $0 * r }
                 let z = (0..<4).map { i in
@@ -203,8 +211,9 @@ extension RecoveryFitter {
     /// the reference implementation's band (bench/recovery), which `--format bench` reproduces
     /// so that check.py compares like with like.
     public func band(around fit: RecoveryFit, samples: Int, seed: UInt64 = 1, threads: Int = 2) -> RecoveryBand {
-        band(around: fit, sampling: BandSampling(batch: samples, minBatches: 1, maxSamples: samples, edgeToleranceFm: .infinity, anchorDays: []),
-             seed: seed, threads: threads)
+        band(
+            around: fit, sampling: BandSampling(batch: samples, minBatches: 1, maxSamples: samples, edgeToleranceFm: .infinity, anchorDays: []),
+            seed: seed, threads: threads)
     }
 
     /// Curves and costs of many sets, split over threads.

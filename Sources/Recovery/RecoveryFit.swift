@@ -60,8 +60,10 @@ public struct RecoveryFitter: Sendable {
     public var horizon: Int { observations.horizon }
     var upper: [Double] { priors.upper }
 
-    public init(base: RecoveryParameters, schedule: DoseSchedule, observations: RecoveryObservations, sigma: Double,
-                priors: RecoveryPriors.Fit, step: Double = 1, centres: [RecoveryPopulation.Centre] = []) {
+    public init(
+        base: RecoveryParameters, schedule: DoseSchedule, observations: RecoveryObservations, sigma: Double,
+        priors: RecoveryPriors.Fit, step: Double = 1, centres: [RecoveryPopulation.Centre] = []
+    ) {
         self.base = base
         self.schedule = schedule
         self.observations = observations
@@ -94,7 +96,9 @@ public struct RecoveryFitter: Sendable {
     func residuals(_ z: [Double], scores: [Double]) -> [Double] {
         var result: [Double] = []
         for (day, y) in zip(observations.days, observations.scores) {
-            let below = Int(day.rounded(.down)), above = min(below + 1, horizon), share = day - Double(below)
+            let below = Int(day.rounded(.down))
+            let above = min(below + 1, horizon)
+            let share = day - Double(below)
             result.append((y - (scores[below] * (1 - share) + scores[above] * share)) / sigma)
         }
         for (index, prior) in priors.priors.enumerated() { result.append((z[index + 1] - prior.mean) / prior.sd) }
@@ -126,7 +130,8 @@ public struct RecoveryFitter: Sendable {
     public func fit() -> RecoveryFit {
         let first = [Self.logit(min(max(observations.scores[0] - 2, 0.5), 65.5) / 66), Self.logit(0.6), log(21.0), log(0.1)]
         var best = descend(from: first)
-        var start = "specification", evaluations = best.evaluations
+        var start = "specification"
+        var evaluations = best.evaluations
         let screened = centres.map { centre -> (String, [Double], Double) in
             let z = (0..<4).map { k in min(max([first[0], Self.logit(centre.rS), log(centre.tauNDays), first[3]][k], lower[k]), upper[k]) }
             return (centre.name, z, cost(z).total)
@@ -138,8 +143,9 @@ public struct RecoveryFitter: Sendable {
             if other.cost < best.cost { (best, start) = (other, centre.0) }
         }
         let data = best.residuals.prefix(observations.days.count).reduce(0) { $0 + $1 * $1 }
-        return RecoveryFit(z: best.z, parameters: parameters(best.z), totalCost: best.cost, dataCost: data,
-                           threshold: ChiSquare.quantile(0.95, degrees: observations.days.count), evaluations: evaluations, start: start)
+        return RecoveryFit(
+            z: best.z, parameters: parameters(best.z), totalCost: best.cost, dataCost: data,
+            threshold: ChiSquare.quantile(0.95, degrees: observations.days.count), evaluations: evaluations, start: start)
     }
 
     /// Levenberg–Marquardt within the bounds of z from `start`.
@@ -147,7 +153,8 @@ public struct RecoveryFitter: Sendable {
         var z = start
         var r = residuals(z, scores: scores(z))
         var cost = r.reduce(0) { $0 + $1 * $1 }
-        var lambda = 1e-3, evaluations = 1
+        var lambda = 1e-3
+        var evaluations = 1
         for _ in 0..<200 {
             let jac = jacobian(z, residuals: r)
             evaluations += 4
@@ -156,7 +163,10 @@ public struct RecoveryFitter: Sendable {
             while lambda < 1e12 {
                 var damped = normal
                 for i in 0..<4 { damped[i][i] += lambda * max(normal[i][i], 1e-12) }
-                guard let delta = LinearAlgebra.solve(damped, gradient.map { -$0 }) else { lambda *= 10; continue }
+                guard let delta = LinearAlgebra.solve(damped, gradient.map { -$0 }) else {
+                    lambda *= 10
+                    continue
+                }
                 let trial = (0..<4).map { min(max(z[$0] + delta[$0], lower[$0]), upper[$0]) }
                 let trialResiduals = residuals(trial, scores: scores(trial))
                 evaluations += 1
@@ -179,7 +189,8 @@ public struct RecoveryFitter: Sendable {
 
     /// JᵀJ and Jᵀr.
     static func normalEquations(_ jac: [[Double]], _ r: [Double]) -> ([[Double]], [Double]) {
-        var normal = Array(repeating: Array(repeating: 0.0, count: 4), count: 4), gradient = Array(repeating: 0.0, count: 4)
+        var normal = Array(repeating: Array(repeating: 0.0, count: 4), count: 4)
+        var gradient = Array(repeating: 0.0, count: 4)
         for (row, residual) in zip(jac, r) {
             for i in 0..<4 {
                 gradient[i] += row[i] * residual

@@ -58,10 +58,41 @@ public struct RecoveryParameters: Sendable, Codable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case fm0 = "FM0", rS = "r_s", tauN = "tau_N", eta, cM = "c_M", tauW = "tau_w", tauR = "tau_r", wInf = "W_inf", nu, kU = "K_u"
-        case deltaM = "delta_M", n0 = "N0", nInf = "N_inf", kB = "k_B", wPT = "w_PT", wOT = "w_OT", wSLP = "w_SLP", wBAL = "w_BAL"
-        case uMax = "U_max", thetaU = "theta_U", sU = "s_U", tauU = "tau_U", kG = "k_g", tR = "t_R", rho, tStab = "t_stab", phiP = "phi_P"
-        case phiD = "phi_D", nihss0 = "NIHSS0", rG = "r_G", cG = "c_G", etaG = "eta_G", wgPT = "wG_PT", wgOT = "wG_OT", wgSLP = "wG_SLP"
+        case fm0 = "FM0"
+        case rS = "r_s"
+        case tauN = "tau_N"
+        case eta
+        case cM = "c_M"
+        case tauW = "tau_w"
+        case tauR = "tau_r"
+        case wInf = "W_inf"
+        case nu
+        case kU = "K_u"
+        case deltaM = "delta_M"
+        case n0 = "N0"
+        case nInf = "N_inf"
+        case kB = "k_B"
+        case wPT = "w_PT"
+        case wOT = "w_OT"
+        case wSLP = "w_SLP"
+        case wBAL = "w_BAL"
+        case uMax = "U_max"
+        case thetaU = "theta_U"
+        case sU = "s_U"
+        case tauU = "tau_U"
+        case kG = "k_g"
+        case tR = "t_R"
+        case rho
+        case tStab = "t_stab"
+        case phiP = "phi_P"
+        case phiD = "phi_D"
+        case nihss0 = "NIHSS0"
+        case rG = "r_G"
+        case cG = "c_G"
+        case etaG = "eta_G"
+        case wgPT = "wG_PT"
+        case wgOT = "wG_OT"
+        case wgSLP = "wG_SLP"
         case wgBAL = "wG_BAL"
     }
 
@@ -77,21 +108,39 @@ public struct RecoveryParameters: Sendable, Codable, Equatable {
             guard value.isFinite, (0...1).contains(value) else { throw RecoveryInputError(name, "must be between 0 and 1") }
         }
         guard fm0.isFinite, (0...66).contains(fm0) else { throw RecoveryInputError("FM0", "must be between 0 and 66") }
-        if let rS { try fraction(rS, "r_s") } else {
+        if let rS {
+            try fraction(rS, "r_s")
+        } else {
             guard let phiD else { throw RecoveryInputError("phi_D", "is needed when r_s is not given (forward mode)") }
             try fraction(phiD, "phi_D")
         }
-        try positive(tauN, "tau_N"); try nonNegative(eta, "eta"); try fraction(cM, "c_M"); try positive(tauW, "tau_w")
-        try nonNegative(tauR, "tau_r"); try fraction(wInf, "W_inf"); try nonNegative(nu, "nu"); try positive(kU, "K_u")
-        try nonNegative(deltaM, "delta_M"); try fraction(n0, "N0"); try fraction(nInf, "N_inf"); try nonNegative(kB, "k_B")
-        for (value, name) in [(wPT, "w_PT"), (wOT, "w_OT"), (wSLP, "w_SLP"), (wBAL, "w_BAL"), (wgPT, "wG_PT"), (wgOT, "wG_OT"),
-                              (wgSLP, "wG_SLP"), (wgBAL, "wG_BAL"), (uMax, "U_max"), (kG, "k_g"), (etaG, "eta_G"), (nihss0, "NIHSS0")] {
+        try positive(tauN, "tau_N")
+        try nonNegative(eta, "eta")
+        try fraction(cM, "c_M")
+        try positive(tauW, "tau_w")
+        try nonNegative(tauR, "tau_r")
+        try fraction(wInf, "W_inf")
+        try nonNegative(nu, "nu")
+        try positive(kU, "K_u")
+        try nonNegative(deltaM, "delta_M")
+        try fraction(n0, "N0")
+        try fraction(nInf, "N_inf")
+        try nonNegative(kB, "k_B")
+        for (value, name) in [
+            (wPT, "w_PT"), (wOT, "w_OT"), (wSLP, "w_SLP"), (wBAL, "w_BAL"), (wgPT, "wG_PT"), (wgOT, "wG_OT"),
+            (wgSLP, "wG_SLP"), (wgBAL, "wG_BAL"), (uMax, "U_max"), (kG, "k_g"), (etaG, "eta_G"), (nihss0, "NIHSS0"),
+        ] {
             try nonNegative(value, name)
         }
-        try positive(sU, "s_U"); try positive(tauU, "tau_U"); try positive(tStab, "t_stab")
+        try positive(sU, "s_U")
+        try positive(tauU, "tau_U")
+        try positive(tStab, "t_stab")
         guard thetaU.isFinite else { throw RecoveryInputError("theta_U", "must be a number") }
         if let tR { try nonNegative(tR, "t_R") }
-        try fraction(rho, "rho"); try fraction(phiP, "phi_P"); try fraction(rG, "r_G"); try fraction(cG, "c_G")
+        try fraction(rho, "rho")
+        try fraction(phiP, "phi_P")
+        try fraction(rG, "r_G")
+        try fraction(cG, "c_G")
         guard nihss0 <= 42 else { throw RecoveryInputError("NIHSS0", "must be at most 42") }
     }
 }
@@ -116,7 +165,11 @@ public struct DoseSegment: Sendable, Codable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case start, end, pt = "PT", ot = "OT", slp = "SLP", bal = "BAL"
+        case start, end
+        case pt = "PT"
+        case ot = "OT"
+        case slp = "SLP"
+        case bal = "BAL"
     }
 
     /// A modality left out gives no minutes.

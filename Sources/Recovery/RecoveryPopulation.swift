@@ -77,7 +77,8 @@ public struct RecoveryPopulation: Sendable, Decodable {
             throw RecoveryInputError("population.\(name)", "is missing")
         }
         guard let byClass = population.population["c_M"]?.byClass, byClass[RecoveryClass.standard.rawValue] != nil,
-              byClass[RecoveryClass.poor.rawValue] != nil else {
+            byClass[RecoveryClass.poor.rawValue] != nil
+        else {
             throw RecoveryInputError("population.c_M", "needs by_class values for default and poor")
         }
         guard population.outcomePlaceholders.mrsThresholds.count == 5, population.outcomePlaceholders.mrsScale > 0 else {
@@ -90,7 +91,8 @@ public struct RecoveryPopulation: Sendable, Decodable {
         guard population.modelInputs.horizonDays > 0 else { throw RecoveryInputError("model_inputs.horizon_days", "must be positive") }
         let band = population.band
         guard band.batch >= 2, band.minBatches >= 1, band.maxSamples >= band.batch, band.edgeToleranceFm > 0 else {
-            throw RecoveryInputError("band", "needs a batch of 2 or more, min_batches of 1 or more, max_samples of at least a batch, a positive edge_tolerance_fm")
+            throw RecoveryInputError(
+                "band", "needs a batch of 2 or more, min_batches of 1 or more, max_samples of at least a batch, a positive edge_tolerance_fm")
         }
         guard prep2.safeAssessmentDay <= prep2.safeLatestDay, prep2.safeEarlyBeforeDay <= prep2.safeAssessmentDay, prep2.nihssLatestDay >= 0 else {
             throw RecoveryInputError("prep2", "needs safe_early_before_day <= safe_assessment_day <= safe_latest_day and a nihss_latest_day of 0 or more")
@@ -106,8 +108,10 @@ public struct RecoveryPopulation: Sendable, Decodable {
 
     /// A patient's parameters: the per-patient ones given, the population ones of the file,
     /// c_M of the class; `reperfusion` is onset to reperfusion in days, nil for none.
-    public func parameters(fm0: Double, rS: Double?, tauN: Double, eta: Double, recoveryClass: RecoveryClass, reperfusion: Double?,
-                           nihss0: Double) -> RecoveryParameters {
+    public func parameters(
+        fm0: Double, rS: Double?, tauN: Double, eta: Double, recoveryClass: RecoveryClass, reperfusion: Double?,
+        nihss0: Double
+    ) -> RecoveryParameters {
         var parameters = RecoveryParameters(fm0: fm0, rS: rS, tauN: tauN, eta: eta, tR: reperfusion, nihss0: nihss0)
         for (name, path) in Self.fields { parameters[keyPath: path] = population[name]?.value ?? 0 }
         parameters.cM = population["c_M"]?.byClass?[recoveryClass.rawValue] ?? 0

@@ -71,7 +71,8 @@ public struct RecoveryPriors: Sendable, Decodable {
         }
         let p = priors.priors
         guard priors.sigmaFm.value > 0, p.tauN.days > 0, p.eta.perDay > 0, p.tauN.sd > 0, p.eta.sd > 0,
-              [p.rS.default, p.rS.poor].allSatisfy({ (0.001...0.999).contains($0.probability) && $0.sd > 0 }) else {
+            [p.rS.default, p.rS.poor].allSatisfy({ (0.001...0.999).contains($0.probability) && $0.sd > 0 })
+        else {
             throw RecoveryInputError("(recovery parameters)", "has a prior or error that is not positive")
         }
         let b = priors.bounds
@@ -89,8 +90,10 @@ public struct RecoveryPriors: Sendable, Decodable {
         func logit(_ p: Double) -> Double { log(p / (1 - p)) }
         let r = poorRecovery ? priors.rS.poor : priors.rS.default
         let b = bounds
-        let means: [(mean: Double, sd: Double)] = [(logit(r.probability), r.sd), (log(priors.tauN.days), priors.tauN.sd),
-                                                   (log(priors.eta.perDay), priors.eta.sd)]
+        let means: [(mean: Double, sd: Double)] = [
+            (logit(r.probability), r.sd), (log(priors.tauN.days), priors.tauN.sd),
+            (log(priors.eta.perDay), priors.eta.sd),
+        ]
         let lower: [Double] = [-.infinity, logit(b.rS[0]), log(b.tauNDays[0]), log(b.etaPerDay[0])]
         let upper: [Double] = [.infinity, logit(b.rS[1]), log(b.tauNDays[1]), log(b.etaPerDay[1])]
         return Fit(priors: means, lower: lower, upper: upper)

@@ -19,9 +19,10 @@ public struct RecoveryProjector: Sendable {
     public func fitter(_ patient: RecoveryCase) throws(RecoveryInputError) -> RecoveryFitter {
         let observations = try recovery.observations(days: patient.days, scores: patient.scores)
         let prior = recovery.priors.priors
-        let base = recovery.population.parameters(fm0: observations.scores[0], rS: prior.rS.default.probability, tauN: prior.tauN.days,
-                                                  eta: prior.eta.perDay, recoveryClass: patient.recoveryClass,
-                                                  reperfusion: patient.reperfusionDays, nihss0: patient.nihss0 ?? 0)
+        let base = recovery.population.parameters(
+            fm0: observations.scores[0], rS: prior.rS.default.probability, tauN: prior.tauN.days,
+            eta: prior.eta.perDay, recoveryClass: patient.recoveryClass,
+            reperfusion: patient.reperfusionDays, nihss0: patient.nihss0 ?? 0)
         let schedule = try DoseSchedule(patient.schedule)
         _ = try RecoveryModel(base, schedule: schedule)
         return recovery.fitter(base: base, schedule: schedule, observations: observations, recoveryClass: patient.recoveryClass)
@@ -38,13 +39,15 @@ public struct RecoveryProjector: Sendable {
         let p = fit.parameters
         let outlook = RecoveryOutlook(
             model: RecoveryModel.version, parameterVersion: recovery.version, curve: curve,
-            band: .init(lowerSimultaneous: band.lowerSimultaneous, upperSimultaneous: band.upperSimultaneous,
-                        lowerPointwise: band.lowerPointwise, upperPointwise: band.upperPointwise, acceptedSets: band.accepted.count,
-                        sampledSets: band.sampled, converged: band.converged),
+            band: .init(
+                lowerSimultaneous: band.lowerSimultaneous, upperSimultaneous: band.upperSimultaneous,
+                lowerPointwise: band.lowerPointwise, upperPointwise: band.upperPointwise, acceptedSets: band.accepted.count,
+                sampledSets: band.sampled, converged: band.converged),
             day90: .init(day: answerDay, fm: curve[answerDay], lower: profile.lower, upper: profile.upper),
-            estimates: .init(z: fit.z, fm0: p.fm0, rS: p.rS ?? 0, tauN: p.tauN, eta: p.eta, totalCost: fit.totalCost, dataCost: fit.dataCost,
-                             threshold: fit.threshold, passes: fit.passes, observations: patient.days.count, start: fit.start,
-                             recoveryClass: patient.recoveryClass),
+            estimates: .init(
+                z: fit.z, fm0: p.fm0, rS: p.rS ?? 0, tauN: p.tauN, eta: p.eta, totalCost: fit.totalCost, dataCost: fit.dataCost,
+                threshold: fit.threshold, passes: fit.passes, observations: patient.days.count, start: fit.start,
+                recoveryClass: patient.recoveryClass),
             speculative: speculative(fit.z, fitter: fitter, schedule: fitter.schedule),
             placeholderOutcomes: patient.nihss0 == nil ? nil : placeholderOutcomes(p, schedule: fitter.schedule, horizon: fitter.horizon))
         return (outlook, band.accepted)
@@ -52,15 +55,19 @@ public struct RecoveryProjector: Sendable {
 
     /// The projection under `proposal` (the whole schedule) beside the current one of
     /// `outlook`; the proposal is banded by the accepted `sets` the outlook was banded with.
-    public func whatIf(_ patient: RecoveryCase, outlook: RecoveryOutlook, sets: [RecoveryBand.Set],
-                       proposal: [DoseSegment]) throws(RecoveryInputError) -> RecoveryWhatIfOutlook {
+    public func whatIf(
+        _ patient: RecoveryCase, outlook: RecoveryOutlook, sets: [RecoveryBand.Set],
+        proposal: [DoseSegment]
+    ) throws(RecoveryInputError) -> RecoveryWhatIfOutlook {
         let current = RecoveryWhatIfOutlook.Course(curve: outlook.curve, lower: outlook.band.lowerSimultaneous, upper: outlook.band.upperSimultaneous)
         return compare(try fitter(patient), estimate: outlook.estimates.z, current: current, sets: sets, proposal: try DoseSchedule(proposal))
     }
 
     /// The estimate `z` and the accepted `sets` re-simulated under `proposal`, beside `current`.
-    public func compare(_ fitter: RecoveryFitter, estimate z: [Double], current: RecoveryWhatIfOutlook.Course, sets: [RecoveryBand.Set],
-                        proposal: DoseSchedule) -> RecoveryWhatIfOutlook {
+    public func compare(
+        _ fitter: RecoveryFitter, estimate z: [Double], current: RecoveryWhatIfOutlook.Course, sets: [RecoveryBand.Set],
+        proposal: DoseSchedule
+    ) -> RecoveryWhatIfOutlook {
         let proposed = fitter.whatIf(estimate: z, sets: sets, schedule: proposal)
         return RecoveryWhatIfOutlook(
             model: RecoveryModel.version, parameterVersion: recovery.version, current: current,
@@ -77,7 +84,8 @@ public struct RecoveryProjector: Sendable {
         guard schedule.segments.contains(where: { $0.bal > 0 }) else { return [] }
         return recovery.population.speculative.compactMap { name -> RecoveryOutlook.Speculative? in
             guard let field = RecoveryPopulation.fields.first(where: { $0.0 == name })?.1,
-                  let entry = recovery.population.population[name], entry.value != 0 else { return nil }
+                let entry = recovery.population.population[name], entry.value != 0
+            else { return nil }
             var base = fitter.parameters(z)
             base[keyPath: field] = 0
             guard let model = try? RecoveryModel(base, schedule: schedule) else { return nil }
@@ -92,7 +100,8 @@ public struct RecoveryProjector: Sendable {
         let nihss = zip(course.n, course.mg).map { n, mg in parameters.nihss0 * (1 - parameters.rG * n) * (1 - parameters.cG * mg) }
         let block = recovery.population.outcomePlaceholders
         let atMost = block.mrsThresholds.map { theta in 1 / (1 + exp(-(theta - nihss[90]) / block.mrsScale)) }
-        return .init(status: RecoveryPopulation.Status.placeholder.rawValue, nihss: nihss, mrsAtMostDay90: atMost,
-                     expectedMrsDay90: atMost.reduce(0) { $0 + (1 - $1) })
+        return .init(
+            status: RecoveryPopulation.Status.placeholder.rawValue, nihss: nihss, mrsAtMostDay90: atMost,
+            expectedMrsDay90: atMost.reduce(0) { $0 + (1 - $1) })
     }
 }

@@ -24,9 +24,12 @@ public struct RecoveryProtocol: Sendable {
 
     /// A fitter of the patient's observations with this file's priors (of the class), error
     /// and multi-start centres.
-    public func fitter(base: RecoveryParameters, schedule: DoseSchedule, observations: RecoveryObservations,
-                       recoveryClass: RecoveryClass) -> RecoveryFitter {
-        RecoveryFitter(base: base, schedule: schedule, observations: observations, sigma: priors.sigmaFm.value,
-                       priors: priors.transformed(poorRecovery: recoveryClass == .poor), centres: population.multiStart.centres)
+    public func fitter(
+        base: RecoveryParameters, schedule: DoseSchedule, observations: RecoveryObservations,
+        recoveryClass: RecoveryClass
+    ) -> RecoveryFitter {
+        RecoveryFitter(
+            base: base, schedule: schedule, observations: observations, sigma: priors.sigmaFm.value,
+            priors: priors.transformed(poorRecovery: recoveryClass == .poor), centres: population.multiStart.centres)
     }
 }

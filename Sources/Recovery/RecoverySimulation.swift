@@ -10,7 +10,14 @@ public struct RecoveryTrajectory: Sendable, Codable, Equatable {
     public var r: [Double]
 
     enum CodingKeys: String, CodingKey {
-        case model, fm = "FM", n = "N", m = "M", u = "U", mg = "MG", p = "P", r
+        case model
+        case fm = "FM"
+        case n = "N"
+        case m = "M"
+        case u = "U"
+        case mg = "MG"
+        case p = "P"
+        case r
     }
 }
 

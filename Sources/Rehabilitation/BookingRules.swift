@@ -56,22 +56,29 @@ extension RehabCatalogue {
     /// or a day before the modality's earliest day after stroke. Returns the precautions that
     /// apply to the allowed session.
     @discardableResult
-    public func checkPatient(modality id: String, flags: [String], strokeType: String, daysSinceStroke: Int,
-                             patient: String) throws(BookingRuleViolation) -> [BookingPrecaution] {
+    public func checkPatient(
+        modality id: String, flags: [String], strokeType: String, daysSinceStroke: Int,
+        patient: String
+    ) throws(BookingRuleViolation) -> [BookingPrecaution] {
         let modality = try modality(id)
         if let unknown = firstUnknownFlag(in: flags) {
-            throw BookingRuleViolation(kind: .unknownFlag,
-                                       message: "\(patient)'s stay carries the flag \(unknown.flag), which the rehab catalogue \(version) does not know: correct the stay's flags before booking",
-                                       sources: [])
+            throw BookingRuleViolation(
+                kind: .unknownFlag,
+                message:
+                    "\(patient)'s stay carries the flag \(unknown.flag), which the rehab catalogue \(version) does not know: correct the stay's flags before booking",
+                sources: [])
         }
         if let rule = contraindicationRules.first(where: { $0.level == .contraindication && flags.contains($0.flag) && $0.modalities.contains(id) }) {
-            throw BookingRuleViolation(kind: .contraindicated, message: "\(id) is contraindicated for \(patient): \(rule.flag) (\(rule.note))",
-                                       sources: rule.sources)
+            throw BookingRuleViolation(
+                kind: .contraindicated, message: "\(id) is contraindicated for \(patient): \(rule.flag) (\(rule.note))",
+                sources: rule.sources)
         }
         if let earliest = modality.minDaysAfterStroke[strokeType], daysSinceStroke < earliest {
-            throw BookingRuleViolation(kind: .tooEarly,
-                                       message: "\(id) starts on day \(earliest) after a\(strokeType.first == "i" ? "n" : "") \(strokeType) stroke; \(patient) is on day \(daysSinceStroke)",
-                                       sources: modality.sources)
+            throw BookingRuleViolation(
+                kind: .tooEarly,
+                message:
+                    "\(id) starts on day \(earliest) after a\(strokeType.first == "i" ? "n" : "") \(strokeType) stroke; \(patient) is on day \(daysSinceStroke)",
+                sources: modality.sources)
         }
         return precautions(modality: id, flags: flags, patient: patient)
     }

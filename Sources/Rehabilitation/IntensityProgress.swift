@@ -15,12 +15,15 @@ extension RehabCatalogue {
     /// Progress towards each intensity target that applies to a patient with these flags,
     /// over `days` days, from the minutes delivered per discipline; a per-discipline floor
     /// counts only the disciplines the patient is prescribed.
-    public func intensityProgress(deliveredByDiscipline delivered: [String: Int], prescribedDisciplines: Set<String>, flags: [String],
-                                  days: Int) -> [IntensityProgress] {
+    public func intensityProgress(
+        deliveredByDiscipline delivered: [String: Int], prescribedDisciplines: Set<String>, flags: [String],
+        days: Int
+    ) -> [IntensityProgress] {
         let weeks = Double(max(days, 0)) / 7
         return intensityTargets.compactMap { target in
             if let flag = target.appliesToFlag, !flags.contains(flag) { return nil }
-            let required: Double, got: Int
+            let required: Double
+            let got: Int
             if let perDiscipline = target.minutesPerDayPerDiscipline {
                 let relevant = target.disciplines.filter(prescribedDisciplines.contains)
                 guard !relevant.isEmpty else { return nil }
@@ -36,8 +39,9 @@ extension RehabCatalogue {
                 return nil
             }
             let minutes = Int(required.rounded())
-            return IntensityProgress(target: target.id, title: target.title, kind: target.kind, requiredMinutes: minutes, deliveredMinutes: got,
-                                     met: got >= minutes, sources: target.sources)
+            return IntensityProgress(
+                target: target.id, title: target.title, kind: target.kind, requiredMinutes: minutes, deliveredMinutes: got,
+                met: got >= minutes, sources: target.sources)
         }
     }
 }

@@ -126,7 +126,8 @@ public struct RehabCatalogue: Sendable, Decodable {
     }
 
     private func check() throws(RehabWeekError) {
-        let sourceIDs = Set(sources.map(\.id)), modalityIDs = Set(modalities.map(\.id))
+        let sourceIDs = Set(sources.map(\.id))
+        let modalityIDs = Set(modalities.map(\.id))
         guard sourceIDs.count == sources.count else { throw RehabWeekError(field: "sources", message: "an id appears twice") }
         guard modalityIDs.count == modalities.count else { throw RehabWeekError(field: "modalities", message: "an id appears twice") }
         func cited(_ list: [String], _ field: String) throws(RehabWeekError) {
@@ -139,7 +140,9 @@ public struct RehabCatalogue: Sendable, Decodable {
         let flagIDs = Set(flags.map(\.id))
         guard flagIDs.count == flags.count else { throw RehabWeekError(field: "flags", message: "an id appears twice") }
         for (index, flag) in flags.enumerated() {
-            guard Self.isFlagToken(flag.id) else { throw RehabWeekError(field: "flags[\(index)].id", message: "must be lower-case letters, digits or _ (1-40)") }
+            guard Self.isFlagToken(flag.id) else {
+                throw RehabWeekError(field: "flags[\(index)].id", message: "must be lower-case letters, digits or _ (1-40)")
+            }
             guard !flag.meaning.isEmpty else { throw RehabWeekError(field: "flags[\(index)].meaning", message: "is empty") }
         }
         for (index, modality) in modalities.enumerated() {
@@ -150,8 +153,12 @@ public struct RehabCatalogue: Sendable, Decodable {
                 throw RehabWeekError(field: field + ".evidence", message: "needs a grade and a text")
             }
             guard modality.maxGroup >= 1 else { throw RehabWeekError(field: field + ".max_group", message: "must be at least 1") }
-            guard modality.sessionMinutes > 0, modality.restAfterMinutes >= 0 else { throw RehabWeekError(field: field + ".session_minutes", message: "must be positive") }
-            guard !modality.requiresTherapist || modality.skill != nil else { throw RehabWeekError(field: field + ".skill", message: "is needed when a therapist is") }
+            guard modality.sessionMinutes > 0, modality.restAfterMinutes >= 0 else {
+                throw RehabWeekError(field: field + ".session_minutes", message: "must be positive")
+            }
+            guard !modality.requiresTherapist || modality.skill != nil else {
+                throw RehabWeekError(field: field + ".skill", message: "is needed when a therapist is")
+            }
             guard !modality.minDaysAfterStroke.isEmpty else { throw RehabWeekError(field: field + ".min_days_after_stroke", message: "is empty") }
         }
         for (index, rule) in contraindicationRules.enumerated() {
@@ -160,14 +167,17 @@ public struct RehabCatalogue: Sendable, Decodable {
                 throw RehabWeekError(field: "contraindication_rules[\(index)].flag", message: "names \(rule.flag), which is not in flags")
             }
             guard Severity(rawValue: rule.severity) != nil else {
-                throw RehabWeekError(field: "contraindication_rules[\(index)].severity", message: "must be contraindication or precaution, not \(rule.severity)")
+                throw RehabWeekError(
+                    field: "contraindication_rules[\(index)].severity", message: "must be contraindication or precaution, not \(rule.severity)")
             }
             try known(rule.modalities, "contraindication_rules[\(index)].modalities")
         }
         for (index, exclusion) in sameDayExclusive.enumerated() {
             try cited(exclusion.sources, "same_day_exclusive[\(index)].sources")
             try known(exclusion.modalities, "same_day_exclusive[\(index)].modalities")
-            guard exclusion.modalities.count == 2 else { throw RehabWeekError(field: "same_day_exclusive[\(index)].modalities", message: "must name two modalities") }
+            guard exclusion.modalities.count == 2 else {
+                throw RehabWeekError(field: "same_day_exclusive[\(index)].modalities", message: "must name two modalities")
+            }
         }
         for (index, target) in intensityTargets.enumerated() {
             try cited(target.sources, "intensity_targets[\(index)].sources")
@@ -193,10 +203,12 @@ public struct RehabCatalogue: Sendable, Decodable {
             guard slotMinutes > 0, modality.sessionMinutes % slotMinutes == 0, modality.restAfterMinutes % slotMinutes == 0 else {
                 throw RehabWeekError(field: "modalities[\(index)]", message: "lengths are not whole \(slotMinutes)-minute slots")
             }
-            result.append(RehabWeek.Modality(id: modality.id, skill: modality.skill, requiresTherapist: modality.requiresTherapist,
-                                             roomType: modality.roomType, maxGroup: modality.maxGroup, defaultSlots: modality.sessionMinutes / slotMinutes,
-                                             restAfterSlots: modality.restAfterMinutes / slotMinutes, teamRestricted: modality.teamRestricted,
-                                             minDaysAfterStroke: modality.minDaysAfterStroke))
+            result.append(
+                RehabWeek.Modality(
+                    id: modality.id, skill: modality.skill, requiresTherapist: modality.requiresTherapist,
+                    roomType: modality.roomType, maxGroup: modality.maxGroup, defaultSlots: modality.sessionMinutes / slotMinutes,
+                    restAfterSlots: modality.restAfterMinutes / slotMinutes, teamRestricted: modality.teamRestricted,
+                    minDaysAfterStroke: modality.minDaysAfterStroke))
         }
         return result
     }

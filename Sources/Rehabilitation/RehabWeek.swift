@@ -30,8 +30,10 @@ public struct RehabWeek: Sendable, Decodable {
         /// Earliest day after stroke, by stroke type ("ischaemic", "haemorrhagic").
         public var minDaysAfterStroke: [String: Int]
 
-        public init(id: String, skill: String?, requiresTherapist: Bool, roomType: String, maxGroup: Int, defaultSlots: Int,
-                    restAfterSlots: Int, teamRestricted: Bool, minDaysAfterStroke: [String: Int]) {
+        public init(
+            id: String, skill: String?, requiresTherapist: Bool, roomType: String, maxGroup: Int, defaultSlots: Int,
+            restAfterSlots: Int, teamRestricted: Bool, minDaysAfterStroke: [String: Int]
+        ) {
             self.id = id
             self.skill = skill
             self.requiresTherapist = requiresTherapist
@@ -180,9 +182,11 @@ public struct RehabWeek: Sendable, Decodable {
             try check(prescription.sessionSlots, 1...slots, "prescriptions[\(index)].session_slots")
             try check(prescription.maxPerDay, 0...100, "prescriptions[\(index)].max_per_day")
         }
-        for (name, weight) in [("unmet_minute", weights.unmetMinute), ("daily_imbalance_minute", weights.dailyImbalanceMinute),
-                               ("extra_therapist", weights.extraTherapist), ("time_preference", weights.timePreference),
-                               ("outpatient_idle_minute", weights.outpatientIdleMinute), ("weekend_session", weights.weekendSession)] {
+        for (name, weight) in [
+            ("unmet_minute", weights.unmetMinute), ("daily_imbalance_minute", weights.dailyImbalanceMinute),
+            ("extra_therapist", weights.extraTherapist), ("time_preference", weights.timePreference),
+            ("outpatient_idle_minute", weights.outpatientIdleMinute), ("weekend_session", weights.weekendSession),
+        ] {
             try check(weight, 0...1_000_000, "weights.\(name)")
         }
     }
@@ -229,7 +233,8 @@ public struct RehabWeek: Sendable, Decodable {
     }
 
     private static func path(_ keys: [any CodingKey]) -> String {
-        keys.isEmpty ? "(document)" : keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().trimmingCharacters(in: CharacterSet(charactersIn: "."))
+        keys.isEmpty
+            ? "(document)" : keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().trimmingCharacters(in: CharacterSet(charactersIn: "."))
     }
 }
 

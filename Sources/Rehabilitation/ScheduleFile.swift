@@ -33,8 +33,9 @@ public enum ScheduleFile {
             case let text as String: therapist = .some(text)
             default: therapist = .some(nil)
             }
-            return ScheduleScorer.Row(patient: id("patient"), modality: id("modality"), therapist: therapist, room: id("room"),
-                                      day: integer(row["day"]), start: integer(row["start"]), length: integer(row["length"]))
+            return ScheduleScorer.Row(
+                patient: id("patient"), modality: id("modality"), therapist: therapist, room: id("room"),
+                day: integer(row["day"]), start: integer(row["start"]), length: integer(row["length"]))
         }
     }
 
@@ -64,7 +65,8 @@ extension ScheduleFile {
         }
         var out = "{\"instance\": \(text(instance)), \"solver\": \(text(solver)), \"sessions\": [\n"
         for (index, row) in rows.enumerated() {
-            out += "  {\"patient\": \(text(row.patient)), \"modality\": \(text(row.modality)), \"therapist\": \(row.therapist.map(text) ?? "null"), "
+            out +=
+                "  {\"patient\": \(text(row.patient)), \"modality\": \(text(row.modality)), \"therapist\": \(row.therapist.map(text) ?? "null"), "
                 + "\"room\": \(text(row.room)), \"day\": \(row.day), \"start\": \(row.start), \"length\": \(row.length)}"
                 + (index == rows.count - 1 ? "\n" : ",\n")
         }

@@ -23,7 +23,8 @@ public struct ScheduleRow: Sendable, Hashable, Codable {
     /// A file row with every field present and typed; nil otherwise.
     public init?(_ row: ScheduleScorer.Row) {
         guard let patient = row.patient, let modality = row.modality, let room = row.room,
-              let day = row.day, let start = row.start, let length = row.length else { return nil }
+            let day = row.day, let start = row.start, let length = row.length
+        else { return nil }
         let therapist: String?
         switch row.therapist {
         case .none: therapist = nil
@@ -42,7 +43,8 @@ extension ScheduleRow {
         let parts = (week.timeGrid.dayStart ?? "").split(separator: ":").compactMap { Int($0) }
         let when: String
         if parts.count == 2 {
-            let from = parts[0] * 60 + parts[1] + start * week.timeGrid.slotMinutes, to = from + length * week.timeGrid.slotMinutes
+            let from = parts[0] * 60 + parts[1] + start * week.timeGrid.slotMinutes
+            let to = from + length * week.timeGrid.slotMinutes
             when = String(format: "%02d:%02d–%02d:%02d", from / 60, from % 60, to / 60, to % 60)
         } else {
             when = "slot \(start)+\(length)"

@@ -99,7 +99,8 @@ public struct ScheduleScorer: Sendable {
         var valid: [(index: Int, patient: String, modality: String, therapist: String?, room: String, day: Int, start: Int, length: Int)] = []
         for (index, row) in rows.enumerated() {
             guard let patient = row.patient, let modality = row.modality, let room = row.room,
-                  let day = row.day, let start = row.start, let length = row.length else {
+                let day = row.day, let start = row.start, let length = row.length
+            else {
                 bad("bad_reference", 1, "row \(index): missing/invalid field")
                 continue
             }
@@ -130,7 +131,10 @@ public struct ScheduleScorer: Sendable {
                 let key = GroupKey(modality: row.modality, therapist: row.therapist, room: row.room, day: row.day, start: row.start)
                 if let group = groups[key] {
                     if row.length != group.length {
-                        bad("wrong_length", 1, "row \(row.index): length differs inside group ('\(row.modality)', \(Self.python(row.therapist)), '\(row.room)', \(row.day), \(row.start))")
+                        bad(
+                            "wrong_length", 1,
+                            "row \(row.index): length differs inside group ('\(row.modality)', \(Self.python(row.therapist)), '\(row.room)', \(row.day), \(row.start))"
+                        )
                     }
                     group.patients.append(row.patient)
                 } else {
@@ -159,8 +163,10 @@ public struct ScheduleScorer: Sendable {
                 bad("duplicate_in_group", count - 1, "\(patient) listed \(count)x in \(session.modality) d\(session.day) s\(session.start)")
             }
             for patient in order {
-                occurrences.append(Occurrence(patient: patient, modality: session.modality, day: session.day, start: session.start,
-                                              end: session.end, length: session.length, session: session))
+                occurrences.append(
+                    Occurrence(
+                        patient: patient, modality: session.modality, day: session.day, start: session.start,
+                        end: session.end, length: session.length, session: session))
             }
         }
 
@@ -197,7 +203,8 @@ public struct ScheduleScorer: Sendable {
             if let therapist = session.therapist { byTherapist[TherapistDay(therapist: therapist, day: session.day), default: []].append(session) }
         }
         for (key, list) in byTherapist {
-            let id = key.therapist, day = key.day
+            let id = key.therapist
+            let day = key.day
             let sorted = list.enumerated().sorted { ($0.element.start, $0.offset) < ($1.element.start, $1.offset) }.map(\.element)
             for i in sorted.indices {
                 for j in (i + 1)..<sorted.count {
@@ -255,7 +262,9 @@ public struct ScheduleScorer: Sendable {
             }
             let need = modality.minDaysAfterStroke[patient.strokeType] ?? 0
             if patient.daysSinceStroke + occurrence.day < need {
-                bad("too_early_after_stroke", 1, "\(occurrence.patient) \(occurrence.modality) day \(occurrence.day): \(patient.daysSinceStroke + occurrence.day) < \(need)")
+                bad(
+                    "too_early_after_stroke", 1,
+                    "\(occurrence.patient) \(occurrence.modality) day \(occurrence.day): \(patient.daysSinceStroke + occurrence.day) < \(need)")
             }
         }
         for (pair, count) in countByPair {
@@ -270,13 +279,16 @@ public struct ScheduleScorer: Sendable {
         }
         for (key, list) in byPatientDay {
             guard let patient = patients[key.patient] else { continue }
-            let sorted = list.enumerated().sorted { ($0.element.start, $0.element.end, $0.offset) < ($1.element.start, $1.element.end, $1.offset) }.map(\.element)
+            let sorted = list.enumerated().sorted { ($0.element.start, $0.element.end, $0.offset) < ($1.element.start, $1.element.end, $1.offset) }.map(
+                \.element)
             let minutes = sorted.reduce(0) { $0 + $1.length } * grid.slotMinutes
             if minutes > patient.maxMinutesPerDay { bad("patient_daily_max", 1, "\(key.patient) d\(key.day): \(minutes) > \(patient.maxMinutesPerDay)") }
             for i in sorted.indices {
                 for j in (i + 1)..<sorted.count {
                     if sorted[j].start >= sorted[i].end { break }
-                    bad("patient_overlap", 1, "\(key.patient) d\(key.day): \(sorted[i].modality)@\(sorted[i].start) vs \(sorted[j].modality)@\(sorted[j].start)")
+                    bad(
+                        "patient_overlap", 1, "\(key.patient) d\(key.day): \(sorted[i].modality)@\(sorted[i].start) vs \(sorted[j].modality)@\(sorted[j].start)"
+                    )
                 }
             }
             for (a, b) in zip(sorted, sorted.dropFirst()) where b.start >= a.end {
@@ -302,7 +314,8 @@ public struct ScheduleScorer: Sendable {
         soft["unmet_minutes"] = unmet
         var minutesByDay: [PatientDay: Int] = [:]
         for (key, list) in byPatientDay { minutesByDay[key] = list.reduce(0) { $0 + $1.length } * grid.slotMinutes }
-        var imbalance = 0, idle = 0
+        var imbalance = 0
+        var idle = 0
         for patient in week.patients {
             let weekdays = (0..<dayCount).filter { !week.days[$0].weekend && !Self.windows(patient.availability, $0).isEmpty }
             if !weekdays.isEmpty {
@@ -322,14 +335,16 @@ public struct ScheduleScorer: Sendable {
         var therapistsUsed: [Pair: Set<String>] = [:]
         for occurrence in occurrences {
             guard let modality = modalities[occurrence.modality], modality.maxGroup == 1, modality.requiresTherapist,
-                  let therapist = occurrence.session.therapist else { continue }
+                let therapist = occurrence.session.therapist
+            else { continue }
             therapistsUsed[Pair(patient: occurrence.patient, modality: occurrence.modality), default: []].insert(therapist)
         }
         soft["extra_therapists"] = therapistsUsed.values.reduce(0) { $0 + max(0, $1.count - 1) }
-        soft["time_preference_violations"] = occurrences.filter { occurrence in
-            let preference = patients[occurrence.patient]?.timePreference
-            return (preference == "am" && occurrence.start >= grid.amPmBoundarySlot) || (preference == "pm" && occurrence.start < grid.amPmBoundarySlot)
-        }.count
+        soft["time_preference_violations"] =
+            occurrences.filter { occurrence in
+                let preference = patients[occurrence.patient]?.timePreference
+                return (preference == "am" && occurrence.start >= grid.amPmBoundarySlot) || (preference == "pm" && occurrence.start < grid.amPmBoundarySlot)
+            }.count
         soft["weekend_sessions"] = occurrences.filter { week.days[$0.day].weekend }.count
 
         let objective = ScheduleScore.softTerms.reduce(0) { $0 + week.weights.weight(of: $1) * (soft[$1] ?? 0) }
@@ -339,7 +354,8 @@ public struct ScheduleScorer: Sendable {
         var kpi: [String: Double] = [:]
         kpi["sessions"] = Double(sessions.count)
         kpi["patient_sessions"] = Double(occurrences.count)
-        var prescribed = 0, delivered = 0
+        var prescribed = 0
+        var delivered = 0
         for prescription in week.prescriptions {
             let wanted = prescription.sessionsPerWeek
             let got = min(wanted, countByPair[Pair(patient: prescription.patient, modality: prescription.modality)] ?? 0)
@@ -351,14 +367,17 @@ public struct ScheduleScorer: Sendable {
         kpi["delivered_fraction"] = prescribed > 0 ? Self.round(Double(delivered) / Double(prescribed), 4) : 1
         // score.py's bench KPI counts every modality's minutes against its own 180 (kept for
         // agreement with it); the clinical one counts the catalogue target's disciplines only.
-        var weekdays = 0, full = 0, atTarget = 0
+        var weekdays = 0
+        var full = 0
+        var atTarget = 0
         for patient in week.patients {
             for day in 0..<dayCount where !week.days[day].weekend && !Self.windows(patient.availability, day).isEmpty {
                 weekdays += 1
                 let key = PatientDay(patient: patient.id, day: day)
                 if (minutesByDay[key] ?? 0) >= 180 { full += 1 }
                 if let dailyTarget {
-                    let minutes = (byPatientDay[key] ?? []).filter { dailyTarget.modalities.contains($0.modality) }.reduce(0) { $0 + $1.length } * grid.slotMinutes
+                    let minutes =
+                        (byPatientDay[key] ?? []).filter { dailyTarget.modalities.contains($0.modality) }.reduce(0) { $0 + $1.length } * grid.slotMinutes
                     if minutes >= dailyTarget.minutesPerDay { atTarget += 1 }
                 }
             }
@@ -409,7 +428,8 @@ public struct ScheduleScorer: Sendable {
 extension ScheduleScorer.Row {
     /// A typed schedule row as the file would hold it.
     public init(_ row: ScheduleRow) {
-        self.init(patient: row.patient, modality: row.modality, therapist: row.therapist.map { .some($0) }, room: row.room,
-                  day: row.day, start: row.start, length: row.length)
+        self.init(
+            patient: row.patient, modality: row.modality, therapist: row.therapist.map { .some($0) }, room: row.room,
+            day: row.day, start: row.start, length: row.length)
     }
 }

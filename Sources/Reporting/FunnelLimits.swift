@@ -28,7 +28,8 @@ public enum FunnelLimits {
             return (((((c[0] * r + c[1]) * r + c[2]) * r + c[3]) * r + c[4]) * r + c[5]) / ((((d[0] * r + d[1]) * r + d[2]) * r + d[3]) * r + 1)
         }
         if q > 1 - low { return -inverseNormal(1 - q) }
-        let r = q - 0.5, s = r * r
+        let r = q - 0.5
+        let s = r * r
         return (((((a[0] * s + a[1]) * s + a[2]) * s + a[3]) * s + a[4]) * s + a[5]) * r / (((((b[0] * s + b[1]) * s + b[2]) * s + b[3]) * s + b[4]) * s + 1)
     }
 }

@@ -29,9 +29,16 @@ public struct IndicatorCatalogue: Sendable, Decodable {
     /// and `evt_transfer` are the thrombectomy episodes of direct arrivals and of transfers (an
     /// unrecorded arrival mode is in neither).
     public enum Population: String, Sendable, Codable, CaseIterable {
-        case allEpisodes = "all_episodes", ischaemic, ivt, evt, followedUp90 = "followed_up_90"
-        case ivtArrivals = "ivt_arrivals", evtArrivals = "evt_arrivals", evtDirect = "evt_direct", evtTransfer = "evt_transfer"
-        case rehabStays = "rehab_stays", rehabPlaces = "rehab_places", forecasts, resources
+        case allEpisodes = "all_episodes"
+        case ischaemic, ivt, evt
+        case followedUp90 = "followed_up_90"
+        case ivtArrivals = "ivt_arrivals"
+        case evtArrivals = "evt_arrivals"
+        case evtDirect = "evt_direct"
+        case evtTransfer = "evt_transfer"
+        case rehabStays = "rehab_stays"
+        case rehabPlaces = "rehab_places"
+        case forecasts, resources
 
         /// The cohort whose counts the population is one of.
         public var cohort: Cohort {
@@ -130,13 +137,17 @@ public struct IndicatorCatalogue: Sendable, Decodable {
 
     /// The measures the report cells hold histograms of (minutes; days for the first rehab session).
     /// In the order the cells query returns their known counts.
-    public static let measures = ["onset_to_door", "door_to_imaging", "door_to_needle", "door_to_groin", "stroke_to_first_session",
-                                  "door_to_groin_direct", "door_to_groin_transfer"]
+    public static let measures = [
+        "onset_to_door", "door_to_imaging", "door_to_needle", "door_to_groin", "stroke_to_first_session",
+        "door_to_groin_direct", "door_to_groin_transfer",
+    ]
     /// The rates the report cells count, by their numerator's name.
-    public static let rateNumerators = ["ivt_rate": "ivt_ischaemic", "evt_rate": "evt_ischaemic", "reperfusion_rate": "reperfused_ischaemic", "follow_up_90": "followed_up",
-                                        "mortality_90": "mrs6", "missed_no_show": "no_show", "missed_place_cancelled": "place_cancelled",
-                                        "missed_session_cancelled": "session_cancelled", "fm_ue_90_coverage": "fm_within_interval",
-                                        "in_hospital_onset": "in_hospital"]
+    public static let rateNumerators = [
+        "ivt_rate": "ivt_ischaemic", "evt_rate": "evt_ischaemic", "reperfusion_rate": "reperfused_ischaemic", "follow_up_90": "followed_up",
+        "mortality_90": "mrs6", "missed_no_show": "no_show", "missed_place_cancelled": "place_cancelled",
+        "missed_session_cancelled": "session_cancelled", "fm_ue_90_coverage": "fm_within_interval",
+        "in_hospital_onset": "in_hospital",
+    ]
     /// The means the report cells sum, by measure, with their population.
     public static let meanMeasures: [String: Population] = ["mrs_90": .followedUp90, "fm_error": .forecasts, "fm_abs_error": .forecasts]
     /// The resources whose utilisation is counted.
@@ -170,12 +181,15 @@ public struct IndicatorCatalogue: Sendable, Decodable {
                     throw ReportInputError("indicators.\(indicator.id).thresholds", "must give one threshold")
                 }
             case .rate:
-                guard rateNumerators[indicator.id] != nil else { throw ReportInputError("indicators.\(indicator.id)", "is a rate the report cells do not count") }
+                guard rateNumerators[indicator.id] != nil else {
+                    throw ReportInputError("indicators.\(indicator.id)", "is a rate the report cells do not count")
+                }
             case .distribution:
                 guard indicator.population == .followedUp90 else { throw ReportInputError("indicators.\(indicator.id).population", "must be followed_up_90") }
             case .mean:
                 guard let measure = indicator.measure, meanMeasures[measure] == indicator.population else {
-                    throw ReportInputError("indicators.\(indicator.id).measure", "must be one of \(meanMeasures.keys.sorted().joined(separator: ", ")) with its population")
+                    throw ReportInputError(
+                        "indicators.\(indicator.id).measure", "must be one of \(meanMeasures.keys.sorted().joined(separator: ", ")) with its population")
                 }
             case .therapy:
                 guard indicator.discipline != nil, indicator.population == .rehabStays else {
@@ -183,12 +197,14 @@ public struct IndicatorCatalogue: Sendable, Decodable {
                 }
             case .utilisation:
                 guard let resource = indicator.resource, resources.contains(resource), indicator.population == .resources else {
-                    throw ReportInputError("indicators.\(indicator.id).resource", "must be one of \(resources.joined(separator: ", ")) with the resources population")
+                    throw ReportInputError(
+                        "indicators.\(indicator.id).resource", "must be one of \(resources.joined(separator: ", ")) with the resources population")
                 }
             }
         }
         guard catalogue.disclosure.allowedK.count == 2, catalogue.disclosure.allowedK[0] <= catalogue.disclosure.defaultK,
-              catalogue.disclosure.defaultK <= catalogue.disclosure.allowedK[1] else {
+            catalogue.disclosure.defaultK <= catalogue.disclosure.allowedK[1]
+        else {
             throw ReportInputError("disclosure", "default_k must lie within allowed_k [low, high]")
         }
         let window = catalogue.followUp.windowDays

@@ -24,7 +24,8 @@ public struct MinuteHistogram: Sendable, Equatable {
         let total = count
         guard total > 0 else { return nil }
         let rank = p * Double(total - 1)
-        let below = Int(rank.rounded(.down)), share = rank - Double(below)
+        let below = Int(rank.rounded(.down))
+        let share = rank - Double(below)
         guard let low = value(at: below), let high = value(at: min(below + 1, total - 1)) else { return nil }
         return low + (high - low) * share
     }

@@ -91,8 +91,9 @@ public struct RegionalReportBuilder: Sendable {
         let rowTotals = counts.map { row in row.reduce(into: ReportCounts()) { $0.add($1) } }
         let periodTotals = periods.indices.map { period in counts.reduce(into: ReportCounts()) { $0.add($1[period]) } }
         let total = rowTotals.reduce(into: ReportCounts()) { $0.add($1) }
-        let published = Suppression.Pattern(cells: counts.map { $0.map { _ in nil } }, rowTotals: rows.map { _ in nil },
-                                            columnTotals: periods.map { _ in nil }, grandTotal: nil)
+        let published = Suppression.Pattern(
+            cells: counts.map { $0.map { _ in nil } }, rowTotals: rows.map { _ in nil },
+            columnTotals: periods.map { _ in nil }, grandTotal: nil)
         return catalogue.indicators.map { indicator in
             let pattern = patterns[indicator.population.cohort] ?? published
             func publish(_ group: ReportCounts, _ reason: Suppression.Reason?) -> ReportValue {
@@ -121,7 +122,8 @@ public struct RegionalReportBuilder: Sendable {
     /// count as having the interval: the cells' count is what the suppression protects.
     func histogramMatches(_ indicator: IndicatorCatalogue.Indicator, _ group: ReportCounts) -> Bool {
         guard let measure = indicator.measure, [.minutes, .shareWithin].contains(indicator.kind),
-              let histogram = group.histograms[measure], histogram.count > 0 else { return true }
+            let histogram = group.histograms[measure], histogram.count > 0
+        else { return true }
         return histogram.count == group.known[measure] ?? 0
     }
 
@@ -176,8 +178,10 @@ public struct RegionalReportBuilder: Sendable {
     }
 
     /// The funnel of a proportion: each published row's total against the overall proportion.
-    func funnel(_ indicator: IndicatorCatalogue.Indicator, rows: [String], totals: [ReportCounts], overall: ReportCounts,
-                pattern: [Suppression.Reason?]) -> IndicatorTable.Funnel? {
+    func funnel(
+        _ indicator: IndicatorCatalogue.Indicator, rows: [String], totals: [ReportCounts], overall: ReportCounts,
+        pattern: [Suppression.Reason?]
+    ) -> IndicatorTable.Funnel? {
         guard [.rate, .shareWithin].contains(indicator.kind), let proportion = value(indicator, overall).value.map({ $0 / 100 }) else { return nil }
         let coverages = catalogue.funnel.limits
         let points = rows.indices.compactMap { index -> IndicatorTable.Funnel.Point? in

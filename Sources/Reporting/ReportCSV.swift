@@ -11,11 +11,13 @@ public enum ReportCSV {
         var lines = [header]
         for table in tables {
             func line(_ row: String, _ period: String, _ value: ReportValue) {
-                let fields: [String] = [table.indicator.id, table.indicator.unit, row, period, value.n.map(String.init) ?? "",
-                                        number(value.value), number(value.q1), number(value.q3),
-                                        value.shares.map { $0.map { String(format: "%.1f", $0) }.joined(separator: ";") } ?? "",
-                                        number(value.prescribed), number(value.percentOfPrescribed),
-                                        value.suppressed == true ? "true" : "false", value.reason ?? ""]
+                let fields: [String] = [
+                    table.indicator.id, table.indicator.unit, row, period, value.n.map(String.init) ?? "",
+                    number(value.value), number(value.q1), number(value.q3),
+                    value.shares.map { $0.map { String(format: "%.1f", $0) }.joined(separator: ";") } ?? "",
+                    number(value.prescribed), number(value.percentOfPrescribed),
+                    value.suppressed == true ? "true" : "false", value.reason ?? "",
+                ]
                 lines.append(fields.map(quoted).joined(separator: ","))
             }
             for (r, row) in table.rows.enumerated() {

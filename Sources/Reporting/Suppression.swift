@@ -30,7 +30,8 @@ public enum Suppression {
         /// The withheld entries, in the coordinates of the table with its totals.
         public var entries: Set<Entry> {
             var entries = Set<Entry>()
-            let rows = cells.count, columns = columnTotals.count
+            let rows = cells.count
+            let columns = columnTotals.count
             for r in 0..<rows {
                 for c in 0..<columns where cells[r][c] != nil { entries.insert(Entry(row: r, column: c)) }
                 if rowTotals[r] != nil { entries.insert(Entry(row: r, column: columns)) }
@@ -41,7 +42,8 @@ public enum Suppression {
         }
 
         func reason(_ entry: Entry) -> Reason? {
-            let rows = cells.count, columns = columnTotals.count
+            let rows = cells.count
+            let columns = columnTotals.count
             switch (entry.row == rows, entry.column == columns) {
             case (false, false): return cells[entry.row][entry.column]
             case (false, true): return rowTotals[entry.row]
@@ -51,7 +53,8 @@ public enum Suppression {
         }
 
         mutating func set(_ entry: Entry, _ reason: Reason) {
-            let rows = cells.count, columns = columnTotals.count
+            let rows = cells.count
+            let columns = columnTotals.count
             switch (entry.row == rows, entry.column == columns) {
             case (false, false): cells[entry.row][entry.column] = reason
             case (false, true): rowTotals[entry.row] = reason
@@ -65,7 +68,8 @@ public enum Suppression {
     /// `withheld` entries (of the table with its totals: row `rows` and column `columns` are the
     /// totals) are withheld from the start, as when another table published beside it withholds them.
     public static func pattern(_ counts: [[Int]], k: Int, withheld: Set<Entry> = []) -> Pattern {
-        let rows = counts.count, columns = counts.first?.count ?? 0
+        let rows = counts.count
+        let columns = counts.first?.count ?? 0
         var table = Augmented(counts)
         for r in 0...rows {
             for c in 0...columns where table.values[r][c] > 0 && table.values[r][c] < k {
@@ -83,9 +87,10 @@ public enum Suppression {
                 table.reasons[entry.row][entry.column] = .complementary
             }
         }
-        return Pattern(cells: (0..<rows).map { r in Array(table.reasons[r].prefix(columns)) },
-                       rowTotals: (0..<rows).map { table.reasons[$0][columns] },
-                       columnTotals: (0..<columns).map { table.reasons[rows][$0] }, grandTotal: table.reasons[rows][columns])
+        return Pattern(
+            cells: (0..<rows).map { r in Array(table.reasons[r].prefix(columns)) },
+            rowTotals: (0..<rows).map { table.reasons[$0][columns] },
+            columnTotals: (0..<columns).map { table.reasons[rows][$0] }, grandTotal: table.reasons[rows][columns])
     }
 
     /// An entry of the table with its totals (row `rows` and column `columns` hold the totals).
@@ -143,7 +148,8 @@ public enum Suppression {
             let value = values[entry.row][entry.column]
             guard value > 0 else { return nil }
             if reasons[entry.row][entry.column] != nil { return 0 }
-            let isRowTotal = entry.column == columns, isColumnTotal = entry.row == rows
+            let isRowTotal = entry.column == columns
+            let isColumnTotal = entry.row == rows
             return isRowTotal && isColumnTotal ? value * 1_000 : (isRowTotal || isColumnTotal ? value * 10 : value)
         }
 
@@ -159,7 +165,8 @@ public enum Suppression {
                     adjacency[rows + 1 + c].append((r, entry))
                 }
             }
-            var order = Array(repeating: -1, count: nodeCount), low = Array(repeating: 0, count: nodeCount)
+            var order = Array(repeating: -1, count: nodeCount)
+            var low = Array(repeating: 0, count: nodeCount)
             var counter = 0
             for start in 0..<nodeCount where order[start] < 0 && !adjacency[start].isEmpty {
                 // Iterative depth-first search: (node, the edge it was reached by, next neighbour index).
@@ -194,7 +201,8 @@ public enum Suppression {
         /// (Dijkstra over the non-zero entries).
         func cheapestPath(closing bridge: Entry) -> [Entry]? {
             let nodeCount = rows + columns + 2
-            let source = bridge.row, target = rows + 1 + bridge.column
+            let source = bridge.row
+            let target = rows + 1 + bridge.column
             var distance = Array(repeating: Int.max, count: nodeCount)
             var previous = Array(repeating: (node: -1, entry: Entry(row: -1, column: -1)), count: nodeCount)
             var done = Array(repeating: false, count: nodeCount)
@@ -202,7 +210,8 @@ public enum Suppression {
             while let node = (0..<nodeCount).filter({ !done[$0] && distance[$0] < Int.max }).min(by: { distance[$0] < distance[$1] }) {
                 done[node] = true
                 if node == target { break }
-                let neighbours: [(Int, Entry)] = node <= rows
+                let neighbours: [(Int, Entry)] =
+                    node <= rows
                     ? (0...columns).map { (rows + 1 + $0, Entry(row: node, column: $0)) }
                     : (0...rows).map { ($0, Entry(row: $0, column: node - rows - 1)) }
                 for (next, entry) in neighbours where entry != bridge && !done[next] {

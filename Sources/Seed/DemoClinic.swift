@@ -71,19 +71,34 @@ public enum DemoClinic {
         ("DEMO-R01", "inpatient", 9, "ischaemic", 0, ["adl_deficit"], 180, 15, "none", [("PT", 5, 45), ("OT", 4, 45)]),
         ("DEMO-R02", "inpatient", 16, "ischaemic", 0, ["aphasia", "adl_deficit"], 180, 15, "none", [("PT", 5, 45), ("OT", 3, 45), ("SLT", 5, 30)]),
         ("DEMO-R03", "inpatient", 21, "haemorrhagic", 0, ["fatigue", "adl_deficit"], 120, 30, "am", [("PT", 5, 30), ("OT", 3, 45)]),
-        ("DEMO-R04", "inpatient", 28, "ischaemic", 0, ["ambulant", "faecal_incontinence"], 180, 15, "none", [("PT", 5, 45), ("PT_CIRCUIT", 2, 60), ("OT", 3, 45)]),
+        (
+            "DEMO-R04", "inpatient", 28, "ischaemic", 0, ["ambulant", "faecal_incontinence"], 180, 15, "none",
+            [("PT", 5, 45), ("PT_CIRCUIT", 2, 60), ("OT", 3, 45)]
+        ),
         ("DEMO-R05", "inpatient", 35, "ischaemic", 0, ["ambulant", "aphasia"], 180, 15, "none", [("PT", 4, 45), ("HYDRO_GRP", 2, 45), ("SLT", 4, 30)]),
         ("DEMO-R06", "inpatient", 12, "ischaemic", 1, ["adl_deficit"], 180, 15, "none", [("PT", 5, 45), ("OT", 4, 45)]),
         ("DEMO-R07", "inpatient", 19, "haemorrhagic", 1, ["aphasia"], 180, 15, "pm", [("PT", 5, 45), ("SLT", 5, 30)]),
-        ("DEMO-R08", "inpatient", 40, "ischaemic", 1, ["ambulant", "uncontrolled_hypertension"], 180, 15, "none", [("PT", 5, 45), ("PT_CIRCUIT", 2, 60), ("OT", 2, 45)]),
-        ("DEMO-R09", "inpatient", 60, "ischaemic", 1, ["ambulant", "urinary_incontinence"], 180, 15, "none", [("PT", 4, 45), ("HYDRO_GRP", 3, 45), ("OT", 2, 45)]),
+        (
+            "DEMO-R08", "inpatient", 40, "ischaemic", 1, ["ambulant", "uncontrolled_hypertension"], 180, 15, "none",
+            [("PT", 5, 45), ("PT_CIRCUIT", 2, 60), ("OT", 2, 45)]
+        ),
+        (
+            "DEMO-R09", "inpatient", 60, "ischaemic", 1, ["ambulant", "urinary_incontinence"], 180, 15, "none",
+            [("PT", 4, 45), ("HYDRO_GRP", 3, 45), ("OT", 2, 45)]
+        ),
         ("DEMO-R10", "outpatient", 95, "ischaemic", 0, ["ambulant", "fatigue"], 120, 30, "am", [("PT", 3, 45), ("HYDRO_GRP", 2, 45)]),
         ("DEMO-R11", "outpatient", 120, "haemorrhagic", 1, ["ambulant", "aphasia"], 120, 30, "pm", [("PT", 2, 45), ("SLT", 3, 30)]),
-        ("DEMO-R12", "outpatient", 210, "ischaemic", 0, ["ambulant"], 180, 30, "none", [("PT", 3, 30), ("HYDRO_GRP", 2, 45), ("BATH", 3, 30), ("PELO", 2, 45)]),
+        (
+            "DEMO-R12", "outpatient", 210, "ischaemic", 0, ["ambulant"], 180, 30, "none",
+            [("PT", 3, 30), ("HYDRO_GRP", 2, 45), ("BATH", 3, 30), ("PELO", 2, 45)]
+        ),
         ("DEMO-R13", "outpatient", 260, "ischaemic", 1, ["ambulant"], 180, 30, "am", [("PT", 3, 30), ("BATH", 3, 30), ("PELO", 2, 45)]),
         ("DEMO-R14", "outpatient", 400, "haemorrhagic", 0, ["ambulant", "open_wound"], 120, 30, "none", [("PT", 3, 30), ("OT", 2, 45)]),
         ("DEMO-R15", "inpatient", 5, "ischaemic", 0, ["fatigue"], 120, 30, "none", [("PT", 5, 30), ("OT", 3, 45)]),
-        ("DEMO-R16", "inpatient", 24, "ischaemic", 1, ["ambulant", "aphasia", "adl_deficit"], 180, 15, "none", [("PT", 5, 45), ("OT", 3, 45), ("SLT", 4, 30), ("PT_CIRCUIT", 2, 60)]),
+        (
+            "DEMO-R16", "inpatient", 24, "ischaemic", 1, ["ambulant", "aphasia", "adl_deficit"], 180, 15, "none",
+            [("PT", 5, 45), ("OT", 3, 45), ("SLT", 4, 30), ("PT_CIRCUIT", 2, 60)]
+        ),
     ]
 
     /// The demo patients' ids, in the order of `patients`.
@@ -98,8 +113,10 @@ public enum DemoClinic {
     /// Loads the clinic with stays around the week starting Monday `week`, and, with
     /// `publishing` seconds of planning, a published plan of that week whose sessions before
     /// `now` have their attendance recorded, and two patients on the waitlist.
-    public static func load(into pool: PostgresPool, catalogue: RehabCatalogue, week: CalendarDay, publishing seconds: Double?,
-                            now: Date = Date()) async throws -> Report {
+    public static func load(
+        into pool: PostgresPool, catalogue: RehabCatalogue, week: CalendarDay, publishing seconds: Double?,
+        now: Date = Date()
+    ) async throws -> Report {
         var report = Report()
         let resources = RehabResources(pool: pool)
         let stays = RehabStays(pool: pool, catalogue: catalogue)
@@ -108,18 +125,23 @@ public enum DemoClinic {
         guard existing.isEmpty else { return report }
         try await resources.save(settings, clinic: clinic, as: context)
         for (code, name, role, skills, team, shifts) in therapists {
-            _ = try await resources.create(RehabTherapist(organisationId: clinic, code: code, name: name, role: role, skills: skills, teams: [team],
-                                                          shifts: shifts), as: context)
+            _ = try await resources.create(
+                RehabTherapist(
+                    organisationId: clinic, code: code, name: name, role: role, skills: skills, teams: [team],
+                    shifts: shifts), as: context)
             report.therapists += 1
         }
         for (code, name, type, capacity, sessions, hours) in rooms {
-            _ = try await resources.create(RehabRoom(organisationId: clinic, code: code, name: name, type: type, capacity: capacity,
-                                                     maxSessions: sessions, hours: hours), as: context)
+            _ = try await resources.create(
+                RehabRoom(
+                    organisationId: clinic, code: code, name: name, type: type, capacity: capacity,
+                    maxSessions: sessions, hours: hours), as: context)
             report.rooms += 1
         }
         try await pool.withAccess(context) { connection in
             for (index, patient) in patients.enumerated() {
-                try await connection.query("""
+                try await connection.query(
+                    """
                     INSERT INTO patients (id, organisation_id, pseudonym, birth_year, sex)
                     VALUES (\(patientIDs[index]), \(clinic), \(patient.0), \(1938 + 2 * index), \(index % 3 == 0 ? "male" : "female"))
                     ON CONFLICT (id) DO NOTHING
@@ -129,17 +151,25 @@ public enum DemoClinic {
         for (index, patient) in patients.enumerated() {
             let strokeDate = week.adding(days: -patient.2)
             let admitted = max(strokeDate.adding(days: 2), week.adding(days: -7))
-            let availability = patient.1 == "outpatient"
+            let availability =
+                patient.1 == "outpatient"
                 ? windows(0...4, "09:00-12:00", "13:00-15:00")
                 : windows(0...4, "08:00-12:00", "13:00-16:00") + windows(5...5, "08:00-12:00")
-            guard let stay = try await stays.create(RehabStay(
-                organisationId: clinic, patientId: patientIDs[index], setting: patient.1, strokeDate: strokeDate, strokeType: patient.3, team: patient.4,
-                flags: patient.5, maxMinutesPerDay: patient.6, minGapMinutes: patient.7, timePreference: patient.8, admittedOn: admitted,
-                dischargeOn: week.adding(days: 27), availability: availability), as: context).id else { continue }
+            guard
+                let stay = try await stays.create(
+                    RehabStay(
+                        organisationId: clinic, patientId: patientIDs[index], setting: patient.1, strokeDate: strokeDate, strokeType: patient.3,
+                        team: patient.4,
+                        flags: patient.5, maxMinutesPerDay: patient.6, minGapMinutes: patient.7, timePreference: patient.8, admittedOn: admitted,
+                        dischargeOn: week.adding(days: 27), availability: availability), as: context
+                ).id
+            else { continue }
             report.stays += 1
             for (modality, perWeek, minutes) in patient.9 {
-                _ = try await stays.prescribe(RehabPrescription(stayId: stay, modality: modality, sessionsPerWeek: perWeek, sessionMinutes: minutes,
-                                                                maxPerDay: 1, startsOn: admitted, endsOn: nil), as: context)
+                _ = try await stays.prescribe(
+                    RehabPrescription(
+                        stayId: stay, modality: modality, sessionsPerWeek: perWeek, sessionMinutes: minutes,
+                        maxPerDay: 1, startsOn: admitted, endsOn: nil), as: context)
             }
         }
         if let seconds {
@@ -151,8 +181,10 @@ public enum DemoClinic {
             let waitlist = RehabWaitlist(bookings: bookings)
             for (pseudonym, modality, priority) in [("DEMO-R06", "PT", 3), ("DEMO-R09", "HYDRO_GRP", 2)] {
                 let index = patients.firstIndex { $0.0 == pseudonym } ?? 0
-                _ = try await waitlist.add(WaitlistEntry(organisationId: clinic, patientId: patientIDs[index], modality: modality, priority: priority,
-                                                         wantedBy: week.adding(days: 11), note: "extra session wanted"), as: context)
+                _ = try await waitlist.add(
+                    WaitlistEntry(
+                        organisationId: clinic, patientId: patientIDs[index], modality: modality, priority: priority,
+                        wantedBy: week.adding(days: 11), note: "extra session wanted"), as: context)
                 report.waiting += 1
             }
         }
@@ -162,8 +194,9 @@ public enum DemoClinic {
     /// Marks the week's sessions that ended before `now`: one in twelve a no-show, the rest
     /// attended in full.
     private static func recordAttendance(before now: Date, week: CalendarDay, bookings: RehabBookings) async throws -> Int {
-        let timetable = try await bookings.timetable(TimetableQuery(clinic: clinic, from: settings.instant(week, ClockTime(clamping: 0)), to: now),
-                                                     as: context)
+        let timetable = try await bookings.timetable(
+            TimetableQuery(clinic: clinic, from: settings.instant(week, ClockTime(clamping: 0)), to: now),
+            as: context)
         var recorded = 0
         for entry in timetable where entry.end <= now {
             for participant in entry.participants where !participant.cancelled {

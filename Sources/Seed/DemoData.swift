@@ -62,27 +62,32 @@ public enum DemoData {
         try await pool.withOrganisations(organisations.map(\.id)) { connection in
             var report = Report()
             for organisation in organisations {
-                report.organisations += try await connection.query("""
+                report.organisations += try await connection.query(
+                    """
                     INSERT INTO organisations (id, parent_id, kind, code, name)
                     VALUES (\(organisation.id), \(organisation.parent), \(organisation.kind)::organisation_kind,
                             \(organisation.code), \(organisation.name))
                     ON CONFLICT (id) DO NOTHING
-                    """).affectedRows
+                    """
+                ).affectedRows
             }
             let arrivals = Date(timeIntervalSince1970: 1_793_000_000)
             for index in 1...3 {
                 let patient = unit(100 + index)
                 let hospital = index == 2 ? southHospital : northHospital
-                report.patients += try await connection.query("""
+                report.patients += try await connection.query(
+                    """
                     INSERT INTO patients (id, organisation_id, pseudonym, birth_year, sex)
                     VALUES (\(patient), \(hospital), \("DEMO-P\(index)"), \(1940 + 7 * index), \(index == 2 ? "male" : "female"))
                     ON CONFLICT (id) DO NOTHING
-                    """).affectedRows
+                    """
+                ).affectedRows
                 let lastKnownWell = arrivals + Double(index) * 86_400
                 let arrival = lastKnownWell + Double(45 + 20 * index) * 60
                 let course = courses[index - 1]
                 func at(_ minutes: Double?) -> Date? { minutes.map { arrival + $0 * 60 } }
-                report.episodes += try await connection.query("""
+                report.episodes += try await connection.query(
+                    """
                     INSERT INTO stroke_episodes (id, organisation_id, patient_id, stroke_type, last_known_well, onset_witnessed,
                                                  arrival_at, nihss_at_arrival, imaging_at, needle_at, thrombolytic,
                                                  groin_puncture_at, reperfusion_at, mtici, arrival_mode)
@@ -90,7 +95,8 @@ public enum DemoData {
                             \(arrival), \(4 + 5 * index), \(at(course.imaging)), \(at(course.needle)), \(course.agent),
                             \(at(course.puncture)), \(at(course.reperfusion)), \(course.mtici)::mtici_grade, 'direct')
                     ON CONFLICT (id) DO NOTHING
-                    """).affectedRows
+                    """
+                ).affectedRows
             }
             return report
         }

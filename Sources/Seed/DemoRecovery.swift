@@ -21,15 +21,23 @@ public enum DemoRecovery {
     public static func load(into pool: PostgresPool, now: Date = Date()) async throws -> Int {
         let context = AccessContext(subject: "demo-seed", role: "rehab_coordinator", organisations: [DemoData.rehabClinic])
         return try await pool.withAccess(context) { connection in
-            guard try await connection.query("""
-                SELECT 1 FROM recovery_observations o JOIN patients p ON p.id = o.patient_id WHERE p.pseudonym LIKE 'DEMO-R%' LIMIT 1
-                """).first == nil else { return 0 }
+            guard
+                try await connection.query(
+                    """
+                    SELECT 1 FROM recovery_observations o JOIN patients p ON p.id = o.patient_id WHERE p.pseudonym LIKE 'DEMO-R%' LIMIT 1
+                    """
+                ).first == nil
+            else { return 0 }
             var added = 0
             for (pseudonym, fm0, r, tau, safe, mep) in courses {
-                guard let row = try await connection.query("""
-                    SELECT s.patient_id, s.stroke_date::text FROM rehab_stays s JOIN patients p ON p.id = s.patient_id
-                    WHERE p.pseudonym = \(pseudonym) AND s.organisation_id = \(DemoData.rehabClinic)
-                    """).first, let strokeDay = CalendarDay(try row.decode(String.self, at: 1)) else { continue }
+                guard
+                    let row = try await connection.query(
+                        """
+                        SELECT s.patient_id, s.stroke_date::text FROM rehab_stays s JOIN patients p ON p.id = s.patient_id
+                        WHERE p.pseudonym = \(pseudonym) AND s.organisation_id = \(DemoData.rehabClinic)
+                        """
+                    ).first, let strokeDay = CalendarDay(try row.decode(String.self, at: 1))
+                else { continue }
                 let patient = try row.decode(UUID.self, at: 0)
                 let onset = DemoClinic.settings.instant(strokeDay, ClockTime(clamping: 0))
                 var assessments: [(String, Int, Double)] = [("SAFE", safe, 2), ("MEP", mep ? 1 : 0, 4)]
@@ -40,7 +48,8 @@ public enum DemoRecovery {
                 for (instrument, value, day) in assessments {
                     let when = onset.addingTimeInterval(day * 86_400 + 36_000)
                     guard when <= now else { continue }
-                    try await connection.query("""
+                    try await connection.query(
+                        """
                         INSERT INTO recovery_observations (organisation_id, patient_id, instrument, observed_at, value, rater, recorded_by)
                         VALUES (\(DemoData.rehabClinic), \(patient), \(instrument), \(when), \(value), 'Demo therapist', 'demo-seed')
                         """)

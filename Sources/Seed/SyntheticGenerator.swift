@@ -17,7 +17,8 @@ struct SyntheticGenerator: RandomNumberGenerator {
     mutating func uniform() -> Double { random.unit() }
 
     mutating func normal() -> Double {
-        let u = max(uniform(), 1e-12), v = uniform()
+        let u = max(uniform(), 1e-12)
+        let v = uniform()
         return (-2 * log(u)).squareRoot() * cos(2 * Double.pi * v)
     }
 
@@ -36,9 +37,12 @@ struct SyntheticGenerator: RandomNumberGenerator {
     }
 
     mutating func uuid() -> UUID {
-        let a = next(), b = next()
-        var bytes = (UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0),
-                     UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0))
+        let a = next()
+        let b = next()
+        var bytes = (
+            UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0),
+            UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0)
+        )
         withUnsafeMutableBytes(of: &bytes) { raw in
             for index in 0..<8 {
                 raw[index] = UInt8(truncatingIfNeeded: a >> (8 * index))
@@ -51,13 +55,18 @@ struct SyntheticGenerator: RandomNumberGenerator {
     }
 
     /// 90-day mRS 0–6 shares by NIHSS band (minor, moderate, moderate to severe, severe).
-    static let mrsByBand: [[Double]] = [[0.30, 0.30, 0.17, 0.10, 0.06, 0.02, 0.05], [0.08, 0.15, 0.17, 0.18, 0.16, 0.08, 0.18],
-                                        [0.02, 0.05, 0.08, 0.15, 0.24, 0.16, 0.30], [0.00, 0.02, 0.04, 0.10, 0.20, 0.20, 0.44]]
+    static let mrsByBand: [[Double]] = [
+        [0.30, 0.30, 0.17, 0.10, 0.06, 0.02, 0.05], [0.08, 0.15, 0.17, 0.18, 0.16, 0.08, 0.18],
+        [0.02, 0.05, 0.08, 0.15, 0.24, 0.16, 0.30], [0.00, 0.02, 0.04, 0.10, 0.20, 0.20, 0.44],
+    ]
 
     /// Appends one patient row and one episode row (COPY text format) for episode `number`.
-    mutating func episode(number: Int, prefix: String, site: (id: UUID, region: Int, thrombectomy: Bool, speed: Double, propensity: Double),
-                          end: Date, patients: inout [UInt8], episodes: inout [UInt8]) {
-        let patient = uuid(), episode = uuid()
+    mutating func episode(
+        number: Int, prefix: String, site: (id: UUID, region: Int, thrombectomy: Bool, speed: Double, propensity: Double),
+        end: Date, patients: inout [UInt8], episodes: inout [UInt8]
+    ) {
+        let patient = uuid()
+        let episode = uuid()
         let arrival = Int(end.timeIntervalSince1970) - Int(uniform() * 1_095 * 86_400)
         let age = Int(min(max(75 + 12 * normal(), 18), 100).rounded())
         let female = chance(0.47)
@@ -68,7 +77,10 @@ struct SyntheticGenerator: RandomNumberGenerator {
         let mode = pick([0.75, 0.20, 0.05])
         let onsetToDoor: Int? = chance(0.85) ? Int(min(max(logNormal(median: 170, sigma: 1.0), 10), 2_880)) : nil
         let imaging: Int? = chance(0.97) ? arrival + 60 * Int(min(max(logNormal(median: 22 * site.speed, sigma: 0.6), 1), 600)) : nil
-        var needle: Int?, groin: Int?, reperfusion: Int?, mtici: String?
+        var needle: Int?
+        var groin: Int?
+        var reperfusion: Int?
+        var mtici: String?
         if type == 0, let onsetToDoor, let imaging {
             if onsetToDoor <= 240, nihss >= 2, chance(0.42 * site.propensity) {
                 needle = max(arrival + 60 * Int(min(max(logNormal(median: 28 * site.speed, sigma: 0.45), 8), 300)), imaging + 300)
@@ -122,11 +134,25 @@ struct SyntheticGenerator: RandomNumberGenerator {
     /// "YYYY-MM-DD HH:MM:SS+00" of Unix seconds, or \N; then a tab.
     static func timestamp(_ seconds: Int?, to buffer: inout [UInt8]) {
         guard let seconds else { return append("\\N", to: &buffer, tab: true) }
-        let days = seconds.floorDivided(by: 86_400), within = seconds - days * 86_400
+        let days = seconds.floorDivided(by: 86_400)
+        let within = seconds - days * 86_400
         let (year, month, day) = civil(days)
-        func two(_ value: Int) { buffer.append(UInt8(48 + value / 10)); buffer.append(UInt8(48 + value % 10)) }
-        two(year / 100); two(year % 100); buffer.append(45); two(month); buffer.append(45); two(day); buffer.append(32)
-        two(within / 3_600); buffer.append(58); two(within / 60 % 60); buffer.append(58); two(within % 60)
+        func two(_ value: Int) {
+            buffer.append(UInt8(48 + value / 10))
+            buffer.append(UInt8(48 + value % 10))
+        }
+        two(year / 100)
+        two(year % 100)
+        buffer.append(45)
+        two(month)
+        buffer.append(45)
+        two(day)
+        buffer.append(32)
+        two(within / 3_600)
+        buffer.append(58)
+        two(within / 60 % 60)
+        buffer.append(58)
+        two(within % 60)
         buffer.append(contentsOf: "+00".utf8)
         buffer.append(9)
     }
@@ -147,8 +173,8 @@ struct SyntheticGenerator: RandomNumberGenerator {
     }
 }
 
-private extension Int {
-    func floorDivided(by divisor: Int) -> Int {
+extension Int {
+    fileprivate func floorDivided(by divisor: Int) -> Int {
         let quotient = self / divisor
         return (self % divisor != 0 && (self < 0) != (divisor < 0)) ? quotient - 1 : quotient
     }

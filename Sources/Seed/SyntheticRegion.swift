@@ -44,13 +44,17 @@ public struct SyntheticRegion: Sendable {
     }
 
     /// Hospital volume weights and whether it does thrombectomy.
-    static let hospitals: [(weight: Double, thrombectomy: Bool)] = [(3, true), (2.5, true), (1.5, false), (1.2, false), (1, false), (0.8, false),
-                                                                    (0.3, false), (0.08, false)]
+    static let hospitals: [(weight: Double, thrombectomy: Bool)] = [
+        (3, true), (2.5, true), (1.5, false), (1.2, false), (1, false), (0.8, false),
+        (0.3, false), (0.08, false),
+    ]
 
     /// The tables a synthetic load writes (as the owner, outside any organisation).
-    static let loadedTables = ["patients", "stroke_episodes", "rehab_clinic_settings", "rehab_therapists", "rehab_therapist_shifts", "rehab_rooms",
-                                      "rehab_room_hours", "rehab_stays", "rehab_prescriptions", "rehab_sessions", "rehab_participants",
-                                      "recovery_forecasts", "recovery_observations"]
+    static let loadedTables = [
+        "patients", "stroke_episodes", "rehab_clinic_settings", "rehab_therapists", "rehab_therapist_shifts", "rehab_rooms",
+        "rehab_room_hours", "rehab_stays", "rehab_prescriptions", "rehab_sessions", "rehab_participants",
+        "recovery_forecasts", "recovery_observations",
+    ]
 
     /// Lifts, for this transaction, what makes a bulk load slow or impossible: the forced
     /// row-level security of the loaded tables and of the tables their foreign keys refer to
@@ -133,13 +137,15 @@ public struct SyntheticRegion: Sendable {
             var sites: [(id: UUID, region: Int, thrombectomy: Bool, speed: Double, propensity: Double)] = []
             for region in 1...regions {
                 let regionID = generator.uuid()
-                try await connection.query("""
+                try await connection.query(
+                    """
                     INSERT INTO organisations (id, kind, code, name) VALUES (\(regionID), 'region', \(String(format: "%@-R%02d", prefix, region)),
                                                                             \("Synthetic region \(region)"))
                     """)
                 for (index, hospital) in Self.hospitals.enumerated() {
                     let id = generator.uuid()
-                    try await connection.query("""
+                    try await connection.query(
+                        """
                         INSERT INTO organisations (id, parent_id, kind, code, name)
                         VALUES (\(id), \(regionID), 'hospital', \(String(format: "%@-R%02d-H%d", prefix, region, index + 1)),
                                 \("Synthetic hospital \(region).\(index + 1)"))
@@ -152,7 +158,8 @@ public struct SyntheticRegion: Sendable {
             let volume = (0..<sites.count).map { Self.hospitals[$0 % Self.hospitals.count].weight }
             let cumulative = volume.reduce(into: [Double]()) { $0.append(($0.last ?? 0) + $1) }
             let total = cumulative.last ?? 1
-            var patients: [UInt8] = [], rows: [UInt8] = []
+            var patients: [UInt8] = []
+            var rows: [UInt8] = []
             let batch = 20_000
             var written = 0
             while written < episodes {
@@ -165,10 +172,12 @@ public struct SyntheticRegion: Sendable {
                     generator.episode(number: number, prefix: prefix, site: site, end: end, patients: &patients, episodes: &rows)
                 }
                 _ = try await connection.copyFrom("COPY patients (organisation_id, id, pseudonym, birth_year, sex) FROM STDIN") { try await $0.write(patients) }
-                _ = try await connection.copyFrom("""
+                _ = try await connection.copyFrom(
+                    """
                     COPY stroke_episodes (organisation_id, id, patient_id, stroke_type, last_known_well, arrival_at, nihss_at_arrival, imaging_at,
                                           needle_at, thrombolytic, groin_puncture_at, reperfusion_at, mtici, mrs_90, arrival_mode) FROM STDIN
-                    """) { try await $0.write(rows) }
+                    """
+                ) { try await $0.write(rows) }
                 written += count
                 progress(written)
             }

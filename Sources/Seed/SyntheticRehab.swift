@@ -72,22 +72,25 @@ struct SyntheticRehab {
     func load(on connection: PostgresConnection, generator: inout SyntheticGenerator) async throws -> Counts {
         var counts = Counts()
         guard stays > 0 else { return counts }
-        let sample = try await connection.query("""
+        let sample = try await connection.query(
+            """
             SELECT e.patient_id, r.id, extract(epoch FROM coalesce(e.last_known_well, e.arrival_at))::bigint, e.stroke_type::text,
                    coalesce(e.nihss_at_arrival, 5)::integer
             FROM stroke_episodes e JOIN organisations h ON h.id = e.organisation_id JOIN organisations r ON r.id = h.parent_id
             WHERE r.code LIKE \(prefix + "-R%") AND e.stroke_type IN ('ischaemic', 'haemorrhagic') AND e.mrs_90 BETWEEN 1 AND 4
               AND coalesce(e.last_known_well, e.arrival_at) < \(end) - interval '10 days'
             ORDER BY e.id LIMIT \(stays)
-            """).map { try $0.decode((UUID, UUID, Int, String, Int).self) }
+            """
+        ).map { try $0.decode((UUID, UUID, Int, String, Int).self) }
         let endDay = Int(end.timeIntervalSince1970) / 86_400
         var clinics: [UUID: Clinic] = [:]
         var rows = Rows()
         let staysPerRegion = Dictionary(sample.map { ($0.1, 1) }, uniquingKeysWith: +)
         for (patient, region, onset, strokeType, nihss) in sample {
             if clinics[region] == nil {
-                clinics[region] = try await Self.clinic(in: region, staff: Self.staff(forStays: Double(staysPerRegion[region] ?? 1)), on: connection,
-                                                        generator: &generator)
+                clinics[region] = try await Self.clinic(
+                    in: region, staff: Self.staff(forStays: Double(staysPerRegion[region] ?? 1)), on: connection,
+                    generator: &generator)
             }
             guard var clinic = clinics[region] else { continue }
             let strokeDay = onset / 86_400
@@ -95,21 +98,26 @@ struct SyntheticRehab {
             guard admitted < endDay else { continue }
             let discharge = admitted + Int(min(max(generator.logNormal(median: 21, sigma: 0.5), 7), 60)) - 1
             let stay = generator.uuid()
-            rows.stay(clinic: clinic.id, stay: stay, patient: patient, strokeDay: strokeDay, strokeType: strokeType, admitted: admitted,
-                      discharge: discharge < endDay ? discharge : nil)
+            rows.stay(
+                clinic: clinic.id, stay: stay, patient: patient, strokeDay: strokeDay, strokeType: strokeType, admitted: admitted,
+                discharge: discharge < endDay ? discharge : nil)
             counts.stays += 1
             var booked = Set<Int>()  // the patient's slots, as day * slots + slot
             for prescription in Self.prescriptions where generator.chance(prescription.share) {
                 let prescriptionID = generator.uuid()
-                rows.prescription(clinic: clinic.id, id: prescriptionID, stay: stay, modality: prescription.modality, perWeek: prescription.perWeek,
-                                  minutes: prescription.minutes, from: admitted)
+                rows.prescription(
+                    clinic: clinic.id, id: prescriptionID, stay: stay, modality: prescription.modality, perWeek: prescription.perWeek,
+                    minutes: prescription.minutes, from: admitted)
                 let weekdays = Array([0, 1, 2, 3, 4].shuffled(using: &generator).prefix(prescription.perWeek))
                 for day in admitted...min(discharge, endDay - 1) where weekdays.contains((day + 3) % 7) {
-                    guard let (slot, therapist) = clinic.book(day: day, skill: prescription.skill, room: prescription.room, patientBusy: booked) else { continue }
+                    guard let (slot, therapist) = clinic.book(day: day, skill: prescription.skill, room: prescription.room, patientBusy: booked) else {
+                        continue
+                    }
                     booked.insert(day * Self.slots + slot)
-                    rows.session(clinic: clinic.id, id: generator.uuid(), modality: prescription.modality, therapist: therapist,
-                                 room: clinic.rooms[prescription.room], start: (day * 24 + 8 + slot) * 3_600, minutes: prescription.minutes,
-                                 patient: patient, prescription: prescriptionID, generator: &generator)
+                    rows.session(
+                        clinic: clinic.id, id: generator.uuid(), modality: prescription.modality, therapist: therapist,
+                        room: clinic.rooms[prescription.room], start: (day * 24 + 8 + slot) * 3_600, minutes: prescription.minutes,
+                        patient: patient, prescription: prescriptionID, generator: &generator)
                     counts.sessions += 1
                 }
             }
@@ -125,14 +133,18 @@ struct SyntheticRehab {
     }
 
     /// A region's clinic with its settings, therapists and shifts, rooms and hours.
-    private static func clinic(in region: UUID, staff: [(skill: String, count: Int)], on connection: PostgresConnection,
-                               generator: inout SyntheticGenerator) async throws -> Clinic {
+    private static func clinic(
+        in region: UUID, staff: [(skill: String, count: Int)], on connection: PostgresConnection,
+        generator: inout SyntheticGenerator
+    ) async throws -> Clinic {
         let id = generator.uuid()
         let code = try await connection.query("SELECT code FROM organisations WHERE id = \(region)").single().decode(String.self, at: 0)
-        try await connection.query("""
+        try await connection.query(
+            """
             INSERT INTO organisations (id, parent_id, kind, code, name) VALUES (\(id), \(region), 'rehab_clinic', \(code + "-C1"), \("Synthetic rehab clinic of \(code)"))
             """)
-        try await connection.query("""
+        try await connection.query(
+            """
             INSERT INTO rehab_clinic_settings (organisation_id, time_zone, day_start, slot_minutes, weekday_slots, saturday_slots, am_pm_boundary_slot,
                                                contact_percent, offer_minutes)
             VALUES (\(id), 'UTC', '08:00', 15, 32, 0, 16, 80, 60)
@@ -142,28 +154,33 @@ struct SyntheticRehab {
             for number in 1...count {
                 let therapist = generator.uuid()
                 therapists[skill, default: []].append((therapists.values.reduce(0) { $0 + $1.count }, therapist))
-                try await connection.query("""
+                try await connection.query(
+                    """
                     INSERT INTO rehab_therapists (organisation_id, id, code, name, role, skills)
                     VALUES (\(id), \(therapist), \("\(skill)\(number)"), \("Synthetic \(skill) therapist \(number)"), 'therapist', \([skill]))
                     """)
             }
         }
-        try await connection.query("""
+        try await connection.query(
+            """
             INSERT INTO rehab_therapist_shifts (organisation_id, therapist_id, weekday, starts, ends)
             SELECT \(id), t.id, d, '08:00'::time, '16:00'::time FROM rehab_therapists t, generate_series(0, 4) d WHERE t.organisation_id = \(id)
             """)
-        var rooms: [UUID] = [], limits: [Int] = []
+        var rooms: [UUID] = []
+        var limits: [Int] = []
         for room in Self.rooms {
             let roomID = generator.uuid()
             let atOnce = room.skill.map { therapists[$0]?.count ?? 1 } ?? bathCabins
             rooms.append(roomID)
             limits.append(atOnce)
-            try await connection.query("""
+            try await connection.query(
+                """
                 INSERT INTO rehab_rooms (organisation_id, id, code, name, room_type, capacity, max_sessions)
                 VALUES (\(id), \(roomID), \(room.code), \(room.code.capitalized), \(room.type), \(max(atOnce, 2)), \(atOnce))
                 """)
         }
-        try await connection.query("""
+        try await connection.query(
+            """
             INSERT INTO rehab_room_hours (organisation_id, room_id, weekday, opens, closes)
             SELECT \(id), r.id, d, '08:00'::time, '16:00'::time FROM rehab_rooms r, generate_series(0, 4) d WHERE r.organisation_id = \(id)
             """)
@@ -223,15 +240,19 @@ struct SyntheticRehab {
         }
 
         /// A session of one patient and what became of the place.
-        mutating func session(clinic: UUID, id: UUID, modality: String, therapist: UUID?, room: UUID, start: Int, minutes: Int, patient: UUID,
-                              prescription: UUID, generator: inout SyntheticGenerator) {
+        mutating func session(
+            clinic: UUID, id: UUID, modality: String, therapist: UUID?, room: UUID, start: Int, minutes: Int, patient: UUID,
+            prescription: UUID, generator: inout SyntheticGenerator
+        ) {
             let during = "[\"\(Self.time(start))\",\"\(Self.time(start + minutes * 60))\")"
             let outcome = generator.pick([0.88, 0.04, 0.04, 0.03, 0.01])
             let sessionCancelled = outcome == 3
             // organisation_id, id, modality, therapist_id, room_id, room_single, during, max_participants, booked_at, booked_by,
             // cancelled_at, cancelled_by, cancel_reason
-            for field in [clinic.uuidString, id.uuidString, modality, therapist?.uuidString ?? "\\N", room.uuidString, "f", during, "1", Self.time(start - 7 * 86_400),
-                          "synthetic", sessionCancelled ? Self.time(start - 86_400) : "\\N", sessionCancelled ? "synthetic" : "\\N"] {
+            for field in [
+                clinic.uuidString, id.uuidString, modality, therapist?.uuidString ?? "\\N", room.uuidString, "f", during, "1", Self.time(start - 7 * 86_400),
+                "synthetic", sessionCancelled ? Self.time(start - 86_400) : "\\N", sessionCancelled ? "synthetic" : "\\N",
+            ] {
                 SyntheticGenerator.append(field, to: &sessions, tab: true)
             }
             SyntheticGenerator.append(sessionCancelled ? "Therapist ill" : "\\N", to: &sessions, tab: false)
@@ -240,9 +261,11 @@ struct SyntheticRehab {
             let delivered = outcome == 0 ? String(generator.chance(0.1) ? minutes - 5 - Int(generator.uniform() * 10) : minutes) : "\\N"
             // organisation_id, session_id, patient_id, during, session_cancelled, prescription_id, cancelled_at, cancelled_by, cancel_reason,
             // attendance, minutes_delivered, attendance_by, attendance_at
-            for field in [clinic.uuidString, id.uuidString, patient.uuidString, during, sessionCancelled ? "t" : "f", prescription.uuidString,
-                          placeCancelled ? Self.time(start - 86_400) : "\\N", placeCancelled ? "synthetic" : "\\N", placeCancelled ? "Transport" : "\\N",
-                          attendance, delivered, attendance == "\\N" ? "\\N" : "synthetic"] {
+            for field in [
+                clinic.uuidString, id.uuidString, patient.uuidString, during, sessionCancelled ? "t" : "f", prescription.uuidString,
+                placeCancelled ? Self.time(start - 86_400) : "\\N", placeCancelled ? "synthetic" : "\\N", placeCancelled ? "Transport" : "\\N",
+                attendance, delivered, attendance == "\\N" ? "\\N" : "synthetic",
+            ] {
                 SyntheticGenerator.append(field, to: &participants, tab: true)
             }
             SyntheticGenerator.append(attendance == "\\N" ? "\\N" : Self.time(start + minutes * 60), to: &participants, tab: false)
@@ -254,8 +277,10 @@ struct SyntheticRehab {
             let observed = Int(min(max(expected + 12 * generator.normal(), 0), 66).rounded())
             let fm = min(max(Double(observed) + 6 * generator.normal(), 0), 66)
             // organisation_id, id, patient_id, made_at, onset_at, last_observed_day, fm_day_90, lower_day_90, upper_day_90, model, parameter_version
-            for field in [clinic.uuidString, generator.uuid().uuidString, patient.uuidString, Self.time(onset + 30 * 86_400), Self.time(onset), "28",
-                          String(format: "%.1f", fm), String(format: "%.1f", max(fm - 10, 0)), String(format: "%.1f", min(fm + 10, 66)), "synthetic error model"] {
+            for field in [
+                clinic.uuidString, generator.uuid().uuidString, patient.uuidString, Self.time(onset + 30 * 86_400), Self.time(onset), "28",
+                String(format: "%.1f", fm), String(format: "%.1f", max(fm - 10, 0)), String(format: "%.1f", min(fm + 10, 66)), "synthetic error model",
+            ] {
                 SyntheticGenerator.append(field, to: &forecasts, tab: true)
             }
             SyntheticGenerator.append("synthetic", to: &forecasts, tab: false)
@@ -269,24 +294,34 @@ struct SyntheticRehab {
 
         func copy(on connection: PostgresConnection) async throws {
             let tables: [(PostgresQuery, [UInt8])] = [
-                ("""
-                 COPY rehab_stays (organisation_id, id, patient_id, setting, stroke_date, stroke_type, max_minutes_per_day, admitted_on, discharge_on) FROM STDIN
-                 """, stays),
-                ("""
-                 COPY rehab_prescriptions (organisation_id, id, stay_id, modality, sessions_per_week, session_minutes, starts_on, prescribed_by) FROM STDIN
-                 """, prescriptions),
-                ("""
-                 COPY rehab_sessions (organisation_id, id, modality, therapist_id, room_id, room_single, during, max_participants, booked_at, booked_by,
-                                      cancelled_at, cancelled_by, cancel_reason) FROM STDIN
-                 """, sessions),
-                ("""
-                 COPY rehab_participants (organisation_id, session_id, patient_id, during, session_cancelled, prescription_id, cancelled_at, cancelled_by,
-                                          cancel_reason, attendance, minutes_delivered, attendance_by, attendance_at) FROM STDIN
-                 """, participants),
-                ("""
-                 COPY recovery_forecasts (organisation_id, id, patient_id, made_at, onset_at, last_observed_day, fm_day_90, lower_day_90, upper_day_90,
-                                          model, parameter_version) FROM STDIN
-                 """, forecasts),
+                (
+                    """
+                    COPY rehab_stays (organisation_id, id, patient_id, setting, stroke_date, stroke_type, max_minutes_per_day, admitted_on, discharge_on) FROM STDIN
+                    """, stays
+                ),
+                (
+                    """
+                    COPY rehab_prescriptions (organisation_id, id, stay_id, modality, sessions_per_week, session_minutes, starts_on, prescribed_by) FROM STDIN
+                    """, prescriptions
+                ),
+                (
+                    """
+                    COPY rehab_sessions (organisation_id, id, modality, therapist_id, room_id, room_single, during, max_participants, booked_at, booked_by,
+                                         cancelled_at, cancelled_by, cancel_reason) FROM STDIN
+                    """, sessions
+                ),
+                (
+                    """
+                    COPY rehab_participants (organisation_id, session_id, patient_id, during, session_cancelled, prescription_id, cancelled_at, cancelled_by,
+                                             cancel_reason, attendance, minutes_delivered, attendance_by, attendance_at) FROM STDIN
+                    """, participants
+                ),
+                (
+                    """
+                    COPY recovery_forecasts (organisation_id, id, patient_id, made_at, onset_at, last_observed_day, fm_day_90, lower_day_90, upper_day_90,
+                                             model, parameter_version) FROM STDIN
+                    """, forecasts
+                ),
                 ("COPY recovery_observations (organisation_id, patient_id, instrument, observed_at, value, rater, recorded_by) FROM STDIN", observations),
             ]
             for (statement, text) in tables where !text.isEmpty {

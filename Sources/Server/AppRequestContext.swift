@@ -1,7 +1,7 @@
 public import Hummingbird
+import Logging
 import NIOCore
 import Storage
-import Logging
 
 /// Per-request state: Hummingbird's core context, the request id, and the body limit.
 public struct AppRequestContext: RequestContext {

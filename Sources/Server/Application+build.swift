@@ -1,13 +1,13 @@
+import AcuteCare
 import Dispatch
 import Foundation
 public import Hummingbird
 public import Logging
 public import Postgres
 public import Prometheus
-import AcuteCare
 import Recovery
-import Reporting
 import Rehabilitation
+import Reporting
 public import Storage
 
 /// Builds the StrokePath HTTP service: routes, middleware and the database pool (run as a
@@ -28,8 +28,10 @@ public func buildApplication(
     return Application(
         router: try await buildRouter(configuration: configuration, pool: pool, metrics: metrics),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "StrokePath"),
-        services: [pool, AuditSealer(pool: pool, interval: configuration.auditSealInterval, logger: logger),
-                   evaluationSpool(configuration, pool: pool, logger: logger)],
+        services: [
+            pool, AuditSealer(pool: pool, interval: configuration.auditSealInterval, logger: logger),
+            evaluationSpool(configuration, pool: pool, logger: logger),
+        ],
         logger: logger
     )
 }
@@ -60,9 +62,12 @@ public func buildRouter(
     SignInPages(pages: pages, verifier: verifier).register(on: router)
     let api = router.group("/api/v1")
         .add(middleware: AuthenticationMiddleware(verifier: verifier))
-        .add(middleware: RateLimitMiddleware(limiter: RateLimiter(
-            perSecond: configuration.rateLimit.perSecond, burst: configuration.rateLimit.burst,
-            now: { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 })))
+        .add(
+            middleware: RateLimitMiddleware(
+                limiter: RateLimiter(
+                    perSecond: configuration.rateLimit.perSecond, burst: configuration.rateLimit.burst,
+                    now: { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }))
+        )
         .add(middleware: AuthorizationMiddleware())
     let audit = AuditWriter(pool: pool)
     let evaluations = AcuteEvaluations(pool: pool, audit: audit)

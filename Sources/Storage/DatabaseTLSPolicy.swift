@@ -1,5 +1,5 @@
-public import Postgres
 import Foundation
+public import Postgres
 
 /// In production the database must be reached over verified TLS: every host that is not a
 /// Unix socket or loopback needs `sslmode=verify-full` (or `verify-ca`). libpq's default,
@@ -20,7 +20,8 @@ public enum DatabaseTLSPolicy {
         guard !remote.isEmpty else { return nil }
         let mode = values["sslmode"] ?? "prefer"
         guard verified.contains(mode) else {
-            return "sslmode=\(mode) for \(remote.joined(separator: ", ")): set sslmode=verify-full (and sslrootcert) so the connection cannot fall back to cleartext or an unverified server"
+            return
+                "sslmode=\(mode) for \(remote.joined(separator: ", ")): set sslmode=verify-full (and sslrootcert) so the connection cannot fall back to cleartext or an unverified server"
         }
         return nil
     }

@@ -40,7 +40,9 @@ struct AcuteBench: AsyncParsableCommand {
         }
         let elapsed = ContinuousClock.now - start
         let micros = Double(elapsed.components.seconds) * 1e6 + Double(elapsed.components.attoseconds) / 1e12
-        report(String(format: "acute evaluations: %d in %.2f s, %.0f per second on one core, %.2f µs each (checksum %d)",
-                     evaluations, micros / 1e6, Double(evaluations) / (micros / 1e6), micros / Double(evaluations), checksum))
+        report(
+            String(
+                format: "acute evaluations: %d in %.2f s, %.0f per second on one core, %.2f µs each (checksum %d)",
+                evaluations, micros / 1e6, Double(evaluations) / (micros / 1e6), micros / Double(evaluations), checksum))
     }
 }

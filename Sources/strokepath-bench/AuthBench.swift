@@ -5,9 +5,9 @@ import Logging
 import Metrics
 import Postgres
 import Prometheus
+import Seed
 import Server
 import Storage
-import Seed
 
 /// Serves the real application (for `ops/bench/auth` and `ops/bench/acute`, without rate
 /// limits) plus one extra, bench-only route that reads the same patient (of the demo's North
@@ -41,9 +41,11 @@ struct AuthBenchServer: AsyncParsableCommand {
         router.get("/bench/unaudited/patients/:id") { _, context in
             guard let text = context.parameters.get("id"), let id = UUID(uuidString: text) else { throw HTTPError(.badRequest) }
             let row = try await pool.withOrganisations([organisation]) { connection in
-                try await connection.query("""
+                try await connection.query(
+                    """
                     SELECT id, organisation_id, pseudonym, birth_year, sex, created_at FROM patients WHERE id = \(id)
-                    """, prepared: true).first?.decode((UUID, UUID, String, Int?, String, Date).self)
+                    """, prepared: true
+                ).first?.decode((UUID, UUID, String, Int?, String, Date).self)
             }
             guard let row else { throw HTTPError(.notFound) }
             let patient = Patient(id: row.0, organisationId: row.1, pseudonym: row.2, birthYear: row.3, sex: row.4, createdAt: row.5)

@@ -42,7 +42,9 @@ struct SelectBench: AsyncParsableCommand {
     /// Runs SELECTs from `clients` tasks for `seconds`; returns how many completed.
     private func measure(_ pool: PostgresPool, seconds: Double) async throws -> Int {
         let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
-        let rows = rows, prepared = prepared, leasePerQuery = leasePerQuery
+        let rows = rows
+        let prepared = prepared
+        let leasePerQuery = leasePerQuery
         return try await withThrowingTaskGroup(of: Int.self) { group in
             for _ in 0..<clients {
                 group.addTask {

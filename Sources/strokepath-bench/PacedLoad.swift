@@ -27,9 +27,10 @@ struct PacedLoad: AsyncParsableCommand {
         guard let target = URL(string: url), let host = target.host, let port = target.port else {
             throw ValidationError("--url must look like http://127.0.0.1:8098/path")
         }
-        let bodies: [ByteBuffer?] = try bodyFile.map { file in
-            try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n").filter { !$0.isEmpty }.map { ByteBuffer(string: String($0)) }
-        } ?? [nil]
+        let bodies: [ByteBuffer?] =
+            try bodyFile.map { file in
+                try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n").filter { !$0.isEmpty }.map { ByteBuffer(string: String($0)) }
+            } ?? [nil]
         guard !bodies.isEmpty else { throw ValidationError("the body file has no lines") }
         var headers = HTTPHeaders([("Host", "\(host):\(port)")])
         for line in header {
@@ -40,8 +41,9 @@ struct PacedLoad: AsyncParsableCommand {
         let path = target.path + (target.query.map { "?\($0)" } ?? "")
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let loop = group.next()
-        let driver = LoadDriver(loop: loop, rate: rate, total: Int((warmup + seconds) * rate), measuredFrom: Int(warmup * rate),
-                                path: path, headers: headers, bodies: bodies)
+        let driver = LoadDriver(
+            loop: loop, rate: rate, total: Int((warmup + seconds) * rate), measuredFrom: Int(warmup * rate),
+            path: path, headers: headers, bodies: bodies)
         for _ in 0..<connections {
             let channel = try await ClientBootstrap(group: group)
                 .channelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
@@ -56,10 +58,14 @@ struct PacedLoad: AsyncParsableCommand {
         let sorted = result.latencies.sorted()
         guard !sorted.isEmpty else { throw ValidationError("no request was measured") }
         func percentile(_ p: Double) -> Double { sorted[min(sorted.count - 1, Int(p / 100 * Double(sorted.count)))] * 1000 }
-        report(String(format: "requests: %d in %.1f s (%.0f/s at a target of %.0f/s), non-2xx: %d",
-                     sorted.count, result.seconds, Double(sorted.count) / result.seconds, rate, result.failures))
-        report(String(format: "latency ms: p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f  max %.2f",
-                     percentile(50), percentile(90), percentile(99), percentile(99.9), (sorted.last ?? 0) * 1000))
+        report(
+            String(
+                format: "requests: %d in %.1f s (%.0f/s at a target of %.0f/s), non-2xx: %d",
+                sorted.count, result.seconds, Double(sorted.count) / result.seconds, rate, result.failures))
+        report(
+            String(
+                format: "latency ms: p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f  max %.2f",
+                percentile(50), percentile(90), percentile(99), percentile(99.9), (sorted.last ?? 0) * 1000))
     }
 }
 
@@ -153,8 +159,10 @@ final class LoadDriver: @unchecked Sendable {
         dispatch()
         if finished == total {
             let measuredStart = origin + interval * Int64(measuredFrom)
-            promise?.succeed(Result(latencies: latencies, failures: failures,
-                                    seconds: Double((NIODeadline.now() - measuredStart).nanoseconds) / 1e9))
+            promise?.succeed(
+                Result(
+                    latencies: latencies, failures: failures,
+                    seconds: Double((NIODeadline.now() - measuredStart).nanoseconds) / 1e9))
         }
     }
 }

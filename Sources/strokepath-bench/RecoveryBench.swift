@@ -7,7 +7,8 @@ import Recovery
 struct RecoveryBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "recovery",
-        abstract: "Times one simulation to the horizon (one thread), one fit, a band sampled until its edges are stable (both cores), a what-if on the accepted sets and a whole projection."
+        abstract:
+            "Times one simulation to the horizon (one thread), one fit, a band sampled until its edges are stable (both cores), a what-if on the accepted sets and a whole projection."
     )
 
     @Option(help: "The reference cases (bench/recovery/cases.json).") var cases: String
@@ -42,8 +43,9 @@ struct RecoveryBench: AsyncParsableCommand {
         }
         let fitters = try all.compactMap { item -> RecoveryFitter? in
             guard let base = item.paramsBase, let days = item.tObs, let scores = item.yObs else { return nil }
-            return loaded.fitter(base: base, schedule: try DoseSchedule(item.schedule), observations: try loaded.observations(days: days, scores: scores),
-                                 recoveryClass: .standard)
+            return loaded.fitter(
+                base: base, schedule: try DoseSchedule(item.schedule), observations: try loaded.observations(days: days, scores: scores),
+                recoveryClass: .standard)
         }
         var sink = 0.0
         let simulation = measure { index in sink += simulations[index % simulations.count].functionScores(days: loaded.horizon)[90] }
@@ -52,15 +54,21 @@ struct RecoveryBench: AsyncParsableCommand {
         report(String(format: "simulation (quarter-day steps, for comparison): %.1f µs", quarter * 1e6))
         let fits = fitters.map { $0.fit() }
         let fit = measure { index in sink += fitters[index % fitters.count].fit().totalCost }
-        report(String(format: "fit (Levenberg–Marquardt from two of six starts, %d evaluations on average): %.2f ms", fits.map(\.evaluations).reduce(0, +) / max(fits.count, 1), fit * 1e3))
+        report(
+            String(
+                format: "fit (Levenberg–Marquardt from two of six starts, %d evaluations on average): %.2f ms",
+                fits.map(\.evaluations).reduce(0, +) / max(fits.count, 1), fit * 1e3))
         let bands = zip(fitters, fits).map { $0.band(around: $1, sampling: loaded.population.band) }
         let band = measure { index in
             let which = index % fitters.count
             sink += fitters[which].band(around: fits[which], sampling: loaded.population.band).upperSimultaneous[90]
         }
-        report(String(format: "band (batches of %d sets until the edges move < %.1f FM points, %d sets on average, then the edges profiled at days %@; both cores): %.1f ms",
-                      loaded.population.band.batch, loaded.population.band.edgeToleranceFm, bands.map(\.sampled).reduce(0, +) / max(bands.count, 1),
-                      loaded.population.band.anchorDays.map(String.init).joined(separator: ", "), band * 1e3))
+        report(
+            String(
+                format:
+                    "band (batches of %d sets until the edges move < %.1f FM points, %d sets on average, then the edges profiled at days %@; both cores): %.1f ms",
+                loaded.population.band.batch, loaded.population.band.edgeToleranceFm, bands.map(\.sampled).reduce(0, +) / max(bands.count, 1),
+                loaded.population.band.anchorDays.map(String.init).joined(separator: ", "), band * 1e3))
         let more = try DoseSchedule([DoseSegment(start: 3, end: 90, pt: 60, ot: 60, slp: 0, bal: 30)])
         let whatIf = measure { index in
             let which = index % fitters.count
@@ -71,8 +79,10 @@ struct RecoveryBench: AsyncParsableCommand {
             sink += fitters[which].predictionProfile(day: 90, fit: fits[which], sets: bands[which].accepted).upper
         }
         report(String(format: "prediction profile likelihood, day 90, both bounds: %.1f ms", profile * 1e3))
-        report(String(format: "what-if on the stored sets (%d sets on average, both cores): %.1f ms",
-                      bands.map(\.accepted.count).reduce(0, +) / max(bands.count, 1), whatIf * 1e3))
+        report(
+            String(
+                format: "what-if on the stored sets (%d sets on average, both cores): %.1f ms",
+                bands.map(\.accepted.count).reduce(0, +) / max(bands.count, 1), whatIf * 1e3))
         let projector = RecoveryProjector(loaded)
         let patients = all.compactMap { item -> RecoveryCase? in
             guard let days = item.tObs, let scores = item.yObs else { return nil }

@@ -26,7 +26,8 @@ struct ReportBench: AsyncParsableCommand {
         let logger = Logger(label: "bench")
         try await PostgresPool.withPool(settings: DatabaseEnvironment().application, configuration: .init(maximumConnections: 2), logger: logger) { pool in
             let regions = try await pool.query("SELECT id, code FROM organisations WHERE kind = 'region' ORDER BY code")
-            let ids = try regions.map { try $0.decode(UUID.self, at: 0) }, codes = try regions.map { try $0.decode(String.self, at: 1) }
+            let ids = try regions.map { try $0.decode(UUID.self, at: 0) }
+            let codes = try regions.map { try $0.decode(String.self, at: 1) }
             let context = AccessContext(subject: "bench", role: "planner", organisations: ids)
             let reports = RegionalReports(pool: pool, catalogue: catalogue, rehab: rehabCatalogue)
             let full = try await median { _ = try await reports.report(ReportQuery(period: .year, rows: .hospital), as: context) }
@@ -34,8 +35,10 @@ struct ReportBench: AsyncParsableCommand {
             let episodes = sample.tables.first { $0.indicator.population == .allEpisodes && $0.indicator.kind == .rate }?.total.n ?? 0
             let cells = sample.tables.first?.rows.count ?? 0
             let withheld = sample.tables.reduce(0) { $0 + $1.cells.joined().filter { $0.suppressed == true }.count }
-            report(String(format: "full regional report (%d episodes, %d hospitals by year, %d indicators, %d values withheld): median %.0f ms of %d",
-                          episodes, cells, sample.tables.count, withheld, full * 1e3, runs))
+            report(
+                String(
+                    format: "full regional report (%d episodes, %d hospitals by year, %d indicators, %d values withheld): median %.0f ms of %d",
+                    episodes, cells, sample.tables.count, withheld, full * 1e3, runs))
             let region = codes.first.map { [$0] } ?? []
             let trend = try await median {
                 _ = try await reports.report(ReportQuery(regions: region, period: .month, rows: .hospital, indicator: "door_to_needle"), as: context)

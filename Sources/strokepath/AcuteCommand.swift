@@ -98,7 +98,8 @@ struct AcuteCommand: AsyncParsableCommand {
                     return nil
                 }
             }
-            let needle = minutes("onset_to_needle_min"), puncture = minutes("onset_to_puncture_min")
+            let needle = minutes("onset_to_needle_min")
+            let puncture = minutes("onset_to_puncture_min")
             guard problems.isEmpty else { throw InputProblems(problems) }
             return Request(lvo: lvo, needle: needle, puncture: puncture)
         }

@@ -8,8 +8,10 @@ enum AcuteTextReport {
         var lines: [String] = evaluation.profileNotices.map { "Profile: \($0)" }
         let ivt = evaluation.ivt
         lines.append("IVT: \(ivt.status.uppercased())" + (ivt.pathway.map { " — pathway \($0)" } ?? ""))
-        for (title, findings) in [("Absolute contraindication", ivt.absoluteContraindications), ("Relative contraindication", ivt.relativeContraindications),
-                                  ("Correct first", ivt.correctBeforeTreatment), ("Not indicated", ivt.notIndicatedReasons)] {
+        for (title, findings) in [
+            ("Absolute contraindication", ivt.absoluteContraindications), ("Relative contraindication", ivt.relativeContraindications),
+            ("Correct first", ivt.correctBeforeTreatment), ("Not indicated", ivt.notIndicatedReasons),
+        ] {
             for finding in findings { lines.append("  \(title): \(finding.text) [\(finding.code)]") }
         }
         for warning in ivt.warnings { lines.append("  Warning: \(warning)") }
@@ -17,17 +19,24 @@ enum AcuteTextReport {
         if evaluation.doses.doseApplicable, let alteplase = evaluation.doses.alteplase, let tenecteplase = evaluation.doses.tenecteplase {
             lines.append("Doses:")
             if tenecteplase.offered {
-                lines.append("  Tenecteplase \(number(tenecteplase.bandDoseMg)) mg (\(number(tenecteplase.bandVolumeMlAt5mgPerMl)) mL, band \(tenecteplase.weightBand)); exact \(number(tenecteplase.mgPerKg, places: 2)) mg/kg = \(number(tenecteplase.exactWeightBasedMg)) mg")
+                lines.append(
+                    "  Tenecteplase \(number(tenecteplase.bandDoseMg)) mg (\(number(tenecteplase.bandVolumeMlAt5mgPerMl)) mL, band \(tenecteplase.weightBand)); exact \(number(tenecteplase.mgPerKg, places: 2)) mg/kg = \(number(tenecteplase.exactWeightBasedMg)) mg"
+                )
                 for warning in tenecteplase.warnings { lines.append("    Warning: \(warning)") }
             }
             if alteplase.offered {
-                lines.append("  Alteplase \(number(alteplase.totalMg)) mg: bolus \(number(alteplase.bolusMg)) mg over 1 min, then \(number(alteplase.infusionMg)) mg over 60 min; discard \(number(alteplase.discardFrom100mgVialMg)) mg from a 100 mg vial")
+                lines.append(
+                    "  Alteplase \(number(alteplase.totalMg)) mg: bolus \(number(alteplase.bolusMg)) mg over 1 min, then \(number(alteplase.infusionMg)) mg over 60 min; discard \(number(alteplase.discardFrom100mgVialMg)) mg from a 100 mg vial"
+                )
             }
             if let rationale = ivt.agentRationale { lines.append("  Why these agents: \(rationale)") }
         }
         let evt = evaluation.evt
-        lines.append("EVT: \(evt.recommendation.replacingOccurrences(of: "_", with: " ").uppercased())" +
-                     (evt.levels[evaluation.profile].map { " — \($0)" } ?? "") + (evt.basis.map { " [basis: \($0 == "no_statement" && evt.recommendation == "not_recommended" ? "no statement or trial criteria" : $0.replacingOccurrences(of: "_", with: " "))]" } ?? ""))
+        lines.append(
+            "EVT: \(evt.recommendation.replacingOccurrences(of: "_", with: " ").uppercased())" + (evt.levels[evaluation.profile].map { " — \($0)" } ?? "")
+                + (evt.basis.map {
+                    " [basis: \($0 == "no_statement" && evt.recommendation == "not_recommended" ? "no statement or trial criteria" : $0.replacingOccurrences(of: "_", with: " "))]"
+                } ?? ""))
         for warning in evt.warnings { lines.append("  Warning: \(warning)") }
         if !evt.trialCriteriaMet.isEmpty { lines.append("  Criteria met: \(evt.trialCriteriaMet.joined(separator: ", "))") }
         for (trial, failed) in evt.failedCriteria.sorted(by: { $0.key < $1.key }) where trial != "all" {
@@ -41,8 +50,10 @@ enum AcuteTextReport {
         let outcome = evaluation.expectedOutcome
         lines.append("Expected 90-day outcome (\(outcome.stroke.uppercased()), \(evaluation.outcomeModel)):")
         let reasons = outcome.notEstimatedReasons
-        for (key, label, estimate) in [("no_treatment", "no treatment", outcome.noTreatment), ("ivt", "IVT", outcome.ivt), ("evt", "EVT", outcome.evt),
-                                       ("ivt_and_evt", "IVT + EVT", outcome.ivtAndEvt)] {
+        for (key, label, estimate) in [
+            ("no_treatment", "no treatment", outcome.noTreatment), ("ivt", "IVT", outcome.ivt), ("evt", "EVT", outcome.evt),
+            ("ivt_and_evt", "IVT + EVT", outcome.ivtAndEvt),
+        ] {
             if let reason = reasons[key] { lines.append("  \(label): not estimated — \(reason)") }
             guard let estimate else { continue }
             let independent = estimate.mrsProbabilities.prefix(3).reduce(0, +)
@@ -53,7 +64,9 @@ enum AcuteTextReport {
             lines.append("Transport (LVO probability \(Int((routing.lvoProbability * 100).rounded())) %):")
             for option in routing.options {
                 let needle = option.onsetToNeedleMin.map { "needle at \(number($0, places: 0)) min, " } ?? ""
-                lines.append("  \(option.name): \(needle)puncture at \(number(option.onsetToPunctureMin, places: 0)) min; mRS 0-2 \(Int((option.independent * 100).rounded())) %, mean utility \(number(option.meanUtility, places: 2))")
+                lines.append(
+                    "  \(option.name): \(needle)puncture at \(number(option.onsetToPunctureMin, places: 0)) min; mRS 0-2 \(Int((option.independent * 100).rounded())) %, mean utility \(number(option.meanUtility, places: 2))"
+                )
             }
             lines.append("  \(routing.note)")
         }
@@ -63,9 +76,13 @@ enum AcuteTextReport {
         }
         lines.append("Scores: " + scores.joined(separator: ", "))
         if !evaluation.missingData.isEmpty {
-            lines.append("Missing: " + evaluation.missingData.map { "\($0.field) (for \($0.neededBy)\($0.blocking ? ", needed before deciding" : ""))" }.joined(separator: "; "))
+            lines.append(
+                "Missing: "
+                    + evaluation.missingData.map { "\($0.field) (for \($0.neededBy)\($0.blocking ? ", needed before deciding" : ""))" }.joined(separator: "; "))
         }
-        lines.append("Profile \(evaluation.profile), protocol \(evaluation.protocolVersion). Decision support only: local protocols and the full guidelines take precedence.")
+        lines.append(
+            "Profile \(evaluation.profile), protocol \(evaluation.protocolVersion). Decision support only: local protocols and the full guidelines take precedence."
+        )
         return lines.joined(separator: "\n")
     }
 

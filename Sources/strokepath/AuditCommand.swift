@@ -14,7 +14,8 @@ struct AuditCommand: AsyncParsableCommand {
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Recompute the chain; report the first broken link and rows not yet sealed.",
-            discussion: "Connects as the schema owner. Exits 1 if the chain is broken. Keep the printed head hash outside the database to detect removal of the newest rows."
+            discussion:
+                "Connects as the schema owner. Exits 1 if the chain is broken. Keep the printed head hash outside the database to detect removal of the newest rows."
         )
 
         func run() async throws {

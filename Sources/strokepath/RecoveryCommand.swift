@@ -16,8 +16,10 @@ struct RecoveryCommand: AsyncParsableCommand {
 struct RecoverySimulateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "simulate",
-        abstract: "Simulate FM-UE over days 0 to the horizon (Protocols/recovery model_inputs.horizon_days; \"days\" for another) for each input: {\"params\": {…}, \"schedule\": [{start, end, PT, OT, SLP, BAL}]}.",
-        discussion: "Reads one JSON object, an array, or JSON Lines from FILE or standard input; writes one result per input (--format bench: {\"FM\": [...]} per line, as bench/recovery/check.py reads). A malformed input gets {\"error\": …} and exit code 1."
+        abstract:
+            "Simulate FM-UE over days 0 to the horizon (Protocols/recovery model_inputs.horizon_days; \"days\" for another) for each input: {\"params\": {…}, \"schedule\": [{start, end, PT, OT, SLP, BAL}]}.",
+        discussion:
+            "Reads one JSON object, an array, or JSON Lines from FILE or standard input; writes one result per input (--format bench: {\"FM\": [...]} per line, as bench/recovery/check.py reads). A malformed input gets {\"error\": …} and exit code 1."
     )
 
     enum Format: String, ExpressibleByArgument { case json, bench }
@@ -60,8 +62,11 @@ struct RecoverySimulateCommand: AsyncParsableCommand {
                 let data: Data
                 switch format {
                 case .bench: data = try encoder.encode(BenchOutput(FM: model.functionScores(days: days, step: step)))
-                case .json: data = try encoder.encode(Output(model: RecoveryModel.version, salvage: model.salvage, recoverable: model.recoverable,
-                                                             trajectory: model.simulate(days: days, step: step)))
+                case .json:
+                    data = try encoder.encode(
+                        Output(
+                            model: RecoveryModel.version, salvage: model.salvage, recoverable: model.recoverable,
+                            trajectory: model.simulate(days: days, step: step)))
                 }
                 Console.line(String(decoding: data, as: UTF8.self))
             } catch {

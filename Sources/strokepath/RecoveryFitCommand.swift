@@ -9,7 +9,8 @@ struct RecoveryFitCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fit",
         abstract: "Fit FM0, r_s, tau_N and eta to observations: {\"params_base\": {…}, \"schedule\": […], \"t_obs\": […], \"y_obs\": […]}.",
-        discussion: "Priors and the FM-UE error come from Protocols/recovery/parameters.json; the poor-recovery r_s prior applies only when the input names the class (\"prep2\": \"limited\" or \"poor\", or \"mep\": \"negative\"). Reads one JSON object, an array, or JSON Lines; --format bench writes what bench/recovery/check.py reads."
+        discussion:
+            "Priors and the FM-UE error come from Protocols/recovery/parameters.json; the poor-recovery r_s prior applies only when the input names the class (\"prep2\": \"limited\" or \"poor\", or \"mep\": \"negative\"). Reads one JSON object, an array, or JSON Lines; --format bench writes what bench/recovery/check.py reads."
     )
 
     struct Input: Decodable {
@@ -21,15 +22,20 @@ struct RecoveryFitCommand: AsyncParsableCommand {
         var mep: String?
 
         enum CodingKeys: String, CodingKey {
-            case paramsBase = "params_base", schedule, tObs = "t_obs", yObs = "y_obs", prep2, mep
+            case paramsBase = "params_base"
+            case schedule
+            case tObs = "t_obs"
+            case yObs = "y_obs"
+            case prep2, mep
         }
 
         /// The fitter of this input: the poor-recovery priors only when it names the class
         /// ("prep2": "limited" or "poor", or "mep": "negative"); its base checked with the model.
         func fitter(_ recovery: RecoveryProtocol) throws -> RecoveryFitter {
             let poor = ["limited", "poor"].contains(prep2?.lowercased() ?? "") || mep?.lowercased() == "negative"
-            let fitter = recovery.fitter(base: paramsBase, schedule: try DoseSchedule(schedule ?? []),
-                                         observations: try recovery.observations(days: tObs, scores: yObs), recoveryClass: poor ? .poor : .standard)
+            let fitter = recovery.fitter(
+                base: paramsBase, schedule: try DoseSchedule(schedule ?? []),
+                observations: try recovery.observations(days: tObs, scores: yObs), recoveryClass: poor ? .poor : .standard)
             var checked = paramsBase
             checked.rS = checked.rS ?? 0.5  // the fit estimates r_s: the base need not give it
             _ = try RecoveryModel(checked, schedule: fitter.schedule)
@@ -93,21 +99,28 @@ struct RecoveryFitCommand: AsyncParsableCommand {
                 let started = Date()
                 // The bench format answers as the reference does (3,000 sets, one batch); the
                 // service's band is sampled until stable and profiled at the anchor days.
-                let band = format == .bench ? fitter.band(around: fit, samples: samples ?? 3_000)
+                let band =
+                    format == .bench
+                    ? fitter.band(around: fit, samples: samples ?? 3_000)
                     : fitter.band(around: fit, sampling: sampling) { step in
-                        if progress { Console.progress(step.sampled, of: step.cap, started: started, label: String(format: "band (edges moved %.2f)", step.movement)) }
+                        if progress {
+                            Console.progress(step.sampled, of: step.cap, started: started, label: String(format: "band (edges moved %.2f)", step.movement))
+                        }
                     }
                 let p = fit.parameters
                 let output = Output(
                     model: RecoveryModel.version, priors: recovery.version, start: fit.start,
                     theta: .init(FM0: p.fm0, r_s: p.rS ?? 0, tau_N: p.tauN, eta: p.eta), total_cost: fit.totalCost, data_cost: fit.dataCost,
                     chi2_threshold: fit.threshold, chi2_test_pass: fit.passes, FM_fit: fitter.scores(fit.z),
-                    band: .init(lower_simultaneous: band.lowerSimultaneous, upper_simultaneous: band.upperSimultaneous,
-                                lower_pointwise: band.lowerPointwise, upper_pointwise: band.upperPointwise, accepted_sets: band.accepted.count),
-                    prediction_profile: profileDay.isEmpty ? nil : profileDay.map { day in
-                        let profile = fitter.predictionProfile(day: day, fit: fit, sets: band.accepted)
-                        return .init(day: day, lower: profile.lower, upper: profile.upper)
-                    })
+                    band: .init(
+                        lower_simultaneous: band.lowerSimultaneous, upper_simultaneous: band.upperSimultaneous,
+                        lower_pointwise: band.lowerPointwise, upper_pointwise: band.upperPointwise, accepted_sets: band.accepted.count),
+                    prediction_profile: profileDay.isEmpty
+                        ? nil
+                        : profileDay.map { day in
+                            let profile = fitter.predictionProfile(day: day, fit: fit, sets: band.accepted)
+                            return .init(day: day, lower: profile.lower, upper: profile.upper)
+                        })
                 Console.line(String(decoding: try encoder.encode(output), as: UTF8.self))
             } catch {
                 failures += 1

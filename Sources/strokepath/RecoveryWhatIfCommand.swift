@@ -9,7 +9,8 @@ struct RecoveryWhatIfCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "whatif",
         abstract: "Project a fitted patient under another schedule: a fit input plus {\"proposal\": [{start, end, PT, OT, SLP, BAL}]}.",
-        discussion: "The proposal is the whole schedule to compare with the input's \"schedule\". Priors and class as for `recovery fit`. Reads one JSON object, an array, or JSON Lines; --format bench writes {\"FM\": proposed curve} per line. A projection that depends on a speculative parameter (k_B with balneotherapy) lists it with the curve without it."
+        discussion:
+            "The proposal is the whole schedule to compare with the input's \"schedule\". Priors and class as for `recovery fit`. Reads one JSON object, an array, or JSON Lines; --format bench writes {\"FM\": proposed curve} per line. A projection that depends on a speculative parameter (k_B with balneotherapy) lists it with the curve without it."
     )
 
     struct Input: Decodable {
@@ -45,8 +46,9 @@ struct RecoveryWhatIfCommand: AsyncParsableCommand {
                 let fit = fitter.fit()
                 let sets = fitter.band(around: fit, sampling: projector.sampling).accepted
                 let current = fitter.whatIf(estimate: fit.z, sets: sets, schedule: fitter.schedule)
-                let outlook = projector.compare(fitter, estimate: fit.z, current: .init(curve: current.curve, lower: current.lower, upper: current.upper),
-                                                sets: sets, proposal: proposal)
+                let outlook = projector.compare(
+                    fitter, estimate: fit.z, current: .init(curve: current.curve, lower: current.lower, upper: current.upper),
+                    sets: sets, proposal: proposal)
                 let output: any Encodable = format == .bench ? RecoverySimulateCommand.BenchOutput(FM: outlook.proposed.curve) : outlook
                 Console.line(String(decoding: try encoder.encode(output), as: UTF8.self))
             } catch {

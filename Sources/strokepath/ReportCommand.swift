@@ -10,7 +10,8 @@ struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Regional indicators by hospital and period, small cells suppressed (Protocols/indicators).",
-        discussion: "Without filters: every region, all time. Reads only the report cells (as the reporting role); --refresh computes them from the episodes first."
+        discussion:
+            "Without filters: every region, all time. Reads only the report cells (as the reporting role); --refresh computes them from the episodes first."
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case table, csv, json }
@@ -27,7 +28,9 @@ struct ReportCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = Console.bootstrapLogging()
         guard let period = ReportQuery.Period(rawValue: period) else { throw ValidationError("--period must be month, quarter, year or all") }
-        guard let rows = ReportQuery.Rows(rawValue: rows) else { throw ValidationError("--rows must be one of \(ReportQuery.Rows.allCases.map(\.rawValue).joined(separator: ", "))") }
+        guard let rows = ReportQuery.Rows(rawValue: rows) else {
+            throw ValidationError("--rows must be one of \(ReportQuery.Rows.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
         let days = try [from, to].map { text in
             try text.map { text in
                 guard let day = CalendarDay(text) else { throw ValidationError("\(text) is not a day (YYYY-MM-DD)") }
@@ -36,8 +39,10 @@ struct ReportCommand: AsyncParsableCommand {
         }
         let query = ReportQuery(regions: region, from: days[0], to: days[1], period: period, rows: rows, indicator: indicator)
         let catalogue = try ResourceLocator.indicatorCatalogue()
-        let report = try await PostgresPool.withPool(settings: DatabaseEnvironment().application, configuration: .init(maximumConnections: 1),
-                                                     logger: logger) { pool in
+        let report = try await PostgresPool.withPool(
+            settings: DatabaseEnvironment().application, configuration: .init(maximumConnections: 1),
+            logger: logger
+        ) { pool in
             let regions = try await pool.query("SELECT id FROM organisations WHERE kind = 'region'").map { try $0.decode(UUID.self, at: 0) }
             let context = AccessContext(subject: "strokepath-report", role: "planner", organisations: regions)
             let reports = RegionalReports(pool: pool, catalogue: catalogue, rehab: try ResourceLocator.rehabCatalogue())

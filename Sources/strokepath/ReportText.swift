@@ -12,7 +12,8 @@ enum ReportText {
         out += report.notes
         for table in report.tables {
             out.append("")
-            var title = "\(table.indicator.title) (\(table.indicator.unit)\(table.indicator.target == nil && table.indicator.direction == .nominal ? "" : ", " + table.indicator.direction.phrase))"
+            var title =
+                "\(table.indicator.title) (\(table.indicator.unit)\(table.indicator.target == nil && table.indicator.direction == .nominal ? "" : ", " + table.indicator.direction.phrase))"
             if let target = table.indicator.target { title += " · target \(format(target.value)) \(target.unit)\(target.statistic.map { " (\($0))" } ?? "")" }
             out.append(title)
             out += table.indicator.readerNotes.map { "  \($0)" }

@@ -1,7 +1,7 @@
 import Foundation
 import Recovery
-import Reporting
 import Rehabilitation
+import Reporting
 
 /// Finds the folders shipped beside the binary — SQL migrations and the clinical protocols:
 /// the folder an environment variable names, else the folder next to the executable, else

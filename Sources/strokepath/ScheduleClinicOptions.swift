@@ -26,14 +26,17 @@ struct ScheduleClinicOptions: ParsableArguments {
     func withClinic<Result: Sendable>(_ body: (RehabBookings, UUID, AccessContext) async throws -> Result) async throws -> Result {
         let catalogue = try ResourceLocator.rehabCatalogue()
         let logger = Console.bootstrapLogging()
-        return try await PostgresPool.withPool(settings: DatabaseEnvironment().application, configuration: .init(maximumConnections: 2),
-                                               logger: logger) { pool in
+        return try await PostgresPool.withPool(
+            settings: DatabaseEnvironment().application, configuration: .init(maximumConnections: 2),
+            logger: logger
+        ) { pool in
             guard let id = try await RehabResources(pool: pool).organisation(clinic) else {
                 ScheduleInput.error("no organisation with code or id \(clinic)")
                 throw ExitCode(2)
             }
-            let context = AccessContext(subject: "cli:\(ProcessInfo.processInfo.environment["USER"] ?? "unknown")", role: "rehab_coordinator",
-                                        organisations: [id])
+            let context = AccessContext(
+                subject: "cli:\(ProcessInfo.processInfo.environment["USER"] ?? "unknown")", role: "rehab_coordinator",
+                organisations: [id])
             return try await body(RehabBookings(pool: pool, catalogue: catalogue), id, context)
         }
     }

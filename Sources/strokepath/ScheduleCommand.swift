@@ -7,8 +7,10 @@ struct ScheduleCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "schedule",
         abstract: "Weekly rehabilitation timetables (rehab-week/1).",
-        subcommands: [ScheduleSolveCommand.self, ScheduleScoreCommand.self, ScheduleExplainCommand.self, ScheduleReplanCommand.self,
-                      ScheduleExportCommand.self, ScheduleImportCommand.self]
+        subcommands: [
+            ScheduleSolveCommand.self, ScheduleScoreCommand.self, ScheduleExplainCommand.self, ScheduleReplanCommand.self,
+            ScheduleExportCommand.self, ScheduleImportCommand.self,
+        ]
     )
 }
 
@@ -47,9 +49,11 @@ enum ScheduleInput {
     static func summary(_ result: WeeklySolver.Result) {
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
-        error(String(format: "done: objective %d after %.2f s; %d moves (%.0f/s), %d placements judged (%.2f M/s), %d epochs; peak memory %.0f MB",
-                     result.objective, result.seconds, result.moves, Double(result.moves) / max(result.seconds, 1e-9), result.evaluations,
-                     Double(result.evaluations) / max(result.seconds, 1e-9) / 1e6, result.epochs, Double(usage.ru_maxrss) / 1024))
+        error(
+            String(
+                format: "done: objective %d after %.2f s; %d moves (%.0f/s), %d placements judged (%.2f M/s), %d epochs; peak memory %.0f MB",
+                result.objective, result.seconds, result.moves, Double(result.moves) / max(result.seconds, 1e-9), result.evaluations,
+                Double(result.evaluations) / max(result.seconds, 1e-9) / 1e6, result.epochs, Double(usage.ru_maxrss) / 1024))
     }
 
     static func error(_ line: String) {

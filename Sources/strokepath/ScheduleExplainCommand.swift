@@ -23,9 +23,11 @@ struct ScheduleExplainCommand: AsyncParsableCommand {
         let unplaced = try ScheduleInput.solver(week, instance).explain(fileRows.compactMap(ScheduleRow.init))
         if json {
             let list: [[String: Any]] = unplaced.map { item in
-                ["prescription": item.prescription, "patient": item.patient, "modality": item.modality, "prescribed": item.prescribed,
-                 "missing": item.missing, "reason": item.reason.rawValue, "explanation": item.reason.explanation,
-                 "days": Dictionary(uniqueKeysWithValues: zip(week.days.map(\.name), item.days.map(\.rawValue)))]
+                [
+                    "prescription": item.prescription, "patient": item.patient, "modality": item.modality, "prescribed": item.prescribed,
+                    "missing": item.missing, "reason": item.reason.rawValue, "explanation": item.reason.explanation,
+                    "days": Dictionary(uniqueKeysWithValues: zip(week.days.map(\.name), item.days.map(\.rawValue))),
+                ]
             }
             let data = try JSONSerialization.data(withJSONObject: ["instance": week.name, "unplaced": list], options: [.sortedKeys])
             Console.line(String(decoding: data, as: UTF8.self))

@@ -8,7 +8,8 @@ struct ScheduleExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
         abstract: "Export a clinic's week from the database as a rehab-week/1 instance (JSON on standard output or --output).",
-        discussion: "Rooms with their hours, active therapists' shifts less leave, the week's patients (by pseudonym) with availability and prescriptions, and the modality catalogue. Nobody is free before now, so no plan books the past. Sessions booked by hand, in a series or attended are planned around (their times taken, counted against the prescription); sessions of earlier plans are not: import with --replace to replace them."
+        discussion:
+            "Rooms with their hours, active therapists' shifts less leave, the week's patients (by pseudonym) with availability and prescriptions, and the modality catalogue. Nobody is free before now, so no plan books the past. Sessions booked by hand, in a series or attended are planned around (their times taken, counted against the prescription); sessions of earlier plans are not: import with --replace to replace them."
     )
 
     @OptionGroup var clinic: ScheduleClinicOptions
@@ -24,7 +25,8 @@ struct ScheduleExportCommand: AsyncParsableCommand {
         } else {
             Console.line(String(decoding: export.document, as: UTF8.self))
         }
-        ScheduleInput.error("exported \(export.week.name): \(export.week.patients.count) patients, \(export.week.prescriptions.count) prescriptions, "
-                            + "\(export.week.therapists.count) therapists, \(export.week.rooms.count) rooms")
+        ScheduleInput.error(
+            "exported \(export.week.name): \(export.week.patients.count) patients, \(export.week.prescriptions.count) prescriptions, "
+                + "\(export.week.therapists.count) therapists, \(export.week.rooms.count) rooms")
     }
 }

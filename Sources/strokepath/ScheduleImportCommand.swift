@@ -8,7 +8,8 @@ struct ScheduleImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
         abstract: "Book a solved schedule into a clinic's week in one transaction (all or nothing). Exit 0 booked, 1 refused, 2 unreadable.",
-        discussion: "The schedule is checked against the clinic's week as exported now (score.py's rules) and refused if infeasible; the database then refuses any clash with bookings already made. --replace first cancels the week's unattended sessions of earlier plans."
+        discussion:
+            "The schedule is checked against the clinic's week as exported now (score.py's rules) and refused if infeasible; the database then refuses any clash with bookings already made. --replace first cancels the week's unattended sessions of earlier plans."
     )
 
     @Argument(help: "The schedule ({\"sessions\": [...]}).") var schedule: String
@@ -32,16 +33,20 @@ struct ScheduleImportCommand: AsyncParsableCommand {
                 return try await bookings.importSchedule(rows, clinic: id, week: week, replace: replace, as: context)
             } catch let conflict as BookingConflict {
                 let when = conflict.start.map { " at \($0.formatted(.iso8601))" } ?? ""
-                ScheduleInput.error("refused: \(conflict.kind.rawValue), clashes with session \(conflict.session?.uuidString ?? "?")\(when); nothing was booked")
+                ScheduleInput.error(
+                    "refused: \(conflict.kind.rawValue), clashes with session \(conflict.session?.uuidString ?? "?")\(when); nothing was booked")
                 throw ExitCode(1)
             } catch let violation as BookingRuleViolation {
                 ScheduleInput.error("refused: \(violation.message); nothing was booked")
                 throw ExitCode(1)
             } catch let unknown as UnknownScheduleReference {
-                ScheduleInput.error("refused: session \(unknown.row) names \(unknown.field) \(unknown.value), which the clinic does not have; nothing was booked")
+                ScheduleInput.error(
+                    "refused: session \(unknown.row) names \(unknown.field) \(unknown.value), which the clinic does not have; nothing was booked")
                 throw ExitCode(2)
             }
         }
-        Console.line("booked \(result.sessions) sessions with \(result.participants) patient places\(replace ? "; \(result.replaced) sessions of earlier plans cancelled" : "")")
+        Console.line(
+            "booked \(result.sessions) sessions with \(result.participants) patient places\(replace ? "; \(result.replaced) sessions of earlier plans cancelled" : "")"
+        )
     }
 }

@@ -7,13 +7,15 @@ import Rehabilitation
 struct ScheduleReplanCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "replan",
-        abstract: "Re-plan a published week after a change (the instance as it now is: a sick therapist's shifts removed, a cancelled patient's availability removed, a new admission added). Writes the new schedule to stdout and what moved to stderr."
+        abstract:
+            "Re-plan a published week after a change (the instance as it now is: a sick therapist's shifts removed, a cancelled patient's availability removed, a new admission added). Writes the new schedule to stdout and what moved to stderr."
     )
 
     @Argument(help: "The instance as it now is (rehab-week/1 JSON).") var instance: String
     @Argument(help: "The published schedule.") var published: String
     @Option(help: "First day (index) that may change; earlier days are kept as they were.") var fromDay = 0
-    @Option(help: "Objective cost of moving or dropping one published row (score.py's units; a 45-minute session of a priority-1 patient is worth 450).") var moveWeight = WeeklySolver.defaultMoveWeight
+    @Option(help: "Objective cost of moving or dropping one published row (score.py's units; a 45-minute session of a priority-1 patient is worth 450).")
+    var moveWeight = WeeklySolver.defaultMoveWeight
     @Flag(help: "Move no published row that still fits; place only the displaced and the new sessions around them.") var keepPublished = false
     @OptionGroup var search: SearchOptions
 
@@ -26,11 +28,14 @@ struct ScheduleReplanCommand: AsyncParsableCommand {
         let week = try ScheduleInput.week(instance)
         let rows = try ScheduleInput.rows(published)
         let solver = try ScheduleInput.solver(week, instance)
-        let replan = solver.replan(rows.compactMap(ScheduleRow.init), firstOpenDay: fromDay, moveWeight: moveWeight, keepPublished: keepPublished, search.solverOptions,
-                                   progress: ScheduleInput.progress)
+        let replan = solver.replan(
+            rows.compactMap(ScheduleRow.init), firstOpenDay: fromDay, moveWeight: moveWeight, keepPublished: keepPublished, search.solverOptions,
+            progress: ScheduleInput.progress)
         FileHandle.standardOutput.write(ScheduleFile.document(instance: week.name, solver: "strokepath replan", rows: replan.result.rows))
         ScheduleInput.summary(replan.result)
-        ScheduleInput.error("kept \(replan.kept.count) published rows; \(replan.displaced.count) no longer fit; removed or moved \(replan.removed.count); added \(replan.added.count)")
+        ScheduleInput.error(
+            "kept \(replan.kept.count) published rows; \(replan.displaced.count) no longer fit; removed or moved \(replan.removed.count); added \(replan.added.count)"
+        )
         for row in replan.removed { ScheduleInput.error("  - \(row.describe(in: week))") }
         for row in replan.added { ScheduleInput.error("  + \(row.describe(in: week))") }
     }

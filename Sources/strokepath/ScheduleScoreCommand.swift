@@ -6,7 +6,8 @@ import Rehabilitation
 struct ScheduleScoreCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "score",
-        abstract: "Check a schedule against its instance: hard violations by kind, soft terms, objective and KPIs, as bench/rehab/score.py prints them. Exit 0 feasible, 1 infeasible, 2 unreadable."
+        abstract:
+            "Check a schedule against its instance: hard violations by kind, soft terms, objective and KPIs, as bench/rehab/score.py prints them. Exit 0 feasible, 1 infeasible, 2 unreadable."
     )
 
     @Argument(help: "The instance (rehab-week/1 JSON).") var instance: String
@@ -23,16 +24,21 @@ struct ScheduleScoreCommand: AsyncParsableCommand {
         let rows = try ScheduleInput.rows(schedule)
         let result = ScheduleScorer(week: week).score(rows, details: details)
         if json {
-            let soft = Dictionary(uniqueKeysWithValues: ScheduleScore.softTerms.map { term in
-                let raw = result.soft[term] ?? 0, weight = week.weights.weight(of: term)
-                return (term, ["raw": raw, "weight": weight, "weighted": raw * weight])
-            })
-            let kpi = Dictionary(uniqueKeysWithValues: ScheduleScore.kpiNames.map { name -> (String, Any) in
-                let value = result.kpi[name] ?? 0
-                return (name, ScheduleScore.fractionKPIs.contains(name) ? value as Any : Int(value) as Any)
-            })
-            var object: [String: Any] = ["instance": week.name, "feasible": result.feasible, "hard": result.hard, "hard_total": result.hardTotal,
-                                         "soft": soft, "objective": result.objective, "kpi": kpi]
+            let soft = Dictionary(
+                uniqueKeysWithValues: ScheduleScore.softTerms.map { term in
+                    let raw = result.soft[term] ?? 0
+                    let weight = week.weights.weight(of: term)
+                    return (term, ["raw": raw, "weight": weight, "weighted": raw * weight])
+                })
+            let kpi = Dictionary(
+                uniqueKeysWithValues: ScheduleScore.kpiNames.map { name -> (String, Any) in
+                    let value = result.kpi[name] ?? 0
+                    return (name, ScheduleScore.fractionKPIs.contains(name) ? value as Any : Int(value) as Any)
+                })
+            var object: [String: Any] = [
+                "instance": week.name, "feasible": result.feasible, "hard": result.hard, "hard_total": result.hardTotal,
+                "soft": soft, "objective": result.objective, "kpi": kpi,
+            ]
             if details > 0 { object["examples"] = result.examples }
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
             Console.line(String(decoding: data, as: UTF8.self))
@@ -44,7 +50,8 @@ struct ScheduleScoreCommand: AsyncParsableCommand {
             }
             Console.line("objective \(result.objective)")
             for term in ScheduleScore.softTerms {
-                let raw = result.soft[term] ?? 0, weight = week.weights.weight(of: term)
+                let raw = result.soft[term] ?? 0
+                let weight = week.weights.weight(of: term)
                 Console.line("  soft \(term.padding(28)) raw \(String(raw).leftPadding(8)) x \(String(weight).leftPadding(3)) = \(raw * weight)")
             }
             for name in ScheduleScore.kpiNames {

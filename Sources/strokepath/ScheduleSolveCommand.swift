@@ -16,7 +16,8 @@ struct ScheduleSolveCommand: AsyncParsableCommand {
         let week = try ScheduleInput.week(instance)
         let solver = try ScheduleInput.solver(week, instance)
         let result = solver.solve(search.solverOptions, progress: ScheduleInput.progress)
-        FileHandle.standardOutput.write(ScheduleFile.document(instance: week.name, solver: "strokepath seed \(search.seed), \(search.threads) threads", rows: result.rows))
+        FileHandle.standardOutput.write(
+            ScheduleFile.document(instance: week.name, solver: "strokepath seed \(search.seed), \(search.threads) threads", rows: result.rows))
         ScheduleInput.summary(result)
     }
 }

@@ -3,15 +3,16 @@ import Foundation
 import Logging
 import Postgres
 import Reporting
-import Storage
 import Seed
+import Storage
 
 /// `strokepath seed --demo`: loads the demo region.
 struct SeedCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "seed",
         abstract: "Load data into the database.",
-        discussion: "--synthetic --episodes N --regions R --seed S loads N synthetic acute episodes (with patients and 90-day outcomes) into R new regions of eight hospitals, and a session-level rehab sample (--rehab-stays, by default one stay for 200 episodes up to 5,000: a rehab clinic per region with therapists, rooms and a pool, stays, prescriptions, sessions with attendance, and day-90 forecasts with their assessments), as the schema owner with COPY, then computes the report cells; the distributions and their sources are in docs/reporting.md. --demo loads a small demo region (two hospitals, one rehabilitation clinic with therapists, rooms, a pool, bath cabins and a mud room, patients with prescriptions and a published plan of the current week, recovery assessments to fit, and a small synthetic region SYN2026-R01 for the reports); loading it again changes nothing."
+        discussion:
+            "--synthetic --episodes N --regions R --seed S loads N synthetic acute episodes (with patients and 90-day outcomes) into R new regions of eight hospitals, and a session-level rehab sample (--rehab-stays, by default one stay for 200 episodes up to 5,000: a rehab clinic per region with therapists, rooms and a pool, stays, prescriptions, sessions with attendance, and day-90 forecasts with their assessments), as the schema owner with COPY, then computes the report cells; the distributions and their sources are in docs/reporting.md. --demo loads a small demo region (two hospitals, one rehabilitation clinic with therapists, rooms, a pool, bath cabins and a mud room, patients with prescriptions and a published plan of the current week, recovery assessments to fit, and a small synthetic region SYN2026-R01 for the reports); loading it again changes nothing."
     )
 
     @Flag(help: "Load the demo region.") var demo = false
@@ -42,10 +43,12 @@ struct SeedCommand: AsyncParsableCommand {
         }
         let episodes = try await loadDemoReports(logger: logger)
         Console.line("demo data: \(report.organisations) organisations, \(report.patients) patients, \(report.episodes) episodes added")
-        Console.line("demo clinic: \(clinic.therapists) therapists, \(clinic.rooms) rooms, \(clinic.stays) stays, \(clinic.sessions) sessions booked, "
-                     + "\(clinic.attendance) attendances recorded, \(clinic.waiting) on the waitlist, \(assessments) recovery assessments")
-        Console.line("demo reports: \(episodes) synthetic episodes added in region \(Self.demoReportRegion) with a rehab clinic "
-                     + "(small hospitals: some cells withheld)")
+        Console.line(
+            "demo clinic: \(clinic.therapists) therapists, \(clinic.rooms) rooms, \(clinic.stays) stays, \(clinic.sessions) sessions booked, "
+                + "\(clinic.attendance) attendances recorded, \(clinic.waiting) on the waitlist, \(assessments) recovery assessments")
+        Console.line(
+            "demo reports: \(episodes) synthetic episodes added in region \(Self.demoReportRegion) with a rehab clinic "
+                + "(small hospitals: some cells withheld)")
     }
 
     /// The demo's reporting region: a small synthetic region (seed 2026) whose smallest
@@ -70,7 +73,8 @@ struct SeedCommand: AsyncParsableCommand {
     /// Loads the synthetic region as the owner, then computes the report cells; prints both times.
     private func loadSynthetic() async throws {
         let logger = Console.bootstrapLogging()
-        let total = episodes, started = Date()
+        let total = episodes
+        let started = Date()
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = .gmt
         let end = calendar.startOfDay(for: Date())
@@ -80,8 +84,9 @@ struct SeedCommand: AsyncParsableCommand {
         ) { pool in
             let loaded: SyntheticRegion.Report
             do {
-                loaded = try await region.load(into: pool, progress: { done in Console.progress(done, of: total, started: started, label: "episodes") },
-                                               stage: { Console.line($0) })
+                loaded = try await region.load(
+                    into: pool, progress: { done in Console.progress(done, of: total, started: started, label: "episodes") },
+                    stage: { Console.line($0) })
             } catch let error as RehabInputError {
                 throw ValidationError("\(error.field): \(error.message)")
             }
@@ -90,16 +95,21 @@ struct SeedCommand: AsyncParsableCommand {
             let refreshed = try await Self.refreshReports(pool)
             return (loaded, refreshed, Date().timeIntervalSince(refreshStarted))
         }
-        Console.line(String(format: "synthetic data: %d organisations, %d episodes with their patients in %.1f s (%.0f episodes/s)",
-                            loaded.organisations, loaded.episodes, loaded.seconds, Double(loaded.episodes) / max(loaded.seconds, 1e-9)))
-        Console.line(String(format: "rehab sample: %d stays with %d sessions and %d day-90 forecasts in %.1f s", loaded.rehabStays, loaded.rehabSessions,
-                            loaded.forecasts, loaded.rehabSeconds))
+        Console.line(
+            String(
+                format: "synthetic data: %d organisations, %d episodes with their patients in %.1f s (%.0f episodes/s)",
+                loaded.organisations, loaded.episodes, loaded.seconds, Double(loaded.episodes) / max(loaded.seconds, 1e-9)))
+        Console.line(
+            String(
+                format: "rehab sample: %d stays with %d sessions and %d day-90 forecasts in %.1f s", loaded.rehabStays, loaded.rehabSessions,
+                loaded.forecasts, loaded.rehabSeconds))
         Console.line(String(format: "report cells computed from %d episodes and %d rehab stays in %.1f s", refreshed.episodes, refreshed.stays, refreshSeconds))
     }
 
     /// Computes the report cells as the owner; returns the episodes and stays counted.
     static func refreshReports(_ owner: PostgresPool) async throws -> (episodes: Int, stays: Int) {
-        let catalogue = try ResourceLocator.indicatorCatalogue(), rehab = try ResourceLocator.rehabCatalogue()
+        let catalogue = try ResourceLocator.indicatorCatalogue()
+        let rehab = try ResourceLocator.rehabCatalogue()
         return try await owner.withTransaction { try await RegionalReports.refresh(on: $0, catalogue: catalogue, rehab: rehab) }
     }
 }

@@ -1,13 +1,13 @@
 import ArgumentParser
 import Foundation
 import Hummingbird
-import UnixSignals
 import Logging
 import Metrics
 import Postgres
 import Prometheus
 import Server
 import Storage
+import UnixSignals
 
 /// `strokepath serve`: runs the HTTP service until SIGTERM or SIGINT.
 struct ServeCommand: AsyncParsableCommand {
@@ -47,7 +47,9 @@ struct ServeCommand: AsyncParsableCommand {
             throw InsecureDatabaseConnection(reason: violation)
         }
         if authentication.isDevelopment {
-            logger.warning("DEVELOPMENT MODE: the API accepts tokens signed with the local development key; configure STROKEPATH_JWT_JWKS and STROKEPATH_JWT_ISSUER for real use")
+            logger.warning(
+                "DEVELOPMENT MODE: the API accepts tokens signed with the local development key; configure STROKEPATH_JWT_JWKS and STROKEPATH_JWT_ISSUER for real use"
+            )
         }
         let configuration = ServerConfiguration(
             host: host ?? environment["HOST"] ?? "127.0.0.1",

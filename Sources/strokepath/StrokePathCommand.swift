@@ -13,7 +13,9 @@ struct StrokePathCommand: AsyncParsableCommand {
             with user strokepath_owner.
             """,
         version: "0.1.0",
-        subcommands: [ServeCommand.self, MigrateCommand.self, SeedCommand.self, AuditCommand.self, TokenCommand.self, AcuteCommand.self, ScheduleCommand.self,
-                      RecoveryCommand.self, ReportCommand.self]
+        subcommands: [
+            ServeCommand.self, MigrateCommand.self, SeedCommand.self, AuditCommand.self, TokenCommand.self, AcuteCommand.self, ScheduleCommand.self,
+            RecoveryCommand.self, ReportCommand.self,
+        ]
     )
 }

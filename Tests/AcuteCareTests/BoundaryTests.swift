@@ -82,8 +82,10 @@ import Testing
 
     @Test(arguments: [(70.0, false), (69.9, true)])
     func extendCoreMustBeBelowSeventy(core: Double, eligible: Bool) throws {
-        let ivt = try Support.evaluate(["times.lkw_to_decision_min": 360, "nihss": 14, "imaging.modality": "NCCT+CTA+CTP",
-                                        "imaging.core_ml": core, "imaging.hypoperfusion_tmax6_ml": 150]).ivt
+        let ivt = try Support.evaluate([
+            "times.lkw_to_decision_min": 360, "nihss": 14, "imaging.modality": "NCCT+CTA+CTP",
+            "imaging.core_ml": core, "imaging.hypoperfusion_tmax6_ml": 150,
+        ]).ivt
         #expect((ivt.pathway == "extended_4.5_9h_perfusion_mismatch (EXTEND)") == eligible)
     }
 }

@@ -88,8 +88,10 @@ import Testing
     }
 
     @Test func E8_basilarStatementsAreForAdults() throws {
-        let child = try Support.evaluate(Self.lvo(300, ["imaging.occlusion_site": "basilar", "nihss": 12, "imaging.pc_aspects": 8, "age": 16]),
-                                         profile: "aha-2026").evt
+        let child = try Support.evaluate(
+            Self.lvo(300, ["imaging.occlusion_site": "basilar", "nihss": 12, "imaging.pc_aspects": 8, "age": 16]),
+            profile: "aha-2026"
+        ).evt
         #expect(!child.levels["aha-2026", default: ""].contains("basilar"))
     }
 
@@ -111,10 +113,18 @@ import Testing
 
     // MARK: Thrombolysis
 
-    static var extend: [String: Any] { ["times.lkw_to_decision_min": 330, "imaging.modality": "NCCT+CTA+CTP",
-                                        "imaging.core_ml": 10, "imaging.hypoperfusion_tmax6_ml": 50] }
-    static var wakeUp: [String: Any] { ["times.onset_type": "wake_up", "times.lkw_to_decision_min": 600, "times.symptom_recognition_to_decision_min": 120,
-                                        "imaging.modality": "MRI", "imaging.dwi_flair_mismatch": true, "imaging.dwi_lesion_gt_third_mca": false] }
+    static var extend: [String: Any] {
+        [
+            "times.lkw_to_decision_min": 330, "imaging.modality": "NCCT+CTA+CTP",
+            "imaging.core_ml": 10, "imaging.hypoperfusion_tmax6_ml": 50,
+        ]
+    }
+    static var wakeUp: [String: Any] {
+        [
+            "times.onset_type": "wake_up", "times.lkw_to_decision_min": 600, "times.symptom_recognition_to_decision_min": 120,
+            "imaging.modality": "MRI", "imaging.dwi_flair_mismatch": true, "imaging.dwi_lesion_gt_third_mca": false,
+        ]
+    }
 
     @Test(arguments: ["aha-2019", "aha-2026", "eso"])
     func A1_extendedPathwaysOfferWhatTheirTrialsUsed(profile: String) throws {
@@ -159,8 +169,9 @@ import Testing
         let impaired = try Support.evaluate(dabigatran.merging(["labs.creatinine_clearance_ml_min": 40]) { $1 }, profile: "aha-2019").ivt
         #expect(impaired.status == "contraindicated")
         #expect(impaired.absoluteContraindications.map(\.code) == ["DOAC_RENAL_IMPAIRMENT"])
-        #expect(try Support.evaluate(dabigatran.merging(["labs.creatinine_clearance_ml_min": 40]) { $1 }, profile: "aha-2026").ivt.status
-            == "eligible_with_caution")
+        #expect(
+            try Support.evaluate(dabigatran.merging(["labs.creatinine_clearance_ml_min": 40]) { $1 }, profile: "aha-2026").ivt.status
+                == "eligible_with_caution")
         #expect(try Support.evaluate(dabigatran.merging(["labs.creatinine_clearance_ml_min": 90]) { $1 }, profile: "aha-2019").ivt.status == "eligible")
         let unknown = try Support.evaluate(dabigatran, profile: "aha-2019")
         #expect(unknown.ivt.status == "needs_data")
@@ -169,15 +180,18 @@ import Testing
         let unknown2026 = try Support.evaluate(dabigatran, profile: "aha-2026").ivt
         #expect(unknown2026.status == "eligible")
         #expect(unknown2026.warnings.contains { $0.contains("creatinine clearance not known") })
-        let later = try Support.evaluate(dabigatran.merging(["anticoagulant.last_dose_hours_ago": 97, "labs.creatinine_clearance_ml_min": 40]) { $1 },
-                                         profile: "aha-2019")
+        let later = try Support.evaluate(
+            dabigatran.merging(["anticoagulant.last_dose_hours_ago": 97, "labs.creatinine_clearance_ml_min": 40]) { $1 },
+            profile: "aha-2019")
         #expect(later.ivt.status == "eligible")
     }
 
     @Test(arguments: [(20.0, "eligible"), (30.0, "contraindicated")])
     func A4_aFactorXaLevelBelowThirtyIsANormalDrugTest(level: Double, status: String) throws {
-        let ivt = try Support.evaluate(["anticoagulant.type": "apixaban", "anticoagulant.last_dose_hours_ago": 10, "labs.anti_xa_level": level],
-                                       profile: "aha-2019").ivt
+        let ivt = try Support.evaluate(
+            ["anticoagulant.type": "apixaban", "anticoagulant.last_dose_hours_ago": 10, "labs.anti_xa_level": level],
+            profile: "aha-2019"
+        ).ivt
         #expect(ivt.status == status)
         #expect(ivt.notes.contains { $0.contains("drug-specific test normal") } == (status == "eligible"))
     }

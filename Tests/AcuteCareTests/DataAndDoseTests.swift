@@ -46,8 +46,10 @@ import Testing
     }
 
     @Test func nihssItemsGiveTheTotalAndUntestableCountsZero() throws {
-        let items: [String: Any] = ["1a": 0, "1b": 1, "1c": 0, "2": 1, "3": 0, "4": 2, "5a": "UN", "5b": 3, "6a": 0, "6b": 2,
-                                    "7": 0, "8": 1, "9": 1, "10": 1, "11": 0]
+        let items: [String: Any] = [
+            "1a": 0, "1b": 1, "1c": 0, "2": 1, "3": 0, "4": 2, "5a": "UN", "5b": 3, "6a": 0, "6b": 2,
+            "7": 0, "8": 1, "9": 1, "10": 1, "11": 0,
+        ]
         let presentation = try Support.presentation(["nihss": NSNull(), "nihss_items": items])
         #expect(presentation.facts.number(.nihss) == 12)
         #expect(presentation.nihssItems?["5a"] == .some(nil))
@@ -69,11 +71,13 @@ import Testing
         }
     }
 
-    static var routing: [String: Any] { [
-        "lkw_to_scene_min": 40, "transfer_drive_min": 50,
-        "local": ["drive_min": 15, "door_to_needle_min": 35, "door_in_door_out_min": 80],
-        "evt_centre": ["drive_min": 60, "door_to_needle_min": 30, "door_to_puncture_min": 60, "transfer_door_to_puncture_min": 35],
-    ] }
+    static var routing: [String: Any] {
+        [
+            "lkw_to_scene_min": 40, "transfer_drive_min": 50,
+            "local": ["drive_min": 15, "door_to_needle_min": 35, "door_in_door_out_min": 80],
+            "evt_centre": ["drive_min": 60, "door_to_needle_min": 30, "door_to_puncture_min": 60, "transfer_door_to_puncture_min": 35],
+        ]
+    }
 
     @Test func dripAndShipAndMothershipAreComparedFromTravelTimes() throws {
         let evaluation = try Support.evaluate(["imaging.occlusion_site": "M1", "routing": Self.routing])

@@ -62,9 +62,9 @@ import Testing
                     #expect(!sources.isEmpty, "\(file): \(object["id"] ?? object["level"] ?? "?") cites no source")
                     cited.formUnion(sources)
                 }
-                object.values.forEach { walk($0, file) }
+                for inner in object.values { walk(inner, file) }
             } else if let array = value as? [Any] {
-                array.forEach { walk($0, file) }
+                for inner in array { walk(inner, file) }
             }
         }
         for (name, data) in files where name != "sources.json" {

@@ -25,25 +25,33 @@ enum Support {
     static let evaluator = AcuteEvaluator(protocol: acute)
 
     /// Vector C01: an uncomplicated nLVO stroke at 90 min, everything known.
-    static var baseline: [String: Any] { [
-        "age": 68, "sex": "M", "weight_kg": 80.0,
-        "times": ["onset_type": "witnessed", "lkw_to_arrival_min": 60, "lkw_to_decision_min": 90, "lkw_to_puncture_min": 120],
-        "nihss": 8, "deficit_disabling": true, "decreased_consciousness": false, "visual_field_defect": false,
-        "bp": ["systolic": 160, "diastolic": 90, "lowerable": true], "glucose_mg_dl": 126,
-        "labs": ["platelets_10e9_l": 230, "inr": 1.0, "aptt_s": 30, "pt_s": 12],
-        "anticoagulant": ["type": "none"],
-        "history": ["diabetes": false, "hypertension": true, "atrial_fibrillation": false, "prior_stroke_any": false, "prior_ich": false,
-                    "gi_malignancy": false, "infective_endocarditis": false, "aortic_arch_dissection": false, "intra_axial_neoplasm": false,
-                    "pregnant": false, "seizure_at_onset": false],
-        "imaging": ["modality": "NCCT+CTA", "hemorrhage": false, "hypodensity_extent": "none", "early_infarct_signs": false,
-                    "hyperdense_artery_sign": false, "occlusion_site": "none", "aspects": 10, "significant_mass_effect": false],
-        "prestroke_mrs": 0, "facility": "EVT_capable", "planned_evt": false, "evt_accessible": true,
-    ] }
+    static var baseline: [String: Any] {
+        [
+            "age": 68, "sex": "M", "weight_kg": 80.0,
+            "times": ["onset_type": "witnessed", "lkw_to_arrival_min": 60, "lkw_to_decision_min": 90, "lkw_to_puncture_min": 120],
+            "nihss": 8, "deficit_disabling": true, "decreased_consciousness": false, "visual_field_defect": false,
+            "bp": ["systolic": 160, "diastolic": 90, "lowerable": true], "glucose_mg_dl": 126,
+            "labs": ["platelets_10e9_l": 230, "inr": 1.0, "aptt_s": 30, "pt_s": 12],
+            "anticoagulant": ["type": "none"],
+            "history": [
+                "diabetes": false, "hypertension": true, "atrial_fibrillation": false, "prior_stroke_any": false, "prior_ich": false,
+                "gi_malignancy": false, "infective_endocarditis": false, "aortic_arch_dissection": false, "intra_axial_neoplasm": false,
+                "pregnant": false, "seizure_at_onset": false,
+            ],
+            "imaging": [
+                "modality": "NCCT+CTA", "hemorrhage": false, "hypodensity_extent": "none", "early_infarct_signs": false,
+                "hyperdense_artery_sign": false, "occlusion_site": "none", "aspects": 10, "significant_mass_effect": false,
+            ],
+            "prestroke_mrs": 0, "facility": "EVT_capable", "planned_evt": false, "evt_accessible": true,
+        ]
+    }
 
     /// An anterior LVO (M1) variant of the baseline for thrombectomy tests.
     static func lvo(puncture: Double, _ changes: [String: Any] = [:]) -> [String: Any] {
-        var merged: [String: Any] = ["imaging.occlusion_site": "M1", "times.lkw_to_puncture_min": puncture, "times.lkw_to_decision_min": puncture - 20,
-                                     "nihss": 14, "imaging.modality": "NCCT+CTA+CTP"]
+        var merged: [String: Any] = [
+            "imaging.occlusion_site": "M1", "times.lkw_to_puncture_min": puncture, "times.lkw_to_decision_min": puncture - 20,
+            "nihss": 14, "imaging.modality": "NCCT+CTA+CTP",
+        ]
         merged.merge(changes) { $1 }
         return merged
     }

@@ -22,7 +22,8 @@ import Testing
 
     @Test func exclusionViolationCarriesSQLStateAndConstraint() async throws {
         try await TestDatabase.withPool(migrated: false, .superuser) { pool in
-            try await pool.query("""
+            try await pool.query(
+                """
                 CREATE TABLE bookings (during tstzrange NOT NULL,
                     CONSTRAINT bookings_no_overlap EXCLUDE USING gist (during WITH &&))
                 """)

@@ -1,8 +1,9 @@
 import Foundation
-@testable import Postgres
 import PostgresTestSupport
 import Synchronization
 import Testing
+
+@testable import Postgres
 
 @Suite struct PoolTests {
     @Test func twoHundredTasksShareFourConnectionsOneAtATime() async throws {
@@ -53,9 +54,11 @@ import Testing
             let task = Task { try await pool.query("SELECT pg_sleep(10)") }
             // Cancel only once the query really runs on the server.
             for _ in 0..<250 {
-                let running = try await pool.query("""
+                let running = try await pool.query(
+                    """
                     SELECT count(*) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(10)' AND state = 'active'
-                    """).single().decode(Int.self)
+                    """
+                ).single().decode(Int.self)
                 if running > 0 { break }
                 try await Task.sleep(for: .milliseconds(20))
             }

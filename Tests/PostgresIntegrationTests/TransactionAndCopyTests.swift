@@ -85,7 +85,7 @@ actor Barrier {
 
     func arrive() async {
         if waiting.count + 1 == parties {
-            waiting.forEach { $0.resume() }
+            for continuation in waiting { continuation.resume() }
             waiting = []
             return
         }
@@ -98,7 +98,12 @@ final class Counter: Sendable {
     private let count = Mutex(0)
 
     /// Adds one and returns the new count.
-    func increment() -> Int { count.withLock { $0 += 1; return $0 } }
+    func increment() -> Int {
+        count.withLock {
+            $0 += 1
+            return $0
+        }
+    }
 
     var value: Int { count.withLock { $0 } }
 }

@@ -1,5 +1,6 @@
-@testable import Postgres
 import Testing
+
+@testable import Postgres
 
 @Suite struct PoolStateMachineTests {
     final class Connection {}
@@ -7,9 +8,18 @@ import Testing
 
     @Test func opensUpToTheLimitThenQueues() {
         var machine = Machine(maximumConnections: 2)
-        guard case .open = machine.lease(id: 1, waiter: "a") else { Issue.record("expected open"); return }
-        guard case .open = machine.lease(id: 2, waiter: "b") else { Issue.record("expected open"); return }
-        guard case .wait = machine.lease(id: 3, waiter: "c") else { Issue.record("expected wait"); return }
+        guard case .open = machine.lease(id: 1, waiter: "a") else {
+            Issue.record("expected open")
+            return
+        }
+        guard case .open = machine.lease(id: 2, waiter: "b") else {
+            Issue.record("expected open")
+            return
+        }
+        guard case .wait = machine.lease(id: 3, waiter: "c") else {
+            Issue.record("expected wait")
+            return
+        }
         #expect(machine.total == 2)
         #expect(machine.waiters.map(\.waiter) == ["c"])
     }
@@ -21,7 +31,8 @@ import Testing
         _ = machine.lease(id: 2, waiter: "b")
         _ = machine.lease(id: 3, waiter: "c")
         guard case .handOver(let given, let waiter) = machine.release(connection, reusable: true, now: .now) else {
-            Issue.record("expected hand-over"); return
+            Issue.record("expected hand-over")
+            return
         }
         #expect(given === connection)
         #expect(waiter == "b")
@@ -33,10 +44,14 @@ import Testing
         _ = machine.lease(id: 1, waiter: "a")
         _ = machine.lease(id: 2, waiter: "b")
         _ = machine.lease(id: 3, waiter: "c")
-        guard case .wait = machine.lease(id: 4, waiter: "audit", ahead: true) else { Issue.record("expected wait"); return }
+        guard case .wait = machine.lease(id: 4, waiter: "audit", ahead: true) else {
+            Issue.record("expected wait")
+            return
+        }
         #expect(machine.waiters.map(\.waiter) == ["audit", "b", "c"])
         guard case .handOver(_, let waiter) = machine.release(Connection(), reusable: true, now: .now) else {
-            Issue.record("expected hand-over"); return
+            Issue.record("expected hand-over")
+            return
         }
         #expect(waiter == "audit")
     }
@@ -46,7 +61,8 @@ import Testing
         _ = machine.lease(id: 1, waiter: "a")
         _ = machine.lease(id: 2, waiter: "b")
         guard case .closeAndOpen(_, let waiter) = machine.release(Connection(), reusable: false, now: .now) else {
-            Issue.record("expected close and open"); return
+            Issue.record("expected close and open")
+            return
         }
         #expect(waiter == "b")
         #expect(machine.total == 1)
@@ -54,12 +70,16 @@ import Testing
 
     @Test func idleConnectionsAreReusedLastInFirstOut() {
         var machine = Machine(maximumConnections: 3)
-        let first = Connection(), second = Connection()
+        let first = Connection()
+        let second = Connection()
         _ = machine.lease(id: 1, waiter: "a")
         _ = machine.lease(id: 2, waiter: "b")
         _ = machine.release(first, reusable: true, now: .now)
         _ = machine.release(second, reusable: true, now: .now)
-        guard case .use(let used) = machine.lease(id: 3, waiter: "c") else { Issue.record("expected use"); return }
+        guard case .use(let used) = machine.lease(id: 3, waiter: "c") else {
+            Issue.record("expected use")
+            return
+        }
         #expect(used === second)
     }
 
@@ -76,7 +96,8 @@ import Testing
     @Test func idleConnectionsPastTheCutoffAreRemovedOldestFirst() {
         var machine = Machine(maximumConnections: 3)
         let start = ContinuousClock.now
-        let old = Connection(), recent = Connection()
+        let old = Connection()
+        let recent = Connection()
         _ = machine.lease(id: 1, waiter: "a")
         _ = machine.lease(id: 2, waiter: "b")
         _ = machine.release(old, reusable: true, now: start)
@@ -102,8 +123,14 @@ import Testing
         _ = machine.lease(id: 2, waiter: "b")
         let closing = machine.close()
         #expect(closing.waiters == ["b"])
-        guard case .fail = machine.lease(id: 3, waiter: "c") else { Issue.record("expected fail"); return }
-        guard case .close = machine.release(connection, reusable: true, now: .now) else { Issue.record("expected close"); return }
+        guard case .fail = machine.lease(id: 3, waiter: "c") else {
+            Issue.record("expected fail")
+            return
+        }
+        guard case .close = machine.release(connection, reusable: true, now: .now) else {
+            Issue.record("expected close")
+            return
+        }
         #expect(machine.total == 0)
     }
 }

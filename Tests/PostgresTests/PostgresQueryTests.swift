@@ -1,6 +1,7 @@
 import Foundation
-@testable import Postgres
 import Testing
+
+@testable import Postgres
 
 @Suite struct PostgresQueryTests {
     @Test func interpolatedValuesBecomeParameters() {
@@ -33,12 +34,13 @@ import Testing
     @Test func arraysUseTheBinaryArrayLayout() throws {
         var buffer: [UInt8] = []
         try [Int32(7), Int32(-1)].encode(into: &buffer)
-        #expect(buffer == [
-            0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 23,
-            0, 0, 0, 2, 0, 0, 0, 1,
-            0, 0, 0, 4, 0, 0, 0, 7,
-            0, 0, 0, 4, 255, 255, 255, 255,
-        ])
+        #expect(
+            buffer == [
+                0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 23,
+                0, 0, 0, 2, 0, 0, 0, 1,
+                0, 0, 0, 4, 0, 0, 0, 7,
+                0, 0, 0, 4, 255, 255, 255, 255,
+            ])
         let decoded = try [Int32](postgresBytes: buffer[...], type: .int4Array)
         #expect(decoded == [7, -1])
     }

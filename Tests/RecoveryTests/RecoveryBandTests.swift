@@ -1,6 +1,7 @@
 import Foundation
-@testable import Recovery
 import Testing
+
+@testable import Recovery
 
 /// The band covers where there are no data: a fit whose first observation is at day 3.
 @Suite struct RecoveryBandTests {
@@ -13,8 +14,9 @@ import Testing
         let clean = try RecoveryModel(truth, schedule: schedule).functionScores(days: 180)
         let days: [Double] = [3, 7, 14, 30]
         let noise: [Double] = [1.5, -1, 2, -1.5]
-        let observations = try RecoveryObservations(days: days, scores: zip(days, noise).map { min(max(clean[Int($0)] + $1, 0), 66) },
-                                                    horizon: recovery.population.modelInputs.horizonDays)
+        let observations = try RecoveryObservations(
+            days: days, scores: zip(days, noise).map { min(max(clean[Int($0)] + $1, 0), 66) },
+            horizon: recovery.population.modelInputs.horizonDays)
         let fitter = recovery.fitter(base: truth, schedule: schedule, observations: observations, recoveryClass: .standard)
         return (fitter, fitter.fit(), recovery.population.band)
     }
@@ -28,13 +30,15 @@ import Testing
             let z0 = RecoveryFitter.logit(min(max(fm0, 1e-3), 66 - 1e-3) / 66)
             var pinned = fitter.priors
             (pinned.lower[0], pinned.upper[0]) = (z0, z0)
-            let constrained = RecoveryFitter(base: fitter.base, schedule: fitter.schedule, observations: fitter.observations, sigma: fitter.sigma,
-                                             priors: pinned, step: fitter.step)
+            let constrained = RecoveryFitter(
+                base: fitter.base, schedule: fitter.schedule, observations: fitter.observations, sigma: fitter.sigma,
+                priors: pinned, step: fitter.step)
             let found = constrained.descend(from: [z0] + z.dropFirst())
             return (found.cost, found.z)
         }
         func edge(_ sign: Double) -> Double {
-            var inside = fit.parameters.fm0, z = fit.z
+            var inside = fit.parameters.fm0
+            var z = fit.z
             while true {
                 let next = inside + sign * 1
                 guard next > 0, next < 66 else { return inside }
@@ -82,12 +86,16 @@ import Testing
         let (fitter, fit, sampling) = try Self.lateFirstObservation()
         let band = fitter.band(around: fit, sampling: sampling, seed: 1)
         #expect(band.lowerSimultaneous[0] >= 0 && band.upperSimultaneous[0] <= 66)
-        let simultaneous = Self.fm0Range(fitter, fit: fit, degrees: 4), pointwise = Self.fm0Range(fitter, fit: fit, degrees: 1)
-        let (low4, high4) = (band.lowerSimultaneous[0], band.upperSimultaneous[0]), (low1, high1) = (band.lowerPointwise[0], band.upperPointwise[0])
-        #expect(low4 <= simultaneous.lower + 0.25 && high4 >= simultaneous.upper - 0.25,
-                "simultaneous at day 0 [\(low4), \(high4)], FM0 over the accepted sets [\(simultaneous.lower), \(simultaneous.upper)]")
-        #expect(low1 <= pointwise.lower + 0.25 && high1 >= pointwise.upper - 0.25,
-                "pointwise at day 0 [\(low1), \(high1)], FM0 over the accepted sets [\(pointwise.lower), \(pointwise.upper)]")
+        let simultaneous = Self.fm0Range(fitter, fit: fit, degrees: 4)
+        let pointwise = Self.fm0Range(fitter, fit: fit, degrees: 1)
+        let (low4, high4) = (band.lowerSimultaneous[0], band.upperSimultaneous[0])
+        let (low1, high1) = (band.lowerPointwise[0], band.upperPointwise[0])
+        #expect(
+            low4 <= simultaneous.lower + 0.25 && high4 >= simultaneous.upper - 0.25,
+            "simultaneous at day 0 [\(low4), \(high4)], FM0 over the accepted sets [\(simultaneous.lower), \(simultaneous.upper)]")
+        #expect(
+            low1 <= pointwise.lower + 0.25 && high1 >= pointwise.upper - 0.25,
+            "pointwise at day 0 [\(low1), \(high1)], FM0 over the accepted sets [\(pointwise.lower), \(pointwise.upper)]")
     }
 
     /// V8: the horizon is the parameter file's `model_inputs.horizon_days`, not 180: a longer
@@ -104,17 +112,19 @@ import Testing
         }
         let longer = try withHorizon(365)
         let projector = RecoveryProjector(longer, samples: 300)
-        let patient = RecoveryCase(days: [3, 30, 90, 200], scores: [20, 34, 42, 45], schedule: [DoseSegment(start: 5, end: 60, pt: 45, ot: 45)],
-                                   reperfusionDays: nil, nihss0: 8, recoveryClass: .standard)
+        let patient = RecoveryCase(
+            days: [3, 30, 90, 200], scores: [20, 34, 42, 45], schedule: [DoseSegment(start: 5, end: 60, pt: 45, ot: 45)],
+            reperfusionDays: nil, nihss0: 8, recoveryClass: .standard)
         let outlook = try projector.project(patient).outlook
         #expect(outlook.curve.count == 366 && outlook.band.upperSimultaneous.count == 366 && outlook.placeholderOutcomes?.nihss.count == 366)
         let fitter = try projector.fitter(patient)
         #expect(fitter.horizon == 365 && fitter.scores(outlook.estimates.z).count == 366)
         let shorter = try withHorizon(120)
         #expect(throws: RecoveryInputError("t_obs[1]", "must be a day from onset (0) to 120")) {
-            try RecoveryProjector(shorter).fitter(RecoveryCase(days: [3, 150], scores: [20, 40], schedule: [], reperfusionDays: nil, nihss0: nil,
-                                                               recoveryClass: .standard))
+            try RecoveryProjector(shorter).fitter(
+                RecoveryCase(
+                    days: [3, 150], scores: [20, 40], schedule: [], reperfusionDays: nil, nihss0: nil,
+                    recoveryClass: .standard))
         }
     }
 }
-

@@ -1,6 +1,7 @@
 import Foundation
-@testable import Recovery
 import Testing
+
+@testable import Recovery
 
 /// The model's special cases and its input checks.
 @Suite struct RecoveryModelTests {
@@ -90,7 +91,8 @@ import Testing
         p.tauR = tauR
         let model = try RecoveryModel(p, schedule: DoseSchedule([]))
         var clock = RecoveryModel.WindowClock(model)
-        var t = 0.0, worst = 0.0
+        var t = 0.0
+        var worst = 0.0
         for step in [0.25, 0.5, 0.1666, 1, 1, 0.3334] + Array(repeating: 1.0, count: 170) {
             worst = max(worst, abs(clock.value - model.window(at: t)))
             clock.advance(by: step)
@@ -113,7 +115,11 @@ import Testing
         var predictionProfile: [String: [String: AnyNumber]]?
 
         enum CodingKeys: String, CodingKey {
-            case id, kind, schedule, paramsBase = "params_base", tObs = "t_obs", yObs = "y_obs", predictionProfile = "prediction_profile"
+            case id, kind, schedule
+            case paramsBase = "params_base"
+            case tObs = "t_obs"
+            case yObs = "y_obs"
+            case predictionProfile = "prediction_profile"
         }
     }
 
@@ -130,19 +136,25 @@ import Testing
         let decoder = JSONDecoder()
         struct File: Decodable { var cases: [Case] }
         let cases = try decoder.decode(File.self, from: Data(contentsOf: root.appendingPathComponent("Fixtures/recovery/cases.json"))).cases
-        let recovery = try RecoveryProtocol.decode(Data(contentsOf: root.deletingLastPathComponent().appendingPathComponent("Protocols/recovery/parameters.json")))
+        let recovery = try RecoveryProtocol.decode(
+            Data(contentsOf: root.deletingLastPathComponent().appendingPathComponent("Protocols/recovery/parameters.json")))
         var checked = 0
         for item in cases where item.kind == "fit" {
-            let base = try #require(item.paramsBase), days = try #require(item.tObs), scores = try #require(item.yObs)
+            let base = try #require(item.paramsBase)
+            let days = try #require(item.tObs)
+            let scores = try #require(item.yObs)
             let reference = try #require(item.predictionProfile?["90"])
-            let fitter = recovery.fitter(base: base, schedule: try DoseSchedule(item.schedule), observations: try RecoveryObservations(days: days, scores: scores, horizon: 180),
-                                         recoveryClass: .standard)
+            let fitter = recovery.fitter(
+                base: base, schedule: try DoseSchedule(item.schedule), observations: try RecoveryObservations(days: days, scores: scores, horizon: 180),
+                recoveryClass: .standard)
             let fit = fitter.fit()
             let band = fitter.band(around: fit, samples: 1_000)
             let profile = fitter.predictionProfile(day: 90, fit: fit, sets: band.accepted)
-            let low = try #require(reference["min"]?.value), high = try #require(reference["max"]?.value)
-            #expect(abs(profile.lower - low) < 0.01 && abs(profile.upper - high) < 0.01,
-                    "\(item.id): [\(profile.lower), \(profile.upper)] vs reference [\(low), \(high)] after \(profile.evaluations) simulations")
+            let low = try #require(reference["min"]?.value)
+            let high = try #require(reference["max"]?.value)
+            #expect(
+                abs(profile.lower - low) < 0.01 && abs(profile.upper - high) < 0.01,
+                "\(item.id): [\(profile.lower), \(profile.upper)] vs reference [\(low), \(high)] after \(profile.evaluations) simulations")
             #expect(profile.lower <= band.lowerPointwise[90] + 1e-9 && profile.upper >= band.upperPointwise[90] - 1e-9, "at least the sampled band")
             checked += 1
         }

@@ -1,6 +1,7 @@
 import Foundation
-@testable import Recovery
 import Testing
+
+@testable import Recovery
 
 /// The parameter file, PREP2 and the multi-start fit.
 @Suite struct RecoveryProtocolTests {
@@ -22,8 +23,12 @@ import Testing
         (baseline.thetaU, baseline.sU) = (0.6, 0.015)  // the use loop is off (U_max 0): the file carries the demo's threshold
         #expect(built == baseline)
         #expect(population.parameters(fm0: 20, rS: 0.7, tauN: 21, eta: 0.1, recoveryClass: .poor, reperfusion: nil, nihss0: 0).cM == 0.15)
-        let broken = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Protocols/recovery/parameters.json"))) as? [String: Any]
+        let broken =
+            try JSONSerialization.jsonObject(
+                with: Data(
+                    contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+                        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Protocols/recovery/parameters.json")))
+            as? [String: Any]
         var withoutKB = try #require(broken)
         var entries = try #require(withoutKB["population"] as? [String: Any])
         entries["k_B"] = nil
@@ -42,11 +47,17 @@ import Testing
         #expect(rules.classify(safe: 4, age: 60, mep: true, nihss: nil) == .category(.good))
         #expect(rules.classify(safe: 4, age: 60, mep: false, nihss: 6) == .category(.limited))
         #expect(rules.classify(safe: 0, age: 60, mep: false, nihss: 7) == .category(.poor))
-        guard case .missing(let noSafe) = rules.classify(safe: nil, age: 60, mep: false, nihss: 3) else { Issue.record("SAFE is needed"); return }
+        guard case .missing(let noSafe) = rules.classify(safe: nil, age: 60, mep: false, nihss: 3) else {
+            Issue.record("SAFE is needed")
+            return
+        }
         #expect(noSafe.first?.contains("SAFE") == true)
         #expect(rules.classify(safe: 6, age: nil, mep: nil, nihss: nil) == .missing(["age"]))
         #expect(rules.classify(safe: 2, age: 70, mep: false, nihss: nil) == .missing(["NIHSS"]))
-        guard case .missing(let noMep) = rules.classify(safe: 2, age: 70, mep: nil, nihss: 9) else { Issue.record("MEP is needed"); return }
+        guard case .missing(let noMep) = rules.classify(safe: 2, age: 70, mep: nil, nihss: 9) else {
+            Issue.record("MEP is needed")
+            return
+        }
         #expect(noMep.first?.contains("MEP") == true)
         #expect(rules.recoveryClass(.category(.limited), mep: false) == .poor)
         #expect(rules.recoveryClass(.category(.good), mep: true) == .standard)
@@ -66,8 +77,10 @@ import Testing
         let noise: [Double] = [1, -2, 2, 0, -1, 1]
         let observations = try RecoveryObservations(days: days, scores: zip(days, noise).map { min(max(clean[Int($0)] + $1, 0), 66) }, horizon: 180)
         let multi = recovery.fitter(base: truth, schedule: schedule, observations: observations, recoveryClass: .standard).fit()
-        let single = RecoveryFitter(base: truth, schedule: schedule, observations: observations, sigma: recovery.priors.sigmaFm.value,
-                                    priors: recovery.priors.transformed(poorRecovery: false)).fit()
+        let single = RecoveryFitter(
+            base: truth, schedule: schedule, observations: observations, sigma: recovery.priors.sigmaFm.value,
+            priors: recovery.priors.transformed(poorRecovery: false)
+        ).fit()
         #expect(multi.totalCost <= single.totalCost + 1e-9)
         #expect(single.start == "specification")
         #expect(multi.passes, "data cost \(multi.dataCost) within \(multi.threshold)")

@@ -44,25 +44,31 @@ import Testing
         // The clinic adds paraffin hand baths: a catalogue entry, a room and a prescription; no code.
         var object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: RehabFixtures.catalogue)) as? [String: Any])
         var modalities = object["modalities"] as? [[String: Any]] ?? []
-        modalities.append(["id": "PARAFFIN", "name": "Paraffin hand bath", "discipline": "balneology", "skill": NSNull(), "requires_therapist": false,
-                           "room_type": "paraffin_room", "max_group": 3, "session_minutes": 30, "rest_after_minutes": 15, "team_restricted": false,
-                           "min_days_after_stroke": ["ischaemic": 2, "haemorrhagic": 7], "sources": ["rehab-domain"],
-                           "evidence": ["grade": "not rated", "text": "Not reviewed for stroke.", "sources": ["rehab-domain"]]])
+        modalities.append([
+            "id": "PARAFFIN", "name": "Paraffin hand bath", "discipline": "balneology", "skill": NSNull(), "requires_therapist": false,
+            "room_type": "paraffin_room", "max_group": 3, "session_minutes": 30, "rest_after_minutes": 15, "team_restricted": false,
+            "min_days_after_stroke": ["ischaemic": 2, "haemorrhagic": 7], "sources": ["rehab-domain"],
+            "evidence": ["grade": "not rated", "text": "Not reviewed for stroke.", "sources": ["rehab-domain"]],
+        ])
         object["modalities"] = modalities
         let catalogue = try RehabCatalogue.decode(try JSONSerialization.data(withJSONObject: object))
         let paraffin = try #require(try catalogue.instanceModalities(slotMinutes: 15).first { $0.id == "PARAFFIN" })
         let week = try RehabFixtures.week("S") { instance in
             var list = instance["modalities"] as? [[String: Any]] ?? []
-            list.append(["id": paraffin.id, "name": "Paraffin hand bath", "discipline": "balneology", "skill": NSNull(), "requires_therapist": false,
-                         "room_type": paraffin.roomType, "max_group": paraffin.maxGroup, "default_slots": paraffin.defaultSlots,
-                         "rest_after_slots": paraffin.restAfterSlots, "team_restricted": false, "min_days_after_stroke": paraffin.minDaysAfterStroke])
+            list.append([
+                "id": paraffin.id, "name": "Paraffin hand bath", "discipline": "balneology", "skill": NSNull(), "requires_therapist": false,
+                "room_type": paraffin.roomType, "max_group": paraffin.maxGroup, "default_slots": paraffin.defaultSlots,
+                "rest_after_slots": paraffin.restAfterSlots, "team_restricted": false, "min_days_after_stroke": paraffin.minDaysAfterStroke,
+            ])
             instance["modalities"] = list
             var rooms = instance["rooms"] as? [[String: Any]] ?? []
             rooms.append(["id": "PAR1", "type": paraffin.roomType, "capacity": 3, "max_sessions": 1, "open": Array(repeating: [[0, 32]], count: 5)])
             instance["rooms"] = rooms
             var prescriptions = instance["prescriptions"] as? [[String: Any]] ?? []
             for (index, patient) in ["P001", "P002", "P003"].enumerated() {
-                prescriptions.append(["id": "R90\(index)", "patient": patient, "modality": "PARAFFIN", "sessions_per_week": 2, "session_slots": 2, "max_per_day": 1])
+                prescriptions.append([
+                    "id": "R90\(index)", "patient": patient, "modality": "PARAFFIN", "sessions_per_week": 2, "session_slots": 2, "max_per_day": 1,
+                ])
             }
             instance["prescriptions"] = prescriptions
         }

@@ -51,24 +51,30 @@ import Testing
     }
 
     @Test func R0_aRuleOrTargetNamingAnUndeclaredFlagIsALoadErrorNamingFileAndField() throws {
-        #expect { _ = try Self.changed { object in
-            var rules = object["contraindication_rules"] as? [[String: Any]] ?? []
-            rules[3]["flag"] = "open_wounds"
-            object["contraindication_rules"] = rules
-        } } throws: { error in
+        #expect {
+            _ = try Self.changed { object in
+                var rules = object["contraindication_rules"] as? [[String: Any]] ?? []
+                rules[3]["flag"] = "open_wounds"
+                object["contraindication_rules"] = rules
+            }
+        } throws: { error in
             guard let error = error as? RehabWeekError else { return false }
             return error.field == "contraindication_rules[3].flag" && "\(error)".contains("catalogue.json") && error.message.contains("open_wounds")
         }
-        #expect { _ = try Self.changed { object in
-            var targets = object["intensity_targets"] as? [[String: Any]] ?? []
-            targets[3]["applies_to_flag"] = "aphasic"
-            object["intensity_targets"] = targets
-        } } throws: { ($0 as? RehabWeekError)?.field == "intensity_targets[3].applies_to_flag" }
-        #expect { _ = try Self.changed { object in
-            var rules = object["contraindication_rules"] as? [[String: Any]] ?? []
-            rules[0]["severity"] = "advisory"
-            object["contraindication_rules"] = rules
-        } } throws: { ($0 as? RehabWeekError)?.field == "contraindication_rules[0].severity" }
+        #expect {
+            _ = try Self.changed { object in
+                var targets = object["intensity_targets"] as? [[String: Any]] ?? []
+                targets[3]["applies_to_flag"] = "aphasic"
+                object["intensity_targets"] = targets
+            }
+        } throws: { ($0 as? RehabWeekError)?.field == "intensity_targets[3].applies_to_flag" }
+        #expect {
+            _ = try Self.changed { object in
+                var rules = object["contraindication_rules"] as? [[String: Any]] ?? []
+                rules[0]["severity"] = "advisory"
+                object["contraindication_rules"] = rules
+            }
+        } throws: { ($0 as? RehabWeekError)?.field == "contraindication_rules[0].severity" }
     }
 
     // MARK: R1–R3 — the missing contraindications
@@ -126,12 +132,17 @@ import Testing
             #expect(Self.refusal(catalogue, modality, ["incontinence"]) == .contraindicated, "stored records are never loosened")
             #expect(Self.refusal(catalogue, modality, ["urinary_incontinence"]) == nil)
         }
-        let warnings = try catalogue.checkPatient(modality: "HYDRO_GRP", flags: ["urinary_incontinence", "aphasia"], strokeType: "ischaemic",
-                                                  daysSinceStroke: 60, patient: "P1")
+        let warnings = try catalogue.checkPatient(
+            modality: "HYDRO_GRP", flags: ["urinary_incontinence", "aphasia"], strokeType: "ischaemic",
+            daysSinceStroke: 60, patient: "P1")
         let rule = try #require(catalogue.contraindicationRules.first { $0.flag == "urinary_incontinence" && $0.level == .precaution })
         #expect(rule.note.hasPrefix("relative: decided case by case"))
-        #expect(warnings == [BookingPrecaution(patient: "P1", flag: "urinary_incontinence", modality: "HYDRO_GRP",
-                                               note: rule.note, sources: ["wales-hydro-2016", "apa-aquatic-2015", "rehab-domain"])])
+        #expect(
+            warnings == [
+                BookingPrecaution(
+                    patient: "P1", flag: "urinary_incontinence", modality: "HYDRO_GRP",
+                    note: rule.note, sources: ["wales-hydro-2016", "apa-aquatic-2015", "rehab-domain"])
+            ])
         // The planner is bound by contraindications only: a precaution is not exported as a rule.
         #expect(!catalogue.bindingRules.contains { $0.flag == "urinary_incontinence" })
         #expect(catalogue.bindingRules.contains { $0.flag == "faecal_incontinence" } && catalogue.bindingRules.contains { $0.flag == "incontinence" })
@@ -162,7 +173,8 @@ import Testing
         let catalogue = try Self.catalogue()
         let target = try #require(catalogue.scheduleDailyTarget)
         #expect(target.id == "uk-3h-day" && target.minutesPerDay == 180 && target.modalities == ["PT", "PT_CIRCUIT", "OT", "SLT"])
-        let week = try RehabFixtures.week("M"), rows = RehabFixtures.scorerRows(try RehabFixtures.baseline("M"))
+        let week = try RehabFixtures.week("M")
+        let rows = RehabFixtures.scorerRows(try RehabFixtures.baseline("M"))
         let score = ScheduleScorer(week: week, dailyTarget: target).score(rows)
         // score.py's bench KPI counts baths and mud too (6 patient weekdays); PT/OT/SLT alone reach 180 on 3.
         #expect(score.kpi["patient_weekdays_ge_180min"] == 6)
@@ -189,10 +201,12 @@ import Testing
         }
         #expect(try catalogue.modality("BATH").evidence.grade == "very low" && catalogue.modality("BATH").evidence.sources.contains("dogaru-2017"))
         #expect(try catalogue.modality("PELO").evidence.grade == "very low" && catalogue.modality("PELO").evidence.sources.contains("munteanu-2021"))
-        #expect { _ = try Self.changed { object in
-            var modalities = object["modalities"] as? [[String: Any]] ?? []
-            modalities[4]["evidence"] = ["grade": "low", "text": "x", "sources": ["nowhere"]]
-            object["modalities"] = modalities
-        } } throws: { ($0 as? RehabWeekError)?.field == "modalities[4].evidence.sources" }
+        #expect {
+            _ = try Self.changed { object in
+                var modalities = object["modalities"] as? [[String: Any]] ?? []
+                modalities[4]["evidence"] = ["grade": "low", "text": "x", "sources": ["nowhere"]]
+                object["modalities"] = modalities
+            }
+        } throws: { ($0 as? RehabWeekError)?.field == "modalities[4].evidence.sources" }
     }
 }

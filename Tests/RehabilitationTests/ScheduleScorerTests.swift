@@ -20,8 +20,11 @@ import Testing
         let result = ScheduleScorer(week: week).score(rows)
         #expect(result.feasible, "\(result.hard.filter { $0.value > 0 })")
         #expect(result.objective == 10_940)
-        #expect(result.soft == ["unmet_minutes": 975, "daily_imbalance_minutes": 645, "extra_therapists": 10,
-                                "time_preference_violations": 7, "outpatient_idle_minutes": 105, "weekend_sessions": 0])
+        #expect(
+            result.soft == [
+                "unmet_minutes": 975, "daily_imbalance_minutes": 645, "extra_therapists": 10,
+                "time_preference_violations": 7, "outpatient_idle_minutes": 105, "weekend_sessions": 0,
+            ])
     }
 
     @Test func baselineOfMIsFeasibleWithScorePysObjective() throws {
@@ -36,9 +39,10 @@ import Testing
         var changed = rows
         let individual = week.modalities.filter { $0.maxGroup == 1 && $0.requiresTherapist }.map(\.id)
         let first = try #require(changed.firstIndex { individual.contains($0.modality ?? "") })
-        let second = try #require(changed.firstIndex { row in
-            individual.contains(row.modality ?? "") && row.patient != changed[first].patient && row.therapist != changed[first].therapist
-        })
+        let second = try #require(
+            changed.firstIndex { row in
+                individual.contains(row.modality ?? "") && row.patient != changed[first].patient && row.therapist != changed[first].therapist
+            })
         changed[second].therapist = changed[first].therapist
         changed[second].day = changed[first].day
         changed[second].start = changed[first].start

@@ -21,7 +21,8 @@ import Testing
     @Test func theSameSeedAndThreadsGiveTheSameSchedule() throws {
         let solver = try WeeklySolver(week: RehabFixtures.week("S"))
         let options = WeeklySolver.Options(seconds: Self.generous, seed: 42, threads: 2, epochs: 2)
-        let first = solver.solve(options), second = solver.solve(options)
+        let first = solver.solve(options)
+        let second = solver.solve(options)
         #expect(first.rows == second.rows)
         #expect(first.objective == second.objective)
     }

@@ -1,6 +1,7 @@
 import Foundation
-@testable import Reporting
 import Testing
+
+@testable import Reporting
 
 /// The indicator file after the clinical review of 2026-12 (§2.6): current targets, their
 /// programmes named, approximate comparisons and caveats said, mortality over every episode.
@@ -23,8 +24,10 @@ import Testing
         #expect(catalogue.version == "indicators-2026.12.3")
         let phase3 = try #require(catalogue.sources.first { $0.id == "gwtg-target-stroke" })
         #expect(phase3.citation.contains("Phase III") && !phase3.citation.contains("Phase II:") && phase3.citation.contains("2019"))
-        for (id, threshold, target) in [("dtn_within_60", 60, 85.0), ("dtn_within_45", 45, 75), ("dtn_within_30", 30, 50), ("dtg_direct_within_90", 90, 50),
-                                          ("dtg_transfer_within_60", 60, 50)] {
+        for (id, threshold, target) in [
+            ("dtn_within_60", 60, 85.0), ("dtn_within_45", 45, 75), ("dtn_within_30", 30, 50), ("dtg_direct_within_90", 90, 50),
+            ("dtg_transfer_within_60", 60, 50),
+        ] {
             let indicator = try Self.indicator(id)
             #expect(indicator.kind == .shareWithin && indicator.thresholds == [threshold] && indicator.target?.value == target, "\(id)")
             #expect(indicator.target?.note.contains("Phase III") == true && indicator.target?.sources.contains("gwtg-target-stroke") == true, "\(id)")
@@ -48,10 +51,12 @@ import Testing
             #expect(indicator.population == .ivtArrivals && indicator.exclusions?.contains("in-hospital-onset") == true, "\(id)")
         }
         #expect(try Self.indicator("door_to_groin").population == .evtArrivals)
-        for (id, population, measure) in [("door_to_groin_direct", IndicatorCatalogue.Population.evtDirect, "door_to_groin_direct"),
-                                          ("dtg_direct_within_90", .evtDirect, "door_to_groin_direct"),
-                                          ("door_to_groin_transfer", .evtTransfer, "door_to_groin_transfer"),
-                                          ("dtg_transfer_within_60", .evtTransfer, "door_to_groin_transfer")] {
+        for (id, population, measure) in [
+            ("door_to_groin_direct", IndicatorCatalogue.Population.evtDirect, "door_to_groin_direct"),
+            ("dtg_direct_within_90", .evtDirect, "door_to_groin_direct"),
+            ("door_to_groin_transfer", .evtTransfer, "door_to_groin_transfer"),
+            ("dtg_transfer_within_60", .evtTransfer, "door_to_groin_transfer"),
+        ] {
             let indicator = try Self.indicator(id)
             #expect(indicator.population == population && indicator.measure == measure && population.cohort == .acute, "\(id)")
         }
@@ -72,8 +77,10 @@ import Testing
             }
             return counts
         }
-        let counts = [[hospital(episodes: 200, transfers: 30, inHospital: 8)], [hospital(episodes: 40, transfers: 3, inHospital: 2)],
-                      [hospital(episodes: 60, transfers: 12, inHospital: 3)]]
+        let counts = [
+            [hospital(episodes: 200, transfers: 30, inHospital: 8)], [hospital(episodes: 40, transfers: 3, inHospital: 2)],
+            [hospital(episodes: 60, transfers: 12, inHospital: 3)],
+        ]
         let tables = builder.tables(rows: ["A", "B", "C"], periods: ["2026"], counts: counts)
         for table in tables where table.indicator.population.cohort == .acute {
             #expect(table.rowTotals[1].suppressed == true && table.rowTotals[2].suppressed == true, "\(table.indicator.id)")
@@ -97,8 +104,10 @@ import Testing
             }
             return counts
         }
-        let counts = [[hospital(direct: 12, transfers: 12, unrecorded: 1)], [hospital(direct: 30, transfers: 20, unrecorded: 0)],
-                      [hospital(direct: 25, transfers: 15, unrecorded: 0)]]
+        let counts = [
+            [hospital(direct: 12, transfers: 12, unrecorded: 1)], [hospital(direct: 30, transfers: 20, unrecorded: 0)],
+            [hospital(direct: 25, transfers: 15, unrecorded: 0)],
+        ]
         let tables = builder.tables(rows: ["A", "B", "C"], periods: ["2026"], counts: counts)
         let direct = try #require(tables.first { $0.indicator.id == "door_to_groin_direct" })
         let all = try #require(tables.first { $0.indicator.id == "door_to_groin" })

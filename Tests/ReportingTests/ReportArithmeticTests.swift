@@ -1,6 +1,7 @@
 import Foundation
-@testable import Reporting
 import Testing
+
+@testable import Reporting
 
 /// Quantiles from the minute histograms, funnel limits, and the indicator file.
 @Suite struct ReportArithmeticTests {
@@ -22,7 +23,8 @@ import Testing
     @Test func funnelLimitsNarrowWithVolume() {
         #expect(abs(FunnelLimits.z(coverage: 0.95) - 1.959964) < 1e-5)
         #expect(abs(FunnelLimits.z(coverage: 0.998) - 3.090232) < 1e-5)
-        let small = FunnelLimits.limits(proportion: 0.2, volume: 25, coverage: 0.95), large = FunnelLimits.limits(proportion: 0.2, volume: 2_500, coverage: 0.95)
+        let small = FunnelLimits.limits(proportion: 0.2, volume: 25, coverage: 0.95)
+        let large = FunnelLimits.limits(proportion: 0.2, volume: 2_500, coverage: 0.95)
         #expect(abs(small.lower - (0.2 - 1.959964 * 0.08)) < 1e-5 && large.upper - large.lower < (small.upper - small.lower) / 9)
     }
 
@@ -31,8 +33,11 @@ import Testing
             .appendingPathComponent("Protocols/indicators/indicators.json")
         let catalogue = try IndicatorCatalogue.decode(Data(contentsOf: url))
         let ids = Set(catalogue.indicators.map(\.id))
-        #expect(ids.isSuperset(of: ["onset_to_door", "door_to_imaging", "door_to_needle", "dtn_within_60", "dtn_within_45", "door_to_groin", "ivt_rate",
-                                    "evt_rate", "mrs_90_distribution", "mrs_90_mean", "mortality_90"]))
+        #expect(
+            ids.isSuperset(of: [
+                "onset_to_door", "door_to_imaging", "door_to_needle", "dtn_within_60", "dtn_within_45", "door_to_groin", "ivt_rate",
+                "evt_rate", "mrs_90_distribution", "mrs_90_mean", "mortality_90",
+            ]))
         #expect(catalogue.indicators.first { $0.id == "dtn_within_60" }?.target?.value == 85)
         #expect(catalogue.disclosure.defaultK == 10)
         var broken = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
@@ -85,8 +90,9 @@ import Testing
         #expect(noShow.cells[1][1].suppressed == true && noShow.rowTotals[1].suppressed == nil, "the other year goes too, so the clinic's total is safe")
         let pools = try #require(tables.first { $0.indicator.id == "utilisation_pools" })
         #expect(pools.cells[1][0].suppressed == true && pools.cells[1][1].value == 30, "a month of three pool patients is withheld, one of thirty is not")
-        #expect(pools.rowTotals[1].suppressed == true && pools.periodTotals[0].suppressed == true && pools.total.suppressed == true,
-                "nor is any total that holds the small month")
+        #expect(
+            pools.rowTotals[1].suppressed == true && pools.periodTotals[0].suppressed == true && pools.total.suppressed == true,
+            "nor is any total that holds the small month")
         let rooms = try #require(tables.first { $0.indicator.id == "utilisation_rooms" })
         #expect(rooms.total.value == 0 && rooms.total.suppressed == nil, "unused rooms rest on no patients")
     }

@@ -1,6 +1,7 @@
 import Foundation
-@testable import Reporting
 import Testing
+
+@testable import Reporting
 
 /// Small-cell suppression: every cell of 1 to k − 1 patients is hidden, zeros are shown, and
 /// no hidden entry can be worked out from the published cells and totals — checked by
@@ -19,7 +20,8 @@ import Testing
     /// whose unit vector lies in the row space of the equations (every row and column of the
     /// table with its totals sums to its total) restricted to the hidden entries.
     static func recoverable(_ counts: [[Int]], hidden: Set<[Int]>) -> [[Int]] {
-        let rows = counts.count, columns = counts.first?.count ?? 0
+        let rows = counts.count
+        let columns = counts.first?.count ?? 0
         let unknowns = hidden.sorted { ($0[0], $0[1]) < ($1[0], $1[1]) }
         let index = Dictionary(uniqueKeysWithValues: unknowns.enumerated().map { ($1, $0) })
         var equations: [[Double]] = []
@@ -59,7 +61,8 @@ import Testing
 
     static func hidden(_ pattern: Suppression.Pattern) -> Set<[Int]> {
         var hidden = Set<[Int]>()
-        let rows = pattern.cells.count, columns = pattern.columnTotals.count
+        let rows = pattern.cells.count
+        let columns = pattern.columnTotals.count
         for r in 0..<rows {
             for c in 0..<columns where pattern.cells[r][c] != nil { hidden.insert([r, c]) }
             if pattern.rowTotals[r] != nil { hidden.insert([r, columns]) }
@@ -71,9 +74,11 @@ import Testing
 
     @Test func noSuppressedCellCanBeSolvedFor() {
         var generator = Generator(state: 42)
-        var primaryOnlyLeaks = 0, tablesWithSuppression = 0
+        var primaryOnlyLeaks = 0
+        var tablesWithSuppression = 0
         for _ in 0..<300 {
-            let rows = Int.random(in: 1...8, using: &generator), columns = Int.random(in: 1...8, using: &generator)
+            let rows = Int.random(in: 1...8, using: &generator)
+            let columns = Int.random(in: 1...8, using: &generator)
             let counts = (0..<rows).map { _ in
                 (0..<columns).map { _ in
                     switch Int.random(in: 0..<10, using: &generator) {
@@ -94,9 +99,10 @@ import Testing
                 }
             }
             // The check can fail: primary suppression alone leaves cells to be solved for.
-            let primary = Set(hidden.filter { entry in
-                entry[0] < rows && entry[1] < columns ? (1..<k).contains(counts[entry[0]][entry[1]]) : false
-            })
+            let primary = Set(
+                hidden.filter { entry in
+                    entry[0] < rows && entry[1] < columns ? (1..<k).contains(counts[entry[0]][entry[1]]) : false
+                })
             if !primary.isEmpty {
                 tablesWithSuppression += 1
                 if !Self.recoverable(counts, hidden: primary).isEmpty { primaryOnlyLeaks += 1 }
@@ -110,8 +116,9 @@ import Testing
         let pattern = Suppression.pattern(counts, k: 10)
         #expect(pattern.cells[0][0] == .smallCell)
         // The cheapest cycle through it hides 40 + 41 + 30 patients (row 2 would cost 40 + 70 + 12).
-        #expect(pattern.cells[1][0] == .complementary && pattern.cells[0][1] == .complementary && pattern.cells[1][1] == .complementary,
-                "\(pattern.cells)")
+        #expect(
+            pattern.cells[1][0] == .complementary && pattern.cells[0][1] == .complementary && pattern.cells[1][1] == .complementary,
+            "\(pattern.cells)")
         #expect(pattern.cells[2].allSatisfy { $0 == nil } && pattern.cells[0][2] == nil && pattern.cells[1][2] == nil)
         #expect(pattern.rowTotals.allSatisfy { $0 == nil } && pattern.columnTotals.allSatisfy { $0 == nil } && pattern.grandTotal == nil)
         let clean = Suppression.pattern([[30, 40], [50, 60]], k: 10)
@@ -124,7 +131,8 @@ import Testing
     @Test func linkedTablesWithholdOneJointPattern() {
         var generator = Generator(state: 7)
         for _ in 0..<100 {
-            let rows = Int.random(in: 1...6, using: &generator), columns = Int.random(in: 1...6, using: &generator)
+            let rows = Int.random(in: 1...6, using: &generator)
+            let columns = Int.random(in: 1...6, using: &generator)
             let episodes = (0..<rows).map { _ in (0..<columns).map { _ in Int.random(in: 0...40, using: &generator) } }
             let followed = episodes.map { $0.map { Int(Double($0) * Double.random(in: 0.5...1, using: &generator)) } }
             let joint = Suppression.jointPattern([episodes, followed], k: 10)

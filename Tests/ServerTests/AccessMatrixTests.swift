@@ -3,8 +3,9 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import PostgresTestSupport
-@testable import Server
 import Testing
+
+@testable import Server
 
 /// The matrix in docs/access-matrix.md is the policy, and the service obeys it.
 @Suite struct AccessMatrixTests {

@@ -4,10 +4,11 @@ import Hummingbird
 import HummingbirdTesting
 import Postgres
 import PostgresTestSupport
-@testable import Server
+import Seed
 import Storage
 import Testing
-import Seed
+
+@testable import Server
 
 /// The acute API over real HTTP on a real database: evaluation stored with its audit row,
 /// 422 naming every bad field, episodes with derived intervals, a past answer shown exactly
@@ -45,7 +46,10 @@ import Seed
                 // An episode with arrival and needle times: door-to-needle derived.
                 let episode = try await client.execute(
                     uri: "/api/v1/episodes", method: .post, headers: doctor.headers,
-                    body: ByteBuffer(string: #"{"patientId":"\#(Self.northPatient)","organisationId":"\#(Self.north)","lastKnownWell":"2026-11-29T07:00:00Z","arrivalAt":"2026-11-29T08:00:00Z"}"#)
+                    body: ByteBuffer(
+                        string:
+                            #"{"patientId":"\#(Self.northPatient)","organisationId":"\#(Self.north)","lastKnownWell":"2026-11-29T07:00:00Z","arrivalAt":"2026-11-29T08:00:00Z"}"#
+                    )
                 ) { response in
                     #expect(response.status == .created, "\(response.text)")
                     return try #require(response.json["id"] as? String)
@@ -70,7 +74,9 @@ import Seed
                     let evaluation = try #require(response.json["evaluation"] as? [String: Any])
                     #expect((evaluation["ivt"] as? [String: Any])?["status"] as? String == "eligible")
                     #expect(evaluation["profile"] as? String == "aha-2026")
-                    return (try #require(response.json["evaluation_id"] as? String), try JSONSerialization.data(withJSONObject: evaluation, options: .sortedKeys))
+                    return (
+                        try #require(response.json["evaluation_id"] as? String), try JSONSerialization.data(withJSONObject: evaluation, options: .sortedKeys)
+                    )
                 }
                 #expect(try await Self.count(database, "SELECT count(*) FROM audit_events WHERE resource_type = 'AcuteEvaluation'") == auditBefore + 1)
                 #expect(try await Self.count(database, "SELECT count(*) FROM acute_evaluations WHERE patient_id = \(Self.northPatient)") == 1)
@@ -103,8 +109,10 @@ import Seed
                     let fields = Set((response.json["errors"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String })
                     #expect(fields == ["age", "times.lkw_to_decision_min", "nihss", "labs.inr"])
                 }
-                try await client.execute(uri: "/api/v1/acute/evaluate?profile=nice", method: .post, headers: doctor.headers,
-                                         body: ByteBuffer(string: try Self.presentation())) { response in
+                try await client.execute(
+                    uri: "/api/v1/acute/evaluate?profile=nice", method: .post, headers: doctor.headers,
+                    body: ByteBuffer(string: try Self.presentation())
+                ) { response in
                     #expect(response.status == .unprocessableContent)
                 }
                 #expect(try await Self.count(database, "SELECT count(*) FROM acute_evaluations") == 0)
@@ -124,14 +132,20 @@ import Seed
                     body: ByteBuffer(string: #"{"patientId":"\#(Self.northPatient)","organisationId":"\#(Self.north)"}"#)
                 ) { try #require($0.json["id"] as? String) }
                 try await client.execute(uri: "/api/v1/episodes/\(episode)", method: .get, headers: south.headers) { #expect($0.status == .notFound) }
-                try await client.execute(uri: "/api/v1/episodes/\(episode)", method: .patch, headers: south.headers,
-                                         body: ByteBuffer(string: #"{"needleAt":"2026-11-29T08:38:00Z"}"#)) { #expect($0.status == .notFound) }
-                try await client.execute(uri: "/api/v1/acute/evaluate?episode=\(episode)", method: .post, headers: south.headers,
-                                         body: ByteBuffer(string: try Self.presentation())) { #expect($0.status == .notFound) }
+                try await client.execute(
+                    uri: "/api/v1/episodes/\(episode)", method: .patch, headers: south.headers,
+                    body: ByteBuffer(string: #"{"needleAt":"2026-11-29T08:38:00Z"}"#)
+                ) { #expect($0.status == .notFound) }
+                try await client.execute(
+                    uri: "/api/v1/acute/evaluate?episode=\(episode)", method: .post, headers: south.headers,
+                    body: ByteBuffer(string: try Self.presentation())
+                ) { #expect($0.status == .notFound) }
                 #expect(try await Self.count(database, "SELECT count(*) FROM acute_evaluations") == 0)
                 // South's own stateless evaluation is stored for South only.
-                let id = try await client.execute(uri: "/api/v1/acute/evaluate", method: .post, headers: south.headers,
-                                                  body: ByteBuffer(string: try Self.presentation())) { try #require($0.json["evaluation_id"] as? String) }
+                let id = try await client.execute(
+                    uri: "/api/v1/acute/evaluate", method: .post, headers: south.headers,
+                    body: ByteBuffer(string: try Self.presentation())
+                ) { try #require($0.json["evaluation_id"] as? String) }
                 try await client.execute(uri: "/api/v1/acute/evaluations/\(id)", method: .get, headers: north.headers) { #expect($0.status == .notFound) }
             }
         }
@@ -145,7 +159,8 @@ import Seed
             try await Harness.live(database: database.app, keyFile: keyFile) { client in
                 try await client.execute(
                     uri: "/api/v1/episodes", method: .post, headers: doctor.headers,
-                    body: ByteBuffer(string: #"{"patientId":"\#(Self.northPatient)","organisationId":"\#(Self.north)","needleAt":"yesterday","mtici":"4","colour":"red"}"#)
+                    body: ByteBuffer(
+                        string: #"{"patientId":"\#(Self.northPatient)","organisationId":"\#(Self.north)","needleAt":"yesterday","mtici":"4","colour":"red"}"#)
                 ) { response in
                     #expect(response.status == .unprocessableContent)
                     let fields = Set((response.json["errors"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String })
@@ -153,7 +168,10 @@ import Seed
                 }
                 try await client.execute(
                     uri: "/api/v1/episodes", method: .post, headers: doctor.headers,
-                    body: ByteBuffer(string: #"{"patientId":"\#(Self.northPatient)","organisationId":"\#(Self.north)","lastKnownWell":"2026-11-29T09:00:00Z","needleAt":"2026-11-29T08:00:00Z"}"#)
+                    body: ByteBuffer(
+                        string:
+                            #"{"patientId":"\#(Self.northPatient)","organisationId":"\#(Self.north)","lastKnownWell":"2026-11-29T09:00:00Z","needleAt":"2026-11-29T08:00:00Z"}"#
+                    )
                 ) { response in
                     #expect(response.status == .badRequest)
                     #expect(response.text.contains("stroke_episodes_times_after_lkw"))
@@ -174,7 +192,10 @@ import Seed
             try await Harness.live(database: database.app, keyFile: keyFile) { client in
                 let episode = try await client.execute(
                     uri: "/api/v1/episodes", method: .post, headers: doctor.headers,
-                    body: ByteBuffer(string: #"{"patientId":"\#(Self.northPatient)","organisationId":"\#(Self.north)","arrivalAt":"2026-11-29T08:00:00Z","arrivalMode":"transfer"}"#)
+                    body: ByteBuffer(
+                        string:
+                            #"{"patientId":"\#(Self.northPatient)","organisationId":"\#(Self.north)","arrivalAt":"2026-11-29T08:00:00Z","arrivalMode":"transfer"}"#
+                    )
                 ) { response in
                     #expect(response.status == .created, "\(response.text)")
                     #expect(response.json["arrivalMode"] as? String == "transfer")
@@ -187,8 +208,10 @@ import Seed
                     }
                 }
                 #expect(try await stored() == "transfer")
-                try await client.execute(uri: "/api/v1/episodes/\(episode)", method: .patch, headers: doctor.headers,
-                                         body: ByteBuffer(string: #"{"arrivalMode":"in_hospital"}"#)) { response in
+                try await client.execute(
+                    uri: "/api/v1/episodes/\(episode)", method: .patch, headers: doctor.headers,
+                    body: ByteBuffer(string: #"{"arrivalMode":"in_hospital"}"#)
+                ) { response in
                     #expect(response.status == .ok, "\(response.text)")
                     #expect(response.json["arrivalMode"] as? String == "in_hospital")
                 }
@@ -196,8 +219,10 @@ import Seed
                     #expect(response.json["arrivalMode"] as? String == "in_hospital")
                 }
                 for bad in [#""walk-in""#, "3", #""DIRECT""#] {
-                    try await client.execute(uri: "/api/v1/episodes/\(episode)", method: .patch, headers: doctor.headers,
-                                             body: ByteBuffer(string: #"{"arrivalMode":\#(bad),"nihssAtArrival":7}"#)) { response in
+                    try await client.execute(
+                        uri: "/api/v1/episodes/\(episode)", method: .patch, headers: doctor.headers,
+                        body: ByteBuffer(string: #"{"arrivalMode":\#(bad),"nihssAtArrival":7}"#)
+                    ) { response in
                         #expect(response.status == .unprocessableContent, "\(bad)")
                         #expect(response.headers[.contentType]?.hasPrefix("application/problem+json") == true)
                         let fields = (response.json["errors"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String }
@@ -212,9 +237,12 @@ import Seed
                 ) { response in
                     #expect(response.status == .unprocessableContent)
                 }
-                #expect(try await Self.count(database, "SELECT count(*) FROM stroke_episodes") == DemoData.episodes.count + 1, "the refused create stored nothing")
-                try await client.execute(uri: "/api/v1/episodes/\(episode)", method: .patch, headers: doctor.headers,
-                                         body: ByteBuffer(string: #"{"arrivalMode":null}"#)) { response in
+                #expect(
+                    try await Self.count(database, "SELECT count(*) FROM stroke_episodes") == DemoData.episodes.count + 1, "the refused create stored nothing")
+                try await client.execute(
+                    uri: "/api/v1/episodes/\(episode)", method: .patch, headers: doctor.headers,
+                    body: ByteBuffer(string: #"{"arrivalMode":null}"#)
+                ) { response in
                     #expect(response.status == .ok && response.json["arrivalMode"] == nil, "\(response.text)")
                 }
                 #expect(try await stored() == nil, "null: not recorded")
@@ -238,7 +266,8 @@ import Seed
                 }
                 try await admin.query("ALTER DATABASE \(identifier: database.name) ALLOW_CONNECTIONS false")
                 try await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = \(database.name)")
-                let spooled = try await client.execute(uri: "/api/v1/acute/evaluate", method: .post, headers: doctor.headers, body: ByteBuffer(string: body)) { response in
+                let spooled = try await client.execute(uri: "/api/v1/acute/evaluate", method: .post, headers: doctor.headers, body: ByteBuffer(string: body)) {
+                    response in
                     #expect(response.status == .created, "\(response.text)")
                     #expect(response.json["stored"] as? String == "spool")
                     #expect(((response.json["evaluation"] as? [String: Any])?["evt"] as? [String: Any])?["recommendation"] as? String == "recommended")

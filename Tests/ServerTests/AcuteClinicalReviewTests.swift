@@ -4,10 +4,11 @@ import Hummingbird
 import HummingbirdTesting
 import Postgres
 import PostgresTestSupport
-@testable import Server
+import Seed
 import Storage
 import Testing
-import Seed
+
+@testable import Server
 
 /// The acute findings of the December 2026 clinical review that show at the edges: the form
 /// (A17, A18), the profile an organisation follows and what answers and the profiles page say
@@ -18,7 +19,9 @@ import Seed
     static func keyFile() -> URL { FileManager.default.temporaryDirectory.appendingPathComponent("key-\(UUID().uuidString).pem") }
 
     /// Opens `page` signed in with `token`: the page, its CSRF token and the headers a form post carries.
-    static func open(_ client: some TestClientProtocol, token: String, page: String = "/acute") async throws -> (headers: HTTPFields, csrf: String, html: String) {
+    static func open(_ client: some TestClientProtocol, token: String, page: String = "/acute") async throws -> (
+        headers: HTTPFields, csrf: String, html: String
+    ) {
         let session = "\(WebSession.sessionCookie)=\(token)"
         let (csrf, html): (String?, String) = try await client.execute(uri: page, method: .get, headers: [.cookie: session]) { response in
             #expect(response.status == .ok)
@@ -49,9 +52,10 @@ import Seed
                     let shown = try await PageTests.load(try AcutePageTests.saved(refused, port: port))
                     #expect(shown.dom.contains("\(blank): is required"), "the browser did not show the refusal")
                 }
-                #expect(try await database.withPool(.superuser) { pool in
-                    try await pool.query("SELECT count(*) FROM acute_evaluations").single().decode(Int.self)
-                } == 0)
+                #expect(
+                    try await database.withPool(.superuser) { pool in
+                        try await pool.query("SELECT count(*) FROM acute_evaluations").single().decode(Int.self)
+                    } == 0)
                 var unreviewed = AcutePageTests.c01
                 unreviewed["csrf"] = csrf
                 unreviewed["history_reviewed"] = nil
@@ -95,8 +99,10 @@ import Seed
                 let (headers, csrf, page) = try await Self.open(client, token: adminToken, page: "/acute/profiles")
                 #expect(page.contains("superseded by aha-2026"))
                 #expect(page.contains("Not yet read in the primary full text"))
-                let saved: String = try await client.execute(uri: "/acute/profiles", method: .post, headers: headers,
-                                                            body: SignInTests.form(["csrf": csrf, "organisation": Self.north.uuidString, "profile": "aha-2019"])) { response in
+                let saved: String = try await client.execute(
+                    uri: "/acute/profiles", method: .post, headers: headers,
+                    body: SignInTests.form(["csrf": csrf, "organisation": Self.north.uuidString, "profile": "aha-2019"])
+                ) { response in
                     #expect(response.status == .ok)
                     return response.text
                 }
@@ -112,8 +118,10 @@ import Seed
                 }
                 let (clinicianHeaders, _, clinicianPage) = try await Self.open(client, token: doctorToken, page: "/acute/profiles")
                 #expect(!clinicianPage.contains("<form method=\"post\" action=\"/acute/profiles\""))
-                try await client.execute(uri: "/acute/profiles", method: .post, headers: clinicianHeaders,
-                                         body: SignInTests.form(["csrf": "x", "organisation": Self.north.uuidString, "profile": "eso"])) { response in
+                try await client.execute(
+                    uri: "/acute/profiles", method: .post, headers: clinicianHeaders,
+                    body: SignInTests.form(["csrf": "x", "organisation": Self.north.uuidString, "profile": "eso"])
+                ) { response in
                     #expect(response.status == .forbidden)
                 }
             }
@@ -140,8 +148,11 @@ import Seed
                     #expect(response.status == .unprocessableContent)
                     #expect(response.headers[.contentType] == "application/problem+json")
                     let fields = Set((response.json["errors"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String })
-                    #expect(fields == ["labs.creatinine_clearance_ml_min", "labs.anti_xa_level", "labs.dilute_thrombin_time_s", "glucose_mmol_l",
-                                       "symptoms_suggest_sah"])
+                    #expect(
+                        fields == [
+                            "labs.creatinine_clearance_ml_min", "labs.anti_xa_level", "labs.dilute_thrombin_time_s", "glucose_mmol_l",
+                            "symptoms_suggest_sah",
+                        ])
                 }
                 #expect(try await AcuteAPITests.count(database, "SELECT count(*) FROM acute_evaluations") == 0)
             }

@@ -4,10 +4,11 @@ import Hummingbird
 import HummingbirdTesting
 import Postgres
 import PostgresTestSupport
-@testable import Server
+import Seed
 import Storage
 import Testing
-import Seed
+
+@testable import Server
 
 /// The acute page: the form and the answer, served for a signed-in clinician and checked in
 /// headless Chromium (the pages are saved with their stylesheet and script pointing at the
@@ -46,7 +47,8 @@ import Seed
                     #expect(response.headers[.location] == "/sign-in")
                 }
                 let session = "\(WebSession.sessionCookie)=\(token)"
-                let formResponse: (csrf: String?, html: String) = try await client.execute(uri: "/acute", method: .get, headers: [.cookie: session]) { response in
+                let formResponse: (csrf: String?, html: String) = try await client.execute(uri: "/acute", method: .get, headers: [.cookie: session]) {
+                    response in
                     #expect(response.status == .ok)
                     return (SignInTests.cookie(WebSession.csrfCookie, in: response)?.value, response.text)
                 }

@@ -15,8 +15,9 @@ import Testing
     }
 
     @Test func everyCasePassesUnderAHA2019() async throws {
-        let result = try await Self.check("check.py", ["--cases", Self.fixtures.appendingPathComponent("cases.json").path],
-                                          command: ["acute", "evaluate", "--profile", "aha-2019", "--format", "bench"])
+        let result = try await Self.check(
+            "check.py", ["--cases", Self.fixtures.appendingPathComponent("cases.json").path],
+            command: ["acute", "evaluate", "--profile", "aha-2019", "--format", "bench"])
         #expect(result.output.hasSuffix("49 passed, 0 failed\n"), "\(result.output)\(result.errors)")
         #expect(result.status == 0)
     }
@@ -30,8 +31,9 @@ import Testing
     }
 
     @Test func outcomeModelMatchesThePublishedPackage() async throws {
-        let result = try await Self.check("outcome_check.py", ["--cases", Self.fixtures.appendingPathComponent("outcome_cases.json").path],
-                                          command: ["acute", "outcome", "--format", "bench"])
+        let result = try await Self.check(
+            "outcome_check.py", ["--cases", Self.fixtures.appendingPathComponent("outcome_cases.json").path],
+            command: ["acute", "outcome", "--format", "bench"])
         #expect(result.output.hasSuffix("12 passed, 0 failed\n"), "\(result.output)\(result.errors)")
     }
 
@@ -50,10 +52,12 @@ import Testing
     /// Clinical review A4, A10: the new laboratory fields and glucose in both units are read and checked.
     @Test func A4_A10_badValuesOfTheNewFieldsFailNamingEachField() async throws {
         let input = FileManager.default.temporaryDirectory.appendingPathComponent("acute-\(UUID().uuidString).json")
-        try Data(#"""
+        try Data(
+            #"""
             {"age": 70, "times": {"onset_type": "witnessed", "lkw_to_decision_min": 90},
              "labs": {"creatinine_clearance_ml_min": "abc", "anti_xa_level": -1}, "glucose_mg_dl": 126, "glucose_mmol_l": 9.0}
-            """#.utf8).write(to: input)
+            """#.utf8
+        ).write(to: input)
         defer { try? FileManager.default.removeItem(at: input) }
         let result = try await Subprocess.run(Subprocess.strokepath, ["acute", "evaluate", input.path])
         #expect(result.status == 1)

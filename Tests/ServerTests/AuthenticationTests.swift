@@ -4,8 +4,9 @@ import Hummingbird
 import HummingbirdTesting
 import JWTKit
 import PostgresTestSupport
-@testable import Server
 import Testing
+
+@testable import Server
 
 /// Bearer tokens: one good token, and every way a token must be refused (all 401).
 @Suite struct AuthenticationTests {
@@ -149,7 +150,10 @@ import Testing
 
     @Test func tokensSignedByAConfiguredKeyAreAccepted() async throws {
         let key = ES256PrivateKey()
-        guard let parameters = key.publicKey.parameters else { Issue.record("no key parameters"); return }
+        guard let parameters = key.publicKey.parameters else {
+            Issue.record("no key parameters")
+            return
+        }
         let jwk = JWK.ecdsa(.es256, identifier: "idp-2026", x: parameters.x, y: parameters.y, curve: .p256)
         let settings = AuthenticationSettings(issuer: "https://idp.region.example", audience: "strokepath", keys: .jwks(try Self.jwksFile(JWKS(keys: [jwk]))))
         let verifier = try await settings.makeVerifier()

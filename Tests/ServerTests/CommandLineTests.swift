@@ -7,8 +7,10 @@ import Testing
 @Suite struct CommandLineTests {
     /// Points the binary at a test database through libpq's variables.
     static func environment(_ database: TestDatabase) -> [String: String] {
-        ["PGDATABASE": database.name, "PGUSER": "strokepath_app", "DATABASE_URL": "", "LOG_LEVEL": "warning",
-         "STROKEPATH_SQL_DIR": TestPaths.projectRoot.appendingPathComponent("SQL").path]
+        [
+            "PGDATABASE": database.name, "PGUSER": "strokepath_app", "DATABASE_URL": "", "LOG_LEVEL": "warning",
+            "STROKEPATH_SQL_DIR": TestPaths.projectRoot.appendingPathComponent("SQL").path,
+        ]
     }
 
     @Test func everyCommandHasHelp() async throws {

@@ -118,17 +118,21 @@ import Testing
             }
         }
         #expect(document.hasPrefix("openapi: 3.1"))
-        let documented = Set(document.split(separator: "\n").compactMap { line -> String? in
-            guard line.hasPrefix("  /"), line.hasSuffix(":") else { return nil }
-            return String(line.dropFirst(2).dropLast())
-        })
+        let documented = Set(
+            document.split(separator: "\n").compactMap { line -> String? in
+                guard line.hasPrefix("  /"), line.hasSuffix(":") else { return nil }
+                return String(line.dropFirst(2).dropLast())
+            })
         let pool = PostgresPool(settings: Harness.unreachable, logger: TestDatabase.logger)
         let router = try await buildRouter(configuration: Harness.configuration(database: Harness.unreachable), pool: pool, metrics: Harness.metrics)
         let served = Set(router.routes.map { $0.path.description })
         #expect(documented == served.filter { $0.hasPrefix("/api/") })
-        let publicRoutes: Set = ["/health/live", "/health/ready", "/metrics", "/openapi.yaml", "/static/app.css", "/", "/sign-in", "/account", "/sign-out", "/acute", "/acute/profiles", "/static/acute.js",
-                                    "/rehab", "/rehab/sessions/{id}", "/rehab/waitlist/{id}/accept", "/rehab/plans/{id}", "/rehab/plans/{id}/publish",
-                                    "/rehab/patients/{id}/week", "/patients/{id}/recovery", "/reports"]
+        let publicRoutes: Set = [
+            "/health/live", "/health/ready", "/metrics", "/openapi.yaml", "/static/app.css", "/", "/sign-in", "/account", "/sign-out", "/acute",
+            "/acute/profiles", "/static/acute.js",
+            "/rehab", "/rehab/sessions/{id}", "/rehab/waitlist/{id}/accept", "/rehab/plans/{id}", "/rehab/plans/{id}/publish",
+            "/rehab/patients/{id}/week", "/patients/{id}/recovery", "/reports",
+        ]
         #expect(served.filter { !$0.hasPrefix("/api/") } == publicRoutes)
     }
 }

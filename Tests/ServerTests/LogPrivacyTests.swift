@@ -5,10 +5,11 @@ import HummingbirdTesting
 import InMemoryLogging
 import Logging
 import PostgresTestSupport
-@testable import Server
+import Seed
 import Storage
 import Testing
-import Seed
+
+@testable import Server
 
 /// Patient data never reaches the logs: a Swedish personal identity number put (wrongly) into
 /// a pseudonym and a break-glass reason must not appear in any log line, at any level.
@@ -19,7 +20,8 @@ import Seed
         var logger = Logger(label: "privacy") { _ in handler }
         logger.logLevel = .trace
         let keyFile = FileManager.default.temporaryDirectory.appendingPathComponent("key-\(UUID().uuidString).pem")
-        let north = DemoData.organisations[1].id, south = DemoData.organisations[2].id
+        let north = DemoData.organisations[1].id
+        let south = DemoData.organisations[2].id
         let northToken = try await DevelopmentKey.issueToken(
             for: Identity(subject: "dr-n", name: "N", role: .clinician, organisations: [north]), lifetime: 300, keyFile: keyFile)
         let southToken = try await DevelopmentKey.issueToken(
@@ -55,7 +57,8 @@ import Seed
         }
         // Request ids are random hex and may hold digit runs; they are not patient data.
         let lines = handler.entries.map { entry in
-            "\(entry.message) " + entry.metadata.filter { !$0.key.hasSuffix("request_id") && !$0.key.hasSuffix("request.id") }
+            "\(entry.message) "
+                + entry.metadata.filter { !$0.key.hasSuffix("request_id") && !$0.key.hasSuffix("request.id") }
                 .map { "\($0.key)=\($0.value)" }.joined(separator: " ")
         }
         #expect(lines.count > 5)

@@ -17,12 +17,14 @@ import Testing
         guard let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first(where: FileManager.default.isExecutableFile) else {
             throw TestSetupError(message: "chromium is not installed: run ops/setup")
         }
-        let result = try await Subprocess.run(URL(fileURLWithPath: chromium), [
-            "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
-            "--enable-logging=stderr", "--v=0", "--virtual-time-budget=3000",
-            "--user-data-dir=\(FileManager.default.temporaryDirectory.appendingPathComponent("chromium-\(UUID().uuidString)").path)",
-            "--dump-dom", url,
-        ])
+        let result = try await Subprocess.run(
+            URL(fileURLWithPath: chromium),
+            [
+                "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
+                "--enable-logging=stderr", "--v=0", "--virtual-time-budget=3000",
+                "--user-data-dir=\(FileManager.default.temporaryDirectory.appendingPathComponent("chromium-\(UUID().uuidString)").path)",
+                "--dump-dom", url,
+            ])
         let console = result.errors.split(separator: "\n").filter { $0.contains("CONSOLE") }.map(String.init)
         return Load(dom: result.output, consoleMessages: console)
     }

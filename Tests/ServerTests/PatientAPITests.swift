@@ -4,10 +4,11 @@ import Hummingbird
 import HummingbirdTesting
 import Postgres
 import PostgresTestSupport
-@testable import Server
+import Seed
 import Storage
 import Testing
-import Seed
+
+@testable import Server
 
 /// The patient API over real HTTP on a real database: isolation between organisations,
 /// one audit row per access, break-glass, the auditor's view.
@@ -21,8 +22,9 @@ import Seed
     }
 
     static func caller(_ role: Role, _ organisation: UUID, subject: String, keyFile: URL) async throws -> Caller {
-        Caller(token: try await DevelopmentKey.issueToken(
-            for: Identity(subject: subject, name: subject, role: role, organisations: [organisation]), lifetime: 600, keyFile: keyFile))
+        Caller(
+            token: try await DevelopmentKey.issueToken(
+                for: Identity(subject: subject, name: subject, role: role, organisations: [organisation]), lifetime: 600, keyFile: keyFile))
     }
 
     static func auditRows(_ database: TestDatabase) async throws -> Int {

@@ -3,9 +3,10 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import PostgresTestSupport
-@testable import Server
 import Synchronization
 import Testing
+
+@testable import Server
 
 @Suite struct RateLimitTests {
     final class Clock: Sendable {

@@ -3,9 +3,10 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import PostgresTestSupport
-@testable import Server
 import Storage
 import Testing
+
+@testable import Server
 
 /// The recovery API over real HTTP on a real database: assessments and therapy from
 /// elsewhere recorded (bad ones refused with 422 and nothing stored), the projection with its
@@ -41,16 +42,23 @@ import Testing
                 // An assessment: refused off the scale or before onset, stored otherwise; the projection refits.
                 let onset = try #require((report["onset"] as? [String: Any])?["at"] as? String)
                 let onsetDate = try #require(try? Date(onset, strategy: .iso8601))
-                for (body, field) in [(["instrument": "FM-UE", "observedAt": RehabAPITests.iso(onsetDate + 20 * 86_400), "value": 67, "rater": "PT"], "value"),
-                                      (["instrument": "FM-UE", "observedAt": RehabAPITests.iso(onsetDate - 3_600), "value": 20, "rater": "PT"], "observedAt"),
-                                      (["instrument": "Barthel", "observedAt": RehabAPITests.iso(onsetDate + 20 * 86_400), "value": 52, "rater": "OT"], "value")]
-                        as [([String: Any], String)] {
+                for (body, field) in [
+                    (["instrument": "FM-UE", "observedAt": RehabAPITests.iso(onsetDate + 20 * 86_400), "value": 67, "rater": "PT"], "value"),
+                    (["instrument": "FM-UE", "observedAt": RehabAPITests.iso(onsetDate - 3_600), "value": 20, "rater": "PT"], "observedAt"),
+                    (["instrument": "Barthel", "observedAt": RehabAPITests.iso(onsetDate + 20 * 86_400), "value": 52, "rater": "OT"], "value"),
+                ]
+                    as [([String: Any], String)]
+                {
                     answer = try await therapist.send(.post, "\(base)/observations", body)
                     #expect(answer.status == .unprocessableContent && answer.type == "application/problem+json")
                     #expect(((answer.json as? [String: Any])?["errors"] as? [[String: Any]])?.first?["field"] as? String == field, "\(answer.json ?? "")")
                 }
-                answer = try await therapist.send(.post, "\(base)/observations", ["instrument": "FM-UE", "observedAt": RehabAPITests.iso(onsetDate + 20 * 86_400),
-                                                                                "value": 33, "rater": "PT Anna"])
+                answer = try await therapist.send(
+                    .post, "\(base)/observations",
+                    [
+                        "instrument": "FM-UE", "observedAt": RehabAPITests.iso(onsetDate + 20 * 86_400),
+                        "value": 33, "rater": "PT Anna",
+                    ])
                 #expect(answer.status == .created)
                 #expect(((answer.json as? [String: Any])?["day"] as? Double).map { abs($0 - 20) < 1e-4 } == true)
                 answer = try await therapist.send(.get, "\(base)/parameters")
@@ -66,15 +74,27 @@ import Testing
                     formatter.timeZone = TimeZone(identifier: "Europe/Stockholm")
                     return formatter.string(from: onsetDate + Double(offset) * 86_400 + 43_200)
                 }
-                answer = try await coordinator.send(.post, "\(base)/therapy", ["modelInput": "OT", "firstDay": day(16), "lastDay": day(20), "minutesPerDay": 30,
-                                                                              "place": "Day hospital"])
+                answer = try await coordinator.send(
+                    .post, "\(base)/therapy",
+                    [
+                        "modelInput": "OT", "firstDay": day(16), "lastDay": day(20), "minutesPerDay": 30,
+                        "place": "Day hospital",
+                    ])
                 #expect(answer.status == .created)
-                answer = try await coordinator.send(.post, "\(base)/therapy", ["modelInput": "OT", "firstDay": day(20), "lastDay": day(22), "minutesPerDay": 60,
-                                                                              "place": "Home team"])
+                answer = try await coordinator.send(
+                    .post, "\(base)/therapy",
+                    [
+                        "modelInput": "OT", "firstDay": day(20), "lastDay": day(22), "minutesPerDay": 60,
+                        "place": "Home team",
+                    ])
                 #expect(answer.status == .unprocessableContent)
                 #expect((answer.json as? [String: Any])?["type"] as? String == "urn:strokepath:problem:contradicting-therapy")
-                answer = try await therapist.send(.post, "\(base)/therapy", ["modelInput": "OT", "firstDay": day(30), "lastDay": day(31), "minutesPerDay": 30,
-                                                                            "place": "Home"])
+                answer = try await therapist.send(
+                    .post, "\(base)/therapy",
+                    [
+                        "modelInput": "OT", "firstDay": day(30), "lastDay": day(31), "minutesPerDay": 30,
+                        "place": "Home",
+                    ])
                 #expect(answer.status == .forbidden, "therapists record assessments, coordinators and clinicians therapy from elsewhere")
 
                 // What-if: more therapy and balneotherapy, banded, with k_B named; contradicting doses refused.
@@ -83,7 +103,8 @@ import Testing
                 let whatIf = try #require(answer.json as? [String: Any])
                 #expect((whatIf["differenceDay90"] as? Double).map { $0 > 0 } == true, "\(whatIf["differenceDay90"] ?? "")")
                 #expect((whatIf["speculative"] as? [[String: Any]])?.first?["parameter"] as? String == "k_B")
-                answer = try await therapist.send(.post, "\(base)/whatif", ["segments": [["start": 25, "end": 60, "OT": 60], ["start": 50, "end": 90, "OT": 30]]])
+                answer = try await therapist.send(
+                    .post, "\(base)/whatif", ["segments": [["start": 25, "end": 60, "OT": 60], ["start": 50, "end": 90, "OT": 30]]])
                 #expect(answer.status == .unprocessableContent)
                 answer = try await therapist.send(.post, "\(base)/whatif", ["segments": [["start": -2, "end": 60, "OT": 60]]])
                 #expect(answer.status == .unprocessableContent)

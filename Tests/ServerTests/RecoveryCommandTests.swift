@@ -10,10 +10,12 @@ import Testing
     /// check.py's acceptance: 14 simulations within 1e-4 FM points on every day, and 2 fits at the
     /// reference's cost or better with curves within 0.5 and bands within 1.5 points.
     @Test func theReferenceCasesPass() async throws {
-        let result = try await Subprocess.run(URL(fileURLWithPath: "/usr/bin/env"), [
-            "python3", Self.fixtures.appendingPathComponent("check.py").path, "--cases", Self.fixtures.appendingPathComponent("cases.json").path,
-            "--", Subprocess.strokepath.path, "recovery",
-        ])
+        let result = try await Subprocess.run(
+            URL(fileURLWithPath: "/usr/bin/env"),
+            [
+                "python3", Self.fixtures.appendingPathComponent("check.py").path, "--cases", Self.fixtures.appendingPathComponent("cases.json").path,
+                "--", Subprocess.strokepath.path, "recovery",
+            ])
         #expect(result.output.hasSuffix("16 passed, 0 failed\n"), "\(result.output)\(result.errors)")
         #expect(result.status == 0)
     }
@@ -21,8 +23,10 @@ import Testing
     @Test func aFitReportsItsChiSquareTestAndRefusesImpossibleScores() async throws {
         let all = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: Self.fixtures.appendingPathComponent("cases.json"))) as? [String: Any])
         let reference = try #require((all["cases"] as? [[String: Any]])?.first { $0["kind"] as? String == "fit" })
-        var input: [String: Any] = ["params_base": reference["params_base"] ?? [:], "schedule": reference["schedule"] ?? [],
-                                    "t_obs": reference["t_obs"] ?? [], "y_obs": reference["y_obs"] ?? []]
+        var input: [String: Any] = [
+            "params_base": reference["params_base"] ?? [:], "schedule": reference["schedule"] ?? [],
+            "t_obs": reference["t_obs"] ?? [], "y_obs": reference["y_obs"] ?? [],
+        ]
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("recovery-fit-\(UUID().uuidString).json")
         defer { try? FileManager.default.removeItem(at: file) }
         try JSONSerialization.data(withJSONObject: input).write(to: file)

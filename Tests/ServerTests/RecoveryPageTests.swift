@@ -3,9 +3,10 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import PostgresTestSupport
-@testable import Server
 import Storage
 import Testing
+
+@testable import Server
 
 /// The recovery chart in headless Chromium: observations, curve, band, therapy bars, the
 /// what-if form redrawing the projection, and an assessment recorded from the page.
@@ -13,7 +14,8 @@ import Testing
     @Test func recoveryChartWhatIfAndAssessmentWorkInABrowser() async throws {
         let keyFile = FileManager.default.temporaryDirectory.appendingPathComponent("key-\(UUID().uuidString).pem")
         let clinician = try await DevelopmentKey.issueToken(
-            for: Identity(subject: "clinician", name: "Clinician", role: .clinician, organisations: [DemoClinicFixture.clinic]), lifetime: 900, keyFile: keyFile)
+            for: Identity(subject: "clinician", name: "Clinician", role: .clinician, organisations: [DemoClinicFixture.clinic]), lifetime: 900, keyFile: keyFile
+        )
         let planner = try await DevelopmentKey.issueToken(
             for: Identity(subject: "planner", name: "Planner", role: .planner, organisations: [DemoClinicFixture.clinic]), lifetime: 900, keyFile: keyFile)
         try await TestDatabase.with { database in
@@ -53,15 +55,18 @@ import Testing
 
                 // An assessment recorded from the page appears and refits the curve.
                 let csrf = try #require(page.csrf)
-                let onset = try #require(page.html.range(of: #"Onset \d{4}-\d{2}-\d{2}"#, options: .regularExpression).map { String(page.html[$0].dropFirst(6)) })
+                let onset = try #require(
+                    page.html.range(of: #"Onset \d{4}-\d{2}-\d{2}"#, options: .regularExpression).map { String(page.html[$0].dropFirst(6)) })
                 let formatter = DateFormatter()
                 formatter.dateFormat = "yyyy-MM-dd"
                 let day30 = formatter.string(from: (formatter.date(from: onset) ?? now) + 30 * 86_400)
-                let recorded = try await browser.post(path, ["instrument": "FM-UE", "value": "36", "observedAt": "\(day30)T10:00", "rater": "PT Anna"], csrf: csrf)
+                let recorded = try await browser.post(
+                    path, ["instrument": "FM-UE", "value": "36", "observedAt": "\(day30)T10:00", "rater": "PT Anna"], csrf: csrf)
                 #expect(recorded.status == .ok && recorded.html.contains("Recorded FM-UE 36."))
                 let after = try await browser.render(recorded.html)
                 #expect(after.components(separatedBy: "class=\"dot observed\"").count - 1 == 5 + 1)
-                let refused = try await browser.post(path, ["instrument": "FM-UE", "value": "70", "observedAt": "\(day30)T11:00", "rater": "PT Anna"], csrf: csrf)
+                let refused = try await browser.post(
+                    path, ["instrument": "FM-UE", "value": "70", "observedAt": "\(day30)T11:00", "rater": "PT Anna"], csrf: csrf)
                 #expect(refused.status == .unprocessableContent)
             }
         }

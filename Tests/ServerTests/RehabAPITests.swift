@@ -4,9 +4,10 @@ import Hummingbird
 import HummingbirdTesting
 import Postgres
 import PostgresTestSupport
-@testable import Server
 import Storage
 import Testing
+
+@testable import Server
 
 /// The clinic API over real HTTP on a real database.
 @Suite struct RehabAPITests {
@@ -21,16 +22,19 @@ import Testing
         @discardableResult
         func send(_ method: HTTPRequest.Method, _ path: String, _ body: Any? = nil) async throws -> (status: HTTPResponse.Status, type: String?, json: Any?) {
             let data = try body.map { try JSONSerialization.data(withJSONObject: $0) }
-            return try await client.execute(uri: path, method: method, headers: [.authorization: "Bearer \(token)", .contentType: "application/json"],
-                                            body: data.map { ByteBuffer(bytes: $0) }) { response in
+            return try await client.execute(
+                uri: path, method: method, headers: [.authorization: "Bearer \(token)", .contentType: "application/json"],
+                body: data.map { ByteBuffer(bytes: $0) }
+            ) { response in
                 (response.status, response.headers[.contentType], try? JSONSerialization.jsonObject(with: Data(response.text.utf8)))
             }
         }
     }
 
     static func token(_ role: Role, subject: String, keyFile: URL) async throws -> String {
-        try await DevelopmentKey.issueToken(for: Identity(subject: subject, name: subject, role: role, organisations: [clinic]), lifetime: 900,
-                                            keyFile: keyFile)
+        try await DevelopmentKey.issueToken(
+            for: Identity(subject: subject, name: subject, role: role, organisations: [clinic]), lifetime: 900,
+            keyFile: keyFile)
     }
 
     static func iso(_ date: Date) -> String { date.formatted(.iso8601) }
@@ -41,13 +45,17 @@ import Testing
             _ = try await DemoClinicFixture.load(into: pool)
             let resources = RehabResources(pool: pool)
             for code in ["T10", "T11"] {
-                _ = try await resources.create(RehabTherapist(organisationId: clinic, code: code, name: "Aquatic \(code)", skills: ["PT", "AQUA"], teams: [0],
-                                                              shifts: []), as: DemoClinicFixture.coordinator)
+                _ = try await resources.create(
+                    RehabTherapist(
+                        organisationId: clinic, code: code, name: "Aquatic \(code)", skills: ["PT", "AQUA"], teams: [0],
+                        shifts: []), as: DemoClinicFixture.coordinator)
             }
             let therapists = try await resources.therapists(clinic: clinic, as: DemoClinicFixture.coordinator)
             let rooms = try await resources.rooms(clinic: clinic, as: DemoClinicFixture.coordinator)
-            return (Dictionary(uniqueKeysWithValues: therapists.compactMap { therapist in therapist.id.map { (therapist.code, $0) } }),
-                    Dictionary(uniqueKeysWithValues: rooms.compactMap { room in room.id.map { (room.code, $0) } }))
+            return (
+                Dictionary(uniqueKeysWithValues: therapists.compactMap { therapist in therapist.id.map { (therapist.code, $0) } }),
+                Dictionary(uniqueKeysWithValues: rooms.compactMap { room in room.id.map { (room.code, $0) } })
+            )
         }
     }
 
@@ -63,9 +71,11 @@ import Testing
         try await TestDatabase.with { database in
             let (therapists, rooms) = try await Self.setUp(database)
             let bodies: [[String: Any]] = RacingBookingMix.requests(1_000, therapists: therapists, rooms: rooms).map { request in
-                ["organisationId": Self.clinic.uuidString, "modality": request.modality, "therapistId": request.therapist?.uuidString ?? "",
-                 "roomId": request.room.uuidString, "start": Self.iso(request.start), "end": Self.iso(request.end),
-                 "patients": request.patients.map(\.uuidString)]
+                [
+                    "organisationId": Self.clinic.uuidString, "modality": request.modality, "therapistId": request.therapist?.uuidString ?? "",
+                    "roomId": request.room.uuidString, "start": Self.iso(request.start), "end": Self.iso(request.end),
+                    "patients": request.patients.map(\.uuidString),
+                ]
             }
             let payloads = try bodies.map { try JSONSerialization.data(withJSONObject: $0) }
             let shares = (0..<16).map { client in stride(from: client, to: payloads.count, by: 16).map { payloads[$0] } }
@@ -78,9 +88,10 @@ import Testing
                             try await TestClient.withClient(host: "127.0.0.1", port: port) { connection in
                                 var results: [(Int, String?, String)] = []
                                 for payload in share {
-                                    let response = try await connection.execute(TestClient.Request(
-                                        "/api/v1/rehab/sessions", method: .post,
-                                        headers: [.authorization: "Bearer \(token)", .contentType: "application/json"], body: ByteBuffer(bytes: payload)))
+                                    let response = try await connection.execute(
+                                        TestClient.Request(
+                                            "/api/v1/rehab/sessions", method: .post,
+                                            headers: [.authorization: "Bearer \(token)", .contentType: "application/json"], body: ByteBuffer(bytes: payload)))
                                     results.append((response.status.code, response.headers[.contentType], response.body.map { String(buffer: $0) } ?? ""))
                                 }
                                 return results
@@ -91,7 +102,8 @@ import Testing
                 }
             }
             #expect(outcomes.count == 1_000)
-            let created = outcomes.filter { $0.0 == 201 }, refused = outcomes.filter { $0.0 == 409 }
+            let created = outcomes.filter { $0.0 == 201 }
+            let refused = outcomes.filter { $0.0 == 409 }
             #expect(created.count + refused.count == 1_000, "other answers: \(outcomes.filter { $0.0 != 201 && $0.0 != 409 }.prefix(3).map(\.2))")
             #expect(!created.isEmpty)
             var kinds = Set<String>()
@@ -124,48 +136,74 @@ import Testing
         try await TestDatabase.with { database in
             let (therapists, rooms) = try await Self.setUp(database)
             try await Harness.live(database: database.app, keyFile: keyFile) { client in
-                let coordinator = Caller(client: client, token: coordinatorToken), therapist = Caller(client: client, token: therapistToken)
+                let coordinator = Caller(client: client, token: coordinatorToken)
+                let therapist = Caller(client: client, token: therapistToken)
                 let clinic = Self.clinic.uuidString
                 // Resources: a refused time zone names the field; a new room with its hours.
-                var answer = try await coordinator.send(.put, "/api/v1/rehab/clinics/\(clinic)/settings", [
-                    "timeZone": "Mars/Olympus", "dayStart": "08:00", "slotMinutes": 15, "weekdaySlots": 32, "saturdaySlots": 16,
-                    "amPmBoundarySlot": 16, "contactPercent": 80, "offerMinutes": 120])
+                var answer = try await coordinator.send(
+                    .put, "/api/v1/rehab/clinics/\(clinic)/settings",
+                    [
+                        "timeZone": "Mars/Olympus", "dayStart": "08:00", "slotMinutes": 15, "weekdaySlots": 32, "saturdaySlots": 16,
+                        "amPmBoundarySlot": 16, "contactPercent": 80, "offerMinutes": 120,
+                    ])
                 #expect(answer.status == .unprocessableContent && answer.type == "application/problem+json")
                 #expect(((answer.json as? [String: Any])?["errors"] as? [[String: Any]])?.first?["field"] as? String == "timeZone")
-                answer = try await coordinator.send(.post, "/api/v1/rehab/rooms", [
-                    "organisationId": clinic, "code": "SPR3", "name": "Speech room 3", "type": "speech_room", "capacity": 1, "maxSessions": 1,
-                    "hours": [["weekday": 0, "start": "08:00", "end": "16:00"], ["weekday": 0, "start": "25:00", "end": "26:00"]]])
+                answer = try await coordinator.send(
+                    .post, "/api/v1/rehab/rooms",
+                    [
+                        "organisationId": clinic, "code": "SPR3", "name": "Speech room 3", "type": "speech_room", "capacity": 1, "maxSessions": 1,
+                        "hours": [["weekday": 0, "start": "08:00", "end": "16:00"], ["weekday": 0, "start": "25:00", "end": "26:00"]],
+                    ])
                 #expect(answer.status == .badRequest, "an hour that is not a time")
-                answer = try await coordinator.send(.post, "/api/v1/rehab/rooms", [
-                    "organisationId": clinic, "code": "SPR3", "name": "Speech room 3", "type": "speech_room", "capacity": 1, "maxSessions": 1,
-                    "hours": [["weekday": 0, "start": "08:00", "end": "16:00"]]])
+                answer = try await coordinator.send(
+                    .post, "/api/v1/rehab/rooms",
+                    [
+                        "organisationId": clinic, "code": "SPR3", "name": "Speech room 3", "type": "speech_room", "capacity": 1, "maxSessions": 1,
+                        "hours": [["weekday": 0, "start": "08:00", "end": "16:00"]],
+                    ])
                 #expect(answer.status == .created)
                 let rooms3 = try await therapist.send(.get, "/api/v1/rehab/rooms?clinic=\(clinic)")
                 #expect((rooms3.json as? [[String: Any]])?.count == 10)
 
                 // A patient admitted three weeks ago, with a speech therapy prescription.
-                let patient = try #require(try await coordinator.send(.post, "/api/v1/patients", [
-                    "organisationId": clinic, "pseudonym": "API-1", "birthYear": 1950, "sex": "female"]).json as? [String: Any])["id"] as? String
+                let patient =
+                    try #require(
+                        try await coordinator.send(
+                            .post, "/api/v1/patients",
+                            [
+                                "organisationId": clinic, "pseudonym": "API-1", "birthYear": 1950, "sex": "female",
+                            ]
+                        ).json as? [String: Any])["id"] as? String
                 let stayBody: [String: Any] = [
                     "organisationId": clinic, "patientId": patient ?? "", "setting": "inpatient", "strokeDate": "2026-11-01", "strokeType": "ischaemic",
                     "team": 0, "flags": ["aphasia", "incontinence"], "maxMinutesPerDay": 180, "minGapMinutes": 15, "timePreference": "none",
                     "admittedOn": "2026-11-05", "dischargeOn": "2026-12-31",
-                    "availability": (0...4).map { ["weekday": $0, "start": "08:00", "end": "16:00"] }]
+                    "availability": (0...4).map { ["weekday": $0, "start": "08:00", "end": "16:00"] },
+                ]
                 answer = try await coordinator.send(.post, "/api/v1/rehab/stays", stayBody)
                 #expect(answer.status == .created)
                 let stay = try #require((answer.json as? [String: Any])?["id"] as? String)
-                answer = try await coordinator.send(.post, "/api/v1/rehab/stays/\(stay)/prescriptions", [
-                    "modality": "SLT", "sessionsPerWeek": 5, "sessionMinutes": 30, "startsOn": "2026-11-05"])
+                answer = try await coordinator.send(
+                    .post, "/api/v1/rehab/stays/\(stay)/prescriptions",
+                    [
+                        "modality": "SLT", "sessionsPerWeek": 5, "sessionMinutes": 30, "startsOn": "2026-11-05",
+                    ])
                 #expect(answer.status == .created)
-                answer = try await coordinator.send(.post, "/api/v1/rehab/stays/\(stay)/prescriptions", [
-                    "modality": "REIKI", "sessionsPerWeek": 5, "sessionMinutes": 30, "startsOn": "2026-11-05"])
+                answer = try await coordinator.send(
+                    .post, "/api/v1/rehab/stays/\(stay)/prescriptions",
+                    [
+                        "modality": "REIKI", "sessionsPerWeek": 5, "sessionMinutes": 30, "startsOn": "2026-11-05",
+                    ])
                 #expect(answer.status == .unprocessableContent, "a modality the catalogue does not have")
 
                 // Booking: a session last Tuesday, a clash naming it, a contraindicated pool session.
                 let start = try #require(try? Date("2026-11-24T09:00:00Z", strategy: .iso8601))
                 func booking(_ modality: String, _ therapist: String, _ room: String, _ at: Date, _ minutes: Double) -> [String: Any] {
-                    ["organisationId": clinic, "modality": modality, "therapistId": therapists[therapist]?.uuidString ?? "", "roomId": rooms[room]?.uuidString ?? "",
-                     "start": Self.iso(at), "end": Self.iso(at + minutes * 60), "patients": [patient ?? ""]]
+                    [
+                        "organisationId": clinic, "modality": modality, "therapistId": therapists[therapist]?.uuidString ?? "",
+                        "roomId": rooms[room]?.uuidString ?? "",
+                        "start": Self.iso(at), "end": Self.iso(at + minutes * 60), "patients": [patient ?? ""],
+                    ]
                 }
                 answer = try await coordinator.send(.post, "/api/v1/rehab/sessions", booking("SLT", "T07", "SPR1", start, 30))
                 #expect(answer.status == .created)
@@ -183,11 +221,16 @@ import Testing
                 #expect(answer.status == .forbidden, "therapists do not book")
 
                 // Attendance by the therapist, then the dose report and the timetables.
-                answer = try await therapist.send(.put, "/api/v1/rehab/sessions/\(session)/attendance", ["patientId": patient ?? "", "attendance": "attended",
-                                                                                                          "minutesDelivered": 25])
+                answer = try await therapist.send(
+                    .put, "/api/v1/rehab/sessions/\(session)/attendance",
+                    [
+                        "patientId": patient ?? "", "attendance": "attended",
+                        "minutesDelivered": 25,
+                    ])
                 #expect(answer.status == .ok)
-                let dose = try #require(try await therapist.send(.get, "/api/v1/rehab/patients/\(patient ?? "")/dose?from=2026-11-23&to=2026-11-29").json
-                                        as? [String: Any])
+                let dose = try #require(
+                    try await therapist.send(.get, "/api/v1/rehab/patients/\(patient ?? "")/dose?from=2026-11-23&to=2026-11-29").json
+                        as? [String: Any])
                 let slt = (dose["modalities"] as? [[String: Any]])?.first { $0["modality"] as? String == "SLT" }
                 #expect(slt?["deliveredMinutes"] as? Int == 25 && slt?["prescribedMinutes"] as? Int == 150)
                 #expect((dose["targets"] as? [[String: Any]])?.contains { $0["target"] as? String == "se-aphasia-4h" } == true)
@@ -200,11 +243,15 @@ import Testing
                 let later = DemoClinicFixture.at(day: 1, "09:00")
                 answer = try await coordinator.send(.post, "/api/v1/rehab/sessions", booking("SLT", "T07", "SPR1", later, 30))
                 let future = try #require((answer.json as? [String: Any])?["session"] as? String)
-                answer = try await coordinator.send(.patch, "/api/v1/rehab/sessions/\(future)", ["start": Self.iso(later + 3_600), "end": Self.iso(later + 5_400)])
+                answer = try await coordinator.send(
+                    .patch, "/api/v1/rehab/sessions/\(future)", ["start": Self.iso(later + 3_600), "end": Self.iso(later + 5_400)])
                 #expect(answer.status == .ok && (answer.json as? [String: Any])?["start"] as? String == Self.iso(later + 3_600))
-                answer = try await coordinator.send(.post, "/api/v1/rehab/waitlist", [
-                    "organisationId": clinic, "patientId": DemoClinicFixture.patient("DEMO-R02").uuidString, "modality": "SLT", "priority": 3,
-                    "wantedBy": "2026-12-11"])
+                answer = try await coordinator.send(
+                    .post, "/api/v1/rehab/waitlist",
+                    [
+                        "organisationId": clinic, "patientId": DemoClinicFixture.patient("DEMO-R02").uuidString, "modality": "SLT", "priority": 3,
+                        "wantedBy": "2026-12-11",
+                    ])
                 #expect(answer.status == .created)
                 let entry = try #require((answer.json as? [String: Any])?["id"] as? String)
                 answer = try await therapist.send(.post, "/api/v1/rehab/sessions/\(future)/cancel", ["reason": "patient unwell"])
@@ -217,13 +264,18 @@ import Testing
                 #expect(answer.status == .conflict, "an offer is taken once")
 
                 // A series edited from a day on: the earlier occurrences stay.
-                answer = try await coordinator.send(.post, "/api/v1/rehab/series", [
-                    "organisationId": clinic, "modality": "SLT", "therapistId": therapists["T08"]?.uuidString ?? "", "roomId": rooms["SPR2"]?.uuidString ?? "",
-                    "patients": [patient ?? ""], "weekdays": [0, 2], "startTime": "11:00", "minutes": 30, "firstDay": "2026-12-07", "lastDay": "2026-12-18"])
+                answer = try await coordinator.send(
+                    .post, "/api/v1/rehab/series",
+                    [
+                        "organisationId": clinic, "modality": "SLT", "therapistId": therapists["T08"]?.uuidString ?? "",
+                        "roomId": rooms["SPR2"]?.uuidString ?? "",
+                        "patients": [patient ?? ""], "weekdays": [0, 2], "startTime": "11:00", "minutes": 30, "firstDay": "2026-12-07", "lastDay": "2026-12-18",
+                    ])
                 #expect(answer.status == .created)
                 let series = try #require(answer.json as? [String: Any])
                 #expect((series["occurrences"] as? [[String: Any]])?.count == 4)
-                answer = try await coordinator.send(.patch, "/api/v1/rehab/series/\(series["id"] as? String ?? "")", ["from": "2026-12-14", "startTime": "13:00"])
+                answer = try await coordinator.send(
+                    .patch, "/api/v1/rehab/series/\(series["id"] as? String ?? "")", ["from": "2026-12-14", "startTime": "13:00"])
                 #expect(answer.status == .ok)
                 let first = try await coordinator.send(.get, "/api/v1/rehab/series/\(series["id"] as? String ?? "")").json as? [String: Any]
                 let occurrences = first?["occurrences"] as? [[String: Any]] ?? []
@@ -232,7 +284,8 @@ import Testing
                 #expect(((answer.json as? [String: Any])?["occurrences"] as? [[String: Any]])?.count == 2)
 
                 // A plan of the demo week, solved in the background, reviewed, published.
-                answer = try await coordinator.send(.post, "/api/v1/rehab/plans", ["organisationId": clinic, "week": "\(DemoClinicFixture.week)", "seconds": 2])
+                answer = try await coordinator.send(
+                    .post, "/api/v1/rehab/plans", ["organisationId": clinic, "week": "\(DemoClinicFixture.week)", "seconds": 2])
                 #expect(answer.status == .accepted)
                 let plan = try #require((answer.json as? [String: Any])?["id"] as? String)
                 var status = ""
@@ -252,17 +305,24 @@ import Testing
                 #expect(answer.status == .conflict, "a plan is published once")
 
                 // The therapist with most planned sessions on Wednesday is off sick that day: a re-plan moves those sessions and few others.
-                let wednesday = Self.iso(DemoClinicFixture.at(day: 2, "00:00")), thursday = Self.iso(DemoClinicFixture.at(day: 3, "00:00"))
-                let planned = try await therapist.send(.get, "/api/v1/rehab/timetable?clinic=\(clinic)&from=\(DemoClinicFixture.week.adding(days: 2))&days=1")
+                let wednesday = Self.iso(DemoClinicFixture.at(day: 2, "00:00"))
+                let thursday = Self.iso(DemoClinicFixture.at(day: 3, "00:00"))
+                let planned =
+                    try await therapist.send(.get, "/api/v1/rehab/timetable?clinic=\(clinic)&from=\(DemoClinicFixture.week.adding(days: 2))&days=1")
                     .json as? [[String: Any]] ?? []
                 let byHand = Set(planned.filter { !($0["planId"] is String) }.compactMap { $0["therapistCode"] as? String })
-                let busiest = Dictionary(grouping: planned.compactMap { $0["therapistCode"] as? String }.filter { !byHand.contains($0) }) { $0 }
+                let busiest =
+                    Dictionary(grouping: planned.compactMap { $0["therapistCode"] as? String }.filter { !byHand.contains($0) }) { $0 }
                     .max { ($0.value.count, $1.key) < ($1.value.count, $0.key) }?.key ?? "T01"
                 let t01 = therapists[busiest]?.uuidString ?? ""
                 answer = try await coordinator.send(.post, "/api/v1/rehab/therapists/\(t01)/leave", ["start": wednesday, "end": thursday, "reason": "sick"])
                 #expect(answer.status == .created)
-                answer = try await coordinator.send(.post, "/api/v1/rehab/plans", ["organisationId": clinic, "week": "\(DemoClinicFixture.week)", "seconds": 2,
-                                                                                   "replan": true, "fromDay": 2])
+                answer = try await coordinator.send(
+                    .post, "/api/v1/rehab/plans",
+                    [
+                        "organisationId": clinic, "week": "\(DemoClinicFixture.week)", "seconds": 2,
+                        "replan": true, "fromDay": 2,
+                    ])
                 let replan = try #require((answer.json as? [String: Any])?["id"] as? String)
                 status = ""
                 for _ in 0..<100 where !["done", "failed"].contains(status) {
@@ -271,13 +331,15 @@ import Testing
                     status = (answer.json as? [String: Any])?["status"] as? String ?? ""
                 }
                 let changes = try #require((answer.json as? [String: Any])?["changes"] as? [String: Any])
-                let displaced = changes["displaced"] as? [String] ?? [], removed = changes["removed"] as? [String] ?? []
+                let displaced = changes["displaced"] as? [String] ?? []
+                let removed = changes["removed"] as? [String] ?? []
                 #expect(!displaced.isEmpty && displaced.allSatisfy { $0.contains(" Wed ") && $0.contains(" \(busiest) ") }, "\(displaced)")
                 #expect((changes["kept"] as? Int ?? 0) > 50)
                 #expect(removed.allSatisfy { !$0.contains(" Mon ") && !$0.contains(" Tue ") }, "days before fromDay are kept: \(removed)")
                 answer = try await coordinator.send(.post, "/api/v1/rehab/plans/\(replan)/publish")
                 #expect(answer.status == .ok)
-                let wednesdayT01 = try await therapist.send(.get, "/api/v1/rehab/timetable?from=\(DemoClinicFixture.week.adding(days: 2))&days=1&therapist=\(t01)")
+                let wednesdayT01 = try await therapist.send(
+                    .get, "/api/v1/rehab/timetable?from=\(DemoClinicFixture.week.adding(days: 2))&days=1&therapist=\(t01)")
                 #expect((wednesdayT01.json as? [[String: Any]])?.isEmpty == true, "nothing booked for \(busiest) on the day off")
                 let leave = try await coordinator.send(.get, "/api/v1/rehab/therapists/\(t01)/leave?from=\(wednesday)&to=\(thursday)").json as? [[String: Any]]
                 let leaveID = try #require(leave?.first?["id"] as? String)

@@ -4,10 +4,11 @@ import Hummingbird
 import HummingbirdTesting
 import Postgres
 import PostgresTestSupport
-@testable import Server
+import Seed
 import Storage
 import Testing
-import Seed
+
+@testable import Server
 
 /// The clinic's pages in headless Chromium, on last week of the demo clinic (planned,
 /// published, attendance recorded) and a session booked next week.
@@ -30,9 +31,12 @@ import Seed
         func post(_ path: String, _ fields: [String: String], csrf: String) async throws -> (status: HTTPResponse.Status, html: String, location: String?) {
             var values = fields
             values["csrf"] = csrf
-            return try await client.execute(uri: path, method: .post, headers: [
-                .contentType: "application/x-www-form-urlencoded", .cookie: "\(session); \(WebSession.csrfCookie)=\(csrf)",
-            ], body: SignInTests.form(values)) { response in (response.status, response.text, response.headers[.location]) }
+            return try await client.execute(
+                uri: path, method: .post,
+                headers: [
+                    .contentType: "application/x-www-form-urlencoded", .cookie: "\(session); \(WebSession.csrfCookie)=\(csrf)",
+                ], body: SignInTests.form(values)
+            ) { response in (response.status, response.text, response.headers[.location]) }
         }
 
         /// Loads the HTML in headless Chromium with the server's stylesheet; fails on console errors.
@@ -52,7 +56,8 @@ import Seed
         let adminToken = try await DevelopmentKey.issueToken(
             for: Identity(subject: "admin", name: "Admin", role: .admin, organisations: [Self.clinic]), lifetime: 900, keyFile: keyFile)
         let thisWeek = DemoClinic.monday(of: Date())
-        let lastWeek = thisWeek.adding(days: -7), nextWeek = thisWeek.adding(days: 7)
+        let lastWeek = thisWeek.adding(days: -7)
+        let nextWeek = thisWeek.adding(days: 7)
         try await TestDatabase.with { database in
             let (future, gym, pool) = try await database.withPool(.app) { pool -> (UUID, UUID, UUID) in
                 let catalogue = try DemoClinicFixture.catalogue()
@@ -61,14 +66,18 @@ import Seed
                 let resources = RehabResources(pool: pool)
                 let t01 = try await resources.therapists(clinic: Self.clinic, as: DemoClinicFixture.coordinator).first { $0.code == "T01" }?.id
                 let rooms = try await resources.rooms(clinic: Self.clinic, as: DemoClinicFixture.coordinator)
-                let gym = rooms.first { $0.code == "GYM1" }?.id ?? UUID(), poolRoom = rooms.first { $0.code == "POOL1" }?.id ?? UUID()
+                let gym = rooms.first { $0.code == "GYM1" }?.id ?? UUID()
+                let poolRoom = rooms.first { $0.code == "POOL1" }?.id ?? UUID()
                 let start = DemoClinic.settings.instant(nextWeek, ClockTime(clamping: 600))
-                let session = try await RehabBookings(pool: pool, catalogue: catalogue).book(RehabBookingRequest(
-                    organisation: Self.clinic, modality: "PT", therapist: t01, room: gym, start: start, end: start + 2_700,
-                    patients: [DemoClinicFixture.patient("DEMO-R01")]), as: DemoClinicFixture.coordinator).session
-                _ = try await RehabWaitlist(bookings: RehabBookings(pool: pool, catalogue: catalogue)).add(WaitlistEntry(
-                    organisationId: Self.clinic, patientId: DemoClinicFixture.patient("DEMO-R07"), modality: "PT", priority: 2,
-                    wantedBy: nextWeek.adding(days: 6)), as: DemoClinicFixture.coordinator)
+                let session = try await RehabBookings(pool: pool, catalogue: catalogue).book(
+                    RehabBookingRequest(
+                        organisation: Self.clinic, modality: "PT", therapist: t01, room: gym, start: start, end: start + 2_700,
+                        patients: [DemoClinicFixture.patient("DEMO-R01")]), as: DemoClinicFixture.coordinator
+                ).session
+                _ = try await RehabWaitlist(bookings: RehabBookings(pool: pool, catalogue: catalogue)).add(
+                    WaitlistEntry(
+                        organisationId: Self.clinic, patientId: DemoClinicFixture.patient("DEMO-R07"), modality: "PT", priority: 2,
+                        wantedBy: nextWeek.adding(days: 6)), as: DemoClinicFixture.coordinator)
                 return (session, gym, poolRoom)
             }
             try await Harness.live(database: database.app, keyFile: keyFile) { client in
@@ -93,14 +102,18 @@ import Seed
                 #expect(past.status == .ok)
                 let pastDOM = try await browser.render(past.html)
                 #expect(pastDOM.contains("Patients and attendance") && pastDOM.contains(#"name="attendance""#))
-                let patient = try #require(past.html.range(of: #"name="patient" value="[0-9a-f-]{36}""#, options: .regularExpression)
-                    .map { String(past.html[$0].dropFirst(#"name="patient" value=""#.count).dropLast()) })
-                let marked = try await browser.post(link, ["do": "attendance", "patient": patient, "attendance": "no_show", "note": "unwell"], csrf: try #require(past.csrf))
+                let patient = try #require(
+                    past.html.range(of: #"name="patient" value="[0-9a-f-]{36}""#, options: .regularExpression)
+                        .map { String(past.html[$0].dropFirst(#"name="patient" value=""#.count).dropLast()) })
+                let marked = try await browser.post(
+                    link, ["do": "attendance", "patient": patient, "attendance": "no_show", "note": "unwell"], csrf: try #require(past.csrf))
                 #expect(marked.status == .ok && marked.html.contains("Attendance recorded."))
                 let sessionID = UUID(uuidString: String(link.dropFirst("/rehab/sessions/".count)))
                 let recorded = try await database.withPool(.superuser) { pool in
-                    try await pool.query("SELECT attendance, attendance_by FROM rehab_participants WHERE session_id = \(sessionID) AND patient_id = \(UUID(uuidString: patient))")
-                        .single()
+                    try await pool.query(
+                        "SELECT attendance, attendance_by FROM rehab_participants WHERE session_id = \(sessionID) AND patient_id = \(UUID(uuidString: patient))"
+                    )
+                    .single()
                 }
                 #expect(try recorded.decode(String.self, at: 0) == "no_show" && recorded.decode(String.self, at: 1) == "coordinator")
 
@@ -109,16 +122,25 @@ import Seed
                 let open = try await browser.get(futureLink)
                 let csrf = try #require(open.csrf)
                 #expect(try await browser.render(open.html).contains("Cancel and offer the slot"))
-                let refused = try await browser.post(futureLink, ["do": "move", "day": "\(nextWeek)", "start": "10:00", "end": "10:45",
-                                                                  "therapist": "", "room": pool.uuidString.lowercased()], csrf: csrf)
+                let refused = try await browser.post(
+                    futureLink,
+                    [
+                        "do": "move", "day": "\(nextWeek)", "start": "10:00", "end": "10:45",
+                        "therapist": "", "room": pool.uuidString.lowercased(),
+                    ], csrf: csrf)
                 #expect(refused.status == .unprocessableContent && refused.html.contains("class=\"error\""), "PT is not given in a pool")
-                let moved = try await browser.post(futureLink, ["do": "move", "day": "\(nextWeek)", "start": "11:00", "end": "11:45",
-                                                                "therapist": "", "room": gym.uuidString.lowercased()], csrf: csrf)
+                let moved = try await browser.post(
+                    futureLink,
+                    [
+                        "do": "move", "day": "\(nextWeek)", "start": "11:00", "end": "11:45",
+                        "therapist": "", "room": gym.uuidString.lowercased(),
+                    ], csrf: csrf)
                 #expect(moved.status == .unprocessableContent, "PT needs a therapist")
                 let cancelled = try await browser.post(futureLink, ["do": "cancel", "reason": "patient at imaging"], csrf: csrf)
                 #expect(cancelled.status == .ok && cancelled.html.contains("offered to DEMO-R07"))
-                let accept = try #require(cancelled.html.range(of: #"/rehab/waitlist/[0-9a-f-]{36}/accept"#, options: .regularExpression)
-                    .map { String(cancelled.html[$0]) })
+                let accept = try #require(
+                    cancelled.html.range(of: #"/rehab/waitlist/[0-9a-f-]{36}/accept"#, options: .regularExpression)
+                        .map { String(cancelled.html[$0]) })
                 let booked = try await browser.post(accept, [:], csrf: csrf)
                 #expect(booked.status == .seeOther && booked.location?.hasPrefix("/rehab/sessions/") == true)
                 let rebooked = try await browser.get(try #require(booked.location))
@@ -155,9 +177,11 @@ import Seed
                 let poolRoom = try await resources.rooms(clinic: Self.clinic, as: DemoClinicFixture.coordinator).first { $0.code == "POOL1" }?.id ?? UUID()
                 let start = DemoClinicFixture.at(day: 2, "10:00")
                 // DEMO-R09 has urinary incontinence: the pool with a precaution.
-                return try await RehabBookings(pool: pool, catalogue: catalogue).book(RehabBookingRequest(
-                    organisation: Self.clinic, modality: "HYDRO_GRP", therapist: t02, room: poolRoom, start: start, end: start + 2_700,
-                    patients: [DemoClinicFixture.patient("DEMO-R09")]), as: DemoClinicFixture.coordinator).session
+                return try await RehabBookings(pool: pool, catalogue: catalogue).book(
+                    RehabBookingRequest(
+                        organisation: Self.clinic, modality: "HYDRO_GRP", therapist: t02, room: poolRoom, start: start, end: start + 2_700,
+                        patients: [DemoClinicFixture.patient("DEMO-R09")]), as: DemoClinicFixture.coordinator
+                ).session
             }
             try await Harness.live(database: database.app, keyFile: keyFile) { client in
                 let browser = Browser(client: client, session: "\(WebSession.sessionCookie)=\(coordinator)", port: try #require(client.port))

@@ -3,9 +3,10 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import PostgresTestSupport
-@testable import Server
 import Storage
 import Testing
+
+@testable import Server
 
 /// The planners' dashboard in headless Chromium, and the report API as planners and others
 /// see it: values withheld as promised, targets marked, trend and funnel drawn, CSV served;
@@ -14,10 +15,13 @@ import Testing
     @Test func dashboardAndReportAPIForPlanners() async throws {
         let keyFile = FileManager.default.temporaryDirectory.appendingPathComponent("key-\(UUID().uuidString).pem")
         func token(_ role: Role) async throws -> String {
-            try await DevelopmentKey.issueToken(for: Identity(subject: role.rawValue, name: role.rawValue, role: role, organisations: [ReportFixture.region]),
-                                                lifetime: 900, keyFile: keyFile)
+            try await DevelopmentKey.issueToken(
+                for: Identity(subject: role.rawValue, name: role.rawValue, role: role, organisations: [ReportFixture.region]),
+                lifetime: 900, keyFile: keyFile)
         }
-        let planner = try await token(.planner), clinician = try await token(.clinician), admin = try await token(.admin)
+        let planner = try await token(.planner)
+        let clinician = try await token(.clinician)
+        let admin = try await token(.admin)
         try await TestDatabase.with { database in
             try await ReportFixture.load(database)
             try await ReportFixture.loadRehab(database)
@@ -33,11 +37,17 @@ import Testing
                 #expect(answer.status == .ok)
                 let tables = try #require((answer.json as? [String: Any])?["tables"] as? [[String: Any]])
                 let followUp = try #require(tables.first { ($0["indicator"] as? [String: Any])?["id"] as? String == "follow_up_90" })
-                let rows = try #require(followUp["rows"] as? [String]), totals = try #require(followUp["rowTotals"] as? [[String: Any]])
+                let rows = try #require(followUp["rows"] as? [String])
+                let totals = try #require(followUp["rowTotals"] as? [[String: Any]])
                 let small = totals[try #require(rows.firstIndex(of: "TESTR-SMALL"))]
-                #expect(small["suppressed"] as? Bool == true && small["reason"] as? String == "withheld: based on fewer than 5 patients, or would let such a value be worked out" && small["value"] == nil)
-                let csv = try await client.execute(uri: "/api/v1/reports/regional?period=all&format=csv", method: .get,
-                                                   headers: [.authorization: "Bearer \(planner)"]) { ($0.headers[.contentType], $0.text) }
+                #expect(
+                    small["suppressed"] as? Bool == true
+                        && small["reason"] as? String == "withheld: based on fewer than 5 patients, or would let such a value be worked out"
+                        && small["value"] == nil)
+                let csv = try await client.execute(
+                    uri: "/api/v1/reports/regional?period=all&format=csv", method: .get,
+                    headers: [.authorization: "Bearer \(planner)"]
+                ) { ($0.headers[.contentType], $0.text) }
                 #expect(csv.0 == "text/csv; charset=utf-8" && csv.1.hasPrefix("indicator,unit,row,period"))
                 #expect(try await api.send(.get, "/api/v1/reports/regional?period=fortnight").status == .badRequest)
                 #expect(try await api.send(.get, "/api/v1/reports/regional?region=NOWHERE").status == .unprocessableContent)
@@ -54,12 +64,14 @@ import Testing
                 #expect(page.status == .ok)
                 let dom = try await browser.render(page.html)
                 #expect(dom.contains("Regional stroke care") && dom.contains("Followed up at 90 days by hospital and period"))
-                #expect(dom.contains("class=\"withheld\"") && dom.contains("* withheld: based on fewer than 5 patients, or would let such a value be worked out"))
+                #expect(
+                    dom.contains("class=\"withheld\"") && dom.contains("* withheld: based on fewer than 5 patients, or would let such a value be worked out"))
                 #expect(dom.contains("90.0 %") && (dom.contains("target-met") || dom.contains("target-missed")), "the target is marked")
                 #expect(dom.components(separatedBy: "<svg").count - 1 == 2, "a trend and a funnel plot")
                 #expect(dom.contains("class=\"line limit998\"") && dom.contains("class=\"dot observed\""))
                 // Rehabilitation: minutes delivered of prescribed per day of stay in February; the clinic's no-shows on the funnel.
-                let therapy = try await browser.render(try await browser.get("/reports?indicator=therapy_physiotherapy&period=month&from=2026-02-01&to=2026-02-28").html)
+                let therapy = try await browser.render(
+                    try await browser.get("/reports?indicator=therapy_physiotherapy&period=month&from=2026-02-01&to=2026-02-28").html)
                 #expect(therapy.contains("3.2 of 32.1 (10 %)"), "265 of 2,700 minutes over 84 days of stay")
                 let missed = try await browser.render(try await browser.get("/reports?indicator=missed_no_show&period=all").html)
                 #expect(missed.contains("6.7 (15)") && missed.contains("class=\"dot observed\""), "one of fifteen places, and its funnel")

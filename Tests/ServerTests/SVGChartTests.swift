@@ -1,8 +1,9 @@
 import Foundation
 import FoundationXML
-@testable import Server
 import Synchronization
 import Testing
+
+@testable import Server
 
 @Suite struct SVGChartTests {
     @Test func lineChartDrawsTheBandAroundTheLine() {
@@ -31,8 +32,9 @@ import Testing
     @Test func chartsAreWellFormedXML() throws {
         let charts = [
             SVGChart.bars([.init(label: "2xx", value: 40), .init(label: "5xx", value: 0)], title: "Requests", yLabel: "n"),
-            SVGChart.line([.init(x: -3, y: 0.5, low: 0.2, high: 0.9), .init(x: 0, y: 0.7, low: 0.4, high: 1.2)],
-                          title: "Latency", xLabel: "min", yLabel: "ms", xDomain: -29...0),
+            SVGChart.line(
+                [.init(x: -3, y: 0.5, low: 0.2, high: 0.9), .init(x: 0, y: 0.7, low: 0.4, high: 1.2)],
+                title: "Latency", xLabel: "min", yLabel: "ms", xDomain: -29...0),
             SVGChart.line([], title: "Empty", xLabel: "x", yLabel: "y"),
             SVGChart.bars([.init(label: "nan", value: .nan)], title: "Odd", yLabel: "n"),
         ]

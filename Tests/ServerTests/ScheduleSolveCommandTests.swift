@@ -10,7 +10,8 @@ import Testing
     static func instance(_ size: String) -> String { fixtures.appendingPathComponent("instances/\(size)_seed1.json").path }
 
     static func solve(_ size: String) async throws -> (schedule: URL, objective: Int) {
-        let result = try await Subprocess.run(Subprocess.strokepath, ["schedule", "solve", instance(size), "--seconds", "300", "--epochs", "2", "--threads", "2"])
+        let result = try await Subprocess.run(
+            Subprocess.strokepath, ["schedule", "solve", instance(size), "--seconds", "300", "--epochs", "2", "--threads", "2"])
         try #require(result.status == 0, "\(result.errors)")
         #expect(result.errors.contains("objective"), "progress on stderr")
         let schedule = FileManager.default.temporaryDirectory.appendingPathComponent("solved-\(size)-\(UUID().uuidString).json")
@@ -24,25 +25,31 @@ import Testing
     func scorePyRatesTheSolversScheduleFeasible(size: String) async throws {
         let (schedule, objective) = try await Self.solve(size)
         defer { try? FileManager.default.removeItem(at: schedule) }
-        let score = try await Subprocess.run(URL(fileURLWithPath: "/usr/bin/env"), [
-            "python3", Self.fixtures.appendingPathComponent("score.py").path, Self.instance(size), schedule.path, "--json",
-        ])
+        let score = try await Subprocess.run(
+            URL(fileURLWithPath: "/usr/bin/env"),
+            [
+                "python3", Self.fixtures.appendingPathComponent("score.py").path, Self.instance(size), schedule.path, "--json",
+            ])
         let object = try #require(try JSONSerialization.jsonObject(with: Data(score.output.utf8)) as? [String: Any])
         #expect(object["feasible"] as? Bool == true, "\(object["hard"] ?? "")")
         #expect(object["objective"] as? Int == objective)
         #expect(score.status == 0)
 
-        let agreement = try await Subprocess.run(URL(fileURLWithPath: "/usr/bin/env"), [
-            "python3", Self.fixtures.appendingPathComponent("compare.py").path, Self.instance(size), schedule.path,
-            "--random", "30", "--seed", "11", "--", Subprocess.strokepath.path, "schedule", "score",
-        ])
+        let agreement = try await Subprocess.run(
+            URL(fileURLWithPath: "/usr/bin/env"),
+            [
+                "python3", Self.fixtures.appendingPathComponent("compare.py").path, Self.instance(size), schedule.path,
+                "--random", "30", "--seed", "11", "--", Subprocess.strokepath.path, "schedule", "score",
+            ])
         #expect(agreement.output.hasSuffix(" agreed, 0 differed\n"), "\(agreement.output)\(agreement.errors)")
     }
 
     @Test func explainListsTheUnplacedSessionsWithReasons() async throws {
-        let result = try await Subprocess.run(Subprocess.strokepath, [
-            "schedule", "explain", Self.instance("S"), Self.fixtures.appendingPathComponent("baseline/S_seed1.feasible.json").path, "--json",
-        ])
+        let result = try await Subprocess.run(
+            Subprocess.strokepath,
+            [
+                "schedule", "explain", Self.instance("S"), Self.fixtures.appendingPathComponent("baseline/S_seed1.feasible.json").path, "--json",
+            ])
         #expect(result.status == 0, "\(result.errors)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
         let unplaced = try #require(object["unplaced"] as? [[String: Any]])

@@ -3,8 +3,9 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import PostgresTestSupport
-@testable import Server
 import Testing
+
+@testable import Server
 
 /// The web sign-in: token in a Secure, HttpOnly, SameSite=Strict cookie; forms guarded by a
 /// double-submit CSRF token.
@@ -44,18 +45,24 @@ import Testing
             }
             let formHeaders: HTTPFields = [.contentType: "application/x-www-form-urlencoded", .cookie: "\(WebSession.csrfCookie)=\(csrf)"]
 
-            try await client.execute(uri: "/sign-in", method: .post, headers: formHeaders,
-                                     body: Self.form(["token": token, "csrf": String(repeating: "0", count: 64)])) { response in
+            try await client.execute(
+                uri: "/sign-in", method: .post, headers: formHeaders,
+                body: Self.form(["token": token, "csrf": String(repeating: "0", count: 64)])
+            ) { response in
                 #expect(response.status == .forbidden)
                 #expect(Self.cookie(WebSession.sessionCookie, in: response) == nil)
             }
-            try await client.execute(uri: "/sign-in", method: .post, headers: formHeaders,
-                                     body: Self.form(["token": "not.a.token", "csrf": csrf])) { response in
+            try await client.execute(
+                uri: "/sign-in", method: .post, headers: formHeaders,
+                body: Self.form(["token": "not.a.token", "csrf": csrf])
+            ) { response in
                 #expect(response.status == .unauthorized)
                 #expect(response.text.contains("The token was refused"))
             }
-            let session = try await client.execute(uri: "/sign-in", method: .post, headers: formHeaders,
-                                                   body: Self.form(["token": token, "csrf": csrf])) { response in
+            let session = try await client.execute(
+                uri: "/sign-in", method: .post, headers: formHeaders,
+                body: Self.form(["token": token, "csrf": csrf])
+            ) { response in
                 #expect(response.status == .seeOther)
                 #expect(response.headers[.location] == "/account")
                 let cookie = try #require(Self.cookie(WebSession.sessionCookie, in: response))
@@ -72,9 +79,11 @@ import Testing
                 #expect(response.text.contains("Dr Web"))
                 #expect(response.headers[.cacheControl] == "no-store")
             }
-            try await client.execute(uri: "/sign-out", method: .post,
-                                     headers: [.contentType: "application/x-www-form-urlencoded", .cookie: cookies],
-                                     body: Self.form(["csrf": csrf])) { response in
+            try await client.execute(
+                uri: "/sign-out", method: .post,
+                headers: [.contentType: "application/x-www-form-urlencoded", .cookie: cookies],
+                body: Self.form(["csrf": csrf])
+            ) { response in
                 #expect(response.status == .seeOther)
                 let cleared = try #require(Self.cookie(WebSession.sessionCookie, in: response))
                 #expect(cleared.value.isEmpty)

@@ -35,7 +35,10 @@ struct Subprocess {
     func finish(timeout: Duration = .seconds(180)) async throws -> Result {
         let deadline = ContinuousClock.now + timeout
         while process.isRunning {
-            if ContinuousClock.now > deadline { process.interrupt(); kill(process.processIdentifier, SIGKILL) }
+            if ContinuousClock.now > deadline {
+                process.interrupt()
+                kill(process.processIdentifier, SIGKILL)
+            }
             try await Task.sleep(for: .milliseconds(20))
         }
         defer {
@@ -58,7 +61,8 @@ struct Subprocess {
 
     /// The `strokepath` binary built next to the tests.
     static var strokepath: URL {
-        let folder = Bundle.main.executableURL?.deletingLastPathComponent()
+        let folder =
+            Bundle.main.executableURL?.deletingLastPathComponent()
             ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         let beside = folder.appendingPathComponent("strokepath")
         if FileManager.default.isExecutableFile(atPath: beside.path) { return beside }

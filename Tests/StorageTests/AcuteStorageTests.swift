@@ -1,9 +1,9 @@
 import Foundation
 import Postgres
 import PostgresTestSupport
+import Seed
 import Storage
 import Testing
-import Seed
 
 @Suite struct AcuteStorageTests {
     static let north = DemoData.organisations[1].id
@@ -57,8 +57,11 @@ import Seed
                     }
                     return records.indices.map { outcomes[$0] ?? nil }
                 }
-                let good = (0..<30).map { Self.record($0, context: $0.isMultiple(of: 2) ? Self.context : southContext,
-                                                      organisation: $0.isMultiple(of: 2) ? Self.north : south) }
+                let good = (0..<30).map {
+                    Self.record(
+                        $0, context: $0.isMultiple(of: 2) ? Self.context : southContext,
+                        organisation: $0.isMultiple(of: 2) ? Self.north : south)
+                }
                 #expect(await storeConcurrently(good) == Array(repeating: true, count: 30))
                 let commits = try await database.withPool(.superuser) { admin in
                     try await admin.query("SELECT count(DISTINCT xmin::text) FROM acute_evaluations").single().decode(Int.self)
@@ -68,8 +71,11 @@ import Seed
                 // North's episode asked for by South (not visible), and an organisation the
                 // database does not know (the row is refused), among good ones: only they fail.
                 let stranger = AccessContext(subject: "dr-x", role: "clinician", organisations: [UUID()])
-                let mixed = [Self.record(30, context: southContext, organisation: south, episode: DemoData.episodes[0]),
-                             Self.record(31, context: stranger, organisation: stranger.organisations[0])]
+                let mixed =
+                    [
+                        Self.record(30, context: southContext, organisation: south, episode: DemoData.episodes[0]),
+                        Self.record(31, context: stranger, organisation: stranger.organisations[0]),
+                    ]
                     + (32..<36).map { Self.record($0, context: Self.context, organisation: Self.north) }
                 #expect(await storeConcurrently(mixed) == [nil, nil, true, true, true, true])
                 let replay = try await evaluations.store(good[0])

@@ -53,7 +53,9 @@ import Testing
                     let companion = try #require(try table("dtg_transfer_within_60").rows.firstIndex(of: "TESTA-COMPANION"))
                     for id in ["dtg_transfer_within_60", "door_to_groin_transfer", "door_to_groin", "in_hospital_onset", "evt_rate", "dtg_direct_within_90"] {
                         let withheld = try table(id)
-                        #expect(withheld.rowTotals[small].suppressed == true && withheld.rowTotals[small].value == nil && withheld.rowTotals[small].n == nil, "\(id)")
+                        #expect(
+                            withheld.rowTotals[small].suppressed == true && withheld.rowTotals[small].value == nil && withheld.rowTotals[small].n == nil,
+                            "\(id)")
                         #expect(withheld.rowTotals[companion].suppressed == true, "\(id): the companion")
                         #expect(withheld.cells[small].allSatisfy { $0.suppressed == true }, "\(id)")
                         #expect(withheld.rowTotals[centre].suppressed == nil, "\(id): the centre is published")

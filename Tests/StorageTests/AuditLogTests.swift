@@ -1,9 +1,9 @@
 import Foundation
 import Postgres
 import PostgresTestSupport
+import Seed
 import Storage
 import Testing
-import Seed
 
 @Suite struct AuditLogTests {
     static func event(_ number: Int, patient: UUID = UUID()) -> AuditEvent {

@@ -1,9 +1,9 @@
 import Foundation
 import Postgres
 import PostgresTestSupport
+import Seed
 import Storage
 import Testing
-import Seed
 
 @Suite struct AuditWriterTests {
     static func event(_ request: String, subject: String = "user", organisation: UUID? = DemoData.organisations[1].id) -> AuditEvent {
@@ -36,15 +36,19 @@ import Seed
                 }
                 try await group.waitForAll()
             }
-            let (rows, requests, commits) = try await owner.query("""
+            let (rows, requests, commits) = try await owner.query(
+                """
                 SELECT count(*), count(DISTINCT request_id), count(DISTINCT xmin::text) FROM audit_events
-                """).single().decode((Int, Int, Int).self)
+                """
+            ).single().decode((Int, Int, Int).self)
             #expect(rows == 2 * callers)
             #expect(requests == 2 * callers)
             #expect(commits < callers / 4, "callers should share commits, got \(commits) for \(callers)")
-            let breakGlass = try await owner.query("""
+            let breakGlass = try await owner.query(
+                """
                 SELECT count(*) FROM audit_events WHERE actor_organisation_id IS NULL AND break_glass_reason IS NOT NULL
-                """).single().decode(Int.self)
+                """
+            ).single().decode(Int.self)
             #expect(breakGlass == (0..<callers).filter { $0.isMultiple(of: 7) }.count)
         }
     }

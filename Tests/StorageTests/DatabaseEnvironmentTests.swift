@@ -1,6 +1,7 @@
-@testable import Postgres
 import Storage
 import Testing
+
+@testable import Postgres
 
 @Suite struct DatabaseEnvironmentTests {
     static func keywords(_ settings: PostgresConnectionSettings) -> [String: String] {

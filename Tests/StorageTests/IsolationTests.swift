@@ -1,9 +1,9 @@
 import Foundation
 import Postgres
 import PostgresTestSupport
+import Seed
 import Storage
 import Testing
-import Seed
 
 /// Row-level security: each organisation sees its own patients and those it has a care
 /// relationship with; nothing without a context.
@@ -67,7 +67,8 @@ import Seed
             _ = try await DemoData.load(into: pool)
             try await pool.withOrganisations([Self.north]) { connection in
                 let patient = try await connection.query("SELECT id FROM patients WHERE pseudonym = 'DEMO-P1'").single().decode(UUID.self)
-                try await connection.query("""
+                try await connection.query(
+                    """
                     INSERT INTO care_relationships (organisation_id, patient_id, granted_by, kind)
                     VALUES (\(Self.rehab), \(patient), \(Self.north), 'transfer')
                     """)
@@ -80,7 +81,8 @@ import Seed
             // The clinic cannot grant itself access to South's patient.
             let error = await #expect(throws: PostgresError.self) {
                 try await pool.withOrganisations([Self.rehab]) { connection in
-                    try await connection.query("""
+                    try await connection.query(
+                        """
                         INSERT INTO care_relationships (organisation_id, patient_id, granted_by, kind)
                         SELECT \(Self.rehab), id, \(Self.south), 'transfer' FROM patients
                         """)
@@ -105,10 +107,12 @@ import Seed
             let (bypass, superuser) = try await pool.query("SELECT rolbypassrls, rolsuper FROM pg_roles WHERE rolname = current_user")
                 .single().decode((Bool, Bool).self)
             #expect(!bypass && !superuser)
-            let unforced = try await pool.query("""
+            let unforced = try await pool.query(
+                """
                 SELECT count(*) FROM pg_class WHERE relname = ANY (\(Self.patientTables))
                 AND NOT (relrowsecurity AND relforcerowsecurity)
-                """).single().decode(Int.self)
+                """
+            ).single().decode(Int.self)
             #expect(unforced == 0)
         }
     }

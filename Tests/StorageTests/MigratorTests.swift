@@ -1,9 +1,9 @@
 import Foundation
 import Postgres
 import PostgresTestSupport
+import Seed
 import Storage
 import Testing
-import Seed
 
 @Suite struct MigratorTests {
     static let project = try? MigrationSet(directory: TestPaths.migrations)
@@ -47,18 +47,22 @@ import Seed
             _ = try await migrator.apply(try MigrationSet(directory: before))
             let (region, untouched, chosen) = (UUID(), UUID(), UUID())
             try await pool.query("INSERT INTO organisations (id, kind, code, name) VALUES (\(region), 'region', 'E4-R', 'Region')")
-            try await pool.query("""
+            try await pool.query(
+                """
                 INSERT INTO organisations (id, parent_id, kind, code, name)
                 VALUES (\(untouched), \(region), 'hospital', 'E4-A', 'Never chose'), (\(chosen), \(region), 'hospital', 'E4-B', 'Chose 2019')
                 """)
-            try await pool.query("""
+            try await pool.query(
+                """
                 INSERT INTO audit_events (actor_subject, actor_role, action, resource_type, resource_id, purpose, outcome)
                 VALUES ('admin', 'admin', 'update', 'Organisation', \(chosen.uuidString), 'configuration', 'success')
                 """)
             _ = try await migrator.apply(all)
-            let profiles = try await pool.query("""
+            let profiles = try await pool.query(
+                """
                 SELECT code, acute_profile FROM organisations WHERE code IN ('E4-A', 'E4-B') ORDER BY code
-                """).map { (try $0.decode(String.self, at: 0), try $0.decode(String?.self, at: 1)) }
+                """
+            ).map { (try $0.decode(String.self, at: 0), try $0.decode(String?.self, at: 1)) }
             #expect(profiles.map(\.0) == ["E4-A", "E4-B"])
             #expect(profiles.map(\.1) == [nil, "aha-2019"])
         }
@@ -131,10 +135,12 @@ import Seed
 
     @Test func applicationRoleOwnsNothingAndCannotAlterTheSchema() async throws {
         try await TestDatabase.withPool { pool in
-            let owned = try await pool.query("""
+            let owned = try await pool.query(
+                """
                 SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
                 WHERE n.nspname = 'public' AND pg_get_userbyid(c.relowner) = current_user
-                """).single().decode(Int.self)
+                """
+            ).single().decode(Int.self)
             #expect(owned == 0)
             let error = await #expect(throws: PostgresError.self) { try await pool.query("DROP TABLE organisations") }
             #expect(error?.sqlState == SQLState.insufficientPrivilege)

@@ -1,7 +1,8 @@
 import Foundation
 import Recovery
-@testable import Storage
 import Testing
+
+@testable import Storage
 
 /// How PREP2's inputs are taken from a patient's records (no database: the inputs as loaded).
 @Suite struct RecoveryClassTests {
@@ -14,17 +15,21 @@ import Testing
 
     /// A patient's inputs: (instrument, day since onset, value) observations, the arrival NIHSS.
     static func inputs(_ observations: [(RecoveryObservation.Instrument, Double, Int)], arrivalNihss: Int?, birthYear: Int? = 1960) throws
-        -> PatientRecoveryInputs {
+        -> PatientRecoveryInputs
+    {
         let patient = UUID()
         let recorded = observations.map { instrument, day, value in
-            var observation = RecoveryObservation(patientId: patient, instrument: instrument, observedAt: onset.addingTimeInterval(day * 86_400),
-                                                  value: value, rater: "test")
+            var observation = RecoveryObservation(
+                patientId: patient, instrument: instrument, observedAt: onset.addingTimeInterval(day * 86_400),
+                value: value, rater: "test")
             observation.day = day
             return observation
         }
         return PatientRecoveryInputs(
-            pseudonym: "P", onset: RecoveryOnset(at: onset, source: "episode", reperfusionDays: nil, mtici: nil, nihssAtArrival: arrivalNihss,
-                                                 day: try #require(CalendarDay("2026-05-28")), timeZone: "UTC"),
+            pseudonym: "P",
+            onset: RecoveryOnset(
+                at: onset, source: "episode", reperfusionDays: nil, mtici: nil, nihssAtArrival: arrivalNihss,
+                day: try #require(CalendarDay("2026-05-28")), timeZone: "UTC"),
             birthYear: birthYear, observations: recorded, therapy: [], unrecordedSessions: 0, horizonDays: 180, model: "m", parameterVersion: "p",
             catalogueVersion: "c")
     }

@@ -35,26 +35,32 @@ import Testing
                 #expect(try big("follow_up_90").value.map { abs($0 - 800.0 / 13) < 1e-9 } == true)
                 #expect(try big("mrs_90_distribution").shares == [12.5, 25, 12.5, 12.5, 12.5, 0, 25])
                 #expect(try big("mrs_90_mean").value == 23.0 / 8)
-                #expect(try big("mortality_90").n == 13 && (try big("mortality_90").value).map { abs($0 - 200.0 / 13) < 1e-9 } == true,
-                        "two known deaths among all thirteen episodes (I5)")
+                #expect(
+                    try big("mortality_90").n == 13 && (try big("mortality_90").value).map { abs($0 - 200.0 / 13) < 1e-9 } == true,
+                    "two known deaths among all thirteen episodes (I5)")
                 // The small hospital's three episodes are withheld everywhere, with the reason.
                 let smallRow = try #require(try table("follow_up_90").rows.firstIndex(of: "TESTR-SMALL"))
                 let withheld = try table("follow_up_90").rowTotals[smallRow]
-                #expect(withheld.suppressed == true && withheld.value == nil && withheld.reason == "withheld: based on fewer than 5 patients, or would let such a value be worked out")
+                #expect(
+                    withheld.suppressed == true && withheld.value == nil
+                        && withheld.reason == "withheld: based on fewer than 5 patients, or would let such a value be worked out")
                 #expect(try table("onset_to_door").rowTotals[smallRow].suppressed == true)
                 let middleRow = try #require(try table("follow_up_90").rows.firstIndex(of: "TESTR-MIDDLE"))
-                #expect(try table("follow_up_90").rowTotals[middleRow].suppressed == true,
-                        "the middle hospital is withheld with it, or the region's total would give the small one away")
+                #expect(
+                    try table("follow_up_90").rowTotals[middleRow].suppressed == true,
+                    "the middle hospital is withheld with it, or the region's total would give the small one away")
                 // The funnel places the big hospital; the withheld one is not drawn.
                 #expect(try table("ivt_rate").funnel?.points.map(\.row) == ["TESTR-BIG"], "the only hospital with ischaemic strokes")
                 // An mRS assessment at day 90 counts as the 90-day mRS of an episode that has none.
                 let ninth = try await database.withPool(.superuser) { pool in
-                    try await pool.query("""
+                    try await pool.query(
+                        """
                         INSERT INTO recovery_observations (organisation_id, patient_id, instrument, observed_at, value, rater, recorded_by)
                         SELECT organisation_id, patient_id, 'mRS', last_known_well + interval '91 days', 3, 'Follow-up nurse', 'test'
                         FROM stroke_episodes WHERE organisation_id = \(ReportFixture.big) AND mrs_90 IS NULL AND last_known_well IS NOT NULL
                         LIMIT 1 RETURNING 1
-                        """).count
+                        """
+                    ).count
                 }
                 #expect(ninth == 1)
                 _ = try await reports.refresh(as: Self.planner)
@@ -69,8 +75,9 @@ import Testing
                 #expect(femaleRegion.tables.first { $0.indicator.id == "door_to_needle" }?.total.value == 50)
                 let mixed = AccessContext(subject: "planner", role: "planner", organisations: [ReportFixture.region, ReportFixture.big])
                 let mixedByType = try await reports.report(ReportQuery(period: .all, rows: .strokeType), as: mixed)
-                #expect(mixedByType.tables.first { $0.indicator.id == "door_to_needle" }?.total.value == nil,
-                        "a caller who also reports for a hospital gets no medians from histograms kept by region")
+                #expect(
+                    mixedByType.tables.first { $0.indicator.id == "door_to_needle" }?.total.value == nil,
+                    "a caller who also reports for a hospital gets no medians from histograms kept by region")
                 let byMonth = try await reports.report(ReportQuery(period: .month, rows: .sex), as: Self.planner)
                 #expect(byMonth.tables.first { $0.indicator.id == "door_to_needle" }?.total.value == nil && !byMonth.notes.isEmpty, "not kept by month")
                 // One indicator alone: its table as in the full report, the same values withheld.
@@ -83,7 +90,11 @@ import Testing
                     try await reports.report(ReportQuery(indicator: String(repeating: "x", count: 100_000)), as: Self.planner)
                 }
                 let csv = ReportCSV.render(report.tables)
-                #expect(csv.hasPrefix(ReportCSV.header) && csv.contains("follow_up_90,%,TESTR-SMALL,all,,,,,,,,true,\"withheld: based on fewer than 5 patients, or would let such a value be worked out\""))
+                #expect(
+                    csv.hasPrefix(ReportCSV.header)
+                        && csv.contains(
+                            "follow_up_90,%,TESTR-SMALL,all,,,,,,,,true,\"withheld: based on fewer than 5 patients, or would let such a value be worked out\"")
+                )
             }
         }
     }
@@ -103,9 +114,11 @@ import Testing
                 }
                 func near(_ value: Double?, _ expected: Double) -> Bool { value.map { abs($0 - expected) < 1e-9 } == true }
                 let first = try clinic("stroke_to_first_session", in: february)
-                #expect(first.n == 5 && first.missing == 2 && first.value == 9 && first.q1 == 8 && first.q3 == 9, "first sessions on days 8, 8, 9, 9, 9: \(first)")
+                #expect(
+                    first.n == 5 && first.missing == 2 && first.value == 9 && first.q1 == 8 && first.q3 == 9, "first sessions on days 8, 8, 9, 9, 9: \(first)")
                 let physiotherapy = try clinic("therapy_physiotherapy", in: february)
-                #expect(physiotherapy.n == 7 && near(physiotherapy.value, 265.0 / 84) && near(physiotherapy.prescribed, 2_700.0 / 84)
+                #expect(
+                    physiotherapy.n == 7 && near(physiotherapy.value, 265.0 / 84) && near(physiotherapy.prescribed, 2_700.0 / 84)
                         && near(physiotherapy.percentOfPrescribed, 100 * 265.0 / 2_700), "84 days of stay: \(physiotherapy)")
                 let balneology = try clinic("therapy_balneology", in: february)
                 #expect(near(balneology.value, 145.0 / 84) && near(balneology.prescribed, 2_160.0 / 7 / 84), "\(balneology)")
@@ -144,9 +157,11 @@ import Testing
             try await ReportFixture.load(database)
             try await database.withPool(.app) { pool in
                 _ = try await RegionalReports(pool: pool, catalogue: try Self.catalogue(), rehab: try ReportFixture.rehabCatalogue()).refresh(as: Self.planner)
-                for table in ["patients", "stroke_episodes", "audit_events", "acute_evaluations", "rehab_sessions", "rehab_participants",
-                              "rehab_stays", "rehab_prescriptions", "rehab_therapists", "recovery_observations", "recovery_projections",
-                              "recovery_forecasts", "care_relationships"] {
+                for table in [
+                    "patients", "stroke_episodes", "audit_events", "acute_evaluations", "rehab_sessions", "rehab_participants",
+                    "rehab_stays", "rehab_prescriptions", "rehab_therapists", "recovery_observations", "recovery_projections",
+                    "recovery_forecasts", "care_relationships",
+                ] {
                     await #expect {
                         try await pool.withAccess(Self.planner, readOnly: true) { connection in
                             try await connection.query("SET LOCAL ROLE strokepath_planner")
@@ -168,11 +183,14 @@ import Testing
                 // The refresh's way past row-level security opens for the refresh alone: a session that raises its
                 // setting still sees no patient through an owner-run function, and cannot run the refresh's parts.
                 let patient = try await database.withPool(.superuser) { owner in
-                    try await owner.query("SELECT patient_id FROM stroke_episodes WHERE organisation_id = \(ReportFixture.big) LIMIT 1").single().decode(UUID.self, at: 0)
+                    try await owner.query("SELECT patient_id FROM stroke_episodes WHERE organisation_id = \(ReportFixture.big) LIMIT 1").single().decode(
+                        UUID.self, at: 0)
                 }
                 let outsider = AccessContext(subject: "clinician", role: "clinician", organisations: [UUID()])
-                for statement: PostgresQuery in ["SELECT count(*) FROM audit_patient_extract(\(patient))", "SELECT report_refresh(76, 104)",
-                                                 "SELECT report_refresh_rehab('{}', '{}', 76, 104)"] {
+                for statement: PostgresQuery in [
+                    "SELECT count(*) FROM audit_patient_extract(\(patient))", "SELECT report_refresh(76, 104)",
+                    "SELECT report_refresh_rehab('{}', '{}', 76, 104)",
+                ] {
                     await #expect {
                         try await pool.withAccess(outsider) { connection in
                             try await connection.query("SELECT set_config('app.report_refresh', 'on', true)")

@@ -2,9 +2,9 @@ import Foundation
 import Postgres
 import PostgresTestSupport
 import Rehabilitation
+import Seed
 import Storage
 import Testing
-import Seed
 
 /// PostgreSQL itself forbids double booking: 1,000 racing attempts on overlapping slots of the
 /// demo clinic — one therapist, a few patients, a single speech room and a pool at capacity —
@@ -20,18 +20,24 @@ import Seed
         let catalogue = try await DemoClinicFixture.load(into: pool)
         let resources = RehabResources(pool: pool)
         for code in ["T10", "T11"] {
-            _ = try await resources.create(RehabTherapist(organisationId: clinic, code: code, name: "Aquatic \(code)", skills: ["PT", "AQUA"], teams: [0],
-                                                          shifts: []), as: context)
+            _ = try await resources.create(
+                RehabTherapist(
+                    organisationId: clinic, code: code, name: "Aquatic \(code)", skills: ["PT", "AQUA"], teams: [0],
+                    shifts: []), as: context)
         }
         let therapists = try await resources.therapists(clinic: clinic, as: context)
         let rooms = try await resources.rooms(clinic: clinic, as: context)
-        return (RehabBookings(pool: pool, catalogue: catalogue),
-                Dictionary(uniqueKeysWithValues: therapists.compactMap { therapist in therapist.id.map { (therapist.code, $0) } }),
-                Dictionary(uniqueKeysWithValues: rooms.compactMap { room in room.id.map { (room.code, $0) } }))
+        return (
+            RehabBookings(pool: pool, catalogue: catalogue),
+            Dictionary(uniqueKeysWithValues: therapists.compactMap { therapist in therapist.id.map { (therapist.code, $0) } }),
+            Dictionary(uniqueKeysWithValues: rooms.compactMap { room in room.id.map { (room.code, $0) } })
+        )
     }
 
-    static func request(_ modality: String, _ therapist: UUID?, _ room: UUID?, at start: Date, minutes: Int, _ patients: [UUID],
-                        max: Int? = nil) -> RehabBookingRequest {
+    static func request(
+        _ modality: String, _ therapist: UUID?, _ room: UUID?, at start: Date, minutes: Int, _ patients: [UUID],
+        max: Int? = nil
+    ) -> RehabBookingRequest {
         RacingBookingMix.request(modality, therapist, room, at: start, minutes: minutes, patients, max: max)
     }
 
@@ -46,7 +52,9 @@ import Seed
                         group.addTask {
                             var results: [Result<UUID, any Error>] = []
                             for request in stride(from: client, to: requests.count, by: 16).map({ requests[$0] }) {
-                                do { results.append(.success(try await bookings.book(request, as: Self.context).session)) } catch { results.append(.failure(error)) }
+                                do { results.append(.success(try await bookings.book(request, as: Self.context).session)) } catch {
+                                    results.append(.failure(error))
+                                }
                             }
                             return results
                         }
@@ -85,7 +93,8 @@ import Seed
             try await database.withPool(.app) { pool in
                 let (bookings, therapists, _) = try await Self.setUp(pool)
                 try await pool.withAccess(hospitalContext) { connection in
-                    try await connection.query("""
+                    try await connection.query(
+                        """
                         INSERT INTO rehab_rooms (organisation_id, id, code, name, room_type, capacity, max_sessions)
                         VALUES (\(hospital), \(foreignRoom), 'GYM9', 'Ward gym', 'gym', 4, 4)
                         """)
@@ -96,7 +105,8 @@ import Seed
                 }
                 await #expect {
                     try await pool.withAccess(Self.context) { connection in
-                        try await connection.query("""
+                        try await connection.query(
+                            """
                             INSERT INTO rehab_sessions (organisation_id, modality, room_id, room_single, during, max_participants, booked_by)
                             VALUES (\(Self.clinic), 'PT', \(foreignRoom), false, tstzrange(\(monday), \(monday + 2_700)), 1, 'writer')
                             """)
@@ -129,19 +139,24 @@ import Seed
                     ($0 as? BookingConflict)?.kind == .groupFull && ($0 as? BookingConflict)?.session == first
                 }
                 _ = try await bookings.book(group("T04", Self.racers[2..<8], size: 6), as: Self.context)
-                await #expect { try await bookings.book(group("T10", Self.racers[0..<0] + [DemoClinicFixture.patient("DEMO-R07")], size: 6), as: Self.context) } throws: {
+                await #expect {
+                    try await bookings.book(group("T10", Self.racers[0..<0] + [DemoClinicFixture.patient("DEMO-R07")], size: 6), as: Self.context)
+                } throws: {
                     ($0 as? BookingConflict)?.kind == .roomFull
                 }
 
                 let waiting = try await RehabWaitlist(bookings: bookings).add(
-                    WaitlistEntry(organisationId: Self.clinic, patientId: DemoClinicFixture.patient("DEMO-R07"), modality: "HYDRO_GRP", priority: 2,
-                                  wantedBy: DemoClinicFixture.week.adding(days: 4)), as: Self.context)
+                    WaitlistEntry(
+                        organisationId: Self.clinic, patientId: DemoClinicFixture.patient("DEMO-R07"), modality: "HYDRO_GRP", priority: 2,
+                        wantedBy: DemoClinicFixture.week.adding(days: 4)), as: Self.context)
                 let busy = try await RehabWaitlist(bookings: bookings).add(
-                    WaitlistEntry(organisationId: Self.clinic, patientId: Self.racers[3], modality: "HYDRO_GRP", priority: 3,
-                                  wantedBy: DemoClinicFixture.week.adding(days: 4)), as: Self.context)
+                    WaitlistEntry(
+                        organisationId: Self.clinic, patientId: Self.racers[3], modality: "HYDRO_GRP", priority: 3,
+                        wantedBy: DemoClinicFixture.week.adding(days: 4)), as: Self.context)
                 let outcome = try #require(try await bookings.cancel(first, reason: "pool closed for cleaning", as: Self.context))
                 #expect(outcome.sessionCancelled)
-                #expect(outcome.offer?.id == waiting.id, "the busy patient (higher priority, but booked then) is passed over for \(String(describing: busy.id))")
+                #expect(
+                    outcome.offer?.id == waiting.id, "the busy patient (higher priority, but booked then) is passed over for \(String(describing: busy.id))")
                 #expect(try await bookings.cancel(first, reason: "again", as: Self.context) == nil)
                 let taken = try await RehabWaitlist(bookings: bookings).accept(try #require(waiting.id), as: Self.context)
                 let entries = try await RehabWaitlist(bookings: bookings).entries(clinic: Self.clinic, as: Self.context)
@@ -171,17 +186,31 @@ import Seed
                     }
                 }
                 // DEMO-R04 has incontinence: no pool; DEMO-R15 is 7 days after the stroke: no pool before day 14.
-                #expect(await refusal(Self.request("HYDRO_GRP", therapists["T02"], rooms["POOL1"], at: start, minutes: 45, [DemoClinicFixture.patient("DEMO-R04")])) == .contraindicated)
-                #expect(await refusal(Self.request("HYDRO_GRP", therapists["T02"], rooms["POOL1"], at: start, minutes: 45, [DemoClinicFixture.patient("DEMO-R15")])) == .tooEarly)
-                #expect(await refusal(Self.request("PT", therapists["T01"], rooms["POOL1"], at: start, minutes: 45, [DemoClinicFixture.patient("DEMO-R15")])) == .wrongRoom)
-                #expect(await refusal(Self.request("SLT", therapists["T01"], rooms["SPR1"], at: start, minutes: 30, [DemoClinicFixture.patient("DEMO-R02")])) == .therapistNotQualified)
-                #expect(await refusal(Self.request("PT", therapists["T01"], rooms["GYM1"], at: DemoClinicFixture.at(day: 40, "09:00"), minutes: 45,
-                                                   [DemoClinicFixture.patient("DEMO-R02")])) == .notAdmitted)
+                #expect(
+                    await refusal(Self.request("HYDRO_GRP", therapists["T02"], rooms["POOL1"], at: start, minutes: 45, [DemoClinicFixture.patient("DEMO-R04")]))
+                        == .contraindicated)
+                #expect(
+                    await refusal(Self.request("HYDRO_GRP", therapists["T02"], rooms["POOL1"], at: start, minutes: 45, [DemoClinicFixture.patient("DEMO-R15")]))
+                        == .tooEarly)
+                #expect(
+                    await refusal(Self.request("PT", therapists["T01"], rooms["POOL1"], at: start, minutes: 45, [DemoClinicFixture.patient("DEMO-R15")]))
+                        == .wrongRoom)
+                #expect(
+                    await refusal(Self.request("SLT", therapists["T01"], rooms["SPR1"], at: start, minutes: 30, [DemoClinicFixture.patient("DEMO-R02")]))
+                        == .therapistNotQualified)
+                #expect(
+                    await refusal(
+                        Self.request(
+                            "PT", therapists["T01"], rooms["GYM1"], at: DemoClinicFixture.at(day: 40, "09:00"), minutes: 45,
+                            [DemoClinicFixture.patient("DEMO-R02")])) == .notAdmitted)
                 await #expect(throws: RehabInputError.self, "a one-to-one session is not a group") {
-                    try await bookings.book(Self.request("PT", therapists["T01"], rooms["GYM1"], at: start, minutes: 45, [DemoClinicFixture.patient("DEMO-R15")],
-                                                         max: 10), as: Self.context)
+                    try await bookings.book(
+                        Self.request(
+                            "PT", therapists["T01"], rooms["GYM1"], at: start, minutes: 45, [DemoClinicFixture.patient("DEMO-R15")],
+                            max: 10), as: Self.context)
                 }
-                #expect(await refusal(Self.request("PT", therapists["T01"], rooms["GYM1"], at: start, minutes: 45, [DemoClinicFixture.patient("DEMO-R15")])) == nil)
+                #expect(
+                    await refusal(Self.request("PT", therapists["T01"], rooms["GYM1"], at: start, minutes: 45, [DemoClinicFixture.patient("DEMO-R15")])) == nil)
                 let stored = try await pool.withAccess(Self.context, readOnly: true) { connection in
                     try await connection.query("SELECT count(*) FROM rehab_sessions").single().decode(Int.self, at: 0)
                 }

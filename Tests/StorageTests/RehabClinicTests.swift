@@ -2,9 +2,9 @@ import Foundation
 import Postgres
 import PostgresTestSupport
 import Rehabilitation
+import Seed
 import Storage
 import Testing
-import Seed
 
 /// The clinic's week leaves the database as a `rehab-week/1` instance and a solved schedule
 /// comes back as bookings, all or nothing; attendance feeds the dose report.
@@ -22,21 +22,27 @@ import Seed
                 #expect(export.week.days.count == 6)
                 let result = try WeeklySolver(week: export.week).solve(.init(seconds: 5, seed: 1, threads: 1, epochs: 2))
                 #expect(ScheduleScorer(week: export.week).score(result.rows.map(ScheduleScorer.Row.init)).feasible)
-                let imported = try await bookings.importSchedule(result.rows, clinic: DemoClinicFixture.clinic, week: DemoClinicFixture.week,
-                                                                 replace: false, as: Self.context)
+                let imported = try await bookings.importSchedule(
+                    result.rows, clinic: DemoClinicFixture.clinic, week: DemoClinicFixture.week,
+                    replace: false, as: Self.context)
                 #expect(result.rows.count > 100)
                 #expect(imported.participants == result.rows.count)
 
-                let timetable = try await bookings.timetable(TimetableQuery(clinic: DemoClinicFixture.clinic, from: DemoClinicFixture.at(day: 0, "00:00"),
-                                                                            to: DemoClinicFixture.at(day: 7, "00:00")), as: Self.context)
+                let timetable = try await bookings.timetable(
+                    TimetableQuery(
+                        clinic: DemoClinicFixture.clinic, from: DemoClinicFixture.at(day: 0, "00:00"),
+                        to: DemoClinicFixture.at(day: 7, "00:00")), as: Self.context)
                 #expect(Set(DemoClinicFixture.rows(timetable, week: DemoClinicFixture.week)) == Set(result.rows), "the bookings are the schedule")
                 // Importing it again clashes with itself and changes nothing.
                 await #expect(throws: BookingConflict.self) {
-                    try await bookings.importSchedule(result.rows, clinic: DemoClinicFixture.clinic, week: DemoClinicFixture.week, replace: false,
-                                                      as: Self.context)
+                    try await bookings.importSchedule(
+                        result.rows, clinic: DemoClinicFixture.clinic, week: DemoClinicFixture.week, replace: false,
+                        as: Self.context)
                 }
-                let again = try await bookings.timetable(TimetableQuery(clinic: DemoClinicFixture.clinic, from: DemoClinicFixture.at(day: 0, "00:00"),
-                                                                        to: DemoClinicFixture.at(day: 7, "00:00")), as: Self.context)
+                let again = try await bookings.timetable(
+                    TimetableQuery(
+                        clinic: DemoClinicFixture.clinic, from: DemoClinicFixture.at(day: 0, "00:00"),
+                        to: DemoClinicFixture.at(day: 7, "00:00")), as: Self.context)
                 #expect(again.count == timetable.count)
             }
         }
@@ -54,30 +60,44 @@ import Seed
                 var sessions: [UUID] = []
                 for day in 0..<4 {
                     let start = DemoClinicFixture.at(day: day, "09:00")
-                    sessions.append(try await bookings.book(RehabBookingRequest(organisation: DemoClinicFixture.clinic, modality: "SLT", therapist: therapist,
-                                                                                room: room, start: start, end: start + 1_800, patients: [patient]),
-                                                            as: Self.context).session)
+                    sessions.append(
+                        try await bookings.book(
+                            RehabBookingRequest(
+                                organisation: DemoClinicFixture.clinic, modality: "SLT", therapist: therapist,
+                                room: room, start: start, end: start + 1_800, patients: [patient]),
+                            as: Self.context
+                        ).session)
                 }
                 let later = DemoClinicFixture.at(day: 10, "00:00")
-                #expect(try await bookings.recordAttendance(AttendanceRecord(attendance: "attended"), session: sessions[0], patient: patient, now: later,
-                                                            as: Self.context))
-                #expect(try await bookings.recordAttendance(AttendanceRecord(attendance: "attended", minutesDelivered: 20), session: sessions[1],
-                                                            patient: patient, now: later, as: Self.context))
-                #expect(try await bookings.recordAttendance(AttendanceRecord(attendance: "no_show", note: "unwell"), session: sessions[2],
-                                                            patient: patient, now: later, as: Self.context))
+                #expect(
+                    try await bookings.recordAttendance(
+                        AttendanceRecord(attendance: "attended"), session: sessions[0], patient: patient, now: later,
+                        as: Self.context))
+                #expect(
+                    try await bookings.recordAttendance(
+                        AttendanceRecord(attendance: "attended", minutesDelivered: 20), session: sessions[1],
+                        patient: patient, now: later, as: Self.context))
+                #expect(
+                    try await bookings.recordAttendance(
+                        AttendanceRecord(attendance: "no_show", note: "unwell"), session: sessions[2],
+                        patient: patient, now: later, as: Self.context))
                 await #expect(throws: SessionNotStarted.self) {
-                    try await bookings.recordAttendance(AttendanceRecord(attendance: "attended"), session: sessions[3], patient: patient,
-                                                        now: DemoClinicFixture.at(day: 0, "08:00"), as: Self.context)
+                    try await bookings.recordAttendance(
+                        AttendanceRecord(attendance: "attended"), session: sessions[3], patient: patient,
+                        now: DemoClinicFixture.at(day: 0, "08:00"), as: Self.context)
                 }
                 await #expect(throws: RehabInputError.self) {
-                    try await bookings.recordAttendance(AttendanceRecord(attendance: "no_show", minutesDelivered: 5), session: sessions[3], patient: patient,
-                                                        now: later, as: Self.context)
+                    try await bookings.recordAttendance(
+                        AttendanceRecord(attendance: "no_show", minutesDelivered: 5), session: sessions[3], patient: patient,
+                        now: later, as: Self.context)
                 }
                 await #expect(throws: AttendanceRecorded.self, "a session that happened is not cancelled") {
                     try await bookings.cancel(sessions[0], reason: "entered in error", as: Self.context)
                 }
-                let dose = try #require(try await bookings.dose(patient: patient, from: DemoClinicFixture.week, to: DemoClinicFixture.week.adding(days: 6),
-                                                                as: Self.context))
+                let dose = try #require(
+                    try await bookings.dose(
+                        patient: patient, from: DemoClinicFixture.week, to: DemoClinicFixture.week.adding(days: 6),
+                        as: Self.context))
                 let slt = try #require(dose.modalities.first { $0.modality == "SLT" })
                 #expect(slt.prescribedMinutes == 150)
                 #expect(slt.bookedMinutes == 120)
@@ -98,12 +118,14 @@ import Seed
                 let stays = RehabStays(pool: pool, catalogue: catalogue)
                 let hospital = DemoData.organisations.first { $0.kind == "hospital" }?.id ?? UUID()
                 let patient = DemoData.patients[0]
-                let stay = RehabStay(organisationId: DemoClinicFixture.clinic, patientId: patient, setting: "inpatient", strokeDate: DemoClinicFixture.week.adding(days: -20),
-                                     strokeType: "ischaemic", team: 0, flags: [], maxMinutesPerDay: 180, minGapMinutes: 0, timePreference: "none",
-                                     admittedOn: DemoClinicFixture.week.adding(days: -3), dischargeOn: nil, availability: [])
+                let stay = RehabStay(
+                    organisationId: DemoClinicFixture.clinic, patientId: patient, setting: "inpatient", strokeDate: DemoClinicFixture.week.adding(days: -20),
+                    strokeType: "ischaemic", team: 0, flags: [], maxMinutesPerDay: 180, minGapMinutes: 0, timePreference: "none",
+                    admittedOn: DemoClinicFixture.week.adding(days: -3), dischargeOn: nil, availability: [])
                 await #expect(throws: UnknownPatient.self) { try await stays.create(stay, as: Self.context) }
                 try await pool.withAccess(AccessContext(subject: "ward", role: "clinician", organisations: [hospital])) { connection in
-                    try await connection.query("""
+                    try await connection.query(
+                        """
                         INSERT INTO care_relationships (organisation_id, patient_id, granted_by, kind) VALUES (\(DemoClinicFixture.clinic), \(patient), \(hospital), 'transfer')
                         """)
                 }

@@ -16,8 +16,9 @@ import Testing
             try await database.withPool(.app) { pool in
                 let catalogue = try await DemoClinicFixture.load(into: pool)
                 let stays = RehabStays(pool: pool, catalogue: catalogue)
-                let stored = try #require(try await stays.stays(clinic: DemoClinicFixture.clinic, on: nil, as: Self.context)
-                    .first { $0.pseudonym == "DEMO-R05" })
+                let stored = try #require(
+                    try await stays.stays(clinic: DemoClinicFixture.clinic, on: nil, as: Self.context)
+                        .first { $0.pseudonym == "DEMO-R05" })
                 var changed = stored
                 changed.flags = ["ambulant", "open_wounds"]
                 await #expect { _ = try await stays.update(try #require(stored.id), changed, as: Self.context) } throws: { error in
@@ -43,8 +44,9 @@ import Testing
                 let t02 = try await resources.therapists(clinic: DemoClinicFixture.clinic, as: Self.context).first { $0.code == "T02" }?.id
                 let pool1 = try await resources.rooms(clinic: DemoClinicFixture.clinic, as: Self.context).first { $0.code == "POOL1" }?.id
                 let start = DemoClinicFixture.at(day: 2, "10:00")
-                let request = RehabBookingRequest(organisation: DemoClinicFixture.clinic, modality: "HYDRO_GRP", therapist: t02, room: try #require(pool1),
-                                                  start: start, end: start + 2_700, patients: [patient])
+                let request = RehabBookingRequest(
+                    organisation: DemoClinicFixture.clinic, modality: "HYDRO_GRP", therapist: t02, room: try #require(pool1),
+                    start: start, end: start + 2_700, patients: [patient])
                 await #expect { _ = try await bookings.book(request, as: Self.context) } throws: { error in
                     (error as? BookingRuleViolation)?.kind == .unknownFlag && (error as? BookingRuleViolation)?.message.contains("epilepsy") == true
                 }

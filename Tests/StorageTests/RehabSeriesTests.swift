@@ -18,10 +18,11 @@ import Testing
         let gym = try await resources.rooms(clinic: DemoClinicFixture.clinic, as: context).first { $0.code == "GYM1" }?.id ?? UUID()
         let bookings = RehabBookings(pool: pool, catalogue: catalogue)
         // Monday, Wednesday and Friday at 10:00 for two weeks: six occurrences.
-        let series = try await bookings.createSeries(RehabSeries(
-            organisationId: DemoClinicFixture.clinic, modality: "PT", therapistId: t01, roomId: gym, patients: [DemoClinicFixture.patient("DEMO-R01")],
-            weekdays: [0, 2, 4], startTime: ClockTime(clamping: 600), minutes: 45, firstDay: DemoClinicFixture.week,
-            lastDay: DemoClinicFixture.week.adding(days: 13)), as: context)
+        let series = try await bookings.createSeries(
+            RehabSeries(
+                organisationId: DemoClinicFixture.clinic, modality: "PT", therapistId: t01, roomId: gym, patients: [DemoClinicFixture.patient("DEMO-R01")],
+                weekdays: [0, 2, 4], startTime: ClockTime(clamping: 600), minutes: 45, firstDay: DemoClinicFixture.week,
+                lastDay: DemoClinicFixture.week.adding(days: 13)), as: context)
         return (bookings, series)
     }
 
@@ -38,7 +39,8 @@ import Testing
                 #expect(occurrences.count == 6)
                 #expect(occurrences.first?.start == DemoClinicFixture.at(day: 0, "10:00"))
                 let before = Self.snapshot(series)
-                let moved = occurrences[1], cancelled = occurrences[3]
+                let moved = occurrences[1]
+                let cancelled = occurrences[3]
                 try await bookings.move(moved.session, start: moved.start + 3_600, end: moved.end + 3_600, therapist: nil, room: nil, as: Self.context)
                 _ = try await bookings.cancel(cancelled.session, reason: "patient at imaging", as: Self.context)
 
@@ -61,8 +63,9 @@ import Testing
                 let (bookings, series) = try await Self.setUp(pool)
                 let id = try #require(series.id)
                 let from = DemoClinicFixture.week.adding(days: 7)
-                let next = try await bookings.editSeries(id, RehabSeriesChange(from: from, weekdays: [1, 3], startTime: ClockTime(clamping: 840)),
-                                                         as: Self.context)
+                let next = try await bookings.editSeries(
+                    id, RehabSeriesChange(from: from, weekdays: [1, 3], startTime: ClockTime(clamping: 840)),
+                    as: Self.context)
                 let old = try #require(try await bookings.series(id, as: Self.context))
                 let cut = DemoClinicFixture.at(day: 7, "00:00")
                 let earlier = (series.occurrences ?? []).filter { $0.start < cut }

@@ -22,8 +22,10 @@ public struct AcuteEvaluator: Sendable {
 
     /// The model's estimate for no treatment and each option on the table, or, where the model
     /// does not cover the patient (outcome.json `estimable`), the reason it gives none.
-    private func expectedOutcome(_ facts: Facts, _ presentation: Presentation, ivt: ThrombolysisResult,
-                                 evt: ThrombectomyResult) -> AcuteEvaluation.ExpectedOutcome {
+    private func expectedOutcome(
+        _ facts: Facts, _ presentation: Presentation, ivt: ThrombolysisResult,
+        evt: ThrombectomyResult
+    ) -> AcuteEvaluation.ExpectedOutcome {
         let book = acute.book
         let scope = book.outcome.scope
         let site = facts.codeIndex(.imagingOcclusionSite)
@@ -31,7 +33,8 @@ public struct AcuteEvaluator: Sendable {
         let needle = ivt.treatmentPossible ? facts.number(.timesLkwToDecisionMin) : nil
         let puncture = evt.possible ? facts.number(.timesLkwToPunctureMin) : nil
         let outside = site.flatMap { scope.sitesOutsideModel.contains($0) ? OutcomeScope.Reason.siteOutsideModel($0) : nil }
-        var ivtReason = outside, evtReason = outside
+        var ivtReason = outside
+        var evtReason = outside
         if let needle, ivtReason == nil {
             if let pathway = ivt.pathwayIndex, scope.ivtPathwaysNotEstimated.contains(pathway) {
                 ivtReason = .imagingSelectedIVT(pathway: pathway)
@@ -53,7 +56,8 @@ public struct AcuteEvaluator: Sendable {
         if needle != nil, let ivtReason { notEstimated.append(("ivt", ivtReason)) }
         if puncture != nil, let evtReason { notEstimated.append(("evt", evtReason)) }
         if needle != nil, puncture != nil, let reason = evtReason ?? ivtReason { notEstimated.append(("ivt_and_evt", reason)) }
-        let ivtEstimate = ivtReason == nil ? needle : nil, evtEstimate = evtReason == nil ? puncture : nil
+        let ivtEstimate = ivtReason == nil ? needle : nil
+        let evtEstimate = evtReason == nil ? puncture : nil
         // Drip-and-ship against mothership estimates thrombectomy at each route's puncture: the same limits apply.
         var routingReason = outside
         if routingReason == nil, let routes = presentation.routing {
@@ -72,9 +76,11 @@ public struct AcuteEvaluator: Sendable {
             evt: evtEstimate.map { outcomeModel.estimate(lvo: true, needle: nil, puncture: $0) },
             ivtAndEvt: ivtEstimate.flatMap { needle in evtEstimate.map { outcomeModel.estimate(lvo: true, needle: needle, puncture: $0) } },
             notEstimated: notEstimated,
-            routing: routingReason != nil ? nil : presentation.routing.map {
-                outcomeModel.compareRoutes($0, lvoSite: site.map { _ in lvo }, ivtPossible: ivt.treatmentPossible)
-            }
+            routing: routingReason != nil
+                ? nil
+                : presentation.routing.map {
+                    outcomeModel.compareRoutes($0, lvoSite: site.map { _ in lvo }, ivtPossible: ivt.treatmentPossible)
+                }
         )
     }
 

@@ -6,7 +6,8 @@ enum BloodPressurePlan {
         if ivtPossible {
             var before = bp.beforeIVT.text
             if let systolic = facts.number(.bpSystolic), let diastolic = facts.number(.bpDiastolic),
-               systolic >= bp.beforeIVT.systolic || diastolic >= bp.beforeIVT.diastolic {
+                systolic >= bp.beforeIVT.systolic || diastolic >= bp.beforeIVT.diastolic
+            {
                 before += "; now \(TextTemplate.describe(systolic))/\(TextTemplate.describe(diastolic)): lower first (\(bp.agents))"
             }
             plan["before_IVT"] = before

@@ -85,8 +85,9 @@ enum DoseCalculator {
     /// Both agents' doses for the weight; `offered` tells which agents the IVT pathway offers.
     static func doses(_ facts: Facts, _ dosing: DosingProtocol, applicable: Bool, offered: (String) -> Bool) -> DoseResult {
         guard let weight = facts.number(.weightKg) else {
-            return DoseResult(doseApplicable: applicable,
-                              missingData: [MissingData(field: "weight_kg", neededBy: "doses", blocking: applicable)])
+            return DoseResult(
+                doseApplicable: applicable,
+                missingData: [MissingData(field: "weight_kg", neededBy: "doses", blocking: applicable)])
         }
         let grams = Int64((weight * 1000).rounded())
         let a = dosing.alteplase
@@ -109,8 +110,9 @@ enum DoseCalculator {
             let bands = t.perKgBands
             let lower = (weight / bands.widthKg).rounded(.down) * bands.widthKg
             let labelDose = band.doseMg
-            band = .init(label: TextTemplate.fill(bands.label, ["from": TextTemplate.describe(lower), "to": TextTemplate.describe(lower + bands.widthKg)]),
-                         belowKg: lower + bands.widthKg, doseMg: mg(tenthsDown(Int64((lower * 1000).rounded()), perKg: t.mgPerKg)))
+            band = .init(
+                label: TextTemplate.fill(bands.label, ["from": TextTemplate.describe(lower), "to": TextTemplate.describe(lower + bands.widthKg)]),
+                belowKg: lower + bands.widthKg, doseMg: mg(tenthsDown(Int64((lower * 1000).rounded()), perKg: t.mgPerKg)))
             let perKg = (labelDose / weight * 100).rounded() / 100
             warnings.append(TextTemplate.fill(bands.warning, ["band_mg_per_kg": TextTemplate.describe(perKg)]))
         }
@@ -127,8 +129,8 @@ enum DoseCalculator {
     /// and the weight to the gram, so the product is exact in integers.
     private static func tenths(_ grams: Int64, perKg: Double) -> Int64 {
         let microPerKg = Int64((perKg * 1_000_000).rounded())
-        let product = grams * microPerKg            // in 1e-9 mg
-        return (product + 50_000_000) / 100_000_000 // tenths of a mg, half-up (non-negative)
+        let product = grams * microPerKg  // in 1e-9 mg
+        return (product + 50_000_000) / 100_000_000  // tenths of a mg, half-up (non-negative)
     }
 
     /// mg/kg × weight in tenths of a mg, rounded down: never above the per-kg dose.

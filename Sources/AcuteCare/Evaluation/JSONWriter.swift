@@ -89,12 +89,30 @@ public struct JSONWriter {
     }
 
     /// Member conveniences.
-    public mutating func field(_ name: String, _ value: String?) { key(name); string(value) }
-    public mutating func field(_ name: String, _ value: Double?) { key(name); number(value) }
-    public mutating func field(_ name: String, _ value: Int?) { key(name); integer(value) }
-    public mutating func field(_ name: String, _ value: Bool?) { key(name); bool(value) }
-    public mutating func field(_ name: String, _ value: some JSONWritable) { key(name); value.write(to: &self) }
-    public mutating func field(_ name: String, strings: [String]) { key(name); array(strings) { $0.string($1) } }
+    public mutating func field(_ name: String, _ value: String?) {
+        key(name)
+        string(value)
+    }
+    public mutating func field(_ name: String, _ value: Double?) {
+        key(name)
+        number(value)
+    }
+    public mutating func field(_ name: String, _ value: Int?) {
+        key(name)
+        integer(value)
+    }
+    public mutating func field(_ name: String, _ value: Bool?) {
+        key(name)
+        bool(value)
+    }
+    public mutating func field(_ name: String, _ value: some JSONWritable) {
+        key(name)
+        value.write(to: &self)
+    }
+    public mutating func field(_ name: String, strings: [String]) {
+        key(name)
+        array(strings) { $0.string($1) }
+    }
     public mutating func field(_ name: String, _ dictionary: [String: String]) {
         key(name)
         object { writer in for key in dictionary.keys.sorted() { writer.field(key, dictionary[key]) } }
@@ -115,7 +133,9 @@ public struct JSONWriter {
             case UInt8(ascii: "\t"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
             case 0..<0x20:
                 let hex = Array("0123456789abcdef".utf8)
-                bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
+                bytes.append(contentsOf: [
+                    UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)],
+                ])
             default: bytes.append(byte)
             }
         }

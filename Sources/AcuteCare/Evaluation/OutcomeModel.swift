@@ -67,7 +67,9 @@ public struct OutcomeModel: Sendable {
     private func summarise(_ cumulative: [Double], treatment: String) -> OutcomeEstimate {
         var probabilities: [Double] = []
         probabilities.reserveCapacity(7)
-        var previous = 0.0, mean = 0.0, utility = 0.0
+        var previous = 0.0
+        var mean = 0.0
+        var utility = 0.0
         for (k, value) in cumulative.enumerated() {
             let probability = value - previous
             probabilities.append(probability)
@@ -129,12 +131,14 @@ extension OutcomeModel {
             let lvo = estimate(lvo: true, needle: needle, puncture: route.puncture)
             let other = estimate(lvo: false, needle: needle, puncture: nil)
             func mix(_ a: Double, _ b: Double) -> Double { probability * a + (1 - probability) * b }
-            return .init(name: name, onsetToNeedleMin: needle, onsetToPunctureMin: route.puncture,
-                         meanMRS: mix(lvo.meanMRS, other.meanMRS), meanUtility: mix(lvo.meanUtility, other.meanUtility),
-                         independent: mix(lvo.mrsProbabilities.prefix(3).reduce(0, +), other.mrsProbabilities.prefix(3).reduce(0, +)))
+            return .init(
+                name: name, onsetToNeedleMin: needle, onsetToPunctureMin: route.puncture,
+                meanMRS: mix(lvo.meanMRS, other.meanMRS), meanUtility: mix(lvo.meanUtility, other.meanUtility),
+                independent: mix(lvo.mrsProbabilities.prefix(3).reduce(0, +), other.mrsProbabilities.prefix(3).reduce(0, +)))
         }
-        return RoutingComparison(lvoProbability: probability,
-                                 options: [option("drip-and-ship", times.dripAndShip), option("mothership", times.mothership)],
-                                 note: tables.routingNote)
+        return RoutingComparison(
+            lvoProbability: probability,
+            options: [option("drip-and-ship", times.dripAndShip), option("mothership", times.mothership)],
+            note: tables.routingNote)
     }
 }

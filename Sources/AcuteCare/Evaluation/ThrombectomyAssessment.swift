@@ -8,12 +8,14 @@ enum ThrombectomyAssessment {
     static func assess(_ facts: Facts, book: RuleBook, profile: Int) -> ThrombectomyResult {
         let arena = book.arena
         let evt = book.evt
-        let applicability: ThrombectomyResult.Applicability = switch arena.evaluate(evt.applicable, facts) {
-        case .yes: .applicable
-        case .no: .notApplicable
-        case .unknown: .unknown
-        }
-        var enrolling: UInt64 = 0, trials = ConditionArena.TrialTruths()
+        let applicability: ThrombectomyResult.Applicability =
+            switch arena.evaluate(evt.applicable, facts) {
+            case .yes: .applicable
+            case .no: .notApplicable
+            case .unknown: .unknown
+            }
+        var enrolling: UInt64 = 0
+        var trials = ConditionArena.TrialTruths()
         var statements: [Int16] = Array(repeating: -1, count: evt.statements.count)
         var undecided: [Int16] = Array(repeating: -1, count: evt.statements.count)
         if applicability == .applicable, let site = facts.codeIndex(.imagingOcclusionSite) {
@@ -23,7 +25,10 @@ enum ThrombectomyAssessment {
                 var truth = Truth.yes
                 for criterion in evt.trialCriteria[index] {
                     let value = arena.evaluate(criterion, facts)
-                    if value == .no { truth = .no; break }
+                    if value == .no {
+                        truth = .no
+                        break
+                    }
                     if value == .unknown { truth = .unknown }
                 }
                 if truth == .yes { trials.met |= bit } else if truth == .unknown { trials.undecided |= bit }
@@ -37,7 +42,8 @@ enum ThrombectomyAssessment {
                 }
             }
         }
-        return ThrombectomyResult(book: book, facts: facts, profile: profile, applicability: applicability, enrolling: enrolling,
-                                  trials: trials, statements: statements, undecided: undecided)
+        return ThrombectomyResult(
+            book: book, facts: facts, profile: profile, applicability: applicability, enrolling: enrolling,
+            trials: trials, statements: statements, undecided: undecided)
     }
 }

@@ -73,14 +73,15 @@ public struct ThrombectomyResult: Sendable {
     }
 
     public var levels: [String: String] {
-        Dictionary(uniqueKeysWithValues: book.profiles.indices.map { index in
-            guard applicability == .applicable else { return (book.profiles[index], "none") }
-            if undecided[index] >= 0 {
-                return (book.profiles[index], "needs data to decide: \(book.evt.statements[index][Int(undecided[index])].level)")
-            }
-            let position = statements[index]
-            return (book.profiles[index], position >= 0 ? book.evt.statements[index][Int(position)].level : "none")
-        })
+        Dictionary(
+            uniqueKeysWithValues: book.profiles.indices.map { index in
+                guard applicability == .applicable else { return (book.profiles[index], "none") }
+                if undecided[index] >= 0 {
+                    return (book.profiles[index], "needs data to decide: \(book.evt.statements[index][Int(undecided[index])].level)")
+                }
+                let position = statements[index]
+                return (book.profiles[index], position >= 0 ? book.evt.statements[index][Int(position)].level : "none")
+            })
     }
 
     public var failedCriteria: [String: [String]] {
@@ -127,8 +128,9 @@ public struct ThrombectomyResult: Sendable {
 
     public var perfusion: Perfusion? {
         guard let core = facts.number(.imagingCoreMl), let hypoperfusion = facts.number(.imagingHypoperfusionTmax6Ml) else { return nil }
-        return .init(coreMl: core, hypoperfusionTmax6Ml: hypoperfusion, mismatchVolumeMl: facts.number(.perfusionMismatchVolumeMl),
-                     mismatchRatio: facts.number(.perfusionMismatchRatio).map { ($0 * 1000).rounded() / 1000 })
+        return .init(
+            coreMl: core, hypoperfusionTmax6Ml: hypoperfusion, mismatchVolumeMl: facts.number(.perfusionMismatchVolumeMl),
+            mismatchRatio: facts.number(.perfusionMismatchRatio).map { ($0 * 1000).rounded() / 1000 })
     }
 }
 

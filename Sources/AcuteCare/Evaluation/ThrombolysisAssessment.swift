@@ -37,7 +37,11 @@ enum ThrombolysisAssessment {
         }
         var fired: [Int16] = []
         var unknown: [(rule: Int16, blocking: Bool)] = []
-        var absolute = false, notIndicated = pathwayIndex == nil, blocking = false, correct = false, relative = false
+        var absolute = false
+        var notIndicated = pathwayIndex == nil
+        var blocking = false
+        var correct = false
+        var relative = false
         let mask: UInt8 = 1 << UInt8(profile)
         let unconfirmedHistory = facts[.historyReviewed] != .flag(true)
         for (index, rule) in ivt.checks.enumerated() where rule.profileMask & mask != 0 {
@@ -60,20 +64,22 @@ enum ThrombolysisAssessment {
                 blocking = blocking || needed
             }
         }
-        let status: ThrombolysisResult.Status = if absolute {
-            .contraindicated
-        } else if notIndicated {
-            .notIndicated
-        } else if blocking {
-            .needsData
-        } else if correct {
-            .conditional
-        } else if relative {
-            .eligibleWithCaution
-        } else {
-            .eligible
-        }
-        return ThrombolysisResult(book: book, facts: facts, decision: status, pathwayIndex: pathwayIndex, pathwayFailures: failures,
-                                  undecidedWindows: undecidedWindows, outsideWindows: outside, fired: fired, unknownRules: unknown)
+        let status: ThrombolysisResult.Status =
+            if absolute {
+                .contraindicated
+            } else if notIndicated {
+                .notIndicated
+            } else if blocking {
+                .needsData
+            } else if correct {
+                .conditional
+            } else if relative {
+                .eligibleWithCaution
+            } else {
+                .eligible
+            }
+        return ThrombolysisResult(
+            book: book, facts: facts, decision: status, pathwayIndex: pathwayIndex, pathwayFailures: failures,
+            undecidedWindows: undecidedWindows, outsideWindows: outside, fired: fired, unknownRules: unknown)
     }
 }

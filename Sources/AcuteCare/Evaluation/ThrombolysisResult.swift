@@ -18,8 +18,12 @@ public struct ThrombolysisResult: Sendable {
     }
 
     public enum Status: String, Sendable {
-        case eligible, eligibleWithCaution = "eligible_with_caution", conditional, needsData = "needs_data"
-        case notIndicated = "not_indicated", contraindicated
+        case eligible
+        case eligibleWithCaution = "eligible_with_caution"
+        case conditional
+        case needsData = "needs_data"
+        case notIndicated = "not_indicated"
+        case contraindicated
     }
 
     let book: RuleBook
@@ -60,13 +64,16 @@ public struct ThrombolysisResult: Sendable {
             let criterion = pathway.criteria[Int(failure.criterion)]
             let unknown = book.arena.unknownFacts(criterion.condition, facts).map(\.definition.name)
             let suffix = unknown.isEmpty ? "" : " (not known: \(unknown.joined(separator: ", ")))"
-            return Finding(code: ThrombolysisAssessment.outsideWindow, text: pathway.failsPrefix + TextTemplate.render(criterion.fails, facts) + suffix,
-                           sources: pathway.sources)
+            return Finding(
+                code: ThrombolysisAssessment.outsideWindow, text: pathway.failsPrefix + TextTemplate.render(criterion.fails, facts) + suffix,
+                sources: pathway.sources)
         }
         reasons += outsideWindows.map { Finding(code: ThrombolysisAssessment.outsideWindow, text: book.ivt.outsideWindows[Int($0)].text, sources: []) }
         if pathwayIndex == nil && reasons.isEmpty {
             let needle = TextTemplate.describe(.timesLkwToDecisionMin, facts)
-            reasons.append(Finding(code: ThrombolysisAssessment.outsideWindow, text: "no IVT pathway covers an expected needle time of \(needle) min from LKW", sources: []))
+            reasons.append(
+                Finding(
+                    code: ThrombolysisAssessment.outsideWindow, text: "no IVT pathway covers an expected needle time of \(needle) min from LKW", sources: []))
         }
         return reasons + findings { $0.category == .notIndicated }
     }
@@ -93,7 +100,8 @@ public struct ThrombolysisResult: Sendable {
             if !texts.contains(text) { texts.append(text) }
         }
         if !unconfirmed.isEmpty {
-            texts.append("Recent events not confirmed (left blank and the history not marked as reviewed): \(unconfirmed.joined(separator: ", ")); ask before treatment")
+            texts.append(
+                "Recent events not confirmed (left blank and the history not marked as reviewed): \(unconfirmed.joined(separator: ", ")); ask before treatment")
         }
         return texts
     }
@@ -149,8 +157,10 @@ extension ThrombolysisResult: JSONWritable {
             json.field("pathway", pathway)
             json.field("pathway_title", pathwayDefinition?.title)
             json.field("pathway_evidence", pathwayDefinition?.evidence)
-            for (name, findings) in [("absolute_contraindications", absoluteContraindications), ("relative_contraindications", relativeContraindications),
-                                     ("correct_before_treatment", correctBeforeTreatment), ("not_indicated_reasons", notIndicatedReasons)] {
+            for (name, findings) in [
+                ("absolute_contraindications", absoluteContraindications), ("relative_contraindications", relativeContraindications),
+                ("correct_before_treatment", correctBeforeTreatment), ("not_indicated_reasons", notIndicatedReasons),
+            ] {
                 json.key(name)
                 json.array(findings) { $1.write(to: &$0) }
             }

@@ -107,10 +107,12 @@ public enum Fact: Int, CaseIterable, Sendable {
         public var origin: Origin
     }
 
-    static let minutes = 0.0...20_160.0   // two weeks
+    static let minutes = 0.0...20_160.0  // two weeks
     static let days = 0.0...36_500.0
-    static let anticoagulants = ["none", "warfarin", "apixaban", "rivaroxaban", "edoxaban", "dabigatran",
-                                 "enoxaparin_treatment", "enoxaparin_prophylaxis", "ufh"]
+    static let anticoagulants = [
+        "none", "warfarin", "apixaban", "rivaroxaban", "edoxaban", "dabigatran",
+        "enoxaparin_treatment", "enoxaparin_prophylaxis", "ufh",
+    ]
     static let occlusionSites = ["none", "ICA", "M1", "M2_dominant", "M2_nondominant", "M3", "ACA", "PCA", "basilar"]
 
     /// The fact's name (its JSON path in a presentation), kind and origin.
@@ -123,8 +125,10 @@ public enum Fact: Int, CaseIterable, Sendable {
         case .timesLkwToArrivalMin: Definition(name: "times.lkw_to_arrival_min", kind: .number(Fact.minutes, unit: "min"), origin: .input(required: false))
         case .timesLkwToDecisionMin: Definition(name: "times.lkw_to_decision_min", kind: .number(Fact.minutes, unit: "min"), origin: .input(required: true))
         case .timesLkwToPunctureMin: Definition(name: "times.lkw_to_puncture_min", kind: .number(Fact.minutes, unit: "min"), origin: .input(required: false))
-        case .timesSymptomRecognitionToDecisionMin: Definition(name: "times.symptom_recognition_to_decision_min", kind: .number(Fact.minutes, unit: "min"), origin: .input(required: false))
-        case .timesSleepMidpointToDecisionMin: Definition(name: "times.sleep_midpoint_to_decision_min", kind: .number(Fact.minutes, unit: "min"), origin: .input(required: false))
+        case .timesSymptomRecognitionToDecisionMin:
+            Definition(name: "times.symptom_recognition_to_decision_min", kind: .number(Fact.minutes, unit: "min"), origin: .input(required: false))
+        case .timesSleepMidpointToDecisionMin:
+            Definition(name: "times.sleep_midpoint_to_decision_min", kind: .number(Fact.minutes, unit: "min"), origin: .input(required: false))
         case .nihss: Definition(name: "nihss", kind: .integer(0...42), origin: .input(required: false))
         case .deficitDisabling: Definition(name: "deficit_disabling", kind: .flag, origin: .input(required: false))
         case .decreasedConsciousness: Definition(name: "decreased_consciousness", kind: .flag, origin: .input(required: false))
@@ -138,46 +142,60 @@ public enum Fact: Int, CaseIterable, Sendable {
         case .labsInr: Definition(name: "labs.inr", kind: .number(0.5...20, unit: ""), origin: .input(required: false))
         case .labsApttS: Definition(name: "labs.aptt_s", kind: .number(5...300, unit: "s"), origin: .input(required: false))
         case .labsPtS: Definition(name: "labs.pt_s", kind: .number(5...300, unit: "s"), origin: .input(required: false))
-        case .labsCreatinineClearanceMlMin: Definition(name: "labs.creatinine_clearance_ml_min", kind: .number(0...300, unit: "mL/min"), origin: .input(required: false))
-        case .labsAntiXaLevel: Definition(name: "labs.anti_xa_level", kind: .number(0...5_000, unit: "ng/mL (DOAC-calibrated)"), origin: .input(required: false))
+        case .labsCreatinineClearanceMlMin:
+            Definition(name: "labs.creatinine_clearance_ml_min", kind: .number(0...300, unit: "mL/min"), origin: .input(required: false))
+        case .labsAntiXaLevel:
+            Definition(name: "labs.anti_xa_level", kind: .number(0...5_000, unit: "ng/mL (DOAC-calibrated)"), origin: .input(required: false))
         case .labsDiluteThrombinTimeS: Definition(name: "labs.dilute_thrombin_time_s", kind: .number(5...300, unit: "s"), origin: .input(required: false))
         case .anticoagulantType: Definition(name: "anticoagulant.type", kind: .choice(Fact.anticoagulants), origin: .input(required: false))
-        case .anticoagulantLastDoseHoursAgo: Definition(name: "anticoagulant.last_dose_hours_ago", kind: .number(0...8_760, unit: "h"), origin: .input(required: false))
+        case .anticoagulantLastDoseHoursAgo:
+            Definition(name: "anticoagulant.last_dose_hours_ago", kind: .number(0...8_760, unit: "h"), origin: .input(required: false))
         case .historyDiabetes: Definition(name: "history.diabetes", kind: .flag, origin: .input(required: false))
         case .historyHypertension: Definition(name: "history.hypertension", kind: .flag, origin: .input(required: false))
         case .historyAtrialFibrillation: Definition(name: "history.atrial_fibrillation", kind: .flag, origin: .input(required: false))
         case .historyPriorStrokeAny: Definition(name: "history.prior_stroke_any", kind: .flag, origin: .input(required: false))
         case .historyPriorIch: Definition(name: "history.prior_ich", kind: .flag, origin: .input(required: false))
-        case .historyIschemicStrokeDaysAgo: Definition(name: "history.ischemic_stroke_days_ago", kind: .number(Fact.days, unit: "days"), origin: .input(required: false))
-        case .historySevereHeadTraumaDaysAgo: Definition(name: "history.severe_head_trauma_days_ago", kind: .number(Fact.days, unit: "days"), origin: .input(required: false))
-        case .historyIntracranialOrSpinalSurgeryDaysAgo: Definition(name: "history.intracranial_or_spinal_surgery_days_ago", kind: .number(Fact.days, unit: "days"), origin: .input(required: false))
-        case .historyMajorSurgeryDaysAgo: Definition(name: "history.major_surgery_days_ago", kind: .number(Fact.days, unit: "days"), origin: .input(required: false))
+        case .historyIschemicStrokeDaysAgo:
+            Definition(name: "history.ischemic_stroke_days_ago", kind: .number(Fact.days, unit: "days"), origin: .input(required: false))
+        case .historySevereHeadTraumaDaysAgo:
+            Definition(name: "history.severe_head_trauma_days_ago", kind: .number(Fact.days, unit: "days"), origin: .input(required: false))
+        case .historyIntracranialOrSpinalSurgeryDaysAgo:
+            Definition(name: "history.intracranial_or_spinal_surgery_days_ago", kind: .number(Fact.days, unit: "days"), origin: .input(required: false))
+        case .historyMajorSurgeryDaysAgo:
+            Definition(name: "history.major_surgery_days_ago", kind: .number(Fact.days, unit: "days"), origin: .input(required: false))
         case .historyGiBleedDaysAgo: Definition(name: "history.gi_bleed_days_ago", kind: .number(Fact.days, unit: "days"), origin: .input(required: false))
         case .historyGiMalignancy: Definition(name: "history.gi_malignancy", kind: .flag, origin: .input(required: false))
-        case .historyArterialPunctureNoncompressibleDaysAgo: Definition(name: "history.arterial_puncture_noncompressible_days_ago", kind: .number(Fact.days, unit: "days"), origin: .input(required: false))
+        case .historyArterialPunctureNoncompressibleDaysAgo:
+            Definition(name: "history.arterial_puncture_noncompressible_days_ago", kind: .number(Fact.days, unit: "days"), origin: .input(required: false))
         case .historyMiDaysAgo: Definition(name: "history.mi_days_ago", kind: .number(Fact.days, unit: "days"), origin: .input(required: false))
         case .historyInfectiveEndocarditis: Definition(name: "history.infective_endocarditis", kind: .flag, origin: .input(required: false))
         case .historyAorticArchDissection: Definition(name: "history.aortic_arch_dissection", kind: .flag, origin: .input(required: false))
         case .historyIntraAxialNeoplasm: Definition(name: "history.intra_axial_neoplasm", kind: .flag, origin: .input(required: false))
         case .historyPregnant: Definition(name: "history.pregnant", kind: .flag, origin: .input(required: false))
         case .historySeizureAtOnset: Definition(name: "history.seizure_at_onset", kind: .flag, origin: .input(required: false))
-        case .historySpinalCordInjuryDaysAgo: Definition(name: "history.spinal_cord_injury_days_ago", kind: .number(Fact.days, unit: "days"), origin: .input(required: false))
+        case .historySpinalCordInjuryDaysAgo:
+            Definition(name: "history.spinal_cord_injury_days_ago", kind: .number(Fact.days, unit: "days"), origin: .input(required: false))
         case .historyAmyloidImmunotherapy: Definition(name: "history.amyloid_immunotherapy", kind: .flag, origin: .input(required: false))
-        case .historyMajorTraumaDaysAgo: Definition(name: "history.major_trauma_days_ago", kind: .number(Fact.days, unit: "days"), origin: .input(required: false))
-        case .historyDuralPunctureDaysAgo: Definition(name: "history.dural_puncture_days_ago", kind: .number(Fact.days, unit: "days"), origin: .input(required: false))
+        case .historyMajorTraumaDaysAgo:
+            Definition(name: "history.major_trauma_days_ago", kind: .number(Fact.days, unit: "days"), origin: .input(required: false))
+        case .historyDuralPunctureDaysAgo:
+            Definition(name: "history.dural_puncture_days_ago", kind: .number(Fact.days, unit: "days"), origin: .input(required: false))
         case .historyReviewed: Definition(name: "history.reviewed", kind: .flag, origin: .input(required: false))
         case .symptomsSuggestSah: Definition(name: "symptoms_suggest_sah", kind: .flag, origin: .input(required: false))
         case .headTraumaAtOnset: Definition(name: "head_trauma_at_onset", kind: .flag, origin: .input(required: false))
-        case .imagingModality: Definition(name: "imaging.modality", kind: .choice(["NCCT", "NCCT+CTA", "NCCT+CTA+CTP", "MRI"]), origin: .input(required: false))
+        case .imagingModality:
+            Definition(name: "imaging.modality", kind: .choice(["NCCT", "NCCT+CTA", "NCCT+CTA+CTP", "MRI"]), origin: .input(required: false))
         case .imagingHemorrhage: Definition(name: "imaging.hemorrhage", kind: .flag, origin: .input(required: false))
-        case .imagingHypodensityExtent: Definition(name: "imaging.hypodensity_extent", kind: .choice(["none", "lt_third", "gt_third"]), origin: .input(required: false))
+        case .imagingHypodensityExtent:
+            Definition(name: "imaging.hypodensity_extent", kind: .choice(["none", "lt_third", "gt_third"]), origin: .input(required: false))
         case .imagingEarlyInfarctSigns: Definition(name: "imaging.early_infarct_signs", kind: .flag, origin: .input(required: false))
         case .imagingHyperdenseArterySign: Definition(name: "imaging.hyperdense_artery_sign", kind: .flag, origin: .input(required: false))
         case .imagingOcclusionSite: Definition(name: "imaging.occlusion_site", kind: .choice(Fact.occlusionSites), origin: .input(required: false))
         case .imagingAspects: Definition(name: "imaging.aspects", kind: .integer(0...10), origin: .input(required: false))
         case .imagingPcAspects: Definition(name: "imaging.pc_aspects", kind: .integer(0...10), origin: .input(required: false))
         case .imagingCoreMl: Definition(name: "imaging.core_ml", kind: .number(0...1_000, unit: "mL"), origin: .input(required: false))
-        case .imagingHypoperfusionTmax6Ml: Definition(name: "imaging.hypoperfusion_tmax6_ml", kind: .number(0...2_000, unit: "mL"), origin: .input(required: false))
+        case .imagingHypoperfusionTmax6Ml:
+            Definition(name: "imaging.hypoperfusion_tmax6_ml", kind: .number(0...2_000, unit: "mL"), origin: .input(required: false))
         case .imagingDwiFlairMismatch: Definition(name: "imaging.dwi_flair_mismatch", kind: .flag, origin: .input(required: false))
         case .imagingDwiLesionGtThirdMca: Definition(name: "imaging.dwi_lesion_gt_third_mca", kind: .flag, origin: .input(required: false))
         case .imagingFlairNoEarlyChange: Definition(name: "imaging.flair_no_early_change", kind: .flag, origin: .input(required: false))
@@ -188,7 +206,8 @@ public enum Fact: Int, CaseIterable, Sendable {
         case .facility: Definition(name: "facility", kind: .choice(["EVT_capable", "non_EVT"]), origin: .input(required: false))
         case .plannedEvt: Definition(name: "planned_evt", kind: .flag, origin: .input(required: false))
         case .evtAccessible: Definition(name: "evt_accessible", kind: .flag, origin: .input(required: false))
-        case .anticoagulantClass: Definition(name: "anticoagulant.class", kind: .choice(["none", "vka", "doac", "lmwh_treatment", "lmwh_prophylaxis", "heparin"]), origin: .derived)
+        case .anticoagulantClass:
+            Definition(name: "anticoagulant.class", kind: .choice(["none", "vka", "doac", "lmwh_treatment", "lmwh_prophylaxis", "heparin"]), origin: .derived)
         case .perfusionAvailable: Definition(name: "perfusion.available", kind: .flag, origin: .derived)
         case .perfusionMismatchRatio: Definition(name: "perfusion.mismatch_ratio", kind: .number(0...1_000_000, unit: ""), origin: .derived)
         case .perfusionMismatchVolumeMl: Definition(name: "perfusion.mismatch_volume_ml", kind: .number(-1_000...2_000, unit: "mL"), origin: .derived)

@@ -34,7 +34,8 @@ public struct Facts: Sendable, Equatable {
         if let type = codeIndex(.anticoagulantType), units.anticoagulantClassByType.indices.contains(Int(type)) {
             self[.anticoagulantClass] = .code(units.anticoagulantClassByType[Int(type)])
         }
-        let core = number(.imagingCoreMl), hypoperfusion = number(.imagingHypoperfusionTmax6Ml)
+        let core = number(.imagingCoreMl)
+        let hypoperfusion = number(.imagingHypoperfusionTmax6Ml)
         self[.perfusionAvailable] = .flag(core != nil && hypoperfusion != nil)
         if let core, let hypoperfusion {
             self[.perfusionMismatchVolumeMl] = .number(number(.imagingPenumbraMismatchMl) ?? (hypoperfusion - core))

@@ -13,8 +13,10 @@ public struct Presentation: Sendable, Equatable {
     /// Request members this version does not read (listed in the answer, never silently used).
     public var ignoredFields: [String]
 
-    public init(facts: Facts, nihssItems: [String: Int?]? = nil, aspectsRegions: [String]? = nil,
-                pcAspectsRegions: [String]? = nil, routing: RoutingTimes? = nil, ignoredFields: [String] = []) {
+    public init(
+        facts: Facts, nihssItems: [String: Int?]? = nil, aspectsRegions: [String]? = nil,
+        pcAspectsRegions: [String]? = nil, routing: RoutingTimes? = nil, ignoredFields: [String] = []
+    ) {
         self.facts = facts
         self.nihssItems = nihssItems
         self.aspectsRegions = aspectsRegions
@@ -53,8 +55,9 @@ public struct PresentationReader: Sendable {
     private static let inputs: [Input] = Fact.allCases.compactMap { fact in
         guard case .input(let required) = fact.definition.origin else { return nil }
         let path = fact.definition.name.split(separator: ".").map(String.init)
-        return Input(fact: fact, parents: Array(path.dropLast()), parent: path.dropLast().joined(separator: "."),
-                     key: path.last ?? fact.definition.name, required: required)
+        return Input(
+            fact: fact, parents: Array(path.dropLast()), parent: path.dropLast().joined(separator: "."),
+            key: path.last ?? fact.definition.name, required: required)
     }
 
     /// The member names the reader knows under each object path ("" for the top level).
@@ -100,12 +103,19 @@ public struct PresentationReader: Sendable {
             reader.report("bp.diastolic", "must be below the systolic pressure")
         }
         if let level = facts.number(.labsAntiXaLevel), level > 0, level < Self.lowestDOACLevelNgMl {
-            reader.report("labs.anti_xa_level", "\(TextTemplate.describe(level)) looks like a heparin-calibrated anti-Xa in IU/mL: give the DOAC-calibrated level in ng/mL (0 when below the laboratory's limit of quantification)")
+            reader.report(
+                "labs.anti_xa_level",
+                "\(TextTemplate.describe(level)) looks like a heparin-calibrated anti-Xa in IU/mL: give the DOAC-calibrated level in ng/mL (0 when below the laboratory's limit of quantification)"
+            )
         }
         if let mgdl = facts.number(.glucoseMgDl), let mmol = facts.number(.glucoseMmolL),
-           abs(mgdl / units.glucoseMgDlPerMmolL - mmol) > units.glucoseAgreementMmolL + 1e-9 {
+            abs(mgdl / units.glucoseMgDlPerMmolL - mmol) > units.glucoseAgreementMmolL + 1e-9
+        {
             let converted = TextTemplate.describe((mgdl / units.glucoseMgDlPerMmolL * 10).rounded() / 10)
-            reader.report("glucose_mmol_l", "is \(TextTemplate.describe(mmol)) mmol/L but glucose_mg_dl \(TextTemplate.describe(mgdl)) mg/dL is \(converted) mmol/L: give one unit, or values that agree")
+            reader.report(
+                "glucose_mmol_l",
+                "is \(TextTemplate.describe(mmol)) mmol/L but glucose_mg_dl \(TextTemplate.describe(mgdl)) mg/dL is \(converted) mmol/L: give one unit, or values that agree"
+            )
         }
         guard reader.problems.isEmpty else { throw InputProblems(reader.problems.uniqued()) }
         facts.derive(units)
@@ -189,8 +199,10 @@ public struct PresentationReader: Sendable {
             }
             facts[.nihss] = .number(Double(total))
         }
-        for (regions, scale, fact, name) in [(aspectsRegions, scales.aspects, Fact.imagingAspects, "imaging.aspects"),
-                                             (pcAspectsRegions, scales.pcAspects, Fact.imagingPcAspects, "imaging.pc_aspects")] {
+        for (regions, scale, fact, name) in [
+            (aspectsRegions, scales.aspects, Fact.imagingAspects, "imaging.aspects"),
+            (pcAspectsRegions, scales.pcAspects, Fact.imagingPcAspects, "imaging.pc_aspects"),
+        ] {
             guard let regions else { continue }
             let score = scale.score(affected: regions)
             if let given = facts.number(fact), Int(given) != score {

@@ -22,7 +22,9 @@ public struct AcuteProtocol: Sendable {
                 notices.append("\(id) (\(self.title)) is superseded: a newer profile exists, \(newer) (\(title)). This answer follows \(id) as chosen.")
             }
             if verification != nil {
-                notices.append("\(id) is not yet verified against the guideline's primary text: which statements are read from secondary sources is listed with the profile (/acute/profiles, GET /api/v1/acute/protocol).")
+                notices.append(
+                    "\(id) is not yet verified against the guideline's primary text: which statements are read from secondary sources is listed with the profile (/acute/profiles, GET /api/v1/acute/protocol)."
+                )
             }
             return notices
         }
@@ -34,8 +36,10 @@ public struct AcuteProtocol: Sendable {
         public var evidence: String
     }
 
-    public static let fileNames = ["profiles.json", "sources.json", "ivt.json", "evt.json", "doses.json",
-                                   "blood-pressure.json", "scores.json", "outcome.json"]
+    public static let fileNames = [
+        "profiles.json", "sources.json", "ivt.json", "evt.json", "doses.json",
+        "blood-pressure.json", "scores.json", "outcome.json",
+    ]
 
     public var version: String
     public var profiles: [Profile]

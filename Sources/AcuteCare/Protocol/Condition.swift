@@ -7,7 +7,10 @@
 /// `{"any": […]}`, `{"not": {…}}`, `{"always": true}`.
 indirect enum Condition: Sendable {
     enum Comparison: String, Sendable, CaseIterable {
-        case less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
+        case less = "<"
+        case lessOrEqual = "<="
+        case greater = ">"
+        case greaterOrEqual = ">="
     }
 
     case compare(Fact, Comparison, Double)

@@ -1,8 +1,10 @@
 import Foundation
 
 /// The anchor tables the outcome model needs from outcome.json.
-let requiredOutcomeTables = ["no_treatment_lvo", "no_treatment_nlvo", "no_effect_nlvo_ivt_deaths", "no_effect_lvo_ivt_deaths",
-                             "no_effect_lvo_mt_deaths", "t0_treatment_nlvo_ivt", "t0_treatment_lvo_ivt", "t0_treatment_lvo_mt"]
+let requiredOutcomeTables = [
+    "no_treatment_lvo", "no_treatment_nlvo", "no_effect_nlvo_ivt_deaths", "no_effect_lvo_ivt_deaths",
+    "no_effect_lvo_mt_deaths", "t0_treatment_nlvo_ivt", "t0_treatment_lvo_ivt", "t0_treatment_lvo_mt",
+]
 
 /// Turns each protocol file's JSON into its typed part, checking citations against the
 /// source list and conditions against the fact catalogue, compiling every condition.
@@ -36,11 +38,12 @@ struct ProtocolLoader {
             let id = try reader.string(members["id"], "profiles[\(index)].id")
             reader.rule = id
             _ = try cited(reader, members["sources"])
-            profiles.append(.init(
-                id: id, title: try reader.string(members["title"], "title"), jurisdiction: try reader.string(members["jurisdiction"], "jurisdiction"),
-                supersededBy: try reader.optionalString(members["superseded_by"], "superseded_by"),
-                verification: try reader.optionalString(members["verification"], "verification")
-            ))
+            profiles.append(
+                .init(
+                    id: id, title: try reader.string(members["title"], "title"), jurisdiction: try reader.string(members["jurisdiction"], "jurisdiction"),
+                    supersededBy: try reader.optionalString(members["superseded_by"], "superseded_by"),
+                    verification: try reader.optionalString(members["verification"], "verification")
+                ))
         }
         for profile in profiles {
             reader.rule = profile.id
@@ -50,7 +53,9 @@ struct ProtocolLoader {
         }
         reader.rule = ""
         let defaultProfile = try reader.string(document["default_profile"], "default_profile")
-        guard let chosen = profiles.first(where: { $0.id == defaultProfile }) else { throw reader.fail("default_profile", "\(defaultProfile) is not a profile") }
+        guard let chosen = profiles.first(where: { $0.id == defaultProfile }) else {
+            throw reader.fail("default_profile", "\(defaultProfile) is not a profile")
+        }
         guard chosen.supersededBy == nil else { throw reader.fail("default_profile", "\(defaultProfile) is superseded; the default must be current") }
         return (try reader.string(document["version"], "version"), profiles, defaultProfile)
     }
@@ -91,8 +96,10 @@ struct ProtocolLoader {
         var result: [Criterion] = []
         for (index, element) in try reader.array(value, "criteria").enumerated() {
             let members = try reader.object(element, "criteria[\(index)]")
-            result.append(Criterion(condition: try compile(reader, members["if"], "criteria[\(index)].if"),
-                                    fails: try reader.string(members["fails"], "criteria[\(index)].fails")))
+            result.append(
+                Criterion(
+                    condition: try compile(reader, members["if"], "criteria[\(index)].if"),
+                    fails: try reader.string(members["fails"], "criteria[\(index)].fails")))
         }
         return result
     }
@@ -102,8 +109,10 @@ struct ProtocolLoader {
         var result: [ConditionalText] = []
         for (index, element) in try reader.array(value, field).enumerated() {
             let members = try reader.object(element, "\(field)[\(index)]")
-            result.append(ConditionalText(condition: try compile(reader, members["if"], "\(field)[\(index)].if"),
-                                          text: try reader.string(members["text"], "\(field)[\(index)].text")))
+            result.append(
+                ConditionalText(
+                    condition: try compile(reader, members["if"], "\(field)[\(index)].if"),
+                    text: try reader.string(members["text"], "\(field)[\(index)].text")))
         }
         return result
     }
@@ -135,17 +144,18 @@ struct ProtocolLoader {
         for (index, value) in pathwayValues.enumerated() {
             let members = try reader.object(value, "pathways[\(index)]")
             reader.rule = pathwayIDs[index]
-            pathways.append(ThrombolysisPathway(
-                id: pathwayIDs[index], title: try reader.string(members["title"], "title"),
-                window: try compile(reader, members["window"], "window"),
-                failsPrefix: try reader.optionalString(members["fails_prefix"], "fails_prefix") ?? "",
-                criteria: try criteria(reader, members["criteria"]),
-                warnings: try conditionalTexts(reader, members["warn_if"], "warn_if"),
-                agents: try agents(reader, members["agents"]),
-                agentsRationale: try reader.string(members["agents_rationale"], "agents_rationale"),
-                agentsSources: try cited(reader, members["agents_sources"], field: "agents_sources"),
-                evidence: try reader.string(members["evidence"], "evidence"), sources: try cited(reader, members["sources"])
-            ))
+            pathways.append(
+                ThrombolysisPathway(
+                    id: pathwayIDs[index], title: try reader.string(members["title"], "title"),
+                    window: try compile(reader, members["window"], "window"),
+                    failsPrefix: try reader.optionalString(members["fails_prefix"], "fails_prefix") ?? "",
+                    criteria: try criteria(reader, members["criteria"]),
+                    warnings: try conditionalTexts(reader, members["warn_if"], "warn_if"),
+                    agents: try agents(reader, members["agents"]),
+                    agentsRationale: try reader.string(members["agents_rationale"], "agents_rationale"),
+                    agentsSources: try cited(reader, members["agents_sources"], field: "agents_sources"),
+                    evidence: try reader.string(members["evidence"], "evidence"), sources: try cited(reader, members["sources"])
+                ))
         }
         reader.rule = ""
         let outside = try conditionalTexts(reader, document["outside_windows"], "outside_windows")
@@ -169,15 +179,16 @@ struct ProtocolLoader {
             guard let whenUnknown = ThrombolysisRule.WhenUnknown(rawValue: whenUnknownText) else {
                 throw reader.fail("when_unknown", "must be needs_data, pending or ignore")
             }
-            rules.append(ThrombolysisRule(
-                id: id, code: try reader.string(members["code"], "code"), category: category, severity: severity,
-                profileMask: try profileMask(reader, members), condition: try compile(reader, members["if"], "if"),
-                text: try reader.string(members["text"], "text"), notes: try reader.optionalStrings(members["notes"], "notes"),
-                whenUnknown: whenUnknown,
-                needsDataIf: members["needs_data_if"] == nil ? nil : try compile(reader, members["needs_data_if"], "needs_data_if"),
-                pendingText: try reader.optionalString(members["pending_text"], "pending_text"),
-                sources: try cited(reader, members["sources"])
-            ))
+            rules.append(
+                ThrombolysisRule(
+                    id: id, code: try reader.string(members["code"], "code"), category: category, severity: severity,
+                    profileMask: try profileMask(reader, members), condition: try compile(reader, members["if"], "if"),
+                    text: try reader.string(members["text"], "text"), notes: try reader.optionalStrings(members["notes"], "notes"),
+                    whenUnknown: whenUnknown,
+                    needsDataIf: members["needs_data_if"] == nil ? nil : try compile(reader, members["needs_data_if"], "needs_data_if"),
+                    pendingText: try reader.optionalString(members["pending_text"], "pending_text"),
+                    sources: try cited(reader, members["sources"])
+                ))
         }
         return (units, ThrombolysisProtocol(pathways: pathways, outsideWindows: outside, rules: rules))
     }
@@ -192,8 +203,10 @@ struct ProtocolLoader {
                 warnings.append(ConditionalText(condition: arena.add(.always), text: text))
             } else {
                 let members = try reader.object(element, "\(field)[\(index)]")
-                warnings.append(ConditionalText(condition: try compile(reader, members["if"], "\(field)[\(index)].if"),
-                                                text: try reader.string(members["text"], "\(field)[\(index)].text")))
+                warnings.append(
+                    ConditionalText(
+                        condition: try compile(reader, members["if"], "\(field)[\(index)].if"),
+                        text: try reader.string(members["text"], "\(field)[\(index)].text")))
             }
         }
         return warnings
@@ -223,12 +236,13 @@ struct ProtocolLoader {
         for (index, value) in trialValues.enumerated() {
             let members = try reader.object(value, "trials[\(index)]")
             reader.rule = reader.trials[index]
-            trials.append(ThrombectomyTrial(
-                id: reader.trials[index], title: try reader.string(members["title"], "title"),
-                sites: try occlusionSites(reader, members["sites"]), criteria: try criteria(reader, members["criteria"]),
-                warningsWhenMet: try conditionalTexts(reader, members["warnings_when_met"], "warnings_when_met"),
-                sources: try cited(reader, members["sources"])
-            ))
+            trials.append(
+                ThrombectomyTrial(
+                    id: reader.trials[index], title: try reader.string(members["title"], "title"),
+                    sites: try occlusionSites(reader, members["sites"]), criteria: try criteria(reader, members["criteria"]),
+                    warningsWhenMet: try conditionalTexts(reader, members["warnings_when_met"], "warnings_when_met"),
+                    sources: try cited(reader, members["sources"])
+                ))
         }
         var statements: [[ThrombectomyStatement]] = []
         let byProfile = try reader.object(document["statements"], "statements")
@@ -245,11 +259,12 @@ struct ProtocolLoader {
                 guard let basis = ThrombectomyStatement.Basis(rawValue: basisText) else {
                     throw reader.fail("[\(index)].basis", "must be statement or no_statement")
                 }
-                list.append(ThrombectomyStatement(
-                    level: try reader.string(members["level"], "[\(index)].level"), recommendation: recommendation, basis: basis,
-                    condition: try compile(reader, members["if"], "[\(index)].if"),
-                    warnings: try statementWarnings(reader, members["warnings"], "[\(index)].warnings"), sources: try cited(reader, members["sources"])
-                ))
+                list.append(
+                    ThrombectomyStatement(
+                        level: try reader.string(members["level"], "[\(index)].level"), recommendation: recommendation, basis: basis,
+                        condition: try compile(reader, members["if"], "[\(index)].if"),
+                        warnings: try statementWarnings(reader, members["warnings"], "[\(index)].warnings"), sources: try cited(reader, members["sources"])
+                    ))
             }
             statements.append(list)
         }
@@ -292,14 +307,17 @@ struct ProtocolLoader {
         var bands: [DosingProtocol.TenecteplaseBand] = []
         for (index, value) in try reader.array(t["bands"], "bands").enumerated() {
             let members = try reader.object(value, "bands[\(index)]")
-            bands.append(.init(label: try reader.string(members["label"], "bands[\(index)].label"),
-                               belowKg: try reader.optionalNumber(members["below_kg"], "bands[\(index)].below_kg"),
-                               doseMg: try reader.number(members["dose_mg"], "bands[\(index)].dose_mg")))
+            bands.append(
+                .init(
+                    label: try reader.string(members["label"], "bands[\(index)].label"),
+                    belowKg: try reader.optionalNumber(members["below_kg"], "bands[\(index)].below_kg"),
+                    doseMg: try reader.number(members["dose_mg"], "bands[\(index)].dose_mg")))
         }
         guard bands.last?.belowKg == nil else { throw reader.fail("bands", "the last band must be open (below_kg null)") }
         let perKg = try reader.object(t["per_kg_bands"], "per_kg_bands")
         let perKgBands = DosingProtocol.PerKgBands(
-            belowKg: try reader.number(perKg["below_kg"], "per_kg_bands.below_kg"), widthKg: try reader.number(perKg["band_width_kg"], "per_kg_bands.band_width_kg"),
+            belowKg: try reader.number(perKg["below_kg"], "per_kg_bands.below_kg"),
+            widthKg: try reader.number(perKg["band_width_kg"], "per_kg_bands.band_width_kg"),
             label: try reader.string(perKg["label"], "per_kg_bands.label"), warning: try reader.string(perKg["warning"], "per_kg_bands.warning"),
             sources: try cited(reader, perKg["sources"], field: "per_kg_bands.sources")
         )
@@ -323,17 +341,22 @@ struct ProtocolLoader {
             _ = try cited(reader, members["sources"])
             return members
         }
-        let before = try section("before_ivt"), none = try section("no_reperfusion")
+        let before = try section("before_ivt")
+        let none = try section("no_reperfusion")
         return BloodPressureProtocol(
-            beforeIVT: (try reader.number(before["systolic_below"], "systolic_below"), try reader.number(before["diastolic_below"], "diastolic_below"),
-                        try reader.string(before["text"], "text")),
+            beforeIVT: (
+                try reader.number(before["systolic_below"], "systolic_below"), try reader.number(before["diastolic_below"], "diastolic_below"),
+                try reader.string(before["text"], "text")
+            ),
             afterIVT: try reader.string(try section("after_ivt")["text"], "text"),
             beforeEVT: try reader.string(try section("before_evt")["text"], "text"),
             duringAfterEVT: try reader.string(try section("during_after_evt")["text"], "text"),
             afterReperfusion: try reader.string(try section("after_reperfusion")["text"], "text"),
-            noReperfusion: (try reader.number(none["treat_at_or_above_systolic"], "treat_at_or_above_systolic"),
-                            try reader.number(none["treat_at_or_above_diastolic"], "treat_at_or_above_diastolic"),
-                            try reader.string(none["text"], "text")),
+            noReperfusion: (
+                try reader.number(none["treat_at_or_above_systolic"], "treat_at_or_above_systolic"),
+                try reader.number(none["treat_at_or_above_diastolic"], "treat_at_or_above_diastolic"),
+                try reader.string(none["text"], "text")
+            ),
             agents: try reader.string(document["agents"], "agents")
         )
     }
@@ -345,9 +368,11 @@ struct ProtocolLoader {
         var items: [ScaleDefinitions.NIHSSItem] = []
         for (index, value) in try reader.array(nihss["items"], "items").enumerated() {
             let members = try reader.object(value, "items[\(index)]")
-            items.append(.init(id: try reader.string(members["id"], "items[\(index)].id"), label: try reader.string(members["label"], "items[\(index)].label"),
-                               max: Int(try reader.number(members["max"], "items[\(index)].max")),
-                               untestableAllowed: members["untestable"] == .bool(true)))
+            items.append(
+                .init(
+                    id: try reader.string(members["id"], "items[\(index)].id"), label: try reader.string(members["label"], "items[\(index)].label"),
+                    max: Int(try reader.number(members["max"], "items[\(index)].max")),
+                    untestableAllowed: members["untestable"] == .bool(true)))
         }
         let nihssSources = try cited(reader, nihss["sources"])
         func regionScale(_ key: String) throws(ProtocolError) -> ScaleDefinitions.RegionScale {
@@ -357,8 +382,10 @@ struct ProtocolLoader {
             var regions: [ScaleDefinitions.RegionScale.Region] = []
             for (index, value) in try reader.array(members["regions"], "regions").enumerated() {
                 let region = try reader.object(value, "regions[\(index)]")
-                regions.append(.init(id: try reader.string(region["id"], "regions[\(index)].id"),
-                                     weight: Int(try reader.number(region["weight"], "regions[\(index)].weight"))))
+                regions.append(
+                    .init(
+                        id: try reader.string(region["id"], "regions[\(index)].id"),
+                        weight: Int(try reader.number(region["weight"], "regions[\(index)].weight"))))
             }
             return .init(start: Int(try reader.number(members["start"], "start")), regions: regions)
         }
@@ -403,14 +430,16 @@ struct ProtocolLoader {
             }
             let logistic = try members["logistic"].map { (value: JSONValue) throws(ProtocolError) -> ScoreDefinition.Logistic in
                 let fit = try reader.object(value, "logistic")
-                return .init(key: try reader.string(fit["key"], "logistic.key"), intercept: try reader.number(fit["intercept"], "logistic.intercept"),
-                             slope: try reader.number(fit["slope"], "logistic.slope"), decimals: Int(try reader.number(fit["decimals"], "logistic.decimals")))
+                return .init(
+                    key: try reader.string(fit["key"], "logistic.key"), intercept: try reader.number(fit["intercept"], "logistic.intercept"),
+                    slope: try reader.number(fit["slope"], "logistic.slope"), decimals: Int(try reader.number(fit["decimals"], "logistic.decimals")))
             }
-            scores.append(ScoreDefinition(
-                id: id, title: try reader.string(members["title"], "title"), items: items, risk: bands,
-                riskSource: try reader.string(risk["source"], "risk.source"), anchor: try reader.optionalString(risk["anchor"], "risk.anchor"),
-                logistic: logistic, notes: try reader.optionalStrings(members["notes"], "notes"), sources: try cited(reader, members["sources"])
-            ))
+            scores.append(
+                ScoreDefinition(
+                    id: id, title: try reader.string(members["title"], "title"), items: items, risk: bands,
+                    riskSource: try reader.string(risk["source"], "risk.source"), anchor: try reader.optionalString(risk["anchor"], "risk.anchor"),
+                    logistic: logistic, notes: try reader.optionalStrings(members["notes"], "notes"), sources: try cited(reader, members["sources"])
+                ))
         }
         return scores
     }
@@ -459,8 +488,10 @@ struct ProtocolLoader {
             untreatedLVO: cumulative["no_treatment_lvo"] ?? [], untreatedNLVO: cumulative["no_treatment_nlvo"] ?? [],
             utilityName: try reader.string(utility["name"], "utility.name"), utility: try reader.numbers(utility["weights"], "utility.weights", count: 7),
             lvoSites: sites,
-            routingLVOProbability: (try reader.number(routing["default_lvo_probability_when_lvo_site"], "routing.default_lvo_probability_when_lvo_site"),
-                                    try reader.number(routing["default_lvo_probability_when_no_lvo"], "routing.default_lvo_probability_when_no_lvo")),
+            routingLVOProbability: (
+                try reader.number(routing["default_lvo_probability_when_lvo_site"], "routing.default_lvo_probability_when_lvo_site"),
+                try reader.number(routing["default_lvo_probability_when_no_lvo"], "routing.default_lvo_probability_when_no_lvo")
+            ),
             routingNote: try reader.string(routing["note"], "routing.note"), scope: scope
         )
     }
@@ -490,9 +521,10 @@ struct ProtocolLoader {
             evtSites: try sites("evt_sites"), sitesOutsideModel: try sites("sites_outside_model"),
             evtLateWindowAfter: try reader.number(members["evt_late_window_after_minutes"], "estimable.evt_late_window_after_minutes"),
             ivtPathwaysNotEstimated: pathways,
-            texts: .init(pastNoEffectIVT: try text("past_no_effect_ivt"), pastNoEffectEVT: try text("past_no_effect_evt"),
-                         lateWindowEVT: try text("late_window_evt"), imagingSelectedIVT: try text("imaging_selected_ivt"), evtSite: try text("evt_site"),
-                         siteOutsideModel: try text("site_outside_model"))
+            texts: .init(
+                pastNoEffectIVT: try text("past_no_effect_ivt"), pastNoEffectEVT: try text("past_no_effect_evt"),
+                lateWindowEVT: try text("late_window_evt"), imagingSelectedIVT: try text("imaging_selected_ivt"), evtSite: try text("evt_site"),
+                siteOutsideModel: try text("site_outside_model"))
         )
     }
 }

@@ -19,8 +19,10 @@ final class RuleBook: Sendable {
         case bands(first: Int32, count: Int32, otherwise: Int16)
     }
 
-    init(profiles: [String], arena: ConditionArena, ivt: ThrombolysisProtocol, evt: ThrombectomyProtocol, doses: DosingProtocol,
-         bloodPressure: BloodPressureProtocol, scores: [ScoreDefinition], outcome: OutcomeTables) {
+    init(
+        profiles: [String], arena: ConditionArena, ivt: ThrombolysisProtocol, evt: ThrombectomyProtocol, doses: DosingProtocol,
+        bloodPressure: BloodPressureProtocol, scores: [ScoreDefinition], outcome: OutcomeTables
+    ) {
         self.profiles = profiles
         self.arena = arena
         self.ivt = ivt

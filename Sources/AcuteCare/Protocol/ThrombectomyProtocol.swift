@@ -42,8 +42,10 @@ struct ThrombectomyProtocol: Sendable {
     let trialCriteria: [[ConditionArena.Ref]]
     let statementConditions: [[ConditionArena.Ref]]
 
-    init(applicable: ConditionArena.Ref, notApplicableText: String, withTrialMet: String, otherwise: String,
-         trials: [ThrombectomyTrial], statements: [[ThrombectomyStatement]]) {
+    init(
+        applicable: ConditionArena.Ref, notApplicableText: String, withTrialMet: String, otherwise: String,
+        trials: [ThrombectomyTrial], statements: [[ThrombectomyStatement]]
+    ) {
         self.applicable = applicable
         self.notApplicableText = notApplicableText
         self.withTrialMet = withTrialMet

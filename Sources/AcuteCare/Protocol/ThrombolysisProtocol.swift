@@ -30,7 +30,8 @@ struct ThrombolysisPathway: Sendable {
 /// for which profiles, and what to do when the facts it needs are not known.
 struct ThrombolysisRule: Sendable {
     enum Category: String, Sendable {
-        case notIndicated = "not_indicated", correctBeforeTreatment = "correct_before_treatment"
+        case notIndicated = "not_indicated"
+        case correctBeforeTreatment = "correct_before_treatment"
         case contraindication, warning, note
     }
 

@@ -10,11 +10,13 @@ final class NoticeSink: Sendable {
 
     /// Routes the connection's notices here. The connection keeps this object alive.
     func install(on connection: OpaquePointer) {
-        PQsetNoticeReceiver(connection, { context, result in
-            guard let context, let result else { return }
-            let sink = Unmanaged<NoticeSink>.fromOpaque(context).takeUnretainedValue()
-            let message = PQresultErrorMessage(result).map { String(cString: $0) } ?? ""
-            sink.logger.debug("postgres notice", metadata: ["notice": .string(message)])
-        }, Unmanaged.passUnretained(self).toOpaque())
+        PQsetNoticeReceiver(
+            connection,
+            { context, result in
+                guard let context, let result else { return }
+                let sink = Unmanaged<NoticeSink>.fromOpaque(context).takeUnretainedValue()
+                let message = PQresultErrorMessage(result).map { String(cString: $0) } ?? ""
+                sink.logger.debug("postgres notice", metadata: ["notice": .string(message)])
+            }, Unmanaged.passUnretained(self).toOpaque())
     }
 }

@@ -41,8 +41,8 @@ public final class PostgresConnection: @unchecked Sendable {
         let keywords = pairs.map { strdup($0.keyword) }
         let values = pairs.map { strdup($0.value) }
         defer {
-            keywords.forEach { free($0) }
-            values.forEach { free($0) }
+            for keyword in keywords { free(keyword) }
+            for value in values { free(value) }
         }
         let raw = (keywords.map { UnsafePointer($0) } + [nil]).withUnsafeBufferPointer { keywordArray in
             (values.map { UnsafePointer($0) } + [nil]).withUnsafeBufferPointer { valueArray in
@@ -162,7 +162,7 @@ public final class PostgresConnection: @unchecked Sendable {
     func isReusable() async -> Bool {
         (try? await onOwnThread { () throws(PostgresError) in
             guard let handle = self.handle, PQstatus(handle) == CONNECTION_OK,
-                  PQtransactionStatus(handle) == PQTRANS_IDLE
+                PQtransactionStatus(handle) == PQTRANS_IDLE
             else { return false }
             // An idle connection has nothing to read unless the server spoke unasked,
             // which here means it is ending the session: such a connection is not reused.
@@ -174,9 +174,10 @@ public final class PostgresConnection: @unchecked Sendable {
     /// Undoes session state a user may have left: settings, role, cursors, listens,
     /// advisory locks, temporary tables. Prepared statements are kept for reuse.
     func resetSession() async throws {
-        try await runScript(trustedSQL: """
-            CLOSE ALL; RESET ALL; RESET ROLE; UNLISTEN *; SELECT pg_advisory_unlock_all(); DISCARD TEMP; DISCARD SEQUENCES
-            """)
+        try await runScript(
+            trustedSQL: """
+                CLOSE ALL; RESET ALL; RESET ROLE; UNLISTEN *; SELECT pg_advisory_unlock_all(); DISCARD TEMP; DISCARD SEQUENCES
+                """)
     }
 
     /// Closes the connection; later calls fail with `.connectionClosed`.

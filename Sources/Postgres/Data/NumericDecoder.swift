@@ -8,9 +8,9 @@ enum NumericDecoder {
 
     static func double(from bytes: ArraySlice<UInt8>) throws(PostgresDecodingFailure) -> Double {
         guard let count = WireInteger.read(Int16.self, from: bytes, at: 0),
-              let weight = WireInteger.read(Int16.self, from: bytes, at: 2),
-              let sign = WireInteger.read(UInt16.self, from: bytes, at: 4),
-              count >= 0, bytes.count == 8 + 2 * Int(count)
+            let weight = WireInteger.read(Int16.self, from: bytes, at: 2),
+            let sign = WireInteger.read(UInt16.self, from: bytes, at: 4),
+            count >= 0, bytes.count == 8 + 2 * Int(count)
         else { throw .badLength(Double.self, bytes.count) }
         switch sign {
         case notANumber: return .nan

@@ -43,7 +43,7 @@ func appendLengthPrefixed(_ value: some PostgresEncodable, to buffer: inout [UIn
 extension Array: PostgresDecodable where Element: PostgresDecodable {
     public init(postgresBytes bytes: ArraySlice<UInt8>, type: PostgresDataType) throws(PostgresDecodingFailure) {
         guard let dimensions = WireInteger.read(Int32.self, from: bytes, at: 0),
-              let elementOID = WireInteger.read(UInt32.self, from: bytes, at: 8)
+            let elementOID = WireInteger.read(UInt32.self, from: bytes, at: 8)
         else { throw .typeMismatch([Element].self, type) }
         let elementType = PostgresDataType(elementOID)
         guard dimensions != 0 else {

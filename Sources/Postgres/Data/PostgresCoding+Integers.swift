@@ -40,13 +40,14 @@ extension Int: PostgresEncodable, PostgresDecodable {
 private func decodeInteger<I: FixedWidthInteger>(
     _ bytes: ArraySlice<UInt8>, _ type: PostgresDataType
 ) throws(PostgresDecodingFailure) -> I {
-    let value: Int64? = switch type {
-    case .int2 where bytes.count == 2: WireInteger.read(Int16.self, from: bytes, at: 0).map(Int64.init)
-    case .int4 where bytes.count == 4: WireInteger.read(Int32.self, from: bytes, at: 0).map(Int64.init)
-    case .int8 where bytes.count == 8: WireInteger.read(Int64.self, from: bytes, at: 0)
-    case .int2, .int4, .int8: throw .badLength(I.self, bytes.count)
-    default: throw .typeMismatch(I.self, type)
-    }
+    let value: Int64? =
+        switch type {
+        case .int2 where bytes.count == 2: WireInteger.read(Int16.self, from: bytes, at: 0).map(Int64.init)
+        case .int4 where bytes.count == 4: WireInteger.read(Int32.self, from: bytes, at: 0).map(Int64.init)
+        case .int8 where bytes.count == 8: WireInteger.read(Int64.self, from: bytes, at: 0)
+        case .int2, .int4, .int8: throw .badLength(I.self, bytes.count)
+        default: throw .typeMismatch(I.self, type)
+        }
     guard let value, let result = I(exactly: value) else { throw .badLength(I.self, bytes.count) }
     return result
 }

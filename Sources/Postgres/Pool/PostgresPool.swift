@@ -256,10 +256,11 @@ public final class PostgresPool: Service, Sendable {
             try? await Task.sleep(for: timeout)
             guard let self else { return }
             let waiter = state.withLock { $0.machine.removeWaiter(id: waiterID) }
-            waiter?.resume(throwing: PostgresError(
-                code: .poolTimeout,
-                message: "no connection free within \(timeout) (pool of \(configuration.maximumConnections))"
-            ))
+            waiter?.resume(
+                throwing: PostgresError(
+                    code: .poolTimeout,
+                    message: "no connection free within \(timeout) (pool of \(configuration.maximumConnections))"
+                ))
         }
     }
 

@@ -11,9 +11,10 @@ struct PlanSnapshot: Sendable {
 
     init(_ plan: PlanState) {
         sessions = plan.openSessions.sorted().map { id in
-            Session(modality: plan.sessionModality[id], therapist: plan.sessionTherapist[id], room: plan.sessionRoom[id],
-                    day: plan.sessionDay[id], start: plan.sessionStart[id], length: plan.sessionLength[id],
-                    members: plan.sessionMembers[id])
+            Session(
+                modality: plan.sessionModality[id], therapist: plan.sessionTherapist[id], room: plan.sessionRoom[id],
+                day: plan.sessionDay[id], start: plan.sessionStart[id], length: plan.sessionLength[id],
+                members: plan.sessionMembers[id])
         }
         objective = plan.objective
         pins = plan.pins
@@ -23,8 +24,9 @@ struct PlanSnapshot: Sendable {
     func plan(_ model: SolverModel) -> PlanState {
         var plan = PlanState(model: model, pins: pins)
         for session in sessions {
-            let id = plan.openSession(modality: session.modality, therapist: session.therapist, room: session.room,
-                                      day: session.day, start: session.start, length: session.length)
+            let id = plan.openSession(
+                modality: session.modality, therapist: session.therapist, room: session.room,
+                day: session.day, start: session.start, length: session.length)
             for x in session.members { plan.addMember(x, to: id) }
         }
         plan.commit()

@@ -14,9 +14,11 @@ extension PlanState {
     /// Whether the patient of `x` can be in a session `[start, start + length)` on `day`:
     /// availability (H18), no overlap (H17) and rest before and after (H20).
     @inline(__always) func patientBlock(_ x: Int, day: Int, start: Int) -> UnplacedReason? {
-        let pd = model.rxPatient[x] * model.dayCount + day, length = model.rxLength[x]
+        let pd = model.rxPatient[x] * model.dayCount + day
+        let length = model.rxLength[x]
         if start + length > Int(model.patientEnd[pd * model.slotsPerDay + start]) { return .patientUnavailable }
-        let core = Self.mask(start, length), withRest = Self.mask(start, length + model.rxRestAfter[x])
+        let core = Self.mask(start, length)
+        let withRest = Self.mask(start, length + model.rxRestAfter[x])
         if core & patientResting[pd] != 0 || withRest & patientBusy[pd] != 0 { return .patientBusy }
         return nil
     }
@@ -36,7 +38,8 @@ extension PlanState {
     @inline(__always) func roomBlock(_ room: Int, day: Int, start: Int, length: Int) -> UnplacedReason? {
         let base = (room * model.dayCount + day) * model.slotsPerDay
         if start + length > Int(model.roomEnd[base + start]) { return .roomClosed }
-        let sessionLimit = model.roomMaxSessions[room], capacity = model.roomCapacity[room]
+        let sessionLimit = model.roomMaxSessions[room]
+        let capacity = model.roomCapacity[room]
         for slot in (base + start)..<(base + start + length) where roomSessions[slot] >= sessionLimit || roomPatients[slot] >= capacity {
             return .roomFull
         }
@@ -51,8 +54,11 @@ extension PlanState {
         let therapist = sessionTherapist[id]
         if therapist >= 0, !model.rxTherapistAllowed[x * model.therapistCount + therapist] { return .noTherapistFree }
         if sessionMembers[id].contains(x) { return .dailyModalityLimit }
-        let room = sessionRoom[id], day = sessionDay[id], start = sessionStart[id]
-        let base = (room * model.dayCount + day) * model.slotsPerDay, capacity = model.roomCapacity[room]
+        let room = sessionRoom[id]
+        let day = sessionDay[id]
+        let start = sessionStart[id]
+        let base = (room * model.dayCount + day) * model.slotsPerDay
+        let capacity = model.roomCapacity[room]
         for slot in (base + start)..<(base + start + sessionLength[id]) where roomPatients[slot] >= capacity { return .roomFull }
         return nil
     }

@@ -17,8 +17,10 @@ extension PlanState {
     /// Every candidate judged counts in `evaluations`.
     func bestPlacement(for x: Int, openPenalty: Int, fragmentPenalty: Int, random: inout SeededRandom, evaluations: inout Int) -> Placement? {
         guard rxDelivered[x] < model.rxSessions[x] else { return nil }
-        let modality = model.rxModality[x], length = model.rxLength[x]
-        let isGroup = model.modalityMaxGroup[modality] > 1, needsTherapist = model.modalityNeedsTherapist[modality]
+        let modality = model.rxModality[x]
+        let length = model.rxLength[x]
+        let isGroup = model.modalityMaxGroup[modality] > 1
+        let needsTherapist = model.modalityNeedsTherapist[modality]
         var best: Placement?
         var ties = 0
 
@@ -38,7 +40,9 @@ extension PlanState {
             best = candidate
         }
 
-        let days = model.dayCount, rooms = model.modalityRooms[modality], longest = model.longest + 1
+        let days = model.dayCount
+        let rooms = model.modalityRooms[modality]
+        let longest = model.longest + 1
         for day in model.rxDays[x] where day >= pins.firstOpenDay {
             if dayBlock(x, day: day) != nil { continue }
             let perDay = dayDelta(x, day: day)
@@ -47,8 +51,10 @@ extension PlanState {
                 for id in groupSessions[modality * days + day] {
                     let start = sessionStart[id]
                     guard patientStarts & (UInt64(1) << UInt64(start)) != 0, groupBlock(x, session: id) == nil else { continue }
-                    consider(Placement(day: day, start: start, therapist: sessionTherapist[id], session: id,
-                                       delta: perDay + startDelta(x, day: day, start: start)))
+                    consider(
+                        Placement(
+                            day: day, start: start, therapist: sessionTherapist[id], session: id,
+                            delta: perDay + startDelta(x, day: day, start: start)))
                 }
             }
             var roomStarts: UInt64 = 0
@@ -69,9 +75,11 @@ extension PlanState {
                     while free != 0 {
                         let start = free.trailingZeroBitCount
                         free &= free - 1
-                        consider(Placement(day: day, start: start, therapist: therapist, session: -1,
-                                           delta: perDay + startDelta(x, day: day, start: start) + opening + continuity
-                                               + fragmentPenalty * gapSides(therapist, day: day, start: start, length: length)))
+                        consider(
+                            Placement(
+                                day: day, start: start, therapist: therapist, session: -1,
+                                delta: perDay + startDelta(x, day: day, start: start) + opening + continuity
+                                    + fragmentPenalty * gapSides(therapist, day: day, start: start, length: length)))
                     }
                 }
             } else {
@@ -80,8 +88,10 @@ extension PlanState {
                     let start = free.trailingZeroBitCount
                     free &= free - 1
                     if isGroup, !rooms.contains(where: { freeRoom($0, modality: modality, day: day, start: start, length: length) }) { continue }
-                    consider(Placement(day: day, start: start, therapist: -1, session: -1,
-                                       delta: perDay + startDelta(x, day: day, start: start) + opening))
+                    consider(
+                        Placement(
+                            day: day, start: start, therapist: -1, session: -1,
+                            delta: perDay + startDelta(x, day: day, start: start) + opening))
                 }
             }
         }
@@ -91,7 +101,9 @@ extension PlanState {
     /// How many sides of `[start, start + length)` leave a free gap in the therapist's shift
     /// (0: the session fits snugly between sessions or shift edges).
     @inline(__always) func gapSides(_ therapist: Int, day: Int, start: Int, length: Int) -> Int {
-        let td = therapist * model.dayCount + day, busy = therapistBusy[td], base = td * model.slotsPerDay
+        let td = therapist * model.dayCount + day
+        let busy = therapistBusy[td]
+        let base = td * model.slotsPerDay
         let end = start + length
         let leftTight = start == 0 || busy & (UInt64(1) << UInt64(start - 1)) != 0 || Int(model.therapistEnd[base + start - 1]) < end
         let rightTight = end >= model.slotsPerDay || busy & (UInt64(1) << UInt64(end)) != 0 || Int(model.therapistEnd[base + start]) == end
@@ -101,7 +113,8 @@ extension PlanState {
     /// Starts at which the patient of `x` can take a session on `day`: inside an availability
     /// window, not overlapping another session, with the rest needed before and after.
     @inline(__always) func patientStartMask(_ x: Int, day: Int) -> UInt64 {
-        let pd = model.rxPatient[x] * model.dayCount + day, length = model.rxLength[x]
+        let pd = model.rxPatient[x] * model.dayCount + day
+        let length = model.rxLength[x]
         return model.rxStartMask[x * model.dayCount + day] & Self.freeStarts(patientResting[pd], length: length)
             & Self.freeStarts(patientBusy[pd], length: length + model.rxRestAfter[x])
     }
@@ -118,10 +131,15 @@ extension PlanState {
     /// Gives prescription `x` one more session at `placement` (a new session goes to the first
     /// room of its type that is free).
     mutating func place(_ x: Int, at placement: Placement) {
-        let modality = model.rxModality[x], length = model.rxLength[x]
+        let modality = model.rxModality[x]
+        let length = model.rxLength[x]
         var id = placement.session
         if id < 0 {
-            guard let room = model.modalityRooms[modality].first(where: { freeRoom($0, modality: modality, day: placement.day, start: placement.start, length: length) }) else {
+            guard
+                let room = model.modalityRooms[modality].first(where: {
+                    freeRoom($0, modality: modality, day: placement.day, start: placement.start, length: length)
+                })
+            else {
                 return
             }
             id = openSession(modality: modality, therapist: placement.therapist, room: room, day: placement.day, start: placement.start, length: length)

@@ -29,7 +29,8 @@ extension PlanState {
 
     /// The patient's max − min daily slots over their balance days, with `extra` slots on `changedDay`.
     @inline(__always) func imbalanceSlots(_ patient: Int, changedDay: Int, by extra: Int) -> Int {
-        var high = Int.min, low = Int.max
+        var high = Int.min
+        var low = Int.max
         for day in model.patientBalanceDays[patient] {
             let slots = patientSlots[patient * model.dayCount + day] + (day == changedDay ? extra : 0)
             high = max(high, slots)
@@ -41,7 +42,9 @@ extension PlanState {
     /// The part of the objective change of giving prescription `x` one more session on `day`
     /// that does not depend on the start: delivered minutes, weekend, daily balance.
     @inline(__always) func dayDelta(_ x: Int, day: Int) -> Int {
-        let patient = model.rxPatient[x], pd = patient * model.dayCount + day, w = model.weights
+        let patient = model.rxPatient[x]
+        let pd = patient * model.dayCount + day
+        let w = model.weights
         var delta = -model.rxValue[x]
         if model.isWeekend[day] { delta += w[5] }
         if model.patientIsBalanceDay[pd] {
@@ -52,7 +55,8 @@ extension PlanState {
 
     /// The part that depends on the start: time preference and outpatient idle time.
     @inline(__always) func startDelta(_ x: Int, day: Int, start: Int) -> Int {
-        let patient = model.rxPatient[x], w = model.weights
+        let patient = model.rxPatient[x]
+        let w = model.weights
         var delta = violatesPreference(patient, start) ? w[3] : 0
         let pd = patient * model.dayCount + day
         if model.patientOutpatient[patient], patientSlots[pd] > 0 {

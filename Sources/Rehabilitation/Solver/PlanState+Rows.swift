@@ -16,8 +16,8 @@ extension PlanState {
         for x in 0..<model.prescriptionCount { prescriptions[model.rxPatient[x] * model.modalityCount + model.rxModality[x]] = x }
         return rows.map { row in
             guard let patient = patients[row.patient], let modality = modalities[row.modality], let room = rooms[row.room],
-                  let x = prescriptions[patient * model.modalityCount + modality],
-                  (0..<model.dayCount).contains(row.day), row.length == model.rxLength[x], (0...(model.slotsPerDay - row.length)).contains(row.start)
+                let x = prescriptions[patient * model.modalityCount + modality],
+                (0..<model.dayCount).contains(row.day), row.length == model.rxLength[x], (0...(model.slotsPerDay - row.length)).contains(row.start)
             else { return nil }
             let therapist: Int
             if let id = row.therapist {
@@ -60,15 +60,17 @@ extension PlanState {
     private func fits(_ row: ResolvedRow, groups: [ResolvedRow: Int]) -> Bool {
         let x = row.rx
         guard model.rxDays[x].contains(row.day), rxDelivered[x] < model.rxSessions[x], dayBlock(x, day: row.day) == nil,
-              patientStartMask(x, day: row.day) & (UInt64(1) << UInt64(row.start)) != 0,
-              row.therapist >= 0 ? model.rxTherapistAllowed[x * model.therapistCount + row.therapist] : !model.modalityNeedsTherapist[row.modality]
+            patientStartMask(x, day: row.day) & (UInt64(1) << UInt64(row.start)) != 0,
+            row.therapist >= 0 ? model.rxTherapistAllowed[x * model.therapistCount + row.therapist] : !model.modalityNeedsTherapist[row.modality]
         else { return false }
         var key = row
         key.rx = -1
         if let id = groups[key] {
             return groupBlock(x, session: id) == nil
         }
-        guard model.modalityRooms[row.modality].contains(row.room), freeRoom(row.room, modality: row.modality, day: row.day, start: row.start, length: row.length) else {
+        guard model.modalityRooms[row.modality].contains(row.room),
+            freeRoom(row.room, modality: row.modality, day: row.day, start: row.start, length: row.length)
+        else {
             return false
         }
         return row.therapist < 0 || therapistBlock(row.therapist, day: row.day, start: row.start, length: row.length) == nil

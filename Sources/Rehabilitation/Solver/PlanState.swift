@@ -127,8 +127,9 @@ struct PlanState {
 
     /// score.py's objective of the plan.
     var scheduleObjective: Int {
-        model.objective(unmetMinutes: unmetMinutes, imbalanceMinutes: imbalanceMinutes, extraTherapists: extraTherapists,
-                        preferenceViolations: preferenceViolations, idleMinutes: idleMinutes, weekendSessions: weekendSessions)
+        model.objective(
+            unmetMinutes: unmetMinutes, imbalanceMinutes: imbalanceMinutes, extraTherapists: extraTherapists,
+            preferenceViolations: preferenceViolations, idleMinutes: idleMinutes, weekendSessions: weekendSessions)
     }
 
     /// What the search minimises: score.py's objective plus, when re-planning, the cost of
@@ -188,12 +189,17 @@ struct PlanState {
 
     /// Closes a session that has no members left.
     mutating func closeSession(_ id: Int) {
-        let modality = sessionModality[id], therapist = sessionTherapist[id], room = sessionRoom[id]
-        let day = sessionDay[id], start = sessionStart[id], length = sessionLength[id]
+        let modality = sessionModality[id]
+        let therapist = sessionTherapist[id]
+        let room = sessionRoom[id]
+        let day = sessionDay[id]
+        let start = sessionStart[id]
+        let length = sessionLength[id]
         if model.modalityMaxGroup[modality] > 1 { Self.remove(id, from: &groupSessions[modality * model.dayCount + day]) }
         Self.remove(id, from: &roomDaySessions[room * model.dayCount + day])
         if therapist >= 0 { Self.remove(id, from: &therapistDaySessions[therapist * model.dayCount + day]) }
-        let dayIndex = dayPosition[id], lastOfDay = daySessions[day].removeLast()
+        let dayIndex = dayPosition[id]
+        let lastOfDay = daySessions[day].removeLast()
         if lastOfDay != id {
             daySessions[day][dayIndex] = lastOfDay
             dayPosition[lastOfDay] = dayIndex
@@ -204,7 +210,8 @@ struct PlanState {
             therapistSlots[td] -= length
         }
         adjustRoom(room, day: day, start: start, length: length, sessions: -1, patients: 0)
-        let position = openPosition[id], last = openSessions.removeLast()
+        let position = openPosition[id]
+        let last = openSessions.removeLast()
         if last != id {
             openSessions[position] = last
             openPosition[last] = position
@@ -216,8 +223,12 @@ struct PlanState {
 
     /// Gives one of prescription `x`'s sessions in session `id`.
     mutating func addMember(_ x: Int, to id: Int) {
-        let days = model.dayCount, day = sessionDay[id], start = sessionStart[id], length = sessionLength[id]
-        let patient = model.rxPatient[x], pd = patient * days + day
+        let days = model.dayCount
+        let day = sessionDay[id]
+        let start = sessionStart[id]
+        let length = sessionLength[id]
+        let patient = model.rxPatient[x]
+        let pd = patient * days + day
         sessionMembers[id].append(x)
         rxSessionIDs[x].append(id)
         rxDelivered[x] += 1
@@ -245,8 +256,12 @@ struct PlanState {
     /// Takes one of prescription `x`'s sessions out of session `id`; closes the session
     /// when it is left empty (unless undoing, where the log closes it).
     mutating func removeMember(_ x: Int, from id: Int, closingEmpty: Bool = true) {
-        let days = model.dayCount, day = sessionDay[id], start = sessionStart[id], length = sessionLength[id]
-        let patient = model.rxPatient[x], pd = patient * days + day
+        let days = model.dayCount
+        let day = sessionDay[id]
+        let start = sessionStart[id]
+        let length = sessionLength[id]
+        let patient = model.rxPatient[x]
+        let pd = patient * days + day
         if let index = sessionMembers[id].firstIndex(of: x) { sessionMembers[id].swapAt(index, sessionMembers[id].count - 1) }
         sessionMembers[id].removeLast()
         if let index = rxSessionIDs[x].firstIndex(of: id) { rxSessionIDs[x].swapAt(index, rxSessionIDs[x].count - 1) }
@@ -307,17 +322,23 @@ struct PlanState {
     }
 
     @inline(__always) private func isPublished(_ x: Int, _ id: Int) -> Bool {
-        !pins.published.isEmpty && pins.published.contains(ResolvedRow(rx: x, modality: sessionModality[id], therapist: sessionTherapist[id],
-                                                                      room: sessionRoom[id], day: sessionDay[id], start: sessionStart[id],
-                                                                      length: sessionLength[id]))
+        !pins.published.isEmpty
+            && pins.published.contains(
+                ResolvedRow(
+                    rx: x, modality: sessionModality[id], therapist: sessionTherapist[id],
+                    room: sessionRoom[id], day: sessionDay[id], start: sessionStart[id],
+                    length: sessionLength[id]))
     }
 
     /// Changes a room's session and patient counts over `[start, start + length)` and the
     /// masks of slots where no further session or patient fits.
     @inline(__always) private mutating func adjustRoom(_ room: Int, day: Int, start: Int, length: Int, sessions: Int, patients: Int) {
-        let rd = room * model.dayCount + day, base = rd * model.slotsPerDay
-        let sessionLimit = model.roomMaxSessions[room], capacity = model.roomCapacity[room]
-        var noSession = roomNoSession[rd], noPatient = roomNoPatient[rd]
+        let rd = room * model.dayCount + day
+        let base = rd * model.slotsPerDay
+        let sessionLimit = model.roomMaxSessions[room]
+        let capacity = model.roomCapacity[room]
+        var noSession = roomNoSession[rd]
+        var noPatient = roomNoPatient[rd]
         for slot in start..<(start + length) {
             roomSessions[base + slot] += sessions
             roomPatients[base + slot] += patients
@@ -334,9 +355,14 @@ struct PlanState {
     /// idle terms.
     private mutating func patientChanged(_ patient: Int, _ day: Int) {
         let pd = patient * model.dayCount + day
-        var busy: UInt64 = 0, resting: UInt64 = 0, slots = 0, first = Int.max, last = 0
+        var busy: UInt64 = 0
+        var resting: UInt64 = 0
+        var slots = 0
+        var first = Int.max
+        var last = 0
         for id in patientDaySessions[pd] {
-            let start = sessionStart[id], length = sessionLength[id]
+            let start = sessionStart[id]
+            let length = sessionLength[id]
             let rest = max(model.patientGap[patient], model.modalityRest[sessionModality[id]])
             busy |= Self.mask(start, length)
             resting |= Self.mask(start, length + rest)
@@ -368,7 +394,8 @@ struct PlanState {
     }
 
     private mutating func markFinished(_ x: Int) {
-        let position = unfinishedPosition[x], last = unfinished.removeLast()
+        let position = unfinishedPosition[x]
+        let last = unfinished.removeLast()
         if last != x {
             unfinished[position] = last
             unfinishedPosition[last] = position

@@ -71,8 +71,10 @@ struct SearchWorker {
     }
 
     @inline(__always) private mutating func insert(_ x: Int) {
-        if let placement = plan.bestPlacement(for: x, openPenalty: tuning.openPenalty, fragmentPenalty: tuning.fragmentPenalty, random: &random, evaluations: &evaluations),
-           placement.delta - (placement.session < 0 && model.modalityMaxGroup[model.rxModality[x]] > 1 ? tuning.openPenalty : 0) < 0 {
+        if let placement = plan.bestPlacement(
+            for: x, openPenalty: tuning.openPenalty, fragmentPenalty: tuning.fragmentPenalty, random: &random, evaluations: &evaluations),
+            placement.delta - (placement.session < 0 && model.modalityMaxGroup[model.rxModality[x]] > 1 ? tuning.openPenalty : 0) < 0
+        {
             plan.place(x, at: placement)
         }
     }
@@ -173,7 +175,8 @@ struct SearchWorker {
     private mutating func makeRoom(size: Int) {
         let waiting = plan.unfinished
         guard !waiting.isEmpty else { return }
-        let x = waiting[random.below(waiting.count)], days = model.rxDays[x]
+        let x = waiting[random.below(waiting.count)]
+        let days = model.rxDays[x]
         guard !days.isEmpty else { return }
         let day = days[random.below(days.count)]
         let therapists = model.rxTherapists[x]
@@ -181,7 +184,8 @@ struct SearchWorker {
         guard starts != 0 else { return }
         for _ in 0..<random.below(starts.nonzeroBitCount) { starts &= starts - 1 }
         let start = starts.trailingZeroBitCount
-        let list = therapists.isEmpty
+        let list =
+            therapists.isEmpty
             ? plan.daySessions[day]
             : plan.therapistDaySessions[therapists[random.below(therapists.count)] * model.dayCount + day]
         nearby.removeAll(keepingCapacity: true)
@@ -231,13 +235,15 @@ struct SearchWorker {
         guard let first = randomOpenSession() else { return false }
         let firstTherapist = plan.sessionTherapist[first]
         guard firstTherapist >= 0, model.modalityIndividualWithTherapist[plan.sessionModality[first]] else { return false }
-        let x = plan.sessionMembers[first][0], day = plan.sessionDay[first]
+        let x = plan.sessionMembers[first][0]
+        let day = plan.sessionDay[first]
         guard !plan.isPinned(x, first) else { return false }
         let used = plan.rxSessionIDs[x].map { plan.sessionTherapist[$0] }.filter { $0 != firstTherapist }
         let choices = used.isEmpty ? model.rxTherapists[x].filter { $0 != firstTherapist } : used
         guard !choices.isEmpty else { return false }
         let target = choices[random.below(choices.count)]
-        let start = plan.sessionStart[first], end = start + plan.sessionLength[first]
+        let start = plan.sessionStart[first]
+        let end = start + plan.sessionLength[first]
         let partner = plan.therapistDaySessions[target * model.dayCount + day].first { id in
             plan.sessionStart[id] < end && start < plan.sessionStart[id] + plan.sessionLength[id]
         }
@@ -251,8 +257,11 @@ struct SearchWorker {
         var placed: [(modality: Int, therapist: Int, room: Int, day: Int, start: Int, length: Int, rx: Int)] = []
         for entry in moved {
             let id = entry.session
-            placed.append((plan.sessionModality[id], entry.therapist, plan.sessionRoom[id], plan.sessionDay[id], plan.sessionStart[id],
-                           plan.sessionLength[id], entry.rx))
+            placed.append(
+                (
+                    plan.sessionModality[id], entry.therapist, plan.sessionRoom[id], plan.sessionDay[id], plan.sessionStart[id],
+                    plan.sessionLength[id], entry.rx
+                ))
             plan.removeMember(entry.rx, from: id)
         }
         for session in placed {
@@ -260,8 +269,9 @@ struct SearchWorker {
                 plan.rollback()
                 return false
             }
-            let id = plan.openSession(modality: session.modality, therapist: session.therapist, room: session.room, day: session.day,
-                                      start: session.start, length: session.length)
+            let id = plan.openSession(
+                modality: session.modality, therapist: session.therapist, room: session.room, day: session.day,
+                start: session.start, length: session.length)
             plan.addMember(session.rx, to: id)
         }
         return true

@@ -75,7 +75,8 @@ final class SolverModel: Sendable {
             throw RehabWeekError(field: "time_grid.slots_per_day", message: "the solver plans days of at most \(Self.maximumSlotsPerDay) slots")
         }
         self.week = week
-        let days = week.days.count, slots = grid.slotsPerDay
+        let days = week.days.count
+        let slots = grid.slotsPerDay
         dayCount = days
         slotsPerDay = slots
         slotMinutes = grid.slotMinutes
@@ -122,14 +123,20 @@ final class SolverModel: Sendable {
         rxSessions = prescriptions.map(\.sessionsPerWeek)
         rxLength = prescriptions.map(\.sessionSlots)
         rxMaxPerDay = prescriptions.map(\.maxPerDay)
-        var restAfter: [Int] = [], value: [Int] = [], rxDays: [[Int]] = [], rxTherapists: [[Int]] = [], reasons: [UnplacedReason?] = []
+        var restAfter: [Int] = []
+        var value: [Int] = []
+        var rxDays: [[Int]] = []
+        var rxTherapists: [[Int]] = []
+        var reasons: [UnplacedReason?] = []
         var allowed = [Bool](repeating: false, count: prescriptions.count * week.therapists.count)
         var byTherapist = [[Int]](repeating: [], count: week.therapists.count)
         for (x, prescription) in prescriptions.enumerated() {
-            let patient = week.patients[rxPatient[x]], modality = week.modalities[rxModality[x]]
+            let patient = week.patients[rxPatient[x]]
+            let modality = week.modalities[rxModality[x]]
             restAfter.append(max(patient.minGapSlots, modality.restAfterSlots))
             value.append(w.unmetMinute * patient.priority * prescription.sessionSlots * grid.slotMinutes)
-            let contraindicated = patient.flags.contains { forbidden[$0]?.contains(modality.id) == true }
+            let contraindicated =
+                patient.flags.contains { forbidden[$0]?.contains(modality.id) == true }
                 || exclusivePairs.contains { $0 == (modality.id, modality.id) }
             let earliest = modality.minDaysAfterStroke[patient.strokeType] ?? 0
             let attending = (0..<days).filter { !patient.availability[$0].isEmpty }
@@ -146,13 +153,19 @@ final class SolverModel: Sendable {
                 byTherapist[t].append(x)
             }
             let reason: UnplacedReason? =
-                contraindicated ? .contraindicated
-                : attending.isEmpty ? .patientNotAttending
-                : lateEnough.isEmpty ? .tooEarlyAfterStroke
-                : modalityRooms[rxModality[x]].isEmpty ? .noRoomOfType
-                : modality.requiresTherapist && therapists.isEmpty ? .noQualifiedTherapist
-                : prescription.maxPerDay == 0 ? .dailyModalityLimit
-                : nil
+                contraindicated
+                ? .contraindicated
+                : attending.isEmpty
+                    ? .patientNotAttending
+                    : lateEnough.isEmpty
+                        ? .tooEarlyAfterStroke
+                        : modalityRooms[rxModality[x]].isEmpty
+                            ? .noRoomOfType
+                            : modality.requiresTherapist && therapists.isEmpty
+                                ? .noQualifiedTherapist
+                                : prescription.maxPerDay == 0
+                                    ? .dailyModalityLimit
+                                    : nil
             reasons.append(reason)
             rxDays.append(reason == nil ? lateEnough : [])
             rxTherapists.append(therapists)
@@ -165,7 +178,8 @@ final class SolverModel: Sendable {
         rxStaticReason = reasons
         therapistPrescriptions = byTherapist
 
-        let patients = rxPatient, modalities = rxModality.map { week.modalities[$0].id }
+        let patients = rxPatient
+        let modalities = rxModality.map { week.modalities[$0].id }
         let longest = max(1, prescriptions.map(\.sessionSlots).max() ?? 1)
         self.longest = longest
         func startMask(_ table: [UInt8], _ row: Int, _ length: Int) -> UInt64 {
@@ -173,7 +187,9 @@ final class SolverModel: Sendable {
             for start in 0..<slots where start + length <= Int(table[row * slots + start]) { mask |= UInt64(1) << UInt64(start) }
             return mask
         }
-        let patientTable = patientEnd, therapistTable = therapistEnd, roomTable = roomEnd
+        let patientTable = patientEnd
+        let therapistTable = therapistEnd
+        let roomTable = roomEnd
         rxStartMask = prescriptions.indices.flatMap { x in (0..<days).map { startMask(patientTable, patients[x] * days + $0, prescriptions[x].sessionSlots) } }
         therapistStartMask = (0..<(week.therapists.count * days)).flatMap { row in (0...longest).map { startMask(therapistTable, row, $0) } }
         roomStartMask = (0..<(week.rooms.count * days)).flatMap { row in (0...longest).map { startMask(roomTable, row, $0) } }
@@ -194,7 +210,8 @@ final class SolverModel: Sendable {
         for (entity, perDay) in windows.enumerated() {
             for day in 0..<days {
                 for window in perDay[day] where window.count == 2 {
-                    let start = max(0, window[0]), end = min(slots, window[1])
+                    let start = max(0, window[0])
+                    let end = min(slots, window[1])
                     guard start < end else { continue }
                     for slot in start..<end {
                         let index = (entity * days + day) * slots + slot
@@ -212,8 +229,10 @@ final class SolverModel: Sendable {
     var modalityCount: Int { modalityMaxGroup.count }
 
     /// Objective of raw term values, in score.py's order and weights.
-    func objective(unmetMinutes: Int, imbalanceMinutes: Int, extraTherapists: Int, preferenceViolations: Int,
-                   idleMinutes: Int, weekendSessions: Int) -> Int {
+    func objective(
+        unmetMinutes: Int, imbalanceMinutes: Int, extraTherapists: Int, preferenceViolations: Int,
+        idleMinutes: Int, weekendSessions: Int
+    ) -> Int {
         weights[0] * unmetMinutes + weights[1] * imbalanceMinutes + weights[2] * extraTherapists
             + weights[3] * preferenceViolations + weights[4] * idleMinutes + weights[5] * weekendSessions
     }

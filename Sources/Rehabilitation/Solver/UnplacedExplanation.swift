@@ -29,11 +29,13 @@ extension WeeklySolver {
             // when other days say what is short.
             let telling = days.filter { $0 != .patientNotAttending && $0 != .dailyModalityLimit }
             let counts = Dictionary((telling.isEmpty ? days : telling).map { ($0, 1) }, uniquingKeysWith: +)
-            let reason = model.rxStaticReason[x]
+            let reason =
+                model.rxStaticReason[x]
                 ?? UnplacedReason.allCases.max { (counts[$0] ?? 0, -($0.order)) < (counts[$1] ?? 0, -($1.order)) } ?? .noTherapistFree
             let prescription = week.prescriptions[x]
-            return UnplacedSession(prescription: prescription.id, patient: prescription.patient, modality: prescription.modality,
-                                   prescribed: model.rxSessions[x], missing: missing, reason: reason, days: days)
+            return UnplacedSession(
+                prescription: prescription.id, patient: prescription.patient, modality: prescription.modality,
+                prescribed: model.rxSessions[x], missing: missing, reason: reason, days: days)
         }
     }
 }
@@ -65,9 +67,11 @@ extension PlanState {
     /// nil if it fits.
     func blockingReason(_ x: Int, day: Int, start: Int) -> UnplacedReason? {
         if let reason = patientBlock(x, day: day, start: start) { return reason }
-        let modality = model.rxModality[x], length = model.rxLength[x]
+        let modality = model.rxModality[x]
+        let length = model.rxLength[x]
         if model.modalityMaxGroup[modality] > 1,
-           groupSessions[modality * model.dayCount + day].contains(where: { sessionStart[$0] == start && groupBlock(x, session: $0) == nil }) {
+            groupSessions[modality * model.dayCount + day].contains(where: { sessionStart[$0] == start && groupBlock(x, session: $0) == nil })
+        {
             return nil
         }
         let rooms = model.modalityRooms[modality]

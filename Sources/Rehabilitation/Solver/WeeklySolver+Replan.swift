@@ -24,18 +24,25 @@ extension WeeklySolver {
     /// `firstOpenDay`, and minimises score.py's objective plus `moveWeight` for every
     /// published row that moves or goes. With `keepPublished`, no published row that still
     /// fits moves at all: only the displaced and the new sessions are placed around them.
-    public func replan(_ published: [ScheduleRow], firstOpenDay: Int, moveWeight: Int, keepPublished: Bool = false, _ options: Options,
-                       progress: (@Sendable (Progress) -> Void)? = nil) -> Replan {
+    public func replan(
+        _ published: [ScheduleRow], firstOpenDay: Int, moveWeight: Int, keepPublished: Bool = false, _ options: Options,
+        progress: (@Sendable (Progress) -> Void)? = nil
+    ) -> Replan {
         let resolved = PlanState.resolve(published, model: model)
-        var start = PlanState(model: model, pins: PlanState.Pins(published: Set(resolved.compactMap { $0 }), moveWeight: max(0, moveWeight),
-                                                                  firstOpenDay: max(0, firstOpenDay), keepPublished: keepPublished))
+        var start = PlanState(
+            model: model,
+            pins: PlanState.Pins(
+                published: Set(resolved.compactMap { $0 }), moveWeight: max(0, moveWeight),
+                firstOpenDay: max(0, firstOpenDay), keepPublished: keepPublished))
         let left = start.load(resolved)
         let result = search(from: start, options, progress: progress)
-        let before = Set(published), after = Set(result.rows)
-        return Replan(result: result,
-                      kept: published.filter { after.contains($0) },
-                      removed: published.filter { !after.contains($0) },
-                      added: result.rows.filter { !before.contains($0) },
-                      displaced: left.map { published[$0] })
+        let before = Set(published)
+        let after = Set(result.rows)
+        return Replan(
+            result: result,
+            kept: published.filter { after.contains($0) },
+            removed: published.filter { !after.contains($0) },
+            added: result.rows.filter { !before.contains($0) },
+            displaced: left.map { published[$0] })
     }
 }

@@ -60,7 +60,9 @@ public struct WeeklySolver: Sendable {
 
     func search(from start: PlanState, _ options: Options, progress: (@Sendable (Progress) -> Void)?) -> Result {
         let seconds = max(0, min(options.seconds, Self.longestRun))
-        let clock = ContinuousClock(), started = clock.now, deadline = started.advanced(by: .seconds(seconds))
+        let clock = ContinuousClock()
+        let started = clock.now
+        let deadline = started.advanced(by: .seconds(seconds))
         func elapsed() -> Double {
             let duration = clock.now - started
             return Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
@@ -73,8 +75,11 @@ public struct WeeklySolver: Sendable {
         var shared = Self.best(of: workers)
         progress?(Progress(seconds: elapsed(), objective: shared.objective, moves: 0, evaluations: 0))
 
-        var epochs = 0, cycle = workers[0].worker.tuning.firstCycle, epochInCycle = 0
-        let hot = workers[0].worker.tuning.hotTemperature, cold = workers[0].worker.tuning.coldTemperature
+        var epochs = 0
+        var cycle = workers[0].worker.tuning.firstCycle
+        var epochInCycle = 0
+        let hot = workers[0].worker.tuning.hotTemperature
+        let cold = workers[0].worker.tuning.coldTemperature
         while elapsed() < seconds, options.epochs.map({ epochs < $0 }) ?? true, shared.objective > 0 {
             let from = hot * pow(cold / hot, Double(epochInCycle) / Double(cycle))
             let to = hot * pow(cold / hot, Double(epochInCycle + 1) / Double(cycle))
@@ -84,8 +89,10 @@ public struct WeeklySolver: Sendable {
             let best = Self.best(of: workers)
             if best.objective < shared.objective {
                 shared = best
-                progress?(Progress(seconds: elapsed(), objective: shared.objective,
-                                   moves: workers.reduce(0) { $0 + $1.worker.moves }, evaluations: workers.reduce(0) { $0 + $1.worker.evaluations }))
+                progress?(
+                    Progress(
+                        seconds: elapsed(), objective: shared.objective,
+                        moves: workers.reduce(0) { $0 + $1.worker.moves }, evaluations: workers.reduce(0) { $0 + $1.worker.evaluations }))
             }
             if epochInCycle == cycle {
                 for box in workers { box.worker.restart(from: shared) }
@@ -98,9 +105,10 @@ public struct WeeklySolver: Sendable {
         finisher.restart(from: shared)
         finisher.fill(noise: 0)
         if finisher.objective < shared.objective { shared = PlanSnapshot(finisher.plan) }
-        return Result(rows: Self.rows(shared, model: model), objective: finisher.plan.scheduleObjective,
-                      moves: workers.reduce(0) { $0 + $1.worker.moves }, evaluations: workers.reduce(0) { $0 + $1.worker.evaluations },
-                      seconds: elapsed(), epochs: epochs)
+        return Result(
+            rows: Self.rows(shared, model: model), objective: finisher.plan.scheduleObjective,
+            moves: workers.reduce(0) { $0 + $1.worker.moves }, evaluations: workers.reduce(0) { $0 + $1.worker.evaluations },
+            seconds: elapsed(), epochs: epochs)
     }
 
     /// The best plan of all workers; ties go to the lowest thread.
@@ -124,9 +132,11 @@ public struct WeeklySolver: Sendable {
         var rows: [ScheduleRow] = []
         for session in snapshot.sessions.sorted(by: { ($0.day, $0.start, $0.room, $0.therapist) < ($1.day, $1.start, $1.room, $1.therapist) }) {
             for x in session.members.sorted() {
-                rows.append(ScheduleRow(patient: week.patients[model.rxPatient[x]].id, modality: week.modalities[session.modality].id,
-                                        therapist: session.therapist >= 0 ? week.therapists[session.therapist].id : nil,
-                                        room: week.rooms[session.room].id, day: session.day, start: session.start, length: session.length))
+                rows.append(
+                    ScheduleRow(
+                        patient: week.patients[model.rxPatient[x]].id, modality: week.modalities[session.modality].id,
+                        therapist: session.therapist >= 0 ? week.therapists[session.therapist].id : nil,
+                        room: week.rooms[session.room].id, day: session.day, start: session.start, length: session.length))
             }
         }
         return rows

@@ -13,8 +13,9 @@ struct AcuteRoutes: Sendable {
             let body = try await request.body.collect(upTo: context.maxUploadSize)
             let profile = request.uri.queryParameters["profile"].map(String.init)
             let episode = try QueryParameter.uuid(request, "episode")
-            let answer = try await service.evaluate(body: Data(body.readableBytesView), profile: profile, episode: episode,
-                                                    access: try context.accessContext())
+            let answer = try await service.evaluate(
+                body: Data(body.readableBytesView), profile: profile, episode: episode,
+                access: try context.accessContext())
             var json = JSONWriter()
             json.object { json in
                 json.field("episode_id", answer.episode?.uuidString)
@@ -47,13 +48,14 @@ struct AcuteRoutes: Sendable {
         }
         api.get("/acute/protocol") { _, _ in
             let acute = service.evaluator.acute
-            return try JSONResponse.make(ProtocolSummary(
-                version: acute.version, defaultProfile: acute.defaultProfile,
-                profiles: acute.profiles.map {
-                    .init(id: $0.id, title: $0.title, jurisdiction: $0.jurisdiction, supersededBy: $0.supersededBy, verification: $0.verification)
-                },
-                sources: acute.sources.mapValues { .init(citation: $0.citation, doi: $0.doi, evidence: $0.evidence) }
-            ))
+            return try JSONResponse.make(
+                ProtocolSummary(
+                    version: acute.version, defaultProfile: acute.defaultProfile,
+                    profiles: acute.profiles.map {
+                        .init(id: $0.id, title: $0.title, jurisdiction: $0.jurisdiction, supersededBy: $0.supersededBy, verification: $0.verification)
+                    },
+                    sources: acute.sources.mapValues { .init(citation: $0.citation, doi: $0.doi, evidence: $0.evidence) }
+                ))
         }
         api.put("/organisations/:id/acute-profile") { request, context in
             let organisation = try QueryParameter.id(context, "organisation")
@@ -92,7 +94,8 @@ struct AcuteRoutes: Sendable {
         init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             guard container.contains(.profile) else {
-                throw DecodingError.keyNotFound(CodingKeys.profile, .init(codingPath: [], debugDescription: "profile is required (null for the protocol's default)"))
+                throw DecodingError.keyNotFound(
+                    CodingKeys.profile, .init(codingPath: [], debugDescription: "profile is required (null for the protocol's default)"))
             }
             profile = try container.decodeIfPresent(String.self, forKey: .profile)
         }

@@ -23,8 +23,10 @@ final class AcuteService: Sendable {
     private let profiles = Mutex<[UUID: (profile: String, read: ContinuousClock.Instant)]>([:])
     private static let profileLifetime = Duration.seconds(60)
 
-    init(evaluator: AcuteEvaluator, evaluations: AcuteEvaluations, spool: EvaluationSpool, pool: PostgresPool,
-         storeTimeout: Duration, logger: Logger) {
+    init(
+        evaluator: AcuteEvaluator, evaluations: AcuteEvaluations, spool: EvaluationSpool, pool: PostgresPool,
+        storeTimeout: Duration, logger: Logger
+    ) {
         self.evaluator = evaluator
         reader = PresentationReader(protocol: evaluator.acute)
         self.evaluations = evaluations

@@ -16,7 +16,9 @@ struct EpisodeRoutes: Sendable {
             let patient = reader.uuid(members["patientId"], "patientId")
             let organisation = reader.uuid(members["organisationId"], "organisationId")
             if let problem = reader.problem { throw problem }
-            guard let patient, let organisation else { throw Problem(.unprocessableContent, "invalid-body", detail: "patientId and organisationId are required.") }
+            guard let patient, let organisation else {
+                throw Problem(.unprocessableContent, "invalid-body", detail: "patientId and organisationId are required.")
+            }
             let access = try context.accessContext()
             guard access.organisations.contains(organisation) else {
                 throw Problem(.forbidden, "forbidden", detail: "You do not act for that organisation.")

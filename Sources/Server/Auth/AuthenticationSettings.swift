@@ -44,7 +44,7 @@ public struct AuthenticationSettings: Sendable {
             algorithms[DevelopmentKey.keyID] = "ES256"
         case .jwks(let file):
             guard let data = FileManager.default.contents(atPath: file.path),
-                  let jwks = try? JSONDecoder().decode(JWKS.self, from: data)
+                let jwks = try? JSONDecoder().decode(JWKS.self, from: data)
             else { throw AuthenticationSettingsError(file: file.path, problem: "not a readable JWKS document") }
             for jwk in jwks.keys {
                 guard let kid = jwk.keyIdentifier?.string, let algorithm = jwk.algorithm?.rawValue else {

@@ -38,12 +38,14 @@ struct RequestObservationMiddleware: RouterMiddleware {
         let elapsed = ContinuousClock.now - started
         let route = context.endpointPath ?? "unmatched"
         statistics.record(status: response.status.code, duration: elapsed)
-        context.logger.info("request", metadata: [
-            "method": .string(request.method.rawValue),
-            "route": .string(route),
-            "status": .stringConvertible(response.status.code),
-            "ms": .string(String(format: "%.2f", elapsed.milliseconds)),
-        ])
+        context.logger.info(
+            "request",
+            metadata: [
+                "method": .string(request.method.rawValue),
+                "route": .string(route),
+                "status": .stringConvertible(response.status.code),
+                "ms": .string(String(format: "%.2f", elapsed.milliseconds)),
+            ])
         return response
     }
 
@@ -56,7 +58,8 @@ struct RequestObservationMiddleware: RouterMiddleware {
 
     private static func requestID(from request: Request) -> String {
         if let given = request.headers[.requestID], (1...64).contains(given.utf8.count),
-           given.utf8.allSatisfy({ isASCIIAlphanumeric($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") }) {
+            given.utf8.allSatisfy({ isASCIIAlphanumeric($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") })
+        {
             return given
         }
         return RequestID().description
@@ -68,7 +71,8 @@ struct RequestObservationMiddleware: RouterMiddleware {
 
     /// No scripts at all, no framing, no sniffing, no referrer: pages are server-rendered.
     private static func addSecurityHeaders(to headers: inout HTTPFields) {
-        headers[.contentSecurityPolicy] = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+        headers[.contentSecurityPolicy] =
+            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
         headers[.xContentTypeOptions] = "nosniff"
         headers[.referrerPolicy] = "no-referrer"
         headers[.xFrameOptions] = "DENY"

@@ -16,15 +16,19 @@ enum RecoveryProblem {
             throw problem
         } catch let error as ContradictingTherapy {
             let existing = error.existing
-            var problem = Problem(.unprocessableContent, "contradicting-therapy",
-                                  detail: "\(existing.modelInput) is already entered for \(existing.firstDay)–\(existing.lastDay) (\(existing.minutesPerDay) min a day at \(existing.place)); two doses of one input on one day contradict each other.")
+            var problem = Problem(
+                .unprocessableContent, "contradicting-therapy",
+                detail:
+                    "\(existing.modelInput) is already entered for \(existing.firstDay)–\(existing.lastDay) (\(existing.minutesPerDay) min a day at \(existing.place)); two doses of one input on one day contradict each other."
+            )
             problem.errors = [.init(field: "firstDay", detail: "overlaps entry \(existing.id?.uuidString.lowercased() ?? "?")")]
             throw problem
         } catch let error as MissingRecoveryData {
             throw Problem(.conflict, "recovery-missing-data", detail: "Nothing to fit yet: \(error.missing.joined(separator: "; ")) is needed.")
         } catch is UnknownOnset {
-            throw Problem(.unprocessableContent, "unknown-onset",
-                          detail: "Nothing records when this patient's stroke began: record the episode's last-known-well time or a rehab stay's stroke date first.")
+            throw Problem(
+                .unprocessableContent, "unknown-onset",
+                detail: "Nothing records when this patient's stroke began: record the episode's last-known-well time or a rehab stay's stroke date first.")
         }
     }
 }

@@ -53,10 +53,11 @@ struct RecoveryRoutes: Sendable {
         }
         api.get("/patients/:id/recovery/parameters") { _, context in
             let report = try await report(context)
-            return try JSONResponse.make(Parameters(
-                patientId: report.patientId, model: report.outlook?.model ?? RecoveryModel.version,
-                parameterVersion: report.outlook?.parameterVersion ?? projections.projector.recovery.version, recoveryClass: report.recoveryClass,
-                estimates: report.outlook?.estimates, missing: report.missing))
+            return try JSONResponse.make(
+                Parameters(
+                    patientId: report.patientId, model: report.outlook?.model ?? RecoveryModel.version,
+                    parameterVersion: report.outlook?.parameterVersion ?? projections.projector.recovery.version, recoveryClass: report.recoveryClass,
+                    estimates: report.outlook?.estimates, missing: report.missing))
         }
         api.post("/patients/:id/recovery/whatif") { request, context in
             let patient = try QueryParameter.patientID(context)
@@ -77,10 +78,12 @@ struct RecoveryRoutes: Sendable {
         api.post("/patients/:id/recovery/observations") { request, context in
             let patient = try QueryParameter.patientID(context)
             let body = try await JSONResponse.decode(ObservationBody.self, from: request, context: context)
-            let observation = RecoveryObservation(patientId: patient, instrument: body.instrument, observedAt: body.observedAt, value: body.value,
-                                                  rater: body.rater, note: body.note)
-            return try JSONResponse.make(try await RecoveryProblem.map { try await records.record(observation, as: try context.accessContext()) },
-                                         status: .created)
+            let observation = RecoveryObservation(
+                patientId: patient, instrument: body.instrument, observedAt: body.observedAt, value: body.value,
+                rater: body.rater, note: body.note)
+            return try JSONResponse.make(
+                try await RecoveryProblem.map { try await records.record(observation, as: try context.accessContext()) },
+                status: .created)
         }
         api.post("/recovery/observations/:id/withdraw") { request, context in
             let id = try QueryParameter.id(context, "observation")
@@ -93,8 +96,9 @@ struct RecoveryRoutes: Sendable {
         api.post("/patients/:id/recovery/therapy") { request, context in
             let patient = try QueryParameter.patientID(context)
             let body = try await JSONResponse.decode(TherapyBody.self, from: request, context: context)
-            let therapy = TherapyElsewhere(patientId: patient, modelInput: body.modelInput, firstDay: body.firstDay, lastDay: body.lastDay,
-                                           minutesPerDay: body.minutesPerDay, place: body.place)
+            let therapy = TherapyElsewhere(
+                patientId: patient, modelInput: body.modelInput, firstDay: body.firstDay, lastDay: body.lastDay,
+                minutesPerDay: body.minutesPerDay, place: body.place)
             return try JSONResponse.make(try await RecoveryProblem.map { try await records.enter(therapy, as: try context.accessContext()) }, status: .created)
         }
     }

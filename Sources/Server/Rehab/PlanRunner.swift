@@ -42,7 +42,10 @@ actor PlanRunner {
     }
 
     private func run(_ job: Job) async {
-        let plan = job.plan, week = job.week, seconds = job.seconds, context = job.context
+        let plan = job.plan
+        let week = job.week
+        let seconds = job.seconds
+        let context = job.context
         do {
             let solver = try WeeklySolver(week: week)
             let (updates, continuation) = AsyncStream.makeStream(of: WeeklySolver.Progress.self, bufferingPolicy: .bufferingNewest(1))

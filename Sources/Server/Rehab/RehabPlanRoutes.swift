@@ -28,7 +28,9 @@ struct RehabPlanRoutes: Sendable {
             let access = try context.accessContext()
             try RehabProblem.acting(for: body.organisationId, access)
             let seconds = body.seconds ?? 20
-            if let fromDay = body.fromDay, !(0...6).contains(fromDay) { throw Problem(.unprocessableContent, "invalid-body", detail: "fromDay must be 0 to 6.") }
+            if let fromDay = body.fromDay, !(0...6).contains(fromDay) {
+                throw Problem(.unprocessableContent, "invalid-body", detail: "fromDay must be 0 to 6.")
+            }
             let plan = try await RehabProblem.map {
                 let export = try await bookings.exportWeek(clinic: body.organisationId, week: body.week, notBefore: Date(), as: access)
                 let id = try await plans.queue(clinic: body.organisationId, week: body.week, seconds: seconds, export: export, as: access)
@@ -36,8 +38,10 @@ struct RehabPlanRoutes: Sendable {
                 if body.replan == true {
                     let settings = try await RehabResources(pool: bookings.pool).settings(body.organisationId, as: access)
                     let today = body.week.days(to: settings.local(Date()).day)
-                    replan = (try await plans.bookedRows(clinic: body.organisationId, week: body.week, as: access),
-                              body.fromDay ?? min(max(today, 0), 6))
+                    replan = (
+                        try await plans.bookedRows(clinic: body.organisationId, week: body.week, as: access),
+                        body.fromDay ?? min(max(today, 0), 6)
+                    )
                 }
                 await runner.enqueue(.init(plan: id, week: export.week, seconds: seconds, replan: replan, context: access))
                 return try await plans.plan(id, as: access)

@@ -28,8 +28,9 @@ enum RehabProblem {
         } catch is UnknownTherapist {
             throw Problem(.unprocessableContent, "unknown-therapist", detail: "No active therapist with that id at that clinic is accessible to you.")
         } catch is NotTransferred {
-            throw Problem(.unprocessableContent, "not-transferred",
-                          detail: "The patient belongs to another organisation that has not transferred them to this clinic.")
+            throw Problem(
+                .unprocessableContent, "not-transferred",
+                detail: "The patient belongs to another organisation that has not transferred them to this clinic.")
         } catch is AttendanceRecorded {
             throw Problem(.conflict, "attendance-recorded", detail: "Attendance is recorded for that session: it happened. Correct the attendance instead.")
         } catch is UnknownPatient {
@@ -43,24 +44,28 @@ enum RehabProblem {
         } catch is NotAMonday {
             throw Problem(.unprocessableContent, "invalid-body", detail: "A week starts on a Monday.")
         } catch let error as SessionNotStarted {
-            throw Problem(.conflict, "session-not-started", detail: "The session starts at \(error.start.formatted(.iso8601)); attendance is recorded once it has started.")
+            throw Problem(
+                .conflict, "session-not-started",
+                detail: "The session starts at \(error.start.formatted(.iso8601)); attendance is recorded once it has started.")
         } catch is NoOpenOffer {
             throw Problem(.conflict, "no-open-offer", detail: "That waitlist entry has no open offer (taken, declined or lapsed).")
         } catch let error as PlanNotReady {
             throw Problem(.conflict, "plan-not-ready", detail: "Only a finished plan can be published; this one is \(error.status).")
         } catch let error as UnknownScheduleReference {
-            throw Problem(.unprocessableContent, "invalid-body", detail: "Session \(error.row) names \(error.field) \(error.value), which the clinic does not have.")
+            throw Problem(
+                .unprocessableContent, "invalid-body", detail: "Session \(error.row) names \(error.field) \(error.value), which the clinic does not have.")
         }
     }
 
     static func describe(_ conflict: BookingConflict) -> String {
-        let what = switch conflict.kind {
-        case .therapistBusy: "The therapist is already booked then"
-        case .patientBusy: "The patient is already booked then"
-        case .roomBusy: "The room is already booked then"
-        case .roomFull: "The room or pool is full then"
-        case .groupFull: "The group is full"
-        }
+        let what =
+            switch conflict.kind {
+            case .therapistBusy: "The therapist is already booked then"
+            case .patientBusy: "The patient is already booked then"
+            case .roomBusy: "The room is already booked then"
+            case .roomFull: "The room or pool is full then"
+            case .groupFull: "The group is full"
+            }
         guard let session = conflict.session, let start = conflict.start, let end = conflict.end else { return what + "." }
         return "\(what): session \(session.uuidString.lowercased()), \(start.formatted(.iso8601))–\(end.formatted(.iso8601))."
     }

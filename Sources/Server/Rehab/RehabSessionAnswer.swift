@@ -20,13 +20,15 @@ struct RehabSessionAnswer: Encodable {
         try container.encodeIfPresent(evidence, forKey: .evidence)
         try container.encode(precautions, forKey: .precautions)
         if precautions == nil {
-            try container.encode("The session stands, but its precautions could not be read: open the session again to see them.",
-                                 forKey: .precautionsUnavailable)
+            try container.encode(
+                "The session stands, but its precautions could not be read: open the session again to see them.",
+                forKey: .precautionsUnavailable)
         }
     }
 
     static func make(_ entry: TimetableEntry, bookings: RehabBookings, as access: AccessContext) async -> Self {
-        Self(entry: entry, evidence: try? bookings.catalogue.modality(entry.modality).evidence,
-             precautions: try? await bookings.precautions(entry, as: access))
+        Self(
+            entry: entry, evidence: try? bookings.catalogue.modality(entry.modality).evidence,
+            precautions: try? await bookings.precautions(entry, as: access))
     }
 }

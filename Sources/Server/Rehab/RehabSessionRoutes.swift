@@ -57,8 +57,9 @@ struct RehabSessionRoutes: Sendable {
             let body = try await JSONResponse.decode(BookingBody.self, from: request, context: context)
             let access = try context.accessContext()
             try RehabProblem.acting(for: body.organisationId, access)
-            let booking = RehabBookingRequest(organisation: body.organisationId, modality: body.modality, therapist: body.therapistId, room: body.roomId,
-                                              start: body.start, end: body.end, maxParticipants: body.maxParticipants, patients: body.patients)
+            let booking = RehabBookingRequest(
+                organisation: body.organisationId, modality: body.modality, therapist: body.therapistId, room: body.roomId,
+                start: body.start, end: body.end, maxParticipants: body.maxParticipants, patients: body.patients)
             let entry = try await RehabProblem.map { try await bookings.book(booking, as: access) }
             return try JSONResponse.make(await RehabSessionAnswer.make(entry, bookings: bookings, as: access), status: .created)
         }
@@ -77,9 +78,11 @@ struct RehabSessionRoutes: Sendable {
         api.post("/rehab/sessions/:id/cancel") { request, context in
             let id = try QueryParameter.id(context, "session")
             let body = try await JSONResponse.decode(CancelBody.self, from: request, context: context)
-            guard let outcome = try await RehabProblem.map({
-                try await bookings.cancel(id, patient: body.patientId, reason: body.reason, as: try context.accessContext())
-            }) else {
+            guard
+                let outcome = try await RehabProblem.map({
+                    try await bookings.cancel(id, patient: body.patientId, reason: body.reason, as: try context.accessContext())
+                })
+            else {
                 throw Problem(.notFound, "not-found", detail: "No booked session with that id is accessible to you.")
             }
             return try JSONResponse.make(outcome)
@@ -116,11 +119,12 @@ struct RehabSessionRoutes: Sendable {
         let today = settings.local(Date()).day
         let from = try RehabProblem.day(request, "from") ?? today.adding(days: -today.weekday)
         let days = try QueryParameter.integer(request, "days", default: 7, range: 1...42)
-        return TimetableQuery(clinic: clinic, from: settings.instant(from, ClockTime(clamping: 0)),
-                              to: settings.instant(from.adding(days: days), ClockTime(clamping: 0)),
-                              therapist: try QueryParameter.uuid(request, "therapist"), room: try QueryParameter.uuid(request, "room"),
-                              patient: try QueryParameter.uuid(request, "patient"),
-                              includeCancelled: request.uri.queryParameters["cancelled"] == "true")
+        return TimetableQuery(
+            clinic: clinic, from: settings.instant(from, ClockTime(clamping: 0)),
+            to: settings.instant(from.adding(days: days), ClockTime(clamping: 0)),
+            therapist: try QueryParameter.uuid(request, "therapist"), room: try QueryParameter.uuid(request, "room"),
+            patient: try QueryParameter.uuid(request, "patient"),
+            includeCancelled: request.uri.queryParameters["cancelled"] == "true")
     }
 
     private func session(_ id: UUID, _ access: AccessContext, status: HTTPResponse.Status = .ok) async throws -> Response {

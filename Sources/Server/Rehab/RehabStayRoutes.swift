@@ -41,7 +41,8 @@ struct RehabStayRoutes: Sendable {
             let id = try QueryParameter.id(context, "stay")
             let stay = try await JSONResponse.decode(RehabStay.self, from: request, context: context)
             guard try await RehabProblem.map({ try await stays.update(id, stay, as: try context.accessContext()) }),
-                  let stored = try await RehabProblem.map({ try await stays.stay(id, as: try context.accessContext()) }) else {
+                let stored = try await RehabProblem.map({ try await stays.stay(id, as: try context.accessContext()) })
+            else {
                 throw Problem(.notFound, "not-found", detail: "No stay with that id is accessible to you.")
             }
             return try JSONResponse.make(stored)
@@ -53,8 +54,9 @@ struct RehabStayRoutes: Sendable {
         api.post("/rehab/stays/:id/prescriptions") { request, context in
             let id = try QueryParameter.id(context, "stay")
             let body = try await JSONResponse.decode(PrescriptionBody.self, from: request, context: context)
-            let prescription = RehabPrescription(stayId: id, modality: body.modality, sessionsPerWeek: body.sessionsPerWeek, sessionMinutes: body.sessionMinutes,
-                                                 maxPerDay: body.maxPerDay ?? 1, startsOn: body.startsOn, endsOn: body.endsOn)
+            let prescription = RehabPrescription(
+                stayId: id, modality: body.modality, sessionsPerWeek: body.sessionsPerWeek, sessionMinutes: body.sessionMinutes,
+                maxPerDay: body.maxPerDay ?? 1, startsOn: body.startsOn, endsOn: body.endsOn)
             guard let created = try await RehabProblem.map({ try await stays.prescribe(prescription, as: try context.accessContext()) }) else {
                 throw Problem(.notFound, "not-found", detail: "No stay with that id is accessible to you.")
             }
@@ -73,7 +75,8 @@ struct RehabStayRoutes: Sendable {
             let patient = try QueryParameter.patientID(context)
             let to = try RehabProblem.day(request, "to") ?? ClinicSettings.standard.local(Date()).day
             let from = try RehabProblem.day(request, "from") ?? to.adding(days: -6)
-            guard let dose = try await RehabProblem.map({ try await bookings.dose(patient: patient, from: from, to: to, as: try context.accessContext()) }) else {
+            guard let dose = try await RehabProblem.map({ try await bookings.dose(patient: patient, from: from, to: to, as: try context.accessContext()) })
+            else {
                 throw Problem(.notFound, "not-found", detail: "No patient with that id is accessible to you.")
             }
             return try JSONResponse.make(dose)

@@ -13,8 +13,9 @@ struct ReportRoutes: Sendable {
             let query = try Self.query(request)
             let report = try await RehabProblem.map { try await reports.report(query, as: try context.accessContext()) }
             guard request.uri.queryParameters.get("format") == "csv" else { return try JSONResponse.make(report) }
-            return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"regional-report.csv\""],
-                            body: .init(byteBuffer: ByteBuffer(string: ReportCSV.render(report.tables))))
+            return Response(
+                status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"regional-report.csv\""],
+                body: .init(byteBuffer: ByteBuffer(string: ReportCSV.render(report.tables))))
         }
         api.post("/reports/refresh") { _, context in
             let counted = try await reports.refresh(as: try context.accessContext())
@@ -44,8 +45,9 @@ struct ReportRoutes: Sendable {
         if let format = parameters.get("format"), !["json", "csv"].contains(format) {
             throw Problem(.badRequest, "invalid-parameter", detail: "format must be json or csv.")
         }
-        return ReportQuery(regions: parameters.getAll("region").map { String($0) }, from: try day("from"), to: try day("to"), period: period, rows: rows,
-                           ageBand: try number("ageBand"), sex: parameters.get("sex"), strokeType: parameters.get("strokeType"),
-                           severityBand: try number("severityBand"), indicator: parameters.get("indicator"))
+        return ReportQuery(
+            regions: parameters.getAll("region").map { String($0) }, from: try day("from"), to: try day("to"), period: period, rows: rows,
+            ageBand: try number("ageBand"), sex: parameters.get("sex"), strokeType: parameters.get("strokeType"),
+            severityBand: try number("severityBand"), indicator: parameters.get("indicator"))
     }
 }

@@ -23,8 +23,15 @@ enum FHIRAuditEvent {
             "action": action(entry.action),
             "recorded": entry.recordedAt.formatted(.iso8601),
             "outcome": outcome(entry.outcome),
-            "purposeOfEvent": [["coding": [coding("http://terminology.hl7.org/CodeSystem/v3-ActReason",
-                                                  entry.breakGlassReason == nil ? "TREAT" : "ETREAT", nil)]]],
+            "purposeOfEvent": [
+                [
+                    "coding": [
+                        coding(
+                            "http://terminology.hl7.org/CodeSystem/v3-ActReason",
+                            entry.breakGlassReason == nil ? "TREAT" : "ETREAT", nil)
+                    ]
+                ]
+            ],
             "source": [
                 "observer": ["display": "StrokePath"],
                 "type": [coding("http://terminology.hl7.org/CodeSystem/security-source-type", "4", "Application Server")],

@@ -46,8 +46,9 @@ struct PatientRoutes: Sendable {
                 throw Problem(.badRequest, "invalid-body", detail: "sex must be one of female, male, other, unknown.")
             }
             let patient = try await DatabaseProblem.map {
-                try await records.register(pseudonym: pseudonym, birthYear: body.birthYear, sex: sex,
-                                                  organisation: body.organisationId, as: access)
+                try await records.register(
+                    pseudonym: pseudonym, birthYear: body.birthYear, sex: sex,
+                    organisation: body.organisationId, as: access)
             }
             return try JSONResponse.make(patient, status: .created)
         }

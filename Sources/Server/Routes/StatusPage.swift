@@ -1,8 +1,8 @@
 import Foundation
 import Hummingbird
+import Logging
 import Postgres
 import Storage
-import Logging
 
 /// `/`: the service's status for a person — version and uptime, database reachability,
 /// schema state against the migrations this build expects, pool use, and the last half
@@ -89,8 +89,9 @@ struct StatusPage: Sendable {
             guard let median = minute.percentile(50) else { return nil }
             return SVGChart.Point(x: Double(minute.index - now), y: median, low: minute.percentile(10), high: minute.percentile(90))
         }
-        return SVGChart.line(points, title: "Response time: median, band from 10th to 90th percentile",
-                             xLabel: "minutes (0 = now)", yLabel: "milliseconds", xDomain: -29...0)
+        return SVGChart.line(
+            points, title: "Response time: median, band from 10th to 90th percentile",
+            xLabel: "minutes (0 = now)", yLabel: "milliseconds", xDomain: -29...0)
     }
 
     static func describe(_ seconds: TimeInterval) -> String {

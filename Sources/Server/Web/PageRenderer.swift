@@ -5,6 +5,7 @@ import Mustache
 /// Renders the server-side HTML pages from the Mustache templates in `Resources/templates`.
 /// Every page fills the `content` block of `layout.mustache`; values are HTML-escaped by
 /// Mustache, and only markup we build ourselves (SVG charts) goes in unescaped.
+// swift-format-ignore: UseSynthesizedInitializer
 struct PageRenderer: Sendable {
     private let library: MustacheLibrary
 
@@ -14,6 +15,7 @@ struct PageRenderer: Sendable {
         return PageRenderer(library: try await MustacheLibrary(directory: folder.path))
     }
 
+    /// Private: a renderer is made only by loading the templates.
     private init(library: MustacheLibrary) {
         self.library = library
     }

@@ -34,8 +34,10 @@ extension SVGChart {
     /// A chart of layers on shared axes, with a legend of the labelled layers and an optional
     /// strip of stacked bars under the x axis on the same x scale; `xNames` names the whole x
     /// positions (periods) instead of numbering them.
-    public static func layered(_ layers: [Layer], title: String, xLabel: String, yLabel: String, xDomain: ClosedRange<Double>? = nil,
-                               yDomain: ClosedRange<Double>? = nil, xNames: [String]? = nil, strip: Strip? = nil) -> String {
+    public static func layered(
+        _ layers: [Layer], title: String, xLabel: String, yLabel: String, xDomain: ClosedRange<Double>? = nil,
+        yDomain: ClosedRange<Double>? = nil, xNames: [String]? = nil, strip: Strip? = nil
+    ) -> String {
         let points = layers.flatMap(\.points).filter { $0.x.isFinite && $0.y.isFinite }
         guard !points.isEmpty else { return empty(title: title) }
         let xs = Scale(points.map(\.x) + (xDomain.map { [$0.lowerBound, $0.upperBound] } ?? []), from: Frame.left, to: Frame.left + Frame.plotWidth)
@@ -68,7 +70,8 @@ extension SVGChart {
         case .intervals(let points, let cssClass, _):
             return points.filter { $0.x.isFinite && $0.low?.isFinite == true && $0.high?.isFinite == true }.map { point in
                 let x = format(xs(point.x))
-                return "<g class=\"\(escape(cssClass))\"><line x1=\"\(x)\" x2=\"\(x)\" y1=\"\(format(ys(point.low ?? point.y)))\" y2=\"\(format(ys(point.high ?? point.y)))\"/>"
+                return
+                    "<g class=\"\(escape(cssClass))\"><line x1=\"\(x)\" x2=\"\(x)\" y1=\"\(format(ys(point.low ?? point.y)))\" y2=\"\(format(ys(point.high ?? point.y)))\"/>"
                     + "<line x1=\"\(format(xs(point.x) - 5))\" x2=\"\(format(xs(point.x) + 5))\" y1=\"\(format(ys(point.y)))\" y2=\"\(format(ys(point.y)))\"/></g>"
             }.joined()
         }
@@ -81,30 +84,34 @@ extension SVGChart {
         for entry in entries.reversed() {
             let width = Double(entry.label.count) * 6 + 24
             x -= width
-            let swatch = switch entry.kind {
-            case "band": "<rect class=\"band\" x=\"\(format(x))\" y=\"24\" width=\"14\" height=\"10\"/>"
-            case "dots": "<circle class=\"\(escape(entry.cssClass))\" r=\"3.5\" cx=\"\(format(x + 7))\" cy=\"29\"/>"
-            default: "<line class=\"\(escape(entry.cssClass))\" x1=\"\(format(x))\" x2=\"\(format(x + 14))\" y1=\"29\" y2=\"29\"/>"
-            }
+            let swatch =
+                switch entry.kind {
+                case "band": "<rect class=\"band\" x=\"\(format(x))\" y=\"24\" width=\"14\" height=\"10\"/>"
+                case "dots": "<circle class=\"\(escape(entry.cssClass))\" r=\"3.5\" cx=\"\(format(x + 7))\" cy=\"29\"/>"
+                default: "<line class=\"\(escape(entry.cssClass))\" x1=\"\(format(x))\" x2=\"\(format(x + 14))\" y1=\"29\" y2=\"29\"/>"
+                }
             body += "<g class=\"legend\">\(swatch)\(text(entry.label, x: x + 18, y: 33, anchor: "start"))</g>"
         }
         return body
     }
 
     private static func drawStrip(_ strip: Strip, xs: Scale) -> String {
-        let top = Frame.height + 6, height = stripHeight - 30
+        let top = Frame.height + 6
+        let height = stripHeight - 30
         let highest = strip.bars.map { $0.values.reduce(0, +) }.max() ?? 0
         let span = xs.domain.upperBound - xs.domain.lowerBound
         let width = max(1, Frame.plotWidth / max(span, 1) * 0.8)
         var body = text(strip.title, x: Frame.left, y: top + 4, anchor: "start", cssClass: "caption")
         body += text(highest > 0 ? format(highest) : "0", x: Frame.left - 6, y: top + 16, anchor: "end")
-        body += "<line class=\"grid\" x1=\"\(format(Frame.left))\" x2=\"\(format(Frame.width - Frame.right))\" y1=\"\(format(top + 10 + height))\" y2=\"\(format(top + 10 + height))\"/>"
+        body +=
+            "<line class=\"grid\" x1=\"\(format(Frame.left))\" x2=\"\(format(Frame.width - Frame.right))\" y1=\"\(format(top + 10 + height))\" y2=\"\(format(top + 10 + height))\"/>"
         for bar in strip.bars where bar.x.isFinite && highest > 0 {
             var base = top + 10 + height
             for (index, value) in bar.values.enumerated() where value > 0 && index < strip.classes.count {
                 let h = height * value / highest
                 base -= h
-                body += "<rect class=\"\(escape(strip.classes[index]))\" x=\"\(format(xs(bar.x) - width / 2))\" y=\"\(format(base))\" width=\"\(format(width))\" height=\"\(format(h))\"/>"
+                body +=
+                    "<rect class=\"\(escape(strip.classes[index]))\" x=\"\(format(xs(bar.x) - width / 2))\" y=\"\(format(base))\" width=\"\(format(width))\" height=\"\(format(h))\"/>"
             }
         }
         var x = Frame.left

@@ -78,7 +78,8 @@ public enum SVGChart {
             let x = Frame.left + slot * Double(index) + slot * 0.15
             let top = ys(max(value, 0))
             let base = ys(0)
-            body += "<rect class=\"bar\" x=\"\(format(x))\" y=\"\(format(min(top, base)))\" width=\"\(format(slot * 0.7))\" height=\"\(format(abs(base - top)))\"/>"
+            body +=
+                "<rect class=\"bar\" x=\"\(format(x))\" y=\"\(format(min(top, base)))\" width=\"\(format(slot * 0.7))\" height=\"\(format(abs(base - top)))\"/>"
             body += text(bar.label, x: x + slot * 0.35, y: Frame.height - Frame.bottom + 16, anchor: "middle")
             body += text(format(value), x: x + slot * 0.35, y: top - 4, anchor: "middle")
         }
@@ -91,7 +92,9 @@ public enum SVGChart {
     public static func stackedShares(_ rows: [(label: String, shares: [Double])], categories: [String], title: String) -> String {
         let usable = rows.filter { $0.shares.count == categories.count && $0.shares.allSatisfy(\.isFinite) }
         guard !usable.isEmpty else { return empty(title: title) }
-        let labelWidth = 110.0, barLeft = Frame.left + labelWidth - 40, barWidth = Frame.width - Frame.right - barLeft
+        let labelWidth = 110.0
+        let barLeft = Frame.left + labelWidth - 40
+        let barWidth = Frame.width - Frame.right - barLeft
         let rowHeight = min(40.0, (Frame.plotHeight - 24) / Double(usable.count))
         var body = ""
         for (index, row) in usable.enumerated() {
@@ -101,7 +104,8 @@ public enum SVGChart {
             var x = barLeft
             for (category, share) in row.shares.enumerated() {
                 let width = total > 0 ? barWidth * share / total : 0
-                body += "<rect class=\"seg seg\(category)\" x=\"\(format(x))\" y=\"\(format(y + 4))\" width=\"\(format(width))\" height=\"\(format(rowHeight - 8))\"><title>\(escape(categories[category])): \(format(share * 100)) %</title></rect>"
+                body +=
+                    "<rect class=\"seg seg\(category)\" x=\"\(format(x))\" y=\"\(format(y + 4))\" width=\"\(format(width))\" height=\"\(format(rowHeight - 8))\"><title>\(escape(categories[category])): \(format(share * 100)) %</title></rect>"
                 if total > 0, share / total >= 0.08 {
                     body += text("\(Int((share / total * 100).rounded()))%", x: x + width / 2, y: y + rowHeight * 0.6, anchor: "middle", cssClass: "seglabel")
                 }
@@ -127,7 +131,8 @@ public enum SVGChart {
         /// - Parameters: start, end: the pixels for the smallest and largest value (end may
         ///   be smaller, as on a y axis, which grows upwards).
         init(_ values: [Double], from start: Double, to end: Double) {
-            let low = values.min() ?? 0, high = values.max() ?? 1
+            let low = values.min() ?? 0
+            let high = values.max() ?? 1
             domain = low == high ? (low - 1)...(high + 1) : low...high
             range = min(start, end)...max(start, end)
             reversed = start > end
@@ -165,7 +170,8 @@ public enum SVGChart {
             body += "<line class=\"grid\" x1=\"\(format(Frame.left))\" x2=\"\(format(Frame.width - Frame.right))\" y1=\"\(format(y))\" y2=\"\(format(y))\"/>"
             body += text(format(tick), x: Frame.left - 6, y: y + 4, anchor: "end")
         }
-        body += "<text class=\"caption\" transform=\"translate(14 \(format(Frame.top + Frame.plotHeight / 2))) rotate(-90)\" text-anchor=\"middle\">\(escape(label))</text>"
+        body +=
+            "<text class=\"caption\" transform=\"translate(14 \(format(Frame.top + Frame.plotHeight / 2))) rotate(-90)\" text-anchor=\"middle\">\(escape(label))</text>"
         return body
     }
 

@@ -8,7 +8,7 @@ import Logging
 /// carry a CSRF token that must match a cookie of the same (double-submit), and pages that
 /// need a signed-in user redirect to the sign-in page instead of answering 401.
 struct SignInPages: Sendable {
-    
+
     let pages: PageRenderer
     let verifier: TokenVerifier
 
@@ -49,7 +49,8 @@ struct SignInPages: Sendable {
             do {
                 identity = try await verifier.identity(from: token)
             } catch {
-                return try signInPage(request, error: "The token was refused: \((error as? TokenVerifier.Rejection)?.reason ?? "not valid").", status: .unauthorized)
+                return try signInPage(
+                    request, error: "The token was refused: \((error as? TokenVerifier.Rejection)?.reason ?? "not valid").", status: .unauthorized)
             }
             var response = Response(status: .seeOther, headers: [.location: "/account"])
             response.setCookie(WebSession.cookie(WebSession.sessionCookie, token, maxAge: 8 * 3600))

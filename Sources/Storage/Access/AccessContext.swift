@@ -24,7 +24,8 @@ public struct AccessContext: Sendable {
     /// connection's current transaction (one statement, transaction-local).
     func apply(on connection: PostgresConnection) async throws {
         let organisations = "{" + organisations.map(\.uuidString).joined(separator: ",") + "}"
-        try await connection.query("""
+        try await connection.query(
+            """
             SELECT set_config('app.organisation_ids', \(organisations), true),
                    set_config('app.subject', \(subject), true), set_config('app.role', \(role), true)
             """, prepared: true)

@@ -24,9 +24,11 @@ public struct AcuteEpisodes: Sendable {
         patient: UUID, organisation: UUID, changes: EpisodeChanges, as context: AccessContext
     ) async throws -> AcuteEpisode {
         try await pool.withAccess(context) { connection in
-            let id = try await connection.query("""
+            let id = try await connection.query(
+                """
                 INSERT INTO stroke_episodes (organisation_id, patient_id) VALUES (\(organisation), \(patient)) RETURNING id
-                """, prepared: true).single().decode(UUID.self)
+                """, prepared: true
+            ).single().decode(UUID.self)
             let episode = try await Self.apply(changes, to: id, on: connection)
             try await AuditLog.record(context.auditEvent(.create, patient: patient, resource: "Episode", resourceID: id.uuidString), on: connection)
             return episode
@@ -36,8 +38,10 @@ public struct AcuteEpisodes: Sendable {
     /// Sets or clears time stamps and details; nil when the context cannot see the episode.
     public func update(_ id: UUID, changes: EpisodeChanges, as context: AccessContext) async throws -> AcuteEpisode? {
         try await pool.withAccess(context) { connection in
-            guard let patient = try await connection.query("SELECT patient_id FROM stroke_episodes WHERE id = \(id) FOR UPDATE", prepared: true)
-                .first?.decode(UUID.self, at: 0) else { return nil }
+            guard
+                let patient = try await connection.query("SELECT patient_id FROM stroke_episodes WHERE id = \(id) FOR UPDATE", prepared: true)
+                    .first?.decode(UUID.self, at: 0)
+            else { return nil }
             let episode = try await Self.apply(changes, to: id, on: connection)
             try await AuditLog.record(context.auditEvent(.update, patient: patient, resource: "Episode", resourceID: id.uuidString), on: connection)
             return episode
@@ -50,30 +54,36 @@ public struct AcuteEpisodes: Sendable {
             try await connection.query("SELECT \(fragment: Self.columns) FROM stroke_episodes WHERE id = \(id)", prepared: true)
                 .first.map(Self.decode)
         }
-        try await audit.record([context.auditEvent(.read, patient: episode?.patientId, resource: "Episode", resourceID: id.uuidString,
-                                                   outcome: episode == nil ? .denied : .success)])
+        try await audit.record([
+            context.auditEvent(
+                .read, patient: episode?.patientId, resource: "Episode", resourceID: id.uuidString,
+                outcome: episode == nil ? .denied : .success)
+        ])
         return episode
     }
 
     private static func apply(_ changes: EpisodeChanges, to id: UUID, on connection: PostgresConnection) async throws -> AcuteEpisode {
         func set<Value>(_ value: Value??) -> Bool { value != nil }
-        return try decode(try await connection.query("""
-            UPDATE stroke_episodes SET
-                stroke_type = coalesce(\(changes.strokeType)::stroke_type, stroke_type),
-                last_known_well = CASE WHEN \(set(changes.lastKnownWell)) THEN \(changes.lastKnownWell ?? nil) ELSE last_known_well END,
-                onset_witnessed = CASE WHEN \(set(changes.onsetWitnessed)) THEN \(changes.onsetWitnessed ?? nil) ELSE onset_witnessed END,
-                arrival_at = CASE WHEN \(set(changes.arrivalAt)) THEN \(changes.arrivalAt ?? nil) ELSE arrival_at END,
-                arrival_mode = CASE WHEN \(set(changes.arrivalMode)) THEN \(changes.arrivalMode ?? nil) ELSE arrival_mode END,
-                nihss_at_arrival = CASE WHEN \(set(changes.nihssAtArrival)) THEN \((changes.nihssAtArrival ?? nil).map(Int32.init)) ELSE nihss_at_arrival END,
-                imaging_at = CASE WHEN \(set(changes.imagingAt)) THEN \(changes.imagingAt ?? nil) ELSE imaging_at END,
-                needle_at = CASE WHEN \(set(changes.needleAt)) THEN \(changes.needleAt ?? nil) ELSE needle_at END,
-                thrombolytic = CASE WHEN \(set(changes.thrombolytic)) THEN \(changes.thrombolytic ?? nil) ELSE thrombolytic END,
-                groin_puncture_at = CASE WHEN \(set(changes.groinPunctureAt)) THEN \(changes.groinPunctureAt ?? nil) ELSE groin_puncture_at END,
-                reperfusion_at = CASE WHEN \(set(changes.reperfusionAt)) THEN \(changes.reperfusionAt ?? nil) ELSE reperfusion_at END,
-                mtici = CASE WHEN \(set(changes.mtici)) THEN \(changes.mtici ?? nil)::mtici_grade ELSE mtici END
-            WHERE id = \(id)
-            RETURNING \(fragment: columns)
-            """, prepared: true).single())
+        return try decode(
+            try await connection.query(
+                """
+                UPDATE stroke_episodes SET
+                    stroke_type = coalesce(\(changes.strokeType)::stroke_type, stroke_type),
+                    last_known_well = CASE WHEN \(set(changes.lastKnownWell)) THEN \(changes.lastKnownWell ?? nil) ELSE last_known_well END,
+                    onset_witnessed = CASE WHEN \(set(changes.onsetWitnessed)) THEN \(changes.onsetWitnessed ?? nil) ELSE onset_witnessed END,
+                    arrival_at = CASE WHEN \(set(changes.arrivalAt)) THEN \(changes.arrivalAt ?? nil) ELSE arrival_at END,
+                    arrival_mode = CASE WHEN \(set(changes.arrivalMode)) THEN \(changes.arrivalMode ?? nil) ELSE arrival_mode END,
+                    nihss_at_arrival = CASE WHEN \(set(changes.nihssAtArrival)) THEN \((changes.nihssAtArrival ?? nil).map(Int32.init)) ELSE nihss_at_arrival END,
+                    imaging_at = CASE WHEN \(set(changes.imagingAt)) THEN \(changes.imagingAt ?? nil) ELSE imaging_at END,
+                    needle_at = CASE WHEN \(set(changes.needleAt)) THEN \(changes.needleAt ?? nil) ELSE needle_at END,
+                    thrombolytic = CASE WHEN \(set(changes.thrombolytic)) THEN \(changes.thrombolytic ?? nil) ELSE thrombolytic END,
+                    groin_puncture_at = CASE WHEN \(set(changes.groinPunctureAt)) THEN \(changes.groinPunctureAt ?? nil) ELSE groin_puncture_at END,
+                    reperfusion_at = CASE WHEN \(set(changes.reperfusionAt)) THEN \(changes.reperfusionAt ?? nil) ELSE reperfusion_at END,
+                    mtici = CASE WHEN \(set(changes.mtici)) THEN \(changes.mtici ?? nil)::mtici_grade ELSE mtici END
+                WHERE id = \(id)
+                RETURNING \(fragment: columns)
+                """, prepared: true
+            ).single())
     }
 
     static func decode(_ row: PostgresRow) throws -> AcuteEpisode {

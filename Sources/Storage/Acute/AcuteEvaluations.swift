@@ -71,8 +71,10 @@ public struct AcuteEvaluations: Sendable {
                         let record = batch[index].record
                         let wasInserted = inserted.contains(record.id)
                         if wasInserted {
-                            events.append(record.accessContext.auditEvent(.create, patient: patient, resource: "AcuteEvaluation",
-                                                                          resourceID: record.id.uuidString))
+                            events.append(
+                                record.accessContext.auditEvent(
+                                    .create, patient: patient, resource: "AcuteEvaluation",
+                                    resourceID: record.id.uuidString))
                         }
                         outcomes[index] = .success(wasInserted)
                     }
@@ -92,50 +94,71 @@ public struct AcuteEvaluations: Sendable {
     }
 
     /// Inserts the rows in one statement; returns the ids newly stored (a replayed id is not).
-    private static func insert(_ rows: [(record: AcuteEvaluationRecord, patient: UUID?, viaSpool: Bool)], on connection: PostgresConnection) async throws -> Set<UUID> {
+    private static func insert(_ rows: [(record: AcuteEvaluationRecord, patient: UUID?, viaSpool: Bool)], on connection: PostgresConnection) async throws
+        -> Set<UUID>
+    {
         guard !rows.isEmpty else { return [] }
         let records = rows.map(\.record)
-        return Set(try await connection.query("""
-            INSERT INTO acute_evaluations (organisation_id, id, episode_id, patient_id, evaluated_at, evaluated_by, evaluator_role,
-                                           profile, protocol_version, outcome_model, input, output, ivt_status, evt_recommendation,
-                                           request_id, via_spool)
-            SELECT * FROM unnest(\(records.map(\.organisationId)), \(records.map(\.id)), \(records.map(\.episodeId)), \(rows.map(\.patient)),
-                                 \(records.map(\.evaluatedAt)), \(records.map(\.subject)), \(records.map(\.role)), \(records.map(\.profile)),
-                                 \(records.map(\.protocolVersion)), \(records.map(\.outcomeModel)), \(records.map { PostgresRawJSON($0.input) }),
-                                 \(records.map { PostgresRawJSON($0.output) }), \(records.map(\.ivtStatus)), \(records.map(\.evtRecommendation)),
-                                 \(records.map(\.requestId)), \(rows.map(\.viaSpool)))
-            ON CONFLICT (id) DO NOTHING
-            RETURNING id
-            """, prepared: true).map { try $0.decode(UUID.self, at: 0) })
+        return Set(
+            try await connection.query(
+                """
+                INSERT INTO acute_evaluations (organisation_id, id, episode_id, patient_id, evaluated_at, evaluated_by, evaluator_role,
+                                               profile, protocol_version, outcome_model, input, output, ivt_status, evt_recommendation,
+                                               request_id, via_spool)
+                SELECT * FROM unnest(\(records.map(\.organisationId)), \(records.map(\.id)), \(records.map(\.episodeId)), \(rows.map(\.patient)),
+                                     \(records.map(\.evaluatedAt)), \(records.map(\.subject)), \(records.map(\.role)), \(records.map(\.profile)),
+                                     \(records.map(\.protocolVersion)), \(records.map(\.outcomeModel)), \(records.map { PostgresRawJSON($0.input) }),
+                                     \(records.map { PostgresRawJSON($0.output) }), \(records.map(\.ivtStatus)), \(records.map(\.evtRecommendation)),
+                                     \(records.map(\.requestId)), \(rows.map(\.viaSpool)))
+                ON CONFLICT (id) DO NOTHING
+                RETURNING id
+                """, prepared: true
+            ).map { try $0.decode(UUID.self, at: 0) })
     }
 
     /// The stored request and answer of one evaluation, if the context may see it.
     public func find(_ id: UUID, as context: AccessContext) async throws -> (summary: AcuteEvaluationSummary, input: Data, output: Data)? {
         let found = try await pool.withAccess(context, readOnly: true) { connection -> (AcuteEvaluationSummary, Data, Data, UUID?)? in
-            guard let row = try await connection.query("""
-                SELECT \(fragment: Self.summaryColumns), input, output, patient_id FROM acute_evaluations WHERE id = \(id)
-                """, prepared: true).first else { return nil }
-            return (try Self.summary(row), try row.decode(PostgresRawJSON.self, at: 8).bytes,
-                    try row.decode(PostgresRawJSON.self, at: 9).bytes, try row.decode(UUID?.self, at: 10))
+            guard
+                let row = try await connection.query(
+                    """
+                    SELECT \(fragment: Self.summaryColumns), input, output, patient_id FROM acute_evaluations WHERE id = \(id)
+                    """, prepared: true
+                ).first
+            else { return nil }
+            return (
+                try Self.summary(row), try row.decode(PostgresRawJSON.self, at: 8).bytes,
+                try row.decode(PostgresRawJSON.self, at: 9).bytes, try row.decode(UUID?.self, at: 10)
+            )
         }
-        try await audit.record([context.auditEvent(.read, patient: found?.3, resource: "AcuteEvaluation", resourceID: id.uuidString,
-                                                   outcome: found == nil ? .denied : .success)])
+        try await audit.record([
+            context.auditEvent(
+                .read, patient: found?.3, resource: "AcuteEvaluation", resourceID: id.uuidString,
+                outcome: found == nil ? .denied : .success)
+        ])
         return found.map { ($0.0, $0.1, $0.2) }
     }
 
     /// An episode's evaluations, newest first; nil when the context cannot see the episode.
     public func list(episode: UUID, as context: AccessContext) async throws -> [AcuteEvaluationSummary]? {
         let found = try await pool.withAccess(context, readOnly: true) { connection -> (UUID, [AcuteEvaluationSummary])? in
-            guard let patient = try await connection.query("SELECT patient_id FROM stroke_episodes WHERE id = \(episode)", prepared: true)
-                .first?.decode(UUID.self, at: 0) else { return nil }
-            let summaries = try await connection.query("""
+            guard
+                let patient = try await connection.query("SELECT patient_id FROM stroke_episodes WHERE id = \(episode)", prepared: true)
+                    .first?.decode(UUID.self, at: 0)
+            else { return nil }
+            let summaries = try await connection.query(
+                """
                 SELECT \(fragment: Self.summaryColumns) FROM acute_evaluations WHERE episode_id = \(episode)
                 ORDER BY evaluated_at DESC, id LIMIT 500
-                """, prepared: true).map(Self.summary)
+                """, prepared: true
+            ).map(Self.summary)
             return (patient, summaries)
         }
-        try await audit.record([context.auditEvent(.search, patient: found?.0, resource: "AcuteEvaluation", resourceID: episode.uuidString,
-                                                   outcome: found == nil ? .denied : .success)])
+        try await audit.record([
+            context.auditEvent(
+                .search, patient: found?.0, resource: "AcuteEvaluation", resourceID: episode.uuidString,
+                outcome: found == nil ? .denied : .success)
+        ])
         return found?.1
     }
 

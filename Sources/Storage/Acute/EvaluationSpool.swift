@@ -34,7 +34,8 @@ public final class EvaluationSpool: Service, Sendable {
         let final = directory.appendingPathComponent("\(record.id.uuidString).json")
         let temporary = directory.appendingPathComponent(".\(record.id.uuidString).tmp")
         guard FileManager.default.createFile(atPath: temporary.path, contents: nil, attributes: [.posixPermissions: 0o600]),
-              let handle = FileHandle(forWritingAtPath: temporary.path) else {
+            let handle = FileHandle(forWritingAtPath: temporary.path)
+        else {
             throw SpoolError(description: "cannot write to the spool at \(directory.path)")
         }
         defer { try? handle.close() }
@@ -68,7 +69,8 @@ public final class EvaluationSpool: Service, Sendable {
         var written = 0
         for file in pending() {
             guard let data = FileManager.default.contents(atPath: file.path),
-                  let record = try? decoder.decode(AcuteEvaluationRecord.self, from: data) else {
+                let record = try? decoder.decode(AcuteEvaluationRecord.self, from: data)
+            else {
                 let aside = file.appendingPathExtension("unreadable")
                 try? FileManager.default.moveItem(at: file, to: aside)
                 logger.error("spooled evaluation unreadable; set aside", metadata: ["file": "\(aside.lastPathComponent)"])

@@ -25,12 +25,17 @@ public enum OrganisationSettings {
     /// no such organisation.
     public static func setAcuteProfile(_ profile: String?, of organisation: UUID, as context: AccessContext, pool: PostgresPool) async throws -> Bool {
         try await pool.withAccess(context) { connection in
-            let updated = try await connection.query("""
-                UPDATE organisations SET acute_profile = \(profile) WHERE id = \(organisation)
-                """, prepared: true).affectedRows == 1
+            let updated =
+                try await connection.query(
+                    """
+                    UPDATE organisations SET acute_profile = \(profile) WHERE id = \(organisation)
+                    """, prepared: true
+                ).affectedRows == 1
             if updated {
-                try await AuditLog.record(context.auditEvent(.update, patient: nil, resource: "Organisation", resourceID: organisation.uuidString,
-                                                             purpose: "configuration"), on: connection)
+                try await AuditLog.record(
+                    context.auditEvent(
+                        .update, patient: nil, resource: "Organisation", resourceID: organisation.uuidString,
+                        purpose: "configuration"), on: connection)
             }
             return updated
         }

@@ -7,7 +7,8 @@ public enum AuditLog {
     /// Records `event` on the connection, in the caller's transaction, so the access and its
     /// record commit or roll back together.
     public static func record(_ event: AuditEvent, on connection: PostgresConnection) async throws {
-        try await connection.query("""
+        try await connection.query(
+            """
             INSERT INTO audit_events (actor_subject, actor_role, actor_organisation_id, action, patient_id,
                                       resource_type, resource_id, purpose, outcome, break_glass_reason,
                                       request_id, client_address)
@@ -27,19 +28,19 @@ public enum AuditLog {
     /// The one statement that inserts `events`.
     static func insert(_ events: [AuditEvent]) -> PostgresQuery {
         """
-            INSERT INTO audit_events (actor_subject, actor_role, actor_organisation_id, action, patient_id,
-                                      resource_type, resource_id, purpose, outcome, break_glass_reason,
-                                      request_id, client_address)
-            SELECT subject, role, organisation, action::audit_action, patient, resource_type, resource_id,
-                   purpose, outcome::audit_outcome, break_glass_reason, request_id, client_address::inet
-            FROM unnest(\(events.map(\.actorSubject)), \(events.map(\.actorRole)), \(events.map(\.actorOrganisation)),
-                        \(events.map(\.action.rawValue)), \(events.map(\.patientID)), \(events.map(\.resourceType)),
-                        \(events.map(\.resourceID)), \(events.map(\.purpose)), \(events.map(\.outcome.rawValue)),
-                        \(events.map(\.breakGlassReason)), \(events.map(\.requestID)), \(events.map(\.clientAddress)))
-                 WITH ORDINALITY AS batch(subject, role, organisation, action, patient, resource_type, resource_id,
-                                          purpose, outcome, break_glass_reason, request_id, client_address, position)
-            ORDER BY position
-            """
+        INSERT INTO audit_events (actor_subject, actor_role, actor_organisation_id, action, patient_id,
+                                  resource_type, resource_id, purpose, outcome, break_glass_reason,
+                                  request_id, client_address)
+        SELECT subject, role, organisation, action::audit_action, patient, resource_type, resource_id,
+               purpose, outcome::audit_outcome, break_glass_reason, request_id, client_address::inet
+        FROM unnest(\(events.map(\.actorSubject)), \(events.map(\.actorRole)), \(events.map(\.actorOrganisation)),
+                    \(events.map(\.action.rawValue)), \(events.map(\.patientID)), \(events.map(\.resourceType)),
+                    \(events.map(\.resourceID)), \(events.map(\.purpose)), \(events.map(\.outcome.rawValue)),
+                    \(events.map(\.breakGlassReason)), \(events.map(\.requestID)), \(events.map(\.clientAddress)))
+             WITH ORDINALITY AS batch(subject, role, organisation, action, patient, resource_type, resource_id,
+                                      purpose, outcome, break_glass_reason, request_id, client_address, position)
+        ORDER BY position
+        """
     }
 
     /// Seals committed, unsealed rows into the chain (one sealer at a time); returns how many.
@@ -82,37 +83,42 @@ public enum AuditLog {
             var expected = 1
             var previous: String?
             while true {
-                let rows = try await connection.query("""
+                let rows = try await connection.query(
+                    """
                     SELECT chain_position, seq, encode(hash, 'hex'), encode(previous_hash, 'hex'),
                            encode(sha256(coalesce(previous_hash, ''::bytea) || convert_to(audit_canonical(e), 'UTF8')), 'hex')
                     FROM audit_events e
                     WHERE chain_position >= \(expected)
                     ORDER BY chain_position
                     LIMIT \(batchSize)
-                    """, prepared: true).decode((Int, Int, String, String?, String).self)
+                    """, prepared: true
+                ).decode((Int, Int, String, String?, String).self)
                 for (position, seq, hash, previousHash, recomputed) in rows {
-                    let problem: String? = if position != expected {
-                        "row at chain position \(expected) is missing (deleted?)"
-                    } else if previousHash != previous {
-                        "link to the previous row does not match (a row before it was changed, inserted or removed)"
-                    } else if recomputed != hash {
-                        "content changed after it was sealed"
-                    } else {
-                        nil
-                    }
+                    let problem: String? =
+                        if position != expected {
+                            "row at chain position \(expected) is missing (deleted?)"
+                        } else if previousHash != previous {
+                            "link to the previous row does not match (a row before it was changed, inserted or removed)"
+                        } else if recomputed != hash {
+                            "content changed after it was sealed"
+                        } else {
+                            nil
+                        }
                     if let problem {
                         let unsealed = try await unsealedCount(on: connection)
                         let breakAt = Break(chainPosition: expected, seq: position == expected ? seq : nil, reason: problem)
-                        return Verification(checked: expected - 1, unsealed: unsealed, firstBreak: breakAt,
-                                            headPosition: expected - 1, headHash: previous)
+                        return Verification(
+                            checked: expected - 1, unsealed: unsealed, firstBreak: breakAt,
+                            headPosition: expected - 1, headHash: previous)
                     }
                     previous = hash
                     expected += 1
                 }
                 if rows.count < batchSize { break }
             }
-            return Verification(checked: expected - 1, unsealed: try await unsealedCount(on: connection), firstBreak: nil,
-                                headPosition: expected - 1, headHash: previous)
+            return Verification(
+                checked: expected - 1, unsealed: try await unsealedCount(on: connection), firstBreak: nil,
+                headPosition: expected - 1, headHash: previous)
         }
     }
 

@@ -44,8 +44,10 @@ public enum AuditQueries {
         public var sampleSize: Int?
         public var limit: Int
 
-        public init(since: Date, until: Date, subject: String? = nil, patient: UUID? = nil,
-                    onlyBreakGlass: Bool = false, sampleSize: Int? = nil, limit: Int = 500) {
+        public init(
+            since: Date, until: Date, subject: String? = nil, patient: UUID? = nil,
+            onlyBreakGlass: Bool = false, sampleSize: Int? = nil, limit: Int = 500
+        ) {
             self.since = since
             self.until = until
             self.subject = subject
@@ -62,10 +64,12 @@ public enum AuditQueries {
         for patient: UUID, as context: AccessContext, pool: PostgresPool, audit: AuditWriter
     ) async throws -> [ExtractEntry] {
         let rows = try await pool.withAccess(context, readOnly: true) { connection in
-            try await connection.query("""
+            try await connection.query(
+                """
                 SELECT recorded_at, organisation_name, actor_role, action, purpose, break_glass
                 FROM audit_patient_extract(\(patient))
-                """).decode((Date, String?, String, String, String, Bool).self)
+                """
+            ).decode((Date, String?, String, String, String, Bool).self)
         }
         try await audit.record([context.auditEvent(.export, patient: patient, resource: "AccessLogExtract", purpose: "patient_information")])
         return rows.map { ExtractEntry(recordedAt: $0.0, organisation: $0.1, role: $0.2, action: $0.3, purpose: $0.4, breakGlass: $0.5) }
@@ -74,7 +78,8 @@ public enum AuditQueries {
     /// The auditor's search or sample (the database refuses anyone but an auditor).
     public static func search(_ filter: Filter, as context: AccessContext, pool: PostgresPool) async throws -> [Entry] {
         try await pool.withAccess(context) { connection in
-            let rows = try await connection.query("""
+            let rows = try await connection.query(
+                """
                 SELECT seq, recorded_at, actor_subject, actor_role, actor_organisation_id, action::text, patient_id,
                        resource_type, resource_id, purpose, outcome::text, break_glass_reason, request_id,
                        host(client_address), chain_position IS NOT NULL

@@ -46,7 +46,7 @@ public struct MigrationSet: Sendable {
     private static func version(of name: String) -> Int? {
         let parts = name.split(separator: "_", maxSplits: 1)
         guard parts.count == 2, parts[0].count == 4, let version = Int(parts[0]), version > 0,
-              parts[1].allSatisfy({ $0.isLowercase || $0.isNumber || $0 == "_" })
+            parts[1].allSatisfy({ $0.isLowercase || $0.isNumber || $0 == "_" })
         else { return nil }
         return version
     }

@@ -67,7 +67,8 @@ public struct Migrator: Sendable {
     }
 
     private func applyLocked(_ set: MigrationSet, on connection: PostgresConnection) async throws -> Report {
-        try await connection.query("""
+        try await connection.query(
+            """
             CREATE TABLE IF NOT EXISTS schema_migrations (
                 version integer PRIMARY KEY,
                 name text NOT NULL,
@@ -78,16 +79,18 @@ public struct Migrator: Sendable {
             """)
         let applied = try await appliedChecksums(on: connection)
         for (version, record) in applied where !set.migrations.contains(where: { $0.version == version }) {
-            throw MigrationError(.missingFile, migration: record.name,
-                                 "applied to the database but its file is missing (is this binary older than the database?)")
+            throw MigrationError(
+                .missingFile, migration: record.name,
+                "applied to the database but its file is missing (is this binary older than the database?)")
         }
         var report = Report(applied: [], alreadyApplied: 0)
         for migration in set.migrations {
             let checksum = try await checksum(of: migration, on: connection)
             if let record = applied[migration.version] {
                 guard record.checksum == checksum else {
-                    throw MigrationError(.changedAfterApply, migration: migration.name,
-                                         "the file changed after it was applied; add a new migration instead of editing this one")
+                    throw MigrationError(
+                        .changedAfterApply, migration: migration.name,
+                        "the file changed after it was applied; add a new migration instead of editing this one")
                 }
                 report.alreadyApplied += 1
                 continue
@@ -103,7 +106,8 @@ public struct Migrator: Sendable {
         try await connection.query("BEGIN")
         do {
             try await connection.runScript(trustedSQL: migration.sql)
-            try await connection.query("""
+            try await connection.query(
+                """
                 INSERT INTO schema_migrations (version, name, checksum)
                 VALUES (\(migration.version), \(migration.name), \(checksum))
                 """)

@@ -37,11 +37,14 @@ public struct PatientRecords: Sendable {
         pseudonym: String, birthYear: Int?, sex: String, organisation: UUID, as context: AccessContext
     ) async throws -> Patient {
         try await pool.withAccess(context) { connection in
-            let patient = try Self.decode(try await connection.query("""
-                INSERT INTO patients (organisation_id, pseudonym, birth_year, sex)
-                VALUES (\(organisation), \(pseudonym), \(birthYear), \(sex))
-                RETURNING id, organisation_id, pseudonym, birth_year, sex, created_at
-                """, prepared: true).single())
+            let patient = try Self.decode(
+                try await connection.query(
+                    """
+                    INSERT INTO patients (organisation_id, pseudonym, birth_year, sex)
+                    VALUES (\(organisation), \(pseudonym), \(birthYear), \(sex))
+                    RETURNING id, organisation_id, pseudonym, birth_year, sex, created_at
+                    """, prepared: true
+                ).single())
             try await AuditLog.record(context.auditEvent(.create, patient: patient.id, resource: "Patient", resourceID: patient.id.uuidString), on: connection)
             return patient
         }
@@ -51,26 +54,32 @@ public struct PatientRecords: Sendable {
     /// denied read and answers nil, so the caller cannot tell the two apart.
     public func find(_ id: UUID, as context: AccessContext) async throws -> Patient? {
         let (patient, breakGlassReason) = try await pool.withAccess(context, readOnly: true) { connection -> (Patient?, String?) in
-            let rows = try await connection.query("SELECT id, organisation_id, pseudonym, birth_year, sex, created_at FROM patients WHERE id = \(id)", prepared: true)
+            let rows = try await connection.query(
+                "SELECT id, organisation_id, pseudonym, birth_year, sex, created_at FROM patients WHERE id = \(id)", prepared: true)
             guard let row = rows.first else { return (nil, nil) }
             let patient = try Self.decode(row)
             return (patient, try await Self.breakGlassReason(for: patient, context: context, on: connection))
         }
-        try await audit.record([context.auditEvent(
-            .read, patient: id, resource: "Patient", resourceID: id.uuidString,
-            outcome: patient == nil ? .denied : .success, breakGlassReason: breakGlassReason
-        )])
+        try await audit.record([
+            context.auditEvent(
+                .read, patient: id, resource: "Patient", resourceID: id.uuidString,
+                outcome: patient == nil ? .denied : .success, breakGlassReason: breakGlassReason
+            )
+        ])
         return patient
     }
 
     /// The patients the context may see, newest first, a page at a time (at most 100).
     public func list(limit: Int, offset: Int, as context: AccessContext) async throws -> [Patient] {
-        let limit = min(max(limit, 1), 100), offset = max(offset, 0)
+        let limit = min(max(limit, 1), 100)
+        let offset = max(offset, 0)
         let patients = try await pool.withAccess(context, readOnly: true) { connection in
-            try await connection.query("""
+            try await connection.query(
+                """
                 SELECT id, organisation_id, pseudonym, birth_year, sex, created_at
                 FROM patients ORDER BY created_at DESC, id LIMIT \(limit) OFFSET \(offset)
-                """, prepared: true).map(Self.decode)
+                """, prepared: true
+            ).map(Self.decode)
         }
         try await audit.record(patients.map { context.auditEvent(.search, patient: $0.id, resource: "Patient", resourceID: $0.id.uuidString) })
         return patients
@@ -80,12 +89,15 @@ public struct PatientRecords: Sendable {
     /// `minutes` (at most 240), with a reason; recorded as such in the audit log.
     public func breakGlass(_ patient: UUID, reason: String, minutes: Int, as context: AccessContext) async throws -> Date {
         try await pool.withAccess(context) { connection in
-            let until = try await connection.query("""
+            let until = try await connection.query(
+                """
                 INSERT INTO break_glass_grants (subject, acting_organisation_id, patient_id, reason, valid_until)
                 VALUES (\(context.subject), \(context.organisations.first), \(patient), \(reason), now() + make_interval(mins => \(Int32(minutes))))
                 RETURNING valid_until
-                """, prepared: true).single().decode(Date.self)
-            try await AuditLog.record(context.auditEvent(.create, patient: patient, resource: "BreakGlassGrant", purpose: "emergency", breakGlassReason: reason), on: connection)
+                """, prepared: true
+            ).single().decode(Date.self)
+            try await AuditLog.record(
+                context.auditEvent(.create, patient: patient, resource: "BreakGlassGrant", purpose: "emergency", breakGlassReason: reason), on: connection)
             return until
         }
     }
@@ -94,12 +106,14 @@ public struct PatientRecords: Sendable {
     /// visible (not through the context's organisations or a care relationship).
     private static func breakGlassReason(for patient: Patient, context: AccessContext, on connection: PostgresConnection) async throws -> String? {
         guard !context.organisations.contains(patient.organisationId) else { return nil }
-        return try await connection.query("""
+        return try await connection.query(
+            """
             SELECT reason FROM break_glass_grants
             WHERE patient_id = \(patient.id) AND valid_until > now()
               AND NOT in_current_care(\(patient.id))
             ORDER BY valid_until DESC LIMIT 1
-            """, prepared: true).first?.decode(String.self)
+            """, prepared: true
+        ).first?.decode(String.self)
     }
 
     private static func decode(_ row: PostgresRow) throws -> Patient {

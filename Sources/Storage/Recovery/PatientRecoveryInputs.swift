@@ -8,7 +8,10 @@ public struct TherapyMinutes: Sendable, Codable, Equatable {
     public var pt = 0, ot = 0, slp = 0, bal = 0
 
     enum CodingKeys: String, CodingKey {
-        case pt = "PT", ot = "OT", slp = "SLP", bal = "BAL"
+        case pt = "PT"
+        case ot = "OT"
+        case slp = "SLP"
+        case bal = "BAL"
     }
 
     var isZero: Bool { pt == 0 && ot == 0 && slp == 0 && bal == 0 }
@@ -50,9 +53,13 @@ public struct PatientRecoveryInputs: Sendable, Codable, Equatable {
 
     /// Reads a patient's inputs; nil when the patient is not visible, `UnknownOnset` when
     /// nothing records the stroke's onset.
-    static func load(_ patient: UUID, recovery: RecoveryProtocol, catalogue: RehabCatalogue, now: Date,
-                     on connection: PostgresConnection) async throws -> PatientRecoveryInputs? {
-        guard let person = try await connection.query("SELECT birth_year, pseudonym FROM patients WHERE id = \(patient)", prepared: true).first else { return nil }
+    static func load(
+        _ patient: UUID, recovery: RecoveryProtocol, catalogue: RehabCatalogue, now: Date,
+        on connection: PostgresConnection
+    ) async throws -> PatientRecoveryInputs? {
+        guard let person = try await connection.query("SELECT birth_year, pseudonym FROM patients WHERE id = \(patient)", prepared: true).first else {
+            return nil
+        }
         let inputs = recovery.population.modelInputs
         guard let onset = try await RecoveryOnset.load(patient, reperfusedGrades: inputs.reperfusedMtici, on: connection) else { throw UnknownOnset() }
         let observations = try await RecoveryObservation.load(patient, onset: onset, on: connection)
@@ -61,13 +68,16 @@ public struct PatientRecoveryInputs: Sendable, Codable, Equatable {
         for index in days.indices { days[index].day = index }
         var unrecorded = 0
         let disciplines = Dictionary(catalogue.modalities.map { ($0.id, $0.discipline) }, uniquingKeysWith: { first, _ in first })
-        for row in try await connection.query("""
+        for row in try await connection.query(
+            """
             SELECT s.modality, lower(s.during), upper(s.during), p.attendance, p.minutes_delivered
             FROM rehab_participants p JOIN rehab_sessions s ON s.id = p.session_id
             WHERE p.patient_id = \(patient) AND p.cancelled_at IS NULL AND NOT s.cancelled
               AND s.during && tstzrange(\(onset.at), \(onset.at.addingTimeInterval(Double(horizon) * 86_400)))
-            """, prepared: true) {
-            let start = try row.decode(Date.self, at: 1), end = try row.decode(Date.self, at: 2)
+            """, prepared: true)
+        {
+            let start = try row.decode(Date.self, at: 1)
+            let end = try row.decode(Date.self, at: 2)
             let day = Int(onset.days(to: start).rounded(.down))
             guard days.indices.contains(day), let input = disciplines[try row.decode(String.self, at: 0)].flatMap({ inputs.byDiscipline[$0] }) else { continue }
             switch try row.decode(String?.self, at: 3) {
@@ -88,21 +98,25 @@ public struct PatientRecoveryInputs: Sendable, Codable, Equatable {
                 date = date.adding(days: 1)
             }
         }
-        return PatientRecoveryInputs(pseudonym: try person.decode(String.self, at: 1), onset: onset, birthYear: try person.decode(Int?.self, at: 0), observations: observations,
-                                     therapy: days.filter { !$0.delivered.isZero || !$0.planned.isZero }, unrecordedSessions: unrecorded, horizonDays: horizon,
-                                     model: RecoveryModel.version, parameterVersion: recovery.version, catalogueVersion: catalogue.version)
+        return PatientRecoveryInputs(
+            pseudonym: try person.decode(String.self, at: 1), onset: onset, birthYear: try person.decode(Int?.self, at: 0), observations: observations,
+            therapy: days.filter { !$0.delivered.isZero || !$0.planned.isZero }, unrecordedSessions: unrecorded, horizonDays: horizon,
+            model: RecoveryModel.version, parameterVersion: recovery.version, catalogueVersion: catalogue.version)
     }
 
     /// The therapy as the model's dose schedule: one segment per run of equal days.
     public var schedule: [DoseSegment] {
         var segments: [DoseSegment] = []
         for day in therapy {
-            let total = TherapyMinutes(pt: day.delivered.pt + day.planned.pt, ot: day.delivered.ot + day.planned.ot,
-                                       slp: day.delivered.slp + day.planned.slp, bal: day.delivered.bal + day.planned.bal)
-            let segment = DoseSegment(start: Double(day.day), end: Double(day.day + 1), pt: Double(total.pt), ot: Double(total.ot),
-                                      slp: Double(total.slp), bal: Double(total.bal))
+            let total = TherapyMinutes(
+                pt: day.delivered.pt + day.planned.pt, ot: day.delivered.ot + day.planned.ot,
+                slp: day.delivered.slp + day.planned.slp, bal: day.delivered.bal + day.planned.bal)
+            let segment = DoseSegment(
+                start: Double(day.day), end: Double(day.day + 1), pt: Double(total.pt), ot: Double(total.ot),
+                slp: Double(total.slp), bal: Double(total.bal))
             if let last = segments.last, last.end == segment.start, last.pt == segment.pt, last.ot == segment.ot, last.slp == segment.slp,
-               last.bal == segment.bal {
+                last.bal == segment.bal
+            {
                 segments[segments.count - 1].end = segment.end
             } else {
                 segments.append(segment)

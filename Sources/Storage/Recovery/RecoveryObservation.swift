@@ -5,7 +5,12 @@ public import Foundation
 /// it is on its instrument's scale.
 public struct RecoveryObservation: Sendable, Codable, Equatable {
     public enum Instrument: String, Sendable, Codable, CaseIterable {
-        case fmUE = "FM-UE", nihss = "NIHSS", mrs = "mRS", barthel = "Barthel", safe = "SAFE", mep = "MEP"
+        case fmUE = "FM-UE"
+        case nihss = "NIHSS"
+        case mrs = "mRS"
+        case barthel = "Barthel"
+        case safe = "SAFE"
+        case mep = "MEP"
 
         /// The instrument's scale (Barthel in steps of 5; MEP 1 present, 0 absent).
         public var scale: ClosedRange<Int> {

@@ -20,28 +20,38 @@ public struct RecoveryOnset: Sendable, Codable, Equatable {
     /// The onset of a patient visible to the connection's caller; nil when nothing records it.
     static func load(_ patient: UUID, reperfusedGrades: [String], on connection: PostgresConnection) async throws -> RecoveryOnset? {
         var candidates: [RecoveryOnset] = []
-        if let row = try await connection.query("""
+        if let row = try await connection.query(
+            """
             SELECT e.last_known_well, e.reperfusion_at, e.mtici::text, e.nihss_at_arrival, e.organisation_id
             FROM stroke_episodes e WHERE e.patient_id = \(patient) AND e.last_known_well IS NOT NULL
             ORDER BY e.last_known_well DESC LIMIT 1
-            """, prepared: true).first {
-            let at = try row.decode(Date.self, at: 0), mtici = try row.decode(String?.self, at: 2)
+            """, prepared: true
+        ).first {
+            let at = try row.decode(Date.self, at: 0)
+            let mtici = try row.decode(String?.self, at: 2)
             let reperfused = try row.decode(Date?.self, at: 1).flatMap { time in
                 mtici.map(reperfusedGrades.contains) == true ? time.timeIntervalSince(at) / 86_400 : nil
             }
             let settings = try await ClinicSettings.load(try row.decode(UUID.self, at: 4), on: connection)
-            candidates.append(RecoveryOnset(at: at, source: "the acute episode's last-known-well time", reperfusionDays: reperfused, mtici: mtici,
-                                            nihssAtArrival: try row.decode(Int?.self, at: 3), day: settings.local(at).day, timeZone: settings.timeZone))
+            candidates.append(
+                RecoveryOnset(
+                    at: at, source: "the acute episode's last-known-well time", reperfusionDays: reperfused, mtici: mtici,
+                    nihssAtArrival: try row.decode(Int?.self, at: 3), day: settings.local(at).day, timeZone: settings.timeZone))
         }
-        if let row = try await connection.query("""
+        if let row = try await connection.query(
+            """
             SELECT s.stroke_date::text, s.organisation_id FROM rehab_stays s WHERE s.patient_id = \(patient) ORDER BY s.stroke_date DESC LIMIT 1
-            """, prepared: true).first, let day = CalendarDay(try row.decode(String.self, at: 0)) {
+            """, prepared: true
+        ).first, let day = CalendarDay(try row.decode(String.self, at: 0)) {
             let settings = try await ClinicSettings.load(try row.decode(UUID.self, at: 1), on: connection)
             let at = settings.instant(day, ClockTime(clamping: 0))
             // A stay's stroke date is a day: an episode's time around it is the same stroke, more precisely.
             if candidates.allSatisfy({ $0.day.adding(days: 1) < day }) {
-                candidates = [RecoveryOnset(at: at, source: "the rehab stay's stroke date (time of day not recorded: taken as 00:00)",
-                                            reperfusionDays: nil, mtici: nil, nihssAtArrival: nil, day: day, timeZone: settings.timeZone)]
+                candidates = [
+                    RecoveryOnset(
+                        at: at, source: "the rehab stay's stroke date (time of day not recorded: taken as 00:00)",
+                        reperfusionDays: nil, mtici: nil, nihssAtArrival: nil, day: day, timeZone: settings.timeZone)
+                ]
             }
         }
         return candidates.first

@@ -32,7 +32,9 @@ public struct RecoveryProjections: Sendable {
         guard let outlook = current.report.outlook, let recoveryCase = current.recoveryCase else { throw MissingRecoveryData(missing: current.report.missing) }
         var proposed = recoveryCase
         proposed.schedule = proposal.replacing(recoveryCase.schedule)
-        let projector = projector, sets = current.sets, schedule = proposed.schedule
+        let projector = projector
+        let sets = current.sets
+        let schedule = proposed.schedule
         return try await Self.offCooperativePool { try projector.whatIf(recoveryCase, outlook: outlook, sets: sets, proposal: schedule) }
     }
 
@@ -47,19 +49,30 @@ public struct RecoveryProjections: Sendable {
     /// The report, the case it was fitted as and its accepted sets, from the cache when the
     /// inputs are unchanged.
     private func current(_ patient: UUID, as context: AccessContext, now: Date) async throws
-        -> (report: RecoveryReport, recoveryCase: RecoveryCase?, sets: [RecoveryBand.Set])? {
+        -> (report: RecoveryReport, recoveryCase: RecoveryCase?, sets: [RecoveryBand.Set])?
+    {
         guard let organisation = context.organisations.first else { return nil }
-        let recovery = projector.recovery, catalogue = catalogue
-        guard let (inputs, cached) = try await pool.withAccess(context, { connection -> (PatientRecoveryInputs, (String, Data, [Double])?)? in
-            guard let inputs = try await PatientRecoveryInputs.load(patient, recovery: recovery, catalogue: catalogue, now: now, on: connection) else {
-                return nil
-            }
-            try await AuditLog.record(context.auditEvent(.read, patient: patient, resource: "RecoveryProjection"), on: connection)
-            let row = try await connection.query("""
-                SELECT inputs, result::text, accepted_sets FROM recovery_projections WHERE organisation_id = \(organisation) AND patient_id = \(patient)
-                """, prepared: true).first
-            return (inputs, try row.map { (try $0.decode(String.self, at: 0), Data(try $0.decode(String.self, at: 1).utf8), try $0.decode([Double].self, at: 2)) })
-        }) else { return nil }
+        let recovery = projector.recovery
+        let catalogue = catalogue
+        guard
+            let (inputs, cached) = try await pool.withAccess(
+                context,
+                { connection -> (PatientRecoveryInputs, (String, Data, [Double])?)? in
+                    guard let inputs = try await PatientRecoveryInputs.load(patient, recovery: recovery, catalogue: catalogue, now: now, on: connection) else {
+                        return nil
+                    }
+                    try await AuditLog.record(context.auditEvent(.read, patient: patient, resource: "RecoveryProjection"), on: connection)
+                    let row = try await connection.query(
+                        """
+                        SELECT inputs, result::text, accepted_sets FROM recovery_projections WHERE organisation_id = \(organisation) AND patient_id = \(patient)
+                        """, prepared: true
+                    ).first
+                    return (
+                        inputs,
+                        try row.map { (try $0.decode(String.self, at: 0), Data(try $0.decode(String.self, at: 1).utf8), try $0.decode([Double].self, at: 2)) }
+                    )
+                })
+        else { return nil }
         let key = try Self.canonical(inputs)
         let classBasis = Self.classify(inputs, recovery: recovery)
         let recoveryCase = recoveryCase(inputs, recoveryClass: classBasis.recoveryClass)
@@ -71,7 +84,8 @@ public struct RecoveryProjections: Sendable {
         var projected: (outlook: RecoveryOutlook, sets: [RecoveryBand.Set])?
         if let recoveryCase { projected = try await Self.offCooperativePool { try projector.project(recoveryCase) } }
         let report = RecoveryReport(
-            patientId: patient, pseudonym: inputs.pseudonym, onset: inputs.onset, horizonDays: inputs.horizonDays, recoveryClass: classBasis, observations: inputs.observations,
+            patientId: patient, pseudonym: inputs.pseudonym, onset: inputs.onset, horizonDays: inputs.horizonDays, recoveryClass: classBasis,
+            observations: inputs.observations,
             therapy: inputs.therapy, unrecordedSessions: inputs.unrecordedSessions, outlook: projected?.outlook,
             missing: recoveryCase == nil ? ["an FM-UE observation from onset to day \(inputs.horizonDays)"] : [],
             warnings: warnings(inputs, outlook: projected?.outlook), computedAt: now, cached: false)
@@ -79,15 +93,17 @@ public struct RecoveryProjections: Sendable {
         let flat = sets.flatMap { $0.z + [$0.cost] }
         let result = String(decoding: try Self.encoder.encode(report), as: UTF8.self)
         try await pool.withAccess(context) { connection in
-            try await connection.query("""
+            try await connection.query(
+                """
                 INSERT INTO recovery_projections (organisation_id, patient_id, inputs, result, accepted_sets, computed_at)
                 VALUES (\(organisation), \(patient), \(key), \(result)::jsonb, \(flat), \(now))
                 ON CONFLICT (organisation_id, patient_id) DO UPDATE
                 SET inputs = EXCLUDED.inputs, result = EXCLUDED.result, accepted_sets = EXCLUDED.accepted_sets, computed_at = EXCLUDED.computed_at
                 """, prepared: true)
             if let outlook = projected?.outlook, let lastDay = recoveryCase?.days.max() {
-                try await Self.recordForecast(outlook, lastObservedDay: lastDay, onset: inputs.onset.at, organisation: organisation, patient: patient,
-                                              now: now, on: connection)
+                try await Self.recordForecast(
+                    outlook, lastObservedDay: lastDay, onset: inputs.onset.at, organisation: organisation, patient: patient,
+                    now: now, on: connection)
             }
         }
         return (report, recoveryCase, sets)
@@ -95,10 +111,13 @@ public struct RecoveryProjections: Sendable {
 
     /// Keeps the day-90 forecast of a projection just computed, for the region's calibration
     /// report (held against the day-90 assessment when it comes).
-    private static func recordForecast(_ outlook: RecoveryOutlook, lastObservedDay: Double, onset: Date, organisation: UUID, patient: UUID, now: Date,
-                                       on connection: PostgresConnection) async throws {
+    private static func recordForecast(
+        _ outlook: RecoveryOutlook, lastObservedDay: Double, onset: Date, organisation: UUID, patient: UUID, now: Date,
+        on connection: PostgresConnection
+    ) async throws {
         let fm = min(max(outlook.day90.fm, 0), 66)
-        try await connection.query("""
+        try await connection.query(
+            """
             INSERT INTO recovery_forecasts (organisation_id, patient_id, made_at, onset_at, last_observed_day, fm_day_90, lower_day_90, upper_day_90,
                                             model, parameter_version)
             VALUES (\(organisation), \(patient), \(now), \(onset), \(max(lastObservedDay, 0)), \(fm),
@@ -110,9 +129,10 @@ public struct RecoveryProjections: Sendable {
     private func recoveryCase(_ inputs: PatientRecoveryInputs, recoveryClass: RecoveryClass) -> RecoveryCase? {
         let fitted = inputs.fitted
         guard !fitted.isEmpty else { return nil }
-        return RecoveryCase(days: fitted.compactMap(\.day), scores: fitted.map { Double($0.value) }, schedule: inputs.schedule,
-                            reperfusionDays: inputs.onset.reperfusionDays, nihss0: inputs.onset.nihssAtArrival.map(Double.init),
-                            recoveryClass: recoveryClass)
+        return RecoveryCase(
+            days: fitted.compactMap(\.day), scores: fitted.map { Double($0.value) }, schedule: inputs.schedule,
+            reperfusionDays: inputs.onset.reperfusionDays, nihss0: inputs.onset.nihssAtArrival.map(Double.init),
+            recoveryClass: recoveryClass)
     }
 
     /// PREP2 from the observations, in the windows of Protocols/recovery `prep2`: the SAFE
@@ -142,25 +162,32 @@ public struct RecoveryProjections: Sendable {
         let category: Prep2Category? = if case .category(let found) = result { found } else { nil }
         var notes: [String] = []
         if let safe, safe.day < Double(rules.safeEarlyBeforeDay) {
-            notes.append(String(format: "SAFE from day %.1f only (PREP2 assesses it about day %d; an earlier SAFE tends to underestimate it)",
-                                safe.day, rules.safeAssessmentDay))
+            notes.append(
+                String(
+                    format: "SAFE from day %.1f only (PREP2 assesses it about day %d; an earlier SAFE tends to underestimate it)",
+                    safe.day, rules.safeAssessmentDay))
         }
         if recordedNihss == nil, let arrival = inputs.onset.nihssAtArrival, category == .limited || category == .poor {
-            notes.append("NIHSS \(arrival) at arrival used: none recorded by day \(rules.nihssLatestDay) (PREP2 uses the day-3 NIHSS; the arrival score, "
-                         + "before any reperfusion, is often higher and biases towards Poor)")
+            notes.append(
+                "NIHSS \(arrival) at arrival used: none recorded by day \(rules.nihssLatestDay) (PREP2 uses the day-3 NIHSS; the arrival score, "
+                    + "before any reperfusion, is often higher and biases towards Poor)")
         }
         if let age, let safe, safe.observation.value >= rules.safeThreshold,
-           rules.classify(safe: safe.observation.value, age: age - 1, mep: mep, nihss: nihss) != result {
-            notes.append("age approximate: only the birth year is stored, so the age at onset is \(age - 1) or \(age), on either side of PREP2's "
-                         + "age split at \(rules.ageThreshold); \(age) was used")
+            rules.classify(safe: safe.observation.value, age: age - 1, mep: mep, nihss: nihss) != result
+        {
+            notes.append(
+                "age approximate: only the birth year is stored, so the age at onset is \(age - 1) or \(age), on either side of PREP2's "
+                    + "age split at \(rules.ageThreshold); \(age) was used")
         }
         let recoveryClass = rules.recoveryClass(result, mep: mep) ?? .standard
         if recoveryClass == .standard, let contested = recovery.priors.priors.rS.default.contested { notes.append(contested.note) }
-        let basis = category.map { "PREP2 \($0.rawValue) (Stinear 2017)" }
+        let basis =
+            category.map { "PREP2 \($0.rawValue) (Stinear 2017)" }
             ?? mep.map { "MEP \($0 ? "present" : "absent"), no PREP2 category" }
             ?? "no PREP2 category or MEP status: the default priors"
-        return .init(recoveryClass: recoveryClass, prep2: category, prep2Missing: missing,
-                     basis: ([basis] + notes).joined(separator: "; "), notes: notes)
+        return .init(
+            recoveryClass: recoveryClass, prep2: category, prep2Missing: missing,
+            basis: ([basis] + notes).joined(separator: "; "), notes: notes)
     }
 
     /// PREP2's SAFE taken only before the early day (day 2): PREP2 assesses it about day 3.
@@ -168,8 +195,10 @@ public struct RecoveryProjections: Sendable {
         let rules = recovery.population.prep2
         let safes = inputs.observations.filter { $0.instrument == .safe && ($0.day.map { (0...Double(rules.safeLatestDay)).contains($0) } ?? false) }
         guard !safes.isEmpty, safes.allSatisfy({ ($0.day ?? 0) < Double(rules.safeEarlyBeforeDay) }) else { return [] }
-        return ["Only a SAFE from before day \(rules.safeEarlyBeforeDay) is recorded: PREP2 assesses SAFE about day \(rules.safeAssessmentDay) "
-                + "and an earlier score tends to underestimate it; record a SAFE at about day \(rules.safeAssessmentDay)."]
+        return [
+            "Only a SAFE from before day \(rules.safeEarlyBeforeDay) is recorded: PREP2 assesses SAFE about day \(rules.safeAssessmentDay) "
+                + "and an earlier score tends to underestimate it; record a SAFE at about day \(rules.safeAssessmentDay)."
+        ]
     }
 
     /// What a reader must know: the χ² test failing, observations left out, sessions not counted,
@@ -180,8 +209,10 @@ public struct RecoveryProjections: Sendable {
             warnings.append("The band's edges still moved after \(outlook.band.sampledSets) parameter sets (the cap): read its edges as approximate.")
         }
         if let outlook, !outlook.estimates.passes {
-            warnings.append(String(format: "The fit fails the χ² test (%.1f > %.1f): the model does not describe these observations well; read the projection with care.",
-                                   outlook.estimates.dataCost, outlook.estimates.threshold))
+            warnings.append(
+                String(
+                    format: "The fit fails the χ² test (%.1f > %.1f): the model does not describe these observations well; read the projection with care.",
+                    outlook.estimates.dataCost, outlook.estimates.threshold))
         }
         let outside = inputs.observations.filter { $0.instrument == .fmUE }.count - inputs.fitted.count
         if outside > 0 { warnings.append("\(outside) FM-UE observation(s) outside days 0–\(inputs.horizonDays) are shown but not fitted.") }

@@ -24,14 +24,17 @@ public struct RecoveryRecords: Sendable {
             guard observation.observedAt >= onset.at else {
                 throw RehabInputError("observedAt", "is before the stroke's onset (\(onset.at.formatted(.iso8601)), from \(onset.source))")
             }
-            let id = try await connection.query("""
+            let id = try await connection.query(
+                """
                 INSERT INTO recovery_observations (organisation_id, patient_id, instrument, observed_at, value, rater, note, recorded_by)
                 VALUES (\(organisation), \(observation.patientId), \(observation.instrument.rawValue), \(observation.observedAt), \(observation.value),
                         \(observation.rater), \(observation.note), \(context.subject))
                 RETURNING id
-                """, prepared: true).single().decode(UUID.self, at: 0)
-            try await AuditLog.record(context.auditEvent(.create, patient: observation.patientId, resource: "RecoveryObservation", resourceID: id.uuidString),
-                                      on: connection)
+                """, prepared: true
+            ).single().decode(UUID.self, at: 0)
+            try await AuditLog.record(
+                context.auditEvent(.create, patient: observation.patientId, resource: "RecoveryObservation", resourceID: id.uuidString),
+                on: connection)
             var stored = observation
             (stored.id, stored.organisationId, stored.recordedBy, stored.day) = (id, organisation, context.subject, onset.days(to: observation.observedAt))
             return stored
@@ -43,11 +46,15 @@ public struct RecoveryRecords: Sendable {
     public func withdraw(_ id: UUID, reason: String, as context: AccessContext) async throws -> Bool {
         guard (1...500).contains(reason.count) else { throw RehabInputError("reason", "must say why (1–500 characters)") }
         return try await pool.withAccess(context) { connection in
-            guard let patient = try await connection.query("""
-                UPDATE recovery_observations SET withdrawn_at = now(), withdrawn_by = \(context.subject), withdraw_reason = \(reason)
-                WHERE id = \(id) AND withdrawn_at IS NULL AND organisation_id = ANY (app_organisation_ids())
-                RETURNING patient_id
-                """, prepared: true).first?.decode(UUID.self, at: 0) else { return false }
+            guard
+                let patient = try await connection.query(
+                    """
+                    UPDATE recovery_observations SET withdrawn_at = now(), withdrawn_by = \(context.subject), withdraw_reason = \(reason)
+                    WHERE id = \(id) AND withdrawn_at IS NULL AND organisation_id = ANY (app_organisation_ids())
+                    RETURNING patient_id
+                    """, prepared: true
+                ).first?.decode(UUID.self, at: 0)
+            else { return false }
             try await AuditLog.record(context.auditEvent(.update, patient: patient, resource: "RecoveryObservation", resourceID: id.uuidString), on: connection)
             return true
         }
@@ -67,14 +74,17 @@ public struct RecoveryRecords: Sendable {
                 guard therapy.lastDay <= zone.local(Date()).day else {
                     throw RehabInputError("lastDay", "is in the future: enter therapy given elsewhere once it has been given")
                 }
-                let id = try await connection.query("""
+                let id = try await connection.query(
+                    """
                     INSERT INTO recovery_therapy_elsewhere (organisation_id, patient_id, model_input, first_day, last_day, minutes_per_day, place, entered_by)
                     VALUES (\(organisation), \(therapy.patientId), \(therapy.modelInput), \(therapy.firstDay.description)::date,
                             \(therapy.lastDay.description)::date, \(therapy.minutesPerDay), \(therapy.place), \(context.subject))
                     RETURNING id
-                    """, prepared: true).single().decode(UUID.self, at: 0)
-                try await AuditLog.record(context.auditEvent(.create, patient: therapy.patientId, resource: "TherapyElsewhere", resourceID: id.uuidString),
-                                          on: connection)
+                    """, prepared: true
+                ).single().decode(UUID.self, at: 0)
+                try await AuditLog.record(
+                    context.auditEvent(.create, patient: therapy.patientId, resource: "TherapyElsewhere", resourceID: id.uuidString),
+                    on: connection)
                 var stored = therapy
                 (stored.id, stored.enteredBy) = (id, context.subject)
                 return stored
@@ -117,10 +127,12 @@ public struct RecoveryRecords: Sendable {
 extension RecoveryObservation {
     /// A patient's current observations, oldest first, each with its day since `onset`.
     static func load(_ patient: UUID, onset: RecoveryOnset?, on connection: PostgresConnection) async throws -> [RecoveryObservation] {
-        try await connection.query("""
+        try await connection.query(
+            """
             SELECT id, organisation_id, instrument, observed_at, value, rater, note, recorded_by FROM recovery_observations
             WHERE patient_id = \(patient) AND withdrawn_at IS NULL ORDER BY observed_at, id
-            """, prepared: true).compactMap { row in
+            """, prepared: true
+        ).compactMap { row in
             var observation = try RecoveryObservation(row: row, patient: patient)
             observation?.day = onset?.days(to: try row.decode(Date.self, at: 3))
             return observation
@@ -131,8 +143,9 @@ extension RecoveryObservation {
     /// rater, note, recorded_by; nil for an instrument this version does not know.
     init?(row: PostgresRow, patient: UUID) throws {
         guard let instrument = Instrument(rawValue: try row.decode(String.self, at: 2)) else { return nil }
-        self.init(patientId: patient, instrument: instrument, observedAt: try row.decode(Date.self, at: 3), value: try row.decode(Int.self, at: 4),
-                  rater: try row.decode(String.self, at: 5), note: try row.decode(String?.self, at: 6))
+        self.init(
+            patientId: patient, instrument: instrument, observedAt: try row.decode(Date.self, at: 3), value: try row.decode(Int.self, at: 4),
+            rater: try row.decode(String.self, at: 5), note: try row.decode(String?.self, at: 6))
         id = try row.decode(UUID.self, at: 0)
         organisationId = try row.decode(UUID.self, at: 1)
         recordedBy = try row.decode(String.self, at: 7)
@@ -142,13 +155,16 @@ extension RecoveryObservation {
 extension TherapyElsewhere {
     /// A patient's entries, oldest first.
     static func load(_ patient: UUID, on connection: PostgresConnection) async throws -> [TherapyElsewhere] {
-        try await connection.query("""
+        try await connection.query(
+            """
             SELECT id, model_input, first_day::text, last_day::text, minutes_per_day, place, entered_by FROM recovery_therapy_elsewhere
             WHERE patient_id = \(patient) ORDER BY first_day, model_input
-            """, prepared: true).compactMap { row in
+            """, prepared: true
+        ).compactMap { row in
             guard let first = CalendarDay(try row.decode(String.self, at: 2)), let last = CalendarDay(try row.decode(String.self, at: 3)) else { return nil }
-            var entry = TherapyElsewhere(patientId: patient, modelInput: try row.decode(String.self, at: 1), firstDay: first, lastDay: last,
-                                         minutesPerDay: try row.decode(Int.self, at: 4), place: try row.decode(String.self, at: 5))
+            var entry = TherapyElsewhere(
+                patientId: patient, modelInput: try row.decode(String.self, at: 1), firstDay: first, lastDay: last,
+                minutesPerDay: try row.decode(Int.self, at: 4), place: try row.decode(String.self, at: 5))
             entry.id = try row.decode(UUID.self, at: 0)
             entry.enteredBy = try row.decode(String.self, at: 6)
             return entry

@@ -58,7 +58,9 @@ public struct RecoveryProposal: Sendable, Codable, Equatable {
                 guard value.isFinite, (0...480).contains(value) else { throw RehabInputError("segments[\(index)].\(name)", "must be 0–480 minutes a day") }
             }
             for (other, earlier) in segments.prefix(index).enumerated() where earlier.start < segment.end && segment.start < earlier.end {
-                let both = [("PT", earlier.pt, segment.pt), ("OT", earlier.ot, segment.ot), ("SLP", earlier.slp, segment.slp), ("BAL", earlier.bal, segment.bal)]
+                let both = [
+                    ("PT", earlier.pt, segment.pt), ("OT", earlier.ot, segment.ot), ("SLP", earlier.slp, segment.slp), ("BAL", earlier.bal, segment.bal),
+                ]
                 if let clash = both.first(where: { $0.1 > 0 && $0.2 > 0 }) {
                     throw RehabInputError("segments[\(index)]", "gives \(clash.0) on days segments[\(other)] also gives it: contradicting doses")
                 }

@@ -68,11 +68,15 @@ public struct ClinicSettings: Sendable, Codable, Equatable {
 
     /// The clinic's settings, `standard` if it has set none.
     static func load(_ organisation: UUID, on connection: PostgresConnection) async throws -> ClinicSettings {
-        guard let row = try await connection.query("""
-            SELECT time_zone, to_char(day_start, 'HH24:MI'), slot_minutes, weekday_slots, saturday_slots, am_pm_boundary_slot,
-                   contact_percent, offer_minutes
-            FROM rehab_clinic_settings WHERE organisation_id = \(organisation)
-            """, prepared: true).first else { return .standard }
+        guard
+            let row = try await connection.query(
+                """
+                SELECT time_zone, to_char(day_start, 'HH24:MI'), slot_minutes, weekday_slots, saturday_slots, am_pm_boundary_slot,
+                       contact_percent, offer_minutes
+                FROM rehab_clinic_settings WHERE organisation_id = \(organisation)
+                """, prepared: true
+            ).first
+        else { return .standard }
         return ClinicSettings(
             timeZone: try row.decode(String.self, at: 0), dayStart: ClockTime(try row.decode(String.self, at: 1)) ?? standard.dayStart,
             slotMinutes: try row.decode(Int.self, at: 2), weekdaySlots: try row.decode(Int.self, at: 3), saturdaySlots: try row.decode(Int.self, at: 4),
@@ -81,7 +85,8 @@ public struct ClinicSettings: Sendable, Codable, Equatable {
 
     /// Stores the clinic's settings (checked first).
     func save(_ organisation: UUID, on connection: PostgresConnection) async throws {
-        try await connection.query("""
+        try await connection.query(
+            """
             INSERT INTO rehab_clinic_settings (organisation_id, time_zone, day_start, slot_minutes, weekday_slots, saturday_slots,
                                                am_pm_boundary_slot, contact_percent, offer_minutes)
             VALUES (\(organisation), \(timeZone), \(dayStart.description)::time, \(slotMinutes), \(weekdaySlots), \(saturdaySlots),

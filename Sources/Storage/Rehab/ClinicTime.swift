@@ -19,8 +19,9 @@ public struct ClockTime: Sendable, Hashable, Comparable, Codable, CustomStringCo
     public init?(_ text: String) {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)
         guard (2...3).contains(parts.count), parts.allSatisfy({ $0.count == 2 }),
-              let hours = Int(parts[0]), let minutes = Int(parts[1]), (0...24).contains(hours), (0..<60).contains(minutes),
-              parts.count == 2 || parts[2] == "00", hours * 60 + minutes <= 1_440 else { return nil }
+            let hours = Int(parts[0]), let minutes = Int(parts[1]), (0...24).contains(hours), (0..<60).contains(minutes),
+            parts.count == 2 || parts[2] == "00", hours * 60 + minutes <= 1_440
+        else { return nil }
         self.minutes = hours * 60 + minutes
     }
 
@@ -52,11 +53,13 @@ public struct CalendarDay: Sendable, Hashable, Comparable, Codable, CustomString
     public init?(_ text: String) {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]), (1900...2200).contains(year) else { return nil }
+            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]), (1900...2200).contains(year)
+        else { return nil }
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = .gmt
         guard let date = calendar.date(from: DateComponents(year: year, month: month, day: day)),
-              calendar.component(.day, from: date) == day, calendar.component(.month, from: date) == month else { return nil }
+            calendar.component(.day, from: date) == day, calendar.component(.month, from: date) == month
+        else { return nil }
         self.year = year
         self.month = month
         self.day = day

@@ -24,8 +24,10 @@ public struct SessionNotStarted: Error, Sendable {
 extension RehabBookings {
     /// Records (or corrects) whether a booked patient came and how many minutes were given.
     /// False when the patient is not booked on that session for the caller.
-    public func recordAttendance(_ record: AttendanceRecord, session: UUID, patient: UUID, now: Date = Date(),
-                                 as context: AccessContext) async throws -> Bool {
+    public func recordAttendance(
+        _ record: AttendanceRecord, session: UUID, patient: UUID, now: Date = Date(),
+        as context: AccessContext
+    ) async throws -> Bool {
         guard ["attended", "no_show"].contains(record.attendance) else { throw RehabInputError("attendance", "must be attended or no_show") }
         if record.attendance == "no_show", record.minutesDelivered != nil {
             throw RehabInputError("minutesDelivered", "is for attended sessions only")
@@ -33,20 +35,27 @@ extension RehabBookings {
         if let minutes = record.minutesDelivered, !(0...480).contains(minutes) { throw RehabInputError("minutesDelivered", "must be 0 to 480") }
         if let note = record.note { try RehabResources.checkName(note, "note") }
         return try await pool.withAccess(context) { connection in
-            guard let row = try await connection.query("""
-                SELECT lower(s.during), upper(s.during) FROM rehab_participants p JOIN rehab_sessions s ON s.id = p.session_id
-                WHERE p.session_id = \(session) AND p.patient_id = \(patient) AND p.cancelled_at IS NULL AND s.cancelled_at IS NULL
-                """, prepared: true).first else { return false }
-            let start = try row.decode(Date.self, at: 0), end = try row.decode(Date.self, at: 1)
+            guard
+                let row = try await connection.query(
+                    """
+                    SELECT lower(s.during), upper(s.during) FROM rehab_participants p JOIN rehab_sessions s ON s.id = p.session_id
+                    WHERE p.session_id = \(session) AND p.patient_id = \(patient) AND p.cancelled_at IS NULL AND s.cancelled_at IS NULL
+                    """, prepared: true
+                ).first
+            else { return false }
+            let start = try row.decode(Date.self, at: 0)
+            let end = try row.decode(Date.self, at: 1)
             guard start <= now else { throw SessionNotStarted(start: start) }
             let minutes = record.attendance == "attended" ? record.minutesDelivered ?? Int(end.timeIntervalSince(start) / 60) : nil
-            try await connection.query("""
+            try await connection.query(
+                """
                 UPDATE rehab_participants SET attendance = \(record.attendance), minutes_delivered = \(minutes), attendance_note = \(record.note),
                     attendance_by = \(context.subject), attendance_at = now()
                 WHERE session_id = \(session) AND patient_id = \(patient)
                 """, prepared: true)
-            try await AuditLog.record(context.auditEvent(.update, patient: patient, resource: "RehabAttendance", resourceID: session.uuidString),
-                                      on: connection)
+            try await AuditLog.record(
+                context.auditEvent(.update, patient: patient, resource: "RehabAttendance", resourceID: session.uuidString),
+                on: connection)
             return true
         }
     }

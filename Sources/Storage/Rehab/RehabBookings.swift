@@ -15,8 +15,10 @@ public struct RehabBookingRequest: Sendable {
     public var maxParticipants: Int?
     public var patients: [UUID]
 
-    public init(organisation: UUID, modality: String, therapist: UUID?, room: UUID, start: Date, end: Date, maxParticipants: Int? = nil,
-                patients: [UUID]) {
+    public init(
+        organisation: UUID, modality: String, therapist: UUID?, room: UUID, start: Date, end: Date, maxParticipants: Int? = nil,
+        patients: [UUID]
+    ) {
         self.organisation = organisation
         self.modality = modality
         self.therapist = therapist
@@ -75,8 +77,12 @@ public struct RehabBookings: Sendable {
         try await mappingConflicts(request, excluding: nil, as: context) {
             try await pool.withAccess(context) { connection in
                 let id = try await insert(request, series: nil, plan: nil, as: context, on: connection)
-                guard let entry = try await Self.timetable(TimetableQuery(clinic: nil, from: request.start, to: request.end, session: id),
-                                                           on: connection).first else { throw UnknownSession() }
+                guard
+                    let entry = try await Self.timetable(
+                        TimetableQuery(clinic: nil, from: request.start, to: request.end, session: id),
+                        on: connection
+                    ).first
+                else { throw UnknownSession() }
                 return entry
             }
         }
@@ -95,8 +101,10 @@ public struct RehabBookings: Sendable {
 
     /// Inside a transaction: checks and adds a patient to a booked session (room, then the
     /// patient's lock, then the catalogue's rules); `trying` learns the request for naming a clash.
-    func addParticipant(_ patient: UUID, to session: UUID, as context: AccessContext, on connection: PostgresConnection,
-                        trying: (RehabBookingRequest) -> Void) async throws {
+    func addParticipant(
+        _ patient: UUID, to session: UUID, as context: AccessContext, on connection: PostgresConnection,
+        trying: (RehabBookingRequest) -> Void
+    ) async throws {
         var joining = try await Self.session(session, on: connection).request
         joining.patients = [patient]
         joining.therapist = nil
@@ -105,16 +113,19 @@ public struct RehabBookings: Sendable {
         try await Self.lockPeople(joining, on: connection)
         let day = try await checkPatients(joining, on: connection)
         // A patient whose own place was cancelled takes it back; one already in the group clashes.
-        let added = try await connection.query("""
+        let added = try await connection.query(
+            """
             INSERT INTO rehab_participants (organisation_id, session_id, patient_id, during, prescription_id)
             SELECT s.organisation_id, s.id, \(patient), s.during, \(try await Self.prescription(patient, joining, day: day, on: connection))
             FROM rehab_sessions s WHERE s.id = \(session)
             ON CONFLICT (session_id, patient_id) DO UPDATE SET cancelled_at = NULL, cancelled_by = NULL, cancel_reason = NULL
                 WHERE rehab_participants.cancelled_at IS NOT NULL
-            """, prepared: true).affectedRows
+            """, prepared: true
+        ).affectedRows
         guard added == 1 else { throw BookingConflict(kind: .patientBusy, session: session, start: joining.start, end: joining.end) }
-        try await AuditLog.record(context.auditEvent(.update, patient: patient, resource: "RehabSession", resourceID: session.uuidString),
-                                  on: connection)
+        try await AuditLog.record(
+            context.auditEvent(.update, patient: patient, resource: "RehabSession", resourceID: session.uuidString),
+            on: connection)
     }
 
     /// Moves a booked session to another time, therapist or room (nil: keep). An occurrence
@@ -134,14 +145,16 @@ public struct RehabBookings: Sendable {
                 let single = try await checkResources(moved, participants: moved.patients.count, on: connection)
                 try await Self.lockPeople(moved, on: connection)
                 try await checkPatients(moved, on: connection)
-                try await connection.query("""
+                try await connection.query(
+                    """
                     UPDATE rehab_sessions SET during = tstzrange(\(moved.start), \(moved.end)), therapist_id = \(moved.therapist),
                         room_id = \(moved.room), room_single = \(single), series_edited = series_id IS NOT NULL
                     WHERE id = \(session)
                     """, prepared: true)
                 for patient in moved.patients {
-                    try await AuditLog.record(context.auditEvent(.update, patient: patient, resource: "RehabSession", resourceID: session.uuidString),
-                                              on: connection)
+                    try await AuditLog.record(
+                        context.auditEvent(.update, patient: patient, resource: "RehabSession", resourceID: session.uuidString),
+                        on: connection)
                 }
             }
         }
@@ -162,17 +175,21 @@ public struct RehabBookings: Sendable {
         let group = try catalogue.modality(request.modality).maxGroup
         let limit = request.maxParticipants ?? group
         guard limit >= request.patients.count, limit <= group else {
-            throw RehabInputError("maxParticipants", "must be from the patients booked (\(request.patients.count)) to \(request.modality)'s group size (\(group))")
+            throw RehabInputError(
+                "maxParticipants", "must be from the patients booked (\(request.patients.count)) to \(request.modality)'s group size (\(group))")
         }
-        let id = try await connection.query("""
+        let id = try await connection.query(
+            """
             INSERT INTO rehab_sessions (organisation_id, modality, therapist_id, room_id, room_single, during, max_participants, booked_by,
                                         series_id, plan_id)
             VALUES (\(request.organisation), \(request.modality), \(request.therapist), \(request.room), \(single),
                     tstzrange(\(request.start), \(request.end)), \(limit), \(context.subject), \(series), \(plan))
             RETURNING id
-            """, prepared: true).single().decode(UUID.self, at: 0)
+            """, prepared: true
+        ).single().decode(UUID.self, at: 0)
         for patient in request.patients {
-            try await connection.query("""
+            try await connection.query(
+                """
                 INSERT INTO rehab_participants (organisation_id, session_id, patient_id, during, prescription_id)
                 VALUES (\(request.organisation), \(id), \(patient), tstzrange(\(request.start), \(request.end)),
                         \(try await Self.prescription(patient, request, day: day, on: connection)))
@@ -185,19 +202,28 @@ public struct RehabBookings: Sendable {
     /// Takes the room row and checks room type, therapist and group size; returns whether
     /// the room is single-occupancy.
     private func checkResources(_ request: RehabBookingRequest, participants: Int, on connection: PostgresConnection) async throws -> Bool {
-        guard let room = try await connection.query("""
-            UPDATE rehab_rooms SET bookings = bookings + 1 WHERE id = \(request.room) AND organisation_id = \(request.organisation)
-            RETURNING single, room_type
-            """, prepared: true).first else { throw UnknownRoom() }
+        guard
+            let room = try await connection.query(
+                """
+                UPDATE rehab_rooms SET bookings = bookings + 1 WHERE id = \(request.room) AND organisation_id = \(request.organisation)
+                RETURNING single, room_type
+                """, prepared: true
+            ).first
+        else { throw UnknownRoom() }
         var skills: [String]?
         if let therapist = request.therapist {
-            guard let row = try await connection.query("""
-                SELECT skills FROM rehab_therapists WHERE id = \(therapist) AND organisation_id = \(request.organisation) AND active
-                """, prepared: true).first else { throw UnknownTherapist() }
+            guard
+                let row = try await connection.query(
+                    """
+                    SELECT skills FROM rehab_therapists WHERE id = \(therapist) AND organisation_id = \(request.organisation) AND active
+                    """, prepared: true
+                ).first
+            else { throw UnknownTherapist() }
             skills = try row.decode([String].self, at: 0)
         }
-        try catalogue.checkResources(modality: request.modality, roomType: try room.decode(String.self, at: 1), therapistSkills: skills,
-                                     participants: participants)
+        try catalogue.checkResources(
+            modality: request.modality, roomType: try room.decode(String.self, at: 1), therapistSkills: skills,
+            participants: participants)
         return try room.decode(Bool.self, at: 0)
     }
 
@@ -206,7 +232,8 @@ public struct RehabBookings: Sendable {
     /// exclusion constraints (a deadlock PostgreSQL would break only after a second).
     static func lockPeople(_ request: RehabBookingRequest, on connection: PostgresConnection) async throws {
         let keys = ([request.therapist] + request.patients).compactMap { $0?.uuidString }
-        try await connection.query("""
+        try await connection.query(
+            """
             SELECT pg_advisory_xact_lock(hashtextextended(k, 6)) FROM (SELECT k FROM unnest(\(keys)::text[]) AS k ORDER BY k) ordered
             """, prepared: true)
     }
@@ -219,41 +246,52 @@ public struct RehabBookings: Sendable {
         let settings = try await ClinicSettings.load(request.organisation, on: connection)
         let day = settings.local(request.start).day
         for patient in request.patients {
-            guard let row = try await connection.query("""
-                SELECT p.pseudonym, s.flags, s.stroke_type, (\(day.description)::date - s.stroke_date)
-                FROM rehab_stays s JOIN patients p ON p.id = s.patient_id
-                WHERE s.patient_id = \(patient) AND s.organisation_id = \(request.organisation)
-                  AND daterange(s.admitted_on, s.discharge_on, '[]') @> \(day.description)::date
-                """, prepared: true).first else {
+            guard
+                let row = try await connection.query(
+                    """
+                    SELECT p.pseudonym, s.flags, s.stroke_type, (\(day.description)::date - s.stroke_date)
+                    FROM rehab_stays s JOIN patients p ON p.id = s.patient_id
+                    WHERE s.patient_id = \(patient) AND s.organisation_id = \(request.organisation)
+                      AND daterange(s.admitted_on, s.discharge_on, '[]') @> \(day.description)::date
+                    """, prepared: true
+                ).first
+            else {
                 let visible = try await connection.query("SELECT 1 FROM patients WHERE id = \(patient)", prepared: true).first != nil
                 guard visible else { throw UnknownPatient() }
                 throw BookingRuleViolation(kind: .notAdmitted, message: "the patient has no rehab stay at this clinic on \(day)", sources: [])
             }
-            try catalogue.checkPatient(modality: request.modality, flags: try row.decode([String].self, at: 1),
-                                       strokeType: try row.decode(String.self, at: 2), daysSinceStroke: try row.decode(Int.self, at: 3),
-                                       patient: try row.decode(String.self, at: 0))
+            try catalogue.checkPatient(
+                modality: request.modality, flags: try row.decode([String].self, at: 1),
+                strokeType: try row.decode(String.self, at: 2), daysSinceStroke: try row.decode(Int.self, at: 3),
+                patient: try row.decode(String.self, at: 0))
         }
         return day
     }
 
     /// The patient's prescription of the session's modality current on its day, if any.
     static func prescription(_ patient: UUID, _ request: RehabBookingRequest, day: CalendarDay, on connection: PostgresConnection) async throws -> UUID? {
-        try await connection.query("""
+        try await connection.query(
+            """
             SELECT r.id FROM rehab_prescriptions r JOIN rehab_stays s ON s.id = r.stay_id
             WHERE s.patient_id = \(patient) AND s.organisation_id = \(request.organisation) AND r.modality = \(request.modality)
               AND daterange(r.starts_on, r.ends_on, '[]') @> \(day.description)::date
             LIMIT 1
-            """, prepared: true).first?.decode(UUID.self, at: 0)
+            """, prepared: true
+        ).first?.decode(UUID.self, at: 0)
     }
 
     /// A booked (not cancelled) session as a request, with its active participants; locked
     /// against other changes of it until the transaction ends.
     static func session(_ id: UUID, on connection: PostgresConnection) async throws -> (request: RehabBookingRequest, series: UUID?) {
-        guard let row = try await connection.query("""
-            SELECT organisation_id, modality, therapist_id, room_id, lower(during), upper(during), max_participants, series_id,
-                   ARRAY(SELECT patient_id FROM rehab_participants p WHERE p.session_id = s.id AND p.cancelled_at IS NULL ORDER BY patient_id)
-            FROM rehab_sessions s WHERE id = \(id) AND cancelled_at IS NULL FOR UPDATE
-            """, prepared: true).first else { throw UnknownSession() }
+        guard
+            let row = try await connection.query(
+                """
+                SELECT organisation_id, modality, therapist_id, room_id, lower(during), upper(during), max_participants, series_id,
+                       ARRAY(SELECT patient_id FROM rehab_participants p WHERE p.session_id = s.id AND p.cancelled_at IS NULL ORDER BY patient_id)
+                FROM rehab_sessions s WHERE id = \(id) AND cancelled_at IS NULL FOR UPDATE
+                """, prepared: true
+            ).first
+        else { throw UnknownSession() }
         let request = RehabBookingRequest(
             organisation: try row.decode(UUID.self, at: 0), modality: try row.decode(String.self, at: 1),
             therapist: try row.decode(UUID?.self, at: 2), room: try row.decode(UUID.self, at: 3), start: try row.decode(Date.self, at: 4),
@@ -265,8 +303,10 @@ public struct RehabBookings: Sendable {
 
     /// Runs `work`; a clash the database reports becomes a `BookingConflict` naming the
     /// caller's booked session it clashes with.
-    func mappingConflicts<Result>(_ request: RehabBookingRequest?, excluding: UUID?, as context: AccessContext,
-                                  lateRequest: () -> RehabBookingRequest? = { nil }, _ work: () async throws -> Result) async throws -> Result {
+    func mappingConflicts<Result>(
+        _ request: RehabBookingRequest?, excluding: UUID?, as context: AccessContext,
+        lateRequest: () -> RehabBookingRequest? = { nil }, _ work: () async throws -> Result
+    ) async throws -> Result {
         do {
             return try await work()
         } catch let error as PostgresError {
@@ -293,34 +333,43 @@ public struct RehabBookings: Sendable {
         let row = try await pool.withAccess(context, readOnly: true) { connection -> PostgresRow? in
             switch kind {
             case .therapistBusy:
-                return try await connection.query("""
+                return try await connection.query(
+                    """
                     SELECT id, starts_at, ends_at FROM rehab_sessions
                     WHERE therapist_id = \(request.therapist) AND cancelled_at IS NULL
                       AND starts_at >= \(span.0.addingTimeInterval(-12 * 3_600)) AND starts_at < \(span.1) AND ends_at > \(span.0)
                       AND id IS DISTINCT FROM \(excluding)
                     ORDER BY starts_at LIMIT 1
-                    """, prepared: true).first
+                    """, prepared: true
+                ).first
             case .patientBusy:
                 for patient in request.patients {
-                    if let row = try await connection.query("""
+                    if let row = try await connection.query(
+                        """
                         SELECT s.id, lower(s.during), upper(s.during) FROM rehab_participants p JOIN rehab_sessions s ON s.id = p.session_id
                         WHERE p.patient_id = \(patient) AND p.cancelled_at IS NULL AND s.cancelled_at IS NULL
                           AND s.during && tstzrange(\(span.0), \(span.1)) AND s.id IS DISTINCT FROM \(excluding)
                         ORDER BY lower(s.during) LIMIT 1
-                        """, prepared: true).first { return row }
+                        """, prepared: true
+                    ).first {
+                        return row
+                    }
                 }
                 return nil
             case .roomBusy, .roomFull, .groupFull:
-                return try await connection.query("""
+                return try await connection.query(
+                    """
                     SELECT id, starts_at, ends_at FROM rehab_sessions
                     WHERE room_id = \(request.room) AND cancelled_at IS NULL
                       AND starts_at >= \(span.0.addingTimeInterval(-12 * 3_600)) AND starts_at < \(span.1) AND ends_at > \(span.0)
                       AND id IS DISTINCT FROM \(excluding)
                     ORDER BY starts_at LIMIT 1
-                    """, prepared: true).first
+                    """, prepared: true
+                ).first
             }
         }
-        return BookingConflict(kind: kind, session: try row?.decode(UUID.self, at: 0), start: try row?.decode(Date.self, at: 1),
-                               end: try row?.decode(Date.self, at: 2))
+        return BookingConflict(
+            kind: kind, session: try row?.decode(UUID.self, at: 0), start: try row?.decode(Date.self, at: 1),
+            end: try row?.decode(Date.self, at: 2))
     }
 }

@@ -29,26 +29,32 @@ extension RehabBookings {
                 guard booked.request.patients.contains(patient) else { throw UnknownPatient() }
             }
             let onlyOne = patient != nil && booked.request.patients.count > 1
-            let recorded = try await connection.query("""
+            let recorded = try await connection.query(
+                """
                 SELECT count(*) FROM rehab_participants
                 WHERE session_id = \(session) AND attendance IS NOT NULL AND (\(onlyOne ? patient : nil)::uuid IS NULL OR patient_id = \(patient))
-                """, prepared: true).single().decode(Int.self, at: 0)
+                """, prepared: true
+            ).single().decode(Int.self, at: 0)
             guard recorded == 0 else { throw AttendanceRecorded() }
             if let patient, onlyOne {
-                try await connection.query("""
+                try await connection.query(
+                    """
                     UPDATE rehab_participants SET cancelled_at = now(), cancelled_by = \(context.subject), cancel_reason = \(reason)
                     WHERE session_id = \(session) AND patient_id = \(patient)
                     """, prepared: true)
-                try await AuditLog.record(context.auditEvent(.update, patient: patient, resource: "RehabSession", resourceID: session.uuidString),
-                                          on: connection)
+                try await AuditLog.record(
+                    context.auditEvent(.update, patient: patient, resource: "RehabSession", resourceID: session.uuidString),
+                    on: connection)
             } else {
-                try await connection.query("""
+                try await connection.query(
+                    """
                     UPDATE rehab_sessions SET cancelled_at = now(), cancelled_by = \(context.subject), cancel_reason = \(reason)
                     WHERE id = \(session)
                     """, prepared: true)
                 for patient in booked.request.patients {
-                    try await AuditLog.record(context.auditEvent(.update, patient: patient, resource: "RehabSession", resourceID: session.uuidString),
-                                              on: connection)
+                    try await AuditLog.record(
+                        context.auditEvent(.update, patient: patient, resource: "RehabSession", resourceID: session.uuidString),
+                        on: connection)
                 }
             }
             let offer = try await RehabWaitlist(bookings: self).offer(freed: session, on: connection)

@@ -30,7 +30,8 @@ extension RehabBookings {
         guard from <= to, from.days(to: to) <= 366 else { throw RehabInputError("to", "must be on or after from, within a year") }
         return try await pool.withAccess(context) { connection in
             guard try await connection.query("SELECT 1 FROM patients WHERE id = \(patient)", prepared: true).first != nil else { return nil }
-            let stays = try await connection.query("""
+            let stays = try await connection.query(
+                """
                 SELECT id, organisation_id, flags FROM rehab_stays
                 WHERE patient_id = \(patient) AND daterange(admitted_on, discharge_on, '[]') && daterange(\(from.description)::date, \(to.description)::date, '[]')
                 """, prepared: true)
@@ -39,15 +40,18 @@ extension RehabBookings {
             for stay in stays {
                 flags += try stay.decode([String].self, at: 2)
                 for prescription in try await RehabStays.prescriptions(stays: [try stay.decode(UUID.self, at: 0)], during: from, through: to, on: connection) {
-                    let first = max(prescription.startsOn, from), last = min(prescription.endsOn ?? to, to)
+                    let first = max(prescription.startsOn, from)
+                    let last = min(prescription.endsOn ?? to, to)
                     let days = Double(first.days(to: last) + 1)
                     prescribed[prescription.modality, default: 0] += Double(prescription.sessionsPerWeek * prescription.sessionMinutes) * days / 7
                 }
             }
             let settings = try await ClinicSettings.load(try stays.first?.decode(UUID.self, at: 1) ?? UUID(), on: connection)
-            let start = settings.instant(from, ClockTime(clamping: 0)), end = settings.instant(to.adding(days: 1), ClockTime(clamping: 0))
+            let start = settings.instant(from, ClockTime(clamping: 0))
+            let end = settings.instant(to.adding(days: 1), ClockTime(clamping: 0))
             var rows: [String: DoseReport.Modality] = [:]
-            for row in try await connection.query("""
+            for row in try await connection.query(
+                """
                 SELECT s.modality,
                        coalesce(sum(extract(epoch FROM upper(s.during) - lower(s.during)) / 60) FILTER (WHERE NOT s.cancelled AND p.cancelled_at IS NULL), 0)::bigint,
                        coalesce(sum(p.minutes_delivered), 0)::bigint,
@@ -56,7 +60,8 @@ extension RehabBookings {
                 FROM rehab_participants p JOIN rehab_sessions s ON s.id = p.session_id
                 WHERE p.patient_id = \(patient) AND s.during && tstzrange(\(start), \(end))
                 GROUP BY s.modality
-                """, prepared: true) {
+                """, prepared: true)
+            {
                 let modality = try row.decode(String.self, at: 0)
                 rows[modality] = DoseReport.Modality(
                     modality: modality, discipline: (try? catalogue.modality(modality).discipline) ?? "unknown", prescribedMinutes: 0,
@@ -64,17 +69,23 @@ extension RehabBookings {
                     attended: try row.decode(Int.self, at: 3), noShows: try row.decode(Int.self, at: 4), cancelled: try row.decode(Int.self, at: 5))
             }
             for (modality, minutes) in prescribed {
-                rows[modality, default: DoseReport.Modality(modality: modality, discipline: (try? catalogue.modality(modality).discipline) ?? "unknown",
-                                                            prescribedMinutes: 0, bookedMinutes: 0, deliveredMinutes: 0, attended: 0, noShows: 0,
-                                                            cancelled: 0)].prescribedMinutes = Int(minutes.rounded())
+                rows[
+                    modality,
+                    default: DoseReport.Modality(
+                        modality: modality, discipline: (try? catalogue.modality(modality).discipline) ?? "unknown",
+                        prescribedMinutes: 0, bookedMinutes: 0, deliveredMinutes: 0, attended: 0, noShows: 0,
+                        cancelled: 0)
+                ].prescribedMinutes = Int(minutes.rounded())
             }
             let modalities = rows.values.sorted { $0.modality < $1.modality }
             let delivered = Dictionary(modalities.map { ($0.discipline, $0.deliveredMinutes) }, uniquingKeysWith: +)
             let prescribedDisciplines = Set(modalities.filter { $0.prescribedMinutes > 0 }.map(\.discipline))
             try await AuditLog.record(context.auditEvent(.read, patient: patient, resource: "RehabDose"), on: connection)
-            return DoseReport(patientId: patient, from: from, to: to, catalogueVersion: catalogue.version, modalities: modalities,
-                              targets: catalogue.intensityProgress(deliveredByDiscipline: delivered, prescribedDisciplines: prescribedDisciplines,
-                                                                   flags: flags, days: from.days(to: to) + 1))
+            return DoseReport(
+                patientId: patient, from: from, to: to, catalogueVersion: catalogue.version, modalities: modalities,
+                targets: catalogue.intensityProgress(
+                    deliveredByDiscipline: delivered, prescribedDisciplines: prescribedDisciplines,
+                    flags: flags, days: from.days(to: to) + 1))
         }
     }
 }

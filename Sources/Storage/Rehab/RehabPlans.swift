@@ -99,18 +99,21 @@ public struct RehabPlans: Sendable {
     public func queue(clinic: UUID, week: CalendarDay, seconds: Int, export: RehabWeekExport, as context: AccessContext) async throws -> UUID {
         guard (1...600).contains(seconds) else { throw RehabInputError("seconds", "must be 1 to 600") }
         return try await bookings.pool.withAccess(context) { connection in
-            try await connection.query("""
+            try await connection.query(
+                """
                 INSERT INTO rehab_plans (organisation_id, week_start, seconds, instance, created_by)
                 VALUES (\(clinic), \(week.description)::date, \(seconds), \(String(decoding: export.document, as: UTF8.self))::jsonb, \(context.subject))
                 RETURNING id
-                """, prepared: true).single().decode(UUID.self, at: 0)
+                """, prepared: true
+            ).single().decode(UUID.self, at: 0)
         }
     }
 
     /// Records a running plan's progress.
     public func progress(_ plan: UUID, fraction: Double, objective: Int?, as context: AccessContext) async throws {
         try await bookings.pool.withAccess(context) { connection in
-            try await connection.query("""
+            try await connection.query(
+                """
                 UPDATE rehab_plans SET status = 'running', progress = \(min(max(fraction, 0), 1)), objective = \(objective),
                     started_at = coalesce(started_at, now())
                 WHERE id = \(plan) AND status IN ('queued', 'running')
@@ -129,7 +132,8 @@ public struct RehabPlans: Sendable {
         let unplacedJSON = String(decoding: try encoder.encode(unplaced), as: UTF8.self)
         let changesJSON = try changes.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
         try await bookings.pool.withAccess(context) { connection in
-            try await connection.query("""
+            try await connection.query(
+                """
                 UPDATE rehab_plans SET status = 'done', progress = 1, objective = \(score.objective), schedule = \(schedule)::jsonb,
                     score = \(scoreJSON)::jsonb, unplaced = \(unplacedJSON)::jsonb, changes = \(changesJSON)::jsonb, finished_at = now()
                 WHERE id = \(plan) AND status IN ('queued', 'running')
@@ -145,17 +149,20 @@ public struct RehabPlans: Sendable {
             let settings = try await ClinicSettings.load(clinic, on: connection)
             let codes = try await ScheduleCodes.load(clinic: clinic, week: week, on: connection)
             let pseudonyms = Dictionary(codes.patients.map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
-            let entries = try await RehabBookings.timetable(TimetableQuery(clinic: clinic, from: settings.instant(week, ClockTime(clamping: 0)),
-                                                                           to: settings.instant(week.adding(days: 7), ClockTime(clamping: 0))),
-                                                            on: connection)
+            let entries = try await RehabBookings.timetable(
+                TimetableQuery(
+                    clinic: clinic, from: settings.instant(week, ClockTime(clamping: 0)),
+                    to: settings.instant(week.adding(days: 7), ClockTime(clamping: 0))),
+                on: connection)
             let now = Date()
             return entries.filter { $0.planId != nil && $0.start >= now && $0.participants.allSatisfy { $0.attendance == nil } }.flatMap { entry in
                 entry.participants.filter { !$0.cancelled }.compactMap { participant -> ScheduleRow? in
                     guard let patient = pseudonyms[participant.patientId] else { return nil }
                     let local = settings.local(entry.start)
-                    return ScheduleRow(patient: patient, modality: entry.modality, therapist: entry.therapistCode, room: entry.roomCode,
-                                       day: week.days(to: local.day), start: (local.minutes - settings.dayStart.minutes) / settings.slotMinutes,
-                                       length: Int(entry.end.timeIntervalSince(entry.start) / 60) / settings.slotMinutes)
+                    return ScheduleRow(
+                        patient: patient, modality: entry.modality, therapist: entry.therapistCode, room: entry.roomCode,
+                        day: week.days(to: local.day), start: (local.minutes - settings.dayStart.minutes) / settings.slotMinutes,
+                        length: Int(entry.end.timeIntervalSince(entry.start) / 60) / settings.slotMinutes)
                 }
             }
         }
@@ -164,7 +171,8 @@ public struct RehabPlans: Sendable {
     /// Marks a plan failed, saying why.
     public func fail(_ plan: UUID, error: String, as context: AccessContext) async throws {
         try await bookings.pool.withAccess(context) { connection in
-            try await connection.query("""
+            try await connection.query(
+                """
                 UPDATE rehab_plans SET status = 'failed', error = \(String(error.prefix(500))), finished_at = now()
                 WHERE id = \(plan) AND status IN ('queued', 'running')
                 """, prepared: true)
@@ -172,8 +180,10 @@ public struct RehabPlans: Sendable {
     }
 
     /// Stores a solve made elsewhere (the demo seed) as a done plan; returns its id.
-    public func store(solved result: WeeklySolver.Result, export: RehabWeekExport, week: CalendarDay, clinic: UUID,
-                      as context: AccessContext) async throws -> UUID {
+    public func store(
+        solved result: WeeklySolver.Result, export: RehabWeekExport, week: CalendarDay, clinic: UUID,
+        as context: AccessContext
+    ) async throws -> UUID {
         let id = try await queue(clinic: clinic, week: week, seconds: max(1, Int(result.seconds.rounded(.up))), export: export, as: context)
         try await finish(id, result: result, week: export.week, as: context)
         return id
@@ -183,16 +193,21 @@ public struct RehabPlans: Sendable {
     /// after six hours (the service stopped meanwhile), is marked failed.
     public func plan(_ id: UUID, as context: AccessContext) async throws -> RehabPlan? {
         try await bookings.pool.withAccess(context) { connection in
-            try await connection.query("""
+            try await connection.query(
+                """
                 UPDATE rehab_plans SET status = 'failed', error = 'interrupted: the service stopped while the plan was being solved', finished_at = now()
                 WHERE id = \(id) AND ((status = 'running' AND started_at + make_interval(secs => seconds + 300) < now())
                                      OR (status = 'queued' AND created_at + interval '6 hours' < now()))
                 """, prepared: true)
-            guard let row = try await connection.query("""
-                SELECT organisation_id, week_start::text, status, seconds, progress::float8, objective, schedule::text, score::text, unplaced::text,
-                       error, created_by, created_at, published_at, changes::text
-                FROM rehab_plans WHERE id = \(id)
-                """, prepared: true).first else { return nil }
+            guard
+                let row = try await connection.query(
+                    """
+                    SELECT organisation_id, week_start::text, status, seconds, progress::float8, objective, schedule::text, score::text, unplaced::text,
+                           error, created_by, created_at, published_at, changes::text
+                    FROM rehab_plans WHERE id = \(id)
+                    """, prepared: true
+                ).first
+            else { return nil }
             let decoder = JSONDecoder()
             func json<T: Decodable>(_ type: T.Type, _ column: Int) throws -> T? {
                 try row.decode(String?.self, at: column).map { try decoder.decode(T.self, from: Data($0.utf8)) }
@@ -201,7 +216,8 @@ public struct RehabPlans: Sendable {
                 id: id, organisationId: try row.decode(UUID.self, at: 0), weekStart: try RehabStays.day(row, 1), status: try row.decode(String.self, at: 2),
                 seconds: try row.decode(Int.self, at: 3), progress: try row.decode(Double.self, at: 4), objective: try row.decode(Int?.self, at: 5),
                 schedule: try json([ScheduleRow].self, 6), score: try json(PlanScore.self, 7), unplaced: try json([PlanUnplaced].self, 8),
-                changes: try json(PlanChanges.self, 13), error: try row.decode(String?.self, at: 9), createdBy: try row.decode(String.self, at: 10), createdAt: try row.decode(Date.self, at: 11),
+                changes: try json(PlanChanges.self, 13), error: try row.decode(String?.self, at: 9), createdBy: try row.decode(String.self, at: 10),
+                createdAt: try row.decode(Date.self, at: 11),
                 publishedAt: try row.decode(Date?.self, at: 12))
         }
     }
@@ -209,11 +225,13 @@ public struct RehabPlans: Sendable {
     /// The newest plan of a clinic's week that was solved (done or published), or nil.
     public func latest(clinic: UUID, week: CalendarDay, as context: AccessContext) async throws -> RehabPlan? {
         let id = try await bookings.pool.withAccess(context, readOnly: true) { connection in
-            try await connection.query("""
+            try await connection.query(
+                """
                 SELECT id FROM rehab_plans
                 WHERE organisation_id = \(clinic) AND week_start = \(week.description)::date AND status IN ('done', 'published')
                 ORDER BY created_at DESC LIMIT 1
-                """, prepared: true).first?.decode(UUID.self, at: 0)
+                """, prepared: true
+            ).first?.decode(UUID.self, at: 0)
         }
         guard let id else { return nil }
         return try await plan(id, as: context)
@@ -231,9 +249,11 @@ public struct RehabPlans: Sendable {
     /// Discards a plan that was not published; false if there is none such.
     public func discard(_ id: UUID, as context: AccessContext) async throws -> Bool {
         try await bookings.pool.withAccess(context) { connection in
-            try await connection.query("""
+            try await connection.query(
+                """
                 UPDATE rehab_plans SET status = 'discarded' WHERE id = \(id) AND status IN ('done', 'failed') RETURNING id
-                """, prepared: true).first != nil
+                """, prepared: true
+            ).first != nil
         }
     }
 }

@@ -14,8 +14,10 @@ public struct RehabTherapist: Sendable, Codable, Equatable {
     public var shifts: [WeeklyWindow]
     public var active: Bool
 
-    public init(id: UUID? = nil, organisationId: UUID, code: String, name: String, role: String = "", skills: [String], teams: [Int],
-                shifts: [WeeklyWindow], active: Bool = true) {
+    public init(
+        id: UUID? = nil, organisationId: UUID, code: String, name: String, role: String = "", skills: [String], teams: [Int],
+        shifts: [WeeklyWindow], active: Bool = true
+    ) {
         self.id = id
         self.organisationId = organisationId
         self.code = code
@@ -52,8 +54,10 @@ public struct RehabRoom: Sendable, Codable, Equatable {
     public var maxSessions: Int
     public var hours: [WeeklyWindow]
 
-    public init(id: UUID? = nil, organisationId: UUID, code: String, name: String, type: String, capacity: Int, maxSessions: Int,
-                hours: [WeeklyWindow]) {
+    public init(
+        id: UUID? = nil, organisationId: UUID, code: String, name: String, type: String, capacity: Int, maxSessions: Int,
+        hours: [WeeklyWindow]
+    ) {
         self.id = id
         self.organisationId = organisationId
         self.code = code
@@ -105,14 +109,17 @@ public struct RehabResources: Sendable {
     public func create(_ therapist: RehabTherapist, as context: AccessContext) async throws -> RehabTherapist {
         try therapist.check()
         return try await pool.withAccess(context) { connection in
-            let id = try await connection.query("""
+            let id = try await connection.query(
+                """
                 INSERT INTO rehab_therapists (organisation_id, code, name, role, skills, teams, active)
                 VALUES (\(therapist.organisationId), \(therapist.code), \(therapist.name), \(therapist.role), \(therapist.skills),
                         \(therapist.teams), \(therapist.active))
                 RETURNING id
-                """, prepared: true).single().decode(UUID.self, at: 0)
-            try await Self.replaceWindows(therapist.shifts, .shifts, id: id,
-                                          organisation: therapist.organisationId, on: connection)
+                """, prepared: true
+            ).single().decode(UUID.self, at: 0)
+            try await Self.replaceWindows(
+                therapist.shifts, .shifts, id: id,
+                organisation: therapist.organisationId, on: connection)
             var created = therapist
             created.id = id
             return created
@@ -123,13 +130,18 @@ public struct RehabResources: Sendable {
     public func update(_ id: UUID, _ therapist: RehabTherapist, as context: AccessContext) async throws -> Bool {
         try therapist.check()
         return try await pool.withAccess(context) { connection in
-            guard let organisation = try await connection.query("""
-                UPDATE rehab_therapists SET code = \(therapist.code), name = \(therapist.name), role = \(therapist.role),
-                    skills = \(therapist.skills), teams = \(therapist.teams), active = \(therapist.active)
-                WHERE id = \(id) RETURNING organisation_id
-                """, prepared: true).first?.decode(UUID.self, at: 0) else { return false }
-            try await Self.replaceWindows(therapist.shifts, .shifts, id: id,
-                                          organisation: organisation, on: connection)
+            guard
+                let organisation = try await connection.query(
+                    """
+                    UPDATE rehab_therapists SET code = \(therapist.code), name = \(therapist.name), role = \(therapist.role),
+                        skills = \(therapist.skills), teams = \(therapist.teams), active = \(therapist.active)
+                    WHERE id = \(id) RETURNING organisation_id
+                    """, prepared: true
+                ).first?.decode(UUID.self, at: 0)
+            else { return false }
+            try await Self.replaceWindows(
+                therapist.shifts, .shifts, id: id,
+                organisation: organisation, on: connection)
             return true
         }
     }
@@ -150,16 +162,19 @@ public struct RehabResources: Sendable {
 
     static func therapists(clinic: UUID?, id: UUID?, on connection: PostgresConnection) async throws -> [RehabTherapist] {
         let windows = try await Self.windows(.shifts, clinic: clinic, owner: id, on: connection)
-        return try await connection.query("""
+        return try await connection.query(
+            """
             SELECT id, organisation_id, code, name, role, skills, teams, active FROM rehab_therapists
             WHERE (\(clinic)::uuid IS NULL OR organisation_id = \(clinic)) AND (\(id)::uuid IS NULL OR id = \(id))
             ORDER BY code
-            """, prepared: true).map { row in
+            """, prepared: true
+        ).map { row in
             let id = try row.decode(UUID.self, at: 0)
-            return RehabTherapist(id: id, organisationId: try row.decode(UUID.self, at: 1), code: try row.decode(String.self, at: 2),
-                                  name: try row.decode(String.self, at: 3), role: try row.decode(String.self, at: 4),
-                                  skills: try row.decode([String].self, at: 5), teams: try row.decode([Int].self, at: 6),
-                                  shifts: windows[id] ?? [], active: try row.decode(Bool.self, at: 7))
+            return RehabTherapist(
+                id: id, organisationId: try row.decode(UUID.self, at: 1), code: try row.decode(String.self, at: 2),
+                name: try row.decode(String.self, at: 3), role: try row.decode(String.self, at: 4),
+                skills: try row.decode([String].self, at: 5), teams: try row.decode([Int].self, at: 6),
+                shifts: windows[id] ?? [], active: try row.decode(Bool.self, at: 7))
         }
     }
 
@@ -168,11 +183,15 @@ public struct RehabResources: Sendable {
         guard leave.end > leave.start else { throw RehabInputError("end", "must be after the start") }
         try Self.checkName(leave.reason, "reason")
         return try await pool.withAccess(context) { connection in
-            guard let id = try await connection.query("""
-                INSERT INTO rehab_therapist_leave (organisation_id, therapist_id, during, reason)
-                SELECT organisation_id, id, tstzrange(\(leave.start), \(leave.end)), \(leave.reason) FROM rehab_therapists WHERE id = \(leave.therapistId)
-                RETURNING id
-                """, prepared: true).first?.decode(UUID.self, at: 0) else { return nil }
+            guard
+                let id = try await connection.query(
+                    """
+                    INSERT INTO rehab_therapist_leave (organisation_id, therapist_id, during, reason)
+                    SELECT organisation_id, id, tstzrange(\(leave.start), \(leave.end)), \(leave.reason) FROM rehab_therapists WHERE id = \(leave.therapistId)
+                    RETURNING id
+                    """, prepared: true
+                ).first?.decode(UUID.self, at: 0)
+            else { return nil }
             var stored = leave
             stored.id = id
             return stored
@@ -189,12 +208,15 @@ public struct RehabResources: Sendable {
     /// A therapist's leave overlapping `[from, to)`.
     public func leave(of therapist: UUID, from: Date, to: Date, as context: AccessContext) async throws -> [TherapistLeave] {
         try await pool.withAccess(context, readOnly: true) { connection in
-            try await connection.query("""
+            try await connection.query(
+                """
                 SELECT id, lower(during), upper(during), reason FROM rehab_therapist_leave
                 WHERE therapist_id = \(therapist) AND during && tstzrange(\(from), \(to)) ORDER BY lower(during)
-                """, prepared: true).map { row in
-                TherapistLeave(id: try row.decode(UUID.self, at: 0), therapistId: therapist, start: try row.decode(Date.self, at: 1),
-                               end: try row.decode(Date.self, at: 2), reason: try row.decode(String.self, at: 3))
+                """, prepared: true
+            ).map { row in
+                TherapistLeave(
+                    id: try row.decode(UUID.self, at: 0), therapistId: therapist, start: try row.decode(Date.self, at: 1),
+                    end: try row.decode(Date.self, at: 2), reason: try row.decode(String.self, at: 3))
             }
         }
     }
@@ -205,13 +227,16 @@ public struct RehabResources: Sendable {
     public func create(_ room: RehabRoom, as context: AccessContext) async throws -> RehabRoom {
         try room.check()
         return try await pool.withAccess(context) { connection in
-            let id = try await connection.query("""
+            let id = try await connection.query(
+                """
                 INSERT INTO rehab_rooms (organisation_id, code, name, room_type, capacity, max_sessions)
                 VALUES (\(room.organisationId), \(room.code), \(room.name), \(room.type), \(room.capacity), \(room.maxSessions))
                 RETURNING id
-                """, prepared: true).single().decode(UUID.self, at: 0)
-            try await Self.replaceWindows(room.hours, .hours, id: id,
-                                          organisation: room.organisationId, on: connection)
+                """, prepared: true
+            ).single().decode(UUID.self, at: 0)
+            try await Self.replaceWindows(
+                room.hours, .hours, id: id,
+                organisation: room.organisationId, on: connection)
             var created = room
             created.id = id
             return created
@@ -223,11 +248,15 @@ public struct RehabResources: Sendable {
     public func update(_ id: UUID, _ room: RehabRoom, as context: AccessContext) async throws -> Bool {
         try room.check()
         return try await pool.withAccess(context) { connection in
-            guard let organisation = try await connection.query("""
-                UPDATE rehab_rooms SET code = \(room.code), name = \(room.name), room_type = \(room.type), capacity = \(room.capacity),
-                    max_sessions = \(room.maxSessions), bookings = bookings + 1
-                WHERE id = \(id) RETURNING organisation_id
-                """, prepared: true).first?.decode(UUID.self, at: 0) else { return false }
+            guard
+                let organisation = try await connection.query(
+                    """
+                    UPDATE rehab_rooms SET code = \(room.code), name = \(room.name), room_type = \(room.type), capacity = \(room.capacity),
+                        max_sessions = \(room.maxSessions), bookings = bookings + 1
+                    WHERE id = \(id) RETURNING organisation_id
+                    """, prepared: true
+                ).first?.decode(UUID.self, at: 0)
+            else { return false }
             try await connection.query("SELECT rehab_check_room(\(id), tstzrange(now(), NULL))", prepared: true)
             try await Self.replaceWindows(room.hours, .hours, id: id, organisation: organisation, on: connection)
             return true
@@ -250,15 +279,18 @@ public struct RehabResources: Sendable {
 
     static func rooms(clinic: UUID?, id: UUID?, on connection: PostgresConnection) async throws -> [RehabRoom] {
         let windows = try await Self.windows(.hours, clinic: clinic, owner: id, on: connection)
-        return try await connection.query("""
+        return try await connection.query(
+            """
             SELECT id, organisation_id, code, name, room_type, capacity, max_sessions FROM rehab_rooms
             WHERE (\(clinic)::uuid IS NULL OR organisation_id = \(clinic)) AND (\(id)::uuid IS NULL OR id = \(id))
             ORDER BY code
-            """, prepared: true).map { row in
+            """, prepared: true
+        ).map { row in
             let id = try row.decode(UUID.self, at: 0)
-            return RehabRoom(id: id, organisationId: try row.decode(UUID.self, at: 1), code: try row.decode(String.self, at: 2),
-                             name: try row.decode(String.self, at: 3), type: try row.decode(String.self, at: 4),
-                             capacity: try row.decode(Int.self, at: 5), maxSessions: try row.decode(Int.self, at: 6), hours: windows[id] ?? [])
+            return RehabRoom(
+                id: id, organisationId: try row.decode(UUID.self, at: 1), code: try row.decode(String.self, at: 2),
+                name: try row.decode(String.self, at: 3), type: try row.decode(String.self, at: 4),
+                capacity: try row.decode(Int.self, at: 5), maxSessions: try row.decode(Int.self, at: 6), hours: windows[id] ?? [])
         }
     }
 
@@ -267,9 +299,11 @@ public struct RehabResources: Sendable {
     /// The organisation a code or id names, if any (organisations are not secret).
     public func organisation(_ codeOrID: String) async throws -> UUID? {
         try await pool.withConnection { connection in
-            try await connection.query("""
+            try await connection.query(
+                """
                 SELECT id FROM organisations WHERE code = \(codeOrID) OR id::text = lower(\(codeOrID))
-                """, prepared: true).first?.decode(UUID.self, at: 0)
+                """, prepared: true
+            ).first?.decode(UUID.self, at: 0)
         }
     }
 
@@ -301,25 +335,30 @@ public struct RehabResources: Sendable {
     /// owner's, when given.
     static func windows(_ table: WindowTable, clinic: UUID?, owner: UUID?, on connection: PostgresConnection) async throws -> [UUID: [WeeklyWindow]] {
         var result: [UUID: [WeeklyWindow]] = [:]
-        let rows = try await connection.query("""
+        let rows = try await connection.query(
+            """
             SELECT \(identifier: table.owner), weekday, to_char(\(identifier: table.start), 'HH24:MI'), to_char(\(identifier: table.end), 'HH24:MI')
             FROM \(identifier: table.rawValue)
             WHERE (\(clinic)::uuid IS NULL OR organisation_id = \(clinic)) AND (\(owner)::uuid IS NULL OR \(identifier: table.owner) = \(owner))
             ORDER BY 1, 2, 3
             """, prepared: true)
         for row in rows {
-            let window = WeeklyWindow(weekday: try row.decode(Int.self, at: 1), start: ClockTime(try row.decode(String.self, at: 2)) ?? ClockTime(clamping: 0),
-                                      end: ClockTime(try row.decode(String.self, at: 3)) ?? ClockTime(clamping: 0))
+            let window = WeeklyWindow(
+                weekday: try row.decode(Int.self, at: 1), start: ClockTime(try row.decode(String.self, at: 2)) ?? ClockTime(clamping: 0),
+                end: ClockTime(try row.decode(String.self, at: 3)) ?? ClockTime(clamping: 0))
             result[try row.decode(UUID.self, at: 0), default: []].append(window)
         }
         return result
     }
 
     /// Replaces the weekly windows of one owner.
-    static func replaceWindows(_ windows: [WeeklyWindow], _ table: WindowTable, id: UUID, organisation: UUID,
-                               on connection: PostgresConnection) async throws {
+    static func replaceWindows(
+        _ windows: [WeeklyWindow], _ table: WindowTable, id: UUID, organisation: UUID,
+        on connection: PostgresConnection
+    ) async throws {
         try await connection.query("DELETE FROM \(identifier: table.rawValue) WHERE \(identifier: table.owner) = \(id)", prepared: true)
-        try await connection.query("""
+        try await connection.query(
+            """
             INSERT INTO \(identifier: table.rawValue) (organisation_id, \(identifier: table.owner), weekday, \(identifier: table.start), \(identifier: table.end))
             SELECT \(organisation), \(id), w, s::time, e::time
             FROM unnest(\(windows.map(\.weekday))::int[], \(windows.map(\.start.description))::text[], \(windows.map(\.end.description))::text[]) AS t(w, s, e)

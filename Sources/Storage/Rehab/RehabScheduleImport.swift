@@ -24,28 +24,37 @@ extension RehabBookings {
     /// have not started and nobody attended are cancelled first. With `plan`, the plan (which
     /// must be done) is marked published in the same transaction. Clashes throw
     /// `BookingConflict`, rules `BookingRuleViolation`, unknown codes `UnknownScheduleReference`.
-    public func importSchedule(_ rows: [ScheduleRow], clinic: UUID, week: CalendarDay, plan: UUID? = nil, replace: Bool,
-                               as context: AccessContext) async throws -> ScheduleImportResult {
+    public func importSchedule(
+        _ rows: [ScheduleRow], clinic: UUID, week: CalendarDay, plan: UUID? = nil, replace: Bool,
+        as context: AccessContext
+    ) async throws -> ScheduleImportResult {
         guard week.weekday == 0 else { throw NotAMonday() }
         var current: RehabBookingRequest?
         return try await mappingConflicts(nil, excluding: nil, as: context, lateRequest: { current }) {
             try await pool.withAccess(context) { connection in
                 if let plan {
-                    guard try await connection.query("""
-                        UPDATE rehab_plans SET status = 'published', published_by = \(context.subject), published_at = now()
-                        WHERE id = \(plan) AND status = 'done' RETURNING id
-                        """, prepared: true).first != nil else { throw PlanNotReady(status: "not done") }
+                    guard
+                        try await connection.query(
+                            """
+                            UPDATE rehab_plans SET status = 'published', published_by = \(context.subject), published_at = now()
+                            WHERE id = \(plan) AND status = 'done' RETURNING id
+                            """, prepared: true
+                        ).first != nil
+                    else { throw PlanNotReady(status: "not done") }
                 }
                 let settings = try await ClinicSettings.load(clinic, on: connection)
-                let weekStart = settings.instant(week, ClockTime(clamping: 0)), weekEnd = settings.instant(week.adding(days: 7), ClockTime(clamping: 0))
+                let weekStart = settings.instant(week, ClockTime(clamping: 0))
+                let weekEnd = settings.instant(week.adding(days: 7), ClockTime(clamping: 0))
                 var replaced = 0
                 if replace {
-                    replaced = try await connection.query("""
+                    replaced = try await connection.query(
+                        """
                         UPDATE rehab_sessions s SET cancelled_at = now(), cancelled_by = \(context.subject), cancel_reason = 'replaced by a new plan'
                         WHERE s.organisation_id = \(clinic) AND s.plan_id IS NOT NULL AND s.cancelled_at IS NULL
                           AND s.starts_at >= greatest(\(weekStart), now()) AND s.starts_at < \(weekEnd)
                           AND NOT EXISTS (SELECT 1 FROM rehab_participants p WHERE p.session_id = s.id AND p.attendance IS NOT NULL)
-                        """, prepared: true).affectedRows
+                        """, prepared: true
+                    ).affectedRows
                 }
                 let codes = try await ScheduleCodes.load(clinic: clinic, week: week, on: connection)
                 var sessions: [SessionKey: RehabBookingRequest] = [:]
@@ -65,12 +74,14 @@ extension RehabBookings {
                     let minutes = settings.dayStart.minutes + row.start * settings.slotMinutes
                     let start = settings.instant(week.adding(days: row.day), ClockTime(clamping: minutes))
                     let end = start.addingTimeInterval(Double(row.length * settings.slotMinutes) * 60)
-                    let key = SessionKey(modality: row.modality, therapist: row.therapist, room: row.room, day: row.day, start: row.start,
-                                         patient: modality.maxGroup > 1 ? nil : row.patient)
+                    let key = SessionKey(
+                        modality: row.modality, therapist: row.therapist, room: row.room, day: row.day, start: row.start,
+                        patient: modality.maxGroup > 1 ? nil : row.patient)
                     if sessions[key] == nil {
                         order.append(key)
-                        sessions[key] = RehabBookingRequest(organisation: clinic, modality: row.modality, therapist: therapist, room: room,
-                                                            start: start, end: end, patients: [])
+                        sessions[key] = RehabBookingRequest(
+                            organisation: clinic, modality: row.modality, therapist: therapist, room: room,
+                            start: start, end: end, patients: [])
                     }
                     sessions[key]?.patients.append(patient)
                 }

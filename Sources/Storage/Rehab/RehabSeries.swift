@@ -31,9 +31,11 @@ public struct RehabSeries: Sendable, Codable, Equatable {
     public var lastDay: CalendarDay
     public var occurrences: [Occurrence]?
 
-    public init(id: UUID? = nil, follows: UUID? = nil, organisationId: UUID, modality: String, therapistId: UUID?, roomId: UUID, patients: [UUID],
-                weekdays: [Int], startTime: ClockTime, minutes: Int, maxParticipants: Int? = nil, firstDay: CalendarDay, lastDay: CalendarDay,
-                occurrences: [Occurrence]? = nil) {
+    public init(
+        id: UUID? = nil, follows: UUID? = nil, organisationId: UUID, modality: String, therapistId: UUID?, roomId: UUID, patients: [UUID],
+        weekdays: [Int], startTime: ClockTime, minutes: Int, maxParticipants: Int? = nil, firstDay: CalendarDay, lastDay: CalendarDay,
+        occurrences: [Occurrence]? = nil
+    ) {
         self.id = id
         self.follows = follows
         self.organisationId = organisationId
@@ -71,8 +73,10 @@ public struct RehabSeriesChange: Sendable, Codable {
     public var minutes: Int?
     public var lastDay: CalendarDay?
 
-    public init(from: CalendarDay, therapistId: UUID? = nil, roomId: UUID? = nil, weekdays: [Int]? = nil, startTime: ClockTime? = nil,
-                minutes: Int? = nil, lastDay: CalendarDay? = nil) {
+    public init(
+        from: CalendarDay, therapistId: UUID? = nil, roomId: UUID? = nil, weekdays: [Int]? = nil, startTime: ClockTime? = nil,
+        minutes: Int? = nil, lastDay: CalendarDay? = nil
+    ) {
         self.from = from
         self.therapistId = therapistId
         self.roomId = roomId
@@ -114,10 +118,12 @@ extension RehabBookings {
                 }
                 let settings = try await ClinicSettings.load(next.organisationId, on: connection)
                 let cut = settings.instant(change.from, ClockTime(clamping: 0))
-                try await connection.query("""
+                try await connection.query(
+                    """
                     UPDATE rehab_series SET last_day = \(change.from.description)::date - 1 WHERE id = \(id)
                     """, prepared: true)
-                try await connection.query("""
+                try await connection.query(
+                    """
                     UPDATE rehab_sessions s SET cancelled_at = now(), cancelled_by = \(context.subject),
                         cancel_reason = \("series edited from \(change.from)")
                     WHERE s.series_id = \(id) AND s.cancelled_at IS NULL AND lower(s.during) >= \(cut)
@@ -153,9 +159,12 @@ extension RehabBookings {
 
     /// Inserts the series row and books its occurrences, checking the room's capacity after
     /// each so that a clash names the occurrence it is on.
-    private func insertSeries(_ series: RehabSeries, as context: AccessContext, on connection: PostgresConnection,
-                              trying: (RehabBookingRequest) -> Void) async throws -> UUID {
-        let id = try await connection.query("""
+    private func insertSeries(
+        _ series: RehabSeries, as context: AccessContext, on connection: PostgresConnection,
+        trying: (RehabBookingRequest) -> Void
+    ) async throws -> UUID {
+        let id = try await connection.query(
+            """
             INSERT INTO rehab_series (organisation_id, follows, modality, therapist_id, room_id, patients, weekdays, start_time, minutes,
                                       max_participants, first_day, last_day, created_by)
             VALUES (\(series.organisationId), \(series.follows), \(series.modality), \(series.therapistId), \(series.roomId), \(series.patients),
@@ -163,15 +172,17 @@ extension RehabBookings {
                     \(try series.maxParticipants ?? catalogue.modality(series.modality).maxGroup), \(series.firstDay.description)::date,
                     \(series.lastDay.description)::date, \(context.subject))
             RETURNING id
-            """, prepared: true).single().decode(UUID.self, at: 0)
+            """, prepared: true
+        ).single().decode(UUID.self, at: 0)
         let settings = try await ClinicSettings.load(series.organisationId, on: connection)
         var day = series.firstDay
         while day <= series.lastDay {
             if series.weekdays.contains(day.weekday) {
                 let start = settings.instant(day, series.startTime)
-                let request = RehabBookingRequest(organisation: series.organisationId, modality: series.modality, therapist: series.therapistId,
-                                                  room: series.roomId, start: start, end: start.addingTimeInterval(Double(series.minutes) * 60),
-                                                  maxParticipants: series.maxParticipants, patients: series.patients)
+                let request = RehabBookingRequest(
+                    organisation: series.organisationId, modality: series.modality, therapist: series.therapistId,
+                    room: series.roomId, start: start, end: start.addingTimeInterval(Double(series.minutes) * 60),
+                    maxParticipants: series.maxParticipants, patients: series.patients)
                 trying(request)
                 _ = try await insert(request, series: id, plan: nil, as: context, on: connection)
                 try await connection.query("SET CONSTRAINTS ALL IMMEDIATE")
@@ -183,16 +194,23 @@ extension RehabBookings {
     }
 
     static func series(_ id: UUID, on connection: PostgresConnection) async throws -> RehabSeries? {
-        guard let row = try await connection.query("""
-            SELECT follows, organisation_id, modality, therapist_id, room_id, patients, weekdays::int[], to_char(start_time, 'HH24:MI'), minutes,
-                   max_participants, first_day::text, last_day::text
-            FROM rehab_series WHERE id = \(id)
-            """, prepared: true).first else { return nil }
-        let occurrences = try await connection.query("""
+        guard
+            let row = try await connection.query(
+                """
+                SELECT follows, organisation_id, modality, therapist_id, room_id, patients, weekdays::int[], to_char(start_time, 'HH24:MI'), minutes,
+                       max_participants, first_day::text, last_day::text
+                FROM rehab_series WHERE id = \(id)
+                """, prepared: true
+            ).first
+        else { return nil }
+        let occurrences = try await connection.query(
+            """
             SELECT id, lower(during), upper(during), cancelled, series_edited FROM rehab_sessions WHERE series_id = \(id) ORDER BY lower(during)
-            """, prepared: true).map { row in
-            RehabSeries.Occurrence(session: try row.decode(UUID.self, at: 0), start: try row.decode(Date.self, at: 1), end: try row.decode(Date.self, at: 2),
-                                   cancelled: try row.decode(Bool.self, at: 3), edited: try row.decode(Bool.self, at: 4))
+            """, prepared: true
+        ).map { row in
+            RehabSeries.Occurrence(
+                session: try row.decode(UUID.self, at: 0), start: try row.decode(Date.self, at: 1), end: try row.decode(Date.self, at: 2),
+                cancelled: try row.decode(Bool.self, at: 3), edited: try row.decode(Bool.self, at: 4))
         }
         return RehabSeries(
             id: id, follows: try row.decode(UUID?.self, at: 0), organisationId: try row.decode(UUID.self, at: 1), modality: try row.decode(String.self, at: 2),

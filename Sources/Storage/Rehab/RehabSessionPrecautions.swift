@@ -11,20 +11,27 @@ extension RehabBookings {
         let active = entry.participants.filter { !$0.cancelled }.map(\.patientId.uuidString)
         guard !active.isEmpty else { return [] }
         return try await pool.withAccess(context) { connection in
-            guard let organisation = try await connection.query("SELECT organisation_id FROM rehab_sessions WHERE id = \(entry.session)", prepared: true)
-                .first?.decode(UUID.self, at: 0) else { return [] }
+            guard
+                let organisation = try await connection.query("SELECT organisation_id FROM rehab_sessions WHERE id = \(entry.session)", prepared: true)
+                    .first?.decode(UUID.self, at: 0)
+            else { return [] }
             let day = try await ClinicSettings.load(organisation, on: connection).local(entry.start).day
             var result: [BookingPrecaution] = []
-            for row in try await connection.query("""
+            for row in try await connection.query(
+                """
                 SELECT p.pseudonym, s.flags, s.patient_id, s.id FROM rehab_stays s JOIN patients p ON p.id = s.patient_id
                 WHERE s.patient_id = ANY(\(active)::uuid[]) AND s.organisation_id = \(organisation)
                   AND daterange(s.admitted_on, s.discharge_on, '[]') @> \(day.description)::date
                 ORDER BY p.pseudonym
-                """, prepared: true) {
-                result += catalogue.precautions(modality: entry.modality, flags: try row.decode([String].self, at: 1),
-                                                patient: try row.decode(String.self, at: 0))
-                try await AuditLog.record(context.auditEvent(.read, patient: try row.decode(UUID.self, at: 2), resource: "RehabStay",
-                                                             resourceID: try row.decode(UUID.self, at: 3).uuidString), on: connection)
+                """, prepared: true)
+            {
+                result += catalogue.precautions(
+                    modality: entry.modality, flags: try row.decode([String].self, at: 1),
+                    patient: try row.decode(String.self, at: 0))
+                try await AuditLog.record(
+                    context.auditEvent(
+                        .read, patient: try row.decode(UUID.self, at: 2), resource: "RehabStay",
+                        resourceID: try row.decode(UUID.self, at: 3).uuidString), on: connection)
             }
             return result
         }

@@ -29,9 +29,11 @@ public struct RehabStay: Sendable, Codable, Equatable {
     /// When the patient can attend, per week day.
     public var availability: [WeeklyWindow]
 
-    public init(id: UUID? = nil, organisationId: UUID, patientId: UUID, pseudonym: String? = nil, setting: String, strokeDate: CalendarDay,
-                strokeType: String, team: Int, flags: [String], maxMinutesPerDay: Int, minGapMinutes: Int, timePreference: String,
-                admittedOn: CalendarDay, dischargeOn: CalendarDay?, availability: [WeeklyWindow]) {
+    public init(
+        id: UUID? = nil, organisationId: UUID, patientId: UUID, pseudonym: String? = nil, setting: String, strokeDate: CalendarDay,
+        strokeType: String, team: Int, flags: [String], maxMinutesPerDay: Int, minGapMinutes: Int, timePreference: String,
+        admittedOn: CalendarDay, dischargeOn: CalendarDay?, availability: [WeeklyWindow]
+    ) {
         self.id = id
         self.organisationId = organisationId
         self.patientId = patientId
@@ -85,8 +87,10 @@ public struct RehabPrescription: Sendable, Codable, Equatable {
     /// Who prescribed it (filled in from the caller).
     public var prescribedBy: String?
 
-    public init(id: UUID? = nil, stayId: UUID, modality: String, sessionsPerWeek: Int, sessionMinutes: Int, maxPerDay: Int,
-                startsOn: CalendarDay, endsOn: CalendarDay?, prescribedBy: String? = nil) {
+    public init(
+        id: UUID? = nil, stayId: UUID, modality: String, sessionsPerWeek: Int, sessionMinutes: Int, maxPerDay: Int,
+        startsOn: CalendarDay, endsOn: CalendarDay?, prescribedBy: String? = nil
+    ) {
         self.id = id
         self.stayId = stayId
         self.modality = modality
@@ -131,22 +135,30 @@ public struct RehabStays: Sendable {
     public func create(_ stay: RehabStay, as context: AccessContext) async throws -> RehabStay {
         try stay.check(catalogue)
         return try await pool.withAccess(context) { connection in
-            guard let owner = try await connection.query("SELECT organisation_id FROM patients WHERE id = \(stay.patientId)", prepared: true)
-                .first?.decode(UUID.self, at: 0) else { throw UnknownPatient() }
+            guard
+                let owner = try await connection.query("SELECT organisation_id FROM patients WHERE id = \(stay.patientId)", prepared: true)
+                    .first?.decode(UUID.self, at: 0)
+            else { throw UnknownPatient() }
             if owner != stay.organisationId {
-                guard try await connection.query("""
-                    SELECT 1 FROM care_relationships WHERE organisation_id = \(stay.organisationId) AND patient_id = \(stay.patientId)
-                      AND valid_from <= now() AND (valid_until IS NULL OR valid_until > now())
-                    """, prepared: true).first != nil else { throw NotTransferred() }
+                guard
+                    try await connection.query(
+                        """
+                        SELECT 1 FROM care_relationships WHERE organisation_id = \(stay.organisationId) AND patient_id = \(stay.patientId)
+                          AND valid_from <= now() AND (valid_until IS NULL OR valid_until > now())
+                        """, prepared: true
+                    ).first != nil
+                else { throw NotTransferred() }
             }
-            let id = try await connection.query("""
+            let id = try await connection.query(
+                """
                 INSERT INTO rehab_stays (organisation_id, patient_id, setting, stroke_date, stroke_type, team, flags, max_minutes_per_day,
                                          min_gap_minutes, time_preference, admitted_on, discharge_on)
                 VALUES (\(stay.organisationId), \(stay.patientId), \(stay.setting), \(stay.strokeDate.description)::date, \(stay.strokeType),
                         \(stay.team), \(stay.flags), \(stay.maxMinutesPerDay), \(stay.minGapMinutes), \(stay.timePreference),
                         \(stay.admittedOn.description)::date, \(stay.dischargeOn?.description)::date)
                 RETURNING id
-                """, prepared: true).single().decode(UUID.self, at: 0)
+                """, prepared: true
+            ).single().decode(UUID.self, at: 0)
             try await RehabResources.replaceWindows(stay.availability, .availability, id: id, organisation: stay.organisationId, on: connection)
             try await AuditLog.record(context.auditEvent(.create, patient: stay.patientId, resource: "RehabStay", resourceID: id.uuidString), on: connection)
             var created = stay
@@ -160,16 +172,21 @@ public struct RehabStays: Sendable {
     public func update(_ id: UUID, _ stay: RehabStay, as context: AccessContext) async throws -> Bool {
         try stay.check(catalogue)
         return try await pool.withAccess(context) { connection in
-            guard let row = try await connection.query("""
-                UPDATE rehab_stays SET setting = \(stay.setting), stroke_date = \(stay.strokeDate.description)::date, stroke_type = \(stay.strokeType),
-                    team = \(stay.team), flags = \(stay.flags), max_minutes_per_day = \(stay.maxMinutesPerDay),
-                    min_gap_minutes = \(stay.minGapMinutes), time_preference = \(stay.timePreference),
-                    admitted_on = \(stay.admittedOn.description)::date, discharge_on = \(stay.dischargeOn?.description)::date
-                WHERE id = \(id) RETURNING organisation_id, patient_id
-                """, prepared: true).first else { return false }
+            guard
+                let row = try await connection.query(
+                    """
+                    UPDATE rehab_stays SET setting = \(stay.setting), stroke_date = \(stay.strokeDate.description)::date, stroke_type = \(stay.strokeType),
+                        team = \(stay.team), flags = \(stay.flags), max_minutes_per_day = \(stay.maxMinutesPerDay),
+                        min_gap_minutes = \(stay.minGapMinutes), time_preference = \(stay.timePreference),
+                        admitted_on = \(stay.admittedOn.description)::date, discharge_on = \(stay.dischargeOn?.description)::date
+                    WHERE id = \(id) RETURNING organisation_id, patient_id
+                    """, prepared: true
+                ).first
+            else { return false }
             try await RehabResources.replaceWindows(stay.availability, .availability, id: id, organisation: try row.decode(UUID.self, at: 0), on: connection)
-            try await AuditLog.record(context.auditEvent(.update, patient: try row.decode(UUID.self, at: 1), resource: "RehabStay", resourceID: id.uuidString),
-                                      on: connection)
+            try await AuditLog.record(
+                context.auditEvent(.update, patient: try row.decode(UUID.self, at: 1), resource: "RehabStay", resourceID: id.uuidString),
+                on: connection)
             return true
         }
     }
@@ -188,26 +205,32 @@ public struct RehabStays: Sendable {
         try await pool.withAccess(context) { connection in
             let stays = try await Self.stays(clinic: clinic, during: day, id: nil, on: connection)
             for stay in stays {
-                try await AuditLog.record(context.auditEvent(.search, patient: stay.patientId, resource: "RehabStay", resourceID: stay.id?.uuidString),
-                                          on: connection)
+                try await AuditLog.record(
+                    context.auditEvent(.search, patient: stay.patientId, resource: "RehabStay", resourceID: stay.id?.uuidString),
+                    on: connection)
             }
             return stays
         }
     }
 
     /// Stays current during `[from, to]` (both days included), or one stay by id.
-    static func stays(clinic: UUID?, during day: CalendarDay?, through last: CalendarDay? = nil, id: UUID?,
-                      on connection: PostgresConnection) async throws -> [RehabStay] {
+    static func stays(
+        clinic: UUID?, during day: CalendarDay?, through last: CalendarDay? = nil, id: UUID?,
+        on connection: PostgresConnection
+    ) async throws -> [RehabStay] {
         let windows = try await RehabResources.windows(.availability, clinic: clinic, owner: id, on: connection)
-        let first = day?.description, end = (last ?? day)?.description
-        return try await connection.query("""
+        let first = day?.description
+        let end = (last ?? day)?.description
+        return try await connection.query(
+            """
             SELECT s.id, s.organisation_id, s.patient_id, p.pseudonym, s.setting, s.stroke_date::text, s.stroke_type, s.team, s.flags,
                    s.max_minutes_per_day, s.min_gap_minutes, s.time_preference, s.admitted_on::text, s.discharge_on::text
             FROM rehab_stays s JOIN patients p ON p.id = s.patient_id
             WHERE (\(clinic)::uuid IS NULL OR s.organisation_id = \(clinic)) AND (\(id)::uuid IS NULL OR s.id = \(id))
               AND (\(first)::date IS NULL OR daterange(s.admitted_on, s.discharge_on, '[]') && daterange(\(first)::date, \(end)::date, '[]'))
             ORDER BY p.pseudonym, s.admitted_on
-            """, prepared: true).map { row in
+            """, prepared: true
+        ).map { row in
             let id = try row.decode(UUID.self, at: 0)
             return RehabStay(
                 id: id, organisationId: try row.decode(UUID.self, at: 1), patientId: try row.decode(UUID.self, at: 2),
@@ -232,17 +255,23 @@ public struct RehabStays: Sendable {
     public func prescribe(_ prescription: RehabPrescription, as context: AccessContext) async throws -> RehabPrescription? {
         try prescription.check(catalogue)
         return try await pool.withAccess(context) { connection in
-            guard let row = try await connection.query("""
-                INSERT INTO rehab_prescriptions (organisation_id, stay_id, modality, sessions_per_week, session_minutes, max_per_day,
-                                                 starts_on, ends_on, prescribed_by)
-                SELECT organisation_id, id, \(prescription.modality), \(prescription.sessionsPerWeek), \(prescription.sessionMinutes),
-                       \(prescription.maxPerDay), \(prescription.startsOn.description)::date, \(prescription.endsOn?.description)::date, \(context.subject)
-                FROM rehab_stays WHERE id = \(prescription.stayId)
-                RETURNING id, (SELECT patient_id FROM rehab_stays WHERE id = \(prescription.stayId))
-                """, prepared: true).first else { return nil }
+            guard
+                let row = try await connection.query(
+                    """
+                    INSERT INTO rehab_prescriptions (organisation_id, stay_id, modality, sessions_per_week, session_minutes, max_per_day,
+                                                     starts_on, ends_on, prescribed_by)
+                    SELECT organisation_id, id, \(prescription.modality), \(prescription.sessionsPerWeek), \(prescription.sessionMinutes),
+                           \(prescription.maxPerDay), \(prescription.startsOn.description)::date, \(prescription.endsOn?.description)::date, \(context.subject)
+                    FROM rehab_stays WHERE id = \(prescription.stayId)
+                    RETURNING id, (SELECT patient_id FROM rehab_stays WHERE id = \(prescription.stayId))
+                    """, prepared: true
+                ).first
+            else { return nil }
             let id = try row.decode(UUID.self, at: 0)
-            try await AuditLog.record(context.auditEvent(.create, patient: try row.decode(UUID.self, at: 1), resource: "RehabPrescription",
-                                                        resourceID: id.uuidString), on: connection)
+            try await AuditLog.record(
+                context.auditEvent(
+                    .create, patient: try row.decode(UUID.self, at: 1), resource: "RehabPrescription",
+                    resourceID: id.uuidString), on: connection)
             var created = prescription
             created.id = id
             created.prescribedBy = context.subject
@@ -254,14 +283,19 @@ public struct RehabStays: Sendable {
     public func update(prescription id: UUID, _ prescription: RehabPrescription, as context: AccessContext) async throws -> Bool {
         try prescription.check(catalogue)
         return try await pool.withAccess(context) { connection in
-            guard let patient = try await connection.query("""
-                UPDATE rehab_prescriptions r SET modality = \(prescription.modality), sessions_per_week = \(prescription.sessionsPerWeek),
-                    session_minutes = \(prescription.sessionMinutes), max_per_day = \(prescription.maxPerDay),
-                    starts_on = \(prescription.startsOn.description)::date, ends_on = \(prescription.endsOn?.description)::date
-                FROM rehab_stays s WHERE r.id = \(id) AND s.id = r.stay_id RETURNING s.patient_id
-                """, prepared: true).first?.decode(UUID.self, at: 0) else { return false }
-            try await AuditLog.record(context.auditEvent(.update, patient: patient, resource: "RehabPrescription", resourceID: id.uuidString),
-                                      on: connection)
+            guard
+                let patient = try await connection.query(
+                    """
+                    UPDATE rehab_prescriptions r SET modality = \(prescription.modality), sessions_per_week = \(prescription.sessionsPerWeek),
+                        session_minutes = \(prescription.sessionMinutes), max_per_day = \(prescription.maxPerDay),
+                        starts_on = \(prescription.startsOn.description)::date, ends_on = \(prescription.endsOn?.description)::date
+                    FROM rehab_stays s WHERE r.id = \(id) AND s.id = r.stay_id RETURNING s.patient_id
+                    """, prepared: true
+                ).first?.decode(UUID.self, at: 0)
+            else { return false }
+            try await AuditLog.record(
+                context.auditEvent(.update, patient: patient, resource: "RehabPrescription", resourceID: id.uuidString),
+                on: connection)
             return true
         }
     }
@@ -270,29 +304,37 @@ public struct RehabStays: Sendable {
     public func prescriptions(stay: UUID, as context: AccessContext) async throws -> [RehabPrescription] {
         try await pool.withAccess(context) { connection in
             let list = try await Self.prescriptions(stays: [stay], during: nil, on: connection)
-            if let patient = try await connection.query("SELECT patient_id FROM rehab_stays WHERE id = \(stay)", prepared: true).first?.decode(UUID.self, at: 0) {
-                try await AuditLog.record(context.auditEvent(.read, patient: patient, resource: "RehabPrescription", resourceID: stay.uuidString),
-                                          on: connection)
+            if let patient = try await connection.query("SELECT patient_id FROM rehab_stays WHERE id = \(stay)", prepared: true).first?.decode(UUID.self, at: 0)
+            {
+                try await AuditLog.record(
+                    context.auditEvent(.read, patient: patient, resource: "RehabPrescription", resourceID: stay.uuidString),
+                    on: connection)
             }
             return list
         }
     }
 
     /// The prescriptions of some stays (current during `[from, through]` when given).
-    static func prescriptions(stays: [UUID], during day: CalendarDay?, through last: CalendarDay? = nil,
-                              on connection: PostgresConnection) async throws -> [RehabPrescription] {
-        let first = day?.description, end = (last ?? day)?.description
-        return try await connection.query("""
+    static func prescriptions(
+        stays: [UUID], during day: CalendarDay?, through last: CalendarDay? = nil,
+        on connection: PostgresConnection
+    ) async throws -> [RehabPrescription] {
+        let first = day?.description
+        let end = (last ?? day)?.description
+        return try await connection.query(
+            """
             SELECT id, stay_id, modality, sessions_per_week, session_minutes, max_per_day, starts_on::text, ends_on::text, prescribed_by
             FROM rehab_prescriptions
             WHERE stay_id = ANY (\(stays)::uuid[])
               AND (\(first)::date IS NULL OR daterange(starts_on, ends_on, '[]') && daterange(\(first)::date, \(end)::date, '[]'))
             ORDER BY stay_id, modality, starts_on
-            """, prepared: true).map { row in
-            RehabPrescription(id: try row.decode(UUID.self, at: 0), stayId: try row.decode(UUID.self, at: 1), modality: try row.decode(String.self, at: 2),
-                              sessionsPerWeek: try row.decode(Int.self, at: 3), sessionMinutes: try row.decode(Int.self, at: 4),
-                              maxPerDay: try row.decode(Int.self, at: 5), startsOn: try Self.day(row, 6),
-                              endsOn: try row.decode(String?.self, at: 7).flatMap(CalendarDay.init), prescribedBy: try row.decode(String.self, at: 8))
+            """, prepared: true
+        ).map { row in
+            RehabPrescription(
+                id: try row.decode(UUID.self, at: 0), stayId: try row.decode(UUID.self, at: 1), modality: try row.decode(String.self, at: 2),
+                sessionsPerWeek: try row.decode(Int.self, at: 3), sessionMinutes: try row.decode(Int.self, at: 4),
+                maxPerDay: try row.decode(Int.self, at: 5), startsOn: try Self.day(row, 6),
+                endsOn: try row.decode(String?.self, at: 7).flatMap(CalendarDay.init), prescribedBy: try row.decode(String.self, at: 8))
         }
     }
 }

@@ -39,8 +39,10 @@ public struct TimetableQuery: Sendable {
     public var session: UUID?
     public var includeCancelled: Bool
 
-    public init(clinic: UUID?, from: Date, to: Date, therapist: UUID? = nil, room: UUID? = nil, patient: UUID? = nil, session: UUID? = nil,
-                includeCancelled: Bool = false) {
+    public init(
+        clinic: UUID?, from: Date, to: Date, therapist: UUID? = nil, room: UUID? = nil, patient: UUID? = nil, session: UUID? = nil,
+        includeCancelled: Bool = false
+    ) {
         self.clinic = clinic
         self.from = from
         self.to = to
@@ -71,13 +73,16 @@ extension RehabBookings {
 
     static func timetable(_ query: TimetableQuery, on connection: PostgresConnection) async throws -> [TimetableEntry] {
         if let session = query.session {
-            return try await connection.query("""
+            return try await connection.query(
+                """
                 \(fragment: columns) WHERE s.id = \(session) \(fragment: grouping)
-                """, prepared: true).map(entry)
+                """, prepared: true
+            ).map(entry)
         }
         // Sessions last at most 12 hours (rehab_sessions_length): the window on starts_at uses the
         // btree, which the range operators cannot under row-level security.
-        return try await connection.query("""
+        return try await connection.query(
+            """
             \(fragment: columns)
             WHERE s.starts_at >= \(query.from.addingTimeInterval(-12 * 3_600)) AND s.starts_at < \(query.to) AND s.ends_at > \(query.from)
               AND (\(query.clinic)::uuid IS NULL OR s.organisation_id = \(query.clinic))
@@ -86,7 +91,8 @@ extension RehabBookings {
               AND (\(query.patient)::uuid IS NULL OR EXISTS (SELECT 1 FROM rehab_participants q WHERE q.session_id = s.id AND q.patient_id = \(query.patient)))
               AND (\(query.includeCancelled) OR NOT s.cancelled)
             \(fragment: grouping)
-            """, prepared: true).map(entry)
+            """, prepared: true
+        ).map(entry)
     }
 
     private static let columns: StaticString = """

@@ -22,9 +22,11 @@ public struct WaitlistEntry: Sendable, Codable, Equatable {
     public var offerExpiresAt: Date?
     public var bookedSession: UUID?
 
-    public init(id: UUID? = nil, organisationId: UUID, patientId: UUID, pseudonym: String? = nil, modality: String, priority: Int,
-                wantedBy: CalendarDay, note: String? = nil, status: String? = nil, offeredSession: UUID? = nil, offerExpiresAt: Date? = nil,
-                bookedSession: UUID? = nil) {
+    public init(
+        id: UUID? = nil, organisationId: UUID, patientId: UUID, pseudonym: String? = nil, modality: String, priority: Int,
+        wantedBy: CalendarDay, note: String? = nil, status: String? = nil, offeredSession: UUID? = nil, offerExpiresAt: Date? = nil,
+        bookedSession: UUID? = nil
+    ) {
         self.id = id
         self.organisationId = organisationId
         self.patientId = patientId
@@ -60,14 +62,17 @@ public struct RehabWaitlist: Sendable {
             guard try await connection.query("SELECT 1 FROM patients WHERE id = \(entry.patientId)", prepared: true).first != nil else {
                 throw UnknownPatient()
             }
-            let id = try await connection.query("""
+            let id = try await connection.query(
+                """
                 INSERT INTO rehab_waitlist (organisation_id, patient_id, modality, priority, wanted_by, note, created_by)
                 VALUES (\(entry.organisationId), \(entry.patientId), \(entry.modality), \(entry.priority), \(entry.wantedBy.description)::date,
                         \(entry.note), \(context.subject))
                 RETURNING id
-                """, prepared: true).single().decode(UUID.self, at: 0)
-            try await AuditLog.record(context.auditEvent(.create, patient: entry.patientId, resource: "RehabWaitlist", resourceID: id.uuidString),
-                                      on: connection)
+                """, prepared: true
+            ).single().decode(UUID.self, at: 0)
+            try await AuditLog.record(
+                context.auditEvent(.create, patient: entry.patientId, resource: "RehabWaitlist", resourceID: id.uuidString),
+                on: connection)
             var created = entry
             created.id = id
             created.status = "waiting"
@@ -79,22 +84,26 @@ public struct RehabWaitlist: Sendable {
     public func entries(clinic: UUID?, as context: AccessContext) async throws -> [WaitlistEntry] {
         try await bookings.pool.withAccess(context) { connection in
             try await Self.refresh(on: connection)
-            let entries = try await connection.query("""
+            let entries = try await connection.query(
+                """
                 SELECT w.id, w.organisation_id, w.patient_id, p.pseudonym, w.modality, w.priority, w.wanted_by::text, w.note, w.status,
                        w.offered_session, w.offer_expires_at, w.booked_session
                 FROM rehab_waitlist w JOIN patients p ON p.id = w.patient_id
                 WHERE \(clinic)::uuid IS NULL OR w.organisation_id = \(clinic)
                 ORDER BY w.status IN ('booked', 'expired'), w.priority DESC, w.created_at
-                """, prepared: true).map { row in
-                WaitlistEntry(id: try row.decode(UUID.self, at: 0), organisationId: try row.decode(UUID.self, at: 1), patientId: try row.decode(UUID.self, at: 2),
-                              pseudonym: try row.decode(String.self, at: 3), modality: try row.decode(String.self, at: 4),
-                              priority: try row.decode(Int.self, at: 5), wantedBy: try RehabStays.day(row, 6), note: try row.decode(String?.self, at: 7),
-                              status: try row.decode(String.self, at: 8), offeredSession: try row.decode(UUID?.self, at: 9),
-                              offerExpiresAt: try row.decode(Date?.self, at: 10), bookedSession: try row.decode(UUID?.self, at: 11))
+                """, prepared: true
+            ).map { row in
+                WaitlistEntry(
+                    id: try row.decode(UUID.self, at: 0), organisationId: try row.decode(UUID.self, at: 1), patientId: try row.decode(UUID.self, at: 2),
+                    pseudonym: try row.decode(String.self, at: 3), modality: try row.decode(String.self, at: 4),
+                    priority: try row.decode(Int.self, at: 5), wantedBy: try RehabStays.day(row, 6), note: try row.decode(String?.self, at: 7),
+                    status: try row.decode(String.self, at: 8), offeredSession: try row.decode(UUID?.self, at: 9),
+                    offerExpiresAt: try row.decode(Date?.self, at: 10), bookedSession: try row.decode(UUID?.self, at: 11))
             }
             for entry in entries {
-                try await AuditLog.record(context.auditEvent(.search, patient: entry.patientId, resource: "RehabWaitlist", resourceID: entry.id?.uuidString),
-                                          on: connection)
+                try await AuditLog.record(
+                    context.auditEvent(.search, patient: entry.patientId, resource: "RehabWaitlist", resourceID: entry.id?.uuidString),
+                    on: connection)
             }
             return entries
         }
@@ -109,14 +118,21 @@ public struct RehabWaitlist: Sendable {
             return try await bookings.mappingConflicts(nil, excluding: nil, as: context, lateRequest: { request }) {
                 try await bookings.pool.withAccess(context) { connection in
                     try await Self.refresh(on: connection)
-                    guard let offer = try await connection.query("""
-                        SELECT patient_id, offered_session FROM rehab_waitlist WHERE id = \(id) AND status = 'offered' FOR UPDATE
-                        """, prepared: true).first else { throw NoOpenOffer() }
-                    let patient = try offer.decode(UUID.self, at: 0), freed = try offer.decode(UUID.self, at: 1)
-                    let slot = try await connection.query("""
+                    guard
+                        let offer = try await connection.query(
+                            """
+                            SELECT patient_id, offered_session FROM rehab_waitlist WHERE id = \(id) AND status = 'offered' FOR UPDATE
+                            """, prepared: true
+                        ).first
+                    else { throw NoOpenOffer() }
+                    let patient = try offer.decode(UUID.self, at: 0)
+                    let freed = try offer.decode(UUID.self, at: 1)
+                    let slot = try await connection.query(
+                        """
                         SELECT organisation_id, modality, therapist_id, room_id, lower(during), upper(during), max_participants, cancelled
                         FROM rehab_sessions WHERE id = \(freed)
-                        """, prepared: true).single()
+                        """, prepared: true
+                    ).single()
                     var session = freed
                     if try slot.decode(Bool.self, at: 7) {
                         let booking = RehabBookingRequest(
@@ -128,7 +144,8 @@ public struct RehabWaitlist: Sendable {
                     } else {
                         try await bookings.addParticipant(patient, to: freed, as: context, on: connection) { request = $0 }
                     }
-                    try await connection.query("""
+                    try await connection.query(
+                        """
                         UPDATE rehab_waitlist SET status = 'booked', booked_session = \(session), offered_session = NULL, offer_expires_at = NULL
                         WHERE id = \(id)
                         """, prepared: true)
@@ -144,11 +161,15 @@ public struct RehabWaitlist: Sendable {
     /// Declines an offer: the entry waits again and the slot goes to the next fitting entry.
     public func decline(_ id: UUID, as context: AccessContext) async throws {
         try await bookings.pool.withAccess(context) { connection in
-            guard let session = try await connection.query("""
-                UPDATE rehab_waitlist w SET status = 'waiting', offered_session = NULL, offer_expires_at = NULL
-                FROM rehab_waitlist old WHERE w.id = \(id) AND old.id = w.id AND old.status = 'offered'
-                RETURNING old.offered_session
-                """, prepared: true).first?.decode(UUID.self, at: 0) else { throw NoOpenOffer() }
+            guard
+                let session = try await connection.query(
+                    """
+                    UPDATE rehab_waitlist w SET status = 'waiting', offered_session = NULL, offer_expires_at = NULL
+                    FROM rehab_waitlist old WHERE w.id = \(id) AND old.id = w.id AND old.status = 'offered'
+                    RETURNING old.offered_session
+                    """, prepared: true
+                ).first?.decode(UUID.self, at: 0)
+            else { throw NoOpenOffer() }
             _ = try await offer(freed: session, skipping: id, on: connection)
         }
     }
@@ -157,14 +178,21 @@ public struct RehabWaitlist: Sendable {
     /// first waiting entry of its modality whose patient is free then and may have it.
     func offer(freed session: UUID, skipping: UUID? = nil, on connection: PostgresConnection) async throws -> WaitlistEntry? {
         try await Self.refresh(on: connection)
-        guard let slot = try await connection.query("""
-            SELECT organisation_id, modality, therapist_id, room_id, lower(during), upper(during), max_participants
-            FROM rehab_sessions WHERE id = \(session) AND lower(during) > now()
-            """, prepared: true).first else { return nil }
-        let organisation = try slot.decode(UUID.self, at: 0), start = try slot.decode(Date.self, at: 4), end = try slot.decode(Date.self, at: 5)
+        guard
+            let slot = try await connection.query(
+                """
+                SELECT organisation_id, modality, therapist_id, room_id, lower(during), upper(during), max_participants
+                FROM rehab_sessions WHERE id = \(session) AND lower(during) > now()
+                """, prepared: true
+            ).first
+        else { return nil }
+        let organisation = try slot.decode(UUID.self, at: 0)
+        let start = try slot.decode(Date.self, at: 4)
+        let end = try slot.decode(Date.self, at: 5)
         let modality = try slot.decode(String.self, at: 1)
         let settings = try await ClinicSettings.load(organisation, on: connection)
-        let candidates = try await connection.query("""
+        let candidates = try await connection.query(
+            """
             SELECT w.id, w.patient_id, w.priority, w.wanted_by::text, p.pseudonym FROM rehab_waitlist w JOIN patients p ON p.id = w.patient_id
             WHERE w.organisation_id = \(organisation) AND w.modality = \(modality) AND w.status = 'waiting'
               AND w.wanted_by >= \(settings.local(start).day.description)::date AND w.id IS DISTINCT FROM \(skipping)
@@ -174,9 +202,11 @@ public struct RehabWaitlist: Sendable {
             LIMIT 20
             """, prepared: true)
         for candidate in candidates {
-            let entry = try candidate.decode(UUID.self, at: 0), patient = try candidate.decode(UUID.self, at: 1)
-            let request = RehabBookingRequest(organisation: organisation, modality: modality, therapist: try slot.decode(UUID?.self, at: 2),
-                                              room: try slot.decode(UUID.self, at: 3), start: start, end: end, patients: [patient])
+            let entry = try candidate.decode(UUID.self, at: 0)
+            let patient = try candidate.decode(UUID.self, at: 1)
+            let request = RehabBookingRequest(
+                organisation: organisation, modality: modality, therapist: try slot.decode(UUID?.self, at: 2),
+                room: try slot.decode(UUID.self, at: 3), start: start, end: end, patients: [patient])
             do {
                 try await bookings.checkPatients(request, on: connection)
             } catch is BookingRuleViolation {
@@ -184,24 +214,31 @@ public struct RehabWaitlist: Sendable {
             }
             let expires = min(Date().addingTimeInterval(Double(settings.offerMinutes) * 60), start)
             // Another cancellation may have offered this entry a slot meanwhile: then the next one.
-            guard try await connection.query("""
-                UPDATE rehab_waitlist SET status = 'offered', offered_session = \(session), offer_expires_at = \(expires)
-                WHERE id = \(entry) AND status = 'waiting' RETURNING id
-                """, prepared: true).first != nil else { continue }
-            return WaitlistEntry(id: entry, organisationId: organisation, patientId: patient, pseudonym: try candidate.decode(String.self, at: 4), modality: modality,
-                                 priority: try candidate.decode(Int.self, at: 2), wantedBy: try RehabStays.day(candidate, 3), status: "offered",
-                                 offeredSession: session, offerExpiresAt: expires)
+            guard
+                try await connection.query(
+                    """
+                    UPDATE rehab_waitlist SET status = 'offered', offered_session = \(session), offer_expires_at = \(expires)
+                    WHERE id = \(entry) AND status = 'waiting' RETURNING id
+                    """, prepared: true
+                ).first != nil
+            else { continue }
+            return WaitlistEntry(
+                id: entry, organisationId: organisation, patientId: patient, pseudonym: try candidate.decode(String.self, at: 4), modality: modality,
+                priority: try candidate.decode(Int.self, at: 2), wantedBy: try RehabStays.day(candidate, 3), status: "offered",
+                offeredSession: session, offerExpiresAt: expires)
         }
         return nil
     }
 
     /// Lapsed offers wait again; entries past their day (in the clinic's time) expire.
     static func refresh(on connection: PostgresConnection) async throws {
-        try await connection.query("""
+        try await connection.query(
+            """
             UPDATE rehab_waitlist SET status = 'waiting', offered_session = NULL, offer_expires_at = NULL
             WHERE status = 'offered' AND offer_expires_at < now()
             """, prepared: true)
-        try await connection.query("""
+        try await connection.query(
+            """
             UPDATE rehab_waitlist w SET status = 'expired'
             WHERE status = 'waiting' AND wanted_by < (now() AT TIME ZONE coalesce(
                 (SELECT time_zone FROM rehab_clinic_settings c WHERE c.organisation_id = w.organisation_id), 'UTC'))::date

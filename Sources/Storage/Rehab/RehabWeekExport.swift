@@ -45,37 +45,47 @@ struct RehabWeekWriter {
         let settings = try await ClinicSettings.load(clinic, on: connection)
         let dayCount = settings.saturdaySlots > 0 ? 6 : 5
         let days = (0..<dayCount).map { week.adding(days: $0) }
-        let code = try await connection.query("SELECT code FROM organisations WHERE id = \(clinic)", prepared: true).first?.decode(String.self, at: 0) ?? "clinic"
+        let code =
+            try await connection.query("SELECT code FROM organisations WHERE id = \(clinic)", prepared: true).first?.decode(String.self, at: 0) ?? "clinic"
         let grid = Grid(settings: settings)
 
-        let weekStart = settings.instant(week, ClockTime(clamping: 0)), weekEnd = settings.instant(week.adding(days: 7), ClockTime(clamping: 0))
+        let weekStart = settings.instant(week, ClockTime(clamping: 0))
+        let weekEnd = settings.instant(week.adding(days: 7), ClockTime(clamping: 0))
         let kept = try await KeptBookings.load(clinic: clinic, from: weekStart, to: weekEnd, now: notBefore, on: connection)
         let past = notBefore.map { [(weekStart, $0)] } ?? []
         let rooms = try await RehabResources.rooms(clinic: clinic, id: nil, on: connection).map { room in
-            Instance.Room(id: room.code, type: room.type, capacity: room.capacity, maxSessions: room.maxSessions,
-                          open: days.map { grid.slots(room.hours, on: $0, minus: past + (room.capacity == 1 && room.maxSessions == 1 ? kept.busy[room.id ?? UUID()] ?? [] : [])) })
+            Instance.Room(
+                id: room.code, type: room.type, capacity: room.capacity, maxSessions: room.maxSessions,
+                open: days.map {
+                    grid.slots(room.hours, on: $0, minus: past + (room.capacity == 1 && room.maxSessions == 1 ? kept.busy[room.id ?? UUID()] ?? [] : []))
+                })
         }
         var away = kept.busy
-        for row in try await connection.query("""
+        for row in try await connection.query(
+            """
             SELECT therapist_id, lower(during), upper(during) FROM rehab_therapist_leave
             WHERE organisation_id = \(clinic) AND during && tstzrange(\(weekStart), \(weekEnd))
-            """, prepared: true) {
+            """, prepared: true)
+        {
             away[try row.decode(UUID.self, at: 0), default: []].append((try row.decode(Date.self, at: 1), try row.decode(Date.self, at: 2)))
         }
         let therapists = try await RehabResources.therapists(clinic: clinic, id: nil, on: connection).filter(\.active).map { therapist in
             let shifts = days.map { grid.slots(therapist.shifts, on: $0, minus: past + (away[therapist.id ?? UUID()] ?? [])) }
-            return Instance.Therapist(id: therapist.code, skills: therapist.skills, teams: therapist.teams, shifts: shifts,
-                                      maxContactMinutes: shifts.map { windows in
-                                          windows.reduce(0) { $0 + ($1[1] - $1[0]) } * settings.slotMinutes * settings.contactPercent / 100
-                                      })
+            return Instance.Therapist(
+                id: therapist.code, skills: therapist.skills, teams: therapist.teams, shifts: shifts,
+                maxContactMinutes: shifts.map { windows in
+                    windows.reduce(0) { $0 + ($1[1] - $1[0]) } * settings.slotMinutes * settings.contactPercent / 100
+                })
         }
         let stays = try await RehabStays.stays(clinic: clinic, during: days[0], through: days[dayCount - 1], id: nil, on: connection)
         // A stored flag the catalogue does not know (written before the vocabulary, or by hand)
         // could hide a contraindication from the planner: the week is not exported until it is corrected.
         for stay in stays {
             if let unknown = catalogue.firstUnknownFlag(in: stay.flags) {
-                throw RehabInputError("flags", "the stay of \(stay.pseudonym ?? stay.patientId.uuidString): \(catalogue.unknownFlagMessage(unknown.flag)); "
-                                      + "correct the stay before planning the week")
+                throw RehabInputError(
+                    "flags",
+                    "the stay of \(stay.pseudonym ?? stay.patientId.uuidString): \(catalogue.unknownFlagMessage(unknown.flag)); "
+                        + "correct the stay before planning the week")
             }
         }
         let patients = stays.map { stay in
@@ -84,34 +94,39 @@ struct RehabWeekWriter {
                 guard day >= stay.admittedOn, stay.dischargeOn.map({ day <= $0 }) ?? true else { return [] }
                 return grid.slots(stay.availability, on: day, minus: past + (kept.busy[stay.patientId] ?? []))
             }
-            return Instance.Patient(id: stay.pseudonym ?? stay.patientId.uuidString, team: stay.team, setting: stay.setting, strokeType: stay.strokeType,
-                                    daysSinceStroke: max(since, 0), priority: catalogue.priority(daysSinceStroke: since), flags: stay.flags,
-                                    maxMinutesPerDay: stay.maxMinutesPerDay,
-                                    minGapSlots: (stay.minGapMinutes + settings.slotMinutes - 1) / settings.slotMinutes,
-                                    timePreference: stay.timePreference, availability: availability)
+            return Instance.Patient(
+                id: stay.pseudonym ?? stay.patientId.uuidString, team: stay.team, setting: stay.setting, strokeType: stay.strokeType,
+                daysSinceStroke: max(since, 0), priority: catalogue.priority(daysSinceStroke: since), flags: stay.flags,
+                maxMinutesPerDay: stay.maxMinutesPerDay,
+                minGapSlots: (stay.minGapMinutes + settings.slotMinutes - 1) / settings.slotMinutes,
+                timePreference: stay.timePreference, availability: availability)
         }
-        let names = Dictionary(stays.compactMap { stay in stay.id.map { ($0, stay.pseudonym ?? stay.patientId.uuidString) } }, uniquingKeysWith: { first, _ in first })
+        let names = Dictionary(
+            stays.compactMap { stay in stay.id.map { ($0, stay.pseudonym ?? stay.patientId.uuidString) } }, uniquingKeysWith: { first, _ in first })
         let patientOfStay = Dictionary(stays.compactMap { stay in stay.id.map { ($0, stay.patientId) } }, uniquingKeysWith: { first, _ in first })
         let prescriptions = try await RehabStays.prescriptions(stays: Array(names.keys), during: days[0], through: days[dayCount - 1], on: connection)
             .compactMap { prescription -> Instance.Prescription? in
                 guard let patient = names[prescription.stayId], let id = prescription.id else { return nil }
                 let booked = kept.sessions[KeptBookings.Key(patient: patientOfStay[prescription.stayId] ?? UUID(), modality: prescription.modality)] ?? 0
                 guard prescription.sessionsPerWeek > booked else { return nil }
-                return Instance.Prescription(id: id.uuidString, patient: patient, modality: prescription.modality,
-                                             sessionsPerWeek: prescription.sessionsPerWeek - booked,
-                                             sessionSlots: (prescription.sessionMinutes + settings.slotMinutes - 1) / settings.slotMinutes,
-                                             maxPerDay: prescription.maxPerDay)
+                return Instance.Prescription(
+                    id: id.uuidString, patient: patient, modality: prescription.modality,
+                    sessionsPerWeek: prescription.sessionsPerWeek - booked,
+                    sessionSlots: (prescription.sessionMinutes + settings.slotMinutes - 1) / settings.slotMinutes,
+                    maxPerDay: prescription.maxPerDay)
             }
         let modalities = try catalogue.instanceModalities(slotMinutes: settings.slotMinutes)
         let instance = Instance(
             name: "\(code) week of \(week)",
-            timeGrid: .init(slotMinutes: settings.slotMinutes, dayStart: settings.dayStart.description, slotsPerDay: settings.weekdaySlots,
-                            amPmBoundarySlot: settings.amPmBoundarySlot),
+            timeGrid: .init(
+                slotMinutes: settings.slotMinutes, dayStart: settings.dayStart.description, slotsPerDay: settings.weekdaySlots,
+                amPmBoundarySlot: settings.amPmBoundarySlot),
             days: days.enumerated().map { index, _ in .init(index: index, name: ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat"][index], weekend: index == 5) },
             modalities: zip(catalogue.modalities, modalities).map { entry, modality in
-                .init(id: modality.id, name: entry.name, discipline: entry.discipline, skill: modality.skill, requiresTherapist: modality.requiresTherapist,
-                      roomType: modality.roomType, maxGroup: modality.maxGroup, defaultSlots: modality.defaultSlots,
-                      restAfterSlots: modality.restAfterSlots, teamRestricted: modality.teamRestricted, minDaysAfterStroke: modality.minDaysAfterStroke)
+                .init(
+                    id: modality.id, name: entry.name, discipline: entry.discipline, skill: modality.skill, requiresTherapist: modality.requiresTherapist,
+                    roomType: modality.roomType, maxGroup: modality.maxGroup, defaultSlots: modality.defaultSlots,
+                    restAfterSlots: modality.restAfterSlots, teamRestricted: modality.teamRestricted, minDaysAfterStroke: modality.minDaysAfterStroke)
             },
             // Precautions warn at booking; only contraindications bind the planner.
             contraindicationRules: catalogue.bindingRules.map { .init(flag: $0.flag, modalities: $0.modalities, note: $0.note) },
@@ -138,7 +153,8 @@ struct RehabWeekWriter {
 
         static func load(clinic: UUID, from: Date, to: Date, now: Date?, on connection: PostgresConnection) async throws -> KeptBookings {
             var kept = KeptBookings()
-            for row in try await connection.query("""
+            for row in try await connection.query(
+                """
                 SELECT s.therapist_id, s.room_id, lower(s.during), upper(s.during), s.modality,
                        ARRAY(SELECT p.patient_id FROM rehab_participants p WHERE p.session_id = s.id AND p.cancelled_at IS NULL)
                 FROM rehab_sessions s
@@ -146,7 +162,8 @@ struct RehabWeekWriter {
                   AND s.starts_at >= \(from.addingTimeInterval(-12 * 3_600)) AND s.starts_at < \(to) AND s.ends_at > \(from)
                   AND (s.plan_id IS NULL OR s.starts_at < \(now ?? .distantPast)
                        OR EXISTS (SELECT 1 FROM rehab_participants p WHERE p.session_id = s.id AND p.attendance IS NOT NULL))
-                """, prepared: true) {
+                """, prepared: true)
+            {
                 let span = (try row.decode(Date.self, at: 2), try row.decode(Date.self, at: 3))
                 if let therapist = try row.decode(UUID?.self, at: 0) { kept.busy[therapist, default: []].append(span) }
                 kept.busy[try row.decode(UUID.self, at: 1), default: []].append(span)
@@ -183,7 +200,10 @@ struct RehabWeekWriter {
             var result: [[Int]] = []
             var slot = 0
             while slot < count {
-                guard free[slot] else { slot += 1; continue }
+                guard free[slot] else {
+                    slot += 1
+                    continue
+                }
                 let start = slot
                 while slot < count && free[slot] { slot += 1 }
                 result.append([start, slot])

@@ -44,13 +44,18 @@ public struct RegionalReports: Sendable {
 
     /// `report_refresh_all` on `connection`, with the follow-up window of the indicators file
     /// and the disciplines of the rehab catalogue.
-    public static func refresh(on connection: PostgresConnection, catalogue: IndicatorCatalogue, rehab: RehabCatalogue) async throws -> (episodes: Int, stays: Int) {
+    public static func refresh(on connection: PostgresConnection, catalogue: IndicatorCatalogue, rehab: RehabCatalogue) async throws -> (
+        episodes: Int, stays: Int
+    ) {
         let window = catalogue.followUp.windowDays
         let (first, last) = (Int32(clamping: window.first ?? 0), Int32(clamping: window.last ?? 0))
-        let modalities = rehab.modalities.map(\.id), disciplines = rehab.modalities.map(\.discipline)
-        let (episodes, stays) = try await connection.query("""
+        let modalities = rehab.modalities.map(\.id)
+        let disciplines = rehab.modalities.map(\.discipline)
+        let (episodes, stays) = try await connection.query(
+            """
             SELECT episodes, stays FROM report_refresh_all(\(first), \(last), \(modalities)::text[], \(disciplines)::text[])
-            """).single().decode((Int, Int).self)
+            """
+        ).single().decode((Int, Int).self)
         return (episodes, stays)
     }
 
@@ -69,9 +74,11 @@ public struct RegionalReports: Sendable {
             try await connection.query("SET LOCAL ROLE strokepath_planner")
             let regions = try await Self.regions(query.regions, on: connection)
             let disclosure = catalogue.disclosure
-            let configured = try await connection.query("""
+            let configured = try await connection.query(
+                """
                 SELECT max(report_min_cell)::integer FROM organisations WHERE id = ANY (app_organisation_ids())
-                """).first?.decode(Int?.self, at: 0)
+                """
+            ).first?.decode(Int?.self, at: 0)
             let k = min(max(configured ?? disclosure.defaultK, disclosure.allowedK[0]), disclosure.allowedK[1])
             var counts: [String: [String: ReportCounts]] = [:]
             var labels: [String: String] = [:]
@@ -86,36 +93,42 @@ public struct RegionalReports: Sendable {
                 counts[key, default: [:]][period(first)] = Self.counts(numbers)
             }
             for row in try await connection.query(Self.therapyQuery(query, regions: regions)) {
-                let key = try row.decode(String.self, at: 0), period = period(try row.decode(String.self, at: 1))
+                let key = try row.decode(String.self, at: 0)
+                let period = period(try row.decode(String.self, at: 1))
                 counts[key, default: [:]][period, default: ReportCounts()].therapy[try row.decode(String.self, at: 2)] =
                     .init(prescribed: try row.decode(Double.self, at: 3), delivered: try row.decode(Double.self, at: 4))
             }
             var notes: [String] = []
             if query.rows.hasHistograms && !query.isStratified {
                 for row in try await connection.query(Self.minutesQuery(query, measures: measures, regions: regions)) {
-                    let key = try row.decode(String.self, at: 0), period = period(try row.decode(String.self, at: 1))
+                    let key = try row.decode(String.self, at: 0)
+                    let period = period(try row.decode(String.self, at: 1))
                     let measure = try row.decode(String.self, at: 2)
                     counts[key, default: [:]][period, default: ReportCounts()].histograms[measure, default: MinuteHistogram()]
                         .add(minutes: try row.decode(Int.self, at: 3), episodes: try row.decode(Int.self, at: 4))
                 }
                 for row in try await connection.query(Self.utilisationQuery(query, regions: regions)) {
-                    let key = try row.decode(String.self, at: 0), period = period(try row.decode(String.self, at: 1))
+                    let key = try row.decode(String.self, at: 0)
+                    let period = period(try row.decode(String.self, at: 1))
                     counts[key, default: [:]][period, default: ReportCounts()].utilisation[try row.decode(String.self, at: 2)] =
-                        .init(available: try row.decode(Double.self, at: 3), used: try row.decode(Double.self, at: 4),
-                              fewestPatients: try row.decode(Int?.self, at: 5))
+                        .init(
+                            available: try row.decode(Double.self, at: 3), used: try row.decode(Double.self, at: 4),
+                            fewestPatients: try row.decode(Int?.self, at: 5))
                 }
             } else if let stratum = query.histogramStratum, try await Self.actsForRegionsOnly(on: connection) {
                 for row in try await connection.query(Self.strataMinutesQuery(query, stratum: stratum, measures: measures, regions: regions)) {
-                    let key = try row.decode(String.self, at: 0), period = period(try row.decode(String.self, at: 1))
+                    let key = try row.decode(String.self, at: 0)
+                    let period = period(try row.decode(String.self, at: 1))
                     let measure = try row.decode(String.self, at: 2)
                     counts[key, default: [:]][period, default: ReportCounts()].histograms[measure, default: MinuteHistogram()]
                         .add(minutes: try row.decode(Int.self, at: 3), episodes: try row.decode(Int.self, at: 4))
                 }
                 notes.append("By stratum, the acute intervals are kept by region and year: days to the first rehab session and utilisation have no values.")
             } else {
-                notes.append("Time intervals and resource use are kept by site and month, and by region, stratum and year: with these rows, "
-                             + "periods or filters the minutes, days and utilisation indicators have no values (rows by one stratum, or by region "
-                             + "kept to one stratum, by year or over all time, have the acute intervals for those who report for whole regions).")
+                notes.append(
+                    "Time intervals and resource use are kept by site and month, and by region, stratum and year: with these rows, "
+                        + "periods or filters the minutes, days and utilisation indicators have no values (rows by one stratum, or by region "
+                        + "kept to one stratum, by year or over all time, have the acute intervals for those who report for whole regions).")
             }
             let refreshed = try await connection.query("SELECT refreshed_at FROM report_refreshes").first
             let names = try await Self.names(Array(counts.keys), query.rows, on: connection)
@@ -128,13 +141,15 @@ public struct RegionalReports: Sendable {
             if refreshed == nil { notes.append("The report cells have not been computed yet: refresh them first.") }
             if let asOf = try refreshed?.decode(Date.self, at: 0) {
                 let closing = asOf.addingTimeInterval(-Double(catalogue.followUp.windowDays[1]) * 86_400)
-                notes.append("Follow-up and 90-day mortality are incomplete for strokes from \(closing.formatted(.iso8601.year().month().day())) on: "
-                             + "their follow-up window (to day \(catalogue.followUp.windowDays[1])) had not closed at the refresh, so recent periods read low.")
+                notes.append(
+                    "Follow-up and 90-day mortality are incomplete for strokes from \(closing.formatted(.iso8601.year().month().day())) on: "
+                        + "their follow-up window (to day \(catalogue.followUp.windowDays[1])) had not closed at the refresh, so recent periods read low.")
             }
-            return RegionalReport(generatedAt: now, asOf: try refreshed?.decode(Date.self, at: 0),
-                                  k: k, indicatorsVersion: catalogue.version, period: query.period, rows: query.rows,
-                                  rowNames: Dictionary(uniqueKeysWithValues: rows.map { (names[$0]?.code ?? $0, names[$0]?.name ?? Self.stratumName($0, query.rows)) }),
-                                  tables: tables, notes: notes)
+            return RegionalReport(
+                generatedAt: now, asOf: try refreshed?.decode(Date.self, at: 0),
+                k: k, indicatorsVersion: catalogue.version, period: query.period, rows: query.rows,
+                rowNames: Dictionary(uniqueKeysWithValues: rows.map { (names[$0]?.code ?? $0, names[$0]?.name ?? Self.stratumName($0, query.rows)) }),
+                tables: tables, notes: notes)
         }
     }
 
@@ -171,21 +186,24 @@ public struct RegionalReports: Sendable {
     }
 
     static func cellsQuery(_ query: ReportQuery, regions: [UUID]?) -> PostgresQuery {
-        grouped(query, regions: regions, table: query.readsYearly ? "report_cells_yearly" : "report_cells", columns: """
-            ARRAY[sum(episodes), sum(ischaemic), sum(ivt), sum(evt), sum(ivt_ischaemic), sum(evt_ischaemic), sum(reperfused_ischaemic),
-                  sum(followed_up), sum(mrs[1]), sum(mrs[2]), sum(mrs[3]), sum(mrs[4]), sum(mrs[5]), sum(mrs[6]), sum(mrs[7]),
-                  sum(onset_to_door_known), sum(door_to_imaging_known), sum(door_to_needle_known), sum(door_to_groin_known),
-                  sum(stroke_to_first_session_known), sum(door_to_groin_direct_known), sum(door_to_groin_transfer_known), sum(stays),
-                  sum(stays_booked), sum(patient_days), sum(places), sum(no_show),
-                  sum(place_cancelled), sum(session_cancelled), sum(forecasts), sum(fm_error_sum), sum(fm_abs_error_sum), sum(fm_within_interval),
-                  sum(ivt_arrivals), sum(evt_arrivals), sum(evt_direct), sum(evt_transfer), sum(in_hospital)]::float8[]
-            """, groupBy: "1, 2")
+        grouped(
+            query, regions: regions, table: query.readsYearly ? "report_cells_yearly" : "report_cells",
+            columns: """
+                ARRAY[sum(episodes), sum(ischaemic), sum(ivt), sum(evt), sum(ivt_ischaemic), sum(evt_ischaemic), sum(reperfused_ischaemic),
+                      sum(followed_up), sum(mrs[1]), sum(mrs[2]), sum(mrs[3]), sum(mrs[4]), sum(mrs[5]), sum(mrs[6]), sum(mrs[7]),
+                      sum(onset_to_door_known), sum(door_to_imaging_known), sum(door_to_needle_known), sum(door_to_groin_known),
+                      sum(stroke_to_first_session_known), sum(door_to_groin_direct_known), sum(door_to_groin_transfer_known), sum(stays),
+                      sum(stays_booked), sum(patient_days), sum(places), sum(no_show),
+                      sum(place_cancelled), sum(session_cancelled), sum(forecasts), sum(fm_error_sum), sum(fm_abs_error_sum), sum(fm_within_interval),
+                      sum(ivt_arrivals), sum(evt_arrivals), sum(evt_direct), sum(evt_transfer), sum(in_hospital)]::float8[]
+                """, groupBy: "1, 2")
     }
 
     /// Therapy minutes by row, period and discipline.
     static func therapyQuery(_ query: ReportQuery, regions: [UUID]?) -> PostgresQuery {
-        grouped(query, regions: regions, table: "report_therapy", columns: "discipline, sum(prescribed_minutes), sum(delivered_minutes)::float8",
-                groupBy: "1, 2, 3")
+        grouped(
+            query, regions: regions, table: "report_therapy", columns: "discipline, sum(prescribed_minutes), sum(delivered_minutes)::float8",
+            groupBy: "1, 2, 3")
     }
 
     /// A table of cells by row and period, kept to the regions, whole months from and to, and strata.
@@ -236,9 +254,11 @@ public struct RegionalReports: Sendable {
     /// Whether the caller acts only for whole regions: the histograms by stratum are kept by
     /// region, and a caller who also sees a hospital's cells would get medians of part of them.
     static func actsForRegionsOnly(on connection: PostgresConnection) async throws -> Bool {
-        try await connection.query("""
+        try await connection.query(
+            """
             SELECT coalesce(bool_and(kind = 'region'), false) FROM organisations WHERE id = ANY (app_organisation_ids())
-            """).single().decode(Bool.self, at: 0)
+            """
+        ).single().decode(Bool.self, at: 0)
     }
 
     /// The acute intervals' histograms by stratum and year, rows by stratum value or by region.
@@ -262,9 +282,11 @@ public struct RegionalReports: Sendable {
         guard rows == .hospital || rows == .region else { return [:] }
         let ids = keys.compactMap(UUID.init(uuidString:))
         var names: [String: (code: String, name: String)] = [:]
-        for row in try await connection.query("""
+        for row in try await connection.query(
+            """
             SELECT id::text, code, name, kind = 'region' AND NOT id = ANY (app_organisation_ids()) FROM organisations WHERE id = ANY (\(ids))
-            """) {
+            """)
+        {
             let (id, code, name, partly) = try row.decode((String, String, String, Bool).self)
             names[id] = (code, partly ? "\(name) (only the sites you report for)" : name)
         }
@@ -273,11 +295,12 @@ public struct RegionalReports: Sendable {
 
     /// What a stratum row stands for.
     static func stratumName(_ key: String, _ rows: ReportQuery.Rows) -> String {
-        let labels: [String] = switch rows {
-        case .ageBand: ["under 55", "55–64", "65–74", "75–84", "85 and over", "age unknown"]
-        case .severityBand: ["NIHSS 0–4", "NIHSS 5–15", "NIHSS 16–20", "NIHSS 21–42", "NIHSS unknown"]
-        default: []
-        }
+        let labels: [String] =
+            switch rows {
+            case .ageBand: ["under 55", "55–64", "65–74", "75–84", "85 and over", "age unknown"]
+            case .severityBand: ["NIHSS 0–4", "NIHSS 5–15", "NIHSS 16–20", "NIHSS 21–42", "NIHSS unknown"]
+            default: []
+            }
         return Int(key).flatMap { labels.indices.contains($0) ? labels[$0] : nil } ?? key
     }
 }

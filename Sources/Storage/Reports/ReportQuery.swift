@@ -36,7 +36,6 @@ public struct ReportQuery: Sendable, Equatable {
             }
         }
 
-
         /// A period's name from its first day: 2026-03, 2026-Q1, 2026, all.
         func label(_ first: CalendarDay) -> String {
             switch self {
@@ -51,7 +50,8 @@ public struct ReportQuery: Sendable, Equatable {
     /// A row: a hospital, a region, or a stratum.
     public enum Rows: String, Sendable, Codable, CaseIterable {
         case hospital, region
-        case ageBand = "age_band", sex
+        case ageBand = "age_band"
+        case sex
         case strokeType = "stroke_type"
         case severityBand = "severity_band"
 
@@ -84,8 +84,10 @@ public struct ReportQuery: Sendable, Equatable {
     /// One indicator's table only (nil: every indicator). What is withheld does not depend on it.
     public var indicator: String?
 
-    public init(regions: [String] = [], from: CalendarDay? = nil, to: CalendarDay? = nil, period: Period = .year, rows: Rows = .hospital,
-                ageBand: Int? = nil, sex: String? = nil, strokeType: String? = nil, severityBand: Int? = nil, indicator: String? = nil) {
+    public init(
+        regions: [String] = [], from: CalendarDay? = nil, to: CalendarDay? = nil, period: Period = .year, rows: Rows = .hospital,
+        ageBand: Int? = nil, sex: String? = nil, strokeType: String? = nil, severityBand: Int? = nil, indicator: String? = nil
+    ) {
         self.regions = regions
         self.from = from
         self.to = to
@@ -109,7 +111,9 @@ public struct ReportQuery: Sendable, Equatable {
         if isStratified, rows == .hospital {
             throw RehabInputError("rows", "must be region or a stratum when a stratum is chosen: hospital by stratum is too fine to publish")
         }
-        if let ageBand, !(0...5).contains(ageBand) { throw RehabInputError("ageBand", "must be 0 (<55), 1 (55–64), 2 (65–74), 3 (75–84), 4 (85+) or 5 (unknown)") }
+        if let ageBand, !(0...5).contains(ageBand) {
+            throw RehabInputError("ageBand", "must be 0 (<55), 1 (55–64), 2 (65–74), 3 (75–84), 4 (85+) or 5 (unknown)")
+        }
         if let severityBand, !(0...4).contains(severityBand) {
             throw RehabInputError("severityBand", "must be 0 (NIHSS 0–4), 1 (5–15), 2 (16–20), 3 (21–42) or 4 (unknown)")
         }

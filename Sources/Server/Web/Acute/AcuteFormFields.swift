@@ -26,69 +26,91 @@ enum AcuteFormFields {
         var fields: [Field]
     }
 
-    static let occlusionSites: [(String, String)] = [("", "not known"), ("none", "none"), ("ICA", "ICA"), ("M1", "M1"),
-        ("M2_dominant", "M2 dominant"), ("M2_nondominant", "M2 non-dominant"), ("M3", "M3"), ("ACA", "ACA"), ("PCA", "PCA"), ("basilar", "basilar")]
-    static let anticoagulants: [(String, String)] = [("", "not known"), ("none", "none"), ("warfarin", "warfarin"), ("apixaban", "apixaban"),
+    static let occlusionSites: [(String, String)] = [
+        ("", "not known"), ("none", "none"), ("ICA", "ICA"), ("M1", "M1"),
+        ("M2_dominant", "M2 dominant"), ("M2_nondominant", "M2 non-dominant"), ("M3", "M3"), ("ACA", "ACA"), ("PCA", "PCA"), ("basilar", "basilar"),
+    ]
+    static let anticoagulants: [(String, String)] = [
+        ("", "not known"), ("none", "none"), ("warfarin", "warfarin"), ("apixaban", "apixaban"),
         ("rivaroxaban", "rivaroxaban"), ("edoxaban", "edoxaban"), ("dabigatran", "dabigatran"),
-        ("enoxaparin_treatment", "enoxaparin, treatment dose"), ("enoxaparin_prophylaxis", "enoxaparin, prophylactic"), ("ufh", "heparin (UFH)")]
+        ("enoxaparin_treatment", "enoxaparin, treatment dose"), ("enoxaparin_prophylaxis", "enoxaparin, prophylactic"), ("ufh", "heparin (UFH)"),
+    ]
 
     /// Minutes-ago inputs become times from last known well: see `AcuteFormReader`.
     static let groups: [Group] = [
-        Group(title: "Clock", fields: [
-            Field(name: "lkw_minutes_ago", label: "Last known well", kind: .number(unit: "min ago", step: "1"), hint: "required"),
-            Field(name: "times.onset_type", label: "Onset", kind: .choice([("witnessed", "witnessed"), ("wake_up", "wake-up / unknown")]), defaultValue: "witnessed"),
-            Field(name: "arrival_minutes_ago", label: "Arrived", kind: .number(unit: "min ago", step: "1")),
-            Field(name: "needle_in", label: "Needle expected in", kind: .number(unit: "min", step: "1"), defaultValue: "15", hint: "required"),
-            Field(name: "puncture_in", label: "Groin puncture expected in", kind: .number(unit: "min", step: "1"), defaultValue: "60", hint: "required"),
-            Field(name: "recognition_minutes_ago", label: "Symptoms recognised (wake-up)", kind: .number(unit: "min ago", step: "1")),
-            Field(name: "sleep_midpoint_minutes_ago", label: "Midpoint of sleep (wake-up)", kind: .number(unit: "min ago", step: "1")),
-        ]),
-        Group(title: "Patient", fields: [
-            Field(name: "age", label: "Age", kind: .number(unit: "years", step: "1"), hint: "required"),
-            Field(name: "sex", label: "Sex", kind: .choice([("", "not known"), ("F", "female"), ("M", "male")])),
-            Field(name: "weight_kg", label: "Weight", kind: .number(unit: "kg", step: "0.1")),
-            Field(name: "prestroke_mrs", label: "Pre-stroke mRS", kind: .number(unit: "0–5", step: "1")),
-            Field(name: "nihss", label: "NIHSS", kind: .number(unit: "0–42", step: "1")),
-            Field(name: "deficit_disabling", label: "Deficit disabling", kind: .yesNo),
-            Field(name: "decreased_consciousness", label: "Decreased consciousness", kind: .yesNo),
-            Field(name: "visual_field_defect", label: "Visual field defect", kind: .yesNo),
-        ]),
-        Group(title: "Vitals and labs", fields: [
-            Field(name: "bp.systolic", label: "Systolic BP", kind: .number(unit: "mmHg", step: "1")),
-            Field(name: "bp.diastolic", label: "Diastolic BP", kind: .number(unit: "mmHg", step: "1")),
-            Field(name: "bp.lowerable", label: "BP can be lowered", kind: .yesNo),
-            Field(name: "glucose_mg_dl", label: "Glucose", kind: .number(unit: "mg/dL", step: "1")),
-            Field(name: "glucose_mmol_l", label: "or glucose", kind: .number(unit: "mmol/L", step: "0.1")),
-            Field(name: "labs.platelets_10e9_l", label: "Platelets", kind: .number(unit: "×10⁹/L", step: "1")),
-            Field(name: "labs.inr", label: "INR", kind: .number(unit: "", step: "0.01")),
-            Field(name: "labs.aptt_s", label: "aPTT", kind: .number(unit: "s", step: "0.1")),
-            Field(name: "labs.pt_s", label: "PT", kind: .number(unit: "s", step: "0.1")),
-            Field(name: "anticoagulant.type", label: "Anticoagulant", kind: .choice(anticoagulants)),
-            Field(name: "anticoagulant.last_dose_hours_ago", label: "Last dose", kind: .number(unit: "h ago", step: "0.5")),
-            Field(name: "labs.creatinine_clearance_ml_min", label: "Creatinine clearance", kind: .number(unit: "mL/min", step: "1")),
-            Field(name: "labs.anti_xa_level", label: "Anti-Xa (DOAC-calibrated)", kind: .number(unit: "ng/mL", step: "1")),
-            Field(name: "labs.dilute_thrombin_time_s", label: "Dilute thrombin time", kind: .number(unit: "s", step: "0.1")),
-        ]),
-        Group(title: "Imaging", fields: [
-            Field(name: "imaging.modality", label: "Modality", kind: .choice([("", "not known"), ("NCCT", "NCCT"), ("NCCT+CTA", "NCCT + CTA"), ("NCCT+CTA+CTP", "NCCT + CTA + CTP"), ("MRI", "MRI")])),
-            Field(name: "imaging.hemorrhage", label: "Haemorrhage", kind: .yesNo),
-            Field(name: "imaging.hypodensity_extent", label: "Hypodensity", kind: .choice([("", "not known"), ("none", "none"), ("lt_third", "< 1/3 MCA"), ("gt_third", "> 1/3 MCA")])),
-            Field(name: "imaging.early_infarct_signs", label: "Early infarct signs", kind: .yesNo),
-            Field(name: "imaging.hyperdense_artery_sign", label: "Hyperdense artery", kind: .yesNo),
-            Field(name: "imaging.occlusion_site", label: "Occlusion", kind: .choice(occlusionSites)),
-            Field(name: "imaging.aspects", label: "ASPECTS", kind: .number(unit: "0–10", step: "1")),
-            Field(name: "imaging.pc_aspects", label: "pc-ASPECTS", kind: .number(unit: "0–10", step: "1")),
-            Field(name: "imaging.pons_midbrain_index", label: "Pons-midbrain index", kind: .number(unit: "0–8", step: "1")),
-            Field(name: "imaging.core_ml", label: "Core (rCBF<30%)", kind: .number(unit: "mL", step: "0.1")),
-            Field(name: "imaging.hypoperfusion_tmax6_ml", label: "Tmax>6 s", kind: .number(unit: "mL", step: "0.1")),
-            Field(name: "imaging.dwi_flair_mismatch", label: "DWI-FLAIR mismatch", kind: .yesNo),
-            Field(name: "imaging.significant_mass_effect", label: "Significant mass effect", kind: .yesNo),
-        ]),
-        Group(title: "Setting", fields: [
-            Field(name: "facility", label: "This hospital", kind: .choice([("", "not known"), ("EVT_capable", "does thrombectomy"), ("non_EVT", "no thrombectomy")])),
-            Field(name: "evt_accessible", label: "Thrombectomy reachable", kind: .yesNo),
-            Field(name: "planned_evt", label: "Thrombectomy planned", kind: .yesNo),
-        ]),
+        Group(
+            title: "Clock",
+            fields: [
+                Field(name: "lkw_minutes_ago", label: "Last known well", kind: .number(unit: "min ago", step: "1"), hint: "required"),
+                Field(
+                    name: "times.onset_type", label: "Onset", kind: .choice([("witnessed", "witnessed"), ("wake_up", "wake-up / unknown")]),
+                    defaultValue: "witnessed"),
+                Field(name: "arrival_minutes_ago", label: "Arrived", kind: .number(unit: "min ago", step: "1")),
+                Field(name: "needle_in", label: "Needle expected in", kind: .number(unit: "min", step: "1"), defaultValue: "15", hint: "required"),
+                Field(name: "puncture_in", label: "Groin puncture expected in", kind: .number(unit: "min", step: "1"), defaultValue: "60", hint: "required"),
+                Field(name: "recognition_minutes_ago", label: "Symptoms recognised (wake-up)", kind: .number(unit: "min ago", step: "1")),
+                Field(name: "sleep_midpoint_minutes_ago", label: "Midpoint of sleep (wake-up)", kind: .number(unit: "min ago", step: "1")),
+            ]),
+        Group(
+            title: "Patient",
+            fields: [
+                Field(name: "age", label: "Age", kind: .number(unit: "years", step: "1"), hint: "required"),
+                Field(name: "sex", label: "Sex", kind: .choice([("", "not known"), ("F", "female"), ("M", "male")])),
+                Field(name: "weight_kg", label: "Weight", kind: .number(unit: "kg", step: "0.1")),
+                Field(name: "prestroke_mrs", label: "Pre-stroke mRS", kind: .number(unit: "0–5", step: "1")),
+                Field(name: "nihss", label: "NIHSS", kind: .number(unit: "0–42", step: "1")),
+                Field(name: "deficit_disabling", label: "Deficit disabling", kind: .yesNo),
+                Field(name: "decreased_consciousness", label: "Decreased consciousness", kind: .yesNo),
+                Field(name: "visual_field_defect", label: "Visual field defect", kind: .yesNo),
+            ]),
+        Group(
+            title: "Vitals and labs",
+            fields: [
+                Field(name: "bp.systolic", label: "Systolic BP", kind: .number(unit: "mmHg", step: "1")),
+                Field(name: "bp.diastolic", label: "Diastolic BP", kind: .number(unit: "mmHg", step: "1")),
+                Field(name: "bp.lowerable", label: "BP can be lowered", kind: .yesNo),
+                Field(name: "glucose_mg_dl", label: "Glucose", kind: .number(unit: "mg/dL", step: "1")),
+                Field(name: "glucose_mmol_l", label: "or glucose", kind: .number(unit: "mmol/L", step: "0.1")),
+                Field(name: "labs.platelets_10e9_l", label: "Platelets", kind: .number(unit: "×10⁹/L", step: "1")),
+                Field(name: "labs.inr", label: "INR", kind: .number(unit: "", step: "0.01")),
+                Field(name: "labs.aptt_s", label: "aPTT", kind: .number(unit: "s", step: "0.1")),
+                Field(name: "labs.pt_s", label: "PT", kind: .number(unit: "s", step: "0.1")),
+                Field(name: "anticoagulant.type", label: "Anticoagulant", kind: .choice(anticoagulants)),
+                Field(name: "anticoagulant.last_dose_hours_ago", label: "Last dose", kind: .number(unit: "h ago", step: "0.5")),
+                Field(name: "labs.creatinine_clearance_ml_min", label: "Creatinine clearance", kind: .number(unit: "mL/min", step: "1")),
+                Field(name: "labs.anti_xa_level", label: "Anti-Xa (DOAC-calibrated)", kind: .number(unit: "ng/mL", step: "1")),
+                Field(name: "labs.dilute_thrombin_time_s", label: "Dilute thrombin time", kind: .number(unit: "s", step: "0.1")),
+            ]),
+        Group(
+            title: "Imaging",
+            fields: [
+                Field(
+                    name: "imaging.modality", label: "Modality",
+                    kind: .choice([("", "not known"), ("NCCT", "NCCT"), ("NCCT+CTA", "NCCT + CTA"), ("NCCT+CTA+CTP", "NCCT + CTA + CTP"), ("MRI", "MRI")])),
+                Field(name: "imaging.hemorrhage", label: "Haemorrhage", kind: .yesNo),
+                Field(
+                    name: "imaging.hypodensity_extent", label: "Hypodensity",
+                    kind: .choice([("", "not known"), ("none", "none"), ("lt_third", "< 1/3 MCA"), ("gt_third", "> 1/3 MCA")])),
+                Field(name: "imaging.early_infarct_signs", label: "Early infarct signs", kind: .yesNo),
+                Field(name: "imaging.hyperdense_artery_sign", label: "Hyperdense artery", kind: .yesNo),
+                Field(name: "imaging.occlusion_site", label: "Occlusion", kind: .choice(occlusionSites)),
+                Field(name: "imaging.aspects", label: "ASPECTS", kind: .number(unit: "0–10", step: "1")),
+                Field(name: "imaging.pc_aspects", label: "pc-ASPECTS", kind: .number(unit: "0–10", step: "1")),
+                Field(name: "imaging.pons_midbrain_index", label: "Pons-midbrain index", kind: .number(unit: "0–8", step: "1")),
+                Field(name: "imaging.core_ml", label: "Core (rCBF<30%)", kind: .number(unit: "mL", step: "0.1")),
+                Field(name: "imaging.hypoperfusion_tmax6_ml", label: "Tmax>6 s", kind: .number(unit: "mL", step: "0.1")),
+                Field(name: "imaging.dwi_flair_mismatch", label: "DWI-FLAIR mismatch", kind: .yesNo),
+                Field(name: "imaging.significant_mass_effect", label: "Significant mass effect", kind: .yesNo),
+            ]),
+        Group(
+            title: "Setting",
+            fields: [
+                Field(
+                    name: "facility", label: "This hospital",
+                    kind: .choice([("", "not known"), ("EVT_capable", "does thrombectomy"), ("non_EVT", "no thrombectomy")])),
+                Field(name: "evt_accessible", label: "Thrombectomy reachable", kind: .yesNo),
+                Field(name: "planned_evt", label: "Thrombectomy planned", kind: .yesNo),
+            ]),
     ]
 
     /// History items: ticked = present; with "history reviewed" ticked, an unticked item is

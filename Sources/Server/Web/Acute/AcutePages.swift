@@ -57,8 +57,10 @@ struct AcutePages: Sendable {
     }
 
     /// Presentation fields the form fills under another name (the clock is entered as minutes ago).
-    static let formName = ["times.lkw_to_decision_min": "lkw_minutes_ago", "times.lkw_to_puncture_min": "puncture_in",
-                           "times.lkw_to_arrival_min": "arrival_minutes_ago"]
+    static let formName = [
+        "times.lkw_to_decision_min": "lkw_minutes_ago", "times.lkw_to_puncture_min": "puncture_in",
+        "times.lkw_to_arrival_min": "arrival_minutes_ago",
+    ]
 
     func register(on router: Router<AppRequestContext>) {
         router.get("/acute") { request, _ in
@@ -76,20 +78,23 @@ struct AcutePages: Sendable {
             let clock = AcuteFormReader.clockProblems(form)
             guard clock.isEmpty else { return try formPage(request, values: form, errors: clock, status: .unprocessableContent) }
             let json = AcuteFormReader.presentation(from: form)
-            let access = AccessContext(subject: identity.subject, role: identity.role.rawValue, organisations: identity.organisations,
-                                       requestID: context.requestID, clientAddress: context.clientAddress)
+            let access = AccessContext(
+                subject: identity.subject, role: identity.role.rawValue, organisations: identity.organisations,
+                requestID: context.requestID, clientAddress: context.clientAddress)
             let answer: AcuteService.Answer
             do {
-                answer = try await service.evaluate(json, input: Data(json.jsonBytes), profile: form["profile"].flatMap { $0.isEmpty ? nil : $0 },
-                                                    episode: nil, access: access)
+                answer = try await service.evaluate(
+                    json, input: Data(json.jsonBytes), profile: form["profile"].flatMap { $0.isEmpty ? nil : $0 },
+                    episode: nil, access: access)
             } catch let problem as Problem where problem.status == .unprocessableContent {
                 var errors: [String: String] = [:]
                 for error in problem.errors { errors[Self.formName[error.field] ?? error.field] = error.detail }
                 return try formPage(request, values: form, errors: errors, status: .unprocessableContent)
             }
-            let view = AcuteResultView(answer.result, id: answer.id, stored: answer.storage.rawValue,
-                                       lkwMinutesAgo: Double(form["lkw_minutes_ago"] ?? "") ?? 0, now: Date(),
-                                       sources: service.evaluator.acute.sources)
+            let view = AcuteResultView(
+                answer.result, id: answer.id, stored: answer.storage.rawValue,
+                lkwMinutesAgo: Double(form["lkw_minutes_ago"] ?? "") ?? 0, now: Date(),
+                sources: service.evaluator.acute.sources)
             return try pages.page("acute-result", view)
         }
     }
@@ -99,23 +104,28 @@ struct AcutePages: Sendable {
     private func formPage(_ request: Request, values: [String: String], errors: [String: String], status: HTTPResponse.Status) throws -> Response {
         let fresh = values.isEmpty
         let groups = AcuteFormFields.groups.map { group in
-            FormView.Group(title: group.title, fields: group.fields.map { field in
-                let value = fresh ? field.defaultValue : (values[field.name] ?? "")
-                var options: [FormView.Option] = []
-                var unit = "", step = "any", isNumber = false
-                switch field.kind {
-                case .number(let fieldUnit, let fieldStep):
-                    unit = fieldUnit
-                    step = fieldStep
-                    isNumber = true
-                case .choice(let choices):
-                    options = choices.map { FormView.Option(value: $0.value, label: $0.label, selected: $0.value == value) }
-                case .yesNo:
-                    options = [("", "not known"), ("yes", "yes"), ("no", "no")].map { FormView.Option(value: $0.0, label: $0.1, selected: $0.0 == value) }
-                }
-                return FormView.Field(name: field.name, label: field.label, value: value, unit: unit, step: step, hint: field.hint.isEmpty ? nil : field.hint,
-                                      error: errors[field.name], isNumber: isNumber, options: options)
-            })
+            FormView.Group(
+                title: group.title,
+                fields: group.fields.map { field in
+                    let value = fresh ? field.defaultValue : (values[field.name] ?? "")
+                    var options: [FormView.Option] = []
+                    var unit = ""
+                    var step = "any"
+                    var isNumber = false
+                    switch field.kind {
+                    case .number(let fieldUnit, let fieldStep):
+                        unit = fieldUnit
+                        step = fieldStep
+                        isNumber = true
+                    case .choice(let choices):
+                        options = choices.map { FormView.Option(value: $0.value, label: $0.label, selected: $0.value == value) }
+                    case .yesNo:
+                        options = [("", "not known"), ("yes", "yes"), ("no", "no")].map { FormView.Option(value: $0.0, label: $0.1, selected: $0.0 == value) }
+                    }
+                    return FormView.Field(
+                        name: field.name, label: field.label, value: value, unit: unit, step: step, hint: field.hint.isEmpty ? nil : field.hint,
+                        error: errors[field.name], isNumber: isNumber, options: options)
+                })
         }
         let acute = service.evaluator.acute
         let view = FormView(

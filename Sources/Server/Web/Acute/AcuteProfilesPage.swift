@@ -59,8 +59,9 @@ struct AcuteProfilesPage: Sendable {
             if let chosen, service.evaluator.acute.profile(chosen) == nil {
                 return try await page(request, identity, message: "Unknown profile \(chosen).", status: .unprocessableContent)
             }
-            let access = AccessContext(subject: identity.subject, role: identity.role.rawValue, organisations: identity.organisations,
-                                       requestID: context.requestID, clientAddress: context.clientAddress)
+            let access = AccessContext(
+                subject: identity.subject, role: identity.role.rawValue, organisations: identity.organisations,
+                requestID: context.requestID, clientAddress: context.clientAddress)
             guard try await OrganisationSettings.setAcuteProfile(chosen, of: organisation, as: access, pool: service.evaluations.pool) else {
                 return try await page(request, identity, message: "No such organisation.", status: .unprocessableContent)
             }
@@ -94,16 +95,18 @@ struct AcuteProfilesPage: Sendable {
             case .chosen(let id): chosen = id
             }
             let effective = acute.profile(chosen)
-            organisations.append(View.Organisation(
-                id: organisation.uuidString,
-                profile: chosen.map { "\($0) (chosen)" } ?? "\(acute.defaultProfile) (the protocol's default)",
-                notice: effective?.supersededBy.map { "A newer profile exists: \($0). Answers under \(effective?.id ?? "") say so." },
-                choices: [AcutePages.FormView.Option(value: "", label: "the protocol's default (\(acute.defaultProfile))", selected: chosen == nil)]
-                    + acute.profiles.map { AcutePages.FormView.Option(value: $0.id, label: "\($0.id) — \($0.title)", selected: $0.id == chosen) }
-            ))
+            organisations.append(
+                View.Organisation(
+                    id: organisation.uuidString,
+                    profile: chosen.map { "\($0) (chosen)" } ?? "\(acute.defaultProfile) (the protocol's default)",
+                    notice: effective?.supersededBy.map { "A newer profile exists: \($0). Answers under \(effective?.id ?? "") say so." },
+                    choices: [AcutePages.FormView.Option(value: "", label: "the protocol's default (\(acute.defaultProfile))", selected: chosen == nil)]
+                        + acute.profiles.map { AcutePages.FormView.Option(value: $0.id, label: "\($0.id) — \($0.title)", selected: $0.id == chosen) }
+                ))
         }
-        let view = View(csrf: WebSession.csrfToken(request), profiles: profiles, organisations: organisations,
-                        canChange: identity.role == .admin, message: message)
+        let view = View(
+            csrf: WebSession.csrfToken(request), profiles: profiles, organisations: organisations,
+            canChange: identity.role == .admin, message: message)
         return try pages.page("acute-profiles", view, csrf: view.csrf, status: status)
     }
 }

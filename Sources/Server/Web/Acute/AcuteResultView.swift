@@ -78,16 +78,18 @@ struct AcuteResultView {
         self.lkwMinutesAgo = Int(lkwMinutesAgo.rounded())
         let ivt = evaluation.ivt
         ivtStatus = ivt.status.replacingOccurrences(of: "_", with: " ")
-        ivtTone = switch ivt.decision {
-        case .eligible: "ok"
-        case .eligibleWithCaution, .conditional, .needsData: "warn"
-        case .contraindicated, .notIndicated: "bad"
-        }
+        ivtTone =
+            switch ivt.decision {
+            case .eligible: "ok"
+            case .eligibleWithCaution, .conditional, .needsData: "warn"
+            case .contraindicated, .notIndicated: "bad"
+            }
         ivtPathway = ivt.pathway ?? "no pathway"
         func cite(_ ids: [String]) -> String {
             ids.compactMap { sources[$0].map { "\($0.citation)\($0.doi.map { " doi:\($0)" } ?? "")" } }.joined(separator: "; ")
         }
-        ivtReasons = ivt.absoluteContraindications.map { Reason(kind: "Absolute", code: $0.code, text: $0.text, citation: cite($0.sources)) }
+        ivtReasons =
+            ivt.absoluteContraindications.map { Reason(kind: "Absolute", code: $0.code, text: $0.text, citation: cite($0.sources)) }
             + ivt.notIndicatedReasons.map { Reason(kind: "Not indicated", code: $0.code, text: $0.text, citation: cite($0.sources)) }
             + ivt.correctBeforeTreatment.map { Reason(kind: "Correct first", code: $0.code, text: $0.text, citation: cite($0.sources)) }
             + ivt.relativeContraindications.map { Reason(kind: "Relative", code: $0.code, text: $0.text, citation: cite($0.sources)) }
@@ -95,23 +97,31 @@ struct AcuteResultView {
         ivtNotes = ivt.notes
         if evaluation.doses.doseApplicable {
             let tnk = evaluation.doses.tenecteplase.flatMap { tnk in
-                tnk.offered ? Tenecteplase(band: "\(Self.mg(tnk.bandDoseMg)) mg = \(Self.mg(tnk.bandVolumeMlAt5mgPerMl)) mL (band \(tnk.weightBand))",
-                                           exact: "exact \(tnk.mgPerKg) mg/kg: \(Self.mg(tnk.exactWeightBasedMg)) mg\(tnk.capped ? " (capped)" : "")", warnings: tnk.warnings) : nil
+                tnk.offered
+                    ? Tenecteplase(
+                        band: "\(Self.mg(tnk.bandDoseMg)) mg = \(Self.mg(tnk.bandVolumeMlAt5mgPerMl)) mL (band \(tnk.weightBand))",
+                        exact: "exact \(tnk.mgPerKg) mg/kg: \(Self.mg(tnk.exactWeightBasedMg)) mg\(tnk.capped ? " (capped)" : "")", warnings: tnk.warnings)
+                    : nil
             }
             let tpa = evaluation.doses.alteplase.flatMap { tpa in
-                tpa.offered ? Alteplase(total: "\(Self.mg(tpa.totalMg)) mg\(tpa.capped ? " (capped)" : "")",
-                                        detail: "bolus \(Self.mg(tpa.bolusMg)) mg over 1 min, then \(Self.mg(tpa.infusionMg)) mg over 60 min; discard \(Self.mg(tpa.discardFrom100mgVialMg)) mg of a 100 mg vial") : nil
+                tpa.offered
+                    ? Alteplase(
+                        total: "\(Self.mg(tpa.totalMg)) mg\(tpa.capped ? " (capped)" : "")",
+                        detail:
+                            "bolus \(Self.mg(tpa.bolusMg)) mg over 1 min, then \(Self.mg(tpa.infusionMg)) mg over 60 min; discard \(Self.mg(tpa.discardFrom100mgVialMg)) mg of a 100 mg vial"
+                    ) : nil
             }
             if tnk != nil || tpa != nil { doses = Doses(tenecteplase: tnk, alteplase: tpa, rationale: ivt.agentRationale ?? "") }
         }
         let evt = evaluation.evt
         evtRecommendation = evt.recommendation.replacingOccurrences(of: "_", with: " ")
-        evtTone = switch evt.recommendation {
-        case "recommended": "ok"
-        case "reasonable", "may_be_considered", "needs_data": "warn"
-        case "not_recommended": "bad"
-        default: "muted"
-        }
+        evtTone =
+            switch evt.recommendation {
+            case "recommended": "ok"
+            case "reasonable", "may_be_considered", "needs_data": "warn"
+            case "not_recommended": "bad"
+            default: "muted"
+            }
         evtLevel = evt.levels[evaluation.profile] ?? "none"
         evtBasis = evt.basis.map { basis in
             basis == "no_statement" && evt.recommendation == "not_recommended" ? Self.noStatementOrTrial : Self.basisText[basis] ?? basis
@@ -119,42 +129,59 @@ struct AcuteResultView {
         evtWarnings = evt.warnings
         evtMet = evt.trialCriteriaMet
         hasMet = !evtMet.isEmpty
-        evtFailed = evt.failedCriteria.sorted { $0.key < $1.key }.map { Pair(name: $0.key == "all" ? "Not applicable" : $0.key, value: $0.value.joined(separator: "; ")) }
+        evtFailed = evt.failedCriteria.sorted { $0.key < $1.key }.map {
+            Pair(name: $0.key == "all" ? "Not applicable" : $0.key, value: $0.value.joined(separator: "; "))
+        }
         evtOtherProfiles = evt.recommendationByProfile.sorted { $0.key < $1.key }.filter { $0.key != evaluation.profile }
             .map { Pair(name: $0.key, value: "\($0.value.replacingOccurrences(of: "_", with: " ")) — \(evt.levels[$0.key] ?? "none")") }
         bloodPressure = evaluation.bpPlan.sorted { $0.key < $1.key }.map { Pair(name: $0.key.replacingOccurrences(of: "_", with: " "), value: $0.value) }
         scores = evaluation.scores.all.sorted { $0.key < $1.key }.map { id, score in
             let risk = score.risk.filter { $0.key != "source" && $0.key != "anchor" }.sorted { $0.key < $1.key }.map { key, value -> String in
-                let shown = switch value {
-                case .text(let text): text
-                case .number(let number): "\(Int((number * 100).rounded()))%"
-                }
+                let shown =
+                    switch value {
+                    case .text(let text): text
+                    case .number(let number): "\(Int((number * 100).rounded()))%"
+                    }
                 return "\(key.replacingOccurrences(of: "_", with: " ")) \(shown)"
             }
-            return Pair(name: id, value: score.total.map { "\($0) — \(risk.joined(separator: ", "))" } ?? "incomplete (needs \(score.missingData.map(\.field).joined(separator: ", ")))")
+            return Pair(
+                name: id,
+                value: score.total.map { "\($0) — \(risk.joined(separator: ", "))" }
+                    ?? "incomplete (needs \(score.missingData.map(\.field).joined(separator: ", ")))")
         }
         hasMissing = !evaluation.missingData.isEmpty
         missing = evaluation.missingData.map { "\($0.field) — for \($0.neededBy)\($0.blocking ? " (needed before deciding)" : "")" }
         let outcome = evaluation.expectedOutcome
-        let options: [(String, OutcomeEstimate?)] = [("No treatment", outcome.noTreatment), ("IVT", outcome.ivt), ("EVT", outcome.evt), ("IVT + EVT", outcome.ivtAndEvt)]
+        let options: [(String, OutcomeEstimate?)] = [
+            ("No treatment", outcome.noTreatment), ("IVT", outcome.ivt), ("EVT", outcome.evt), ("IVT + EVT", outcome.ivtAndEvt),
+        ]
         let shown = options.compactMap { label, estimate in estimate.map { (label, $0) } }
-        outcomeChart = SVGChart.stackedShares(shown.map { (label: $0.0, shares: $0.1.mrsProbabilities) },
-                                              categories: (0...6).map { "mRS \($0)" },
-                                              title: "Expected 90-day mRS (\(outcome.stroke.uppercased()), \(evaluation.outcomeModel))")
+        outcomeChart = SVGChart.stackedShares(
+            shown.map { (label: $0.0, shares: $0.1.mrsProbabilities) },
+            categories: (0...6).map { "mRS \($0)" },
+            title: "Expected 90-day mRS (\(outcome.stroke.uppercased()), \(evaluation.outcomeModel))")
         notEstimated = outcome.notEstimatedReasons.sorted { $0.key < $1.key }
             .map { Pair(name: Self.optionLabel[$0.key] ?? $0.key, value: $0.value) }
         outcomeRows = shown.map { label, estimate in
             let independent = estimate.mrsProbabilities.prefix(3).reduce(0, +)
-            return Pair(name: label, value: "mRS 0–2 \(Int((independent * 100).rounded())) %, mean mRS \(String(format: "%.2f", estimate.meanMRS)), utility \(String(format: "%.2f", estimate.meanUtility))")
+            return Pair(
+                name: label,
+                value:
+                    "mRS 0–2 \(Int((independent * 100).rounded())) %, mean mRS \(String(format: "%.2f", estimate.meanMRS)), utility \(String(format: "%.2f", estimate.meanUtility))"
+            )
         }
     }
 
-    static let basisText = ["statement": "a guideline statement grades this patient",
-                            "trial_criteria": "no statement; the patient meets trial criteria",
-                            "no_statement": "no guideline statement covers this patient: an individual decision"]
+    static let basisText = [
+        "statement": "a guideline statement grades this patient",
+        "trial_criteria": "no statement; the patient meets trial criteria",
+        "no_statement": "no guideline statement covers this patient: an individual decision",
+    ]
     static let noStatementOrTrial = "no guideline statement or trial criteria cover this patient"
-    static let optionLabel = ["no_treatment": "No treatment", "ivt": "IVT", "evt": "EVT", "ivt_and_evt": "IVT + EVT",
-                              "routing": "Drip-and-ship vs mothership"]
+    static let optionLabel = [
+        "no_treatment": "No treatment", "ivt": "IVT", "evt": "EVT", "ivt_and_evt": "IVT + EVT",
+        "routing": "Drip-and-ship vs mothership",
+    ]
 
     private static func mg(_ value: Double) -> String {
         value == value.rounded() ? String(Int(value)) : String(format: "%.1f", value)

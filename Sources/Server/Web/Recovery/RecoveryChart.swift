@@ -7,16 +7,23 @@ enum RecoveryChart {
     static func svg(_ report: RecoveryReport, whatIf: RecoveryWhatIfOutlook?) -> String {
         var layers: [SVGChart.Layer] = []
         if let outlook = report.outlook {
-            layers.append(.band(outlook.curve.indices.map { day in
-                SVGChart.Point(x: Double(day), y: outlook.curve[day], low: outlook.band.lowerSimultaneous[day], high: outlook.band.upperSimultaneous[day])
-            }, label: "95 % band"))
+            layers.append(
+                .band(
+                    outlook.curve.indices.map { day in
+                        SVGChart.Point(
+                            x: Double(day), y: outlook.curve[day], low: outlook.band.lowerSimultaneous[day], high: outlook.band.upperSimultaneous[day])
+                    }, label: "95 % band"))
             layers.append(.line(outlook.curve.enumerated().map { SVGChart.Point(x: Double($0.offset), y: $0.element) }, cssClass: "line", label: "projection"))
             if let whatIf {
-                layers.append(.line(whatIf.proposed.curve.enumerated().map { SVGChart.Point(x: Double($0.offset), y: $0.element) },
-                                    cssClass: "line whatif", label: "what-if"))
+                layers.append(
+                    .line(
+                        whatIf.proposed.curve.enumerated().map { SVGChart.Point(x: Double($0.offset), y: $0.element) },
+                        cssClass: "line whatif", label: "what-if"))
             }
-            layers.append(.intervals([SVGChart.Point(x: 90, y: outlook.day90.fm, low: outlook.day90.lower, high: outlook.day90.upper)],
-                                     cssClass: "interval", label: "day 90"))
+            layers.append(
+                .intervals(
+                    [SVGChart.Point(x: 90, y: outlook.day90.fm, low: outlook.day90.lower, high: outlook.day90.upper)],
+                    cssClass: "interval", label: "day 90"))
         }
         let fitted = report.observations.filter { $0.instrument == .fmUE }.compactMap { observation in
             observation.day.map { SVGChart.Point(x: $0, y: Double(observation.value)) }
@@ -25,11 +32,17 @@ enum RecoveryChart {
         let strip = SVGChart.Strip(
             title: "Therapy, minutes a day (delivered; booked ahead paler)",
             bars: report.therapy.map { day in
-                (x: Double(day.day) + 0.5, values: [day.delivered.pt, day.delivered.ot, day.delivered.slp, day.delivered.bal,
-                                                     day.planned.pt + day.planned.ot + day.planned.slp + day.planned.bal].map(Double.init))
+                (
+                    x: Double(day.day) + 0.5,
+                    values: [
+                        day.delivered.pt, day.delivered.ot, day.delivered.slp, day.delivered.bal,
+                        day.planned.pt + day.planned.ot + day.planned.slp + day.planned.bal,
+                    ].map(Double.init)
+                )
             },
             classes: ["therapy pt", "therapy ot", "therapy slp", "therapy bal", "therapy planned"], labels: ["PT", "OT", "SLP", "BAL", "booked"])
-        return SVGChart.layered(layers, title: "Upper-limb recovery (Fugl-Meyer UE) of \(report.pseudonym)", xLabel: "days since onset",
-                                yLabel: "FM-UE (0–66)", xDomain: 0...Double(report.horizonDays), yDomain: 0...66, strip: strip)
+        return SVGChart.layered(
+            layers, title: "Upper-limb recovery (Fugl-Meyer UE) of \(report.pseudonym)", xLabel: "days since onset",
+            yLabel: "FM-UE (0–66)", xDomain: 0...Double(report.horizonDays), yDomain: 0...66, strip: strip)
     }
 }

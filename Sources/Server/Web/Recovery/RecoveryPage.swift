@@ -24,7 +24,8 @@ struct RecoveryPage: Sendable {
             func number(_ name: String, _ range: ClosedRange<Int>) throws -> Int {
                 let text = request.uri.queryParameters.get(name) ?? "0"
                 guard let value = Int(text.isEmpty ? "0" : text), range.contains(value) else {
-                    throw Problem(.unprocessableContent, "invalid-parameter", detail: "\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound).")
+                    throw Problem(
+                        .unprocessableContent, "invalid-parameter", detail: "\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound).")
                 }
                 return value
             }
@@ -34,7 +35,8 @@ struct RecoveryPage: Sendable {
         }
 
         var segment: DoseSegment {
-            DoseSegment(start: Double(from), end: Double(to), pt: minutes["PT"] ?? 0, ot: minutes["OT"] ?? 0, slp: minutes["SLP"] ?? 0, bal: minutes["BAL"] ?? 0)
+            DoseSegment(
+                start: Double(from), end: Double(to), pt: minutes["PT"] ?? 0, ot: minutes["OT"] ?? 0, slp: minutes["SLP"] ?? 0, bal: minutes["BAL"] ?? 0)
         }
     }
 
@@ -92,8 +94,9 @@ struct RecoveryPage: Sendable {
         guard [.clinician, .rehabCoordinator, .therapist].contains(identity.role) else {
             throw Problem(.forbidden, "forbidden", detail: "Recovery charts are for clinicians, coordinators and therapists.")
         }
-        return AccessContext(subject: identity.subject, role: identity.role.rawValue, organisations: identity.organisations,
-                             requestID: context.requestID, clientAddress: context.clientAddress)
+        return AccessContext(
+            subject: identity.subject, role: identity.role.rawValue, organisations: identity.organisations,
+            requestID: context.requestID, clientAddress: context.clientAddress)
     }
 
     /// An observation from the form: instrument, value, local date and time, rater.
@@ -112,48 +115,63 @@ struct RecoveryPage: Sendable {
         return RecoveryObservation(patientId: patient, instrument: instrument, observedAt: when, value: value, rater: form["rater"] ?? "")
     }
 
-    private func page(_ request: Request, _ access: AccessContext, patient: UUID, notice: String?, error: String? = nil,
-                      status: HTTPResponse.Status = .ok) async throws -> Response {
+    private func page(
+        _ request: Request, _ access: AccessContext, patient: UUID, notice: String?, error: String? = nil,
+        status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
         guard let report = try await RecoveryProblem.map({ try await projections.report(patient, as: access) }) else {
             throw Problem(.notFound, "not-found", detail: "No patient with that id is accessible to you.")
         }
         let proposal = try Proposal(request, horizon: report.horizonDays)
         var whatIf: RecoveryWhatIfOutlook?
         if let proposal {
-            whatIf = try await RecoveryProblem.map { try await projections.whatIf(patient, proposal: RecoveryProposal(segments: [proposal.segment]), as: access) }
+            whatIf = try await RecoveryProblem.map {
+                try await projections.whatIf(patient, proposal: RecoveryProposal(segments: [proposal.segment]), as: access)
+            }
         }
         let zone = TimeZone(identifier: report.onset.timeZone) ?? .gmt
         let view = View(
             pseudonym: report.pseudonym, action: "/patients/\(patient.uuidString.lowercased())/recovery", csrf: WebSession.csrfToken(request),
             chart: RecoveryChart.svg(report, whatIf: whatIf), onset: "\(Self.format(report.onset.at, zone)) (\(report.onset.source))",
-            classBasis: report.recoveryClass.basis + (report.recoveryClass.prep2Missing.isEmpty ? "" : "; PREP2 needs " + report.recoveryClass.prep2Missing.joined(separator: ", ")),
+            classBasis: report.recoveryClass.basis
+                + (report.recoveryClass.prep2Missing.isEmpty ? "" : "; PREP2 needs " + report.recoveryClass.prep2Missing.joined(separator: ", ")),
             estimates: report.outlook.map { Self.rows($0.estimates) } ?? [], fitted: report.outlook != nil,
             testPasses: report.outlook?.estimates.passes ?? false,
-            test: report.outlook.map { String(format: "data cost %.2f against χ²₀.₉₅(%d) = %.2f", $0.estimates.dataCost, $0.estimates.observations, $0.estimates.threshold) } ?? "",
-            day90: report.outlook.map { String(format: "FM-UE at day 90: %.1f (95 %% range %.1f–%.1f, prediction profile likelihood)", $0.day90.fm, $0.day90.lower, $0.day90.upper) },
-            whatIf: whatIf.map { String(format: "With the proposal: %+.1f FM-UE points at day 90, %+.1f at day %d.", $0.differenceDay90, $0.differenceAtHorizon, $0.horizonDays) },
+            test: report.outlook.map {
+                String(format: "data cost %.2f against χ²₀.₉₅(%d) = %.2f", $0.estimates.dataCost, $0.estimates.observations, $0.estimates.threshold)
+            } ?? "",
+            day90: report.outlook.map {
+                String(format: "FM-UE at day 90: %.1f (95 %% range %.1f–%.1f, prediction profile likelihood)", $0.day90.fm, $0.day90.lower, $0.day90.upper)
+            },
+            whatIf: whatIf.map {
+                String(format: "With the proposal: %+.1f FM-UE points at day 90, %+.1f at day %d.", $0.differenceDay90, $0.differenceAtHorizon, $0.horizonDays)
+            },
             proposal: TherapyElsewhere.modelInputs.map { input in View.Row(label: input, value: proposal.map { String(Int($0.minutes[input] ?? 0)) } ?? "") }
                 + [View.Row(label: "from", value: proposal.map { String($0.from) } ?? ""), View.Row(label: "to", value: proposal.map { String($0.to) } ?? "")],
             warnings: report.warnings + (whatIf?.speculative.map { "The what-if depends on the speculative parameter \($0.parameter)." } ?? []),
             missing: report.missing,
             observations: report.observations.reversed().map { observation in
-                View.Observation(when: Self.format(observation.observedAt, zone), day: observation.day.map { String(format: "%.1f", $0) } ?? "–",
-                                 instrument: observation.instrument.rawValue, value: observation.value, rater: observation.rater)
+                View.Observation(
+                    when: Self.format(observation.observedAt, zone), day: observation.day.map { String(format: "%.1f", $0) } ?? "–",
+                    instrument: observation.instrument.rawValue, value: observation.value, rater: observation.rater)
             },
             instruments: RecoveryObservation.Instrument.allCases.map(\.rawValue),
-            versions: "\(report.outlook?.model ?? RecoveryModel.version), parameters \(report.outlook?.parameterVersion ?? projections.projector.recovery.version)"
+            versions:
+                "\(report.outlook?.model ?? RecoveryModel.version), parameters \(report.outlook?.parameterVersion ?? projections.projector.recovery.version)"
                 + (report.cached ? ", computed \(Self.format(report.computedAt, zone))" : ""),
             notice: notice, error: error)
         return try pages.page("recovery", view, csrf: view.csrf, status: status)
     }
 
     private static func rows(_ estimates: RecoveryOutlook.Estimates) -> [View.Row] {
-        [View.Row(label: "FM-UE at onset (FM0)", value: String(format: "%.1f", estimates.fm0)),
-         View.Row(label: "Recoverable fraction (r_s)", value: String(format: "%.2f", estimates.rS)),
-         View.Row(label: "Recovery time constant (τ_N)", value: String(format: "%.0f days", estimates.tauN)),
-         View.Row(label: "Therapy responsiveness (η)", value: String(format: "%.3f per day", estimates.eta)),
-         View.Row(label: "Class", value: estimates.recoveryClass == .poor ? "poor recovery priors" : "default priors"),
-         View.Row(label: "Fit started from", value: estimates.start)]
+        [
+            View.Row(label: "FM-UE at onset (FM0)", value: String(format: "%.1f", estimates.fm0)),
+            View.Row(label: "Recoverable fraction (r_s)", value: String(format: "%.2f", estimates.rS)),
+            View.Row(label: "Recovery time constant (τ_N)", value: String(format: "%.0f days", estimates.tauN)),
+            View.Row(label: "Therapy responsiveness (η)", value: String(format: "%.3f per day", estimates.eta)),
+            View.Row(label: "Class", value: estimates.recoveryClass == .poor ? "poor recovery priors" : "default priors"),
+            View.Row(label: "Fit started from", value: estimates.start),
+        ]
     }
 
     private static func format(_ date: Date, _ zone: TimeZone) -> String {

@@ -73,8 +73,9 @@ struct RehabPages: Sendable {
         guard identity.role == .rehabCoordinator || identity.role == .therapist else {
             throw Problem(.forbidden, "forbidden", detail: "The clinic's pages are for rehab coordinators and therapists.")
         }
-        let access = AccessContext(subject: identity.subject, role: identity.role.rawValue, organisations: identity.organisations,
-                                   requestID: context.requestID, clientAddress: context.clientAddress)
+        let access = AccessContext(
+            subject: identity.subject, role: identity.role.rawValue, organisations: identity.organisations,
+            requestID: context.requestID, clientAddress: context.clientAddress)
         let clinic = try RehabProblem.clinic(request, access)
         guard access.organisations.contains(clinic) else { throw Problem(.notFound, "not-found", detail: "No clinic with that id is one you act for.") }
         let settings = try await resources.settings(clinic, as: access)
@@ -107,7 +108,9 @@ struct RehabPages: Sendable {
 
     /// The rows of a plan's unplaced sessions.
     func unplacedRows(_ plan: RehabPlan?) -> [UnplacedRow] {
-        (plan?.unplaced ?? []).map { .init(patient: $0.patient, modality: name(of: $0.modality), missing: "\($0.missing) of \($0.prescribed)", reason: $0.explanation) }
+        (plan?.unplaced ?? []).map {
+            .init(patient: $0.patient, modality: name(of: $0.modality), missing: "\($0.missing) of \($0.prescribed)", reason: $0.explanation)
+        }
     }
 
     /// The catalogue's name of a modality.

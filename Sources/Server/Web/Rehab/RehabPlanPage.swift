@@ -74,8 +74,11 @@ extension RehabPages {
             progress: Int((plan.progress * 100).rounded()), objective: plan.objective.map(String.init) ?? "–", feasible: score?.feasible ?? false,
             done: score != nil, canPublish: caller.isCoordinator && plan.status == "done", sessions: plan.schedule?.count ?? 0, error: plan.error,
             terms: (score?.soft ?? [:]).sorted { $0.key < $1.key }.map { .init(name: $0.key.replacingOccurrences(of: "_", with: " "), value: "\($0.value)") },
-            kpis: (score?.kpi ?? [:]).sorted { $0.key < $1.key }.map { .init(name: $0.key.replacingOccurrences(of: "_", with: " "),
-                                                                             value: $0.value == $0.value.rounded() ? "\(Int($0.value))" : String(format: "%.2f", $0.value)) },
+            kpis: (score?.kpi ?? [:]).sorted { $0.key < $1.key }.map {
+                .init(
+                    name: $0.key.replacingOccurrences(of: "_", with: " "),
+                    value: $0.value == $0.value.rounded() ? "\(Int($0.value))" : String(format: "%.2f", $0.value))
+            },
             unplaced: unplacedRows(plan),
             hasUnplaced: !(plan.unplaced ?? []).isEmpty, replan: plan.changes != nil, kept: plan.changes?.kept ?? 0,
             displaced: plan.changes?.displaced ?? [], removed: plan.changes?.removed ?? [], added: plan.changes?.added ?? [],
@@ -93,14 +96,18 @@ extension RehabPages {
         let today = settings.local(Date()).day
         let week = try RehabProblem.day(request, "week").map { $0.adding(days: -$0.weekday) } ?? today.adding(days: -today.weekday)
         let entries = try await RehabProblem.map {
-            try await bookings.timetable(TimetableQuery(clinic: caller.clinic, from: settings.instant(week, ClockTime(clamping: 0)),
-                                                        to: settings.instant(week.adding(days: 7), ClockTime(clamping: 0)), patient: patient),
-                                         as: caller.access)
+            try await bookings.timetable(
+                TimetableQuery(
+                    clinic: caller.clinic, from: settings.instant(week, ClockTime(clamping: 0)),
+                    to: settings.instant(week.adding(days: 7), ClockTime(clamping: 0)), patient: patient),
+                as: caller.access)
         }.filter { entry in entry.participants.contains { $0.patientId == patient && !$0.cancelled } }
-        guard let pseudonym = try await RehabProblem.map({
-            try await RehabStays(pool: bookings.pool, catalogue: catalogue).stays(clinic: caller.clinic, on: nil, as: caller.access)
-                .first { $0.patientId == patient }?.pseudonym
-        }) else {
+        guard
+            let pseudonym = try await RehabProblem.map({
+                try await RehabStays(pool: bookings.pool, catalogue: catalogue).stays(clinic: caller.clinic, on: nil, as: caller.access)
+                    .first { $0.patientId == patient }?.pseudonym
+            })
+        else {
             throw Problem(.notFound, "not-found", detail: "No patient with a stay at this clinic has that id.")
         }
         let therapists = try await resources.therapists(clinic: caller.clinic, as: caller.access)

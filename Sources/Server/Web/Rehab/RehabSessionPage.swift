@@ -67,13 +67,16 @@ extension RehabPages {
 
     /// A session: who, where, when; attendance marking once it has started; until it has
     /// ended, the move form and the cancel form with the waitlist the freed slot would be offered to.
-    func sessionPage(_ request: Request, _ caller: Caller, id: UUID, notice: String?, error: String? = nil,
-                     status: HTTPResponse.Status = .ok) async throws -> Response {
+    func sessionPage(
+        _ request: Request, _ caller: Caller, id: UUID, notice: String?, error: String? = nil,
+        status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
         guard let entry = try await RehabProblem.map({ try await bookings.session(id, as: caller.access) }) else {
             throw Problem(.notFound, "not-found", detail: "No session with that id is accessible to you.")
         }
         let settings = caller.settings
-        let start = settings.local(entry.start), end = settings.local(entry.end)
+        let start = settings.local(entry.start)
+        let end = settings.local(entry.end)
         let therapists = try await resources.therapists(clinic: caller.clinic, as: caller.access).filter(\.active)
         let rooms = try await resources.rooms(clinic: caller.clinic, as: caller.access)
         let waitlist = try await RehabWaitlist(bookings: bookings).entries(clinic: caller.clinic, as: caller.access)
@@ -89,29 +92,41 @@ extension RehabPages {
             therapist: therapists.first { $0.id == entry.therapistId }.map { "\($0.name) (\($0.code))" } ?? entry.therapistCode ?? "none needed",
             room: rooms.first { $0.id == entry.roomId }.map { "\($0.name) (\($0.code))" } ?? entry.roomCode,
             places: "\(active.count) of \(entry.maxParticipants)",
-            hasEvidence: evidence != nil, evidenceGrade: evidence?.grade ?? "", evidenceText: evidence?.text ?? "", evidenceSources: evidence?.sources.joined(separator: ", ") ?? "",
-            precautions: precautions.map { .init(patient: $0.patient, flag: $0.flag.replacingOccurrences(of: "_", with: " "), note: $0.note,
-                                                 sources: $0.sources.joined(separator: ", ")) },
+            hasEvidence: evidence != nil, evidenceGrade: evidence?.grade ?? "", evidenceText: evidence?.text ?? "",
+            evidenceSources: evidence?.sources.joined(separator: ", ") ?? "",
+            precautions: precautions.map {
+                .init(
+                    patient: $0.patient, flag: $0.flag.replacingOccurrences(of: "_", with: " "), note: $0.note,
+                    sources: $0.sources.joined(separator: ", "))
+            },
             hasPrecautions: !precautions.isEmpty, cancelled: entry.cancelled, cancelReason: entry.cancelReason ?? "",
             series: entry.seriesId != nil,
             participants: entry.participants.map { participant in
-                .init(patientId: participant.patientId.uuidString.lowercased(), pseudonym: participant.pseudonym, cancelled: participant.cancelled,
-                      attendance: participant.attendance.map { $0 == "no_show" ? "no-show" : "attended" } ?? "not recorded",
-                      minutes: participant.minutesDelivered.map(String.init) ?? "", attended: participant.attendance == "attended",
-                      noShow: participant.attendance == "no_show",
-                      weekLink: "/rehab/patients/\(participant.patientId.uuidString.lowercased())/week?week=\(week)")
+                .init(
+                    patientId: participant.patientId.uuidString.lowercased(), pseudonym: participant.pseudonym, cancelled: participant.cancelled,
+                    attendance: participant.attendance.map { $0 == "no_show" ? "no-show" : "attended" } ?? "not recorded",
+                    minutes: participant.minutesDelivered.map(String.init) ?? "", attended: participant.attendance == "attended",
+                    noShow: participant.attendance == "no_show",
+                    weekLink: "/rehab/patients/\(participant.patientId.uuidString.lowercased())/week?week=\(week)")
             },
             started: entry.start <= Date(), canMark: entry.start <= Date() && !entry.cancelled,
             canMove: caller.isCoordinator && !entry.cancelled && entry.end > Date(), canCancel: !entry.cancelled && entry.end > Date(),
             isGroup: entry.maxParticipants > 1,
             day: "\(start.day)", startTime: Self.clock(start.minutes), endTime: Self.clock(end.minutes),
-            therapists: [.init(value: "", label: "none", selected: entry.therapistId == nil)] + therapists.compactMap { therapist in
-                therapist.id.map { .init(value: $0.uuidString.lowercased(), label: "\(therapist.code) \(therapist.name)", selected: $0 == entry.therapistId) }
+            therapists: [.init(value: "", label: "none", selected: entry.therapistId == nil)]
+                + therapists.compactMap { therapist in
+                    therapist.id.map {
+                        .init(value: $0.uuidString.lowercased(), label: "\(therapist.code) \(therapist.name)", selected: $0 == entry.therapistId)
+                    }
+                },
+            rooms: rooms.compactMap { room in
+                room.id.map { .init(value: $0.uuidString.lowercased(), label: "\(room.code) \(room.name)", selected: $0 == entry.roomId) }
             },
-            rooms: rooms.compactMap { room in room.id.map { .init(value: $0.uuidString.lowercased(), label: "\(room.code) \(room.name)", selected: $0 == entry.roomId) } },
             waitlist: waitlist.map { waiting in
-                .init(pseudonym: waiting.pseudonym ?? "", priority: waiting.priority, status: waiting.status ?? "",
-                      acceptLink: waiting.status == "offered" && caller.isCoordinator ? waiting.id.map { "/rehab/waitlist/\($0.uuidString.lowercased())/accept" } : nil)
+                .init(
+                    pseudonym: waiting.pseudonym ?? "", priority: waiting.priority, status: waiting.status ?? "",
+                    acceptLink: waiting.status == "offered" && caller.isCoordinator
+                        ? waiting.id.map { "/rehab/waitlist/\($0.uuidString.lowercased())/accept" } : nil)
             },
             hasWaitlist: !waitlist.isEmpty, notice: notice, error: error,
             weekLink: "/rehab?week=\(week)&room=\(entry.roomId.uuidString.lowercased())")
@@ -138,8 +153,9 @@ extension RehabPages {
                 guard let value = Int(text) else { throw RehabInputError("minutes", "must be a whole number") }
                 return value
             }
-            let record = AttendanceRecord(attendance: form["attendance"] ?? "", minutesDelivered: form["attendance"] == "attended" ? minutes : nil,
-                                          note: form["note"].flatMap { $0.isEmpty ? nil : $0 })
+            let record = AttendanceRecord(
+                attendance: form["attendance"] ?? "", minutesDelivered: form["attendance"] == "attended" ? minutes : nil,
+                note: form["note"].flatMap { $0.isEmpty ? nil : $0 })
             guard try await bookings.recordAttendance(record, session: id, patient: patient, as: caller.access) else { throw UnknownSession() }
             return "Attendance recorded."
         case "move":
@@ -150,13 +166,17 @@ extension RehabPages {
             }
             let therapist: UUID? = form["therapist"].flatMap(UUID.init(uuidString:))
             guard let room = form["room"].flatMap(UUID.init(uuidString:)) else { throw RehabInputError("room", "is missing") }
-            try await bookings.move(id, start: caller.settings.instant(day, start), end: caller.settings.instant(day, end), therapist: .some(therapist),
-                                    room: room, as: caller.access)
+            try await bookings.move(
+                id, start: caller.settings.instant(day, start), end: caller.settings.instant(day, end), therapist: .some(therapist),
+                room: room, as: caller.access)
             return "Session moved."
         case "cancel":
             let patient = form["patient"].flatMap { $0.isEmpty ? nil : UUID(uuidString: $0) }
-            guard let outcome = try await bookings.cancel(id, patient: patient, reason: (form["reason"] ?? "").trimmingCharacters(in: .whitespaces),
-                                                          as: caller.access) else { throw UnknownSession() }
+            guard
+                let outcome = try await bookings.cancel(
+                    id, patient: patient, reason: (form["reason"] ?? "").trimmingCharacters(in: .whitespaces),
+                    as: caller.access)
+            else { throw UnknownSession() }
             let what = outcome.sessionCancelled ? "Session cancelled." : "The patient's place was cancelled."
             guard let offer = outcome.offer else { return what + " Nobody on the waitlist fits the freed slot." }
             return what + " The freed slot is offered to \(offer.pseudonym ?? "the first fitting patient on the waitlist") until "

@@ -42,9 +42,11 @@ enum WeekGridSVG {
         for (block, lane, lanes) in layout(blocks) {
             let x = left + Double(block.day) * column + 1 + Double(lane) * (column - 2) / Double(lanes)
             let y = top + Double(max(block.start - dayStart, 0)) * minuteHeight + 1
-            let w = (column - 2) / Double(lanes) - 2, h = max(Double(block.end - block.start) * minuteHeight - 2, 8)
+            let w = (column - 2) / Double(lanes) - 2
+            let h = max(Double(block.end - block.start) * minuteHeight - 2, 8)
             var inner = "<title>\(SVGChart.escape(block.tooltip))</title>"
-            inner += "<rect class=\"session \(block.kind)\(block.cancelled ? " cancelled" : "")\" x=\"\(f(x))\" y=\"\(f(y))\" width=\"\(f(w))\" height=\"\(f(h))\" rx=\"3\"/>"
+            inner +=
+                "<rect class=\"session \(block.kind)\(block.cancelled ? " cancelled" : "")\" x=\"\(f(x))\" y=\"\(f(y))\" width=\"\(f(w))\" height=\"\(f(h))\" rx=\"3\"/>"
             inner += text(block.title, x: x + 4, y: y + 12, anchor: "start", cssClass: "blocktitle")
             if h >= 28 { inner += text(block.detail, x: x + 4, y: y + 25, anchor: "start", cssClass: "blockdetail") }
             body += "<a href=\"\(SVGChart.escape(block.link))\">\(inner)</a>"
@@ -62,7 +64,9 @@ enum WeekGridSVG {
         var placed: [(Block, Int, Int)] = []
         for day in Set(blocks.map(\.day)).sorted() {
             let sorted = blocks.filter { $0.day == day }.sorted { ($0.start, $0.end) < ($1.start, $1.end) }
-            var cluster: [(Block, Int)] = [], laneEnds: [Int] = [], clusterEnd = Int.min
+            var cluster: [(Block, Int)] = []
+            var laneEnds: [Int] = []
+            var clusterEnd = Int.min
             func flush() {
                 placed += cluster.map { ($0.0, $0.1, max(laneEnds.count, 1)) }
                 cluster = []

@@ -10,8 +10,10 @@ enum ReportCharts {
         let indicator = table.indicator
         var layers: [SVGChart.Layer] = []
         if let target = indicator.target, target.statistic == nil, !table.periods.isEmpty {
-            layers.append(.line([SVGChart.Point(x: 0, y: target.value), SVGChart.Point(x: Double(table.periods.count - 1), y: target.value)],
-                                cssClass: "line target", label: "target"))
+            layers.append(
+                .line(
+                    [SVGChart.Point(x: 0, y: target.value), SVGChart.Point(x: Double(table.periods.count - 1), y: target.value)],
+                    cssClass: "line target", label: "target"))
         }
         for index in table.rows.indices {
             let points = table.cells[index].enumerated().compactMap { period, value in value.value.map { SVGChart.Point(x: Double(period), y: $0) } }
@@ -19,8 +21,10 @@ enum ReportCharts {
             layers.append(.line(points, cssClass: "line series\(index % 8)", label: nil))
             layers.append(.dots(points, cssClass: "dot series\(index % 8)", label: nil))
         }
-        layers.append(.line(table.periodTotals.enumerated().compactMap { period, value in value.value.map { SVGChart.Point(x: Double(period), y: $0) } },
-                            cssClass: "line overall", label: "region"))
+        layers.append(
+            .line(
+                table.periodTotals.enumerated().compactMap { period, value in value.value.map { SVGChart.Point(x: Double(period), y: $0) } },
+                cssClass: "line overall", label: "region"))
         // The page's heading says what the rows are; the title names the indicator alone, to fit.
         return SVGChart.layered(layers, title: indicator.title, xLabel: "period", yLabel: indicator.unit, xNames: table.periods)
     }
@@ -31,8 +35,11 @@ enum ReportCharts {
         // The limits from half the smallest hospital's volume: below it they only widen to 0–100 %.
         let first = max(5, Double(smallest) / 2)
         let volumes = stride(from: first, through: Double(largest) * 1.1, by: max(1, (Double(largest) * 1.1 - first) / 60)).map { Int($0) }
-        var layers: [SVGChart.Layer] = [.line([SVGChart.Point(x: first, y: funnel.overall * 100), SVGChart.Point(x: Double(largest) * 1.1, y: funnel.overall * 100)],
-                                              cssClass: "line overall", label: "region")]
+        var layers: [SVGChart.Layer] = [
+            .line(
+                [SVGChart.Point(x: first, y: funnel.overall * 100), SVGChart.Point(x: Double(largest) * 1.1, y: funnel.overall * 100)],
+                cssClass: "line overall", label: "region")
+        ]
         for (coverage, css) in zip(funnel.coverages, ["line limit95", "line limit998"]) {
             let limits = volumes.map { FunnelLimits.limits(proportion: funnel.overall, volume: $0, coverage: coverage) }
             let label = coverage >= 0.99 ? "99.8 % limits" : "95 % limits"

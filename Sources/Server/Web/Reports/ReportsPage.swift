@@ -39,8 +39,9 @@ struct ReportsPage: Sendable {
             guard identity.role == .planner || identity.role == .admin else {
                 throw Problem(.forbidden, "forbidden", detail: "The regional dashboard is for planners.")
             }
-            let access = AccessContext(subject: identity.subject, role: identity.role.rawValue, organisations: identity.organisations,
-                                       requestID: context.requestID, clientAddress: context.clientAddress)
+            let access = AccessContext(
+                subject: identity.subject, role: identity.role.rawValue, organisations: identity.organisations,
+                requestID: context.requestID, clientAddress: context.clientAddress)
             var query = try ReportRoutes.query(request)
             query.indicator = nil  // the page's `indicator` is the one it draws; its summary shows them all
             if request.uri.queryParameters.get("period") == nil { query.period = .quarter }
@@ -60,11 +61,14 @@ struct ReportsPage: Sendable {
                 reasons.insert(value.reason ?? "")
                 return .init(text: "*", withheld: true, title: value.reason ?? "")
             }
-            if let shares = value.shares { return .init(text: shares.map { String(Int($0.rounded())) }.joined(separator: " / "), withheld: false, title: "mRS 0–6, %") }
+            if let shares = value.shares {
+                return .init(text: shares.map { String(Int($0.rounded())) }.joined(separator: " / "), withheld: false, title: "mRS 0–6, %")
+            }
             guard let number = value.value else { return .init(text: "–", withheld: false, title: "no patients") }
             if let prescribed = value.prescribed {
-                return .init(text: "\(Self.format(number)) of \(Self.format(prescribed))" + (value.percentOfPrescribed.map { " (\(Int($0.rounded())) %)" } ?? ""),
-                             withheld: false, title: "delivered of prescribed per day of stay, n = \(value.n ?? 0) stays")
+                return .init(
+                    text: "\(Self.format(number)) of \(Self.format(prescribed))" + (value.percentOfPrescribed.map { " (\(Int($0.rounded())) %)" } ?? ""),
+                    withheld: false, title: "delivered of prescribed per day of stay, n = \(value.n ?? 0) stays")
             }
             return .init(text: Self.format(number) + (value.n.map { " (\($0))" } ?? ""), withheld: false, title: value.n.map { "n = \($0)" } ?? "")
         }
@@ -81,14 +85,18 @@ struct ReportsPage: Sendable {
                 case .nominal: return ""
                 }
             }()
-            return .init(id: table.indicator.id, title: table.indicator.title, value: text(total).text,
-                         target: target.map { "\(Self.format($0.value)) \($0.unit)\($0.statistic.map { " (\($0))" } ?? "")" } ?? "",
-                         met: met, metClass: met == "met" ? "target-met" : (met.isEmpty ? "" : "target-missed"), link: "?indicator=\(table.indicator.id)&period=\(query.period.rawValue)" + range, selected: table.indicator.id == chosen.indicator.id)
+            return .init(
+                id: table.indicator.id, title: table.indicator.title, value: text(total).text,
+                target: target.map { "\(Self.format($0.value)) \($0.unit)\($0.statistic.map { " (\($0))" } ?? "")" } ?? "",
+                met: met, metClass: met == "met" ? "target-met" : (met.isEmpty ? "" : "target-missed"),
+                link: "?indicator=\(table.indicator.id)&period=\(query.period.rawValue)" + range, selected: table.indicator.id == chosen.indicator.id)
         }
-        let rows = chosen.rows.indices.map { index in
-            View.Row(name: report.rowNames[chosen.rows[index]] ?? chosen.rows[index], series: "series\(index % 8)",
-                     cells: (chosen.cells[index] + [chosen.rowTotals[index]]).map(text))
-        } + [View.Row(name: "Region", series: "overall", cells: (chosen.periodTotals + [chosen.total]).map(text))]
+        let rows =
+            chosen.rows.indices.map { index in
+                View.Row(
+                    name: report.rowNames[chosen.rows[index]] ?? chosen.rows[index], series: "series\(index % 8)",
+                    cells: (chosen.cells[index] + [chosen.rowTotals[index]]).map(text))
+            } + [View.Row(name: "Region", series: "overall", cells: (chosen.periodTotals + [chosen.total]).map(text))]
         return View(
             asOf: report.asOf.map { $0.formatted(date: .abbreviated, time: .shortened) } ?? "never (refresh the cells)", k: report.k, summary: summary,
             chosen: chosen.indicator.title, periods: chosen.periods + ["all"], rows: rows,
