@@ -48,13 +48,13 @@ import Testing
             #expect(again.status == 0 && again.output.contains(", 0 recovery assessments"), "seeding again adds nothing: \(again.output)")
             #expect(seeded.output.contains("demo reports: 3000 synthetic episodes") && again.output.contains("demo reports: 0 synthetic episodes"))
 
-            let port = Int.random(in: 20_000...40_000)
+            let port = try DocumentedCommandTests.freePort()
             let server = try Subprocess(Subprocess.strokepath, ["serve", "--port", "\(port)"], environment: environment)
             try server.start()
             var ready = false
-            for _ in 0..<100 where !ready {
-                try await Task.sleep(for: .milliseconds(100))
+            while !ready && server.process.isRunning {
                 ready = (try? await Self.get("http://127.0.0.1:\(port)/health/ready")) == 200
+                if !ready { try await Task.sleep(for: .milliseconds(50)) }
             }
             #expect(ready)
             kill(server.process.processIdentifier, SIGTERM)
