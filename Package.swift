@@ -48,16 +48,21 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Clinical",
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "AcuteCare",
             swiftSettings: swiftSettings
         ),
         .target(
             name: "Rehabilitation",
-            dependencies: [.product(name: "OrderedCollections", package: "swift-collections")],
+            dependencies: ["Clinical", .product(name: "OrderedCollections", package: "swift-collections")],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "Recovery",
+            dependencies: ["Clinical"],
             // The band simulates thousands of parameter sets: unoptimised, a projection takes
             // seconds and the tests (debug builds) would wait on it; optimised even in debug.
             swiftSettings: swiftSettings + [.unsafeFlags(["-O"], .when(configuration: .debug))]
@@ -81,6 +86,7 @@ let package = Package(
         .target(
             name: "Seed",
             dependencies: [
+                "Clinical",
                 "Postgres",
                 "Storage",
                 "Rehabilitation",
@@ -133,6 +139,7 @@ let package = Package(
             name: "strokepath-bench",
             dependencies: [
                 "AcuteCare",
+                "Clinical",
                 "Seed",
                 "Recovery",
                 "Reporting",

@@ -1,3 +1,4 @@
+import Clinical
 import Dispatch
 import Foundation
 
@@ -68,26 +69,6 @@ public struct BandProgress: Sendable {
     public var cap: Int
 }
 
-/// A small deterministic generator (SplitMix64).
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// A standard normal draw (Box–Muller).
-    mutating func normal() -> Double {
-        let u = Double.random(in: Double.ulpOfOne..<1, using: &self)
-        let v = Double.random(in: 0..<1, using: &self)
-        return (-2 * log(u)).squareRoot() * cos(2 * Double.pi * v)
-    }
-}
-
 extension RecoveryFitter {
     /// Samples sets around the fit in batches — half uniformly in a ball of radius
     /// 1.3·√χ²₀.₉₅(4), half on shells of radius 0.55–1.22·√χ²₀.₉₅(4), in the coordinates where
@@ -129,7 +110,7 @@ extension RecoveryFitter {
                 }
             }
         }
-        var generator = SplitMix64(state: seed)
+        var generator = SeededRandom(seed: seed)
         var widen = 1.0
         var batches = 0
         let batch = max(sampling.batch, 2)

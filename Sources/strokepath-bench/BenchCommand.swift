@@ -1,4 +1,5 @@
 import ArgumentParser
+import Clinical
 import Foundation
 import Logging
 import Postgres
@@ -48,7 +49,7 @@ struct SelectBench: AsyncParsableCommand {
         return try await withThrowingTaskGroup(of: Int.self) { group in
             for _ in 0..<clients {
                 group.addTask {
-                    var random = SplitMix64(seed: UInt64.random(in: 0...UInt64.max))
+                    var random = SeededRandom(seed: UInt64.random(in: 0...UInt64.max))
                     if leasePerQuery {
                         var done = 0
                         while ContinuousClock.now < deadline {
@@ -72,7 +73,7 @@ struct SelectBench: AsyncParsableCommand {
     }
 
     private static func select(
-        rows: Int, prepared: Bool, random: inout SplitMix64, _ run: (PostgresQuery, Bool) async throws -> PostgresRows
+        rows: Int, prepared: Bool, random: inout SeededRandom, _ run: (PostgresQuery, Bool) async throws -> PostgresRows
     ) async throws {
         let id = Int.random(in: 1...rows, using: &random)
         let row = try await run("SELECT id, name FROM bench_items WHERE id = \(id)", prepared).single()
@@ -112,20 +113,4 @@ struct CopyBench: AsyncParsableCommand {
 /// Writes one line of figures to standard output.
 func report(_ line: String) {
     FileHandle.standardOutput.write(Data((line + "\n").utf8))
-}
-
-/// A fast pseudo-random generator (pgbench has its own too), so the load loop does not
-/// make a getrandom system call per query.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var mixed = state
-        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-        return mixed ^ (mixed >> 31)
-    }
 }

@@ -1,3 +1,5 @@
+import Clinical
+
 /// Where one more session of a prescription could go (a new session takes the first free
 /// room of its type when placed).
 struct Placement {

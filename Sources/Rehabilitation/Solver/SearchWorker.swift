@@ -1,3 +1,4 @@
+import Clinical
 import Foundation
 
 /// One search thread: builds a first plan greedily, then improves it by ruin and recreate

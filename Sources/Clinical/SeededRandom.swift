@@ -1,5 +1,8 @@
-/// Seeded random numbers: SplitMix64, so that a seed gives the same solver search or the same
-/// synthetic data on every machine (the standard library's generator is not seedable).
+import Foundation
+
+/// Seeded random numbers: SplitMix64, so that a seed gives the same solver search, recovery
+/// band or synthetic data on every machine (the standard library's generator is not
+/// seedable). The one generator of the project.
 public struct SeededRandom: RandomNumberGenerator {
     private var state: UInt64
 
@@ -21,5 +24,12 @@ public struct SeededRandom: RandomNumberGenerator {
     /// A number in `0..<1`.
     @inline(__always) public mutating func unit() -> Double {
         Double(next() >> 11) * 0x1.0p-53
+    }
+
+    /// A standard normal draw (Box–Muller from the standard library's uniform draws).
+    public mutating func normal() -> Double {
+        let u = Double.random(in: Double.ulpOfOne..<1, using: &self)
+        let v = Double.random(in: 0..<1, using: &self)
+        return (-2 * log(u)).squareRoot() * cos(2 * Double.pi * v)
     }
 }
