@@ -1,5 +1,6 @@
 public import Foundation
 public import Hummingbird
+import Postgres
 
 /// An RFC 9457 problem report, sent as `application/problem+json`.
 ///
@@ -90,6 +91,11 @@ extension Problem {
         case let httpError as HTTPError:
             let slug = httpError.status.reasonPhrase.lowercased().replacingOccurrences(of: " ", with: "-")
             return Problem(httpError.status, slug, detail: httpError.body ?? httpError.status.reasonPhrase)
+        case let database as PostgresError
+        where database.sqlState == SQLState.foreignKeyViolation && database.constraint == "audit_events_actor_organisation_id_fkey":
+            // The access cannot be audited, so nothing is answered (fail closed): the token names
+            // an organisation this service does not have.
+            return Problem(.forbidden, "unknown-organisation", detail: "Your sign-in names an organisation this service does not know; nothing was read.")
         default:
             return nil
         }

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Postgres
 import PostgresTestSupport
 import Testing
 
@@ -44,6 +45,9 @@ import Testing
         }
         let tokensByRole = tokens
         try await TestDatabase.with { database in
+            try await database.withPool(.superuser) { pool in
+                try await pool.query("INSERT INTO organisations (id, kind, code, name) VALUES (\(organisation), 'region', 'MATRIX', 'Matrix region')")
+            }
             // Every role of one subject per role against every operation: more than the per-subject rate limit allows.
             try await Harness.live(database: database.app, keyFile: keyFile, rateLimit: (1e6, 1_000_000)) { client in
                 for (operation, allowed) in AccessPolicy.matrix {
@@ -54,6 +58,7 @@ import Testing
                         var headers: HTTPFields = [.authorization: "Bearer \(tokensByRole[role] ?? "")", .contentType: "application/json"]
                         headers[.accept] = "application/json"
                         let status = try await client.execute(uri: path, method: method, headers: headers, body: ByteBuffer(string: "{}")) { $0.status }
+                        #expect(status.code < 500, "\(role) on \(operation) with an empty body and an unknown id: \(status)")
                         if allowed.contains(role) {
                             #expect(status != .forbidden && status != .unauthorized, "\(role) should reach \(operation), got \(status)")
                         } else {
@@ -62,6 +67,23 @@ import Testing
                     }
                     let anonymous = try await client.execute(uri: path, method: method) { $0.status }
                     #expect(anonymous == .unauthorized, "\(operation) without a token gave \(anonymous)")
+                }
+            }
+        }
+    }
+
+    /// A token naming an organisation the service does not have: a read that must be audited
+    /// is refused (403), never a 500, and nothing is answered.
+    @Test func aTokenForAnUnknownOrganisationIsRefusedNotAnError() async throws {
+        let keyFile = FileManager.default.temporaryDirectory.appendingPathComponent("key-\(UUID().uuidString).pem")
+        let token = try await DevelopmentKey.issueToken(
+            for: Identity(subject: "matrix-orphan", name: "M", role: .auditor, organisations: [UUID()]), lifetime: 300, keyFile: keyFile)
+        try await TestDatabase.with { database in
+            try await Harness.live(database: database.app, keyFile: keyFile) { client in
+                let headers: HTTPFields = [.authorization: "Bearer \(token)", .accept: "application/json"]
+                try await client.execute(uri: "/api/v1/patients/\(UUID().uuidString)/access-log", method: .get, headers: headers) { response in
+                    #expect(response.status == .forbidden)
+                    #expect(response.headers[.contentType] == "application/problem+json")
                 }
             }
         }
