@@ -198,6 +198,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["Postgres", "PostgresTestSupport", "Rehabilitation", "Seed", "Storage"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "ServerTests",
             dependencies: [
                 "Server", "Postgres", "Recovery", "Seed", "Storage", "Rehabilitation", "PostgresTestSupport",

@@ -1,4 +1,5 @@
 import Foundation
+import PostgresTestSupport
 import Testing
 
 /// `strokepath schedule score` agrees with the normative score.py (the project's copy) on the

@@ -1,4 +1,5 @@
 import Foundation
+import PostgresTestSupport
 import Testing
 
 /// `strokepath recovery simulate` against the reference simulations, checked by the team's

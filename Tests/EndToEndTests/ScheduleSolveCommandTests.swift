@@ -1,4 +1,5 @@
 import Foundation
+import PostgresTestSupport
 import Testing
 
 /// `strokepath schedule solve|explain|replan` end to end: score.py (the project's copy) rates

@@ -1,20 +1,21 @@
-import Foundation
+public import Foundation
 
 /// Runs a program to completion without blocking a Swift concurrency thread; output goes
-/// through files, so a chatty program can never stall on a full pipe.
-struct Subprocess {
-    struct Result {
-        let status: Int32
-        let output: String
-        let errors: String
+/// through files, so a chatty program can never stall on a full pipe. Shared by the page
+/// tests (the browser) and the end-to-end tests (the `strokepath` binary, the Python oracles).
+public struct Subprocess {
+    public struct Result: Sendable {
+        public let status: Int32
+        public let output: String
+        public let errors: String
     }
 
-    let process = Process()
+    public let process = Process()
     private let outputFile: URL
     private let errorFile: URL
 
     /// Starts `executable` with `arguments`, the test's environment plus `environment`.
-    init(_ executable: URL, _ arguments: [String], environment: [String: String] = [:]) throws {
+    public init(_ executable: URL, _ arguments: [String], environment: [String: String] = [:]) throws {
         let folder = FileManager.default.temporaryDirectory
         outputFile = folder.appendingPathComponent("out-\(UUID().uuidString)")
         errorFile = folder.appendingPathComponent("err-\(UUID().uuidString)")
@@ -28,11 +29,11 @@ struct Subprocess {
         process.standardInput = FileHandle.nullDevice
     }
 
-    func start() throws { try process.run() }
+    public func start() throws { try process.run() }
 
     /// Waits for the program to end (at most `timeout`, then it is killed: generous, since the
     /// suite runs tests in parallel on a small machine).
-    func finish(timeout: Duration = .seconds(180)) async throws -> Result {
+    public func finish(timeout: Duration = .seconds(180)) async throws -> Result {
         let deadline = ContinuousClock.now + timeout
         while process.isRunning {
             if ContinuousClock.now > deadline {
@@ -53,14 +54,14 @@ struct Subprocess {
     }
 
     /// Runs a program to its end.
-    static func run(_ executable: URL, _ arguments: [String], environment: [String: String] = [:]) async throws -> Result {
+    public static func run(_ executable: URL, _ arguments: [String], environment: [String: String] = [:]) async throws -> Result {
         let subprocess = try Subprocess(executable, arguments, environment: environment)
         try subprocess.start()
         return try await subprocess.finish()
     }
 
     /// The `strokepath` binary built next to the tests.
-    static var strokepath: URL {
+    public static var strokepath: URL {
         let folder =
             Bundle.main.executableURL?.deletingLastPathComponent()
             ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()

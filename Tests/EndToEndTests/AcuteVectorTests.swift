@@ -1,4 +1,5 @@
 import Foundation
+import PostgresTestSupport
 import Testing
 
 /// The acceptance checks of issue 4, run on the project's copies of the vectors: the shared
