@@ -34,9 +34,7 @@ enum AcuteTextReport {
         let evt = evaluation.evt
         lines.append(
             "EVT: \(evt.recommendation.replacingOccurrences(of: "_", with: " ").uppercased())" + (evt.levels[evaluation.profile].map { " — \($0)" } ?? "")
-                + (evt.basis.map {
-                    " [basis: \($0 == "no_statement" && evt.recommendation == "not_recommended" ? "no statement or trial criteria" : $0.replacingOccurrences(of: "_", with: " "))]"
-                } ?? ""))
+                + (evt.basisExplanation.map { " [basis: \($0)]" } ?? ""))
         for warning in evt.warnings { lines.append("  Warning: \(warning)") }
         if !evt.trialCriteriaMet.isEmpty { lines.append("  Criteria met: \(evt.trialCriteriaMet.joined(separator: ", "))") }
         for (trial, failed) in evt.failedCriteria.sorted(by: { $0.key < $1.key }) where trial != "all" {

@@ -180,6 +180,10 @@ import Testing
         let unknown2026 = try Support.evaluate(dabigatran, profile: "aha-2026").ivt
         #expect(unknown2026.status == "eligible")
         #expect(unknown2026.warnings.contains { $0.contains("creatinine clearance not known") })
+        // With the anticoagulant not known, that is what is asked; the dabigatran renal rule says nothing.
+        let unknownDrug = try Support.evaluate(["anticoagulant.type": NSNull()], profile: "aha-2019")
+        #expect(!unknownDrug.ivt.warnings.contains { $0.contains("creatinine clearance") })
+        #expect(unknownDrug.missingData.contains { $0.field == "anticoagulant.type" })
         let later = try Support.evaluate(
             dabigatran.merging(["anticoagulant.last_dose_hours_ago": 97, "labs.creatinine_clearance_ml_min": 40]) { $1 },
             profile: "aha-2019")

@@ -47,6 +47,17 @@ public struct ThrombectomyResult: Sendable {
         return met == 0 ? ThrombectomyStatement.Basis.noStatement.rawValue : "trial_criteria"
     }
 
+    /// The basis said for a person: what the recommendation rests on, in words.
+    public var basisExplanation: String? {
+        switch basis {
+        case "statement"?: "a guideline statement grades this patient"
+        case "trial_criteria"?: "no statement; the patient meets trial criteria"
+        case "no_statement"? where recommendation == "not_recommended": "no guideline statement or trial criteria cover this patient"
+        case "no_statement"?: "no guideline statement covers this patient: an individual decision"
+        default: nil
+        }
+    }
+
     /// The chosen profile's statement that holds, if one does.
     private var statement: ThrombectomyStatement? {
         guard applicability == .applicable, undecided[profile] < 0, statements[profile] >= 0 else { return nil }

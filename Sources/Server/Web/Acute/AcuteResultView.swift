@@ -123,9 +123,7 @@ struct AcuteResultView {
             default: "muted"
             }
         evtLevel = evt.levels[evaluation.profile] ?? "none"
-        evtBasis = evt.basis.map { basis in
-            basis == "no_statement" && evt.recommendation == "not_recommended" ? Self.noStatementOrTrial : Self.basisText[basis] ?? basis
-        }
+        evtBasis = evt.basisExplanation
         evtWarnings = evt.warnings
         evtMet = evt.trialCriteriaMet
         hasMet = !evtMet.isEmpty
@@ -172,12 +170,6 @@ struct AcuteResultView {
         }
     }
 
-    static let basisText = [
-        "statement": "a guideline statement grades this patient",
-        "trial_criteria": "no statement; the patient meets trial criteria",
-        "no_statement": "no guideline statement covers this patient: an individual decision",
-    ]
-    static let noStatementOrTrial = "no guideline statement or trial criteria cover this patient"
     static let optionLabel = [
         "no_treatment": "No treatment", "ivt": "IVT", "evt": "EVT", "ivt_and_evt": "IVT + EVT",
         "routing": "Drip-and-ship vs mothership",
