@@ -53,6 +53,7 @@ let package = Package(
         ),
         .target(
             name: "AcuteCare",
+            dependencies: ["Clinical"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -69,11 +70,13 @@ let package = Package(
         ),
         .target(
             name: "Reporting",
+            dependencies: ["Clinical"],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "Storage",
             dependencies: [
+                "Clinical",
                 "Postgres",
                 "Rehabilitation",
                 "Recovery",
@@ -98,6 +101,7 @@ let package = Package(
             name: "Server",
             dependencies: [
                 "AcuteCare",
+                "Clinical",
                 "Postgres",
                 "Recovery",
                 "Reporting",

@@ -1,3 +1,5 @@
+public import Clinical
+
 /// A therapy schedule: the sum of its segments at each instant, and the instants it changes.
 public struct DoseSchedule: Sendable, Equatable {
     /// Minutes a day per modality.
@@ -9,15 +11,15 @@ public struct DoseSchedule: Sendable, Equatable {
 
     /// Refuses a segment that ends before it starts, starts before onset or gives a negative or
     /// absurd dose (more than a day's minutes).
-    public init(_ segments: [DoseSegment]) throws(RecoveryInputError) {
+    public init(_ segments: [DoseSegment]) throws(Refusal) {
         for (index, segment) in segments.enumerated() {
             guard segment.start.isFinite, segment.end.isFinite, segment.start >= 0 else {
-                throw RecoveryInputError("schedule[\(index)].start", "must be a day on or after onset (0)")
+                throw Refusal.invalid("schedule[\(index)].start", "must be a day on or after onset (0)")
             }
-            guard segment.end > segment.start else { throw RecoveryInputError("schedule[\(index)].end", "must be after the start") }
+            guard segment.end > segment.start else { throw Refusal.invalid("schedule[\(index)].end", "must be after the start") }
             for (value, name) in [(segment.pt, "PT"), (segment.ot, "OT"), (segment.slp, "SLP"), (segment.bal, "BAL")] {
                 guard value.isFinite, (0...1_440).contains(value) else {
-                    throw RecoveryInputError("schedule[\(index)].\(name)", "must be 0 to 1440 minutes a day")
+                    throw Refusal.invalid("schedule[\(index)].\(name)", "must be 0 to 1440 minutes a day")
                 }
             }
         }

@@ -1,3 +1,4 @@
+public import Clinical
 import Foundation
 
 /// Observations of FM-UE to fit the model to.
@@ -9,14 +10,14 @@ public struct RecoveryObservations: Sendable, Equatable {
     /// The model's horizon in days since onset (`model_inputs.horizon_days` of Protocols/recovery).
     public var horizon: Int
 
-    public init(days: [Double], scores: [Double], horizon: Int) throws(RecoveryInputError) {
-        guard horizon > 0 else { throw RecoveryInputError("horizon_days", "must be positive") }
-        guard !days.isEmpty, days.count == scores.count else { throw RecoveryInputError("t_obs", "needs one day per observation, at least one") }
+    public init(days: [Double], scores: [Double], horizon: Int) throws(Refusal) {
+        guard horizon > 0 else { throw Refusal.invalid("horizon_days", "must be positive") }
+        guard !days.isEmpty, days.count == scores.count else { throw Refusal.invalid("t_obs", "needs one day per observation, at least one") }
         for (index, day) in days.enumerated() where !(day.isFinite && (0...Double(horizon)).contains(day)) {
-            throw RecoveryInputError("t_obs[\(index)]", "must be a day from onset (0) to \(horizon)")
+            throw Refusal.invalid("t_obs[\(index)]", "must be a day from onset (0) to \(horizon)")
         }
         for (index, score) in scores.enumerated() where !(score.isFinite && (0...66).contains(score)) {
-            throw RecoveryInputError("y_obs[\(index)]", "must be an FM-UE score from 0 to 66")
+            throw Refusal.invalid("y_obs[\(index)]", "must be an FM-UE score from 0 to 66")
         }
         self.days = days
         self.scores = scores

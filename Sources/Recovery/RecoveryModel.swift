@@ -1,3 +1,4 @@
+public import Clinical
 import Foundation
 
 /// The neurovascular recovery sub-model (docs/recovery.md): penumbra in closed form, NVC
@@ -27,7 +28,7 @@ public struct RecoveryModel: Sendable {
     private let inverseTauN: Double
     fileprivate let batemanScale: Double
 
-    public init(_ parameters: RecoveryParameters, schedule: DoseSchedule) throws(RecoveryInputError) {
+    public init(_ parameters: RecoveryParameters, schedule: DoseSchedule) throws(Refusal) {
         try parameters.check()
         self.parameters = parameters
         self.schedule = schedule

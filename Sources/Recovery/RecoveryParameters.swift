@@ -1,3 +1,5 @@
+public import Clinical
+
 /// The neurovascular recovery sub-model's parameters, named as in the model specification
 /// (docs/recovery.md): per-patient ones (FM0, r_s, τ_N, η) and population ones.
 public struct RecoveryParameters: Sendable, Codable, Equatable {
@@ -97,21 +99,21 @@ public struct RecoveryParameters: Sendable, Codable, Equatable {
     }
 
     /// Refuses values the model cannot run with, naming the parameter.
-    public func check() throws(RecoveryInputError) {
-        func positive(_ value: Double, _ name: String) throws(RecoveryInputError) {
-            guard value.isFinite, value > 0 else { throw RecoveryInputError(name, "must be a positive number") }
+    public func check() throws(Refusal) {
+        func positive(_ value: Double, _ name: String) throws(Refusal) {
+            guard value.isFinite, value > 0 else { throw Refusal.invalid(name, "must be a positive number") }
         }
-        func nonNegative(_ value: Double, _ name: String) throws(RecoveryInputError) {
-            guard value.isFinite, value >= 0 else { throw RecoveryInputError(name, "must be zero or more") }
+        func nonNegative(_ value: Double, _ name: String) throws(Refusal) {
+            guard value.isFinite, value >= 0 else { throw Refusal.invalid(name, "must be zero or more") }
         }
-        func fraction(_ value: Double, _ name: String) throws(RecoveryInputError) {
-            guard value.isFinite, (0...1).contains(value) else { throw RecoveryInputError(name, "must be between 0 and 1") }
+        func fraction(_ value: Double, _ name: String) throws(Refusal) {
+            guard value.isFinite, (0...1).contains(value) else { throw Refusal.invalid(name, "must be between 0 and 1") }
         }
-        guard fm0.isFinite, (0...66).contains(fm0) else { throw RecoveryInputError("FM0", "must be between 0 and 66") }
+        guard fm0.isFinite, (0...66).contains(fm0) else { throw Refusal.invalid("FM0", "must be between 0 and 66") }
         if let rS {
             try fraction(rS, "r_s")
         } else {
-            guard let phiD else { throw RecoveryInputError("phi_D", "is needed when r_s is not given (forward mode)") }
+            guard let phiD else { throw Refusal.invalid("phi_D", "is needed when r_s is not given (forward mode)") }
             try fraction(phiD, "phi_D")
         }
         try positive(tauN, "tau_N")
@@ -135,13 +137,13 @@ public struct RecoveryParameters: Sendable, Codable, Equatable {
         try positive(sU, "s_U")
         try positive(tauU, "tau_U")
         try positive(tStab, "t_stab")
-        guard thetaU.isFinite else { throw RecoveryInputError("theta_U", "must be a number") }
+        guard thetaU.isFinite else { throw Refusal.invalid("theta_U", "must be a number") }
         if let tR { try nonNegative(tR, "t_R") }
         try fraction(rho, "rho")
         try fraction(phiP, "phi_P")
         try fraction(rG, "r_G")
         try fraction(cG, "c_G")
-        guard nihss0 <= 42 else { throw RecoveryInputError("NIHSS0", "must be at most 42") }
+        guard nihss0 <= 42 else { throw Refusal.invalid("NIHSS0", "must be at most 42") }
     }
 }
 
@@ -182,17 +184,4 @@ public struct DoseSegment: Sendable, Codable, Equatable {
         slp = try container.decodeIfPresent(Double.self, forKey: .slp) ?? 0
         bal = try container.decodeIfPresent(Double.self, forKey: .bal) ?? 0
     }
-}
-
-/// Bad model input: the field and why.
-public struct RecoveryInputError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var field: String
-    public var message: String
-
-    public init(_ field: String, _ message: String) {
-        self.field = field
-        self.message = message
-    }
-
-    public var description: String { "\(field): \(message)" }
 }

@@ -1,3 +1,4 @@
+public import Clinical
 public import Foundation
 
 /// The population side of Protocols/recovery/parameters.json: the §5.2 parameters every
@@ -64,38 +65,38 @@ public struct RecoveryPopulation: Sendable, Decodable {
 
     /// Reads the file and checks that every population parameter is there and that the
     /// parameters it gives can run the model.
-    public static func decode(_ data: Data) throws(RecoveryInputError) -> RecoveryPopulation {
+    public static func decode(_ data: Data) throws(Refusal) -> RecoveryPopulation {
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
         let population: RecoveryPopulation
         do {
             population = try decoder.decode(RecoveryPopulation.self, from: data)
         } catch {
-            throw RecoveryInputError("(recovery parameters)", "cannot be read: \(error)")
+            throw Refusal.invalid("(recovery parameters)", "cannot be read: \(error)")
         }
         for (name, _) in fields where population.population[name]?.value == nil {
-            throw RecoveryInputError("population.\(name)", "is missing")
+            throw Refusal.invalid("population.\(name)", "is missing")
         }
         guard let byClass = population.population["c_M"]?.byClass, byClass[RecoveryClass.standard.rawValue] != nil,
             byClass[RecoveryClass.poor.rawValue] != nil
         else {
-            throw RecoveryInputError("population.c_M", "needs by_class values for default and poor")
+            throw Refusal.invalid("population.c_M", "needs by_class values for default and poor")
         }
         guard population.outcomePlaceholders.mrsThresholds.count == 5, population.outcomePlaceholders.mrsScale > 0 else {
-            throw RecoveryInputError("outcome_placeholders", "needs five mRS thresholds and a positive scale")
+            throw Refusal.invalid("outcome_placeholders", "needs five mRS thresholds and a positive scale")
         }
         let prep2 = population.prep2
         guard prep2.mepDays.count == 2, prep2.mepDays[0] <= prep2.mepDays[1], prep2.safeLatestDay >= 0 else {
-            throw RecoveryInputError("prep2", "needs mep_days [first, last] and a safe_latest_day of 0 or more")
+            throw Refusal.invalid("prep2", "needs mep_days [first, last] and a safe_latest_day of 0 or more")
         }
-        guard population.modelInputs.horizonDays > 0 else { throw RecoveryInputError("model_inputs.horizon_days", "must be positive") }
+        guard population.modelInputs.horizonDays > 0 else { throw Refusal.invalid("model_inputs.horizon_days", "must be positive") }
         let band = population.band
         guard band.batch >= 2, band.minBatches >= 1, band.maxSamples >= band.batch, band.edgeToleranceFm > 0 else {
-            throw RecoveryInputError(
+            throw Refusal.invalid(
                 "band", "needs a batch of 2 or more, min_batches of 1 or more, max_samples of at least a batch, a positive edge_tolerance_fm")
         }
         guard prep2.safeAssessmentDay <= prep2.safeLatestDay, prep2.safeEarlyBeforeDay <= prep2.safeAssessmentDay, prep2.nihssLatestDay >= 0 else {
-            throw RecoveryInputError("prep2", "needs safe_early_before_day <= safe_assessment_day <= safe_latest_day and a nihss_latest_day of 0 or more")
+            throw Refusal.invalid("prep2", "needs safe_early_before_day <= safe_assessment_day <= safe_latest_day and a nihss_latest_day of 0 or more")
         }
         for recoveryClass in [RecoveryClass.standard, .poor] {
             try population.parameters(fm0: 33, rS: 0.5, tauN: 21, eta: 0.1, recoveryClass: recoveryClass, reperfusion: nil, nihss0: 10).check()

@@ -1,3 +1,4 @@
+public import Clinical
 public import Foundation
 
 /// The fit's priors and FM-UE measurement error, from Protocols/recovery/parameters.json.
@@ -60,26 +61,26 @@ public struct RecoveryPriors: Sendable, Decodable {
     public var bounds: Bounds
 
     /// Reads and checks the file.
-    public static func decode(_ data: Data) throws(RecoveryInputError) -> RecoveryPriors {
+    public static func decode(_ data: Data) throws(Refusal) -> RecoveryPriors {
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
         let priors: RecoveryPriors
         do {
             priors = try decoder.decode(RecoveryPriors.self, from: data)
         } catch {
-            throw RecoveryInputError("(recovery parameters)", "cannot be read: \(error)")
+            throw Refusal.invalid("(recovery parameters)", "cannot be read: \(error)")
         }
         let p = priors.priors
         guard priors.sigmaFm.value > 0, p.tauN.days > 0, p.eta.perDay > 0, p.tauN.sd > 0, p.eta.sd > 0,
             [p.rS.default, p.rS.poor].allSatisfy({ (0.001...0.999).contains($0.probability) && $0.sd > 0 })
         else {
-            throw RecoveryInputError("(recovery parameters)", "has a prior or error that is not positive")
+            throw Refusal.invalid("(recovery parameters)", "has a prior or error that is not positive")
         }
         let b = priors.bounds
         let pairs: [[Double]] = [b.rS, b.tauNDays, b.etaPerDay]
         let ordered = pairs.allSatisfy { pair in pair.count == 2 && pair[0] > 0 && pair[0] < pair[1] }
         guard ordered, b.rS[1] < 1 else {
-            throw RecoveryInputError("bounds", "each must be [low, high] with 0 < low < high (and r_s below 1)")
+            throw Refusal.invalid("bounds", "each must be [low, high] with 0 < low < high (and r_s below 1)")
         }
         return priors
     }

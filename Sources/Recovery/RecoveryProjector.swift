@@ -1,3 +1,4 @@
+public import Clinical
 import Foundation
 
 /// Projects a patient's recovery with the parameters of Protocols/recovery: the MAP fit, the
@@ -16,7 +17,7 @@ public struct RecoveryProjector: Sendable {
     }
 
     /// The fitter of a case: its observations and schedule, population parameters of its class.
-    public func fitter(_ patient: RecoveryCase) throws(RecoveryInputError) -> RecoveryFitter {
+    public func fitter(_ patient: RecoveryCase) throws(Refusal) -> RecoveryFitter {
         let observations = try recovery.observations(days: patient.days, scores: patient.scores)
         let prior = recovery.priors.priors
         let base = recovery.population.parameters(
@@ -29,7 +30,7 @@ public struct RecoveryProjector: Sendable {
     }
 
     /// The projection and the accepted sets it was banded with (kept for what-if questions).
-    public func project(_ patient: RecoveryCase) throws(RecoveryInputError) -> (outlook: RecoveryOutlook, sets: [RecoveryBand.Set]) {
+    public func project(_ patient: RecoveryCase) throws(Refusal) -> (outlook: RecoveryOutlook, sets: [RecoveryBand.Set]) {
         let fitter = try fitter(patient)
         let fit = fitter.fit()
         let band = fitter.band(around: fit, sampling: sampling)
@@ -58,7 +59,7 @@ public struct RecoveryProjector: Sendable {
     public func whatIf(
         _ patient: RecoveryCase, outlook: RecoveryOutlook, sets: [RecoveryBand.Set],
         proposal: [DoseSegment]
-    ) throws(RecoveryInputError) -> RecoveryWhatIfOutlook {
+    ) throws(Refusal) -> RecoveryWhatIfOutlook {
         let current = RecoveryWhatIfOutlook.Course(curve: outlook.curve, lower: outlook.band.lowerSimultaneous, upper: outlook.band.upperSimultaneous)
         return compare(try fitter(patient), estimate: outlook.estimates.z, current: current, sets: sets, proposal: try DoseSchedule(proposal))
     }

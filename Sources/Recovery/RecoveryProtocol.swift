@@ -1,3 +1,4 @@
+public import Clinical
 public import Foundation
 
 /// Protocols/recovery/parameters.json: the fit's priors and the population parameters, under
@@ -10,7 +11,7 @@ public struct RecoveryProtocol: Sendable {
     public var version: String { priors.version }
 
     /// Reads and checks the file.
-    public static func decode(_ data: Data) throws(RecoveryInputError) -> RecoveryProtocol {
+    public static func decode(_ data: Data) throws(Refusal) -> RecoveryProtocol {
         RecoveryProtocol(priors: try RecoveryPriors.decode(data), population: try RecoveryPopulation.decode(data))
     }
 
@@ -18,7 +19,7 @@ public struct RecoveryProtocol: Sendable {
     public var horizon: Int { population.modelInputs.horizonDays }
 
     /// FM-UE observations checked against this file's horizon.
-    public func observations(days: [Double], scores: [Double]) throws(RecoveryInputError) -> RecoveryObservations {
+    public func observations(days: [Double], scores: [Double]) throws(Refusal) -> RecoveryObservations {
         try RecoveryObservations(days: days, scores: scores, horizon: horizon)
     }
 

@@ -1,25 +1,28 @@
-/// Why the catalogue refuses a booking: the rule, in words, and the sources it rests on.
-public struct BookingRuleViolation: Error, Sendable, Equatable {
-    public enum Kind: String, Sendable {
-        case unknownModality = "unknown_modality"
-        case contraindicated
-        case tooEarly = "too_early"
-        case wrongRoom = "wrong_room"
-        case therapistNeeded = "therapist_needed"
-        case therapistNotQualified = "therapist_not_qualified"
-        case groupTooLarge = "group_too_large"
-        case notAdmitted = "not_admitted"
-        case unknownFlag = "unknown_flag"
+public import Clinical
+
+/// The rules of the modality catalogue a booking can break.
+public enum BookingRule: String, Sendable {
+    case unknownModality = "unknown_modality"
+    case contraindicated
+    case tooEarly = "too_early"
+    case wrongRoom = "wrong_room"
+    case therapistNeeded = "therapist_needed"
+    case therapistNotQualified = "therapist_not_qualified"
+    case groupTooLarge = "group_too_large"
+    case notAdmitted = "not_admitted"
+    case unknownFlag = "unknown_flag"
+}
+
+extension Refusal {
+    /// The catalogue refuses a booking: the rule, in words, and the sources it rests on.
+    public static func bookingRefused(_ rule: BookingRule, _ message: String, sources: [String]) -> Refusal {
+        Refusal(.ruleViolation, "booking-refused", field: rule.rawValue, message: message, sources: sources)
     }
 
-    public var kind: Kind
-    public var message: String
-    public var sources: [String]
-
-    public init(kind: Kind, message: String, sources: [String]) {
-        self.kind = kind
-        self.message = message
-        self.sources = sources
+    /// The catalogue rule a refusal names, if it is one.
+    public var bookingRule: BookingRule? {
+        guard name == "booking-refused", let field else { return nil }
+        return BookingRule(rawValue: field)
     }
 }
 
@@ -43,9 +46,9 @@ public struct BookingPrecaution: Sendable, Codable, Equatable {
 
 extension RehabCatalogue {
     /// The catalogue's entry for a modality, or `unknownModality`.
-    public func modality(_ id: String) throws(BookingRuleViolation) -> Modality {
+    public func modality(_ id: String) throws(Refusal) -> Modality {
         guard let modality = modalities.first(where: { $0.id == id }) else {
-            throw BookingRuleViolation(kind: .unknownModality, message: "\(id) is not in the modality catalogue \(version)", sources: [])
+            throw Refusal.bookingRefused(.unknownModality, "\(id) is not in the modality catalogue \(version)", sources: [])
         }
         return modality
     }
@@ -59,25 +62,23 @@ extension RehabCatalogue {
     public func checkPatient(
         modality id: String, flags: [String], strokeType: String, daysSinceStroke: Int,
         patient: String
-    ) throws(BookingRuleViolation) -> [BookingPrecaution] {
+    ) throws(Refusal) -> [BookingPrecaution] {
         let modality = try modality(id)
         if let unknown = firstUnknownFlag(in: flags) {
-            throw BookingRuleViolation(
-                kind: .unknownFlag,
-                message:
-                    "\(patient)'s stay carries the flag \(unknown.flag), which the rehab catalogue \(version) does not know: correct the stay's flags before booking",
+            throw Refusal.bookingRefused(
+                .unknownFlag,
+                "\(patient)'s stay carries the flag \(unknown.flag), which the rehab catalogue \(version) does not know: correct the stay's flags before booking",
                 sources: [])
         }
         if let rule = contraindicationRules.first(where: { $0.level == .contraindication && flags.contains($0.flag) && $0.modalities.contains(id) }) {
-            throw BookingRuleViolation(
-                kind: .contraindicated, message: "\(id) is contraindicated for \(patient): \(rule.flag) (\(rule.note))",
+            throw Refusal.bookingRefused(
+                .contraindicated, "\(id) is contraindicated for \(patient): \(rule.flag) (\(rule.note))",
                 sources: rule.sources)
         }
         if let earliest = modality.minDaysAfterStroke[strokeType], daysSinceStroke < earliest {
-            throw BookingRuleViolation(
-                kind: .tooEarly,
-                message:
-                    "\(id) starts on day \(earliest) after a\(strokeType.first == "i" ? "n" : "") \(strokeType) stroke; \(patient) is on day \(daysSinceStroke)",
+            throw Refusal.bookingRefused(
+                .tooEarly,
+                "\(id) starts on day \(earliest) after a\(strokeType.first == "i" ? "n" : "") \(strokeType) stroke; \(patient) is on day \(daysSinceStroke)",
                 sources: modality.sources)
         }
         return precautions(modality: id, flags: flags, patient: patient)
@@ -96,21 +97,21 @@ extension RehabCatalogue {
 
     /// Refuses a session of `modality` in a room of `roomType` with a therapist of these skills
     /// (nil: no therapist) for `participants` patients.
-    public func checkResources(modality id: String, roomType: String, therapistSkills: [String]?, participants: Int) throws(BookingRuleViolation) {
+    public func checkResources(modality id: String, roomType: String, therapistSkills: [String]?, participants: Int) throws(Refusal) {
         let modality = try modality(id)
         guard roomType == modality.roomType else {
-            throw BookingRuleViolation(kind: .wrongRoom, message: "\(id) is given in a \(modality.roomType), not a \(roomType)", sources: modality.sources)
+            throw Refusal.bookingRefused(.wrongRoom, "\(id) is given in a \(modality.roomType), not a \(roomType)", sources: modality.sources)
         }
         if modality.requiresTherapist {
             guard let skills = therapistSkills else {
-                throw BookingRuleViolation(kind: .therapistNeeded, message: "\(id) needs a therapist", sources: modality.sources)
+                throw Refusal.bookingRefused(.therapistNeeded, "\(id) needs a therapist", sources: modality.sources)
             }
             if let skill = modality.skill, !skills.contains(skill) {
-                throw BookingRuleViolation(kind: .therapistNotQualified, message: "\(id) needs a therapist with skill \(skill)", sources: modality.sources)
+                throw Refusal.bookingRefused(.therapistNotQualified, "\(id) needs a therapist with skill \(skill)", sources: modality.sources)
             }
         }
         guard participants <= modality.maxGroup else {
-            throw BookingRuleViolation(kind: .groupTooLarge, message: "\(id) takes at most \(modality.maxGroup) patients at once", sources: modality.sources)
+            throw Refusal.bookingRefused(.groupTooLarge, "\(id) takes at most \(modality.maxGroup) patients at once", sources: modality.sources)
         }
     }
 }

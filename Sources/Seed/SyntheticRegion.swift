@@ -1,3 +1,4 @@
+import Clinical
 public import Foundation
 public import Postgres
 import Storage
@@ -123,15 +124,15 @@ public struct SyntheticRegion: Sendable {
     /// seed twice. `progress` gets the episodes written so far, `stage` what follows them.
     public func load(into owner: PostgresPool, progress: @Sendable (Int) -> Void, stage: @Sendable (String) -> Void = { _ in }) async throws -> Report {
         guard (1...10_000_000).contains(episodes), (1...50).contains(regions) else {
-            throw RehabInputError("episodes", "must be 1 to 10,000,000 with 1 to 50 regions")
+            throw Refusal.invalid("episodes", "must be 1 to 10,000,000 with 1 to 50 regions")
         }
-        guard (0...100_000).contains(rehabStays) else { throw RehabInputError("rehabStays", "must be 0 to 100,000") }
+        guard (0...100_000).contains(rehabStays) else { throw Refusal.invalid("rehabStays", "must be 0 to 100,000") }
         let started = Date()
         let prefix = "SYN\(seed % 100_000)"
         var report = Report()
         try await owner.withTransaction { connection in
             guard try await connection.query("SELECT 1 FROM organisations WHERE code = \(prefix + "-R01")").first == nil else {
-                throw RehabInputError("seed", "synthetic data of seed \(seed) is loaded already")
+                throw Refusal.invalid("seed", "synthetic data of seed \(seed) is loaded already")
             }
             var generator = SyntheticGenerator(seed: seed)
             var sites: [(id: UUID, region: Int, thrombectomy: Bool, speed: Double, propensity: Double)] = []

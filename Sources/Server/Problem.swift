@@ -1,3 +1,5 @@
+import AcuteCare
+import Clinical
 public import Foundation
 public import Hummingbird
 import Postgres
@@ -83,7 +85,8 @@ public struct Problem: HTTPResponseError, Sendable {
 }
 
 extension Problem {
-    /// The problem for an error a handler or Hummingbird threw.
+    /// The problem for an error a handler or Hummingbird threw; nil for an error that is no
+    /// refusal (a defect or an outage: a logged 500).
     static func from(_ error: any Error) -> Problem? {
         switch error {
         case let problem as Problem:
@@ -91,11 +94,14 @@ extension Problem {
         case let httpError as HTTPError:
             let slug = httpError.status.reasonPhrase.lowercased().replacingOccurrences(of: " ", with: "-")
             return Problem(httpError.status, slug, detail: httpError.body ?? httpError.status.reasonPhrase)
-        case let database as PostgresError
-        where database.sqlState == SQLState.foreignKeyViolation && database.constraint == "audit_events_actor_organisation_id_fkey":
-            // The access cannot be audited, so nothing is answered (fail closed): the token names
-            // an organisation this service does not have.
-            return Problem(.forbidden, "unknown-organisation", detail: "Your sign-in names an organisation this service does not know; nothing was read.")
+        case let refusal as Refusal:
+            return Problem(refusal)
+        case let invalid as InputProblems:
+            var problem = Problem(.unprocessableContent, "invalid-presentation", detail: "The presentation has \(invalid.problems.count) invalid field(s).")
+            problem.errors = invalid.problems.map { FieldError(field: $0.field, detail: $0.message) }
+            return problem
+        case let database as PostgresError:
+            return Problem(database)
         default:
             return nil
         }

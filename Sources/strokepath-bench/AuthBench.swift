@@ -36,7 +36,8 @@ struct AuthBenchServer: AsyncParsableCommand {
             protocolsDirectory: URL(fileURLWithPath: protocols), spoolDirectory: URL(fileURLWithPath: spool)
         )
         let pool = PostgresPool(settings: settings, configuration: configuration.pool, logger: logger)
-        let router = try await buildRouter(configuration: configuration, pool: pool, metrics: registry)
+        let features = try Features(configuration: configuration, pool: pool, logger: logger)
+        let router = try await buildRouter(configuration: configuration, pool: pool, features: features, metrics: registry)
         let organisation = DemoData.organisations[1].id
         router.get("/bench/unaudited/patients/:id") { _, context in
             guard let text = context.parameters.get("id"), let id = UUID(uuidString: text) else { throw HTTPError(.badRequest) }
@@ -59,7 +60,7 @@ struct AuthBenchServer: AsyncParsableCommand {
         }
         let app = Application(
             router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)),
-            services: [pool, evaluationSpool(configuration, pool: pool, logger: logger)], logger: logger
+            services: [pool] + features.services, logger: logger
         )
         try await app.runService()
     }

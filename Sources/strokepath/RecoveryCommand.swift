@@ -1,5 +1,6 @@
 import AcuteCare
 import ArgumentParser
+import Clinical
 import Foundation
 import Recovery
 
@@ -57,7 +58,7 @@ struct RecoverySimulateCommand: AsyncParsableCommand {
             do {
                 let input = try RecoveryInputDecoder.decode(Input.self, Data(try document.get().jsonBytes))
                 let days = try input.days ?? ResourceLocator.recoveryProtocol().horizon
-                guard (1...3_650).contains(days) else { throw RecoveryInputError("days", "must be 1 to 3650") }
+                guard (1...3_650).contains(days) else { throw Refusal.invalid("days", "must be 1 to 3650") }
                 let model = try RecoveryModel(input.params, schedule: try DoseSchedule(input.schedule ?? []))
                 let data: Data
                 switch format {
@@ -87,9 +88,9 @@ enum RecoveryInputDecoder {
         do {
             return try JSONDecoder().decode(Value.self, from: data)
         } catch DecodingError.keyNotFound(let key, let context) {
-            throw RecoveryInputError(path(context.codingPath + [key]), "is missing")
+            throw Refusal.invalid(path(context.codingPath + [key]), "is missing")
         } catch DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context) {
-            throw RecoveryInputError(path(context.codingPath), "has the wrong type")
+            throw Refusal.invalid(path(context.codingPath), "has the wrong type")
         }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Clinical
 import Foundation
 import Logging
 import Postgres
@@ -49,8 +50,8 @@ struct ReportCommand: AsyncParsableCommand {
             if refresh { _ = try await reports.refresh(as: context) }
             do {
                 return try await reports.report(query, as: context)
-            } catch let error as RehabInputError {
-                throw ValidationError("\(error.field) \(error.message)")
+            } catch let error as Refusal {
+                throw ValidationError(error.description)
             }
         }
         switch format {

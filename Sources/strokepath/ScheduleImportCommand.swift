@@ -1,4 +1,5 @@
 import ArgumentParser
+import Clinical
 import Foundation
 import Rehabilitation
 import Storage
@@ -31,18 +32,10 @@ struct ScheduleImportCommand: AsyncParsableCommand {
             }
             do {
                 return try await bookings.importSchedule(rows, clinic: id, week: week, replace: replace, as: context)
-            } catch let conflict as BookingConflict {
-                let when = conflict.start.map { " at \($0.formatted(.iso8601))" } ?? ""
-                ScheduleInput.error(
-                    "refused: \(conflict.kind.rawValue), clashes with session \(conflict.session?.uuidString ?? "?")\(when); nothing was booked")
-                throw ExitCode(1)
-            } catch let violation as BookingRuleViolation {
-                ScheduleInput.error("refused: \(violation.message); nothing was booked")
-                throw ExitCode(1)
-            } catch let unknown as UnknownScheduleReference {
-                ScheduleInput.error(
-                    "refused: session \(unknown.row) names \(unknown.field) \(unknown.value), which the clinic does not have; nothing was booked")
-                throw ExitCode(2)
+            } catch let refusal as Refusal {
+                // A schedule naming what the clinic does not have is a bad file (2); a clash or a rule, a refusal (1).
+                ScheduleInput.error("refused: \(refusal) Nothing was booked.")
+                throw ExitCode(refusal.code == .unknownReference ? 2 : 1)
             }
         }
         Console.line(

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Clinical
 import Foundation
 import Logging
 import Postgres
@@ -64,7 +65,7 @@ struct SeedCommand: AsyncParsableCommand {
                 let loaded = try await region.load(into: pool) { _ in }
                 _ = try await Self.refreshReports(pool)
                 return loaded.episodes
-            } catch let error as RehabInputError where error.field == "seed" {
+            } catch let error as Refusal where error.field == "seed" {
                 return 0
             }
         }
@@ -87,8 +88,8 @@ struct SeedCommand: AsyncParsableCommand {
                 loaded = try await region.load(
                     into: pool, progress: { done in Console.progress(done, of: total, started: started, label: "episodes") },
                     stage: { Console.line($0) })
-            } catch let error as RehabInputError {
-                throw ValidationError("\(error.field): \(error.message)")
+            } catch let error as Refusal {
+                throw ValidationError(error.description)
             }
             let refreshStarted = Date()
             Console.line("computing the report cells …")

@@ -42,7 +42,7 @@ import Testing
         input["y_obs"] = [23, 35, 43, 47, 53, 70]
         try JSONSerialization.data(withJSONObject: input).write(to: file)
         let refused = try await Subprocess.run(Subprocess.strokepath, ["recovery", "fit", file.path])
-        #expect(refused.status == 1 && refused.errors.contains("y_obs[5]: must be an FM-UE score from 0 to 66"), "\(refused.errors)")
+        #expect(refused.status == 1 && refused.errors.contains("y_obs[5] must be an FM-UE score from 0 to 66."), "\(refused.errors)")
     }
 
     @Test func badInputGetsAnErrorLineAndExitCode1() async throws {
@@ -53,6 +53,6 @@ import Testing
         #expect(result.status == 1)
         let lines = result.output.split(separator: "\n")
         #expect(lines.count == 2 && lines.allSatisfy { $0.hasPrefix("{\"error\"") }, "\(result.output)")
-        #expect(result.errors.contains("input 1: params.tau_N: is missing"), "\(result.errors)")
+        #expect(result.errors.contains("input 1: params.tau_N is missing."), "\(result.errors)")
     }
 }

@@ -1,3 +1,4 @@
+import Clinical
 import Foundation
 import Testing
 
@@ -120,7 +121,7 @@ import Testing
         let fitter = try projector.fitter(patient)
         #expect(fitter.horizon == 365 && fitter.scores(outlook.estimates.z).count == 366)
         let shorter = try withHorizon(120)
-        #expect(throws: RecoveryInputError("t_obs[1]", "must be a day from onset (0) to 120")) {
+        #expect(throws: Refusal.invalid("t_obs[1]", "must be a day from onset (0) to 120")) {
             try RecoveryProjector(shorter).fitter(
                 RecoveryCase(
                     days: [3, 150], scores: [20, 40], schedule: [], reperfusionDays: nil, nihss0: nil,

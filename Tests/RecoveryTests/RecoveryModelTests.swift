@@ -1,3 +1,4 @@
+import Clinical
 import Foundation
 import Testing
 
@@ -69,12 +70,12 @@ import Testing
     @Test func badInputIsRefusedNamingTheField() throws {
         var p = try Self.baseline()
         p.fm0 = 70
-        #expect(throws: RecoveryInputError("FM0", "must be between 0 and 66")) { try RecoveryModel(p, schedule: DoseSchedule([])) }
+        #expect(throws: Refusal.invalid("FM0", "must be between 0 and 66")) { try RecoveryModel(p, schedule: DoseSchedule([])) }
         p = try Self.baseline()
         p.rS = nil
-        #expect(throws: RecoveryInputError("phi_D", "is needed when r_s is not given (forward mode)")) { try RecoveryModel(p, schedule: DoseSchedule([])) }
-        #expect(throws: RecoveryInputError("schedule[0].end", "must be after the start")) { try DoseSchedule([DoseSegment(start: 10, end: 5, pt: 30)]) }
-        #expect(throws: RecoveryInputError("schedule[0].start", "must be a day on or after onset (0)")) { try DoseSchedule([DoseSegment(start: -1, end: 5)]) }
+        #expect(throws: Refusal.invalid("phi_D", "is needed when r_s is not given (forward mode)")) { try RecoveryModel(p, schedule: DoseSchedule([])) }
+        #expect(throws: Refusal.invalid("schedule[0].end", "must be after the start")) { try DoseSchedule([DoseSegment(start: 10, end: 5, pt: 30)]) }
+        #expect(throws: Refusal.invalid("schedule[0].start", "must be a day on or after onset (0)")) { try DoseSchedule([DoseSegment(start: -1, end: 5)]) }
     }
 
     @Test func chiSquareQuantiles() {

@@ -1,3 +1,4 @@
+import Clinical
 import Foundation
 import Testing
 
@@ -33,7 +34,7 @@ import Testing
         var entries = try #require(withoutKB["population"] as? [String: Any])
         entries["k_B"] = nil
         withoutKB["population"] = entries
-        #expect(throws: RecoveryInputError("population.k_B", "is missing")) {
+        #expect(throws: Refusal.invalid("population.k_B", "is missing")) {
             try RecoveryProtocol.decode(JSONSerialization.data(withJSONObject: withoutKB))
         }
     }

@@ -16,12 +16,12 @@ import Testing
     }
 
     /// The kind of refusal of one session, or nil when it is allowed.
-    static func refusal(_ catalogue: RehabCatalogue, _ modality: String, _ flags: [String], day: Int = 400) -> BookingRuleViolation.Kind? {
+    static func refusal(_ catalogue: RehabCatalogue, _ modality: String, _ flags: [String], day: Int = 400) -> BookingRule? {
         do {
             try catalogue.checkPatient(modality: modality, flags: flags, strokeType: "ischaemic", daysSinceStroke: day, patient: "P1")
             return nil
         } catch {
-            return error.kind
+            return error.bookingRule
         }
     }
 

@@ -124,7 +124,9 @@ import Testing
                 return String(line.dropFirst(2).dropLast())
             })
         let pool = PostgresPool(settings: Harness.unreachable, logger: TestDatabase.logger)
-        let router = try await buildRouter(configuration: Harness.configuration(database: Harness.unreachable), pool: pool, metrics: Harness.metrics)
+        let configuration = Harness.configuration(database: Harness.unreachable)
+        let features = try Features(configuration: configuration, pool: pool, logger: TestDatabase.logger)
+        let router = try await buildRouter(configuration: configuration, pool: pool, features: features, metrics: Harness.metrics)
         let served = Set(router.routes.map { $0.path.description })
         #expect(documented == served.filter { $0.hasPrefix("/api/") })
         let publicRoutes: Set = [

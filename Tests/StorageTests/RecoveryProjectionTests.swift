@@ -1,3 +1,4 @@
+import Clinical
 import Foundation
 import Postgres
 import PostgresTestSupport
@@ -99,15 +100,15 @@ import Testing
                 func observation(_ value: Int, at day: Double, _ instrument: RecoveryObservation.Instrument = .fmUE) -> RecoveryObservation {
                     RecoveryObservation(patientId: patient, instrument: instrument, observedAt: onset.at + day * 86_400, value: value, rater: "PT Test")
                 }
-                await #expect(throws: RehabInputError("value", "must be 0–66 on the FM-UE scale")) {
+                await #expect(throws: Refusal.invalid("value", "must be 0–66 on the FM-UE scale")) {
                     try await records.record(observation(67, at: 4), as: Self.context)
                 }
-                await #expect(throws: RehabInputError.self) { try await records.record(observation(-1, at: 4), as: Self.context) }
-                await #expect(throws: RehabInputError.self) { try await records.record(observation(52, at: 4, .barthel), as: Self.context) }
+                await #expect(throws: Refusal.self) { try await records.record(observation(-1, at: 4), as: Self.context) }
+                await #expect(throws: Refusal.self) { try await records.record(observation(52, at: 4, .barthel), as: Self.context) }
                 await #expect { try await records.record(observation(20, at: -0.5), as: Self.context) } throws: {
-                    ($0 as? RehabInputError)?.field == "observedAt" && ($0 as? RehabInputError)?.message.contains("before the stroke's onset") == true
+                    ($0 as? Refusal)?.field == "observedAt" && ($0 as? Refusal)?.message.contains("before the stroke's onset") == true
                 }
-                await #expect(throws: UnknownPatient.self) {
+                await #expect(throws: Refusal.unknownPatient) {
                     try await records.record(
                         RecoveryObservation(patientId: UUID(), instrument: .fmUE, observedAt: now, value: 20, rater: "x"), as: Self.context)
                 }
@@ -116,13 +117,13 @@ import Testing
                     TherapyElsewhere(
                         patientId: patient, modelInput: "OT", firstDay: day10, lastDay: day10.adding(days: 4),
                         minutesPerDay: 30, place: "Home team"), as: Self.context)
-                await #expect(throws: ContradictingTherapy.self) {
+                await #expect(throws: Refusal.self) {
                     try await records.enter(
                         TherapyElsewhere(
                             patientId: patient, modelInput: "OT", firstDay: day10.adding(days: 4), lastDay: day10.adding(days: 6),
                             minutesPerDay: 60, place: "Day hospital"), as: Self.context)
                 }
-                await #expect(throws: RehabInputError.self) {
+                await #expect(throws: Refusal.self) {
                     try await records.enter(
                         TherapyElsewhere(
                             patientId: patient, modelInput: "OT", firstDay: onset.day.adding(days: -1), lastDay: onset.day,
@@ -138,7 +139,7 @@ import Testing
                     ([DoseSegment(start: 20, end: 200, pt: 30)], "segments[0].end"),
                 ] {
                     await #expect { try await projections.whatIf(patient, proposal: RecoveryProposal(segments: segments), as: Self.context) } throws: {
-                        ($0 as? RehabInputError)?.field == field
+                        ($0 as? Refusal)?.field == field
                     }
                 }
                 let more = try #require(

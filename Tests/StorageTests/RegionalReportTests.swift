@@ -1,3 +1,4 @@
+import Clinical
 import Foundation
 import Postgres
 import PostgresTestSupport
@@ -85,8 +86,8 @@ import Testing
                 let full = try await reports.report(ReportQuery(period: .all), as: Self.planner)
                 #expect(alone.tables.count == 1 && alone.tables.first == full.tables.first { $0.indicator.id == "onset_to_door" })
                 #expect(alone.tables.first?.rowTotals.contains { $0.suppressed == true } == true, "the small hospital withheld here too")
-                await #expect(throws: RehabInputError.self) { try await reports.report(ReportQuery(indicator: "door_to_coffee"), as: Self.planner) }
-                await #expect(throws: RehabInputError.self) {
+                await #expect(throws: Refusal.self) { try await reports.report(ReportQuery(indicator: "door_to_coffee"), as: Self.planner) }
+                await #expect(throws: Refusal.self) {
                     try await reports.report(ReportQuery(indicator: String(repeating: "x", count: 100_000)), as: Self.planner)
                 }
                 let csv = ReportCSV.render(report.tables)

@@ -1,3 +1,4 @@
+import Clinical
 import Foundation
 import Postgres
 import PostgresTestSupport
@@ -8,7 +9,7 @@ import Testing
 
 /// PostgreSQL itself forbids double booking: 1,000 racing attempts on overlapping slots of the
 /// demo clinic — one therapist, a few patients, a single speech room and a pool at capacity —
-/// never store an overlap or an over-capacity, and every loser gets a `BookingConflict`.
+/// never store an overlap or an over-capacity, and every loser gets a a booking conflict (`Refusal`).
 @Suite struct RehabBookingTests {
     static let clinic = DemoClinicFixture.clinic
     static let context = DemoClinicFixture.coordinator
@@ -62,19 +63,19 @@ import Testing
                     return await group.reduce(into: []) { $0 += $1 }
                 }
                 let booked = outcomes.filter { if case .success = $0 { true } else { false } }.count
-                let conflicts = outcomes.compactMap { outcome -> BookingConflict? in
-                    if case .failure(let error) = outcome { return error as? BookingConflict }
+                let conflicts = outcomes.compactMap { outcome -> Refusal? in
+                    if case .failure(let error) = outcome { return (error as? Refusal).flatMap { $0.bookingClash == nil ? nil : $0 } }
                     return nil
                 }
                 let others = outcomes.compactMap { outcome -> String? in
-                    if case .failure(let error) = outcome, !(error is BookingConflict) { return "\(error)" }
+                    if case .failure(let error) = outcome, (error as? Refusal)?.bookingClash == nil { return "\(error)" }
                     return nil
                 }
                 #expect(others.isEmpty, "\(others.prefix(3))")
                 #expect(booked > 0)
                 #expect(booked + conflicts.count == 1_000)
-                #expect(conflicts.allSatisfy { $0.session != nil }, "every loser is told which booking it clashes with")
-                let kinds = Set(conflicts.map(\.kind))
+                #expect(conflicts.allSatisfy { $0.related?.id != nil }, "every loser is told which booking it clashes with")
+                let kinds = Set(conflicts.compactMap(\.bookingClash))
                 #expect(kinds.isSuperset(of: [.therapistBusy, .patientBusy, .roomBusy, .roomFull]), "\(kinds)")
                 let stored = try await StoredBookings.check(pool, context: Self.context, room: rooms["POOL1"] ?? UUID())
                 #expect(stored.therapistOverlaps == 0 && stored.roomOverlaps == 0 && stored.patientOverlaps == 0, "\(stored)")
@@ -100,7 +101,7 @@ import Testing
                         """)
                 }
                 let monday = DemoClinicFixture.at(day: 0, "09:00")
-                await #expect(throws: UnknownRoom.self) {
+                await #expect(throws: Refusal.unknownRoom) {
                     try await bookings.book(Self.request("PT", therapists["T01"], foreignRoom, at: monday, minutes: 45, [Self.racers[0]]), as: Self.context)
                 }
                 await #expect {
@@ -133,16 +134,16 @@ import Testing
                 #expect(!left.sessionCancelled)
                 try await bookings.join(first, patient: Self.racers[1], as: Self.context)
                 await #expect { try await bookings.join(first, patient: Self.racers[1], as: Self.context) } throws: {
-                    ($0 as? BookingConflict)?.kind == .patientBusy
+                    ($0 as? Refusal)?.bookingClash == .patientBusy
                 }
                 await #expect { try await bookings.join(first, patient: Self.racers[2], as: Self.context) } throws: {
-                    ($0 as? BookingConflict)?.kind == .groupFull && ($0 as? BookingConflict)?.session == first
+                    ($0 as? Refusal)?.bookingClash == .groupFull && ($0 as? Refusal)?.related?.id == first
                 }
                 _ = try await bookings.book(group("T04", Self.racers[2..<8], size: 6), as: Self.context)
                 await #expect {
                     try await bookings.book(group("T10", Self.racers[0..<0] + [DemoClinicFixture.patient("DEMO-R07")], size: 6), as: Self.context)
                 } throws: {
-                    ($0 as? BookingConflict)?.kind == .roomFull
+                    ($0 as? Refusal)?.bookingClash == .roomFull
                 }
 
                 let waiting = try await RehabWaitlist(bookings: bookings).add(
@@ -160,7 +161,7 @@ import Testing
                 #expect(try await bookings.cancel(first, reason: "again", as: Self.context) == nil)
                 let taken = try await RehabWaitlist(bookings: bookings).accept(try #require(waiting.id), as: Self.context)
                 let entries = try await RehabWaitlist(bookings: bookings).entries(clinic: Self.clinic, as: Self.context)
-                #expect(entries.first { $0.id == waiting.id }?.status == "booked")
+                #expect(entries.first { $0.id == waiting.id }?.status == .booked)
                 #expect(entries.first { $0.id == waiting.id }?.bookedSession == taken)
                 let participants = try await pool.withAccess(Self.context, readOnly: true) { connection in
                     try await connection.query("SELECT count(*) FROM rehab_participants WHERE session_id = \(first) AND session_cancelled")
@@ -177,12 +178,12 @@ import Testing
             try await database.withPool(.app) { pool in
                 let (bookings, therapists, rooms) = try await Self.setUp(pool)
                 let start = DemoClinicFixture.at(day: 2, "09:00")
-                func refusal(_ request: RehabBookingRequest) async -> BookingRuleViolation.Kind? {
+                func refusal(_ request: RehabBookingRequest) async -> BookingRule? {
                     do {
                         _ = try await bookings.book(request, as: Self.context)
                         return nil
                     } catch {
-                        return (error as? BookingRuleViolation)?.kind
+                        return (error as? Refusal)?.bookingRule
                     }
                 }
                 // DEMO-R04 has incontinence: no pool; DEMO-R15 is 7 days after the stroke: no pool before day 14.
@@ -203,7 +204,7 @@ import Testing
                         Self.request(
                             "PT", therapists["T01"], rooms["GYM1"], at: DemoClinicFixture.at(day: 40, "09:00"), minutes: 45,
                             [DemoClinicFixture.patient("DEMO-R02")])) == .notAdmitted)
-                await #expect(throws: RehabInputError.self, "a one-to-one session is not a group") {
+                await #expect(throws: Refusal.self, "a one-to-one session is not a group") {
                     try await bookings.book(
                         Self.request(
                             "PT", therapists["T01"], rooms["GYM1"], at: start, minutes: 45, [DemoClinicFixture.patient("DEMO-R15")],

@@ -1,3 +1,4 @@
+import Clinical
 import Foundation
 import Postgres
 import PostgresTestSupport
@@ -22,7 +23,7 @@ import Testing
                 var changed = stored
                 changed.flags = ["ambulant", "open_wounds"]
                 await #expect { _ = try await stays.update(try #require(stored.id), changed, as: Self.context) } throws: { error in
-                    guard let error = error as? RehabInputError else { return false }
+                    guard let error = error as? Refusal else { return false }
                     return error.field == "flags[1]" && error.message.contains("open_wound,") && error.message.hasPrefix("open_wounds is not")
                 }
                 #expect(try await stays.stay(try #require(stored.id), as: Self.context)?.flags == stored.flags, "nothing changed")
@@ -48,17 +49,17 @@ import Testing
                     organisation: DemoClinicFixture.clinic, modality: "HYDRO_GRP", therapist: t02, room: try #require(pool1),
                     start: start, end: start + 2_700, patients: [patient])
                 await #expect { _ = try await bookings.book(request, as: Self.context) } throws: { error in
-                    (error as? BookingRuleViolation)?.kind == .unknownFlag && (error as? BookingRuleViolation)?.message.contains("epilepsy") == true
+                    (error as? Refusal)?.bookingRule == .unknownFlag && (error as? Refusal)?.message.contains("epilepsy") == true
                 }
                 await #expect { _ = try await bookings.exportWeek(clinic: DemoClinicFixture.clinic, week: DemoClinicFixture.week, as: Self.context) } throws: {
-                    ($0 as? RehabInputError)?.message.contains("DEMO-R09") == true
+                    ($0 as? Refusal)?.message.contains("DEMO-R09") == true
                 }
                 // Corrected to what it means, the pool is refused for the right reason.
                 try await pool.withAccess(Self.context) { connection in
                     try await connection.query("UPDATE rehab_stays SET flags = ARRAY['ambulant', 'uncontrolled_epilepsy'] WHERE patient_id = \(patient)")
                 }
                 await #expect { _ = try await bookings.book(request, as: Self.context) } throws: {
-                    ($0 as? BookingRuleViolation)?.kind == .contraindicated
+                    ($0 as? Refusal)?.bookingRule == .contraindicated
                 }
                 _ = try await bookings.exportWeek(clinic: DemoClinicFixture.clinic, week: DemoClinicFixture.week, as: Self.context)
             }

@@ -1,3 +1,4 @@
+import Clinical
 import Foundation
 import Postgres
 import PostgresTestSupport
@@ -79,7 +80,7 @@ import Testing
                 #expect(next.firstDay == from)
                 #expect(next.occurrences?.map(\.start) == [DemoClinicFixture.at(day: 8, "14:00"), DemoClinicFixture.at(day: 10, "14:00")])
                 // A day outside the series is refused and changes nothing.
-                await #expect(throws: RehabInputError.self) {
+                await #expect(throws: Refusal.self) {
                     try await bookings.editSeries(id, RehabSeriesChange(from: DemoClinicFixture.week.adding(days: 30)), as: Self.context)
                 }
             }
@@ -94,7 +95,7 @@ import Testing
                 clash.patients = [DemoClinicFixture.patient("DEMO-R06")]
                 clash.weekdays = [4]
                 await #expect { try await bookings.createSeries(clash, as: Self.context) } throws: {
-                    ($0 as? BookingConflict)?.kind == .therapistBusy && ($0 as? BookingConflict)?.start == DemoClinicFixture.at(day: 4, "10:00")
+                    ($0 as? Refusal)?.bookingClash == .therapistBusy && ($0 as? Refusal)?.related?.start == DemoClinicFixture.at(day: 4, "10:00")
                 }
                 let stored = try await pool.withAccess(Self.context, readOnly: true) { connection in
                     try await connection.query("SELECT count(*) FROM rehab_series").single().decode(Int.self, at: 0)

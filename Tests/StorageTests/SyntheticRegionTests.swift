@@ -1,3 +1,4 @@
+import Clinical
 import Foundation
 import Postgres
 import PostgresTestSupport
@@ -87,7 +88,7 @@ import Testing
                 let minutes = try attendance.decode(Double.self, at: 1)
                 #expect((0.84...0.92).contains(attended) && (30...45).contains(minutes), "\(attended) \(minutes)")
             }
-            await #expect(throws: RehabInputError.self) {
+            await #expect(throws: Refusal.self) {
                 try await database.withPool(.owner) { pool in try await region.load(into: pool) { _ in } }
             }
             let counted = try await database.withPool(.app) { pool in

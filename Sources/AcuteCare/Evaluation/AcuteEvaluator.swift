@@ -1,9 +1,4 @@
-/// A profile the request named that the protocol does not have.
-public struct UnknownProfile: Error, Sendable, CustomStringConvertible {
-    public var name: String
-    public var known: [String]
-    public var description: String { "unknown profile \(name) (known: \(known.joined(separator: ", ")))" }
-}
+public import Clinical
 
 /// Evaluates presentations against a loaded protocol. Pure: no I/O, no clock.
 public struct AcuteEvaluator: Sendable {
@@ -84,11 +79,11 @@ public struct AcuteEvaluator: Sendable {
         )
     }
 
-    public func evaluate(_ presentation: Presentation, profile requested: String? = nil) throws(UnknownProfile) -> AcuteEvaluation {
+    public func evaluate(_ presentation: Presentation, profile requested: String? = nil) throws(Refusal) -> AcuteEvaluation {
         let book = acute.book
         let wanted = requested ?? acute.defaultProfile
         guard let profile = book.profiles.firstIndex(of: wanted) else {
-            throw UnknownProfile(name: wanted, known: book.profiles)
+            throw Refusal.unknownProfile(known: book.profiles)
         }
         var facts = presentation.facts
         let ivt = ThrombolysisAssessment.assess(&facts, book: book, profile: profile)
@@ -99,5 +94,12 @@ public struct AcuteEvaluator: Sendable {
             scores: ScoreResults.calculate(facts, book: book), expectedOutcome: expectedOutcome(facts, presentation, ivt: ivt, evt: evt),
             ignoredFields: presentation.ignoredFields
         )
+    }
+}
+
+extension Refusal {
+    /// A profile the protocol does not have.
+    public static func unknownProfile(known: [String]) -> Refusal {
+        Refusal(.invalidField, "invalid-presentation", field: "profile", message: "must be one of \(known.joined(separator: ", "))")
     }
 }

@@ -1,4 +1,5 @@
 import AcuteCare
+import Clinical
 import Foundation
 import Hummingbird
 import Storage
@@ -6,30 +7,35 @@ import Storage
 /// The acute operations: evaluate a presentation, read a stored evaluation back exactly as
 /// given, the protocol's profiles, and an organisation's default profile.
 struct AcuteRoutes: Sendable {
-    let service: AcuteService
+    let acute: AcuteDecisionSupport
 
     func register(on api: RouterGroup<AppRequestContext>) {
         api.post("/acute/evaluate") { request, context in
             let body = try await request.body.collect(upTo: context.maxUploadSize)
             let profile = request.uri.queryParameters["profile"].map(String.init)
             let episode = try QueryParameter.uuid(request, "episode")
-            let answer = try await service.evaluate(
-                body: Data(body.readableBytesView), profile: profile, episode: episode,
-                access: try context.accessContext())
+            let input = Data(body.readableBytesView)
+            let presentation: JSONValue
+            do {
+                presentation = try JSONParser.parse(input)
+            } catch let error as JSONParser.Failure {
+                throw Problem(.badRequest, "invalid-body", detail: "The body is not JSON (\(error.description)).")
+            }
+            let answer = try await acute.evaluate(presentation, input: input, profile: profile, episode: episode, as: try context.accessContext())
             var json = JSONWriter()
             json.object { json in
                 json.field("episode_id", answer.episode?.uuidString)
                 json.key("evaluation")
                 json.raw(answer.evaluation)
                 json.field("evaluation_id", answer.id.uuidString)
-                json.field("stored", answer.storage.rawValue)
+                json.field("stored", answer.kept.rawValue)
             }
             return JSONResponse.raw(Data(json.bytes), status: .created)
         }
         api.get("/acute/evaluations/:id") { _, context in
             let id = try QueryParameter.id(context, "evaluation")
-            guard let found = try await DatabaseProblem.map({ try await service.evaluations.find(id, as: try context.accessContext()) }) else {
-                throw Problem(.notFound, "not-found", detail: "No evaluation with that id is accessible to you.")
+            guard let found = try await acute.evaluations.find(id, as: try context.accessContext()) else {
+                throw Refusal.notFound("No evaluation with that id is accessible to you.")
             }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
@@ -47,7 +53,7 @@ struct AcuteRoutes: Sendable {
             return JSONResponse.raw(Data(json.bytes))
         }
         api.get("/acute/protocol") { _, _ in
-            let acute = service.evaluator.acute
+            let acute = acute.evaluator.acute
             return try JSONResponse.make(
                 ProtocolSummary(
                     version: acute.version, defaultProfile: acute.defaultProfile,
@@ -60,20 +66,7 @@ struct AcuteRoutes: Sendable {
         api.put("/organisations/:id/acute-profile") { request, context in
             let organisation = try QueryParameter.id(context, "organisation")
             let body = try await JSONResponse.decode(ProfileChoice.self, from: request, context: context)
-            let access = try context.accessContext()
-            guard access.organisations.contains(organisation) else {
-                throw Problem(.forbidden, "forbidden", detail: "You do not act for that organisation.")
-            }
-            let known = service.evaluator.acute.profiles.map(\.id)
-            if let profile = body.profile, !known.contains(profile) {
-                var problem = Problem(.unprocessableContent, "invalid-body", detail: "Unknown profile \(profile).")
-                problem.errors = [.init(field: "profile", detail: "must be one of \(known.joined(separator: ", ")), or null for the protocol's default")]
-                throw problem
-            }
-            guard try await OrganisationSettings.setAcuteProfile(body.profile, of: organisation, as: access, pool: service.evaluations.pool) else {
-                throw Problem(.notFound, "not-found", detail: "No such organisation.")
-            }
-            service.remember(profile: body.profile ?? service.evaluator.acute.defaultProfile, for: organisation)
+            try await acute.setProfile(body.profile, of: organisation, as: try context.accessContext())
             return try JSONResponse.make(body)
         }
     }

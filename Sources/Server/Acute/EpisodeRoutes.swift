@@ -1,4 +1,5 @@
 import AcuteCare
+import Clinical
 import Foundation
 import Hummingbird
 import Storage
@@ -21,17 +22,15 @@ struct EpisodeRoutes: Sendable {
             }
             let access = try context.accessContext()
             guard access.organisations.contains(organisation) else {
-                throw Problem(.forbidden, "forbidden", detail: "You do not act for that organisation.")
+                throw Refusal.notPermitted("You do not act for that organisation.")
             }
-            let episode = try await DatabaseProblem.map {
-                try await episodes.create(patient: patient, organisation: organisation, changes: changes, as: access)
-            }
+            let episode = try await episodes.create(patient: patient, organisation: organisation, changes: changes, as: access)
             return try JSONResponse.make(episode, status: .created)
         }
         api.get("/episodes/:id") { _, context in
             let id = try QueryParameter.id(context, "episode")
-            guard let episode = try await DatabaseProblem.map({ try await episodes.find(id, as: try context.accessContext()) }) else {
-                throw Problem(.notFound, "not-found", detail: "No episode with that id is accessible to you.")
+            guard let episode = try await episodes.find(id, as: try context.accessContext()) else {
+                throw Refusal.notFound("No episode with that id is accessible to you.")
             }
             return try JSONResponse.make(episode)
         }
@@ -40,15 +39,15 @@ struct EpisodeRoutes: Sendable {
             var reader = EpisodeChangesReader()
             let changes = reader.read(try await Self.body(request, context))
             if let problem = reader.problem { throw problem }
-            guard let episode = try await DatabaseProblem.map({ try await episodes.update(id, changes: changes, as: try context.accessContext()) }) else {
-                throw Problem(.notFound, "not-found", detail: "No episode with that id is accessible to you.")
+            guard let episode = try await episodes.update(id, changes: changes, as: try context.accessContext()) else {
+                throw Refusal.notFound("No episode with that id is accessible to you.")
             }
             return try JSONResponse.make(episode)
         }
         api.get("/episodes/:id/evaluations") { _, context in
             let id = try QueryParameter.id(context, "episode")
-            guard let list = try await DatabaseProblem.map({ try await evaluations.list(episode: id, as: try context.accessContext()) }) else {
-                throw Problem(.notFound, "not-found", detail: "No episode with that id is accessible to you.")
+            guard let list = try await evaluations.list(episode: id, as: try context.accessContext()) else {
+                throw Refusal.notFound("No episode with that id is accessible to you.")
             }
             return try JSONResponse.make(list)
         }

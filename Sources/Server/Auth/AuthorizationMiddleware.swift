@@ -1,3 +1,4 @@
+import Clinical
 import Hummingbird
 
 /// After authentication: the caller's role must be allowed the matched operation by
@@ -10,7 +11,7 @@ struct AuthorizationMiddleware: RouterMiddleware {
             throw Problem(.unauthorized, "unauthenticated", detail: "This operation needs a bearer token.")
         }
         guard AccessPolicy.allows(identity.role, method: request.method.rawValue, path: context.endpointPath ?? "") else {
-            throw Problem(.forbidden, "forbidden", detail: "The role \(identity.role.rawValue) may not use this operation.")
+            throw Refusal.notPermitted("The role \(identity.role.rawValue) may not use this operation.")
         }
         return try await next(request, context)
     }

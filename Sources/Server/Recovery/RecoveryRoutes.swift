@@ -1,3 +1,4 @@
+import Clinical
 import Foundation
 import Hummingbird
 import Recovery
@@ -63,15 +64,15 @@ struct RecoveryRoutes: Sendable {
             let patient = try QueryParameter.patientID(context)
             let proposal = try await JSONResponse.decode(RecoveryProposal.self, from: request, context: context)
             let access = try context.accessContext()
-            guard let outlook = try await RecoveryProblem.map({ try await projections.whatIf(patient, proposal: proposal, as: access) }) else {
-                throw Problem(.notFound, "not-found", detail: "No patient with that id is accessible to you.")
+            guard let outlook = try await projections.whatIf(patient, proposal: proposal, as: access) else {
+                throw Refusal.unknownPatientRecord
             }
             return try JSONResponse.make(outlook)
         }
         api.get("/patients/:id/recovery/observations") { _, context in
             let patient = try QueryParameter.patientID(context)
-            guard let found = try await RecoveryProblem.map({ try await records.records(patient, as: try context.accessContext()) }) else {
-                throw Problem(.notFound, "not-found", detail: "No patient with that id is accessible to you.")
+            guard let found = try await records.records(patient, as: try context.accessContext()) else {
+                throw Refusal.unknownPatientRecord
             }
             return try JSONResponse.make(Records(observations: found.observations, therapyElsewhere: found.elsewhere))
         }
@@ -82,14 +83,14 @@ struct RecoveryRoutes: Sendable {
                 patientId: patient, instrument: body.instrument, observedAt: body.observedAt, value: body.value,
                 rater: body.rater, note: body.note)
             return try JSONResponse.make(
-                try await RecoveryProblem.map { try await records.record(observation, as: try context.accessContext()) },
+                try await records.record(observation, as: try context.accessContext()),
                 status: .created)
         }
         api.post("/recovery/observations/:id/withdraw") { request, context in
             let id = try QueryParameter.id(context, "observation")
             let body = try await JSONResponse.decode(WithdrawBody.self, from: request, context: context)
-            guard try await RecoveryProblem.map({ try await records.withdraw(id, reason: body.reason, as: try context.accessContext()) }) else {
-                throw Problem(.notFound, "not-found", detail: "No current observation with that id was recorded by your organisation.")
+            guard try await records.withdraw(id, reason: body.reason, as: try context.accessContext()) else {
+                throw Refusal.notFound("No current observation with that id was recorded by your organisation.")
             }
             return Response(status: .noContent)
         }
@@ -99,14 +100,14 @@ struct RecoveryRoutes: Sendable {
             let therapy = TherapyElsewhere(
                 patientId: patient, modelInput: body.modelInput, firstDay: body.firstDay, lastDay: body.lastDay,
                 minutesPerDay: body.minutesPerDay, place: body.place)
-            return try JSONResponse.make(try await RecoveryProblem.map { try await records.enter(therapy, as: try context.accessContext()) }, status: .created)
+            return try JSONResponse.make(try await records.enter(therapy, as: try context.accessContext()), status: .created)
         }
     }
 
     private func report(_ context: AppRequestContext) async throws -> RecoveryReport {
         let patient = try QueryParameter.patientID(context)
-        guard let report = try await RecoveryProblem.map({ try await projections.report(patient, as: try context.accessContext()) }) else {
-            throw Problem(.notFound, "not-found", detail: "No patient with that id is accessible to you.")
+        guard let report = try await projections.report(patient, as: try context.accessContext()) else {
+            throw Refusal.unknownPatientRecord
         }
         return report
     }

@@ -1,3 +1,4 @@
+import Clinical
 import Foundation
 import Hummingbird
 import Storage
@@ -18,43 +19,43 @@ struct RehabResourceRoutes: Sendable {
             let clinic = try QueryParameter.id(context, "clinic")
             let access = try context.accessContext()
             guard access.organisations.contains(clinic) else {
-                throw Problem(.notFound, "not-found", detail: "No clinic with that id is one you act for.")
+                throw Refusal.notFound("No clinic with that id is one you act for.")
             }
-            return try JSONResponse.make(try await RehabProblem.map { try await resources.settings(clinic, as: access) })
+            return try JSONResponse.make(try await resources.settings(clinic, as: access))
         }
         api.put("/rehab/clinics/:id/settings") { request, context in
             let clinic = try QueryParameter.id(context, "clinic")
             let settings = try await JSONResponse.decode(ClinicSettings.self, from: request, context: context)
             let access = try context.accessContext()
             guard access.organisations.contains(clinic) else {
-                throw Problem(.notFound, "not-found", detail: "No clinic with that id is one you act for.")
+                throw Refusal.notFound("No clinic with that id is one you act for.")
             }
-            try await RehabProblem.map { try await resources.save(settings, clinic: clinic, as: access) }
+            try await resources.save(settings, clinic: clinic, as: access)
             return try JSONResponse.make(settings)
         }
 
         api.get("/rehab/therapists") { request, context in
             let clinic = try QueryParameter.uuid(request, "clinic")
-            return try JSONResponse.make(try await RehabProblem.map { try await resources.therapists(clinic: clinic, as: try context.accessContext()) })
+            return try JSONResponse.make(try await resources.therapists(clinic: clinic, as: try context.accessContext()))
         }
         api.post("/rehab/therapists") { request, context in
             let therapist = try await JSONResponse.decode(RehabTherapist.self, from: request, context: context)
             let access = try context.accessContext()
-            try RehabProblem.acting(for: therapist.organisationId, access)
-            return try JSONResponse.make(try await RehabProblem.map { try await resources.create(therapist, as: access) }, status: .created)
+            try access.requireActing(for: therapist.organisationId)
+            return try JSONResponse.make(try await resources.create(therapist, as: access), status: .created)
         }
         api.get("/rehab/therapists/:id") { _, context in
             let id = try QueryParameter.id(context, "therapist")
-            guard let therapist = try await RehabProblem.map({ try await resources.therapist(id, as: try context.accessContext()) }) else {
-                throw Problem(.notFound, "not-found", detail: "No therapist with that id is accessible to you.")
+            guard let therapist = try await resources.therapist(id, as: try context.accessContext()) else {
+                throw Refusal.notFound("No therapist with that id is accessible to you.")
             }
             return try JSONResponse.make(therapist)
         }
         api.put("/rehab/therapists/:id") { request, context in
             let id = try QueryParameter.id(context, "therapist")
             var therapist = try await JSONResponse.decode(RehabTherapist.self, from: request, context: context)
-            guard try await RehabProblem.map({ try await resources.update(id, therapist, as: try context.accessContext()) }) else {
-                throw Problem(.notFound, "not-found", detail: "No therapist with that id is accessible to you.")
+            guard try await resources.update(id, therapist, as: try context.accessContext()) else {
+                throw Refusal.notFound("No therapist with that id is accessible to you.")
             }
             therapist.id = id
             return try JSONResponse.make(therapist)
@@ -63,47 +64,47 @@ struct RehabResourceRoutes: Sendable {
             let id = try QueryParameter.id(context, "therapist")
             let from = try QueryParameter.date(request, "from") ?? Date().addingTimeInterval(-30 * 86_400)
             let to = try QueryParameter.date(request, "to") ?? from.addingTimeInterval(365 * 86_400)
-            return try JSONResponse.make(try await RehabProblem.map { try await resources.leave(of: id, from: from, to: to, as: try context.accessContext()) })
+            return try JSONResponse.make(try await resources.leave(of: id, from: from, to: to, as: try context.accessContext()))
         }
         api.post("/rehab/therapists/:id/leave") { request, context in
             let id = try QueryParameter.id(context, "therapist")
             let body = try await JSONResponse.decode(LeaveRequest.self, from: request, context: context)
             let leave = TherapistLeave(therapistId: id, start: body.start, end: body.end, reason: body.reason)
-            guard let stored = try await RehabProblem.map({ try await resources.addLeave(leave, as: try context.accessContext()) }) else {
-                throw Problem(.notFound, "not-found", detail: "No therapist with that id is accessible to you.")
+            guard let stored = try await resources.addLeave(leave, as: try context.accessContext()) else {
+                throw Refusal.notFound("No therapist with that id is accessible to you.")
             }
             return try JSONResponse.make(stored, status: .created)
         }
         api.delete("/rehab/leave/:id") { _, context in
             let id = try QueryParameter.id(context, "leave")
-            guard try await RehabProblem.map({ try await resources.removeLeave(id, as: try context.accessContext()) }) else {
-                throw Problem(.notFound, "not-found", detail: "No leave with that id is accessible to you.")
+            guard try await resources.removeLeave(id, as: try context.accessContext()) else {
+                throw Refusal.notFound("No leave with that id is accessible to you.")
             }
             return Response(status: .noContent)
         }
 
         api.get("/rehab/rooms") { request, context in
             let clinic = try QueryParameter.uuid(request, "clinic")
-            return try JSONResponse.make(try await RehabProblem.map { try await resources.rooms(clinic: clinic, as: try context.accessContext()) })
+            return try JSONResponse.make(try await resources.rooms(clinic: clinic, as: try context.accessContext()))
         }
         api.post("/rehab/rooms") { request, context in
             let room = try await JSONResponse.decode(RehabRoom.self, from: request, context: context)
             let access = try context.accessContext()
-            try RehabProblem.acting(for: room.organisationId, access)
-            return try JSONResponse.make(try await RehabProblem.map { try await resources.create(room, as: access) }, status: .created)
+            try access.requireActing(for: room.organisationId)
+            return try JSONResponse.make(try await resources.create(room, as: access), status: .created)
         }
         api.get("/rehab/rooms/:id") { _, context in
             let id = try QueryParameter.id(context, "room")
-            guard let room = try await RehabProblem.map({ try await resources.room(id, as: try context.accessContext()) }) else {
-                throw Problem(.notFound, "not-found", detail: "No room with that id is accessible to you.")
+            guard let room = try await resources.room(id, as: try context.accessContext()) else {
+                throw Refusal.notFound("No room with that id is accessible to you.")
             }
             return try JSONResponse.make(room)
         }
         api.put("/rehab/rooms/:id") { request, context in
             let id = try QueryParameter.id(context, "room")
             var room = try await JSONResponse.decode(RehabRoom.self, from: request, context: context)
-            guard try await RehabProblem.map({ try await resources.update(id, room, as: try context.accessContext()) }) else {
-                throw Problem(.notFound, "not-found", detail: "No room with that id is accessible to you.")
+            guard try await resources.update(id, room, as: try context.accessContext()) else {
+                throw Refusal.notFound("No room with that id is accessible to you.")
             }
             room.id = id
             return try JSONResponse.make(room)

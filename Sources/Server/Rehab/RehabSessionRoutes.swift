@@ -1,3 +1,4 @@
+import Clinical
 import Foundation
 import Hummingbird
 import Storage
@@ -5,6 +6,7 @@ import Storage
 /// Booking, moving, cancelling and joining sessions, attendance, and timetables.
 struct RehabSessionRoutes: Sendable {
     let bookings: RehabBookings
+    let resources: RehabResources
 
     struct BookingBody: Decodable {
         var organisationId: UUID
@@ -56,11 +58,11 @@ struct RehabSessionRoutes: Sendable {
         api.post("/rehab/sessions") { request, context in
             let body = try await JSONResponse.decode(BookingBody.self, from: request, context: context)
             let access = try context.accessContext()
-            try RehabProblem.acting(for: body.organisationId, access)
+            try access.requireActing(for: body.organisationId)
             let booking = RehabBookingRequest(
                 organisation: body.organisationId, modality: body.modality, therapist: body.therapistId, room: body.roomId,
                 start: body.start, end: body.end, maxParticipants: body.maxParticipants, patients: body.patients)
-            let entry = try await RehabProblem.map { try await bookings.book(booking, as: access) }
+            let entry = try await bookings.book(booking, as: access)
             return try JSONResponse.make(await RehabSessionAnswer.make(entry, bookings: bookings, as: access), status: .created)
         }
         api.get("/rehab/sessions/:id") { _, context in
@@ -70,20 +72,16 @@ struct RehabSessionRoutes: Sendable {
             let id = try QueryParameter.id(context, "session")
             let body = try await JSONResponse.decode(MoveBody.self, from: request, context: context)
             let access = try context.accessContext()
-            try await RehabProblem.map {
-                try await bookings.move(id, start: body.start, end: body.end, therapist: body.therapistId, room: body.roomId, as: access)
-            }
+            try await bookings.move(id, start: body.start, end: body.end, therapist: body.therapistId, room: body.roomId, as: access)
             return try await session(id, access)
         }
         api.post("/rehab/sessions/:id/cancel") { request, context in
             let id = try QueryParameter.id(context, "session")
             let body = try await JSONResponse.decode(CancelBody.self, from: request, context: context)
             guard
-                let outcome = try await RehabProblem.map({
-                    try await bookings.cancel(id, patient: body.patientId, reason: body.reason, as: try context.accessContext())
-                })
+                let outcome = try await bookings.cancel(id, patient: body.patientId, reason: body.reason, as: try context.accessContext())
             else {
-                throw Problem(.notFound, "not-found", detail: "No booked session with that id is accessible to you.")
+                throw Refusal.notFound("No booked session with that id is accessible to you.")
             }
             return try JSONResponse.make(outcome)
         }
@@ -91,7 +89,7 @@ struct RehabSessionRoutes: Sendable {
             let id = try QueryParameter.id(context, "session")
             let body = try await JSONResponse.decode(JoinBody.self, from: request, context: context)
             let access = try context.accessContext()
-            try await RehabProblem.map { try await bookings.join(id, patient: body.patientId, as: access) }
+            try await bookings.join(id, patient: body.patientId, as: access)
             return try await session(id, access)
         }
         api.put("/rehab/sessions/:id/attendance") { request, context in
@@ -99,25 +97,25 @@ struct RehabSessionRoutes: Sendable {
             let body = try await JSONResponse.decode(AttendanceBody.self, from: request, context: context)
             let access = try context.accessContext()
             let record = AttendanceRecord(attendance: body.attendance, minutesDelivered: body.minutesDelivered, note: body.note)
-            guard try await RehabProblem.map({ try await bookings.recordAttendance(record, session: id, patient: body.patientId, as: access) }) else {
-                throw Problem(.notFound, "not-found", detail: "That patient is not booked on a session with that id accessible to you.")
+            guard try await bookings.recordAttendance(record, session: id, patient: body.patientId, as: access) else {
+                throw Refusal.notFound("That patient is not booked on a session with that id accessible to you.")
             }
             return try await session(id, access)
         }
         api.get("/rehab/timetable") { request, context in
             let access = try context.accessContext()
             let query = try await timetableQuery(request, access)
-            return try JSONResponse.make(try await RehabProblem.map { try await bookings.timetable(query, as: access) })
+            return try JSONResponse.make(try await bookings.timetable(query, as: access))
         }
     }
 
     /// The timetable a request asks for: `from` (a day, default this week's Monday) for `days`
     /// days (default 7) of the clinic, for one therapist, room or patient when named.
     func timetableQuery(_ request: Request, _ access: AccessContext) async throws -> TimetableQuery {
-        let clinic = try RehabProblem.clinic(request, access)
-        let settings = try await RehabResources(pool: bookings.pool).settings(clinic, as: access)
+        let clinic = try QueryParameter.clinic(request, access)
+        let settings = try await resources.settings(clinic, as: access)
         let today = settings.local(Date()).day
-        let from = try RehabProblem.day(request, "from") ?? today.adding(days: -today.weekday)
+        let from = try QueryParameter.day(request, "from") ?? today.adding(days: -today.weekday)
         let days = try QueryParameter.integer(request, "days", default: 7, range: 1...42)
         return TimetableQuery(
             clinic: clinic, from: settings.instant(from, ClockTime(clamping: 0)),
@@ -128,8 +126,8 @@ struct RehabSessionRoutes: Sendable {
     }
 
     private func session(_ id: UUID, _ access: AccessContext, status: HTTPResponse.Status = .ok) async throws -> Response {
-        guard let entry = try await RehabProblem.map({ try await bookings.session(id, as: access) }) else {
-            throw Problem(.notFound, "not-found", detail: "No session with that id is accessible to you.")
+        guard let entry = try await bookings.session(id, as: access) else {
+            throw Refusal.notFound("No session with that id is accessible to you.")
         }
         return try JSONResponse.make(await RehabSessionAnswer.make(entry, bookings: bookings, as: access), status: status)
     }

@@ -1,3 +1,4 @@
+import Clinical
 import Foundation
 import Hummingbird
 import Reporting
@@ -11,7 +12,7 @@ struct ReportRoutes: Sendable {
     func register(on api: RouterGroup<AppRequestContext>) {
         api.get("/reports/regional") { request, context in
             let query = try Self.query(request)
-            let report = try await RehabProblem.map { try await reports.report(query, as: try context.accessContext()) }
+            let report = try await reports.report(query, as: try context.accessContext())
             guard request.uri.queryParameters.get("format") == "csv" else { return try JSONResponse.make(report) }
             return Response(
                 status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"regional-report.csv\""],
@@ -28,22 +29,22 @@ struct ReportRoutes: Sendable {
         let parameters = request.uri.queryParameters
         func day(_ name: String) throws -> CalendarDay? {
             guard let text = parameters.get(name) else { return nil }
-            guard let day = CalendarDay(text) else { throw Problem(.badRequest, "invalid-parameter", detail: "\(name) must be a day (YYYY-MM-DD).") }
+            guard let day = CalendarDay(text) else { throw Refusal.invalidParameter(name, "must be a day (YYYY-MM-DD)") }
             return day
         }
         func number(_ name: String) throws -> Int? {
             guard let text = parameters.get(name) else { return nil }
-            guard let value = Int(text) else { throw Problem(.badRequest, "invalid-parameter", detail: "\(name) must be a whole number.") }
+            guard let value = Int(text) else { throw Refusal.invalidParameter(name, "must be a whole number") }
             return value
         }
         guard let period = ReportQuery.Period(rawValue: parameters.get("period") ?? "year") else {
-            throw Problem(.badRequest, "invalid-parameter", detail: "period must be month, quarter, year or all.")
+            throw Refusal.invalidParameter("period", "must be month, quarter, year or all")
         }
         guard let rows = ReportQuery.Rows(rawValue: parameters.get("rows") ?? "hospital") else {
             throw Problem(.badRequest, "invalid-parameter", detail: "rows must be one of \(ReportQuery.Rows.allCases.map(\.rawValue).joined(separator: ", ")).")
         }
         if let format = parameters.get("format"), !["json", "csv"].contains(format) {
-            throw Problem(.badRequest, "invalid-parameter", detail: "format must be json or csv.")
+            throw Refusal.invalidParameter("format", "must be json or csv")
         }
         return ReportQuery(
             regions: parameters.getAll("region").map { String($0) }, from: try day("from"), to: try day("to"), period: period, rows: rows,

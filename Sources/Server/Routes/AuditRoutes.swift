@@ -1,3 +1,4 @@
+import Clinical
 import Foundation
 import Hummingbird
 import Postgres
@@ -13,13 +14,13 @@ struct AuditRoutes: Sendable {
             filter.subject = request.uri.queryParameters["subject"].map(String.init)
             filter.patient = try request.uri.queryParameters["patient"].map { text in
                 guard let id = UUID(uuidString: String(text)) else {
-                    throw Problem(.badRequest, "invalid-parameter", detail: "patient must be a patient id (UUID).")
+                    throw Refusal.invalidParameter("patient", "must be a patient id (UUID)")
                 }
                 return id
             }
             filter.onlyBreakGlass = request.uri.queryParameters["breakGlass"] == "true"
             filter.limit = try QueryParameter.integer(request, "limit", default: 500, range: 1...5000)
-            let entries = try await DatabaseProblem.map { try await AuditQueries.search(filter, as: try context.accessContext(), pool: pool) }
+            let entries = try await AuditQueries.search(filter, as: try context.accessContext(), pool: pool)
             guard request.uri.queryParameters["format"] == "fhir" else { return try JSONResponse.make(entries) }
             let data = try JSONSerialization.data(withJSONObject: FHIRAuditEvent.bundle(entries), options: [.sortedKeys, .withoutEscapingSlashes])
             return Response(
@@ -31,7 +32,7 @@ struct AuditRoutes: Sendable {
         api.get("/audit/sample") { request, context in
             var filter = try period(request)
             filter.sampleSize = try QueryParameter.integer(request, "size", default: 20, range: 1...1000)
-            let entries = try await DatabaseProblem.map { try await AuditQueries.search(filter, as: try context.accessContext(), pool: pool) }
+            let entries = try await AuditQueries.search(filter, as: try context.accessContext(), pool: pool)
             return try JSONResponse.make(entries)
         }
     }
@@ -40,7 +41,7 @@ struct AuditRoutes: Sendable {
     private func period(_ request: Request) throws -> AuditQueries.Filter {
         let until = try QueryParameter.date(request, "until") ?? Date()
         let since = try QueryParameter.date(request, "since") ?? until.addingTimeInterval(-30 * 86_400)
-        guard since < until else { throw Problem(.badRequest, "invalid-parameter", detail: "since must be before until.") }
+        guard since < until else { throw Refusal.invalidParameter("since", "must be before until") }
         return AuditQueries.Filter(since: since, until: until)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Postgres
+import Storage
 
 /// `/health/live` (the process answers) and `/health/ready` (it can reach the database).
 struct HealthRoutes: Sendable {
@@ -20,27 +21,9 @@ struct HealthRoutes: Sendable {
         }
     }
 
-    /// Why the database does not answer `SELECT 1` within the timeout, or nil if it does.
+    /// Why the database does not answer within the timeout, or nil if it does.
     func databaseFailure() async -> String? {
-        await withTaskGroup(of: String?.self) { group in
-            group.addTask {
-                do {
-                    _ = try await pool.query("SELECT 1")
-                    return nil
-                } catch let error as PostgresError {
-                    return error.code.description
-                } catch {
-                    return "unknown error"
-                }
-            }
-            group.addTask {
-                try? await Task.sleep(for: timeout)
-                return "no answer within \(timeout)"
-            }
-            let first = await group.next() ?? "unknown error"
-            group.cancelAll()
-            return first
-        }
+        await pool.unanswered(within: timeout)
     }
 
     static func json(_ object: [String: String]) -> Response {

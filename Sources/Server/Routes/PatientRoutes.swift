@@ -1,3 +1,4 @@
+import Clinical
 import Foundation
 import Hummingbird
 import Postgres
@@ -32,7 +33,7 @@ struct PatientRoutes: Sendable {
             let body = try await JSONResponse.decode(Registration.self, from: request, context: context)
             let access = try context.accessContext()
             guard access.organisations.contains(body.organisationId) else {
-                throw Problem(.forbidden, "forbidden", detail: "You do not act for that organisation.")
+                throw Refusal.notPermitted("You do not act for that organisation.")
             }
             let pseudonym = body.pseudonym.trimmingCharacters(in: .whitespaces)
             guard (1...64).contains(pseudonym.count), pseudonym.allSatisfy({ !$0.isNewline && $0.asciiValue != 0 }) else {
@@ -45,43 +46,34 @@ struct PatientRoutes: Sendable {
             guard Self.sexes.contains(sex) else {
                 throw Problem(.badRequest, "invalid-body", detail: "sex must be one of female, male, other, unknown.")
             }
-            let patient = try await DatabaseProblem.map {
-                try await records.register(
-                    pseudonym: pseudonym, birthYear: body.birthYear, sex: sex,
-                    organisation: body.organisationId, as: access)
-            }
+            let patient = try await records.register(
+                pseudonym: pseudonym, birthYear: body.birthYear, sex: sex, organisation: body.organisationId, as: access)
             return try JSONResponse.make(patient, status: .created)
         }
         api.get("/patients") { request, context in
             let limit = try QueryParameter.integer(request, "limit", default: 50, range: 1...100)
             let offset = try QueryParameter.integer(request, "offset", default: 0, range: 0...1_000_000)
-            let patients = try await DatabaseProblem.map {
-                try await records.list(limit: limit, offset: offset, as: try context.accessContext())
-            }
+            let patients = try await records.list(limit: limit, offset: offset, as: try context.accessContext())
             return try JSONResponse.make(patients)
         }
         api.get("/patients/:id") { _, context in
             let id = try QueryParameter.patientID(context)
-            guard let patient = try await DatabaseProblem.map({ try await records.find(id, as: try context.accessContext()) }) else {
-                throw Problem(.notFound, "not-found", detail: "No patient with that id is accessible to you.")
+            guard let patient = try await records.find(id, as: try context.accessContext()) else {
+                throw Refusal.unknownPatientRecord
             }
             return try JSONResponse.make(patient)
         }
         api.get("/patients/:id/access-log") { _, context in
             let id = try QueryParameter.patientID(context)
-            do {
-                let entries = try await AuditQueries.extract(for: id, as: try context.accessContext(), pool: records.pool, audit: records.audit)
-                return try JSONResponse.make(entries)
-            } catch let error as PostgresError where error.sqlState == SQLState.insufficientPrivilege {
-                throw Problem(.notFound, "not-found", detail: "No patient with that id is accessible to you.")
-            }
+            let entries = try await AuditQueries.extract(for: id, as: try context.accessContext(), pool: records.pool, audit: records.audit)
+            return try JSONResponse.make(entries)
         }
         api.post("/patients/:id/break-glass") { request, context in
             let id = try QueryParameter.patientID(context)
             let body = try await JSONResponse.decode(BreakGlassRequest.self, from: request, context: context)
             let access = try context.accessContext()
             guard !access.organisations.isEmpty else {
-                throw Problem(.forbidden, "forbidden", detail: "Break-glass needs an organisation you act for.")
+                throw Refusal.notPermitted("Break-glass needs an organisation you act for.")
             }
             let reason = body.reason.trimmingCharacters(in: .whitespacesAndNewlines)
             guard (10...500).contains(reason.count) else {
@@ -91,9 +83,7 @@ struct PatientRoutes: Sendable {
             guard (1...240).contains(minutes) else {
                 throw Problem(.badRequest, "invalid-body", detail: "minutes must be between 1 and 240.")
             }
-            let until = try await DatabaseProblem.map {
-                try await records.breakGlass(id, reason: reason, minutes: minutes, as: access)
-            }
+            let until = try await records.breakGlass(id, reason: reason, minutes: minutes, as: access)
             return try JSONResponse.make(BreakGlassGrant(patientId: id, validUntil: until), status: .created)
         }
     }

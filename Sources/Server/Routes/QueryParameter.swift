@@ -1,12 +1,14 @@
+import Clinical
 import Foundation
 import Hummingbird
+import Storage
 
 /// Reading path and query parameters, with a 400 problem that names the parameter.
 enum QueryParameter {
     static func integer(_ request: Request, _ name: String, default value: Int, range: ClosedRange<Int>) throws -> Int {
         guard let text = request.uri.queryParameters[name[...]] else { return value }
         guard let number = Int(text), range.contains(number) else {
-            throw Problem(.badRequest, "invalid-parameter", detail: "\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound).")
+            throw Refusal.invalidParameter(name, "must be a whole number from \(range.lowerBound) to \(range.upperBound)")
         }
         return number
     }
@@ -14,7 +16,7 @@ enum QueryParameter {
     static func date(_ request: Request, _ name: String) throws -> Date? {
         guard let text = request.uri.queryParameters[name[...]] else { return nil }
         guard let date = try? Date(String(text), strategy: .iso8601) else {
-            throw Problem(.badRequest, "invalid-parameter", detail: "\(name) must be an ISO 8601 time, e.g. 2026-11-29T08:00:00Z.")
+            throw Refusal.invalidParameter(name, "must be an ISO 8601 time, e.g. 2026-11-29T08:00:00Z")
         }
         return date
     }
@@ -26,7 +28,7 @@ enum QueryParameter {
     /// The `:id` path parameter as a UUID; `what` names it in the problem ("patient", "episode").
     static func id(_ context: AppRequestContext, _ what: String) throws -> UUID {
         guard let text = context.parameters.get("id"), let id = UUID(uuidString: text) else {
-            throw Problem(.badRequest, "invalid-parameter", detail: "The \(what) id must be a UUID.")
+            throw Refusal.invalidParameter("id", "must be a UUID (the \(what) id)")
         }
         return id
     }
@@ -35,8 +37,26 @@ enum QueryParameter {
     static func uuid(_ request: Request, _ name: String) throws -> UUID? {
         guard let text = request.uri.queryParameters[name[...]] else { return nil }
         guard let id = UUID(uuidString: String(text)) else {
-            throw Problem(.badRequest, "invalid-parameter", detail: "\(name) must be a UUID.")
+            throw Refusal.invalidParameter(name, "must be a UUID")
         }
         return id
+    }
+
+    /// The clinic a read is about: the `clinic` query parameter, else the caller's first organisation.
+    static func clinic(_ request: Request, _ access: AccessContext) throws -> UUID {
+        if let clinic = try uuid(request, "clinic") { return clinic }
+        guard let first = access.organisations.first else {
+            throw Refusal.invalidParameter("clinic", "is needed: your token names no organisation")
+        }
+        return first
+    }
+
+    /// A `YYYY-MM-DD` query parameter.
+    static func day(_ request: Request, _ name: String) throws -> CalendarDay? {
+        guard let text = request.uri.queryParameters[name[...]] else { return nil }
+        guard let day = CalendarDay(String(text)) else {
+            throw Refusal.invalidParameter(name, "must be a day YYYY-MM-DD")
+        }
+        return day
     }
 }

@@ -1,3 +1,4 @@
+public import Clinical
 public import Foundation
 public import Postgres
 
@@ -18,6 +19,11 @@ public struct AccessContext: Sendable {
         self.organisations = organisations
         self.requestID = requestID
         self.clientAddress = clientAddress
+    }
+
+    /// Refuses a write for an organisation the caller does not act for.
+    public func requireActing(for organisation: UUID) throws(Refusal) {
+        guard organisations.contains(organisation) else { throw Refusal(.notPermitted, "forbidden", message: "You do not act for that organisation.") }
     }
 
     /// Sets the row-level security context and the audit actor for the rest of the

@@ -1,3 +1,4 @@
+public import Clinical
 public import Foundation
 public import Postgres
 
@@ -16,11 +17,8 @@ public struct AcuteEvaluations: Sendable {
         commits = GroupCommit { batch in await Self.write(batch, pool: pool) }
     }
 
-    /// Why an evaluation could not be linked to its episode.
-    public struct EpisodeNotFound: Error, Sendable {}
-
     /// Stores the evaluation and its audit row; returns false when it was already stored.
-    /// Throws `EpisodeNotFound` when the record names an episode the caller cannot see.
+    /// Throws `Refusal.unknownEpisode` when the record names an episode the caller cannot see.
     @discardableResult
     public func store(_ record: AcuteEvaluationRecord, viaSpool: Bool = false) async throws -> Bool {
         try await commits.submit((record, viaSpool))
@@ -60,7 +58,7 @@ public struct AcuteEvaluations: Sendable {
                             continue
                         }
                         guard let patient = patients[episode] else {
-                            outcomes[index] = .failure(EpisodeNotFound())
+                            outcomes[index] = .failure(Refusal.unknownEpisode)
                             continue
                         }
                         rows.append((index, patient))
@@ -172,4 +170,9 @@ public struct AcuteEvaluations: Sendable {
             viaSpool: try row.decode(Bool.self, at: 7)
         )
     }
+}
+
+extension Refusal {
+    /// An evaluation names an episode the caller cannot see.
+    public static let unknownEpisode = Refusal.notFound("No episode with that id is accessible to you.")
 }

@@ -1,3 +1,4 @@
+import Clinical
 public import Foundation
 public import Postgres
 
@@ -59,17 +60,23 @@ public enum AuditQueries {
     }
 
     /// Who accessed a patient's record, when, from which unit (the access itself is audited
-    /// as an export, through `audit`, before it is returned).
+    /// as an export, through `audit`, before it is returned). A patient the caller may not see
+    /// (the database refuses the extract) is `Refusal.unknownPatientRecord`.
     public static func extract(
         for patient: UUID, as context: AccessContext, pool: PostgresPool, audit: AuditWriter
     ) async throws -> [ExtractEntry] {
-        let rows = try await pool.withAccess(context, readOnly: true) { connection in
-            try await connection.query(
-                """
-                SELECT recorded_at, organisation_name, actor_role, action, purpose, break_glass
-                FROM audit_patient_extract(\(patient))
-                """
-            ).decode((Date, String?, String, String, String, Bool).self)
+        let rows: [(Date, String?, String, String, String, Bool)]
+        do {
+            rows = try await pool.withAccess(context, readOnly: true) { connection in
+                try await connection.query(
+                    """
+                    SELECT recorded_at, organisation_name, actor_role, action, purpose, break_glass
+                    FROM audit_patient_extract(\(patient))
+                    """
+                ).decode((Date, String?, String, String, String, Bool).self)
+            }
+        } catch let error as PostgresError where error.sqlState == SQLState.insufficientPrivilege {
+            throw Refusal.unknownPatientRecord
         }
         try await audit.record([context.auditEvent(.export, patient: patient, resource: "AccessLogExtract", purpose: "patient_information")])
         return rows.map { ExtractEntry(recordedAt: $0.0, organisation: $0.1, role: $0.2, action: $0.3, purpose: $0.4, breakGlass: $0.5) }

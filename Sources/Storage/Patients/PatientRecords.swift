@@ -1,3 +1,4 @@
+public import Clinical
 public import Foundation
 public import Postgres
 
@@ -120,4 +121,9 @@ public struct PatientRecords: Sendable {
         let (id, organisation, pseudonym, birthYear, sex, createdAt) = try row.decode((UUID, UUID, String, Int?, String, Date).self)
         return Patient(id: id, organisationId: organisation, pseudonym: pseudonym, birthYear: birthYear, sex: sex, createdAt: createdAt)
     }
+}
+
+extension Refusal {
+    /// The patient a request addresses is not one the caller may see.
+    public static let unknownPatientRecord = Refusal.notFound("No patient with that id is accessible to you.")
 }

@@ -1,3 +1,4 @@
+import Clinical
 import Foundation
 import Postgres
 public import Recovery
@@ -51,7 +52,7 @@ public struct PatientRecoveryInputs: Sendable, Codable, Equatable {
     public var parameterVersion: String
     public var catalogueVersion: String
 
-    /// Reads a patient's inputs; nil when the patient is not visible, `UnknownOnset` when
+    /// Reads a patient's inputs; nil when the patient is not visible, `Refusal.unknownOnset` when
     /// nothing records the stroke's onset.
     static func load(
         _ patient: UUID, recovery: RecoveryProtocol, catalogue: RehabCatalogue, now: Date,
@@ -61,7 +62,7 @@ public struct PatientRecoveryInputs: Sendable, Codable, Equatable {
             return nil
         }
         let inputs = recovery.population.modelInputs
-        guard let onset = try await RecoveryOnset.load(patient, reperfusedGrades: inputs.reperfusedMtici, on: connection) else { throw UnknownOnset() }
+        guard let onset = try await RecoveryOnset.load(patient, reperfusedGrades: inputs.reperfusedMtici, on: connection) else { throw Refusal.unknownOnset }
         let observations = try await RecoveryObservation.load(patient, onset: onset, on: connection)
         let horizon = inputs.horizonDays
         var days = Array(repeating: TherapyDay(day: 0, delivered: .init(), planned: .init()), count: horizon)

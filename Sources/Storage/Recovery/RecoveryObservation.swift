@@ -1,3 +1,4 @@
+public import Clinical
 public import Foundation
 
 /// An assessment of a patient: FM-UE (what the recovery model is fitted to), NIHSS, mRS and
@@ -47,14 +48,14 @@ public struct RecoveryObservation: Sendable, Codable, Equatable {
     }
 
     /// Refuses a value off the instrument's scale or a missing rater, naming the field.
-    public func check() throws(RehabInputError) {
+    public func check() throws(Refusal) {
         guard instrument.scale.contains(value) else {
-            throw RehabInputError("value", "must be \(instrument.scale.lowerBound)–\(instrument.scale.upperBound) on the \(instrument.rawValue) scale")
+            throw Refusal.invalid("value", "must be \(instrument.scale.lowerBound)–\(instrument.scale.upperBound) on the \(instrument.rawValue) scale")
         }
-        if instrument == .barthel, value % 5 != 0 { throw RehabInputError("value", "must be a multiple of 5 on the Barthel index (0–100)") }
-        guard (1...200).contains(rater.count) else { throw RehabInputError("rater", "must name who rated it (1–200 characters)") }
-        if let note, !(1...500).contains(note.count) { throw RehabInputError("note", "must be 1–500 characters") }
-        guard observedAt <= Date().addingTimeInterval(3_600) else { throw RehabInputError("observedAt", "is in the future") }
+        if instrument == .barthel, value % 5 != 0 { throw Refusal.invalid("value", "must be a multiple of 5 on the Barthel index (0–100)") }
+        guard (1...200).contains(rater.count) else { throw Refusal.invalid("rater", "must name who rated it (1–200 characters)") }
+        if let note, !(1...500).contains(note.count) { throw Refusal.invalid("note", "must be 1–500 characters") }
+        guard observedAt <= Date().addingTimeInterval(3_600) else { throw Refusal.invalid("observedAt", "is in the future") }
     }
 }
 
@@ -82,19 +83,10 @@ public struct TherapyElsewhere: Sendable, Codable, Equatable {
     }
 
     /// Refuses an unknown input, reversed days, an absurd dose or a missing place.
-    public func check() throws(RehabInputError) {
-        guard Self.modelInputs.contains(modelInput) else { throw RehabInputError("modelInput", "must be one of \(Self.modelInputs.joined(separator: ", "))") }
-        guard lastDay >= firstDay else { throw RehabInputError("lastDay", "must be on or after firstDay") }
-        guard (1...480).contains(minutesPerDay) else { throw RehabInputError("minutesPerDay", "must be 1–480") }
-        guard (1...200).contains(place.count) else { throw RehabInputError("place", "must say where it was given (1–200 characters)") }
+    public func check() throws(Refusal) {
+        guard Self.modelInputs.contains(modelInput) else { throw Refusal.invalid("modelInput", "must be one of \(Self.modelInputs.joined(separator: ", "))") }
+        guard lastDay >= firstDay else { throw Refusal.invalid("lastDay", "must be on or after firstDay") }
+        guard (1...480).contains(minutesPerDay) else { throw Refusal.invalid("minutesPerDay", "must be 1–480") }
+        guard (1...200).contains(place.count) else { throw Refusal.invalid("place", "must say where it was given (1–200 characters)") }
     }
 }
-
-/// The entry contradicts therapy already entered for the same input on some of its days.
-public struct ContradictingTherapy: Error, Sendable {
-    public var existing: TherapyElsewhere
-}
-
-/// Nothing says when the patient's stroke began: no episode with a last-known-well time and
-/// no rehab stay with a stroke date.
-public struct UnknownOnset: Error, Sendable {}

@@ -1,3 +1,4 @@
+import Clinical
 public import Foundation
 public import Postgres
 public import Recovery
@@ -18,7 +19,7 @@ public struct RecoveryProjections: Sendable {
         self.catalogue = catalogue
     }
 
-    /// A patient's report; nil when the patient is not visible, `UnknownOnset` when nothing
+    /// A patient's report; nil when the patient is not visible, `Refusal.unknownOnset` when nothing
     /// records when the stroke began.
     public func report(_ patient: UUID, as context: AccessContext, now: Date = Date()) async throws -> RecoveryReport? {
         try await current(patient, as: context, now: now)?.report
@@ -29,7 +30,7 @@ public struct RecoveryProjections: Sendable {
     public func whatIf(_ patient: UUID, proposal: RecoveryProposal, as context: AccessContext, now: Date = Date()) async throws -> RecoveryWhatIfOutlook? {
         try proposal.check(horizon: projector.recovery.population.modelInputs.horizonDays)
         guard let current = try await current(patient, as: context, now: now) else { return nil }
-        guard let outlook = current.report.outlook, let recoveryCase = current.recoveryCase else { throw MissingRecoveryData(missing: current.report.missing) }
+        guard let outlook = current.report.outlook, let recoveryCase = current.recoveryCase else { throw Refusal.missingRecoveryData(current.report.missing) }
         var proposed = recoveryCase
         proposed.schedule = proposal.replacing(recoveryCase.schedule)
         let projector = projector
@@ -245,9 +246,4 @@ public struct RecoveryProjections: Sendable {
     static func sets(_ flat: [Double]) -> [RecoveryBand.Set] {
         stride(from: 0, to: flat.count - 4, by: 5).map { RecoveryBand.Set(z: Array(flat[$0..<($0 + 4)]), cost: flat[$0 + 4]) }
     }
-}
-
-/// The patient has no data to fit yet; `missing` names what.
-public struct MissingRecoveryData: Error, Sendable {
-    public var missing: [String]
 }

@@ -1,3 +1,4 @@
+import Clinical
 public import Foundation
 public import Postgres
 public import Recovery
@@ -14,15 +15,15 @@ public struct RecoveryRecords: Sendable {
     }
 
     /// Stores an observation for the caller's first organisation. Refuses one off its scale,
-    /// without a rater, in the future or before the stroke's onset (`RehabInputError`);
-    /// `UnknownPatient` or `UnknownOnset` when the patient or their onset is not known.
+    /// without a rater, in the future or before the stroke's onset (`Refusal.invalid`);
+    /// `Refusal.unknownPatient` or `Refusal.unknownOnset` when the patient or their onset is not known.
     public func record(_ observation: RecoveryObservation, as context: AccessContext) async throws -> RecoveryObservation {
         try observation.check()
-        guard let organisation = context.organisations.first else { throw UnknownPatient() }
+        guard let organisation = context.organisations.first else { throw Refusal.unknownPatient }
         return try await pool.withAccess(context) { connection in
             let onset = try await onset(observation.patientId, on: connection)
             guard observation.observedAt >= onset.at else {
-                throw RehabInputError("observedAt", "is before the stroke's onset (\(onset.at.formatted(.iso8601)), from \(onset.source))")
+                throw Refusal.invalid("observedAt", "is before the stroke's onset (\(onset.at.formatted(.iso8601)), from \(onset.source))")
             }
             let id = try await connection.query(
                 """
@@ -44,7 +45,7 @@ public struct RecoveryRecords: Sendable {
     /// Withdraws an observation entered in error (kept, no longer used); false when there is
     /// no such current observation of the caller's organisations.
     public func withdraw(_ id: UUID, reason: String, as context: AccessContext) async throws -> Bool {
-        guard (1...500).contains(reason.count) else { throw RehabInputError("reason", "must say why (1–500 characters)") }
+        guard (1...500).contains(reason.count) else { throw Refusal.invalid("reason", "must say why (1–500 characters)") }
         return try await pool.withAccess(context) { connection in
             guard
                 let patient = try await connection.query(
@@ -60,19 +61,19 @@ public struct RecoveryRecords: Sendable {
         }
     }
 
-    /// Stores therapy given elsewhere. Refuses days before the onset's day (`RehabInputError`)
+    /// Stores therapy given elsewhere. Refuses days before the onset's day (`Refusal.invalid`)
     /// and days on which the same input is already entered (`ContradictingTherapy`).
     public func enter(_ therapy: TherapyElsewhere, as context: AccessContext) async throws -> TherapyElsewhere {
         try therapy.check()
-        guard let organisation = context.organisations.first else { throw UnknownPatient() }
+        guard let organisation = context.organisations.first else { throw Refusal.unknownPatient }
         do {
             return try await pool.withAccess(context) { connection in
                 let onset = try await onset(therapy.patientId, on: connection)
-                guard therapy.firstDay >= onset.day else { throw RehabInputError("firstDay", "is before the day of the stroke's onset (\(onset.day))") }
+                guard therapy.firstDay >= onset.day else { throw Refusal.invalid("firstDay", "is before the day of the stroke's onset (\(onset.day))") }
                 var zone = ClinicSettings.standard
                 zone.timeZone = onset.timeZone
                 guard therapy.lastDay <= zone.local(Date()).day else {
-                    throw RehabInputError("lastDay", "is in the future: enter therapy given elsewhere once it has been given")
+                    throw Refusal.invalid("lastDay", "is in the future: enter therapy given elsewhere once it has been given")
                 }
                 let id = try await connection.query(
                     """
@@ -89,13 +90,13 @@ public struct RecoveryRecords: Sendable {
                 (stored.id, stored.enteredBy) = (id, context.subject)
                 return stored
             }
-        } catch let error as PostgresError where error.sqlState == "23P01" {
+        } catch let error as PostgresError where error.sqlState == SQLState.exclusionViolation {
             let existing = try await pool.withAccess(context, readOnly: true) { connection in
                 try await TherapyElsewhere.load(therapy.patientId, on: connection)
             }
             guard let clash = existing.first(where: { $0.modelInput == therapy.modelInput && $0.firstDay <= therapy.lastDay && therapy.firstDay <= $0.lastDay })
             else { throw error }
-            throw ContradictingTherapy(existing: clash)
+            throw Refusal.contradictingTherapy(clash)
         }
     }
 
@@ -112,14 +113,14 @@ public struct RecoveryRecords: Sendable {
         }
     }
 
-    /// When the patient's stroke began (`UnknownPatient`, `UnknownOnset` when not known).
+    /// When the patient's stroke began (`Refusal.unknownPatient`, `Refusal.unknownOnset` when not known).
     public func onset(_ patient: UUID, as context: AccessContext) async throws -> RecoveryOnset {
         try await pool.withAccess(context, readOnly: true) { connection in try await onset(patient, on: connection) }
     }
 
     private func onset(_ patient: UUID, on connection: PostgresConnection) async throws -> RecoveryOnset {
-        guard try await connection.query("SELECT 1 FROM patients WHERE id = \(patient)", prepared: true).first != nil else { throw UnknownPatient() }
-        guard let onset = try await RecoveryOnset.load(patient, reperfusedGrades: reperfusedGrades, on: connection) else { throw UnknownOnset() }
+        guard try await connection.query("SELECT 1 FROM patients WHERE id = \(patient)", prepared: true).first != nil else { throw Refusal.unknownPatient }
+        guard let onset = try await RecoveryOnset.load(patient, reperfusedGrades: reperfusedGrades, on: connection) else { throw Refusal.unknownOnset }
         return onset
     }
 }

@@ -1,3 +1,4 @@
+import Clinical
 public import Foundation
 public import Recovery
 
@@ -47,22 +48,22 @@ public struct RecoveryProposal: Sendable, Codable, Equatable {
 
     /// Refuses an empty proposal, days before onset or past the horizon, and two segments
     /// that give the same modality on the same days (contradicting doses), naming them.
-    func check(horizon: Int) throws(RehabInputError) {
-        guard !segments.isEmpty else { throw RehabInputError("segments", "must propose at least one segment") }
+    func check(horizon: Int) throws(Refusal) {
+        guard !segments.isEmpty else { throw Refusal.invalid("segments", "must propose at least one segment") }
         for (index, segment) in segments.enumerated() {
-            guard segment.start.isFinite, segment.start >= 0 else { throw RehabInputError("segments[\(index)].start", "is before the stroke's onset (day 0)") }
+            guard segment.start.isFinite, segment.start >= 0 else { throw Refusal.invalid("segments[\(index)].start", "is before the stroke's onset (day 0)") }
             guard segment.end.isFinite, segment.end > segment.start, segment.end <= Double(horizon) else {
-                throw RehabInputError("segments[\(index)].end", "must be after the start and at most day \(horizon)")
+                throw Refusal.invalid("segments[\(index)].end", "must be after the start and at most day \(horizon)")
             }
             for (value, name) in [(segment.pt, "PT"), (segment.ot, "OT"), (segment.slp, "SLP"), (segment.bal, "BAL")] {
-                guard value.isFinite, (0...480).contains(value) else { throw RehabInputError("segments[\(index)].\(name)", "must be 0–480 minutes a day") }
+                guard value.isFinite, (0...480).contains(value) else { throw Refusal.invalid("segments[\(index)].\(name)", "must be 0–480 minutes a day") }
             }
             for (other, earlier) in segments.prefix(index).enumerated() where earlier.start < segment.end && segment.start < earlier.end {
                 let both = [
                     ("PT", earlier.pt, segment.pt), ("OT", earlier.ot, segment.ot), ("SLP", earlier.slp, segment.slp), ("BAL", earlier.bal, segment.bal),
                 ]
                 if let clash = both.first(where: { $0.1 > 0 && $0.2 > 0 }) {
-                    throw RehabInputError("segments[\(index)]", "gives \(clash.0) on days segments[\(other)] also gives it: contradicting doses")
+                    throw Refusal.invalid("segments[\(index)]", "gives \(clash.0) on days segments[\(other)] also gives it: contradicting doses")
                 }
             }
         }

@@ -1,3 +1,4 @@
+public import Clinical
 public import Foundation
 import Postgres
 
@@ -53,17 +54,17 @@ public struct ClinicSettings: Sendable, Codable, Equatable {
     }
 
     /// Refuses an unknown time zone and a grid that does not fit in a day.
-    public func check() throws(RehabInputError) {
-        guard TimeZone(identifier: timeZone) != nil else { throw RehabInputError("timeZone", "\(timeZone) is not a known time zone") }
-        guard [5, 10, 15, 20, 30].contains(slotMinutes) else { throw RehabInputError("slotMinutes", "must be 5, 10, 15, 20 or 30") }
-        guard (1...64).contains(weekdaySlots) else { throw RehabInputError("weekdaySlots", "must be 1 to 64") }
-        guard (0...64).contains(saturdaySlots) else { throw RehabInputError("saturdaySlots", "must be 0 to 64") }
-        guard (0...weekdaySlots).contains(amPmBoundarySlot) else { throw RehabInputError("amPmBoundarySlot", "must be within the weekday grid") }
+    public func check() throws(Refusal) {
+        guard TimeZone(identifier: timeZone) != nil else { throw Refusal.invalid("timeZone", "\(timeZone) is not a known time zone") }
+        guard [5, 10, 15, 20, 30].contains(slotMinutes) else { throw Refusal.invalid("slotMinutes", "must be 5, 10, 15, 20 or 30") }
+        guard (1...64).contains(weekdaySlots) else { throw Refusal.invalid("weekdaySlots", "must be 1 to 64") }
+        guard (0...64).contains(saturdaySlots) else { throw Refusal.invalid("saturdaySlots", "must be 0 to 64") }
+        guard (0...weekdaySlots).contains(amPmBoundarySlot) else { throw Refusal.invalid("amPmBoundarySlot", "must be within the weekday grid") }
         guard dayStart.minutes + max(weekdaySlots, saturdaySlots) * slotMinutes <= 1_440 else {
-            throw RehabInputError("weekdaySlots", "the grid runs past midnight")
+            throw Refusal.invalid("weekdaySlots", "the grid runs past midnight")
         }
-        guard (10...100).contains(contactPercent) else { throw RehabInputError("contactPercent", "must be 10 to 100") }
-        guard (5...10_080).contains(offerMinutes) else { throw RehabInputError("offerMinutes", "must be 5 to 10080") }
+        guard (10...100).contains(contactPercent) else { throw Refusal.invalid("contactPercent", "must be 10 to 100") }
+        guard (5...10_080).contains(offerMinutes) else { throw Refusal.invalid("offerMinutes", "must be 5 to 10080") }
     }
 
     /// The clinic's settings, `standard` if it has set none.

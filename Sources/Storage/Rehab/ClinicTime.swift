@@ -1,3 +1,4 @@
+import Clinical
 import Foundation
 
 /// A time of day in the clinic's local time, written "HH:MM" in JSON and SQL.
@@ -129,25 +130,14 @@ public struct WeeklyWindow: Sendable, Hashable, Codable {
     }
 
     /// Refuses a week day outside 0–6 or an end not after the start; `field` names the list.
-    static func check(_ windows: [WeeklyWindow], _ field: String) throws(RehabInputError) {
+    static func check(_ windows: [WeeklyWindow], _ field: String) throws(Refusal) {
         for (index, window) in windows.enumerated() {
-            guard (0...6).contains(window.weekday) else { throw RehabInputError("\(field)[\(index)].weekday", "must be 0 (Monday) to 6 (Sunday)") }
-            guard window.end > window.start else { throw RehabInputError("\(field)[\(index)].end", "must be after the start") }
+            guard (0...6).contains(window.weekday) else { throw Refusal.invalid("\(field)[\(index)].weekday", "must be 0 (Monday) to 6 (Sunday)") }
+            guard window.end > window.start else { throw Refusal.invalid("\(field)[\(index)].end", "must be after the start") }
         }
         let sorted = windows.sorted { ($0.weekday, $0.start) < ($1.weekday, $1.start) }
         for (first, second) in zip(sorted, sorted.dropFirst()) where first.weekday == second.weekday && second.start < first.end {
-            throw RehabInputError(field, "windows overlap on week day \(first.weekday) at \(second.start)")
+            throw Refusal.invalid(field, "windows overlap on week day \(first.weekday) at \(second.start)")
         }
-    }
-}
-
-/// A request the clinic's data refuses: the field (JSON path) and why.
-public struct RehabInputError: Error, Sendable, Equatable {
-    public var field: String
-    public var message: String
-
-    public init(_ field: String, _ message: String) {
-        self.field = field
-        self.message = message
     }
 }

@@ -1,3 +1,4 @@
+import Clinical
 public import Foundation
 import Postgres
 
@@ -16,11 +17,6 @@ public struct AttendanceRecord: Sendable, Codable, Equatable {
     }
 }
 
-/// Attendance cannot be recorded for a session that has not started.
-public struct SessionNotStarted: Error, Sendable {
-    public var start: Date
-}
-
 extension RehabBookings {
     /// Records (or corrects) whether a booked patient came and how many minutes were given.
     /// False when the patient is not booked on that session for the caller.
@@ -28,11 +24,11 @@ extension RehabBookings {
         _ record: AttendanceRecord, session: UUID, patient: UUID, now: Date = Date(),
         as context: AccessContext
     ) async throws -> Bool {
-        guard ["attended", "no_show"].contains(record.attendance) else { throw RehabInputError("attendance", "must be attended or no_show") }
+        guard ["attended", "no_show"].contains(record.attendance) else { throw Refusal.invalid("attendance", "must be attended or no_show") }
         if record.attendance == "no_show", record.minutesDelivered != nil {
-            throw RehabInputError("minutesDelivered", "is for attended sessions only")
+            throw Refusal.invalid("minutesDelivered", "is for attended sessions only")
         }
-        if let minutes = record.minutesDelivered, !(0...480).contains(minutes) { throw RehabInputError("minutesDelivered", "must be 0 to 480") }
+        if let minutes = record.minutesDelivered, !(0...480).contains(minutes) { throw Refusal.invalid("minutesDelivered", "must be 0 to 480") }
         if let note = record.note { try RehabResources.checkName(note, "note") }
         return try await pool.withAccess(context) { connection in
             guard
@@ -45,7 +41,7 @@ extension RehabBookings {
             else { return false }
             let start = try row.decode(Date.self, at: 0)
             let end = try row.decode(Date.self, at: 1)
-            guard start <= now else { throw SessionNotStarted(start: start) }
+            guard start <= now else { throw Refusal.sessionNotStarted(start) }
             let minutes = record.attendance == "attended" ? record.minutesDelivered ?? Int(end.timeIntervalSince(start) / 60) : nil
             try await connection.query(
                 """

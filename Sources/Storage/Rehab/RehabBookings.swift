@@ -1,3 +1,4 @@
+import Clinical
 public import Foundation
 public import Postgres
 public import Rehabilitation
@@ -30,34 +31,6 @@ public struct RehabBookingRequest: Sendable {
     }
 }
 
-/// A booking the database refused because it clashes: what clashed, and the caller's own
-/// booked session it clashes with when the caller may see it (never another patient's data).
-public struct BookingConflict: Error, Sendable, Equatable {
-    public enum Kind: String, Sendable {
-        case therapistBusy = "therapist_busy"
-        case patientBusy = "patient_busy"
-        case roomBusy = "room_busy"
-        case roomFull = "room_full"
-        case groupFull = "group_full"
-    }
-
-    public var kind: Kind
-    public var session: UUID?
-    public var start: Date?
-    public var end: Date?
-}
-
-/// The room of a booking does not exist or belongs to another organisation.
-public struct UnknownRoom: Error, Sendable {}
-
-/// The therapist of a booking does not exist, is inactive or belongs to another organisation.
-public struct UnknownTherapist: Error, Sendable {}
-
-/// No booked session with this id for the caller.
-public struct UnknownSession: Error, Sendable {
-    public init() {}
-}
-
 /// Rehabilitation sessions in PostgreSQL, which itself refuses double booking (exclusion
 /// constraints and the room-capacity trigger of 0005_rehab_clinic). Every booking is checked
 /// against the modality catalogue (contraindications, earliest day after stroke, room type,
@@ -72,7 +45,7 @@ public struct RehabBookings: Sendable {
     }
 
     /// Books a session with its patients, all or nothing, and returns it as stored; a clash
-    /// throws `BookingConflict`, a rule of the catalogue `BookingRuleViolation`.
+    /// throws a booking conflict (`Refusal`), a rule of the catalogue `Refusal.bookingRefused`.
     public func book(_ request: RehabBookingRequest, as context: AccessContext) async throws -> TimetableEntry {
         try await mappingConflicts(request, excluding: nil, as: context) {
             try await pool.withAccess(context) { connection in
@@ -82,14 +55,14 @@ public struct RehabBookings: Sendable {
                         TimetableQuery(clinic: nil, from: request.start, to: request.end, session: id),
                         on: connection
                     ).first
-                else { throw UnknownSession() }
+                else { throw Refusal.unknownSession }
                 return entry
             }
         }
     }
 
     /// Adds a patient to a booked group session; a clash (the patient busy, the group or the
-    /// room full) throws `BookingConflict`.
+    /// room full) throws a booking conflict (`Refusal`).
     public func join(_ session: UUID, patient: UUID, as context: AccessContext) async throws {
         var request: RehabBookingRequest?
         try await mappingConflicts(nil, excluding: nil, as: context, lateRequest: { request }) {
@@ -122,14 +95,14 @@ public struct RehabBookings: Sendable {
                 WHERE rehab_participants.cancelled_at IS NOT NULL
             """, prepared: true
         ).affectedRows
-        guard added == 1 else { throw BookingConflict(kind: .patientBusy, session: session, start: joining.start, end: joining.end) }
+        guard added == 1 else { throw Refusal.bookingConflict(.patientBusy, session: session, start: joining.start, end: joining.end) }
         try await AuditLog.record(
             context.auditEvent(.update, patient: patient, resource: "RehabSession", resourceID: session.uuidString),
             on: connection)
     }
 
     /// Moves a booked session to another time, therapist or room (nil: keep). An occurrence
-    /// of a series is marked as edited on its own. A clash throws `BookingConflict`.
+    /// of a series is marked as edited on its own. A clash throws a booking conflict (`Refusal`).
     public func move(_ session: UUID, start: Date?, end: Date?, therapist: UUID??, room: UUID?, as context: AccessContext) async throws {
         var request: RehabBookingRequest?
         try await mappingConflicts(nil, excluding: session, as: context, lateRequest: { request }) {
@@ -140,7 +113,7 @@ public struct RehabBookings: Sendable {
                 moved.end = end ?? moved.end
                 if let therapist { moved.therapist = therapist }
                 moved.room = room ?? moved.room
-                guard moved.end > moved.start else { throw RehabInputError("end", "must be after the start") }
+                guard moved.end > moved.start else { throw Refusal.invalid("end", "must be after the start") }
                 request = moved
                 let single = try await checkResources(moved, participants: moved.patients.count, on: connection)
                 try await Self.lockPeople(moved, on: connection)
@@ -165,9 +138,9 @@ public struct RehabBookings: Sendable {
     /// Checks and inserts one session with its participants (the room row taken first, so
     /// bookings of one room queue instead of deadlocking).
     func insert(_ request: RehabBookingRequest, series: UUID?, plan: UUID?, as context: AccessContext, on connection: PostgresConnection) async throws -> UUID {
-        guard request.end > request.start else { throw RehabInputError("end", "must be after the start") }
+        guard request.end > request.start else { throw Refusal.invalid("end", "must be after the start") }
         guard !request.patients.isEmpty, Set(request.patients).count == request.patients.count else {
-            throw RehabInputError("patients", "must name each patient once, at least one")
+            throw Refusal.invalid("patients", "must name each patient once, at least one")
         }
         let single = try await checkResources(request, participants: request.patients.count, on: connection)
         try await Self.lockPeople(request, on: connection)
@@ -175,7 +148,7 @@ public struct RehabBookings: Sendable {
         let group = try catalogue.modality(request.modality).maxGroup
         let limit = request.maxParticipants ?? group
         guard limit >= request.patients.count, limit <= group else {
-            throw RehabInputError(
+            throw Refusal.invalid(
                 "maxParticipants", "must be from the patients booked (\(request.patients.count)) to \(request.modality)'s group size (\(group))")
         }
         let id = try await connection.query(
@@ -209,7 +182,7 @@ public struct RehabBookings: Sendable {
                 RETURNING single, room_type
                 """, prepared: true
             ).first
-        else { throw UnknownRoom() }
+        else { throw Refusal.unknownRoom }
         var skills: [String]?
         if let therapist = request.therapist {
             guard
@@ -218,7 +191,7 @@ public struct RehabBookings: Sendable {
                     SELECT skills FROM rehab_therapists WHERE id = \(therapist) AND organisation_id = \(request.organisation) AND active
                     """, prepared: true
                 ).first
-            else { throw UnknownTherapist() }
+            else { throw Refusal.unknownTherapist }
             skills = try row.decode([String].self, at: 0)
         }
         try catalogue.checkResources(
@@ -257,8 +230,8 @@ public struct RehabBookings: Sendable {
                 ).first
             else {
                 let visible = try await connection.query("SELECT 1 FROM patients WHERE id = \(patient)", prepared: true).first != nil
-                guard visible else { throw UnknownPatient() }
-                throw BookingRuleViolation(kind: .notAdmitted, message: "the patient has no rehab stay at this clinic on \(day)", sources: [])
+                guard visible else { throw Refusal.unknownPatient }
+                throw Refusal.bookingRefused(.notAdmitted, "the patient has no rehab stay at this clinic on \(day)", sources: [])
             }
             try catalogue.checkPatient(
                 modality: request.modality, flags: try row.decode([String].self, at: 1),
@@ -291,7 +264,7 @@ public struct RehabBookings: Sendable {
                 FROM rehab_sessions s WHERE id = \(id) AND cancelled_at IS NULL FOR UPDATE
                 """, prepared: true
             ).first
-        else { throw UnknownSession() }
+        else { throw Refusal.unknownSession }
         let request = RehabBookingRequest(
             organisation: try row.decode(UUID.self, at: 0), modality: try row.decode(String.self, at: 1),
             therapist: try row.decode(UUID?.self, at: 2), room: try row.decode(UUID.self, at: 3), start: try row.decode(Date.self, at: 4),
@@ -301,7 +274,7 @@ public struct RehabBookings: Sendable {
 
     // MARK: Conflicts
 
-    /// Runs `work`; a clash the database reports becomes a `BookingConflict` naming the
+    /// Runs `work`; a clash the database reports becomes a a booking conflict (`Refusal`) naming the
     /// caller's booked session it clashes with.
     func mappingConflicts<Result>(
         _ request: RehabBookingRequest?, excluding: UUID?, as context: AccessContext,
@@ -316,19 +289,19 @@ public struct RehabBookings: Sendable {
     }
 
     /// The clash a refused statement reports, if it is one.
-    static func conflictKind(_ error: PostgresError) -> BookingConflict.Kind? {
+    static func conflictKind(_ error: PostgresError) -> BookingClash? {
         switch (error.sqlState, error.constraint) {
-        case ("23P01", "rehab_sessions_therapist_free"): .therapistBusy
-        case ("23P01", "rehab_participants_patient_free"): .patientBusy
-        case ("23P01", "rehab_sessions_room_free"): .roomBusy
-        case ("23514", "rehab_room_capacity"): .roomFull
-        case ("23514", "rehab_group_size"): .groupFull
+        case (SQLState.exclusionViolation, "rehab_sessions_therapist_free"): .therapistBusy
+        case (SQLState.exclusionViolation, "rehab_participants_patient_free"): .patientBusy
+        case (SQLState.exclusionViolation, "rehab_sessions_room_free"): .roomBusy
+        case (SQLState.checkViolation, "rehab_room_capacity"): .roomFull
+        case (SQLState.checkViolation, "rehab_group_size"): .groupFull
         default: nil
         }
     }
 
     /// Names the caller's booked session the request clashes with.
-    func conflict(_ kind: BookingConflict.Kind, _ request: RehabBookingRequest, excluding: UUID?, as context: AccessContext) async throws -> BookingConflict {
+    func conflict(_ kind: BookingClash, _ request: RehabBookingRequest, excluding: UUID?, as context: AccessContext) async throws -> Refusal {
         let span = (request.start, request.end)
         let row = try await pool.withAccess(context, readOnly: true) { connection -> PostgresRow? in
             switch kind {
@@ -368,8 +341,7 @@ public struct RehabBookings: Sendable {
                 ).first
             }
         }
-        return BookingConflict(
-            kind: kind, session: try row?.decode(UUID.self, at: 0), start: try row?.decode(Date.self, at: 1),
-            end: try row?.decode(Date.self, at: 2))
+        return Refusal.bookingConflict(
+            kind, session: try row?.decode(UUID.self, at: 0), start: try row?.decode(Date.self, at: 1), end: try row?.decode(Date.self, at: 2))
     }
 }

@@ -1,3 +1,4 @@
+import Clinical
 public import Foundation
 import Postgres
 
@@ -7,10 +8,6 @@ public struct CancelOutcome: Sendable, Encodable {
     public var sessionCancelled: Bool
     public var offer: WaitlistEntry?
 }
-
-/// The session (or the patient's place) already has attendance recorded: it happened, and
-/// cannot be cancelled; correct the attendance instead.
-public struct AttendanceRecorded: Error, Sendable {}
 
 extension RehabBookings {
     /// Cancels a booked session, saying who and why, or, when `patient` is given and others
@@ -22,11 +19,11 @@ extension RehabBookings {
             let booked: (request: RehabBookingRequest, series: UUID?)
             do {
                 booked = try await Self.session(session, on: connection)
-            } catch is UnknownSession {
+            } catch let refusal as Refusal where refusal == .unknownSession {
                 return nil
             }
             if let patient {
-                guard booked.request.patients.contains(patient) else { throw UnknownPatient() }
+                guard booked.request.patients.contains(patient) else { throw Refusal.unknownPatient }
             }
             let onlyOne = patient != nil && booked.request.patients.count > 1
             let recorded = try await connection.query(
@@ -35,7 +32,7 @@ extension RehabBookings {
                 WHERE session_id = \(session) AND attendance IS NOT NULL AND (\(onlyOne ? patient : nil)::uuid IS NULL OR patient_id = \(patient))
                 """, prepared: true
             ).single().decode(Int.self, at: 0)
-            guard recorded == 0 else { throw AttendanceRecorded() }
+            guard recorded == 0 else { throw Refusal.attendanceRecorded }
             if let patient, onlyOne {
                 try await connection.query(
                     """

@@ -1,3 +1,4 @@
+import Clinical
 public import Foundation
 import Postgres
 public import Rehabilitation
@@ -27,7 +28,7 @@ public struct DoseReport: Sendable, Codable, Equatable {
 extension RehabBookings {
     /// A patient's dose from `from` to `to` (both included) at the caller's clinics.
     public func dose(patient: UUID, from: CalendarDay, to: CalendarDay, as context: AccessContext) async throws -> DoseReport? {
-        guard from <= to, from.days(to: to) <= 366 else { throw RehabInputError("to", "must be on or after from, within a year") }
+        guard from <= to, from.days(to: to) <= 366 else { throw Refusal.invalid("to", "must be on or after from, within a year") }
         return try await pool.withAccess(context) { connection in
             guard try await connection.query("SELECT 1 FROM patients WHERE id = \(patient)", prepared: true).first != nil else { return nil }
             let stays = try await connection.query(

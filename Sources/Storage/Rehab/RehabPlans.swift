@@ -1,3 +1,4 @@
+import Clinical
 public import Foundation
 import Postgres
 public import Rehabilitation
@@ -8,8 +9,7 @@ public struct RehabPlan: Sendable, Codable, Equatable {
     public var id: UUID
     public var organisationId: UUID
     public var weekStart: CalendarDay
-    /// queued, running, done, failed, published or discarded.
-    public var status: String
+    public var status: PlanStatus
     public var seconds: Int
     /// 0–1 while running.
     public var progress: Double
@@ -82,11 +82,6 @@ public struct PlanChanges: Sendable, Codable, Equatable {
     }
 }
 
-/// A plan that cannot be published in its state.
-public struct PlanNotReady: Error, Sendable {
-    public var status: String
-}
-
 /// Weekly plans: stored solves, their progress, review and publication.
 public struct RehabPlans: Sendable {
     public let bookings: RehabBookings
@@ -97,7 +92,7 @@ public struct RehabPlans: Sendable {
 
     /// Queues a plan of the clinic's week with the exported instance; returns its id.
     public func queue(clinic: UUID, week: CalendarDay, seconds: Int, export: RehabWeekExport, as context: AccessContext) async throws -> UUID {
-        guard (1...600).contains(seconds) else { throw RehabInputError("seconds", "must be 1 to 600") }
+        guard (1...600).contains(seconds) else { throw Refusal.invalid("seconds", "must be 1 to 600") }
         return try await bookings.pool.withAccess(context) { connection in
             try await connection.query(
                 """
@@ -114,9 +109,9 @@ public struct RehabPlans: Sendable {
         try await bookings.pool.withAccess(context) { connection in
             try await connection.query(
                 """
-                UPDATE rehab_plans SET status = 'running', progress = \(min(max(fraction, 0), 1)), objective = \(objective),
+                UPDATE rehab_plans SET status = \(PlanStatus.running.rawValue), progress = \(min(max(fraction, 0), 1)), objective = \(objective),
                     started_at = coalesce(started_at, now())
-                WHERE id = \(plan) AND status IN ('queued', 'running')
+                WHERE id = \(plan) AND status = ANY(\(PlanStatus.names(from: .progress)))
                 """, prepared: true)
         }
     }
@@ -134,9 +129,9 @@ public struct RehabPlans: Sendable {
         try await bookings.pool.withAccess(context) { connection in
             try await connection.query(
                 """
-                UPDATE rehab_plans SET status = 'done', progress = 1, objective = \(score.objective), schedule = \(schedule)::jsonb,
+                UPDATE rehab_plans SET status = \(PlanStatus.done.rawValue), progress = 1, objective = \(score.objective), schedule = \(schedule)::jsonb,
                     score = \(scoreJSON)::jsonb, unplaced = \(unplacedJSON)::jsonb, changes = \(changesJSON)::jsonb, finished_at = now()
-                WHERE id = \(plan) AND status IN ('queued', 'running')
+                WHERE id = \(plan) AND status = ANY(\(PlanStatus.names(from: .finish)))
                 """, prepared: true)
         }
     }
@@ -173,8 +168,8 @@ public struct RehabPlans: Sendable {
         try await bookings.pool.withAccess(context) { connection in
             try await connection.query(
                 """
-                UPDATE rehab_plans SET status = 'failed', error = \(String(error.prefix(500))), finished_at = now()
-                WHERE id = \(plan) AND status IN ('queued', 'running')
+                UPDATE rehab_plans SET status = \(PlanStatus.failed.rawValue), error = \(String(error.prefix(500))), finished_at = now()
+                WHERE id = \(plan) AND status = ANY(\(PlanStatus.names(from: .fail)))
                 """, prepared: true)
         }
     }
@@ -195,9 +190,10 @@ public struct RehabPlans: Sendable {
         try await bookings.pool.withAccess(context) { connection in
             try await connection.query(
                 """
-                UPDATE rehab_plans SET status = 'failed', error = 'interrupted: the service stopped while the plan was being solved', finished_at = now()
-                WHERE id = \(id) AND ((status = 'running' AND started_at + make_interval(secs => seconds + 300) < now())
-                                     OR (status = 'queued' AND created_at + interval '6 hours' < now()))
+                UPDATE rehab_plans SET status = \(PlanStatus.failed.rawValue),
+                    error = 'interrupted: the service stopped while the plan was being solved', finished_at = now()
+                WHERE id = \(id) AND ((status = \(PlanStatus.running.rawValue) AND started_at + make_interval(secs => seconds + 300) < now())
+                                     OR (status = \(PlanStatus.queued.rawValue) AND created_at + interval '6 hours' < now()))
                 """, prepared: true)
             guard
                 let row = try await connection.query(
@@ -213,7 +209,8 @@ public struct RehabPlans: Sendable {
                 try row.decode(String?.self, at: column).map { try decoder.decode(T.self, from: Data($0.utf8)) }
             }
             return RehabPlan(
-                id: id, organisationId: try row.decode(UUID.self, at: 0), weekStart: try RehabStays.day(row, 1), status: try row.decode(String.self, at: 2),
+                id: id, organisationId: try row.decode(UUID.self, at: 0), weekStart: try RehabStays.day(row, 1),
+                status: try Self.status(row.decode(String.self, at: 2)),
                 seconds: try row.decode(Int.self, at: 3), progress: try row.decode(Double.self, at: 4), objective: try row.decode(Int?.self, at: 5),
                 schedule: try json([ScheduleRow].self, 6), score: try json(PlanScore.self, 7), unplaced: try json([PlanUnplaced].self, 8),
                 changes: try json(PlanChanges.self, 13), error: try row.decode(String?.self, at: 9), createdBy: try row.decode(String.self, at: 10),
@@ -228,7 +225,8 @@ public struct RehabPlans: Sendable {
             try await connection.query(
                 """
                 SELECT id FROM rehab_plans
-                WHERE organisation_id = \(clinic) AND week_start = \(week.description)::date AND status IN ('done', 'published')
+                WHERE organisation_id = \(clinic) AND week_start = \(week.description)::date
+                  AND status = ANY(\([PlanStatus.done, .published].map(\.rawValue)))
                 ORDER BY created_at DESC LIMIT 1
                 """, prepared: true
             ).first?.decode(UUID.self, at: 0)
@@ -241,8 +239,8 @@ public struct RehabPlans: Sendable {
     /// not started and nobody attended), all or nothing, and marks it published — in one
     /// transaction, so a plan is published once.
     public func publish(_ id: UUID, as context: AccessContext) async throws -> ScheduleImportResult {
-        guard let plan = try await plan(id, as: context) else { throw UnknownPlan() }
-        guard plan.status == "done", let rows = plan.schedule else { throw PlanNotReady(status: plan.status) }
+        guard let plan = try await plan(id, as: context) else { throw Refusal.unknownPlan }
+        guard plan.status.after(.publish) != nil, let rows = plan.schedule else { throw Refusal.planNotReady(plan.status.rawValue) }
         return try await bookings.importSchedule(rows, clinic: plan.organisationId, week: plan.weekStart, plan: id, replace: true, as: context)
     }
 
@@ -251,12 +249,15 @@ public struct RehabPlans: Sendable {
         try await bookings.pool.withAccess(context) { connection in
             try await connection.query(
                 """
-                UPDATE rehab_plans SET status = 'discarded' WHERE id = \(id) AND status IN ('done', 'failed') RETURNING id
+                UPDATE rehab_plans SET status = \(PlanStatus.discarded.rawValue)
+                WHERE id = \(id) AND status = ANY(\(PlanStatus.names(from: .discard))) RETURNING id
                 """, prepared: true
             ).first != nil
         }
     }
-}
 
-/// No plan with this id for the caller.
-public struct UnknownPlan: Error, Sendable {}
+    private static func status(_ text: String) throws -> PlanStatus {
+        guard let status = PlanStatus(rawValue: text) else { throw PostgresDecodingFailure("unknown plan status \(text)") }
+        return status
+    }
+}

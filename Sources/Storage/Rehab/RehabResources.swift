@@ -1,3 +1,4 @@
+import Clinical
 public import Foundation
 public import Postgres
 
@@ -29,14 +30,14 @@ public struct RehabTherapist: Sendable, Codable, Equatable {
         self.active = active
     }
 
-    func check() throws(RehabInputError) {
+    func check() throws(Refusal) {
         try RehabResources.checkCode(code, "code")
         try RehabResources.checkName(name, "name")
-        guard role.count <= 40 else { throw RehabInputError("role", "must be at most 40 characters") }
+        guard role.count <= 40 else { throw Refusal.invalid("role", "must be at most 40 characters") }
         for (index, skill) in skills.enumerated() where !RehabResources.isToken(skill) {
-            throw RehabInputError("skills[\(index)]", "must be letters, digits or _ (1–40)")
+            throw Refusal.invalid("skills[\(index)]", "must be letters, digits or _ (1–40)")
         }
-        for (index, team) in teams.enumerated() where !(0...99).contains(team) { throw RehabInputError("teams[\(index)]", "must be 0 to 99") }
+        for (index, team) in teams.enumerated() where !(0...99).contains(team) { throw Refusal.invalid("teams[\(index)]", "must be 0 to 99") }
         try WeeklyWindow.check(shifts, "shifts")
     }
 }
@@ -68,12 +69,12 @@ public struct RehabRoom: Sendable, Codable, Equatable {
         self.hours = hours
     }
 
-    func check() throws(RehabInputError) {
+    func check() throws(Refusal) {
         try RehabResources.checkCode(code, "code")
         try RehabResources.checkName(name, "name")
-        guard type.range(of: "^[a-z_]{1,40}$", options: .regularExpression) != nil else { throw RehabInputError("type", "must be a-z or _ (1–40)") }
-        guard (1...1_000).contains(capacity) else { throw RehabInputError("capacity", "must be 1 to 1000") }
-        guard (1...1_000).contains(maxSessions) else { throw RehabInputError("maxSessions", "must be 1 to 1000") }
+        guard type.range(of: "^[a-z_]{1,40}$", options: .regularExpression) != nil else { throw Refusal.invalid("type", "must be a-z or _ (1–40)") }
+        guard (1...1_000).contains(capacity) else { throw Refusal.invalid("capacity", "must be 1 to 1000") }
+        guard (1...1_000).contains(maxSessions) else { throw Refusal.invalid("maxSessions", "must be 1 to 1000") }
         try WeeklyWindow.check(hours, "hours")
     }
 }
@@ -180,7 +181,7 @@ public struct RehabResources: Sendable {
 
     /// Records leave; false if there is no such therapist for the caller.
     public func addLeave(_ leave: TherapistLeave, as context: AccessContext) async throws -> TherapistLeave? {
-        guard leave.end > leave.start else { throw RehabInputError("end", "must be after the start") }
+        guard leave.end > leave.start else { throw Refusal.invalid("end", "must be after the start") }
         try Self.checkName(leave.reason, "reason")
         return try await pool.withAccess(context) { connection in
             guard
@@ -367,13 +368,13 @@ public struct RehabResources: Sendable {
 
     static func isToken(_ text: String) -> Bool { text.range(of: "^[A-Za-z0-9_]{1,40}$", options: .regularExpression) != nil }
 
-    static func checkCode(_ code: String, _ field: String) throws(RehabInputError) {
+    static func checkCode(_ code: String, _ field: String) throws(Refusal) {
         guard code.range(of: "^[A-Za-z0-9_-]{1,40}$", options: .regularExpression) != nil else {
-            throw RehabInputError(field, "must be 1–40 letters, digits, - or _")
+            throw Refusal.invalid(field, "must be 1–40 letters, digits, - or _")
         }
     }
 
-    static func checkName(_ name: String, _ field: String) throws(RehabInputError) {
-        guard (1...200).contains(name.count), !name.contains(where: \.isNewline) else { throw RehabInputError(field, "must be 1–200 characters on one line") }
+    static func checkName(_ name: String, _ field: String) throws(Refusal) {
+        guard (1...200).contains(name.count), !name.contains(where: \.isNewline) else { throw Refusal.invalid(field, "must be 1–200 characters on one line") }
     }
 }

@@ -1,13 +1,7 @@
+import Clinical
 public import Foundation
 import Postgres
 public import Rehabilitation
-
-/// A schedule row names something the clinic does not have (field and value).
-public struct UnknownScheduleReference: Error, Sendable {
-    public var row: Int
-    public var field: String
-    public var value: String
-}
 
 /// What an import booked.
 public struct ScheduleImportResult: Sendable, Codable, Equatable {
@@ -23,12 +17,12 @@ extension RehabBookings {
     /// modality become one session. With `replace`, sessions of earlier plans in the week that
     /// have not started and nobody attended are cancelled first. With `plan`, the plan (which
     /// must be done) is marked published in the same transaction. Clashes throw
-    /// `BookingConflict`, rules `BookingRuleViolation`, unknown codes `UnknownScheduleReference`.
+    /// a booking conflict (`Refusal`), rules `Refusal.bookingRefused`, unknown codes `Refusal.unknownScheduleReference`.
     public func importSchedule(
         _ rows: [ScheduleRow], clinic: UUID, week: CalendarDay, plan: UUID? = nil, replace: Bool,
         as context: AccessContext
     ) async throws -> ScheduleImportResult {
-        guard week.weekday == 0 else { throw NotAMonday() }
+        guard week.weekday == 0 else { throw Refusal.notAMonday }
         var current: RehabBookingRequest?
         return try await mappingConflicts(nil, excluding: nil, as: context, lateRequest: { current }) {
             try await pool.withAccess(context) { connection in
@@ -36,11 +30,11 @@ extension RehabBookings {
                     guard
                         try await connection.query(
                             """
-                            UPDATE rehab_plans SET status = 'published', published_by = \(context.subject), published_at = now()
-                            WHERE id = \(plan) AND status = 'done' RETURNING id
+                            UPDATE rehab_plans SET status = \(PlanStatus.published.rawValue), published_by = \(context.subject), published_at = now()
+                            WHERE id = \(plan) AND status = ANY(\(PlanStatus.names(from: .publish))) RETURNING id
                             """, prepared: true
                         ).first != nil
-                    else { throw PlanNotReady(status: "not done") }
+                    else { throw Refusal.planNotReady("not done") }
                 }
                 let settings = try await ClinicSettings.load(clinic, on: connection)
                 let weekStart = settings.instant(week, ClockTime(clamping: 0))
@@ -61,15 +55,17 @@ extension RehabBookings {
                 var order: [SessionKey] = []
                 for (index, row) in rows.enumerated() {
                     let modality = try catalogue.modality(row.modality)
-                    guard let patient = codes.patients[row.patient] else { throw UnknownScheduleReference(row: index, field: "patient", value: row.patient) }
-                    guard let room = codes.rooms[row.room] else { throw UnknownScheduleReference(row: index, field: "room", value: row.room) }
+                    guard let patient = codes.patients[row.patient] else {
+                        throw Refusal.unknownScheduleReference(row: index, field: "patient", value: row.patient)
+                    }
+                    guard let room = codes.rooms[row.room] else { throw Refusal.unknownScheduleReference(row: index, field: "room", value: row.room) }
                     var therapist: UUID?
                     if let code = row.therapist {
-                        guard let id = codes.therapists[code] else { throw UnknownScheduleReference(row: index, field: "therapist", value: code) }
+                        guard let id = codes.therapists[code] else { throw Refusal.unknownScheduleReference(row: index, field: "therapist", value: code) }
                         therapist = id
                     }
                     guard (0...6).contains(row.day), row.start >= 0, row.length > 0 else {
-                        throw UnknownScheduleReference(row: index, field: "day", value: "\(row.day)")
+                        throw Refusal.unknownScheduleReference(row: index, field: "day", value: "\(row.day)")
                     }
                     let minutes = settings.dayStart.minutes + row.start * settings.slotMinutes
                     let start = settings.instant(week.adding(days: row.day), ClockTime(clamping: minutes))

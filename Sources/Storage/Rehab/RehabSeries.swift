@@ -1,3 +1,4 @@
+import Clinical
 public import Foundation
 import Postgres
 import Rehabilitation
@@ -52,14 +53,14 @@ public struct RehabSeries: Sendable, Codable, Equatable {
         self.occurrences = occurrences
     }
 
-    func check() throws(RehabInputError) {
+    func check() throws(Refusal) {
         guard !weekdays.isEmpty, weekdays.allSatisfy({ (0...6).contains($0) }), Set(weekdays).count == weekdays.count else {
-            throw RehabInputError("weekdays", "must list week days 0 (Monday) to 6 (Sunday), each once")
+            throw Refusal.invalid("weekdays", "must list week days 0 (Monday) to 6 (Sunday), each once")
         }
-        guard (5...240).contains(minutes) else { throw RehabInputError("minutes", "must be 5 to 240") }
-        guard startTime.minutes + minutes <= 1_440 else { throw RehabInputError("startTime", "the session runs past midnight") }
-        guard firstDay <= lastDay else { throw RehabInputError("lastDay", "must not be before firstDay") }
-        guard firstDay.days(to: lastDay) <= 366 else { throw RehabInputError("lastDay", "a series spans at most a year") }
+        guard (5...240).contains(minutes) else { throw Refusal.invalid("minutes", "must be 5 to 240") }
+        guard startTime.minutes + minutes <= 1_440 else { throw Refusal.invalid("startTime", "the session runs past midnight") }
+        guard firstDay <= lastDay else { throw Refusal.invalid("lastDay", "must not be before firstDay") }
+        guard firstDay.days(to: lastDay) <= 366 else { throw Refusal.invalid("lastDay", "a series spans at most a year") }
     }
 }
 
@@ -87,12 +88,9 @@ public struct RehabSeriesChange: Sendable, Codable {
     }
 }
 
-/// No series with this id for the caller.
-public struct UnknownSeries: Error, Sendable {}
-
 extension RehabBookings {
     /// Creates a series and books every occurrence, all or nothing; the first occurrence that
-    /// clashes throws `BookingConflict`.
+    /// clashes throws a booking conflict (`Refusal`).
     public func createSeries(_ series: RehabSeries, as context: AccessContext) async throws -> RehabSeries {
         try series.check()
         var current: RehabBookingRequest?
@@ -101,7 +99,7 @@ extension RehabBookings {
                 try await insertSeries(series, as: context, on: connection) { current = $0 }
             }
         }
-        guard let created = try await self.series(id, as: context) else { throw UnknownSeries() }
+        guard let created = try await self.series(id, as: context) else { throw Refusal.unknownSeries }
         return created
     }
 
@@ -112,9 +110,9 @@ extension RehabBookings {
         var current: RehabBookingRequest?
         let newID = try await mappingConflicts(nil, excluding: nil, as: context, lateRequest: { current }) {
             try await pool.withAccess(context) { connection in
-                guard var next = try await Self.series(id, on: connection) else { throw UnknownSeries() }
+                guard var next = try await Self.series(id, on: connection) else { throw Refusal.unknownSeries }
                 guard change.from >= next.firstDay, change.from <= next.lastDay else {
-                    throw RehabInputError("from", "must be within the series, \(next.firstDay) to \(next.lastDay)")
+                    throw Refusal.invalid("from", "must be within the series, \(next.firstDay) to \(next.lastDay)")
                 }
                 let settings = try await ClinicSettings.load(next.organisationId, on: connection)
                 let cut = settings.instant(change.from, ClockTime(clamping: 0))
@@ -142,7 +140,7 @@ extension RehabBookings {
                 return try await insertSeries(next, as: context, on: connection) { current = $0 }
             }
         }
-        guard let created = try await series(newID, as: context) else { throw UnknownSeries() }
+        guard let created = try await series(newID, as: context) else { throw Refusal.unknownSeries }
         return created
     }
 

@@ -1,3 +1,4 @@
+import Clinical
 public import Foundation
 public import Postgres
 public import Rehabilitation
@@ -51,22 +52,22 @@ public struct RehabStay: Sendable, Codable, Equatable {
         self.availability = availability
     }
 
-    func check(_ catalogue: RehabCatalogue) throws(RehabInputError) {
-        guard ["inpatient", "outpatient"].contains(setting) else { throw RehabInputError("setting", "must be inpatient or outpatient") }
-        guard ["ischaemic", "haemorrhagic"].contains(strokeType) else { throw RehabInputError("strokeType", "must be ischaemic or haemorrhagic") }
-        guard (0...99).contains(team) else { throw RehabInputError("team", "must be 0 to 99") }
+    func check(_ catalogue: RehabCatalogue) throws(Refusal) {
+        guard ["inpatient", "outpatient"].contains(setting) else { throw Refusal.invalid("setting", "must be inpatient or outpatient") }
+        guard ["ischaemic", "haemorrhagic"].contains(strokeType) else { throw Refusal.invalid("strokeType", "must be ischaemic or haemorrhagic") }
+        guard (0...99).contains(team) else { throw Refusal.invalid("team", "must be 0 to 99") }
         for (index, flag) in flags.enumerated() where !RehabResources.isToken(flag) {
-            throw RehabInputError("flags[\(index)]", "must be letters, digits or _ (1–40)")
+            throw Refusal.invalid("flags[\(index)]", "must be letters, digits or _ (1–40)")
         }
         // A flag the catalogue does not know would match no rule and let a contraindicated booking through.
         if let unknown = catalogue.firstUnknownFlag(in: flags) {
-            throw RehabInputError("flags[\(unknown.index)]", catalogue.unknownFlagMessage(unknown.flag))
+            throw Refusal.invalid("flags[\(unknown.index)]", catalogue.unknownFlagMessage(unknown.flag))
         }
-        guard (15...480).contains(maxMinutesPerDay) else { throw RehabInputError("maxMinutesPerDay", "must be 15 to 480") }
-        guard (0...240).contains(minGapMinutes) else { throw RehabInputError("minGapMinutes", "must be 0 to 240") }
-        guard ["none", "am", "pm"].contains(timePreference) else { throw RehabInputError("timePreference", "must be none, am or pm") }
-        guard strokeDate <= admittedOn else { throw RehabInputError("strokeDate", "must not be after admittedOn") }
-        if let dischargeOn, dischargeOn < admittedOn { throw RehabInputError("dischargeOn", "must not be before admittedOn") }
+        guard (15...480).contains(maxMinutesPerDay) else { throw Refusal.invalid("maxMinutesPerDay", "must be 15 to 480") }
+        guard (0...240).contains(minGapMinutes) else { throw Refusal.invalid("minGapMinutes", "must be 0 to 240") }
+        guard ["none", "am", "pm"].contains(timePreference) else { throw Refusal.invalid("timePreference", "must be none, am or pm") }
+        guard strokeDate <= admittedOn else { throw Refusal.invalid("strokeDate", "must not be after admittedOn") }
+        if let dischargeOn, dischargeOn < admittedOn { throw Refusal.invalid("dischargeOn", "must not be before admittedOn") }
         try WeeklyWindow.check(availability, "availability")
     }
 
@@ -102,23 +103,16 @@ public struct RehabPrescription: Sendable, Codable, Equatable {
         self.prescribedBy = prescribedBy
     }
 
-    func check(_ catalogue: RehabCatalogue) throws(RehabInputError) {
+    func check(_ catalogue: RehabCatalogue) throws(Refusal) {
         guard catalogue.modalities.contains(where: { $0.id == modality }) else {
-            throw RehabInputError("modality", "\(modality) is not in the modality catalogue \(catalogue.version)")
+            throw Refusal.invalid("modality", "\(modality) is not in the modality catalogue \(catalogue.version)")
         }
-        guard (1...14).contains(sessionsPerWeek) else { throw RehabInputError("sessionsPerWeek", "must be 1 to 14") }
-        guard (5...240).contains(sessionMinutes) else { throw RehabInputError("sessionMinutes", "must be 5 to 240") }
-        guard (1...4).contains(maxPerDay) else { throw RehabInputError("maxPerDay", "must be 1 to 4") }
-        if let endsOn, endsOn < startsOn { throw RehabInputError("endsOn", "must not be before startsOn") }
+        guard (1...14).contains(sessionsPerWeek) else { throw Refusal.invalid("sessionsPerWeek", "must be 1 to 14") }
+        guard (5...240).contains(sessionMinutes) else { throw Refusal.invalid("sessionMinutes", "must be 5 to 240") }
+        guard (1...4).contains(maxPerDay) else { throw Refusal.invalid("maxPerDay", "must be 1 to 4") }
+        if let endsOn, endsOn < startsOn { throw Refusal.invalid("endsOn", "must not be before startsOn") }
     }
 }
-
-/// The patient of a stay or booking is not one the caller may see.
-public struct UnknownPatient: Error, Sendable {}
-
-/// The patient is another organisation's and has not been transferred to the clinic (no
-/// current care relationship).
-public struct NotTransferred: Error, Sendable {}
 
 /// Patients' rehab stays and prescriptions; every read and write is audited per patient.
 public struct RehabStays: Sendable {
@@ -138,7 +132,7 @@ public struct RehabStays: Sendable {
             guard
                 let owner = try await connection.query("SELECT organisation_id FROM patients WHERE id = \(stay.patientId)", prepared: true)
                     .first?.decode(UUID.self, at: 0)
-            else { throw UnknownPatient() }
+            else { throw Refusal.unknownPatient }
             if owner != stay.organisationId {
                 guard
                     try await connection.query(
@@ -147,7 +141,7 @@ public struct RehabStays: Sendable {
                           AND valid_from <= now() AND (valid_until IS NULL OR valid_until > now())
                         """, prepared: true
                     ).first != nil
-                else { throw NotTransferred() }
+                else { throw Refusal.notTransferred }
             }
             let id = try await connection.query(
                 """
@@ -245,7 +239,7 @@ public struct RehabStays: Sendable {
 
     static func day(_ row: PostgresRow, _ column: Int) throws -> CalendarDay {
         let text = try row.decode(String.self, at: column)
-        guard let day = CalendarDay(text) else { throw RehabInputError("(stored day)", "\(text) is not a day") }
+        guard let day = CalendarDay(text) else { throw Refusal.invalid("(stored day)", "\(text) is not a day") }
         return day
     }
 

@@ -1,10 +1,9 @@
+import Clinical
 public import Foundation
 import Postgres
-import Rehabilitation
+public import Rehabilitation
 
-/// A patient waiting for a session of a modality: waiting → offered (a freed slot, held for a
-/// while) → booked, or expired when not booked by `wantedBy`. An offer not taken in time
-/// returns the entry to waiting.
+/// A patient waiting for a session of a modality; its life is `WaitlistStatus`.
 public struct WaitlistEntry: Sendable, Codable, Equatable {
     public var id: UUID?
     public var organisationId: UUID
@@ -15,7 +14,7 @@ public struct WaitlistEntry: Sendable, Codable, Equatable {
     public var priority: Int
     public var wantedBy: CalendarDay
     public var note: String?
-    public var status: String?
+    public var status: WaitlistStatus?
     /// The freed slot offered: a cancelled session (book the same slot) or a group session
     /// with a free place (join it).
     public var offeredSession: UUID?
@@ -24,7 +23,7 @@ public struct WaitlistEntry: Sendable, Codable, Equatable {
 
     public init(
         id: UUID? = nil, organisationId: UUID, patientId: UUID, pseudonym: String? = nil, modality: String, priority: Int,
-        wantedBy: CalendarDay, note: String? = nil, status: String? = nil, offeredSession: UUID? = nil, offerExpiresAt: Date? = nil,
+        wantedBy: CalendarDay, note: String? = nil, status: WaitlistStatus? = nil, offeredSession: UUID? = nil, offerExpiresAt: Date? = nil,
         bookedSession: UUID? = nil
     ) {
         self.id = id
@@ -42,9 +41,6 @@ public struct WaitlistEntry: Sendable, Codable, Equatable {
     }
 }
 
-/// The entry is not (or no longer) offered a slot.
-public struct NoOpenOffer: Error, Sendable {}
-
 /// The clinic's waitlist and the backfill of freed slots.
 public struct RehabWaitlist: Sendable {
     public let bookings: RehabBookings
@@ -56,11 +52,11 @@ public struct RehabWaitlist: Sendable {
     /// Puts a patient the clinic has admitted on the waitlist.
     public func add(_ entry: WaitlistEntry, as context: AccessContext) async throws -> WaitlistEntry {
         _ = try bookings.catalogue.modality(entry.modality)
-        guard (1...3).contains(entry.priority) else { throw RehabInputError("priority", "must be 1 to 3") }
+        guard (1...3).contains(entry.priority) else { throw Refusal.invalid("priority", "must be 1 to 3") }
         if let note = entry.note { try RehabResources.checkName(note, "note") }
         return try await bookings.pool.withAccess(context) { connection in
             guard try await connection.query("SELECT 1 FROM patients WHERE id = \(entry.patientId)", prepared: true).first != nil else {
-                throw UnknownPatient()
+                throw Refusal.unknownPatient
             }
             let id = try await connection.query(
                 """
@@ -75,7 +71,7 @@ public struct RehabWaitlist: Sendable {
                 on: connection)
             var created = entry
             created.id = id
-            created.status = "waiting"
+            created.status = .waiting
             return created
         }
     }
@@ -97,7 +93,7 @@ public struct RehabWaitlist: Sendable {
                     id: try row.decode(UUID.self, at: 0), organisationId: try row.decode(UUID.self, at: 1), patientId: try row.decode(UUID.self, at: 2),
                     pseudonym: try row.decode(String.self, at: 3), modality: try row.decode(String.self, at: 4),
                     priority: try row.decode(Int.self, at: 5), wantedBy: try RehabStays.day(row, 6), note: try row.decode(String?.self, at: 7),
-                    status: try row.decode(String.self, at: 8), offeredSession: try row.decode(UUID?.self, at: 9),
+                    status: WaitlistStatus(rawValue: try row.decode(String.self, at: 8)), offeredSession: try row.decode(UUID?.self, at: 9),
                     offerExpiresAt: try row.decode(Date?.self, at: 10), bookedSession: try row.decode(UUID?.self, at: 11))
             }
             for entry in entries {
@@ -121,10 +117,11 @@ public struct RehabWaitlist: Sendable {
                     guard
                         let offer = try await connection.query(
                             """
-                            SELECT patient_id, offered_session FROM rehab_waitlist WHERE id = \(id) AND status = 'offered' FOR UPDATE
+                            SELECT patient_id, offered_session FROM rehab_waitlist
+                            WHERE id = \(id) AND status = ANY(\(WaitlistStatus.names(from: .accept))) FOR UPDATE
                             """, prepared: true
                         ).first
-                    else { throw NoOpenOffer() }
+                    else { throw Refusal.noOpenOffer }
                     let patient = try offer.decode(UUID.self, at: 0)
                     let freed = try offer.decode(UUID.self, at: 1)
                     let slot = try await connection.query(
@@ -146,13 +143,13 @@ public struct RehabWaitlist: Sendable {
                     }
                     try await connection.query(
                         """
-                        UPDATE rehab_waitlist SET status = 'booked', booked_session = \(session), offered_session = NULL, offer_expires_at = NULL
+                        UPDATE rehab_waitlist SET status = \(WaitlistStatus.booked.rawValue), booked_session = \(session), offered_session = NULL, offer_expires_at = NULL
                         WHERE id = \(id)
                         """, prepared: true)
                     return session
                 }
             }
-        } catch let error as BookingConflict {
+        } catch let error as Refusal where error.bookingClash != nil {
             try await decline(id, as: context)
             throw error
         }
@@ -164,12 +161,12 @@ public struct RehabWaitlist: Sendable {
             guard
                 let session = try await connection.query(
                     """
-                    UPDATE rehab_waitlist w SET status = 'waiting', offered_session = NULL, offer_expires_at = NULL
-                    FROM rehab_waitlist old WHERE w.id = \(id) AND old.id = w.id AND old.status = 'offered'
+                    UPDATE rehab_waitlist w SET status = \(WaitlistStatus.waiting.rawValue), offered_session = NULL, offer_expires_at = NULL
+                    FROM rehab_waitlist old WHERE w.id = \(id) AND old.id = w.id AND old.status = ANY(\(WaitlistStatus.names(from: .decline)))
                     RETURNING old.offered_session
                     """, prepared: true
                 ).first?.decode(UUID.self, at: 0)
-            else { throw NoOpenOffer() }
+            else { throw Refusal.noOpenOffer }
             _ = try await offer(freed: session, skipping: id, on: connection)
         }
     }
@@ -194,7 +191,7 @@ public struct RehabWaitlist: Sendable {
         let candidates = try await connection.query(
             """
             SELECT w.id, w.patient_id, w.priority, w.wanted_by::text, p.pseudonym FROM rehab_waitlist w JOIN patients p ON p.id = w.patient_id
-            WHERE w.organisation_id = \(organisation) AND w.modality = \(modality) AND w.status = 'waiting'
+            WHERE w.organisation_id = \(organisation) AND w.modality = \(modality) AND w.status = ANY(\(WaitlistStatus.names(from: .offer)))
               AND w.wanted_by >= \(settings.local(start).day.description)::date AND w.id IS DISTINCT FROM \(skipping)
               AND NOT EXISTS (SELECT 1 FROM rehab_participants p WHERE p.patient_id = w.patient_id AND p.cancelled_at IS NULL
                               AND NOT p.session_cancelled AND p.during && tstzrange(\(start), \(end)))
@@ -209,7 +206,7 @@ public struct RehabWaitlist: Sendable {
                 room: try slot.decode(UUID.self, at: 3), start: start, end: end, patients: [patient])
             do {
                 try await bookings.checkPatients(request, on: connection)
-            } catch is BookingRuleViolation {
+            } catch let refusal as Refusal where refusal.bookingRule != nil {
                 continue
             }
             let expires = min(Date().addingTimeInterval(Double(settings.offerMinutes) * 60), start)
@@ -217,14 +214,14 @@ public struct RehabWaitlist: Sendable {
             guard
                 try await connection.query(
                     """
-                    UPDATE rehab_waitlist SET status = 'offered', offered_session = \(session), offer_expires_at = \(expires)
-                    WHERE id = \(entry) AND status = 'waiting' RETURNING id
+                    UPDATE rehab_waitlist SET status = \(WaitlistStatus.offered.rawValue), offered_session = \(session), offer_expires_at = \(expires)
+                    WHERE id = \(entry) AND status = ANY(\(WaitlistStatus.names(from: .offer))) RETURNING id
                     """, prepared: true
                 ).first != nil
             else { continue }
             return WaitlistEntry(
                 id: entry, organisationId: organisation, patientId: patient, pseudonym: try candidate.decode(String.self, at: 4), modality: modality,
-                priority: try candidate.decode(Int.self, at: 2), wantedBy: try RehabStays.day(candidate, 3), status: "offered",
+                priority: try candidate.decode(Int.self, at: 2), wantedBy: try RehabStays.day(candidate, 3), status: .offered,
                 offeredSession: session, offerExpiresAt: expires)
         }
         return nil
@@ -234,13 +231,13 @@ public struct RehabWaitlist: Sendable {
     static func refresh(on connection: PostgresConnection) async throws {
         try await connection.query(
             """
-            UPDATE rehab_waitlist SET status = 'waiting', offered_session = NULL, offer_expires_at = NULL
-            WHERE status = 'offered' AND offer_expires_at < now()
+            UPDATE rehab_waitlist SET status = \(WaitlistStatus.waiting.rawValue), offered_session = NULL, offer_expires_at = NULL
+            WHERE status = ANY(\(WaitlistStatus.names(from: .lapse))) AND offer_expires_at < now()
             """, prepared: true)
         try await connection.query(
             """
-            UPDATE rehab_waitlist w SET status = 'expired'
-            WHERE status = 'waiting' AND wanted_by < (now() AT TIME ZONE coalesce(
+            UPDATE rehab_waitlist w SET status = \(WaitlistStatus.expired.rawValue)
+            WHERE status = ANY(\(WaitlistStatus.names(from: .expire))) AND wanted_by < (now() AT TIME ZONE coalesce(
                 (SELECT time_zone FROM rehab_clinic_settings c WHERE c.organisation_id = w.organisation_id), 'UTC'))::date
             """, prepared: true)
     }

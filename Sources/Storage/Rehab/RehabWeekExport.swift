@@ -1,3 +1,4 @@
+import Clinical
 public import Foundation
 import Postgres
 public import Rehabilitation
@@ -16,14 +17,11 @@ public struct RehabWeekExport: Sendable {
     public var week: RehabWeek
 }
 
-/// The week to export does not start on a Monday.
-public struct NotAMonday: Error, Sendable {}
-
 extension RehabBookings {
     /// Exports the clinic's week starting on Monday `week`; with `notBefore` (now, when planning
     /// for real), nobody is free before that instant, so no plan books the past.
     public func exportWeek(clinic: UUID, week: CalendarDay, notBefore: Date? = nil, as context: AccessContext) async throws -> RehabWeekExport {
-        guard week.weekday == 0 else { throw NotAMonday() }
+        guard week.weekday == 0 else { throw Refusal.notAMonday }
         return try await pool.withAccess(context) { connection in
             let export = try await RehabWeekWriter(catalogue: catalogue, clinic: clinic, week: week, notBefore: notBefore).write(on: connection)
             for patient in export.patients {
@@ -82,7 +80,7 @@ struct RehabWeekWriter {
         // could hide a contraindication from the planner: the week is not exported until it is corrected.
         for stay in stays {
             if let unknown = catalogue.firstUnknownFlag(in: stay.flags) {
-                throw RehabInputError(
+                throw Refusal.invalid(
                     "flags",
                     "the stay of \(stay.pseudonym ?? stay.patientId.uuidString): \(catalogue.unknownFlagMessage(unknown.flag)); "
                         + "correct the stay before planning the week")

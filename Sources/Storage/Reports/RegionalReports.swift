@@ -1,3 +1,4 @@
+import Clinical
 public import Foundation
 public import Postgres
 public import Rehabilitation
@@ -64,7 +65,7 @@ public struct RegionalReports: Sendable {
         try query.check()
         let catalogue = catalogue
         let wanted = try query.indicator.map { id in
-            guard let indicator = catalogue.indicators.first(where: { $0.id == id }) else { throw RehabInputError("indicator", "\(id) is not an indicator") }
+            guard let indicator = catalogue.indicators.first(where: { $0.id == id }) else { throw Refusal.invalid("indicator", "\(id) is not an indicator") }
             return indicator
         }
         // One indicator needs only its own histograms; the cells of every indicator are still read,
@@ -163,7 +164,7 @@ public struct RegionalReports: Sendable {
         guard !codes.isEmpty else { return nil }
         let found = try await connection.query("SELECT code, id FROM organisations WHERE kind = 'region' AND code = ANY (\(codes))")
         let ids = Dictionary(uniqueKeysWithValues: try found.map { (try $0.decode(String.self, at: 0), try $0.decode(UUID.self, at: 1)) })
-        if let unknown = codes.first(where: { ids[$0] == nil }) { throw RehabInputError("region", "\(unknown) is not a region") }
+        if let unknown = codes.first(where: { ids[$0] == nil }) { throw Refusal.invalid("region", "\(unknown) is not a region") }
         return codes.compactMap { ids[$0] }
     }
 

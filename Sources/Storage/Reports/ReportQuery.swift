@@ -1,3 +1,4 @@
+public import Clinical
 import Foundation
 import Postgres
 
@@ -103,26 +104,26 @@ public struct ReportQuery: Sendable, Equatable {
     /// Refuses reversed dates, dates that cut a period, a stratum filter with rows by hospital,
     /// and strata that do not exist, naming the field. Whole periods and no hospital-by-stratum
     /// cells keep two reports from being subtracted into a group smaller than k.
-    public func check() throws(RehabInputError) {
-        if let from, let to, to < from { throw RehabInputError("to", "must be on or after from") }
+    public func check() throws(Refusal) {
+        if let from, let to, to < from { throw Refusal.invalid("to", "must be on or after from") }
         let unit = period == .all ? "year" : period.rawValue
-        if let from, !period.starts(from) { throw RehabInputError("from", "must be the first day of a \(unit): reports cover whole periods") }
-        if let to, !period.starts(to.adding(days: 1)) { throw RehabInputError("to", "must be the last day of a \(unit): reports cover whole periods") }
+        if let from, !period.starts(from) { throw Refusal.invalid("from", "must be the first day of a \(unit): reports cover whole periods") }
+        if let to, !period.starts(to.adding(days: 1)) { throw Refusal.invalid("to", "must be the last day of a \(unit): reports cover whole periods") }
         if isStratified, rows == .hospital {
-            throw RehabInputError("rows", "must be region or a stratum when a stratum is chosen: hospital by stratum is too fine to publish")
+            throw Refusal.invalid("rows", "must be region or a stratum when a stratum is chosen: hospital by stratum is too fine to publish")
         }
         if let ageBand, !(0...5).contains(ageBand) {
-            throw RehabInputError("ageBand", "must be 0 (<55), 1 (55–64), 2 (65–74), 3 (75–84), 4 (85+) or 5 (unknown)")
+            throw Refusal.invalid("ageBand", "must be 0 (<55), 1 (55–64), 2 (65–74), 3 (75–84), 4 (85+) or 5 (unknown)")
         }
         if let severityBand, !(0...4).contains(severityBand) {
-            throw RehabInputError("severityBand", "must be 0 (NIHSS 0–4), 1 (5–15), 2 (16–20), 3 (21–42) or 4 (unknown)")
+            throw Refusal.invalid("severityBand", "must be 0 (NIHSS 0–4), 1 (5–15), 2 (16–20), 3 (21–42) or 4 (unknown)")
         }
-        if let sex, !["female", "male", "other", "unknown"].contains(sex) { throw RehabInputError("sex", "must be female, male, other or unknown") }
+        if let sex, !["female", "male", "other", "unknown"].contains(sex) { throw Refusal.invalid("sex", "must be female, male, other or unknown") }
         if let strokeType, !["ischaemic", "haemorrhagic", "tia", "unknown"].contains(strokeType) {
-            throw RehabInputError("strokeType", "must be ischaemic, haemorrhagic, tia or unknown")
+            throw Refusal.invalid("strokeType", "must be ischaemic, haemorrhagic, tia or unknown")
         }
-        for region in regions where !(1...32).contains(region.count) { throw RehabInputError("region", "must be an organisation code") }
-        if let indicator, !(1...64).contains(indicator.count) { throw RehabInputError("indicator", "must be an indicator's id") }
+        for region in regions where !(1...32).contains(region.count) { throw Refusal.invalid("region", "must be an organisation code") }
+        if let indicator, !(1...64).contains(indicator.count) { throw Refusal.invalid("indicator", "must be an indicator's id") }
     }
 
     /// Whether the yearly tables (cells and histograms summed by calendar year) answer the

@@ -1,4 +1,5 @@
 import AcuteCare
+import Clinical
 import Foundation
 import Hummingbird
 import Storage
@@ -11,7 +12,7 @@ import Storage
 struct AcutePages: Sendable {
     let pages: PageRenderer
     let verifier: TokenVerifier
-    let service: AcuteService
+    let acute: AcuteDecisionSupport
 
     struct FormView {
         struct Field {
@@ -65,12 +66,12 @@ struct AcutePages: Sendable {
     func register(on router: Router<AppRequestContext>) {
         router.get("/acute") { request, _ in
             guard let identity = await WebSession.identity(request, verifier: verifier) else { return Self.toSignIn }
-            guard identity.role == .clinician else { throw Problem(.forbidden, "forbidden", detail: "The acute page is for clinicians.") }
+            guard identity.role == .clinician else { throw Refusal.notPermitted("The acute page is for clinicians.") }
             return try formPage(request, values: [:], errors: [:], status: .ok)
         }
         router.post("/acute") { request, context in
             guard let identity = await WebSession.identity(request, verifier: verifier) else { return Self.toSignIn }
-            guard identity.role == .clinician else { throw Problem(.forbidden, "forbidden", detail: "The acute page is for clinicians.") }
+            guard identity.role == .clinician else { throw Refusal.notPermitted("The acute page is for clinicians.") }
             let form = try await SignInPages.form([String: String].self, request, context)
             guard WebSession.csrfMatches(form["csrf"] ?? "", request) else {
                 throw Problem(.forbidden, "csrf", detail: "The form expired; please open it again.")
@@ -81,20 +82,20 @@ struct AcutePages: Sendable {
             let access = AccessContext(
                 subject: identity.subject, role: identity.role.rawValue, organisations: identity.organisations,
                 requestID: context.requestID, clientAddress: context.clientAddress)
-            let answer: AcuteService.Answer
+            let answer: AcuteDecisionSupport.Answer
             do {
-                answer = try await service.evaluate(
-                    json, input: Data(json.jsonBytes), profile: form["profile"].flatMap { $0.isEmpty ? nil : $0 },
-                    episode: nil, access: access)
-            } catch let problem as Problem where problem.status == .unprocessableContent {
+                answer = try await acute.evaluate(
+                    json, input: Data(json.jsonBytes), profile: form["profile"].flatMap { $0.isEmpty ? nil : $0 }, episode: nil, as: access)
+            } catch {
+                guard let problem = Problem.from(error), problem.status == .unprocessableContent else { throw error }
                 var errors: [String: String] = [:]
                 for error in problem.errors { errors[Self.formName[error.field] ?? error.field] = error.detail }
                 return try formPage(request, values: form, errors: errors, status: .unprocessableContent)
             }
             let view = AcuteResultView(
-                answer.result, id: answer.id, stored: answer.storage.rawValue,
+                answer.result, id: answer.id, stored: answer.kept.rawValue,
                 lkwMinutesAgo: Double(form["lkw_minutes_ago"] ?? "") ?? 0, now: Date(),
-                sources: service.evaluator.acute.sources)
+                sources: acute.evaluator.acute.sources)
             return try pages.page("acute-result", view)
         }
     }
@@ -127,7 +128,7 @@ struct AcutePages: Sendable {
                         error: errors[field.name], isNumber: isNumber, options: options)
                 })
         }
-        let acute = service.evaluator.acute
+        let acute = self.acute.evaluator.acute
         let view = FormView(
             csrf: WebSession.csrfToken(request), groups: groups,
             history: AcuteFormFields.historyFlags.map { FormView.Check(name: $0.name, label: $0.label, checked: values[$0.name] == "on", value: "") },

@@ -1,4 +1,5 @@
 import AcuteCare
+import Clinical
 import Foundation
 import Hummingbird
 import Storage
@@ -11,7 +12,7 @@ import Storage
 struct AcuteProfilesPage: Sendable {
     let pages: PageRenderer
     let verifier: TokenVerifier
-    let service: AcuteService
+    let acute: AcuteDecisionSupport
 
     struct View {
         struct Profile {
@@ -47,7 +48,7 @@ struct AcuteProfilesPage: Sendable {
         }
         router.post("/acute/profiles") { request, context in
             guard let identity = await WebSession.identity(request, verifier: verifier) else { return AcutePages.toSignIn }
-            guard identity.role == .admin else { throw Problem(.forbidden, "forbidden", detail: "Only administrators change a profile.") }
+            guard identity.role == .admin else { throw Refusal.notPermitted("Only administrators change a profile.") }
             let form = try await SignInPages.form([String: String].self, request, context)
             guard WebSession.csrfMatches(form["csrf"] ?? "", request) else {
                 throw Problem(.forbidden, "csrf", detail: "The form expired; please open it again.")
@@ -56,28 +57,26 @@ struct AcuteProfilesPage: Sendable {
                 return try await page(request, identity, message: "Choose one of your organisations.", status: .unprocessableContent)
             }
             let chosen = form["profile"].flatMap { $0.isEmpty ? nil : $0 }
-            if let chosen, service.evaluator.acute.profile(chosen) == nil {
-                return try await page(request, identity, message: "Unknown profile \(chosen).", status: .unprocessableContent)
-            }
             let access = AccessContext(
                 subject: identity.subject, role: identity.role.rawValue, organisations: identity.organisations,
                 requestID: context.requestID, clientAddress: context.clientAddress)
-            guard try await OrganisationSettings.setAcuteProfile(chosen, of: organisation, as: access, pool: service.evaluations.pool) else {
-                return try await page(request, identity, message: "No such organisation.", status: .unprocessableContent)
+            do {
+                try await acute.setProfile(chosen, of: organisation, as: access)
+            } catch let refusal as Refusal {
+                return try await page(request, identity, message: refusal.description, status: .unprocessableContent)
             }
-            service.remember(profile: chosen ?? service.evaluator.acute.defaultProfile, for: organisation)
             return try await page(request, identity, message: "Saved: \(chosen ?? "the protocol's default")", status: .ok)
         }
     }
 
     private static func authorise(_ identity: Identity) throws {
         guard identity.role == .clinician || identity.role == .admin else {
-            throw Problem(.forbidden, "forbidden", detail: "The profiles page is for clinicians and administrators.")
+            throw Refusal.notPermitted("The profiles page is for clinicians and administrators.")
         }
     }
 
     private func page(_ request: Request, _ identity: Identity, message: String?, status: HTTPResponse.Status) async throws -> Response {
-        let acute = service.evaluator.acute
+        let acute = self.acute.evaluator.acute
         let profiles = acute.profiles.map { profile in
             View.Profile(
                 id: profile.id, title: profile.title, jurisdiction: profile.jurisdiction,
@@ -87,7 +86,7 @@ struct AcuteProfilesPage: Sendable {
         }
         var organisations: [View.Organisation] = []
         for organisation in identity.organisations {
-            let setting = try await OrganisationSettings.acuteProfile(of: organisation, pool: service.evaluations.pool)
+            let setting = try await self.acute.profileSetting(of: organisation)
             let chosen: String?
             switch setting {
             case .noOrganisation: continue

@@ -1,3 +1,4 @@
+import Clinical
 import Foundation
 import Hummingbird
 import Recovery
@@ -76,13 +77,14 @@ struct RecoveryPage: Sendable {
             let patient = try QueryParameter.patientID(context)
             let form = try await RehabPages.checkedForm(request, context)
             // The form's local time is the onset's zone: read it alone, not the whole projection.
-            let onset = try await RecoveryProblem.map { try await records.onset(patient, as: access) }
+            let onset = try await records.onset(patient, as: access)
             let zone = TimeZone(identifier: onset.timeZone) ?? .gmt
             do {
                 let observation = try Self.observation(form, patient: patient, zone: zone)
-                _ = try await RecoveryProblem.map { try await records.record(observation, as: access) }
+                _ = try await records.record(observation, as: access)
                 return try await page(request, access, patient: patient, notice: "Recorded \(observation.instrument.rawValue) \(observation.value).")
-            } catch let problem as Problem where problem.status == .unprocessableContent {
+            } catch {
+                guard let problem = Problem.from(error), problem.status == .unprocessableContent else { throw error }
                 return try await page(request, access, patient: patient, notice: nil, error: problem.detail, status: problem.status)
             }
         }
@@ -92,7 +94,7 @@ struct RecoveryPage: Sendable {
     private func caller(_ request: Request, _ context: AppRequestContext) async throws -> AccessContext? {
         guard let identity = await WebSession.identity(request, verifier: verifier) else { return nil }
         guard [.clinician, .rehabCoordinator, .therapist].contains(identity.role) else {
-            throw Problem(.forbidden, "forbidden", detail: "Recovery charts are for clinicians, coordinators and therapists.")
+            throw Refusal.notPermitted("Recovery charts are for clinicians, coordinators and therapists.")
         }
         return AccessContext(
             subject: identity.subject, role: identity.role.rawValue, organisations: identity.organisations,
@@ -119,15 +121,13 @@ struct RecoveryPage: Sendable {
         _ request: Request, _ access: AccessContext, patient: UUID, notice: String?, error: String? = nil,
         status: HTTPResponse.Status = .ok
     ) async throws -> Response {
-        guard let report = try await RecoveryProblem.map({ try await projections.report(patient, as: access) }) else {
-            throw Problem(.notFound, "not-found", detail: "No patient with that id is accessible to you.")
+        guard let report = try await projections.report(patient, as: access) else {
+            throw Refusal.unknownPatientRecord
         }
         let proposal = try Proposal(request, horizon: report.horizonDays)
         var whatIf: RecoveryWhatIfOutlook?
         if let proposal {
-            whatIf = try await RecoveryProblem.map {
-                try await projections.whatIf(patient, proposal: RecoveryProposal(segments: [proposal.segment]), as: access)
-            }
+            whatIf = try await projections.whatIf(patient, proposal: RecoveryProposal(segments: [proposal.segment]), as: access)
         }
         let zone = TimeZone(identifier: report.onset.timeZone) ?? .gmt
         let view = View(

@@ -1,3 +1,4 @@
+import Clinical
 import Foundation
 import Hummingbird
 import Rehabilitation
@@ -12,11 +13,12 @@ import Storage
 struct RehabPages: Sendable {
     let pages: PageRenderer
     let verifier: TokenVerifier
-    let bookings: RehabBookings
+    let rehab: RehabClinic
 
-    var resources: RehabResources { RehabResources(pool: bookings.pool) }
-    var plans: RehabPlans { RehabPlans(bookings: bookings) }
-    var catalogue: RehabCatalogue { bookings.catalogue }
+    var bookings: RehabBookings { rehab.bookings }
+    var resources: RehabResources { rehab.resources }
+    var plans: RehabPlans { rehab.plans }
+    var catalogue: RehabCatalogue { rehab.catalogue }
 
     /// The signed-in caller of a page.
     struct Caller {
@@ -42,10 +44,10 @@ struct RehabPages: Sendable {
         }
         router.post("/rehab/waitlist/:id/accept") { request, context in
             guard let caller = try await caller(request, context) else { return AcutePages.toSignIn }
-            guard caller.isCoordinator else { throw Problem(.forbidden, "forbidden", detail: "Coordinators book waitlist offers.") }
+            guard caller.isCoordinator else { throw Refusal.notPermitted("Coordinators book waitlist offers.") }
             _ = try await Self.checkedForm(request, context)
             let entry = try QueryParameter.id(context, "waitlist entry")
-            let session = try await RehabProblem.map { try await RehabWaitlist(bookings: bookings).accept(entry, as: caller.access) }
+            let session = try await rehab.waitlist.accept(entry, as: caller.access)
             return Response(status: .seeOther, headers: [.location: "/rehab/sessions/\(session.uuidString.lowercased())"])
         }
         router.get("/rehab/plans/:id") { request, context in
@@ -54,10 +56,10 @@ struct RehabPages: Sendable {
         }
         router.post("/rehab/plans/:id/publish") { request, context in
             guard let caller = try await caller(request, context) else { return AcutePages.toSignIn }
-            guard caller.isCoordinator else { throw Problem(.forbidden, "forbidden", detail: "Coordinators publish plans.") }
+            guard caller.isCoordinator else { throw Refusal.notPermitted("Coordinators publish plans.") }
             _ = try await Self.checkedForm(request, context)
             let id = try QueryParameter.id(context, "plan")
-            _ = try await RehabProblem.map { try await plans.publish(id, as: caller.access) }
+            _ = try await plans.publish(id, as: caller.access)
             return Response(status: .seeOther, headers: [.location: "/rehab/plans/\(id.uuidString.lowercased())"])
         }
         router.get("/rehab/patients/:id/week") { request, context in
@@ -71,13 +73,13 @@ struct RehabPages: Sendable {
     func caller(_ request: Request, _ context: AppRequestContext) async throws -> Caller? {
         guard let identity = await WebSession.identity(request, verifier: verifier) else { return nil }
         guard identity.role == .rehabCoordinator || identity.role == .therapist else {
-            throw Problem(.forbidden, "forbidden", detail: "The clinic's pages are for rehab coordinators and therapists.")
+            throw Refusal.notPermitted("The clinic's pages are for rehab coordinators and therapists.")
         }
         let access = AccessContext(
             subject: identity.subject, role: identity.role.rawValue, organisations: identity.organisations,
             requestID: context.requestID, clientAddress: context.clientAddress)
-        let clinic = try RehabProblem.clinic(request, access)
-        guard access.organisations.contains(clinic) else { throw Problem(.notFound, "not-found", detail: "No clinic with that id is one you act for.") }
+        let clinic = try QueryParameter.clinic(request, access)
+        guard access.organisations.contains(clinic) else { throw Refusal.notFound("No clinic with that id is one you act for.") }
         let settings = try await resources.settings(clinic, as: access)
         return Caller(identity: identity, access: access, clinic: clinic, settings: settings)
     }

@@ -1,6 +1,8 @@
+import Clinical
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Rehabilitation
 import Storage
 
 extension RehabPages {
@@ -64,15 +66,15 @@ extension RehabPages {
     /// A plan for review: progress while it runs (the page refreshes itself), then the score,
     /// the sessions it could not place with their reasons, and the publish button.
     func planPage(_ request: Request, _ caller: Caller, id: UUID) async throws -> Response {
-        guard let plan = try await RehabProblem.map({ try await plans.plan(id, as: caller.access) }) else {
-            throw Problem(.notFound, "not-found", detail: "No plan with that id is accessible to you.")
+        guard let plan = try await plans.plan(id, as: caller.access) else {
+            throw Refusal.notFound("No plan with that id is accessible to you.")
         }
         let csrf = WebSession.csrfToken(request)
         let score = plan.score
         let view = PlanView(
-            csrf: csrf, week: "\(plan.weekStart)", status: plan.status, running: plan.status == "queued" || plan.status == "running",
+            csrf: csrf, week: "\(plan.weekStart)", status: plan.status.rawValue, running: plan.status.isSolving,
             progress: Int((plan.progress * 100).rounded()), objective: plan.objective.map(String.init) ?? "–", feasible: score?.feasible ?? false,
-            done: score != nil, canPublish: caller.isCoordinator && plan.status == "done", sessions: plan.schedule?.count ?? 0, error: plan.error,
+            done: score != nil, canPublish: caller.isCoordinator && plan.status.after(.publish) != nil, sessions: plan.schedule?.count ?? 0, error: plan.error,
             terms: (score?.soft ?? [:]).sorted { $0.key < $1.key }.map { .init(name: $0.key.replacingOccurrences(of: "_", with: " "), value: "\($0.value)") },
             kpis: (score?.kpi ?? [:]).sorted { $0.key < $1.key }.map {
                 .init(
@@ -94,21 +96,18 @@ extension RehabPages {
     func patientWeekPage(_ request: Request, _ caller: Caller, patient: UUID) async throws -> Response {
         let settings = caller.settings
         let today = settings.local(Date()).day
-        let week = try RehabProblem.day(request, "week").map { $0.adding(days: -$0.weekday) } ?? today.adding(days: -today.weekday)
-        let entries = try await RehabProblem.map {
-            try await bookings.timetable(
-                TimetableQuery(
-                    clinic: caller.clinic, from: settings.instant(week, ClockTime(clamping: 0)),
-                    to: settings.instant(week.adding(days: 7), ClockTime(clamping: 0)), patient: patient),
-                as: caller.access)
-        }.filter { entry in entry.participants.contains { $0.patientId == patient && !$0.cancelled } }
+        let week = try QueryParameter.day(request, "week").map { $0.adding(days: -$0.weekday) } ?? today.adding(days: -today.weekday)
+        let entries = try await bookings.timetable(
+            TimetableQuery(
+                clinic: caller.clinic, from: settings.instant(week, ClockTime(clamping: 0)),
+                to: settings.instant(week.adding(days: 7), ClockTime(clamping: 0)), patient: patient),
+            as: caller.access
+        ).filter { entry in entry.participants.contains { $0.patientId == patient && !$0.cancelled } }
         guard
-            let pseudonym = try await RehabProblem.map({
-                try await RehabStays(pool: bookings.pool, catalogue: catalogue).stays(clinic: caller.clinic, on: nil, as: caller.access)
-                    .first { $0.patientId == patient }?.pseudonym
-            })
+            let pseudonym = try await rehab.stays.stays(clinic: caller.clinic, on: nil, as: caller.access)
+                .first(where: { $0.patientId == patient })?.pseudonym
         else {
-            throw Problem(.notFound, "not-found", detail: "No patient with a stay at this clinic has that id.")
+            throw Refusal.notFound("No patient with a stay at this clinic has that id.")
         }
         let therapists = try await resources.therapists(clinic: caller.clinic, as: caller.access)
         let rooms = try await resources.rooms(clinic: caller.clinic, as: caller.access)

@@ -1,3 +1,4 @@
+import Clinical
 import Foundation
 import Hummingbird
 import Rehabilitation
@@ -71,16 +72,16 @@ extension RehabPages {
         _ request: Request, _ caller: Caller, id: UUID, notice: String?, error: String? = nil,
         status: HTTPResponse.Status = .ok
     ) async throws -> Response {
-        guard let entry = try await RehabProblem.map({ try await bookings.session(id, as: caller.access) }) else {
-            throw Problem(.notFound, "not-found", detail: "No session with that id is accessible to you.")
+        guard let entry = try await bookings.session(id, as: caller.access) else {
+            throw Refusal.notFound("No session with that id is accessible to you.")
         }
         let settings = caller.settings
         let start = settings.local(entry.start)
         let end = settings.local(entry.end)
         let therapists = try await resources.therapists(clinic: caller.clinic, as: caller.access).filter(\.active)
         let rooms = try await resources.rooms(clinic: caller.clinic, as: caller.access)
-        let waitlist = try await RehabWaitlist(bookings: bookings).entries(clinic: caller.clinic, as: caller.access)
-            .filter { $0.modality == entry.modality && ($0.status == "waiting" || ($0.status == "offered" && $0.offeredSession == id)) }
+        let waitlist = try await rehab.waitlist.entries(clinic: caller.clinic, as: caller.access)
+            .filter { $0.modality == entry.modality && ($0.status == .waiting || ($0.status == .offered && $0.offeredSession == id)) }
         let week = start.day.adding(days: -start.day.weekday)
         let csrf = WebSession.csrfToken(request)
         let active = entry.participants.filter { !$0.cancelled }
@@ -124,8 +125,8 @@ extension RehabPages {
             },
             waitlist: waitlist.map { waiting in
                 .init(
-                    pseudonym: waiting.pseudonym ?? "", priority: waiting.priority, status: waiting.status ?? "",
-                    acceptLink: waiting.status == "offered" && caller.isCoordinator
+                    pseudonym: waiting.pseudonym ?? "", priority: waiting.priority, status: waiting.status?.rawValue ?? "",
+                    acceptLink: waiting.status == .offered && caller.isCoordinator
                         ? waiting.id.map { "/rehab/waitlist/\($0.uuidString.lowercased())/accept" } : nil)
             },
             hasWaitlist: !waitlist.isEmpty, notice: notice, error: error,
@@ -138,9 +139,10 @@ extension RehabPages {
     func sessionForm(_ request: Request, _ context: AppRequestContext, _ caller: Caller, id: UUID) async throws -> Response {
         let form = try await Self.checkedForm(request, context)
         do {
-            let notice = try await RehabProblem.map { try await apply(form, caller, id: id) }
+            let notice = try await apply(form, caller, id: id)
             return try await sessionPage(request, caller, id: id, notice: notice)
-        } catch let problem as Problem where [.unprocessableContent, .conflict, .badRequest].contains(problem.status) {
+        } catch {
+            guard let problem = Problem.from(error), [.unprocessableContent, .conflict, .badRequest].contains(problem.status) else { throw error }
             return try await sessionPage(request, caller, id: id, notice: nil, error: problem.detail, status: problem.status)
         }
     }
@@ -148,24 +150,24 @@ extension RehabPages {
     private func apply(_ form: [String: String], _ caller: Caller, id: UUID) async throws -> String {
         switch form["do"] {
         case "attendance":
-            guard let patient = form["patient"].flatMap(UUID.init(uuidString:)) else { throw RehabInputError("patient", "is missing") }
+            guard let patient = form["patient"].flatMap(UUID.init(uuidString:)) else { throw Refusal.invalid("patient", "is missing") }
             let minutes = try form["minutes"].flatMap { $0.isEmpty ? nil : $0 }.map { text -> Int in
-                guard let value = Int(text) else { throw RehabInputError("minutes", "must be a whole number") }
+                guard let value = Int(text) else { throw Refusal.invalid("minutes", "must be a whole number") }
                 return value
             }
             let record = AttendanceRecord(
                 attendance: form["attendance"] ?? "", minutesDelivered: form["attendance"] == "attended" ? minutes : nil,
                 note: form["note"].flatMap { $0.isEmpty ? nil : $0 })
-            guard try await bookings.recordAttendance(record, session: id, patient: patient, as: caller.access) else { throw UnknownSession() }
+            guard try await bookings.recordAttendance(record, session: id, patient: patient, as: caller.access) else { throw Refusal.unknownSession }
             return "Attendance recorded."
         case "move":
-            guard caller.isCoordinator else { throw Problem(.forbidden, "forbidden", detail: "Coordinators move sessions.") }
-            guard let day = form["day"].flatMap(CalendarDay.init) else { throw RehabInputError("day", "must be a day YYYY-MM-DD") }
+            guard caller.isCoordinator else { throw Refusal.notPermitted("Coordinators move sessions.") }
+            guard let day = form["day"].flatMap(CalendarDay.init) else { throw Refusal.invalid("day", "must be a day YYYY-MM-DD") }
             guard let start = form["start"].flatMap(ClockTime.init), let end = form["end"].flatMap(ClockTime.init), end > start else {
-                throw RehabInputError("start", "start and end must be times HH:MM, the end after the start")
+                throw Refusal.invalid("start", "start and end must be times HH:MM, the end after the start")
             }
             let therapist: UUID? = form["therapist"].flatMap(UUID.init(uuidString:))
-            guard let room = form["room"].flatMap(UUID.init(uuidString:)) else { throw RehabInputError("room", "is missing") }
+            guard let room = form["room"].flatMap(UUID.init(uuidString:)) else { throw Refusal.invalid("room", "is missing") }
             try await bookings.move(
                 id, start: caller.settings.instant(day, start), end: caller.settings.instant(day, end), therapist: .some(therapist),
                 room: room, as: caller.access)
@@ -176,13 +178,13 @@ extension RehabPages {
                 let outcome = try await bookings.cancel(
                     id, patient: patient, reason: (form["reason"] ?? "").trimmingCharacters(in: .whitespaces),
                     as: caller.access)
-            else { throw UnknownSession() }
+            else { throw Refusal.unknownSession }
             let what = outcome.sessionCancelled ? "Session cancelled." : "The patient's place was cancelled."
             guard let offer = outcome.offer else { return what + " Nobody on the waitlist fits the freed slot." }
             return what + " The freed slot is offered to \(offer.pseudonym ?? "the first fitting patient on the waitlist") until "
                 + "\(Self.clock(caller.settings.local(offer.offerExpiresAt ?? Date()).minutes))."
         default:
-            throw RehabInputError("do", "must be attendance, move or cancel")
+            throw Refusal.invalid("do", "must be attendance, move or cancel")
         }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Rehabilitation
 import Storage
 
 extension RehabPages {
@@ -37,24 +38,21 @@ extension RehabPages {
     func weekPage(_ request: Request, _ caller: Caller) async throws -> Response {
         let settings = caller.settings
         let today = settings.local(Date()).day
-        let week = try RehabProblem.day(request, "week").map { $0.adding(days: -$0.weekday) } ?? today.adding(days: -today.weekday)
+        let week = try QueryParameter.day(request, "week").map { $0.adding(days: -$0.weekday) } ?? today.adding(days: -today.weekday)
         let therapistID = try QueryParameter.uuid(request, "therapist")
         let roomID = try QueryParameter.uuid(request, "room")
         let patientID = try QueryParameter.uuid(request, "patient")
-        let (therapists, rooms, stays) = try await RehabProblem.map {
-            (
-                try await resources.therapists(clinic: caller.clinic, as: caller.access), try await resources.rooms(clinic: caller.clinic, as: caller.access),
-                try await RehabStays(pool: bookings.pool, catalogue: catalogue).stays(clinic: caller.clinic, on: nil, as: caller.access)
-                    .filter { $0.admittedOn <= week.adding(days: 6) && ($0.dischargeOn ?? week) >= week }
-            )
-        }
+        let therapists = try await resources.therapists(clinic: caller.clinic, as: caller.access)
+        let rooms = try await resources.rooms(clinic: caller.clinic, as: caller.access)
+        let stays = try await rehab.stays.stays(clinic: caller.clinic, on: nil, as: caller.access)
+            .filter { $0.admittedOn <= week.adding(days: 6) && ($0.dischargeOn ?? week) >= week }
         // With nothing chosen, the first gym (the room most sessions use), else the first room.
         let chosenRoom = therapistID == nil && patientID == nil ? roomID ?? (rooms.first { $0.type == "gym" } ?? rooms.first)?.id : nil
         let query = TimetableQuery(
             clinic: caller.clinic, from: settings.instant(week, ClockTime(clamping: 0)),
             to: settings.instant(week.adding(days: 7), ClockTime(clamping: 0)),
             therapist: therapistID, room: chosenRoom, patient: patientID, includeCancelled: true)
-        let entries = try await RehabProblem.map { try await bookings.timetable(query, as: caller.access) }
+        let entries = try await bookings.timetable(query, as: caller.access)
         let heading: String
         if let therapistID, let therapist = therapists.first(where: { $0.id == therapistID }) {
             heading = "\(therapist.name) (\(therapist.code), \(therapist.role))"
@@ -90,9 +88,9 @@ extension RehabPages {
         let grid = WeekGridSVG.render(
             days: days, from: dayStart, to: dayStart + settings.weekdaySlots * settings.slotMinutes, blocks: blocks,
             title: "Week of \(week): \(heading)")
-        let plan = try await RehabProblem.map { try await plans.latest(clinic: caller.clinic, week: week, as: caller.access) }
-        let waitlist = try await RehabProblem.map { try await RehabWaitlist(bookings: bookings).entries(clinic: caller.clinic, as: caller.access) }
-            .filter { $0.status == "waiting" || $0.status == "offered" }
+        let plan = try await plans.latest(clinic: caller.clinic, week: week, as: caller.access)
+        let waitlist = try await rehab.waitlist.entries(clinic: caller.clinic, as: caller.access)
+            .filter { $0.status == .waiting || $0.status == .offered }
         let selection =
             therapistID.map { "therapist=\($0.uuidString.lowercased())" } ?? patientID.map { "patient=\($0.uuidString.lowercased())" }
             ?? chosenRoom.map { "room=\($0.uuidString.lowercased())" } ?? ""
@@ -108,11 +106,13 @@ extension RehabPages {
             patients: stays.map { .init(value: $0.patientId.uuidString.lowercased(), label: $0.pseudonym ?? "", selected: $0.patientId == patientID) },
             grid: grid, sessionCount: entries.filter { !$0.cancelled }.count,
             printLink: patientID.map { "/rehab/patients/\($0.uuidString.lowercased())/week?week=\(week)" },
-            planLink: plan.map { "/rehab/plans/\($0.id.uuidString.lowercased())" }, planStatus: plan?.status,
+            planLink: plan.map { "/rehab/plans/\($0.id.uuidString.lowercased())" }, planStatus: plan?.status.rawValue,
             unplaced: unplacedRows(plan),
             hasUnplaced: !(plan?.unplaced ?? []).isEmpty,
             waitlist: waitlist.map {
-                .init(patient: $0.pseudonym ?? "", modality: name(of: $0.modality), priority: $0.priority, status: $0.status ?? "", wantedBy: "\($0.wantedBy)")
+                .init(
+                    patient: $0.pseudonym ?? "", modality: name(of: $0.modality), priority: $0.priority, status: $0.status?.rawValue ?? "",
+                    wantedBy: "\($0.wantedBy)")
             },
             hasWaitlist: !waitlist.isEmpty)
         return try pages.page("rehab-week", view, csrf: WebSession.csrfToken(request))

@@ -1,3 +1,4 @@
+import Clinical
 import Foundation
 import Hummingbird
 import Reporting
@@ -37,7 +38,7 @@ struct ReportsPage: Sendable {
         router.get("/reports") { request, context in
             guard let identity = await WebSession.identity(request, verifier: verifier) else { return AcutePages.toSignIn }
             guard identity.role == .planner || identity.role == .admin else {
-                throw Problem(.forbidden, "forbidden", detail: "The regional dashboard is for planners.")
+                throw Refusal.notPermitted("The regional dashboard is for planners.")
             }
             let access = AccessContext(
                 subject: identity.subject, role: identity.role.rawValue, organisations: identity.organisations,
@@ -45,10 +46,10 @@ struct ReportsPage: Sendable {
             var query = try ReportRoutes.query(request)
             query.indicator = nil  // the page's `indicator` is the one it draws; its summary shows them all
             if request.uri.queryParameters.get("period") == nil { query.period = .quarter }
-            let report = try await RehabProblem.map { try await reports.report(query, as: access) }
+            let report = try await reports.report(query, as: access)
             let chosenID = request.uri.queryParameters.get("indicator") ?? "dtn_within_60"
             guard let chosen = report.tables.first(where: { $0.indicator.id == chosenID }) ?? report.tables.first else {
-                throw Problem(.notFound, "not-found", detail: "No indicators are defined.")
+                throw Refusal.notFound("No indicators are defined.")
             }
             return try pages.page("reports", view(report, chosen: chosen, query: query, request: request))
         }

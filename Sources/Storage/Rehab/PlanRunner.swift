@@ -1,33 +1,38 @@
-import Foundation
-import Logging
-import Rehabilitation
-import Storage
+public import Foundation
+public import Logging
+public import Rehabilitation
+
+/// A stored plan's solve to run: a plan from nothing, or a re-plan of the booked rows from a day on.
+public struct PlanSolve: Sendable {
+    public var plan: UUID
+    public var week: RehabWeek
+    public var seconds: Int
+    public var replan: (booked: [ScheduleRow], fromDay: Int)?
+    public var context: AccessContext
+}
+
+/// Where queued solves go. Today a queue in this process (`PlanRunner`); the seam for a
+/// durable job table that any instance can take over.
+public protocol PlanSolveQueue: Sendable {
+    func enqueue(_ solve: PlanSolve) async
+}
 
 /// Runs weekly solves in the background, one at a time on a thread of their own (the
 /// server's cooperative threads stay free), recording progress in the plan's row about every
 /// half second, then the schedule, score and unplaced sessions.
-actor PlanRunner {
+public actor PlanRunner: PlanSolveQueue {
     private let plans: RehabPlans
     private let logger: Logger
-    /// A solve to run: a plan from nothing, or a re-plan of the booked rows from a day on.
-    struct Job: Sendable {
-        var plan: UUID
-        var week: RehabWeek
-        var seconds: Int
-        var replan: (booked: [ScheduleRow], fromDay: Int)?
-        var context: AccessContext
-    }
-
-    private var queue: [Job] = []
+    private var queue: [PlanSolve] = []
     private var running = false
 
-    init(plans: RehabPlans, logger: Logger) {
+    public init(plans: RehabPlans, logger: Logger) {
         self.plans = plans
         self.logger = logger
     }
 
     /// Queues a stored plan's solve; it starts when the solves before it are done.
-    func enqueue(_ job: Job) {
+    public func enqueue(_ job: PlanSolve) {
         queue.append(job)
         guard !running else { return }
         running = true
@@ -41,7 +46,7 @@ actor PlanRunner {
         running = false
     }
 
-    private func run(_ job: Job) async {
+    private func run(_ job: PlanSolve) async {
         let plan = job.plan
         let week = job.week
         let seconds = job.seconds

@@ -1,0 +1,27 @@
+public import Logging
+public import Postgres
+public import Rehabilitation
+
+/// The rehab feature's entry types, built once on the service's pool and handed to its
+/// routes and pages: resources (therapists, rooms, settings), stays and prescriptions,
+/// sessions (booking, series, attendance, timetable), the waitlist, and weekly planning.
+public struct RehabClinic: Sendable {
+    public let catalogue: RehabCatalogue
+    public let resources: RehabResources
+    public let stays: RehabStays
+    public let bookings: RehabBookings
+    public let waitlist: RehabWaitlist
+    public let plans: RehabPlans
+    public let planning: RehabPlanning
+
+    /// `solves` takes the queued solves; by default they run in this process.
+    public init(pool: PostgresPool, catalogue: RehabCatalogue, logger: Logger, solves: (any PlanSolveQueue)? = nil) {
+        self.catalogue = catalogue
+        resources = RehabResources(pool: pool)
+        stays = RehabStays(pool: pool, catalogue: catalogue)
+        bookings = RehabBookings(pool: pool, catalogue: catalogue)
+        waitlist = RehabWaitlist(bookings: bookings)
+        plans = RehabPlans(bookings: bookings)
+        planning = RehabPlanning(plans: plans, resources: resources, solves: solves ?? PlanRunner(plans: plans, logger: logger))
+    }
+}
