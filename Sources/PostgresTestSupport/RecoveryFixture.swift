@@ -36,7 +36,7 @@ public enum RecoveryFixture {
                 """)
             return id
         }
-        let bookings = RehabBookings(pool: pool, catalogue: try DemoClinicFixture.catalogue())
+        let bookings = RehabSessions(pool: pool, catalogue: try DemoClinicFixture.catalogue())
         let resources = RehabResources(pool: pool)
         let therapist = try await resources.therapists(clinic: clinic, as: context).first { $0.code == "T01" }?.id
         let gym = try await resources.rooms(clinic: clinic, as: context).first { $0.code == "GYM1" }?.id ?? UUID()

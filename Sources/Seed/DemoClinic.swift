@@ -120,7 +120,7 @@ public enum DemoClinic {
         var report = Report()
         let resources = RehabResources(pool: pool)
         let stays = RehabStays(pool: pool, catalogue: catalogue)
-        let bookings = RehabBookings(pool: pool, catalogue: catalogue)
+        let bookings = RehabSessions(pool: pool, catalogue: catalogue)
         let existing = try await resources.therapists(clinic: clinic, as: context)
         guard existing.isEmpty else { return report }
         try await resources.save(settings, clinic: clinic, as: context)
@@ -173,12 +173,13 @@ public enum DemoClinic {
             }
         }
         if let seconds {
-            let export = try await bookings.exportWeek(clinic: clinic, week: week, as: context)
+            let plans = RehabPlans(sessions: bookings)
+            let export = try await plans.transfer.exportWeek(clinic: clinic, week: week, as: context)
             let result = try WeeklySolver(week: export.week).solve(.init(seconds: seconds, seed: 1, threads: 1, epochs: 4))
-            let plan = try await RehabPlans(bookings: bookings).store(solved: result, export: export, week: week, clinic: clinic, as: context)
-            report.sessions = try await RehabPlans(bookings: bookings).publish(plan, as: context).sessions
+            let plan = try await plans.store(solved: result, export: export, week: week, clinic: clinic, as: context)
+            report.sessions = try await plans.publish(plan, as: context).sessions
             report.attendance = try await recordAttendance(before: now, week: week, bookings: bookings)
-            let waitlist = RehabWaitlist(bookings: bookings)
+            let waitlist = RehabWaitlist(sessions: bookings)
             for (pseudonym, modality, priority) in [("DEMO-R06", "PT", 3), ("DEMO-R09", "HYDRO_GRP", 2)] {
                 let index = patients.firstIndex { $0.0 == pseudonym } ?? 0
                 _ = try await waitlist.add(
@@ -193,7 +194,7 @@ public enum DemoClinic {
 
     /// Marks the week's sessions that ended before `now`: one in twelve a no-show, the rest
     /// attended in full.
-    private static func recordAttendance(before now: Date, week: CalendarDay, bookings: RehabBookings) async throws -> Int {
+    private static func recordAttendance(before now: Date, week: CalendarDay, bookings: RehabSessions) async throws -> Int {
         let timetable = try await bookings.timetable(
             TimetableQuery(clinic: clinic, from: settings.instant(week, ClockTime(clamping: 0)), to: now),
             as: context)

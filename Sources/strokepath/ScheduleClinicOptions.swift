@@ -23,7 +23,7 @@ struct ScheduleClinicOptions: ParsableArguments {
 
     /// Runs `body` with the clinic's bookings and the context that acts for it; an unknown
     /// clinic ends the command with exit code 2.
-    func withClinic<Result: Sendable>(_ body: (RehabBookings, UUID, AccessContext) async throws -> Result) async throws -> Result {
+    func withClinic<Result: Sendable>(_ body: (RehabScheduleTransfer, UUID, AccessContext) async throws -> Result) async throws -> Result {
         let catalogue = try ResourceLocator.rehabCatalogue()
         let logger = Console.bootstrapLogging()
         return try await PostgresPool.withPool(
@@ -37,7 +37,7 @@ struct ScheduleClinicOptions: ParsableArguments {
             let context = AccessContext(
                 subject: "cli:\(ProcessInfo.processInfo.environment["USER"] ?? "unknown")", role: "rehab_coordinator",
                 organisations: [id])
-            return try await body(RehabBookings(pool: pool, catalogue: catalogue), id, context)
+            return try await body(RehabScheduleTransfer(sessions: RehabSessions(pool: pool, catalogue: catalogue)), id, context)
         }
     }
 }

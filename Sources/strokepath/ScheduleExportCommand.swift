@@ -17,8 +17,8 @@ struct ScheduleExportCommand: AsyncParsableCommand {
 
     func run() async throws {
         let week = try clinic.monday()
-        let export = try await clinic.withClinic { bookings, id, context in
-            try await bookings.exportWeek(clinic: id, week: week, notBefore: Date(), as: context)
+        let export = try await clinic.withClinic { transfer, id, context in
+            try await transfer.exportWeek(clinic: id, week: week, notBefore: Date(), as: context)
         }
         if let output {
             try export.document.write(to: URL(fileURLWithPath: output))

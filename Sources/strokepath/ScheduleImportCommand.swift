@@ -20,8 +20,8 @@ struct ScheduleImportCommand: AsyncParsableCommand {
     func run() async throws {
         let week = try clinic.monday()
         let rows = try ScheduleInput.rows(schedule).compactMap(ScheduleRow.init)
-        let result = try await clinic.withClinic { bookings, id, context -> ScheduleImportResult in
-            let export = try await bookings.exportWeek(clinic: id, week: week, notBefore: Date(), as: context)
+        let result = try await clinic.withClinic { transfer, id, context -> ScheduleImportResult in
+            let export = try await transfer.exportWeek(clinic: id, week: week, notBefore: Date(), as: context)
             let score = ScheduleScorer(week: export.week).score(rows.map(ScheduleScorer.Row.init), details: 3)
             guard score.feasible else {
                 ScheduleInput.error("refused: the schedule breaks \(score.hardTotal) rules of \(export.week.name)")
@@ -31,7 +31,7 @@ struct ScheduleImportCommand: AsyncParsableCommand {
                 throw ExitCode(1)
             }
             do {
-                return try await bookings.importSchedule(rows, clinic: id, week: week, replace: replace, as: context)
+                return try await transfer.importSchedule(rows, clinic: id, week: week, replace: replace, as: context)
             } catch let refusal as Refusal {
                 // A schedule naming what the clinic does not have is a bad file (2); a clash or a rule, a refusal (1).
                 ScheduleInput.error("refused: \(refusal) Nothing was booked.")

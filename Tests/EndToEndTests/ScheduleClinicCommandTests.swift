@@ -55,7 +55,7 @@ import Testing
             let rows = try ScheduleFile.rows(from: Data(contentsOf: schedule)).compactMap(ScheduleRow.init)
             #expect(rows.count > 100)
             try await database.withPool(.app) { pool in
-                let bookings = RehabBookings(pool: pool, catalogue: try DemoClinicFixture.catalogue())
+                let bookings = RehabSessions(pool: pool, catalogue: try DemoClinicFixture.catalogue())
                 let settings = DemoClinic.settings
                 let timetable = try await bookings.timetable(
                     TimetableQuery(

@@ -69,12 +69,12 @@ import Testing
                 let gym = rooms.first { $0.code == "GYM1" }?.id ?? UUID()
                 let poolRoom = rooms.first { $0.code == "POOL1" }?.id ?? UUID()
                 let start = DemoClinic.settings.instant(nextWeek, ClockTime(clamping: 600))
-                let session = try await RehabBookings(pool: pool, catalogue: catalogue).book(
+                let session = try await RehabSessions(pool: pool, catalogue: catalogue).book(
                     RehabBookingRequest(
                         organisation: Self.clinic, modality: "PT", therapist: t01, room: gym, start: start, end: start + 2_700,
                         patients: [DemoClinicFixture.patient("DEMO-R01")]), as: DemoClinicFixture.coordinator
                 ).session
-                _ = try await RehabWaitlist(bookings: RehabBookings(pool: pool, catalogue: catalogue)).add(
+                _ = try await RehabWaitlist(sessions: RehabSessions(pool: pool, catalogue: catalogue)).add(
                     WaitlistEntry(
                         organisationId: Self.clinic, patientId: DemoClinicFixture.patient("DEMO-R07"), modality: "PT", priority: 2,
                         wantedBy: nextWeek.adding(days: 6)), as: DemoClinicFixture.coordinator)
@@ -177,7 +177,7 @@ import Testing
                 let poolRoom = try await resources.rooms(clinic: Self.clinic, as: DemoClinicFixture.coordinator).first { $0.code == "POOL1" }?.id ?? UUID()
                 let start = DemoClinicFixture.at(day: 2, "10:00")
                 // DEMO-R09 has urinary incontinence: the pool with a precaution.
-                return try await RehabBookings(pool: pool, catalogue: catalogue).book(
+                return try await RehabSessions(pool: pool, catalogue: catalogue).book(
                     RehabBookingRequest(
                         organisation: Self.clinic, modality: "HYDRO_GRP", therapist: t02, room: poolRoom, start: start, end: start + 2_700,
                         patients: [DemoClinicFixture.patient("DEMO-R09")]), as: DemoClinicFixture.coordinator

@@ -17,7 +17,7 @@ import Testing
 
     /// The demo clinic and its ids by code, with two more aquatic therapists so that the pool's
     /// two lanes, not its staff, are what runs out.
-    static func setUp(_ pool: PostgresPool) async throws -> (bookings: RehabBookings, therapists: [String: UUID], rooms: [String: UUID]) {
+    static func setUp(_ pool: PostgresPool) async throws -> (bookings: RehabSessions, therapists: [String: UUID], rooms: [String: UUID]) {
         let catalogue = try await DemoClinicFixture.load(into: pool)
         let resources = RehabResources(pool: pool)
         for code in ["T10", "T11"] {
@@ -29,7 +29,7 @@ import Testing
         let therapists = try await resources.therapists(clinic: clinic, as: context)
         let rooms = try await resources.rooms(clinic: clinic, as: context)
         return (
-            RehabBookings(pool: pool, catalogue: catalogue),
+            RehabSessions(pool: pool, catalogue: catalogue),
             Dictionary(uniqueKeysWithValues: therapists.compactMap { therapist in therapist.id.map { (therapist.code, $0) } }),
             Dictionary(uniqueKeysWithValues: rooms.compactMap { room in room.id.map { (room.code, $0) } })
         )
@@ -146,11 +146,11 @@ import Testing
                     ($0 as? Refusal)?.bookingClash == .roomFull
                 }
 
-                let waiting = try await RehabWaitlist(bookings: bookings).add(
+                let waiting = try await RehabWaitlist(sessions: bookings).add(
                     WaitlistEntry(
                         organisationId: Self.clinic, patientId: DemoClinicFixture.patient("DEMO-R07"), modality: "HYDRO_GRP", priority: 2,
                         wantedBy: DemoClinicFixture.week.adding(days: 4)), as: Self.context)
-                let busy = try await RehabWaitlist(bookings: bookings).add(
+                let busy = try await RehabWaitlist(sessions: bookings).add(
                     WaitlistEntry(
                         organisationId: Self.clinic, patientId: Self.racers[3], modality: "HYDRO_GRP", priority: 3,
                         wantedBy: DemoClinicFixture.week.adding(days: 4)), as: Self.context)
@@ -159,8 +159,8 @@ import Testing
                 #expect(
                     outcome.offer?.id == waiting.id, "the busy patient (higher priority, but booked then) is passed over for \(String(describing: busy.id))")
                 #expect(try await bookings.cancel(first, reason: "again", as: Self.context) == nil)
-                let taken = try await RehabWaitlist(bookings: bookings).accept(try #require(waiting.id), as: Self.context)
-                let entries = try await RehabWaitlist(bookings: bookings).entries(clinic: Self.clinic, as: Self.context)
+                let taken = try await RehabWaitlist(sessions: bookings).accept(try #require(waiting.id), as: Self.context)
+                let entries = try await RehabWaitlist(sessions: bookings).entries(clinic: Self.clinic, as: Self.context)
                 #expect(entries.first { $0.id == waiting.id }?.status == .booked)
                 #expect(entries.first { $0.id == waiting.id }?.bookedSession == taken)
                 let participants = try await pool.withAccess(Self.context, readOnly: true) { connection in

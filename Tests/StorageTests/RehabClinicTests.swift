@@ -16,14 +16,15 @@ import Testing
         try await TestDatabase.with { database in
             try await database.withPool(.app) { pool in
                 let catalogue = try await DemoClinicFixture.load(into: pool)
-                let bookings = RehabBookings(pool: pool, catalogue: catalogue)
-                let export = try await bookings.exportWeek(clinic: DemoClinicFixture.clinic, week: DemoClinicFixture.week, as: Self.context)
+                let bookings = RehabSessions(pool: pool, catalogue: catalogue)
+                let export = try await RehabScheduleTransfer(sessions: bookings).exportWeek(
+                    clinic: DemoClinicFixture.clinic, week: DemoClinicFixture.week, as: Self.context)
                 #expect(export.week.patients.count == 16)
                 #expect(export.week.therapists.count == 9)
                 #expect(export.week.days.count == 6)
                 let result = try WeeklySolver(week: export.week).solve(.init(seconds: 5, seed: 1, threads: 1, epochs: 2))
                 #expect(ScheduleScorer(week: export.week).score(result.rows.map(ScheduleScorer.Row.init)).feasible)
-                let imported = try await bookings.importSchedule(
+                let imported = try await RehabScheduleTransfer(sessions: bookings).importSchedule(
                     result.rows, clinic: DemoClinicFixture.clinic, week: DemoClinicFixture.week,
                     replace: false, as: Self.context)
                 #expect(result.rows.count > 100)
@@ -36,7 +37,7 @@ import Testing
                 #expect(Set(DemoClinicFixture.rows(timetable, week: DemoClinicFixture.week)) == Set(result.rows), "the bookings are the schedule")
                 // Importing it again clashes with itself and changes nothing.
                 await #expect(throws: Refusal.self) {
-                    try await bookings.importSchedule(
+                    try await RehabScheduleTransfer(sessions: bookings).importSchedule(
                         result.rows, clinic: DemoClinicFixture.clinic, week: DemoClinicFixture.week, replace: false,
                         as: Self.context)
                 }
@@ -53,7 +54,7 @@ import Testing
         try await TestDatabase.with { database in
             try await database.withPool(.app) { pool in
                 let catalogue = try await DemoClinicFixture.load(into: pool)
-                let bookings = RehabBookings(pool: pool, catalogue: catalogue)
+                let bookings = RehabSessions(pool: pool, catalogue: catalogue)
                 let resources = RehabResources(pool: pool)
                 let therapist = try await resources.therapists(clinic: DemoClinicFixture.clinic, as: Self.context).first { $0.code == "T07" }?.id
                 let room = try await resources.rooms(clinic: DemoClinicFixture.clinic, as: Self.context).first { $0.code == "SPR1" }?.id ?? UUID()

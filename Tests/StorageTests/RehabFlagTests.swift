@@ -35,7 +35,7 @@ import Testing
         try await TestDatabase.with { database in
             try await database.withPool(.app) { pool in
                 let catalogue = try await DemoClinicFixture.load(into: pool)
-                let bookings = RehabBookings(pool: pool, catalogue: catalogue)
+                let bookings = RehabSessions(pool: pool, catalogue: catalogue)
                 // A row written before the vocabulary existed: "epilepsy" matches no rule.
                 let patient = DemoClinicFixture.patient("DEMO-R09")
                 try await pool.withAccess(Self.context) { connection in
@@ -51,7 +51,10 @@ import Testing
                 await #expect { _ = try await bookings.book(request, as: Self.context) } throws: { error in
                     (error as? Refusal)?.bookingRule == .unknownFlag && (error as? Refusal)?.message.contains("epilepsy") == true
                 }
-                await #expect { _ = try await bookings.exportWeek(clinic: DemoClinicFixture.clinic, week: DemoClinicFixture.week, as: Self.context) } throws: {
+                await #expect {
+                    _ = try await RehabScheduleTransfer(sessions: bookings).exportWeek(
+                        clinic: DemoClinicFixture.clinic, week: DemoClinicFixture.week, as: Self.context)
+                } throws: {
                     ($0 as? Refusal)?.message.contains("DEMO-R09") == true
                 }
                 // Corrected to what it means, the pool is refused for the right reason.
@@ -61,7 +64,8 @@ import Testing
                 await #expect { _ = try await bookings.book(request, as: Self.context) } throws: {
                     ($0 as? Refusal)?.bookingRule == .contraindicated
                 }
-                _ = try await bookings.exportWeek(clinic: DemoClinicFixture.clinic, week: DemoClinicFixture.week, as: Self.context)
+                _ = try await RehabScheduleTransfer(sessions: bookings).exportWeek(
+                    clinic: DemoClinicFixture.clinic, week: DemoClinicFixture.week, as: Self.context)
             }
         }
     }
@@ -70,7 +74,7 @@ import Testing
         try await TestDatabase.with { database in
             try await database.withPool(.app) { pool in
                 let catalogue = try await DemoClinicFixture.load(into: pool)
-                let export = try await RehabBookings(pool: pool, catalogue: catalogue)
+                let export = try await RehabScheduleTransfer(sessions: RehabSessions(pool: pool, catalogue: catalogue))
                     .exportWeek(clinic: DemoClinicFixture.clinic, week: DemoClinicFixture.week, as: Self.context)
                 let object = try #require(try JSONSerialization.jsonObject(with: export.document) as? [String: Any])
                 let rules = (object["contraindication_rules"] as? [[String: Any]] ?? []).compactMap { $0["flag"] as? String }

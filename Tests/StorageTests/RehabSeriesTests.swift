@@ -12,12 +12,12 @@ import Testing
 @Suite struct RehabSeriesTests {
     static let context = DemoClinicFixture.coordinator
 
-    static func setUp(_ pool: PostgresPool) async throws -> (RehabBookings, RehabSeries) {
+    static func setUp(_ pool: PostgresPool) async throws -> (RehabSessions, RehabSeries) {
         let catalogue = try await DemoClinicFixture.load(into: pool)
         let resources = RehabResources(pool: pool)
         let t01 = try await resources.therapists(clinic: DemoClinicFixture.clinic, as: context).first { $0.code == "T01" }?.id
         let gym = try await resources.rooms(clinic: DemoClinicFixture.clinic, as: context).first { $0.code == "GYM1" }?.id ?? UUID()
-        let bookings = RehabBookings(pool: pool, catalogue: catalogue)
+        let bookings = RehabSessions(pool: pool, catalogue: catalogue)
         // Monday, Wednesday and Friday at 10:00 for two weeks: six occurrences.
         let series = try await bookings.createSeries(
             RehabSeries(

@@ -5,7 +5,7 @@ import Storage
 
 /// Recurring series (each occurrence a booking of its own) and the waitlist.
 struct RehabSeriesRoutes: Sendable {
-    let bookings: RehabBookings
+    let bookings: RehabSessions
     let waitlist: RehabWaitlist
 
     func register(on api: RouterGroup<AppRequestContext>) {

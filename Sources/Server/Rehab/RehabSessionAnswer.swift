@@ -26,7 +26,7 @@ struct RehabSessionAnswer: Encodable {
         }
     }
 
-    static func make(_ entry: TimetableEntry, bookings: RehabBookings, as access: AccessContext) async -> Self {
+    static func make(_ entry: TimetableEntry, bookings: RehabSessions, as access: AccessContext) async -> Self {
         Self(
             entry: entry, evidence: try? bookings.catalogue.modality(entry.modality).evidence,
             precautions: try? await bookings.precautions(entry, as: access))

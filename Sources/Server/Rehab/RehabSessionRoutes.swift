@@ -5,7 +5,7 @@ import Storage
 
 /// Booking, moving, cancelling and joining sessions, attendance, and timetables.
 struct RehabSessionRoutes: Sendable {
-    let bookings: RehabBookings
+    let bookings: RehabSessions
     let resources: RehabResources
 
     struct BookingBody: Decodable {

@@ -7,7 +7,7 @@ import Storage
 /// against the guideline targets.
 struct RehabStayRoutes: Sendable {
     let stays: RehabStays
-    let bookings: RehabBookings
+    let bookings: RehabSessions
 
     /// A prescription as the API takes it: the stay comes from the path.
     struct PrescriptionBody: Decodable {

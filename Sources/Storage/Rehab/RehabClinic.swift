@@ -9,9 +9,10 @@ public struct RehabClinic: Sendable {
     public let catalogue: RehabCatalogue
     public let resources: RehabResources
     public let stays: RehabStays
-    public let bookings: RehabBookings
+    public let sessions: RehabSessions
     public let waitlist: RehabWaitlist
     public let plans: RehabPlans
+    public var transfer: RehabScheduleTransfer { plans.transfer }
     public let planning: RehabPlanning
 
     /// `solves` takes the queued solves; by default they run in this process.
@@ -19,9 +20,9 @@ public struct RehabClinic: Sendable {
         self.catalogue = catalogue
         resources = RehabResources(pool: pool)
         stays = RehabStays(pool: pool, catalogue: catalogue)
-        bookings = RehabBookings(pool: pool, catalogue: catalogue)
-        waitlist = RehabWaitlist(bookings: bookings)
-        plans = RehabPlans(bookings: bookings)
+        sessions = RehabSessions(pool: pool, catalogue: catalogue)
+        waitlist = RehabWaitlist(sessions: sessions)
+        plans = RehabPlans(sessions: sessions)
         planning = RehabPlanning(plans: plans, resources: resources, solves: solves ?? PlanRunner(plans: plans, logger: logger))
     }
 }

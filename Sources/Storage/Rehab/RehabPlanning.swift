@@ -22,8 +22,7 @@ public struct RehabPlanning: Sendable {
     public func plan(clinic: UUID, week: CalendarDay, seconds: Int, replan: Bool, fromDay: Int?, as context: AccessContext) async throws -> RehabPlan {
         try context.requireActing(for: clinic)
         if let fromDay, !(0...6).contains(fromDay) { throw Refusal.invalid("fromDay", "must be 0 to 6") }
-        let bookings = plans.bookings
-        let export = try await bookings.exportWeek(clinic: clinic, week: week, notBefore: Date(), as: context)
+        let export = try await plans.transfer.exportWeek(clinic: clinic, week: week, notBefore: Date(), as: context)
         let id = try await plans.queue(clinic: clinic, week: week, seconds: seconds, export: export, as: context)
         var booked: (booked: [ScheduleRow], fromDay: Int)?
         if replan {

@@ -84,16 +84,18 @@ public struct PlanChanges: Sendable, Codable, Equatable {
 
 /// Weekly plans: stored solves, their progress, review and publication.
 public struct RehabPlans: Sendable {
-    public let bookings: RehabBookings
+    public let sessions: RehabSessions
+    public let transfer: RehabScheduleTransfer
 
-    public init(bookings: RehabBookings) {
-        self.bookings = bookings
+    public init(sessions: RehabSessions) {
+        self.sessions = sessions
+        transfer = RehabScheduleTransfer(sessions: sessions)
     }
 
     /// Queues a plan of the clinic's week with the exported instance; returns its id.
     public func queue(clinic: UUID, week: CalendarDay, seconds: Int, export: RehabWeekExport, as context: AccessContext) async throws -> UUID {
         guard (1...600).contains(seconds) else { throw Refusal.invalid("seconds", "must be 1 to 600") }
-        return try await bookings.pool.withAccess(context) { connection in
+        return try await sessions.pool.withAccess(context) { connection in
             try await connection.query(
                 """
                 INSERT INTO rehab_plans (organisation_id, week_start, seconds, instance, created_by)
@@ -106,7 +108,7 @@ public struct RehabPlans: Sendable {
 
     /// Records a running plan's progress.
     public func progress(_ plan: UUID, fraction: Double, objective: Int?, as context: AccessContext) async throws {
-        try await bookings.pool.withAccess(context) { connection in
+        try await sessions.pool.withAccess(context) { connection in
             try await connection.query(
                 """
                 UPDATE rehab_plans SET status = \(PlanStatus.running.rawValue), progress = \(min(max(fraction, 0), 1)), objective = \(objective),
@@ -119,14 +121,14 @@ public struct RehabPlans: Sendable {
     /// Stores a finished solve: schedule, score, the unplaced sessions with reasons and, for a
     /// re-plan, what changed.
     public func finish(_ plan: UUID, result: WeeklySolver.Result, week: RehabWeek, changes: PlanChanges? = nil, as context: AccessContext) async throws {
-        let score = ScheduleScorer(week: week, dailyTarget: bookings.catalogue.scheduleDailyTarget).score(result.rows.map(ScheduleScorer.Row.init))
+        let score = ScheduleScorer(week: week, dailyTarget: sessions.catalogue.scheduleDailyTarget).score(result.rows.map(ScheduleScorer.Row.init))
         let unplaced = try WeeklySolver(week: week).explain(result.rows).map(PlanUnplaced.init)
         let encoder = JSONEncoder()
         let schedule = String(decoding: try encoder.encode(result.rows), as: UTF8.self)
         let scoreJSON = String(decoding: try encoder.encode(PlanScore(score)), as: UTF8.self)
         let unplacedJSON = String(decoding: try encoder.encode(unplaced), as: UTF8.self)
         let changesJSON = try changes.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
-        try await bookings.pool.withAccess(context) { connection in
+        try await sessions.pool.withAccess(context) { connection in
             try await connection.query(
                 """
                 UPDATE rehab_plans SET status = \(PlanStatus.done.rawValue), progress = 1, objective = \(score.objective), schedule = \(schedule)::jsonb,
@@ -140,11 +142,11 @@ public struct RehabPlans: Sendable {
     /// rows of the clinic's export (what a re-plan starts from; the others are fixed and
     /// already left out of the exported week).
     public func bookedRows(clinic: UUID, week: CalendarDay, as context: AccessContext) async throws -> [ScheduleRow] {
-        try await bookings.pool.withAccess(context, readOnly: true) { connection in
+        try await sessions.pool.withAccess(context, readOnly: true) { connection in
             let settings = try await ClinicSettings.load(clinic, on: connection)
             let codes = try await ScheduleCodes.load(clinic: clinic, week: week, on: connection)
             let pseudonyms = Dictionary(codes.patients.map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
-            let entries = try await RehabBookings.timetable(
+            let entries = try await RehabSessions.timetable(
                 TimetableQuery(
                     clinic: clinic, from: settings.instant(week, ClockTime(clamping: 0)),
                     to: settings.instant(week.adding(days: 7), ClockTime(clamping: 0))),
@@ -165,7 +167,7 @@ public struct RehabPlans: Sendable {
 
     /// Marks a plan failed, saying why.
     public func fail(_ plan: UUID, error: String, as context: AccessContext) async throws {
-        try await bookings.pool.withAccess(context) { connection in
+        try await sessions.pool.withAccess(context) { connection in
             try await connection.query(
                 """
                 UPDATE rehab_plans SET status = \(PlanStatus.failed.rawValue), error = \(String(error.prefix(500))), finished_at = now()
@@ -187,7 +189,7 @@ public struct RehabPlans: Sendable {
     /// A plan, or nil. A solve that has not finished long after its time, or a plan still queued
     /// after six hours (the service stopped meanwhile), is marked failed.
     public func plan(_ id: UUID, as context: AccessContext) async throws -> RehabPlan? {
-        try await bookings.pool.withAccess(context) { connection in
+        try await sessions.pool.withAccess(context) { connection in
             try await connection.query(
                 """
                 UPDATE rehab_plans SET status = \(PlanStatus.failed.rawValue),
@@ -221,7 +223,7 @@ public struct RehabPlans: Sendable {
 
     /// The newest plan of a clinic's week that was solved (done or published), or nil.
     public func latest(clinic: UUID, week: CalendarDay, as context: AccessContext) async throws -> RehabPlan? {
-        let id = try await bookings.pool.withAccess(context, readOnly: true) { connection in
+        let id = try await sessions.pool.withAccess(context, readOnly: true) { connection in
             try await connection.query(
                 """
                 SELECT id FROM rehab_plans
@@ -241,12 +243,12 @@ public struct RehabPlans: Sendable {
     public func publish(_ id: UUID, as context: AccessContext) async throws -> ScheduleImportResult {
         guard let plan = try await plan(id, as: context) else { throw Refusal.unknownPlan }
         guard plan.status.after(.publish) != nil, let rows = plan.schedule else { throw Refusal.planNotReady(plan.status.rawValue) }
-        return try await bookings.importSchedule(rows, clinic: plan.organisationId, week: plan.weekStart, plan: id, replace: true, as: context)
+        return try await transfer.importSchedule(rows, clinic: plan.organisationId, week: plan.weekStart, plan: id, replace: true, as: context)
     }
 
     /// Discards a plan that was not published; false if there is none such.
     public func discard(_ id: UUID, as context: AccessContext) async throws -> Bool {
-        try await bookings.pool.withAccess(context) { connection in
+        try await sessions.pool.withAccess(context) { connection in
             try await connection.query(
                 """
                 UPDATE rehab_plans SET status = \(PlanStatus.discarded.rawValue)

@@ -43,18 +43,18 @@ public struct WaitlistEntry: Sendable, Codable, Equatable {
 
 /// The clinic's waitlist and the backfill of freed slots.
 public struct RehabWaitlist: Sendable {
-    public let bookings: RehabBookings
+    public let sessions: RehabSessions
 
-    public init(bookings: RehabBookings) {
-        self.bookings = bookings
+    public init(sessions: RehabSessions) {
+        self.sessions = sessions
     }
 
     /// Puts a patient the clinic has admitted on the waitlist.
     public func add(_ entry: WaitlistEntry, as context: AccessContext) async throws -> WaitlistEntry {
-        _ = try bookings.catalogue.modality(entry.modality)
+        _ = try sessions.catalogue.modality(entry.modality)
         guard (1...3).contains(entry.priority) else { throw Refusal.invalid("priority", "must be 1 to 3") }
         if let note = entry.note { try RehabResources.checkName(note, "note") }
-        return try await bookings.pool.withAccess(context) { connection in
+        return try await sessions.pool.withAccess(context) { connection in
             guard try await connection.query("SELECT 1 FROM patients WHERE id = \(entry.patientId)", prepared: true).first != nil else {
                 throw Refusal.unknownPatient
             }
@@ -78,7 +78,7 @@ public struct RehabWaitlist: Sendable {
 
     /// The clinic's waitlist (open entries first, by priority and age).
     public func entries(clinic: UUID?, as context: AccessContext) async throws -> [WaitlistEntry] {
-        try await bookings.pool.withAccess(context) { connection in
+        try await sessions.pool.withAccess(context) { connection in
             try await Self.refresh(on: connection)
             let entries = try await connection.query(
                 """
@@ -111,8 +111,8 @@ public struct RehabWaitlist: Sendable {
     public func accept(_ id: UUID, as context: AccessContext) async throws -> UUID {
         var request: RehabBookingRequest?
         do {
-            return try await bookings.mappingConflicts(nil, excluding: nil, as: context, lateRequest: { request }) {
-                try await bookings.pool.withAccess(context) { connection in
+            return try await sessions.mappingConflicts(nil, excluding: nil, as: context, lateRequest: { request }) {
+                try await sessions.pool.withAccess(context) { connection in
                     try await Self.refresh(on: connection)
                     guard
                         let offer = try await connection.query(
@@ -137,9 +137,9 @@ public struct RehabWaitlist: Sendable {
                             therapist: try slot.decode(UUID?.self, at: 2), room: try slot.decode(UUID.self, at: 3), start: try slot.decode(Date.self, at: 4),
                             end: try slot.decode(Date.self, at: 5), maxParticipants: try slot.decode(Int.self, at: 6), patients: [patient])
                         request = booking
-                        session = try await bookings.insert(booking, series: nil, plan: nil, as: context, on: connection)
+                        session = try await sessions.insert(booking, series: nil, plan: nil, as: context, on: connection)
                     } else {
-                        try await bookings.addParticipant(patient, to: freed, as: context, on: connection) { request = $0 }
+                        try await sessions.addParticipant(patient, to: freed, as: context, on: connection) { request = $0 }
                     }
                     try await connection.query(
                         """
@@ -157,7 +157,7 @@ public struct RehabWaitlist: Sendable {
 
     /// Declines an offer: the entry waits again and the slot goes to the next fitting entry.
     public func decline(_ id: UUID, as context: AccessContext) async throws {
-        try await bookings.pool.withAccess(context) { connection in
+        try await sessions.pool.withAccess(context) { connection in
             guard
                 let session = try await connection.query(
                     """
@@ -205,7 +205,7 @@ public struct RehabWaitlist: Sendable {
                 organisation: organisation, modality: modality, therapist: try slot.decode(UUID?.self, at: 2),
                 room: try slot.decode(UUID.self, at: 3), start: start, end: end, patients: [patient])
             do {
-                try await bookings.checkPatients(request, on: connection)
+                try await sessions.checkPatients(request, on: connection)
             } catch let refusal as Refusal where refusal.bookingRule != nil {
                 continue
             }

@@ -15,7 +15,7 @@ struct RehabPages: Sendable {
     let verifier: TokenVerifier
     let rehab: RehabClinic
 
-    var bookings: RehabBookings { rehab.bookings }
+    var bookings: RehabSessions { rehab.sessions }
     var resources: RehabResources { rehab.resources }
     var plans: RehabPlans { rehab.plans }
     var catalogue: RehabCatalogue { rehab.catalogue }

@@ -88,7 +88,7 @@ public struct RehabSeriesChange: Sendable, Codable {
     }
 }
 
-extension RehabBookings {
+extension RehabSessions {
     /// Creates a series and books every occurrence, all or nothing; the first occurrence that
     /// clashes throws a booking conflict (`Refusal`).
     public func createSeries(_ series: RehabSeries, as context: AccessContext) async throws -> RehabSeries {

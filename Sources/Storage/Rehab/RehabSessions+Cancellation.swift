@@ -9,13 +9,13 @@ public struct CancelOutcome: Sendable, Encodable {
     public var offer: WaitlistEntry?
 }
 
-extension RehabBookings {
+extension RehabSessions {
     /// Cancels a booked session, saying who and why, or, when `patient` is given and others
     /// stay in the group, only that patient's place. The freed slot is offered to the
     /// waitlist in the same transaction. Nil when there is no such booked session.
     public func cancel(_ session: UUID, patient: UUID? = nil, reason: String, as context: AccessContext) async throws -> CancelOutcome? {
         try RehabResources.checkName(reason, "reason")
-        return try await pool.withAccess(context) { connection in
+        return try await pool.withAccess(context) { connection -> CancelOutcome? in
             let booked: (request: RehabBookingRequest, series: UUID?)
             do {
                 booked = try await Self.session(session, on: connection)
@@ -54,7 +54,7 @@ extension RehabBookings {
                         on: connection)
                 }
             }
-            let offer = try await RehabWaitlist(bookings: self).offer(freed: session, on: connection)
+            let offer = try await RehabWaitlist(sessions: self).offer(freed: session, on: connection)
             return CancelOutcome(sessionCancelled: !onlyOne, offer: offer)
         }
     }

@@ -11,7 +11,7 @@ public struct ScheduleImportResult: Sendable, Codable, Equatable {
     public var replaced: Int
 }
 
-extension RehabBookings {
+extension RehabScheduleTransfer {
     /// Books a solved `rehab-week/1` schedule for the clinic's week starting Monday `week`,
     /// all or nothing: rows sharing modality, therapist, room, day and start of a group
     /// modality become one session. With `replace`, sessions of earlier plans in the week that
@@ -24,8 +24,8 @@ extension RehabBookings {
     ) async throws -> ScheduleImportResult {
         guard week.weekday == 0 else { throw Refusal.notAMonday }
         var current: RehabBookingRequest?
-        return try await mappingConflicts(nil, excluding: nil, as: context, lateRequest: { current }) {
-            try await pool.withAccess(context) { connection in
+        return try await sessions.mappingConflicts(nil, excluding: nil, as: context, lateRequest: { current }) {
+            try await sessions.pool.withAccess(context) { connection in
                 if let plan {
                     guard
                         try await connection.query(
@@ -51,10 +51,10 @@ extension RehabBookings {
                     ).affectedRows
                 }
                 let codes = try await ScheduleCodes.load(clinic: clinic, week: week, on: connection)
-                var sessions: [SessionKey: RehabBookingRequest] = [:]
+                var grouped: [SessionKey: RehabBookingRequest] = [:]
                 var order: [SessionKey] = []
                 for (index, row) in rows.enumerated() {
-                    let modality = try catalogue.modality(row.modality)
+                    let modality = try self.sessions.catalogue.modality(row.modality)
                     guard let patient = codes.patients[row.patient] else {
                         throw Refusal.unknownScheduleReference(row: index, field: "patient", value: row.patient)
                     }
@@ -73,19 +73,19 @@ extension RehabBookings {
                     let key = SessionKey(
                         modality: row.modality, therapist: row.therapist, room: row.room, day: row.day, start: row.start,
                         patient: modality.maxGroup > 1 ? nil : row.patient)
-                    if sessions[key] == nil {
+                    if grouped[key] == nil {
                         order.append(key)
-                        sessions[key] = RehabBookingRequest(
+                        grouped[key] = RehabBookingRequest(
                             organisation: clinic, modality: row.modality, therapist: therapist, room: room,
                             start: start, end: end, patients: [])
                     }
-                    sessions[key]?.patients.append(patient)
+                    grouped[key]?.patients.append(patient)
                 }
                 var participants = 0
                 for key in order {
-                    guard let request = sessions[key] else { continue }
+                    guard let request = grouped[key] else { continue }
                     current = request
-                    _ = try await insert(request, series: nil, plan: plan, as: context, on: connection)
+                    _ = try await sessions.insert(request, series: nil, plan: plan, as: context, on: connection)
                     try await connection.query("SET CONSTRAINTS ALL IMMEDIATE")
                     try await connection.query("SET CONSTRAINTS ALL DEFERRED")
                     participants += request.patients.count

@@ -2,7 +2,7 @@ import Foundation
 import Postgres
 public import Rehabilitation
 
-extension RehabBookings {
+extension RehabSessions {
     /// The catalogue's precautions for a session: for each patient still on it, the precaution
     /// rules that name the session's modality and a flag of the patient's stay on its day
     /// (e.g. urinary incontinence in the pool). Contraindications never get this far: they

@@ -35,7 +35,7 @@ public struct RehabBookingRequest: Sendable {
 /// constraints and the room-capacity trigger of 0005_rehab_clinic). Every booking is checked
 /// against the modality catalogue (contraindications, earliest day after stroke, room type,
 /// therapist skill, group size) and audited per patient in its transaction.
-public struct RehabBookings: Sendable {
+public struct RehabSessions: Sendable {
     public let pool: PostgresPool
     public let catalogue: RehabCatalogue
 

@@ -17,13 +17,13 @@ public struct RehabWeekExport: Sendable {
     public var week: RehabWeek
 }
 
-extension RehabBookings {
+extension RehabScheduleTransfer {
     /// Exports the clinic's week starting on Monday `week`; with `notBefore` (now, when planning
     /// for real), nobody is free before that instant, so no plan books the past.
     public func exportWeek(clinic: UUID, week: CalendarDay, notBefore: Date? = nil, as context: AccessContext) async throws -> RehabWeekExport {
         guard week.weekday == 0 else { throw Refusal.notAMonday }
-        return try await pool.withAccess(context) { connection in
-            let export = try await RehabWeekWriter(catalogue: catalogue, clinic: clinic, week: week, notBefore: notBefore).write(on: connection)
+        return try await sessions.pool.withAccess(context) { connection in
+            let export = try await RehabWeekWriter(catalogue: sessions.catalogue, clinic: clinic, week: week, notBefore: notBefore).write(on: connection)
             for patient in export.patients {
                 try await AuditLog.record(context.auditEvent(.export, patient: patient, resource: "RehabWeek", resourceID: week.description), on: connection)
             }

@@ -17,7 +17,7 @@ public struct AttendanceRecord: Sendable, Codable, Equatable {
     }
 }
 
-extension RehabBookings {
+extension RehabSessions {
     /// Records (or corrects) whether a booked patient came and how many minutes were given.
     /// False when the patient is not booked on that session for the caller.
     public func recordAttendance(

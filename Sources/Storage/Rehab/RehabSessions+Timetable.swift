@@ -54,7 +54,7 @@ public struct TimetableQuery: Sendable {
     }
 }
 
-extension RehabBookings {
+extension RehabSessions {
     /// The sessions the query asks for, by start; each patient shown is audited.
     public func timetable(_ query: TimetableQuery, as context: AccessContext) async throws -> [TimetableEntry] {
         try await pool.withAccess(context) { connection in

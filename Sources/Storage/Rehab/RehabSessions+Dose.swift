@@ -25,7 +25,7 @@ public struct DoseReport: Sendable, Codable, Equatable {
     public var targets: [IntensityProgress]
 }
 
-extension RehabBookings {
+extension RehabSessions {
     /// A patient's dose from `from` to `to` (both included) at the caller's clinics.
     public func dose(patient: UUID, from: CalendarDay, to: CalendarDay, as context: AccessContext) async throws -> DoseReport? {
         guard from <= to, from.days(to: to) <= 366 else { throw Refusal.invalid("to", "must be on or after from, within a year") }
