@@ -74,8 +74,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "ProtocolLibrary",
+            dependencies: ["AcuteCare", "Recovery", "Rehabilitation", "Reporting"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Storage",
             dependencies: [
+                "AcuteCare",
                 "Clinical",
                 "Postgres",
                 "Rehabilitation",
@@ -103,6 +109,7 @@ let package = Package(
                 "AcuteCare",
                 "Clinical",
                 "Postgres",
+                "ProtocolLibrary",
                 "Recovery",
                 "Reporting",
                 "Rehabilitation",
@@ -123,6 +130,8 @@ let package = Package(
             name: "strokepath",
             dependencies: [
                 "AcuteCare",
+                "Clinical",
+                "ProtocolLibrary",
                 "Recovery",
                 "Reporting",
                 "Rehabilitation",
@@ -144,6 +153,7 @@ let package = Package(
             dependencies: [
                 "AcuteCare",
                 "Clinical",
+                "ProtocolLibrary",
                 "Seed",
                 "Recovery",
                 "Reporting",
@@ -163,7 +173,7 @@ let package = Package(
         ),
         .target(
             name: "PostgresTestSupport",
-            dependencies: ["Postgres", "Storage", "Seed", "Rehabilitation", "Recovery", "Reporting"],
+            dependencies: ["Clinical", "Postgres", "ProtocolLibrary", "Storage", "Seed", "Rehabilitation", "Recovery", "Reporting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -178,38 +188,38 @@ let package = Package(
         ),
         .testTarget(
             name: "AcuteCareTests",
-            dependencies: ["AcuteCare"],
+            dependencies: ["AcuteCare", "Clinical", "ProtocolLibrary"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "RehabilitationTests",
-            dependencies: ["Rehabilitation"],
+            dependencies: ["Rehabilitation", "Clinical", "ProtocolLibrary"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "RecoveryTests",
-            dependencies: ["Recovery"],
+            dependencies: ["Recovery", "Clinical", "ProtocolLibrary"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "ReportingTests",
-            dependencies: ["Reporting"],
+            dependencies: ["Reporting", "Clinical", "ProtocolLibrary"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "StorageTests",
-            dependencies: ["Postgres", "Storage", "Seed", "Rehabilitation", "Recovery", "PostgresTestSupport"],
+            dependencies: ["Clinical", "Postgres", "ProtocolLibrary", "Storage", "Seed", "Rehabilitation", "Recovery", "PostgresTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["Postgres", "PostgresTestSupport", "Rehabilitation", "Seed", "Storage"],
+            dependencies: ["Clinical", "Postgres", "PostgresTestSupport", "Rehabilitation", "Seed", "Storage"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "Postgres", "Recovery", "Seed", "Storage", "Rehabilitation", "PostgresTestSupport",
+                "Server", "Clinical", "Postgres", "ProtocolLibrary", "Recovery", "Seed", "Storage", "Rehabilitation", "PostgresTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

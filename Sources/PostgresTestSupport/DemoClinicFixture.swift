@@ -1,5 +1,7 @@
+public import Clinical
 public import Foundation
 public import Postgres
+import ProtocolLibrary
 public import Recovery
 public import Rehabilitation
 import Seed
@@ -16,20 +18,14 @@ public enum DemoClinicFixture {
     public static let clinic = DemoData.organisations.first { $0.kind == "rehab_clinic" }?.id ?? UUID()
     public static let coordinator = AccessContext(subject: "coordinator", role: "rehab_coordinator", organisations: [clinic])
 
-    /// The Protocols folder of this checkout.
-    static var protocols: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Protocols")
-    }
-
-    /// Protocols/rehab/catalogue.json of this checkout.
+    /// The rehab catalogue of this checkout.
     public static func catalogue() throws -> RehabCatalogue {
-        try RehabCatalogue.decode(try Data(contentsOf: protocols.appendingPathComponent("rehab/catalogue.json")))
+        try TestPaths.protocols.rehabCatalogue()
     }
 
-    /// Protocols/recovery/parameters.json of this checkout.
+    /// The recovery protocol of this checkout.
     public static func recoveryProtocol() throws -> RecoveryProtocol {
-        try RecoveryProtocol.decode(try Data(contentsOf: protocols.appendingPathComponent("recovery/parameters.json")))
+        try TestPaths.protocols.recovery()
     }
 
     /// Loads the demo region and its clinic (no plan) into a test database.

@@ -1,3 +1,4 @@
+import Clinical
 public import Foundation
 public import Postgres
 import Rehabilitation

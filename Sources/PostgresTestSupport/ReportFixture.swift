@@ -1,5 +1,6 @@
 public import Foundation
 import Postgres
+import ProtocolLibrary
 public import Rehabilitation
 public import Reporting
 public import Storage
@@ -14,18 +15,15 @@ public enum ReportFixture {
     public static let clinic = UUID(uuidString: "7e570000-0000-4000-8000-000000000005") ?? UUID()
     public static let planner = AccessContext(subject: "planner", role: "planner", organisations: [region])
 
-    /// Protocols/indicators/indicators.json of this checkout.
+    /// The indicator catalogue of this checkout.
     public static func catalogue() throws -> IndicatorCatalogue {
-        try IndicatorCatalogue.decode(Data(contentsOf: protocols.appendingPathComponent("indicators/indicators.json")))
+        try TestPaths.protocols.indicators()
     }
 
-    /// Protocols/rehab/catalogue.json of this checkout.
+    /// The rehab catalogue of this checkout.
     public static func rehabCatalogue() throws -> RehabCatalogue {
-        try RehabCatalogue.decode(Data(contentsOf: protocols.appendingPathComponent("rehab/catalogue.json")))
+        try TestPaths.protocols.rehabCatalogue()
     }
-
-    static let protocols = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Protocols")
 
     /// Thirteen ischaemic episodes at the big hospital in March 2026 — ten with onset 60 minutes
     /// before arrival, six thrombolysed 25–75 minutes after arrival, one more thrombolysed with no

@@ -1,6 +1,7 @@
 public import Foundation
 public import Logging
 public import Postgres
+public import ProtocolLibrary
 import Storage
 
 /// A database made for one test and dropped after it, in the cluster that `ops/test`
@@ -82,6 +83,8 @@ public enum TestPaths {
     public static let projectRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     public static let migrations = projectRoot.appendingPathComponent("SQL/migrations")
+    /// The Protocols folder of this checkout.
+    public static let protocols = ProtocolLibrary(directory: projectRoot.appendingPathComponent("Protocols"))
 }
 
 extension TestDatabase {

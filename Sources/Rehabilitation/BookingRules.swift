@@ -60,7 +60,7 @@ extension RehabCatalogue {
     /// apply to the allowed session.
     @discardableResult
     public func checkPatient(
-        modality id: String, flags: [String], strokeType: String, daysSinceStroke: Int,
+        modality id: String, flags: [String], strokeType: StrokeType, daysSinceStroke: Int,
         patient: String
     ) throws(Refusal) -> [BookingPrecaution] {
         let modality = try modality(id)
@@ -75,10 +75,10 @@ extension RehabCatalogue {
                 .contraindicated, "\(id) is contraindicated for \(patient): \(rule.flag) (\(rule.note))",
                 sources: rule.sources)
         }
-        if let earliest = modality.minDaysAfterStroke[strokeType], daysSinceStroke < earliest {
+        if let earliest = modality.minDaysAfterStroke[strokeType.rawValue], daysSinceStroke < earliest {
             throw Refusal.bookingRefused(
                 .tooEarly,
-                "\(id) starts on day \(earliest) after a\(strokeType.first == "i" ? "n" : "") \(strokeType) stroke; \(patient) is on day \(daysSinceStroke)",
+                "\(id) starts on day \(earliest) after \(strokeType.article) \(strokeType.rawValue) stroke; \(patient) is on day \(daysSinceStroke)",
                 sources: modality.sources)
         }
         return precautions(modality: id, flags: flags, patient: patient)

@@ -1,3 +1,4 @@
+public import Clinical
 public import Foundation
 public import Postgres
 public import Rehabilitation
@@ -67,36 +68,36 @@ public enum DemoClinic {
 
     /// pseudonym, setting, days since stroke on the week's Monday, stroke type, team, flags,
     /// daily cap, gap, preference, prescriptions (modality, sessions a week, minutes).
-    static let patients: [(String, String, Int, String, Int, [String], Int, Int, String, [(String, Int, Int)])] = [
-        ("DEMO-R01", "inpatient", 9, "ischaemic", 0, ["adl_deficit"], 180, 15, "none", [("PT", 5, 45), ("OT", 4, 45)]),
-        ("DEMO-R02", "inpatient", 16, "ischaemic", 0, ["aphasia", "adl_deficit"], 180, 15, "none", [("PT", 5, 45), ("OT", 3, 45), ("SLT", 5, 30)]),
-        ("DEMO-R03", "inpatient", 21, "haemorrhagic", 0, ["fatigue", "adl_deficit"], 120, 30, "am", [("PT", 5, 30), ("OT", 3, 45)]),
+    static let patients: [(String, String, Int, StrokeType, Int, [String], Int, Int, String, [(String, Int, Int)])] = [
+        ("DEMO-R01", "inpatient", 9, .ischaemic, 0, ["adl_deficit"], 180, 15, "none", [("PT", 5, 45), ("OT", 4, 45)]),
+        ("DEMO-R02", "inpatient", 16, .ischaemic, 0, ["aphasia", "adl_deficit"], 180, 15, "none", [("PT", 5, 45), ("OT", 3, 45), ("SLT", 5, 30)]),
+        ("DEMO-R03", "inpatient", 21, .haemorrhagic, 0, ["fatigue", "adl_deficit"], 120, 30, "am", [("PT", 5, 30), ("OT", 3, 45)]),
         (
-            "DEMO-R04", "inpatient", 28, "ischaemic", 0, ["ambulant", "faecal_incontinence"], 180, 15, "none",
+            "DEMO-R04", "inpatient", 28, .ischaemic, 0, ["ambulant", "faecal_incontinence"], 180, 15, "none",
             [("PT", 5, 45), ("PT_CIRCUIT", 2, 60), ("OT", 3, 45)]
         ),
-        ("DEMO-R05", "inpatient", 35, "ischaemic", 0, ["ambulant", "aphasia"], 180, 15, "none", [("PT", 4, 45), ("HYDRO_GRP", 2, 45), ("SLT", 4, 30)]),
-        ("DEMO-R06", "inpatient", 12, "ischaemic", 1, ["adl_deficit"], 180, 15, "none", [("PT", 5, 45), ("OT", 4, 45)]),
-        ("DEMO-R07", "inpatient", 19, "haemorrhagic", 1, ["aphasia"], 180, 15, "pm", [("PT", 5, 45), ("SLT", 5, 30)]),
+        ("DEMO-R05", "inpatient", 35, .ischaemic, 0, ["ambulant", "aphasia"], 180, 15, "none", [("PT", 4, 45), ("HYDRO_GRP", 2, 45), ("SLT", 4, 30)]),
+        ("DEMO-R06", "inpatient", 12, .ischaemic, 1, ["adl_deficit"], 180, 15, "none", [("PT", 5, 45), ("OT", 4, 45)]),
+        ("DEMO-R07", "inpatient", 19, .haemorrhagic, 1, ["aphasia"], 180, 15, "pm", [("PT", 5, 45), ("SLT", 5, 30)]),
         (
-            "DEMO-R08", "inpatient", 40, "ischaemic", 1, ["ambulant", "uncontrolled_hypertension"], 180, 15, "none",
+            "DEMO-R08", "inpatient", 40, .ischaemic, 1, ["ambulant", "uncontrolled_hypertension"], 180, 15, "none",
             [("PT", 5, 45), ("PT_CIRCUIT", 2, 60), ("OT", 2, 45)]
         ),
         (
-            "DEMO-R09", "inpatient", 60, "ischaemic", 1, ["ambulant", "urinary_incontinence"], 180, 15, "none",
+            "DEMO-R09", "inpatient", 60, .ischaemic, 1, ["ambulant", "urinary_incontinence"], 180, 15, "none",
             [("PT", 4, 45), ("HYDRO_GRP", 3, 45), ("OT", 2, 45)]
         ),
-        ("DEMO-R10", "outpatient", 95, "ischaemic", 0, ["ambulant", "fatigue"], 120, 30, "am", [("PT", 3, 45), ("HYDRO_GRP", 2, 45)]),
-        ("DEMO-R11", "outpatient", 120, "haemorrhagic", 1, ["ambulant", "aphasia"], 120, 30, "pm", [("PT", 2, 45), ("SLT", 3, 30)]),
+        ("DEMO-R10", "outpatient", 95, .ischaemic, 0, ["ambulant", "fatigue"], 120, 30, "am", [("PT", 3, 45), ("HYDRO_GRP", 2, 45)]),
+        ("DEMO-R11", "outpatient", 120, .haemorrhagic, 1, ["ambulant", "aphasia"], 120, 30, "pm", [("PT", 2, 45), ("SLT", 3, 30)]),
         (
-            "DEMO-R12", "outpatient", 210, "ischaemic", 0, ["ambulant"], 180, 30, "none",
+            "DEMO-R12", "outpatient", 210, .ischaemic, 0, ["ambulant"], 180, 30, "none",
             [("PT", 3, 30), ("HYDRO_GRP", 2, 45), ("BATH", 3, 30), ("PELO", 2, 45)]
         ),
-        ("DEMO-R13", "outpatient", 260, "ischaemic", 1, ["ambulant"], 180, 30, "am", [("PT", 3, 30), ("BATH", 3, 30), ("PELO", 2, 45)]),
-        ("DEMO-R14", "outpatient", 400, "haemorrhagic", 0, ["ambulant", "open_wound"], 120, 30, "none", [("PT", 3, 30), ("OT", 2, 45)]),
-        ("DEMO-R15", "inpatient", 5, "ischaemic", 0, ["fatigue"], 120, 30, "none", [("PT", 5, 30), ("OT", 3, 45)]),
+        ("DEMO-R13", "outpatient", 260, .ischaemic, 1, ["ambulant"], 180, 30, "am", [("PT", 3, 30), ("BATH", 3, 30), ("PELO", 2, 45)]),
+        ("DEMO-R14", "outpatient", 400, .haemorrhagic, 0, ["ambulant", "open_wound"], 120, 30, "none", [("PT", 3, 30), ("OT", 2, 45)]),
+        ("DEMO-R15", "inpatient", 5, .ischaemic, 0, ["fatigue"], 120, 30, "none", [("PT", 5, 30), ("OT", 3, 45)]),
         (
-            "DEMO-R16", "inpatient", 24, "ischaemic", 1, ["ambulant", "aphasia", "adl_deficit"], 180, 15, "none",
+            "DEMO-R16", "inpatient", 24, .ischaemic, 1, ["ambulant", "aphasia", "adl_deficit"], 180, 15, "none",
             [("PT", 5, 45), ("OT", 3, 45), ("SLT", 4, 30), ("PT_CIRCUIT", 2, 60)]
         ),
     ]

@@ -2,6 +2,7 @@ import AcuteCare
 import Foundation
 public import Logging
 public import Postgres
+import ProtocolLibrary
 import Recovery
 import Rehabilitation
 import Reporting
@@ -21,21 +22,17 @@ public struct Features: Sendable {
     let reports: RegionalReports
 
     public init(configuration: ServerConfiguration, pool: PostgresPool, logger: Logger) throws {
-        let protocols = configuration.protocolsDirectory
+        let protocols = try ProtocolLibrary(directory: configuration.protocolsDirectory).loadAll()
         audit = AuditWriter(pool: pool)
         patients = PatientRecords(pool: pool, audit: audit)
         acute = AcuteDecisionSupport(
-            evaluator: AcuteEvaluator(protocol: try AcuteProtocol.load(directory: protocols.appendingPathComponent("acute"))), pool: pool,
-            audit: audit, spoolDirectory: configuration.spoolDirectory, storeTimeout: configuration.acuteStoreTimeout,
-            logger: Logger(label: "strokepath.acute"))
+            evaluator: AcuteEvaluator(protocol: protocols.acute), pool: pool, audit: audit, spoolDirectory: configuration.spoolDirectory,
+            storeTimeout: configuration.acuteStoreTimeout, logger: Logger(label: "strokepath.acute"))
         episodes = AcuteEpisodes(pool: pool, audit: audit)
-        let catalogue = try RehabCatalogue.decode(try Data(contentsOf: protocols.appendingPathComponent("rehab/catalogue.json")))
-        rehab = RehabClinic(pool: pool, catalogue: catalogue, logger: Logger(label: "strokepath.rehab"))
-        let recovery = try RecoveryProtocol.decode(try Data(contentsOf: protocols.appendingPathComponent("recovery/parameters.json")))
-        projections = RecoveryProjections(pool: pool, projector: RecoveryProjector(recovery), catalogue: catalogue)
-        recoveryRecords = RecoveryRecords(pool: pool, recovery: recovery)
-        let indicators = try IndicatorCatalogue.decode(try Data(contentsOf: protocols.appendingPathComponent("indicators/indicators.json")))
-        reports = RegionalReports(pool: pool, catalogue: indicators, rehab: catalogue)
+        rehab = RehabClinic(pool: pool, catalogue: protocols.rehab, logger: Logger(label: "strokepath.rehab"))
+        projections = RecoveryProjections(pool: pool, projector: RecoveryProjector(protocols.recovery), catalogue: protocols.rehab)
+        recoveryRecords = RecoveryRecords(pool: pool, recovery: protocols.recovery)
+        reports = RegionalReports(pool: pool, catalogue: protocols.indicators, rehab: protocols.rehab)
     }
 
     /// The background work the features need run beside the server: the acute spool, which

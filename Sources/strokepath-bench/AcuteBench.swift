@@ -1,6 +1,8 @@
 import AcuteCare
 import ArgumentParser
+import Clinical
 import Foundation
+import ProtocolLibrary
 
 /// Full acute evaluations (IVT, doses, EVT, BP plan, scores, expected outcome) on one core,
 /// over the presentations of a vectors file: prints microseconds per evaluation.
@@ -10,12 +12,12 @@ struct AcuteBench: AsyncParsableCommand {
         abstract: "In-process acute evaluations per second on one core; prints µs per evaluation."
     )
 
-    @Option(help: "The Protocols/acute folder.") var protocols: String
+    @Option(help: "The Protocols folder.") var protocols: String
     @Option(help: "A vectors file (bench/acute/cases.json shape).") var cases: String
     @Option(help: "Seconds to measure, after one second of warm-up.") var seconds = 5.0
 
     func run() async throws {
-        let acute = try AcuteProtocol.load(directory: URL(fileURLWithPath: protocols))
+        let acute = try ProtocolLibrary(directory: URL(fileURLWithPath: protocols)).acute()
         let evaluator = AcuteEvaluator(protocol: acute)
         let reader = PresentationReader(protocol: acute)
         guard case .array(let vectors)? = try JSONParser.parse(Data(contentsOf: URL(fileURLWithPath: cases))).object?["cases"] else {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import ProtocolLibrary
 import Recovery
 
 /// Per-operation times of the recovery model on the shared reference cases.
@@ -12,7 +13,7 @@ struct RecoveryBench: AsyncParsableCommand {
     )
 
     @Option(help: "The reference cases (bench/recovery/cases.json).") var cases: String
-    @Option(help: "Priors (Protocols/recovery/parameters.json).") var priors: String
+    @Option(help: "The Protocols folder.") var protocols: String
     @Option(help: "Seconds per measurement.") var seconds = 2.0
 
     struct Cases: Decodable {
@@ -36,7 +37,7 @@ struct RecoveryBench: AsyncParsableCommand {
             return Key(renamed)
         }
         let all = try decoder.decode(Cases.self, from: Data(contentsOf: URL(fileURLWithPath: cases))).cases
-        let loaded = try RecoveryProtocol.decode(Data(contentsOf: URL(fileURLWithPath: priors)))
+        let loaded = try ProtocolLibrary(directory: URL(fileURLWithPath: protocols)).recovery()
         let simulations = try all.compactMap { item -> RecoveryModel? in
             guard let params = item.params else { return nil }
             return try RecoveryModel(params, schedule: DoseSchedule(item.schedule))

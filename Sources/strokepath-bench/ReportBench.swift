@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import Logging
 import Postgres
+import ProtocolLibrary
 import Rehabilitation
 import Reporting
 import Storage
@@ -16,13 +17,13 @@ struct ReportBench: AsyncParsableCommand {
         abstract: "Times the full regional report and one indicator trend (median of --runs) on the database PG* names."
     )
 
-    @Option(help: "Protocols/indicators/indicators.json.") var indicators: String
-    @Option(help: "Protocols/rehab/catalogue.json.") var rehab: String
+    @Option(help: "The Protocols folder.") var protocols: String
     @Option(help: "Runs of each report.") var runs = 5
 
     func run() async throws {
-        let catalogue = try IndicatorCatalogue.decode(Data(contentsOf: URL(fileURLWithPath: indicators)))
-        let rehabCatalogue = try RehabCatalogue.decode(Data(contentsOf: URL(fileURLWithPath: rehab)))
+        let library = ProtocolLibrary(directory: URL(fileURLWithPath: protocols))
+        let catalogue = try library.indicators()
+        let rehabCatalogue = try library.rehabCatalogue()
         let logger = Logger(label: "bench")
         try await PostgresPool.withPool(settings: DatabaseEnvironment().application, configuration: .init(maximumConnections: 2), logger: logger) { pool in
             let regions = try await pool.query("SELECT id, code FROM organisations WHERE kind = 'region' ORDER BY code")

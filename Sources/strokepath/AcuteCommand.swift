@@ -1,6 +1,8 @@
 import AcuteCare
 import ArgumentParser
+import Clinical
 import Foundation
+import ProtocolLibrary
 
 /// `strokepath acute …`: acute decision support and the time-to-treatment outcome model.
 struct AcuteCommand: AsyncParsableCommand {
@@ -25,7 +27,7 @@ struct AcuteCommand: AsyncParsableCommand {
         @Argument(help: "Input file; standard input when absent.") var file: String?
 
         func run() async throws {
-            let evaluator = AcuteEvaluator(protocol: try AcuteProtocol.load(directory: try ResourceLocator.acuteProtocols()))
+            let evaluator = AcuteEvaluator(protocol: try ResourceLocator.protocols().acute())
             let reader = PresentationReader(protocol: evaluator.acute)
             if let profile, evaluator.acute.profile(profile) == nil {
                 throw ValidationError("unknown profile \(profile) (known: \(evaluator.acute.profiles.map(\.id).joined(separator: ", ")))")
@@ -63,7 +65,7 @@ struct AcuteCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let model = AcuteEvaluator(protocol: try AcuteProtocol.load(directory: try ResourceLocator.acuteProtocols())).outcomeModel
+            let model = AcuteEvaluator(protocol: try ResourceLocator.protocols().acute()).outcomeModel
             var failures = 0
             for (number, document) in try JSONDocuments.read(file).enumerated() {
                 do {

@@ -1,4 +1,5 @@
 import AcuteCare
+import Clinical
 import Foundation
 
 /// Reading JSON inputs for the CLI (one object, an array of objects, or JSON Lines) and

@@ -1,7 +1,7 @@
-import AcuteCare
 import ArgumentParser
 import Clinical
 import Foundation
+import ProtocolLibrary
 import Recovery
 
 /// `strokepath recovery …`: the neurovascular recovery sub-model.
@@ -57,7 +57,7 @@ struct RecoverySimulateCommand: AsyncParsableCommand {
         for (number, document) in try JSONDocuments.read(file).enumerated() {
             do {
                 let input = try RecoveryInputDecoder.decode(Input.self, Data(try document.get().jsonBytes))
-                let days = try input.days ?? ResourceLocator.recoveryProtocol().horizon
+                let days = try input.days ?? ResourceLocator.protocols().recovery().horizon
                 guard (1...3_650).contains(days) else { throw Refusal.invalid("days", "must be 1 to 3650") }
                 let model = try RecoveryModel(input.params, schedule: try DoseSchedule(input.schedule ?? []))
                 let data: Data

@@ -1,6 +1,7 @@
-import AcuteCare
 import ArgumentParser
+import Clinical
 import Foundation
+import ProtocolLibrary
 import Recovery
 
 /// `strokepath recovery fit`: a patient's parameters from their FM-UE observations, with the
@@ -83,7 +84,7 @@ struct RecoveryFitCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let recovery = try ResourceLocator.recoveryProtocol()
+        let recovery = try ResourceLocator.protocols().recovery()
         guard profileDay.allSatisfy({ (0...recovery.horizon).contains($0) }) else {
             throw ValidationError("--profile-day must be 0 to \(recovery.horizon) (model_inputs.horizon_days)")
         }

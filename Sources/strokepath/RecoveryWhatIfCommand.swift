@@ -1,6 +1,7 @@
-import AcuteCare
 import ArgumentParser
+import Clinical
 import Foundation
+import ProtocolLibrary
 import Recovery
 
 /// `strokepath recovery whatif`: fits a patient's observations, then projects them under a
@@ -34,7 +35,7 @@ struct RecoveryWhatIfCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let projector = RecoveryProjector(try ResourceLocator.recoveryProtocol(), samples: samples)
+        let projector = RecoveryProjector(try ResourceLocator.protocols().recovery(), samples: samples)
         let encoder = JSONEncoder()
         encoder.outputFormatting = format == .json ? [.sortedKeys, .prettyPrinted] : [.sortedKeys]
         var failures = 0

@@ -3,6 +3,7 @@ import Clinical
 import Foundation
 import Logging
 import Postgres
+import ProtocolLibrary
 import Reporting
 import Storage
 
@@ -39,14 +40,14 @@ struct ReportCommand: AsyncParsableCommand {
             }
         }
         let query = ReportQuery(regions: region, from: days[0], to: days[1], period: period, rows: rows, indicator: indicator)
-        let catalogue = try ResourceLocator.indicatorCatalogue()
+        let catalogue = try ResourceLocator.protocols().indicators()
         let report = try await PostgresPool.withPool(
             settings: DatabaseEnvironment().application, configuration: .init(maximumConnections: 1),
             logger: logger
         ) { pool in
             let regions = try await pool.query("SELECT id FROM organisations WHERE kind = 'region'").map { try $0.decode(UUID.self, at: 0) }
             let context = AccessContext(subject: "strokepath-report", role: "planner", organisations: regions)
-            let reports = RegionalReports(pool: pool, catalogue: catalogue, rehab: try ResourceLocator.rehabCatalogue())
+            let reports = RegionalReports(pool: pool, catalogue: catalogue, rehab: try ResourceLocator.protocols().rehabCatalogue())
             if refresh { _ = try await reports.refresh(as: context) }
             do {
                 return try await reports.report(query, as: context)

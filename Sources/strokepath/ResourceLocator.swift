@@ -1,7 +1,5 @@
 import Foundation
-import Recovery
-import Rehabilitation
-import Reporting
+import ProtocolLibrary
 
 /// Finds the folders shipped beside the binary — SQL migrations and the clinical protocols:
 /// the folder an environment variable names, else the folder next to the executable, else
@@ -21,27 +19,11 @@ enum ResourceLocator {
         try locate("SQL", inner: "migrations", variable: "STROKEPATH_SQL_DIR", environment: environment)
     }
 
-    /// Protocols/acute (`STROKEPATH_PROTOCOLS_DIR` names the Protocols folder).
-    static func acuteProtocols(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> URL {
-        try locate("Protocols", inner: "acute", variable: "STROKEPATH_PROTOCOLS_DIR", environment: environment)
-    }
-
-    /// Protocols/rehab/catalogue.json, read and checked.
-    static func rehabCatalogue(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> RehabCatalogue {
-        let folder = try locate("Protocols", inner: "rehab", variable: "STROKEPATH_PROTOCOLS_DIR", environment: environment)
-        return try RehabCatalogue.decode(try Data(contentsOf: folder.appendingPathComponent("catalogue.json")))
-    }
-
-    /// Protocols/recovery/parameters.json, read and checked.
-    static func recoveryProtocol(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> RecoveryProtocol {
-        let folder = try locate("Protocols", inner: "recovery", variable: "STROKEPATH_PROTOCOLS_DIR", environment: environment)
-        return try RecoveryProtocol.decode(try Data(contentsOf: folder.appendingPathComponent("parameters.json")))
-    }
-
-    /// Protocols/indicators/indicators.json, read and checked.
-    static func indicatorCatalogue(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> IndicatorCatalogue {
-        let folder = try locate("Protocols", inner: "indicators", variable: "STROKEPATH_PROTOCOLS_DIR", environment: environment)
-        return try IndicatorCatalogue.decode(try Data(contentsOf: folder.appendingPathComponent("indicators.json")))
+    /// The Protocols folder (`STROKEPATH_PROTOCOLS_DIR` names it).
+    static func protocols(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ProtocolLibrary {
+        ProtocolLibrary(
+            directory: try locate("Protocols", inner: ProtocolLibrary.acuteFolder, variable: "STROKEPATH_PROTOCOLS_DIR", environment: environment)
+                .deletingLastPathComponent())
     }
 
     private static func locate(_ folderName: String, inner: String, variable: String, environment: [String: String]) throws -> URL {

@@ -1,7 +1,9 @@
 import ArgumentParser
+import Clinical
 import Foundation
 import Logging
 import Postgres
+import ProtocolLibrary
 import Rehabilitation
 import Storage
 
@@ -24,7 +26,7 @@ struct ScheduleClinicOptions: ParsableArguments {
     /// Runs `body` with the clinic's bookings and the context that acts for it; an unknown
     /// clinic ends the command with exit code 2.
     func withClinic<Result: Sendable>(_ body: (RehabScheduleTransfer, UUID, AccessContext) async throws -> Result) async throws -> Result {
-        let catalogue = try ResourceLocator.rehabCatalogue()
+        let catalogue = try ResourceLocator.protocols().rehabCatalogue()
         let logger = Console.bootstrapLogging()
         return try await PostgresPool.withPool(
             settings: DatabaseEnvironment().application, configuration: .init(maximumConnections: 2),

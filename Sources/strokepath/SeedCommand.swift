@@ -3,6 +3,7 @@ import Clinical
 import Foundation
 import Logging
 import Postgres
+import ProtocolLibrary
 import Reporting
 import Seed
 import Storage
@@ -33,7 +34,7 @@ struct SeedCommand: AsyncParsableCommand {
     func run() async throws {
         if synthetic { return try await loadSynthetic() }
         let logger = Console.bootstrapLogging()
-        let catalogue = try ResourceLocator.rehabCatalogue()
+        let catalogue = try ResourceLocator.protocols().rehabCatalogue()
         let (report, clinic, assessments) = try await PostgresPool.withPool(
             settings: DatabaseEnvironment().application, configuration: .init(maximumConnections: 1), logger: logger
         ) { pool in
@@ -109,8 +110,8 @@ struct SeedCommand: AsyncParsableCommand {
 
     /// Computes the report cells as the owner; returns the episodes and stays counted.
     static func refreshReports(_ owner: PostgresPool) async throws -> (episodes: Int, stays: Int) {
-        let catalogue = try ResourceLocator.indicatorCatalogue()
-        let rehab = try ResourceLocator.rehabCatalogue()
+        let catalogue = try ResourceLocator.protocols().indicators()
+        let rehab = try ResourceLocator.protocols().rehabCatalogue()
         return try await owner.withTransaction { try await RegionalReports.refresh(on: $0, catalogue: catalogue, rehab: rehab) }
     }
 }

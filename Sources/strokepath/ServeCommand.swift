@@ -5,6 +5,7 @@ import Logging
 import Metrics
 import Postgres
 import Prometheus
+import ProtocolLibrary
 import Server
 import Storage
 import UnixSignals
@@ -57,7 +58,7 @@ struct ServeCommand: AsyncParsableCommand {
             database: database.application,
             migrationsDirectory: migrationsDirectory,
             authentication: authentication,
-            protocolsDirectory: try ResourceLocator.acuteProtocols().deletingLastPathComponent(),
+            protocolsDirectory: try ResourceLocator.protocols().directory,
             spoolDirectory: URL(fileURLWithPath: environment["STROKEPATH_SPOOL_DIR"] ?? ".local/spool/acute")
         )
         logger.info("starting", metadata: ["database": .string(database.summary), "port": "\(configuration.port)"])

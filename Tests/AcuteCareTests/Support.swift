@@ -1,10 +1,14 @@
 import AcuteCare
+import Clinical
 import Foundation
+import ProtocolLibrary
 
 /// The project's protocol files and a baseline presentation to vary in tests.
 enum Support {
-    static let protocolDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("Protocols/acute")
+    static let library = ProtocolLibrary(
+        directory: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Protocols"))
+    static let protocolDirectory = library.directory.appendingPathComponent(ProtocolLibrary.acuteFolder)
 
     static func files() throws -> [String: Data] {
         var files: [String: Data] = [:]
@@ -16,7 +20,7 @@ enum Support {
 
     static let acute: AcuteProtocol = {
         do {
-            return try AcuteProtocol.load(directory: protocolDirectory)
+            return try library.acute()
         } catch {
             preconditionFailure("the project's protocol does not load: \(error)")
         }

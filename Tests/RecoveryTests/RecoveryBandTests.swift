@@ -1,5 +1,6 @@
 import Clinical
 import Foundation
+import ProtocolLibrary
 import Testing
 
 @testable import Recovery
@@ -102,8 +103,7 @@ import Testing
     /// V8: the horizon is the parameter file's `model_inputs.horizon_days`, not 180: a longer
     /// one fits an observation at day 200 and simulates to it; a shorter one refuses day 150.
     @Test func V8_horizonFromTheParameterFile() throws {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Protocols/recovery/parameters.json")
+        let url = try #require(ProtocolLibrary.nearest(to: URL(fileURLWithPath: #filePath))).url(.recovery)
         func withHorizon(_ days: Int) throws -> RecoveryProtocol {
             var file = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
             var inputs = try #require(file["model_inputs"] as? [String: Any])

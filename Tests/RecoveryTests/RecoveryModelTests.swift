@@ -1,5 +1,6 @@
 import Clinical
 import Foundation
+import ProtocolLibrary
 import Testing
 
 @testable import Recovery
@@ -137,8 +138,7 @@ import Testing
         let decoder = JSONDecoder()
         struct File: Decodable { var cases: [Case] }
         let cases = try decoder.decode(File.self, from: Data(contentsOf: root.appendingPathComponent("Fixtures/recovery/cases.json"))).cases
-        let recovery = try RecoveryProtocol.decode(
-            Data(contentsOf: root.deletingLastPathComponent().appendingPathComponent("Protocols/recovery/parameters.json")))
+        let recovery = try #require(ProtocolLibrary.nearest(to: root)).recovery()
         var checked = 0
         for item in cases where item.kind == "fit" {
             let base = try #require(item.paramsBase)

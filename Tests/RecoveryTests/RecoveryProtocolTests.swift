@@ -1,5 +1,6 @@
 import Clinical
 import Foundation
+import ProtocolLibrary
 import Testing
 
 @testable import Recovery
@@ -7,8 +8,7 @@ import Testing
 /// The parameter file, PREP2 and the multi-start fit.
 @Suite struct RecoveryProtocolTests {
     static func recovery() throws -> RecoveryProtocol {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        return try RecoveryProtocol.decode(Data(contentsOf: root.appendingPathComponent("Protocols/recovery/parameters.json")))
+        try #require(ProtocolLibrary.nearest(to: URL(fileURLWithPath: #filePath))).recovery()
     }
 
     /// Every §5.2 parameter is in the file with its status and sources; the population
@@ -26,9 +26,7 @@ import Testing
         #expect(population.parameters(fm0: 20, rS: 0.7, tauN: 21, eta: 0.1, recoveryClass: .poor, reperfusion: nil, nihss0: 0).cM == 0.15)
         let broken =
             try JSONSerialization.jsonObject(
-                with: Data(
-                    contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-                        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Protocols/recovery/parameters.json")))
+                with: Data(contentsOf: try #require(ProtocolLibrary.nearest(to: URL(fileURLWithPath: #filePath))).url(.recovery)))
             as? [String: Any]
         var withoutKB = try #require(broken)
         var entries = try #require(withoutKB["population"] as? [String: Any])
@@ -93,8 +91,7 @@ import Testing
 /// The parameter file's statuses and citations after the clinical review.
 @Suite struct RecoveryCitationTests {
     static func file() throws -> [String: Any] {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Protocols/recovery/parameters.json")
+        let url = try #require(ProtocolLibrary.nearest(to: URL(fileURLWithPath: #filePath))).url(.recovery)
         return try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
     }
 

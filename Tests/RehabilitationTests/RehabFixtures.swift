@@ -1,4 +1,5 @@
 import Foundation
+import ProtocolLibrary
 import Rehabilitation
 
 /// The project's copies of the rehab-week/1 instances and baselines, and instances changed
@@ -6,8 +7,7 @@ import Rehabilitation
 enum RehabFixtures {
     static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Fixtures/rehab")
-    static let catalogue = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("Protocols/rehab/catalogue.json")
+    static let catalogue = ProtocolLibrary.nearest(to: folder)?.url(.rehabCatalogue) ?? folder
 
     static func week(_ size: String) throws -> RehabWeek {
         try RehabWeek.decode(try Data(contentsOf: folder.appendingPathComponent("instances/\(size)_seed1.json")))

@@ -1,3 +1,4 @@
+import Clinical
 import Foundation
 import Rehabilitation
 import Testing
@@ -18,7 +19,7 @@ import Testing
     /// The kind of refusal of one session, or nil when it is allowed.
     static func refusal(_ catalogue: RehabCatalogue, _ modality: String, _ flags: [String], day: Int = 400) -> BookingRule? {
         do {
-            try catalogue.checkPatient(modality: modality, flags: flags, strokeType: "ischaemic", daysSinceStroke: day, patient: "P1")
+            try catalogue.checkPatient(modality: modality, flags: flags, strokeType: .ischaemic, daysSinceStroke: day, patient: "P1")
             return nil
         } catch {
             return error.bookingRule
@@ -86,7 +87,7 @@ import Testing
         #expect(Self.refusal(catalogue, "PT", ["impaired_sensation"]) == nil)
         let rule = try #require(catalogue.bindingRules.first { $0.flag == "impaired_sensation" })
         #expect(rule.sources.contains("cameron-2018") && rule.note.contains("burn"))
-        let pool = try catalogue.checkPatient(modality: "HYDRO_IND", flags: ["impaired_sensation"], strokeType: "ischaemic", daysSinceStroke: 60, patient: "P1")
+        let pool = try catalogue.checkPatient(modality: "HYDRO_IND", flags: ["impaired_sensation"], strokeType: .ischaemic, daysSinceStroke: 60, patient: "P1")
         #expect(pool.map(\.flag) == ["impaired_sensation"], "a precaution in the pool, not a refusal")
     }
 
@@ -133,7 +134,7 @@ import Testing
             #expect(Self.refusal(catalogue, modality, ["urinary_incontinence"]) == nil)
         }
         let warnings = try catalogue.checkPatient(
-            modality: "HYDRO_GRP", flags: ["urinary_incontinence", "aphasia"], strokeType: "ischaemic",
+            modality: "HYDRO_GRP", flags: ["urinary_incontinence", "aphasia"], strokeType: .ischaemic,
             daysSinceStroke: 60, patient: "P1")
         let rule = try #require(catalogue.contraindicationRules.first { $0.flag == "urinary_incontinence" && $0.level == .precaution })
         #expect(rule.note.hasPrefix("relative: decided case by case"))

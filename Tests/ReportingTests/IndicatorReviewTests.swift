@@ -1,4 +1,5 @@
 import Foundation
+import ProtocolLibrary
 import Testing
 
 @testable import Reporting
@@ -7,9 +8,7 @@ import Testing
 /// programmes named, approximate comparisons and caveats said, mortality over every episode.
 @Suite struct IndicatorReviewTests {
     static func catalogue() throws -> IndicatorCatalogue {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Protocols/indicators/indicators.json")
-        return try IndicatorCatalogue.decode(Data(contentsOf: url))
+        try #require(ProtocolLibrary.nearest(to: URL(fileURLWithPath: #filePath))).indicators()
     }
 
     static func indicator(_ id: String) throws -> IndicatorCatalogue.Indicator {

@@ -1,4 +1,5 @@
 import Foundation
+import ProtocolLibrary
 import Testing
 
 @testable import Reporting
@@ -29,9 +30,8 @@ import Testing
     }
 
     @Test func theIndicatorFileIsCompleteAndChecked() throws {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Protocols/indicators/indicators.json")
-        let catalogue = try IndicatorCatalogue.decode(Data(contentsOf: url))
+        let library = try #require(ProtocolLibrary.nearest(to: URL(fileURLWithPath: #filePath)))
+        let catalogue = try library.indicators()
         let ids = Set(catalogue.indicators.map(\.id))
         #expect(
             ids.isSuperset(of: [
@@ -40,7 +40,7 @@ import Testing
             ]))
         #expect(catalogue.indicators.first { $0.id == "dtn_within_60" }?.target?.value == 85)
         #expect(catalogue.disclosure.defaultK == 10)
-        var broken = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+        var broken = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: library.url(.indicators))) as? [String: Any])
         var indicators = try #require(broken["indicators"] as? [[String: Any]])
         indicators[0]["measure"] = "door_to_coffee"
         broken["indicators"] = indicators
@@ -50,9 +50,7 @@ import Testing
     /// A report whose every value is withheld publishes no funnel either (its overall
     /// proportion would be the withheld total's), and every withheld value gives one reason.
     @Test func aWithheldTotalDrawsNoFunnel() throws {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Protocols/indicators/indicators.json")
-        let builder = RegionalReportBuilder(catalogue: try IndicatorCatalogue.decode(Data(contentsOf: url)), k: 10)
+        let builder = RegionalReportBuilder(catalogue: try Self.catalogue(), k: 10)
         var few = ReportCounts()
         (few.episodes, few.ischaemic, few.ivtIschaemic, few.followedUp) = (4, 4, 2, 3)
         let tables = builder.tables(rows: ["H1"], periods: ["2026"], counts: [[few]])
@@ -67,9 +65,7 @@ import Testing
     /// are published (the cohorts are counted apart, none a part of another). Utilisation is
     /// withheld with every total that holds a month of few patients.
     @Test func eachCohortWithholdsItsOwnPattern() throws {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Protocols/indicators/indicators.json")
-        let builder = RegionalReportBuilder(catalogue: try IndicatorCatalogue.decode(Data(contentsOf: url)), k: 10)
+        let builder = RegionalReportBuilder(catalogue: try Self.catalogue(), k: 10)
         func hospital(_ episodes: Int) -> ReportCounts {
             var counts = ReportCounts()
             (counts.episodes, counts.ischaemic, counts.ivtIschaemic) = (episodes, episodes, episodes / 5)
@@ -100,9 +96,7 @@ import Testing
     /// A median is published only from a histogram holding exactly the patients the cells
     /// count: the cells' count is what the suppression protects.
     @Test func aHistogramOfOtherPatientsIsNotPublished() throws {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Protocols/indicators/indicators.json")
-        let builder = RegionalReportBuilder(catalogue: try IndicatorCatalogue.decode(Data(contentsOf: url)), k: 10)
+        let builder = RegionalReportBuilder(catalogue: try Self.catalogue(), k: 10)
         var counts = ReportCounts()
         (counts.episodes, counts.known["door_to_imaging"]) = (40, 30)
         for minutes in [10, 20, 30] { counts.histograms["door_to_imaging", default: MinuteHistogram()].add(minutes: minutes, episodes: 1) }
@@ -111,5 +105,9 @@ import Testing
         counts.histograms["door_to_imaging"]?.add(minutes: 25, episodes: 27)
         let matching = try #require(builder.tables(rows: ["H1"], periods: ["2026"], counts: [[counts]]).first { $0.indicator.id == "door_to_imaging" })
         #expect(matching.total.value == 25 && matching.total.n == 30)
+    }
+
+    static func catalogue() throws -> IndicatorCatalogue {
+        try #require(ProtocolLibrary.nearest(to: URL(fileURLWithPath: #filePath))).indicators()
     }
 }

@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import Postgres
 import PostgresTestSupport
+import ProtocolLibrary
 import Seed
 import Storage
 import Testing
@@ -28,7 +29,7 @@ import Testing
 
     /// The acute protocol's version as the project's profiles.json states it.
     static func protocolVersion() throws -> String? {
-        let url = TestPaths.projectRoot.appendingPathComponent("Protocols/acute/profiles.json")
+        let url = TestPaths.protocols.directory.appendingPathComponent("\(ProtocolLibrary.acuteFolder)/profiles.json")
         return (try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])?["version"] as? String
     }
 

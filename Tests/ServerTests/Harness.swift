@@ -6,6 +6,7 @@ import Metrics
 import Postgres
 import PostgresTestSupport
 import Prometheus
+import ProtocolLibrary
 import Server
 
 /// Builds the real application for tests, on a real database or on none.
@@ -31,7 +32,7 @@ enum Harness {
             readinessTimeout: .seconds(2),
             migrationsDirectory: TestPaths.migrations,
             authentication: .development(keyFile: FileManager.default.temporaryDirectory.appendingPathComponent("key-\(UUID().uuidString).pem")),
-            protocolsDirectory: TestPaths.projectRoot.appendingPathComponent("Protocols"),
+            protocolsDirectory: TestPaths.protocols.directory,
             spoolDirectory: FileManager.default.temporaryDirectory.appendingPathComponent("spool-\(UUID().uuidString)")
         )
     }

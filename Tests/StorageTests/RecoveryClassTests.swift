@@ -1,4 +1,7 @@
+import Clinical
 import Foundation
+import PostgresTestSupport
+import ProtocolLibrary
 import Recovery
 import Testing
 
@@ -9,12 +12,11 @@ import Testing
     static let onset = Date(timeIntervalSince1970: 1_780_000_000)  // 2026-05-28 (UTC)
 
     static func recovery() throws -> RecoveryProtocol {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        return try RecoveryProtocol.decode(Data(contentsOf: root.appendingPathComponent("Protocols/recovery/parameters.json")))
+        try TestPaths.protocols.recovery()
     }
 
     /// A patient's inputs: (instrument, day since onset, value) observations, the arrival NIHSS.
-    static func inputs(_ observations: [(RecoveryObservation.Instrument, Double, Int)], arrivalNihss: Int?, birthYear: Int? = 1960) throws
+    static func inputs(_ observations: [(Instrument, Double, Int)], arrivalNihss: Int?, birthYear: Int? = 1960) throws
         -> PatientRecoveryInputs
     {
         let patient = UUID()

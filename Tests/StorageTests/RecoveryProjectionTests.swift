@@ -65,7 +65,7 @@ import Testing
 
                 // A SAFE score of 2 and an absent MEP on day 4 with NIHSS 12: PREP2 Poor, poor priors; a new FM point refits.
                 let onset = first.onset.at
-                for (instrument, value, day) in [(RecoveryObservation.Instrument.safe, 2, 2.5), (.mep, 0, 4), (.fmUE, 38, 28)] {
+                for (instrument, value, day) in [(Instrument.safe, 2, 2.5), (.mep, 0, 4), (.fmUE, 38, 28)] {
                     _ = try await records.record(
                         RecoveryObservation(
                             patientId: patient, instrument: instrument, observedAt: onset + day * 86_400, value: value,
@@ -97,7 +97,7 @@ import Testing
                 let now = Date()
                 let patient = try await RecoveryFixture.patient(in: pool, now: now, fm: [(3, 20)])
                 let onset = try #require(try await projections.report(patient, as: Self.context, now: now)).onset
-                func observation(_ value: Int, at day: Double, _ instrument: RecoveryObservation.Instrument = .fmUE) -> RecoveryObservation {
+                func observation(_ value: Int, at day: Double, _ instrument: Instrument = .fmUE) -> RecoveryObservation {
                     RecoveryObservation(patientId: patient, instrument: instrument, observedAt: onset.at + day * 86_400, value: value, rater: "PT Test")
                 }
                 await #expect(throws: Refusal.invalid("value", "must be 0–66 on the FM-UE scale")) {

@@ -122,7 +122,7 @@ import Testing
                 let patient = DemoData.patients[0]
                 let stay = RehabStay(
                     organisationId: DemoClinicFixture.clinic, patientId: patient, setting: "inpatient", strokeDate: DemoClinicFixture.week.adding(days: -20),
-                    strokeType: "ischaemic", team: 0, flags: [], maxMinutesPerDay: 180, minGapMinutes: 0, timePreference: "none",
+                    strokeType: .ischaemic, team: 0, flags: [], maxMinutesPerDay: 180, minGapMinutes: 0, timePreference: "none",
                     admittedOn: DemoClinicFixture.week.adding(days: -3), dischargeOn: nil, availability: [])
                 await #expect(throws: Refusal.unknownPatient) { try await stays.create(stay, as: Self.context) }
                 try await pool.withAccess(AccessContext(subject: "ward", role: "clinician", organisations: [hospital])) { connection in

@@ -1,3 +1,5 @@
+public import Clinical
+
 /// Everything the acute team gets back for one presentation: IVT, doses, EVT, the
 /// blood-pressure plan, the scores and the expected outcome for each option, with the
 /// profile, protocol and model versions that produced it. Decisions are made when it is

@@ -1,3 +1,5 @@
+public import Clinical
+
 /// Thrombolytic doses for a body weight, in exact decimal arithmetic: weights are taken to
 /// the gram, doses rounded half-up to 0.1 mg (reference/acute.md section 0.4), and the
 /// alteplase infusion is the total minus the bolus.

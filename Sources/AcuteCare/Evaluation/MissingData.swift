@@ -1,3 +1,5 @@
+public import Clinical
+
 /// A value the evaluation needed and did not have, and what needed it.
 public struct MissingData: Sendable, Equatable, JSONWritable {
     /// The fact's JSON path in the presentation, e.g. "labs.inr".

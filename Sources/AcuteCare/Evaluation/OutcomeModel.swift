@@ -1,3 +1,4 @@
+public import Clinical
 import Foundation
 
 /// 90-day mRS distribution, mean mRS and mean utility for a treatment at a time.

@@ -1,3 +1,4 @@
+public import Clinical
 import Foundation
 
 /// One prognostic score as the answer shows it: total, points per item, and the published

@@ -1,3 +1,5 @@
+public import Clinical
+
 /// The thrombectomy answer: the recommendation under the chosen profile and under every
 /// profile, each profile's guideline level, the trials whose criteria are all met, and for
 /// each other trial enrolling this occlusion site the criteria that failed.

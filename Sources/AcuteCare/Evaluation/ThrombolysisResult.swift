@@ -1,3 +1,5 @@
+public import Clinical
+
 /// The IV thrombolysis answer: status, pathway, every rule that fired (with code, text and
 /// sources), warnings, notes, the agents on offer and the data still missing. Holds what
 /// was decided (indices into the protocol); texts are rendered when read.

@@ -1,3 +1,5 @@
+import Clinical
+
 /// Reads typed fields out of a JSON object, collecting a problem for each field that is
 /// missing, of the wrong type or out of range, so that one reply can name them all.
 struct InputReader {

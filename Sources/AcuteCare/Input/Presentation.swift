@@ -1,3 +1,5 @@
+public import Clinical
+
 /// A patient's presentation as the acute team sends it: times relative to last known well,
 /// severity, vitals, labs, medication, history and imaging. Absent values stay unknown —
 /// the evaluation names what it needs instead of assuming.

@@ -1,3 +1,5 @@
+import Clinical
+
 /// Travel and process times for choosing where an ambulance takes a suspected stroke:
 /// the nearest stroke unit (IVT there, then transfer for thrombectomy: drip-and-ship) or the
 /// thrombectomy centre (mothership). Minutes; the clock starts at last known well.

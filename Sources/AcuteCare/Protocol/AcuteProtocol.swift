@@ -1,3 +1,4 @@
+import Clinical
 public import Foundation
 
 /// The acute-care clinical knowledge, read from the versioned files of Protocols/acute/
@@ -49,20 +50,6 @@ public struct AcuteProtocol: Sendable {
     public let scales: ScaleDefinitions
     /// The compiled rules, shared by reference so an evaluation can keep them cheaply.
     let book: RuleBook
-
-    /// Reads the protocol from `directory` (Protocols/acute).
-    public static func load(directory: URL) throws -> AcuteProtocol {
-        var files: [String: Data] = [:]
-        for name in fileNames {
-            let url = directory.appendingPathComponent(name)
-            do {
-                files[name] = try Data(contentsOf: url)
-            } catch {
-                throw ProtocolError(file: name, rule: "", field: "(file)", message: "cannot be read at \(url.path)")
-            }
-        }
-        return try decode(files: files)
-    }
 
     /// Builds the protocol from the files' contents, by name.
     public static func decode(files: [String: Data]) throws(ProtocolError) -> AcuteProtocol {

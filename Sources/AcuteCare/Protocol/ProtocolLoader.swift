@@ -1,3 +1,4 @@
+import Clinical
 import Foundation
 
 /// The anchor tables the outcome model needs from outcome.json.

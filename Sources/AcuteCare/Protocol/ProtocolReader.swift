@@ -1,3 +1,5 @@
+import Clinical
+
 /// Reads one protocol file's JSON, throwing a `ProtocolError` that names the file, the rule
 /// being read and the field for anything missing, mistyped or unknown.
 struct ProtocolReader {

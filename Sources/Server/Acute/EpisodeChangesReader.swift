@@ -1,4 +1,4 @@
-import AcuteCare
+import Clinical
 import Foundation
 import HTTPTypes
 import Storage
@@ -29,10 +29,10 @@ struct EpisodeChangesReader {
             }
         }
         if let value = members["strokeType"] {
-            if case .string(let type) = value, EpisodeChanges.strokeTypes.contains(type) {
+            if case .string(let text) = value, let type = StrokeType(rawValue: text) {
                 changes.strokeType = type
             } else {
-                errors.append(.init(field: "strokeType", detail: "must be one of \(EpisodeChanges.strokeTypes.sorted().joined(separator: ", "))"))
+                errors.append(.init(field: "strokeType", detail: "must be one of \(StrokeType.allCases.map(\.rawValue).sorted().joined(separator: ", "))"))
             }
         }
         changes.thrombolytic = code(members["thrombolytic"], "thrombolytic", EpisodeChanges.thrombolytics)

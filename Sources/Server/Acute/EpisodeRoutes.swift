@@ -1,4 +1,3 @@
-import AcuteCare
 import Clinical
 import Foundation
 import Hummingbird

@@ -13,7 +13,7 @@ struct RecoveryRoutes: Sendable {
 
     /// An observation as the API takes it: the patient comes from the path.
     struct ObservationBody: Decodable {
-        var instrument: RecoveryObservation.Instrument
+        var instrument: Instrument
         var observedAt: Date
         var value: Int
         var rater: String

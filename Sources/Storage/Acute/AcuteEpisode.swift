@@ -1,3 +1,4 @@
+public import Clinical
 public import Foundation
 
 /// A stroke episode with its acute time stamps and the intervals PostgreSQL derives from
@@ -6,7 +7,7 @@ public struct AcuteEpisode: Sendable, Equatable, Codable {
     public var id: UUID
     public var organisationId: UUID
     public var patientId: UUID
-    public var strokeType: String
+    public var strokeType: StrokeType
     public var lastKnownWell: Date?
     public var onsetWitnessed: Bool?
     public var arrivalAt: Date?
@@ -30,7 +31,7 @@ public struct AcuteEpisode: Sendable, Equatable, Codable {
 
 /// What a request sets on an episode: a field left nil is unchanged; `.some(nil)` clears it.
 public struct EpisodeChanges: Sendable, Equatable {
-    public var strokeType: String?
+    public var strokeType: StrokeType?
     public var lastKnownWell: Date??
     public var onsetWitnessed: Bool??
     public var arrivalAt: Date??
@@ -45,7 +46,6 @@ public struct EpisodeChanges: Sendable, Equatable {
 
     public init() {}
 
-    public static let strokeTypes: Set<String> = ["ischaemic", "haemorrhagic", "tia", "unknown"]
     public static let thrombolytics: Set<String> = ["alteplase", "tenecteplase"]
     /// Arrival modes (SQL/migrations/0012_arrival_mode.sql): in-hospital onset has no door
     /// interval in the reports; transfers and direct arrivals have door to groin apart.

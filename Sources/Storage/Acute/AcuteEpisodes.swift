@@ -1,3 +1,4 @@
+import Clinical
 public import Foundation
 public import Postgres
 
@@ -68,7 +69,7 @@ public struct AcuteEpisodes: Sendable {
             try await connection.query(
                 """
                 UPDATE stroke_episodes SET
-                    stroke_type = coalesce(\(changes.strokeType)::stroke_type, stroke_type),
+                    stroke_type = coalesce(\(changes.strokeType?.rawValue)::stroke_type, stroke_type),
                     last_known_well = CASE WHEN \(set(changes.lastKnownWell)) THEN \(changes.lastKnownWell ?? nil) ELSE last_known_well END,
                     onset_witnessed = CASE WHEN \(set(changes.onsetWitnessed)) THEN \(changes.onsetWitnessed ?? nil) ELSE onset_witnessed END,
                     arrival_at = CASE WHEN \(set(changes.arrivalAt)) THEN \(changes.arrivalAt ?? nil) ELSE arrival_at END,
@@ -89,7 +90,7 @@ public struct AcuteEpisodes: Sendable {
     static func decode(_ row: PostgresRow) throws -> AcuteEpisode {
         AcuteEpisode(
             id: try row.decode(UUID.self, at: 0), organisationId: try row.decode(UUID.self, at: 1), patientId: try row.decode(UUID.self, at: 2),
-            strokeType: try row.decode(String.self, at: 3), lastKnownWell: try row.decode(Date?.self, at: 4),
+            strokeType: try row.decode(StrokeType.self, at: 3), lastKnownWell: try row.decode(Date?.self, at: 4),
             onsetWitnessed: try row.decode(Bool?.self, at: 5), arrivalAt: try row.decode(Date?.self, at: 6),
             arrivalMode: try row.decode(String?.self, at: 20),
             nihssAtArrival: try row.decode(Int?.self, at: 7), imagingAt: try row.decode(Date?.self, at: 8),

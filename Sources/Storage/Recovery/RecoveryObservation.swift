@@ -5,27 +5,6 @@ public import Foundation
 /// Barthel (shown beside it), SAFE and MEP status (PREP2), with when, who rated it and what
 /// it is on its instrument's scale.
 public struct RecoveryObservation: Sendable, Codable, Equatable {
-    public enum Instrument: String, Sendable, Codable, CaseIterable {
-        case fmUE = "FM-UE"
-        case nihss = "NIHSS"
-        case mrs = "mRS"
-        case barthel = "Barthel"
-        case safe = "SAFE"
-        case mep = "MEP"
-
-        /// The instrument's scale (Barthel in steps of 5; MEP 1 present, 0 absent).
-        public var scale: ClosedRange<Int> {
-            switch self {
-            case .fmUE: 0...66
-            case .nihss: 0...42
-            case .mrs: 0...6
-            case .barthel: 0...100
-            case .safe: 0...10
-            case .mep: 0...1
-            }
-        }
-    }
-
     public var id: UUID?
     public var patientId: UUID
     public var instrument: Instrument

@@ -1,3 +1,4 @@
+public import Clinical
 public import Foundation
 import Postgres
 

@@ -143,7 +143,7 @@ public struct RecoveryProjections: Sendable {
     /// — and the report says which, and how each input was taken where it matters.
     static func classify(_ inputs: PatientRecoveryInputs, recovery: RecoveryProtocol) -> RecoveryReport.ClassBasis {
         let rules = recovery.population.prep2
-        func within(_ instrument: RecoveryObservation.Instrument, _ days: ClosedRange<Double>) -> [(observation: RecoveryObservation, day: Double)] {
+        func within(_ instrument: Instrument, _ days: ClosedRange<Double>) -> [(observation: RecoveryObservation, day: Double)] {
             inputs.observations.compactMap { o in o.day.flatMap { o.instrument == instrument && days.contains($0) ? (o, $0) : nil } }
         }
         let assessment = Double(rules.safeAssessmentDay)

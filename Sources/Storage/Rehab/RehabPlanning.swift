@@ -1,4 +1,4 @@
-import Clinical
+public import Clinical
 public import Foundation
 import Rehabilitation
 

@@ -1,4 +1,4 @@
-import Clinical
+public import Clinical
 public import Foundation
 import Postgres
 public import Rehabilitation
@@ -212,7 +212,7 @@ public struct RehabPlans: Sendable {
             }
             return RehabPlan(
                 id: id, organisationId: try row.decode(UUID.self, at: 0), weekStart: try RehabStays.day(row, 1),
-                status: try Self.status(row.decode(String.self, at: 2)),
+                status: try row.decode(PlanStatus.self, at: 2),
                 seconds: try row.decode(Int.self, at: 3), progress: try row.decode(Double.self, at: 4), objective: try row.decode(Int?.self, at: 5),
                 schedule: try json([ScheduleRow].self, 6), score: try json(PlanScore.self, 7), unplaced: try json([PlanUnplaced].self, 8),
                 changes: try json(PlanChanges.self, 13), error: try row.decode(String?.self, at: 9), createdBy: try row.decode(String.self, at: 10),
@@ -256,10 +256,5 @@ public struct RehabPlans: Sendable {
                 """, prepared: true
             ).first != nil
         }
-    }
-
-    private static func status(_ text: String) throws -> PlanStatus {
-        guard let status = PlanStatus(rawValue: text) else { throw PostgresDecodingFailure("unknown plan status \(text)") }
-        return status
     }
 }

@@ -1,4 +1,4 @@
-import Clinical
+public import Clinical
 public import Foundation
 import Postgres
 public import Rehabilitation
@@ -93,7 +93,7 @@ struct RehabWeekWriter {
                 return grid.slots(stay.availability, on: day, minus: past + (kept.busy[stay.patientId] ?? []))
             }
             return Instance.Patient(
-                id: stay.pseudonym ?? stay.patientId.uuidString, team: stay.team, setting: stay.setting, strokeType: stay.strokeType,
+                id: stay.pseudonym ?? stay.patientId.uuidString, team: stay.team, setting: stay.setting, strokeType: stay.strokeType.rawValue,
                 daysSinceStroke: max(since, 0), priority: catalogue.priority(daysSinceStroke: since), flags: stay.flags,
                 maxMinutesPerDay: stay.maxMinutesPerDay,
                 minGapSlots: (stay.minGapMinutes + settings.slotMinutes - 1) / settings.slotMinutes,

@@ -1,3 +1,4 @@
+import Clinical
 import Foundation
 import Postgres
 public import Rehabilitation

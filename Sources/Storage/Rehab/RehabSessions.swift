@@ -235,7 +235,7 @@ public struct RehabSessions: Sendable {
             }
             try catalogue.checkPatient(
                 modality: request.modality, flags: try row.decode([String].self, at: 1),
-                strokeType: try row.decode(String.self, at: 2), daysSinceStroke: try row.decode(Int.self, at: 3),
+                strokeType: try row.decode(StrokeType.self, at: 2), daysSinceStroke: try row.decode(Int.self, at: 3),
                 patient: try row.decode(String.self, at: 0))
         }
         return day

@@ -1,4 +1,4 @@
-import Clinical
+public import Clinical
 public import Foundation
 public import Postgres
 public import Rehabilitation
@@ -14,7 +14,7 @@ public struct RehabStay: Sendable, Codable, Equatable {
     public var setting: String
     public var strokeDate: CalendarDay
     /// "ischaemic" or "haemorrhagic".
-    public var strokeType: String
+    public var strokeType: StrokeType
     /// The ward team whose therapists treat the patient (team-restricted modalities).
     public var team: Int
     /// Clinical flags the contraindication rules and planning read (faecal_incontinence,
@@ -32,7 +32,7 @@ public struct RehabStay: Sendable, Codable, Equatable {
 
     public init(
         id: UUID? = nil, organisationId: UUID, patientId: UUID, pseudonym: String? = nil, setting: String, strokeDate: CalendarDay,
-        strokeType: String, team: Int, flags: [String], maxMinutesPerDay: Int, minGapMinutes: Int, timePreference: String,
+        strokeType: StrokeType, team: Int, flags: [String], maxMinutesPerDay: Int, minGapMinutes: Int, timePreference: String,
         admittedOn: CalendarDay, dischargeOn: CalendarDay?, availability: [WeeklyWindow]
     ) {
         self.id = id
@@ -54,7 +54,7 @@ public struct RehabStay: Sendable, Codable, Equatable {
 
     func check(_ catalogue: RehabCatalogue) throws(Refusal) {
         guard ["inpatient", "outpatient"].contains(setting) else { throw Refusal.invalid("setting", "must be inpatient or outpatient") }
-        guard ["ischaemic", "haemorrhagic"].contains(strokeType) else { throw Refusal.invalid("strokeType", "must be ischaemic or haemorrhagic") }
+        guard [.ischaemic, .haemorrhagic].contains(strokeType) else { throw Refusal.invalid("strokeType", "must be ischaemic or haemorrhagic") }
         guard (0...99).contains(team) else { throw Refusal.invalid("team", "must be 0 to 99") }
         for (index, flag) in flags.enumerated() where !RehabResources.isToken(flag) {
             throw Refusal.invalid("flags[\(index)]", "must be letters, digits or _ (1–40)")
@@ -147,7 +147,7 @@ public struct RehabStays: Sendable {
                 """
                 INSERT INTO rehab_stays (organisation_id, patient_id, setting, stroke_date, stroke_type, team, flags, max_minutes_per_day,
                                          min_gap_minutes, time_preference, admitted_on, discharge_on)
-                VALUES (\(stay.organisationId), \(stay.patientId), \(stay.setting), \(stay.strokeDate.description)::date, \(stay.strokeType),
+                VALUES (\(stay.organisationId), \(stay.patientId), \(stay.setting), \(stay.strokeDate.description)::date, \(stay.strokeType.rawValue),
                         \(stay.team), \(stay.flags), \(stay.maxMinutesPerDay), \(stay.minGapMinutes), \(stay.timePreference),
                         \(stay.admittedOn.description)::date, \(stay.dischargeOn?.description)::date)
                 RETURNING id
@@ -169,7 +169,7 @@ public struct RehabStays: Sendable {
             guard
                 let row = try await connection.query(
                     """
-                    UPDATE rehab_stays SET setting = \(stay.setting), stroke_date = \(stay.strokeDate.description)::date, stroke_type = \(stay.strokeType),
+                    UPDATE rehab_stays SET setting = \(stay.setting), stroke_date = \(stay.strokeDate.description)::date, stroke_type = \(stay.strokeType.rawValue),
                         team = \(stay.team), flags = \(stay.flags), max_minutes_per_day = \(stay.maxMinutesPerDay),
                         min_gap_minutes = \(stay.minGapMinutes), time_preference = \(stay.timePreference),
                         admitted_on = \(stay.admittedOn.description)::date, discharge_on = \(stay.dischargeOn?.description)::date
@@ -229,7 +229,7 @@ public struct RehabStays: Sendable {
             return RehabStay(
                 id: id, organisationId: try row.decode(UUID.self, at: 1), patientId: try row.decode(UUID.self, at: 2),
                 pseudonym: try row.decode(String.self, at: 3), setting: try row.decode(String.self, at: 4),
-                strokeDate: try Self.day(row, 5), strokeType: try row.decode(String.self, at: 6), team: try row.decode(Int.self, at: 7),
+                strokeDate: try Self.day(row, 5), strokeType: try row.decode(StrokeType.self, at: 6), team: try row.decode(Int.self, at: 7),
                 flags: try row.decode([String].self, at: 8), maxMinutesPerDay: try row.decode(Int.self, at: 9),
                 minGapMinutes: try row.decode(Int.self, at: 10), timePreference: try row.decode(String.self, at: 11),
                 admittedOn: try Self.day(row, 12), dischargeOn: try row.decode(String?.self, at: 13).flatMap(CalendarDay.init),

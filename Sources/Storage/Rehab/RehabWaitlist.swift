@@ -1,4 +1,4 @@
-import Clinical
+public import Clinical
 public import Foundation
 import Postgres
 public import Rehabilitation
@@ -93,7 +93,7 @@ public struct RehabWaitlist: Sendable {
                     id: try row.decode(UUID.self, at: 0), organisationId: try row.decode(UUID.self, at: 1), patientId: try row.decode(UUID.self, at: 2),
                     pseudonym: try row.decode(String.self, at: 3), modality: try row.decode(String.self, at: 4),
                     priority: try row.decode(Int.self, at: 5), wantedBy: try RehabStays.day(row, 6), note: try row.decode(String?.self, at: 7),
-                    status: WaitlistStatus(rawValue: try row.decode(String.self, at: 8)), offeredSession: try row.decode(UUID?.self, at: 9),
+                    status: try row.decode(WaitlistStatus.self, at: 8), offeredSession: try row.decode(UUID?.self, at: 9),
                     offerExpiresAt: try row.decode(Date?.self, at: 10), bookedSession: try row.decode(UUID?.self, at: 11))
             }
             for entry in entries {

@@ -119,8 +119,8 @@ public struct ReportQuery: Sendable, Equatable {
             throw Refusal.invalid("severityBand", "must be 0 (NIHSS 0–4), 1 (5–15), 2 (16–20), 3 (21–42) or 4 (unknown)")
         }
         if let sex, !["female", "male", "other", "unknown"].contains(sex) { throw Refusal.invalid("sex", "must be female, male, other or unknown") }
-        if let strokeType, !["ischaemic", "haemorrhagic", "tia", "unknown"].contains(strokeType) {
-            throw Refusal.invalid("strokeType", "must be ischaemic, haemorrhagic, tia or unknown")
+        if let strokeType, StrokeType(rawValue: strokeType) == nil {
+            throw Refusal.invalid("strokeType", "must be one of \(StrokeType.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         for region in regions where !(1...32).contains(region.count) { throw Refusal.invalid("region", "must be an organisation code") }
         if let indicator, !(1...64).contains(indicator.count) { throw Refusal.invalid("indicator", "must be an indicator's id") }

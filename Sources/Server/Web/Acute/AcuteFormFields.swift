@@ -1,5 +1,3 @@
-import AcuteCare
-
 /// The acute form's fields, grouped as a stroke team fills them in, and how each becomes a
 /// member of the presentation (the vectors' vocabulary). Yes/no questions start as "not
 /// known", so nothing is assumed: the answer names what it still needs.

@@ -1,4 +1,4 @@
-import AcuteCare
+import Clinical
 import Foundation
 
 /// Turns the acute form's fields into a presentation document: minutes-ago times into times

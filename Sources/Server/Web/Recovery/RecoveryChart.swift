@@ -1,3 +1,4 @@
+import Clinical
 import Recovery
 import Storage
 

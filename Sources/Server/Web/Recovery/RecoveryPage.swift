@@ -103,7 +103,7 @@ struct RecoveryPage: Sendable {
 
     /// An observation from the form: instrument, value, local date and time, rater.
     static func observation(_ form: [String: String], patient: UUID, zone: TimeZone) throws -> RecoveryObservation {
-        guard let instrument = RecoveryObservation.Instrument(rawValue: form["instrument"] ?? "") else {
+        guard let instrument = Instrument(rawValue: form["instrument"] ?? "") else {
             throw Problem(.unprocessableContent, "invalid-body", detail: "Choose an instrument.")
         }
         guard let value = Int(form["value"] ?? "") else { throw Problem(.unprocessableContent, "invalid-body", detail: "The score must be a whole number.") }
@@ -155,7 +155,7 @@ struct RecoveryPage: Sendable {
                     when: Self.format(observation.observedAt, zone), day: observation.day.map { String(format: "%.1f", $0) } ?? "–",
                     instrument: observation.instrument.rawValue, value: observation.value, rater: observation.rater)
             },
-            instruments: RecoveryObservation.Instrument.allCases.map(\.rawValue),
+            instruments: Instrument.allCases.map(\.rawValue),
             versions:
                 "\(report.outlook?.model ?? RecoveryModel.version), parameters \(report.outlook?.parameterVersion ?? projections.projector.recovery.version)"
                 + (report.cached ? ", computed \(Self.format(report.computedAt, zone))" : ""),

@@ -27,7 +27,7 @@ public enum JSONValue: Sendable, Equatable, JSONWritable {
     }
 
     /// How the value is called in an error message.
-    var kindName: String {
+    public var kindName: String {
         switch self {
         case .null: "null"
         case .bool: "a boolean"

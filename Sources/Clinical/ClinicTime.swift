@@ -1,4 +1,3 @@
-import Clinical
 import Foundation
 
 /// A time of day in the clinic's local time, written "HH:MM" in JSON and SQL.
@@ -89,7 +88,7 @@ public struct CalendarDay: Sendable, Hashable, Comparable, Codable, CustomString
     public static func < (lhs: CalendarDay, rhs: CalendarDay) -> Bool { lhs.ordinal < rhs.ordinal }
 
     /// A day from calendar parts the caller knows to be valid.
-    init(year: Int, month: Int, day: Int) {
+    package init(year: Int, month: Int, day: Int) {
         self.year = year
         self.month = month
         self.day = day
@@ -130,7 +129,7 @@ public struct WeeklyWindow: Sendable, Hashable, Codable {
     }
 
     /// Refuses a week day outside 0–6 or an end not after the start; `field` names the list.
-    static func check(_ windows: [WeeklyWindow], _ field: String) throws(Refusal) {
+    public static func check(_ windows: [WeeklyWindow], _ field: String) throws(Refusal) {
         for (index, window) in windows.enumerated() {
             guard (0...6).contains(window.weekday) else { throw Refusal.invalid("\(field)[\(index)].weekday", "must be 0 (Monday) to 6 (Sunday)") }
             guard window.end > window.start else { throw Refusal.invalid("\(field)[\(index)].end", "must be after the start") }

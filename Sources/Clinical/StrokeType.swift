@@ -1,0 +1,7 @@
+/// The kind of stroke an episode or a rehab stay is about (the database's `stroke_type`).
+public enum StrokeType: String, Sendable, Codable, CaseIterable {
+    case ischaemic, haemorrhagic, tia, unknown
+
+    /// The article before the type's name in a sentence ("an ischaemic", "a haemorrhagic").
+    public var article: String { self == .ischaemic ? "an" : "a" }
+}
