@@ -15,6 +15,9 @@ public struct AppRequestContext: RequestContext {
     /// The peer's IP address, for the audit log.
     public var clientAddress: String?
 
+    public var requestDecoder: APIRequestDecoder { APIRequestDecoder() }
+    public var responseEncoder: APIResponseEncoder { APIResponseEncoder() }
+
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         requestID = ""

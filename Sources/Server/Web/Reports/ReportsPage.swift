@@ -43,7 +43,7 @@ struct ReportsPage: Sendable {
             let access = AccessContext(
                 subject: identity.subject, role: identity.role.rawValue, organisations: identity.organisations,
                 requestID: context.requestID, clientAddress: context.clientAddress)
-            var query = try ReportRoutes.query(request)
+            var query = try ReportController.query(request)
             query.indicator = nil  // the page's `indicator` is the one it draws; its summary shows them all
             if request.uri.queryParameters.get("period") == nil { query.period = .quarter }
             let report = try await reports.report(query, as: access)

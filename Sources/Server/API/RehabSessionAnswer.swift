@@ -1,3 +1,4 @@
+import Hummingbird
 import Rehabilitation
 import Storage
 
@@ -6,7 +7,7 @@ import Storage
 /// catalogue attaches for its patients (a booking that goes through with a warning). The
 /// change is already made when the precautions are read: if they cannot be read, the answer
 /// says so (`precautions: null`, `precautionsUnavailable`) rather than failing a booking that stands.
-struct RehabSessionAnswer: Encodable {
+struct RehabSessionAnswer: Encodable, ResponseEncodable {
     var entry: TimetableEntry
     var evidence: RehabCatalogue.Evidence?
     var precautions: [BookingPrecaution]?

@@ -6,22 +6,27 @@ import Storage
 
 /// Regional reports for planners: the indicator tables (JSON, or CSV with `format=csv`) read
 /// from the report cells only, and recomputing those cells.
-struct ReportRoutes: Sendable {
+struct ReportController: Sendable {
     let reports: RegionalReports
 
-    func register(on api: RouterGroup<AppRequestContext>) {
-        api.get("/reports/regional") { request, context in
-            let query = try Self.query(request)
-            let report = try await reports.report(query, as: try context.accessContext())
-            guard request.uri.queryParameters.get("format") == "csv" else { return try JSONResponse.make(report) }
-            return Response(
-                status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"regional-report.csv\""],
-                body: .init(byteBuffer: ByteBuffer(string: ReportCSV.render(report.tables))))
-        }
-        api.post("/reports/refresh") { _, context in
-            let counted = try await reports.refresh(as: try context.accessContext())
-            return try JSONResponse.make(["episodesCounted": counted.episodes, "staysCounted": counted.stays])
-        }
+    var endpoints: RouteCollection<AppRequestContext> {
+        RouteCollection(context: AppRequestContext.self)
+            .get("/reports/regional", use: regional)
+            .post("/reports/refresh", use: refresh)
+    }
+
+    @Sendable func regional(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let query = try Self.query(request)
+        let report = try await reports.report(query, as: try context.accessContext())
+        guard request.uri.queryParameters.get("format") == "csv" else { return try report.response(from: request, context: context) }
+        return Response(
+            status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"regional-report.csv\""],
+            body: .init(byteBuffer: ByteBuffer(string: ReportCSV.render(report.tables))))
+    }
+
+    @Sendable func refresh(_ request: Request, context: AppRequestContext) async throws -> some ResponseGenerator {
+        let counted = try await reports.refresh(as: try context.accessContext())
+        return ["episodesCounted": counted.episodes, "staysCounted": counted.stays]
     }
 
     /// The query of a request: `region` (repeatable), `from`, `to`, `period`, `rows`, and strata.

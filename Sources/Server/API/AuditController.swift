@@ -1,0 +1,52 @@
+import Clinical
+import Foundation
+import Hummingbird
+import Postgres
+import Storage
+
+/// The auditor's view of the audit log: filtered search and a random sample.
+struct AuditController: Sendable {
+    let pool: PostgresPool
+
+    var endpoints: RouteCollection<AppRequestContext> {
+        RouteCollection(context: AppRequestContext.self)
+            .get("/audit/events", use: events)
+            .get("/audit/sample", use: sample)
+    }
+
+    @Sendable func events(_ request: Request, context: AppRequestContext) async throws -> Response {
+        var filter = try period(request)
+        filter.subject = request.uri.queryParameters["subject"].map(String.init)
+        filter.patient = try request.uri.queryParameters["patient"].map { text in
+            guard let id = UUID(uuidString: String(text)) else {
+                throw Refusal.invalidParameter("patient", "must be a patient id (UUID)")
+            }
+            return id
+        }
+        filter.onlyBreakGlass = request.uri.queryParameters["breakGlass"] == "true"
+        filter.limit = try QueryParameter.integer(request, "limit", default: 500, range: 1...5000)
+        let entries = try await AuditQueries.search(filter, as: try context.accessContext(), pool: pool)
+        guard request.uri.queryParameters["format"] == "fhir" else { return try entries.response(from: request, context: context) }
+        let data = try JSONSerialization.data(withJSONObject: FHIRAuditEvent.bundle(entries), options: [.sortedKeys, .withoutEscapingSlashes])
+        return Response(
+            status: .ok,
+            headers: [.contentType: "application/fhir+json", .cacheControl: "no-store"],
+            body: .init(byteBuffer: ByteBuffer(bytes: data))
+        )
+    }
+
+    @Sendable func sample(_ request: Request, context: AppRequestContext) async throws -> some ResponseGenerator {
+        var filter = try period(request)
+        filter.sampleSize = try QueryParameter.integer(request, "size", default: 20, range: 1...1000)
+        let entries = try await AuditQueries.search(filter, as: try context.accessContext(), pool: pool)
+        return entries
+    }
+
+    /// `since` and `until` (ISO 8601); the last 30 days by default.
+    private func period(_ request: Request) throws -> AuditQueries.Filter {
+        let until = try QueryParameter.date(request, "until") ?? Date()
+        let since = try QueryParameter.date(request, "since") ?? until.addingTimeInterval(-30 * 86_400)
+        guard since < until else { throw Refusal.invalidParameter("since", "must be before until") }
+        return AuditQueries.Filter(since: since, until: until)
+    }
+}
