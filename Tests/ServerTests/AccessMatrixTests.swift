@@ -10,15 +10,17 @@ import Testing
 
 /// The matrix in docs/access-matrix.md is the policy, and the service obeys it.
 @Suite struct AccessMatrixTests {
-    /// The rows of the documented matrix: "METHOD /path" → roles marked yes.
-    static func documentedMatrix() throws -> [String: Set<Role>] {
+    /// The rows of a documented table (`operation` for the API, `page` for the pages):
+    /// "METHOD /path" → roles marked yes.
+    static func documentedMatrix(_ table: String = "operation") throws -> [String: Set<Role>] {
         let text = try String(contentsOf: TestPaths.projectRoot.appendingPathComponent("docs/access-matrix.md"), encoding: .utf8)
         let lines = text.split(separator: "\n").map { $0.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) } }
-        guard let header = lines.first(where: { $0.first == "operation" }) else { return [:] }
-        let roles = header.dropFirst().map { Role(rawValue: $0) }
+        guard let start = lines.firstIndex(where: { $0.first == table }) else { return [:] }
+        let roles = lines[start].dropFirst().map { Role(rawValue: $0) }
         var matrix: [String: Set<Role>] = [:]
         let methods = ["GET ", "POST ", "PUT ", "PATCH ", "DELETE "]
-        for cells in lines where methods.contains(where: { cells.first?.hasPrefix($0) == true }) {
+        let rows = lines[(start + 1)...].prefix { $0.count > 1 }
+        for cells in rows where methods.contains(where: { cells.first?.hasPrefix($0) == true }) {
             var allowed = Set<Role>()
             for (role, cell) in zip(roles, cells.dropFirst()) where cell == "yes" {
                 if let role { allowed.insert(role) }
@@ -32,6 +34,53 @@ import Testing
         let documented = try Self.documentedMatrix()
         #expect(documented.count == AccessPolicy.matrix.count)
         #expect(documented == AccessPolicy.matrix)
+        let pages = try Self.documentedMatrix("page")
+        #expect(pages.count == AccessPolicy.pages.count && pages == AccessPolicy.pages)
+    }
+
+    /// Every role signed in to every page: allowed roles reach it (a form then wants its CSRF
+    /// token), the others are refused by the policy; nobody signed in is sent to sign in.
+    @Test func everyRoleAgainstEveryPage() async throws {
+        let keyFile = FileManager.default.temporaryDirectory.appendingPathComponent("key-\(UUID().uuidString).pem")
+        let organisation = UUID()
+        var tokens: [Role: String] = [:]
+        for role in Role.allCases {
+            tokens[role] = try await DevelopmentKey.issueToken(
+                for: Identity(subject: "pages-\(role.rawValue)", name: "P", role: role, organisations: [organisation]), lifetime: 300, keyFile: keyFile)
+        }
+        let tokensByRole = tokens
+        try await TestDatabase.with { database in
+            try await database.withPool(.superuser) { pool in
+                let region = UUID()
+                try await pool.query("INSERT INTO organisations (id, kind, code, name) VALUES (\(region), 'region', 'PAGES-REGION', 'Pages region')")
+                try await pool.query(
+                    "INSERT INTO organisations (id, kind, code, name, parent_id) VALUES (\(organisation), 'rehab_clinic', 'PAGES', 'Pages clinic', \(region))")
+            }
+            try await Harness.live(database: database.app, keyFile: keyFile, rateLimit: (1e6, 1_000_000)) { client in
+                for (page, allowed) in AccessPolicy.pages {
+                    let parts = page.split(separator: " ", maxSplits: 1)
+                    let method = HTTPRequest.Method(String(parts[0])) ?? .get
+                    let path = String(parts[1]).replacingOccurrences(of: "{id}", with: UUID().uuidString)
+                    for role in Role.allCases {
+                        let headers: HTTPFields = [
+                            .cookie: "strokepath_session=\(tokensByRole[role] ?? ""); strokepath_csrf=\(String(repeating: "a", count: 64))",
+                            .contentType: "application/x-www-form-urlencoded",
+                        ]
+                        let (status, body) = try await client.execute(uri: path, method: method, headers: headers, body: ByteBuffer(string: "csrf=forged")) {
+                            ($0.status, String(buffer: $0.body))
+                        }
+                        #expect(status.code < 500, "\(role) on \(page): \(status)")
+                        let refusedByPolicy = status == .forbidden && body.contains("urn:strokepath:problem:forbidden")
+                        #expect(refusedByPolicy != allowed.contains(role), "\(role) on \(page): \(status) \(body.prefix(200))")
+                        if method == .post && allowed.contains(role) {
+                            #expect(body.contains("urn:strokepath:problem:csrf"), "\(role) on \(page) with a forged token: \(status)")
+                        }
+                    }
+                    let anonymous = try await client.execute(uri: path, method: method) { ($0.status, $0.headers[.location]) }
+                    #expect(anonymous.0 == .seeOther && anonymous.1 == "/sign-in", "\(page) without a session: \(anonymous)")
+                }
+            }
+        }
     }
 
     @Test func everyRoleAgainstEveryOperation() async throws {

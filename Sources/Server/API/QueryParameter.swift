@@ -21,12 +21,12 @@ enum QueryParameter {
         return date
     }
 
-    static func patientID(_ context: AppRequestContext) throws -> UUID {
+    static func patientID(_ context: some RequestContext) throws -> UUID {
         try id(context, "patient")
     }
 
     /// The `:id` path parameter as a UUID; `what` names it in the problem ("patient", "episode").
-    static func id(_ context: AppRequestContext, _ what: String) throws -> UUID {
+    static func id(_ context: some RequestContext, _ what: String) throws -> UUID {
         guard let text = context.parameters.get("id"), let id = UUID(uuidString: text) else {
             throw Refusal.invalidParameter("id", "must be a UUID (the \(what) id)")
         }

@@ -1,5 +1,5 @@
-/// Which roles may call which API operation: the role × endpoint matrix of
-/// `docs/access-matrix.md`. An operation missing here is refused to everyone (fail closed).
+/// Which roles may call which API operation or open which page: the role × endpoint matrix
+/// of `docs/access-matrix.md`. An operation missing here is refused to everyone (fail closed).
 enum AccessPolicy {
     private static let patientCare: Set<Role> = [.clinician, .rehabCoordinator, .therapist]
     private static let rehabStaff: Set<Role> = [.rehabCoordinator, .therapist]
@@ -75,7 +75,38 @@ enum AccessPolicy {
         "POST /api/v1/reports/refresh": [.admin],
     ]
 
+    /// "METHOD /page/{template}" → the roles allowed, for the signed-in pages.
+    static let pages: [String: Set<Role>] = [
+        "GET /account": Set(Role.allCases),
+        "GET /acute": [.clinician],
+        "POST /acute": [.clinician],
+        "GET /acute/profiles": [.clinician, .admin],
+        "POST /acute/profiles": [.admin],
+        "GET /rehab": rehabStaff,
+        "GET /rehab/sessions/{id}": rehabStaff,
+        "POST /rehab/sessions/{id}": rehabStaff,
+        "POST /rehab/waitlist/{id}/accept": [.rehabCoordinator],
+        "GET /rehab/plans/{id}": rehabStaff,
+        "POST /rehab/plans/{id}/publish": [.rehabCoordinator],
+        "GET /rehab/patients/{id}/week": rehabStaff,
+        "GET /patients/{id}/recovery": patientCare,
+        "POST /patients/{id}/recovery": patientCare,
+        "GET /reports": [.planner, .admin],
+    ]
+
     static func allows(_ role: Role, method: String, path: String) -> Bool {
-        matrix["\(method) \(path)"]?.contains(role) ?? false
+        roles(method: method, path: path).contains(role)
+    }
+
+    /// The roles allowed an operation or page; none for one not in the matrix.
+    static func roles(method: String, path: String) -> Set<Role> {
+        matrix["\(method) \(path)"] ?? pages["\(method) \(path)"] ?? []
+    }
+
+    /// The roles in words, for a refusal ("clinicians and administrators").
+    static func describe(_ roles: Set<Role>) -> String {
+        let names = Role.allCases.filter(roles.contains).map(\.plural)
+        guard let last = names.last else { return "nobody" }
+        return names.count == 1 ? last : names.dropLast().joined(separator: ", ") + " and " + last
     }
 }

@@ -14,6 +14,18 @@ public enum Role: String, Sendable, CaseIterable, Codable {
     case auditor
     /// Configuration; no patient data by default.
     case admin
+
+    /// The role's people, in words.
+    var plural: String {
+        switch self {
+        case .clinician: "clinicians"
+        case .rehabCoordinator: "rehab coordinators"
+        case .therapist: "therapists"
+        case .planner: "planners"
+        case .auditor: "auditors"
+        case .admin: "administrators"
+        }
+    }
 }
 
 /// The authenticated user of one request, from a verified token.

@@ -24,6 +24,8 @@ struct RequestObservationMiddleware: RouterMiddleware {
         var response: Response
         do {
             response = try await respond(request, context: context, next: next)
+        } catch is SignInRequired {
+            response = SignInRequired.response
         } catch {
             var problem = Problem.from(error) ?? Problem(.internalServerError, "internal-error", detail: "The server could not complete the request.")
             if problem.status == .internalServerError {

@@ -35,12 +35,13 @@ struct SignInPages: Sendable {
         let organisations: [String]
     }
 
-    func register(on router: Router<AppRequestContext>) {
+    /// Sign-in and sign-out on the router; the account page for the signed-in.
+    func register(on router: Router<AppRequestContext>, signedIn: RouterGroup<SignedInContext>) {
         router.get("/sign-in") { request, _ in
             try signInPage(request, error: nil, status: .ok)
         }
         router.post("/sign-in") { request, context in
-            let form = try await Self.form(SignInForm.self, request, context)
+            let form = try await Self.form(SignInForm.self, request, maxUploadSize: context.maxUploadSize)
             guard WebSession.csrfMatches(form.csrf, request) else {
                 return try signInPage(request, error: "The form expired; please try again.", status: .forbidden)
             }
@@ -57,10 +58,8 @@ struct SignInPages: Sendable {
             context.logger.info("signed in", metadata: ["role": .string(identity.role.rawValue)])
             return response
         }
-        router.get("/account") { request, _ in
-            guard let identity = await WebSession.identity(request, verifier: verifier) else {
-                return Response(status: .seeOther, headers: [.location: "/sign-in"])
-            }
+        signedIn.get("/account") { request, context in
+            let identity = context.identity
             let view = AccountView(
                 csrf: WebSession.csrfToken(request), identity: identity, role: identity.role.rawValue,
                 organisations: identity.organisations.map { $0.uuidString.lowercased() }
@@ -70,7 +69,7 @@ struct SignInPages: Sendable {
             return response
         }
         router.post("/sign-out") { request, context in
-            let form = try await Self.form(SignOutForm.self, request, context)
+            let form = try await Self.form(SignOutForm.self, request, maxUploadSize: context.maxUploadSize)
             guard WebSession.csrfMatches(form.csrf, request) else {
                 throw Problem(.forbidden, "csrf", detail: "The form expired; please sign out again.")
             }
@@ -88,8 +87,8 @@ struct SignInPages: Sendable {
         return response
     }
 
-    static func form<Form: Decodable>(_: Form.Type, _ request: Request, _ context: AppRequestContext) async throws -> Form {
-        let body = try await request.body.collect(upTo: context.maxUploadSize)
+    static func form<Form: Decodable>(_: Form.Type, _ request: Request, maxUploadSize: Int) async throws -> Form {
+        let body = try await request.body.collect(upTo: maxUploadSize)
         do {
             return try URLEncodedFormDecoder().decode(Form.self, from: String(buffer: body))
         } catch {

@@ -11,7 +11,6 @@ import Storage
 /// audited like one made through the API.
 struct AcutePages: Sendable {
     let pages: PageRenderer
-    let verifier: TokenVerifier
     let acute: AcuteDecisionSupport
 
     struct FormView {
@@ -63,29 +62,19 @@ struct AcutePages: Sendable {
         "times.lkw_to_arrival_min": "arrival_minutes_ago",
     ]
 
-    func register(on router: Router<AppRequestContext>) {
-        router.get("/acute") { request, _ in
-            guard let identity = await WebSession.identity(request, verifier: verifier) else { return Self.toSignIn }
-            guard identity.role == .clinician else { throw Refusal.notPermitted("The acute page is for clinicians.") }
-            return try formPage(request, values: [:], errors: [:], status: .ok)
+    func register(on signedIn: RouterGroup<SignedInContext>) {
+        signedIn.get("/acute") { request, _ in
+            try formPage(request, values: [:], errors: [:], status: .ok)
         }
-        router.post("/acute") { request, context in
-            guard let identity = await WebSession.identity(request, verifier: verifier) else { return Self.toSignIn }
-            guard identity.role == .clinician else { throw Refusal.notPermitted("The acute page is for clinicians.") }
-            let form = try await SignInPages.form([String: String].self, request, context)
-            guard WebSession.csrfMatches(form["csrf"] ?? "", request) else {
-                throw Problem(.forbidden, "csrf", detail: "The form expired; please open it again.")
-            }
+        signedIn.post("/acute") { request, context in
+            let form = try await context.form(request)
             let clock = AcuteFormReader.clockProblems(form)
             guard clock.isEmpty else { return try formPage(request, values: form, errors: clock, status: .unprocessableContent) }
             let json = AcuteFormReader.presentation(from: form)
-            let access = AccessContext(
-                subject: identity.subject, role: identity.role.rawValue, organisations: identity.organisations,
-                requestID: context.requestID, clientAddress: context.clientAddress)
             let answer: AcuteDecisionSupport.Answer
             do {
                 answer = try await acute.evaluate(
-                    json, input: Data(json.jsonBytes), profile: form["profile"].flatMap { $0.isEmpty ? nil : $0 }, episode: nil, as: access)
+                    json, input: Data(json.jsonBytes), profile: form["profile"].flatMap { $0.isEmpty ? nil : $0 }, episode: nil, as: context.access)
             } catch {
                 guard let problem = Problem.from(error), problem.status == .unprocessableContent else { throw error }
                 var errors: [String: String] = [:]
@@ -99,8 +88,6 @@ struct AcutePages: Sendable {
             return try pages.page("acute-result", view)
         }
     }
-
-    static let toSignIn = Response(status: .seeOther, headers: [.location: "/sign-in"])
 
     private func formPage(_ request: Request, values: [String: String], errors: [String: String], status: HTTPResponse.Status) throws -> Response {
         let fresh = values.isEmpty

@@ -11,7 +11,6 @@ import Storage
 /// here (a form with CSRF; audited like the API's PUT).
 struct AcuteProfilesPage: Sendable {
     let pages: PageRenderer
-    let verifier: TokenVerifier
     let acute: AcuteDecisionSupport
 
     struct View {
@@ -40,38 +39,23 @@ struct AcuteProfilesPage: Sendable {
         var message: String?
     }
 
-    func register(on router: Router<AppRequestContext>) {
-        router.get("/acute/profiles") { request, _ in
-            guard let identity = await WebSession.identity(request, verifier: verifier) else { return AcutePages.toSignIn }
-            try Self.authorise(identity)
-            return try await page(request, identity, message: nil, status: .ok)
+    func register(on signedIn: RouterGroup<SignedInContext>) {
+        signedIn.get("/acute/profiles") { request, context in
+            try await page(request, context.identity, message: nil, status: .ok)
         }
-        router.post("/acute/profiles") { request, context in
-            guard let identity = await WebSession.identity(request, verifier: verifier) else { return AcutePages.toSignIn }
-            guard identity.role == .admin else { throw Refusal.notPermitted("Only administrators change a profile.") }
-            let form = try await SignInPages.form([String: String].self, request, context)
-            guard WebSession.csrfMatches(form["csrf"] ?? "", request) else {
-                throw Problem(.forbidden, "csrf", detail: "The form expired; please open it again.")
-            }
+        signedIn.post("/acute/profiles") { request, context in
+            let identity = context.identity
+            let form = try await context.form(request)
             guard let organisation = form["organisation"].flatMap(UUID.init(uuidString:)), identity.organisations.contains(organisation) else {
                 return try await page(request, identity, message: "Choose one of your organisations.", status: .unprocessableContent)
             }
             let chosen = form["profile"].flatMap { $0.isEmpty ? nil : $0 }
-            let access = AccessContext(
-                subject: identity.subject, role: identity.role.rawValue, organisations: identity.organisations,
-                requestID: context.requestID, clientAddress: context.clientAddress)
             do {
-                try await acute.setProfile(chosen, of: organisation, as: access)
+                try await acute.setProfile(chosen, of: organisation, as: context.access)
             } catch let refusal as Refusal {
                 return try await page(request, identity, message: refusal.description, status: .unprocessableContent)
             }
             return try await page(request, identity, message: "Saved: \(chosen ?? "the protocol's default")", status: .ok)
-        }
-    }
-
-    private static func authorise(_ identity: Identity) throws {
-        guard identity.role == .clinician || identity.role == .admin else {
-            throw Refusal.notPermitted("The profiles page is for clinicians and administrators.")
         }
     }
 

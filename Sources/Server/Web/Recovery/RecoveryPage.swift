@@ -11,7 +11,6 @@ import Storage
 /// signed-in clinicians, coordinators and therapists.
 struct RecoveryPage: Sendable {
     let pages: PageRenderer
-    let verifier: TokenVerifier
     let projections: RecoveryProjections
     let records: RecoveryRecords
 
@@ -67,15 +66,14 @@ struct RecoveryPage: Sendable {
         var error: String?
     }
 
-    func register(on router: Router<AppRequestContext>) {
-        router.get("/patients/:id/recovery") { request, context in
-            guard let access = try await caller(request, context) else { return AcutePages.toSignIn }
-            return try await page(request, access, patient: try QueryParameter.patientID(context), notice: nil)
+    func register(on signedIn: RouterGroup<SignedInContext>) {
+        signedIn.get("/patients/:id/recovery") { request, context in
+            try await page(request, context.access, patient: try QueryParameter.patientID(context), notice: nil)
         }
-        router.post("/patients/:id/recovery") { request, context in
-            guard let access = try await caller(request, context) else { return AcutePages.toSignIn }
+        signedIn.post("/patients/:id/recovery") { request, context in
+            let access = context.access
             let patient = try QueryParameter.patientID(context)
-            let form = try await RehabPages.checkedForm(request, context)
+            let form = try await context.form(request)
             // The form's local time is the onset's zone: read it alone, not the whole projection.
             let onset = try await records.onset(patient, as: access)
             let zone = TimeZone(identifier: onset.timeZone) ?? .gmt
@@ -88,17 +86,6 @@ struct RecoveryPage: Sendable {
                 return try await page(request, access, patient: patient, notice: nil, error: problem.detail, status: problem.status)
             }
         }
-    }
-
-    /// The signed-in caller who may see patients' care; nil when nobody is signed in.
-    private func caller(_ request: Request, _ context: AppRequestContext) async throws -> AccessContext? {
-        guard let identity = await WebSession.identity(request, verifier: verifier) else { return nil }
-        guard [.clinician, .rehabCoordinator, .therapist].contains(identity.role) else {
-            throw Refusal.notPermitted("Recovery charts are for clinicians, coordinators and therapists.")
-        }
-        return AccessContext(
-            subject: identity.subject, role: identity.role.rawValue, organisations: identity.organisations,
-            requestID: context.requestID, clientAddress: context.clientAddress)
     }
 
     /// An observation from the form: instrument, value, local date and time, rater.

@@ -12,7 +12,6 @@ import Storage
 /// CSRF token; every change goes through the same storage calls as the API.
 struct RehabPages: Sendable {
     let pages: PageRenderer
-    let verifier: TokenVerifier
     let rehab: RehabClinic
 
     var bookings: RehabSessions { rehab.sessions }
@@ -29,68 +28,46 @@ struct RehabPages: Sendable {
         var isCoordinator: Bool { identity.role == .rehabCoordinator }
     }
 
-    func register(on router: Router<AppRequestContext>) {
-        router.get("/rehab") { request, context in
-            guard let caller = try await caller(request, context) else { return AcutePages.toSignIn }
-            return try await weekPage(request, caller)
+    func register(on signedIn: RouterGroup<SignedInContext>) {
+        signedIn.get("/rehab") { request, context in
+            try await weekPage(request, try await caller(request, context))
         }
-        router.get("/rehab/sessions/:id") { request, context in
-            guard let caller = try await caller(request, context) else { return AcutePages.toSignIn }
-            return try await sessionPage(request, caller, id: try QueryParameter.id(context, "session"), notice: nil)
+        signedIn.get("/rehab/sessions/:id") { request, context in
+            try await sessionPage(request, try await caller(request, context), id: try QueryParameter.id(context, "session"), notice: nil)
         }
-        router.post("/rehab/sessions/:id") { request, context in
-            guard let caller = try await caller(request, context) else { return AcutePages.toSignIn }
-            return try await sessionForm(request, context, caller, id: try QueryParameter.id(context, "session"))
+        signedIn.post("/rehab/sessions/:id") { request, context in
+            try await sessionForm(request, context, try await caller(request, context), id: try QueryParameter.id(context, "session"))
         }
-        router.post("/rehab/waitlist/:id/accept") { request, context in
-            guard let caller = try await caller(request, context) else { return AcutePages.toSignIn }
-            guard caller.isCoordinator else { throw Refusal.notPermitted("Coordinators book waitlist offers.") }
-            _ = try await Self.checkedForm(request, context)
+        signedIn.post("/rehab/waitlist/:id/accept") { request, context in
+            let caller = try await caller(request, context)
+            _ = try await context.form(request)
             let entry = try QueryParameter.id(context, "waitlist entry")
             let session = try await rehab.waitlist.accept(entry, as: caller.access)
             return Response(status: .seeOther, headers: [.location: "/rehab/sessions/\(session.uuidString.lowercased())"])
         }
-        router.get("/rehab/plans/:id") { request, context in
-            guard let caller = try await caller(request, context) else { return AcutePages.toSignIn }
-            return try await planPage(request, caller, id: try QueryParameter.id(context, "plan"))
+        signedIn.get("/rehab/plans/:id") { request, context in
+            try await planPage(request, try await caller(request, context), id: try QueryParameter.id(context, "plan"))
         }
-        router.post("/rehab/plans/:id/publish") { request, context in
-            guard let caller = try await caller(request, context) else { return AcutePages.toSignIn }
-            guard caller.isCoordinator else { throw Refusal.notPermitted("Coordinators publish plans.") }
-            _ = try await Self.checkedForm(request, context)
+        signedIn.post("/rehab/plans/:id/publish") { request, context in
+            let caller = try await caller(request, context)
+            _ = try await context.form(request)
             let id = try QueryParameter.id(context, "plan")
             _ = try await plans.publish(id, as: caller.access)
             return Response(status: .seeOther, headers: [.location: "/rehab/plans/\(id.uuidString.lowercased())"])
         }
-        router.get("/rehab/patients/:id/week") { request, context in
-            guard let caller = try await caller(request, context) else { return AcutePages.toSignIn }
-            return try await patientWeekPage(request, caller, patient: try QueryParameter.patientID(context))
+        signedIn.get("/rehab/patients/:id/week") { request, context in
+            try await patientWeekPage(request, try await caller(request, context), patient: try QueryParameter.patientID(context))
         }
     }
 
     /// The signed-in coordinator or therapist, acting for the clinic (`clinic` parameter, else
-    /// the first organisation of the token); nil when nobody is signed in.
-    func caller(_ request: Request, _ context: AppRequestContext) async throws -> Caller? {
-        guard let identity = await WebSession.identity(request, verifier: verifier) else { return nil }
-        guard identity.role == .rehabCoordinator || identity.role == .therapist else {
-            throw Refusal.notPermitted("The clinic's pages are for rehab coordinators and therapists.")
-        }
-        let access = AccessContext(
-            subject: identity.subject, role: identity.role.rawValue, organisations: identity.organisations,
-            requestID: context.requestID, clientAddress: context.clientAddress)
+    /// the first organisation of the token).
+    func caller(_ request: Request, _ context: SignedInContext) async throws -> Caller {
+        let access = context.access
         let clinic = try QueryParameter.clinic(request, access)
         guard access.organisations.contains(clinic) else { throw Refusal.notFound("No clinic with that id is one you act for.") }
         let settings = try await resources.settings(clinic, as: access)
-        return Caller(identity: identity, access: access, clinic: clinic, settings: settings)
-    }
-
-    /// A posted form whose CSRF token matches the browser's.
-    static func checkedForm(_ request: Request, _ context: AppRequestContext) async throws -> [String: String] {
-        let form = try await SignInPages.form([String: String].self, request, context)
-        guard WebSession.csrfMatches(form["csrf"] ?? "", request) else {
-            throw Problem(.forbidden, "csrf", detail: "The form expired; please open it again.")
-        }
-        return form
+        return Caller(identity: context.identity, access: access, clinic: clinic, settings: settings)
     }
 
     /// An option of a page's select.

@@ -136,8 +136,8 @@ extension RehabPages {
 
     /// The session page's forms: `do` = attendance, move or cancel. A refusal shows the page
     /// again with the reason (422 or 409) and changes nothing.
-    func sessionForm(_ request: Request, _ context: AppRequestContext, _ caller: Caller, id: UUID) async throws -> Response {
-        let form = try await Self.checkedForm(request, context)
+    func sessionForm(_ request: Request, _ context: SignedInContext, _ caller: Caller, id: UUID) async throws -> Response {
+        let form = try await context.form(request)
         do {
             let notice = try await apply(form, caller, id: id)
             return try await sessionPage(request, caller, id: id, notice: notice)

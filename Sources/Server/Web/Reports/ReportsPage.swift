@@ -9,7 +9,6 @@ import Storage
 /// For signed-in planners and admins; reads the same report as the API.
 struct ReportsPage: Sendable {
     let pages: PageRenderer
-    let verifier: TokenVerifier
     let reports: RegionalReports
 
     struct View {
@@ -34,19 +33,12 @@ struct ReportsPage: Sendable {
         var indicator: String
     }
 
-    func register(on router: Router<AppRequestContext>) {
-        router.get("/reports") { request, context in
-            guard let identity = await WebSession.identity(request, verifier: verifier) else { return AcutePages.toSignIn }
-            guard identity.role == .planner || identity.role == .admin else {
-                throw Refusal.notPermitted("The regional dashboard is for planners.")
-            }
-            let access = AccessContext(
-                subject: identity.subject, role: identity.role.rawValue, organisations: identity.organisations,
-                requestID: context.requestID, clientAddress: context.clientAddress)
+    func register(on signedIn: RouterGroup<SignedInContext>) {
+        signedIn.get("/reports") { request, context in
             var query = try ReportController.query(request)
             query.indicator = nil  // the page's `indicator` is the one it draws; its summary shows them all
             if request.uri.queryParameters.get("period") == nil { query.period = .quarter }
-            let report = try await reports.report(query, as: access)
+            let report = try await reports.report(query, as: context.access)
             let chosenID = request.uri.queryParameters.get("indicator") ?? "dtn_within_60"
             guard let chosen = report.tables.first(where: { $0.indicator.id == chosenID }) ?? report.tables.first else {
                 throw Refusal.notFound("No indicators are defined.")
