@@ -1,3 +1,4 @@
+import Clinical
 public import Foundation
 public import Storage
 
@@ -15,9 +16,10 @@ public enum RacingBookingMix {
     /// The aquatic therapists: the demo's two and the two `setUp` of each test adds.
     public static let aquaticTherapists = ["T02", "T04", "T10", "T11"]
 
-    /// `count` random attempts; `therapists` and `rooms` are the clinic's ids by code.
-    public static func requests(_ count: Int, therapists: [String: UUID], rooms: [String: UUID]) -> [RehabBookingRequest] {
-        var generator = SystemRandomNumberGenerator()
+    /// `count` random attempts drawn from `seed` (the same seed, the same attempts);
+    /// `therapists` and `rooms` are the clinic's ids by code.
+    public static func requests(_ count: Int, seed: UInt64, therapists: [String: UUID], rooms: [String: UUID]) -> [RehabBookingRequest] {
+        var generator = SeededRandom(seed: seed)
         let morning = DemoClinicFixture.at(day: 0, "09:00")
         let afternoon = DemoClinicFixture.at(day: 0, "14:00")
         let aquatic = aquaticTherapists.compactMap { therapists[$0] }

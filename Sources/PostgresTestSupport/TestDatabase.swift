@@ -111,6 +111,12 @@ extension TestDatabase {
     ) async throws -> Result {
         try await PostgresPool.withPool(settings: settings(role), configuration: configuration, logger: Self.logger, body)
     }
+
+    /// The database server's clock now: the instant tests reckon "now", "this week" and days
+    /// since onset from, so that they agree with what the service computes.
+    public func now() async throws -> Date {
+        try await withPool(.app) { pool in try await pool.query("SELECT now()").single().decode(Date.self) }
+    }
 }
 
 extension TestDatabase {

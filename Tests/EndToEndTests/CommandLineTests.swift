@@ -48,7 +48,7 @@ import Testing
             #expect(again.status == 0 && again.output.contains(", 0 recovery assessments"), "seeding again adds nothing: \(again.output)")
             #expect(seeded.output.contains("demo reports: 3000 synthetic episodes") && again.output.contains("demo reports: 0 synthetic episodes"))
 
-            let port = try DocumentedCommandTests.freePort()
+            let port = try FreePort.take()
             let server = try Subprocess(Subprocess.strokepath, ["serve", "--port", "\(port)"], environment: environment)
             try server.start()
             var ready = false

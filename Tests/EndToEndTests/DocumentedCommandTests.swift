@@ -67,7 +67,7 @@ import Testing
 
     @Test func serveWithMigrateAppliesTheSchemaThenServesUntilSIGTERM() async throws {
         try await TestDatabase.with(migrated: false) { database in
-            let port = try Self.freePort()
+            let port = try FreePort.take()
             let server = try Subprocess(
                 Subprocess.strokepath, ["serve", "--migrate", "--port", "\(port)"], environment: CommandLineTests.environment(database))
             try server.start()
@@ -86,21 +86,5 @@ import Testing
             }
             #expect(applied > 0)
         }
-    }
-
-    /// A loopback port no one listens on now: bound to port 0 and released.
-    static func freePort() throws -> Int {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0 }
-        }
-        guard bound else { throw Socket.Failure() }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }

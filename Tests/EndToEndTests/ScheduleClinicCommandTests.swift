@@ -21,7 +21,7 @@ import Testing
             let again = try await Subprocess.run(Subprocess.strokepath, ["seed", "--demo"], environment: environment)
             #expect(again.output.contains("demo clinic: 0 therapists, 0 rooms, 0 stays, 0 sessions"), "\(again.output)")
 
-            let next = DemoClinic.monday(of: Date()).adding(days: 7)
+            let next = DemoClinic.monday(of: try await database.now()).adding(days: 7)
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("clinic-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: folder) }

@@ -1,3 +1,4 @@
+import Clinical
 import Foundation
 import Testing
 
@@ -7,15 +8,6 @@ import Testing
 /// no hidden entry can be worked out from the published cells and totals — checked by
 /// solving for it.
 @Suite struct SuppressionTests {
-    /// A small deterministic generator for the tables.
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return state
-        }
-    }
-
     /// The hidden entries of the augmented table that the published ones determine: those
     /// whose unit vector lies in the row space of the equations (every row and column of the
     /// table with its totals sums to its total) restricted to the hidden entries.
@@ -73,7 +65,7 @@ import Testing
     }
 
     @Test func noSuppressedCellCanBeSolvedFor() {
-        var generator = Generator(state: 42)
+        var generator = SeededRandom(seed: 42)
         var primaryOnlyLeaks = 0
         var tablesWithSuppression = 0
         for _ in 0..<300 {
@@ -129,7 +121,7 @@ import Testing
     /// every small cell of either is withheld in both, and neither table lets a withheld entry
     /// be solved for.
     @Test func linkedTablesWithholdOneJointPattern() {
-        var generator = Generator(state: 7)
+        var generator = SeededRandom(seed: 7)
         for _ in 0..<100 {
             let rows = Int.random(in: 1...6, using: &generator)
             let columns = Int.random(in: 1...6, using: &generator)

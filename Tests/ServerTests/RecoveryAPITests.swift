@@ -14,19 +14,19 @@ import Testing
 @Suite struct RecoveryAPITests {
     @Test func aPatientsRecoveryThroughTheAPI() async throws {
         let keyFile = FileManager.default.temporaryDirectory.appendingPathComponent("key-\(UUID().uuidString).pem")
-        let therapistToken = try await RehabAPITests.token(.therapist, subject: "therapist", keyFile: keyFile)
-        let coordinatorToken = try await RehabAPITests.token(.rehabCoordinator, subject: "coordinator", keyFile: keyFile)
-        let plannerToken = try await RehabAPITests.token(.planner, subject: "planner", keyFile: keyFile)
+        let therapistToken = try await Harness.token(.therapist, subject: "therapist", keyFile: keyFile)
+        let coordinatorToken = try await Harness.token(.rehabCoordinator, subject: "coordinator", keyFile: keyFile)
+        let plannerToken = try await Harness.token(.planner, subject: "planner", keyFile: keyFile)
         try await TestDatabase.with { database in
-            let now = Date()
+            let now = try await database.now()
             let patient = try await database.withPool(.app) { pool in
                 _ = try await DemoClinicFixture.load(into: pool)
                 return try await RecoveryFixture.patient(in: pool, now: now, fm: [(2, 16), (6, 21), (12, 27)])
             }.uuidString.lowercased()
             try await Harness.live(database: database.app, keyFile: keyFile) { client in
-                let therapist = RehabAPITests.Caller(client: client, token: therapistToken)
-                let coordinator = RehabAPITests.Caller(client: client, token: coordinatorToken)
-                let planner = RehabAPITests.Caller(client: client, token: plannerToken)
+                let therapist = APICaller(client: client, token: therapistToken)
+                let coordinator = APICaller(client: client, token: coordinatorToken)
+                let planner = APICaller(client: client, token: plannerToken)
                 let base = "/api/v1/patients/\(patient)/recovery"
 
                 var answer = try await therapist.send(.get, base)

@@ -19,17 +19,17 @@ import Testing
         let planner = try await DevelopmentKey.issueToken(
             for: Identity(subject: "planner", name: "Planner", role: .planner, organisations: [DemoClinicFixture.clinic]), lifetime: 900, keyFile: keyFile)
         try await TestDatabase.with { database in
-            let now = Date()
+            let now = try await database.now()
             let patient = try await database.withPool(.app) { pool in
                 _ = try await DemoClinicFixture.load(into: pool)
                 return try await RecoveryFixture.patient(in: pool, now: now, fm: [(2, 14), (7, 20), (13, 26), (20, 31)])
             }.uuidString.lowercased()
             try await Harness.live(database: database.app, keyFile: keyFile) { client in
                 let port = try #require(client.port)
-                let browser = RehabPageTests.Browser(client: client, session: "\(WebSession.sessionCookie)=\(clinician)", port: port)
+                let browser = PageSession(client: client, session: "\(WebSession.sessionCookie)=\(clinician)", port: port)
                 let path = "/patients/\(patient)/recovery"
                 #expect(try await client.execute(uri: path, method: .get) { $0.status } == .seeOther, "signed out: to the sign-in page")
-                let plannerBrowser = RehabPageTests.Browser(client: client, session: "\(WebSession.sessionCookie)=\(planner)", port: port)
+                let plannerBrowser = PageSession(client: client, session: "\(WebSession.sessionCookie)=\(planner)", port: port)
                 #expect(try await plannerBrowser.get(path).status == .forbidden)
 
                 let page = try await browser.get(path)

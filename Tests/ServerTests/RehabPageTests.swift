@@ -16,38 +16,6 @@ import Testing
 @Suite struct RehabPageTests {
     static let clinic = DemoClinicFixture.clinic
 
-    struct Browser: Sendable {
-        let client: any TestClientProtocol
-        let session: String
-        let port: Int
-
-        /// GETs a page with the session cookie: its status, HTML and CSRF cookie.
-        func get(_ path: String) async throws -> (status: HTTPResponse.Status, html: String, csrf: String?) {
-            try await client.execute(uri: path, method: .get, headers: [.cookie: session]) { response in
-                (response.status, response.text, SignInTests.cookie(WebSession.csrfCookie, in: response)?.value)
-            }
-        }
-
-        /// POSTs a form with the CSRF token: status, HTML and where it redirects.
-        func post(_ path: String, _ fields: [String: String], csrf: String) async throws -> (status: HTTPResponse.Status, html: String, location: String?) {
-            var values = fields
-            values["csrf"] = csrf
-            return try await client.execute(
-                uri: path, method: .post,
-                headers: [
-                    .contentType: "application/x-www-form-urlencoded", .cookie: "\(session); \(WebSession.csrfCookie)=\(csrf)",
-                ], body: SignInTests.form(values)
-            ) { response in (response.status, response.text, response.headers[.location]) }
-        }
-
-        /// Loads the HTML in headless Chromium with the server's stylesheet; fails on console errors.
-        func render(_ html: String) async throws -> String {
-            let load = try await PageTests.load(try AcutePageTests.saved(html, port: port))
-            #expect(load.consoleMessages.isEmpty, "console: \(load.consoleMessages)")
-            return load.dom
-        }
-    }
-
     @Test func weekGridSessionFormsPlanAndPrintableWeekWorkInABrowser() async throws {
         let keyFile = FileManager.default.temporaryDirectory.appendingPathComponent("key-\(UUID().uuidString).pem")
         let coordinator = try await DevelopmentKey.issueToken(
@@ -56,10 +24,10 @@ import Testing
             for: Identity(subject: "therapist", name: "Therapist", role: .therapist, organisations: [Self.clinic]), lifetime: 900, keyFile: keyFile)
         let adminToken = try await DevelopmentKey.issueToken(
             for: Identity(subject: "admin", name: "Admin", role: .admin, organisations: [Self.clinic]), lifetime: 900, keyFile: keyFile)
-        let thisWeek = DemoClinic.monday(of: Date())
-        let lastWeek = thisWeek.adding(days: -7)
-        let nextWeek = thisWeek.adding(days: 7)
         try await TestDatabase.with { database in
+            let thisWeek = DemoClinic.monday(of: try await database.now())
+            let lastWeek = thisWeek.adding(days: -7)
+            let nextWeek = thisWeek.adding(days: 7)
             let (future, gym, pool) = try await database.withPool(.app) { pool -> (UUID, UUID, UUID) in
                 let catalogue = try DemoClinicFixture.catalogue()
                 _ = try await DemoData.load(into: pool)
@@ -83,9 +51,9 @@ import Testing
             }
             try await Harness.live(database: database.app, keyFile: keyFile) { client in
                 let port = try #require(client.port)
-                let browser = Browser(client: client, session: "\(WebSession.sessionCookie)=\(coordinator)", port: port)
+                let browser = PageSession(client: client, session: "\(WebSession.sessionCookie)=\(coordinator)", port: port)
                 #expect(try await client.execute(uri: "/rehab", method: .get) { $0.status } == .seeOther, "signed out: to the sign-in page")
-                let admin = Browser(client: client, session: "\(WebSession.sessionCookie)=\(adminToken)", port: port)
+                let admin = PageSession(client: client, session: "\(WebSession.sessionCookie)=\(adminToken)", port: port)
                 #expect(try await admin.get("/rehab").status == .forbidden)
 
                 // The pool's week: group sessions with places, the plan's unplaced sessions, the waitlist.
@@ -157,7 +125,7 @@ import Testing
                 #expect(printDOM.contains("Your therapy week from \(lastWeek)") && printDOM.contains("Physiotherapy, individual"))
 
                 // A therapist sees the session and marks attendance, but gets no move form.
-                let therapist = Browser(client: client, session: "\(WebSession.sessionCookie)=\(therapistToken)", port: port)
+                let therapist = PageSession(client: client, session: "\(WebSession.sessionCookie)=\(therapistToken)", port: port)
                 let seen = try await therapist.get(link)
                 #expect(seen.status == .ok && seen.html.contains(#"name="attendance""#) && !seen.html.contains(#"value="move""#))
             }
@@ -185,7 +153,7 @@ import Testing
                 ).session
             }
             try await Harness.live(database: database.app, keyFile: keyFile) { client in
-                let browser = Browser(client: client, session: "\(WebSession.sessionCookie)=\(coordinator)", port: try #require(client.port))
+                let browser = PageSession(client: client, session: "\(WebSession.sessionCookie)=\(coordinator)", port: try #require(client.port))
                 let page = try await browser.get("/rehab/sessions/\(session.uuidString.lowercased())")
                 #expect(page.status == .ok)
                 let dom = try await browser.render(page.html)

@@ -13,7 +13,7 @@ import Testing
 /// vocabulary are refused (R0), a booking with a precaution answers with the warning (R4) and
 /// every session answer carries the evidence for its modality (R8).
 @Suite struct RehabSafetyAPITests {
-    typealias Caller = RehabAPITests.Caller
+    typealias Caller = APICaller
     static let clinic = DemoClinicFixture.clinic
 
     /// A new patient of the clinic, stroke on 2026-11-01; the stay body with these flags.
@@ -38,7 +38,7 @@ import Testing
 
     @Test func R0_R4_R8_flagsAreRefusedOrWarnedAndSessionsCarryTheirEvidence() async throws {
         let keyFile = FileManager.default.temporaryDirectory.appendingPathComponent("key-\(UUID().uuidString).pem")
-        let token = try await RehabAPITests.token(.rehabCoordinator, subject: "coordinator", keyFile: keyFile)
+        let token = try await Harness.token(.rehabCoordinator, subject: "coordinator", keyFile: keyFile)
         try await TestDatabase.with { database in
             let (therapists, rooms) = try await RehabAPITests.setUp(database)
             try await Harness.live(database: database.app, keyFile: keyFile) { client in

@@ -27,9 +27,9 @@ import Testing
             try await ReportFixture.loadRehab(database)
             try await Harness.live(database: database.app, keyFile: keyFile) { client in
                 let port = try #require(client.port)
-                let api = RehabAPITests.Caller(client: client, token: planner)
+                let api = APICaller(client: client, token: planner)
                 #expect(try await api.send(.post, "/api/v1/reports/refresh").status == .forbidden, "recomputing every region's cells is the admin's")
-                #expect(try await RehabAPITests.Caller(client: client, token: admin).send(.post, "/api/v1/reports/refresh").status == .ok)
+                #expect(try await APICaller(client: client, token: admin).send(.post, "/api/v1/reports/refresh").status == .ok)
                 #expect(try await api.send(.get, "/api/v1/reports/regional?from=2026-03-05").status == .unprocessableContent, "whole periods only")
                 #expect(try await api.send(.get, "/api/v1/reports/regional?sex=female").status == .unprocessableContent, "no hospital-by-stratum cells")
                 #expect(try await api.send(.get, "/api/v1/reports/regional?sex=female&rows=region").status == .ok)
@@ -51,7 +51,7 @@ import Testing
                 #expect(csv.0 == "text/csv; charset=utf-8" && csv.1.hasPrefix("indicator,unit,row,period"))
                 #expect(try await api.send(.get, "/api/v1/reports/regional?period=fortnight").status == .badRequest)
                 #expect(try await api.send(.get, "/api/v1/reports/regional?region=NOWHERE").status == .unprocessableContent)
-                #expect(try await RehabAPITests.Caller(client: client, token: clinician).send(.get, "/api/v1/reports/regional").status == .forbidden)
+                #expect(try await APICaller(client: client, token: clinician).send(.get, "/api/v1/reports/regional").status == .forbidden)
                 // Nothing patient-level for a planner: every patient operation refuses the role.
                 for operation in AccessPolicy.matrix.keys where operation.contains("patients") || operation.contains("episodes") {
                     let parts = operation.split(separator: " ", maxSplits: 1)
@@ -59,7 +59,7 @@ import Testing
                     #expect(try await api.send(HTTPRequest.Method(String(parts[0])) ?? .get, path, [:]).status == .forbidden, "\(operation)")
                 }
 
-                let browser = RehabPageTests.Browser(client: client, session: "\(WebSession.sessionCookie)=\(planner)", port: port)
+                let browser = PageSession(client: client, session: "\(WebSession.sessionCookie)=\(planner)", port: port)
                 let page = try await browser.get("/reports?indicator=follow_up_90&period=month")
                 #expect(page.status == .ok)
                 let dom = try await browser.render(page.html)
@@ -75,7 +75,7 @@ import Testing
                 #expect(therapy.contains("3.2 of 32.1 (10 %)"), "265 of 2,700 minutes over 84 days of stay")
                 let missed = try await browser.render(try await browser.get("/reports?indicator=missed_no_show&period=all").html)
                 #expect(missed.contains("6.7 (15)") && missed.contains("class=\"dot observed\""), "one of fifteen places, and its funnel")
-                let doctor = RehabPageTests.Browser(client: client, session: "\(WebSession.sessionCookie)=\(clinician)", port: port)
+                let doctor = PageSession(client: client, session: "\(WebSession.sessionCookie)=\(clinician)", port: port)
                 #expect(try await doctor.get("/reports").status == .forbidden)
             }
         }

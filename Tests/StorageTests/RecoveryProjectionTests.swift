@@ -26,7 +26,7 @@ import Testing
         try await TestDatabase.with { database in
             try await database.withPool(.app) { pool in
                 let (projections, records) = try await Self.services(pool)
-                let now = Date()
+                let now = try await database.now()
                 let patient = try await RecoveryFixture.patient(in: pool, now: now, fm: Self.fm)
                 let first = try #require(try await projections.report(patient, as: Self.context, now: now))
                 let outlook = try #require(first.outlook)
@@ -94,7 +94,7 @@ import Testing
         try await TestDatabase.with { database in
             try await database.withPool(.app) { pool in
                 let (projections, records) = try await Self.services(pool)
-                let now = Date()
+                let now = try await database.now()
                 let patient = try await RecoveryFixture.patient(in: pool, now: now, fm: [(3, 20)])
                 let onset = try #require(try await projections.report(patient, as: Self.context, now: now)).onset
                 func observation(_ value: Int, at day: Double, _ instrument: Instrument = .fmUE) -> RecoveryObservation {

@@ -1,0 +1,12 @@
+import Foundation
+
+/// The seed of a randomised test, printed so that a failure can be replayed:
+/// `STROKEPATH_TEST_SEED=<seed> ops/test --filter <test>` runs the same random mix again.
+public enum TestSeed {
+    /// `STROKEPATH_TEST_SEED` when set, else a fresh seed; printed with `test`'s name either way.
+    public static func make(_ test: String) -> UInt64 {
+        let seed = ProcessInfo.processInfo.environment["STROKEPATH_TEST_SEED"].flatMap(UInt64.init) ?? UInt64.random(in: 0...UInt64.max)
+        print("\(test): seed \(seed) (replay: STROKEPATH_TEST_SEED=\(seed) ops/test --filter \(test))")
+        return seed
+    }
+}

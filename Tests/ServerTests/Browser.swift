@@ -1,0 +1,164 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+import PostgresTestSupport
+
+/// A real browser a test drives as a user would: headless Chromium through Debian's
+/// `chromium-driver` and the W3C WebDriver protocol (JSON over HTTP). It opens pages, types
+/// into fields, picks options, clicks buttons and reads what the page shows; every page's
+/// console is checked for errors.
+///
+/// ```swift
+/// try await Browser.with { browser in
+///     try await browser.open("http://127.0.0.1:\(port)/sign-in")
+///     try await browser.type("#token", token)
+///     try await browser.click("button[type=submit]")
+/// }
+/// ```
+struct Browser: Sendable {
+    private let driver: TestClient
+    private let session: String
+
+    /// What went wrong in the browser or the driver.
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// Starts chromedriver and a headless Chromium, runs `body`, then closes both.
+    static func with<Result: Sendable>(_ body: @escaping @Sendable (Browser) async throws -> Result) async throws -> Result {
+        guard let executable = ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"].first(where: FileManager.default.isExecutableFile) else {
+            throw TestSetupError(message: "chromedriver is not installed: run ops/setup (Debian's chromium-driver)")
+        }
+        let port = try FreePort.take()
+        let driverProcess = try Subprocess(URL(fileURLWithPath: executable), ["--port=\(port)"])
+        try driverProcess.start()
+        defer { driverProcess.process.terminate() }
+        try await waitUntilReady(port: port, process: driverProcess)
+        let profile = FileManager.default.temporaryDirectory.appendingPathComponent("chromium-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: profile) }
+        return try await TestClient.withClient(host: "127.0.0.1", port: port) { driver in
+            let created = try await request(
+                driver, "POST", "/session",
+                [
+                    "capabilities": [
+                        "alwaysMatch": [
+                            "browserName": "chrome",
+                            "goog:loggingPrefs": ["browser": "ALL"],
+                            "goog:chromeOptions": [
+                                "binary": "/usr/bin/chromium",
+                                "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--user-data-dir=\(profile.path)"],
+                            ],
+                        ] as [String: Any]
+                    ]
+                ])
+            guard let session = (created as? [String: Any])?["sessionId"] as? String else {
+                throw Failure(description: "chromedriver opened no session: \(String(describing: created))")
+            }
+            let browser = Browser(driver: driver, session: session)
+            do {
+                let result = try await body(browser)
+                _ = try? await request(driver, "DELETE", "/session/\(session)", nil)
+                return result
+            } catch {
+                _ = try? await request(driver, "DELETE", "/session/\(session)", nil)
+                throw error
+            }
+        }
+    }
+
+    /// Opens a page and waits until it has loaded.
+    func open(_ url: String) async throws {
+        _ = try await command("POST", "/url", ["url": url])
+    }
+
+    /// The address of the page shown now.
+    func location() async throws -> String {
+        try await command("GET", "/url", nil) as? String ?? ""
+    }
+
+    /// The page's DOM as HTML.
+    func source() async throws -> String {
+        try await command("GET", "/source", nil) as? String ?? ""
+    }
+
+    /// The visible text of the first element matching `selector`.
+    func text(_ selector: String) async throws -> String {
+        try await command("GET", "/element/\(try element(selector))/text", nil) as? String ?? ""
+    }
+
+    /// Clears a field and types `text` into it, key by key.
+    func type(_ selector: String, _ text: String) async throws {
+        let id = try await element(selector)
+        _ = try await command("POST", "/element/\(id)/clear", [:])
+        _ = try await command("POST", "/element/\(id)/value", ["text": text])
+    }
+
+    /// Clicks the first element matching `selector` (a button, a link, a checkbox, an option).
+    func click(_ selector: String) async throws {
+        _ = try await command("POST", "/element/\(try element(selector))/click", [:])
+    }
+
+    /// Clicks a button or link that loads another page, and waits until that page has loaded
+    /// (the old document is gone and the new one is complete): an event, not a fixed time.
+    func clickAndWait(_ selector: String) async throws {
+        let old = try await element("html")
+        try await click(selector)
+        while true {
+            let current = try await element("html")
+            if current != old, try await command("POST", "/execute/sync", ["script": "return document.readyState", "args": []]) as? String == "complete" {
+                return
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    /// Picks the option with `value` in the select matching `selector`, as a user clicks it.
+    func select(_ selector: String, value: String) async throws {
+        try await click("\(selector) option[value=\"\(value)\"]")
+    }
+
+    /// Console messages the pages wrote at level `SEVERE` (errors) since the last call.
+    func consoleErrors() async throws -> [String] {
+        let entries = try await command("POST", "/se/log", ["type": "browser"]) as? [[String: Any]] ?? []
+        return entries.filter { ($0["level"] as? String) == "SEVERE" }.compactMap { $0["message"] as? String }
+    }
+
+    private func element(_ selector: String) async throws -> String {
+        let found = try await command("POST", "/element", ["using": "css selector", "value": selector]) as? [String: Any]
+        guard let id = found?.values.first as? String else { throw Failure(description: "no element matches \(selector)") }
+        return id
+    }
+
+    private func command(_ method: String, _ path: String, _ body: [String: Any]?) async throws -> Any? {
+        try await Self.request(driver, method, "/session/\(session)\(path)", body)
+    }
+
+    /// One WebDriver command: its `value`, or the driver's error as a `Failure`.
+    private static func request(_ driver: TestClient, _ method: String, _ path: String, _ body: [String: Any]?) async throws -> Any? {
+        let bytes = try body.map { try JSONSerialization.data(withJSONObject: $0) }
+        let response = try await driver.execute(
+            TestClient.Request(
+                path, method: HTTPRequest.Method(method) ?? .get, headers: [.contentType: "application/json"], body: bytes.map { ByteBuffer(bytes: $0) }))
+        let data = Data(response.body.map { Array($0.readableBytesView) } ?? [])
+        let value = ((try? JSONSerialization.jsonObject(with: data)) as? [String: Any])?["value"]
+        if let error = (value as? [String: Any])?["error"] as? String {
+            let message = (value as? [String: Any])?["message"] as? String ?? ""
+            throw Failure(description: "\(method) \(path): \(error): \(message.prefix(300))")
+        }
+        return value
+    }
+
+    /// Waits until the driver answers its status (an event, not a fixed time): it stops
+    /// waiting only when the driver has exited.
+    private static func waitUntilReady(port: Int, process: Subprocess) async throws {
+        while process.process.isRunning {
+            let ready = try? await TestClient.withClient(host: "127.0.0.1", port: port) { driver in
+                (try await request(driver, "GET", "/status", nil) as? [String: Any])?["ready"] as? Bool == true
+            }
+            if ready == true { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw Failure(description: "chromedriver exited before it was ready")
+    }
+}
