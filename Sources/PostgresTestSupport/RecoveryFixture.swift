@@ -23,7 +23,7 @@ public enum RecoveryFixture {
                 """
                 INSERT INTO patients (organisation_id, pseudonym, birth_year, sex) VALUES (\(clinic), \(pseudonym), 1956, 'female') RETURNING id
                 """
-            ).single().decode(UUID.self, at: 0)
+            ).single().decode(UUID.self)
             try await connection.query(
                 """
                 INSERT INTO stroke_episodes (organisation_id, patient_id, stroke_type, last_known_well, arrival_at, nihss_at_arrival, imaging_at,

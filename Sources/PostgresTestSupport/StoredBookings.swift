@@ -21,19 +21,19 @@ public struct StoredBookings: Sendable, Equatable {
                 SELECT count(*) FROM rehab_sessions a JOIN rehab_sessions b ON a.therapist_id = b.therapist_id AND a.id < b.id
                 WHERE a.during && b.during AND a.cancelled_at IS NULL AND b.cancelled_at IS NULL
                 """
-            ).single().decode(Int.self, at: 0)
+            ).single().decode(Int.self)
             let roomOverlaps = try await connection.query(
                 """
                 SELECT count(*) FROM rehab_sessions a JOIN rehab_sessions b ON a.room_id = b.room_id AND a.id < b.id
                 WHERE a.room_single AND a.during && b.during AND a.cancelled_at IS NULL AND b.cancelled_at IS NULL
                 """
-            ).single().decode(Int.self, at: 0)
+            ).single().decode(Int.self)
             let patientOverlaps = try await connection.query(
                 """
                 SELECT count(*) FROM rehab_participants a JOIN rehab_participants b ON a.patient_id = b.patient_id AND a.session_id < b.session_id
                 WHERE a.during && b.during AND a.cancelled_at IS NULL AND b.cancelled_at IS NULL AND NOT a.session_cancelled AND NOT b.session_cancelled
                 """
-            ).single().decode(Int.self, at: 0)
+            ).single().decode(Int.self)
             let peak = try await connection.query(
                 """
                 SELECT coalesce(max(sessions), 0), coalesce(max(patients), 0) FROM (
@@ -44,7 +44,7 @@ public struct StoredBookings: Sendable, Equatable {
                     WHERE a.room_id = \(room) AND a.cancelled_at IS NULL GROUP BY a.id) peaks
                 """
             ).single()
-            let sessions = try await connection.query("SELECT count(*) FROM rehab_sessions WHERE cancelled_at IS NULL").single().decode(Int.self, at: 0)
+            let sessions = try await connection.query("SELECT count(*) FROM rehab_sessions WHERE cancelled_at IS NULL").single().decode(Int.self)
             return StoredBookings(
                 therapistOverlaps: therapistOverlaps, roomOverlaps: roomOverlaps, patientOverlaps: patientOverlaps,
                 peakSessions: try peak.decode(Int.self, at: 0), peakPatients: try peak.decode(Int.self, at: 1), sessions: sessions)

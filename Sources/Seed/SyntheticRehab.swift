@@ -138,7 +138,7 @@ struct SyntheticRehab {
         generator: inout SyntheticGenerator
     ) async throws -> Clinic {
         let id = generator.uuid()
-        let code = try await connection.query("SELECT code FROM organisations WHERE id = \(region)").single().decode(String.self, at: 0)
+        let code = try await connection.query("SELECT code FROM organisations WHERE id = \(region)").single().decode(String.self)
         try await connection.query(
             """
             INSERT INTO organisations (id, parent_id, kind, code, name) VALUES (\(id), \(region), 'rehab_clinic', \(code + "-C1"), \("Synthetic rehab clinic of \(code)"))

@@ -41,7 +41,7 @@ public struct AcuteEpisodes: Sendable {
         try await pool.withAccess(context) { connection in
             guard
                 let patient = try await connection.query("SELECT patient_id FROM stroke_episodes WHERE id = \(id) FOR UPDATE", prepared: true)
-                    .first?.decode(UUID.self, at: 0)
+                    .first?.decode(UUID.self)
             else { return nil }
             let episode = try await Self.apply(changes, to: id, on: connection)
             try await AuditLog.record(context.auditEvent(.update, patient: patient, resource: "Episode", resourceID: id.uuidString), on: connection)

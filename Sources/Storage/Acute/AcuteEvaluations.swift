@@ -124,10 +124,12 @@ public struct AcuteEvaluations: Sendable {
                     """, prepared: true
                 ).first
             else { return nil }
-            return (
-                try Self.summary(row), try row.decode(PostgresRawJSON.self, at: 8).bytes,
-                try row.decode(PostgresRawJSON.self, at: 9).bytes, try row.decode(UUID?.self, at: 10)
-            )
+            let (evaluation, at, by, profile, version, ivt, evt, viaSpool, input, output, patient) =
+                try row.decode((UUID, Date, String, String, String, String, String, Bool, PostgresRawJSON, PostgresRawJSON, UUID?).self)
+            let summary = AcuteEvaluationSummary(
+                id: evaluation, evaluatedAt: at, evaluatedBy: by, profile: profile, protocolVersion: version, ivtStatus: ivt, evtRecommendation: evt,
+                viaSpool: viaSpool)
+            return (summary, input.bytes, output.bytes, patient)
         }
         try await audit.record([
             context.auditEvent(
@@ -142,7 +144,7 @@ public struct AcuteEvaluations: Sendable {
         let found = try await pool.withAccess(context, readOnly: true) { connection -> (UUID, [AcuteEvaluationSummary])? in
             guard
                 let patient = try await connection.query("SELECT patient_id FROM stroke_episodes WHERE id = \(episode)", prepared: true)
-                    .first?.decode(UUID.self, at: 0)
+                    .first?.decode(UUID.self)
             else { return nil }
             let summaries = try await connection.query(
                 """
@@ -163,12 +165,10 @@ public struct AcuteEvaluations: Sendable {
     static let summaryColumns: StaticString = "id, evaluated_at, evaluated_by, profile, protocol_version, ivt_status, evt_recommendation, via_spool"
 
     static func summary(_ row: PostgresRow) throws -> AcuteEvaluationSummary {
-        AcuteEvaluationSummary(
-            id: try row.decode(UUID.self, at: 0), evaluatedAt: try row.decode(Date.self, at: 1), evaluatedBy: try row.decode(String.self, at: 2),
-            profile: try row.decode(String.self, at: 3), protocolVersion: try row.decode(String.self, at: 4),
-            ivtStatus: try row.decode(String.self, at: 5), evtRecommendation: try row.decode(String.self, at: 6),
-            viaSpool: try row.decode(Bool.self, at: 7)
-        )
+        let (id, at, by, profile, version, ivt, evt, viaSpool) = try row.decode((UUID, Date, String, String, String, String, String, Bool).self)
+        return AcuteEvaluationSummary(
+            id: id, evaluatedAt: at, evaluatedBy: by, profile: profile, protocolVersion: version, ivtStatus: ivt, evtRecommendation: evt,
+            viaSpool: viaSpool)
     }
 }
 

@@ -32,7 +32,7 @@ public struct RecoveryRecords: Sendable {
                         \(observation.rater), \(observation.note), \(context.subject))
                 RETURNING id
                 """, prepared: true
-            ).single().decode(UUID.self, at: 0)
+            ).single().decode(UUID.self)
             try await AuditLog.record(
                 context.auditEvent(.create, patient: observation.patientId, resource: "RecoveryObservation", resourceID: id.uuidString),
                 on: connection)
@@ -54,7 +54,7 @@ public struct RecoveryRecords: Sendable {
                     WHERE id = \(id) AND withdrawn_at IS NULL AND organisation_id = ANY (app_organisation_ids())
                     RETURNING patient_id
                     """, prepared: true
-                ).first?.decode(UUID.self, at: 0)
+                ).first?.decode(UUID.self)
             else { return false }
             try await AuditLog.record(context.auditEvent(.update, patient: patient, resource: "RecoveryObservation", resourceID: id.uuidString), on: connection)
             return true
@@ -82,7 +82,7 @@ public struct RecoveryRecords: Sendable {
                             \(therapy.lastDay.description)::date, \(therapy.minutesPerDay), \(therapy.place), \(context.subject))
                     RETURNING id
                     """, prepared: true
-                ).single().decode(UUID.self, at: 0)
+                ).single().decode(UUID.self)
                 try await AuditLog.record(
                     context.auditEvent(.create, patient: therapy.patientId, resource: "TherapyElsewhere", resourceID: id.uuidString),
                     on: connection)
@@ -134,8 +134,8 @@ extension RecoveryObservation {
             WHERE patient_id = \(patient) AND withdrawn_at IS NULL ORDER BY observed_at, id
             """, prepared: true
         ).compactMap { row in
-            var observation = try RecoveryObservation(row: row, patient: patient)
-            observation?.day = onset?.days(to: try row.decode(Date.self, at: 3))
+            guard var observation = try RecoveryObservation(row: row, patient: patient) else { return nil }
+            observation.day = onset?.days(to: observation.observedAt)
             return observation
         }
     }
@@ -143,13 +143,12 @@ extension RecoveryObservation {
     /// An observation from a row of id, organisation_id, instrument, observed_at, value,
     /// rater, note, recorded_by; nil for an instrument this version does not know.
     init?(row: PostgresRow, patient: UUID) throws {
-        guard let instrument = Instrument(rawValue: try row.decode(String.self, at: 2)) else { return nil }
-        self.init(
-            patientId: patient, instrument: instrument, observedAt: try row.decode(Date.self, at: 3), value: try row.decode(Int.self, at: 4),
-            rater: try row.decode(String.self, at: 5), note: try row.decode(String?.self, at: 6))
-        id = try row.decode(UUID.self, at: 0)
-        organisationId = try row.decode(UUID.self, at: 1)
-        recordedBy = try row.decode(String.self, at: 7)
+        let (id, organisation, name, observedAt, value, rater, note, recordedBy) = try row.decode((UUID, UUID, String, Date, Int, String, String?, String).self)
+        guard let instrument = Instrument(rawValue: name) else { return nil }
+        self.init(patientId: patient, instrument: instrument, observedAt: observedAt, value: value, rater: rater, note: note)
+        self.id = id
+        organisationId = organisation
+        self.recordedBy = recordedBy
     }
 }
 
@@ -161,13 +160,11 @@ extension TherapyElsewhere {
             SELECT id, model_input, first_day::text, last_day::text, minutes_per_day, place, entered_by FROM recovery_therapy_elsewhere
             WHERE patient_id = \(patient) ORDER BY first_day, model_input
             """, prepared: true
-        ).compactMap { row in
-            guard let first = CalendarDay(try row.decode(String.self, at: 2)), let last = CalendarDay(try row.decode(String.self, at: 3)) else { return nil }
-            var entry = TherapyElsewhere(
-                patientId: patient, modelInput: try row.decode(String.self, at: 1), firstDay: first, lastDay: last,
-                minutesPerDay: try row.decode(Int.self, at: 4), place: try row.decode(String.self, at: 5))
-            entry.id = try row.decode(UUID.self, at: 0)
-            entry.enteredBy = try row.decode(String.self, at: 6)
+        ).map { row in
+            let (id, input, first, last, minutes, place, enteredBy) = try row.decode((UUID, String, CalendarDay, CalendarDay, Int, String, String).self)
+            var entry = TherapyElsewhere(patientId: patient, modelInput: input, firstDay: first, lastDay: last, minutesPerDay: minutes, place: place)
+            entry.id = id
+            entry.enteredBy = enteredBy
             return entry
         }
     }

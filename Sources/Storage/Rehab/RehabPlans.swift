@@ -102,7 +102,7 @@ public struct RehabPlans: Sendable {
                 VALUES (\(clinic), \(week.description)::date, \(seconds), \(String(decoding: export.document, as: UTF8.self))::jsonb, \(context.subject))
                 RETURNING id
                 """, prepared: true
-            ).single().decode(UUID.self, at: 0)
+            ).single().decode(UUID.self)
         }
     }
 
@@ -206,18 +206,16 @@ public struct RehabPlans: Sendable {
                     """, prepared: true
                 ).first
             else { return nil }
+            let (organisation, week, status, seconds, progress, objective, schedule, score, unplaced, error, createdBy, createdAt, publishedAt, changes) =
+                try row.decode((UUID, CalendarDay, PlanStatus, Int, Double, Int?, String?, String?, String?, String?, String, Date, Date?, String?).self)
             let decoder = JSONDecoder()
-            func json<T: Decodable>(_ type: T.Type, _ column: Int) throws -> T? {
-                try row.decode(String?.self, at: column).map { try decoder.decode(T.self, from: Data($0.utf8)) }
+            func json<T: Decodable>(_ type: T.Type, _ text: String?) throws -> T? {
+                try text.map { try decoder.decode(T.self, from: Data($0.utf8)) }
             }
             return RehabPlan(
-                id: id, organisationId: try row.decode(UUID.self, at: 0), weekStart: try RehabStays.day(row, 1),
-                status: try row.decode(PlanStatus.self, at: 2),
-                seconds: try row.decode(Int.self, at: 3), progress: try row.decode(Double.self, at: 4), objective: try row.decode(Int?.self, at: 5),
-                schedule: try json([ScheduleRow].self, 6), score: try json(PlanScore.self, 7), unplaced: try json([PlanUnplaced].self, 8),
-                changes: try json(PlanChanges.self, 13), error: try row.decode(String?.self, at: 9), createdBy: try row.decode(String.self, at: 10),
-                createdAt: try row.decode(Date.self, at: 11),
-                publishedAt: try row.decode(Date?.self, at: 12))
+                id: id, organisationId: organisation, weekStart: week, status: status, seconds: seconds, progress: progress, objective: objective,
+                schedule: try json([ScheduleRow].self, schedule), score: try json(PlanScore.self, score), unplaced: try json([PlanUnplaced].self, unplaced),
+                changes: try json(PlanChanges.self, changes), error: error, createdBy: createdBy, createdAt: createdAt, publishedAt: publishedAt)
         }
     }
 
@@ -231,7 +229,7 @@ public struct RehabPlans: Sendable {
                   AND status = ANY(\([PlanStatus.done, .published].map(\.rawValue)))
                 ORDER BY created_at DESC LIMIT 1
                 """, prepared: true
-            ).first?.decode(UUID.self, at: 0)
+            ).first?.decode(UUID.self)
         }
         guard let id else { return nil }
         return try await plan(id, as: context)

@@ -117,7 +117,7 @@ public struct RehabResources: Sendable {
                         \(therapist.teams), \(therapist.active))
                 RETURNING id
                 """, prepared: true
-            ).single().decode(UUID.self, at: 0)
+            ).single().decode(UUID.self)
             try await Self.replaceWindows(
                 therapist.shifts, .shifts, id: id,
                 organisation: therapist.organisationId, on: connection)
@@ -138,7 +138,7 @@ public struct RehabResources: Sendable {
                         skills = \(therapist.skills), teams = \(therapist.teams), active = \(therapist.active)
                     WHERE id = \(id) RETURNING organisation_id
                     """, prepared: true
-                ).first?.decode(UUID.self, at: 0)
+                ).first?.decode(UUID.self)
             else { return false }
             try await Self.replaceWindows(
                 therapist.shifts, .shifts, id: id,
@@ -170,12 +170,10 @@ public struct RehabResources: Sendable {
             ORDER BY code
             """, prepared: true
         ).map { row in
-            let id = try row.decode(UUID.self, at: 0)
+            let (id, organisation, code, name, role, skills, teams, active) = try row.decode((UUID, UUID, String, String, String, [String], [Int], Bool).self)
             return RehabTherapist(
-                id: id, organisationId: try row.decode(UUID.self, at: 1), code: try row.decode(String.self, at: 2),
-                name: try row.decode(String.self, at: 3), role: try row.decode(String.self, at: 4),
-                skills: try row.decode([String].self, at: 5), teams: try row.decode([Int].self, at: 6),
-                shifts: windows[id] ?? [], active: try row.decode(Bool.self, at: 7))
+                id: id, organisationId: organisation, code: code, name: name, role: role, skills: skills, teams: teams, shifts: windows[id] ?? [],
+                active: active)
         }
     }
 
@@ -191,7 +189,7 @@ public struct RehabResources: Sendable {
                     SELECT organisation_id, id, tstzrange(\(leave.start), \(leave.end)), \(leave.reason) FROM rehab_therapists WHERE id = \(leave.therapistId)
                     RETURNING id
                     """, prepared: true
-                ).first?.decode(UUID.self, at: 0)
+                ).first?.decode(UUID.self)
             else { return nil }
             var stored = leave
             stored.id = id
@@ -215,9 +213,8 @@ public struct RehabResources: Sendable {
                 WHERE therapist_id = \(therapist) AND during && tstzrange(\(from), \(to)) ORDER BY lower(during)
                 """, prepared: true
             ).map { row in
-                TherapistLeave(
-                    id: try row.decode(UUID.self, at: 0), therapistId: therapist, start: try row.decode(Date.self, at: 1),
-                    end: try row.decode(Date.self, at: 2), reason: try row.decode(String.self, at: 3))
+                let (id, start, end, reason) = try row.decode((UUID, Date, Date, String).self)
+                return TherapistLeave(id: id, therapistId: therapist, start: start, end: end, reason: reason)
             }
         }
     }
@@ -234,7 +231,7 @@ public struct RehabResources: Sendable {
                 VALUES (\(room.organisationId), \(room.code), \(room.name), \(room.type), \(room.capacity), \(room.maxSessions))
                 RETURNING id
                 """, prepared: true
-            ).single().decode(UUID.self, at: 0)
+            ).single().decode(UUID.self)
             try await Self.replaceWindows(
                 room.hours, .hours, id: id,
                 organisation: room.organisationId, on: connection)
@@ -256,7 +253,7 @@ public struct RehabResources: Sendable {
                         max_sessions = \(room.maxSessions), bookings = bookings + 1
                     WHERE id = \(id) RETURNING organisation_id
                     """, prepared: true
-                ).first?.decode(UUID.self, at: 0)
+                ).first?.decode(UUID.self)
             else { return false }
             try await connection.query("SELECT rehab_check_room(\(id), tstzrange(now(), NULL))", prepared: true)
             try await Self.replaceWindows(room.hours, .hours, id: id, organisation: organisation, on: connection)
@@ -287,11 +284,10 @@ public struct RehabResources: Sendable {
             ORDER BY code
             """, prepared: true
         ).map { row in
-            let id = try row.decode(UUID.self, at: 0)
+            let (id, organisation, code, name, type, capacity, maxSessions) = try row.decode((UUID, UUID, String, String, String, Int, Int).self)
             return RehabRoom(
-                id: id, organisationId: try row.decode(UUID.self, at: 1), code: try row.decode(String.self, at: 2),
-                name: try row.decode(String.self, at: 3), type: try row.decode(String.self, at: 4),
-                capacity: try row.decode(Int.self, at: 5), maxSessions: try row.decode(Int.self, at: 6), hours: windows[id] ?? [])
+                id: id, organisationId: organisation, code: code, name: name, type: type, capacity: capacity, maxSessions: maxSessions,
+                hours: windows[id] ?? [])
         }
     }
 
@@ -344,10 +340,8 @@ public struct RehabResources: Sendable {
             ORDER BY 1, 2, 3
             """, prepared: true)
         for row in rows {
-            let window = WeeklyWindow(
-                weekday: try row.decode(Int.self, at: 1), start: ClockTime(try row.decode(String.self, at: 2)) ?? ClockTime(clamping: 0),
-                end: ClockTime(try row.decode(String.self, at: 3)) ?? ClockTime(clamping: 0))
-            result[try row.decode(UUID.self, at: 0), default: []].append(window)
+            let (owner, weekday, start, end) = try row.decode((UUID, Int, ClockTime, ClockTime).self)
+            result[owner, default: []].append(WeeklyWindow(weekday: weekday, start: start, end: end))
         }
         return result
     }

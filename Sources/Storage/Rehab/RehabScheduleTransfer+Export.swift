@@ -44,7 +44,7 @@ struct RehabWeekWriter {
         let dayCount = settings.saturdaySlots > 0 ? 6 : 5
         let days = (0..<dayCount).map { week.adding(days: $0) }
         let code =
-            try await connection.query("SELECT code FROM organisations WHERE id = \(clinic)", prepared: true).first?.decode(String.self, at: 0) ?? "clinic"
+            try await connection.query("SELECT code FROM organisations WHERE id = \(clinic)", prepared: true).first?.decode(String.self) ?? "clinic"
         let grid = Grid(settings: settings)
 
         let weekStart = settings.instant(week, ClockTime(clamping: 0))

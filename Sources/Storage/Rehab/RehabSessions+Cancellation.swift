@@ -31,7 +31,7 @@ extension RehabSessions {
                 SELECT count(*) FROM rehab_participants
                 WHERE session_id = \(session) AND attendance IS NOT NULL AND (\(onlyOne ? patient : nil)::uuid IS NULL OR patient_id = \(patient))
                 """, prepared: true
-            ).single().decode(Int.self, at: 0)
+            ).single().decode(Int.self)
             guard recorded == 0 else { throw Refusal.attendanceRecorded }
             if let patient, onlyOne {
                 try await connection.query(

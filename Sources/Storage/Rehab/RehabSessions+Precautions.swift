@@ -14,7 +14,7 @@ extension RehabSessions {
         return try await pool.withAccess(context) { connection in
             guard
                 let organisation = try await connection.query("SELECT organisation_id FROM rehab_sessions WHERE id = \(entry.session)", prepared: true)
-                    .first?.decode(UUID.self, at: 0)
+                    .first?.decode(UUID.self)
             else { return [] }
             let day = try await ClinicSettings.load(organisation, on: connection).local(entry.start).day
             var result: [BookingPrecaution] = []

@@ -171,7 +171,7 @@ extension RehabSessions {
                     \(series.lastDay.description)::date, \(context.subject))
             RETURNING id
             """, prepared: true
-        ).single().decode(UUID.self, at: 0)
+        ).single().decode(UUID.self)
         let settings = try await ClinicSettings.load(series.organisationId, on: connection)
         var day = series.firstDay
         while day <= series.lastDay {
@@ -206,15 +206,14 @@ extension RehabSessions {
             SELECT id, lower(during), upper(during), cancelled, series_edited FROM rehab_sessions WHERE series_id = \(id) ORDER BY lower(during)
             """, prepared: true
         ).map { row in
-            RehabSeries.Occurrence(
-                session: try row.decode(UUID.self, at: 0), start: try row.decode(Date.self, at: 1), end: try row.decode(Date.self, at: 2),
-                cancelled: try row.decode(Bool.self, at: 3), edited: try row.decode(Bool.self, at: 4))
+            let (session, start, end, cancelled, edited) = try row.decode((UUID, Date, Date, Bool, Bool).self)
+            return RehabSeries.Occurrence(session: session, start: start, end: end, cancelled: cancelled, edited: edited)
         }
+        let (follows, organisation, modality, therapist, room, patients, weekdays, startTime, minutes, maxParticipants, firstDay, lastDay) =
+            try row.decode((UUID?, UUID, String, UUID?, UUID, [UUID], [Int], ClockTime, Int, Int, CalendarDay, CalendarDay).self)
         return RehabSeries(
-            id: id, follows: try row.decode(UUID?.self, at: 0), organisationId: try row.decode(UUID.self, at: 1), modality: try row.decode(String.self, at: 2),
-            therapistId: try row.decode(UUID?.self, at: 3), roomId: try row.decode(UUID.self, at: 4), patients: try row.decode([UUID].self, at: 5),
-            weekdays: try row.decode([Int].self, at: 6), startTime: ClockTime(try row.decode(String.self, at: 7)) ?? ClockTime(clamping: 0),
-            minutes: try row.decode(Int.self, at: 8), maxParticipants: try row.decode(Int.self, at: 9), firstDay: try RehabStays.day(row, 10),
-            lastDay: try RehabStays.day(row, 11), occurrences: occurrences)
+            id: id, follows: follows, organisationId: organisation, modality: modality, therapistId: therapist, roomId: room, patients: patients,
+            weekdays: weekdays, startTime: startTime, minutes: minutes, maxParticipants: maxParticipants, firstDay: firstDay, lastDay: lastDay,
+            occurrences: occurrences)
     }
 }

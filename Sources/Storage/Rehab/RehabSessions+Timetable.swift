@@ -110,12 +110,11 @@ extension RehabSessions {
     private static let grouping: StaticString = "GROUP BY s.id, t.code, r.code ORDER BY s.starts_at, r.code, s.id"
 
     private static func entry(_ row: PostgresRow) throws -> TimetableEntry {
-        let participants = try JSONDecoder().decode([TimetableEntry.Participant].self, from: Data(try row.decode(String.self, at: 13).utf8))
+        let (session, modality, therapist, therapistCode, room, roomCode, start, end, maxParticipants, series, plan, cancelled, reason, people) =
+            try row.decode((UUID, String, UUID?, String?, UUID, String, Date, Date, Int, UUID?, UUID?, Bool, String?, String).self)
         return TimetableEntry(
-            session: try row.decode(UUID.self, at: 0), modality: try row.decode(String.self, at: 1), therapistId: try row.decode(UUID?.self, at: 2),
-            therapistCode: try row.decode(String?.self, at: 3), roomId: try row.decode(UUID.self, at: 4), roomCode: try row.decode(String.self, at: 5),
-            start: try row.decode(Date.self, at: 6), end: try row.decode(Date.self, at: 7), maxParticipants: try row.decode(Int.self, at: 8),
-            seriesId: try row.decode(UUID?.self, at: 9), planId: try row.decode(UUID?.self, at: 10), cancelled: try row.decode(Bool.self, at: 11),
-            cancelReason: try row.decode(String?.self, at: 12), participants: participants)
+            session: session, modality: modality, therapistId: therapist, therapistCode: therapistCode, roomId: room, roomCode: roomCode, start: start,
+            end: end, maxParticipants: maxParticipants, seriesId: series, planId: plan, cancelled: cancelled, cancelReason: reason,
+            participants: try JSONDecoder().decode([TimetableEntry.Participant].self, from: Data(people.utf8)))
     }
 }

@@ -159,7 +159,7 @@ public struct RehabSessions: Sendable {
                     tstzrange(\(request.start), \(request.end)), \(limit), \(context.subject), \(series), \(plan))
             RETURNING id
             """, prepared: true
-        ).single().decode(UUID.self, at: 0)
+        ).single().decode(UUID.self)
         for patient in request.patients {
             try await connection.query(
                 """
@@ -250,7 +250,7 @@ public struct RehabSessions: Sendable {
               AND daterange(r.starts_on, r.ends_on, '[]') @> \(day.description)::date
             LIMIT 1
             """, prepared: true
-        ).first?.decode(UUID.self, at: 0)
+        ).first?.decode(UUID.self)
     }
 
     /// A booked (not cancelled) session as a request, with its active participants; locked

@@ -131,7 +131,7 @@ public struct RehabStays: Sendable {
         return try await pool.withAccess(context) { connection in
             guard
                 let owner = try await connection.query("SELECT organisation_id FROM patients WHERE id = \(stay.patientId)", prepared: true)
-                    .first?.decode(UUID.self, at: 0)
+                    .first?.decode(UUID.self)
             else { throw Refusal.unknownPatient }
             if owner != stay.organisationId {
                 guard
@@ -152,7 +152,7 @@ public struct RehabStays: Sendable {
                         \(stay.admittedOn.description)::date, \(stay.dischargeOn?.description)::date)
                 RETURNING id
                 """, prepared: true
-            ).single().decode(UUID.self, at: 0)
+            ).single().decode(UUID.self)
             try await RehabResources.replaceWindows(stay.availability, .availability, id: id, organisation: stay.organisationId, on: connection)
             try await AuditLog.record(context.auditEvent(.create, patient: stay.patientId, resource: "RehabStay", resourceID: id.uuidString), on: connection)
             var created = stay
@@ -177,10 +177,9 @@ public struct RehabStays: Sendable {
                     """, prepared: true
                 ).first
             else { return false }
-            try await RehabResources.replaceWindows(stay.availability, .availability, id: id, organisation: try row.decode(UUID.self, at: 0), on: connection)
-            try await AuditLog.record(
-                context.auditEvent(.update, patient: try row.decode(UUID.self, at: 1), resource: "RehabStay", resourceID: id.uuidString),
-                on: connection)
+            let (organisation, patient) = try row.decode((UUID, UUID).self)
+            try await RehabResources.replaceWindows(stay.availability, .availability, id: id, organisation: organisation, on: connection)
+            try await AuditLog.record(context.auditEvent(.update, patient: patient, resource: "RehabStay", resourceID: id.uuidString), on: connection)
             return true
         }
     }
@@ -225,15 +224,12 @@ public struct RehabStays: Sendable {
             ORDER BY p.pseudonym, s.admitted_on
             """, prepared: true
         ).map { row in
-            let id = try row.decode(UUID.self, at: 0)
+            let (id, organisation, patient, pseudonym, setting, strokeDate, strokeType, team, flags, maxMinutes, minGap, preference, admitted, discharge) =
+                try row.decode((UUID, UUID, UUID, String, String, CalendarDay, StrokeType, Int, [String], Int, Int, String, CalendarDay, CalendarDay?).self)
             return RehabStay(
-                id: id, organisationId: try row.decode(UUID.self, at: 1), patientId: try row.decode(UUID.self, at: 2),
-                pseudonym: try row.decode(String.self, at: 3), setting: try row.decode(String.self, at: 4),
-                strokeDate: try Self.day(row, 5), strokeType: try row.decode(StrokeType.self, at: 6), team: try row.decode(Int.self, at: 7),
-                flags: try row.decode([String].self, at: 8), maxMinutesPerDay: try row.decode(Int.self, at: 9),
-                minGapMinutes: try row.decode(Int.self, at: 10), timePreference: try row.decode(String.self, at: 11),
-                admittedOn: try Self.day(row, 12), dischargeOn: try row.decode(String?.self, at: 13).flatMap(CalendarDay.init),
-                availability: windows[id] ?? [])
+                id: id, organisationId: organisation, patientId: patient, pseudonym: pseudonym, setting: setting, strokeDate: strokeDate,
+                strokeType: strokeType, team: team, flags: flags, maxMinutesPerDay: maxMinutes, minGapMinutes: minGap, timePreference: preference,
+                admittedOn: admitted, dischargeOn: discharge, availability: windows[id] ?? [])
         }
     }
 
@@ -261,11 +257,8 @@ public struct RehabStays: Sendable {
                     """, prepared: true
                 ).first
             else { return nil }
-            let id = try row.decode(UUID.self, at: 0)
-            try await AuditLog.record(
-                context.auditEvent(
-                    .create, patient: try row.decode(UUID.self, at: 1), resource: "RehabPrescription",
-                    resourceID: id.uuidString), on: connection)
+            let (id, patient) = try row.decode((UUID, UUID).self)
+            try await AuditLog.record(context.auditEvent(.create, patient: patient, resource: "RehabPrescription", resourceID: id.uuidString), on: connection)
             var created = prescription
             created.id = id
             created.prescribedBy = context.subject
@@ -285,7 +278,7 @@ public struct RehabStays: Sendable {
                         starts_on = \(prescription.startsOn.description)::date, ends_on = \(prescription.endsOn?.description)::date
                     FROM rehab_stays s WHERE r.id = \(id) AND s.id = r.stay_id RETURNING s.patient_id
                     """, prepared: true
-                ).first?.decode(UUID.self, at: 0)
+                ).first?.decode(UUID.self)
             else { return false }
             try await AuditLog.record(
                 context.auditEvent(.update, patient: patient, resource: "RehabPrescription", resourceID: id.uuidString),
@@ -298,8 +291,7 @@ public struct RehabStays: Sendable {
     public func prescriptions(stay: UUID, as context: AccessContext) async throws -> [RehabPrescription] {
         try await pool.withAccess(context) { connection in
             let list = try await Self.prescriptions(stays: [stay], during: nil, on: connection)
-            if let patient = try await connection.query("SELECT patient_id FROM rehab_stays WHERE id = \(stay)", prepared: true).first?.decode(UUID.self, at: 0)
-            {
+            if let patient = try await connection.query("SELECT patient_id FROM rehab_stays WHERE id = \(stay)", prepared: true).first?.decode(UUID.self) {
                 try await AuditLog.record(
                     context.auditEvent(.read, patient: patient, resource: "RehabPrescription", resourceID: stay.uuidString),
                     on: connection)
@@ -324,11 +316,11 @@ public struct RehabStays: Sendable {
             ORDER BY stay_id, modality, starts_on
             """, prepared: true
         ).map { row in
-            RehabPrescription(
-                id: try row.decode(UUID.self, at: 0), stayId: try row.decode(UUID.self, at: 1), modality: try row.decode(String.self, at: 2),
-                sessionsPerWeek: try row.decode(Int.self, at: 3), sessionMinutes: try row.decode(Int.self, at: 4),
-                maxPerDay: try row.decode(Int.self, at: 5), startsOn: try Self.day(row, 6),
-                endsOn: try row.decode(String?.self, at: 7).flatMap(CalendarDay.init), prescribedBy: try row.decode(String.self, at: 8))
+            let (id, stay, modality, perWeek, minutes, maxPerDay, startsOn, endsOn, prescribedBy) =
+                try row.decode((UUID, UUID, String, Int, Int, Int, CalendarDay, CalendarDay?, String).self)
+            return RehabPrescription(
+                id: id, stayId: stay, modality: modality, sessionsPerWeek: perWeek, sessionMinutes: minutes, maxPerDay: maxPerDay, startsOn: startsOn,
+                endsOn: endsOn, prescribedBy: prescribedBy)
         }
     }
 }

@@ -65,7 +65,7 @@ public struct RehabWaitlist: Sendable {
                         \(entry.note), \(context.subject))
                 RETURNING id
                 """, prepared: true
-            ).single().decode(UUID.self, at: 0)
+            ).single().decode(UUID.self)
             try await AuditLog.record(
                 context.auditEvent(.create, patient: entry.patientId, resource: "RehabWaitlist", resourceID: id.uuidString),
                 on: connection)
@@ -89,12 +89,11 @@ public struct RehabWaitlist: Sendable {
                 ORDER BY w.status IN ('booked', 'expired'), w.priority DESC, w.created_at
                 """, prepared: true
             ).map { row in
-                WaitlistEntry(
-                    id: try row.decode(UUID.self, at: 0), organisationId: try row.decode(UUID.self, at: 1), patientId: try row.decode(UUID.self, at: 2),
-                    pseudonym: try row.decode(String.self, at: 3), modality: try row.decode(String.self, at: 4),
-                    priority: try row.decode(Int.self, at: 5), wantedBy: try RehabStays.day(row, 6), note: try row.decode(String?.self, at: 7),
-                    status: try row.decode(WaitlistStatus.self, at: 8), offeredSession: try row.decode(UUID?.self, at: 9),
-                    offerExpiresAt: try row.decode(Date?.self, at: 10), bookedSession: try row.decode(UUID?.self, at: 11))
+                let (id, organisation, patient, pseudonym, modality, priority, wantedBy, note, status, offered, expires, booked) =
+                    try row.decode((UUID, UUID, UUID, String, String, Int, CalendarDay, String?, WaitlistStatus, UUID?, Date?, UUID?).self)
+                return WaitlistEntry(
+                    id: id, organisationId: organisation, patientId: patient, pseudonym: pseudonym, modality: modality, priority: priority,
+                    wantedBy: wantedBy, note: note, status: status, offeredSession: offered, offerExpiresAt: expires, bookedSession: booked)
             }
             for entry in entries {
                 try await AuditLog.record(
@@ -165,7 +164,7 @@ public struct RehabWaitlist: Sendable {
                     FROM rehab_waitlist old WHERE w.id = \(id) AND old.id = w.id AND old.status = ANY(\(WaitlistStatus.names(from: .decline)))
                     RETURNING old.offered_session
                     """, prepared: true
-                ).first?.decode(UUID.self, at: 0)
+                ).first?.decode(UUID.self)
             else { throw Refusal.noOpenOffer }
             _ = try await offer(freed: session, skipping: id, on: connection)
         }

@@ -259,7 +259,7 @@ public struct RegionalReports: Sendable {
             """
             SELECT coalesce(bool_and(kind = 'region'), false) FROM organisations WHERE id = ANY (app_organisation_ids())
             """
-        ).single().decode(Bool.self, at: 0)
+        ).single().decode(Bool.self)
     }
 
     /// The acute intervals' histograms by stratum and year, rows by stratum value or by region.

@@ -1,0 +1,54 @@
+public import Clinical
+public import Postgres
+public import Rehabilitation
+
+// The project's value types read straight from result columns, so that a record decodes as
+// one typed tuple. Each reads the column's text (the queries cast dates with `::text`).
+
+extension CalendarDay: PostgresDecodable {
+    public init(postgresBytes bytes: ArraySlice<UInt8>, type: PostgresDataType) throws(PostgresDecodingFailure) {
+        let text = try String(postgresBytes: bytes, type: type)
+        guard let day = CalendarDay(text) else { throw PostgresDecodingFailure("\(text) is not a day") }
+        self = day
+    }
+}
+
+extension ClockTime: PostgresDecodable {
+    public init(postgresBytes bytes: ArraySlice<UInt8>, type: PostgresDataType) throws(PostgresDecodingFailure) {
+        let text = try String(postgresBytes: bytes, type: type)
+        guard let time = ClockTime(text) else { throw PostgresDecodingFailure("\(text) is not a time of day") }
+        self = time
+    }
+}
+
+extension StrokeType: PostgresDecodable {
+    public init(postgresBytes bytes: ArraySlice<UInt8>, type: PostgresDataType) throws(PostgresDecodingFailure) {
+        self = try decodeText(bytes, type)
+    }
+}
+
+extension PlanStatus: PostgresDecodable {
+    public init(postgresBytes bytes: ArraySlice<UInt8>, type: PostgresDataType) throws(PostgresDecodingFailure) {
+        self = try decodeText(bytes, type)
+    }
+}
+
+extension WaitlistStatus: PostgresDecodable {
+    public init(postgresBytes bytes: ArraySlice<UInt8>, type: PostgresDataType) throws(PostgresDecodingFailure) {
+        self = try decodeText(bytes, type)
+    }
+}
+
+extension Instrument: PostgresDecodable {
+    public init(postgresBytes bytes: ArraySlice<UInt8>, type: PostgresDataType) throws(PostgresDecodingFailure) {
+        self = try decodeText(bytes, type)
+    }
+}
+
+/// One of an enum's values from a text column; a value it does not know fails to decode.
+private func decodeText<Value: RawRepresentable>(_ bytes: ArraySlice<UInt8>, _ type: PostgresDataType) throws(PostgresDecodingFailure) -> Value
+where Value.RawValue == String {
+    let text = try String(postgresBytes: bytes, type: type)
+    guard let value = Value(rawValue: text) else { throw PostgresDecodingFailure("\(text) is not a \(Value.self)") }
+    return value
+}
