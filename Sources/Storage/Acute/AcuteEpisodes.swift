@@ -87,19 +87,20 @@ public struct AcuteEpisodes: Sendable {
             ).single())
     }
 
+    /// An episode from a row of `columns`.
     static func decode(_ row: PostgresRow) throws -> AcuteEpisode {
-        AcuteEpisode(
-            id: try row.decode(UUID.self, at: 0), organisationId: try row.decode(UUID.self, at: 1), patientId: try row.decode(UUID.self, at: 2),
-            strokeType: try row.decode(StrokeType.self, at: 3), lastKnownWell: try row.decode(Date?.self, at: 4),
-            onsetWitnessed: try row.decode(Bool?.self, at: 5), arrivalAt: try row.decode(Date?.self, at: 6),
-            arrivalMode: try row.decode(String?.self, at: 20),
-            nihssAtArrival: try row.decode(Int?.self, at: 7), imagingAt: try row.decode(Date?.self, at: 8),
-            needleAt: try row.decode(Date?.self, at: 9), thrombolytic: try row.decode(String?.self, at: 10),
-            groinPunctureAt: try row.decode(Date?.self, at: 11), reperfusionAt: try row.decode(Date?.self, at: 12),
-            mtici: try row.decode(String?.self, at: 13), doorToImagingMin: try row.decode(Int?.self, at: 14),
-            doorToNeedleMin: try row.decode(Int?.self, at: 15), doorToGroinMin: try row.decode(Int?.self, at: 16),
-            onsetToNeedleMin: try row.decode(Int?.self, at: 17), onsetToGroinMin: try row.decode(Int?.self, at: 18),
-            createdAt: try row.decode(Date.self, at: 19)
-        )
+        let (
+            id, organisation, patient, strokeType, lastKnownWell, witnessed, arrival, nihss, imaging, needle, thrombolytic, groin, reperfusion, mtici,
+            doorToImaging, doorToNeedle, doorToGroin, onsetToNeedle, onsetToGroin, createdAt, arrivalMode
+        ) = try row.decode(
+            (
+                UUID, UUID, UUID, StrokeType, Date?, Bool?, Date?, Int?, Date?, Date?, String?, Date?, Date?, String?, Int?, Int?, Int?, Int?, Int?, Date,
+                String?
+            ).self)
+        return AcuteEpisode(
+            id: id, organisationId: organisation, patientId: patient, strokeType: strokeType, lastKnownWell: lastKnownWell, onsetWitnessed: witnessed,
+            arrivalAt: arrival, arrivalMode: arrivalMode, nihssAtArrival: nihss, imagingAt: imaging, needleAt: needle, thrombolytic: thrombolytic,
+            groinPunctureAt: groin, reperfusionAt: reperfusion, mtici: mtici, doorToImagingMin: doorToImaging, doorToNeedleMin: doorToNeedle,
+            doorToGroinMin: doorToGroin, onsetToNeedleMin: onsetToNeedle, onsetToGroinMin: onsetToGroin, createdAt: createdAt)
     }
 }

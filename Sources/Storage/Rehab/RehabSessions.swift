@@ -192,12 +192,11 @@ public struct RehabSessions: Sendable {
                     """, prepared: true
                 ).first
             else { throw Refusal.unknownTherapist }
-            skills = try row.decode([String].self, at: 0)
+            skills = try row.decode([String].self)
         }
-        try catalogue.checkResources(
-            modality: request.modality, roomType: try room.decode(String.self, at: 1), therapistSkills: skills,
-            participants: participants)
-        return try room.decode(Bool.self, at: 0)
+        let (isGroupRoom, roomType) = try room.decode((Bool, String).self)
+        try catalogue.checkResources(modality: request.modality, roomType: roomType, therapistSkills: skills, participants: participants)
+        return isGroupRoom
     }
 
     /// Takes the booking's therapist and patients, in one global order, after its room: two
@@ -233,10 +232,8 @@ public struct RehabSessions: Sendable {
                 guard visible else { throw Refusal.unknownPatient }
                 throw Refusal.bookingRefused(.notAdmitted, "the patient has no rehab stay at this clinic on \(day)", sources: [])
             }
-            try catalogue.checkPatient(
-                modality: request.modality, flags: try row.decode([String].self, at: 1),
-                strokeType: try row.decode(StrokeType.self, at: 2), daysSinceStroke: try row.decode(Int.self, at: 3),
-                patient: try row.decode(String.self, at: 0))
+            let (pseudonym, flags, strokeType, daysSinceStroke) = try row.decode((String, [String], StrokeType, Int).self)
+            try catalogue.checkPatient(modality: request.modality, flags: flags, strokeType: strokeType, daysSinceStroke: daysSinceStroke, patient: pseudonym)
         }
         return day
     }
@@ -265,11 +262,12 @@ public struct RehabSessions: Sendable {
                 """, prepared: true
             ).first
         else { throw Refusal.unknownSession }
+        let (organisation, modality, therapist, room, start, end, maxParticipants, series, patients) =
+            try row.decode((UUID, String, UUID?, UUID, Date, Date, Int, UUID?, [UUID]).self)
         let request = RehabBookingRequest(
-            organisation: try row.decode(UUID.self, at: 0), modality: try row.decode(String.self, at: 1),
-            therapist: try row.decode(UUID?.self, at: 2), room: try row.decode(UUID.self, at: 3), start: try row.decode(Date.self, at: 4),
-            end: try row.decode(Date.self, at: 5), maxParticipants: try row.decode(Int.self, at: 6), patients: try row.decode([UUID].self, at: 8))
-        return (request, try row.decode(UUID?.self, at: 7))
+            organisation: organisation, modality: modality, therapist: therapist, room: room, start: start, end: end, maxParticipants: maxParticipants,
+            patients: patients)
+        return (request, series)
     }
 
     // MARK: Conflicts
@@ -341,7 +339,7 @@ public struct RehabSessions: Sendable {
                 ).first
             }
         }
-        return Refusal.bookingConflict(
-            kind, session: try row?.decode(UUID.self, at: 0), start: try row?.decode(Date.self, at: 1), end: try row?.decode(Date.self, at: 2))
+        let clash = try row?.decode((UUID, Date, Date).self)
+        return Refusal.bookingConflict(kind, session: clash?.0, start: clash?.1, end: clash?.2)
     }
 }

@@ -233,12 +233,6 @@ public struct RehabStays: Sendable {
         }
     }
 
-    static func day(_ row: PostgresRow, _ column: Int) throws -> CalendarDay {
-        let text = try row.decode(String.self, at: column)
-        guard let day = CalendarDay(text) else { throw Refusal.invalid("(stored day)", "\(text) is not a day") }
-        return day
-    }
-
     // MARK: Prescriptions
 
     /// Adds a prescription to a stay; nil if there is no such stay for the caller.

@@ -121,8 +121,7 @@ public struct RehabWaitlist: Sendable {
                             """, prepared: true
                         ).first
                     else { throw Refusal.noOpenOffer }
-                    let patient = try offer.decode(UUID.self, at: 0)
-                    let freed = try offer.decode(UUID.self, at: 1)
+                    let (patient, freed) = try offer.decode((UUID, UUID).self)
                     let slot = try await connection.query(
                         """
                         SELECT organisation_id, modality, therapist_id, room_id, lower(during), upper(during), max_participants, cancelled
@@ -130,11 +129,12 @@ public struct RehabWaitlist: Sendable {
                         """, prepared: true
                     ).single()
                     var session = freed
-                    if try slot.decode(Bool.self, at: 7) {
+                    let (organisation, modality, therapist, room, start, end, maxParticipants, cancelled) =
+                        try slot.decode((UUID, String, UUID?, UUID, Date, Date, Int, Bool).self)
+                    if cancelled {
                         let booking = RehabBookingRequest(
-                            organisation: try slot.decode(UUID.self, at: 0), modality: try slot.decode(String.self, at: 1),
-                            therapist: try slot.decode(UUID?.self, at: 2), room: try slot.decode(UUID.self, at: 3), start: try slot.decode(Date.self, at: 4),
-                            end: try slot.decode(Date.self, at: 5), maxParticipants: try slot.decode(Int.self, at: 6), patients: [patient])
+                            organisation: organisation, modality: modality, therapist: therapist, room: room, start: start, end: end,
+                            maxParticipants: maxParticipants, patients: [patient])
                         request = booking
                         session = try await sessions.insert(booking, series: nil, plan: nil, as: context, on: connection)
                     } else {
@@ -182,10 +182,7 @@ public struct RehabWaitlist: Sendable {
                 """, prepared: true
             ).first
         else { return nil }
-        let organisation = try slot.decode(UUID.self, at: 0)
-        let start = try slot.decode(Date.self, at: 4)
-        let end = try slot.decode(Date.self, at: 5)
-        let modality = try slot.decode(String.self, at: 1)
+        let (organisation, modality, therapist, room, start, end, _) = try slot.decode((UUID, String, UUID?, UUID, Date, Date, Int).self)
         let settings = try await ClinicSettings.load(organisation, on: connection)
         let candidates = try await connection.query(
             """
@@ -198,11 +195,9 @@ public struct RehabWaitlist: Sendable {
             LIMIT 20
             """, prepared: true)
         for candidate in candidates {
-            let entry = try candidate.decode(UUID.self, at: 0)
-            let patient = try candidate.decode(UUID.self, at: 1)
+            let (entry, patient, priority, wantedBy, pseudonym) = try candidate.decode((UUID, UUID, Int, CalendarDay, String).self)
             let request = RehabBookingRequest(
-                organisation: organisation, modality: modality, therapist: try slot.decode(UUID?.self, at: 2),
-                room: try slot.decode(UUID.self, at: 3), start: start, end: end, patients: [patient])
+                organisation: organisation, modality: modality, therapist: therapist, room: room, start: start, end: end, patients: [patient])
             do {
                 try await sessions.checkPatients(request, on: connection)
             } catch let refusal as Refusal where refusal.bookingRule != nil {
@@ -219,8 +214,8 @@ public struct RehabWaitlist: Sendable {
                 ).first != nil
             else { continue }
             return WaitlistEntry(
-                id: entry, organisationId: organisation, patientId: patient, pseudonym: try candidate.decode(String.self, at: 4), modality: modality,
-                priority: try candidate.decode(Int.self, at: 2), wantedBy: try RehabStays.day(candidate, 3), status: .offered,
+                id: entry, organisationId: organisation, patientId: patient, pseudonym: pseudonym, modality: modality, priority: priority,
+                wantedBy: wantedBy, status: .offered,
                 offeredSession: session, offerExpiresAt: expires)
         }
         return nil

@@ -94,35 +94,26 @@ public struct RegionalReports: Sendable {
                 counts[key, default: [:]][period(first)] = Self.counts(numbers)
             }
             for row in try await connection.query(Self.therapyQuery(query, regions: regions)) {
-                let key = try row.decode(String.self, at: 0)
-                let period = period(try row.decode(String.self, at: 1))
-                counts[key, default: [:]][period, default: ReportCounts()].therapy[try row.decode(String.self, at: 2)] =
-                    .init(prescribed: try row.decode(Double.self, at: 3), delivered: try row.decode(Double.self, at: 4))
+                let (key, first, modality, prescribed, delivered) = try row.decode((String, String, String, Double, Double).self)
+                counts[key, default: [:]][period(first), default: ReportCounts()].therapy[modality] = .init(prescribed: prescribed, delivered: delivered)
             }
             var notes: [String] = []
             if query.rows.hasHistograms && !query.isStratified {
                 for row in try await connection.query(Self.minutesQuery(query, measures: measures, regions: regions)) {
-                    let key = try row.decode(String.self, at: 0)
-                    let period = period(try row.decode(String.self, at: 1))
-                    let measure = try row.decode(String.self, at: 2)
-                    counts[key, default: [:]][period, default: ReportCounts()].histograms[measure, default: MinuteHistogram()]
-                        .add(minutes: try row.decode(Int.self, at: 3), episodes: try row.decode(Int.self, at: 4))
+                    let (key, first, measure, minutes, episodes) = try row.decode((String, String, String, Int, Int).self)
+                    counts[key, default: [:]][period(first), default: ReportCounts()].histograms[measure, default: MinuteHistogram()]
+                        .add(minutes: minutes, episodes: episodes)
                 }
                 for row in try await connection.query(Self.utilisationQuery(query, regions: regions)) {
-                    let key = try row.decode(String.self, at: 0)
-                    let period = period(try row.decode(String.self, at: 1))
-                    counts[key, default: [:]][period, default: ReportCounts()].utilisation[try row.decode(String.self, at: 2)] =
-                        .init(
-                            available: try row.decode(Double.self, at: 3), used: try row.decode(Double.self, at: 4),
-                            fewestPatients: try row.decode(Int?.self, at: 5))
+                    let (key, first, room, available, used, fewest) = try row.decode((String, String, String, Double, Double, Int?).self)
+                    counts[key, default: [:]][period(first), default: ReportCounts()].utilisation[room] =
+                        .init(available: available, used: used, fewestPatients: fewest)
                 }
             } else if let stratum = query.histogramStratum, try await Self.actsForRegionsOnly(on: connection) {
                 for row in try await connection.query(Self.strataMinutesQuery(query, stratum: stratum, measures: measures, regions: regions)) {
-                    let key = try row.decode(String.self, at: 0)
-                    let period = period(try row.decode(String.self, at: 1))
-                    let measure = try row.decode(String.self, at: 2)
-                    counts[key, default: [:]][period, default: ReportCounts()].histograms[measure, default: MinuteHistogram()]
-                        .add(minutes: try row.decode(Int.self, at: 3), episodes: try row.decode(Int.self, at: 4))
+                    let (key, first, measure, minutes, episodes) = try row.decode((String, String, String, Int, Int).self)
+                    counts[key, default: [:]][period(first), default: ReportCounts()].histograms[measure, default: MinuteHistogram()]
+                        .add(minutes: minutes, episodes: episodes)
                 }
                 notes.append("By stratum, the acute intervals are kept by region and year: days to the first rehab session and utilisation have no values.")
             } else {
@@ -163,7 +154,7 @@ public struct RegionalReports: Sendable {
     static func regions(_ codes: [String], on connection: PostgresConnection) async throws -> [UUID]? {
         guard !codes.isEmpty else { return nil }
         let found = try await connection.query("SELECT code, id FROM organisations WHERE kind = 'region' AND code = ANY (\(codes))")
-        let ids = Dictionary(uniqueKeysWithValues: try found.map { (try $0.decode(String.self, at: 0), try $0.decode(UUID.self, at: 1)) })
+        let ids = Dictionary(uniqueKeysWithValues: try found.decode((String, UUID).self))
         if let unknown = codes.first(where: { ids[$0] == nil }) { throw Refusal.invalid("region", "\(unknown) is not a region") }
         return codes.compactMap { ids[$0] }
     }
