@@ -48,7 +48,8 @@ public struct AcuteEvaluations: Sendable {
                     var patients: [UUID: UUID] = [:]
                     if !episodes.isEmpty {
                         for row in try await connection.query("SELECT id, patient_id FROM stroke_episodes WHERE id = ANY(\(episodes))", prepared: true) {
-                            patients[try row.decode(UUID.self, at: 0)] = try row.decode(UUID.self, at: 1)
+                            let (episode, patient) = try row.decode((UUID, UUID).self)
+                            patients[episode] = patient
                         }
                     }
                     var rows: [(index: Int, patient: UUID?)] = []

@@ -77,12 +77,11 @@ public struct PatientRecoveryInputs: Sendable, Codable, Equatable {
               AND s.during && tstzrange(\(onset.at), \(onset.at.addingTimeInterval(Double(horizon) * 86_400)))
             """, prepared: true)
         {
-            let start = try row.decode(Date.self, at: 1)
-            let end = try row.decode(Date.self, at: 2)
+            let (modality, start, end, attendance, minutes) = try row.decode((String, Date, Date, String?, Int?).self)
             let day = Int(onset.days(to: start).rounded(.down))
-            guard days.indices.contains(day), let input = disciplines[try row.decode(String.self, at: 0)].flatMap({ inputs.byDiscipline[$0] }) else { continue }
-            switch try row.decode(String?.self, at: 3) {
-            case "attended": days[day].delivered.add(input, try row.decode(Int?.self, at: 4) ?? 0)
+            guard days.indices.contains(day), let input = disciplines[modality].flatMap({ inputs.byDiscipline[$0] }) else { continue }
+            switch attendance {
+            case "attended": days[day].delivered.add(input, minutes ?? 0)
             case nil where start > now: days[day].planned.add(input, Int(end.timeIntervalSince(start) / 60))
             case nil: unrecorded += 1
             default: break

@@ -28,23 +28,23 @@ public struct RecoveryOnset: Sendable, Codable, Equatable {
             ORDER BY e.last_known_well DESC LIMIT 1
             """, prepared: true
         ).first {
-            let at = try row.decode(Date.self, at: 0)
-            let mtici = try row.decode(String?.self, at: 2)
-            let reperfused = try row.decode(Date?.self, at: 1).flatMap { time in
+            let (at, reperfusion, mtici, nihss, organisation) = try row.decode((Date, Date?, String?, Int?, UUID).self)
+            let reperfused = reperfusion.flatMap { time in
                 mtici.map(reperfusedGrades.contains) == true ? time.timeIntervalSince(at) / 86_400 : nil
             }
-            let settings = try await ClinicSettings.load(try row.decode(UUID.self, at: 4), on: connection)
+            let settings = try await ClinicSettings.load(organisation, on: connection)
             candidates.append(
                 RecoveryOnset(
                     at: at, source: "the acute episode's last-known-well time", reperfusionDays: reperfused, mtici: mtici,
-                    nihssAtArrival: try row.decode(Int?.self, at: 3), day: settings.local(at).day, timeZone: settings.timeZone))
+                    nihssAtArrival: nihss, day: settings.local(at).day, timeZone: settings.timeZone))
         }
         if let row = try await connection.query(
             """
             SELECT s.stroke_date::text, s.organisation_id FROM rehab_stays s WHERE s.patient_id = \(patient) ORDER BY s.stroke_date DESC LIMIT 1
             """, prepared: true
-        ).first, let day = CalendarDay(try row.decode(String.self, at: 0)) {
-            let settings = try await ClinicSettings.load(try row.decode(UUID.self, at: 1), on: connection)
+        ).first {
+            let (day, organisation) = try row.decode((CalendarDay, UUID).self)
+            let settings = try await ClinicSettings.load(organisation, on: connection)
             let at = settings.instant(day, ClockTime(clamping: 0))
             // A stay's stroke date is a day: an episode's time around it is the same stroke, more precisely.
             if candidates.allSatisfy({ $0.day.adding(days: 1) < day }) {

@@ -78,10 +78,11 @@ public struct ClinicSettings: Sendable, Codable, Equatable {
                 """, prepared: true
             ).first
         else { return .standard }
+        let (zone, dayStart, slotMinutes, weekdaySlots, saturdaySlots, boundary, contactPercent, offerMinutes) =
+            try row.decode((String, ClockTime, Int, Int, Int, Int, Int, Int).self)
         return ClinicSettings(
-            timeZone: try row.decode(String.self, at: 0), dayStart: ClockTime(try row.decode(String.self, at: 1)) ?? standard.dayStart,
-            slotMinutes: try row.decode(Int.self, at: 2), weekdaySlots: try row.decode(Int.self, at: 3), saturdaySlots: try row.decode(Int.self, at: 4),
-            amPmBoundarySlot: try row.decode(Int.self, at: 5), contactPercent: try row.decode(Int.self, at: 6), offerMinutes: try row.decode(Int.self, at: 7))
+            timeZone: zone, dayStart: dayStart, slotMinutes: slotMinutes, weekdaySlots: weekdaySlots, saturdaySlots: saturdaySlots,
+            amPmBoundarySlot: boundary, contactPercent: contactPercent, offerMinutes: offerMinutes)
     }
 
     /// Stores the clinic's settings (checked first).

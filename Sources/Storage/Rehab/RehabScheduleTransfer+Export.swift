@@ -65,7 +65,8 @@ struct RehabWeekWriter {
             WHERE organisation_id = \(clinic) AND during && tstzrange(\(weekStart), \(weekEnd))
             """, prepared: true)
         {
-            away[try row.decode(UUID.self, at: 0), default: []].append((try row.decode(Date.self, at: 1), try row.decode(Date.self, at: 2)))
+            let (therapist, start, end) = try row.decode((UUID, Date, Date).self)
+            away[therapist, default: []].append((start, end))
         }
         let therapists = try await RehabResources.therapists(clinic: clinic, id: nil, on: connection).filter(\.active).map { therapist in
             let shifts = days.map { grid.slots(therapist.shifts, on: $0, minus: past + (away[therapist.id ?? UUID()] ?? [])) }
@@ -162,11 +163,11 @@ struct RehabWeekWriter {
                        OR EXISTS (SELECT 1 FROM rehab_participants p WHERE p.session_id = s.id AND p.attendance IS NOT NULL))
                 """, prepared: true)
             {
-                let span = (try row.decode(Date.self, at: 2), try row.decode(Date.self, at: 3))
-                if let therapist = try row.decode(UUID?.self, at: 0) { kept.busy[therapist, default: []].append(span) }
-                kept.busy[try row.decode(UUID.self, at: 1), default: []].append(span)
-                let modality = try row.decode(String.self, at: 4)
-                for patient in try row.decode([UUID].self, at: 5) {
+                let (therapist, room, start, end, modality, patients) = try row.decode((UUID?, UUID, Date, Date, String, [UUID]).self)
+                let span = (start, end)
+                if let therapist { kept.busy[therapist, default: []].append(span) }
+                kept.busy[room, default: []].append(span)
+                for patient in patients {
                     kept.busy[patient, default: []].append(span)
                     kept.sessions[Key(patient: patient, modality: modality), default: 0] += 1
                 }

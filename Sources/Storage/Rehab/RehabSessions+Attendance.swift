@@ -39,8 +39,7 @@ extension RehabSessions {
                     """, prepared: true
                 ).first
             else { return false }
-            let start = try row.decode(Date.self, at: 0)
-            let end = try row.decode(Date.self, at: 1)
+            let (start, end) = try row.decode((Date, Date).self)
             guard start <= now else { throw Refusal.sessionNotStarted(start) }
             let minutes = record.attendance == "attended" ? record.minutesDelivered ?? Int(end.timeIntervalSince(start) / 60) : nil
             try await connection.query(

@@ -63,11 +63,10 @@ extension RehabSessions {
                 GROUP BY s.modality
                 """, prepared: true)
             {
-                let modality = try row.decode(String.self, at: 0)
+                let (modality, booked, delivered, attended, noShows, cancelled) = try row.decode((String, Int, Int, Int, Int, Int).self)
                 rows[modality] = DoseReport.Modality(
                     modality: modality, discipline: (try? catalogue.modality(modality).discipline) ?? "unknown", prescribedMinutes: 0,
-                    bookedMinutes: try row.decode(Int.self, at: 1), deliveredMinutes: try row.decode(Int.self, at: 2),
-                    attended: try row.decode(Int.self, at: 3), noShows: try row.decode(Int.self, at: 4), cancelled: try row.decode(Int.self, at: 5))
+                    bookedMinutes: booked, deliveredMinutes: delivered, attended: attended, noShows: noShows, cancelled: cancelled)
             }
             for (modality, minutes) in prescribed {
                 rows[

@@ -26,13 +26,9 @@ extension RehabSessions {
                 ORDER BY p.pseudonym
                 """, prepared: true)
             {
-                result += catalogue.precautions(
-                    modality: entry.modality, flags: try row.decode([String].self, at: 1),
-                    patient: try row.decode(String.self, at: 0))
-                try await AuditLog.record(
-                    context.auditEvent(
-                        .read, patient: try row.decode(UUID.self, at: 2), resource: "RehabStay",
-                        resourceID: try row.decode(UUID.self, at: 3).uuidString), on: connection)
+                let (pseudonym, flags, patient, stay) = try row.decode((String, [String], UUID, UUID).self)
+                result += catalogue.precautions(modality: entry.modality, flags: flags, patient: pseudonym)
+                try await AuditLog.record(context.auditEvent(.read, patient: patient, resource: "RehabStay", resourceID: stay.uuidString), on: connection)
             }
             return result
         }
