@@ -99,6 +99,18 @@ public struct Refusal: Error, Sendable, Equatable, CustomStringConvertible {
         Refusal(.notPermitted, "forbidden", message: message)
     }
 
+    /// One of an enum's names from a decoder; another word is an invalid field (422) named by
+    /// its coding path, not a malformed body.
+    public static func decodeName<Value: RawRepresentable & CaseIterable>(_: Value.Type, from decoder: any Decoder) throws -> Value
+    where Value.RawValue == String {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let value = Value(rawValue: text) else {
+            let field = decoder.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+            throw Refusal.invalid(field, "must be one of \(Value.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return value
+    }
+
     /// The whole refusal in one sentence: for a field, the field and what is wrong with it;
     /// for a rule, the rule and its sources.
     public var description: String {

@@ -35,7 +35,7 @@ struct ScheduleImportCommand: AsyncParsableCommand {
             } catch let refusal as Refusal {
                 // A schedule naming what the clinic does not have is a bad file (2); a clash or a rule, a refusal (1).
                 ScheduleInput.error("refused: \(refusal) Nothing was booked.")
-                throw ExitCode(refusal.code == .unknownReference ? 2 : 1)
+                throw ExitCode(refusal.code == .unknownReference && refusal.name == "invalid-body" ? 2 : 1)
             }
         }
         Console.line(

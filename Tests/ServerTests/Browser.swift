@@ -7,7 +7,8 @@ import PostgresTestSupport
 /// A real browser a test drives as a user would: headless Chromium through Debian's
 /// `chromium-driver` and the W3C WebDriver protocol (JSON over HTTP). It opens pages, types
 /// into fields, picks options, clicks buttons and reads what the page shows; every page's
-/// console is checked for errors.
+/// console is checked for errors. Its waits are for events (the driver ready, the next page
+/// loaded) with no time of their own: a test that drives it carries a `.timeLimit`.
 ///
 /// ```swift
 /// try await Browser.with { browser in

@@ -72,4 +72,22 @@ import Testing
         let away = try #require(Problem.from(PostgresError(code: .connectionFailed)))
         #expect(away.status == .serviceUnavailable && away.headers[.retryAfter] == "5")
     }
+
+    /// A word a named field does not know (a stay's stroke type, a waitlist status) is an
+    /// invalid field, 422 naming it, as the stay's own check answers: not a malformed body.
+    @Test func anUnknownNameInABodyIsAnInvalidField() throws {
+        let stay = Data(
+            """
+            {"organisationId": "\(UUID())", "patientId": "\(UUID())", "setting": "inpatient", "strokeDate": "2026-11-01",
+             "strokeType": "lacunar", "team": 0, "flags": [], "maxMinutesPerDay": 180, "minGapMinutes": 15, "timePreference": "none",
+             "admittedOn": "2026-11-02", "availability": []}
+            """.utf8)
+        let refusal = try #require(throws: Refusal.self) { try JSONDecoder().decode(RehabStay.self, from: stay) }
+        let problem = try #require(Problem.from(refusal))
+        #expect(problem.status == .unprocessableContent && problem.slug == "invalid-body")
+        #expect(problem.errors.map(\.field) == ["strokeType"])
+        #expect(problem.detail.contains("ischaemic, haemorrhagic, tia, unknown"))
+        #expect(throws: Refusal.self) { try JSONDecoder().decode(WaitlistStatus.self, from: Data(#""maybe""#.utf8)) }
+        #expect(try JSONDecoder().decode(StrokeType.self, from: Data(#""tia""#.utf8)) == .tia)
+    }
 }

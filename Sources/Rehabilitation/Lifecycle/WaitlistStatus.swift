@@ -1,9 +1,16 @@
+import Clinical
+
 /// A waitlist entry's life: waiting → offered (a freed slot) → booked, or back to waiting
 /// when the offer is declined or lapses; waiting → expired once the wanted-by day has passed.
 ///
 /// The store's guarded updates take their statuses from here.
 public enum WaitlistStatus: String, Sendable, Codable, CaseIterable {
     case waiting, offered, booked, expired
+
+    /// Reads the status's name; another word is refused (422) naming the field.
+    public init(from decoder: any Decoder) throws {
+        self = try Refusal.decodeName(Self.self, from: decoder)
+    }
 
     /// What can happen to an entry.
     public enum Event: Sendable, CaseIterable {

@@ -1,3 +1,4 @@
+import Clinical
 import Foundation
 public import Hummingbird
 
@@ -23,6 +24,8 @@ public struct APIRequestDecoder: RequestDecoder {
         decoder.dateDecodingStrategy = .iso8601
         do {
             return try decoder.decode(T.self, from: Data(body.readableBytesView))
+        } catch let refusal as Refusal {
+            throw refusal
         } catch let DecodingError.keyNotFound(key, _) {
             throw Problem(.badRequest, "invalid-body", detail: "The field \(key.stringValue) is missing.")
         } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {

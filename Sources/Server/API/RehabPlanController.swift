@@ -35,9 +35,7 @@ struct RehabPlanController: Sendable {
         let plan = try await planning.plan(
             clinic: body.organisationId, week: body.week, seconds: body.seconds ?? 20, replan: body.replan == true, fromDay: body.fromDay,
             as: try context.accessContext())
-        var response = answer(plan, status: .accepted)
-        response.headers[.location] = "/api/v1/rehab/plans/\(plan.id.uuidString.lowercased())"
-        return response
+        return answer(plan, status: .accepted, location: "/api/v1/rehab/plans/\(plan.id.uuidString.lowercased())")
     }
 
     @Sendable func read(_ request: Request, context: AppRequestContext) async throws -> some ResponseGenerator {

@@ -46,7 +46,7 @@ struct ReportController: Sendable {
             throw Refusal.invalidParameter("period", "must be month, quarter, year or all")
         }
         guard let rows = ReportQuery.Rows(rawValue: parameters.get("rows") ?? "hospital") else {
-            throw Problem(.badRequest, "invalid-parameter", detail: "rows must be one of \(ReportQuery.Rows.allCases.map(\.rawValue).joined(separator: ", ")).")
+            throw Refusal.invalidParameter("rows", "must be one of \(ReportQuery.Rows.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         if let format = parameters.get("format"), !["json", "csv"].contains(format) {
             throw Refusal.invalidParameter("format", "must be json or csv")

@@ -75,10 +75,10 @@ public enum AuditQueries {
                     """
                 ).decode((Date, String?, String, String, String, Bool).self)
             }
+            try await audit.record([context.auditEvent(.export, patient: patient, resource: "AccessLogExtract", purpose: "patient_information")])
         } catch let error as PostgresError where error.sqlState == SQLState.insufficientPrivilege {
             throw Refusal.unknownPatientRecord
         }
-        try await audit.record([context.auditEvent(.export, patient: patient, resource: "AccessLogExtract", purpose: "patient_information")])
         return rows.map { ExtractEntry(recordedAt: $0.0, organisation: $0.1, role: $0.2, action: $0.3, purpose: $0.4, breakGlass: $0.5) }
     }
 
