@@ -34,7 +34,9 @@ struct Browser: Sendable {
         let port = try FreePort.take()
         let driverProcess = try Subprocess(URL(fileURLWithPath: executable), ["--port=\(port)"])
         try driverProcess.start()
-        defer { driverProcess.process.terminate() }
+        // SIGKILL: the test process ignores SIGTERM and SIGINT (the service lifecycle handles
+        // them), and a child inherits an ignored signal, so a polite stop would leave the driver.
+        defer { kill(driverProcess.process.processIdentifier, SIGKILL) }
         try await waitUntilReady(port: port, process: driverProcess)
         let profile = FileManager.default.temporaryDirectory.appendingPathComponent("chromium-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: profile) }
