@@ -108,8 +108,11 @@ struct Browser: Sendable {
         let old = try await element("html")
         try await click(selector)
         while true {
-            let current = try await element("html")
-            if current != old, try await command("POST", "/execute/sync", ["script": "return document.readyState", "args": []]) as? String == "complete" {
+            // Between the two documents there may be none to ask: that is "not yet", not a failure.
+            let current = try? await element("html")
+            if let current, current != old,
+                (try? await command("POST", "/execute/sync", ["script": "return document.readyState", "args": []])) as? String == "complete"
+            {
                 return
             }
             try await Task.sleep(for: .milliseconds(20))
