@@ -94,7 +94,7 @@ import Testing
                 #expect(!body.contains("DEMO-R"), "no patient's data in a conflict: \(body)")
                 kinds.insert(conflict["kind"] as? String ?? "?")
             }
-            #expect(kinds.isSuperset(of: ["therapist_busy", "patient_busy", "room_busy", "room_full"]), "\(kinds)")
+            #expect(kinds.isSuperset(of: ["therapist_busy", "patient_busy", "room_busy", "room_full"]), "seed \(seed): \(kinds)")
             let stored = try await database.withPool(.app) { pool in
                 try await StoredBookings.check(pool, context: DemoClinicFixture.coordinator, room: rooms["POOL1"] ?? UUID())
             }
