@@ -20,6 +20,11 @@ APP_DATABASE=strokepath
 OWNER_ROLE=strokepath_owner
 APP_ROLE=strokepath_app
 PLANNER_ROLE=strokepath_planner
+AUDITOR_ROLE=strokepath_auditor
+# Limits on the application role's sessions (ALTER ROLE ... SET; docs/database.md).
+APP_STATEMENT_TIMEOUT=${STROKEPATH_APP_STATEMENT_TIMEOUT:-30s}
+APP_LOCK_TIMEOUT=${STROKEPATH_APP_LOCK_TIMEOUT:-10s}
+APP_IDLE_IN_TRANSACTION_TIMEOUT=${STROKEPATH_APP_IDLE_IN_TRANSACTION_TIMEOUT:-60s}
 
 say() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }

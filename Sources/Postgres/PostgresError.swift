@@ -116,5 +116,10 @@ public enum SQLState {
     public static let serializationFailure = "40001"
     public static let deadlockDetected = "40P01"
     public static let queryCanceled = "57014"
+    /// A lock not had within `lock_timeout`.
+    public static let lockNotAvailable = "55P03"
     public static let insufficientPrivilege = "42501"
+    /// The class of data exceptions (22xxx): a value out of range, malformed, or holding a
+    /// character the database refuses (NUL).
+    public static let dataExceptionClass = "22"
 }

@@ -24,12 +24,25 @@ public struct TestDatabase: Sendable {
     }()
 
     /// Creates a fresh database (migrated to the current schema unless `migrated` is
-    /// false), runs `body`, and drops the database whatever happens.
+    /// false), runs `body`, and drops the database whatever happens. At most a few exist at
+    /// once (`TestDatabaseSlots`): a test waits for its turn.
     @discardableResult
     public static func with<Result>(
         migrated: Bool = true,
         _ body: (TestDatabase) async throws -> Result
     ) async throws -> Result {
+        await TestDatabaseSlots.shared.acquire()
+        do {
+            let result = try await inFreshDatabase(migrated: migrated, body)
+            await TestDatabaseSlots.shared.release()
+            return result
+        } catch {
+            await TestDatabaseSlots.shared.release()
+            throw error
+        }
+    }
+
+    private static func inFreshDatabase<Result>(migrated: Bool, _ body: (TestDatabase) async throws -> Result) async throws -> Result {
         let database = try TestDatabase()
         let admin = PostgresPool(settings: database.superuser.setting("dbname", to: "postgres"), logger: logger)
         try await admin.query("CREATE DATABASE \(identifier: database.name) OWNER strokepath_owner")

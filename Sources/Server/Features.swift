@@ -24,7 +24,7 @@ public struct Features: Sendable {
     public init(configuration: ServerConfiguration, pool: PostgresPool, logger: Logger) throws {
         let protocols = try ProtocolLibrary(directory: configuration.protocolsDirectory).loadAll()
         audit = AuditWriter(pool: pool)
-        patients = PatientRecords(pool: pool, audit: audit)
+        patients = PatientRecords(pool: pool, audit: audit, breakGlassPerDay: configuration.breakGlassPerDay)
         acute = AcuteDecisionSupport(
             evaluator: AcuteEvaluator(protocol: protocols.acute), pool: pool, audit: audit, spoolDirectory: configuration.spoolDirectory,
             storeTimeout: configuration.acuteStoreTimeout, logger: Logger(label: "strokepath.acute"))

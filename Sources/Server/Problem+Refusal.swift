@@ -26,7 +26,8 @@ extension Problem {
 
     /// The database's refusals, the one place they become problems: 42501 (row-level security
     /// or a privilege) → 403, a unique or exclusion violation → 409, a check, not-null or
-    /// foreign-key violation → 400, the database away → 503. The problem never carries the
+    /// foreign-key violation → 400, a data exception (a value out of range, NUL) → 422, a
+    /// statement or lock limit reached or the database away → 503. The problem never carries the
     /// server's message or DETAIL, which can quote values; anything else is no refusal (nil).
     init?(_ error: PostgresError) {
         switch error.sqlState {
@@ -42,6 +43,14 @@ extension Problem {
             self.init(.conflict, "conflict", detail: "That overlaps a record that exists (\(error.constraint ?? "exclusion constraint")).")
         case SQLState.checkViolation, SQLState.notNullViolation, SQLState.foreignKeyViolation:
             self.init(.badRequest, "invalid-body", detail: "The database refused the values (\(error.constraint ?? "constraint")).")
+        case SQLState.queryCanceled, SQLState.lockNotAvailable:
+            // The application role's statement or lock limit (docs/database.md): busy, not broken.
+            self.init(.serviceUnavailable, "database-busy", detail: "The database did not answer within the service's limit; try again shortly.")
+            headers[.retryAfter] = "5"
+        case let state? where state.hasPrefix(SQLState.dataExceptionClass):
+            // The input checks should have refused it first; a value that still reaches the
+            // database out of range or malformed is the request's fault, not an outage.
+            self.init(.unprocessableContent, "invalid-body", detail: "The database refused a value as out of range or malformed.")
         default:
             guard error.isUnavailable else { return nil }
             self.init(.serviceUnavailable, "database-unavailable", detail: "The database cannot be reached; try again shortly.")

@@ -2,6 +2,7 @@ import AcuteCare
 import Clinical
 public import Foundation
 public import Hummingbird
+import NIOCore
 import Postgres
 
 /// An RFC 9457 problem report, sent as `application/problem+json`.
@@ -79,7 +80,7 @@ public struct Problem: HTTPResponseError, Sendable {
         let data = try encoder.encode(body)
         var headers = self.headers
         headers[.contentType] = "application/problem+json"
-        if status == .methodNotAllowed { headers[.allow] = "GET, HEAD" }
+        if status == .methodNotAllowed, headers[.allow] == nil { headers[.allow] = "GET, HEAD" }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }
@@ -102,6 +103,9 @@ extension Problem {
             return problem
         case let database as PostgresError:
             return Problem(database)
+        case is NIOTooManyBytesError:
+            // A body sent in chunks (no Content-Length to refuse it by) that outgrew the limit.
+            return Problem(.contentTooLarge, "body-too-large", detail: "The request body is larger than the service accepts.")
         default:
             return nil
         }

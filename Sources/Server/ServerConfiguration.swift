@@ -32,6 +32,9 @@ public struct ServerConfiguration: Sendable {
     public var spoolDirectory: URL
     /// How long an acute evaluation waits for the database before it is spooled instead (default 2 s).
     public var acuteStoreTimeout: Duration
+    /// How many break-glass grants one user may open in 24 hours (default 5): more is refused
+    /// and left to the auditors, who see every grant on their organisations' patients.
+    public var breakGlassPerDay: Int
 
     /// A configuration with the documented defaults.
     public init(
@@ -48,7 +51,8 @@ public struct ServerConfiguration: Sendable {
         rateLimit: (perSecond: Double, burst: Int) = (20, 40),
         protocolsDirectory: URL = URL(fileURLWithPath: "Protocols"),
         spoolDirectory: URL = URL(fileURLWithPath: ".local/spool/acute"),
-        acuteStoreTimeout: Duration = .seconds(2)
+        acuteStoreTimeout: Duration = .seconds(2),
+        breakGlassPerDay: Int = 5
     ) {
         self.host = host
         self.port = port
@@ -64,6 +68,7 @@ public struct ServerConfiguration: Sendable {
         self.protocolsDirectory = protocolsDirectory
         self.spoolDirectory = spoolDirectory
         self.acuteStoreTimeout = acuteStoreTimeout
+        self.breakGlassPerDay = breakGlassPerDay
     }
 }
 

@@ -104,12 +104,15 @@ import Testing
                 try await connection.query("SET statement_timeout = '1234ms'")
                 return try await connection.query("SELECT pg_backend_pid()").single().decode(Int32.self)
             }
-            let (samePID, timeout) = try await pool.withConnection { connection in
-                try await connection.query("SELECT pg_backend_pid(), current_setting('statement_timeout')")
-                    .single().decode((Int32, String).self)
+            let (samePID, timeout, roleDefault) = try await pool.withConnection { connection in
+                try await connection.query(
+                    "SELECT pg_backend_pid(), current_setting('statement_timeout'), (SELECT reset_val FROM pg_settings WHERE name = 'statement_timeout')"
+                ).single().decode((Int32, String, String).self)
             }
             #expect(samePID == pid)
-            #expect(timeout == "0")
+            // Back to the role's own limit (ops/db sets one on the application role), not the lease's.
+            #expect(timeout != "1234ms")
+            #expect(try await pool.query("SELECT \(timeout)::interval = (\(roleDefault) || 'ms')::interval").single().decode(Bool.self))
         }
     }
 

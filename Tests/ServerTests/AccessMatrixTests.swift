@@ -122,17 +122,26 @@ import Testing
     }
 
     /// A token naming an organisation the service does not have: a read that must be audited
-    /// is refused (403), never a 500, and nothing is answered.
+    /// is refused (403), never a 500, and nothing is answered; an auditor of it finds no
+    /// patient (404, as for any patient outside their organisations).
     @Test func aTokenForAnUnknownOrganisationIsRefusedNotAnError() async throws {
         let keyFile = FileManager.default.temporaryDirectory.appendingPathComponent("key-\(UUID().uuidString).pem")
-        let token = try await DevelopmentKey.issueToken(
-            for: Identity(subject: "matrix-orphan", name: "M", role: .auditor, organisations: [UUID()]), lifetime: 300, keyFile: keyFile)
+        let orphan = UUID()
+        let clinician = try await DevelopmentKey.issueToken(
+            for: Identity(subject: "matrix-orphan", name: "M", role: .clinician, organisations: [orphan]), lifetime: 300, keyFile: keyFile)
+        let auditor = try await DevelopmentKey.issueToken(
+            for: Identity(subject: "matrix-orphan-auditor", name: "M", role: .auditor, organisations: [orphan]), lifetime: 300, keyFile: keyFile)
         try await TestDatabase.with { database in
             try await Harness.live(database: database.app, keyFile: keyFile) { client in
-                let headers: HTTPFields = [.authorization: "Bearer \(token)", .accept: "application/json"]
-                try await client.execute(uri: "/api/v1/patients/\(UUID().uuidString)/access-log", method: .get, headers: headers) { response in
-                    #expect(response.status == .forbidden)
-                    #expect(response.headers[.contentType] == "application/problem+json")
+                for (token, path, status) in [
+                    (clinician, "/api/v1/patients/\(UUID().uuidString)", HTTPResponse.Status.forbidden),
+                    (auditor, "/api/v1/patients/\(UUID().uuidString)/access-log", .notFound),
+                ] {
+                    let headers: HTTPFields = [.authorization: "Bearer \(token)", .accept: "application/json"]
+                    try await client.execute(uri: path, method: .get, headers: headers) { response in
+                        #expect(response.status == status, "\(path)")
+                        #expect(response.headers[.contentType] == "application/problem+json")
+                    }
                 }
             }
         }

@@ -68,7 +68,7 @@ import Testing
 
     enum BadToken: String, CaseIterable {
         case expired, notYetValid, wrongAudience, wrongIssuer, unknownKeyID, algorithmNone, tamperedPayload
-        case hmacWithThePublicKey, unknownRole, otherKey, notAToken, basicScheme
+        case hmacWithThePublicKey, unknownRole, otherKey, notAToken, basicScheme, criticalExtension
     }
 
     @Test(arguments: BadToken.allCases)
@@ -107,6 +107,14 @@ import Testing
             header = "Bearer not.a.token"
         case .basicScheme:
             header = "Basic dXNlcjpwYXNz"
+        case .criticalExtension:
+            // L6: RFC 7515 §4.1.11, an extension marked critical that the service does not understand.
+            let keys = JWTKeyCollection()
+            await keys.add(ecdsa: try DevelopmentKey.loadOrCreate(at: file), kid: JWKIdentifier(string: DevelopmentKey.keyID))
+            header =
+                "Bearer "
+                + (try await keys.sign(
+                    Self.claims(), kid: JWKIdentifier(string: DevelopmentKey.keyID), header: ["typ": "JWT", "crit": .array([.string("exp")])]))
         }
         // The service's key is created from `file` when it first runs, unless made above.
         _ = try DevelopmentKey.loadOrCreate(at: file)
@@ -114,6 +122,22 @@ import Testing
         #expect(status == .unauthorized, "\(bad): \(body)")
         #expect(challenge?.hasPrefix("Bearer") == true)
         #expect(!body.contains(header.dropFirst(7).prefix(20)))
+    }
+
+    /// L6: an ES256 signature with `s` replaced by n − `s` is as valid (providers sign in either
+    /// form, so both are accepted), and it is the same token: one cache entry, not two.
+    @Test func L6_aReEncodedSignatureIsTheSameToken() async throws {
+        let file = Self.keyFile()
+        let verifier = try await AuthenticationSettings.development(keyFile: file).makeVerifier()
+        let token = try await Self.sign(Self.claims(), keyFile: file)
+        let parts = token.split(separator: ".")
+        var signature = try #require(Data(base64URL: String(parts[2])))
+        signature.replaceSubrange(32..<64, with: TokenCacheKey.complement(Array(signature[32..<64])))
+        let reEncoded = "\(parts[0]).\(parts[1]).\(signature.base64URLEncoded)"
+        #expect(reEncoded != token)
+        let first = try await verifier.identity(from: reEncoded)
+        #expect(try await verifier.identity(from: token) == first)
+        #expect(verifier.cachedTokens == 1)
     }
 
     @Test func aCachedTokenStillExpires() async throws {

@@ -66,11 +66,17 @@ import Testing
         }
     }
 
-    @Test func wellFormedRequestIDsAreKeptOthersReplaced() async throws {
+    @Test func L3_wellFormedRequestIDsAreKeptOthersReplaced() async throws {
         try await Harness.live(database: Harness.unreachable) { client in
             let name = HTTPField.Name("X-Request-Id")!
-            try await client.execute(uri: "/health/live", method: .get, headers: [name: "abc-123.X_y"]) { response in
-                #expect(response.headers[name] == "abc-123.X_y")
+            try await client.execute(uri: "/health/live", method: .get, headers: [name: "abc-123-XY"]) { response in
+                #expect(response.headers[name] == "abc-123-XY")
+            }
+            // L3: only [A-Za-z0-9-] with a letter; an id shaped like a personal identity number is replaced.
+            for refused in ["19121212-1212", "121212-1212", "abc.def", "abc_def", String(repeating: "a", count: 65)] {
+                try await client.execute(uri: "/health/live", method: .get, headers: [name: refused]) { response in
+                    #expect(response.headers[name] != nil && response.headers[name] != refused, "\(refused)")
+                }
             }
             try await client.execute(uri: "/health/live", method: .get, headers: [name: "bad id\u{7f}<script>"]) { response in
                 #expect(response.headers[name] != nil)

@@ -126,23 +126,28 @@ import Testing
         }
     }
 
-    @Test func badInputIsA400ThatNamesTheProblem() async throws {
+    /// Malformed requests are 400, values out of range 422 (L7: the contract says which).
+    @Test func badInputIsA4xxThatNamesTheProblem() async throws {
         let keyFile = FileManager.default.temporaryDirectory.appendingPathComponent("key-\(UUID().uuidString).pem")
         let doctor = try await Self.caller(.clinician, Self.north, subject: "dr-north", keyFile: keyFile)
         try await TestDatabase.with { database in
             try await Harness.live(database: database.app, keyFile: keyFile) { client in
-                let cases: [(String, HTTPRequest.Method, String?, String)] = [
-                    ("/api/v1/patients/not-a-uuid", .get, nil, "UUID"),
-                    ("/api/v1/patients?limit=1000", .get, nil, "limit"),
-                    ("/api/v1/patients", .post, "{", "JSON"),
-                    ("/api/v1/patients", .post, #"{"organisationId":"\#(Self.north)"}"#, "pseudonym"),
-                    ("/api/v1/patients", .post, #"{"organisationId":"\#(Self.north)","pseudonym":"\#(String(repeating: "x", count: 65))"}"#, "pseudonym"),
-                    ("/api/v1/patients", .post, #"{"organisationId":"\#(Self.north)","pseudonym":"A","birthYear":1850}"#, "birthYear"),
-                    ("/api/v1/patients/\(UUID())/break-glass", .post, #"{"reason":"short"}"#, "reason"),
+                let cases: [(String, HTTPRequest.Method, String?, String, HTTPResponse.Status)] = [
+                    ("/api/v1/patients/not-a-uuid", .get, nil, "UUID", .badRequest),
+                    ("/api/v1/patients?limit=1000", .get, nil, "limit", .badRequest),
+                    ("/api/v1/patients", .post, "{", "JSON", .badRequest),
+                    ("/api/v1/patients", .post, #"{"organisationId":"\#(Self.north)"}"#, "pseudonym", .badRequest),
+                    (
+                        "/api/v1/patients", .post, #"{"organisationId":"\#(Self.north)","pseudonym":"\#(String(repeating: "x", count: 65))"}"#, "pseudonym",
+                        .unprocessableContent
+                    ),
+                    ("/api/v1/patients", .post, #"{"organisationId":"\#(Self.north)","pseudonym":"A","birthYear":1850}"#, "birthYear", .unprocessableContent),
+                    ("/api/v1/patients", .post, #"{"organisationId":"\#(Self.north)","pseudonym":"A","sex":"x"}"#, "sex", .unprocessableContent),
+                    ("/api/v1/patients/\(UUID())/break-glass", .post, #"{"reason":"short"}"#, "reason", .unprocessableContent),
                 ]
-                for (uri, method, body, mentions) in cases {
+                for (uri, method, body, mentions, status) in cases {
                     try await client.execute(uri: uri, method: method, headers: doctor.headers, body: body.map { ByteBuffer(string: $0) }) { response in
-                        #expect(response.status == .badRequest, "\(uri) \(body ?? "")")
+                        #expect(response.status == status, "\(uri) \(body ?? "")")
                         #expect(response.headers[.contentType] == "application/problem+json")
                         #expect(response.text.contains(mentions), "\(uri): \(response.text)")
                     }

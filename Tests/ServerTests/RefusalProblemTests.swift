@@ -62,6 +62,13 @@ import Testing
             (SQLState.exclusionViolation, "rehab_sessions_room_free", 409, "conflict"),
             (SQLState.checkViolation, "rehab_group_size", 400, "invalid-body"),
             (SQLState.foreignKeyViolation, "audit_events_actor_organisation_id_fkey", 403, "unknown-organisation"),
+            // Review M1, M3: a value the database still refuses (NUL 22021, out of range 22003, 22008) is the request's fault.
+            ("22021", nil, 422, "invalid-body"),
+            ("22003", nil, 422, "invalid-body"),
+            ("22008", nil, 422, "invalid-body"),
+            // The application role's statement and lock limits (review M5): busy, not broken.
+            (SQLState.queryCanceled, nil, 503, "database-busy"),
+            (SQLState.lockNotAvailable, nil, 503, "database-busy"),
         ]
         for (state, constraint, status, slug) in cases {
             let mapped = try #require(problem(state, constraint), "\(state)")

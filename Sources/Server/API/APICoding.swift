@@ -15,13 +15,18 @@ public struct APIResponseEncoder: ResponseEncoder {
     }
 }
 
-/// The API's request bodies: JSON with ISO 8601 dates, bounded by the context's upload limit;
-/// a body that does not decode is a 400 problem naming the field.
+/// The API's request bodies: JSON with ISO 8601 dates from 1900 to 2199, bounded by the
+/// context's upload limit; a body that does not decode is a 400 problem naming the field, a
+/// control character in any string or a time out of range a 422 naming it.
 public struct APIRequestDecoder: RequestDecoder {
     public func decode<T: Decodable>(_ type: T.Type, from request: Request, context: some RequestContext) async throws -> T {
         let body = try await request.body.collect(upTo: context.maxUploadSize)
+        guard let document = try? JSONParser.parse(body.readableBytesView) else {
+            throw Problem(.badRequest, "invalid-body", detail: "The body is not the JSON this operation takes.")
+        }
+        try document.checkText()
         let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
+        decoder.dateDecodingStrategy = .custom(Self.time)
         do {
             return try decoder.decode(T.self, from: Data(body.readableBytesView))
         } catch let refusal as Refusal {
@@ -37,6 +42,16 @@ public struct APIRequestDecoder: RequestDecoder {
         } catch {
             throw Problem(.badRequest, "invalid-body", detail: "The body is not the JSON this operation takes.")
         }
+    }
+
+    /// An ISO 8601 time with its zone, from 1900 to 2199.
+    @Sendable private static func time(_ decoder: any Decoder) throws -> Date {
+        let container = try decoder.singleValueContainer()
+        guard let time = try? Date(try container.decode(String.self), strategy: .iso8601) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "must be an ISO 8601 time with a zone, e.g. 2026-11-29T08:15:00Z")
+        }
+        try TimeRules.check(time, field: decoder.codingPath.map(\.stringValue).joined(separator: "."))
+        return time
     }
 }
 

@@ -28,6 +28,7 @@ struct AcuteController: Sendable {
         } catch {
             throw Problem(.badRequest, "invalid-body", detail: "The body is not JSON (\(error.description)).")
         }
+        try presentation.checkText()
         let answer = try await acute.evaluate(presentation, input: input, profile: profile, episode: episode, as: try context.accessContext())
         var json = JSONWriter()
         json.object { json in

@@ -46,7 +46,7 @@ struct AuditController: Sendable {
     private func period(_ request: Request) throws -> AuditQueries.Filter {
         let until = try QueryParameter.date(request, "until") ?? Date()
         let since = try QueryParameter.date(request, "since") ?? until.addingTimeInterval(-30 * 86_400)
-        guard since < until else { throw Refusal.invalidParameter("since", "must be before until") }
+        guard since < until else { throw Refusal.invalid("until", "must be after since") }
         return AuditQueries.Filter(since: since, until: until)
     }
 }

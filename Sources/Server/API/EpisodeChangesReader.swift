@@ -9,7 +9,11 @@ struct EpisodeChangesReader {
     static let timeFields = ["lastKnownWell", "arrivalAt", "imagingAt", "needleAt", "groinPunctureAt", "reperfusionAt"]
     static let fields = Set(timeFields + ["strokeType", "onsetWitnessed", "nihssAtArrival", "thrombolytic", "mtici", "arrivalMode"])
 
+    /// The server's clock: a time that records the past may be at most a day ahead of it.
+    let now: Date
     private(set) var errors: [Problem.FieldError] = []
+
+    init(now: Date = Date()) { self.now = now }
 
     mutating func read(_ members: [String: JSONValue], allowing extra: Set<String> = []) -> EpisodeChanges {
         var changes = EpisodeChanges()
@@ -65,7 +69,14 @@ struct EpisodeChangesReader {
         switch value {
         case .null: return .some(nil)
         case .string(let text):
-            if let date = try? Date(text, strategy: .iso8601) { return .some(date) }
+            guard let date = try? Date(text, strategy: .iso8601) else { break }
+            do throws(Refusal) {
+                try TimeRules.checkPast(date, field: field, now: now)
+                return .some(date)
+            } catch {
+                errors.append(.init(field: field, detail: error.message))
+                return nil
+            }
         default: break
         }
         errors.append(.init(field: field, detail: "must be an ISO 8601 time with a zone (e.g. 2026-11-29T08:15:00Z) or null"))

@@ -67,6 +67,7 @@ struct EpisodeController: Sendable {
         guard let members = (try? JSONParser.parse(body.readableBytesView))?.object else {
             throw Problem(.badRequest, "invalid-body", detail: "The body must be a JSON object.")
         }
+        try JSONValue.object(members).checkText()
         return members
     }
 }

@@ -44,16 +44,11 @@ struct PatientController: Sendable {
             throw Refusal.notPermitted("You do not act for that organisation.")
         }
         let pseudonym = body.pseudonym.trimmingCharacters(in: .whitespaces)
-        guard (1...64).contains(pseudonym.count), pseudonym.allSatisfy({ !$0.isNewline && $0.asciiValue != 0 }) else {
-            throw Problem(.badRequest, "invalid-body", detail: "pseudonym must be 1 to 64 characters on one line.")
-        }
-        if let year = body.birthYear, !(1900...2100).contains(year) {
-            throw Problem(.badRequest, "invalid-body", detail: "birthYear must be between 1900 and 2100.")
-        }
+        guard !pseudonym.isEmpty else { throw Refusal.invalid("pseudonym", "must be 1 to 64 characters on one line") }
+        try TextRules.checkIdentifier(pseudonym, field: "pseudonym", maxLength: 64)
+        if let year = body.birthYear, !(1900...2100).contains(year) { throw Refusal.invalid("birthYear", "must be between 1900 and 2100") }
         let sex = body.sex ?? "unknown"
-        guard Self.sexes.contains(sex) else {
-            throw Problem(.badRequest, "invalid-body", detail: "sex must be one of female, male, other, unknown.")
-        }
+        guard Self.sexes.contains(sex) else { throw Refusal.invalid("sex", "must be one of female, male, other, unknown") }
         let patient = try await records.register(
             pseudonym: pseudonym, birthYear: body.birthYear, sex: sex, organisation: body.organisationId, as: access)
         return answer(patient, status: .created)
@@ -88,13 +83,9 @@ struct PatientController: Sendable {
             throw Refusal.notPermitted("Break-glass needs an organisation you act for.")
         }
         let reason = body.reason.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard (10...500).contains(reason.count) else {
-            throw Problem(.badRequest, "invalid-body", detail: "reason must say why, in 10 to 500 characters.")
-        }
+        guard (10...500).contains(reason.unicodeScalars.count) else { throw Refusal.invalid("reason", "must say why, in 10 to 500 characters") }
         let minutes = body.minutes ?? 60
-        guard (1...240).contains(minutes) else {
-            throw Problem(.badRequest, "invalid-body", detail: "minutes must be between 1 and 240.")
-        }
+        guard (1...240).contains(minutes) else { throw Refusal.invalid("minutes", "must be between 1 and 240") }
         let until = try await records.breakGlass(id, reason: reason, minutes: minutes, as: access)
         return answer(BreakGlassGrant(patientId: id, validUntil: until), status: .created)
     }

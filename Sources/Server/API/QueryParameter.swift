@@ -13,12 +13,34 @@ enum QueryParameter {
         return number
     }
 
+    /// An ISO 8601 time from 1900 to 2199 (400 if it is no time, 422 if out of range).
     static func date(_ request: Request, _ name: String) throws -> Date? {
         guard let text = request.uri.queryParameters[name[...]] else { return nil }
         guard let date = try? Date(String(text), strategy: .iso8601) else {
             throw Refusal.invalidParameter(name, "must be an ISO 8601 time, e.g. 2026-11-29T08:00:00Z")
         }
+        try TimeRules.check(date, field: name)
         return date
+    }
+
+    /// A `from`–`to` pair of times, each defaulted from the other when absent; 422 when `to`
+    /// is before `from`.
+    static func dateRange(_ request: Request, defaultFrom: (Date?) -> Date, defaultTo: (Date) -> Date) throws -> (from: Date, to: Date) {
+        let givenTo = try date(request, "to")
+        let from = try date(request, "from") ?? defaultFrom(givenTo)
+        let to = givenTo ?? defaultTo(from)
+        try TimeRules.checkOrder(from, to, fields: ("from", "to"))
+        return (from, to)
+    }
+
+    /// Refuses a control character in any query parameter's name or value (PostgreSQL refuses
+    /// NUL in text, and the others have no place in a parameter).
+    static func checkText(_ request: Request) throws {
+        for (name, value) in request.uri.queryParameters {
+            if let scalar = TextRules.forbiddenInFreeText(String(name)) ?? TextRules.forbiddenInFreeText(String(value)) {
+                throw Refusal.invalidParameter(String(name), "must not contain the control character \(TextRules.name(scalar))")
+            }
+        }
     }
 
     static func patientID(_ context: some RequestContext) throws -> UUID {
@@ -51,12 +73,23 @@ enum QueryParameter {
         return first
     }
 
-    /// A `YYYY-MM-DD` query parameter.
+    /// A `YYYY-MM-DD` query parameter (a day from 1900 to 2200, as `CalendarDay` reads them).
     static func day(_ request: Request, _ name: String) throws -> CalendarDay? {
         guard let text = request.uri.queryParameters[name[...]] else { return nil }
         guard let day = CalendarDay(String(text)) else {
             throw Refusal.invalidParameter(name, "must be a day YYYY-MM-DD")
         }
         return day
+    }
+
+    /// A `from`–`to` pair of days, each defaulted from the other when absent; 422 when `to`
+    /// is before `from`.
+    static func dayRange(_ request: Request, defaultTo: () -> CalendarDay, defaultFrom: (CalendarDay) -> CalendarDay) throws -> (
+        from: CalendarDay, to: CalendarDay
+    ) {
+        let to = try day(request, "to") ?? defaultTo()
+        let from = try day(request, "from") ?? defaultFrom(to)
+        guard from <= to else { throw Refusal.invalid("to", "must be on or after from") }
+        return (from, to)
     }
 }

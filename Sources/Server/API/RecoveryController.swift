@@ -93,6 +93,7 @@ struct RecoveryController: Sendable {
     @Sendable func record(_ request: Request, context: AppRequestContext) async throws -> some ResponseGenerator {
         let patient = try QueryParameter.patientID(context)
         let body = try await request.decode(as: ObservationBody.self, context: context)
+        try TimeRules.checkPast(body.observedAt, field: "observedAt", now: Date())
         let observation = RecoveryObservation(
             patientId: patient, instrument: body.instrument, observedAt: body.observedAt, value: body.value,
             rater: body.rater, note: body.note)

@@ -83,8 +83,8 @@ struct RehabResourceController: Sendable {
 
     @Sendable func leave(_ request: Request, context: AppRequestContext) async throws -> some ResponseGenerator {
         let id = try QueryParameter.id(context, "therapist")
-        let from = try QueryParameter.date(request, "from") ?? Date().addingTimeInterval(-30 * 86_400)
-        let to = try QueryParameter.date(request, "to") ?? from.addingTimeInterval(365 * 86_400)
+        let (from, to) = try QueryParameter.dateRange(
+            request, defaultFrom: { to in min(Date(), to ?? .now).addingTimeInterval(-30 * 86_400) }, defaultTo: { $0.addingTimeInterval(365 * 86_400) })
         return try await resources.leave(of: id, from: from, to: to, as: try context.accessContext())
     }
 

@@ -92,8 +92,8 @@ struct RehabStayController: Sendable {
 
     @Sendable func dose(_ request: Request, context: AppRequestContext) async throws -> some ResponseGenerator {
         let patient = try QueryParameter.patientID(context)
-        let to = try QueryParameter.day(request, "to") ?? ClinicSettings.standard.local(Date()).day
-        let from = try QueryParameter.day(request, "from") ?? to.adding(days: -6)
+        let (from, to) = try QueryParameter.dayRange(
+            request, defaultTo: { ClinicSettings.standard.local(Date()).day }, defaultFrom: { $0.adding(days: -6) })
         guard let dose = try await bookings.dose(patient: patient, from: from, to: to, as: try context.accessContext())
         else {
             throw Refusal.unknownPatientRecord

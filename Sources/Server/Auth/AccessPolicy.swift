@@ -94,6 +94,22 @@ enum AccessPolicy {
         "GET /reports": [.planner, .admin],
     ]
 
+    /// The methods the API serves at a concrete path (its templates' `{id}` match any
+    /// segment), HEAD with GET, sorted: a 405's `Allow`. Empty for a path it does not serve.
+    static func methods(at path: String) -> [String] {
+        let segments = path.split(separator: "/", omittingEmptySubsequences: false)
+        var methods = Set<String>()
+        for key in matrix.keys {
+            let parts = key.split(separator: " ", maxSplits: 1)
+            guard parts.count == 2 else { continue }
+            let template = parts[1].split(separator: "/", omittingEmptySubsequences: false)
+            guard template.count == segments.count, zip(template, segments).allSatisfy({ $0.hasPrefix("{") || $0 == $1 }) else { continue }
+            methods.insert(String(parts[0]))
+        }
+        if methods.contains("GET") { methods.insert("HEAD") }
+        return methods.sorted()
+    }
+
     static func allows(_ role: Role, method: String, path: String) -> Bool {
         roles(method: method, path: path).contains(role)
     }

@@ -22,6 +22,9 @@ public struct TokenVerifier: Sendable {
     private let leeway: TimeInterval
     private let cache = VerifiedTokens()
 
+    /// How many verified tokens the cache holds.
+    var cachedTokens: Int { cache.count }
+
     /// - Parameters:
     ///   - keys: the verification keys, by key id, with their algorithms.
     ///   - issuer: the only accepted `iss`.
@@ -38,10 +41,14 @@ public struct TokenVerifier: Sendable {
     /// The identity a token carries, or a `Rejection` saying why not. A token verified
     /// before is answered from a bounded cache until it expires, so a client reusing its
     /// token pays for the signature check once.
+    /// The cache keys a token by its signed part and its signature with ECDSA's `s` in its low
+    /// form, so the same signature re-encoded (`s` → n − `s`, which the signature check accepts
+    /// as providers sign either way) is the same token, not a second entry.
     public func identity(from token: String, now: Date = Date()) async throws(Rejection) -> Identity {
-        if let cached = cache.identity(for: token, now: now) { return cached }
+        let key = TokenCacheKey.canonical(token)
+        if let cached = cache.identity(for: key, now: now) { return cached }
         let (identity, expiry) = try await verify(token, now: now)
-        cache.store(identity, for: token, until: expiry)
+        cache.store(identity, for: key, until: expiry)
         return identity
     }
 
@@ -64,6 +71,8 @@ public struct TokenVerifier: Sendable {
         if let type = header.typ, !["jwt", "at+jwt"].contains(type.lowercased()) {
             throw Rejection(reason: "the token is not an access token")
         }
+        // RFC 7515 §4.1.11: an extension named critical must be understood; this service understands none.
+        guard header.fields["crit"] == nil else { throw Rejection(reason: "the token names a critical extension this service does not understand") }
         let claims: AccessTokenClaims
         do {
             claims = try await keys.verify(token, as: AccessTokenClaims.self)
@@ -91,6 +100,8 @@ public struct TokenVerifier: Sendable {
 final class VerifiedTokens: Sendable {
     private let entries = Mutex<[String: (identity: Identity, until: Date)]>([:])
     private let capacity = 10_000
+
+    var count: Int { entries.withLock { $0.count } }
 
     func identity(for token: String, now: Date) -> Identity? {
         entries.withLock { entries in

@@ -4,7 +4,8 @@ import Hummingbird
 import Logging
 
 /// The outermost middleware. Gives each request an id (a well-formed `X-Request-Id` from
-/// the caller is kept), turns every error into `application/problem+json` (unknown errors
+/// the caller is kept), refuses bodies over the limit and control characters in query
+/// parameters, answers 405 for a path the API serves with other methods, turns every error into `application/problem+json` (unknown errors
 /// become a logged 500 without internals), adds security headers, logs one line per request
 /// with the route template (never the raw path, which may hold identifiers), and feeds the
 /// status page's statistics.
@@ -55,16 +56,34 @@ struct RequestObservationMiddleware: RouterMiddleware {
         if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBodyBytes {
             throw Problem(.contentTooLarge, "body-too-large", detail: "The request body is larger than \(maxBodyBytes) bytes.")
         }
-        return try await next(request, context)
+        try QueryParameter.checkText(request)
+        do {
+            return try await next(request, context)
+        } catch let error as HTTPError where error.status == .notFound && context.endpointPath == "NotFound" {
+            // No route matched: a path the API serves with other methods is a 405 naming them.
+            let allowed = AccessPolicy.methods(at: request.uri.path)
+            guard !allowed.isEmpty, !allowed.contains(request.method.rawValue) else { throw error }
+            var problem = Problem(.methodNotAllowed, "method-not-allowed", detail: "This path takes \(allowed.joined(separator: ", ")).")
+            problem.headers[.allow] = allowed.joined(separator: ", ")
+            throw problem
+        }
     }
 
-    private static func requestID(from request: Request) -> String {
+    /// The caller's `X-Request-Id` when it is 1–64 of `[A-Za-z0-9-]` and holds a letter (an id of
+    /// digits and dashes could be a personal identity number, 19121212-1212, or a phone
+    /// number, and would land in logs and audit rows); a generated one otherwise.
+    static func requestID(from request: Request) -> String {
         if let given = request.headers[.requestID], (1...64).contains(given.utf8.count),
-            given.utf8.allSatisfy({ isASCIIAlphanumeric($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") })
+            given.utf8.allSatisfy({ isASCIIAlphanumeric($0) || $0 == UInt8(ascii: "-") }),
+            given.utf8.contains(where: isASCIILetter)
         {
             return given
         }
         return RequestID().description
+    }
+
+    private static func isASCIILetter(_ byte: UInt8) -> Bool {
+        (65...90).contains(byte) || (97...122).contains(byte)
     }
 
     private static func isASCIIAlphanumeric(_ byte: UInt8) -> Bool {

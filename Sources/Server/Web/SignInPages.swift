@@ -1,3 +1,4 @@
+import Clinical
 import Foundation
 import Hummingbird
 import Logging
@@ -88,9 +89,15 @@ struct SignInPages: Sendable {
     }
 
     static func form<Form: Decodable>(_: Form.Type, _ request: Request, maxUploadSize: Int) async throws -> Form {
-        let body = try await request.body.collect(upTo: maxUploadSize)
+        let body = String(buffer: try await request.body.collect(upTo: maxUploadSize))
+        for field in body.split(separator: "&") {
+            let parts = field.split(separator: "=", maxSplits: 1).map { $0.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "" }
+            if let scalar = parts.lazy.compactMap(TextRules.forbiddenInFreeText).first {
+                throw Refusal.invalid(parts[0], "must not contain the control character \(TextRules.name(scalar))")
+            }
+        }
         do {
-            return try URLEncodedFormDecoder().decode(Form.self, from: String(buffer: body))
+            return try URLEncodedFormDecoder().decode(Form.self, from: body)
         } catch {
             throw Problem(.badRequest, "invalid-body", detail: "The form is incomplete.")
         }

@@ -2,8 +2,8 @@ import Clinical
 public import Foundation
 public import Postgres
 
-/// Reading the audit log, through the database functions that decide who may: a
-/// patient's access-log extract, and the auditor's search and random sample.
+/// Reading the audit log: a patient's access-log extract, and the auditor's search and random
+/// sample, scoped in the database to the caller's organisations.
 public enum AuditQueries {
     /// One line of a patient's access-log extract.
     public struct ExtractEntry: Sendable, Equatable, Codable {
@@ -60,18 +60,36 @@ public enum AuditQueries {
     }
 
     /// Who accessed a patient's record, when, from which unit (the access itself is audited
-    /// as an export, through `audit`, before it is returned). A patient the caller may not see
-    /// (the database refuses the extract) is `Refusal.unknownPatientRecord`.
+    /// as an export, through `audit`, before it is returned). Auditors read as
+    /// `strokepath_auditor`, for their organisations' patients only; anyone else through the
+    /// owner-run extract, for a patient they may see. Any other patient is
+    /// `Refusal.unknownPatientRecord`, as an unknown one is.
     public static func extract(
         for patient: UUID, as context: AccessContext, pool: PostgresPool, audit: AuditWriter
     ) async throws -> [ExtractEntry] {
         let rows: [(Date, String?, String, String, String, Bool)]
         do {
             rows = try await pool.withAccess(context, readOnly: true) { connection in
-                try await connection.query(
+                guard context.isAuditor else {
+                    return try await connection.query(
+                        """
+                        SELECT recorded_at, organisation_name, actor_role, action, purpose, break_glass
+                        FROM audit_patient_extract(\(patient))
+                        """
+                    ).decode((Date, String?, String, String, String, Bool).self)
+                }
+                try await connection.query("SET LOCAL ROLE strokepath_auditor")
+                let held = try await connection.query(
+                    "SELECT EXISTS (SELECT 1 FROM patients WHERE id = \(patient) AND organisation_id = ANY (app_organisation_ids()))"
+                ).single().decode(Bool.self)
+                guard held else { throw Refusal.unknownPatientRecord }
+                return try await connection.query(
                     """
-                    SELECT recorded_at, organisation_name, actor_role, action, purpose, break_glass
-                    FROM audit_patient_extract(\(patient))
+                    SELECT e.recorded_at, o.name, e.actor_role, e.action::text, e.purpose, e.break_glass_reason IS NOT NULL
+                    FROM audit_events e LEFT JOIN organisations o ON o.id = e.actor_organisation_id
+                    WHERE e.patient_id = \(patient)
+                    ORDER BY e.recorded_at DESC, e.seq DESC
+                    LIMIT 500
                     """
                 ).decode((Date, String?, String, String, String, Bool).self)
             }
@@ -82,16 +100,26 @@ public enum AuditQueries {
         return rows.map { ExtractEntry(recordedAt: $0.0, organisation: $0.1, role: $0.2, action: $0.3, purpose: $0.4, breakGlass: $0.5) }
     }
 
-    /// The auditor's search or sample (the database refuses anyone but an auditor).
+    /// The auditor's search or sample, read as `strokepath_auditor`: the events done by staff
+    /// of the caller's organisations and the events about their patients (row-level security
+    /// on the audit log), nothing for a caller with no organisation, nothing for anyone else.
     public static func search(_ filter: Filter, as context: AccessContext, pool: PostgresPool) async throws -> [Entry] {
-        try await pool.withAccess(context) { connection in
+        guard context.isAuditor else { throw Refusal.notPermitted("Only auditors search the audit log.") }
+        let limit = Int32(min(max(filter.sampleSize ?? filter.limit, 1), filter.sampleSize == nil ? 5000 : 1000))
+        return try await pool.withAccess(context, readOnly: true) { connection in
+            try await connection.query("SET LOCAL ROLE strokepath_auditor")
             let rows = try await connection.query(
                 """
                 SELECT seq, recorded_at, actor_subject, actor_role, actor_organisation_id, action::text, patient_id,
                        resource_type, resource_id, purpose, outcome::text, break_glass_reason, request_id,
                        host(client_address), chain_position IS NOT NULL
-                FROM audit_search(\(filter.since), \(filter.until), \(filter.subject), \(filter.patient),
-                                  \(filter.onlyBreakGlass), \(filter.sampleSize.map { Int32(clamping: min(max($0, 1), 1000)) }), \(Int32(min(max(filter.limit, 1), 5000))))
+                FROM audit_events e
+                WHERE e.recorded_at >= \(filter.since) AND e.recorded_at < \(filter.until)
+                  AND (\(filter.subject)::text IS NULL OR e.actor_subject = \(filter.subject))
+                  AND (\(filter.patient)::uuid IS NULL OR e.patient_id = \(filter.patient))
+                  AND (NOT \(filter.onlyBreakGlass) OR e.break_glass_reason IS NOT NULL)
+                ORDER BY CASE WHEN \(filter.sampleSize != nil) THEN random() END, e.recorded_at DESC, e.seq DESC
+                LIMIT \(limit)
                 """)
             return try rows.map { row in
                 let value = try row.decode(
@@ -105,4 +133,9 @@ public enum AuditQueries {
             }
         }
     }
+}
+
+extension AccessContext {
+    /// Whether the caller reads the audit log as an auditor.
+    var isAuditor: Bool { role == "auditor" }
 }

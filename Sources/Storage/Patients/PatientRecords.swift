@@ -27,10 +27,13 @@ public struct Patient: Sendable, Equatable, Codable {
 public struct PatientRecords: Sendable {
     public let pool: PostgresPool
     public let audit: AuditWriter
+    /// Break-glass grants one user may open in 24 hours.
+    public let breakGlassPerDay: Int
 
-    public init(pool: PostgresPool, audit: AuditWriter) {
+    public init(pool: PostgresPool, audit: AuditWriter, breakGlassPerDay: Int = 5) {
         self.pool = pool
         self.audit = audit
+        self.breakGlassPerDay = breakGlassPerDay
     }
 
     /// Registers a patient for `organisation` (which the context must act for).
@@ -86,21 +89,32 @@ public struct PatientRecords: Sendable {
         return patients
     }
 
-    /// Opens break-glass access to a patient outside the context's organisations for
-    /// `minutes` (at most 240), with a reason; recorded as such in the audit log.
+    /// Opens the glass for the caller on a patient of their region (or a region under a
+    /// regional agreement) for `minutes`, with the reason audited; returns the grant's end.
+    /// An unknown patient and one out of scope are refused alike (`unknownPatientRecord`), so
+    /// the answer tells nothing of which ids exist; more than `breakGlassPerDay` grants in 24
+    /// hours is refused too.
     public func breakGlass(_ patient: UUID, reason: String, minutes: Int, as context: AccessContext) async throws -> Date {
-        try await pool.withAccess(context) { connection in
-            let until = try await connection.query(
+        let perDay = Int32(clamping: breakGlassPerDay)
+        let (outcome, until) = try await pool.withAccess(context) { connection in
+            let (outcome, until) = try await connection.query(
                 """
-                INSERT INTO break_glass_grants (subject, acting_organisation_id, patient_id, reason, valid_until)
-                VALUES (\(context.subject), \(context.organisations.first), \(patient), \(reason), now() + make_interval(mins => \(Int32(minutes))))
-                RETURNING valid_until
+                SELECT outcome, valid_until
+                FROM break_glass_open(\(patient), \(context.organisations.first), \(reason), \(Int32(clamping: minutes)), \(perDay))
                 """, prepared: true
-            ).single().decode(Date.self)
-            try await AuditLog.record(
-                context.auditEvent(.create, patient: patient, resource: "BreakGlassGrant", purpose: "emergency", breakGlassReason: reason), on: connection)
-            return until
+            ).single().decode((String, Date?).self)
+            if until != nil {
+                try await AuditLog.record(
+                    context.auditEvent(.create, patient: patient, resource: "BreakGlassGrant", purpose: "emergency", breakGlassReason: reason), on: connection)
+            }
+            return (outcome, until)
         }
+        if let until { return until }
+        // A refused attempt is audited too: the patient's organisation's auditors see probes.
+        try await audit.record([
+            context.auditEvent(.create, patient: patient, resource: "BreakGlassGrant", outcome: .denied, purpose: "emergency", breakGlassReason: reason)
+        ])
+        throw outcome == "limit" ? Refusal.breakGlassLimit(perDay: Int(perDay)) : Refusal.unknownPatientRecord
     }
 
     /// The reason of the subject's current break-glass grant when that is how the patient is
@@ -126,4 +140,12 @@ public struct PatientRecords: Sendable {
 extension Refusal {
     /// The patient a request addresses is not one the caller may see.
     public static let unknownPatientRecord = Refusal.notFound("No patient with that id is accessible to you.")
+
+    /// The caller has opened as many break-glass grants as one user may in 24 hours.
+    static func breakGlassLimit(perDay: Int) -> Refusal {
+        Refusal(
+            .notPermitted, "break-glass-limit",
+            message: "You have opened \(perDay) break-glass grants in the last 24 hours, the most one user may; ask a colleague or your organisation's auditor."
+        )
+    }
 }

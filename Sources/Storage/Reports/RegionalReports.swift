@@ -43,6 +43,9 @@ public struct RegionalReports: Sendable {
         }
     }
 
+    /// How long a refresh may run (about a minute for a million episodes on two cores).
+    static let refreshTimeLimit: StaticString = "15min"
+
     /// `report_refresh_all` on `connection`, with the follow-up window of the indicators file
     /// and the disciplines of the rehab catalogue.
     public static func refresh(on connection: PostgresConnection, catalogue: IndicatorCatalogue, rehab: RehabCatalogue) async throws -> (
@@ -52,6 +55,8 @@ public struct RegionalReports: Sendable {
         let (first, last) = (Int32(clamping: window.first ?? 0), Int32(clamping: window.last ?? 0))
         let modalities = rehab.modalities.map(\.id)
         let disciplines = rehab.modalities.map(\.discipline)
+        // A long job: it raises the application role's statement limit for its own transaction.
+        try await connection.query("SET LOCAL statement_timeout = '\(fragment: refreshTimeLimit)'")
         let (episodes, stays) = try await connection.query(
             """
             SELECT episodes, stays FROM report_refresh_all(\(first), \(last), \(modalities)::text[], \(disciplines)::text[])

@@ -1,0 +1,65 @@
+import Foundation
+
+/// The key under which a verified token is cached: its signed part (header and claims) and
+/// its signature, an ES256 signature with `s` in its low form (`s` ≤ n/2 of P-256). An ECDSA
+/// signature (r, s) is equally valid as (r, n − s); without this, a token re-encoded so would
+/// be cached — and counted — as a second token.
+enum TokenCacheKey {
+    /// The order n of P-256, big-endian.
+    private static let order: [UInt8] = [
+        0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x00, 0x00, 0x00, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+        0xBC, 0xE6, 0xFA, 0xAD, 0xA7, 0x17, 0x9E, 0x84, 0xF3, 0xB9, 0xCA, 0xC2, 0xFC, 0x63, 0x25, 0x51,
+    ]
+
+    /// The token with an ES256 signature's `s` made low; any other token as it is.
+    static func canonical(_ token: String) -> String {
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, var signature = Data(base64URL: String(parts[2])), signature.count == 64 else { return token }
+        let s = Array(signature[32..<64])
+        guard greaterThanHalfOrder(s) else { return token }
+        signature.replaceSubrange(32..<64, with: complement(s))
+        return parts[0] + "." + parts[1] + "." + signature.base64URLEncoded
+    }
+
+    /// Whether `s` > n/2, i.e. 2s > n.
+    private static func greaterThanHalfOrder(_ s: [UInt8]) -> Bool {
+        var doubled = [UInt8](repeating: 0, count: 33)
+        var carry = 0
+        for index in stride(from: 31, through: 0, by: -1) {
+            let value = Int(s[index]) * 2 + carry
+            doubled[index + 1] = UInt8(value & 0xFF)
+            carry = value >> 8
+        }
+        doubled[0] = UInt8(carry)
+        let n = [0] + order
+        for (a, b) in zip(doubled, n) where a != b { return a > b }
+        return false
+    }
+
+    /// n − s: the other form of an ECDSA signature's `s` (big-endian, 32 bytes, s < n).
+    static func complement(_ s: [UInt8]) -> [UInt8] {
+        var result = [UInt8](repeating: 0, count: order.count)
+        var borrow = 0
+        for index in stride(from: order.count - 1, through: 0, by: -1) {
+            var value = Int(order[index]) - Int(s[index]) - borrow
+            borrow = value < 0 ? 1 : 0
+            if value < 0 { value += 256 }
+            result[index] = UInt8(value)
+        }
+        return result
+    }
+}
+
+extension Data {
+    /// Decodes base64url without padding (RFC 7515 §2).
+    init?(base64URL text: String) {
+        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
+        self.init(base64Encoded: base64)
+    }
+
+    /// base64url without padding.
+    var base64URLEncoded: String {
+        base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+}
