@@ -154,3 +154,19 @@ REVOKE ALL ON FUNCTION break_glass_open(uuid, uuid, text, integer, integer) FROM
 GRANT EXECUTE ON FUNCTION break_glass_open(uuid, uuid, text, integer, integer) TO strokepath_app;
 -- Grants are made through break_glass_open only.
 REVOKE INSERT ON break_glass_grants FROM strokepath_app;
+
+-- 5. The fixed release of a region (docs/reporting.md) is protected over all of the region's
+-- cells, whoever asks: a planner of one hospital gets the pattern a planner of the region gets.
+-- The reporting code reads the region's cells through this function to work out what is
+-- withheld; they are never published as such. Only for a region the caller reports for, in
+-- whole or in part (one of its sites).
+CREATE FUNCTION report_release_cells(region uuid) RETURNS SETOF report_cells
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp
+AS $$
+    SELECT c.* FROM report_cells c
+    WHERE c.region_id = region
+      AND (region = ANY (app_organisation_ids())
+           OR EXISTS (SELECT 1 FROM organisations o WHERE o.parent_id = region AND o.id = ANY (app_organisation_ids())))
+$$;
+REVOKE ALL ON FUNCTION report_release_cells(uuid) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION report_release_cells(uuid) TO strokepath_planner;

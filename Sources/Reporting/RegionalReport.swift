@@ -77,16 +77,16 @@ public struct RegionalReportBuilder: Sendable {
     /// A resource's utilisation is withheld wherever a clinic's month that went into it rests on
     /// 1 to k − 1 patients: every total that includes such a month is withheld too, so nothing
     /// published can be subtracted down to it.
-    public func tables(rows: [String], periods: [String], counts: [[ReportCounts]]) -> [IndicatorTable] {
-        var bases: [IndicatorCatalogue.Cohort: [String: @Sendable (ReportCounts) -> Int]] = [:]
-        for indicator in catalogue.indicators {
-            if let base = basis(indicator) { bases[indicator.population.cohort, default: [:]][base.key] = base.size }
-        }
-        for remainder in Self.remainders where bases[.acute]?[remainder.whole] != nil {
-            bases[.acute, default: [:]]["remainder:" + remainder.whole] = remainder.size
-        }
-        let patterns = bases.mapValues { sizes in
-            Suppression.jointPattern(sizes.keys.sorted().compactMap { key in sizes[key].map { size in counts.map { $0.map(size) } } }, k: k)
+    ///
+    /// `unreleased` entries (of the table with its totals), by cohort, are withheld whatever the
+    /// table's own pattern: what the fixed release of the report's regions does not give
+    /// (`ReleasedEntries`).
+    public func tables(
+        rows: [String], periods: [String], counts: [[ReportCounts]], unreleased: [IndicatorCatalogue.Cohort: Set<Suppression.Entry>] = [:]
+    ) -> [IndicatorTable] {
+        let patterns = bases().reduce(into: [IndicatorCatalogue.Cohort: Suppression.Pattern]()) { patterns, cohort in
+            let tables = cohort.value.keys.sorted().compactMap { key in cohort.value[key].map { size in counts.map { $0.map(size) } } }
+            patterns[cohort.key] = Suppression.jointPattern(tables, k: k, withheld: unreleased[cohort.key] ?? [])
         }
         let rowTotals = counts.map { row in row.reduce(into: ReportCounts()) { $0.add($1) } }
         let periodTotals = periods.indices.map { period in counts.reduce(into: ReportCounts()) { $0.add($1[period]) } }
@@ -108,6 +108,19 @@ public struct RegionalReportBuilder: Sendable {
                 total: publish(total, pattern.grandTotal),
                 funnel: pattern.grandTotal == nil ? funnel(indicator, rows: rows, totals: rowTotals, overall: total, pattern: pattern.rowTotals) : nil)
         }
+    }
+
+    /// The counts each cohort's values are based on, by name: each indicator's population (or
+    /// those with its interval known) and the remainders; one pattern protects them together.
+    public func bases() -> [IndicatorCatalogue.Cohort: [String: @Sendable (ReportCounts) -> Int]] {
+        var bases: [IndicatorCatalogue.Cohort: [String: @Sendable (ReportCounts) -> Int]] = [:]
+        for indicator in catalogue.indicators {
+            if let base = basis(indicator) { bases[indicator.population.cohort, default: [:]][base.key] = base.size }
+        }
+        for remainder in Self.remainders where bases[.acute]?[remainder.whole] != nil {
+            bases[.acute, default: [:]]["remainder:" + remainder.whole] = remainder.size
+        }
+        return bases
     }
 
     /// Counts published beside parts of them: thrombectomy for all arrivals beside direct

@@ -108,9 +108,10 @@ public enum Suppression {
     /// numerator is another table's population; an interval's known count plus its missing
     /// count is the population): every table withholds the union of the entries any of them
     /// withholds, grown until each table, with that union withheld, needs nothing more.
-    public static func jointPattern(_ tables: [[[Int]]], k: Int) -> Pattern {
-        guard let first = tables.first else { return pattern([], k: k) }
-        var union = Set<Entry>()
+    /// `withheld` entries are withheld from the start (what a fixed release does not give).
+    public static func jointPattern(_ tables: [[[Int]]], k: Int, withheld: Set<Entry> = []) -> Pattern {
+        guard let first = tables.first else { return pattern([], k: k, withheld: withheld) }
+        var union = withheld
         while true {
             var grown = union
             for table in tables { grown.formUnion(pattern(table, k: k, withheld: union).entries) }

@@ -48,17 +48,18 @@ public func buildRouter(
     try DocumentRoutes(metrics: metrics).register(on: router)
     let verifier = try await configuration.authentication.makeVerifier()
     let pages = try await PageRenderer.load()
-    let signedIn = router.group().add(middleware: WebSessionMiddleware(verifier: verifier))
+    let clock: @Sendable () -> Double = { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+    // One budget per user for the API and the pages; one per address for refused credentials.
+    let perUser = RateLimitMiddleware(
+        limiter: RateLimiter(perSecond: configuration.rateLimit.perSecond, burst: configuration.rateLimit.burst, now: clock))
+    let perAddress = RateLimiter(perSecond: configuration.failureRateLimit.perSecond, burst: configuration.failureRateLimit.burst, now: clock)
+    let failures = CredentialFailures(limiter: perAddress)
+    let signedIn = router.group().add(middleware: WebSessionMiddleware(verifier: verifier)).add(middleware: perUser)
         .group(context: SignedInContext.self).add(middleware: PageAuthorizationMiddleware())
-    SignInPages(pages: pages, verifier: verifier).register(on: router, signedIn: signedIn)
+    SignInPages(pages: pages, verifier: verifier, failures: failures).register(on: router, signedIn: signedIn)
     let api = router.group("/api/v1")
-        .add(middleware: AuthenticationMiddleware(verifier: verifier))
-        .add(
-            middleware: RateLimitMiddleware(
-                limiter: RateLimiter(
-                    perSecond: configuration.rateLimit.perSecond, burst: configuration.rateLimit.burst,
-                    now: { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }))
-        )
+        .add(middleware: AuthenticationMiddleware(verifier: verifier, failures: failures))
+        .add(middleware: perUser)
         .add(middleware: AuthorizationMiddleware())
     let rehab = features.rehab
     api.addRoutes(IdentityController().endpoints)
@@ -85,6 +86,7 @@ public func buildRouter(
         migrations: migrations,
         statistics: statistics,
         startedAt: Date()
-    ).register(on: router)
+    ).register(on: router.group().add(middleware: RateLimitMiddleware(limiter: RateLimiter(
+        perSecond: configuration.failureRateLimit.perSecond, burst: configuration.failureRateLimit.burst, now: clock))))
     return router
 }

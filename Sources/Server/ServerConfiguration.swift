@@ -24,8 +24,11 @@ public struct ServerConfiguration: Sendable {
     public var auditSealInterval: Duration
     /// Which bearer tokens the API accepts (default: the local development key).
     public var authentication: AuthenticationSettings
-    /// Sustained API requests per second per user (default 20), and the burst (default 40).
+    /// Sustained requests (API and pages) per second per user (default 20), and the burst (default 40).
     public var rateLimit: (perSecond: Double, burst: Int)
+    /// Refused tokens and sign-ins per second per client address (default 1), and the burst
+    /// (default 20); also the rate of the public status page per address.
+    public var failureRateLimit: (perSecond: Double, burst: Int)
     /// The Protocols folder (clinical knowledge; `acute/` is read and checked at start-up).
     public var protocolsDirectory: URL
     /// Where acute evaluations wait, durably, while the database is unreachable.
@@ -49,6 +52,7 @@ public struct ServerConfiguration: Sendable {
         auditSealInterval: Duration = .seconds(1),
         authentication: AuthenticationSettings = .development(keyFile: DevelopmentKey.defaultFile),
         rateLimit: (perSecond: Double, burst: Int) = (20, 40),
+        failureRateLimit: (perSecond: Double, burst: Int) = (1, 20),
         protocolsDirectory: URL = URL(fileURLWithPath: "Protocols"),
         spoolDirectory: URL = URL(fileURLWithPath: ".local/spool/acute"),
         acuteStoreTimeout: Duration = .seconds(2),
@@ -65,6 +69,7 @@ public struct ServerConfiguration: Sendable {
         self.auditSealInterval = auditSealInterval
         self.authentication = authentication
         self.rateLimit = rateLimit
+        self.failureRateLimit = failureRateLimit
         self.protocolsDirectory = protocolsDirectory
         self.spoolDirectory = spoolDirectory
         self.acuteStoreTimeout = acuteStoreTimeout

@@ -48,4 +48,45 @@ import Testing
             #expect(retryAfter.flatMap(Int.init) ?? 0 >= 1)
         }
     }
+
+    /// L1: refused tokens, refused sign-ins and the public status page are limited per client
+    /// address, and pages per user; past the limit, 429 before any signature is checked.
+    @Test func L1_refusedCredentialsPagesAndTheStatusPageAreLimited() async throws {
+        let keyFile = FileManager.default.temporaryDirectory.appendingPathComponent("key-\(UUID().uuidString).pem")
+        let token = try await DevelopmentKey.issueToken(
+            for: Identity(subject: "reader", name: "Reader", role: .planner, organisations: []), lifetime: 300, keyFile: keyFile)
+        var configuration = Harness.configuration(database: Harness.unreachable)
+        configuration.authentication = .development(keyFile: keyFile)
+        // Refills too slowly to matter during the test: the counts are exact on any machine.
+        configuration.failureRateLimit = (perSecond: 0.001, burst: 3)
+        configuration.rateLimit = (perSecond: 0.001, burst: 4)
+        let app = try await buildApplication(configuration: configuration, logger: TestDatabase.logger, metrics: Harness.metrics)
+        try await app.test(.live) { client in
+            var statuses: [HTTPResponse.Status] = []
+            for _ in 0..<5 {
+                try await client.execute(uri: "/api/v1/me", method: .get, headers: [.authorization: "Bearer not.a.token"]) { statuses.append($0.status) }
+            }
+            #expect(statuses == [.unauthorized, .unauthorized, .unauthorized, .tooManyRequests, .tooManyRequests])
+            // The same address's next sign-in is refused before its token is looked at.
+            let csrf = String(repeating: "a", count: 64)
+            try await client.execute(
+                uri: "/sign-in", method: .post,
+                headers: [.contentType: "application/x-www-form-urlencoded", .cookie: "\(WebSession.csrfCookie)=\(csrf)"],
+                body: ByteBuffer(string: "token=\(token)&csrf=\(csrf)")
+            ) { #expect($0.status == .tooManyRequests) }
+            // A valid token's user has a budget of their own, shared by the API and the pages.
+            var own: [HTTPResponse.Status] = []
+            for path in ["/api/v1/me", "/account", "/api/v1/me", "/account", "/account"] {
+                try await client.execute(
+                    uri: path, method: .get, headers: [.authorization: "Bearer \(token)", .cookie: "\(WebSession.sessionCookie)=\(token)"]
+                ) { own.append($0.status) }
+            }
+            #expect(own.filter { $0 == .tooManyRequests }.count == 1 && own.last == .tooManyRequests, "\(own)")
+            var status: [HTTPResponse.Status] = []
+            for _ in 0..<4 {
+                try await client.execute(uri: "/", method: .get) { status.append($0.status) }
+            }
+            #expect(status.last == .tooManyRequests && status.filter { $0 == .tooManyRequests }.count == 1, "\(status)")
+        }
+    }
 }

@@ -3,11 +3,13 @@ import Hummingbird
 
 /// Guards the API: every request needs `Authorization: Bearer <token>` with a valid token,
 /// checked before anything reads the body. Missing or bad tokens get 401 problem+json with
-/// `WWW-Authenticate` (never a redirect); a valid one puts its `Identity` in the context.
+/// `WWW-Authenticate` (never a redirect); a valid one puts its `Identity` in the context. An
+/// address that sent too many refused tokens is answered 429 first (`CredentialFailures`).
 struct AuthenticationMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
 
     let verifier: TokenVerifier
+    let failures: CredentialFailures
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let header = request.headers[.authorization] else {
@@ -18,9 +20,11 @@ struct AuthenticationMiddleware: RouterMiddleware {
             throw Self.unauthorized("The Authorization header must be: Bearer <token>.", challenge: #"Bearer realm="strokepath", error="invalid_request""#)
         }
         var context = context
+        try failures.check(context.clientAddress)
         do {
             context.identity = try await verifier.identity(from: String(parts[1]))
         } catch {
+            failures.record(context.clientAddress)
             throw Self.unauthorized("The bearer token was refused: \(error.reason).", challenge: #"Bearer realm="strokepath", error="invalid_token""#)
         }
         return try await next(request, context)

@@ -1,6 +1,6 @@
 import Synchronization
 
-/// A token bucket per key (the token's subject): `burst` requests at once, refilled at
+/// A token bucket per key (a token's subject, or a client address): `burst` requests at once, refilled at
 /// `perSecond`. Buckets idle long enough to be full again are forgotten, so memory stays
 /// bounded by the callers of the last minute or so.
 final class RateLimiter: Sendable {
@@ -9,7 +9,7 @@ final class RateLimiter: Sendable {
         var updated: Double
     }
 
-    private let perSecond: Double
+    let perSecond: Double
     private let burst: Double
     private let now: @Sendable () -> Double
     private let buckets = Mutex<[String: Bucket]>([:])
@@ -36,6 +36,16 @@ final class RateLimiter: Sendable {
             guard bucket.tokens >= 1 else { return (1 - bucket.tokens) / perSecond }
             bucket.tokens -= 1
             return nil
+        }
+    }
+
+    /// Whether `key` has a token now (nothing is taken): a check before costly work that only
+    /// a failure pays for.
+    func hasToken(_ key: String) -> Bool {
+        let time = now()
+        return buckets.withLock { buckets in
+            guard let bucket = buckets[key] else { return true }
+            return bucket.tokens + (time - bucket.updated) * perSecond >= 1
         }
     }
 

@@ -15,7 +15,7 @@ struct StatusPage: Sendable {
     let statistics: RequestStatistics
     let startedAt: Date
 
-    func register(on router: Router<AppRequestContext>) {
+    func register(on router: RouterGroup<AppRequestContext>) {
         router.get("/") { _, context in
             try pages.page("status", await view(logger: context.logger))
         }

@@ -12,6 +12,7 @@ struct SignInPages: Sendable {
 
     let pages: PageRenderer
     let verifier: TokenVerifier
+    let failures: CredentialFailures
 
     struct SignInForm: Decodable {
         var token: String
@@ -48,9 +49,11 @@ struct SignInPages: Sendable {
             }
             let token = form.token.trimmingCharacters(in: .whitespacesAndNewlines)
             let identity: Identity
+            try failures.check(context.clientAddress)
             do {
                 identity = try await verifier.identity(from: token)
             } catch {
+                failures.record(context.clientAddress)
                 return try signInPage(
                     request, error: "The token was refused: \((error as? TokenVerifier.Rejection)?.reason ?? "not valid").", status: .unauthorized)
             }

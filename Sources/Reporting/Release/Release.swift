@@ -1,0 +1,54 @@
+/// A fixed release: linked counts over one layout of cells, protected once, jointly over the
+/// whole period hierarchy.
+///
+/// Every figure a report publishes is either a published cell of the release or a sum (or
+/// difference) of published cells (`rangeTotal(row:months:)`), so any set of reports tells no
+/// more than the release, and no two reports can be subtracted into a withheld cell.
+///
+/// The kinds are the counts that values are based on (episodes, those with an interval
+/// known, those followed up): one pattern holds for all of them, a cell withheld in one kind
+/// is withheld in every kind. How the pattern is found: `protect`.
+public struct Release: Sendable {
+    public let layout: ReleaseLayout
+    /// The disclosure threshold: counts of 1 to k − 1 are withheld.
+    public let k: Int
+    /// Every kind's count of every cell, totals derived from the leaves.
+    public let counts: [String: [ReleaseCell: Int]]
+    /// Why each withheld cell is withheld (small in some kind, or complementary); every
+    /// other cell is published, in every kind.
+    public let withheld: [ReleaseCell: Suppression.Reason]
+
+    /// Protects `counts` (by kind, the counts of the layout's leaves; totals may be given too
+    /// and must agree) for threshold `k`.
+    /// - Throws: `ReleaseError.Code.counts` when there is no kind or a kind's counts do not
+    ///   fit the layout.
+    public init(layout: ReleaseLayout, counts: [String: [ReleaseCell: Int]], k: Int) throws {
+        try self.init(layout: layout, counts: counts, k: k, rules: Rules())
+    }
+
+    /// As the public initialiser, with rules that can be switched off to show what each adds.
+    init(layout: ReleaseLayout, counts: [String: [ReleaseCell: Int]], k: Int, rules: Rules) throws {
+        guard !counts.isEmpty else { throw ReleaseError(.counts, "a release needs at least one kind of count") }
+        self.layout = layout
+        self.k = k
+        let complete = try counts.mapValues(layout.complete)
+        self.counts = complete
+        withheld = Self.protect(layout: layout, counts: complete.keys.sorted().compactMap { complete[$0] }, k: k, rules: rules)
+    }
+
+    /// Why `cell` is withheld; nil when it is published (or not a cell of the release).
+    public func reason(_ cell: ReleaseCell) -> Suppression.Reason? { withheld[cell] }
+
+    /// Whether `cell` is a cell of the release and published.
+    public func isPublished(_ cell: ReleaseCell) -> Bool { withheld[cell] == nil && counts.values.first?[cell] != nil }
+
+    /// The published count of `kind` in `cell`; nil when withheld or unknown.
+    public func value(_ kind: String, _ cell: ReleaseCell) -> Int? {
+        withheld[cell] == nil ? counts[kind]?[cell] : nil
+    }
+
+    /// The share of `cells` that are published (1 for none).
+    public func publishedShare(of cells: [ReleaseCell]) -> Double {
+        cells.isEmpty ? 1 : Double(cells.filter(isPublished).count) / Double(cells.count)
+    }
+}

@@ -1,0 +1,73 @@
+/// A period of the release hierarchy: months make quarters, quarters make years, years make
+/// the whole release (`all`).
+///
+/// A release covers a list of months; a year or quarter only partly covered is still a period,
+/// and its count is the sum of the months it covers (see `ReleaseLayout`).
+public enum ReleasePeriod: Hashable, Comparable, Sendable, CustomStringConvertible {
+    case month(ReleaseMonth)
+    /// `quarter` is 1 to 4.
+    case quarter(year: Int, quarter: Int)
+    case year(Int)
+    case all
+
+    /// The period one level up; nil for `all`.
+    public var parent: ReleasePeriod? {
+        switch self {
+        case .month(let month): .quarter(year: month.year, quarter: month.quarter)
+        case .quarter(let year, _): .year(year)
+        case .year: .all
+        case .all: nil
+        }
+    }
+
+    /// Whether the period includes `month`.
+    public func contains(_ month: ReleaseMonth) -> Bool {
+        switch self {
+        case .month(let own): own == month
+        case .quarter(let year, let quarter): month.year == year && month.quarter == quarter
+        case .year(let year): month.year == year
+        case .all: true
+        }
+    }
+
+    /// `2024-01`, `2024-Q1`, `2024`, `all`.
+    public var description: String {
+        switch self {
+        case .month(let month): month.description
+        case .quarter(let year, let quarter): "\(year)-Q\(quarter)"
+        case .year(let year): "\(year)"
+        case .all: "all"
+        }
+    }
+
+    /// 0 for `all` up to 3 for a month.
+    public var depth: Int {
+        switch self {
+        case .all: 0
+        case .year: 1
+        case .quarter: 2
+        case .month: 3
+        }
+    }
+
+    /// The period's first calendar month; nil for `all`.
+    var firstMonth: ReleaseMonth? {
+        switch self {
+        case .month(let month): month
+        case .quarter(let year, let quarter): ReleaseMonth(year, 3 * quarter - 2)
+        case .year(let year): ReleaseMonth(year, 1)
+        case .all: nil
+        }
+    }
+
+    /// Chronological by first month, `all` first, a coarser period before a finer one that
+    /// starts with it (2024, 2024-Q1, 2024-01).
+    public static func < (lhs: ReleasePeriod, rhs: ReleasePeriod) -> Bool {
+        switch (lhs.firstMonth, rhs.firstMonth) {
+        case (nil, nil): false
+        case (nil, _): true
+        case (_, nil): false
+        case (let left?, let right?): left == right ? lhs.depth < rhs.depth : left < right
+        }
+    }
+}
