@@ -53,12 +53,12 @@ public func buildRouter(
     let perUser = RateLimitMiddleware(
         limiter: RateLimiter(perSecond: configuration.rateLimit.perSecond, burst: configuration.rateLimit.burst, now: clock))
     let perAddress = RateLimiter(perSecond: configuration.failureRateLimit.perSecond, burst: configuration.failureRateLimit.burst, now: clock)
-    let failures = CredentialFailures(limiter: perAddress)
-    let signedIn = router.group().add(middleware: WebSessionMiddleware(verifier: verifier)).add(middleware: perUser)
+    let failures = CredentialFailures(limiter: perAddress, verifier: verifier)
+    let signedIn = router.group().add(middleware: WebSessionMiddleware(failures: failures)).add(middleware: perUser)
         .group(context: SignedInContext.self).add(middleware: PageAuthorizationMiddleware())
-    SignInPages(pages: pages, verifier: verifier, failures: failures).register(on: router, signedIn: signedIn)
+    SignInPages(pages: pages, failures: failures).register(on: router, signedIn: signedIn)
     let api = router.group("/api/v1")
-        .add(middleware: AuthenticationMiddleware(verifier: verifier, failures: failures))
+        .add(middleware: AuthenticationMiddleware(failures: failures))
         .add(middleware: perUser)
         .add(middleware: AuthorizationMiddleware())
     let rehab = features.rehab
@@ -86,7 +86,10 @@ public func buildRouter(
         migrations: migrations,
         statistics: statistics,
         startedAt: Date()
-    ).register(on: router.group().add(middleware: RateLimitMiddleware(limiter: RateLimiter(
-        perSecond: configuration.failureRateLimit.perSecond, burst: configuration.failureRateLimit.burst, now: clock))))
+    ).register(
+        on: router.group().add(
+            middleware: RateLimitMiddleware(
+                limiter: RateLimiter(
+                    perSecond: configuration.failureRateLimit.perSecond, burst: configuration.failureRateLimit.burst, now: clock))))
     return router
 }

@@ -62,17 +62,21 @@ import Testing
         configuration.rateLimit = (perSecond: 0.001, burst: 4)
         let app = try await buildApplication(configuration: configuration, logger: TestDatabase.logger, metrics: Harness.metrics)
         try await app.test(.live) { client in
+            // The reader's token is verified once before the flood: a verified token is never held up.
+            try await client.execute(uri: "/api/v1/me", method: .get, headers: [.authorization: "Bearer \(token)"]) { #expect($0.status == .ok) }
             var statuses: [HTTPResponse.Status] = []
             for _ in 0..<5 {
                 try await client.execute(uri: "/api/v1/me", method: .get, headers: [.authorization: "Bearer not.a.token"]) { statuses.append($0.status) }
             }
             #expect(statuses == [.unauthorized, .unauthorized, .unauthorized, .tooManyRequests, .tooManyRequests])
-            // The same address's next sign-in is refused before its token is looked at.
+            // The same address's next sign-in with a token not verified before is refused unverified.
+            let other = try await DevelopmentKey.issueToken(
+                for: Identity(subject: "other", name: "Other", role: .planner, organisations: []), lifetime: 300, keyFile: keyFile)
             let csrf = String(repeating: "a", count: 64)
             try await client.execute(
                 uri: "/sign-in", method: .post,
                 headers: [.contentType: "application/x-www-form-urlencoded", .cookie: "\(WebSession.csrfCookie)=\(csrf)"],
-                body: ByteBuffer(string: "token=\(token)&csrf=\(csrf)")
+                body: ByteBuffer(string: "token=\(other)&csrf=\(csrf)")
             ) { #expect($0.status == .tooManyRequests) }
             // A valid token's user has a budget of their own, shared by the API and the pages.
             var own: [HTTPResponse.Status] = []
@@ -81,7 +85,7 @@ import Testing
                     uri: path, method: .get, headers: [.authorization: "Bearer \(token)", .cookie: "\(WebSession.sessionCookie)=\(token)"]
                 ) { own.append($0.status) }
             }
-            #expect(own.filter { $0 == .tooManyRequests }.count == 1 && own.last == .tooManyRequests, "\(own)")
+            #expect(own == [.ok, .ok, .ok, .tooManyRequests, .tooManyRequests], "a budget of four, one spent before: \(own)")
             var status: [HTTPResponse.Status] = []
             for _ in 0..<4 {
                 try await client.execute(uri: "/", method: .get) { status.append($0.status) }

@@ -79,8 +79,13 @@ import Testing
                 #expect(
                     mixedByType.tables.first { $0.indicator.id == "door_to_needle" }?.total.value == nil,
                     "a caller who also reports for a hospital gets no medians from histograms kept by region")
-                let byMonth = try await reports.report(ReportQuery(period: .month, rows: .sex), as: Self.planner)
-                #expect(byMonth.tables.first { $0.indicator.id == "door_to_needle" }?.total.value == nil && !byMonth.notes.isEmpty, "not kept by month")
+                // Strata are released by year: by month or quarter, or two at once, is refused (review H1).
+                for refused in [
+                    ReportQuery(period: .month, rows: .sex), ReportQuery(period: .quarter, rows: .region, sex: "female"),
+                    ReportQuery(period: .year, rows: .sex, ageBand: 2),
+                ] {
+                    await #expect(throws: Refusal.self) { try await reports.report(refused, as: Self.planner) }
+                }
                 // One indicator alone: its table as in the full report, the same values withheld.
                 let alone = try await reports.report(ReportQuery(period: .all, indicator: "onset_to_door"), as: Self.planner)
                 let full = try await reports.report(ReportQuery(period: .all), as: Self.planner)

@@ -30,9 +30,12 @@ public struct ReleasedEntries: Sendable {
     /// that the releases do not give, by cohort.
     /// - Parameters:
     ///   - rows: for each row of the table, the release rows it sums.
+    ///   - total: the release rows all the table's rows sum to (the region's row where the
+    ///     table's rows make up the whole region).
     ///   - periods: for each column, the months it covers.
-    public func unreleased(rows: [[Source]], periods: [ClosedRange<ReleaseMonth>]) -> [IndicatorCatalogue.Cohort: Set<Suppression.Entry>] {
-        let every = Array(Set(rows.flatMap { $0 }))
+    public func unreleased(
+        rows: [[Source]], total every: [Source], periods: [ClosedRange<ReleaseMonth>]
+    ) -> [IndicatorCatalogue.Cohort: Set<Suppression.Entry>] {
         let span = periods.map(\.lowerBound).min().flatMap { first in periods.map(\.upperBound).max().map { first...$0 } }
         var result: [IndicatorCatalogue.Cohort: Set<Suppression.Entry>] = [:]
         for cohort in Set(releases.values.flatMap(\.keys)) {

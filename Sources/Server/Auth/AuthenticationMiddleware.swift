@@ -8,7 +8,6 @@ import Hummingbird
 struct AuthenticationMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
 
-    let verifier: TokenVerifier
     let failures: CredentialFailures
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -20,12 +19,10 @@ struct AuthenticationMiddleware: RouterMiddleware {
             throw Self.unauthorized("The Authorization header must be: Bearer <token>.", challenge: #"Bearer realm="strokepath", error="invalid_request""#)
         }
         var context = context
-        try failures.check(context.clientAddress)
         do {
-            context.identity = try await verifier.identity(from: String(parts[1]))
-        } catch {
-            failures.record(context.clientAddress)
-            throw Self.unauthorized("The bearer token was refused: \(error.reason).", challenge: #"Bearer realm="strokepath", error="invalid_token""#)
+            context.identity = try await failures.identity(from: String(parts[1]), address: context.clientAddress)
+        } catch let rejection as TokenVerifier.Rejection {
+            throw Self.unauthorized("The bearer token was refused: \(rejection.reason).", challenge: #"Bearer realm="strokepath", error="invalid_token""#)
         }
         return try await next(request, context)
     }

@@ -23,19 +23,25 @@ struct RateLimitMiddleware: RouterMiddleware {
     }
 }
 
-/// Refused credentials per client address (review L1): a refused bearer token or sign-in takes
-/// a token of the address's bucket, and an address without one is answered 429 before its
-/// next token is even verified, so a flood of bad tokens costs no signature checks.
+/// Refused credentials per client address (review L1): a refused bearer token, session or
+/// sign-in takes a token of the address's bucket, and while an address has none its tokens
+/// that are not already verified are answered 429 unverified, so a flood of bad tokens costs
+/// no signature checks. A token verified before (cached) is never held up.
 struct CredentialFailures: Sendable {
     let limiter: RateLimiter
+    let verifier: TokenVerifier
 
-    /// 429 if `address` has used up its failures.
-    func check(_ address: String?) throws {
-        guard limiter.hasToken(address ?? "unknown") else { throw RateLimitMiddleware.tooMany(1 / limiter.perSecond) }
-    }
-
-    /// Counts a failure of `address`.
-    func record(_ address: String?) {
-        _ = limiter.acquire(address ?? "unknown")
+    /// The identity `token` carries: from the cache, else verified unless `address` has used up
+    /// its failures (429); a refusal counts against the address.
+    func identity(from token: String, address: String?) async throws -> Identity {
+        if let known = verifier.cachedIdentity(of: token) { return known }
+        let key = address ?? "unknown"
+        guard limiter.hasToken(key) else { throw RateLimitMiddleware.tooMany(1 / limiter.perSecond) }
+        do {
+            return try await verifier.identity(from: token)
+        } catch {
+            _ = limiter.acquire(key)
+            throw error
+        }
     }
 }

@@ -44,6 +44,11 @@ public struct TokenVerifier: Sendable {
     /// The cache keys a token by its signed part and its signature with ECDSA's `s` in its low
     /// form, so the same signature re-encoded (`s` → n − `s`, which the signature check accepts
     /// as providers sign either way) is the same token, not a second entry.
+    /// The identity of a token verified before and not yet expired; nil otherwise (nothing is verified).
+    func cachedIdentity(of token: String, now: Date = Date()) -> Identity? {
+        cache.identity(for: TokenCacheKey.canonical(token), now: now)
+    }
+
     public func identity(from token: String, now: Date = Date()) async throws(Rejection) -> Identity {
         let key = TokenCacheKey.canonical(token)
         if let cached = cache.identity(for: key, now: now) { return cached }

@@ -11,7 +11,6 @@ import Logging
 struct SignInPages: Sendable {
 
     let pages: PageRenderer
-    let verifier: TokenVerifier
     let failures: CredentialFailures
 
     struct SignInForm: Decodable {
@@ -49,11 +48,11 @@ struct SignInPages: Sendable {
             }
             let token = form.token.trimmingCharacters(in: .whitespacesAndNewlines)
             let identity: Identity
-            try failures.check(context.clientAddress)
             do {
-                identity = try await verifier.identity(from: token)
+                identity = try await failures.identity(from: token, address: context.clientAddress)
+            } catch let problem as Problem {
+                throw problem
             } catch {
-                failures.record(context.clientAddress)
                 return try signInPage(
                     request, error: "The token was refused: \((error as? TokenVerifier.Rejection)?.reason ?? "not valid").", status: .unauthorized)
             }

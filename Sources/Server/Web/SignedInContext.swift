@@ -7,11 +7,11 @@ import Storage
 struct WebSessionMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
 
-    let verifier: TokenVerifier
+    let failures: CredentialFailures
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        context.identity = await WebSession.identity(request, verifier: verifier)
+        context.identity = await WebSession.identity(request, failures: failures, address: context.clientAddress)
         return try await next(request, context)
     }
 }

@@ -7,10 +7,11 @@ enum WebSession {
     static let sessionCookie = "strokepath_session"
     static let csrfCookie = "strokepath_csrf"
 
-    /// The signed-in user, if the session cookie holds a token the verifier accepts.
-    static func identity(_ request: Request, verifier: TokenVerifier) async -> Identity? {
+    /// The signed-in user, if the session cookie holds a token the verifier accepts (nobody
+    /// while the address has used up its refused credentials).
+    static func identity(_ request: Request, failures: CredentialFailures, address: String?) async -> Identity? {
         guard let token = request.cookies[sessionCookie]?.value else { return nil }
-        return try? await verifier.identity(from: token)
+        return try? await failures.identity(from: token, address: address)
     }
 
     /// The browser's CSRF token, or a new random one.

@@ -27,6 +27,8 @@ public struct RegionalReports: Sendable {
     public let catalogue: IndicatorCatalogue
     /// The rehab catalogue: the discipline of each modality.
     public let rehab: RehabCatalogue
+    /// The fixed releases of the regions, kept per refresh.
+    let releases = RegionalReleases()
 
     public init(pool: PostgresPool, catalogue: IndicatorCatalogue, rehab: RehabCatalogue) {
         self.pool = pool
@@ -133,8 +135,17 @@ public struct RegionalReports: Sendable {
             let periods = Set(counts.values.flatMap(\.keys)).sorted()
             let keys = rows.map { names[$0]?.code ?? $0 }
             let builder = RegionalReportBuilder(catalogue: catalogue, k: k)
-            let tables = builder.tables(rows: keys, periods: periods, counts: rows.map { row in periods.map { counts[row]?[$0] ?? ReportCounts() } })
-                .filter { table in wanted.map { $0.id == table.indicator.id } ?? true }
+            // What the fixed releases of the rows' regions give; everything else is withheld.
+            let scope = try await Self.releaseScope(query, keys: rows, regions: regions, on: connection)
+            let released = try await releases.releases(
+                regions: scope.regions, k: k, refreshed: try refreshed?.decode(Date.self, at: 0), builder: builder, on: connection)
+            let firstDays = Dictionary(labels.map { ($0.value, $0.key) }, uniquingKeysWith: { first, _ in first })
+            let unreleased = released.unreleased(
+                rows: rows.map { scope.sources[$0] ?? [] }, total: scope.total, periods: periods.map { Self.months(of: firstDays[$0] ?? $0, query) })
+            let tables = builder.tables(
+                rows: keys, periods: periods, counts: rows.map { row in periods.map { counts[row]?[$0] ?? ReportCounts() } }, unreleased: unreleased
+            )
+            .filter { table in wanted.map { $0.id == table.indicator.id } ?? true }
             if refreshed == nil { notes.append("The report cells have not been computed yet: refresh them first.") }
             if let asOf = try refreshed?.decode(Date.self, at: 0) {
                 let closing = asOf.addingTimeInterval(-Double(catalogue.followUp.windowDays[1]) * 86_400)
@@ -149,6 +160,89 @@ public struct RegionalReports: Sendable {
                 tables: tables, notes: notes)
         }
     }
+
+    /// The months of a report's period that starts on `first` (all time: the report's range).
+    static func months(of first: String, _ query: ReportQuery) -> ClosedRange<ReleaseMonth> {
+        let widest = ReleaseMonth(1900, 1)...ReleaseMonth(2199, 12)
+        guard query.period != .all, let day = CalendarDay(first) else {
+            let lower = query.from.map { ReleaseMonth($0.year, $0.month) } ?? widest.lowerBound
+            let upper = query.to.map { ReleaseMonth($0.year, $0.month) } ?? widest.upperBound
+            return lower <= upper ? lower...upper : widest
+        }
+        let start = ReleaseMonth(day.year, day.month)
+        switch query.period {
+        case .quarter: return start...ReleaseMonth(day.year, min(12, day.month + 2))
+        case .year: return ReleaseMonth(day.year, 1)...ReleaseMonth(day.year, 12)
+        default: return start...start
+        }
+    }
+
+    /// For each row of a report (by its key), the release rows it sums; the release rows all
+    /// its rows sum to; and the regions of those releases. A region row of a caller who reports
+    /// for the whole region is the region's row, else the sites of it the caller reports for;
+    /// a stratum row is that value's row in every region of the report; the rows together are
+    /// each region's row where the caller reports for the whole region. Reports by stratum are
+    /// for callers who report for whole regions (the strata are kept by region).
+    static func releaseScope(
+        _ query: ReportQuery, keys: [String], regions: [UUID]?, on connection: PostgresConnection
+    ) async throws -> (sources: [String: [ReleasedEntries.Source]], total: [ReleasedEntries.Source], regions: [UUID]) {
+        let (sources, covered, whole) = try await rowSources(query, keys: keys, regions: regions, on: connection)
+        // Rows by region kept to a stratum sum to those regions' stratum rows, not to the regions.
+        let filtered = query.rows == .region && !query.strata.isEmpty
+        let total = covered.flatMap { region in
+            whole.contains(region) && !filtered
+                ? [ReleasedEntries.Source(region: region.uuidString, row: "region")]
+                : Array(Set(sources.values.flatMap { $0 }.filter { $0.region == region.uuidString }))
+        }
+        return (sources, total, covered)
+    }
+
+    /// The release rows of each report row, the regions they are in, and the regions the
+    /// caller reports for as a whole.
+    static func rowSources(
+        _ query: ReportQuery, keys: [String], regions: [UUID]?, on connection: PostgresConnection
+    ) async throws -> (sources: [String: [ReleasedEntries.Source]], regions: [UUID], whole: [UUID]) {
+        let caller = try await connection.query(
+            "SELECT id, parent_id, kind::text FROM organisations WHERE id = ANY (app_organisation_ids())"
+        ).decode((UUID, UUID?, String).self)
+        let wholeRegions = caller.filter { $0.2 == "region" }.map(\.0)
+        typealias Source = ReleasedEntries.Source
+        switch query.rows {
+        case .hospital:
+            let ids = keys.compactMap(UUID.init(uuidString:))
+            let parents = try await connection.query("SELECT id::text, parent_id FROM organisations WHERE id = ANY (\(ids))").decode((String, UUID?).self)
+            var sources: [String: [Source]] = [:]
+            for (unit, region) in parents { if let region { sources[unit] = [Source(region: region.uuidString, row: unit)] } }
+            return (sources, Array(Set(parents.compactMap(\.1))), wholeRegions)
+        case .region:
+            let filter = query.strata.first
+            var sources: [String: [Source]] = [:]
+            for key in keys {
+                guard let region = UUID(uuidString: key) else { continue }
+                if let filter {
+                    guard wholeRegions.contains(region) else { throw Self.stratumForPartOfARegion }
+                    sources[key] = [Source(region: key, row: RegionalReleases.releaseRow(filter.stratum, filter.value))]
+                } else if wholeRegions.contains(region) {
+                    sources[key] = [Source(region: key, row: "region")]
+                } else {
+                    sources[key] = caller.filter { $0.1 == region }.map { Source(region: key, row: $0.0.uuidString) }
+                }
+            }
+            return (sources, keys.compactMap(UUID.init(uuidString:)), wholeRegions)
+        case .ageBand, .sex, .strokeType, .severityBand:
+            let covered = regions.map { wanted in wholeRegions.filter(wanted.contains) } ?? wholeRegions
+            guard caller.allSatisfy({ $0.2 == "region" || $0.1.map(covered.contains) == true }) else { throw Self.stratumForPartOfARegion }
+            let sources = Dictionary(
+                uniqueKeysWithValues: keys.map { key in
+                    (key, covered.map { Source(region: $0.uuidString, row: RegionalReleases.releaseRow(query.rows, key)) })
+                })
+            return (sources, covered, wholeRegions)
+        }
+    }
+
+    /// Strata are kept by region: a caller who reports for part of a region gets none.
+    static let stratumForPartOfARegion = Refusal.invalid(
+        "rows", "reports by stratum are for planners of whole regions: the strata are kept by region, not by site")
 
     /// A period's name from the first day of it that a query returns.
     static func period(_ first: String, _ period: ReportQuery.Period) -> String {
@@ -183,18 +277,19 @@ public struct RegionalReports: Sendable {
     }
 
     static func cellsQuery(_ query: ReportQuery, regions: [UUID]?) -> PostgresQuery {
-        grouped(
-            query, regions: regions, table: query.readsYearly ? "report_cells_yearly" : "report_cells",
-            columns: """
-                ARRAY[sum(episodes), sum(ischaemic), sum(ivt), sum(evt), sum(ivt_ischaemic), sum(evt_ischaemic), sum(reperfused_ischaemic),
-                      sum(followed_up), sum(mrs[1]), sum(mrs[2]), sum(mrs[3]), sum(mrs[4]), sum(mrs[5]), sum(mrs[6]), sum(mrs[7]),
-                      sum(onset_to_door_known), sum(door_to_imaging_known), sum(door_to_needle_known), sum(door_to_groin_known),
-                      sum(stroke_to_first_session_known), sum(door_to_groin_direct_known), sum(door_to_groin_transfer_known), sum(stays),
-                      sum(stays_booked), sum(patient_days), sum(places), sum(no_show),
-                      sum(place_cancelled), sum(session_cancelled), sum(forecasts), sum(fm_error_sum), sum(fm_abs_error_sum), sum(fm_within_interval),
-                      sum(ivt_arrivals), sum(evt_arrivals), sum(evt_direct), sum(evt_transfer), sum(in_hospital)]::float8[]
-                """, groupBy: "1, 2")
+        grouped(query, regions: regions, table: query.readsYearly ? "report_cells_yearly" : "report_cells", columns: cellColumns, groupBy: "1, 2")
     }
+
+    /// The cells' counts, summed, in the order `counts(_:)` reads them.
+    static let cellColumns: StaticString = """
+        ARRAY[sum(episodes), sum(ischaemic), sum(ivt), sum(evt), sum(ivt_ischaemic), sum(evt_ischaemic), sum(reperfused_ischaemic),
+              sum(followed_up), sum(mrs[1]), sum(mrs[2]), sum(mrs[3]), sum(mrs[4]), sum(mrs[5]), sum(mrs[6]), sum(mrs[7]),
+              sum(onset_to_door_known), sum(door_to_imaging_known), sum(door_to_needle_known), sum(door_to_groin_known),
+              sum(stroke_to_first_session_known), sum(door_to_groin_direct_known), sum(door_to_groin_transfer_known), sum(stays),
+              sum(stays_booked), sum(patient_days), sum(places), sum(no_show),
+              sum(place_cancelled), sum(session_cancelled), sum(forecasts), sum(fm_error_sum), sum(fm_abs_error_sum), sum(fm_within_interval),
+              sum(ivt_arrivals), sum(evt_arrivals), sum(evt_direct), sum(evt_transfer), sum(in_hospital)]::float8[]
+        """
 
     /// Therapy minutes by row, period and discipline.
     static func therapyQuery(_ query: ReportQuery, regions: [UUID]?) -> PostgresQuery {

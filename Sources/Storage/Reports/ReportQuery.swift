@@ -71,6 +71,9 @@ public struct ReportQuery: Sendable, Equatable {
         /// Rows by hospital or region read the interval histograms too (kept by hospital and
         /// month); rows by a stratum have none.
         var hasHistograms: Bool { self == .hospital || self == .region }
+
+        /// Rows by a stratum's values.
+        var isStratum: Bool { !hasHistograms }
     }
 
     public var regions: [String]
@@ -102,8 +105,9 @@ public struct ReportQuery: Sendable, Equatable {
     }
 
     /// Refuses reversed dates, dates that cut a period, a stratum filter with rows by hospital,
-    /// and strata that do not exist, naming the field. Whole periods and no hospital-by-stratum
-    /// cells keep two reports from being subtracted into a group smaller than k.
+    /// strata that do not exist, more than one stratum, and strata by month or quarter, naming
+    /// the field: a report publishes only what the fixed release of its regions has (strata by
+    /// year).
     public func check() throws(Refusal) {
         if let from, let to, to < from { throw Refusal.invalid("to", "must be on or after from") }
         let unit = period == .all ? "year" : period.rawValue
@@ -124,6 +128,18 @@ public struct ReportQuery: Sendable, Equatable {
         }
         for region in regions where !(1...32).contains(region.count) { throw Refusal.invalid("region", "must be an organisation code") }
         if let indicator, !(1...64).contains(indicator.count) { throw Refusal.invalid("indicator", "must be an indicator's id") }
+        if strata.count > 1 || (!strata.isEmpty && rows != .region) {
+            throw Refusal.invalid("rows", "a report is by one stratum at a time: rows by a stratum, or rows by region kept to one stratum")
+        }
+        if rows.isStratum || isStratified, period == .month || period == .quarter {
+            throw Refusal.invalid("period", "reports by stratum cover whole years: the period is year or all")
+        }
+    }
+
+    /// The stratum filters given, as (stratum, value).
+    var strata: [(stratum: Rows, value: String)] {
+        [(Rows.ageBand, ageBand.map(String.init)), (.sex, sex), (.strokeType, strokeType), (.severityBand, severityBand.map(String.init))]
+            .compactMap { stratum, value in value.map { (stratum, $0) } }
     }
 
     /// Whether the yearly tables (cells and histograms summed by calendar year) answer the
