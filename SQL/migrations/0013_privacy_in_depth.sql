@@ -170,3 +170,20 @@ AS $$
 $$;
 REVOKE ALL ON FUNCTION report_release_cells(uuid) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION report_release_cells(uuid) TO strokepath_planner;
+
+-- 6. Web sessions (review L5): the browser holds an opaque random id; the service keeps, under
+-- its SHA-256 (a read of this table gives no usable cookie), who is signed in and until when.
+-- Signing out deletes the row; an ended session is no session. Every instance shares them.
+-- The pages' CSRF token is derived from the id, so it is bound to the session.
+CREATE TABLE web_sessions (
+    id_hash bytea PRIMARY KEY CHECK (length(id_hash) = 32),
+    subject text NOT NULL CHECK (length(subject) BETWEEN 1 AND 200),
+    name text NOT NULL CHECK (length(name) <= 200),
+    role text NOT NULL,
+    organisations uuid[] NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    expires_at timestamptz NOT NULL,
+    CHECK (expires_at > created_at)
+);
+CREATE INDEX web_sessions_expiry_idx ON web_sessions (expires_at);
+GRANT SELECT, INSERT, DELETE ON web_sessions TO strokepath_app;

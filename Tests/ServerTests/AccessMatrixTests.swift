@@ -57,13 +57,15 @@ import Testing
                     "INSERT INTO organisations (id, kind, code, name, parent_id) VALUES (\(organisation), 'rehab_clinic', 'PAGES', 'Pages clinic', \(region))")
             }
             try await Harness.live(database: database.app, keyFile: keyFile, rateLimit: (1e6, 1_000_000)) { client in
+                var sessions: [Role: String] = [:]
+                for role in Role.allCases { sessions[role] = try await Harness.signIn(client, token: tokensByRole[role] ?? "") }
                 for (page, allowed) in AccessPolicy.pages {
                     let parts = page.split(separator: " ", maxSplits: 1)
                     let method = HTTPRequest.Method(String(parts[0])) ?? .get
                     let path = String(parts[1]).replacingOccurrences(of: "{id}", with: UUID().uuidString)
                     for role in Role.allCases {
                         let headers: HTTPFields = [
-                            .cookie: "strokepath_session=\(tokensByRole[role] ?? ""); strokepath_csrf=\(String(repeating: "a", count: 64))",
+                            .cookie: "\(sessions[role] ?? ""); strokepath_csrf=\(String(repeating: "a", count: 64))",
                             .contentType: "application/x-www-form-urlencoded",
                         ]
                         let (status, body) = try await client.execute(uri: path, method: method, headers: headers, body: ByteBuffer(string: "csrf=forged")) {

@@ -22,7 +22,7 @@ import Testing
     static func open(_ client: some TestClientProtocol, token: String, page: String = "/acute") async throws -> (
         headers: HTTPFields, csrf: String, html: String
     ) {
-        let session = "\(WebSession.sessionCookie)=\(token)"
+        let session = try await Harness.signIn(client, token: token)
         let (csrf, html): (String?, String) = try await client.execute(uri: page, method: .get, headers: [.cookie: session]) { response in
             #expect(response.status == .ok)
             return (SignInTests.cookie(WebSession.csrfCookie, in: response)?.value, response.text)

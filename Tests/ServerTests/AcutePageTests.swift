@@ -46,7 +46,7 @@ import Testing
                     #expect(response.status == .seeOther)
                     #expect(response.headers[.location] == "/sign-in")
                 }
-                let session = "\(WebSession.sessionCookie)=\(token)"
+                let session = try await Harness.signIn(client, token: token)
                 let formResponse: (csrf: String?, html: String) = try await client.execute(uri: "/acute", method: .get, headers: [.cookie: session]) {
                     response in
                     #expect(response.status == .ok)
@@ -99,9 +99,12 @@ import Testing
         let keyFile = FileManager.default.temporaryDirectory.appendingPathComponent("key-\(UUID().uuidString).pem")
         let token = try await DevelopmentKey.issueToken(
             for: Identity(subject: "planner", name: "P", role: .planner, organisations: [Self.north]), lifetime: 600, keyFile: keyFile)
-        try await Harness.live(database: Harness.unreachable, keyFile: keyFile) { client in
-            try await client.execute(uri: "/acute", method: .get, headers: [.cookie: "\(WebSession.sessionCookie)=\(token)"]) { response in
-                #expect(response.status == .forbidden)
+        try await TestDatabase.with { database in
+            try await Harness.live(database: database.app, keyFile: keyFile) { client in
+                let session = try await Harness.signIn(client, token: token)
+                try await client.execute(uri: "/acute", method: .get, headers: [.cookie: session]) { response in
+                    #expect(response.status == .forbidden)
+                }
             }
         }
     }

@@ -26,10 +26,10 @@ import Testing
             }.uuidString.lowercased()
             try await Harness.live(database: database.app, keyFile: keyFile) { client in
                 let port = try #require(client.port)
-                let browser = PageSession(client: client, session: "\(WebSession.sessionCookie)=\(clinician)", port: port)
+                let browser = PageSession(client: client, session: try await Harness.signIn(client, token: clinician), port: port)
                 let path = "/patients/\(patient)/recovery"
                 #expect(try await client.execute(uri: path, method: .get) { $0.status } == .seeOther, "signed out: to the sign-in page")
-                let plannerBrowser = PageSession(client: client, session: "\(WebSession.sessionCookie)=\(planner)", port: port)
+                let plannerBrowser = PageSession(client: client, session: try await Harness.signIn(client, token: planner), port: port)
                 #expect(try await plannerBrowser.get(path).status == .forbidden)
 
                 let page = try await browser.get(path)

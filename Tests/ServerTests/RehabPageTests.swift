@@ -51,9 +51,9 @@ import Testing
             }
             try await Harness.live(database: database.app, keyFile: keyFile) { client in
                 let port = try #require(client.port)
-                let browser = PageSession(client: client, session: "\(WebSession.sessionCookie)=\(coordinator)", port: port)
+                let browser = PageSession(client: client, session: try await Harness.signIn(client, token: coordinator), port: port)
                 #expect(try await client.execute(uri: "/rehab", method: .get) { $0.status } == .seeOther, "signed out: to the sign-in page")
-                let admin = PageSession(client: client, session: "\(WebSession.sessionCookie)=\(adminToken)", port: port)
+                let admin = PageSession(client: client, session: try await Harness.signIn(client, token: adminToken), port: port)
                 #expect(try await admin.get("/rehab").status == .forbidden)
 
                 // The pool's week: group sessions with places, the plan's unplaced sessions, the waitlist.
@@ -125,7 +125,7 @@ import Testing
                 #expect(printDOM.contains("Your therapy week from \(lastWeek)") && printDOM.contains("Physiotherapy, individual"))
 
                 // A therapist sees the session and marks attendance, but gets no move form.
-                let therapist = PageSession(client: client, session: "\(WebSession.sessionCookie)=\(therapistToken)", port: port)
+                let therapist = PageSession(client: client, session: try await Harness.signIn(client, token: therapistToken), port: port)
                 let seen = try await therapist.get(link)
                 #expect(seen.status == .ok && seen.html.contains(#"name="attendance""#) && !seen.html.contains(#"value="move""#))
             }
@@ -153,7 +153,7 @@ import Testing
                 ).session
             }
             try await Harness.live(database: database.app, keyFile: keyFile) { client in
-                let browser = PageSession(client: client, session: "\(WebSession.sessionCookie)=\(coordinator)", port: try #require(client.port))
+                let browser = PageSession(client: client, session: try await Harness.signIn(client, token: coordinator), port: try #require(client.port))
                 let page = try await browser.get("/rehab/sessions/\(session.uuidString.lowercased())")
                 #expect(page.status == .ok)
                 let dom = try await browser.render(page.html)

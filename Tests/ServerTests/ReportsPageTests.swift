@@ -59,7 +59,7 @@ import Testing
                     #expect(try await api.send(HTTPRequest.Method(String(parts[0])) ?? .get, path, [:]).status == .forbidden, "\(operation)")
                 }
 
-                let browser = PageSession(client: client, session: "\(WebSession.sessionCookie)=\(planner)", port: port)
+                let browser = PageSession(client: client, session: try await Harness.signIn(client, token: planner), port: port)
                 let page = try await browser.get("/reports?indicator=follow_up_90&period=month")
                 #expect(page.status == .ok)
                 let dom = try await browser.render(page.html)
@@ -75,7 +75,7 @@ import Testing
                 #expect(therapy.contains("3.2 of 32.1 (10 %)"), "265 of 2,700 minutes over 84 days of stay")
                 let missed = try await browser.render(try await browser.get("/reports?indicator=missed_no_show&period=all").html)
                 #expect(missed.contains("6.7 (15)") && missed.contains("class=\"dot observed\""), "one of fifteen places, and its funnel")
-                let doctor = PageSession(client: client, session: "\(WebSession.sessionCookie)=\(clinician)", port: port)
+                let doctor = PageSession(client: client, session: try await Harness.signIn(client, token: clinician), port: port)
                 #expect(try await doctor.get("/reports").status == .forbidden)
             }
         }

@@ -66,3 +66,18 @@ extension Harness {
             for: Identity(subject: subject, name: subject, role: role, organisations: organisations), lifetime: 900, keyFile: keyFile)
     }
 }
+
+extension Harness {
+    /// Signs in through the sign-in form with `token`; returns the `Cookie` header of the session.
+    static func signIn(_ client: any TestClientProtocol, token: String) async throws -> String {
+        let csrf = String(repeating: "5", count: 64)
+        return try await client.execute(
+            uri: "/sign-in", method: .post,
+            headers: [.contentType: "application/x-www-form-urlencoded", .cookie: "\(WebSession.csrfCookie)=\(csrf)"],
+            body: SignInTests.form(["token": token, "csrf": csrf])
+        ) { response in
+            let session = try #require(SignInTests.cookie(WebSession.sessionCookie, in: response), "signed in: \(response.status)")
+            return "\(WebSession.sessionCookie)=\(session.value)"
+        }
+    }
+}

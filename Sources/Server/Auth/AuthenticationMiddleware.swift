@@ -20,7 +20,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
         }
         var context = context
         do {
-            context.identity = try await failures.identity(from: String(parts[1]), address: context.clientAddress)
+            context.identity = try await failures.verified(String(parts[1]), address: context.clientAddress).identity
         } catch let rejection as TokenVerifier.Rejection {
             throw Self.unauthorized("The bearer token was refused: \(rejection.reason).", challenge: #"Bearer realm="strokepath", error="invalid_token""#)
         }

@@ -23,22 +23,21 @@ struct RateLimitMiddleware: RouterMiddleware {
     }
 }
 
-/// Refused credentials per client address (review L1): a refused bearer token, session or
-/// sign-in takes a token of the address's bucket, and while an address has none its tokens
+/// Refused credentials per client address (review L1): a refused bearer token or sign-in takes a token of the address's bucket, and while an address has none its tokens
 /// that are not already verified are answered 429 unverified, so a flood of bad tokens costs
 /// no signature checks. A token verified before (cached) is never held up.
 struct CredentialFailures: Sendable {
     let limiter: RateLimiter
     let verifier: TokenVerifier
 
-    /// The identity `token` carries: from the cache, else verified unless `address` has used up
-    /// its failures (429); a refusal counts against the address.
-    func identity(from token: String, address: String?) async throws -> Identity {
-        if let known = verifier.cachedIdentity(of: token) { return known }
+    /// The identity `token` carries and until when: from the cache, else verified unless
+    /// `address` has used up its failures (429); a refusal counts against the address.
+    func verified(_ token: String, address: String?) async throws -> (identity: Identity, until: Date) {
+        if let known = verifier.cached(token) { return known }
         let key = address ?? "unknown"
         guard limiter.hasToken(key) else { throw RateLimitMiddleware.tooMany(1 / limiter.perSecond) }
         do {
-            return try await verifier.identity(from: token)
+            return try await verifier.verified(token)
         } catch {
             _ = limiter.acquire(key)
             throw error

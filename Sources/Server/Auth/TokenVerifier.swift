@@ -44,17 +44,22 @@ public struct TokenVerifier: Sendable {
     /// The cache keys a token by its signed part and its signature with ECDSA's `s` in its low
     /// form, so the same signature re-encoded (`s` → n − `s`, which the signature check accepts
     /// as providers sign either way) is the same token, not a second entry.
-    /// The identity of a token verified before and not yet expired; nil otherwise (nothing is verified).
-    func cachedIdentity(of token: String, now: Date = Date()) -> Identity? {
-        cache.identity(for: TokenCacheKey.canonical(token), now: now)
+    public func identity(from token: String, now: Date = Date()) async throws(Rejection) -> Identity {
+        try await verified(token, now: now).identity
     }
 
-    public func identity(from token: String, now: Date = Date()) async throws(Rejection) -> Identity {
+    /// The identity a token carries and until when it is valid (its expiry and the leeway).
+    public func verified(_ token: String, now: Date = Date()) async throws(Rejection) -> (identity: Identity, until: Date) {
         let key = TokenCacheKey.canonical(token)
-        if let cached = cache.identity(for: key, now: now) { return cached }
+        if let cached = cache.entry(for: key, now: now) { return cached }
         let (identity, expiry) = try await verify(token, now: now)
         cache.store(identity, for: key, until: expiry)
-        return identity
+        return (identity, expiry)
+    }
+
+    /// A token verified before and not yet expired, with its end; nil otherwise (nothing is verified).
+    func cached(_ token: String, now: Date = Date()) -> (identity: Identity, until: Date)? {
+        cache.entry(for: TokenCacheKey.canonical(token), now: now)
     }
 
     private func verify(_ token: String, now: Date) async throws(Rejection) -> (Identity, Date) {
@@ -108,14 +113,14 @@ final class VerifiedTokens: Sendable {
 
     var count: Int { entries.withLock { $0.count } }
 
-    func identity(for token: String, now: Date) -> Identity? {
+    func entry(for token: String, now: Date) -> (identity: Identity, until: Date)? {
         entries.withLock { entries in
             guard let entry = entries[token] else { return nil }
             guard entry.until > now else {
                 entries[token] = nil
                 return nil
             }
-            return entry.identity
+            return entry
         }
     }
 

@@ -2,16 +2,19 @@ import Clinical
 import Foundation
 import Hummingbird
 import Logging
+import Storage
 
 /// The web sign-in: `/sign-in` takes a token (from the hospital's identity provider, or
-/// `strokepath token issue` in development) and keeps it in a `Secure`, `HttpOnly`,
-/// `SameSite=Strict` cookie; `/account` shows who is signed in; `/sign-out` ends it. Forms
-/// carry a CSRF token that must match a cookie of the same (double-submit), and pages that
-/// need a signed-in user redirect to the sign-in page instead of answering 401.
+/// `strokepath token issue` in development), opens a session in PostgreSQL until the token's
+/// end (8 hours at most) and gives the browser its opaque id (`WebSession`); `/account` shows
+/// who is signed in; `/sign-out` deletes the session. Forms carry a CSRF token bound to the
+/// session, and pages that need a signed-in user redirect to the sign-in page instead of
+/// answering 401.
 struct SignInPages: Sendable {
 
     let pages: PageRenderer
     let failures: CredentialFailures
+    let sessions: WebSessions
 
     struct SignInForm: Decodable {
         var token: String
@@ -47,17 +50,18 @@ struct SignInPages: Sendable {
                 return try signInPage(request, error: "The form expired; please try again.", status: .forbidden)
             }
             let token = form.token.trimmingCharacters(in: .whitespacesAndNewlines)
-            let identity: Identity
+            let verified: (identity: Identity, until: Date)
             do {
-                identity = try await failures.identity(from: token, address: context.clientAddress)
-            } catch let problem as Problem {
-                throw problem
-            } catch {
-                return try signInPage(
-                    request, error: "The token was refused: \((error as? TokenVerifier.Rejection)?.reason ?? "not valid").", status: .unauthorized)
+                verified = try await failures.verified(token, address: context.clientAddress)
+            } catch let rejection as TokenVerifier.Rejection {
+                return try signInPage(request, error: "The token was refused: \(rejection.reason).", status: .unauthorized)
             }
+            let identity = verified.identity
+            let until = min(verified.until, Date().addingTimeInterval(WebSession.longest))
+            let id = try await sessions.open(
+                .init(subject: identity.subject, name: identity.name, role: identity.role.rawValue, organisations: identity.organisations), until: until)
             var response = Response(status: .seeOther, headers: [.location: "/account"])
-            response.setCookie(WebSession.cookie(WebSession.sessionCookie, token, maxAge: 8 * 3600))
+            response.setCookie(WebSession.cookie(WebSession.sessionCookie, id, maxAge: max(1, Int(until.timeIntervalSinceNow))))
             context.logger.info("signed in", metadata: ["role": .string(identity.role.rawValue)])
             return response
         }
@@ -76,6 +80,7 @@ struct SignInPages: Sendable {
             guard WebSession.csrfMatches(form.csrf, request) else {
                 throw Problem(.forbidden, "csrf", detail: "The form expired; please sign out again.")
             }
+            if let id = WebSession.sessionID(request) { try await sessions.close(id) }
             var response = Response(status: .seeOther, headers: [.location: "/sign-in"])
             response.setCookie(WebSession.cookie(WebSession.sessionCookie, "", maxAge: 0))
             return response

@@ -7,11 +7,11 @@ import Storage
 struct WebSessionMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
 
-    let failures: CredentialFailures
+    let sessions: WebSessions
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        context.identity = await WebSession.identity(request, failures: failures, address: context.clientAddress)
+        context.identity = try await WebSession.identity(request, sessions: sessions)
         return try await next(request, context)
     }
 }
