@@ -110,20 +110,22 @@ CREATE POLICY patients_zz_break_glass_lookup ON patients FOR SELECT TO strokepat
     USING ((SELECT current_setting('app.break_glass_lookup', true)) = 'on' AND (SELECT EXISTS (SELECT FROM break_glass_lookup_running)));
 
 -- Opens the glass for the acting subject: 'granted' with the end of the grant; 'not_found'
--- alike for an unknown patient and one outside the region and its agreements (no existence
--- oracle); 'limit' when the subject has opened per_day grants in the last 24 hours.
-CREATE FUNCTION break_glass_open(patient uuid, acting uuid, reason text, minutes integer, per_day integer)
+-- alike for an unknown patient and one outside the regions of the caller's organisations and
+-- their agreements (no existence oracle); 'limit' when the subject has opened per_day grants in
+-- the last 24 hours. The grant acts for the first of the caller's organisations (in the order
+-- the service names them) whose region reaches the patient.
+CREATE FUNCTION break_glass_open(patient uuid, reason text, minutes integer, per_day integer)
 RETURNS TABLE (outcome text, valid_until timestamptz)
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp
 AS $$
 DECLARE
     holder uuid;
-    acting_region uuid := organisation_region(acting);
     holder_region uuid;
+    acting uuid;
     used integer;
     until timestamptz;
 BEGIN
-    IF app_subject() IS NULL OR acting IS NULL OR NOT (acting = ANY (app_organisation_ids())) THEN
+    IF app_subject() IS NULL OR cardinality(app_organisation_ids()) = 0 THEN
         RAISE EXCEPTION 'break-glass needs an organisation the caller acts for' USING ERRCODE = '42501';
     END IF;
     INSERT INTO break_glass_lookup_running DEFAULT VALUES;
@@ -132,10 +134,15 @@ BEGIN
     PERFORM set_config('app.break_glass_lookup', 'off', true);
     DELETE FROM break_glass_lookup_running;
     holder_region := organisation_region(holder);
-    IF holder_region IS NULL OR acting_region IS NULL OR NOT (
-        holder_region = acting_region
-        OR EXISTS (SELECT 1 FROM break_glass_agreements a WHERE a.region_id = holder_region AND a.partner_region_id = acting_region)
-    ) THEN
+    SELECT o.id INTO acting
+    FROM unnest(app_organisation_ids()) WITH ORDINALITY AS o (id, position)
+    WHERE holder_region IS NOT NULL
+      AND (organisation_region(o.id) = holder_region
+           OR EXISTS (SELECT 1 FROM break_glass_agreements a
+                      WHERE a.region_id = holder_region AND a.partner_region_id = organisation_region(o.id)))
+    ORDER BY o.position
+    LIMIT 1;
+    IF acting IS NULL THEN
         RETURN QUERY SELECT 'not_found'::text, NULL::timestamptz;
         RETURN;
     END IF;
@@ -150,8 +157,8 @@ BEGIN
     RETURN QUERY SELECT 'granted'::text, until;
 END
 $$;
-REVOKE ALL ON FUNCTION break_glass_open(uuid, uuid, text, integer, integer) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION break_glass_open(uuid, uuid, text, integer, integer) TO strokepath_app;
+REVOKE ALL ON FUNCTION break_glass_open(uuid, text, integer, integer) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION break_glass_open(uuid, text, integer, integer) TO strokepath_app;
 -- Grants are made through break_glass_open only.
 REVOKE INSERT ON break_glass_grants FROM strokepath_app;
 

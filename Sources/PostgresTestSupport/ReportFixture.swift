@@ -36,9 +36,9 @@ public enum ReportFixture {
                 """
                 INSERT INTO organisations (id, parent_id, kind, code, name, report_min_cell) VALUES
                     (\(region), NULL, 'region', 'TESTR', 'Test region', 5),
-                    (\(big), \(region), 'hospital', 'TESTR-BIG', 'Big hospital', 10),
-                    (\(small), \(region), 'hospital', 'TESTR-SMALL', 'Small hospital', 10),
-                    (\(middle), \(region), 'hospital', 'TESTR-MIDDLE', 'Middle hospital', 10)
+                    (\(big), \(region), 'hospital', 'TESTR-BIG', 'Big hospital', NULL),
+                    (\(small), \(region), 'hospital', 'TESTR-SMALL', 'Small hospital', NULL),
+                    (\(middle), \(region), 'hospital', 'TESTR-MIDDLE', 'Middle hospital', NULL)
                 """)
             let arrival = Date(timeIntervalSince1970: 1_773_136_800)  // 2026-03-10T10:00:00Z
             let needles: [Double?] = [25, 35, 45, 55, 65, 75, nil, nil, nil, nil, nil, nil]
@@ -117,9 +117,9 @@ public enum ReportFixture {
                 """
                 INSERT INTO organisations (id, parent_id, kind, code, name, report_min_cell) VALUES
                     (\(arrivalRegion), NULL, 'region', 'TESTA', 'Arrival test region', 5),
-                    (\(arrivalCentre), \(arrivalRegion), 'hospital', 'TESTA-CENTRE', 'Thrombectomy centre', 10),
-                    (\(arrivalSmall), \(arrivalRegion), 'hospital', 'TESTA-SMALL', 'Small centre', 10),
-                    (\(arrivalCompanion), \(arrivalRegion), 'hospital', 'TESTA-COMPANION', 'Companion centre', 10)
+                    (\(arrivalCentre), \(arrivalRegion), 'hospital', 'TESTA-CENTRE', 'Thrombectomy centre', NULL),
+                    (\(arrivalSmall), \(arrivalRegion), 'hospital', 'TESTA-SMALL', 'Small centre', NULL),
+                    (\(arrivalCompanion), \(arrivalRegion), 'hospital', 'TESTA-COMPANION', 'Companion centre', NULL)
                 """)
             let arrival = Date(timeIntervalSince1970: 1_773_136_800)  // 2026-03-10T10:00:00Z
             for (index, (hospital, mode, needle, groin)) in episodes.enumerated() {

@@ -31,9 +31,11 @@ public struct TestDatabase: Sendable {
         migrated: Bool = true,
         _ body: (TestDatabase) async throws -> Result
     ) async throws -> Result {
+        // A test already holding a slot makes its second database in that slot (no deadlock).
+        if TestDatabaseSlots.holding { return try await inFreshDatabase(migrated: migrated, body) }
         await TestDatabaseSlots.shared.acquire()
         do {
-            let result = try await inFreshDatabase(migrated: migrated, body)
+            let result = try await TestDatabaseSlots.$holding.withValue(true) { try await inFreshDatabase(migrated: migrated, body) }
             await TestDatabaseSlots.shared.release()
             return result
         } catch {

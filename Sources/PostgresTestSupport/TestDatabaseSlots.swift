@@ -8,6 +8,9 @@ actor TestDatabaseSlots {
     static let shared = TestDatabaseSlots(
         count: ProcessInfo.processInfo.environment["STROKEPATH_TEST_DATABASES"].flatMap(Int.init).map { max(1, $0) } ?? 8)
 
+    /// Whether the current task holds a slot already.
+    @TaskLocal static var holding = false
+
     private var free: Int
     private var waiting: [CheckedContinuation<Void, Never>] = []
 

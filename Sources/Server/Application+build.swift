@@ -42,7 +42,9 @@ public func buildRouter(
     let health = HealthRoutes(pool: pool, timeout: configuration.readinessTimeout, version: configuration.version)
 
     let router = Router(context: AppRequestContext.self)
-    router.add(middleware: RequestObservationMiddleware(statistics: statistics, maxBodyBytes: configuration.maxBodyBytes))
+    router.add(
+        middleware: RequestObservationMiddleware(
+            statistics: statistics, maxBodyBytes: configuration.maxBodyBytes, trustedProxies: configuration.trustedProxies))
     router.add(middleware: MetricsMiddleware())
     health.register(on: router)
     try DocumentRoutes(metrics: metrics).register(on: router)
@@ -57,7 +59,7 @@ public func buildRouter(
     let sessions = WebSessions(pool: pool)
     let signedIn = router.group().add(middleware: WebSessionMiddleware(sessions: sessions)).add(middleware: perUser)
         .group(context: SignedInContext.self).add(middleware: PageAuthorizationMiddleware())
-    SignInPages(pages: pages, failures: failures, sessions: sessions).register(on: router, signedIn: signedIn)
+    SignInPages(pages: pages, failures: failures, sessions: sessions).register(on: router.group().add(middleware: perUser), signedIn: signedIn)
     let api = router.group("/api/v1")
         .add(middleware: AuthenticationMiddleware(failures: failures))
         .add(middleware: perUser)
@@ -80,6 +82,7 @@ public func buildRouter(
     RecoveryPage(pages: pages, projections: features.projections, records: features.recoveryRecords).register(on: signedIn)
     api.addRoutes(ReportController(reports: features.reports).endpoints)
     ReportsPage(pages: pages, reports: features.reports).register(on: signedIn)
+    BreakGlassPage(pages: pages, pool: pool).register(on: signedIn)
     StatusPage(
         pages: pages,
         health: health,

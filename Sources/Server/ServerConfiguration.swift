@@ -35,6 +35,10 @@ public struct ServerConfiguration: Sendable {
     public var spoolDirectory: URL
     /// How long an acute evaluation waits for the database before it is spooled instead (default 2 s).
     public var acuteStoreTimeout: Duration
+    /// Addresses of reverse proxies in front of the service (default none): from them, the
+    /// client's address is the last one their `X-Forwarded-For` names (for rate limits and
+    /// audit rows); from anyone else the header is ignored.
+    public var trustedProxies: Set<String>
     /// How many break-glass grants one user may open in 24 hours (default 5): more is refused
     /// and left to the auditors, who see every grant on their organisations' patients.
     public var breakGlassPerDay: Int
@@ -56,7 +60,8 @@ public struct ServerConfiguration: Sendable {
         protocolsDirectory: URL = URL(fileURLWithPath: "Protocols"),
         spoolDirectory: URL = URL(fileURLWithPath: ".local/spool/acute"),
         acuteStoreTimeout: Duration = .seconds(2),
-        breakGlassPerDay: Int = 5
+        breakGlassPerDay: Int = 5,
+        trustedProxies: Set<String> = []
     ) {
         self.host = host
         self.port = port
@@ -74,6 +79,7 @@ public struct ServerConfiguration: Sendable {
         self.spoolDirectory = spoolDirectory
         self.acuteStoreTimeout = acuteStoreTimeout
         self.breakGlassPerDay = breakGlassPerDay
+        self.trustedProxies = trustedProxies
     }
 }
 

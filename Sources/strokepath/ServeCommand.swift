@@ -59,7 +59,10 @@ struct ServeCommand: AsyncParsableCommand {
             migrationsDirectory: migrationsDirectory,
             authentication: authentication,
             protocolsDirectory: try ResourceLocator.protocols().directory,
-            spoolDirectory: URL(fileURLWithPath: environment["STROKEPATH_SPOOL_DIR"] ?? ".local/spool/acute")
+            spoolDirectory: URL(fileURLWithPath: environment["STROKEPATH_SPOOL_DIR"] ?? ".local/spool/acute"),
+            trustedProxies: Set(
+                (environment["STROKEPATH_TRUSTED_PROXIES"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                    .filter { !$0.isEmpty })
         )
         logger.info("starting", metadata: ["database": .string(database.summary), "port": "\(configuration.port)"])
         let app = try await buildApplication(configuration: configuration, logger: logger, metrics: registry)

@@ -129,6 +129,18 @@ import Testing
                 #expect(seen.filter { $0.outcome == "success" }.count == 5)
                 #expect(seen.contains { $0.actorSubject == "dr-other" && $0.outcome == "denied" })
                 #expect(seen.contains { $0.actorSubject == "dr-south" && $0.outcome == "denied" })
+
+                // The auditors' page lists them too, the other region's probe among them; clinicians may not open it.
+                let page = try await client.execute(
+                    uri: "/audit/break-glass", method: .get, headers: [.cookie: try await Harness.signIn(client, token: auditorNorth)]
+                ) { ($0.status, $0.text) }
+                #expect(page.0 == .ok)
+                #expect(page.1.contains("dr-other") && page.1.contains("security test: existence oracle probe") && page.1.contains("refused"))
+                #expect(page.1.components(separatedBy: "<tr").count - 2 == seen.count, "one row per attempt")
+                let clinicianPage = try await client.execute(
+                    uri: "/audit/break-glass", method: .get, headers: [.cookie: try await Harness.signIn(client, token: south)]
+                ) { $0.status }
+                #expect(clinicianPage == .forbidden)
             }
         }
     }

@@ -109,6 +109,25 @@ import Testing
                     }
                 }
             }
+            // The region's year total less the region kept to each other value of a stratum
+            // (rows by region with a stratum filter).
+            let region = counts(
+                try await reports.report(ReportQuery(from: day(year, 1), to: day(year, 12, last: true), period: .year, rows: .region), as: planner))
+            for (rows, values) in [(ReportQuery.Rows.sex, ["female", "male", "other", "unknown"]), (.strokeType, StrokeType.allCases.map(\.rawValue))] {
+                var kept: [[String: [String: Int?]]] = []
+                for value in values {
+                    var query = ReportQuery(from: day(year, 1), to: day(year, 12, last: true), period: .year, rows: .region)
+                    if rows == .sex { query.sex = value } else { query.strokeType = value }
+                    kept.append(counts(try await reports.report(query, as: planner)))
+                }
+                for (indicator, totals) in region {
+                    for left in kept.indices {
+                        tally.subtract(
+                            "\(indicator) \(rows.rawValue)=\(values[left]) \(year): region less the region kept to the others", totals["*total*"] ?? nil,
+                            kept.indices.filter { $0 != left }.map { kept[$0][indicator]?["*total*"] ?? nil }, k: k)
+                    }
+                }
+            }
             // A stratum's year total less the other values, for each stratification.
             for rows in [ReportQuery.Rows.ageBand, .sex, .strokeType, .severityBand] {
                 let strata = counts(
@@ -120,6 +139,45 @@ import Testing
                         tally.subtract(
                             "\(indicator) \(rows.rawValue)=\(left) \(year): total less the others", values["*total*"] ?? nil,
                             named.filter { $0 != left }.map { values[$0] ?? nil }, k: k)
+                    }
+                }
+            }
+        }
+        return tally
+    }
+
+    /// For a planner of some sites of a region: their sites by month, quarter and year, and
+    /// the region row (their sites together) likewise — the year less its other months, the
+    /// quarter less its other months.
+    static func attackPart(_ reports: RegionalReports, as planner: AccessContext, years: [Int], k: Int) async throws -> Tally {
+        var tally = Tally()
+        for year in years {
+            for rows in [ReportQuery.Rows.hospital, .region] {
+                let yearly = counts(
+                    try await reports.report(ReportQuery(from: day(year, 1), to: day(year, 12, last: true), period: .year, rows: rows), as: planner))
+                let byMonth = try await reports.report(ReportQuery(from: day(year, 1), to: day(year, 12, last: true), period: .month, rows: rows), as: planner)
+                let months = byMonth.tables.first?.periods ?? []
+                let quarters = try await reports.report(
+                    ReportQuery(from: day(year, 1), to: day(year, 12, last: true), period: .quarter, rows: rows), as: planner)
+                for (column, quarter) in (quarters.tables.first?.periods ?? []).enumerated() {
+                    let inside = months.indices.filter { Self.quarter(of: months[$0]) == quarter }
+                    for (indicator, quarterCells) in counts(quarters, column: column) {
+                        for (row, total) in quarterCells {
+                            for left in inside {
+                                tally.subtract(
+                                    "\(indicator) \(row) \(months[left]): quarter less its other months", total,
+                                    inside.filter { $0 != left }.map { counts(byMonth, column: $0)[indicator]?[row] ?? nil }, k: k)
+                            }
+                        }
+                    }
+                }
+                for (indicator, rowTotals) in yearly {
+                    for (row, total) in rowTotals {
+                        for left in months.indices {
+                            tally.subtract(
+                                "\(indicator) \(row) \(months[left]): year less the other months", total,
+                                months.indices.filter { $0 != left }.map { counts(byMonth, column: $0)[indicator]?[row] ?? nil }, k: k)
+                        }
                     }
                 }
             }
@@ -147,6 +205,20 @@ import Testing
                     try await $0.query("SELECT id FROM organisations WHERE kind = 'region' ORDER BY code").decode(UUID.self)
                 }
                 #expect(regions.count == 2, "the demo region and the synthetic one")
+                // A planner of two sites of the synthetic region (a large and the smallest): their rows and
+                // their part of the region.
+                let sites = try await database.withPool(.superuser) {
+                    try await $0.query(
+                        """
+                        SELECT hospital_id FROM report_cells WHERE region_id = \(regions[1]) GROUP BY 1 ORDER BY sum(episodes) DESC
+                        """
+                    ).decode(UUID.self)
+                }
+                let part = AccessContext(subject: "planner-part", role: "planner", organisations: [sites[0], sites[sites.count - 1]])
+                let partTally = try await Self.attackPart(reports, as: part, years: [2024, 2025, 2026], k: 10)
+                #expect(partTally.small.isEmpty, "a planner of two sites: \(partTally)")
+                #expect(partTally.attempts > 100, "\(partTally)")
+                print("differencing attack by a planner of two sites: \(partTally)")
                 for region in regions {
                     let planner = AccessContext(subject: "planner", role: "planner", organisations: [region])
                     let k = try await reports.report(ReportQuery(period: .all), as: planner).k

@@ -18,8 +18,7 @@ public struct ReleasedEntries: Sendable {
         }
     }
 
-    /// The releases, by region and cohort. A region without a release for a cohort counted
-    /// nobody of it.
+    /// The releases, by region and cohort.
     public let releases: [String: [IndicatorCatalogue.Cohort: Release]]
 
     public init(releases: [String: [IndicatorCatalogue.Cohort: Release]]) {
@@ -55,15 +54,15 @@ public struct ReleasedEntries: Sendable {
         return result
     }
 
-    /// Whether every source's total over `months` (those the release covers) is given.
+    /// Whether every source's total over `months` is given: over the months of `months` the
+    /// release covers (every year with counts, whole), as published cells of the source's row.
+    /// Fails closed: no sources, or a source whose region has no release, gives nothing.
     func gives(_ sources: [Source], _ months: ClosedRange<ReleaseMonth>, _ cohort: IndicatorCatalogue.Cohort) -> Bool {
-        sources.allSatisfy { source in
-            guard let release = releases[source.region]?[cohort], let first = release.layout.months.first, let last = release.layout.months.last
-            else { return true }
-            let lower = max(months.lowerBound, first)
-            let upper = min(months.upperBound, last)
-            guard lower <= upper else { return true }
-            return release.rangeTotal(row: source.row, months: lower...upper) != nil
-        }
+        !sources.isEmpty
+            && sources.allSatisfy { source in
+                guard let release = releases[source.region]?[cohort] else { return false }
+                let covered = Set(release.layout.months.filter(months.contains))
+                return covered.isEmpty || release.cover(covered, in: .all, row: source.row) != nil
+            }
     }
 }

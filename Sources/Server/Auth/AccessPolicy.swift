@@ -92,6 +92,7 @@ enum AccessPolicy {
         "GET /patients/{id}/recovery": patientCare,
         "POST /patients/{id}/recovery": patientCare,
         "GET /reports": [.planner, .admin],
+        "GET /audit/break-glass": [.auditor],
     ]
 
     /// The methods the API serves at a concrete path (its templates' `{id}` match any

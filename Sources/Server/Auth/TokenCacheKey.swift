@@ -11,13 +11,14 @@ enum TokenCacheKey {
         0xBC, 0xE6, 0xFA, 0xAD, 0xA7, 0x17, 0x9E, 0x84, 0xF3, 0xB9, 0xCA, 0xC2, 0xFC, 0x63, 0x25, 0x51,
     ]
 
-    /// The token with an ES256 signature's `s` made low; any other token as it is.
+    /// The token with an ES256 signature's `s` made low and the signature encoded afresh (so
+    /// spare bits of its last base64url character do not make another key); any other token
+    /// as it is.
     static func canonical(_ token: String) -> String {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, var signature = Data(base64URL: String(parts[2])), signature.count == 64 else { return token }
         let s = Array(signature[32..<64])
-        guard greaterThanHalfOrder(s) else { return token }
-        signature.replaceSubrange(32..<64, with: complement(s))
+        if greaterThanHalfOrder(s) { signature.replaceSubrange(32..<64, with: complement(s)) }
         return parts[0] + "." + parts[1] + "." + signature.base64URLEncoded
     }
 

@@ -4,7 +4,7 @@ import Hummingbird
 import Logging
 
 /// The outermost middleware. Gives each request an id (a well-formed `X-Request-Id` from
-/// the caller is kept), refuses bodies over the limit and control characters in query
+/// the caller is kept), takes the client's address from a trusted proxy's `X-Forwarded-For`, refuses bodies over the limit and control characters in query
 /// parameters, answers 405 for a path the API serves with other methods, turns every error into `application/problem+json` (unknown errors
 /// become a logged 500 without internals), adds security headers, logs one line per request
 /// with the route template (never the raw path, which may hold identifiers), and feeds the
@@ -14,12 +14,17 @@ struct RequestObservationMiddleware: RouterMiddleware {
 
     let statistics: RequestStatistics
     let maxBodyBytes: Int
+    /// Reverse proxies whose `X-Forwarded-For` names the client.
+    let trustedProxies: Set<String>
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let started = ContinuousClock.now
         var context = context
         context.requestID = Self.requestID(from: request)
         context.maxUploadSize = maxBodyBytes
+        if let peer = context.clientAddress, trustedProxies.contains(peer), let client = Self.forwardedClient(request) {
+            context.clientAddress = client
+        }
         context.logger[metadataKey: "request_id"] = .string(context.requestID)
 
         var response: Response
@@ -82,6 +87,14 @@ struct RequestObservationMiddleware: RouterMiddleware {
         return RequestID().description
     }
 
+    /// The address a trusted proxy appended last to `X-Forwarded-For`, if it looks like one.
+    static func forwardedClient(_ request: Request) -> String? {
+        guard let header = request.headers[.xForwardedFor], let last = header.split(separator: ",").last else { return nil }
+        let address = last.trimmingCharacters(in: .whitespaces)
+        let allowed = Set("0123456789abcdefABCDEF:.")
+        return (2...45).contains(address.count) && address.allSatisfy(allowed.contains) ? address : nil
+    }
+
     private static func isASCIILetter(_ byte: UInt8) -> Bool {
         (65...90).contains(byte) || (97...122).contains(byte)
     }
@@ -114,4 +127,5 @@ extension HTTPField.Name {
     static let xContentTypeOptions = Self("X-Content-Type-Options")!
     static let referrerPolicy = Self("Referrer-Policy")!
     static let xFrameOptions = Self("X-Frame-Options")!
+    static let xForwardedFor = Self("X-Forwarded-For")!
 }

@@ -39,8 +39,9 @@ struct SignInPages: Sendable {
         let organisations: [String]
     }
 
-    /// Sign-in and sign-out on the router; the account page for the signed-in.
-    func register(on router: Router<AppRequestContext>, signedIn: RouterGroup<SignedInContext>) {
+    /// Sign-in and sign-out on `router` (a group with the per-user, else per-address, rate
+    /// limit: each sign-in writes a session); the account page for the signed-in.
+    func register(on router: RouterGroup<AppRequestContext>, signedIn: RouterGroup<SignedInContext>) {
         router.get("/sign-in") { request, _ in
             try signInPage(request, error: nil, status: .ok)
         }
@@ -59,7 +60,9 @@ struct SignInPages: Sendable {
             let identity = verified.identity
             let until = min(verified.until, Date().addingTimeInterval(WebSession.longest))
             let id = try await sessions.open(
-                .init(subject: identity.subject, name: identity.name, role: identity.role.rawValue, organisations: identity.organisations), until: until)
+                .init(
+                    subject: identity.subject, name: String(String.UnicodeScalarView(identity.name.unicodeScalars.prefix(200))),
+                    role: identity.role.rawValue, organisations: identity.organisations), until: until)
             var response = Response(status: .seeOther, headers: [.location: "/account"])
             response.setCookie(WebSession.cookie(WebSession.sessionCookie, id, maxAge: max(1, Int(until.timeIntervalSinceNow))))
             context.logger.info("signed in", metadata: ["role": .string(identity.role.rawValue)])

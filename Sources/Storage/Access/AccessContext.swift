@@ -56,11 +56,12 @@ extension PostgresPool {
     @discardableResult
     public func withAccess<Result>(
         _ context: AccessContext,
+        level: PostgresIsolationLevel = .readCommitted,
         readOnly: Bool = false,
         isolation: isolated (any Actor)? = #isolation,
         _ body: (PostgresConnection) async throws -> Result
     ) async throws -> Result {
-        try await withTransaction(readOnly: readOnly, isolation: isolation) { connection in
+        try await withTransaction(level: level, readOnly: readOnly, isolation: isolation) { connection in
             try await context.apply(on: connection)
             return try await body(connection)
         }

@@ -1,10 +1,16 @@
 public import Foundation
 public import Postgres
+import Synchronization
 
 /// Web sessions kept in PostgreSQL (review L5): the browser holds an opaque, random id (256
 /// bits, 64 hex digits); the database keeps its SHA-256, who is signed in and until when.
 /// Signing out deletes the row; an ended or unknown session is no session. Every service
 /// instance shares them.
+///
+/// Each instance remembers the sessions it found for a minute, so a page costs no query each
+/// time, and keeps honouring them (until they end) while the database cannot be reached: the
+/// acute page, whose evaluations are spooled in an outage, stays usable. A sign-out reaches
+/// the other instances within that minute.
 public struct WebSessions: Sendable {
     /// Who a session is for.
     public struct Session: Sendable, Equatable {
@@ -22,9 +28,18 @@ public struct WebSessions: Sendable {
     }
 
     let pool: PostgresPool
+    private let known = Known()
+
+    /// How long a session found in the database is taken as is, without asking again.
+    static let recheck: TimeInterval = 60
 
     public init(pool: PostgresPool) {
         self.pool = pool
+    }
+
+    /// Sessions found lately, with when they end and when they were found.
+    final class Known: Sendable {
+        let entries = Mutex<[String: (session: Session, until: Date, found: Date)]>([:])
     }
 
     /// Opens a session until `expires` and returns its id; ended sessions are cleared on the way.
@@ -42,22 +57,37 @@ public struct WebSessions: Sendable {
     }
 
     /// The session `id` names, if it is well formed, known and not ended.
-    public func find(_ id: String) async throws -> Session? {
+    public func find(_ id: String, now: Date = Date()) async throws -> Session? {
         guard Self.isWellFormed(id) else { return nil }
-        return try await pool.query(
-            """
-            SELECT subject, name, role, organisations FROM web_sessions
-            WHERE id_hash = sha256(decode(\(id), 'hex')) AND expires_at > now()
-            """, prepared: true
-        ).first.map { row in
-            let (subject, name, role, organisations) = try row.decode((String, String, String, [UUID]).self)
-            return Session(subject: subject, name: name, role: role, organisations: organisations)
+        let remembered = known.entries.withLock { $0[id] }.flatMap { $0.until > now ? $0 : nil }
+        if let remembered, now.timeIntervalSince(remembered.found) < Self.recheck { return remembered.session }
+        let found: (Session, Date)?
+        do {
+            found = try await pool.query(
+                """
+                SELECT subject, name, role, organisations, expires_at FROM web_sessions
+                WHERE id_hash = sha256(decode(\(id), 'hex')) AND expires_at > now()
+                """, prepared: true
+            ).first.map { row in
+                let (subject, name, role, organisations, until) = try row.decode((String, String, String, [UUID], Date).self)
+                return (Session(subject: subject, name: name, role: role, organisations: organisations), until)
+            }
+        } catch let error as PostgresError where error.isUnavailable {
+            guard let remembered else { throw error }
+            return remembered.session
         }
+        known.entries.withLock { entries in
+            if entries.count >= 10_000 { entries = entries.filter { $0.value.until > now } }
+            if entries.count >= 10_000 { entries.removeAll() }
+            entries[id] = found.map { (session: $0.0, until: $0.1, found: now) }
+        }
+        return found?.0
     }
 
     /// Ends the session `id` names (nothing if there is none).
     public func close(_ id: String) async throws {
         guard Self.isWellFormed(id) else { return }
+        known.entries.withLock { $0[id] = nil }
         try await pool.query("DELETE FROM web_sessions WHERE id_hash = sha256(decode(\(id), 'hex'))")
     }
 

@@ -100,7 +100,7 @@ public struct PatientRecords: Sendable {
             let (outcome, until) = try await connection.query(
                 """
                 SELECT outcome, valid_until
-                FROM break_glass_open(\(patient), \(context.organisations.first), \(reason), \(Int32(clamping: minutes)), \(perDay))
+                FROM break_glass_open(\(patient), \(reason), \(Int32(clamping: minutes)), \(perDay))
                 """, prepared: true
             ).single().decode((String, Date?).self)
             if until != nil {

@@ -14,68 +14,90 @@ final class RegionalReleases: Sendable {
 
     private let kept = Mutex<[String: [IndicatorCatalogue.Cohort: Release]]>([:])
 
-    /// The releases of `regions` for `k`, as of the refresh at `refreshed`.
+    /// The key of a region or site in releases and sources: its id in lower case, as
+    /// PostgreSQL writes a uuid as text.
+    static func key(_ id: UUID) -> String { id.uuidString.lowercased() }
+
+    /// The releases of `regions` as of the refresh at `refreshed`, each protected for its
+    /// region's k — the strictest `report_min_cell` of the region and its sites (within the
+    /// indicators file's range), never the caller's, so every planner gets the same release.
     func releases(
-        regions: [UUID], k: Int, refreshed: Date?, builder: RegionalReportBuilder, on connection: PostgresConnection
+        regions: [UUID], refreshed: Date?, disclosure: IndicatorCatalogue.Disclosure, builder: RegionalReportBuilder,
+        on connection: PostgresConnection
     ) async throws -> ReleasedEntries {
         var releases: [String: [IndicatorCatalogue.Cohort: Release]] = [:]
         for region in regions {
-            let key = "\(region)|\(k)|\(refreshed?.timeIntervalSince1970 ?? 0)"
-            if let known = kept.withLock({ $0[key] }) {
-                releases[region.uuidString] = known
+            let configured = try await connection.query(
+                "SELECT max(report_min_cell)::integer FROM organisations WHERE id = \(region) OR parent_id = \(region)"
+            ).first?.decode(Int?.self, at: 0)
+            let k = min(max(configured ?? disclosure.defaultK, disclosure.allowedK[0]), disclosure.allowedK[1])
+            let cacheKey = "\(region)|\(k)|\(refreshed?.timeIntervalSince1970 ?? 0)"
+            if let known = kept.withLock({ $0[cacheKey] }) {
+                releases[Self.key(region)] = known
                 continue
             }
             let made = try await Self.make(region: region, k: k, builder: builder, on: connection)
             kept.withLock { kept in
                 if kept.count >= 64 { kept.removeAll() }
-                kept[key] = made
+                kept[cacheKey] = made
             }
-            releases[region.uuidString] = made
+            releases[Self.key(region)] = made
         }
         return ReleasedEntries(releases: releases)
     }
 
-    /// A region's release per cohort from all of its cells (`report_release_cells`).
+    /// A region's release per cohort from all of its cells (`report_release_cells`), over every
+    /// year that has counts (whole years). Cells outside 1900–2199 are not counted (a time out
+    /// of that range is refused on entry since issue 17). A region whose release cannot be made
+    /// has none, and a report then withholds all of it.
     static func make(
         region: UUID, k: Int, builder: RegionalReportBuilder, on connection: PostgresConnection
     ) async throws -> [IndicatorCatalogue.Cohort: Release] {
         var byUnitMonth: [(unit: String, month: ReleaseMonth, counts: ReportCounts)] = []
         for row in try await connection.query(
-            "SELECT hospital_id::text, month::text, \(fragment: RegionalReports.cellColumns) FROM report_release_cells(\(region)) GROUP BY 1, 2")
+            """
+            SELECT hospital_id::text, month::text, \(fragment: RegionalReports.cellColumns) FROM report_release_cells(\(region))
+            WHERE month BETWEEN '1900-01-01' AND '2199-12-01' GROUP BY 1, 2
+            """)
         {
             let (unit, first, numbers) = try row.decode((String, String, [Double]).self)
             guard let day = CalendarDay(first) else { continue }
             byUnitMonth.append((unit, ReleaseMonth(day.year, day.month), RegionalReports.counts(numbers)))
         }
-        guard let first = byUnitMonth.map(\.month).min(), let last = byUnitMonth.map(\.month).max() else { return [:] }
+        let years = Set(byUnitMonth.map(\.month.year))
+        guard !years.isEmpty else { return [:] }
         var byStratumYear: [(row: String, year: Int, counts: ReportCounts)] = []
         for stratum in strata {
             for row in try await connection.query(
                 """
                 SELECT \(fragment: stratum.fragment)::text, extract(year FROM month)::integer, \(fragment: RegionalReports.cellColumns)
-                FROM report_release_cells(\(region)) GROUP BY 1, 2
+                FROM report_release_cells(\(region)) WHERE month BETWEEN '1900-01-01' AND '2199-12-01' GROUP BY 1, 2
                 """)
             {
                 let (value, year, numbers) = try row.decode((String, Int, [Double]).self)
                 byStratumYear.append((Self.releaseRow(stratum, value), year, RegionalReports.counts(numbers)))
             }
         }
-        let layout = try ReleaseLayout.regional(
-            months: ReleaseMonth.through(first, last), units: Array(Set(byUnitMonth.map(\.unit))).sorted(),
-            strata: strata.map { stratum in Array(Set(byStratumYear.map(\.row).filter { $0.hasPrefix(stratum.rawValue + "=") })).sorted() }
-                .filter { !$0.isEmpty })
-        var releases: [IndicatorCatalogue.Cohort: Release] = [:]
-        for (cohort, kinds) in builder.bases() {
-            var counts: [String: [ReleaseCell: Int]] = [:]
-            for (kind, size) in kinds {
-                var cells: [ReleaseCell: Int] = [:]
-                for entry in byUnitMonth { cells[ReleaseCell(entry.unit, .month(entry.month)), default: 0] += size(entry.counts) }
-                for entry in byStratumYear { cells[ReleaseCell(entry.row, .year(entry.year)), default: 0] += size(entry.counts) }
-                counts[kind] = cells
+        do {
+            let layout = try ReleaseLayout.regional(
+                months: years.sorted().flatMap { year in (1...12).map { ReleaseMonth(year, $0) } }, units: Array(Set(byUnitMonth.map(\.unit))).sorted(),
+                strata: strata.map { stratum in Array(Set(byStratumYear.map(\.row).filter { $0.hasPrefix(stratum.rawValue + "=") })).sorted() }
+                    .filter { !$0.isEmpty })
+            var releases: [IndicatorCatalogue.Cohort: Release] = [:]
+            for (cohort, kinds) in builder.bases() {
+                var counts: [String: [ReleaseCell: Int]] = [:]
+                for (kind, size) in kinds {
+                    var cells: [ReleaseCell: Int] = [:]
+                    for entry in byUnitMonth { cells[ReleaseCell(entry.unit, .month(entry.month)), default: 0] += size(entry.counts) }
+                    for entry in byStratumYear { cells[ReleaseCell(entry.row, .year(entry.year)), default: 0] += size(entry.counts) }
+                    counts[kind] = cells
+                }
+                releases[cohort] = try Release(layout: layout, counts: counts, k: k)
             }
-            releases[cohort] = try Release(layout: layout, counts: counts, k: k)
+            return releases
+        } catch is ReleaseError {
+            return [:]
         }
-        return releases
     }
 
     /// The release row of a stratum value: `sex=female`, `age_band=2`.

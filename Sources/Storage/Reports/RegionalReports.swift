@@ -45,7 +45,8 @@ public struct RegionalReports: Sendable {
         }
     }
 
-    /// How long a refresh may run (about a minute for a million episodes on two cores).
+    /// How long a refresh may run (about a minute for a million episodes on two cores), and a
+    /// report wait for one under way.
     static let refreshTimeLimit: StaticString = "15min"
 
     /// `report_refresh_all` on `connection`, with the follow-up window of the indicators file
@@ -59,6 +60,7 @@ public struct RegionalReports: Sendable {
         let disciplines = rehab.modalities.map(\.discipline)
         // A long job: it raises the application role's statement limit for its own transaction.
         try await connection.query("SET LOCAL statement_timeout = '\(fragment: refreshTimeLimit)'")
+        try await connection.query("SET LOCAL lock_timeout = '\(fragment: refreshTimeLimit)'")
         let (episodes, stays) = try await connection.query(
             """
             SELECT episodes, stays FROM report_refresh_all(\(first), \(last), \(modalities)::text[], \(disciplines)::text[])
@@ -78,7 +80,11 @@ public struct RegionalReports: Sendable {
         // One indicator needs only its own histograms; the cells of every indicator are still read,
         // so that the same values are withheld as in the full report.
         let measures = wanted.map { [$0.measure].compactMap { $0 } }
-        return try await pool.withAccess(context, readOnly: true) { connection in
+        // One snapshot for the cells, the refresh's time and the release made from them; a
+        // report waits for a refresh under way rather than fail at the role's lock limit.
+        return try await pool.withAccess(context, level: .repeatableRead, readOnly: true) { connection in
+            try await connection.query("SET LOCAL lock_timeout = '\(fragment: Self.refreshTimeLimit)'")
+            try await connection.query("SET LOCAL statement_timeout = '\(fragment: Self.refreshTimeLimit)'")
             try await connection.query("SET LOCAL ROLE strokepath_planner")
             let regions = try await Self.regions(query.regions, on: connection)
             let disclosure = catalogue.disclosure
@@ -138,7 +144,7 @@ public struct RegionalReports: Sendable {
             // What the fixed releases of the rows' regions give; everything else is withheld.
             let scope = try await Self.releaseScope(query, keys: rows, regions: regions, on: connection)
             let released = try await releases.releases(
-                regions: scope.regions, k: k, refreshed: try refreshed?.decode(Date.self, at: 0), builder: builder, on: connection)
+                regions: scope.regions, refreshed: try refreshed?.decode(Date.self, at: 0), disclosure: disclosure, builder: builder, on: connection)
             let firstDays = Dictionary(labels.map { ($0.value, $0.key) }, uniquingKeysWith: { first, _ in first })
             let unreleased = released.unreleased(
                 rows: rows.map { scope.sources[$0] ?? [] }, total: scope.total, periods: periods.map { Self.months(of: firstDays[$0] ?? $0, query) })
@@ -178,11 +184,13 @@ public struct RegionalReports: Sendable {
     }
 
     /// For each row of a report (by its key), the release rows it sums; the release rows all
-    /// its rows sum to; and the regions of those releases. A region row of a caller who reports
-    /// for the whole region is the region's row, else the sites of it the caller reports for;
-    /// a stratum row is that value's row in every region of the report; the rows together are
-    /// each region's row where the caller reports for the whole region. Reports by stratum are
-    /// for callers who report for whole regions (the strata are kept by region).
+    /// its rows sum to; and the regions of those releases. Rows are mapped through the cells the
+    /// caller sees (their region and site): a hospital row is that site's row in its region; a
+    /// region row of a caller who reports for the whole region is the region's row, else the
+    /// sites of it the caller sees; a stratum row is that value's row in every region of the
+    /// report; the rows together are each region's row where the caller reports for the whole
+    /// region. Reports by stratum are for callers who report for whole regions (the strata are
+    /// kept by region). A row mapped to nothing is withheld (`ReleasedEntries`).
     static func releaseScope(
         _ query: ReportQuery, keys: [String], regions: [UUID]?, on connection: PostgresConnection
     ) async throws -> (sources: [String: [ReleasedEntries.Source]], total: [ReleasedEntries.Source], regions: [UUID]) {
@@ -191,8 +199,8 @@ public struct RegionalReports: Sendable {
         let filtered = query.rows == .region && !query.strata.isEmpty
         let total = covered.flatMap { region in
             whole.contains(region) && !filtered
-                ? [ReleasedEntries.Source(region: region.uuidString, row: "region")]
-                : Array(Set(sources.values.flatMap { $0 }.filter { $0.region == region.uuidString }))
+                ? [ReleasedEntries.Source(region: RegionalReleases.key(region), row: "region")]
+                : Array(Set(sources.values.flatMap { $0 }.filter { $0.region == RegionalReleases.key(region) }))
         }
         return (sources, total, covered)
     }
@@ -206,26 +214,31 @@ public struct RegionalReports: Sendable {
             "SELECT id, parent_id, kind::text FROM organisations WHERE id = ANY (app_organisation_ids())"
         ).decode((UUID, UUID?, String).self)
         let wholeRegions = caller.filter { $0.2 == "region" }.map(\.0)
+        // The (region, site) pairs of the cells the caller sees (as strokepath_planner).
+        let seen = try await connection.query("SELECT DISTINCT region_id, hospital_id FROM report_cells_yearly").decode((UUID, UUID).self)
         typealias Source = ReleasedEntries.Source
+        let key = RegionalReleases.key
         switch query.rows {
         case .hospital:
-            let ids = keys.compactMap(UUID.init(uuidString:))
-            let parents = try await connection.query("SELECT id::text, parent_id FROM organisations WHERE id = ANY (\(ids))").decode((String, UUID?).self)
             var sources: [String: [Source]] = [:]
-            for (unit, region) in parents { if let region { sources[unit] = [Source(region: region.uuidString, row: unit)] } }
-            return (sources, Array(Set(parents.compactMap(\.1))), wholeRegions)
+            for row in keys {
+                guard let site = UUID(uuidString: row) else { continue }
+                sources[row] = seen.filter { $0.1 == site }.map { Source(region: key($0.0), row: key(site)) }
+            }
+            let ids = Set(keys.compactMap(UUID.init(uuidString:)))
+            return (sources, Array(Set(seen.filter { ids.contains($0.1) }.map(\.0))), wholeRegions)
         case .region:
             let filter = query.strata.first
             var sources: [String: [Source]] = [:]
-            for key in keys {
-                guard let region = UUID(uuidString: key) else { continue }
+            for row in keys {
+                guard let region = UUID(uuidString: row) else { continue }
                 if let filter {
                     guard wholeRegions.contains(region) else { throw Self.stratumForPartOfARegion }
-                    sources[key] = [Source(region: key, row: RegionalReleases.releaseRow(filter.stratum, filter.value))]
+                    sources[row] = [Source(region: key(region), row: RegionalReleases.releaseRow(filter.stratum, filter.value))]
                 } else if wholeRegions.contains(region) {
-                    sources[key] = [Source(region: key, row: "region")]
+                    sources[row] = [Source(region: key(region), row: "region")]
                 } else {
-                    sources[key] = caller.filter { $0.1 == region }.map { Source(region: key, row: $0.0.uuidString) }
+                    sources[row] = seen.filter { $0.0 == region }.map { Source(region: key(region), row: key($0.1)) }
                 }
             }
             return (sources, keys.compactMap(UUID.init(uuidString:)), wholeRegions)
@@ -233,8 +246,8 @@ public struct RegionalReports: Sendable {
             let covered = regions.map { wanted in wholeRegions.filter(wanted.contains) } ?? wholeRegions
             guard caller.allSatisfy({ $0.2 == "region" || $0.1.map(covered.contains) == true }) else { throw Self.stratumForPartOfARegion }
             let sources = Dictionary(
-                uniqueKeysWithValues: keys.map { key in
-                    (key, covered.map { Source(region: $0.uuidString, row: RegionalReleases.releaseRow(query.rows, key)) })
+                uniqueKeysWithValues: keys.map { row in
+                    (row, covered.map { Source(region: key($0), row: RegionalReleases.releaseRow(query.rows, row)) })
                 })
             return (sources, covered, wholeRegions)
         }
