@@ -96,4 +96,26 @@ import Testing
             }
         }
     }
+
+    /// Behind a trusted reverse proxy the client is the address its `X-Forwarded-For` names, so
+    /// one client's refused tokens do not hold up another's; from anyone else the header is ignored.
+    @Test func L1_theClientBehindATrustedProxyIsTheForwardedAddress() async throws {
+        for trusted in [true, false] {
+            var configuration = Harness.configuration(database: Harness.unreachable)
+            configuration.failureRateLimit = (perSecond: 0.001, burst: 1)
+            configuration.trustedProxies = trusted ? ["127.0.0.1"] : []
+            let app = try await buildApplication(configuration: configuration, logger: TestDatabase.logger, metrics: Harness.metrics)
+            try await app.test(.live) { client in
+                var statuses: [HTTPResponse.Status] = []
+                for forwarded in ["10.0.0.1", "10.0.0.1", "10.0.0.2"] {
+                    try await client.execute(
+                        uri: "/api/v1/me", method: .get, headers: [.authorization: "Bearer not.a.token", .xForwardedFor: forwarded]
+                    ) { statuses.append($0.status) }
+                }
+                #expect(
+                    statuses == (trusted ? [.unauthorized, .tooManyRequests, .unauthorized] : [.unauthorized, .tooManyRequests, .tooManyRequests]),
+                    "trusted \(trusted): \(statuses)")
+            }
+        }
+    }
 }
