@@ -113,9 +113,9 @@ CREATE POLICY patients_zz_break_glass_lookup ON patients FOR SELECT TO strokepat
 -- alike for an unknown patient and one outside the regions of the caller's organisations and
 -- their agreements (no existence oracle); 'limit' when the subject has opened per_day grants in
 -- the last 24 hours. The grant acts for the first of the caller's organisations (in the order
--- the service names them) whose region reaches the patient.
+-- the service names them) whose region reaches the patient; it is returned, for the audit row.
 CREATE FUNCTION break_glass_open(patient uuid, reason text, minutes integer, per_day integer)
-RETURNS TABLE (outcome text, valid_until timestamptz)
+RETURNS TABLE (outcome text, valid_until timestamptz, acting_organisation_id uuid)
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp
 AS $$
 DECLARE
@@ -143,18 +143,18 @@ BEGIN
     ORDER BY o.position
     LIMIT 1;
     IF acting IS NULL THEN
-        RETURN QUERY SELECT 'not_found'::text, NULL::timestamptz;
+        RETURN QUERY SELECT 'not_found'::text, NULL::timestamptz, NULL::uuid;
         RETURN;
     END IF;
     SELECT count(*) INTO used FROM break_glass_grants g WHERE g.subject = app_subject() AND g.granted_at > now() - interval '1 day';
     IF used >= per_day THEN
-        RETURN QUERY SELECT 'limit'::text, NULL::timestamptz;
+        RETURN QUERY SELECT 'limit'::text, NULL::timestamptz, acting;
         RETURN;
     END IF;
     INSERT INTO break_glass_grants AS g (subject, acting_organisation_id, patient_id, reason, valid_until)
     VALUES (app_subject(), acting, patient, reason, now() + make_interval(mins => minutes))
     RETURNING g.valid_until INTO until;
-    RETURN QUERY SELECT 'granted'::text, until;
+    RETURN QUERY SELECT 'granted'::text, until, acting;
 END
 $$;
 REVOKE ALL ON FUNCTION break_glass_open(uuid, text, integer, integer) FROM PUBLIC;

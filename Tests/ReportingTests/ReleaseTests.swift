@@ -170,4 +170,14 @@ import Testing
         #expect(unlinked.leaks > 0, "subtables on their own: \(unlinked)")
         #expect(primaryOnly.determinedSmall > 0 && primaryOnly.attackRecoveredSmall > 0 && primaryOnly.wrongValues == 0, "small cells alone: \(primaryOnly)")
     }
+
+    /// A table whose region has no release publishes nothing of that cohort: the entries fail
+    /// closed rather than fall back to the table's own protection.
+    @Test func withoutAReleaseEveryEntryIsWithheld() {
+        let entries = ReleasedEntries(releases: [:])
+        let months = ReleaseMonth(2025, 1)...ReleaseMonth(2025, 12)
+        let source = ReleasedEntries.Source(region: "r", row: "h")
+        let withheld = entries.unreleased(rows: [[source], [source]], total: [source], periods: [months, months], cohorts: [.acute])
+        #expect(withheld[.acute]?.count == 9, "two rows by two periods with their totals")
+    }
 }

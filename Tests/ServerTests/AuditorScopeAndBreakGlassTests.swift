@@ -130,13 +130,23 @@ import Testing
                 #expect(seen.contains { $0.actorSubject == "dr-other" && $0.outcome == "denied" })
                 #expect(seen.contains { $0.actorSubject == "dr-south" && $0.outcome == "denied" })
 
+                // A clinician acting for the other region first and for South second reaches North's
+                // patient through South, and the audit row says South.
+                let both = APICaller(
+                    client: client,
+                    token: try await Harness.token(.clinician, subject: "dr-both", organisations: [Self.otherHospital, Self.south], keyFile: keyFile))
+                #expect(try await both.send(.post, "/api/v1/patients/\(Self.northPatient)/break-glass", body).status == .created)
+                let viaSouth = try Self.entries(
+                    try await APICaller(client: client, token: auditorNorth).send(.get, "/api/v1/audit/events?subject=dr-both&since=2000-01-01T00:00:00Z"))
+                #expect(viaSouth.count == 1 && viaSouth.first?.actorOrganisation == Self.south, "\(viaSouth)")
+
                 // The auditors' page lists them too, the other region's probe among them; clinicians may not open it.
                 let page = try await client.execute(
                     uri: "/audit/break-glass", method: .get, headers: [.cookie: try await Harness.signIn(client, token: auditorNorth)]
                 ) { ($0.status, $0.text) }
                 #expect(page.0 == .ok)
                 #expect(page.1.contains("dr-other") && page.1.contains("security test: existence oracle probe") && page.1.contains("refused"))
-                #expect(page.1.components(separatedBy: "<tr").count - 2 == seen.count, "one row per attempt")
+                #expect(page.1.components(separatedBy: "<tr").count - 2 == seen.count + 1, "one row per attempt (dr-both's too)")
                 let clinicianPage = try await client.execute(
                     uri: "/audit/break-glass", method: .get, headers: [.cookie: try await Harness.signIn(client, token: south)]
                 ) { $0.status }

@@ -25,6 +25,9 @@ public struct ReleasedEntries: Sendable {
         self.releases = releases
     }
 
+    /// The strictest k of the releases (0 without any).
+    public var k: Int { releases.values.flatMap(\.values).map(\.k).max() ?? 0 }
+
     /// The entries of a table (row `rows.count` and column `periods.count` are the totals)
     /// that the releases do not give, by cohort.
     /// - Parameters:
@@ -32,12 +35,13 @@ public struct ReleasedEntries: Sendable {
     ///   - total: the release rows all the table's rows sum to (the region's row where the
     ///     table's rows make up the whole region).
     ///   - periods: for each column, the months it covers.
+    ///   - cohorts: every cohort the table publishes (one without a release gives nothing).
     public func unreleased(
-        rows: [[Source]], total every: [Source], periods: [ClosedRange<ReleaseMonth>]
+        rows: [[Source]], total every: [Source], periods: [ClosedRange<ReleaseMonth>], cohorts: Set<IndicatorCatalogue.Cohort>
     ) -> [IndicatorCatalogue.Cohort: Set<Suppression.Entry>] {
         let span = periods.map(\.lowerBound).min().flatMap { first in periods.map(\.upperBound).max().map { first...$0 } }
         var result: [IndicatorCatalogue.Cohort: Set<Suppression.Entry>] = [:]
-        for cohort in Set(releases.values.flatMap(\.keys)) {
+        for cohort in cohorts {
             var withheld = Set<Suppression.Entry>()
             for (row, sources) in rows.enumerated() {
                 for (column, months) in periods.enumerated() where !gives(sources, months, cohort) {
@@ -55,8 +59,9 @@ public struct ReleasedEntries: Sendable {
     }
 
     /// Whether every source's total over `months` is given: over the months of `months` the
-    /// release covers (every year with counts, whole), as published cells of the source's row.
-    /// Fails closed: no sources, or a source whose region has no release, gives nothing.
+    /// release covers (every year with counts, whole, within 1900–2199, as the reports read),
+    /// as published cells of the source's row. Fails closed: no sources, or a source whose
+    /// region has no release for the cohort, gives nothing.
     func gives(_ sources: [Source], _ months: ClosedRange<ReleaseMonth>, _ cohort: IndicatorCatalogue.Cohort) -> Bool {
         !sources.isEmpty
             && sources.allSatisfy { source in

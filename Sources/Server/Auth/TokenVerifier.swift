@@ -100,7 +100,7 @@ public struct TokenVerifier: Sendable {
             throw Rejection(reason: "the token is not valid yet")
         }
         guard let role = Role(rawValue: claims.role) else { throw Rejection(reason: "the token's role is unknown") }
-        guard !claims.sub.value.isEmpty, claims.sub.value.count <= 200 else { throw Rejection(reason: "the token's subject is invalid") }
+        guard !claims.sub.value.isEmpty, claims.sub.value.unicodeScalars.count <= 200 else { throw Rejection(reason: "the token's subject is invalid") }
         return Identity(subject: claims.sub.value, name: claims.name ?? claims.sub.value, role: role, organisations: claims.orgs)
     }
 }

@@ -22,7 +22,7 @@ struct RequestObservationMiddleware: RouterMiddleware {
         var context = context
         context.requestID = Self.requestID(from: request)
         context.maxUploadSize = maxBodyBytes
-        if let peer = context.clientAddress, trustedProxies.contains(peer), let client = Self.forwardedClient(request) {
+        if let peer = context.clientAddress, trustedProxies.contains(peer), let client = Self.forwardedClient(request, trusting: trustedProxies) {
             context.clientAddress = client
         }
         context.logger[metadataKey: "request_id"] = .string(context.requestID)
@@ -87,10 +87,12 @@ struct RequestObservationMiddleware: RouterMiddleware {
         return RequestID().description
     }
 
-    /// The address a trusted proxy appended last to `X-Forwarded-For`, if it looks like one.
-    static func forwardedClient(_ request: Request) -> String? {
-        guard let header = request.headers[.xForwardedFor], let last = header.split(separator: ",").last else { return nil }
-        let address = last.trimmingCharacters(in: .whitespaces)
+    /// The client in `X-Forwarded-For`: the last address not of a trusted proxy (each proxy
+    /// appends the address it was reached from), if it looks like an address.
+    static func forwardedClient(_ request: Request, trusting proxies: Set<String>) -> String? {
+        let header = request.headers[values: .xForwardedFor].joined(separator: ",")
+        let addresses = header.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard let address = addresses.reversed().first(where: { !proxies.contains($0) }) else { return nil }
         let allowed = Set("0123456789abcdefABCDEF:.")
         return (2...45).contains(address.count) && address.allSatisfy(allowed.contains) ? address : nil
     }

@@ -12,7 +12,7 @@ enum WebSession {
     static let sessionCookie = "strokepath_session"
     static let csrfCookie = "strokepath_csrf"
     /// How long a session lasts at most; the token's own end comes first when sooner.
-    static let longest: TimeInterval = 8 * 3600
+    static let longest = WebSessions.longest
 
     /// The signed-in user of the session the cookie names, if it is known and not ended.
     static func identity(_ request: Request, sessions: WebSessions) async throws -> Identity? {

@@ -10,7 +10,7 @@ import Synchronization
 /// Each instance remembers the sessions it found for a minute, so a page costs no query each
 /// time, and keeps honouring them (until they end) while the database cannot be reached: the
 /// acute page, whose evaluations are spooled in an outage, stays usable. A sign-out reaches
-/// the other instances within that minute.
+/// the other instances within that minute while the database answers.
 public struct WebSessions: Sendable {
     /// Who a session is for.
     public struct Session: Sendable, Equatable {
@@ -37,9 +37,14 @@ public struct WebSessions: Sendable {
         self.pool = pool
     }
 
-    /// Sessions found lately, with when they end and when they were found.
+    /// Sessions found lately, with when they end and when they were found; and the ids closed
+    /// here, never to be taken from the memory again.
     final class Known: Sendable {
-        let entries = Mutex<[String: (session: Session, until: Date, found: Date)]>([:])
+        struct State {
+            var found: [String: (session: Session, until: Date, found: Date)] = [:]
+            var closed: [String: Date] = [:]
+        }
+        let state = Mutex(State())
     }
 
     /// Opens a session until `expires` and returns its id; ended sessions are cleared on the way.
@@ -59,7 +64,7 @@ public struct WebSessions: Sendable {
     /// The session `id` names, if it is well formed, known and not ended.
     public func find(_ id: String, now: Date = Date()) async throws -> Session? {
         guard Self.isWellFormed(id) else { return nil }
-        let remembered = known.entries.withLock { $0[id] }.flatMap { $0.until > now ? $0 : nil }
+        let remembered = known.state.withLock { $0.closed[id] == nil ? $0.found[id] : nil }.flatMap { $0.until > now ? $0 : nil }
         if let remembered, now.timeIntervalSince(remembered.found) < Self.recheck { return remembered.session }
         let found: (Session, Date)?
         do {
@@ -72,24 +77,34 @@ public struct WebSessions: Sendable {
                 let (subject, name, role, organisations, until) = try row.decode((String, String, String, [UUID], Date).self)
                 return (Session(subject: subject, name: name, role: role, organisations: organisations), until)
             }
-        } catch let error as PostgresError where error.isUnavailable {
+        } catch let error as PostgresError where error.isConnectionLoss || error.code == .poolClosed {
+            // The database is away (not merely busy): a session found before stands until it ends.
             guard let remembered else { throw error }
             return remembered.session
         }
-        known.entries.withLock { entries in
-            if entries.count >= 10_000 { entries = entries.filter { $0.value.until > now } }
-            if entries.count >= 10_000 { entries.removeAll() }
-            entries[id] = found.map { (session: $0.0, until: $0.1, found: now) }
+        known.state.withLock { state in
+            if state.found.count >= 10_000 { state.found = state.found.filter { $0.value.until > now } }
+            if state.found.count >= 10_000 { state.found.removeAll() }
+            guard state.closed[id] == nil else { return }
+            state.found[id] = found.map { (session: $0.0, until: $0.1, found: now) }
         }
         return found?.0
     }
 
-    /// Ends the session `id` names (nothing if there is none).
-    public func close(_ id: String) async throws {
+    /// Ends the session `id` names (nothing if there is none); this instance forgets it at
+    /// once, even if a page request found it a moment before.
+    public func close(_ id: String, now: Date = Date()) async throws {
         guard Self.isWellFormed(id) else { return }
-        known.entries.withLock { $0[id] = nil }
         try await pool.query("DELETE FROM web_sessions WHERE id_hash = sha256(decode(\(id), 'hex'))")
+        known.state.withLock { state in
+            if state.closed.count >= 10_000 { state.closed = state.closed.filter { now.timeIntervalSince($0.value) < Self.longest } }
+            state.closed[id] = now
+            state.found[id] = nil
+        }
     }
+
+    /// The longest a session lasts (the sign-in caps it): how long a closed id is remembered.
+    public static let longest: TimeInterval = 8 * 3_600
 
     /// 64 lowercase hex digits: what `newID` makes.
     public static func isWellFormed(_ id: String) -> Bool {

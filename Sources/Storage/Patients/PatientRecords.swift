@@ -96,25 +96,32 @@ public struct PatientRecords: Sendable {
     /// hours is refused too.
     public func breakGlass(_ patient: UUID, reason: String, minutes: Int, as context: AccessContext) async throws -> Date {
         let perDay = Int32(clamping: breakGlassPerDay)
-        let (outcome, until) = try await pool.withAccess(context) { connection in
-            let (outcome, until) = try await connection.query(
+        let (outcome, until, acting) = try await pool.withAccess(context) { connection in
+            let (outcome, until, acting) = try await connection.query(
                 """
-                SELECT outcome, valid_until
+                SELECT outcome, valid_until, acting_organisation_id
                 FROM break_glass_open(\(patient), \(reason), \(Int32(clamping: minutes)), \(perDay))
                 """, prepared: true
-            ).single().decode((String, Date?).self)
+            ).single().decode((String, Date?, UUID?).self)
             if until != nil {
-                try await AuditLog.record(
-                    context.auditEvent(.create, patient: patient, resource: "BreakGlassGrant", purpose: "emergency", breakGlassReason: reason), on: connection)
+                try await AuditLog.record(Self.breakGlassEvent(patient, reason: reason, acting: acting, outcome: .success, context), on: connection)
             }
-            return (outcome, until)
+            return (outcome, until, acting)
         }
         if let until { return until }
         // A refused attempt is audited too: the patient's organisation's auditors see probes.
-        try await audit.record([
-            context.auditEvent(.create, patient: patient, resource: "BreakGlassGrant", outcome: .denied, purpose: "emergency", breakGlassReason: reason)
-        ])
+        try await audit.record([Self.breakGlassEvent(patient, reason: reason, acting: acting, outcome: .denied, context)])
         throw outcome == "limit" ? Refusal.breakGlassLimit(perDay: Int(perDay)) : Refusal.unknownPatientRecord
+    }
+
+    /// The audit row of a break-glass attempt, for the organisation the grant acts for (when
+    /// one of the caller's reaches the patient).
+    private static func breakGlassEvent(
+        _ patient: UUID, reason: String, acting: UUID?, outcome: AuditEvent.Outcome, _ context: AccessContext
+    ) -> AuditEvent {
+        var event = context.auditEvent(.create, patient: patient, resource: "BreakGlassGrant", outcome: outcome, purpose: "emergency", breakGlassReason: reason)
+        if let acting { event.actorOrganisation = acting }
+        return event
     }
 
     /// The reason of the subject's current break-glass grant when that is how the patient is

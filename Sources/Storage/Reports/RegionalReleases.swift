@@ -19,8 +19,10 @@ final class RegionalReleases: Sendable {
     static func key(_ id: UUID) -> String { id.uuidString.lowercased() }
 
     /// The releases of `regions` as of the refresh at `refreshed`, each protected for its
-    /// region's k — the strictest `report_min_cell` of the region and its sites (within the
-    /// indicators file's range), never the caller's, so every planner gets the same release.
+    /// region's k — the region's `report_min_cell` (the indicators file's default where it
+    /// sets none), raised by any stricter one a site of it sets, within the file's range —
+    /// never the caller's, so every planner gets the same release. A region whose release
+    /// cannot be made (or whose cells the caller cannot reach) is not kept and gives nothing.
     func releases(
         regions: [UUID], refreshed: Date?, disclosure: IndicatorCatalogue.Disclosure, builder: RegionalReportBuilder,
         on connection: PostgresConnection
@@ -28,7 +30,10 @@ final class RegionalReleases: Sendable {
         var releases: [String: [IndicatorCatalogue.Cohort: Release]] = [:]
         for region in regions {
             let configured = try await connection.query(
-                "SELECT max(report_min_cell)::integer FROM organisations WHERE id = \(region) OR parent_id = \(region)"
+                """
+                SELECT greatest(coalesce((SELECT report_min_cell FROM organisations WHERE id = \(region)), \(disclosure.defaultK)),
+                                (SELECT max(report_min_cell) FROM organisations WHERE parent_id = \(region)))::integer
+                """
             ).first?.decode(Int?.self, at: 0)
             let k = min(max(configured ?? disclosure.defaultK, disclosure.allowedK[0]), disclosure.allowedK[1])
             let cacheKey = "\(region)|\(k)|\(refreshed?.timeIntervalSince1970 ?? 0)"
@@ -37,6 +42,7 @@ final class RegionalReleases: Sendable {
                 continue
             }
             let made = try await Self.make(region: region, k: k, builder: builder, on: connection)
+            guard !made.isEmpty else { continue }
             kept.withLock { kept in
                 if kept.count >= 64 { kept.removeAll() }
                 kept[cacheKey] = made

@@ -80,12 +80,19 @@ public struct RegionalReports: Sendable {
         // One indicator needs only its own histograms; the cells of every indicator are still read,
         // so that the same values are withheld as in the full report.
         let measures = wanted.map { [$0.measure].compactMap { $0 } }
-        // One snapshot for the cells, the refresh's time and the release made from them; a
-        // report waits for a refresh under way rather than fail at the role's lock limit.
-        return try await pool.withAccess(context, level: .repeatableRead, readOnly: true) { connection in
+        return try await pool.withAccess(context, readOnly: true) { connection in
+            try await connection.query("SET LOCAL ROLE strokepath_planner")
+            // The report tables, locked in the order the refresh takes them (no deadlock), before
+            // anything is read: a refresh under way is waited for (as long as a refresh may take),
+            // and none commits while the report reads cells, refresh time and release.
             try await connection.query("SET LOCAL lock_timeout = '\(fragment: Self.refreshTimeLimit)'")
             try await connection.query("SET LOCAL statement_timeout = '\(fragment: Self.refreshTimeLimit)'")
-            try await connection.query("SET LOCAL ROLE strokepath_planner")
+            try await connection.query(
+                """
+                LOCK TABLE report_cells, report_minutes, report_minutes_yearly, report_refreshes, report_therapy, report_utilisation,
+                           report_minutes_strata, report_cells_yearly IN ACCESS SHARE MODE
+                """)
+            try await connection.query("SET LOCAL statement_timeout TO DEFAULT")
             let regions = try await Self.regions(query.regions, on: connection)
             let disclosure = catalogue.disclosure
             let configured = try await connection.query(
@@ -93,7 +100,7 @@ public struct RegionalReports: Sendable {
                 SELECT max(report_min_cell)::integer FROM organisations WHERE id = ANY (app_organisation_ids())
                 """
             ).first?.decode(Int?.self, at: 0)
-            let k = min(max(configured ?? disclosure.defaultK, disclosure.allowedK[0]), disclosure.allowedK[1])
+            let callerK = min(max(configured ?? disclosure.defaultK, disclosure.allowedK[0]), disclosure.allowedK[1])
             var counts: [String: [String: ReportCounts]] = [:]
             var labels: [String: String] = [:]
             func period(_ first: String) -> String {
@@ -140,14 +147,18 @@ public struct RegionalReports: Sendable {
             let rows = counts.keys.sorted { (names[$0]?.code ?? $0, $0) < (names[$1]?.code ?? $1, $1) }
             let periods = Set(counts.values.flatMap(\.keys)).sorted()
             let keys = rows.map { names[$0]?.code ?? $0 }
-            let builder = RegionalReportBuilder(catalogue: catalogue, k: k)
-            // What the fixed releases of the rows' regions give; everything else is withheld.
+            // What the fixed releases of the rows' regions give; everything else is withheld. The
+            // report's k is the stricter of the caller's and the releases'.
             let scope = try await Self.releaseScope(query, keys: rows, regions: regions, on: connection)
+            let bases = RegionalReportBuilder(catalogue: catalogue, k: callerK)
             let released = try await releases.releases(
-                regions: scope.regions, refreshed: try refreshed?.decode(Date.self, at: 0), disclosure: disclosure, builder: builder, on: connection)
+                regions: scope.regions, refreshed: try refreshed?.decode(Date.self, at: 0), disclosure: disclosure, builder: bases, on: connection)
+            let k = max(callerK, released.k)
+            let builder = RegionalReportBuilder(catalogue: catalogue, k: k)
             let firstDays = Dictionary(labels.map { ($0.value, $0.key) }, uniquingKeysWith: { first, _ in first })
             let unreleased = released.unreleased(
-                rows: rows.map { scope.sources[$0] ?? [] }, total: scope.total, periods: periods.map { Self.months(of: firstDays[$0] ?? $0, query) })
+                rows: rows.map { scope.sources[$0] ?? [] }, total: scope.total, periods: periods.map { Self.months(of: firstDays[$0] ?? $0, query) },
+                cohorts: Set(bases.bases().keys))
             let tables = builder.tables(
                 rows: keys, periods: periods, counts: rows.map { row in periods.map { counts[row]?[$0] ?? ReportCounts() } }, unreleased: unreleased
             )
@@ -316,7 +327,7 @@ public struct RegionalReports: Sendable {
         """
         SELECT \(fragment: query.rows.fragment)::text, \(fragment: query.period.fragment)::text, \(fragment: columns)
         FROM \(fragment: table)
-        WHERE (\(regions)::uuid[] IS NULL OR region_id = ANY (\(regions)::uuid[]))
+        WHERE month BETWEEN '1900-01-01' AND '2199-12-01' AND (\(regions)::uuid[] IS NULL OR region_id = ANY (\(regions)::uuid[]))
           AND (\(query.from?.description)::date IS NULL OR month >= date_trunc('month', \(query.from?.description)::date))
           AND (\(query.to?.description)::date IS NULL OR month <= \(query.to?.description)::date)
           AND (\(query.ageBand)::integer IS NULL OR age_band = \(query.ageBand)) AND (\(query.sex)::text IS NULL OR sex = \(query.sex))
@@ -333,7 +344,7 @@ public struct RegionalReports: Sendable {
         SELECT \(fragment: query.rows.fragment)::text, \(fragment: query.period.fragment)::text, resource,
                sum(available_minutes), sum(used_minutes), min(nullif(patients, 0))
         FROM report_utilisation
-        WHERE (\(regions)::uuid[] IS NULL OR region_id = ANY (\(regions)::uuid[]))
+        WHERE month BETWEEN '1900-01-01' AND '2199-12-01' AND (\(regions)::uuid[] IS NULL OR region_id = ANY (\(regions)::uuid[]))
           AND (\(query.from?.description)::date IS NULL OR month >= date_trunc('month', \(query.from?.description)::date))
           AND (\(query.to?.description)::date IS NULL OR month <= \(query.to?.description)::date)
         GROUP BY 1, 2, 3
@@ -348,7 +359,8 @@ public struct RegionalReports: Sendable {
             FROM (SELECT \(fragment: query.rows.fragment) AS row_key, \(fragment: yearly ? query.period.yearlyFragment : query.period.fragment) AS period,
                          measure, minutes, sum(episodes)::bigint AS episodes
                   FROM \(fragment: yearly ? "report_minutes_yearly" : "report_minutes")
-                  WHERE (\(regions)::uuid[] IS NULL OR region_id = ANY (\(regions)::uuid[]))
+                  WHERE \(fragment: yearly ? "year" : "month") BETWEEN '1900-01-01' AND '2199-12-01'
+                    AND (\(regions)::uuid[] IS NULL OR region_id = ANY (\(regions)::uuid[]))
                     AND (\(measures)::text[] IS NULL OR measure = ANY (\(measures)::text[]))
                     AND (\(query.from?.description)::date IS NULL OR \(fragment: yearly ? "year" : "month") >= date_trunc('month', \(query.from?.description)::date))
                     AND (\(query.to?.description)::date IS NULL OR \(fragment: yearly ? "year" : "month") <= \(query.to?.description)::date)
@@ -372,7 +384,7 @@ public struct RegionalReports: Sendable {
         SELECT \(fragment: query.rows == .region ? "region_id::text" : "value"), \(fragment: query.period.yearlyFragment)::text, measure,
                minutes::integer, sum(episodes)::bigint
         FROM report_minutes_strata
-        WHERE stratum = \(stratum.name) AND (\(stratum.value)::text IS NULL OR value = \(stratum.value))
+        WHERE stratum = \(stratum.name) AND (\(stratum.value)::text IS NULL OR value = \(stratum.value)) AND year BETWEEN '1900-01-01' AND '2199-12-01'
           AND (\(measures)::text[] IS NULL OR measure = ANY (\(measures)::text[]))
           AND (\(regions)::uuid[] IS NULL OR region_id = ANY (\(regions)::uuid[]))
           AND (\(query.from?.description)::date IS NULL OR year >= \(query.from?.description)::date)
