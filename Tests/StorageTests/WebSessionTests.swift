@@ -45,4 +45,18 @@ import Testing
             }
         }
     }
+
+    /// A sign-out while the database is away still ends the session on this instance.
+    @Test func K_aSignOutInAnOutageHoldsHere() async throws {
+        try await TestDatabase.with { database in
+            try await database.withPool(.app) { pool in
+                let sessions = WebSessions(pool: pool)
+                let id = try await sessions.open(Self.someone, until: Date().addingTimeInterval(3_600))
+                #expect(try await sessions.find(id) == Self.someone)
+                await pool.close()
+                await #expect(throws: PostgresError.self) { try await sessions.close(id) }
+                await #expect(throws: PostgresError.self, "not taken from memory any more") { try await sessions.find(id) }
+            }
+        }
+    }
 }

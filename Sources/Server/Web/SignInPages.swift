@@ -83,8 +83,16 @@ struct SignInPages: Sendable {
             guard WebSession.csrfMatches(form.csrf, request) else {
                 throw Problem(.forbidden, "csrf", detail: "The form expired; please sign out again.")
             }
-            if let id = WebSession.sessionID(request) { try await sessions.close(id) }
             var response = Response(status: .seeOther, headers: [.location: "/sign-in"])
+            // This instance forgets the session even if the database is away; the browser's
+            // cookie is cleared either way, and the database's row is deleted when it answers.
+            if let id = WebSession.sessionID(request) {
+                do {
+                    try await sessions.close(id)
+                } catch {
+                    context.logger.warning("sign-out could not reach the database", metadata: ["error": "\(String(reflecting: type(of: error)))"])
+                }
+            }
             response.setCookie(WebSession.cookie(WebSession.sessionCookie, "", maxAge: 0))
             return response
         }

@@ -91,19 +91,30 @@ public struct WebSessions: Sendable {
         return found?.0
     }
 
-    /// Ends the session `id` names (nothing if there is none); this instance forgets it at
-    /// once, even if a page request found it a moment before.
+    /// Ends the session `id` names (nothing if there is none). This instance forgets it first —
+    /// so a sign-out holds here even while the database is away — and for two minutes will not
+    /// take it back from a page request that read it a moment before.
     public func close(_ id: String, now: Date = Date()) async throws {
         guard Self.isWellFormed(id) else { return }
-        try await pool.query("DELETE FROM web_sessions WHERE id_hash = sha256(decode(\(id), 'hex'))")
-        known.state.withLock { state in
-            if state.closed.count >= 10_000 { state.closed = state.closed.filter { now.timeIntervalSince($0.value) < Self.longest } }
-            state.closed[id] = now
-            state.found[id] = nil
-        }
+        known.state.withLock { state in if state.found.removeValue(forKey: id) != nil { Self.remember(closed: id, now, in: &state) } }
+        let deleted = try await pool.query("DELETE FROM web_sessions WHERE id_hash = sha256(decode(\(id), 'hex')) RETURNING 1").count > 0
+        if deleted { known.state.withLock { Self.remember(closed: id, now, in: &$0) } }
     }
 
-    /// The longest a session lasts (the sign-in caps it): how long a closed id is remembered.
+    /// How long a closed id is kept from memory: longer than any page request reading it.
+    static let closedFor: TimeInterval = 120
+
+    private static func remember(closed id: String, _ now: Date, in state: inout Known.State) {
+        state.closed = state.closed.filter { now.timeIntervalSince($0.value) < closedFor }
+        if state.closed.count >= 10_000 {
+            // Only a cache: clearing it costs queries, never a wrong answer.
+            state.closed.removeAll()
+            state.found.removeAll()
+        }
+        state.closed[id] = now
+    }
+
+    /// The longest a session lasts (the sign-in caps it).
     public static let longest: TimeInterval = 8 * 3_600
 
     /// 64 lowercase hex digits: what `newID` makes.

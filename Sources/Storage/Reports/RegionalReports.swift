@@ -82,17 +82,19 @@ public struct RegionalReports: Sendable {
         let measures = wanted.map { [$0.measure].compactMap { $0 } }
         return try await pool.withAccess(context, readOnly: true) { connection in
             try await connection.query("SET LOCAL ROLE strokepath_planner")
-            // The report tables, locked in the order the refresh takes them (no deadlock), before
-            // anything is read: a refresh under way is waited for (as long as a refresh may take),
-            // and none commits while the report reads cells, refresh time and release.
+            // The report tables, locked before anything is read and in the order the refresh
+            // (report_refresh_all) takes them — report_cells first in both, which keeps them
+            // from deadlocking: a refresh under way is waited for (as long as a refresh may
+            // take), and none commits while the report reads cells, refresh time and release.
             try await connection.query("SET LOCAL lock_timeout = '\(fragment: Self.refreshTimeLimit)'")
             try await connection.query("SET LOCAL statement_timeout = '\(fragment: Self.refreshTimeLimit)'")
             try await connection.query(
                 """
-                LOCK TABLE report_cells, report_minutes, report_minutes_yearly, report_refreshes, report_therapy, report_utilisation,
-                           report_minutes_strata, report_cells_yearly IN ACCESS SHARE MODE
+                LOCK TABLE report_cells, report_minutes, report_minutes_yearly, report_refreshes, report_minutes_strata, report_therapy,
+                           report_utilisation, report_cells_yearly IN ACCESS SHARE MODE
                 """)
             try await connection.query("SET LOCAL statement_timeout TO DEFAULT")
+            try await connection.query("SET LOCAL lock_timeout TO DEFAULT")
             let regions = try await Self.regions(query.regions, on: connection)
             let disclosure = catalogue.disclosure
             let configured = try await connection.query(
