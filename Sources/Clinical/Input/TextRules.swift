@@ -21,15 +21,22 @@ public enum TextRules {
         }
     }
 
-    /// A free-text field's refusal, if it holds a forbidden character.
+    /// A free-text field's refusal (422), if it holds a forbidden character.
     public static func checkFreeText(_ text: String, field: String) throws(Refusal) {
-        if let scalar = forbiddenInFreeText(text) { throw refusal(field, scalar) }
+        if let scalar = forbiddenInFreeText(text) { throw Refusal.invalid(field, controlMessage(scalar)) }
+    }
+
+    /// What a refusal of a control character says: its code point, never the character.
+    public static func controlMessage(_ scalar: Unicode.Scalar) -> String {
+        "must not contain the control character \(name(scalar))"
     }
 
     /// An identifier's refusal, if it holds a forbidden character or more than `maxLength`
     /// characters (counted as PostgreSQL counts them: code points, not what the eye sees).
     public static func checkIdentifier(_ text: String, field: String, maxLength: Int) throws(Refusal) {
-        if let scalar = forbiddenInIdentifier(text) { throw refusal(field, scalar) }
+        if let scalar = forbiddenInIdentifier(text) {
+            throw Refusal.invalid(field, "must not contain the control or format character \(name(scalar))")
+        }
         if text.unicodeScalars.count > maxLength { throw Refusal.invalid(field, "must be at most \(maxLength) characters") }
     }
 
@@ -43,9 +50,6 @@ public enum TextRules {
         scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
     }
 
-    private static func refusal(_ field: String, _ scalar: Unicode.Scalar) -> Refusal {
-        Refusal.invalid(field, "must not contain the control or format character \(name(scalar))")
-    }
 }
 
 extension JSONValue {
@@ -73,9 +77,7 @@ extension JSONValue {
 
     /// The refusal for a body holding a forbidden character, if it does.
     public func checkText() throws(Refusal) {
-        if let (field, scalar) = firstForbiddenText() {
-            throw Refusal.invalid(field, "must not contain the control character \(TextRules.name(scalar))")
-        }
+        if let (field, scalar) = firstForbiddenText() { throw Refusal.invalid(field, TextRules.controlMessage(scalar)) }
     }
 
     private static func join(_ path: String, _ key: String) -> String { path.isEmpty ? key : path + "." + key }

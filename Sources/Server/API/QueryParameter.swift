@@ -38,7 +38,7 @@ enum QueryParameter {
     static func checkText(_ request: Request) throws {
         for (name, value) in request.uri.queryParameters {
             if let scalar = TextRules.forbiddenInFreeText(String(name)) ?? TextRules.forbiddenInFreeText(String(value)) {
-                throw Refusal.invalidParameter(String(name), "must not contain the control character \(TextRules.name(scalar))")
+                throw Refusal.invalidParameter(String(name), TextRules.controlMessage(scalar))
             }
         }
     }

@@ -110,9 +110,7 @@ struct SignInPages: Sendable {
         let body = String(buffer: try await request.body.collect(upTo: maxUploadSize))
         for field in body.split(separator: "&") {
             let parts = field.split(separator: "=", maxSplits: 1).map { $0.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "" }
-            if let scalar = parts.lazy.compactMap(TextRules.forbiddenInFreeText).first {
-                throw Refusal.invalid(parts[0], "must not contain the control character \(TextRules.name(scalar))")
-            }
+            for part in parts { try TextRules.checkFreeText(part, field: parts[0]) }
         }
         do {
             return try URLEncodedFormDecoder().decode(Form.self, from: body)

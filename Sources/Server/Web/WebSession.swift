@@ -33,8 +33,7 @@ enum WebSession {
         if let existing = request.cookies[csrfCookie]?.value, existing.count == 64, existing.allSatisfy(\.isHexDigit) {
             return existing
         }
-        var generator = SystemRandomNumberGenerator()
-        return (0..<4).map { _ in String(format: "%016llx", generator.next() as UInt64) }.joined()
+        return WebSessions.newID()
     }
 
     /// The form's token is the session's (or, without a session, the cookie's), compared in

@@ -122,8 +122,8 @@ public struct WebSessions: Sendable {
         id.utf8.count == 64 && id.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
     }
 
-    /// 256 random bits from the system's generator, as hex.
-    static func newID() -> String {
+    /// 256 random bits from the system's generator, as 64 hex digits (session ids, CSRF tokens).
+    public static func newID() -> String {
         var generator = SystemRandomNumberGenerator()
         return (0..<4).map { _ in String(format: "%016llx", generator.next() as UInt64) }.joined()
     }
