@@ -117,6 +117,19 @@ public struct IndicatorCatalogue: Sendable, Decodable {
     public struct Disclosure: Sendable, Decodable {
         public var defaultK: Int
         public var allowedK: [Int]
+        /// Days after a month ends before it is published: once published, a month's figures
+        /// can only be revised by a version that hides small changes (docs/reporting.md,
+        /// "Versions"), so a month waits until its counts have settled.
+        public var releaseAfterDays: Int
+
+        /// The last month published from cells refreshed at `refreshed`: the last whose end
+        /// (UTC, as the cells count months) lies `releaseAfterDays` or more before it.
+        public func publishedThrough(refreshedAt refreshed: Date) -> ReleaseMonth {
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = TimeZone(identifier: "UTC") ?? calendar.timeZone
+            let settled = calendar.dateComponents([.year, .month], from: refreshed.addingTimeInterval(-Double(releaseAfterDays) * 86_400))
+            return ReleaseMonth(settled.year ?? 1900, settled.month ?? 1).previous
+        }
     }
 
     public struct Funnel: Sendable, Decodable {
@@ -206,6 +219,9 @@ public struct IndicatorCatalogue: Sendable, Decodable {
             catalogue.disclosure.defaultK <= catalogue.disclosure.allowedK[1]
         else {
             throw ReportInputError("disclosure", "default_k must lie within allowed_k [low, high]")
+        }
+        guard (0...400).contains(catalogue.disclosure.releaseAfterDays) else {
+            throw ReportInputError("disclosure.release_after_days", "must be 0 to 400 days")
         }
         let window = catalogue.followUp.windowDays
         guard window.count == 2, window[0] >= 0, window[0] < window[1] else {

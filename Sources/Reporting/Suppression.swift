@@ -93,6 +93,26 @@ public enum Suppression {
             columnTotals: (0..<columns).map { table.reasons[rows][$0] }, grandTotal: table.reasons[rows][columns])
     }
 
+    /// The entries to withhold, besides `withheld`, so that no withheld entry of a table of
+    /// *differences* (a later version of a table less an earlier one) can be worked out from
+    /// the others: the same cycles as `pattern`, but a difference has no floor, so any entry,
+    /// a zero too, can close one. `costs` (the later version's counts, rows of equal length)
+    /// price what withholding an entry costs its readers; a zero is priced as `zeroCost`.
+    static func differenceCycles(costs: [[Int]], withheld: Set<Entry>, zeroCost: Int) -> Set<Entry> {
+        var table = Augmented(costs, zeroCost: max(1, zeroCost))
+        for entry in withheld where entry.row <= table.rows && entry.column <= table.columns {
+            table.reasons[entry.row][entry.column] = .complementary
+        }
+        var added = Set<Entry>()
+        while let bridge = table.firstBridge(), let path = table.cheapestPath(closing: bridge) {
+            for entry in path where table.reasons[entry.row][entry.column] == nil {
+                table.reasons[entry.row][entry.column] = .complementary
+                added.insert(entry)
+            }
+        }
+        return added
+    }
+
     /// An entry of the table with its totals (row `rows` and column `columns` hold the totals).
     public struct Entry: Hashable, Sendable {
         public var row: Int
@@ -133,8 +153,12 @@ public enum Suppression {
         var reasons: [[Reason?]]
         let rows: Int
         let columns: Int
+        /// The cost of hiding a zero; nil when a zero cannot be hidden (it is published as zero
+        /// and cannot move down).
+        let zeroCost: Int?
 
-        init(_ counts: [[Int]]) {
+        init(_ counts: [[Int]], zeroCost: Int? = nil) {
+            self.zeroCost = zeroCost
             rows = counts.count
             columns = counts.first?.count ?? 0
             values = counts.map { $0 + [$0.reduce(0, +)] }
@@ -143,11 +167,11 @@ public enum Suppression {
             reasons = Array(repeating: Array(repeating: nil, count: columns + 1), count: rows + 1)
         }
 
-        /// The cost of hiding an entry: its count, ten times for a total, a thousand times for
-        /// the grand total; nil for a zero (published as zero: it cannot move down).
+        /// The cost of hiding an entry: its count (or `zeroCost` for a zero), ten times for a
+        /// total, a thousand times for the grand total; nil for a zero without a `zeroCost`.
         func cost(_ entry: Entry) -> Int? {
-            let value = values[entry.row][entry.column]
-            guard value > 0 else { return nil }
+            let count = values[entry.row][entry.column]
+            guard let value = count > 0 ? count : zeroCost else { return nil }
             if reasons[entry.row][entry.column] != nil { return 0 }
             let isRowTotal = entry.column == columns
             let isColumnTotal = entry.row == rows

@@ -10,7 +10,9 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "strokepath-bench",
         abstract: "Measures the service (run through ops/bench/*).",
-        subcommands: [SelectBench.self, CopyBench.self, AuthBenchServer.self, AcuteBench.self, PacedLoad.self, RecoveryBench.self, ReportBench.self]
+        subcommands: [
+            SelectBench.self, CopyBench.self, AuthBenchServer.self, AcuteBench.self, PacedLoad.self, RecoveryBench.self, ReportBench.self, ReleaseBench.self,
+        ]
     )
 }
 

@@ -1,39 +1,66 @@
 @testable import Reporting
 
-/// An attacker who knows the whole release: every published cell of every kind, and that in
-/// every line of every subtable the total is the sum of its parts. By exact Gaussian
-/// elimination (reduced row echelon form over the rationals, sparse rows) it finds which
-/// withheld cells, and which sums of withheld cells, those equations pin down.
+/// An attacker who knows releases whole — one, or every version of one: every published cell
+/// of every kind, and that in every line of every subtable the total is the sum of its parts.
+/// By exact Gaussian elimination (reduced row echelon form over the rationals, sparse rows) it
+/// finds which withheld cells, and which sums and differences of cells, those equations pin
+/// down.
 ///
-/// A withheld cell is determined exactly when its unit vector lies in the row space of the
-/// equations restricted to the withheld cells; then the reduced form has a row with that one
-/// unknown, and its right-hand side (per kind) is the cell's value.
+/// A combination of withheld cells is determined exactly when it lies in the row space of the
+/// equations restricted to the withheld cells; then its value (per kind) follows from the
+/// reduced form's right-hand sides.
 struct ReleaseAttacker {
+    /// A withheld cell of one version (the index in the versions given).
+    struct Unknown: Hashable, Comparable {
+        var version: Int
+        var cell: ReleaseCell
+
+        static func < (lhs: Unknown, rhs: Unknown) -> Bool { (lhs.version, lhs.cell) < (rhs.version, rhs.cell) }
+    }
+
     let kinds: [String]
-    let unknowns: [ReleaseCell]
-    let index: [ReleaseCell: Int]
+    let versions: [Release]
+    let unknowns: [Unknown]
+    let index: [Unknown: Int]
     /// Pivot column → its row of the reduced form: coefficients on free columns besides the
     /// pivot's 1, and the right-hand side per kind.
     private(set) var pivots: [Int: (coefficients: [Int: Rational], constants: [Rational])] = [:]
     /// Equations without a withheld cell whose published values do not add up (must be none).
     private(set) var inconsistent = 0
 
-    init(_ release: Release) {
-        kinds = release.counts.keys.sorted()
-        unknowns = release.withheld.keys.sorted()
+    init(_ release: Release) { self.init(versions: [release]) }
+
+    init(versions: [Release]) {
+        self.versions = versions
+        kinds = versions.first?.counts.keys.sorted() ?? []
+        unknowns = versions.enumerated().flatMap { version, release in release.withheld.keys.sorted().map { Unknown(version: version, cell: $0) } }
         index = Dictionary(uniqueKeysWithValues: unknowns.enumerated().map { ($1, $0) })
-        for line in Set(release.layout.lines) {
-            var coefficients: [Int: Rational] = [:]
-            var constants = Array(repeating: Rational.zero, count: kinds.count)
-            for (cell, sign) in line.parts.map({ ($0, 1) }) + [(line.total, -1)] {
-                if let column = index[cell] {
-                    coefficients[column] = (coefficients[column] ?? .zero) + Rational(sign)
-                } else {
-                    for (k, kind) in kinds.enumerated() { constants[k] = constants[k] - Rational(sign * (release.value(kind, cell) ?? 0)) }
+        for (version, release) in versions.enumerated() {
+            for line in Set(release.layout.lines) {
+                var terms: [(ReleaseCell, Rational)] = line.parts.map { ($0, .one) }
+                terms.append((line.total, Rational(-1)))
+                let (coefficients, constants) = vector(terms.map { (Unknown(version: version, cell: $0.0), $0.1) })
+                add(coefficients, constants.map { .zero - $0 })
+            }
+        }
+    }
+
+    /// A combination of cells of versions as a vector over the unknowns and, per kind, the
+    /// published part of its value.
+    func vector(_ terms: [(Unknown, Rational)]) -> ([Int: Rational], [Rational]) {
+        var coefficients: [Int: Rational] = [:]
+        var constants = Array(repeating: Rational.zero, count: kinds.count)
+        for (term, factor) in terms {
+            if let column = index[term] {
+                let sum = (coefficients[column] ?? .zero) + factor
+                coefficients[column] = sum.isZero ? nil : sum
+            } else {
+                for (k, kind) in kinds.enumerated() {
+                    constants[k] = constants[k] + factor * Rational(versions[term.version].value(kind, term.cell) ?? 0)
                 }
             }
-            add(coefficients.filter { !$0.value.isZero }, constants)
         }
+        return (coefficients, constants)
     }
 
     /// Brings one equation into the reduced form.
@@ -76,25 +103,29 @@ struct ReleaseAttacker {
     }
 
     /// The withheld cells the equations determine, with their values by kind.
-    var determined: [ReleaseCell: [String: Rational]] {
-        var cells: [ReleaseCell: [String: Rational]] = [:]
+    var determined: [Unknown: [String: Rational]] {
+        var cells: [Unknown: [String: Rational]] = [:]
         for (column, pivot) in pivots where pivot.coefficients.isEmpty {
             cells[unknowns[column]] = Dictionary(uniqueKeysWithValues: zip(kinds, pivot.constants))
         }
         return cells
     }
 
-    /// The sum of some withheld cells by kind, when the equations determine it.
+    /// The sum of some withheld cells of the first version by kind, when the equations
+    /// determine it.
     func determinedSum(_ cells: [ReleaseCell]) -> [String: Rational]? {
-        var vector: [Int: Rational] = [:]
-        for cell in cells {
-            guard let column = index[cell] else { return nil }
-            vector[column] = (vector[column] ?? .zero) + .one
-        }
+        guard cells.allSatisfy({ index[Unknown(version: 0, cell: $0)] != nil }) else { return nil }
+        return determinedValue(cells.map { (Unknown(version: 0, cell: $0), .one) })
+    }
+
+    /// The value of a combination of cells of the versions (published or withheld) by kind,
+    /// when the published cells and the equations determine it.
+    func determinedValue(_ terms: [(Unknown, Rational)]) -> [String: Rational]? {
+        let (vector, published) = vector(terms)
         // v is in the row space iff v − Σ v_p · row_p vanishes; then its value is Σ v_p · rhs_p.
         let (rest, _) = reduce(vector, Array(repeating: .zero, count: kinds.count))
         guard rest.isEmpty else { return nil }
-        var values = Array(repeating: Rational.zero, count: kinds.count)
+        var values = published
         for (column, factor) in vector {
             guard let pivot = pivots[column] else { continue }
             values = zip(values, pivot.constants).map { $0 + factor * $1 }

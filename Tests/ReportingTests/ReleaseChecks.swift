@@ -44,10 +44,10 @@ struct ReleaseFigures: CustomStringConvertible {
         withheld += release.withheld.count
         let attacker = ReleaseAttacker(release)
         wrongValues += attacker.inconsistent
-        for (cell, values) in attacker.determined {
+        for (unknown, values) in attacker.determined {
             determined += 1
             if small(values) { determinedSmall += 1 }
-            if kinds.contains(where: { values[$0] != Rational(release.counts[$0]?[cell] ?? -1) }) { wrongValues += 1 }
+            if kinds.contains(where: { values[$0] != Rational(release.counts[$0]?[unknown.cell] ?? -1) }) { wrongValues += 1 }
         }
         for line in Set(release.layout.lines) {
             let hidden = line.parts.filter { release.withheld[$0] != nil }

@@ -17,6 +17,7 @@ import Testing
                 let reports = RegionalReports(pool: pool, catalogue: try ReportFixture.catalogue(), rehab: try ReportFixture.rehabCatalogue())
                 let planner = ReportFixture.arrivalPlanner
                 #expect(try await reports.refresh(as: planner) == (31, 0))
+                try await ReportFixture.refreshedInJune2027(database)
                 // Over all time (the yearly cells) and by month (the monthly cells): the same values.
                 for query in [ReportQuery(period: .all), ReportQuery(period: .month)] {
                     let report = try await reports.report(query, as: planner)

@@ -22,11 +22,93 @@ import Testing
         var description: String { "\(attempts) subtractions, \(small.count) gave 1 to k − 1: \(small.prefix(8))" }
 
         mutating func subtract(_ label: String, _ whole: Int?, _ parts: [Int?], k: Int) {
-            guard let whole, parts.allSatisfy({ $0 != nil }) else { return }
-            attempts += 1
-            let rest = whole - parts.reduce(0) { $0 + ($1 ?? 0) }
-            if (1..<k).contains(rest) { small.append("\(label) = \(rest)") }
+            add(label, [whole] + parts.map { $0.map { -$0 } }, k: k)
         }
+
+        /// Adds up signed terms (a change between versions can be negative: a group of 1 to
+        /// k − 1 either way counts).
+        mutating func add(_ label: String, _ terms: [Int?], k: Int) {
+            guard terms.allSatisfy({ $0 != nil }) else { return }
+            attempts += 1
+            let sum = terms.reduce(0) { $0 + ($1 ?? 0) }
+            if (1..<k).contains(abs(sum)) { small.append("\(label) = \(sum)") }
+        }
+    }
+
+    /// A published population count of a report: an indicator's, in a row (`*total*` for the
+    /// period's total) and a period (`2025`, `2025-Q2`, `2025-04`).
+    struct Figure: Hashable, CustomStringConvertible {
+        var indicator: String
+        var row: String
+        var period: String
+        var description: String { "\(indicator) \(row) \(period)" }
+    }
+
+    /// Every population count the hospital rows' reports by year, quarter and month of `years`
+    /// publish (nil where withheld).
+    static func figures(_ reports: RegionalReports, as planner: AccessContext, years: [Int]) async throws -> [Figure: Int?] {
+        var figures: [Figure: Int?] = [:]
+        for year in years {
+            for period in [ReportQuery.Period.year, .quarter, .month] {
+                let report = try await reports.report(
+                    ReportQuery(from: day(year, 1), to: day(year, 12, last: true), period: period, rows: .hospital), as: planner)
+                for table in report.tables where table.indicator.population != .resources {
+                    for (column, label) in table.periods.enumerated() {
+                        for (index, row) in table.rows.enumerated() {
+                            let value = table.cells[index][column]
+                            figures[Figure(indicator: table.indicator.id, row: row, period: label)] = value.suppressed == true ? nil : value.n
+                        }
+                        let total = table.periodTotals[column]
+                        figures[Figure(indicator: table.indicator.id, row: "*total*", period: label)] = total.suppressed == true ? nil : total.n
+                    }
+                }
+            }
+        }
+        return figures
+    }
+
+    /// Two versions of the release, attacked through the same requests before and after a
+    /// refresh: each figure's change (after less before), a month's change as its year's or
+    /// quarter's change less the other months', a hospital's change as the period total's less
+    /// the other hospitals'. None may be a change of 1 to k − 1 patients either way.
+    static func attackVersions(before: [Figure: Int?], after: [Figure: Int?], years: [Int], k: Int) -> Tally {
+        var tally = Tally()
+        func change(_ figure: Figure) -> Int? {
+            guard let new = after[figure] ?? nil, let old = before[figure] ?? nil else { return nil }
+            return new - old
+        }
+        for figure in after.keys.sorted(by: { $0.description < $1.description }) { tally.add("\(figure): after less before", [change(figure)], k: k) }
+        let lines = Set(after.keys.map { [$0.indicator, $0.row] })
+        for line in lines {
+            let (indicator, row) = (line[0], line[1])
+            func figure(_ period: String) -> Figure { Figure(indicator: indicator, row: row, period: period) }
+            for year in years {
+                let months = (1...12).map { String(format: "%04d-%02d", year, $0) }
+                for month in months {
+                    let others = months.filter { $0 != month }
+                    tally.add(
+                        "\(figure(month)): change of the year less the other months'",
+                        [change(figure("\(year)"))] + others.map { change(figure($0)).map { -$0 } }, k: k)
+                    let quarter = Self.quarter(of: month)
+                    tally.add(
+                        "\(figure(month)): change of the quarter less its other months'",
+                        [change(figure(quarter))] + others.filter { Self.quarter(of: $0) == quarter }.map { change(figure($0)).map { -$0 } }, k: k)
+                }
+            }
+        }
+        let periods = Set(after.keys.map(\.period))
+        for indicator in Set(after.keys.map(\.indicator)) {
+            let rows = Set(after.keys.filter { $0.indicator == indicator && $0.row != "*total*" }.map(\.row))
+            for period in periods {
+                for left in rows {
+                    tally.add(
+                        "\(indicator) \(left) \(period): change of the total less the other hospitals'",
+                        [change(Figure(indicator: indicator, row: "*total*", period: period))]
+                            + rows.filter { $0 != left }.map { change(Figure(indicator: indicator, row: $0, period: period)).map { -$0 } }, k: k)
+                }
+            }
+        }
+        return tally
     }
 
     /// Each table's population count (n) per row, of the row totals, or of one period's cells.
@@ -185,6 +267,25 @@ import Testing
         return tally
     }
 
+    /// Registers copies of up to `copies` of a site's episodes that arrived in `month` late,
+    /// as new episodes (the generated columns left to the database).
+    static let lateCopiesFunction: PostgresQuery = """
+        CREATE FUNCTION late_copies(site uuid, month date, copies integer) RETURNS integer LANGUAGE plpgsql AS $$
+        DECLARE
+            columns text;
+            added integer;
+        BEGIN
+            SELECT string_agg(quote_ident(attname), ', ' ORDER BY attnum) INTO columns FROM pg_attribute
+            WHERE attrelid = 'stroke_episodes'::regclass AND attnum > 0 AND NOT attisdropped AND attgenerated = '' AND attname <> 'id';
+            EXECUTE format('INSERT INTO stroke_episodes (id, %s) SELECT gen_random_uuid(), %s FROM stroke_episodes
+                            WHERE organisation_id = $1 AND date_trunc(''month'', arrival_at AT TIME ZONE ''UTC'')::date = $2 LIMIT $3', columns, columns)
+                USING site, month, copies;
+            GET DIAGNOSTICS added = ROW_COUNT;
+            RETURN added;
+        END
+        $$
+        """
+
     /// `2024-Q1` for `2024-02`.
     static func quarter(of month: String) -> String {
         let parts = month.split(separator: "-")
@@ -229,6 +330,49 @@ import Testing
                     #expect(region == DemoData.organisations[0].id || tally.attempts > 1_000, "the attack had published figures to subtract: \(tally)")
                     // The figures for the issue's note (ops/test prints them).
                     print("differencing attack on \(region == DemoData.organisations[0].id ? "the demo region" : "the synthetic region"): \(tally)")
+                }
+                // Two versions: the figures as published, then late registrations (one by one and a
+                // batch) and a follow-up recorded late, a refresh, and the same requests again.
+                let years = [2024, 2025, 2026]
+                var before: [UUID: [Figure: Int?]] = [:]
+                for region in regions {
+                    before[region] = try await Self.figures(
+                        reports, as: AccessContext(subject: "planner", role: "planner", organisations: [region]), years: years)
+                }
+                let demoSites = DemoData.organisations.filter { $0.kind == "hospital" }.map(\.id)
+                try await database.withPool(.superuser) { pool in
+                    try await pool.query(Self.lateCopiesFunction)
+                    let demoMonth = try await pool.query(
+                        """
+                        SELECT date_trunc('month', arrival_at AT TIME ZONE 'UTC')::date::text FROM stroke_episodes
+                        WHERE organisation_id = \(demoSites[0]) AND arrival_at >= '2024-01-01' GROUP BY 1 ORDER BY count(*) DESC LIMIT 1
+                        """
+                    ).single().decode(String.self)
+                    for (site, month, copies) in [
+                        (sites[sites.count - 1], "2025-05-01", 3), (sites[0], "2024-11-01", 2), (sites[1], "2026-02-01", 14), (sites[2], "2025-08-01", 1),
+                        (demoSites[0], demoMonth, 2),
+                    ] {
+                        let added = try await pool.query("SELECT late_copies(\(site), \(month)::date, \(copies)::integer)").single().decode(Int.self)
+                        #expect(added == copies, "\(site) \(month): \(added) of \(copies)")
+                    }
+                    try await pool.query(
+                        """
+                        UPDATE stroke_episodes SET mrs_90 = 2 WHERE id = (SELECT id FROM stroke_episodes WHERE organisation_id = \(sites[3])
+                            AND mrs_90 IS NULL AND arrival_at >= '2025-01-01' AND arrival_at < '2025-02-01' LIMIT 1)
+                        """)
+                }
+                _ = try await reports.refresh(as: AccessContext(subject: "admin", role: "admin", organisations: []))
+                for region in regions {
+                    let planner = AccessContext(subject: "planner", role: "planner", organisations: [region])
+                    let k = try await reports.report(ReportQuery(period: .all), as: planner).k
+                    let name = region == DemoData.organisations[0].id ? "the demo region" : "the synthetic region"
+                    let within = try await Self.attack(reports, as: planner, years: years, k: k)
+                    #expect(within.small.isEmpty, "\(name), the second version: \(within)")
+                    let after = try await Self.figures(reports, as: planner, years: years)
+                    let versions = Self.attackVersions(before: before[region] ?? [:], after: after, years: years, k: k)
+                    #expect(versions.small.isEmpty, "\(name): \(versions)")
+                    #expect(region == DemoData.organisations[0].id || versions.attempts > 1_000, "\(versions)")
+                    print("two versions of the release of \(name): \(versions); the second version alone: \(within)")
                 }
             }
         }

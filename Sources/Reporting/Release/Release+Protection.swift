@@ -26,11 +26,27 @@ extension Release {
     ///    (published counts are 0 or at least k in every kind, so one part is enough, and it
     ///    never makes another line's withheld sum small), and step 2 runs again.
     ///
+    /// With earlier versions (`changes`, one per version), the differences between the new
+    /// version and each are protected in the same way, as tables of their own over the same
+    /// lines (de Wolf's HiTaS applied to the table of changes): a cell whose change from a
+    /// version that published it is 1 to k − 1 patients either way is withheld (primary); in
+    /// every subtable no cell whose change is unknown — withheld now or then — is left a
+    /// bridge (`Suppression.differenceCycles`), so neither a small change nor a value a version
+    /// withheld can be worked out from the two; and the line rule holds for the changes.
+    /// Only the new version withholds more: what was published stays published.
+    ///
     /// Every step only adds cells, so the whole ends.
-    static func protect(layout: ReleaseLayout, counts: [[ReleaseCell: Int]], k: Int, rules: Rules) -> [ReleaseCell: Suppression.Reason] {
+    static func protect(
+        layout: ReleaseLayout, counts: [[ReleaseCell: Int]], k: Int, rules: Rules, changes versions: [ReleaseChanges] = []
+    ) -> [ReleaseCell: Suppression.Reason] {
         var withheld: [ReleaseCell: Suppression.Reason] = [:]
         for kind in counts {
             for (cell, count) in kind where (1..<k).contains(count) { withheld[cell] = .smallCell }
+        }
+        for version in versions {
+            for kind in version.changes {
+                for (cell, change) in kind where withheld[cell] == nil && (1..<k).contains(abs(change)) { withheld[cell] = .complementary }
+            }
         }
         guard rules.complementary else { return withheld }
         let tables = layout.subtables.map { subtable in (subtable, counts.map(subtable.innerCounts)) }
@@ -54,10 +70,46 @@ extension Release {
                             grown = true
                         }
                     }
+                    for version in versions {
+                        let hidden = Set(subtable.entries.filter { version.isHidden(subtable.cell($0), withheld) })
+                        for entry in Suppression.differenceCycles(costs: kinds[0], withheld: hidden, zeroCost: k) {
+                            withheld[subtable.cell(entry)] = .complementary
+                            grown = true
+                        }
+                    }
                 }
             }
-        } while rules.lineRule && applyLineRule(layout: layout, counts: counts, k: k, withheld: &withheld)
+        } while rules.lineRule
+            && (applyLineRule(layout: layout, counts: counts, k: k, withheld: &withheld)
+                || applyChangeLineRule(layout: layout, counts: counts, k: k, versions: versions, withheld: &withheld))
         return withheld
+    }
+
+    /// The line rule for the changes since each earlier version: in a line whose total's
+    /// change is known, the parts whose change is unknown changed by the total's change less
+    /// the known parts'; where that is 1 to k − 1 either way in some kind, the cheapest part
+    /// whose change is known and not zero is withheld (the total if there is none). Returns
+    /// whether it withheld anything.
+    static func applyChangeLineRule(
+        layout: ReleaseLayout, counts: [[ReleaseCell: Int]], k: Int, versions: [ReleaseChanges], withheld: inout [ReleaseCell: Suppression.Reason]
+    ) -> Bool {
+        var added = false
+        for version in versions {
+            for line in layout.lines {
+                for (index, changes) in version.changes.enumerated() {
+                    guard !version.isHidden(line.total, withheld), let total = changes[line.total] else { continue }
+                    let known = line.parts.filter { !version.isHidden($0, withheld) }
+                    guard known.count < line.parts.count else { continue }
+                    let hidden = total - known.reduce(0) { $0 + (changes[$1] ?? 0) }
+                    guard (1..<k).contains(abs(hidden)) else { continue }
+                    let cost = { (cell: ReleaseCell) in counts[index][cell] ?? 0 }
+                    let cheapest = known.filter { (changes[$0] ?? 0) != 0 }.min { (cost($0), $0) < (cost($1), $1) }
+                    withheld[cheapest ?? line.total] = .complementary
+                    added = true
+                }
+            }
+        }
+        return added
     }
 
     /// Withholds, in every line whose total is published and whose withheld parts sum to 1 to

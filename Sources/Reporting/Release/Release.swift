@@ -19,21 +19,46 @@ public struct Release: Sendable {
     public let withheld: [ReleaseCell: Suppression.Reason]
 
     /// Protects `counts` (by kind, the counts of the layout's leaves; totals may be given too
-    /// and must agree) for threshold `k`.
+    /// and must agree) for threshold `k`, as a new version of the `earlier` ones (the faces
+    /// of every version published before): no difference between this version and any of
+    /// them tells a change of 1 to k − 1 patients, nor a value one of them withheld (see
+    /// `protect`).
     /// - Throws: `ReleaseError.Code.counts` when there is no kind or a kind's counts do not
     ///   fit the layout.
-    public init(layout: ReleaseLayout, counts: [String: [ReleaseCell: Int]], k: Int) throws {
-        try self.init(layout: layout, counts: counts, k: k, rules: Rules())
+    public init(layout: ReleaseLayout, counts: [String: [ReleaseCell: Int]], k: Int, earlier: [PublishedRelease] = []) throws {
+        try self.init(layout: layout, counts: counts, k: k, rules: Rules(), earlier: earlier)
     }
 
     /// As the public initialiser, with rules that can be switched off to show what each adds.
-    init(layout: ReleaseLayout, counts: [String: [ReleaseCell: Int]], k: Int, rules: Rules) throws {
+    init(layout: ReleaseLayout, counts: [String: [ReleaseCell: Int]], k: Int, rules: Rules, earlier: [PublishedRelease] = []) throws {
         guard !counts.isEmpty else { throw ReleaseError(.counts, "a release needs at least one kind of count") }
         self.layout = layout
         self.k = k
         let complete = try counts.mapValues(layout.complete)
         self.counts = complete
-        withheld = Self.protect(layout: layout, counts: complete.keys.sorted().compactMap { complete[$0] }, k: k, rules: rules)
+        let kinds = complete.keys.sorted()
+        withheld = Self.protect(
+            layout: layout, counts: kinds.compactMap { complete[$0] }, k: k, rules: rules,
+            changes: earlier.map { ReleaseChanges(layout: layout, counts: complete, since: $0) })
+    }
+
+    /// A version already published, again: `counts` as before, with the withheld cells of
+    /// `face` (what was published is published again, unchanged).
+    /// - Throws: `ReleaseError.Code.counts` when the counts do not fit the layout, or the
+    ///   face withholds a cell the layout does not have or publishes a count that is not
+    ///   these counts'.
+    public init(layout: ReleaseLayout, counts: [String: [ReleaseCell: Int]], republishing face: PublishedRelease) throws {
+        self.layout = layout
+        k = face.k
+        let complete = try counts.mapValues(layout.complete)
+        self.counts = complete
+        let cells = Set(layout.cells)
+        guard face.withheld.isSubset(of: cells), Set(face.values.keys) == Set(complete.keys),
+            face.values.allSatisfy({ kind, published in published.allSatisfy { complete[kind]?[$0.key] == $0.value } }),
+            face.values.values.allSatisfy({ Set($0.keys).union(face.withheld) == cells })
+        else { throw ReleaseError(.counts, "the published version is not a version of these counts") }
+        let small = Set(complete.values.flatMap { $0.filter { (1..<face.k).contains($0.value) }.keys })
+        withheld = Dictionary(uniqueKeysWithValues: face.withheld.map { ($0, small.contains($0) ? .smallCell : .complementary) })
     }
 
     /// Why `cell` is withheld; nil when it is published (or not a cell of the release).

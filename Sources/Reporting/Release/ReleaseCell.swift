@@ -13,6 +13,13 @@ public struct ReleaseCell: Hashable, Comparable, Sendable, CustomStringConvertib
     /// `H1 2024-01`.
     public var description: String { "\(row) \(period)" }
 
+    /// The cell a description names (a period has no space: the row is all before the last).
+    public init?(description: String) {
+        guard let space = description.lastIndex(of: " "), let period = ReleasePeriod(description: String(description[description.index(after: space)...]))
+        else { return nil }
+        self.init(String(description[..<space]), period)
+    }
+
     /// By row, then by period.
     public static func < (lhs: ReleaseCell, rhs: ReleaseCell) -> Bool {
         lhs.row == rhs.row ? lhs.period < rhs.period : lhs.row < rhs.row

@@ -14,6 +14,9 @@ public struct ReleaseMonth: Hashable, Comparable, Sendable, CustomStringConverti
     /// The quarter the month falls in, 1 to 4.
     public var quarter: Int { (month - 1) / 3 + 1 }
 
+    /// The month before this one.
+    public var previous: ReleaseMonth { month == 1 ? ReleaseMonth(year - 1, 12) : ReleaseMonth(year, month - 1) }
+
     /// The month after this one.
     public var next: ReleaseMonth { month == 12 ? ReleaseMonth(year + 1, 1) : ReleaseMonth(year, month + 1) }
 

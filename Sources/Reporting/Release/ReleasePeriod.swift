@@ -40,6 +40,26 @@ public enum ReleasePeriod: Hashable, Comparable, Sendable, CustomStringConvertib
         }
     }
 
+    /// The period a description names: `2024-01`, `2024-Q1`, `2024` or `all`.
+    public init?(description: String) {
+        if description == "all" {
+            self = .all
+            return
+        }
+        let parts = description.split(separator: "-", omittingEmptySubsequences: false)
+        guard let year = Int(parts[0]), parts[0].count == 4 else { return nil }
+        switch parts.count {
+        case 1: self = .year(year)
+        case 2 where parts[1].hasPrefix("Q"):
+            guard let quarter = Int(parts[1].dropFirst()), (1...4).contains(quarter), parts[1].count == 2 else { return nil }
+            self = .quarter(year: year, quarter: quarter)
+        case 2:
+            guard let month = Int(parts[1]), (1...12).contains(month), parts[1].count == 2 else { return nil }
+            self = .month(ReleaseMonth(year, month))
+        default: return nil
+        }
+    }
+
     /// 0 for `all` up to 3 for a month.
     public var depth: Int {
         switch self {

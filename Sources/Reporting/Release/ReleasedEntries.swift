@@ -59,13 +59,15 @@ public struct ReleasedEntries: Sendable {
     }
 
     /// Whether every source's total over `months` is given: over the months of `months` the
-    /// release covers (every year with counts, whole, within 1900–2199, as the reports read),
-    /// as published cells of the source's row. Fails closed: no sources, or a source whose
-    /// region has no release for the cohort, gives nothing.
+    /// release covers (from the first year with counts to the last month published, as the
+    /// reports read), as published cells of the source's row. Fails closed: no sources, a
+    /// source whose region has no release for the cohort, or months after the release's last
+    /// (not published yet) give nothing.
     func gives(_ sources: [Source], _ months: ClosedRange<ReleaseMonth>, _ cohort: IndicatorCatalogue.Cohort) -> Bool {
         !sources.isEmpty
             && sources.allSatisfy { source in
-                guard let release = releases[source.region]?[cohort] else { return false }
+                guard let release = releases[source.region]?[cohort], let last = release.layout.months.last, months.upperBound <= last
+                else { return false }
                 let covered = Set(release.layout.months.filter(months.contains))
                 return covered.isEmpty || release.cover(covered, in: .all, row: source.row) != nil
             }

@@ -80,7 +80,9 @@ public struct RegionalReports: Sendable {
         // One indicator needs only its own histograms; the cells of every indicator are still read,
         // so that the same values are withheld as in the full report.
         let measures = wanted.map { [$0.measure].compactMap { $0 } }
-        return try await pool.withAccess(context, readOnly: true) { connection in
+        // Not a read-only transaction: the report may record the version of a release it
+        // publishes (`RegionalReleases.version`); as strokepath_planner it can write nothing else.
+        return try await pool.withAccess(context) { connection in
             try await connection.query("SET LOCAL ROLE strokepath_planner")
             // The report tables, locked before anything is read and in the order the refresh
             // (report_refresh_all) takes them — report_cells first in both, which keeps them
@@ -95,8 +97,12 @@ public struct RegionalReports: Sendable {
                 """)
             try await connection.query("SET LOCAL statement_timeout TO DEFAULT")
             try await connection.query("SET LOCAL lock_timeout TO DEFAULT")
-            let regions = try await Self.regions(query.regions, on: connection)
             let disclosure = catalogue.disclosure
+            let asOf = try await connection.query("SELECT refreshed_at FROM report_refreshes").first?.decode(Date.self, at: 0)
+            // Only settled months are published: the report runs to the last of them.
+            let through = disclosure.publishedThrough(refreshedAt: asOf ?? now)
+            let query = query.published(through: through)
+            let regions = try await Self.regions(query.regions, on: connection)
             let configured = try await connection.query(
                 """
                 SELECT max(report_min_cell)::integer FROM organisations WHERE id = ANY (app_organisation_ids())
@@ -144,7 +150,6 @@ public struct RegionalReports: Sendable {
                         + "periods or filters the minutes, days and utilisation indicators have no values (rows by one stratum, or by region "
                         + "kept to one stratum, by year or over all time, have the acute intervals for those who report for whole regions).")
             }
-            let refreshed = try await connection.query("SELECT refreshed_at FROM report_refreshes").first
             let names = try await Self.names(Array(counts.keys), query.rows, on: connection)
             let rows = counts.keys.sorted { (names[$0]?.code ?? $0, $0) < (names[$1]?.code ?? $1, $1) }
             let periods = Set(counts.values.flatMap(\.keys)).sorted()
@@ -154,7 +159,7 @@ public struct RegionalReports: Sendable {
             let scope = try await Self.releaseScope(query, keys: rows, regions: regions, on: connection)
             let bases = RegionalReportBuilder(catalogue: catalogue, k: callerK)
             let released = try await releases.releases(
-                regions: scope.regions, refreshed: try refreshed?.decode(Date.self, at: 0), disclosure: disclosure, builder: bases, on: connection)
+                regions: scope.regions, refreshed: asOf, through: through, disclosure: disclosure, builder: bases, on: connection)
             let k = max(callerK, released.k)
             let builder = RegionalReportBuilder(catalogue: catalogue, k: k)
             let firstDays = Dictionary(labels.map { ($0.value, $0.key) }, uniquingKeysWith: { first, _ in first })
@@ -165,15 +170,18 @@ public struct RegionalReports: Sendable {
                 rows: keys, periods: periods, counts: rows.map { row in periods.map { counts[row]?[$0] ?? ReportCounts() } }, unreleased: unreleased
             )
             .filter { table in wanted.map { $0.id == table.indicator.id } ?? true }
-            if refreshed == nil { notes.append("The report cells have not been computed yet: refresh them first.") }
-            if let asOf = try refreshed?.decode(Date.self, at: 0) {
+            if asOf == nil { notes.append("The report cells have not been computed yet: refresh them first.") }
+            notes.append(
+                "Figures run to the end of \(through) (the last period shown may be partial): a month is published \(disclosure.releaseAfterDays) "
+                    + "days after it ends, once its counts have settled; a later revision is published only where it changes no count by 1 to k − 1.")
+            if let asOf, disclosure.releaseAfterDays < catalogue.followUp.windowDays[1] {
                 let closing = asOf.addingTimeInterval(-Double(catalogue.followUp.windowDays[1]) * 86_400)
                 notes.append(
                     "Follow-up and 90-day mortality are incomplete for strokes from \(closing.formatted(.iso8601.year().month().day())) on: "
                         + "their follow-up window (to day \(catalogue.followUp.windowDays[1])) had not closed at the refresh, so recent periods read low.")
             }
             return RegionalReport(
-                generatedAt: now, asOf: try refreshed?.decode(Date.self, at: 0),
+                generatedAt: now, asOf: asOf,
                 k: k, indicatorsVersion: catalogue.version, period: query.period, rows: query.rows,
                 rowNames: Dictionary(uniqueKeysWithValues: rows.map { (names[$0]?.code ?? $0, names[$0]?.name ?? Self.stratumName($0, query.rows)) }),
                 tables: tables, notes: notes)
@@ -189,11 +197,15 @@ public struct RegionalReports: Sendable {
             return lower <= upper ? lower...upper : widest
         }
         let start = ReleaseMonth(day.year, day.month)
-        switch query.period {
-        case .quarter: return start...ReleaseMonth(day.year, min(12, day.month + 2))
-        case .year: return ReleaseMonth(day.year, 1)...ReleaseMonth(day.year, 12)
-        default: return start...start
-        }
+        let end =
+            switch query.period {
+            case .quarter: ReleaseMonth(day.year, min(12, day.month + 2))
+            case .year: ReleaseMonth(day.year, 12)
+            default: start
+            }
+        // A period that runs past the report's end (the last month published) is read to it.
+        let last = query.to.map { ReleaseMonth($0.year, $0.month) }.map { min($0, end) } ?? end
+        return start...max(start, last)
     }
 
     /// For each row of a report (by its key), the release rows it sums; the release rows all

@@ -1,6 +1,7 @@
 public import Clinical
 import Foundation
 import Postgres
+import Reporting
 
 /// What a report covers and how it is laid out: regions (codes; none: every region the
 /// caller may see), months from and to, the period of a column, what a row is, and strata
@@ -144,6 +145,18 @@ public struct ReportQuery: Sendable, Equatable {
 
     /// Whether the yearly tables (cells and histograms summed by calendar year) answer the
     /// report: periods of a year or all time, and no bound that cuts a year.
+    /// The query kept to the months published (`through` and before): it ends there at the
+    /// latest, and a report by stratum — whose cells are released by year — at the end of the
+    /// last whole year published.
+    func published(through last: ReleaseMonth) -> ReportQuery {
+        let month = CalendarDay(String(format: "%04d-%02d-01", last.next.year, last.next.month))?.adding(days: -1)
+        let year = last.month == 12 ? month : CalendarDay(String(format: "%04d-12-31", last.year - 1))
+        guard let end = rows.isStratum || isStratified ? year : month else { return self }
+        var query = self
+        query.to = min(to ?? end, end)
+        return query
+    }
+
     var readsYearly: Bool {
         (period == .year || period == .all) && from.map { $0.month == 1 && $0.day == 1 } != false && to.map { $0.month == 12 && $0.day == 31 } != false
     }
