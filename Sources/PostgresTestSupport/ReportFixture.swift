@@ -30,12 +30,13 @@ public enum ReportFixture {
     /// arrival time, eight followed up — three haemorrhagic ones at the small hospital, and six at
     /// a middle one (the cheapest companion when the small one is withheld: with the region's
     /// totals published, hiding the small hospital alone would not hide it).
-    /// Dates the last refresh 1 June 2027, so that reports read the fixtures' year 2026 as
+    /// Dates the last refresh `day` June 2027, so that reports read the fixtures' year 2026 as
     /// published whole (reports by stratum are released by whole years; a month is published
-    /// only some days after it ends: docs/reporting.md, "Versions").
-    public static func refreshedInJune2027(_ database: TestDatabase) async throws {
+    /// only some days after it ends: docs/reporting.md, "Versions"). Each refresh of a test
+    /// takes a day of its own: releases are kept per refresh time.
+    public static func refreshedInJune2027(_ database: TestDatabase, day: Int = 1) async throws {
         try await database.withPool(.superuser) { pool in
-            try await pool.query("UPDATE report_refreshes SET refreshed_at = '2027-06-01T00:00:00Z'")
+            try await pool.query("UPDATE report_refreshes SET refreshed_at = make_timestamptz(2027, 6, \(day)::integer, 0, 0, 0, 'UTC')")
         }
     }
 

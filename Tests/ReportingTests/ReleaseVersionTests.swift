@@ -121,12 +121,61 @@ import Testing
         #expect(PublishedRelease(again) == face, "nothing changed: nothing more is withheld")
         let decoded = try JSONDecoder().decode(PublishedRelease.self, from: try JSONEncoder().encode(face))
         #expect(decoded == face)
-        let republished = try Release(layout: region.layout, counts: region.counts, republishing: decoded)
+        let republished = try Release(layout: region.layout, counts: region.counts, republishing: decoded, earlier: [])
         #expect(PublishedRelease(republished) == face && republished.withheld == first.withheld)
         let revised = region.revised(seed: 5, late: 0, batch: 12, removed: 0)
-        #expect(throws: ReleaseError.self) { try Release(layout: region.layout, counts: revised, republishing: decoded) }
+        #expect(throws: ReleaseError.self) { try Release(layout: region.layout, counts: revised, republishing: decoded, earlier: []) }
         #expect(ReleaseCell(description: "sex=female 2024-Q3") == ReleaseCell("sex=female", .quarter(year: 2024, quarter: 3)))
-        #expect(ReleaseCell(description: "H1 2024-13") == nil && ReleaseCell(description: "H1") == nil)
+        for bad in ["H1 2024-13", "H1", "H1 2024-+1", "H1 +024", "H1 2024-Q+", "H1 2024-01-01", ""] { #expect(ReleaseCell(description: bad) == nil, "\(bad)") }
+    }
+
+    /// A stored face that publishes more than protection allows — a small cell, or a cell
+    /// whose change since the version before it is small — is not published again.
+    @Test func aTamperedFaceIsRefused() throws {
+        let region = try RandomRegion(seed: 4)
+        let first = try Release(layout: region.layout, counts: region.counts, k: Self.k)
+        let small = try #require(first.withheld.first { $0.value == .smallCell }?.key)
+        let opened = try JSONSerialization.jsonObject(with: try JSONEncoder().encode(PublishedRelease(first))) as? [String: Any]
+        var face = try #require(opened)
+        face["withheld"] = (face["withheld"] as? [String])?.filter { $0 != small.description }
+        var values = face["values"] as? [String: [String: Int]] ?? [:]
+        for kind in values.keys { values[kind]?[small.description] = first.counts[kind]?[small] }
+        face["values"] = values
+        let tampered = try JSONDecoder().decode(PublishedRelease.self, from: try JSONSerialization.data(withJSONObject: face))
+        #expect(throws: ReleaseError.self) { try Release(layout: region.layout, counts: region.counts, republishing: tampered, earlier: []) }
+        let revised = region.revised(seed: 9, late: 6, batch: 0, removed: 0)
+        let unprotected = PublishedRelease(try Release(layout: region.layout, counts: revised, k: Self.k))
+        #expect(throws: ReleaseError.self) {
+            try Release(layout: region.layout, counts: revised, republishing: unprotected, earlier: [PublishedRelease(first)])
+        }
+    }
+
+    /// A lower k later does not loosen what an earlier version protected: a change smaller
+    /// than that version's k is withheld.
+    @Test func aLowerKKeepsTheEarlierVersionsThreshold() throws {
+        let region = try RandomRegion(seed: 5)
+        let first = try Release(layout: region.layout, counts: region.counts, k: 10)
+        let cell = try #require(region.layout.leaves.filter { $0.period != .all && first.isPublished($0) && $0.row.hasPrefix("H") }.sorted().first)
+        guard case .month(let month) = cell.period else { return }
+        // Seven more in one hospital-month (and the stratum-years with them, as a refresh counts them).
+        var counts = region.counts
+        for kind in counts.keys {
+            for changed in [cell, ReleaseCell("sex=female", .year(month.year)), ReleaseCell("age<65", .year(month.year))] {
+                counts[kind]?[changed, default: 0] += 7
+            }
+        }
+        let lower = try Release(layout: region.layout, counts: counts, k: 5, earlier: [PublishedRelease(first)])
+        #expect(lower.withheld[cell] != nil && lower.withheld[cell] != .smallCell, "a change of 7 since a version at k = 10")
+    }
+
+    /// A layout without a cell an earlier version published cannot be protected against it.
+    @Test func aVersionCannotDropWhatAnEarlierOnePublished() throws {
+        let region = try RandomRegion(seed: 6)
+        let first = try Release(layout: region.layout, counts: region.counts, k: Self.k)
+        let fewer = try ReleaseLayout.regional(months: region.layout.months, units: Array(region.units.dropLast()), strata: RandomRegion.strata)
+        let dropped = region.units.last ?? ""
+        let counts = region.counts.mapValues { $0.filter { $0.key.row != dropped } }
+        #expect(throws: ReleaseError.self) { try Release(layout: fewer, counts: counts, k: Self.k, earlier: [PublishedRelease(first)]) }
     }
 }
 

@@ -286,6 +286,14 @@ import Testing
         $$
         """
 
+    /// Dates the last refresh `day` December 2026, so that the months published (to July
+    /// 2026) and the figures do not depend on the day the test runs.
+    static func pinRefresh(_ database: TestDatabase, day: Int) async throws {
+        try await database.withPool(.superuser) { pool in
+            try await pool.query("UPDATE report_refreshes SET refreshed_at = make_timestamptz(2026, 12, \(day)::integer, 12, 0, 0, 'UTC')")
+        }
+    }
+
     /// `2024-Q1` for `2024-02`.
     static func quarter(of month: String) -> String {
         let parts = month.split(separator: "-")
@@ -302,6 +310,7 @@ import Testing
                 _ = try await DemoData.load(into: pool)
                 let reports = RegionalReports(pool: pool, catalogue: try ReportFixture.catalogue(), rehab: try ReportFixture.rehabCatalogue())
                 _ = try await reports.refresh(as: AccessContext(subject: "admin", role: "admin", organisations: []))
+                try await Self.pinRefresh(database, day: 6)
                 let regions = try await database.withPool(.superuser) {
                     try await $0.query("SELECT id FROM organisations WHERE kind = 'region' ORDER BY code").decode(UUID.self)
                 }
@@ -362,6 +371,7 @@ import Testing
                         """)
                 }
                 _ = try await reports.refresh(as: AccessContext(subject: "admin", role: "admin", organisations: []))
+                try await Self.pinRefresh(database, day: 7)
                 for region in regions {
                     let planner = AccessContext(subject: "planner", role: "planner", organisations: [region])
                     let k = try await reports.report(ReportQuery(period: .all), as: planner).k

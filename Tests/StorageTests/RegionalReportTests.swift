@@ -102,6 +102,7 @@ import Testing
                 }
                 #expect(ninth == 1)
                 _ = try await reports.refresh(as: Self.planner)
+                try await ReportFixture.refreshedInJune2027(database, day: 2)
                 let followed = try await database.withPool(.superuser) { pool in
                     try await pool.query("SELECT sum(followed_up)::integer FROM report_cells WHERE hospital_id = \(ReportFixture.big)").single().decode(
                         Int.self)

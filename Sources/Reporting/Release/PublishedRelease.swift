@@ -40,7 +40,9 @@ public struct PublishedRelease: Sendable, Equatable, Codable {
         withheld = Set(try container.decode([String].self, forKey: .withheld).map(cell))
         var values: [String: [ReleaseCell: Int]] = [:]
         for (kind, counts) in try container.decode([String: [String: Int]].self, forKey: .values) {
-            values[kind] = Dictionary(uniqueKeysWithValues: try counts.map { (try cell($0.key), $0.value) })
+            values[kind] = try Dictionary(counts.map { (try cell($0.key), $0.value) }) { _, _ in
+                throw DecodingError.dataCorruptedError(forKey: .values, in: container, debugDescription: "a cell is named twice")
+            }
         }
         self.values = values
     }

@@ -36,16 +36,22 @@ extension Release {
     /// Only the new version withholds more: what was published stays published.
     ///
     /// Every step only adds cells, so the whole ends.
+    /// A change since a version is small below the stricter of the two versions' k. `from`:
+    /// cells withheld from the start (a face published before, checked again).
     static func protect(
-        layout: ReleaseLayout, counts: [[ReleaseCell: Int]], k: Int, rules: Rules, changes versions: [ReleaseChanges] = []
+        layout: ReleaseLayout, counts: [[ReleaseCell: Int]], k: Int, rules: Rules, changes versions: [ReleaseChanges] = [],
+        from start: Set<ReleaseCell> = []
     ) -> [ReleaseCell: Suppression.Reason] {
         var withheld: [ReleaseCell: Suppression.Reason] = [:]
+        for cell in start { withheld[cell] = .complementary }
         for kind in counts {
             for (cell, count) in kind where (1..<k).contains(count) { withheld[cell] = .smallCell }
         }
         for version in versions {
             for kind in version.changes {
-                for (cell, change) in kind where withheld[cell] == nil && (1..<k).contains(abs(change)) { withheld[cell] = .complementary }
+                for (cell, change) in kind where withheld[cell] == nil && (1..<max(k, version.k)).contains(abs(change)) {
+                    withheld[cell] = .complementary
+                }
             }
         }
         guard rules.complementary else { return withheld }
@@ -101,7 +107,7 @@ extension Release {
                     let known = line.parts.filter { !version.isHidden($0, withheld) }
                     guard known.count < line.parts.count else { continue }
                     let hidden = total - known.reduce(0) { $0 + (changes[$1] ?? 0) }
-                    guard (1..<k).contains(abs(hidden)) else { continue }
+                    guard (1..<max(k, version.k)).contains(abs(hidden)) else { continue }
                     let cost = { (cell: ReleaseCell) in counts[index][cell] ?? 0 }
                     let cheapest = known.filter { (changes[$0] ?? 0) != 0 }.min { (cost($0), $0) < (cost($1), $1) }
                     withheld[cheapest ?? line.total] = .complementary

@@ -36,18 +36,20 @@ public struct Release: Sendable {
         self.k = k
         let complete = try counts.mapValues(layout.complete)
         self.counts = complete
-        let kinds = complete.keys.sorted()
         withheld = Self.protect(
-            layout: layout, counts: kinds.compactMap { complete[$0] }, k: k, rules: rules,
-            changes: earlier.map { ReleaseChanges(layout: layout, counts: complete, since: $0) })
+            layout: layout, counts: complete.keys.sorted().compactMap { complete[$0] }, k: k, rules: rules,
+            changes: try Self.changes(layout: layout, counts: complete, since: earlier))
     }
 
     /// A version already published, again: `counts` as before, with the withheld cells of
-    /// `face` (what was published is published again, unchanged).
+    /// `face`, provided that is what protecting these counts against `earlier` (the versions
+    /// published before it) withholds when it starts from them — a face that publishes more
+    /// (a small cell, or a stored face tampered with) is refused.
     /// - Throws: `ReleaseError.Code.counts` when the counts do not fit the layout, or the
-    ///   face withholds a cell the layout does not have or publishes a count that is not
-    ///   these counts'.
-    public init(layout: ReleaseLayout, counts: [String: [ReleaseCell: Int]], republishing face: PublishedRelease) throws {
+    ///   face withholds a cell the layout does not have, publishes a count that is not these
+    ///   counts', or is not protected; `ReleaseError.Code.layout` when an earlier version has
+    ///   a cell the layout does not.
+    public init(layout: ReleaseLayout, counts: [String: [ReleaseCell: Int]], republishing face: PublishedRelease, earlier: [PublishedRelease]) throws {
         self.layout = layout
         k = face.k
         let complete = try counts.mapValues(layout.complete)
@@ -57,8 +59,22 @@ public struct Release: Sendable {
             face.values.allSatisfy({ kind, published in published.allSatisfy { complete[kind]?[$0.key] == $0.value } }),
             face.values.values.allSatisfy({ Set($0.keys).union(face.withheld) == cells })
         else { throw ReleaseError(.counts, "the published version is not a version of these counts") }
-        let small = Set(complete.values.flatMap { $0.filter { (1..<face.k).contains($0.value) }.keys })
-        withheld = Dictionary(uniqueKeysWithValues: face.withheld.map { ($0, small.contains($0) ? .smallCell : .complementary) })
+        let protected = Self.protect(
+            layout: layout, counts: complete.keys.sorted().compactMap { complete[$0] }, k: face.k, rules: Rules(),
+            changes: try Self.changes(layout: layout, counts: complete, since: earlier), from: face.withheld)
+        guard Set(protected.keys) == face.withheld else { throw ReleaseError(.counts, "the published version does not protect these counts") }
+        withheld = protected
+    }
+
+    /// The changes since each earlier version.
+    /// - Throws: `ReleaseError.Code.layout` when a version has a cell `layout` does not: its
+    ///   change could not be protected.
+    static func changes(layout: ReleaseLayout, counts: [String: [ReleaseCell: Int]], since earlier: [PublishedRelease]) throws -> [ReleaseChanges] {
+        let cells = Set(layout.cells)
+        for face in earlier where !face.withheld.isSubset(of: cells) || face.values.values.contains(where: { !Set($0.keys).isSubset(of: cells) }) {
+            throw ReleaseError(.layout, "an earlier version has cells this layout does not: every row and year it published must stay")
+        }
+        return earlier.map { ReleaseChanges(layout: layout, counts: counts, since: $0) }
     }
 
     /// Why `cell` is withheld; nil when it is published (or not a cell of the release).

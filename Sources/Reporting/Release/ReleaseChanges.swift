@@ -4,12 +4,16 @@
 struct ReleaseChanges {
     /// The cells the earlier version withheld: their change is unknown whatever the new one does.
     let withheldBefore: Set<ReleaseCell>
+    /// The earlier version's k: a change below it is small too (a lower k later does not
+    /// loosen what that version protected).
+    let k: Int
     /// By kind, in the order of the kinds' names, the change of every cell of the new layout
     /// the earlier version told (empty for a kind it did not publish).
     let changes: [[ReleaseCell: Int]]
 
     init(layout: ReleaseLayout, counts: [String: [ReleaseCell: Int]], since earlier: PublishedRelease) {
         withheldBefore = earlier.withheld
+        k = earlier.k
         changes = counts.keys.sorted().map { kind in
             var changes: [ReleaseCell: Int] = [:]
             for cell in layout.cells {

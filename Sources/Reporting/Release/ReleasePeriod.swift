@@ -47,7 +47,9 @@ public enum ReleasePeriod: Hashable, Comparable, Sendable, CustomStringConvertib
             return
         }
         let parts = description.split(separator: "-", omittingEmptySubsequences: false)
-        guard let year = Int(parts[0]), parts[0].count == 4 else { return nil }
+        let digits = parts.map { $0.drop { $0 == "Q" } }
+        guard digits.allSatisfy({ !$0.isEmpty && $0.allSatisfy { ("0"..."9").contains($0) } }), let year = Int(parts[0]), parts[0].count == 4
+        else { return nil }
         switch parts.count {
         case 1: self = .year(year)
         case 2 where parts[1].hasPrefix("Q"):

@@ -44,8 +44,7 @@ final class RegionalReleases: Sendable {
                 continue
             }
             guard let refreshed, let counts = try await Self.counts(region: region, through: through, builder: builder, on: connection) else { continue }
-            let (made, stored) = try await Self.version(
-                region: region, k: k, refreshed: refreshed, layout: counts.layout, counts: counts.byCohort, on: connection)
+            let (made, stored) = try await Self.version(region: region, k: k, refreshed: refreshed, through: through, counts: counts, on: connection)
             guard !made.isEmpty else { continue }
             // Only versions already stored (committed) are kept: one this report adds is stored
             // only if the report's transaction commits.
@@ -60,32 +59,66 @@ final class RegionalReleases: Sendable {
         return ReleasedEntries(releases: releases)
     }
 
+    /// A region's counts for a release: its hospitals, the values of each stratification, the
+    /// first year with counts, and per cohort the counts by kind of hospital-months and
+    /// stratum-years.
+    struct RegionCounts {
+        var units: Set<String>
+        var strata: [ReportQuery.Rows: Set<String>]
+        var firstYear: Int
+        var byCohort: [IndicatorCatalogue.Cohort: [String: [ReleaseCell: Int]]]
+
+        /// The layout through `through` of these rows and years and of every row and year an
+        /// earlier version published (kept at zero: a row or year left out would change the
+        /// totals that version published by what it held).
+        func layout(through: ReleaseMonth, keeping faces: [PublishedRelease]) throws -> ReleaseLayout {
+            let cells = faces.flatMap { face in Array(face.withheld) + face.values.values.flatMap(\.keys) }
+            let rows = Set(cells.map(\.row))
+            let years = cells.compactMap { cell -> Int? in
+                switch cell.period {
+                case .month(let month): month.year
+                case .quarter(let year, _), .year(let year): year
+                case .all: nil
+                }
+            }
+            let first = min(firstYear, years.min() ?? firstYear)
+            return try ReleaseLayout.regional(
+                months: ReleaseMonth.through(ReleaseMonth(first, 1), through),
+                units: units.union(rows.filter { !$0.contains("=") && $0 != "region" }).sorted(),
+                strata: RegionalReleases.strata.map { stratum in
+                    strata[stratum, default: []].union(rows.filter { $0.hasPrefix(stratum.rawValue + "=") }).sorted()
+                }
+                .filter { !$0.isEmpty })
+        }
+    }
+
     /// A region's releases as of the refresh at `refreshed`, as versions of the ones it has
     /// published before (`report_release_history`), under a lock per region so that versions
-    /// are made one at a time: the version of this refresh and k again where one is stored;
-    /// else a new one protected against every stored version of its cohort, recorded
-    /// (`report_release_publish`) unless it publishes what the latest did. Returns the
-    /// releases and whether every one of them was stored before. A history that cannot be
-    /// read gives no release (every entry withheld).
+    /// are made one at a time: the version of this refresh and k again where one is stored and
+    /// still protects these counts against the versions before it; else a new one protected
+    /// against every stored version of its cohort, recorded (`report_release_publish`) unless
+    /// it publishes what the latest did. Returns the releases and whether every one of them was
+    /// stored before. A history that cannot be read, or a release that cannot be laid out over
+    /// what earlier versions published, gives no release (every entry withheld).
     static func version(
-        region: UUID, k: Int, refreshed: Date, layout: ReleaseLayout, counts: [IndicatorCatalogue.Cohort: [String: [ReleaseCell: Int]]],
-        on connection: PostgresConnection
+        region: UUID, k: Int, refreshed: Date, through: ReleaseMonth, counts: RegionCounts, on connection: PostgresConnection
     ) async throws -> (releases: [IndicatorCatalogue.Cohort: Release], stored: Bool) {
         try await connection.query("SELECT pg_advisory_xact_lock(hashtextextended(\("strokepath release version " + key(region)), 0))")
         var history: [String: [(refreshed: Date, k: Int, face: PublishedRelease)]] = [:]
         for row in try await connection.query("SELECT cohort, refreshed_at, k, face::text FROM report_release_history(\(region))") {
             let (cohort, at, faceK, text) = try row.decode((String, Date, Int, String).self)
-            guard let face = try? JSONDecoder().decode(PublishedRelease.self, from: Data(text.utf8)) else { return ([:], false) }
+            guard let face = try? JSONDecoder().decode(PublishedRelease.self, from: Data(text.utf8)), face.k == faceK else { return ([:], false) }
             history[cohort, default: []].append((at, faceK, face))
         }
         var releases: [IndicatorCatalogue.Cohort: Release] = [:]
         var stored = true
         do {
-            for (cohort, kinds) in counts {
+            let layout = try counts.layout(through: through, keeping: history.values.flatMap { $0.map(\.face) })
+            for (cohort, kinds) in counts.byCohort {
                 let name = String(describing: cohort)
                 let earlier = history[name] ?? []
-                if let same = earlier.last(where: { abs($0.refreshed.timeIntervalSince(refreshed)) < 0.000_5 && $0.k == k }),
-                    let again = try? Release(layout: layout, counts: kinds, republishing: same.face)
+                if let same = earlier.lastIndex(where: { abs($0.refreshed.timeIntervalSince(refreshed)) < 0.000_5 && $0.k == k }),
+                    let again = try? Release(layout: layout, counts: kinds, republishing: earlier[same].face, earlier: earlier[..<same].map(\.face))
                 {
                     releases[cohort] = again
                     continue
@@ -105,14 +138,12 @@ final class RegionalReleases: Sendable {
         return (releases, stored)
     }
 
-    /// A region's layout and, per cohort, its counts by kind, from all of its cells
-    /// (`report_release_cells`) of months published (`through` and before), from January of
-    /// the first year with counts; nil for a region without such counts or whose cells do not
-    /// make a layout. Cells before 1900 are not counted (a time out of 1900–2199 is refused on
-    /// entry since issue 17).
+    /// A region's counts (`RegionCounts`) from all of its cells (`report_release_cells`) of
+    /// months published (`through` and before); nil for a region without such counts. Cells
+    /// before 1900 are not counted (a time out of 1900–2199 is refused on entry since issue 17).
     static func counts(
         region: UUID, through: ReleaseMonth, builder: RegionalReportBuilder, on connection: PostgresConnection
-    ) async throws -> (layout: ReleaseLayout, byCohort: [IndicatorCatalogue.Cohort: [String: [ReleaseCell: Int]]])? {
+    ) async throws -> RegionCounts? {
         let last = "\(through)-01"
         var byUnitMonth: [(unit: String, month: ReleaseMonth, counts: ReportCounts)] = []
         for row in try await connection.query(
@@ -125,10 +156,10 @@ final class RegionalReleases: Sendable {
             guard let day = CalendarDay(first) else { continue }
             byUnitMonth.append((unit, ReleaseMonth(day.year, day.month), RegionalReports.counts(numbers)))
         }
-        let years = Set(byUnitMonth.map(\.month.year))
-        guard !years.isEmpty else { return nil }
+        guard let firstYear = byUnitMonth.map(\.month.year).min() else { return nil }
         var byStratumYear: [(row: String, year: Int, counts: ReportCounts)] = []
-        for stratum in strata {
+        var strata: [ReportQuery.Rows: Set<String>] = [:]
+        for stratum in Self.strata {
             for row in try await connection.query(
                 """
                 SELECT \(fragment: stratum.fragment)::text, extract(year FROM month)::integer, \(fragment: RegionalReports.cellColumns)
@@ -136,15 +167,11 @@ final class RegionalReleases: Sendable {
                 """)
             {
                 let (value, year, numbers) = try row.decode((String, Int, [Double]).self)
-                byStratumYear.append((Self.releaseRow(stratum, value), year, RegionalReports.counts(numbers)))
+                let name = Self.releaseRow(stratum, value)
+                strata[stratum, default: []].insert(name)
+                byStratumYear.append((name, year, RegionalReports.counts(numbers)))
             }
         }
-        guard
-            let layout = try? ReleaseLayout.regional(
-                months: years.min().map { ReleaseMonth.through(ReleaseMonth($0, 1), through) } ?? [], units: Array(Set(byUnitMonth.map(\.unit))).sorted(),
-                strata: strata.map { stratum in Array(Set(byStratumYear.map(\.row).filter { $0.hasPrefix(stratum.rawValue + "=") })).sorted() }
-                    .filter { !$0.isEmpty })
-        else { return nil }
         var byCohort: [IndicatorCatalogue.Cohort: [String: [ReleaseCell: Int]]] = [:]
         for (cohort, kinds) in builder.bases() {
             for (kind, size) in kinds {
@@ -154,7 +181,7 @@ final class RegionalReleases: Sendable {
                 byCohort[cohort, default: [:]][kind] = cells
             }
         }
-        return (layout, byCohort)
+        return RegionCounts(units: Set(byUnitMonth.map(\.unit)), strata: strata, firstYear: firstYear, byCohort: byCohort)
     }
 
     /// The release row of a stratum value: `sex=female`, `age_band=2`.

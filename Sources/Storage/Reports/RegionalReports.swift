@@ -170,10 +170,14 @@ public struct RegionalReports: Sendable {
                 rows: keys, periods: periods, counts: rows.map { row in periods.map { counts[row]?[$0] ?? ReportCounts() } }, unreleased: unreleased
             )
             .filter { table in wanted.map { $0.id == table.indicator.id } ?? true }
-            if asOf == nil { notes.append("The report cells have not been computed yet: refresh them first.") }
-            notes.append(
-                "Figures run to the end of \(through) (the last period shown may be partial): a month is published \(disclosure.releaseAfterDays) "
-                    + "days after it ends, once its counts have settled; a later revision is published only where it changes no count by 1 to k − 1.")
+            if asOf == nil {
+                notes.append("The report cells have not been computed yet: refresh them first.")
+            } else if let end = query.to {
+                notes.append(
+                    "Figures run to \(end) at the latest (the last period shown may be partial): a month is published \(disclosure.releaseAfterDays) "
+                        + "days after it ends, once its counts have settled (by stratum, a whole year); a later revision is published only where it "
+                        + "changes no count by 1 to k − 1.")
+            }
             if let asOf, disclosure.releaseAfterDays < catalogue.followUp.windowDays[1] {
                 let closing = asOf.addingTimeInterval(-Double(catalogue.followUp.windowDays[1]) * 86_400)
                 notes.append(

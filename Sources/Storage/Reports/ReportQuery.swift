@@ -143,8 +143,6 @@ public struct ReportQuery: Sendable, Equatable {
             .compactMap { stratum, value in value.map { (stratum, $0) } }
     }
 
-    /// Whether the yearly tables (cells and histograms summed by calendar year) answer the
-    /// report: periods of a year or all time, and no bound that cuts a year.
     /// The query kept to the months published (`through` and before): it ends there at the
     /// latest, and a report by stratum — whose cells are released by year — at the end of the
     /// last whole year published.
@@ -157,6 +155,8 @@ public struct ReportQuery: Sendable, Equatable {
         return query
     }
 
+    /// Whether the yearly tables (cells and histograms summed by calendar year) answer the
+    /// report: periods of a year or all time, and no bound that cuts a year.
     var readsYearly: Bool {
         (period == .year || period == .all) && from.map { $0.month == 1 && $0.day == 1 } != false && to.map { $0.month == 12 && $0.day == 31 } != false
     }
