@@ -216,9 +216,10 @@ public struct IndicatorCatalogue: Sendable, Decodable {
             }
         }
         guard catalogue.disclosure.allowedK.count == 2, catalogue.disclosure.allowedK[0] <= catalogue.disclosure.defaultK,
-            catalogue.disclosure.defaultK <= catalogue.disclosure.allowedK[1]
+            catalogue.disclosure.defaultK <= catalogue.disclosure.allowedK[1], catalogue.disclosure.allowedK[0] >= 2,
+            catalogue.disclosure.allowedK[1] <= 1_000
         else {
-            throw ReportInputError("disclosure", "default_k must lie within allowed_k [low, high]")
+            throw ReportInputError("disclosure", "default_k must lie within allowed_k [low, high], itself within 2 to 1000")
         }
         guard (0...400).contains(catalogue.disclosure.releaseAfterDays) else {
             throw ReportInputError("disclosure.release_after_days", "must be 0 to 400 days")

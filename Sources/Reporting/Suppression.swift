@@ -79,10 +79,15 @@ public enum Suppression {
         for entry in withheld where entry.row <= rows && entry.column <= columns && table.reasons[entry.row][entry.column] == nil {
             table.reasons[entry.row][entry.column] = .complementary
         }
-        while let bridge = table.firstBridge() {
-            // A path always exists: a non-zero entry's row and column totals and the grand total
-            // are non-zero, and they close a cycle through it.
-            guard let path = table.cheapestPath(closing: bridge) else { break }
+        // A path exists for a non-zero entry (its row and column totals and the grand total are
+        // non-zero and close a cycle through it); a withheld zero (withheld for another table
+        // or kind) may have none, and is passed over so that every other bridge is still closed.
+        var unclosable = Set<Entry>()
+        while let bridge = table.firstBridge(excluding: unclosable) {
+            guard let path = table.cheapestPath(closing: bridge) else {
+                unclosable.insert(bridge)
+                continue
+            }
             for entry in path where table.reasons[entry.row][entry.column] == nil {
                 table.reasons[entry.row][entry.column] = .complementary
             }
@@ -104,7 +109,7 @@ public enum Suppression {
             table.reasons[entry.row][entry.column] = .complementary
         }
         var added = Set<Entry>()
-        while let bridge = table.firstBridge(), let path = table.cheapestPath(closing: bridge) {
+        while let bridge = table.firstBridge(excluding: []), let path = table.cheapestPath(closing: bridge) {
             for entry in path where table.reasons[entry.row][entry.column] == nil {
                 table.reasons[entry.row][entry.column] = .complementary
                 added.insert(entry)
@@ -178,8 +183,9 @@ public enum Suppression {
             return isRowTotal && isColumnTotal ? value * 1_000 : (isRowTotal || isColumnTotal ? value * 10 : value)
         }
 
-        /// A suppressed entry that is a bridge of the graph of suppressed entries.
-        func firstBridge() -> Entry? {
+        /// A suppressed entry, other than those `excluding`, that is a bridge of the graph of
+        /// suppressed entries.
+        func firstBridge(excluding: Set<Entry>) -> Entry? {
             // Nodes: rows 0...rows, then columns rows+1 ... rows+1+columns.
             let nodeCount = rows + columns + 2
             var adjacency = Array(repeating: [(node: Int, edge: Entry)](), count: nodeCount)
@@ -215,7 +221,7 @@ public enum Suppression {
                         }
                     } else if let parent = stack.last {
                         low[parent.node] = min(low[parent.node], low[top.node])
-                        if low[top.node] > order[parent.node], let edge = top.via { return edge }
+                        if low[top.node] > order[parent.node], let edge = top.via, !excluding.contains(edge) { return edge }
                     }
                 }
             }

@@ -125,6 +125,9 @@ import Testing
         #expect(PublishedRelease(republished) == face && republished.withheld == first.withheld)
         let revised = region.revised(seed: 5, late: 0, batch: 12, removed: 0)
         #expect(throws: ReleaseError.self) { try Release(layout: region.layout, counts: revised, republishing: decoded, earlier: []) }
+        let second = try Release(layout: region.layout, counts: revised, k: Self.k, earlier: [face])
+        let secondAgain = try Release(layout: region.layout, counts: revised, republishing: PublishedRelease(second), earlier: [face])
+        #expect(secondAgain.withheld.keys.sorted() == second.withheld.keys.sorted(), "a later version is published again against the one before it")
         #expect(ReleaseCell(description: "sex=female 2024-Q3") == ReleaseCell("sex=female", .quarter(year: 2024, quarter: 3)))
         for bad in ["H1 2024-13", "H1", "H1 2024-+1", "H1 +024", "H1 2024-Q+", "H1 2024-01-01", ""] { #expect(ReleaseCell(description: bad) == nil, "\(bad)") }
     }

@@ -64,6 +64,15 @@ import Testing
         return hidden
     }
 
+    /// A withheld zero that no path can close (withheld for another table, its row and column
+    /// empty) is passed over: the small cell beside it is still protected.
+    @Test func aWithheldZeroWithoutAPathDoesNotStopTheRest() {
+        let pattern = Suppression.pattern([[0, 0, 0], [0, 3, 20], [0, 20, 20]], k: 10, withheld: [Suppression.Entry(row: 0, column: 0)])
+        let entries = pattern.entries
+        #expect(pattern.reason(Suppression.Entry(row: 1, column: 1)) == .smallCell)
+        #expect(entries.filter { $0.row == 1 }.count >= 2 && entries.filter { $0.column == 1 }.count >= 2, "the 3 is on a cycle: \(entries)")
+    }
+
     @Test func noSuppressedCellCanBeSolvedFor() {
         var generator = SeededRandom(seed: 42)
         var primaryOnlyLeaks = 0

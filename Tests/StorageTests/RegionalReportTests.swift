@@ -119,6 +119,34 @@ import Testing
         }
     }
 
+    /// A version is stored once: reports of one refresh, on any instance, and of a later
+    /// refresh that changes nothing, publish it again instead of adding versions.
+    @Test func anUnchangedReleaseIsOneVersion() async throws {
+        try await TestDatabase.with { database in
+            try await ReportFixture.load(database)
+            try await database.withPool(.app) { pool in
+                func versions() async throws -> Int {
+                    try await database.withPool(.superuser) {
+                        try await $0.query("SELECT count(*)::integer FROM report_release_versions").single().decode(Int.self)
+                    }
+                }
+                let reports = RegionalReports(pool: pool, catalogue: try Self.catalogue(), rehab: try ReportFixture.rehabCatalogue())
+                _ = try await reports.refresh(as: Self.planner)
+                try await ReportFixture.refreshedInJune2027(database)
+                let first = try await reports.report(ReportQuery(period: .all), as: Self.planner)
+                let stored = try await versions()
+                #expect(stored >= 1, "the first report stores the versions it publishes")
+                let otherInstance = RegionalReports(pool: pool, catalogue: try Self.catalogue(), rehab: try ReportFixture.rehabCatalogue())
+                #expect(try await otherInstance.report(ReportQuery(period: .all), as: Self.planner).tables == first.tables)
+                #expect(try await reports.report(ReportQuery(period: .all), as: Self.planner).tables == first.tables)
+                _ = try await reports.refresh(as: Self.planner)
+                try await ReportFixture.refreshedInJune2027(database, day: 2)
+                #expect(try await otherInstance.report(ReportQuery(period: .all), as: Self.planner).tables == first.tables)
+                #expect(try await versions() == stored, "nothing changed: no version added")
+            }
+        }
+    }
+
     @Test func rehabilitationAndCalibrationAgainstAHandComputedClinic() async throws {
         try await TestDatabase.with { database in
             try await ReportFixture.load(database)

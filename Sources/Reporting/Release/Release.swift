@@ -50,6 +50,7 @@ public struct Release: Sendable {
     ///   counts', or is not protected; `ReleaseError.Code.layout` when an earlier version has
     ///   a cell the layout does not.
     public init(layout: ReleaseLayout, counts: [String: [ReleaseCell: Int]], republishing face: PublishedRelease, earlier: [PublishedRelease]) throws {
+        guard !counts.isEmpty else { throw ReleaseError(.counts, "a release needs at least one kind of count") }
         self.layout = layout
         k = face.k
         let complete = try counts.mapValues(layout.complete)

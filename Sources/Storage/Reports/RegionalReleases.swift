@@ -107,7 +107,8 @@ final class RegionalReleases: Sendable {
         var history: [String: [(refreshed: Date, k: Int, face: PublishedRelease)]] = [:]
         for row in try await connection.query("SELECT cohort, refreshed_at, k, face::text FROM report_release_history(\(region))") {
             let (cohort, at, faceK, text) = try row.decode((String, Date, Int, String).self)
-            guard let face = try? JSONDecoder().decode(PublishedRelease.self, from: Data(text.utf8)), face.k == faceK else { return ([:], false) }
+            guard let face = try? JSONDecoder().decode(PublishedRelease.self, from: Data(text.utf8)), face.k == faceK, Self.isWellFormed(face, through: through)
+            else { return ([:], false) }
             history[cohort, default: []].append((at, faceK, face))
         }
         var releases: [IndicatorCatalogue.Cohort: Release] = [:]
@@ -117,9 +118,14 @@ final class RegionalReleases: Sendable {
             for (cohort, kinds) in counts.byCohort {
                 let name = String(describing: cohort)
                 let earlier = history[name] ?? []
-                if let same = earlier.lastIndex(where: { abs($0.refreshed.timeIntervalSince(refreshed)) < 0.000_5 && $0.k == k }),
-                    let again = try? Release(layout: layout, counts: kinds, republishing: earlier[same].face, earlier: earlier[..<same].map(\.face))
-                {
+                // Published again where it can be: a version of this refresh (newest first), else
+                // the latest, when it protects these counts as they are.
+                let candidates = earlier.indices.reversed().filter { index in
+                    earlier[index].k == k && (index == earlier.count - 1 || abs(earlier[index].refreshed.timeIntervalSince(refreshed)) < 0.000_5)
+                }
+                if let again = candidates.lazy.compactMap({ index in
+                    try? Release(layout: layout, counts: kinds, republishing: earlier[index].face, earlier: earlier[..<index].map(\.face))
+                }).first {
                     releases[cohort] = again
                     continue
                 }
@@ -136,6 +142,26 @@ final class RegionalReleases: Sendable {
             return ([:], false)
         }
         return (releases, stored)
+    }
+
+    /// Whether a stored version names only cells a release of this service can have: rows of
+    /// the region, a site (a uuid as PostgreSQL writes it) or a stratum value, in periods from
+    /// 1900 to the last month published. Anything else withholds the region (fail closed) and
+    /// never reaches a layout.
+    static func isWellFormed(_ face: PublishedRelease, through: ReleaseMonth) -> Bool {
+        let prefixes = strata.map { $0.rawValue + "=" }
+        return (Array(face.withheld) + face.values.values.flatMap(\.keys)).allSatisfy { cell in
+            let row =
+                cell.row == "region" || UUID(uuidString: cell.row).map { key($0) == cell.row } == true
+                || prefixes.contains { cell.row.hasPrefix($0) && cell.row.count <= $0.count + 40 }
+            let year: Int? =
+                switch cell.period {
+                case .month(let month): month.year
+                case .quarter(let year, _), .year(let year): year
+                case .all: nil
+                }
+            return row && year.map { (1900...through.year).contains($0) } != false
+        }
     }
 
     /// A region's counts (`RegionCounts`) from all of its cells (`report_release_cells`) of
