@@ -6,6 +6,7 @@ import Foundation
 enum AcuteTextReport {
     static func render(_ evaluation: AcuteEvaluation) -> String {
         var lines: [String] = evaluation.profileNotices.map { "Profile: \($0)" }
+        if let hemorrhage = evaluation.hemorrhage { lines += hemorrhageLines(hemorrhage) }
         let ivt = evaluation.ivt
         lines.append("IVT: \(ivt.status.uppercased())" + (ivt.pathway.map { " — pathway \($0)" } ?? ""))
         for (title, findings) in [

@@ -68,6 +68,32 @@ import Testing
         #expect(result.output.isEmpty)
     }
 
+    /// Issue 18: a GCS of 2, a negative haematoma volume and an unknown anticoagulant fail,
+    /// naming each field; a haemorrhage on warfarin reads first in the text report with its doses.
+    @Test func haemorrhageFieldsAreCheckedAndTheBlockReadsFirst() async throws {
+        let input = FileManager.default.temporaryDirectory.appendingPathComponent("acute-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: input) }
+        try Data(
+            #"""
+            {"age": 70, "times": {"onset_type": "witnessed", "lkw_to_decision_min": 90}, "gcs": 2,
+             "imaging": {"hemorrhage": true, "ich_volume_ml": -3}, "anticoagulant": {"type": "heparinoid"}}
+            """#.utf8
+        ).write(to: input)
+        let bad = try await Subprocess.run(Subprocess.strokepath, ["acute", "evaluate", input.path])
+        #expect(bad.status == 1 && bad.output.isEmpty)
+        for field in ["gcs", "imaging.ich_volume_ml", "anticoagulant.type"] { #expect(bad.errors.contains(field), "\(bad.errors)") }
+        try Data(
+            #"""
+            {"age": 70, "weight_kg": 80, "times": {"onset_type": "witnessed", "lkw_to_decision_min": 90}, "gcs": 14, "bp": {"systolic": 185},
+             "labs": {"inr": 2.6}, "imaging": {"hemorrhage": true, "ich_volume_ml": 12}, "anticoagulant": {"type": "warfarin"}}
+            """#.utf8
+        ).write(to: input)
+        let text = try await Subprocess.run(Subprocess.strokepath, ["acute", "evaluate", "--format", "text", input.path])
+        #expect(text.status == 0, "\(text.errors)")
+        #expect(text.output.split(separator: "\n").first { !$0.hasPrefix("Profile:") } == "INTRACEREBRAL HAEMORRHAGE:", "\(text.output)")
+        #expect(text.output.contains("4F-PCC 2000 IU") && text.output.contains("vitamin K 10 mg") && text.output.contains("target of 140 mmHg"))
+    }
+
     @Test func textFormatReadsLikeABedsideSummary() async throws {
         let input = FileManager.default.temporaryDirectory.appendingPathComponent("acute-\(UUID().uuidString).json")
         let cases = try JSONSerialization.jsonObject(with: Data(contentsOf: Self.fixtures.appendingPathComponent("cases.json"))) as? [String: Any]

@@ -116,6 +116,14 @@ import Testing
                 ) { response in
                     #expect(response.status == .unprocessableContent)
                 }
+                // Issue 18: haemorrhage fields out of range.
+                let bleed =
+                    #"{"age": 70, "times": {"onset_type": "witnessed", "lkw_to_decision_min": 90}, "gcs": 16, "imaging": {"hemorrhage": true, "ich_volume_ml": -1}}"#
+                try await client.execute(uri: "/api/v1/acute/evaluate", method: .post, headers: doctor.headers, body: ByteBuffer(string: bleed)) { response in
+                    #expect(response.status == .unprocessableContent)
+                    let fields = Set((response.json["errors"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String })
+                    #expect(fields == ["gcs", "imaging.ich_volume_ml"])
+                }
                 #expect(try await Self.count(database, "SELECT count(*) FROM acute_evaluations") == 0)
             }
         }

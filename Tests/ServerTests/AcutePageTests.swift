@@ -82,6 +82,24 @@ import Testing
                 #expect(answerLoad.dom.contains("1 h 15 min"), "the clock script did not run (the server wrote 75 min)")
                 #expect(answerLoad.dom.contains("<svg"))
                 #expect(answerLoad.consoleMessages.isEmpty, "console: \(answerLoad.consoleMessages)")
+                #expect(!answer.contains("id=\"hemorrhage\""), "no haemorrhage card without a haemorrhage")
+
+                // A haemorrhage on warfarin (issue 18): the card comes first, with the target, the doses and the score.
+                var bleed = values
+                for (name, value) in [
+                    ("imaging.hemorrhage", "yes"), ("anticoagulant.type", "warfarin"), ("labs.inr", "2.6"), ("gcs", "14"), ("imaging.ich_volume_ml", "12"),
+                    ("imaging.intraventricular_hemorrhage", "no"), ("imaging.infratentorial", "no"), ("bp.systolic", "190"),
+                ] { bleed[name] = value }
+                let bleedAnswer: String = try await client.execute(uri: "/acute", method: .post, headers: headers, body: SignInTests.form(bleed)) { response in
+                    #expect(response.status == .ok)
+                    return response.text
+                }
+                let card = try #require(bleedAnswer.range(of: "id=\"hemorrhage\"")).lowerBound
+                #expect(card < (bleedAnswer.range(of: "IV thrombolysis")?.lowerBound ?? card), "the haemorrhage card comes first")
+                #expect(bleedAnswer.contains("4F-PCC 2000 IU") && bleedAnswer.contains("vitamin K 10 mg") && bleedAnswer.contains("target of 140 mmHg"))
+                #expect(bleedAnswer.contains("ICH score") && bleedAnswer.contains("must not be used alone to limit care"))
+                let bleedLoad = try await PageTests.load(try Self.saved(bleedAnswer, port: port))
+                #expect(bleedLoad.dom.contains("Intracerebral haemorrhage: what to do now") && bleedLoad.consoleMessages.isEmpty)
 
                 values["age"] = ""
                 values["nihss"] = "50"

@@ -15,6 +15,8 @@ public struct AcuteEvaluation: Sendable {
     public let doses: DoseResult
     public let evt: ThrombectomyResult
     public let scores: ScoreResults
+    /// What to do now for an intracerebral haemorrhage; nil when the imaging shows none.
+    public let hemorrhage: HemorrhageResult?
     public let expectedOutcome: ExpectedOutcome
     public let ignoredFields: [String]
 
@@ -52,13 +54,18 @@ public struct AcuteEvaluation: Sendable {
 
     public var outcomeModel: String { book.outcome.model }
 
+    /// The blood-pressure plan; for a haemorrhage, its target instead of the permissive
+    /// targets of a stroke without reperfusion.
     public var bpPlan: [String: String] {
-        BloodPressurePlan.plan(facts, book.bloodPressure, ivtPossible: ivt.treatmentPossible, evtPossible: evt.possible)
+        if let hemorrhage { return ["intracerebral_hemorrhage": hemorrhage.bloodPressure.text] }
+        return BloodPressurePlan.plan(facts, book.bloodPressure, ivtPossible: ivt.treatmentPossible, evtPossible: evt.possible)
     }
 
-    /// Every value a rule, score or dose needed and did not have.
+    /// Every value a rule, score, dose or the haemorrhage block needed and did not have.
     public var missingData: [MissingData] {
-        ivt.missingData + doses.missingData + evt.missingData + scores.missingData
+        var missing = ivt.missingData + doses.missingData + evt.missingData + scores.missingData
+        for item in hemorrhage?.missingData ?? [] where !missing.contains(item) { missing.append(item) }
+        return missing
     }
 }
 
@@ -74,6 +81,8 @@ extension AcuteEvaluation: JSONWritable {
             json.field("evt", evt)
             json.field("bp_plan", bpPlan)
             json.field("scores", scores)
+            json.key("hemorrhage")
+            if let hemorrhage { hemorrhage.write(to: &json) } else { json.null() }
             json.field("expected_outcome", expectedOutcome)
             json.key("missing_data")
             json.array(missingData) { $1.write(to: &$0) }

@@ -88,10 +88,12 @@ public struct AcuteEvaluator: Sendable {
         var facts = presentation.facts
         let ivt = ThrombolysisAssessment.assess(&facts, book: book, profile: profile)
         let evt = ThrombectomyAssessment.assess(facts, book: book, profile: profile)
+        let scores = ScoreResults.calculate(facts, book: book)
         return AcuteEvaluation(
             book: book, facts: facts, profile: wanted, profileNotices: profileNotices[profile], protocolVersion: acute.version, ivt: ivt,
             doses: DoseCalculator.doses(facts, book.doses, applicable: ivt.treatmentPossible, offered: ivt.offers), evt: evt,
-            scores: ScoreResults.calculate(facts, book: book), expectedOutcome: expectedOutcome(facts, presentation, ivt: ivt, evt: evt),
+            scores: scores, hemorrhage: HemorrhageResult.assess(facts, book: book, scores: scores),
+            expectedOutcome: expectedOutcome(facts, presentation, ivt: ivt, evt: evt),
             ignoredFields: presentation.ignoredFields
         )
     }

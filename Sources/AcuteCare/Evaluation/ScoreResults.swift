@@ -46,6 +46,8 @@ public struct ScoreResults: Sendable, JSONWritable {
     let book: RuleBook
     let facts: Facts
     let points: [Int16]
+    /// Per score, whether it applies to the presentation.
+    let applies: [Bool]
 
     static func calculate(_ facts: Facts, book: RuleBook) -> ScoreResults {
         var points: [Int16] = []
@@ -70,7 +72,8 @@ public struct ScoreResults: Sendable, JSONWritable {
                 points.append(value)
             }
         }
-        return ScoreResults(book: book, facts: facts, points: points)
+        return ScoreResults(
+            book: book, facts: facts, points: points, applies: book.scores.map { $0.when.map { book.arena.evaluate($0, facts) == .yes } ?? true })
     }
 
     /// The total of score `id` ("HAT", "SEDAN", "DRAGON", "ASTRAL", "THRIVE"), nil when an
@@ -79,8 +82,8 @@ public struct ScoreResults: Sendable, JSONWritable {
 
     public subscript(id: String) -> ScoreResult? {
         var offset = 0
-        for score in book.scores {
-            if score.id == id { return result(score, Array(points[offset..<offset + score.items.count])) }
+        for (index, score) in book.scores.enumerated() {
+            if score.id == id { return applies[index] ? result(score, Array(points[offset..<offset + score.items.count])) : nil }
             offset += score.items.count
         }
         return nil
@@ -90,10 +93,10 @@ public struct ScoreResults: Sendable, JSONWritable {
     var missingData: [MissingData] {
         var missing: [MissingData] = []
         var offset = 0
-        for score in book.scores {
+        for (index, score) in book.scores.enumerated() {
             let itemPoints = points[offset..<offset + score.items.count]
             offset += score.items.count
-            if itemPoints.contains(Self.unknownPoints) { missing += missingData(score, Array(itemPoints)) }
+            if applies[index], itemPoints.contains(Self.unknownPoints) { missing += missingData(score, Array(itemPoints)) }
         }
         return missing
     }
@@ -145,12 +148,14 @@ public struct ScoreResults: Sendable, JSONWritable {
     public func write(to writer: inout JSONWriter) {
         var offsets: [String: Int] = [:]
         var offset = 0
-        for score in book.scores {
+        var applying: [ScoreDefinition] = []
+        for (index, score) in book.scores.enumerated() {
             offsets[score.id] = offset
             offset += score.items.count
+            if applies[index] { applying.append(score) }
         }
         writer.object { json in
-            for score in book.scores.sorted(by: { $0.id < $1.id }) {
+            for score in applying.sorted(by: { $0.id < $1.id }) {
                 let start = offsets[score.id] ?? 0
                 let itemPoints = points[start..<start + score.items.count]
                 guard !itemPoints.contains(Self.unknownPoints) else {

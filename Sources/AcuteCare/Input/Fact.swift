@@ -77,7 +77,22 @@ public enum Fact: Int, CaseIterable, Sendable {
     case facility
     case plannedEvt
     case evtAccessible
+    case gcs
+    case imagingIchVolumeMl
+    case imagingIchDiameterACm
+    case imagingIchDiameterBCm
+    case imagingIchDiameterCCm
+    case imagingIntraventricularHemorrhage
+    case imagingInfratentorial
+    case imagingCerebellar
+    case imagingCerebellarHematomaDiameterCm
+    case imagingBrainstemCompression
+    case imagingHydrocephalus
+    case historyAntiplatelet
+    case anticoagulantHeparinUnitsLast3h
+    case anticoagulantEnoxaparinLastDoseMg
     case anticoagulantClass
+    case ichVolumeMl
     case perfusionAvailable
     case perfusionMismatchRatio
     case perfusionMismatchVolumeMl
@@ -206,6 +221,24 @@ public enum Fact: Int, CaseIterable, Sendable {
         case .facility: Definition(name: "facility", kind: .choice(["EVT_capable", "non_EVT"]), origin: .input(required: false))
         case .plannedEvt: Definition(name: "planned_evt", kind: .flag, origin: .input(required: false))
         case .evtAccessible: Definition(name: "evt_accessible", kind: .flag, origin: .input(required: false))
+        case .gcs: Definition(name: "gcs", kind: .integer(3...15), origin: .input(required: false))
+        case .imagingIchVolumeMl: Definition(name: "imaging.ich_volume_ml", kind: .number(0...500, unit: "mL"), origin: .input(required: false))
+        case .imagingIchDiameterACm: Definition(name: "imaging.ich_diameter_a_cm", kind: .number(0...20, unit: "cm"), origin: .input(required: false))
+        case .imagingIchDiameterBCm: Definition(name: "imaging.ich_diameter_b_cm", kind: .number(0...20, unit: "cm"), origin: .input(required: false))
+        case .imagingIchDiameterCCm: Definition(name: "imaging.ich_diameter_c_cm", kind: .number(0...20, unit: "cm"), origin: .input(required: false))
+        case .imagingIntraventricularHemorrhage: Definition(name: "imaging.intraventricular_hemorrhage", kind: .flag, origin: .input(required: false))
+        case .imagingInfratentorial: Definition(name: "imaging.infratentorial", kind: .flag, origin: .input(required: false))
+        case .imagingCerebellarHematomaDiameterCm:
+            Definition(name: "imaging.cerebellar_hematoma_diameter_cm", kind: .number(0...15, unit: "cm"), origin: .input(required: false))
+        case .imagingCerebellar: Definition(name: "imaging.cerebellar", kind: .flag, origin: .input(required: false))
+        case .imagingBrainstemCompression: Definition(name: "imaging.brainstem_compression", kind: .flag, origin: .input(required: false))
+        case .imagingHydrocephalus: Definition(name: "imaging.hydrocephalus", kind: .flag, origin: .input(required: false))
+        case .historyAntiplatelet: Definition(name: "history.antiplatelet", kind: .flag, origin: .input(required: false))
+        case .anticoagulantHeparinUnitsLast3h:
+            Definition(name: "anticoagulant.heparin_units_last_3h", kind: .number(0...100_000, unit: "units"), origin: .input(required: false))
+        case .anticoagulantEnoxaparinLastDoseMg:
+            Definition(name: "anticoagulant.enoxaparin_last_dose_mg", kind: .number(0...400, unit: "mg"), origin: .input(required: false))
+        case .ichVolumeMl: Definition(name: "ich.volume_ml", kind: .number(0...4_000, unit: "mL"), origin: .derived)
         case .anticoagulantClass:
             Definition(name: "anticoagulant.class", kind: .choice(["none", "vka", "doac", "lmwh_treatment", "lmwh_prophylaxis", "heparin"]), origin: .derived)
         case .perfusionAvailable: Definition(name: "perfusion.available", kind: .flag, origin: .derived)
@@ -220,6 +253,7 @@ public enum Fact: Int, CaseIterable, Sendable {
     public var sources: [Fact] {
         switch self {
         case .anticoagulantClass: [.anticoagulantType]
+        case .ichVolumeMl: [.imagingIchVolumeMl]
         case .perfusionAvailable, .perfusionMismatchRatio, .perfusionMismatchVolumeMl: [.imagingCoreMl, .imagingHypoperfusionTmax6Ml]
         default: [self]
         }

@@ -24,7 +24,7 @@ public struct Facts: Sendable, Equatable {
 
     /// Fills in the facts computed from others: glucose in the unit not given (mmol/L to
     /// 0.1; mg/dL unrounded, so a threshold is not crossed by rounding), the anticoagulant's
-    /// class, and the perfusion mismatch.
+    /// class, the haematoma's volume, and the perfusion mismatch.
     mutating func derive(_ units: UnitConventions) {
         if self[.glucoseMmolL] == nil, let mgdl = number(.glucoseMgDl) {
             self[.glucoseMmolL] = .number((mgdl / units.glucoseMgDlPerMmolL * 10).rounded(.toNearestOrAwayFromZero) / 10)
@@ -33,6 +33,12 @@ public struct Facts: Sendable, Equatable {
         }
         if let type = codeIndex(.anticoagulantType), units.anticoagulantClassByType.indices.contains(Int(type)) {
             self[.anticoagulantClass] = .code(units.anticoagulantClassByType[Int(type)])
+        }
+        // The haematoma's volume as measured, else by the ABC/2 method (cm³ = mL).
+        if let volume = number(.imagingIchVolumeMl) {
+            self[.ichVolumeMl] = .number(volume)
+        } else if let a = number(.imagingIchDiameterACm), let b = number(.imagingIchDiameterBCm), let c = number(.imagingIchDiameterCCm) {
+            self[.ichVolumeMl] = .number(a * b * c / 2)
         }
         let core = number(.imagingCoreMl)
         let hypoperfusion = number(.imagingHypoperfusionTmax6Ml)

@@ -39,7 +39,7 @@ public struct AcuteProtocol: Sendable {
 
     public static let fileNames = [
         "profiles.json", "sources.json", "ivt.json", "evt.json", "doses.json",
-        "blood-pressure.json", "scores.json", "outcome.json",
+        "blood-pressure.json", "scores.json", "hemorrhage.json", "outcome.json",
     ]
 
     public var version: String
@@ -71,10 +71,12 @@ public struct AcuteProtocol: Sendable {
         let (units, ivt) = try loader.readThrombolysis(document("ivt.json"))
         let evt = try loader.readThrombectomy(document("evt.json"))
         let scores = try loader.readScores(document("scores.json"))
+        // Every part that compiles conditions is read before the book takes the arena.
+        let hemorrhage = try loader.readHemorrhage(document("hemorrhage.json"), scores: scores)
         let book = RuleBook(
             profiles: profiles.map(\.id), arena: loader.arena, ivt: ivt, evt: evt, doses: try loader.readDoses(document("doses.json")),
             bloodPressure: try loader.readBloodPressure(document("blood-pressure.json")), scores: scores,
-            outcome: try loader.readOutcome(document("outcome.json"))
+            hemorrhage: hemorrhage, outcome: try loader.readOutcome(document("outcome.json"))
         )
         return AcuteProtocol(
             version: version, profiles: profiles, defaultProfile: defaultProfile, sources: sources, units: units,

@@ -22,7 +22,7 @@ struct ProtocolLoader {
         self.sources = sources
     }
 
-    private func cited(_ reader: ProtocolReader, _ value: JSONValue?, field: String = "sources") throws(ProtocolError) -> [String] {
+    func cited(_ reader: ProtocolReader, _ value: JSONValue?, field: String = "sources") throws(ProtocolError) -> [String] {
         let ids = try reader.strings(value, field)
         guard !ids.isEmpty else { throw reader.fail(field, "must cite at least one source") }
         for id in ids where sources[id] == nil {
@@ -89,7 +89,7 @@ struct ProtocolLoader {
         }
     }
 
-    private mutating func compile(_ reader: ProtocolReader, _ value: JSONValue?, _ field: String) throws(ProtocolError) -> ConditionArena.Ref {
+    mutating func compile(_ reader: ProtocolReader, _ value: JSONValue?, _ field: String) throws(ProtocolError) -> ConditionArena.Ref {
         arena.add(try reader.condition(value, field))
     }
 
@@ -435,11 +435,14 @@ struct ProtocolLoader {
                     key: try reader.string(fit["key"], "logistic.key"), intercept: try reader.number(fit["intercept"], "logistic.intercept"),
                     slope: try reader.number(fit["slope"], "logistic.slope"), decimals: Int(try reader.number(fit["decimals"], "logistic.decimals")))
             }
+            var when: ConditionArena.Ref?
+            if let condition = members["applies_when"] { when = try compile(reader, condition, "applies_when") }
             scores.append(
                 ScoreDefinition(
                     id: id, title: try reader.string(members["title"], "title"), items: items, risk: bands,
                     riskSource: try reader.string(risk["source"], "risk.source"), anchor: try reader.optionalString(risk["anchor"], "risk.anchor"),
-                    logistic: logistic, notes: try reader.optionalStrings(members["notes"], "notes"), sources: try cited(reader, members["sources"])
+                    logistic: logistic, notes: try reader.optionalStrings(members["notes"], "notes"), sources: try cited(reader, members["sources"]),
+                    when: when
                 ))
         }
         return scores

@@ -8,6 +8,7 @@ final class RuleBook: Sendable {
     let doses: DosingProtocol
     let bloodPressure: BloodPressureProtocol
     let scores: [ScoreDefinition]
+    let hemorrhage: HemorrhageProtocol
     let outcome: OutcomeTables
     /// Every score item of every score in order, and the bands they point into, as plain data.
     let scoreItems: [ScoreItemCheck]
@@ -21,7 +22,7 @@ final class RuleBook: Sendable {
 
     init(
         profiles: [String], arena: ConditionArena, ivt: ThrombolysisProtocol, evt: ThrombectomyProtocol, doses: DosingProtocol,
-        bloodPressure: BloodPressureProtocol, scores: [ScoreDefinition], outcome: OutcomeTables
+        bloodPressure: BloodPressureProtocol, scores: [ScoreDefinition], hemorrhage: HemorrhageProtocol, outcome: OutcomeTables
     ) {
         self.profiles = profiles
         self.arena = arena
@@ -30,6 +31,7 @@ final class RuleBook: Sendable {
         self.doses = doses
         self.bloodPressure = bloodPressure
         self.scores = scores
+        self.hemorrhage = hemorrhage
         self.outcome = outcome
         var items: [ScoreItemCheck] = []
         var bands: [(condition: ConditionArena.Ref, points: Int16)] = []

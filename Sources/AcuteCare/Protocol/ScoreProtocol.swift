@@ -59,6 +59,9 @@ struct ScoreDefinition: Sendable {
     var logistic: Logistic?
     var notes: [String]
     var sources: [String]
+    /// When the score applies (the ICH score to a haemorrhage); nil: always. A score that does
+    /// not apply is not in the answer and asks for nothing.
+    var when: ConditionArena.Ref?
 }
 
 /// The anchor distributions of the time-to-treatment outcome model (outcome.json), with

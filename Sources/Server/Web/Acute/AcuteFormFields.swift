@@ -101,6 +101,23 @@ enum AcuteFormFields {
                 Field(name: "imaging.significant_mass_effect", label: "Significant mass effect", kind: .yesNo),
             ]),
         Group(
+            title: "Haemorrhage (when the imaging shows one)",
+            fields: [
+                Field(name: "gcs", label: "Glasgow Coma Scale", kind: .number(unit: "3–15", step: "1")),
+                Field(name: "imaging.ich_volume_ml", label: "Haematoma volume", kind: .number(unit: "mL", step: "0.1")),
+                Field(name: "imaging.ich_diameter_a_cm", label: "or diameters (ABC/2): A", kind: .number(unit: "cm", step: "0.1")),
+                Field(name: "imaging.ich_diameter_b_cm", label: "B", kind: .number(unit: "cm", step: "0.1")),
+                Field(name: "imaging.ich_diameter_c_cm", label: "C", kind: .number(unit: "cm", step: "0.1")),
+                Field(name: "imaging.intraventricular_hemorrhage", label: "Intraventricular extension", kind: .yesNo),
+                Field(name: "imaging.infratentorial", label: "Infratentorial", kind: .yesNo),
+                Field(name: "imaging.cerebellar", label: "Cerebellar", kind: .yesNo),
+                Field(name: "imaging.cerebellar_hematoma_diameter_cm", label: "Cerebellar haematoma diameter", kind: .number(unit: "cm", step: "0.1")),
+                Field(name: "imaging.brainstem_compression", label: "Brainstem compression", kind: .yesNo),
+                Field(name: "imaging.hydrocephalus", label: "Hydrocephalus", kind: .yesNo),
+                Field(name: "anticoagulant.heparin_units_last_3h", label: "Heparin in the last 3 h", kind: .number(unit: "units", step: "100")),
+                Field(name: "anticoagulant.enoxaparin_last_dose_mg", label: "Last enoxaparin dose", kind: .number(unit: "mg", step: "1")),
+            ]),
+        Group(
             title: "Setting",
             fields: [
                 Field(
@@ -116,7 +133,7 @@ enum AcuteFormFields {
     static let historyFlags: [(name: String, label: String)] = [
         ("history.diabetes", "Diabetes"), ("history.hypertension", "Hypertension"), ("history.atrial_fibrillation", "Atrial fibrillation"),
         ("history.prior_stroke_any", "Prior stroke"), ("history.prior_ich", "Prior intracranial haemorrhage"),
-        ("history.seizure_at_onset", "Seizure at onset"), ("history.pregnant", "Pregnant"),
+        ("history.seizure_at_onset", "Seizure at onset"), ("history.pregnant", "Pregnant"), ("history.antiplatelet", "Takes antiplatelet agents"),
         ("history.infective_endocarditis", "Infective endocarditis"), ("history.aortic_arch_dissection", "Aortic arch dissection"),
         ("history.gi_malignancy", "GI malignancy"), ("history.intra_axial_neoplasm", "Intra-axial neoplasm"),
         ("history.amyloid_immunotherapy", "Anti-amyloid immunotherapy (lecanemab, donanemab) or ARIA"),

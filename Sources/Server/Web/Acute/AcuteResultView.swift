@@ -58,6 +58,7 @@ struct AcuteResultView {
     var evtFailed: [Pair]
     var evtOtherProfiles: [Pair]
     var bloodPressure: [Pair]
+    var hemorrhage: AcuteHemorrhageCard?
     var scores: [Pair]
     var missing: [String]
     var outcomeChart: String
@@ -133,7 +134,9 @@ struct AcuteResultView {
         evtOtherProfiles = evt.recommendationByProfile.sorted { $0.key < $1.key }.filter { $0.key != evaluation.profile }
             .map { Pair(name: $0.key, value: "\($0.value.replacingOccurrences(of: "_", with: " ")) — \(evt.levels[$0.key] ?? "none")") }
         bloodPressure = evaluation.bpPlan.sorted { $0.key < $1.key }.map { Pair(name: $0.key.replacingOccurrences(of: "_", with: " "), value: $0.value) }
-        scores = evaluation.scores.all.sorted { $0.key < $1.key }.map { id, score in
+        hemorrhage = evaluation.hemorrhage.map { AcuteHemorrhageCard($0, cite: cite) }
+        // The ICH score is shown in the haemorrhage card, with its caution.
+        scores = evaluation.scores.all.filter { $0.key != evaluation.hemorrhage?.scoreID }.sorted { $0.key < $1.key }.map { id, score in
             let risk = score.risk.filter { $0.key != "source" && $0.key != "anchor" }.sorted { $0.key < $1.key }.map { key, value -> String in
                 let shown =
                     switch value {
