@@ -7,6 +7,7 @@ enum AcuteTextReport {
     static func render(_ evaluation: AcuteEvaluation) -> String {
         var lines: [String] = evaluation.profileNotices.map { "Profile: \($0)" }
         if let hemorrhage = evaluation.hemorrhage { lines += hemorrhageLines(hemorrhage) }
+        for mimic in evaluation.mimics { lines.append("Possible mimic: \(mimic.text)") }
         let ivt = evaluation.ivt
         lines.append("IVT: \(ivt.status.uppercased())" + (ivt.pathway.map { " — pathway \($0)" } ?? ""))
         for (title, findings) in [
@@ -44,6 +45,14 @@ enum AcuteTextReport {
         for (profile, recommendation) in evt.recommendationByProfile.sorted(by: { $0.key < $1.key }) where profile != evaluation.profile {
             lines.append("  Under \(profile): \(recommendation.replacingOccurrences(of: "_", with: " "))")
         }
+        if let orders = evaluation.orders {
+            lines.append("If IVT is given:")
+            if let warning = orders.weightWarning { lines.append("  Weight: \(warning)") }
+            for order in orders.orders { lines.append("  \(order.id.replacingOccurrences(of: "_", with: " ")): \(order.text)") }
+        }
+        let antiplatelet = evaluation.antiplatelet
+        lines.append("Antiplatelet: \(antiplatelet.recommendation.replacingOccurrences(of: "_", with: " ").uppercased()) — \(antiplatelet.text)")
+        if let regimen = antiplatelet.regimen { lines.append("  Regimen: \(regimen)") }
         lines.append("Blood pressure:")
         for (phase, text) in evaluation.bpPlan.sorted(by: { $0.key < $1.key }) { lines.append("  \(phase.replacingOccurrences(of: "_", with: " ")): \(text)") }
         let outcome = evaluation.expectedOutcome

@@ -105,5 +105,6 @@ import Testing
         #expect(result.output.contains("IVT: ELIGIBLE — pathway standard_0_3h"))
         #expect(result.output.contains("Tenecteplase 22.5 mg"))
         #expect(result.output.contains("Alteplase 72 mg"))
+        #expect(result.output.contains("If IVT is given:") && result.output.contains("Antiplatelet: NONE"))
     }
 }

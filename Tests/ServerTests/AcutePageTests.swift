@@ -73,6 +73,8 @@ import Testing
                 #expect(answer.contains("standard_0_3h"))
                 #expect(answer.contains("Tenecteplase 22.5 mg = 4.5 mL"))
                 #expect(answer.contains("Alteplase 72 mg"))
+                #expect(answer.contains("If IVT is given") && answer.contains("cryoprecipitate"), "the orders card (issue 18)")
+                #expect(answer.contains("Antiplatelet therapy") && answer.contains("no antiplatelet agent now"), "no antiplatelet while IVT is on the table")
                 #expect(answer.contains("class=\"seg seg0\""))
                 let stored = try await database.withPool(.superuser) { pool in
                     try await pool.query("SELECT count(*) FROM acute_evaluations WHERE evaluated_by = 'dr-page'").single().decode(Int.self)

@@ -17,6 +17,12 @@ public struct AcuteEvaluation: Sendable {
     public let scores: ScoreResults
     /// What to do now for an intracerebral haemorrhage; nil when the imaging shows none.
     public let hemorrhage: HemorrhageResult?
+    /// Antiplatelet therapy now: dual, single, none or needs_data, with its regimen.
+    public let antiplatelet: AntiplateletResult
+    /// Possible mimics and cautions: they inform, they never change a decision.
+    public let mimics: [AnswerNote]
+    /// The orders to follow if IVT is given; nil when IVT is not on the table.
+    public let orders: OrdersResult?
     public let expectedOutcome: ExpectedOutcome
     public let ignoredFields: [String]
 
@@ -64,7 +70,9 @@ public struct AcuteEvaluation: Sendable {
     /// Every value a rule, score, dose or the haemorrhage block needed and did not have.
     public var missingData: [MissingData] {
         var missing = ivt.missingData + doses.missingData + evt.missingData + scores.missingData
-        for item in hemorrhage?.missingData ?? [] where !missing.contains(item) { missing.append(item) }
+        for item in (hemorrhage?.missingData ?? []) + antiplatelet.missingData + (orders?.missingData ?? []) where !missing.contains(item) {
+            missing.append(item)
+        }
         return missing
     }
 }
@@ -83,6 +91,11 @@ extension AcuteEvaluation: JSONWritable {
             json.field("scores", scores)
             json.key("hemorrhage")
             if let hemorrhage { hemorrhage.write(to: &json) } else { json.null() }
+            json.field("antiplatelet", antiplatelet)
+            json.key("mimics")
+            json.array(mimics) { $1.write(to: &$0) }
+            json.key("orders")
+            if let orders { orders.write(to: &json) } else { json.null() }
             json.field("expected_outcome", expectedOutcome)
             json.key("missing_data")
             json.array(missingData) { $1.write(to: &$0) }

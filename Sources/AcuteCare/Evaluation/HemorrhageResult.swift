@@ -35,12 +35,6 @@ public struct HemorrhageResult: Sendable, JSONWritable {
         public var sources: [String]
     }
 
-    public struct Urgent: Sendable, Equatable {
-        public var id: String
-        public var text: String
-        public var sources: [String]
-    }
-
     public var bloodPressure: BloodPressureTarget
     /// For each anticoagulant or antiplatelet the patient takes; empty when none is known.
     public var reversal: [Reversal]
@@ -50,7 +44,7 @@ public struct HemorrhageResult: Sendable, JSONWritable {
     public var scoreID: String
     public var ichScore: ScoreResult?
     public var ichScoreCaution: String
-    public var urgent: [Urgent]
+    public var urgent: [AnswerNote]
     public var missingData: [MissingData]
 
     /// The block for `facts`, or nil when the imaging shows no haemorrhage (or it is unknown).
@@ -74,7 +68,7 @@ public struct HemorrhageResult: Sendable, JSONWritable {
                 break
             }
         }
-        let urgent = plan.urgent.filter { book.arena.evaluate($0.when, facts) == .yes }.map { Urgent(id: $0.id, text: $0.text, sources: $0.sources) }
+        let urgent = AnswerNote.holding(plan.urgent, facts, book.arena)
         for entry in plan.urgent where book.arena.evaluate(entry.when, facts) == .unknown {
             for fact in book.arena.unknownFacts(entry.when, facts) { need(fact, "hemorrhage.urgent.\(entry.id)") }
         }
@@ -188,13 +182,7 @@ public struct HemorrhageResult: Sendable, JSONWritable {
             if let ichScore { ichScore.write(to: &json) } else { json.null() }
             json.field("ich_score_caution", ichScoreCaution)
             json.key("urgent")
-            json.array(urgent) { json, item in
-                json.object { json in
-                    json.field("id", item.id)
-                    json.field("text", item.text)
-                    json.field("sources", strings: item.sources)
-                }
-            }
+            json.array(urgent) { $1.write(to: &$0) }
             json.key("missing_data")
             json.array(missingData) { $1.write(to: &$0) }
         }

@@ -91,12 +91,21 @@ public enum Fact: Int, CaseIterable, Sendable {
     case historyAntiplatelet
     case anticoagulantHeparinUnitsLast3h
     case anticoagulantEnoxaparinLastDoseMg
+    case weightMeasured
+    case symptomsMigraineAura
+    case symptomsFunctionalSigns
+    case tia
+    case tiaUnilateralWeakness
+    case tiaSpeechDisturbance
+    case tiaDurationMin
     case anticoagulantClass
     case ichVolumeMl
     case perfusionAvailable
     case perfusionMismatchRatio
     case perfusionMismatchVolumeMl
     case ivtPathway
+    case ivtPossible
+    case scoresAbcd2
 
     /// What kind of value a fact holds.
     public enum Kind: Sendable, Equatable {
@@ -128,7 +137,9 @@ public enum Fact: Int, CaseIterable, Sendable {
         "none", "warfarin", "apixaban", "rivaroxaban", "edoxaban", "dabigatran",
         "enoxaparin_treatment", "enoxaparin_prophylaxis", "ufh",
     ]
-    static let occlusionSites = ["none", "ICA", "M1", "M2_dominant", "M2_nondominant", "M3", "ACA", "PCA", "basilar"]
+    /// Appended, never reordered (stored evaluations keep their codes): vertebral (intracranial
+    /// V4) and the PCA's P1 and P2 segments since issue 18.
+    static let occlusionSites = ["none", "ICA", "M1", "M2_dominant", "M2_nondominant", "M3", "ACA", "PCA", "basilar", "vertebral", "P1", "P2"]
 
     /// The fact's name (its JSON path in a presentation), kind and origin.
     public var definition: Definition {
@@ -238,6 +249,13 @@ public enum Fact: Int, CaseIterable, Sendable {
             Definition(name: "anticoagulant.heparin_units_last_3h", kind: .number(0...100_000, unit: "units"), origin: .input(required: false))
         case .anticoagulantEnoxaparinLastDoseMg:
             Definition(name: "anticoagulant.enoxaparin_last_dose_mg", kind: .number(0...400, unit: "mg"), origin: .input(required: false))
+        case .weightMeasured: Definition(name: "weight_measured", kind: .flag, origin: .input(required: false))
+        case .symptomsMigraineAura: Definition(name: "symptoms.migraine_aura", kind: .flag, origin: .input(required: false))
+        case .symptomsFunctionalSigns: Definition(name: "symptoms.functional_signs", kind: .flag, origin: .input(required: false))
+        case .tia: Definition(name: "tia", kind: .flag, origin: .input(required: false))
+        case .tiaUnilateralWeakness: Definition(name: "tia_features.unilateral_weakness", kind: .flag, origin: .input(required: false))
+        case .tiaSpeechDisturbance: Definition(name: "tia_features.speech_disturbance", kind: .flag, origin: .input(required: false))
+        case .tiaDurationMin: Definition(name: "tia_features.duration_min", kind: .number(0...1_440, unit: "min"), origin: .input(required: false))
         case .ichVolumeMl: Definition(name: "ich.volume_ml", kind: .number(0...4_000, unit: "mL"), origin: .derived)
         case .anticoagulantClass:
             Definition(name: "anticoagulant.class", kind: .choice(["none", "vka", "doac", "lmwh_treatment", "lmwh_prophylaxis", "heparin"]), origin: .derived)
@@ -245,6 +263,8 @@ public enum Fact: Int, CaseIterable, Sendable {
         case .perfusionMismatchRatio: Definition(name: "perfusion.mismatch_ratio", kind: .number(0...1_000_000, unit: ""), origin: .derived)
         case .perfusionMismatchVolumeMl: Definition(name: "perfusion.mismatch_volume_ml", kind: .number(-1_000...2_000, unit: "mL"), origin: .derived)
         case .ivtPathway: Definition(name: "ivt.pathway", kind: .choice([]), origin: .decided)
+        case .ivtPossible: Definition(name: "ivt.possible", kind: .flag, origin: .decided)
+        case .scoresAbcd2: Definition(name: "scores.abcd2", kind: .integer(0...7), origin: .decided)
         }
     }
 
@@ -254,6 +274,7 @@ public enum Fact: Int, CaseIterable, Sendable {
         switch self {
         case .anticoagulantClass: [.anticoagulantType]
         case .ichVolumeMl: [.imagingIchVolumeMl]
+        case .scoresAbcd2: [.tiaUnilateralWeakness, .tiaSpeechDisturbance, .tiaDurationMin]
         case .perfusionAvailable, .perfusionMismatchRatio, .perfusionMismatchVolumeMl: [.imagingCoreMl, .imagingHypoperfusionTmax6Ml]
         default: [self]
         }

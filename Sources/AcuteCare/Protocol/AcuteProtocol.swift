@@ -39,7 +39,7 @@ public struct AcuteProtocol: Sendable {
 
     public static let fileNames = [
         "profiles.json", "sources.json", "ivt.json", "evt.json", "doses.json",
-        "blood-pressure.json", "scores.json", "hemorrhage.json", "outcome.json",
+        "blood-pressure.json", "scores.json", "hemorrhage.json", "antiplatelet.json", "mimics.json", "orders.json", "outcome.json",
     ]
 
     public var version: String
@@ -73,10 +73,14 @@ public struct AcuteProtocol: Sendable {
         let scores = try loader.readScores(document("scores.json"))
         // Every part that compiles conditions is read before the book takes the arena.
         let hemorrhage = try loader.readHemorrhage(document("hemorrhage.json"), scores: scores)
+        let antiplatelet = try loader.readAntiplatelet(document("antiplatelet.json"))
+        var mimicsReader = ProtocolReader(file: "mimics.json")
+        let mimics = try loader.readNotes(&mimicsReader, document("mimics.json")["mimics"], "mimics")
+        let orders = try loader.readOrders(document("orders.json"))
         let book = RuleBook(
             profiles: profiles.map(\.id), arena: loader.arena, ivt: ivt, evt: evt, doses: try loader.readDoses(document("doses.json")),
             bloodPressure: try loader.readBloodPressure(document("blood-pressure.json")), scores: scores,
-            hemorrhage: hemorrhage, outcome: try loader.readOutcome(document("outcome.json"))
+            hemorrhage: hemorrhage, antiplatelet: antiplatelet, mimics: mimics, orders: orders, outcome: try loader.readOutcome(document("outcome.json"))
         )
         return AcuteProtocol(
             version: version, profiles: profiles, defaultProfile: defaultProfile, sources: sources, units: units,

@@ -30,6 +30,12 @@ struct ConditionArena: Sendable {
     /// meets `>= 1.8` and 1.2000000000000002 does not meet `> 1.2`.
     static let tolerance = 1e-9
 
+    /// Whether the condition is `{"always": true}`.
+    func isAlways(_ ref: Ref) -> Bool {
+        if case .always = nodes[Int(ref.node)] { return true }
+        return false
+    }
+
     mutating func add(_ condition: Condition) -> Ref {
         Ref(node: append(condition))
     }

@@ -65,13 +65,6 @@ struct HemorrhageProtocol: Sendable {
         var sources: [String]
     }
 
-    struct Urgent: Sendable {
-        var id: String
-        var when: ConditionArena.Ref
-        var text: String
-        var sources: [String]
-    }
-
     var appliesWhen: ConditionArena.Ref
     var bloodPressure: BloodPressure
     /// The id of the ICH score in scores.json, and what must be said with it.
@@ -79,5 +72,5 @@ struct HemorrhageProtocol: Sendable {
     var caution: String
     var cautionSources: [String]
     var reversal: [Reversal]
-    var urgent: [Urgent]
+    var urgent: [ConditionalNote]
 }

@@ -43,16 +43,7 @@ extension ProtocolLoader {
                     id: id, title: try reader.string(members["title"], "title"), when: try compile(reader, members["when"], "when"), agents: agents,
                     notes: try reader.optionalStrings(members["notes"], "notes"), sources: try cited(reader, members["sources"])))
         }
-        var urgent: [HemorrhageProtocol.Urgent] = []
-        for (index, value) in try reader.array(document["urgent"], "urgent").enumerated() {
-            let members = try reader.object(value, "urgent[\(index)]")
-            let id = try reader.string(members["id"], "urgent[\(index)].id")
-            reader.rule = id
-            urgent.append(
-                .init(
-                    id: id, when: try compile(reader, members["when"], "when"), text: try reader.string(members["text"], "text"),
-                    sources: try cited(reader, members["sources"])))
-        }
+        let urgent = try readNotes(&reader, document["urgent"], "urgent")
         return HemorrhageProtocol(
             appliesWhen: applies, bloodPressure: bloodPressure, scoreID: scoreID, caution: caution, cautionSources: cautionSources, reversal: reversal,
             urgent: urgent)

@@ -9,6 +9,9 @@ final class RuleBook: Sendable {
     let bloodPressure: BloodPressureProtocol
     let scores: [ScoreDefinition]
     let hemorrhage: HemorrhageProtocol
+    let antiplatelet: AntiplateletProtocol
+    let mimics: [ConditionalNote]
+    let orders: OrdersProtocol
     let outcome: OutcomeTables
     /// Every score item of every score in order, and the bands they point into, as plain data.
     let scoreItems: [ScoreItemCheck]
@@ -22,7 +25,9 @@ final class RuleBook: Sendable {
 
     init(
         profiles: [String], arena: ConditionArena, ivt: ThrombolysisProtocol, evt: ThrombectomyProtocol, doses: DosingProtocol,
-        bloodPressure: BloodPressureProtocol, scores: [ScoreDefinition], hemorrhage: HemorrhageProtocol, outcome: OutcomeTables
+        bloodPressure: BloodPressureProtocol, scores: [ScoreDefinition], hemorrhage: HemorrhageProtocol,
+        antiplatelet: AntiplateletProtocol, mimics: [ConditionalNote], orders: OrdersProtocol,
+        outcome: OutcomeTables
     ) {
         self.profiles = profiles
         self.arena = arena
@@ -32,6 +37,9 @@ final class RuleBook: Sendable {
         self.bloodPressure = bloodPressure
         self.scores = scores
         self.hemorrhage = hemorrhage
+        self.antiplatelet = antiplatelet
+        self.mimics = mimics
+        self.orders = orders
         self.outcome = outcome
         var items: [ScoreItemCheck] = []
         var bands: [(condition: ConditionArena.Ref, points: Int16)] = []

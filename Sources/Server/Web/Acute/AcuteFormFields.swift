@@ -26,7 +26,8 @@ enum AcuteFormFields {
 
     static let occlusionSites: [(String, String)] = [
         ("", "not known"), ("none", "none"), ("ICA", "ICA"), ("M1", "M1"),
-        ("M2_dominant", "M2 dominant"), ("M2_nondominant", "M2 non-dominant"), ("M3", "M3"), ("ACA", "ACA"), ("PCA", "PCA"), ("basilar", "basilar"),
+        ("M2_dominant", "M2 dominant"), ("M2_nondominant", "M2 non-dominant"), ("M3", "M3"), ("ACA", "ACA"), ("PCA", "PCA"), ("P1", "PCA P1"), ("P2", "PCA P2"),
+        ("basilar", "basilar"), ("vertebral", "vertebral (intracranial)"),
     ]
     static let anticoagulants: [(String, String)] = [
         ("", "not known"), ("none", "none"), ("warfarin", "warfarin"), ("apixaban", "apixaban"),
@@ -55,11 +56,16 @@ enum AcuteFormFields {
                 Field(name: "age", label: "Age", kind: .number(unit: "years", step: "1"), hint: "required"),
                 Field(name: "sex", label: "Sex", kind: .choice([("", "not known"), ("F", "female"), ("M", "male")])),
                 Field(name: "weight_kg", label: "Weight", kind: .number(unit: "kg", step: "0.1")),
+                Field(name: "weight_measured", label: "Weight measured (not estimated)", kind: .yesNo),
                 Field(name: "prestroke_mrs", label: "Pre-stroke mRS", kind: .number(unit: "0–5", step: "1")),
                 Field(name: "nihss", label: "NIHSS", kind: .number(unit: "0–42", step: "1")),
                 Field(name: "deficit_disabling", label: "Deficit disabling", kind: .yesNo),
                 Field(name: "decreased_consciousness", label: "Decreased consciousness", kind: .yesNo),
                 Field(name: "visual_field_defect", label: "Visual field defect", kind: .yesNo),
+                Field(name: "tia", label: "Symptoms resolved (TIA)", kind: .yesNo),
+                Field(name: "tia_features.unilateral_weakness", label: "TIA: unilateral weakness", kind: .yesNo),
+                Field(name: "tia_features.speech_disturbance", label: "TIA: speech disturbance", kind: .yesNo),
+                Field(name: "tia_features.duration_min", label: "TIA: duration", kind: .number(unit: "min", step: "1")),
             ]),
         Group(
             title: "Vitals and labs",
@@ -137,7 +143,9 @@ enum AcuteFormFields {
         ("history.infective_endocarditis", "Infective endocarditis"), ("history.aortic_arch_dissection", "Aortic arch dissection"),
         ("history.gi_malignancy", "GI malignancy"), ("history.intra_axial_neoplasm", "Intra-axial neoplasm"),
         ("history.amyloid_immunotherapy", "Anti-amyloid immunotherapy (lecanemab, donanemab) or ARIA"),
-        ("symptoms_suggest_sah", "Symptoms suggest subarachnoid haemorrhage"), ("head_trauma_at_onset", "Head trauma at onset (e.g. a fall)"),
+        ("symptoms_suggest_sah", "Symptoms suggest subarachnoid haemorrhage"),
+        ("symptoms.migraine_aura", "Migraine aura pattern"), ("symptoms.functional_signs", "Functional signs (e.g. Hoover's)"),
+        ("head_trauma_at_onset", "Head trauma at onset (e.g. a fall)"),
     ]
 
     /// Recent events, in days ago: blank = none only when the history is marked reviewed,

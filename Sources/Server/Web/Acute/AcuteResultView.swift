@@ -59,6 +59,15 @@ struct AcuteResultView {
     var evtOtherProfiles: [Pair]
     var bloodPressure: [Pair]
     var hemorrhage: AcuteHemorrhageCard?
+    var antiplateletRecommendation: String
+    var antiplateletTone: String
+    var antiplateletText: String
+    var antiplateletRegimen: String?
+    var antiplateletCitation: String
+    var mimics: [String]
+    var orders: [Pair]
+    var hasOrders: Bool
+    var weightWarning: String?
     var scores: [Pair]
     var missing: [String]
     var outcomeChart: String
@@ -135,6 +144,22 @@ struct AcuteResultView {
             .map { Pair(name: $0.key, value: "\($0.value.replacingOccurrences(of: "_", with: " ")) — \(evt.levels[$0.key] ?? "none")") }
         bloodPressure = evaluation.bpPlan.sorted { $0.key < $1.key }.map { Pair(name: $0.key.replacingOccurrences(of: "_", with: " "), value: $0.value) }
         hemorrhage = evaluation.hemorrhage.map { AcuteHemorrhageCard($0, cite: cite) }
+        let antiplatelet = evaluation.antiplatelet
+        antiplateletRecommendation =
+            switch antiplatelet.recommendation {
+            case "dual": "dual antiplatelet therapy"
+            case "single": "one antiplatelet agent"
+            case "none": "no antiplatelet agent now"
+            default: "needs data"
+            }
+        antiplateletTone = antiplatelet.recommendation == "needs_data" ? "warn" : "muted"
+        antiplateletText = antiplatelet.text
+        antiplateletRegimen = antiplatelet.regimen
+        antiplateletCitation = cite(antiplatelet.sources)
+        mimics = evaluation.mimics.map(\.text)
+        orders = evaluation.orders?.orders.map { Pair(name: $0.id.replacingOccurrences(of: "_", with: " "), value: $0.text) } ?? []
+        hasOrders = evaluation.orders != nil
+        weightWarning = evaluation.orders?.weightWarning
         // The ICH score is shown in the haemorrhage card, with its caution.
         scores = evaluation.scores.all.filter { $0.key != evaluation.hemorrhage?.scoreID }.sorted { $0.key < $1.key }.map { id, score in
             let risk = score.risk.filter { $0.key != "source" && $0.key != "anchor" }.sorted { $0.key < $1.key }.map { key, value -> String in
