@@ -7,7 +7,7 @@ enum AcuteTextReport {
     static func render(_ evaluation: AcuteEvaluation) -> String {
         var lines: [String] = evaluation.profileNotices.map { "Profile: \($0)" }
         if let hemorrhage = evaluation.hemorrhage { lines += hemorrhageLines(hemorrhage) }
-        for mimic in evaluation.mimics { lines.append("Possible mimic: \(mimic.text)") }
+        for mimic in evaluation.mimics { lines.append("Mimic or caution: \(mimic.text)") }
         let ivt = evaluation.ivt
         lines.append("IVT: \(ivt.status.uppercased())" + (ivt.pathway.map { " — pathway \($0)" } ?? ""))
         for (title, findings) in [

@@ -40,9 +40,35 @@ import Testing
     @Test func noAntiplateletBeforeImagingOrWithAHaemorrhageOrWhileIVTIsOnTheTable() throws {
         #expect(try Self.minor(["imaging.hemorrhage": true]).antiplatelet.recommendation == "none")
         let unknown = try Self.minor(["imaging.hemorrhage": NSNull()])
-        #expect(unknown.antiplatelet.recommendation == "needs_data")
+        #expect(unknown.antiplatelet.recommendation == "needs_data" && unknown.antiplatelet.rule == "imaging_needed")
+        #expect(unknown.antiplatelet.missingData.contains { $0.field == "imaging.hemorrhage" })
         let eligible = try Support.evaluate()
         #expect(eligible.ivt.treatmentPossible && eligible.antiplatelet.rule == "after_thrombolysis" && eligible.antiplatelet.recommendation == "none")
+    }
+
+    /// A stroke whose TIA status is not said is not a TIA: it is not held up for TIA features.
+    @Test func anUnsaidTIAStatusDoesNotHoldAStrokeUp() throws {
+        #expect(try Self.minor(["tia": NSNull()]).antiplatelet.recommendation == "dual")
+        let severe = try Self.minor(["tia": NSNull(), "nihss": 20, "deficit_disabling": true, "times.lkw_to_decision_min": 600])
+        #expect(severe.antiplatelet.recommendation == "single", "\(severe.antiplatelet)")
+    }
+
+    /// The trials' bleeding exclusions come before dual therapy.
+    @Test(arguments: [
+        "history.prior_ich=true", "history.gi_bleed_days_ago=10", "labs.platelets_10e9_l=80", "history.infective_endocarditis=true",
+        "history.aortic_arch_dissection=true",
+    ])
+    func bleedingRiskIsNotDual(change: String) throws {
+        let parts = change.split(separator: "=").map(String.init)
+        let value = try JSONSerialization.jsonObject(with: Data(parts[1].utf8), options: .fragmentsAllowed)
+        let evaluation = try Self.minor([parts[0]: value])
+        #expect(evaluation.antiplatelet.rule == "bleeding_risk" && evaluation.antiplatelet.recommendation == "none", "\(change): \(evaluation.antiplatelet)")
+    }
+
+    /// While IVT waits for data, the antiplatelet plan waits for the IVT decision.
+    @Test func anUndecidedIVTHoldsTheAntiplateletPlan() throws {
+        let evaluation = try Support.evaluate(["glucose_mg_dl": NSNull()])
+        #expect(evaluation.ivt.status == "needs_data" && evaluation.antiplatelet.recommendation == "needs_data", "\(evaluation.antiplatelet)")
     }
 
     /// ABCD² (Johnston 2007): 65 years, 150/95, unilateral weakness for 70 min, diabetes = 7 →
@@ -67,7 +93,16 @@ import Testing
         ])
         #expect(moderate.scores["ABCD2"]?.total == 4 && moderate.antiplatelet.rule == "dual_chance_point")
         #expect(try Self.minor().scores["ABCD2"] == nil, "the ABCD² is for a TIA")
-        let missing = try Self.minor(["tia": true, "tia_features.duration_min": NSNull()])
-        #expect(missing.antiplatelet.recommendation == "needs_data" && missing.missingData.contains { $0.field == "tia_features.duration_min" })
+        let missing = try Self.minor([
+            "tia": true, "age": 50, "bp.systolic": 130, "bp.diastolic": 80, "tia_features.unilateral_weakness": false,
+            "tia_features.speech_disturbance": true, "tia_features.duration_min": NSNull(), "history.diabetes": false,
+        ])
+        #expect(missing.antiplatelet.recommendation == "needs_data")
+        #expect(missing.antiplatelet.missingData.map(\.field) == ["tia_features.duration_min"], "\(missing.antiplatelet.missingData)")
+        let noDiabetes = try Self.minor([
+            "tia": true, "age": 50, "bp.systolic": 130, "bp.diastolic": 80, "tia_features.unilateral_weakness": false,
+            "tia_features.speech_disturbance": true, "tia_features.duration_min": 30, "history.diabetes": NSNull(),
+        ])
+        #expect(noDiabetes.antiplatelet.missingData.map(\.field) == ["history.diabetes"], "\(noDiabetes.antiplatelet.missingData)")
     }
 }

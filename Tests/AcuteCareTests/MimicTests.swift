@@ -20,7 +20,8 @@ import Testing
         // A migraine aura or functional signs alone change neither option.
         for changes in [["symptoms.migraine_aura": true], ["symptoms.functional_signs": true]] {
             let flagged = try Support.evaluate(changes)
-            #expect(flagged.ivt.status == plain.ivt.status && flagged.evt.recommendation == plain.evt.recommendation)
+            #expect(flagged.ivt.status == plain.ivt.status && flagged.ivt.codes == plain.ivt.codes && flagged.evt.recommendation == plain.evt.recommendation)
+            #expect(flagged.antiplatelet.rule == plain.antiplatelet.rule && flagged.doses.tenecteplase?.bandDoseMg == plain.doses.tenecteplase?.bandDoseMg)
             #expect(flagged.mimics.map(\.id).contains("mimic_ivt_risk"))
         }
     }
@@ -30,6 +31,6 @@ import Testing
         try Support.evaluate(["symptoms.migraine_aura": true]).write(to: &writer)
         let json = try JSONSerialization.jsonObject(with: Data(writer.bytes)) as? [String: Any]
         #expect((json?["mimics"] as? [[String: Any]])?.contains { $0["id"] as? String == "migraine_aura" } == true)
-        #expect((json?["antiplatelet"] as? [String: Any])?["recommendation"] is String)
+        #expect((json?["antiplatelet"] as? [String: Any])?["rule"] as? String == "after_thrombolysis")
     }
 }

@@ -17,9 +17,9 @@ import Testing
         #expect(try Support.evaluate(["imaging.hemorrhage": true]).orders == nil, "no orders where IVT is not on the table")
     }
 
-    /// The tenecteplase bands change at 60, 70, 80 and 90 kg: an estimate within 5 kg of an
-    /// edge is a warning; a measured weight or one far from an edge is not.
-    @Test(arguments: [(61.0, false, "60"), (88.0, false, "90"), (75.0, false, nil), (61.0, true, nil)])
+    /// The tenecteplase bands change at 50 (the per-kg bands below), 60, 70, 80 and 90 kg: an
+    /// estimate within 2.5 kg of an edge is a warning; a measured weight or one farther is not.
+    @Test(arguments: [(61.0, false, "60"), (88.0, false, "90"), (52.0, false, "50"), (75.0, false, nil), (57.5, false, nil), (61.0, true, nil)])
     func estimatedWeightNearABandEdge(weight: Double, measured: Bool, edge: String?) throws {
         let orders = try #require(try Support.evaluate(["weight_kg": weight, "weight_measured": measured]).orders)
         if let edge {

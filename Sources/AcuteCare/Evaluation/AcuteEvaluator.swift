@@ -90,14 +90,15 @@ public struct AcuteEvaluator: Sendable {
         let evt = ThrombectomyAssessment.assess(facts, book: book, profile: profile)
         let scores = ScoreResults.calculate(facts, book: book)
         // Decided facts the antiplatelet rules name: whether IVT is on the table, the ABCD² total.
-        facts[.ivtPossible] = .flag(ivt.treatmentPossible)
+        // Undecided while IVT waits for data: no antiplatelet plan before the IVT decision.
+        facts[.ivtPossible] = ivt.decision == .needsData ? nil : .flag(ivt.treatmentPossible)
         if let abcd2 = scores.total("ABCD2") { facts[.scoresAbcd2] = .number(Double(abcd2)) }
         return AcuteEvaluation(
             book: book, facts: facts, profile: wanted, profileNotices: profileNotices[profile], protocolVersion: acute.version, ivt: ivt,
             doses: DoseCalculator.doses(facts, book.doses, applicable: ivt.treatmentPossible, offered: ivt.offers), evt: evt,
             scores: scores, hemorrhage: HemorrhageResult.assess(facts, book: book, scores: scores),
             antiplatelet: AntiplateletResult.assess(facts, book: book), mimics: AnswerNote.holding(book.mimics, facts, book.arena),
-            orders: OrdersResult.assess(facts, book: book),
+            orders: OrdersResult.assess(facts, book: book, tenecteplaseOffered: ivt.offers("tenecteplase")),
             expectedOutcome: expectedOutcome(facts, presentation, ivt: ivt, evt: evt),
             ignoredFields: presentation.ignoredFields
         )

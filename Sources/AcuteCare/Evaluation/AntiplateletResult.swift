@@ -17,7 +17,8 @@ public struct AntiplateletResult: Sendable, JSONWritable {
             switch book.arena.evaluate(rule.when, facts) {
             case .yes:
                 return AntiplateletResult(
-                    recommendation: rule.recommendation, rule: rule.id, regimen: rule.regimen, text: rule.text, sources: rule.sources, missingData: [])
+                    recommendation: rule.recommendation, rule: rule.id, regimen: rule.regimen, text: rule.text, sources: rule.sources,
+                    missingData: rule.asksFor.map { MissingData(field: $0.definition.name, neededBy: "antiplatelet.\(rule.id)", blocking: false) })
             case .unknown:
                 var missing: [MissingData] = []
                 for fact in book.arena.unknownFacts(rule.when, facts) {

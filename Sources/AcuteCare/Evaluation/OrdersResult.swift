@@ -10,7 +10,8 @@ public struct OrdersResult: Sendable, JSONWritable {
     public var missingData: [MissingData]
 
     /// The orders for `facts`, or nil when IVT is not on the table.
-    static func assess(_ facts: Facts, book: RuleBook) -> OrdersResult? {
+    /// `tenecteplaseOffered`: whether the pathway offers tenecteplase (only then do its bands matter).
+    static func assess(_ facts: Facts, book: RuleBook, tenecteplaseOffered: Bool) -> OrdersResult? {
         let plan = book.orders
         guard book.arena.evaluate(plan.appliesWhen, facts) == .yes else { return nil }
         var warning: String?
@@ -20,8 +21,9 @@ public struct OrdersResult: Sendable, JSONWritable {
             warning = plan.unknownText
             missing.append(MissingData(field: Fact.weightMeasured.definition.name, neededBy: "orders.weight", blocking: false))
         case .flag(false)?:
-            if let weight = facts.number(.weightKg),
-                let edge = book.doses.tenecteplase.bands.compactMap(\.belowKg).min(by: { abs($0 - weight) < abs($1 - weight) }),
+            let tenecteplase = book.doses.tenecteplase
+            let edges = tenecteplase.bands.compactMap(\.belowKg) + [tenecteplase.perKgBands.belowKg]
+            if tenecteplaseOffered, let weight = facts.number(.weightKg), let edge = edges.min(by: { abs($0 - weight) < abs($1 - weight) }),
                 abs(edge - weight) < plan.marginKg
             {
                 warning = TextTemplate.fill(

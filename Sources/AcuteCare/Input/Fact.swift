@@ -274,7 +274,7 @@ public enum Fact: Int, CaseIterable, Sendable {
         switch self {
         case .anticoagulantClass: [.anticoagulantType]
         case .ichVolumeMl: [.imagingIchVolumeMl]
-        case .scoresAbcd2: [.tiaUnilateralWeakness, .tiaSpeechDisturbance, .tiaDurationMin]
+        case .scoresAbcd2: [.age, .bpSystolic, .bpDiastolic, .tiaUnilateralWeakness, .tiaSpeechDisturbance, .tiaDurationMin, .historyDiabetes]
         case .perfusionAvailable, .perfusionMismatchRatio, .perfusionMismatchVolumeMl: [.imagingCoreMl, .imagingHypoperfusionTmax6Ml]
         default: [self]
         }

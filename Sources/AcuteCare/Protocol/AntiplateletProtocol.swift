@@ -6,6 +6,8 @@ struct AntiplateletProtocol: Sendable {
         var when: ConditionArena.Ref
         var recommendation: String
         var regimen: String?
+        /// For a needs_data rule: the facts to ask for.
+        var asksFor: [Fact]
         var text: String
         var sources: [String]
     }

@@ -13,10 +13,15 @@ extension ProtocolLoader {
             guard AntiplateletProtocol.recommendations.contains(recommendation) else {
                 throw reader.fail("recommendation", "must be one of \(AntiplateletProtocol.recommendations.joined(separator: ", "))")
             }
+            var asksFor: [Fact] = []
+            for name in try reader.optionalStrings(members["asks_for"], "asks_for") {
+                guard let fact = Fact.named(name), case .input = fact.definition.origin else { throw reader.fail("asks_for", "\(name) is not an input fact") }
+                asksFor.append(fact)
+            }
             rules.append(
                 .init(
                     id: id, when: try compile(reader, members["when"], "when"), recommendation: recommendation,
-                    regimen: try reader.optionalString(members["regimen"], "regimen"), text: try reader.string(members["text"], "text"),
+                    regimen: try reader.optionalString(members["regimen"], "regimen"), asksFor: asksFor, text: try reader.string(members["text"], "text"),
                     sources: try cited(reader, members["sources"])))
         }
         reader.rule = ""
