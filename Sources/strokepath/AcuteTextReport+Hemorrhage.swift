@@ -15,14 +15,7 @@ extension AcuteTextReport {
             }
             for note in entry.notes { lines.append("    Note: \(note)") }
         }
-        if let score = hemorrhage.ichScore {
-            let risk: String =
-                switch score.risk["mortality_30d"] {
-                case .text(let text)?: ", 30-day mortality \(text)"
-                default: ""
-                }
-            lines.append("  ICH score: " + (score.total.map { "\($0)\(risk)" } ?? "not complete"))
-        }
+        if let score = hemorrhage.ichScore { lines.append("  ICH score: \(score.summary)") }
         lines.append("    Caution: \(hemorrhage.ichScoreCaution)")
         for item in hemorrhage.urgent { lines.append("  Urgent: \(item.text)") }
         return lines

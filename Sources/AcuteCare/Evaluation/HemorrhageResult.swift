@@ -69,7 +69,8 @@ public struct HemorrhageResult: Sendable, JSONWritable {
             }
         }
         let urgent = AnswerNote.holding(plan.urgent, facts, book.arena)
-        for entry in plan.urgent where book.arena.evaluate(entry.when, facts) == .unknown {
+        for entry in plan.urgent {
+            // Empty unless the condition is undecided.
             for fact in book.arena.unknownFacts(entry.when, facts) { need(fact, "hemorrhage.urgent.\(entry.id)") }
         }
         let bp = plan.bloodPressure

@@ -16,6 +16,20 @@ public struct ScoreResult: Sendable, JSONWritable {
         case number(Double)
     }
 
+    /// The total with its published risks as a reader sees them ("3 — mortality 30d 72%"), or
+    /// what it still needs.
+    public var summary: String {
+        let shown = risk.filter { $0.key != "source" && $0.key != "anchor" }.sorted { $0.key < $1.key }.map { key, value in
+            let figure =
+                switch value {
+                case .text(let text): text
+                case .number(let number): "\(Int((number * 100).rounded()))%"
+                }
+            return "\(key.replacingOccurrences(of: "_", with: " ")) \(figure)"
+        }
+        return total.map { "\($0) — \(shown.joined(separator: ", "))" } ?? "incomplete (needs \(missingData.map(\.field).joined(separator: ", ")))"
+    }
+
     public func write(to writer: inout JSONWriter) {
         writer.object { json in
             json.field("total", total)

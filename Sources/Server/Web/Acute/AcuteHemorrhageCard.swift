@@ -32,15 +32,7 @@ struct AcuteHemorrhageCard {
                 notes: entry.notes, citation: cite(entry.sources))
         }
         reversalNote = hemorrhage.reversalNote
-        let score = hemorrhage.ichScore
-        let mortality: String? =
-            switch score?.risk["mortality_30d"] {
-            case .text(let text)?: text
-            default: nil
-            }
-        ichScore =
-            score?.total.map { "\($0)" + (mortality.map { ", 30-day mortality \($0) (Hemphill 2001)" } ?? "") }
-            ?? "incomplete (needs \(score?.missingData.map(\.field).joined(separator: ", ") ?? "its facts"))"
+        ichScore = hemorrhage.ichScore?.summary ?? "not available"
         caution = hemorrhage.ichScoreCaution
         urgent = hemorrhage.urgent.map(\.text)
     }

@@ -161,20 +161,8 @@ struct AcuteResultView {
         hasOrders = evaluation.orders != nil
         weightWarning = evaluation.orders?.weightWarning
         // The ICH score is shown in the haemorrhage card, with its caution.
-        scores = evaluation.scores.all.filter { $0.key != evaluation.hemorrhage?.scoreID }.sorted { $0.key < $1.key }.map { id, score in
-            let risk = score.risk.filter { $0.key != "source" && $0.key != "anchor" }.sorted { $0.key < $1.key }.map { key, value -> String in
-                let shown =
-                    switch value {
-                    case .text(let text): text
-                    case .number(let number): "\(Int((number * 100).rounded()))%"
-                    }
-                return "\(key.replacingOccurrences(of: "_", with: " ")) \(shown)"
-            }
-            return Pair(
-                name: id,
-                value: score.total.map { "\($0) — \(risk.joined(separator: ", "))" }
-                    ?? "incomplete (needs \(score.missingData.map(\.field).joined(separator: ", ")))")
-        }
+        scores = evaluation.scores.all.filter { $0.key != evaluation.hemorrhage?.scoreID }.sorted { $0.key < $1.key }
+            .map { Pair(name: $0.key, value: $0.value.summary) }
         hasMissing = !evaluation.missingData.isEmpty
         missing = evaluation.missingData.map { "\($0.field) — for \($0.neededBy)\($0.blocking ? " (needed before deciding)" : "")" }
         let outcome = evaluation.expectedOutcome
