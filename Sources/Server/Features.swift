@@ -20,6 +20,7 @@ public struct Features: Sendable {
     let projections: RecoveryProjections
     let recoveryRecords: RecoveryRecords
     let reports: RegionalReports
+    let jobs: JobWorker
 
     public init(configuration: ServerConfiguration, pool: PostgresPool, logger: Logger) throws {
         let protocols = try ProtocolLibrary(directory: configuration.protocolsDirectory).loadAll()
@@ -29,13 +30,17 @@ public struct Features: Sendable {
             evaluator: AcuteEvaluator(protocol: protocols.acute), pool: pool, audit: audit, spoolDirectory: configuration.spoolDirectory,
             storeTimeout: configuration.acuteStoreTimeout, logger: Logger(label: "strokepath.acute"))
         episodes = AcuteEpisodes(pool: pool, audit: audit)
-        rehab = RehabClinic(pool: pool, catalogue: protocols.rehab, logger: Logger(label: "strokepath.rehab"))
+        rehab = RehabClinic(pool: pool, catalogue: protocols.rehab)
         projections = RecoveryProjections(pool: pool, projector: RecoveryProjector(protocols.recovery), catalogue: protocols.rehab)
         recoveryRecords = RecoveryRecords(pool: pool, recovery: protocols.recovery)
         reports = RegionalReports(pool: pool, catalogue: protocols.indicators, rehab: protocols.rehab)
+        jobs = JobWorker(
+            queue: JobQueue(pool: pool), handlers: rehab.jobHandlers, lease: configuration.jobLease, poll: configuration.jobPoll,
+            logger: Logger(label: "strokepath.jobs"))
     }
 
     /// The background work the features need run beside the server: the acute spool, which
-    /// writes evaluations kept while the database was away once it returns.
-    public var services: [any Service] { [acute.spool] }
+    /// writes evaluations kept while the database was away once it returns, and the worker of
+    /// durable jobs (weekly solves), which every instance runs.
+    public var services: [any Service] { [acute.spool, jobs] }
 }

@@ -42,6 +42,11 @@ public struct ServerConfiguration: Sendable {
     /// How many break-glass grants one user may open in 24 hours (default 5): more is refused
     /// and left to the auditors, who see every grant on their organisations' patients.
     public var breakGlassPerDay: Int
+    /// How long a durable job (a weekly solve) stays a worker's without renewal (default 30 s):
+    /// the longest a job waits to be taken over after its instance died.
+    public var jobLease: Duration
+    /// How often an idle job worker looks for work (default 1 s).
+    public var jobPoll: Duration
 
     /// A configuration with the documented defaults.
     public init(
@@ -61,7 +66,9 @@ public struct ServerConfiguration: Sendable {
         spoolDirectory: URL = URL(fileURLWithPath: ".local/spool/acute"),
         acuteStoreTimeout: Duration = .seconds(2),
         breakGlassPerDay: Int = 5,
-        trustedProxies: Set<String> = []
+        trustedProxies: Set<String> = [],
+        jobLease: Duration = .seconds(30),
+        jobPoll: Duration = .seconds(1)
     ) {
         self.host = host
         self.port = port
@@ -80,6 +87,8 @@ public struct ServerConfiguration: Sendable {
         self.acuteStoreTimeout = acuteStoreTimeout
         self.breakGlassPerDay = breakGlassPerDay
         self.trustedProxies = trustedProxies
+        self.jobLease = jobLease
+        self.jobPoll = jobPoll
     }
 }
 

@@ -62,7 +62,8 @@ struct ServeCommand: AsyncParsableCommand {
             spoolDirectory: URL(fileURLWithPath: environment["STROKEPATH_SPOOL_DIR"] ?? ".local/spool/acute"),
             trustedProxies: Set(
                 (environment["STROKEPATH_TRUSTED_PROXIES"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-                    .filter { !$0.isEmpty })
+                    .filter { !$0.isEmpty }),
+            jobLease: .seconds(try environment["STROKEPATH_JOB_LEASE_SECONDS"].map(Self.parseLease) ?? 30)
         )
         logger.info("starting", metadata: ["database": .string(database.summary), "port": "\(configuration.port)"])
         let app = try await buildApplication(configuration: configuration, logger: logger, metrics: registry)
@@ -85,6 +86,13 @@ struct ServeCommand: AsyncParsableCommand {
         guard behind.isEmpty else {
             throw SchemaNotCurrent(migrations: behind)
         }
+    }
+
+    private static func parseLease(_ text: String) throws -> Int {
+        guard let seconds = Int(text), (3...600).contains(seconds) else {
+            throw ValidationError("STROKEPATH_JOB_LEASE_SECONDS must be a number of seconds from 3 to 600, not \(text)")
+        }
+        return seconds
     }
 
     private static func parsePort(_ text: String) throws -> Int {

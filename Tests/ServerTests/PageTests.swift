@@ -41,6 +41,7 @@ import Testing
                 try await client.execute(uri: "/health/live", method: .get) { _ in }
                 let load = try await Self.load("http://127.0.0.1:\(port)/")
                 #expect(load.dom.contains("<h1>Service status</h1>"))
+                #expect(load.dom.contains("Background jobs") && load.dom.contains("0 running, 0 queued"), "the durable jobs of every instance")
                 #expect(load.dom.contains("Reachable"))
                 let expected = try MigrationSet(directory: TestPaths.migrations).migrations.count
                 #expect(load.dom.contains("\(expected) of \(expected) migrations"))

@@ -1,5 +1,6 @@
 /// A weekly plan's life: queued → running → done | failed; done → published | discarded;
-/// failed → discarded. A plan whose solve was interrupted (the service stopped) fails.
+/// failed → discarded. A plan whose solve failed, or was given up after its workers died
+/// (its durable job ran out of attempts), fails.
 ///
 /// The store's guarded updates (`UPDATE … WHERE status = ANY(…)`) take their statuses from
 /// here, so the database can only move a plan along these arrows.

@@ -16,26 +16,33 @@ public enum DevelopmentKey {
     }
 
     /// Reads the key, or creates it (readable by its owner only) if the file does not exist.
+    /// Several processes starting at once agree on one key: each writes its own to a temporary
+    /// file and links it into place only if no key is there yet, then reads whichever won.
     static func loadOrCreate(at file: URL) throws -> ES256PrivateKey {
-        if let data = FileManager.default.contents(atPath: file.path) {
-            do {
-                return try ES256PrivateKey(pem: String(decoding: data, as: UTF8.self))
-            } catch {
-                throw AuthenticationSettingsError(file: file.path, problem: "not an ES256 private key in PEM")
-            }
-        }
-        let key = ES256PrivateKey()
+        if let data = FileManager.default.contents(atPath: file.path) { return try key(from: data, file: file) }
+        let temporary = file.deletingLastPathComponent().appendingPathComponent(".\(file.lastPathComponent).\(UUID().uuidString)")
         do {
             try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-            guard FileManager.default.createFile(atPath: file.path, contents: Data(key.pemRepresentation.utf8), attributes: [.posixPermissions: 0o600]) else {
-                throw AuthenticationSettingsError(file: file.path, problem: "cannot be written")
-            }
-        } catch let error as AuthenticationSettingsError {
-            throw error
         } catch {
             throw AuthenticationSettingsError(file: file.path, problem: "cannot be written")
         }
-        return key
+        guard
+            FileManager.default.createFile(
+                atPath: temporary.path, contents: Data(ES256PrivateKey().pemRepresentation.utf8), attributes: [.posixPermissions: 0o600])
+        else { throw AuthenticationSettingsError(file: file.path, problem: "cannot be written") }
+        defer { unlink(temporary.path) }
+        guard link(temporary.path, file.path) == 0 || errno == EEXIST, let data = FileManager.default.contents(atPath: file.path) else {
+            throw AuthenticationSettingsError(file: file.path, problem: "cannot be written")
+        }
+        return try key(from: data, file: file)
+    }
+
+    private static func key(from data: Data, file: URL) throws -> ES256PrivateKey {
+        do {
+            return try ES256PrivateKey(pem: String(decoding: data, as: UTF8.self))
+        } catch {
+            throw AuthenticationSettingsError(file: file.path, problem: "not an ES256 private key in PEM")
+        }
     }
 
     /// Mints a development token.

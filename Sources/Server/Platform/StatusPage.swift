@@ -5,7 +5,7 @@ import Postgres
 import Storage
 
 /// `/`: the service's status for a person — version and uptime, database reachability,
-/// schema state against the migrations this build expects, pool use, and the last half
+/// schema state against the migrations this build expects, pool use, background jobs, and the last half
 /// hour of requests as charts.
 struct StatusPage: Sendable {
     let pages: PageRenderer
@@ -30,6 +30,7 @@ struct StatusPage: Sendable {
         let databaseDetail: String
         let schema: Schema?
         let pool: PostgresPool.Statistics
+        let jobs: Jobs?
         let requestsChart: String
         let latencyChart: String
     }
@@ -42,6 +43,26 @@ struct StatusPage: Sendable {
         let changed: [String]
         var hasPending: Bool { !pending.isEmpty }
         var hasChanged: Bool { !changed.isEmpty }
+    }
+
+    /// The durable jobs of every instance, by status.
+    struct Jobs {
+        let queued: Int
+        let running: Int
+        let done: Int
+        let failed: Int
+        /// Running jobs whose lease expired: their instance stopped; another will take them over.
+        let abandoned: Int
+        let hasAbandoned: Bool
+
+        init(_ counts: [JobStatus: (jobs: Int, abandoned: Int)]) {
+            queued = counts[.queued]?.jobs ?? 0
+            running = counts[.running]?.jobs ?? 0
+            done = counts[.done]?.jobs ?? 0
+            failed = counts[.failed]?.jobs ?? 0
+            abandoned = counts[.running]?.abandoned ?? 0
+            hasAbandoned = abandoned > 0
+        }
     }
 
     private func view(logger: Logger) async -> View {
@@ -63,6 +84,10 @@ struct StatusPage: Sendable {
                 logger.warning("schema status unavailable", metadata: ["error": "\(error)"])
             }
         }
+        var jobs: Jobs?
+        if failure == nil {
+            jobs = (try? await JobQueue(pool: pool).counts()).map(Jobs.init)
+        }
         let window = statistics.window
         return View(
             version: health.version,
@@ -72,6 +97,7 @@ struct StatusPage: Sendable {
             databaseDetail: failure ?? "answers within \(health.timeout)",
             schema: schema,
             pool: pool.statistics,
+            jobs: jobs,
             requestsChart: Self.requestsChart(window),
             latencyChart: Self.latencyChart(window, now: statistics.currentMinute)
         )

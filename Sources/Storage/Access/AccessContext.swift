@@ -12,6 +12,8 @@ public struct AccessContext: Sendable {
     /// Carried into audit rows.
     public var requestID: String?
     public var clientAddress: String?
+    /// A limit on each statement of the transaction, below the role's (a background job's own).
+    public var statementTimeout: Duration?
 
     public init(subject: String, role: String, organisations: [UUID], requestID: String? = nil, clientAddress: String? = nil) {
         self.subject = subject
@@ -35,6 +37,9 @@ public struct AccessContext: Sendable {
             SELECT set_config('app.organisation_ids', \(organisations), true),
                    set_config('app.subject', \(subject), true), set_config('app.role', \(role), true)
             """, prepared: true)
+        if let statementTimeout {
+            try await connection.query("SELECT set_config('statement_timeout', \(String(statementTimeout.milliseconds)), true)", prepared: true)
+        }
     }
 
     /// An audit event by this actor; the first organisation is the one acted for.

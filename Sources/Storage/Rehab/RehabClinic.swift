@@ -1,4 +1,3 @@
-public import Logging
 public import Postgres
 public import Rehabilitation
 
@@ -14,15 +13,16 @@ public struct RehabClinic: Sendable {
     public let plans: RehabPlans
     public var transfer: RehabScheduleTransfer { plans.transfer }
     public let planning: RehabPlanning
+    /// The durable jobs the feature queues (weekly solves), for the service's `JobWorker`.
+    public var jobHandlers: [any JobHandler] { [PlanSolveJob(plans: plans)] }
 
-    /// `solves` takes the queued solves; by default they run in this process.
-    public init(pool: PostgresPool, catalogue: RehabCatalogue, logger: Logger, solves: (any PlanSolveQueue)? = nil) {
+    public init(pool: PostgresPool, catalogue: RehabCatalogue) {
         self.catalogue = catalogue
         resources = RehabResources(pool: pool)
         stays = RehabStays(pool: pool, catalogue: catalogue)
         sessions = RehabSessions(pool: pool, catalogue: catalogue)
         waitlist = RehabWaitlist(sessions: sessions)
         plans = RehabPlans(sessions: sessions)
-        planning = RehabPlanning(plans: plans, resources: resources, solves: solves ?? PlanRunner(plans: plans, logger: logger))
+        planning = RehabPlanning(plans: plans, resources: resources)
     }
 }

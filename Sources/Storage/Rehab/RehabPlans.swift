@@ -92,18 +92,40 @@ public struct RehabPlans: Sendable {
         transfer = RehabScheduleTransfer(sessions: sessions)
     }
 
-    /// Queues a plan of the clinic's week with the exported instance; returns its id.
-    public func queue(clinic: UUID, week: CalendarDay, seconds: Int, export: RehabWeekExport, as context: AccessContext) async throws -> UUID {
+    /// Stores a plan of the clinic's week with the exported instance and, with `solve`, queues
+    /// its solve as a durable job in the same transaction; returns the plan's id.
+    func queue(
+        clinic: UUID, week: CalendarDay, seconds: Int, export: RehabWeekExport, solve: PlanSolveJob.Parameters?, as context: AccessContext
+    ) async throws -> UUID {
         guard (1...600).contains(seconds) else { throw Refusal.invalid("seconds", "must be 1 to 600") }
+        let parameters = try solve.map { try JSONEncoder().encode($0) }
         return try await sessions.pool.withAccess(context) { connection in
-            try await connection.query(
+            let id = try await connection.query(
                 """
                 INSERT INTO rehab_plans (organisation_id, week_start, seconds, instance, created_by)
                 VALUES (\(clinic), \(week.description)::date, \(seconds), \(String(decoding: export.document, as: UTF8.self))::jsonb, \(context.subject))
                 RETURNING id
                 """, prepared: true
             ).single().decode(UUID.self)
+            if let parameters {
+                try await JobQueue.enqueue(
+                    kind: PlanSolveJob.kind, organisation: clinic, target: id, parameters: parameters, policy: PlanSolveJob.policy, on: connection)
+            }
+            return id
         }
+    }
+
+    /// A plan still to be solved: its time and the stored instance; nil when it is solved,
+    /// failed or gone (a solve run again after its worker died has nothing to do).
+    func solveInput(_ plan: UUID, as context: AccessContext) async throws -> (seconds: Int, week: RehabWeek)? {
+        let stored = try await sessions.pool.withAccess(context, readOnly: true) { connection in
+            try await connection.query(
+                "SELECT seconds, instance::text FROM rehab_plans WHERE id = \(plan) AND status = ANY(\(PlanStatus.names(from: .finish)))",
+                prepared: true
+            ).first?.decode((Int, String).self)
+        }
+        guard let (seconds, instance) = stored else { return nil }
+        return (seconds, try RehabWeek.decode(Data(instance.utf8)))
     }
 
     /// Records a running plan's progress.
@@ -181,22 +203,15 @@ public struct RehabPlans: Sendable {
         solved result: WeeklySolver.Result, export: RehabWeekExport, week: CalendarDay, clinic: UUID,
         as context: AccessContext
     ) async throws -> UUID {
-        let id = try await queue(clinic: clinic, week: week, seconds: max(1, Int(result.seconds.rounded(.up))), export: export, as: context)
+        let id = try await queue(
+            clinic: clinic, week: week, seconds: max(1, Int(result.seconds.rounded(.up))), export: export, solve: nil, as: context)
         try await finish(id, result: result, week: export.week, as: context)
         return id
     }
 
-    /// A plan, or nil. A solve that has not finished long after its time, or a plan still queued
-    /// after six hours (the service stopped meanwhile), is marked failed.
+    /// A plan, or nil.
     public func plan(_ id: UUID, as context: AccessContext) async throws -> RehabPlan? {
-        try await sessions.pool.withAccess(context) { connection in
-            try await connection.query(
-                """
-                UPDATE rehab_plans SET status = \(PlanStatus.failed.rawValue),
-                    error = 'interrupted: the service stopped while the plan was being solved', finished_at = now()
-                WHERE id = \(id) AND ((status = \(PlanStatus.running.rawValue) AND started_at + make_interval(secs => seconds + 300) < now())
-                                     OR (status = \(PlanStatus.queued.rawValue) AND created_at + interval '6 hours' < now()))
-                """, prepared: true)
+        try await sessions.pool.withAccess(context, readOnly: true) { connection in
             guard
                 let row = try await connection.query(
                     """
