@@ -21,11 +21,13 @@ public func buildApplication(
     metrics: PrometheusCollectorRegistry
 ) async throws -> some ApplicationProtocol {
     let pool = PostgresPool(settings: configuration.database, configuration: configuration.pool, logger: logger)
-    let features = try Features(configuration: configuration, pool: pool, logger: logger)
+    let replica = configuration.replica.map { PostgresPool(settings: $0, configuration: configuration.pool, logger: logger) }
+    let features = try Features(configuration: configuration, pool: pool, replica: replica, logger: logger)
     return Application(
         router: try await buildRouter(configuration: configuration, pool: pool, features: features, metrics: metrics),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "StrokePath"),
-        services: [pool, AuditSealer(pool: pool, interval: configuration.auditSealInterval, logger: logger)] + features.services,
+        services: [pool] + (replica.map { [$0] } ?? []) + [AuditSealer(pool: pool, interval: configuration.auditSealInterval, logger: logger)]
+            + features.services,
         logger: logger
     )
 }
@@ -39,7 +41,8 @@ public func buildRouter(
 ) async throws -> Router<AppRequestContext> {
     let migrations = try configuration.migrationsDirectory.map { try MigrationSet(directory: $0) }
     let statistics = RequestStatistics { Date().timeIntervalSince1970 }
-    let health = HealthRoutes(pool: pool, timeout: configuration.readinessTimeout, version: configuration.version)
+    let health = HealthRoutes(
+        pool: pool, replica: features.reports.replica, spool: features.acute.spool, timeout: configuration.readinessTimeout, version: configuration.version)
 
     let router = Router(context: AppRequestContext.self)
     router.add(

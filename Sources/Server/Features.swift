@@ -22,7 +22,8 @@ public struct Features: Sendable {
     let reports: RegionalReports
     let jobs: JobWorker
 
-    public init(configuration: ServerConfiguration, pool: PostgresPool, logger: Logger) throws {
+    /// `replica`: a hot standby the reports are read from, if there is one.
+    public init(configuration: ServerConfiguration, pool: PostgresPool, replica: PostgresPool? = nil, logger: Logger) throws {
         let protocols = try ProtocolLibrary(directory: configuration.protocolsDirectory).loadAll()
         audit = AuditWriter(pool: pool)
         patients = PatientRecords(pool: pool, audit: audit, breakGlassPerDay: configuration.breakGlassPerDay)
@@ -33,7 +34,7 @@ public struct Features: Sendable {
         rehab = RehabClinic(pool: pool, catalogue: protocols.rehab)
         projections = RecoveryProjections(pool: pool, projector: RecoveryProjector(protocols.recovery), catalogue: protocols.rehab)
         recoveryRecords = RecoveryRecords(pool: pool, recovery: protocols.recovery)
-        reports = RegionalReports(pool: pool, catalogue: protocols.indicators, rehab: protocols.rehab)
+        reports = RegionalReports(pool: pool, replica: replica, catalogue: protocols.indicators, rehab: protocols.rehab)
         jobs = JobWorker(
             queue: JobQueue(pool: pool), handlers: rehab.jobHandlers, lease: configuration.jobLease, poll: configuration.jobPoll,
             logger: Logger(label: "strokepath.jobs"))

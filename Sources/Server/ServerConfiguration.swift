@@ -10,6 +10,8 @@ public struct ServerConfiguration: Sendable {
     public var port: Int
     /// The application database (a role that owns nothing).
     public var database: PostgresConnectionSettings
+    /// A hot standby reports are read from (nil: the primary).
+    public var replica: PostgresConnectionSettings?
     /// Pool limits.
     public var pool: PostgresPool.Configuration
     /// Largest accepted request body, in bytes (default 1 MiB).
@@ -53,6 +55,7 @@ public struct ServerConfiguration: Sendable {
         host: String = "127.0.0.1",
         port: Int = 8080,
         database: PostgresConnectionSettings = PostgresConnectionSettings(),
+        replica: PostgresConnectionSettings? = nil,
         pool: PostgresPool.Configuration = .init(),
         maxBodyBytes: Int = 1 << 20,
         readinessTimeout: Duration = .seconds(2),
@@ -73,6 +76,7 @@ public struct ServerConfiguration: Sendable {
         self.host = host
         self.port = port
         self.database = database
+        self.replica = replica
         self.pool = pool
         self.maxBodyBytes = maxBodyBytes
         self.readinessTimeout = readinessTimeout

@@ -24,6 +24,13 @@ public struct DatabaseEnvironment: Sendable {
         tuned(configured ?? local(user: Self.appRole))
     }
 
+    /// A hot standby for reports (`DATABASE_REPLICA_URL`, connecting as the application role),
+    /// or nil: reports are then read from the primary.
+    public var replica: PostgresConnectionSettings? {
+        guard let url = environment["DATABASE_REPLICA_URL"], !url.isEmpty else { return nil }
+        return tuned(PostgresConnectionSettings(connectionString: url))
+    }
+
     /// How migrations connect: as the schema owner.
     public var owner: PostgresConnectionSettings {
         if let url = environment["DATABASE_OWNER_URL"], !url.isEmpty {

@@ -44,7 +44,9 @@ struct ServeCommand: AsyncParsableCommand {
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let authentication = try AuthenticationEnvironment.settings(environment)
-        if !authentication.isDevelopment, let violation = DatabaseTLSPolicy.violation(in: database.application) {
+        if !authentication.isDevelopment,
+            let violation = DatabaseTLSPolicy.violation(in: database.application) ?? database.replica.flatMap(DatabaseTLSPolicy.violation)
+        {
             throw InsecureDatabaseConnection(reason: violation)
         }
         if authentication.isDevelopment {
@@ -56,8 +58,10 @@ struct ServeCommand: AsyncParsableCommand {
             host: host ?? environment["HOST"] ?? "127.0.0.1",
             port: try port ?? environment["PORT"].map(Self.parsePort) ?? 8080,
             database: database.application,
+            replica: database.replica,
             migrationsDirectory: migrationsDirectory,
             authentication: authentication,
+            rateLimit: try Self.rateLimit(environment),
             protocolsDirectory: try ResourceLocator.protocols().directory,
             spoolDirectory: URL(fileURLWithPath: environment["STROKEPATH_SPOOL_DIR"] ?? ".local/spool/acute"),
             trustedProxies: Set(
@@ -86,6 +90,25 @@ struct ServeCommand: AsyncParsableCommand {
         guard behind.isEmpty else {
             throw SchemaNotCurrent(migrations: behind)
         }
+    }
+
+    /// `STROKEPATH_RATE_PER_USER` requests a second per user (default 20) and `STROKEPATH_RATE_BURST` (default twice that).
+    private static func rateLimit(_ environment: [String: String]) throws -> (perSecond: Double, burst: Int) {
+        let perSecond =
+            try environment["STROKEPATH_RATE_PER_USER"].map { text in
+                guard let value = Int(text), (1...100_000).contains(value) else {
+                    throw ValidationError("STROKEPATH_RATE_PER_USER must be a number of requests a second from 1 to 100000, not \(text)")
+                }
+                return value
+            } ?? 20
+        let burst =
+            try environment["STROKEPATH_RATE_BURST"].map { text in
+                guard let value = Int(text), (1...1_000_000).contains(value) else {
+                    throw ValidationError("STROKEPATH_RATE_BURST must be a number of requests from 1 to 1000000, not \(text)")
+                }
+                return value
+            } ?? 2 * perSecond
+        return (Double(perSecond), burst)
     }
 
     private static func parseLease(_ text: String) throws -> Int {

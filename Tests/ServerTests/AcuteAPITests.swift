@@ -294,4 +294,30 @@ import Testing
             }
         }
     }
+
+    /// The database is away and the spool cannot take the record either (its folder cannot be
+    /// made: a file stands where it should be, as a full or broken disk would refuse it): the
+    /// evaluation is not given, with a 503 that says why, and nothing is acknowledged.
+    @Test func withNeitherDatabaseNorSpoolTheEvaluationIsNotGivenAndSaysWhy() async throws {
+        let keyFile = FileManager.default.temporaryDirectory.appendingPathComponent("key-\(UUID().uuidString).pem")
+        let doctor = try await PatientAPITests.caller(.clinician, Self.north, subject: "dr-no-spool", keyFile: keyFile)
+        let blocker = FileManager.default.temporaryDirectory.appendingPathComponent("not-a-folder-\(UUID().uuidString)")
+        #expect(FileManager.default.createFile(atPath: blocker.path, contents: Data("x".utf8)))
+        defer { try? FileManager.default.removeItem(at: blocker) }
+        var configuration = Harness.configuration(database: Harness.unreachable)
+        configuration.authentication = .development(keyFile: keyFile)
+        configuration.spoolDirectory = blocker.appendingPathComponent("spool")
+        let app = try await buildApplication(configuration: configuration, logger: TestDatabase.logger, metrics: Harness.metrics)
+        try await app.test(.live) { client in
+            try await client.execute(
+                uri: "/api/v1/acute/evaluate", method: .post, headers: doctor.headers, body: ByteBuffer(string: try Self.presentation("C08"))
+            ) { response in
+                #expect(response.status == .serviceUnavailable, "\(response.text)")
+                #expect(response.json["type"] as? String == "urn:strokepath:problem:storage-unavailable")
+                #expect((response.json["detail"] as? String)?.contains("not given") == true)
+                #expect(response.json["evaluation_id"] == nil && response.json["evaluation"] == nil, "nothing acknowledged")
+            }
+        }
+        #expect(!FileManager.default.fileExists(atPath: configuration.spoolDirectory.path))
+    }
 }

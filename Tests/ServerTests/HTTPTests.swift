@@ -19,6 +19,7 @@ import Testing
                     #expect(response.status == .ok)
                     #expect(response.headers[.contentType] == "application/json")
                     #expect(response.json["database"] as? String == "reachable")
+                    #expect(response.json["replica"] as? String == "none" && response.json["spooledEvaluations"] as? String == "0")
                 }
             }
         }
@@ -36,6 +37,7 @@ import Testing
                 #expect(response.headers[.contentType] == "application/problem+json")
                 #expect(response.json["type"] as? String == "urn:strokepath:problem:database-unavailable")
                 #expect((response.json["detail"] as? String)?.contains("connection failed") == true)
+                #expect((response.json["detail"] as? String)?.contains("Acute evaluations are still answered") == true, "says what it can still serve")
             }
         }
     }

@@ -138,5 +138,8 @@ public final class AcuteDecisionSupport: Sendable {
 
 extension Refusal {
     /// The evaluation could be kept neither in the database nor in the spool, so it is not given.
-    public static let notKept = Refusal(.unavailable, "storage-unavailable", message: "The evaluation could not be recorded; it was not given.")
+    public static let notKept = Refusal(
+        .unavailable, "storage-unavailable",
+        message: "The database cannot be reached and this instance's spool cannot keep the record (its disk may be full), so the evaluation "
+            + "could not be recorded and is not given. Try again shortly; the failure is logged for the operators.")
 }

@@ -26,7 +26,7 @@ final class RegionalReleases: Sendable {
     /// the caller cannot reach) is not kept and gives nothing.
     func releases(
         regions: [UUID], refreshed: Date?, through: ReleaseMonth, disclosure: IndicatorCatalogue.Disclosure, builder: RegionalReportBuilder,
-        on connection: PostgresConnection
+        on connection: PostgresConnection, versioning: ReleaseVersioning
     ) async throws -> ReleasedEntries {
         var releases: [String: [IndicatorCatalogue.Cohort: Release]] = [:]
         // In one order, so that two reports take the regions' version locks without deadlock.
@@ -44,7 +44,7 @@ final class RegionalReleases: Sendable {
                 continue
             }
             guard let refreshed, let counts = try await Self.counts(region: region, through: through, builder: builder, on: connection) else { continue }
-            let (made, stored) = try await Self.version(region: region, k: k, refreshed: refreshed, through: through, counts: counts, on: connection)
+            let (made, stored) = try await versioning.version(region: region, k: k, refreshed: refreshed, through: through, counts: counts, on: connection)
             guard !made.isEmpty else { continue }
             // Only versions already stored (committed) are kept: one this report adds is stored
             // only if the report's transaction commits.
@@ -212,4 +212,29 @@ final class RegionalReleases: Sendable {
 
     /// The release row of a stratum value: `sex=female`, `age_band=2`.
     static func releaseRow(_ stratum: ReportQuery.Rows, _ value: String) -> String { stratum.rawValue + "=" + value }
+}
+
+/// Where a report records the versions of the releases it publishes: in its own transaction
+/// (on the primary), or — for a report read from a hot standby, which can write nothing — in a
+/// transaction of its own on the primary per region, committed before the report is sent.
+enum ReleaseVersioning: Sendable {
+    case sameTransaction
+    case primary(PostgresPool, AccessContext)
+
+    /// `RegionalReleases.version` where this says; whether every release was stored before
+    /// the report's own transaction ends.
+    func version(
+        region: UUID, k: Int, refreshed: Date, through: ReleaseMonth, counts: RegionalReleases.RegionCounts, on connection: PostgresConnection
+    ) async throws -> (releases: [IndicatorCatalogue.Cohort: Release], stored: Bool) {
+        switch self {
+        case .sameTransaction:
+            return try await RegionalReleases.version(region: region, k: k, refreshed: refreshed, through: through, counts: counts, on: connection)
+        case .primary(let pool, let context):
+            let releases = try await pool.withAccess(context) { primary in
+                try await primary.query("SET LOCAL ROLE strokepath_planner")
+                return try await RegionalReleases.version(region: region, k: k, refreshed: refreshed, through: through, counts: counts, on: primary).releases
+            }
+            return (releases, true)
+        }
+    }
 }

@@ -18,20 +18,27 @@ public struct RegionalReport: Sendable, Codable, Equatable {
     public var rowNames: [String: String]
     public var tables: [IndicatorTable]
     public var notes: [String]
+    /// Read from a hot standby this many seconds behind the primary (0: caught up); nil when
+    /// read from the primary.
+    public var replicaLagSeconds: Double?
 }
 
 /// Reports read from the report cells only, as the reporting role (`strokepath_planner`),
 /// which can read nothing else: no patient row or identifier can come out of a report.
 public struct RegionalReports: Sendable {
     public let pool: PostgresPool
+    /// A hot standby the reports are read from, when there is one (`DATABASE_REPLICA_URL`):
+    /// the versions of releases are still recorded on the primary (`pool`).
+    public let replica: PostgresPool?
     public let catalogue: IndicatorCatalogue
     /// The rehab catalogue: the discipline of each modality.
     public let rehab: RehabCatalogue
     /// The fixed releases of the regions, kept per refresh.
     let releases = RegionalReleases()
 
-    public init(pool: PostgresPool, catalogue: IndicatorCatalogue, rehab: RehabCatalogue) {
+    public init(pool: PostgresPool, replica: PostgresPool? = nil, catalogue: IndicatorCatalogue, rehab: RehabCatalogue) {
         self.pool = pool
+        self.replica = replica
         self.catalogue = catalogue
         self.rehab = rehab
     }
@@ -69,9 +76,21 @@ public struct RegionalReports: Sendable {
         return (episodes, stays)
     }
 
-    /// The report for `query`, over the regions and hospitals the caller acts for.
+    /// The report for `query`, over the regions and hospitals the caller acts for: from the
+    /// replica when there is one and it answers, else from the primary.
     public func report(_ query: ReportQuery, as context: AccessContext, now: Date = Date()) async throws -> RegionalReport {
         try query.check()
+        if let replica {
+            do {
+                return try await report(query, as: context, now: now, from: replica)
+            } catch let error as PostgresError where error.isUnavailable {
+                // A replica away (or being rebuilt) costs the primary a report, not the planner an answer.
+            }
+        }
+        return try await report(query, as: context, now: now, from: pool)
+    }
+
+    private func report(_ query: ReportQuery, as context: AccessContext, now: Date, from source: PostgresPool) async throws -> RegionalReport {
         let catalogue = catalogue
         let wanted = try query.indicator.map { id in
             guard let indicator = catalogue.indicators.first(where: { $0.id == id }) else { throw Refusal.invalid("indicator", "\(id) is not an indicator") }
@@ -80,9 +99,13 @@ public struct RegionalReports: Sendable {
         // One indicator needs only its own histograms; the cells of every indicator are still read,
         // so that the same values are withheld as in the full report.
         let measures = wanted.map { [$0.measure].compactMap { $0 } }
-        // Not a read-only transaction: the report may record the version of a release it
-        // publishes (`RegionalReleases.version`); as strokepath_planner it can write nothing else.
-        return try await pool.withAccess(context) { connection in
+        let onReplica = source !== pool
+        // On the primary not a read-only transaction: the report may record the version of a
+        // release it publishes (`RegionalReleases.version`); as strokepath_planner it can write
+        // nothing else. On a replica the versions are recorded on the primary, each in its own
+        // transaction (`ReleaseVersioning.primary`).
+        return try await source.withAccess(context, readOnly: onReplica) { connection in
+            let lag = onReplica ? try await Self.replicaLag(on: connection) : nil
             try await connection.query("SET LOCAL ROLE strokepath_planner")
             // The report tables, locked before anything is read and in the order the refresh
             // (report_refresh_all) takes them — report_cells first in both, which keeps them
@@ -159,7 +182,8 @@ public struct RegionalReports: Sendable {
             let scope = try await Self.releaseScope(query, keys: rows, regions: regions, on: connection)
             let bases = RegionalReportBuilder(catalogue: catalogue, k: callerK)
             let released = try await releases.releases(
-                regions: scope.regions, refreshed: asOf, through: through, disclosure: disclosure, builder: bases, on: connection)
+                regions: scope.regions, refreshed: asOf, through: through, disclosure: disclosure, builder: bases, on: connection,
+                versioning: onReplica ? .primary(pool, context) : .sameTransaction)
             let k = max(callerK, released.k)
             let builder = RegionalReportBuilder(catalogue: catalogue, k: k)
             let firstDays = Dictionary(labels.map { ($0.value, $0.key) }, uniquingKeysWith: { first, _ in first })
@@ -188,8 +212,25 @@ public struct RegionalReports: Sendable {
                 generatedAt: now, asOf: asOf,
                 k: k, indicatorsVersion: catalogue.version, period: query.period, rows: query.rows,
                 rowNames: Dictionary(uniqueKeysWithValues: rows.map { (names[$0]?.code ?? $0, names[$0]?.name ?? Self.stratumName($0, query.rows)) }),
-                tables: tables, notes: notes)
+                tables: tables, notes: notes + (lag.map { [Self.replicaNote($0)] } ?? []), replicaLagSeconds: lag)
         }
+    }
+
+    /// How far a hot standby's data is behind the primary, in seconds: 0 when it has replayed
+    /// all it received, else the age of the last transaction it replayed.
+    static func replicaLag(on connection: PostgresConnection) async throws -> Double {
+        try await connection.query(
+            """
+            SELECT CASE WHEN NOT pg_is_in_recovery() OR pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
+                        ELSE greatest(extract(epoch FROM now() - pg_last_xact_replay_timestamp()), 0) END::float8
+            """
+        ).single().decode(Double.self)
+    }
+
+    static func replicaNote(_ lag: Double) -> String {
+        lag < 1
+            ? "Read from a standby copy of the database, up to date with the primary."
+            : "Read from a standby copy of the database, \(Int(lag.rounded())) s behind the primary: the latest changes may be missing."
     }
 
     /// The months of a report's period that starts on `first` (all time: the report's range).
