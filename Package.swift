@@ -215,7 +215,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["Clinical", "Postgres", "PostgresTestSupport", "Rehabilitation", "Seed", "Storage"],
+            dependencies: ["Clinical", "Postgres", "PostgresTestSupport", "Rehabilitation", "Reporting", "Seed", "Storage"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

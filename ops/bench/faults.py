@@ -1,6 +1,6 @@
 """Reads what ops/bench/writes.py recorded against what the database holds afterwards, for the
 fault benchmarks. Prints the writes acknowledged and found, the answers by status, the seconds
-from the fault to the first booking completed after it (a booking is never spooled: it is on
+from the fault to the first booking completed after the first write that failed (a booking is never spooled: it is on
 the database that answers), the error rate from SETTLED seconds after the service's database
 came back, and last `lost: N`.
 
@@ -33,10 +33,14 @@ for (kind, status, problem), count in sorted(statuses.items(), key=lambda item: 
 errors = [r for r in records if r["status"] >= 500 or r["status"] == 0]
 print(f"answers 500: {sum(1 for r in records if r['status'] == 500)}, hung (no answer in 10 s): {sum(1 for r in records if r['status'] == 0)}, "
       f"503: {sum(1 for r in records if r['status'] == 503)}")
-after = [r for r in records if r["kind"] == "booking" and r["status"] == 201 and r["due"] >= fault]
-if after:
-    first = min(r["answered"] for r in after)
-    print(f"seconds from the fault to the first booking completed after it: {first - fault:.1f}")
+# The outage: from the fault to the first booking that completed after the first write it failed.
+failed_after = [r["due"] for r in records if r["due"] >= fault and r["status"] not in (201, 409)]
+outage_start = min(failed_after) if failed_after else fault
+after = [r for r in records if r["kind"] == "booking" and r["status"] == 201 and r["due"] >= outage_start]
+if not failed_after:
+    print("seconds from the fault to the first booking completed after it: 0 (no write failed)")
+elif after:
+    print(f"seconds from the fault to the first booking completed after it: {min(r['answered'] for r in after) - fault:.1f}")
 else:
     print("seconds from the fault to the first booking completed after it: none completed")
 if back is not None:

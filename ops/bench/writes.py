@@ -5,10 +5,11 @@ kind, due and answered (seconds since the start, on the monotonic clock), HTTP s
 acknowledged and, for an evaluation, where it was kept (database or spool). A request that
 hangs is given up after TIMEOUT seconds and recorded as status 0.
 
-usage: writes.py BASE_URL CLINICIAN_TOKEN COORDINATOR_TOKEN CLINIC_IDS PRESENTATION SECONDS RATE OUT START_FILE
+usage: writes.py BASE_URL CLINICIAN_TOKEN COORDINATOR_TOKEN CLINIC_IDS PRESENTATION SECONDS RATE OUT START_FILE [FIRST_BOOKING]
   CLINIC_IDS    the ids ops/bench/clinic.d/setup.py wrote (the Lua file)
   PRESENTATION  one acute presentation (JSON)
   START_FILE    written with the wall-clock time of the start, so a script can time a fault
+  FIRST_BOOKING the number of the first booking (default 0): a second run in one database starts after the first's
 """
 import json
 import re
@@ -24,6 +25,7 @@ TIMEOUT = 10
 
 base, clinician, coordinator, ids_file, presentation_file, seconds, rate, out, start_file = sys.argv[1:10]
 seconds, rate = float(seconds), float(rate)
+first_booking = int(sys.argv[10]) if len(sys.argv) > 10 else 0
 ids = {name: re.findall(r'"([0-9a-fA-F-]{36})"', value)
        for name, value in re.findall(r'^(\w+) = (.*)$', open(ids_file).read(), re.M)}
 clinic = ids["clinic"][0]
@@ -84,7 +86,7 @@ with ThreadPoolExecutor(max_workers=64) as pool:
         if delay > 0:
             time.sleep(delay)
         kind = "evaluation" if i % 2 == 0 else "booking"
-        futures.append(pool.submit(send, kind, i // 2, due, t0))
+        futures.append(pool.submit(send, kind, first_booking + i // 2, due, t0))
     for future in futures:
         records.append(future.result())
 with open(out, "w") as f:
