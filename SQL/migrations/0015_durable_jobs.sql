@@ -8,8 +8,9 @@
 --
 -- A job acts as whoever queued it: the enqueuing transaction's subject, role and
 -- organisations are copied from its settings, not taken from the caller, so a job can never
--- do more than its author could. The table is the owner's; the service reaches it only
--- through the functions below.
+-- do more than its author could at the time (a job runs for minutes; access revoked meanwhile
+-- is not taken back from it). The table is the owner's; the service reaches it only through
+-- the functions below.
 CREATE TABLE jobs (
     id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
     kind text NOT NULL CHECK (kind ~ '^[a-z_]{1,40}$'),
@@ -49,6 +50,8 @@ BEGIN
     IF organisation IS NULL OR NOT organisation = ANY (app_organisation_ids()) THEN
         RAISE EXCEPTION 'a job may only be queued for an organisation the caller acts for' USING ERRCODE = 'insufficient_privilege';
     END IF;
+    -- Finished jobs are kept 30 days (what became of a solve), then forgotten.
+    DELETE FROM jobs WHERE finished_at < now() - interval '30 days';
     INSERT INTO jobs (kind, target_id, parameters, acting_subject, acting_role, acting_organisations, max_attempts, statement_timeout_ms)
     VALUES (kind, target, parameters, current_setting('app.subject'), current_setting('app.role'), app_organisation_ids(),
             max_attempts, statement_timeout_ms)
@@ -59,10 +62,12 @@ $$;
 REVOKE ALL ON FUNCTION job_enqueue(text, uuid, uuid, jsonb, integer, integer) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION job_enqueue(text, uuid, uuid, jsonb, integer, integer) TO strokepath_app;
 
--- Claims the oldest job that is ready (queued and due) or abandoned (running, lease expired)
--- for `worker`, counting an attempt. No row when there is none. `attempts > max_attempts` in
--- the answer means the job was left by as many dead workers as it may have attempts: give up.
-CREATE FUNCTION job_claim(worker text, lease_seconds integer)
+-- Claims the oldest job of one of `kinds` (those the worker can run: an instance of an older
+-- release leaves a newer kind alone) that is ready (queued and due) or abandoned (running,
+-- lease expired) for `worker`, counting an attempt. No row when there is none.
+-- `attempts > max_attempts` in the answer means the job's last attempt ended without a result
+-- (its worker died): give up.
+CREATE FUNCTION job_claim(worker text, lease_seconds integer, kinds text[])
 RETURNS TABLE (id uuid, kind text, target_id uuid, parameters jsonb, acting_subject text, acting_role text,
                acting_organisations uuid[], attempts integer, max_attempts integer, statement_timeout_ms integer)
 LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp
@@ -70,14 +75,14 @@ AS $$
     UPDATE jobs j SET status = 'running', attempts = j.attempts + 1, lease_owner = worker,
                       lease_until = now() + make_interval(secs => lease_seconds), started_at = coalesce(j.started_at, now())
     FROM (SELECT c.id FROM jobs c
-          WHERE (c.status = 'queued' AND c.run_after <= now()) OR (c.status = 'running' AND c.lease_until < now())
+          WHERE c.kind = ANY (kinds) AND ((c.status = 'queued' AND c.run_after <= now()) OR (c.status = 'running' AND c.lease_until < now()))
           ORDER BY c.run_after, c.created_at LIMIT 1 FOR UPDATE SKIP LOCKED) ready
     WHERE j.id = ready.id
     RETURNING j.id, j.kind, j.target_id, j.parameters, j.acting_subject, j.acting_role, j.acting_organisations,
               j.attempts, j.max_attempts, j.statement_timeout_ms
 $$;
-REVOKE ALL ON FUNCTION job_claim(text, integer) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION job_claim(text, integer) TO strokepath_app;
+REVOKE ALL ON FUNCTION job_claim(text, integer, text[]) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION job_claim(text, integer, text[]) TO strokepath_app;
 
 -- Extends `worker`'s lease on a running job; false when the worker no longer holds it.
 CREATE FUNCTION job_renew(job uuid, worker text, lease_seconds integer) RETURNS boolean
@@ -92,32 +97,22 @@ REVOKE ALL ON FUNCTION job_renew(uuid, text, integer) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION job_renew(uuid, text, integer) TO strokepath_app;
 
 -- Ends `worker`'s hold on a running job: done, failed (with its reason), or queued again after
--- `retry_after_seconds` (a retry). False when the worker no longer holds it.
-CREATE FUNCTION job_settle(job uuid, worker text, outcome text, retry_after_seconds integer, reason text) RETURNS boolean
+-- `retry_after_seconds` (a retry). `handed_back`: queued again because its instance is
+-- stopping, which does not count as an attempt. False when the worker no longer holds it.
+CREATE FUNCTION job_settle(job uuid, worker text, outcome text, retry_after_seconds integer, reason text, handed_back boolean)
+RETURNS boolean
 LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp
 AS $$
     WITH settled AS (
         UPDATE jobs SET status = outcome, lease_owner = NULL, lease_until = NULL, error = left(reason, 500),
+                        attempts = CASE WHEN handed_back AND outcome = 'queued' THEN attempts - 1 ELSE attempts END,
                         run_after = CASE WHEN outcome = 'queued' THEN now() + make_interval(secs => retry_after_seconds) ELSE run_after END,
                         finished_at = CASE WHEN outcome IN ('done', 'failed') THEN now() END
         WHERE id = job AND status = 'running' AND lease_owner = worker AND outcome IN ('queued', 'done', 'failed') RETURNING 1)
     SELECT EXISTS (SELECT 1 FROM settled)
 $$;
-REVOKE ALL ON FUNCTION job_settle(uuid, text, text, integer, text) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION job_settle(uuid, text, text, integer, text) TO strokepath_app;
-
--- The job of a row the caller's organisations may see (a plan's solve), newest first: what
--- the plan's page shows of it.
-CREATE FUNCTION job_of(target uuid)
-RETURNS TABLE (status text, attempts integer, max_attempts integer, error text, lease_until timestamptz)
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp
-AS $$
-    SELECT j.status, j.attempts, j.max_attempts, j.error, j.lease_until FROM jobs j
-    WHERE j.target_id = target AND j.acting_organisations && app_organisation_ids()
-    ORDER BY j.created_at DESC LIMIT 1
-$$;
-REVOKE ALL ON FUNCTION job_of(uuid) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION job_of(uuid) TO strokepath_app;
+REVOKE ALL ON FUNCTION job_settle(uuid, text, text, integer, text, boolean) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION job_settle(uuid, text, text, integer, text, boolean) TO strokepath_app;
 
 -- How many jobs there are in each status, and how many running ones have an expired lease:
 -- for the status page and the metrics (no job's content).
@@ -131,3 +126,11 @@ AS $$
 $$;
 REVOKE ALL ON FUNCTION job_counts() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION job_counts() TO strokepath_app;
+
+-- Plans that were queued or being solved by the in-memory queue of the release before this one
+-- have no job: they fail, saying so, rather than wait for ever.
+ALTER TABLE rehab_plans NO FORCE ROW LEVEL SECURITY;
+UPDATE rehab_plans SET status = 'failed', finished_at = now(),
+    error = 'interrupted: the service was upgraded while the plan was queued or being solved; plan the week again'
+WHERE status IN ('queued', 'running');
+ALTER TABLE rehab_plans FORCE ROW LEVEL SECURITY;

@@ -65,13 +65,15 @@ public struct DatabaseEnvironment: Sendable {
     }
 
     /// Names the application and, unless the environment or the URL says otherwise, bounds
-    /// the connect time and lets TCP keepalives find a dead peer within about a minute.
+    /// the connect time (3 s a host: a multi-host URL moves on from a host that hangs), lets
+    /// TCP keepalives find a dead idle peer within about a minute, and gives up on a peer that
+    /// leaves what was sent unacknowledged for 10 s (a primary whose machine was lost).
     private func tuned(_ settings: PostgresConnectionSettings) -> PostgresConnectionSettings {
         // libpq reads its environment only for keywords not given at all.
         let fromEnvironment = ["application_name": "PGAPPNAME", "connect_timeout": "PGCONNECT_TIMEOUT"]
         let defaults = [
-            ("application_name", "strokepath"), ("connect_timeout", "5"),
-            ("keepalives_idle", "30"), ("keepalives_interval", "10"), ("keepalives_count", "3"),
+            ("application_name", "strokepath"), ("connect_timeout", "3"),
+            ("keepalives_idle", "30"), ("keepalives_interval", "10"), ("keepalives_count", "3"), ("tcp_user_timeout", "10000"),
         ]
         var settings = settings
         for (keyword, value) in defaults where fromEnvironment[keyword].flatMap({ environment[$0] }) == nil {

@@ -90,8 +90,8 @@ final class Socket {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         guard result == 0 else { throw Failure() }
-        // An answer that does not come within 15 s ends the read (a hang shows as no answer).
-        var limit = timeval(tv_sec: 15, tv_usec: 0)
+        // An answer that does not come within a minute ends the read (a hang shows as no answer).
+        var limit = timeval(tv_sec: 60, tv_usec: 0)
         setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
     }
 

@@ -41,9 +41,24 @@ enum HACluster {
         ]
         for command in [["migrate"], ["seed", "--demo"]] {
             let result = try await Subprocess.run(Subprocess.strokepath, command, environment: environment)
-            guard result.status == 0 else { throw Failure(description: "strokepath \(command.joined(separator: " ")): \(result.errors)") }
+            guard result.status == 0 else {
+                await drop(name)
+                throw Failure(description: "strokepath \(command.joined(separator: " ")): \(result.errors)")
+            }
         }
         return (name, environment)
+    }
+
+    /// Runs `test` in a fresh demo database, dropped afterwards whatever happens.
+    static func withDemoDatabase(_ test: (_ name: String, _ environment: [String: String]) async throws -> Void) async throws {
+        let (name, environment) = try await demoDatabase()
+        do {
+            try await test(name, environment)
+        } catch {
+            await drop(name)
+            throw error
+        }
+        await drop(name)
     }
 
     static func drop(_ database: String) async {
@@ -55,8 +70,10 @@ enum HACluster {
 @Suite(.serialized, .enabled(if: HACluster.available, "needs the cluster of ops/ha (ops/test starts it)"))
 struct HighAvailabilityTests {
     @Test func aReportReadFromTheStandbyEqualsThePrimarysAndSaysHowFarBehindItIs() async throws {
-        let (database, _) = try await HACluster.demoDatabase()
-        defer { Task { await HACluster.drop(database) } }
+        try await HACluster.withDemoDatabase { database, _ in try await replicaReport(database) }
+    }
+
+    func replicaReport(_ database: String) async throws {
         let primary = PostgresConnectionSettings(connectionString: try await HACluster.uri("app", database: database))
         let standby = PostgresConnectionSettings(
             connectionString: try await HACluster.uri("app", database: database).replacingOccurrences(of: "read-write", with: "standby"))
@@ -96,8 +113,10 @@ struct HighAvailabilityTests {
     }
 
     @Test func thePrimaryLostUnderWritesFailsOverWithNothingAcknowledgedLostAndTheOldPrimaryComesBackAStandby() async throws {
-        let (database, environment) = try await HACluster.demoDatabase()
-        defer { Task { await HACluster.drop(database) } }
+        try await HACluster.withDemoDatabase { database, environment in try await failover(database, environment) }
+    }
+
+    func failover(_ database: String, _ environment: [String: String]) async throws {
         let key = FileManager.default.temporaryDirectory.appendingPathComponent("key-\(UUID().uuidString).pem")
         let spool = FileManager.default.temporaryDirectory.appendingPathComponent("spool-\(UUID().uuidString)")
         var serving = environment
@@ -111,7 +130,11 @@ struct HighAvailabilityTests {
         let port = try FreePort.take()
         let server = try Subprocess(Subprocess.strokepath, ["serve", "--port", "\(port)"], environment: serving)
         try server.start()
-        defer { kill(server.process.processIdentifier, SIGTERM) }
+        defer {
+            kill(server.process.processIdentifier, SIGTERM)
+            try? FileManager.default.removeItem(at: spool)
+            try? FileManager.default.removeItem(at: key)
+        }
         #expect(try await ServiceInstanceTests.ready(server, port: port))
         let evaluation = try String(contentsOf: TestPaths.projectRoot.appendingPathComponent("Tests/Fixtures/acute/one-presentation.json"), encoding: .utf8)
 
@@ -135,11 +158,14 @@ struct HighAvailabilityTests {
         #expect(Set(statuses.keys).isSubset(of: [201, 503]), "while no primary answers: 503 or the spool, never a 500 or a hang: \(statuses)")
 
         // Everything acknowledged is on the new primary (the spool drained into it).
-        while FileManager.default.fileExists(atPath: spool.path),
-            try FileManager.default.contentsOfDirectory(atPath: spool.path).contains(where: { $0.hasSuffix(".json") })
-        {
+        // (A safety cap of ten minutes, so a spool that never drains fails rather than hangs.)
+        func spooled() -> Bool {
+            ((try? FileManager.default.contentsOfDirectory(atPath: spool.path)) ?? []).contains { $0.hasSuffix(".json") }
+        }
+        for _ in 0..<3_000 where spooled() {
             try await Task.sleep(for: .milliseconds(200))
         }
+        #expect(!spooled(), "the spool drained")
         let superuser = PostgresConnectionSettings(
             connectionString: try await HACluster.uri("app", database: database).replacingOccurrences(of: "strokepath_app@", with: "postgres@"))
         let found = try await PostgresPool.withPool(settings: superuser, logger: TestDatabase.logger) { pool in

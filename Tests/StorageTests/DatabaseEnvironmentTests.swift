@@ -33,6 +33,14 @@ import Testing
         #expect(Self.keywords(environment.owner)["user"] == "strokepath_owner")
     }
 
+    @Test func connectionsGiveUpOnAHungHostAndADeadPeerSoAMultiHostURLMovesOn() {
+        let app = Self.keywords(
+            DatabaseEnvironment(environment: ["DATABASE_URL": "postgresql://a@h1:5432,h2:5432/d?target_session_attrs=read-write"]).application)
+        #expect(app["connect_timeout"] == "3")
+        #expect(app["tcp_user_timeout"] == "10000")
+        #expect(app["keepalives_idle"] == "30")
+    }
+
     @Test func libpqVariablesAreLeftToLibpq() {
         let environment = DatabaseEnvironment(environment: ["PGHOST": "/run/postgresql", "PGCONNECT_TIMEOUT": "9"])
         let app = Self.keywords(environment.application)

@@ -58,7 +58,7 @@ import Testing
                 for worker in 0..<8 {
                     group.addTask {
                         var mine: [UUID] = []
-                        while let job = try await queue.claim(worker: "worker-\(worker)", lease: .seconds(60)) {
+                        while let job = try await queue.claim(worker: "worker-\(worker)", lease: .seconds(60), kinds: ["test_job"]) {
                             mine.append(job.target)
                             #expect(try await queue.settle(job.id, worker: "worker-\(worker)", as: .done))
                         }
@@ -78,13 +78,13 @@ import Testing
         try await TestDatabase.withPool(.app) { pool in
             _ = try await Self.enqueue(1, on: pool)
             let queue = JobQueue(pool: pool)
-            let first = try #require(try await queue.claim(worker: "dead", lease: .seconds(1)))
+            let first = try #require(try await queue.claim(worker: "dead", lease: .seconds(1), kinds: ["test_job", "fine"]))
             #expect(first.attempts == JobAttempts(attempt: 1, limit: 2))
-            #expect(try await queue.claim(worker: "other", lease: .seconds(60)) == nil, "a held job is not claimed")
+            #expect(try await queue.claim(worker: "other", lease: .seconds(60), kinds: ["test_job"]) == nil, "a held job is not claimed")
             // The lease runs out (the worker "died"): wait for the take-over itself, not for a time.
             var second: ClaimedJob?
             while second == nil {
-                second = try await queue.claim(worker: "other", lease: .seconds(60))
+                second = try await queue.claim(worker: "other", lease: .seconds(60), kinds: ["test_job"])
                 if second == nil { try await Task.sleep(for: .milliseconds(100)) }
             }
             #expect(second?.id == first.id && second?.attempts.attempt == 2)
@@ -98,7 +98,7 @@ import Testing
     @Test func aJobActsAsItsAuthorWithinItsOwnStatementTimeout() async throws {
         try await TestDatabase.withPool(.app) { pool in
             _ = try await Self.enqueue(1, on: pool)
-            let job = try #require(try await JobQueue(pool: pool).claim(worker: "w", lease: .seconds(60)))
+            let job = try #require(try await JobQueue(pool: pool).claim(worker: "w", lease: .seconds(60), kinds: ["test_job"]))
             #expect(job.context.subject == "coordinator-1" && job.context.role == "rehab_coordinator" && job.context.organisations == [Self.clinic])
             #expect(job.kind == "test_job" && String(decoding: job.parameters, as: UTF8.self).contains(#""n""#))
             await #expect(throws: PostgresError.self, "a statement longer than the job's 200 ms is cancelled") {
@@ -141,9 +141,20 @@ import Testing
             #expect(await outcomes.ran == ["flaky", "broken", "fine"])
             #expect(await outcomes.abandoned == [targets[1]: "bad input"], "a job's own error fails it at once, recorded on its row")
             let counts = try await JobQueue(pool: pool).counts()
-            #expect(counts[.queued]?.jobs == 1, "the unavailable database is retried later, not now")
-            #expect(counts[.failed]?.jobs == 2, "the broken job and the job of a kind no handler runs")
+            #expect(counts[.queued]?.jobs == 2, "the unavailable database is retried later, not now; a kind this worker cannot run is left for one that can")
+            #expect(counts[.failed]?.jobs == 1, "the broken job")
             #expect(counts[.done]?.jobs == 1)
+        }
+    }
+
+    @Test func aJobHandedBackAtShutdownKeepsItsAttempt() async throws {
+        try await TestDatabase.withPool(.app) { pool in
+            _ = try await Self.enqueue(1, on: pool)
+            let queue = JobQueue(pool: pool)
+            let first = try #require(try await queue.claim(worker: "stopping", lease: .seconds(60), kinds: ["test_job"]))
+            #expect(try await queue.settle(first.id, worker: "stopping", as: .queued, handedBack: true))
+            let again = try #require(try await queue.claim(worker: "next", lease: .seconds(60), kinds: ["test_job"]))
+            #expect(again.id == first.id && again.attempts.attempt == 1, "a redeploy does not use up the job's attempts")
         }
     }
 
@@ -151,7 +162,7 @@ import Testing
         try await TestDatabase.withPool(.app) { pool in
             let target = try await Self.enqueue(1, kind: "fine", policy: JobPolicy(attempts: 1, statementTimeout: .seconds(1)), on: pool)[0]
             let queue = JobQueue(pool: pool)
-            _ = try #require(try await queue.claim(worker: "dead", lease: .seconds(1)))
+            _ = try #require(try await queue.claim(worker: "dead", lease: .seconds(1), kinds: ["test_job", "fine"]))
             let outcomes = Outcomes()
             let worker = JobWorker(
                 queue: queue, handlers: [RecordingHandler(outcomes: outcomes, kind: "fine")], name: "w", lease: .seconds(60), logger: TestDatabase.logger)

@@ -30,7 +30,6 @@ for kind in ("evaluation", "booking"):
 statuses = collections.Counter((r["kind"], r["status"], r.get("problem")) for r in records)
 for (kind, status, problem), count in sorted(statuses.items(), key=lambda item: (item[0][0], item[0][1])):
     print(f"  {kind} {status}{' ' + problem if problem else ''}: {count}")
-errors = [r for r in records if r["status"] >= 500 or r["status"] == 0]
 print(f"answers 500: {sum(1 for r in records if r['status'] == 500)}, hung (no answer in 10 s): {sum(1 for r in records if r['status'] == 0)}, "
       f"503: {sum(1 for r in records if r['status'] == 503)}")
 # The outage: from the fault to the first booking that completed after the first write it failed.

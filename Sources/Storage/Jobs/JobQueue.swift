@@ -46,14 +46,14 @@ public struct JobQueue: Sendable {
             """, prepared: true)
     }
 
-    /// Claims the next ready or abandoned job for `worker`, leased for `lease`; nil when none.
-    public func claim(worker: String, lease: Duration) async throws -> ClaimedJob? {
+    /// Claims the next ready or abandoned job of `kinds` for `worker`, leased for `lease`; nil when none.
+    public func claim(worker: String, lease: Duration, kinds: [String]) async throws -> ClaimedJob? {
         guard
             let row = try await pool.query(
                 """
                 SELECT id, kind, target_id, parameters::text, acting_subject, acting_role, acting_organisations, attempts, max_attempts,
                        statement_timeout_ms
-                FROM job_claim(\(worker), \(lease.wholeSeconds)::integer)
+                FROM job_claim(\(worker), \(lease.wholeSeconds)::integer, \(kinds)::text[])
                 """, prepared: true
             ).first
         else { return nil }
@@ -72,11 +72,14 @@ public struct JobQueue: Sendable {
     }
 
     /// Ends `worker`'s hold: `.done`, `.failed` with its reason, or `.queued` to retry after
-    /// `retryAfter` seconds. False when `worker` no longer holds the job.
+    /// `retryAfter` seconds — or, `handedBack`, at once and without counting the attempt (its
+    /// instance is stopping). False when `worker` no longer holds the job.
     @discardableResult
-    public func settle(_ job: UUID, worker: String, as status: JobStatus, retryAfter: Int = 0, reason: String? = nil) async throws -> Bool {
+    public func settle(
+        _ job: UUID, worker: String, as status: JobStatus, retryAfter: Int = 0, reason: String? = nil, handedBack: Bool = false
+    ) async throws -> Bool {
         try await pool.query(
-            "SELECT job_settle(\(job), \(worker), \(status.rawValue), \(retryAfter)::integer, \(reason))", prepared: true
+            "SELECT job_settle(\(job), \(worker), \(status.rawValue), \(retryAfter)::integer, \(reason), \(handedBack))", prepared: true
         ).single().decode(Bool.self)
     }
 

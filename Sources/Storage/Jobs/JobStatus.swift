@@ -48,7 +48,8 @@ public struct JobAttempts: Sendable, Equatable {
         self.limit = limit
     }
 
-    /// True when every attempt was claimed by a worker that died: the job is given up, not run.
+    /// True when the job's last attempt ended without a result (its worker died): the job is
+    /// given up, not run.
     public var isExhausted: Bool { attempt > limit }
 
     /// What a worker does when its attempt fails.
@@ -68,6 +69,6 @@ public struct JobAttempts: Sendable, Equatable {
 
     /// Why a job was given up.
     public var exhaustedReason: String {
-        "given up: the service stopped \(limit) time\(limit == 1 ? "" : "s") while running it"
+        "given up after \(limit) attempt\(limit == 1 ? "" : "s"): the last ended without a result (the instance running it stopped)"
     }
 }

@@ -57,32 +57,36 @@ public final class JobWorker: Service, Sendable {
     /// Claims the next job that is ready (or abandoned by a dead worker), runs it or gives it
     /// up, and settles it; false when there was none.
     public func runNext() async throws -> Bool {
-        guard let job = try await queue.claim(worker: name, lease: lease) else { return false }
+        guard let job = try await queue.claim(worker: name, lease: lease, kinds: Array(handlers.keys)) else { return false }
         await handle(job)
         return true
     }
 
-    /// Runs a claimed job (or gives it up) and settles it.
+    /// Runs a claimed job (or gives it up) and settles it. A job whose lease this worker lost
+    /// (another worker took it over) is cancelled here and left to the other.
     private func handle(_ job: ClaimedJob) async {
         let metadata: Logger.Metadata = ["job": "\(job.id)", "kind": "\(job.kind)", "attempt": "\(job.attempts.attempt)"]
-        guard let handler = handlers[job.kind] else {
-            logger.error("no handler for a job's kind", metadata: metadata)
-            await settle(job, as: .failed, reason: "this service has no handler for jobs of kind \(job.kind)")
-            return
-        }
+        guard let handler = handlers[job.kind] else { return }
         if job.attempts.isExhausted {
             await giveUp(job, handler: handler, reason: job.attempts.exhaustedReason, metadata: metadata)
             return
         }
-        let renewal = Task { await keepLease(job) }
+        let work = Task { try await handler.run(job) }
+        let renewal = Task { if await !keepLease(job) { work.cancel() } }
         defer { renewal.cancel() }
         do {
-            try await handler.run(job)
+            try await withTaskCancellationHandler {
+                try await work.value
+            } onCancel: {
+                work.cancel()
+            }
             await settle(job, as: .done)
         } catch  where Task.isCancelled {
             // Shutting down: hand the job back for the next worker (another instance or this one restarted).
             logger.info("job handed back at shutdown", metadata: metadata)
-            await settle(job, as: .queued, reason: "handed back: the service was stopping")
+            await settle(job, as: .queued, reason: "handed back: the service was stopping", handedBack: true)
+        } catch is CancellationError {
+            logger.warning("job left to the worker that took it over", metadata: metadata)
         } catch {
             switch job.attempts.outcome(transient: (error as? PostgresError)?.isUnavailable ?? false) {
             case .retry(let seconds):
@@ -106,11 +110,11 @@ public final class JobWorker: Service, Sendable {
     }
 
     /// Settles outside any cancellation (a stopping service still hands its job back).
-    private func settle(_ job: ClaimedJob, as status: JobStatus, retryAfter: Int = 0, reason: String? = nil) async {
+    private func settle(_ job: ClaimedJob, as status: JobStatus, retryAfter: Int = 0, reason: String? = nil, handedBack: Bool = false) async {
         let (queue, name, logger) = (self.queue, self.name, self.logger)
         await Task.detached {
             do {
-                if try await !queue.settle(job.id, worker: name, as: status, retryAfter: retryAfter, reason: reason) {
+                if try await !queue.settle(job.id, worker: name, as: status, retryAfter: retryAfter, reason: reason, handedBack: handedBack) {
                     logger.warning("job settled by another worker after this one's lease expired", metadata: ["job": "\(job.id)"])
                 }
             } catch {
@@ -119,19 +123,21 @@ public final class JobWorker: Service, Sendable {
         }.value
     }
 
-    /// Renews the lease every third of its length until cancelled.
-    private func keepLease(_ job: ClaimedJob) async {
+    /// Renews the lease every third of its length until cancelled (true), or until the worker
+    /// no longer holds it (false: another worker took the job over).
+    private func keepLease(_ job: ClaimedJob) async -> Bool {
         while !Task.isCancelled {
             try? await Task.sleep(for: lease / 3)
-            guard !Task.isCancelled else { return }
+            guard !Task.isCancelled else { return true }
             do {
                 if try await !queue.renew(job.id, worker: name, lease: lease) {
-                    logger.warning("lost a job's lease; another worker may run it", metadata: ["job": "\(job.id)"])
-                    return
+                    logger.warning("lost a job's lease; another worker runs it", metadata: ["job": "\(job.id)"])
+                    return false
                 }
             } catch {
                 logger.warning("cannot renew a job's lease", metadata: ["job": "\(job.id)", "error": "\(error)"])
             }
         }
+        return true
     }
 }

@@ -82,15 +82,20 @@ public struct RegionalReports: Sendable {
         try query.check()
         if let replica {
             do {
-                return try await report(query, as: context, now: now, from: replica)
-            } catch let error as PostgresError where error.isUnavailable {
-                // A replica away (or being rebuilt) costs the primary a report, not the planner an answer.
+                return try await report(query, as: context, now: now, from: replica, primary: await primaryPosition(as: context))
+            } catch let error as PostgresError where error.isUnavailable || error.isTransactionRetryable {
+                // A replica away, being rebuilt or cancelling the read to replay a refresh costs
+                // the primary a report, not the planner an answer.
+            } catch is ReplicaBehind {
+                // Nor does one whose cells are older than the primary's, or whose lag is unknown.
             }
         }
-        return try await report(query, as: context, now: now, from: pool)
+        return try await report(query, as: context, now: now, from: pool, primary: nil)
     }
 
-    private func report(_ query: ReportQuery, as context: AccessContext, now: Date, from source: PostgresPool) async throws -> RegionalReport {
+    private func report(
+        _ query: ReportQuery, as context: AccessContext, now: Date, from source: PostgresPool, primary: PrimaryPosition?
+    ) async throws -> RegionalReport {
         let catalogue = catalogue
         let wanted = try query.indicator.map { id in
             guard let indicator = catalogue.indicators.first(where: { $0.id == id }) else { throw Refusal.invalid("indicator", "\(id) is not an indicator") }
@@ -105,7 +110,7 @@ public struct RegionalReports: Sendable {
         // nothing else. On a replica the versions are recorded on the primary, each in its own
         // transaction (`ReleaseVersioning.primary`).
         return try await source.withAccess(context, readOnly: onReplica) { connection in
-            let lag = onReplica ? try await Self.replicaLag(on: connection) : nil
+            let lag = onReplica ? try await Self.replicaLag(on: connection, primary: primary) : nil
             try await connection.query("SET LOCAL ROLE strokepath_planner")
             // The report tables, locked before anything is read and in the order the refresh
             // (report_refresh_all) takes them — report_cells first in both, which keeps them
@@ -122,6 +127,7 @@ public struct RegionalReports: Sendable {
             try await connection.query("SET LOCAL lock_timeout TO DEFAULT")
             let disclosure = catalogue.disclosure
             let asOf = try await connection.query("SELECT refreshed_at FROM report_refreshes").first?.decode(Date.self, at: 0)
+            if lag != nil, let refreshed = primary?.refreshedAt, (asOf ?? .distantPast) < refreshed { throw ReplicaBehind() }
             // Only settled months are published: the report runs to the last of them.
             let through = disclosure.publishedThrough(refreshedAt: asOf ?? now)
             let query = query.published(through: through)
@@ -214,23 +220,6 @@ public struct RegionalReports: Sendable {
                 rowNames: Dictionary(uniqueKeysWithValues: rows.map { (names[$0]?.code ?? $0, names[$0]?.name ?? Self.stratumName($0, query.rows)) }),
                 tables: tables, notes: notes + (lag.map { [Self.replicaNote($0)] } ?? []), replicaLagSeconds: lag)
         }
-    }
-
-    /// How far a hot standby's data is behind the primary, in seconds: 0 when it has replayed
-    /// all it received, else the age of the last transaction it replayed.
-    static func replicaLag(on connection: PostgresConnection) async throws -> Double {
-        try await connection.query(
-            """
-            SELECT CASE WHEN NOT pg_is_in_recovery() OR pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
-                        ELSE greatest(extract(epoch FROM now() - pg_last_xact_replay_timestamp()), 0) END::float8
-            """
-        ).single().decode(Double.self)
-    }
-
-    static func replicaNote(_ lag: Double) -> String {
-        lag < 1
-            ? "Read from a standby copy of the database, up to date with the primary."
-            : "Read from a standby copy of the database, \(Int(lag.rounded())) s behind the primary: the latest changes may be missing."
     }
 
     /// The months of a report's period that starts on `first` (all time: the report's range).
