@@ -3,7 +3,7 @@ import Foundation
 /// Seeded random numbers: SplitMix64, so that a seed gives the same solver search, recovery
 /// band or synthetic data on every machine (the standard library's generator is not
 /// seedable). The one generator of the project.
-public struct SeededRandom: RandomNumberGenerator {
+public struct SeededRandom: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
     public init(seed: UInt64) { state = seed }

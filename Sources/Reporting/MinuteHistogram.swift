@@ -13,6 +13,11 @@ public struct MinuteHistogram: Sendable, Equatable {
         bins[minutes, default: 0] += episodes
     }
 
+    /// Adds bins given as two parallel arrays (as the report reads them).
+    public mutating func add(minutes: [Int], episodes: [Int]) {
+        for (minutes, episodes) in zip(minutes, episodes) { add(minutes: minutes, episodes: episodes) }
+    }
+
     public mutating func add(_ other: MinuteHistogram) {
         for (minutes, episodes) in other.bins { add(minutes: minutes, episodes: episodes) }
     }

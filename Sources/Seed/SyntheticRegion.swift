@@ -60,8 +60,10 @@ public struct SyntheticRegion: Sendable {
     /// Lifts, for this transaction, what makes a bulk load slow or impossible: the forced
     /// row-level security of the loaded tables and of the tables their foreign keys refer to
     /// (COPY FROM refuses it, and the keys' check as the owner would see no rows), the foreign
-    /// keys (checked row by row; `afterCopy` adds them back, checking every row in one pass) and
-    /// the rooms' capacity triggers (the sample is booked within capacity by construction).
+    /// keys (checked row by row; `afterCopy` adds them back, checking every row in one pass), the
+    /// rooms' capacity triggers (the sample is booked within capacity by construction) and the
+    /// triggers noting each new episode for the report refresh (`afterCopy` notes instead that
+    /// everything changed: the next refresh rebuilds the cells).
     static let beforeCopy = """
         CREATE TEMPORARY TABLE synthetic_foreign_keys ON COMMIT DROP AS
             SELECT c.relname AS table_name, con.conname, pg_get_constraintdef(con.oid) AS definition, con.confrelid::regclass::text AS referenced
@@ -86,11 +88,16 @@ public struct SyntheticRegion: Sendable {
         $$;
         ALTER TABLE rehab_sessions DISABLE TRIGGER rehab_sessions_room_capacity;
         ALTER TABLE rehab_participants DISABLE TRIGGER rehab_participants_room_capacity;
+        ALTER TABLE stroke_episodes DISABLE TRIGGER stroke_episodes_report_inserted;
+        ALTER TABLE recovery_observations DISABLE TRIGGER recovery_observations_report_inserted;
         """
 
     static let afterCopy = """
         ALTER TABLE rehab_sessions ENABLE TRIGGER rehab_sessions_room_capacity;
         ALTER TABLE rehab_participants ENABLE TRIGGER rehab_participants_room_capacity;
+        ALTER TABLE stroke_episodes ENABLE TRIGGER stroke_episodes_report_inserted;
+        ALTER TABLE recovery_observations ENABLE TRIGGER recovery_observations_report_inserted;
+        INSERT INTO report_changes DEFAULT VALUES;
         DO $$
         DECLARE
             t record;
@@ -106,11 +113,54 @@ public struct SyntheticRegion: Sendable {
         $$;
         """
 
+    /// Loads of this many episodes or more, and at least as many as the table holds already,
+    /// build the episodes' secondary indexes once at the end (a sort each) instead of row by
+    /// row: smaller ones would spend more rebuilding over the rows already there than they save.
+    static let largeLoad = 100_000
+
+    /// Sets the secondary indexes of patients and episodes (not the keys other tables refer
+    /// to) aside for a large load: their definitions kept for `indexesBack`.
+    static let indexesAside = """
+        CREATE TEMPORARY TABLE synthetic_indexes ON COMMIT DROP AS
+            SELECT i.indexrelid::regclass::text AS name, pg_get_indexdef(i.indexrelid) AS definition
+            FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid
+            WHERE c.relname IN ('patients', 'stroke_episodes') AND c.relnamespace = 'public'::regnamespace
+              AND NOT EXISTS (SELECT FROM pg_constraint con WHERE con.conindid = i.indexrelid AND con.contype IN ('p', 'u', 'x'));
+        DO $$
+        DECLARE
+            i record;
+        BEGIN
+            FOR i IN SELECT * FROM synthetic_indexes LOOP
+                EXECUTE format('DROP INDEX %s', i.name);
+            END LOOP;
+        END
+        $$;
+        """
+
+    static let indexesBack = """
+        SET LOCAL maintenance_work_mem = '1GB';
+        DO $$
+        DECLARE
+            i record;
+        BEGIN
+            FOR i IN SELECT * FROM synthetic_indexes LOOP
+                EXECUTE i.definition;
+            END LOOP;
+        END
+        $$;
+        """
+
     /// What was loaded and how long it took.
     public struct Report: Sendable {
         public var organisations = 0
         public var episodes = 0
+        /// The episodes' load from start to commit, all but the rehab sample's own time; of it,
+        /// the COPY, the indexes built at the end of a large load, and every foreign key checked
+        /// (the rehab sample's too) with the tables' row-level security forced again.
         public var seconds = 0.0
+        public var copySeconds = 0.0
+        public var indexSeconds = 0.0
+        public var keySeconds = 0.0
         /// The session-level rehab sample: stays, sessions, forecasts, and its own time.
         public var rehabStays = 0
         public var rehabSessions = 0
@@ -131,6 +181,7 @@ public struct SyntheticRegion: Sendable {
         let prefix = "SYN\(seed % 100_000)"
         var report = Report()
         try await owner.withTransaction { connection in
+            report = Report()
             guard try await connection.query("SELECT 1 FROM organisations WHERE code = \(prefix + "-R01")").first == nil else {
                 throw Refusal.invalid("seed", "synthetic data of seed \(seed) is loaded already")
             }
@@ -156,43 +207,57 @@ public struct SyntheticRegion: Sendable {
                 report.organisations += 1 + Self.hospitals.count
             }
             try await connection.runScript(trustedSQL: Self.beforeCopy)
+            let present = try await connection.query("SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = 'stroke_episodes'::regclass")
+                .single().decode(Int.self)
+            let large = episodes >= Self.largeLoad && episodes >= present
+            if large { try await connection.runScript(trustedSQL: Self.indexesAside) }
+            let copyStarted = Date()
             let volume = (0..<sites.count).map { Self.hospitals[$0 % Self.hospitals.count].weight }
             let cumulative = volume.reduce(into: [Double]()) { $0.append(($0.last ?? 0) + $1) }
-            let total = cumulative.last ?? 1
-            var patients: [UInt8] = []
-            var rows: [UInt8] = []
-            let batch = 20_000
+            let (batch, total, end, hospitals) = (20_000, episodes, end, sites)
+            func generate(_ numbers: Range<Int>, from generator: SyntheticGenerator) -> Task<SyntheticBatch, Never> {
+                Task { SyntheticBatch(numbers, generator: generator, prefix: prefix, sites: hospitals, cumulative: cumulative, end: end) }
+            }
+            // The next batch is drawn while the database takes this one.
+            var pending = generate(0..<min(batch, total), from: generator)
             var written = 0
-            while written < episodes {
-                let count = min(batch, episodes - written)
-                patients.removeAll(keepingCapacity: true)
-                rows.removeAll(keepingCapacity: true)
-                for number in written..<(written + count) {
-                    let pick = generator.uniform() * total
-                    let site = sites[cumulative.firstIndex { $0 > pick } ?? (sites.count - 1)]
-                    generator.episode(number: number, prefix: prefix, site: site, end: end, patients: &patients, episodes: &rows)
+            while written < total {
+                let current = await pending.value
+                generator = current.generator
+                written += current.count
+                if written < total { pending = generate(written..<min(written + batch, total), from: generator) }
+                _ = try await connection.copyFrom("COPY patients (organisation_id, id, pseudonym, birth_year, sex) FROM STDIN") {
+                    try await $0.write(current.patients)
                 }
-                _ = try await connection.copyFrom("COPY patients (organisation_id, id, pseudonym, birth_year, sex) FROM STDIN") { try await $0.write(patients) }
                 _ = try await connection.copyFrom(
                     """
                     COPY stroke_episodes (organisation_id, id, patient_id, stroke_type, last_known_well, arrival_at, nihss_at_arrival, imaging_at,
                                           needle_at, thrombolytic, groin_puncture_at, reperfusion_at, mtici, mrs_90, arrival_mode) FROM STDIN
                     """
-                ) { try await $0.write(rows) }
-                written += count
+                ) { try await $0.write(current.episodes) }
                 progress(written)
             }
+            report.copySeconds = Date().timeIntervalSince(copyStarted)
+            if large {
+                stage("building the episodes' indexes …")
+                let indexStarted = Date()
+                try await connection.runScript(trustedSQL: Self.indexesBack)
+                report.indexSeconds = Date().timeIntervalSince(indexStarted)
+            }
             report.episodes = written
-            report.seconds = Date().timeIntervalSince(started)
             let rehabStarted = Date()
             stage("rehab sample: \(rehabStays) stays with their sessions …")
             let sample = try await SyntheticRehab(stays: rehabStays, prefix: prefix, end: end).load(on: connection, generator: &generator)
+            report.rehabSeconds = Date().timeIntervalSince(rehabStarted)
             stage("checking every foreign key once …")
             (report.rehabStays, report.rehabSessions, report.forecasts) = (sample.stays, sample.sessions, sample.forecasts)
             report.organisations += sample.clinics
+            let keysStarted = Date()
             try await connection.runScript(trustedSQL: Self.afterCopy)
-            report.rehabSeconds = Date().timeIntervalSince(rehabStarted)
+            report.keySeconds = Date().timeIntervalSince(keysStarted)
         }
+        // The episodes' time: everything but the rehab sample's own.
+        report.seconds = Date().timeIntervalSince(started) - report.rehabSeconds
         return report
     }
 }

@@ -8,6 +8,11 @@ enum Console {
         FileHandle.standardOutput.write(Data((text + "\n").utf8))
     }
 
+    /// Writes one line about the command's work (not its result) to standard error.
+    static func note(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+
     /// Draws a progress bar on standard error (rewritten in place; a new line when done).
     static func progress(_ done: Int, of total: Int, started: Date, label: String) {
         let share = total > 0 ? Double(done) / Double(total) : 1

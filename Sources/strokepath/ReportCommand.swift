@@ -13,7 +13,7 @@ struct ReportCommand: AsyncParsableCommand {
         commandName: "report",
         abstract: "Regional indicators by hospital and period, small cells suppressed (Protocols/indicators).",
         discussion:
-            "Without filters: every region, all time. Reads only the report cells (as the reporting role); --refresh computes them from the episodes first."
+            "Without filters: every region, all time. Reads only the report cells (as the reporting role); --refresh brings them up to date from the episodes first (--whole: counting every episode again), saying how on standard error."
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case table, csv, json }
@@ -25,7 +25,12 @@ struct ReportCommand: AsyncParsableCommand {
     @Option(help: "Rows: hospital, region, age_band, sex, stroke_type or severity_band.") var rows: String = "hospital"
     @Option(help: "One indicator only (an id of Protocols/indicators).") var indicator: String?
     @Option(help: "table, csv or json.") var format: Format = .table
-    @Flag(help: "Compute the report cells from the episodes first.") var refresh = false
+    @Flag(help: "Bring the report cells up to date first (the episodes changed since the last refresh).") var refresh = false
+    @Flag(help: "With --refresh: count every episode again (a whole rebuild).") var whole = false
+
+    func validate() throws {
+        if whole && !refresh { throw ValidationError("--whole goes with --refresh") }
+    }
 
     func run() async throws {
         let logger = Console.bootstrapLogging()
@@ -48,7 +53,14 @@ struct ReportCommand: AsyncParsableCommand {
             let regions = try await pool.query("SELECT id FROM organisations WHERE kind = 'region'").map { try $0.decode(UUID.self, at: 0) }
             let context = AccessContext(subject: "strokepath-report", role: "planner", organisations: regions)
             let reports = RegionalReports(pool: pool, catalogue: catalogue, rehab: try ResourceLocator.protocols().rehabCatalogue())
-            if refresh { _ = try await reports.refresh(as: context) }
+            if refresh {
+                let started = Date()
+                let done = try await reports.refresh(as: context, whole: whole)
+                Console.note(
+                    String(
+                        format: "report cells: %@, %d of %d episodes recomputed in %.2f s", done.whole ? "rebuilt" : "updated", done.recomputed,
+                        done.episodes, Date().timeIntervalSince(started)))
+            }
             do {
                 return try await reports.report(query, as: context)
             } catch let error as Refusal {

@@ -19,7 +19,7 @@ import Testing
             try await ReportFixture.load(database)
             try await database.withPool(.app) { pool in
                 let reports = RegionalReports(pool: pool, catalogue: try Self.catalogue(), rehab: try ReportFixture.rehabCatalogue())
-                #expect(try await reports.refresh(as: Self.planner) == (22, 0))
+                #expect(try await reports.refresh(as: Self.planner) == ReportRefresh(episodes: 22, stays: 0, recomputed: 22, whole: true))
                 try await ReportFixture.refreshedInJune2027(database)
                 let report = try await reports.report(ReportQuery(period: .all), as: Self.planner)
                 #expect(report.k == 5 && report.asOf != nil)
@@ -153,7 +153,7 @@ import Testing
             try await ReportFixture.loadRehab(database)
             try await database.withPool(.app) { pool in
                 let reports = RegionalReports(pool: pool, catalogue: try Self.catalogue(), rehab: try ReportFixture.rehabCatalogue())
-                #expect(try await reports.refresh(as: Self.planner) == (22, 7))
+                #expect(try await reports.refresh(as: Self.planner) == ReportRefresh(episodes: 22, stays: 7, recomputed: 22, whole: true))
                 let february = try await reports.report(
                     ReportQuery(from: CalendarDay("2026-02-01"), to: CalendarDay("2026-02-28"), period: .month), as: Self.planner)
                 func clinic(_ id: String, in report: RegionalReport) throws -> ReportValue {
@@ -236,8 +236,10 @@ import Testing
                 }
                 let outsider = AccessContext(subject: "clinician", role: "clinician", organisations: [UUID()])
                 for statement: PostgresQuery in [
-                    "SELECT count(*) FROM audit_patient_extract(\(patient))", "SELECT report_refresh(76, 104)",
-                    "SELECT report_refresh_rehab('{}', '{}', 76, 104)",
+                    "SELECT count(*) FROM audit_patient_extract(\(patient))", "SELECT report_refresh(76, 104, true)",
+                    "SELECT report_refresh_rehab('{}', '{}', 76, 104)", "SELECT report_add_cells('report_cells', false, true)",
+                    "SELECT count(*) FROM report_episode_facts", "SELECT count(*) FROM report_episode_facts_now",
+                    "SELECT count(*) FROM report_changes",
                 ] {
                     await #expect {
                         try await pool.withAccess(outsider) { connection in

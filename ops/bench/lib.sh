@@ -6,6 +6,10 @@ source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 bench_prepare() {
     "$PROJECT_DIR/ops/setup"
     "$PROJECT_DIR/ops/db" start
+    # WAL for a bulk load of millions of rows without a checkpoint every gigabyte (PostgreSQL's
+    # "Populating a Database"; docs/operations.md recommends it for a national database too).
+    psql_super -d postgres -qc "ALTER SYSTEM SET max_wal_size = '16GB'" -c "ALTER SYSTEM SET checkpoint_timeout = '30min'" \
+        -c "SELECT pg_reload_conf()" >/dev/null
     say "bench: building strokepath-bench (release)"
     (cd "$PROJECT_DIR" && swift build -c release --product strokepath-bench 2>&1 | tail -n 1 >&2)
     BENCH="$PROJECT_DIR/.build/release/strokepath-bench"

@@ -25,8 +25,23 @@ struct ReportController: Sendable {
     }
 
     @Sendable func refresh(_ request: Request, context: AppRequestContext) async throws -> some ResponseGenerator {
-        let counted = try await reports.refresh(as: try context.accessContext())
-        return ["episodesCounted": counted.episodes, "staysCounted": counted.stays]
+        let whole: Bool
+        switch request.uri.queryParameters.get("whole") {
+        case nil, "false": whole = false
+        case "true": whole = true
+        default: throw Refusal.invalidParameter("whole", "must be true or false")
+        }
+        let counted = try await reports.refresh(as: try context.accessContext(), whole: whole)
+        return RefreshCounts(
+            episodesCounted: counted.episodes, staysCounted: counted.stays, episodesRecomputed: counted.recomputed, whole: counted.whole)
+    }
+
+    /// What a refresh counted and did (`refreshReports`).
+    struct RefreshCounts: Encodable, ResponseEncodable {
+        var episodesCounted: Int
+        var staysCounted: Int
+        var episodesRecomputed: Int
+        var whole: Bool
     }
 
     /// The query of a request: `region` (repeatable), `from`, `to`, `period`, `rows`, and strata.

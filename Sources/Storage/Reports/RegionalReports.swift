@@ -43,24 +43,25 @@ public struct RegionalReports: Sendable {
         self.rehab = rehab
     }
 
-    /// Recomputes the report cells from every episode, rehab stay and forecast; returns the
-    /// episodes and stays counted.
-    public func refresh(as context: AccessContext) async throws -> (episodes: Int, stays: Int) {
+    /// Brings the report cells up to date: the episodes changed since the last refresh are
+    /// counted again, or every episode when `whole` (or when the database decides it must:
+    /// `report_refresh_all`); rehabilitation always.
+    public func refresh(as context: AccessContext, whole: Bool = false) async throws -> ReportRefresh {
         let (catalogue, rehab) = (catalogue, rehab)
         return try await pool.withAccess(context) { connection in
-            try await Self.refresh(on: connection, catalogue: catalogue, rehab: rehab)
+            try await Self.refresh(on: connection, catalogue: catalogue, rehab: rehab, whole: whole)
         }
     }
 
-    /// How long a refresh may run (about a minute for a million episodes on two cores), and a
-    /// report wait for one under way.
+    /// How long a refresh may run (a whole rebuild of ten million episodes takes about a minute
+    /// on two cores), and a report wait for one under way.
     static let refreshTimeLimit: StaticString = "15min"
 
     /// `report_refresh_all` on `connection`, with the follow-up window of the indicators file
     /// and the disciplines of the rehab catalogue.
-    public static func refresh(on connection: PostgresConnection, catalogue: IndicatorCatalogue, rehab: RehabCatalogue) async throws -> (
-        episodes: Int, stays: Int
-    ) {
+    public static func refresh(
+        on connection: PostgresConnection, catalogue: IndicatorCatalogue, rehab: RehabCatalogue, whole: Bool = false
+    ) async throws -> ReportRefresh {
         let window = catalogue.followUp.windowDays
         let (first, last) = (Int32(clamping: window.first ?? 0), Int32(clamping: window.last ?? 0))
         let modalities = rehab.modalities.map(\.id)
@@ -68,12 +69,13 @@ public struct RegionalReports: Sendable {
         // A long job: it raises the application role's statement limit for its own transaction.
         try await connection.query("SET LOCAL statement_timeout = '\(fragment: refreshTimeLimit)'")
         try await connection.query("SET LOCAL lock_timeout = '\(fragment: refreshTimeLimit)'")
-        let (episodes, stays) = try await connection.query(
+        let (episodes, stays, recomputed, rebuilt) = try await connection.query(
             """
-            SELECT episodes, stays FROM report_refresh_all(\(first), \(last), \(modalities)::text[], \(disciplines)::text[])
+            SELECT episodes, stays, recomputed, rebuilt
+            FROM report_refresh_all(\(first), \(last), \(modalities)::text[], \(disciplines)::text[], \(whole))
             """
-        ).single().decode((Int, Int).self)
-        return (episodes, stays)
+        ).single().decode((Int, Int, Int, Bool).self)
+        return ReportRefresh(episodes: episodes, stays: stays, recomputed: recomputed, whole: rebuilt)
     }
 
     /// The report for `query`, over the regions and hospitals the caller acts for: from the
@@ -124,6 +126,8 @@ public struct RegionalReports: Sendable {
                            report_utilisation, report_cells_yearly IN ACCESS SHARE MODE
                 """)
             try await connection.query("SET LOCAL statement_timeout TO DEFAULT")
+            // The histograms of a national report are sorted and grouped in memory, not on disk.
+            try await connection.query("SET LOCAL work_mem = '64MB'")
             try await connection.query("SET LOCAL lock_timeout TO DEFAULT")
             let disclosure = catalogue.disclosure
             let asOf = try await connection.query("SELECT refreshed_at FROM report_refreshes").first?.decode(Date.self, at: 0)
@@ -157,7 +161,7 @@ public struct RegionalReports: Sendable {
             var notes: [String] = []
             if query.rows.hasHistograms && !query.isStratified {
                 for row in try await connection.query(Self.minutesQuery(query, measures: measures, regions: regions)) {
-                    let (key, first, measure, minutes, episodes) = try row.decode((String, String, String, Int, Int).self)
+                    let (key, first, measure, minutes, episodes) = try row.decode((String, String, String, [Int], [Int]).self)
                     counts[key, default: [:]][period(first), default: ReportCounts()].histograms[measure, default: MinuteHistogram()]
                         .add(minutes: minutes, episodes: episodes)
                 }
@@ -168,7 +172,7 @@ public struct RegionalReports: Sendable {
                 }
             } else if let stratum = query.histogramStratum, try await Self.actsForRegionsOnly(on: connection) {
                 for row in try await connection.query(Self.strataMinutesQuery(query, stratum: stratum, measures: measures, regions: regions)) {
-                    let (key, first, measure, minutes, episodes) = try row.decode((String, String, String, Int, Int).self)
+                    let (key, first, measure, minutes, episodes) = try row.decode((String, String, String, [Int], [Int]).self)
                     counts[key, default: [:]][period(first), default: ReportCounts()].histograms[measure, default: MinuteHistogram()]
                         .add(minutes: minutes, episodes: episodes)
                 }
@@ -348,8 +352,11 @@ public struct RegionalReports: Sendable {
         return group
     }
 
+    /// The cells by row and period: by year or over all time, every year whole within the
+    /// bounds from the yearly cells and the months of a year the bounds cut (the last,
+    /// unpublished months) from the monthly ones — a twelfth of the rows to read.
     static func cellsQuery(_ query: ReportQuery, regions: [UUID]?) -> PostgresQuery {
-        grouped(query, regions: regions, table: query.readsYearly ? "report_cells_yearly" : "report_cells", columns: cellColumns, groupBy: "1, 2")
+        grouped(query, regions: regions, rows: "report_cells_in", columns: cellColumns, groupBy: "1, 2")
     }
 
     /// The cells' counts, summed, in the order `counts(_:)` reads them.
@@ -366,15 +373,16 @@ public struct RegionalReports: Sendable {
     /// Therapy minutes by row, period and discipline.
     static func therapyQuery(_ query: ReportQuery, regions: [UUID]?) -> PostgresQuery {
         grouped(
-            query, regions: regions, table: "report_therapy", columns: "discipline, sum(prescribed_minutes), sum(delivered_minutes)::float8",
+            query, regions: regions, rows: "report_therapy_in", columns: "discipline, sum(prescribed_minutes), sum(delivered_minutes)::float8",
             groupBy: "1, 2, 3")
     }
 
-    /// A table of cells by row and period, kept to the regions, whole months from and to, and strata.
-    static func grouped(_ query: ReportQuery, regions: [UUID]?, table: StaticString, columns: StaticString, groupBy: StaticString) -> PostgresQuery {
+    /// Cells by row and period from `rows` (a function of the years read whole from a yearly
+    /// table: migration 0016), kept to the regions, whole months from and to, and strata.
+    static func grouped(_ query: ReportQuery, regions: [UUID]?, rows: StaticString, columns: StaticString, groupBy: StaticString) -> PostgresQuery {
         """
         SELECT \(fragment: query.rows.fragment)::text, \(fragment: query.period.fragment)::text, \(fragment: columns)
-        FROM \(fragment: table)
+        FROM \(fragment: rows)(\(query.wholeYears?.first)::date, \(query.wholeYears?.last)::date) cells
         WHERE month BETWEEN '1900-01-01' AND '2199-12-01' AND (\(regions)::uuid[] IS NULL OR region_id = ANY (\(regions)::uuid[]))
           AND (\(query.from?.description)::date IS NULL OR month >= date_trunc('month', \(query.from?.description)::date))
           AND (\(query.to?.description)::date IS NULL OR month <= \(query.to?.description)::date)
@@ -399,21 +407,23 @@ public struct RegionalReports: Sendable {
         """
     }
 
-    /// The histograms: by year from the yearly table when the report reads years, else by month.
+    /// The histograms by row, period and measure (the whole years of a report by years from the
+    /// yearly table, as `cellsQuery`), each its bins' minutes and episodes as two arrays in the
+    /// same (any) order: a hundred times fewer rows to send than a row per bin.
     static func minutesQuery(_ query: ReportQuery, measures: [String]?, regions: [UUID]?) -> PostgresQuery {
-        let yearly = query.readsYearly
-        return """
-            SELECT row_key::text, period::text, measure, minutes::integer, episodes
-            FROM (SELECT \(fragment: query.rows.fragment) AS row_key, \(fragment: yearly ? query.period.yearlyFragment : query.period.fragment) AS period,
-                         measure, minutes, sum(episodes)::bigint AS episodes
-                  FROM \(fragment: yearly ? "report_minutes_yearly" : "report_minutes")
-                  WHERE \(fragment: yearly ? "year" : "month") BETWEEN '1900-01-01' AND '2199-12-01'
-                    AND (\(regions)::uuid[] IS NULL OR region_id = ANY (\(regions)::uuid[]))
-                    AND (\(measures)::text[] IS NULL OR measure = ANY (\(measures)::text[]))
-                    AND (\(query.from?.description)::date IS NULL OR \(fragment: yearly ? "year" : "month") >= date_trunc('month', \(query.from?.description)::date))
-                    AND (\(query.to?.description)::date IS NULL OR \(fragment: yearly ? "year" : "month") <= \(query.to?.description)::date)
-                  GROUP BY 1, 2, 3, 4) grouped
-            """
+        """
+        SELECT row_key::text, period::text, measure, array_agg(minutes::integer), array_agg(episodes)
+        FROM (SELECT \(fragment: query.rows.fragment) AS row_key, \(fragment: query.period.fragment) AS period, measure, minutes,
+                     sum(episodes)::bigint AS episodes
+              FROM report_minutes_in(\(query.wholeYears?.first)::date, \(query.wholeYears?.last)::date)
+              WHERE month BETWEEN '1900-01-01' AND '2199-12-01'
+                AND (\(regions)::uuid[] IS NULL OR region_id = ANY (\(regions)::uuid[]))
+                AND (\(measures)::text[] IS NULL OR measure = ANY (\(measures)::text[]))
+                AND (\(query.from?.description)::date IS NULL OR month >= date_trunc('month', \(query.from?.description)::date))
+                AND (\(query.to?.description)::date IS NULL OR month <= \(query.to?.description)::date)
+              GROUP BY 1, 2, 3, 4) grouped
+        GROUP BY row_key, period, measure
+        """
     }
 
     /// Whether the caller acts only for whole regions: the histograms by stratum are kept by
@@ -426,18 +436,21 @@ public struct RegionalReports: Sendable {
         ).single().decode(Bool.self)
     }
 
-    /// The acute intervals' histograms by stratum and year, rows by stratum value or by region.
+    /// The acute intervals' histograms by stratum and year, rows by stratum value or by region
+    /// (bins as arrays, as `minutesQuery`).
     static func strataMinutesQuery(_ query: ReportQuery, stratum: (name: String, value: String?), measures: [String]?, regions: [UUID]?) -> PostgresQuery {
         """
-        SELECT \(fragment: query.rows == .region ? "region_id::text" : "value"), \(fragment: query.period.yearlyFragment)::text, measure,
-               minutes::integer, sum(episodes)::bigint
+        SELECT row_key, period, measure, array_agg(minutes), array_agg(episodes)
+        FROM (SELECT \(fragment: query.rows == .region ? "region_id::text" : "value") AS row_key, \(fragment: query.period.yearlyFragment)::text AS period,
+                     measure, minutes::integer AS minutes, sum(episodes)::bigint AS episodes
         FROM report_minutes_strata
         WHERE stratum = \(stratum.name) AND (\(stratum.value)::text IS NULL OR value = \(stratum.value)) AND year BETWEEN '1900-01-01' AND '2199-12-01'
           AND (\(measures)::text[] IS NULL OR measure = ANY (\(measures)::text[]))
           AND (\(regions)::uuid[] IS NULL OR region_id = ANY (\(regions)::uuid[]))
           AND (\(query.from?.description)::date IS NULL OR year >= \(query.from?.description)::date)
           AND (\(query.to?.description)::date IS NULL OR year <= \(query.to?.description)::date)
-        GROUP BY 1, 2, 3, 4
+        GROUP BY 1, 2, 3, 4) grouped
+        GROUP BY 1, 2, 3
         """
     }
 

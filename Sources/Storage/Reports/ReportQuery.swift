@@ -15,8 +15,8 @@ public struct ReportQuery: Sendable, Equatable {
         var fragment: StaticString {
             switch self {
             case .month: "month"
-            case .quarter: "date_trunc('quarter', month)::date"
-            case .year: "date_trunc('year', month)::date"
+            case .quarter: "date_trunc('quarter', month::timestamp)::date"
+            case .year: "date_trunc('year', month::timestamp)::date"
             case .all: "'1900-01-01'::date"
             }
         }
@@ -159,6 +159,18 @@ public struct ReportQuery: Sendable, Equatable {
     /// report: periods of a year or all time, and no bound that cuts a year.
     var readsYearly: Bool {
         (period == .year || period == .all) && from.map { $0.month == 1 && $0.day == 1 } != false && to.map { $0.month == 12 && $0.day == 31 } != false
+    }
+
+    /// The calendar years a report by year or over all time adds up whole within its bounds
+    /// (a month is in them when its first day is), as "YYYY-01-01" of the first and the last:
+    /// those years can be read from the yearly tables, the months of a year the bounds cut from
+    /// the monthly ones. Nil for other periods or when no year is whole.
+    var wholeYears: (first: String, last: String)? {
+        guard period == .year || period == .all else { return nil }
+        let first = from.map { $0.month == 1 ? $0.year : $0.year + 1 } ?? 1900
+        let last = to.map { $0.month == 12 ? $0.year : $0.year - 1 } ?? 2199
+        guard first <= last else { return nil }
+        return (String(format: "%04d-01-01", first), String(format: "%04d-01-01", last))
     }
 
     /// The stratum (and value) whose yearly histograms answer a stratified report: rows by a

@@ -1,0 +1,19 @@
+/// What a refresh of the report cells counted and did.
+public struct ReportRefresh: Sendable, Equatable {
+    /// Episodes in the cells, and rehab episodes (a patient's stays at one site for one stroke).
+    public var episodes: Int
+    public var stays: Int
+    /// Episodes counted again: those changed since the last refresh, or all of them.
+    public var recomputed: Int
+    /// Whether every episode was counted again: asked for, or the database's decision (the first
+    /// refresh, a changed follow-up window, an organisation moved, a bulk load, the facts lost
+    /// in a crash or a failover). Rehabilitation is counted again at every refresh.
+    public var whole: Bool
+
+    public init(episodes: Int, stays: Int, recomputed: Int, whole: Bool) {
+        self.episodes = episodes
+        self.stays = stays
+        self.recomputed = recomputed
+        self.whole = whole
+    }
+}
