@@ -202,6 +202,10 @@ AS $$
     SELECT * FROM report_minutes WHERE years_from IS NULL OR month < years_from OR month >= (years_to + interval '1 year')::date
 $$;
 
+-- The monthly rows of the year a report's bounds cut, found without reading every month.
+CREATE INDEX report_cells_month_idx ON report_cells (month);
+CREATE INDEX report_minutes_month_idx ON report_minutes (month);
+
 -- Therapy minutes are kept by month only.
 CREATE FUNCTION report_therapy_in(years_from date, years_to date) RETURNS SETOF report_therapy
 LANGUAGE sql STABLE

@@ -13,6 +13,15 @@ extension CalendarDay: PostgresDecodable {
     }
 }
 
+/// A day as a parameter of type date (days since 2000-01-01, PostgreSQL's epoch for dates):
+/// compared with a date column as it is, not cast from text row by row.
+extension CalendarDay: PostgresEncodable {
+    public static var postgresType: PostgresDataType { .date }
+    public func encode(into buffer: inout [UInt8]) throws(PostgresError) {
+        try Int32(clamping: ordinal - 10_957).encode(into: &buffer)
+    }
+}
+
 extension ClockTime: PostgresDecodable {
     public init(postgresBytes bytes: ArraySlice<UInt8>, type: PostgresDataType) throws(PostgresDecodingFailure) {
         let text = try String(postgresBytes: bytes, type: type)

@@ -384,8 +384,8 @@ public struct RegionalReports: Sendable {
         SELECT \(fragment: query.rows.fragment)::text, \(fragment: query.period.fragment)::text, \(fragment: columns)
         FROM \(fragment: rows)(\(query.wholeYears?.first)::date, \(query.wholeYears?.last)::date) cells
         WHERE month BETWEEN '1900-01-01' AND '2199-12-01' AND (\(regions)::uuid[] IS NULL OR region_id = ANY (\(regions)::uuid[]))
-          AND (\(query.from?.description)::date IS NULL OR month >= date_trunc('month', \(query.from?.description)::date))
-          AND (\(query.to?.description)::date IS NULL OR month <= \(query.to?.description)::date)
+          AND (\(query.from)::date IS NULL OR month >= \(query.firstMonth)::date)
+          AND (\(query.to)::date IS NULL OR month <= \(query.to)::date)
           AND (\(query.ageBand)::integer IS NULL OR age_band = \(query.ageBand)) AND (\(query.sex)::text IS NULL OR sex = \(query.sex))
           AND (\(query.strokeType)::text IS NULL OR stroke_type::text = \(query.strokeType))
           AND (\(query.severityBand)::integer IS NULL OR severity_band = \(query.severityBand))
@@ -401,28 +401,27 @@ public struct RegionalReports: Sendable {
                sum(available_minutes), sum(used_minutes), min(nullif(patients, 0))
         FROM report_utilisation
         WHERE month BETWEEN '1900-01-01' AND '2199-12-01' AND (\(regions)::uuid[] IS NULL OR region_id = ANY (\(regions)::uuid[]))
-          AND (\(query.from?.description)::date IS NULL OR month >= date_trunc('month', \(query.from?.description)::date))
-          AND (\(query.to?.description)::date IS NULL OR month <= \(query.to?.description)::date)
+          AND (\(query.from)::date IS NULL OR month >= \(query.firstMonth)::date)
+          AND (\(query.to)::date IS NULL OR month <= \(query.to)::date)
         GROUP BY 1, 2, 3
         """
     }
 
     /// The histograms by row, period and measure (the whole years of a report by years from the
     /// yearly table, as `cellsQuery`), each its bins' minutes and episodes as two arrays in the
-    /// same (any) order: a hundred times fewer rows to send than a row per bin.
+    /// same (any) order, a bin of several months or hospitals in several places (the reader adds
+    /// them up): a hundred times fewer rows to send than a row per bin, and no grouping by bin.
     static func minutesQuery(_ query: ReportQuery, measures: [String]?, regions: [UUID]?) -> PostgresQuery {
         """
-        SELECT row_key::text, period::text, measure, array_agg(minutes::integer), array_agg(episodes)
-        FROM (SELECT \(fragment: query.rows.fragment) AS row_key, \(fragment: query.period.fragment) AS period, measure, minutes,
-                     sum(episodes)::bigint AS episodes
-              FROM report_minutes_in(\(query.wholeYears?.first)::date, \(query.wholeYears?.last)::date)
-              WHERE month BETWEEN '1900-01-01' AND '2199-12-01'
-                AND (\(regions)::uuid[] IS NULL OR region_id = ANY (\(regions)::uuid[]))
-                AND (\(measures)::text[] IS NULL OR measure = ANY (\(measures)::text[]))
-                AND (\(query.from?.description)::date IS NULL OR month >= date_trunc('month', \(query.from?.description)::date))
-                AND (\(query.to?.description)::date IS NULL OR month <= \(query.to?.description)::date)
-              GROUP BY 1, 2, 3, 4) grouped
-        GROUP BY row_key, period, measure
+        SELECT \(fragment: query.rows.fragment)::text, \(fragment: query.period.fragment)::text, measure, array_agg(minutes::integer),
+               array_agg(episodes::bigint)
+        FROM report_minutes_in(\(query.wholeYears?.first)::date, \(query.wholeYears?.last)::date)
+        WHERE month BETWEEN '1900-01-01' AND '2199-12-01'
+          AND (\(regions)::uuid[] IS NULL OR region_id = ANY (\(regions)::uuid[]))
+          AND (\(measures)::text[] IS NULL OR measure = ANY (\(measures)::text[]))
+          AND (\(query.from)::date IS NULL OR month >= \(query.firstMonth)::date)
+          AND (\(query.to)::date IS NULL OR month <= \(query.to)::date)
+        GROUP BY \(fragment: query.rows.fragment), \(fragment: query.period.fragment), measure
         """
     }
 
@@ -440,16 +439,14 @@ public struct RegionalReports: Sendable {
     /// (bins as arrays, as `minutesQuery`).
     static func strataMinutesQuery(_ query: ReportQuery, stratum: (name: String, value: String?), measures: [String]?, regions: [UUID]?) -> PostgresQuery {
         """
-        SELECT row_key, period, measure, array_agg(minutes), array_agg(episodes)
-        FROM (SELECT \(fragment: query.rows == .region ? "region_id::text" : "value") AS row_key, \(fragment: query.period.yearlyFragment)::text AS period,
-                     measure, minutes::integer AS minutes, sum(episodes)::bigint AS episodes
+        SELECT \(fragment: query.rows == .region ? "region_id::text" : "value"), \(fragment: query.period.yearlyFragment)::text, measure,
+               array_agg(minutes::integer), array_agg(episodes::bigint)
         FROM report_minutes_strata
         WHERE stratum = \(stratum.name) AND (\(stratum.value)::text IS NULL OR value = \(stratum.value)) AND year BETWEEN '1900-01-01' AND '2199-12-01'
           AND (\(measures)::text[] IS NULL OR measure = ANY (\(measures)::text[]))
           AND (\(regions)::uuid[] IS NULL OR region_id = ANY (\(regions)::uuid[]))
-          AND (\(query.from?.description)::date IS NULL OR year >= \(query.from?.description)::date)
-          AND (\(query.to?.description)::date IS NULL OR year <= \(query.to?.description)::date)
-        GROUP BY 1, 2, 3, 4) grouped
+          AND (\(query.from)::date IS NULL OR year >= \(query.from)::date)
+          AND (\(query.to)::date IS NULL OR year <= \(query.to)::date)
         GROUP BY 1, 2, 3
         """
     }

@@ -161,16 +161,21 @@ public struct ReportQuery: Sendable, Equatable {
         (period == .year || period == .all) && from.map { $0.month == 1 && $0.day == 1 } != false && to.map { $0.month == 12 && $0.day == 31 } != false
     }
 
+    /// The first day of the month of `from` (a month is in the report when its first day is).
+    var firstMonth: CalendarDay? { from.flatMap { CalendarDay(String(format: "%04d-%02d-01", $0.year, $0.month)) } }
+
     /// The calendar years a report by year or over all time adds up whole within its bounds
-    /// (a month is in them when its first day is), as "YYYY-01-01" of the first and the last:
-    /// those years can be read from the yearly tables, the months of a year the bounds cut from
-    /// the monthly ones. Nil for other periods or when no year is whole.
-    var wholeYears: (first: String, last: String)? {
+    /// (a month is in them when its first day is), as the first days of the first and the
+    /// last: those years can be read from the yearly tables, the months of a year the bounds cut
+    /// from the monthly ones. Nil for other periods or when no year is whole.
+    var wholeYears: (first: CalendarDay, last: CalendarDay)? {
         guard period == .year || period == .all else { return nil }
         let first = from.map { $0.month == 1 ? $0.year : $0.year + 1 } ?? 1900
         let last = to.map { $0.month == 12 ? $0.year : $0.year - 1 } ?? 2199
-        guard first <= last else { return nil }
-        return (String(format: "%04d-01-01", first), String(format: "%04d-01-01", last))
+        guard first <= last, let firstDay = CalendarDay(String(format: "%04d-01-01", first)),
+            let lastDay = CalendarDay(String(format: "%04d-01-01", last))
+        else { return nil }
+        return (firstDay, lastDay)
     }
 
     /// The stratum (and value) whose yearly histograms answer a stratified report: rows by a
