@@ -182,7 +182,7 @@ END
 $$;
 
 -- What a report reads: the cells (or histograms) with the calendar years from `years_from` to
--- `years_to` (first days; NULL: none) from the yearly table — a twelfth of the rows — and every
+-- `years_to` (first days; either NULL: none) from the yearly table — a twelfth of the rows — and every
 -- other month from the monthly one (a report by year whose bounds cut a year: the published
 -- months of the year not yet whole). Run as the caller (row-level security applies) and inlined by the planner, the
 -- bounds folded into constants.
@@ -191,7 +191,8 @@ LANGUAGE sql STABLE
 AS $$
     SELECT * FROM report_cells_yearly WHERE month BETWEEN years_from AND years_to
     UNION ALL
-    SELECT * FROM report_cells WHERE years_from IS NULL OR month < years_from OR month >= (years_to + interval '1 year')::date
+    SELECT * FROM report_cells
+    WHERE years_from IS NULL OR years_to IS NULL OR month < years_from OR month >= (years_to + interval '1 year')::date
 $$;
 
 CREATE FUNCTION report_minutes_in(years_from date, years_to date) RETURNS SETOF report_minutes
@@ -199,7 +200,8 @@ LANGUAGE sql STABLE
 AS $$
     SELECT region_id, hospital_id, year, measure, minutes, episodes FROM report_minutes_yearly WHERE year BETWEEN years_from AND years_to
     UNION ALL
-    SELECT * FROM report_minutes WHERE years_from IS NULL OR month < years_from OR month >= (years_to + interval '1 year')::date
+    SELECT * FROM report_minutes
+    WHERE years_from IS NULL OR years_to IS NULL OR month < years_from OR month >= (years_to + interval '1 year')::date
 $$;
 
 -- The monthly rows of the year a report's bounds cut, found without reading every month.

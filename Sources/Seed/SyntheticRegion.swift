@@ -177,11 +177,12 @@ public struct SyntheticRegion: Sendable {
             throw Refusal.invalid("episodes", "must be 1 to 10,000,000 with 1 to 50 regions")
         }
         guard (0...100_000).contains(rehabStays) else { throw Refusal.invalid("rehabStays", "must be 0 to 100,000") }
-        let started = Date()
         let prefix = "SYN\(seed % 100_000)"
         var report = Report()
+        var started = Date()
         try await owner.withTransaction { connection in
-            report = Report()
+            // Counted afresh if the transaction is tried again.
+            (report, started) = (Report(), Date())
             guard try await connection.query("SELECT 1 FROM organisations WHERE code = \(prefix + "-R01")").first == nil else {
                 throw Refusal.invalid("seed", "synthetic data of seed \(seed) is loaded already")
             }
@@ -207,8 +208,12 @@ public struct SyntheticRegion: Sendable {
                 report.organisations += 1 + Self.hospitals.count
             }
             try await connection.runScript(trustedSQL: Self.beforeCopy)
-            let present = try await connection.query("SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = 'stroke_episodes'::regclass")
-                .single().decode(Int.self)
+            let present = try await connection.query(
+                """
+                SELECT greatest(c.reltuples, s.n_live_tup, 0)::bigint FROM pg_class c JOIN pg_stat_user_tables s ON s.relid = c.oid
+                WHERE c.oid = 'stroke_episodes'::regclass
+                """
+            ).single().decode(Int.self)
             let large = episodes >= Self.largeLoad && episodes >= present
             if large { try await connection.runScript(trustedSQL: Self.indexesAside) }
             let copyStarted = Date()

@@ -1,3 +1,4 @@
+import Clinical
 import Foundation
 import Postgres
 import PostgresTestSupport
@@ -63,6 +64,14 @@ import Testing
                         #expect(!rows.isEmpty, "\(table) has rows")
                     }
                     #expect(before["report_cells"] != whole["report_cells"] && before["report_therapy"] != whole["report_therapy"])
+                    // What reports read counts every episode once, whichever years come from the yearly cells.
+                    let all = try await pool.query("SELECT sum(episodes)::bigint FROM report_cells").single().decode(Int.self)
+                    for (first, last) in [(nil, nil), ("2024-01-01", nil), (nil, "2025-01-01"), ("2024-01-01", "2025-01-01"), ("2025-01-01", "2024-01-01")] {
+                        let (from, to) = (first.flatMap(CalendarDay.init), last.flatMap(CalendarDay.init))
+                        let read = try await pool.query("SELECT sum(episodes)::bigint FROM report_cells_in(\(from)::date, \(to)::date)").single()
+                            .decode(Int.self)
+                        #expect(read == all, "years \(first ?? "-") to \(last ?? "-")")
+                    }
 
                     // A hospital moved to the other region: every month is recomputed.
                     try await pool.query(

@@ -170,7 +170,9 @@ final class RegionalReleases: Sendable {
     static func counts(
         region: UUID, through: ReleaseMonth, builder: RegionalReportBuilder, on connection: PostgresConnection
     ) async throws -> RegionCounts? {
-        let last = "\(through)-01"
+        // The first day of the last month published, bound as a date (CalendarDay) so that the
+        // comparison is with a constant, not a text cast row by row.
+        let last = CalendarDay("\(through)-01")
         var byUnitMonth: [(unit: String, month: ReleaseMonth, counts: ReportCounts)] = []
         for row in try await connection.query(
             """
