@@ -28,16 +28,15 @@ CREATE FUNCTION report_note_episodes() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp
 AS $$
 BEGIN
-    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+    CASE TG_OP
+    WHEN 'INSERT' THEN
         INSERT INTO report_changes (episode_id) SELECT id FROM new_rows;
-    END IF;
-    IF TG_OP = 'DELETE' THEN
+    WHEN 'DELETE' THEN
         INSERT INTO report_changes (episode_id) SELECT id FROM old_rows;
-    END IF;
-    IF TG_OP = 'UPDATE' THEN
-        -- An episode given another id (nothing does that, but nothing forbids it).
-        INSERT INTO report_changes (episode_id) SELECT id FROM old_rows EXCEPT SELECT id FROM new_rows;
-    END IF;
+    ELSE
+        -- Old ids too: an episode given another id (nothing does that, but nothing forbids it).
+        INSERT INTO report_changes (episode_id) SELECT id FROM new_rows UNION SELECT id FROM old_rows;
+    END CASE;
     RETURN NULL;
 END
 $$;
@@ -287,7 +286,7 @@ BEGIN
            sum(sign) FILTER (WHERE arrival_mode = 'in_hospital') AS in_hospital,
            sum(sign) FILTER (WHERE door_to_groin_direct >= 0) AS door_to_groin_direct_known,
            sum(sign) FILTER (WHERE door_to_groin_transfer >= 0) AS door_to_groin_transfer_known
-    FROM (SELECT d.*, date_trunc('year', d.month)::date AS year FROM report_delta d) d
+    FROM (SELECT d.*, date_trunc('year', d.month::timestamp)::date AS year FROM report_delta d) d
     GROUP BY GROUPING SETS ((region_id, hospital_id, month, age_band, sex, stroke_type, severity_band),
                             (region_id, hospital_id, year, age_band, sex, stroke_type, severity_band));
     PERFORM report_add_cells('report_cells', false, whole);
@@ -300,7 +299,7 @@ BEGIN
            CASE WHEN age_band IS NOT NULL THEN 'age_band' WHEN sex IS NOT NULL THEN 'sex' WHEN stroke_type IS NOT NULL THEN 'stroke_type'
                 WHEN severity_band IS NOT NULL THEN 'severity_band' END AS stratum,
            coalesce(age_band::text, sex, stroke_type::text, severity_band::text) AS value, measure, minutes, sum(sign) AS episodes
-    FROM (SELECT d.region_id, d.hospital_id, d.month, date_trunc('year', d.month)::date AS year, d.age_band, d.sex, d.stroke_type,
+    FROM (SELECT d.region_id, d.hospital_id, d.month, date_trunc('year', d.month::timestamp)::date AS year, d.age_band, d.sex, d.stroke_type,
                  d.severity_band, m.measure, report_minute_bin(m.value) AS minutes, d.sign
           FROM report_delta d
           CROSS JOIN LATERAL (VALUES ('onset_to_door', d.onset_to_door), ('door_to_imaging', d.door_to_imaging),
@@ -465,7 +464,7 @@ BEGIN
 
     -- The yearly cells of every key rehabilitation touched, summed again from their months.
     CREATE TEMPORARY TABLE report_yearly_keys ON COMMIT DROP AS
-    SELECT DISTINCT region_id, hospital_id, date_trunc('year', month)::date AS year, age_band, sex, stroke_type, severity_band FROM report_rehab_keys;
+    SELECT DISTINCT region_id, hospital_id, date_trunc('year', month::timestamp)::date AS year, age_band, sex, stroke_type, severity_band FROM report_rehab_keys;
     DELETE FROM report_cells_yearly c USING report_yearly_keys k
     WHERE (c.region_id, c.hospital_id, c.month, c.age_band, c.sex, c.stroke_type, c.severity_band)
           = (k.region_id, k.hospital_id, k.year, k.age_band, k.sex, k.stroke_type, k.severity_band);

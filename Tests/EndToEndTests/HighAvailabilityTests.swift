@@ -82,9 +82,12 @@ struct HighAvailabilityTests {
                 #expect(try await standbyPool.query("SELECT pg_is_in_recovery()").single().decode(Bool.self), "a standby")
                 // The standby has replayed everything the primary wrote (the demo and its report cells).
                 let written = try await primaryPool.query("SELECT pg_current_wal_lsn()::text").single().decode(String.self)
-                while try await !standbyPool.query("SELECT pg_last_wal_replay_lsn() >= \(written)::pg_lsn").single().decode(Bool.self) {
-                    try await Task.sleep(for: .milliseconds(100))
+                var replayed = false
+                for _ in 0..<600 where !replayed {
+                    replayed = try await standbyPool.query("SELECT pg_last_wal_replay_lsn() >= \(written)::pg_lsn").single().decode(Bool.self)
+                    if !replayed { try await Task.sleep(for: .milliseconds(100)) }
                 }
+                try #require(replayed, "the standby replays the primary's writes (a minute's wait at most: not a hang)")
                 let region = try await primaryPool.withAccess(AccessContext(subject: "t", role: "planner", organisations: [])) { connection in
                     try await connection.query("SELECT id FROM organisations WHERE code = 'SYN2026-R01'").single().decode(UUID.self)
                 }

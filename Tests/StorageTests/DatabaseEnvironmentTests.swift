@@ -41,6 +41,17 @@ import Testing
         #expect(app["keepalives_idle"] == "30")
     }
 
+    @Test func aReplicaURLConnectsAsTheApplicationUnlessItNamesAUser() throws {
+        let url = "postgresql://reports@standby:5432/d"
+        let pairs = try #require(DatabaseEnvironment(environment: ["DATABASE_REPLICA_URL": url]).replica).orderedPairs
+        let userIndex = pairs.firstIndex { $0.keyword == "user" && $0.value == "strokepath_app" }
+        let urlIndex = pairs.firstIndex { $0.keyword == "dbname" && $0.value == url }
+        #expect(userIndex != nil && urlIndex != nil, "the role that may take strokepath_planner, by default")
+        // A default: before the URL, so that a user the URL names stands.
+        #expect((userIndex ?? .max) < (urlIndex ?? .min))
+        #expect(DatabaseEnvironment(environment: [:]).replica == nil)
+    }
+
     @Test func libpqVariablesAreLeftToLibpq() {
         let environment = DatabaseEnvironment(environment: ["PGHOST": "/run/postgresql", "PGCONNECT_TIMEOUT": "9"])
         let app = Self.keywords(environment.application)

@@ -158,6 +158,32 @@ import Testing
         }
     }
 
+    @Test func aWorkerThatLosesTheLeaseMidStatementLeavesTheJobToItsNewWorker() async throws {
+        try await TestDatabase.with { database in
+            try await database.withPool(.app) { pool in
+                let target = try await Self.enqueue(1, kind: "sleeping", on: pool)[0]
+                let outcomes = Outcomes()
+                let worker = JobWorker(
+                    queue: JobQueue(pool: pool), handlers: [SleepingHandler(pool: pool, outcomes: outcomes)], name: "w", lease: .seconds(3),
+                    logger: TestDatabase.logger)
+                let running = Task { try await worker.runNext() }
+                try await database.withPool(.superuser) { owner in
+                    // Once its statement runs, another worker takes the job over.
+                    while try await owner.query("SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(30)%'").single()
+                        .decode(Int.self) == 0
+                    {
+                        try await Task.sleep(for: .milliseconds(50))
+                    }
+                    try await owner.query("UPDATE jobs SET lease_owner = 'other', lease_until = now() + interval '1 hour' WHERE target_id = \(target)")
+                    #expect(try await running.value, "the worker ran the job")
+                    #expect(await outcomes.abandoned.isEmpty, "its cancelled statement does not fail the job under the other worker")
+                    let row = try await owner.query("SELECT status, lease_owner FROM jobs WHERE target_id = \(target)").single()
+                    #expect(try row.decode((String, String).self) == ("running", "other"))
+                }
+            }
+        }
+    }
+
     @Test func aJobLeftByAsManyDeadWorkersAsItHasAttemptsIsGivenUp() async throws {
         try await TestDatabase.withPool(.app) { pool in
             let target = try await Self.enqueue(1, kind: "fine", policy: JobPolicy(attempts: 1, statementTimeout: .seconds(1)), on: pool)[0]
@@ -198,6 +224,21 @@ struct RecordingHandler: JobHandler {
         case "broken": throw Broken()
         default: return
         }
+    }
+
+    func abandon(_ job: ClaimedJob, reason: String) async throws {
+        await outcomes.abandon(job.target, reason)
+    }
+}
+
+/// Runs one long statement, as a plan solve's database work does.
+struct SleepingHandler: JobHandler {
+    let pool: PostgresPool
+    let outcomes: Outcomes
+    var kind: String { "sleeping" }
+
+    func run(_ job: ClaimedJob) async throws {
+        try await pool.query("SELECT pg_sleep(30)")
     }
 
     func abandon(_ job: ClaimedJob, reason: String) async throws {

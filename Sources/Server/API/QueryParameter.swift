@@ -13,6 +13,15 @@ enum QueryParameter {
         return number
     }
 
+    /// A `true`/`false` query parameter (400 for anything else), `false` when absent.
+    static func flag(_ request: Request, _ name: String) throws -> Bool {
+        switch request.uri.queryParameters[name[...]] {
+        case nil, "false": false
+        case "true": true
+        default: throw Refusal.invalidParameter(name, "must be true or false")
+        }
+    }
+
     /// An ISO 8601 time from 1900 to 2199 (400 if it is no time, 422 if out of range).
     static func date(_ request: Request, _ name: String) throws -> Date? {
         guard let text = request.uri.queryParameters[name[...]] else { return nil }

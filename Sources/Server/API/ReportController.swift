@@ -25,13 +25,7 @@ struct ReportController: Sendable {
     }
 
     @Sendable func refresh(_ request: Request, context: AppRequestContext) async throws -> some ResponseGenerator {
-        let whole: Bool
-        switch request.uri.queryParameters.get("whole") {
-        case nil, "false": whole = false
-        case "true": whole = true
-        default: throw Refusal.invalidParameter("whole", "must be true or false")
-        }
-        let counted = try await reports.refresh(as: try context.accessContext(), whole: whole)
+        let counted = try await reports.refresh(as: try context.accessContext(), whole: try QueryParameter.flag(request, "whole"))
         return RefreshCounts(
             episodesCounted: counted.episodes, staysCounted: counted.stays, episodesRecomputed: counted.recomputed, whole: counted.whole)
     }

@@ -85,7 +85,9 @@ public final class JobWorker: Service, Sendable {
             // Shutting down: hand the job back for the next worker (another instance or this one restarted).
             logger.info("job handed back at shutdown", metadata: metadata)
             await settle(job, as: .queued, reason: "handed back: the service was stopping", handedBack: true)
-        } catch is CancellationError {
+        } catch  where work.isCancelled {
+            // The lease was lost: whatever the cancelled work threw (CancellationError, or
+            // PostgreSQL's "query cancelled" mid-statement), the job is the other worker's now.
             logger.warning("job left to the worker that took it over", metadata: metadata)
         } catch {
             switch job.attempts.outcome(transient: (error as? PostgresError)?.isUnavailable ?? false) {

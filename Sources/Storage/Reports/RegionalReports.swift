@@ -353,8 +353,8 @@ public struct RegionalReports: Sendable {
     }
 
     /// The cells by row and period: by year or over all time, every year whole within the
-    /// bounds from the yearly cells and the months of a year the bounds cut (the last,
-    /// unpublished months) from the monthly ones — a twelfth of the rows to read.
+    /// bounds from the yearly cells and the months of a year the bounds cut (the published
+    /// months of the year not yet whole) from the monthly ones — a twelfth of the rows to read.
     static func cellsQuery(_ query: ReportQuery, regions: [UUID]?) -> PostgresQuery {
         grouped(query, regions: regions, rows: "report_cells_in", columns: cellColumns, groupBy: "1, 2")
     }
@@ -384,7 +384,7 @@ public struct RegionalReports: Sendable {
         SELECT \(fragment: query.rows.fragment)::text, \(fragment: query.period.fragment)::text, \(fragment: columns)
         FROM \(fragment: rows)(\(query.wholeYears?.first)::date, \(query.wholeYears?.last)::date) cells
         WHERE month BETWEEN '1900-01-01' AND '2199-12-01' AND (\(regions)::uuid[] IS NULL OR region_id = ANY (\(regions)::uuid[]))
-          AND (\(query.from)::date IS NULL OR month >= \(query.firstMonth)::date)
+          AND (\(query.firstMonth)::date IS NULL OR month >= \(query.firstMonth)::date)
           AND (\(query.to)::date IS NULL OR month <= \(query.to)::date)
           AND (\(query.ageBand)::integer IS NULL OR age_band = \(query.ageBand)) AND (\(query.sex)::text IS NULL OR sex = \(query.sex))
           AND (\(query.strokeType)::text IS NULL OR stroke_type::text = \(query.strokeType))
@@ -401,7 +401,7 @@ public struct RegionalReports: Sendable {
                sum(available_minutes), sum(used_minutes), min(nullif(patients, 0))
         FROM report_utilisation
         WHERE month BETWEEN '1900-01-01' AND '2199-12-01' AND (\(regions)::uuid[] IS NULL OR region_id = ANY (\(regions)::uuid[]))
-          AND (\(query.from)::date IS NULL OR month >= \(query.firstMonth)::date)
+          AND (\(query.firstMonth)::date IS NULL OR month >= \(query.firstMonth)::date)
           AND (\(query.to)::date IS NULL OR month <= \(query.to)::date)
         GROUP BY 1, 2, 3
         """
@@ -419,7 +419,7 @@ public struct RegionalReports: Sendable {
         WHERE month BETWEEN '1900-01-01' AND '2199-12-01'
           AND (\(regions)::uuid[] IS NULL OR region_id = ANY (\(regions)::uuid[]))
           AND (\(measures)::text[] IS NULL OR measure = ANY (\(measures)::text[]))
-          AND (\(query.from)::date IS NULL OR month >= \(query.firstMonth)::date)
+          AND (\(query.firstMonth)::date IS NULL OR month >= \(query.firstMonth)::date)
           AND (\(query.to)::date IS NULL OR month <= \(query.to)::date)
         GROUP BY \(fragment: query.rows.fragment), \(fragment: query.period.fragment), measure
         """
