@@ -1,7 +1,7 @@
 -- The report refresh counted with hash tables, and a whole rebuild in parallel (issue 19,
--- item 5). Measured at ten million episodes, the whole rebuild spent 216 of its 300 s sorting
--- 21 million interval rows five times (one sort a grouping set) and 49 s sorting ten million
--- facts for the cells. Now each change is counted once at its finest grain with a hash table
+-- item 5). Measured at 10.5 million episodes, the whole rebuild spent 216 of its 328 s sorting
+-- 21 million interval rows for six grouping sets and 49 s sorting the 10.5 million facts for
+-- the cells. Now each change is counted once at its finest grain with a hash table
 -- and the coarser rows are summed from it: the cells by month, then by year from the months;
 -- the histograms by hospital and month, then by year from the months; the histograms by
 -- region, year and all four strata at once, then by each stratum from those. A whole rebuild
@@ -12,15 +12,15 @@
 
 -- The age band with the age evaluated once. Inlined into the facts query, the CASE form
 -- repeated the age's expression (the month's truncation, the year's extraction) in each of
--- its branches; width_bucket gives the same bands: under 55, 55–64, 65–74, 75–84, 85 and over,
--- and 5 for an unknown age.
+-- its branches. width_bucket gives the same bands: 0 under 55, 1 from 55, 2 from 65, 3 from
+-- 75, 4 from 85; 5 for an unknown age.
 CREATE OR REPLACE FUNCTION report_age_band(age integer) RETURNS smallint
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 AS $$ SELECT coalesce(width_bucket(age, ARRAY[55, 65, 75, 85]), 5)::smallint $$;
 
 -- Each episode's facts now (0016), with its organisation resolved to hospital and region once
--- for the forty-odd organisations (OFFSET 0 keeps it a query of its own) rather than through
--- three joins for each episode.
+-- for the few organisations (OFFSET 0 keeps it a query of its own) rather than through three
+-- joins for each episode.
 CREATE OR REPLACE VIEW report_episode_facts_now AS
 SELECT e.id AS episode_id, s.region_id, s.hospital_id, m.month,
        report_age_band(extract(year FROM m.month)::integer - p.birth_year) AS age_band,
@@ -54,6 +54,8 @@ DECLARE
     delta text;  -- the change: each fact with its sign, +1 counted now, -1 counted before
     binned text; -- the change of the histograms: each known interval of `delta` by minute bin
     memory text := current_setting('work_mem');
+    sorting text := current_setting('maintenance_work_mem');
+    nested text := current_setting('enable_nestloop');
     measures text[] := ARRAY['onset_to_door', 'door_to_imaging', 'door_to_needle', 'door_to_groin', 'door_to_groin_direct',
                              'door_to_groin_transfer'];
 BEGIN
@@ -67,11 +69,12 @@ BEGIN
         PERFORM set_config('work_mem', '1GB', true);
         INSERT INTO report_episode_facts SELECT * FROM report_episode_facts_now;
         GET DIAGNOSTICS counted = ROW_COUNT;
-        PERFORM set_config('enable_nestloop', 'on', true);
+        PERFORM set_config('enable_nestloop', nested, true);
         PERFORM set_config('work_mem', memory, true);
         -- The key built once, sorted in memory by parallel workers, not row by row.
         PERFORM set_config('maintenance_work_mem', '1GB', true);
         ALTER TABLE report_episode_facts ADD CONSTRAINT report_episode_facts_pkey PRIMARY KEY (episode_id);
+        PERFORM set_config('maintenance_work_mem', sorting, true);
         facts := 'report_episode_facts';
     ELSE
         CREATE TEMPORARY TABLE report_new_facts ON COMMIT DROP AS
@@ -174,7 +177,7 @@ BEGIN
         $sql$, binned);
     INSERT INTO report_minute_changes
     SELECT region_id, NULL, year, true,
-           CASE WHEN age_band IS NOT NULL THEN 'age_band' WHEN sex IS NOT NULL THEN 'sex' WHEN stroke_type IS NOT NULL THEN 'stroke_type'
+           CASE WHEN GROUPING(age_band) = 0 THEN 'age_band' WHEN GROUPING(sex) = 0 THEN 'sex' WHEN GROUPING(stroke_type) = 0 THEN 'stroke_type'
                 ELSE 'severity_band' END,
            coalesce(age_band::text, sex, stroke_type::text, severity_band::text), measures[measure], minutes, sum(episodes)
     FROM report_stratum_changes
@@ -182,7 +185,8 @@ BEGIN
                             (region_id, year, stroke_type, measure, minutes), (region_id, year, severity_band, measure, minutes));
 
     -- In the order of the tables' keys: each index page filled in turn, not visited at random;
-    -- after a whole rebuild's TRUNCATE, inserted without looking for a row to add to (half the time).
+    -- after a whole rebuild's TRUNCATE, inserted without looking for a row to add to (which took
+    -- half the time of the inserts).
     EXECUTE format($sql$
         INSERT INTO report_minutes AS t
         SELECT region_id, hospital_id, period, measure, minutes, episodes FROM report_minute_changes WHERE hospital_id IS NOT NULL AND NOT yearly
@@ -220,14 +224,16 @@ BEGIN
 END
 $$;
 
--- Rehabilitation (0010), counted again at every refresh, with the places of ended sessions
--- joined by hashing (1 of its 3 s at ten million episodes was 166,000 places looked up one by
+-- Rehabilitation, counted again at every refresh (described in 0010: the disciplines pair with
+-- the modalities; returns the rehab episodes counted), with the places of ended sessions joined
+-- by hashing (0.4 of its 2.5 s at 10.5 million episodes was 166,000 places looked up one by
 -- one) and each session's places counted once for all sessions rather than once a session.
 CREATE OR REPLACE FUNCTION report_refresh_rehab(modalities text[], disciplines text[], follow_up_from integer, follow_up_to integer) RETURNS bigint
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp
 AS $$
 DECLARE
     counted bigint;
+    nested text;
 BEGIN
     PERFORM set_config('app.report_refresh', 'on', true);
     LOCK TABLE report_therapy, report_utilisation IN EXCLUSIVE MODE;
@@ -273,6 +279,7 @@ BEGIN
     -- prescription, else the patient's stay at the session's organisation on its day. Every
     -- place with its session and prescription hashed, not looked up one by one (which
     -- row-level security's estimates would otherwise choose).
+    nested := current_setting('enable_nestloop');
     PERFORM set_config('enable_nestloop', 'off', true);
     CREATE TEMPORARY TABLE report_places ON COMMIT DROP AS
     SELECT st.cohort, se.modality, (lower(pa.during) AT TIME ZONE st.time_zone)::date AS day, pa.attendance, pa.minutes_delivered,
@@ -284,7 +291,7 @@ BEGIN
      AND CASE WHEN pr.stay_id IS NOT NULL THEN pr.stay_id = st.stay_id
               ELSE (lower(pa.during) AT TIME ZONE st.time_zone)::date BETWEEN st.admitted_on AND coalesce(st.discharge_on, 'infinity') END
     WHERE upper(pa.during) <= now();
-    PERFORM set_config('enable_nestloop', 'on', true);
+    PERFORM set_config('enable_nestloop', nested, true);
 
     -- One row per rehab episode: its cell (the strata of its first stay), days of stay, places
     -- and first attended day.

@@ -54,13 +54,29 @@ enum TokenCacheKey {
 extension Data {
     /// Decodes base64url without padding (RFC 7515 §2).
     init?(base64URL text: String) {
-        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
-        self.init(base64Encoded: base64)
+        var base64 = Array(text.utf8)
+        for index in base64.indices {
+            if base64[index] == UInt8(ascii: "-") {
+                base64[index] = UInt8(ascii: "+")
+            } else if base64[index] == UInt8(ascii: "_") {
+                base64[index] = UInt8(ascii: "/")
+            }
+        }
+        base64 += repeatElement(UInt8(ascii: "="), count: (4 - base64.count % 4) % 4)
+        self.init(base64Encoded: Data(base64))
     }
 
     /// base64url without padding.
     var base64URLEncoded: String {
-        base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        var base64 = [UInt8](base64EncodedData())
+        while base64.last == UInt8(ascii: "=") { base64.removeLast() }
+        for index in base64.indices {
+            if base64[index] == UInt8(ascii: "+") {
+                base64[index] = UInt8(ascii: "-")
+            } else if base64[index] == UInt8(ascii: "/") {
+                base64[index] = UInt8(ascii: "_")
+            }
+        }
+        return String(decoding: base64, as: UTF8.self)
     }
 }

@@ -50,16 +50,18 @@ public struct TokenVerifier: Sendable {
 
     /// The identity a token carries and until when it is valid (its expiry and the leeway).
     public func verified(_ token: String, now: Date = Date()) async throws(Rejection) -> (identity: Identity, until: Date) {
+        if let cached = cached(token, now: now) { return cached }
         let key = TokenCacheKey.canonical(token)
-        if let cached = cache.entry(for: key, now: now) { return cached }
         let (identity, expiry) = try await verify(token, now: now)
         cache.store(identity, for: key, until: expiry)
         return (identity, expiry)
     }
 
     /// A token verified before and not yet expired, with its end; nil otherwise (nothing is verified).
+    /// A token as its client sends it again is its own key (a signature in the low form, as
+    /// encoded): found without working the key out.
     func cached(_ token: String, now: Date = Date()) -> (identity: Identity, until: Date)? {
-        cache.entry(for: TokenCacheKey.canonical(token), now: now)
+        cache.entry(for: token, now: now) ?? cache.entry(for: TokenCacheKey.canonical(token), now: now)
     }
 
     private func verify(_ token: String, now: Date) async throws(Rejection) -> (Identity, Date) {
