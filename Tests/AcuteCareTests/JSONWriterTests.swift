@@ -16,11 +16,17 @@ import Testing
     func aStringReadsBackAsItWasWritten(_ value: String) throws {
         let bytes = Text(value: value).jsonBytes
         let parsed = try #require(try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: String])
-        #expect(parsed["text"] == value)
+        #expect(parsed["text"].map { Array($0.utf8) } == Array(value.utf8))
     }
 
-    @Test func onlyQuotesBackslashesAndControlCharactersAreEscaped() {
-        let bytes = Text(value: "a\"\\\n\u{1}é").jsonBytes
-        #expect(String(decoding: bytes, as: UTF8.self) == #"{"text":"a\"\\\n\u0001é"}"#)
+    /// Exactly the escapes written before runs of plain text were copied at once: short ones
+    /// for quote, backslash, line feed, carriage return and tab, `\u00xx` (lower-case hex) for
+    /// other control characters, everything else as it is.
+    @Test(arguments: [
+        ("a\"\\\n\u{1}é", #"a\"\\\n\u0001é"#), ("\r\t\u{1f}\u{7f}", #"\r\t\u001f\#u{7f}"#), ("\"x", #"\"x"#), ("x\\", #"x\\"#),
+        ("\u{2028}e\u{301}", "\u{2028}e\u{301}"),
+    ])
+    func onlyQuotesBackslashesAndControlCharactersAreEscaped(_ value: String, _ escaped: String) {
+        #expect(Text(value: value).jsonBytes == Array(#"{"text":""#.utf8) + Array(escaped.utf8) + Array(#""}"#.utf8))
     }
 }

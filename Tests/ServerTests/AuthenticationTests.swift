@@ -136,6 +136,8 @@ import Testing
         let reEncoded = "\(parts[0]).\(parts[1]).\(signature.base64URLEncoded)"
         #expect(reEncoded != token)
         let first = try await verifier.identity(from: reEncoded)
+        #expect(verifier.cached(token)?.identity == first)
+        #expect(verifier.cached(reEncoded)?.identity == first)
         #expect(try await verifier.identity(from: token) == first)
         #expect(verifier.cachedTokens == 1)
     }

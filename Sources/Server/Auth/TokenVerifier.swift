@@ -13,6 +13,8 @@ public struct TokenVerifier: Sendable {
     }
 
     /// The signature algorithms accepted; `none` and HMAC never are.
+    /// (`TokenCacheKey` reads a 64-byte signature as ES256's r and s: another algorithm with
+    /// 64-byte signatures, such as EdDSA, needs its own cache key.)
     static let allowedAlgorithms: Set<String> = ["ES256", "RS256"]
 
     private let keys: JWTKeyCollection
@@ -50,18 +52,25 @@ public struct TokenVerifier: Sendable {
 
     /// The identity a token carries and until when it is valid (its expiry and the leeway).
     public func verified(_ token: String, now: Date = Date()) async throws(Rejection) -> (identity: Identity, until: Date) {
-        if let cached = cached(token, now: now) { return cached }
-        let key = TokenCacheKey.canonical(token)
+        let (cached, key) = lookUp(token, now: now)
+        if let cached { return cached }
         let (identity, expiry) = try await verify(token, now: now)
         cache.store(identity, for: key, until: expiry)
         return (identity, expiry)
     }
 
     /// A token verified before and not yet expired, with its end; nil otherwise (nothing is verified).
-    /// A token as its client sends it again is its own key (a signature in the low form, as
-    /// encoded): found without working the key out.
     func cached(_ token: String, now: Date = Date()) -> (identity: Identity, until: Date)? {
-        cache.entry(for: token, now: now) ?? cache.entry(for: TokenCacheKey.canonical(token), now: now)
+        lookUp(token, now: now).entry
+    }
+
+    /// The cache's entry for `token` and its key. A token whose signature is already in the
+    /// low form and encoded as its key is (an RS256 token, most ES256 ones sent again) is its
+    /// own key, found without working the key out.
+    private func lookUp(_ token: String, now: Date) -> (entry: (identity: Identity, until: Date)?, key: String) {
+        if let entry = cache.entry(for: token, now: now) { return (entry, token) }
+        let key = TokenCacheKey.canonical(token)
+        return (key == token ? nil : cache.entry(for: key, now: now), key)
     }
 
     private func verify(_ token: String, now: Date) async throws(Rejection) -> (Identity, Date) {
