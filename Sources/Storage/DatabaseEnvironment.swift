@@ -24,11 +24,13 @@ public struct DatabaseEnvironment: Sendable {
         tuned(configured ?? local(user: Self.appRole))
     }
 
-    /// A hot standby for reports (`DATABASE_REPLICA_URL`, connecting as the application role
-    /// unless the URL names another user), or nil: reports are then read from the primary.
+    /// A hot standby for reports (`DATABASE_REPLICA_URL`, connecting as the user the URL names,
+    /// else as `PGUSER` like the primary, else as the application role), or nil: reports are then
+    /// read from the primary.
     public var replica: PostgresConnectionSettings? {
         guard let url = environment["DATABASE_REPLICA_URL"], !url.isEmpty else { return nil }
-        return tuned(PostgresConnectionSettings(connectionString: url).defaulting("user", to: Self.appRole))
+        let settings = PostgresConnectionSettings(connectionString: url)
+        return tuned(environment["PGUSER"]?.isEmpty == false ? settings : settings.defaulting("user", to: Self.appRole))
     }
 
     /// How migrations connect: as the schema owner.

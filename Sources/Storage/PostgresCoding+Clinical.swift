@@ -16,9 +16,14 @@ extension CalendarDay: PostgresDecodable {
 /// A day as a parameter of type date (days since 2000-01-01, PostgreSQL's epoch for dates):
 /// compared with a date column as it is, not cast from text row by row.
 extension CalendarDay: PostgresEncodable {
+    /// 2000-01-01 in days since 1970-01-01.
+    private static let postgresEpoch = 10_957
+
     public static var postgresType: PostgresDataType { .date }
     public func encode(into buffer: inout [UInt8]) throws(PostgresError) {
-        try Int32(clamping: ordinal - 10_957).encode(into: &buffer)
+        // The years a CalendarDay is read in (`ordinal` has no day for some far beyond them).
+        guard (1900...2200).contains(year) else { throw PostgresError(code: .encoding, message: "day outside the years 1900 to 2200") }
+        try Int32(ordinal - Self.postgresEpoch).encode(into: &buffer)
     }
 }
 

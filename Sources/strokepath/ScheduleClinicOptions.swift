@@ -33,7 +33,7 @@ struct ScheduleClinicOptions: ParsableArguments {
             logger: logger
         ) { pool in
             guard let id = try await RehabResources(pool: pool).organisation(clinic) else {
-                ScheduleInput.error("no organisation with code or id \(clinic)")
+                Console.note("no organisation with code or id \(clinic)")
                 throw ExitCode(2)
             }
             let context = AccessContext(

@@ -43,25 +43,21 @@ enum ScheduleInput {
 
     /// Prints the search's progress (objective over time) on standard error.
     @Sendable static func progress(_ progress: WeeklySolver.Progress) {
-        error(String(format: "%7.2f s  objective %d  moves %d", progress.seconds, progress.objective, progress.moves))
+        Console.note(String(format: "%7.2f s  objective %d  moves %d", progress.seconds, progress.objective, progress.moves))
     }
 
     static func summary(_ result: WeeklySolver.Result) {
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
-        error(
+        Console.note(
             String(
                 format: "done: objective %d after %.2f s; %d moves (%.0f/s), %d placements judged (%.2f M/s), %d epochs; peak memory %.0f MB",
                 result.objective, result.seconds, result.moves, Double(result.moves) / max(result.seconds, 1e-9), result.evaluations,
                 Double(result.evaluations) / max(result.seconds, 1e-9) / 1e6, result.epochs, Double(usage.ru_maxrss) / 1024))
     }
 
-    static func error(_ line: String) {
-        FileHandle.standardError.write(Data((line + "\n").utf8))
-    }
-
     private static func fail(_ message: String) -> ExitCode {
-        error(message)
+        Console.note(message)
         return ExitCode(2)
     }
 }

@@ -18,7 +18,7 @@ struct ScheduleExplainCommand: AsyncParsableCommand {
         let fileRows = try ScheduleInput.rows(schedule)
         let score = ScheduleScorer(week: week).score(fileRows)
         if !score.feasible {
-            ScheduleInput.error("warning: the schedule has \(score.hardTotal) hard violations; rows that break a rule are left out of the explanation")
+            Console.note("warning: the schedule has \(score.hardTotal) hard violations; rows that break a rule are left out of the explanation")
         }
         let unplaced = try ScheduleInput.solver(week, instance).explain(fileRows.compactMap(ScheduleRow.init))
         if json {

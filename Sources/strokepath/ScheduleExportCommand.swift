@@ -25,7 +25,7 @@ struct ScheduleExportCommand: AsyncParsableCommand {
         } else {
             Console.line(String(decoding: export.document, as: UTF8.self))
         }
-        ScheduleInput.error(
+        Console.note(
             "exported \(export.week.name): \(export.week.patients.count) patients, \(export.week.prescriptions.count) prescriptions, "
                 + "\(export.week.therapists.count) therapists, \(export.week.rooms.count) rooms")
     }

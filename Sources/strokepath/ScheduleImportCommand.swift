@@ -24,9 +24,9 @@ struct ScheduleImportCommand: AsyncParsableCommand {
             let export = try await transfer.exportWeek(clinic: id, week: week, notBefore: Date(), as: context)
             let score = ScheduleScorer(week: export.week).score(rows.map(ScheduleScorer.Row.init), details: 3)
             guard score.feasible else {
-                ScheduleInput.error("refused: the schedule breaks \(score.hardTotal) rules of \(export.week.name)")
+                Console.note("refused: the schedule breaks \(score.hardTotal) rules of \(export.week.name)")
                 for (kind, examples) in score.examples.sorted(by: { $0.key < $1.key }) {
-                    for example in examples { ScheduleInput.error("  \(kind): \(example)") }
+                    for example in examples { Console.note("  \(kind): \(example)") }
                 }
                 throw ExitCode(1)
             }
@@ -34,7 +34,7 @@ struct ScheduleImportCommand: AsyncParsableCommand {
                 return try await transfer.importSchedule(rows, clinic: id, week: week, replace: replace, as: context)
             } catch let refusal as Refusal {
                 // A schedule naming what the clinic does not have is a bad file (2); a clash or a rule, a refusal (1).
-                ScheduleInput.error("refused: \(refusal) Nothing was booked.")
+                Console.note("refused: \(refusal) Nothing was booked.")
                 throw ExitCode(refusal.code == .unknownReference && refusal.name == "invalid-body" ? 2 : 1)
             }
         }

@@ -33,10 +33,10 @@ struct ScheduleReplanCommand: AsyncParsableCommand {
             progress: ScheduleInput.progress)
         FileHandle.standardOutput.write(ScheduleFile.document(instance: week.name, solver: "strokepath replan", rows: replan.result.rows))
         ScheduleInput.summary(replan.result)
-        ScheduleInput.error(
+        Console.note(
             "kept \(replan.kept.count) published rows; \(replan.displaced.count) no longer fit; removed or moved \(replan.removed.count); added \(replan.added.count)"
         )
-        for row in replan.removed { ScheduleInput.error("  - \(row.describe(in: week))") }
-        for row in replan.added { ScheduleInput.error("  + \(row.describe(in: week))") }
+        for row in replan.removed { Console.note("  - \(row.describe(in: week))") }
+        for row in replan.added { Console.note("  + \(row.describe(in: week))") }
     }
 }

@@ -18,4 +18,11 @@ import Testing
             }
         }
     }
+
+    /// A day beyond the years a day is read in is refused, not sent as another day.
+    @Test func aDayBeyondTheDatesIsRefused() {
+        var buffer: [UInt8] = []
+        #expect(throws: PostgresError.self) { try CalendarDay(year: 9_000_000, month: 1, day: 1).encode(into: &buffer) }
+        #expect(buffer.isEmpty)
+    }
 }

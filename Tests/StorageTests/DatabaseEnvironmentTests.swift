@@ -50,6 +50,9 @@ import Testing
         // A default: before the URL, so that a user the URL names stands.
         #expect((userIndex ?? .max) < (urlIndex ?? .min))
         #expect(DatabaseEnvironment(environment: [:]).replica == nil)
+        // PGUSER, which libpq reads, stands for the replica as for the primary.
+        let withUser = try #require(DatabaseEnvironment(environment: ["DATABASE_REPLICA_URL": url, "PGUSER": "x"]).replica).orderedPairs
+        #expect(!withUser.contains { $0.keyword == "user" })
     }
 
     @Test func libpqVariablesAreLeftToLibpq() {

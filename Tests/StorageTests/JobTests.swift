@@ -169,11 +169,14 @@ import Testing
                 let running = Task { try await worker.runNext() }
                 try await database.withPool(.superuser) { owner in
                     // Once its statement runs, another worker takes the job over.
-                    while try await owner.query("SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(30)%'").single()
-                        .decode(Int.self) == 0
-                    {
-                        try await Task.sleep(for: .milliseconds(50))
+                    var started = false
+                    for _ in 0..<1200 where !started {
+                        started =
+                            try await owner.query("SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(30)%'").single()
+                            .decode(Int.self) > 0
+                        if !started { try await Task.sleep(for: .milliseconds(50)) }
                     }
+                    try #require(started, "the job's statement starts (a minute's wait at most: not a hang)")
                     try await owner.query("UPDATE jobs SET lease_owner = 'other', lease_until = now() + interval '1 hour' WHERE target_id = \(target)")
                     #expect(try await running.value, "the worker ran the job")
                     #expect(await outcomes.abandoned.isEmpty, "its cancelled statement does not fail the job under the other worker")

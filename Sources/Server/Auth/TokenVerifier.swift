@@ -64,9 +64,9 @@ public struct TokenVerifier: Sendable {
         lookUp(token, now: now).entry
     }
 
-    /// The cache's entry for `token` and its key. A token whose signature is already in the
-    /// low form and encoded as its key is (an RS256 token, most ES256 ones sent again) is its
-    /// own key, found without working the key out.
+    /// The cache's entry for `token` and its key. A token already in its key's form (an RS256
+    /// token; an ES256 one whose `s` is in the low form, about half of them) is found without
+    /// working the key out.
     private func lookUp(_ token: String, now: Date) -> (entry: (identity: Identity, until: Date)?, key: String) {
         if let entry = cache.entry(for: token, now: now) { return (entry, token) }
         let key = TokenCacheKey.canonical(token)

@@ -172,7 +172,7 @@ final class RegionalReleases: Sendable {
     ) async throws -> RegionCounts? {
         // The first day of the last month published, bound as a date (CalendarDay) so that the
         // comparison is with a constant, not a text cast row by row.
-        let last = CalendarDay("\(through)-01")
+        let last = CalendarDay(year: through.year, month: through.month, day: 1)
         var byUnitMonth: [(unit: String, month: ReleaseMonth, counts: ReportCounts)] = []
         for row in try await connection.query(
             """

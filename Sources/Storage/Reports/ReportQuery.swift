@@ -147,9 +147,9 @@ public struct ReportQuery: Sendable, Equatable {
     /// latest, and a report by stratum — whose cells are released by year — at the end of the
     /// last whole year published.
     func published(through last: ReleaseMonth) -> ReportQuery {
-        let month = CalendarDay(String(format: "%04d-%02d-01", last.next.year, last.next.month))?.adding(days: -1)
-        let year = last.month == 12 ? month : CalendarDay(String(format: "%04d-12-31", last.year - 1))
-        guard let end = rows.isStratum || isStratified ? year : month else { return self }
+        let month = CalendarDay(year: last.next.year, month: last.next.month, day: 1).adding(days: -1)
+        let year = last.month == 12 ? month : CalendarDay(year: last.year - 1, month: 12, day: 31)
+        let end = rows.isStratum || isStratified ? year : month
         var query = self
         query.to = min(to ?? end, end)
         return query
@@ -162,7 +162,7 @@ public struct ReportQuery: Sendable, Equatable {
     }
 
     /// The first day of the month of `from` (a month is in the report when its first day is).
-    var firstMonth: CalendarDay? { from.flatMap { CalendarDay(String(format: "%04d-%02d-01", $0.year, $0.month)) } }
+    var firstMonth: CalendarDay? { from.map { CalendarDay(year: $0.year, month: $0.month, day: 1) } }
 
     /// The calendar years a report by year or over all time adds up whole within its bounds
     /// (a month is in them when its first day is), as the first days of the first and the
@@ -172,10 +172,8 @@ public struct ReportQuery: Sendable, Equatable {
         guard period == .year || period == .all else { return nil }
         let first = from.map { $0.month == 1 ? $0.year : $0.year + 1 } ?? 1900
         let last = to.map { $0.month == 12 ? $0.year : $0.year - 1 } ?? 2199
-        guard first <= last, let firstDay = CalendarDay(String(format: "%04d-01-01", first)),
-            let lastDay = CalendarDay(String(format: "%04d-01-01", last))
-        else { return nil }
-        return (firstDay, lastDay)
+        guard first <= last else { return nil }
+        return (CalendarDay(year: first, month: 1, day: 1), CalendarDay(year: last, month: 1, day: 1))
     }
 
     /// The stratum (and value) whose yearly histograms answer a stratified report: rows by a
