@@ -412,21 +412,19 @@ public struct RegionalReports: Sendable {
         """
     }
 
-    /// The histograms by row, period and measure (the whole years of a report by years from the
-    /// yearly table, as `cellsQuery`), each its bins' minutes and episodes as two arrays in the
-    /// same (any) order, a bin of several months or hospitals in several places (the reader adds
-    /// them up): a hundred times fewer rows to send than a row per bin, and no grouping by bin.
+    /// The histograms of each row, period and measure (the whole years of a report by years from
+    /// the yearly table, as `cellsQuery`) as they are kept, a row for each hospital and month or
+    /// year, its bins' minutes and episodes as two arrays: the reader adds up the rows of a
+    /// row, period and measure.
     static func minutesQuery(_ query: ReportQuery, measures: [String]?, regions: [UUID]?) -> PostgresQuery {
         """
-        SELECT \(fragment: query.rows.fragment)::text, \(fragment: query.period.fragment)::text, measure, array_agg(minutes::integer),
-               array_agg(episodes::bigint)
+        SELECT \(fragment: query.rows.fragment)::text, \(fragment: query.period.fragment)::text, measure, minutes::integer[], episodes::bigint[]
         FROM report_minutes_in(\(query.wholeYears?.first)::date, \(query.wholeYears?.last)::date)
         WHERE month BETWEEN '1900-01-01' AND '2199-12-01'
           AND (\(regions)::uuid[] IS NULL OR region_id = ANY (\(regions)::uuid[]))
           AND (\(measures)::text[] IS NULL OR measure = ANY (\(measures)::text[]))
           AND (\(query.firstMonth)::date IS NULL OR month >= \(query.firstMonth)::date)
           AND (\(query.to)::date IS NULL OR month <= \(query.to)::date)
-        GROUP BY \(fragment: query.rows.fragment), \(fragment: query.period.fragment), measure
         """
     }
 
@@ -440,19 +438,18 @@ public struct RegionalReports: Sendable {
         ).single().decode(Bool.self)
     }
 
-    /// The acute intervals' histograms by stratum and year, rows by stratum value or by region
-    /// (bins as arrays, as `minutesQuery`).
+    /// The acute intervals' histograms by stratum and year, rows by stratum value or by region,
+    /// as they are kept (as `minutesQuery`).
     static func strataMinutesQuery(_ query: ReportQuery, stratum: (name: String, value: String?), measures: [String]?, regions: [UUID]?) -> PostgresQuery {
         """
         SELECT \(fragment: query.rows == .region ? "region_id::text" : "value"), \(fragment: query.period.yearlyFragment)::text, measure,
-               array_agg(minutes::integer), array_agg(episodes::bigint)
+               minutes::integer[], episodes::bigint[]
         FROM report_minutes_strata
         WHERE stratum = \(stratum.name) AND (\(stratum.value)::text IS NULL OR value = \(stratum.value)) AND year BETWEEN '1900-01-01' AND '2199-12-01'
           AND (\(measures)::text[] IS NULL OR measure = ANY (\(measures)::text[]))
           AND (\(regions)::uuid[] IS NULL OR region_id = ANY (\(regions)::uuid[]))
           AND (\(query.from)::date IS NULL OR year >= \(query.from)::date)
           AND (\(query.to)::date IS NULL OR year <= \(query.to)::date)
-        GROUP BY 1, 2, 3
         """
     }
 
