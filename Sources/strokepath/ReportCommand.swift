@@ -58,8 +58,8 @@ struct ReportCommand: AsyncParsableCommand {
                 let done = try await reports.refresh(as: context, whole: whole)
                 Console.note(
                     String(
-                        format: "report cells: %@, %d of %d episodes recomputed in %.2f s", done.whole ? "rebuilt" : "updated", done.recomputed,
-                        done.episodes, Date().timeIntervalSince(started)))
+                        format: "report cells: %@, %d of %d episodes recomputed, rehabilitation %@, in %.2f s", done.whole ? "rebuilt" : "updated",
+                        done.recomputed, done.episodes, done.rehab ? "counted again" : "unchanged", Date().timeIntervalSince(started)))
             }
             do {
                 return try await reports.report(query, as: context)

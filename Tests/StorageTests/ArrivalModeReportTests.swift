@@ -16,7 +16,7 @@ import Testing
             try await database.withPool(.app) { pool in
                 let reports = RegionalReports(pool: pool, catalogue: try ReportFixture.catalogue(), rehab: try ReportFixture.rehabCatalogue())
                 let planner = ReportFixture.arrivalPlanner
-                #expect(try await reports.refresh(as: planner) == ReportRefresh(episodes: 31, stays: 0, recomputed: 31, whole: true))
+                #expect(try await reports.refresh(as: planner) == ReportRefresh(episodes: 31, stays: 0, recomputed: 31, whole: true, rehab: true))
                 try await ReportFixture.refreshedInJune2027(database)
                 // Over all time (the yearly cells) and by month (the monthly cells): the same values.
                 for query in [ReportQuery(period: .all), ReportQuery(period: .month)] {

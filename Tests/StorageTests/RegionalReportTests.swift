@@ -19,7 +19,7 @@ import Testing
             try await ReportFixture.load(database)
             try await database.withPool(.app) { pool in
                 let reports = RegionalReports(pool: pool, catalogue: try Self.catalogue(), rehab: try ReportFixture.rehabCatalogue())
-                #expect(try await reports.refresh(as: Self.planner) == ReportRefresh(episodes: 22, stays: 0, recomputed: 22, whole: true))
+                #expect(try await reports.refresh(as: Self.planner) == ReportRefresh(episodes: 22, stays: 0, recomputed: 22, whole: true, rehab: true))
                 try await ReportFixture.refreshedInJune2027(database)
                 let report = try await reports.report(ReportQuery(period: .all), as: Self.planner)
                 #expect(report.k == 5 && report.asOf != nil)
@@ -153,7 +153,7 @@ import Testing
             try await ReportFixture.loadRehab(database)
             try await database.withPool(.app) { pool in
                 let reports = RegionalReports(pool: pool, catalogue: try Self.catalogue(), rehab: try ReportFixture.rehabCatalogue())
-                #expect(try await reports.refresh(as: Self.planner) == ReportRefresh(episodes: 22, stays: 7, recomputed: 22, whole: true))
+                #expect(try await reports.refresh(as: Self.planner) == ReportRefresh(episodes: 22, stays: 7, recomputed: 22, whole: true, rehab: true))
                 let february = try await reports.report(
                     ReportQuery(from: CalendarDay("2026-02-01"), to: CalendarDay("2026-02-28"), period: .month), as: Self.planner)
                 func clinic(_ id: String, in report: RegionalReport) throws -> ReportValue {

@@ -45,7 +45,7 @@ public struct RegionalReports: Sendable {
 
     /// Brings the report cells up to date: the episodes changed since the last refresh are
     /// counted again, or every episode when `whole` (or when the database decides it must:
-    /// `report_refresh_all`); rehabilitation always.
+    /// `report_refresh_all`); rehabilitation when what it counts may have changed.
     public func refresh(as context: AccessContext, whole: Bool = false) async throws -> ReportRefresh {
         let (catalogue, rehab) = (catalogue, rehab)
         return try await pool.withAccess(context) { connection in
@@ -69,13 +69,13 @@ public struct RegionalReports: Sendable {
         // A long job: it raises the application role's statement limit for its own transaction.
         try await connection.query("SET LOCAL statement_timeout = '\(fragment: refreshTimeLimit)'")
         try await connection.query("SET LOCAL lock_timeout = '\(fragment: refreshTimeLimit)'")
-        let (episodes, stays, recomputed, rebuilt) = try await connection.query(
+        let (episodes, stays, recomputed, rebuilt, rehab) = try await connection.query(
             """
-            SELECT episodes, stays, recomputed, rebuilt
+            SELECT episodes, stays, recomputed, rebuilt, rehab
             FROM report_refresh_all(\(first), \(last), \(modalities)::text[], \(disciplines)::text[], \(whole))
             """
-        ).single().decode((Int, Int, Int, Bool).self)
-        return ReportRefresh(episodes: episodes, stays: stays, recomputed: recomputed, whole: rebuilt)
+        ).single().decode((Int, Int, Int, Bool, Bool).self)
+        return ReportRefresh(episodes: episodes, stays: stays, recomputed: recomputed, whole: rebuilt, rehab: rehab)
     }
 
     /// The report for `query`, over the regions and hospitals the caller acts for: from the
@@ -126,7 +126,7 @@ public struct RegionalReports: Sendable {
                            report_utilisation, report_cells_yearly IN ACCESS SHARE MODE
                 """)
             try await connection.query("SET LOCAL statement_timeout TO DEFAULT")
-            // The histograms of a national report are sorted and grouped in memory, not on disk.
+            // The cells of a national report (tens of thousands of rows) are grouped in memory, not on disk.
             try await connection.query("SET LOCAL work_mem = '64MB'")
             try await connection.query("SET LOCAL lock_timeout TO DEFAULT")
             let disclosure = catalogue.disclosure

@@ -7,13 +7,17 @@ public struct ReportRefresh: Sendable, Equatable {
     public var recomputed: Int
     /// Whether every episode was counted again: asked for, or the database's decision (the first
     /// refresh, a changed follow-up window, an organisation moved, a bulk load, the facts lost
-    /// in a crash or a failover). Rehabilitation is counted again at every refresh.
+    /// in a crash or a failover).
     public var whole: Bool
+    /// Whether rehabilitation was counted again: at a whole rebuild, and when what it counts may
+    /// have changed (`report_rehab_unchanged`, migration 0019), the date or a session's end included.
+    public var rehab: Bool
 
-    public init(episodes: Int, stays: Int, recomputed: Int, whole: Bool) {
+    public init(episodes: Int, stays: Int, recomputed: Int, whole: Bool, rehab: Bool) {
         self.episodes = episodes
         self.stays = stays
         self.recomputed = recomputed
         self.whole = whole
+        self.rehab = rehab
     }
 }
