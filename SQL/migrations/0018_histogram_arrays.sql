@@ -26,10 +26,9 @@ $$;
 
 -- Adds the change of each bin, `changes` (a query of `keys`, minutes and episodes), to the
 -- histograms of `target`. When `whole`, the table is empty and takes each key's bins as they
--- come (each bin of a key in one row, as a whole rebuild counts them); else the row of each key
--- with a change other than 0 (an episode counted again in the same bin changes nothing) is
--- replaced by its bins with the changes added (a bin in any number of rows), without the bins
--- that count no episode (and without the row when none is left).
+-- come (each bin of a key in one row, as a whole rebuild counts them); else each changed key's
+-- row is replaced by its bins with the changes added (a bin in any number of rows), without
+-- the bins that count no episode (and without the row when none is left).
 CREATE FUNCTION report_add_minutes(target text, keys text, changes text, whole boolean) RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp
 AS $$
@@ -41,7 +40,7 @@ BEGIN
         RETURN;
     END IF;
     EXECUTE format($sql$
-        CREATE TEMPORARY TABLE report_changed_keys ON COMMIT DROP AS SELECT DISTINCT %2$s FROM (%3$s) c WHERE c.episodes <> 0;
+        CREATE TEMPORARY TABLE report_changed_keys ON COMMIT DROP AS SELECT DISTINCT %2$s FROM (%3$s) c;
         CREATE TEMPORARY TABLE report_merged_minutes ON COMMIT DROP AS
         SELECT %2$s, array_agg(minutes ORDER BY minutes) AS minutes, array_agg(episodes ORDER BY minutes) AS episodes
         FROM (SELECT %2$s, minutes, sum(episodes)::integer AS episodes

@@ -8,6 +8,10 @@
 -- changed episode or patient is one of a patient with a stay or a forecast, when the
 -- catalogue changed, when the date changed in a clinic's time zone, or when a place's session
 -- ended since it was last counted; else the rehab counts stay as they are.
+--
+-- A later migration that changes what rehabilitation counts (report_refresh_rehab, its tables)
+-- must end with `INSERT INTO report_rehab_changes DEFAULT VALUES`, as one that changes what an
+-- episode's fact means ends with a row of report_changes (0016).
 
 -- A statement that changed a table rehabilitation is counted from (a row each, taken by the
 -- next refresh). Append-only without a key, as report_changes.
@@ -61,21 +65,29 @@ BEGIN
 END
 $$;
 
--- When, from which catalogue (its modalities, then their disciplines) and with how many rehab
+-- When, from which catalogue (its modalities and their disciplines) and with how many rehab
 -- episodes rehabilitation was last counted.
-ALTER TABLE report_refreshes ADD COLUMN rehab_at timestamptz, ADD COLUMN rehab_stays bigint, ADD COLUMN rehab_catalogue text[];
+ALTER TABLE report_refreshes ADD COLUMN rehab_at timestamptz, ADD COLUMN rehab_stays bigint, ADD COLUMN rehab_modalities text[],
+                             ADD COLUMN rehab_disciplines text[];
+
+-- A place counts once its session has ended: the places ended since rehabilitation was last
+-- counted, found without reading every place.
+CREATE INDEX rehab_participants_ended_idx ON rehab_participants (upper(during));
 
 -- Whether rehabilitation would count what it counted last (called by report_refresh_all, which
--- has taken report_changes into report_taken, and reads as the refresh): the same catalogue,
--- no changed episode or patient of a patient with a stay or a forecast (nor one noted without
--- its patient), the same date in every clinic's time zone (and UTC, which a clinic without a
--- known zone counts in), and no place whose session ended since.
-CREATE FUNCTION report_rehab_unchanged(catalogue text[]) RETURNS boolean
+-- has taken report_changes into report_taken and report_rehab_changes, and reads as the
+-- refresh): no rehab table changed since (nor since the refresh took the notes: a stay deleted
+-- in between would hide its patient below), the same catalogue, no changed episode or patient
+-- of a patient with a stay or a forecast (nor one noted without its patient), the same date in
+-- every clinic's time zone (and UTC, which a clinic without a known zone counts in), and no
+-- place whose session ended since.
+CREATE FUNCTION report_rehab_unchanged(modalities text[], disciplines text[]) RETURNS boolean
 LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public, pg_temp
 AS $$
 BEGIN
     RETURN coalesce((
-        SELECT r.rehab_at IS NOT NULL AND r.rehab_catalogue IS NOT DISTINCT FROM catalogue
+        SELECT r.rehab_at IS NOT NULL AND NOT EXISTS (SELECT FROM report_rehab_changes)
+           AND r.rehab_modalities IS NOT DISTINCT FROM modalities AND r.rehab_disciplines IS NOT DISTINCT FROM disciplines
            AND NOT EXISTS (SELECT FROM report_taken t
                            WHERE (t.episode_id IS NOT NULL AND t.of_patient IS NULL)
                               OR coalesce(t.of_patient, t.patient_id) IN (SELECT s.patient_id FROM rehab_stays s
@@ -88,7 +100,7 @@ BEGIN
         FROM report_refreshes r), false);
 END
 $$;
-REVOKE ALL ON FUNCTION report_rehab_unchanged(text[]) FROM PUBLIC;
+REVOKE ALL ON FUNCTION report_rehab_unchanged(text[], text[]) FROM PUBLIC;
 
 -- Brings every report table up to date (0016), rehabilitation only when report_rehab_unchanged
 -- says it may have changed; returns also whether it was counted again.
@@ -112,7 +124,7 @@ BEGIN
         OR NOT EXISTS (SELECT FROM report_facts_ready)
         OR EXISTS (SELECT FROM report_taken t WHERE t.episode_id IS NULL AND t.patient_id IS NULL);
     -- Rehabilitation counted again (below) when what it counts may have changed.
-    rehab := rebuilt OR rehab OR NOT report_rehab_unchanged(modalities || disciplines);
+    rehab := rebuilt OR rehab OR NOT report_rehab_unchanged(modalities, disciplines);
     -- A few thousand changed episodes need no compiled plans: compiling them would cost more
     -- than running them.
     IF NOT rebuilt THEN
@@ -185,13 +197,20 @@ BEGIN
     END IF;
 
     SELECT coalesce(sum(y.episodes), 0) INTO episodes FROM report_cells_yearly y;
-    INSERT INTO report_refreshes AS r (singleton, refreshed_at, episodes, follow_up, rehab_at, rehab_stays, rehab_catalogue)
-    VALUES (true, now(), episodes, int4range(follow_up_from, follow_up_to, '[]'), now(), stays, modalities || disciplines)
+    IF NOT rehab THEN
+        -- No report reads some tables before this refresh commits and some after (reports lock
+        -- report_cells first: one waiting here holds nothing this refresh needs), which the
+        -- rehabilitation tables' TRUNCATE sees to when rehabilitation is counted again.
+        LOCK TABLE report_cells IN ACCESS EXCLUSIVE MODE;
+    END IF;
+    INSERT INTO report_refreshes AS r (singleton, refreshed_at, episodes, follow_up, rehab_at, rehab_stays, rehab_modalities, rehab_disciplines)
+    VALUES (true, now(), episodes, int4range(follow_up_from, follow_up_to, '[]'), now(), stays, modalities, disciplines)
     ON CONFLICT (singleton) DO UPDATE
     SET refreshed_at = EXCLUDED.refreshed_at, episodes = EXCLUDED.episodes, follow_up = EXCLUDED.follow_up,
         rehab_at = CASE WHEN rehab THEN EXCLUDED.rehab_at ELSE r.rehab_at END,
         rehab_stays = CASE WHEN rehab THEN EXCLUDED.rehab_stays ELSE r.rehab_stays END,
-        rehab_catalogue = CASE WHEN rehab THEN EXCLUDED.rehab_catalogue ELSE r.rehab_catalogue END;
+        rehab_modalities = CASE WHEN rehab THEN EXCLUDED.rehab_modalities ELSE r.rehab_modalities END,
+        rehab_disciplines = CASE WHEN rehab THEN EXCLUDED.rehab_disciplines ELSE r.rehab_disciplines END;
     INSERT INTO report_facts_ready DEFAULT VALUES ON CONFLICT DO NOTHING;
     PERFORM set_config('app.report_refresh', 'off', true);
     DELETE FROM report_refresh_running;

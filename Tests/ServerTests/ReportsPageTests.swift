@@ -32,6 +32,7 @@ import Testing
                 let adminAPI = APICaller(client: client, token: admin)
                 let first = try await adminAPI.send(.post, "/api/v1/reports/refresh")
                 #expect(first.status == .ok && (first.json as? [String: Any])?["whole"] as? Bool == true, "the first refresh rebuilds: \(first)")
+                #expect((first.json as? [String: Any])?["rehabRecounted"] as? Bool == true, "and counts rehabilitation: \(first)")
                 let again = try await adminAPI.send(.post, "/api/v1/reports/refresh")
                 #expect((again.json as? [String: Any])?["episodesRecomputed"] as? Int == 0, "nothing changed since: \(again)")
                 let asked = try await adminAPI.send(.post, "/api/v1/reports/refresh?whole=true")

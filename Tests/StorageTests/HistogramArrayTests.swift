@@ -33,7 +33,7 @@ import Testing
                     try await Self.add("('a', 30, 2), ('a', 10, 4), ('b', 5, 1), ('c', 7, 3)", whole: true, on: connection)
                     #expect(try await Self.rows(connection) == ["a {10,30} {4,2}", "b {5} {1}", "c {7} {3}"])
                     // To a: one more at 10, new bins at 20 and 5, the two at 30 gone (in two rows);
-                    // b loses its only episode; c's changes come to nothing.
+                    // b loses its only episode; c's changes come to nothing (its row as it was).
                     try await Self.add(
                         "('a', 10, 1), ('a', 20, 1), ('a', 30, -1), ('b', 5, -1), ('a', 30, -1), ('a', 5, 2), ('c', 7, 1), ('c', 7, -1)", whole: false,
                         on: connection)

@@ -27,7 +27,8 @@ struct ReportController: Sendable {
     @Sendable func refresh(_ request: Request, context: AppRequestContext) async throws -> some ResponseGenerator {
         let counted = try await reports.refresh(as: try context.accessContext(), whole: try QueryParameter.flag(request, "whole"))
         return RefreshCounts(
-            episodesCounted: counted.episodes, staysCounted: counted.stays, episodesRecomputed: counted.recomputed, whole: counted.whole)
+            episodesCounted: counted.episodes, staysCounted: counted.stays, episodesRecomputed: counted.recomputed, whole: counted.whole,
+            rehabRecounted: counted.rehab)
     }
 
     /// What a refresh counted and did (`refreshReports`).
@@ -36,6 +37,7 @@ struct ReportController: Sendable {
         var staysCounted: Int
         var episodesRecomputed: Int
         var whole: Bool
+        var rehabRecounted: Bool
     }
 
     /// The query of a request: `region` (repeatable), `from`, `to`, `period`, `rows`, and strata.
