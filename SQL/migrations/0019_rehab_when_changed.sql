@@ -66,13 +66,11 @@ END
 $$;
 
 -- When, from which catalogue (its modalities and their disciplines) and with how many rehab
--- episodes rehabilitation was last counted.
+-- episodes rehabilitation was last counted, and the first end of a place's session after that
+-- (a place counts once its session has ended; a place booked or moved since is a change of
+-- its own).
 ALTER TABLE report_refreshes ADD COLUMN rehab_at timestamptz, ADD COLUMN rehab_stays bigint, ADD COLUMN rehab_modalities text[],
-                             ADD COLUMN rehab_disciplines text[];
-
--- A place counts once its session has ended: the places ended since rehabilitation was last
--- counted, found without reading every place.
-CREATE INDEX rehab_participants_ended_idx ON rehab_participants (upper(during));
+                             ADD COLUMN rehab_disciplines text[], ADD COLUMN rehab_next_end timestamptz;
 
 -- Whether rehabilitation would count what it counted last (called by report_refresh_all, which
 -- has taken report_changes into report_taken and report_rehab_changes, and reads as the
@@ -80,7 +78,7 @@ CREATE INDEX rehab_participants_ended_idx ON rehab_participants (upper(during));
 -- in between would hide its patient below), the same catalogue, no changed episode or patient
 -- of a patient with a stay or a forecast (nor one noted without its patient), the same date in
 -- every clinic's time zone (and UTC, which a clinic without a known zone counts in), and no
--- place whose session ended since.
+-- place whose session ended since (the first end after the last count not yet passed).
 CREATE FUNCTION report_rehab_unchanged(modalities text[], disciplines text[]) RETURNS boolean
 LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public, pg_temp
 AS $$
@@ -96,7 +94,7 @@ BEGIN
                                         UNION SELECT c.time_zone FROM rehab_clinic_settings c
                                         WHERE c.time_zone IN (SELECT z.name FROM pg_timezone_names z)) zones
                            WHERE (r.rehab_at AT TIME ZONE zones.zone)::date <> (now() AT TIME ZONE zones.zone)::date)
-           AND NOT EXISTS (SELECT FROM rehab_participants p WHERE upper(p.during) > r.rehab_at AND upper(p.during) <= now())
+           AND (r.rehab_next_end IS NULL OR r.rehab_next_end > now())
         FROM report_refreshes r), false);
 END
 $$;
@@ -110,6 +108,8 @@ RETURNS TABLE (episodes bigint, stays bigint, recomputed bigint, rebuilt boolean
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp
 AS $$
 #variable_conflict use_column
+DECLARE
+    next_end timestamptz; -- the first end of a place's session after now, when rehabilitation is counted again
 BEGIN
     INSERT INTO report_refresh_running DEFAULT VALUES;
     PERFORM set_config('app.report_refresh', 'on', true);
@@ -197,20 +197,25 @@ BEGIN
     END IF;
 
     SELECT coalesce(sum(y.episodes), 0) INTO episodes FROM report_cells_yearly y;
-    IF NOT rehab THEN
+    IF rehab THEN
+        PERFORM set_config('app.report_refresh', 'on', true);
+        SELECT min(upper(p.during)) INTO next_end FROM rehab_participants p WHERE upper(p.during) > now();
+    ELSIF recomputed > 0 THEN
         -- No report reads some tables before this refresh commits and some after (reports lock
         -- report_cells first: one waiting here holds nothing this refresh needs), which the
         -- rehabilitation tables' TRUNCATE sees to when rehabilitation is counted again.
         LOCK TABLE report_cells IN ACCESS EXCLUSIVE MODE;
     END IF;
-    INSERT INTO report_refreshes AS r (singleton, refreshed_at, episodes, follow_up, rehab_at, rehab_stays, rehab_modalities, rehab_disciplines)
-    VALUES (true, now(), episodes, int4range(follow_up_from, follow_up_to, '[]'), now(), stays, modalities, disciplines)
+    INSERT INTO report_refreshes AS r (singleton, refreshed_at, episodes, follow_up, rehab_at, rehab_stays, rehab_modalities, rehab_disciplines,
+                                       rehab_next_end)
+    VALUES (true, now(), episodes, int4range(follow_up_from, follow_up_to, '[]'), now(), stays, modalities, disciplines, next_end)
     ON CONFLICT (singleton) DO UPDATE
     SET refreshed_at = EXCLUDED.refreshed_at, episodes = EXCLUDED.episodes, follow_up = EXCLUDED.follow_up,
         rehab_at = CASE WHEN rehab THEN EXCLUDED.rehab_at ELSE r.rehab_at END,
         rehab_stays = CASE WHEN rehab THEN EXCLUDED.rehab_stays ELSE r.rehab_stays END,
         rehab_modalities = CASE WHEN rehab THEN EXCLUDED.rehab_modalities ELSE r.rehab_modalities END,
-        rehab_disciplines = CASE WHEN rehab THEN EXCLUDED.rehab_disciplines ELSE r.rehab_disciplines END;
+        rehab_disciplines = CASE WHEN rehab THEN EXCLUDED.rehab_disciplines ELSE r.rehab_disciplines END,
+        rehab_next_end = CASE WHEN rehab THEN EXCLUDED.rehab_next_end ELSE r.rehab_next_end END;
     INSERT INTO report_facts_ready DEFAULT VALUES ON CONFLICT DO NOTHING;
     PERFORM set_config('app.report_refresh', 'off', true);
     DELETE FROM report_refresh_running;

@@ -9,13 +9,13 @@ import Testing
 /// not when nothing or only another patient's episode changed; when a rehab table, an episode
 /// of a patient with a stay, the catalogue, the date or a session's end since the last count did.
 @Suite struct RehabRefreshTests {
-    /// A refresh, or nil when the date changed in UTC (the synthetic clinics' time zone) while
-    /// it ran, which counts rehabilitation again whatever else changed.
+    /// A refresh, or nil when the date in UTC (the synthetic clinics' time zone) is not that of
+    /// rehabilitation's last count, which counts it again whatever else changed.
     static func refreshOnOneDay(_ reports: RegionalReports, _ pool: PostgresPool) async throws -> ReportRefresh? {
-        let today: PostgresQuery = "SELECT (now() AT TIME ZONE 'UTC')::date::text"
-        let before = try await pool.query(today).single().decode(String.self)
+        let counted = try await pool.query("SELECT (rehab_at AT TIME ZONE 'UTC')::date::text FROM report_refreshes").single().decode(String.self)
         let refresh = try await reports.refresh(as: IncrementalReportTests.planner)
-        return try await pool.query(today).single().decode(String.self) == before ? refresh : nil
+        let today = try await pool.query("SELECT (now() AT TIME ZONE 'UTC')::date::text").single().decode(String.self)
+        return today == counted ? refresh : nil
     }
 
     @Test func rehabilitationIsCountedAgainOnlyWhenItMayHaveChanged() async throws {
@@ -66,9 +66,9 @@ import Testing
                     try await pool.query("UPDATE report_refreshes SET rehab_at = rehab_at - interval '1 day'")
                     #expect(try await reports.refresh(as: IncrementalReportTests.planner).rehab, "another day")
 
-                    // A session ended since the last count (moved there without the triggers, which
-                    // would note the change themselves), on the same day.
-                    try await pool.query("UPDATE report_refreshes SET rehab_at = now() - interval '1 second'")
+                    // A place's session ended since the last count, a second ago, when it was the first
+                    // to end after the count (the place moved there, and the count's time and first
+                    // end set back, without the triggers, which would note the change themselves).
                     try await pool.withTransaction { connection in
                         try await connection.query("SET LOCAL session_replication_role = replica")
                         try await connection.query(
@@ -76,8 +76,9 @@ import Testing
                             UPDATE rehab_participants SET during = tstzrange(now() - interval '1 second', now())
                             WHERE (session_id, patient_id) = (SELECT session_id, patient_id FROM rehab_participants ORDER BY 1, 2 LIMIT 1)
                             """)
+                        try await connection.query("UPDATE report_refreshes SET rehab_at = now() - interval '2 seconds', rehab_next_end = now()")
                     }
-                    #expect(try await reports.refresh(as: IncrementalReportTests.planner).rehab, "a session ended")
+                    #expect(try await Self.refreshOnOneDay(reports, pool).map { $0.rehab } ?? true, "a session ended")
 
                     // Another catalogue: the disciplines the minutes are counted by.
                     let (from, to, modalities) = try await pool.query(

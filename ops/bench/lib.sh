@@ -12,10 +12,13 @@ bench_prepare() {
         -c "SELECT pg_reload_conf()" >/dev/null
     # PostgreSQL's own cache as a database server's (its tuning advice: up to a quarter of the
     # memory; 2 GB of this machine's 24): at national scale the keys an incremental refresh looks
-    # up stay in it (docs/operations.md). Takes a restart.
+    # up stay in it (docs/operations.md). Takes a restart, once: a bench already connected to
+    # the cluster then loses its sessions.
     if [ "$(psql_super -d postgres -Atc 'SHOW shared_buffers')" != 2GB ]; then
         psql_super -d postgres -qc "ALTER SYSTEM SET shared_buffers = '2GB'"
-        "$PROJECT_DIR/ops/db" stop && "$PROJECT_DIR/ops/db" start
+        "$PROJECT_DIR/ops/db" stop
+        "$PROJECT_DIR/ops/db" start
+        [ "$(psql_super -d postgres -Atc 'SHOW shared_buffers')" = 2GB ] || die "the bench cluster did not take shared_buffers = 2GB"
     fi
     say "bench: building strokepath-bench (release)"
     (cd "$PROJECT_DIR" && swift build -c release --product strokepath-bench 2>&1 | tail -n 1 >&2)
