@@ -133,8 +133,9 @@ BEGIN
     -- The report tables, in the order reports lock them (RegionalReports.report): a whole
     -- rebuild keeps reports waiting until it commits; an incremental one from when
     -- report_refresh_rehab empties the rehabilitation tables (TRUNCATE: an exclusive lock that
-    -- reports wait for) until it commits — which is also what keeps a report from reading some
-    -- tables before this refresh commits and some after.
+    -- reports wait for), or when rehabilitation is not counted again from its last statements
+    -- (below), until it commits — which is also what keeps a report from reading some tables
+    -- before this refresh commits and some after.
     IF rebuilt THEN
         LOCK TABLE report_cells, report_minutes, report_minutes_yearly, report_minutes_strata, report_therapy, report_utilisation,
                    report_cells_yearly IN ACCESS EXCLUSIVE MODE;
@@ -200,7 +201,7 @@ BEGIN
     IF rehab THEN
         PERFORM set_config('app.report_refresh', 'on', true);
         SELECT min(upper(p.during)) INTO next_end FROM rehab_participants p WHERE upper(p.during) > now();
-    ELSIF recomputed > 0 THEN
+    ELSIF EXISTS (SELECT FROM report_changed) THEN
         -- No report reads some tables before this refresh commits and some after (reports lock
         -- report_cells first: one waiting here holds nothing this refresh needs), which the
         -- rehabilitation tables' TRUNCATE sees to when rehabilitation is counted again.

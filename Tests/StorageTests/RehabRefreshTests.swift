@@ -66,6 +66,23 @@ import Testing
                     try await pool.query("UPDATE report_refreshes SET rehab_at = rehab_at - interval '1 day'")
                     #expect(try await reports.refresh(as: IncrementalReportTests.planner).rehab, "another day")
 
+                    // A session with its places moved to tomorrow: counted again (a change), and the
+                    // first end of a place after the count kept with it.
+                    try await pool.query(
+                        """
+                        UPDATE rehab_sessions SET during = tstzrange(now() + interval '1 day', now() + interval '1 day 30 minutes')
+                        WHERE id = (SELECT session_id FROM rehab_participants ORDER BY 1 DESC LIMIT 1)
+                        """)
+                    #expect(try await reports.refresh(as: IncrementalReportTests.planner).rehab, "a session moved")
+                    let kept = try await pool.query(
+                        """
+                        SELECT r.rehab_next_end IS NOT NULL
+                               AND r.rehab_next_end = (SELECT min(upper(p.during)) FROM rehab_participants p WHERE upper(p.during) > r.rehab_at)
+                        FROM report_refreshes r
+                        """
+                    ).single().decode(Bool.self)
+                    #expect(kept, "the first end of a place after the count")
+
                     // A place's session ended since the last count, a second ago, when it was the first
                     // to end after the count (the place moved there, and the count's time and first
                     // end set back, without the triggers, which would note the change themselves).
