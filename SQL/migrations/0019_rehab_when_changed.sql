@@ -65,11 +65,11 @@ BEGIN
 END
 $$;
 
--- When, from which catalogue (its modalities and their disciplines) and with how many rehab
--- episodes rehabilitation was last counted, and the first end of a place's session after that
+-- When and from which catalogue (its modalities and their disciplines) rehabilitation was last
+-- counted, and the first end of a place's session after that
 -- (a place counts once its session has ended; a place booked or moved since is a change of
 -- its own).
-ALTER TABLE report_refreshes ADD COLUMN rehab_at timestamptz, ADD COLUMN rehab_stays bigint, ADD COLUMN rehab_modalities text[],
+ALTER TABLE report_refreshes ADD COLUMN rehab_at timestamptz, ADD COLUMN rehab_modalities text[],
                              ADD COLUMN rehab_disciplines text[], ADD COLUMN rehab_next_end timestamptz;
 
 -- Whether rehabilitation would count what it counted last (called by report_refresh_all, which
@@ -194,7 +194,8 @@ BEGIN
                            AND c.month >= k.year AND c.month < k.year + interval '1 year'
         GROUP BY 1, 2, 3, 4, 5, 6, 7;
     ELSE
-        SELECT r.rehab_stays INTO stays FROM report_refreshes r;
+        -- The rehab episodes as counted: one each in the cells.
+        SELECT coalesce(sum(c.stays), 0) INTO stays FROM report_cells c;
     END IF;
 
     SELECT coalesce(sum(y.episodes), 0) INTO episodes FROM report_cells_yearly y;
@@ -207,13 +208,12 @@ BEGIN
         -- rehabilitation tables' TRUNCATE sees to when rehabilitation is counted again.
         LOCK TABLE report_cells IN ACCESS EXCLUSIVE MODE;
     END IF;
-    INSERT INTO report_refreshes AS r (singleton, refreshed_at, episodes, follow_up, rehab_at, rehab_stays, rehab_modalities, rehab_disciplines,
+    INSERT INTO report_refreshes AS r (singleton, refreshed_at, episodes, follow_up, rehab_at, rehab_modalities, rehab_disciplines,
                                        rehab_next_end)
-    VALUES (true, now(), episodes, int4range(follow_up_from, follow_up_to, '[]'), now(), stays, modalities, disciplines, next_end)
+    VALUES (true, now(), episodes, int4range(follow_up_from, follow_up_to, '[]'), now(), modalities, disciplines, next_end)
     ON CONFLICT (singleton) DO UPDATE
     SET refreshed_at = EXCLUDED.refreshed_at, episodes = EXCLUDED.episodes, follow_up = EXCLUDED.follow_up,
         rehab_at = CASE WHEN rehab THEN EXCLUDED.rehab_at ELSE r.rehab_at END,
-        rehab_stays = CASE WHEN rehab THEN EXCLUDED.rehab_stays ELSE r.rehab_stays END,
         rehab_modalities = CASE WHEN rehab THEN EXCLUDED.rehab_modalities ELSE r.rehab_modalities END,
         rehab_disciplines = CASE WHEN rehab THEN EXCLUDED.rehab_disciplines ELSE r.rehab_disciplines END,
         rehab_next_end = CASE WHEN rehab THEN EXCLUDED.rehab_next_end ELSE r.rehab_next_end END;
