@@ -5,7 +5,9 @@ import Foundation
 import ProtocolLibrary
 
 /// Full acute evaluations (IVT, doses, EVT, BP plan, scores, expected outcome) on one core,
-/// over the presentations of a vectors file: prints microseconds per evaluation.
+/// over the presentations of a vectors file: prints microseconds per evaluation, and per
+/// evaluation with its answer written as JSON (the answer's parts are worked out as it is
+/// written, so this is what a request pays).
 struct AcuteBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "acute",
@@ -14,7 +16,7 @@ struct AcuteBench: AsyncParsableCommand {
 
     @Option(help: "The Protocols folder.") var protocols: String
     @Option(help: "A vectors file (bench/acute/cases.json shape).") var cases: String
-    @Option(help: "Seconds to measure, after one second of warm-up.") var seconds = 5.0
+    @Option(help: "Seconds to measure each figure, after one second of warm-up.") var seconds = 5.0
 
     func run() async throws {
         let acute = try ProtocolLibrary(directory: URL(fileURLWithPath: protocols)).acute()
@@ -26,25 +28,33 @@ struct AcuteBench: AsyncParsableCommand {
         let presentations = try vectors.compactMap { $0.object?["presentation"] }.map { try reader.read($0) }
         guard !presentations.isEmpty else { throw ValidationError("no presentations in \(cases)") }
         var checksum = 0
-        func pass() throws {
-            for presentation in presentations {
-                checksum &+= try evaluator.evaluate(presentation).evt.trialCriteriaMet.count
-            }
+        let evaluated = try measure {
+            for presentation in presentations { checksum &+= try evaluator.evaluate(presentation).evt.trialCriteriaMet.count }
+            return presentations.count
         }
+        report(String(format: "acute evaluations: %.0f per second on one core, %.2f µs each (checksum %d)", evaluated.perSecond, evaluated.micros, checksum))
+        let answered = try measure {
+            for presentation in presentations { checksum &+= try evaluator.evaluate(presentation).jsonBytes.count }
+            return presentations.count
+        }
+        let bytes = try presentations.reduce(0) { $0 + (try evaluator.evaluate($1).jsonBytes.count) } / presentations.count
+        report(
+            String(
+                format: "with the answer written: %.0f per second on one core, %.2f µs each (%d bytes on average)", answered.perSecond, answered.micros,
+                bytes))
+    }
+
+    /// Runs `pass` (which returns the evaluations it made) for a second, then for `seconds`:
+    /// evaluations per second and µs each.
+    private func measure(_ pass: () throws -> Int) throws -> (perSecond: Double, micros: Double) {
         let warmUp = ContinuousClock.now + .seconds(1)
-        while ContinuousClock.now < warmUp { try pass() }
+        while ContinuousClock.now < warmUp { _ = try pass() }
         var evaluations = 0
         let start = ContinuousClock.now
         let end = start + .milliseconds(Int(seconds * 1000))
-        while ContinuousClock.now < end {
-            try pass()
-            evaluations += presentations.count
-        }
+        while ContinuousClock.now < end { evaluations += try pass() }
         let elapsed = ContinuousClock.now - start
         let micros = Double(elapsed.components.seconds) * 1e6 + Double(elapsed.components.attoseconds) / 1e12
-        report(
-            String(
-                format: "acute evaluations: %d in %.2f s, %.0f per second on one core, %.2f µs each (checksum %d)",
-                evaluations, micros / 1e6, Double(evaluations) / (micros / 1e6), micros / Double(evaluations), checksum))
+        return (Double(evaluations) / (micros / 1e6), micros / Double(evaluations))
     }
 }

@@ -7,7 +7,15 @@ public enum TextRules {
     /// The first character free text may not hold (controls other than tab, line feed and
     /// carriage return), or nil.
     public static func forbiddenInFreeText(_ text: String) -> Unicode.Scalar? {
-        text.unicodeScalars.first { isControl($0) && !["\t", "\n", "\r"].contains($0) }
+        guard mayHoldControl(text) else { return nil }
+        return text.unicodeScalars.first { isControl($0) && $0 != "\t" && $0 != "\n" && $0 != "\r" }
+    }
+
+    /// Whether the UTF-8 of `text` has a byte of a control character (below 0x20, 0x7F, or the
+    /// lead byte 0xC2 that U+0080 to U+00BF share): a check of each byte, for text that is
+    /// nearly always clean (a 1.5 kB presentation at 2,000 requests a second).
+    private static func mayHoldControl(_ text: String) -> Bool {
+        text.utf8.contains { $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 }
     }
 
     /// The first character an identifier may not hold (controls, format characters such as
@@ -56,6 +64,7 @@ extension JSONValue {
     /// The first string (member names included) holding a character free text may not
     /// hold, with its path (`reason`, `items.2.note`; for a member name, the object's), or nil.
     public func firstForbiddenText(path: String = "") -> (field: String, scalar: Unicode.Scalar)? {
+        guard holdsForbiddenText else { return nil }
         switch self {
         case .string(let text):
             return TextRules.forbiddenInFreeText(text).map { (path.isEmpty ? "body" : path, $0) }
@@ -73,6 +82,17 @@ extension JSONValue {
         case .null, .bool, .number: break
         }
         return nil
+    }
+
+    /// Whether any string or member name holds a character free text may not hold (without
+    /// the paths, which only a refusal needs).
+    private var holdsForbiddenText: Bool {
+        switch self {
+        case .string(let text): TextRules.forbiddenInFreeText(text) != nil
+        case .array(let elements): elements.contains { $0.holdsForbiddenText }
+        case .object(let members): members.contains { TextRules.forbiddenInFreeText($0.key) != nil || $0.value.holdsForbiddenText }
+        case .null, .bool, .number: false
+        }
     }
 
     /// The refusal for a body holding a forbidden character, if it does.
