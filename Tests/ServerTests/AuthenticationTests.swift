@@ -142,6 +142,38 @@ import Testing
         #expect(verifier.cachedTokens == 1)
     }
 
+    /// The cache key of many signatures, each in its four forms (`s` low or high, spare bits
+    /// of the last character clear or set): one key, `s` low and no spare bit, which is the
+    /// token itself exactly when it is in that form; a signature of another length is its own.
+    @Test func L6_everyFormOfASignatureHasOneKey() throws {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+        var random = SystemRandomNumberGenerator()
+        for _ in 0..<300 {
+            var signature = Data((0..<64).map { _ in UInt8.random(in: 0...255, using: &random) })
+            signature[32] = min(signature[32], 0xFE)  // s < n, which begins 0xFFFFFFFF00
+            let s = Array(signature[32..<64])
+            let complement = TokenCacheKey.complement(s)
+            let low = complement.lexicographicallyPrecedes(s) ? complement : s
+            signature.replaceSubrange(32..<64, with: low)
+            let canonical = "aGVhZA.Y2xhaW1z.\(signature.base64URLEncoded)"
+            for high in [false, true] {
+                var form = signature
+                if high { form.replaceSubrange(32..<64, with: TokenCacheKey.complement(low)) }
+                var encoded = Array(form.base64URLEncoded.utf8)
+                for spare in [false, true] {
+                    // The last character's four low bits are spare (86 characters, 64 bytes).
+                    if spare, let value = alphabet.firstIndex(of: encoded[85]) { encoded[85] = alphabet[value | 1] }
+                    let token = "aGVhZA.Y2xhaW1z." + String(decoding: encoded, as: UTF8.self)
+                    #expect(TokenCacheKey.canonical(token) == canonical, "high s \(high), spare bits \(spare)")
+                    #expect((token == canonical) == (!high && !spare))
+                }
+            }
+        }
+        for token in ["a.b.c", "aGVhZA.Y2xhaW1z", "a.b.c.d", "h.c." + String(repeating: "A", count: 342), "h.c." + String(repeating: "*", count: 86)] {
+            #expect(TokenCacheKey.canonical(token) == token)
+        }
+    }
+
     @Test func aCachedTokenStillExpires() async throws {
         let file = Self.keyFile()
         let verifier = try await AuthenticationSettings.development(keyFile: file).makeVerifier()
