@@ -80,11 +80,30 @@ import Testing
                 #expect(await storeConcurrently(mixed) == [nil, nil, true, true, true, true])
                 let replay = try await evaluations.store(good[0])
                 #expect(replay == false)
+
+                // On an episode the caller sees: stored with its patient, and audited as any
+                // other record of the caller's (the id as the service writes it, the purpose,
+                // the organisation acted for, the request and the client's address).
+                var onEpisode = Self.record(36, context: Self.context, organisation: Self.north, episode: DemoData.episodes[0])
+                onEpisode.clientAddress = "192.0.2.7"
+                #expect(try await evaluations.store(onEpisode))
                 try await database.withPool(.superuser) { admin in
                     let stored = try await admin.query("SELECT count(*) FROM acute_evaluations").single().decode(Int.self)
                     let audited = try await admin.query("SELECT count(*) FROM audit_events WHERE resource_type = 'AcuteEvaluation'").single().decode(Int.self)
-                    #expect(stored == 34)
-                    #expect(audited == 34)
+                    #expect(stored == 35)
+                    #expect(audited == 35)
+                    let patient = try await admin.query("SELECT patient_id FROM stroke_episodes WHERE id = \(DemoData.episodes[0])").single()
+                        .decode(UUID.self)
+                    let row = try await admin.query(
+                        """
+                        SELECT e.patient_id, a.actor_subject, a.actor_role, a.actor_organisation_id, a.action::text, a.patient_id, a.resource_id,
+                               a.purpose, a.outcome::text, a.request_id, host(a.client_address)
+                        FROM acute_evaluations e JOIN audit_events a ON a.resource_id = \(onEpisode.id.uuidString) WHERE e.id = \(onEpisode.id)
+                        """
+                    ).single().decode((UUID?, String, String, UUID?, String, UUID?, String, String, String, String?, String?).self)
+                    #expect(row.0 == patient && row.5 == patient)
+                    #expect(row.1 == "dr-store" && row.2 == "clinician" && row.3 == Self.north && row.4 == "create" && row.6 == onEpisode.id.uuidString)
+                    #expect(row.7 == "treatment" && row.8 == "success" && row.9 == "req-36" && row.10 == "192.0.2.7")
                 }
             }
         }
