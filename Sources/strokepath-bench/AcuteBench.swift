@@ -40,8 +40,8 @@ struct AcuteBench: AsyncParsableCommand {
         let bytes = try presentations.reduce(0) { $0 + (try evaluator.evaluate($1).jsonBytes.count) } / presentations.count
         report(
             String(
-                format: "with the answer written: %.0f per second on one core, %.2f µs each (%d bytes on average)", answered.perSecond, answered.micros,
-                bytes))
+                format: "with the answer written: %.0f per second on one core, %.2f µs each (%d bytes on average; checksum %d)", answered.perSecond,
+                answered.micros, bytes, checksum))
     }
 
     /// Runs `pass` (which returns the evaluations it made) for a second, then for `seconds`:

@@ -143,19 +143,21 @@ import Testing
     }
 
     /// The cache key of many signatures, each in its four forms (`s` low or high, spare bits
-    /// of the last character clear or set): one key, `s` low and no spare bit, which is the
-    /// token itself exactly when it is in that form; a signature of another length is its own.
-    @Test func L6_everyFormOfASignatureHasOneKey() throws {
+    /// of the last character clear or set): one key, `s` low and no spare bit, worked out byte
+    /// by byte, which is the token itself exactly when it is in that form. A token of another
+    /// shape gets Foundation's decoding: its own key, or (`+` for `-`) the same one.
+    @Test func L6_everyFormOfASignatureHasOneKey() {
         let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
         var random = SystemRandomNumberGenerator()
-        for _ in 0..<300 {
+        for round in 0..<300 {
             var signature = Data((0..<64).map { _ in UInt8.random(in: 0...255, using: &random) })
             signature[32] = min(signature[32], 0xFE)  // s < n, which begins 0xFFFFFFFF00
             let s = Array(signature[32..<64])
             let complement = TokenCacheKey.complement(s)
             let low = complement.lexicographicallyPrecedes(s) ? complement : s
             signature.replaceSubrange(32..<64, with: low)
-            let canonical = "aGVhZA.Y2xhaW1z.\(signature.base64URLEncoded)"
+            let head = round.isMultiple(of: 10) ? "." : "aGVhZA.Y2xhaW1z"
+            let canonical = "\(head).\(signature.base64URLEncoded)"
             for high in [false, true] {
                 var form = signature
                 if high { form.replaceSubrange(32..<64, with: TokenCacheKey.complement(low)) }
@@ -163,14 +165,19 @@ import Testing
                 for spare in [false, true] {
                     // The last character's four low bits are spare (86 characters, 64 bytes).
                     if spare, let value = alphabet.firstIndex(of: encoded[85]) { encoded[85] = alphabet[value | 1] }
-                    let token = "aGVhZA.Y2xhaW1z." + String(decoding: encoded, as: UTF8.self)
-                    #expect(TokenCacheKey.canonical(token) == canonical, "high s \(high), spare bits \(spare)")
-                    #expect((token == canonical) == (!high && !spare))
+                    let token = head + "." + String(decoding: encoded, as: UTF8.self)
+                    #expect(TokenCacheKey.es256Key(token) == canonical, "\(token): high s \(high), spare bits \(spare)")
+                    #expect(TokenCacheKey.canonical(token) == canonical, "\(token)")
+                    #expect((token == canonical) == (!high && !spare), "\(token)")
                 }
+            }
+            if canonical.contains("-") {
+                let plus = head + "." + signature.base64URLEncoded.replacingOccurrences(of: "-", with: "+")
+                #expect(TokenCacheKey.es256Key(plus) == nil && TokenCacheKey.canonical(plus) == canonical, "\(plus)")
             }
         }
         for token in ["a.b.c", "aGVhZA.Y2xhaW1z", "a.b.c.d", "h.c." + String(repeating: "A", count: 342), "h.c." + String(repeating: "*", count: 86)] {
-            #expect(TokenCacheKey.canonical(token) == token)
+            #expect(TokenCacheKey.es256Key(token) == nil && TokenCacheKey.canonical(token) == token, "\(token)")
         }
     }
 

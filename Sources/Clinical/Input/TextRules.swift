@@ -64,20 +64,24 @@ extension JSONValue {
     /// The first string (member names included) holding a character free text may not
     /// hold, with its path (`reason`, `items.2.note`; for a member name, the object's), or nil.
     public func firstForbiddenText(path: String = "") -> (field: String, scalar: Unicode.Scalar)? {
-        guard holdsForbiddenText else { return nil }
+        holdsForbiddenText ? locateForbiddenText(path: path) : nil
+    }
+
+    /// The first forbidden character's path, for a value that holds one (paths built as it goes).
+    private func locateForbiddenText(path: String) -> (field: String, scalar: Unicode.Scalar)? {
         switch self {
         case .string(let text):
             return TextRules.forbiddenInFreeText(text).map { (path.isEmpty ? "body" : path, $0) }
         case .array(let elements):
             for (index, element) in elements.enumerated() {
-                if let found = element.firstForbiddenText(path: Self.join(path, String(index))) { return found }
+                if let found = element.locateForbiddenText(path: Self.join(path, String(index))) { return found }
             }
         case .object(let members):
             for key in members.keys.sorted() {
                 let here = Self.join(path, key)
                 // A member name is not echoed: the object holding it is named.
                 if let scalar = TextRules.forbiddenInFreeText(key) { return (path.isEmpty ? "body" : path, scalar) }
-                if let found = members[key]?.firstForbiddenText(path: here) { return found }
+                if let found = members[key]?.locateForbiddenText(path: here) { return found }
             }
         case .null, .bool, .number: break
         }
