@@ -26,11 +26,14 @@ enum TokenCacheKey {
     /// The key of a token of three parts whose signature is 86 base64url characters (64
     /// bytes), worked out byte by byte: the verifier asks for it at every request with a token
     /// whose `s` is high (half of all ES256 tokens), and Foundation's base64 and the split
-    /// strings cost 28 µs there. Nil for any other token, whose key `canonical` works out.
+    /// strings cost 28 µs there. Nil for any other token (one with a byte outside ASCII too),
+    /// whose key `canonical` works out.
     static func es256Key(_ token: String) -> String? {
         var utf8 = Array(token.utf8)
-        guard let start = utf8.lastIndex(of: UInt8(ascii: ".")).map({ $0 + 1 }), utf8.count(where: { $0 == UInt8(ascii: ".") }) == 2,
-            utf8.count - start == 86
+        // ASCII only: Foundation's path splits by characters, and a dot with a combining mark
+        // after it is not one there.
+        guard !utf8.contains(where: { $0 >= 0x80 }), let start = utf8.lastIndex(of: UInt8(ascii: ".")).map({ $0 + 1 }),
+            utf8.count(where: { $0 == UInt8(ascii: ".") }) == 2, utf8.count - start == 86
         else { return nil }
         var signature: [UInt8] = []
         signature.reserveCapacity(64)
