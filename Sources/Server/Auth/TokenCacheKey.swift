@@ -72,7 +72,7 @@ enum TokenCacheKey {
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
 
     /// `bytes` in base64url without padding, spare bits clear.
-    private static func encoded(_ bytes: [UInt8]) -> [UInt8] {
+    static func encoded(_ bytes: [UInt8]) -> [UInt8] {
         var text: [UInt8] = []
         text.reserveCapacity((bytes.count * 4 + 2) / 3)
         var buffer: UInt32 = 0
@@ -135,16 +135,5 @@ extension Data {
     }
 
     /// base64url without padding.
-    var base64URLEncoded: String {
-        var base64 = [UInt8](base64EncodedData())
-        while base64.last == UInt8(ascii: "=") { base64.removeLast() }
-        for index in base64.indices {
-            if base64[index] == UInt8(ascii: "+") {
-                base64[index] = UInt8(ascii: "-")
-            } else if base64[index] == UInt8(ascii: "/") {
-                base64[index] = UInt8(ascii: "_")
-            }
-        }
-        return String(decoding: base64, as: UTF8.self)
-    }
+    var base64URLEncoded: String { String(decoding: TokenCacheKey.encoded([UInt8](self)), as: UTF8.self) }
 }
