@@ -36,12 +36,12 @@ public struct Features: Sendable {
         recoveryRecords = RecoveryRecords(pool: pool, recovery: protocols.recovery)
         reports = RegionalReports(pool: pool, replica: replica, catalogue: protocols.indicators, rehab: protocols.rehab)
         jobs = JobWorker(
-            queue: JobQueue(pool: pool), handlers: rehab.jobHandlers, lease: configuration.jobLease, poll: configuration.jobPoll,
+            queue: JobQueue(pool: pool), handlers: rehab.jobHandlers + reports.jobHandlers, lease: configuration.jobLease, poll: configuration.jobPoll,
             logger: Logger(label: "strokepath.jobs"))
     }
 
     /// The background work the features need run beside the server: the acute spool, which
     /// writes evaluations kept while the database was away once it returns, and the worker of
-    /// durable jobs (weekly solves), which every instance runs.
+    /// durable jobs (weekly solves, report refreshes), which every instance runs.
     public var services: [any Service] { [acute.spool, jobs] }
 }

@@ -59,7 +59,9 @@ import Testing
                         .decode(Int.self)
                 }
                 #expect(infinite == 0)
-                #expect(try await admin.send(.post, "/api/v1/reports/refresh").status == .ok)
+                let refresh = try await admin.send(.post, "/api/v1/reports/refresh")
+                let refreshID = try #require((refresh.json as? [String: Any])?["id"] as? String, "\(refresh)")
+                #expect(try await admin.finished("/api/v1/reports/refresh/\(refreshID)")["status"] as? String == "done")
                 // A query parameter's time likewise.
                 let audit = try await APICaller(
                     client: client, token: try await Harness.token(.auditor, subject: "aud", organisations: [Self.north], keyFile: keyFile)

@@ -266,14 +266,8 @@ import Testing
                     .post, "/api/v1/rehab/plans", ["organisationId": clinic, "week": "\(DemoClinicFixture.week)", "seconds": 2])
                 #expect(answer.status == .accepted)
                 let plan = try #require((answer.json as? [String: Any])?["id"] as? String)
-                var status = ""
-                while !["done", "failed"].contains(status) {
-                    try await Task.sleep(for: .milliseconds(200))
-                    answer = try await therapist.send(.get, "/api/v1/rehab/plans/\(plan)")
-                    status = (answer.json as? [String: Any])?["status"] as? String ?? ""
-                }
-                #expect(status == "done")
-                let review = answer.json as? [String: Any] ?? [:]
+                let review = try await therapist.finished("/api/v1/rehab/plans/\(plan)")
+                #expect(review["status"] as? String == "done")
                 #expect((review["score"] as? [String: Any])?["feasible"] as? Bool == true)
                 #expect((review["schedule"] as? [Any])?.isEmpty == false)
                 #expect(review["unplaced"] is [Any])
@@ -302,13 +296,8 @@ import Testing
                         "replan": true, "fromDay": 2,
                     ])
                 let replan = try #require((answer.json as? [String: Any])?["id"] as? String)
-                status = ""
-                while !["done", "failed"].contains(status) {
-                    try await Task.sleep(for: .milliseconds(200))
-                    answer = try await coordinator.send(.get, "/api/v1/rehab/plans/\(replan)")
-                    status = (answer.json as? [String: Any])?["status"] as? String ?? ""
-                }
-                let changes = try #require((answer.json as? [String: Any])?["changes"] as? [String: Any])
+                let replanned = try await coordinator.finished("/api/v1/rehab/plans/\(replan)")
+                let changes = try #require(replanned["changes"] as? [String: Any])
                 let displaced = changes["displaced"] as? [String] ?? []
                 let removed = changes["removed"] as? [String] ?? []
                 #expect(!displaced.isEmpty && displaced.allSatisfy { $0.contains(" Wed ") && $0.contains(" \(busiest) ") }, "\(displaced)")

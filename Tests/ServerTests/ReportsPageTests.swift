@@ -30,13 +30,12 @@ import Testing
                 let api = APICaller(client: client, token: planner)
                 #expect(try await api.send(.post, "/api/v1/reports/refresh").status == .forbidden, "recomputing every region's cells is the admin's")
                 let adminAPI = APICaller(client: client, token: admin)
-                let first = try await adminAPI.send(.post, "/api/v1/reports/refresh")
-                #expect(first.status == .ok && (first.json as? [String: Any])?["whole"] as? Bool == true, "the first refresh rebuilds: \(first)")
-                #expect((first.json as? [String: Any])?["rehabRecounted"] as? Bool == true, "and counts rehabilitation: \(first)")
-                let again = try await adminAPI.send(.post, "/api/v1/reports/refresh")
-                #expect((again.json as? [String: Any])?["episodesRecomputed"] as? Int == 0, "nothing changed since: \(again)")
-                let asked = try await adminAPI.send(.post, "/api/v1/reports/refresh?whole=true")
-                #expect((asked.json as? [String: Any])?["whole"] as? Bool == true)
+                let first = try await Self.refreshed(adminAPI, "/api/v1/reports/refresh")
+                #expect(first["whole"] as? Bool == true, "the first refresh rebuilds: \(first)")
+                #expect(first["rehabRecounted"] as? Bool == true, "and counts rehabilitation: \(first)")
+                let again = try await Self.refreshed(adminAPI, "/api/v1/reports/refresh")
+                #expect(again["episodesRecomputed"] as? Int == 0, "nothing changed since: \(again)")
+                #expect(try await Self.refreshed(adminAPI, "/api/v1/reports/refresh?whole=true")["whole"] as? Bool == true)
                 let unclear = try await adminAPI.send(.post, "/api/v1/reports/refresh?whole=yes")
                 #expect(unclear.status == .badRequest && unclear.type == "application/problem+json", "\(unclear)")
                 #expect(try await api.send(.get, "/api/v1/reports/regional?from=2026-03-05").status == .unprocessableContent, "whole periods only")
@@ -88,5 +87,15 @@ import Testing
                 #expect(try await doctor.get("/reports").status == .forbidden)
             }
         }
+    }
+
+    /// Queues a refresh (202, its job at `Location`), waits for its job to end, and answers what it counted.
+    static func refreshed(_ admin: APICaller, _ path: String) async throws -> [String: Any] {
+        let queued = try await admin.send(.post, path)
+        #expect(queued.status == .accepted, "\(queued)")
+        let id = try #require((queued.json as? [String: Any])?["id"] as? String, "\(queued)")
+        let job = try await admin.finished("/api/v1/reports/refresh/\(id)")
+        #expect(job["status"] as? String == "done", "\(job)")
+        return try #require(job["result"] as? [String: Any], "\(job)")
     }
 }

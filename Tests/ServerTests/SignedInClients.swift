@@ -23,6 +23,17 @@ struct APICaller: Sendable {
             (response.status, response.headers[.contentType], try? JSONSerialization.jsonObject(with: Data(response.text.utf8)))
         }
     }
+
+    /// GETs the background work at `path` (a plan, a refresh) until its status is done or
+    /// failed — its job has ended, whatever the machine's load — and answers it.
+    func finished(_ path: String) async throws -> [String: Any] {
+        while true {
+            let answer = try await send(.get, path)
+            let work = try #require(answer.json as? [String: Any], "\(path): \(answer)")
+            if ["done", "failed"].contains(work["status"] as? String) { return work }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+    }
 }
 
 /// A signed-in user's pages over HTTP (the session cookie sent, forms posted with their CSRF

@@ -23,4 +23,5 @@ extension RehabStay: ResponseEncodable {}
 extension RehabPrescription: ResponseEncodable {}
 extension DoseReport: ResponseEncodable {}
 extension RegionalReport: ResponseEncodable {}
+extension JobView: ResponseEncodable {}
 extension Identity: ResponseEncodable {}

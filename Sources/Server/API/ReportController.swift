@@ -5,7 +5,7 @@ import Reporting
 import Storage
 
 /// Regional reports for planners: the indicator tables (JSON, or CSV with `format=csv`) read
-/// from the report cells only, and recomputing those cells.
+/// from the report cells only, and recomputing those cells as a durable job.
 struct ReportController: Sendable {
     let reports: RegionalReports
 
@@ -13,6 +13,7 @@ struct ReportController: Sendable {
         RouteCollection(context: AppRequestContext.self)
             .get("/reports/regional", use: regional)
             .post("/reports/refresh", use: refresh)
+            .get("/reports/refresh/:id", use: refreshJob)
     }
 
     @Sendable func regional(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -24,20 +25,19 @@ struct ReportController: Sendable {
             body: .init(byteBuffer: ByteBuffer(string: ReportCSV.render(report.tables))))
     }
 
+    /// Queues a refresh (or answers the same one not started yet): 202 with the job, at `Location`.
     @Sendable func refresh(_ request: Request, context: AppRequestContext) async throws -> some ResponseGenerator {
-        let counted = try await reports.refresh(as: try context.accessContext(), whole: try QueryParameter.flag(request, "whole"))
-        return RefreshCounts(
-            episodesCounted: counted.episodes, staysCounted: counted.stays, episodesRecomputed: counted.recomputed, whole: counted.whole,
-            rehabRecounted: counted.rehab)
+        let job = try await reports.queueRefresh(as: try context.accessContext(), whole: try QueryParameter.flag(request, "whole"))
+        return answer(job, status: .accepted, location: "/api/v1/reports/refresh/\(job.id.uuidString.lowercased())")
     }
 
-    /// What a refresh counted and did (`refreshReports`).
-    struct RefreshCounts: Encodable, ResponseEncodable {
-        var episodesCounted: Int
-        var staysCounted: Int
-        var episodesRecomputed: Int
-        var whole: Bool
-        var rehabRecounted: Bool
+    /// A refresh job: its status, and once done what it counted.
+    @Sendable func refreshJob(_ request: Request, context: AppRequestContext) async throws -> some ResponseGenerator {
+        let id = try QueryParameter.id(context, "refresh")
+        guard let job = try await reports.refreshJob(id, as: try context.accessContext()) else {
+            throw Refusal.notFound("No refresh with that id is visible to you.")
+        }
+        return job
     }
 
     /// The query of a request: `region` (repeatable), `from`, `to`, `period`, `rows`, and strata.

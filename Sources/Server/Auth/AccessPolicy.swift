@@ -73,6 +73,7 @@ enum AccessPolicy {
         "POST /api/v1/patients/{id}/recovery/therapy": [.clinician, .rehabCoordinator],
         "GET /api/v1/reports/regional": [.planner, .admin],
         "POST /api/v1/reports/refresh": [.admin],
+        "GET /api/v1/reports/refresh/{id}": [.admin],
     ]
 
     /// "METHOD /page/{template}" → the roles allowed, for the signed-in pages.

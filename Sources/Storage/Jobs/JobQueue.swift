@@ -35,15 +35,20 @@ public struct JobQueue: Sendable {
     }
 
     /// Queues a job in `connection`'s transaction, acting as its actor (who must act for
-    /// `organisation`), so the job exists exactly when the row it works on does.
+    /// `organisation`), so the job exists exactly when the row it works on does; its id.
+    /// `unlessQueued`: a job of the same kind and parameters the actor can see that has not
+    /// started yet is answered instead (`job_enqueue_once`).
+    @discardableResult
     public static func enqueue(
-        kind: String, organisation: UUID, target: UUID, parameters: Data, policy: JobPolicy, on connection: PostgresConnection
-    ) async throws {
-        try await connection.query(
-            """
-            SELECT job_enqueue(\(kind), \(organisation), \(target), \(String(decoding: parameters, as: UTF8.self))::jsonb,
-                               \(policy.attempts)::integer, \(Int(policy.statementTimeout.milliseconds))::integer)
-            """, prepared: true)
+        kind: String, organisation: UUID, target: UUID, parameters: Data, policy: JobPolicy, unlessQueued: Bool = false,
+        on connection: PostgresConnection
+    ) async throws -> UUID {
+        let (json, attempts, timeout) = (String(decoding: parameters, as: UTF8.self), policy.attempts, Int(policy.statementTimeout.milliseconds))
+        let query: PostgresQuery =
+            unlessQueued
+            ? "SELECT job_enqueue_once(\(kind), \(organisation), \(target), \(json)::jsonb, \(attempts)::integer, \(timeout)::integer)"
+            : "SELECT job_enqueue(\(kind), \(organisation), \(target), \(json)::jsonb, \(attempts)::integer, \(timeout)::integer)"
+        return try await connection.query(query, prepared: true).single().decode(UUID.self)
     }
 
     /// Claims the next ready or abandoned job of `kinds` for `worker`, leased for `lease`; nil when none.

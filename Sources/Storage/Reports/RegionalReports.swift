@@ -45,17 +45,57 @@ public struct RegionalReports: Sendable {
 
     /// Brings the report cells up to date: the episodes changed since the last refresh are
     /// counted again, or every episode when `whole` (or when the database decides it must:
-    /// `report_refresh_all`); rehabilitation when what it counts may have changed.
-    public func refresh(as context: AccessContext, whole: Bool = false) async throws -> ReportRefresh {
+    /// `report_refresh_all`); rehabilitation when what it counts may have changed. `job`: the
+    /// durable job running it, which records the counts in the refresh's own transaction.
+    public func refresh(as context: AccessContext, whole: Bool = false, job: UUID? = nil) async throws -> ReportRefresh {
         let (catalogue, rehab) = (catalogue, rehab)
         return try await pool.withAccess(context) { connection in
-            try await Self.refresh(on: connection, catalogue: catalogue, rehab: rehab, whole: whole)
+            let counted = try await Self.refresh(on: connection, catalogue: catalogue, rehab: rehab, whole: whole)
+            if let job {
+                let json = String(decoding: try JSONEncoder().encode(counted), as: UTF8.self)
+                try await connection.query("SELECT job_record_result(\(job), \(json)::jsonb)")
+            }
+            return counted
         }
     }
 
+    /// Queues a refresh for the job workers (`ReportRefreshJob`), or answers the one the caller
+    /// can see that has the same `whole` and has not started yet: the job as the caller sees it.
+    public func queueRefresh(as context: AccessContext, whole: Bool = false) async throws -> JobView<ReportRefresh> {
+        guard let organisation = context.organisations.first else {
+            throw Refusal.notPermitted("A refresh is queued for an organisation you act for; you act for none.")
+        }
+        let parameters = try JSONEncoder().encode(ReportRefreshJob.Parameters(whole: whole))
+        return try await pool.withAccess(context) { connection in
+            let id = try await JobQueue.enqueue(
+                kind: ReportRefreshJob.kind, organisation: organisation, target: organisation, parameters: parameters,
+                policy: ReportRefreshJob.policy, unlessQueued: true, on: connection)
+            guard let job: JobView<ReportRefresh> = try await JobQueue.view(id, kind: ReportRefreshJob.kind, on: connection) else {
+                throw JobViewError.notVisible(id)
+            }
+            return job
+        }
+    }
+
+    /// A refresh job the caller queued, or any of its organisations' when an admin; nil otherwise.
+    public func refreshJob(_ id: UUID, as context: AccessContext) async throws -> JobView<ReportRefresh>? {
+        try await pool.withAccess(context, readOnly: true) { connection in
+            try await JobQueue.view(id, kind: ReportRefreshJob.kind, on: connection)
+        }
+    }
+
+    /// The durable jobs reports need run: the refresh.
+    public var jobHandlers: [any JobHandler] { [ReportRefreshJob(reports: self)] }
+
     /// How long a refresh may run (a whole rebuild of ten million episodes takes 70 s on two
     /// cores; an incremental one seconds), and a report wait for one under way.
-    static let refreshTimeLimit: StaticString = "15min"
+    static let refreshTimeLimit: Duration = .seconds(15 * 60)
+
+    /// Lets each statement of the transaction, and each wait for a lock, take as long as a refresh may.
+    static func allowRefreshTime(on connection: PostgresConnection) async throws {
+        let limit = "\(refreshTimeLimit.milliseconds)ms"
+        try await connection.query("SELECT set_config('statement_timeout', \(limit), true), set_config('lock_timeout', \(limit), true)")
+    }
 
     /// `report_refresh_all` on `connection`, with the follow-up window of the indicators file
     /// and the disciplines of the rehab catalogue.
@@ -67,8 +107,7 @@ public struct RegionalReports: Sendable {
         let modalities = rehab.modalities.map(\.id)
         let disciplines = rehab.modalities.map(\.discipline)
         // A long job: it raises the application role's statement limit for its own transaction.
-        try await connection.query("SET LOCAL statement_timeout = '\(fragment: refreshTimeLimit)'")
-        try await connection.query("SET LOCAL lock_timeout = '\(fragment: refreshTimeLimit)'")
+        try await allowRefreshTime(on: connection)
         let (episodes, stays, recomputed, rebuilt, rehab) = try await connection.query(
             """
             SELECT episodes, stays, recomputed, rebuilt, rehab
@@ -118,8 +157,7 @@ public struct RegionalReports: Sendable {
             // (report_refresh_all) takes them — report_cells first in both, which keeps them
             // from deadlocking: a refresh under way is waited for (as long as a refresh may
             // take), and none commits while the report reads cells, refresh time and release.
-            try await connection.query("SET LOCAL lock_timeout = '\(fragment: Self.refreshTimeLimit)'")
-            try await connection.query("SET LOCAL statement_timeout = '\(fragment: Self.refreshTimeLimit)'")
+            try await Self.allowRefreshTime(on: connection)
             try await connection.query(
                 """
                 LOCK TABLE report_cells, report_minutes, report_minutes_yearly, report_refreshes, report_minutes_strata, report_therapy,

@@ -1,5 +1,5 @@
 /// What a refresh of the report cells counted and did.
-public struct ReportRefresh: Sendable, Equatable {
+public struct ReportRefresh: Sendable, Equatable, Codable {
     /// Episodes in the cells, and rehab episodes (a patient's stays at one site for one stroke).
     public var episodes: Int
     public var stays: Int
@@ -12,6 +12,15 @@ public struct ReportRefresh: Sendable, Equatable {
     /// Whether rehabilitation was counted again: at a whole rebuild, and when what it counts may
     /// have changed (`report_rehab_unchanged`, migration 0019), the date or a session's end included.
     public var rehab: Bool
+
+    /// The API's names (`refreshReports`).
+    enum CodingKeys: String, CodingKey {
+        case episodes = "episodesCounted"
+        case stays = "staysCounted"
+        case recomputed = "episodesRecomputed"
+        case whole
+        case rehab = "rehabRecounted"
+    }
 
     public init(episodes: Int, stays: Int, recomputed: Int, whole: Bool, rehab: Bool) {
         self.episodes = episodes
