@@ -1,8 +1,9 @@
 -- The report refresh as a durable job (issue 19): `POST /api/v1/reports/refresh` queues it
 -- and answers at once; any instance's job worker runs it, a dead worker's refresh is taken
 -- over when its lease expires, and the admin reads the job's status and, once done, what it
--- counted. The counts are written in the refresh's own transaction, so a job is never done
--- without them, nor are they kept from a refresh that rolled back.
+-- counted. The refresh completes its job in its own transaction (job_complete): the cells, the
+-- counts and `done` commit together, so a refresh that committed is never run again, and one
+-- whose worker lost the job (its lease expired and another took it) rolls back.
 ALTER TABLE jobs ADD COLUMN result jsonb CHECK (result IS NULL OR jsonb_typeof(result) = 'object');
 
 -- Whether the current transaction's actor may see `job`: the one who queued it, or an admin
@@ -15,9 +16,10 @@ AS $$
 $$;
 REVOKE ALL ON FUNCTION job_visible(jobs) FROM PUBLIC;
 
--- Queues a job like job_enqueue, unless one of the same kind and parameters that the caller
--- can see is still queued (not yet started): that one is answered instead, so repeated asks
--- while the queue is busy do the work once. Serialised per kind, so two asks at once queue one.
+-- Queues a job like job_enqueue, unless one of the same kind, target and parameters that the
+-- caller can see is waiting in the queue (not running): that one is answered instead, so
+-- repeated asks while the queue is busy do the work once. Serialised per kind, so two asks at
+-- once queue one. The caller must act for `organisation` either way.
 CREATE FUNCTION job_enqueue_once(kind text, organisation uuid, target uuid, parameters jsonb, max_attempts integer, statement_timeout_ms integer)
 RETURNS uuid
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp
@@ -25,9 +27,13 @@ AS $$
 DECLARE
     existing uuid;
 BEGIN
+    IF organisation IS NULL OR NOT organisation = ANY (app_organisation_ids()) THEN
+        RAISE EXCEPTION 'a job may only be queued for an organisation the caller acts for' USING ERRCODE = 'insufficient_privilege';
+    END IF;
     PERFORM pg_advisory_xact_lock(hashtext('job_enqueue_once'), hashtext(kind));
     SELECT j.id INTO existing FROM jobs j
-    WHERE j.kind = job_enqueue_once.kind AND j.status = 'queued' AND j.parameters = job_enqueue_once.parameters AND job_visible(j)
+    WHERE j.kind = job_enqueue_once.kind AND j.target_id = target AND j.status = 'queued' AND j.parameters = job_enqueue_once.parameters
+      AND job_visible(j)
     ORDER BY j.created_at LIMIT 1;
     IF existing IS NOT NULL THEN
         RETURN existing;
@@ -38,16 +44,19 @@ $$;
 REVOKE ALL ON FUNCTION job_enqueue_once(text, uuid, uuid, jsonb, integer, integer) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION job_enqueue_once(text, uuid, uuid, jsonb, integer, integer) TO strokepath_app;
 
--- Records what a running job produced, in the transaction that produced it; false when the
--- job is not running (it was given up meanwhile).
-CREATE FUNCTION job_record_result(job uuid, result jsonb) RETURNS boolean
+-- Completes `worker`'s running job with what it produced, in the transaction that produced it;
+-- false when the worker no longer holds it (its lease expired and another worker took it over),
+-- and then the caller rolls its work back.
+CREATE FUNCTION job_complete(job uuid, worker text, result jsonb) RETURNS boolean
 LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp
 AS $$
-    WITH recorded AS (UPDATE jobs SET result = job_record_result.result WHERE id = job AND status = 'running' RETURNING 1)
-    SELECT EXISTS (SELECT 1 FROM recorded)
+    WITH completed AS (
+        UPDATE jobs SET status = 'done', result = job_complete.result, error = NULL, lease_owner = NULL, lease_until = NULL, finished_at = now()
+        WHERE id = job AND status = 'running' AND lease_owner = worker RETURNING 1)
+    SELECT EXISTS (SELECT 1 FROM completed)
 $$;
-REVOKE ALL ON FUNCTION job_record_result(uuid, jsonb) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION job_record_result(uuid, jsonb) TO strokepath_app;
+REVOKE ALL ON FUNCTION job_complete(uuid, text, jsonb) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION job_complete(uuid, text, jsonb) TO strokepath_app;
 
 -- A job of `kind` as the caller may see it (job_visible): its status, attempts, last error and
 -- result — never its parameters or whom it acts as. No row for any other job.

@@ -20,7 +20,8 @@ public struct Features: Sendable {
     let projections: RecoveryProjections
     let recoveryRecords: RecoveryRecords
     let reports: RegionalReports
-    let jobs: JobWorker
+    /// A job worker for each feature's jobs: a plan's solve does not wait behind a report refresh.
+    let jobs: [JobWorker]
 
     /// `replica`: a hot standby the reports are read from, if there is one.
     public init(configuration: ServerConfiguration, pool: PostgresPool, replica: PostgresPool? = nil, logger: Logger) throws {
@@ -35,13 +36,15 @@ public struct Features: Sendable {
         projections = RecoveryProjections(pool: pool, projector: RecoveryProjector(protocols.recovery), catalogue: protocols.rehab)
         recoveryRecords = RecoveryRecords(pool: pool, recovery: protocols.recovery)
         reports = RegionalReports(pool: pool, replica: replica, catalogue: protocols.indicators, rehab: protocols.rehab)
-        jobs = JobWorker(
-            queue: JobQueue(pool: pool), handlers: rehab.jobHandlers + reports.jobHandlers, lease: configuration.jobLease, poll: configuration.jobPoll,
-            logger: Logger(label: "strokepath.jobs"))
+        jobs = [rehab.jobHandlers, reports.jobHandlers].map { handlers in
+            JobWorker(
+                queue: JobQueue(pool: pool), handlers: handlers, lease: configuration.jobLease, poll: configuration.jobPoll,
+                logger: Logger(label: "strokepath.jobs"))
+        }
     }
 
     /// The background work the features need run beside the server: the acute spool, which
     /// writes evaluations kept while the database was away once it returns, and the worker of
     /// durable jobs (weekly solves, report refreshes), which every instance runs.
-    public var services: [any Service] { [acute.spool, jobs] }
+    public var services: [any Service] { [acute.spool] + jobs }
 }

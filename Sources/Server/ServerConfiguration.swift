@@ -44,7 +44,7 @@ public struct ServerConfiguration: Sendable {
     /// How many break-glass grants one user may open in 24 hours (default 5): more is refused
     /// and left to the auditors, who see every grant on their organisations' patients.
     public var breakGlassPerDay: Int
-    /// How long a durable job (a weekly solve) stays a worker's without renewal (default 30 s):
+    /// How long a durable job (a weekly solve, a report refresh) stays a worker's without renewal (default 30 s):
     /// the longest a job waits to be taken over after its instance died.
     public var jobLease: Duration
     /// How often an idle job worker looks for work (default 1 s).

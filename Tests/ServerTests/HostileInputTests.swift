@@ -27,7 +27,7 @@ import Testing
         ((answer.json as? [String: Any])?["errors"] as? [[String: Any]])?.first?["field"] as? String
     }
 
-    @Test func M1_timesOutsideTheClinicalRangeAreRefusedAndTheRefreshKeepsWorking() async throws {
+    @Test(.timeLimit(.minutes(5))) func M1_timesOutsideTheClinicalRangeAreRefusedAndTheRefreshKeepsWorking() async throws {
         let keyFile = FileManager.default.temporaryDirectory.appendingPathComponent("key-\(UUID().uuidString).pem")
         let clinicianToken = try await Harness.token(.clinician, subject: "sec-clin", organisations: [Self.north], keyFile: keyFile)
         let adminToken = try await Harness.token(.admin, subject: "sec-admin", organisations: [Self.north], keyFile: keyFile)

@@ -12,7 +12,7 @@ import Testing
 /// see it: values withheld as promised, targets marked, trend and funnel drawn, CSV served;
 /// no patient operation open to a planner.
 @Suite struct ReportsPageTests {
-    @Test func dashboardAndReportAPIForPlanners() async throws {
+    @Test(.timeLimit(.minutes(10))) func dashboardAndReportAPIForPlanners() async throws {
         let keyFile = FileManager.default.temporaryDirectory.appendingPathComponent("key-\(UUID().uuidString).pem")
         func token(_ role: Role) async throws -> String {
             try await DevelopmentKey.issueToken(
@@ -91,9 +91,11 @@ import Testing
 
     /// Queues a refresh (202, its job at `Location`), waits for its job to end, and answers what it counted.
     static func refreshed(_ admin: APICaller, _ path: String) async throws -> [String: Any] {
-        let queued = try await admin.send(.post, path)
-        #expect(queued.status == .accepted, "\(queued)")
-        let id = try #require((queued.json as? [String: Any])?["id"] as? String, "\(queued)")
+        let (status, location, body) = try await admin.client.execute(uri: path, method: .post, headers: [.authorization: "Bearer \(admin.token)"]) {
+            ($0.status, $0.headers[.location], try? JSONSerialization.jsonObject(with: Data($0.text.utf8)) as? [String: Any])
+        }
+        let id = try #require(body?["id"] as? String, "\(status) \(body ?? [:])")
+        #expect(status == .accepted && location?.lowercased() == "/api/v1/reports/refresh/\(id.lowercased())", "\(status) \(location ?? "no Location")")
         let job = try await admin.finished("/api/v1/reports/refresh/\(id)")
         #expect(job["status"] as? String == "done", "\(job)")
         return try #require(job["result"] as? [String: Any], "\(job)")

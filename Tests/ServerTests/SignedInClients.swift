@@ -25,10 +25,12 @@ struct APICaller: Sendable {
     }
 
     /// GETs the background work at `path` (a plan, a refresh) until its status is done or
-    /// failed — its job has ended, whatever the machine's load — and answers it.
+    /// failed — its job has ended, whatever the machine's load — and answers it; throws on any
+    /// answer but 200. A test that calls it has a time limit, for a job that never ends.
     func finished(_ path: String) async throws -> [String: Any] {
         while true {
             let answer = try await send(.get, path)
+            try #require(answer.status == .ok, "\(path): \(answer)")
             let work = try #require(answer.json as? [String: Any], "\(path): \(answer)")
             if ["done", "failed"].contains(work["status"] as? String) { return work }
             try await Task.sleep(for: .milliseconds(100))

@@ -7,4 +7,11 @@ public protocol JobHandler: Sendable {
     func run(_ job: ClaimedJob) async throws
     /// Records on the job's row that it failed for good, with the reason a person reads.
     func abandon(_ job: ClaimedJob, reason: String) async throws
+    /// True when `run` completes the job itself, in the transaction of its work
+    /// (`JobQueue.complete`), rather than leaving that to the worker afterwards.
+    var completesItself: Bool { get }
+}
+
+extension JobHandler {
+    public var completesItself: Bool { false }
 }

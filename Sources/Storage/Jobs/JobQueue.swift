@@ -23,6 +23,15 @@ public struct ClaimedJob: Sendable {
     /// Whoever queued it, limited to the job's statement timeout; audit rows name the job.
     public var context: AccessContext
     public var attempts: JobAttempts
+    /// The worker holding it (`jobs.lease_owner`).
+    public var worker: String
+}
+
+/// The worker no longer holds the job it was completing: its lease expired and another worker
+/// took the job over. The work's transaction rolls back; the other worker's run counts.
+public struct JobLeaseLost: Error, CustomStringConvertible {
+    public var job: UUID
+    public var description: String { "the job \(job) was taken over by another worker" }
 }
 
 /// The durable job table (migration 0015), reached only through its functions: queue a job in
@@ -36,8 +45,8 @@ public struct JobQueue: Sendable {
 
     /// Queues a job in `connection`'s transaction, acting as its actor (who must act for
     /// `organisation`), so the job exists exactly when the row it works on does; its id.
-    /// `unlessQueued`: a job of the same kind and parameters the actor can see that has not
-    /// started yet is answered instead (`job_enqueue_once`).
+    /// `unlessQueued`: a job of the same kind, target and parameters that the actor can see and
+    /// that is waiting in the queue is answered instead (`job_enqueue_once`).
     @discardableResult
     public static func enqueue(
         kind: String, organisation: UUID, target: UUID, parameters: Data, policy: JobPolicy, unlessQueued: Bool = false,
@@ -68,7 +77,17 @@ public struct JobQueue: Sendable {
         context.statementTimeout = .milliseconds(timeout)
         return ClaimedJob(
             id: id, kind: kind, target: target, parameters: Data(parameters.utf8), context: context,
-            attempts: JobAttempts(attempt: attempt, limit: limit))
+            attempts: JobAttempts(attempt: attempt, limit: limit), worker: worker)
+    }
+
+    /// Completes `job` with `result` (JSON) in `connection`'s transaction, the one that did its
+    /// work, so that both commit or neither does (`job_complete`, migration 0021); throws
+    /// `JobLeaseLost` when its worker no longer holds it.
+    public static func complete(_ job: ClaimedJob, result: Data, on connection: PostgresConnection) async throws {
+        let json = String(decoding: result, as: UTF8.self)
+        guard try await connection.query("SELECT job_complete(\(job.id), \(job.worker), \(json)::jsonb)", prepared: true).single().decode(Bool.self) else {
+            throw JobLeaseLost(job: job.id)
+        }
     }
 
     /// Extends the lease; false when `worker` no longer holds the job.

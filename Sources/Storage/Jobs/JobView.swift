@@ -18,23 +18,26 @@ public struct JobView<Result: Codable & Sendable>: Sendable, Codable {
     public var finishedAt: Date?
 }
 
-extension JobView: Equatable where Result: Equatable {}
-
 extension JobQueue {
-    /// The job `id` of `kind` on `connection`, acting as its transaction's actor; nil when there
-    /// is none the actor may see (`job_view`, migration 0021).
-    public static func view<Result>(_ id: UUID, kind: String, on connection: PostgresConnection) async throws -> JobView<Result>? {
-        guard
-            let row = try await connection.query(
-                """
-                SELECT id, status, attempts, max_attempts, error, result::text, created_at, started_at, finished_at
-                FROM job_view(\(id), \(kind))
-                """, prepared: true
-            ).first
-        else { return nil }
+    /// The job `id` of `kind` on `connection`, as its transaction's actor may see it; nil when
+    /// there is none the actor may see (`job_view`, migration 0021).
+    public static func visibleJob<Result>(_ id: UUID, of kind: String, on connection: PostgresConnection) async throws -> JobView<Result>? {
+        try await connection.query(viewQuery(id, kind), prepared: true).first.map(decode)
+    }
+
+    /// The job `id` of `kind` the actor just queued (its author always sees it).
+    static func view<Result>(_ id: UUID, of kind: String, on connection: PostgresConnection) async throws -> JobView<Result> {
+        try decode(try await connection.query(viewQuery(id, kind), prepared: true).single())
+    }
+
+    private static func viewQuery(_ id: UUID, _ kind: String) -> PostgresQuery {
+        "SELECT id, status, attempts, max_attempts, error, result::text, created_at, started_at, finished_at FROM job_view(\(id), \(kind))"
+    }
+
+    private static func decode<Result>(_ row: PostgresRow) throws -> JobView<Result> {
         let (id, status, attempts, limit, error, result, created, started, finished) =
             try row.decode((UUID, String, Int, Int, String?, String?, Date, Date?, Date?).self)
-        guard let status = JobStatus(rawValue: status) else { throw JobViewError.unknownStatus(status) }
+        guard let status = JobStatus(rawValue: status) else { throw UnknownJobStatus(status: status) }
         return JobView(
             id: id, status: status, attempts: attempts, maxAttempts: limit, error: error,
             result: try result.map { try JSONDecoder().decode(Result.self, from: Data($0.utf8)) }, createdAt: created, startedAt: started,
@@ -42,16 +45,8 @@ extension JobQueue {
     }
 }
 
-/// A job that cannot be shown: a status this release does not know (the table's check allows
-/// none), or one its own author cannot see (`job_visible` always admits the author).
-enum JobViewError: Error, CustomStringConvertible {
-    case unknownStatus(String)
-    case notVisible(UUID)
-
-    var description: String {
-        switch self {
-        case .unknownStatus(let status): "a job has the unknown status \(status)"
-        case .notVisible(let id): "the job \(id) just queued is not visible to the one who queued it"
-        }
-    }
+/// A job's row holds a status this release does not know (a newer release's).
+struct UnknownJobStatus: Error, CustomStringConvertible {
+    var status: String
+    var description: String { "a job has the unknown status \(status)" }
 }

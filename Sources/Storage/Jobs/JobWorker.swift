@@ -80,12 +80,12 @@ public final class JobWorker: Service, Sendable {
             } onCancel: {
                 work.cancel()
             }
-            await settle(job, as: .done)
+            if !handler.completesItself { await settle(job, as: .done) }
         } catch  where Task.isCancelled {
             // Shutting down: hand the job back for the next worker (another instance or this one restarted).
             logger.info("job handed back at shutdown", metadata: metadata)
             await settle(job, as: .queued, reason: "handed back: the service was stopping", handedBack: true)
-        } catch  where work.isCancelled {
+        } catch  where work.isCancelled || error is JobLeaseLost {
             // The lease was lost: whatever the cancelled work threw (CancellationError, or
             // PostgreSQL's "query cancelled" mid-statement), the job is the other worker's now.
             logger.warning("job left to the worker that took it over", metadata: metadata)

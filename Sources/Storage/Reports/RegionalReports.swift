@@ -46,41 +46,36 @@ public struct RegionalReports: Sendable {
     /// Brings the report cells up to date: the episodes changed since the last refresh are
     /// counted again, or every episode when `whole` (or when the database decides it must:
     /// `report_refresh_all`); rehabilitation when what it counts may have changed. `job`: the
-    /// durable job running it, which records the counts in the refresh's own transaction.
-    public func refresh(as context: AccessContext, whole: Bool = false, job: UUID? = nil) async throws -> ReportRefresh {
+    /// durable job running it, completed with the counts in the refresh's own transaction.
+    public func refresh(as context: AccessContext, whole: Bool = false, job: ClaimedJob? = nil) async throws -> ReportRefresh {
         let (catalogue, rehab) = (catalogue, rehab)
         return try await pool.withAccess(context) { connection in
             let counted = try await Self.refresh(on: connection, catalogue: catalogue, rehab: rehab, whole: whole)
-            if let job {
-                let json = String(decoding: try JSONEncoder().encode(counted), as: UTF8.self)
-                try await connection.query("SELECT job_record_result(\(job), \(json)::jsonb)")
-            }
+            if let job { try await JobQueue.complete(job, result: try JSONEncoder().encode(counted), on: connection) }
             return counted
         }
     }
 
-    /// Queues a refresh for the job workers (`ReportRefreshJob`), or answers the one the caller
-    /// can see that has the same `whole` and has not started yet: the job as the caller sees it.
+    /// Queues a refresh for the job workers (`ReportRefreshJob`) for the caller's first
+    /// organisation, or answers the one with the same `whole` the caller can see that is waiting
+    /// in the queue: the job as the caller sees it.
     public func queueRefresh(as context: AccessContext, whole: Bool = false) async throws -> JobView<ReportRefresh> {
         guard let organisation = context.organisations.first else {
-            throw Refusal.notPermitted("A refresh is queued for an organisation you act for; you act for none.")
+            throw Refusal.notPermitted("A refresh is queued for an organisation you act for, and your token names none.")
         }
         let parameters = try JSONEncoder().encode(ReportRefreshJob.Parameters(whole: whole))
         return try await pool.withAccess(context) { connection in
             let id = try await JobQueue.enqueue(
                 kind: ReportRefreshJob.kind, organisation: organisation, target: organisation, parameters: parameters,
                 policy: ReportRefreshJob.policy, unlessQueued: true, on: connection)
-            guard let job: JobView<ReportRefresh> = try await JobQueue.view(id, kind: ReportRefreshJob.kind, on: connection) else {
-                throw JobViewError.notVisible(id)
-            }
-            return job
+            return try await JobQueue.view(id, of: ReportRefreshJob.kind, on: connection)
         }
     }
 
     /// A refresh job the caller queued, or any of its organisations' when an admin; nil otherwise.
     public func refreshJob(_ id: UUID, as context: AccessContext) async throws -> JobView<ReportRefresh>? {
         try await pool.withAccess(context, readOnly: true) { connection in
-            try await JobQueue.view(id, kind: ReportRefreshJob.kind, on: connection)
+            try await JobQueue.visibleJob(id, of: ReportRefreshJob.kind, on: connection)
         }
     }
 
