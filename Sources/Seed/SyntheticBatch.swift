@@ -11,15 +11,16 @@ struct SyntheticBatch: Sendable {
     var count: Int
     var generator: SyntheticGenerator
 
-    /// Each episode at a site drawn by volume (`cumulative`: the sites' summed weights).
-    init(_ numbers: Range<Int>, generator: SyntheticGenerator, prefix: String, sites: [Site], cumulative: [Double], end: Date) {
+    /// Each episode at a site drawn by volume (`cumulative`: the sites' summed weights), in
+    /// arrival order among the load's `total` episodes.
+    init(_ numbers: Range<Int>, of total: Int, generator: SyntheticGenerator, prefix: String, sites: [Site], cumulative: [Double], end: Date) {
         self.generator = generator
         count = numbers.count
-        let total = cumulative.last ?? 1
+        let weight = cumulative.last ?? 1
         for number in numbers {
-            let pick = self.generator.uniform() * total
+            let pick = self.generator.uniform() * weight
             let site = sites[cumulative.firstIndex { $0 > pick } ?? (sites.count - 1)]
-            self.generator.episode(number: number, prefix: prefix, site: site, end: end, patients: &patients, episodes: &episodes)
+            self.generator.episode(number: number, of: total, prefix: prefix, site: site, end: end, patients: &patients, episodes: &episodes)
         }
     }
 }

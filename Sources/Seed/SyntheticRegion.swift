@@ -5,7 +5,8 @@ import Storage
 
 /// Synthetic acute stroke episodes for load and report tests: `regions` regions of eight
 /// hospitals (two thrombectomy centres, volumes from large to very small so that some report
-/// cells are small), one patient per episode, arrivals over the three years before `end`; and
+/// cells are small), one patient per episode, arrivals over the three years before `end` (in
+/// arrival order, as real episodes lie in the tables); and
 /// the session-level rehab sample of `SyntheticRehab` for `rehabStays` of them.
 ///
 /// Distributions (each a round figure from a registry report, not a fit):
@@ -221,7 +222,7 @@ public struct SyntheticRegion: Sendable {
             let cumulative = volume.reduce(into: [Double]()) { $0.append(($0.last ?? 0) + $1) }
             let (batch, total, end, hospitals) = (20_000, episodes, end, sites)
             func generate(_ numbers: Range<Int>, from generator: SyntheticGenerator) -> Task<SyntheticBatch, Never> {
-                Task { SyntheticBatch(numbers, generator: generator, prefix: prefix, sites: hospitals, cumulative: cumulative, end: end) }
+                Task { SyntheticBatch(numbers, of: total, generator: generator, prefix: prefix, sites: hospitals, cumulative: cumulative, end: end) }
             }
             // The next batch is drawn while the database takes this one.
             var pending = generate(0..<min(batch, total), from: generator)
