@@ -44,14 +44,15 @@ $$;
 REVOKE ALL ON FUNCTION job_enqueue_once(text, uuid, uuid, jsonb, integer, integer) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION job_enqueue_once(text, uuid, uuid, jsonb, integer, integer) TO strokepath_app;
 
--- Completes `worker`'s running job with what it produced, in the transaction that produced it;
--- false when the worker no longer holds it (its lease expired and another worker took it over),
+-- Completes `worker`'s running job with what it produced, in the transaction that produced it
+-- (finished when the work was, not when its transaction began); false when the worker no longer holds it (its lease expired and another worker took it over),
 -- and then the caller rolls its work back.
 CREATE FUNCTION job_complete(job uuid, worker text, result jsonb) RETURNS boolean
 LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp
 AS $$
     WITH completed AS (
-        UPDATE jobs SET status = 'done', result = job_complete.result, error = NULL, lease_owner = NULL, lease_until = NULL, finished_at = now()
+        UPDATE jobs SET status = 'done', result = job_complete.result, error = NULL, lease_owner = NULL, lease_until = NULL,
+                        finished_at = clock_timestamp()
         WHERE id = job AND status = 'running' AND lease_owner = worker RETURNING 1)
     SELECT EXISTS (SELECT 1 FROM completed)
 $$;

@@ -63,15 +63,16 @@ struct SyntheticGenerator: RandomNumberGenerator {
 
     /// Appends one patient row and one episode row (COPY text format) for episode `number` of
     /// `total`. Episodes arrive in number order, each at a uniform time in its share of the 1,095
-    /// days before `end` (all together uniform over them): the tables lie in arrival order, as a
-    /// registry's history or the service's own writes do, not shuffled across three years.
+    /// days before `end` (all together uniform over them; the last second before `end` at the
+    /// latest): the tables lie in arrival order, as a registry's history or the service's own
+    /// writes do, not shuffled across three years.
     mutating func episode(
         number: Int, of total: Int, prefix: String, site: (id: UUID, region: Int, thrombectomy: Bool, speed: Double, propensity: Double),
         end: Date, patients: inout [UInt8], episodes: inout [UInt8]
     ) {
         let patient = uuid()
         let episode = uuid()
-        let arrival = Int(end.timeIntervalSince1970) - Int((Double(total - number) - uniform()) / Double(max(total, 1)) * 1_095 * 86_400)
+        let arrival = Int(end.timeIntervalSince1970) - Int(((Double(total - number) - uniform()) / Double(max(total, 1)) * 1_095 * 86_400).rounded(.up))
         let age = Int(min(max(75 + 12 * normal(), 18), 100).rounded())
         let female = chance(0.47)
         let type = pick([0.86, 0.12, 0.02])

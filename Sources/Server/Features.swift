@@ -44,7 +44,7 @@ public struct Features: Sendable {
     }
 
     /// The background work the features need run beside the server: the acute spool, which
-    /// writes evaluations kept while the database was away once it returns, and the worker of
-    /// durable jobs (weekly solves, report refreshes), which every instance runs.
+    /// writes evaluations kept while the database was away once it returns, and the workers of
+    /// durable jobs (weekly solves; report refreshes), which every instance runs.
     public var services: [any Service] { [acute.spool] + jobs }
 }

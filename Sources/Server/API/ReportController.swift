@@ -25,7 +25,7 @@ struct ReportController: Sendable {
             body: .init(byteBuffer: ByteBuffer(string: ReportCSV.render(report.tables))))
     }
 
-    /// Queues a refresh (or answers the same one not started yet): 202 with the job, at `Location`.
+    /// Queues a refresh (or answers the same one waiting in the queue): 202 with the job, at `Location`.
     @Sendable func refresh(_ request: Request, context: AppRequestContext) async throws -> some ResponseGenerator {
         let job = try await reports.queueRefresh(as: try context.accessContext(), whole: try QueryParameter.flag(request, "whole"))
         return answer(job, status: .accepted, location: "/api/v1/reports/refresh/\(job.id.uuidString.lowercased())")

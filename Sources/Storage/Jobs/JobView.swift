@@ -1,7 +1,7 @@
 public import Foundation
 public import Postgres
 
-/// A job as the one who queued it (or an admin of its organisations) sees it: where it is,
+/// A job as the one who queued it, or an admin of its organisations, sees it: where it is,
 /// how many attempts it has had, why the last failed, and once done what it produced.
 public struct JobView<Result: Codable & Sendable>: Sendable, Codable {
     public var id: UUID

@@ -3,7 +3,8 @@ public import Logging
 import Postgres
 public import ServiceLifecycle
 
-/// Claims and runs durable jobs, one at a time, in every instance of the service: the job
+/// Claims and runs durable jobs of its handlers' kinds, one at a time, in every instance of
+/// the service (an instance runs one worker for each feature's jobs): the job
 /// table's `FOR UPDATE SKIP LOCKED` claim keeps two workers off one job, and the lease (renewed
 /// every third of its length while the job runs) lets another worker take over a job whose
 /// worker died. On graceful shutdown the running job is handed back at once, not left to expire.
@@ -55,15 +56,16 @@ public final class JobWorker: Service, Sendable {
     }
 
     /// Claims the next job that is ready (or abandoned by a dead worker), runs it or gives it
-    /// up, and settles it; false when there was none.
+    /// up, and settles it (unless its handler completed it); false when there was none.
     public func runNext() async throws -> Bool {
         guard let job = try await queue.claim(worker: name, lease: lease, kinds: Array(handlers.keys)) else { return false }
         await handle(job)
         return true
     }
 
-    /// Runs a claimed job (or gives it up) and settles it. A job whose lease this worker lost
-    /// (another worker took it over) is cancelled here and left to the other.
+    /// Runs a claimed job (or gives it up) and settles it, unless its handler completes it in
+    /// its own transaction. A job whose lease this worker lost (another worker took it over) is
+    /// cancelled here and left to the other.
     private func handle(_ job: ClaimedJob) async {
         let metadata: Logger.Metadata = ["job": "\(job.id)", "kind": "\(job.kind)", "attempt": "\(job.attempts.attempt)"]
         guard let handler = handlers[job.kind] else { return }
