@@ -4,15 +4,15 @@
 -- counted. The refresh completes its job in its own transaction (job_complete): the cells, the
 -- counts and `done` commit together, so a refresh that committed is never run again, and one
 -- whose worker lost the job (its lease expired and another took it) rolls back.
-ALTER TABLE jobs ADD COLUMN result jsonb CHECK (result IS NULL OR jsonb_typeof(result) = 'object');
+ALTER TABLE jobs ADD COLUMN result jsonb CHECK (result IS NULL OR (jsonb_typeof(result) = 'object' AND status = 'done'));
 
 -- Whether the current transaction's actor may see `job`: the one who queued it, or an admin
--- acting for one of the organisations it was queued with.
+-- acting for one of the organisations it was queued with. Like every access rule, it trusts the
+-- role and organisations the service sets for the transaction (docs/threat-model.md).
 CREATE FUNCTION job_visible(job jobs) RETURNS boolean
 LANGUAGE sql STABLE SET search_path = public, pg_temp
 AS $$
-    SELECT job.acting_subject = current_setting('app.subject', true)
-        OR (current_setting('app.role', true) = 'admin' AND job.acting_organisations && app_organisation_ids())
+    SELECT job.acting_subject = app_subject() OR (app_role() = 'admin' AND job.acting_organisations && app_organisation_ids())
 $$;
 REVOKE ALL ON FUNCTION job_visible(jobs) FROM PUBLIC;
 

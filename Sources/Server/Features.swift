@@ -36,10 +36,10 @@ public struct Features: Sendable {
         projections = RecoveryProjections(pool: pool, projector: RecoveryProjector(protocols.recovery), catalogue: protocols.rehab)
         recoveryRecords = RecoveryRecords(pool: pool, recovery: protocols.recovery)
         reports = RegionalReports(pool: pool, replica: replica, catalogue: protocols.indicators, rehab: protocols.rehab)
-        jobs = [rehab.jobHandlers, reports.jobHandlers].map { handlers in
+        jobs = [("rehab", rehab.jobHandlers), ("reports", reports.jobHandlers)].map { feature, handlers in
             JobWorker(
                 queue: JobQueue(pool: pool), handlers: handlers, lease: configuration.jobLease, poll: configuration.jobPoll,
-                logger: Logger(label: "strokepath.jobs"))
+                logger: Logger(label: "strokepath.jobs.\(feature)"))
         }
     }
 

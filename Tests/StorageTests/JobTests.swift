@@ -3,6 +3,7 @@ import Logging
 import Postgres
 import PostgresTestSupport
 import Storage
+import Synchronization
 import Testing
 
 /// The job lifecycle and the attempts policy, without a database.
@@ -92,6 +93,44 @@ import Testing
             #expect(try await !queue.settle(first.id, worker: "dead", as: .done), "and cannot settle the job")
             #expect(try await queue.settle(first.id, worker: "other", as: .done))
             #expect(try await !queue.settle(first.id, worker: "other", as: .failed), "a settled job stays settled")
+        }
+    }
+
+    @Test(.timeLimit(.minutes(2))) func twoAsksAtOnceQueueOneJob() async throws {
+        try await TestDatabase.with { database in
+            try await database.withPool(.app, configuration: .init(maximumConnections: 4)) { pool in
+                let target = UUID()
+                @Sendable func ask(on connection: PostgresConnection) async throws -> UUID {
+                    try await JobQueue.enqueue(
+                        kind: "test_job", organisation: Self.clinic, target: target, parameters: Data("{}".utf8), policy: Self.policy,
+                        unlessQueued: true, on: connection)
+                }
+                let answered = Answered()
+                let asks: (first: UUID, second: Task<UUID, any Error>) = try await pool.withAccess(Self.author) { connection in
+                    let first = try await ask(on: connection)
+                    let second = Task<UUID, any Error> {
+                        defer { answered.value.withLock { $0 = true } }
+                        return try await pool.withAccess(Self.author) { try await ask(on: $0) }
+                    }
+                    // Before the first ask commits, the second waits for it (or, were asks not
+                    // serialised, has already answered with a job of its own).
+                    try await Self.waitUntilBlocked(database, orAnswered: answered)
+                    return (first, second)
+                }
+                let (first, second) = (asks.first, try await asks.second.value)
+                #expect(second == first, "the second ask answers the job the first queued")
+            }
+        }
+    }
+
+    /// Returns once an ask for a job waits for a lock, or one has answered.
+    static func waitUntilBlocked(_ database: TestDatabase, orAnswered answered: Answered) async throws {
+        try await database.withPool(.superuser) { owner in
+            let waiting: PostgresQuery = "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%job_enqueue_once(%'"
+            while try await owner.query(waiting).single().decode(Int.self) == 0 {
+                if answered.value.withLock({ $0 }) { return }
+                try await Task.sleep(for: .milliseconds(20))
+            }
         }
     }
 
@@ -201,6 +240,11 @@ import Testing
             #expect(try await queue.counts()[.failed]?.jobs == 1)
         }
     }
+}
+
+/// Whether a concurrent ask has answered.
+final class Answered: Sendable {
+    let value = Mutex(false)
 }
 
 /// What the recording handler saw.

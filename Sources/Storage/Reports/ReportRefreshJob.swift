@@ -8,7 +8,7 @@ struct ReportRefreshJob: JobHandler {
     /// Three attempts, each statement allowed as long as a whole rebuild may take.
     static let policy = JobPolicy(attempts: 3, statementTimeout: RegionalReports.refreshTimeLimit)
 
-    struct Parameters: Codable, Sendable, Equatable {
+    struct Parameters: Codable, Sendable {
         /// Count every episode again.
         var whole: Bool
     }
