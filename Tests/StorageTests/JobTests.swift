@@ -126,7 +126,10 @@ import Testing
     /// Returns once an ask for a job waits for a lock, or one has answered.
     static func waitUntilBlocked(_ database: TestDatabase, orAnswered answered: Answered) async throws {
         try await database.withPool(.superuser) { owner in
-            let waiting: PostgresQuery = "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%job_enqueue_once(%'"
+            let waiting: PostgresQuery = """
+                SELECT count(*) FROM pg_stat_activity
+                WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%job_enqueue_once(%'
+                """
             while try await owner.query(waiting).single().decode(Int.self) == 0 {
                 if answered.value.withLock({ $0 }) { return }
                 try await Task.sleep(for: .milliseconds(20))
@@ -208,11 +211,11 @@ import Testing
                 let running = Task { try await worker.runNext() }
                 try await database.withPool(.superuser) { owner in
                     // Once its statement runs, another worker takes the job over.
+                    let sleeping: PostgresQuery =
+                        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'SELECT pg_sleep(30)%'"
                     var started = false
                     for _ in 0..<1200 where !started {
-                        started =
-                            try await owner.query("SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(30)%'").single()
-                            .decode(Int.self) > 0
+                        started = try await owner.query(sleeping).single().decode(Int.self) > 0
                         if !started { try await Task.sleep(for: .milliseconds(50)) }
                     }
                     try #require(started, "the job's statement starts (a minute's wait at most: not a hang)")

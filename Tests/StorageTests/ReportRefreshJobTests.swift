@@ -87,7 +87,7 @@ import Testing
                                 try await owner.query(
                                     """
                                     SELECT count(pg_cancel_backend(pid)) FROM pg_stat_activity
-                                    WHERE query LIKE '%report_refresh_all(%' AND wait_event_type = 'Lock'
+                                    WHERE datname = current_database() AND query LIKE '%report_refresh_all(%' AND wait_event_type = 'Lock'
                                     """
                                 ).single().decode(Int.self) > 0
                             if !cancelled { try await Task.sleep(for: .milliseconds(50)) }
