@@ -44,14 +44,16 @@ public func buildRouter(
     let health = HealthRoutes(
         pool: pool, replica: features.reports.replica, spool: features.acute.spool, timeout: configuration.readinessTimeout, version: configuration.version)
 
+    let provider: OpenIDProvider? = if let settings = configuration.authentication.openID { try await OpenIDProvider.discover(settings) } else { nil }
     let router = Router(context: AppRequestContext.self)
     router.add(
         middleware: RequestObservationMiddleware(
-            statistics: statistics, maxBodyBytes: configuration.maxBodyBytes, trustedProxies: configuration.trustedProxies))
+            statistics: statistics, maxBodyBytes: configuration.maxBodyBytes, trustedProxies: configuration.trustedProxies,
+            formOrigins: provider?.origins ?? []))
     router.add(middleware: MetricsMiddleware())
     health.register(on: router)
     try DocumentRoutes(metrics: metrics).register(on: router)
-    let verifier = try await configuration.authentication.makeVerifier()
+    let verifier = try await configuration.authentication.makeVerifier(provider: provider)
     let pages = try await PageRenderer.load()
     let clock: @Sendable () -> Double = { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
     // One budget per user for the API and the pages; one per address for refused credentials.
@@ -62,7 +64,8 @@ public func buildRouter(
     let sessions = WebSessions(pool: pool)
     let signedIn = router.group().add(middleware: WebSessionMiddleware(sessions: sessions)).add(middleware: perUser)
         .group(context: SignedInContext.self).add(middleware: PageAuthorizationMiddleware())
-    SignInPages(pages: pages, failures: failures, sessions: sessions).register(on: router.group().add(middleware: perUser), signedIn: signedIn)
+    SignInPages(pages: pages, failures: failures, sessions: sessions, provider: provider, requests: SignInRequests(pool: pool)).register(
+        on: router.group().add(middleware: perUser), signedIn: signedIn)
     let api = router.group("/api/v1")
         .add(middleware: AuthenticationMiddleware(failures: failures))
         .add(middleware: perUser)

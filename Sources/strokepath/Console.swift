@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Server
 
 /// The CLI's output layer: results to standard output, logs to standard error.
 enum Console {
@@ -24,11 +25,14 @@ enum Console {
         FileHandle.standardError.write(Data((text + (done >= total ? "\n" : "")).utf8))
     }
 
-    /// Sets up logging once for the process: to standard error, at `LOG_LEVEL` (default info).
+    /// Sets up logging once for the process: to standard error, at `LOG_LEVEL` (default info),
+    /// as text or, with `LOG_FORMAT=json`, one JSON object a line.
     static func bootstrapLogging() -> Logger {
-        let level = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        let environment = ProcessInfo.processInfo.environment
+        let level = environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        let json = environment["LOG_FORMAT"] == "json"
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
+            var handler: any LogHandler = json ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label)
             handler.logLevel = level
             return handler
         }

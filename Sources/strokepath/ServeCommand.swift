@@ -51,7 +51,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         if authentication.isDevelopment {
             logger.warning(
-                "DEVELOPMENT MODE: the API accepts tokens signed with the local development key; configure STROKEPATH_JWT_JWKS and STROKEPATH_JWT_ISSUER for real use"
+                "DEVELOPMENT MODE: the API accepts tokens signed with the local development key; configure the hospital's identity provider (STROKEPATH_OIDC_ISSUER and the client) for real use"
             )
         }
         let configuration = ServerConfiguration(
@@ -134,7 +134,7 @@ struct SchemaNotCurrent: Error, CustomStringConvertible {
     }
 }
 
-/// In production (a JWKS configured) the database must be reached over verified TLS.
+/// In production (an identity provider or a JWKS configured) the database must be reached over verified TLS.
 struct InsecureDatabaseConnection: Error, CustomStringConvertible {
     let reason: String
     var description: String { "refusing to serve patient data over an unverified database connection: \(reason)" }

@@ -59,26 +59,3 @@ struct TokenCommand: AsyncParsableCommand {
         }
     }
 }
-
-/// Which tokens `serve` accepts, from the environment: `STROKEPATH_JWT_JWKS` (a JWKS file),
-/// `STROKEPATH_JWT_ISSUER` and `STROKEPATH_JWT_AUDIENCE`; without a JWKS file, the local
-/// development key (`STROKEPATH_DEV_KEY`, default `.local/dev-signing-key.pem`).
-enum AuthenticationEnvironment {
-    static func settings(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> AuthenticationSettings {
-        guard let jwks = environment["STROKEPATH_JWT_JWKS"], !jwks.isEmpty else {
-            return .development(keyFile: developmentKeyFile(environment))
-        }
-        guard let issuer = environment["STROKEPATH_JWT_ISSUER"], !issuer.isEmpty else {
-            throw ValidationError("STROKEPATH_JWT_JWKS is set, so STROKEPATH_JWT_ISSUER must name the trusted issuer")
-        }
-        return AuthenticationSettings(
-            issuer: issuer,
-            audience: environment["STROKEPATH_JWT_AUDIENCE"].flatMap { $0.isEmpty ? nil : $0 } ?? "strokepath",
-            keys: .jwks(URL(fileURLWithPath: jwks))
-        )
-    }
-
-    static func developmentKeyFile(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
-        environment["STROKEPATH_DEV_KEY"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) } ?? DevelopmentKey.defaultFile
-    }
-}

@@ -119,6 +119,15 @@ struct Browser: Sendable {
         }
     }
 
+    /// Waits until the page shown is at `url` (a redirect or a page's refresh has led there):
+    /// an event, with no time of its own.
+    func waitFor(location url: String) async throws {
+        while try await location() != url { try await Task.sleep(for: .milliseconds(20)) }
+        while (try? await command("POST", "/execute/sync", ["script": "return document.readyState", "args": []])) as? String != "complete" {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
     /// Picks the option with `value` in the select matching `selector`, as a user clicks it.
     func select(_ selector: String, value: String) async throws {
         try await click("\(selector) option[value=\"\(value)\"]")

@@ -1,10 +1,9 @@
 import Foundation
 import JWTKit
 
-/// The claims of a StrokePath access token.
-///
-/// `iss`, `aud`, `exp` and `nbf` are checked by `TokenVerifier` against its configuration,
-/// with a small leeway, after the signature; `role` and `orgs` become the `Identity`.
+/// The claims of a development access token (`DevelopmentKey.issueToken`): StrokePath's own
+/// `role` and `orgs`, which the standard `ClaimMapping` reads. Tokens are verified as a
+/// `TokenPayload`, whatever their provider calls its claims.
 struct AccessTokenClaims: JWTPayload, Equatable {
     var iss: IssuerClaim
     var aud: AudienceClaim

@@ -1,7 +1,8 @@
 public import Foundation
 import JWTKit
 
-/// Which tokens the service accepts: issuer, audience, and where the verification keys are.
+/// Which tokens the service accepts: issuer, audience, where the verification keys are, and
+/// how the claims become an identity.
 public struct AuthenticationSettings: Sendable {
     /// Where the public keys come from.
     public enum KeySource: Sendable {
@@ -9,21 +10,31 @@ public struct AuthenticationSettings: Sendable {
         case jwks(URL)
         /// The local development key (created on first use), for trying the service.
         case development(URL)
+        /// The hospital's OpenID provider: its keys from its `jwks_uri`, fetched again when it
+        /// rotates them, and sign-in on the web pages through it.
+        case provider(OpenIDSettings)
     }
 
     public var issuer: String
     public var audience: String
     public var keys: KeySource
+    public var mapping: ClaimMapping
 
-    public init(issuer: String, audience: String, keys: KeySource) {
+    public init(issuer: String, audience: String, keys: KeySource, mapping: ClaimMapping = .standard) {
         self.issuer = issuer
         self.audience = audience
         self.keys = keys
+        self.mapping = mapping
     }
 
     /// The development issuer and audience, used with the development key.
     public static func development(keyFile: URL) -> AuthenticationSettings {
         AuthenticationSettings(issuer: DevelopmentKey.issuer, audience: "strokepath", keys: .development(keyFile))
+    }
+
+    /// Tokens from the hospital's OpenID provider, whose sign-in the pages use.
+    public static func provider(_ settings: OpenIDSettings) -> AuthenticationSettings {
+        AuthenticationSettings(issuer: settings.issuerString, audience: settings.apiAudience, keys: .provider(settings), mapping: settings.mapping)
     }
 
     /// True when the service would accept tokens from the local development key.
@@ -32,37 +43,33 @@ public struct AuthenticationSettings: Sendable {
         return false
     }
 
-    /// Loads the keys into a verifier.
-    /// - Throws: `AuthenticationSettingsError` naming the file and what is wrong with it.
-    public func makeVerifier() async throws -> TokenVerifier {
-        let collection = JWTKeyCollection()
-        var algorithms: [String: String] = [:]
-        switch keys {
+    /// The provider's settings, when staff sign in through one.
+    public var openID: OpenIDSettings? {
+        if case .provider(let settings) = keys { return settings }
+        return nil
+    }
+
+    /// Loads the keys into a verifier (a provider's from the `jwks_uri` it was discovered with).
+    /// - Throws: `AuthenticationSettingsError` naming the file and what is wrong with it;
+    ///   `ProviderError` when the provider's keys cannot be fetched.
+    func makeVerifier(provider: OpenIDProvider? = nil) async throws -> TokenVerifier {
+        let keys: VerificationKeys
+        switch self.keys {
         case .development(let file):
             let key = try DevelopmentKey.loadOrCreate(at: file)
+            let collection = JWTKeyCollection()
             await collection.add(ecdsa: key.publicKey, kid: JWKIdentifier(string: DevelopmentKey.keyID))
-            algorithms[DevelopmentKey.keyID] = "ES256"
+            keys = VerificationKeys(fixed: .init(collection: collection, algorithms: [DevelopmentKey.keyID: "ES256"]))
         case .jwks(let file):
-            guard let data = FileManager.default.contents(atPath: file.path),
-                let jwks = try? JSONDecoder().decode(JWKS.self, from: data)
-            else { throw AuthenticationSettingsError(file: file.path, problem: "not a readable JWKS document") }
-            for jwk in jwks.keys {
-                guard let kid = jwk.keyIdentifier?.string, let algorithm = jwk.algorithm?.rawValue else {
-                    throw AuthenticationSettingsError(file: file.path, problem: "every key needs a kid and an alg")
-                }
-                guard TokenVerifier.allowedAlgorithms.contains(algorithm) else {
-                    throw AuthenticationSettingsError(file: file.path, problem: "key \(kid) uses \(algorithm); only ES256 and RS256 are accepted")
-                }
-                do {
-                    try await collection.add(jwk: jwk)
-                } catch {
-                    throw AuthenticationSettingsError(file: file.path, problem: "key \(kid) cannot be used: \(error)")
-                }
-                algorithms[kid] = algorithm
+            guard let data = FileManager.default.contents(atPath: file.path) else {
+                throw AuthenticationSettingsError(file: file.path, problem: "not a readable JWKS document")
             }
-            guard !algorithms.isEmpty else { throw AuthenticationSettingsError(file: file.path, problem: "it holds no keys") }
+            keys = VerificationKeys(fixed: try await VerificationKeys.keySet(from: data, strict: true, source: file.path))
+        case .provider(let settings):
+            guard let provider else { throw ProviderError(message: "\(settings.issuerString) has not been discovered") }
+            keys = try await VerificationKeys(url: provider.jwksURI, minimumRefresh: settings.keyRefreshInterval)
         }
-        return TokenVerifier(keys: collection, keyAlgorithms: algorithms, issuer: issuer, audience: audience)
+        return TokenVerifier(keys: keys, issuer: issuer, audience: audience, mapping: mapping)
     }
 }
 

@@ -3,8 +3,9 @@ import JWTKit
 import Synchronization
 
 /// Verifies bearer tokens: the signature with a configured key (ES256 or RS256 only, the key
-/// chosen by the token's `kid`, which must be configured), the header's type, then `iss`,
-/// `aud`, `exp` and `nbf` with a small leeway, then the claims that make an `Identity`.
+/// chosen by the token's `kid`, which must be configured or, from a provider, published in its
+/// JWKS), the header's type, then `iss`, `aud`, `exp` and `nbf` with a small leeway, then the
+/// claims that make an `Identity` (`ClaimMapping`).
 public struct TokenVerifier: Sendable {
     /// Why a token was refused. The text is safe to show; it never echoes the token.
     public struct Rejection: Error, Sendable, Equatable, CustomStringConvertible {
@@ -17,10 +18,10 @@ public struct TokenVerifier: Sendable {
     /// 64-byte signatures, such as EdDSA, needs its own cache key.)
     static let allowedAlgorithms: Set<String> = ["ES256", "RS256"]
 
-    private let keys: JWTKeyCollection
-    private let keyAlgorithms: [String: String]
+    private let keys: VerificationKeys
     private let issuer: String
     private let audience: String
+    private let mapping: ClaimMapping
     private let leeway: TimeInterval
     private let cache = VerifiedTokens()
 
@@ -30,13 +31,14 @@ public struct TokenVerifier: Sendable {
     /// - Parameters:
     ///   - keys: the verification keys, by key id, with their algorithms.
     ///   - issuer: the only accepted `iss`.
-    ///   - audience: the `aud` that must be among the token's audiences.
+    ///   - audience: the `aud` that must be among an access token's audiences.
+    ///   - mapping: how the claims become an identity.
     ///   - leeway: clock skew allowed on `exp` and `nbf` (default 30 s).
-    init(keys: JWTKeyCollection, keyAlgorithms: [String: String], issuer: String, audience: String, leeway: TimeInterval = 30) {
+    init(keys: VerificationKeys, issuer: String, audience: String, mapping: ClaimMapping = .standard, leeway: TimeInterval = 30) {
         self.keys = keys
-        self.keyAlgorithms = keyAlgorithms
         self.issuer = issuer
         self.audience = audience
+        self.mapping = mapping
         self.leeway = leeway
     }
 
@@ -74,45 +76,57 @@ public struct TokenVerifier: Sendable {
     }
 
     private func verify(_ token: String, now: Date) async throws(Rejection) -> (Identity, Date) {
+        let payload = try await payload(of: token, audience: audience, types: ["jwt", "at+jwt"], now: now)
+        // A provider's ID token may name this service as its audience too; it carries the sign-in's nonce.
+        guard payload["nonce"] == nil else { throw Rejection(reason: "an ID token is not an access token") }
+        let identity = try mapping.identity(from: payload)
+        guard let expiry = payload.date("exp") else { throw Rejection(reason: "the token has no expiry") }
+        return (identity, expiry.addingTimeInterval(leeway))
+    }
+
+    /// The identity an OpenID ID token's claims carry, mapped as access tokens' are.
+    func identity(from payload: TokenPayload) throws(Rejection) -> Identity {
+        try mapping.identity(from: payload)
+    }
+
+    /// A token's payload once its signature (a configured key's, by `kid`, ES256 or RS256), its
+    /// header's type (one of `types`, or none), `iss`, `aud` (must include `audience`), `exp`
+    /// and `nbf` (with the leeway) hold. Access tokens, ID tokens and logout tokens alike.
+    func payload(of token: String, audience: String, types: Set<String>, now: Date = Date()) async throws(Rejection) -> TokenPayload {
         let header: JWTHeader
         do {
-            header = try DefaultJWTParser().parse(Array(token.utf8), as: AccessTokenClaims.self).header
+            header = try DefaultJWTParser().parse(Array(token.utf8), as: TokenPayload.self).header
         } catch {
-            throw Rejection(reason: "the token is not a well-formed JWT with StrokePath claims")
+            throw Rejection(reason: "the token is not a well-formed JWT")
         }
         guard let algorithm = header.alg, Self.allowedAlgorithms.contains(algorithm) else {
             throw Rejection(reason: "the token's algorithm is not accepted")
         }
-        guard let kid = header.kid, let keyAlgorithm = keyAlgorithms[kid] else {
+        guard let kid = header.kid, let key = await keys.key(kid) else {
             throw Rejection(reason: "the token's key id is not configured")
         }
-        guard keyAlgorithm == algorithm else {
+        guard key.algorithm == algorithm else {
             throw Rejection(reason: "the token's algorithm does not match its key")
         }
-        if let type = header.typ, !["jwt", "at+jwt"].contains(type.lowercased()) {
-            throw Rejection(reason: "the token is not an access token")
+        if let type = header.typ, !types.contains(type.lowercased()) {
+            throw Rejection(reason: "the token is not of the expected type")
         }
         // RFC 7515 §4.1.11: an extension named critical must be understood; this service understands none.
         guard header.fields["crit"] == nil else { throw Rejection(reason: "the token names a critical extension this service does not understand") }
-        let claims: AccessTokenClaims
+        let payload: TokenPayload
         do {
-            claims = try await keys.verify(token, as: AccessTokenClaims.self)
+            payload = try await key.keys.verify(token, as: TokenPayload.self)
         } catch {
             throw Rejection(reason: "the token's signature is not valid")
         }
-        return (try check(claims, now: now), claims.exp.value.addingTimeInterval(leeway))
-    }
-
-    private func check(_ claims: AccessTokenClaims, now: Date) throws(Rejection) -> Identity {
-        guard claims.iss.value == issuer else { throw Rejection(reason: "the token's issuer is not trusted") }
-        guard claims.aud.value.contains(audience) else { throw Rejection(reason: "the token is not meant for this service") }
-        guard claims.exp.value.addingTimeInterval(leeway) > now else { throw Rejection(reason: "the token has expired") }
-        if let notBefore = claims.nbf?.value, notBefore.addingTimeInterval(-leeway) > now {
+        guard payload["iss"]?.string == issuer else { throw Rejection(reason: "the token's issuer is not trusted") }
+        guard payload["aud"]?.strings.contains(audience) == true else { throw Rejection(reason: "the token is not meant for this service") }
+        guard let expiry = payload.date("exp") else { throw Rejection(reason: "the token has no expiry") }
+        guard expiry.addingTimeInterval(leeway) > now else { throw Rejection(reason: "the token has expired") }
+        if let notBefore = payload.date("nbf"), notBefore.addingTimeInterval(-leeway) > now {
             throw Rejection(reason: "the token is not valid yet")
         }
-        guard let role = Role(rawValue: claims.role) else { throw Rejection(reason: "the token's role is unknown") }
-        guard !claims.sub.value.isEmpty, claims.sub.value.unicodeScalars.count <= 200 else { throw Rejection(reason: "the token's subject is invalid") }
-        return Identity(subject: claims.sub.value, name: claims.name ?? claims.sub.value, role: role, organisations: claims.orgs)
+        return payload
     }
 }
 

@@ -16,6 +16,18 @@ struct RequestObservationMiddleware: RouterMiddleware {
     let maxBodyBytes: Int
     /// Reverse proxies whose `X-Forwarded-For` names the client.
     let trustedProxies: Set<String>
+    /// The content security policy: forms lead to this service and, when staff sign in there
+    /// (and out), to the identity provider's origin.
+    let contentSecurityPolicy: String
+
+    init(statistics: RequestStatistics, maxBodyBytes: Int, trustedProxies: Set<String>, formOrigins: [String] = []) {
+        self.statistics = statistics
+        self.maxBodyBytes = maxBodyBytes
+        self.trustedProxies = trustedProxies
+        let formAction = (["'self'"] + formOrigins).joined(separator: " ")
+        contentSecurityPolicy =
+            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action \(formAction); frame-ancestors 'none'; base-uri 'none'"
+    }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let started = ContinuousClock.now
@@ -25,6 +37,8 @@ struct RequestObservationMiddleware: RouterMiddleware {
         if let peer = context.clientAddress, trustedProxies.contains(peer), let client = Self.forwardedClient(request, trusting: trustedProxies) {
             context.clientAddress = client
         }
+        // One request id in the logs: the service's (the X-Request-Id answered), not also the framework's.
+        context.logger[metadataKey: "hb.request.id"] = nil
         context.logger[metadataKey: "request_id"] = .string(context.requestID)
 
         var response: Response
@@ -41,7 +55,7 @@ struct RequestObservationMiddleware: RouterMiddleware {
             response = try problem.response(from: request, context: context)
         }
         response.headers[.requestID] = context.requestID
-        Self.addSecurityHeaders(to: &response.headers)
+        addSecurityHeaders(to: &response.headers)
 
         let elapsed = ContinuousClock.now - started
         let route = context.endpointPath ?? "unmatched"
@@ -105,10 +119,9 @@ struct RequestObservationMiddleware: RouterMiddleware {
         (48...57).contains(byte) || (65...90).contains(byte) || (97...122).contains(byte)
     }
 
-    /// No scripts at all, no framing, no sniffing, no referrer: pages are server-rendered.
-    private static func addSecurityHeaders(to headers: inout HTTPFields) {
-        headers[.contentSecurityPolicy] =
-            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+    /// The service's own scripts only, no framing, no sniffing, no referrer: pages are server-rendered.
+    private func addSecurityHeaders(to headers: inout HTTPFields) {
+        headers[.contentSecurityPolicy] = contentSecurityPolicy
         headers[.xContentTypeOptions] = "nosniff"
         headers[.referrerPolicy] = "no-referrer"
         headers[.xFrameOptions] = "DENY"

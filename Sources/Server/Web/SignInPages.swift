@@ -15,6 +15,10 @@ struct SignInPages: Sendable {
     let pages: PageRenderer
     let failures: CredentialFailures
     let sessions: WebSessions
+    /// The hospital's identity provider, when staff sign in there.
+    let provider: OpenIDProvider?
+    /// Sign-ins waiting for the provider's answer.
+    let requests: SignInRequests
 
     struct SignInForm: Decodable {
         var token: String
@@ -29,6 +33,10 @@ struct SignInPages: Sendable {
         let title = "Sign in"
         let csrf: String
         let error: String?
+        /// The identity provider's name, when it signs staff in.
+        let provider: String?
+        /// The local page to go to once signed in.
+        let returnTo: String
     }
 
     struct AccountView {
@@ -44,6 +52,10 @@ struct SignInPages: Sendable {
     func register(on router: RouterGroup<AppRequestContext>, signedIn: RouterGroup<SignedInContext>) {
         router.get("/sign-in") { request, _ in
             try signInPage(request, error: nil, status: .ok)
+        }
+        if let provider {
+            ProviderSignIn(provider: provider, requests: requests, sessions: sessions, verifier: failures.verifier, pages: self)
+                .register(on: router)
         }
         router.post("/sign-in") { request, context in
             let form = try await Self.form(SignInForm.self, request, maxUploadSize: context.maxUploadSize)
@@ -83,7 +95,10 @@ struct SignInPages: Sendable {
             guard WebSession.csrfMatches(form.csrf, request) else {
                 throw Problem(.forbidden, "csrf", detail: "The form expired; please sign out again.")
             }
-            var response = Response(status: .seeOther, headers: [.location: "/sign-in"])
+            // Signed out here, then at the provider too (RP-initiated logout), which comes back to the sign-in page.
+            let signInPage = provider.flatMap { URL(string: "/sign-in", relativeTo: $0.settings.redirectURI)?.absoluteURL }
+            let next = signInPage.flatMap { provider?.endSessionURL(returnTo: $0) }?.absoluteString ?? "/sign-in"
+            var response = Response(status: .seeOther, headers: [.location: next])
             // This instance forgets the session even if the database is away; the browser's
             // cookie is cleared either way, and the database's row is deleted when it answers.
             if let id = WebSession.sessionID(request) {
@@ -98,8 +113,10 @@ struct SignInPages: Sendable {
         }
     }
 
-    private func signInPage(_ request: Request, error: String?, status: HTTPResponse.Status) throws -> Response {
-        let view = SignInView(csrf: WebSession.csrfToken(request), error: error)
+    /// The sign-in page, with `error` said above its forms.
+    func signInPage(_ request: Request, error: String?, status: HTTPResponse.Status) throws -> Response {
+        let returnTo = request.uri.queryParameters["return_to"].map(String.init).flatMap { SignInRequests.isLocalPath($0) ? $0 : nil } ?? "/"
+        let view = SignInView(csrf: WebSession.csrfToken(request), error: error, provider: provider?.settings.displayName, returnTo: returnTo)
         var response = try pages.page("sign-in", view)
         response.status = status
         response.setCookie(WebSession.cookie(WebSession.csrfCookie, view.csrf, maxAge: nil))

@@ -18,12 +18,15 @@ public struct WebSessions: Sendable {
         public var name: String
         public var role: String
         public var organisations: [UUID]
+        /// The OpenID provider's session it belongs to (the ID token's `sid`), if any.
+        public var providerSession: String?
 
-        public init(subject: String, name: String, role: String, organisations: [UUID]) {
+        public init(subject: String, name: String, role: String, organisations: [UUID], providerSession: String? = nil) {
             self.subject = subject
             self.name = name
             self.role = role
             self.organisations = organisations
+            self.providerSession = providerSession
         }
     }
 
@@ -54,8 +57,9 @@ public struct WebSessions: Sendable {
             try await connection.query("DELETE FROM web_sessions WHERE expires_at < now()")
             try await connection.query(
                 """
-                INSERT INTO web_sessions (id_hash, subject, name, role, organisations, expires_at)
-                VALUES (sha256(decode(\(id), 'hex')), \(session.subject), \(session.name), \(session.role), \(session.organisations), \(expires))
+                INSERT INTO web_sessions (id_hash, subject, name, role, organisations, provider_session, expires_at)
+                VALUES (sha256(decode(\(id), 'hex')), \(session.subject), \(session.name), \(session.role), \(session.organisations),
+                        \(session.providerSession), \(expires))
                 """)
         }
         return id
@@ -70,12 +74,12 @@ public struct WebSessions: Sendable {
         do {
             found = try await pool.query(
                 """
-                SELECT subject, name, role, organisations, expires_at FROM web_sessions
+                SELECT subject, name, role, organisations, provider_session, expires_at FROM web_sessions
                 WHERE id_hash = sha256(decode(\(id), 'hex')) AND expires_at > now()
                 """, prepared: true
             ).first.map { row in
-                let (subject, name, role, organisations, until) = try row.decode((String, String, String, [UUID], Date).self)
-                return (Session(subject: subject, name: name, role: role, organisations: organisations), until)
+                let (subject, name, role, organisations, providerSession, until) = try row.decode((String, String, String, [UUID], String?, Date).self)
+                return (Session(subject: subject, name: name, role: role, organisations: organisations, providerSession: providerSession), until)
             }
         } catch let error as PostgresError where error.isConnectionLoss || error.code == .poolClosed {
             // The database is away (not merely busy): a session found before stands until it ends.
@@ -99,6 +103,25 @@ public struct WebSessions: Sendable {
         known.state.withLock { state in if state.found.removeValue(forKey: id) != nil { Self.remember(closed: id, now, in: &state) } }
         let deleted = try await pool.query("DELETE FROM web_sessions WHERE id_hash = sha256(decode(\(id), 'hex')) RETURNING 1").count > 0
         if deleted { known.state.withLock { Self.remember(closed: id, now, in: &$0) } }
+    }
+
+    /// Ends every session of the provider's session `providerSession` or, when the provider
+    /// names none, of its user `subject` (OpenID back-channel sign-out); returns how many
+    /// ended. This instance forgets them at once; other instances within `recheck`.
+    @discardableResult
+    public func close(providerSession: String?, subject: String?, now: Date = Date()) async throws -> Int {
+        guard providerSession != nil || subject != nil else { return 0 }
+        known.state.withLock { state in
+            for (id, entry) in state.found
+            where providerSession.map({ entry.session.providerSession == $0 }) ?? (entry.session.subject == subject) {
+                state.found[id] = nil
+                Self.remember(closed: id, now, in: &state)
+            }
+        }
+        if let providerSession {
+            return try await pool.query("DELETE FROM web_sessions WHERE provider_session = \(providerSession) RETURNING 1").count
+        }
+        return try await pool.query("DELETE FROM web_sessions WHERE subject = \(subject) RETURNING 1").count
     }
 
     /// How long a closed id is kept from memory: longer than any page request reading it.

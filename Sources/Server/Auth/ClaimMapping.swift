@@ -1,0 +1,85 @@
+public import Foundation
+
+/// How a token's claims become a StrokePath identity — configuration, because every identity
+/// provider names them its own way (Keycloak `realm_access.roles`, Entra `roles` or `groups`,
+/// an HSA id for the organisation). The default reads StrokePath's own claims, as development
+/// tokens carry them: `role` (one role's name) and `orgs` (organisation ids).
+public struct ClaimMapping: Sendable, Equatable {
+    /// The claim with the user's roles or groups (a string or an array of strings; a dotted
+    /// path reaches into objects).
+    public var roleClaim: String
+    /// Provider value → role. Empty: the values are the roles' own names. Values that map to
+    /// nothing are ignored (groups that are not StrokePath's); more than one role is refused.
+    public var roles: [String: Role]
+    /// The claim with the organisations the user acts for.
+    public var organisationClaim: String
+    /// Provider value → organisation. Empty: the values are organisation ids. Values that map
+    /// to nothing are ignored.
+    public var organisations: [String: UUID]
+    /// The claim with the user's display name (the subject when absent).
+    public var nameClaim: String
+
+    public init(
+        roleClaim: String = "role", roles: [String: Role] = [:], organisationClaim: String = "orgs", organisations: [String: UUID] = [:],
+        nameClaim: String = "name"
+    ) {
+        self.roleClaim = roleClaim
+        self.roles = roles
+        self.organisationClaim = organisationClaim
+        self.organisations = organisations
+        self.nameClaim = nameClaim
+    }
+
+    /// StrokePath's own claims.
+    public static let standard = ClaimMapping()
+
+    /// The identity the claims carry, or why there is none.
+    func identity(from payload: TokenPayload) throws(TokenVerifier.Rejection) -> Identity {
+        guard let subject = payload["sub"]?.string, !subject.isEmpty, subject.unicodeScalars.count <= 200 else {
+            throw TokenVerifier.Rejection(reason: "the token's subject is invalid")
+        }
+        let values = payload.value(at: roleClaim)?.strings ?? []
+        let found = Set(values.compactMap { roles.isEmpty ? Role(rawValue: $0) : roles[$0] })
+        guard let role = found.first else { throw TokenVerifier.Rejection(reason: "the token carries no StrokePath role") }
+        guard found.count == 1 else { throw TokenVerifier.Rejection(reason: "the token carries more than one StrokePath role") }
+        let names = payload.value(at: organisationClaim)?.strings ?? []
+        var organisations: [UUID] = []
+        for name in names {
+            if let organisation = self.organisations.isEmpty ? UUID(uuidString: name) : self.organisations[name], !organisations.contains(organisation) {
+                organisations.append(organisation)
+            }
+        }
+        let name = payload.value(at: nameClaim)?.string.map { String(String.UnicodeScalarView($0.unicodeScalars.prefix(200))) }
+        return Identity(subject: subject, name: name ?? subject, role: role, organisations: organisations)
+    }
+}
+
+extension ClaimMapping {
+    /// Reads `value=role,value=role` (roles) or `value=id,…` (organisations) as configuration
+    /// gives them; nil with the offending entry when one does not parse.
+    static func table<Value>(_ text: String, _ parse: (String) -> Value?) -> Result<[String: Value], ClaimMappingError> {
+        var table: [String: Value] = [:]
+        for entry in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !entry.isEmpty {
+            let parts = entry.split(separator: "=", maxSplits: 1).map { String($0).trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, !parts[0].isEmpty, let value = parse(parts[1]) else { return .failure(ClaimMappingError(entry: entry)) }
+            table[parts[0]] = value
+        }
+        return .success(table)
+    }
+
+    /// Parses a role table (`OIDC_ROLE_MAP`).
+    public static func roleTable(_ text: String) throws(ClaimMappingError) -> [String: Role] {
+        try table(text) { Role(rawValue: $0) }.get()
+    }
+
+    /// Parses an organisation table (`OIDC_ORGANISATION_MAP`).
+    public static func organisationTable(_ text: String) throws(ClaimMappingError) -> [String: UUID] {
+        try table(text) { UUID(uuidString: $0) }.get()
+    }
+}
+
+/// An entry of a claim mapping that does not parse.
+public struct ClaimMappingError: Error, Equatable, CustomStringConvertible {
+    public let entry: String
+    public var description: String { "\"\(entry)\" is not value=target (a role's name or an organisation id)" }
+}

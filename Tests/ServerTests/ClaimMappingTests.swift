@@ -1,0 +1,96 @@
+import Foundation
+import JWTKit
+import Testing
+
+@testable import Server
+
+/// How a provider's claims become an identity (issue 20): claim names and value tables as
+/// configuration, dotted paths, and every way a token without one clear role is refused.
+@Suite struct ClaimMappingTests {
+    static let north = UUID()
+    static let south = UUID()
+
+    static func payload(_ json: String) throws -> TokenPayload {
+        try JSONDecoder().decode(TokenPayload.self, from: Data(json.utf8))
+    }
+
+    @Test func theStandardMappingReadsStrokePathsOwnClaims() throws {
+        let identity = try ClaimMapping.standard.identity(
+            from: Self.payload(#"{"sub":"u-1","name":"Dr One","role":"planner","orgs":["\#(Self.north)","\#(Self.north)","not-an-id"]}"#))
+        #expect(identity == Identity(subject: "u-1", name: "Dr One", role: .planner, organisations: [Self.north]))
+    }
+
+    @Test func groupsAndAnOrganisationAttributeMapThroughTables() throws {
+        let mapping = ClaimMapping(
+            roleClaim: "realm_access.roles", roles: try ClaimMapping.roleTable("sp-clinicians=clinician, sp-planners=planner"),
+            organisationClaim: "https://region.example/hsa", organisations: try ClaimMapping.organisationTable("SE2321000016-N=\(Self.north)"),
+            nameClaim: "preferred_username")
+        let identity = try mapping.identity(
+            from: Self.payload(
+                #"{"sub":"u-2","preferred_username":"anna","realm_access":{"roles":["offline_access","sp-clinicians"]},"https://region.example/hsa":"SE2321000016-N"}"#
+            ))
+        #expect(identity == Identity(subject: "u-2", name: "anna", role: .clinician, organisations: [Self.north]))
+    }
+
+    @Test func noRoleOrTwoRolesAreRefused() throws {
+        let mapping = ClaimMapping(roleClaim: "groups", roles: try ClaimMapping.roleTable("a=clinician,b=planner"))
+        #expect(throws: TokenVerifier.Rejection(reason: "the token carries no StrokePath role")) {
+            try mapping.identity(from: Self.payload(#"{"sub":"u","groups":["other"]}"#))
+        }
+        #expect(throws: TokenVerifier.Rejection(reason: "the token carries more than one StrokePath role")) {
+            try mapping.identity(from: Self.payload(#"{"sub":"u","groups":["a","b"]}"#))
+        }
+        #expect(throws: TokenVerifier.Rejection(reason: "the token's subject is invalid")) {
+            try mapping.identity(from: Self.payload(#"{"groups":["a"]}"#))
+        }
+    }
+
+    @Test func aTableEntryThatDoesNotParseIsNamed() {
+        #expect(throws: ClaimMappingError(entry: "x=doctor")) { try ClaimMapping.roleTable("a=clinician,x=doctor") }
+        #expect(throws: ClaimMappingError(entry: "HSA1")) { try ClaimMapping.organisationTable("HSA1") }
+    }
+
+    /// A provider's ID token names this service as its audience too, but only an access token
+    /// opens the API: one that carries a sign-in's nonce is refused.
+    @Test func anIDTokenIsNotAnAccessToken() async throws {
+        let file = AuthenticationTests.keyFile()
+        let verifier = try await AuthenticationSettings.development(keyFile: file).makeVerifier()
+        let keys = JWTKeyCollection()
+        await keys.add(ecdsa: try DevelopmentKey.loadOrCreate(at: file), kid: JWKIdentifier(string: DevelopmentKey.keyID))
+        var claims: [String: ClaimValue] = [
+            "iss": .string(DevelopmentKey.issuer), "aud": .array([.string("strokepath")]), "sub": .string("u-1"),
+            "exp": .number(Date().addingTimeInterval(300).timeIntervalSince1970), "role": .string("clinician"), "orgs": .array([]),
+        ]
+        let access = try await keys.sign(TokenPayload(claims: claims), kid: JWKIdentifier(string: DevelopmentKey.keyID), header: ["typ": "JWT"])
+        #expect(try await verifier.identity(from: access).role == .clinician)
+        claims["nonce"] = .string("n-1")
+        let idToken = try await keys.sign(TokenPayload(claims: claims), kid: JWKIdentifier(string: DevelopmentKey.keyID), header: ["typ": "JWT"])
+        await #expect(throws: TokenVerifier.Rejection(reason: "an ID token is not an access token")) { try await verifier.identity(from: idToken) }
+    }
+
+    /// RFC 7636, appendix B.
+    @Test func thePKCEChallengeIsTheRFCsExample() {
+        #expect(PKCE.challenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk") == "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM")
+    }
+
+    /// A provider's JWKS may publish encryption keys and keys without `alg`: the signing keys
+    /// are taken, the rest skipped; a file the operator wrote is held to every key.
+    @Test func aProvidersKeySetKeepsItsSigningKeys() async throws {
+        let document = #"""
+            {"keys":[
+              {"kty":"RSA","kid":"enc","use":"enc","alg":"RSA-OAEP","n":"AQAB","e":"AQAB"},
+              {"kty":"RSA","kid":"sig","use":"sig","n":"\#(Self.modulus)","e":"AQAB"},
+              {"kty":"oct","kid":"hmac","alg":"HS256","k":"c2VjcmV0"}
+            ]}
+            """#
+        let set = try await VerificationKeys.keySet(from: Data(document.utf8), strict: false, source: "test")
+        #expect(set.algorithms == ["sig": "RS256"])
+        await #expect(throws: AuthenticationSettingsError.self) {
+            try await VerificationKeys.keySet(from: Data(document.utf8), strict: true, source: "test")
+        }
+    }
+
+    /// A 2048-bit RSA modulus (base64url), from RFC 7517's appendix A.1 example key.
+    static let modulus =
+        "0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw"
+}
