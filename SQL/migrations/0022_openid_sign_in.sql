@@ -20,7 +20,10 @@ CREATE INDEX sign_in_requests_expiry_idx ON sign_in_requests (expires_at);
 GRANT SELECT, INSERT, DELETE ON sign_in_requests TO strokepath_app;
 
 -- The provider's session a web session belongs to (the ID token's `sid`), so that the
--- provider's back-channel sign-out ends it; NULL for sessions opened with a pasted token.
+-- provider's back-channel sign-out ends it, and the ID token it was opened with, which signing
+-- out here hands back to the provider (`id_token_hint`) so that the provider's session ends
+-- too without asking; both NULL for sessions opened with a pasted token.
 ALTER TABLE web_sessions ADD COLUMN provider_session text CHECK (length(provider_session) BETWEEN 1 AND 255);
+ALTER TABLE web_sessions ADD COLUMN provider_id_token text CHECK (length(provider_id_token) BETWEEN 1 AND 16384);
 CREATE INDEX web_sessions_provider_session_idx ON web_sessions (provider_session) WHERE provider_session IS NOT NULL;
 CREATE INDEX web_sessions_subject_idx ON web_sessions (subject);

@@ -44,7 +44,7 @@ import Testing
                 let port = try #require(client.port)
                 try await client.execute(uri: "/acute", method: .get) { response in
                     #expect(response.status == .seeOther)
-                    #expect(response.headers[.location] == "/sign-in")
+                    #expect(response.headers[.location] == "/sign-in?return_to=/acute")
                 }
                 let session = try await Harness.signIn(client, token: token)
                 let formResponse: (csrf: String?, html: String) = try await client.execute(uri: "/acute", method: .get, headers: [.cookie: session]) {

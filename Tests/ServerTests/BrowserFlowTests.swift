@@ -24,7 +24,7 @@ import Testing
                 let base = "http://127.0.0.1:\(try #require(client.port))"
                 try await Browser.with { browser in
                     try await browser.open("\(base)/acute")
-                    #expect(try await browser.location() == "\(base)/sign-in", "signed out: to the sign-in page")
+                    #expect(try await browser.location() == "\(base)/sign-in?return_to=/acute", "signed out: to the sign-in page")
                     try await browser.type("#token", token)
                     try await browser.clickAndWait("button[type=submit]")
                     #expect(try await browser.text("h1") == "Signed in")

@@ -29,6 +29,7 @@ import Testing
                 #expect(response.status == .unauthorized)
             }
         }
+        logger.info("a \"quoted\" word,\na second line\t\u{1}", metadata: ["path": "C:\\ward\u{7F}", "list": [.string("ä"), .string("\u{2028}")]])
         let lines = captured.lines.withLock { $0 }
         #expect(!lines.isEmpty)
         var requests: [[String: Any]] = []
@@ -39,6 +40,13 @@ import Testing
             #expect(object["hb.request.id"] == nil, "one request id, the service's")
             if object["message"] as? String == "request" { requests.append(object) }
         }
+        let escaped = try #require(
+            lines.compactMap { try? JSONSerialization.jsonObject(with: Data($0)) as? [String: Any] }.first {
+                ($0["message"] as? String)?.hasPrefix("a ") == true
+            })
+        #expect(escaped["message"] as? String == "a \"quoted\" word,\na second line\t\u{1}")
+        #expect(escaped["path"] as? String == "C:\\ward\u{7F}")
+        #expect(escaped["list"] as? [String] == ["ä", "\u{2028}"])
         let live = try #require(requests.first { $0["route"] as? String == "/health/live" })
         #expect(live["request_id"] as? String == "trace-abc-123")
         #expect(live["status"] as? String == "200")

@@ -6,6 +6,7 @@ import Postgres
 import PostgresTestSupport
 import Seed
 import ServiceLifecycle
+import Synchronization
 import Testing
 
 @testable import Server
@@ -48,14 +49,20 @@ import Testing
             configuration.authentication = .provider(settings)
             let app = try await buildApplication(configuration: configuration, logger: TestDatabase.logger, metrics: Harness.metrics)
             // Run as `serve` runs it (the test framework's live mode would pick a port of its own).
-            let server = Task { try await app.run() }
+            let ended = Ended()
+            let server = Task {
+                defer { ended.flag.withLock { $0 = true } }
+                try await app.run()
+            }
             do {
                 while await
                     (try? TestClient.withClient(host: "127.0.0.1", port: port) { client in
                         try await client.execute(TestClient.Request("/health/live", method: .get, headers: [:])).status == .ok
                     }) != true
                 {
-                    if server.isCancelled { return }
+                    guard !ended.flag.withLock({ $0 }) else {
+                        throw TestSetupError(message: "the service stopped before it answered on port \(port): \(String(describing: await server.result))")
+                    }
                     try await Task.sleep(for: .milliseconds(50))
                 }
                 try await body("http://127.0.0.1:\(port)", issuer, database)
@@ -69,18 +76,26 @@ import Testing
         }
     }
 
+    /// Whether the service's task has ended.
+    final class Ended: Sendable {
+        let flag = Mutex(false)
+    }
+
     /// Signs in at the provider's own login page as `user` (password = user), starting from
-    /// `page`; the service's reason when it refuses the sign-in, nil when it signs the user in.
+    /// `page` (which sends to the sign-in page); the service's reason when it refuses the
+    /// sign-in, nil when it signs the user in.
     @discardableResult
     static func signIn(_ browser: Browser, as user: String, at page: String, base: String) async throws -> String? {
         try await browser.open("\(base)\(page)")
-        try await browser.waitFor(location: "\(base)/sign-in")
+        try await browser.waitFor(location: "\(base)/sign-in?return_to=\(page)")
         try await browser.clickAndWait("#provider-sign-in")
         try await browser.type("#userfield", user)
         try await browser.type("#passwordfield", user)
         try await browser.clickAndWait("#lform button[type=submit]")
         // Back on the service: the signed-in page (which moves on by itself), or the sign-in page with the reason.
-        guard try await browser.location().hasPrefix("\(base)/sign-in/callback") else { return nil }
+        let location = try await browser.location()
+        guard location.hasPrefix(base) else { return "still at the provider: \(location)" }
+        guard location.hasPrefix("\(base)/sign-in/callback") else { return nil }
         return try? await browser.text("[role=alert]")
     }
 
@@ -90,14 +105,14 @@ import Testing
         }
     }
 
-    /// A clinician signs in at the provider, lands on the acute page with the name, role and
-    /// organisation the mapping gives; signing out ends the session here and at the provider.
+    /// A clinician signs in at the provider and comes back to the page asked for, with the
+    /// name, role and organisation the mapping gives; signing out ends the session here and the
+    /// provider's, so that the next sign-in asks for the password again.
     @Test(.timeLimit(.minutes(3))) func aClinicianSignsInAtTheProviderAndOut() async throws {
         try await Self.withService { base, _, database in
             try await Browser.with { browser in
-                try #require(try await Self.signIn(browser, as: "clinician", at: "/acute", base: base) == nil)
-                try await browser.waitFor(location: "\(base)/acute")
-                try await browser.open("\(base)/account")
+                try #require(try await Self.signIn(browser, as: "clinician", at: "/account", base: base) == nil)
+                try await browser.waitFor(location: "\(base)/account")
                 let account = try await browser.source()
                 #expect(account.contains("Clara Lind"))
                 #expect(account.contains("<dd>clinician</dd>"))
@@ -106,9 +121,11 @@ import Testing
 
                 try await browser.clickAndWait("form[action=\"/sign-out\"] button")
                 #expect(try await Self.sessions(of: "clinician", in: database) == 0, "the session is gone")
-                #expect(try await browser.location().hasPrefix(base) == false, "on to the provider, to sign out there too")
+                try await browser.waitFor(location: "\(base)/sign-in")
                 try await browser.open("\(base)/account")
-                #expect(try await browser.location() == "\(base)/sign-in")
+                #expect(try await browser.location() == "\(base)/sign-in?return_to=/account")
+                try await browser.clickAndWait("#provider-sign-in")
+                #expect(try await browser.source().contains("id=\"userfield\""), "the provider's session ended too: it asks again")
                 #expect(try await browser.consoleErrors().isEmpty)
             }
         }
@@ -143,7 +160,21 @@ import Testing
                 try await browser.clickAndWait("form.confirm button[type=submit]")
                 #expect(try await Self.sessions(of: "coordinator", in: database) == 0, "the provider's logout token ended it")
                 try await browser.open("\(base)/rehab")
-                #expect(try await browser.location() == "\(base)/sign-in")
+                #expect(try await browser.location() == "\(base)/sign-in?return_to=/rehab")
+            }
+            // Only a logout token signed by the provider, with the logout event, ends anything.
+            let port = try #require(URL(string: base)?.port)
+            let accessToken = try await Subprocess.run(TestPaths.projectRoot.appendingPathComponent("ops/idp"), ["token", "coordinator"]).output
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            for body in ["", "logout_token=not.a.token", "logout_token=\(accessToken)"] {
+                let status = try await TestClient.withClient(host: "127.0.0.1", port: port) { client in
+                    try await client.execute(
+                        TestClient.Request(
+                            "/sign-in/back-channel-logout", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                            body: ByteBuffer(string: body))
+                    ).status
+                }
+                #expect(status == .badRequest, "\(body.prefix(30))")
             }
         }
     }
@@ -162,6 +193,14 @@ import Testing
                 return try JSONDecoder().decode(Identity.self, from: Data(response.body.map { Array($0.readableBytesView) } ?? []))
             }
             #expect(identity == Identity(subject: "clinician", name: "Clara Lind", role: .clinician, organisations: [AcutePageTests.north]))
+            // The ID token given with it names this service as its audience too, but opens nothing.
+            let idToken = try await Subprocess.run(TestPaths.projectRoot.appendingPathComponent("ops/idp"), ["id-token", "clinician"]).output
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            try #require(!idToken.isEmpty)
+            let refused = try await TestClient.withClient(host: "127.0.0.1", port: port) { client in
+                try await client.execute(TestClient.Request("/api/v1/me", method: .get, headers: [.authorization: "Bearer \(idToken)"])).status
+            }
+            #expect(refused == .unauthorized)
         }
     }
 

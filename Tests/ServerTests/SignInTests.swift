@@ -76,7 +76,7 @@ import Testing
                 #expect(stored == 1)
                 try await client.execute(uri: "/account", method: .get) { response in
                     #expect(response.status == .seeOther)
-                    #expect(response.headers[.location] == "/sign-in")
+                    #expect(response.headers[.location] == "/sign-in?return_to=/account", "back to the page asked for, once signed in")
                 }
                 // The session's CSRF token is bound to it: the sign-in form's double-submit value no longer does.
                 let cookies = "\(WebSession.sessionCookie)=\(session); \(WebSession.csrfCookie)=\(csrf)"
@@ -99,7 +99,7 @@ import Testing
                 }
                 // Signed out is signed out: the old cookie, replayed, opens nothing.
                 try await client.execute(uri: "/account", method: .get, headers: [.cookie: cookies]) { response in
-                    #expect(response.status == .seeOther && response.headers[.location] == "/sign-in")
+                    #expect(response.status == .seeOther && response.headers[.location] == "/sign-in?return_to=/account")
                 }
             }
         }

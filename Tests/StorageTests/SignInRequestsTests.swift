@@ -22,7 +22,8 @@ import Testing
                 let (other, _, elsewhere) = try await requests.begin(returnTo: "//evil.example/")
                 #expect(elsewhere.returnTo == "/", "only a local page")
                 #expect(try await requests.finish(state: other, browser: WebSessions.newID()) == nil, "another browser's answer")
-                #expect(try await requests.finish(state: other, browser: nil) == nil)
+                let (third, _, _) = try await requests.begin(returnTo: "/")
+                #expect(try await requests.finish(state: third, browser: nil) == nil, "an answer with no browser secret")
 
                 let (late, lateBrowser, _) = try await requests.begin(returnTo: "/")
                 try await database.withPool(.superuser) { admin in

@@ -39,7 +39,8 @@ actor VerificationKeys {
         if let algorithm = current.algorithms[kid] { return (current.collection, algorithm) }
         guard let url else { return nil }
         if let fetching {
-            _ = try? await fetching.value
+            // Whoever resumes first stores what the one fetch brought.
+            if let fetched = try? await fetching.value { current = fetched }
         } else if ContinuousClock.now - lastFetch >= minimumRefresh {
             let task = Task { try await Self.fetch(url) }
             fetching = task
@@ -67,6 +68,8 @@ actor VerificationKeys {
         let collection = JWTKeyCollection()
         var algorithms: [String: String] = [:]
         for entry in entries {
+            // An encryption key is never a signing key, whatever its type.
+            if !strict, (entry as? [String: Any])?["use"] as? String == "enc" { continue }
             guard let json = try? JSONSerialization.data(withJSONObject: entry), var jwk = try? JSONDecoder().decode(JWK.self, from: json) else {
                 if strict { throw AuthenticationSettingsError(file: source, problem: "not a readable JWKS document") }
                 continue

@@ -45,7 +45,7 @@ struct RequestObservationMiddleware: RouterMiddleware {
         do {
             response = try await respond(request, context: context, next: next)
         } catch is SignInRequired {
-            response = SignInRequired.response
+            response = SignInRequired.response(to: request)
         } catch {
             var problem = Problem.from(error) ?? Problem(.internalServerError, "internal-error", detail: "The server could not complete the request.")
             if problem.status == .internalServerError {

@@ -41,24 +41,46 @@ struct PageRenderer: Sendable {
     }
 }
 
-/// The files shipped with the server (templates, stylesheet, API document).
+/// The files shipped with the server (templates, stylesheet, API document): the
+/// `StrokePath_Server.resources` folder beside the binary (where `swift build` and
+/// `ops/install` put it), or the one `STROKEPATH_RESOURCES_DIR` names. Found by path, not
+/// through SwiftPM's `Bundle.module`, which stops the process when the folder is not there.
 enum ServerResources {
+    static let bundleName = "StrokePath_Server.resources"
+
     /// A folder or file inside `Resources`.
     static func folder(_ name: String) throws -> URL {
-        let url = Bundle.module.bundleURL.appendingPathComponent("Resources").appendingPathComponent(name)
-        guard FileManager.default.fileExists(atPath: url.path) else { throw ResourceMissing(name: name) }
-        return url
+        let bundles = candidates()
+        for bundle in bundles {
+            let url = bundle.appendingPathComponent("Resources").appendingPathComponent(name)
+            if FileManager.default.fileExists(atPath: url.path) { return url }
+        }
+        throw ResourceMissing(name: name, searched: bundles.map(\.path))
     }
 
     /// A file's contents.
     static func contents(of name: String) throws -> Data {
         let url = try folder(name)
-        guard let data = FileManager.default.contents(atPath: url.path) else { throw ResourceMissing(name: name) }
+        guard let data = FileManager.default.contents(atPath: url.path) else { throw ResourceMissing(name: name, searched: [url.path]) }
         return data
+    }
+
+    /// Where the resources may be, in order.
+    static func candidates(environment: [String: String] = ProcessInfo.processInfo.environment) -> [URL] {
+        var bundles: [URL] = []
+        if let configured = environment["STROKEPATH_RESOURCES_DIR"], !configured.isEmpty { bundles.append(URL(fileURLWithPath: configured)) }
+        if let executable = Bundle.main.executableURL?.resolvingSymlinksInPath() {
+            bundles.append(executable.deletingLastPathComponent().appendingPathComponent(bundleName))
+        }
+        return bundles
     }
 
     struct ResourceMissing: Error, CustomStringConvertible {
         let name: String
-        var description: String { "server resource \(name) is missing (install the StrokePath_Server.resources folder next to the binary)" }
+        let searched: [String]
+        var description: String {
+            "server resource \(name) is missing (looked in \(searched.joined(separator: ", "))): install the \(ServerResources.bundleName) "
+                + "folder next to the binary, or set STROKEPATH_RESOURCES_DIR"
+        }
     }
 }

@@ -9,8 +9,8 @@ import Storage
 /// it back to `/sign-in/callback`, where the sign-in is taken (once, by that browser only), the
 /// code redeemed, the ID token checked (signature by the
 /// provider's keys, issuer, audience, expiry, nonce) and its claims mapped to a role and
-/// organisations; a web session opens until the ID token ends (8 hours at most: then the
-/// provider is asked again). The provider ends sessions by back-channel sign-out
+/// organisations; a web session opens for the configured time (8 hours by default: then the
+/// provider is asked again, which signs the user straight back in while its own session lasts). The provider ends sessions by back-channel sign-out
 /// (`/sign-in/back-channel-logout`, OpenID Back-Channel Logout 1.0).
 struct ProviderSignIn: Sendable {
     let provider: OpenIDProvider
@@ -87,8 +87,9 @@ struct ProviderSignIn: Sendable {
         do {
             payload = try await verifier.payload(of: tokens.id_token, audience: provider.settings.clientID, types: ["jwt"])
             guard payload["nonce"]?.string == pending.nonce else { throw TokenVerifier.Rejection(reason: "the ID token's nonce is not this sign-in's") }
+            // The authorized party, when named (and it must be when there are several audiences), is this client.
             let audiences = payload["aud"]?.strings ?? []
-            if audiences.count > 1, payload["azp"]?.string != provider.settings.clientID {
+            if audiences.count > 1 || payload["azp"] != nil, payload["azp"]?.string != provider.settings.clientID {
                 throw TokenVerifier.Rejection(reason: "the ID token was issued to another party")
             }
             identity = try verifier.identity(from: payload)
@@ -96,12 +97,13 @@ struct ProviderSignIn: Sendable {
             context.logger.warning("an ID token was refused", metadata: ["reason": "\(rejection.reason)"])
             throw Problem(.unauthorized, "sign-in-refused", detail: "The identity provider's answer was refused: \(rejection.reason).")
         }
-        let ends = min(payload.date("exp") ?? Date(), Date().addingTimeInterval(WebSession.longest))
-        guard ends > Date() else { throw Problem(.unauthorized, "sign-in-refused", detail: "The identity provider's answer has expired.") }
+        let lifetime = provider.settings.sessionLifetime.components
+        let ends = Date().addingTimeInterval(Double(lifetime.seconds) + Double(lifetime.attoseconds) / 1e18)
         let id = try await sessions.open(
             .init(
                 subject: identity.subject, name: identity.name, role: identity.role.rawValue, organisations: identity.organisations,
-                providerSession: payload["sid"]?.string.flatMap { (1...255).contains($0.utf8.count) ? $0 : nil }), until: ends)
+                providerSession: payload["sid"]?.string.flatMap { (1...255).contains($0.utf8.count) ? $0 : nil }), until: ends,
+            idToken: tokens.id_token.utf8.count <= 16_384 ? tokens.id_token : nil)
         context.logger.info("signed in through the identity provider", metadata: ["role": .string(identity.role.rawValue)])
         // A page, not a redirect: the browser does not send the new SameSite=Strict cookie on
         // a redirect that a cross-site navigation (the provider's) started, but does on a

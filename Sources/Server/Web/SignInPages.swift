@@ -95,19 +95,20 @@ struct SignInPages: Sendable {
             guard WebSession.csrfMatches(form.csrf, request) else {
                 throw Problem(.forbidden, "csrf", detail: "The form expired; please sign out again.")
             }
-            // Signed out here, then at the provider too (RP-initiated logout), which comes back to the sign-in page.
-            let signInPage = provider.flatMap { URL(string: "/sign-in", relativeTo: $0.settings.redirectURI)?.absoluteURL }
-            let next = signInPage.flatMap { provider?.endSessionURL(returnTo: $0) }?.absoluteString ?? "/sign-in"
-            var response = Response(status: .seeOther, headers: [.location: next])
             // This instance forgets the session even if the database is away; the browser's
             // cookie is cleared either way, and the database's row is deleted when it answers.
+            var idToken: String?
             if let id = WebSession.sessionID(request) {
                 do {
-                    try await sessions.close(id)
+                    idToken = try await sessions.close(id)
                 } catch {
                     context.logger.warning("sign-out could not reach the database", metadata: ["error": "\(String(reflecting: type(of: error)))"])
                 }
             }
+            // Signed out here, then at the provider too (RP-initiated logout), which comes back to the sign-in page.
+            let signInPage = provider.flatMap { URL(string: "/sign-in", relativeTo: $0.settings.redirectURI)?.absoluteURL }
+            let next = signInPage.flatMap { provider?.endSessionURL(returnTo: $0, idTokenHint: idToken) }?.absoluteString ?? "/sign-in"
+            var response = Response(status: .seeOther, headers: [.location: next])
             response.setCookie(WebSession.cookie(WebSession.sessionCookie, "", maxAge: 0))
             return response
         }

@@ -1,4 +1,5 @@
 import Clinical
+import Foundation
 import Hummingbird
 import Storage
 
@@ -51,9 +52,19 @@ struct SignedInContext: ChildRequestContext {
     }
 }
 
-/// A page needs a signed-in user: 303 to the sign-in page.
+/// A page needs a signed-in user: 303 to the sign-in page, which brings the user back to the
+/// page asked for (when it was asked for with GET).
 struct SignInRequired: Error {
-    static let response = Response(status: .seeOther, headers: [.location: "/sign-in"])
+    static func response(to request: Request) -> Response {
+        let asked = request.uri.string
+        guard request.method == .get, asked != "/", SignInRequests.isLocalPath(asked) else {
+            return Response(status: .seeOther, headers: [.location: "/sign-in"])
+        }
+        var allowed = CharacterSet.alphanumerics.intersection(CharacterSet(charactersIn: Unicode.Scalar(0)...Unicode.Scalar(127)))
+        allowed.insert(charactersIn: "-._~/")
+        let returnTo = asked.addingPercentEncoding(withAllowedCharacters: allowed) ?? "/"
+        return Response(status: .seeOther, headers: [.location: "/sign-in?return_to=\(returnTo)"])
+    }
 }
 
 /// The signed-in user's role must be allowed the page by `AccessPolicy`, the same matrix as

@@ -27,7 +27,7 @@ public struct SignInRequests: Sendable {
     /// Starts a sign-in: a new random state, nonce, verifier and browser secret (256 bits
     /// each), kept until the answer or ten minutes. `returnTo` must be a local path (else "/").
     /// The browser keeps `browser` (a cookie) to show when the answer comes back.
-    public func begin(returnTo: String, now: Date = Date()) async throws -> (state: String, browser: String, pending: Pending) {
+    public func begin(returnTo: String) async throws -> (state: String, browser: String, pending: Pending) {
         let state = WebSessions.newID()
         let browser = WebSessions.newID()
         let pending = Pending(nonce: WebSessions.newID(), codeVerifier: WebSessions.newID(), returnTo: Self.isLocalPath(returnTo) ? returnTo : "/")

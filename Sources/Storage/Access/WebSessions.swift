@@ -51,15 +51,16 @@ public struct WebSessions: Sendable {
     }
 
     /// Opens a session until `expires` and returns its id; ended sessions are cleared on the way.
-    public func open(_ session: Session, until expires: Date) async throws -> String {
+    /// `idToken`: the provider's ID token it was opened with, handed back at sign-out.
+    public func open(_ session: Session, until expires: Date, idToken: String? = nil) async throws -> String {
         let id = Self.newID()
         try await pool.withTransaction { connection in
             try await connection.query("DELETE FROM web_sessions WHERE expires_at < now()")
             try await connection.query(
                 """
-                INSERT INTO web_sessions (id_hash, subject, name, role, organisations, provider_session, expires_at)
+                INSERT INTO web_sessions (id_hash, subject, name, role, organisations, provider_session, provider_id_token, expires_at)
                 VALUES (sha256(decode(\(id), 'hex')), \(session.subject), \(session.name), \(session.role), \(session.organisations),
-                        \(session.providerSession), \(expires))
+                        \(session.providerSession), \(idToken), \(expires))
                 """)
         }
         return id
@@ -95,33 +96,48 @@ public struct WebSessions: Sendable {
         return found?.0
     }
 
-    /// Ends the session `id` names (nothing if there is none). This instance forgets it first —
-    /// so a sign-out holds here even while the database is away — and for two minutes will not
-    /// take it back from a page request that read it a moment before.
-    public func close(_ id: String, now: Date = Date()) async throws {
-        guard Self.isWellFormed(id) else { return }
+    /// Ends the session `id` names (nothing if there is none) and returns the provider's ID token
+    /// it was opened with, if any. This instance forgets it first — so a sign-out holds here even
+    /// while the database is away — and for two minutes will not take it back from a page
+    /// request that read it a moment before.
+    @discardableResult
+    public func close(_ id: String, now: Date = Date()) async throws -> String? {
+        guard Self.isWellFormed(id) else { return nil }
         known.state.withLock { state in if state.found.removeValue(forKey: id) != nil { Self.remember(closed: id, now, in: &state) } }
-        let deleted = try await pool.query("DELETE FROM web_sessions WHERE id_hash = sha256(decode(\(id), 'hex')) RETURNING 1").count > 0
-        if deleted { known.state.withLock { Self.remember(closed: id, now, in: &$0) } }
+        let deleted = try await pool.query("DELETE FROM web_sessions WHERE id_hash = sha256(decode(\(id), 'hex')) RETURNING provider_id_token")
+        guard let row = deleted.first else { return nil }
+        known.state.withLock { Self.remember(closed: id, now, in: &$0) }
+        return try row.decode(String?.self)
     }
 
-    /// Ends every session of the provider's session `providerSession` or, when the provider
-    /// names none, of its user `subject` (OpenID back-channel sign-out); returns how many
-    /// ended. This instance forgets them at once; other instances within `recheck`.
+    /// Ends the sessions the provider's back-channel sign-out names: those of its session
+    /// `providerSession` and the user's sessions opened with a pasted token, or, when it names no
+    /// session, every session of its user `subject`; returns how many ended. This instance
+    /// forgets them; other instances, and a page request here that was reading one at that
+    /// moment, within `recheck`.
     @discardableResult
     public func close(providerSession: String?, subject: String?, now: Date = Date()) async throws -> Int {
         guard providerSession != nil || subject != nil else { return 0 }
+        let ended =
+            if let providerSession {
+                try await pool.query(
+                    """
+                    DELETE FROM web_sessions
+                    WHERE provider_session = \(providerSession) OR (provider_session IS NULL AND subject = \(subject))
+                    RETURNING 1
+                    """
+                ).count
+            } else {
+                try await pool.query("DELETE FROM web_sessions WHERE subject = \(subject) RETURNING 1").count
+            }
         known.state.withLock { state in
             for (id, entry) in state.found
-            where providerSession.map({ entry.session.providerSession == $0 }) ?? (entry.session.subject == subject) {
+            where entry.session.subject == subject || (providerSession != nil && entry.session.providerSession == providerSession) {
                 state.found[id] = nil
                 Self.remember(closed: id, now, in: &state)
             }
         }
-        if let providerSession {
-            return try await pool.query("DELETE FROM web_sessions WHERE provider_session = \(providerSession) RETURNING 1").count
-        }
-        return try await pool.query("DELETE FROM web_sessions WHERE subject = \(subject) RETURNING 1").count
+        return ended
     }
 
     /// How long a closed id is kept from memory: longer than any page request reading it.

@@ -63,10 +63,9 @@ struct OpenIDProvider: Sendable {
         return components.url
     }
 
-    /// The tokens an authorization code is redeemed for.
+    /// The tokens an authorization code is redeemed for (the service keeps only the ID token).
     struct Tokens: Decodable {
         var id_token: String
-        var expires_in: Double?
     }
 
     /// Redeems the code with its verifier (client_secret_basic).
@@ -85,14 +84,15 @@ struct OpenIDProvider: Sendable {
     }
 
     /// Where the browser goes after signing out here, to sign out at the provider as well and
-    /// come back to `returnTo`.
-    func endSessionURL(returnTo: URL) -> URL? {
+    /// come back to `returnTo`; the session's ID token tells the provider whose session ends,
+    /// so that it does not ask.
+    func endSessionURL(returnTo: URL, idTokenHint: String?) -> URL? {
         guard let endSessionEndpoint, var components = URLComponents(url: endSessionEndpoint, resolvingAgainstBaseURL: false) else { return nil }
         components.queryItems =
             (components.queryItems ?? []) + [
                 URLQueryItem(name: "client_id", value: settings.clientID),
                 URLQueryItem(name: "post_logout_redirect_uri", value: returnTo.absoluteString),
-            ]
+            ] + (idTokenHint.map { [URLQueryItem(name: "id_token_hint", value: $0)] } ?? [])
         return components.url
     }
 
@@ -100,7 +100,7 @@ struct OpenIDProvider: Sendable {
     /// in, signing out): the content security policy's `form-action` names them.
     var origins: [String] {
         var origins: [String] = []
-        for url in [authorizationEndpoint, endSessionEndpoint].compactMap(\.self) {
+        for url in [authorizationEndpoint, endSessionEndpoint].compactMap(\.self) + settings.formOrigins.compactMap(URL.init(string:)) {
             guard let scheme = url.scheme, let host = url.host else { continue }
             let origin = url.port.map { "\(scheme)://\(host):\($0)" } ?? "\(scheme)://\(host)"
             if !origins.contains(origin) { origins.append(origin) }

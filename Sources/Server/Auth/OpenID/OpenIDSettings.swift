@@ -1,6 +1,6 @@
 public import Foundation
 
-/// The hospital's OpenID provider, as the operator configures it (`OIDC_*`, README): staff
+/// The hospital's OpenID provider, as the operator configures it (`STROKEPATH_OIDC_*`, README): staff
 /// sign in there (authorization code with PKCE), and API callers bring its access tokens.
 public struct OpenIDSettings: Sendable, Equatable {
     /// The provider's issuer; its discovery document is at `/.well-known/openid-configuration` under it.
@@ -23,10 +23,17 @@ public struct OpenIDSettings: Sendable, Equatable {
     public var keyRefreshInterval: Duration
     /// The provider's name on the sign-in page.
     public var displayName: String
+    /// How long a web session opened through the provider lasts (default 8 hours); the
+    /// provider's back-channel sign-out ends it sooner.
+    public var sessionLifetime: Duration
+    /// Origins besides the provider's endpoints that its sign-in may pass through (a federated
+    /// provider's), which the content security policy's `form-action` must name.
+    public var formOrigins: [String]
 
     public init(
         issuer: URL, clientID: String, clientSecret: String, redirectURI: URL, scopes: [String] = ["profile"], apiAudience: String? = nil,
-        mapping: ClaimMapping = .standard, keyRefreshInterval: Duration = .seconds(10), displayName: String = "your organisation's sign-in"
+        mapping: ClaimMapping = .standard, keyRefreshInterval: Duration = .seconds(10), displayName: String = "your organisation's sign-in",
+        sessionLifetime: Duration = .seconds(8 * 3_600), formOrigins: [String] = []
     ) {
         self.issuer = issuer
         self.clientID = clientID
@@ -37,6 +44,8 @@ public struct OpenIDSettings: Sendable, Equatable {
         self.mapping = mapping
         self.keyRefreshInterval = keyRefreshInterval
         self.displayName = displayName
+        self.sessionLifetime = sessionLifetime
+        self.formOrigins = formOrigins
     }
 
     /// The issuer as tokens carry it (`iss`), without a trailing slash added or removed.

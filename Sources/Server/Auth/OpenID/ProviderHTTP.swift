@@ -2,13 +2,19 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import Storage
 
-/// The service's requests to the identity provider: small JSON documents over HTTP(S) with
-/// a time limit, through the shared client.
+/// The service's requests to the identity provider: small JSON documents over HTTP(S), each
+/// answered whole within ten seconds, redirects not followed (the documents' addresses are
+/// the provider's own).
 enum ProviderHTTP {
     /// The longest a provider's answer may be.
     static let largest = 1 << 20
-    static let timeout = TimeAmount.seconds(10)
+    static let timeout = Duration.seconds(10)
+
+    /// One client for the process, never shut down; it follows no redirects.
+    private static let client = HTTPClient(
+        eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: HTTPClient.Configuration(redirectConfiguration: .disallow))
 
     /// What the provider answered problem-free (status 200), or why not.
     static func get(_ url: URL) async throws -> Data {
@@ -29,22 +35,23 @@ enum ProviderHTTP {
     }
 
     private static func send(_ request: HTTPClientRequest, to url: URL) async throws -> Data {
-        let response: HTTPClientResponse
+        let answer: (status: HTTPResponseStatus, body: ByteBuffer)
         do {
-            response = try await HTTPClient.shared.execute(request, timeout: timeout)
+            answer = try await withDeadline(timeout) {
+                let response = try await client.execute(request, timeout: .seconds(10))
+                return (response.status, try await response.body.collect(upTo: largest))
+            }
+        } catch is DeadlineExceeded {
+            throw ProviderError(message: "\(url.absoluteString) did not answer within \(timeout)")
+        } catch let error as NIOTooManyBytesError {
+            throw ProviderError(message: "\(url.absoluteString) answered more than \(largest) bytes (\(error))")
         } catch {
             throw ProviderError(message: "\(url.absoluteString) did not answer: \(error)")
         }
-        let body: ByteBuffer
-        do {
-            body = try await response.body.collect(upTo: largest)
-        } catch {
-            throw ProviderError(message: "\(url.absoluteString) answered more than \(largest) bytes")
+        guard answer.status == .ok else {
+            throw ProviderError(message: "\(url.absoluteString) answered \(answer.status.code): \(String(buffer: answer.body).prefix(300))")
         }
-        guard response.status == .ok else {
-            throw ProviderError(message: "\(url.absoluteString) answered \(response.status.code): \(String(buffer: body).prefix(300))")
-        }
-        return Data(body.readableBytesView)
+        return Data(answer.body.readableBytesView)
     }
 
     /// `application/x-www-form-urlencoded` encoding of one name or value.

@@ -1,0 +1,98 @@
+import Foundation
+import PostgresTestSupport
+import Testing
+
+/// `ops/install` (issue 20): the layout a Debian host keeps a service in, in a scratch root;
+/// the systemd unit passes `systemd-analyze verify`; and the installed binary serves its pages
+/// with the build folder out of reach (a private mount hides it), so a binary that found its
+/// files only beside `.build` would fail here. Without its resources it says what is missing
+/// and exits, rather than crash.
+@Suite struct InstallTests {
+    static let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("install-\(UUID().uuidString)")
+
+    static func run(_ program: String, _ arguments: [String], environment: [String: String] = [:]) async throws -> Subprocess.Result {
+        try await Subprocess.run(URL(fileURLWithPath: program), arguments, environment: environment)
+    }
+
+    /// The installed `serve`, in a mount namespace of its own where `.build` is an empty folder.
+    static func serveInstalled(root: URL, port: Int) throws -> Subprocess {
+        var build = Subprocess.strokepath.deletingLastPathComponent()
+        while build.lastPathComponent != ".build", build.pathComponents.count > 1 { build.deleteLastPathComponent() }
+        let work = scratch.appendingPathComponent("work")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        let script = "mount -t tmpfs tmpfs '\(build.path)' && cd '\(work.path)' && exec '\(root.path)/usr/bin/strokepath' serve --port \(port)"
+        let server = try Subprocess(
+            URL(fileURLWithPath: "/usr/bin/unshare"), ["--map-root-user", "--mount", "/bin/bash", "-c", script],
+            environment: [
+                "DATABASE_URL": "host=127.0.0.1 port=1 connect_timeout=1", "STROKEPATH_DEV_KEY": work.appendingPathComponent("key.pem").path,
+                "STROKEPATH_SPOOL_DIR": work.appendingPathComponent("spool").path, "STROKEPATH_SQL_DIR": "", "STROKEPATH_PROTOCOLS_DIR": "",
+                "STROKEPATH_RESOURCES_DIR": "", "STROKEPATH_OIDC_ISSUER": "", "STROKEPATH_JWT_JWKS": "",
+            ])
+        try server.start()
+        return server
+    }
+
+    /// The status and body of a GET, by curl.
+    static func get(_ port: Int, _ path: String) async throws -> (status: String, body: String) {
+        let result = try await run("/usr/bin/curl", ["-s", "--max-time", "10", "-w", "\n%{http_code}", "http://127.0.0.1:\(port)\(path)"])
+        let lines = result.output.split(separator: "\n", omittingEmptySubsequences: false)
+        return (String(lines.last ?? ""), lines.dropLast().joined(separator: "\n"))
+    }
+
+    @Test(.timeLimit(.minutes(3))) func theInstalledServiceRunsFromItsOwnPlaces() async throws {
+        let root = Self.scratch.appendingPathComponent("root")
+        let install = try await Self.run(
+            TestPaths.projectRoot.appendingPathComponent("ops/install").path, ["--root", root.path, "--binary", Subprocess.strokepath.path])
+        try #require(install.status == 0, "\(install.errors)")
+        let files = FileManager.default
+        for path in [
+            "usr/lib/strokepath/strokepath", "usr/lib/strokepath/StrokePath_Server.resources/Resources/templates/layout.mustache",
+            "usr/lib/strokepath/SQL/migrations/0001_foundation.sql", "usr/lib/strokepath/Protocols/acute", "etc/strokepath/strokepath.env",
+            "lib/systemd/system/strokepath.service", "usr/share/doc/strokepath/nginx.conf", "usr/share/doc/strokepath/operations.md",
+        ] {
+            #expect(files.fileExists(atPath: root.appendingPathComponent(path).path), "\(path)")
+        }
+        #expect(try files.destinationOfSymbolicLink(atPath: root.appendingPathComponent("usr/bin/strokepath").path) == "../lib/strokepath/strokepath")
+        let settings = root.appendingPathComponent("etc/strokepath/strokepath.env")
+        #expect((try files.attributesOfItem(atPath: settings.path)[.posixPermissions] as? Int) == 0o600, "the settings hold secrets")
+        try Data("# the hospital's own settings\n".utf8).write(to: settings)
+        #expect(
+            try await Self.run(TestPaths.projectRoot.appendingPathComponent("ops/install").path, ["--root", root.path, "--binary", Subprocess.strokepath.path])
+                .status == 0)
+        #expect(try String(contentsOf: settings, encoding: .utf8) == "# the hospital's own settings\n", "an upgrade keeps the settings")
+
+        // The unit, checked as on a host: the host's own systemd units beside it.
+        let copied = try await Self.run("/bin/cp", ["-Rn", "/lib/systemd/system/.", root.appendingPathComponent("lib/systemd/system").path])
+        try #require(copied.status == 0, "\(copied.errors)")
+        let verify = try await Self.run("/usr/bin/systemd-analyze", ["verify", "--root=\(root.path)", "/lib/systemd/system/strokepath.service"])
+        #expect(verify.status == 0 && verify.errors.isEmpty, "\(verify.errors)")
+
+        let port = try FreePort.take()
+        let server = try Self.serveInstalled(root: root, port: port)
+        defer { kill(server.process.processIdentifier, SIGKILL) }
+        while try await Self.get(port, "/health/live").status != "200" {
+            guard server.process.isRunning else {
+                let ended = try await server.finish()
+                Issue.record("the installed service stopped: \(ended.errors)")
+                return
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        let signIn = try await Self.get(port, "/sign-in")
+        #expect(signIn.status == "200" && signIn.body.contains("<h1>Sign in</h1>"), "its templates, from the installed resources")
+        #expect(try await Self.get(port, "/static/app.css").status == "200")
+        #expect(try await Self.get(port, "/openapi.yaml").status == "200")
+    }
+
+    @Test(.timeLimit(.minutes(3))) func withoutItsResourcesTheServiceSaysWhatIsMissing() async throws {
+        let root = Self.scratch.appendingPathComponent("bare")
+        let install = try await Self.run(
+            TestPaths.projectRoot.appendingPathComponent("ops/install").path, ["--root", root.path, "--binary", Subprocess.strokepath.path])
+        try #require(install.status == 0, "\(install.errors)")
+        try FileManager.default.removeItem(at: root.appendingPathComponent("usr/lib/strokepath/StrokePath_Server.resources"))
+        let ended = try await Self.serveInstalled(root: root, port: try FreePort.take()).finish(timeout: .seconds(60))
+        #expect(ended.status != 0)
+        #expect(ended.errors.contains("StrokePath_Server.resources folder next to the binary"), "\(ended.errors)")
+        #expect(!ended.errors.contains("Fatal error"))
+    }
+}
