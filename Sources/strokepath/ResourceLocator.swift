@@ -31,7 +31,9 @@ enum ResourceLocator {
         if let configured = environment[variable], !configured.isEmpty {
             candidates.append(URL(fileURLWithPath: configured))
         }
-        var folder = URL(fileURLWithPath: CommandLine.arguments.first ?? ".").resolvingSymlinksInPath().deletingLastPathComponent()
+        // The executable's own path (not argv[0], which is a bare name when run through PATH), links followed.
+        let executable = Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments.first ?? ".")
+        var folder = executable.resolvingSymlinksInPath().deletingLastPathComponent()
         for _ in 0..<6 {
             candidates.append(folder.appendingPathComponent(folderName))
             folder = folder.deletingLastPathComponent()

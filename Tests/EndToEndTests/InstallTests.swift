@@ -14,22 +14,25 @@ import Testing
         try await Subprocess.run(URL(fileURLWithPath: program), arguments, environment: environment)
     }
 
-    /// The installed `serve`, in a mount namespace of its own where `.build` is an empty folder.
-    static func serveInstalled(root: URL, port: Int) throws -> Subprocess {
+    /// `command` run by the installed binary's name through PATH, from a folder of its own, in a
+    /// mount namespace where `.build` is an empty folder; the development key, spool and every
+    /// folder setting point nowhere else.
+    static func installed(_ command: String, root: URL) throws -> Subprocess {
         var build = Subprocess.strokepath.deletingLastPathComponent()
         while build.lastPathComponent != ".build", build.pathComponents.count > 1 { build.deleteLastPathComponent() }
         let work = scratch.appendingPathComponent("work")
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
-        let script = "mount -t tmpfs tmpfs '\(build.path)' && cd '\(work.path)' && exec '\(root.path)/usr/bin/strokepath' serve --port \(port)"
-        let server = try Subprocess(
+        let script = "mount -t tmpfs tmpfs '\(build.path)' && cd '\(work.path)' && PATH='\(root.path)/usr/bin':\"$PATH\" exec strokepath \(command)"
+        let process = try Subprocess(
             URL(fileURLWithPath: "/usr/bin/unshare"), ["--map-root-user", "--mount", "/bin/bash", "-c", script],
             environment: [
-                "DATABASE_URL": "host=127.0.0.1 port=1 connect_timeout=1", "STROKEPATH_DEV_KEY": work.appendingPathComponent("key.pem").path,
-                "STROKEPATH_SPOOL_DIR": work.appendingPathComponent("spool").path, "STROKEPATH_SQL_DIR": "", "STROKEPATH_PROTOCOLS_DIR": "",
-                "STROKEPATH_RESOURCES_DIR": "", "STROKEPATH_OIDC_ISSUER": "", "STROKEPATH_JWT_JWKS": "",
+                "DATABASE_URL": "host=127.0.0.1 port=1 connect_timeout=1", "DATABASE_OWNER_URL": "",
+                "STROKEPATH_DEV_KEY": work.appendingPathComponent("key.pem").path, "STROKEPATH_SPOOL_DIR": work.appendingPathComponent("spool").path,
+                "STROKEPATH_SQL_DIR": "", "STROKEPATH_PROTOCOLS_DIR": "", "STROKEPATH_RESOURCES_DIR": "", "STROKEPATH_OIDC_ISSUER": "",
+                "STROKEPATH_JWT_JWKS": "",
             ])
-        try server.start()
-        return server
+        try process.start()
+        return process
     }
 
     /// The status and body of a GET, by curl.
@@ -41,6 +44,7 @@ import Testing
 
     @Test(.timeLimit(.minutes(3))) func theInstalledServiceRunsFromItsOwnPlaces() async throws {
         let root = Self.scratch.appendingPathComponent("root")
+        defer { try? FileManager.default.removeItem(at: root) }
         let install = try await Self.run(
             TestPaths.projectRoot.appendingPathComponent("ops/install").path, ["--root", root.path, "--binary", Subprocess.strokepath.path])
         try #require(install.status == 0, "\(install.errors)")
@@ -67,8 +71,13 @@ import Testing
         let verify = try await Self.run("/usr/bin/systemd-analyze", ["verify", "--root=\(root.path)", "/lib/systemd/system/strokepath.service"])
         #expect(verify.status == 0 && verify.errors.isEmpty, "\(verify.errors)")
 
+        // Run by name, as an operator types it: it finds its migrations beside itself.
+        let migrate = try await Self.installed("migrate --status", root: root).finish(timeout: .seconds(60))
+        #expect(!migrate.errors.contains("cannot find"), "\(migrate.errors)")
+        #expect(migrate.errors.contains("connection") || migrate.errors.contains("connect"), "it got as far as the database: \(migrate.errors)")
+
         let port = try FreePort.take()
-        let server = try Self.serveInstalled(root: root, port: port)
+        let server = try Self.installed("serve --port \(port)", root: root)
         defer { kill(server.process.processIdentifier, SIGKILL) }
         while try await Self.get(port, "/health/live").status != "200" {
             guard server.process.isRunning else {
@@ -86,11 +95,12 @@ import Testing
 
     @Test(.timeLimit(.minutes(3))) func withoutItsResourcesTheServiceSaysWhatIsMissing() async throws {
         let root = Self.scratch.appendingPathComponent("bare")
+        defer { try? FileManager.default.removeItem(at: root) }
         let install = try await Self.run(
             TestPaths.projectRoot.appendingPathComponent("ops/install").path, ["--root", root.path, "--binary", Subprocess.strokepath.path])
         try #require(install.status == 0, "\(install.errors)")
         try FileManager.default.removeItem(at: root.appendingPathComponent("usr/lib/strokepath/StrokePath_Server.resources"))
-        let ended = try await Self.serveInstalled(root: root, port: try FreePort.take()).finish(timeout: .seconds(60))
+        let ended = try await Self.installed("serve --port \(try FreePort.take())", root: root).finish(timeout: .seconds(60))
         #expect(ended.status != 0)
         #expect(ended.errors.contains("StrokePath_Server.resources folder next to the binary"), "\(ended.errors)")
         #expect(!ended.errors.contains("Fatal error"))

@@ -20,6 +20,7 @@ import Testing
         #expect(openID.mapping.roles == ["stroke-team": .clinician])
         #expect(openID.sessionLifetime == .seconds(36_000))
         #expect(openID.formOrigins == ["https://adfs.region.example"])
+        #expect(openID.accessTokenClaim == "client_id")
         #expect(settings.audience == "strokepath" && settings.issuer == "https://login.region.example/realms/care")
         #expect(!settings.isDevelopment)
     }

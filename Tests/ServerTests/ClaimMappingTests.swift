@@ -79,6 +79,7 @@ import Testing
         let document = #"""
             {"keys":[
               {"kty":"RSA","kid":"enc","use":"enc","alg":"RSA-OAEP","n":"AQAB","e":"AQAB"},
+              {"kty":"RSA","kid":"enc-2","use":"enc","n":"\#(Self.modulus)","e":"AQAB"},
               {"kty":"RSA","kid":"sig","use":"sig","n":"\#(Self.modulus)","e":"AQAB"},
               {"kty":"oct","kid":"hmac","alg":"HS256","k":"c2VjcmV0"}
             ]}

@@ -52,6 +52,29 @@ import Testing
         }
     }
 
+    /// The head kept outside the database (issue 20): a chain that still holds it passes, one
+    /// whose newest rows were removed, or that was rebuilt from an edited row on, does not —
+    /// though each is intact in itself.
+    @Test func theHeadKeptOutsideFindsRemovedAndRebuiltRows() async throws {
+        try await Self.withSealedLog(5) { database, app, owner in
+            let head = try await AuditLog.verify(owner)
+            let anchor = AuditLog.Anchor(position: head.headPosition, hash: try #require(head.headHash))
+            try await app.withTransaction { connection in try await AuditLog.record(Self.event(6), on: connection) }
+            #expect(try await AuditLog.seal(app) == 1)
+            #expect(try await AuditLog.verify(owner, anchor: anchor).isIntact, "rows after the head are fine")
+
+            try await database.withPool(.superuser) { admin in
+                try await admin.query("DELETE FROM audit_events WHERE chain_position >= 5")
+            }
+            #expect(try await AuditLog.verify(owner).isIntact, "a shorter chain is intact in itself")
+            let removed = try await AuditLog.verify(owner, anchor: anchor)
+            #expect(removed.firstBreak?.reason.contains("its newest rows were removed") == true)
+
+            let other = AuditLog.Anchor(position: 2, hash: String(repeating: "0", count: 64))
+            #expect(try await AuditLog.verify(owner, anchor: other).firstBreak?.chainPosition == 2)
+        }
+    }
+
     @Test func deletedRowIsFound() async throws {
         try await Self.withSealedLog(5) { _, _, owner in
             try await owner.query("DELETE FROM audit_events WHERE chain_position = 2")

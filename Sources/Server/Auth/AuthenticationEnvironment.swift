@@ -82,7 +82,8 @@ public enum AuthenticationEnvironment {
             scopes: (value("STROKEPATH_OIDC_SCOPES") ?? "profile").split(separator: " ").map(String.init),
             apiAudience: value("STROKEPATH_OIDC_API_AUDIENCE"), mapping: mapping,
             displayName: value("STROKEPATH_OIDC_NAME") ?? "your organisation's sign-in",
-            sessionLifetime: .seconds(3_600 * (hours ?? 8)), formOrigins: formOrigins)
+            sessionLifetime: .seconds(3_600 * (hours ?? 8)), formOrigins: formOrigins,
+            accessTokenClaim: value("STROKEPATH_OIDC_ACCESS_TOKEN_CLAIM") ?? "client_id")
     }
 
     /// An https address (http only on loopback, for development), with a host.

@@ -69,7 +69,7 @@ public struct AuthenticationSettings: Sendable {
             guard let provider else { throw ProviderError(message: "\(settings.issuerString) has not been discovered") }
             keys = try await VerificationKeys(url: provider.jwksURI, minimumRefresh: settings.keyRefreshInterval)
         }
-        return TokenVerifier(keys: keys, issuer: issuer, audience: audience, mapping: mapping, accessTokensNameTheirClient: openID != nil)
+        return TokenVerifier(keys: keys, issuer: issuer, audience: audience, mapping: mapping, accessTokenClaim: openID?.accessTokenClaim)
     }
 }
 

@@ -22,7 +22,7 @@ public struct TokenVerifier: Sendable {
     private let issuer: String
     private let audience: String
     private let mapping: ClaimMapping
-    private let accessTokensNameTheirClient: Bool
+    private let accessTokenClaim: String?
     private let leeway: TimeInterval
     private let cache = VerifiedTokens()
 
@@ -34,18 +34,18 @@ public struct TokenVerifier: Sendable {
     ///   - issuer: the only accepted `iss`.
     ///   - audience: the `aud` that must be among an access token's audiences.
     ///   - mapping: how the claims become an identity.
-    ///   - accessTokensNameTheirClient: an access token must carry `client_id` (RFC 9068), as an
-    ///     OpenID provider's do and its ID tokens, which name the same audience, do not.
+    ///   - accessTokenClaim: a claim an access token must carry, which the provider's ID tokens
+    ///     (they may name the same audience) do not: `client_id` (RFC 9068), `scope`, `scp`.
     ///   - leeway: clock skew allowed on `exp` and `nbf` (default 30 s).
     init(
-        keys: VerificationKeys, issuer: String, audience: String, mapping: ClaimMapping = .standard, accessTokensNameTheirClient: Bool = false,
+        keys: VerificationKeys, issuer: String, audience: String, mapping: ClaimMapping = .standard, accessTokenClaim: String? = nil,
         leeway: TimeInterval = 30
     ) {
         self.keys = keys
         self.issuer = issuer
         self.audience = audience
         self.mapping = mapping
-        self.accessTokensNameTheirClient = accessTokensNameTheirClient
+        self.accessTokenClaim = accessTokenClaim
         self.leeway = leeway
     }
 
@@ -84,8 +84,8 @@ public struct TokenVerifier: Sendable {
 
     private func verify(_ token: String, now: Date) async throws(Rejection) -> (Identity, Date) {
         let payload = try await payload(of: token, audience: audience, types: ["jwt", "at+jwt"], now: now)
-        // A provider's ID token names this service as its audience too: it carries a nonce, or no client_id.
-        guard payload["nonce"] == nil, !accessTokensNameTheirClient || payload["client_id"]?.string != nil else {
+        // A provider's ID token may name this service as its audience too: it carries a nonce, or lacks the access token's claim.
+        guard payload["nonce"] == nil, accessTokenClaim.map({ payload[$0] != nil }) ?? true else {
             throw Rejection(reason: "an ID token is not an access token")
         }
         let identity = try mapping.identity(from: payload)

@@ -107,7 +107,9 @@ struct SignInPages: Sendable {
             }
             // Signed out here, then at the provider too (RP-initiated logout), which comes back to the sign-in page.
             let signInPage = provider.flatMap { URL(string: "/sign-in", relativeTo: $0.settings.redirectURI)?.absoluteURL }
-            let next = signInPage.flatMap { provider?.endSessionURL(returnTo: $0, idTokenHint: idToken) }?.absoluteString ?? "/sign-in"
+            // A very long ID token is left out: a long address is refused by some proxies (414), and the provider then asks.
+            let hint = idToken.flatMap { $0.utf8.count <= 4_000 ? $0 : nil }
+            let next = signInPage.flatMap { provider?.endSessionURL(returnTo: $0, idTokenHint: hint) }?.absoluteString ?? "/sign-in"
             var response = Response(status: .seeOther, headers: [.location: next])
             response.setCookie(WebSession.cookie(WebSession.sessionCookie, "", maxAge: 0))
             return response

@@ -118,6 +118,9 @@ public struct WebSessions: Sendable {
     @discardableResult
     public func close(providerSession: String?, subject: String?, now: Date = Date()) async throws -> Int {
         guard providerSession != nil || subject != nil else { return 0 }
+        // Forgotten here first, so that the sign-out holds on this instance even while the
+        // database is away, and again after, for a page request that read one meanwhile.
+        forget(providerSession: providerSession, subject: subject, now: now)
         let ended =
             if let providerSession {
                 try await pool.query(
@@ -130,6 +133,13 @@ public struct WebSessions: Sendable {
             } else {
                 try await pool.query("DELETE FROM web_sessions WHERE subject = \(subject) RETURNING 1").count
             }
+        forget(providerSession: providerSession, subject: subject, now: now)
+        return ended
+    }
+
+    /// Drops this instance's memory of the provider session's and the user's sessions (also of
+    /// the user's other provider sessions: only a cache, the next page asks the database).
+    private func forget(providerSession: String?, subject: String?, now: Date) {
         known.state.withLock { state in
             for (id, entry) in state.found
             where entry.session.subject == subject || (providerSession != nil && entry.session.providerSession == providerSession) {
@@ -137,7 +147,6 @@ public struct WebSessions: Sendable {
                 Self.remember(closed: id, now, in: &state)
             }
         }
-        return ended
     }
 
     /// How long a closed id is kept from memory: longer than any page request reading it.
@@ -153,7 +162,7 @@ public struct WebSessions: Sendable {
         state.closed[id] = now
     }
 
-    /// The longest a session lasts (the sign-in caps it).
+    /// The longest a session opened with a pasted token lasts (its token's end comes first when sooner).
     public static let longest: TimeInterval = 8 * 3_600
 
     /// 64 lowercase hex digits: what `newID` makes.

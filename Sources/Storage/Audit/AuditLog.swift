@@ -75,10 +75,23 @@ public enum AuditLog {
         }
     }
 
+    /// A chain position and its hash, kept outside the database (printed by `audit verify`,
+    /// saved with a backup): the chain must still hold exactly that row there.
+    public struct Anchor: Sendable, Equatable {
+        public var position: Int
+        public var hash: String
+
+        public init(position: Int, hash: String) {
+            self.position = position
+            self.hash = hash
+        }
+    }
+
     /// Recomputes every sealed row's hash in chain order, in batches, and reports the first
-    /// row whose content, link or position does not fit. Needs read access to the log
-    /// (the owner or an auditing role).
-    public static func verify(_ pool: PostgresPool, batchSize: Int = 10_000) async throws -> Verification {
+    /// row whose content, link or position does not fit, or where the chain leaves `anchor`
+    /// (a different row there, or a chain that ends before it: its newest rows removed).
+    /// Needs read access to the log (the owner or an auditing role).
+    public static func verify(_ pool: PostgresPool, anchor: Anchor? = nil, batchSize: Int = 10_000) async throws -> Verification {
         try await pool.withConnection { connection in
             var expected = 1
             var previous: String?
@@ -101,6 +114,8 @@ public enum AuditLog {
                             "link to the previous row does not match (a row before it was changed, inserted or removed)"
                         } else if recomputed != hash {
                             "content changed after it was sealed"
+                        } else if let anchor, anchor.position == position, anchor.hash != hash {
+                            "not the row whose hash was kept outside the database"
                         } else {
                             nil
                         }
@@ -116,9 +131,14 @@ public enum AuditLog {
                 }
                 if rows.count < batchSize { break }
             }
-            return Verification(
-                checked: expected - 1, unsealed: try await unsealedCount(on: connection), firstBreak: nil,
-                headPosition: expected - 1, headHash: previous)
+            let unsealed = try await unsealedCount(on: connection)
+            if let anchor, anchor.position >= expected {
+                let removed = Break(
+                    chainPosition: expected, seq: nil,
+                    reason: "the chain ends before position \(anchor.position), kept outside the database (its newest rows were removed)")
+                return Verification(checked: expected - 1, unsealed: unsealed, firstBreak: removed, headPosition: expected - 1, headHash: previous)
+            }
+            return Verification(checked: expected - 1, unsealed: unsealed, firstBreak: nil, headPosition: expected - 1, headHash: previous)
         }
     }
 

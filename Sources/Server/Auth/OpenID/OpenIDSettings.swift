@@ -17,6 +17,9 @@ public struct OpenIDSettings: Sendable, Equatable {
     public var scopes: [String]
     /// The `aud` API access tokens must carry (default: the client id).
     public var apiAudience: String
+    /// A claim every API access token carries and the provider's ID tokens do not (default
+    /// `client_id`, RFC 9068's; `scope` for Keycloak, `scp` for Entra ID's delegated tokens).
+    public var accessTokenClaim: String
     /// How the provider's claims become roles and organisations.
     public var mapping: ClaimMapping
     /// The least time between two fetches of the provider's keys for an unknown key id (default 10 s).
@@ -33,7 +36,7 @@ public struct OpenIDSettings: Sendable, Equatable {
     public init(
         issuer: URL, clientID: String, clientSecret: String, redirectURI: URL, scopes: [String] = ["profile"], apiAudience: String? = nil,
         mapping: ClaimMapping = .standard, keyRefreshInterval: Duration = .seconds(10), displayName: String = "your organisation's sign-in",
-        sessionLifetime: Duration = .seconds(8 * 3_600), formOrigins: [String] = []
+        sessionLifetime: Duration = .seconds(8 * 3_600), formOrigins: [String] = [], accessTokenClaim: String = "client_id"
     ) {
         self.issuer = issuer
         self.clientID = clientID
@@ -46,6 +49,7 @@ public struct OpenIDSettings: Sendable, Equatable {
         self.displayName = displayName
         self.sessionLifetime = sessionLifetime
         self.formOrigins = formOrigins
+        self.accessTokenClaim = accessTokenClaim
     }
 
     /// The issuer as tokens carry it (`iss`), without a trailing slash added or removed.
