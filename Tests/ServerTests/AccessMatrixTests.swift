@@ -79,7 +79,9 @@ import Testing
                         }
                     }
                     let anonymous = try await client.execute(uri: path, method: method) { ($0.status, $0.headers[.location]) }
-                    #expect(anonymous.0 == .seeOther && anonymous.1 == "/sign-in", "\(page) without a session: \(anonymous)")
+                    // To the sign-in page, which returns to a page read (GET) once signed in.
+                    let signIn = method == .get ? "/sign-in?return_to=\(path)" : "/sign-in"
+                    #expect(anonymous.0 == .seeOther && anonymous.1 == signIn, "\(page) without a session: \(anonymous)")
                 }
             }
         }

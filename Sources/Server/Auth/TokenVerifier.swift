@@ -85,7 +85,7 @@ public struct TokenVerifier: Sendable {
     private func verify(_ token: String, now: Date) async throws(Rejection) -> (Identity, Date) {
         let payload = try await payload(of: token, audience: audience, types: ["jwt", "at+jwt"], now: now)
         // A provider's ID token may name this service as its audience too: it carries a nonce, or lacks the access token's claim.
-        guard payload["nonce"] == nil, accessTokenClaim.map({ payload[$0] != nil }) ?? true else {
+        guard payload["nonce"] == nil, accessTokenClaim.map({ ![nil, .null, .string("")].contains(payload[$0]) }) ?? true else {
             throw Rejection(reason: "an ID token is not an access token")
         }
         let identity = try mapping.identity(from: payload)
