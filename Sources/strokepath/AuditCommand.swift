@@ -49,7 +49,8 @@ struct AuditCommand: AsyncParsableCommand {
             Console.line("checked: \(report.checked) sealed rows")
             Console.line("unsealed: \(report.unsealed) rows")
             Console.line(
-                "head: position \(report.headPosition) hash \(report.headHash ?? "none") (as --head: \(report.headPosition):\(report.headHash ?? "none"))")
+                "head: position \(report.headPosition) hash \(report.headHash ?? "none")"
+                    + (report.headHash.map { " (as --head: \(report.headPosition):\($0))" } ?? ""))
             if let broken = report.firstBreak {
                 Console.line("BROKEN at \(broken)")
                 throw ExitCode.failure

@@ -97,14 +97,14 @@ struct ServeCommand: AsyncParsableCommand {
         let perSecond =
             try environment["STROKEPATH_RATE_PER_USER"].map { text in
                 guard let value = Int(text), (1...100_000).contains(value) else {
-                    throw ValidationError("STROKEPATH_RATE_PER_USER must be a number of requests a second from 1 to 100000, not \(text)")
+                    throw ConfigurationError("STROKEPATH_RATE_PER_USER must be a number of requests a second from 1 to 100000, not \(text)")
                 }
                 return value
             } ?? 20
         let burst =
             try environment["STROKEPATH_RATE_BURST"].map { text in
                 guard let value = Int(text), (1...1_000_000).contains(value) else {
-                    throw ValidationError("STROKEPATH_RATE_BURST must be a number of requests from 1 to 1000000, not \(text)")
+                    throw ConfigurationError("STROKEPATH_RATE_BURST must be a number of requests from 1 to 1000000, not \(text)")
                 }
                 return value
             } ?? 2 * perSecond
@@ -113,14 +113,14 @@ struct ServeCommand: AsyncParsableCommand {
 
     private static func parseLease(_ text: String) throws -> Int {
         guard let seconds = Int(text), (3...600).contains(seconds) else {
-            throw ValidationError("STROKEPATH_JOB_LEASE_SECONDS must be a number of seconds from 3 to 600, not \(text)")
+            throw ConfigurationError("STROKEPATH_JOB_LEASE_SECONDS must be a number of seconds from 3 to 600, not \(text)")
         }
         return seconds
     }
 
     private static func parsePort(_ text: String) throws -> Int {
         guard let port = Int(text), (0...65535).contains(port) else {
-            throw ValidationError("PORT must be a number from 0 to 65535, not \(text)")
+            throw ConfigurationError("PORT must be a number from 0 to 65535, not \(text)")
         }
         return port
     }

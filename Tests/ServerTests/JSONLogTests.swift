@@ -38,6 +38,7 @@ import Testing
             let object = try #require(try JSONSerialization.jsonObject(with: Data(line)) as? [String: Any])
             #expect(object["time"] is String && object["level"] is String && object["message"] is String)
             #expect(object["hb.request.id"] == nil, "one request id, the service's")
+            if let framework = object["hb.request.id"] as? String { #expect(framework == object["request_id"] as? String) }
             if object["message"] as? String == "request" { requests.append(object) }
         }
         let escaped = try #require(

@@ -25,7 +25,8 @@ USERS = [
     ("clinician", "Clara Lind", "stroke-team", "SE-DEMO-NORTH"),
     ("coordinator", "Rita Berg", "rehab-coordinators", "SE-DEMO-REHAB"),
     ("therapist", "Tove Ek", "rehab-therapists", "SE-DEMO-REHAB"),
-    ("planner", "Per Holm", "regional-planners", "SE-DEMO-REGION"),
+    # The demo region and the demo's synthetic reporting region (SYN2026-R01), whose cells are large enough to show.
+    ("planner", "Per Holm", "regional-planners", "SE-DEMO-REGION; SE-DEMO-SYN"),
     ("auditor", "Alva Nord", "auditors", "SE-DEMO-REGION"),
     ("admin", "Adam Sjö", "administrators", "SE-DEMO-NORTH"),
     ("twohats", "Tor Dubbel", "stroke-team; regional-planners", "SE-DEMO-NORTH"),

@@ -1,5 +1,6 @@
 public import Foundation
 import JWTKit
+import Logging
 
 /// Which tokens the service accepts: issuer, audience, where the verification keys are, and
 /// how the claims become an identity.
@@ -18,14 +19,15 @@ public struct AuthenticationSettings: Sendable {
     public var issuer: String
     public var audience: String
     public var keys: KeySource
-    public var mapping: ClaimMapping
 
-    public init(issuer: String, audience: String, keys: KeySource, mapping: ClaimMapping = .standard) {
+    public init(issuer: String, audience: String, keys: KeySource) {
         self.issuer = issuer
         self.audience = audience
         self.keys = keys
-        self.mapping = mapping
     }
+
+    /// How claims become an identity: the provider's mapping, else StrokePath's own claims.
+    public var mapping: ClaimMapping { openID?.mapping ?? .standard }
 
     /// The development issuer and audience, used with the development key.
     public static func development(keyFile: URL) -> AuthenticationSettings {
@@ -34,7 +36,7 @@ public struct AuthenticationSettings: Sendable {
 
     /// Tokens from the hospital's OpenID provider, whose sign-in the pages use.
     public static func provider(_ settings: OpenIDSettings) -> AuthenticationSettings {
-        AuthenticationSettings(issuer: settings.issuerString, audience: settings.apiAudience, keys: .provider(settings), mapping: settings.mapping)
+        AuthenticationSettings(issuer: settings.issuerString, audience: settings.apiAudience, keys: .provider(settings))
     }
 
     /// True when the service would accept tokens from the local development key.
@@ -67,7 +69,8 @@ public struct AuthenticationSettings: Sendable {
             keys = VerificationKeys(fixed: try await VerificationKeys.keySet(from: data, strict: true, source: file.path))
         case .provider(let settings):
             guard let provider else { throw ProviderError(message: "\(settings.issuerString) has not been discovered") }
-            keys = try await VerificationKeys(url: provider.jwksURI, minimumRefresh: settings.keyRefreshInterval)
+            keys = try await VerificationKeys(
+                url: provider.jwksURI, minimumRefresh: settings.keyRefreshInterval, logger: Logger(label: "strokepath.authentication"))
         }
         return TokenVerifier(keys: keys, issuer: issuer, audience: audience, mapping: mapping, accessTokenClaim: openID?.accessTokenClaim)
     }

@@ -56,7 +56,7 @@ public struct ClaimMapping: Sendable, Equatable {
 
 extension ClaimMapping {
     /// Reads `value=role,value=role` (roles) or `value=id,…` (organisations) as configuration
-    /// gives them; nil with the offending entry when one does not parse.
+    /// gives them; a failure naming the first entry that does not parse.
     static func table<Value>(_ text: String, _ parse: (String) -> Value?) -> Result<[String: Value], ClaimMappingError> {
         var table: [String: Value] = [:]
         for entry in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !entry.isEmpty {

@@ -1,5 +1,6 @@
 import Foundation
 import JWTKit
+import Logging
 
 /// The keys tokens are verified with, by key id: fixed (the development key, a JWKS file), or
 /// the identity provider's JWKS fetched from its URL and fetched again when a token names a
@@ -14,6 +15,7 @@ actor VerificationKeys {
 
     private var current: KeySet
     private let url: URL?
+    private let logger: Logger?
     private let minimumRefresh: Duration
     private var lastFetch: ContinuousClock.Instant
     private var fetching: Task<KeySet, any Error>?
@@ -21,14 +23,17 @@ actor VerificationKeys {
     init(fixed keys: KeySet) {
         current = keys
         url = nil
+        logger = nil
         minimumRefresh = .zero
         lastFetch = .now
     }
 
-    /// Fetches the provider's keys once; later fetches follow unknown key ids.
-    init(url: URL, minimumRefresh: Duration) async throws {
+    /// Fetches the provider's keys once; later fetches follow unknown key ids, and a failed one
+    /// is logged (tokens signed with the new key are refused until one succeeds).
+    init(url: URL, minimumRefresh: Duration, logger: Logger) async throws {
         current = try await Self.fetch(url)
         self.url = url
+        self.logger = logger
         self.minimumRefresh = minimumRefresh
         lastFetch = .now
     }
@@ -45,7 +50,11 @@ actor VerificationKeys {
             let task = Task { try await Self.fetch(url) }
             fetching = task
             lastFetch = .now
-            if let fetched = try? await task.value { current = fetched }
+            do {
+                current = try await task.value
+            } catch {
+                logger?.error("the identity provider's keys could not be fetched again", metadata: ["error": "\(error)"])
+            }
             fetching = nil
         }
         return current.algorithms[kid].map { (current.collection, $0) }

@@ -4,9 +4,12 @@ public import Logging
 
 /// `LOG_FORMAT=json`: each log record as one JSON object on one line — `time` (UTC, ISO 8601
 /// with milliseconds), `level`, `logger`, `message`, `source`, then the metadata (the request's
-/// `request_id` among it) — for a log collector to parse. Nothing here adds patient data: the
-/// service logs none (`LogPrivacyTests`).
+/// `request_id` among it; the framework's copy of it left out) — for a log collector to parse.
+/// Nothing here adds patient data: the service logs none (`LogPrivacyTests`).
 public struct JSONLogHandler: LogHandler {
+    /// Hummingbird's key for the request id, which the service sets to its own.
+    static let frameworkRequestID = "hb.request.id"
+
     public var metadata: Logger.Metadata = [:]
     public var logLevel: Logger.Level = .info
     public var metadataProvider: Logger.MetadataProvider?
@@ -38,7 +41,7 @@ public struct JSONLogHandler: LogHandler {
             line.field("logger", label)
             line.field("message", event.message.description)
             line.field("source", event.source)
-            for key in merged.keys.sorted() where !["time", "level", "logger", "message", "source"].contains(key) {
+            for key in merged.keys.sorted() where !["time", "level", "logger", "message", "source", Self.frameworkRequestID].contains(key) {
                 line.key(key)
                 Self.write(merged[key], to: &line)
             }

@@ -37,8 +37,9 @@ struct RequestObservationMiddleware: RouterMiddleware {
         if let peer = context.clientAddress, trustedProxies.contains(peer), let client = Self.forwardedClient(request, trusting: trustedProxies) {
             context.clientAddress = client
         }
-        // One request id in the logs: the service's (the X-Request-Id answered), not also the framework's.
-        context.logger[metadataKey: "hb.request.id"] = nil
+        // One request id: the framework's key holds the service's (the X-Request-Id answered), and
+        // the JSON log leaves the framework's key out.
+        context.logger[metadataKey: JSONLogHandler.frameworkRequestID] = .string(context.requestID)
         context.logger[metadataKey: "request_id"] = .string(context.requestID)
 
         var response: Response

@@ -66,9 +66,11 @@ enum ServerResources {
     }
 
     /// Where the resources may be, in order.
-    static func candidates(environment: [String: String] = ProcessInfo.processInfo.environment) -> [URL] {
+    static func candidates() -> [URL] {
         var bundles: [URL] = []
-        if let configured = environment["STROKEPATH_RESOURCES_DIR"], !configured.isEmpty { bundles.append(URL(fileURLWithPath: configured)) }
+        if let configured = ProcessInfo.processInfo.environment["STROKEPATH_RESOURCES_DIR"], !configured.isEmpty {
+            bundles.append(URL(fileURLWithPath: configured))
+        }
         if let executable = Bundle.main.executableURL?.resolvingSymlinksInPath() {
             bundles.append(executable.deletingLastPathComponent().appendingPathComponent(bundleName))
         }

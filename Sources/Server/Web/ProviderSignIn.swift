@@ -1,3 +1,4 @@
+import Clinical
 import Foundation
 import Hummingbird
 import Logging
@@ -8,7 +9,7 @@ import Storage
 /// the browser a secret bound to it and sends the browser to the provider; the provider sends
 /// it back to `/sign-in/callback`, where the sign-in is taken (once, by that browser only), the
 /// code redeemed, the ID token checked (signature by the
-/// provider's keys, issuer, audience, expiry, nonce) and its claims mapped to a role and
+/// provider's keys, issuer, audience and `azp`, expiry, nonce) and its claims mapped to a role and
 /// organisations; a web session opens for the configured time (8 hours by default: then the
 /// provider is asked again, which signs the user straight back in while its own session lasts). The provider ends sessions by back-channel sign-out
 /// (`/sign-in/back-channel-logout`, OpenID Back-Channel Logout 1.0).
@@ -29,7 +30,6 @@ struct ProviderSignIn: Sendable {
     }
 
     struct SignedInView {
-        let title = "Signed in"
         let destination: String
     }
 
@@ -123,15 +123,21 @@ struct ProviderSignIn: Sendable {
         Cookie(name: browserCookieName, value: value, maxAge: maxAge, path: "/sign-in/callback", secure: true, httpOnly: true, sameSite: .lax)
     }
 
+    struct LogoutForm: Decodable {
+        var logout_token: String
+    }
+
     /// The provider ends a session (its user signed out there, or was signed out): the logout
     /// token is checked like an ID token (signature, issuer, audience, expiry) and must carry
-    /// the back-channel event, no nonce, and a `sid` or `sub`; every web session of that
-    /// provider session (else of that user) ends. 200 when done, 400 when the token is refused.
+    /// the back-channel event, an `iat`, no nonce, and a `sid` or `sub`; the sessions of that
+    /// provider session and the user's pasted-token sessions (without a `sid`, all of the user's)
+    /// end. 200 when done, 400 when the request or its token is refused.
     private func backChannelLogout(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        let body = String(buffer: try await request.body.collect(upTo: context.maxUploadSize))
-        let fields = body.split(separator: "&").map { $0.split(separator: "=", maxSplits: 1).map(String.init) }
-        guard let token = fields.first(where: { $0.first == "logout_token" && $0.count == 2 })?[1].removingPercentEncoding else {
-            return Self.logoutAnswer(.badRequest, "the request has no logout_token")
+        let token: String
+        do {
+            token = try await SignInPages.form(LogoutForm.self, request, maxUploadSize: context.maxUploadSize).logout_token
+        } catch let problem as Problem {
+            return Self.logoutAnswer(.badRequest, "the request has no logout_token (\(problem.detail))")
         }
         do {
             let payload = try await verifier.payload(of: token, audience: provider.settings.clientID, types: ["logout+jwt", "jwt"])
@@ -153,9 +159,15 @@ struct ProviderSignIn: Sendable {
 
     /// Back-channel answers are for the provider, not a browser: JSON as OAuth errors are.
     private static func logoutAnswer(_ status: HTTPResponse.Status, _ reason: String?) -> Response {
-        let body = reason.map { #"{"error":"invalid_request","error_description":"\#($0)"}"# } ?? ""
+        var body = JSONWriter(capacity: 128)
+        if let reason {
+            body.object { answer in
+                answer.field("error", "invalid_request")
+                answer.field("error_description", reason)
+            }
+        }
         return Response(
-            status: status, headers: [.contentType: "application/json", .cacheControl: "no-store"], body: .init(byteBuffer: ByteBuffer(string: body)))
+            status: status, headers: [.contentType: "application/json", .cacheControl: "no-store"], body: .init(byteBuffer: ByteBuffer(bytes: body.bytes)))
     }
 }
 

@@ -4,12 +4,13 @@ import Hummingbird
 import Logging
 import Storage
 
-/// The web sign-in: `/sign-in` takes a token (from the hospital's identity provider, or
-/// `strokepath token issue` in development), opens a session in PostgreSQL until the token's
-/// end (8 hours at most) and gives the browser its opaque id (`WebSession`); `/account` shows
-/// who is signed in; `/sign-out` deletes the session. Forms carry a CSRF token bound to the
-/// session, and pages that need a signed-in user redirect to the sign-in page instead of
-/// answering 401.
+/// The web sign-in: `/sign-in` offers the hospital's identity provider (`ProviderSignIn`), when
+/// one is configured, and takes a pasted access token (from the provider, or `strokepath token
+/// issue` in development), opening a session in PostgreSQL until the token's end (8 hours at
+/// most) and giving the browser its opaque id (`WebSession`); `/account` shows who is signed
+/// in; `/sign-out` deletes the session, then sends the browser to the provider to end its
+/// session too. Forms carry a CSRF token bound to the session, and pages that need a signed-in
+/// user redirect to the sign-in page (which returns to them) instead of answering 401.
 struct SignInPages: Sendable {
 
     let pages: PageRenderer

@@ -1,5 +1,4 @@
 import Clinical
-import Foundation
 import Hummingbird
 import Storage
 
@@ -60,10 +59,7 @@ struct SignInRequired: Error {
         guard request.method == .get, asked != "/", SignInRequests.isLocalPath(asked) else {
             return Response(status: .seeOther, headers: [.location: "/sign-in"])
         }
-        var allowed = CharacterSet.alphanumerics.intersection(CharacterSet(charactersIn: Unicode.Scalar(0)...Unicode.Scalar(127)))
-        allowed.insert(charactersIn: "-._~/")
-        let returnTo = asked.addingPercentEncoding(withAllowedCharacters: allowed) ?? "/"
-        return Response(status: .seeOther, headers: [.location: "/sign-in?return_to=\(returnTo)"])
+        return Response(status: .seeOther, headers: [.location: "/sign-in?return_to=\(PercentEncoding.encoded(asked, keepingSlashes: true))"])
     }
 }
 

@@ -11,7 +11,8 @@ import Storage
 enum WebSession {
     static let sessionCookie = "strokepath_session"
     static let csrfCookie = "strokepath_csrf"
-    /// How long a session lasts at most; the token's own end comes first when sooner.
+    /// How long a session opened with a pasted token lasts at most; the token's own end comes
+    /// first when sooner (one opened through the provider lasts `OpenIDSettings.sessionLifetime`).
     static let longest = WebSessions.longest
 
     /// The signed-in user of the session the cookie names, if it is known and not ended.

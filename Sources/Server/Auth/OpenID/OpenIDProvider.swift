@@ -46,21 +46,13 @@ struct OpenIDProvider: Sendable {
     /// Where the browser goes to sign in: the authorization request with `state`, `nonce` and
     /// the verifier's S256 challenge.
     func authorizationURL(state: String, nonce: String, codeVerifier: String) -> URL? {
-        guard var components = URLComponents(url: authorizationEndpoint, resolvingAgainstBaseURL: false) else { return nil }
-        let asked = [
-            URLQueryItem(name: "response_type", value: "code"),
-            URLQueryItem(name: "client_id", value: settings.clientID),
-            URLQueryItem(name: "redirect_uri", value: settings.redirectURI.absoluteString),
-            URLQueryItem(name: "scope", value: (["openid"] + settings.scopes.filter { $0 != "openid" }).joined(separator: " ")),
-            URLQueryItem(name: "state", value: state),
-            URLQueryItem(name: "nonce", value: nonce),
-            URLQueryItem(name: "code_challenge", value: PKCE.challenge(codeVerifier)),
-            URLQueryItem(name: "code_challenge_method", value: "S256"),
-        ]
-        components.queryItems = (components.queryItems ?? []) + asked
-        // `+` is a space in a query: encode it, as URLComponents does not.
-        components.percentEncodedQuery = components.percentEncodedQuery?.replacingOccurrences(of: "+", with: "%2B")
-        return components.url
+        PercentEncoding.url(
+            authorizationEndpoint,
+            adding: [
+                ("response_type", "code"), ("client_id", settings.clientID), ("redirect_uri", settings.redirectURI.absoluteString),
+                ("scope", (["openid"] + settings.scopes.filter { $0 != "openid" }).joined(separator: " ")), ("state", state), ("nonce", nonce),
+                ("code_challenge", PKCE.challenge(codeVerifier)), ("code_challenge_method", "S256"),
+            ])
     }
 
     /// The tokens an authorization code is redeemed for (the service keeps only the ID token).
@@ -87,13 +79,10 @@ struct OpenIDProvider: Sendable {
     /// come back to `returnTo`; the session's ID token tells the provider whose session ends,
     /// so that it does not ask.
     func endSessionURL(returnTo: URL, idTokenHint: String?) -> URL? {
-        guard let endSessionEndpoint, var components = URLComponents(url: endSessionEndpoint, resolvingAgainstBaseURL: false) else { return nil }
-        components.queryItems =
-            (components.queryItems ?? []) + [
-                URLQueryItem(name: "client_id", value: settings.clientID),
-                URLQueryItem(name: "post_logout_redirect_uri", value: returnTo.absoluteString),
-            ] + (idTokenHint.map { [URLQueryItem(name: "id_token_hint", value: $0)] } ?? [])
-        return components.url
+        guard let endSessionEndpoint else { return nil }
+        let hint = idTokenHint.map { [("id_token_hint", $0)] } ?? []
+        return PercentEncoding.url(
+            endSessionEndpoint, adding: [("client_id", settings.clientID), ("post_logout_redirect_uri", returnTo.absoluteString)] + hint)
     }
 
     /// The origins of the provider's pages that forms on this service's pages lead to (signing
@@ -113,7 +102,6 @@ struct OpenIDProvider: Sendable {
 enum PKCE {
     /// The S256 challenge: base64url(SHA-256(verifier)) without padding.
     static func challenge(_ verifier: String) -> String {
-        Data(SHA256.hash(data: Data(verifier.utf8))).base64EncodedString().replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        Data(SHA256.hash(data: Data(verifier.utf8))).base64URLEncoded
     }
 }

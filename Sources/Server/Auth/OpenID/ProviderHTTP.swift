@@ -28,9 +28,9 @@ enum ProviderHTTP {
         request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
         request.headers.add(name: "Accept", value: "application/json")
         // RFC 6749 §2.3.1: the client id and secret are form-encoded before Basic.
-        let credentials = "\(formEncoded(user)):\(formEncoded(password))"
+        let credentials = "\(PercentEncoding.encoded(user)):\(PercentEncoding.encoded(password))"
         request.headers.add(name: "Authorization", value: "Basic \(Data(credentials.utf8).base64EncodedString())")
-        request.body = .bytes(ByteBuffer(string: form.map { "\(formEncoded($0.0))=\(formEncoded($0.1))" }.joined(separator: "&")))
+        request.body = .bytes(ByteBuffer(string: form.map { "\(PercentEncoding.encoded($0.0))=\(PercentEncoding.encoded($0.1))" }.joined(separator: "&")))
         return try await send(request, to: url)
     }
 
@@ -38,7 +38,7 @@ enum ProviderHTTP {
         let answer: (status: HTTPResponseStatus, body: ByteBuffer)
         do {
             answer = try await withDeadline(timeout) {
-                let response = try await client.execute(request, timeout: .seconds(10))
+                let response = try await client.execute(request, timeout: .seconds(timeout.components.seconds))
                 return (response.status, try await response.body.collect(upTo: largest))
             }
         } catch is DeadlineExceeded {
@@ -54,12 +54,6 @@ enum ProviderHTTP {
         return Data(answer.body.readableBytesView)
     }
 
-    /// `application/x-www-form-urlencoded` encoding of one name or value.
-    static func formEncoded(_ text: String) -> String {
-        var allowed = CharacterSet.alphanumerics.intersection(CharacterSet(charactersIn: Unicode.Scalar(0)...Unicode.Scalar(127)))
-        allowed.insert(charactersIn: "-._*")
-        return (text.addingPercentEncoding(withAllowedCharacters: allowed) ?? "").replacingOccurrences(of: "%20", with: "+")
-    }
 }
 
 /// The identity provider could not be asked, or its answer was not what OpenID Connect says.
