@@ -68,6 +68,18 @@ import Testing
         await #expect(throws: TokenVerifier.Rejection(reason: "an ID token is not an access token")) { try await verifier.identity(from: idToken) }
     }
 
+    /// A payload nested as deep as a token can carry is refused, never a crash: claims are read
+    /// before the signature is checked.
+    @Test func aDeeplyNestedPayloadIsRefused() async throws {
+        let verifier = try await AuthenticationSettings.development(keyFile: AuthenticationTests.keyFile()).makeVerifier()
+        let base64 = { (text: String) in Data(text.utf8).base64URLEncoded }
+        for depth in [100, 600, 20_000] {
+            let payload = #"{"sub":"u","groups":"# + String(repeating: "[", count: depth) + String(repeating: "]", count: depth) + "}"
+            let token = base64(#"{"alg":"ES256","kid":"strokepath-dev","typ":"JWT"}"#) + "." + base64(payload) + ".AAAA"
+            await #expect(throws: TokenVerifier.Rejection.self) { try await verifier.identity(from: token) }
+        }
+    }
+
     /// RFC 7636, appendix B.
     @Test func thePKCEChallengeIsTheRFCsExample() {
         #expect(PKCE.challenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk") == "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM")

@@ -13,11 +13,15 @@ enum PercentEncoding {
         return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
     }
 
+    /// Names and values as a query or an `application/x-www-form-urlencoded` body: `a=1&b=2`.
+    static func form(_ items: [(String, String)]) -> String {
+        items.map { "\(encoded($0.0))=\(encoded($0.1))" }.joined(separator: "&")
+    }
+
     /// `url` with `items` appended to its query, each encoded here.
     static func url(_ url: URL, adding items: [(String, String)]) -> URL? {
         guard var components = URLComponents(url: url, resolvingAgainstBaseURL: false) else { return nil }
-        let added = items.map { "\(encoded($0.0))=\(encoded($0.1))" }.joined(separator: "&")
-        components.percentEncodedQuery = [components.percentEncodedQuery, added].compactMap { $0?.isEmpty == false ? $0 : nil }.joined(separator: "&")
+        components.percentEncodedQuery = [components.percentEncodedQuery, form(items)].compactMap { $0?.isEmpty == false ? $0 : nil }.joined(separator: "&")
         return components.url
     }
 }

@@ -30,7 +30,7 @@ enum ProviderHTTP {
         // RFC 6749 §2.3.1: the client id and secret are form-encoded before Basic.
         let credentials = "\(PercentEncoding.encoded(user)):\(PercentEncoding.encoded(password))"
         request.headers.add(name: "Authorization", value: "Basic \(Data(credentials.utf8).base64EncodedString())")
-        request.body = .bytes(ByteBuffer(string: form.map { "\(PercentEncoding.encoded($0.0))=\(PercentEncoding.encoded($0.1))" }.joined(separator: "&")))
+        request.body = .bytes(ByteBuffer(string: PercentEncoding.form(form)))
         return try await send(request, to: url)
     }
 
@@ -53,7 +53,6 @@ enum ProviderHTTP {
         }
         return Data(answer.body.readableBytesView)
     }
-
 }
 
 /// The identity provider could not be asked, or its answer was not what OpenID Connect says.
