@@ -13,21 +13,25 @@ import Storage
 /// - Parameters:
 ///   - configuration: where to listen, which database, limits.
 ///   - logger: the service's logger.
-///   - metrics: the registry that `/metrics` exposes (bootstrapped as the metrics backend
-///     by the caller).
+///   - metrics: the registry that `/metrics` exposes.
 public func buildApplication(
     configuration: ServerConfiguration,
     logger: Logger,
     metrics: PrometheusCollectorRegistry
 ) async throws -> some ApplicationProtocol {
-    let pool = PostgresPool(settings: configuration.database, configuration: configuration.pool, logger: logger)
-    let replica = configuration.replica.map { PostgresPool(settings: $0, configuration: configuration.pool, logger: logger) }
-    let features = try Features(configuration: configuration, pool: pool, replica: replica, logger: logger)
+    let metrics = ServiceMetrics(registry: metrics, version: configuration.version)
+    let pool = PostgresPool(
+        settings: configuration.database, configuration: configuration.pool, logger: logger, observeWait: metrics.poolWait("primary"))
+    let replica = configuration.replica.map {
+        PostgresPool(settings: $0, configuration: configuration.pool, logger: logger, observeWait: metrics.poolWait("replica"))
+    }
+    let features = try Features(configuration: configuration, pool: pool, replica: replica, logger: logger, observeJobs: metrics.jobRun)
+    let backlog = BacklogSampler(pool: pool, jobKinds: features.jobKinds, metrics: metrics, interval: configuration.backlogInterval, logger: logger)
     return Application(
         router: try await buildRouter(configuration: configuration, pool: pool, features: features, metrics: metrics),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "StrokePath"),
-        services: [pool] + (replica.map { [$0] } ?? []) + [AuditSealer(pool: pool, interval: configuration.auditSealInterval, logger: logger)]
-            + features.services,
+        services: [pool] + (replica.map { [$0] } ?? [])
+            + [AuditSealer(pool: pool, interval: configuration.auditSealInterval, logger: logger), backlog] + features.services,
         logger: logger
     )
 }
@@ -37,7 +41,7 @@ public func buildRouter(
     configuration: ServerConfiguration,
     pool: PostgresPool,
     features: Features,
-    metrics: PrometheusCollectorRegistry
+    metrics: ServiceMetrics
 ) async throws -> Router<AppRequestContext> {
     let migrations = try configuration.migrationsDirectory.map { try MigrationSet(directory: $0) }
     let statistics = RequestStatistics { Date().timeIntervalSince1970 }
@@ -48,11 +52,15 @@ public func buildRouter(
     let router = Router(context: AppRequestContext.self)
     router.add(
         middleware: RequestObservationMiddleware(
-            statistics: statistics, maxBodyBytes: configuration.maxBodyBytes, trustedProxies: configuration.trustedProxies,
-            formOrigins: provider?.origins ?? []))
-    router.add(middleware: MetricsMiddleware())
+            statistics: statistics, metrics: metrics, maxBodyBytes: configuration.maxBodyBytes,
+            trustedProxies: configuration.trustedProxies, formOrigins: provider?.origins ?? []))
     health.register(on: router)
-    try DocumentRoutes(metrics: metrics).register(on: router)
+    try DocumentRoutes().register(on: router)
+    let pools = [("primary", pool)] + (features.reports.replica.map { [("replica", $0)] } ?? [])
+    router.get("/metrics") { _, _ in
+        metrics.sample(pools: pools, spool: features.acute.spool)
+        return DocumentRoutes.document(metrics.emit(), type: "text/plain; version=0.0.4; charset=utf-8", cache: "no-store")
+    }
     let verifier = try await configuration.authentication.makeVerifier(provider: provider)
     let pages = try await PageRenderer.load()
     let clock: @Sendable () -> Double = { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }

@@ -7,7 +7,7 @@ import Recovery
 import Rehabilitation
 import Reporting
 public import ServiceLifecycle
-import Storage
+public import Storage
 
 /// Every feature's entry types, each built once on the service's pool from the protocols and
 /// handed to its routes and pages (nothing is rebuilt per request).
@@ -22,9 +22,16 @@ public struct Features: Sendable {
     let reports: RegionalReports
     /// A job worker for each feature's jobs: a plan's solve does not wait behind a report refresh.
     let jobs: [JobWorker]
+    /// The kinds of job the workers run.
+    let jobKinds: [String]
 
-    /// `replica`: a hot standby the reports are read from, if there is one.
-    public init(configuration: ServerConfiguration, pool: PostgresPool, replica: PostgresPool? = nil, logger: Logger) throws {
+    /// - Parameters:
+    ///   - replica: a hot standby the reports are read from, if there is one.
+    ///   - observeJobs: told of every job run as it ends (the service's metrics).
+    public init(
+        configuration: ServerConfiguration, pool: PostgresPool, replica: PostgresPool? = nil, logger: Logger,
+        observeJobs: @escaping @Sendable (JobRun) -> Void = { _ in }
+    ) throws {
         let protocols = try ProtocolLibrary(directory: configuration.protocolsDirectory).loadAll()
         audit = AuditWriter(pool: pool)
         patients = PatientRecords(pool: pool, audit: audit, breakGlassPerDay: configuration.breakGlassPerDay)
@@ -36,10 +43,12 @@ public struct Features: Sendable {
         projections = RecoveryProjections(pool: pool, projector: RecoveryProjector(protocols.recovery), catalogue: protocols.rehab)
         recoveryRecords = RecoveryRecords(pool: pool, recovery: protocols.recovery)
         reports = RegionalReports(pool: pool, replica: replica, catalogue: protocols.indicators, rehab: protocols.rehab)
-        jobs = [("rehab", rehab.jobHandlers), ("reports", reports.jobHandlers)].map { feature, handlers in
+        let handlers = [("rehab", rehab.jobHandlers), ("reports", reports.jobHandlers)]
+        jobKinds = handlers.flatMap { $0.1.map(\.kind) }.sorted()
+        jobs = handlers.map { feature, handlers in
             JobWorker(
                 queue: JobQueue(pool: pool), handlers: handlers, lease: configuration.jobLease, poll: configuration.jobPoll,
-                logger: Logger(label: "strokepath.jobs.\(feature)"))
+                logger: Logger(label: "strokepath.jobs.\(feature)"), observe: observeJobs)
         }
     }
 

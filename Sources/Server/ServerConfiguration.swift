@@ -49,6 +49,8 @@ public struct ServerConfiguration: Sendable {
     public var jobLease: Duration
     /// How often an idle job worker looks for work (default 1 s).
     public var jobPoll: Duration
+    /// How often the metrics read the job and audit backlog from the database (default 15 s).
+    public var backlogInterval: Duration
 
     /// A configuration with the documented defaults.
     public init(
@@ -71,7 +73,8 @@ public struct ServerConfiguration: Sendable {
         breakGlassPerDay: Int = 5,
         trustedProxies: Set<String> = [],
         jobLease: Duration = .seconds(30),
-        jobPoll: Duration = .seconds(1)
+        jobPoll: Duration = .seconds(1),
+        backlogInterval: Duration = .seconds(15)
     ) {
         self.host = host
         self.port = port
@@ -93,6 +96,7 @@ public struct ServerConfiguration: Sendable {
         self.trustedProxies = trustedProxies
         self.jobLease = jobLease
         self.jobPoll = jobPoll
+        self.backlogInterval = backlogInterval
     }
 }
 

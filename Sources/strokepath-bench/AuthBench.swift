@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
-import Metrics
 import Postgres
 import Prometheus
 import Seed
@@ -27,8 +26,7 @@ struct AuthBenchServer: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "bench")
         logger.logLevel = .warning
-        let registry = PrometheusCollectorRegistry()
-        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        let metrics = ServiceMetrics(registry: PrometheusCollectorRegistry(), version: "bench")
         let settings = PostgresConnectionSettings()
         let configuration = ServerConfiguration(
             port: port, database: settings, pool: .init(maximumConnections: 8),
@@ -37,7 +35,7 @@ struct AuthBenchServer: AsyncParsableCommand {
         )
         let pool = PostgresPool(settings: settings, configuration: configuration.pool, logger: logger)
         let features = try Features(configuration: configuration, pool: pool, logger: logger)
-        let router = try await buildRouter(configuration: configuration, pool: pool, features: features, metrics: registry)
+        let router = try await buildRouter(configuration: configuration, pool: pool, features: features, metrics: metrics)
         let organisation = DemoData.organisations[1].id
         router.get("/bench/unaudited/patients/:id") { _, context in
             guard let text = context.parameters.get("id"), let id = UUID(uuidString: text) else { throw HTTPError(.badRequest) }

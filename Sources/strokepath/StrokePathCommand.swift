@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// `strokepath`: the service and its operations from the command line.
 @main
@@ -15,7 +16,19 @@ struct StrokePathCommand: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             ServeCommand.self, MigrateCommand.self, SeedCommand.self, AuditCommand.self, TokenCommand.self, AcuteCommand.self, ScheduleCommand.self,
-            RecoveryCommand.self, ReportCommand.self,
+            RecoveryCommand.self, ReportCommand.self, ConfigCommand.self,
         ]
     )
+
+    /// Reads the settings file into the environment (where the environment has no such setting)
+    /// before anything else runs, then the command.
+    static func main() async {
+        do {
+            try SettingsFile.applyToEnvironment()
+        } catch {
+            FileHandle.standardError.write(Data("strokepath: \(error)\n".utf8))
+            Foundation.exit(78)  // EX_CONFIG
+        }
+        await main(nil)
+    }
 }

@@ -17,7 +17,7 @@ import Testing
     /// `command` run by the installed binary's name through PATH, from a folder of its own, in a
     /// mount namespace where `.build` is an empty folder; the development key, spool and every
     /// folder setting point nowhere else.
-    static func installed(_ command: String, root: URL) throws -> Subprocess {
+    static func installed(_ command: String, root: URL, environment: [String: String] = [:]) throws -> Subprocess {
         var build = Subprocess.strokepath.deletingLastPathComponent()
         while build.lastPathComponent != ".build", build.pathComponents.count > 1 { build.deleteLastPathComponent() }
         let work = scratch.appendingPathComponent("work")
@@ -30,7 +30,7 @@ import Testing
                 "STROKEPATH_DEV_KEY": work.appendingPathComponent("key.pem").path, "STROKEPATH_SPOOL_DIR": work.appendingPathComponent("spool").path,
                 "STROKEPATH_SQL_DIR": "", "STROKEPATH_PROTOCOLS_DIR": "", "STROKEPATH_RESOURCES_DIR": "", "STROKEPATH_OIDC_ISSUER": "",
                 "STROKEPATH_JWT_JWKS": "",
-            ])
+            ].merging(environment) { $1 })
         try process.start()
         return process
     }
@@ -59,6 +59,11 @@ import Testing
         #expect(try files.destinationOfSymbolicLink(atPath: root.appendingPathComponent("usr/bin/strokepath").path) == "../lib/strokepath/strokepath")
         let settings = root.appendingPathComponent("etc/strokepath/strokepath.env")
         #expect((try files.attributesOfItem(atPath: settings.path)[.posixPermissions] as? Int) == 0o600, "the settings hold secrets")
+        // The template holds only settings the service knows; its example provider has no secret yet.
+        let check = try await Self.installed("config check", root: root, environment: ["STROKEPATH_CONFIG": settings.path]).finish(timeout: .seconds(60))
+        #expect(check.status == 1 && check.errors.isEmpty, "\(check.output) \(check.errors)")
+        #expect(check.output.contains("STROKEPATH_OIDC_ISSUER") && check.output.contains("https://login.example.org/realms/hospital  [file]"))
+        #expect(check.output.contains("STROKEPATH_OIDC_CLIENT_SECRET_FILE /etc/strokepath/client-secret"), "\(check.output)")
         try Data("# the hospital's own settings\n".utf8).write(to: settings)
         #expect(
             try await Self.run(TestPaths.projectRoot.appendingPathComponent("ops/install").path, ["--root", root.path, "--binary", Subprocess.strokepath.path])

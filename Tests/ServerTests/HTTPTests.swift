@@ -107,7 +107,7 @@ import Testing
             try await client.execute(uri: "/metrics", method: .get) { response in
                 #expect(response.status == .ok)
                 let line = response.text.split(separator: "\n").first {
-                    $0.hasPrefix("hb_requests{") && $0.contains("http_route=\"/health/live\"") && $0.contains("status_code=\"200\"")
+                    $0.hasPrefix(#"strokepath_http_requests_total{method="GET",route="/health/live",status="200"}"#)
                 }
                 let count = line.flatMap { $0.split(separator: " ").last }.flatMap { Int($0) } ?? 0
                 #expect(count >= 3)
@@ -134,7 +134,8 @@ import Testing
         let pool = PostgresPool(settings: Harness.unreachable, logger: TestDatabase.logger)
         let configuration = Harness.configuration(database: Harness.unreachable)
         let features = try Features(configuration: configuration, pool: pool, logger: TestDatabase.logger)
-        let router = try await buildRouter(configuration: configuration, pool: pool, features: features, metrics: Harness.metrics)
+        let router = try await buildRouter(
+            configuration: configuration, pool: pool, features: features, metrics: ServiceMetrics(registry: Harness.metrics, version: "test"))
         let served = Set(router.routes.map { $0.path.description })
         #expect(documented == served.filter { $0.hasPrefix("/api/") })
         let publicRoutes: Set = [

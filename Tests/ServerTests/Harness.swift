@@ -2,7 +2,6 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Logging
-import Metrics
 import Postgres
 import PostgresTestSupport
 import Prometheus
@@ -11,12 +10,8 @@ import Server
 
 /// Builds the real application for tests, on a real database or on none.
 enum Harness {
-    /// One metrics registry for the whole test process (the metrics system is bootstrapped once).
-    static let metrics: PrometheusCollectorRegistry = {
-        let registry = PrometheusCollectorRegistry()
-        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
-        return registry
-    }()
+    /// One metrics registry for the whole test process.
+    static let metrics = PrometheusCollectorRegistry()
 
     /// Settings for a database that is not there: nothing listens on port 1.
     static let unreachable = PostgresConnectionSettings()

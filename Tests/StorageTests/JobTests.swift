@@ -175,12 +175,19 @@ import Testing
         try await TestDatabase.withPool(.app) { pool in
             let outcomes = Outcomes()
             let handlers = ["fine", "flaky", "broken"].map { RecordingHandler(outcomes: outcomes, kind: $0) }
-            let worker = JobWorker(queue: JobQueue(pool: pool), handlers: handlers, name: "w", lease: .seconds(60), logger: TestDatabase.logger)
+            let runs = Mutex<[String: JobRun.Outcome]>([:])
+            let worker = JobWorker(
+                queue: JobQueue(pool: pool), handlers: handlers, name: "w", lease: .seconds(60), logger: TestDatabase.logger,
+                observe: { run in runs.withLock { $0[run.kind] = run.outcome } })
             let targets =
                 try await Self.enqueue(1, kind: "flaky", on: pool) + Self.enqueue(1, kind: "broken", on: pool)
                 + Self.enqueue(1, kind: "unknown", on: pool) + Self.enqueue(1, kind: "fine", on: pool)
             while try await worker.runNext() {}
             #expect(await outcomes.ran == ["flaky", "broken", "fine"])
+            #expect(runs.withLock { $0 } == ["flaky": .retried, "broken": .failed, "fine": .done], "the metrics are told how each run ended")
+            let backlog = try await JobQueue(pool: pool).backlog(kinds: ["fine", "flaky", "unknown"])
+            #expect(backlog.map(\.kind) == ["fine", "flaky", "unknown"] && backlog.map(\.queued) == [0, 1, 1], "a kind with nothing waiting is 0")
+            #expect(backlog[0].oldestWait == 0 && backlog[2].oldestWait > 0, "the oldest waiting job's age")
             #expect(await outcomes.abandoned == [targets[1]: "bad input"], "a job's own error fails it at once, recorded on its row")
             let counts = try await JobQueue(pool: pool).counts()
             #expect(counts[.queued]?.jobs == 2, "the unavailable database is retried later, not now; a kind this worker cannot run is left for one that can")

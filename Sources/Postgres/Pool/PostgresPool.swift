@@ -1,6 +1,5 @@
 import Foundation
 public import Logging
-import Metrics
 public import ServiceLifecycle
 import Synchronization
 
@@ -10,9 +9,8 @@ import Synchronization
 /// waits up to `leaseTimeout`, then fails with `.poolTimeout`. Before a connection is lent
 /// it is checked (connected, idle, nothing unexpected on its socket); after use it is
 /// checked again and, if it was lent raw, its session state is reset. Broken ones are
-/// closed and replaced. `run()` closes connections idle longer than `idleTimeout`, publishes
-/// the pool's gauges (`strokepath_db_pool_connections{state=open|idle|waiting}`), and closes
-/// the pool on graceful shutdown.
+/// closed and replaced. `run()` closes connections idle longer than `idleTimeout`, and closes
+/// the pool on graceful shutdown. `statistics` and the wait observer feed the service's metrics.
 public final class PostgresPool: Service, Sendable {
     /// Pool limits.
     public struct Configuration: Sendable {
@@ -53,17 +51,18 @@ public final class PostgresPool: Service, Sendable {
     private let configuration: Configuration
     private let logger: Logger
     private let state: Mutex<State>
-    private let gauges = (
-        open: Gauge(label: "strokepath_db_pool_connections", dimensions: [("state", "open")]),
-        idle: Gauge(label: "strokepath_db_pool_connections", dimensions: [("state", "idle")]),
-        waiting: Gauge(label: "strokepath_db_pool_connections", dimensions: [("state", "waiting")])
-    )
+    private let observeWait: @Sendable (Duration) -> Void
 
-    /// A pool that connects with `settings`; nothing connects until first use.
-    public init(settings: PostgresConnectionSettings, configuration: Configuration = .init(), logger: Logger) {
+    /// A pool that connects with `settings`; nothing connects until first use. `observeWait` is
+    /// told how long each caller waited for its connection (opening one included).
+    public init(
+        settings: PostgresConnectionSettings, configuration: Configuration = .init(), logger: Logger,
+        observeWait: @escaping @Sendable (Duration) -> Void = { _ in }
+    ) {
         self.settings = settings
         self.configuration = configuration
         self.logger = logger
+        self.observeWait = observeWait
         state = Mutex(State(machine: PoolStateMachine(maximumConnections: configuration.maximumConnections)))
     }
 
@@ -125,7 +124,7 @@ public final class PostgresPool: Service, Sendable {
     }
 
     /// Until graceful shutdown (or cancellation): every few seconds closes connections
-    /// idle longer than `idleTimeout` and publishes the pool's gauges. Then closes the pool.
+    /// idle longer than `idleTimeout`. Then closes the pool.
     public func run() async throws {
         let interval = min(configuration.idleTimeout / 4, .seconds(5))
         await cancelWhenGracefulShutdown {
@@ -137,16 +136,12 @@ public final class PostgresPool: Service, Sendable {
         await close()
     }
 
-    /// Closes connections idle too long (as of `now`) and updates the gauges.
+    /// Closes connections idle too long (as of `now`).
     func maintain(now: ContinuousClock.Instant = .now) async {
         let stale = state.withLock { $0.machine.removeIdle(since: now - configuration.idleTimeout) }
         for connection in stale {
             await connection.close()
         }
-        let statistics = self.statistics
-        gauges.open.record(statistics.open)
-        gauges.idle.record(statistics.idle)
-        gauges.waiting.record(statistics.waiting)
     }
 
     /// Closes idle connections, fails waiters, and closes leased connections when they
@@ -168,7 +163,9 @@ public final class PostgresPool: Service, Sendable {
         _ body: (PostgresConnection) async throws -> Result
     ) async throws -> Result {
         while true {
+            let asked = ContinuousClock.now
             let connection = try await lease(urgent: urgent)
+            observeWait(.now - asked)
             let outcome: LeaseOutcome<Result> = try await withTaskCancellationHandler {
                 try await withTaskExecutorPreference(connection.executor, isolation: isolation) {
                     guard await connection.isReusable() else { return .stale }

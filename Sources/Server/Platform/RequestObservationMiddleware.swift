@@ -8,11 +8,12 @@ import Logging
 /// parameters, answers 405 for a path the API serves with other methods, turns every error into `application/problem+json` (unknown errors
 /// become a logged 500 without internals), adds security headers, logs one line per request
 /// with the route template (never the raw path, which may hold identifiers), and feeds the
-/// status page's statistics.
+/// status page's statistics and the request metrics.
 struct RequestObservationMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
 
     let statistics: RequestStatistics
+    let metrics: ServiceMetrics
     let maxBodyBytes: Int
     /// Reverse proxies whose `X-Forwarded-For` names the client.
     let trustedProxies: Set<String>
@@ -20,8 +21,9 @@ struct RequestObservationMiddleware: RouterMiddleware {
     /// (and out), to the identity provider's origin.
     let contentSecurityPolicy: String
 
-    init(statistics: RequestStatistics, maxBodyBytes: Int, trustedProxies: Set<String>, formOrigins: [String] = []) {
+    init(statistics: RequestStatistics, metrics: ServiceMetrics, maxBodyBytes: Int, trustedProxies: Set<String>, formOrigins: [String] = []) {
         self.statistics = statistics
+        self.metrics = metrics
         self.maxBodyBytes = maxBodyBytes
         self.trustedProxies = trustedProxies
         let formAction = (["'self'"] + formOrigins).joined(separator: " ")
@@ -61,6 +63,7 @@ struct RequestObservationMiddleware: RouterMiddleware {
         let elapsed = ContinuousClock.now - started
         let route = context.endpointPath ?? "unmatched"
         statistics.record(status: response.status.code, duration: elapsed)
+        metrics.request(method: request.method.rawValue, route: route, status: response.status.code, duration: elapsed)
         context.logger.info(
             "request",
             metadata: [

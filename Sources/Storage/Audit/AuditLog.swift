@@ -43,6 +43,11 @@ public enum AuditLog {
         """
     }
 
+    /// How many committed rows wait to be sealed into the chain: for the service's metrics.
+    public static func unsealedRows(_ pool: PostgresPool) async throws -> Int {
+        try await pool.query("SELECT audit_unsealed_rows()", prepared: true).single().decode(Int.self)
+    }
+
     /// Seals committed, unsealed rows into the chain (one sealer at a time); returns how many.
     public static func seal(_ pool: PostgresPool) async throws -> Int {
         try await pool.query("SELECT audit_seal()").single().decode(Int.self)

@@ -15,15 +15,17 @@ public final class JobWorker: Service, Sendable {
     private let lease: Duration
     private let poll: Duration
     private let logger: Logger
+    private let observe: @Sendable (JobRun) -> Void
 
     /// - Parameters:
     ///   - name: this worker in the job table's `lease_owner` (host and process by default).
     ///   - lease: how long a claimed job stays this worker's without a renewal (default 30 s):
     ///     the longest a job waits after its worker died.
     ///   - poll: how often it looks for work when there was none (default 1 s).
+    ///   - observe: told of every run as it ends (the service's metrics).
     public init(
         queue: JobQueue, handlers: [any JobHandler], name: String = JobWorker.defaultName, lease: Duration = .seconds(30),
-        poll: Duration = .seconds(1), logger: Logger
+        poll: Duration = .seconds(1), logger: Logger, observe: @escaping @Sendable (JobRun) -> Void = { _ in }
     ) {
         self.queue = queue
         self.handlers = Dictionary(handlers.map { ($0.kind, $0) }, uniquingKeysWith: { first, _ in first })
@@ -31,6 +33,7 @@ public final class JobWorker: Service, Sendable {
         self.lease = lease
         self.poll = poll
         self.logger = logger
+        self.observe = observe
     }
 
     /// The host name, process id and a random suffix: unique among running workers.
@@ -69,8 +72,11 @@ public final class JobWorker: Service, Sendable {
     private func handle(_ job: ClaimedJob) async {
         let metadata: Logger.Metadata = ["job": "\(job.id)", "kind": "\(job.kind)", "attempt": "\(job.attempts.attempt)"]
         guard let handler = handlers[job.kind] else { return }
+        let started = ContinuousClock.now
+        let ended = { (outcome: JobRun.Outcome) in self.observe(JobRun(kind: job.kind, outcome: outcome, duration: .now - started)) }
         if job.attempts.isExhausted {
             await giveUp(job, handler: handler, reason: job.attempts.exhaustedReason, metadata: metadata)
+            ended(.failed)
             return
         }
         let work = Task { try await handler.run(job) }
@@ -83,21 +89,26 @@ public final class JobWorker: Service, Sendable {
                 work.cancel()
             }
             if !handler.completesItself { await settle(job, as: .done) }
+            ended(.done)
         } catch  where Task.isCancelled {
             // Shutting down: hand the job back for the next worker (another instance or this one restarted).
             logger.info("job handed back at shutdown", metadata: metadata)
             await settle(job, as: .queued, reason: "handed back: the service was stopping", handedBack: true)
+            ended(.handedBack)
         } catch  where work.isCancelled || error is JobLeaseLost {
             // The lease was lost: whatever the cancelled work threw (CancellationError, or
             // PostgreSQL's "query cancelled" mid-statement), the job is the other worker's now.
             logger.warning("job left to the worker that took it over", metadata: metadata)
+            ended(.lost)
         } catch {
             switch job.attempts.outcome(transient: (error as? PostgresError)?.isUnavailable ?? false) {
             case .retry(let seconds):
                 logger.warning("job failed; will retry", metadata: metadata.merging(["error": "\(error)"]) { $1 })
                 await settle(job, as: .queued, retryAfter: seconds, reason: "\(error)")
+                ended(.retried)
             case .fail:
                 await giveUp(job, handler: handler, reason: "\(error)", metadata: metadata)
+                ended(.failed)
             }
         }
     }
