@@ -6,8 +6,10 @@ public import Storage
 
 /// The demo rehabilitation clinic (Lakeside): therapists, a gym, a hall, OT and speech rooms,
 /// a pool, bath cabins and a mud room, sixteen patients at different stages after stroke with
-/// their prescriptions, and a published week planned by the solver. Loading it again changes
-/// nothing. The patients' stays are placed around the week asked for.
+/// their prescriptions, and published weeks planned by the solver. The patients' stays are
+/// placed around the week asked for when the clinic is first loaded; loading it again adds only
+/// the plans of weeks that have none (and lengthens the stays to cover them), so the demo
+/// always has the current and the next week planned, whatever day it is seeded again.
 public enum DemoClinic {
     /// What `load` added.
     public struct Report: Sendable, Equatable {
@@ -111,19 +113,41 @@ public enum DemoClinic {
         return day.adding(days: -day.weekday)
     }
 
-    /// Loads the clinic with stays around the week starting Monday `week`, and, with
-    /// `publishing` seconds of planning, a published plan of that week whose sessions before
-    /// `now` have their attendance recorded, and two patients on the waitlist.
+    /// Loads the clinic with stays around the week starting Monday `week` (unless it is there),
+    /// and, with `publishing` seconds of planning each, a published plan of each of `weeks` weeks
+    /// from `week` that has none, whose sessions before `now` have their attendance recorded; and
+    /// two patients on the waitlist with the first plan.
     public static func load(
-        into pool: PostgresPool, catalogue: RehabCatalogue, week: CalendarDay, publishing seconds: Double?,
+        into pool: PostgresPool, catalogue: RehabCatalogue, week: CalendarDay, publishing seconds: Double?, weeks: Int = 1,
         now: Date = Date()
     ) async throws -> Report {
         var report = Report()
-        let resources = RehabResources(pool: pool)
         let stays = RehabStays(pool: pool, catalogue: catalogue)
         let bookings = RehabSessions(pool: pool, catalogue: catalogue)
-        let existing = try await resources.therapists(clinic: clinic, as: context)
-        guard existing.isEmpty else { return report }
+        if try await RehabResources(pool: pool).therapists(clinic: clinic, as: context).isEmpty {
+            report = try await create(into: pool, stays: stays, week: week)
+        }
+        guard let seconds else { return report }
+        let plans = RehabPlans(sessions: bookings)
+        for planned in (0..<weeks).map({ week.adding(days: 7 * $0) }) {
+            if let latest = try await plans.latest(clinic: clinic, week: planned, as: context), latest.status == .published { continue }
+            try await lengthen(stays, through: planned.adding(days: 6))
+            let export = try await plans.transfer.exportWeek(clinic: clinic, week: planned, as: context)
+            let result = try WeeklySolver(week: export.week).solve(.init(seconds: seconds, seed: 1, threads: 1, epochs: 4))
+            let plan = try await plans.store(solved: result, export: export, week: planned, clinic: clinic, as: context)
+            report.sessions += try await plans.publish(plan, as: context).sessions
+            report.attendance += try await recordAttendance(before: now, week: planned, bookings: bookings)
+            if report.stays > 0 && report.waiting == 0 {
+                report.waiting = try await addWaitlist(RehabWaitlist(sessions: bookings), wantedBy: planned.adding(days: 11))
+            }
+        }
+        return report
+    }
+
+    /// The therapists, rooms, patients, stays around `week` and their prescriptions.
+    private static func create(into pool: PostgresPool, stays: RehabStays, week: CalendarDay) async throws -> Report {
+        var report = Report()
+        let resources = RehabResources(pool: pool)
         try await resources.save(settings, clinic: clinic, as: context)
         for (code, name, role, skills, team, shifts) in therapists {
             _ = try await resources.create(
@@ -173,24 +197,27 @@ public enum DemoClinic {
                         maxPerDay: 1, startsOn: admitted, endsOn: nil), as: context)
             }
         }
-        if let seconds {
-            let plans = RehabPlans(sessions: bookings)
-            let export = try await plans.transfer.exportWeek(clinic: clinic, week: week, as: context)
-            let result = try WeeklySolver(week: export.week).solve(.init(seconds: seconds, seed: 1, threads: 1, epochs: 4))
-            let plan = try await plans.store(solved: result, export: export, week: week, clinic: clinic, as: context)
-            report.sessions = try await plans.publish(plan, as: context).sessions
-            report.attendance = try await recordAttendance(before: now, week: week, bookings: bookings)
-            let waitlist = RehabWaitlist(sessions: bookings)
-            for (pseudonym, modality, priority) in [("DEMO-R06", "PT", 3), ("DEMO-R09", "HYDRO_GRP", 2)] {
-                let index = patients.firstIndex { $0.0 == pseudonym } ?? 0
-                _ = try await waitlist.add(
-                    WaitlistEntry(
-                        organisationId: clinic, patientId: patientIDs[index], modality: modality, priority: priority,
-                        wantedBy: week.adding(days: 11), note: "extra session wanted"), as: context)
-                report.waiting += 1
-            }
-        }
         return report
+    }
+
+    /// Keeps every demo stay going until `day` at least: a demo seeded again weeks later still has its patients.
+    private static func lengthen(_ stays: RehabStays, through day: CalendarDay) async throws {
+        for var stay in try await stays.stays(clinic: clinic, on: nil, as: context) where stay.dischargeOn.map({ $0 < day }) ?? false {
+            stay.dischargeOn = day.adding(days: 21)
+            if let id = stay.id { _ = try await stays.update(id, stay, as: context) }
+        }
+    }
+
+    /// Two patients who want an extra session.
+    private static func addWaitlist(_ waitlist: RehabWaitlist, wantedBy: CalendarDay) async throws -> Int {
+        for (pseudonym, modality, priority) in [("DEMO-R06", "PT", 3), ("DEMO-R09", "HYDRO_GRP", 2)] {
+            let index = patients.firstIndex { $0.0 == pseudonym } ?? 0
+            _ = try await waitlist.add(
+                WaitlistEntry(
+                    organisationId: clinic, patientId: patientIDs[index], modality: modality, priority: priority,
+                    wantedBy: wantedBy, note: "extra session wanted"), as: context)
+        }
+        return 2
     }
 
     /// Marks the week's sessions that ended before `now`: one in twelve a no-show, the rest
@@ -201,7 +228,7 @@ public enum DemoClinic {
             as: context)
         var recorded = 0
         for entry in timetable where entry.end <= now {
-            for participant in entry.participants where !participant.cancelled {
+            for participant in entry.participants where !participant.cancelled && participant.attendance == nil {
                 recorded += 1
                 let record = recorded % 12 == 0 ? AttendanceRecord(attendance: "no_show", note: "unwell") : AttendanceRecord(attendance: "attended")
                 _ = try await bookings.recordAttendance(record, session: entry.session, patient: participant.patientId, now: now, as: context)

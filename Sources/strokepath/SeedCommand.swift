@@ -14,7 +14,7 @@ struct SeedCommand: AsyncParsableCommand {
         commandName: "seed",
         abstract: "Load data into the database.",
         discussion:
-            "--synthetic --episodes N --regions R --seed S loads N synthetic acute episodes (with patients and 90-day outcomes) into R new regions of eight hospitals, and a session-level rehab sample (--rehab-stays, by default one stay for 200 episodes up to 5,000: a rehab clinic per region with therapists, rooms and a pool, stays, prescriptions, sessions with attendance, and day-90 forecasts with their assessments), as the schema owner with COPY, then computes the report cells; the distributions and their sources are in docs/reporting.md. --demo loads a small demo region (two hospitals, one rehabilitation clinic with therapists, rooms, a pool, bath cabins and a mud room, patients with prescriptions and a published plan of the current week, recovery assessments to fit, and a small synthetic region SYN2026-R01 for the reports); loading it again changes nothing."
+            "--synthetic --episodes N --regions R --seed S loads N synthetic acute episodes (with patients and 90-day outcomes) into R new regions of eight hospitals, and a session-level rehab sample (--rehab-stays, by default one stay for 200 episodes up to 5,000: a rehab clinic per region with therapists, rooms and a pool, stays, prescriptions, sessions with attendance, and day-90 forecasts with their assessments), as the schema owner with COPY, then computes the report cells; the distributions and their sources are in docs/reporting.md. --demo loads a small demo region (two hospitals, one rehabilitation clinic with therapists, rooms, a pool, bath cabins and a mud room, patients with prescriptions and published plans of the current and the next week, recovery assessments to fit, and a small synthetic region SYN2026-R01 for the reports); loading it again adds only what is missing: on a later day, the plans of that day's week and the next."
     )
 
     @Flag(help: "Load the demo region.") var demo = false
@@ -39,8 +39,9 @@ struct SeedCommand: AsyncParsableCommand {
             settings: DatabaseEnvironment().application, configuration: .init(maximumConnections: 1), logger: logger
         ) { pool in
             let report = try await DemoData.load(into: pool)
-            Console.line("demo rehabilitation clinic: planning the current week …")
-            let clinic = try await DemoClinic.load(into: pool, catalogue: catalogue, week: DemoClinic.monday(of: Date()), publishing: 3)
+            Console.line("demo rehabilitation clinic: planning this week and the next, where not yet planned …")
+            let clinic = try await DemoClinic.load(
+                into: pool, catalogue: catalogue, week: DemoClinic.monday(of: Date()), publishing: 3, weeks: 2)
             return (report, clinic, try await DemoRecovery.load(into: pool))
         }
         let episodes = try await loadDemoReports(logger: logger)
