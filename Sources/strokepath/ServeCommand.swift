@@ -6,8 +6,13 @@ import Postgres
 import Prometheus
 import ProtocolLibrary
 import Server
+import ServiceLifecycle
 import Storage
 import UnixSignals
+
+#if OpenTelemetry
+    import OTel
+#endif
 
 /// `strokepath serve`: runs the HTTP service until SIGTERM or SIGINT.
 struct ServeCommand: AsyncParsableCommand {
@@ -48,9 +53,33 @@ struct ServeCommand: AsyncParsableCommand {
             )
         }
         logger.info("starting", metadata: ["database": .string(settings.database.summary), "port": "\(configuration.port)"])
+        // The tracer first: the router takes the process's tracer when it is built.
+        let tracing = try Self.tracing()
         let app = try await buildApplication(configuration: configuration, logger: logger, metrics: PrometheusCollectorRegistry())
-        try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+        let services: [any Service] = [app] + tracing
+        try await ServiceGroup(
+            configuration: .init(
+                services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        ).run()
     }
+
+    #if OpenTelemetry
+        /// Traces exported over OTLP/HTTP to the collector that OpenTelemetry's own variables name
+        /// (`OTEL_EXPORTER_OTLP_ENDPOINT`, default http://localhost:4318; `OTEL_EXPORTER_OTLP_PROTOCOL`
+        /// http/protobuf or http/json; `OTEL_SDK_DISABLED=true` turns them off). Logs and metrics
+        /// stay the service's own.
+        private static func tracing() throws -> [any Service] {
+            var configuration = OTel.Configuration.default
+            configuration.serviceName = "strokepath"
+            configuration.logs.enabled = false
+            configuration.metrics.enabled = false
+            configuration.traces.otlpExporter.protocol = .httpProtobuf
+            return [try OTel.bootstrap(configuration: configuration)]
+        }
+    #else
+        /// No traces leave the process in a build without the OpenTelemetry trait.
+        private static func tracing() throws -> [any Service] { [] }
+    #endif
 
     /// Refuses to serve a schema that is behind or changed; a database that cannot be
     /// reached yet is allowed (readiness reports it until it answers).

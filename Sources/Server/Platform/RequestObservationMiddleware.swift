@@ -2,18 +2,23 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import Tracing
 
 /// The outermost middleware. Gives each request an id (a well-formed `X-Request-Id` from
 /// the caller is kept), takes the client's address from a trusted proxy's `X-Forwarded-For`, refuses bodies over the limit and control characters in query
 /// parameters, answers 405 for a path the API serves with other methods, turns every error into `application/problem+json` (unknown errors
 /// become a logged 500 without internals), adds security headers, logs one line per request
-/// with the route template (never the raw path, which may hold identifiers), and feeds the
-/// status page's statistics and the request metrics.
+/// with the route template (never the raw path, which may hold identifiers), feeds the
+/// status page's statistics and the request metrics, and traces the request: one server span,
+/// joined to the caller's trace (`traceparent`), named and labelled by the route template,
+/// never the path or the query.
 struct RequestObservationMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
 
     let statistics: RequestStatistics
     let metrics: ServiceMetrics
+    /// The process's tracer: a no-op unless one is bootstrapped (the OpenTelemetry trait's `serve`).
+    let tracer: any Tracer
     let maxBodyBytes: Int
     /// Reverse proxies whose `X-Forwarded-For` names the client.
     let trustedProxies: Set<String>
@@ -21,9 +26,13 @@ struct RequestObservationMiddleware: RouterMiddleware {
     /// (and out), to the identity provider's origin.
     let contentSecurityPolicy: String
 
-    init(statistics: RequestStatistics, metrics: ServiceMetrics, maxBodyBytes: Int, trustedProxies: Set<String>, formOrigins: [String] = []) {
+    init(
+        statistics: RequestStatistics, metrics: ServiceMetrics, tracer: any Tracer = InstrumentationSystem.tracer, maxBodyBytes: Int,
+        trustedProxies: Set<String>, formOrigins: [String] = []
+    ) {
         self.statistics = statistics
         self.metrics = metrics
+        self.tracer = tracer
         self.maxBodyBytes = maxBodyBytes
         self.trustedProxies = trustedProxies
         let formAction = (["'self'"] + formOrigins).joined(separator: " ")
@@ -44,9 +53,16 @@ struct RequestObservationMiddleware: RouterMiddleware {
         context.logger[metadataKey: JSONLogHandler.frameworkRequestID] = .string(context.requestID)
         context.logger[metadataKey: "request_id"] = .string(context.requestID)
 
+        var trace = InstrumentationContext.current ?? .topLevel
+        tracer.extract(request.headers, into: &trace, using: HeaderExtractor())
+        let span = tracer.startSpan("\(request.method.rawValue)", context: trace, ofKind: .server)
+        defer { span.end() }
+
         var response: Response
         do {
-            response = try await respond(request, context: context, next: next)
+            response = try await InstrumentationContext.$current.withValue(span.context) {
+                try await respond(request, context: context, next: next)
+            }
         } catch is SignInRequired {
             response = SignInRequired.response(to: request)
         } catch {
@@ -64,6 +80,12 @@ struct RequestObservationMiddleware: RouterMiddleware {
         let route = context.endpointPath ?? "unmatched"
         statistics.record(status: response.status.code, duration: elapsed)
         metrics.request(method: request.method.rawValue, route: route, status: response.status.code, duration: elapsed)
+        span.operationName = "\(request.method.rawValue) \(route)"
+        span.attributes["http.request.method"] = request.method.rawValue
+        span.attributes["http.route"] = route
+        span.attributes["http.response.status_code"] = response.status.code
+        span.attributes["strokepath.request_id"] = context.requestID
+        if response.status.code >= 500 { span.setStatus(SpanStatus(code: .error)) }
         context.logger.info(
             "request",
             metadata: [
@@ -129,6 +151,13 @@ struct RequestObservationMiddleware: RouterMiddleware {
         headers[.xContentTypeOptions] = "nosniff"
         headers[.referrerPolicy] = "no-referrer"
         headers[.xFrameOptions] = "DENY"
+    }
+}
+
+/// Reads a trace's propagation headers (`traceparent`, `tracestate`) from a request.
+private struct HeaderExtractor: Extractor {
+    func extract(key name: String, from headers: HTTPFields) -> String? {
+        HTTPField.Name(name).flatMap { headers[$0] }
     }
 }
 
