@@ -4,14 +4,20 @@
 -- The service cannot read either table itself (jobs are reached through their functions; audit
 -- rows are insert-only for it), so these are SECURITY DEFINER.
 
--- The queued jobs of each of `kinds` (a kind with none answers 0), and how long the oldest has
--- waited since it was queued, in seconds (0 when none waits).
+-- The queued jobs of each of `kinds` (a kind with none answers 0), and how long the longest-
+-- waiting job that could run has waited, in seconds (0 when none): a queued job since it became
+-- due (a retry's wait is not waiting), a running one whose lease expired (its instance died)
+-- since the lease ran out.
 CREATE FUNCTION job_backlog(kinds text[])
 RETURNS TABLE (kind text, queued bigint, oldest_seconds double precision)
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp
 AS $$
-    SELECT k.kind, count(j.id), coalesce(extract(epoch FROM now() - min(j.created_at)), 0)::double precision
-    FROM unnest(kinds) AS k(kind) LEFT JOIN jobs j ON j.kind = k.kind AND j.status = 'queued'
+    SELECT k.kind,
+           count(j.id) FILTER (WHERE j.status = 'queued'),
+           coalesce(extract(epoch FROM now() - min(
+               CASE WHEN j.status = 'queued' AND j.run_after <= now() THEN j.run_after
+                    WHEN j.status = 'running' AND j.lease_until < now() THEN j.lease_until END)), 0)::double precision
+    FROM unnest(kinds) AS k(kind) LEFT JOIN jobs j ON j.kind = k.kind AND j.status IN ('queued', 'running')
     GROUP BY k.kind ORDER BY k.kind
 $$;
 REVOKE ALL ON FUNCTION job_backlog(text[]) FROM PUBLIC;

@@ -130,7 +130,7 @@ public enum DemoClinic {
         guard let seconds else { return report }
         let plans = RehabPlans(sessions: bookings)
         for planned in (0..<weeks).map({ week.adding(days: 7 * $0) }) {
-            if let latest = try await plans.latest(clinic: clinic, week: planned, as: context), latest.status == .published { continue }
+            if try await hasPublishedPlan(pool, week: planned) { continue }
             try await lengthen(stays, through: planned.adding(days: 6))
             let export = try await plans.transfer.exportWeek(clinic: clinic, week: planned, as: context)
             let result = try WeeklySolver(week: export.week).solve(.init(seconds: seconds, seed: 1, threads: 1, epochs: 4))
@@ -198,6 +198,19 @@ public enum DemoClinic {
             }
         }
         return report
+    }
+
+    /// Whether a plan of `week` was ever published (a newer one being reviewed does not count:
+    /// the seeder never publishes over a week someone planned).
+    private static func hasPublishedPlan(_ pool: PostgresPool, week: CalendarDay) async throws -> Bool {
+        try await pool.withAccess(context, readOnly: true) { connection in
+            try await connection.query(
+                """
+                SELECT EXISTS (SELECT 1 FROM rehab_plans WHERE organisation_id = \(clinic) AND week_start = \(week.description)::date
+                               AND status = \(PlanStatus.published.rawValue))
+                """
+            ).single().decode(Bool.self)
+        }
     }
 
     /// Keeps every demo stay going until `day` at least: a demo seeded again weeks later still has its patients.

@@ -8,6 +8,7 @@ import ProtocolLibrary
 import Server
 import ServiceLifecycle
 import Storage
+import Tracing
 import UnixSignals
 
 #if OpenTelemetry
@@ -56,7 +57,9 @@ struct ServeCommand: AsyncParsableCommand {
         // The tracer first: the router takes the process's tracer when it is built.
         let tracing = try Self.tracing()
         let app = try await buildApplication(configuration: configuration, logger: logger, metrics: PrometheusCollectorRegistry())
-        let services: [any Service] = [app] + tracing
+        // The exporter stops after the server (a group stops its services last to first): the
+        // spans of the requests it drains are sent.
+        let services: [any Service] = tracing + [app]
         try await ServiceGroup(
             configuration: .init(
                 services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
@@ -66,15 +69,16 @@ struct ServeCommand: AsyncParsableCommand {
     #if OpenTelemetry
         /// Traces exported over OTLP/HTTP to the collector that OpenTelemetry's own variables name
         /// (`OTEL_EXPORTER_OTLP_ENDPOINT`, default http://localhost:4318; `OTEL_EXPORTER_OTLP_PROTOCOL`
-        /// http/protobuf or http/json; `OTEL_SDK_DISABLED=true` turns them off). Logs and metrics
-        /// stay the service's own.
+        /// http/protobuf or http/json; `OTEL_SDK_DISABLED=true` turns them off). Only the tracer is
+        /// bootstrapped: logs and metrics stay the service's own, whatever the variables say.
         private static func tracing() throws -> [any Service] {
+            if ProcessInfo.processInfo.environment["OTEL_SDK_DISABLED"]?.lowercased() == "true" { return [] }
             var configuration = OTel.Configuration.default
             configuration.serviceName = "strokepath"
-            configuration.logs.enabled = false
-            configuration.metrics.enabled = false
             configuration.traces.otlpExporter.protocol = .httpProtobuf
-            return [try OTel.bootstrap(configuration: configuration)]
+            let backend = try OTel.makeTracingBackend(configuration: configuration)
+            InstrumentationSystem.bootstrap(backend.factory)
+            return [backend.service]
         }
     #else
         /// No traces leave the process in a build without the OpenTelemetry trait.

@@ -13,7 +13,7 @@ import Testing
         return url
     }
 
-    @Test func serveReadsTheFileUnderTheEnvironment() async throws {
+    @Test(.timeLimit(.minutes(3))) func serveReadsTheFileUnderTheEnvironment() async throws {
         try await TestDatabase.with { database in
             let port = try FreePort.take()
             let settings = try Self.file(
@@ -29,7 +29,7 @@ import Testing
             // The environment's PORT wins over the file's; an empty variable counts as unset.
             let server = try Subprocess(
                 Subprocess.strokepath, ["serve"],
-                environment: ["STROKEPATH_CONFIG": settings.path, "PORT": "\(port)", "DATABASE_URL": "", "PGUSER": ""])
+                environment: ["STROKEPATH_CONFIG": settings.path, "PORT": "\(port)", "DATABASE_URL": "", "PGUSER": "", "PGDATABASE": ""])
             try server.start()
             var ready = false
             while !ready && server.process.isRunning {
@@ -47,27 +47,41 @@ import Testing
         }
     }
 
+    /// The test's own database variables (ops/test sets libpq's) emptied: the file says where the database is.
+    static let noDatabase = Dictionary(
+        uniqueKeysWithValues: ["DATABASE_URL", "PGHOST", "PGHOSTADDR", "PGPORT", "PGDATABASE", "PGUSER", "PGSERVICE"].map { ($0, "") })
+
     @Test func configCheckShowsWhereEachSettingComesFromWithSecretsMasked() async throws {
         let settings = try Self.file(
             """
             HOST=0.0.0.0
             PORT=9090
-            DATABASE_URL=postgresql://strokepath_app:hunter2@127.0.0.1:5432/strokepath
+            DATABASE_URL=postgresql://strokepath_app:hunter2@127.0.0.1:5432/strokepath?password=hunter3&sslmode=disable
+            DATABASE_OWNER_URL=host=127.0.0.1 password = 'hunter 4' user=strokepath_owner
             STROKEPATH_OIDC_CLIENT_SECRET='s3cret-value'
             PGPASSWORD=pg-secret
             """)
         defer { try? FileManager.default.removeItem(at: settings) }
         let result = try await Subprocess.run(
             Subprocess.strokepath, ["config", "check"],
-            environment: ["STROKEPATH_CONFIG": settings.path, "PORT": "9091", "STROKEPATH_RATE_PER_USR": "5"])
+            environment: Self.noDatabase.merging(["STROKEPATH_CONFIG": settings.path, "PORT": "9091", "STROKEPATH_RATE_PER_USR": "5"]) { $1 })
         #expect(result.status == 0, "\(result.output) \(result.errors)")
         let lines = result.output.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ") }
         #expect(lines.contains("HOST 0.0.0.0 [file]"))
         #expect(lines.contains("PORT 9091 [environment]"), "the environment wins over the file")
         #expect(lines.contains("LOG_FORMAT (text) [default]"))
-        #expect(lines.contains("DATABASE_URL postgresql://strokepath_app:••••••@127.0.0.1:5432/strokepath [file]"))
+        #expect(lines.contains("DATABASE_URL postgresql://strokepath_app:••••••@127.0.0.1:5432/strokepath?password=••••••&sslmode=disable [file]"))
+        #expect(lines.contains("DATABASE_OWNER_URL •••••• (set, with a password) [file]"))
         #expect(lines.contains("STROKEPATH_OIDC_CLIENT_SECRET •••••• (set) [file]") && lines.contains("PGPASSWORD •••••• (set) [file]"))
-        #expect(!result.output.contains("hunter2") && !result.output.contains("s3cret") && !result.output.contains("pg-secret"))
+        #expect(!result.output.contains("hunter") && !result.output.contains("s3cret") && !result.output.contains("pg-secret"))
+
+        // The environment saying where the database is wins over every database address of the file.
+        let located = try await Subprocess.run(
+            Subprocess.strokepath, ["config", "check"],
+            environment: Self.noDatabase.merging(["STROKEPATH_CONFIG": settings.path, "PGHOST": "db.example.org"]) { $1 })
+        let shown = located.output.split(separator: "\n").map { $0.split(separator: " ").joined(separator: " ") }
+        #expect(shown.contains("PGHOST db.example.org [environment]") && shown.contains { $0.hasPrefix("DATABASE_URL (") }, "\(located.output)")
+        #expect(located.output.contains("note: the environment says where the database is"))
         #expect(result.output.contains("warning: STROKEPATH_RATE_PER_USR is set in the environment but is not a setting"))
         #expect(result.output.contains("sign-in: DEVELOPMENT") && result.output.contains("valid: serve would start"))
     }
@@ -93,7 +107,8 @@ import Testing
     }
 
     @Test func aFileWithALineItCannotHoldStopsEveryCommand() async throws {
-        let settings = try Self.file("PORT 8080\n# a comment\nSTROKEPATH_OIDC_ISUER=https://login.example.org\nHOST=a\nHOST=b\n")
+        // Windows line endings, a misspelt name, libpq's name misspelt, one set twice.
+        let settings = try Self.file("PORT 8080\r\n# a comment\r\nSTROKEPATH_OIDC_ISUER=https://login.example.org\r\nHOST=a\r\nHOST=b\r\nPGSSLROOTCRT=/x\r\n")
         defer { try? FileManager.default.removeItem(at: settings) }
         for command in [["config", "check"], ["migrate", "--status"]] {
             let result = try await Subprocess.run(Subprocess.strokepath, command, environment: ["STROKEPATH_CONFIG": settings.path])
@@ -101,8 +116,14 @@ import Testing
             #expect(result.errors.contains("line 1: expected NAME=value"))
             #expect(result.errors.contains("line 3: STROKEPATH_OIDC_ISUER is not a setting"))
             #expect(result.errors.contains("line 5: HOST is set twice"))
+            #expect(result.errors.contains("line 6: PGSSLROOTCRT is not a setting"))
         }
         let missing = try await Subprocess.run(Subprocess.strokepath, ["config", "check"], environment: ["STROKEPATH_CONFIG": "/nonexistent/strokepath.env"])
         #expect(missing.status == 78 && missing.errors.contains("cannot be read"))
+        let crlf = try Self.file("\u{FEFF}# saved on Windows\r\nHOST=0.0.0.0\r\nLOG_FORMAT=json\r\n")
+        defer { try? FileManager.default.removeItem(at: crlf) }
+        let windows = try await Subprocess.run(Subprocess.strokepath, ["config", "check"], environment: ["STROKEPATH_CONFIG": crlf.path])
+        let shown = windows.output.split(separator: "\n").map { $0.split(separator: " ").joined(separator: " ") }
+        #expect(shown.contains("HOST 0.0.0.0 [file]") && shown.contains("LOG_FORMAT json [file]"), "every line read: \(windows.output)")
     }
 }

@@ -68,8 +68,10 @@ import Testing
             }
             #expect(ids[0] != nil && ids[0] == ids[1], "nginx's request id, kept by the service: \(ids)")
             #expect(lower.contains("content-security-policy: default-src 'none'"), "the service's own headers pass")
-            let metrics = try await Self.run("/usr/bin/curl", curl + ["https://127.0.0.1:\(secure)/metrics"]).output
-            #expect(metrics.hasPrefix("HTTP/2 404"), "the metrics are not served on the public side: \(metrics)")
+            for path in ["/metrics", "/metrics/", "//metrics", "/%6Detrics"] {
+                let metrics = try await Self.run("/usr/bin/curl", curl + ["--path-as-is", "https://127.0.0.1:\(secure)\(path)"]).output
+                #expect(metrics.hasPrefix("HTTP/2 404"), "the metrics are not served on the public side (\(path)): \(metrics)")
+            }
             let redirect = try await Self.run("/usr/bin/curl", ["-s", "--max-time", "10", "-D", "-", "-o", "/dev/null", "http://127.0.0.1:\(plain)/sign-in"])
                 .output
             #expect(redirect.hasPrefix("HTTP/1.1 301"))

@@ -162,10 +162,19 @@ public final class PostgresPool: Service, Sendable {
         isolation: isolated (any Actor)?,
         _ body: (PostgresConnection) async throws -> Result
     ) async throws -> Result {
+        let asked = ContinuousClock.now
+        var waited = false
         while true {
-            let asked = ContinuousClock.now
-            let connection = try await lease(urgent: urgent)
-            observeWait(.now - asked)
+            let connection: PostgresConnection
+            do {
+                connection = try await lease(urgent: urgent)
+            } catch {
+                // A wait that ended in a timeout or a failed connect is the one that matters most.
+                if !waited { observeWait(.now - asked) }
+                throw error
+            }
+            if !waited { observeWait(.now - asked) }
+            waited = true
             let outcome: LeaseOutcome<Result> = try await withTaskCancellationHandler {
                 try await withTaskExecutorPreference(connection.executor, isolation: isolation) {
                     guard await connection.isReusable() else { return .stale }

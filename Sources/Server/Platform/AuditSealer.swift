@@ -3,8 +3,8 @@ import Postgres
 import ServiceLifecycle
 import Storage
 
-/// Seals the audit log's new rows into its hash chain every `interval`, until graceful
-/// shutdown. Sealing after commit keeps the chain from serialising every request; the
+/// Seals the audit log's new rows into its hash chain every `interval` (the first time one
+/// interval after start), until graceful shutdown. Sealing after commit keeps the chain from serialising every request; the
 /// database's advisory lock keeps several instances from sealing at once.
 struct AuditSealer: Service {
     let pool: PostgresPool
@@ -15,6 +15,8 @@ struct AuditSealer: Service {
         await cancelWhenGracefulShutdown {
             var failing = false
             while !Task.isCancelled {
+                try? await Task.sleep(for: interval)
+                guard !Task.isCancelled else { break }
                 do {
                     let sealed = try await AuditLog.seal(pool)
                     if sealed > 0 { logger.debug("audit rows sealed", metadata: ["count": "\(sealed)"]) }
@@ -24,7 +26,6 @@ struct AuditSealer: Service {
                     if !failing { logger.warning("audit sealing failed; will retry", metadata: ["error": "\(error)"]) }
                     failing = true
                 }
-                try? await Task.sleep(for: interval)
             }
         }
     }

@@ -86,11 +86,13 @@ public final class ServiceMetrics: Sendable {
     func backlog(jobs: [(kind: String, queued: Int, oldestWait: Double)], unsealedAuditRows: Int, at time: Double) {
         for job in jobs {
             registry.makeGauge(
-                descriptor: Self.name("jobs_queued", nil, help: "Durable jobs waiting in the queue, by kind."), labels: [("kind", job.kind)]
+                descriptor: Self.name("jobs_queued", nil, help: "Durable jobs in the queue (retries waiting their turn included), by kind."),
+                labels: [("kind", job.kind)]
             ).set(Double(job.queued))
             registry.makeGauge(
                 descriptor: Self.name(
-                    "jobs_oldest_queued_age", "seconds", help: "How long the oldest waiting job of a kind has waited (0 when none waits)."),
+                    "jobs_oldest_queued_age", "seconds",
+                    help: "How long the longest-waiting job of a kind that could run has waited since it could (0 when none)."),
                 labels: [("kind", job.kind)]
             ).set(job.oldestWait)
         }

@@ -118,8 +118,8 @@ public struct JobQueue: Sendable {
         return counts
     }
 
-    /// The jobs of each of `kinds` waiting in the queue, and how long the oldest has waited
-    /// (zero when none waits): for the service's metrics.
+    /// The jobs of each of `kinds` in the queue, and how long the longest-waiting one that could
+    /// run has waited since it could (zero when none): for the service's metrics.
     public func backlog(kinds: [String]) async throws -> [(kind: String, queued: Int, oldestWait: Double)] {
         try await pool.query("SELECT kind, queued, oldest_seconds FROM job_backlog(\(kinds)::text[])", prepared: true).map { row in
             let (kind, queued, oldest) = try row.decode((String, Int, Double).self)

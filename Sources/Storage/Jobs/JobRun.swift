@@ -2,7 +2,7 @@
 /// ended and how long it took.
 public struct JobRun: Sendable {
     /// How a run ended.
-    public enum Outcome: String, Sendable, CaseIterable {
+    public enum Outcome: String, Sendable {
         /// The work is done.
         case done
         /// It failed for a reason that may pass and was queued again.

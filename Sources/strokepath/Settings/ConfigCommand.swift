@@ -29,7 +29,10 @@ struct ConfigCheckCommand: AsyncParsableCommand {
     )
 
     /// Environment variables of the ops scripts, not of the service: no warning for them.
-    private static let opsVariables = ["STROKEPATH_PG_", "STROKEPATH_IDP_", "STROKEPATH_BACKUP_", "STROKEPATH_TEST_", "STROKEPATH_CONFIG"]
+    private static let opsVariables = [
+        "STROKEPATH_PG_", "STROKEPATH_IDP_", "STROKEPATH_BACKUP_", "STROKEPATH_TEST_", "STROKEPATH_HA", "STROKEPATH_BIN", "STROKEPATH_OTEL_BINARY",
+        "STROKEPATH_CONFIG",
+    ]
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
@@ -42,7 +45,7 @@ struct ConfigCheckCommand: AsyncParsableCommand {
         }
 
         Console.line("settings: the environment, then \(path ?? "no settings file (\(SettingsFile.installedPath) is not there)"), then the defaults")
-        let libpq = Set(environment.keys).union(file?.values.keys ?? [:].keys).filter { $0.hasPrefix("PG") }.compactMap(Setting.named)
+        let libpq = Set(environment.keys).union(file?.values.keys ?? [:].keys).filter(Setting.libpq.contains).compactMap(Setting.named)
         let listed = Setting.all + libpq.sorted { $0.name < $1.name }
         let width = listed.map(\.name.count).max() ?? 0
         for setting in listed {
@@ -53,6 +56,9 @@ struct ConfigCheckCommand: AsyncParsableCommand {
             } else {
                 Console.line("  \(name)  (\(setting.fallback))  [default]")
             }
+        }
+        if let file, file.values.keys.contains(where: { $0.hasPrefix("DATABASE_") && environment[$0] != file.values[$0] }) {
+            Console.line("note: the environment says where the database is, so the file's DATABASE_… settings are not used")
         }
         let unknown = environment.keys.filter { name in
             name.hasPrefix("STROKEPATH_") && Setting.named(name) == nil && !Self.opsVariables.contains(where: name.hasPrefix)

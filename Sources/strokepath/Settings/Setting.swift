@@ -1,3 +1,5 @@
+import Foundation
+
 /// One setting the `strokepath` command reads, by the one name it has in the environment and
 /// in the settings file. The README's configuration table describes each; `config check` shows
 /// its effective value, masked when it is a secret.
@@ -52,21 +54,36 @@ struct Setting: Sendable {
         Setting("STROKEPATH_RATE_BURST", fallback: "twice the rate"),
     ]
 
-    /// The setting of this name, or one of libpq's own variables (`PGHOST`, `PGSSLMODE`, …),
-    /// which libpq reads itself; nil for a name no part of the service reads.
+    /// libpq's own environment variables (libpq reads them itself), by its documentation.
+    static let libpq: Set<String> = [
+        "PGHOST", "PGHOSTADDR", "PGPORT", "PGDATABASE", "PGUSER", "PGPASSWORD", "PGPASSFILE", "PGSERVICE", "PGSERVICEFILE", "PGOPTIONS",
+        "PGAPPNAME", "PGSSLMODE", "PGREQUIRESSL", "PGSSLCOMPRESSION", "PGSSLCERT", "PGSSLKEY", "PGSSLCERTMODE", "PGSSLROOTCERT", "PGSSLCRL",
+        "PGSSLCRLDIR", "PGSSLSNI", "PGREQUIREPEER", "PGSSLMINPROTOCOLVERSION", "PGSSLMAXPROTOCOLVERSION", "PGGSSENCMODE", "PGKRBSRVNAME",
+        "PGGSSLIB", "PGGSSDELEGATION", "PGCHANNELBINDING", "PGREQUIREAUTH", "PGCONNECT_TIMEOUT", "PGCLIENTENCODING", "PGTARGETSESSIONATTRS",
+        "PGLOADBALANCEHOSTS", "PGDATESTYLE", "PGTZ", "PGGEQO", "PGSYSCONFDIR", "PGLOCALEDIR", "PGSSLNEGOTIATION",
+    ]
+
+    /// The variables that say where the database is: set in the environment, they win over every
+    /// database address of the settings file.
+    static let databaseLocation = ["DATABASE_URL", "PGHOST", "PGHOSTADDR", "PGPORT", "PGDATABASE", "PGUSER", "PGSERVICE"]
+
+    /// The setting of this name, or one of libpq's own variables; nil for a name no part of the
+    /// service reads.
     static func named(_ name: String) -> Setting? {
         if let setting = all.first(where: { $0.name == name }) { return setting }
-        guard name.hasPrefix("PG"), name.count > 2, name.utf8.allSatisfy({ (65...90).contains($0) || $0 == UInt8(ascii: "_") }) else {
-            return nil
-        }
+        guard libpq.contains(name) else { return nil }
         return Setting(name, fallback: "libpq's default", secret: name == "PGPASSWORD")
     }
 
-    /// The value as `config check` shows it: a secret only as set; a database URL without its password.
+    /// The value as `config check` shows it: a secret only as set; a database URL without its
+    /// password (a libpq `key=value` string that names one, only as set).
     func shown(_ value: String) -> String {
         guard secret else { return value }
         guard name.hasPrefix("DATABASE_") else { return "•••••• (set)" }
-        return value.replacing(/(:\/\/[^:\/@]*:)[^@]*@/) { "\($0.output.1)••••••@" }
-            .replacing(/password=[^&\s]*/) { _ in "password=••••••" }
+        guard value.contains("://") else {
+            return value.localizedCaseInsensitiveContains("password") ? "•••••• (set, with a password)" : value
+        }
+        return value.replacing(/(:\/\/[^\/@]*?:)[^@\/]*@/) { "\($0.output.1)••••••@" }
+            .replacing(/([?&][Pp][Aa][Ss][Ss][Ww][Oo][Rr][Dd]=)[^&]*/) { "\($0.output.1)••••••" }
     }
 }
