@@ -15,20 +15,10 @@ struct BacklogSampler: Service {
     let logger: Logger
 
     func run() async throws {
-        await cancelWhenGracefulShutdown {
-            var failing = false
-            while !Task.isCancelled {
-                do {
-                    let jobs = try await JobQueue(pool: pool).backlog(kinds: jobKinds)
-                    let unsealed = try await AuditLog.unsealedRows(pool)
-                    metrics.backlog(jobs: jobs, unsealedAuditRows: unsealed, at: Date().timeIntervalSince1970)
-                    failing = false
-                } catch {
-                    if !failing { logger.warning("cannot read the backlog for the metrics; will retry", metadata: ["error": "\(error)"]) }
-                    failing = true
-                }
-                try? await Task.sleep(for: interval)
-            }
+        await repeatUntilShutdown(every: interval, logger: logger, failure: "cannot read the backlog for the metrics; will retry") {
+            let jobs = try await JobQueue(pool: pool).backlog(kinds: jobKinds)
+            let unsealed = try await AuditLog.unsealedRows(pool)
+            metrics.backlog(jobs: jobs, unsealedAuditRows: unsealed, at: Date().timeIntervalSince1970)
         }
     }
 }
