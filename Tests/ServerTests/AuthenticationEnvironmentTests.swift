@@ -35,6 +35,8 @@ import Testing
         ("STROKEPATH_PUBLIC_URL", "https://strokepath.region.example/app", "without a path"),
         ("STROKEPATH_OIDC_ROLE_MAP", "stroke-team=doctor", "STROKEPATH_OIDC_ROLE_MAP: \"stroke-team=doctor\""),
         ("STROKEPATH_OIDC_ORGANISATION_MAP", "HSA1=not-an-id", "STROKEPATH_OIDC_ORGANISATION_MAP: \"HSA1=not-an-id\""),
+        ("STROKEPATH_OIDC_SYSTEMS", "registry=planner", "STROKEPATH_OIDC_SYSTEMS: \"registry=planner\""),
+        ("STROKEPATH_OIDC_SYSTEMS", "strokepath=admin@5e1d0000-0000-4000-8000-000000000001", "names this service's own client strokepath"),
         ("STROKEPATH_OIDC_SESSION_HOURS", "72", "from 1 to 24"),
         ("STROKEPATH_OIDC_FORM_ORIGINS", "https://adfs.region.example/path", "without paths"),
         ("STROKEPATH_JWT_JWKS", "/etc/strokepath/keys.json", "not both"),

@@ -45,6 +45,27 @@ import Testing
         }
     }
 
+    /// A hospital system calling as itself (client credentials): its token's subject is its client id
+    /// (RFC 9068), and it acts with the role and organisations configured for it, whatever it claims.
+    @Test func aSystemActsAsConfiguredOnlyWhenTheTokenNamesNoUser() throws {
+        let mapping = ClaimMapping(
+            roleClaim: "groups", roles: try ClaimMapping.roleTable("a=clinician"),
+            systems: try ClaimMapping.systemTable("registry=planner@\(Self.north)+\(Self.south)"))
+        #expect(
+            try mapping.identity(from: Self.payload(#"{"sub":"registry","client_id":"registry","groups":["a"]}"#))
+                == Identity(subject: "system:registry", name: "registry (system)", role: .planner, organisations: [Self.north, Self.south]))
+        // A user's token through the same client is the user's, and a user without a role has none.
+        #expect(try mapping.identity(from: Self.payload(#"{"sub":"anna","client_id":"registry","groups":["a"]}"#)).role == .clinician)
+        #expect(throws: TokenVerifier.Rejection(reason: "the token carries no StrokePath role")) {
+            try mapping.identity(from: Self.payload(#"{"sub":"anna","client_id":"registry"}"#))
+        }
+        #expect(throws: TokenVerifier.Rejection(reason: "the token carries no StrokePath role")) {
+            try mapping.identity(from: Self.payload(#"{"sub":"other","client_id":"other"}"#))
+        }
+        #expect(throws: ClaimMappingError(entry: "registry=planner")) { try ClaimMapping.systemTable("registry=planner") }
+        #expect(throws: ClaimMappingError(entry: "registry=doctor@\(Self.north)")) { try ClaimMapping.systemTable("registry=doctor@\(Self.north)") }
+    }
+
     @Test func aTableEntryThatDoesNotParseIsNamed() {
         #expect(throws: ClaimMappingError(entry: "x=doctor")) { try ClaimMapping.roleTable("a=clinician,x=doctor") }
         #expect(throws: ClaimMappingError(entry: "HSA1")) { try ClaimMapping.organisationTable("HSA1") }

@@ -201,8 +201,24 @@ import Testing
                 try await client.execute(TestClient.Request("/api/v1/me", method: .get, headers: [.authorization: "Bearer \(idToken)"])).status
             }
             #expect(refused == .unauthorized)
+
+            // A hospital system with its own token (client credentials) acts as configured for it.
+            let system = try await Subprocess.run(TestPaths.projectRoot.appendingPathComponent("ops/idp"), ["system-token"])
+            let systemToken = system.output.trimmingCharacters(in: .whitespacesAndNewlines)
+            try #require(system.status == 0 && !systemToken.isEmpty, "\(system.errors)")
+            let (me, patients) = try await TestClient.withClient(host: "127.0.0.1", port: port) { client in
+                let me = try await client.execute(TestClient.Request("/api/v1/me", method: .get, headers: [.authorization: "Bearer \(systemToken)"]))
+                let patients = try await client.execute(
+                    TestClient.Request("/api/v1/patients", method: .get, headers: [.authorization: "Bearer \(systemToken)"]))
+                return (try JSONDecoder().decode(Identity.self, from: Data(me.body.map { Array($0.readableBytesView) } ?? [])), patients.status)
+            }
+            #expect(me == Identity(subject: "system:registry", name: "registry (system)", role: .planner, organisations: [Self.syntheticRegion]))
+            #expect(patients == .forbidden, "a planner system reads no patient")
         }
     }
+
+    /// The demo's synthetic reporting region (fixed on every install).
+    static let syntheticRegion = UUID(uuidString: "b2c60fbe-d384-4484-b6de-d8b624b2d4c8") ?? UUID()
 
     /// The provider rotates its signing key while the service runs: the next sign-in's ID
     /// token names a key the service has not seen, which it fetches, and the sign-in succeeds.

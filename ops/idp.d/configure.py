@@ -94,6 +94,14 @@ conf = {
             f"{web}AllowPasswordGrant": 1,
             f"{web}IDTokenExpiration": 3600, f"{web}AccessTokenExpiration": 3600, f"{web}UserIDAttr": "uid",
         },
+        # A hospital system calling the API as itself (client credentials, RFC 9068: its tokens' subject
+        # is its client id), for the service: `ops/idp system-token`.
+        "registry": {
+            f"{web}DisplayName": "Regional registry", f"{web}ClientID": "registry", f"{web}ClientSecret": "registry-demo-secret",
+            f"{web}Public": 0, f"{web}AllowClientCredentialsGrant": 1, f"{web}BypassConsent": 1,
+            f"{web}AccessTokenJWT": 1, f"{web}AccessTokenSignAlg": "RS256", f"{web}AdditionalAudiences": "strokepath",
+            f"{web}AccessTokenExpiration": 3600, f"{web}RefreshToken": 0,
+        },
     },
     # claim -> "session attribute;type;array"
     "oidcRPMetaDataExportedVars": {

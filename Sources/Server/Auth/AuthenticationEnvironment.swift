@@ -65,6 +65,14 @@ public enum AuthenticationEnvironment {
         } catch {
             throw ConfigurationError("STROKEPATH_OIDC_ORGANISATION_MAP: \(error)")
         }
+        do {
+            mapping.systems = try value("STROKEPATH_OIDC_SYSTEMS").map(ClaimMapping.systemTable) ?? [:]
+        } catch {
+            throw ConfigurationError("STROKEPATH_OIDC_SYSTEMS: \(error)")
+        }
+        guard mapping.systems[clientID] == nil else {
+            throw ConfigurationError("STROKEPATH_OIDC_SYSTEMS names this service's own client \(clientID): only other clients are systems")
+        }
         let hours = try value("STROKEPATH_OIDC_SESSION_HOURS").map { text in
             guard let hours = Int(text), (1...24).contains(hours) else {
                 throw ConfigurationError("STROKEPATH_OIDC_SESSION_HOURS must be a number of hours from 1 to 24, not \(text)")

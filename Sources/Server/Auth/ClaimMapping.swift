@@ -18,16 +18,32 @@ public struct ClaimMapping: Sendable, Equatable {
     public var organisations: [String: UUID]
     /// The claim with the user's display name (the subject when absent).
     public var nameClaim: String
+    /// Hospital systems that call the API as themselves (the client credentials grant), by client
+    /// id: the role and organisations each acts with. A token is a system's when its subject is
+    /// its `client_id`, as RFC 9068 has it for a grant without a user; no claim of it is read.
+    public var systems: [String: SystemGrant]
+
+    /// What a hospital system may do: one role, for these organisations.
+    public struct SystemGrant: Sendable, Equatable {
+        public var role: Role
+        public var organisations: [UUID]
+
+        public init(role: Role, organisations: [UUID]) {
+            self.role = role
+            self.organisations = organisations
+        }
+    }
 
     public init(
         roleClaim: String = "role", roles: [String: Role] = [:], organisationClaim: String = "orgs", organisations: [String: UUID] = [:],
-        nameClaim: String = "name"
+        nameClaim: String = "name", systems: [String: SystemGrant] = [:]
     ) {
         self.roleClaim = roleClaim
         self.roles = roles
         self.organisationClaim = organisationClaim
         self.organisations = organisations
         self.nameClaim = nameClaim
+        self.systems = systems
     }
 
     /// StrokePath's own claims.
@@ -37,6 +53,9 @@ public struct ClaimMapping: Sendable, Equatable {
     func identity(from payload: TokenPayload) throws(TokenVerifier.Rejection) -> Identity {
         guard let subject = payload["sub"]?.string, !subject.isEmpty, subject.unicodeScalars.count <= 200 else {
             throw TokenVerifier.Rejection(reason: "the token's subject is invalid")
+        }
+        if payload["client_id"]?.string == subject, let system = systems[subject] {
+            return Identity(subject: "system:\(subject)", name: "\(subject) (system)", role: system.role, organisations: system.organisations)
         }
         let values = payload.value(at: roleClaim)?.strings ?? []
         let found = Set(values.compactMap { roles.isEmpty ? Role(rawValue: $0) : roles[$0] })
@@ -76,10 +95,21 @@ extension ClaimMapping {
     public static func organisationTable(_ text: String) throws(ClaimMappingError) -> [String: UUID] {
         try table(text) { UUID(uuidString: $0) }.get()
     }
+
+    /// Parses a systems table (`OIDC_SYSTEMS`): `client=role@organisation+organisation,…`.
+    public static func systemTable(_ text: String) throws(ClaimMappingError) -> [String: SystemGrant] {
+        try table(text) { grant in
+            let parts = grant.split(separator: "@", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let role = Role(rawValue: parts[0]) else { return nil }
+            let organisations = parts[1].split(separator: "+").map { UUID(uuidString: String($0)) }
+            guard !organisations.isEmpty, !organisations.contains(nil) else { return nil }
+            return SystemGrant(role: role, organisations: organisations.compactMap { $0 })
+        }.get()
+    }
 }
 
 /// An entry of a claim mapping that does not parse.
 public struct ClaimMappingError: Error, Equatable, CustomStringConvertible {
     public let entry: String
-    public var description: String { "\"\(entry)\" is not value=target (a role's name or an organisation id)" }
+    public var description: String { "\"\(entry)\" is not value=target (a role's name, an organisation id, or role@organisation+organisation)" }
 }

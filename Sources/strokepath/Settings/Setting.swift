@@ -40,6 +40,7 @@ struct Setting: Sendable {
         Setting("STROKEPATH_OIDC_NAME_CLAIM", fallback: "name"),
         Setting("STROKEPATH_OIDC_NAME", fallback: "your organisation's sign-in"),
         Setting("STROKEPATH_OIDC_API_AUDIENCE", fallback: "the client id"),
+        Setting("STROKEPATH_OIDC_SYSTEMS", fallback: "none: no system calls the API as itself"),
         Setting("STROKEPATH_JWT_JWKS", fallback: "none: the development key"),
         Setting("STROKEPATH_JWT_ISSUER", fallback: "strokepath-development"),
         Setting("STROKEPATH_JWT_AUDIENCE", fallback: "strokepath"),
