@@ -21,7 +21,8 @@ import Testing
             let again = try await Subprocess.run(Subprocess.strokepath, ["seed", "--demo"], environment: environment)
             #expect(again.output.contains("demo clinic: 0 therapists, 0 rooms, 0 stays, 0 sessions"), "\(again.output)")
 
-            let next = DemoClinic.monday(of: try await database.now()).adding(days: 7)
+            // The week after next: the demo has this week and the next planned already.
+            let unplanned = DemoClinic.monday(of: try await database.now()).adding(days: 14)
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("clinic-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: folder) }
@@ -30,7 +31,7 @@ import Testing
             let export = try await Subprocess.run(
                 Subprocess.strokepath,
                 [
-                    "schedule", "export", "--clinic", "DEMO-REHAB", "--week", "\(next)",
+                    "schedule", "export", "--clinic", "DEMO-REHAB", "--week", "\(unplanned)",
                     "--output", instance.path,
                 ], environment: environment)
             try #require(export.status == 0, "\(export.errors)")
@@ -50,7 +51,7 @@ import Testing
                 Subprocess.strokepath,
                 [
                     "schedule", "import", schedule.path, "--clinic", "DEMO-REHAB",
-                    "--week", "\(next)",
+                    "--week", "\(unplanned)",
                 ], environment: environment)
             #expect(imported.status == 0, "\(imported.errors)")
             let rows = try ScheduleFile.rows(from: Data(contentsOf: schedule)).compactMap(ScheduleRow.init)
@@ -60,9 +61,9 @@ import Testing
                 let settings = DemoClinic.settings
                 let timetable = try await bookings.timetable(
                     TimetableQuery(
-                        clinic: DemoClinicFixture.clinic, from: settings.instant(next, ClockTime(clamping: 0)),
-                        to: settings.instant(next.adding(days: 7), ClockTime(clamping: 0))), as: DemoClinicFixture.coordinator)
-                #expect(Set(DemoClinicFixture.rows(timetable, week: next)) == Set(rows), "the imported bookings are the schedule")
+                        clinic: DemoClinicFixture.clinic, from: settings.instant(unplanned, ClockTime(clamping: 0)),
+                        to: settings.instant(unplanned.adding(days: 7), ClockTime(clamping: 0))), as: DemoClinicFixture.coordinator)
+                #expect(Set(DemoClinicFixture.rows(timetable, week: unplanned)) == Set(rows), "the imported bookings are the schedule")
             }
 
             // The same schedule again: its sessions are now booked, so the week no longer has room
@@ -71,16 +72,16 @@ import Testing
                 Subprocess.strokepath,
                 [
                     "schedule", "import", schedule.path, "--clinic", "DEMO-REHAB",
-                    "--week", "\(next)",
+                    "--week", "\(unplanned)",
                 ], environment: environment)
             #expect(twice.status == 1)
             #expect(twice.errors.contains("refused: the schedule breaks"), "\(twice.errors)")
             let unknown = try await Subprocess.run(
-                Subprocess.strokepath, ["schedule", "export", "--clinic", "NOPE", "--week", "\(next)"],
+                Subprocess.strokepath, ["schedule", "export", "--clinic", "NOPE", "--week", "\(unplanned)"],
                 environment: environment)
             #expect(unknown.status == 2 && unknown.errors.contains("no organisation with code or id NOPE"))
             let tuesday = try await Subprocess.run(
-                Subprocess.strokepath, ["schedule", "export", "--clinic", "DEMO-REHAB", "--week", "\(next.adding(days: 1))"],
+                Subprocess.strokepath, ["schedule", "export", "--clinic", "DEMO-REHAB", "--week", "\(unplanned.adding(days: 1))"],
                 environment: environment)
             #expect(tuesday.status != 0 && tuesday.errors.contains("must be a Monday"))
         }
