@@ -16,7 +16,8 @@ import Testing
 
     @Test func theStandardMappingReadsStrokePathsOwnClaims() throws {
         let identity = try ClaimMapping.standard.identity(
-            from: Self.payload(#"{"sub":"u-1","name":"Dr One","role":"planner","orgs":["\#(Self.north)","\#(Self.north)","not-an-id"]}"#))
+            from: Self.payload(#"{"sub":"u-1","name":"Dr One","role":"planner","orgs":["\#(Self.north)","\#(Self.north)","not-an-id"]}"#),
+            accessToken: true)
         #expect(identity == Identity(subject: "u-1", name: "Dr One", role: .planner, organisations: [Self.north]))
     }
 
@@ -28,42 +29,53 @@ import Testing
         let identity = try mapping.identity(
             from: Self.payload(
                 #"{"sub":"u-2","preferred_username":"anna","realm_access":{"roles":["offline_access","sp-clinicians"]},"https://region.example/hsa":"SE2321000016-N"}"#
-            ))
+            ), accessToken: true)
         #expect(identity == Identity(subject: "u-2", name: "anna", role: .clinician, organisations: [Self.north]))
     }
 
     @Test func noRoleOrTwoRolesAreRefused() throws {
         let mapping = ClaimMapping(roleClaim: "groups", roles: try ClaimMapping.roleTable("a=clinician,b=planner"))
         #expect(throws: TokenVerifier.Rejection(reason: "the token carries no StrokePath role")) {
-            try mapping.identity(from: Self.payload(#"{"sub":"u","groups":["other"]}"#))
+            try mapping.identity(from: Self.payload(#"{"sub":"u","groups":["other"]}"#), accessToken: true)
         }
         #expect(throws: TokenVerifier.Rejection(reason: "the token carries more than one StrokePath role")) {
-            try mapping.identity(from: Self.payload(#"{"sub":"u","groups":["a","b"]}"#))
+            try mapping.identity(from: Self.payload(#"{"sub":"u","groups":["a","b"]}"#), accessToken: true)
         }
         #expect(throws: TokenVerifier.Rejection(reason: "the token's subject is invalid")) {
-            try mapping.identity(from: Self.payload(#"{"groups":["a"]}"#))
+            try mapping.identity(from: Self.payload(#"{"groups":["a"]}"#), accessToken: true)
         }
     }
 
-    /// A hospital system calling as itself (client credentials): its token's subject is its client id
-    /// (RFC 9068), and it acts with the role and organisations configured for it, whatever it claims.
-    @Test func aSystemActsAsConfiguredOnlyWhenTheTokenNamesNoUser() throws {
+    /// A hospital system calling as itself (client credentials): its access token's subject is its
+    /// client id (RFC 9068), and it acts with the role and organisations configured for it,
+    /// whatever it claims. Anything else its client gave is refused, and it opens no web sign-in.
+    @Test func aSystemActsAsConfiguredOnlyWithItsOwnAccessToken() throws {
         let mapping = ClaimMapping(
             roleClaim: "groups", roles: try ClaimMapping.roleTable("a=clinician"),
             systems: try ClaimMapping.systemTable("registry=planner@\(Self.north)+\(Self.south)"))
+        let system = try Self.payload(#"{"sub":"registry","client_id":"registry","groups":["a"]}"#)
         #expect(
-            try mapping.identity(from: Self.payload(#"{"sub":"registry","client_id":"registry","groups":["a"]}"#))
+            try mapping.identity(from: system, accessToken: true)
                 == Identity(subject: "system:registry", name: "registry (system)", role: .planner, organisations: [Self.north, Self.south]))
-        // A user's token through the same client is the user's, and a user without a role has none.
-        #expect(try mapping.identity(from: Self.payload(#"{"sub":"anna","client_id":"registry","groups":["a"]}"#)).role == .clinician)
-        #expect(throws: TokenVerifier.Rejection(reason: "the token carries no StrokePath role")) {
-            try mapping.identity(from: Self.payload(#"{"sub":"anna","client_id":"registry"}"#))
+        let notItsOwn = TokenVerifier.Rejection(reason: "a system's client gave a token that is not the system's own")
+        #expect(throws: notItsOwn) { try mapping.identity(from: system, accessToken: false) }
+        #expect(throws: notItsOwn) {
+            try mapping.identity(from: Self.payload(#"{"sub":"anna","client_id":"registry","groups":["a"]}"#), accessToken: true)
+        }
+        // A user is never a system: not by the prefix, nor by a client that is not one.
+        #expect(throws: TokenVerifier.Rejection(reason: "the token's subject is invalid")) {
+            try mapping.identity(from: Self.payload(#"{"sub":"system:registry","groups":["a"]}"#), accessToken: true)
         }
         #expect(throws: TokenVerifier.Rejection(reason: "the token carries no StrokePath role")) {
-            try mapping.identity(from: Self.payload(#"{"sub":"other","client_id":"other"}"#))
+            try mapping.identity(from: Self.payload(#"{"sub":"other","client_id":"other"}"#), accessToken: true)
         }
         #expect(throws: ClaimMappingError(entry: "registry=planner")) { try ClaimMapping.systemTable("registry=planner") }
         #expect(throws: ClaimMappingError(entry: "registry=doctor@\(Self.north)")) { try ClaimMapping.systemTable("registry=doctor@\(Self.north)") }
+        #expect(throws: ClaimMappingError(entry: "registry=admin@\(Self.south)")) {
+            try ClaimMapping.systemTable("registry=planner@\(Self.north),registry=admin@\(Self.south)")
+        }
+        let long = String(repeating: "c", count: 194)
+        #expect(throws: ClaimMappingError(entry: long)) { try ClaimMapping.systemTable("\(long)=planner@\(Self.north)") }
     }
 
     @Test func aTableEntryThatDoesNotParseIsNamed() {

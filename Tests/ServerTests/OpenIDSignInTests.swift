@@ -214,6 +214,18 @@ import Testing
             }
             #expect(me == Identity(subject: "system:registry", name: "registry (system)", role: .planner, organisations: [Self.syntheticRegion]))
             #expect(patients == .forbidden, "a planner system reads no patient")
+            // Pasted into the sign-in page, a system's token opens no web session.
+            let csrf = String(repeating: "5", count: 64)
+            let pasted: (HTTPResponse.Status, String?) = try await TestClient.withClient(host: "127.0.0.1", port: port) { client in
+                let response = try await client.execute(
+                    TestClient.Request(
+                        "/sign-in", method: .post,
+                        headers: [.contentType: "application/x-www-form-urlencoded", .cookie: "\(WebSession.csrfCookie)=\(csrf)"],
+                        body: SignInTests.form(["token": systemToken, "csrf": csrf])))
+                return (response.status, response.headers[values: .setCookie].joined(separator: "; "))
+            }
+            #expect(pasted.0 == .unauthorized, "\(pasted.0)")
+            #expect(!(pasted.1 ?? "").contains(WebSession.sessionCookie), "no session cookie: \(pasted.1 ?? "")")
         }
     }
 

@@ -49,14 +49,20 @@ public struct ClaimMapping: Sendable, Equatable {
     /// StrokePath's own claims.
     public static let standard = ClaimMapping()
 
-    /// The identity the claims carry, or why there is none.
-    func identity(from payload: TokenPayload) throws(TokenVerifier.Rejection) -> Identity {
+    /// The identity the claims carry, or why there is none. Only an access token (`accessToken`)
+    /// may be a system's; a token issued to a system's client for anyone else is refused, as the
+    /// provider should never issue one (its client is for the client credentials grant only).
+    func identity(from payload: TokenPayload, accessToken: Bool) throws(TokenVerifier.Rejection) -> Identity {
         guard let subject = payload["sub"]?.string, !subject.isEmpty, subject.unicodeScalars.count <= 200 else {
             throw TokenVerifier.Rejection(reason: "the token's subject is invalid")
         }
-        if payload["client_id"]?.string == subject, let system = systems[subject] {
-            return Identity(subject: "system:\(subject)", name: "\(subject) (system)", role: system.role, organisations: system.organisations)
+        if let client = payload["client_id"]?.string, let system = systems[client] {
+            guard accessToken, client == subject else {
+                throw TokenVerifier.Rejection(reason: "a system's client gave a token that is not the system's own")
+            }
+            return Identity(subject: Identity.systemPrefix + subject, name: "\(subject) (system)", role: system.role, organisations: system.organisations)
         }
+        guard !subject.hasPrefix(Identity.systemPrefix) else { throw TokenVerifier.Rejection(reason: "the token's subject is invalid") }
         let values = payload.value(at: roleClaim)?.strings ?? []
         let found = Set(values.compactMap { roles.isEmpty ? Role(rawValue: $0) : roles[$0] })
         guard let role = found.first else { throw TokenVerifier.Rejection(reason: "the token carries no StrokePath role") }
@@ -75,12 +81,14 @@ public struct ClaimMapping: Sendable, Equatable {
 
 extension ClaimMapping {
     /// Reads `value=role,value=role` (roles) or `value=id,…` (organisations) as configuration
-    /// gives them; a failure naming the first entry that does not parse.
+    /// gives them; a failure naming the first entry that does not parse or repeats a value.
     static func table<Value>(_ text: String, _ parse: (String) -> Value?) -> Result<[String: Value], ClaimMappingError> {
         var table: [String: Value] = [:]
         for entry in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !entry.isEmpty {
             let parts = entry.split(separator: "=", maxSplits: 1).map { String($0).trimmingCharacters(in: .whitespaces) }
-            guard parts.count == 2, !parts[0].isEmpty, let value = parse(parts[1]) else { return .failure(ClaimMappingError(entry: entry)) }
+            guard parts.count == 2, !parts[0].isEmpty, table[parts[0]] == nil, let value = parse(parts[1]) else {
+                return .failure(ClaimMappingError(entry: entry))
+            }
             table[parts[0]] = value
         }
         return .success(table)
@@ -96,15 +104,20 @@ extension ClaimMapping {
         try table(text) { UUID(uuidString: $0) }.get()
     }
 
-    /// Parses a systems table (`OIDC_SYSTEMS`): `client=role@organisation+organisation,…`.
+    /// Parses a systems table (`OIDC_SYSTEMS`): `client=role@organisation+organisation,…`; a
+    /// client id fits the audit log's subjects with its prefix (193 characters at most).
     public static func systemTable(_ text: String) throws(ClaimMappingError) -> [String: SystemGrant] {
-        try table(text) { grant in
+        let systems = try table(text) { (grant: String) -> SystemGrant? in
             let parts = grant.split(separator: "@", maxSplits: 1).map(String.init)
             guard parts.count == 2, let role = Role(rawValue: parts[0]) else { return nil }
             let organisations = parts[1].split(separator: "+").map { UUID(uuidString: String($0)) }
             guard !organisations.isEmpty, !organisations.contains(nil) else { return nil }
             return SystemGrant(role: role, organisations: organisations.compactMap { $0 })
         }.get()
+        if let long = systems.keys.first(where: { $0.unicodeScalars.count > 200 - Identity.systemPrefix.count }) {
+            throw ClaimMappingError(entry: long)
+        }
+        return systems
     }
 }
 

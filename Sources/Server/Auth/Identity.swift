@@ -38,6 +38,12 @@ public struct Identity: Sendable, Equatable, Codable {
     /// The organisations the user acts for in this session.
     public var organisations: [UUID]
 
+    /// A hospital system's subject starts with this (`system:registry`); a user's never does.
+    public static let systemPrefix = "system:"
+
+    /// Whether this is a hospital system calling as itself, not a person.
+    public var isSystem: Bool { subject.hasPrefix(Self.systemPrefix) }
+
     public init(subject: String, name: String, role: Role, organisations: [UUID]) {
         self.subject = subject
         self.name = name

@@ -88,14 +88,14 @@ public struct TokenVerifier: Sendable {
         guard payload["nonce"] == nil, accessTokenClaim.map({ ![nil, .null, .string("")].contains(payload[$0]) }) ?? true else {
             throw Rejection(reason: "an ID token is not an access token")
         }
-        let identity = try mapping.identity(from: payload)
+        let identity = try mapping.identity(from: payload, accessToken: true)
         guard let expiry = payload.date("exp") else { throw Rejection(reason: "the token has no expiry") }
         return (identity, expiry.addingTimeInterval(leeway))
     }
 
-    /// The identity an OpenID ID token's claims carry, mapped as access tokens' are.
-    func identity(from payload: TokenPayload) throws(Rejection) -> Identity {
-        try mapping.identity(from: payload)
+    /// The identity an OpenID ID token's claims carry, mapped as access tokens' are (a person's only).
+    func identity(fromIDToken payload: TokenPayload) throws(Rejection) -> Identity {
+        try mapping.identity(from: payload, accessToken: false)
     }
 
     /// A token's payload once its signature (a configured key's, by `kid`, ES256 or RS256), its

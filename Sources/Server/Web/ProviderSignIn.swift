@@ -92,7 +92,7 @@ struct ProviderSignIn: Sendable {
             if audiences.count > 1 || payload["azp"] != nil, payload["azp"]?.string != provider.settings.clientID {
                 throw TokenVerifier.Rejection(reason: "the ID token was issued to another party")
             }
-            identity = try verifier.identity(from: payload)
+            identity = try verifier.identity(fromIDToken: payload)
         } catch let rejection as TokenVerifier.Rejection {
             context.logger.warning("an ID token was refused", metadata: ["reason": "\(rejection.reason)"])
             throw Problem(.unauthorized, "sign-in-refused", detail: "The identity provider's answer was refused: \(rejection.reason).")

@@ -71,6 +71,9 @@ struct SignInPages: Sendable {
                 return try signInPage(request, error: "The token was refused: \(rejection.reason).", status: .unauthorized)
             }
             let identity = verified.identity
+            guard !identity.isSystem else {
+                return try signInPage(request, error: "The token was refused: a system's token opens no web session.", status: .unauthorized)
+            }
             let until = min(verified.until, Date().addingTimeInterval(WebSession.longest))
             let id = try await sessions.open(
                 .init(
