@@ -45,8 +45,9 @@ struct ConfigCheckCommand: AsyncParsableCommand {
         }
 
         Console.line("settings: the environment, then \(path ?? "no settings file (\(SettingsFile.installedPath) is not there)"), then the defaults")
-        let libpq = Set(environment.keys).union(file?.values.keys ?? [:].keys).filter(Setting.libpq.contains).compactMap(Setting.named)
-        let listed = Setting.all + libpq.sorted { $0.name < $1.name }
+        // The file's values are in the environment already (under it), libpq's among them.
+        let libpq = environment.keys.filter(Setting.libpq.contains).sorted().compactMap(Setting.named)
+        let listed = Setting.all + libpq
         let width = listed.map(\.name.count).max() ?? 0
         for setting in listed {
             let name = setting.name.padding(toLength: width, withPad: " ", startingAt: 0)
