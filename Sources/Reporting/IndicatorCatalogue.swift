@@ -54,6 +54,10 @@ public struct IndicatorCatalogue: Sendable, Decodable {
     /// Groups of patients counted apart: acute episodes, rehab stays, forecasts; and resources.
     public enum Cohort: Sendable, Hashable {
         case acute, rehab, forecasts, resources
+
+        /// The kind of organisation (`organisations.kind`) whose patients the cohort counts:
+        /// acute care in hospitals, the rest in rehabilitation clinics.
+        public var organisationKind: String { self == .acute ? "hospital" : "rehab_clinic" }
     }
 
     /// Which way is better: higher, lower, or nearer the target (`nominal`: a calibration's

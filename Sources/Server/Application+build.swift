@@ -49,11 +49,12 @@ public func buildRouter(
         pool: pool, replica: features.reports.replica, spool: features.acute.spool, timeout: configuration.readinessTimeout, version: configuration.version)
 
     let provider: OpenIDProvider? = if let settings = configuration.authentication.openID { try await OpenIDProvider.discover(settings) } else { nil }
+    let pages = try await PageRenderer.load()
     let router = Router(context: AppRequestContext.self)
     router.add(
         middleware: RequestObservationMiddleware(
             statistics: statistics, metrics: metrics, maxBodyBytes: configuration.maxBodyBytes,
-            trustedProxies: configuration.trustedProxies, formOrigins: provider?.origins ?? []))
+            trustedProxies: configuration.trustedProxies, formOrigins: provider?.origins ?? [], errorPage: ErrorPage(pages: pages)))
     health.register(on: router)
     try DocumentRoutes().register(on: router)
     let pools = [("primary", pool)] + (features.reports.replica.map { [("replica", $0)] } ?? [])
@@ -62,7 +63,6 @@ public func buildRouter(
         return DocumentRoutes.document(metrics.emit(), type: "text/plain; version=0.0.4; charset=utf-8", cache: "no-store")
     }
     let verifier = try await configuration.authentication.makeVerifier(provider: provider)
-    let pages = try await PageRenderer.load()
     let clock: @Sendable () -> Double = { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
     // One budget per user for the API and the pages; one per address for refused credentials.
     let perUser = RateLimitMiddleware(
@@ -81,6 +81,7 @@ public func buildRouter(
     let rehab = features.rehab
     api.addRoutes(IdentityController().endpoints)
     api.addRoutes(PatientController(records: features.patients).endpoints)
+    api.addRoutes(PatientIdentityController(identities: features.identities).endpoints)
     api.addRoutes(AuditController(pool: pool).endpoints)
     api.addRoutes(AcuteController(acute: features.acute).endpoints)
     api.addRoutes(EpisodeController(episodes: features.episodes, evaluations: features.acute.evaluations).endpoints)
@@ -105,9 +106,12 @@ public func buildRouter(
         statistics: statistics,
         startedAt: Date()
     ).register(
-        on: router.group().add(
-            middleware: RateLimitMiddleware(
-                limiter: RateLimiter(
-                    perSecond: configuration.failureRateLimit.perSecond, burst: configuration.failureRateLimit.burst, now: clock))))
+        on: router.group()
+            .add(
+                middleware: RateLimitMiddleware(
+                    limiter: RateLimiter(
+                        perSecond: configuration.failureRateLimit.perSecond, burst: configuration.failureRateLimit.burst, now: clock))
+            )
+            .add(middleware: WebSessionMiddleware(sessions: sessions)))
     return router
 }

@@ -14,6 +14,7 @@ public import Storage
 public struct Features: Sendable {
     let audit: AuditWriter
     let patients: PatientRecords
+    let identities: PatientIdentities
     let acute: AcuteDecisionSupport
     let episodes: AcuteEpisodes
     let rehab: RehabClinic
@@ -35,6 +36,7 @@ public struct Features: Sendable {
         let protocols = try ProtocolLibrary(directory: configuration.protocolsDirectory).loadAll()
         audit = AuditWriter(pool: pool)
         patients = PatientRecords(pool: pool, audit: audit, breakGlassPerDay: configuration.breakGlassPerDay)
+        identities = PatientIdentities(pool: pool, audit: audit)
         acute = AcuteDecisionSupport(
             evaluator: AcuteEvaluator(protocol: protocols.acute), pool: pool, audit: audit, spoolDirectory: configuration.spoolDirectory,
             storeTimeout: configuration.acuteStoreTimeout, logger: Logger(label: "strokepath.acute"))

@@ -17,6 +17,7 @@ struct ReportCommand: AsyncParsableCommand {
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case table, csv, json }
+    enum Dialect: String, ExpressibleByArgument, CaseIterable { case standard, excel }
 
     @Option(help: "A region's code; repeat for more (default: every region).") var region: [String] = []
     @Option(help: "First day (YYYY-MM-DD; its month counts whole).") var from: String?
@@ -25,6 +26,7 @@ struct ReportCommand: AsyncParsableCommand {
     @Option(help: "Rows: hospital, region, age_band, sex, stroke_type or severity_band.") var rows: String = "hospital"
     @Option(help: "One indicator only (an id of Protocols/indicators).") var indicator: String?
     @Option(help: "table, csv or json.") var format: Format = .table
+    @Option(help: "For csv: standard (comma, decimal point) or excel (semicolon, decimal comma, byte-order mark).") var dialect: Dialect = .standard
     @Flag(help: "Bring the report cells up to date first (the episodes changed since the last refresh).") var refresh = false
     @Flag(help: "With --refresh: count every episode again (a whole rebuild).") var whole = false
 
@@ -74,7 +76,8 @@ struct ReportCommand: AsyncParsableCommand {
             encoder.dateEncodingStrategy = .iso8601
             Console.line(String(decoding: try encoder.encode(report), as: UTF8.self))
         case .csv:
-            FileHandle.standardOutput.write(Data(ReportCSV.render(report.tables).utf8))
+            FileHandle.standardOutput.write(
+                Data(ReportCSV.render(report.tables, rowNames: report.rowNames, dialect: ReportCSV.Dialect(rawValue: dialect.rawValue) ?? .standard).utf8))
         case .table:
             Console.line(ReportText.render(report))
         }

@@ -36,7 +36,7 @@ import Testing
         }
     }
 
-    @Test(.timeLimit(.minutes(5))) func aBackupRestoresAsItWasWithItsAuditHead() async throws {
+    @Test(.timeLimit(.minutes(10))) func aBackupRestoresAsItWasWithItsAuditHead() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("backup-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         let spool = folder.appendingPathComponent("spool")

@@ -42,7 +42,7 @@ import Testing
         return (String(lines.last ?? ""), lines.dropLast().joined(separator: "\n"))
     }
 
-    @Test(.timeLimit(.minutes(3))) func theInstalledServiceRunsFromItsOwnPlaces() async throws {
+    @Test(.timeLimit(.minutes(10))) func theInstalledServiceRunsFromItsOwnPlaces() async throws {
         let root = Self.scratch.appendingPathComponent("root")
         defer { try? FileManager.default.removeItem(at: root) }
         let install = try await Self.run(
@@ -99,7 +99,7 @@ import Testing
         #expect(try await Self.get(port, "/openapi.yaml").status == "200")
     }
 
-    @Test(.timeLimit(.minutes(3))) func withoutItsResourcesTheServiceSaysWhatIsMissing() async throws {
+    @Test(.timeLimit(.minutes(10))) func withoutItsResourcesTheServiceSaysWhatIsMissing() async throws {
         let root = Self.scratch.appendingPathComponent("bare")
         defer { try? FileManager.default.removeItem(at: root) }
         let install = try await Self.run(

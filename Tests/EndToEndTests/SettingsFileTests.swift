@@ -13,7 +13,7 @@ import Testing
         return url
     }
 
-    @Test(.timeLimit(.minutes(3))) func serveReadsTheFileUnderTheEnvironment() async throws {
+    @Test(.timeLimit(.minutes(10))) func serveReadsTheFileUnderTheEnvironment() async throws {
         try await TestDatabase.with { database in
             let port = try FreePort.take()
             let settings = try Self.file(

@@ -33,7 +33,7 @@ import Testing
         }
     }
 
-    @Test(.timeLimit(.minutes(2))) func terminatedBackendIsReplaced() async throws {
+    @Test(.timeLimit(.minutes(10))) func terminatedBackendIsReplaced() async throws {
         try await TestDatabase.with(migrated: false) { database in
             try await database.withPool(.app, configuration: .init(maximumConnections: 1)) { pool in
                 let first = try await pool.query("SELECT pg_backend_pid()").single().decode(Int32.self)
@@ -51,7 +51,7 @@ import Testing
         }
     }
 
-    @Test(.timeLimit(.minutes(2))) func cancellingATaskStopsItsQuery() async throws {
+    @Test(.timeLimit(.minutes(10))) func cancellingATaskStopsItsQuery() async throws {
         try await TestDatabase.withPool(migrated: false) { pool in
             _ = try await pool.query("SELECT 1")
             let task = Task { try await pool.query("SELECT pg_sleep(10)") }
@@ -76,7 +76,7 @@ import Testing
         }
     }
 
-    @Test(.timeLimit(.minutes(2))) func leaseTimesOutWhenAllConnectionsAreBusy() async throws {
+    @Test(.timeLimit(.minutes(10))) func leaseTimesOutWhenAllConnectionsAreBusy() async throws {
         let configuration = PostgresPool.Configuration(maximumConnections: 1, leaseTimeout: .milliseconds(200))
         try await TestDatabase.withPool(migrated: false, configuration: configuration) { pool in
             // The holder keeps the only connection until the test lets go: the lease below can

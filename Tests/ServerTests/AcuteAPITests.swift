@@ -261,7 +261,7 @@ import Testing
 
     /// The database goes away (connections refused and cut), an evaluation is still answered
     /// and spooled; when the database is back, the spool writes it with its audit row.
-    @Test(.timeLimit(.minutes(5))) func evaluationSurvivesADatabaseOutageThroughTheSpool() async throws {
+    @Test(.timeLimit(.minutes(10))) func evaluationSurvivesADatabaseOutageThroughTheSpool() async throws {
         let keyFile = FileManager.default.temporaryDirectory.appendingPathComponent("key-\(UUID().uuidString).pem")
         let doctor = try await PatientAPITests.caller(.clinician, Self.north, subject: "dr-outage", keyFile: keyFile)
         let body = try Self.presentation("C08")

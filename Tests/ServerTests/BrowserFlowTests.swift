@@ -13,7 +13,7 @@ import Testing
     /// A clinician opens the acute page, is sent to sign in, pastes the token, fills in vector
     /// C01 field by field (typing numbers, picking options, ticking boxes), submits, and reads
     /// the answer; no page writes an error to the console.
-    @Test(.timeLimit(.minutes(5))) func aClinicianSignsInFillsInTheAcuteFormAndReadsTheAnswer() async throws {
+    @Test(.timeLimit(.minutes(10))) func aClinicianSignsInFillsInTheAcuteFormAndReadsTheAnswer() async throws {
         let keyFile = FileManager.default.temporaryDirectory.appendingPathComponent("key-\(UUID().uuidString).pem")
         let token = try await DevelopmentKey.issueToken(
             for: Identity(subject: "dr-browser", name: "Dr Browser", role: .clinician, organisations: [AcutePageTests.north]), lifetime: 600,

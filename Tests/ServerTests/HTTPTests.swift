@@ -142,7 +142,7 @@ import Testing
             "/health/live", "/health/ready", "/metrics", "/openapi.yaml", "/static/app.css", "/", "/sign-in", "/account", "/sign-out", "/acute",
             "/acute/profiles", "/static/acute.js",
             "/rehab", "/rehab/sessions/{id}", "/rehab/waitlist/{id}/accept", "/rehab/plans/{id}", "/rehab/plans/{id}/publish",
-            "/rehab/patients/{id}/week", "/patients/{id}/recovery", "/reports", "/audit/break-glass",
+            "/rehab/patients/{id}/week", "/patients/{id}/recovery", "/reports", "/reports/download", "/audit/break-glass",
         ]
         #expect(served.filter { !$0.hasPrefix("/api/") } == publicRoutes)
     }

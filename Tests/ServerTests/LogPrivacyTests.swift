@@ -12,7 +12,8 @@ import Testing
 @testable import Server
 
 /// Patient data never reaches the logs: a Swedish personal identity number put (wrongly) into
-/// a pseudonym and a break-glass reason must not appear in any log line, at any level.
+/// a pseudonym and a break-glass reason, and a patient's identity (name, number, address), must
+/// not appear in any log line, at any level.
 @Suite struct LogPrivacyTests {
 
     @Test func patientDataStaysOutOfLogsAtEveryLevel() async throws {
@@ -53,6 +54,21 @@ import Testing
                     headers: [.authorization: "Bearer \(northToken)", .contentType: "application/json"],
                     body: ByteBuffer(string: #"{"organisationId":"\#(north)","pseudonym":"19121212-1212"}"#)
                 ) { response in #expect(response.status == .conflict) }
+                // The patient's identity: stored, read, refused to another organisation, and refused when malformed.
+                for (token, body, status) in [
+                    (northToken, #"{"displayName":"Tolvan Tolvansson","personalNumber":"19121212-1212","email":"tolvan@example.se"}"#, HTTPResponse.Status.ok),
+                    (northToken, #"{"displayName":"Tolvan Tolvansson","personalNumber":"19121212-1213"}"#, .unprocessableContent),
+                    (northToken, #"{"displayName":"Tolvan Tolvansson","email":"Tolvansson at home"}"#, .unprocessableContent),
+                    (southToken, #"{"displayName":"Tolvan Tolvansson"}"#, .notFound),
+                ] {
+                    try await client.execute(
+                        uri: "/api/v1/patients/\(id)/identity", method: .put, headers: [.authorization: "Bearer \(token)", .contentType: "application/json"],
+                        body: ByteBuffer(string: body)
+                    ) { response in #expect(response.status == status, "\(body)") }
+                }
+                try await client.execute(uri: "/api/v1/patients/\(id)/identity", method: .get, headers: [.authorization: "Bearer \(northToken)"]) {
+                    #expect($0.text.contains("Tolvan Tolvansson"))
+                }
             }
         }
         // Request ids are random hex and may hold digit runs; they are not patient data.
@@ -64,7 +80,7 @@ import Testing
         #expect(lines.count > 5)
         // A personnummer: YYMMDD-NNNN or YYYYMMDDNNNN, with or without the separator.
         let personnummer = /\b(19|20)?\d{6}[-+]?\d{4}\b/
-        let leaks = lines.filter { $0.contains(personnummer) || $0.contains("1212-1212") }
+        let leaks = lines.filter { $0.contains(personnummer) || $0.contains("1212-1212") || $0.contains("Tolvansson") || $0.contains("tolvan@") }
         #expect(leaks.isEmpty, "patient data in logs: \(leaks)")
     }
 }

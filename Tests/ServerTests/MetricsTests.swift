@@ -15,7 +15,7 @@ import Testing
 /// Prometheus's own `promtool`), and telling what an operator watches — requests by route,
 /// waits for the database, the acute spool, jobs waiting and run, audit rows not yet sealed.
 @Suite struct MetricsTests {
-    @Test(.timeLimit(.minutes(5))) func metricsFollowPrometheusConventionsAndShowTheBacklog() async throws {
+    @Test(.timeLimit(.minutes(10))) func metricsFollowPrometheusConventionsAndShowTheBacklog() async throws {
         let keyFile = FileManager.default.temporaryDirectory.appendingPathComponent("key-\(UUID().uuidString).pem")
         let north = DemoData.organisations[1].id
         let clinician = try await Harness.token(.clinician, subject: "dr-n", organisations: [north], keyFile: keyFile)

@@ -107,7 +107,7 @@ import Testing
     /// A coordinator's week through the API: resources, a patient's stay and prescription,
     /// booking with its refusals, moving, cancelling to the waitlist, attendance, timetables,
     /// the dose report, a series edited from a day on, and a plan solved, reviewed and published.
-    @Test(.timeLimit(.minutes(5))) func aCoordinatorsWeekThroughTheAPI() async throws {
+    @Test(.timeLimit(.minutes(10))) func aCoordinatorsWeekThroughTheAPI() async throws {
         let keyFile = FileManager.default.temporaryDirectory.appendingPathComponent("key-\(UUID().uuidString).pem")
         let coordinatorToken = try await Harness.token(.rehabCoordinator, subject: "coordinator", keyFile: keyFile)
         let therapistToken = try await Harness.token(.therapist, subject: "therapist", keyFile: keyFile)

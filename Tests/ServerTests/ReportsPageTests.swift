@@ -56,7 +56,9 @@ import Testing
                     uri: "/api/v1/reports/regional?period=all&format=csv", method: .get,
                     headers: [.authorization: "Bearer \(planner)"]
                 ) { ($0.headers[.contentType], $0.text) }
-                #expect(csv.0 == "text/csv; charset=utf-8" && csv.1.hasPrefix("indicator,unit,row,period"))
+                #expect(csv.0 == "text/csv; charset=utf-8" && csv.1.hasPrefix("indicator,unit,row,row_name,period,"))
+                #expect(csv.1.contains(",TESTR-SMALL,Small hospital,all,") && csv.1.contains("\r\n"), "rows named, RFC 4180 line ends")
+                #expect(try await api.send(.get, "/api/v1/reports/regional?format=csv&dialect=klingon").status == .badRequest)
                 #expect(try await api.send(.get, "/api/v1/reports/regional?period=fortnight").status == .badRequest)
                 #expect(try await api.send(.get, "/api/v1/reports/regional?region=NOWHERE").status == .unprocessableContent)
                 #expect(try await APICaller(client: client, token: clinician).send(.get, "/api/v1/reports/regional").status == .forbidden)
@@ -83,6 +85,26 @@ import Testing
                 #expect(therapy.contains("3.2 of 32.1 (10 %)"), "265 of 2,700 minutes over 84 days of stay")
                 let missed = try await browser.render(try await browser.get("/reports?indicator=missed_no_show&period=all").html)
                 #expect(missed.contains("6.7 (15)") && missed.contains("class=\"dot observed\""), "one of fifteen places, and its funnel")
+                // A year at a time by default; organisations an indicator does not apply to are left out.
+                let year = try await browser.get("/reports")
+                #expect(year.html.contains("<option value=\"year\" selected>"), "the year is the default period")
+                #expect(!therapy.contains("Big hospital"), "no hospital has therapy minutes")
+                #expect(rows.contains("TESTR-CLINIC"), "the clinic is a row of the acute table: \(rows)")
+                let acute = try await browser.render(try await browser.get("/reports?indicator=follow_up_90&period=all").html)
+                #expect(acute.contains("Big hospital") && !acute.contains("Test rehab clinic"), "an acute indicator shows hospitals only")
+                #expect(acute.contains("/reports/download?period=all&amp;dialect=excel"), "a download link for Excel")
+                // Swedish: the page's words, and numbers with a decimal comma.
+                let swedish = try await browser.get("/reports?indicator=follow_up_90&period=all&lang=sv")
+                #expect(swedish.html.contains("<html lang=\"sv\">") && swedish.html.contains("Regional strokevård") && swedish.html.contains("90,0"))
+                // The page's download: the same values, for Excel set to Swedish (byte-order mark, `;`, decimal comma).
+                let excel = try await client.execute(
+                    uri: "/reports/download?period=all&dialect=excel", method: .get, headers: [.cookie: browser.session]
+                ) { ($0.status, $0.headers[.contentType], Array($0.body.readableBytesView)) }
+                let excelText = String(decoding: excel.2, as: UTF8.self)
+                #expect(excel.0 == .ok && excel.1 == "text/csv; charset=utf-8" && excel.2.starts(with: [0xEF, 0xBB, 0xBF]))
+                #expect(
+                    excelText.contains("indicator;unit;row;row_name;period;") && excelText.range(of: #";\d+,\d\d;"#, options: .regularExpression) != nil,
+                    "semicolons and decimal commas")
                 let doctor = PageSession(client: client, session: try await Harness.signIn(client, token: clinician), port: port)
                 #expect(try await doctor.get("/reports").status == .forbidden)
             }

@@ -13,7 +13,7 @@ import Testing
         try await Subprocess.run(URL(fileURLWithPath: program), arguments)
     }
 
-    @Test(.timeLimit(.minutes(3))) func theNginxExampleServesTheServiceOverTLSWithHSTS() async throws {
+    @Test(.timeLimit(.minutes(10))) func theNginxExampleServesTheServiceOverTLSWithHSTS() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("nginx-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }

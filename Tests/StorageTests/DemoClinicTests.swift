@@ -11,7 +11,7 @@ import Testing
 /// planned; seeded again weeks later, it adds the plans of that day's weeks (its patients' stays
 /// lengthened to cover them) and changes nothing it had.
 @Suite struct DemoClinicTests {
-    @Test(.timeLimit(.minutes(5))) func seedingAgainLaterPlansThatDaysWeekAndTheNext() async throws {
+    @Test(.timeLimit(.minutes(10))) func seedingAgainLaterPlansThatDaysWeekAndTheNext() async throws {
         try await TestDatabase.withPool(.app) { pool in
             let catalogue = try DemoClinicFixture.catalogue()
             _ = try await DemoData.load(into: pool)

@@ -96,7 +96,7 @@ import Testing
         }
     }
 
-    @Test(.timeLimit(.minutes(2))) func twoAsksAtOnceQueueOneJob() async throws {
+    @Test(.timeLimit(.minutes(10))) func twoAsksAtOnceQueueOneJob() async throws {
         try await TestDatabase.with { database in
             try await database.withPool(.app, configuration: .init(maximumConnections: 4)) { pool in
                 let target = UUID()

@@ -85,9 +85,10 @@ import Testing
                 }
                 let csv = ReportCSV.render(report.tables)
                 #expect(
-                    csv.hasPrefix(ReportCSV.header)
+                    csv.hasPrefix(ReportCSV.columns.joined(separator: ","))
                         && csv.contains(
-                            "follow_up_90,%,TESTR-SMALL,all,,,,,,,,true,\"withheld: based on fewer than 5 patients, or would let such a value be worked out\"")
+                            "follow_up_90,%,TESTR-SMALL,TESTR-SMALL,all,,,,,,,,true,\"withheld: based on fewer than 5 patients, or would let such a value be worked out\"\r\n"
+                        )
                 )
                 // An mRS assessment at day 90 counts as the 90-day mRS of an episode that has none.
                 let ninth = try await database.withPool(.superuser) { pool in

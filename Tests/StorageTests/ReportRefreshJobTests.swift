@@ -9,7 +9,7 @@ import Testing
 /// the same job is answered; seen only by its author and the admins of its organisations; a
 /// refresh whose worker died is taken over and finishes, recording what it counted, and the
 /// dead worker's refresh cannot commit after that.
-@Suite(.timeLimit(.minutes(5))) struct ReportRefreshJobTests {
+@Suite(.timeLimit(.minutes(10))) struct ReportRefreshJobTests {
     static let admin = AccessContext(subject: "admin-1", role: "admin", organisations: [ReportFixture.region])
     static let colleague = AccessContext(subject: "admin-2", role: "admin", organisations: [ReportFixture.region])
 

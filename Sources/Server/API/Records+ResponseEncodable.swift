@@ -5,6 +5,7 @@ import Storage
 // The records the API answers with, encoded by the context's `APIResponseEncoder`.
 extension AcuteEpisode: ResponseEncodable {}
 extension Patient: ResponseEncodable {}
+extension PatientIdentity: ResponseEncodable {}
 extension RecoveryReport: ResponseEncodable {}
 extension RecoveryWhatIfOutlook: ResponseEncodable {}
 extension RecoveryObservation: ResponseEncodable {}

@@ -20,9 +20,23 @@ struct ReportController: Sendable {
         let query = try Self.query(request)
         let report = try await reports.report(query, as: try context.accessContext())
         guard request.uri.queryParameters.get("format") == "csv" else { return try report.response(from: request, context: context) }
-        return Response(
+        return Self.csv(report, dialect: try Self.dialect(request))
+    }
+
+    /// The report as a CSV download.
+    static func csv(_ report: RegionalReport, dialect: ReportCSV.Dialect) -> Response {
+        Response(
             status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"regional-report.csv\""],
-            body: .init(byteBuffer: ByteBuffer(string: ReportCSV.render(report.tables))))
+            body: .init(byteBuffer: ByteBuffer(string: ReportCSV.render(report.tables, rowNames: report.rowNames, dialect: dialect))))
+    }
+
+    /// The CSV dialect a request asks for (`dialect`, default standard).
+    static func dialect(_ request: Request) throws -> ReportCSV.Dialect {
+        guard let given = request.uri.queryParameters.get("dialect") else { return .standard }
+        guard let dialect = ReportCSV.Dialect(rawValue: given) else {
+            throw Refusal.invalidParameter("dialect", "must be standard or excel")
+        }
+        return dialect
     }
 
     /// Queues a refresh (or answers the same one waiting in the queue): 202 with the job, at `Location`.

@@ -14,6 +14,8 @@ enum AccessPolicy {
         "GET /api/v1/patients": patientCare,
         "GET /api/v1/patients/{id}": patientCare,
         "GET /api/v1/patients/{id}/access-log": [.clinician, .rehabCoordinator, .auditor],
+        "GET /api/v1/patients/{id}/identity": patientCare,
+        "PUT /api/v1/patients/{id}/identity": [.clinician, .rehabCoordinator],
         "POST /api/v1/patients/{id}/break-glass": [.clinician],
         "GET /api/v1/audit/events": [.auditor],
         "GET /api/v1/audit/sample": [.auditor],
@@ -93,6 +95,7 @@ enum AccessPolicy {
         "GET /patients/{id}/recovery": patientCare,
         "POST /patients/{id}/recovery": patientCare,
         "GET /reports": [.planner, .admin],
+        "GET /reports/download": [.planner, .admin],
         "GET /audit/break-glass": [.auditor],
     ]
 

@@ -6,7 +6,7 @@ import Tracing
 
 /// The outermost middleware. Gives each request an id (a well-formed `X-Request-Id` from
 /// the caller is kept), takes the client's address from a trusted proxy's `X-Forwarded-For`, refuses bodies over the limit and control characters in query
-/// parameters, answers 405 for a path the API serves with other methods, turns every error into `application/problem+json` (unknown errors
+/// parameters, answers 405 for a path the API serves with other methods, turns every error into `application/problem+json`, or a page for a browser's page (unknown errors
 /// become a logged 500 without internals), adds security headers, logs one line per request
 /// with the route template (never the raw path, which may hold identifiers), feeds the
 /// status page's statistics and the request metrics, and traces the request: one server span,
@@ -25,11 +25,14 @@ struct RequestObservationMiddleware: RouterMiddleware {
     /// The content security policy: forms lead to this service and, when staff sign in there
     /// (and out), to the identity provider's origin.
     let contentSecurityPolicy: String
+    /// Problems shown as pages to browsers asking for a page (none: problem+json for all).
+    let errorPage: ErrorPage?
 
     init(
         statistics: RequestStatistics, metrics: ServiceMetrics, tracer: any Tracer = InstrumentationSystem.tracer, maxBodyBytes: Int,
-        trustedProxies: Set<String>, formOrigins: [String] = []
+        trustedProxies: Set<String>, formOrigins: [String] = [], errorPage: ErrorPage? = nil
     ) {
+        self.errorPage = errorPage
         self.statistics = statistics
         self.metrics = metrics
         self.tracer = tracer
@@ -71,7 +74,11 @@ struct RequestObservationMiddleware: RouterMiddleware {
                 context.logger.error("request failed", metadata: ["error": "\(String(reflecting: type(of: error)))"])
             }
             problem.requestID = context.requestID
-            response = try problem.response(from: request, context: context)
+            if let errorPage, ErrorPage.wanted(by: request) {
+                response = try errorPage.response(problem, request: request)
+            } else {
+                response = try problem.response(from: request, context: context)
+            }
         }
         response.headers[.requestID] = context.requestID
         addSecurityHeaders(to: &response.headers)

@@ -16,13 +16,12 @@ struct StatusPage: Sendable {
     let startedAt: Date
 
     func register(on router: RouterGroup<AppRequestContext>) {
-        router.get("/") { _, context in
-            try pages.page("status", await view(logger: context.logger))
+        router.get("/") { request, context in
+            try pages.page("status", await view(logger: context.logger, texts: pages.texts(request)), request: request, identity: context.identity)
         }
     }
 
     struct View {
-        let title = "Service status"
         let version: String
         let startedAt: String
         let uptime: String
@@ -33,6 +32,18 @@ struct StatusPage: Sendable {
         let jobs: Jobs?
         let requestsChart: String
         let latencyChart: String
+        /// The sentences with numbers, in the page's language.
+        let text: Sentences
+    }
+
+    struct Sentences {
+        var migrations: String
+        var connections: String
+        var idle: String
+        var jobsActive: String
+        var jobsEnded: String
+        var version: String
+        var uptime: String
     }
 
     struct Schema {
@@ -65,7 +76,7 @@ struct StatusPage: Sendable {
         }
     }
 
-    private func view(logger: Logger) async -> View {
+    private func view(logger: Logger, texts: TextCatalogue.Texts) async -> View {
         let failure = await health.databaseFailure()
         var schema: Schema?
         if failure == nil, let migrations {
@@ -89,43 +100,56 @@ struct StatusPage: Sendable {
             jobs = (try? await JobQueue(pool: pool).counts()).map(Jobs.init)
         }
         let window = statistics.window
+        let statistics = pool.statistics
+        let uptime = Self.describe(Date().timeIntervalSince(startedAt), texts)
         return View(
             version: health.version,
             startedAt: startedAt.formatted(.iso8601),
-            uptime: Self.describe(Date().timeIntervalSince(startedAt)),
+            uptime: uptime,
             databaseReachable: failure == nil,
-            databaseDetail: failure ?? "answers within \(health.timeout)",
+            databaseDetail: failure ?? texts.format("status_database_answers", ["timeout": "\(health.timeout)"]),
             schema: schema,
-            pool: pool.statistics,
+            pool: statistics,
             jobs: jobs,
-            requestsChart: Self.requestsChart(window),
-            latencyChart: Self.latencyChart(window, now: statistics.currentMinute)
+            requestsChart: Self.requestsChart(window, texts),
+            latencyChart: Self.latencyChart(window, now: self.statistics.currentMinute, texts),
+            text: Sentences(
+                migrations: texts.format("status_migrations", ["applied": "\(schema?.applied ?? 0)", "expected": "\(schema?.expected ?? 0)"]),
+                connections: texts.format("status_connections_open", ["open": "\(statistics.open)", "maximum": "\(statistics.maximum)"]),
+                idle: texts.format("status_idle", ["idle": "\(statistics.idle)", "waiting": "\(statistics.waiting)"]),
+                jobsActive: texts.format("status_jobs_active", ["running": "\(jobs?.running ?? 0)", "queued": "\(jobs?.queued ?? 0)"]),
+                jobsEnded: texts.format(
+                    jobs?.hasAbandoned == true ? "status_jobs_ended_abandoned" : "status_jobs_ended",
+                    ["done": "\(jobs?.done ?? 0)", "failed": "\(jobs?.failed ?? 0)", "abandoned": "\(jobs?.abandoned ?? 0)"]),
+                version: texts.format("status_version", ["version": health.version]),
+                uptime: texts.format("status_uptime", ["uptime": uptime]))
         )
     }
 
-    static func requestsChart(_ window: [RequestStatistics.Minute]) -> String {
+    static func requestsChart(_ window: [RequestStatistics.Minute], _ texts: TextCatalogue.Texts) -> String {
         let classes = ["1xx", "2xx", "3xx", "4xx", "5xx"]
         let totals = (0..<classes.count).map { index in window.reduce(0) { $0 + $1.countsByClass[index] } }
         let bars = zip(classes, totals).map { SVGChart.Bar(label: $0, value: Double($1)) }
-        return SVGChart.bars(bars, title: "Requests in the last 30 minutes, by status", yLabel: "requests")
+        return SVGChart.bars(bars, title: texts["status_requests_chart"], yLabel: texts["status_requests_axis"], noData: texts["chart_no_data"])
     }
 
-    static func latencyChart(_ window: [RequestStatistics.Minute], now: Int) -> String {
+    static func latencyChart(_ window: [RequestStatistics.Minute], now: Int, _ texts: TextCatalogue.Texts) -> String {
         let points = window.compactMap { minute -> SVGChart.Point? in
             guard let median = minute.percentile(50) else { return nil }
             return SVGChart.Point(x: Double(minute.index - now), y: median, low: minute.percentile(10), high: minute.percentile(90))
         }
         return SVGChart.line(
-            points, title: "Response time: median, band from 10th to 90th percentile",
-            xLabel: "minutes (0 = now)", yLabel: "milliseconds", xDomain: -29...0)
+            points, title: texts["status_latency_chart"], xLabel: texts["status_latency_x"], yLabel: texts["status_latency_y"], xDomain: -29...0,
+            noData: texts["chart_no_data"])
     }
 
-    static func describe(_ seconds: TimeInterval) -> String {
+    /// A duration in words: minutes, hours and minutes, or days and hours.
+    static func describe(_ seconds: TimeInterval, _ texts: TextCatalogue.Texts) -> String {
         let minutes = Int(seconds / 60)
-        if minutes < 1 { return "less than a minute" }
-        if minutes < 60 { return "\(minutes) min" }
+        if minutes < 1 { return texts["duration_under_minute"] }
+        if minutes < 60 { return texts.format("duration_minutes", ["m": "\(minutes)"]) }
         let hours = minutes / 60
-        if hours < 48 { return "\(hours) h \(minutes % 60) min" }
-        return "\(hours / 24) days \(hours % 24) h"
+        if hours < 48 { return texts.format("duration_hours", ["h": "\(hours)", "m": "\(minutes % 60)"]) }
+        return texts.format("duration_days", ["d": "\(hours / 24)", "h": "\(hours % 24)"])
     }
 }

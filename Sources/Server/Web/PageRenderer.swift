@@ -2,40 +2,56 @@ import Foundation
 import Hummingbird
 import Mustache
 
-/// Renders the server-side HTML pages from the Mustache templates in `Resources/templates`.
-/// Every page fills the `content` block of `layout.mustache`; values are HTML-escaped by
-/// Mustache, and only markup we build ourselves (SVG charts) goes in unescaped.
+/// Renders the server-side HTML pages from the Mustache templates in `Resources/templates`,
+/// in the page's language (`PageLanguage`, the texts from `TextCatalogue`). Every page fills
+/// the `content` block of `layout.mustache`; values are HTML-escaped by Mustache, and only
+/// markup we build ourselves (SVG charts) goes in unescaped.
 // swift-format-ignore: UseSynthesizedInitializer
 struct PageRenderer: Sendable {
     private let library: MustacheLibrary
+    let catalogue: TextCatalogue
 
-    /// Loads the templates; fails start-up with the folder's name if they are missing.
+    /// Loads the templates and the catalogue; fails start-up with the folder's name if they
+    /// are missing, or with the catalogue's problem.
     static func load() async throws -> PageRenderer {
         let folder = try ServerResources.folder("templates")
-        return PageRenderer(library: try await MustacheLibrary(directory: folder.path))
+        return PageRenderer(
+            library: try await MustacheLibrary(directory: folder.path), catalogue: try TextCatalogue.load(from: try ServerResources.folder("locales")))
     }
 
     /// Private: a renderer is made only by loading the templates.
-    private init(library: MustacheLibrary) {
+    private init(library: MustacheLibrary, catalogue: TextCatalogue) {
         self.library = library
+        self.catalogue = catalogue
     }
 
-    /// Renders a template into an HTML response.
-    func page(_ template: String, _ object: Any) throws -> Response {
-        guard let html = library.render(object, withTemplate: template) else {
+    /// The texts in the language of the page `request` asks for.
+    func texts(_ request: Request) -> TextCatalogue.Texts {
+        catalogue.texts(PageLanguage.of(request))
+    }
+
+    /// Renders a template into an HTML response, in the request's language, framed for
+    /// `identity` (nil: nobody signed in); a language chosen with the switch is remembered.
+    func page(_ template: String, _ view: Any, request: Request, identity: Identity?, status: HTTPResponse.Status = .ok) throws -> Response {
+        let texts = texts(request)
+        let context = PageContext(t: texts.entries, frame: .init(request: request, identity: identity, texts: texts), view: view)
+        guard let html = library.render(context, withTemplate: template) else {
             throw Problem(.internalServerError, "internal-error", detail: "Page template missing.")
         }
-        return Response(
-            status: .ok,
-            headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+        var response = Response(
+            status: status,
+            headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store", .contentLanguage: texts.language.tag],
             body: .init(byteBuffer: ByteBuffer(string: html))
         )
+        if let chosen = PageLanguage.chosen(in: request) { response.setCookie(chosen.cookie) }
+        return response
     }
 
     /// Renders a page with forms, setting the fresh CSRF cookie its forms carry.
-    func page(_ template: String, _ object: Any, csrf: String, status: HTTPResponse.Status = .ok) throws -> Response {
-        var response = try page(template, object)
-        response.status = status
+    func page(
+        _ template: String, _ view: Any, request: Request, identity: Identity?, csrf: String, status: HTTPResponse.Status = .ok
+    ) throws -> Response {
+        var response = try page(template, view, request: request, identity: identity, status: status)
         response.setCookie(WebSession.cookie(WebSession.csrfCookie, csrf, maxAge: nil))
         return response
     }

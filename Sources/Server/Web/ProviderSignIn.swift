@@ -109,7 +109,7 @@ struct ProviderSignIn: Sendable {
         // a redirect that a cross-site navigation (the provider's) started, but does on a
         // navigation this page starts.
         let destination = pending.returnTo == "/" ? identity.role.home : pending.returnTo
-        var response = try pages.pages.page("signed-in", SignedInView(destination: destination))
+        var response = try pages.pages.page("signed-in", SignedInView(destination: destination), request: request, identity: nil)
         response.setCookie(WebSession.cookie(WebSession.sessionCookie, id, maxAge: max(1, Int(ends.timeIntervalSinceNow))))
         response.setCookie(Self.browserCookie("", maxAge: 0))
         return response

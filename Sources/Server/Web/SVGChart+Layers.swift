@@ -36,10 +36,10 @@ extension SVGChart {
     /// positions (periods) instead of numbering them.
     public static func layered(
         _ layers: [Layer], title: String, xLabel: String, yLabel: String, xDomain: ClosedRange<Double>? = nil,
-        yDomain: ClosedRange<Double>? = nil, xNames: [String]? = nil, strip: Strip? = nil
+        yDomain: ClosedRange<Double>? = nil, xNames: [String]? = nil, strip: Strip? = nil, noData: String = noDataYet
     ) -> String {
         let points = layers.flatMap(\.points).filter { $0.x.isFinite && $0.y.isFinite }
-        guard !points.isEmpty else { return empty(title: title) }
+        guard !points.isEmpty else { return empty(title: title, noData: noData) }
         let xs = Scale(points.map(\.x) + (xDomain.map { [$0.lowerBound, $0.upperBound] } ?? []), from: Frame.left, to: Frame.left + Frame.plotWidth)
         let values = points.flatMap { [$0.y, $0.low, $0.high].compactMap { $0 }.filter(\.isFinite) }
         let ys = Scale(yDomain.map { [$0.lowerBound, $0.upperBound] } ?? values + [0], from: Frame.top + Frame.plotHeight, to: Frame.top)

@@ -44,10 +44,10 @@ public enum SVGChart {
     ///   - xLabel, yLabel: axis captions.
     ///   - xDomain: the x range to show (default: the points' own range).
     public static func line(
-        _ points: [Point], title: String, xLabel: String, yLabel: String, xDomain: ClosedRange<Double>? = nil
+        _ points: [Point], title: String, xLabel: String, yLabel: String, xDomain: ClosedRange<Double>? = nil, noData: String = noDataYet
     ) -> String {
         let finite = points.filter { $0.x.isFinite && $0.y.isFinite }
-        guard !finite.isEmpty else { return empty(title: title) }
+        guard !finite.isEmpty else { return empty(title: title, noData: noData) }
         let values = finite.flatMap { [$0.y, $0.low, $0.high].compactMap { $0 }.filter(\.isFinite) }
         let xValues = finite.map(\.x) + (xDomain.map { [$0.lowerBound, $0.upperBound] } ?? [])
         let xs = Scale(xValues, from: Frame.left, to: Frame.left + Frame.plotWidth)
@@ -68,8 +68,8 @@ public enum SVGChart {
     }
 
     /// A vertical bar chart with a label under each bar and its value above it.
-    public static func bars(_ bars: [Bar], title: String, yLabel: String) -> String {
-        guard !bars.isEmpty else { return empty(title: title) }
+    public static func bars(_ bars: [Bar], title: String, yLabel: String, noData: String = noDataYet) -> String {
+        guard !bars.isEmpty else { return empty(title: title, noData: noData) }
         let ys = Scale(bars.map(\.value).filter(\.isFinite) + [0], from: Frame.top + Frame.plotHeight, to: Frame.top)
         let slot = Frame.plotWidth / Double(bars.count)
         var body = yAxis(ys, label: yLabel)
@@ -89,9 +89,11 @@ public enum SVGChart {
     /// Horizontal stacked bars, one per row, each split into `categories` by share (a
     /// distribution per row, e.g. 90-day mRS 0–6 per treatment); a legend names the
     /// categories and each segment of 8 % or more shows its percentage.
-    public static func stackedShares(_ rows: [(label: String, shares: [Double])], categories: [String], title: String) -> String {
+    public static func stackedShares(
+        _ rows: [(label: String, shares: [Double])], categories: [String], title: String, noData: String = noDataYet
+    ) -> String {
         let usable = rows.filter { $0.shares.count == categories.count && $0.shares.allSatisfy(\.isFinite) }
-        guard !usable.isEmpty else { return empty(title: title) }
+        guard !usable.isEmpty else { return empty(title: title, noData: noData) }
         let labelWidth = 110.0
         let barLeft = Frame.left + labelWidth - 40
         let barWidth = Frame.width - Frame.right - barLeft
@@ -198,8 +200,12 @@ public enum SVGChart {
         """
     }
 
-    static func empty(title: String) -> String {
-        svg(title: title, body: text("No data yet", x: Frame.width / 2, y: Frame.height / 2, anchor: "middle", cssClass: "caption"))
+    /// What an empty chart says, on pages not yet in the catalogue.
+    public static let noDataYet = "No data yet"
+
+    /// A chart with nothing to draw: its title and `noData`.
+    static func empty(title: String, noData: String) -> String {
+        svg(title: title, body: text(noData, x: Frame.width / 2, y: Frame.height / 2, anchor: "middle", cssClass: "caption"))
     }
 
     static func text(_ content: String, x: Double, y: Double, anchor: String, cssClass: String = "tick") -> String {

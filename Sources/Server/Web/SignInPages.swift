@@ -31,17 +31,17 @@ struct SignInPages: Sendable {
     }
 
     struct SignInView {
-        let title = "Sign in"
         let csrf: String
         let error: String?
         /// The identity provider's name, when it signs staff in.
         let provider: String?
+        /// The button that signs in there.
+        let providerButton: String
         /// The local page to go to once signed in.
         let returnTo: String
     }
 
     struct AccountView {
-        let title = "Account"
         let csrf: String
         let identity: Identity
         let role: String
@@ -61,18 +61,18 @@ struct SignInPages: Sendable {
         router.post("/sign-in") { request, context in
             let form = try await Self.form(SignInForm.self, request, maxUploadSize: context.maxUploadSize)
             guard WebSession.csrfMatches(form.csrf, request) else {
-                return try signInPage(request, error: "The form expired; please try again.", status: .forbidden)
+                return try signInPage(request, error: pages.texts(request)["sign_in_expired"], status: .forbidden)
             }
             let token = form.token.trimmingCharacters(in: .whitespacesAndNewlines)
             let verified: (identity: Identity, until: Date)
             do {
                 verified = try await failures.verified(token, address: context.clientAddress)
             } catch let rejection as TokenVerifier.Rejection {
-                return try signInPage(request, error: "The token was refused: \(rejection.reason).", status: .unauthorized)
+                return try signInPage(request, error: pages.texts(request).format("sign_in_refused", ["reason": rejection.reason]), status: .unauthorized)
             }
             let identity = verified.identity
             guard !identity.isSystem else {
-                return try signInPage(request, error: "The token was refused: a system's token opens no web session.", status: .unauthorized)
+                return try signInPage(request, error: pages.texts(request)["sign_in_system_refused"], status: .unauthorized)
             }
             let until = min(verified.until, Date().addingTimeInterval(WebSession.longest))
             let id = try await sessions.open(
@@ -87,12 +87,10 @@ struct SignInPages: Sendable {
         signedIn.get("/account") { request, context in
             let identity = context.identity
             let view = AccountView(
-                csrf: WebSession.csrfToken(request), identity: identity, role: identity.role.rawValue,
+                csrf: WebSession.csrfToken(request), identity: identity, role: pages.texts(request)["role_\(identity.role.rawValue)"],
                 organisations: identity.organisations.map { $0.uuidString.lowercased() }
             )
-            var response = try pages.page("account", view)
-            response.setCookie(WebSession.cookie(WebSession.csrfCookie, view.csrf, maxAge: nil))
-            return response
+            return try pages.page("account", view, request: request, identity: identity, csrf: view.csrf)
         }
         router.post("/sign-out") { request, context in
             let form = try await Self.form(SignOutForm.self, request, maxUploadSize: context.maxUploadSize)
@@ -123,11 +121,11 @@ struct SignInPages: Sendable {
     /// The sign-in page, with `error` said above its forms.
     func signInPage(_ request: Request, error: String?, status: HTTPResponse.Status) throws -> Response {
         let returnTo = request.uri.queryParameters["return_to"].map(String.init).flatMap { SignInRequests.isLocalPath($0) ? $0 : nil } ?? "/"
-        let view = SignInView(csrf: WebSession.csrfToken(request), error: error, provider: provider?.settings.displayName, returnTo: returnTo)
-        var response = try pages.page("sign-in", view)
-        response.status = status
-        response.setCookie(WebSession.cookie(WebSession.csrfCookie, view.csrf, maxAge: nil))
-        return response
+        let name = provider?.settings.displayName
+        let view = SignInView(
+            csrf: WebSession.csrfToken(request), error: error, provider: name,
+            providerButton: pages.texts(request).format("sign_in_with", ["provider": name ?? ""]), returnTo: returnTo)
+        return try pages.page("sign-in", view, request: request, identity: nil, csrf: view.csrf, status: status)
     }
 
     static func form<Form: Decodable>(_: Form.Type, _ request: Request, maxUploadSize: Int) async throws -> Form {

@@ -16,6 +16,8 @@ public struct RegionalReport: Sendable, Codable, Equatable {
     public var rows: ReportQuery.Rows
     /// A row's key (an organisation code, or a stratum) and what to call it.
     public var rowNames: [String: String]
+    /// A row's organisation kind (`hospital`, `rehab_clinic`, `region`), for rows by organisation.
+    public var rowKinds: [String: String]
     public var tables: [IndicatorTable]
     public var notes: [String]
     /// Read from a hot standby this many seconds behind the primary (0: caught up); nil when
@@ -255,6 +257,7 @@ public struct RegionalReports: Sendable {
                 generatedAt: now, asOf: asOf,
                 k: k, indicatorsVersion: catalogue.version, period: query.period, rows: query.rows,
                 rowNames: Dictionary(uniqueKeysWithValues: rows.map { (names[$0]?.code ?? $0, names[$0]?.name ?? Self.stratumName($0, query.rows)) }),
+                rowKinds: Dictionary(uniqueKeysWithValues: rows.compactMap { row in names[row].map { ($0.code, $0.kind) } }),
                 tables: tables, notes: notes + (lag.map { [Self.replicaNote($0)] } ?? []), replicaLagSeconds: lag)
         }
     }
@@ -486,19 +489,22 @@ public struct RegionalReports: Sendable {
         """
     }
 
-    /// Organisation codes and names of rows by hospital or region. A region the caller does not
-    /// act for as a whole (a hospital's planner) is named as the part of it they see.
-    static func names(_ keys: [String], _ rows: ReportQuery.Rows, on connection: PostgresConnection) async throws -> [String: (code: String, name: String)] {
+    /// Organisation codes, names and kinds of rows by hospital or region. A region the caller
+    /// does not act for as a whole (a hospital's planner) is named as the part of it they see.
+    static func names(
+        _ keys: [String], _ rows: ReportQuery.Rows, on connection: PostgresConnection
+    ) async throws -> [String: (code: String, name: String, kind: String)] {
         guard rows == .hospital || rows == .region else { return [:] }
         let ids = keys.compactMap(UUID.init(uuidString:))
-        var names: [String: (code: String, name: String)] = [:]
+        var names: [String: (code: String, name: String, kind: String)] = [:]
         for row in try await connection.query(
             """
-            SELECT id::text, code, name, kind = 'region' AND NOT id = ANY (app_organisation_ids()) FROM organisations WHERE id = ANY (\(ids))
+            SELECT id::text, code, name, kind::text, kind = 'region' AND NOT id = ANY (app_organisation_ids())
+            FROM organisations WHERE id = ANY (\(ids))
             """)
         {
-            let (id, code, name, partly) = try row.decode((String, String, String, Bool).self)
-            names[id] = (code, partly ? "\(name) (only the sites you report for)" : name)
+            let (id, code, name, kind, partly) = try row.decode((String, String, String, String, Bool).self)
+            names[id] = (code, partly ? "\(name) (only the sites you report for)" : name, kind)
         }
         return names
     }

@@ -63,13 +63,13 @@ struct AcutePages: Sendable {
     ]
 
     func register(on signedIn: RouterGroup<SignedInContext>) {
-        signedIn.get("/acute") { request, _ in
-            try formPage(request, values: [:], errors: [:], status: .ok)
+        signedIn.get("/acute") { request, context in
+            try formPage(request, context.identity, values: [:], errors: [:], status: .ok)
         }
         signedIn.post("/acute") { request, context in
             let form = try await context.form(request)
             let clock = AcuteFormReader.clockProblems(form)
-            guard clock.isEmpty else { return try formPage(request, values: form, errors: clock, status: .unprocessableContent) }
+            guard clock.isEmpty else { return try formPage(request, context.identity, values: form, errors: clock, status: .unprocessableContent) }
             let json = AcuteFormReader.presentation(from: form)
             let answer: AcuteDecisionSupport.Answer
             do {
@@ -79,17 +79,19 @@ struct AcutePages: Sendable {
                 guard let problem = Problem.from(error), problem.status == .unprocessableContent else { throw error }
                 var errors: [String: String] = [:]
                 for error in problem.errors { errors[Self.formName[error.field] ?? error.field] = error.detail }
-                return try formPage(request, values: form, errors: errors, status: .unprocessableContent)
+                return try formPage(request, context.identity, values: form, errors: errors, status: .unprocessableContent)
             }
             let view = AcuteResultView(
                 answer.result, id: answer.id, stored: answer.kept.rawValue,
                 lkwMinutesAgo: Double(form["lkw_minutes_ago"] ?? "") ?? 0, now: Date(),
                 sources: acute.evaluator.acute.sources)
-            return try pages.page("acute-result", view)
+            return try pages.page("acute-result", view, request: request, identity: context.identity)
         }
     }
 
-    private func formPage(_ request: Request, values: [String: String], errors: [String: String], status: HTTPResponse.Status) throws -> Response {
+    private func formPage(_ request: Request, _ identity: Identity, values: [String: String], errors: [String: String], status: HTTPResponse.Status) throws
+        -> Response
+    {
         let fresh = values.isEmpty
         let groups = AcuteFormFields.groups.map { group in
             FormView.Group(
@@ -125,9 +127,6 @@ struct AcutePages: Sendable {
                 + acute.profiles.map { FormView.Option(value: $0.id, label: $0.title, selected: values["profile"] == $0.id) },
             errors: errors.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }, hasErrors: !errors.isEmpty
         )
-        var response = try pages.page("acute-form", view)
-        response.status = status
-        response.setCookie(WebSession.cookie(WebSession.csrfCookie, view.csrf, maxAge: nil))
-        return response
+        return try pages.page("acute-form", view, request: request, identity: identity, csrf: view.csrf, status: status)
     }
 }

@@ -90,6 +90,6 @@ struct AcuteProfilesPage: Sendable {
         let view = View(
             csrf: WebSession.csrfToken(request), profiles: profiles, organisations: organisations,
             canChange: identity.role == .admin, message: message)
-        return try pages.page("acute-profiles", view, csrf: view.csrf, status: status)
+        return try pages.page("acute-profiles", view, request: request, identity: identity, csrf: view.csrf, status: status)
     }
 }

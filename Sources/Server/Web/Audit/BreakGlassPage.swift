@@ -13,10 +13,9 @@ struct BreakGlassPage: Sendable {
 
     struct View {
         struct Use { var when: String, outcome: String, refused: Bool, who: String, role: String, organisation: String, patient: String, reason: String }
-        let title = "Break-glass"
-        var days: Int
+        var heading: String
+        var intro: String
         var uses: [Use]
-        var refused: Int
         var hasUses: Bool
     }
 
@@ -24,7 +23,8 @@ struct BreakGlassPage: Sendable {
     static let days = 30
 
     func register(on signedIn: RouterGroup<SignedInContext>) {
-        signedIn.get("/audit/break-glass") { _, context in
+        signedIn.get("/audit/break-glass") { request, context in
+            let texts = pages.texts(request)
             let now = Date()
             let entries = try await AuditQueries.search(
                 .init(since: now.addingTimeInterval(-Double(Self.days) * 86_400), until: now, onlyBreakGlass: true, limit: 1_000), as: context.access,
@@ -32,11 +32,18 @@ struct BreakGlassPage: Sendable {
             let uses = entries.map { entry in
                 View.Use(
                     when: entry.recordedAt.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: false)),
-                    outcome: entry.outcome == "success" ? "granted" : "refused", refused: entry.outcome != "success", who: entry.actorSubject,
-                    role: entry.actorRole, organisation: entry.actorOrganisation?.uuidString.lowercased() ?? "",
+                    outcome: texts[entry.outcome == "success" ? "break_glass_granted" : "break_glass_refused"], refused: entry.outcome != "success",
+                    who: entry.actorSubject,
+                    role: texts["role_\(entry.actorRole)"], organisation: entry.actorOrganisation?.uuidString.lowercased() ?? "",
                     patient: entry.patientId?.uuidString.lowercased() ?? "", reason: entry.breakGlassReason ?? "")
             }
-            return try pages.page("break-glass", View(days: Self.days, uses: uses, refused: uses.filter(\.refused).count, hasUses: !uses.isEmpty))
+            return try pages.page(
+                "break-glass",
+                View(
+                    heading: texts.format("break_glass_heading", ["days": "\(Self.days)"]),
+                    intro: texts.format("break_glass_intro", ["refused": "\(uses.filter(\.refused).count)"]), uses: uses,
+                    hasUses: !uses.isEmpty), request: request,
+                identity: context.identity)
         }
     }
 }

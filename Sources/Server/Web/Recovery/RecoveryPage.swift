@@ -68,7 +68,7 @@ struct RecoveryPage: Sendable {
 
     func register(on signedIn: RouterGroup<SignedInContext>) {
         signedIn.get("/patients/:id/recovery") { request, context in
-            try await page(request, context.access, patient: try QueryParameter.patientID(context), notice: nil)
+            try await page(request, context, patient: try QueryParameter.patientID(context), notice: nil)
         }
         signedIn.post("/patients/:id/recovery") { request, context in
             let access = context.access
@@ -80,10 +80,10 @@ struct RecoveryPage: Sendable {
             do {
                 let observation = try Self.observation(form, patient: patient, zone: zone)
                 _ = try await records.record(observation, as: access)
-                return try await page(request, access, patient: patient, notice: "Recorded \(observation.instrument.rawValue) \(observation.value).")
+                return try await page(request, context, patient: patient, notice: "Recorded \(observation.instrument.rawValue) \(observation.value).")
             } catch {
                 guard let problem = Problem.from(error), problem.status == .unprocessableContent else { throw error }
-                return try await page(request, access, patient: patient, notice: nil, error: problem.detail, status: problem.status)
+                return try await page(request, context, patient: patient, notice: nil, error: problem.detail, status: problem.status)
             }
         }
     }
@@ -105,16 +105,16 @@ struct RecoveryPage: Sendable {
     }
 
     private func page(
-        _ request: Request, _ access: AccessContext, patient: UUID, notice: String?, error: String? = nil,
+        _ request: Request, _ context: SignedInContext, patient: UUID, notice: String?, error: String? = nil,
         status: HTTPResponse.Status = .ok
     ) async throws -> Response {
-        guard let report = try await projections.report(patient, as: access) else {
+        guard let report = try await projections.report(patient, as: context.access) else {
             throw Refusal.unknownPatientRecord
         }
         let proposal = try Proposal(request, horizon: report.horizonDays)
         var whatIf: RecoveryWhatIfOutlook?
         if let proposal {
-            whatIf = try await projections.whatIf(patient, proposal: RecoveryProposal(segments: [proposal.segment]), as: access)
+            whatIf = try await projections.whatIf(patient, proposal: RecoveryProposal(segments: [proposal.segment]), as: context.access)
         }
         let zone = TimeZone(identifier: report.onset.timeZone) ?? .gmt
         let view = View(
@@ -147,7 +147,7 @@ struct RecoveryPage: Sendable {
                 "\(report.outlook?.model ?? RecoveryModel.version), parameters \(report.outlook?.parameterVersion ?? projections.projector.recovery.version)"
                 + (report.cached ? ", computed \(Self.format(report.computedAt, zone))" : ""),
             notice: notice, error: error)
-        return try pages.page("recovery", view, csrf: view.csrf, status: status)
+        return try pages.page("recovery", view, request: request, identity: context.identity, csrf: view.csrf, status: status)
     }
 
     private static func rows(_ estimates: RecoveryOutlook.Estimates) -> [View.Row] {

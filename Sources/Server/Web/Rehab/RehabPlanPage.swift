@@ -87,7 +87,7 @@ extension RehabPages {
             hasDisplaced: !(plan.changes?.displaced ?? []).isEmpty, hasRemoved: !(plan.changes?.removed ?? []).isEmpty,
             hasAdded: !(plan.changes?.added ?? []).isEmpty, publishAction: "/rehab/plans/\(id.uuidString.lowercased())/publish",
             weekLink: "/rehab?week=\(plan.weekStart)")
-        var response = try pages.page("rehab-plan", view, csrf: csrf)
+        var response = try pages.page("rehab-plan", view, request: request, identity: caller.identity, csrf: csrf)
         if view.running, let refresh = HTTPField.Name("Refresh") { response.headers[refresh] = "2" }
         return response
     }
@@ -125,6 +125,6 @@ extension RehabPages {
         }
         let minutes = entries.reduce(0) { $0 + Int($1.end.timeIntervalSince($1.start) / 60) }
         let view = PatientWeekView(pseudonym: pseudonym, week: "\(week)", days: days, minutes: minutes, clinicTime: settings.timeZone)
-        return try pages.page("rehab-patient-week", view)
+        return try pages.page("rehab-patient-week", view, request: request, identity: caller.identity)
     }
 }

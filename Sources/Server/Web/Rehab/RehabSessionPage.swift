@@ -131,7 +131,7 @@ extension RehabPages {
             },
             hasWaitlist: !waitlist.isEmpty, notice: notice, error: error,
             weekLink: "/rehab?week=\(week)&room=\(entry.roomId.uuidString.lowercased())")
-        return try pages.page("rehab-session", view, csrf: csrf, status: status)
+        return try pages.page("rehab-session", view, request: request, identity: caller.identity, csrf: csrf, status: status)
     }
 
     /// The session page's forms: `do` = attendance, move or cancel. A refusal shows the page

@@ -116,6 +116,6 @@ extension RehabPages {
                     wantedBy: "\($0.wantedBy)")
             },
             hasWaitlist: !waitlist.isEmpty)
-        return try pages.page("rehab-week", view, csrf: WebSession.csrfToken(request))
+        return try pages.page("rehab-week", view, request: request, identity: caller.identity, csrf: WebSession.csrfToken(request))
     }
 }

@@ -4,9 +4,12 @@ import Hummingbird
 import Reporting
 import Storage
 
-/// The planners' dashboard (`/reports`): the indicator table with targets marked, a trend
-/// and a funnel plot for the chosen indicator, withheld cells shown as "*" with the reason.
-/// For signed-in planners and admins; reads the same report as the API.
+/// The planners' dashboard (`/reports`, a year at a time unless another period is chosen):
+/// the indicator table with targets marked, the chosen indicator by hospital (only the kind of
+/// organisation it applies to) with its ranking against the target, trend and funnel plot,
+/// the 90-day mRS as Grotta bars; withheld cells shown as "*" with the reason; the same
+/// values as CSV (`/reports/download`, standard or for Excel). For signed-in planners and
+/// admins; reads the same report as the API.
 struct ReportsPage: Sendable {
     let pages: PageRenderer
     let reports: RegionalReports
@@ -17,13 +20,15 @@ struct ReportsPage: Sendable {
         struct Row { var name: String, series: String, cells: [Cell] }
         struct Choice { var value: String, label: String, selected: Bool }
 
-        var asOf: String
-        var k: Int
+        var computed: String
         var summary: [Summary]
-        var chosen: String
+        var byHospital: String
         var periods: [String]
         var rows: [Row]
+        var hidden: String?
         var trend: String
+        var ranking: String?
+        var grotta: String?
         var funnel: String?
         var reasons: [String]
         var notes: [String]
@@ -31,23 +36,37 @@ struct ReportsPage: Sendable {
         var from: String
         var to: String
         var indicator: String
+        var downloadStandard: String
+        var downloadExcel: String
     }
 
     func register(on signedIn: RouterGroup<SignedInContext>) {
         signedIn.get("/reports") { request, context in
-            var query = try ReportController.query(request)
-            query.indicator = nil  // the page's `indicator` is the one it draws; its summary shows them all
-            if request.uri.queryParameters.get("period") == nil { query.period = .quarter }
+            let query = try Self.query(request)
             let report = try await reports.report(query, as: context.access)
             let chosenID = request.uri.queryParameters.get("indicator") ?? "dtn_within_60"
             guard let chosen = report.tables.first(where: { $0.indicator.id == chosenID }) ?? report.tables.first else {
                 throw Refusal.notFound("No indicators are defined.")
             }
-            return try pages.page("reports", view(report, chosen: chosen, query: query, request: request))
+            let view = view(report, chosen: chosen, query: query, texts: pages.texts(request))
+            return try pages.page("reports", view, request: request, identity: context.identity)
+        }
+        signedIn.get("/reports/download") { request, context in
+            let report = try await reports.report(try Self.query(request), as: context.access)
+            return ReportController.csv(report, dialect: try ReportController.dialect(request))
         }
     }
 
-    func view(_ report: RegionalReport, chosen: IndicatorTable, query: ReportQuery, request: Request) -> View {
+    /// The API's query, a year at a time unless the page asks for another period; all the
+    /// indicators (the page's `indicator` is the one it draws; its summary shows them all).
+    static func query(_ request: Request) throws -> ReportQuery {
+        var query = try ReportController.query(request)
+        query.indicator = nil
+        if request.uri.queryParameters.get("period") == nil { query.period = .year }
+        return query
+    }
+
+    func view(_ report: RegionalReport, chosen: IndicatorTable, query: ReportQuery, texts: TextCatalogue.Texts) -> View {
         var reasons = Set<String>()
         func text(_ value: ReportValue) -> View.Cell {
             if value.suppressed == true {
@@ -55,49 +74,69 @@ struct ReportsPage: Sendable {
                 return .init(text: "*", withheld: true, title: value.reason ?? "")
             }
             if let shares = value.shares {
-                return .init(text: shares.map { String(Int($0.rounded())) }.joined(separator: " / "), withheld: false, title: "mRS 0–6, %")
+                return .init(text: shares.map { String(Int($0.rounded())) }.joined(separator: " / "), withheld: false, title: texts["reports_mrs_shares"])
             }
-            guard let number = value.value else { return .init(text: "–", withheld: false, title: "no patients") }
+            guard let number = value.value else { return .init(text: "–", withheld: false, title: texts["reports_no_patients"]) }
             if let prescribed = value.prescribed {
+                let share = value.percentOfPrescribed.map { " (\(Int($0.rounded())) %)" } ?? ""
                 return .init(
-                    text: "\(Self.format(number)) of \(Self.format(prescribed))" + (value.percentOfPrescribed.map { " (\(Int($0.rounded())) %)" } ?? ""),
-                    withheld: false, title: "delivered of prescribed per day of stay, n = \(value.n ?? 0) stays")
+                    text: texts.format("reports_delivered_of_prescribed", ["delivered": format(number, texts), "prescribed": format(prescribed, texts)])
+                        + share,
+                    withheld: false, title: texts.format("reports_stays", ["n": "\(value.n ?? 0)"]))
             }
-            return .init(text: Self.format(number) + (value.n.map { " (\($0))" } ?? ""), withheld: false, title: value.n.map { "n = \($0)" } ?? "")
+            return .init(text: format(number, texts) + (value.n.map { " (\($0))" } ?? ""), withheld: false, title: value.n.map { "n = \($0)" } ?? "")
         }
         let range = (query.from.map { "&from=\($0)" } ?? "") + (query.to.map { "&to=\($0)" } ?? "")
         let summary = report.tables.map { table -> View.Summary in
-            let total = table.total
-            let target = table.indicator.target
-            let value = total.value
-            let met: String = {
-                guard let target, target.statistic == nil, let value else { return "" }
-                switch table.indicator.direction {
-                case .higher: return value >= target.value ? "met" : "not met"
-                case .lower: return value <= target.value ? "met" : "not met"
-                case .nominal: return ""
-                }
-            }()
+            let met = Self.targetMet(table)
             return .init(
-                id: table.indicator.id, title: table.indicator.title, value: text(total).text,
-                target: target.map { "\(Self.format($0.value)) \($0.unit)\($0.statistic.map { " (\($0))" } ?? "")" } ?? "",
-                met: met, metClass: met == "met" ? "target-met" : (met.isEmpty ? "" : "target-missed"),
+                id: table.indicator.id, title: table.indicator.title, value: text(table.total).text,
+                target: table.indicator.target.map { "\(format($0.value, texts)) \($0.unit)\($0.statistic.map { " (\($0))" } ?? "")" } ?? "",
+                met: met.map { texts[$0 ? "reports_met" : "reports_not_met"] } ?? "",
+                metClass: met.map { $0 ? "target-met" : "target-missed" } ?? "",
                 link: "?indicator=\(table.indicator.id)&period=\(query.period.rawValue)" + range, selected: table.indicator.id == chosen.indicator.id)
         }
+        // Rows of organisations the indicator does not apply to (rehab clinics for an acute
+        // indicator, hospitals for a therapy one) are left out; regions and strata stay.
+        let applies = chosen.indicator.population.cohort.organisationKind
+        let shown = chosen.rows.indices.filter { index in
+            guard let kind = report.rowKinds[chosen.rows[index]], kind == "hospital" || kind == "rehab_clinic" else { return true }
+            return kind == applies
+        }
         let rows =
-            chosen.rows.indices.map { index in
+            shown.map { index in
                 View.Row(
                     name: report.rowNames[chosen.rows[index]] ?? chosen.rows[index], series: "series\(index % 8)",
                     cells: (chosen.cells[index] + [chosen.rowTotals[index]]).map(text))
-            } + [View.Row(name: "Region", series: "overall", cells: (chosen.periodTotals + [chosen.total]).map(text))]
+            } + [View.Row(name: texts["reports_region"], series: "overall", cells: (chosen.periodTotals + [chosen.total]).map(text))]
+        let hiddenCount = chosen.rows.count - shown.count
+        let download = "/reports/download?period=\(query.period.rawValue)" + range
         return View(
-            asOf: report.asOf.map { $0.formatted(date: .abbreviated, time: .shortened) } ?? "never (refresh the cells)", k: report.k, summary: summary,
-            chosen: chosen.indicator.title, periods: chosen.periods + ["all"], rows: rows,
-            trend: ReportCharts.trend(chosen), funnel: ReportCharts.funnel(chosen), reasons: reasons.sorted(),
-            notes: report.notes + chosen.indicator.readerNotes,
-            periodChoices: [ReportQuery.Period.month, .quarter, .year].map { .init(value: $0.rawValue, label: $0.rawValue, selected: $0 == query.period) },
-            from: query.from?.description ?? "", to: query.to?.description ?? "", indicator: chosen.indicator.id)
+            computed: report.asOf.map { texts.format("reports_computed", ["when": texts.moment($0, in: .gmt), "k": "\(report.k)"]) }
+                ?? texts.format("reports_never_computed", ["k": "\(report.k)"]),
+            summary: summary, byHospital: texts.format("reports_by_hospital", ["indicator": chosen.indicator.title]),
+            periods: chosen.periods + [texts["reports_all_periods"]], rows: rows,
+            hidden: hiddenCount > 0 ? texts.format("reports_hidden_rows", ["n": "\(hiddenCount)"]) : nil,
+            trend: ReportCharts.trend(chosen, texts), ranking: ReportCharts.ranking(chosen, rows: shown, names: report.rowNames, texts),
+            grotta: ReportCharts.grotta(chosen, rows: shown, names: report.rowNames, texts), funnel: ReportCharts.funnel(chosen, texts),
+            reasons: reasons.sorted(), notes: report.notes + chosen.indicator.readerNotes,
+            periodChoices: [ReportQuery.Period.month, .quarter, .year].map {
+                .init(value: $0.rawValue, label: texts["reports_period_\($0.rawValue)"], selected: $0 == query.period)
+            },
+            from: query.from?.description ?? "", to: query.to?.description ?? "", indicator: chosen.indicator.id,
+            downloadStandard: download, downloadExcel: download + "&dialect=excel")
     }
 
-    static func format(_ value: Double) -> String { abs(value) >= 100 ? String(format: "%.0f", value) : String(format: "%.1f", value) }
+    /// Whether the region as a whole meets the indicator's own target (nil: no target of its
+    /// value, no value, or a nominal one).
+    static func targetMet(_ table: IndicatorTable) -> Bool? {
+        guard let target = table.indicator.target, target.statistic == nil, let value = table.total.value else { return nil }
+        switch table.indicator.direction {
+        case .higher: return value >= target.value
+        case .lower: return value <= target.value
+        case .nominal: return nil
+        }
+    }
+
+    func format(_ value: Double, _ texts: TextCatalogue.Texts) -> String { texts.number(value, digits: abs(value) >= 100 ? 0 : 1) }
 }

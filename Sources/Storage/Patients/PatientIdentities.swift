@@ -1,0 +1,134 @@
+import Clinical
+public import Foundation
+public import Postgres
+
+/// Who a patient is, for the staff who care for them and the letters they are sent: kept apart
+/// from the pseudonymous clinical rows (migration 0024), never in logs, reports or exports.
+public struct PatientIdentity: Sendable, Equatable, Codable {
+    public enum Language: String, Sendable, Codable, CaseIterable {
+        case sv, en
+
+        /// Another word is an invalid field (422), named.
+        public init(from decoder: any Decoder) throws {
+            self = try Refusal.decodeName(Self.self, from: decoder)
+        }
+    }
+
+    public var patientId: UUID
+    public var displayName: String
+    /// Twelve digits, century included (`PersonalIdentityNumber`).
+    public var personalNumber: String?
+    public var preferredLanguage: Language
+    public var phone: String?
+    public var email: String?
+    public var postalAddress: String?
+
+    public init(
+        patientId: UUID, displayName: String, personalNumber: String? = nil, preferredLanguage: Language = .sv, phone: String? = nil,
+        email: String? = nil, postalAddress: String? = nil
+    ) {
+        self.patientId = patientId
+        self.displayName = displayName
+        self.personalNumber = personalNumber
+        self.preferredLanguage = preferredLanguage
+        self.phone = phone
+        self.email = email
+        self.postalAddress = postalAddress
+    }
+}
+
+/// Patients' identities under row-level security: read by the care staff of the patient's
+/// organisations (the table's policy names the roles), written by clinicians and rehab
+/// coordinators of the patient's own organisation. Every read is audited, one row per patient,
+/// a refused or unknown one as denied; a write in its own transaction.
+public struct PatientIdentities: Sendable {
+    public let pool: PostgresPool
+    public let audit: AuditWriter
+
+    public init(pool: PostgresPool, audit: AuditWriter) {
+        self.pool = pool
+        self.audit = audit
+    }
+
+    /// The identity of a patient the context may see; nil when it has none, or the patient
+    /// is not the context's to see (recorded as a denied read: the two look alike).
+    public func find(_ patient: UUID, as context: AccessContext) async throws -> PatientIdentity? {
+        try await findMany([patient], as: context)[patient]
+    }
+
+    /// The identities of several patients (a day's timetable, a group's letter): the ones the
+    /// context may see, each read audited.
+    public func findMany(_ patients: [UUID], as context: AccessContext) async throws -> [UUID: PatientIdentity] {
+        let wanted = Array(Set(patients))
+        guard !wanted.isEmpty else { return [:] }
+        let found = try await pool.withAccess(context, readOnly: true) { connection in
+            try await connection.query(
+                "SELECT patient_id, display_name, personal_number, preferred_language, phone, email, postal_address FROM patient_identities WHERE patient_id = ANY (\(wanted))",
+                prepared: true
+            ).map(Self.decode)
+        }
+        let byPatient = Dictionary(found.map { ($0.patientId, $0) }, uniquingKeysWith: { (first: PatientIdentity, _: PatientIdentity) in first })
+        try await audit.record(
+            wanted.map { id in
+                context.auditEvent(
+                    .read, patient: id, resource: "PatientIdentity", resourceID: id.uuidString, outcome: byPatient[id] == nil ? .denied : .success)
+            })
+        return byPatient
+    }
+
+    /// Records or replaces a patient's identity: the context must be a clinician or rehab
+    /// coordinator of the patient's organisation (else `unknownPatientRecord`, as for a patient
+    /// that does not exist). The personal identity number is checked (and normalised) first.
+    public func save(_ identity: PatientIdentity, as context: AccessContext) async throws -> PatientIdentity {
+        var identity = identity
+        identity.displayName = identity.displayName.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard (1...200).contains(identity.displayName.count),
+            !identity.displayName.unicodeScalars.contains(where: { CharacterSet.controlCharacters.contains($0) })
+        else {
+            throw Refusal.invalid("displayName", "must be 1 to 200 characters, without control characters")
+        }
+        if let given = identity.personalNumber {
+            guard let number = PersonalIdentityNumber(given) else {
+                throw Refusal.invalid("personalNumber", "must be a Swedish personal identity or coordination number (YYYYMMDD-NNNN) with a valid check digit")
+            }
+            identity.personalNumber = number.digits
+        }
+        let saved = try await pool.withAccess(context) { connection -> PatientIdentity? in
+            let existed = try await connection.query("SELECT 1 FROM patient_identities WHERE patient_id = \(identity.patientId)", prepared: true).first != nil
+            let rows = try await connection.query(
+                """
+                INSERT INTO patient_identities (patient_id, display_name, personal_number, preferred_language, phone, email, postal_address)
+                SELECT \(identity.patientId), \(identity.displayName), \(identity.personalNumber), \(identity.preferredLanguage.rawValue),
+                       \(identity.phone), \(identity.email), \(identity.postalAddress)
+                WHERE app_role() IN ('clinician', 'rehab_coordinator')
+                  AND EXISTS (SELECT 1 FROM patients p WHERE p.id = \(identity.patientId) AND p.organisation_id = ANY (app_organisation_ids()))
+                ON CONFLICT (patient_id) DO UPDATE SET
+                    display_name = excluded.display_name, personal_number = excluded.personal_number,
+                    preferred_language = excluded.preferred_language, phone = excluded.phone, email = excluded.email,
+                    postal_address = excluded.postal_address, updated_at = now()
+                RETURNING patient_id, display_name, personal_number, preferred_language, phone, email, postal_address
+                """, prepared: true)
+            guard let row = rows.first else { return nil }
+            let saved = try Self.decode(row)
+            try await AuditLog.record(
+                context.auditEvent(existed ? .update : .create, patient: saved.patientId, resource: "PatientIdentity", resourceID: saved.patientId.uuidString),
+                on: connection)
+            return saved
+        }
+        guard let saved else {
+            try await audit.record([
+                context.auditEvent(
+                    .update, patient: identity.patientId, resource: "PatientIdentity", resourceID: identity.patientId.uuidString, outcome: .denied)
+            ])
+            throw Refusal.unknownPatientRecord
+        }
+        return saved
+    }
+
+    static func decode(_ row: PostgresRow) throws -> PatientIdentity {
+        let (patient, name, number, language, phone, email, address) = try row.decode((UUID, String, String?, String, String?, String?, String?).self)
+        return PatientIdentity(
+            patientId: patient, displayName: name, personalNumber: number, preferredLanguage: PatientIdentity.Language(rawValue: language) ?? .sv,
+            phone: phone, email: email, postalAddress: address)
+    }
+}

@@ -1,0 +1,168 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import PostgresTestSupport
+import Testing
+
+@testable import Server
+
+/// Pages in Swedish and English: the language chosen from the switch, the cookie or the
+/// browser's `Accept-Language`; one catalogue per language with the same keys; no visible
+/// text outside the catalogue (the templates read statically, the pages in the
+/// pseudo-language live); problems as pages for browsers and problem+json for the API.
+@Suite struct PageLanguageTests {
+    static let sources = TestPaths.projectRoot.appendingPathComponent("Sources/Server")
+    static let templates = sources.appendingPathComponent("Resources/templates")
+
+    /// The templates whose words all come from the catalogue (the rest are being moved over).
+    static let translated = ["layout", "error", "sign-in", "signed-in", "account", "status", "break-glass", "reports"]
+
+    @Test func theBrowsersLanguageIsTakenByWeight() {
+        #expect(PageLanguage.preferred("sv-SE,sv;q=0.9,en-US;q=0.8,en;q=0.7") == .sv)
+        #expect(PageLanguage.preferred("en-GB,en;q=0.9,sv;q=0.8") == .en)
+        #expect(PageLanguage.preferred("de-DE,sv;q=0.5") == .sv, "Swedish before the English default when German is not offered")
+        #expect(PageLanguage.preferred("sv;q=0,en;q=0.1") == .en, "q=0 means not acceptable")
+        #expect(PageLanguage.preferred("fi-FI") == .en)
+        #expect(PageLanguage.preferred("sv-FI") == .sv)
+        #expect(PageLanguage.preferred(";;,=,q=,sv;q=abc") == .sv, "a malformed weight counts as 1")
+        #expect(PageLanguage.preferred("") == .en)
+    }
+
+    @Test func everyKeyTheCodeAndTemplatesUseIsInBothCatalogues() throws {
+        let catalogue = try TextCatalogue.load(from: Self.sources.appendingPathComponent("Resources/locales"))
+        var used = Set<String>()
+        let files = try FileManager.default.subpathsOfDirectory(atPath: Self.sources.path).filter { $0.hasSuffix(".swift") || $0.hasSuffix(".mustache") }
+        for file in files {
+            let text = try String(contentsOf: Self.sources.appendingPathComponent(file), encoding: .utf8)
+            let pattern = file.hasSuffix(".mustache") ? #"\{\{[#^/]?t\.([a-z0-9_]+)"# : #"texts(?:\(request\))?(?:\.format\(|\[)\s*"([a-z0-9_]+)""#
+            let regex = try NSRegularExpression(pattern: pattern)
+            for match in regex.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+                if let range = Range(match.range(at: 1), in: text) { used.insert(String(text[range])) }
+            }
+        }
+        // Keys built from a value: each one's family must be whole.
+        used.subtract(used.filter { $0.hasSuffix("_") })
+        used.formUnion(Role.allCases.map { "role_\($0.rawValue)" })
+        used.formUnion(["month", "quarter", "year"].map { "reports_period_\($0)" })
+        used.formUnion(
+            ["forbidden", "not_found", "conflict", "invalid", "too_many", "unavailable", "failed"].flatMap { ["error_\($0)_heading", "error_\($0)_advice"] })
+        used.formUnion([
+            "reports_met", "reports_not_met", "reports_limits_95", "reports_limits_998", "break_glass_granted", "break_glass_refused", "status_jobs_ended",
+            "status_jobs_ended_abandoned",
+        ])
+        used.formUnion(PageContext.Frame.pages.map(\.key))
+        #expect(used.count > 100, "the scan found the keys: \(used.count)")
+        #expect(used.subtracting(catalogue.keys).sorted() == [], "keys used but not in the catalogue")
+        #expect(catalogue.keys.subtracting(used).sorted() == [], "catalogue entries nothing uses")
+    }
+
+    @Test func aCatalogueWithoutAKeyOrWithOtherPlaceholdersIsRefused() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("locales-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        func write(_ en: String, _ sv: String) throws {
+            try Data(en.utf8).write(to: folder.appendingPathComponent("en.json"))
+            try Data(sv.utf8).write(to: folder.appendingPathComponent("sv.json"))
+        }
+        try write(#"{"a": "A {n}", "b": "B"}"#, #"{"a": "Å {n}"}"#)
+        #expect(throws: TextCatalogue.Invalid.self) { try TextCatalogue.load(from: folder) }
+        try write(#"{"a": "A {n}"}"#, #"{"a": "Å {antal}"}"#)
+        #expect(throws: TextCatalogue.Invalid.self) { try TextCatalogue.load(from: folder) }
+        try write(#"{"a": "A {n}"}"#, #"["Å"]"#)
+        #expect(throws: TextCatalogue.Invalid.self) { try TextCatalogue.load(from: folder) }
+        try write(#"{"a": "A {n}"}"#, #"{"a": "Å {n}"}"#)
+        let catalogue = try TextCatalogue.load(from: folder)
+        #expect(catalogue.texts(.sv).format("a", ["n": "3"]) == "Å 3" && catalogue.texts(.pseudo)["a"] == "⟦A {n}⟧")
+    }
+
+    /// Read statically: with Mustache tags, markup, `<code>` (commands, not words) and
+    /// entities taken out, a translated template holds no letters but the brand's.
+    @Test func translatedTemplatesHoldNoWordsOfTheirOwn() throws {
+        for name in Self.translated {
+            var text = try String(contentsOf: Self.templates.appendingPathComponent("\(name).mustache"), encoding: .utf8)
+            for pattern in [#"<code>.*?</code>"#, #"\{\{\{?[^}]*\}?\}\}"#, #"<[^>]*>"#, #"&[a-z]+;"#, "StrokePath"] {
+                text = text.replacingOccurrences(of: pattern, with: " ", options: .regularExpression)
+            }
+            let words = text.split(whereSeparator: \.isWhitespace).filter { $0.contains(where: \.isLetter) }
+            #expect(words.isEmpty, "\(name).mustache has words outside the catalogue: \(words)")
+        }
+    }
+
+    /// Live, in the pseudo-language: every visible text of the status and sign-in pages and of
+    /// an error page comes from the catalogue (marked ⟦…⟧), or is data (numbers, times, codes).
+    @Test func pagesInThePseudoLanguageShowOnlyCatalogueText() async throws {
+        try await TestDatabase.with { database in
+            try await Harness.live(database: database.app) { client in
+                for path in ["/?lang=qps", "/sign-in?lang=qps", "/no-such-page?lang=qps"] {
+                    let html = try await client.execute(uri: path, method: .get, headers: [.accept: "text/html"]) { $0.text }
+                    let strays = Self.textOutsideCatalogue(html)
+                    #expect(strays.isEmpty, "\(path): \(strays)")
+                    #expect(html.contains("⟦"), "\(path) is in the pseudo-language")
+                }
+            }
+        }
+    }
+
+    /// The visible text of a page (text nodes, and the `title`, `aria-label` and `placeholder`
+    /// attributes) that is neither marked nor data.
+    static func textOutsideCatalogue(_ html: String) -> [String] {
+        var page = html.replacingOccurrences(
+            of: #"<code>.*?</code>|<head>.*?</head>|<p class="problem-detail">.*?</p>"#, with: " ", options: .regularExpression)
+        var pieces: [String] = []
+        let attributes = try? NSRegularExpression(pattern: #"(?:title|aria-label|placeholder|alt)="([^"]*)""#)
+        for match in attributes?.matches(in: page, range: NSRange(page.startIndex..., in: page)) ?? [] {
+            if let range = Range(match.range(at: 1), in: page) { pieces.append(String(page[range])) }
+        }
+        page = page.replacingOccurrences(of: #"<[^>]*>"#, with: "\n", options: .regularExpression)
+        pieces += page.split(separator: "\n").map(String.init)
+        return pieces.compactMap { piece in
+            var rest = piece
+            // Marked texts, the innermost first (a sentence holds a marked duration).
+            while let marked = rest.range(of: "⟦[^⟦⟧]*⟧", options: .regularExpression) { rest.replaceSubrange(marked, with: " ") }
+            rest =
+                rest
+                .replacingOccurrences(of: "&[a-z]+;|&#[0-9]+;", with: " ", options: .regularExpression)
+                .replacingOccurrences(of: "\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z", with: " ", options: .regularExpression)
+                .replacingOccurrences(of: "StrokePath|Svenska|English|[0-9a-f-]{36}|\\d+(xx)?|UTC|GMT", with: " ", options: .regularExpression)
+            return rest.contains(where: \.isLetter) ? piece.trimmingCharacters(in: .whitespaces) : nil
+        }
+    }
+
+    @Test func problemsArePagesForBrowsersAndProblemJSONForTheAPI() async throws {
+        try await TestDatabase.with { database in
+            try await Harness.live(database: database.app) { client in
+                let page = try await client.execute(
+                    uri: "/rehab/sessions/not-a-page/nothing", method: .get, headers: [.accept: "text/html", .acceptLanguage: "sv-SE,sv;q=0.9"]
+                ) {
+                    ($0.status, $0.headers[.contentType], $0.headers[.contentLanguage], $0.text)
+                }
+                #expect(page.0 == .notFound && page.1 == "text/html; charset=utf-8" && page.2 == "sv")
+                #expect(page.3.contains("<html lang=\"sv\">") && page.3.contains("<h1>Hittades inte</h1>") && page.3.contains("Referens för support:"))
+                let api = try await client.execute(uri: "/api/v1/patients/nothing", method: .get, headers: [.accept: "text/html"]) {
+                    ($0.status, $0.headers[.contentType])
+                }
+                #expect(api.1 == "application/problem+json", "the API answers problem+json even to a browser: \(api)")
+                let machine = try await client.execute(uri: "/no-such-page", method: .get) { ($0.status, $0.headers[.contentType]) }
+                #expect(machine == (.notFound, "application/problem+json"), "without Accept: text/html, problem+json")
+            }
+        }
+    }
+
+    @Test func theSwitchChoosesAndTheCookieRemembers() async throws {
+        try await Harness.live(database: Harness.unreachable) { client in
+            let chosen = try await client.execute(uri: "/sign-in?lang=sv", method: .get, headers: [.acceptLanguage: "en"]) {
+                ($0.text, SignInTests.cookie(PageLanguage.cookieName, in: $0)?.value)
+            }
+            #expect(chosen.0.contains("<h1>Logga in</h1>") && chosen.1 == "sv")
+            #expect(chosen.0.contains(#"href="/sign-in?lang=en" hreflang="en" lang="en">English</a>"#), "the switch leads to the same page")
+            let remembered = try await client.execute(uri: "/sign-in", method: .get, headers: [.acceptLanguage: "en", .cookie: "strokepath_lang=sv"]) {
+                $0.text
+            }
+            #expect(remembered.contains("<h1>Logga in</h1>"), "the cookie wins over the browser's language")
+            let english = try await client.execute(uri: "/sign-in", method: .get, headers: [.acceptLanguage: "en-GB"]) { $0.text }
+            #expect(english.contains("<html lang=\"en\">") && english.contains("<h1>Sign in</h1>"))
+            let unknown = try await client.execute(uri: "/sign-in?lang=xx", method: .get, headers: [.acceptLanguage: "sv"]) { $0.text }
+            #expect(unknown.contains("<h1>Logga in</h1>"), "an unknown choice falls back to the browser's")
+        }
+    }
+}
