@@ -35,6 +35,8 @@ public struct RehabCatalogue: Sendable, Decodable {
     public struct Modality: Sendable, Decodable {
         public var id: String
         public var name: String
+        /// The name in other languages, by language code (`sv`); English is `name`.
+        public var names: [String: String]?
         public var discipline: String
         public var skill: String?
         public var requiresTherapist: Bool
@@ -48,6 +50,9 @@ public struct RehabCatalogue: Sendable, Decodable {
         /// How strong the evidence for the modality is after stroke, shown next to a booking.
         public var evidence: Evidence
         public var sources: [String]
+
+        /// The name in `language` (a code such as `sv`), else in English.
+        public func name(in language: String) -> String { names?[language] ?? name }
     }
 
     /// The strength of the evidence for a modality: a grade in words, a sentence, its sources.

@@ -92,7 +92,7 @@ public func buildRouter(
     api.addRoutes(RehabSessionController(bookings: rehab.sessions, resources: rehab.resources).endpoints)
     api.addRoutes(RehabSeriesController(bookings: rehab.sessions, waitlist: rehab.waitlist).endpoints)
     api.addRoutes(RehabPlanController(planning: rehab.planning).endpoints)
-    RehabPages(pages: pages, rehab: rehab).register(on: signedIn)
+    RehabPages(pages: pages, rehab: rehab, identities: features.identities).register(on: signedIn)
     api.addRoutes(RecoveryController(projections: features.projections, records: features.recoveryRecords).endpoints)
     RecoveryPage(pages: pages, projections: features.projections, records: features.recoveryRecords).register(on: signedIn)
     api.addRoutes(ReportController(reports: features.reports).endpoints)

@@ -133,6 +133,61 @@ struct Browser: Sendable {
         try await click("\(selector) option[value=\"\(value)\"]")
     }
 
+    /// Runs a script in the page and answers its value.
+    @discardableResult
+    func execute(_ script: String, _ arguments: [Any] = []) async throws -> Any? {
+        try await command("POST", "/execute/sync", ["script": script, "args": arguments])
+    }
+
+    /// Sets the window's size (CSS pixels), as a tablet's or a desktop's.
+    func resize(width: Int, height: Int = 1000) async throws {
+        _ = try await command("POST", "/window/rect", ["width": width, "height": height])
+    }
+
+    /// Whether the page is wider than the window (a horizontal scroll bar): the document's
+    /// scroll width against the viewport's.
+    func overflowsHorizontally() async throws -> (scrollWidth: Int, viewport: Int) {
+        let sizes = try await execute("return [document.documentElement.scrollWidth, window.innerWidth]") as? [Int] ?? [0, 0]
+        return (sizes.first ?? 0, sizes.last ?? 0)
+    }
+
+    /// Saves a screenshot of the window as PNG under `.build/screenshots/` (not committed), and
+    /// answers its path.
+    @discardableResult
+    func screenshot(_ name: String) async throws -> URL {
+        guard let encoded = try await command("GET", "/screenshot", nil) as? String, let data = Data(base64Encoded: encoded) else {
+            throw Failure(description: "the driver sent no screenshot")
+        }
+        let folder = TestPaths.projectRoot.appendingPathComponent(".build/screenshots")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let file = folder.appendingPathComponent("\(name).png")
+        try data.write(to: file)
+        return file
+    }
+
+    /// The serious and critical violations axe-core's rules (WCAG 2.1 A and AA) find on the
+    /// page: axe from PyPI (`axe-playwright-python`, which carries axe-core; `ops/test` installs
+    /// it and names its script in `STROKEPATH_AXE_JS`), run in this browser.
+    func accessibilityViolations() async throws -> [String] {
+        guard let path = ProcessInfo.processInfo.environment["STROKEPATH_AXE_JS"], let axe = FileManager.default.contents(atPath: path) else {
+            throw TestSetupError(message: "STROKEPATH_AXE_JS names no axe-core script: run the tests through ops/test, which installs it")
+        }
+        try await execute(String(decoding: axe, as: UTF8.self) + "\n;window.__axe = axe;")
+        let found = try await command(
+            "POST", "/execute/async",
+            [
+                "script": """
+                const done = arguments[arguments.length - 1];
+                window.__axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
+                  .then(r => done(r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+                    .map(v => v.id + ' (' + v.impact + '): ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))))
+                  .catch(e => done(['axe failed: ' + e]));
+                """,
+                "args": [],
+            ])
+        return found as? [String] ?? ["axe answered nothing"]
+    }
+
     /// Console messages the pages wrote at level `SEVERE` (errors) since the last call.
     func consoleErrors() async throws -> [String] {
         let entries = try await command("POST", "/se/log", ["type": "browser"]) as? [[String: Any]] ?? []

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import PostgresTestSupport
+import Rehabilitation
 import Testing
 
 @testable import Server
@@ -15,7 +16,10 @@ import Testing
     static let templates = sources.appendingPathComponent("Resources/templates")
 
     /// The templates whose words all come from the catalogue (the rest are being moved over).
-    static let translated = ["layout", "error", "sign-in", "signed-in", "account", "status", "break-glass", "reports"]
+    static let translated = [
+        "layout", "error", "sign-in", "signed-in", "account", "status", "break-glass", "reports", "rehab-week", "rehab-day", "rehab-session", "rehab-plan",
+        "rehab-patient-week",
+    ]
 
     @Test func theBrowsersLanguageIsTakenByWeight() {
         #expect(PageLanguage.preferred("sv-SE,sv;q=0.9,en-US;q=0.8,en;q=0.7") == .sv)
@@ -51,6 +55,22 @@ import Testing
             "status_jobs_ended_abandoned",
         ])
         used.formUnion(PageContext.Frame.pages.map(\.key))
+        used.formUnion(SessionStatus.allCases.map { "status_\($0.rawValue)" })
+        used.formUnion(PlanStatus.allCases.map { "plan_status_\($0.rawValue)" })
+        used.formUnion(WaitlistStatus.allCases.map { "waitlist_\($0.rawValue)" })
+        used.formUnion(["session_cancelled_done", "session_place_cancelled_done", "plan_sessions_feasible", "plan_sessions_broken"])
+        // The plan's score in words: every cost and indicator the scorer reports.
+        let scorer = TestPaths.projectRoot.appendingPathComponent("Sources/Rehabilitation")
+        let terms = try NSRegularExpression(pattern: #"(soft|kpi)\["([a-z0-9_]+)"\]"#)
+        for file in try FileManager.default.contentsOfDirectory(atPath: scorer.path) where file.hasPrefix("ScheduleScorer") {
+            let text = try String(contentsOf: scorer.appendingPathComponent(file), encoding: .utf8)
+            for match in terms.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+                if let kind = Range(match.range(at: 1), in: text), let key = Range(match.range(at: 2), in: text) {
+                    used.insert((text[kind] == "soft" ? "plan_term_" : "plan_kpi_") + text[key])
+                }
+            }
+        }
+        used.insert("plan_kpi_\(ScheduleScorer.DailyTarget.kpiName)")
         #expect(used.count > 100, "the scan found the keys: \(used.count)")
         #expect(used.subtracting(catalogue.keys).sorted() == [], "keys used but not in the catalogue")
         #expect(catalogue.keys.subtracting(used).sorted() == [], "catalogue entries nothing uses")

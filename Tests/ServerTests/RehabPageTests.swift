@@ -119,10 +119,10 @@ import Testing
                 let planLink = try #require(week.html.range(of: #"/rehab/plans/[0-9a-f-]{36}"#, options: .regularExpression).map { String(week.html[$0]) })
                 let plan = try await browser.get(planLink)
                 let planDOM = try await browser.render(plan.html)
-                #expect(planDOM.contains("published") && planDOM.contains("Indicators") && !planDOM.contains("Publish: book"))
+                #expect(planDOM.contains("published") && planDOM.contains("The week in figures") && !planDOM.contains("Publish: book"))
                 let printable = try await browser.get("/rehab/patients/\(DemoClinicFixture.patient("DEMO-R01").uuidString.lowercased())/week?week=\(lastWeek)")
                 let printDOM = try await browser.render(printable.html)
-                #expect(printDOM.contains("Your therapy week from \(lastWeek)") && printDOM.contains("Physiotherapy, individual"))
+                #expect(printDOM.contains("Your therapy week from") && printDOM.contains("Physiotherapy, individual"))
 
                 // A therapist sees the session and marks attendance, but gets no move form.
                 let therapist = PageSession(client: client, session: try await Harness.signIn(client, token: therapistToken), port: port)

@@ -30,10 +30,13 @@ struct PageRenderer: Sendable {
         catalogue.texts(PageLanguage.of(request))
     }
 
-    /// Renders a template into an HTML response, in the request's language, framed for
-    /// `identity` (nil: nobody signed in); a language chosen with the switch is remembered.
-    func page(_ template: String, _ view: Any, request: Request, identity: Identity?, status: HTTPResponse.Status = .ok) throws -> Response {
-        let texts = texts(request)
+    /// Renders a template into an HTML response, in the request's language (or `language`, a
+    /// letter's reader's), framed for `identity` (nil: nobody signed in); a language chosen with
+    /// the switch is remembered.
+    func page(
+        _ template: String, _ view: Any, request: Request, identity: Identity?, status: HTTPResponse.Status = .ok, language: PageLanguage? = nil
+    ) throws -> Response {
+        let texts = language.map(catalogue.texts) ?? texts(request)
         let context = PageContext(t: texts.entries, frame: .init(request: request, identity: identity, texts: texts), view: view)
         guard let html = library.render(context, withTemplate: template) else {
             throw Problem(.internalServerError, "internal-error", detail: "Page template missing.")

@@ -15,6 +15,9 @@ public struct ClinicSettings: Sendable, Codable, Equatable {
     public var contactPercent: Int
     /// How long a waitlist offer of a freed slot holds.
     public var offerMinutes: Int
+    /// Where the clinic is and its phone number, for the letters to its patients.
+    public var address: String? = nil
+    public var phone: String? = nil
 
     /// 08:00–16:00 in 15-minute slots on weekdays, 08:00–12:00 on Saturdays (the grid of
     /// rehab-week/1), UTC, 80 % of a shift with patients, offers held for two hours.
@@ -65,6 +68,14 @@ public struct ClinicSettings: Sendable, Codable, Equatable {
         }
         guard (10...100).contains(contactPercent) else { throw Refusal.invalid("contactPercent", "must be 10 to 100") }
         guard (5...10_080).contains(offerMinutes) else { throw Refusal.invalid("offerMinutes", "must be 5 to 10080") }
+        if let address {
+            guard address.count <= 300 else { throw Refusal.invalid("address", "must be at most 300 characters") }
+            try TextRules.checkFreeText(address.replacingOccurrences(of: "\n", with: " "), field: "address")
+        }
+        if let phone {
+            guard phone.count <= 40 else { throw Refusal.invalid("phone", "must be at most 40 characters") }
+            try TextRules.checkFreeText(phone, field: "phone")
+        }
     }
 
     /// The clinic's settings, `standard` if it has set none.
@@ -73,16 +84,17 @@ public struct ClinicSettings: Sendable, Codable, Equatable {
             let row = try await connection.query(
                 """
                 SELECT time_zone, to_char(day_start, 'HH24:MI'), slot_minutes, weekday_slots, saturday_slots, am_pm_boundary_slot,
-                       contact_percent, offer_minutes
+                       contact_percent, offer_minutes, address, phone
                 FROM rehab_clinic_settings WHERE organisation_id = \(organisation)
                 """, prepared: true
             ).first
         else { return .standard }
-        let (zone, dayStart, slotMinutes, weekdaySlots, saturdaySlots, boundary, contactPercent, offerMinutes) =
-            try row.decode((String, ClockTime, Int, Int, Int, Int, Int, Int).self)
+        let (zone, dayStart, slotMinutes, weekdaySlots, saturdaySlots, boundary, contactPercent, offerMinutes, address, phone) =
+            try row.decode((String, ClockTime, Int, Int, Int, Int, Int, Int, String, String).self)
         return ClinicSettings(
             timeZone: zone, dayStart: dayStart, slotMinutes: slotMinutes, weekdaySlots: weekdaySlots, saturdaySlots: saturdaySlots,
-            amPmBoundarySlot: boundary, contactPercent: contactPercent, offerMinutes: offerMinutes)
+            amPmBoundarySlot: boundary, contactPercent: contactPercent, offerMinutes: offerMinutes, address: address.isEmpty ? nil : address,
+            phone: phone.isEmpty ? nil : phone)
     }
 
     /// Stores the clinic's settings (checked first).
@@ -90,13 +102,13 @@ public struct ClinicSettings: Sendable, Codable, Equatable {
         try await connection.query(
             """
             INSERT INTO rehab_clinic_settings (organisation_id, time_zone, day_start, slot_minutes, weekday_slots, saturday_slots,
-                                               am_pm_boundary_slot, contact_percent, offer_minutes)
+                                               am_pm_boundary_slot, contact_percent, offer_minutes, address, phone)
             VALUES (\(organisation), \(timeZone), \(dayStart.description)::time, \(slotMinutes), \(weekdaySlots), \(saturdaySlots),
-                    \(amPmBoundarySlot), \(contactPercent), \(offerMinutes))
+                    \(amPmBoundarySlot), \(contactPercent), \(offerMinutes), \(address ?? ""), \(phone ?? ""))
             ON CONFLICT (organisation_id) DO UPDATE SET time_zone = EXCLUDED.time_zone, day_start = EXCLUDED.day_start,
                 slot_minutes = EXCLUDED.slot_minutes, weekday_slots = EXCLUDED.weekday_slots, saturday_slots = EXCLUDED.saturday_slots,
                 am_pm_boundary_slot = EXCLUDED.am_pm_boundary_slot, contact_percent = EXCLUDED.contact_percent,
-                offer_minutes = EXCLUDED.offer_minutes
+                offer_minutes = EXCLUDED.offer_minutes, address = EXCLUDED.address, phone = EXCLUDED.phone
             """, prepared: true)
     }
 }

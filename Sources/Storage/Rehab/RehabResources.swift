@@ -309,6 +309,15 @@ public struct RehabResources: Sendable {
         try await pool.withAccess(context, readOnly: true) { connection in try await ClinicSettings.load(clinic, on: connection) }
     }
 
+    /// The clinic's name, as its letters are signed (nil: not one the context acts for).
+    public func clinicName(_ clinic: UUID, as context: AccessContext) async throws -> String? {
+        guard context.organisations.contains(clinic) else { return nil }
+        return try await pool.withAccess(context, readOnly: true) { connection -> String? in
+            guard let row = try await connection.query("SELECT name FROM organisations WHERE id = \(clinic)", prepared: true).first else { return nil }
+            return try row.decode(String.self)
+        }
+    }
+
     /// Stores the clinic's grid and time zone.
     public func save(_ settings: ClinicSettings, clinic: UUID, as context: AccessContext) async throws {
         try settings.check()

@@ -174,7 +174,7 @@ public struct RehabSessions: Sendable {
 
     /// Takes the room row and checks room type, therapist and group size; returns whether
     /// the room is single-occupancy.
-    private func checkResources(_ request: RehabBookingRequest, participants: Int, on connection: PostgresConnection) async throws -> Bool {
+    func checkResources(_ request: RehabBookingRequest, participants: Int, on connection: PostgresConnection) async throws -> Bool {
         guard
             let room = try await connection.query(
                 """

@@ -170,6 +170,23 @@ public struct RehabWaitlist: Sendable {
         }
     }
 
+    /// Offers a place free in `session` now (a group session with room, or a cancelled one) to
+    /// the first fitting waiting entry, as a cancellation would: nil when nobody fits or the
+    /// session is not the context's.
+    public func offerNow(_ session: UUID, as context: AccessContext) async throws -> WaitlistEntry? {
+        try await sessions.pool.withAccess(context) { connection in
+            guard
+                let free = try await connection.query(
+                    """
+                    SELECT s.cancelled OR (SELECT count(*) FROM rehab_participants p WHERE p.session_id = s.id AND p.cancelled_at IS NULL) < s.max_participants
+                    FROM rehab_sessions s WHERE s.id = \(session)
+                    """, prepared: true
+                ).first?.decode(Bool.self)
+            else { throw Refusal.unknownSession }
+            return free ? try await offer(freed: session, on: connection) : nil
+        }
+    }
+
     /// Offers a freed slot (a cancelled session, or a group session with a place free) to the
     /// first waiting entry of its modality whose patient is free then and may have it.
     func offer(freed session: UUID, skipping: UUID? = nil, on connection: PostgresConnection) async throws -> WaitlistEntry? {

@@ -2,7 +2,7 @@ import Foundation
 
 /// A week as an SVG grid: a column per day, an hour line per hour, each session a block at
 /// its time and length; sessions at the same time share the column side by side. Group
-/// sessions show their places taken; cancelled ones are hatched. Each block links to the
+/// sessions show their places taken; cancelled ones are hatched; a stripe shows the status. Each block links to the
 /// session's page. SVG, so it needs no inline style and no script under the pages' policy.
 enum WeekGridSVG {
     struct Block: Sendable, Equatable {
@@ -18,11 +18,13 @@ enum WeekGridSVG {
         /// A CSS class for the block's colour (the modality's discipline).
         var kind: String
         var cancelled: Bool
+        /// The CSS class of its status (`SessionStatus.css`), drawn as a stripe at its left.
+        var status: String
     }
 
     static let width = 980.0, left = 46.0, top = 30.0, minuteHeight = 1.2
 
-    static func render(days: [String], from dayStart: Int, to dayEnd: Int, blocks: [Block], title: String) -> String {
+    static func render(days: [String], from dayStart: Int, to dayEnd: Int, blocks: [Block], title: String, empty: String) -> String {
         let span = max(dayEnd - dayStart, 60)
         let height = top + Double(span) * minuteHeight + 8
         let column = (width - left) / Double(max(days.count, 1))
@@ -47,12 +49,13 @@ enum WeekGridSVG {
             var inner = "<title>\(SVGChart.escape(block.tooltip))</title>"
             inner +=
                 "<rect class=\"session \(block.kind)\(block.cancelled ? " cancelled" : "")\" x=\"\(f(x))\" y=\"\(f(y))\" width=\"\(f(w))\" height=\"\(f(h))\" rx=\"3\"/>"
-            inner += text(block.title, x: x + 4, y: y + 12, anchor: "start", cssClass: "blocktitle")
-            if h >= 28 { inner += text(block.detail, x: x + 4, y: y + 25, anchor: "start", cssClass: "blockdetail") }
+            inner += "<rect class=\"stripe \(block.status)\" x=\"\(f(x))\" y=\"\(f(y))\" width=\"5\" height=\"\(f(h))\" rx=\"2\"/>"
+            inner += text(block.title, x: x + 8, y: y + 13, anchor: "start", cssClass: "blocktitle")
+            if h >= 30 { inner += text(block.detail, x: x + 8, y: y + 27, anchor: "start", cssClass: "blockdetail") }
             body += "<a href=\"\(SVGChart.escape(block.link))\">\(inner)</a>"
         }
         if blocks.isEmpty {
-            body += text("No sessions booked this week", x: width / 2, y: top + Double(span) * minuteHeight / 2, anchor: "middle", cssClass: "caption")
+            body += text(empty, x: width / 2, y: top + Double(span) * minuteHeight / 2, anchor: "middle", cssClass: "caption")
         }
         return "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"week\" viewBox=\"0 0 \(f(width)) \(f(height))\" role=\"img\">"
             + "<title>\(SVGChart.escape(title))</title>\(body)</svg>"
