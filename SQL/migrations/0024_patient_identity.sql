@@ -19,7 +19,9 @@ CREATE TABLE patient_identities (
     postal_address text CHECK (length(postal_address) <= 300),
     updated_at timestamptz NOT NULL DEFAULT now()
 );
-CREATE UNIQUE INDEX patient_identities_personal_number_idx ON patient_identities (personal_number) WHERE personal_number IS NOT NULL;
+-- Not unique: a uniqueness check runs outside row-level security, so it would tell any writer
+-- whether a person is a patient anywhere; and two organisations may each register the same person.
+CREATE INDEX patient_identities_personal_number_idx ON patient_identities (personal_number) WHERE personal_number IS NOT NULL;
 
 ALTER TABLE patient_identities ENABLE ROW LEVEL SECURITY;
 ALTER TABLE patient_identities FORCE ROW LEVEL SECURITY;

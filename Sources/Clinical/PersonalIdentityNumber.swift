@@ -14,26 +14,38 @@ public struct PersonalIdentityNumber: Sendable, Equatable, CustomStringConvertib
     /// or the one before with `+`).
     public init?(_ text: String, today: Date = Date()) {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
-        let separator = trimmed.first { $0 == "-" || $0 == "+" }
-        let plain = trimmed.filter { $0 != "-" && $0 != "+" }
-        guard plain.allSatisfy(\.isASCII), plain.allSatisfy(\.isNumber), [10, 12].contains(plain.count),
-            trimmed.filter({ $0 == "-" || $0 == "+" }).count <= 1
-        else { return nil }
+        let characters = Array(trimmed)
+        // The separator, if any, stands before the last four digits; only the short form may use `+`.
+        var separator: Character?
+        if characters.count >= 5, characters[characters.count - 5] == "-" || characters[characters.count - 5] == "+" {
+            separator = characters[characters.count - 5]
+        }
+        let plain = String(characters.enumerated().filter { separator == nil || $0.offset != characters.count - 5 }.map(\.element))
+        guard plain.allSatisfy({ $0.isASCII && $0.isNumber }), [10, 12].contains(plain.count) else { return nil }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Europe/Stockholm") ?? .gmt
+        let now = calendar.dateComponents([.year, .month, .day], from: today)
+        let todayNumber = (now.year ?? 0) * 10_000 + (now.month ?? 0) * 100 + (now.day ?? 0)
         var full = plain
         if plain.count == 10 {
-            var calendar = Calendar(identifier: .gregorian)
-            calendar.timeZone = TimeZone(identifier: "Europe/Stockholm") ?? .gmt
-            let year = calendar.component(.year, from: today)
-            guard let short = Int(plain.prefix(2)) else { return nil }
-            var century = year / 100 * 100
-            if century + short > year { century -= 100 }
+            guard let short = Int(plain.prefix(6)) else { return nil }
+            // The latest century in which the birth date is not after today; `+`: a hundred years before.
+            var century = (now.year ?? 0) / 100 * 100
+            if Self.birthNumber((century + short / 10_000) * 10_000 + short % 10_000) > todayNumber { century -= 100 }
             if separator == "+" { century -= 100 }
             full = String(century / 100) + plain
         } else if separator == "+" {
             return nil
         }
-        guard Self.hasValidDate(full), Self.luhnValid(String(full.dropFirst(2))) else { return nil }
+        guard Self.hasValidDate(full), let birth = Int(full.prefix(8)), Self.birthNumber(birth) <= todayNumber,
+            Self.luhnValid(String(full.dropFirst(2)))
+        else { return nil }
         digits = full
+    }
+
+    /// A birth date as YYYYMMDD, a coordination number's day less 60.
+    static func birthNumber(_ yyyymmdd: Int) -> Int {
+        yyyymmdd % 100 > 60 ? yyyymmdd - 60 : yyyymmdd
     }
 
     /// `YYYYMMDD-NNNN`.

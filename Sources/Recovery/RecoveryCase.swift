@@ -111,6 +111,9 @@ public struct RecoveryWhatIfOutlook: Sendable, Codable, Equatable {
     /// Proposed minus current, on days 90 and 180 (the estimate's curves); day 180 only when
     /// the horizon reaches it.
     public var differenceDay90: Double
+    /// The lowest and highest difference on day 90 over the accepted parameter sets.
+    public var differenceDay90Lower: Double
+    public var differenceDay90Upper: Double
     public var differenceDay180: Double?
     /// The model's horizon (Protocols/recovery) and the difference on that day.
     public var horizonDays: Int

@@ -74,6 +74,7 @@ public struct RecoveryProjector: Sendable {
             model: RecoveryModel.version, parameterVersion: recovery.version, current: current,
             proposed: .init(curve: proposed.curve, lower: proposed.lower, upper: proposed.upper),
             differenceDay90: proposed.curve[min(90, fitter.horizon)] - current.curve[min(90, fitter.horizon)],
+            differenceDay90Lower: proposed.differenceLower[min(90, fitter.horizon)], differenceDay90Upper: proposed.differenceUpper[min(90, fitter.horizon)],
             differenceDay180: fitter.horizon >= 180 ? proposed.curve[180] - current.curve[180] : nil,
             horizonDays: fitter.horizon, differenceAtHorizon: proposed.curve[fitter.horizon] - current.curve[fitter.horizon],
             speculative: speculative(z, fitter: fitter, schedule: proposal))

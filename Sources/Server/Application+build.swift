@@ -49,7 +49,7 @@ public func buildRouter(
         pool: pool, replica: features.reports.replica, spool: features.acute.spool, timeout: configuration.readinessTimeout, version: configuration.version)
 
     let provider: OpenIDProvider? = if let settings = configuration.authentication.openID { try await OpenIDProvider.discover(settings) } else { nil }
-    let pages = try await PageRenderer.load()
+    let pages = try await PageRenderer.load(pseudoLanguage: configuration.pseudoLanguage)
     let router = Router(context: AppRequestContext.self)
     router.add(
         middleware: RequestObservationMiddleware(
@@ -112,6 +112,6 @@ public func buildRouter(
                     limiter: RateLimiter(
                         perSecond: configuration.failureRateLimit.perSecond, burst: configuration.failureRateLimit.burst, now: clock))
             )
-            .add(middleware: WebSessionMiddleware(sessions: sessions)))
+            .add(middleware: WebSessionMiddleware(sessions: sessions, optional: true)))
     return router
 }

@@ -51,6 +51,9 @@ public struct ServerConfiguration: Sendable {
     public var jobPoll: Duration
     /// How often the metrics read the job and audit backlog from the database (default 15 s).
     public var backlogInterval: Duration
+    /// Whether pages may be asked for in the pseudo-language (`?lang=qps`, every catalogue text
+    /// marked): for the tests that look for text outside the catalogue, never in service.
+    public var pseudoLanguage = false
 
     /// A configuration with the documented defaults.
     public init(

@@ -19,7 +19,7 @@ enum Harness {
 
     /// The test configuration; its development key lives in a temporary file.
     static func configuration(database: PostgresConnectionSettings, maxBodyBytes: Int = 1 << 20) -> ServerConfiguration {
-        ServerConfiguration(
+        var configuration = ServerConfiguration(
             host: "127.0.0.1",
             port: 0,
             database: database,
@@ -30,6 +30,8 @@ enum Harness {
             protocolsDirectory: TestPaths.protocols.directory,
             spoolDirectory: FileManager.default.temporaryDirectory.appendingPathComponent("spool-\(UUID().uuidString)")
         )
+        configuration.pseudoLanguage = true
+        return configuration
     }
 
     /// Runs `test` against a live server (real HTTP on a free port).

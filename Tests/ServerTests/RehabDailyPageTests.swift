@@ -78,6 +78,13 @@ import Testing
                             options: .regularExpression
                         )
                         .map { String(pastDay[$0].prefix(52)) })
+                    // Its places not yet recorded (the demo records last week's), as a therapist finds them after the session.
+                    let groupID = try #require(UUID(uuidString: String(group.suffix(36))))
+                    try await database.withPool(.superuser) { pool in
+                        try await pool.query(
+                            "UPDATE rehab_participants SET attendance = NULL, minutes_delivered = NULL, attendance_by = NULL, attendance_at = NULL WHERE session_id = \(groupID)"
+                        )
+                    }
                     try await browser.open("\(base)\(group)")
                     try await Self.check(browser, "rehab-session-group")
                     try await browser.execute("document.querySelectorAll('fieldset input[type=checkbox]').forEach(box => box.checked = false)")
@@ -87,7 +94,7 @@ import Testing
                     #expect(recorded.contains("did not come") && recorded.contains("status-no-show") && recorded.contains("status-attended"))
                     let marks = try await database.withPool(.superuser) { pool in
                         try await pool.query(
-                            "SELECT attendance FROM rehab_participants WHERE session_id = \(UUID(uuidString: String(group.suffix(36)))) AND cancelled_at IS NULL"
+                            "SELECT attendance FROM rehab_participants WHERE session_id = \(groupID) AND cancelled_at IS NULL"
                         ).decode(String.self)
                     }
                     #expect(marks.filter { $0 == "no_show" }.count == 1 && marks.filter { $0 == "attended" }.count == marks.count - 1, "\(marks)")
@@ -122,7 +129,7 @@ import Testing
                 #expect(ics.2.hasPrefix("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n") && ics.2.hasSuffix("END:VCALENDAR\r\n"))
                 #expect(ics.2.contains("SUMMARY:Fysioterapi\\, individuell") && ics.2.contains("LOCATION:"))
                 #expect(!ics.2.split(separator: "\r\n").contains { $0.utf8.count > 75 }, "lines folded at 75 octets")
-                let events = ics.2.components(separatedBy: "BEGIN:VEVENT").count - 1
+                let events = ics.2.components(separatedBy: "STATUS:CONFIRMED").count - 1
                 let booked = try await database.withPool(.superuser) { pool in
                     try await pool.query(
                         """

@@ -28,6 +28,10 @@ import Testing
         #expect(PersonalIdentityNumber("1912-12-12-1212", today: today) == nil)
         #expect(PersonalIdentityNumber("19121212+1212", today: today) == nil, "+ only in the short form")
         #expect(PersonalIdentityNumber("١٩١٢١٢١٢١٢١٢", today: today) == nil, "ASCII digits only")
+        let march = ISO8601DateFormatter().date(from: "2026-03-01T12:00:00Z") ?? Date()
+        #expect(PersonalIdentityNumber("260901-1230", today: march)?.digits == "192609011230", "a day later this year than today is a century ago")
+        #expect(PersonalIdentityNumber("20300101-1232", today: march) == nil, "a birth date after today")
+        #expect(PersonalIdentityNumber("12-12121212", today: today) == nil, "the dash stands before the last four digits")
     }
 
     @Test func careStaffReadItAndNobodyElseDoes() async throws {

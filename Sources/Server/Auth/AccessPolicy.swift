@@ -93,7 +93,6 @@ enum AccessPolicy {
         "POST /rehab/plans": [.rehabCoordinator],
         "POST /rehab/plans/{id}/publish": [.rehabCoordinator],
         "POST /rehab/plans/{id}/discard": [.rehabCoordinator],
-        "POST /rehab/sessions/{id}/offer": [.rehabCoordinator],
         "GET /rehab/day": rehabStaff,
         "GET /rehab/patients/{id}/week": rehabStaff,
         "GET /rehab/patients/{id}/week.ics": rehabStaff,

@@ -61,12 +61,13 @@ extension PageContext.Frame {
         }
     }
 
-    /// This page's address in another language: its path and query, `lang` replaced (the GET
-    /// of a page shown after a POST).
+    /// This page in another language: its query with `lang` replaced, as a link relative to the
+    /// page itself (never a path of the request's, which could name another host as `//host`);
+    /// a page shown after a POST is asked for again with GET.
     static func address(_ request: Request, language: PageLanguage) -> String {
         var query = request.uri.queryParameters.filter { $0.key != "lang" }.map { (String($0.key), String($0.value)) }
         query.append(("lang", language.rawValue))
-        return request.uri.path + "?" + PercentEncoding.form(query)
+        return "?" + PercentEncoding.form(query)
     }
 }
 

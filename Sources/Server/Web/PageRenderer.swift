@@ -10,24 +10,34 @@ import Mustache
 struct PageRenderer: Sendable {
     private let library: MustacheLibrary
     let catalogue: TextCatalogue
+    /// Whether the pseudo-language may be asked for (`ServerConfiguration.pseudoLanguage`).
+    let pseudoLanguage: Bool
 
     /// Loads the templates and the catalogue; fails start-up with the folder's name if they
     /// are missing, or with the catalogue's problem.
-    static func load() async throws -> PageRenderer {
+    static func load(pseudoLanguage: Bool = false) async throws -> PageRenderer {
         let folder = try ServerResources.folder("templates")
         return PageRenderer(
-            library: try await MustacheLibrary(directory: folder.path), catalogue: try TextCatalogue.load(from: try ServerResources.folder("locales")))
+            library: try await MustacheLibrary(directory: folder.path), catalogue: try TextCatalogue.load(from: try ServerResources.folder("locales")),
+            pseudoLanguage: pseudoLanguage)
     }
 
     /// Private: a renderer is made only by loading the templates.
-    private init(library: MustacheLibrary, catalogue: TextCatalogue) {
+    private init(library: MustacheLibrary, catalogue: TextCatalogue, pseudoLanguage: Bool) {
         self.library = library
         self.catalogue = catalogue
+        self.pseudoLanguage = pseudoLanguage
+    }
+
+    /// The language of the page `request` asks for (the pseudo-language only where allowed).
+    func language(_ request: Request) -> PageLanguage {
+        let language = PageLanguage.of(request)
+        return language == .pseudo && !pseudoLanguage ? PageLanguage.preferred(request.headers[.acceptLanguage] ?? "") : language
     }
 
     /// The texts in the language of the page `request` asks for.
     func texts(_ request: Request) -> TextCatalogue.Texts {
-        catalogue.texts(PageLanguage.of(request))
+        catalogue.texts(language(request))
     }
 
     /// Renders a template into an HTML response, in the request's language (or `language`, a
@@ -46,7 +56,7 @@ struct PageRenderer: Sendable {
             headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store", .contentLanguage: texts.language.tag],
             body: .init(byteBuffer: ByteBuffer(string: html))
         )
-        if let chosen = PageLanguage.chosen(in: request) { response.setCookie(chosen.cookie) }
+        if let chosen = PageLanguage.chosen(in: request), chosen != .pseudo || pseudoLanguage { response.setCookie(chosen.cookie) }
         return response
     }
 

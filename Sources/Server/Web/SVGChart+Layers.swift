@@ -4,7 +4,7 @@ extension SVGChart {
     /// One layer of a layered chart, drawn in the order given.
     public enum Layer: Sendable {
         /// The shaded band between the points' `low` and `high`.
-        case band([Point], label: String?)
+        case band([Point], cssClass: String = "band", label: String?)
         /// A line through the points; `dashed` for a what-if or a limit.
         case line([Point], cssClass: String, label: String?)
         /// Points (observations, hospitals).
@@ -29,7 +29,7 @@ extension SVGChart {
         }
     }
 
-    static let stripHeight = 84.0
+    static let stripHeight = 100.0
 
     /// A chart of layers on shared axes, with a legend of the labelled layers and an optional
     /// strip of stacked bars under the x axis on the same x scale; `xNames` names the whole x
@@ -54,12 +54,12 @@ extension SVGChart {
     private static func draw(_ layer: Layer, xs: Scale, ys: Scale) -> String {
         func at(_ point: Point) -> String { "\(format(xs(point.x))),\(format(ys(point.y)))" }
         switch layer {
-        case .band(let points, _):
+        case .band(let points, let cssClass, _):
             let banded = points.filter { $0.low?.isFinite == true && $0.high?.isFinite == true }
             guard banded.count >= 2 else { return "" }
             let upper = banded.map { "\(format(xs($0.x))),\(format(ys($0.high ?? $0.y)))" }
             let lower = banded.reversed().map { "\(format(xs($0.x))),\(format(ys($0.low ?? $0.y)))" }
-            return "<polygon class=\"band\" points=\"\((upper + lower).joined(separator: " "))\"/>"
+            return "<polygon class=\"\(escape(cssClass))\" points=\"\((upper + lower).joined(separator: " "))\"/>"
         case .line(let points, let cssClass, _):
             let finite = points.filter { $0.x.isFinite && $0.y.isFinite }
             return "<polyline class=\"\(escape(cssClass))\" fill=\"none\" points=\"\(finite.map(at).joined(separator: " "))\"/>"
@@ -86,7 +86,7 @@ extension SVGChart {
             x -= width
             let swatch =
                 switch entry.kind {
-                case "band": "<rect class=\"band\" x=\"\(format(x))\" y=\"24\" width=\"14\" height=\"10\"/>"
+                case "band": "<rect class=\"\(escape(entry.cssClass))\" x=\"\(format(x))\" y=\"24\" width=\"14\" height=\"10\"/>"
                 case "dots": "<circle class=\"\(escape(entry.cssClass))\" r=\"3.5\" cx=\"\(format(x + 7))\" cy=\"29\"/>"
                 default: "<line class=\"\(escape(entry.cssClass))\" x1=\"\(format(x))\" x2=\"\(format(x + 14))\" y1=\"29\" y2=\"29\"/>"
                 }
@@ -127,13 +127,13 @@ extension SVGChart {
 extension SVGChart.Layer {
     var points: [SVGChart.Point] {
         switch self {
-        case .band(let points, _), .line(let points, _, _), .dots(let points, _, _), .intervals(let points, _, _): points
+        case .band(let points, _, _), .line(let points, _, _), .dots(let points, _, _), .intervals(let points, _, _): points
         }
     }
 
     var legendEntry: (cssClass: String, label: String, kind: String)? {
         switch self {
-        case .band(_, let label): label.map { ("band", $0, "band") }
+        case .band(_, let cssClass, let label): label.map { (cssClass, $0, "band") }
         case .line(_, let cssClass, let label): label.map { (cssClass, $0, "line") }
         case .dots(_, let cssClass, let label): label.map { (cssClass, $0, "dots") }
         case .intervals(_, let cssClass, let label): label.map { (cssClass, $0, "line") }

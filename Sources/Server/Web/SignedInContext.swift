@@ -8,10 +8,17 @@ struct WebSessionMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
 
     let sessions: WebSessions
+    /// For a page that must show without the database (the status page): a session that cannot
+    /// be read counts as none.
+    var optional = false
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        context.identity = try await WebSession.identity(request, sessions: sessions)
+        do {
+            context.identity = try await WebSession.identity(request, sessions: sessions)
+        } catch  where optional {
+            context.identity = nil
+        }
         return try await next(request, context)
     }
 }

@@ -50,8 +50,12 @@ public struct PatientIdentities: Sendable {
         self.audit = audit
     }
 
-    /// The identity of a patient the context may see; nil when it has none, or the patient
-    /// is not the context's to see (recorded as a denied read: the two look alike).
+    /// The roles that read identities (the table's policy names the same).
+    static let careRoles: Set<String> = ["clinician", "rehab_coordinator", "therapist"]
+
+    /// The identity of a patient the context may see; nil when it has none, or the patient is
+    /// not the context's to see (the caller cannot tell the two apart; the audit row can: a
+    /// denied read is one the caller had no right to).
     public func find(_ patient: UUID, as context: AccessContext) async throws -> PatientIdentity? {
         try await findMany([patient], as: context)[patient]
     }
@@ -61,17 +65,22 @@ public struct PatientIdentities: Sendable {
     public func findMany(_ patients: [UUID], as context: AccessContext) async throws -> [UUID: PatientIdentity] {
         let wanted = Array(Set(patients))
         guard !wanted.isEmpty else { return [:] }
-        let found = try await pool.withAccess(context, readOnly: true) { connection in
-            try await connection.query(
+        let (found, visible) = try await pool.withAccess(context, readOnly: true) { connection in
+            let found = try await connection.query(
                 "SELECT patient_id, display_name, personal_number, preferred_language, phone, email, postal_address FROM patient_identities WHERE patient_id = ANY (\(wanted))",
                 prepared: true
             ).map(Self.decode)
+            let visible = try await connection.query("SELECT id FROM patients WHERE id = ANY (\(wanted))", prepared: true).decode(UUID.self)
+            return (found, Set(visible))
         }
         let byPatient = Dictionary(found.map { ($0.patientId, $0) }, uniquingKeysWith: { (first: PatientIdentity, _: PatientIdentity) in first })
         try await audit.record(
             wanted.map { id in
+                // Refused only when the patient is not the caller's to see (or the caller has no care
+                // role); a patient of theirs with no identity recorded was looked up and had none.
                 context.auditEvent(
-                    .read, patient: id, resource: "PatientIdentity", resourceID: id.uuidString, outcome: byPatient[id] == nil ? .denied : .success)
+                    .read, patient: id, resource: "PatientIdentity", resourceID: id.uuidString,
+                    outcome: byPatient[id] != nil || (visible.contains(id) && Self.careRoles.contains(context.role)) ? .success : .denied)
             })
         return byPatient
     }

@@ -193,6 +193,23 @@ public struct RehabStays: Sendable {
         }
     }
 
+    /// The pseudonym of a patient with a stay at `clinic` (nil: none the caller may see);
+    /// the read of that one patient audited.
+    public func pseudonym(of patient: UUID, clinic: UUID, as context: AccessContext) async throws -> String? {
+        try await pool.withAccess(context) { connection -> String? in
+            guard
+                let row = try await connection.query(
+                    """
+                    SELECT p.pseudonym FROM rehab_stays s JOIN patients p ON p.id = s.patient_id
+                    WHERE s.patient_id = \(patient) AND s.organisation_id = \(clinic) LIMIT 1
+                    """, prepared: true
+                ).first
+            else { return nil }
+            try await AuditLog.record(context.auditEvent(.read, patient: patient, resource: "RehabStay"), on: connection)
+            return try row.decode(String.self)
+        }
+    }
+
     /// The caller's stays (of one clinic, current on one day, when given), by pseudonym.
     public func stays(clinic: UUID?, on day: CalendarDay?, as context: AccessContext) async throws -> [RehabStay] {
         try await pool.withAccess(context) { connection in

@@ -171,19 +171,25 @@ public struct RehabWaitlist: Sendable {
     }
 
     /// Offers a place free in `session` now (a group session with room, or a cancelled one) to
-    /// the first fitting waiting entry, as a cancellation would: nil when nobody fits or the
-    /// session is not the context's.
+    /// the first fitting waiting entry, as a cancellation would (audited): nil when nobody fits
+    /// or no place is free (places taken and offers still open count).
     public func offerNow(_ session: UUID, as context: AccessContext) async throws -> WaitlistEntry? {
         try await sessions.pool.withAccess(context) { connection in
             guard
                 let free = try await connection.query(
                     """
-                    SELECT s.cancelled OR (SELECT count(*) FROM rehab_participants p WHERE p.session_id = s.id AND p.cancelled_at IS NULL) < s.max_participants
+                    SELECT (CASE WHEN s.cancelled THEN 1
+                                 ELSE s.max_participants - (SELECT count(*) FROM rehab_participants p WHERE p.session_id = s.id AND p.cancelled_at IS NULL) END)
+                           - (SELECT count(*) FROM rehab_waitlist w
+                              WHERE w.offered_session = s.id AND w.status = \(WaitlistStatus.offered.rawValue) AND w.offer_expires_at > now()) > 0
                     FROM rehab_sessions s WHERE s.id = \(session)
                     """, prepared: true
                 ).first?.decode(Bool.self)
             else { throw Refusal.unknownSession }
-            return free ? try await offer(freed: session, on: connection) : nil
+            guard free, let offered = try await offer(freed: session, on: connection) else { return nil }
+            try await AuditLog.record(
+                context.auditEvent(.update, patient: offered.patientId, resource: "RehabWaitlist", resourceID: offered.id?.uuidString), on: connection)
+            return offered
         }
     }
 

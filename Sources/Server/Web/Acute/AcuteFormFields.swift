@@ -158,6 +158,27 @@ enum AcuteFormFields {
         ("history.major_trauma_days_ago", "Major trauma (not head)"), ("history.dural_puncture_days_ago", "Lumbar (dural) puncture"),
     ]
 
+    /// What the form calls a fact of the presentation (its JSON path), for the answer's
+    /// "still missing" list; a fact the form does not ask for by its path.
+    static func label(of path: String) -> String {
+        labels[path] ?? path
+    }
+
+    static let labels: [String: String] = {
+        var labels = Dictionary(groups.flatMap(\.fields).map { ($0.name, $0.label) }, uniquingKeysWith: { first, _ in first })
+        for flag in historyFlags { labels[flag.name] = flag.label }
+        for event in recentEvents { labels[event.name] = "\(event.label) (days ago)" }
+        labels["glucose_mg_dl"] = "Glucose"
+        labels["times.lkw_to_decision_min"] = "Last known well"
+        labels["times.lkw_to_arrival_min"] = "Arrival"
+        labels["times.lkw_to_puncture_min"] = "Groin puncture time"
+        labels["times.symptom_recognition_to_decision_min"] = "Symptoms recognised (wake-up)"
+        labels["times.sleep_midpoint_to_decision_min"] = "Midpoint of sleep (wake-up)"
+        labels["weight_kg"] = "Weight"
+        labels["anticoagulant.class"] = "Anticoagulant"
+        return labels
+    }()
+
     /// Clock fields that must be given: the windows are tested at the expected needle and puncture times.
     static let requiredTimes: [(name: String, message: String)] = [
         ("needle_in", "is required: the IVT windows are tested at the expected needle time (minutes from now)"),

@@ -48,6 +48,16 @@ enum AcuteFormReader {
                 }
             }
         }
+        // The NIHSS item calculator: any item scored sends every item (the reader names the ones left blank).
+        let items = form.filter { $0.key.hasPrefix("nihss_items.") && !$0.value.isEmpty }
+        if !items.isEmpty {
+            var scored: [String: JSONValue] = [:]
+            for (key, value) in items { scored[String(key.dropFirst("nihss_items.".count))] = Double(value).map(JSONValue.number) ?? .string(value) }
+            for key in form.keys where key.hasPrefix("nihss_items.") && scored[String(key.dropFirst("nihss_items.".count))] == nil {
+                scored[String(key.dropFirst("nihss_items.".count))] = .null
+            }
+            root["nihss_items"] = .object(scored)
+        }
         let reviewed = form["history_reviewed"] == "on"
         set("history.reviewed", .bool(reviewed))
         for flag in AcuteFormFields.historyFlags {

@@ -24,12 +24,22 @@ struct AcutePages: Sendable {
             var error: String?
             var isNumber: Bool
             var options: [Option]
+            /// A time in minutes before now (with a clock time and a "now" stamp beside it).
+            var agoClock: Bool
+            /// A time in minutes from now (with a clock time beside it).
+            var inClock: Bool
         }
 
         struct Option {
             var value: String
             var label: String
             var selected: Bool
+        }
+
+        struct NIHSSItem {
+            var name: String
+            var label: String
+            var options: [Option]
         }
 
         struct Group {
@@ -51,6 +61,9 @@ struct AcutePages: Sendable {
         var historyReviewed: Bool
         var events: [Check]
         var profiles: [Option]
+        /// The NIHSS item calculator: each item's score (its total fills the NIHSS field).
+        var nihssItems: [NIHSSItem]
+        var nihssOpen: Bool
         var errors: [String]
         /// Stored, not computed: Mustache reads stored properties only.
         var hasErrors: Bool
@@ -61,6 +74,9 @@ struct AcutePages: Sendable {
         "times.lkw_to_decision_min": "lkw_minutes_ago", "times.lkw_to_puncture_min": "puncture_in",
         "times.lkw_to_arrival_min": "arrival_minutes_ago",
     ]
+
+    /// The protocol's rules, pathways and trials in words, read once.
+    var titles: [String: String] { acute.evaluator.acute.titles }
 
     func register(on signedIn: RouterGroup<SignedInContext>) {
         signedIn.get("/acute") { request, context in
@@ -84,7 +100,7 @@ struct AcutePages: Sendable {
             let view = AcuteResultView(
                 answer.result, id: answer.id, stored: answer.kept.rawValue,
                 lkwMinutesAgo: Double(form["lkw_minutes_ago"] ?? "") ?? 0, now: Date(),
-                sources: acute.evaluator.acute.sources)
+                sources: acute.evaluator.acute.sources, titles: titles)
             return try pages.page("acute-result", view, request: request, identity: context.identity)
         }
     }
@@ -114,7 +130,8 @@ struct AcutePages: Sendable {
                     }
                     return FormView.Field(
                         name: field.name, label: field.label, value: value, unit: unit, step: step, hint: field.hint.isEmpty ? nil : field.hint,
-                        error: errors[field.name], isNumber: isNumber, options: options)
+                        error: errors[field.name], isNumber: isNumber, options: options, agoClock: field.name.hasSuffix("_minutes_ago"),
+                        inClock: field.name.hasSuffix("_in"))
                 })
         }
         let acute = self.acute.evaluator.acute
@@ -125,6 +142,14 @@ struct AcutePages: Sendable {
             events: AcuteFormFields.recentEvents.map { FormView.Check(name: $0.name, label: $0.label, checked: false, value: values[$0.name] ?? "") },
             profiles: [FormView.Option(value: "", label: "organisation default", selected: (values["profile"] ?? "").isEmpty)]
                 + acute.profiles.map { FormView.Option(value: $0.id, label: $0.title, selected: values["profile"] == $0.id) },
+            nihssItems: acute.nihssItems.map { item in
+                let name = "nihss_items.\(item.id)"
+                let chosen = values[name] ?? ""
+                let scores = [("", "–")] + (0...item.max).map { ("\($0)", "\($0)") } + (item.untestableAllowed ? [("UN", "UN")] : [])
+                return FormView.NIHSSItem(
+                    name: name, label: "\(item.id) \(item.label)", options: scores.map { FormView.Option(value: $0.0, label: $0.1, selected: $0.0 == chosen) })
+            },
+            nihssOpen: values.contains { $0.key.hasPrefix("nihss_items.") && !$0.value.isEmpty },
             errors: errors.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }, hasErrors: !errors.isEmpty
         )
         return try pages.page("acute-form", view, request: request, identity: identity, csrf: view.csrf, status: status)

@@ -11,6 +11,12 @@ struct AcuteResultView {
         var citation: String
     }
 
+    /// Something the answer names, in words, with its code for whoever needs it (on hover).
+    struct Named {
+        var text: String
+        var code: String
+    }
+
     struct Pair {
         var name: String
         var value: String
@@ -45,6 +51,7 @@ struct AcuteResultView {
     var ivtStatus: String
     var ivtTone: String
     var ivtPathway: String
+    var ivtPathwayCode: String
     var ivtReasons: [Reason]
     var ivtWarnings: [String]
     var ivtNotes: [String]
@@ -54,7 +61,7 @@ struct AcuteResultView {
     var evtLevel: String
     var evtBasis: String?
     var evtWarnings: [String]
-    var evtMet: [String]
+    var evtMet: [Named]
     var evtFailed: [Pair]
     var evtOtherProfiles: [Pair]
     var bloodPressure: [Pair]
@@ -69,7 +76,7 @@ struct AcuteResultView {
     var hasOrders: Bool
     var weightWarning: String?
     var scores: [Pair]
-    var missing: [String]
+    var missing: [Named]
     var outcomeChart: String
     var outcomeRows: [Pair]
     var notEstimated: [Pair]
@@ -77,7 +84,12 @@ struct AcuteResultView {
     var hasMet: Bool
     var hasMissing: Bool
 
-    init(_ evaluation: AcuteEvaluation, id: UUID, stored: String, lkwMinutesAgo: Double, now: Date, sources: [String: AcuteProtocol.Source]) {
+    /// - Parameters:
+    ///   - titles: the protocol's rules, pathways and trials in words, by code or id (`AcuteProtocol.titles`).
+    init(
+        _ evaluation: AcuteEvaluation, id: UUID, stored: String, lkwMinutesAgo: Double, now: Date, sources: [String: AcuteProtocol.Source],
+        titles: [String: String]
+    ) {
         evaluationId = id.uuidString
         self.stored = stored
         spooled = stored == "spool"
@@ -94,7 +106,8 @@ struct AcuteResultView {
             case .eligibleWithCaution, .conditional, .needsData: "warn"
             case .contraindicated, .notIndicated: "bad"
             }
-        ivtPathway = ivt.pathway ?? "no pathway"
+        ivtPathway = ivt.pathway.map { titles[$0] ?? $0 } ?? "no pathway"
+        ivtPathwayCode = ivt.pathway ?? ""
         func cite(_ ids: [String]) -> String {
             ids.compactMap { sources[$0].map { "\($0.citation)\($0.doi.map { " doi:\($0)" } ?? "")" } }.joined(separator: "; ")
         }
@@ -135,10 +148,10 @@ struct AcuteResultView {
         evtLevel = evt.levels[evaluation.profile] ?? "none"
         evtBasis = evt.basisExplanation
         evtWarnings = evt.warnings
-        evtMet = evt.trialCriteriaMet
+        evtMet = evt.trialCriteriaMet.map { Named(text: titles[$0] ?? $0, code: $0) }
         hasMet = !evtMet.isEmpty
         evtFailed = evt.failedCriteria.sorted { $0.key < $1.key }.map {
-            Pair(name: $0.key == "all" ? "Not applicable" : $0.key, value: $0.value.joined(separator: "; "))
+            Pair(name: $0.key == "all" ? "Not applicable" : titles[$0.key] ?? $0.key, value: $0.value.joined(separator: "; "))
         }
         evtOtherProfiles = evt.recommendationByProfile.sorted { $0.key < $1.key }.filter { $0.key != evaluation.profile }
             .map { Pair(name: $0.key, value: "\($0.value.replacingOccurrences(of: "_", with: " ")) — \(evt.levels[$0.key] ?? "none")") }
@@ -164,7 +177,14 @@ struct AcuteResultView {
         scores = evaluation.scores.all.filter { $0.key != evaluation.hemorrhage?.scoreID }.sorted { $0.key < $1.key }
             .map { Pair(name: $0.key, value: $0.value.summary) }
         hasMissing = !evaluation.missingData.isEmpty
-        missing = evaluation.missingData.map { "\($0.field) — for \($0.neededBy)\($0.blocking ? " (needed before deciding)" : "")" }
+        missing = evaluation.missingData.map { item in
+            let needer =
+                titles[item.neededBy] ?? titles[String(item.neededBy.split(separator: ".").last ?? "")]
+                ?? Self.parts[String(item.neededBy.split(separator: ":").first?.split(separator: ".").first ?? "")] ?? item.neededBy
+            return Named(
+                text: "\(AcuteFormFields.label(of: item.field)) — for \(needer)\(item.blocking ? " (needed before deciding)" : "")",
+                code: "\(item.field) · \(item.neededBy)")
+        }
         let outcome = evaluation.expectedOutcome
         let options: [(String, OutcomeEstimate?)] = [
             ("No treatment", outcome.noTreatment), ("IVT", outcome.ivt), ("EVT", outcome.evt), ("IVT + EVT", outcome.ivtAndEvt),
@@ -185,6 +205,12 @@ struct AcuteResultView {
             )
         }
     }
+
+    /// The parts of the answer a missing fact can be needed by, when it is no rule, pathway or trial.
+    static let parts = [
+        "orders": "the orders after thrombolysis", "doses": "the doses", "EVT": "thrombectomy", "antiplatelet": "antiplatelet therapy",
+        "hemorrhage": "the haemorrhage plan", "mimics": "the mimic checks",
+    ]
 
     static let optionLabel = [
         "no_treatment": "No treatment", "ivt": "IVT", "evt": "EVT", "ivt_and_evt": "IVT + EVT",

@@ -14,9 +14,18 @@ struct TextCatalogue: Sendable {
         /// the catalogue test finds every key the code and templates use.
         subscript(key: String) -> String { entries[key] ?? "[\(key)]" }
 
-        /// A sentence with its `{name}` placeholders filled.
+        /// A sentence with its `{name}` placeholders filled, in one pass (a value that itself
+        /// holds `{…}` is never filled again).
         func format(_ key: String, _ values: [String: String]) -> String {
-            values.reduce(self[key]) { text, value in text.replacingOccurrences(of: "{\(value.key)}", with: value.value) }
+            var result = ""
+            var rest = Substring(self[key])
+            while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
+                result += rest[..<open]
+                let name = String(rest[rest.index(after: open)..<close])
+                result += values[name] ?? String(rest[open...close])
+                rest = rest[rest.index(after: close)...]
+            }
+            return result + rest
         }
 
         /// A number as the language writes it (a decimal comma in Swedish).

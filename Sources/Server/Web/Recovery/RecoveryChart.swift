@@ -3,9 +3,12 @@ import Recovery
 import Storage
 
 /// The recovery chart of a report: observations, fitted curve, simultaneous band, the day-90
-/// range, a what-if curve, and therapy per day as stacked bars under the time axis.
+/// range, a what-if curve with its band, and therapy per day as stacked bars under the time
+/// axis, the what-if's proposed minutes among them.
 enum RecoveryChart {
-    static func svg(_ report: RecoveryReport, whatIf: RecoveryWhatIfOutlook?) -> String {
+    /// - Parameter proposal: the what-if's minutes a day and its first and last day, drawn on the
+    ///   therapy strip as the proposed dose.
+    static func svg(_ report: RecoveryReport, whatIf: RecoveryWhatIfOutlook?, proposal: (minutes: Double, from: Int, to: Int)? = nil) -> String {
         var layers: [SVGChart.Layer] = []
         if let outlook = report.outlook {
             layers.append(
@@ -16,10 +19,14 @@ enum RecoveryChart {
                     }, label: "95 % band"))
             layers.append(.line(outlook.curve.enumerated().map { SVGChart.Point(x: Double($0.offset), y: $0.element) }, cssClass: "line", label: "projection"))
             if let whatIf {
+                let proposed = whatIf.proposed
                 layers.append(
-                    .line(
-                        whatIf.proposed.curve.enumerated().map { SVGChart.Point(x: Double($0.offset), y: $0.element) },
-                        cssClass: "line whatif", label: "what-if"))
+                    .band(
+                        proposed.curve.indices.map { day in
+                            SVGChart.Point(x: Double(day), y: proposed.curve[day], low: proposed.lower[day], high: proposed.upper[day])
+                        }, cssClass: "band whatif", label: "what-if band"))
+                layers.append(
+                    .line(proposed.curve.enumerated().map { SVGChart.Point(x: Double($0.offset), y: $0.element) }, cssClass: "line whatif", label: "what-if"))
             }
             layers.append(
                 .intervals(
@@ -38,10 +45,14 @@ enum RecoveryChart {
                     values: [
                         day.delivered.pt, day.delivered.ot, day.delivered.slp, day.delivered.bal,
                         day.planned.pt + day.planned.ot + day.planned.slp + day.planned.bal,
-                    ].map(Double.init)
+                    ].map(Double.init) + [0]
                 )
-            },
-            classes: ["therapy pt", "therapy ot", "therapy slp", "therapy bal", "therapy planned"], labels: ["PT", "OT", "SLP", "BAL", "booked"])
+            }
+                + (proposal.map { proposal in
+                    (proposal.from..<proposal.to).map { (x: Double($0) + 0.5, values: [0, 0, 0, 0, 0, proposal.minutes]) }
+                } ?? []),
+            classes: ["therapy pt", "therapy ot", "therapy slp", "therapy bal", "therapy planned", "therapy proposed"],
+            labels: ["PT", "OT", "SLP", "BAL", "booked", "proposed"])
         return SVGChart.layered(
             layers, title: "Upper-limb recovery (Fugl-Meyer UE) of \(report.pseudonym)", xLabel: "days since onset",
             yLabel: "FM-UE (0–66)", xDomain: 0...Double(report.horizonDays), yDomain: 0...66, strip: strip)

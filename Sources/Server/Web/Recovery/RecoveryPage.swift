@@ -119,7 +119,9 @@ struct RecoveryPage: Sendable {
         let zone = TimeZone(identifier: report.onset.timeZone) ?? .gmt
         let view = View(
             pseudonym: report.pseudonym, action: "/patients/\(patient.uuidString.lowercased())/recovery", csrf: WebSession.csrfToken(request),
-            chart: RecoveryChart.svg(report, whatIf: whatIf), onset: "\(Self.format(report.onset.at, zone)) (\(report.onset.source))",
+            chart: RecoveryChart.svg(
+                report, whatIf: whatIf, proposal: proposal.map { (minutes: $0.minutes.values.reduce(0, +), from: $0.from, to: min($0.to, report.horizonDays)) }),
+            onset: "\(Self.format(report.onset.at, zone)) (\(report.onset.source))",
             classBasis: report.recoveryClass.basis
                 + (report.recoveryClass.prep2Missing.isEmpty ? "" : "; PREP2 needs " + report.recoveryClass.prep2Missing.joined(separator: ", ")),
             estimates: report.outlook.map { Self.rows($0.estimates) } ?? [], fitted: report.outlook != nil,
@@ -131,7 +133,13 @@ struct RecoveryPage: Sendable {
                 String(format: "FM-UE at day 90: %.1f (95 %% range %.1f–%.1f, prediction profile likelihood)", $0.day90.fm, $0.day90.lower, $0.day90.upper)
             },
             whatIf: whatIf.map {
-                String(format: "With the proposal: %+.1f FM-UE points at day 90, %+.1f at day %d.", $0.differenceDay90, $0.differenceAtHorizon, $0.horizonDays)
+                String(
+                    format:
+                        "With the proposal: %+.1f FM-UE points at day 90 (%+.1f to %+.1f over the parameter values the patient's data allow), %+.1f at day %d.",
+                    $0.differenceDay90, $0.differenceDay90Lower, $0.differenceDay90Upper, $0.differenceAtHorizon, $0.horizonDays)
+                    + ($0.differenceDay90Lower <= 0 && $0.differenceDay90Upper >= 0
+                        ? " The difference may be none at all: the data cannot tell."
+                        : " Every parameter value the data allow gives a difference of this sign.")
             },
             proposal: TherapyElsewhere.modelInputs.map { input in View.Row(label: input, value: proposal.map { String(Int($0.minutes[input] ?? 0)) } ?? "") }
                 + [View.Row(label: "from", value: proposal.map { String($0.from) } ?? ""), View.Row(label: "to", value: proposal.map { String($0.to) } ?? "")],

@@ -53,7 +53,9 @@ extension RehabPages {
                 clinic: caller.clinic, from: settings.instant(day, ClockTime(clamping: 0)), to: settings.instant(day.adding(days: 1), ClockTime(clamping: 0)),
                 includeCancelled: true), as: caller.access
         ).sorted { ($0.start, $0.session.uuidString) < ($1.start, $1.session.uuidString) }
-        let names = try await patientNames(entries.flatMap { $0.participants.map { ($0.patientId, $0.pseudonym) } }, caller)
+        // Names of the places shown only (a cancelled place's patient is not on the page).
+        let names = try await patientNames(
+            entries.filter { !$0.cancelled }.flatMap { $0.participants.filter { !$0.cancelled }.map { ($0.patientId, $0.pseudonym) } }, caller)
         func card(_ entry: TimetableEntry) -> DayView.Card {
             let status = SessionStatus.of(entry, now: now)
             let active = entry.participants.filter { !$0.cancelled }

@@ -76,20 +76,6 @@ struct RehabPages: Sendable {
             }
             return Response(status: .seeOther, headers: [.location: "/rehab/plans/\(id.uuidString.lowercased())"])
         }
-        signedIn.post("/rehab/sessions/:id/offer") { request, context in
-            let caller = try await caller(request, context)
-            _ = try await context.form(request)
-            let id = try QueryParameter.id(context, "session")
-            let offered = try await rehab.waitlist.offerNow(id, as: caller.access)
-            let texts = pages.texts(request)
-            let notice =
-                offered.map {
-                    texts.format(
-                        "session_offered", ["patient": $0.pseudonym ?? "", "until": Self.clock(caller.settings.local($0.offerExpiresAt ?? Date()).minutes)])
-                }
-                ?? texts["session_nobody_to_offer"]
-            return try await sessionPage(request, caller, id: id, notice: notice)
-        }
         signedIn.post("/rehab/plans/:id/publish") { request, context in
             let caller = try await caller(request, context)
             _ = try await context.form(request)

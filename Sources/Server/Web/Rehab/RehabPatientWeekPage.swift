@@ -33,36 +33,39 @@ extension RehabPages {
     func patientWeekPage(_ request: Request, _ caller: Caller, patient: UUID) async throws -> Response {
         let week = try letterWeek(request, caller)
         let letter = try await letterContents(caller, patient: patient, week: week)
-        let language = Self.letterLanguage(request, letter.identity)
+        let language = letterLanguage(request, letter.identity)
         let texts = pages.catalogue.texts(language)
         let settings = caller.settings
-        let sessions = letter.entries.map { entry in
+        let booked = letter.entries.filter { entry in !entry.cancelled && entry.participants.contains { $0.patientId == patient && !$0.cancelled } }
+        let sessions = booked.map { entry in
             LetterView.Session(
                 day: texts.day(entry.start, in: settings.zone),
                 time: "\(Self.clock(settings.local(entry.start).minutes))–\(Self.clock(settings.local(entry.end).minutes))",
                 therapy: name(of: entry.modality, texts), with: letter.therapists[entry.therapistId ?? UUID()] ?? "",
                 room: letter.rooms[entry.roomId] ?? entry.roomCode)
         }
-        let minutes = letter.entries.reduce(0) { $0 + Int($1.end.timeIntervalSince($1.start) / 60) }
+        let minutes = booked.reduce(0) { $0 + Int($1.end.timeIntervalSince($1.start) / 60) }
         let path = "/rehab/patients/\(patient.uuidString.lowercased())"
         let view = LetterView(
             heading: texts.format("letter_heading", ["week": texts.day(settings.instant(week, ClockTime(clamping: 720)), in: settings.zone)]),
             greeting: texts.format("letter_greeting", ["name": letter.name]),
-            summary: texts.format("letter_summary", ["sessions": "\(letter.entries.count)", "minutes": "\(minutes)", "zone": settings.timeZone]),
+            summary: texts.format("letter_summary", ["sessions": "\(booked.count)", "minutes": "\(minutes)", "zone": settings.timeZone]),
             sessions: sessions, hasSessions: !sessions.isEmpty, clinic: letter.clinic, address: settings.address, phone: settings.phone,
-            icsLink: "\(path)/week.ics?week=\(week)", weekLink: "/rehab?week=\(week)&patient=\(patient.uuidString.lowercased())")
+            icsLink: "\(path)/week.ics?week=\(week)&lang=\(language.rawValue)", weekLink: "/rehab?week=\(week)&patient=\(patient.uuidString.lowercased())")
         return try pages.page("rehab-patient-week", view, request: request, identity: caller.identity, language: language)
     }
 
-    /// The patient's booked week as an iCalendar file (RFC 5545), in the patient's language.
+    /// The patient's week as an iCalendar file (RFC 5545), in the patient's language: booked
+    /// sessions, and cancelled ones as cancelled (so that a calendar that imported them drops them).
     func patientWeekCalendar(_ request: Request, _ caller: Caller, patient: UUID) async throws -> Response {
         let week = try letterWeek(request, caller)
         let letter = try await letterContents(caller, patient: patient, week: week)
-        let language = Self.letterLanguage(request, letter.identity)
+        let language = letterLanguage(request, letter.identity)
         let texts = pages.catalogue.texts(language)
         let events = letter.entries.map { entry in
             WeekCalendar.Event(
                 id: entry.session, start: entry.start, end: entry.end, summary: name(of: entry.modality, texts),
+                cancelled: entry.cancelled || entry.participants.contains { $0.patientId == patient && $0.cancelled },
                 location: [letter.rooms[entry.roomId] ?? entry.roomCode, letter.clinic, caller.settings.address].compactMap { $0 }.joined(separator: ", "),
                 description: letter.therapists[entry.therapistId ?? UUID()].map { texts.format("letter_with", ["name": $0]) } ?? "")
         }
@@ -77,8 +80,9 @@ extension RehabPages {
     }
 
     /// A letter's language: the one the page asks for (`lang`), else the patient's, else the page's.
-    static func letterLanguage(_ request: Request, _ identity: PatientIdentity?) -> PageLanguage {
-        PageLanguage.chosen(in: request) ?? identity.flatMap { PageLanguage(rawValue: $0.preferredLanguage.rawValue) } ?? PageLanguage.of(request)
+    func letterLanguage(_ request: Request, _ identity: PatientIdentity?) -> PageLanguage {
+        let page = pages.language(request)
+        return PageLanguage.chosen(in: request) == page ? page : identity.flatMap { PageLanguage(rawValue: $0.preferredLanguage.rawValue) } ?? page
     }
 
     /// The Monday of the week a letter is for (`week`, else this week).
@@ -93,18 +97,15 @@ extension RehabPages {
         _ caller: Caller, patient: UUID, week: CalendarDay
     ) async throws -> (entries: [TimetableEntry], identity: PatientIdentity?, name: String, clinic: String, therapists: [UUID: String], rooms: [UUID: String]) {
         let settings = caller.settings
-        guard
-            let pseudonym = try await rehab.stays.stays(clinic: caller.clinic, on: nil, as: caller.access)
-                .first(where: { $0.patientId == patient })?.pseudonym
-        else {
+        guard let pseudonym = try await rehab.stays.pseudonym(of: patient, clinic: caller.clinic, as: caller.access) else {
             throw Refusal.notFound("No patient with a stay at this clinic has that id.")
         }
         let entries = try await bookings.timetable(
             TimetableQuery(
                 clinic: caller.clinic, from: settings.instant(week, ClockTime(clamping: 0)),
-                to: settings.instant(week.adding(days: 7), ClockTime(clamping: 0)), patient: patient),
+                to: settings.instant(week.adding(days: 7), ClockTime(clamping: 0)), patient: patient, includeCancelled: true),
             as: caller.access
-        ).filter { entry in !entry.cancelled && entry.participants.contains { $0.patientId == patient && !$0.cancelled } }
+        ).filter { entry in entry.participants.contains { $0.patientId == patient } }
             .sorted { $0.start < $1.start }
         let identity = try await identities.find(patient, as: caller.access)
         let therapists = try await resources.therapists(clinic: caller.clinic, as: caller.access)

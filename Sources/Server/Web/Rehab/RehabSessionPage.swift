@@ -15,6 +15,7 @@ extension RehabPages {
             var minutes: String
             var attended: Bool
             var noShow: Bool
+            var unrecorded: Bool
             var weekLink: String
             var attendanceLabel: String
             var minutesLabel: String
@@ -51,7 +52,6 @@ extension RehabPages {
 
         var csrf: String
         var action: String
-        var offerAction: String
         var modality: String
         var when: String
         var status: Status
@@ -127,7 +127,7 @@ extension RehabPages {
         let suggestions = canMove ? try await freeTimes(entry, caller, now: now, texts: texts) : []
         let sessionStatus = SessionStatus.of(entry, now: now)
         let view = SessionView(
-            csrf: csrf, action: "/rehab/sessions/\(id.uuidString.lowercased())", offerAction: "/rehab/sessions/\(id.uuidString.lowercased())/offer",
+            csrf: csrf, action: "/rehab/sessions/\(id.uuidString.lowercased())",
             modality: name(of: entry.modality, texts),
             when: "\(texts.day(entry.start, in: settings.zone)) \(Self.clock(start.minutes))–\(Self.clock(end.minutes))",
             status: .init(css: sessionStatus.css, label: sessionStatus.label(texts)),
@@ -151,13 +151,13 @@ extension RehabPages {
                     patientId: participant.patientId.uuidString.lowercased(), name: name, cancelled: participant.cancelled,
                     attendance: status.label(texts), statusCss: status.css,
                     minutes: participant.minutesDelivered.map(String.init) ?? "", attended: participant.attendance == "attended",
-                    noShow: participant.attendance == "no_show",
+                    noShow: participant.attendance == "no_show", unrecorded: !participant.cancelled && participant.attendance == nil,
                     weekLink: "/rehab/patients/\(participant.patientId.uuidString.lowercased())/week?week=\(week)",
                     attendanceLabel: texts.format("session_attendance_of", ["patient": name]),
                     minutesLabel: texts.format("session_minutes_of", ["patient": name]))
             },
             started: entry.start <= now, canMark: entry.start <= now && !entry.cancelled,
-            canMarkAll: entry.start <= now && !entry.cancelled && active.count > 1,
+            canMarkAll: entry.start <= now && !entry.cancelled && entry.maxParticipants > 1 && active.contains { $0.attendance == nil },
             sessionMinutes: Int(entry.end.timeIntervalSince(entry.start) / 60),
             canMove: canMove, suggestions: suggestions, hasSuggestions: !suggestions.isEmpty,
             canOffer: caller.isCoordinator && !entry.cancelled && entry.start > now && active.count < entry.maxParticipants
@@ -220,8 +220,8 @@ extension RehabPages {
         }
     }
 
-    /// The session page's forms: `do` = attendance, attendance of the whole group, move or
-    /// cancel. A refusal shows the page again with the reason (422 or 409) and changes nothing.
+    /// The session page's forms: `do` = attendance, attendance of the whole group, offer a free
+    /// place to the waitlist, move or cancel. A refusal shows the page again with the reason (422 or 409) and changes nothing.
     func sessionForm(_ request: Request, _ context: SignedInContext, _ caller: Caller, id: UUID) async throws -> Response {
         let form = try await context.form(request)
         let texts = pages.texts(request)
@@ -252,17 +252,22 @@ extension RehabPages {
         case "attendance_all":
             guard let entry = try await bookings.session(id, as: caller.access) else { throw Refusal.unknownSession }
             let given = try minutes(form["minutes"])
-            var attended = 0
-            for participant in entry.participants where !participant.cancelled {
-                let noShow = form["no_show_\(participant.patientId.uuidString.lowercased())"] == "on"
-                let record = AttendanceRecord(attendance: noShow ? "no_show" : "attended", minutesDelivered: noShow ? nil : given, note: nil)
-                guard try await bookings.recordAttendance(record, session: id, patient: participant.patientId, as: caller.access) else {
-                    throw Refusal.unknownSession
-                }
-                if !noShow { attended += 1 }
-            }
-            return texts.format(
-                "session_all_recorded", ["attended": "\(attended)", "absent": "\(entry.participants.filter { !$0.cancelled }.count - attended)"])
+            // Only the places not yet recorded: a record made one by one keeps its minutes and note.
+            let open = entry.participants.filter { !$0.cancelled && $0.attendance == nil }
+            let records = Dictionary(
+                open.map { participant in
+                    let noShow = form["no_show_\(participant.patientId.uuidString.lowercased())"] == "on"
+                    return (participant.patientId, AttendanceRecord(attendance: noShow ? "no_show" : "attended", minutesDelivered: noShow ? nil : given))
+                }, uniquingKeysWith: { first, _ in first })
+            let recorded = try await bookings.recordGroupAttendance(records, session: id, as: caller.access)
+            let absent = records.values.filter { $0.attendance == "no_show" }.count
+            return texts.format("session_all_recorded", ["attended": "\(recorded - absent)", "absent": "\(absent)"])
+        case "offer":
+            guard caller.isCoordinator else { throw Refusal.notPermitted("Coordinators offer places.") }
+            let offered = try await rehab.waitlist.offerNow(id, as: caller.access)
+            guard let offered else { return texts["session_nobody_to_offer"] }
+            let name = try await patientNames([(offered.patientId, offered.pseudonym ?? "")], caller)[offered.patientId] ?? offered.pseudonym ?? ""
+            return texts.format("session_offered", ["patient": name, "until": Self.clock(caller.settings.local(offered.offerExpiresAt ?? Date()).minutes)])
         case "move":
             guard caller.isCoordinator else { throw Refusal.notPermitted("Coordinators move sessions.") }
             guard let day = form["day"].flatMap(CalendarDay.init) else { throw Refusal.invalid("day", "must be a day YYYY-MM-DD") }
@@ -288,7 +293,7 @@ extension RehabPages {
             return what + " "
                 + texts.format("session_offered", ["patient": name, "until": Self.clock(caller.settings.local(offer.offerExpiresAt ?? Date()).minutes)])
         default:
-            throw Refusal.invalid("do", "must be attendance, attendance_all, move or cancel")
+            throw Refusal.invalid("do", "must be attendance, attendance_all, offer, move or cancel")
         }
     }
 }

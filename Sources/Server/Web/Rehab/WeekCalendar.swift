@@ -1,13 +1,16 @@
 import Foundation
 
 /// A week's sessions as an iCalendar file (RFC 5545): one VEVENT per session, times in UTC,
-/// text escaped, lines ended with CRLF and folded at 75 octets.
+/// text escaped, lines ended with CRLF and folded at 75 octets. An event keeps its UID (the
+/// session's id) and its SEQUENCE grows with the time it is written, so that importing a newer
+/// file moves a moved session and cancels a cancelled one (`STATUS:CANCELLED`).
 enum WeekCalendar {
     struct Event {
         var id: UUID
         var start: Date
         var end: Date
         var summary: String
+        var cancelled: Bool
         var location: String
         var description: String
     }
@@ -19,8 +22,9 @@ enum WeekCalendar {
         ]
         for event in events {
             lines += [
-                "BEGIN:VEVENT", "UID:\(event.id.uuidString.lowercased())@strokepath", "DTSTAMP:\(utc(stamp))", "DTSTART:\(utc(event.start))",
-                "DTEND:\(utc(event.end))", "SUMMARY:\(text(event.summary))", "LOCATION:\(text(event.location))",
+                "BEGIN:VEVENT", "UID:\(event.id.uuidString.lowercased())@strokepath", "DTSTAMP:\(utc(stamp))",
+                "SEQUENCE:\(Int(stamp.timeIntervalSince1970 / 60))", "DTSTART:\(utc(event.start))", "DTEND:\(utc(event.end))",
+                "SUMMARY:\(text(event.summary))", "LOCATION:\(text(event.location))", "STATUS:\(event.cancelled ? "CANCELLED" : "CONFIRMED")",
             ]
             if !event.description.isEmpty { lines.append("DESCRIPTION:\(text(event.description))") }
             lines.append("END:VEVENT")
