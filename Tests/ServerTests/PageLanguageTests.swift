@@ -47,7 +47,7 @@ import Testing
         // Keys built from a value: each one's family must be whole.
         used.subtract(used.filter { $0.hasSuffix("_") })
         used.formUnion(Role.allCases.map { "role_\($0.rawValue)" })
-        used.formUnion(["month", "quarter", "year"].map { "reports_period_\($0)" })
+        used.formUnion(["month", "quarter", "year", "all"].map { "reports_period_\($0)" })
         used.formUnion(
             ["forbidden", "not_found", "conflict", "invalid", "too_many", "unavailable", "failed"].flatMap { ["error_\($0)_heading", "error_\($0)_advice"] })
         used.formUnion([

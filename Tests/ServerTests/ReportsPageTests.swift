@@ -105,6 +105,20 @@ import Testing
                 #expect(
                     excelText.contains("indicator;unit;row;row_name;period;") && excelText.range(of: #";\d+,\d\d;"#, options: .regularExpression) != nil,
                     "semicolons and decimal commas")
+                // The planner's year in Chromium: reached from the navigation, at 1280 and 768 px, in Swedish too.
+                try await Browser.with { chromium in
+                    try await chromium.open("http://127.0.0.1:\(port)/sign-in")
+                    try await chromium.type("#token", planner)
+                    try await chromium.clickAndWait("button[type=submit]")
+                    try await chromium.open("http://127.0.0.1:\(port)/")
+                    try await chromium.clickAndWait("header nav a[href=\"/reports\"]")
+                    #expect(try await chromium.execute("return document.querySelector('select[name=period]').value") as? String == "year")
+                    #expect(try await chromium.execute("return document.querySelector('header nav a[aria-current=page]').textContent") as? String == "Reports")
+                    try await RehabDailyPageTests.check(chromium, "reports-year")
+                    try await chromium.open("http://127.0.0.1:\(port)/reports?indicator=follow_up_90&period=all&lang=sv")
+                    try await RehabDailyPageTests.check(chromium, "reports-follow-up-sv")
+                    #expect(try await chromium.consoleErrors().isEmpty)
+                }
                 let doctor = PageSession(client: client, session: try await Harness.signIn(client, token: clinician), port: port)
                 #expect(try await doctor.get("/reports").status == .forbidden)
             }

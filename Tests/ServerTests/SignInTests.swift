@@ -64,7 +64,7 @@ import Testing
                     body: Self.form(["token": token, "csrf": csrf])
                 ) { response in
                     #expect(response.status == .seeOther)
-                    #expect(response.headers[.location] == "/account")
+                    #expect(response.headers[.location] == "/acute", "a clinician starts from the acute page")
                     let cookie = try #require(Self.cookie(WebSession.sessionCookie, in: response))
                     for attribute in ["HttpOnly", "Secure", "SameSite=Strict"] { #expect(cookie.attributes.contains(attribute)) }
                     return cookie.value

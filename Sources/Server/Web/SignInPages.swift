@@ -7,7 +7,8 @@ import Storage
 /// The web sign-in: `/sign-in` offers the hospital's identity provider (`ProviderSignIn`), when
 /// one is configured, and takes a pasted access token (from the provider, or `strokepath token
 /// issue` in development), opening a session in PostgreSQL until the token's end (8 hours at
-/// most) and giving the browser its opaque id (`WebSession`); `/account` shows who is signed
+/// most), giving the browser its opaque id (`WebSession`) and going to the page asked for, else
+/// the role's home; `/account` shows who is signed
 /// in; `/sign-out` deletes the session, then sends the browser to the provider to end its
 /// session too. Forms carry a CSRF token bound to the session, and pages that need a signed-in
 /// user redirect to the sign-in page (which returns to them) instead of answering 401.
@@ -24,6 +25,13 @@ struct SignInPages: Sendable {
     struct SignInForm: Decodable {
         var token: String
         var csrf: String
+        /// The local page to go to once signed in (else the role's home).
+        var returnTo: String?
+
+        enum CodingKeys: String, CodingKey {
+            case token, csrf
+            case returnTo = "return_to"
+        }
     }
 
     struct SignOutForm: Decodable {
@@ -79,7 +87,8 @@ struct SignInPages: Sendable {
                 .init(
                     subject: identity.subject, name: String(String.UnicodeScalarView(identity.name.unicodeScalars.prefix(200))),
                     role: identity.role.rawValue, organisations: identity.organisations), until: until)
-            var response = Response(status: .seeOther, headers: [.location: "/account"])
+            let asked = form.returnTo.flatMap { SignInRequests.isLocalPath($0) && $0 != "/" ? $0 : nil }
+            var response = Response(status: .seeOther, headers: [.location: asked ?? identity.role.home])
             response.setCookie(WebSession.cookie(WebSession.sessionCookie, id, maxAge: max(1, Int(until.timeIntervalSinceNow))))
             context.logger.info("signed in", metadata: ["role": .string(identity.role.rawValue)])
             return response

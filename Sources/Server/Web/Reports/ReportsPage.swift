@@ -91,7 +91,8 @@ struct ReportsPage: Sendable {
             let met = Self.targetMet(table)
             return .init(
                 id: table.indicator.id, title: table.indicator.title, value: text(table.total).text,
-                target: table.indicator.target.map { "\(format($0.value, texts)) \($0.unit)\($0.statistic.map { " (\($0))" } ?? "")" } ?? "",
+                target: table.indicator.target.map { "\(format($0.value, texts)) \($0.unit)\($0.statistic.map { " (\(Self.statistic($0, texts)))" } ?? "")" }
+                    ?? "",
                 met: met.map { texts[$0 ? "reports_met" : "reports_not_met"] } ?? "",
                 metClass: met.map { $0 ? "target-met" : "target-missed" } ?? "",
                 link: "?indicator=\(table.indicator.id)&period=\(query.period.rawValue)" + range, selected: table.indicator.id == chosen.indicator.id)
@@ -120,11 +121,17 @@ struct ReportsPage: Sendable {
             trend: ReportCharts.trend(chosen, texts), ranking: ReportCharts.ranking(chosen, rows: shown, names: report.rowNames, texts),
             grotta: ReportCharts.grotta(chosen, rows: shown, names: report.rowNames, texts), funnel: ReportCharts.funnel(chosen, texts),
             reasons: reasons.sorted(), notes: report.notes + chosen.indicator.readerNotes,
-            periodChoices: [ReportQuery.Period.month, .quarter, .year].map {
+            periodChoices: [ReportQuery.Period.month, .quarter, .year, .all].map {
                 .init(value: $0.rawValue, label: texts["reports_period_\($0.rawValue)"], selected: $0 == query.period)
             },
             from: query.from?.description ?? "", to: query.to?.description ?? "", indicator: chosen.indicator.id,
             downloadStandard: download, downloadExcel: download + "&dialect=excel")
+    }
+
+    /// What a target's statistic is, in words: `share_within_60` is the share within 60 minutes.
+    static func statistic(_ id: String, _ texts: TextCatalogue.Texts) -> String {
+        guard id.hasPrefix("share_within_"), let minutes = Int(id.dropFirst("share_within_".count)) else { return id }
+        return texts.format("reports_share_within", ["minutes": "\(minutes)"])
     }
 
     /// Whether the region as a whole meets the indicator's own target (nil: no target of its
