@@ -1,8 +1,12 @@
+import Clinical
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import Postgres
 import PostgresTestSupport
 import Rehabilitation
+import Seed
+import Storage
 import Testing
 
 @testable import Server
@@ -18,7 +22,7 @@ import Testing
     /// The templates whose words all come from the catalogue (the rest are being moved over).
     static let translated = [
         "layout", "error", "sign-in", "signed-in", "account", "status", "break-glass", "reports", "rehab-week", "rehab-day", "rehab-session", "rehab-plan",
-        "rehab-patient-week",
+        "rehab-patient-week", "recovery", "acute-profiles",
     ]
 
     @Test func theBrowsersLanguageIsTakenByWeight() {
@@ -56,6 +60,8 @@ import Testing
         ])
         used.formUnion(PageContext.Frame.pages.map(\.key))
         used.formUnion(SessionStatus.allCases.map { "status_\($0.rawValue)" })
+        used.formUnion(TherapyElsewhere.modelInputs.map { "recovery_minutes_\($0)" })
+        used.formUnion(["recovery_whatif_uncertain", "recovery_whatif_sure", "recovery_class_poor", "recovery_class_default"])
         used.formUnion(PlanStatus.allCases.map { "plan_status_\($0.rawValue)" })
         used.formUnion(WaitlistStatus.allCases.map { "waitlist_\($0.rawValue)" })
         used.formUnion(["session_cancelled_done", "session_place_cancelled_done", "plan_sessions_feasible", "plan_sessions_broken"])
@@ -125,9 +131,15 @@ import Testing
 
     /// The visible text of a page (text nodes, and the `title`, `aria-label` and `placeholder`
     /// attributes) that is neither marked nor data.
-    static func textOutsideCatalogue(_ html: String) -> [String] {
+    static func textOutsideCatalogue(_ html: String, data: [String] = []) -> [String] {
         var page = html.replacingOccurrences(
-            of: #"<code>.*?</code>|<head>.*?</head>|<p class="problem-detail">.*?</p>"#, with: " ", options: .regularExpression)
+            of: #"<code>.*?</code>|<head>.*?</head>|<p class="problem-detail">.*?</p>"#, with: " ", options: [.regularExpression])
+        // What the protocols say stays in their language, marked as such (`lang="en"`), and data
+        // (names, pseudonyms, codes) is no one's text to translate.
+        page = page.replacingOccurrences(of: #"<(\w+)[^>]*\slang="en"[^>]*>[^<]*(<(?!/\1>)[^<]*)*</\1>"#, with: " ", options: .regularExpression)
+        for value in data.filter({ !$0.isEmpty }).sorted(by: { $0.count > $1.count }) {
+            page = page.replacingOccurrences(of: SVGChart.escape(value), with: " ")
+        }
         var pieces: [String] = []
         let attributes = try? NSRegularExpression(pattern: #"(?:title|aria-label|placeholder|alt)="([^"]*)""#)
         for match in attributes?.matches(in: page, range: NSRange(page.startIndex..., in: page)) ?? [] {
@@ -143,8 +155,60 @@ import Testing
                 rest
                 .replacingOccurrences(of: "&[a-z]+;|&#[0-9]+;", with: " ", options: .regularExpression)
                 .replacingOccurrences(of: "\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z", with: " ", options: .regularExpression)
+                .replacingOccurrences(of: "\\b\\d{1,2} [A-Z][a-z]{2,3}\\.? \\d{4}\\b", with: " ", options: .regularExpression)
+                .replacingOccurrences(of: "\\b[A-Z][A-Z0-9_-]*[A-Z0-9]\\b|\\bmRS\\b|\\bFM-UE\\b|χ²\\S*", with: " ", options: .regularExpression)
                 .replacingOccurrences(of: "StrokePath|Svenska|English|[0-9a-f-]{36}|\\d+(xx)?|UTC|GMT", with: " ", options: .regularExpression)
             return rest.contains(where: \.isLetter) ? piece.trimmingCharacters(in: .whitespaces) : nil
+        }
+    }
+
+    @Test func theStrayTextCheckFindsWhatItShould() {
+        #expect(Self.textOutsideCatalogue("<p>⟦Booked⟧ Anna Lind, GYM1, 7 Dec 2026 10:00</p>", data: ["Anna Lind"]).isEmpty)
+        #expect(Self.textOutsideCatalogue("<p>⟦Booked⟧ but not translated</p>") == ["⟦Booked⟧ but not translated"])
+        #expect(Self.textOutsideCatalogue(#"<p title="Hover text">⟦x⟧</p>"#) == ["Hover text"], "attributes people read count too")
+        #expect(Self.textOutsideCatalogue(#"<dd lang="en">Protocol text</dd>"#).isEmpty, "the protocols' English, marked as such")
+    }
+
+    /// The clinic's pages and a recovery page in the pseudo-language: every visible text is the
+    /// catalogue's, the protocols' (marked English) or data.
+    @Test func signedInPagesInThePseudoLanguageShowOnlyCatalogueText() async throws {
+        let keyFile = FileManager.default.temporaryDirectory.appendingPathComponent("key-\(UUID().uuidString).pem")
+        let coordinator = try await DevelopmentKey.issueToken(
+            for: Identity(subject: "coordinator", name: "Coordinator", role: .rehabCoordinator, organisations: [DemoClinicFixture.clinic]), lifetime: 900,
+            keyFile: keyFile)
+        try await TestDatabase.with { database in
+            let now = try await database.now()
+            let lastWeek = DemoClinic.monday(of: now).adding(days: -7)
+            let recovery = try await database.withPool(.app) { pool in
+                _ = try await DemoData.load(into: pool)
+                _ = try await DemoClinic.load(into: pool, catalogue: try DemoClinicFixture.catalogue(), week: lastWeek, publishing: 2)
+                return try await RecoveryFixture.patient(in: pool, now: now, fm: [(2, 14), (7, 20), (13, 26), (20, 31)])
+            }
+            let data =
+                try await database.withPool(.superuser) { pool in
+                    try await pool.query(
+                        """
+                        SELECT name FROM rehab_therapists UNION SELECT name FROM rehab_rooms UNION SELECT name FROM organisations
+                        UNION SELECT pseudonym FROM patients UNION SELECT role FROM rehab_therapists
+                        """
+                    ).decode(String.self)
+                } + (try DemoClinicFixture.catalogue()).modalities.map(\.name)
+            try await Harness.live(database: database.app, keyFile: keyFile) { client in
+                let session = try await Harness.signIn(client, token: coordinator)
+                let week = try await client.execute(uri: "/rehab?week=\(lastWeek)&lang=qps", method: .get, headers: [.cookie: session]) { $0.text }
+                let sessionLink = try #require(week.range(of: #"/rehab/sessions/[0-9a-f-]{36}"#, options: .regularExpression).map { String(week[$0]) })
+                let patient = DemoClinicFixture.patient("DEMO-R01").uuidString.lowercased()
+                for path in [
+                    "/rehab?week=\(lastWeek)&lang=qps", "/rehab/day?day=\(lastWeek)&lang=qps", "\(sessionLink)?lang=qps",
+                    "/rehab/patients/\(patient)/week?week=\(lastWeek)&lang=qps",
+                    "/patients/\(recovery.uuidString.lowercased())/recovery?whatif=1&PT=60&from=25&to=90&lang=qps",
+                ] {
+                    let html = try await client.execute(uri: path, method: .get, headers: [.cookie: session]) { $0.text }
+                    let strays = Self.textOutsideCatalogue(html, data: data)
+                    #expect(strays.isEmpty, "\(path): \(strays)")
+                    #expect(html.contains("⟦"), "\(path) is in the pseudo-language")
+                }
+            }
         }
     }
 

@@ -31,7 +31,6 @@ struct AcuteProfilesPage: Sendable {
             var choices: [AcutePages.FormView.Option]
         }
 
-        let title = "Guideline profiles"
         var csrf: String
         var profiles: [Profile]
         var organisations: [Organisation]
@@ -45,9 +44,10 @@ struct AcuteProfilesPage: Sendable {
         }
         signedIn.post("/acute/profiles") { request, context in
             let identity = context.identity
+            let texts = pages.texts(request)
             let form = try await context.form(request)
             guard let organisation = form["organisation"].flatMap(UUID.init(uuidString:)), identity.organisations.contains(organisation) else {
-                return try await page(request, identity, message: "Choose one of your organisations.", status: .unprocessableContent)
+                return try await page(request, identity, message: texts["profiles_choose_organisation"], status: .unprocessableContent)
             }
             let chosen = form["profile"].flatMap { $0.isEmpty ? nil : $0 }
             do {
@@ -55,16 +55,22 @@ struct AcuteProfilesPage: Sendable {
             } catch let refusal as Refusal {
                 return try await page(request, identity, message: refusal.description, status: .unprocessableContent)
             }
-            return try await page(request, identity, message: "Saved: \(chosen ?? "the protocol's default")", status: .ok)
+            return try await page(
+                request, identity,
+                message: texts.format(
+                    "profiles_saved", ["profile": chosen ?? texts.format("profiles_protocol_default", ["profile": acute.evaluator.acute.defaultProfile])]),
+                status: .ok)
         }
     }
 
     private func page(_ request: Request, _ identity: Identity, message: String?, status: HTTPResponse.Status) async throws -> Response {
         let acute = self.acute.evaluator.acute
+        let texts = pages.texts(request)
         let profiles = acute.profiles.map { profile in
             View.Profile(
                 id: profile.id, title: profile.title, jurisdiction: profile.jurisdiction,
-                status: profile.supersededBy.map { "superseded by \($0)" } ?? "current", superseded: profile.supersededBy != nil,
+                status: profile.supersededBy.map { texts.format("profiles_superseded_by", ["profile": $0]) } ?? texts["profiles_current"],
+                superseded: profile.supersededBy != nil,
                 isDefault: profile.id == acute.defaultProfile, verification: profile.verification
             )
         }
@@ -81,9 +87,13 @@ struct AcuteProfilesPage: Sendable {
             organisations.append(
                 View.Organisation(
                     id: organisation.uuidString,
-                    profile: chosen.map { "\($0) (chosen)" } ?? "\(acute.defaultProfile) (the protocol's default)",
-                    notice: effective?.supersededBy.map { "A newer profile exists: \($0). Answers under \(effective?.id ?? "") say so." },
-                    choices: [AcutePages.FormView.Option(value: "", label: "the protocol's default (\(acute.defaultProfile))", selected: chosen == nil)]
+                    profile: chosen.map { texts.format("profiles_chosen", ["profile": $0]) }
+                        ?? texts.format("profiles_protocol_default", ["profile": acute.defaultProfile]),
+                    notice: effective?.supersededBy.map { texts.format("profiles_newer", ["newer": $0, "profile": effective?.id ?? ""]) },
+                    choices: [
+                        AcutePages.FormView.Option(
+                            value: "", label: texts.format("profiles_protocol_default", ["profile": acute.defaultProfile]), selected: chosen == nil)
+                    ]
                         + acute.profiles.map { AcutePages.FormView.Option(value: $0.id, label: "\($0.id) — \($0.title)", selected: $0.id == chosen) }
                 ))
         }

@@ -42,13 +42,13 @@ struct RecoveryPage: Sendable {
 
     struct View {
         struct Row { var label: String, value: String }
+        /// A field of the what-if form: its name, what it is called, its value.
+        struct Field { var name: String, label: String, value: String }
         struct Observation { var when: String, day: String, instrument: String, value: Int, rater: String }
 
-        var pseudonym: String
         var action: String
         var csrf: String
         var chart: String
-        var onset: String
         var classBasis: String
         var estimates: [Row]
         var fitted: Bool
@@ -56,7 +56,10 @@ struct RecoveryPage: Sendable {
         var test: String
         var day90: String?
         var whatIf: String?
-        var proposal: [Row]
+        var proposal: [Field]
+        /// The sentences of the page with values, in its language.
+        var heading: String
+        var onsetText: String
         var warnings: [String]
         var missing: [String]
         var observations: [Observation]
@@ -80,7 +83,9 @@ struct RecoveryPage: Sendable {
             do {
                 let observation = try Self.observation(form, patient: patient, zone: zone)
                 _ = try await records.record(observation, as: access)
-                return try await page(request, context, patient: patient, notice: "Recorded \(observation.instrument.rawValue) \(observation.value).")
+                return try await page(
+                    request, context, patient: patient,
+                    notice: pages.texts(request).format("recovery_recorded", ["instrument": observation.instrument.rawValue, "value": "\(observation.value)"]))
             } catch {
                 guard let problem = Problem.from(error), problem.status == .unprocessableContent else { throw error }
                 return try await page(request, context, patient: patient, notice: nil, error: problem.detail, status: problem.status)
@@ -117,32 +122,51 @@ struct RecoveryPage: Sendable {
             whatIf = try await projections.whatIf(patient, proposal: RecoveryProposal(segments: [proposal.segment]), as: context.access)
         }
         let zone = TimeZone(identifier: report.onset.timeZone) ?? .gmt
+        let texts = pages.texts(request)
         let view = View(
-            pseudonym: report.pseudonym, action: "/patients/\(patient.uuidString.lowercased())/recovery", csrf: WebSession.csrfToken(request),
+            action: "/patients/\(patient.uuidString.lowercased())/recovery", csrf: WebSession.csrfToken(request),
             chart: RecoveryChart.svg(
-                report, whatIf: whatIf, proposal: proposal.map { (minutes: $0.minutes.values.reduce(0, +), from: $0.from, to: min($0.to, report.horizonDays)) }),
-            onset: "\(Self.format(report.onset.at, zone)) (\(report.onset.source))",
+                report, whatIf: whatIf, texts: texts,
+                proposal: proposal.map { (minutes: $0.minutes.values.reduce(0, +), from: $0.from, to: min($0.to, report.horizonDays)) }),
             classBasis: report.recoveryClass.basis
                 + (report.recoveryClass.prep2Missing.isEmpty ? "" : "; PREP2 needs " + report.recoveryClass.prep2Missing.joined(separator: ", ")),
-            estimates: report.outlook.map { Self.rows($0.estimates) } ?? [], fitted: report.outlook != nil,
+            estimates: report.outlook.map { Self.rows($0.estimates, texts) } ?? [], fitted: report.outlook != nil,
             testPasses: report.outlook?.estimates.passes ?? false,
             test: report.outlook.map {
-                String(format: "data cost %.2f against χ²₀.₉₅(%d) = %.2f", $0.estimates.dataCost, $0.estimates.observations, $0.estimates.threshold)
+                texts.format(
+                    "recovery_test",
+                    [
+                        "cost": texts.number($0.estimates.dataCost, digits: 2), "n": "\($0.estimates.observations)",
+                        "threshold": texts.number($0.estimates.threshold, digits: 2),
+                    ])
             } ?? "",
             day90: report.outlook.map {
-                String(format: "FM-UE at day 90: %.1f (95 %% range %.1f–%.1f, prediction profile likelihood)", $0.day90.fm, $0.day90.lower, $0.day90.upper)
+                texts.format(
+                    "recovery_day90",
+                    [
+                        "fm": texts.number($0.day90.fm, digits: 1), "lower": texts.number($0.day90.lower, digits: 1),
+                        "upper": texts.number($0.day90.upper, digits: 1),
+                    ])
             },
             whatIf: whatIf.map {
-                String(
-                    format:
-                        "With the proposal: %+.1f FM-UE points at day 90 (%+.1f to %+.1f over the parameter values the patient's data allow), %+.1f at day %d.",
-                    $0.differenceDay90, $0.differenceDay90Lower, $0.differenceDay90Upper, $0.differenceAtHorizon, $0.horizonDays)
-                    + ($0.differenceDay90Lower <= 0 && $0.differenceDay90Upper >= 0
-                        ? " The difference may be none at all: the data cannot tell."
-                        : " Every parameter value the data allow gives a difference of this sign.")
+                texts.format(
+                    "recovery_whatif",
+                    [
+                        "day90": Self.signed($0.differenceDay90, texts), "lower": Self.signed($0.differenceDay90Lower, texts),
+                        "upper": Self.signed($0.differenceDay90Upper, texts), "horizon": Self.signed($0.differenceAtHorizon, texts),
+                        "day": "\($0.horizonDays)",
+                    ]) + " "
+                    + texts[$0.differenceDay90Lower <= 0 && $0.differenceDay90Upper >= 0 ? "recovery_whatif_uncertain" : "recovery_whatif_sure"]
             },
-            proposal: TherapyElsewhere.modelInputs.map { input in View.Row(label: input, value: proposal.map { String(Int($0.minutes[input] ?? 0)) } ?? "") }
-                + [View.Row(label: "from", value: proposal.map { String($0.from) } ?? ""), View.Row(label: "to", value: proposal.map { String($0.to) } ?? "")],
+            proposal: TherapyElsewhere.modelInputs.map { input in
+                View.Field(name: input, label: texts["recovery_minutes_\(input)"], value: proposal.map { String(Int($0.minutes[input] ?? 0)) } ?? "")
+            }
+                + [
+                    View.Field(name: "from", label: texts["recovery_from_day"], value: proposal.map { String($0.from) } ?? ""),
+                    View.Field(name: "to", label: texts["recovery_to_day"], value: proposal.map { String($0.to) } ?? ""),
+                ],
+            heading: texts.format("recovery_heading", ["patient": report.pseudonym]),
+            onsetText: texts.format("recovery_onset", ["onset": "\(Self.format(report.onset.at, zone)) (\(report.onset.source))"]),
             warnings: report.warnings + (whatIf?.speculative.map { "The what-if depends on the speculative parameter \($0.parameter)." } ?? []),
             missing: report.missing,
             observations: report.observations.reversed().map { observation in
@@ -158,15 +182,20 @@ struct RecoveryPage: Sendable {
         return try pages.page("recovery", view, request: request, identity: context.identity, csrf: view.csrf, status: status)
     }
 
-    private static func rows(_ estimates: RecoveryOutlook.Estimates) -> [View.Row] {
+    private static func rows(_ estimates: RecoveryOutlook.Estimates, _ texts: TextCatalogue.Texts) -> [View.Row] {
         [
-            View.Row(label: "FM-UE at onset (FM0)", value: String(format: "%.1f", estimates.fm0)),
-            View.Row(label: "Recoverable fraction (r_s)", value: String(format: "%.2f", estimates.rS)),
-            View.Row(label: "Recovery time constant (τ_N)", value: String(format: "%.0f days", estimates.tauN)),
-            View.Row(label: "Therapy responsiveness (η)", value: String(format: "%.3f per day", estimates.eta)),
-            View.Row(label: "Class", value: estimates.recoveryClass == .poor ? "poor recovery priors" : "default priors"),
-            View.Row(label: "Fit started from", value: estimates.start),
+            View.Row(label: texts["recovery_fm0"], value: texts.number(estimates.fm0, digits: 1)),
+            View.Row(label: texts["recovery_rs"], value: texts.number(estimates.rS, digits: 2)),
+            View.Row(label: texts["recovery_tau"], value: texts.format("recovery_days", ["n": texts.number(estimates.tauN, digits: 0)])),
+            View.Row(label: texts["recovery_eta"], value: texts.format("recovery_per_day", ["n": texts.number(estimates.eta, digits: 3)])),
+            View.Row(label: texts["recovery_class"], value: texts[estimates.recoveryClass == .poor ? "recovery_class_poor" : "recovery_class_default"]),
+            View.Row(label: texts["recovery_start"], value: estimates.start),
         ]
+    }
+
+    /// A difference with its sign, in the page's language (+4,8).
+    private static func signed(_ value: Double, _ texts: TextCatalogue.Texts) -> String {
+        (value >= 0 ? "+" : "−") + texts.number(abs(value), digits: 1)
     }
 
     private static func format(_ date: Date, _ zone: TimeZone) -> String {
