@@ -69,8 +69,14 @@ import Testing
                 #expect(finished?.status == .done, "the restarted server took the plan over when its lease expired: \(finished?.error ?? "")")
                 #expect(finished?.schedule?.isEmpty == false && finished?.score?.feasible == true)
             }
+            // The plan is finished in its own transaction, and the job settled in the next: wait for that.
             let job = try await database.withPool(.owner) { owner in
-                try await owner.query("SELECT status, attempts FROM jobs").single().decode((String, Int).self)
+                var job = try await owner.query("SELECT status, attempts FROM jobs").single().decode((String, Int).self)
+                for _ in 0..<3000 where job.0 == "running" {
+                    try await Task.sleep(for: .milliseconds(100))
+                    job = try await owner.query("SELECT status, attempts FROM jobs").single().decode((String, Int).self)
+                }
+                return job
             }
             #expect(job == ("done", 2), "one job, claimed twice: once by each server")
         }
