@@ -69,18 +69,20 @@ struct SignInPages: Sendable {
         router.post("/sign-in") { request, context in
             let form = try await Self.form(SignInForm.self, request, maxUploadSize: context.maxUploadSize)
             guard WebSession.csrfMatches(form.csrf, request) else {
-                return try signInPage(request, error: pages.texts(request)["sign_in_expired"], status: .forbidden)
+                return try signInPage(request, error: pages.texts(request)["sign_in_expired"], status: .forbidden, returnTo: form.returnTo)
             }
             let token = form.token.trimmingCharacters(in: .whitespacesAndNewlines)
             let verified: (identity: Identity, until: Date)
             do {
                 verified = try await failures.verified(token, address: context.clientAddress)
             } catch let rejection as TokenVerifier.Rejection {
-                return try signInPage(request, error: pages.texts(request).format("sign_in_refused", ["reason": rejection.reason]), status: .unauthorized)
+                return try signInPage(
+                    request, error: pages.texts(request).format("sign_in_refused", ["reason": rejection.reason]), status: .unauthorized,
+                    returnTo: form.returnTo)
             }
             let identity = verified.identity
             guard !identity.isSystem else {
-                return try signInPage(request, error: pages.texts(request)["sign_in_system_refused"], status: .unauthorized)
+                return try signInPage(request, error: pages.texts(request)["sign_in_system_refused"], status: .unauthorized, returnTo: form.returnTo)
             }
             let until = min(verified.until, Date().addingTimeInterval(WebSession.longest))
             let id = try await sessions.open(
@@ -128,8 +130,8 @@ struct SignInPages: Sendable {
     }
 
     /// The sign-in page, with `error` said above its forms.
-    func signInPage(_ request: Request, error: String?, status: HTTPResponse.Status) throws -> Response {
-        let returnTo = request.uri.queryParameters["return_to"].map(String.init).flatMap { SignInRequests.isLocalPath($0) ? $0 : nil } ?? "/"
+    func signInPage(_ request: Request, error: String?, status: HTTPResponse.Status, returnTo asked: String? = nil) throws -> Response {
+        let returnTo = (asked ?? request.uri.queryParameters["return_to"].map(String.init)).flatMap { SignInRequests.isLocalPath($0) ? $0 : nil } ?? "/"
         let name = provider?.settings.displayName
         let view = SignInView(
             csrf: WebSession.csrfToken(request), error: error, provider: name,

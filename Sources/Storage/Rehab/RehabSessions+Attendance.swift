@@ -32,18 +32,18 @@ extension RehabSessions {
 
     /// Records a group's attendance at once, in one transaction: each patient of `records` not
     /// yet recorded (a record made before, with its own minutes and note, stays). Answers how
-    /// many were recorded; nothing is recorded if any record is refused.
+    /// many were recorded as attended and as no-shows; nothing is recorded if any is refused.
     public func recordGroupAttendance(
         _ records: [UUID: AttendanceRecord], session: UUID, now: Date = Date(), as context: AccessContext
-    ) async throws -> Int {
+    ) async throws -> (attended: Int, noShow: Int) {
         for record in records.values { try Self.check(record) }
         return try await pool.withAccess(context) { connection in
-            var recorded = 0
+            var counts = (attended: 0, noShow: 0)
             for (patient, record) in records.sorted(by: { $0.key.uuidString < $1.key.uuidString })
             where try await Self.record(record, session: session, patient: patient, now: now, onlyUnrecorded: true, as: context, on: connection) {
-                recorded += 1
+                if record.attendance == "no_show" { counts.noShow += 1 } else { counts.attended += 1 }
             }
-            return recorded
+            return counts
         }
     }
 

@@ -172,7 +172,8 @@ public struct RehabWaitlist: Sendable {
 
     /// Offers a place free in `session` now (a group session with room, or a cancelled one) to
     /// the first fitting waiting entry, as a cancellation would (audited): nil when nobody fits
-    /// or no place is free (places taken and offers still open count).
+    /// or no place is free (places taken and offers still open count; the session row is held
+    /// so that two coordinators cannot offer one place twice).
     public func offerNow(_ session: UUID, as context: AccessContext) async throws -> WaitlistEntry? {
         try await sessions.pool.withAccess(context) { connection in
             guard
@@ -182,7 +183,7 @@ public struct RehabWaitlist: Sendable {
                                  ELSE s.max_participants - (SELECT count(*) FROM rehab_participants p WHERE p.session_id = s.id AND p.cancelled_at IS NULL) END)
                            - (SELECT count(*) FROM rehab_waitlist w
                               WHERE w.offered_session = s.id AND w.status = \(WaitlistStatus.offered.rawValue) AND w.offer_expires_at > now()) > 0
-                    FROM rehab_sessions s WHERE s.id = \(session)
+                    FROM rehab_sessions s WHERE s.id = \(session) FOR UPDATE
                     """, prepared: true
                 ).first?.decode(Bool.self)
             else { throw Refusal.unknownSession }

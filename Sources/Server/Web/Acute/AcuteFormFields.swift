@@ -176,6 +176,8 @@ enum AcuteFormFields {
         labels["times.sleep_midpoint_to_decision_min"] = "Midpoint of sleep (wake-up)"
         labels["weight_kg"] = "Weight"
         labels["anticoagulant.class"] = "Anticoagulant"
+        labels["imaging.flair_no_early_change"] = "FLAIR without early change"
+        labels["imaging.dwi_lesion_gt_third_mca"] = "DWI lesion > 1/3 MCA"
         return labels
     }()
 

@@ -24,10 +24,6 @@ struct AcutePages: Sendable {
             var error: String?
             var isNumber: Bool
             var options: [Option]
-            /// A time in minutes before now (with a clock time and a "now" stamp beside it).
-            var agoClock: Bool
-            /// A time in minutes from now (with a clock time beside it).
-            var inClock: Bool
         }
 
         struct Option {
@@ -130,11 +126,12 @@ struct AcutePages: Sendable {
                     }
                     return FormView.Field(
                         name: field.name, label: field.label, value: value, unit: unit, step: step, hint: field.hint.isEmpty ? nil : field.hint,
-                        error: errors[field.name], isNumber: isNumber, options: options, agoClock: field.name.hasSuffix("_minutes_ago"),
-                        inClock: field.name.hasSuffix("_in"))
+                        error: errors[field.name], isNumber: isNumber, options: options)
                 })
         }
         let acute = self.acute.evaluator.acute
+        let nihssLabels = Dictionary(
+            acute.nihssItems.map { ("nihss_items.\($0.id)", "NIHSS \($0.id) \($0.label)") }, uniquingKeysWith: { first, _ in first })
         let view = FormView(
             csrf: WebSession.csrfToken(request), groups: groups,
             history: AcuteFormFields.historyFlags.map { FormView.Check(name: $0.name, label: $0.label, checked: values[$0.name] == "on", value: "") },
@@ -150,7 +147,8 @@ struct AcutePages: Sendable {
                     name: name, label: "\(item.id) \(item.label)", options: scores.map { FormView.Option(value: $0.0, label: $0.1, selected: $0.0 == chosen) })
             },
             nihssOpen: values.contains { $0.key.hasPrefix("nihss_items.") && !$0.value.isEmpty },
-            errors: errors.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }, hasErrors: !errors.isEmpty
+            errors: errors.sorted { $0.key < $1.key }.map { "\(nihssLabels[$0.key] ?? AcuteFormFields.label(of: $0.key)): \($0.value)" },
+            hasErrors: !errors.isEmpty
         )
         return try pages.page("acute-form", view, request: request, identity: identity, csrf: view.csrf, status: status)
     }

@@ -47,6 +47,9 @@ struct AcuteResultView {
     var profileNotices: [String]
     var protocolVersion: String
     var lkwEpochMs: Int64
+    /// When the evaluation was made and last known well, for the printed handover (UTC, 24-hour).
+    var evaluatedAt: String
+    var lkwAt: String
     var lkwMinutesAgo: Int
     var ivtStatus: String
     var ivtTone: String
@@ -97,6 +100,8 @@ struct AcuteResultView {
         profileNotices = evaluation.profileNotices
         protocolVersion = evaluation.protocolVersion
         lkwEpochMs = Int64((now.timeIntervalSince1970 - lkwMinutesAgo * 60) * 1000)
+        evaluatedAt = Self.utc(now)
+        lkwAt = Self.utc(now.addingTimeInterval(-lkwMinutesAgo * 60))
         self.lkwMinutesAgo = Int(lkwMinutesAgo.rounded())
         let ivt = evaluation.ivt
         ivtStatus = ivt.status.replacingOccurrences(of: "_", with: " ")
@@ -216,6 +221,10 @@ struct AcuteResultView {
         "no_treatment": "No treatment", "ivt": "IVT", "evt": "EVT", "ivt_and_evt": "IVT + EVT",
         "routing": "Drip-and-ship vs mothership",
     ]
+
+    private static func utc(_ date: Date) -> String {
+        date.formatted(Date.FormatStyle(date: .numeric, time: .shortened, locale: Locale(identifier: "sv_SE"), timeZone: .gmt))
+    }
 
     private static func mg(_ value: Double) -> String {
         value == value.rounded() ? String(Int(value)) : String(format: "%.1f", value)

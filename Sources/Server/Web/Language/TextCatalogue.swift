@@ -40,6 +40,13 @@ struct TextCatalogue: Sendable {
             return date.formatted(style)
         }
 
+        /// A day with its weekday ("måndag 14 dec. 2026", "Monday 14 Dec 2026").
+        func weekday(_ date: Date, in zone: TimeZone) -> String {
+            var style = Date.FormatStyle(date: .abbreviated, time: .omitted, locale: language.locale, timeZone: zone).weekday(.wide)
+            style.calendar = Calendar(identifier: .gregorian)
+            return date.formatted(style)
+        }
+
         /// A moment as the language writes it, on the 24-hour clock, with its zone's name.
         func moment(_ date: Date, in zone: TimeZone) -> String {
             var style = Date.FormatStyle(date: .abbreviated, time: .shortened, locale: language.locale, timeZone: zone)

@@ -148,6 +148,8 @@ struct RecoveryPage: Sendable {
                         "upper": texts.number($0.day90.upper, digits: 1),
                     ])
             },
+            // The range covers the accepted parameter sets, which never vary a speculative parameter
+            // (k_B): a difference that rests on one is never called certain.
             whatIf: whatIf.map {
                 texts.format(
                     "recovery_whatif",
@@ -156,7 +158,9 @@ struct RecoveryPage: Sendable {
                         "upper": Self.signed($0.differenceDay90Upper, texts), "horizon": Self.signed($0.differenceAtHorizon, texts),
                         "day": "\($0.horizonDays)",
                     ]) + " "
-                    + texts[$0.differenceDay90Lower <= 0 && $0.differenceDay90Upper >= 0 ? "recovery_whatif_uncertain" : "recovery_whatif_sure"]
+                    + texts[
+                        $0.differenceDay90Lower <= 0 && $0.differenceDay90Upper >= 0 || !$0.speculative.isEmpty
+                            ? "recovery_whatif_uncertain" : "recovery_whatif_sure"]
             },
             proposal: TherapyElsewhere.modelInputs.map { input in
                 View.Field(name: input, label: texts["recovery_minutes_\(input)"], value: proposal.map { String(Int($0.minutes[input] ?? 0)) } ?? "")

@@ -39,7 +39,7 @@ extension RehabPages {
         let booked = letter.entries.filter { entry in !entry.cancelled && entry.participants.contains { $0.patientId == patient && !$0.cancelled } }
         let sessions = booked.map { entry in
             LetterView.Session(
-                day: texts.day(entry.start, in: settings.zone),
+                day: texts.weekday(entry.start, in: settings.zone),
                 time: "\(Self.clock(settings.local(entry.start).minutes))–\(Self.clock(settings.local(entry.end).minutes))",
                 therapy: name(of: entry.modality, texts), with: letter.therapists[entry.therapistId ?? UUID()] ?? "",
                 room: letter.rooms[entry.roomId] ?? entry.roomCode)

@@ -260,8 +260,7 @@ extension RehabPages {
                     return (participant.patientId, AttendanceRecord(attendance: noShow ? "no_show" : "attended", minutesDelivered: noShow ? nil : given))
                 }, uniquingKeysWith: { first, _ in first })
             let recorded = try await bookings.recordGroupAttendance(records, session: id, as: caller.access)
-            let absent = records.values.filter { $0.attendance == "no_show" }.count
-            return texts.format("session_all_recorded", ["attended": "\(recorded - absent)", "absent": "\(absent)"])
+            return texts.format("session_all_recorded", ["attended": "\(recorded.attended)", "absent": "\(recorded.noShow)"])
         case "offer":
             guard caller.isCoordinator else { throw Refusal.notPermitted("Coordinators offer places.") }
             let offered = try await rehab.waitlist.offerNow(id, as: caller.access)
