@@ -12,6 +12,14 @@ import Storage
 struct AcutePages: Sendable {
     let pages: PageRenderer
     let acute: AcuteDecisionSupport
+    /// The protocol's rules, pathways and trials in words, read once.
+    let titles: [String: String]
+
+    init(pages: PageRenderer, acute: AcuteDecisionSupport) {
+        self.pages = pages
+        self.acute = acute
+        titles = acute.evaluator.acute.titles
+    }
 
     struct FormView {
         struct Field {
@@ -70,9 +78,6 @@ struct AcutePages: Sendable {
         "times.lkw_to_decision_min": "lkw_minutes_ago", "times.lkw_to_puncture_min": "puncture_in",
         "times.lkw_to_arrival_min": "arrival_minutes_ago",
     ]
-
-    /// The protocol's rules, pathways and trials in words, read once.
-    var titles: [String: String] { acute.evaluator.acute.titles }
 
     func register(on signedIn: RouterGroup<SignedInContext>) {
         signedIn.get("/acute") { request, context in

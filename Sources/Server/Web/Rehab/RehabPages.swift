@@ -132,11 +132,6 @@ struct RehabPages: Sendable {
         }
     }
 
-    /// The catalogue's name of a modality, in English.
-    func name(of modality: String) -> String {
-        catalogue.modalities.first { $0.id == modality }?.name ?? modality
-    }
-
     /// The catalogue's name of a modality in the page's language.
     func name(of modality: String, _ texts: TextCatalogue.Texts) -> String {
         catalogue.modalities.first { $0.id == modality }?.name(in: texts.language.tag) ?? modality
