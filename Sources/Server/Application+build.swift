@@ -85,7 +85,10 @@ public func buildRouter(
     api.addRoutes(AuditController(pool: pool).endpoints)
     api.addRoutes(AcuteController(acute: features.acute).endpoints)
     api.addRoutes(EpisodeController(episodes: features.episodes, evaluations: features.acute.evaluations).endpoints)
-    AcutePages(pages: pages, acute: features.acute).register(on: signedIn)
+    let acuteEpisodes = AcuteEpisodePages(
+        pages: pages, episodes: features.episodes, patients: features.patients, identities: features.identities, zone: configuration.timeZone)
+    acuteEpisodes.register(on: signedIn)
+    AcutePages(pages: pages, acute: features.acute, episodes: acuteEpisodes).register(on: signedIn)
     AcuteProfilesPage(pages: pages, acute: features.acute).register(on: signedIn)
     api.addRoutes(RehabResourceController(resources: rehab.resources).endpoints)
     api.addRoutes(RehabStayController(stays: rehab.stays, bookings: rehab.sessions).endpoints)

@@ -54,6 +54,9 @@ public struct ServerConfiguration: Sendable {
     /// Whether pages may be asked for in the pseudo-language (`?lang=qps`, every catalogue text
     /// marked): for the tests that look for text outside the catalogue, never in service.
     public var pseudoLanguage = false
+    /// The hospitals' time zone (a tz database name): clock times typed on the acute pages are
+    /// read in it, never in the device's. Nil: clock-time entry is refused (minutes ago only).
+    public var timeZone: TimeZone?
 
     /// A configuration with the documented defaults.
     public init(

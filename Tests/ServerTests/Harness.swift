@@ -31,6 +31,7 @@ enum Harness {
             spoolDirectory: FileManager.default.temporaryDirectory.appendingPathComponent("spool-\(UUID().uuidString)")
         )
         configuration.pseudoLanguage = true
+        configuration.timeZone = TimeZone(identifier: "Europe/Stockholm")
         return configuration
     }
 

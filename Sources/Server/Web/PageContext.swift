@@ -31,7 +31,8 @@ struct PageContext: MustacheParentLookup {
 extension PageContext.Frame {
     /// The pages in the navigation, in order, with the catalogue key of each one's name.
     static let pages: [(path: String, key: String)] = [
-        ("/", "nav_status"), ("/acute", "nav_acute"), ("/acute/profiles", "nav_acute_profiles"), ("/rehab", "nav_clinic"),
+        ("/", "nav_status"), ("/acute/episodes", "nav_acute_episodes"), ("/acute", "nav_acute"), ("/acute/profiles", "nav_acute_profiles"),
+        ("/rehab", "nav_clinic"),
         ("/reports", "nav_reports"), ("/audit/break-glass", "nav_break_glass"),
     ]
 

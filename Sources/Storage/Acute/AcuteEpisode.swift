@@ -52,3 +52,19 @@ public struct EpisodeChanges: Sendable, Equatable {
     public static let arrivalModes: Set<String> = ["direct", "transfer", "in_hospital"]
     public static let mticiGrades: Set<String> = ["0", "1", "2a", "2b", "2c", "3"]
 }
+
+/// A moment of the acute course the team stamps as it happens ("now"): door, imaging, needle
+/// and groin puncture, each a column of `stroke_episodes`.
+public enum EpisodeMoment: String, Sendable, CaseIterable {
+    case arrival, imaging, needle
+    case groinPuncture = "groin_puncture"
+
+    var column: String {
+        switch self {
+        case .arrival: "arrival_at"
+        case .imaging: "imaging_at"
+        case .needle: "needle_at"
+        case .groinPuncture: "groin_puncture_at"
+        }
+    }
+}

@@ -63,6 +63,49 @@ public struct AcuteEpisodes: Sendable {
         return episode
     }
 
+    /// The episodes the context may see that arrived (or, not yet stamped, were opened) since
+    /// `since`, newest first (at most 50): the acute team's board. Each patient listed is an audited search.
+    public func recent(since: Date, as context: AccessContext) async throws -> [AcuteEpisode] {
+        let episodes = try await pool.withAccess(context, readOnly: true) { connection in
+            try await connection.query(
+                """
+                SELECT \(fragment: Self.columns) FROM stroke_episodes WHERE coalesce(arrival_at, created_at) >= \(since)
+                ORDER BY coalesce(arrival_at, created_at) DESC, id LIMIT 50
+                """,
+                prepared: true
+            ).map(Self.decode)
+        }
+        try await audit.record(episodes.map { context.auditEvent(.search, patient: $0.patientId, resource: "Episode", resourceID: $0.id.uuidString) })
+        return episodes
+    }
+
+    /// Stamps one of the episode's moments with the database's clock, once: a moment already
+    /// stamped keeps its time (a correction is an `update`), so a second tap, or a colleague's
+    /// tap at the same moment, changes nothing. nil when the context cannot see the episode.
+    public func stamp(
+        _ id: UUID, _ moment: EpisodeMoment, thrombolytic: String? = nil, as context: AccessContext
+    ) async throws -> (episode: AcuteEpisode, stamped: Bool)? {
+        try await pool.withAccess(context) { connection in
+            guard
+                let row = try await connection.query(
+                    "SELECT patient_id, \(identifier: moment.column) IS NULL FROM stroke_episodes WHERE id = \(id) FOR UPDATE", prepared: true
+                ).first
+            else { return nil }
+            let (patient, unset) = try row.decode((UUID, Bool).self)
+            if unset {
+                try await connection.query(
+                    "UPDATE stroke_episodes SET \(identifier: moment.column) = now() WHERE id = \(id)", prepared: true)
+                if moment == .needle, let thrombolytic {
+                    try await connection.query("UPDATE stroke_episodes SET thrombolytic = \(thrombolytic) WHERE id = \(id)", prepared: true)
+                }
+                try await AuditLog.record(context.auditEvent(.update, patient: patient, resource: "Episode", resourceID: id.uuidString), on: connection)
+            }
+            let episode = try Self.decode(
+                try await connection.query("SELECT \(fragment: Self.columns) FROM stroke_episodes WHERE id = \(id)", prepared: true).single())
+            return (episode, unset)
+        }
+    }
+
     private static func apply(_ changes: EpisodeChanges, to id: UUID, on connection: PostgresConnection) async throws -> AcuteEpisode {
         func set<Value>(_ value: Value??) -> Bool { value != nil }
         return try decode(

@@ -12,6 +12,17 @@ public enum OrganisationSettings {
         case chosen(String)
     }
 
+    /// The names of organisations (an unknown id has none), for the people who act for them.
+    public static func names(of organisations: [UUID], pool: PostgresPool) async throws -> [UUID: String] {
+        guard !organisations.isEmpty else { return [:] }
+        var names: [UUID: String] = [:]
+        for row in try await pool.query("SELECT id, name FROM organisations WHERE id = ANY (\(organisations))", prepared: true) {
+            let (id, name) = try row.decode((UUID, String).self)
+            names[id] = name
+        }
+        return names
+    }
+
     /// The organisation's own choice of acute profile, if it made one.
     public static func acuteProfile(of organisation: UUID, pool: PostgresPool) async throws -> AcuteProfile {
         guard let row = try await pool.query("SELECT acute_profile FROM organisations WHERE id = \(organisation)", prepared: true).first else {

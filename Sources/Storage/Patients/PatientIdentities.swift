@@ -85,6 +85,20 @@ public struct PatientIdentities: Sendable {
         return byPatient
     }
 
+    /// The patients the context may see whose identity has this personal identity number
+    /// (normalised to its 12 digits first; none for one that is not valid): the acute team's
+    /// "is this patient known here?". Each patient found is an audited search.
+    public func patients(withPersonalNumber given: String, as context: AccessContext) async throws -> [UUID] {
+        guard let number = PersonalIdentityNumber(given) else { return [] }
+        let found = try await pool.withAccess(context, readOnly: true) { connection in
+            try await connection.query(
+                "SELECT patient_id FROM patient_identities WHERE personal_number = \(number.digits) ORDER BY patient_id LIMIT 10", prepared: true
+            ).decode(UUID.self)
+        }
+        try await audit.record(found.map { context.auditEvent(.search, patient: $0, resource: "PatientIdentity", resourceID: $0.uuidString) })
+        return found
+    }
+
     /// Records or replaces a patient's identity: the context must be a clinician or rehab
     /// coordinator of the patient's organisation (else `unknownPatientRecord`, as for a patient
     /// that does not exist). The personal identity number is checked (and normalised) first.

@@ -34,6 +34,13 @@ struct ServeSettings {
         {
             problems.append(InsecureDatabaseConnection(reason: violation).description)
         }
+        let zone = value("STROKEPATH_TIME_ZONE").flatMap { name in
+            TimeZone(identifier: name)
+                ?? {
+                    problems.append("STROKEPATH_TIME_ZONE must be a time zone name such as Europe/Stockholm, not \(name)")
+                    return nil
+                }()
+        }
         guard problems.isEmpty, let rateLimit, let migrations, let protocols, let authentication else { return }
         configuration = ServerConfiguration(
             host: host ?? value("HOST") ?? "127.0.0.1",
@@ -50,6 +57,7 @@ struct ServeSettings {
                     .filter { !$0.isEmpty }),
             jobLease: .seconds(lease)
         )
+        configuration?.timeZone = zone
     }
 
     /// The configuration and the migrations folder it names, or every problem as one error.

@@ -51,6 +51,7 @@ struct Setting: Sendable {
         Setting("STROKEPATH_SPOOL_DIR", fallback: ".local/spool/acute"),
         Setting("STROKEPATH_TRUSTED_PROXIES", fallback: "none"),
         Setting("STROKEPATH_JOB_LEASE_SECONDS", fallback: "30"),
+        Setting("STROKEPATH_TIME_ZONE", fallback: "none: clock times refused"),
         Setting("STROKEPATH_RATE_PER_USER", fallback: "20"),
         Setting("STROKEPATH_RATE_BURST", fallback: "twice the rate"),
     ]

@@ -9,6 +9,9 @@ enum AcuteFormFields {
         case choice([(value: String, label: String)])
         /// Yes, no, or not known.
         case yesNo
+        /// A date and clock time, read on the server in the hospitals' zone (`ClockTimeEntry`);
+        /// it fills the minutes-ago field named.
+        case clock(minutesField: String)
     }
 
     struct Field {
@@ -40,11 +43,13 @@ enum AcuteFormFields {
         Group(
             title: "Clock",
             fields: [
-                Field(name: "lkw_minutes_ago", label: "Last known well", kind: .number(unit: "min ago", step: "1"), hint: "required"),
+                Field(name: "lkw_at", label: "Last known well", kind: .clock(minutesField: "lkw_minutes_ago"), hint: "required: a clock time or minutes ago"),
+                Field(name: "lkw_minutes_ago", label: "or last known well", kind: .number(unit: "min ago", step: "1")),
                 Field(
                     name: "times.onset_type", label: "Onset", kind: .choice([("witnessed", "witnessed"), ("wake_up", "wake-up / unknown")]),
                     defaultValue: "witnessed"),
-                Field(name: "arrival_minutes_ago", label: "Arrived", kind: .number(unit: "min ago", step: "1")),
+                Field(name: "arrival_at", label: "Arrived", kind: .clock(minutesField: "arrival_minutes_ago")),
+                Field(name: "arrival_minutes_ago", label: "or arrived", kind: .number(unit: "min ago", step: "1")),
                 Field(name: "needle_in", label: "Needle expected in", kind: .number(unit: "min", step: "1"), defaultValue: "15", hint: "required"),
                 Field(name: "puncture_in", label: "Groin puncture expected in", kind: .number(unit: "min", step: "1"), defaultValue: "60", hint: "required"),
                 Field(name: "recognition_minutes_ago", label: "Symptoms recognised (wake-up)", kind: .number(unit: "min ago", step: "1")),
@@ -180,6 +185,11 @@ enum AcuteFormFields {
         labels["imaging.dwi_lesion_gt_third_mca"] = "DWI lesion > 1/3 MCA"
         return labels
     }()
+
+    /// The clock-time fields and the minutes-ago field each fills.
+    static let clockFields: [(clock: String, minutes: String)] = groups.flatMap(\.fields).compactMap { field in
+        if case .clock(let minutes) = field.kind { (field.name, minutes) } else { nil }
+    }
 
     /// Clock fields that must be given: the windows are tested at the expected needle and puncture times.
     static let requiredTimes: [(name: String, message: String)] = [

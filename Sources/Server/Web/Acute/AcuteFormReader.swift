@@ -20,6 +20,34 @@ enum AcuteFormReader {
         return problems
     }
 
+    /// The form with each clock time typed turned into its minutes-ago field (rounded up to the
+    /// whole minute: a window is never tested as if less time had passed), and the clock times
+    /// refused, by field: unreadable, skipped or repeated by the zone, still to come, typed
+    /// beside minutes ago (which one is meant cannot be known), or typed where no zone is set.
+    static func withClockTimes(
+        _ form: [String: String], zone: TimeZone?, now: Date, texts: TextCatalogue.Texts
+    ) -> (form: [String: String], problems: [String: String]) {
+        var form = form
+        var problems: [String: String] = [:]
+        for (clock, minutes) in AcuteFormFields.clockFields {
+            let typed = form[clock]?.trimmingCharacters(in: .whitespaces) ?? ""
+            guard !typed.isEmpty else { continue }
+            guard (form[minutes]?.trimmingCharacters(in: .whitespaces) ?? "").isEmpty else {
+                problems[clock] = texts["clock_either"]
+                continue
+            }
+            guard let zone else {
+                problems[clock] = texts["clock_no_zone"]
+                continue
+            }
+            switch ClockTimeEntry.instant(typed, in: zone, now: now) {
+            case .success(let date): form[minutes] = String(Int((now.timeIntervalSince(date) / 60).rounded(.up)))
+            case .failure(let problem): problems[clock] = ClockTimeEntry.message(problem, texts)
+            }
+        }
+        return (form, problems)
+    }
+
     static func presentation(from form: [String: String]) -> JSONValue {
         var root: [String: JSONValue] = [:]
         func set(_ path: String, _ value: JSONValue) {
@@ -45,6 +73,7 @@ enum AcuteFormReader {
                 case .number: set(field.name, Double(value).map(JSONValue.number) ?? .string(value))
                 case .choice: set(field.name, .string(value))
                 case .yesNo: set(field.name, value == "yes" ? .bool(true) : value == "no" ? .bool(false) : .string(value))
+                case .clock: continue
                 }
             }
         }

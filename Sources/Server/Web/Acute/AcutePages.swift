@@ -12,12 +12,14 @@ import Storage
 struct AcutePages: Sendable {
     let pages: PageRenderer
     let acute: AcuteDecisionSupport
+    let episodes: AcuteEpisodePages
     /// The protocol's rules, pathways and trials in words, read once.
     let titles: [String: String]
 
-    init(pages: PageRenderer, acute: AcuteDecisionSupport) {
+    init(pages: PageRenderer, acute: AcuteDecisionSupport, episodes: AcuteEpisodePages) {
         self.pages = pages
         self.acute = acute
+        self.episodes = episodes
         titles = acute.evaluator.acute.titles
     }
 
@@ -31,6 +33,7 @@ struct AcutePages: Sendable {
             var hint: String?
             var error: String?
             var isNumber: Bool
+            var isClock: Bool
             var options: [Option]
         }
 
@@ -60,6 +63,10 @@ struct AcutePages: Sendable {
 
         let title = "Acute decision"
         var csrf: String
+        /// The episode the evaluation belongs to (started from its page), with the patient's name.
+        var episode: AcuteEpisodePages.Banner?
+        /// "Clock times in Europe/Stockholm", or that clock times cannot be taken.
+        var clockNote: String
         var groups: [Group]
         var history: [Check]
         var historyReviewed: Bool
@@ -73,52 +80,65 @@ struct AcutePages: Sendable {
         var hasErrors: Bool
     }
 
-    /// Presentation fields the form fills under another name (the clock is entered as minutes ago).
+    /// Presentation fields the form fills under another name (the clock is entered as a clock
+    /// time or minutes ago, the windows at times expected from now).
     static let formName = [
-        "times.lkw_to_decision_min": "lkw_minutes_ago", "times.lkw_to_puncture_min": "puncture_in",
-        "times.lkw_to_arrival_min": "arrival_minutes_ago",
+        "times.lkw_to_decision_min": "lkw_at", "times.lkw_to_puncture_min": "puncture_in", "times.lkw_to_arrival_min": "arrival_at",
     ]
 
     func register(on signedIn: RouterGroup<SignedInContext>) {
         signedIn.get("/acute") { request, context in
-            try formPage(request, context.identity, values: [:], errors: [:], status: .ok)
+            guard let id = request.uri.queryParameters["episode"].map(String.init) else {
+                return try formPage(request, context.identity, values: [:], defaults: true, episode: nil, errors: [:], status: .ok)
+            }
+            let (episode, banner) = try await episodes.banner(id, context.access)
+            return try formPage(request, context.identity, values: episodes.formValues(episode), defaults: true, episode: banner, errors: [:], status: .ok)
         }
         signedIn.post("/acute") { request, context in
             let form = try await context.form(request)
-            let clock = AcuteFormReader.clockProblems(form)
-            guard clock.isEmpty else { return try formPage(request, context.identity, values: form, errors: clock, status: .unprocessableContent) }
-            let json = AcuteFormReader.presentation(from: form)
+            var banner: AcuteEpisodePages.Banner?
+            if let id = form["episode"], !id.isEmpty { banner = try await episodes.banner(id, context.access).1 }
+            let now = Date()
+            let (read, clockTimes) = AcuteFormReader.withClockTimes(form, zone: episodes.zone, now: now, texts: pages.texts(request))
+            let clock = clockTimes.merging(AcuteFormReader.clockProblems(read)) { first, _ in first }
+            guard clock.isEmpty else {
+                return try formPage(request, context.identity, values: form, defaults: false, episode: banner, errors: clock, status: .unprocessableContent)
+            }
+            let json = AcuteFormReader.presentation(from: read)
             let answer: AcuteDecisionSupport.Answer
             do {
                 answer = try await acute.evaluate(
-                    json, input: Data(json.jsonBytes), profile: form["profile"].flatMap { $0.isEmpty ? nil : $0 }, episode: nil, as: context.access)
+                    json, input: Data(json.jsonBytes), profile: form["profile"].flatMap { $0.isEmpty ? nil : $0 }, episode: banner?.id,
+                    as: context.access)
             } catch {
                 guard let problem = Problem.from(error), problem.status == .unprocessableContent else { throw error }
                 var errors: [String: String] = [:]
                 for error in problem.errors { errors[Self.formName[error.field] ?? error.field] = error.detail }
-                return try formPage(request, context.identity, values: form, errors: errors, status: .unprocessableContent)
+                return try formPage(request, context.identity, values: form, defaults: false, episode: banner, errors: errors, status: .unprocessableContent)
             }
             let view = AcuteResultView(
                 answer.result, id: answer.id, stored: answer.kept.rawValue,
-                lkwMinutesAgo: Double(form["lkw_minutes_ago"] ?? "") ?? 0, now: Date(),
+                lkwMinutesAgo: Double(read["lkw_minutes_ago"] ?? "") ?? 0, now: now,
                 sources: acute.evaluator.acute.sources, titles: titles)
             return try pages.page("acute-result", view, request: request, identity: context.identity)
         }
     }
 
-    private func formPage(_ request: Request, _ identity: Identity, values: [String: String], errors: [String: String], status: HTTPResponse.Status) throws
-        -> Response
-    {
-        let fresh = values.isEmpty
+    private func formPage(
+        _ request: Request, _ identity: Identity, values: [String: String], defaults: Bool, episode: AcuteEpisodePages.Banner?,
+        errors: [String: String], status: HTTPResponse.Status
+    ) throws -> Response {
+        let texts = pages.texts(request)
         let groups = AcuteFormFields.groups.map { group in
             FormView.Group(
                 title: group.title,
                 fields: group.fields.map { field in
-                    let value = fresh ? field.defaultValue : (values[field.name] ?? "")
+                    let value = values[field.name] ?? (defaults ? field.defaultValue : "")
                     var options: [FormView.Option] = []
                     var unit = ""
                     var step = "any"
                     var isNumber = false
+                    var isClock = false
                     switch field.kind {
                     case .number(let fieldUnit, let fieldStep):
                         unit = fieldUnit
@@ -128,17 +148,20 @@ struct AcutePages: Sendable {
                         options = choices.map { FormView.Option(value: $0.value, label: $0.label, selected: $0.value == value) }
                     case .yesNo:
                         options = [("", "not known"), ("yes", "yes"), ("no", "no")].map { FormView.Option(value: $0.0, label: $0.1, selected: $0.0 == value) }
+                    case .clock:
+                        isClock = true
                     }
                     return FormView.Field(
                         name: field.name, label: field.label, value: value, unit: unit, step: step, hint: field.hint.isEmpty ? nil : field.hint,
-                        error: errors[field.name], isNumber: isNumber, options: options)
+                        error: errors[field.name], isNumber: isNumber, isClock: isClock, options: options)
                 })
         }
         let acute = self.acute.evaluator.acute
         let nihssLabels = Dictionary(
             acute.nihssItems.map { ("nihss_items.\($0.id)", "NIHSS \($0.id) \($0.label)") }, uniquingKeysWith: { first, _ in first })
         let view = FormView(
-            csrf: WebSession.csrfToken(request), groups: groups,
+            csrf: WebSession.csrfToken(request), episode: episode,
+            clockNote: episodes.zone.map { texts.format("clock_zone", ["zone": $0.identifier]) } ?? texts["clock_no_zone"], groups: groups,
             history: AcuteFormFields.historyFlags.map { FormView.Check(name: $0.name, label: $0.label, checked: values[$0.name] == "on", value: "") },
             historyReviewed: values["history_reviewed"] == "on",
             events: AcuteFormFields.recentEvents.map { FormView.Check(name: $0.name, label: $0.label, checked: false, value: values[$0.name] ?? "") },

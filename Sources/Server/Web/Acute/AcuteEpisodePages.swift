@@ -1,0 +1,327 @@
+import Clinical
+import Foundation
+import Hummingbird
+import Storage
+
+/// The acute team's board (`/acute/episodes`: the episodes opened in the last three days, and
+/// a new one for a patient found by personal identity number or registered on the spot) and
+/// each episode's page: one tap stamps door, CT, needle and groin with the database's clock,
+/// clock times correct them in the hospitals' zone, and an evaluation starts from the
+/// episode's times. Clinicians only; every read and write is audited by the stores.
+struct AcuteEpisodePages: Sendable {
+    let pages: PageRenderer
+    let episodes: AcuteEpisodes
+    let patients: PatientRecords
+    let identities: PatientIdentities
+    /// The hospitals' zone: clock times are read and shown in it (nil: minutes only, times in UTC).
+    let zone: TimeZone?
+
+    /// The episode an evaluation starts from, as the acute form shows it.
+    struct Banner {
+        var id: UUID
+        var href: String
+        var patient: String
+    }
+
+    struct Option {
+        var value: String
+        var label: String
+        var selected: Bool
+    }
+
+    struct BoardView {
+        struct Row {
+            var href: String
+            var patient: String
+            var opened: String
+            var stamps: [String]
+        }
+
+        var csrf: String
+        var rows: [Row]
+        var hasRows: Bool
+        var organisations: [Option]
+        var hasSeveralOrganisations: Bool
+        var sexes: [Option]
+        var name: String
+        var personalNumber: String
+        var birthYear: String
+        var errors: [String]
+        var hasErrors: Bool
+    }
+
+    struct EpisodeView {
+        struct Moment {
+            var name: String
+            var label: String
+            var time: String?
+            var clockValue: String
+            var isNeedle: Bool
+        }
+
+        var csrf: String
+        var id: String
+        var href: String
+        var patient: String
+        var opened: String
+        var lkw: String?
+        var lkwValue: String
+        var witnessed: [Option]
+        var moments: [Moment]
+        var intervals: [String]
+        var hasIntervals: Bool
+        var clockNote: String
+        var notice: String?
+        var errors: [String]
+        var hasErrors: Bool
+    }
+
+    static let boardDays = 3.0
+
+    func register(on signedIn: RouterGroup<SignedInContext>) {
+        signedIn.get("/acute/episodes") { request, context in
+            try await board(request, context, values: [:], errors: [], status: .ok)
+        }
+        signedIn.post("/acute/episodes") { request, context in
+            try await open(request, context)
+        }
+        signedIn.get("/acute/episodes/:id") { request, context in
+            let episode = try await find(try QueryParameter.id(context, "episode"), context.access)
+            return try await episodePage(request, context, episode, notice: nil, errors: [], status: .ok)
+        }
+        signedIn.post("/acute/episodes/:id") { request, context in
+            try await change(request, context, id: try QueryParameter.id(context, "episode"))
+        }
+    }
+
+    /// The episode and its banner for the acute form; an unknown or invisible id is a 404.
+    func banner(_ text: String, _ access: AccessContext) async throws -> (AcuteEpisode, Banner) {
+        guard let id = UUID(uuidString: text) else { throw Refusal.invalidParameter("episode", "must be a UUID (the episode id)") }
+        let episode = try await find(id, access)
+        let names = try await names(of: [episode.patientId], access)
+        return (episode, Banner(id: id, href: Self.href(id), patient: names[episode.patientId] ?? ""))
+    }
+
+    /// What the acute form starts with for an episode: its times as clock times, onset and NIHSS.
+    func formValues(_ episode: AcuteEpisode) -> [String: String] {
+        var values = ["episode": episode.id.uuidString.lowercased()]
+        if let zone {
+            values["lkw_at"] = episode.lastKnownWell.map { ClockTimeEntry.text($0, in: zone) }
+            values["arrival_at"] = episode.arrivalAt.map { ClockTimeEntry.text($0, in: zone) }
+        }
+        values["times.onset_type"] = episode.onsetWitnessed.map { $0 ? "witnessed" : "wake_up" }
+        values["nihss"] = episode.nihssAtArrival.map(String.init)
+        return values
+    }
+
+    private func find(_ id: UUID, _ access: AccessContext) async throws -> AcuteEpisode {
+        guard let episode = try await episodes.find(id, as: access) else { throw Refusal.notFound("No episode with that id is accessible to you.") }
+        return episode
+    }
+
+    /// Each patient's name where an identity is recorded, else their pseudonym.
+    private func names(of ids: [UUID], _ access: AccessContext) async throws -> [UUID: String] {
+        let named = try await identities.findMany(ids, as: access)
+        var names: [UUID: String] = [:]
+        for id in Set(ids) {
+            if let name = named[id]?.displayName {
+                names[id] = name
+            } else {
+                names[id] = try await patients.find(id, as: access)?.pseudonym
+            }
+        }
+        return names
+    }
+
+    private static func label(of moment: EpisodeMoment, _ texts: TextCatalogue.Texts) -> String {
+        switch moment {
+        case .arrival: texts["episode_arrival"]
+        case .imaging: texts["episode_imaging"]
+        case .needle: texts["episode_needle"]
+        case .groinPuncture: texts["episode_groin_puncture"]
+        }
+    }
+
+    private static func href(_ id: UUID) -> String { "/acute/episodes/\(id.uuidString.lowercased())" }
+
+    private var shownZone: TimeZone { zone ?? .gmt }
+
+    private func board(_ request: Request, _ context: SignedInContext, values: [String: String], errors: [String], status: HTTPResponse.Status)
+        async throws -> Response
+    {
+        let texts = pages.texts(request)
+        let recent = try await episodes.recent(since: Date().addingTimeInterval(-Self.boardDays * 86_400), as: context.access)
+        let names = try await names(of: recent.map(\.patientId), context.access)
+        let rows = recent.map { episode in
+            BoardView.Row(
+                href: Self.href(episode.id), patient: names[episode.patientId] ?? "", opened: texts.moment(episode.createdAt, in: shownZone),
+                stamps: Self.moments(episode).compactMap { moment, time in
+                    time.map { texts.format("episode_stamped", ["moment": Self.label(of: moment, texts), "time": texts.moment($0, in: shownZone)]) }
+                })
+        }
+        let organisations = context.access.organisations
+        let organisationNames = try await OrganisationSettings.names(of: organisations, pool: episodes.pool)
+        let sex = values["sex"] ?? "unknown"
+        let csrf = WebSession.csrfToken(request)
+        let view = BoardView(
+            csrf: csrf, rows: rows, hasRows: !rows.isEmpty,
+            organisations: organisations.map {
+                Option(
+                    value: $0.uuidString.lowercased(), label: organisationNames[$0] ?? $0.uuidString,
+                    selected: values["organisation"] == $0.uuidString.lowercased())
+            },
+            hasSeveralOrganisations: organisations.count > 1,
+            sexes: [("unknown", texts["sex_unknown"]), ("female", texts["sex_female"]), ("male", texts["sex_male"]), ("other", texts["sex_other"])].map {
+                Option(value: $0.0, label: $0.1, selected: $0.0 == sex)
+            },
+            name: values["name"] ?? "", personalNumber: values["personal_number"] ?? "", birthYear: values["birth_year"] ?? "", errors: errors,
+            hasErrors: !errors.isEmpty)
+        return try pages.page("acute-episodes", view, request: request, identity: context.identity, csrf: csrf, status: status)
+    }
+
+    /// Opens an episode: for the patient the personal identity number finds, else for a patient
+    /// registered here (with their name when given; none at all for a patient not yet known).
+    private func open(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        let form = try await context.form(request)
+        let texts = pages.texts(request)
+        let access = context.access
+        let name = form["name"]?.trimmingCharacters(in: .whitespaces) ?? ""
+        let number = form["personal_number"]?.trimmingCharacters(in: .whitespaces) ?? ""
+        let year = form["birth_year"]?.trimmingCharacters(in: .whitespaces) ?? ""
+        let sex = form["sex"] ?? "unknown"
+        let organisation = (form["organisation"]).flatMap(UUID.init(uuidString:)) ?? (access.organisations.count == 1 ? access.organisations.first : nil)
+        var errors: [String] = []
+        if organisation.map(access.organisations.contains) != true { errors.append(texts["episode_organisation_required"]) }
+        if !number.isEmpty && PersonalIdentityNumber(number) == nil { errors.append(texts["episode_number_invalid"]) }
+        if !number.isEmpty && name.isEmpty { errors.append(texts["episode_name_with_number"]) }
+        if name.count > 200 || name.unicodeScalars.contains(where: CharacterSet.controlCharacters.contains) { errors.append(texts["episode_name_invalid"]) }
+        let birthYear = Int(year)
+        let thisYear = Calendar(identifier: .gregorian).component(.year, from: Date())
+        if !year.isEmpty && birthYear.map({ (1900...thisYear).contains($0) }) != true { errors.append(texts["episode_birth_year_invalid"]) }
+        if !["unknown", "female", "male", "other"].contains(sex) { errors.append(texts["episode_sex_invalid"]) }
+        var patient: UUID?
+        if errors.isEmpty && !number.isEmpty {
+            let found = try await identities.patients(withPersonalNumber: number, as: access)
+            if found.count > 1 { errors.append(texts["episode_number_ambiguous"]) }
+            patient = found.first
+        }
+        guard errors.isEmpty, let organisation else { return try await board(request, context, values: form, errors: errors, status: .unprocessableContent) }
+        if patient == nil {
+            let registered = try await patients.register(
+                pseudonym: "AKUT-" + UUID().uuidString.prefix(8), birthYear: birthYear, sex: sex, organisation: organisation, as: access)
+            if !name.isEmpty {
+                _ = try await identities.save(
+                    PatientIdentity(patientId: registered.id, displayName: name, personalNumber: number.isEmpty ? nil : number), as: access)
+            }
+            patient = registered.id
+        }
+        guard let patient else { throw Refusal.unknownPatientRecord }
+        let episode = try await episodes.create(patient: patient, organisation: organisation, changes: EpisodeChanges(), as: access)
+        return Response(status: .seeOther, headers: [.location: Self.href(episode.id)])
+    }
+
+    /// The moments stamped on the page, in the order they happen, with their times.
+    private static func moments(_ episode: AcuteEpisode) -> [(EpisodeMoment, Date?)] {
+        [(.arrival, episode.arrivalAt), (.imaging, episode.imagingAt), (.needle, episode.needleAt), (.groinPuncture, episode.groinPunctureAt)]
+    }
+
+    private func episodePage(
+        _ request: Request, _ context: SignedInContext, _ episode: AcuteEpisode, notice: String?, errors: [String], status: HTTPResponse.Status
+    ) async throws -> Response {
+        let texts = pages.texts(request)
+        let names = try await names(of: [episode.patientId], context.access)
+        let witnessed = episode.onsetWitnessed.map { $0 ? "yes" : "no" } ?? ""
+        let intervals = [
+            episode.doorToImagingMin.map { texts.format("episode_door_to_imaging", ["minutes": "\($0)"]) },
+            episode.doorToNeedleMin.map { texts.format("episode_door_to_needle", ["minutes": "\($0)"]) },
+            episode.doorToGroinMin.map { texts.format("episode_door_to_groin", ["minutes": "\($0)"]) },
+            episode.onsetToNeedleMin.map { texts.format("episode_onset_to_needle", ["minutes": "\($0)"]) },
+        ].compactMap { $0 }
+        let csrf = WebSession.csrfToken(request)
+        let view = EpisodeView(
+            csrf: csrf, id: episode.id.uuidString.lowercased(), href: Self.href(episode.id), patient: names[episode.patientId] ?? "",
+            opened: texts.moment(episode.createdAt, in: shownZone),
+            lkw: episode.lastKnownWell.map { texts.moment($0, in: shownZone) },
+            lkwValue: episode.lastKnownWell.map { ClockTimeEntry.text($0, in: shownZone) } ?? "",
+            witnessed: [("", texts["episode_not_known"]), ("yes", texts["episode_witnessed"]), ("no", texts["episode_unwitnessed"])].map {
+                Option(value: $0.0, label: $0.1, selected: $0.0 == witnessed)
+            },
+            moments: Self.moments(episode).map { moment, time in
+                EpisodeView.Moment(
+                    name: moment.rawValue, label: Self.label(of: moment, texts), time: time.map { texts.moment($0, in: shownZone) },
+                    clockValue: time.map { ClockTimeEntry.text($0, in: shownZone) } ?? "", isNeedle: moment == .needle)
+            },
+            intervals: intervals, hasIntervals: !intervals.isEmpty,
+            clockNote: zone.map { texts.format("clock_zone", ["zone": $0.identifier]) } ?? texts["clock_no_zone"], notice: notice, errors: errors,
+            hasErrors: !errors.isEmpty)
+        return try pages.page("acute-episode", view, request: request, identity: context.identity, csrf: csrf, status: status)
+    }
+
+    /// A stamp ("now", once) or corrections by clock time.
+    private func change(_ request: Request, _ context: SignedInContext, id: UUID) async throws -> Response {
+        let form = try await context.form(request)
+        let texts = pages.texts(request)
+        switch form["do"] {
+        case "stamp":
+            guard let moment = form["moment"].flatMap(EpisodeMoment.init(rawValue:)) else {
+                throw Refusal.invalid("moment", "must be arrival, imaging, needle or groin_puncture")
+            }
+            let agent = form["thrombolytic"].flatMap { $0.isEmpty ? nil : $0 }
+            if let agent, !EpisodeChanges.thrombolytics.contains(agent) { throw Refusal.invalid("thrombolytic", "must be alteplase or tenecteplase") }
+            guard let (episode, stamped) = try await episodes.stamp(id, moment, thrombolytic: agent, as: context.access) else {
+                throw Refusal.notFound("No episode with that id is accessible to you.")
+            }
+            let label = Self.label(of: moment, texts)
+            let time = Self.moments(episode).first { $0.0 == moment }?.1.map { texts.moment($0, in: shownZone) } ?? ""
+            let values = ["moment": label, "time": time]
+            let notice = stamped ? texts.format("episode_stamp_done", values) : texts.format("episode_stamp_kept", values)
+            return try await episodePage(request, context, episode, notice: notice, errors: [], status: .ok)
+        case "clock":
+            let now = Date()
+            let current = try await find(id, context.access)
+            var changes = EpisodeChanges()
+            var errors: [String] = []
+            /// A clock time changed on the form (one sent back as shown keeps its stored seconds).
+            func read(_ field: String, _ label: String, current: Date?) -> Date? {
+                let typed = form[field]?.trimmingCharacters(in: .whitespaces) ?? ""
+                guard !typed.isEmpty, typed != current.map({ ClockTimeEntry.text($0, in: shownZone) }) else { return nil }
+                guard let zone else {
+                    errors.append("\(label): \(texts["clock_no_zone"])")
+                    return nil
+                }
+                switch ClockTimeEntry.instant(typed, in: zone, now: now) {
+                case .success(let date): return date
+                case .failure(let problem):
+                    errors.append("\(label): \(ClockTimeEntry.message(problem, texts))")
+                    return nil
+                }
+            }
+            if let lkw = read("lkw_at", texts["episode_lkw"], current: current.lastKnownWell) { changes.lastKnownWell = .some(lkw) }
+            switch form["onset_witnessed"] {
+            case "yes": changes.onsetWitnessed = .some(true)
+            case "no": changes.onsetWitnessed = .some(false)
+            default: break
+            }
+            for moment in EpisodeMoment.allCases {
+                let stored = Self.moments(current).first { $0.0 == moment }?.1
+                guard let date = read("\(moment.rawValue)_at", Self.label(of: moment, texts), current: stored) else { continue }
+                switch moment {
+                case .arrival: changes.arrivalAt = .some(date)
+                case .imaging: changes.imagingAt = .some(date)
+                case .needle: changes.needleAt = .some(date)
+                case .groinPuncture: changes.groinPunctureAt = .some(date)
+                }
+            }
+            if let lkw = (changes.lastKnownWell ?? nil) ?? current.lastKnownWell, let arrival = (changes.arrivalAt ?? nil) ?? current.arrivalAt, arrival < lkw {
+                errors.append(texts["episode_arrival_before_lkw"])
+            }
+            guard errors.isEmpty else { return try await episodePage(request, context, current, notice: nil, errors: errors, status: .unprocessableContent) }
+            guard let episode = try await episodes.update(id, changes: changes, as: context.access) else {
+                throw Refusal.notFound("No episode with that id is accessible to you.")
+            }
+            return try await episodePage(request, context, episode, notice: texts["episode_times_saved"], errors: [], status: .ok)
+        default:
+            throw Refusal.invalid("do", "must be stamp or clock")
+        }
+    }
+}

@@ -1,0 +1,177 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import Postgres
+import PostgresTestSupport
+import Seed
+import Testing
+
+@testable import Server
+
+/// The acute episode at the bedside (issue 21, item 1): a patient found or registered, door and
+/// CT stamped "now" by the server's clock and stored on the episode, clock times read in the
+/// hospitals' zone on the server (hazard T5), and an evaluation started from the episode.
+@Suite struct AcuteEpisodePageTests {
+    static let stockholm = TimeZone(identifier: "Europe/Stockholm")!
+
+    /// A clock time as a `datetime-local` field holds it, in Stockholm, written here
+    /// independently of the code under test.
+    static func local(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = stockholm
+        formatter.dateFormat = "yyyy-MM-dd'T'HH:mm"
+        return formatter.string(from: date)
+    }
+
+    @Test func clockTimesAreReadInTheHospitalsZoneAndTimesTheClocksSkipOrRepeatAreRefused() throws {
+        let now = try #require(ISO8601DateFormatter().date(from: "2026-12-07T13:00:00Z"))
+        // 14:05 in Stockholm in December is 13:05 UTC: still to come at 13:00 UTC.
+        #expect(ClockTimeEntry.instant("2026-12-07T14:05", in: Self.stockholm, now: now) == .failure(.future))
+        #expect(ClockTimeEntry.instant("2026-12-07T13:05", in: Self.stockholm, now: now) == .success(now.addingTimeInterval(-55 * 60)))
+        // Just past midnight is yesterday's date typed in full, never "nearly a day ago" by guess.
+        #expect(ClockTimeEntry.instant("2026-12-06T23:50", in: Self.stockholm, now: now) == .success(now.addingTimeInterval(-(14 * 60 + 10) * 60)))
+        let later = now.addingTimeInterval(365 * 86_400)
+        #expect(ClockTimeEntry.instant("2026-03-29T02:30", in: Self.stockholm, now: later) == .failure(.skipped))
+        #expect(ClockTimeEntry.instant("2026-10-25T02:30", in: Self.stockholm, now: later) == .failure(.repeated))
+        for text in ["14:05", "2026-02-30T10:00", "2026-12-07T24:00", "2026-12-07 10:00", "yesterday"] {
+            #expect(ClockTimeEntry.instant(text, in: Self.stockholm, now: now) == .failure(.unreadable), "\(text)")
+        }
+    }
+
+    @Test func aClockTimeBecomesMinutesAgoRoundedUpAndOneBesideMinutesAgoIsRefused() throws {
+        let now = try #require(ISO8601DateFormatter().date(from: "2026-12-07T13:00:30Z"))
+        let texts = try TextCatalogue.load(from: try ServerResources.folder("locales")).texts(.en)
+        let read = AcuteFormReader.withClockTimes(["lkw_at": "2026-12-07T13:00"], zone: Self.stockholm, now: now, texts: texts)
+        #expect(read.problems.isEmpty && read.form["lkw_minutes_ago"] == "61", "60.5 minutes counts as 61: \(read)")
+        let both = AcuteFormReader.withClockTimes(
+            ["lkw_at": "2026-12-07T13:00", "lkw_minutes_ago": "30"], zone: Self.stockholm, now: now, texts: texts)
+        #expect(both.problems["lkw_at"] == texts["clock_either"] && both.form["lkw_minutes_ago"] == "30")
+        let noZone = AcuteFormReader.withClockTimes(["arrival_at": "2026-12-07T13:00"], zone: nil, now: now, texts: texts)
+        #expect(noZone.problems["arrival_at"] == texts["clock_no_zone"] && noZone.form["arrival_minutes_ago"] == nil)
+    }
+
+    @Test(.timeLimit(.minutes(10))) func aNurseOpensAnEpisodeStampsDoorAndCTAndEvaluatesFromIt() async throws {
+        let keyFile = FileManager.default.temporaryDirectory.appendingPathComponent("key-\(UUID().uuidString).pem")
+        let token = try await DevelopmentKey.issueToken(
+            for: Identity(subject: "nurse-episode", name: "Nurse", role: .clinician, organisations: [AcutePageTests.north]), lifetime: 600,
+            keyFile: keyFile)
+        try await TestDatabase.with { database in
+            try await database.withPool(.app) { pool in _ = try await DemoData.load(into: pool) }
+            try await Harness.live(database: database.app, keyFile: keyFile) { client in
+                let base = "http://127.0.0.1:\(try #require(client.port))"
+                let lkw = Date().addingTimeInterval(-50 * 60)
+                try await Browser.with { browser in
+                    try await browser.open("\(base)/sign-in?return_to=/acute/episodes")
+                    try await browser.type("#token", token)
+                    try await browser.clickAndWait("button[type=submit]")
+                    try await browser.waitFor(location: "\(base)/acute/episodes")
+                    try await browser.type("#personal-number", "19121212-1212")
+                    try await browser.type("#name", "Tolvan Tolvansson")
+                    try await browser.type("#birth-year", "1912")
+                    try await browser.clickAndWait("#open-episode")
+                    #expect(try await browser.text("h1").contains("Tolvan Tolvansson"))
+                    try await browser.clickAndWait("#stamp-arrival")
+                    try await browser.clickAndWait("#stamp-imaging")
+                    try await browser.execute("document.getElementById('lkw-at').value = arguments[0]", [Self.local(lkw)])
+                    try await browser.select("#witnessed", value: "yes")
+                    try await browser.clickAndWait("#save-times")
+                    let text = try await browser.execute("return document.body.innerText") as? String ?? ""
+                    #expect(text.contains("Door to CT: 0 min") && text.contains("Times saved."), "\(text.prefix(600))")
+                    try await RehabDailyPageTests.check(browser, "acute-episode")
+                    try await browser.clickAndWait("#evaluate-episode")
+                    #expect(try await browser.execute("return document.querySelector(\"input[name='lkw_at']\").value") as? String == Self.local(lkw))
+
+                    var fields = AcutePageTests.c01
+                    for name in ["glucose_mg_dl", "lkw_minutes_ago", "arrival_minutes_ago", "times.onset_type"] { fields[name] = nil }
+                    fields["glucose_mmol_l"] = "7.0"
+                    for (name, value) in fields.sorted(by: { $0.key < $1.key }) {
+                        let field = "[name=\"\(name)\"]"
+                        if value == "on" {
+                            try await browser.click(field)
+                        } else if Double(value) != nil {
+                            try await browser.type(field, value)
+                        } else {
+                            try await browser.select("select\(field)", value: value)
+                        }
+                    }
+                    try await browser.clickAndWait("form.acute button[type=submit]")
+                    let answer = try await browser.execute("return document.body.innerText") as? String ?? ""
+                    #expect(answer.contains("Since last known well") && answer.contains("Standard window"), "\(answer.prefix(400))")
+                    try await browser.open("\(base)/acute/episodes")
+                    try await RehabDailyPageTests.check(browser, "acute-episodes")
+                    #expect(try await browser.consoleErrors().isEmpty)
+                }
+                let stored = try await database.withPool(.superuser) { pool in
+                    try await pool.query(
+                        """
+                        SELECT e.arrival_at IS NOT NULL AND e.imaging_at >= e.arrival_at, e.onset_witnessed, extract(epoch FROM e.last_known_well)::float8,
+                               (SELECT count(*) FROM acute_evaluations a WHERE a.episode_id = e.id)::int,
+                               (SELECT (a.input->'times'->>'lkw_to_decision_min')::float8 FROM acute_evaluations a WHERE a.episode_id = e.id),
+                               i.display_name
+                        FROM stroke_episodes e JOIN patient_identities i ON i.patient_id = e.patient_id
+                        WHERE i.personal_number = '191212121212'
+                        """
+                    ).single().decode((Bool, Bool?, Double, Int, Double?, String).self)
+                }
+                #expect(stored.0 && stored.1 == true && stored.3 == 1 && stored.5 == "Tolvan Tolvansson", "\(stored)")
+                // The clock time typed is the minute of `lkw`; the evaluation counted from it to the needle 15 minutes on.
+                #expect(abs(stored.2 - (lkw.timeIntervalSince1970 / 60).rounded(.down) * 60) < 1, "last known well stored: \(stored.2)")
+                #expect((stored.4 ?? 0) >= 65 && (stored.4 ?? 0) <= 75, "minutes from last known well to the needle: \(String(describing: stored.4))")
+            }
+        }
+    }
+
+    @Test func aStampIsSetOnceAndAnotherHospitalsEpisodeIsNotFound() async throws {
+        let keyFile = FileManager.default.temporaryDirectory.appendingPathComponent("key-\(UUID().uuidString).pem")
+        let north = try await DevelopmentKey.issueToken(
+            for: Identity(subject: "north-nurse", name: "N", role: .clinician, organisations: [AcutePageTests.north]), lifetime: 600, keyFile: keyFile)
+        let south = try await DevelopmentKey.issueToken(
+            for: Identity(subject: "south-nurse", name: "S", role: .clinician, organisations: [DemoData.organisations[2].id]), lifetime: 600,
+            keyFile: keyFile)
+        try await TestDatabase.with { database in
+            try await database.withPool(.app) { pool in _ = try await DemoData.load(into: pool) }
+            try await Harness.live(database: database.app, keyFile: keyFile) { client in
+                let port = try #require(client.port)
+                let nurse = PageSession(client: client, session: try await Harness.signIn(client, token: north), port: port)
+                let board = try await nurse.get("/acute/episodes")
+                let opened = try await nurse.post("/acute/episodes", ["sex": "unknown"], csrf: try #require(board.csrf))
+                let path = try #require(opened.location, "\(opened.status)")
+                let id = try #require(UUID(uuidString: String(path.split(separator: "/").last ?? "")))
+                let first = try await nurse.post(path, ["do": "stamp", "moment": "needle", "thrombolytic": "tenecteplase"], csrf: try #require(board.csrf))
+                #expect(first.status == .ok && first.html.contains("Needle stamped at"))
+                let needle = try await Self.needle(database, id)
+                let second = try await nurse.post(path, ["do": "stamp", "moment": "needle"], csrf: try #require(board.csrf))
+                #expect(second.html.contains("was already stamped"))
+                #expect(try await Self.needle(database, id) == needle, "the second tap kept the first time")
+                // A clock time still to come, and door before last known well, change nothing.
+                let future = try await nurse.post(
+                    path, ["do": "clock", "lkw_at": Self.local(Date().addingTimeInterval(3_600))], csrf: try #require(board.csrf))
+                #expect(future.status == .unprocessableContent && future.html.contains("is later than now"))
+                let backwards = try await nurse.post(
+                    path, ["do": "clock", "lkw_at": Self.local(Date().addingTimeInterval(-600)), "arrival_at": Self.local(Date().addingTimeInterval(-3_600))],
+                    csrf: try #require(board.csrf))
+                #expect(backwards.status == .unprocessableContent && backwards.html.contains("Door cannot be before last known well"))
+                #expect(try await Self.needle(database, id) == needle)
+                let lkwSet = try await database.withPool(.superuser) { pool in
+                    try await pool.query("SELECT last_known_well IS NOT NULL OR arrival_at IS NOT NULL FROM stroke_episodes WHERE id = \(id)").single().decode(
+                        Bool.self)
+                }
+                #expect(!lkwSet)
+
+                let other = PageSession(client: client, session: try await Harness.signIn(client, token: south), port: port)
+                #expect(try await other.get(path).status == .notFound)
+                #expect(try await other.get("/acute?episode=\(id)").status == .notFound)
+                let page = try await other.get("/acute/episodes")
+                #expect(try await other.post(path, ["do": "stamp", "moment": "arrival"], csrf: try #require(page.csrf)).status == .notFound)
+                #expect(!page.html.contains(path), "another hospital's board does not list it")
+            }
+        }
+    }
+
+    private static func needle(_ database: TestDatabase, _ id: UUID) async throws -> Date? {
+        try await database.withPool(.superuser) { pool in
+            try await pool.query("SELECT needle_at FROM stroke_episodes WHERE id = \(id) AND thrombolytic = 'tenecteplase'").single().decode(Date?.self)
+        }
+    }
+}
