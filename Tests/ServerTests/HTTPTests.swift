@@ -140,7 +140,7 @@ import Testing
         #expect(documented == served.filter { $0.hasPrefix("/api/") })
         let publicRoutes: Set = [
             "/health/live", "/health/ready", "/metrics", "/openapi.yaml", "/static/app.css", "/", "/sign-in", "/account", "/sign-out", "/acute",
-            "/acute/profiles", "/static/acute.js",
+            "/acute/profiles", "/static/acute.js", "/acute/episodes", "/acute/episodes/{id}",
             "/rehab", "/rehab/sessions/{id}", "/rehab/waitlist/{id}/accept", "/rehab/plans/{id}", "/rehab/plans/{id}/publish",
             "/rehab/patients/{id}/week", "/rehab/patients/{id}/week.ics", "/rehab/day", "/rehab/plans", "/rehab/plans/{id}/discard",
             "/patients/{id}/recovery", "/reports", "/reports/download", "/audit/break-glass",
