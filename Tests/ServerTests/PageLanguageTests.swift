@@ -22,7 +22,7 @@ import Testing
     /// The templates whose words all come from the catalogue (the rest are being moved over).
     static let translated = [
         "layout", "error", "sign-in", "signed-in", "account", "status", "break-glass", "reports", "rehab-week", "rehab-day", "rehab-session", "rehab-plan",
-        "rehab-patient-week", "recovery", "acute-profiles",
+        "rehab-patient-week", "recovery", "acute-profiles", "acute-form", "acute-result", "acute-episodes", "acute-episode",
     ]
 
     @Test func theBrowsersLanguageIsTakenByWeight() {
@@ -59,6 +59,7 @@ import Testing
             "status_jobs_ended_abandoned",
         ])
         used.formUnion(PageContext.Frame.pages.map(\.key))
+        used.formUnion(AcuteFormFields.catalogueKeys)
         used.formUnion(SessionStatus.allCases.map { "status_\($0.rawValue)" })
         used.formUnion(TherapyElsewhere.modelInputs.map { "recovery_minutes_\($0)" })
         used.formUnion(["recovery_whatif_uncertain", "recovery_whatif_sure", "recovery_class_poor", "recovery_class_default"])
@@ -208,6 +209,58 @@ import Testing
                     #expect(strays.isEmpty, "\(path): \(strays)")
                     #expect(html.contains("⟦"), "\(path) is in the pseudo-language")
                 }
+            }
+        }
+    }
+
+    /// The acute pages in the pseudo-language (the board, an episode, the form from it, a
+    /// refusal and an answer): every visible text is the catalogue's, the protocols' and the
+    /// engine's (marked English) or data; and the same pages in Swedish.
+    @Test func acutePagesInThePseudoLanguageShowOnlyCatalogueTextAndReadInSwedish() async throws {
+        let keyFile = FileManager.default.temporaryDirectory.appendingPathComponent("key-\(UUID().uuidString).pem")
+        let clinician = try await DevelopmentKey.issueToken(
+            for: Identity(subject: "clinician", name: "Clinician", role: .clinician, organisations: [AcutePageTests.north]), lifetime: 900,
+            keyFile: keyFile)
+        try await TestDatabase.with { database in
+            try await database.withPool(.app) { pool in _ = try await DemoData.load(into: pool) }
+            let data = try await database.withPool(.superuser) { pool in
+                try await pool.query("SELECT name FROM organisations UNION SELECT pseudonym FROM patients").decode(String.self)
+            }
+            try await Harness.live(database: database.app, keyFile: keyFile) { client in
+                let nurse = PageSession(client: client, session: try await Harness.signIn(client, token: clinician), port: try #require(client.port))
+                let board = try await nurse.get("/acute/episodes")
+                let csrf = try #require(board.csrf)
+                let opened = try await nurse.post("/acute/episodes", ["name": "Tolvan Tolvansson", "personal_number": "191212121212"], csrf: csrf)
+                let episode = try #require(opened.location)
+                _ = try await nurse.post(episode, ["do": "stamp", "moment": "arrival"], csrf: csrf)
+                let id = String(episode.split(separator: "/").last ?? "")
+                var answer = AcutePageTests.c01
+                answer["episode"] = id
+                var refused = answer
+                refused["age"] = nil
+                let pages: [(String, String, [String: String]?)] = [
+                    ("board", "/acute/episodes", nil), ("episode", episode, nil), ("form", "/acute?episode=\(id)", nil), ("refusal", "/acute", refused),
+                    ("answer", "/acute", answer),
+                ]
+                for (name, path, form) in pages {
+                    let html =
+                        if let form {
+                            try await nurse.post("\(path)?lang=qps", form, csrf: csrf).html
+                        } else {
+                            try await nurse.get("\(path)\(path.contains("?") ? "&" : "?")lang=qps").html
+                        }
+                    let strays = Self.textOutsideCatalogue(html, data: data + ["Tolvan Tolvansson"])
+                    #expect(strays.isEmpty, "\(name): \(strays)")
+                    #expect(html.contains("⟦"), "\(name) is in the pseudo-language")
+                }
+                let form = try await nurse.get("/acute?episode=\(id)&lang=sv").html
+                #expect(form.contains("Senast känd frisk") && form.contains("Trombocyter") && form.contains("Anamnesen genomgången"))
+                var tenecteplase = answer
+                tenecteplase["weight_kg"] = "77"
+                let swedish = try await nurse.post("/acute?lang=sv", tenecteplase, csrf: csrf).html
+                try swedish.write(toFile: "/tmp/sv-result.html", atomically: true, encoding: .utf8)
+                #expect(swedish.contains("Intravenös trombolys") && swedish.contains("Trombektomi"))
+                #expect(swedish.contains("Tenekteplas") || swedish.contains("Alteplas"), "the dose in Swedish")
             }
         }
     }

@@ -28,7 +28,10 @@
       scored += 1;
       if (item.value !== "UN") { points += Number(item.value); }
     });
-    if (total) { total.textContent = scored === 0 ? "–" : points + " (" + scored + " of " + items.length + " items)"; }
+    if (total) {
+      var of = (total.getAttribute("data-of") || "{scored}/{count}").replace("{scored}", scored).replace("{count}", items.length);
+      total.textContent = scored === 0 ? "–" : points + " (" + of + ")";
+    }
     if (fill && field && scored === items.length) { field.value = String(points); }
   }
   items.forEach(function (item) { item.addEventListener("change", function () { sum(true); }); });

@@ -7,14 +7,14 @@ import Foundation
 enum AcuteFormReader {
     /// Clock fields left blank or not numbers, by form field: refused before any evaluation,
     /// since a window tested at "now" instead of at the needle can be wrong at its edge.
-    static func clockProblems(_ form: [String: String]) -> [String: String] {
+    static func clockProblems(_ form: [String: String], texts: TextCatalogue.Texts) -> [String: String] {
         var problems: [String: String] = [:]
-        for field in AcuteFormFields.requiredTimes {
+        for field in AcuteFormFields.requiredTimes(texts) {
             let value = form[field.name]?.trimmingCharacters(in: .whitespaces) ?? ""
             if value.isEmpty {
                 problems[field.name] = field.message
             } else if Double(value).map({ $0 < 0 || !$0.isFinite }) ?? true {
-                problems[field.name] = "must be a number of minutes from now (0 or more)"
+                problems[field.name] = texts["acute_minutes_invalid"]
             }
         }
         return problems
@@ -90,14 +90,14 @@ enum AcuteFormReader {
         let reviewed = form["history_reviewed"] == "on"
         set("history.reviewed", .bool(reviewed))
         for flag in AcuteFormFields.historyFlags {
-            if form[flag.name] == "on" {
-                set(flag.name, .bool(true))
+            if form[flag] == "on" {
+                set(flag, .bool(true))
             } else if reviewed {
-                set(flag.name, .bool(false))
+                set(flag, .bool(false))
             }
         }
         for event in AcuteFormFields.recentEvents {
-            if let value = text(event.name) { set(event.name, Double(value).map(JSONValue.number) ?? .string(value)) }
+            if let value = text(event) { set(event, Double(value).map(JSONValue.number) ?? .string(value)) }
         }
         // The clock: everything counted from last known well.
         if let lkw = number("lkw_minutes_ago"), let needle = number("needle_in") {

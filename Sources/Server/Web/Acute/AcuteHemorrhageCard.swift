@@ -19,7 +19,7 @@ struct AcuteHemorrhageCard {
     var caution: String
     var urgent: [String]
 
-    init(_ hemorrhage: HemorrhageResult, cite: ([String]) -> String) {
+    init(_ hemorrhage: HemorrhageResult, cite: ([String]) -> String, texts: TextCatalogue.Texts) {
         bloodPressure = hemorrhage.bloodPressure.text
         bloodPressureCitation = cite(hemorrhage.bloodPressure.sources)
         reversal = hemorrhage.reversal.map { entry in
@@ -32,7 +32,7 @@ struct AcuteHemorrhageCard {
                 notes: entry.notes, citation: cite(entry.sources))
         }
         reversalNote = hemorrhage.reversalNote
-        ichScore = hemorrhage.ichScore?.summary ?? "not available"
+        ichScore = hemorrhage.ichScore?.summary ?? texts["acute_ich_not_available"]
         caution = hemorrhage.ichScoreCaution
         urgent = hemorrhage.urgent.map(\.text)
     }

@@ -41,6 +41,16 @@ struct AcutePages: Sendable {
             var value: String
             var label: String
             var selected: Bool
+            /// `en` for the protocols' own words, shown untranslated (docs/clinical-safety.md).
+            var lang: String? = nil
+        }
+
+        /// A refusal: the field's name and what is wrong, the engine's words in English.
+        struct ErrorLine {
+            var label: String
+            var labelLang: String?
+            var detail: String
+            var detailLang: String?
         }
 
         struct NIHSSItem {
@@ -61,7 +71,6 @@ struct AcutePages: Sendable {
             var value: String
         }
 
-        let title = "Acute decision"
         var csrf: String
         /// The episode the evaluation belongs to (started from its page), with the patient's name.
         var episode: AcuteEpisodePages.Banner?
@@ -75,9 +84,11 @@ struct AcutePages: Sendable {
         /// The NIHSS item calculator: each item's score (its total fills the NIHSS field).
         var nihssItems: [NIHSSItem]
         var nihssOpen: Bool
-        var errors: [String]
+        var errors: [ErrorLine]
         /// Stored, not computed: Mustache reads stored properties only.
         var hasErrors: Bool
+        /// Whether the refusals' details are the engine's (English) rather than the catalogue's.
+        var detailLang: String?
     }
 
     /// Presentation fields the form fills under another name (the clock is entered as a clock
@@ -89,10 +100,11 @@ struct AcutePages: Sendable {
     func register(on signedIn: RouterGroup<SignedInContext>) {
         signedIn.get("/acute") { request, context in
             guard let id = request.uri.queryParameters["episode"].map(String.init) else {
-                return try formPage(request, context.identity, values: [:], defaults: true, episode: nil, errors: [:], status: .ok)
+                return try formPage(request, context.identity, values: [:], defaults: true, episode: nil, errors: [:], fromEngine: false, status: .ok)
             }
             let (episode, banner) = try await episodes.banner(id, context.access)
-            return try formPage(request, context.identity, values: episodes.formValues(episode), defaults: true, episode: banner, errors: [:], status: .ok)
+            return try formPage(
+                request, context.identity, values: episodes.formValues(episode), defaults: true, episode: banner, errors: [:], fromEngine: false, status: .ok)
         }
         signedIn.post("/acute") { request, context in
             let form = try await context.form(request)
@@ -100,9 +112,10 @@ struct AcutePages: Sendable {
             if let id = form["episode"], !id.isEmpty { banner = try await episodes.banner(id, context.access).1 }
             let now = Date()
             let (read, clockTimes) = AcuteFormReader.withClockTimes(form, zone: episodes.zone, now: now, texts: pages.texts(request))
-            let clock = clockTimes.merging(AcuteFormReader.clockProblems(read)) { first, _ in first }
+            let clock = clockTimes.merging(AcuteFormReader.clockProblems(read, texts: pages.texts(request))) { first, _ in first }
             guard clock.isEmpty else {
-                return try formPage(request, context.identity, values: form, defaults: false, episode: banner, errors: clock, status: .unprocessableContent)
+                return try formPage(
+                    request, context.identity, values: form, defaults: false, episode: banner, errors: clock, fromEngine: false, status: .unprocessableContent)
             }
             let json = AcuteFormReader.presentation(from: read)
             let answer: AcuteDecisionSupport.Answer
@@ -114,24 +127,26 @@ struct AcutePages: Sendable {
                 guard let problem = Problem.from(error), problem.status == .unprocessableContent else { throw error }
                 var errors: [String: String] = [:]
                 for error in problem.errors { errors[Self.formName[error.field] ?? error.field] = error.detail }
-                return try formPage(request, context.identity, values: form, defaults: false, episode: banner, errors: errors, status: .unprocessableContent)
+                return try formPage(
+                    request, context.identity, values: form, defaults: false, episode: banner, errors: errors, fromEngine: true, status: .unprocessableContent)
             }
             let view = AcuteResultView(
                 answer.result, id: answer.id, stored: answer.kept.rawValue,
                 lkwMinutesAgo: Double(read["lkw_minutes_ago"] ?? "") ?? 0, now: now,
-                sources: acute.evaluator.acute.sources, titles: titles)
+                sources: acute.evaluator.acute.sources, titles: titles, texts: pages.texts(request), zone: episodes.zone)
             return try pages.page("acute-result", view, request: request, identity: context.identity)
         }
     }
 
     private func formPage(
         _ request: Request, _ identity: Identity, values: [String: String], defaults: Bool, episode: AcuteEpisodePages.Banner?,
-        errors: [String: String], status: HTTPResponse.Status
+        errors: [String: String], fromEngine: Bool, status: HTTPResponse.Status
     ) throws -> Response {
         let texts = pages.texts(request)
+        let detailLang = fromEngine ? "en" : nil
         let groups = AcuteFormFields.groups.map { group in
             FormView.Group(
-                title: group.title,
+                title: texts[group.title],
                 fields: group.fields.map { field in
                     let value = values[field.name] ?? (defaults ? field.defaultValue : "")
                     var options: [FormView.Option] = []
@@ -141,19 +156,19 @@ struct AcutePages: Sendable {
                     var isClock = false
                     switch field.kind {
                     case .number(let fieldUnit, let fieldStep):
-                        unit = fieldUnit
+                        unit = fieldUnit.isEmpty ? "" : texts["acute_unit_" + fieldUnit]
                         step = fieldStep
                         isNumber = true
                     case .choice(let choices):
-                        options = choices.map { FormView.Option(value: $0.value, label: $0.label, selected: $0.value == value) }
+                        options = choices.map { FormView.Option(value: $0, label: texts[AcuteFormFields.optionKey($0)], selected: $0 == value) }
                     case .yesNo:
-                        options = [("", "not known"), ("yes", "yes"), ("no", "no")].map { FormView.Option(value: $0.0, label: $0.1, selected: $0.0 == value) }
+                        options = ["", "yes", "no"].map { FormView.Option(value: $0, label: texts[AcuteFormFields.optionKey($0)], selected: $0 == value) }
                     case .clock:
                         isClock = true
                     }
                     return FormView.Field(
-                        name: field.name, label: field.label, value: value, unit: unit, step: step, hint: field.hint.isEmpty ? nil : field.hint,
-                        error: errors[field.name], isNumber: isNumber, isClock: isClock, options: options)
+                        name: field.name, label: texts[AcuteFormFields.labelKey(field.name)], value: value, unit: unit, step: step,
+                        hint: field.hint.map { texts[$0] }, error: errors[field.name], isNumber: isNumber, isClock: isClock, options: options)
                 })
         }
         let acute = self.acute.evaluator.acute
@@ -162,11 +177,15 @@ struct AcutePages: Sendable {
         let view = FormView(
             csrf: WebSession.csrfToken(request), episode: episode,
             clockNote: episodes.zone.map { texts.format("clock_zone", ["zone": $0.identifier]) } ?? texts["clock_no_zone"], groups: groups,
-            history: AcuteFormFields.historyFlags.map { FormView.Check(name: $0.name, label: $0.label, checked: values[$0.name] == "on", value: "") },
+            history: AcuteFormFields.historyFlags.map {
+                FormView.Check(name: $0, label: texts[AcuteFormFields.labelKey($0)], checked: values[$0] == "on", value: "")
+            },
             historyReviewed: values["history_reviewed"] == "on",
-            events: AcuteFormFields.recentEvents.map { FormView.Check(name: $0.name, label: $0.label, checked: false, value: values[$0.name] ?? "") },
-            profiles: [FormView.Option(value: "", label: "organisation default", selected: (values["profile"] ?? "").isEmpty)]
-                + acute.profiles.map { FormView.Option(value: $0.id, label: $0.title, selected: values["profile"] == $0.id) },
+            events: AcuteFormFields.recentEvents.map {
+                FormView.Check(name: $0, label: texts[AcuteFormFields.labelKey($0)], checked: false, value: values[$0] ?? "")
+            },
+            profiles: [FormView.Option(value: "", label: texts["acute_profile_default"], selected: (values["profile"] ?? "").isEmpty)]
+                + acute.profiles.map { FormView.Option(value: $0.id, label: $0.title, selected: values["profile"] == $0.id, lang: "en") },
             nihssItems: acute.nihssItems.map { item in
                 let name = "nihss_items.\(item.id)"
                 let chosen = values[name] ?? ""
@@ -175,8 +194,12 @@ struct AcutePages: Sendable {
                     name: name, label: "\(item.id) \(item.label)", options: scores.map { FormView.Option(value: $0.0, label: $0.1, selected: $0.0 == chosen) })
             },
             nihssOpen: values.contains { $0.key.hasPrefix("nihss_items.") && !$0.value.isEmpty },
-            errors: errors.sorted { $0.key < $1.key }.map { "\(nihssLabels[$0.key] ?? AcuteFormFields.label(of: $0.key)): \($0.value)" },
-            hasErrors: !errors.isEmpty
+            errors: errors.sorted { $0.key < $1.key }.map { field, detail in
+                FormView.ErrorLine(
+                    label: nihssLabels[field] ?? AcuteFormFields.label(of: field, texts), labelLang: nihssLabels[field] == nil ? nil : "en",
+                    detail: detail, detailLang: detailLang)
+            },
+            hasErrors: !errors.isEmpty, detailLang: detailLang
         )
         return try pages.page("acute-form", view, request: request, identity: identity, csrf: view.csrf, status: status)
     }

@@ -3,6 +3,9 @@ import Foundation
 
 /// What the acute result page shows, prepared for the template: one card per option with a
 /// status colour, the dose box, reasons with their citations, the expected outcome chart.
+/// The page's own words are the catalogue's, in the page's language (the doses' sentences are
+/// clinical translations: docs/clinical-safety.md T7); what the protocols and the engine say
+/// (reasons, warnings, levels, plans) stays in English, marked `lang="en"` in the template.
 struct AcuteResultView {
     struct Reason {
         var kind: String
@@ -14,6 +17,16 @@ struct AcuteResultView {
     /// Something the answer names, in words, with its code for whoever needs it (on hover).
     struct Named {
         var text: String
+        var code: String
+    }
+
+    /// A fact still missing: its name on the form, and what needs it (the protocol's words).
+    struct Missing {
+        var label: String
+        var neededBy: String
+        /// `en` when what needs it is named by the protocol (a rule, pathway or trial).
+        var neededByLang: String?
+        var blocking: Bool
         var code: String
     }
 
@@ -39,7 +52,6 @@ struct AcuteResultView {
         var detail: String
     }
 
-    let title = "Acute decision"
     var evaluationId: String
     var stored: String
     var spooled: Bool
@@ -47,9 +59,11 @@ struct AcuteResultView {
     var profileNotices: [String]
     var protocolVersion: String
     var lkwEpochMs: Int64
-    /// When the evaluation was made and last known well, for the printed handover (UTC, 24-hour).
+    /// When the evaluation was made and last known well, for the printed handover (in the
+    /// hospitals' zone, or UTC where none is set).
     var evaluatedAt: String
     var lkwAt: String
+    var footer: String
     var lkwMinutesAgo: Int
     var ivtStatus: String
     var ivtTone: String
@@ -62,6 +76,8 @@ struct AcuteResultView {
     var evtRecommendation: String
     var evtTone: String
     var evtLevel: String
+    /// `en` when the level is the protocol's words.
+    var evtLevelLang: String?
     var evtBasis: String?
     var evtWarnings: [String]
     var evtMet: [Named]
@@ -79,7 +95,7 @@ struct AcuteResultView {
     var hasOrders: Bool
     var weightWarning: String?
     var scores: [Pair]
-    var missing: [Named]
+    var missing: [Missing]
     var outcomeChart: String
     var outcomeRows: [Pair]
     var notEstimated: [Pair]
@@ -91,7 +107,7 @@ struct AcuteResultView {
     ///   - titles: the protocol's rules, pathways and trials in words, by code or id (`AcuteProtocol.titles`).
     init(
         _ evaluation: AcuteEvaluation, id: UUID, stored: String, lkwMinutesAgo: Double, now: Date, sources: [String: AcuteProtocol.Source],
-        titles: [String: String]
+        titles: [String: String], texts: TextCatalogue.Texts, zone: TimeZone?
     ) {
         evaluationId = id.uuidString
         self.stored = stored
@@ -100,49 +116,71 @@ struct AcuteResultView {
         profileNotices = evaluation.profileNotices
         protocolVersion = evaluation.protocolVersion
         lkwEpochMs = Int64((now.timeIntervalSince1970 - lkwMinutesAgo * 60) * 1000)
-        evaluatedAt = Self.utc(now)
-        lkwAt = Self.utc(now.addingTimeInterval(-lkwMinutesAgo * 60))
+        evaluatedAt = texts.moment(now, in: zone ?? .gmt)
+        lkwAt = texts.moment(now.addingTimeInterval(-lkwMinutesAgo * 60), in: zone ?? .gmt)
+        footer = texts.format(
+            "acute_result_footer",
+            ["id": id.uuidString, "stored": stored, "profile": evaluation.profile, "protocol": evaluation.protocolVersion])
         self.lkwMinutesAgo = Int(lkwMinutesAgo.rounded())
         let ivt = evaluation.ivt
-        ivtStatus = ivt.status.replacingOccurrences(of: "_", with: " ")
+        ivtStatus =
+            switch ivt.decision {
+            case .eligible: texts["acute_ivt_eligible"]
+            case .eligibleWithCaution: texts["acute_ivt_eligible_with_caution"]
+            case .conditional: texts["acute_ivt_conditional"]
+            case .needsData: texts["acute_ivt_needs_data"]
+            case .notIndicated: texts["acute_ivt_not_indicated"]
+            case .contraindicated: texts["acute_ivt_contraindicated"]
+            }
         ivtTone =
             switch ivt.decision {
             case .eligible: "ok"
             case .eligibleWithCaution, .conditional, .needsData: "warn"
             case .contraindicated, .notIndicated: "bad"
             }
-        ivtPathway = ivt.pathway.map { titles[$0] ?? $0 } ?? "no pathway"
+        ivtPathway = ivt.pathway.map { titles[$0] ?? $0 } ?? texts["acute_no_pathway"]
         ivtPathwayCode = ivt.pathway ?? ""
         func cite(_ ids: [String]) -> String {
             ids.compactMap { sources[$0].map { "\($0.citation)\($0.doi.map { " doi:\($0)" } ?? "")" } }.joined(separator: "; ")
         }
         ivtReasons =
-            ivt.absoluteContraindications.map { Reason(kind: "Absolute", code: $0.code, text: $0.text, citation: cite($0.sources)) }
-            + ivt.notIndicatedReasons.map { Reason(kind: "Not indicated", code: $0.code, text: $0.text, citation: cite($0.sources)) }
-            + ivt.correctBeforeTreatment.map { Reason(kind: "Correct first", code: $0.code, text: $0.text, citation: cite($0.sources)) }
-            + ivt.relativeContraindications.map { Reason(kind: "Relative", code: $0.code, text: $0.text, citation: cite($0.sources)) }
+            ivt.absoluteContraindications.map { Reason(kind: texts["acute_reason_absolute"], code: $0.code, text: $0.text, citation: cite($0.sources)) }
+            + ivt.notIndicatedReasons.map { Reason(kind: texts["acute_reason_not_indicated"], code: $0.code, text: $0.text, citation: cite($0.sources)) }
+            + ivt.correctBeforeTreatment.map { Reason(kind: texts["acute_reason_correct_first"], code: $0.code, text: $0.text, citation: cite($0.sources)) }
+            + ivt.relativeContraindications.map { Reason(kind: texts["acute_reason_relative"], code: $0.code, text: $0.text, citation: cite($0.sources)) }
         ivtWarnings = ivt.warnings
         ivtNotes = ivt.notes
+        func amount(_ value: Double) -> String {
+            value.formatted(.number.precision(.fractionLength(0...2)).locale(texts.language.locale).grouping(.never))
+        }
         if evaluation.doses.doseApplicable {
             let tnk = evaluation.doses.tenecteplase.flatMap { tnk in
                 tnk.offered
                     ? Tenecteplase(
-                        band: "\(Self.mg(tnk.bandDoseMg)) mg = \(Self.mg(tnk.bandVolumeMlAt5mgPerMl)) mL (band \(tnk.weightBand))",
-                        exact: "exact \(tnk.mgPerKg) mg/kg: \(Self.mg(tnk.exactWeightBasedMg)) mg\(tnk.capped ? " (capped)" : "")", warnings: tnk.warnings)
+                        band: texts.format(
+                            "acute_dose_tenecteplase_band",
+                            ["mg": amount(tnk.bandDoseMg), "ml": amount(tnk.bandVolumeMlAt5mgPerMl), "band": "\(tnk.weightBand)"]),
+                        exact: tnk.capped
+                            ? texts.format("acute_dose_tenecteplase_exact_capped", ["per_kg": amount(tnk.mgPerKg), "mg": amount(tnk.exactWeightBasedMg)])
+                            : texts.format("acute_dose_tenecteplase_exact", ["per_kg": amount(tnk.mgPerKg), "mg": amount(tnk.exactWeightBasedMg)]),
+                        warnings: tnk.warnings)
                     : nil
             }
             let tpa = evaluation.doses.alteplase.flatMap { tpa in
                 tpa.offered
                     ? Alteplase(
-                        total: "\(Self.mg(tpa.totalMg)) mg\(tpa.capped ? " (capped)" : "")",
-                        detail:
-                            "bolus \(Self.mg(tpa.bolusMg)) mg over 1 min, then \(Self.mg(tpa.infusionMg)) mg over 60 min; discard \(Self.mg(tpa.discardFrom100mgVialMg)) mg of a 100 mg vial"
+                        total: tpa.capped
+                            ? texts.format("acute_dose_alteplase_total_capped", ["mg": amount(tpa.totalMg)])
+                            : texts.format("acute_dose_alteplase_total", ["mg": amount(tpa.totalMg)]),
+                        detail: texts.format(
+                            "acute_dose_alteplase_detail",
+                            ["bolus": amount(tpa.bolusMg), "infusion": amount(tpa.infusionMg), "discard": amount(tpa.discardFrom100mgVialMg)])
                     ) : nil
             }
             if tnk != nil || tpa != nil { doses = Doses(tenecteplase: tnk, alteplase: tpa, rationale: ivt.agentRationale ?? "") }
         }
         let evt = evaluation.evt
-        evtRecommendation = evt.recommendation.replacingOccurrences(of: "_", with: " ")
+        evtRecommendation = Self.recommendation(evt.recommendation, texts)
         evtTone =
             switch evt.recommendation {
             case "recommended": "ok"
@@ -150,25 +188,30 @@ struct AcuteResultView {
             case "not_recommended": "bad"
             default: "muted"
             }
-        evtLevel = evt.levels[evaluation.profile] ?? "none"
+        func level(_ profile: String) -> String {
+            guard let level = evt.levels[profile], level != "none" else { return texts["acute_level_none"] }
+            return level
+        }
+        evtLevel = level(evaluation.profile)
+        evtLevelLang = evt.levels[evaluation.profile].map { $0 == "none" ? nil : "en" } ?? nil
         evtBasis = evt.basisExplanation
         evtWarnings = evt.warnings
         evtMet = evt.trialCriteriaMet.map { Named(text: titles[$0] ?? $0, code: $0) }
         hasMet = !evtMet.isEmpty
         evtFailed = evt.failedCriteria.sorted { $0.key < $1.key }.map {
-            Pair(name: $0.key == "all" ? "Not applicable" : titles[$0.key] ?? $0.key, value: $0.value.joined(separator: "; "))
+            Pair(name: $0.key == "all" ? texts["acute_not_applicable"] : titles[$0.key] ?? $0.key, value: $0.value.joined(separator: "; "))
         }
         evtOtherProfiles = evt.recommendationByProfile.sorted { $0.key < $1.key }.filter { $0.key != evaluation.profile }
-            .map { Pair(name: $0.key, value: "\($0.value.replacingOccurrences(of: "_", with: " ")) — \(evt.levels[$0.key] ?? "none")") }
+            .map { Pair(name: $0.key, value: "\(Self.recommendation($0.value, texts)) — \(level($0.key))") }
         bloodPressure = evaluation.bpPlan.sorted { $0.key < $1.key }.map { Pair(name: $0.key.replacingOccurrences(of: "_", with: " "), value: $0.value) }
-        hemorrhage = evaluation.hemorrhage.map { AcuteHemorrhageCard($0, cite: cite) }
+        hemorrhage = evaluation.hemorrhage.map { AcuteHemorrhageCard($0, cite: cite, texts: texts) }
         let antiplatelet = evaluation.antiplatelet
         antiplateletRecommendation =
             switch antiplatelet.recommendation {
-            case "dual": "dual antiplatelet therapy"
-            case "single": "one antiplatelet agent"
-            case "none": "no antiplatelet agent now"
-            default: "needs data"
+            case "dual": texts["acute_antiplatelet_dual"]
+            case "single": texts["acute_antiplatelet_single"]
+            case "none": texts["acute_antiplatelet_none"]
+            default: texts["acute_antiplatelet_needs_data"]
             }
         antiplateletTone = antiplatelet.recommendation == "needs_data" ? "warn" : "muted"
         antiplateletText = antiplatelet.text
@@ -183,50 +226,73 @@ struct AcuteResultView {
             .map { Pair(name: $0.key, value: $0.value.summary) }
         hasMissing = !evaluation.missingData.isEmpty
         missing = evaluation.missingData.map { item in
-            let needer =
-                titles[item.neededBy] ?? titles[String(item.neededBy.split(separator: ".").last ?? "")]
-                ?? Self.parts[String(item.neededBy.split(separator: ":").first?.split(separator: ".").first ?? "")] ?? item.neededBy
-            return Named(
-                text: "\(AcuteFormFields.label(of: item.field)) — for \(needer)\(item.blocking ? " (needed before deciding)" : "")",
-                code: "\(item.field) · \(item.neededBy)")
+            let part = String(item.neededBy.split(separator: ":").first?.split(separator: ".").first ?? "")
+            let named = titles[item.neededBy] ?? titles[String(item.neededBy.split(separator: ".").last ?? "")]
+            let translated = named == nil ? Self.part(part, texts) : nil
+            return Missing(
+                label: AcuteFormFields.label(of: item.field, texts), neededBy: named ?? translated ?? item.neededBy,
+                neededByLang: translated == nil ? "en" : nil, blocking: item.blocking, code: "\(item.field) · \(item.neededBy)")
         }
         let outcome = evaluation.expectedOutcome
         let options: [(String, OutcomeEstimate?)] = [
-            ("No treatment", outcome.noTreatment), ("IVT", outcome.ivt), ("EVT", outcome.evt), ("IVT + EVT", outcome.ivtAndEvt),
+            (texts["acute_option_no_treatment"], outcome.noTreatment), (texts["acute_option_ivt"], outcome.ivt), (texts["acute_option_evt"], outcome.evt),
+            (texts["acute_option_ivt_and_evt"], outcome.ivtAndEvt),
         ]
         let shown = options.compactMap { label, estimate in estimate.map { (label, $0) } }
         outcomeChart = SVGChart.stackedShares(
             shown.map { (label: $0.0, shares: $0.1.mrsProbabilities) },
             categories: (0...6).map { "mRS \($0)" },
-            title: "Expected 90-day mRS (\(outcome.stroke.uppercased()), \(evaluation.outcomeModel))")
+            title: texts.format("acute_outcome_title", ["stroke": outcome.stroke.uppercased(), "model": evaluation.outcomeModel]))
         notEstimated = outcome.notEstimatedReasons.sorted { $0.key < $1.key }
-            .map { Pair(name: Self.optionLabel[$0.key] ?? $0.key, value: $0.value) }
+            .map { Pair(name: Self.outcomeOption($0.key, texts) ?? $0.key, value: $0.value) }
         outcomeRows = shown.map { label, estimate in
             let independent = estimate.mrsProbabilities.prefix(3).reduce(0, +)
             return Pair(
                 name: label,
-                value:
-                    "mRS 0–2 \(Int((independent * 100).rounded())) %, mean mRS \(String(format: "%.2f", estimate.meanMRS)), utility \(String(format: "%.2f", estimate.meanUtility))"
-            )
+                value: texts.format(
+                    "acute_outcome_row",
+                    [
+                        "independent": "\(Int((independent * 100).rounded()))", "mean": texts.number(estimate.meanMRS, digits: 2),
+                        "utility": texts.number(estimate.meanUtility, digits: 2),
+                    ]))
+        }
+    }
+
+    /// A thrombectomy recommendation in words; one the page does not know stays its code.
+    static func recommendation(_ code: String, _ texts: TextCatalogue.Texts) -> String {
+        switch code {
+        case "recommended": texts["acute_evt_recommended"]
+        case "reasonable": texts["acute_evt_reasonable"]
+        case "may_be_considered": texts["acute_evt_may_be_considered"]
+        case "not_recommended": texts["acute_evt_not_recommended"]
+        case "needs_data": texts["acute_evt_needs_data"]
+        case "not_applicable": texts["acute_evt_not_applicable"]
+        default: code
         }
     }
 
     /// The parts of the answer a missing fact can be needed by, when it is no rule, pathway or trial.
-    static let parts = [
-        "orders": "the orders after thrombolysis", "doses": "the doses", "EVT": "thrombectomy", "antiplatelet": "antiplatelet therapy",
-        "hemorrhage": "the haemorrhage plan", "mimics": "the mimic checks",
-    ]
-
-    static let optionLabel = [
-        "no_treatment": "No treatment", "ivt": "IVT", "evt": "EVT", "ivt_and_evt": "IVT + EVT",
-        "routing": "Drip-and-ship vs mothership",
-    ]
-
-    private static func utc(_ date: Date) -> String {
-        date.formatted(Date.FormatStyle(date: .numeric, time: .shortened, locale: Locale(identifier: "sv_SE"), timeZone: .gmt))
+    static func part(_ code: String, _ texts: TextCatalogue.Texts) -> String? {
+        switch code {
+        case "orders": texts["acute_part_orders"]
+        case "doses": texts["acute_part_doses"]
+        case "EVT": texts["acute_part_evt"]
+        case "antiplatelet": texts["acute_part_antiplatelet"]
+        case "hemorrhage": texts["acute_part_hemorrhage"]
+        case "mimics": texts["acute_part_mimics"]
+        default: nil
+        }
     }
 
-    private static func mg(_ value: Double) -> String {
-        value == value.rounded() ? String(Int(value)) : String(format: "%.1f", value)
+    /// An option of the expected outcome by its code.
+    static func outcomeOption(_ code: String, _ texts: TextCatalogue.Texts) -> String? {
+        switch code {
+        case "no_treatment": texts["acute_option_no_treatment"]
+        case "ivt": texts["acute_option_ivt"]
+        case "evt": texts["acute_option_evt"]
+        case "ivt_and_evt": texts["acute_option_ivt_and_evt"]
+        case "routing": texts["acute_option_routing"]
+        default: nil
+        }
     }
 }
