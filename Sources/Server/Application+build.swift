@@ -72,7 +72,7 @@ public func buildRouter(
     let sessions = WebSessions(pool: pool)
     let signedIn = router.group().add(middleware: WebSessionMiddleware(sessions: sessions)).add(middleware: perUser)
         .group(context: SignedInContext.self).add(middleware: PageAuthorizationMiddleware())
-    SignInPages(pages: pages, failures: failures, sessions: sessions, provider: provider, requests: SignInRequests(pool: pool)).register(
+    SignInPages(pages: pages, failures: failures, sessions: sessions, provider: provider, requests: SignInRequests(pool: pool), pool: pool).register(
         on: router.group().add(middleware: perUser), signedIn: signedIn)
     let api = router.group("/api/v1")
         .add(middleware: AuthenticationMiddleware(failures: failures))

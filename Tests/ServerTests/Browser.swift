@@ -151,6 +151,19 @@ struct Browser: Sendable {
         return (sizes.first ?? 0, sizes.last ?? 0)
     }
 
+    /// The elements reaching past the window's right edge, outside any scrolling box (the
+    /// innermost first, at most five), to name in a failed width check.
+    func widestElements() async throws -> [String] {
+        let script = """
+            const width = window.innerWidth;
+            const inScroller = (e) => { for (let p = e.parentElement; p; p = p.parentElement) { if (getComputedStyle(p).overflowX !== 'visible') return true; } return false; };
+            return Array.from(document.body.querySelectorAll('*'))
+              .filter(e => e.getBoundingClientRect().right > width + 0.5 && !inScroller(e) && !Array.from(e.children).some(c => c.getBoundingClientRect().right > width + 0.5))
+              .slice(0, 5).map(e => e.tagName.toLowerCase() + (e.className ? '.' + String(e.className).split(' ').join('.') : '') + ' ' + Math.round(e.getBoundingClientRect().right));
+            """
+        return try await execute(script) as? [String] ?? []
+    }
+
     /// Saves a screenshot of the window as PNG under `.build/screenshots/` (not committed), and
     /// answers its path.
     @discardableResult

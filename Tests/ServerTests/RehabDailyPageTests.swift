@@ -167,11 +167,13 @@ import Testing
     /// Shoots the page at 1280 and 768 px; at 768 it must not scroll sideways; axe-core finds
     /// no serious or critical violation.
     static func check(_ browser: Browser, _ name: String) async throws {
-        for width in [1280, 768] {
+        for width in [1280, 768, 375] {
             try await browser.resize(width: width)
             try await browser.screenshot("\(name)-\(width)")
             let size = try await browser.overflowsHorizontally()
-            #expect(size.scrollWidth <= size.viewport, "\(name) at \(width) px is \(size.scrollWidth) px wide")
+            if size.scrollWidth > size.viewport {
+                Issue.record("\(name) at \(width) px is \(size.scrollWidth) px wide: \(try await browser.widestElements())")
+            }
         }
         try await browser.resize(width: 1280)
         let violations = try await browser.accessibilityViolations()

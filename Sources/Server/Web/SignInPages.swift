@@ -2,6 +2,7 @@ import Clinical
 import Foundation
 import Hummingbird
 import Logging
+import Postgres
 import Storage
 
 /// The web sign-in: `/sign-in` offers the hospital's identity provider (`ProviderSignIn`), when
@@ -21,6 +22,8 @@ struct SignInPages: Sendable {
     let provider: OpenIDProvider?
     /// Sign-ins waiting for the provider's answer.
     let requests: SignInRequests
+    /// Where the account page reads the names of the user's organisations.
+    let pool: PostgresPool
 
     struct SignInForm: Decodable {
         var token: String
@@ -50,10 +53,15 @@ struct SignInPages: Sendable {
     }
 
     struct AccountView {
+        struct Organisation {
+            let name: String
+            let id: String
+        }
+
         let csrf: String
         let identity: Identity
         let role: String
-        let organisations: [String]
+        let organisations: [Organisation]
     }
 
     /// Sign-in and sign-out on `router` (a group with the per-user, else per-address, rate
@@ -97,9 +105,10 @@ struct SignInPages: Sendable {
         }
         signedIn.get("/account") { request, context in
             let identity = context.identity
+            let names = try await OrganisationSettings.names(of: identity.organisations, pool: pool)
             let view = AccountView(
                 csrf: WebSession.csrfToken(request), identity: identity, role: pages.texts(request)["role_\(identity.role.rawValue)"],
-                organisations: identity.organisations.map { $0.uuidString.lowercased() }
+                organisations: identity.organisations.map { AccountView.Organisation(name: names[$0] ?? "", id: $0.uuidString.lowercased()) }
             )
             return try pages.page("account", view, request: request, identity: identity, csrf: view.csrf)
         }
