@@ -88,6 +88,7 @@ public func buildRouter(
     let acuteEpisodes = AcuteEpisodePages(
         pages: pages, episodes: features.episodes, patients: features.patients, identities: features.identities, zone: configuration.timeZone)
     acuteEpisodes.register(on: signedIn)
+    PatientIdentityPage(pages: pages, identities: features.identities, patients: features.patients).register(on: signedIn)
     AcutePages(pages: pages, acute: features.acute, episodes: acuteEpisodes).register(on: signedIn)
     AcuteProfilesPage(pages: pages, acute: features.acute).register(on: signedIn)
     api.addRoutes(RehabResourceController(resources: rehab.resources).endpoints)

@@ -143,7 +143,7 @@ import Testing
             "/acute/profiles", "/static/acute.js", "/acute/episodes", "/acute/episodes/{id}",
             "/rehab", "/rehab/sessions/{id}", "/rehab/waitlist/{id}/accept", "/rehab/plans/{id}", "/rehab/plans/{id}/publish",
             "/rehab/patients/{id}/week", "/rehab/patients/{id}/week.ics", "/rehab/day", "/rehab/plans", "/rehab/plans/{id}/discard",
-            "/patients/{id}/recovery", "/reports", "/reports/download", "/audit/break-glass",
+            "/patients/{id}/recovery", "/patients/{id}/identity", "/reports", "/reports/download", "/audit/break-glass",
         ]
         #expect(served.filter { !$0.hasPrefix("/api/") } == publicRoutes)
     }

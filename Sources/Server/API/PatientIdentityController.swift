@@ -36,17 +36,6 @@ struct PatientIdentityController: Sendable {
     @Sendable func save(_ request: Request, context: AppRequestContext) async throws -> some ResponseGenerator {
         let id = try QueryParameter.patientID(context)
         let body = try await request.decode(as: Body.self, context: context)
-        try TextRules.checkFreeText(body.displayName, field: "displayName")
-        if let phone = body.phone, phone.range(of: #"^\+?[0-9][0-9 -]{3,30}$"#, options: .regularExpression) == nil {
-            throw Refusal.invalid("phone", "must be digits, spaces and dashes, 4 to 31 of them, with an optional leading +")
-        }
-        if let email = body.email, email.count > 254 || email.range(of: #"^[^@\s]+@[^@\s]+$"#, options: .regularExpression) == nil {
-            throw Refusal.invalid("email", "must be one address, name@domain")
-        }
-        if let address = body.postalAddress {
-            guard address.count <= 300 else { throw Refusal.invalid("postalAddress", "must be at most 300 characters") }
-            try TextRules.checkFreeText(address.replacingOccurrences(of: "\n", with: " "), field: "postalAddress")
-        }
         let saved = try await identities.save(
             PatientIdentity(
                 patientId: id, displayName: body.displayName, personalNumber: body.personalNumber, preferredLanguage: body.preferredLanguage ?? .sv,

@@ -100,6 +100,8 @@ enum AccessPolicy {
         "GET /rehab/day": rehabStaff,
         "GET /rehab/patients/{id}/week": rehabStaff,
         "GET /rehab/patients/{id}/week.ics": rehabStaff,
+        "GET /patients/{id}/identity": [.clinician, .rehabCoordinator],
+        "POST /patients/{id}/identity": [.clinician, .rehabCoordinator],
         "GET /patients/{id}/recovery": patientCare,
         "POST /patients/{id}/recovery": patientCare,
         "GET /reports": [.planner, .admin],

@@ -63,6 +63,7 @@ struct AcuteEpisodePages: Sendable {
         var id: String
         var href: String
         var patient: String
+        var identityLink: String
         var opened: String
         var lkw: String?
         var lkwValue: String
@@ -154,7 +155,8 @@ struct AcuteEpisodePages: Sendable {
         let names = try await names(of: recent.map(\.patientId), context.access)
         let rows = recent.map { episode in
             BoardView.Row(
-                href: Self.href(episode.id), patient: names[episode.patientId] ?? "", opened: texts.moment(episode.createdAt, in: shownZone),
+                href: Self.href(episode.id), patient: names[episode.patientId] ?? "",
+                opened: texts.moment(episode.createdAt, in: shownZone),
                 stamps: Self.moments(episode).compactMap { moment, time in
                     time.map { texts.format("episode_stamped", ["moment": Self.label(of: moment, texts), "time": texts.moment($0, in: shownZone)]) }
                 })
@@ -240,6 +242,7 @@ struct AcuteEpisodePages: Sendable {
         let csrf = WebSession.csrfToken(request)
         let view = EpisodeView(
             csrf: csrf, id: episode.id.uuidString.lowercased(), href: Self.href(episode.id), patient: names[episode.patientId] ?? "",
+            identityLink: "/patients/\(episode.patientId.uuidString.lowercased())/identity",
             opened: texts.moment(episode.createdAt, in: shownZone),
             lkw: episode.lastKnownWell.map { texts.moment($0, in: shownZone) },
             lkwValue: episode.lastKnownWell.map { ClockTimeEntry.text($0, in: shownZone) } ?? "",

@@ -39,6 +39,8 @@ extension RehabPages {
         var booked: String
         var printLink: String?
         var recoveryLink: String?
+        /// For coordinators: the patient's name and contact.
+        var identityLink: String?
         var planLink: String?
         var planStatus: String?
         /// For coordinators: a plan can be solved for this week (none running or waiting to be published).
@@ -141,6 +143,7 @@ extension RehabPages {
             grid: grid, rows: rows, booked: texts.format("week_booked", ["n": "\(entries.filter { !$0.cancelled }.count)"]),
             printLink: patientID.map { "/rehab/patients/\($0.uuidString.lowercased())/week?week=\(week)" },
             recoveryLink: patientID.map { "/patients/\($0.uuidString.lowercased())/recovery" },
+            identityLink: caller.isCoordinator ? patientID.map { "/patients/\($0.uuidString.lowercased())/identity" } : nil,
             planLink: plan.map { "/rehab/plans/\($0.id.uuidString.lowercased())" }, planStatus: plan.map { texts["plan_status_\($0.status.rawValue)"] },
             canPlan: caller.isCoordinator && !planBusy && week.adding(days: 6) >= today, replan: plan?.status == .published,
             planSeconds: Self.planSeconds, csrf: WebSession.csrfToken(request),
