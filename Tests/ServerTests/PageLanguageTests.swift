@@ -258,9 +258,13 @@ import Testing
                 var tenecteplase = answer
                 tenecteplase["weight_kg"] = "77"
                 let swedish = try await nurse.post("/acute?lang=sv", tenecteplase, csrf: csrf).html
-                try swedish.write(toFile: "/tmp/sv-result.html", atomically: true, encoding: .utf8)
                 #expect(swedish.contains("Intravenös trombolys") && swedish.contains("Trombektomi"))
-                #expect(swedish.contains("Tenekteplas") || swedish.contains("Alteplas"), "the dose in Swedish")
+                #expect(swedish.contains("Tenekteplas 20 mg = 4 mL (viktklass"), "the tenecteplase band in Swedish")
+                #expect(
+                    swedish.range(
+                        of: #"bolus \d+,\d mg under 1 min, därefter \d+,\d mg under 60 min; kassera \d+,\d mg av en 100 mg-flaska"#, options: .regularExpression
+                    )
+                        != nil, "the alteplase dose in Swedish, with decimal commas")
             }
         }
     }

@@ -10,8 +10,8 @@ import Testing
 
 /// Every other page, as the role that opens it sees it, in Chromium (issue 21, item 6): the
 /// status, sign-in, account and error pages, the auditor's break-glass page, the admin's
-/// guideline profiles, and a patient's recovery with a what-if, each shot at 1280 and 768 px,
-/// fitting 768 px, with no serious or critical axe-core violation, in English and Swedish.
+/// guideline profiles, a patient's recovery with a what-if and their name and contact, each shot
+/// at 1280, 768 and 375 px, fitting each width, with no serious or critical axe-core violation, in English and Swedish.
 /// (The clinic's, the acute and the report pages have their own flows.)
 @Suite struct PageTourTests {
     @Test(.timeLimit(.minutes(10))) func everyRolesPagesPassTheLayoutAndAccessibilityChecks() async throws {
@@ -42,7 +42,7 @@ import Testing
                     }
                     try await browser.open("\(base)/sign-in?lang=en")
                     for (role, token, pages) in [
-                        ("clinician", clinician, ["/account", "/patients/\(patient)/recovery?whatif=1&PT=60&from=25&to=90"]),
+                        ("clinician", clinician, ["/account", "/patients/\(patient)/recovery?whatif=1&PT=60&from=25&to=90", "/patients/\(patient)/identity"]),
                         ("auditor", auditor, ["/audit/break-glass"]), ("admin", admin, ["/acute/profiles"]),
                     ] {
                         try await browser.open("\(base)/sign-in")
@@ -50,7 +50,7 @@ import Testing
                         try await browser.clickAndWait("button[type=submit]")
                         for page in pages {
                             try await browser.open("\(base)\(page)")
-                            let name = "\(role)-\(page.split(separator: "/").first.map(String.init) ?? "page")"
+                            let name = "\(role)-\(page.split(separator: "?")[0].split(separator: "/").last.map(String.init) ?? "page")"
                             try await RehabDailyPageTests.check(browser, name)
                         }
                         try await browser.open("\(base)/account")

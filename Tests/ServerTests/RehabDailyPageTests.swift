@@ -164,8 +164,8 @@ import Testing
         }
     }
 
-    /// Shoots the page at 1280 and 768 px; at 768 it must not scroll sideways; axe-core finds
-    /// no serious or critical violation.
+    /// Shoots the page at 1280, 768 and 375 px (a tablet, a phone); at none may it scroll
+    /// sideways; axe-core finds no serious or critical violation.
     static func check(_ browser: Browser, _ name: String) async throws {
         for width in [1280, 768, 375] {
             try await browser.resize(width: width)

@@ -15,7 +15,8 @@ public final class AcuteDecisionSupport: Sendable {
     /// The spool the service runs (it drains to the database when the database returns).
     public let spool: EvaluationSpool
     private let reader: PresentationReader
-    private let storeTimeout: Duration
+    /// How long an evaluation waits for the database before it is spooled.
+    public let storeTimeout: Duration
     private let logger: Logger
     /// Organisation → default profile and when it was read: reused for a minute, and kept
     /// so that evaluation works without the database.

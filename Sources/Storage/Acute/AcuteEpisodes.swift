@@ -63,13 +63,15 @@ public struct AcuteEpisodes: Sendable {
         return episode
     }
 
-    /// The episodes the context may see that arrived (or, not yet stamped, were opened) since
-    /// `since`, newest first (at most 50): the acute team's board. Each patient listed is an audited search.
+    /// The episodes of the context's own organisations that arrived (or, not yet stamped, were
+    /// opened) since `since`, newest first (at most 50): the acute team's board (a patient seen
+    /// through a care relationship or a break-glass grant is not on it). Each patient listed is an audited search.
     public func recent(since: Date, as context: AccessContext) async throws -> [AcuteEpisode] {
         let episodes = try await pool.withAccess(context, readOnly: true) { connection in
             try await connection.query(
                 """
-                SELECT \(fragment: Self.columns) FROM stroke_episodes WHERE coalesce(arrival_at, created_at) >= \(since)
+                SELECT \(fragment: Self.columns) FROM stroke_episodes
+                WHERE coalesce(arrival_at, created_at) >= \(since) AND organisation_id = ANY (app_organisation_ids())
                 ORDER BY coalesce(arrival_at, created_at) DESC, id LIMIT 50
                 """,
                 prepared: true
@@ -99,6 +101,8 @@ public struct AcuteEpisodes: Sendable {
                     try await connection.query("UPDATE stroke_episodes SET thrombolytic = \(thrombolytic) WHERE id = \(id)", prepared: true)
                 }
                 try await AuditLog.record(context.auditEvent(.update, patient: patient, resource: "Episode", resourceID: id.uuidString), on: connection)
+            } else {
+                try await AuditLog.record(context.auditEvent(.read, patient: patient, resource: "Episode", resourceID: id.uuidString), on: connection)
             }
             let episode = try Self.decode(
                 try await connection.query("SELECT \(fragment: Self.columns) FROM stroke_episodes WHERE id = \(id)", prepared: true).single())

@@ -106,7 +106,7 @@ public struct PatientIdentities: Sendable {
     public func save(_ identity: PatientIdentity, as context: AccessContext) async throws -> PatientIdentity {
         var identity = identity
         identity.displayName = identity.displayName.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard (1...200).contains(identity.displayName.count),
+        guard (1...200).contains(identity.displayName.unicodeScalars.count),
             !identity.displayName.unicodeScalars.contains(where: { CharacterSet.controlCharacters.contains($0) })
         else {
             throw Refusal.invalid("displayName", "must be 1 to 200 characters, without control characters")
@@ -125,7 +125,7 @@ public struct PatientIdentities: Sendable {
             throw Refusal.invalid("email", "must be one address, name@domain")
         }
         if let address = identity.postalAddress {
-            guard address.count <= 300 else { throw Refusal.invalid("postalAddress", "must be at most 300 characters") }
+            guard address.unicodeScalars.count <= 300 else { throw Refusal.invalid("postalAddress", "must be at most 300 characters") }
             try TextRules.checkFreeText(address.replacingOccurrences(of: "\n", with: " "), field: "postalAddress")
         }
         let saved = try await pool.withAccess(context) { connection -> PatientIdentity? in

@@ -1,6 +1,7 @@
 import Clinical
 import Foundation
 import Hummingbird
+import Postgres
 import Storage
 
 /// The acute team's board (`/acute/episodes`: the episodes opened in the last three days, and
@@ -21,6 +22,8 @@ struct AcuteEpisodePages: Sendable {
         var id: UUID
         var href: String
         var patient: String
+        /// The episode's last known well, to compare with the one the evaluation used.
+        var lastKnownWell: Date?
     }
 
     struct Option {
@@ -56,6 +59,8 @@ struct AcuteEpisodePages: Sendable {
             var label: String
             var time: String?
             var clockValue: String
+            /// The stored time as the form showed it: sent back, so only a change is written.
+            var shownValue: String
             var isNeedle: Bool
         }
 
@@ -67,7 +72,9 @@ struct AcuteEpisodePages: Sendable {
         var opened: String
         var lkw: String?
         var lkwValue: String
+        var lkwShown: String
         var witnessed: [Option]
+        var witnessedShown: String
         var moments: [Moment]
         var intervals: [String]
         var hasIntervals: Bool
@@ -88,7 +95,8 @@ struct AcuteEpisodePages: Sendable {
         }
         signedIn.get("/acute/episodes/:id") { request, context in
             let episode = try await find(try QueryParameter.id(context, "episode"), context.access)
-            return try await episodePage(request, context, episode, notice: nil, errors: [], status: .ok)
+            let done = request.uri.queryParameters["done"].map(String.init)
+            return try await episodePage(request, context, episode, notice: notice(done, episode, pages.texts(request)), errors: [], typed: nil, status: .ok)
         }
         signedIn.post("/acute/episodes/:id") { request, context in
             try await change(request, context, id: try QueryParameter.id(context, "episode"))
@@ -100,17 +108,23 @@ struct AcuteEpisodePages: Sendable {
         guard let id = UUID(uuidString: text) else { throw Refusal.invalidParameter("episode", "must be a UUID (the episode id)") }
         let episode = try await find(id, access)
         let names = try await names(of: [episode.patientId], access)
-        return (episode, Banner(id: id, href: Self.href(id), patient: names[episode.patientId] ?? ""))
+        return (episode, Banner(id: id, href: Self.href(id), patient: names[episode.patientId] ?? "", lastKnownWell: episode.lastKnownWell))
     }
 
     /// What the acute form starts with for an episode: its times as clock times, onset and NIHSS.
     func formValues(_ episode: AcuteEpisode) -> [String: String] {
         var values = ["episode": episode.id.uuidString.lowercased()]
         if let zone {
-            values["lkw_at"] = episode.lastKnownWell.map { ClockTimeEntry.text($0, in: zone) }
-            values["arrival_at"] = episode.arrivalAt.map { ClockTimeEntry.text($0, in: zone) }
+            for (field, instant) in [("lkw_at", episode.lastKnownWell), ("arrival_at", episode.arrivalAt)] {
+                guard let instant else { continue }
+                let text = ClockTimeEntry.text(instant, in: zone)
+                values[field] = text
+                values["\(field)_shown"] = text
+                values["\(field)_instant"] = String(instant.timeIntervalSince1970)
+            }
         }
-        values["times.onset_type"] = episode.onsetWitnessed.map { $0 ? "witnessed" : "wake_up" }
+        // Not recorded on the episode: not known on the form, never a default.
+        values["times.onset_type"] = episode.onsetWitnessed.map { $0 ? "witnessed" : "wake_up" } ?? ""
         values["nihss"] = episode.nihssAtArrival.map(String.init)
         return values
     }
@@ -227,12 +241,17 @@ struct AcuteEpisodePages: Sendable {
         [(.arrival, episode.arrivalAt), (.imaging, episode.imagingAt), (.needle, episode.needleAt), (.groinPuncture, episode.groinPunctureAt)]
     }
 
+    /// The episode's page; after a refused correction, with the values as typed and as they
+    /// were shown (`typed`), so nothing typed is lost and nothing shown is taken for a change.
     private func episodePage(
-        _ request: Request, _ context: SignedInContext, _ episode: AcuteEpisode, notice: String?, errors: [String], status: HTTPResponse.Status
+        _ request: Request, _ context: SignedInContext, _ episode: AcuteEpisode, notice: String?, errors: [String], typed: [String: String]?,
+        status: HTTPResponse.Status
     ) async throws -> Response {
         let texts = pages.texts(request)
         let names = try await names(of: [episode.patientId], context.access)
-        let witnessed = episode.onsetWitnessed.map { $0 ? "yes" : "no" } ?? ""
+        let storedWitnessed = episode.onsetWitnessed.map { $0 ? "yes" : "no" } ?? ""
+        let witnessed = typed?["onset_witnessed"] ?? storedWitnessed
+        let lkwStored = episode.lastKnownWell.map { ClockTimeEntry.text($0, in: shownZone) } ?? ""
         let intervals = [
             episode.doorToImagingMin.map { texts.format("episode_door_to_imaging", ["minutes": "\($0)"]) },
             episode.doorToNeedleMin.map { texts.format("episode_door_to_needle", ["minutes": "\($0)"]) },
@@ -245,14 +264,17 @@ struct AcuteEpisodePages: Sendable {
             identityLink: "/patients/\(episode.patientId.uuidString.lowercased())/identity",
             opened: texts.moment(episode.createdAt, in: shownZone),
             lkw: episode.lastKnownWell.map { texts.moment($0, in: shownZone) },
-            lkwValue: episode.lastKnownWell.map { ClockTimeEntry.text($0, in: shownZone) } ?? "",
+            lkwValue: typed?["lkw_at"] ?? lkwStored, lkwShown: typed?["lkw_at_shown"] ?? lkwStored,
             witnessed: [("", texts["episode_not_known"]), ("yes", texts["episode_witnessed"]), ("no", texts["episode_unwitnessed"])].map {
                 Option(value: $0.0, label: $0.1, selected: $0.0 == witnessed)
             },
+            witnessedShown: typed?["onset_witnessed_shown"] ?? storedWitnessed,
             moments: Self.moments(episode).map { moment, time in
-                EpisodeView.Moment(
+                let stored = time.map { ClockTimeEntry.text($0, in: shownZone) } ?? ""
+                return EpisodeView.Moment(
                     name: moment.rawValue, label: Self.label(of: moment, texts), time: time.map { texts.moment($0, in: shownZone) },
-                    clockValue: time.map { ClockTimeEntry.text($0, in: shownZone) } ?? "", isNeedle: moment == .needle)
+                    clockValue: typed?["\(moment.rawValue)_at"] ?? stored, shownValue: typed?["\(moment.rawValue)_at_shown"] ?? stored,
+                    isNeedle: moment == .needle)
             },
             intervals: intervals, hasIntervals: !intervals.isEmpty,
             clockNote: zone.map { texts.format("clock_zone", ["zone": $0.identifier]) } ?? texts["clock_no_zone"], notice: notice, errors: errors,
@@ -260,7 +282,8 @@ struct AcuteEpisodePages: Sendable {
         return try pages.page("acute-episode", view, request: request, identity: context.identity, csrf: csrf, status: status)
     }
 
-    /// A stamp ("now", once) or corrections by clock time.
+    /// A stamp ("now", once) or corrections by clock time; then back to the episode's page
+    /// (303), whose notice says what was done, so reloading it sends nothing again.
     private func change(_ request: Request, _ context: SignedInContext, id: UUID) async throws -> Response {
         let form = try await context.form(request)
         let texts = pages.texts(request)
@@ -271,23 +294,22 @@ struct AcuteEpisodePages: Sendable {
             }
             let agent = form["thrombolytic"].flatMap { $0.isEmpty ? nil : $0 }
             if let agent, !EpisodeChanges.thrombolytics.contains(agent) { throw Refusal.invalid("thrombolytic", "must be alteplase or tenecteplase") }
-            guard let (episode, stamped) = try await episodes.stamp(id, moment, thrombolytic: agent, as: context.access) else {
+            guard let (_, stamped) = try await episodes.stamp(id, moment, thrombolytic: agent, as: context.access) else {
                 throw Refusal.notFound("No episode with that id is accessible to you.")
             }
-            let label = Self.label(of: moment, texts)
-            let time = Self.moments(episode).first { $0.0 == moment }?.1.map { texts.moment($0, in: shownZone) } ?? ""
-            let values = ["moment": label, "time": time]
-            let notice = stamped ? texts.format("episode_stamp_done", values) : texts.format("episode_stamp_kept", values)
-            return try await episodePage(request, context, episode, notice: notice, errors: [], status: .ok)
+            return Self.back(to: id, done: "\(stamped ? "stamped" : "kept")-\(moment.rawValue)")
         case "clock":
             let now = Date()
             let current = try await find(id, context.access)
             var changes = EpisodeChanges()
             var errors: [String] = []
-            /// A clock time changed on the form (one sent back as shown keeps its stored seconds).
+            /// A clock time the user changed: one sent back as it was shown (`<field>_shown`) is
+            /// not theirs to write, so a colleague's correction made since stays, and the stored
+            /// seconds with it.
             func read(_ field: String, _ label: String, current: Date?) -> Date? {
                 let typed = form[field]?.trimmingCharacters(in: .whitespaces) ?? ""
-                guard !typed.isEmpty, typed != current.map({ ClockTimeEntry.text($0, in: shownZone) }) else { return nil }
+                let shown = form["\(field)_shown"] ?? current.map { ClockTimeEntry.text($0, in: shownZone) } ?? ""
+                guard !typed.isEmpty, typed != shown else { return nil }
                 guard let zone else {
                     errors.append("\(label): \(texts["clock_no_zone"])")
                     return nil
@@ -300,14 +322,18 @@ struct AcuteEpisodePages: Sendable {
                 }
             }
             if let lkw = read("lkw_at", texts["episode_lkw"], current: current.lastKnownWell) { changes.lastKnownWell = .some(lkw) }
-            switch form["onset_witnessed"] {
-            case "yes": changes.onsetWitnessed = .some(true)
-            case "no": changes.onsetWitnessed = .some(false)
-            default: break
+            if form["onset_witnessed"] != form["onset_witnessed_shown"] {
+                switch form["onset_witnessed"] {
+                case "yes": changes.onsetWitnessed = .some(true)
+                case "no": changes.onsetWitnessed = .some(false)
+                default: changes.onsetWitnessed = .some(nil)
+                }
             }
-            for moment in EpisodeMoment.allCases {
-                let stored = Self.moments(current).first { $0.0 == moment }?.1
-                guard let date = read("\(moment.rawValue)_at", Self.label(of: moment, texts), current: stored) else { continue }
+            var moments: [(EpisodeMoment, Date?)] = []
+            for (moment, stored) in Self.moments(current) {
+                let date = read("\(moment.rawValue)_at", Self.label(of: moment, texts), current: stored)
+                moments.append((moment, date ?? stored))
+                guard let date else { continue }
                 switch moment {
                 case .arrival: changes.arrivalAt = .some(date)
                 case .imaging: changes.imagingAt = .some(date)
@@ -315,16 +341,46 @@ struct AcuteEpisodePages: Sendable {
                 case .groinPuncture: changes.groinPunctureAt = .some(date)
                 }
             }
-            if let lkw = (changes.lastKnownWell ?? nil) ?? current.lastKnownWell, let arrival = (changes.arrivalAt ?? nil) ?? current.arrivalAt, arrival < lkw {
-                errors.append(texts["episode_arrival_before_lkw"])
+            // The database's own rule (every moment at or after last known well), said in words.
+            if let lkw = (changes.lastKnownWell ?? nil) ?? current.lastKnownWell {
+                for (moment, time) in moments where time.map({ $0 < lkw }) == true {
+                    errors.append(texts.format("episode_before_lkw", ["moment": Self.label(of: moment, texts)]))
+                }
             }
-            guard errors.isEmpty else { return try await episodePage(request, context, current, notice: nil, errors: errors, status: .unprocessableContent) }
-            guard let episode = try await episodes.update(id, changes: changes, as: context.access) else {
-                throw Refusal.notFound("No episode with that id is accessible to you.")
+            guard errors.isEmpty else {
+                return try await episodePage(request, context, current, notice: nil, errors: errors, typed: form, status: .unprocessableContent)
             }
-            return try await episodePage(request, context, episode, notice: texts["episode_times_saved"], errors: [], status: .ok)
+            do {
+                guard try await episodes.update(id, changes: changes, as: context.access) != nil else {
+                    throw Refusal.notFound("No episode with that id is accessible to you.")
+                }
+            } catch let error as PostgresError where error.sqlState == SQLState.checkViolation {
+                return try await episodePage(
+                    request, context, current, notice: nil, errors: [texts["episode_times_out_of_order"]], typed: form, status: .unprocessableContent)
+            }
+            return Self.back(to: id, done: "times")
         default:
             throw Refusal.invalid("do", "must be stamp or clock")
+        }
+    }
+
+    /// Back to the episode's page after a change, saying what was done.
+    private static func back(to id: UUID, done: String) -> Response {
+        Response(status: .seeOther, headers: [.location: "\(href(id))?done=\(done)"])
+    }
+
+    /// What a `done` of `back(to:done:)` says, with the moment's time as stored.
+    private func notice(_ done: String?, _ episode: AcuteEpisode, _ texts: TextCatalogue.Texts) -> String? {
+        guard let done else { return nil }
+        if done == "times" { return texts["episode_times_saved"] }
+        let parts = done.split(separator: "-", maxSplits: 1).map(String.init)
+        guard parts.count == 2, let moment = EpisodeMoment(rawValue: parts[1]), let time = Self.moments(episode).first(where: { $0.0 == moment })?.1
+        else { return nil }
+        let values = ["moment": Self.label(of: moment, texts), "time": texts.moment(time, in: shownZone)]
+        switch parts[0] {
+        case "stamped": return texts.format("episode_stamp_done", values)
+        case "kept": return texts.format("episode_stamp_kept", values)
+        default: return nil
         }
     }
 }

@@ -51,9 +51,7 @@ enum AcuteFormFields {
             fields: [
                 Field("lkw_at", .clock(minutesField: "lkw_minutes_ago"), hint: "acute_hint_lkw"),
                 Field("lkw_minutes_ago", .number(unit: "min_ago", step: "1")),
-                Field(
-                    "times.onset_type", .choice(["witnessed", "wake_up"]),
-                    defaultValue: "witnessed"),
+                Field("times.onset_type", .choice(["", "witnessed", "wake_up"])),
                 Field("arrival_at", .clock(minutesField: "arrival_minutes_ago")),
                 Field("arrival_minutes_ago", .number(unit: "min_ago", step: "1")),
                 Field("needle_in", .number(unit: "min", step: "1"), defaultValue: "15", hint: "acute_hint_required"),
@@ -84,8 +82,8 @@ enum AcuteFormFields {
                 Field("bp.systolic", .number(unit: "mmhg", step: "1")),
                 Field("bp.diastolic", .number(unit: "mmhg", step: "1")),
                 Field("bp.lowerable", .yesNo),
-                Field("glucose_mg_dl", .number(unit: "mg_dl", step: "1")),
                 Field("glucose_mmol_l", .number(unit: "mmol_l", step: "0.1")),
+                Field("glucose_mg_dl", .number(unit: "mg_dl", step: "1")),
                 Field("labs.platelets_10e9_l", .number(unit: "e9_l", step: "1")),
                 Field("labs.inr", .number(unit: "", step: "0.01")),
                 Field("labs.aptt_s", .number(unit: "s", step: "0.1")),

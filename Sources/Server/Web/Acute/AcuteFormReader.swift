@@ -20,15 +20,19 @@ enum AcuteFormReader {
         return problems
     }
 
-    /// The form with each clock time typed turned into its minutes-ago field (rounded up to the
-    /// whole minute: a window is never tested as if less time had passed), and the clock times
-    /// refused, by field: unreadable, skipped or repeated by the zone, still to come, typed
-    /// beside minutes ago (which one is meant cannot be known), or typed where no zone is set.
+    /// The form with each clock time turned into its minutes-ago field (rounded up to the whole
+    /// minute: a window is never tested as if less time had passed), the instants read (for
+    /// the handover, exact), and the clock times refused, by field: unreadable, skipped or
+    /// repeated by the zone, still to come or too old, typed beside minutes ago (which one is
+    /// meant cannot be known), or typed where no zone is set. A time sent back as the episode
+    /// gave it (`<field>_shown`) is that instant (`<field>_instant`), never read again as local
+    /// text, which the hour the clocks go back would make ambiguous.
     static func withClockTimes(
         _ form: [String: String], zone: TimeZone?, now: Date, texts: TextCatalogue.Texts
-    ) -> (form: [String: String], problems: [String: String]) {
+    ) -> (form: [String: String], problems: [String: String], instants: [String: Date]) {
         var form = form
         var problems: [String: String] = [:]
+        var instants: [String: Date] = [:]
         for (clock, minutes) in AcuteFormFields.clockFields {
             let typed = form[clock]?.trimmingCharacters(in: .whitespaces) ?? ""
             guard !typed.isEmpty else { continue }
@@ -36,16 +40,24 @@ enum AcuteFormReader {
                 problems[clock] = texts["clock_either"]
                 continue
             }
-            guard let zone else {
+            let read: Result<Date, ClockTimeEntry.Problem>
+            if typed == form["\(clock)_shown"], let seconds = form["\(clock)_instant"].flatMap(Double.init), seconds.isFinite {
+                let date = Date(timeIntervalSince1970: seconds)
+                read = date > now ? .failure(.future) : now.timeIntervalSince(date) > ClockTimeEntry.oldest ? .failure(.tooOld) : .success(date)
+            } else if let zone {
+                read = ClockTimeEntry.instant(typed, in: zone, now: now)
+            } else {
                 problems[clock] = texts["clock_no_zone"]
                 continue
             }
-            switch ClockTimeEntry.instant(typed, in: zone, now: now) {
-            case .success(let date): form[minutes] = String(Int((now.timeIntervalSince(date) / 60).rounded(.up)))
+            switch read {
+            case .success(let date):
+                instants[clock] = date
+                form[minutes] = String(Int((now.timeIntervalSince(date) / 60).rounded(.up)))
             case .failure(let problem): problems[clock] = ClockTimeEntry.message(problem, texts)
             }
         }
-        return (form, problems)
+        return (form, problems, instants)
     }
 
     static func presentation(from form: [String: String]) -> JSONValue {

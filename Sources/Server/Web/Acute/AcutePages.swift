@@ -2,6 +2,7 @@ import AcuteCare
 import Clinical
 import Foundation
 import Hummingbird
+import Postgres
 import Storage
 
 /// The acute team's page: a form quick to fill on a tablet (`GET /acute`) and the answer
@@ -34,6 +35,9 @@ struct AcutePages: Sendable {
             var error: String?
             var isNumber: Bool
             var isClock: Bool
+            /// A clock time as the episode gave it, and that instant (`AcuteFormReader.withClockTimes`).
+            var shown: String?
+            var instant: String?
             var options: [Option]
         }
 
@@ -108,10 +112,22 @@ struct AcutePages: Sendable {
         }
         signedIn.post("/acute") { request, context in
             let form = try await context.form(request)
+            // The episode is looked up within the evaluation's own deadline: when the database does not
+            // answer, the answer is still given, unlinked and saying so (the spool keeps it).
             var banner: AcuteEpisodePages.Banner?
-            if let id = form["episode"], !id.isEmpty { banner = try await episodes.banner(id, context.access).1 }
+            var unlinked = false
+            if let id = form["episode"], !id.isEmpty {
+                let (episodes, access) = (self.episodes, context.access)
+                do {
+                    banner = try await withDeadline(acute.storeTimeout) { try await episodes.banner(id, access).1 }
+                } catch let error as PostgresError where error.isUnavailable {
+                    unlinked = true
+                } catch is DeadlineExceeded {
+                    unlinked = true
+                }
+            }
             let now = Date()
-            let (read, clockTimes) = AcuteFormReader.withClockTimes(form, zone: episodes.zone, now: now, texts: pages.texts(request))
+            let (read, clockTimes, instants) = AcuteFormReader.withClockTimes(form, zone: episodes.zone, now: now, texts: pages.texts(request))
             let clock = clockTimes.merging(AcuteFormReader.clockProblems(read, texts: pages.texts(request))) { first, _ in first }
             guard clock.isEmpty else {
                 return try formPage(
@@ -132,8 +148,9 @@ struct AcutePages: Sendable {
             }
             let view = AcuteResultView(
                 answer.result, id: answer.id, stored: answer.kept.rawValue,
-                lkwMinutesAgo: Double(read["lkw_minutes_ago"] ?? "") ?? 0, now: now,
-                sources: acute.evaluator.acute.sources, titles: titles, texts: pages.texts(request), zone: episodes.zone)
+                lkwMinutesAgo: instants["lkw_at"].map { now.timeIntervalSince($0) / 60 } ?? Double(read["lkw_minutes_ago"] ?? "") ?? 0, now: now,
+                sources: acute.evaluator.acute.sources, titles: titles, texts: pages.texts(request), zone: episodes.zone,
+                episode: banner, unlinked: unlinked)
             return try pages.page("acute-result", view, request: request, identity: context.identity)
         }
     }
@@ -168,7 +185,8 @@ struct AcutePages: Sendable {
                     }
                     return FormView.Field(
                         name: field.name, label: texts[AcuteFormFields.labelKey(field.name)], value: value, unit: unit, step: step,
-                        hint: field.hint.map { texts[$0] }, error: errors[field.name], isNumber: isNumber, isClock: isClock, options: options)
+                        hint: field.hint.map { texts[$0] }, error: errors[field.name], isNumber: isNumber, isClock: isClock,
+                        shown: isClock ? values["\(field.name)_shown"] : nil, instant: isClock ? values["\(field.name)_instant"] : nil, options: options)
                 })
         }
         let acute = self.acute.evaluator.acute

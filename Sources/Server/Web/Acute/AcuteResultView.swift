@@ -53,6 +53,15 @@ struct AcuteResultView {
     }
 
     var evaluationId: String
+    /// Whose evaluation, when it was started from an episode (the handover names them).
+    var patient: String?
+    /// The episode's form again, or a blank one.
+    var newEvaluationHref: String
+    /// The episode could not be looked up in time: the answer is not linked to it.
+    var unlinked: Bool
+    /// The evaluation's last known well is not the episode's: which one is right is the team's
+    /// to say, and the episode's to record.
+    var lkwDiffers: String?
     var stored: String
     var spooled: Bool
     var profile: String
@@ -69,6 +78,8 @@ struct AcuteResultView {
     var ivtTone: String
     var ivtPathway: String
     var ivtPathwayCode: String
+    /// `en` when the pathway is the protocol's title.
+    var ivtPathwayLang: String?
     var ivtReasons: [Reason]
     var ivtWarnings: [String]
     var ivtNotes: [String]
@@ -107,9 +118,21 @@ struct AcuteResultView {
     ///   - titles: the protocol's rules, pathways and trials in words, by code or id (`AcuteProtocol.titles`).
     init(
         _ evaluation: AcuteEvaluation, id: UUID, stored: String, lkwMinutesAgo: Double, now: Date, sources: [String: AcuteProtocol.Source],
-        titles: [String: String], texts: TextCatalogue.Texts, zone: TimeZone?
+        titles: [String: String], texts: TextCatalogue.Texts, zone: TimeZone?, episode: AcuteEpisodePages.Banner?, unlinked: Bool
     ) {
         evaluationId = id.uuidString
+        patient = episode?.patient
+        newEvaluationHref = episode.map { "/acute?episode=\($0.id.uuidString.lowercased())" } ?? "/acute"
+        self.unlinked = unlinked
+        let used = now.addingTimeInterval(-lkwMinutesAgo * 60)
+        if let episode, episode.lastKnownWell.map({ abs($0.timeIntervalSince(used)) >= 60 }) ?? true {
+            lkwDiffers = texts.format(
+                "acute_lkw_differs",
+                [
+                    "used": texts.moment(used, in: zone ?? .gmt),
+                    "episode": episode.lastKnownWell.map { texts.moment($0, in: zone ?? .gmt) } ?? texts["acute_lkw_none"],
+                ])
+        }
         self.stored = stored
         spooled = stored == "spool"
         profile = evaluation.profile
@@ -140,6 +163,7 @@ struct AcuteResultView {
             }
         ivtPathway = ivt.pathway.map { titles[$0] ?? $0 } ?? texts["acute_no_pathway"]
         ivtPathwayCode = ivt.pathway ?? ""
+        ivtPathwayLang = ivt.pathway == nil ? nil : "en"
         func cite(_ ids: [String]) -> String {
             ids.compactMap { sources[$0].map { "\($0.citation)\($0.doi.map { " doi:\($0)" } ?? "")" } }.joined(separator: "; ")
         }

@@ -4,7 +4,8 @@ import Foundation
 /// server in the hospitals' zone (`ServerConfiguration.timeZone`), never the device's. A full
 /// date and time, so a time just past midnight cannot be read as nearly a day ago; a time the
 /// zone skips or repeats when the clocks change is refused rather than guessed, as is a time
-/// still to come.
+/// still to come or one more than `oldest` ago (a mistyped year). Only `YYYY-MM-DDTHH:MM`, with
+/// optional seconds, is read: a zone suffix (`Z`, `+01:00`) is refused, never ignored.
 enum ClockTimeEntry {
     enum Problem: Error, Equatable {
         /// Not a date and time.
@@ -15,11 +16,20 @@ enum ClockTimeEntry {
         case repeated
         /// Later than now.
         case future
+        /// Longer ago than any acute course runs (`oldest`).
+        case tooOld
     }
+
+    /// The longest ago a clock time may be: an acute episode's times are hours old, not months.
+    static let oldest: TimeInterval = 30 * 86_400
+
+    private static let pattern = #"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?$"#
 
     /// The instant `text` names in `zone`, no later than `now`.
     static func instant(_ text: String, in zone: TimeZone, now: Date) -> Result<Date, Problem> {
-        let parts = text.trimmingCharacters(in: .whitespaces).split(separator: "T")
+        let text = text.trimmingCharacters(in: .whitespaces)
+        guard text.range(of: pattern, options: .regularExpression) != nil else { return .failure(.unreadable) }
+        let parts = text.split(separator: "T")
         guard parts.count == 2 else { return .failure(.unreadable) }
         let day = parts[0].split(separator: "-").compactMap { Int($0) }
         let time = parts[1].split(separator: ":").compactMap { Int($0) }
@@ -39,6 +49,7 @@ enum ClockTimeEntry {
         // Clocks go back by at most an hour, so a repeated time is the same time an hour apart.
         guard !reads(date.addingTimeInterval(-3_600)), !reads(date.addingTimeInterval(3_600)) else { return .failure(.repeated) }
         guard date <= now else { return .failure(.future) }
+        guard now.timeIntervalSince(date) <= oldest else { return .failure(.tooOld) }
         return .success(date)
     }
 
@@ -56,6 +67,7 @@ enum ClockTimeEntry {
         case .skipped: texts["clock_skipped"]
         case .repeated: texts["clock_repeated"]
         case .future: texts["clock_future"]
+        case .tooOld: texts["clock_too_old"]
         }
     }
 

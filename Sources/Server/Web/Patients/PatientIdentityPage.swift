@@ -46,7 +46,10 @@ struct PatientIdentityPage: Sendable {
                     "postal_address": identity.postalAddress ?? "",
                 ]
             }
-            return try page(request, context, id: id, pseudonym: patient.pseudonym, values: values, notice: nil, errors: [], status: .ok)
+            let saved = request.uri.queryParameters["saved"] == "1" && identity != nil
+            return try page(
+                request, context, id: id, pseudonym: patient.pseudonym, values: values, notice: saved ? pages.texts(request)["identity_saved"] : nil,
+                errors: [], status: .ok)
         }
         signedIn.post("/patients/:id/identity") { request, context in
             let id = try QueryParameter.id(context, "patient")
@@ -70,7 +73,7 @@ struct PatientIdentityPage: Sendable {
                     request, context, id: id, pseudonym: patient.pseudonym, values: form, notice: nil, errors: errors.isEmpty ? [problem.detail] : errors,
                     status: .unprocessableContent)
             }
-            return try page(request, context, id: id, pseudonym: patient.pseudonym, values: form, notice: texts["identity_saved"], errors: [], status: .ok)
+            return Response(status: .seeOther, headers: [.location: "/patients/\(id.uuidString.lowercased())/identity?saved=1"])
         }
     }
 
