@@ -233,6 +233,42 @@ import Testing
         }
     }
 
+    /// While the episodes' table is locked (the database not answering for them), an evaluation
+    /// from an episode is still given, within the evaluation's deadline, unlinked and saying so.
+    @Test(.timeLimit(.minutes(10))) func anEvaluationWhoseEpisodeCannotBeLookedUpInTimeIsGivenUnlinked() async throws {
+        let keyFile = FileManager.default.temporaryDirectory.appendingPathComponent("key-\(UUID().uuidString).pem")
+        let token = try await DevelopmentKey.issueToken(
+            for: Identity(subject: "nurse-locked", name: "N", role: .clinician, organisations: [AcutePageTests.north]), lifetime: 600, keyFile: keyFile)
+        try await TestDatabase.with { database in
+            try await database.withPool(.app) { pool in _ = try await DemoData.load(into: pool) }
+            try await Harness.live(database: database.app, keyFile: keyFile) { client in
+                let nurse = PageSession(client: client, session: try await Harness.signIn(client, token: token), port: try #require(client.port))
+                let csrf = try #require(try await nurse.get("/acute/episodes").csrf)
+                let opened = try await nurse.post("/acute/episodes", ["sex": "unknown"], csrf: csrf)
+                let id = try #require(opened.location.flatMap { $0.split(separator: "/").last.map(String.init) })
+                var evaluation = AcutePageTests.c01
+                evaluation["episode"] = id
+                let answer = try await database.withPool(.superuser) { pool in
+                    try await pool.withTransaction { connection in
+                        try await connection.query("LOCK TABLE stroke_episodes IN ACCESS EXCLUSIVE MODE")
+                        return try await nurse.post("/acute", evaluation, csrf: csrf)
+                    }
+                }
+                #expect(answer.status == .ok && answer.html.contains("this answer is not linked to the episode"), "\(answer.status)")
+                // Kept in the database, or in the spool until the table is free again (its storing waited too).
+                var linked = (0, 0)
+                while linked.0 == 0 {
+                    linked = try await database.withPool(.superuser) { pool in
+                        try await pool.query("SELECT count(*)::int, count(episode_id)::int FROM acute_evaluations WHERE evaluated_by = 'nurse-locked'")
+                            .single().decode((Int, Int).self)
+                    }
+                    if linked.0 == 0 { try await Task.sleep(for: .milliseconds(100)) }
+                }
+                #expect(linked == (1, 0), "kept once, unlinked: \(linked)")
+            }
+        }
+    }
+
     private static func door(_ database: TestDatabase, _ id: UUID) async throws -> Date? {
         try await database.withPool(.superuser) { pool in
             try await pool.query("SELECT arrival_at FROM stroke_episodes WHERE id = \(id)").single().decode(Date?.self)
