@@ -269,6 +269,44 @@ import Testing
         }
     }
 
+    /// The remaining signed-in pages in the pseudo-language: a planner's report, an
+    /// administrator's guideline profiles, an auditor's break-glass page, and a clinician's
+    /// account and a patient's name and contact.
+    @Test func theOtherSignedInPagesInThePseudoLanguageShowOnlyCatalogueText() async throws {
+        let keyFile = FileManager.default.temporaryDirectory.appendingPathComponent("key-\(UUID().uuidString).pem")
+        @Sendable func session(_ client: any TestClientProtocol, _ role: Role, _ organisation: UUID) async throws -> PageSession {
+            let token = try await DevelopmentKey.issueToken(
+                for: Identity(subject: "qps-\(role.rawValue)", name: "Qps", role: role, organisations: [organisation]), lifetime: 900, keyFile: keyFile)
+            return PageSession(client: client, session: try await Harness.signIn(client, token: token), port: try #require(client.port))
+        }
+        try await TestDatabase.with { database in
+            try await ReportFixture.load(database)
+            try await database.withPool(.app) { pool in _ = try await DemoData.load(into: pool) }
+            let patient = try await database.withPool(.superuser) { pool in
+                try await pool.query("SELECT id FROM patients WHERE organisation_id = \(AcutePageTests.north) ORDER BY pseudonym LIMIT 1").single().decode(
+                    UUID.self)
+            }
+            let data =
+                try await database.withPool(.superuser) { pool in
+                    try await pool.query("SELECT name FROM organisations UNION SELECT pseudonym FROM patients UNION SELECT code FROM organisations").decode(
+                        String.self)
+                } + ["Qps", "qps-planner", "qps-admin", "qps-auditor", "qps-clinician"]
+            try await Harness.live(database: database.app, keyFile: keyFile) { client in
+                let pages: [(Role, UUID, String)] = [
+                    (.planner, ReportFixture.region, "/reports?indicator=follow_up_90&period=all"), (.admin, AcutePageTests.north, "/acute/profiles"),
+                    (.auditor, AcutePageTests.north, "/audit/break-glass"), (.clinician, AcutePageTests.north, "/account"),
+                    (.clinician, AcutePageTests.north, "/patients/\(patient.uuidString.lowercased())/identity"),
+                ]
+                for (role, organisation, path) in pages {
+                    let html = try await session(client, role, organisation).get("\(path)\(path.contains("?") ? "&" : "?")lang=qps").html
+                    let strays = Self.textOutsideCatalogue(html, data: data)
+                    #expect(strays.isEmpty, "\(path): \(strays)")
+                    #expect(html.contains("⟦"), "\(path) is in the pseudo-language")
+                }
+            }
+        }
+    }
+
     @Test func problemsArePagesForBrowsersAndProblemJSONForTheAPI() async throws {
         try await TestDatabase.with { database in
             try await Harness.live(database: database.app) { client in

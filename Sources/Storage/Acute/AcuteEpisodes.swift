@@ -110,7 +110,18 @@ public struct AcuteEpisodes: Sendable {
         }
     }
 
+    /// The constraints that keep an episode's moments at or after last known well.
+    static let orderConstraints: Set<String> = ["stroke_episodes_check", "stroke_episodes_times_after_lkw"]
+
     private static func apply(_ changes: EpisodeChanges, to id: UUID, on connection: PostgresConnection) async throws -> AcuteEpisode {
+        do {
+            return try await update(changes, of: id, on: connection)
+        } catch let error as PostgresError where error.sqlState == SQLState.checkViolation && orderConstraints.contains(error.constraint ?? "") {
+            throw Refusal.invalid("times", "must be in order: arrival, imaging, needle and groin puncture at or after last known well")
+        }
+    }
+
+    private static func update(_ changes: EpisodeChanges, of id: UUID, on connection: PostgresConnection) async throws -> AcuteEpisode {
         func set<Value>(_ value: Value??) -> Bool { value != nil }
         return try decode(
             try await connection.query(

@@ -1,3 +1,5 @@
+import Postgres
+
 /// The work did not finish in the time given.
 public struct DeadlineExceeded: Error {}
 
@@ -12,5 +14,18 @@ public func withDeadline<Result: Sendable>(_ limit: Duration, _ work: @escaping 
         defer { group.cancelAll() }
         guard let first = try await group.next() else { throw DeadlineExceeded() }
         return first
+    }
+}
+
+/// Runs `work` within `limit`, answering nil when the database is unreachable or does not
+/// answer in time: for what a page can do without (a link, a name), never for what it shows
+/// as recorded.
+public func answeredInTime<Result: Sendable>(_ limit: Duration, _ work: @escaping @Sendable () async throws -> Result) async throws -> Result? {
+    do {
+        return try await withDeadline(limit, work)
+    } catch let error as PostgresError where error.isUnavailable {
+        return nil
+    } catch is DeadlineExceeded {
+        return nil
     }
 }

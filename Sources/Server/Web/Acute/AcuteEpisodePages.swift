@@ -1,7 +1,6 @@
 import Clinical
 import Foundation
 import Hummingbird
-import Postgres
 import Storage
 
 /// The acute team's board (`/acute/episodes`: the episodes opened in the last three days, and
@@ -354,7 +353,7 @@ struct AcuteEpisodePages: Sendable {
                 guard try await episodes.update(id, changes: changes, as: context.access) != nil else {
                     throw Refusal.notFound("No episode with that id is accessible to you.")
                 }
-            } catch let error as PostgresError where error.sqlState == SQLState.checkViolation {
+            } catch let refusal as Refusal where Problem.from(refusal)?.errors.contains(where: { $0.field == "times" }) == true {
                 return try await episodePage(
                     request, context, current, notice: nil, errors: [texts["episode_times_out_of_order"]], typed: form, status: .unprocessableContent)
             }

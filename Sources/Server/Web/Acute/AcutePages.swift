@@ -2,7 +2,6 @@ import AcuteCare
 import Clinical
 import Foundation
 import Hummingbird
-import Postgres
 import Storage
 
 /// The acute team's page: a form quick to fill on a tablet (`GET /acute`) and the answer
@@ -118,13 +117,8 @@ struct AcutePages: Sendable {
             var unlinked = false
             if let id = form["episode"], !id.isEmpty {
                 let (episodes, access) = (self.episodes, context.access)
-                do {
-                    banner = try await withDeadline(acute.storeTimeout) { try await episodes.banner(id, access).1 }
-                } catch let error as PostgresError where error.isUnavailable {
-                    unlinked = true
-                } catch is DeadlineExceeded {
-                    unlinked = true
-                }
+                banner = try await answeredInTime(acute.storeTimeout) { try await episodes.banner(id, access).1 }
+                unlinked = banner == nil
             }
             let now = Date()
             let (read, clockTimes, instants) = AcuteFormReader.withClockTimes(form, zone: episodes.zone, now: now, texts: pages.texts(request))
