@@ -33,16 +33,7 @@ import Testing
                     var fields = AcutePageTests.c01
                     for name in ["glucose_mg_dl", "nihss"] { fields[name] = nil }
                     fields["glucose_mmol_l"] = "7.0"
-                    for (name, value) in fields.sorted(by: { $0.key < $1.key }) {
-                        let field = "[name=\"\(name)\"]"
-                        if value == "on" {
-                            try await browser.click(field)
-                        } else if Double(value) != nil {
-                            try await browser.type(field, value)
-                        } else {
-                            try await browser.select("select\(field)", value: value)
-                        }
-                    }
+                    try await browser.fill(fields)
                     try await browser.click("details.nihss summary")
                     for item in ["1a", "1b", "1c", "2", "3", "4", "5a", "5b", "6a", "6b", "7", "8", "9", "10", "11"] {
                         let score = ["1a": "1", "5a": "2", "9": "1"][item] ?? "0"

@@ -106,16 +106,7 @@ import Testing
                     var fields = AcutePageTests.c01
                     for name in ["glucose_mg_dl", "lkw_minutes_ago", "arrival_minutes_ago", "times.onset_type"] { fields[name] = nil }
                     fields["glucose_mmol_l"] = "7.0"
-                    for (name, value) in fields.sorted(by: { $0.key < $1.key }) {
-                        let field = "[name=\"\(name)\"]"
-                        if value == "on" {
-                            try await browser.click(field)
-                        } else if Double(value) != nil {
-                            try await browser.type(field, value)
-                        } else {
-                            try await browser.select("select\(field)", value: value)
-                        }
-                    }
+                    try await browser.fill(fields)
                     try await browser.clickAndWait("form.acute button[type=submit]")
                     let answer = try await browser.execute("return document.body.innerText") as? String ?? ""
                     #expect(answer.contains("Since last known well") && answer.contains("Standard window"), "\(answer.prefix(400))")
@@ -201,6 +192,17 @@ import Testing
                 #expect(
                     answered.status == .ok && answered.html.contains("the episode records none"), "an evaluation not counted from the episode's time says so")
 
+                // A needle stamped by mistake is cleared with its agent; the agent can be recorded after the stamp.
+                let cleared = try await nurse.post(path, ["do": "clear", "moment": "needle"], csrf: try #require(board.csrf))
+                #expect(try await nurse.get(try #require(cleared.location)).html.contains("Needle cleared."))
+                #expect(try await Self.agentAndNeedle(database, id) == (nil, false))
+                let noNeedle = try await nurse.post(path, ["do": "agent", "thrombolytic": "alteplase"], csrf: try #require(board.csrf))
+                #expect(noNeedle.status == .unprocessableContent && noNeedle.html.contains("The agent is recorded with the needle time."))
+                _ = try await nurse.post(path, ["do": "stamp", "moment": "needle"], csrf: try #require(board.csrf))
+                let agent = try await nurse.post(path, ["do": "agent", "thrombolytic": "alteplase"], csrf: try #require(board.csrf))
+                #expect(agent.status == .seeOther)
+                #expect(try await Self.agentAndNeedle(database, id) == ("alteplase", true))
+
                 // Two nurses: B corrects the door; A, whose page still shows the stamp, saves last known well.
                 let csrf = try #require(board.csrf)
                 let stampedDoor = try await nurse.post(path, ["do": "stamp", "moment": "arrival"], csrf: csrf)
@@ -267,6 +269,12 @@ import Testing
                 }
                 #expect(linked == (1, 0), "kept once, unlinked: \(linked)")
             }
+        }
+    }
+
+    private static func agentAndNeedle(_ database: TestDatabase, _ id: UUID) async throws -> (String?, Bool) {
+        try await database.withPool(.superuser) { pool in
+            try await pool.query("SELECT thrombolytic, needle_at IS NOT NULL FROM stroke_episodes WHERE id = \(id)").single().decode((String?, Bool).self)
         }
     }
 

@@ -128,6 +128,21 @@ struct Browser: Sendable {
         }
     }
 
+    /// Fills a form's fields by name, as a user would: "on" ticks a checkbox, a number is typed,
+    /// anything else is picked from the field's select.
+    func fill(_ fields: [String: String]) async throws {
+        for (name, value) in fields.sorted(by: { $0.key < $1.key }) {
+            let field = "[name=\"\(name)\"]"
+            if value == "on" {
+                try await click(field)
+            } else if Double(value) != nil {
+                try await type(field, value)
+            } else {
+                try await select("select\(field)", value: value)
+            }
+        }
+    }
+
     /// Picks the option with `value` in the select matching `selector`, as a user clicks it.
     func select(_ selector: String, value: String) async throws {
         try await click("\(selector) option[value=\"\(value)\"]")

@@ -116,8 +116,14 @@ public struct AcuteEpisodes: Sendable {
     private static func apply(_ changes: EpisodeChanges, to id: UUID, on connection: PostgresConnection) async throws -> AcuteEpisode {
         do {
             return try await update(changes, of: id, on: connection)
-        } catch let error as PostgresError where error.sqlState == SQLState.checkViolation && orderConstraints.contains(error.constraint ?? "") {
-            throw Refusal.invalid("times", "must be in order: arrival, imaging, needle and groin puncture at or after last known well")
+        } catch let error as PostgresError where error.sqlState == SQLState.checkViolation {
+            switch error.constraint {
+            case let name? where orderConstraints.contains(name):
+                throw Refusal.invalid("times", "must be in order: arrival, imaging, needle and groin puncture at or after last known well")
+            case "stroke_episodes_thrombolytic_with_needle": throw Refusal.invalid("thrombolytic", "is recorded with the needle time")
+            case "stroke_episodes_mtici_with_puncture": throw Refusal.invalid("mtici", "is recorded with the groin puncture time")
+            default: throw error
+            }
         }
     }
 

@@ -61,6 +61,8 @@ struct AcuteEpisodePages: Sendable {
             /// The stored time as the form showed it: sent back, so only a change is written.
             var shownValue: String
             var isNeedle: Bool
+            /// For the needle once stamped: the agent recorded, if any.
+            var agent: String?
         }
 
         var csrf: String
@@ -145,6 +147,10 @@ struct AcuteEpisodePages: Sendable {
             }
         }
         return names
+    }
+
+    private static func agent(_ code: String, _ texts: TextCatalogue.Texts) -> String {
+        code == "alteplase" ? texts["acute_alteplase"] : code == "tenecteplase" ? texts["acute_tenecteplase"] : code
     }
 
     private static func label(of moment: EpisodeMoment, _ texts: TextCatalogue.Texts) -> String {
@@ -273,7 +279,7 @@ struct AcuteEpisodePages: Sendable {
                 return EpisodeView.Moment(
                     name: moment.rawValue, label: Self.label(of: moment, texts), time: time.map { texts.moment($0, in: shownZone) },
                     clockValue: typed?["\(moment.rawValue)_at"] ?? stored, shownValue: typed?["\(moment.rawValue)_at_shown"] ?? stored,
-                    isNeedle: moment == .needle)
+                    isNeedle: moment == .needle, agent: moment == .needle ? episode.thrombolytic.map { Self.agent($0, texts) } : nil)
             },
             intervals: intervals, hasIntervals: !intervals.isEmpty,
             clockNote: zone.map { texts.format("clock_zone", ["zone": $0.identifier]) } ?? texts["clock_no_zone"], notice: notice, errors: errors,
@@ -297,6 +303,39 @@ struct AcuteEpisodePages: Sendable {
                 throw Refusal.notFound("No episode with that id is accessible to you.")
             }
             return Self.back(to: id, done: "\(stamped ? "stamped" : "kept")-\(moment.rawValue)")
+        case "clear":
+            // A moment stamped by mistake: cleared, audited, with what depends on it (the agent
+            // with the needle, the mTICI grade with the puncture).
+            guard let moment = form["moment"].flatMap(EpisodeMoment.init(rawValue:)) else {
+                throw Refusal.invalid("moment", "must be arrival, imaging, needle or groin_puncture")
+            }
+            var changes = EpisodeChanges()
+            switch moment {
+            case .arrival: changes.arrivalAt = .some(nil)
+            case .imaging: changes.imagingAt = .some(nil)
+            case .needle: (changes.needleAt, changes.thrombolytic) = (.some(nil), .some(nil))
+            case .groinPuncture: (changes.groinPunctureAt, changes.mtici) = (.some(nil), .some(nil))
+            }
+            guard try await episodes.update(id, changes: changes, as: context.access) != nil else {
+                throw Refusal.notFound("No episode with that id is accessible to you.")
+            }
+            return Self.back(to: id, done: "cleared-\(moment.rawValue)")
+        case "agent":
+            guard let agent = form["thrombolytic"], EpisodeChanges.thrombolytics.contains(agent) else {
+                throw Refusal.invalid("thrombolytic", "must be alteplase or tenecteplase")
+            }
+            var changes = EpisodeChanges()
+            changes.thrombolytic = .some(agent)
+            do {
+                guard try await episodes.update(id, changes: changes, as: context.access) != nil else {
+                    throw Refusal.notFound("No episode with that id is accessible to you.")
+                }
+            } catch let refusal as Refusal where Problem.from(refusal)?.errors.contains(where: { $0.field == "thrombolytic" }) == true {
+                return try await episodePage(
+                    request, context, try await find(id, context.access), notice: nil, errors: [texts["episode_agent_needs_needle"]], typed: nil,
+                    status: .unprocessableContent)
+            }
+            return Self.back(to: id, done: "times")
         case "clock":
             let now = Date()
             let current = try await find(id, context.access)
@@ -359,7 +398,7 @@ struct AcuteEpisodePages: Sendable {
             }
             return Self.back(to: id, done: "times")
         default:
-            throw Refusal.invalid("do", "must be stamp or clock")
+            throw Refusal.invalid("do", "must be stamp, clear, agent or clock")
         }
     }
 
@@ -372,6 +411,9 @@ struct AcuteEpisodePages: Sendable {
     private func notice(_ done: String?, _ episode: AcuteEpisode, _ texts: TextCatalogue.Texts) -> String? {
         guard let done else { return nil }
         if done == "times" { return texts["episode_times_saved"] }
+        if done.hasPrefix("cleared-"), let moment = EpisodeMoment(rawValue: String(done.dropFirst("cleared-".count))) {
+            return texts.format("episode_cleared", ["moment": Self.label(of: moment, texts)])
+        }
         let parts = done.split(separator: "-", maxSplits: 1).map(String.init)
         guard parts.count == 2, let moment = EpisodeMoment(rawValue: parts[1]), let time = Self.moments(episode).first(where: { $0.0 == moment })?.1
         else { return nil }
