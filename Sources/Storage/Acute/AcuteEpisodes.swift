@@ -110,8 +110,69 @@ public struct AcuteEpisodes: Sendable {
         }
     }
 
+    /// What clearing a moment did.
+    public enum Cleared: Sendable, Equatable {
+        case cleared
+        /// The moment is no longer the one the caller saw (cleared or stamped again since): kept.
+        case changedSince
+    }
+
+    /// Clears a moment stamped by mistake, with what rests on it (the agent with the needle; the
+    /// mTICI grade and reperfusion with the puncture), only while it is still the one the caller
+    /// saw (`seen`, to the millisecond): a colleague's stamp made since stays. Audited; nil when
+    /// the context cannot see the episode.
+    public func clear(_ id: UUID, _ moment: EpisodeMoment, seen: Date, as context: AccessContext) async throws -> Cleared? {
+        try await pool.withAccess(context) { connection in
+            guard
+                let row = try await connection.query(
+                    "SELECT patient_id, extract(epoch FROM \(identifier: moment.column))::float8 FROM stroke_episodes WHERE id = \(id) FOR UPDATE",
+                    prepared: true
+                ).first
+            else { return nil }
+            let (patient, stored) = try row.decode((UUID, Double?).self)
+            guard let stored, abs(stored - seen.timeIntervalSince1970) < 0.001 else { return .changedSince }
+            let dependents: StaticString =
+                switch moment {
+                case .needle: ", thrombolytic = NULL"
+                case .groinPuncture: ", mtici = NULL, reperfusion_at = NULL"
+                case .arrival, .imaging: ""
+                }
+            try await connection.query(
+                "UPDATE stroke_episodes SET \(identifier: moment.column) = NULL\(fragment: dependents) WHERE id = \(id)", prepared: true)
+            try await AuditLog.record(context.auditEvent(.update, patient: patient, resource: "Episode", resourceID: id.uuidString), on: connection)
+            return .cleared
+        }
+    }
+
+    /// What recording the thrombolytic agent did.
+    public enum AgentRecorded: Sendable, Equatable {
+        case recorded
+        /// Recorded before (by a colleague): kept.
+        case already(String)
+        /// No needle time yet: the agent is recorded with it.
+        case noNeedle
+    }
+
+    /// Records the agent given at the needle, once: one recorded before stays. Audited; nil
+    /// when the context cannot see the episode.
+    public func recordAgent(_ id: UUID, _ agent: String, as context: AccessContext) async throws -> AgentRecorded? {
+        try await pool.withAccess(context) { connection in
+            guard
+                let row = try await connection.query(
+                    "SELECT patient_id, thrombolytic, needle_at IS NOT NULL FROM stroke_episodes WHERE id = \(id) FOR UPDATE", prepared: true
+                ).first
+            else { return nil }
+            let (patient, recorded, needled) = try row.decode((UUID, String?, Bool).self)
+            if let recorded { return .already(recorded) }
+            guard needled else { return .noNeedle }
+            try await connection.query("UPDATE stroke_episodes SET thrombolytic = \(agent) WHERE id = \(id)", prepared: true)
+            try await AuditLog.record(context.auditEvent(.update, patient: patient, resource: "Episode", resourceID: id.uuidString), on: connection)
+            return .recorded
+        }
+    }
+
     /// The constraints that keep an episode's moments at or after last known well.
-    static let orderConstraints: Set<String> = ["stroke_episodes_check", "stroke_episodes_times_after_lkw"]
+    static let orderConstraints: Set<String> = ["stroke_episodes_check", "stroke_episodes_times_after_lkw", "stroke_episodes_reperfusion_after_puncture"]
 
     private static func apply(_ changes: EpisodeChanges, to id: UUID, on connection: PostgresConnection) async throws -> AcuteEpisode {
         do {
@@ -119,7 +180,8 @@ public struct AcuteEpisodes: Sendable {
         } catch let error as PostgresError where error.sqlState == SQLState.checkViolation {
             switch error.constraint {
             case let name? where orderConstraints.contains(name):
-                throw Refusal.invalid("times", "must be in order: arrival, imaging, needle and groin puncture at or after last known well")
+                throw Refusal.invalid(
+                    "times", "must be in order: arrival, imaging, needle and groin puncture at or after last known well, reperfusion after puncture")
             case "stroke_episodes_thrombolytic_with_needle": throw Refusal.invalid("thrombolytic", "is recorded with the needle time")
             case "stroke_episodes_mtici_with_puncture": throw Refusal.invalid("mtici", "is recorded with the groin puncture time")
             default: throw error

@@ -23,7 +23,9 @@ public func withDeadline<Result: Sendable>(_ limit: Duration, _ work: @escaping 
 public func answeredInTime<Result: Sendable>(_ limit: Duration, _ work: @escaping @Sendable () async throws -> Result) async throws -> Result? {
     do {
         return try await withDeadline(limit, work)
-    } catch let error as PostgresError where error.isUnavailable {
+    } catch let error as PostgresError
+        where error.isUnavailable || error.code == .queryCancelled || [SQLState.queryCanceled, SQLState.lockNotAvailable].contains(error.sqlState)
+    {
         return nil
     } catch is DeadlineExceeded {
         return nil

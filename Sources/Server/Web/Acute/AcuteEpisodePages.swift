@@ -63,6 +63,8 @@ struct AcuteEpisodePages: Sendable {
             var isNeedle: Bool
             /// For the needle once stamped: the agent recorded, if any.
             var agent: String?
+            /// The stamp's instant (epoch seconds), sent back by "clear" to clear only this one.
+            var seen: String
         }
 
         var csrf: String
@@ -215,7 +217,7 @@ struct AcuteEpisodePages: Sendable {
         if organisation.map(access.organisations.contains) != true { errors.append(texts["episode_organisation_required"]) }
         if !number.isEmpty && PersonalIdentityNumber(number) == nil { errors.append(texts["episode_number_invalid"]) }
         if !number.isEmpty && name.isEmpty { errors.append(texts["episode_name_with_number"]) }
-        if name.count > 200 || name.unicodeScalars.contains(where: CharacterSet.controlCharacters.contains) { errors.append(texts["episode_name_invalid"]) }
+        if name.unicodeScalars.count > 200 || TextRules.forbiddenInFreeText(name) != nil { errors.append(texts["episode_name_invalid"]) }
         let birthYear = Int(year)
         let thisYear = Calendar(identifier: .gregorian).component(.year, from: Date())
         if !year.isEmpty && birthYear.map({ (1900...thisYear).contains($0) }) != true { errors.append(texts["episode_birth_year_invalid"]) }
@@ -279,7 +281,8 @@ struct AcuteEpisodePages: Sendable {
                 return EpisodeView.Moment(
                     name: moment.rawValue, label: Self.label(of: moment, texts), time: time.map { texts.moment($0, in: shownZone) },
                     clockValue: typed?["\(moment.rawValue)_at"] ?? stored, shownValue: typed?["\(moment.rawValue)_at_shown"] ?? stored,
-                    isNeedle: moment == .needle, agent: moment == .needle ? episode.thrombolytic.map { Self.agent($0, texts) } : nil)
+                    isNeedle: moment == .needle, agent: moment == .needle ? episode.thrombolytic.map { Self.agent($0, texts) } : nil,
+                    seen: time.map { String($0.timeIntervalSince1970) } ?? "")
             },
             intervals: intervals, hasIntervals: !intervals.isEmpty,
             clockNote: zone.map { texts.format("clock_zone", ["zone": $0.identifier]) } ?? texts["clock_no_zone"], notice: notice, errors: errors,
@@ -304,38 +307,31 @@ struct AcuteEpisodePages: Sendable {
             }
             return Self.back(to: id, done: "\(stamped ? "stamped" : "kept")-\(moment.rawValue)")
         case "clear":
-            // A moment stamped by mistake: cleared, audited, with what depends on it (the agent
-            // with the needle, the mTICI grade with the puncture).
+            // A moment stamped by mistake: cleared with what rests on it, only while it is the one
+            // this nurse saw (`seen`, epoch seconds); a colleague's stamp made since stays.
             guard let moment = form["moment"].flatMap(EpisodeMoment.init(rawValue:)) else {
                 throw Refusal.invalid("moment", "must be arrival, imaging, needle or groin_puncture")
             }
-            var changes = EpisodeChanges()
-            switch moment {
-            case .arrival: changes.arrivalAt = .some(nil)
-            case .imaging: changes.imagingAt = .some(nil)
-            case .needle: (changes.needleAt, changes.thrombolytic) = (.some(nil), .some(nil))
-            case .groinPuncture: (changes.groinPunctureAt, changes.mtici) = (.some(nil), .some(nil))
+            guard let seen = form["seen"].flatMap(Double.init), seen.isFinite else { throw Refusal.invalid("seen", "must be the stamp's time shown") }
+            switch try await episodes.clear(id, moment, seen: Date(timeIntervalSince1970: seen), as: context.access) {
+            case nil: throw Refusal.notFound("No episode with that id is accessible to you.")
+            case .cleared?: return Self.back(to: id, done: "cleared-\(moment.rawValue)")
+            case .changedSince?: return Self.back(to: id, done: "changed-\(moment.rawValue)")
             }
-            guard try await episodes.update(id, changes: changes, as: context.access) != nil else {
-                throw Refusal.notFound("No episode with that id is accessible to you.")
-            }
-            return Self.back(to: id, done: "cleared-\(moment.rawValue)")
         case "agent":
             guard let agent = form["thrombolytic"], EpisodeChanges.thrombolytics.contains(agent) else {
-                throw Refusal.invalid("thrombolytic", "must be alteplase or tenecteplase")
-            }
-            var changes = EpisodeChanges()
-            changes.thrombolytic = .some(agent)
-            do {
-                guard try await episodes.update(id, changes: changes, as: context.access) != nil else {
-                    throw Refusal.notFound("No episode with that id is accessible to you.")
-                }
-            } catch let refusal as Refusal where Problem.from(refusal)?.errors.contains(where: { $0.field == "thrombolytic" }) == true {
+                let episode = try await find(id, context.access)
                 return try await episodePage(
-                    request, context, try await find(id, context.access), notice: nil, errors: [texts["episode_agent_needs_needle"]], typed: nil,
-                    status: .unprocessableContent)
+                    request, context, episode, notice: nil, errors: [texts["episode_agent_choose"]], typed: nil, status: .unprocessableContent)
             }
-            return Self.back(to: id, done: "times")
+            switch try await episodes.recordAgent(id, agent, as: context.access) {
+            case nil: throw Refusal.notFound("No episode with that id is accessible to you.")
+            case .recorded?, .already?: return Self.back(to: id, done: "agent")
+            case .noNeedle?:
+                let episode = try await find(id, context.access)
+                return try await episodePage(
+                    request, context, episode, notice: nil, errors: [texts["episode_agent_needs_needle"]], typed: nil, status: .unprocessableContent)
+            }
         case "clock":
             let now = Date()
             let current = try await find(id, context.access)
@@ -388,6 +384,7 @@ struct AcuteEpisodePages: Sendable {
             guard errors.isEmpty else {
                 return try await episodePage(request, context, current, notice: nil, errors: errors, typed: form, status: .unprocessableContent)
             }
+            guard changes != EpisodeChanges() else { return Self.back(to: id, done: "unchanged") }
             do {
                 guard try await episodes.update(id, changes: changes, as: context.access) != nil else {
                     throw Refusal.notFound("No episode with that id is accessible to you.")
@@ -411,8 +408,13 @@ struct AcuteEpisodePages: Sendable {
     private func notice(_ done: String?, _ episode: AcuteEpisode, _ texts: TextCatalogue.Texts) -> String? {
         guard let done else { return nil }
         if done == "times" { return texts["episode_times_saved"] }
+        if done == "unchanged" { return texts["episode_nothing_changed"] }
+        if done == "agent" { return episode.thrombolytic.map { texts.format("episode_agent_recorded", ["agent": Self.agent($0, texts)]) } }
         if done.hasPrefix("cleared-"), let moment = EpisodeMoment(rawValue: String(done.dropFirst("cleared-".count))) {
             return texts.format("episode_cleared", ["moment": Self.label(of: moment, texts)])
+        }
+        if done.hasPrefix("changed-"), let moment = EpisodeMoment(rawValue: String(done.dropFirst("changed-".count))) {
+            return texts.format("episode_changed_since", ["moment": Self.label(of: moment, texts)])
         }
         let parts = done.split(separator: "-", maxSplits: 1).map(String.init)
         guard parts.count == 2, let moment = EpisodeMoment(rawValue: parts[1]), let time = Self.moments(episode).first(where: { $0.0 == moment })?.1

@@ -77,6 +77,10 @@ struct AcutePages: Sendable {
         var csrf: String
         /// The episode the evaluation belongs to (started from its page), with the patient's name.
         var episode: AcuteEpisodePages.Banner?
+        /// The episode's id the form carries, also when it could not be looked up (`unlinked`).
+        var episodeID: String?
+        /// The episode could not be looked up in time: an answer now is not linked to it.
+        var unlinked: Bool
         /// "Clock times in Europe/Stockholm", or that clock times cannot be taken.
         var clockNote: String
         var groups: [Group]
@@ -125,7 +129,8 @@ struct AcutePages: Sendable {
             let clock = clockTimes.merging(AcuteFormReader.clockProblems(read, texts: pages.texts(request))) { first, _ in first }
             guard clock.isEmpty else {
                 return try formPage(
-                    request, context.identity, values: form, defaults: false, episode: banner, errors: clock, fromEngine: false, status: .unprocessableContent)
+                    request, context.identity, values: form, defaults: false, episode: banner, unlinked: unlinked, errors: clock, fromEngine: false,
+                    status: .unprocessableContent)
             }
             let json = AcuteFormReader.presentation(from: read)
             let answer: AcuteDecisionSupport.Answer
@@ -138,7 +143,8 @@ struct AcutePages: Sendable {
                 var errors: [String: String] = [:]
                 for error in problem.errors { errors[Self.formName[error.field] ?? error.field] = error.detail }
                 return try formPage(
-                    request, context.identity, values: form, defaults: false, episode: banner, errors: errors, fromEngine: true, status: .unprocessableContent)
+                    request, context.identity, values: form, defaults: false, episode: banner, unlinked: unlinked, errors: errors, fromEngine: true,
+                    status: .unprocessableContent)
             }
             let view = AcuteResultView(
                 answer.result, id: answer.id, stored: answer.kept.rawValue,
@@ -151,7 +157,7 @@ struct AcutePages: Sendable {
 
     private func formPage(
         _ request: Request, _ identity: Identity, values: [String: String], defaults: Bool, episode: AcuteEpisodePages.Banner?,
-        errors: [String: String], fromEngine: Bool, status: HTTPResponse.Status
+        unlinked: Bool = false, errors: [String: String], fromEngine: Bool, status: HTTPResponse.Status
     ) throws -> Response {
         let texts = pages.texts(request)
         let detailLang = fromEngine ? "en" : nil
@@ -187,7 +193,7 @@ struct AcutePages: Sendable {
         let nihssLabels = Dictionary(
             acute.nihssItems.map { ("nihss_items.\($0.id)", "NIHSS \($0.id) \($0.label)") }, uniquingKeysWith: { first, _ in first })
         let view = FormView(
-            csrf: WebSession.csrfToken(request), episode: episode,
+            csrf: WebSession.csrfToken(request), episode: episode, episodeID: values["episode"].flatMap { $0.isEmpty ? nil : $0 }, unlinked: unlinked,
             clockNote: episodes.zone.map { texts.format("clock_zone", ["zone": $0.identifier]) } ?? texts["clock_no_zone"], groups: groups,
             history: AcuteFormFields.historyFlags.map {
                 FormView.Check(name: $0, label: texts[AcuteFormFields.labelKey($0)], checked: values[$0] == "on", value: "")

@@ -4,8 +4,9 @@ import Foundation
 /// server in the hospitals' zone (`ServerConfiguration.timeZone`), never the device's. A full
 /// date and time, so a time just past midnight cannot be read as nearly a day ago; a time the
 /// zone skips or repeats when the clocks change is refused rather than guessed, as is a time
-/// still to come or one more than `oldest` ago (a mistyped year). Only `YYYY-MM-DDTHH:MM`, with
-/// optional seconds, is read: a zone suffix (`Z`, `+01:00`) is refused, never ignored.
+/// still to come or one more than `oldest` ago (a mistyped year). Only `YYYY-MM-DDTHH:MM` is
+/// read (seconds, which some browsers add, are accepted and dropped: the field shows minutes);
+/// a zone suffix (`Z`, `+01:00`) is refused, never ignored.
 enum ClockTimeEntry {
     enum Problem: Error, Equatable {
         /// Not a date and time.
@@ -23,7 +24,7 @@ enum ClockTimeEntry {
     /// The longest ago a clock time may be: an acute episode's times are hours old, not months.
     static let oldest: TimeInterval = 30 * 86_400
 
-    private static let pattern = #"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?$"#
+    private static let pattern = #"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:[0-5]\d(\.\d{1,3})?)?$"#
 
     /// The instant `text` names in `zone`, no later than `now`.
     static func instant(_ text: String, in zone: TimeZone, now: Date) -> Result<Date, Problem> {
