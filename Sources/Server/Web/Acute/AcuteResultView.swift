@@ -174,8 +174,10 @@ struct AcuteResultView {
             + ivt.relativeContraindications.map { Reason(kind: texts["acute_reason_relative"], code: $0.code, text: $0.text, citation: cite($0.sources)) }
         ivtWarnings = ivt.warnings
         ivtNotes = ivt.notes
-        func amount(_ value: Double) -> String {
-            value.formatted(.number.precision(.fractionLength(0...2)).locale(texts.language.locale).grouping(.never))
+        /// Milligrams and millilitres to a tenth, as before the pages were translated (a dose is never
+        /// shown more precisely than it is drawn up); mg/kg to the hundredth (0.25).
+        func amount(_ value: Double, digits: Int = 1) -> String {
+            value.formatted(.number.precision(.fractionLength(0...digits)).locale(texts.language.locale).grouping(.never))
         }
         if evaluation.doses.doseApplicable {
             let tnk = evaluation.doses.tenecteplase.flatMap { tnk in
@@ -185,8 +187,9 @@ struct AcuteResultView {
                             "acute_dose_tenecteplase_band",
                             ["mg": amount(tnk.bandDoseMg), "ml": amount(tnk.bandVolumeMlAt5mgPerMl), "band": "\(tnk.weightBand)"]),
                         exact: tnk.capped
-                            ? texts.format("acute_dose_tenecteplase_exact_capped", ["per_kg": amount(tnk.mgPerKg), "mg": amount(tnk.exactWeightBasedMg)])
-                            : texts.format("acute_dose_tenecteplase_exact", ["per_kg": amount(tnk.mgPerKg), "mg": amount(tnk.exactWeightBasedMg)]),
+                            ? texts.format(
+                                "acute_dose_tenecteplase_exact_capped", ["per_kg": amount(tnk.mgPerKg, digits: 2), "mg": amount(tnk.exactWeightBasedMg)])
+                            : texts.format("acute_dose_tenecteplase_exact", ["per_kg": amount(tnk.mgPerKg, digits: 2), "mg": amount(tnk.exactWeightBasedMg)]),
                         warnings: tnk.warnings)
                     : nil
             }
