@@ -34,6 +34,23 @@ import Testing
         #expect(PersonalIdentityNumber("12-12121212", today: today) == nil, "the dash stands before the last four digits")
     }
 
+    /// The store's rules, which the API and the pages share: a contact with a line break after it
+    /// is refused here (a regular expression's `$` let it through to the database's own check, a 400).
+    @Test func contactsAreCheckedToTheirLastCharacter() throws {
+        let patient = UUID()
+        let normalised = try PatientIdentities.checked(
+            PatientIdentity(patientId: patient, displayName: "  Tolvan Tolvansson ", personalNumber: "19121212-1212"))
+        #expect(normalised.displayName == "Tolvan Tolvansson" && normalised.personalNumber == "191212121212")
+        for (phone, email) in [("0701234567\n", nil), (nil, "a@b.se\n")] as [(String?, String?)] {
+            #expect(throws: Refusal.self, "\(String(describing: phone)) \(String(describing: email))") {
+                try PatientIdentities.checked(PatientIdentity(patientId: patient, displayName: "Tolvan", phone: phone, email: email))
+            }
+        }
+        #expect(throws: Refusal.self) {
+            try PatientIdentities.checked(PatientIdentity(patientId: patient, displayName: String(repeating: "a\u{301}", count: 101)))
+        }
+    }
+
     @Test func careStaffReadItAndNobodyElseDoes() async throws {
         try await TestDatabase.with { database in
             try await database.withPool(.app) { pool in

@@ -99,11 +99,9 @@ public struct PatientIdentities: Sendable {
         return found
     }
 
-    /// Records or replaces a patient's identity: the context must be a clinician or rehab
-    /// coordinator of the patient's organisation (else `unknownPatientRecord`, as for a patient
-    /// that does not exist). Every field is checked first (the personal identity number also
-    /// normalised), and a refusal names the field.
-    public func save(_ identity: PatientIdentity, as context: AccessContext) async throws -> PatientIdentity {
+    /// The identity as it would be stored (name trimmed, number normalised to its 12 digits), or
+    /// a refusal naming the field: the one set of rules for the API, the pages and `save`.
+    public static func checked(_ identity: PatientIdentity) throws -> PatientIdentity {
         var identity = identity
         identity.displayName = identity.displayName.trimmingCharacters(in: .whitespacesAndNewlines)
         guard (1...200).contains(identity.displayName.unicodeScalars.count),
@@ -118,16 +116,25 @@ public struct PatientIdentities: Sendable {
             identity.personalNumber = number.digits
         }
         try TextRules.checkFreeText(identity.displayName, field: "displayName")
-        if let phone = identity.phone, phone.range(of: #"^\+?[0-9][0-9 -]{3,30}$"#, options: .regularExpression) == nil {
+        if let phone = identity.phone, phone.range(of: #"^\+?[0-9][0-9 -]{3,30}\z"#, options: .regularExpression) == nil {
             throw Refusal.invalid("phone", "must be digits, spaces and dashes, 4 to 31 of them, with an optional leading +")
         }
-        if let email = identity.email, email.count > 254 || email.range(of: #"^[^@\s]+@[^@\s]+$"#, options: .regularExpression) == nil {
+        if let email = identity.email, email.count > 254 || email.range(of: #"^[^@\s]+@[^@\s]+\z"#, options: .regularExpression) == nil {
             throw Refusal.invalid("email", "must be one address, name@domain")
         }
         if let address = identity.postalAddress {
             guard address.unicodeScalars.count <= 300 else { throw Refusal.invalid("postalAddress", "must be at most 300 characters") }
             try TextRules.checkFreeText(address.replacingOccurrences(of: "\n", with: " "), field: "postalAddress")
         }
+        return identity
+    }
+
+    /// Records or replaces a patient's identity: the context must be a clinician or rehab
+    /// coordinator of the patient's organisation (else `unknownPatientRecord`, as for a patient
+    /// that does not exist). Every field is checked first (the personal identity number also
+    /// normalised), and a refusal names the field.
+    public func save(_ identity: PatientIdentity, as context: AccessContext) async throws -> PatientIdentity {
+        let identity = try Self.checked(identity)
         let saved = try await pool.withAccess(context) { connection -> PatientIdentity? in
             let existed = try await connection.query("SELECT 1 FROM patient_identities WHERE patient_id = \(identity.patientId)", prepared: true).first != nil
             let rows = try await connection.query(

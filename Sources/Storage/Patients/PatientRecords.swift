@@ -73,6 +73,20 @@ public struct PatientRecords: Sendable {
         return patient
     }
 
+    /// The pseudonyms of the patients among `ids` the context may see, in one query: for a list
+    /// that names patients (the acute board). Each patient found is an audited search.
+    public func pseudonyms(of ids: [UUID], as context: AccessContext) async throws -> [UUID: String] {
+        let wanted = Array(Set(ids))
+        guard !wanted.isEmpty else { return [:] }
+        let found = try await pool.withAccess(context, readOnly: true) { connection in
+            try await connection.query("SELECT id, pseudonym FROM patients WHERE id = ANY (\(wanted))", prepared: true).map {
+                try $0.decode((UUID, String).self)
+            }
+        }
+        try await audit.record(found.map { context.auditEvent(.search, patient: $0.0, resource: "Patient", resourceID: $0.0.uuidString) })
+        return Dictionary(found, uniquingKeysWith: { first, _ in first })
+    }
+
     /// The patients the context may see, newest first, a page at a time (at most 100).
     public func list(limit: Int, offset: Int, as context: AccessContext) async throws -> [Patient] {
         let limit = min(max(limit, 1), 100)

@@ -74,13 +74,22 @@ extension AcuteEpisodePages {
         let organisation = (form["organisation"]).flatMap(UUID.init(uuidString:)) ?? (access.organisations.count == 1 ? access.organisations.first : nil)
         var errors: [String] = []
         if organisation.map(access.organisations.contains) != true { errors.append(texts["episode_organisation_required"]) }
-        if !number.isEmpty && PersonalIdentityNumber(number) == nil { errors.append(texts["episode_number_invalid"]) }
-        if !number.isEmpty && name.isEmpty { errors.append(texts["episode_name_with_number"]) }
-        if name.unicodeScalars.count > 200 || TextRules.forbiddenInFreeText(name) != nil { errors.append(texts["episode_name_invalid"]) }
+        // The name and number by the store's own rules, before anything is registered.
+        var identity: PatientIdentity?
+        if !number.isEmpty && name.isEmpty {
+            errors.append(texts["episode_name_with_number"])
+        } else if !name.isEmpty {
+            do {
+                identity = try PatientIdentities.checked(PatientIdentity(patientId: UUID(), displayName: name, personalNumber: number.isEmpty ? nil : number))
+            } catch let refusal as Refusal {
+                let number = Problem.from(refusal)?.errors.contains { $0.field == "personalNumber" } == true
+                errors.append(number ? texts["episode_number_invalid"] : texts["episode_name_invalid"])
+            }
+        }
         let birthYear = Int(year)
         let thisYear = Calendar(identifier: .gregorian).component(.year, from: Date())
         if !year.isEmpty && birthYear.map({ (1900...thisYear).contains($0) }) != true { errors.append(texts["episode_birth_year_invalid"]) }
-        if !["unknown", "female", "male", "other"].contains(sex) { errors.append(texts["episode_sex_invalid"]) }
+        if !PatientController.sexes.contains(sex) { errors.append(texts["episode_sex_invalid"]) }
         var patient: UUID?
         if errors.isEmpty && !number.isEmpty {
             let found = try await identities.patients(withPersonalNumber: number, as: access)
@@ -91,9 +100,9 @@ extension AcuteEpisodePages {
         if patient == nil {
             let registered = try await patients.register(
                 pseudonym: "AKUT-" + UUID().uuidString.prefix(8), birthYear: birthYear, sex: sex, organisation: organisation, as: access)
-            if !name.isEmpty {
-                _ = try await identities.save(
-                    PatientIdentity(patientId: registered.id, displayName: name, personalNumber: number.isEmpty ? nil : number), as: access)
+            if var identity {
+                identity.patientId = registered.id
+                _ = try await identities.save(identity, as: access)
             }
             patient = registered.id
         }

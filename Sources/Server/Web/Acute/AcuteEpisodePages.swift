@@ -116,18 +116,12 @@ struct AcuteEpisodePages: Sendable {
         return episode
     }
 
-    /// Each patient's name where an identity is recorded, else their pseudonym.
+    /// Each patient's name where an identity is recorded, else their pseudonym (two queries,
+    /// however many patients).
     func names(of ids: [UUID], _ access: AccessContext) async throws -> [UUID: String] {
-        let named = try await identities.findMany(ids, as: access)
-        var names: [UUID: String] = [:]
-        for id in Set(ids) {
-            if let name = named[id]?.displayName {
-                names[id] = name
-            } else {
-                names[id] = try await patients.find(id, as: access)?.pseudonym
-            }
-        }
-        return names
+        let named = try await identities.findMany(ids, as: access).mapValues(\.displayName)
+        let unnamed = Set(ids).subtracting(named.keys)
+        return named.merging(try await patients.pseudonyms(of: Array(unnamed), as: access)) { name, _ in name }
     }
 
     static func agent(_ code: String, _ texts: TextCatalogue.Texts) -> String {
