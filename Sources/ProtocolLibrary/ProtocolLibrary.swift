@@ -1,4 +1,5 @@
 public import AcuteCare
+import Clinical
 public import Foundation
 public import Recovery
 public import Rehabilitation
@@ -59,31 +60,80 @@ public struct ProtocolLibrary: Sendable {
         directory.appendingPathComponent(file.rawValue)
     }
 
-    /// `Protocols/acute`: the rule files, units, scales and sources.
-    public func acute() throws -> AcuteProtocol {
+    /// `Protocols/acute`: the rule files, units, scales and sources, its statements in
+    /// `language` where given (`translation(of:language:)`).
+    public func acute(language: String? = nil) throws -> AcuteProtocol {
+        let translation = try language.map { try self.translation(of: .acute, language: $0) }
         var files: [String: Data] = [:]
-        for name in AcuteProtocol.fileNames { files[name] = try read("\(Self.acuteFolder)/\(name)") }
+        for name in AcuteProtocol.fileNames { files[name] = try read("\(Self.acuteFolder)/\(name)", translation, .acute) }
         return try AcuteProtocol.decode(files: files)
     }
 
     /// `Protocols/rehab/catalogue.json`: modalities, rules, priorities.
-    public func rehabCatalogue() throws -> RehabCatalogue {
-        try RehabCatalogue.decode(try read(File.rehabCatalogue.rawValue))
+    public func rehabCatalogue(language: String? = nil) throws -> RehabCatalogue {
+        try RehabCatalogue.decode(try read(File.rehabCatalogue.rawValue, try language.map { try translation(of: .rehab, language: $0) }, .rehab))
     }
 
     /// `Protocols/recovery/parameters.json`: the recovery model's priors and rules.
-    public func recovery() throws -> RecoveryProtocol {
-        try RecoveryProtocol.decode(try read(File.recovery.rawValue))
+    public func recovery(language: String? = nil) throws -> RecoveryProtocol {
+        try RecoveryProtocol.decode(try read(File.recovery.rawValue, try language.map { try translation(of: .recovery, language: $0) }, .recovery))
     }
 
     /// `Protocols/indicators/indicators.json`: the regional indicators.
-    public func indicators() throws -> IndicatorCatalogue {
-        try IndicatorCatalogue.decode(try read(File.indicators.rawValue))
+    public func indicators(language: String? = nil) throws -> IndicatorCatalogue {
+        try IndicatorCatalogue.decode(
+            try read(File.indicators.rawValue, try language.map { try translation(of: .indicators, language: $0) }, .indicators))
     }
 
-    /// Every protocol at once.
-    public func loadAll() throws -> Loaded {
-        Loaded(acute: try acute(), rehab: try rehabCatalogue(), recovery: try recovery(), indicators: try indicators())
+    /// Every protocol at once, in English or with its statements in `language`: the same rules,
+    /// numbers and ids either way (a translation changes words only).
+    public func loadAll(language: String? = nil) throws -> Loaded {
+        Loaded(
+            acute: try acute(language: language), rehab: try rehabCatalogue(language: language), recovery: try recovery(language: language),
+            indicators: try indicators(language: language))
+    }
+
+    /// `Protocols/<area>/<language>.json`: the area's statements in `language`.
+    public func translation(of area: ProtocolTranslation.Area, language: String) throws -> ProtocolTranslation {
+        let path = "\(area.rawValue)/\(language).json"
+        let translation = try ProtocolTranslation.decode(try read(path), path: path)
+        guard translation.language == language else {
+            throw ProtocolTranslation.Invalid(path: path, problem: "says it is in \(translation.language), not \(language)")
+        }
+        return translation
+    }
+
+    /// The English statements of `area` that a translation covers, from every file of its folder.
+    public func statements(of area: ProtocolTranslation.Area) throws -> Set<String> {
+        try documents(of: area).reduce(into: []) { $0.formUnion(ProtocolTranslation.statements(in: $1, area: area)) }
+    }
+
+    private func documents(of area: ProtocolTranslation.Area) throws -> [JSONValue] {
+        let paths: [String] =
+            switch area {
+            case .acute: AcuteProtocol.fileNames.map { "\(Self.acuteFolder)/\($0)" }
+            case .rehab: [File.rehabCatalogue.rawValue]
+            case .recovery: [File.recovery.rawValue]
+            case .indicators: [File.indicators.rawValue]
+            }
+        return try paths.map { path in
+            do {
+                return try JSONParser.parse([UInt8](try read(path)))
+            } catch let failure as JSONParser.Failure {
+                throw ProtocolTranslation.Invalid(path: path, problem: "is not JSON: \(failure)")
+            }
+        }
+    }
+
+    /// A file's contents, its statements translated where `translation` is given.
+    private func read(_ path: String, _ translation: ProtocolTranslation?, _ area: ProtocolTranslation.Area) throws -> Data {
+        let data = try read(path)
+        guard let translation else { return data }
+        do {
+            return Data(translation.apply(to: try JSONParser.parse([UInt8](data)), area: area).jsonBytes)
+        } catch {
+            throw ProtocolTranslation.Invalid(path: path, problem: "is not JSON: \(error)")
+        }
     }
 
     private func read(_ path: String) throws -> Data {

@@ -1,3 +1,5 @@
+public import Clinical
+
 /// PREP2's categories of expected upper-limb function at three months (Stinear 2017).
 public enum Prep2Category: String, Sendable, Codable {
     case excellent, good, limited, poor
@@ -6,7 +8,7 @@ public enum Prep2Category: String, Sendable, Codable {
 /// What PREP2 says for a patient: a category, or the inputs it still needs.
 public enum Prep2Result: Sendable, Equatable {
     case category(Prep2Category)
-    case missing([String])
+    case missing([Notice])
 }
 
 /// The PREP2 algorithm with its thresholds from Protocols/recovery/parameters.json.
@@ -33,14 +35,14 @@ public struct Prep2Rules: Sendable, Decodable {
     /// higher SAFE, else Good. SAFE below: MEP+ Good; MEP− Limited or Poor by the NIHSS.
     /// Names each input still needed instead of assuming it.
     public func classify(safe: Int?, age: Int?, mep: Bool?, nihss: Int?) -> Prep2Result {
-        guard let safe else { return .missing(["SAFE score (shoulder abduction + finger extension, by day \(safeLatestDay))"]) }
+        guard let safe else { return .missing([Notice(Prep2Input.safe, ["day": "\(safeLatestDay)"])]) }
         if safe >= safeThreshold {
-            guard let age else { return .missing(["age"]) }
+            guard let age else { return .missing([Notice(Prep2Input.age)]) }
             return .category(age < ageThreshold || safe >= safeThresholdFromAge ? .excellent : .good)
         }
-        guard let mep else { return .missing(["MEP status (TMS, days \(mepDays.map(String.init).joined(separator: "–")))"]) }
+        guard let mep else { return .missing([Notice(Prep2Input.mep, ["from": "\(mepDays.first ?? 0)", "to": "\(mepDays.last ?? 0)"])]) }
         if mep { return .category(.good) }
-        guard let nihss else { return .missing(["NIHSS"]) }
+        guard let nihss else { return .missing([Notice(Prep2Input.nihss)]) }
         return .category(nihss < nihssThreshold ? .limited : .poor)
     }
 

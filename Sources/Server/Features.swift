@@ -21,6 +21,8 @@ public struct Features: Sendable {
     let projections: RecoveryProjections
     let recoveryRecords: RecoveryRecords
     let reports: RegionalReports
+    /// The protocols' statements in each page language.
+    let statements: ProtocolStatements
     /// A job worker for each feature's jobs: a plan's solve does not wait behind a report refresh.
     let jobs: [JobWorker]
     /// The kinds of job the workers run.
@@ -33,7 +35,9 @@ public struct Features: Sendable {
         configuration: ServerConfiguration, pool: PostgresPool, replica: PostgresPool? = nil, logger: Logger,
         observeJobs: @escaping @Sendable (JobRun) -> Void = { _ in }
     ) throws {
-        let protocols = try ProtocolLibrary(directory: configuration.protocolsDirectory).loadAll()
+        let library = ProtocolLibrary(directory: configuration.protocolsDirectory)
+        let protocols = try library.loadAll()
+        statements = try ProtocolStatements(library: library, english: protocols)
         audit = AuditWriter(pool: pool)
         patients = PatientRecords(pool: pool, audit: audit, breakGlassPerDay: configuration.breakGlassPerDay)
         identities = PatientIdentities(pool: pool, audit: audit)

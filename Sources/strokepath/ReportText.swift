@@ -1,3 +1,4 @@
+import Clinical
 import Foundation
 import Reporting
 import Storage
@@ -9,7 +10,7 @@ enum ReportText {
         var out: [String] = []
         let asOf = report.asOf.map { $0.formatted(.iso8601) } ?? "never"
         out.append("Regional report · cells computed \(asOf) · k = \(report.k) · \(report.indicatorsVersion)")
-        out += report.notes
+        out += report.notes.map(\.text)
         for table in report.tables {
             out.append("")
             var title =

@@ -25,7 +25,7 @@ struct ScheduleExplainCommand: AsyncParsableCommand {
             let list: [[String: Any]] = unplaced.map { item in
                 [
                     "prescription": item.prescription, "patient": item.patient, "modality": item.modality, "prescribed": item.prescribed,
-                    "missing": item.missing, "reason": item.reason.rawValue, "explanation": item.reason.explanation,
+                    "missing": item.missing, "reason": item.reason.rawValue, "explanation": item.reason.english,
                     "days": Dictionary(uniqueKeysWithValues: zip(week.days.map(\.name), item.days.map(\.rawValue))),
                 ]
             }
@@ -36,7 +36,7 @@ struct ScheduleExplainCommand: AsyncParsableCommand {
         let missing = unplaced.reduce(0) { $0 + $1.missing }
         Console.line("instance \(week.name): \(missing) prescribed sessions unplaced, in \(unplaced.count) prescriptions")
         for item in unplaced {
-            Console.line("\(item.prescription) \(item.patient) \(item.modality): \(item.missing) of \(item.prescribed) unplaced — \(item.reason.explanation)")
+            Console.line("\(item.prescription) \(item.patient) \(item.modality): \(item.missing) of \(item.prescribed) unplaced — \(item.reason.english)")
             Console.line("    " + zip(week.days, item.days).map { "\($0.name): \($1.rawValue)" }.joined(separator: ", "))
         }
     }

@@ -1,3 +1,4 @@
+import Clinical
 import Foundation
 import Postgres
 import PostgresTestSupport
@@ -100,7 +101,7 @@ struct HighAvailabilityTests {
                     .report(query, as: planner)
                 #expect(fromPrimary.replicaLagSeconds == nil)
                 #expect(fromStandby.replicaLagSeconds == 0, "caught up")
-                #expect(fromStandby.notes.contains { $0.contains("standby copy") })
+                #expect(fromStandby.notes.contains { $0.text.contains("standby copy") })
                 #expect(
                     fromStandby.tables == fromPrimary.tables && !fromStandby.tables.isEmpty,
                     "the same figures, the same withheld cells; differing: \(Self.differing(fromStandby.tables, fromPrimary.tables))")

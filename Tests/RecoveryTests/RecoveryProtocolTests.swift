@@ -50,18 +50,18 @@ import Testing
             Issue.record("SAFE is needed")
             return
         }
-        #expect(noSafe.first?.contains("SAFE") == true)
-        #expect(rules.classify(safe: 6, age: nil, mep: nil, nihss: nil) == .missing(["age"]))
-        #expect(rules.classify(safe: 2, age: 70, mep: false, nihss: nil) == .missing(["NIHSS"]))
+        #expect(noSafe.first?.text.contains("SAFE") == true)
+        #expect(rules.classify(safe: 6, age: nil, mep: nil, nihss: nil) == .missing([Notice(Prep2Input.age)]))
+        #expect(rules.classify(safe: 2, age: 70, mep: false, nihss: nil) == .missing([Notice(Prep2Input.nihss)]))
         guard case .missing(let noMep) = rules.classify(safe: 2, age: 70, mep: nil, nihss: 9) else {
             Issue.record("MEP is needed")
             return
         }
-        #expect(noMep.first?.contains("MEP") == true)
+        #expect(noMep.first?.text == "MEP status (TMS, days 3–7)")
         #expect(rules.recoveryClass(.category(.limited), mep: false) == .poor)
         #expect(rules.recoveryClass(.category(.good), mep: true) == .standard)
-        #expect(rules.recoveryClass(.missing(["SAFE"]), mep: false) == .poor, "MEP− alone picks the poor class")
-        #expect(rules.recoveryClass(.missing(["SAFE"]), mep: nil) == nil, "nothing known: the default priors")
+        #expect(rules.recoveryClass(.missing([Notice(Prep2Input.safe)]), mep: false) == .poor, "MEP− alone picks the poor class")
+        #expect(rules.recoveryClass(.missing([Notice(Prep2Input.safe)]), mep: nil) == nil, "nothing known: the default priors")
     }
 
     /// The multi-start never ends above the single start, and a patient who recovers little

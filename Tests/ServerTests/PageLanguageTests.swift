@@ -4,6 +4,7 @@ import HTTPTypes
 import HummingbirdTesting
 import Postgres
 import PostgresTestSupport
+import ProtocolLibrary
 import Rehabilitation
 import Seed
 import Storage
@@ -60,6 +61,8 @@ import Testing
         ])
         used.formUnion(PageContext.Frame.pages.map(\.key))
         used.formUnion(AcuteFormFields.catalogueKeys)
+        used.formUnion(AcuteResultView.planNames.values)
+        used.formUnion(TextCatalogue.noticeSentences.keys)
         used.formUnion(SessionStatus.allCases.map { "status_\($0.rawValue)" })
         used.formUnion(TherapyElsewhere.modelInputs.map { "recovery_minutes_\($0)" })
         used.formUnion(["recovery_whatif_uncertain", "recovery_whatif_sure", "recovery_class_poor", "recovery_class_default"])
@@ -97,9 +100,18 @@ import Testing
         #expect(throws: TextCatalogue.Invalid.self) { try TextCatalogue.load(from: folder) }
         try write(#"{"a": "A {n}"}"#, #"["Å"]"#)
         #expect(throws: TextCatalogue.Invalid.self) { try TextCatalogue.load(from: folder) }
+        // The notices' English comes from the code: a Swedish catalogue translates each, an English one repeats none.
+        func encoded(_ entries: [String: String]) throws -> String { String(decoding: try JSONEncoder().encode(entries), as: UTF8.self) }
+        let notices = TextCatalogue.noticeSentences
         try write(#"{"a": "A {n}"}"#, #"{"a": "Å {n}"}"#)
+        #expect(throws: TextCatalogue.Invalid.self) { try TextCatalogue.load(from: folder) }
+        try write(try encoded(notices.merging(["a": "A {n}"]) { $1 }), try encoded(notices.merging(["a": "Å {n}"]) { $1 }))
+        #expect(throws: TextCatalogue.Invalid.self) { try TextCatalogue.load(from: folder) }
+        try write(#"{"a": "A {n}"}"#, try encoded(notices.merging(["a": "Å {n}"]) { $1 }))
         let catalogue = try TextCatalogue.load(from: folder)
         #expect(catalogue.texts(.sv).format("a", ["n": "3"]) == "Å 3" && catalogue.texts(.pseudo)["a"] == "⟦A {n}⟧")
+        let note = try #require(notices.keys.sorted().first)
+        #expect(catalogue.texts(.en)[note] == notices[note] && catalogue.texts(.pseudo)[note] == "⟦\(notices[note] ?? "")⟧")
     }
 
     /// Read statically: with Mustache tags, markup, `<code>` (commands, not words) and
@@ -128,6 +140,12 @@ import Testing
                 }
             }
         }
+    }
+
+    /// `text` as the templates escape it.
+    static func escaped(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+            .replacingOccurrences(of: "\"", with: "&quot;").replacingOccurrences(of: "'", with: "&#39;")
     }
 
     /// The visible text of a page (text nodes, and the `title`, `aria-label` and `placeholder`
@@ -209,6 +227,15 @@ import Testing
                     #expect(strays.isEmpty, "\(path): \(strays)")
                     #expect(html.contains("⟦"), "\(path) is in the pseudo-language")
                 }
+                // T8: the catalogue's evidence for the session's modality in Swedish, from Protocols/rehab/sv.json.
+                let swedish = try await client.execute(uri: "\(sessionLink)?lang=sv", method: .get, headers: [.cookie: session]) { $0.text }
+                let evidence = try #require(
+                    swedish.range(of: #"<dd class="evidence" lang="sv"><strong>[^<]*</strong>: [^<]*"#, options: .regularExpression).map {
+                        String(swedish[$0])
+                    })
+                let translations = try ProtocolLibrary(directory: TestPaths.projectRoot.appendingPathComponent("Protocols"))
+                    .translation(of: .rehab, language: "sv").statements.values
+                #expect(translations.contains { evidence.contains(Self.escaped($0)) }, "\(evidence)")
             }
         }
     }
@@ -265,6 +292,12 @@ import Testing
                         of: #"bolus \d+,\d mg under 1 min, därefter \d+,\d mg under 60 min; kassera \d+,\d mg av en 100 mg-flaska"#, options: .regularExpression
                     )
                         != nil, "the alteplase dose in Swedish, with decimal commas")
+                // T8: the protocol's statements in Swedish on a Swedish page, in English on an English one.
+                #expect(swedish.contains("SBP &lt;185 och DBP &lt;110 mmHg före bolus") && !swedish.contains("before bolus"), "the plan in Swedish")
+                #expect(swedish.contains("<dt>Övervakning</dt><dd>kontroll av blodtryck och neurologiskt status var 15:e min"), "an order in Swedish")
+                #expect(swedish.contains(#"lang="sv""#) && !swedish.contains(#"<p class="big" lang="en">"#))
+                let english = try await nurse.post("/acute?lang=en", tenecteplase, csrf: csrf).html
+                #expect(english.contains("SBP &lt;185 and DBP &lt;110 mmHg before bolus") && english.contains("<dt>Monitoring</dt>"))
             }
         }
     }

@@ -41,7 +41,9 @@ import Testing
         let recovery = try Self.recovery()
         let fallback = RecoveryProjections.classify(try Self.inputs([(.safe, 3, 2), (.mep, 4, 0)], arrivalNihss: 12), recovery: recovery)
         #expect(fallback.prep2 == .poor)
-        #expect(fallback.basis.contains("NIHSS 12 at arrival used") && fallback.notes.contains { $0.contains("at arrival used") }, "\(fallback.basis)")
+        #expect(
+            fallback.basis.contains("NIHSS 12 at arrival used")
+                && fallback.notes.contains { $0.code == RecoveryNotice.nihssAtArrival.rawValue && $0.text.contains("at arrival used") }, "\(fallback.basis)")
         let dayThree = RecoveryProjections.classify(try Self.inputs([(.safe, 3, 2), (.mep, 4, 0), (.nihss, 3, 5)], arrivalNihss: 12), recovery: recovery)
         #expect(dayThree.prep2 == .limited && !dayThree.basis.contains("at arrival"))
     }
@@ -71,7 +73,7 @@ import Testing
         let basis = RecoveryProjections.classify(early, recovery: recovery)
         #expect(basis.prep2 == .excellent && basis.basis.contains("SAFE from day 0.5 only"), "\(basis.basis)")
         let warnings = RecoveryProjections.prep2Warnings(early, recovery: recovery)
-        #expect(warnings.count == 1 && warnings[0].contains("before day 2"))
+        #expect(warnings.count == 1 && warnings[0].text.contains("before day 2"))
     }
 
     /// V5: where the default r_s prior (proportional recovery) is used, the basis says the rule

@@ -45,7 +45,7 @@ import Testing
                 #expect(outlook.speculative.isEmpty, "no balneotherapy: k_B plays no part")
                 #expect(outlook.placeholderOutcomes?.status == "placeholder", "NIHSS at arrival known: placeholder outcomes, marked")
                 #expect(first.recoveryClass.recoveryClass == .standard && first.recoveryClass.prep2 == nil)
-                #expect(first.recoveryClass.prep2Missing.first?.contains("SAFE") == true, "PREP2 names the missing SAFE score")
+                #expect(first.recoveryClass.prep2Missing.first?.text.contains("SAFE") == true, "PREP2 names the missing SAFE score")
 
                 let again = try #require(try await projections.report(patient, as: Self.context, now: now))
                 #expect(again.cached && again.outlook == first.outlook)
@@ -85,7 +85,7 @@ import Testing
                 let bathed = try #require(try await projections.report(patient, as: Self.context, now: now))
                 #expect(!bathed.cached)
                 #expect(bathed.outlook?.speculative.map(\.parameter) == ["k_B"])
-                #expect(bathed.warnings.contains { $0.contains("k_B") })
+                #expect(bathed.warnings.contains { $0.code == RecoveryNotice.speculative.rawValue && $0.text.contains("k_B") })
             }
         }
     }

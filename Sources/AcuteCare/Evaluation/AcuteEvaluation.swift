@@ -64,7 +64,7 @@ public struct AcuteEvaluation: Sendable {
     /// targets of a stroke without reperfusion.
     public var bpPlan: [String: String] {
         if let hemorrhage { return ["intracerebral_hemorrhage": hemorrhage.bloodPressure.text] }
-        return BloodPressurePlan.plan(facts, book.bloodPressure, ivtPossible: ivt.treatmentPossible, evtPossible: evt.possible)
+        return BloodPressurePlan.plan(facts, book.bloodPressure, book.phrases, ivtPossible: ivt.treatmentPossible, evtPossible: evt.possible)
     }
 
     /// Every value a rule, score, dose or the haemorrhage block needed and did not have.

@@ -26,7 +26,7 @@ public struct AntiplateletResult: Sendable, JSONWritable {
                 }
                 return AntiplateletResult(
                     recommendation: "needs_data", rule: rule.id, regimen: nil,
-                    text: "which antiplatelet therapy depends on what is missing: \(rule.text)", sources: rule.sources, missingData: missing)
+                    text: book.phrases(.antiplateletDependsOnMissing, ["text": rule.text]), sources: rule.sources, missingData: missing)
             case .no:
                 continue
             }

@@ -1,14 +1,16 @@
 /// Blood-pressure targets for the options on the table: before and after IVT when IVT is
 /// possible, around thrombectomy when it is, permissive targets when neither is.
 enum BloodPressurePlan {
-    static func plan(_ facts: Facts, _ bp: BloodPressureProtocol, ivtPossible: Bool, evtPossible: Bool) -> [String: String] {
+    static func plan(_ facts: Facts, _ bp: BloodPressureProtocol, _ phrases: Phrases, ivtPossible: Bool, evtPossible: Bool) -> [String: String] {
         var plan: [String: String] = [:]
         if ivtPossible {
             var before = bp.beforeIVT.text
             if let systolic = facts.number(.bpSystolic), let diastolic = facts.number(.bpDiastolic),
                 systolic >= bp.beforeIVT.systolic || diastolic >= bp.beforeIVT.diastolic
             {
-                before += "; now \(TextTemplate.describe(systolic))/\(TextTemplate.describe(diastolic)): lower first (\(bp.agents))"
+                before += phrases(
+                    .bloodPressureNowLowerFirst,
+                    ["systolic": TextTemplate.describe(systolic), "diastolic": TextTemplate.describe(diastolic), "agents": bp.agents])
             }
             plan["before_IVT"] = before
             plan["after_IVT_24h"] = bp.afterIVT

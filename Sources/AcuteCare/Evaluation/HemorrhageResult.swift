@@ -60,7 +60,7 @@ public struct HemorrhageResult: Sendable, JSONWritable {
         for entry in plan.reversal {
             switch book.arena.evaluate(entry.when, facts) {
             case .yes:
-                let agents = entry.agents.map { agent in dose(agent, facts, neededBy: "hemorrhage.reversal.\(entry.id)", need: need) }
+                let agents = entry.agents.map { agent in dose(agent, facts, book.phrases, neededBy: "hemorrhage.reversal.\(entry.id)", need: need) }
                 reversal.append(Reversal(id: entry.id, title: entry.title, agents: agents, notes: entry.notes, sources: entry.sources))
             case .unknown:
                 for fact in book.arena.unknownFacts(entry.when, facts) { need(fact, "hemorrhage.reversal") }
@@ -79,7 +79,7 @@ public struct HemorrhageResult: Sendable, JSONWritable {
         let noneTaken = facts.code(.anticoagulantType) == "none" && facts[.historyAntiplatelet] == .flag(false)
         let note =
             reversal.isEmpty
-            ? (noneTaken ? "no anticoagulant or antiplatelet taken" : "no anticoagulant or antiplatelet known: ask, and check the medication list") : nil
+            ? book.phrases(noneTaken ? .noAntithromboticTaken : .noAntithromboticKnown) : nil
         return HemorrhageResult(
             bloodPressure: bloodPressure(facts.number(.bpSystolic), bp), reversal: reversal, reversalNote: note, scoreID: plan.scoreID, ichScore: score,
             ichScoreCaution: plan.caution, urgent: urgent, missingData: missing + (score?.missingData ?? []))
@@ -99,13 +99,13 @@ public struct HemorrhageResult: Sendable, JSONWritable {
     }
 
     /// An agent with its dose worked out from the facts, or the facts it lacks named.
-    static func dose(_ agent: HemorrhageProtocol.Agent, _ facts: Facts, neededBy: String, need: (Fact, String) -> Void) -> Agent {
+    static func dose(_ agent: HemorrhageProtocol.Agent, _ facts: Facts, _ phrases: Phrases, neededBy: String, need: (Fact, String) -> Void) -> Agent {
         var result = Agent(agent: agent.agent, text: agent.text, dose: nil, amount: nil, unit: agent.dose.unit, basis: nil)
         let dose = agent.dose
         func scaled(_ of: Fact, per: Double, max: Double?, band: String) {
             guard let value = facts.number(of) else {
                 need(of, neededBy)
-                result.basis = "needs \(of.definition.name)"
+                result.basis = phrases(.reversalNeeds, ["fact": of.definition.name])
                 return
             }
             let raw = value * per
@@ -115,7 +115,7 @@ public struct HemorrhageResult: Sendable, JSONWritable {
             result.dose = "\(TextTemplate.describe(rounded)) \(dose.unit)"
             result.basis =
                 "\(TextTemplate.describe(per)) \(dose.perText) × \(TextTemplate.describe(value)) \(unitOf(of))\(band)"
-                + (max.map { raw > $0 ? ", capped at \(TextTemplate.describe($0)) \(dose.unit)" : "" } ?? "")
+                + (max.map { raw > $0 ? phrases(.reversalCapped, ["max": TextTemplate.describe($0), "unit": dose.unit]) : "" } ?? "")
         }
         switch dose.kind {
         case .textOnly:
@@ -129,11 +129,15 @@ public struct HemorrhageResult: Sendable, JSONWritable {
             guard let level = facts.number(by) else {
                 need(by, neededBy)
                 if facts.number(of) == nil { need(of, neededBy) }
-                result.basis = "needs \(by.definition.name)" + (facts.number(of) == nil ? " and \(of.definition.name)" : "")
+                result.basis =
+                    facts.number(of) == nil
+                    ? phrases(.reversalNeedsBoth, ["fact": by.definition.name, "other": of.definition.name])
+                    : phrases(.reversalNeeds, ["fact": by.definition.name])
                 break
             }
             guard let band = bands.first(where: { $0.contains(level) }) else {
-                result.basis = dose.outsideText ?? "\(by.definition.name) \(TextTemplate.describe(level)) is outside every dose band"
+                result.basis =
+                    dose.outsideText ?? phrases(.reversalOutsideBands, ["fact": by.definition.name, "level": TextTemplate.describe(level)])
                 break
             }
             scaled(of, per: band.per, max: band.max, band: ", \(by.definition.name) \(TextTemplate.describe(level))")

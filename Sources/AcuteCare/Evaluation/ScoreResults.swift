@@ -9,6 +9,8 @@ public struct ScoreResult: Sendable, JSONWritable {
     public var risk: [String: RiskValue]
     public var notes: [String]
     public var missingData: [MissingData]
+    /// The protocol's words for the summary.
+    let phrases: Phrases
 
     /// A risk figure: published text ("15%") or a computed number.
     public enum RiskValue: Sendable, Equatable {
@@ -16,8 +18,8 @@ public struct ScoreResult: Sendable, JSONWritable {
         case number(Double)
     }
 
-    /// The total with its published risks as a reader sees them ("3 — mortality 30d 72%"), or
-    /// what it still needs.
+    /// The total with its published risks as a reader sees them ("3 — mortality at 30 days 72%"),
+    /// or what it still needs.
     public var summary: String {
         let shown = risk.filter { $0.key != "source" && $0.key != "anchor" }.sorted { $0.key < $1.key }.map { key, value in
             let figure =
@@ -25,9 +27,10 @@ public struct ScoreResult: Sendable, JSONWritable {
                 case .text(let text): text
                 case .number(let number): "\(Int((number * 100).rounded()))%"
                 }
-            return "\(key.replacingOccurrences(of: "_", with: " ")) \(figure)"
+            return "\(phrases.risk(key)) \(figure)"
         }
-        return total.map { "\($0) — \(shown.joined(separator: ", "))" } ?? "incomplete (needs \(missingData.map(\.field).joined(separator: ", ")))"
+        return total.map { "\($0) — \(shown.joined(separator: ", "))" }
+            ?? phrases(.scoreIncomplete, ["fields": missingData.map(\.field).joined(separator: ", ")])
     }
 
     public func write(to writer: inout JSONWriter) {
@@ -139,7 +142,7 @@ public struct ScoreResults: Sendable, JSONWritable {
             byKey[item.key] = Int(value)
         }
         let missing = missingData(score, itemPoints)
-        var result = ScoreResult(total: nil, points: byKey, risk: [:], notes: score.notes, missingData: missing)
+        var result = ScoreResult(total: nil, points: byKey, risk: [:], notes: score.notes, missingData: missing, phrases: book.phrases)
         guard missing.isEmpty else { return result }
         let total = itemPoints.reduce(0) { $0 + Int($1) }
         result.total = total

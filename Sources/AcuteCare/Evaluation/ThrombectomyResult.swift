@@ -52,10 +52,10 @@ public struct ThrombectomyResult: Sendable {
     /// The basis said for a person: what the recommendation rests on, in words.
     public var basisExplanation: String? {
         switch basis {
-        case "statement"?: "a guideline statement grades this patient"
-        case "trial_criteria"?: "no statement; the patient meets trial criteria"
-        case "no_statement"? where recommendation == "not_recommended": "no guideline statement or trial criteria cover this patient"
-        case "no_statement"?: "no guideline statement covers this patient: an individual decision"
+        case "statement"?: book.phrases(.evtBasisStatement)
+        case "trial_criteria"?: book.phrases(.evtBasisTrialCriteria)
+        case "no_statement"? where recommendation == "not_recommended": book.phrases(.evtBasisNoneNotRecommended)
+        case "no_statement"?: book.phrases(.evtBasisNone)
         default: nil
         }
     }
@@ -90,7 +90,7 @@ public struct ThrombectomyResult: Sendable {
             uniqueKeysWithValues: book.profiles.indices.map { index in
                 guard applicability == .applicable else { return (book.profiles[index], "none") }
                 if undecided[index] >= 0 {
-                    return (book.profiles[index], "needs data to decide: \(book.evt.statements[index][Int(undecided[index])].level)")
+                    return (book.profiles[index], book.phrases(.evtNeedsData, ["level": book.evt.statements[index][Int(undecided[index])].level]))
                 }
                 let position = statements[index]
                 return (book.profiles[index], position >= 0 ? book.evt.statements[index][Int(position)].level : "none")
@@ -107,7 +107,8 @@ public struct ThrombectomyResult: Sendable {
         for (index, trial) in book.evt.trials.enumerated() where enrolling & (1 << UInt64(index)) != 0 && met & (1 << UInt64(index)) == 0 {
             failed[trial.id] = trial.criteria.filter { book.arena.evaluate($0.condition, facts) != .yes }.map { criterion in
                 let unknown = book.arena.unknownFacts(criterion.condition, facts).map(\.definition.name)
-                return TextTemplate.render(criterion.fails, facts) + (unknown.isEmpty ? "" : " (not known: \(unknown.joined(separator: ", ")))")
+                return TextTemplate.render(criterion.fails, facts, book.phrases)
+                    + (unknown.isEmpty ? "" : book.phrases(.notKnownSuffix, ["fields": unknown.joined(separator: ", ")]))
             }
         }
         return failed

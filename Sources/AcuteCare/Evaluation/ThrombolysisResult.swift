@@ -52,7 +52,7 @@ public struct ThrombolysisResult: Sendable {
 
     private func findings(_ include: (ThrombolysisRule) -> Bool) -> [Finding] {
         fired.map { book.ivt.rules[Int($0)] }.filter(include).map {
-            Finding(code: $0.code, text: TextTemplate.render($0.text, facts), sources: $0.sources)
+            Finding(code: $0.code, text: TextTemplate.render($0.text, facts, book.phrases), sources: $0.sources)
         }
     }
 
@@ -65,28 +65,29 @@ public struct ThrombolysisResult: Sendable {
             let pathway = book.ivt.pathways[Int(failure.pathway)]
             let criterion = pathway.criteria[Int(failure.criterion)]
             let unknown = book.arena.unknownFacts(criterion.condition, facts).map(\.definition.name)
-            let suffix = unknown.isEmpty ? "" : " (not known: \(unknown.joined(separator: ", ")))"
+            let suffix = unknown.isEmpty ? "" : book.phrases(.notKnownSuffix, ["fields": unknown.joined(separator: ", ")])
             return Finding(
-                code: ThrombolysisAssessment.outsideWindow, text: pathway.failsPrefix + TextTemplate.render(criterion.fails, facts) + suffix,
+                code: ThrombolysisAssessment.outsideWindow, text: pathway.failsPrefix + TextTemplate.render(criterion.fails, facts, book.phrases) + suffix,
                 sources: pathway.sources)
         }
         reasons += outsideWindows.map { Finding(code: ThrombolysisAssessment.outsideWindow, text: book.ivt.outsideWindows[Int($0)].text, sources: []) }
         if pathwayIndex == nil && reasons.isEmpty {
-            let needle = TextTemplate.describe(.timesLkwToDecisionMin, facts)
+            let needle = TextTemplate.describe(.timesLkwToDecisionMin, facts, book.phrases)
             reasons.append(
-                Finding(
-                    code: ThrombolysisAssessment.outsideWindow, text: "no IVT pathway covers an expected needle time of \(needle) min from LKW", sources: []))
+                Finding(code: ThrombolysisAssessment.outsideWindow, text: book.phrases(.ivtNoPathway, ["minutes": needle]), sources: []))
         }
         return reasons + findings { $0.category == .notIndicated }
     }
 
     public var warnings: [String] {
-        var texts = pathwayDefinition?.warnings.filter { book.arena.evaluate($0.condition, facts) == .yes }.map { TextTemplate.render($0.text, facts) } ?? []
+        var texts =
+            pathwayDefinition?.warnings.filter { book.arena.evaluate($0.condition, facts) == .yes }.map { TextTemplate.render($0.text, facts, book.phrases) }
+            ?? []
         texts += findings { $0.category == .warning }.map(\.text)
         for index in undecidedWindows {
             let pathway = book.ivt.pathways[Int(index)]
             let fields = book.arena.unknownFacts(pathway.window, facts).map(\.definition.name)
-            texts.append("\(pathway.id) not assessed: \(fields.joined(separator: ", ")) not known")
+            texts.append(book.phrases(.ivtPathwayNotAssessed, ["pathway": pathway.id, "fields": fields.joined(separator: ", ")]))
         }
         // What is still to be checked before treatment matters only while treatment is on the table.
         guard decision != .contraindicated, decision != .notIndicated else { return texts }
@@ -98,12 +99,11 @@ public struct ThrombolysisResult: Sendable {
                 unconfirmed += fields.filter { !unconfirmed.contains($0) }
                 continue
             }
-            let text = rule.pendingText ?? "\(rule.code): not known (\(fields.joined(separator: ", "))); checked before treatment"
+            let text = rule.pendingText ?? book.phrases(.ivtRuleNotKnown, ["code": rule.code, "fields": fields.joined(separator: ", ")])
             if !texts.contains(text) { texts.append(text) }
         }
         if !unconfirmed.isEmpty {
-            texts.append(
-                "Recent events not confirmed (left blank and the history not marked as reviewed): \(unconfirmed.joined(separator: ", ")); ask before treatment")
+            texts.append(book.phrases(.ivtRecentEventsUnconfirmed, ["fields": unconfirmed.joined(separator: ", ")]))
         }
         return texts
     }
@@ -111,7 +111,7 @@ public struct ThrombolysisResult: Sendable {
     public var notes: [String] {
         fired.flatMap { index -> [String] in
             let rule = book.ivt.rules[Int(index)]
-            return (rule.category == .note ? [TextTemplate.render(rule.text, facts)] : []) + rule.notes
+            return (rule.category == .note ? [TextTemplate.render(rule.text, facts, book.phrases)] : []) + rule.notes
         }
     }
 

@@ -39,7 +39,7 @@ public struct AcuteProtocol: Sendable {
 
     public static let fileNames = [
         "profiles.json", "sources.json", "ivt.json", "evt.json", "doses.json",
-        "blood-pressure.json", "scores.json", "hemorrhage.json", "antiplatelet.json", "mimics.json", "orders.json", "outcome.json",
+        "blood-pressure.json", "scores.json", "hemorrhage.json", "antiplatelet.json", "mimics.json", "orders.json", "outcome.json", "phrases.json",
     ]
 
     public var version: String
@@ -80,7 +80,8 @@ public struct AcuteProtocol: Sendable {
         let book = RuleBook(
             profiles: profiles.map(\.id), arena: loader.arena, ivt: ivt, evt: evt, doses: try loader.readDoses(document("doses.json")),
             bloodPressure: try loader.readBloodPressure(document("blood-pressure.json")), scores: scores,
-            hemorrhage: hemorrhage, antiplatelet: antiplatelet, mimics: mimics, orders: orders, outcome: try loader.readOutcome(document("outcome.json"))
+            hemorrhage: hemorrhage, antiplatelet: antiplatelet, mimics: mimics, orders: orders, outcome: try loader.readOutcome(document("outcome.json")),
+            phrases: try loader.readPhrases(document("phrases.json"), scores: scores)
         )
         return AcuteProtocol(
             version: version, profiles: profiles, defaultProfile: defaultProfile, sources: sources, units: units,

@@ -13,6 +13,7 @@ final class RuleBook: Sendable {
     let mimics: [ConditionalNote]
     let orders: OrdersProtocol
     let outcome: OutcomeTables
+    let phrases: Phrases
     /// Every score item of every score in order, and the bands they point into, as plain data.
     let scoreItems: [ScoreItemCheck]
     let scoreBands: [(condition: ConditionArena.Ref, points: Int16)]
@@ -27,7 +28,7 @@ final class RuleBook: Sendable {
         profiles: [String], arena: ConditionArena, ivt: ThrombolysisProtocol, evt: ThrombectomyProtocol, doses: DosingProtocol,
         bloodPressure: BloodPressureProtocol, scores: [ScoreDefinition], hemorrhage: HemorrhageProtocol,
         antiplatelet: AntiplateletProtocol, mimics: [ConditionalNote], orders: OrdersProtocol,
-        outcome: OutcomeTables
+        outcome: OutcomeTables, phrases: Phrases
     ) {
         self.profiles = profiles
         self.arena = arena
@@ -41,6 +42,7 @@ final class RuleBook: Sendable {
         self.mimics = mimics
         self.orders = orders
         self.outcome = outcome
+        self.phrases = phrases
         var items: [ScoreItemCheck] = []
         var bands: [(condition: ConditionArena.Ref, points: Int16)] = []
         for item in scores.flatMap(\.items) {

@@ -1,6 +1,8 @@
+public import Clinical
+
 /// Why a prescribed session could not be placed at some day and time (or at all), named as
 /// a coordinator would: the first rule that blocks it.
-public enum UnplacedReason: String, Sendable, CaseIterable, Codable {
+public enum UnplacedReason: String, NoticeCode, Codable {
     // Reasons that hold for the whole week.
     case contraindicated = "contraindicated"
     case patientNotAttending = "patient_not_attending"
@@ -21,7 +23,7 @@ public enum UnplacedReason: String, Sendable, CaseIterable, Codable {
     case notChosen = "fits_but_not_chosen"
 
     /// The sentence a coordinator reads.
-    public var explanation: String {
+    public var english: String {
         switch self {
         case .contraindicated: "contraindicated for this patient (a flag rules the modality out)"
         case .patientNotAttending: "the patient attends on no day this week"

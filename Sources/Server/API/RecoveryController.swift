@@ -40,7 +40,7 @@ struct RecoveryController: Sendable {
         var parameterVersion: String
         var recoveryClass: RecoveryReport.ClassBasis
         var estimates: RecoveryOutlook.Estimates?
-        var missing: [String]
+        var missing: [Notice]
     }
 
     struct Records: Encodable, ResponseEncodable {

@@ -14,6 +14,8 @@ struct PageContext: MustacheParentLookup {
         struct Link { var href: String, label: String, current: Bool }
         struct Language { var href: String, name: String, tag: String, current: Bool }
         var lang: String
+        /// The `lang` of the protocols' statements (`ProtocolStatements.tag`).
+        var statementLang: String
         var navigation: [Link]
         var languages: [Language]
         var signedIn: Bool
@@ -54,6 +56,7 @@ extension PageContext.Frame {
             ? Link(href: "/account", label: texts["nav_account"], current: path == "/account")
             : Link(href: "/sign-in", label: texts["nav_sign_in"], current: path == "/sign-in")
         lang = texts.language.tag
+        statementLang = ProtocolStatements.tag(texts.language)
         navigation = links + [account]
         languages = PageLanguage.offered.map { offered in
             Language(

@@ -44,6 +44,8 @@ public final class AcuteDecisionSupport: Sendable {
         /// The evaluation exactly as stored, and as a value.
         public var evaluation: Data
         public var result: AcuteEvaluation
+        /// The presentation as read (to say the same answer in another language).
+        public var presentation: Presentation
     }
 
     /// Evaluates a presentation document; `input` is what is stored as the request. Throws
@@ -64,7 +66,7 @@ public final class AcuteDecisionSupport: Sendable {
             outcomeModel: evaluation.outcomeModel, ivtStatus: evaluation.ivt.status, evtRecommendation: evaluation.evt.recommendation,
             input: input, output: output, requestId: access.requestID, clientAddress: access.clientAddress
         )
-        return Answer(id: record.id, kept: try await keep(record), episode: episode, evaluation: output, result: evaluation)
+        return Answer(id: record.id, kept: try await keep(record), episode: episode, evaluation: output, result: evaluation, presentation: presentation)
     }
 
     /// The organisation's own setting of its default profile.

@@ -30,7 +30,9 @@ public struct RecoveryProjections: Sendable {
     public func whatIf(_ patient: UUID, proposal: RecoveryProposal, as context: AccessContext, now: Date = Date()) async throws -> RecoveryWhatIfOutlook? {
         try proposal.check(horizon: projector.recovery.population.modelInputs.horizonDays)
         guard let current = try await current(patient, as: context, now: now) else { return nil }
-        guard let outlook = current.report.outlook, let recoveryCase = current.recoveryCase else { throw Refusal.missingRecoveryData(current.report.missing) }
+        guard let outlook = current.report.outlook, let recoveryCase = current.recoveryCase else {
+            throw Refusal.missingRecoveryData(current.report.missing.map(\.text))
+        }
         var proposed = recoveryCase
         proposed.schedule = proposal.replacing(recoveryCase.schedule)
         let projector = projector
@@ -78,6 +80,10 @@ public struct RecoveryProjections: Sendable {
         let classBasis = Self.classify(inputs, recovery: recovery)
         let recoveryCase = recoveryCase(inputs, recoveryClass: classBasis.recoveryClass)
         if let cached, cached.0 == key, var report = try? Self.decoder.decode(RecoveryReport.self, from: cached.1) {
+            // The cache keeps the numbers; what the report says is said again, with its codes.
+            report.recoveryClass = classBasis
+            report.missing = Self.missing(inputs, recoveryCase: recoveryCase)
+            report.warnings = warnings(inputs, outlook: report.outlook)
             report.cached = true
             return (report, recoveryCase, Self.sets(cached.2))
         }
@@ -88,7 +94,7 @@ public struct RecoveryProjections: Sendable {
             patientId: patient, pseudonym: inputs.pseudonym, onset: inputs.onset, horizonDays: inputs.horizonDays, recoveryClass: classBasis,
             observations: inputs.observations,
             therapy: inputs.therapy, unrecordedSessions: inputs.unrecordedSessions, outlook: projected?.outlook,
-            missing: recoveryCase == nil ? ["an FM-UE observation from onset to day \(inputs.horizonDays)"] : [],
+            missing: Self.missing(inputs, recoveryCase: recoveryCase),
             warnings: warnings(inputs, outlook: projected?.outlook), computedAt: now, cached: false)
         let sets = projected?.sets ?? []
         let flat = sets.flatMap { $0.z + [$0.cost] }
@@ -159,69 +165,67 @@ public struct RecoveryProjections: Sendable {
         // Only the birth year is stored: the age at onset is this or one less.
         let age = inputs.birthYear.map { calendar.component(.year, from: inputs.onset.at) - $0 }
         let result = rules.classify(safe: safe?.observation.value, age: age, mep: mep, nihss: nihss)
-        let missing: [String] = if case .missing(let list) = result { list } else { [] }
+        let missing: [Notice] = if case .missing(let list) = result { list } else { [] }
         let category: Prep2Category? = if case .category(let found) = result { found } else { nil }
-        var notes: [String] = []
+        var notes: [Notice] = []
         if let safe, safe.day < Double(rules.safeEarlyBeforeDay) {
             notes.append(
-                String(
-                    format: "SAFE from day %.1f only (PREP2 assesses it about day %d; an earlier SAFE tends to underestimate it)",
-                    safe.day, rules.safeAssessmentDay))
+                Notice(RecoveryNotice.safeFromDay, ["day": String(format: "%.1f", safe.day), "assessment": "\(rules.safeAssessmentDay)"]))
         }
         if recordedNihss == nil, let arrival = inputs.onset.nihssAtArrival, category == .limited || category == .poor {
-            notes.append(
-                "NIHSS \(arrival) at arrival used: none recorded by day \(rules.nihssLatestDay) (PREP2 uses the day-3 NIHSS; the arrival score, "
-                    + "before any reperfusion, is often higher and biases towards Poor)")
+            notes.append(Notice(RecoveryNotice.nihssAtArrival, ["nihss": "\(arrival)", "day": "\(rules.nihssLatestDay)"]))
         }
         if let age, let safe, safe.observation.value >= rules.safeThreshold,
             rules.classify(safe: safe.observation.value, age: age - 1, mep: mep, nihss: nihss) != result
         {
-            notes.append(
-                "age approximate: only the birth year is stored, so the age at onset is \(age - 1) or \(age), on either side of PREP2's "
-                    + "age split at \(rules.ageThreshold); \(age) was used")
+            notes.append(Notice(RecoveryNotice.ageApproximate, ["younger": "\(age - 1)", "age": "\(age)", "split": "\(rules.ageThreshold)"]))
         }
         let recoveryClass = rules.recoveryClass(result, mep: mep) ?? .standard
-        if recoveryClass == .standard, let contested = recovery.priors.priors.rS.default.contested { notes.append(contested.note) }
-        let basis =
-            category.map { "PREP2 \($0.rawValue) (Stinear 2017)" }
-            ?? mep.map { "MEP \($0 ? "present" : "absent"), no PREP2 category" }
-            ?? "no PREP2 category or MEP status: the default priors"
+        if recoveryClass == .standard, let contested = recovery.priors.priors.rS.default.contested {
+            notes.append(Notice(RecoveryNotice.contestedPrior, ["note": contested.note]))
+        }
+        let chosenBy =
+            category.map { Notice(RecoveryNotice.basisPrep2, ["category": $0.rawValue]) }
+            ?? mep.map { Notice($0 ? RecoveryNotice.basisMepPresent : .basisMepAbsent) } ?? Notice(RecoveryNotice.basisDefault)
         return .init(
-            recoveryClass: recoveryClass, prep2: category, prep2Missing: missing,
-            basis: ([basis] + notes).joined(separator: "; "), notes: notes)
+            recoveryClass: recoveryClass, prep2: category, prep2Missing: missing, chosenBy: chosenBy,
+            basis: ([chosenBy] + notes).map(\.text).joined(separator: "; "), notes: notes)
+    }
+
+    /// What a projection still needs: an FM-UE observation to fit.
+    static func missing(_ inputs: PatientRecoveryInputs, recoveryCase: RecoveryCase?) -> [Notice] {
+        recoveryCase == nil ? [Notice(RecoveryNotice.noFMUE, ["horizon": "\(inputs.horizonDays)"])] : []
     }
 
     /// PREP2's SAFE taken only before the early day (day 2): PREP2 assesses it about day 3.
-    static func prep2Warnings(_ inputs: PatientRecoveryInputs, recovery: RecoveryProtocol) -> [String] {
+    static func prep2Warnings(_ inputs: PatientRecoveryInputs, recovery: RecoveryProtocol) -> [Notice] {
         let rules = recovery.population.prep2
         let safes = inputs.observations.filter { $0.instrument == .safe && ($0.day.map { (0...Double(rules.safeLatestDay)).contains($0) } ?? false) }
         guard !safes.isEmpty, safes.allSatisfy({ ($0.day ?? 0) < Double(rules.safeEarlyBeforeDay) }) else { return [] }
-        return [
-            "Only a SAFE from before day \(rules.safeEarlyBeforeDay) is recorded: PREP2 assesses SAFE about day \(rules.safeAssessmentDay) "
-                + "and an earlier score tends to underestimate it; record a SAFE at about day \(rules.safeAssessmentDay)."
-        ]
+        return [Notice(RecoveryNotice.safeOnlyEarly, ["early": "\(rules.safeEarlyBeforeDay)", "assessment": "\(rules.safeAssessmentDay)"])]
     }
 
     /// What a reader must know: the χ² test failing, observations left out, sessions not counted,
     /// speculative parameters.
-    private func warnings(_ inputs: PatientRecoveryInputs, outlook: RecoveryOutlook?) -> [String] {
+    private func warnings(_ inputs: PatientRecoveryInputs, outlook: RecoveryOutlook?) -> [Notice] {
         var warnings = Self.prep2Warnings(inputs, recovery: projector.recovery)
         if let outlook, !outlook.band.converged {
-            warnings.append("The band's edges still moved after \(outlook.band.sampledSets) parameter sets (the cap): read its edges as approximate.")
+            warnings.append(Notice(RecoveryNotice.bandNotConverged, ["sets": "\(outlook.band.sampledSets)"]))
         }
         if let outlook, !outlook.estimates.passes {
             warnings.append(
-                String(
-                    format: "The fit fails the χ² test (%.1f > %.1f): the model does not describe these observations well; read the projection with care.",
-                    outlook.estimates.dataCost, outlook.estimates.threshold))
+                Notice(
+                    RecoveryNotice.fitFails,
+                    ["cost": String(format: "%.1f", outlook.estimates.dataCost), "threshold": String(format: "%.1f", outlook.estimates.threshold)]))
         }
         let outside = inputs.observations.filter { $0.instrument == .fmUE }.count - inputs.fitted.count
-        if outside > 0 { warnings.append("\(outside) FM-UE observation(s) outside days 0–\(inputs.horizonDays) are shown but not fitted.") }
+        if outside > 0 { warnings.append(Notice(RecoveryNotice.outsideHorizon, ["count": "\(outside)", "horizon": "\(inputs.horizonDays)"])) }
         if inputs.unrecordedSessions > 0 {
-            warnings.append("\(inputs.unrecordedSessions) past session(s) have no attendance recorded and are not counted as therapy.")
+            warnings.append(Notice(RecoveryNotice.unrecordedSessions, ["count": "\(inputs.unrecordedSessions)"]))
         }
         for speculative in outlook?.speculative ?? [] {
-            warnings.append("The projection depends on the speculative parameter \(speculative.parameter) (\(speculative.justification)).")
+            warnings.append(
+                Notice(RecoveryNotice.speculative, ["parameter": speculative.parameter, "justification": speculative.justification]))
         }
         return warnings
     }

@@ -1,4 +1,4 @@
-import Clinical
+public import Clinical
 public import Foundation
 public import Recovery
 
@@ -11,13 +11,15 @@ public struct RecoveryReport: Sendable, Codable, Equatable {
         public var recoveryClass: RecoveryClass
         public var prep2: Prep2Category?
         /// PREP2 inputs still missing (each named).
-        public var prep2Missing: [String]
-        /// What chose the class, with the notes below appended.
+        public var prep2Missing: [Notice]
+        /// What chose the class: a PREP2 category, an MEP status, or neither.
+        public var chosenBy: Notice
+        /// What chose the class, with the notes below appended (in English).
         public var basis: String
         /// How the PREP2 inputs were taken where it matters — the arrival NIHSS in place of a
         /// day-3 one, a SAFE from before day 2, an age from the birth year near the age split —
         /// and that the default r_s prior rests on the contested proportional recovery rule.
-        public var notes: [String]
+        public var notes: [Notice]
     }
 
     public var patientId: UUID
@@ -30,8 +32,8 @@ public struct RecoveryReport: Sendable, Codable, Equatable {
     public var unrecordedSessions: Int
     /// Nil when there is no FM-UE observation to fit (named in `missing`).
     public var outlook: RecoveryOutlook?
-    public var missing: [String]
-    public var warnings: [String]
+    public var missing: [Notice]
+    public var warnings: [Notice]
     public var computedAt: Date
     /// True when served from the cache (the inputs had not changed).
     public var cached: Bool

@@ -60,7 +60,7 @@ public struct PlanUnplaced: Sendable, Codable, Equatable {
         prescribed = session.prescribed
         missing = session.missing
         reason = session.reason.rawValue
-        explanation = session.reason.explanation
+        explanation = session.reason.english
     }
 }
 

@@ -1,3 +1,4 @@
+import Clinical
 import Foundation
 import Postgres
 
@@ -43,9 +44,7 @@ extension RegionalReports {
     }
 
     /// The report's note on where it was read.
-    static func replicaNote(_ lag: Double) -> String {
-        lag < 1
-            ? "Read from a standby copy of the database, up to date with the primary."
-            : "Read from a standby copy of the database, \(Int(lag.rounded())) s behind the primary: the latest changes may be missing."
+    static func replicaNote(_ lag: Double) -> Notice {
+        lag < 1 ? Notice(ReportNotice.replicaCurrent) : Notice(ReportNotice.replicaBehind, ["seconds": "\(Int(lag.rounded()))"])
     }
 }

@@ -1,4 +1,4 @@
-import Clinical
+public import Clinical
 public import Foundation
 public import Postgres
 public import Rehabilitation
@@ -19,7 +19,7 @@ public struct RegionalReport: Sendable, Codable, Equatable {
     /// A row's organisation kind (`hospital`, `rehab_clinic`, `region`), for rows by organisation.
     public var rowKinds: [String: String]
     public var tables: [IndicatorTable]
-    public var notes: [String]
+    public var notes: [Notice]
     /// Read from a hot standby this many seconds behind the primary (0: caught up); nil when
     /// read from the primary.
     public var replicaLagSeconds: Double?
@@ -193,7 +193,7 @@ public struct RegionalReports: Sendable {
                 let (key, first, modality, prescribed, delivered) = try row.decode((String, String, String, Double, Double).self)
                 counts[key, default: [:]][period(first), default: ReportCounts()].therapy[modality] = .init(prescribed: prescribed, delivered: delivered)
             }
-            var notes: [String] = []
+            var notes: [Notice] = []
             if query.rows.hasHistograms && !query.isStratified {
                 for row in try await connection.query(Self.minutesQuery(query, measures: measures, regions: regions)) {
                     let (key, first, measure, minutes, episodes) = try row.decode((String, String, String, [Int], [Int]).self)
@@ -211,12 +211,9 @@ public struct RegionalReports: Sendable {
                     counts[key, default: [:]][period(first), default: ReportCounts()].histograms[measure, default: MinuteHistogram()]
                         .add(minutes: minutes, episodes: episodes)
                 }
-                notes.append("By stratum, the acute intervals are kept by region and year: days to the first rehab session and utilisation have no values.")
+                notes.append(Notice(ReportNotice.stratumAcuteOnly))
             } else {
-                notes.append(
-                    "Time intervals and resource use are kept by site and month, and by region, stratum and year: with these rows, "
-                        + "periods or filters the minutes, days and utilisation indicators have no values (rows by one stratum, or by region "
-                        + "kept to one stratum, by year or over all time, have the acute intervals for those who report for whole regions).")
+                notes.append(Notice(ReportNotice.intervalsNotKept))
             }
             let names = try await Self.names(Array(counts.keys), query.rows, on: connection)
             let rows = counts.keys.sorted { (names[$0]?.code ?? $0, $0) < (names[$1]?.code ?? $1, $1) }
@@ -240,18 +237,16 @@ public struct RegionalReports: Sendable {
             )
             .filter { table in wanted.map { $0.id == table.indicator.id } ?? true }
             if asOf == nil {
-                notes.append("The report cells have not been computed yet: refresh them first.")
+                notes.append(Notice(ReportNotice.notComputed))
             } else if let end = query.to {
-                notes.append(
-                    "Figures run to \(end) at the latest (the last period shown may be partial): a month is published \(disclosure.releaseAfterDays) "
-                        + "days after it ends, once its counts have settled (by stratum, a whole year); a later revision is published only where it "
-                        + "changes no count by 1 to k − 1.")
+                notes.append(Notice(ReportNotice.figuresRunTo, ["end": "\(end)", "days": "\(disclosure.releaseAfterDays)"]))
             }
             if let asOf, disclosure.releaseAfterDays < catalogue.followUp.windowDays[1] {
                 let closing = asOf.addingTimeInterval(-Double(catalogue.followUp.windowDays[1]) * 86_400)
                 notes.append(
-                    "Follow-up and 90-day mortality are incomplete for strokes from \(closing.formatted(.iso8601.year().month().day())) on: "
-                        + "their follow-up window (to day \(catalogue.followUp.windowDays[1])) had not closed at the refresh, so recent periods read low.")
+                    Notice(
+                        ReportNotice.followUpIncomplete,
+                        ["from": closing.formatted(.iso8601.year().month().day()), "window": "\(catalogue.followUp.windowDays[1])"]))
             }
             return RegionalReport(
                 generatedAt: now, asOf: asOf,

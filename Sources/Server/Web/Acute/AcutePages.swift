@@ -13,14 +13,16 @@ struct AcutePages: Sendable {
     let pages: PageRenderer
     let acute: AcuteDecisionSupport
     let episodes: AcuteEpisodePages
-    /// The protocol's rules, pathways and trials in words, read once.
-    let titles: [String: String]
+    let statements: ProtocolStatements
+    /// The protocol's rules, pathways and trials in words, read once for each language.
+    let titles: [PageLanguage: [String: String]]
 
-    init(pages: PageRenderer, acute: AcuteDecisionSupport, episodes: AcuteEpisodePages) {
+    init(pages: PageRenderer, acute: AcuteDecisionSupport, episodes: AcuteEpisodePages, statements: ProtocolStatements) {
         self.pages = pages
         self.acute = acute
         self.episodes = episodes
-        titles = acute.evaluator.acute.titles
+        self.statements = statements
+        titles = Dictionary(uniqueKeysWithValues: PageLanguage.allCases.map { ($0, statements.acute($0).titles) })
     }
 
     struct FormView {
@@ -146,10 +148,11 @@ struct AcutePages: Sendable {
                     request, context.identity, values: form, defaults: false, episode: banner, unlinked: unlinked, errors: errors, fromEngine: true,
                     status: .unprocessableContent)
             }
+            let language = pages.language(request)
             let view = AcuteResultView(
-                answer.result, id: answer.id, stored: answer.kept.rawValue,
+                statements.acuteAnswer(answer.result, of: answer.presentation, in: language), id: answer.id, stored: answer.kept.rawValue,
                 lkwMinutesAgo: instants["lkw_at"].map { now.timeIntervalSince($0) / 60 } ?? Double(read["lkw_minutes_ago"] ?? "") ?? 0, now: now,
-                sources: acute.evaluator.acute.sources, titles: titles, texts: pages.texts(request), zone: episodes.zone,
+                sources: acute.evaluator.acute.sources, titles: titles[language] ?? [:], texts: pages.texts(request), zone: episodes.zone,
                 episode: banner, unlinked: unlinked)
             return try pages.page("acute-result", view, request: request, identity: context.identity)
         }
@@ -189,7 +192,8 @@ struct AcutePages: Sendable {
                         shown: isClock ? values["\(field.name)_shown"] : nil, instant: isClock ? values["\(field.name)_instant"] : nil, options: options)
                 })
         }
-        let acute = self.acute.evaluator.acute
+        let acute = statements.acute(texts.language)
+        let statementLang = ProtocolStatements.tag(texts.language)
         let nihssLabels = Dictionary(
             acute.nihssItems.map { ("nihss_items.\($0.id)", "NIHSS \($0.id) \($0.label)") }, uniquingKeysWith: { first, _ in first })
         let view = FormView(
@@ -203,7 +207,7 @@ struct AcutePages: Sendable {
                 FormView.Check(name: $0, label: texts[AcuteFormFields.labelKey($0)], checked: false, value: values[$0] ?? "")
             },
             profiles: [FormView.Option(value: "", label: texts["acute_profile_default"], selected: (values["profile"] ?? "").isEmpty)]
-                + acute.profiles.map { FormView.Option(value: $0.id, label: $0.title, selected: values["profile"] == $0.id, lang: "en") },
+                + acute.profiles.map { FormView.Option(value: $0.id, label: $0.title, selected: values["profile"] == $0.id, lang: statementLang) },
             nihssItems: acute.nihssItems.map { item in
                 let name = "nihss_items.\(item.id)"
                 let chosen = values[name] ?? ""
@@ -214,7 +218,7 @@ struct AcutePages: Sendable {
             nihssOpen: values.contains { $0.key.hasPrefix("nihss_items.") && !$0.value.isEmpty },
             errors: errors.sorted { $0.key < $1.key }.map { field, detail in
                 FormView.ErrorLine(
-                    label: nihssLabels[field] ?? AcuteFormFields.label(of: field, texts), labelLang: nihssLabels[field] == nil ? nil : "en",
+                    label: nihssLabels[field] ?? AcuteFormFields.label(of: field, texts), labelLang: nihssLabels[field] == nil ? nil : statementLang,
                     detail: detail, detailLang: detailLang)
             },
             hasErrors: !errors.isEmpty, detailLang: detailLang

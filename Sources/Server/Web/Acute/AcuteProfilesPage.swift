@@ -12,6 +12,7 @@ import Storage
 struct AcuteProfilesPage: Sendable {
     let pages: PageRenderer
     let acute: AcuteDecisionSupport
+    let statements: ProtocolStatements
 
     struct View {
         struct Profile {
@@ -64,8 +65,8 @@ struct AcuteProfilesPage: Sendable {
     }
 
     private func page(_ request: Request, _ identity: Identity, message: String?, status: HTTPResponse.Status) async throws -> Response {
-        let acute = self.acute.evaluator.acute
         let texts = pages.texts(request)
+        let acute = statements.acute(texts.language)
         let profiles = acute.profiles.map { profile in
             View.Profile(
                 id: profile.id, title: profile.title, jurisdiction: profile.jurisdiction,

@@ -3,9 +3,10 @@ import Foundation
 
 /// What the acute result page shows, prepared for the template: one card per option with a
 /// status colour, the dose box, reasons with their citations, the expected outcome chart.
-/// The page's own words are the catalogue's, in the page's language (the doses' sentences are
-/// clinical translations: docs/clinical-safety.md T7); what the protocols and the engine say
-/// (reasons, warnings, levels, plans) stays in English, marked `lang="en"` in the template.
+/// The page's own words are the catalogue's, in the page's language; what the protocols and the
+/// engine say (reasons, warnings, levels, plans) comes in the page's language with the answer
+/// (`ProtocolStatements.acuteAnswer`), marked with its `lang` in the template; citations stay
+/// as published. Every translation is in the hazard log (docs/clinical-safety.md T7).
 struct AcuteResultView {
     struct Reason {
         var kind: String
@@ -163,7 +164,8 @@ struct AcuteResultView {
             }
         ivtPathway = ivt.pathway.map { titles[$0] ?? $0 } ?? texts["acute_no_pathway"]
         ivtPathwayCode = ivt.pathway ?? ""
-        ivtPathwayLang = ivt.pathway == nil ? nil : "en"
+        let statementLang = ProtocolStatements.tag(texts.language)
+        ivtPathwayLang = ivt.pathway == nil ? nil : statementLang
         func cite(_ ids: [String]) -> String {
             ids.compactMap { sources[$0].map { "\($0.citation)\($0.doi.map { " doi:\($0)" } ?? "")" } }.joined(separator: "; ")
         }
@@ -220,7 +222,7 @@ struct AcuteResultView {
             return level
         }
         evtLevel = level(evaluation.profile)
-        evtLevelLang = evt.levels[evaluation.profile].map { $0 == "none" ? nil : "en" } ?? nil
+        evtLevelLang = evt.levels[evaluation.profile].map { $0 == "none" ? nil : statementLang } ?? nil
         evtBasis = evt.basisExplanation
         evtWarnings = evt.warnings
         evtMet = evt.trialCriteriaMet.map { Named(text: titles[$0] ?? $0, code: $0) }
@@ -230,7 +232,7 @@ struct AcuteResultView {
         }
         evtOtherProfiles = evt.recommendationByProfile.sorted { $0.key < $1.key }.filter { $0.key != evaluation.profile }
             .map { Pair(name: $0.key, value: "\(Self.recommendation($0.value, texts)) — \(level($0.key))") }
-        bloodPressure = evaluation.bpPlan.sorted { $0.key < $1.key }.map { Pair(name: $0.key.replacingOccurrences(of: "_", with: " "), value: $0.value) }
+        bloodPressure = evaluation.bpPlan.sorted { $0.key < $1.key }.map { Pair(name: Self.name(of: $0.key, texts), value: $0.value) }
         hemorrhage = evaluation.hemorrhage.map { AcuteHemorrhageCard($0, cite: cite, texts: texts) }
         let antiplatelet = evaluation.antiplatelet
         antiplateletRecommendation =
@@ -245,7 +247,7 @@ struct AcuteResultView {
         antiplateletRegimen = antiplatelet.regimen
         antiplateletCitation = cite(antiplatelet.sources)
         mimics = evaluation.mimics.map(\.text)
-        orders = evaluation.orders?.orders.map { Pair(name: $0.id.replacingOccurrences(of: "_", with: " "), value: $0.text) } ?? []
+        orders = evaluation.orders?.orders.map { Pair(name: Self.name(of: $0.id, texts), value: $0.text) } ?? []
         hasOrders = evaluation.orders != nil
         weightWarning = evaluation.orders?.weightWarning
         // The ICH score is shown in the haemorrhage card, with its caution.
@@ -258,7 +260,7 @@ struct AcuteResultView {
             let translated = named == nil ? Self.part(part, texts) : nil
             return Missing(
                 label: AcuteFormFields.label(of: item.field, texts), neededBy: named ?? translated ?? item.neededBy,
-                neededByLang: translated == nil ? "en" : nil, blocking: item.blocking, code: "\(item.field) · \(item.neededBy)")
+                neededByLang: translated == nil ? statementLang : nil, blocking: item.blocking, code: "\(item.field) · \(item.neededBy)")
         }
         let outcome = evaluation.expectedOutcome
         let options: [(String, OutcomeEstimate?)] = [
@@ -322,4 +324,19 @@ struct AcuteResultView {
         default: nil
         }
     }
+
+    /// The catalogue's names of the blood-pressure plan's moments (the engine's keys) and of
+    /// the orders (the protocol's ids).
+    static let planNames = [
+        "before_IVT": "acute_bp_before_ivt", "after_IVT_24h": "acute_bp_after_ivt", "before_EVT": "acute_bp_before_evt",
+        "during_and_after_EVT_24h": "acute_bp_during_after_evt", "after_successful_reperfusion": "acute_bp_after_reperfusion",
+        "no_reperfusion": "acute_bp_no_reperfusion", "monitoring": "acute_order_monitoring", "sich_protocol": "acute_order_sich",
+        "angioedema_protocol": "acute_order_angioedema",
+    ]
+
+    /// A plan's moment or an order in words (one the catalogue does not know yet by its id).
+    static func name(of key: String, _ texts: TextCatalogue.Texts) -> String {
+        planNames[key].map { texts[$0] } ?? key.replacingOccurrences(of: "_", with: " ")
+    }
+
 }

@@ -1,4 +1,8 @@
+import Clinical
 import Foundation
+import Recovery
+import Rehabilitation
+import Storage
 
 /// The words of the pages in each language: `Resources/locales/<language>.json`, one flat
 /// object of key → text, the same keys in every language (checked when loaded). Templates
@@ -29,6 +33,11 @@ struct TextCatalogue: Sendable {
         }
 
         /// A number as the language writes it (a decimal comma in Swedish).
+        /// A notice in the page's language (`notice_<code>`); one read back without its code, as given.
+        func notice(_ notice: Notice) -> String {
+            notice.code.map { format("notice_" + $0, notice.values) } ?? notice.text
+        }
+
         func number(_ value: Double, digits: Int) -> String {
             value.formatted(.number.precision(.fractionLength(digits)).locale(language.locale).grouping(.never))
         }
@@ -66,8 +75,15 @@ struct TextCatalogue: Sendable {
     /// Every key, in English (the test's reference list).
     var keys: Set<String> { Set(texts(.en).entries.keys) }
 
-    /// Reads the catalogues from `folder`, refusing one whose keys or placeholders differ from
-    /// English's; the pseudo-language is English with each text marked.
+    /// The notices the service gives, in English, from their codes (`notice_<code>`): kept in
+    /// the code beside the API's sentence, not repeated in en.json; other languages translate them.
+    static let noticeSentences: [String: String] = Dictionary(
+        uniqueKeysWithValues: (ReportNotice.allCases.map { ($0.rawValue, $0.english) } + RecoveryNotice.allCases.map { ($0.rawValue, $0.english) }
+            + Prep2Input.allCases.map { ($0.rawValue, $0.english) } + UnplacedReason.allCases.map { ($0.rawValue, $0.english) })
+            .map { ("notice_" + $0.0, $0.1) })
+
+    /// Reads the catalogues from `folder` (English with `noticeSentences`), refusing one whose
+    /// keys or placeholders differ from English's; the pseudo-language is English with each text marked.
     static func load(from folder: URL) throws -> TextCatalogue {
         var loaded: [PageLanguage: [String: String]] = [:]
         for language in [PageLanguage.en, .sv] {
@@ -78,6 +94,10 @@ struct TextCatalogue: Sendable {
             }
             loaded[language] = entries
         }
+        if let repeated = Set(loaded[.en]?.keys ?? [:].keys).intersection(noticeSentences.keys).sorted().first {
+            throw Invalid(file: "en.json", problem: "has \(repeated), a notice whose English the code gives")
+        }
+        loaded[.en, default: [:]].merge(noticeSentences) { first, _ in first }
         let english = loaded[.en] ?? [:]
         for (language, entries) in loaded where language != .en {
             let file = "\(language.rawValue).json"

@@ -13,6 +13,7 @@ struct RecoveryPage: Sendable {
     let pages: PageRenderer
     let projections: RecoveryProjections
     let records: RecoveryRecords
+    let statements: ProtocolStatements
 
     /// The what-if form's values: minutes a day per input from one day to another.
     struct Proposal {
@@ -128,8 +129,11 @@ struct RecoveryPage: Sendable {
             chart: RecoveryChart.svg(
                 report, whatIf: whatIf, texts: texts,
                 proposal: proposal.map { (minutes: $0.minutes.values.reduce(0, +), from: $0.from, to: min($0.to, report.horizonDays)) }),
-            classBasis: report.recoveryClass.basis
-                + (report.recoveryClass.prep2Missing.isEmpty ? "" : "; PREP2 needs " + report.recoveryClass.prep2Missing.joined(separator: ", ")),
+            classBasis: ([report.recoveryClass.chosenBy] + report.recoveryClass.notes).map { statements.recoveryNotice($0, texts) }
+                .joined(separator: "; ")
+                + (report.recoveryClass.prep2Missing.isEmpty
+                    ? ""
+                    : "; " + texts.format("recovery_prep2_needs", ["inputs": report.recoveryClass.prep2Missing.map(texts.notice).joined(separator: ", ")])),
             estimates: report.outlook.map { Self.rows($0.estimates, texts) } ?? [], fitted: report.outlook != nil,
             testPasses: report.outlook?.estimates.passes ?? false,
             test: report.outlook.map {
@@ -171,8 +175,9 @@ struct RecoveryPage: Sendable {
                 ],
             heading: texts.format("recovery_heading", ["patient": report.pseudonym]),
             onsetText: texts.format("recovery_onset", ["onset": "\(Self.format(report.onset.at, zone)) (\(report.onset.source))"]),
-            warnings: report.warnings + (whatIf?.speculative.map { "The what-if depends on the speculative parameter \($0.parameter)." } ?? []),
-            missing: report.missing,
+            warnings: report.warnings.map { statements.recoveryNotice($0, texts) }
+                + (whatIf?.speculative.map { texts.format("recovery_whatif_speculative", ["parameter": $0.parameter]) } ?? []),
+            missing: report.missing.map(texts.notice),
             observations: report.observations.reversed().map { observation in
                 View.Observation(
                     when: Self.format(observation.observedAt, zone), day: observation.day.map { String(format: "%.1f", $0) } ?? "–",

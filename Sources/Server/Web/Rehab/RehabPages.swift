@@ -16,6 +16,8 @@ struct RehabPages: Sendable {
     let rehab: RehabClinic
     /// The patients' names, for the care staff and the patients' letters.
     let identities: PatientIdentities
+    /// The catalogue's statements (evidence, precautions) in each page language.
+    let statements: ProtocolStatements
 
     var bookings: RehabSessions { rehab.sessions }
     var resources: RehabResources { rehab.resources }
@@ -128,7 +130,8 @@ struct RehabPages: Sendable {
         (plan?.unplaced ?? []).map {
             .init(
                 patient: $0.patient, modality: name(of: $0.modality, texts),
-                missing: texts.format("plan_missing_of", ["missing": "\($0.missing)", "prescribed": "\($0.prescribed)"]), reason: $0.explanation)
+                missing: texts.format("plan_missing_of", ["missing": "\($0.missing)", "prescribed": "\($0.prescribed)"]),
+                reason: UnplacedReason(rawValue: $0.reason).map { texts.notice(Notice($0)) } ?? $0.explanation)
         }
     }
 

@@ -121,7 +121,8 @@ extension RehabPages {
         let week = start.day.adding(days: -start.day.weekday)
         let csrf = WebSession.csrfToken(request)
         let active = entry.participants.filter { !$0.cancelled }
-        let evidence = try? bookings.catalogue.modality(entry.modality).evidence
+        let said = statements.rehab(texts.language)
+        let evidence = try? said.modality(entry.modality).evidence
         let precautions = try await bookings.precautions(entry, as: caller.access)
         let canMove = caller.isCoordinator && !entry.cancelled && entry.end > now
         let suggestions = canMove ? try await freeTimes(entry, caller, now: now, texts: texts) : []
@@ -137,10 +138,12 @@ extension RehabPages {
             places: texts.format("session_places_of", ["taken": "\(active.count)", "places": "\(entry.maxParticipants)"]),
             hasEvidence: evidence != nil, evidenceGrade: evidence?.grade ?? "", evidenceText: evidence?.text ?? "",
             evidenceSources: evidence?.sources.joined(separator: ", ") ?? "",
-            precautions: precautions.map {
+            precautions: precautions.map { precaution in
                 .init(
-                    patient: $0.patient, flag: $0.flag.replacingOccurrences(of: "_", with: " "), note: $0.note,
-                    sources: $0.sources.joined(separator: ", "))
+                    patient: precaution.patient, flag: said.flags.first { $0.id == precaution.flag }?.meaning ?? precaution.flag,
+                    note: said.precautions(modality: precaution.modality, flags: [precaution.flag], patient: precaution.patient).first?.note
+                        ?? precaution.note,
+                    sources: precaution.sources.joined(separator: ", "))
             },
             hasPrecautions: !precautions.isEmpty, cancelled: entry.cancelled, cancelReason: entry.cancelReason ?? "",
             series: entry.seriesId != nil,

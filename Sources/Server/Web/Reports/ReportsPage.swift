@@ -13,6 +13,7 @@ import Storage
 struct ReportsPage: Sendable {
     let pages: PageRenderer
     let reports: RegionalReports
+    let statements: ProtocolStatements
 
     struct View {
         struct Summary { var id: String, title: String, value: String, target: String, met: String, metClass: String, link: String, selected: Bool }
@@ -31,7 +32,10 @@ struct ReportsPage: Sendable {
         var grotta: String?
         var funnel: String?
         var reasons: [String]
+        /// The report's notes, in the page's words.
         var notes: [String]
+        /// The chosen indicator's notes, in the protocol's words (`frame.statementLang`).
+        var indicatorNotes: [String]
         var periodChoices: [Choice]
         var from: String
         var to: String
@@ -43,7 +47,7 @@ struct ReportsPage: Sendable {
     func register(on signedIn: RouterGroup<SignedInContext>) {
         signedIn.get("/reports") { request, context in
             let query = try Self.query(request)
-            let report = try await reports.report(query, as: context.access)
+            let report = statements.report(try await reports.report(query, as: context.access), in: pages.language(request))
             let chosenID = request.uri.queryParameters.get("indicator") ?? "dtn_within_60"
             guard let chosen = report.tables.first(where: { $0.indicator.id == chosenID }) ?? report.tables.first else {
                 throw Refusal.notFound("No indicators are defined.")
@@ -120,7 +124,8 @@ struct ReportsPage: Sendable {
             hidden: hiddenCount > 0 ? texts.format("reports_hidden_rows", ["n": "\(hiddenCount)"]) : nil,
             trend: ReportCharts.trend(chosen, texts), ranking: ReportCharts.ranking(chosen, rows: shown, names: report.rowNames, texts),
             grotta: ReportCharts.grotta(chosen, rows: shown, names: report.rowNames, texts), funnel: ReportCharts.funnel(chosen, texts),
-            reasons: reasons.sorted(), notes: report.notes + chosen.indicator.readerNotes,
+            reasons: reasons.sorted(), notes: report.notes.map(texts.notice),
+            indicatorNotes: Self.readerNotes(chosen.indicator, texts),
             periodChoices: [ReportQuery.Period.month, .quarter, .year, .all].map {
                 .init(value: $0.rawValue, label: texts["reports_period_\($0.rawValue)"], selected: $0 == query.period)
             },
@@ -146,4 +151,14 @@ struct ReportsPage: Sendable {
     }
 
     func format(_ value: Double, _ texts: TextCatalogue.Texts) -> String { texts.number(value, digits: abs(value) >= 100 ? 0 : 1) }
+
+    /// What goes under the indicator (`IndicatorCatalogue.Indicator.readerNotes`), in the page's words.
+    static func readerNotes(_ indicator: IndicatorCatalogue.Indicator, _ texts: TextCatalogue.Texts) -> [String] {
+        [
+            indicator.target.map { texts.format("reports_note_target", ["note": $0.note]) },
+            indicator.comparison.map { texts.format("reports_note_comparison", ["note": $0]) },
+            indicator.caveat.map { texts.format("reports_note_caveat", ["note": $0]) },
+        ].compactMap { $0 }
+    }
+
 }

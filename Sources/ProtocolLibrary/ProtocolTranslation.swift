@@ -1,0 +1,122 @@
+public import Clinical
+public import Foundation
+
+/// The statements of one `Protocols/` folder in another language: `Protocols/<area>/<language>.json`,
+/// each English statement (exactly as the protocol writes it) mapped to its translation.
+///
+/// A translation replaces words only: it is applied to string members whose key names a
+/// statement (`statementKeys`), never to an id, a fact, a code or a number, so a protocol read
+/// through it decides exactly as the English one. Keyed by the English text, a translation
+/// cannot outlive the statement it was made for: a statement changed in English is shown in
+/// English until it is translated again (and `ProtocolTranslationTests` fails until then).
+/// Each translation is an entry of the hazard log (`docs/clinical-safety.md`, T7).
+public struct ProtocolTranslation: Sendable {
+    /// The folders of `Protocols/` whose statements people read.
+    public enum Area: String, Sendable, CaseIterable {
+        case acute, rehab, recovery, indicators
+    }
+
+    /// The language, as a page names it (`sv`).
+    public let language: String
+    /// English statement → its translation.
+    public let statements: [String: String]
+
+    /// The members whose string values (or arrays of strings) are statements shown to people;
+    /// only those holding a space count (a one-word value is an id or a code), except under
+    /// `phrase` (the engine's own words, phrases.json). Under `values` (a score's published
+    /// risks) every member is a statement.
+    public static let statementKeys: [Area: Set<String>] = [
+        .acute: [
+            "text", "fails", "fails_prefix", "level", "title", "not_applicable_text", "warnings", "notes", "above_text", "below_text",
+            "caution", "lower_text", "outside_text", "per_text", "unknown_text", "agents", "regimen", "label", "option", "warning",
+            "band_note", "agents_rationale", "pending_text", "evt_site", "imaging_selected_ivt", "late_window_evt", "past_no_effect_evt",
+            "past_no_effect_ivt", "site_outside_model", "note", "verification", "anchor", "evidence", "phrase", "values",
+        ],
+        .rehab: ["text", "grade", "title", "meaning", "note", "kind"],
+        .indicators: ["title", "numerator", "exclusions", "note", "notes", "caveat", "comparison", "unit"],
+        .recovery: ["justification", "name", "note"],
+    ]
+
+    /// A translation file that is not a `{"language": …, "statements": {English: translation}}` object.
+    public struct Invalid: Error, CustomStringConvertible {
+        public var path: String
+        public var problem: String
+        public var description: String { "the translation \(path) \(problem)" }
+    }
+
+    public init(language: String, statements: [String: String]) {
+        self.language = language
+        self.statements = statements
+    }
+
+    /// Reads a translation file's contents (`path` names it in errors).
+    public static func decode(_ data: Data, path: String) throws(Invalid) -> ProtocolTranslation {
+        let document: JSONValue
+        do {
+            document = try JSONParser.parse([UInt8](data))
+        } catch {
+            throw Invalid(path: path, problem: "is not JSON: \(error)")
+        }
+        guard case .string(let language)? = document.object?["language"], !language.isEmpty else {
+            throw Invalid(path: path, problem: "has no language")
+        }
+        guard case .object(let members)? = document.object?["statements"] else { throw Invalid(path: path, problem: "has no statements object") }
+        var statements: [String: String] = [:]
+        for (english, value) in members {
+            guard case .string(let translated) = value, !translated.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+                throw Invalid(path: path, problem: "has no text for \"\(english.prefix(60))\"")
+            }
+            statements[english] = translated
+        }
+        return ProtocolTranslation(language: language, statements: statements)
+    }
+
+    /// `document` with each statement of `area` that has a translation replaced by it.
+    public func apply(to document: JSONValue, area: Area) -> JSONValue {
+        Self.mapStatements(in: document, keys: Self.statementKeys[area] ?? []) { statements[$0] ?? $0 }
+    }
+
+    /// Every statement of `area` in `document` (what a complete translation covers).
+    public static func statements(in document: JSONValue, area: Area) -> Set<String> {
+        var found: Set<String> = []
+        _ = mapStatements(in: document, keys: statementKeys[area] ?? []) {
+            found.insert($0)
+            return $0
+        }
+        return found
+    }
+
+    /// Whether two answers (as JSON) decide alike: the same structure, numbers, flags and codes;
+    /// only statements (strings holding a space) may differ. What a translated protocol must
+    /// give for every presentation.
+    public static func decidesAlike(_ english: JSONValue, _ translated: JSONValue) -> Bool {
+        switch (english, translated) {
+        case (.string(let a), .string(let b)): a == b || (a.contains(" ") && b.contains(" "))
+        case (.array(let a), .array(let b)): a.count == b.count && zip(a, b).allSatisfy { decidesAlike($0, $1) }
+        case (.object(let a), .object(let b)):
+            Set(a.keys) == Set(b.keys) && a.allSatisfy { key, value in b[key].map { decidesAlike(value, $0) } ?? false }
+        default: english == translated
+        }
+    }
+
+    private static func mapStatements(
+        in value: JSONValue, keys: Set<String>, under key: String? = nil, _ transform: (String) -> String
+    ) -> JSONValue {
+        switch value {
+        case .object(let members) where key == "values" && keys.contains("values"):
+            return .object(
+                members.mapValues { member in
+                    guard case .string(let text) = member, text.contains(" ") else { return member }
+                    return .string(transform(text))
+                })
+        case .object(let members):
+            return .object(members.reduce(into: [:]) { $0[$1.key] = mapStatements(in: $1.value, keys: keys, under: $1.key, transform) })
+        case .array(let elements):
+            return .array(elements.map { mapStatements(in: $0, keys: keys, under: key, transform) })
+        case .string(let text) where key.map(keys.contains) == true && (text.contains(" ") || key == "phrase"):
+            return .string(transform(text))
+        default:
+            return value
+        }
+    }
+}
