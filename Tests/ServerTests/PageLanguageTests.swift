@@ -296,6 +296,8 @@ import Testing
                 #expect(swedish.contains("SBP &lt;185 och DBP &lt;110 mmHg före bolus") && !swedish.contains("before bolus"), "the plan in Swedish")
                 #expect(swedish.contains("<dt>Övervakning</dt><dd>kontroll av blodtryck och neurologiskt status var 15:e min"), "an order in Swedish")
                 #expect(swedish.contains(#"lang="sv""#) && !swedish.contains(#"<p class="big" lang="en">"#))
+                let refusal = try await nurse.post("/acute?lang=sv", refused, csrf: csrf).html
+                #expect(refusal.contains("måste anges") && !refusal.contains("is required"), "the engine's refusal in Swedish")
                 let english = try await nurse.post("/acute?lang=en", tenecteplase, csrf: csrf).html
                 #expect(english.contains("SBP &lt;185 and DBP &lt;110 mmHg before bolus") && english.contains("<dt>Monitoring</dt>"))
             }

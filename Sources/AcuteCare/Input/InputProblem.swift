@@ -1,11 +1,23 @@
-/// One thing wrong with an input document: the field's JSON path and what is wrong.
+public import Clinical
+
+/// One thing wrong with an input document: the field's JSON path and what is wrong, in
+/// English and, for a page to say in its language, as a notice (nil: the English only).
 public struct InputProblem: Error, Sendable, Equatable, Codable, CustomStringConvertible {
     public var field: String
     public var message: String
+    public var notice: Notice? = nil
+
+    private enum CodingKeys: String, CodingKey { case field, message }
 
     public init(field: String, message: String) {
         self.field = field
         self.message = message
+    }
+
+    public init(field: String, _ code: InputNotice, _ values: [String: String] = [:]) {
+        let notice = Notice(code, values)
+        self.init(field: field, message: notice.text)
+        self.notice = notice
     }
 
     public var description: String { "\(field): \(message)" }

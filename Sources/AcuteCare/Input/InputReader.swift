@@ -5,8 +5,8 @@ import Clinical
 struct InputReader {
     private(set) var problems: [InputProblem] = []
 
-    mutating func report(_ field: String, _ message: String) {
-        problems.append(InputProblem(field: field, message: message))
+    mutating func report(_ field: String, _ code: InputNotice, _ values: [String: String] = [:]) {
+        problems.append(InputProblem(field: field, code, values))
     }
 
     /// The object at `key` of `object` (nil when absent or null; a problem when not an object).
@@ -16,10 +16,10 @@ struct InputReader {
         case .object(let members)?:
             return members
         case nil, .null?:
-            if required { report(field, "is required") }
+            if required { report(field, .required) }
             return nil
         case let other?:
-            report(field, "must be an object, not \(other.kindName)")
+            report(field, .notObject, ["kind": other.kindName])
             return nil
         }
     }
@@ -32,15 +32,17 @@ struct InputReader {
         switch object?[key] {
         case .number(let value)?:
             guard value.isFinite, range.contains(value) else {
-                report(field, "\(format(value)) is outside \(format(range.lowerBound))–\(format(range.upperBound))\(unit.isEmpty ? "" : " \(unit)")")
+                report(
+                    field, unit.isEmpty ? .outsideRange : .outsideRangeUnit,
+                    ["value": format(value), "low": format(range.lowerBound), "high": format(range.upperBound), "unit": unit])
                 return nil
             }
             return value
         case nil, .null?:
-            if required { report(field, "is required") }
+            if required { report(field, .required) }
             return nil
         case let other?:
-            report(field, "must be a number, not \(other.kindName)")
+            report(field, .notNumber, ["kind": other.kindName])
             return nil
         }
     }
@@ -52,7 +54,7 @@ struct InputReader {
             return nil
         }
         guard value == value.rounded() else {
-            report(join(path, key), "must be a whole number")
+            report(join(path, key), .notWholeNumber)
             return nil
         }
         return Int(value)
@@ -64,10 +66,10 @@ struct InputReader {
         case .bool(let value)?:
             return value
         case nil, .null?:
-            if required { report(field, "is required") }
+            if required { report(field, .required) }
             return nil
         case let other?:
-            report(field, "must be true or false, not \(other.kindName)")
+            report(field, .notBoolean, ["kind": other.kindName])
             return nil
         }
     }
@@ -80,15 +82,15 @@ struct InputReader {
         switch object?[key] {
         case .string(let text)?:
             guard let value = Value(rawValue: text) else {
-                report(field, "must be one of \(allowed)")
+                report(field, .notOneOf, ["allowed": allowed])
                 return nil
             }
             return value
         case nil, .null?:
-            if required { report(field, "is required (one of \(allowed))") }
+            if required { report(field, .requiredOneOf, ["allowed": allowed]) }
             return nil
         case let other?:
-            report(field, "must be one of \(allowed), not \(other.kindName)")
+            report(field, .notOneOfKind, ["allowed": allowed, "kind": other.kindName])
             return nil
         }
     }

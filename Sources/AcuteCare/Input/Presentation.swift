@@ -76,7 +76,7 @@ public struct PresentationReader: Sendable {
 
     public func read(_ json: JSONValue) throws(InputProblems) -> Presentation {
         guard let root = json.object else {
-            throw InputProblems([InputProblem(field: "(body)", message: "must be a JSON object (one presentation)")])
+            throw InputProblems([InputProblem(field: "(body)", .notPresentation)])
         }
         var reader = InputReader()
         var facts = Facts()
@@ -102,22 +102,18 @@ public struct PresentationReader: Sendable {
         let routing = RoutingTimes.read(root["routing"], into: &reader)
         reconcile(&facts, &reader, nihssItems: items, aspectsRegions: regions, pcAspectsRegions: pcRegions)
         if let systolic = facts.number(.bpSystolic), let diastolic = facts.number(.bpDiastolic), diastolic >= systolic {
-            reader.report("bp.diastolic", "must be below the systolic pressure")
+            reader.report("bp.diastolic", .diastolicNotBelowSystolic)
         }
         if let level = facts.number(.labsAntiXaLevel), level > 0, level < Self.lowestDOACLevelNgMl {
-            reader.report(
-                "labs.anti_xa_level",
-                "\(TextTemplate.describe(level)) looks like a heparin-calibrated anti-Xa in IU/mL: give the DOAC-calibrated level in ng/mL (0 when below the laboratory's limit of quantification)"
-            )
+            reader.report("labs.anti_xa_level", .antiXaLooksLikeHeparin, ["level": TextTemplate.describe(level)])
         }
         if let mgdl = facts.number(.glucoseMgDl), let mmol = facts.number(.glucoseMmolL),
             abs(mgdl / units.glucoseMgDlPerMmolL - mmol) > units.glucoseAgreementMmolL + 1e-9
         {
             let converted = TextTemplate.describe((mgdl / units.glucoseMgDlPerMmolL * 10).rounded() / 10)
             reader.report(
-                "glucose_mmol_l",
-                "is \(TextTemplate.describe(mmol)) mmol/L but glucose_mg_dl \(TextTemplate.describe(mgdl)) mg/dL is \(converted) mmol/L: give one unit, or values that agree"
-            )
+                "glucose_mmol_l", .glucoseUnitsDisagree,
+                ["mmol": TextTemplate.describe(mmol), "mgdl": TextTemplate.describe(mgdl), "converted": converted])
         }
         guard reader.problems.isEmpty else { throw InputProblems(reader.problems.uniqued()) }
         facts.derive(units)
@@ -134,13 +130,13 @@ public struct PresentationReader: Sendable {
         switch object?[key] {
         case .string(let text)?:
             if let index = allowed.firstIndex(of: text) { return .code(Int16(index)) }
-            reader.report(field, "must be one of \(allowed.joined(separator: ", "))")
+            reader.report(field, .notOneOf, ["allowed": allowed.joined(separator: ", ")])
             return nil
         case nil, .null?:
-            if required { reader.report(field, "is required (one of \(allowed.joined(separator: ", ")))") }
+            if required { reader.report(field, .requiredOneOf, ["allowed": allowed.joined(separator: ", ")]) }
             return nil
         default:
-            reader.report(field, "must be one of \(allowed.joined(separator: ", "))")
+            reader.report(field, .notOneOf, ["allowed": allowed.joined(separator: ", ")])
             return nil
         }
     }
@@ -148,7 +144,7 @@ public struct PresentationReader: Sendable {
     private func nihssItems(_ reader: inout InputReader, _ value: JSONValue?) -> [String: Int?]? {
         guard let value, value != .null else { return nil }
         guard let members = value.object else {
-            reader.report("nihss_items", "must be an object of item scores, e.g. {\"1a\": 0, \"5a\": \"UN\"}")
+            reader.report("nihss_items", .nihssItemsNotObject)
             return nil
         }
         var items: [String: Int?] = [:]
@@ -160,13 +156,13 @@ public struct PresentationReader: Sendable {
             case .string("UN")? where item.untestableAllowed:
                 items[item.id] = .some(nil)
             case nil, .null?:
-                reader.report(field, "is required when items are given (0–\(item.max)\(item.untestableAllowed ? " or \"UN\"" : ""))")
+                reader.report(field, item.untestableAllowed ? .nihssItemRequiredOrUntestable : .nihssItemRequired, ["max": "\(item.max)"])
             default:
-                reader.report(field, "must be a whole number 0–\(item.max)\(item.untestableAllowed ? " or \"UN\" (untestable)" : "")")
+                reader.report(field, item.untestableAllowed ? .nihssItemScoreOrUntestable : .nihssItemScore, ["max": "\(item.max)"])
             }
         }
         for key in members.keys where !scales.nihss.items.contains(where: { $0.id == key }) {
-            reader.report("nihss_items.\(key)", "is not an NIHSS item")
+            reader.report("nihss_items.\(key)", .notNihssItem)
         }
         return items
     }
@@ -174,16 +170,16 @@ public struct PresentationReader: Sendable {
     private func readRegions(_ reader: inout InputReader, _ value: JSONValue?, field: String, allowed: [String]) -> [String]? {
         guard let value, value != .null else { return nil }
         guard case .array(let elements) = value else {
-            reader.report(field, "must be a list of affected regions (\(allowed.joined(separator: ", ")))")
+            reader.report(field, .notRegionList, ["allowed": allowed.joined(separator: ", ")])
             return nil
         }
         var regions: [String] = []
         for (index, element) in elements.enumerated() {
             guard case .string(let region) = element, allowed.contains(region) else {
-                reader.report("\(field)[\(index)]", "must be one of \(allowed.joined(separator: ", "))")
+                reader.report("\(field)[\(index)]", .notOneOf, ["allowed": allowed.joined(separator: ", ")])
                 continue
             }
-            if regions.contains(region) { reader.report("\(field)[\(index)]", "\(region) is listed twice") }
+            if regions.contains(region) { reader.report("\(field)[\(index)]", .regionListedTwice, ["region": region]) }
             regions.append(region)
         }
         return regions
@@ -197,7 +193,7 @@ public struct PresentationReader: Sendable {
         if let nihssItems, nihssItems.count == scales.nihss.items.count {
             let total = nihssItems.values.reduce(0) { $0 + ($1 ?? 0) }
             if let given = facts.number(.nihss), Int(given) != total {
-                reader.report("nihss", "is \(Int(given)) but the items add up to \(total)")
+                reader.report("nihss", .nihssDisagreesWithItems, ["given": "\(Int(given))", "total": "\(total)"])
             }
             facts[.nihss] = .number(Double(total))
         }
@@ -208,7 +204,7 @@ public struct PresentationReader: Sendable {
             guard let regions else { continue }
             let score = scale.score(affected: regions)
             if let given = facts.number(fact), Int(given) != score {
-                reader.report(name, "is \(Int(given)) but the affected regions give \(score)")
+                reader.report(name, .aspectsDisagreesWithRegions, ["given": "\(Int(given))", "score": "\(score)"])
             }
             facts[fact] = .number(Double(score))
         }

@@ -33,7 +33,7 @@ public struct RoutingTimes: Sendable, Equatable {
     static func read(_ value: JSONValue?, into reader: inout InputReader) -> RoutingTimes? {
         guard let value, value != .null else { return nil }
         guard let members = value.object else {
-            reader.report("routing", "must be an object of travel and process times")
+            reader.report("routing", .routingNotObject)
             return nil
         }
         let minutes = Fact.minutes

@@ -140,6 +140,14 @@ struct AcutePages: Sendable {
                 answer = try await acute.evaluate(
                     json, input: Data(json.jsonBytes), profile: form["profile"].flatMap { $0.isEmpty ? nil : $0 }, episode: banner?.id,
                     as: context.access)
+            } catch let problems as InputProblems where problems.problems.allSatisfy({ $0.notice != nil }) {
+                // Each problem said in the page's language.
+                let texts = pages.texts(request)
+                var errors: [String: String] = [:]
+                for problem in problems.problems { errors[Self.formName[problem.field] ?? problem.field] = problem.notice.map(texts.notice) }
+                return try formPage(
+                    request, context.identity, values: form, defaults: false, episode: banner, unlinked: unlinked, errors: errors, fromEngine: false,
+                    status: .unprocessableContent)
             } catch {
                 guard let problem = Problem.from(error), problem.status == .unprocessableContent else { throw error }
                 var errors: [String: String] = [:]

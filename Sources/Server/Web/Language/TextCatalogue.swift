@@ -1,3 +1,4 @@
+import AcuteCare
 import Clinical
 import Foundation
 import Recovery
@@ -79,7 +80,8 @@ struct TextCatalogue: Sendable {
     /// the code beside the API's sentence, not repeated in en.json; other languages translate them.
     static let noticeSentences: [String: String] = Dictionary(
         uniqueKeysWithValues: (ReportNotice.allCases.map { ($0.rawValue, $0.english) } + RecoveryNotice.allCases.map { ($0.rawValue, $0.english) }
-            + Prep2Input.allCases.map { ($0.rawValue, $0.english) } + UnplacedReason.allCases.map { ($0.rawValue, $0.english) })
+            + Prep2Input.allCases.map { ($0.rawValue, $0.english) } + UnplacedReason.allCases.map { ($0.rawValue, $0.english) }
+            + InputNotice.allCases.map { ($0.rawValue, $0.english) })
             .map { ("notice_" + $0.0, $0.1) })
 
     /// Reads the catalogues from `folder` (English with `noticeSentences`), refusing one whose
