@@ -232,7 +232,7 @@ let package = Package(
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "Clinical", "Postgres", "ProtocolLibrary", "Recovery", "Seed", "Storage", "Rehabilitation", "PostgresTestSupport",
+                "Server", "AcuteCare", "Clinical", "Postgres", "ProtocolLibrary", "Recovery", "Seed", "Storage", "Rehabilitation", "PostgresTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

@@ -28,7 +28,7 @@ public struct Notice: Sendable, Codable, Equatable {
 }
 
 /// The notices a feature may give: each code with its English sentence (`{name}` for a value).
-/// Codes are unique across features (each feature's start with its own prefix).
+/// Codes are unique across features (the catalogue's `notice_<code>`; the catalogue test checks).
 public protocol NoticeCode: RawRepresentable<String>, CaseIterable, Sendable {
     var english: String { get }
 }

@@ -35,6 +35,8 @@ public struct ProtocolLibrary: Sendable {
 
     /// The folder of the acute rule files.
     public static let acuteFolder = "acute"
+    /// The acute sources: citations, cited as published (never translated).
+    static let citationsFile = "sources.json"
 
     public init(directory: URL) {
         self.directory = directory
@@ -65,7 +67,9 @@ public struct ProtocolLibrary: Sendable {
     public func acute(language: String? = nil) throws -> AcuteProtocol {
         let translation = try language.map { try self.translation(of: .acute, language: $0) }
         var files: [String: Data] = [:]
-        for name in AcuteProtocol.fileNames { files[name] = try read("\(Self.acuteFolder)/\(name)", translation, .acute) }
+        for name in AcuteProtocol.fileNames {
+            files[name] = try read("\(Self.acuteFolder)/\(name)", name == Self.citationsFile ? nil : translation, .acute)
+        }
         return try AcuteProtocol.decode(files: files)
     }
 
@@ -111,7 +115,7 @@ public struct ProtocolLibrary: Sendable {
     private func documents(of area: ProtocolTranslation.Area) throws -> [JSONValue] {
         let paths: [String] =
             switch area {
-            case .acute: AcuteProtocol.fileNames.map { "\(Self.acuteFolder)/\($0)" }
+            case .acute: AcuteProtocol.fileNames.filter { $0 != Self.citationsFile }.map { "\(Self.acuteFolder)/\($0)" }
             case .rehab: [File.rehabCatalogue.rawValue]
             case .recovery: [File.recovery.rawValue]
             case .indicators: [File.indicators.rawValue]

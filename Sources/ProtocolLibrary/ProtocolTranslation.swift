@@ -9,7 +9,7 @@ public import Foundation
 /// through it decides exactly as the English one. Keyed by the English text, a translation
 /// cannot outlive the statement it was made for: a statement changed in English is shown in
 /// English until it is translated again (and `ProtocolTranslationTests` fails until then).
-/// Each translation is an entry of the hazard log (`docs/clinical-safety.md`, T7).
+/// Each translation is an entry of the hazard log (`docs/clinical-safety.md`, T8).
 public struct ProtocolTranslation: Sendable {
     /// The folders of `Protocols/` whose statements people read.
     public enum Area: String, Sendable, CaseIterable {
@@ -22,13 +22,12 @@ public struct ProtocolTranslation: Sendable {
     public let statements: [String: String]
 
     /// The members whose string values (or arrays of strings) are statements shown to people;
-    /// only those holding a space count (a one-word value is an id or a code), except under
-    /// `phrase` (the engine's own words, phrases.json). Under `values` (a score's published
+    /// a value without a letter (`%`, `2%`) is not one. Under `values` (a score's published
     /// risks) every member is a statement.
     public static let statementKeys: [Area: Set<String>] = [
         .acute: [
             "text", "fails", "fails_prefix", "level", "title", "not_applicable_text", "warnings", "notes", "above_text", "below_text",
-            "caution", "lower_text", "outside_text", "per_text", "unknown_text", "agents", "regimen", "label", "option", "warning",
+            "caution", "lower_text", "outside_text", "per_text", "unknown_text", "lowering_agents", "regimen", "label", "option", "warning",
             "band_note", "agents_rationale", "pending_text", "evt_site", "imaging_selected_ivt", "late_window_evt", "past_no_effect_evt",
             "past_no_effect_ivt", "site_outside_model", "note", "verification", "anchor", "evidence", "phrase", "values",
         ],
@@ -86,17 +85,53 @@ public struct ProtocolTranslation: Sendable {
         return found
     }
 
-    /// Whether two answers (as JSON) decide alike: the same structure, numbers, flags and codes;
-    /// only statements (strings holding a space) may differ. What a translated protocol must
-    /// give for every presentation.
-    public static func decidesAlike(_ english: JSONValue, _ translated: JSONValue) -> Bool {
+    /// Whether an answer said with this translation (as JSON) decides as the English one: the
+    /// same structure, flags and numbers; a string may differ only where it is a statement
+    /// said otherwise: one word only as this translation says it, a longer one only with the
+    /// same numbers and comparison signs. What a Swedish page checks before it shows its answer.
+    public func decidesAlike(_ english: JSONValue, _ translated: JSONValue) -> Bool {
+        firstDifference(english, translated, at: "") == nil
+    }
+
+    /// Where an answer said with this translation first fails to decide as the English one, as
+    /// a path into the answer (`.ivt.status`); nil when it decides alike.
+    public func firstDifference(_ english: JSONValue, _ translated: JSONValue, at path: String) -> String? {
         switch (english, translated) {
-        case (.string(let a), .string(let b)): a == b || (a.contains(" ") && b.contains(" "))
-        case (.array(let a), .array(let b)): a.count == b.count && zip(a, b).allSatisfy { decidesAlike($0, $1) }
+        case (.string(let a), .string(let b)):
+            return sayAlike(a, b) ? nil : path
+        case (.array(let a), .array(let b)):
+            guard a.count == b.count else { return "\(path)[]" }
+            return zip(a, b).enumerated().lazy.compactMap { firstDifference($1.0, $1.1, at: "\(path)[\($0)]") }.first
         case (.object(let a), .object(let b)):
-            Set(a.keys) == Set(b.keys) && a.allSatisfy { key, value in b[key].map { decidesAlike(value, $0) } ?? false }
-        default: english == translated
+            guard Set(a.keys) == Set(b.keys) else { return "\(path){}" }
+            return a.keys.sorted().lazy.compactMap { key in firstDifference(a[key] ?? .null, b[key] ?? .null, at: "\(path).\(key)") }.first
+        default:
+            return english == translated ? nil : path
         }
+    }
+
+    private func sayAlike(_ english: String, _ translated: String) -> Bool {
+        if english == translated { return true }
+        guard english.contains(" ") else { return statements[english] == translated }
+        return Self.numbers(english, decimalComma: false) == Self.numbers(translated, decimalComma: true)
+            && Self.comparisons(english) == Self.comparisons(translated)
+    }
+
+    /// The numbers of a text, sorted (English: `,` separates thousands; with `decimalComma`,
+    /// as in Swedish, `,` is the decimal mark).
+    public static func numbers(_ text: String, decimalComma: Bool) -> [String] {
+        let plain = decimalComma ? text : text.replacing(/(\d),(\d{3})(?!\d)/) { "\($0.1)\($0.2)" }
+        return plain.matches(of: /\d+(?:[.,]\d+)?/).map { $0.output.replacingOccurrences(of: ",", with: ".") }.sorted()
+    }
+
+    /// The comparison signs of a text, sorted.
+    public static func comparisons(_ text: String) -> [String] {
+        text.matches(of: /[<>≤≥]=?/).map { String($0.output) }.sorted()
+    }
+
+    /// The `{placeholders}` of a text, sorted.
+    public static func placeholders(_ text: String) -> [String] {
+        text.matches(of: /\{[A-Za-z_.]+\}/).map { String($0.output) }.sorted()
     }
 
     private static func mapStatements(
@@ -106,14 +141,14 @@ public struct ProtocolTranslation: Sendable {
         case .object(let members) where key == "values" && keys.contains("values"):
             return .object(
                 members.mapValues { member in
-                    guard case .string(let text) = member, text.contains(" ") else { return member }
+                    guard case .string(let text) = member, text.contains(where: \.isLetter) else { return member }
                     return .string(transform(text))
                 })
         case .object(let members):
             return .object(members.reduce(into: [:]) { $0[$1.key] = mapStatements(in: $1.value, keys: keys, under: $1.key, transform) })
         case .array(let elements):
             return .array(elements.map { mapStatements(in: $0, keys: keys, under: key, transform) })
-        case .string(let text) where key.map(keys.contains) == true && (text.contains(" ") || key == "phrase"):
+        case .string(let text) where key.map(keys.contains) == true && text.contains(where: \.isLetter):
             return .string(transform(text))
         default:
             return value

@@ -358,7 +358,7 @@ struct ProtocolLoader {
                 try reader.number(none["treat_at_or_above_diastolic"], "treat_at_or_above_diastolic"),
                 try reader.string(none["text"], "text")
             ),
-            agents: try reader.string(document["agents"], "agents")
+            agents: try reader.string(document["lowering_agents"], "lowering_agents")
         )
     }
 

@@ -41,7 +41,10 @@ struct ConfigCheckCommand: AsyncParsableCommand {
         let settings = ServeSettings(environment)
         var problems = settings.problems
         if let protocols = settings.protocols {
-            do { _ = try protocols.loadAll() } catch { problems.append("\(error)") }
+            // The service starts with both: the protocols, and their Swedish statements (docs/clinical-safety.md T8).
+            for language in [nil, "sv"] {
+                do { _ = try protocols.loadAll(language: language) } catch { problems.append("\(error)") }
+            }
         }
 
         Console.line("settings: the environment, then \(path ?? "no settings file (\(SettingsFile.installedPath) is not there)"), then the defaults")

@@ -156,11 +156,11 @@ struct AcutePages: Sendable {
                     request, context.identity, values: form, defaults: false, episode: banner, unlinked: unlinked, errors: errors, fromEngine: true,
                     status: .unprocessableContent)
             }
-            let language = pages.language(request)
+            let said = statements.acuteAnswer(answer.result, of: answer.presentation, in: pages.language(request))
             let view = AcuteResultView(
-                statements.acuteAnswer(answer.result, of: answer.presentation, in: language), id: answer.id, stored: answer.kept.rawValue,
+                said, id: answer.id, stored: answer.kept.rawValue,
                 lkwMinutesAgo: instants["lkw_at"].map { now.timeIntervalSince($0) / 60 } ?? Double(read["lkw_minutes_ago"] ?? "") ?? 0, now: now,
-                sources: acute.evaluator.acute.sources, titles: titles[language] ?? [:], texts: pages.texts(request), zone: episodes.zone,
+                sources: acute.evaluator.acute.sources, titles: titles[said.1] ?? [:], texts: pages.texts(request), zone: episodes.zone,
                 episode: banner, unlinked: unlinked)
             return try pages.page("acute-result", view, request: request, identity: context.identity)
         }

@@ -6,7 +6,7 @@ import Foundation
 /// The page's own words are the catalogue's, in the page's language; what the protocols and the
 /// engine say (reasons, warnings, levels, plans) comes in the page's language with the answer
 /// (`ProtocolStatements.acuteAnswer`), marked with its `lang` in the template; citations stay
-/// as published. Every translation is in the hazard log (docs/clinical-safety.md T7).
+/// as published. Every translation is in the hazard log (docs/clinical-safety.md T8).
 struct AcuteResultView {
     struct Reason {
         var kind: String
@@ -60,6 +60,10 @@ struct AcuteResultView {
     var newEvaluationHref: String
     /// The episode could not be looked up in time: the answer is not linked to it.
     var unlinked: Bool
+    /// The `lang` of the protocols' statements on this answer (`ProtocolStatements.acuteAnswer`).
+    var statementLang: String
+    /// Said when a Swedish page shows the statements in English (the Swedish did not decide alike).
+    var statementsInEnglish: String?
     /// The evaluation's last known well is not the episode's: which one is right is the team's
     /// to say, and the episode's to record.
     var lkwDiffers: String?
@@ -116,11 +120,16 @@ struct AcuteResultView {
     var hasMissing: Bool
 
     /// - Parameters:
-    ///   - titles: the protocol's rules, pathways and trials in words, by code or id (`AcuteProtocol.titles`).
+    ///   - said: the answer and the language of its statements (`ProtocolStatements.acuteAnswer`).
+    ///   - titles: the protocol's rules, pathways and trials in words, by code or id (`AcuteProtocol.titles`), in that language.
     init(
-        _ evaluation: AcuteEvaluation, id: UUID, stored: String, lkwMinutesAgo: Double, now: Date, sources: [String: AcuteProtocol.Source],
+        _ said: (AcuteEvaluation, PageLanguage), id: UUID, stored: String, lkwMinutesAgo: Double, now: Date, sources: [String: AcuteProtocol.Source],
         titles: [String: String], texts: TextCatalogue.Texts, zone: TimeZone?, episode: AcuteEpisodePages.Banner?, unlinked: Bool
     ) {
+        let (evaluation, statementLanguage) = said
+        let statementLang = ProtocolStatements.tag(statementLanguage)
+        self.statementLang = statementLang
+        statementsInEnglish = statementLanguage != texts.language && texts.language == .sv ? texts["acute_statements_in_english"] : nil
         evaluationId = id.uuidString
         patient = episode?.patient
         newEvaluationHref = episode.map { "/acute?episode=\($0.id.uuidString.lowercased())" } ?? "/acute"
@@ -164,7 +173,6 @@ struct AcuteResultView {
             }
         ivtPathway = ivt.pathway.map { titles[$0] ?? $0 } ?? texts["acute_no_pathway"]
         ivtPathwayCode = ivt.pathway ?? ""
-        let statementLang = ProtocolStatements.tag(texts.language)
         ivtPathwayLang = ivt.pathway == nil ? nil : statementLang
         func cite(_ ids: [String]) -> String {
             ids.compactMap { sources[$0].map { "\($0.citation)\($0.doi.map { " doi:\($0)" } ?? "")" } }.joined(separator: "; ")
@@ -330,8 +338,9 @@ struct AcuteResultView {
     static let planNames = [
         "before_IVT": "acute_bp_before_ivt", "after_IVT_24h": "acute_bp_after_ivt", "before_EVT": "acute_bp_before_evt",
         "during_and_after_EVT_24h": "acute_bp_during_after_evt", "after_successful_reperfusion": "acute_bp_after_reperfusion",
-        "no_reperfusion": "acute_bp_no_reperfusion", "monitoring": "acute_order_monitoring", "sich_protocol": "acute_order_sich",
-        "angioedema_protocol": "acute_order_angioedema",
+        "no_reperfusion": "acute_bp_no_reperfusion", "intracerebral_hemorrhage": "acute_bp_intracerebral_hemorrhage",
+        "monitoring": "acute_order_monitoring", "sich_protocol": "acute_order_sich", "angioedema_protocol": "acute_order_angioedema",
+        "no_antithrombotics_24h": "acute_order_no_antithrombotics", "no_invasive_24h": "acute_order_no_invasive",
     ]
 
     /// A plan's moment or an order in words (one the catalogue does not know yet by its id).

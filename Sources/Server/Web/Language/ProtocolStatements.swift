@@ -14,8 +14,9 @@ import Storage
 struct ProtocolStatements: Sendable {
     let english: ProtocolLibrary.Loaded
     let swedish: ProtocolLibrary.Loaded
-    /// The acute rules with their Swedish statements.
+    /// The acute rules with their Swedish statements, and those statements.
     let swedishAcute: AcuteEvaluator
+    private let swedishAcuteStatements: ProtocolTranslation
     /// The recovery protocol's Swedish statements, for those a notice quotes.
     private let swedishRecovery: ProtocolTranslation
     private let logger = Logger(label: "strokepath.protocols")
@@ -25,6 +26,7 @@ struct ProtocolStatements: Sendable {
         self.english = english
         self.swedish = try library.loadAll(language: swedish)
         swedishAcute = AcuteEvaluator(protocol: self.swedish.acute)
+        swedishAcuteStatements = try library.translation(of: .acute, language: swedish)
         swedishRecovery = try library.translation(of: .recovery, language: swedish)
     }
 
@@ -64,19 +66,21 @@ struct ProtocolStatements: Sendable {
         language == .sv ? "sv" : "en"
     }
 
-    /// `decided` (made with the English rules) as a page in `language` says it: on a Swedish
-    /// page the same presentation evaluated with the Swedish statements, shown only when it
-    /// decides exactly as `decided` (every number, flag, code and structure equal; only
-    /// statements may differ), otherwise the English answer.
-    func acuteAnswer(_ decided: AcuteEvaluation, of presentation: Presentation, in language: PageLanguage) -> AcuteEvaluation {
-        guard language == .sv else { return decided }
-        guard let translated = try? swedishAcute.evaluate(presentation, profile: decided.profile),
-            let english = try? JSONParser.parse(decided.jsonBytes), let swedish = try? JSONParser.parse(translated.jsonBytes),
-            ProtocolTranslation.decidesAlike(english, swedish)
-        else {
-            logger.error("the Swedish statements changed an acute decision: the answer is shown in English")
-            return decided
+    /// `decided` (made with the English rules) as a page in `language` says it, and the language
+    /// it is said in: on a Swedish page the same presentation evaluated with the Swedish
+    /// statements, shown only when it decides exactly as `decided`
+    /// (`ProtocolTranslation.decidesAlike`); otherwise the English answer, in English.
+    func acuteAnswer(_ decided: AcuteEvaluation, of presentation: Presentation, in language: PageLanguage) -> (AcuteEvaluation, PageLanguage) {
+        guard language == .sv else { return (decided, language) }
+        do {
+            let translated = try swedishAcute.evaluate(presentation, profile: decided.profile)
+            let difference = swedishAcuteStatements.firstDifference(
+                try JSONParser.parse(decided.jsonBytes), try JSONParser.parse(translated.jsonBytes), at: "")
+            guard let difference else { return (translated, .sv) }
+            logger.error("the Swedish statements said an acute answer otherwise: shown in English", metadata: ["at": "\(difference)"])
+        } catch {
+            logger.error("the Swedish statements could not say an acute answer: shown in English", metadata: ["error": "\(error)"])
         }
-        return translated
+        return (decided, .en)
     }
 }

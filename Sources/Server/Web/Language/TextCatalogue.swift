@@ -33,12 +33,12 @@ struct TextCatalogue: Sendable {
             return result + rest
         }
 
-        /// A number as the language writes it (a decimal comma in Swedish).
         /// A notice in the page's language (`notice_<code>`); one read back without its code, as given.
         func notice(_ notice: Notice) -> String {
             notice.code.map { format("notice_" + $0, notice.values) } ?? notice.text
         }
 
+        /// A number as the language writes it (a decimal comma in Swedish).
         func number(_ value: Double, digits: Int) -> String {
             value.formatted(.number.precision(.fractionLength(digits)).locale(language.locale).grouping(.never))
         }
@@ -79,10 +79,13 @@ struct TextCatalogue: Sendable {
     /// The notices the service gives, in English, from their codes (`notice_<code>`): kept in
     /// the code beside the API's sentence, not repeated in en.json; other languages translate them.
     static let noticeSentences: [String: String] = Dictionary(
-        uniqueKeysWithValues: (ReportNotice.allCases.map { ($0.rawValue, $0.english) } + RecoveryNotice.allCases.map { ($0.rawValue, $0.english) }
-            + Prep2Input.allCases.map { ($0.rawValue, $0.english) } + UnplacedReason.allCases.map { ($0.rawValue, $0.english) }
-            + InputNotice.allCases.map { ($0.rawValue, $0.english) })
-            .map { ("notice_" + $0.0, $0.1) })
+        noticeCodes.map { ("notice_" + $0.code, $0.english) }, uniquingKeysWith: { first, _ in first })
+
+    /// Every notice code the service gives, with its English (a code given twice is found by the catalogue test).
+    static let noticeCodes: [(code: String, english: String)] =
+        ReportNotice.allCases.map { ($0.rawValue, $0.english) } + RecoveryNotice.allCases.map { ($0.rawValue, $0.english) }
+        + Prep2Input.allCases.map { ($0.rawValue, $0.english) } + UnplacedReason.allCases.map { ($0.rawValue, $0.english) }
+        + InputNotice.allCases.map { ($0.rawValue, $0.english) }
 
     /// Reads the catalogues from `folder` (English with `noticeSentences`), refusing one whose
     /// keys or placeholders differ from English's; the pseudo-language is English with each text marked.
