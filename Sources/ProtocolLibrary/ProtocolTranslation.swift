@@ -86,9 +86,10 @@ public struct ProtocolTranslation: Sendable {
     }
 
     /// Whether an answer said with this translation (as JSON) decides as the English one: the
-    /// same structure, flags and numbers; a string may differ only where it is a statement
-    /// said otherwise: one word only as this translation says it, a longer one only with the
-    /// same numbers and comparison signs. What a Swedish page checks before it shows its answer.
+    /// same structure, flags, numbers and codes (`codeKeys` exactly); a string may differ only
+    /// where it is a statement said otherwise: one word only as this translation says it, a
+    /// longer one only with the same numbers and comparison signs in the same order (`figures`).
+    /// What a Swedish page checks before it shows its answer.
     public func decidesAlike(_ english: JSONValue, _ translated: JSONValue) -> Bool {
         firstDifference(english, translated, at: "") == nil
     }
@@ -97,6 +98,8 @@ public struct ProtocolTranslation: Sendable {
     /// a path into the answer (`.ivt.status`); nil when it decides alike.
     public func firstDifference(_ english: JSONValue, _ translated: JSONValue, at path: String) -> String? {
         switch (english, translated) {
+        case (.string(let a), .string(let b)) where Self.codeKeys.contains(String(path.split(separator: ".").last ?? "")):
+            return a == b ? nil : path
         case (.string(let a), .string(let b)):
             return sayAlike(a, b) ? nil : path
         case (.array(let a), .array(let b)):
@@ -110,23 +113,24 @@ public struct ProtocolTranslation: Sendable {
         }
     }
 
+    /// The members of an answer that hold codes and ids (an agent, a pathway, a rule, a status):
+    /// equal in every language, whatever they hold.
+    public static let codeKeys: Set<String> = [
+        "agent", "pathway", "code", "rule", "profile", "id", "for", "field", "recommendation", "status", "action", "stroke",
+        "treatment", "decision",
+    ]
+
     private func sayAlike(_ english: String, _ translated: String) -> Bool {
         if english == translated { return true }
         guard english.contains(" ") else { return statements[english] == translated }
-        return Self.numbers(english, decimalComma: false) == Self.numbers(translated, decimalComma: true)
-            && Self.comparisons(english) == Self.comparisons(translated)
+        return Self.figures(english, decimalComma: false) == Self.figures(translated, decimalComma: true)
     }
 
-    /// The numbers of a text, sorted (English: `,` separates thousands; with `decimalComma`,
-    /// as in Swedish, `,` is the decimal mark).
-    public static func numbers(_ text: String, decimalComma: Bool) -> [String] {
+    /// The numbers and comparison signs of a text, in order (`<185`, `>=`, `4.5`): English `,`
+    /// separates thousands; with `decimalComma`, as in Swedish, `,` is the decimal mark.
+    public static func figures(_ text: String, decimalComma: Bool) -> [String] {
         let plain = decimalComma ? text : text.replacing(/(\d),(\d{3})(?!\d)/) { "\($0.1)\($0.2)" }
-        return plain.matches(of: /\d+(?:[.,]\d+)?/).map { $0.output.replacingOccurrences(of: ",", with: ".") }.sorted()
-    }
-
-    /// The comparison signs of a text, sorted.
-    public static func comparisons(_ text: String) -> [String] {
-        text.matches(of: /[<>≤≥]=?/).map { String($0.output) }.sorted()
+        return plain.matches(of: /[<>≤≥]=?|\d+(?:[.,]\d+)?/).map { $0.output.replacingOccurrences(of: ",", with: ".") }
     }
 
     /// The `{placeholders}` of a text, sorted.

@@ -30,20 +30,21 @@ import Testing
     func T8_eachTranslationKeepsEveryNumberAndPlaceholder(area: ProtocolTranslation.Area) throws {
         for (english, swedish) in try Self.library.translation(of: area, language: "sv").statements {
             #expect(
-                ProtocolTranslation.numbers(english, decimalComma: false) == ProtocolTranslation.numbers(swedish, decimalComma: true),
+                ProtocolTranslation.figures(english, decimalComma: false) == ProtocolTranslation.figures(swedish, decimalComma: true),
                 "\(english) → \(swedish)")
-            #expect(ProtocolTranslation.comparisons(english) == ProtocolTranslation.comparisons(swedish), "\(english) → \(swedish)")
             #expect(ProtocolTranslation.placeholders(english) == ProtocolTranslation.placeholders(swedish), "\(english) → \(swedish)")
         }
     }
 
-    @Test func T8_aNumberOrComparisonChangedInTranslationIsFound() {
-        let numbers = ProtocolTranslation.numbers
-        #expect(numbers("up to 4.5 h, 1,000 mg", false) == numbers("upp till 4,5 h, 1000 mg", true))
-        #expect(numbers("up to 4.5 h", false) != numbers("upp till 3 h", true))
-        #expect(numbers("SBP <185 mmHg", false) != numbers("SBP <180 mmHg", true))
-        #expect(ProtocolTranslation.comparisons("INR >1.7") != ProtocolTranslation.comparisons("INR <1,7"))
-        #expect(ProtocolTranslation.comparisons("age >= 80") == ProtocolTranslation.comparisons("ålder >= 80"))
+    @Test func T8_aNumberOrComparisonChangedOrMovedInTranslationIsFound() {
+        let figures = ProtocolTranslation.figures
+        #expect(figures("up to 4.5 h, 1,000 mg", false) == figures("upp till 4,5 h, 1000 mg", true))
+        #expect(figures("age >= 80", false) == figures("ålder >= 80", true))
+        #expect(figures("up to 4.5 h", false) != figures("upp till 3 h", true))
+        #expect(figures("SBP <185 mmHg", false) != figures("SBP <180 mmHg", true))
+        #expect(figures("INR >1.7", false) != figures("INR <1,7", true))
+        #expect(figures("SBP <185 and DBP >110", false) != figures("SBP >185 och DBP <110", true), "the signs moved")
+        #expect(figures("bolus 6.9 mg, infusion 62.4 mg", false) != figures("infusion 62,4 mg, bolus 6,9 mg", true), "the doses swapped")
     }
 
     @Test func T8_theSwedishProtocolDecidesAsTheEnglishOnEveryVectorAndVariant() throws {
@@ -78,6 +79,9 @@ import Testing
         let said = try JSONParser.parse(
             Array(#"{"ivt":{"status":"eligible","dose_mg":62.4,"reasons":["ålder 68 är <= 80","graviditet"],"basis":"0,9 mg/kg × 69 kg"}}"#.utf8))
         #expect(translation.decidesAlike(english, said))
+        let agents = try JSONParser.parse(Array(#"{"agents":[{"agent":"vitamin K","text":"IV by slow infusion"}]}"#.utf8))
+        let swapped = try JSONParser.parse(Array(#"{"agents":[{"agent":"andexanet alfa","text":"IV som långsam infusion"}]}"#.utf8))
+        #expect(translation.firstDifference(agents, swapped, at: "") == ".agents[0].agent", "a code with a space is still a code")
         for (changed, at) in [
             (#"{"ivt":{"status":"contraindicated","dose_mg":62.4,"reasons":["ålder 68 är <= 80","graviditet"],"basis":"0,9 mg/kg × 69 kg"}}"#, ".ivt.status"),
             (#"{"ivt":{"status":"eligible","dose_mg":6.24,"reasons":["ålder 68 är <= 80","graviditet"],"basis":"0,9 mg/kg × 69 kg"}}"#, ".ivt.dose_mg"),

@@ -115,6 +115,38 @@ import Testing
         #expect(moments.subtracting(AcuteResultView.planNames.keys).sorted() == [], "moments and orders without a name")
     }
 
+    /// T8: a Swedish translation that says an answer otherwise (here a threshold changed) is not
+    /// shown: the English answer is, marked English, and the page says so.
+    @Test func aSwedishAnswerThatDoesNotDecideAlikeIsShownInEnglish() throws {
+        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("protocols-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: copy) }
+        try FileManager.default.copyItem(at: TestPaths.projectRoot.appendingPathComponent("Protocols"), to: copy)
+        let file = copy.appendingPathComponent("acute/sv.json")
+        let original = try String(contentsOf: file, encoding: .utf8)
+        let sabotaged = original.replacingOccurrences(of: #""SBP <185 och DBP <110 mmHg före bolus""#, with: #""SBP <180 och DBP <110 mmHg före bolus""#)
+        #expect(sabotaged != original)
+        try sabotaged.write(to: file, atomically: true, encoding: .utf8)
+        let library = ProtocolLibrary(directory: copy)
+        let english = try library.loadAll()
+        let statements = try ProtocolStatements(library: library, english: english)
+        let vectors = try JSONParser.parse(try Data(contentsOf: TestPaths.projectRoot.appendingPathComponent("Tests/Fixtures/acute/cases.json")))
+        let presentation = try PresentationReader(protocol: english.acute).read(
+            vectors.object?["cases"].flatMap { if case .array(let all) = $0 { all.first } else { nil } }?.object?["presentation"] ?? .null)
+        let decided = try AcuteEvaluator(protocol: english.acute).evaluate(presentation)
+        #expect(decided.bpPlan["before_IVT"] == "SBP <185 and DBP <110 mmHg before bolus", "the vector reaches the sabotaged statement")
+        let said = statements.acuteAnswer(decided, of: presentation, in: .sv)
+        #expect(said.1 == .en && said.0.bpPlan["before_IVT"] == "SBP <185 and DBP <110 mmHg before bolus")
+        let unsabotaged = try ProtocolStatements(library: Self.library, english: try Self.library.loadAll())
+        #expect(unsabotaged.acuteAnswer(decided, of: presentation, in: .sv).1 == .sv, "the project's translation decides alike")
+        let texts = try TextCatalogue.load(from: Self.sources.appendingPathComponent("Resources/locales")).texts(.sv)
+        let view = AcuteResultView(
+            said, id: UUID(), stored: "database", lkwMinutesAgo: 90, now: Date(), sources: [:], titles: [:], texts: texts, zone: nil, episode: nil,
+            unlinked: false)
+        #expect(view.statementLang == "en" && view.statementsInEnglish == texts["acute_statements_in_english"])
+    }
+
+    static let library = ProtocolLibrary(directory: TestPaths.projectRoot.appendingPathComponent("Protocols"))
+
     @Test func aCatalogueWithoutAKeyOrWithOtherPlaceholdersIsRefused() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("locales-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -323,9 +355,9 @@ import Testing
                         != nil, "the alteplase dose in Swedish, with decimal commas")
                 // T8: the protocol's statements in Swedish on a Swedish page, in English on an English one.
                 #expect(swedish.contains("SBP &lt;185 och DBP &lt;110 mmHg före bolus") && !swedish.contains("before bolus"), "the plan in Swedish")
-                #expect(swedish.contains("<dt>Övervakning</dt><dd>kontroll av blodtryck och neurologiskt status var 15:e min"), "an order in Swedish")
-                #expect(swedish.contains(#"<dl class="stack" lang="sv"><dt>Efter trombolys, 24 h</dt>"#))
-                #expect(swedish.contains("<dt>Före trombolys</dt><dd>SBP &lt;185 och DBP &lt;110 mmHg före bolus"))
+                #expect(
+                    swedish.contains(#"<dt>Övervakning</dt><dd lang="sv">kontroll av blodtryck och neurologiskt status var 15:e min"#), "an order in Swedish")
+                #expect(swedish.contains(#"<dt>Före trombolys</dt><dd lang="sv">SBP &lt;185 och DBP &lt;110 mmHg före bolus"#))
                 #expect(!swedish.contains("Protokollens formuleringar nedan visas på engelska"), "the Swedish answer decided as the English")
                 let refusal = try await nurse.post("/acute?lang=sv", refused, csrf: csrf).html
                 #expect(refusal.contains("måste anges") && !refusal.contains("is required"), "the engine's refusal in Swedish")

@@ -39,6 +39,29 @@ import Testing
         )
     }
 
+    /// An evaluation of an episode is held by the episode's organisation, not by the first of
+    /// the caller's (a clinician acting for two hospitals evaluates the second one's patient).
+    @Test func anEvaluationOfAnEpisodeIsHeldByTheEpisodesOrganisation() async throws {
+        let south = DemoData.organisations[2].id
+        let both = AccessContext(subject: "dr-both", role: "clinician", organisations: [Self.north, south])
+        try await TestDatabase.with { database in
+            try await database.withPool(.app) { pool in
+                _ = try await DemoData.load(into: pool)
+                let patient = try await database.withPool(.superuser) { admin in
+                    try await admin.query("SELECT id FROM patients WHERE organisation_id = \(south) ORDER BY pseudonym LIMIT 1").single().decode(UUID.self)
+                }
+                let episode = try await AcuteEpisodes(pool: pool, audit: AuditWriter(pool: pool))
+                    .create(patient: patient, organisation: south, changes: EpisodeChanges(), as: both)
+                let record = Self.record(1, context: both, organisation: Self.north, episode: episode.id)
+                #expect(try await AcuteEvaluations(pool: pool, audit: AuditWriter(pool: pool)).store(record))
+                let held = try await database.withPool(.superuser) { admin in
+                    try await admin.query("SELECT organisation_id FROM acute_evaluations WHERE id = \(record.id)").single().decode(UUID.self)
+                }
+                #expect(held == south)
+            }
+        }
+    }
+
     /// Concurrent evaluations share commits, yet each gets its own outcome: stored and audited
     /// once, an invisible episode refused alone, a record the database refuses failing alone.
     @Test func groupCommittedEvaluationsKeepTheirOwnOutcomes() async throws {

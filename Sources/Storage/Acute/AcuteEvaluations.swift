@@ -45,28 +45,32 @@ public struct AcuteEvaluations: Sendable {
                     guard let first = indices.first else { continue }
                     try await batch[first].record.accessContext.apply(on: connection)
                     let episodes = indices.compactMap { batch[$0].record.episodeId }
-                    var patients: [UUID: UUID] = [:]
+                    // An evaluation of an episode is held by the episode's organisation (the caller may act for several).
+                    var held: [UUID: (patient: UUID, organisation: UUID)] = [:]
                     if !episodes.isEmpty {
-                        for row in try await connection.query("SELECT id, patient_id FROM stroke_episodes WHERE id = ANY(\(episodes))", prepared: true) {
-                            let (episode, patient) = try row.decode((UUID, UUID).self)
-                            patients[episode] = patient
+                        for row in try await connection.query(
+                            "SELECT id, patient_id, organisation_id FROM stroke_episodes WHERE id = ANY(\(episodes))", prepared: true)
+                        {
+                            let (episode, patient, organisation) = try row.decode((UUID, UUID, UUID).self)
+                            held[episode] = (patient, organisation)
                         }
                     }
-                    var rows: [(index: Int, patient: UUID?)] = []
+                    var rows: [(index: Int, patient: UUID?, organisation: UUID)] = []
                     for index in indices {
                         guard let episode = batch[index].record.episodeId else {
-                            rows.append((index, nil))
+                            rows.append((index, nil, batch[index].record.organisationId))
                             continue
                         }
-                        guard let patient = patients[episode] else {
+                        guard let episodeHeld = held[episode] else {
                             outcomes[index] = .failure(Refusal.unknownEpisode)
                             continue
                         }
-                        rows.append((index, patient))
+                        rows.append((index, episodeHeld.patient, episodeHeld.organisation))
                     }
-                    let inserted = try await insert(rows.map { (batch[$0.index].record, $0.patient, batch[$0.index].viaSpool) }, on: connection)
+                    let inserted = try await insert(
+                        rows.map { (batch[$0.index].record, $0.patient, $0.organisation, batch[$0.index].viaSpool) }, on: connection)
                     var events: [AuditEvent] = []
-                    for (index, patient) in rows {
+                    for (index, patient, _) in rows {
                         let record = batch[index].record
                         let wasInserted = inserted.contains(record.id)
                         if wasInserted {
@@ -93,7 +97,9 @@ public struct AcuteEvaluations: Sendable {
     }
 
     /// Inserts the rows in one statement; returns the ids newly stored (a replayed id is not).
-    private static func insert(_ rows: [(record: AcuteEvaluationRecord, patient: UUID?, viaSpool: Bool)], on connection: PostgresConnection) async throws
+    private static func insert(
+        _ rows: [(record: AcuteEvaluationRecord, patient: UUID?, organisation: UUID, viaSpool: Bool)], on connection: PostgresConnection
+    ) async throws
         -> Set<UUID>
     {
         guard !rows.isEmpty else { return [] }
@@ -104,7 +110,7 @@ public struct AcuteEvaluations: Sendable {
                 INSERT INTO acute_evaluations (organisation_id, id, episode_id, patient_id, evaluated_at, evaluated_by, evaluator_role,
                                                profile, protocol_version, outcome_model, input, output, ivt_status, evt_recommendation,
                                                request_id, via_spool)
-                SELECT * FROM unnest(\(records.map(\.organisationId)), \(records.map(\.id)), \(records.map(\.episodeId)), \(rows.map(\.patient)),
+                SELECT * FROM unnest(\(rows.map(\.organisation)), \(records.map(\.id)), \(records.map(\.episodeId)), \(rows.map(\.patient)),
                                      \(records.map(\.evaluatedAt)), \(records.map(\.subject)), \(records.map(\.role)), \(records.map(\.profile)),
                                      \(records.map(\.protocolVersion)), \(records.map(\.outcomeModel)), \(records.map { PostgresRawJSON($0.input) }),
                                      \(records.map { PostgresRawJSON($0.output) }), \(records.map(\.ivtStatus)), \(records.map(\.evtRecommendation)),

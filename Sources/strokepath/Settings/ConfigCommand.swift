@@ -42,9 +42,10 @@ struct ConfigCheckCommand: AsyncParsableCommand {
         var problems = settings.problems
         if let protocols = settings.protocols {
             // The service starts with both: the protocols, and their Swedish statements (docs/clinical-safety.md T8).
-            for language in [nil, "sv"] {
-                do { _ = try protocols.loadAll(language: language) } catch { problems.append("\(error)") }
-            }
+            do {
+                _ = try protocols.loadAll()
+                _ = try protocols.loadAll(language: "sv")
+            } catch { problems.append("\(error)") }
         }
 
         Console.line("settings: the environment, then \(path ?? "no settings file (\(SettingsFile.installedPath) is not there)"), then the defaults")

@@ -16,6 +16,8 @@ struct AcuteHemorrhageCard {
     var reversal: [Reversal]
     var reversalNote: String?
     var ichScore: String
+    /// Whether `ichScore` is the protocol's (its `lang`), not the catalogue's "not available".
+    var ichScoreSaid: Bool
     var caution: String
     var urgent: [String]
 
@@ -33,6 +35,7 @@ struct AcuteHemorrhageCard {
         }
         reversalNote = hemorrhage.reversalNote
         ichScore = hemorrhage.ichScore?.summary ?? texts["acute_ich_not_available"]
+        ichScoreSaid = hemorrhage.ichScore != nil
         caution = hemorrhage.ichScoreCaution
         urgent = hemorrhage.urgent.map(\.text)
     }
