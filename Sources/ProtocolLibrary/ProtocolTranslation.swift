@@ -126,11 +126,45 @@ public struct ProtocolTranslation: Sendable {
         return Self.figures(english, decimalComma: false) == Self.figures(translated, decimalComma: true)
     }
 
-    /// The numbers and comparison signs of a text, in order (`<185`, `>=`, `4.5`): English `,`
-    /// separates thousands; with `decimalComma`, as in Swedish, `,` is the decimal mark.
+    /// The numbers and comparison signs of a text, in order (`<`, `185`, `>=`, `4.5`): English
+    /// `,` before three digits separates thousands; with `decimalComma`, as in Swedish, `,` is
+    /// the decimal mark. Read by hand, scalar by scalar: a Swedish page runs it on every
+    /// statement of an answer.
     public static func figures(_ text: String, decimalComma: Bool) -> [String] {
-        let plain = decimalComma ? text : text.replacing(/(\d),(\d{3})(?!\d)/) { "\($0.1)\($0.2)" }
-        return plain.matches(of: /[<>≤≥]=?|\d+(?:[.,]\d+)?/).map { $0.output.replacingOccurrences(of: ",", with: ".") }
+        let scalars = Array(text.unicodeScalars)
+        func digit(_ index: Int) -> Bool { index < scalars.count && scalars[index].properties.numericType == .decimal && scalars[index].isASCII }
+        var figures: [String] = []
+        var index = 0
+        while index < scalars.count {
+            let scalar = scalars[index]
+            if "<>≤≥".unicodeScalars.contains(scalar) {
+                let equals = index + 1 < scalars.count && scalars[index + 1] == "="
+                figures.append(String(scalar) + (equals ? "=" : ""))
+                index += equals ? 2 : 1
+                continue
+            }
+            guard digit(index) else {
+                index += 1
+                continue
+            }
+            var number = String.UnicodeScalarView()
+            while digit(index) {
+                number.append(scalars[index])
+                index += 1
+                let thousands = !decimalComma && index < scalars.count && scalars[index] == "," && digit(index + 1) && digit(index + 2) && digit(index + 3)
+                if thousands && !digit(index + 4) { index += 1 }
+            }
+            if index < scalars.count, scalars[index] == "." || scalars[index] == ",", digit(index + 1) {
+                number.append(".")
+                index += 1
+                while digit(index) {
+                    number.append(scalars[index])
+                    index += 1
+                }
+            }
+            figures.append(String(number))
+        }
+        return figures
     }
 
     /// The `{placeholders}` of a text, sorted.
