@@ -134,10 +134,11 @@ import Testing
             vectors.object?["cases"].flatMap { if case .array(let all) = $0 { all.first } else { nil } }?.object?["presentation"] ?? .null)
         let decided = try AcuteEvaluator(protocol: english.acute).evaluate(presentation)
         #expect(decided.bpPlan["before_IVT"] == "SBP <185 and DBP <110 mmHg before bolus", "the vector reaches the sabotaged statement")
-        let said = statements.acuteAnswer(decided, of: presentation, in: .sv)
+        let said = statements.acuteAnswer(decided, stored: Data(decided.jsonBytes), of: presentation, in: .sv)
         #expect(said.1 == .en && said.0.bpPlan["before_IVT"] == "SBP <185 and DBP <110 mmHg before bolus")
         let unsabotaged = try ProtocolStatements(library: Self.library, english: try Self.library.loadAll())
-        #expect(unsabotaged.acuteAnswer(decided, of: presentation, in: .sv).1 == .sv, "the project's translation decides alike")
+        #expect(
+            unsabotaged.acuteAnswer(decided, stored: Data(decided.jsonBytes), of: presentation, in: .sv).1 == .sv, "the project's translation decides alike")
         let texts = try TextCatalogue.load(from: Self.sources.appendingPathComponent("Resources/locales")).texts(.sv)
         let view = AcuteResultView(
             said, id: UUID(), stored: "database", lkwMinutesAgo: 90, now: Date(), sources: [:], titles: [:], texts: texts, zone: nil, episode: nil,

@@ -156,7 +156,7 @@ struct AcutePages: Sendable {
                     request, context.identity, values: form, defaults: false, episode: banner, unlinked: unlinked, errors: errors, fromEngine: true,
                     status: .unprocessableContent)
             }
-            let said = statements.acuteAnswer(answer.result, of: answer.presentation, in: pages.language(request))
+            let said = statements.acuteAnswer(answer.result, stored: answer.evaluation, of: answer.presentation, in: pages.language(request))
             let view = AcuteResultView(
                 said, id: answer.id, stored: answer.kept.rawValue,
                 lkwMinutesAgo: instants["lkw_at"].map { now.timeIntervalSince($0) / 60 } ?? Double(read["lkw_minutes_ago"] ?? "") ?? 0, now: now,

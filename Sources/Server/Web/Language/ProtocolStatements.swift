@@ -1,5 +1,6 @@
 import AcuteCare
 import Clinical
+import Foundation
 import Logging
 import ProtocolLibrary
 import Rehabilitation
@@ -70,12 +71,15 @@ struct ProtocolStatements: Sendable {
     /// it is said in: on a Swedish page the same presentation evaluated with the Swedish
     /// statements, shown only when it decides exactly as `decided`
     /// (`ProtocolTranslation.decidesAlike`); otherwise the English answer, in English.
-    func acuteAnswer(_ decided: AcuteEvaluation, of presentation: Presentation, in language: PageLanguage) -> (AcuteEvaluation, PageLanguage) {
+    /// - Parameter stored: `decided` as stored (its JSON, not written again here).
+    func acuteAnswer(_ decided: AcuteEvaluation, stored: Data, of presentation: Presentation, in language: PageLanguage) -> (
+        AcuteEvaluation, PageLanguage
+    ) {
         guard language == .sv else { return (decided, language) }
         do {
             let translated = try swedishAcute.evaluate(presentation, profile: decided.profile)
             let difference = swedishAcuteStatements.firstDifference(
-                try JSONParser.parse(decided.jsonBytes), try JSONParser.parse(translated.jsonBytes), at: "")
+                try JSONParser.parse(stored), try JSONParser.parse(translated.jsonBytes), at: "")
             guard let difference else { return (translated, .sv) }
             logger.error("the Swedish statements said an acute answer otherwise: shown in English", metadata: ["at": "\(difference)"])
         } catch {
