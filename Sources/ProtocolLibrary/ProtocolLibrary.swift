@@ -1,5 +1,5 @@
 public import AcuteCare
-import Clinical
+public import Clinical
 public import Foundation
 public import Recovery
 public import Rehabilitation
@@ -31,6 +31,7 @@ public struct ProtocolLibrary: Sendable {
         case rehabCatalogue = "rehab/catalogue.json"
         case recovery = "recovery/parameters.json"
         case indicators = "indicators/indicators.json"
+        case terminology = "fhir/terminology.json"
     }
 
     /// The folder of the acute rule files.
@@ -87,6 +88,12 @@ public struct ProtocolLibrary: Sendable {
     public func indicators(language: String? = nil) throws -> IndicatorCatalogue {
         try IndicatorCatalogue.decode(
             try read(File.indicators.rawValue, try language.map { try translation(of: .indicators, language: $0) }, .indicators))
+    }
+
+    /// `Protocols/fhir/terminology.json`: the codes the FHIR façade speaks in (never translated:
+    /// a code's display is the code system's own).
+    public func terminology() throws -> Terminology {
+        try Terminology.decode(try read(File.terminology.rawValue))
     }
 
     /// Every protocol at once, in English or with its statements in `language`: the same rules,

@@ -82,7 +82,7 @@ public func buildRouter(
     api.addRoutes(IdentityController().endpoints)
     api.addRoutes(PatientController(records: features.patients).endpoints)
     api.addRoutes(PatientIdentityController(identities: features.identities).endpoints)
-    api.addRoutes(AuditController(pool: pool).endpoints)
+    api.addRoutes(AuditController(pool: pool, publicURL: configuration.publicURL).endpoints)
     api.addRoutes(AcuteController(acute: features.acute).endpoints)
     api.addRoutes(EpisodeController(episodes: features.episodes, evaluations: features.acute.evaluations).endpoints)
     let acuteEpisodes = AcuteEpisodePages(
@@ -102,6 +102,17 @@ public func buildRouter(
     api.addRoutes(ReportController(reports: features.reports).endpoints)
     ReportsPage(pages: pages, reports: features.reports, statements: features.statements).register(on: signedIn)
     BreakGlassPage(pages: pages, pool: pool).register(on: signedIn)
+    let fhir = router.group(RouterPath(FHIRController.basePath))
+    fhir.get("/metadata") { request, _ in
+        FHIRController.response(
+            FHIRCapability.statement(version: configuration.version, base: FHIRBundle(request, publicURL: configuration.publicURL).base))
+    }
+    fhir.group().add(middleware: AuthenticationMiddleware(failures: failures)).add(middleware: perUser).add(middleware: AuthorizationMiddleware())
+        .addRoutes(
+            FHIRController(
+                charts: features.charts, codes: features.fhirCodes, audit: FHIRAuditEvents(pool: pool, publicURL: configuration.publicURL),
+                publicURL: configuration.publicURL, zone: configuration.timeZone ?? .gmt
+            ).endpoints)
     StatusPage(
         pages: pages,
         health: health,

@@ -21,6 +21,10 @@ public struct Features: Sendable {
     let projections: RecoveryProjections
     let recoveryRecords: RecoveryRecords
     let reports: RegionalReports
+    /// Patients' whole records, for the FHIR façade.
+    let charts: PatientCharts
+    /// The codes the FHIR façade speaks in (`Protocols/fhir/terminology.json`).
+    let fhirCodes: FHIRCodes
     /// The protocols' statements in each page language.
     let statements: ProtocolStatements
     /// A job worker for each feature's jobs: a plan's solve does not wait behind a report refresh.
@@ -49,6 +53,8 @@ public struct Features: Sendable {
         projections = RecoveryProjections(pool: pool, projector: RecoveryProjector(protocols.recovery), catalogue: protocols.rehab)
         recoveryRecords = RecoveryRecords(pool: pool, recovery: protocols.recovery)
         reports = RegionalReports(pool: pool, replica: replica, catalogue: protocols.indicators, rehab: protocols.rehab)
+        charts = PatientCharts(pool: pool, audit: audit)
+        fhirCodes = try FHIRCodes(try library.terminology())
         let handlers = [("rehab", rehab.jobHandlers), ("reports", reports.jobHandlers)]
         jobKinds = handlers.flatMap { $0.1.map(\.kind) }.sorted()
         jobs = handlers.map { feature, handlers in

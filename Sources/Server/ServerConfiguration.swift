@@ -57,6 +57,9 @@ public struct ServerConfiguration: Sendable {
     /// The hospitals' time zone (a tz database name): clock times typed on the acute pages are
     /// read in it, never in the device's. Nil: clock-time entry is refused (minutes ago only).
     public var timeZone: TimeZone?
+    /// The address people and systems reach the service at (`STROKEPATH_PUBLIC_URL`): the base
+    /// of the FHIR façade's absolute URLs; the request's `Host` when not set.
+    public var publicURL: URL?
 
     /// A configuration with the documented defaults.
     public init(

@@ -1,11 +1,13 @@
+import Clinical
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Postgres
 import PostgresTestSupport
-import Server
 import Testing
+
+@testable import Server
 
 @Suite struct HTTPTests {
     @Test func liveAndReadyWithTheDatabaseUp() async throws {
@@ -116,7 +118,8 @@ import Testing
     }
 
     /// The API operations served are exactly the document's paths; everything else served
-    /// is on a short, deliberate list of public routes.
+    /// is on a short, deliberate list of public routes; every route under `/fhir` is one the
+    /// CapabilityStatement lists, and back.
     @Test func everyOperationIsInTheOpenAPIDocumentAndBack() async throws {
         let document = try await Harness.live(database: Harness.unreachable) { client in
             try await client.execute(uri: "/openapi.yaml", method: .get) { response in
@@ -145,6 +148,31 @@ import Testing
             "/rehab/patients/{id}/week", "/rehab/patients/{id}/week.ics", "/rehab/day", "/rehab/plans", "/rehab/plans/{id}/discard",
             "/patients/{id}/recovery", "/patients/{id}/identity", "/reports", "/reports/download", "/audit/break-glass",
         ]
-        #expect(served.filter { !$0.hasPrefix("/api/") } == publicRoutes)
+        #expect(served.filter { !$0.hasPrefix("/api/") && !$0.hasPrefix("/fhir/") } == publicRoutes)
+        #expect(served.filter { $0.hasPrefix("/fhir/") } == Self.capabilityRoutes())
+    }
+
+    /// The routes the FHIR CapabilityStatement says are served: `read` as `/Type/{id}`,
+    /// `search-type` as `/Type`, an operation as `/Type/{id}/$name`, and the statement itself.
+    static func capabilityRoutes() -> Set<String> {
+        guard case .object(let statement) = FHIRCapability.statement(version: "test", base: "http://localhost/fhir/R4"),
+            case .array(let rests)? = statement["rest"], case .object(let rest)? = rests.first, case .array(let resources)? = rest["resource"]
+        else { return [] }
+        var routes: Set<String> = ["/fhir/R4/metadata"]
+        for case .object(let resource) in resources {
+            guard case .string(let type)? = resource["type"] else { continue }
+            if case .array(let interactions)? = resource["interaction"] {
+                for case .object(let interaction) in interactions {
+                    if interaction["code"] == .string("read") { routes.insert("/fhir/R4/\(type)/{id}") }
+                    if interaction["code"] == .string("search-type") { routes.insert("/fhir/R4/\(type)") }
+                }
+            }
+            if case .array(let operations)? = resource["operation"] {
+                for case .object(let operation) in operations {
+                    if case .string(let name)? = operation["name"] { routes.insert("/fhir/R4/\(type)/{id}/$\(name)") }
+                }
+            }
+        }
+        return routes
     }
 }

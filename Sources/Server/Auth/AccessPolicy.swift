@@ -76,6 +76,28 @@ enum AccessPolicy {
         "GET /api/v1/reports/regional": [.planner, .admin],
         "POST /api/v1/reports/refresh": [.admin],
         "GET /api/v1/reports/refresh/{id}": [.admin],
+        // The FHIR façade (its metadata is public): patients' records for those who care for them.
+        "GET /fhir/R4/Patient": patientCare,
+        "GET /fhir/R4/Patient/{id}": patientCare,
+        "GET /fhir/R4/Patient/{id}/$everything": patientCare,
+        "GET /fhir/R4/Encounter": patientCare,
+        "GET /fhir/R4/Encounter/{id}": patientCare,
+        "GET /fhir/R4/Condition": patientCare,
+        "GET /fhir/R4/Condition/{id}": patientCare,
+        "GET /fhir/R4/Observation": patientCare,
+        "GET /fhir/R4/Observation/{id}": patientCare,
+        "GET /fhir/R4/Procedure": patientCare,
+        "GET /fhir/R4/Procedure/{id}": patientCare,
+        "GET /fhir/R4/MedicationAdministration": patientCare,
+        "GET /fhir/R4/MedicationAdministration/{id}": patientCare,
+        "GET /fhir/R4/ServiceRequest": patientCare,
+        "GET /fhir/R4/ServiceRequest/{id}": patientCare,
+        "GET /fhir/R4/CarePlan": patientCare,
+        "GET /fhir/R4/CarePlan/{id}": patientCare,
+        "GET /fhir/R4/GuidanceResponse": [.clinician],
+        "GET /fhir/R4/GuidanceResponse/{id}": [.clinician],
+        "GET /fhir/R4/Organization/{id}": Set(Role.allCases),
+        "GET /fhir/R4/AuditEvent": [.auditor],
     ]
 
     /// "METHOD /page/{template}" → the roles allowed, for the signed-in pages.

@@ -74,7 +74,9 @@ struct RequestObservationMiddleware: RouterMiddleware {
                 context.logger.error("request failed", metadata: ["error": "\(String(reflecting: type(of: error)))"])
             }
             problem.requestID = context.requestID
-            if let errorPage, ErrorPage.wanted(by: request) {
+            if request.uri.path.hasPrefix(FHIRController.basePath + "/") {
+                response = FHIROperationOutcome.response(problem)
+            } else if let errorPage, ErrorPage.wanted(by: request) {
                 response = try errorPage.response(problem, request: request)
             } else {
                 response = try problem.response(from: request, context: context)
@@ -148,7 +150,7 @@ struct RequestObservationMiddleware: RouterMiddleware {
         (65...90).contains(byte) || (97...122).contains(byte)
     }
 
-    private static func isASCIIAlphanumeric(_ byte: UInt8) -> Bool {
+    static func isASCIIAlphanumeric(_ byte: UInt8) -> Bool {
         (48...57).contains(byte) || (65...90).contains(byte) || (97...122).contains(byte)
     }
 

@@ -140,7 +140,7 @@ public struct PatientRecords: Sendable {
 
     /// The reason of the subject's current break-glass grant when that is how the patient is
     /// visible (not through the context's organisations or a care relationship).
-    private static func breakGlassReason(for patient: Patient, context: AccessContext, on connection: PostgresConnection) async throws -> String? {
+    static func breakGlassReason(for patient: Patient, context: AccessContext, on connection: PostgresConnection) async throws -> String? {
         guard !context.organisations.contains(patient.organisationId) else { return nil }
         return try await connection.query(
             """

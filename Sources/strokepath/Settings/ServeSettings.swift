@@ -58,6 +58,7 @@ struct ServeSettings {
             jobLease: .seconds(lease)
         )
         configuration?.timeZone = zone
+        configuration?.publicURL = value("STROKEPATH_PUBLIC_URL").flatMap { URL(string: $0) }
     }
 
     /// The configuration and the migrations folder it names, or every problem as one error.

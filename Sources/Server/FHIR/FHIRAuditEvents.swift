@@ -1,21 +1,48 @@
+import Clinical
 import Foundation
+import Hummingbird
+import Postgres
 import Storage
 
 /// Audit rows as FHIR R4 `AuditEvent`s in the IHE Basic Audit Log Patterns style: a RESTful
-/// event with the user as requesting agent, StrokePath as source, and the patient and the
-/// resource as entities. Exported as a `searchset` Bundle.
-enum FHIRAuditEvent {
-    static func bundle(_ entries: [AuditQueries.Entry]) -> [String: Any] {
-        [
-            "resourceType": "Bundle",
-            "type": "searchset",
-            "total": entries.count,
-            "entry": entries.map { ["resource": event($0)] },
-        ]
+/// event with the user as the requesting agent and the organisation acted for as a second
+/// agent, StrokePath as source, and the patient and the resource as entities. Served to
+/// auditors at `/fhir/R4/AuditEvent` and by the API's `format=fhir`, as a `searchset` Bundle.
+struct FHIRAuditEvents: Sendable {
+    let pool: PostgresPool
+    let publicURL: URL?
+
+    /// `GET /fhir/R4/AuditEvent`: the events in the auditor's organisations, by `patient` and
+    /// `date` (`ge`/`gt` from, `le`/`lt` until; the last 30 days by default), newest first.
+    @Sendable func search(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let search = try FHIRSearch(request, type: "AuditEvent", allowed: ["patient", "date"])
+        guard search.offset == 0 else { throw Refusal.invalidParameter("_offset", "is not served for AuditEvent: narrow the dates instead") }
+        var until = Date()
+        var since: Date?
+        for condition in search.dates {
+            switch condition.prefix {
+            case "ge", "gt": since = condition.lower
+            case "le", "lt": until = condition.upper
+            case "eq":
+                since = condition.lower
+                until = condition.upper
+            default: throw Refusal.invalidParameter("date", "takes ge, gt, le, lt or eq for AuditEvent")
+            }
+        }
+        var filter = AuditQueries.Filter(since: since ?? until.addingTimeInterval(-30 * 86_400), until: until)
+        guard filter.since < filter.until else { throw Refusal.invalidParameter("date", "must leave a period: the start is after the end") }
+        filter.patient = search.patient
+        filter.limit = search.count
+        let entries = try await AuditQueries.search(filter, as: try context.accessContext(), pool: pool)
+        return FHIRController.response(bundle(entries, request: request, count: search.count))
     }
 
-    static func event(_ entry: AuditQueries.Entry) -> [String: Any] {
-        var event: [String: Any] = [
+    func bundle(_ entries: [AuditQueries.Entry], request: Request, count: Int) -> JSONValue {
+        FHIRBundle(request, publicURL: publicURL).searchset(entries.map(Self.event), total: entries.count, page: (0, max(count, 1)), request: request)
+    }
+
+    static func event(_ entry: AuditQueries.Entry) -> FHIRResource {
+        let event: [String: Any] = [
             "resourceType": "AuditEvent",
             "id": String(entry.seq),
             "type": coding("http://terminology.hl7.org/CodeSystem/audit-event-type", "rest", "RESTful Operation"),
@@ -43,9 +70,6 @@ enum FHIRAuditEvent {
             "requestor": true,
             "role": [["text": entry.actorRole]],
         ]
-        if let organisation = entry.actorOrganisation {
-            agent["location"] = ["reference": "Organization/\(organisation.uuidString.lowercased())"]
-        }
         if let address = entry.clientAddress {
             agent["network"] = ["address": address, "type": "2"]
         }
@@ -55,11 +79,18 @@ enum FHIRAuditEvent {
         if let reason = entry.breakGlassReason {
             agent["purposeOfUse"] = [["text": "break-glass: \(reason)"]]
         }
-        event["agent"] = [agent]
+        var agents = [agent]
+        if let organisation = entry.actorOrganisation {
+            agents.append([
+                "type": ["text": "organisation acted for"],
+                "who": ["reference": "Organization/\(organisation.fhirID)"],
+                "requestor": false,
+            ])
+        }
         var entities: [[String: Any]] = []
         if let patient = entry.patientId {
             entities.append([
-                "what": ["reference": "Patient/\(patient.uuidString.lowercased())"],
+                "what": ["reference": "Patient/\(patient.fhirID)"],
                 "type": coding("http://terminology.hl7.org/CodeSystem/audit-entity-type", "1", "Person"),
                 "role": coding("http://terminology.hl7.org/CodeSystem/object-role", "1", "Patient"),
             ])
@@ -69,8 +100,12 @@ enum FHIRAuditEvent {
             "type": coding("http://terminology.hl7.org/CodeSystem/audit-entity-type", "2", "System Object"),
             "description": entry.resourceType,
         ])
-        event["entity"] = entities
-        return event
+        var members = event
+        members["agent"] = agents
+        members["entity"] = entities
+        var resource = FHIRResource("AuditEvent", id: String(entry.seq), patient: entry.patientId, start: entry.recordedAt, [])
+        resource.json = JSONValue(literal: members)
+        return resource
     }
 
     private static func coding(_ system: String, _ code: String, _ display: String?) -> [String: Any] {

@@ -1,0 +1,72 @@
+import Clinical
+import Foundation
+
+/// `GET /fhir/R4/metadata`: the CapabilityStatement, made from the same table as the routes
+/// (`FHIRController.served`), so it lists exactly what is served.
+enum FHIRCapability {
+    static func statement(version: String, base: String) -> JSONValue {
+        var resources: [JSONValue] = FHIRController.served.map { served in
+            let includes: JSONValue? = served.patientScoped ? .array([.string("\(served.type):patient")]) : nil
+            return FHIRJSON.object([
+                ("type", .string(served.type)),
+                ("interaction", .array([interaction("read"), interaction("search-type")])),
+                ("searchInclude", includes),
+                ("searchParam", .array(served.parameters.keys.sorted().map { parameter($0, served.parameters[$0] ?? "token") } + [parameter("_id", "token")])),
+                ("operation", served.type == "Patient" ? .array([everything]) : nil),
+                (
+                    "documentation",
+                    .string(served.patientScoped ? "Searched within one patient: patient or subject is required." : "The patients the caller may see.")
+                ),
+            ])
+        }
+        resources.append(
+            FHIRJSON.object([
+                ("type", .string("Organization")), ("interaction", .array([interaction("read")])),
+            ]))
+        resources.append(
+            FHIRJSON.object([
+                ("type", .string("AuditEvent")), ("interaction", .array([interaction("search-type")])),
+                ("searchParam", .array([parameter("patient", "reference"), parameter("date", "date")])),
+                ("documentation", .string("For auditors: the events in their organisations, newest first.")),
+            ]))
+        return FHIRJSON.object([
+            ("resourceType", .string("CapabilityStatement")),
+            ("status", .string("active")),
+            ("date", .string("2026-12-07")),
+            ("publisher", .string("StrokePath")),
+            ("kind", .string("instance")),
+            ("software", .object(["name": .string("StrokePath"), "version": .string(version)])),
+            ("implementation", .object(["description": .string("StrokePath FHIR R4 façade"), "url": .string(base)])),
+            ("fhirVersion", .string("4.0.1")),
+            ("format", .array([.string("json")])),
+            (
+                "rest",
+                .array([
+                    FHIRJSON.object([
+                        ("mode", .string("server")),
+                        (
+                            "security",
+                            .object([
+                                "description": .string(
+                                    "A bearer token of the hospital's identity provider (OAuth 2.0 / OpenID Connect); roles, organisations, row-level security and audit as in the API (docs/access-matrix.md)."
+                                )
+                            ])
+                        ),
+                        ("resource", .array(resources)),
+                        ("interaction", .array([])),
+                    ])
+                ])
+            ),
+        ])
+    }
+
+    private static func interaction(_ code: String) -> JSONValue { .object(["code": .string(code)]) }
+
+    private static func parameter(_ name: String, _ type: String) -> JSONValue {
+        .object(["name": .string(name), "type": .string(type)])
+    }
+
+    private static let everything: JSONValue = .object([
+        "name": .string("everything"), "definition": .string("http://hl7.org/fhir/OperationDefinition/Patient-everything"),
+    ])
+}

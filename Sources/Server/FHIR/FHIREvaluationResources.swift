@@ -1,0 +1,121 @@
+import Clinical
+import Foundation
+import Storage
+
+/// An acute evaluation as FHIR R4: the measurements entered for it (NIHSS with its items,
+/// blood pressure, glucose, INR, weight) as `Observation`s at the time of the evaluation, and
+/// the answer as a `GuidanceResponse` naming the protocol, the guideline profile and the rules
+/// that decided (thrombolysis pathway and status, thrombectomy recommendation, missing data).
+struct FHIREvaluationResources {
+    let codes: FHIRCodes
+
+    /// The NIHSS items in the order of the scale.
+    static let nihssItems = ["1a", "1b", "1c", "2", "3", "4", "5a", "5b", "6a", "6b", "7", "8", "9", "10", "11"]
+
+    func resources(_ evaluation: ChartEvaluation, patient: UUID) -> [FHIRResource] {
+        guard case .object(let input)? = try? JSONParser.parse([UInt8](evaluation.input)) else { return [guidance(evaluation, patient: patient)] }
+        let base = evaluation.id.fhirID
+        var resources: [FHIRResource] = []
+        func measured(_ suffix: String, _ key: String, _ value: Double?) {
+            guard let value else { return }
+            resources.append(observation("\(base)-\(suffix)", key, evaluation, patient: patient, [("valueQuantity", codes.quantity(value, of: key))]))
+        }
+        if let total = input["nihss"]?.number {
+            let items = input["nihss_items"]?.object ?? [:]
+            let components: [JSONValue] = Self.nihssItems.compactMap { item in
+                guard let score = items[item]?.number, let code = codes.concept("observation.nihss_item.\(item)") else { return nil }
+                return .object(["code": code, "valueQuantity": codes.quantity(score, of: "observation.nihss_item.\(item)")])
+            }
+            resources.append(
+                observation(
+                    "\(base)-nihss", "observation.nihss_total", evaluation, patient: patient,
+                    [("valueQuantity", codes.quantity(total, of: "observation.nihss_total")), ("component", .array(components))]))
+        }
+        let pressure = input["bp"]?.object ?? [:]
+        let systolic = pressure["systolic"]?.number
+        let diastolic = pressure["diastolic"]?.number
+        if systolic != nil || diastolic != nil {
+            let components: [JSONValue] = [("observation.bp_systolic", systolic), ("observation.bp_diastolic", diastolic)].compactMap { key, value in
+                guard let value, let code = codes.concept(key) else { return nil }
+                return .object(["code": code, "valueQuantity": codes.quantity(value, of: key)])
+            }
+            resources.append(observation("\(base)-bp", "observation.bp_panel", evaluation, patient: patient, [("component", .array(components))]))
+        }
+        if let mmol = input["glucose_mmol_l"]?.number {
+            measured("glucose", "observation.glucose_mmol", mmol)
+        } else {
+            measured("glucose", "observation.glucose_mg", input["glucose_mg_dl"]?.number)
+        }
+        measured("inr", "observation.inr", input["labs"]?.object?["inr"]?.number)
+        measured("weight", "observation.weight", input["weight_kg"]?.number)
+        return resources + [guidance(evaluation, patient: patient)]
+    }
+
+    private func observation(
+        _ id: String, _ key: String, _ evaluation: ChartEvaluation, patient: UUID, _ value: [(String, JSONValue?)]
+    ) -> FHIRResource {
+        FHIRResource(
+            "Observation", id: id, patient: patient, start: evaluation.evaluatedAt, codes: codes.tokens(key),
+            categories: codes.terminology.concepts[key]?.category.map { [$0] } ?? [],
+            [
+                ("status", .string("final")), ("category", codes.category(of: key)), ("code", codes.concept(key)),
+                ("subject", FHIRJSON.reference("Patient", patient)), ("encounter", evaluation.episodeId.map { FHIRJSON.reference("Encounter", $0) }),
+                ("effectiveDateTime", FHIRJSON.dateTime(evaluation.evaluatedAt)),
+                ("derivedFrom", .array([FHIRJSON.reference("GuidanceResponse", evaluation.id)])),
+                ("note", .array([.object(["text": .string("As entered for the acute evaluation \(evaluation.id.fhirID).")])])),
+            ] + value)
+    }
+
+    /// The answer: which protocol and profile, thrombolysis status with its pathway, the
+    /// thrombectomy recommendation, and the data the rules still needed.
+    private func guidance(_ evaluation: ChartEvaluation, patient: UUID) -> FHIRResource {
+        var notes = ["Thrombolysis: \(evaluation.ivtStatus.replacingOccurrences(of: "_", with: " "))."]
+        var missing: [String] = []
+        var blocked = false
+        if case .object(let answer)? = try? JSONParser.parse([UInt8](evaluation.output)) {
+            let ivt = answer["ivt"]?.object ?? [:]
+            if let pathway = ivt["pathway"]?.text {
+                let title = ivt["pathway_title"]?.text.map { ": \($0)" } ?? ""
+                let evidence = ivt["pathway_evidence"]?.text.map { " (\($0))" } ?? ""
+                notes.append("Thrombolysis pathway \(pathway)\(title)\(evidence).")
+            }
+            for reason in (ivt["absolute_contraindications"]?.array ?? []).compactMap({ $0.text ?? $0.object?["text"]?.text }) {
+                notes.append("Contraindication: \(reason)")
+            }
+            if let rule = answer["evt"]?.object?["basis"]?.text { notes.append("Thrombectomy basis: \(rule)") }
+            let needed = (answer["missing_data"]?.array ?? []).compactMap(\.object)
+            missing = needed.compactMap { $0["field"]?.text }
+            blocked = needed.contains { $0["blocking"] == .bool(true) }
+        }
+        notes.append("Thrombectomy: \(evaluation.evtRecommendation.replacingOccurrences(of: "_", with: " ")).")
+        return FHIRResource(
+            "GuidanceResponse", id: evaluation.id.fhirID, patient: patient, start: evaluation.evaluatedAt, codes: codes.tokens("guidance.acute_evaluation"),
+            [
+                ("identifier", .array([.object(["system": .string("urn:ietf:rfc:3986"), "value": .string("urn:uuid:\(evaluation.id.fhirID)")])])),
+                (
+                    "moduleCodeableConcept",
+                    FHIRJSON.object([
+                        ("coding", codes.coding("guidance.acute_evaluation").map { .array([$0]) }),
+                        ("text", .string("StrokePath acute protocol \(evaluation.protocolVersion), guideline profile \(evaluation.profile)")),
+                    ])
+                ),
+                ("status", .string(blocked ? "data-required" : "success")),
+                ("subject", FHIRJSON.reference("Patient", patient)),
+                ("encounter", evaluation.episodeId.map { FHIRJSON.reference("Encounter", $0) }),
+                ("occurrenceDateTime", FHIRJSON.dateTime(evaluation.evaluatedAt)),
+                ("performer", FHIRJSON.reference("Organization", evaluation.organisationId)),
+                ("note", .array(notes.map { .object(["text": .string($0)]) })),
+                (
+                    "dataRequirement",
+                    .array(missing.map { .object(["type": .string("Observation"), "mustSupport": .array([.string($0)])]) })
+                ),
+            ])
+    }
+}
+
+extension JSONValue {
+    var array: [JSONValue]? {
+        if case .array(let elements) = self { return elements }
+        return nil
+    }
+}

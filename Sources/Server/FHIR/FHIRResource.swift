@@ -1,0 +1,51 @@
+import Clinical
+import Foundation
+
+/// One resource the façade serves, with what its searches look at: the patient it is about,
+/// when it happened, its codes and categories.
+struct FHIRResource: Sendable {
+    var type: String
+    var id: String
+    var json: JSONValue
+    /// The patient the resource is about (nil for an organisation).
+    var patient: UUID?
+    /// When it happened or was valid, for `date` (either end open).
+    var start: Date?
+    var end: Date?
+    /// Its codes as `system|code`, for `code`.
+    var codes: [String] = []
+    /// Its categories' codes, for `category`.
+    var categories: [String] = []
+
+    init(
+        _ type: String, id: String, patient: UUID?, start: Date? = nil, end: Date? = nil, codes: [String] = [], categories: [String] = [],
+        _ members: [(String, JSONValue?)]
+    ) {
+        self.type = type
+        self.id = id
+        self.patient = patient
+        self.start = start
+        self.end = end ?? start
+        self.codes = codes
+        self.categories = categories
+        json = FHIRJSON.object([("resourceType", .string(type)), ("id", .string(id))] + members)
+    }
+
+    /// `Type/id`.
+    var reference: String { "\(type)/\(id)" }
+}
+
+extension CalendarDay {
+    /// The day's first instant in UTC (a FHIR `date` compared with a `dateTime`).
+    var startInUTC: Date { Date(timeIntervalSince1970: Double(ordinal) * 86_400) }
+
+    /// The day's last instant in UTC.
+    var endInUTC: Date { startInUTC.addingTimeInterval(86_399.999) }
+
+    /// Today in `zone`.
+    static func today(in zone: TimeZone) -> CalendarDay {
+        let now = Date()
+        let days = (now.timeIntervalSince1970 + Double(zone.secondsFromGMT(for: now))) / 86_400
+        return CalendarDay(year: 1970, month: 1, day: 1).adding(days: Int(days.rounded(.down)))
+    }
+}

@@ -1,0 +1,165 @@
+import Clinical
+import Foundation
+import Hummingbird
+
+/// A search's parameters as FHIR R4 defines them, read strictly: an unknown parameter or a
+/// value that does not parse is refused (400, naming it) rather than ignored, so a caller never
+/// takes an unfiltered answer for a filtered one.
+struct FHIRSearch: Sendable {
+    /// One `date` condition: a prefix and the range the value stands for (2026 is the whole year).
+    struct DateCondition: Sendable, Equatable {
+        var prefix: String
+        var lower: Date
+        var upper: Date
+
+        /// Whether a resource that happened during `[start, end]` matches.
+        func matches(start: Date, end: Date) -> Bool {
+            switch prefix {
+            case "eq": start >= lower && end <= upper
+            case "ne": !(start >= lower && end <= upper)
+            case "gt": end > upper
+            case "lt": start < lower
+            case "ge": end >= lower
+            case "le": start <= upper
+            case "sa": start > upper
+            case "eb": end < lower
+            default: start <= upper && end >= lower  // ap: overlaps
+            }
+        }
+    }
+
+    var patient: UUID?
+    var dates: [DateCondition] = []
+    /// `code`: any of these tokens (`system|code`, `code`, `|code`).
+    var codes: [String] = []
+    var categories: [String] = []
+    var count = 50
+    var offset = 0
+    /// `_include` of the patient (`Type:patient` or `Type:subject`).
+    var includePatient = false
+    var identifier: String?
+    var organisation: UUID?
+    var id: String?
+
+    static let maximumCount = 1000
+    static let prefixes: Set<String> = ["eq", "ne", "gt", "lt", "ge", "le", "sa", "eb", "ap"]
+
+    /// Reads the query of a search on `type`; `allowed` are the type's own parameters beyond
+    /// the common ones (`_count`, `_offset`, `_format`, `_id`).
+    init(_ request: Request, type: String, allowed: Set<String>) throws {
+        for (name, value) in request.uri.queryParameters {
+            let name = String(name)
+            let value = String(value)
+            guard allowed.contains(name) || ["_count", "_offset", "_format", "_id"].contains(name) else {
+                throw Refusal.invalidParameter(
+                    name, "is not a search parameter of \(type) here; it takes \((allowed.sorted() + ["_count", "_id"]).joined(separator: ", "))")
+            }
+            switch name {
+            case "patient", "subject":
+                let text = value.hasPrefix("Patient/") ? String(value.dropFirst("Patient/".count)) : value
+                guard let id = UUID(uuidString: text) else { throw Refusal.invalidParameter(name, "must be a patient id or Patient/<id>") }
+                guard patient == nil || patient == id else { throw Refusal.invalidParameter(name, "names two patients") }
+                patient = id
+            case "date": dates.append(try Self.date(value, name: name))
+            case "code": codes += Self.tokens(value)
+            case "category": categories += Self.tokens(value)
+            case "_count":
+                guard let number = Int(value), (1...Self.maximumCount).contains(number) else {
+                    throw Refusal.invalidParameter(name, "must be a whole number from 1 to \(Self.maximumCount)")
+                }
+                count = number
+            case "_offset":
+                guard let number = Int(value), number >= 0 else { throw Refusal.invalidParameter(name, "must be a whole number from 0") }
+                offset = number
+            case "_format":
+                guard ["json", "application/json", "application/fhir+json"].contains(value) else {
+                    throw Refusal.invalidParameter(name, "must be json: this server speaks FHIR JSON only")
+                }
+            case "_include":
+                guard value == "\(type):patient" || value == "\(type):subject" || value == "*" else {
+                    throw Refusal.invalidParameter(name, "may be \(type):patient (the patient is the one include served)")
+                }
+                includePatient = true
+            case "identifier": identifier = value
+            case "organization":
+                let text = value.hasPrefix("Organization/") ? String(value.dropFirst("Organization/".count)) : value
+                guard let id = UUID(uuidString: text) else { throw Refusal.invalidParameter(name, "must be an organisation id") }
+                organisation = id
+            case "_id": id = value.lowercased()
+            default: break
+            }
+        }
+    }
+
+    /// Whether a resource passes the filters (the patient is chosen before).
+    func matches(_ resource: FHIRResource) -> Bool {
+        if let id, resource.id != id { return false }
+        if !codes.isEmpty, !codes.contains(where: { Self.token($0, matchesAnyOf: resource.codes) }) { return false }
+        if !categories.isEmpty,
+            !categories.contains(where: { token in resource.categories.contains { Self.token(token, matches: "\(Self.categorySystem)|\($0)") } })
+        {
+            return false
+        }
+        if !dates.isEmpty {
+            guard let start = resource.start, let end = resource.end else { return false }
+            return dates.allSatisfy { $0.matches(start: start, end: end) }
+        }
+        return true
+    }
+
+    static let categorySystem = "http://terminology.hl7.org/CodeSystem/observation-category"
+
+    private static func tokens(_ value: String) -> [String] {
+        value.split(separator: ",").map(String.init)
+    }
+
+    private static func token(_ token: String, matchesAnyOf codes: [String]) -> Bool {
+        codes.contains { self.token(token, matches: $0) }
+    }
+
+    /// `system|code` matches exactly; `code` matches the code in any system; `|code` (no
+    /// system) matches nothing: every code served has its system.
+    private static func token(_ token: String, matches coded: String) -> Bool {
+        guard token.contains("|") else { return coded.split(separator: "|").last.map(String.init) == token }
+        return coded == token
+    }
+
+    /// A `date` value: a prefix (eq when none) and a date of year, month, day or time precision.
+    static func date(_ value: String, name: String) throws -> DateCondition {
+        var text = Substring(value)
+        var prefix = "eq"
+        if text.count > 2, let first = text.first, first.isLetter {
+            prefix = String(text.prefix(2))
+            guard prefixes.contains(prefix) else {
+                throw Refusal.invalidParameter(name, "has an unknown prefix \(prefix): use eq, ne, gt, lt, ge, le, sa, eb or ap")
+            }
+            text = text.dropFirst(2)
+        }
+        guard let (lower, upper) = range(String(text)) else {
+            throw Refusal.invalidParameter(name, "must be a date or time, e.g. ge2026-01-01 or lt2026-06-30T12:00:00Z")
+        }
+        return DateCondition(prefix: prefix, lower: lower, upper: upper)
+    }
+
+    private static func range(_ text: String) -> (Date, Date)? {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC") ?? .gmt
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        if text.count <= 10, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }) {
+            let numbers = parts.compactMap { Int($0) }
+            guard numbers.count == parts.count, (1...3).contains(numbers.count), parts[0].count == 4, (1900...2199).contains(numbers[0]) else { return nil }
+            var components = DateComponents(year: numbers[0], month: numbers.count > 1 ? numbers[1] : 1, day: numbers.count > 2 ? numbers[2] : 1)
+            guard (1...12).contains(components.month ?? 0), (1...31).contains(components.day ?? 0), let start = calendar.date(from: components) else {
+                return nil
+            }
+            guard calendar.component(.day, from: start) == components.day else { return nil }
+            let unit: Calendar.Component = numbers.count == 1 ? .year : numbers.count == 2 ? .month : .day
+            components = DateComponents()
+            components.setValue(1, for: unit)
+            guard let next = calendar.date(byAdding: components, to: start) else { return nil }
+            return (start, next.addingTimeInterval(-0.001))
+        }
+        guard let time = try? Date(text, strategy: .iso8601), (1900...2199).contains(calendar.component(.year, from: time)) else { return nil }
+        return (time, time)
+    }
+}

@@ -1,0 +1,240 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import PostgresTestSupport
+import Seed
+import Storage
+import Testing
+
+@testable import Server
+
+/// The FHIR R4 façade over real HTTP on the demo region: every resource it makes validated by
+/// fhir.resources (R4B, ops/fhir/validate.py), the R4 invariants that matter checked here,
+/// searches filtered and paged, errors as OperationOutcome, organisations respected exactly as
+/// the API respects them, and every read audited.
+@Suite(.serialized) struct FHIRFacadeTests {
+    static let demo = DemoData.organisations.map(\.id)
+    static let south = DemoData.organisations.first { $0.code == "DEMO-SOUTH" }?.id ?? UUID()
+    static let p1 = DemoData.patients[0]
+    static let p2 = DemoData.patients[1]
+
+    static func token(_ role: Role, _ organisations: [UUID], keyFile: URL) async throws -> String {
+        try await DevelopmentKey.issueToken(
+            for: Identity(subject: "fhir-\(role.rawValue)", name: "FHIR", role: role, organisations: organisations), lifetime: 900, keyFile: keyFile)
+    }
+
+    /// The demo region with an acute evaluation stored for each demo episode (so that the
+    /// evaluation's measurements and its GuidanceResponse exist), served to `body`.
+    static func withDemoRegion(_ body: @escaping @Sendable (APICaller, URL) async throws -> Void) async throws {
+        let keyFile = FileManager.default.temporaryDirectory.appendingPathComponent("key-\(UUID().uuidString).pem")
+        let clinician = try await token(.clinician, demo, keyFile: keyFile)
+        try await TestDatabase.with { database in
+            let now = try await database.now()
+            try await database.withPool(.app) { pool in
+                _ = try await DemoClinicFixture.load(into: pool)
+                _ = try await DemoRecovery.load(into: pool, now: now)
+            }
+            try await Harness.live(database: database.app, keyFile: keyFile) { client in
+                let caller = APICaller(client: client, token: clinician)
+                let presentation = try JSONSerialization.jsonObject(
+                    with: Data(contentsOf: TestPaths.projectRoot.appendingPathComponent("Tests/Fixtures/acute/one-presentation.json")))
+                for episode in DemoData.episodes {
+                    let stored = try await caller.send(.post, "/api/v1/acute/evaluate?episode=\(episode.uuidString.lowercased())", presentation)
+                    try #require(stored.status == .created, "\(stored)")
+                }
+                try await body(caller, keyFile)
+            }
+        }
+    }
+
+    @Test func everyResourceOfTheDemoRegionParsesAsR4BAndKeepsTheInvariants() async throws {
+        try await Self.withDemoRegion { clinician, keyFile in
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fhir-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: folder) }
+            var files: [URL] = []
+            func keep(_ name: String, _ answer: (status: HTTPResponse.Status, type: String?, json: Any?)) throws {
+                let object = try #require(answer.json as? [String: Any], "\(name): \(answer)")
+                let file = folder.appendingPathComponent("\(name).json")
+                try JSONSerialization.data(withJSONObject: object).write(to: file)
+                files.append(file)
+            }
+            let patients = try await clinician.send(.get, "/fhir/R4/Patient?_count=1000")
+            #expect(patients.status == .ok && patients.type == "application/fhir+json")
+            try keep("patients", patients)
+            let ids = try #require(Self.entries(patients.json).map { $0["id"] as? String })
+            #expect(ids.count >= 3)
+            for case let id? in ids {
+                let everything = try await clinician.send(.get, "/fhir/R4/Patient/\(id)/$everything")
+                #expect(everything.status == .ok)
+                try Self.checkInvariants(everything.json, patient: id)
+                try keep("everything-\(id)", everything)
+            }
+            try keep("metadata", try await clinician.send(.get, "/fhir/R4/metadata"))
+            try keep("organisation", try await clinician.send(.get, "/fhir/R4/Organization/\(Self.south.uuidString.lowercased())"))
+            try keep("not-found", try await clinician.send(.get, "/fhir/R4/Patient/\(UUID().uuidString.lowercased())"))
+            let auditor = APICaller(client: clinician.client, token: try await Self.token(.auditor, Self.demo, keyFile: keyFile))
+            try keep("audit", try await auditor.send(.get, "/fhir/R4/AuditEvent?_count=200"))
+
+            let result = try await Subprocess.run(
+                try Self.python(), [TestPaths.projectRoot.appendingPathComponent("ops/fhir/validate.py").path] + files.map(\.path))
+            print("fhir.resources R4B, the demo region:\n\(result.output)")
+            #expect(result.status == 0, "\(result.output)\(result.errors)")
+            let counts = Dictionary(
+                uniqueKeysWithValues: result.output.split(separator: "\n").compactMap { line -> (String, Int)? in
+                    let parts = line.split(separator: " ")
+                    guard parts.count == 3, parts[0] == "count", let count = Int(parts[2]) else { return nil }
+                    return (String(parts[1]), count)
+                })
+            for type in [
+                "Patient", "Encounter", "Condition", "Observation", "Procedure", "MedicationAdministration", "ServiceRequest", "CarePlan",
+                "GuidanceResponse", "Organization", "AuditEvent", "Bundle", "CapabilityStatement", "OperationOutcome",
+            ] {
+                #expect((counts[type] ?? 0) > 0, "no \(type) was made from the demo region")
+            }
+        }
+    }
+
+    @Test func searchesFilterPageAndRefuseWhatTheyDoNotServe() async throws {
+        try await Self.withDemoRegion { clinician, _ in
+            let patient = Self.p2.uuidString.lowercased()
+            // P2: an evaluation (NIHSS, blood pressure, glucose, INR, weight) and the NIHSS at arrival.
+            let all = try await clinician.send(.get, "/fhir/R4/Observation?patient=\(patient)")
+            let total = try #require((all.json as? [String: Any])?["total"] as? Int)
+            #expect(total == 6, "\(all)")
+            var page = try await clinician.send(.get, "/fhir/R4/Observation?subject=Patient/\(patient)&_count=4")
+            #expect(Self.entries(page.json).count == 4)
+            let next = try #require(Self.link("next", page.json))
+            page = try await clinician.send(.get, String(next[next.range(of: "/fhir/R4")!.lowerBound...]))
+            #expect(Self.entries(page.json).count == 2 && Self.link("next", page.json) == nil)
+
+            let nihss = try await clinician.send(.get, "/fhir/R4/Observation?patient=\(patient)&code=http://loinc.org%7C72089-6")
+            #expect(Self.entries(nihss.json).count == 2)
+            let vital = try await clinician.send(.get, "/fhir/R4/Observation?patient=\(patient)&category=vital-signs")
+            #expect(Self.entries(vital.json).count == 2, "blood pressure and weight: \(vital)")
+            let before = try await clinician.send(.get, "/fhir/R4/Observation?patient=\(patient)&date=lt2000-01-01")
+            #expect(Self.entries(before.json).isEmpty)
+            let procedures = try await clinician.send(.get, "/fhir/R4/Procedure?patient=\(patient)&_include=Procedure:patient")
+            let kinds = Self.entries(procedures.json).compactMap { $0["resourceType"] as? String }.sorted()
+            #expect(kinds == ["Patient", "Procedure", "Procedure"], "thrombolysis, thrombectomy and the patient included")
+
+            let byPseudonym = try await clinician.send(.get, "/fhir/R4/Patient?identifier=DEMO-P2")
+            #expect(Self.entries(byPseudonym.json).compactMap { $0["id"] as? String } == [patient])
+
+            for (path, expression) in [
+                ("/fhir/R4/Observation?patient=\(patient)&colour=red", "colour"), ("/fhir/R4/Observation", "patient"),
+                ("/fhir/R4/Observation?patient=\(patient)&date=xx2026", "date"), ("/fhir/R4/Observation?patient=\(patient)&_count=0", "_count"),
+            ] {
+                let refused = try await clinician.send(.get, path)
+                #expect(refused.status == .badRequest && refused.type == "application/fhir+json", "\(path)")
+                let issue = try #require(((refused.json as? [String: Any])?["issue"] as? [[String: Any]])?.first)
+                #expect(issue["code"] as? String == "invalid" && (issue["expression"] as? [String]) == [expression], "\(path): \(issue)")
+            }
+            let unknown = try await clinician.send(.get, "/fhir/R4/Medication/1")
+            #expect(unknown.status == .notFound && (unknown.json as? [String: Any])?["resourceType"] as? String == "OperationOutcome")
+        }
+    }
+
+    @Test func organisationsAreRespectedExactlyAsTheAPIRespectsThemAndEveryReadIsAudited() async throws {
+        try await Self.withDemoRegion { clinician, keyFile in
+            let southOnly = APICaller(client: clinician.client, token: try await Self.token(.clinician, [Self.south], keyFile: keyFile))
+            let north = Self.p1.uuidString.lowercased()
+            let southPatient = Self.p2.uuidString.lowercased()
+            // The API and the façade answer alike: P1 (North) is unknown to a South clinician, P2 is theirs.
+            #expect(try await southOnly.send(.get, "/api/v1/patients/\(north)").status == .notFound)
+            let everything = try await southOnly.send(.get, "/fhir/R4/Patient/\(north)/$everything")
+            #expect(everything.status == .notFound && (everything.json as? [String: Any])?["resourceType"] as? String == "OperationOutcome")
+            #expect(try await southOnly.send(.get, "/fhir/R4/Patient/\(north)").status == .notFound)
+            #expect(try await southOnly.send(.get, "/fhir/R4/Condition/stroke-\(DemoData.episodes[0].uuidString.lowercased())").status == .notFound)
+            let search = try await southOnly.send(.get, "/fhir/R4/Observation?patient=\(north)")
+            #expect(search.status == .ok && (search.json as? [String: Any])?["total"] as? Int == 0)
+            let listed = try await southOnly.send(.get, "/fhir/R4/Patient")
+            let api = try await southOnly.send(.get, "/api/v1/patients?limit=100")
+            let viaAPI = Set(((api.json as? [[String: Any]]) ?? []).compactMap { ($0["id"] as? String)?.lowercased() })
+            #expect(Set(Self.entries(listed.json).compactMap { $0["id"] as? String }) == viaAPI)
+            #expect(viaAPI.contains(southPatient) && !viaAPI.contains(north))
+            #expect(try await southOnly.send(.get, "/fhir/R4/Patient/\(southPatient)/$everything").status == .ok)
+
+            // Roles: a planner reads no patient; a therapist no acute guidance; the metadata is public.
+            let planner = APICaller(client: clinician.client, token: try await Self.token(.planner, Self.demo, keyFile: keyFile))
+            #expect(try await planner.send(.get, "/fhir/R4/Patient/\(southPatient)").status == .forbidden)
+            let therapist = APICaller(client: clinician.client, token: try await Self.token(.therapist, Self.demo, keyFile: keyFile))
+            #expect(try await therapist.send(.get, "/fhir/R4/GuidanceResponse?patient=\(southPatient)").status == .forbidden)
+            let anonymous = APICaller(client: clinician.client, token: "")
+            #expect(try await anonymous.send(.get, "/fhir/R4/metadata").status == .ok)
+            #expect(try await anonymous.send(.get, "/fhir/R4/Patient").status == .unauthorized)
+
+            // Each read is in the audit: the South clinician's denied read of P1 and granted read of P2.
+            let auditor = APICaller(client: clinician.client, token: try await Self.token(.auditor, Self.demo, keyFile: keyFile))
+            let events = try await auditor.send(.get, "/api/v1/audit/events?subject=fhir-clinician&limit=5000")
+            let rows = (events.json as? [[String: Any]]) ?? []
+            func audited(_ patient: String, _ resource: String, _ outcome: String) -> Bool {
+                rows.contains {
+                    ($0["patientId"] as? String)?.lowercased() == patient && $0["resourceType"] as? String == resource && $0["outcome"] as? String == outcome
+                }
+            }
+            #expect(audited(north, "Patient/$everything", "denied"))
+            #expect(audited(southPatient, "Patient/$everything", "success"))
+            #expect(audited(north, "Observation", "denied"))
+        }
+    }
+
+    // MARK: Helpers
+
+    static func entries(_ json: Any?) -> [[String: Any]] {
+        (((json as? [String: Any])?["entry"] as? [[String: Any]]) ?? []).compactMap { $0["resource"] as? [String: Any] }
+    }
+
+    static func link(_ relation: String, _ json: Any?) -> String? {
+        (((json as? [String: Any])?["link"] as? [[String: Any]]) ?? []).first { $0["relation"] as? String == relation }?["url"] as? String
+    }
+
+    /// The R4 rules these resources must keep: each entry's `fullUrl` is the resource's absolute
+    /// URL; each Observation has a value, a reason for none, or components that each have one;
+    /// each reference a patient's `$everything` holds resolves to an entry of it.
+    static func checkInvariants(_ json: Any?, patient: String) throws {
+        let bundle = try #require(json as? [String: Any])
+        let entries = try #require(bundle["entry"] as? [[String: Any]])
+        var present = Set<String>()
+        for entry in entries {
+            let resource = try #require(entry["resource"] as? [String: Any])
+            let reference = "\(resource["resourceType"] as? String ?? "?")/\(resource["id"] as? String ?? "?")"
+            #expect((entry["fullUrl"] as? String)?.hasSuffix("/fhir/R4/\(reference)") == true && (entry["fullUrl"] as? String)?.hasPrefix("http") == true)
+            present.insert(reference)
+        }
+        #expect(present.contains("Patient/\(patient)"))
+        for entry in entries {
+            let resource = try #require(entry["resource"] as? [String: Any])
+            if resource["resourceType"] as? String == "Observation" {
+                let valued = resource.keys.contains { $0.hasPrefix("value") } || resource["dataAbsentReason"] != nil
+                let components = (resource["component"] as? [[String: Any]]) ?? []
+                #expect(
+                    valued || (!components.isEmpty && components.allSatisfy { $0.keys.contains { $0.hasPrefix("value") } || $0["dataAbsentReason"] != nil }),
+                    "\(resource["id"] ?? "")")
+            }
+            for reference in references(in: resource) where !reference.hasPrefix("urn:") {
+                #expect(present.contains(reference), "\(resource["resourceType"] ?? "")/\(resource["id"] ?? ""): \(reference) is not in the bundle")
+            }
+        }
+    }
+
+    /// Every `reference` in a resource.
+    static func references(in value: Any) -> [String] {
+        if let object = value as? [String: Any] {
+            return (object["reference"] as? String).map { [$0] } ?? object.values.flatMap(references)
+        }
+        return (value as? [Any])?.flatMap(references) ?? []
+    }
+
+    /// The Python with fhir.resources that ops/test installs.
+    static func python() throws -> URL {
+        let path =
+            ProcessInfo.processInfo.environment["STROKEPATH_FHIR_PYTHON"]
+            ?? TestPaths.projectRoot.appendingPathComponent(".local/venv-fhir/bin/python").path
+        guard FileManager.default.isExecutableFile(atPath: path) else {
+            throw TestSetupError(message: "no Python with fhir.resources at \(path): run the tests through ops/test, which installs it")
+        }
+        return URL(fileURLWithPath: path)
+    }
+}
