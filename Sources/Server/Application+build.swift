@@ -111,6 +111,7 @@ public func buildRouter(
         .addRoutes(
             FHIRController(
                 charts: features.charts, codes: features.fhirCodes, audit: FHIRAuditEvents(pool: pool, publicURL: configuration.publicURL),
+                directory: FHIRDirectory(directory: ClinicDirectory(pool: pool), codes: features.fhirCodes, publicURL: configuration.publicURL),
                 publicURL: configuration.publicURL, zone: configuration.timeZone ?? .gmt
             ).endpoints)
     StatusPage(

@@ -24,15 +24,19 @@ import Testing
             for: Identity(subject: "fhir-\(role.rawValue)", name: "FHIR", role: role, organisations: organisations), lifetime: 900, keyFile: keyFile)
     }
 
-    /// The demo region with an acute evaluation stored for each demo episode (so that the
-    /// evaluation's measurements and its GuidanceResponse exist), served to `body`.
+    /// The demo region (its clinic with a published plan) with an acute evaluation stored for
+    /// each demo episode (so that the evaluation's measurements, its GuidanceResponse and its
+    /// RiskAssessment exist), served to `body`.
     static func withDemoRegion(_ body: @escaping @Sendable (APICaller, URL) async throws -> Void) async throws {
         let keyFile = FileManager.default.temporaryDirectory.appendingPathComponent("key-\(UUID().uuidString).pem")
         let clinician = try await token(.clinician, demo, keyFile: keyFile)
         try await TestDatabase.with { database in
             let now = try await database.now()
             try await database.withPool(.app) { pool in
-                _ = try await DemoClinicFixture.load(into: pool)
+                // The demo region with a published plan of the test week (sessions booked, attendance before now).
+                _ = try await DemoData.load(into: pool)
+                _ = try await DemoClinic.load(
+                    into: pool, catalogue: try DemoClinicFixture.catalogue(), week: DemoClinicFixture.week, publishing: 0.5, now: now)
                 _ = try await DemoRecovery.load(into: pool, now: now)
             }
             try await Harness.live(database: database.app, keyFile: keyFile) { client in
@@ -72,6 +76,12 @@ import Testing
                 try keep("everything-\(id)", everything)
             }
             try keep("metadata", try await clinician.send(.get, "/fhir/R4/metadata"))
+            let coordinator = APICaller(client: clinician.client, token: try await Self.token(.rehabCoordinator, Self.demo, keyFile: keyFile))
+            for type in ["Practitioner", "PractitionerRole", "Location", "Schedule"] {
+                let found = try await coordinator.send(.get, "/fhir/R4/\(type)?_count=200")
+                #expect(!Self.entries(found.json).isEmpty, "\(type): \(found)")
+                try keep(type, found)
+            }
             try keep("organisation", try await clinician.send(.get, "/fhir/R4/Organization/\(Self.south.uuidString.lowercased())"))
             try keep("not-found", try await clinician.send(.get, "/fhir/R4/Patient/\(UUID().uuidString.lowercased())"))
             let auditor = APICaller(client: clinician.client, token: try await Self.token(.auditor, Self.demo, keyFile: keyFile))
@@ -89,7 +99,8 @@ import Testing
                 })
             for type in [
                 "Patient", "Encounter", "Condition", "Observation", "Procedure", "MedicationAdministration", "ServiceRequest", "CarePlan",
-                "GuidanceResponse", "Organization", "AuditEvent", "Bundle", "CapabilityStatement", "OperationOutcome",
+                "GuidanceResponse", "RiskAssessment", "Appointment", "Slot", "Schedule", "Location", "Practitioner", "PractitionerRole",
+                "Organization", "AuditEvent", "Bundle", "CapabilityStatement", "OperationOutcome",
             ] {
                 #expect((counts[type] ?? 0) > 0, "no \(type) was made from the demo region")
             }
@@ -97,7 +108,7 @@ import Testing
     }
 
     @Test func searchesFilterPageAndRefuseWhatTheyDoNotServe() async throws {
-        try await Self.withDemoRegion { clinician, _ in
+        try await Self.withDemoRegion { clinician, keyFile in
             let patient = Self.p2.uuidString.lowercased()
             // P2: an evaluation (NIHSS, blood pressure, glucose, INR, weight) and the NIHSS at arrival.
             let all = try await clinician.send(.get, "/fhir/R4/Observation?patient=\(patient)")
@@ -118,6 +129,30 @@ import Testing
             let procedures = try await clinician.send(.get, "/fhir/R4/Procedure?patient=\(patient)&_include=Procedure:patient")
             let kinds = Self.entries(procedures.json).compactMap { $0["resourceType"] as? String }.sorted()
             #expect(kinds == ["Patient", "Procedure", "Procedure"], "thrombolysis, thrombectomy and the patient included")
+
+            let early = try await clinician.send(.get, "/fhir/R4/Condition?patient=\(patient)&onset-date=lt2000-01-01")
+            #expect(early.status == .ok && Self.entries(early.json).isEmpty, "onset-date is read, not ignored")
+            let risks = try await clinician.send(.get, "/fhir/R4/RiskAssessment?patient=\(patient)")
+            let risk = try #require(Self.entries(risks.json).first?["id"] as? String)
+            #expect(try await clinician.send(.get, "/fhir/R4/RiskAssessment/\(risk)").status == .ok)
+
+            // A rehab patient's sessions, and the room's slots as the clinic's coordinator sees them.
+            let rehab = DemoClinicFixture.patient("DEMO-R05").uuidString.lowercased()
+            let appointments = Self.entries(try await clinician.send(.get, "/fhir/R4/Appointment?patient=\(rehab)").json)
+            let appointment = try #require(appointments.first)
+            #expect(try await clinician.send(.get, "/fhir/R4/Appointment/\(appointment["id"] as? String ?? "")").status == .ok)
+            let participants = (appointment["participant"] as? [[String: Any]]) ?? []
+            let patients = participants.compactMap { ($0["actor"] as? [String: Any])?["reference"] as? String }.filter { $0.hasPrefix("Patient/") }
+            #expect(patients == ["Patient/\(rehab)"], "an appointment names its patient only")
+            let slot = try #require(((appointment["slot"] as? [[String: Any]])?.first?["reference"] as? String)?.dropFirst("Slot/".count))
+            let room = try #require(
+                participants.compactMap { ($0["actor"] as? [String: Any])?["reference"] as? String }.first { $0.hasPrefix("Location/") }?
+                    .dropFirst("Location/".count))
+            let coordinator = APICaller(client: clinician.client, token: try await Self.token(.rehabCoordinator, Self.demo, keyFile: keyFile))
+            let slots = try await coordinator.send(.get, "/fhir/R4/Slot?schedule=Schedule/room-\(room)&start=ge2000-01-01&_count=500")
+            #expect(Self.entries(slots.json).contains { $0["id"] as? String == String(slot) }, "\(slots)")
+            #expect(try await coordinator.send(.get, "/fhir/R4/Slot").status == .badRequest)
+            #expect(try await clinician.send(.get, "/fhir/R4/Slot?schedule=Schedule/room-\(room)").status == .forbidden)
 
             let byPseudonym = try await clinician.send(.get, "/fhir/R4/Patient?identifier=DEMO-P2")
             #expect(Self.entries(byPseudonym.json).compactMap { $0["id"] as? String } == [patient])

@@ -21,18 +21,20 @@ struct FHIRBundle {
 
     func fullUrl(_ resource: FHIRResource) -> String { "\(base)/\(resource.reference)" }
 
-    /// One page of `matches` (all of them, already filtered), `includes` added once each.
+    /// One page of matches (already filtered and cut), `includes` added once each.
+    /// - Parameters:
+    ///   - total: the number of matches, when known; without it `more` says whether a next page exists.
     func searchset(
-        _ matches: [FHIRResource], total: Int, page: (offset: Int, count: Int), includes: [FHIRResource] = [], request: Request
+        _ matches: [FHIRResource], total: Int?, more: Bool = false, page: (offset: Int, count: Int), includes: [FHIRResource] = [], request: Request
     ) -> JSONValue {
         var links: [JSONValue] = [link("self", request, offset: page.offset)]
-        if page.offset + page.count < total { links.append(link("next", request, offset: page.offset + page.count)) }
+        if total.map({ page.offset + page.count < $0 }) ?? more { links.append(link("next", request, offset: page.offset + page.count)) }
         if page.offset > 0 { links.append(link("previous", request, offset: max(0, page.offset - page.count))) }
         let entries =
             matches.map { entry($0, mode: "match") }
             + includes.map { entry($0, mode: "include") }
         return FHIRJSON.object([
-            ("resourceType", .string("Bundle")), ("type", .string("searchset")), ("total", .number(Double(total))), ("link", .array(links)),
+            ("resourceType", .string("Bundle")), ("type", .string("searchset")), ("total", FHIRJSON.integer(total)), ("link", .array(links)),
             ("entry", .array(entries)),
         ])
     }

@@ -19,6 +19,16 @@ enum FHIRCapability {
                 ),
             ])
         }
+        resources += FHIRDirectory.served.map { type, parameters in
+            FHIRJSON.object([
+                ("type", .string(type)), ("interaction", .array([interaction("read"), interaction("search-type")])),
+                ("searchParam", .array(parameters.keys.sorted().map { parameter($0, parameters[$0] ?? "token") } + [parameter("_id", "token")])),
+                (
+                    "documentation",
+                    .string(type == "Slot" ? "A rehab clinic's session times, searched within one schedule (a room's)." : "A rehab clinic's directory.")
+                ),
+            ])
+        }
         resources.append(
             FHIRJSON.object([
                 ("type", .string("Organization")), ("interaction", .array([interaction("read")])),

@@ -3,7 +3,8 @@ import Foundation
 import Storage
 
 /// Every resource of one patient's chart: the patient, the organisations named, each acute
-/// episode and evaluation, each assessment, each rehab stay with its prescriptions.
+/// episode and evaluation, each assessment, each rehab stay with its prescriptions, each place
+/// in a session with the session's slot, therapist and room.
 struct FHIRChartResources: Sendable {
     let codes: FHIRCodes
 
@@ -12,12 +13,19 @@ struct FHIRChartResources: Sendable {
         let evaluations = FHIREvaluationResources(codes: codes)
         let rehab = FHIRRehabResources(codes: codes)
         let assessments = FHIRAssessmentResources(codes: codes)
+        let clinic = FHIRClinicResources(codes: codes)
         let patient = chart.patient.id
+        let therapists = Set(chart.therapists.map(\.id))
+        let rooms = Set(chart.rooms.map(\.id))
+        // A session's slot only where its room (and so the slot's schedule) is one the caller sees.
+        let slots = chart.sessions.filter { rooms.contains($0.roomId) }.map { clinic.slot($0.slot) }
         return [FHIRPatientResources.patient(chart.patient)]
             + chart.episodes.flatMap { acute.resources($0, mrs90: chart.mrs90[$0.id], evaluations: chart.evaluations) }
             + chart.evaluations.flatMap { evaluations.resources($0, patient: patient) }
             + chart.observations.compactMap(assessments.resource)
             + chart.stays.flatMap { rehab.resources($0, prescriptions: chart.prescriptions, today: today) }
+            + chart.sessions.map { clinic.appointment($0, patient: patient, therapists: therapists, rooms: rooms) } + slots
+            + chart.therapists.flatMap(clinic.practitioner) + chart.rooms.flatMap(clinic.location)
             + chart.organisations.map(FHIRPatientResources.organisation)
     }
 }

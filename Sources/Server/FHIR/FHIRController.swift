@@ -11,6 +11,7 @@ struct FHIRController: Sendable {
     let charts: PatientCharts
     let codes: FHIRCodes
     let audit: FHIRAuditEvents
+    let directory: FHIRDirectory
     let publicURL: URL?
     /// The hospitals' time zone: whether a stay or prescription is current is judged by its day there.
     let zone: TimeZone
@@ -40,6 +41,8 @@ struct FHIRController: Sendable {
         Served(type: "ServiceRequest", parameters: common.merging(["code": "token", "occurrence": "date"]) { $1 }),
         Served(type: "CarePlan", parameters: common.merging(["date": "date"]) { $1 }),
         Served(type: "GuidanceResponse", parameters: common),
+        Served(type: "RiskAssessment", parameters: common.merging(["date": "date"]) { $1 }),
+        Served(type: "Appointment", parameters: ["patient": "reference", "date": "date", "service-type": "token"]),
     ]
 
     var endpoints: RouteCollection<AppRequestContext> {
@@ -51,6 +54,7 @@ struct FHIRController: Sendable {
         routes.get("/Patient/:id/$everything", use: everything)
         routes.get("/Organization/:id", use: organisation)
         routes.get("/AuditEvent", use: audit.search)
+        directory.add(to: routes)
         return routes
     }
 

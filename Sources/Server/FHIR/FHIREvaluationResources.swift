@@ -3,9 +3,10 @@ import Foundation
 import Storage
 
 /// An acute evaluation as FHIR R4: the measurements entered for it (NIHSS with its items,
-/// blood pressure, glucose, INR, weight) as `Observation`s at the time of the evaluation, and
-/// the answer as a `GuidanceResponse` naming the protocol, the guideline profile and the rules
-/// that decided (thrombolysis pathway and status, thrombectomy recommendation, missing data).
+/// blood pressure, glucose, INR, weight) as `Observation`s at the time of the evaluation, the
+/// answer as a `GuidanceResponse` naming the protocol, the guideline profile and the rules
+/// that decided (thrombolysis pathway and status, thrombectomy recommendation, missing data),
+/// and the outcome model's expected outcome of each treatment as a `RiskAssessment`.
 struct FHIREvaluationResources {
     let codes: FHIRCodes
 
@@ -13,7 +14,8 @@ struct FHIREvaluationResources {
     static let nihssItems = ["1a", "1b", "1c", "2", "3", "4", "5a", "5b", "6a", "6b", "7", "8", "9", "10", "11"]
 
     func resources(_ evaluation: ChartEvaluation, patient: UUID) -> [FHIRResource] {
-        guard case .object(let input)? = try? JSONParser.parse([UInt8](evaluation.input)) else { return [guidance(evaluation, patient: patient)] }
+        let answered = [guidance(evaluation, patient: patient)] + (risks(evaluation, patient: patient).map { [$0] } ?? [])
+        guard case .object(let input)? = try? JSONParser.parse([UInt8](evaluation.input)) else { return answered }
         let base = evaluation.id.fhirID
         var resources: [FHIRResource] = []
         func measured(_ suffix: String, _ key: String, _ value: Double?) {
@@ -48,7 +50,50 @@ struct FHIREvaluationResources {
         }
         measured("inr", "observation.inr", input["labs"]?.object?["inr"]?.number)
         measured("weight", "observation.weight", input["weight_kg"]?.number)
-        return resources + [guidance(evaluation, patient: patient)]
+        return resources + answered
+    }
+
+    /// The treatments the outcome model weighed, in the answer's order.
+    static let treatments = [
+        ("no_treatment", "no reperfusion treatment"), ("ivt", "thrombolysis"), ("evt", "thrombectomy"), ("ivt_and_evt", "thrombolysis and thrombectomy"),
+    ]
+
+    /// The expected chance of independence (mRS 0–2) at 90 days with each treatment the outcome
+    /// model weighed, or nil when it weighed none.
+    private func risks(_ evaluation: ChartEvaluation, patient: UUID) -> FHIRResource? {
+        guard case .object(let answer)? = try? JSONParser.parse([UInt8](evaluation.output)), let expected = answer["expected_outcome"]?.object else {
+            return nil
+        }
+        let predictions: [JSONValue] = Self.treatments.compactMap { key, name in
+            guard let option = expected[key]?.object, let probabilities = option["mrs_probabilities"]?.array?.compactMap(\.number),
+                probabilities.count == 7
+            else { return nil }
+            let independent = probabilities.prefix(3).reduce(0, +)
+            let mean = option["mean_mrs"]?.number.map { String(format: "%.1f", $0) } ?? "unknown"
+            return FHIRJSON.object([
+                ("outcome", codes.concept("outcome.mrs_0_2_at_90d")),
+                ("probabilityDecimal", .number((independent * 1000).rounded() / 1000)),
+                ("whenPeriod", nil),
+                ("rationale", .string("With \(name): expected mean mRS \(mean) at 90 days.")),
+            ])
+        }
+        guard !predictions.isEmpty else { return nil }
+        let model = answer["outcome_model"]?.text ?? "the outcome model"
+        return FHIRResource(
+            "RiskAssessment", id: "\(evaluation.id.fhirID)-outcome", patient: patient, start: evaluation.evaluatedAt,
+            [
+                ("status", .string("final")),
+                ("method", .object(["text": .string("StrokePath outcome model \(model)")])),
+                ("subject", FHIRJSON.reference("Patient", patient)),
+                ("encounter", evaluation.episodeId.map { FHIRJSON.reference("Encounter", $0) }),
+                ("occurrenceDateTime", FHIRJSON.dateTime(evaluation.evaluatedAt)),
+                ("basis", .array([FHIRJSON.reference("GuidanceResponse", evaluation.id)])),
+                ("prediction", .array(predictions)),
+                (
+                    "note",
+                    .array([.object(["text": .string("Population estimates from the outcome model for this presentation, not a promise for one patient.")])])
+                ),
+            ])
     }
 
     private func observation(

@@ -3,7 +3,7 @@ import Storage
 
 /// How a resource's id names the row it is made from: `Encounter/<episode or stay>`,
 /// `Condition/stroke-<episode>`, `Observation/nihss-<episode>`, `Observation/<evaluation>-bp`,
-/// `Procedure/evt-<episode>`, `CarePlan/rehab-<stay>` …
+/// `Procedure/evt-<episode>`, `CarePlan/rehab-<stay>`, `Appointment/<session hex><patient hex>` …
 enum FHIRResourceID {
     /// The row an id points into and its UUID, or nil for an id this server never gives.
     static func row(of type: String, id: String) -> (ChartRow, UUID)? {
@@ -26,6 +26,8 @@ enum FHIRResourceID {
         case "ServiceRequest": return UUID(uuidString: id).map { (.prescription, $0) }
         case "CarePlan": return uuid(after: "rehab-").map { (.stay, $0) }
         case "GuidanceResponse": return UUID(uuidString: id).map { (.evaluation, $0) }
+        case "RiskAssessment": return id.hasSuffix("-outcome") ? UUID(uuidString: String(id.dropLast(8))).map { (.evaluation, $0) } : nil
+        case "Appointment": return FHIRClinicResources.appointment(id).map { (.patient, $0.patient) }
         default: return nil
         }
     }

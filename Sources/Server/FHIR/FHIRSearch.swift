@@ -40,6 +40,8 @@ struct FHIRSearch: Sendable {
     var identifier: String?
     var organisation: UUID?
     var id: String?
+    /// Other references by parameter (`actor`, `schedule`, `practitioner`), as given.
+    var references: [String: String] = [:]
 
     static let maximumCount = 1000
     static let prefixes: Set<String> = ["eq", "ne", "gt", "lt", "ge", "le", "sa", "eb", "ap"]
@@ -60,8 +62,8 @@ struct FHIRSearch: Sendable {
                 guard let id = UUID(uuidString: text) else { throw Refusal.invalidParameter(name, "must be a patient id or Patient/<id>") }
                 guard patient == nil || patient == id else { throw Refusal.invalidParameter(name, "names two patients") }
                 patient = id
-            case "date": dates.append(try Self.date(value, name: name))
-            case "code": codes += Self.tokens(value)
+            case "date", "onset-date", "effective-time", "occurrence", "start": dates.append(try Self.date(value, name: name))
+            case "code", "service-type": codes += Self.tokens(value)
             case "category": categories += Self.tokens(value)
             case "_count":
                 guard let number = Int(value), (1...Self.maximumCount).contains(number) else {
@@ -86,7 +88,8 @@ struct FHIRSearch: Sendable {
                 guard let id = UUID(uuidString: text) else { throw Refusal.invalidParameter(name, "must be an organisation id") }
                 organisation = id
             case "_id": id = value.lowercased()
-            default: break
+            case "actor", "schedule", "practitioner": references[name] = value
+            default: throw Refusal.invalidParameter(name, "is not read by this server")
             }
         }
     }

@@ -15,6 +15,62 @@ public struct PatientChart: Sendable {
     public var observations: [RecoveryObservation]
     public var stays: [RehabStay]
     public var prescriptions: [RehabPrescription]
+    /// The rehab sessions the patient was booked into (cancelled ones too), oldest first.
+    public var sessions: [ChartSession]
+    /// The therapists and rooms of those sessions the caller may see (their clinic's).
+    public var therapists: [ChartTherapist]
+    public var rooms: [ChartRoom]
+}
+
+/// A rehab session as one patient took part in it (or was booked and cancelled): never the
+/// session's other participants.
+public struct ChartSession: Sendable {
+    public var id: UUID
+    public var organisationId: UUID
+    public var modality: String
+    public var therapistId: UUID?
+    public var roomId: UUID
+    public var start: Date
+    public var end: Date
+    public var maxParticipants: Int
+    /// The places taken (not cancelled), counted, never named.
+    public var taken: Int
+    /// The session was cancelled (for everyone).
+    public var sessionCancelled: Bool
+    /// The patient's place was cancelled.
+    public var placeCancelled: Bool
+    /// "attended" or "no_show", when recorded.
+    public var attendance: String?
+    public var minutesDelivered: Int?
+    public var prescriptionId: UUID?
+
+    /// The session as its clinic's timetable offers it.
+    public var slot: ChartSlot {
+        ChartSlot(
+            id: id, organisationId: organisationId, modality: modality, therapistId: therapistId, roomId: roomId, start: start, end: end,
+            maxParticipants: maxParticipants, taken: taken, cancelled: sessionCancelled)
+    }
+}
+
+/// A therapist as a directory names them.
+public struct ChartTherapist: Sendable {
+    public var id: UUID
+    public var organisationId: UUID
+    public var code: String
+    public var name: String
+    public var role: String
+    public var skills: [String]
+    public var active: Bool
+}
+
+/// A room, pool or bath of a clinic.
+public struct ChartRoom: Sendable {
+    public var id: UUID
+    public var organisationId: UUID
+    public var code: String
+    public var name: String
+    public var type: String
+    public var capacity: Int
 }
 
 /// An organisation as an exchange names it.
@@ -46,4 +102,19 @@ public enum ChartRow: Sendable {
     case patient, episode, stay, observation, evaluation, prescription
     /// An acute episode or a rehab stay.
     case encounter
+}
+
+/// A session as a clinic's timetable offers it: its time, room, therapist and places (how
+/// many are taken, never by whom).
+public struct ChartSlot: Sendable {
+    public var id: UUID
+    public var organisationId: UUID
+    public var modality: String
+    public var therapistId: UUID?
+    public var roomId: UUID
+    public var start: Date
+    public var end: Date
+    public var maxParticipants: Int
+    public var taken: Int
+    public var cancelled: Bool
 }

@@ -142,11 +142,43 @@ public struct PatientCharts: Sendable {
                 dischargeOn: discharge, availability: [])
         }
         let prescriptions = try await RehabStays.prescriptions(stays: stays.compactMap(\.id), during: nil, on: connection)
-        let named = Set([organisation] + episodes.map(\.organisationId) + stays.map(\.organisationId) + evaluations.map(\.organisationId))
+        let sessions = try await connection.query(
+            """
+            SELECT s.id, s.organisation_id, s.modality, s.therapist_id, s.room_id, lower(s.during), upper(s.during), s.max_participants,
+                   (SELECT count(*) FROM rehab_participants q WHERE q.session_id = s.id AND q.cancelled_at IS NULL),
+                   s.cancelled, p.cancelled_at IS NOT NULL, p.attendance, p.minutes_delivered, p.prescription_id
+            FROM rehab_participants p JOIN rehab_sessions s ON s.id = p.session_id
+            WHERE p.patient_id = \(id) ORDER BY lower(s.during), s.id
+            """, prepared: true
+        ).map { row in
+            let (session, organisation, modality, therapist, room, start, end, places, taken, cancelled, placeCancelled, attendance, minutes, prescription) =
+                try row.decode((UUID, UUID, String, UUID?, UUID, Date, Date, Int, Int, Bool, Bool, String?, Int?, UUID?).self)
+            return ChartSession(
+                id: session, organisationId: organisation, modality: modality, therapistId: therapist, roomId: room, start: start, end: end,
+                maxParticipants: places, taken: taken, sessionCancelled: cancelled, placeCancelled: placeCancelled, attendance: attendance,
+                minutesDelivered: minutes,
+                prescriptionId: prescription)
+        }
+        let therapists = try await connection.query(
+            "SELECT id, organisation_id, code, name, role, skills, active FROM rehab_therapists WHERE id = ANY (\(sessions.compactMap(\.therapistId))) ORDER BY code",
+            prepared: true
+        ).map { row in
+            let (therapist, organisation, code, name, role, skills, active) = try row.decode((UUID, UUID, String, String, String, [String], Bool).self)
+            return ChartTherapist(id: therapist, organisationId: organisation, code: code, name: name, role: role, skills: skills, active: active)
+        }
+        let rooms = try await connection.query(
+            "SELECT id, organisation_id, code, name, room_type, capacity FROM rehab_rooms WHERE id = ANY (\(sessions.map(\.roomId))) ORDER BY code",
+            prepared: true
+        ).map { row in
+            let (room, organisation, code, name, type, capacity) = try row.decode((UUID, UUID, String, String, String, Int).self)
+            return ChartRoom(id: room, organisationId: organisation, code: code, name: name, type: type, capacity: capacity)
+        }
+        let named = Set(
+            [organisation] + episodes.map(\.organisationId) + stays.map(\.organisationId) + evaluations.map(\.organisationId) + sessions.map(\.organisationId))
         return PatientChart(
             patient: patient, organisations: try await organisations(Array(named), on: connection), episodes: episodes,
             mrs90: Dictionary(followUps, uniquingKeysWith: { first, _ in first }), evaluations: evaluations,
-            observations: observations, stays: stays, prescriptions: prescriptions)
+            observations: observations, stays: stays, prescriptions: prescriptions, sessions: sessions, therapists: therapists, rooms: rooms)
     }
 
     private static func organisations(_ ids: [UUID], on connection: PostgresConnection) async throws -> [ChartOrganisation] {
