@@ -19,9 +19,10 @@ import Testing
     static let p1 = DemoData.patients[0]
     static let p2 = DemoData.patients[1]
 
-    static func token(_ role: Role, _ organisations: [UUID], keyFile: URL) async throws -> String {
+    static func token(_ role: Role, _ organisations: [UUID], keyFile: URL, subject: String? = nil) async throws -> String {
         try await DevelopmentKey.issueToken(
-            for: Identity(subject: "fhir-\(role.rawValue)", name: "FHIR", role: role, organisations: organisations), lifetime: 900, keyFile: keyFile)
+            for: Identity(subject: subject ?? "fhir-\(role.rawValue)", name: "FHIR", role: role, organisations: organisations), lifetime: 900,
+            keyFile: keyFile)
     }
 
     /// The demo region (its clinic with a published plan) with an acute evaluation stored for
@@ -69,14 +70,17 @@ import Testing
             try keep("patients", patients)
             let ids = try #require(Self.entries(patients.json).map { $0["id"] as? String })
             #expect(ids.count >= 3)
+            // Each record as the stroke team reads it and as the rehab staff read it.
+            let coordinator = APICaller(client: clinician.client, token: try await Self.token(.rehabCoordinator, Self.demo, keyFile: keyFile))
             for case let id? in ids {
-                let everything = try await clinician.send(.get, "/fhir/R4/Patient/\(id)/$everything")
-                #expect(everything.status == .ok)
-                try Self.checkInvariants(everything.json, patient: id)
-                try keep("everything-\(id)", everything)
+                for (role, caller) in [("clinician", clinician), ("coordinator", coordinator)] {
+                    let everything = try await caller.send(.get, "/fhir/R4/Patient/\(id)/$everything")
+                    #expect(everything.status == .ok)
+                    try Self.checkInvariants(everything.json, patient: id)
+                    try keep("everything-\(id)-\(role)", everything)
+                }
             }
             try keep("metadata", try await clinician.send(.get, "/fhir/R4/metadata"))
-            let coordinator = APICaller(client: clinician.client, token: try await Self.token(.rehabCoordinator, Self.demo, keyFile: keyFile))
             for type in ["Practitioner", "PractitionerRole", "Location", "Schedule"] {
                 let found = try await coordinator.send(.get, "/fhir/R4/\(type)?_count=200")
                 #expect(!Self.entries(found.json).isEmpty, "\(type): \(found)")
@@ -138,9 +142,10 @@ import Testing
 
             // A rehab patient's sessions, and the room's slots as the clinic's coordinator sees them.
             let rehab = DemoClinicFixture.patient("DEMO-R05").uuidString.lowercased()
-            let appointments = Self.entries(try await clinician.send(.get, "/fhir/R4/Appointment?patient=\(rehab)").json)
+            let coordinator = APICaller(client: clinician.client, token: try await Self.token(.rehabCoordinator, Self.demo, keyFile: keyFile))
+            let appointments = Self.entries(try await coordinator.send(.get, "/fhir/R4/Appointment?patient=\(rehab)").json)
             let appointment = try #require(appointments.first)
-            #expect(try await clinician.send(.get, "/fhir/R4/Appointment/\(appointment["id"] as? String ?? "")").status == .ok)
+            #expect(try await coordinator.send(.get, "/fhir/R4/Appointment/\(appointment["id"] as? String ?? "")").status == .ok)
             let participants = (appointment["participant"] as? [[String: Any]]) ?? []
             let patients = participants.compactMap { ($0["actor"] as? [String: Any])?["reference"] as? String }.filter { $0.hasPrefix("Patient/") }
             #expect(patients == ["Patient/\(rehab)"], "an appointment names its patient only")
@@ -148,7 +153,6 @@ import Testing
             let room = try #require(
                 participants.compactMap { ($0["actor"] as? [String: Any])?["reference"] as? String }.first { $0.hasPrefix("Location/") }?
                     .dropFirst("Location/".count))
-            let coordinator = APICaller(client: clinician.client, token: try await Self.token(.rehabCoordinator, Self.demo, keyFile: keyFile))
             let slots = try await coordinator.send(.get, "/fhir/R4/Slot?schedule=Schedule/room-\(room)&start=ge2000-01-01&_count=500")
             #expect(Self.entries(slots.json).contains { $0["id"] as? String == String(slot) }, "\(slots)")
             #expect(try await coordinator.send(.get, "/fhir/R4/Slot").status == .badRequest)
@@ -173,7 +177,8 @@ import Testing
 
     @Test func organisationsAreRespectedExactlyAsTheAPIRespectsThemAndEveryReadIsAudited() async throws {
         try await Self.withDemoRegion { clinician, keyFile in
-            let southOnly = APICaller(client: clinician.client, token: try await Self.token(.clinician, [Self.south], keyFile: keyFile))
+            let southOnly = APICaller(
+                client: clinician.client, token: try await Self.token(.clinician, [Self.south], keyFile: keyFile, subject: "fhir-south-clinician"))
             let north = Self.p1.uuidString.lowercased()
             let southPatient = Self.p2.uuidString.lowercased()
             // The API and the façade answer alike: P1 (North) is unknown to a South clinician, P2 is theirs.
@@ -202,7 +207,7 @@ import Testing
 
             // Each read is in the audit: the South clinician's denied read of P1 and granted read of P2.
             let auditor = APICaller(client: clinician.client, token: try await Self.token(.auditor, Self.demo, keyFile: keyFile))
-            let events = try await auditor.send(.get, "/api/v1/audit/events?subject=fhir-clinician&limit=5000")
+            let events = try await auditor.send(.get, "/api/v1/audit/events?subject=fhir-south-clinician&limit=5000")
             let rows = (events.json as? [[String: Any]]) ?? []
             func audited(_ patient: String, _ resource: String, _ outcome: String) -> Bool {
                 rows.contains {
@@ -212,6 +217,42 @@ import Testing
             #expect(audited(north, "Patient/$everything", "denied"))
             #expect(audited(southPatient, "Patient/$everything", "success"))
             #expect(audited(north, "Observation", "denied"))
+        }
+    }
+
+    /// Each role reads in FHIR what it reads in the API: the acute evaluations are the stroke
+    /// team's, the rehab stays, prescriptions and sessions the rehab staff's.
+    @Test func eachRoleReadsThePartsOfTheRecordItReadsInTheAPI() async throws {
+        try await Self.withDemoRegion { clinician, keyFile in
+            let acute = Self.p2.uuidString.lowercased()
+            let rehab = DemoClinicFixture.patient("DEMO-R05").uuidString.lowercased()
+            let therapist = APICaller(client: clinician.client, token: try await Self.token(.therapist, Self.demo, keyFile: keyFile))
+            func types(_ caller: APICaller, _ patient: String) async throws -> Set<String> {
+                let answer = try await caller.send(.get, "/fhir/R4/Patient/\(patient)/$everything")
+                try #require(answer.status == .ok, "\(answer)")
+                return Set(Self.entries(answer.json).compactMap { $0["resourceType"] as? String })
+            }
+            let acuteForClinician = try await types(clinician, acute)
+            #expect(acuteForClinician.isSuperset(of: ["GuidanceResponse", "RiskAssessment", "Procedure", "MedicationAdministration"]))
+            let acuteForTherapist = try await types(therapist, acute)
+            #expect(acuteForTherapist.isDisjoint(with: ["GuidanceResponse", "RiskAssessment"]) && acuteForTherapist.contains("Procedure"))
+            let observations = try await therapist.send(.get, "/fhir/R4/Observation?patient=\(acute)")
+            #expect(Self.entries(observations.json).compactMap { $0["id"] as? String } == ["nihss-\(DemoData.episodes[1].uuidString.lowercased())"])
+            let rehabForTherapist = try await types(therapist, rehab)
+            #expect(rehabForTherapist.isSuperset(of: ["CarePlan", "ServiceRequest", "Appointment", "Slot", "Location"]))
+            let rehabForClinician = try await types(clinician, rehab)
+            #expect(rehabForClinician.isDisjoint(with: ["CarePlan", "ServiceRequest", "Appointment", "Slot"]), "\(rehabForClinician)")
+
+            // Paging far beyond the end is refused, not a crash; the audit search says when more events match.
+            let far = try await clinician.send(.get, "/fhir/R4/Observation?patient=\(acute)&_offset=9223372036854775807")
+            #expect(far.status == .badRequest)
+            let auditor = APICaller(client: clinician.client, token: try await Self.token(.auditor, Self.demo, keyFile: keyFile))
+            let few = try await auditor.send(.get, "/fhir/R4/AuditEvent?_count=2")
+            let outcome = ((few.json as? [String: Any])?["entry"] as? [[String: Any]])?.last
+            #expect((outcome?["search"] as? [String: Any])?["mode"] as? String == "outcome", "\(few)")
+            #expect((few.json as? [String: Any])?["total"] == nil, "no total is claimed for a cut answer")
+            let api = try await auditor.send(.get, "/api/v1/audit/events?format=fhir&limit=3")
+            #expect(Self.link("self", api.json)?.contains("/api/v1/audit/events?") == true, "\(Self.link("self", api.json) ?? "")")
         }
     }
 
@@ -251,7 +292,71 @@ import Testing
             for reference in references(in: resource) where !reference.hasPrefix("urn:") {
                 #expect(present.contains(reference), "\(resource["resourceType"] ?? "")/\(resource["id"] ?? ""): \(reference) is not in the bundle")
             }
+            try checkR4Codes(resource)
         }
+    }
+
+    /// The R4 value sets of the status codes served (a model parse accepts any code).
+    static let statuses: [String: Set<String>] = [
+        "Encounter.status": ["planned", "arrived", "triaged", "in-progress", "onleave", "finished", "cancelled", "entered-in-error", "unknown"],
+        "Observation.status": ["registered", "preliminary", "final", "amended", "corrected", "cancelled", "entered-in-error", "unknown"],
+        "RiskAssessment.status": ["registered", "preliminary", "final", "amended", "corrected", "cancelled", "entered-in-error", "unknown"],
+        "Procedure.status": ["preparation", "in-progress", "not-done", "on-hold", "stopped", "completed", "entered-in-error", "unknown"],
+        "MedicationAdministration.status": ["in-progress", "not-done", "on-hold", "completed", "entered-in-error", "stopped", "unknown"],
+        "ServiceRequest.status": ["draft", "active", "on-hold", "revoked", "completed", "entered-in-error", "unknown"],
+        "ServiceRequest.intent": ["proposal", "plan", "directive", "order", "original-order", "reflex-order", "filler-order", "instance-order", "option"],
+        "CarePlan.status": ["draft", "active", "on-hold", "revoked", "completed", "entered-in-error", "unknown"],
+        "CarePlan.intent": ["proposal", "plan", "order", "option"],
+        "GuidanceResponse.status": ["success", "data-requested", "data-required", "in-progress", "failure", "entered-in-error"],
+        "Appointment.status": [
+            "proposed", "pending", "booked", "arrived", "fulfilled", "cancelled", "noshow", "entered-in-error", "checked-in", "waitlist",
+        ],
+        "Slot.status": ["busy", "free", "busy-unavailable", "busy-tentative", "entered-in-error"],
+        "Patient.gender": ["male", "female", "other", "unknown"],
+    ]
+
+    /// The types each reference served may point to in R4 (by resource and element path).
+    static let targets: [String: Set<String>] = [
+        "Patient.managingOrganization": ["Organization"], "Organization.partOf": ["Organization"],
+        "Encounter.subject": ["Patient"], "Encounter.reasonReference": ["Condition", "Procedure", "Observation"],
+        "Encounter.serviceProvider": ["Organization"],
+        "Condition.subject": ["Patient"], "Condition.encounter": ["Encounter"],
+        "Observation.subject": ["Patient"], "Observation.encounter": ["Encounter"],
+        "Observation.performer": ["Practitioner", "PractitionerRole", "Organization", "CareTeam", "Patient", "RelatedPerson"],
+        "Procedure.subject": ["Patient"], "Procedure.encounter": ["Encounter"],
+        "MedicationAdministration.subject": ["Patient"], "MedicationAdministration.context": ["Encounter", "EpisodeOfCare"],
+        "ServiceRequest.subject": ["Patient"], "ServiceRequest.encounter": ["Encounter"],
+        "CarePlan.subject": ["Patient"], "CarePlan.encounter": ["Encounter"], "CarePlan.activity.reference": ["Appointment", "ServiceRequest"],
+        "GuidanceResponse.subject": ["Patient"], "GuidanceResponse.encounter": ["Encounter"],
+        "GuidanceResponse.reasonReference": ["Condition", "Observation", "DiagnosticReport", "DocumentReference"],
+        "RiskAssessment.subject": ["Patient"], "RiskAssessment.encounter": ["Encounter"], "RiskAssessment.basis": ["GuidanceResponse", "Observation"],
+        "Appointment.participant.actor": ["Patient", "Practitioner", "PractitionerRole", "Location"], "Appointment.slot": ["Slot"],
+        "Appointment.basedOn": ["ServiceRequest"], "Slot.schedule": ["Schedule"], "Schedule.actor": ["Practitioner", "PractitionerRole", "Location"],
+        "PractitionerRole.practitioner": ["Practitioner"], "PractitionerRole.organization": ["Organization"],
+        "Location.managingOrganization": ["Organization"],
+    ]
+
+    /// Every status code in its R4 value set, every reference to a type R4 allows there (an
+    /// element not in the table fails: a new reference must be checked before it is served).
+    static func checkR4Codes(_ resource: [String: Any]) throws {
+        let type = try #require(resource["resourceType"] as? String)
+        for (key, value) in resource {
+            if let allowed = statuses["\(type).\(key)"] { #expect(allowed.contains(value as? String ?? ""), "\(type).\(key): \(value)") }
+        }
+        for (path, reference) in pathsOfReferences(in: resource, path: type) {
+            let target = String(reference.split(separator: "/").first ?? "")
+            let allowed = try #require(targets[path], "\(path) is a reference no test has checked")
+            #expect(allowed.contains(target), "\(path) → \(reference)")
+        }
+    }
+
+    /// Every reference with the element path that holds it (array positions left out).
+    static func pathsOfReferences(in value: Any, path: String) -> [(String, String)] {
+        if let object = value as? [String: Any] {
+            if let reference = object["reference"] as? String { return [(path, reference)] }
+            return object.flatMap { key, inner in pathsOfReferences(in: inner, path: "\(path).\(key)") }
+        }
+        return (value as? [Any])?.flatMap { pathsOfReferences(in: $0, path: path) } ?? []
     }
 
     /// Every `reference` in a resource.

@@ -26,6 +26,24 @@ public enum JSONValue: Sendable, Equatable, JSONWritable {
         return nil
     }
 
+    /// The number, or nil.
+    public var number: Double? {
+        if case .number(let value) = self { return value }
+        return nil
+    }
+
+    /// The string, or nil.
+    public var text: String? {
+        if case .string(let value) = self { return value }
+        return nil
+    }
+
+    /// The elements of an array, or nil.
+    public var array: [JSONValue]? {
+        if case .array(let elements) = self { return elements }
+        return nil
+    }
+
     /// How the value is called in an error message.
     public var kindName: String {
         switch self {

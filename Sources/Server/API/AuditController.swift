@@ -7,8 +7,8 @@ import Storage
 /// The auditor's view of the audit log: filtered search and a random sample.
 struct AuditController: Sendable {
     let pool: PostgresPool
-    /// The base of the FHIR format's URLs.
-    let publicURL: URL?
+    /// The events as FHIR (`format=fhir`).
+    let fhir: FHIRAuditEvents
 
     var endpoints: RouteCollection<AppRequestContext> {
         RouteCollection(context: AppRequestContext.self)
@@ -29,7 +29,7 @@ struct AuditController: Sendable {
         filter.limit = try QueryParameter.integer(request, "limit", default: 500, range: 1...5000)
         let entries = try await AuditQueries.search(filter, as: try context.accessContext(), pool: pool)
         guard request.uri.queryParameters["format"] == "fhir" else { return try entries.response(from: request, context: context) }
-        return FHIRController.response(FHIRAuditEvents(pool: pool, publicURL: publicURL).bundle(entries, request: request, count: filter.limit))
+        return FHIRController.response(fhir.bundle(entries, request: request, count: filter.limit))
     }
 
     @Sendable func sample(_ request: Request, context: AppRequestContext) async throws -> some ResponseGenerator {

@@ -19,17 +19,11 @@ struct FHIRAssessmentResources {
     func resource(_ observation: RecoveryObservation) -> FHIRResource? {
         guard let id = observation.id else { return nil }
         let key = Self.key(observation.instrument)
-        let value: (String, JSONValue) =
-            observation.instrument == .mep
-            ? ("valueBoolean", .bool(observation.value == 1)) : ("valueQuantity", codes.quantity(Double(observation.value), of: key))
-        return FHIRResource(
-            "Observation", id: id.fhirID, patient: observation.patientId, start: observation.observedAt, codes: codes.tokens(key),
-            categories: codes.terminology.concepts[key]?.category.map { [$0] } ?? [],
-            [
-                ("status", .string("final")), ("category", codes.category(of: key)), ("code", codes.concept(key)),
-                ("subject", FHIRJSON.reference("Patient", observation.patientId)), ("effectiveDateTime", FHIRJSON.dateTime(observation.observedAt)),
-                ("performer", observation.organisationId.map { .array([FHIRJSON.reference("Organization", $0)]) }), value,
-                ("note", observation.note.map { .array([.object(["text": .string($0)])]) }),
-            ])
+        let observations = FHIRObservation(codes: codes)
+        let value: [(String, JSONValue?)] =
+            observation.instrument == .mep ? [("valueBoolean", .bool(observation.value == 1))] : observations.quantity(Double(observation.value), of: key)
+        return observations.make(
+            id: id.fhirID, key, patient: observation.patientId, encounter: nil, at: observation.observedAt, value: value,
+            performer: observation.organisationId, notes: observation.note.map { [$0] } ?? [])
     }
 }

@@ -10,108 +10,112 @@ import Storage
 /// auditors at `/fhir/R4/AuditEvent` and by the API's `format=fhir`, as a `searchset` Bundle.
 struct FHIRAuditEvents: Sendable {
     let pool: PostgresPool
-    let publicURL: URL?
+    let bundle: FHIRBundle
+    let zone: TimeZone
 
     /// `GET /fhir/R4/AuditEvent`: the events in the auditor's organisations, by `patient` and
-    /// `date` (`ge`/`gt` from, `le`/`lt` until; the last 30 days by default), newest first.
+    /// `date` (`ge`/`gt` from, `le`/`lt` until, `eq` within; the last 30 days by default), newest
+    /// first, at most `_count` (a warning entry says when more match: narrow the dates).
     @Sendable func search(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let search = try FHIRSearch(request, type: "AuditEvent", allowed: ["patient", "date"])
+        let search = try FHIRSearch(request, type: "AuditEvent", allowed: ["patient", "date"], zone: zone)
         guard search.offset == 0 else { throw Refusal.invalidParameter("_offset", "is not served for AuditEvent: narrow the dates instead") }
         var until = Date()
         var since: Date?
         for condition in search.dates {
             switch condition.prefix {
-            case "ge", "gt": since = condition.lower
-            case "le", "lt": until = condition.upper
+            case "ge": since = condition.lower
+            case "gt": since = condition.upper.addingTimeInterval(0.001)
+            case "le": until = condition.upper.addingTimeInterval(0.001)
+            case "lt": until = condition.lower
             case "eq":
                 since = condition.lower
-                until = condition.upper
+                until = condition.upper.addingTimeInterval(0.001)
             default: throw Refusal.invalidParameter("date", "takes ge, gt, le, lt or eq for AuditEvent")
             }
         }
         var filter = AuditQueries.Filter(since: since ?? until.addingTimeInterval(-30 * 86_400), until: until)
         guard filter.since < filter.until else { throw Refusal.invalidParameter("date", "must leave a period: the start is after the end") }
         filter.patient = search.patient
-        filter.limit = search.count
+        filter.limit = search.count + 1
         let entries = try await AuditQueries.search(filter, as: try context.accessContext(), pool: pool)
         return FHIRController.response(bundle(entries, request: request, count: search.count))
     }
 
+    /// The first `count` entries; a warning when there are more.
     func bundle(_ entries: [AuditQueries.Entry], request: Request, count: Int) -> JSONValue {
-        FHIRBundle(request, publicURL: publicURL).searchset(entries.map(Self.event), total: entries.count, page: (0, max(count, 1)), request: request)
+        let more = entries.count > count
+        return bundle.searchset(
+            entries.prefix(count).map(Self.event), total: more ? nil : entries.count, page: (0, max(count, 1)),
+            warning: more ? "More events match than the \(count) shown: narrow the dates, or ask for up to \(FHIRSearch.maximumCount) with _count." : nil,
+            request: request)
     }
 
     static func event(_ entry: AuditQueries.Entry) -> FHIRResource {
-        let event: [String: Any] = [
-            "resourceType": "AuditEvent",
-            "id": String(entry.seq),
-            "type": coding("http://terminology.hl7.org/CodeSystem/audit-event-type", "rest", "RESTful Operation"),
-            "subtype": [coding("http://hl7.org/fhir/restful-interaction", interaction(entry.action), nil)],
-            "action": action(entry.action),
-            "recorded": entry.recordedAt.formatted(.iso8601),
-            "outcome": outcome(entry.outcome),
-            "purposeOfEvent": [
-                [
-                    "coding": [
-                        coding(
-                            "http://terminology.hl7.org/CodeSystem/v3-ActReason",
-                            entry.breakGlassReason == nil ? "TREAT" : "ETREAT", nil)
-                    ]
-                ]
-            ],
-            "source": [
-                "observer": ["display": "StrokePath"],
-                "type": [coding("http://terminology.hl7.org/CodeSystem/security-source-type", "4", "Application Server")],
-            ],
-        ]
-        var agent: [String: Any] = [
-            "type": ["coding": [coding("http://terminology.hl7.org/CodeSystem/v3-ParticipationType", "IRCP", "information recipient")]],
-            "who": ["identifier": ["value": entry.actorSubject]],
-            "requestor": true,
-            "role": [["text": entry.actorRole]],
-        ]
-        if let address = entry.clientAddress {
-            agent["network"] = ["address": address, "type": "2"]
-        }
-        if let requestID = entry.requestId {
-            agent["policy"] = ["urn:strokepath:request:\(requestID)"]
-        }
-        if let reason = entry.breakGlassReason {
-            agent["purposeOfUse"] = [["text": "break-glass: \(reason)"]]
-        }
-        var agents = [agent]
-        if let organisation = entry.actorOrganisation {
-            agents.append([
-                "type": ["text": "organisation acted for"],
-                "who": ["reference": "Organization/\(organisation.fhirID)"],
-                "requestor": false,
+        let user = FHIRJSON.object([
+            ("type", concept("http://terminology.hl7.org/CodeSystem/v3-ParticipationType", entry.action.changes ? "AUT" : "IRCP")),
+            ("who", .object(["identifier": .object(["value": .string(entry.actorSubject)])])),
+            ("requestor", .bool(true)),
+            ("role", .array([.object(["text": .string(entry.actorRole)])])),
+            ("network", entry.clientAddress.map { .object(["address": .string($0), "type": .string("2")]) }),
+            ("purposeOfUse", entry.breakGlassReason.map { .array([.object(["text": .string("break-glass: \($0)")])]) }),
+        ])
+        let organisation = entry.actorOrganisation.map {
+            JSONValue.object([
+                "type": .object(["text": .string("organisation acted for")]), "who": FHIRJSON.reference("Organization", $0), "requestor": .bool(false),
             ])
         }
-        var entities: [[String: Any]] = []
-        if let patient = entry.patientId {
-            entities.append([
-                "what": ["reference": "Patient/\(patient.fhirID)"],
+        let patient = entry.patientId.map {
+            JSONValue.object([
+                "what": FHIRJSON.reference("Patient", $0),
                 "type": coding("http://terminology.hl7.org/CodeSystem/audit-entity-type", "1", "Person"),
                 "role": coding("http://terminology.hl7.org/CodeSystem/object-role", "1", "Patient"),
             ])
         }
-        entities.append([
-            "what": ["identifier": ["value": entry.resourceId ?? entry.resourceType]],
-            "type": coding("http://terminology.hl7.org/CodeSystem/audit-entity-type", "2", "System Object"),
-            "description": entry.resourceType,
+        let resource = FHIRJSON.object([
+            ("what", .object(["identifier": .object(["value": .string(entry.resourceId ?? entry.resourceType)])])),
+            ("type", coding("http://terminology.hl7.org/CodeSystem/audit-entity-type", "2", "System Object")),
+            ("description", .string(entry.resourceType)),
+            ("detail", entry.requestId.map { .array([.object(["type": .string("request-id"), "valueString": .string($0)])]) }),
         ])
-        var members = event
-        members["agent"] = agents
-        members["entity"] = entities
-        var resource = FHIRResource("AuditEvent", id: String(entry.seq), patient: entry.patientId, start: entry.recordedAt, [])
-        resource.json = JSONValue(literal: members)
-        return resource
+        return FHIRResource(
+            "AuditEvent", id: String(entry.seq), patient: entry.patientId, start: entry.recordedAt,
+            [
+                ("type", coding("http://terminology.hl7.org/CodeSystem/audit-event-type", "rest", "RESTful Operation")),
+                ("subtype", .array([coding("http://hl7.org/fhir/restful-interaction", interaction(entry.action), nil)])),
+                ("action", .string(action(entry.action))),
+                ("recorded", FHIRJSON.dateTime(entry.recordedAt)),
+                ("outcome", .string(outcome(entry.outcome))),
+                ("purposeOfEvent", .array([purpose(entry)])),
+                (
+                    "source",
+                    .object([
+                        "observer": .object(["display": .string("StrokePath")]),
+                        "type": .array([coding("http://terminology.hl7.org/CodeSystem/security-source-type", "4", "Application Server")]),
+                    ])
+                ),
+                ("agent", .array([user] + (organisation.map { [$0] } ?? []))),
+                ("entity", .array((patient.map { [$0] } ?? []) + [resource])),
+            ])
     }
 
-    private static func coding(_ system: String, _ code: String, _ display: String?) -> [String: Any] {
-        var coding: [String: Any] = ["system": system, "code": code]
-        if let display { coding["display"] = display }
-        return coding
+    /// Why: treatment, emergency treatment (break-glass), a patient's own request (their access
+    /// log); anything else said in words.
+    private static func purpose(_ entry: AuditQueries.Entry) -> JSONValue {
+        let system = "http://terminology.hl7.org/CodeSystem/v3-ActReason"
+        if entry.breakGlassReason != nil || entry.purpose == "emergency" { return concept(system, "ETREAT") }
+        switch entry.purpose {
+        case "treatment": return concept(system, "TREAT")
+        case "patient_information": return concept(system, "PATRQT")
+        default: return .object(["text": .string(entry.purpose)])
+        }
+    }
+
+    private static func concept(_ system: String, _ code: String) -> JSONValue {
+        .object(["coding": .array([coding(system, code, nil)])])
+    }
+
+    private static func coding(_ system: String, _ code: String, _ display: String?) -> JSONValue {
+        FHIRJSON.object([("system", .string(system)), ("code", .string(code)), ("display", display.map(JSONValue.string))])
     }
 
     private static func action(_ action: String) -> String {
@@ -141,4 +145,9 @@ struct FHIRAuditEvents: Sendable {
         default: "8"
         }
     }
+}
+
+extension String {
+    /// An audit action that changes a record (create, update, delete).
+    fileprivate var changes: Bool { ["create", "update", "delete"].contains(self) }
 }

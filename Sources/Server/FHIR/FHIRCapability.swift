@@ -11,7 +11,7 @@ enum FHIRCapability {
                 ("type", .string(served.type)),
                 ("interaction", .array([interaction("read"), interaction("search-type")])),
                 ("searchInclude", includes),
-                ("searchParam", .array(served.parameters.keys.sorted().map { parameter($0, served.parameters[$0] ?? "token") } + [parameter("_id", "token")])),
+                ("searchParam", .array(served.parameters.keys.sorted().map { parameter($0, served.parameters[$0] ?? "token") })),
                 ("operation", served.type == "Patient" ? .array([everything]) : nil),
                 (
                     "documentation",
@@ -22,7 +22,7 @@ enum FHIRCapability {
         resources += FHIRDirectory.served.map { type, parameters in
             FHIRJSON.object([
                 ("type", .string(type)), ("interaction", .array([interaction("read"), interaction("search-type")])),
-                ("searchParam", .array(parameters.keys.sorted().map { parameter($0, parameters[$0] ?? "token") } + [parameter("_id", "token")])),
+                ("searchParam", .array(parameters.keys.sorted().map { parameter($0, parameters[$0] ?? "token") })),
                 (
                     "documentation",
                     .string(type == "Slot" ? "A rehab clinic's session times, searched within one schedule (a room's)." : "A rehab clinic's directory.")

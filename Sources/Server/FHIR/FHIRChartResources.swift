@@ -15,13 +15,15 @@ struct FHIRChartResources: Sendable {
         let assessments = FHIRAssessmentResources(codes: codes)
         let clinic = FHIRClinicResources(codes: codes)
         let patient = chart.patient.id
+        // Each episode's latest evaluation says what was entered; an earlier one's entries are not new measurements.
+        let latest = Set(Dictionary(grouping: chart.evaluations, by: { $0.episodeId }).values.compactMap { $0.last?.id })
         let therapists = Set(chart.therapists.map(\.id))
         let rooms = Set(chart.rooms.map(\.id))
         // A session's slot only where its room (and so the slot's schedule) is one the caller sees.
         let slots = chart.sessions.filter { rooms.contains($0.roomId) }.map { clinic.slot($0.slot) }
         return [FHIRPatientResources.patient(chart.patient)]
             + chart.episodes.flatMap { acute.resources($0, mrs90: chart.mrs90[$0.id], evaluations: chart.evaluations) }
-            + chart.evaluations.flatMap { evaluations.resources($0, patient: patient) }
+            + chart.evaluations.flatMap { evaluations.resources($0, patient: patient, measurements: latest.contains($0.id)) }
             + chart.observations.compactMap(assessments.resource)
             + chart.stays.flatMap { rehab.resources($0, prescriptions: chart.prescriptions, today: today) }
             + chart.sessions.map { clinic.appointment($0, patient: patient, therapists: therapists, rooms: rooms) } + slots

@@ -15,7 +15,7 @@ struct FHIRCodes: Sendable {
         "observation.nihss_total", "observation.mrs", "observation.barthel", "observation.fm_ue", "observation.safe", "observation.mep",
         "observation.bp_panel", "observation.bp_systolic", "observation.bp_diastolic", "observation.glucose_mmol", "observation.glucose_mg",
         "observation.inr", "observation.weight", "procedure.thrombolysis", "procedure.thrombectomy", "medication.alteplase",
-        "medication.tenecteplase", "encounter.acute", "encounter.rehab.inpatient", "encounter.rehab.outpatient",
+        "medication.tenecteplase", "encounter.acute", "encounter.rehab.inpatient", "encounter.rehab.outpatient", "data_absent.unknown",
     ]
 
     init(_ terminology: Terminology) throws {

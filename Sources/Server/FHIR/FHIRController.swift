@@ -5,24 +5,22 @@ import Storage
 
 /// The FHIR R4 façade at `/fhir/R4`: read and search of each patient's record under the same
 /// tokens, roles, row-level security and audit as the API. Each patient's resources are made
-/// from their chart (one read transaction), then filtered and paged; a search of a clinical
-/// type names its patient.
+/// from their chart (one read snapshot, with the parts the caller's role may read in the API),
+/// then filtered and paged; a search of a clinical type names its patient.
 struct FHIRController: Sendable {
     let charts: PatientCharts
     let codes: FHIRCodes
     let audit: FHIRAuditEvents
     let directory: FHIRDirectory
-    let publicURL: URL?
-    /// The hospitals' time zone: whether a stay or prescription is current is judged by its day there.
+    let bundle: FHIRBundle
+    /// The hospitals' time zone: a searched day, and whether a stay is current, are judged there.
     let zone: TimeZone
-
-    private var today: CalendarDay { CalendarDay.today(in: zone) }
 
     static let basePath = "/fhir/R4"
     static let contentType = "application/fhir+json"
 
-    /// Each type served, the search parameters it takes (`name` → FHIR search type) and the
-    /// chart row its ids point into; the routes and the CapabilityStatement are made from it.
+    /// Each type served and the search parameters it takes (`name` → FHIR search type); the
+    /// routes and the CapabilityStatement are made from it.
     struct Served: Sendable {
         var type: String
         var parameters: [String: String]
@@ -30,9 +28,9 @@ struct FHIRController: Sendable {
         var patientScoped = true
     }
 
-    static let common = ["patient": "reference", "subject": "reference"]
+    static let common = ["patient": "reference", "subject": "reference", "_id": "token"]
     static let served: [Served] = [
-        Served(type: "Patient", parameters: ["identifier": "token", "organization": "reference"], patientScoped: false),
+        Served(type: "Patient", parameters: ["identifier": "token", "organization": "reference", "_id": "token"], patientScoped: false),
         Served(type: "Encounter", parameters: common.merging(["date": "date"]) { $1 }),
         Served(type: "Condition", parameters: common.merging(["code": "token", "onset-date": "date"]) { $1 }),
         Served(type: "Observation", parameters: common.merging(["code": "token", "category": "token", "date": "date"]) { $1 }),
@@ -42,8 +40,18 @@ struct FHIRController: Sendable {
         Served(type: "CarePlan", parameters: common.merging(["date": "date"]) { $1 }),
         Served(type: "GuidanceResponse", parameters: common),
         Served(type: "RiskAssessment", parameters: common.merging(["date": "date"]) { $1 }),
-        Served(type: "Appointment", parameters: ["patient": "reference", "date": "date", "service-type": "token"]),
+        Served(type: "Appointment", parameters: ["patient": "reference", "date": "date", "service-type": "token", "_id": "token"]),
     ]
+
+    /// The parts of a chart a role reads, as in the API: the acute evaluations are the stroke
+    /// team's, the rehab stays, prescriptions and sessions the rehab staff's.
+    static func parts(for role: Role?) -> ChartParts {
+        switch role {
+        case .clinician: .acuteEvaluations
+        case .rehabCoordinator, .therapist: .rehab
+        default: []
+        }
+    }
 
     var endpoints: RouteCollection<AppRequestContext> {
         let routes = RouteCollection(context: AppRequestContext.self)
@@ -58,62 +66,52 @@ struct FHIRController: Sendable {
         return routes
     }
 
-    /// `GET /Patient`: the patients the caller may see, by pseudonym (`identifier`) or organisation.
+    /// `GET /Patient`: the patients the caller may see, by pseudonym (`identifier`: the value,
+    /// or the organisation's system `|` the value) or organisation.
     @Sendable func patients(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let search = try FHIRSearch(request, type: "Patient", allowed: ["identifier", "organization"])
+        let search = try FHIRSearch(request, type: "Patient", allowed: Set(Self.served[0].parameters.keys), zone: zone)
         var pseudonym = search.identifier
+        var organisation = search.organisation
         if let identifier = search.identifier, let bar = identifier.lastIndex(of: "|") {
             let system = String(identifier[..<bar])
-            guard system.isEmpty || system.hasPrefix(FHIRPatientResources.pseudonymSystem(UUID()).dropLast(36)) else {
-                throw Refusal.invalidParameter("identifier", "must be a pseudonym, optionally with its organisation's system")
+            let prefix = FHIRPatientResources.pseudonymSystem(nil)
+            guard system.hasPrefix(prefix), let owner = UUID(uuidString: String(system.dropFirst(prefix.count))) else {
+                throw Refusal.invalidParameter("identifier", "must be a pseudonym, or \(prefix)<organisation id>|<pseudonym>")
             }
+            guard organisation == nil || organisation == owner else { return Self.response(emptyBundle(request)) }
             pseudonym = String(identifier[identifier.index(after: bar)...])
-            if let organisation = UUID(uuidString: String(system.split(separator: "/").last ?? "")) {
-                guard search.organisation == nil || search.organisation == organisation else { return try respond(emptyBundle(request)) }
-                return try await patientPage(request, search, pseudonym: pseudonym, organisation: organisation, context: context)
-            }
+            organisation = owner
         }
-        return try await patientPage(request, search, pseudonym: pseudonym, organisation: search.organisation, context: context)
-    }
-
-    private func patientPage(
-        _ request: Request, _ search: FHIRSearch, pseudonym: String?, organisation: UUID?, context: AppRequestContext
-    ) async throws -> Response {
-        var found: [Patient] = []
-        var total = 0
+        let access = try context.accessContext()
         if let id = search.id {
-            guard let uuid = UUID(uuidString: id) else { return try respond(emptyBundle(request)) }
-            if let chart = try await charts.chart(uuid, action: .search, resource: "Patient", as: try context.accessContext()),
-                pseudonym.map({ $0 == chart.patient.pseudonym }) ?? true, organisation.map({ $0 == chart.patient.organisationId }) ?? true
-            {
-                found = [chart.patient]
-                total = 1
-            }
-        } else {
-            (found, total) = try await charts.patients(
-                pseudonym: pseudonym, organisation: organisation, limit: search.count, offset: search.offset, as: try context.accessContext())
+            guard let uuid = UUID(uuidString: id), search.offset == 0,
+                let patient = try await charts.patients(id: uuid, pseudonym: pseudonym, organisation: organisation, limit: 1, offset: 0, as: access)
+                    .patients.first
+            else { return Self.response(emptyBundle(request)) }
+            return Self.response(bundle.searchset([FHIRPatientResources.patient(patient)], total: 1, page: (0, search.count), request: request))
         }
-        let bundle = FHIRBundle(request, publicURL: publicURL)
-        return try respond(bundle.searchset(found.map(FHIRPatientResources.patient), total: total, page: (search.offset, search.count), request: request))
+        let (found, total) = try await charts.patients(
+            id: nil, pseudonym: pseudonym, organisation: organisation, limit: search.count, offset: search.offset, as: access)
+        return Self.response(bundle.searchset(found.map(FHIRPatientResources.patient), total: total, page: (search.offset, search.count), request: request))
     }
 
     /// `GET /<Type>?patient=…`: the patient's resources of the type that pass the filters, a page at a time.
     func search(_ served: Served) -> @Sendable (Request, AppRequestContext) async throws -> Response {
         { request, context in
-            let search = try FHIRSearch(request, type: served.type, allowed: Set(served.parameters.keys).union(["_include"]))
+            let search = try FHIRSearch(request, type: served.type, allowed: Set(served.parameters.keys).union(["_include"]), zone: zone)
             guard let patient = search.patient else {
                 throw Refusal.invalidParameter("patient", "is needed: this server searches \(served.type) within one patient (patient or subject)")
             }
-            guard let chart = try await charts.chart(patient, action: .search, resource: served.type, as: try context.accessContext()) else {
-                return try respond(emptyBundle(request))
-            }
-            let all = FHIRChartResources(codes: codes).resources(of: chart, today: today)
+            guard
+                let chart = try await charts.chart(
+                    patient, parts: Self.parts(for: context.identity?.role), action: .search, resource: served.type, as: try context.accessContext())
+            else { return Self.response(emptyBundle(request)) }
+            let all = FHIRChartResources(codes: codes).resources(of: chart, today: CalendarDay.today(in: zone))
             let matches = all.filter { $0.type == served.type && search.matches($0) }
             let page = Array(matches.dropFirst(search.offset).prefix(search.count))
             let includes = search.includePatient && !page.isEmpty ? all.filter { $0.type == "Patient" } : []
-            return try respond(
-                FHIRBundle(request, publicURL: publicURL).searchset(
-                    page, total: matches.count, page: (search.offset, search.count), includes: includes, request: request))
+            return Self.response(
+                bundle.searchset(page, total: matches.count, page: (search.offset, search.count), includes: includes, request: request))
         }
     }
 
@@ -121,48 +119,49 @@ struct FHIRController: Sendable {
     func read(_ type: String) -> @Sendable (Request, AppRequestContext) async throws -> Response {
         { request, context in
             let id = (context.parameters.get("id") ?? "").lowercased()
+            _ = try FHIRSearch(request, type: type, allowed: [], zone: zone)
             let access = try context.accessContext()
             guard let (row, uuid) = FHIRResourceID.row(of: type, id: id),
                 let patient = try await charts.patient(of: row, id: uuid, resource: type, as: access),
-                let chart = try await charts.chart(patient, action: .read, resource: type, as: access),
-                let resource = FHIRChartResources(codes: codes).resources(of: chart, today: today).first(where: {
+                let chart = try await charts.chart(
+                    patient, parts: Self.parts(for: context.identity?.role), action: .read, resource: type, resourceID: id, as: access),
+                let resource = FHIRChartResources(codes: codes).resources(of: chart, today: CalendarDay.today(in: zone)).first(where: {
                     $0.type == type && $0.id == id
                 })
             else { throw Refusal.notFound("No \(type) with that id is accessible to you.") }
-            return try respond(resource.json)
+            return Self.response(resource.json)
         }
     }
 
-    /// `GET /Patient/{id}/$everything`: the patient's whole chart, a page at a time (1,000 by default).
+    /// `GET /Patient/{id}/$everything`: the patient's whole chart (as far as the role may read
+    /// it), a page at a time (1,000 by default).
     @Sendable func everything(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let patient = UUID(uuidString: context.parameters.get("id") ?? "") else { throw Refusal.unknownPatientRecord }
-        var search = try FHIRSearch(request, type: "Patient/$everything", allowed: [])
+        var search = try FHIRSearch(request, type: "Patient/$everything", allowed: [], zone: zone)
         if request.uri.queryParameters["_count"] == nil { search.count = FHIRSearch.maximumCount }
-        guard let chart = try await charts.chart(patient, action: .read, resource: "Patient/$everything", as: try context.accessContext()) else {
-            throw Refusal.unknownPatientRecord
-        }
-        let all = FHIRChartResources(codes: codes).resources(of: chart, today: today)
+        guard
+            let chart = try await charts.chart(
+                patient, parts: Self.parts(for: context.identity?.role), action: .read, resource: "Patient/$everything", as: try context.accessContext())
+        else { throw Refusal.unknownPatientRecord }
+        let all = FHIRChartResources(codes: codes).resources(of: chart, today: CalendarDay.today(in: zone))
         let page = Array(all.dropFirst(search.offset).prefix(search.count))
-        return try respond(FHIRBundle(request, publicURL: publicURL).searchset(page, total: all.count, page: (search.offset, search.count), request: request))
+        return Self.response(bundle.searchset(page, total: all.count, page: (search.offset, search.count), request: request))
     }
 
     /// `GET /Organization/{id}`: an organisation of the directory (no patient data).
     @Sendable func organisation(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try FHIRSearch(request, type: "Organization", allowed: [], zone: zone)
         guard let id = UUID(uuidString: context.parameters.get("id") ?? ""),
             let organisation = try await charts.organisation(id, as: try context.accessContext())
         else { throw Refusal.notFound("No Organization with that id.") }
-        return try respond(FHIRPatientResources.organisation(organisation).json)
+        return Self.response(FHIRPatientResources.organisation(organisation).json)
     }
 
     private func emptyBundle(_ request: Request) -> JSONValue {
-        FHIRBundle(request, publicURL: publicURL).searchset([], total: 0, page: (0, 1), request: request)
+        bundle.searchset([], total: 0, page: (0, 1), request: request)
     }
 
     /// A resource or bundle as `application/fhir+json`.
-    func respond(_ value: JSONValue) throws -> Response {
-        Self.response(value)
-    }
-
     static func response(_ value: JSONValue) -> Response {
         Response(
             status: .ok, headers: [.contentType: contentType, .cacheControl: "no-store"],

@@ -9,15 +9,16 @@ import Storage
 struct FHIRDirectory: Sendable {
     let directory: ClinicDirectory
     let codes: FHIRCodes
-    let publicURL: URL?
+    let bundle: FHIRBundle
+    let zone: TimeZone
 
-    /// The directory's types and their search parameters (beyond `_id`, `_count`, `_offset`).
+    /// The directory's types and their search parameters (beyond `_count` and `_offset`).
     static let served: [(type: String, parameters: [String: String])] = [
-        ("Practitioner", [:]),
-        ("PractitionerRole", ["organization": "reference", "practitioner": "reference"]),
-        ("Location", ["organization": "reference"]),
-        ("Schedule", ["actor": "reference"]),
-        ("Slot", ["schedule": "reference", "start": "date"]),
+        ("Practitioner", ["_id": "token"]),
+        ("PractitionerRole", ["organization": "reference", "practitioner": "reference", "_id": "token"]),
+        ("Location", ["organization": "reference", "_id": "token"]),
+        ("Schedule", ["actor": "reference", "_id": "token"]),
+        ("Slot", ["schedule": "reference", "start": "date", "_id": "token"]),
     ]
 
     func add(to routes: RouteCollection<AppRequestContext>) {
@@ -30,10 +31,10 @@ struct FHIRDirectory: Sendable {
     func search(_ type: String) -> @Sendable (Request, AppRequestContext) async throws -> Response {
         { request, context in
             let parameters = Self.served.first { $0.type == type }?.parameters ?? [:]
-            let search = try FHIRSearch(request, type: type, allowed: Set(parameters.keys))
+            let search = try FHIRSearch(request, type: type, allowed: Set(parameters.keys), zone: zone)
             let found = try await resources(type, search: search, id: nil, limit: search.count + 1, as: try context.accessContext())
             return FHIRController.response(
-                FHIRBundle(request, publicURL: publicURL).searchset(
+                bundle.searchset(
                     Array(found.prefix(search.count)), total: nil, more: found.count > search.count, page: (search.offset, search.count),
                     request: request))
         }
@@ -42,7 +43,7 @@ struct FHIRDirectory: Sendable {
     func read(_ type: String) -> @Sendable (Request, AppRequestContext) async throws -> Response {
         { request, context in
             let id = (context.parameters.get("id") ?? "").lowercased()
-            let search = try FHIRSearch(request, type: type, allowed: [])
+            let search = try FHIRSearch(request, type: type, allowed: [], zone: zone)
             guard let row = Self.row(of: type, id: id),
                 let resource = try await resources(type, search: search, id: row, limit: 1, as: try context.accessContext()).first(where: { $0.id == id })
             else { throw Refusal.notFound("No \(type) with that id is accessible to you.") }

@@ -13,44 +13,63 @@ struct FHIREvaluationResources {
     /// The NIHSS items in the order of the scale.
     static let nihssItems = ["1a", "1b", "1c", "2", "3", "4", "5a", "5b", "6a", "6b", "7", "8", "9", "10", "11"]
 
-    func resources(_ evaluation: ChartEvaluation, patient: UUID) -> [FHIRResource] {
-        let answered = [guidance(evaluation, patient: patient)] + (risks(evaluation, patient: patient).map { [$0] } ?? [])
-        guard case .object(let input)? = try? JSONParser.parse([UInt8](evaluation.input)) else { return answered }
+    /// The evaluation's resources; its measurements only when `measurements` (the episode's
+    /// latest evaluation: an earlier one's entries are not new measurements).
+    func resources(_ evaluation: ChartEvaluation, patient: UUID, measurements: Bool) -> [FHIRResource] {
+        let measured = measurements ? self.measurements(evaluation, patient: patient) : []
+        return measured + [guidance(evaluation, patient: patient, reasons: measured.map(\.reference))]
+            + (risks(evaluation, patient: patient).map { [$0] } ?? [])
+    }
+
+    /// What was entered for the evaluation, at its time, said as entered.
+    private func measurements(_ evaluation: ChartEvaluation, patient: UUID) -> [FHIRResource] {
+        guard case .object(let input)? = try? JSONParser.parse([UInt8](evaluation.input)) else { return [] }
         let base = evaluation.id.fhirID
-        var resources: [FHIRResource] = []
-        func measured(_ suffix: String, _ key: String, _ value: Double?) {
-            guard let value else { return }
-            resources.append(observation("\(base)-\(suffix)", key, evaluation, patient: patient, [("valueQuantity", codes.quantity(value, of: key))]))
+        let observations = FHIRObservation(codes: codes)
+        let note = "As entered for the acute evaluation \(base) (a weight may be estimated)."
+        func observation(_ suffix: String, _ key: String, _ value: [(String, JSONValue?)]) -> FHIRResource {
+            observations.make(
+                id: "\(base)-\(suffix)", key, patient: patient, encounter: evaluation.episodeId, at: evaluation.evaluatedAt, value: value, notes: [note])
         }
+        var resources: [FHIRResource] = []
         if let total = input["nihss"]?.number {
             let items = input["nihss_items"]?.object ?? [:]
-            let components: [JSONValue] = Self.nihssItems.compactMap { item in
-                guard let score = items[item]?.number, let code = codes.concept("observation.nihss_item.\(item)") else { return nil }
-                return .object(["code": code, "valueQuantity": codes.quantity(score, of: "observation.nihss_item.\(item)")])
-            }
+            let components = Self.nihssItems.compactMap { item in items[item]?.number.flatMap { observations.component("observation.nihss_item.\(item)", $0) } }
             resources.append(
                 observation(
-                    "\(base)-nihss", "observation.nihss_total", evaluation, patient: patient,
-                    [("valueQuantity", codes.quantity(total, of: "observation.nihss_total")), ("component", .array(components))]))
+                    "nihss", "observation.nihss_total", observations.quantity(total, of: "observation.nihss_total") + [("component", .array(components))]))
         }
         let pressure = input["bp"]?.object ?? [:]
         let systolic = pressure["systolic"]?.number
         let diastolic = pressure["diastolic"]?.number
         if systolic != nil || diastolic != nil {
-            let components: [JSONValue] = [("observation.bp_systolic", systolic), ("observation.bp_diastolic", diastolic)].compactMap { key, value in
-                guard let value, let code = codes.concept(key) else { return nil }
-                return .object(["code": code, "valueQuantity": codes.quantity(value, of: key)])
-            }
-            resources.append(observation("\(base)-bp", "observation.bp_panel", evaluation, patient: patient, [("component", .array(components))]))
+            // Both components always, one with its reason when only the other was entered (the vital-signs profile).
+            let components = [observations.component("observation.bp_systolic", systolic), observations.component("observation.bp_diastolic", diastolic)]
+            resources.append(observation("bp", "observation.bp_panel", [("component", .array(components.compactMap { $0 }))]))
         }
-        if let mmol = input["glucose_mmol_l"]?.number {
-            measured("glucose", "observation.glucose_mmol", mmol)
-        } else {
-            measured("glucose", "observation.glucose_mg", input["glucose_mg_dl"]?.number)
+        let glucose: (String, Double)? =
+            input["glucose_mmol_l"]?.number.map { ("observation.glucose_mmol", $0) } ?? input["glucose_mg_dl"]?.number.map { ("observation.glucose_mg", $0) }
+        if let (key, value) = glucose { resources.append(observation("glucose", key, observations.quantity(value, of: key))) }
+        if let inr = input["labs"]?.object?["inr"]?.number {
+            resources.append(observation("inr", "observation.inr", observations.quantity(inr, of: "observation.inr")))
         }
-        measured("inr", "observation.inr", input["labs"]?.object?["inr"]?.number)
-        measured("weight", "observation.weight", input["weight_kg"]?.number)
-        return resources + answered
+        if let weight = input["weight_kg"]?.number {
+            resources.append(observation("weight", "observation.weight", observations.quantity(weight, of: "observation.weight")))
+        }
+        return resources
+    }
+
+    /// The system of the acute presentation's fields (`history.gi_bleed_days_ago`), for what is missing.
+    static let inputFieldSystem = "https://strokepath.se/fhir/CodeSystem/acute-input"
+
+    /// A datum the rules needed and did not have, named by its field of the presentation.
+    private static func requirement(_ field: String) -> JSONValue {
+        .object([
+            "type": .string("Observation"),
+            "codeFilter": .array([
+                .object(["path": .string("code"), "code": .array([.object(["system": .string(inputFieldSystem), "code": .string(field)])])])
+            ]),
+        ])
     }
 
     /// The treatments the outcome model weighed, in the answer's order.
@@ -73,7 +92,6 @@ struct FHIREvaluationResources {
             return FHIRJSON.object([
                 ("outcome", codes.concept("outcome.mrs_0_2_at_90d")),
                 ("probabilityDecimal", .number((independent * 1000).rounded() / 1000)),
-                ("whenPeriod", nil),
                 ("rationale", .string("With \(name): expected mean mRS \(mean) at 90 days.")),
             ])
         }
@@ -96,24 +114,9 @@ struct FHIREvaluationResources {
             ])
     }
 
-    private func observation(
-        _ id: String, _ key: String, _ evaluation: ChartEvaluation, patient: UUID, _ value: [(String, JSONValue?)]
-    ) -> FHIRResource {
-        FHIRResource(
-            "Observation", id: id, patient: patient, start: evaluation.evaluatedAt, codes: codes.tokens(key),
-            categories: codes.terminology.concepts[key]?.category.map { [$0] } ?? [],
-            [
-                ("status", .string("final")), ("category", codes.category(of: key)), ("code", codes.concept(key)),
-                ("subject", FHIRJSON.reference("Patient", patient)), ("encounter", evaluation.episodeId.map { FHIRJSON.reference("Encounter", $0) }),
-                ("effectiveDateTime", FHIRJSON.dateTime(evaluation.evaluatedAt)),
-                ("derivedFrom", .array([FHIRJSON.reference("GuidanceResponse", evaluation.id)])),
-                ("note", .array([.object(["text": .string("As entered for the acute evaluation \(evaluation.id.fhirID).")])])),
-            ] + value)
-    }
-
     /// The answer: which protocol and profile, thrombolysis status with its pathway, the
     /// thrombectomy recommendation, and the data the rules still needed.
-    private func guidance(_ evaluation: ChartEvaluation, patient: UUID) -> FHIRResource {
+    private func guidance(_ evaluation: ChartEvaluation, patient: UUID, reasons: [String]) -> FHIRResource {
         var notes = ["Thrombolysis: \(evaluation.ivtStatus.replacingOccurrences(of: "_", with: " "))."]
         var missing: [String] = []
         var blocked = false
@@ -148,19 +151,9 @@ struct FHIREvaluationResources {
                 ("subject", FHIRJSON.reference("Patient", patient)),
                 ("encounter", evaluation.episodeId.map { FHIRJSON.reference("Encounter", $0) }),
                 ("occurrenceDateTime", FHIRJSON.dateTime(evaluation.evaluatedAt)),
-                ("performer", FHIRJSON.reference("Organization", evaluation.organisationId)),
+                ("reasonReference", .array(reasons.map { .object(["reference": .string($0)]) })),
                 ("note", .array(notes.map { .object(["text": .string($0)]) })),
-                (
-                    "dataRequirement",
-                    .array(missing.map { .object(["type": .string("Observation"), "mustSupport": .array([.string($0)])]) })
-                ),
+                ("dataRequirement", .array(missing.map(Self.requirement))),
             ])
-    }
-}
-
-extension JSONValue {
-    var array: [JSONValue]? {
-        if case .array(let elements) = self { return elements }
-        return nil
     }
 }

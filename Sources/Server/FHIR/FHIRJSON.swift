@@ -20,10 +20,6 @@ enum FHIRJSON {
 
     static func string(_ text: String?) -> JSONValue? { text.map(JSONValue.string) }
 
-    static func number(_ value: Double?) -> JSONValue? { value.flatMap { $0.isFinite ? .number($0) : nil } }
-
-    static func integer(_ value: Int?) -> JSONValue? { value.map { .number(Double($0)) } }
-
     /// A FHIR `dateTime`/`instant` in UTC, to the second.
     static func dateTime(_ date: Date?) -> JSONValue? { date.map { .string(format($0)) } }
 
@@ -50,19 +46,4 @@ enum FHIRJSON {
 extension UUID {
     /// A UUID as a FHIR id: lower case, as the API writes ids in URLs.
     var fhirID: String { uuidString.lowercased() }
-}
-
-extension JSONValue {
-    /// A tree written as Swift literals (strings, whole numbers, booleans, arrays, `[String: Any]`).
-    init(literal value: Any) {
-        switch value {
-        case let text as String: self = .string(text)
-        case let flag as Bool: self = .bool(flag)
-        case let number as Int: self = .number(Double(number))
-        case let number as Double: self = .number(number)
-        case let elements as [Any]: self = .array(elements.map { JSONValue(literal: $0) })
-        case let members as [String: Any]: self = .object(members.mapValues { JSONValue(literal: $0) })
-        default: self = .null
-        }
-    }
 }

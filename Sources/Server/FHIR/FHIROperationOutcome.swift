@@ -28,6 +28,14 @@ enum FHIROperationOutcome {
         return Response(status: problem.status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: FHIRJSON.bytes(outcome))))
     }
 
+    /// An outcome of one issue that is no error (a warning in a search's answer).
+    static func outcome(severity: String, code: String, diagnostics: String) -> JSONValue {
+        .object([
+            "resourceType": .string("OperationOutcome"),
+            "issue": .array([.object(["severity": .string(severity), "code": .string(code), "diagnostics": .string(diagnostics)])]),
+        ])
+    }
+
     /// The issue type (http://hl7.org/fhir/issue-type) of a status.
     static func code(_ status: Int) -> String {
         switch status {

@@ -6,8 +6,8 @@ import Storage
 enum FHIRPatientResources {
     /// The system of an organisation's pseudonyms: a patient's identifier is the pseudonym the
     /// organisation gave, never a personal identity number.
-    static func pseudonymSystem(_ organisation: UUID) -> String {
-        "https://strokepath.se/fhir/sid/pseudonym/\(organisation.fhirID)"
+    static func pseudonymSystem(_ organisation: UUID?) -> String {
+        "https://strokepath.se/fhir/sid/pseudonym/" + (organisation?.fhirID ?? "")
     }
 
     static let organisationCodeSystem = "https://strokepath.se/fhir/sid/organisation-code"

@@ -51,7 +51,8 @@ struct FHIRRehabResources {
     private func request(_ prescription: RehabPrescription, stay: RehabStay, today: CalendarDay) -> FHIRResource? {
         guard let id = prescription.id, let stayID = stay.id else { return nil }
         let key = "procedure.rehab.\(prescription.modality)"
-        let status = prescription.endsOn.map { $0 < today } == true ? "completed" : "active"
+        let ended = [prescription.endsOn, stay.dischargeOn].contains { $0.map { $0 < today } == true }
+        let status = ended ? "completed" : "active"
         return FHIRResource(
             "ServiceRequest", id: id.fhirID, patient: stay.patientId, start: prescription.startsOn.startInUTC,
             end: prescription.endsOn?.endInUTC ?? .distantFuture, codes: codes.tokens(key),

@@ -19,7 +19,7 @@ enum FHIRResourceID {
         case "Observation":
             if let observation = UUID(uuidString: id) { return (.observation, observation) }
             if let episode = uuid(after: "nihss-") ?? uuid(after: "mrs90-") { return (.episode, episode) }
-            guard id.count > 37 else { return nil }
+            guard id.count > 37, id[id.index(id.startIndex, offsetBy: 36)] == "-" else { return nil }
             return UUID(uuidString: String(id.prefix(36))).map { (.evaluation, $0) }
         case "Procedure": return (uuid(after: "ivt-") ?? uuid(after: "evt-")).map { (.episode, $0) }
         case "MedicationAdministration": return uuid(after: "ivt-drug-").map { (.episode, $0) }

@@ -6,7 +6,8 @@ import Hummingbird
 /// value that does not parse is refused (400, naming it) rather than ignored, so a caller never
 /// takes an unfiltered answer for a filtered one.
 struct FHIRSearch: Sendable {
-    /// One `date` condition: a prefix and the range the value stands for (2026 is the whole year).
+    /// One `date` condition: a prefix and the range the value stands for (2026 is the whole
+    /// year, a day the whole day in the hospitals' time zone, a time to the second the whole second).
     struct DateCondition: Sendable, Equatable {
         var prefix: String
         var lower: Date
@@ -30,9 +31,10 @@ struct FHIRSearch: Sendable {
 
     var patient: UUID?
     var dates: [DateCondition] = []
-    /// `code`: any of these tokens (`system|code`, `code`, `|code`).
-    var codes: [String] = []
-    var categories: [String] = []
+    /// `code` (or `service-type`): each parameter given is one condition, all must hold; within
+    /// one, any of its comma-separated tokens (`system|code` or `code`) may match.
+    var codes: [[String]] = []
+    var categories: [[String]] = []
     var count = 50
     var offset = 0
     /// `_include` of the patient (`Type:patient` or `Type:subject`).
@@ -44,17 +46,20 @@ struct FHIRSearch: Sendable {
     var references: [String: String] = [:]
 
     static let maximumCount = 1000
+    /// The furthest page: beyond it, narrow the search.
+    static let maximumOffset = 1_000_000
     static let prefixes: Set<String> = ["eq", "ne", "gt", "lt", "ge", "le", "sa", "eb", "ap"]
+    static let dateParameters: Set<String> = ["date", "onset-date", "effective-time", "occurrence", "start"]
 
-    /// Reads the query of a search on `type`; `allowed` are the type's own parameters beyond
-    /// the common ones (`_count`, `_offset`, `_format`, `_id`).
-    init(_ request: Request, type: String, allowed: Set<String>) throws {
+    /// Reads the query of a search on `type`; `allowed` are the parameters it takes beyond
+    /// `_count`, `_offset` and `_format`; a day is read in `zone`.
+    init(_ request: Request, type: String, allowed: Set<String>, zone: TimeZone) throws {
         for (name, value) in request.uri.queryParameters {
             let name = String(name)
             let value = String(value)
-            guard allowed.contains(name) || ["_count", "_offset", "_format", "_id"].contains(name) else {
+            guard allowed.contains(name) || ["_count", "_offset", "_format"].contains(name) else {
                 throw Refusal.invalidParameter(
-                    name, "is not a search parameter of \(type) here; it takes \((allowed.sorted() + ["_count", "_id"]).joined(separator: ", "))")
+                    name, "is not a search parameter of \(type) here; it takes \((allowed.sorted() + ["_count"]).joined(separator: ", "))")
             }
             switch name {
             case "patient", "subject":
@@ -62,23 +67,17 @@ struct FHIRSearch: Sendable {
                 guard let id = UUID(uuidString: text) else { throw Refusal.invalidParameter(name, "must be a patient id or Patient/<id>") }
                 guard patient == nil || patient == id else { throw Refusal.invalidParameter(name, "names two patients") }
                 patient = id
-            case "date", "onset-date", "effective-time", "occurrence", "start": dates.append(try Self.date(value, name: name))
-            case "code", "service-type": codes += Self.tokens(value)
-            case "category": categories += Self.tokens(value)
-            case "_count":
-                guard let number = Int(value), (1...Self.maximumCount).contains(number) else {
-                    throw Refusal.invalidParameter(name, "must be a whole number from 1 to \(Self.maximumCount)")
-                }
-                count = number
-            case "_offset":
-                guard let number = Int(value), number >= 0 else { throw Refusal.invalidParameter(name, "must be a whole number from 0") }
-                offset = number
+            case _ where Self.dateParameters.contains(name): dates.append(try Self.date(value, name: name, zone: zone))
+            case "code", "service-type": codes.append(Self.tokens(value))
+            case "category": categories.append(Self.tokens(value))
+            case "_count": count = try Self.number(value, name: name, in: 1...Self.maximumCount)
+            case "_offset": offset = try Self.number(value, name: name, in: 0...Self.maximumOffset)
             case "_format":
                 guard ["json", "application/json", "application/fhir+json"].contains(value) else {
                     throw Refusal.invalidParameter(name, "must be json: this server speaks FHIR JSON only")
                 }
             case "_include":
-                guard value == "\(type):patient" || value == "\(type):subject" || value == "*" else {
+                guard value == "\(type):patient" || value == "\(type):subject" else {
                     throw Refusal.invalidParameter(name, "may be \(type):patient (the patient is the one include served)")
                 }
                 includePatient = true
@@ -97,12 +96,14 @@ struct FHIRSearch: Sendable {
     /// Whether a resource passes the filters (the patient is chosen before).
     func matches(_ resource: FHIRResource) -> Bool {
         if let id, resource.id != id { return false }
-        if !codes.isEmpty, !codes.contains(where: { Self.token($0, matchesAnyOf: resource.codes) }) { return false }
-        if !categories.isEmpty,
-            !categories.contains(where: { token in resource.categories.contains { Self.token(token, matches: "\(Self.categorySystem)|\($0)") } })
-        {
+        guard codes.allSatisfy({ tokens in tokens.contains { token in resource.codes.contains { Self.token(token, matches: $0) } } }) else {
             return false
         }
+        guard
+            categories.allSatisfy({ tokens in
+                tokens.contains { token in resource.categories.contains { Self.token(token, matches: "\(Self.categorySystem)|\($0)") } }
+            })
+        else { return false }
         if !dates.isEmpty {
             guard let start = resource.start, let end = resource.end else { return false }
             return dates.allSatisfy { $0.matches(start: start, end: end) }
@@ -112,12 +113,15 @@ struct FHIRSearch: Sendable {
 
     static let categorySystem = "http://terminology.hl7.org/CodeSystem/observation-category"
 
-    private static func tokens(_ value: String) -> [String] {
-        value.split(separator: ",").map(String.init)
+    private static func number(_ value: String, name: String, in range: ClosedRange<Int>) throws -> Int {
+        guard let number = Int(value), range.contains(number) else {
+            throw Refusal.invalidParameter(name, "must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return number
     }
 
-    private static func token(_ token: String, matchesAnyOf codes: [String]) -> Bool {
-        codes.contains { self.token(token, matches: $0) }
+    private static func tokens(_ value: String) -> [String] {
+        value.split(separator: ",").map(String.init)
     }
 
     /// `system|code` matches exactly; `code` matches the code in any system; `|code` (no
@@ -128,7 +132,7 @@ struct FHIRSearch: Sendable {
     }
 
     /// A `date` value: a prefix (eq when none) and a date of year, month, day or time precision.
-    static func date(_ value: String, name: String) throws -> DateCondition {
+    static func date(_ value: String, name: String, zone: TimeZone) throws -> DateCondition {
         var text = Substring(value)
         var prefix = "eq"
         if text.count > 2, let first = text.first, first.isLetter {
@@ -138,15 +142,17 @@ struct FHIRSearch: Sendable {
             }
             text = text.dropFirst(2)
         }
-        guard let (lower, upper) = range(String(text)) else {
+        guard let (lower, upper) = range(String(text), zone: zone) else {
             throw Refusal.invalidParameter(name, "must be a date or time, e.g. ge2026-01-01 or lt2026-06-30T12:00:00Z")
         }
         return DateCondition(prefix: prefix, lower: lower, upper: upper)
     }
 
-    private static func range(_ text: String) -> (Date, Date)? {
+    /// The instants a value stands for: a year, month or day (in `zone`) from its first to its
+    /// last instant; a time to the second, that second.
+    private static func range(_ text: String, zone: TimeZone) -> (Date, Date)? {
         var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC") ?? .gmt
+        calendar.timeZone = zone
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         if text.count <= 10, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }) {
             let numbers = parts.compactMap { Int($0) }
@@ -163,6 +169,7 @@ struct FHIRSearch: Sendable {
             return (start, next.addingTimeInterval(-0.001))
         }
         guard let time = try? Date(text, strategy: .iso8601), (1900...2199).contains(calendar.component(.year, from: time)) else { return nil }
-        return (time, time)
+        let second = time.timeIntervalSince1970.rounded(.down)
+        return (Date(timeIntervalSince1970: second), Date(timeIntervalSince1970: second + 0.999))
     }
 }

@@ -1,7 +1,8 @@
 public import Foundation
 
-/// Everything the service holds on one patient, as one transaction under row-level security
-/// saw it: what the FHIR façade's resources of the patient are made of.
+/// What the service holds on one patient, as one read-only snapshot under row-level security saw
+/// it (the parts the caller's role may read): what the FHIR façade's resources of the patient are
+/// made of.
 public struct PatientChart: Sendable {
     public var patient: Patient
     /// The organisations the chart's rows name (the patient's, each episode's and stay's).
@@ -117,4 +118,15 @@ public struct ChartSlot: Sendable {
     public var maxParticipants: Int
     public var taken: Int
     public var cancelled: Bool
+}
+
+/// The parts of a chart beyond the patient, the acute episodes and the assessments, each read
+/// only for the roles that may read it in the API: the acute evaluations for the stroke team,
+/// the rehab stays, prescriptions and sessions for rehab staff.
+public struct ChartParts: OptionSet, Sendable {
+    public let rawValue: Int
+    public init(rawValue: Int) { self.rawValue = rawValue }
+
+    public static let acuteEvaluations = ChartParts(rawValue: 1)
+    public static let rehab = ChartParts(rawValue: 2)
 }
