@@ -115,7 +115,7 @@ public func buildRouter(
     fhir.group().add(middleware: AuthenticationMiddleware(failures: failures)).add(middleware: perUser).add(middleware: AuthorizationMiddleware())
         .addRoutes(
             FHIRController(
-                charts: features.charts, codes: features.fhirCodes, audit: FHIRAuditEvents(pool: pool, bundle: fhirBundle, zone: zone),
+                charts: features.charts, intake: features.intake, codes: features.fhirCodes, audit: FHIRAuditEvents(pool: pool, bundle: fhirBundle, zone: zone),
                 directory: FHIRDirectory(directory: ClinicDirectory(pool: pool), codes: features.fhirCodes, bundle: fhirBundle, zone: zone),
                 bundle: fhirBundle, zone: zone
             ).endpoints)

@@ -23,6 +23,8 @@ public struct Features: Sendable {
     let reports: RegionalReports
     /// Patients' whole records, for the FHIR façade.
     let charts: PatientCharts
+    /// A hospital system's records taken in.
+    let intake: RecordIntake
     /// The codes the FHIR façade speaks in (`Protocols/fhir/terminology.json`).
     let fhirCodes: FHIRCodes
     /// The protocols' statements in each page language.
@@ -54,6 +56,7 @@ public struct Features: Sendable {
         recoveryRecords = RecoveryRecords(pool: pool, recovery: protocols.recovery)
         reports = RegionalReports(pool: pool, replica: replica, catalogue: protocols.indicators, rehab: protocols.rehab)
         charts = PatientCharts(pool: pool, audit: audit)
+        intake = RecordIntake(pool: pool, records: recoveryRecords)
         fhirCodes = try FHIRCodes(try library.terminology())
         let handlers = [("rehab", rehab.jobHandlers), ("reports", reports.jobHandlers)]
         jobKinds = handlers.flatMap { $0.1.map(\.kind) }.sorted()

@@ -111,6 +111,7 @@ enum AccessPolicy {
         "GET /fhir/R4/Slot": clinicStaffAndAdmin,
         "GET /fhir/R4/Slot/{id}": clinicStaffAndAdmin,
         "GET /fhir/R4/Organization/{id}": Set(Role.allCases),
+        "POST /fhir/R4": [.integration],
         "GET /fhir/R4/AuditEvent": [.auditor],
     ]
 

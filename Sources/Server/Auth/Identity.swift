@@ -14,6 +14,9 @@ public enum Role: String, Sendable, CaseIterable, Codable {
     case auditor
     /// Configuration; no patient data by default.
     case admin
+    /// A hospital system (client credentials) sending its records: FHIR transactions for its
+    /// own organisations, nothing read.
+    case integration
 
     /// The role's people, in words.
     var plural: String {
@@ -24,6 +27,7 @@ public enum Role: String, Sendable, CaseIterable, Codable {
         case .planner: "planners"
         case .auditor: "auditors"
         case .admin: "administrators"
+        case .integration: "hospital systems"
         }
     }
 }

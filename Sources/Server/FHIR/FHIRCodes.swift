@@ -7,6 +7,8 @@ import Clinical
 struct FHIRCodes: Sendable {
     let terminology: Terminology
     private let concepts: [String: JSONValue]
+    /// The concepts by `system URL|code`, for reading what a sender coded.
+    private let byCode: [String: [String]]
 
     /// The concepts every resource the façade makes may name (the rehab modalities, mTICI
     /// grades and NIHSS items are looked up as they come, and left uncoded when absent).
@@ -29,10 +31,18 @@ struct FHIRCodes: Sendable {
         }
         for key in Self.required { _ = try terminology.concept(key) }
         self.concepts = concepts
+        var byCode: [String: [String]] = [:]
+        for (key, concept) in terminology.concepts {
+            for coding in concept.codings { byCode["\(try terminology.url(of: coding.system))|\(coding.code)", default: []].append(key) }
+        }
+        self.byCode = byCode.mapValues { $0.sorted() }
     }
 
     /// The concept as a `CodeableConcept`, or nil when the terminology has no such concept.
     func concept(_ key: String) -> JSONValue? { concepts[key] }
+
+    /// The concepts a sender's code stands for.
+    func concepts(coded system: String, _ code: String) -> [String] { byCode["\(system)|\(code)"] ?? [] }
 
     /// The concept's first coding (for a datatype that takes one `Coding`).
     func coding(_ key: String) -> JSONValue? {

@@ -9,6 +9,7 @@ import Storage
 /// then filtered and paged; a search of a clinical type names its patient.
 struct FHIRController: Sendable {
     let charts: PatientCharts
+    let intake: RecordIntake
     let codes: FHIRCodes
     let audit: FHIRAuditEvents
     let directory: FHIRDirectory
@@ -59,6 +60,7 @@ struct FHIRController: Sendable {
             routes.get("/\(served.type)", use: served.patientScoped ? search(served) : patients)
             routes.get("/\(served.type)/:id", use: read(served.type))
         }
+        routes.post("", use: transaction)
         routes.get("/Patient/:id/$everything", use: everything)
         routes.get("/Organization/:id", use: organisation)
         routes.get("/AuditEvent", use: audit.search)
@@ -146,6 +148,50 @@ struct FHIRController: Sendable {
         let all = FHIRChartResources(codes: codes).resources(of: chart, today: CalendarDay.today(in: zone))
         let page = Array(all.dropFirst(search.offset).prefix(search.count))
         return Self.response(bundle.searchset(page, total: all.count, page: (search.offset, search.count), request: request))
+    }
+
+    /// `POST /fhir/R4`: a hospital system's transaction, stored whole or not at all. Every
+    /// problem of the bundle is named in one OperationOutcome (422, nothing stored); a resend
+    /// finds what it stored before (`200 OK` for each, nothing created).
+    @Sendable func transaction(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let body = try await request.body.collect(upTo: context.maxUploadSize)
+        let bundle: JSONValue
+        do {
+            bundle = try JSONParser.parse(body.readableBytesView)
+        } catch {
+            throw Problem(.badRequest, "invalid-body", detail: "The body is not JSON (\(error.description)).")
+        }
+        try bundle.checkText()
+        let access = try context.accessContext()
+        var transaction = FHIRTransaction(codes: codes, organisations: access.organisations)
+        transaction.read(bundle)
+        guard transaction.issues.isEmpty else { return FHIROperationOutcome.response(transaction.issues, status: .unprocessableContent) }
+        let outcomes: [IntakeOutcome]
+        do {
+            outcomes = try await intake.store(transaction.intake, as: access)
+        } catch let refusal as IntakeRefusal {
+            let issue = FHIRTransaction.Issue(
+                code: "processing", expression: "Bundle.entry[\(refusal.entry)].resource.\(refusal.element)", diagnostics: refusal.message)
+            return FHIROperationOutcome.response([issue], status: .unprocessableContent)
+        }
+        return Self.response(transactionResponse(transaction, outcomes))
+    }
+
+    /// The `transaction-response`: each entry's status (`201 Created`, or `200 OK` when found as
+    /// it was) and where its resource is now read.
+    private func transactionResponse(_ transaction: FHIRTransaction, _ outcomes: [IntakeOutcome]) -> JSONValue {
+        let byEntry = Dictionary(outcomes.map { ($0.entry, $0) }, uniquingKeysWith: { first, _ in first })
+        let episodeEntries = transaction.intake.episodes.map(\.entry)
+        let entries: [JSONValue] = transaction.entries.enumerated().map { index, entry in
+            let outcome = entry.prefix.isEmpty ? byEntry[index] : entry.episode.flatMap { byEntry[episodeEntries[$0]] }
+            let location = outcome.map { "\(entry.type)/\(entry.prefix)\($0.id.fhirID)" }
+            return .object([
+                "response": FHIRJSON.object([
+                    ("status", .string(outcome?.created == true ? "201 Created" : "200 OK")), ("location", location.map(JSONValue.string)),
+                ])
+            ])
+        }
+        return .object(["resourceType": .string("Bundle"), "type": .string("transaction-response"), "entry": .array(entries)])
     }
 
     /// `GET /Organization/{id}`: an organisation of the directory (no patient data).

@@ -28,6 +28,23 @@ enum FHIROperationOutcome {
         return Response(status: problem.status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: FHIRJSON.bytes(outcome))))
     }
 
+    /// The problems of a transaction, one issue each, with the status given.
+    static func response(_ issues: [FHIRTransaction.Issue], status: HTTPResponse.Status) -> Response {
+        let outcome = JSONValue.object([
+            "resourceType": .string("OperationOutcome"),
+            "issue": .array(
+                issues.map { issue in
+                    .object([
+                        "severity": .string("error"), "code": .string(issue.code), "diagnostics": .string(issue.diagnostics),
+                        "expression": .array([.string(issue.expression)]),
+                    ])
+                }),
+        ])
+        return Response(
+            status: status, headers: [.contentType: FHIRController.contentType, .cacheControl: "no-store"],
+            body: .init(byteBuffer: ByteBuffer(bytes: FHIRJSON.bytes(outcome))))
+    }
+
     /// An outcome of one issue that is no error (a warning in a search's answer).
     static func outcome(severity: String, code: String, diagnostics: String) -> JSONValue {
         .object([

@@ -180,6 +180,7 @@ extension Role {
         case .planner: "/reports"
         case .auditor: "/audit/break-glass"
         case .admin: "/acute/profiles"
+        case .integration: "/account"
         }
     }
 }
