@@ -8,6 +8,10 @@ import Prometheus
 import ProtocolLibrary
 import Server
 
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
 /// Builds the real application for tests, on a real database or on none.
 enum Harness {
     /// One metrics registry for the whole test process.
@@ -33,6 +37,39 @@ enum Harness {
         configuration.pseudoLanguage = true
         configuration.timeZone = TimeZone(identifier: "Europe/Stockholm")
         return configuration
+    }
+
+    /// Runs `body` while the service serves on `port`, its public address, so that its absolute
+    /// URLs (FHIR's `fullUrl` and `next` links) lead back to it: for a client that follows them.
+    static func serving<Result: Sendable>(
+        database: PostgresConnectionSettings, keyFile: URL, port: Int, _ body: @escaping @Sendable () async throws -> Result
+    ) async throws -> Result {
+        var configuration = configuration(database: database)
+        configuration.authentication = .development(keyFile: keyFile)
+        configuration.port = port
+        configuration.publicURL = URL(string: "http://127.0.0.1:\(port)")
+        let app = try await buildApplication(configuration: configuration, logger: TestDatabase.logger, metrics: metrics)
+        return try await withThrowingTaskGroup(of: Result?.self) { group in
+            group.addTask {
+                try await app.runService()
+                return nil
+            }
+            group.addTask {
+                // Serving once the port answers (as many tries as it takes: the machine may be busy).
+                while !(await Self.answers(port: port)) { try await Task.sleep(for: .milliseconds(50)) }
+                return try await body()
+            }
+            defer { group.cancelAll() }
+            while let result = try await group.next() {
+                if let result { return result }
+            }
+            throw CancellationError()
+        }
+    }
+
+    private static func answers(port: Int) async -> Bool {
+        guard let url = URL(string: "http://127.0.0.1:\(port)/health/live") else { return false }
+        return (try? await URLSession.shared.data(from: url)) != nil
     }
 
     /// Runs `test` against a live server (real HTTP on a free port).
