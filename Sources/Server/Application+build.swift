@@ -117,7 +117,7 @@ public func buildRouter(
             FHIRController(
                 charts: features.charts, intake: features.intake, codes: features.fhirCodes, audit: FHIRAuditEvents(pool: pool, bundle: fhirBundle, zone: zone),
                 directory: FHIRDirectory(directory: ClinicDirectory(pool: pool), codes: features.fhirCodes, bundle: fhirBundle, zone: zone),
-                bundle: fhirBundle, zone: zone
+                measures: FHIRMeasureReports(reports: features.reports, bundle: fhirBundle, zone: zone), bundle: fhirBundle, zone: zone
             ).endpoints)
     StatusPage(
         pages: pages,

@@ -282,6 +282,44 @@ import Testing
         }
     }
 
+    /// The regional indicators as MeasureReports for a planner, through the disclosure layer: a
+    /// hospital's withheld value is data-absent-reason `masked`, with no count; each validated
+    /// by fhir.resources; no one else reads them.
+    @Test func theRegionalIndicatorsAreMeasureReportsWithWithheldValuesMasked() async throws {
+        let keyFile = FileManager.default.temporaryDirectory.appendingPathComponent("key-\(UUID().uuidString).pem")
+        let planner = try await Self.token(.planner, [ReportFixture.region], keyFile: keyFile)
+        let admin = try await Self.token(.admin, [ReportFixture.region], keyFile: keyFile)
+        let clinician = try await Self.token(.clinician, [ReportFixture.region], keyFile: keyFile)
+        try await TestDatabase.with { database in
+            try await ReportFixture.load(database)
+            try await Harness.live(database: database.app, keyFile: keyFile) { client in
+                let refresh = try await APICaller(client: client, token: admin).send(.post, "/api/v1/reports/refresh")
+                let job = try #require((refresh.json as? [String: Any])?["id"] as? String, "\(refresh)")
+                _ = try await APICaller(client: client, token: admin).finished("/api/v1/reports/refresh/\(job)")
+                let reader = APICaller(client: client, token: planner)
+                let answer = try await reader.send(.get, "/fhir/R4/MeasureReport?period=ge2026-01-01&period=le2027-12-31")
+                #expect(answer.status == .ok, "\(answer)")
+                let reports = Self.entries(answer.json)
+                #expect(reports.count > 5 && reports.allSatisfy { $0["resourceType"] as? String == "MeasureReport" })
+                let followUp = try #require(reports.first { ($0["measure"] as? String)?.hasSuffix("/follow_up_90") == true })
+                let strata = (((followUp["group"] as? [[String: Any]])?.first?["stratifier"] as? [[String: Any]])?.first?["stratum"] as? [[String: Any]]) ?? []
+                let small = try #require(strata.first { ($0["value"] as? [String: Any])?["text"] as? String == "Small hospital" }, "\(strata)")
+                let masked = ((small["measureScore"] as? [String: Any])?["extension"] as? [[String: Any]])?.first
+                #expect(masked?["valueCode"] as? String == "masked" && small["population"] == nil, "\(small)")
+                let narrowed = try await reader.send(.get, "/fhir/R4/MeasureReport?measure=follow_up_90&period=ge2026-01-01&period=le2027-12-31")
+                #expect(Self.entries(narrowed.json).count == 1)
+                #expect(try await APICaller(client: client, token: clinician).send(.get, "/fhir/R4/MeasureReport").status == .forbidden)
+
+                let file = FileManager.default.temporaryDirectory.appendingPathComponent("measures-\(UUID().uuidString).json")
+                defer { try? FileManager.default.removeItem(at: file) }
+                try JSONSerialization.data(withJSONObject: try #require(answer.json)).write(to: file)
+                let result = try await Subprocess.run(
+                    try Self.python(), [TestPaths.projectRoot.appendingPathComponent("ops/fhir/validate.py").path, file.path])
+                #expect(result.status == 0 && result.output.contains("count MeasureReport"), "\(result.output)\(result.errors)")
+            }
+        }
+    }
+
     // MARK: Helpers
 
     static func entries(_ json: Any?) -> [[String: Any]] {

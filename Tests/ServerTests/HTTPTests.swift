@@ -153,12 +153,16 @@ import Testing
     }
 
     /// The routes the FHIR CapabilityStatement says are served: `read` as `/Type/{id}`,
-    /// `search-type` as `/Type`, an operation as `/Type/{id}/$name`, and the statement itself.
+    /// `search-type` as `/Type`, an operation as `/Type/{id}/$name`, a transaction as the base,
+    /// and the statement itself.
     static func capabilityRoutes() -> Set<String> {
         guard case .object(let statement) = FHIRCapability.statement(version: "test", base: "http://localhost/fhir/R4"),
             case .array(let rests)? = statement["rest"], case .object(let rest)? = rests.first, case .array(let resources)? = rest["resource"]
         else { return [] }
         var routes: Set<String> = ["/fhir/R4/metadata"]
+        if case .array(let interactions)? = rest["interaction"], interactions.contains(.object(["code": .string("transaction")])) {
+            routes.insert("/fhir/R4")
+        }
         for case .object(let resource) in resources {
             guard case .string(let type)? = resource["type"] else { continue }
             if case .array(let interactions)? = resource["interaction"] {

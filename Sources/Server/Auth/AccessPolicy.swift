@@ -112,6 +112,7 @@ enum AccessPolicy {
         "GET /fhir/R4/Slot/{id}": clinicStaffAndAdmin,
         "GET /fhir/R4/Organization/{id}": Set(Role.allCases),
         "POST /fhir/R4": [.integration],
+        "GET /fhir/R4/MeasureReport": [.planner, .admin],
         "GET /fhir/R4/AuditEvent": [.auditor],
     ]
 

@@ -18,7 +18,7 @@ struct FHIRBundle: Sendable {
     /// The FHIR base, `<origin>/fhir/R4`.
     var base: String { origin + FHIRController.basePath }
 
-    func fullUrl(_ resource: FHIRResource) -> String { "\(base)/\(resource.reference)" }
+    func fullUrl(_ resource: FHIRResource) -> String { resource.fullUrl ?? "\(base)/\(resource.reference)" }
 
     /// One page of matches (already filtered and cut), `includes` added once each.
     /// - Parameters:

@@ -35,6 +35,20 @@ enum FHIRCapability {
             ]))
         resources.append(
             FHIRJSON.object([
+                ("type", .string("MeasureReport")), ("interaction", .array([interaction("search-type")])),
+                (
+                    "searchParam",
+                    .array(FHIRMeasureReports.parameters.keys.sorted().map { parameter($0, FHIRMeasureReports.parameters[$0] ?? "token") })
+                ),
+                (
+                    "documentation",
+                    .string(
+                        "For planners and admins: the regional indicators (region: an organisation code), through the disclosure layer; a withheld value is data-absent-reason masked."
+                    )
+                ),
+            ]))
+        resources.append(
+            FHIRJSON.object([
                 ("type", .string("AuditEvent")), ("interaction", .array([interaction("search-type")])),
                 ("searchParam", .array([parameter("patient", "reference"), parameter("date", "date")])),
                 ("documentation", .string("For auditors: the events in their organisations, newest first.")),
@@ -63,7 +77,7 @@ enum FHIRCapability {
                             ])
                         ),
                         ("resource", .array(resources)),
-                        ("interaction", .array([])),
+                        ("interaction", .array([interaction("transaction")])),
                     ])
                 ])
             ),

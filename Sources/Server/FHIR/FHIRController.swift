@@ -13,6 +13,7 @@ struct FHIRController: Sendable {
     let codes: FHIRCodes
     let audit: FHIRAuditEvents
     let directory: FHIRDirectory
+    let measures: FHIRMeasureReports
     let bundle: FHIRBundle
     /// The hospitals' time zone: a searched day, and whether a stay is current, are judged there.
     let zone: TimeZone
@@ -64,6 +65,7 @@ struct FHIRController: Sendable {
         routes.get("/Patient/:id/$everything", use: everything)
         routes.get("/Organization/:id", use: organisation)
         routes.get("/AuditEvent", use: audit.search)
+        routes.get("/MeasureReport", use: measures.search)
         directory.add(to: routes)
         return routes
     }

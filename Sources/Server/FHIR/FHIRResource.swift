@@ -16,6 +16,8 @@ struct FHIRResource: Sendable {
     var codes: [String] = []
     /// Its categories' codes, for `category`.
     var categories: [String] = []
+    /// Where a bundle says it is, when not at its id (a report computed for the search: `urn:uuid:`).
+    var fullUrl: String?
 
     init(
         _ type: String, id: String, patient: UUID?, start: Date? = nil, end: Date? = nil, codes: [String] = [], categories: [String] = [],
@@ -28,7 +30,7 @@ struct FHIRResource: Sendable {
         self.end = end ?? start
         self.codes = codes
         self.categories = categories
-        json = FHIRJSON.object([("resourceType", .string(type)), ("id", .string(id))] + members)
+        json = FHIRJSON.object([("resourceType", .string(type)), ("id", id.isEmpty ? nil : .string(id))] + members)
     }
 
     /// `Type/id`.

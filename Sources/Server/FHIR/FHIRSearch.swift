@@ -42,14 +42,16 @@ struct FHIRSearch: Sendable {
     var identifier: String?
     var organisation: UUID?
     var id: String?
-    /// Other references by parameter (`actor`, `schedule`, `practitioner`), as given.
+    /// Other references by parameter (`actor`, `schedule`, `practitioner`, `measure`), as given.
     var references: [String: String] = [:]
+    /// `region`: organisation codes (MeasureReport).
+    var regions: [String] = []
 
     static let maximumCount = 1000
     /// The furthest page: beyond it, narrow the search.
     static let maximumOffset = 1_000_000
     static let prefixes: Set<String> = ["eq", "ne", "gt", "lt", "ge", "le", "sa", "eb", "ap"]
-    static let dateParameters: Set<String> = ["date", "onset-date", "effective-time", "occurrence", "start"]
+    static let dateParameters: Set<String> = ["date", "onset-date", "effective-time", "occurrence", "start", "period"]
 
     /// Reads the query of a search on `type`; `allowed` are the parameters it takes beyond
     /// `_count`, `_offset` and `_format`; a day is read in `zone`.
@@ -87,7 +89,8 @@ struct FHIRSearch: Sendable {
                 guard let id = UUID(uuidString: text) else { throw Refusal.invalidParameter(name, "must be an organisation id") }
                 organisation = id
             case "_id": id = value.lowercased()
-            case "actor", "schedule", "practitioner": references[name] = value
+            case "actor", "schedule", "practitioner", "measure": references[name] = value
+            case "region": regions.append(value)
             default: throw Refusal.invalidParameter(name, "is not read by this server")
             }
         }
