@@ -149,7 +149,16 @@ import Testing
             "/patients/{id}/recovery", "/patients/{id}/identity", "/reports", "/reports/download", "/audit/break-glass",
         ]
         #expect(served.filter { !$0.hasPrefix("/api/") && !$0.hasPrefix("/fhir/") } == publicRoutes)
-        #expect(served.filter { $0.hasPrefix("/fhir/") } == Self.capabilityRoutes())
+        #expect(served.filter { $0.hasPrefix("/fhir/") } == Self.capabilityRoutes().union(["/fhir/R4/openapi.yaml"]))
+        // The FHIR façade's description for fuzzing lists the same routes.
+        let fhirDocument = try String(
+            contentsOf: TestPaths.projectRoot.appendingPathComponent("Sources/Server/Resources/fhir-openapi.yaml"), encoding: .utf8)
+        let fhirDocumented = Set(
+            fhirDocument.split(separator: "\n").compactMap { line -> String? in
+                guard line.hasPrefix("  /"), line.hasSuffix(":") else { return nil }
+                return String(line.dropFirst(2).dropLast())
+            })
+        #expect(fhirDocumented == Self.capabilityRoutes())
     }
 
     /// The routes the FHIR CapabilityStatement says are served: `read` as `/Type/{id}`,
