@@ -20,7 +20,7 @@ struct FHIRChartResources: Sendable {
         let therapists = Set(chart.therapists.map(\.id))
         let rooms = Set(chart.rooms.map(\.id))
         // A session's slot only where its room (and so the slot's schedule) is one the caller sees.
-        let slots = chart.sessions.filter { rooms.contains($0.roomId) }.map { clinic.slot($0.slot) }
+        let slots = chart.sessions.map(\.slot).filter { rooms.contains($0.roomId) }.map(clinic.slot)
         return [FHIRPatientResources.patient(chart.patient)]
             + chart.episodes.flatMap { acute.resources($0, mrs90: chart.mrs90[$0.id], evaluations: chart.evaluations) }
             + chart.evaluations.flatMap { evaluations.resources($0, patient: patient, measurements: latest.contains($0.id)) }

@@ -88,7 +88,7 @@ struct FHIRClinicResources {
     /// may see them (their clinic's staff).
     func appointment(_ session: ChartSession, patient: UUID, therapists: Set<UUID>, rooms: Set<UUID>) -> FHIRResource {
         let status: String =
-            if session.sessionCancelled || session.placeCancelled { "cancelled" } else {
+            if session.slot.cancelled || session.placeCancelled { "cancelled" } else {
                 switch session.attendance {
                 case "attended": "fulfilled"
                 case "no_show": "noshow"
@@ -96,20 +96,21 @@ struct FHIRClinicResources {
                 }
             }
         var participants: [JSONValue] = [participant(FHIRJSON.reference("Patient", patient))]
-        if let therapist = session.therapistId, therapists.contains(therapist) {
+        let slot = session.slot
+        if let therapist = slot.therapistId, therapists.contains(therapist) {
             participants.append(participant(FHIRJSON.reference("Practitioner", therapist)))
         }
-        if rooms.contains(session.roomId) { participants.append(participant(FHIRJSON.reference("Location", session.roomId))) }
+        if rooms.contains(slot.roomId) { participants.append(participant(FHIRJSON.reference("Location", slot.roomId))) }
         let delivered = session.minutesDelivered.map { "\($0) minutes delivered." }
         return FHIRResource(
-            "Appointment", id: Self.appointmentID(session: session.id, patient: patient), patient: patient, start: session.start, end: session.end,
-            codes: codes.tokens("procedure.rehab.\(session.modality)"),
+            "Appointment", id: Self.appointmentID(session: slot.id, patient: patient), patient: patient, start: slot.start, end: slot.end,
+            codes: codes.tokens("procedure.rehab.\(slot.modality)"),
             [
                 ("status", .string(status)),
-                ("serviceType", .array([codes.concept("procedure.rehab.\(session.modality)") ?? .object(["text": .string(session.modality)])])),
-                ("start", FHIRJSON.dateTime(session.start)), ("end", FHIRJSON.dateTime(session.end)),
-                ("minutesDuration", .number(session.end.timeIntervalSince(session.start) / 60)),
-                ("slot", rooms.contains(session.roomId) ? .array([FHIRJSON.reference("Slot", session.id)]) : nil),
+                ("serviceType", .array([codes.concept("procedure.rehab.\(slot.modality)") ?? .object(["text": .string(slot.modality)])])),
+                ("start", FHIRJSON.dateTime(slot.start)), ("end", FHIRJSON.dateTime(slot.end)),
+                ("minutesDuration", .number(slot.end.timeIntervalSince(slot.start) / 60)),
+                ("slot", rooms.contains(slot.roomId) ? .array([FHIRJSON.reference("Slot", slot.id)]) : nil),
                 ("basedOn", session.prescriptionId.map { .array([FHIRJSON.reference("ServiceRequest", $0)]) }),
                 ("comment", FHIRJSON.string(delivered)),
                 ("participant", .array(participants)),

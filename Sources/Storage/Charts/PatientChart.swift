@@ -26,31 +26,14 @@ public struct PatientChart: Sendable {
 /// A rehab session as one patient took part in it (or was booked and cancelled): never the
 /// session's other participants.
 public struct ChartSession: Sendable {
-    public var id: UUID
-    public var organisationId: UUID
-    public var modality: String
-    public var therapistId: UUID?
-    public var roomId: UUID
-    public var start: Date
-    public var end: Date
-    public var maxParticipants: Int
-    /// The places taken (not cancelled), counted, never named.
-    public var taken: Int
-    /// The session was cancelled (for everyone).
-    public var sessionCancelled: Bool
+    /// The session as its clinic's timetable offers it.
+    public var slot: ChartSlot
     /// The patient's place was cancelled.
     public var placeCancelled: Bool
     /// "attended" or "no_show", when recorded.
     public var attendance: String?
     public var minutesDelivered: Int?
     public var prescriptionId: UUID?
-
-    /// The session as its clinic's timetable offers it.
-    public var slot: ChartSlot {
-        ChartSlot(
-            id: id, organisationId: organisationId, modality: modality, therapistId: therapistId, roomId: roomId, start: start, end: end,
-            maxParticipants: maxParticipants, taken: taken, cancelled: sessionCancelled)
-    }
 }
 
 /// A therapist as a directory names them.
@@ -116,7 +99,9 @@ public struct ChartSlot: Sendable {
     public var start: Date
     public var end: Date
     public var maxParticipants: Int
+    /// The places taken (not cancelled), counted, never named.
     public var taken: Int
+    /// The session was cancelled (for everyone).
     public var cancelled: Bool
 }
 

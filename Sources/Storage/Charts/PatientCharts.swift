@@ -173,17 +173,16 @@ public struct PatientCharts: Sendable {
                     session, organisation, modality, therapist, room, start, end, places, taken, cancelled, placeCancelled, attendance, minutes, prescription
                 ) =
                     try row.decode((UUID, UUID, String, UUID?, UUID, Date, Date, Int, Int, Bool, Bool, String?, Int?, UUID?).self)
-                return ChartSession(
+                let slot = ChartSlot(
                     id: session, organisationId: organisation, modality: modality, therapistId: therapist, roomId: room, start: start, end: end,
-                    maxParticipants: places, taken: taken, sessionCancelled: cancelled, placeCancelled: placeCancelled, attendance: attendance,
-                    minutesDelivered: minutes,
-                    prescriptionId: prescription)
+                    maxParticipants: places, taken: taken, cancelled: cancelled)
+                return ChartSession(slot: slot, placeCancelled: placeCancelled, attendance: attendance, minutesDelivered: minutes, prescriptionId: prescription)
             }
         let therapists: [ChartTherapist] =
             sessions.isEmpty
             ? []
             : try await connection.query(
-                "SELECT id, organisation_id, code, name, role, skills, active FROM rehab_therapists WHERE id = ANY (\(sessions.compactMap(\.therapistId))) ORDER BY code",
+                "SELECT id, organisation_id, code, name, role, skills, active FROM rehab_therapists WHERE id = ANY (\(sessions.compactMap(\.slot.therapistId))) ORDER BY code",
                 prepared: true
             ).map { row in
                 let (therapist, organisation, code, name, role, skills, active) = try row.decode((UUID, UUID, String, String, String, [String], Bool).self)
@@ -193,14 +192,15 @@ public struct PatientCharts: Sendable {
             sessions.isEmpty
             ? []
             : try await connection.query(
-                "SELECT id, organisation_id, code, name, room_type, capacity FROM rehab_rooms WHERE id = ANY (\(sessions.map(\.roomId))) ORDER BY code",
+                "SELECT id, organisation_id, code, name, room_type, capacity FROM rehab_rooms WHERE id = ANY (\(sessions.map(\.slot.roomId))) ORDER BY code",
                 prepared: true
             ).map { row in
                 let (room, organisation, code, name, type, capacity) = try row.decode((UUID, UUID, String, String, String, Int).self)
                 return ChartRoom(id: room, organisationId: organisation, code: code, name: name, type: type, capacity: capacity)
             }
         let named = Set(
-            [organisation] + episodes.map(\.organisationId) + stays.map(\.organisationId) + evaluations.map(\.organisationId) + sessions.map(\.organisationId))
+            [organisation] + episodes.map(\.organisationId) + stays.map(\.organisationId) + evaluations.map(\.organisationId)
+                + sessions.map(\.slot.organisationId))
         return PatientChart(
             patient: patient, organisations: try await organisations(Array(named), on: connection), episodes: episodes,
             mrs90: Dictionary(followUps, uniquingKeysWith: { first, _ in first }), evaluations: evaluations,
