@@ -214,6 +214,21 @@ import Testing
             }
             #expect(me == Identity(subject: "system:registry", name: "registry (system)", role: .planner, organisations: [Self.syntheticRegion]))
             #expect(patients == .forbidden, "a planner system reads no patient")
+            // The North hospital's record system (role integration) sends a transaction and reads nothing.
+            let his = try await Subprocess.run(TestPaths.projectRoot.appendingPathComponent("ops/idp"), ["system-token", "his"])
+            let hisToken = his.output.trimmingCharacters(in: .whitespacesAndNewlines)
+            try #require(his.status == 0 && !hisToken.isEmpty, "\(his.errors)")
+            let bundle = try await FHIRIntakeTests.bundle([
+                "--organisation", AcutePageTests.north.uuidString.lowercased(), "--patients", "1", "--observations", "2", "--prefix", "HIS-IDP",
+            ])
+            let (sent, sentBody, read) = try await TestClient.withClient(host: "127.0.0.1", port: port) { client in
+                let headers: HTTPFields = [.authorization: "Bearer \(hisToken)", .contentType: "application/fhir+json"]
+                let sent = try await client.execute(TestClient.Request("/fhir/R4", method: .post, headers: headers, body: ByteBuffer(bytes: bundle)))
+                let read = try await client.execute(TestClient.Request("/api/v1/patients", method: .get, headers: headers))
+                return (sent.status, String(buffer: sent.body ?? ByteBuffer()), read.status)
+            }
+            #expect(sent == .ok && sentBody.contains("201 Created"), "\(sentBody.prefix(500))")
+            #expect(read == .forbidden, "a hospital system reads no patient")
             // Pasted into the sign-in page, a system's token opens no web session.
             let csrf = String(repeating: "5", count: 64)
             let pasted: (HTTPResponse.Status, String?) = try await TestClient.withClient(host: "127.0.0.1", port: port) { client in

@@ -102,6 +102,14 @@ conf = {
             f"{web}AccessTokenJWT": 1, f"{web}AccessTokenSignAlg": "RS256", f"{web}AdditionalAudiences": "strokepath",
             f"{web}AccessTokenExpiration": 3600, f"{web}RefreshToken": 0,
         },
+        # The North hospital's record system sending its records (FHIR transactions) as itself:
+        # `ops/idp system-token his`.
+        "his": {
+            f"{web}DisplayName": "North hospital record system", f"{web}ClientID": "his", f"{web}ClientSecret": "his-demo-secret",
+            f"{web}Public": 0, f"{web}AllowClientCredentialsGrant": 1, f"{web}BypassConsent": 1,
+            f"{web}AccessTokenJWT": 1, f"{web}AccessTokenSignAlg": "RS256", f"{web}AdditionalAudiences": "strokepath",
+            f"{web}AccessTokenExpiration": 3600, f"{web}RefreshToken": 0,
+        },
     },
     # claim -> "session attribute;type;array"
     "oidcRPMetaDataExportedVars": {

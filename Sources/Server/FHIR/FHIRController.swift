@@ -21,6 +21,10 @@ struct FHIRController: Sendable {
     static let basePath = "/fhir/R4"
     static let contentType = "application/fhir+json"
 
+    /// Whether a path is the façade's (its errors are OperationOutcomes): the base itself, where
+    /// transactions are posted, and everything under it.
+    static func serves(_ path: String) -> Bool { path == basePath || path.hasPrefix(basePath + "/") }
+
     /// Each type served and the search parameters it takes (`name` → FHIR search type); the
     /// routes and the CapabilityStatement are made from it.
     struct Served: Sendable {

@@ -74,7 +74,7 @@ struct RequestObservationMiddleware: RouterMiddleware {
                 context.logger.error("request failed", metadata: ["error": "\(String(reflecting: type(of: error)))"])
             }
             problem.requestID = context.requestID
-            if request.uri.path.hasPrefix(FHIRController.basePath + "/") {
+            if FHIRController.serves(request.uri.path) {
                 response = FHIROperationOutcome.response(problem)
             } else if let errorPage, ErrorPage.wanted(by: request) {
                 response = try errorPage.response(problem, request: request)
