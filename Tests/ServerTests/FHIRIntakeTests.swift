@@ -105,6 +105,53 @@ import Testing
                         && named.status == .unprocessableContent,
                     "\(expressions)")
 
+                // Only what took place, each record once, and a resend that differs is a conflict, not a change.
+                func sent(_ change: (inout [[String: Any]]) -> Void) async throws -> (HTTPResponse.Status, [String]) {
+                    var bundle = try #require(try Self.json(bad) as? [String: Any])
+                    var entries = try #require(bundle["entry"] as? [[String: Any]])
+                    change(&entries)
+                    bundle["entry"] = entries
+                    let answer = try await system.send(.post, "/fhir/R4", bundle)
+                    return (
+                        answer.status,
+                        (((answer.json as? [String: Any])?["issue"] as? [[String: Any]]) ?? []).compactMap { ($0["expression"] as? [String])?.first }
+                    )
+                }
+                func setting(_ key: String, _ value: Any, at index: Int) -> (inout [[String: Any]]) -> Void {
+                    { entries in
+                        var resource = entries[index]["resource"] as? [String: Any] ?? [:]
+                        resource[key] = value
+                        entries[index]["resource"] = resource
+                    }
+                }
+                var answer = try await sent(setting("status", "not-done", at: 4))
+                // Each answer names every problem at once: this one's and the bad assessment's.
+                let scale = "Bundle.entry[310].resource.valueQuantity.value"
+                #expect(answer == (.unprocessableContent, ["Bundle.entry[4].resource.status", scale]), "a thrombolytic not given: \(answer)")
+                answer = try await sent(setting("identifier", [["system": "urn:his", "value": "tab\there"]], at: 5))
+                #expect(answer == (.unprocessableContent, ["Bundle.entry[5].resource.identifier[0]", scale]), "a tab in an identifier: \(answer)")
+                answer = try await sent { entries in entries.append(entries[2]) }
+                #expect(answer.0 == .unprocessableContent && answer.1.contains("Bundle.entry[\(15 * 21)].resource"), "a second Condition: \(answer)")
+                #expect(try await counts() == [100, 100, 1_000])
+                var changed = try #require(full as? [String: Any])
+                var changedEntries = try #require(changed["entry"] as? [[String: Any]])
+                var procedure = try #require(changedEntries[3]["resource"] as? [String: Any])
+                procedure["performedDateTime"] = "2026-11-02T09:50:00Z"
+                changedEntries[3]["resource"] = procedure
+                changed["entry"] = changedEntries
+                let resent = try await system.send(.post, "/fhir/R4", changed)
+                #expect(resent.status == .conflict, "a resend with another needle time changes nothing: \(resent)")
+                #expect("\(resent.json ?? "")".contains("Bundle.entry[1].resource.identifier[0]"))
+
+                // Where each stored entry is read now.
+                let locations = (((first.json as? [String: Any])?["entry"] as? [[String: Any]]) ?? []).compactMap {
+                    ($0["response"] as? [String: Any])?["location"] as? String
+                }
+                #expect(locations.count == 1_500 && locations[2].hasPrefix("Condition/stroke-") && locations[4].hasPrefix("MedicationAdministration/ivt-drug-"))
+                for location in locations.prefix(6) {
+                    #expect(try await clinician.send(.get, "/fhir/R4/\(location)").status == .ok, "\(location)")
+                }
+
                 // Only a hospital system, and only for its own organisations.
                 let elsewhere = try await Self.bundle(["--organisation", Self.south.uuidString.lowercased(), "--patients", "1", "--prefix", "HIS-SOUTH"])
                 let foreign = try await system.send(.post, "/fhir/R4", try Self.json(elsewhere))

@@ -80,11 +80,10 @@ struct FHIRController: Sendable {
         let search = try FHIRSearch(request, type: "Patient", allowed: Set(Self.served[0].parameters.keys), zone: zone)
         var pseudonym = search.identifier
         var organisation = search.organisation
-        if let identifier = search.identifier, let bar = identifier.lastIndex(of: "|") {
-            let system = String(identifier[..<bar])
-            let prefix = FHIRPatientResources.pseudonymSystem(nil)
-            guard system.hasPrefix(prefix), let owner = UUID(uuidString: String(system.dropFirst(prefix.count))) else {
-                throw Refusal.invalidParameter("identifier", "must be a pseudonym, or \(prefix)<organisation id>|<pseudonym>")
+        if let identifier = search.identifier, let bar = identifier.firstIndex(of: "|") {
+            guard let owner = FHIRPatientResources.organisation(ofPseudonymSystem: String(identifier[..<bar])) else {
+                throw Refusal.invalidParameter(
+                    "identifier", "must be a pseudonym, or \(FHIRPatientResources.pseudonymSystem(nil))<organisation id>|<pseudonym>")
             }
             guard organisation == nil || organisation == owner else { return Self.response(emptyBundle(request)) }
             pseudonym = String(identifier[identifier.index(after: bar)...])
@@ -177,8 +176,8 @@ struct FHIRController: Sendable {
             outcomes = try await intake.store(transaction.intake, as: access)
         } catch let refusal as IntakeRefusal {
             let issue = FHIRTransaction.Issue(
-                code: "processing", expression: "Bundle.entry[\(refusal.entry)].resource.\(refusal.element)", diagnostics: refusal.message)
-            return FHIROperationOutcome.response([issue], status: .unprocessableContent)
+                code: refusal.code, expression: "Bundle.entry[\(refusal.entry)].resource.\(refusal.element)", diagnostics: refusal.message)
+            return FHIROperationOutcome.response([issue], status: refusal.code == "conflict" ? .conflict : .unprocessableContent)
         }
         return Self.response(transactionResponse(transaction, outcomes))
     }

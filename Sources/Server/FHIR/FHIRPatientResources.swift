@@ -10,6 +10,12 @@ enum FHIRPatientResources {
         "https://strokepath.se/fhir/sid/pseudonym/" + (organisation?.fhirID ?? "")
     }
 
+    /// The organisation whose pseudonym system `system` is, or nil.
+    static func organisation(ofPseudonymSystem system: String) -> UUID? {
+        let prefix = pseudonymSystem(nil)
+        return system.hasPrefix(prefix) ? UUID(uuidString: String(system.dropFirst(prefix.count))) : nil
+    }
+
     static let organisationCodeSystem = "https://strokepath.se/fhir/sid/organisation-code"
 
     static func patient(_ patient: Patient) -> FHIRResource {

@@ -9,6 +9,8 @@ import Storage
 /// their Encounter's episode was: stroke type and onset, needle and groin puncture, the agent,
 /// the mTICI grade) or Observation (a clinician-rated assessment). Each carries an identifier
 /// (a Patient its pseudonym) that a resend is found by; `ifNoneExist`, when given, must name it.
+/// Only what took place is taken in: a completed procedure, a given drug, a final rating, an
+/// acute admission, a stroke not refuted; a record named twice in one bundle is refused.
 struct FHIRTransaction {
     /// One problem of the bundle: the issue code (`invalid`, `required`, `not-supported`, `value`)
     /// and where.
@@ -38,6 +40,8 @@ struct FHIRTransaction {
     private(set) var entries: [Entry] = []
     private var patientsByURL: [String: Int] = [:]
     private var episodesByURL: [String: Int] = [:]
+    /// What the bundle has named so far: full URLs, pseudonyms, identifiers, and each episode's details.
+    private var seen: Set<String> = []
 
     init(codes: FHIRCodes, organisations: [UUID]) {
         self.codes = codes
@@ -78,6 +82,7 @@ struct FHIRTransaction {
             return fail("not-supported", "\(path).request", "must be a POST of the \(type) (conditional create); nothing else is taken in")
         }
         let url = entry["fullUrl"]?.text
+        if let url, !first("url \(url)") { return fail("duplicate", "\(path).fullUrl", "names the same resource as an entry before it") }
         let resourcePath = "\(path).resource"
         switch type {
         case "Patient": patient(resource, url: url, at: index, path: resourcePath, ifNoneExist: request["ifNoneExist"]?.text)
@@ -95,9 +100,10 @@ struct FHIRTransaction {
         else { return fail("required", "\(path).identifier[0].value", "must be the patient's pseudonym (1–64 characters on one line)") }
         var organisation = organisations.first
         if let system = identifier["system"]?.text {
-            let prefix = FHIRPatientResources.pseudonymSystem(nil)
-            guard system.hasPrefix(prefix), let owner = UUID(uuidString: String(system.dropFirst(prefix.count))) else {
-                return fail("value", "\(path).identifier[0].system", "must be \(prefix)<organisation id>, or left out for your organisation's")
+            guard let owner = FHIRPatientResources.organisation(ofPseudonymSystem: system) else {
+                return fail(
+                    "value", "\(path).identifier[0].system",
+                    "must be \(FHIRPatientResources.pseudonymSystem(nil))<organisation id>, or left out for your organisation's")
             }
             organisation = owner
         }
@@ -111,6 +117,9 @@ struct FHIRTransaction {
             return fail("forbidden", "\(path).managingOrganization", "must be an organisation you act for")
         }
         guard checkIfNoneExist(ifNoneExist, value: pseudonym, system: identifier["system"]?.text, path: path) else { return }
+        guard first("patient \(organisation) \(pseudonym)") else {
+            return fail("duplicate", "\(path).identifier[0]", "names a patient an entry before it names")
+        }
         let sex = resource["gender"]?.text ?? "unknown"
         guard PatientController.sexes.contains(sex) else { return fail("value", "\(path).gender", "must be female, male, other or unknown") }
         var birthYear: Int?
@@ -124,8 +133,17 @@ struct FHIRTransaction {
         intake.patients.append(IntakePatient(entry: index, organisation: organisation, pseudonym: pseudonym, birthYear: birthYear, sex: sex))
     }
 
+    /// The Encounter classes of an acute stroke admission.
+    static let acuteClasses: Set<String> = ["ACUTE", "EMER", "IMP"]
+
     private mutating func encounter(_ resource: [String: JSONValue], url: String?, at index: Int, path: String, ifNoneExist: String?) {
         guard let patient = patient(resource["subject"], path: "\(path).subject") else { return }
+        guard let kind = resource["class"]?.object?["code"]?.text, Self.acuteClasses.contains(kind) else {
+            return fail("value", "\(path).class", "must be an acute stroke admission (ACUTE, EMER or IMP): only acute episodes are taken in")
+        }
+        guard !["cancelled", "entered-in-error", "planned"].contains(resource["status"]?.text ?? "") else {
+            return fail("value", "\(path).status", "must be an encounter that took place")
+        }
         guard let source = source(resource, path: path, ifNoneExist: ifNoneExist) else { return }
         var arrival: Date?
         if let start = resource["period"]?.object?["start"] {
@@ -151,21 +169,32 @@ struct FHIRTransaction {
             return fail("required", "\(path).\(field)", "must refer to an Encounter of this bundle (its fullUrl)")
         }
         entries[index].episode = episode
+        if let subject = resource["subject"]?.object?["reference"]?.text, patientsByURL[subject] != intake.episodes[episode].patient {
+            return fail("value", "\(path).subject", "must be the patient of its Encounter")
+        }
         switch type {
         case "Condition":
             entries[index].prefix = "stroke-"
+            guard first("condition \(episode)") else { return fail("duplicate", path, "is a second Condition of the same Encounter") }
+            let verification = resource["verificationStatus"]?.object?["coding"]?.array?.first?.object?["code"]?.text
+            guard !["refuted", "entered-in-error"].contains(verification ?? "") else {
+                return fail("value", "\(path).verificationStatus", "says there was no such stroke: it is not stored")
+            }
             guard let key = concept(resource["code"], prefix: "condition."), let stroke = StrokeType(rawValue: String(key.dropFirst(10))) else {
                 return fail("value", "\(path).code", "must be a stroke type: SNOMED CT or ICD-10 (I63, I61, G45, I64)")
             }
             intake.episodes[episode].strokeType = stroke
-            if let onset = resource["onsetDateTime"] {
+            // The onset (or the start of its period) is the time last known well; whether anyone
+            // witnessed it FHIR does not say, so it is left unknown.
+            let onset = resource["onsetDateTime"] ?? resource["onsetPeriod"]?.object?["start"]
+            if let onset {
                 guard let time = Self.time(onset) else { return fail("value", "\(path).onsetDateTime", "must be a time with its zone") }
-                (intake.episodes[episode].lastKnownWell, intake.episodes[episode].onsetWitnessed) = (time, true)
-            } else if let start = resource["onsetPeriod"]?.object?["start"] {
-                guard let time = Self.time(start) else { return fail("value", "\(path).onsetPeriod.start", "must be a time with its zone") }
-                (intake.episodes[episode].lastKnownWell, intake.episodes[episode].onsetWitnessed) = (time, false)
+                intake.episodes[episode].lastKnownWell = time
             }
         case "Procedure":
+            guard resource["status"] == .string("completed") else {
+                return fail("value", "\(path).status", "must be completed: a thrombolysis or thrombectomy not done is not stored")
+            }
             let key = concept(resource["code"], prefix: "procedure.")
             guard key == "procedure.thrombolysis" || key == "procedure.thrombectomy" else {
                 return fail("value", "\(path).code", "must be intravenous thrombolysis or thrombectomy (SNOMED CT)")
@@ -174,6 +203,7 @@ struct FHIRTransaction {
                 return fail("required", "\(path).performedDateTime", "must be when it started (the needle or the groin puncture), with its zone")
             }
             entries[index].prefix = key == "procedure.thrombolysis" ? "ivt-" : "evt-"
+            guard first("procedure \(episode) \(key ?? "")") else { return fail("duplicate", path, "is a second \(key ?? "") of the same Encounter") }
             if key == "procedure.thrombolysis" {
                 intake.episodes[episode].needleAt = time
             } else {
@@ -184,6 +214,10 @@ struct FHIRTransaction {
                 }
             }
         default:
+            guard ["completed", "in-progress"].contains(resource["status"]?.text ?? "") else {
+                return fail("value", "\(path).status", "must be completed or in-progress: a thrombolytic not given is not stored")
+            }
+            guard first("medication \(episode)") else { return fail("duplicate", path, "is a second thrombolytic of the same Encounter") }
             guard let key = concept(resource["medicationCodeableConcept"], prefix: "medication.") else {
                 return fail("value", "\(path).medicationCodeableConcept", "must be alteplase or tenecteplase (ATC B01AD02, B01AD11)")
             }
@@ -205,6 +239,9 @@ struct FHIRTransaction {
                 "not-supported", "\(path).code",
                 "is not an assessment StrokePath keeps (NIHSS total, mRS, Barthel, FM-UE, SAFE, MEP, by the codes of its terminology)")
         }
+        guard ["final", "amended", "corrected"].contains(resource["status"]?.text ?? "") else {
+            return fail("value", "\(path).status", "must be final, amended or corrected: only a finished rating is stored")
+        }
         guard let source = source(resource, path: path, ifNoneExist: ifNoneExist) else { return }
         guard let effective = resource["effectiveDateTime"], let time = Self.time(effective) else {
             return fail("required", "\(path).effectiveDateTime", "must be when it was rated, with its zone")
@@ -216,10 +253,24 @@ struct FHIRTransaction {
             value = resource["valueQuantity"]?.object?["value"]?.number
         }
         guard let value, value == value.rounded(), let whole = Int(exactly: value) else {
-            return fail("value", "\(path).valueQuantity.value", "must be a whole number on the \(instrument.rawValue) scale")
+            return fail(
+                "value", instrument == .mep ? "\(path).valueBoolean" : "\(path).valueQuantity.value",
+                "must be a whole number on the \(instrument.rawValue) scale")
+        }
+        let valuePath = instrument == .mep ? "\(path).valueBoolean" : "\(path).valueQuantity.value"
+        if let unit = resource["valueQuantity"]?.object?["code"]?.text, let expected = codes.terminology.concepts[key]?.unit?.code, unit != expected {
+            return fail("value", "\(path).valueQuantity.code", "must be \(expected), the unit of \(instrument.rawValue)")
         }
         let performer = resource["performer"]?.array?.first?.object
         let rater = performer?["display"]?.text ?? performer?["reference"]?.text ?? "sent by a hospital system"
+        let rating = RecoveryObservation(patientId: UUID(), instrument: instrument, observedAt: time, value: whole, rater: rater, note: nil)
+        do {
+            try rating.check()
+            try TextRules.checkIdentifier(rater, field: "rater", maxLength: 200)
+        } catch {
+            let element = ["rater": "\(path).performer[0].display", "observedAt": "\(path).effectiveDateTime"][error.field ?? ""] ?? valuePath
+            return fail("value", element, error.message)
+        }
         intake.observations.append(
             IntakeObservation(entry: index, patient: patient, source: source, instrument: instrument, observedAt: time, value: whole, rater: rater))
     }
@@ -238,10 +289,14 @@ struct FHIRTransaction {
     /// The sender's identifier of a record (system and value), which `ifNoneExist` must name when given.
     private mutating func source(_ resource: [String: JSONValue], path: String, ifNoneExist: String?) -> SourceIdentifier? {
         guard let identifier = resource["identifier"]?.array?.first?.object, let system = identifier["system"]?.text,
-            let value = identifier["value"]?.text, (1...200).contains(system.count), (1...200).contains(value.count),
-            TextRules.forbiddenInFreeText(system) == nil, TextRules.forbiddenInFreeText(value) == nil
+            let value = identifier["value"]?.text, (1...200).contains(system.unicodeScalars.count), (1...200).contains(value.unicodeScalars.count),
+            TextRules.forbiddenInIdentifier(system) == nil, TextRules.forbiddenInIdentifier(value) == nil
         else {
-            fail("required", "\(path).identifier[0]", "must be the sending system's identifier (system and value, 1–200 characters each)")
+            fail("required", "\(path).identifier[0]", "must be the sending system's identifier (system and value, 1–200 characters each, on one line)")
+            return nil
+        }
+        guard first("identifier \(resource["resourceType"]?.text ?? "") \(system)|\(value)") else {
+            fail("duplicate", "\(path).identifier[0]", "names a record an entry before it names")
             return nil
         }
         guard checkIfNoneExist(ifNoneExist, value: value, system: system, path: path) else { return nil }
@@ -281,6 +336,9 @@ struct FHIRTransaction {
         guard let text = value.text, let time = try? Date(text, strategy: .iso8601) else { return nil }
         return (-2_208_988_800...7_258_118_400).contains(time.timeIntervalSince1970) ? time : nil
     }
+
+    /// Whether the bundle names `key` for the first time (and notes it).
+    private mutating func first(_ key: String) -> Bool { seen.insert(key).inserted }
 
     private mutating func fail(_ code: String, _ expression: String, _ diagnostics: String) {
         issues.append(Issue(code: code, expression: expression, diagnostics: diagnostics))

@@ -178,14 +178,18 @@ public struct AcuteEpisodes: Sendable {
         do {
             return try await update(changes, of: id, on: connection)
         } catch let error as PostgresError where error.sqlState == SQLState.checkViolation {
-            switch error.constraint {
-            case let name? where orderConstraints.contains(name):
-                throw Refusal.invalid(
-                    "times", "must be in order: arrival, imaging, needle and groin puncture at or after last known well, reperfusion after puncture")
-            case "stroke_episodes_thrombolytic_with_needle": throw Refusal.invalid("thrombolytic", "is recorded with the needle time")
-            case "stroke_episodes_mtici_with_puncture": throw Refusal.invalid("mtici", "is recorded with the groin puncture time")
-            default: throw error
-            }
+            throw refusal(error) ?? error
+        }
+    }
+
+    /// What an episode's check violation means, for the field that broke it; nil for another.
+    static func refusal(_ error: PostgresError) -> Refusal? {
+        switch error.constraint {
+        case let name? where orderConstraints.contains(name):
+            Refusal.invalid("times", "must be in order: arrival, imaging, needle and groin puncture at or after last known well, reperfusion after puncture")
+        case "stroke_episodes_thrombolytic_with_needle": Refusal.invalid("thrombolytic", "is recorded with the needle time")
+        case "stroke_episodes_mtici_with_puncture": Refusal.invalid("mtici", "is recorded with the groin puncture time")
+        default: nil
         }
     }
 

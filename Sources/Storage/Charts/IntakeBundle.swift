@@ -94,9 +94,11 @@ public struct IntakeOutcome: Sendable, Equatable {
 }
 
 /// An entry the database refused (the transaction then stores nothing): its position, the
-/// element that is wrong and why.
+/// element that is wrong, why, and FHIR's issue code (`processing`; `conflict` when the record
+/// was stored before with other values, or its identifier is another's).
 public struct IntakeRefusal: Error, Sendable {
     public var entry: Int
     public var element: String
     public var message: String
+    public var code = "processing"
 }

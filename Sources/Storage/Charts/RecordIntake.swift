@@ -70,9 +70,15 @@ public struct RecordIntake: Sendable {
         ).first?.decode(UUID.self) {
             return (id, true)
         }
-        let id = try await connection.query(
-            "SELECT id FROM patients WHERE organisation_id = \(patient.organisation) AND pseudonym = \(patient.pseudonym)", prepared: true
-        ).single().decode(UUID.self)
+        guard
+            let (id, birthYear, sex) = try await connection.query(
+                "SELECT id, birth_year, sex FROM patients WHERE organisation_id = \(patient.organisation) AND pseudonym = \(patient.pseudonym)", prepared: true
+            ).first?.decode((UUID, Int?, String).self)
+        else { throw conflict(patient.entry, "identifier[0]", "names a patient of the organisation you may not see") }
+        guard birthYear == patient.birthYear, sex == patient.sex else {
+            throw conflict(
+                patient.entry, "identifier[0]", "names a patient stored before with another birth year or sex; a transaction does not change a record")
+        }
         return (id, false)
     }
 
@@ -90,32 +96,37 @@ public struct RecordIntake: Sendable {
                 """, prepared: true
             ).first?.decode(UUID.self)
         } catch let error as PostgresError where error.sqlState == SQLState.checkViolation {
-            throw IntakeRefusal(
-                entry: episode.entry, element: "period",
-                message: "The episode's times are out of order (onset, arrival, needle and groin puncture must follow one another).")
+            guard let refusal = AcuteEpisodes.refusal(error) else { throw error }
+            throw IntakeRefusal(entry: episode.entry, element: "period", message: "The episode's \(refusal.field ?? "times") \(refusal.message).")
         }
         if let inserted { return (inserted, true) }
-        let id = try await connection.query(
-            """
-            SELECT id FROM stroke_episodes
-            WHERE organisation_id = \(episode.organisation) AND source_system = \(episode.source.system) AND source_id = \(episode.source.value)
-            """, prepared: true
-        ).single().decode(UUID.self)
+        guard
+            let row = try await connection.query(
+                """
+                SELECT id, patient_id, stroke_type::text, last_known_well, arrival_at, needle_at, thrombolytic, groin_puncture_at, mtici::text
+                FROM stroke_episodes
+                WHERE organisation_id = \(episode.organisation) AND source_system = \(episode.source.system) AND source_id = \(episode.source.value)
+                """, prepared: true
+            ).first
+        else { throw conflict(episode.entry, "identifier[0]", "names an episode of the organisation you may not see") }
+        let (id, storedPatient, strokeType, lastKnownWell, arrival, needle, agent, puncture, mtici) =
+            try row.decode((UUID, UUID, String, Date?, Date?, Date?, String?, Date?, String?).self)
+        let same =
+            storedPatient == patient && strokeType == episode.strokeType.rawValue && same(lastKnownWell, episode.lastKnownWell)
+            && same(arrival, episode.arrivalAt) && same(needle, episode.needleAt) && agent == episode.thrombolytic
+            && same(puncture, episode.groinPunctureAt) && mtici == episode.mtici
+        guard same else {
+            throw conflict(
+                episode.entry, "identifier[0]",
+                "names an episode stored before for another patient or with other values; a transaction does not change a record")
+        }
         return (id, false)
     }
 
     private static func observation(
         _ observation: IntakeObservation, patient: UUID, organisation: UUID, onset: RecoveryOnset?, subject: String, on connection: PostgresConnection
     ) async throws -> (UUID, Bool) {
-        let record = RecoveryObservation(
-            patientId: patient, instrument: observation.instrument, observedAt: observation.observedAt, value: observation.value, rater: observation.rater,
-            note: nil)
-        do {
-            try record.check()
-        } catch {
-            let element = ["value": "valueQuantity.value", "rater": "performer", "observedAt": "effectiveDateTime"][error.field ?? ""] ?? "value"
-            throw IntakeRefusal(entry: observation.entry, element: element, message: error.message)
-        }
+        // The façade checked the rating's scale, rater and time; the onset needs the database.
         guard let onset else {
             throw IntakeRefusal(
                 entry: observation.entry, element: "subject",
@@ -123,7 +134,8 @@ public struct RecordIntake: Sendable {
         }
         guard observation.observedAt >= onset.at else {
             throw IntakeRefusal(
-                entry: observation.entry, element: "effectiveDateTime", message: "is before the stroke's onset (\(onset.at.formatted(.iso8601)))")
+                entry: observation.entry, element: "effectiveDateTime",
+                message: "is before the stroke's onset (\(onset.at.formatted(.iso8601)), from \(onset.source))")
         }
         if let id = try await connection.query(
             """
@@ -135,12 +147,33 @@ public struct RecordIntake: Sendable {
         ).first?.decode(UUID.self) {
             return (id, true)
         }
-        let id = try await connection.query(
-            """
-            SELECT id FROM recovery_observations
-            WHERE organisation_id = \(organisation) AND source_system = \(observation.source.system) AND source_id = \(observation.source.value)
-            """, prepared: true
-        ).single().decode(UUID.self)
+        guard
+            let (id, storedPatient, instrument, observedAt, value) = try await connection.query(
+                """
+                SELECT id, patient_id, instrument, observed_at, value FROM recovery_observations
+                WHERE organisation_id = \(organisation) AND source_system = \(observation.source.system) AND source_id = \(observation.source.value)
+                """, prepared: true
+            ).first?.decode((UUID, UUID, String, Date, Int).self)
+        else { throw conflict(observation.entry, "identifier[0]", "names an assessment of the organisation you may not see") }
+        guard storedPatient == patient, instrument == observation.instrument.rawValue, same(observedAt, observation.observedAt), value == observation.value
+        else {
+            throw conflict(
+                observation.entry, "identifier[0]",
+                "names an assessment stored before for another patient or with other values; a transaction does not change a record")
+        }
         return (id, false)
+    }
+
+    /// Two times the same to the millisecond (the database keeps microseconds).
+    private static func same(_ stored: Date?, _ sent: Date?) -> Bool {
+        switch (stored, sent) {
+        case (nil, nil): true
+        case (let stored?, let sent?): abs(stored.timeIntervalSince(sent)) < 0.001
+        default: false
+        }
+    }
+
+    private static func conflict(_ entry: Int, _ element: String, _ message: String) -> IntakeRefusal {
+        IntakeRefusal(entry: entry, element: element, message: message, code: "conflict")
     }
 }
