@@ -82,13 +82,10 @@ public func buildRouter(
     api.addRoutes(IdentityController().endpoints)
     api.addRoutes(PatientController(records: features.patients).endpoints)
     api.addRoutes(PatientIdentityController(identities: features.identities).endpoints)
-    api.addRoutes(
-        AuditController(
-            pool: pool,
-            fhir: FHIRAuditEvents(
-                pool: pool, bundle: FHIRBundle(publicURL: configuration.publicURL, host: configuration.host, port: configuration.port),
-                zone: configuration.timeZone ?? .gmt)
-        ).endpoints)
+    let fhirBundle = FHIRBundle(publicURL: configuration.publicURL, host: configuration.host, port: configuration.port)
+    let zone = configuration.timeZone ?? .gmt
+    let auditEvents = FHIRAuditEvents(pool: pool, bundle: fhirBundle, zone: zone)
+    api.addRoutes(AuditController(pool: pool, fhir: auditEvents).endpoints)
     api.addRoutes(AcuteController(acute: features.acute).endpoints)
     api.addRoutes(EpisodeController(episodes: features.episodes, evaluations: features.acute.evaluations).endpoints)
     let acuteEpisodes = AcuteEpisodePages(
@@ -108,14 +105,12 @@ public func buildRouter(
     api.addRoutes(ReportController(reports: features.reports).endpoints)
     ReportsPage(pages: pages, reports: features.reports, statements: features.statements).register(on: signedIn)
     BreakGlassPage(pages: pages, pool: pool).register(on: signedIn)
-    let fhirBundle = FHIRBundle(publicURL: configuration.publicURL, host: configuration.host, port: configuration.port)
-    let zone = configuration.timeZone ?? .gmt
     let fhir = router.group(RouterPath(FHIRController.basePath))
     fhir.get("/metadata") { _, _ in FHIRController.response(FHIRCapability.statement(version: configuration.version, base: fhirBundle.base)) }
     fhir.group().add(middleware: AuthenticationMiddleware(failures: failures)).add(middleware: perUser).add(middleware: AuthorizationMiddleware())
         .addRoutes(
             FHIRController(
-                charts: features.charts, intake: features.intake, codes: features.fhirCodes, audit: FHIRAuditEvents(pool: pool, bundle: fhirBundle, zone: zone),
+                charts: features.charts, intake: features.intake, codes: features.fhirCodes, audit: auditEvents,
                 directory: FHIRDirectory(directory: ClinicDirectory(pool: pool), codes: features.fhirCodes, bundle: fhirBundle, zone: zone),
                 measures: FHIRMeasureReports(reports: features.reports, bundle: fhirBundle, zone: zone), bundle: fhirBundle, zone: zone
             ).endpoints)

@@ -58,7 +58,7 @@ public struct ServerConfiguration: Sendable {
     /// read in it, never in the device's. Nil: clock-time entry is refused (minutes ago only).
     public var timeZone: TimeZone?
     /// The address people and systems reach the service at (`STROKEPATH_PUBLIC_URL`): the base
-    /// of the FHIR façade's absolute URLs; the request's `Host` when not set.
+    /// of the FHIR façade's absolute URLs; the address it listens on when not set.
     public var publicURL: URL?
 
     /// A configuration with the documented defaults.

@@ -58,12 +58,21 @@ import Testing
             }
             try await Harness.live(database: database.app, keyFile: keyFile, rateLimit: (1e6, 1_000_000)) { client in
                 var sessions: [Role: String] = [:]
-                for role in Role.allCases { sessions[role] = try await Harness.signIn(client, token: tokensByRole[role] ?? "") }
+                // A hospital system's role opens no web session; every person's role does.
+                let people = Role.allCases.filter { $0 != .integration }
+                for role in people { sessions[role] = try await Harness.signIn(client, token: tokensByRole[role] ?? "") }
+                let csrf = String(repeating: "5", count: 64)
+                let system = try await client.execute(
+                    uri: "/sign-in", method: .post,
+                    headers: [.contentType: "application/x-www-form-urlencoded", .cookie: "\(WebSession.csrfCookie)=\(csrf)"],
+                    body: ByteBuffer(string: "token=\(tokensByRole[.integration] ?? "")&csrf=\(csrf)")
+                ) { ($0.status, $0.headers[values: .setCookie].joined()) }
+                #expect(system.0 == .unauthorized && !system.1.contains(WebSession.sessionCookie), "integration signs in: \(system)")
                 for (page, allowed) in AccessPolicy.pages {
                     let parts = page.split(separator: " ", maxSplits: 1)
                     let method = HTTPRequest.Method(String(parts[0])) ?? .get
                     let path = String(parts[1]).replacingOccurrences(of: "{id}", with: UUID().uuidString)
-                    for role in Role.allCases {
+                    for role in people {
                         let headers: HTTPFields = [
                             .cookie: "\(sessions[role] ?? ""); strokepath_csrf=\(String(repeating: "a", count: 64))",
                             .contentType: "application/x-www-form-urlencoded",

@@ -55,8 +55,13 @@ enum Harness {
                 return nil
             }
             group.addTask {
-                // Serving once the port answers (as many tries as it takes: the machine may be busy).
-                while !(await Self.answers(port: port)) { try await Task.sleep(for: .milliseconds(50)) }
+                // Serving once it says it is ready (the machine may be busy: up to a minute).
+                var tries = 0
+                while !(await Self.ready(port: port)) {
+                    tries += 1
+                    guard tries < 1_200 else { throw TestSetupError(message: "the service on port \(port) did not become ready") }
+                    try await Task.sleep(for: .milliseconds(50))
+                }
                 return try await body()
             }
             defer { group.cancelAll() }
@@ -67,9 +72,12 @@ enum Harness {
         }
     }
 
-    private static func answers(port: Int) async -> Bool {
-        guard let url = URL(string: "http://127.0.0.1:\(port)/health/live") else { return false }
-        return (try? await URLSession.shared.data(from: url)) != nil
+    /// Whether this service answers ready on `port` (its own answer: the version it gives).
+    private static func ready(port: Int) async -> Bool {
+        guard let url = URL(string: "http://127.0.0.1:\(port)/health/ready"),
+            let (data, response) = try? await URLSession.shared.data(from: url), (response as? HTTPURLResponse)?.statusCode == 200
+        else { return false }
+        return String(decoding: data, as: UTF8.self).contains("\"ready\"")
     }
 
     /// Runs `test` against a live server (real HTTP on a free port).

@@ -26,10 +26,13 @@ struct AuditController: Sendable {
             return id
         }
         filter.onlyBreakGlass = request.uri.queryParameters["breakGlass"] == "true"
-        filter.limit = try QueryParameter.integer(request, "limit", default: 500, range: 1...5000)
+        let limit = try QueryParameter.integer(request, "limit", default: 500, range: 1...5000)
+        let fhirFormat = request.uri.queryParameters["format"] == "fhir"
+        // As FHIR, one more than asked: the bundle says when more events match.
+        filter.limit = fhirFormat ? limit + 1 : limit
         let entries = try await AuditQueries.search(filter, as: try context.accessContext(), pool: pool)
-        guard request.uri.queryParameters["format"] == "fhir" else { return try entries.response(from: request, context: context) }
-        return FHIRController.response(fhir.bundle(entries, request: request, count: filter.limit))
+        guard fhirFormat else { return try entries.response(from: request, context: context) }
+        return FHIRController.response(fhir.bundle(entries, request: request, count: limit))
     }
 
     @Sendable func sample(_ request: Request, context: AppRequestContext) async throws -> some ResponseGenerator {

@@ -6,6 +6,8 @@ enum AccessPolicy {
     /// The clinic's resources (no patient data): staff read, coordinators and admins manage.
     private static let clinicStaffAndAdmin: Set<Role> = [.rehabCoordinator, .therapist, .admin]
     private static let clinicManagers: Set<Role> = [.rehabCoordinator, .admin]
+    /// Every role a person holds: a hospital system (`integration`) opens no web session.
+    private static let people: Set<Role> = Set(Role.allCases).subtracting([.integration])
 
     /// "METHOD /path/{template}" → the roles allowed.
     static let matrix: [String: Set<Role>] = [
@@ -118,7 +120,7 @@ enum AccessPolicy {
 
     /// "METHOD /page/{template}" → the roles allowed, for the signed-in pages.
     static let pages: [String: Set<Role>] = [
-        "GET /account": Set(Role.allCases),
+        "GET /account": people,
         "GET /acute": [.clinician],
         "POST /acute": [.clinician],
         "GET /acute/episodes": [.clinician],

@@ -39,11 +39,7 @@ struct FHIRAcuteResources {
                 ]),
             FHIRResource(
                 "Condition", id: "stroke-\(id)", patient: episode.patientId, start: episode.lastKnownWell, codes: codes.tokens(conditionKey),
-                [
-                    // A TIA has resolved by definition.
-                    ("clinicalStatus", Self.hl7("condition-clinical", episode.strokeType == .tia ? "resolved" : "active")),
-                    ("verificationStatus", Self.hl7("condition-ver-status", episode.strokeType == .unknown ? "provisional" : "confirmed")),
-                    ("category", .array([Self.hl7("condition-category", "encounter-diagnosis")])),
+                [] + Self.conditionStatus(episode.strokeType) + [
                     ("code", codes.concept(conditionKey)),
                     ("subject", subject),
                     ("encounter", encounter),
@@ -127,6 +123,16 @@ struct FHIRAcuteResources {
         let regimen = dose["regimen"]?.text.map { " (\($0))" } ?? ""
         return "StrokePath's decision support offered \(String(format: "%.1f", milligrams)) mg\(regimen) at \(FHIRJSON.format(evaluation.evaluatedAt)), "
             + "from the weight entered; the dose given is not recorded here."
+    }
+
+    /// A stroke's clinical and verification status and category: a TIA has resolved by
+    /// definition; a stroke of unknown type is provisional.
+    static func conditionStatus(_ type: StrokeType) -> [(String, JSONValue?)] {
+        [
+            ("clinicalStatus", hl7("condition-clinical", type == .tia ? "resolved" : "active")),
+            ("verificationStatus", hl7("condition-ver-status", type == .unknown ? "provisional" : "confirmed")),
+            ("category", .array([hl7("condition-category", "encounter-diagnosis")])),
+        ]
     }
 
     /// A code of an HL7 terminology code system as a `CodeableConcept`.

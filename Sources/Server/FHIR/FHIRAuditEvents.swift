@@ -22,16 +22,10 @@ struct FHIRAuditEvents: Sendable {
         var until = Date()
         var since: Date?
         for condition in search.dates {
-            switch condition.prefix {
-            case "ge": since = condition.lower
-            case "gt": since = condition.upper.addingTimeInterval(0.001)
-            case "le": until = condition.upper.addingTimeInterval(0.001)
-            case "lt": until = condition.lower
-            case "eq":
-                since = condition.lower
-                until = condition.upper.addingTimeInterval(0.001)
-            default: throw Refusal.invalidParameter("date", "takes ge, gt, le, lt or eq for AuditEvent")
-            }
+            guard let bounds = condition.bounds else { throw Refusal.invalidParameter("date", "takes ge, gt, le, lt or eq for AuditEvent") }
+            if let first = bounds.from { since = first }
+            // The filter's end is exclusive.
+            if let last = bounds.through { until = last.addingTimeInterval(0.001) }
         }
         var filter = AuditQueries.Filter(since: since ?? until.addingTimeInterval(-30 * 86_400), until: until)
         guard filter.since < filter.until else { throw Refusal.invalidParameter("date", "must leave a period: the start is after the end") }

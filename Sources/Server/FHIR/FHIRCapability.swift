@@ -4,6 +4,9 @@ import Foundation
 /// `GET /fhir/R4/metadata`: the CapabilityStatement, made from the same table as the routes
 /// (`FHIRController.served`), so it lists exactly what is served.
 enum FHIRCapability {
+    /// When what is served last changed.
+    static let published = "2026-12-07"
+
     static func statement(version: String, base: String) -> JSONValue {
         var resources: [JSONValue] = FHIRController.served.map { served in
             let includes: JSONValue? = served.patientScoped ? .array([.string("\(served.type):patient")]) : nil
@@ -13,10 +16,7 @@ enum FHIRCapability {
                 ("searchInclude", includes),
                 ("searchParam", .array(served.parameters.keys.sorted().map { parameter($0, served.parameters[$0] ?? "token") })),
                 ("operation", served.type == "Patient" ? .array([everything]) : nil),
-                (
-                    "documentation",
-                    .string(served.patientScoped ? "Searched within one patient: patient or subject is required." : "The patients the caller may see.")
-                ),
+                ("documentation", .string(documentation(served))),
             ])
         }
         resources += FHIRDirectory.served.map { type, parameters in
@@ -56,7 +56,7 @@ enum FHIRCapability {
         return FHIRJSON.object([
             ("resourceType", .string("CapabilityStatement")),
             ("status", .string("active")),
-            ("date", .string("2026-12-07")),
+            ("date", .string(published)),
             ("publisher", .string("StrokePath")),
             ("kind", .string("instance")),
             ("software", .object(["name": .string("StrokePath"), "version": .string(version)])),
@@ -82,6 +82,12 @@ enum FHIRCapability {
                 ])
             ),
         ])
+    }
+
+    private static func documentation(_ served: FHIRController.Served) -> String {
+        let read = served.patientScoped ? "Searched within one patient: patient or subject is required." : "The patients the caller may see."
+        guard FHIRTransaction.types.contains(served.type) else { return read }
+        return read + " Taken in from hospital systems only within a transaction (POST to the base), created on condition of its identifier."
     }
 
     private static func interaction(_ code: String) -> JSONValue { .object(["code": .string(code)]) }

@@ -7,11 +7,14 @@ import Storage
 /// in a session with the session's slot, therapist and room.
 struct FHIRChartResources: Sendable {
     let codes: FHIRCodes
+    /// The hospitals' time zone: which day is today, where a day begins.
+    let zone: TimeZone
 
-    func resources(of chart: PatientChart, today: CalendarDay) -> [FHIRResource] {
+    func resources(of chart: PatientChart) -> [FHIRResource] {
+        let today = CalendarDay.today(in: zone)
         let acute = FHIRAcuteResources(codes: codes)
         let evaluations = FHIREvaluationResources(codes: codes)
-        let rehab = FHIRRehabResources(codes: codes)
+        let rehab = FHIRRehabResources(codes: codes, zone: zone)
         let assessments = FHIRAssessmentResources(codes: codes)
         let clinic = FHIRClinicResources(codes: codes)
         let patient = chart.patient.id
@@ -20,7 +23,7 @@ struct FHIRChartResources: Sendable {
         let therapists = Set(chart.therapists.map(\.id))
         let rooms = Set(chart.rooms.map(\.id))
         // A session's slot only where its room (and so the slot's schedule) is one the caller sees.
-        let slots = chart.sessions.map(\.slot).filter { rooms.contains($0.roomId) }.map(clinic.slot)
+        let slots = chart.sessions.map(\.slot).filter { rooms.contains($0.roomId) && !$0.cancelled }.map(clinic.slot)
         return [FHIRPatientResources.patient(chart.patient)]
             + chart.episodes.flatMap { acute.resources($0, mrs90: chart.mrs90[$0.id], evaluations: chart.evaluations) }
             + chart.evaluations.flatMap { evaluations.resources($0, patient: patient, measurements: latest.contains($0.id)) }

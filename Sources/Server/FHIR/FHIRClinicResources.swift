@@ -15,7 +15,8 @@ struct FHIRClinicResources {
 
     func practitioner(_ therapist: ChartTherapist) -> [FHIRResource] {
         let id = therapist.id.fhirID
-        let specialties: [JSONValue] = therapist.skills.map { codes.concept("procedure.rehab.\($0)") ?? .object(["text": .string($0)]) }
+        // Skills are the modalities a therapist gives; said in words (the procedure codes are not specialties).
+        let specialties: [JSONValue] = therapist.skills.map { .object(["text": .string(codes.terminology.concepts["procedure.rehab.\($0)"]?.text ?? $0)]) }
         return [
             FHIRResource(
                 "Practitioner", id: id, patient: nil,
@@ -76,10 +77,11 @@ struct FHIRClinicResources {
             [
                 ("serviceType", .array([codes.concept("procedure.rehab.\(slot.modality)") ?? .object(["text": .string(slot.modality)])])),
                 ("schedule", FHIRJSON.reference("Schedule", "room-\(slot.roomId.fhirID)")),
-                // A cancelled session leaves its room's time free; a group with places left is still busy (booked).
-                ("status", .string(slot.cancelled ? "free" : "busy")),
+                // A group with places left is still busy (booked); a cancelled session is left out (the
+                // service does not know whether its room is free then).
+                ("status", .string("busy")),
                 ("start", FHIRJSON.dateTime(slot.start)), ("end", FHIRJSON.dateTime(slot.end)),
-                ("comment", .string(slot.cancelled ? "Cancelled." : group)),
+                ("comment", .string(group)),
             ])
     }
 
@@ -97,6 +99,7 @@ struct FHIRClinicResources {
             }
         var participants: [JSONValue] = [participant(FHIRJSON.reference("Patient", patient))]
         let slot = session.slot
+        let slotShown = rooms.contains(slot.roomId) && !slot.cancelled
         if let therapist = slot.therapistId, therapists.contains(therapist) {
             participants.append(participant(FHIRJSON.reference("Practitioner", therapist)))
         }
@@ -109,8 +112,8 @@ struct FHIRClinicResources {
                 ("status", .string(status)),
                 ("serviceType", .array([codes.concept("procedure.rehab.\(slot.modality)") ?? .object(["text": .string(slot.modality)])])),
                 ("start", FHIRJSON.dateTime(slot.start)), ("end", FHIRJSON.dateTime(slot.end)),
-                ("minutesDuration", .number(slot.end.timeIntervalSince(slot.start) / 60)),
-                ("slot", rooms.contains(slot.roomId) ? .array([FHIRJSON.reference("Slot", slot.id)]) : nil),
+                ("minutesDuration", .number((slot.end.timeIntervalSince(slot.start) / 60).rounded())),
+                ("slot", slotShown ? .array([FHIRJSON.reference("Slot", slot.id)]) : nil),
                 ("basedOn", session.prescriptionId.map { .array([FHIRJSON.reference("ServiceRequest", $0)]) }),
                 ("comment", FHIRJSON.string(delivered)),
                 ("participant", .array(participants)),

@@ -113,7 +113,7 @@ struct FHIRController: Sendable {
                 let chart = try await charts.chart(
                     patient, parts: Self.parts(for: context.identity?.role), action: .search, resource: served.type, as: try context.accessContext())
             else { return Self.response(emptyBundle(request)) }
-            let all = FHIRChartResources(codes: codes).resources(of: chart, today: CalendarDay.today(in: zone))
+            let all = FHIRChartResources(codes: codes, zone: zone).resources(of: chart)
             let matches = all.filter { $0.type == served.type && search.matches($0) }
             let page = Array(matches.dropFirst(search.offset).prefix(search.count))
             let includes = search.includePatient && !page.isEmpty ? all.filter { $0.type == "Patient" } : []
@@ -132,7 +132,7 @@ struct FHIRController: Sendable {
                 let patient = try await charts.patient(of: row, id: uuid, resource: type, as: access),
                 let chart = try await charts.chart(
                     patient, parts: Self.parts(for: context.identity?.role), action: .read, resource: type, resourceID: id, as: access),
-                let resource = FHIRChartResources(codes: codes).resources(of: chart, today: CalendarDay.today(in: zone)).first(where: {
+                let resource = FHIRChartResources(codes: codes, zone: zone).resources(of: chart).first(where: {
                     $0.type == type && $0.id == id
                 })
             else { throw Refusal.notFound("No \(type) with that id is accessible to you.") }
@@ -150,7 +150,7 @@ struct FHIRController: Sendable {
             let chart = try await charts.chart(
                 patient, parts: Self.parts(for: context.identity?.role), action: .read, resource: "Patient/$everything", as: try context.accessContext())
         else { throw Refusal.unknownPatientRecord }
-        let all = FHIRChartResources(codes: codes).resources(of: chart, today: CalendarDay.today(in: zone))
+        let all = FHIRChartResources(codes: codes, zone: zone).resources(of: chart)
         let page = Array(all.dropFirst(search.offset).prefix(search.count))
         return Self.response(bundle.searchset(page, total: all.count, page: (search.offset, search.count), request: request))
     }

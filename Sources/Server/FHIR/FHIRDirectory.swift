@@ -88,11 +88,9 @@ struct FHIRDirectory: Sendable {
             guard id != nil || room != nil else {
                 throw Refusal.invalidParameter("schedule", "is needed: this server searches slots within one schedule")
             }
-            let from = search.dates.filter { ["ge", "gt", "eq", "ap"].contains($0.prefix) }.map(\.lower).max()
-            let to = search.dates.filter { ["le", "lt", "eq", "ap"].contains($0.prefix) }.map(\.upper).min()
-            guard search.dates.allSatisfy({ ["ge", "gt", "le", "lt", "eq", "ap"].contains($0.prefix) }) else {
-                throw Refusal.invalidParameter("start", "takes ge, gt, le, lt, eq or ap for Slot")
-            }
+            guard search.dates.allSatisfy({ $0.bounds != nil }) else { throw Refusal.invalidParameter("start", "takes ge, gt, le, lt or eq for Slot") }
+            let from = search.dates.compactMap { $0.bounds?.from }.max()
+            let to = search.dates.compactMap { $0.bounds?.through }.min().map { $0.addingTimeInterval(0.001) }
             return try await directory.slots(id: id, room: room, from: from, to: to, limit: limit, offset: search.offset, as: access).map(clinic.slot)
         }
     }

@@ -26,19 +26,16 @@ struct FHIRMeasureReports: Sendable {
         var from: CalendarDay?
         var to: CalendarDay?
         for condition in search.dates {
-            let day = Self.day(condition.prefix == "le" || condition.prefix == "lt" ? condition.upper : condition.lower, zone: zone)
-            switch condition.prefix {
-            case "ge", "gt", "sa": from = day
-            case "le", "lt", "eb": to = day
-            default: throw Refusal.invalidParameter("period", "takes ge and le (the first and last day) for MeasureReport")
-            }
+            guard let bounds = condition.bounds else { throw Refusal.invalidParameter("period", "takes ge, gt, le, lt or eq for MeasureReport") }
+            if let first = bounds.from { from = Self.day(first, zone: zone) }
+            if let last = bounds.through { to = Self.day(last, zone: zone) }
         }
         let measure = search.references["measure"].map { $0.hasPrefix(Self.measureBase) ? String($0.dropFirst(Self.measureBase.count)) : $0 }
         let query = ReportQuery(regions: search.regions, from: from, to: to, period: .year, rows: .hospital, indicator: measure)
         let report = try await reports.report(query, as: try context.accessContext())
         let resources = report.tables.map { Self.measureReport($0, report: report) }
-        return FHIRController.response(
-            bundle.searchset(Array(resources.prefix(search.count)), total: resources.count, page: (0, search.count), request: request))
+        // One answer holds every indicator asked for (`_count` does not cut it: there is no next page).
+        return FHIRController.response(bundle.searchset(resources, total: resources.count, page: (0, max(resources.count, 1)), request: request))
     }
 
     static func measureReport(_ table: IndicatorTable, report: RegionalReport) -> FHIRResource {

@@ -7,6 +7,8 @@ import Storage
 /// stay's prescriptions together as its `CarePlan`.
 struct FHIRRehabResources {
     let codes: FHIRCodes
+    /// The hospitals' time zone, where a day of a stay or prescription begins and ends.
+    let zone: TimeZone
 
     func resources(_ stay: RehabStay, prescriptions: [RehabPrescription], today: CalendarDay) -> [FHIRResource] {
         guard let stayID = stay.id else { return [] }
@@ -21,7 +23,7 @@ struct FHIRRehabResources {
         let requests = prescriptions.filter { $0.stayId == stayID }.compactMap { request($0, stay: stay, today: today) }
         return [
             FHIRResource(
-                "Encounter", id: id, patient: stay.patientId, start: stay.admittedOn.startInUTC, end: stay.dischargeOn?.endInUTC ?? .distantFuture,
+                "Encounter", id: id, patient: stay.patientId, start: stay.admittedOn.start(in: zone), end: stay.dischargeOn?.end(in: zone) ?? .distantFuture,
                 [
                     ("status", .string(status)), ("class", codes.coding(classKey)), ("type", codes.concept(classKey).map { .array([$0]) }),
                     ("subject", subject), ("period", period),
@@ -29,17 +31,14 @@ struct FHIRRehabResources {
                     ("serviceProvider", FHIRJSON.reference("Organization", stay.organisationId)),
                 ]),
             FHIRResource(
-                "Condition", id: "stay-stroke-\(id)", patient: stay.patientId, start: stay.strokeDate.startInUTC, codes: codes.tokens(conditionKey),
-                [
-                    ("clinicalStatus", FHIRAcuteResources.hl7("condition-clinical", "active")),
-                    ("verificationStatus", FHIRAcuteResources.hl7("condition-ver-status", "confirmed")),
-                    ("category", .array([FHIRAcuteResources.hl7("condition-category", "encounter-diagnosis")])),
+                "Condition", id: "stay-stroke-\(id)", patient: stay.patientId, start: stay.strokeDate.start(in: zone), codes: codes.tokens(conditionKey),
+                [] + FHIRAcuteResources.conditionStatus(stay.strokeType) + [
                     ("code", codes.concept(conditionKey)), ("subject", subject), ("encounter", encounter),
                     ("onsetDateTime", FHIRJSON.date(stay.strokeDate)),
                 ]),
             FHIRResource(
-                "CarePlan", id: "rehab-\(id)", patient: stay.patientId, start: stay.admittedOn.startInUTC,
-                end: stay.dischargeOn?.endInUTC ?? .distantFuture,
+                "CarePlan", id: "rehab-\(id)", patient: stay.patientId, start: stay.admittedOn.start(in: zone),
+                end: stay.dischargeOn?.end(in: zone) ?? .distantFuture,
                 [
                     ("status", .string(status == "finished" ? "completed" : "active")), ("intent", .string("plan")),
                     ("title", .string("Rehabilitation, \(stay.setting)")), ("subject", subject), ("encounter", encounter), ("period", period),
@@ -54,8 +53,8 @@ struct FHIRRehabResources {
         let ended = [prescription.endsOn, stay.dischargeOn].contains { $0.map { $0 < today } == true }
         let status = ended ? "completed" : "active"
         return FHIRResource(
-            "ServiceRequest", id: id.fhirID, patient: stay.patientId, start: prescription.startsOn.startInUTC,
-            end: prescription.endsOn?.endInUTC ?? .distantFuture, codes: codes.tokens(key),
+            "ServiceRequest", id: id.fhirID, patient: stay.patientId, start: prescription.startsOn.start(in: zone),
+            end: prescription.endsOn?.end(in: zone) ?? .distantFuture, codes: codes.tokens(key),
             [
                 ("status", .string(status)), ("intent", .string("order")),
                 ("code", codes.concept(key) ?? .object(["text": .string(prescription.modality)])),

@@ -36,18 +36,3 @@ struct FHIRResource: Sendable {
     /// `Type/id`.
     var reference: String { "\(type)/\(id)" }
 }
-
-extension CalendarDay {
-    /// The day's first instant in UTC (a FHIR `date` compared with a `dateTime`).
-    var startInUTC: Date { Date(timeIntervalSince1970: Double(ordinal) * 86_400) }
-
-    /// The day's last instant in UTC.
-    var endInUTC: Date { startInUTC.addingTimeInterval(86_399.999) }
-
-    /// Today in `zone`.
-    static func today(in zone: TimeZone) -> CalendarDay {
-        let now = Date()
-        let days = (now.timeIntervalSince1970 + Double(zone.secondsFromGMT(for: now))) / 86_400
-        return CalendarDay(year: 1970, month: 1, day: 1).adding(days: Int(days.rounded(.down)))
-    }
-}

@@ -13,6 +13,19 @@ struct FHIRSearch: Sendable {
         var lower: Date
         var upper: Date
 
+        /// The bound the condition sets on a period asked for: the first instant (`ge`, `gt`) or
+        /// the last (`le`, `lt`), or both (`eq`); nil for another prefix.
+        var bounds: (from: Date?, through: Date?)? {
+            switch prefix {
+            case "ge": (lower, nil)
+            case "gt": (upper.addingTimeInterval(0.001), nil)
+            case "le": (nil, upper)
+            case "lt": (nil, lower.addingTimeInterval(-0.001))
+            case "eq": (lower, upper)
+            default: nil
+            }
+        }
+
         /// Whether a resource that happened during `[start, end]` matches.
         func matches(start: Date, end: Date) -> Bool {
             switch prefix {

@@ -150,7 +150,7 @@ struct RequestObservationMiddleware: RouterMiddleware {
         (65...90).contains(byte) || (97...122).contains(byte)
     }
 
-    static func isASCIIAlphanumeric(_ byte: UInt8) -> Bool {
+    private static func isASCIIAlphanumeric(_ byte: UInt8) -> Bool {
         (48...57).contains(byte) || (65...90).contains(byte) || (97...122).contains(byte)
     }
 

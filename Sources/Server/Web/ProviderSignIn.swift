@@ -93,6 +93,7 @@ struct ProviderSignIn: Sendable {
                 throw TokenVerifier.Rejection(reason: "the ID token was issued to another party")
             }
             identity = try verifier.identity(fromIDToken: payload)
+            guard identity.role != .integration else { throw TokenVerifier.Rejection(reason: "a hospital system's role opens no web session") }
         } catch let rejection as TokenVerifier.Rejection {
             context.logger.warning("an ID token was refused", metadata: ["reason": "\(rejection.reason)"])
             throw Problem(.unauthorized, "sign-in-refused", detail: "The identity provider's answer was refused: \(rejection.reason).")

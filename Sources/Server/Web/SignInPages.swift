@@ -89,7 +89,7 @@ struct SignInPages: Sendable {
                     returnTo: form.returnTo)
             }
             let identity = verified.identity
-            guard !identity.isSystem else {
+            guard !identity.isSystem, identity.role != .integration else {
                 return try signInPage(request, error: pages.texts(request)["sign_in_system_refused"], status: .unauthorized, returnTo: form.returnTo)
             }
             let until = min(verified.until, Date().addingTimeInterval(WebSession.longest))

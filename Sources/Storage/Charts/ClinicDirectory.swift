@@ -43,7 +43,7 @@ public struct ClinicDirectory: Sendable {
         }
     }
 
-    /// Sessions as slots: one by id, or a room's that overlap `[from, to)`, by start.
+    /// Sessions as slots (cancelled ones left out): one by id, or a room's that overlap `[from, to)`, by start.
     public func slots(
         id: UUID?, room: UUID?, from: Date?, to: Date?, limit: Int, offset: Int, as context: AccessContext
     ) async throws -> [ChartSlot] {
@@ -53,7 +53,7 @@ public struct ClinicDirectory: Sendable {
                 SELECT s.id, s.organisation_id, s.modality, s.therapist_id, s.room_id, lower(s.during), upper(s.during), s.max_participants,
                        (SELECT count(*) FROM rehab_participants p WHERE p.session_id = s.id AND p.cancelled_at IS NULL), s.cancelled
                 FROM rehab_sessions s
-                WHERE (\(id)::uuid IS NULL OR s.id = \(id)) AND (\(room)::uuid IS NULL OR s.room_id = \(room))
+                WHERE NOT s.cancelled AND (\(id)::uuid IS NULL OR s.id = \(id)) AND (\(room)::uuid IS NULL OR s.room_id = \(room))
                   AND (\(from)::timestamptz IS NULL OR upper(s.during) > \(from)) AND (\(to)::timestamptz IS NULL OR lower(s.during) < \(to))
                 ORDER BY lower(s.during), s.id LIMIT \(limit) OFFSET \(offset)
                 """, prepared: true

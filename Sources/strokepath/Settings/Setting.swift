@@ -24,7 +24,7 @@ struct Setting: Sendable {
         Setting("DATABASE_URL", fallback: "libpq's PG* variables, else the local cluster", secret: true),
         Setting("DATABASE_OWNER_URL", fallback: "the service's settings as strokepath_owner", secret: true),
         Setting("DATABASE_REPLICA_URL", fallback: "none: reports read the primary", secret: true),
-        Setting("STROKEPATH_PUBLIC_URL", fallback: "none; required with an identity provider; the base of FHIR URLs (else the request's Host)"),
+        Setting("STROKEPATH_PUBLIC_URL", fallback: "none; required with an identity provider; the base of FHIR URLs (else the listening address)"),
         Setting("STROKEPATH_OIDC_ISSUER", fallback: "none: a JWKS file, else the development key"),
         Setting("STROKEPATH_OIDC_CLIENT_ID", fallback: "none; required with an issuer"),
         Setting("STROKEPATH_OIDC_CLIENT_SECRET", fallback: "none", secret: true),

@@ -1,0 +1,21 @@
+import Clinical
+import Foundation
+
+extension CalendarDay {
+    /// The day's first instant in `zone` (a FHIR `date` searched as a `dateTime`, as a searched
+    /// day is read: in the hospitals' zone).
+    func start(in zone: TimeZone) -> Date {
+        let midnightUTC = Date(timeIntervalSince1970: Double(ordinal) * 86_400)
+        return midnightUTC.addingTimeInterval(-Double(zone.secondsFromGMT(for: midnightUTC)))
+    }
+
+    /// The day's last instant in `zone`.
+    func end(in zone: TimeZone) -> Date { adding(days: 1).start(in: zone).addingTimeInterval(-0.001) }
+
+    /// Today in `zone`.
+    static func today(in zone: TimeZone) -> CalendarDay {
+        let now = Date()
+        let days = (now.timeIntervalSince1970 + Double(zone.secondsFromGMT(for: now))) / 86_400
+        return CalendarDay(year: 1970, month: 1, day: 1).adding(days: Int(days.rounded(.down)))
+    }
+}
