@@ -65,8 +65,20 @@ import Testing
                 #expect(first.status == .ok && first.type == "application/fhir+json", "\(String(describing: first.json).prefix(600))")
                 #expect(Self.statuses(first.json) == ["201 Created": 1_500])
                 #expect(try await counts() == [100, 100, 1_000])
-                let again = try await system.send(.post, "/fhir/R4", full)
-                #expect(Self.statuses(again.json) == ["200 OK": 1_500], "a resend creates nothing")
+                // A resend finds everything, though the team has edited an episode here since, and though
+                // the sender now leaves a patient's sex and birth out.
+                try await database.withPool(.superuser) { pool in
+                    try await pool.query("UPDATE stroke_episodes SET stroke_type = 'haemorrhagic', arrival_mode = 'direct' WHERE source_id = 'HIS-00003-E1'")
+                }
+                var resend = try #require(full as? [String: Any])
+                var resendEntries = try #require(resend["entry"] as? [[String: Any]])
+                var firstPatient = try #require(resendEntries[0]["resource"] as? [String: Any])
+                firstPatient.removeValue(forKey: "gender")
+                firstPatient.removeValue(forKey: "birthDate")
+                resendEntries[0]["resource"] = firstPatient
+                resend["entry"] = resendEntries
+                let again = try await system.send(.post, "/fhir/R4", resend)
+                #expect(Self.statuses(again.json) == ["200 OK": 1_500], "a resend creates nothing: \(String(describing: again.json).prefix(400))")
                 #expect(try await counts() == [100, 100, 1_000])
 
                 // What was stored reads back through the façade: the episode with its thrombolysis, the assessments.
@@ -130,17 +142,19 @@ import Testing
                 #expect(answer == (.unprocessableContent, ["Bundle.entry[4].resource.status", scale]), "a thrombolytic not given: \(answer)")
                 answer = try await sent(setting("identifier", [["system": "urn:his", "value": "tab\there"]], at: 5))
                 #expect(answer == (.unprocessableContent, ["Bundle.entry[5].resource.identifier[0]", scale]), "a tab in an identifier: \(answer)")
+                answer = try await sent { entries in entries.append(entries[4]) }
+                #expect(answer == (.unprocessableContent, [scale]), "alteplase as bolus and infusion is one thrombolytic: \(answer)")
                 answer = try await sent { entries in entries.append(entries[2]) }
                 #expect(answer.0 == .unprocessableContent && answer.1.contains("Bundle.entry[\(15 * 21)].resource"), "a second Condition: \(answer)")
                 #expect(try await counts() == [100, 100, 1_000])
                 var changed = try #require(full as? [String: Any])
                 var changedEntries = try #require(changed["entry"] as? [[String: Any]])
-                var procedure = try #require(changedEntries[3]["resource"] as? [String: Any])
-                procedure["performedDateTime"] = "2026-11-02T09:50:00Z"
-                changedEntries[3]["resource"] = procedure
+                var onset = try #require(changedEntries[2]["resource"] as? [String: Any])
+                onset["onsetDateTime"] = "2026-11-02T07:30:00Z"
+                changedEntries[2]["resource"] = onset
                 changed["entry"] = changedEntries
                 let resent = try await system.send(.post, "/fhir/R4", changed)
-                #expect(resent.status == .conflict, "a resend with another needle time changes nothing: \(resent)")
+                #expect(resent.status == .conflict, "a resend with another onset changes nothing: \(resent)")
                 #expect("\(resent.json ?? "")".contains("Bundle.entry[1].resource.identifier[0]"))
 
                 // Where each stored entry is read now.

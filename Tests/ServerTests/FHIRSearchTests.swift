@@ -60,5 +60,10 @@ import Testing
         #expect(!searched.matches(start: day.start(in: Self.stockholm), end: day.end(in: Self.stockholm)))
         let same = try FHIRSearch.date("2026-03-05", name: "date", zone: Self.stockholm)
         #expect(same.matches(start: day.start(in: Self.stockholm), end: day.end(in: Self.stockholm)))
+        // Where the clocks change between local and UTC midnight, the day begins at the zone's own midnight.
+        let sydney = try #require(TimeZone(identifier: "Australia/Sydney"))
+        let change = try #require(CalendarDay("2026-10-04"))
+        let sydneyMidnight = try Self.time("2026-10-03T14:00:00Z")
+        #expect(change.start(in: sydney) == sydneyMidnight)
     }
 }

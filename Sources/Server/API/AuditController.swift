@@ -26,13 +26,13 @@ struct AuditController: Sendable {
             return id
         }
         filter.onlyBreakGlass = request.uri.queryParameters["breakGlass"] == "true"
-        let limit = try QueryParameter.integer(request, "limit", default: 500, range: 1...5000)
         let fhirFormat = request.uri.queryParameters["format"] == "fhir"
-        // As FHIR, one more than asked: the bundle says when more events match.
+        // As FHIR, one more than asked (within the search's 5,000): the bundle says when more events match.
+        let limit = try QueryParameter.integer(request, "limit", default: 500, range: 1...(fhirFormat ? 4_999 : 5_000))
         filter.limit = fhirFormat ? limit + 1 : limit
         let entries = try await AuditQueries.search(filter, as: try context.accessContext(), pool: pool)
         guard fhirFormat else { return try entries.response(from: request, context: context) }
-        return FHIRController.response(fhir.bundle(entries, request: request, count: limit))
+        return FHIRController.response(fhir.bundle(entries, request: request, count: limit, parameter: "limit", maximum: 4_999))
     }
 
     @Sendable func sample(_ request: Request, context: AppRequestContext) async throws -> some ResponseGenerator {

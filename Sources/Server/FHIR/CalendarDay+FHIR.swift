@@ -5,8 +5,11 @@ extension CalendarDay {
     /// The day's first instant in `zone` (a FHIR `date` searched as a `dateTime`, as a searched
     /// day is read: in the hospitals' zone).
     func start(in zone: TimeZone) -> Date {
-        let midnightUTC = Date(timeIntervalSince1970: Double(ordinal) * 86_400)
-        return midnightUTC.addingTimeInterval(-Double(zone.secondsFromGMT(for: midnightUTC)))
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        // The zone's own reckoning of its midnight (a clock change may fall between it and UTC's).
+        return calendar.date(from: DateComponents(year: year, month: month, day: day))
+            ?? Date(timeIntervalSince1970: Double(ordinal) * 86_400)
     }
 
     /// The day's last instant in `zone`.

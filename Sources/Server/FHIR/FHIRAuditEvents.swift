@@ -19,28 +19,24 @@ struct FHIRAuditEvents: Sendable {
     @Sendable func search(_ request: Request, context: AppRequestContext) async throws -> Response {
         let search = try FHIRSearch(request, type: "AuditEvent", allowed: ["patient", "date"], zone: zone)
         guard search.offset == 0 else { throw Refusal.invalidParameter("_offset", "is not served for AuditEvent: narrow the dates instead") }
-        var until = Date()
-        var since: Date?
-        for condition in search.dates {
-            guard let bounds = condition.bounds else { throw Refusal.invalidParameter("date", "takes ge, gt, le, lt or eq for AuditEvent") }
-            if let first = bounds.from { since = first }
-            // The filter's end is exclusive.
-            if let last = bounds.through { until = last.addingTimeInterval(0.001) }
-        }
+        guard search.dates.allSatisfy({ $0.bounds != nil }) else { throw Refusal.invalidParameter("date", "takes ge, gt, le, lt or eq for AuditEvent") }
+        // Every condition holds: the latest start, the earliest end (the filter's end is exclusive).
+        let since = search.dates.compactMap { $0.bounds?.from }.max()
+        let until = search.dates.compactMap { $0.bounds?.through }.min().map { $0.addingTimeInterval(0.001) } ?? Date()
         var filter = AuditQueries.Filter(since: since ?? until.addingTimeInterval(-30 * 86_400), until: until)
         guard filter.since < filter.until else { throw Refusal.invalidParameter("date", "must leave a period: the start is after the end") }
         filter.patient = search.patient
         filter.limit = search.count + 1
         let entries = try await AuditQueries.search(filter, as: try context.accessContext(), pool: pool)
-        return FHIRController.response(bundle(entries, request: request, count: search.count))
+        return FHIRController.response(bundle(entries, request: request, count: search.count, parameter: "_count", maximum: FHIRSearch.maximumCount))
     }
 
-    /// The first `count` entries; a warning when there are more.
-    func bundle(_ entries: [AuditQueries.Entry], request: Request, count: Int) -> JSONValue {
+    /// The first `count` entries; a warning when there are more, naming the parameter that asks for more.
+    func bundle(_ entries: [AuditQueries.Entry], request: Request, count: Int, parameter: String, maximum: Int) -> JSONValue {
         let more = entries.count > count
         return bundle.searchset(
             entries.prefix(count).map(Self.event), total: more ? nil : entries.count, page: (0, max(count, 1)),
-            warning: more ? "More events match than the \(count) shown: narrow the dates, or ask for up to \(FHIRSearch.maximumCount) with _count." : nil,
+            warning: more ? "More events match than the \(count) shown: narrow the dates, or ask for up to \(maximum) with \(parameter)." : nil,
             request: request)
     }
 

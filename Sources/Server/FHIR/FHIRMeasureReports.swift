@@ -23,13 +23,12 @@ struct FHIRMeasureReports: Sendable {
     @Sendable func search(_ request: Request, context: AppRequestContext) async throws -> Response {
         let search = try FHIRSearch(request, type: "MeasureReport", allowed: Set(Self.parameters.keys), zone: zone)
         guard search.offset == 0 else { throw Refusal.invalidParameter("_offset", "is not served for MeasureReport: one answer holds every indicator") }
-        var from: CalendarDay?
-        var to: CalendarDay?
-        for condition in search.dates {
-            guard let bounds = condition.bounds else { throw Refusal.invalidParameter("period", "takes ge, gt, le, lt or eq for MeasureReport") }
-            if let first = bounds.from { from = Self.day(first, zone: zone) }
-            if let last = bounds.through { to = Self.day(last, zone: zone) }
+        guard search.dates.allSatisfy({ $0.bounds != nil }) else {
+            throw Refusal.invalidParameter("period", "takes ge, gt, le, lt or eq for MeasureReport")
         }
+        // Every condition holds: the latest first day, the earliest last.
+        let from = search.dates.compactMap { $0.bounds?.from }.max().map { Self.day($0, zone: zone) }
+        let to = search.dates.compactMap { $0.bounds?.through }.min().map { Self.day($0, zone: zone) }
         let measure = search.references["measure"].map { $0.hasPrefix(Self.measureBase) ? String($0.dropFirst(Self.measureBase.count)) : $0 }
         let query = ReportQuery(regions: search.regions, from: from, to: to, period: .year, rows: .hospital, indicator: measure)
         let report = try await reports.report(query, as: try context.accessContext())

@@ -120,8 +120,8 @@ struct FHIRTransaction {
         guard first("patient \(organisation) \(pseudonym)") else {
             return fail("duplicate", "\(path).identifier[0]", "names a patient an entry before it names")
         }
-        let sex = resource["gender"]?.text ?? "unknown"
-        guard PatientController.sexes.contains(sex) else { return fail("value", "\(path).gender", "must be female, male, other or unknown") }
+        let sex = resource["gender"]?.text
+        if let sex, !PatientController.sexes.contains(sex) { return fail("value", "\(path).gender", "must be female, male, other or unknown") }
         var birthYear: Int?
         if let birth = resource["birthDate"] {
             guard let text = birth.text, let year = Int(text.prefix(4)), text.count >= 4, (1900...2100).contains(year) else {
@@ -186,9 +186,10 @@ struct FHIRTransaction {
             intake.episodes[episode].strokeType = stroke
             // The onset (or the start of its period) is the time last known well; whether anyone
             // witnessed it FHIR does not say, so it is left unknown.
-            let onset = resource["onsetDateTime"] ?? resource["onsetPeriod"]?.object?["start"]
+            let (onset, element) =
+                resource["onsetDateTime"].map { ($0, "onsetDateTime") } ?? (resource["onsetPeriod"]?.object?["start"], "onsetPeriod.start")
             if let onset {
-                guard let time = Self.time(onset) else { return fail("value", "\(path).onsetDateTime", "must be a time with its zone") }
+                guard let time = Self.time(onset) else { return fail("value", "\(path).\(element)", "must be a time with its zone") }
                 intake.episodes[episode].lastKnownWell = time
             }
         case "Procedure":
@@ -217,16 +218,20 @@ struct FHIRTransaction {
             guard ["completed", "in-progress"].contains(resource["status"]?.text ?? "") else {
                 return fail("value", "\(path).status", "must be completed or in-progress: a thrombolytic not given is not stored")
             }
-            guard first("medication \(episode)") else { return fail("duplicate", path, "is a second thrombolytic of the same Encounter") }
             guard let key = concept(resource["medicationCodeableConcept"], prefix: "medication.") else {
                 return fail("value", "\(path).medicationCodeableConcept", "must be alteplase or tenecteplase (ATC B01AD02, B01AD11)")
             }
-            intake.episodes[episode].thrombolytic = String(key.dropFirst(11))
+            let agent = String(key.dropFirst(11))
+            // Alteplase is often sent as two administrations (bolus, then infusion): one agent, the first time.
+            if let given = intake.episodes[episode].thrombolytic, given != agent {
+                return fail("duplicate", "\(path).medicationCodeableConcept", "names another thrombolytic than the Encounter's \(given)")
+            }
+            intake.episodes[episode].thrombolytic = agent
             entries[index].prefix = "ivt-drug-"
             guard let effective = resource["effectiveDateTime"] ?? resource["effectivePeriod"]?.object?["start"], let time = Self.time(effective) else {
                 return fail("required", "\(path).effectiveDateTime", "must be when it was given, with its zone")
             }
-            if intake.episodes[episode].needleAt == nil { intake.episodes[episode].needleAt = time }
+            intake.episodes[episode].needleAt = min(intake.episodes[episode].needleAt ?? time, time)
         }
     }
 

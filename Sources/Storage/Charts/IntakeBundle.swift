@@ -30,9 +30,10 @@ public struct IntakePatient: Sendable {
     public var organisation: UUID
     public var pseudonym: String
     public var birthYear: Int?
-    public var sex: String
+    /// Nil when the sender did not say (stored as unknown; a patient found is not compared on it).
+    public var sex: String?
 
-    public init(entry: Int, organisation: UUID, pseudonym: String, birthYear: Int?, sex: String) {
+    public init(entry: Int, organisation: UUID, pseudonym: String, birthYear: Int?, sex: String?) {
         self.entry = entry
         self.organisation = organisation
         self.pseudonym = pseudonym
@@ -55,6 +56,12 @@ public struct IntakeEpisode: Sendable {
     public var thrombolytic: String?
     public var groinPunctureAt: Date?
     public var mtici: String?
+
+    /// What the sender said of the episode, in one line: a resend is compared with it.
+    public var sentValues: String {
+        let times = [lastKnownWell, arrivalAt, needleAt, groinPunctureAt].map { $0.map { String(format: "%.3f", $0.timeIntervalSince1970) } ?? "-" }
+        return ([strokeType.rawValue] + times + [thrombolytic ?? "-", mtici ?? "-"]).joined(separator: "|")
+    }
 
     public init(entry: Int, patient: Int, organisation: UUID, source: SourceIdentifier, arrivalAt: Date?) {
         self.entry = entry

@@ -64,7 +64,7 @@ public struct RecordIntake: Sendable {
         if let id = try await connection.query(
             """
             INSERT INTO patients (organisation_id, pseudonym, birth_year, sex)
-            VALUES (\(patient.organisation), \(patient.pseudonym), \(patient.birthYear), \(patient.sex))
+            VALUES (\(patient.organisation), \(patient.pseudonym), \(patient.birthYear), \(patient.sex ?? "unknown"))
             ON CONFLICT (organisation_id, pseudonym) DO NOTHING RETURNING id
             """, prepared: true
         ).first?.decode(UUID.self) {
@@ -75,7 +75,8 @@ public struct RecordIntake: Sendable {
                 "SELECT id, birth_year, sex FROM patients WHERE organisation_id = \(patient.organisation) AND pseudonym = \(patient.pseudonym)", prepared: true
             ).first?.decode((UUID, Int?, String).self)
         else { throw conflict(patient.entry, "identifier[0]", "names a patient of the organisation you may not see") }
-        guard birthYear == patient.birthYear, sex == patient.sex else {
+        // Only what the sender said is compared (a patient registered here may say more).
+        guard patient.birthYear.map({ $0 == birthYear }) ?? true, patient.sex.map({ $0 == sex }) ?? true else {
             throw conflict(
                 patient.entry, "identifier[0]", "names a patient stored before with another birth year or sex; a transaction does not change a record")
         }
@@ -88,10 +89,10 @@ public struct RecordIntake: Sendable {
             inserted = try await connection.query(
                 """
                 INSERT INTO stroke_episodes (organisation_id, patient_id, stroke_type, last_known_well, onset_witnessed, arrival_at, needle_at,
-                                             thrombolytic, groin_puncture_at, mtici, source_system, source_id)
+                                             thrombolytic, groin_puncture_at, mtici, source_system, source_id, source_values)
                 VALUES (\(episode.organisation), \(patient), \(episode.strokeType.rawValue)::stroke_type, \(episode.lastKnownWell),
                         \(episode.onsetWitnessed), \(episode.arrivalAt), \(episode.needleAt), \(episode.thrombolytic), \(episode.groinPunctureAt),
-                        \(episode.mtici)::mtici_grade, \(episode.source.system), \(episode.source.value))
+                        \(episode.mtici)::mtici_grade, \(episode.source.system), \(episode.source.value), \(episode.sentValues))
                 ON CONFLICT (organisation_id, source_system, source_id) WHERE source_system IS NOT NULL DO NOTHING RETURNING id
                 """, prepared: true
             ).first?.decode(UUID.self)
@@ -101,24 +102,18 @@ public struct RecordIntake: Sendable {
         }
         if let inserted { return (inserted, true) }
         guard
-            let row = try await connection.query(
+            let (id, storedPatient, sentBefore) = try await connection.query(
                 """
-                SELECT id, patient_id, stroke_type::text, last_known_well, arrival_at, needle_at, thrombolytic, groin_puncture_at, mtici::text
-                FROM stroke_episodes
+                SELECT id, patient_id, source_values FROM stroke_episodes
                 WHERE organisation_id = \(episode.organisation) AND source_system = \(episode.source.system) AND source_id = \(episode.source.value)
                 """, prepared: true
-            ).first
+            ).first?.decode((UUID, UUID, String?).self)
         else { throw conflict(episode.entry, "identifier[0]", "names an episode of the organisation you may not see") }
-        let (id, storedPatient, strokeType, lastKnownWell, arrival, needle, agent, puncture, mtici) =
-            try row.decode((UUID, UUID, String, Date?, Date?, Date?, String?, Date?, String?).self)
-        let same =
-            storedPatient == patient && strokeType == episode.strokeType.rawValue && same(lastKnownWell, episode.lastKnownWell)
-            && same(arrival, episode.arrivalAt) && same(needle, episode.needleAt) && agent == episode.thrombolytic
-            && same(puncture, episode.groinPunctureAt) && mtici == episode.mtici
-        guard same else {
+        // Compared with what was sent before, not with the episode now: the team may have edited it here.
+        guard storedPatient == patient, sentBefore == episode.sentValues else {
             throw conflict(
                 episode.entry, "identifier[0]",
-                "names an episode stored before for another patient or with other values; a transaction does not change a record")
+                "names an episode sent before for another patient or with other values; a transaction does not change a record")
         }
         return (id, false)
     }
@@ -148,14 +143,15 @@ public struct RecordIntake: Sendable {
             return (id, true)
         }
         guard
-            let (id, storedPatient, instrument, observedAt, value) = try await connection.query(
+            let (id, storedPatient, instrument, observedAt, value, rater) = try await connection.query(
                 """
-                SELECT id, patient_id, instrument, observed_at, value FROM recovery_observations
+                SELECT id, patient_id, instrument, observed_at, value, rater FROM recovery_observations
                 WHERE organisation_id = \(organisation) AND source_system = \(observation.source.system) AND source_id = \(observation.source.value)
                 """, prepared: true
-            ).first?.decode((UUID, UUID, String, Date, Int).self)
+            ).first?.decode((UUID, UUID, String, Date, Int, String).self)
         else { throw conflict(observation.entry, "identifier[0]", "names an assessment of the organisation you may not see") }
-        guard storedPatient == patient, instrument == observation.instrument.rawValue, same(observedAt, observation.observedAt), value == observation.value
+        guard storedPatient == patient, instrument == observation.instrument.rawValue, same(observedAt, observation.observedAt), value == observation.value,
+            rater == observation.rater
         else {
             throw conflict(
                 observation.entry, "identifier[0]",
