@@ -17,8 +17,10 @@ struct FHIREvaluationResources {
     /// latest evaluation: an earlier one's entries are not new measurements).
     func resources(_ evaluation: ChartEvaluation, patient: UUID, measurements: Bool) -> [FHIRResource] {
         let measured = measurements ? self.measurements(evaluation, patient: patient) : []
-        return measured + [guidance(evaluation, patient: patient, reasons: measured.map(\.reference))]
-            + (risks(evaluation, patient: patient).map { [$0] } ?? [])
+        // The stored answer, read once for the guidance and the risks.
+        let answer = (try? JSONParser.parse([UInt8](evaluation.output)))?.object ?? [:]
+        return measured + [guidance(evaluation, answer: answer, patient: patient, reasons: measured.map(\.reference))]
+            + (risks(evaluation, answer: answer, patient: patient).map { [$0] } ?? [])
     }
 
     /// What was entered for the evaluation, at its time, said as entered.
@@ -79,10 +81,8 @@ struct FHIREvaluationResources {
 
     /// The expected chance of independence (mRS 0–2) at 90 days with each treatment the outcome
     /// model weighed, or nil when it weighed none.
-    private func risks(_ evaluation: ChartEvaluation, patient: UUID) -> FHIRResource? {
-        guard case .object(let answer)? = try? JSONParser.parse([UInt8](evaluation.output)), let expected = answer["expected_outcome"]?.object else {
-            return nil
-        }
+    private func risks(_ evaluation: ChartEvaluation, answer: [String: JSONValue], patient: UUID) -> FHIRResource? {
+        guard let expected = answer["expected_outcome"]?.object else { return nil }
         let predictions: [JSONValue] = Self.treatments.compactMap { key, name in
             guard let option = expected[key]?.object, let probabilities = option["mrs_probabilities"]?.array?.compactMap(\.number),
                 probabilities.count == 7
@@ -116,25 +116,21 @@ struct FHIREvaluationResources {
 
     /// The answer: which protocol and profile, thrombolysis status with its pathway, the
     /// thrombectomy recommendation, and the data the rules still needed.
-    private func guidance(_ evaluation: ChartEvaluation, patient: UUID, reasons: [String]) -> FHIRResource {
+    private func guidance(_ evaluation: ChartEvaluation, answer: [String: JSONValue], patient: UUID, reasons: [String]) -> FHIRResource {
         var notes = ["Thrombolysis: \(evaluation.ivtStatus.replacingOccurrences(of: "_", with: " "))."]
-        var missing: [String] = []
-        var blocked = false
-        if case .object(let answer)? = try? JSONParser.parse([UInt8](evaluation.output)) {
-            let ivt = answer["ivt"]?.object ?? [:]
-            if let pathway = ivt["pathway"]?.text {
-                let title = ivt["pathway_title"]?.text.map { ": \($0)" } ?? ""
-                let evidence = ivt["pathway_evidence"]?.text.map { " (\($0))" } ?? ""
-                notes.append("Thrombolysis pathway \(pathway)\(title)\(evidence).")
-            }
-            for reason in (ivt["absolute_contraindications"]?.array ?? []).compactMap({ $0.text ?? $0.object?["text"]?.text }) {
-                notes.append("Contraindication: \(reason)")
-            }
-            if let rule = answer["evt"]?.object?["basis"]?.text { notes.append("Thrombectomy basis: \(rule)") }
-            let needed = (answer["missing_data"]?.array ?? []).compactMap(\.object)
-            missing = needed.compactMap { $0["field"]?.text }
-            blocked = needed.contains { $0["blocking"] == .bool(true) }
+        let ivt = answer["ivt"]?.object ?? [:]
+        if let pathway = ivt["pathway"]?.text {
+            let title = ivt["pathway_title"]?.text.map { ": \($0)" } ?? ""
+            let evidence = ivt["pathway_evidence"]?.text.map { " (\($0))" } ?? ""
+            notes.append("Thrombolysis pathway \(pathway)\(title)\(evidence).")
         }
+        for reason in (ivt["absolute_contraindications"]?.array ?? []).compactMap({ $0.text ?? $0.object?["text"]?.text }) {
+            notes.append("Contraindication: \(reason)")
+        }
+        if let rule = answer["evt"]?.object?["basis"]?.text { notes.append("Thrombectomy basis: \(rule)") }
+        let needed = (answer["missing_data"]?.array ?? []).compactMap(\.object)
+        let missing = needed.compactMap { $0["field"]?.text }
+        let blocked = needed.contains { $0["blocking"] == .bool(true) }
         notes.append("Thrombectomy: \(evaluation.evtRecommendation.replacingOccurrences(of: "_", with: " ")).")
         return FHIRResource(
             "GuidanceResponse", id: evaluation.id.fhirID, patient: patient, start: evaluation.evaluatedAt, codes: codes.tokens("guidance.acute_evaluation"),
