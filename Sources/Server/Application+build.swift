@@ -112,7 +112,8 @@ public func buildRouter(
             FHIRController(
                 charts: features.charts, intake: features.intake, codes: features.fhirCodes, audit: auditEvents,
                 directory: FHIRDirectory(directory: ClinicDirectory(pool: pool), codes: features.fhirCodes, bundle: fhirBundle, zone: zone),
-                measures: FHIRMeasureReports(reports: features.reports, bundle: fhirBundle, zone: zone), bundle: fhirBundle, zone: zone
+                measures: FHIRMeasureReports(reports: features.reports, bundle: fhirBundle, zone: zone),
+                bulk: FHIRBulkExport(exports: features.exports, bundle: fhirBundle), bundle: fhirBundle, zone: zone
             ).endpoints)
     StatusPage(
         pages: pages,

@@ -27,6 +27,8 @@ public struct Features: Sendable {
     let intake: RecordIntake
     /// The codes the FHIR façade speaks in (`Protocols/fhir/terminology.json`).
     let fhirCodes: FHIRCodes
+    /// Bulk exports of a region's records as FHIR NDJSON.
+    let exports: BulkExports
     /// The protocols' statements in each page language.
     let statements: ProtocolStatements
     /// A job worker for each feature's jobs: a plan's solve does not wait behind a report refresh.
@@ -58,7 +60,9 @@ public struct Features: Sendable {
         charts = PatientCharts(pool: pool, audit: audit)
         intake = RecordIntake(pool: pool, records: recoveryRecords)
         fhirCodes = try FHIRCodes(try library.terminology())
-        let handlers = [("rehab", rehab.jobHandlers), ("reports", reports.jobHandlers)]
+        exports = BulkExports(
+            pool: pool, replica: replica, audit: audit, directory: configuration.exportDirectory, format: FHIRBulkFormat(codes: fhirCodes))
+        let handlers = [("rehab", rehab.jobHandlers), ("reports", reports.jobHandlers), ("exports", exports.jobHandlers)]
         jobKinds = handlers.flatMap { $0.1.map(\.kind) }.sorted()
         jobs = handlers.map { feature, handlers in
             JobWorker(

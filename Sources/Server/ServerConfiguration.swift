@@ -37,6 +37,9 @@ public struct ServerConfiguration: Sendable {
     public var spoolDirectory: URL
     /// How long an acute evaluation waits for the database before it is spooled instead (default 2 s).
     public var acuteStoreTimeout: Duration
+    /// Where bulk exports' files are written and downloaded from (default `.local/exports`):
+    /// storage every instance of the service shares, kept `BulkExports.retention`.
+    public var exportDirectory: URL
     /// Addresses of reverse proxies in front of the service (default none): from them, the
     /// client's address is the last one their `X-Forwarded-For` names (for rate limits and
     /// audit rows); from anyone else the header is ignored.
@@ -78,6 +81,7 @@ public struct ServerConfiguration: Sendable {
         failureRateLimit: (perSecond: Double, burst: Int) = (1, 20),
         protocolsDirectory: URL = URL(fileURLWithPath: "Protocols"),
         spoolDirectory: URL = URL(fileURLWithPath: ".local/spool/acute"),
+        exportDirectory: URL = URL(fileURLWithPath: ".local/exports"),
         acuteStoreTimeout: Duration = .seconds(2),
         breakGlassPerDay: Int = 5,
         trustedProxies: Set<String> = [],
@@ -100,6 +104,7 @@ public struct ServerConfiguration: Sendable {
         self.failureRateLimit = failureRateLimit
         self.protocolsDirectory = protocolsDirectory
         self.spoolDirectory = spoolDirectory
+        self.exportDirectory = exportDirectory
         self.acuteStoreTimeout = acuteStoreTimeout
         self.breakGlassPerDay = breakGlassPerDay
         self.trustedProxies = trustedProxies

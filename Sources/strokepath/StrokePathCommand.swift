@@ -16,7 +16,7 @@ struct StrokePathCommand: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             ServeCommand.self, MigrateCommand.self, SeedCommand.self, AuditCommand.self, TokenCommand.self, AcuteCommand.self, ScheduleCommand.self,
-            RecoveryCommand.self, ReportCommand.self, ConfigCommand.self,
+            RecoveryCommand.self, ReportCommand.self, FHIRCommand.self, ConfigCommand.self,
         ]
     )
 

@@ -71,7 +71,7 @@ import Testing
                 for (page, allowed) in AccessPolicy.pages {
                     let parts = page.split(separator: " ", maxSplits: 1)
                     let method = HTTPRequest.Method(String(parts[0])) ?? .get
-                    let path = String(parts[1]).replacingOccurrences(of: "{id}", with: UUID().uuidString)
+                    let path = String(parts[1]).replacingOccurrences(of: #"\{[a-z]+\}"#, with: UUID().uuidString, options: .regularExpression)
                     for role in people {
                         let headers: HTTPFields = [
                             .cookie: "\(sessions[role] ?? ""); strokepath_csrf=\(String(repeating: "a", count: 64))",
@@ -115,7 +115,7 @@ import Testing
                 for (operation, allowed) in AccessPolicy.matrix {
                     let parts = operation.split(separator: " ", maxSplits: 1)
                     let method = HTTPRequest.Method(String(parts[0])) ?? .get
-                    let path = String(parts[1]).replacingOccurrences(of: "{id}", with: UUID().uuidString)
+                    let path = String(parts[1]).replacingOccurrences(of: #"\{[a-z]+\}"#, with: UUID().uuidString, options: .regularExpression)
                     for role in Role.allCases {
                         var headers: HTTPFields = [.authorization: "Bearer \(tokensByRole[role] ?? "")", .contentType: "application/json"]
                         headers[.accept] = "application/json"

@@ -269,7 +269,7 @@ import Testing
             try await database.withPool(.app) { pool in _ = try await DemoData.load(into: pool) }
             let admin = PostgresPool(settings: database.superuser.setting("dbname", to: "postgres"), logger: TestDatabase.logger)
             defer { Task { await admin.close() } }
-            try await Harness.live(database: database.app, keyFile: keyFile) { client in
+            try await Harness.live(database: database.app, keyFile: keyFile, acuteStoreTimeout: .seconds(2)) { client in
                 try await client.execute(uri: "/api/v1/acute/evaluate", method: .post, headers: doctor.headers, body: ByteBuffer(string: body)) { response in
                     #expect(response.json["stored"] as? String == "database")
                 }
@@ -307,6 +307,7 @@ import Testing
         var configuration = Harness.configuration(database: Harness.unreachable)
         configuration.authentication = .development(keyFile: keyFile)
         configuration.spoolDirectory = blocker.appendingPathComponent("spool")
+        configuration.acuteStoreTimeout = .seconds(2)
         let app = try await buildApplication(configuration: configuration, logger: TestDatabase.logger, metrics: Harness.metrics)
         try await app.test(.live) { client in
             try await client.execute(

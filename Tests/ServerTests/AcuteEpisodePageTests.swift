@@ -266,7 +266,7 @@ import Testing
             for: Identity(subject: "nurse-locked", name: "N", role: .clinician, organisations: [AcutePageTests.north]), lifetime: 600, keyFile: keyFile)
         try await TestDatabase.with { database in
             try await database.withPool(.app) { pool in _ = try await DemoData.load(into: pool) }
-            try await Harness.live(database: database.app, keyFile: keyFile) { client in
+            try await Harness.live(database: database.app, keyFile: keyFile, acuteStoreTimeout: .seconds(2)) { client in
                 let nurse = PageSession(client: client, session: try await Harness.signIn(client, token: token), port: try #require(client.port))
                 let csrf = try #require(try await nurse.get("/acute/episodes").csrf)
                 let opened = try await nurse.post("/acute/episodes", ["sex": "unknown"], csrf: csrf)

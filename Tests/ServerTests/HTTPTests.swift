@@ -163,7 +163,8 @@ import Testing
 
     /// The routes the FHIR CapabilityStatement says are served: `read` as `/Type/{id}`,
     /// `search-type` as `/Type`, an operation as `/Type/{id}/$name`, a transaction as the base,
-    /// and the statement itself.
+    /// Bulk Data's export with the status and file addresses its specification defines, and the
+    /// statement itself.
     static func capabilityRoutes() -> Set<String> {
         guard case .object(let statement) = FHIRCapability.statement(version: "test", base: "http://localhost/fhir/R4"),
             case .array(let rests)? = statement["rest"], case .object(let rest)? = rests.first, case .array(let resources)? = rest["resource"]
@@ -171,6 +172,13 @@ import Testing
         var routes: Set<String> = ["/fhir/R4/metadata"]
         if case .array(let interactions)? = rest["interaction"], interactions.contains(.object(["code": .string("transaction")])) {
             routes.insert("/fhir/R4")
+        }
+        if case .array(let operations)? = rest["operation"],
+            operations.contains(where: { operation in
+                if case .object(let fields) = operation { fields["name"] == .string("export") } else { false }
+            })
+        {
+            routes.formUnion(["/fhir/R4/$export", "/fhir/R4/$export-status/{job}", "/fhir/R4/$export-file/{job}/{file}"])
         }
         for case .object(let resource) in resources {
             guard case .string(let type)? = resource["type"] else { continue }

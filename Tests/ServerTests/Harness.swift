@@ -32,10 +32,14 @@ enum Harness {
             migrationsDirectory: TestPaths.migrations,
             authentication: .development(keyFile: FileManager.default.temporaryDirectory.appendingPathComponent("key-\(UUID().uuidString).pem")),
             protocolsDirectory: TestPaths.protocols.directory,
-            spoolDirectory: FileManager.default.temporaryDirectory.appendingPathComponent("spool-\(UUID().uuidString)")
+            spoolDirectory: FileManager.default.temporaryDirectory.appendingPathComponent("spool-\(UUID().uuidString)"),
+            exportDirectory: FileManager.default.temporaryDirectory.appendingPathComponent("exports-\(UUID().uuidString)")
         )
         configuration.pseudoLanguage = true
         configuration.timeZone = TimeZone(identifier: "Europe/Stockholm")
+        // The acute store's deadline is a wall-clock bound: on a loaded machine a healthy database
+        // can miss 2 s, and the answer comes back unlinked. Tests of the deadline itself set it.
+        configuration.acuteStoreTimeout = .seconds(120)
         return configuration
     }
 
@@ -87,10 +91,12 @@ enum Harness {
         keyFile: URL? = nil,
         rateLimit: (perSecond: Double, burst: Int)? = nil,
         readinessTimeout: Duration? = nil,
+        acuteStoreTimeout: Duration? = nil,
         _ test: @escaping @Sendable (any TestClientProtocol) async throws -> Result
     ) async throws -> Result {
         var configuration = configuration(database: database, maxBodyBytes: maxBodyBytes)
         if let readinessTimeout { configuration.readinessTimeout = readinessTimeout }
+        if let acuteStoreTimeout { configuration.acuteStoreTimeout = acuteStoreTimeout }
         if let keyFile { configuration.authentication = .development(keyFile: keyFile) }
         if let rateLimit { configuration.rateLimit = rateLimit }
         let app = try await buildApplication(

@@ -1,7 +1,7 @@
 /// Writes JSON straight into UTF-8 bytes, for the evaluation's answer: one pass, no
 /// intermediate tree (much cheaper than `JSONEncoder` for a large answer at 1000/s).
 /// Object members appear in the order written; dictionaries are written in key order.
-public struct JSONWriter {
+public struct JSONWriter: Sendable {
     public private(set) var bytes: [UInt8] = []
     /// Per open container: whether the next element is its first.
     private var firstInContainer: [Bool] = []
@@ -9,6 +9,11 @@ public struct JSONWriter {
 
     public init(capacity: Int = 4096) {
         bytes.reserveCapacity(capacity)
+    }
+
+    /// Ends a top-level value with a line feed: NDJSON, one value a line.
+    public mutating func endLine() {
+        bytes.append(UInt8(ascii: "\n"))
     }
 
     private mutating func separate() {

@@ -115,6 +115,9 @@ enum AccessPolicy {
         "GET /fhir/R4/Organization/{id}": Set(Role.allCases),
         "POST /fhir/R4": [.integration],
         "GET /fhir/R4/MeasureReport": [.planner, .admin],
+        "GET /fhir/R4/$export": [.planner, .admin],
+        "GET /fhir/R4/$export-status/{job}": [.planner, .admin],
+        "GET /fhir/R4/$export-file/{job}/{file}": [.planner, .admin],
         "GET /fhir/R4/AuditEvent": [.auditor],
     ]
 

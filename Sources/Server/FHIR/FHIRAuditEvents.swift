@@ -65,7 +65,13 @@ struct FHIRAuditEvents: Sendable {
             ("what", .object(["identifier": .object(["value": .string(entry.resourceId ?? entry.resourceType)])])),
             ("type", coding("http://terminology.hl7.org/CodeSystem/audit-entity-type", "2", "System Object")),
             ("description", .string(entry.resourceType)),
-            ("detail", entry.requestId.map { .array([.object(["type": .string("request-id"), "valueString": .string($0)])]) }),
+            (
+                "detail",
+                .array(
+                    [("request-id", entry.requestId), ("detail", entry.detail)].compactMap { type, value in
+                        value.map { .object(["type": .string(type), "valueString": .string($0)]) }
+                    })
+            ),
         ])
         return FHIRResource(
             "AuditEvent", id: String(entry.seq), patient: entry.patientId, start: entry.recordedAt,

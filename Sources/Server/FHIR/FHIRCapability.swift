@@ -59,6 +59,7 @@ enum FHIRCapability {
             ("date", .string(published)),
             ("publisher", .string("StrokePath")),
             ("kind", .string("instance")),
+            ("instantiates", .array([.string("http://hl7.org/fhir/uv/bulkdata/CapabilityStatement/bulk-data")])),
             ("software", .object(["name": .string("StrokePath"), "version": .string(version)])),
             ("implementation", .object(["description": .string("StrokePath FHIR R4 façade"), "url": .string(base)])),
             ("fhirVersion", .string("4.0.1")),
@@ -78,6 +79,7 @@ enum FHIRCapability {
                         ),
                         ("resource", .array(resources)),
                         ("interaction", .array([interaction("transaction")])),
+                        ("operation", .array([export])),
                     ])
                 ])
             ),
@@ -95,6 +97,11 @@ enum FHIRCapability {
     private static func parameter(_ name: String, _ type: String) -> JSONValue {
         .object(["name": .string(name), "type": .string(type)])
     }
+
+    /// Bulk Data's system-level export (for planners and admins of a region; docs/fhir.md).
+    private static let export: JSONValue = .object([
+        "name": .string("export"), "definition": .string("http://hl7.org/fhir/uv/bulkdata/OperationDefinition/export"),
+    ])
 
     private static let everything: JSONValue = .object([
         "name": .string("everything"), "definition": .string("http://hl7.org/fhir/OperationDefinition/Patient-everything"),

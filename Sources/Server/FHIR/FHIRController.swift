@@ -14,6 +14,7 @@ struct FHIRController: Sendable {
     let audit: FHIRAuditEvents
     let directory: FHIRDirectory
     let measures: FHIRMeasureReports
+    let bulk: FHIRBulkExport
     let bundle: FHIRBundle
     /// The hospitals' time zone: a searched day, and whether a stay is current, are judged there.
     let zone: TimeZone
@@ -71,6 +72,7 @@ struct FHIRController: Sendable {
         routes.get("/AuditEvent", use: audit.search)
         routes.get("/MeasureReport", use: measures.search)
         directory.add(to: routes)
+        bulk.add(to: routes)
         return routes
     }
 

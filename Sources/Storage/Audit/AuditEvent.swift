@@ -28,11 +28,14 @@ public struct AuditEvent: Sendable, Equatable {
     public var breakGlassReason: String?
     public var requestID: String?
     public var clientAddress: String?
+    /// What the fixed fields cannot say, as a JSON object's text: a bulk export's scope, legal
+    /// basis and counts (covered by the row's hash).
+    public var detail: String?
 
     public init(
         actorSubject: String, actorRole: String, actorOrganisation: UUID?, action: Action,
         patientID: UUID?, resourceType: String, resourceID: String? = nil, purpose: String,
-        outcome: Outcome, breakGlassReason: String? = nil, requestID: String? = nil, clientAddress: String? = nil
+        outcome: Outcome, breakGlassReason: String? = nil, requestID: String? = nil, clientAddress: String? = nil, detail: String? = nil
     ) {
         self.actorSubject = actorSubject
         self.actorRole = actorRole
@@ -46,5 +49,6 @@ public struct AuditEvent: Sendable, Equatable {
         self.breakGlassReason = breakGlassReason
         self.requestID = requestID
         self.clientAddress = clientAddress
+        self.detail = detail
     }
 }

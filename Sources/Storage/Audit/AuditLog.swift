@@ -11,11 +11,11 @@ public enum AuditLog {
             """
             INSERT INTO audit_events (actor_subject, actor_role, actor_organisation_id, action, patient_id,
                                       resource_type, resource_id, purpose, outcome, break_glass_reason,
-                                      request_id, client_address)
+                                      request_id, client_address, detail)
             VALUES (\(event.actorSubject), \(event.actorRole), \(event.actorOrganisation),
                     \(event.action.rawValue)::audit_action, \(event.patientID), \(event.resourceType),
                     \(event.resourceID), \(event.purpose), \(event.outcome.rawValue)::audit_outcome,
-                    \(event.breakGlassReason), \(event.requestID), \(event.clientAddress)::inet)
+                    \(event.breakGlassReason), \(event.requestID), \(event.clientAddress)::inet, \(event.detail)::jsonb)
             """, prepared: true)
     }
 
@@ -30,15 +30,16 @@ public enum AuditLog {
         """
         INSERT INTO audit_events (actor_subject, actor_role, actor_organisation_id, action, patient_id,
                                   resource_type, resource_id, purpose, outcome, break_glass_reason,
-                                  request_id, client_address)
+                                  request_id, client_address, detail)
         SELECT subject, role, organisation, action::audit_action, patient, resource_type, resource_id,
-               purpose, outcome::audit_outcome, break_glass_reason, request_id, client_address::inet
+               purpose, outcome::audit_outcome, break_glass_reason, request_id, client_address::inet, detail::jsonb
         FROM unnest(\(events.map(\.actorSubject)), \(events.map(\.actorRole)), \(events.map(\.actorOrganisation)),
                     \(events.map(\.action.rawValue)), \(events.map(\.patientID)), \(events.map(\.resourceType)),
                     \(events.map(\.resourceID)), \(events.map(\.purpose)), \(events.map(\.outcome.rawValue)),
-                    \(events.map(\.breakGlassReason)), \(events.map(\.requestID)), \(events.map(\.clientAddress)))
+                    \(events.map(\.breakGlassReason)), \(events.map(\.requestID)), \(events.map(\.clientAddress)),
+                    \(events.map(\.detail)))
              WITH ORDINALITY AS batch(subject, role, organisation, action, patient, resource_type, resource_id,
-                                      purpose, outcome, break_glass_reason, request_id, client_address, position)
+                                      purpose, outcome, break_glass_reason, request_id, client_address, detail, position)
         ORDER BY position
         """
     }

@@ -32,6 +32,8 @@ public enum AuditQueries {
         public var requestId: String?
         public var clientAddress: String?
         public var sealed: Bool
+        /// What the fixed fields cannot say (a bulk export's scope, legal basis and counts), as JSON text.
+        public var detail: String?
     }
 
     /// What the auditor asks for.
@@ -112,7 +114,7 @@ public enum AuditQueries {
                 """
                 SELECT seq, recorded_at, actor_subject, actor_role, actor_organisation_id, action::text, patient_id,
                        resource_type, resource_id, purpose, outcome::text, break_glass_reason, request_id,
-                       host(client_address), chain_position IS NOT NULL
+                       host(client_address), chain_position IS NOT NULL, detail::text
                 FROM audit_events e
                 WHERE e.recorded_at >= \(filter.since) AND e.recorded_at < \(filter.until)
                   AND (\(filter.subject)::text IS NULL OR e.actor_subject = \(filter.subject))
@@ -123,12 +125,13 @@ public enum AuditQueries {
                 """)
             return try rows.map { row in
                 let value = try row.decode(
-                    (Int, Date, String, String, UUID?, String, UUID?, String, String?, String, String, String?, String?, String?, Bool).self
+                    (Int, Date, String, String, UUID?, String, UUID?, String, String?, String, String, String?, String?, String?, Bool, String?).self
                 )
                 return Entry(
                     seq: value.0, recordedAt: value.1, actorSubject: value.2, actorRole: value.3, actorOrganisation: value.4,
                     action: value.5, patientId: value.6, resourceType: value.7, resourceId: value.8, purpose: value.9,
-                    outcome: value.10, breakGlassReason: value.11, requestId: value.12, clientAddress: value.13, sealed: value.14
+                    outcome: value.10, breakGlassReason: value.11, requestId: value.12, clientAddress: value.13, sealed: value.14,
+                    detail: value.15
                 )
             }
         }

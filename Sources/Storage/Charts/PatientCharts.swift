@@ -207,7 +207,8 @@ public struct PatientCharts: Sendable {
             observations: observations, stays: stays, prescriptions: prescriptions, sessions: sessions, therapists: therapists, rooms: rooms)
     }
 
-    private static func organisations(_ ids: [UUID], on connection: PostgresConnection) async throws -> [ChartOrganisation] {
+    /// The organisations `ids` and every one above them (an exchange names each with its parent).
+    static func organisations(_ ids: [UUID], on connection: PostgresConnection) async throws -> [ChartOrganisation] {
         try await connection.query(
             """
             WITH RECURSIVE named AS (

@@ -143,7 +143,15 @@ extension RecoveryObservation {
     /// An observation from a row of id, organisation_id, instrument, observed_at, value,
     /// rater, note, recorded_by; nil for an instrument this version does not know.
     init?(row: PostgresRow, patient: UUID) throws {
-        let (id, organisation, name, observedAt, value, rater, note, recordedBy) = try row.decode((UUID, UUID, String, Date, Int, String, String?, String).self)
+        self.init(try row.decode(Self.Columns.self), patient: patient)
+    }
+
+    /// The columns of such a row.
+    typealias Columns = (UUID, UUID, String, Date, Int, String, String?, String)
+
+    /// An observation from the values of such a row; nil for an instrument this version does not know.
+    init?(_ columns: Columns, patient: UUID) {
+        let (id, organisation, name, observedAt, value, rater, note, recordedBy) = columns
         guard let instrument = Instrument(rawValue: name) else { return nil }
         self.init(patientId: patient, instrument: instrument, observedAt: observedAt, value: value, rater: rater, note: note)
         self.id = id

@@ -52,6 +52,7 @@ struct ServeSettings {
             rateLimit: rateLimit,
             protocolsDirectory: protocols.directory,
             spoolDirectory: URL(fileURLWithPath: value("STROKEPATH_SPOOL_DIR") ?? ".local/spool/acute"),
+            exportDirectory: URL(fileURLWithPath: value("STROKEPATH_EXPORT_DIR") ?? ".local/exports"),
             trustedProxies: Set(
                 (value("STROKEPATH_TRUSTED_PROXIES") ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
                     .filter { !$0.isEmpty }),

@@ -49,6 +49,7 @@ struct Setting: Sendable {
         Setting("STROKEPATH_PROTOCOLS_DIR", fallback: "Protocols/ beside the binary"),
         Setting("STROKEPATH_RESOURCES_DIR", fallback: "beside the binary"),
         Setting("STROKEPATH_SPOOL_DIR", fallback: ".local/spool/acute"),
+        Setting("STROKEPATH_EXPORT_DIR", fallback: ".local/exports"),
         Setting("STROKEPATH_TRUSTED_PROXIES", fallback: "none"),
         Setting("STROKEPATH_JOB_LEASE_SECONDS", fallback: "30"),
         Setting("STROKEPATH_TIME_ZONE", fallback: "none: clock times refused"),

@@ -1,0 +1,80 @@
+import ArgumentParser
+import Foundation
+import Postgres
+import Server
+import Storage
+
+/// `strokepath fhir export`: a region's records as FHIR NDJSON files, from the command line.
+struct FHIRCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fhir",
+        abstract: "FHIR R4 exchange from the command line.",
+        subcommands: [Export.self]
+    )
+
+    struct Export: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Export the records of regions (or hospitals) and all below them as FHIR R4 NDJSON, one file per type.",
+            discussion: """
+                What GET /fhir/R4/$export gives a planner, written straight into a folder: patients (pseudonymous), \
+                organisations, acute episodes (Encounter, Condition, Observation, Procedure, MedicationAdministration) and \
+                assessments, read in one snapshot. Recorded as one audit row with the legal basis, the scope and the counts. \
+                Progress is drawn on standard error; the files and figures are printed when done.
+                """
+        )
+
+        @Option(help: "An organisation's code (a region or a hospital); repeat for more.") var region: [String] = []
+        @Option(help: "The export's legal basis, as the audit row records it.") var purpose: String
+        @Option(help: "One type to export; repeat for more (default: every type).") var type: [String] = []
+        @Option(help: "The folder to write into (made if missing; must be empty).") var out: String
+        @Option(help: "Who exports, as the audit row names them (default: the user running the command).") var subject: String?
+
+        func validate() throws {
+            if region.isEmpty { throw ValidationError("name at least one --region (an organisation's code)") }
+            let trimmed = purpose.trimmingCharacters(in: .whitespaces)
+            if !(3...500).contains(trimmed.count) { throw ValidationError("--purpose must state the legal basis (3 to 500 characters)") }
+        }
+
+        func run() async throws {
+            let logger = Console.bootstrapLogging()
+            let format = try FHIRBulkFormat(library: try ResourceLocator.protocols())
+            let types = type.isEmpty ? format.types : type
+            if let unknown = types.first(where: { !format.types.contains($0) }) {
+                throw ValidationError("\(unknown) is not exported; the types are \(format.types.joined(separator: ", "))")
+            }
+            let folder = URL(fileURLWithPath: out, isDirectory: true)
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            guard try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty else {
+                throw ValidationError("\(out) is not empty: name a new or empty folder")
+            }
+            let started = Date()
+            let result = try await PostgresPool.withPool(
+                settings: DatabaseEnvironment().application, configuration: .init(maximumConnections: 2), logger: logger
+            ) { pool in
+                let found = try await pool.query("SELECT code, id FROM organisations WHERE code = ANY (\(region))").map {
+                    try $0.decode((String, UUID).self)
+                }
+                if let missing = region.first(where: { code in !found.contains { $0.0 == code } }) {
+                    throw ValidationError("no organisation has the code \(missing)")
+                }
+                let who = subject ?? ProcessInfo.processInfo.environment["USER"] ?? "unknown"
+                let context = AccessContext(subject: "cli:\(who)", role: "planner", organisations: found.map(\.1))
+                let exports = BulkExports(pool: pool, replica: nil, audit: AuditWriter(pool: pool), directory: folder, format: format)
+                let request = ExportRequest(
+                    types: format.types.filter(types.contains), purpose: purpose.trimmingCharacters(in: .whitespaces),
+                    organisations: context.organisations, request: "strokepath fhir export")
+                return try await exports.export(request, as: context, into: folder) { done, total in
+                    Console.progress(done, of: total, started: started, label: "export")
+                }
+            }
+            for file in result.files {
+                Console.line("\(file.name)\t\(file.count) resources\t\(file.bytes) bytes")
+            }
+            let rate = result.seconds > 0 ? Double(result.resources) / result.seconds : 0
+            Console.line(
+                String(
+                    format: "exported %d resources of %d patients (%d organisations) in %.1f s: %.0f resources/s, %d bytes", result.resources,
+                    result.patients, result.organisations, result.seconds, rate, result.files.reduce(0) { $0 + $1.bytes }))
+        }
+    }
+}
