@@ -31,8 +31,11 @@ struct FHIRCommand: AsyncParsableCommand {
 
         func validate() throws {
             if region.isEmpty { throw ValidationError("name at least one --region (an organisation's code)") }
-            let trimmed = purpose.trimmingCharacters(in: .whitespaces)
-            if !(3...500).contains(trimmed.count) { throw ValidationError("--purpose must state the legal basis (3 to 500 characters)") }
+            if ExportRequest.purpose(purpose) == nil { throw ValidationError("--purpose must state the legal basis (3 to 500 characters, one line)") }
+            if out.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--out must name a folder") }
+            if let subject, !(1...100).contains(subject.count) || subject.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+                throw ValidationError("--subject must be a name of 1 to 100 characters on one line")
+            }
         }
 
         func run() async throws {
@@ -43,7 +46,7 @@ struct FHIRCommand: AsyncParsableCommand {
                 throw ValidationError("\(unknown) is not exported; the types are \(format.types.joined(separator: ", "))")
             }
             let folder = URL(fileURLWithPath: out, isDirectory: true)
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             guard try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty else {
                 throw ValidationError("\(out) is not empty: name a new or empty folder")
             }
@@ -61,7 +64,7 @@ struct FHIRCommand: AsyncParsableCommand {
                 let context = AccessContext(subject: "cli:\(who)", role: "planner", organisations: found.map(\.1))
                 let exports = BulkExports(pool: pool, replica: nil, audit: AuditWriter(pool: pool), directory: folder, format: format)
                 let request = ExportRequest(
-                    types: format.types.filter(types.contains), purpose: purpose.trimmingCharacters(in: .whitespaces),
+                    types: format.types.filter(types.contains), purpose: ExportRequest.purpose(purpose) ?? purpose,
                     organisations: context.organisations, request: "strokepath fhir export")
                 return try await exports.export(request, as: context, into: folder) { done, total in
                     Console.progress(done, of: total, started: started, label: "export")
@@ -74,7 +77,7 @@ struct FHIRCommand: AsyncParsableCommand {
             Console.line(
                 String(
                     format: "exported %d resources of %d patients (%d organisations) in %.1f s: %.0f resources/s, %d bytes", result.resources,
-                    result.patients, result.organisations, result.seconds, rate, result.files.reduce(0) { $0 + $1.bytes }))
+                    result.patients, result.held.count, result.seconds, rate, result.files.reduce(0) { $0 + $1.bytes }))
         }
     }
 }

@@ -65,6 +65,39 @@ import Testing
         }
     }
 
+    @Test func fhirExportWritesARegionsFilesAndAuditsItAndABadPurposeIsAUsageError() async throws {
+        try await TestDatabase.with { database in
+            let environment = CommandLineTests.environment(database)
+            let seeded = try await Subprocess.run(Subprocess.strokepath, ["seed", "--demo"], environment: environment)
+            #expect(seeded.status == 0, "\(seeded.errors)")
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("export-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let export = try await Subprocess.run(
+                Subprocess.strokepath,
+                ["fhir", "export", "--region", "DEMO", "--purpose", "quality registry", "--type", "Patient", "--out", folder.path, "--subject", "e2e"],
+                environment: environment)
+            #expect(export.status == 0, "\(export.errors)")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["Patient.ndjson"])
+            let (patients, audited) = try await database.withPool(.superuser) { pool in
+                try await pool.query(
+                    """
+                    SELECT (SELECT count(*)::int FROM patients p JOIN organisations o ON o.id = p.organisation_id WHERE o.code LIKE 'DEMO%'),
+                           (SELECT count(*)::int FROM audit_events WHERE action = 'export' AND actor_subject = 'cli:e2e')
+                    """
+                ).single().decode((Int, Int).self)
+            }
+            #expect(export.output.contains("Patient.ndjson\t\(patients) resources"), "the region's patients: \(export.output)")
+            #expect(audited == 1)
+            let bad = try await Subprocess.run(
+                Subprocess.strokepath, ["fhir", "export", "--region", "DEMO", "--purpose", "x", "--out", folder.path], environment: environment)
+            #expect(bad.status != 0 && bad.errors.contains("--purpose"), "\(bad.errors)")
+            let unknown = try await Subprocess.run(
+                Subprocess.strokepath, ["fhir", "export", "--region", "NOWHERE", "--purpose", "quality registry", "--out", folder.path + "-2"],
+                environment: environment)
+            #expect(unknown.status != 0 && unknown.errors.contains("NOWHERE"), "\(unknown.errors)")
+        }
+    }
+
     @Test func serveWithMigrateAppliesTheSchemaThenServesUntilSIGTERM() async throws {
         try await TestDatabase.with(migrated: false) { database in
             let port = try FreePort.take()

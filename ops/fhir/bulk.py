@@ -10,6 +10,7 @@ Prints "progress <X-Progress>" for each distinct progress seen, "file <Type> <co
 for each file (the manifest's count checked against the lines), then validate.py's
 "count <Type> <n>" and "error ..." lines. Exits 1 when anything failed.
 """
+import email.utils
 import json
 import os
 import sys
@@ -26,9 +27,21 @@ def get(url, token, headers=None):
     request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}", **(headers or {})})
     try:
         with urllib.request.urlopen(request, timeout=120) as response:
-            return response.status, dict(response.headers), response.read()
+            return response.status, response.headers, response.read()
     except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read()
+        return error.code, error.headers, error.read()
+
+
+def retry_after(headers):
+    """Seconds to wait, as Retry-After says (seconds or an HTTP date), 1 when it says neither."""
+    value = headers.get("Retry-After", "1")
+    try:
+        return max(float(value), 0)
+    except ValueError:
+        try:
+            return max(email.utils.parsedate_to_datetime(value).timestamp() - time.time(), 0)
+        except (TypeError, ValueError):
+            return 1
 
 
 def main(base, token, purpose, types=None):
@@ -36,7 +49,7 @@ def main(base, token, purpose, types=None):
     status, headers, body = get(
         f"{base}/$export?{urllib.parse.urlencode(query)}", token,
         {"Accept": "application/fhir+json", "Prefer": "respond-async"})
-    if status != 202 or "Content-Location" not in headers:
+    if status != 202 or not headers.get("Content-Location"):
         print(f"kick-off answered {status}: {body[:500]!r}")
         return 1
     location, seen = headers["Content-Location"], None
@@ -47,7 +60,7 @@ def main(base, token, purpose, types=None):
         if headers.get("X-Progress") != seen:
             seen = headers.get("X-Progress")
             print(f"progress {seen}")
-        time.sleep(min(float(headers.get("Retry-After", "1")), 0.2))
+        time.sleep(retry_after(headers))
     if status != 200:
         print(f"status answered {status}: {body[:500]!r}")
         return 1

@@ -37,12 +37,11 @@ struct FHIRBulkExport: Sendable {
         if let format = query["_outputFormat"].map(String.init), !Self.outputFormats.contains(format) {
             throw Refusal.invalidParameter("_outputFormat", "must be application/fhir+ndjson")
         }
-        // Free text from a form encoding: `+` is a space (a plus sign comes as %2B).
-        let purpose = (query["purpose"].map(String.init) ?? "").replacingOccurrences(of: "+", with: " ").trimmingCharacters(in: .whitespaces)
-        guard (3...500).contains(purpose.count), !purpose.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+        guard let purpose = Self.formValue("purpose", in: request.uri.query ?? "").flatMap(ExportRequest.purpose) else {
             throw Refusal.invalidParameter("purpose", "must state the export's legal basis (3 to 500 characters, one line)")
         }
-        let types = try Self.types(query["_type"].map(String.init), offered: exports.format.types)
+        let asked = query[values: "_type"].map(String.init)
+        let types = try Self.types(asked.isEmpty ? nil : asked.joined(separator: ","), offered: exports.format.types)
         let access = try context.accessContext()
         let job = try await exports.queue(
             ExportRequest(types: types, purpose: purpose, organisations: access.organisations, request: bundle.origin + request.uri.description),
@@ -50,6 +49,17 @@ struct FHIRBulkExport: Sendable {
         return Response(
             status: .accepted,
             headers: [.contentLocation: "\(bundle.base)/$export-status/\(job.id.fhirID)", .cacheControl: "no-store"])
+    }
+
+    /// The value of `name` in a query as a form encodes it, read from the raw query: `+` is a
+    /// space and `%2B` a plus sign (the router has already decoded `%2B` when it reads the query).
+    static func formValue(_ name: String, in query: String) -> String? {
+        for pair in query.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard parts.first == Substring(name) else { continue }
+            return String(parts.count > 1 ? parts[1] : "").replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+        }
+        return nil
     }
 
     /// The types asked for (all when none), each one offered, in the order offered.
@@ -85,9 +95,9 @@ struct FHIRBulkExport: Sendable {
                 body: .init(byteBuffer: ByteBuffer(bytes: FHIRJSON.bytes(outcome))))
         case .done:
             guard let result = job.result else { throw Refusal.notFound("No export with that id is yours to see.") }
-            return Response(
-                status: .ok, headers: [.contentType: "application/json", .cacheControl: "no-store", .expires: job.finishedAt.map(Self.expiry) ?? ""],
-                body: .init(byteBuffer: ByteBuffer(bytes: FHIRJSON.bytes(manifest(result, job: id)))))
+            var headers: HTTPFields = [.contentType: "application/json", .cacheControl: "no-store"]
+            if let started = job.startedAt { headers[.expires] = Self.expiry(started) }
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: FHIRJSON.bytes(manifest(result, job: id)))))
         }
     }
 
@@ -112,13 +122,14 @@ struct FHIRBulkExport: Sendable {
         ])
     }
 
-    /// When the files are removed, as HTTP's `Expires` (they are kept `BulkExports.retention`).
-    static func expiry(_ finished: Date) -> String {
+    /// When the files are removed, as HTTP's `Expires` (they are kept `BulkExports.retention`
+    /// from when they were first written).
+    static func expiry(_ started: Date) -> String {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "GMT")
         formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
-        return formatter.string(from: finished.addingTimeInterval(BulkExports.retention))
+        return formatter.string(from: started.addingTimeInterval(BulkExports.retention))
     }
 
     /// `GET /$export-file/{job}/{Type}.ndjson`: one file of a finished export the caller may see.

@@ -5,7 +5,8 @@ public import Storage
 
 /// A region's records as the façade's resources, one NDJSON file per type (FHIR Bulk Data):
 /// each patient, the organisations named, each acute episode's resources and each assessment,
-/// made exactly as `$everything` makes them.
+/// each made by the same code as `$everything`'s (acute evaluations and rehab records are not
+/// exported).
 public struct FHIRBulkFormat: BulkExportFormat {
     let codes: FHIRCodes
 
@@ -75,7 +76,7 @@ actor FHIRNDJSONFiles: BulkExportFiles {
         for type in types {
             let file = ExportFile(type: type, count: 0, bytes: 0)
             let url = directory.appendingPathComponent(file.name)
-            guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
+            guard FileManager.default.createFile(atPath: url.path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
                 throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
             }
             handles[type] = try FileHandle(forWritingTo: url)
@@ -100,7 +101,10 @@ actor FHIRNDJSONFiles: BulkExportFiles {
     func close() async throws -> [ExportFile] {
         if let previous = pending { try write(lines: await previous.value) }
         pending = nil
-        for handle in handles.values { try handle.close() }
+        for handle in handles.values {
+            try handle.synchronize()
+            try handle.close()
+        }
         handles = [:]
         return order.compactMap { written[$0] }
     }

@@ -40,6 +40,15 @@ public struct ExportRequest: Codable, Sendable, Equatable {
     public var organisations: [UUID]
     public var request: String
 
+    /// A legal basis as given, trimmed, when it is one: 3 to 500 characters on one line.
+    public static func purpose(_ text: String) -> String? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard (3...500).contains(trimmed.count), !trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            return nil
+        }
+        return trimmed
+    }
+
     public init(types: [String], purpose: String, organisations: [UUID], request: String) {
         self.types = types
         self.purpose = purpose
@@ -55,11 +64,15 @@ public struct ExportResult: Codable, Sendable, Equatable {
     public var purpose: String
     /// "replica" or "primary".
     public var source: String
-    /// The organisations whose rows were read.
-    public var organisations: Int
+    /// The organisations asked for (the caller's), and all those whose rows were read.
+    public var roots: [UUID]
+    public var held: [UUID]
     public var patients: Int
     public var files: [ExportFile]
     public var seconds: Double
+    /// The folder, within the exports' directory, that holds this run's files (a job's run
+    /// again writes a folder of its own; the one that completed the job is named here).
+    public var folder: String?
 
     /// Resources written, all files together.
     public var resources: Int { files.reduce(0) { $0 + $1.count } }

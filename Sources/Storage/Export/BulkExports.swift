@@ -47,11 +47,15 @@ public struct BulkExports: Sendable {
         }
     }
 
-    /// An export the caller queued (or any of its organisations' when an admin); nil otherwise.
+    /// An export the caller queued (or any of its organisations' when an admin), nil otherwise;
+    /// a finished one only for a caller who acts for every organisation it was asked for (its
+    /// files hold their patients).
     public func job(_ id: UUID, as context: AccessContext) async throws -> JobView<ExportResult>? {
-        try await pool.withAccess(context, readOnly: true) { connection in
+        let job: JobView<ExportResult>? = try await pool.withAccess(context, readOnly: true) { connection in
             try await JobQueue.visibleJob(id, of: BulkExportJob.kind, on: connection)
         }
+        if let roots = job?.result?.roots, !Set(roots).isSubset(of: context.organisations) { return nil }
+        return job
     }
 
     /// How far a running export is: patients written, of how many.
@@ -62,37 +66,50 @@ public struct BulkExports: Sendable {
     }
 
     /// The file `name` of a finished export the caller may see, audited as a read of it; nil
-    /// (and audited as denied) when there is none the caller may have.
+    /// (and audited as denied) when there is none the caller may have, or it was removed.
     public func file(_ id: UUID, name: String, as context: AccessContext) async throws -> URL? {
         let job = try await job(id, as: context)
-        let file = job?.result?.files.first { $0.name == name }
+        let url = job?.result.flatMap { result in
+            result.files.first { $0.name == name }.flatMap { file in
+                result.folder.map { directory.appendingPathComponent($0, isDirectory: true).appendingPathComponent(file.name) }
+            }
+        }
+        let present = url.map { FileManager.default.fileExists(atPath: $0.path) } ?? false
         var event = context.auditEvent(
-            .read, patient: nil, resource: "Bulk export file", resourceID: "\(id.uuidString.lowercased())/\(name)",
-            outcome: file == nil ? .denied : .success)
+            .read, patient: nil, resource: "Bulk export file", resourceID: "\(id.uuidString.lowercased())/\(name)", outcome: present ? .success : .denied)
         event.purpose = job?.result?.purpose ?? event.purpose
         try await audit.record([event])
-        return file.map { folder(of: id).appendingPathComponent($0.name) }
+        return present ? url : nil
     }
 
-    /// Exports from the command line: writes the files into `directory` and records the
-    /// export's audit row; what it produced.
+    /// Exports from the command line into `folder` (new or empty) and records the export's
+    /// audit row; what it produced. Nothing is left behind when it fails, not even written files.
     public func export(
-        _ request: ExportRequest, as context: AccessContext, into directory: URL, progress: @Sendable (Int, Int) -> Void
+        _ request: ExportRequest, as context: AccessContext, into folder: URL, progress: @Sendable (Int, Int) -> Void
     ) async throws -> ExportResult {
-        let result = try await write(request, as: context, into: directory, progress: progress)
-        try await audit.record([auditEvent(result, job: nil, as: context)])
-        return result
+        do {
+            let result = try await write(request, as: context, into: folder, progress: progress)
+            try await audit.record([auditEvent(result, job: nil, as: context)])
+            return result
+        } catch {
+            Self.empty(folder)
+            throw error
+        }
     }
 
-    /// Reads the records (the replica first, when there is one) and writes the files afresh.
+    /// Reads the records (the replica first, when there is one) and writes the files into
+    /// `folder`, which is empty. A replica that is away, cancels the long read to replay, or
+    /// whose position is unknown costs the primary the export; any other failure ends it.
     func write(_ request: ExportRequest, as context: AccessContext, into folder: URL, progress: @Sendable (Int, Int) -> Void) async throws
         -> ExportResult
     {
         if let replica {
             do {
                 return try await write(request, from: replica, source: "replica", as: context, into: folder, progress: progress)
-            } catch  where !(error is CancellationError) {
-                // A replica away, or cancelling the long read to replay: the primary answers instead.
+            } catch let error as PostgresError where (error.isUnavailable || error.isTransactionRetryable) && !Task.isCancelled {
+                Self.empty(folder)
+            } catch is ReplicaBehind {
+                Self.empty(folder)
             }
         }
         return try await write(request, from: pool, source: "primary", as: context, into: folder, progress: progress)
@@ -103,8 +120,6 @@ public struct BulkExports: Sendable {
         progress: @Sendable (Int, Int) -> Void
     ) async throws -> ExportResult {
         let started = ContinuousClock.now
-        try? FileManager.default.removeItem(at: folder)
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         var files: (any BulkExportFiles)?
         var scope: RegionRecords.Scope?
         var done = 0
@@ -121,44 +136,54 @@ public struct BulkExports: Sendable {
         }
         let written = try await files?.close() ?? []
         return ExportResult(
-            transactionTime: transactionTime, request: request.request, purpose: request.purpose, source: source,
-            organisations: scope?.held.count ?? 0, patients: done, files: written, seconds: (ContinuousClock.now - started).seconds)
+            transactionTime: transactionTime, request: request.request, purpose: request.purpose, source: source, roots: request.organisations,
+            held: scope?.held ?? [], patients: done, files: written, seconds: (ContinuousClock.now - started).seconds)
     }
 
-    /// The export's one audit row: its scope, legal basis and counts in `detail`.
+    /// The export's one audit row: its scope (the organisations asked for and every one read),
+    /// legal basis, source and counts in `detail`.
     func auditEvent(_ result: ExportResult, job: UUID?, as context: AccessContext) throws -> AuditEvent {
         struct Detail: Encodable {
             var job: String?
             var organisations: [String]
-            var organisationsRead: Int
+            var organisationsRead: [String]
             var legalBasis: String
             var source: String
             var resources: [String: Int]
         }
         let detail = Detail(
-            job: job?.uuidString.lowercased(), organisations: context.organisations.map { $0.uuidString.lowercased() },
-            organisationsRead: result.organisations, legalBasis: result.purpose, source: result.source,
+            job: job?.uuidString.lowercased(), organisations: result.roots.map { $0.uuidString.lowercased() },
+            organisationsRead: result.held.map { $0.uuidString.lowercased() }, legalBasis: result.purpose, source: result.source,
             resources: Dictionary(result.files.map { ($0.type, $0.count) }, uniquingKeysWith: +))
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
-        var event = context.auditEvent(.export, patient: nil, resource: "Bulk export", resourceID: job?.uuidString ?? "command line")
+        var event = context.auditEvent(.export, patient: nil, resource: "Bulk export", resourceID: job?.uuidString.lowercased() ?? "command line")
         event.purpose = result.purpose
         event.detail = String(decoding: try encoder.encode(detail), as: UTF8.self)
         return event
     }
 
-    /// The folder of export `id`.
-    public func folder(of id: UUID) -> URL { directory.appendingPathComponent(id.uuidString.lowercased(), isDirectory: true) }
+    /// Makes the folder `name` of a run, readable by the service only.
+    func makeFolder(_ name: String) throws -> URL {
+        let folder = directory.appendingPathComponent(name, isDirectory: true)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        return folder
+    }
 
     private func progressFile(of id: UUID) -> URL { directory.appendingPathComponent(id.uuidString.lowercased() + ".progress") }
 
     func saveProgress(_ done: Int, of total: Int, job id: UUID) {
-        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try? Data("\(done) \(total)".utf8).write(to: progressFile(of: id), options: .atomic)
     }
 
-    /// Removes the folders and progress of exports older than `retention`.
-    private func removeExpired() {
+    /// Removes what `folder` holds (what an export wrote), leaving the folder.
+    static func empty(_ folder: URL) {
+        let manager = FileManager.default
+        for entry in (try? manager.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)) ?? [] { try? manager.removeItem(at: entry) }
+    }
+
+    /// Removes the folders and progress of exports last written more than `retention` ago.
+    func removeExpired() {
         let manager = FileManager.default
         let cutoff = Date().addingTimeInterval(-Self.retention)
         for entry in (try? manager.contentsOfDirectory(at: directory, includingPropertiesForKeys: [.contentModificationDateKey])) ?? [] {

@@ -13,7 +13,7 @@ public struct RegionRecords: Sendable {
         public var episodes: [AcuteEpisode]
         /// The modified Rankin Scale 90 days after the stroke, by episode, where followed up.
         public var mrs90: [UUID: Int]
-        /// Assessments, withdrawn ones left out.
+        /// Assessments, withdrawn ones left out, without their notes (free text may name someone).
         public var observations: [RecoveryObservation]
     }
 
@@ -45,9 +45,15 @@ public struct RegionRecords: Sendable {
         var acting = context
         acting.organisations = held
         try await pool.withAccess(acting, level: .repeatableRead, readOnly: true) { connection in
+            // The snapshot holds every change committed before it: on a standby, up to the last
+            // transaction it replayed (unknown when it has replayed none: read the primary).
             let (patients, snapshot) = try await connection.query(
-                "SELECT count(*)::int, now() FROM patients WHERE organisation_id = ANY (\(held))", prepared: true
-            ).single().decode((Int, Date).self)
+                """
+                SELECT count(*)::int, CASE WHEN pg_is_in_recovery() THEN pg_last_xact_replay_timestamp() ELSE now() END
+                FROM patients WHERE organisation_id = ANY (\(held))
+                """, prepared: true
+            ).single().decode((Int, Date?).self)
+            guard let snapshot else { throw ReplicaBehind() }
             let named = try await PatientCharts.organisations(held, on: connection)
             try await found(Scope(organisations: named, held: held, patients: patients), snapshot)
             var after: UUID?
@@ -100,7 +106,7 @@ public struct RegionRecords: Sendable {
         ).map { try $0.decode((UUID, Int).self) }
         let observations = try await connection.query(
             """
-            SELECT id, organisation_id, instrument, observed_at, value, rater, note, recorded_by, patient_id FROM recovery_observations
+            SELECT id, organisation_id, instrument, observed_at, value, rater, NULL::text, recorded_by, patient_id FROM recovery_observations
             WHERE patient_id = ANY (\(ids)) AND organisation_id = ANY (\(held)) AND withdrawn_at IS NULL ORDER BY patient_id, observed_at, id
             """, prepared: true
         ).compactMap { row in
