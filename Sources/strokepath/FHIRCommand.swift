@@ -74,10 +74,10 @@ struct FHIRCommand: AsyncParsableCommand {
                 Console.line("\(file.name)\t\(file.count) resources\t\(file.bytes) bytes")
             }
             let rate = result.seconds > 0 ? Double(result.resources) / result.seconds : 0
+            let bytes = result.files.reduce(0) { $0 + $1.bytes }
             Console.line(
-                String(
-                    format: "exported %d resources of %d patients (%d organisations) in %.1f s: %.0f resources/s, %d bytes", result.resources,
-                    result.patients, result.held.count, result.seconds, rate, result.files.reduce(0) { $0 + $1.bytes }))
+                "exported \(result.resources) resources of \(result.patients) patients (\(result.held.count) organisations) in "
+                    + String(format: "%.1f s: %.0f resources/s, ", result.seconds, rate) + "\(bytes) bytes")
         }
     }
 }
