@@ -46,8 +46,7 @@ struct FHIRCommand: AsyncParsableCommand {
                 throw ValidationError("\(unknown) is not exported; the types are \(format.types.joined(separator: ", "))")
             }
             let folder = URL(fileURLWithPath: out, isDirectory: true)
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            guard try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty else {
+            if let entries = try? FileManager.default.contentsOfDirectory(atPath: folder.path), !entries.isEmpty {
                 throw ValidationError("\(out) is not empty: name a new or empty folder")
             }
             let started = Date()
@@ -60,6 +59,7 @@ struct FHIRCommand: AsyncParsableCommand {
                 if let missing = region.first(where: { code in !found.contains { $0.0 == code } }) {
                     throw ValidationError("no organisation has the code \(missing)")
                 }
+                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
                 let who = subject ?? ProcessInfo.processInfo.environment["USER"] ?? "unknown"
                 let context = AccessContext(subject: "cli:\(who)", role: "planner", organisations: found.map(\.1))
                 let exports = BulkExports(pool: pool, replica: nil, audit: AuditWriter(pool: pool), directory: folder, format: format)

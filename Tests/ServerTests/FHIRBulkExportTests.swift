@@ -183,8 +183,9 @@ import Testing
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("export-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: folder) }
+            let replica = PostgresPool(settings: Harness.unreachable, logger: TestDatabase.logger)
+            defer { Task { await replica.close() } }
             let result = try await database.withPool(.app) { pool in
-                let replica = PostgresPool(settings: Harness.unreachable, logger: TestDatabase.logger)
                 let exports = BulkExports(
                     pool: pool, replica: replica, audit: AuditWriter(pool: pool), directory: folder,
                     format: try FHIRBulkFormat(library: ProtocolLibrary(directory: TestPaths.protocols.directory)))

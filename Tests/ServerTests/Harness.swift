@@ -53,6 +53,7 @@ enum Harness {
         configuration.port = port
         configuration.publicURL = URL(string: "http://127.0.0.1:\(port)")
         let app = try await buildApplication(configuration: configuration, logger: TestDatabase.logger, metrics: metrics)
+        defer { try? FileManager.default.removeItem(at: configuration.exportDirectory) }
         return try await withThrowingTaskGroup(of: Result?.self) { group in
             group.addTask {
                 try await app.runService()
@@ -104,6 +105,8 @@ enum Harness {
             logger: TestDatabase.logger,
             metrics: metrics
         )
+        // Bulk exports' files hold patient data: removed with the test's service.
+        defer { try? FileManager.default.removeItem(at: configuration.exportDirectory) }
         return try await app.test(.live, test)
     }
 }

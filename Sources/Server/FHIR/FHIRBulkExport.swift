@@ -37,10 +37,11 @@ struct FHIRBulkExport: Sendable {
         if let format = query["_outputFormat"].map(String.init), !Self.outputFormats.contains(format) {
             throw Refusal.invalidParameter("_outputFormat", "must be application/fhir+ndjson")
         }
-        guard let purpose = Self.formValue("purpose", in: request.uri.query ?? "").flatMap(ExportRequest.purpose) else {
+        let form = request.uri.query ?? ""
+        guard let purpose = Self.formValues("purpose", in: form).first.flatMap(ExportRequest.purpose) else {
             throw Refusal.invalidParameter("purpose", "must state the export's legal basis (3 to 500 characters, one line)")
         }
-        let asked = query[values: "_type"].map(String.init)
+        let asked = Self.formValues("_type", in: form)
         let types = try Self.types(asked.isEmpty ? nil : asked.joined(separator: ","), offered: exports.format.types)
         let access = try context.accessContext()
         let job = try await exports.queue(
@@ -51,15 +52,15 @@ struct FHIRBulkExport: Sendable {
             headers: [.contentLocation: "\(bundle.base)/$export-status/\(job.id.fhirID)", .cacheControl: "no-store"])
     }
 
-    /// The value of `name` in a query as a form encodes it, read from the raw query: `+` is a
+    /// The values of `name` in a query as a form encodes it, read from the raw query: `+` is a
     /// space and `%2B` a plus sign (the router has already decoded `%2B` when it reads the query).
-    static func formValue(_ name: String, in query: String) -> String? {
-        for pair in query.split(separator: "&") {
+    /// A value that does not decode is left out.
+    static func formValues(_ name: String, in query: String) -> [String] {
+        query.split(separator: "&").compactMap { pair in
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard parts.first == Substring(name) else { continue }
+            guard parts.first == Substring(name) else { return nil }
             return String(parts.count > 1 ? parts[1] : "").replacingOccurrences(of: "+", with: " ").removingPercentEncoding
         }
-        return nil
     }
 
     /// The types asked for (all when none), each one offered, in the order offered.

@@ -58,15 +58,17 @@ public struct AccessContext: Sendable {
 extension PostgresPool {
     /// Runs `body` in one transaction acting as `context`: organisations for row-level
     /// security, subject and role for the audit functions, all transaction-local.
+    /// `maxAttempts`: how often a transaction the database asks to retry is run (`withTransaction`).
     @discardableResult
     public func withAccess<Result>(
         _ context: AccessContext,
         level: PostgresIsolationLevel = .readCommitted,
         readOnly: Bool = false,
+        maxAttempts: Int = 5,
         isolation: isolated (any Actor)? = #isolation,
         _ body: (PostgresConnection) async throws -> Result
     ) async throws -> Result {
-        try await withTransaction(level: level, readOnly: readOnly, isolation: isolation) { connection in
+        try await withTransaction(level: level, readOnly: readOnly, maxAttempts: maxAttempts, isolation: isolation) { connection in
             try await context.apply(on: connection)
             return try await body(connection)
         }

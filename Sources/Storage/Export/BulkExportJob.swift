@@ -17,6 +17,8 @@ struct BulkExportJob: JobHandler {
     func run(_ job: ClaimedJob) async throws {
         let request = try JSONDecoder().decode(ExportRequest.self, from: job.parameters)
         exports.removeExpired()
+        // An earlier run's folder (its instance died, or it lost the job) goes: this run writes anew.
+        exports.removeRuns(of: job.id)
         let name = "\(job.id.uuidString.lowercased())-\(UUID().uuidString.prefix(8).lowercased())"
         let folder = try exports.makeFolder(name)
         do {

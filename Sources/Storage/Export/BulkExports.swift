@@ -83,7 +83,7 @@ public struct BulkExports: Sendable {
     }
 
     /// Exports from the command line into `folder` (new or empty) and records the export's
-    /// audit row; what it produced. Nothing is left behind when it fails, not even written files.
+    /// audit row; what it produced. When it fails, the files it wrote are removed.
     public func export(
         _ request: ExportRequest, as context: AccessContext, into folder: URL, progress: @Sendable (Int, Int) -> Void
     ) async throws -> ExportResult {
@@ -174,6 +174,14 @@ public struct BulkExports: Sendable {
 
     func saveProgress(_ done: Int, of total: Int, job id: UUID) {
         try? Data("\(done) \(total)".utf8).write(to: progressFile(of: id), options: .atomic)
+    }
+
+    /// Removes the folders of every earlier run of job `id`.
+    func removeRuns(of id: UUID) {
+        let prefix = id.uuidString.lowercased() + "-"
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? [] where entry.hasPrefix(prefix) {
+            try? FileManager.default.removeItem(at: directory.appendingPathComponent(entry))
+        }
     }
 
     /// Removes what `folder` holds (what an export wrote), leaving the folder.

@@ -44,7 +44,9 @@ public struct RegionRecords: Sendable {
         }
         var acting = context
         acting.organisations = held
-        try await pool.withAccess(acting, level: .repeatableRead, readOnly: true) { connection in
+        // One run: a standby that cancels the long read to replay (a serialization failure) is
+        // left to the caller, who reads the primary instead, rather than read again from the start.
+        try await pool.withAccess(acting, level: .repeatableRead, readOnly: true, maxAttempts: 1) { connection in
             // The snapshot holds every change committed before it: on a standby, up to the last
             // transaction it replayed (unknown when it has replayed none: read the primary).
             let (patients, snapshot) = try await connection.query(
@@ -81,12 +83,21 @@ public struct RegionRecords: Sendable {
     }
 
     private static func batch(after: UUID?, held: [UUID], limit: Int, on connection: PostgresConnection) async throws -> Batch {
-        let patients = try await connection.query(
-            """
-            SELECT id, organisation_id, pseudonym, birth_year, sex, created_at FROM patients
-            WHERE organisation_id = ANY (\(held)) AND (\(after)::uuid IS NULL OR id > \(after)) ORDER BY id LIMIT \(limit)
-            """, prepared: true
-        ).map { row in
+        // Two statements, not `$1 IS NULL OR id > $1`: a prepared statement's generic plan would
+        // not bound the index scan, and each batch would read from the first patient again.
+        let query: PostgresQuery =
+            if let after {
+                """
+                SELECT id, organisation_id, pseudonym, birth_year, sex, created_at FROM patients
+                WHERE organisation_id = ANY (\(held)) AND id > \(after) ORDER BY id LIMIT \(limit)
+                """
+            } else {
+                """
+                SELECT id, organisation_id, pseudonym, birth_year, sex, created_at FROM patients
+                WHERE organisation_id = ANY (\(held)) ORDER BY id LIMIT \(limit)
+                """
+            }
+        let patients = try await connection.query(query, prepared: true).map { row in
             let (id, organisation, pseudonym, birthYear, sex, createdAt) = try row.decode((UUID, UUID, String, Int?, String, Date).self)
             return Patient(id: id, organisationId: organisation, pseudonym: pseudonym, birthYear: birthYear, sex: sex, createdAt: createdAt)
         }
