@@ -206,6 +206,44 @@ import Testing
         }
     }
 
+    /// An export that cannot write its files (a file stands where its folder should be, as a
+    /// full or broken disk would refuse it) fails: its status is an OperationOutcome saying so,
+    /// one audit row records the failed export, and no file is offered.
+    @Test(.timeLimit(.minutes(10))) func anExportThatCannotWriteFailsSaysSoAndIsAuditedOnce() async throws {
+        let keyFile = FileManager.default.temporaryDirectory.appendingPathComponent("key-\(UUID().uuidString).pem")
+        let planner = try await FHIRFacadeTests.token(.planner, [Self.region], keyFile: keyFile, subject: "planner-full-disk")
+        let blocker = FileManager.default.temporaryDirectory.appendingPathComponent("not-a-folder-\(UUID().uuidString)")
+        #expect(FileManager.default.createFile(atPath: blocker.path, contents: Data("x".utf8)))
+        defer { try? FileManager.default.removeItem(at: blocker) }
+        try await TestDatabase.with { database in
+            try await Self.demo(database)
+            var configuration = Harness.configuration(database: database.app)
+            configuration.authentication = .development(keyFile: keyFile)
+            configuration.exportDirectory = blocker.appendingPathComponent("exports")
+            let app = try await buildApplication(configuration: configuration, logger: TestDatabase.logger, metrics: Harness.metrics)
+            try await app.test(.live) { client in
+                var headers: HTTPFields = [.authorization: "Bearer \(planner)"]
+                if let prefer = HTTPField.Name("Prefer") { headers[prefer] = "respond-async" }
+                let location = try await client.execute(uri: "/fhir/R4/$export?purpose=registry", method: .get, headers: headers) { response in
+                    #expect(response.status == .accepted)
+                    return response.headers[.contentLocation]
+                }
+                let status = String(try #require(location).drop { $0 != "/" }.dropFirst(2).drop { $0 != "/" })
+                var answer = try await Self.get(client, status, token: planner)
+                while answer.status == .accepted {
+                    try await Task.sleep(for: .milliseconds(100))
+                    answer = try await Self.get(client, status, token: planner)
+                }
+                #expect(answer.status == .internalServerError && answer.text.contains("OperationOutcome") && answer.text.contains("The export failed"))
+            }
+            let rows = try await database.withPool(.superuser) { pool in
+                try await pool.query("SELECT outcome::text FROM audit_events WHERE action = 'export' AND actor_subject = 'planner-full-disk'")
+                    .map { try $0.decode(String.self) }
+            }
+            #expect(rows == ["failed"], "one row, for the failed export")
+        }
+    }
+
     // MARK: Helpers
 
     static func get(_ client: any TestClientProtocol, _ path: String, token: String) async throws -> (status: HTTPResponse.Status, text: String) {
