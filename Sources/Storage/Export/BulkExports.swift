@@ -27,8 +27,8 @@ public struct BulkExports: Sendable {
     /// The durable job that runs exports.
     public var jobHandlers: [any JobHandler] { [BulkExportJob(exports: self)] }
 
-    /// How long an export's files are kept after it was queued: older folders are removed when
-    /// the next export is queued.
+    /// How long an export's files are kept after they were written: older folders are removed
+    /// when the next export is queued or run.
     public static let retention: TimeInterval = 7 * 24 * 3600
 
     /// Queues an export for the caller's organisations (and all below them); the one waiting
