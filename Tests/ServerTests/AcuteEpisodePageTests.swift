@@ -121,7 +121,9 @@ import Testing
                     #expect(answer.contains("Since last known well") && answer.contains("Standard window"), "\(answer.prefix(400))")
                     #expect(answer.contains("Tolvan Tolvansson"), "the handover names the patient")
                     #expect(!answer.contains("the episode records"), "counted from the episode's own last known well")
-                    let minute = String(Self.local(lkw).suffix(5))
+                    // The handover writes the hour without a leading zero ("at 1:08"): the minute typed, at any time of day.
+                    let clock = Self.local(lkw).suffix(5).split(separator: ":")
+                    let minute = "at \(Int(clock.first ?? "") ?? -1):\(clock.last ?? "")"
                     #expect(answer.contains(minute), "the handover's last known well is the minute typed, \(minute)")
                     try await browser.open("\(base)/acute/episodes")
                     try await RehabDailyPageTests.check(browser, "acute-episodes")
