@@ -31,7 +31,7 @@ struct FHIRCommand: AsyncParsableCommand {
 
         func validate() throws {
             if region.isEmpty { throw ValidationError("name at least one --region (an organisation's code)") }
-            if ExportRequest.purpose(purpose) == nil { throw ValidationError("--purpose must state the legal basis (3 to 500 characters, one line)") }
+            if ExportRequest.legalBasis(purpose) == nil { throw ValidationError("--purpose must state the legal basis (3 to 500 characters, one line)") }
             if out.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--out must name a folder") }
             if let subject, !(1...100).contains(subject.count) || subject.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
                 throw ValidationError("--subject must be a name of 1 to 100 characters on one line")
@@ -64,7 +64,7 @@ struct FHIRCommand: AsyncParsableCommand {
                 let context = AccessContext(subject: "cli:\(who)", role: "planner", organisations: found.map(\.1))
                 let exports = BulkExports(pool: pool, replica: nil, audit: AuditWriter(pool: pool), directory: folder, format: format)
                 let request = ExportRequest(
-                    types: format.types.filter(types.contains), purpose: ExportRequest.purpose(purpose) ?? purpose,
+                    types: format.types.filter(types.contains), purpose: ExportRequest.legalBasis(purpose) ?? purpose,
                     organisations: context.organisations, request: "strokepath fhir export")
                 return try await exports.export(request, as: context, into: folder) { done, total in
                     Console.progress(done, of: total, started: started, label: "export")

@@ -127,7 +127,7 @@ import Testing
                 // The planner's export of patients only; the South admin's of South's organisations only.
                 let (accepted, location, _) = try await kickOff(planner, "purpose=Registry+%2B+research&_type=Patient")
                 #expect(accepted == .accepted)
-                let status = String(try #require(location).drop { $0 != "/" }.dropFirst(2).drop { $0 != "/" })
+                let status = try Self.path(try #require(location))
                 let manifest = try await Self.finished(client, status, token: planner)
                 #expect(
                     (manifest["extension"] as? [String: Any])?["https://strokepath.se/fhir/bulk/purpose"] as? String == "Registry + research",
@@ -136,7 +136,7 @@ import Testing
                 #expect(outputs.map { $0["type"] as? String } == ["Patient"], "only the type asked for")
                 #expect(outputs.first?["count"] as? Int == DemoData.patients.count)
                 let fileURL = try #require(outputs.first?["url"] as? String)
-                let file = String(fileURL.drop { $0 != "/" }.dropFirst(2).drop { $0 != "/" })
+                let file = try Self.path(fileURL)
                 let lines = try await Self.get(client, file, token: planner).text.split(separator: "\n")
                 #expect(lines.count == DemoData.patients.count)
                 // Another planner of the region, and an admin of another organisation, see neither status nor file.
@@ -155,13 +155,13 @@ import Testing
                 // An admin who acts for only some of an export's organisations reads none of its files.
                 let wide = try await FHIRFacadeTests.token(.planner, [Self.region, Self.south], keyFile: keyFile, subject: "planner-wide")
                 let (_, wideLocation, _) = try await kickOff(wide, "purpose=\(purpose)&_type=Patient")
-                let wideStatus = String(try #require(wideLocation).drop { $0 != "/" }.dropFirst(2).drop { $0 != "/" })
+                let wideStatus = try Self.path(try #require(wideLocation))
                 _ = try await Self.finished(client, wideStatus, token: wide)
                 #expect(try await Self.get(client, wideStatus, token: southAdmin).status == .notFound, "South's admin does not act for the region")
 
                 let (southAccepted, southLocation, _) = try await kickOff(southAdmin, "purpose=\(purpose)&_type=Patient,Organization")
                 #expect(southAccepted == .accepted)
-                let southStatus = String(try #require(southLocation).drop { $0 != "/" }.dropFirst(2).drop { $0 != "/" })
+                let southStatus = try Self.path(try #require(southLocation))
                 let southManifest = try await Self.finished(client, southStatus, token: southAdmin)
                 let southOutputs = try #require(southManifest["output"] as? [[String: Any]])
                 let southPatients = try await database.withPool(.superuser) { pool in
@@ -169,7 +169,7 @@ import Testing
                 }
                 #expect(southOutputs.first { $0["type"] as? String == "Patient" }?["count"] as? Int == southPatients, "South's patients only")
                 let organisations = try #require(southOutputs.first { $0["type"] as? String == "Organization" }?["url"] as? String)
-                let named = try await Self.get(client, String(organisations.drop { $0 != "/" }.dropFirst(2).drop { $0 != "/" }), token: southAdmin).text
+                let named = try await Self.get(client, try Self.path(organisations), token: southAdmin).text
                 #expect(named.contains("DEMO-SOUTH-SU") && named.contains("\"DEMO\"") && !named.contains("DEMO-NORTH"), "South, below it and above it")
             }
         }
@@ -228,7 +228,7 @@ import Testing
                     #expect(response.status == .accepted)
                     return response.headers[.contentLocation]
                 }
-                let status = String(try #require(location).drop { $0 != "/" }.dropFirst(2).drop { $0 != "/" })
+                let status = try Self.path(try #require(location))
                 var answer = try await Self.get(client, status, token: planner)
                 while answer.status == .accepted {
                     try await Task.sleep(for: .milliseconds(100))
@@ -245,6 +245,12 @@ import Testing
     }
 
     // MARK: Helpers
+
+    /// The path (and query) of an absolute URL the service gave, to ask the test client for.
+    static func path(_ url: String) throws -> String {
+        let components = try #require(URLComponents(string: url), "\(url)")
+        return components.percentEncodedPath + (components.percentEncodedQuery.map { "?" + $0 } ?? "")
+    }
 
     static func get(_ client: any TestClientProtocol, _ path: String, token: String) async throws -> (status: HTTPResponse.Status, text: String) {
         try await client.execute(uri: path, method: .get, headers: [.authorization: "Bearer \(token)"]) { ($0.status, $0.text) }

@@ -34,11 +34,12 @@ struct FHIRBulkExport: Sendable {
         else {
             throw Refusal.invalidParameter("Prefer", "must be respond-async: an export runs in the background (FHIR Bulk Data)")
         }
+        // Read as the router decodes it, not as a form: `application/fhir+ndjson` is often sent with its `+` unencoded.
         if let format = query["_outputFormat"].map(String.init), !Self.outputFormats.contains(format) {
             throw Refusal.invalidParameter("_outputFormat", "must be application/fhir+ndjson")
         }
         let form = request.uri.query ?? ""
-        guard let purpose = Self.formValues("purpose", in: form).first.flatMap(ExportRequest.purpose) else {
+        guard let purpose = Self.formValues("purpose", in: form).first.flatMap(ExportRequest.legalBasis) else {
             throw Refusal.invalidParameter("purpose", "must state the export's legal basis (3 to 500 characters, one line)")
         }
         let asked = Self.formValues("_type", in: form)

@@ -41,7 +41,7 @@ public struct ExportRequest: Codable, Sendable, Equatable {
     public var request: String
 
     /// A legal basis as given, trimmed, when it is one: 3 to 500 characters on one line.
-    public static func purpose(_ text: String) -> String? {
+    public static func legalBasis(_ text: String) -> String? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         guard (3...500).contains(trimmed.count), !trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
             return nil

@@ -39,9 +39,9 @@ struct BulkExportJob: JobHandler {
     /// A failed export is audited (nothing was offered); its run removed its own files.
     func abandon(_ job: ClaimedJob, reason: String) async throws {
         let request = try JSONDecoder().decode(ExportRequest.self, from: job.parameters)
-        var event = job.context.auditEvent(
-            .export, patient: nil, resource: "Bulk export", resourceID: job.id.uuidString.lowercased(), outcome: .failed)
-        event.purpose = request.purpose
-        try await exports.audit.record([event])
+        try await exports.audit.record([
+            job.context.auditEvent(
+                .export, patient: nil, resource: "Bulk export", resourceID: job.id.uuidString.lowercased(), outcome: .failed, purpose: request.purpose)
+        ])
     }
 }

@@ -75,10 +75,11 @@ public struct BulkExports: Sendable {
             }
         }
         let present = url.map { FileManager.default.fileExists(atPath: $0.path) } ?? false
-        var event = context.auditEvent(
-            .read, patient: nil, resource: "Bulk export file", resourceID: "\(id.uuidString.lowercased())/\(name)", outcome: present ? .success : .denied)
-        event.purpose = job?.result?.purpose ?? event.purpose
-        try await audit.record([event])
+        try await audit.record([
+            context.auditEvent(
+                .read, patient: nil, resource: "Bulk export file", resourceID: "\(id.uuidString.lowercased())/\(name)",
+                outcome: present ? .success : .denied, purpose: job?.result?.purpose ?? "treatment")
+        ])
         return present ? url : nil
     }
 
@@ -157,8 +158,8 @@ public struct BulkExports: Sendable {
             resources: Dictionary(result.files.map { ($0.type, $0.count) }, uniquingKeysWith: +))
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
-        var event = context.auditEvent(.export, patient: nil, resource: "Bulk export", resourceID: job?.uuidString.lowercased() ?? "command line")
-        event.purpose = result.purpose
+        var event = context.auditEvent(
+            .export, patient: nil, resource: "Bulk export", resourceID: job?.uuidString.lowercased() ?? "command line", purpose: result.purpose)
         event.detail = String(decoding: try encoder.encode(detail), as: UTF8.self)
         return event
     }
