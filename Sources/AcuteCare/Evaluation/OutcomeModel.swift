@@ -10,6 +10,12 @@ public struct OutcomeEstimate: Sendable, Equatable, JSONWritable {
     /// Which treatment the estimate is for ("none", "ivt", "mt").
     public var treatment: String
 
+    /// The chance of functional independence, mRS 0–2 at 90 days (the outcome tables' threshold
+    /// k = 2, reference/acute.md section 6), from a distribution P(mRS = k), k = 0…6.
+    public static func independence(_ mrsProbabilities: [Double]) -> Double {
+        mrsProbabilities.prefix(3).reduce(0, +)
+    }
+
     public func write(to writer: inout JSONWriter) {
         writer.object { json in
             json.key("mrs_probabilities")
@@ -135,7 +141,7 @@ extension OutcomeModel {
             return .init(
                 name: name, onsetToNeedleMin: needle, onsetToPunctureMin: route.puncture,
                 meanMRS: mix(lvo.meanMRS, other.meanMRS), meanUtility: mix(lvo.meanUtility, other.meanUtility),
-                independent: mix(lvo.mrsProbabilities.prefix(3).reduce(0, +), other.mrsProbabilities.prefix(3).reduce(0, +)))
+                independent: mix(OutcomeEstimate.independence(lvo.mrsProbabilities), OutcomeEstimate.independence(other.mrsProbabilities)))
         }
         return RoutingComparison(
             lvoProbability: probability,

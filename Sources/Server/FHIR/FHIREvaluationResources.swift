@@ -1,3 +1,4 @@
+import AcuteCare
 import Clinical
 import Foundation
 import Storage
@@ -87,7 +88,7 @@ struct FHIREvaluationResources {
             guard let option = expected[key]?.object, let probabilities = option["mrs_probabilities"]?.array?.compactMap(\.number),
                 probabilities.count == 7
             else { return nil }
-            let independent = probabilities.prefix(3).reduce(0, +)
+            let independent = OutcomeEstimate.independence(probabilities)
             let mean = option["mean_mrs"]?.number.map { String(format: "%.1f", $0) } ?? "unknown"
             return FHIRJSON.object([
                 ("outcome", codes.concept("outcome.mrs_0_2_at_90d")),
